@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: GPL-2.0
+# podlab build: everything out of tree under $(BUILD); `make V=1` shows commands.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+BUILD ?= build
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)"
+endif
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
+	-I$(BUILD)/bpf -Ibpf -Iharness -Isim -Itests/lib
+LDLIBS := -lbpf -lelf -lz -lpcap -lyaml -lmnl -lcunit -lm
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -I/usr/include/$(MULTIARCH) \
+	-Ibpf -Wall -Werror -MMD -MP
+
+# --- sources: drop a file in a folder and it is built -------------------------
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
+
+LIB_SRCS := $(filter-out harness/cli/%,$(wildcard harness/*/*.c)) $(wildcard sim/*.c)
+LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+LIB := $(BUILD)/libpodlab.a
+
+CLI_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard harness/cli/*.c))
+CLI := $(BUILD)/podlab
+
+TESTLIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/*.c))
+SUITES := $(sort $(foreach d,unit datapath harness sim integration,\
+	$(if $(wildcard tests/$(d)/*.c),$(d))))
+SUITE_BINS := $(addprefix $(BUILD)/tests/test_,$(SUITES))
+
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+
+ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) \
+	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
+
+.PHONY: all deps test check-tests bench demo pcaps fuzz format clean help
+all: $(CLI) $(SUITE_BINS) $(BENCH_BINS)
+
+help:
+	@echo 'make            build build/podlab, the test runners and benchmarks'
+	@echo 'make deps       install the missing Debian packages podlab needs (root)'
+	@echo 'make test       deps + build + every test suite (JUnit in build/test-results/)'
+	@echo 'make demo       build and run the main job on the shipped topologies'
+	@echo 'make bench      run the benchmarks in tests/bench/'
+	@echo 'make pcaps      regenerate pcaps/*.pcap from pcaps/*.spec'
+	@echo 'make format     clang-format every C file in place'
+	@echo 'V=1             show the commands'
+
+# --- BPF: object, then skeleton ----------------------------------------------
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+# --- user space -----------------------------------------------------------------
+$(BUILD)/%.o: %.c | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(CLI): $(CLI_OBJS) $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+
+define suite_rule
+$(BUILD)/tests/test_$(1): $(TESTLIB_OBJS) $(LIB) $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/$(1)/*.c))
+	$$(call msg,LD,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(CFLAGS) -o $$@ $$(filter %.o,$$^) $$(LIB) $$(LDLIBS)
+endef
+$(foreach s,$(SUITES),$(eval $(call suite_rule,$(s))))
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(TESTLIB_OBJS) $(LIB)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(filter-out %/runner.o,$(TESTLIB_OBJS)) $(LIB) $(LDLIBS)
+
+$(BUILD)/bpf:
+	$(Q)mkdir -p $@
+
+# --- jobs -------------------------------------------------------------------------
+deps:
+	$(Q)tests/lib/deps.sh
+
+# Each suite runs even when an earlier one failed; the exit status says if any did.
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/lib/run-suites.sh $(BUILD) $(SUITES)
+
+bench: all
+	$(Q)tests/bench/run.sh $(BUILD)
+
+demo: all
+	$(Q)tests/lib/demo.sh $(BUILD)
+
+format:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	$(call msg,CLEAN,$(BUILD))
+	$(Q)rm -rf $(BUILD)
+
+-include tests/fuzz/fuzz.mk
+-include pcaps/pcaps.mk
+-include $(ALL_OBJS:.o=.d) $(BPF_OBJS:.o=.d)

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * podlab datapath ABI: everything the BPF programs and user space agree on.
+ * Only __u8/__u16/__u32/__u64 types; IPv4 addresses are in network byte
+ * order, ports in network byte order, everything else host order.
+ */
+#ifndef PODLAB_H
+#define PODLAB_H
+
+#include <linux/types.h>
+
+/* Reserved identities (Cilium's numbering); pod identities start at 256. */
+enum pl_identity {
+	PL_ID_UNKNOWN = 0,
+	PL_ID_HOST = 1,
+	PL_ID_WORLD = 2,
+	PL_ID_REMOTE_NODE = 6,
+	PL_ID_POD_MIN = 256,
+	/* CIDR identities (fromCIDR/toCIDR) are allocated from here. */
+	PL_ID_CIDR_MIN = 0x01000000,
+};
+
+/* Routing mode, a rodata knob; legacy = vxlan to the stack + iptables MASQUERADE. */
+enum pl_routing_mode {
+	PL_ROUTING_NATIVE = 0,
+	PL_ROUTING_VXLAN = 1,
+	PL_ROUTING_LEGACY = 2,
+};
+
+/* Programs of the datapath, in event records. */
+enum pl_prog {
+	PL_PROG_NONE = 0,
+	PL_PROG_FROM_POD = 1,
+	PL_PROG_FROM_NETWORK = 2,
+	PL_PROG_FROM_OVERLAY = 3,
+	PL_PROG_XDP_PREFILTER = 4,
+};
+
+/* Observation points: Hubble's TraceObservationPoint numbers. */
+enum pl_obs_point {
+	PL_OBS_UNKNOWN = 0,
+	PL_OBS_TO_STACK = 3,
+	PL_OBS_TO_OVERLAY = 4,
+	PL_OBS_FROM_ENDPOINT = 5,
+	PL_OBS_FROM_OVERLAY = 9,
+	PL_OBS_FROM_NETWORK = 10,
+	PL_OBS_TO_NETWORK = 11,
+	PL_OBS_TO_ENDPOINT = 101,
+};
+
+/* Verdicts: Hubble's numbers. */
+enum pl_verdict {
+	PL_VERDICT_UNKNOWN = 0,
+	PL_VERDICT_FORWARDED = 1,
+	PL_VERDICT_DROPPED = 2,
+	PL_VERDICT_REDIRECTED = 5,
+};
+
+/* Drop reasons: Cilium's numbers where one exists, podlab's own from 240. */
+enum pl_drop_reason {
+	PL_DROP_NONE = 0,
+	PL_DROP_INVALID_SIP = 132,	/* source IP is not the sending endpoint's */
+	PL_DROP_POLICY_DENIED = 133,	/* selected endpoint, no allow matched */
+	PL_DROP_INVALID = 134,		/* malformed L2/L3 (truncated, ihl < 5, tot_len) */
+	PL_DROP_CT_INVALID_HDR = 135,	/* truncated L4 header */
+	PL_DROP_NO_TUNNEL_ENDPOINT = 160,/* remote pod CIDR without tunnel endpoint */
+	PL_DROP_FRAG_NOSUPPORT = 157,	/* IPv4 fragment */
+	PL_DROP_NO_FIB = 169,		/* bpf_fib_lookup failed (no route, fwd off) */
+	PL_DROP_INVALID_IDENTITY = 171,	/* no source identity for overlay traffic */
+	PL_DROP_POLICY_DENY = 181,	/* an explicit deny entry matched */
+	PL_DROP_TTL_EXCEEDED = 196,	/* TTL would reach 0 leaving the node */
+	PL_DROP_PREFILTER = 240,	/* source in the XDP prefilter deny list */
+	PL_DROP_EMULATED_LOSS = 241,	/* loss emulation (netem stand-in) */
+};
+
+/* Why a packet that was not dropped took its path (event .note). */
+enum pl_note {
+	PL_NOTE_NONE = 0,
+	PL_NOTE_NOT_IPV4 = 1,	/* IPv6, ARP, VLAN or other EtherType: to the stack untouched */
+	PL_NOTE_CT_REPLY = 2,	/* passed as the reply of a tracked connection */
+	PL_NOTE_NO_POLICY = 3,	/* endpoint not selected by any policy in this direction */
+	PL_NOTE_POLICY_ALLOW = 4,/* an allow entry matched */
+	PL_NOTE_NEIGH_RESOLVE = 5,/* fib said no neighbour: bpf_redirect_neigh resolves it */
+	PL_NOTE_NOT_LOCAL = 6,	/* destination is not a pod of this node */
+};
+
+/* How a redirect was done (event .redirect). */
+enum pl_redirect {
+	PL_REDIR_NONE = 0,
+	PL_REDIR_PEER = 1,	/* bpf_redirect_peer into a local pod */
+	PL_REDIR_FIB = 2,	/* fib lookup ok: MACs rewritten, bpf_redirect */
+	PL_REDIR_NEIGH = 3,	/* bpf_redirect_neigh, kernel resolves the next hop */
+	PL_REDIR_TUNNEL = 4,	/* tunnel key set, bpf_redirect to the vxlan device */
+};
+
+enum pl_dir {
+	PL_DIR_INGRESS = 0,
+	PL_DIR_EGRESS = 1,
+};
+
+/* skb->mark carrying a source identity into from_overlay (test_run has no tunnel metadata). */
+#define PL_MARK_IDENTITY_MAGIC 0xC1000000u
+#define PL_MARK_MAGIC_MASK 0xFF000000u
+#define PL_MARK_IDENTITY_MASK 0x00FFFFFFu
+
+/* endpoints: local pod IPv4 → how to reach it and who it is. */
+struct pl_endpoint_key {
+	__u32 ip;
+};
+
+#define PL_EP_F_INGRESS_ENFORCED (1u << 0) /* some policy selects it for ingress */
+#define PL_EP_F_EGRESS_ENFORCED (1u << 1)  /* some policy selects it for egress */
+
+struct pl_endpoint_info {
+	__u32 ifindex;	/* node-side veth, the bpf_redirect_peer target */
+	__u32 identity;
+	__u32 ep_id;	/* policy map key of this endpoint */
+	__u32 flags;	/* PL_EP_F_* */
+	__u8 mac[6];	/* pod's eth0 */
+	__u8 node_mac[6];/* node-side veth */
+};
+
+/* ipcache (LPM): prefix → identity and the node it lives behind. */
+struct pl_ipcache_key {
+	__u32 prefixlen;
+	__u32 ip;
+};
+
+struct pl_ipcache_info {
+	__u32 identity;
+	__u32 tunnel_endpoint;	/* underlay IP of the owning node, 0 = none */
+	__u32 flags;
+	__u32 pad;
+};
+
+/* policy: (endpoint, remote identity, proto, dport, direction) → allow/deny. 0 = any. */
+struct pl_policy_key {
+	__u32 ep_id;
+	__u32 remote_identity;
+	__u16 dport;	/* network order */
+	__u8 proto;
+	__u8 dir;	/* enum pl_dir */
+};
+
+struct pl_policy_entry {
+	__u8 deny;
+	__u8 pad[3];
+	__u32 rule_id;	/* index of the source rule, for explanations */
+};
+
+/* conntrack (LRU): forward 5-tuple of an allowed connection → state. */
+struct pl_ct_key {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport;	/* ICMP echo: id */
+	__u16 dport;	/* ICMP echo: 0 */
+	__u8 proto;
+	__u8 pad[3];
+};
+
+struct pl_ct_entry {
+	__u64 created_ns;
+	__u64 last_seen_ns;
+	__u64 packets;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* prefilter (LPM): source prefix denied at XDP → rule id. */
+struct pl_prefilter_key {
+	__u32 prefixlen;
+	__u32 ip;
+};
+
+/* counters (per-CPU hash): (verdict, reason, direction) → packets, bytes. */
+struct pl_counter_key {
+	__u8 verdict;
+	__u8 reason;	/* drop reason, or enum pl_note when not dropped */
+	__u8 dir;
+	__u8 prog;
+};
+
+struct pl_counter_val {
+	__u64 packets;
+	__u64 bytes;
+};
+
+#define PL_EV_F_IPV4 (1u << 0)
+#define PL_EV_F_CT_REPLY (1u << 1)
+
+/* One flow event per decision, on the events ring buffer. */
+struct pl_flow_event {
+	__u64 ts_ns;
+	__u8 prog;	/* enum pl_prog */
+	__u8 obs_point;	/* enum pl_obs_point */
+	__u8 verdict;	/* enum pl_verdict */
+	__u8 drop_reason;/* enum pl_drop_reason */
+	__u8 note;	/* enum pl_note */
+	__u8 redirect;	/* enum pl_redirect */
+	__u8 proto;
+	__u8 flags;	/* PL_EV_F_* */
+	__u32 src_identity;
+	__u32 dst_identity;
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport;
+	__u16 dport;
+	__u32 ifindex;		/* where the program ran */
+	__u32 target_ifindex;	/* redirect target, 0 if none */
+	__u32 tunnel_remote;	/* network order, 0 if not encapsulated */
+	__u32 tunnel_vni;
+	__u8 smac[6];	/* MACs after the program (fib / delivery rewrite) */
+	__u8 dmac[6];
+	__u16 ip_id;	/* network order, for live correlation */
+	__u16 pkt_len;
+	__u32 fib_rc;	/* bpf_fib_lookup return code, when looked up */
+	__u32 eth_proto;/* network order EtherType */
+};
+
+#endif /* PODLAB_H */

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Topology model: what a topology file describes, after parsing and
+ * validation. Parser (topo_parse), builder (harness/net), --print-commands,
+ * replay and the simulator all read this one structure.
+ * Addresses are IPv4 in network byte order; rates in bits/s; times in ns.
+ */
+#ifndef PL_TOPO_H
+#define PL_TOPO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "podlab.h"
+
+#define TOPO_NAME_MAX 32
+#define TOPO_IFNAMSIZ 16
+
+/* Where a value came from, for "file:line:column: message". 1-based. */
+struct topo_pos {
+	int line;
+	int col;
+};
+
+struct topo_label {
+	char *key;
+	char *value;
+};
+
+struct topo_pod {
+	char *name;
+	uint32_t ip;
+	struct topo_label *labels;
+	int nlabels;
+	int node;		/* index into topo.nodes */
+	uint32_t identity;	/* from labels: equal label sets share one, from 256 */
+	uint32_t ep_id;		/* policy map key, unique per pod */
+	bool ingress_enforced;	/* some policy selects it for ingress */
+	bool egress_enforced;
+	struct topo_pos pos;
+};
+
+struct topo_node {
+	char *name;
+	uint32_t underlay_ip;
+	uint8_t underlay_plen;	/* prefix of the underlay network, default 24 */
+	uint32_t pod_cidr;
+	uint8_t pod_plen;
+	int *pods;		/* indexes into topo.pods */
+	int npods;
+	struct topo_pos pos;
+};
+
+enum topo_qdisc_kind {
+	TOPO_QDISC_NONE = 0,
+	TOPO_QDISC_TBF,
+	TOPO_QDISC_HTB,
+	TOPO_QDISC_NETEM,
+	TOPO_QDISC_PFIFO,
+};
+
+struct topo_tbf {
+	uint64_t rate;		/* bits/s */
+	uint32_t burst;		/* bytes */
+	uint64_t latency_ns;	/* or limit, one of the two */
+	uint32_t limit;		/* bytes */
+	uint64_t peakrate;	/* bits/s, 0 = none */
+	uint32_t mtu;		/* bytes, with peakrate */
+};
+
+/* A classifier rule; a zero field matches anything. */
+struct topo_match {
+	uint32_t dst;
+	uint8_t dst_plen;
+	uint32_t src;
+	uint8_t src_plen;
+	uint16_t dport;		/* host order */
+	uint16_t sport;		/* host order */
+	uint8_t proto;
+};
+
+struct topo_htb_class {
+	uint16_t minor;		/* classid 1:minor */
+	uint16_t parent_minor;	/* 0 = the root class 1:1 */
+	uint64_t rate;
+	uint64_t ceil;
+	uint32_t prio;
+	uint32_t quantum;	/* bytes, 0 = kernel default */
+	struct topo_match *matches;
+	int nmatches;
+	struct topo_pos pos;
+};
+
+struct topo_htb {
+	uint16_t default_minor;
+	uint64_t rate;		/* root class 1:1 */
+	uint64_t ceil;
+	struct topo_htb_class *classes;
+	int nclasses;
+};
+
+struct topo_netem {
+	uint64_t delay_ns;
+	uint64_t jitter_ns;
+	double loss;		/* 0..1 */
+	double duplicate;	/* 0..1 */
+	double reorder;		/* 0..1 */
+	uint32_t limit;		/* packets */
+	uint64_t rate;		/* bits/s, 0 = none */
+};
+
+struct topo_qdisc {
+	enum topo_qdisc_kind kind;
+	union {
+		struct topo_tbf tbf;
+		struct topo_htb htb;
+		struct topo_netem netem;
+		uint32_t pfifo_limit;	/* packets */
+	};
+	struct topo_pos pos;
+};
+
+enum topo_underlay_kind {
+	TOPO_UNDERLAY_P2P = 0,	/* one veth pair between exactly two nodes */
+	TOPO_UNDERLAY_SEGMENT,	/* a bridge in its own namespace, a veth per node */
+};
+
+/* Shaping on the egress of one node's uplink (towards the underlay). */
+struct topo_link {
+	int node;		/* index into topo.nodes */
+	int peer;		/* p2p: the other node; segment: -1 */
+	struct topo_qdisc qdisc;
+	struct topo_pos pos;
+};
+
+struct topo_world {
+	bool present;
+	char *name;		/* default "world" */
+	uint32_t ip;		/* in a documentation range: 192.0.2/24, 198.51.100/24, 203.0.113/24 */
+	uint32_t gateway_node_ip;/* the node uplink the world host is attached behind */
+	struct topo_pos pos;
+};
+
+enum topo_rule_dir {
+	TOPO_INGRESS = PL_DIR_INGRESS,
+	TOPO_EGRESS = PL_DIR_EGRESS,
+};
+
+struct topo_port {
+	uint16_t port;		/* host order, 0 = any */
+	uint8_t proto;		/* IPPROTO_*, 0 = any */
+};
+
+struct topo_cidr {
+	uint32_t ip;
+	uint8_t plen;
+	uint32_t *except_ip;	/* ipBlock.except */
+	uint8_t *except_plen;
+	int nexcept;
+};
+
+/* One rule of one policy: a peer selector and ports, in one direction. */
+struct topo_rule {
+	enum topo_rule_dir dir;
+	bool deny;
+	bool any_peer;			/* no peer selector: everyone */
+	struct topo_label *peer_labels;	/* fromEndpoints/toEndpoints matchLabels */
+	int npeer_labels;
+	bool peer_all_pods;		/* an empty matchLabels: {} */
+	struct topo_cidr *cidrs;	/* fromCIDR/toCIDR/ipBlock */
+	int ncidrs;
+	struct topo_port *ports;	/* empty = any port and protocol */
+	int nports;
+	struct topo_pos pos;
+};
+
+struct topo_policy {
+	char *name;
+	struct topo_label *selector;	/* endpointSelector/podSelector matchLabels */
+	int nselector;
+	bool select_ingress;		/* the policy has ingress rules (or policyTypes says so) */
+	bool select_egress;
+	struct topo_rule *rules;
+	int nrules;
+	struct topo_pos pos;
+};
+
+enum topo_hook {
+	TOPO_HOOK_XDP = 0,
+	TOPO_HOOK_TC_INGRESS,
+	TOPO_HOOK_TC_EGRESS,
+};
+
+/* `programs:` a user's BPF object attached to a node device. */
+struct topo_program {
+	char *object;		/* path to a .bpf.o */
+	char *program;		/* program name in it */
+	int node;
+	char *device;		/* "uplink", "vxlan", or a pod name (its node-side veth) */
+	enum topo_hook hook;
+	bool replace_podlab;	/* instead of podlab's program on that hook */
+	struct topo_pos pos;
+};
+
+struct topo {
+	char *file;		/* path, for messages */
+	char *name;
+	enum pl_routing_mode routing;
+	uint32_t mtu;		/* underlay MTU, default 1500 */
+	uint32_t vni_base;	/* legacy mode's fixed VNI, default 1 */
+	struct topo_node *nodes;
+	int nnodes;
+	struct topo_pod *pods;
+	int npods;
+	enum topo_underlay_kind underlay;
+	struct topo_link *links;
+	int nlinks;
+	struct topo_world world;
+	struct topo_policy *policies;
+	int npolicies;
+	struct topo_program *programs;
+	int nprograms;
+};
+
+/*
+ * Parses and validates FILE. On error prints "file:line:col: message" (one
+ * line) and returns -EINVAL (bad input) or -errno (cannot read); *out is NULL.
+ */
+int topo_parse(const char *file, struct topo **out);
+/* Same from a string (tests); name is used in messages. */
+int topo_parse_string(const char *name, const char *text, struct topo **out);
+void topo_free(struct topo *t);
+
+int topo_pod_by_name(const struct topo *t, const char *name);
+int topo_pod_by_ip(const struct topo *t, uint32_t ip);
+int topo_node_by_name(const struct topo *t, const char *name);
+/* Node whose pod CIDR holds ip, or -1. */
+int topo_node_by_pod_ip(const struct topo *t, uint32_t ip);
+int topo_node_by_underlay_ip(const struct topo *t, uint32_t ip);
+
+#endif /* PL_TOPO_H */
