@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libpodlab datapath: load bpf/datapath.bpf.c for one node through its
+ * skeleton, program its maps, run its programs with BPF_PROG_TEST_RUN and
+ * read its flow events. One struct pl_datapath per node.
+ */
+#ifndef PL_DATAPATH_H
+#define PL_DATAPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "podlab.h"
+
+struct datapath_bpf;
+
+/* Runtime knobs, written to rodata between __open and __load. */
+struct pl_datapath_opts {
+	enum pl_routing_mode routing;
+	uint32_t node_ip;	/* network order */
+	uint32_t vxlan_ifindex;	/* redirect target for the overlay, in the node's netns */
+	uint32_t uplink_ifindex;
+	bool events;		/* emit flow events (off for benchmarks) */
+	const char *pin_dir;	/* pin maps (and programs) here, NULL = no pinning */
+};
+
+struct pl_datapath {
+	struct datapath_bpf *skel;
+	struct ring_buffer *rb;
+	struct pl_datapath_opts opts;
+	/* Decoded events land here until pl_datapath_events_take(). */
+	struct pl_flow_event *events;
+	size_t nevents, cap_events;
+};
+
+/* Program handles, in the order of enum pl_prog (PL_PROG_FROM_POD..XDP_PREFILTER). */
+int pl_datapath_prog_fd(const struct pl_datapath *dp, enum pl_prog prog);
+const char *pl_prog_name(enum pl_prog prog);	/* "from_pod", ... */
+const char *pl_prog_hook(enum pl_prog prog);	/* "tc-ingress of a pod's node-side veth", ... */
+
+/* Opens and loads; on failure reports what failed (verifier log with -v) and returns -errno. */
+int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **out);
+void pl_datapath_destroy(struct pl_datapath *dp);
+
+/* Maps. IPs network order. */
+int pl_endpoint_add(struct pl_datapath *dp, uint32_t ip, const struct pl_endpoint_info *info);
+int pl_endpoint_del(struct pl_datapath *dp, uint32_t ip);
+int pl_ipcache_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen,
+		   const struct pl_ipcache_info *info);
+int pl_policy_add(struct pl_datapath *dp, const struct pl_policy_key *key,
+		  const struct pl_policy_entry *entry);
+int pl_policy_clear(struct pl_datapath *dp);
+int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t rule_id);
+int pl_ct_clear(struct pl_datapath *dp);
+/* Sums the per-CPU counters for key; 0 with zeros when the key was never hit. */
+int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
+		    struct pl_counter_val *out);
+
+/* One BPF_PROG_TEST_RUN of a program on one packet. */
+struct pl_run_ctx {
+	uint32_t ifindex;	/* TC: skb->ifindex (must exist in the caller's netns); XDP: ingress */
+	uint32_t mark;		/* TC: skb->mark (identity for from_overlay, see PL_MARK_*) */
+	uint32_t repeat;	/* 0 or 1 = once */
+};
+
+struct pl_run_result {
+	int retval;		/* TC_ACT_* or XDP_* */
+	uint8_t *data_out;	/* caller's buffer, len in data_out_len */
+	uint32_t data_out_len;
+	uint32_t duration_ns;	/* kernel's average per repeat */
+	struct pl_flow_event event;	/* the program's event (if events on) */
+	bool has_event;
+};
+
+/* Runs prog on pkt; drains the ring buffer so res->event is this packet's. */
+int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *pkt, size_t len,
+			 const struct pl_run_ctx *ctx, uint8_t *out, size_t out_cap,
+			 struct pl_run_result *res);
+
+/* Events: poll the ring buffer (live mode). Returns number decoded, or -errno. */
+int pl_datapath_events_poll(struct pl_datapath *dp, int timeout_ms);
+/* Moves the buffered events to the caller (who frees *out). */
+size_t pl_datapath_events_take(struct pl_datapath *dp, struct pl_flow_event **out);
+
+/* Hubble-like one-line text of an event ("from_pod FROM_ENDPOINT ... DROPPED (Policy denied)"). */
+int pl_event_format(const struct pl_flow_event *ev, char *buf, size_t len);
+const char *pl_drop_reason_str(unsigned reason);	/* "Policy denied", ... */
+const char *pl_drop_reason_name(unsigned reason);	/* "POLICY_DENIED", ... */
+const char *pl_obs_point_name(unsigned point);		/* "TO_ENDPOINT", ... */
+const char *pl_verdict_name(unsigned verdict);		/* "FORWARDED", ... */
+const char *pl_note_name(unsigned note);		/* "NO_POLICY", ... */
+const char *pl_redirect_name(unsigned redirect);	/* "peer", "fib", ... */
+
+#endif /* PL_DATAPATH_H */
