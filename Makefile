@@ -24,7 +24,7 @@ endif
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP \
 	-I$(BUILD)/bpf -Ibpf -Iharness -Isim -Itests/lib
-LDLIBS := -lbpf -lelf -lz -lpcap -lyaml -lmnl -lcunit -lm
+LDLIBS := -lbpf -lelf -lz -lpcap -lyaml -lmnl -lnftables -lcunit -lm
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -I/usr/include/$(MULTIARCH) \
 	-Ibpf -Wall -Werror -MMD -MP
 
