@@ -63,8 +63,8 @@ static void check_policies(struct topo_parser *p)
 		}
 		if (!any) {
 			fmt_labels(pol->selector, pol->nselector, sel, sizeof(sel));
-			ty_warn_at(p, pol->pos, "policy '%s' selects no pod (selector %s)", pol->name,
-				   sel);
+			ty_warn_at(p, pol->pos, "policy '%s' selects no pod (selector %s)",
+				   pol->name, sel);
 		}
 		for (j = 0; j < pol->nrules; j++) {
 			struct topo_rule *r = &pol->rules[j];

@@ -13,16 +13,15 @@
 #include "topo/topo_units.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = { "name",	  "routing", "mtu",	 "nodes", "underlay",
-					"world",  "policies", "programs", NULL };
-static const char *const node_keys[] = { "name", "ip", "podCIDR", "pods", NULL };
-static const char *const pod_keys[] = { "name", "ip", "labels", NULL };
-static const char *const underlay_keys[] = { "type", "links", NULL };
-static const char *const link_keys[] = { "node", "qdisc", NULL };
-static const char *const world_keys[] = { "name", "ip", "node", NULL };
-static const char *const program_keys[] = { "object", "program", "node",
-					     "device", "hook",	  "replace", NULL };
-
+static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes", "underlay",
+				       "world", "policies", "programs", NULL};
+static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
+static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
+static const char *const underlay_keys[] = {"type", "links", NULL};
+static const char *const link_keys[] = {"node", "qdisc", NULL};
+static const char *const world_keys[] = {"name", "ip", "node", NULL};
+static const char *const program_keys[] = {"object", "program", "node", "device",
+					   "hook",   "replace", NULL};
 
 static const char *ipstr(uint32_t ip, char *buf)
 {
@@ -41,12 +40,12 @@ static int check_unique_name(struct topo_parser *p, const ynode *n, const char *
 				name);
 	for (i = 0; i < t->nnodes; i++)
 		if (i != self_node && t->nodes[i].name && !strcmp(t->nodes[i].name, name))
-			return ty_error(p, n, "duplicate name '%s': node '%s' at line %d has it", name,
-					name, t->nodes[i].pos.line);
+			return ty_error(p, n, "duplicate name '%s': node '%s' at line %d has it",
+					name, name, t->nodes[i].pos.line);
 	for (i = 0; i < t->npods; i++)
 		if (i != self_pod && t->pods[i].name && !strcmp(t->pods[i].name, name))
-			return ty_error(p, n, "duplicate name '%s': pod '%s' at line %d has it", name,
-					name, t->pods[i].pos.line);
+			return ty_error(p, n, "duplicate name '%s': pod '%s' at line %d has it",
+					name, name, t->pods[i].pos.line);
 	return 0;
 }
 
@@ -59,11 +58,12 @@ static int check_ifname(struct topo_parser *p, const ynode *n, const char *what,
 	snprintf(buf, sizeof(buf), "%s%s", prefix, name);
 	if (strlen(buf) < TOPO_IFNAMSIZ)
 		return 0;
-	return ty_error(p, n,
-			"%s name '%s' is too long: its %s '%s' would have %zu characters, interface "
-			"names have at most %d (keep the name to %zu)",
-			what, name, device, buf, strlen(buf), TOPO_IFNAMSIZ - 1,
-			TOPO_IFNAMSIZ - 1 - strlen(prefix));
+	return ty_error(
+		p, n,
+		"%s name '%s' is too long: its %s '%s' would have %zu characters, interface "
+		"names have at most %d (keep the name to %zu)",
+		what, name, device, buf, strlen(buf), TOPO_IFNAMSIZ - 1,
+		TOPO_IFNAMSIZ - 1 - strlen(prefix));
 }
 
 /* Not the network or broadcast address of net/plen (for plen < 31). */
@@ -95,22 +95,24 @@ static int check_node(struct topo_parser *p, int self, const ynode *ip_n, const 
 	for (i = 0; i < self; i++) {
 		o = &t->nodes[i];
 		if (o->underlay_ip == nd->underlay_ip)
-			return ty_error(p, ip_n, "node ip %s is already node '%s''s",
+			return ty_error(p, ip_n, "node ip %s is already the ip of node '%s'",
 					ipstr(nd->underlay_ip, a), o->name);
 		if (o->underlay_plen != nd->underlay_plen ||
 		    !topo_cidr_contains(o->underlay_ip, o->underlay_plen, nd->underlay_ip))
-			return ty_error(p, ip_n,
-					"node ip %s/%u is not in the underlay network of node '%s' "
-					"(%s/%u): all nodes share one underlay network",
-					ipstr(nd->underlay_ip, a), nd->underlay_plen, o->name,
-					ipstr(htonl(ntohl(o->underlay_ip) & topo_mask(o->underlay_plen)),
-					      b),
-					o->underlay_plen);
+			return ty_error(
+				p, ip_n,
+				"node ip %s/%u is not in the underlay network of node '%s' "
+				"(%s/%u): all nodes share one underlay network",
+				ipstr(nd->underlay_ip, a), nd->underlay_plen, o->name,
+				ipstr(htonl(ntohl(o->underlay_ip) & topo_mask(o->underlay_plen)),
+				      b),
+				o->underlay_plen);
 		if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, o->pod_cidr, o->pod_plen) ||
 		    topo_cidr_within(o->pod_cidr, o->pod_plen, nd->pod_cidr, nd->pod_plen))
-			return ty_error(p, cidr_n, "podCIDR %s/%u overlaps node '%s''s podCIDR %s/%u",
-					ipstr(nd->pod_cidr, a), nd->pod_plen, o->name,
-					ipstr(o->pod_cidr, b), o->pod_plen);
+			return ty_error(p, cidr_n,
+					"podCIDR %s/%u overlaps podCIDR %s/%u of node '%s'",
+					ipstr(nd->pod_cidr, a), nd->pod_plen, ipstr(o->pod_cidr, b),
+					o->pod_plen, o->name);
 	}
 	return 0;
 }
@@ -124,14 +126,14 @@ static int check_pod(struct topo_parser *p, int self, const ynode *ip_n)
 	int i;
 
 	if (!topo_cidr_contains(nd->pod_cidr, nd->pod_plen, pod->ip))
-		return ty_error(p, ip_n, "pod ip %s is outside its node '%s''s podCIDR %s/%u",
-				ipstr(pod->ip, a), nd->name, ipstr(nd->pod_cidr, b), nd->pod_plen);
+		return ty_error(p, ip_n, "pod ip %s is outside podCIDR %s/%u of its node '%s'",
+				ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen, nd->name);
 	if (!host_addr_ok(pod->ip, nd->pod_plen))
 		return ty_error(p, ip_n, "pod ip %s is the network or broadcast address of %s/%u",
 				ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen);
 	for (i = 0; i < self; i++)
 		if (t->pods[i].ip == pod->ip)
-			return ty_error(p, ip_n, "pod ip %s is already pod '%s''s (line %d)",
+			return ty_error(p, ip_n, "duplicate pod ip %s: pod '%s' (line %d) has it",
 					ipstr(pod->ip, a), t->pods[i].name, t->pods[i].pos.line);
 	return 0;
 }
@@ -189,8 +191,8 @@ static int parse_node_ip(struct topo_parser *p, const ynode *v, struct topo_node
 	if (err)
 		return err;
 	if (topo_parse_cidr(s, &nd->underlay_ip, &nd->underlay_plen, &has_len))
-		return ty_error(p, v, "node ip '%s' is not an IPv4 address (a.b.c.d or a.b.c.d/len)",
-				s);
+		return ty_error(p, v,
+				"node ip '%s' is not an IPv4 address (a.b.c.d or a.b.c.d/len)", s);
 	if (!has_len)
 		nd->underlay_plen = 24;
 	if (nd->underlay_plen < 8 || nd->underlay_plen > 30)
@@ -259,8 +261,8 @@ static int parse_routing(struct topo_parser *p, const ynode *v)
 	else if (!strcmp(s, "legacy"))
 		p->t->routing = PL_ROUTING_LEGACY;
 	else
-		return ty_error(p, v, "unknown routing mode '%s' (expected native, vxlan or legacy)",
-				s);
+		return ty_error(p, v,
+				"unknown routing mode '%s' (expected native, vxlan or legacy)", s);
 	return 0;
 }
 
@@ -326,10 +328,11 @@ static int parse_underlay(struct topo_parser *p, const ynode *n)
 		else if (!strcmp(s, "segment"))
 			t->underlay = TOPO_UNDERLAY_SEGMENT;
 		else
-			return ty_error(p, v, "unknown underlay type '%s' (expected p2p or segment)",
-					s);
+			return ty_error(p, v,
+					"unknown underlay type '%s' (expected p2p or segment)", s);
 		if (t->underlay == TOPO_UNDERLAY_P2P && t->nnodes != 2)
-			return ty_error(p, v, "underlay type p2p joins exactly 2 nodes, this has %d",
+			return ty_error(p, v,
+					"underlay type p2p joins exactly 2 nodes, this has %d",
 					t->nnodes);
 	}
 	v = ty_get(p, n, "links");
@@ -371,8 +374,9 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 		return err;
 	v = ty_get(p, n, "ip");
 	if (!v)
-		return ty_error(p, n, "world needs an ip (in 192.0.2.0/24, 198.51.100.0/24 or "
-				      "203.0.113.0/24)");
+		return ty_error(p, n,
+				"world needs an ip (in 192.0.2.0/24, 198.51.100.0/24 or "
+				"203.0.113.0/24)");
 	err = ty_ipv4(p, v, "world ip", &w->ip);
 	if (err)
 		return err;
@@ -389,10 +393,11 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 
 		if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip) ||
 		    topo_cidr_contains(nd->underlay_ip, nd->underlay_plen, w->ip))
-			return ty_error(p, v, "world ip is inside node '%s''s %s", nd->name,
+			return ty_error(p, v, "world ip is inside the %s of node '%s'",
 					topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip)
 						? "podCIDR"
-						: "underlay network");
+						: "underlay network",
+					nd->name);
 	}
 	v = ty_get(p, n, "node");
 	if (v)
@@ -424,7 +429,7 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 {
 	struct topo *t = p->t;
 	struct topo_program *pr = &t->programs[t->nprograms++];
-	const char *const required[] = { "object", "program", "node", "device", "hook" };
+	const char *const required[] = {"object", "program", "node", "device", "hook"};
 	const ynode *v;
 	unsigned int i;
 	int err;
@@ -451,9 +456,9 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 	if (strcmp(pr->device, "uplink") && strcmp(pr->device, "vxlan")) {
 		i = topo_pod_by_name(t, pr->device);
 		if ((int)i < 0 || t->pods[i].node != pr->node)
-			return ty_error(p, v,
-					"device '%s' is not 'uplink', 'vxlan' or a pod of node '%s'",
-					pr->device, t->nodes[pr->node].name);
+			return ty_error(
+				p, v, "device '%s' is not 'uplink', 'vxlan' or a pod of node '%s'",
+				pr->device, t->nodes[pr->node].name);
 	} else if (!strcmp(pr->device, "vxlan") && t->routing == PL_ROUTING_NATIVE) {
 		return ty_error(p, v, "device 'vxlan' exists only with routing vxlan or legacy");
 	}
@@ -469,7 +474,7 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	int i, len, err;
 
 	if (!root)
-		return ty_error_at(p, (struct topo_pos){ 1, 1 }, "the file is empty");
+		return ty_error_at(p, (struct topo_pos){1, 1}, "the file is empty");
 	err = ty_check_map(p, root, "the topology", top_keys);
 	if (err)
 		return err;
@@ -525,7 +530,7 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 
 static int syntax_error(struct topo_parser *p, yaml_parser_t *yp)
 {
-	struct topo_pos pos = { (int)yp->problem_mark.line + 1, (int)yp->problem_mark.column + 1 };
+	struct topo_pos pos = {(int)yp->problem_mark.line + 1, (int)yp->problem_mark.column + 1};
 
 	if (yp->error == YAML_MEMORY_ERROR)
 		return -ENOMEM;
@@ -554,7 +559,7 @@ static int parse_text(struct topo_parser *p, const char *text, size_t len)
 		err = syntax_error(p, &yp);
 	} else {
 		if (yaml_document_get_root_node(&extra))
-			err = ty_error_at(p, (struct topo_pos){ (int)extra.start_mark.line + 1, 1 },
+			err = ty_error_at(p, (struct topo_pos){(int)extra.start_mark.line + 1, 1},
 					  "a topology file holds one YAML document");
 		yaml_document_delete(&extra);
 	}
@@ -607,7 +612,7 @@ out:
 
 int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out)
 {
-	struct topo_parser p = { .file = file, .diag = diag ? diag : stderr };
+	struct topo_parser p = {.file = file, .diag = diag ? diag : stderr};
 	char *owned = NULL;
 	size_t len = 0;
 	int err;

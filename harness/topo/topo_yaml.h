@@ -35,7 +35,7 @@ struct topo_pos ty_pos(const ynode *n);
 ynode *ty_node(struct topo_parser *p, int index);
 /* A plain null scalar: absent value (`key:`, `~`, `null`). */
 bool ty_is_null(const ynode *n);
-const char *ty_kind(const ynode *n);	/* "a mapping", "a list", "a string" */
+const char *ty_kind(const ynode *n); /* "a mapping", "a list", "a string" */
 
 /*
  * n must be a mapping (null counts as empty) whose keys are all in keys[]
