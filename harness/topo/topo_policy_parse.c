@@ -295,10 +295,13 @@ static int parse_cnp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 	if (!err)
 		err = parse_entities(p, ty_get(p, n, key), rc);
 	/* Cilium: ports without peers apply to every peer; an empty rule allows nothing. */
-	if (!err && rc->pol->nrules == before && rc->nports)
-		err = add_rule(rc, n) ? 0 : -ENOMEM;
-	if (!err && rc->pol->nrules == before && rc->nports)
-		rc->pol->rules[before].any_peer = true;
+	if (!err && rc->pol->nrules == before && rc->nports) {
+		struct topo_rule *r = add_rule(rc, n);
+
+		if (!r)
+			return -ENOMEM;
+		r->any_peer = true;
+	}
 	return err;
 }
 
