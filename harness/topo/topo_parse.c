@@ -613,8 +613,8 @@ out:
 int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out)
 {
 	struct topo_parser p = {.file = file, .diag = diag ? diag : stderr};
-	char *owned = NULL;
-	size_t len = 0;
+	char *owned = NULL, *warnings = NULL;
+	size_t len = 0, wlen = 0;
 	int err;
 
 	*out = NULL;
@@ -635,7 +635,13 @@ int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo 
 	p.t->routing = PL_ROUTING_NATIVE;
 	p.t->mtu = 1500;
 	p.t->vni_base = 1;
-	err = p.t->file ? parse_text(&p, text, len) : -ENOMEM;
+	p.warn = open_memstream(&warnings, &wlen);
+	err = p.t->file && p.warn ? parse_text(&p, text, len) : -ENOMEM;
+	if (p.warn)
+		fclose(p.warn);
+	if (!err && warnings)
+		fputs(warnings, p.diag);
+	free(warnings);
 	free(owned);
 	if (err == -ENOMEM)
 		fprintf(p.diag, "%s: out of memory\n", file);

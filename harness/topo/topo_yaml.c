@@ -23,7 +23,7 @@ struct topo_pos ty_pos(const ynode *n)
 static void vreport(struct topo_parser *p, struct topo_pos pos, const char *tag, const char *fmt,
 		    va_list ap)
 {
-	FILE *f = p->diag ? p->diag : stderr;
+	FILE *f = *tag && p->warn ? p->warn : p->diag ? p->diag : stderr;
 
 	fprintf(f, "%s:%d:%d: %s", p->file, pos.line, pos.col, tag);
 	vfprintf(f, fmt, ap);

@@ -17,6 +17,7 @@
 struct topo_parser {
 	const char *file;
 	FILE *diag;
+	FILE *warn; /* warnings wait here: printed only when the file is valid */
 	yaml_document_t doc;
 	struct topo *t;
 };

@@ -41,27 +41,27 @@
 	"    metadata: {name: " name "}\n"                                                         \
 	"    spec:\n"
 
-#define A "10.244.1.10"
-#define B "10.244.1.11"
-#define C "10.244.2.10"
+#define A	   "10.244.1.10"
+#define B	   "10.244.1.11"
+#define C	   "10.244.2.10"
 #define WORLD_HOST "203.0.113.10"
-#define N1_IP "192.168.50.1"
-#define N2_IP "192.168.50.2"
-#define ID_A 256
-#define ID_B 257
-#define ID_C 258
-#define EP_A 1
-#define EP_C 3
-#define CIDR0 PL_ID_CIDR_MIN
+#define N1_IP	   "192.168.50.1"
+#define N2_IP	   "192.168.50.2"
+#define ID_A	   256
+#define ID_B	   257
+#define ID_C	   258
+#define EP_A	   1
+#define EP_C	   3
+#define CIDR0	   PL_ID_CIDR_MIN
 
-#define TCP IPPROTO_TCP
-#define UDP IPPROTO_UDP
-#define ICMP IPPROTO_ICMP
-#define ALLOW POLICY_ALLOWED, PL_DROP_NONE
+#define TCP	  IPPROTO_TCP
+#define UDP	  IPPROTO_UDP
+#define ICMP	  IPPROTO_ICMP
+#define ALLOW	  POLICY_ALLOWED, PL_DROP_NONE
 #define DENIED_IN POLICY_DROPPED_INGRESS, PL_DROP_POLICY_DENIED
 #define DENIED_EG POLICY_DROPPED_EGRESS, PL_DROP_POLICY_DENIED
-#define DENY_IN POLICY_DROPPED_INGRESS, PL_DROP_POLICY_DENY
-#define DENY_EG POLICY_DROPPED_EGRESS, PL_DROP_POLICY_DENY
+#define DENY_IN	  POLICY_DROPPED_INGRESS, PL_DROP_POLICY_DENY
+#define DENY_EG	  POLICY_DROPPED_EGRESS, PL_DROP_POLICY_DENY
 
 struct flow {
 	const char *src, *dst;
@@ -93,148 +93,170 @@ struct policy_case {
 };
 
 static const struct policy_case cases[] = {
-	{ "no policy: everything allowed", NULL, "", 0, {},
-	  { { A, C, TCP, 80, ALLOW }, { WORLD_HOST, A, TCP, 22, ALLOW }, { C, B, ICMP, 0, ALLOW } } },
-	{ "selected pod default-denies, unselected pods allow", NULL,
-	  CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
-		      "      ingress:\n"
-		      "        - fromEndpoints: [{matchLabels: {app: a}}]\n"
-		      "          toPorts: [{ports: [{port: \"80\", protocol: TCP}]}]\n",
-	  1,
-	  { { EP_C, ID_A, TCP, 80, IN, true, false } },
-	  { { A, C, TCP, 80, ALLOW },
-	    { B, C, TCP, 80, DENIED_IN },
-	    { A, C, TCP, 81, DENIED_IN },
-	    { A, C, UDP, 80, DENIED_IN },
-	    { A, C, ICMP, 0, DENIED_IN },
-	    { C, A, TCP, 80, ALLOW },
-	    { B, A, TCP, 80, ALLOW } } },
-	{ "deny beats allow", NULL,
-	  CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
-		      "      ingress:\n"
-		      "        - fromEndpoints: [{}]\n"
-		      "      ingressDeny:\n"
-		      "        - fromEndpoints: [{matchLabels: {app: b}}]\n"
-		      "          toPorts: [{ports: [{port: \"22\", protocol: TCP}]}]\n",
-	  4,
-	  { { EP_C, ID_B, TCP, 22, IN, true, true }, { EP_C, ID_B, 0, 0, IN, true, false } },
-	  { { A, C, TCP, 22, ALLOW },
-	    { B, C, TCP, 22, DENY_IN },
-	    { B, C, TCP, 80, ALLOW },
-	    { WORLD_HOST, C, TCP, 80, DENIED_IN } } },
-	{ "ports without peers: wildcard identity", NULL,
-	  CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
-		      "      ingress:\n"
-		      "        - toPorts: [{ports: [{port: \"80\", protocol: TCP}]}]\n",
-	  1,
-	  { { EP_C, 0, TCP, 80, IN, true, false } },
-	  { { B, C, TCP, 80, ALLOW },
-	    { WORLD_HOST, C, TCP, 80, ALLOW },
-	    { N1_IP, C, TCP, 80, ALLOW },
-	    { B, C, TCP, 443, DENIED_IN } } },
-	{ "an empty Cilium rule selects and allows nothing", NULL,
-	  CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
-		      "      ingress:\n"
-		      "        - {}\n",
-	  0, {},
-	  { { A, C, ICMP, 0, DENIED_IN }, { C, A, TCP, 80, ALLOW } } },
-	{ "egress by CIDR, default deny elsewhere", NULL,
-	  CNP("a-out") "      endpointSelector: {matchLabels: {app: a}}\n"
-		       "      egress:\n"
-		       "        - toCIDR: [203.0.113.0/24]\n",
-	  2,
-	  { { EP_A, CIDR0, 0, 0, EG, true, false }, { EP_A, CIDR0 + 1, 0, 0, EG, true, false } },
-	  { { A, WORLD_HOST, TCP, 443, ALLOW },
-	    { A, "203.0.113.99", UDP, 53, ALLOW },
-	    { A, "198.51.100.1", TCP, 443, DENIED_EG },
-	    { A, C, TCP, 80, DENIED_EG },
-	    { B, "198.51.100.1", TCP, 443, ALLOW } } },
-	{ "CIDR rules never match pods or nodes", NULL,
-	  CNP("a-out") "      endpointSelector: {matchLabels: {app: a}}\n"
-		       "      egress:\n"
-		       "        - toCIDR: [10.0.0.0/8, 192.168.0.0/16]\n",
-	  -1, {},
-	  { { A, C, TCP, 80, DENIED_EG },
-	    { A, N2_IP, TCP, 22, DENIED_EG },
-	    { A, "10.244.2.99", TCP, 80, ALLOW },
-	    { A, "192.168.7.7", TCP, 80, ALLOW },
-	    { A, WORLD_HOST, TCP, 80, DENIED_EG } } },
-	{ "CIDR nesting: a /24 rule covers the prefixes inside it", NULL,
-	  CNP("a-out") "      endpointSelector: {matchLabels: {app: a}}\n"
-		       "      egress:\n"
-		       "        - toCIDR: [203.0.113.0/24]\n"
-		       "          toPorts: [{ports: [{port: \"443\", protocol: TCP}]}]\n"
-		       "      egressDeny:\n"
-		       "        - toCIDR: [203.0.113.64/26]\n",
-	  -1,
-	  { { EP_A, CIDR0, TCP, 443, EG, true, false },
-	    { EP_A, CIDR0 + 2, TCP, 443, EG, true, false },
-	    { EP_A, CIDR0 + 2, 0, 0, EG, true, true } },
-	  { { A, WORLD_HOST, TCP, 443, ALLOW },
-	    { A, "203.0.113.70", TCP, 443, DENY_EG },
-	    { A, "203.0.113.200", TCP, 443, ALLOW },
-	    { A, "203.0.113.200", TCP, 80, DENIED_EG } } },
-	{ "ipBlock except", NULL,
-	  KNP("a-out") "      podSelector: {matchLabels: {app: a}}\n"
-		       "      policyTypes: [Egress]\n"
-		       "      egress:\n"
-		       "        - to: [{ipBlock: {cidr: 203.0.113.0/24, except: [203.0.113.128/25]}}]\n",
-	  2,
-	  { { EP_A, CIDR0 + 2, 0, 0, EG, false, false },
-	    { EP_A, CIDR0 + 1, 0, 0, EG, true, false },
-	    { EP_A, CIDR0, 0, 0, EG, true, false } },
-	  { { A, WORLD_HOST, TCP, 80, ALLOW },
-	    { A, "203.0.113.127", UDP, 53, ALLOW },
-	    { A, "203.0.113.200", TCP, 80, DENIED_EG },
-	    { C, A, TCP, 80, ALLOW } } },
-	{ "Kubernetes: ports default to TCP, no 'from' means every peer", NULL,
-	  KNP("c-in") "      podSelector: {matchLabels: {app: c}}\n"
-		      "      ingress:\n"
-		      "        - ports: [{port: 80}]\n",
-	  1,
-	  { { EP_C, 0, TCP, 80, IN, true, false } },
-	  { { WORLD_HOST, C, TCP, 80, ALLOW }, { B, C, UDP, 80, DENIED_IN }, { C, B, UDP, 80, ALLOW } } },
-	{ "Kubernetes: policyTypes Ingress without rules denies all ingress", NULL,
-	  KNP("c-in") "      podSelector: {matchLabels: {app: c}}\n"
-		      "      policyTypes: [Ingress]\n",
-	  0, {},
-	  { { A, C, ICMP, 0, DENIED_IN }, { C, A, TCP, 80, ALLOW } } },
-	{ "Cilium protocol ANY: TCP, UDP and SCTP", NULL,
-	  CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
-		      "      ingress:\n"
-		      "        - fromEndpoints: [{matchLabels: {app: a}}]\n"
-		      "          toPorts: [{ports: [{port: \"53\"}]}]\n",
-	  3,
-	  { { EP_C, ID_A, UDP, 53, IN, true, false },
-	    { EP_C, ID_A, TCP, 53, IN, true, false },
-	    { EP_C, ID_A, IPPROTO_SCTP, 53, IN, true, false },
-	    { EP_C, ID_A, 0, 53, IN, false, false } },
-	  { { A, C, UDP, 53, ALLOW }, { A, C, TCP, 53, ALLOW }, { A, C, ICMP, 0, DENIED_IN } } },
-	{ "entities: world and remote-node", NULL,
-	  CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
-		      "      ingress:\n"
-		      "        - fromEntities: [world]\n"
-		      "        - fromEntities: [remote-node]\n"
-		      "          toPorts: [{ports: [{port: \"22\", protocol: TCP}]}]\n",
-	  3,
-	  { { EP_C, PL_ID_WORLD, 0, 0, IN, true, false },
-	    { EP_C, CIDR0, 0, 0, IN, true, false },
-	    { EP_C, PL_ID_REMOTE_NODE, TCP, 22, IN, true, false } },
-	  { { WORLD_HOST, C, TCP, 80, ALLOW },
-	    { "198.51.100.7", C, TCP, 80, ALLOW },
-	    { N1_IP, C, TCP, 22, ALLOW },
-	    { N1_IP, C, TCP, 80, DENIED_IN },
-	    { N2_IP, C, TCP, 22, DENIED_IN },
-	    { A, C, TCP, 22, DENIED_IN } } },
-	{ "legacy: pods of other nodes arrive as their node (MASQUERADE)", "legacy",
-	  CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
-		      "      ingress:\n"
-		      "        - fromEndpoints: [{matchLabels: {app: a}}]\n"
-		      "          toPorts: [{ports: [{port: \"80\", protocol: TCP}]}]\n"
-		      "        - fromEntities: [remote-node]\n"
-		      "          toPorts: [{ports: [{port: \"8080\", protocol: TCP}]}]\n",
-	  -1, {},
-	  { { A, C, TCP, 80, DENIED_IN }, { A, C, TCP, 8080, ALLOW }, { B, C, TCP, 8080, ALLOW } } },
+	{"no policy: everything allowed",
+	 NULL,
+	 "",
+	 0,
+	 {},
+	 {{A, C, TCP, 80, ALLOW}, {WORLD_HOST, A, TCP, 22, ALLOW}, {C, B, ICMP, 0, ALLOW}}},
+	{"selected pod default-denies, unselected pods allow",
+	 NULL,
+	 CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
+		     "      ingress:\n"
+		     "        - fromEndpoints: [{matchLabels: {app: a}}]\n"
+		     "          toPorts: [{ports: [{port: \"80\", protocol: TCP}]}]\n",
+	 1,
+	 {{EP_C, ID_A, TCP, 80, IN, true, false}},
+	 {{A, C, TCP, 80, ALLOW},
+	  {B, C, TCP, 80, DENIED_IN},
+	  {A, C, TCP, 81, DENIED_IN},
+	  {A, C, UDP, 80, DENIED_IN},
+	  {A, C, ICMP, 0, DENIED_IN},
+	  {C, A, TCP, 80, ALLOW},
+	  {B, A, TCP, 80, ALLOW}}},
+	{"deny beats allow",
+	 NULL,
+	 CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
+		     "      ingress:\n"
+		     "        - fromEndpoints: [{}]\n"
+		     "      ingressDeny:\n"
+		     "        - fromEndpoints: [{matchLabels: {app: b}}]\n"
+		     "          toPorts: [{ports: [{port: \"22\", protocol: TCP}]}]\n",
+	 4,
+	 {{EP_C, ID_B, TCP, 22, IN, true, true}, {EP_C, ID_B, 0, 0, IN, true, false}},
+	 {{A, C, TCP, 22, ALLOW},
+	  {B, C, TCP, 22, DENY_IN},
+	  {B, C, TCP, 80, ALLOW},
+	  {WORLD_HOST, C, TCP, 80, DENIED_IN}}},
+	{"ports without peers: wildcard identity",
+	 NULL,
+	 CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
+		     "      ingress:\n"
+		     "        - toPorts: [{ports: [{port: \"80\", protocol: TCP}]}]\n",
+	 1,
+	 {{EP_C, 0, TCP, 80, IN, true, false}},
+	 {{B, C, TCP, 80, ALLOW},
+	  {WORLD_HOST, C, TCP, 80, ALLOW},
+	  {N1_IP, C, TCP, 80, ALLOW},
+	  {B, C, TCP, 443, DENIED_IN}}},
+	{"an empty Cilium rule selects and allows nothing",
+	 NULL,
+	 CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
+		     "      ingress:\n"
+		     "        - {}\n",
+	 0,
+	 {},
+	 {{A, C, ICMP, 0, DENIED_IN}, {C, A, TCP, 80, ALLOW}}},
+	{"egress by CIDR, default deny elsewhere",
+	 NULL,
+	 CNP("a-out") "      endpointSelector: {matchLabels: {app: a}}\n"
+		      "      egress:\n"
+		      "        - toCIDR: [203.0.113.0/24]\n",
+	 2,
+	 {{EP_A, CIDR0, 0, 0, EG, true, false}, {EP_A, CIDR0 + 1, 0, 0, EG, true, false}},
+	 {{A, WORLD_HOST, TCP, 443, ALLOW},
+	  {A, "203.0.113.99", UDP, 53, ALLOW},
+	  {A, "198.51.100.1", TCP, 443, DENIED_EG},
+	  {A, C, TCP, 80, DENIED_EG},
+	  {B, "198.51.100.1", TCP, 443, ALLOW}}},
+	{"CIDR rules never match pods or nodes",
+	 NULL,
+	 CNP("a-out") "      endpointSelector: {matchLabels: {app: a}}\n"
+		      "      egress:\n"
+		      "        - toCIDR: [10.0.0.0/8, 192.168.0.0/16]\n",
+	 -1,
+	 {},
+	 {{A, C, TCP, 80, DENIED_EG},
+	  {A, N2_IP, TCP, 22, DENIED_EG},
+	  {A, "10.244.2.99", TCP, 80, ALLOW},
+	  {A, "192.168.7.7", TCP, 80, ALLOW},
+	  {A, WORLD_HOST, TCP, 80, DENIED_EG}}},
+	{"CIDR nesting: a /24 rule covers the prefixes inside it",
+	 NULL,
+	 CNP("a-out") "      endpointSelector: {matchLabels: {app: a}}\n"
+		      "      egress:\n"
+		      "        - toCIDR: [203.0.113.0/24]\n"
+		      "          toPorts: [{ports: [{port: \"443\", protocol: TCP}]}]\n"
+		      "      egressDeny:\n"
+		      "        - toCIDR: [203.0.113.64/26]\n",
+	 -1,
+	 {{EP_A, CIDR0, TCP, 443, EG, true, false},
+	  {EP_A, CIDR0 + 2, TCP, 443, EG, true, false},
+	  {EP_A, CIDR0 + 2, 0, 0, EG, true, true}},
+	 {{A, WORLD_HOST, TCP, 443, ALLOW},
+	  {A, "203.0.113.70", TCP, 443, DENY_EG},
+	  {A, "203.0.113.200", TCP, 443, ALLOW},
+	  {A, "203.0.113.200", TCP, 80, DENIED_EG}}},
+	{"ipBlock except",
+	 NULL,
+	 KNP("a-out") "      podSelector: {matchLabels: {app: a}}\n"
+		      "      policyTypes: [Egress]\n"
+		      "      egress:\n"
+		      "        - to: [{ipBlock: {cidr: 203.0.113.0/24, except: "
+		      "[203.0.113.128/25]}}]\n",
+	 2,
+	 {{EP_A, CIDR0 + 2, 0, 0, EG, false, false},
+	  {EP_A, CIDR0 + 1, 0, 0, EG, true, false},
+	  {EP_A, CIDR0, 0, 0, EG, true, false}},
+	 {{A, WORLD_HOST, TCP, 80, ALLOW},
+	  {A, "203.0.113.127", UDP, 53, ALLOW},
+	  {A, "203.0.113.200", TCP, 80, DENIED_EG},
+	  {C, A, TCP, 80, ALLOW}}},
+	{"Kubernetes: ports default to TCP, no 'from' means every peer",
+	 NULL,
+	 KNP("c-in") "      podSelector: {matchLabels: {app: c}}\n"
+		     "      ingress:\n"
+		     "        - ports: [{port: 80}]\n",
+	 1,
+	 {{EP_C, 0, TCP, 80, IN, true, false}},
+	 {{WORLD_HOST, C, TCP, 80, ALLOW}, {B, C, UDP, 80, DENIED_IN}, {C, B, UDP, 80, ALLOW}}},
+	{"Kubernetes: policyTypes Ingress without rules denies all ingress",
+	 NULL,
+	 KNP("c-in") "      podSelector: {matchLabels: {app: c}}\n"
+		     "      policyTypes: [Ingress]\n",
+	 0,
+	 {},
+	 {{A, C, ICMP, 0, DENIED_IN}, {C, A, TCP, 80, ALLOW}}},
+	{"Cilium protocol ANY: TCP, UDP and SCTP",
+	 NULL,
+	 CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
+		     "      ingress:\n"
+		     "        - fromEndpoints: [{matchLabels: {app: a}}]\n"
+		     "          toPorts: [{ports: [{port: \"53\"}]}]\n",
+	 3,
+	 {{EP_C, ID_A, UDP, 53, IN, true, false},
+	  {EP_C, ID_A, TCP, 53, IN, true, false},
+	  {EP_C, ID_A, IPPROTO_SCTP, 53, IN, true, false},
+	  {EP_C, ID_A, 0, 53, IN, false, false}},
+	 {{A, C, UDP, 53, ALLOW}, {A, C, TCP, 53, ALLOW}, {A, C, ICMP, 0, DENIED_IN}}},
+	{"entities: world and remote-node",
+	 NULL,
+	 CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
+		     "      ingress:\n"
+		     "        - fromEntities: [world]\n"
+		     "        - fromEntities: [remote-node]\n"
+		     "          toPorts: [{ports: [{port: \"22\", protocol: TCP}]}]\n",
+	 3,
+	 {{EP_C, PL_ID_WORLD, 0, 0, IN, true, false},
+	  {EP_C, CIDR0, 0, 0, IN, true, false},
+	  {EP_C, PL_ID_REMOTE_NODE, TCP, 22, IN, true, false}},
+	 {{WORLD_HOST, C, TCP, 80, ALLOW},
+	  {"198.51.100.7", C, TCP, 80, ALLOW},
+	  {N1_IP, C, TCP, 22, ALLOW},
+	  {N1_IP, C, TCP, 80, DENIED_IN},
+	  {N2_IP, C, TCP, 22, DENIED_IN},
+	  {A, C, TCP, 22, DENIED_IN}}},
+	{"legacy: pods of other nodes arrive as their node (MASQUERADE)",
+	 "legacy",
+	 CNP("c-in") "      endpointSelector: {matchLabels: {app: c}}\n"
+		     "      ingress:\n"
+		     "        - fromEndpoints: [{matchLabels: {app: a}}]\n"
+		     "          toPorts: [{ports: [{port: \"80\", protocol: TCP}]}]\n"
+		     "        - fromEntities: [remote-node]\n"
+		     "          toPorts: [{ports: [{port: \"8080\", protocol: TCP}]}]\n",
+	 -1,
+	 {},
+	 {{A, C, TCP, 80, DENIED_IN}, {A, C, TCP, 8080, ALLOW}, {B, C, TCP, 8080, ALLOW}}},
 };
 
 static const struct policy_entry *find_entry(const struct policy_set *ps,
@@ -299,8 +321,8 @@ PL_TEST(unit, policy_semantics)
 
 	for (c = cases; c < cases + sizeof(cases) / sizeof(cases[0]); c++) {
 		pl_subtest("%s", c->desc);
-		snprintf(text, sizeof(text), "routing: %s\n%s%s", c->routing ? c->routing : "native",
-			 BASE, c->policies);
+		snprintf(text, sizeof(text), "routing: %s\n%s%s",
+			 c->routing ? c->routing : "native", BASE, c->policies);
 		if (!ASSERT_OK(compile_text(text, &t, &ps), "parse and compile"))
 			goto next;
 		if (c->nentries >= 0)
@@ -315,7 +337,7 @@ PL_TEST(unit, policy_semantics)
 				ASSERT_EQ(e->val.deny, c->entries[i].deny, "entry verdict");
 		}
 		check_flows(t, ps, c->flows, sizeof(c->flows) / sizeof(c->flows[0]));
-next:
+	next:
 		policy_set_free(ps);
 		topo_free(t);
 	}
@@ -336,12 +358,15 @@ PL_TEST(unit, policy_k8s_form_equals_cilium_form)
 		     "      ingress:\n"
 		     "        - from: [{podSelector: {matchLabels: {app: a}}}]\n"
 		     "          ports: [{port: 80, protocol: TCP}]\n"
-		     "        - from: [{ipBlock: {cidr: 203.0.113.0/24, except: [203.0.113.128/25]}}]\n"
+		     "        - from: [{ipBlock: {cidr: 203.0.113.0/24, except: "
+		     "[203.0.113.128/25]}}]\n"
 		     "          ports: [{port: 80, protocol: TCP}]\n";
 	static const struct flow flows[] = {
-		{ A, C, TCP, 80, ALLOW },	     { B, C, TCP, 80, DENIED_IN },
-		{ WORLD_HOST, C, TCP, 80, ALLOW },   { "203.0.113.200", C, TCP, 80, DENIED_IN },
-		{ WORLD_HOST, C, UDP, 80, DENIED_IN },
+		{A, C, TCP, 80, ALLOW},
+		{B, C, TCP, 80, DENIED_IN},
+		{WORLD_HOST, C, TCP, 80, ALLOW},
+		{"203.0.113.200", C, TCP, 80, DENIED_IN},
+		{WORLD_HOST, C, UDP, 80, DENIED_IN},
 	};
 	struct policy_set *ps1 = NULL, *ps2 = NULL;
 	struct topo *t1 = NULL, *t2 = NULL;
@@ -368,9 +393,9 @@ out:
 
 PL_TEST(unit, policy_ipcache_per_node)
 {
-	static const char text[] = "routing: vxlan\n" BASE CNP(
-		"p") "      endpointSelector: {matchLabels: {app: a}}\n"
-		     "      egress: [{toCIDR: [203.0.113.0/24]}]\n";
+	static const char text[] =
+		"routing: vxlan\n" BASE CNP("p") "      endpointSelector: {matchLabels: {app: a}}\n"
+						 "      egress: [{toCIDR: [203.0.113.0/24]}]\n";
 	struct policy_ipcache_entry *ipc = NULL;
 	struct policy_set *ps = NULL;
 	struct topo *t = NULL;
@@ -408,8 +433,8 @@ PL_TEST(unit, policy_predict_matches_compiled_on_shipped_topologies)
 	static const struct {
 		uint8_t proto;
 		uint16_t port;
-	} probes[] = { { ICMP, 0 },   { TCP, 22 },   { TCP, 80 },   { TCP, 443 },  { TCP, 5432 },
-		       { TCP, 8080 }, { TCP, 9090 }, { TCP, 9187 }, { UDP, 53 },   { UDP, 80 } };
+	} probes[] = {{ICMP, 0},   {TCP, 22},	{TCP, 80},   {TCP, 443}, {TCP, 5432},
+		      {TCP, 8080}, {TCP, 9090}, {TCP, 9187}, {UDP, 53},	 {UDP, 80}};
 	const char *const *name;
 	uint32_t addrs[64];
 	int i, j, k, n, r1, r2, mismatches, drops;
@@ -449,7 +474,7 @@ PL_TEST(unit, policy_predict_matches_compiled_on_shipped_topologies)
 		ASSERT_EQ(mismatches, 0, "prediction == compiled maps");
 		if (t->npolicies)
 			ASSERT_GT(drops, 0, "policies drop something");
-next:
+	next:
 		policy_set_free(ps);
 		topo_free(t);
 	}
@@ -459,16 +484,16 @@ next:
 PL_TEST(unit, policy_two_node_story)
 {
 	static const struct flow native[] = {
-		{ "10.244.1.10", "10.244.2.20", TCP, 80, ALLOW },	/* frontend → backend */
-		{ "10.244.1.11", "10.244.2.20", TCP, 80, DENIED_IN },	/* client → backend */
-		{ "10.244.1.10", "10.244.2.30", TCP, 5432, DENY_EG },	/* frontend → db */
-		{ "10.244.2.20", "10.244.2.30", TCP, 5432, ALLOW },	/* backend → db */
-		{ "10.244.1.10", WORLD_HOST, TCP, 443, ALLOW },		/* frontend → world */
-		{ "10.244.1.10", WORLD_HOST, TCP, 80, DENIED_EG },
+		{"10.244.1.10", "10.244.2.20", TCP, 80, ALLOW},	    /* frontend → backend */
+		{"10.244.1.11", "10.244.2.20", TCP, 80, DENIED_IN}, /* client → backend */
+		{"10.244.1.10", "10.244.2.30", TCP, 5432, DENY_EG}, /* frontend → db */
+		{"10.244.2.20", "10.244.2.30", TCP, 5432, ALLOW},   /* backend → db */
+		{"10.244.1.10", WORLD_HOST, TCP, 443, ALLOW},	    /* frontend → world */
+		{"10.244.1.10", WORLD_HOST, TCP, 80, DENIED_EG},
 	};
 	static const struct flow legacy[] = {
-		{ "10.244.1.10", "10.244.2.20", TCP, 80, DENIED_IN }, /* identity lost to NAT */
-		{ "10.244.2.20", "10.244.2.30", TCP, 5432, ALLOW },   /* same node: no NAT */
+		{"10.244.1.10", "10.244.2.20", TCP, 80, DENIED_IN}, /* identity lost to NAT */
+		{"10.244.2.20", "10.244.2.30", TCP, 5432, ALLOW},   /* same node: no NAT */
 	};
 	struct policy_set *ps = NULL;
 	struct topo *t = NULL;

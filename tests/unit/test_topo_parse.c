@@ -368,3 +368,56 @@ out:
 	topo_free(t);
 	free(diag);
 }
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long len;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	buf = calloc(1, len + 1);
+	if (buf && fread(buf, 1, len, f) != (size_t)len) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Every prefix of every shipped file: parses, or fails with exactly one positioned line. */
+PL_TEST(unit, topo_truncated_files_fail_cleanly)
+{
+	const char *const *name;
+	struct topo *t;
+	char *text, *diag, *cut;
+	size_t len, i;
+	int err, bad;
+
+	for (name = topo_test_shipped_names; *name; name++) {
+		pl_subtest("%s", *name);
+		text = slurp(topo_test_shipped(*name));
+		if (!ASSERT_OK_PTR(text, "read"))
+			continue;
+		len = strlen(text);
+		bad = 0;
+		for (i = 0; i < len; i++) {
+			cut = strndup(text, i);
+			err = topo_test_parse(cut, &t, &diag);
+			if (err) {
+				/* "t:LINE:COL: ..." and a single newline at the end */
+				bad += t != NULL || strncmp(diag, "t:", 2) ||
+				       strchr(diag, '\n') != diag + strlen(diag) - 1;
+			}
+			topo_free(t);
+			free(diag);
+			free(cut);
+		}
+		ASSERT_EQ(bad, 0, "every failure is one positioned line and builds nothing");
+		free(text);
+	}
+}
