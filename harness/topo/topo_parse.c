@@ -23,121 +23,6 @@ static const char *const world_keys[] = {"name", "ip", "node", NULL};
 static const char *const program_keys[] = {"object", "program", "node", "device",
 					   "hook",   "replace", NULL};
 
-static const char *ipstr(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
-
-/* Nodes, pods and the world host each get a netns named after them: one namespace of names. */
-static int check_unique_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
-			     int self_pod)
-{
-	struct topo *t = p->t;
-	int i;
-
-	if (!strcmp(name, TOPO_NETNS_SEGMENT))
-		return ty_error(p, n, "name '%s' is reserved (the underlay segment's namespace)",
-				name);
-	for (i = 0; i < t->nnodes; i++)
-		if (i != self_node && t->nodes[i].name && !strcmp(t->nodes[i].name, name))
-			return ty_error(p, n, "duplicate name '%s': node '%s' at line %d has it",
-					name, name, t->nodes[i].pos.line);
-	for (i = 0; i < t->npods; i++)
-		if (i != self_pod && t->pods[i].name && !strcmp(t->pods[i].name, name))
-			return ty_error(p, n, "duplicate name '%s': pod '%s' at line %d has it",
-					name, name, t->pods[i].pos.line);
-	return 0;
-}
-
-/* A derived interface name with the user's name in it must fit IFNAMSIZ. */
-static int check_ifname(struct topo_parser *p, const ynode *n, const char *what, const char *name,
-			const char *prefix, const char *device)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof(buf), "%s%s", prefix, name);
-	if (strlen(buf) < TOPO_IFNAMSIZ)
-		return 0;
-	return ty_error(
-		p, n,
-		"%s name '%s' is too long: its %s '%s' would have %zu characters, interface "
-		"names have at most %d (keep the name to %zu)",
-		what, name, device, buf, strlen(buf), TOPO_IFNAMSIZ - 1,
-		TOPO_IFNAMSIZ - 1 - strlen(prefix));
-}
-
-/* Not the network or broadcast address of net/plen (for plen < 31). */
-static bool host_addr_ok(uint32_t ip, uint8_t plen)
-{
-	uint32_t h = ntohl(ip) & ~topo_mask(plen);
-
-	return plen >= 31 || (h && h != ~topo_mask(plen));
-}
-
-static int check_node(struct topo_parser *p, int self, const ynode *ip_n, const ynode *cidr_n)
-{
-	struct topo *t = p->t;
-	struct topo_node *nd = &t->nodes[self], *o;
-	uint32_t net = htonl(ntohl(nd->underlay_ip) & topo_mask(nd->underlay_plen));
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-	int i;
-
-	if (!host_addr_ok(nd->underlay_ip, nd->underlay_plen))
-		return ty_error(p, ip_n, "node ip %s is the network or broadcast address of %s/%u",
-				ipstr(nd->underlay_ip, a), ipstr(net, b), nd->underlay_plen);
-	if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, nd->underlay_ip))
-		return ty_error(p, ip_n, "node ip %s lies inside its own podCIDR",
-				ipstr(nd->underlay_ip, a));
-	if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, net, nd->underlay_plen) ||
-	    topo_cidr_within(net, nd->underlay_plen, nd->pod_cidr, nd->pod_plen))
-		return ty_error(p, cidr_n, "podCIDR overlaps the underlay network %s/%u",
-				ipstr(net, a), nd->underlay_plen);
-	for (i = 0; i < self; i++) {
-		o = &t->nodes[i];
-		if (o->underlay_ip == nd->underlay_ip)
-			return ty_error(p, ip_n, "node ip %s is already the ip of node '%s'",
-					ipstr(nd->underlay_ip, a), o->name);
-		if (o->underlay_plen != nd->underlay_plen ||
-		    !topo_cidr_contains(o->underlay_ip, o->underlay_plen, nd->underlay_ip))
-			return ty_error(
-				p, ip_n,
-				"node ip %s/%u is not in the underlay network of node '%s' "
-				"(%s/%u): all nodes share one underlay network",
-				ipstr(nd->underlay_ip, a), nd->underlay_plen, o->name,
-				ipstr(htonl(ntohl(o->underlay_ip) & topo_mask(o->underlay_plen)),
-				      b),
-				o->underlay_plen);
-		if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, o->pod_cidr, o->pod_plen) ||
-		    topo_cidr_within(o->pod_cidr, o->pod_plen, nd->pod_cidr, nd->pod_plen))
-			return ty_error(p, cidr_n,
-					"podCIDR %s/%u overlaps podCIDR %s/%u of node '%s'",
-					ipstr(nd->pod_cidr, a), nd->pod_plen, ipstr(o->pod_cidr, b),
-					o->pod_plen, o->name);
-	}
-	return 0;
-}
-
-static int check_pod(struct topo_parser *p, int self, const ynode *ip_n)
-{
-	struct topo *t = p->t;
-	struct topo_pod *pod = &t->pods[self];
-	struct topo_node *nd = &t->nodes[pod->node];
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-	int i;
-
-	if (!topo_cidr_contains(nd->pod_cidr, nd->pod_plen, pod->ip))
-		return ty_error(p, ip_n, "pod ip %s is outside podCIDR %s/%u of its node '%s'",
-				ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen, nd->name);
-	if (!host_addr_ok(pod->ip, nd->pod_plen))
-		return ty_error(p, ip_n, "pod ip %s is the network or broadcast address of %s/%u",
-				ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen);
-	for (i = 0; i < self; i++)
-		if (t->pods[i].ip == pod->ip)
-			return ty_error(p, ip_n, "duplicate pod ip %s: pod '%s' (line %d) has it",
-					ipstr(pod->ip, a), t->pods[i].name, t->pods[i].pos.line);
-	return 0;
-}
-
 static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 {
 	struct topo *t = p->t;
@@ -167,7 +52,7 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 		return ty_error(p, n, "a pod needs a name");
 	err = ty_name(p, ty_get(p, n, "name"), "pod name", TOPO_NAME_MAX - 1, &pod->name);
 	if (!err)
-		err = check_unique_name(p, ty_get(p, n, "name"), pod->name, -1, t->npods - 1);
+		err = topo_check_name(p, ty_get(p, n, "name"), pod->name, -1, t->npods - 1);
 	if (err)
 		return err;
 	if (!ty_get(p, n, "ip"))
@@ -176,7 +61,7 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 	if (err)
 		return err;
 	pod->pos = ty_pos(ty_get(p, n, "ip"));
-	err = check_pod(p, t->npods - 1, ty_get(p, n, "ip"));
+	err = topo_check_pod(p, t->npods - 1, ty_get(p, n, "ip"));
 	if (err)
 		return err;
 	return ty_labels(p, ty_get(p, n, "labels"), "labels", &pod->labels, &pod->nlabels);
@@ -217,9 +102,9 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 		return ty_error(p, n, "a node needs a name");
 	err = ty_name(p, v, "node name", TOPO_NAME_MAX - 1, &nd->name);
 	if (!err)
-		err = check_ifname(p, v, "node", nd->name, "sw-", "segment bridge port");
+		err = topo_check_ifname(p, v, "node", nd->name, "sw-", "segment bridge port");
 	if (!err)
-		err = check_unique_name(p, v, nd->name, t->nnodes - 1, -1);
+		err = topo_check_name(p, v, nd->name, t->nnodes - 1, -1);
 	if (err)
 		return err;
 	v = ty_get(p, n, "ip");
@@ -236,7 +121,7 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 		return err;
 	if (nd->pod_plen < 8 || nd->pod_plen > 30)
 		return ty_error(p, v, "podCIDR must be /8../30");
-	err = check_node(p, t->nnodes - 1, ty_get(p, n, "ip"), v);
+	err = topo_check_node(p, t->nnodes - 1, ty_get(p, n, "ip"), v);
 	if (err)
 		return err;
 	v = ty_get(p, n, "pods");
@@ -367,9 +252,9 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 		w->name = strdup("world");
 	if (err || !w->name)
 		return err ? err : -ENOMEM;
-	err = check_ifname(p, v ? v : n, "world", w->name, "wl-", "link on its gateway node");
+	err = topo_check_ifname(p, v ? v : n, "world", w->name, "wl-", "link on its gateway node");
 	if (!err)
-		err = check_unique_name(p, v ? v : n, w->name, -1, -1);
+		err = topo_check_name(p, v ? v : n, w->name, -1, -1);
 	if (err)
 		return err;
 	v = ty_get(p, n, "ip");
@@ -425,6 +310,20 @@ static int parse_hook(struct topo_parser *p, const ynode *v, enum topo_hook *hoo
 	return 0;
 }
 
+static int resolve_object(struct topo_parser *p, char **object)
+{
+	const char *slash = strrchr(p->file, '/');
+	char *path;
+
+	if (!p->from_file || **object == '/' || !slash)
+		return 0;
+	if (asprintf(&path, "%.*s/%s", (int)(slash - p->file), p->file, *object) < 0)
+		return -ENOMEM;
+	free(*object);
+	*object = path;
+	return 0;
+}
+
 static int parse_program(struct topo_parser *p, const ynode *n)
 {
 	struct topo *t = p->t;
@@ -442,6 +341,8 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 		if (!ty_get(p, n, required[i]))
 			return ty_error(p, n, "a program needs '%s'", required[i]);
 	err = ty_strdup(p, ty_get(p, n, "object"), "object", &pr->object);
+	if (!err)
+		err = resolve_object(p, &pr->object);
 	if (!err)
 		err = ty_strdup(p, ty_get(p, n, "program"), "program", &pr->program);
 	if (!err)
@@ -535,8 +436,8 @@ static int syntax_error(struct topo_parser *p, yaml_parser_t *yp)
 	if (yp->error == YAML_MEMORY_ERROR)
 		return -ENOMEM;
 	if (yp->context)
-		return ty_error_at(p, pos, "YAML syntax error: %s %s (line %zu)", yp->problem,
-				   yp->context, yp->context_mark.line + 1);
+		return ty_error_at(p, pos, "YAML syntax error: %s (%s started at line %zu)",
+				   yp->problem, yp->context, yp->context_mark.line + 1);
 	return ty_error_at(p, pos, "YAML syntax error: %s",
 			   yp->problem ? yp->problem : "unreadable input");
 }
@@ -619,6 +520,7 @@ int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo 
 
 	*out = NULL;
 	if (!text) {
+		p.from_file = true;
 		err = read_file(file, &owned, &len, p.diag);
 		if (err)
 			return err;

@@ -17,7 +17,8 @@
 struct topo_parser {
 	const char *file;
 	FILE *diag;
-	FILE *warn; /* warnings wait here: printed only when the file is valid */
+	bool from_file; /* relative program objects resolve against the file's folder */
+	FILE *warn;	/* warnings wait here: printed only when the file is valid */
 	yaml_document_t doc;
 	struct topo *t;
 };
@@ -83,7 +84,14 @@ int topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q
 void topo_qdisc_free(struct topo_qdisc *q);
 int topo_parse_policies(struct topo_parser *p, const ynode *n);
 void topo_policy_free(struct topo_policy *pol);
-/* Cross-checks and derived fields once everything is read (topo_check.c). */
+/* topo_check.c: checks against what was read before (n is the value to point at). */
+int topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
+		    int self_pod);
+int topo_check_ifname(struct topo_parser *p, const ynode *n, const char *what, const char *name,
+		      const char *prefix, const char *device);
+int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const ynode *cidr_n);
+int topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n);
+/* Cross-checks and derived fields once everything is read. */
 int topo_check(struct topo_parser *p);
 
 #endif /* PL_TOPO_YAML_H */
