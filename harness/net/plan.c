@@ -289,7 +289,9 @@ static int plan_world(struct pl_plan *p)
 {
 	const struct topo *t = p->topo;
 	const struct topo_world *w = &t->world;
-	int gw = node_by_underlay_ip(t, w->gateway_node_ip), i, err;
+	int gw = w->node > 0 && w->node < t->nnodes ? w->node
+						    : node_by_underlay_ip(t, w->gateway_node_ip);
+	int i, err;
 	uint32_t gwip;
 	uint8_t m1[6], m2[6];
 	struct pl_step *s;
