@@ -445,3 +445,33 @@ void sim_spec_describe(const struct sim_qdisc_spec *sp, char *buf, int len)
 		break;
 	}
 }
+
+/* tc qdisc add dev eth0 root tbf rate 1mbit burst 32kbit latency 400ms;
+ * ... netem delay 100ms loss 10%; the htb tree with 1:10 3/5mbit (u32 match
+ * ip dst 192.168.1.100) and 1:20 7/10mbit. The text says `default 30`, a
+ * class it never creates: seed-htb-literal keeps that (unmatched traffic
+ * bypasses shaping in the direct queue), seed-htb uses default 20. */
+static const struct sim_example examples[] = {
+	{"seed-tbf", "tbf", "rate=1mbit,burst=32kbit,latency=400ms", {"udp:2mbit"}},
+	{"seed-netem", "netem", "delay=100ms,loss=10%", {"udp:2mbit"}},
+	{"seed-htb",
+	 "htb",
+	 "rate=10mbit;class=10:rate=3mbit,ceil=5mbit,dst=192.168.1.100;"
+	 "class=20:rate=7mbit,ceil=10mbit;default=20",
+	 {"udp:8mbit,dst=192.168.1.100,start=2s", "udp:12mbit,dst=192.168.1.200,stop=6s"}},
+	{"seed-htb-literal",
+	 "htb",
+	 "rate=10mbit;class=10:rate=3mbit,ceil=5mbit,dst=192.168.1.100;"
+	 "class=20:rate=7mbit,ceil=10mbit;default=30",
+	 {"udp:8mbit,dst=192.168.1.100,start=2s", "udp:12mbit,dst=192.168.1.200,stop=6s"}},
+};
+
+const struct sim_example *sim_example_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(examples) / sizeof(examples[0]); i++)
+		if (!strcmp(examples[i].name, name))
+			return &examples[i];
+	return NULL;
+}

@@ -31,6 +31,17 @@ struct sim_qdisc_spec {
 int sim_spec_parse_qdisc(const char *kind, const char *text, struct sim_qdisc_spec *spec, char *err,
 			 int errlen);
 int sim_spec_parse_load(const char *text, struct sim_load *load, char *err, int errlen);
+/* The teaching text's tc examples as simulator runs (podlab sim qdisc --example). */
+struct sim_example {
+	const char *name;
+	const char *kind; /* qdisc */
+	const char *spec;
+	const char *loads[3]; /* NULL-terminated */
+};
+
+/* NULL when there is no such example. */
+const struct sim_example *sim_example_find(const char *name);
+
 /* "tbf rate 1mbit burst 4096b limit 54096b", tc-like, for report headers. */
 void sim_spec_describe(const struct sim_qdisc_spec *spec, char *buf, int len);
 

@@ -73,28 +73,6 @@ static const char usage[] =
 	"exit status: 0 ok, 2 bad usage or a bad spec (the message names the token),\n"
 	"             4 the plot cannot be written or out of memory\n";
 
-struct example {
-	const char *name;
-	const char *kind;
-	const char *spec;
-	const char *loads[3];
-};
-
-static const struct example examples[] = {
-	{"seed-tbf", "tbf", "rate=1mbit,burst=32kbit,latency=400ms", {"udp:2mbit"}},
-	{"seed-netem", "netem", "delay=100ms,loss=10%", {"udp:2mbit"}},
-	{"seed-htb",
-	 "htb",
-	 "rate=10mbit;class=10:rate=3mbit,ceil=5mbit,dst=192.168.1.100;"
-	 "class=20:rate=7mbit,ceil=10mbit;default=20",
-	 {"udp:8mbit,dst=192.168.1.100,start=2s", "udp:12mbit,dst=192.168.1.200,stop=6s"}},
-	{"seed-htb-literal",
-	 "htb",
-	 "rate=10mbit;class=10:rate=3mbit,ceil=5mbit,dst=192.168.1.100;"
-	 "class=20:rate=7mbit,ceil=10mbit;default=30",
-	 {"udp:8mbit,dst=192.168.1.100,start=2s", "udp:12mbit,dst=192.168.1.200,stop=6s"}},
-};
-
 struct opts {
 	const char *kind, *spec;
 	const char *loads[MAX_LOADS];
@@ -142,21 +120,18 @@ static int set_qdisc(struct opts *o, const char *kind, const char *spec)
 
 static int use_example(struct opts *o, const char *name)
 {
-	size_t i;
+	const struct sim_example *e = sim_example_find(name);
 	int j;
 
-	for (i = 0; i < sizeof(examples) / sizeof(examples[0]); i++) {
-		if (strcmp(examples[i].name, name))
-			continue;
-		if (o->kind || o->nloads)
-			return pl_cmd_usage_error(CMD, "--example brings its own qdisc and loads");
-		o->kind = examples[i].kind;
-		o->spec = examples[i].spec;
-		for (j = 0; j < 3 && examples[i].loads[j]; j++)
-			o->loads[o->nloads++] = examples[i].loads[j];
-		return 0;
-	}
-	return pl_cmd_usage_error(CMD, "unknown example '%s'", name);
+	if (!e)
+		return pl_cmd_usage_error(CMD, "unknown example '%s'", name);
+	if (o->kind || o->nloads)
+		return pl_cmd_usage_error(CMD, "--example brings its own qdisc and loads");
+	o->kind = e->kind;
+	o->spec = e->spec;
+	for (j = 0; j < 3 && e->loads[j]; j++)
+		o->loads[o->nloads++] = e->loads[j];
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
