@@ -314,10 +314,38 @@ static void class_init(struct htb_class *c, uint64_t rate, uint64_t ceil, uint32
 	c->quantum = quantum;
 }
 
+static int add_class(struct htb *h, const struct topo_htb_class *t, char *err, int errlen)
+{
+	struct htb_class *cl = &h->cl[h->ncl];
+
+	if (t->minor <= 1 || find_minor(h, t->minor) >= 0)
+		return sim_errf(err, errlen, "htb: class 1:%x is the root or given twice",
+				t->minor);
+	if (!t->rate)
+		return sim_errf(err, errlen, "htb: class 1:%x has no rate", t->minor);
+	if (t->ceil && t->ceil < t->rate)
+		return sim_errf(err, errlen, "htb: class 1:%x ceil is below its rate", t->minor);
+	if (t->prio >= HTB_NUMPRIO)
+		return sim_errf(err, errlen, "htb: class 1:%x prio must be 0..7", t->minor);
+	cl->minor = t->minor;
+	cl->prio = t->prio;
+	cl->parent = t->parent_minor; /* a minor until build() resolves it */
+	class_init(cl, t->rate, t->ceil, t->quantum);
+	if (t->nmatches) {
+		cl->matches = malloc(t->nmatches * sizeof(*cl->matches));
+		if (!cl->matches)
+			return -ENOMEM;
+		memcpy(cl->matches, t->matches, t->nmatches * sizeof(*cl->matches));
+		cl->nmatches = t->nmatches;
+	}
+	h->ncl++;
+	return 0;
+}
+
 static int build(struct htb *h, const struct topo_htb *p, char *err, int errlen)
 {
 	struct topo_htb_class *sorted;
-	int i, j, c, depth;
+	int i, j, c, depth, ret = 0;
 
 	sorted = malloc((p->nclasses + 1) * sizeof(*sorted));
 	h->cl = calloc(p->nclasses + 1, sizeof(*h->cl));
@@ -331,44 +359,11 @@ static int build(struct htb *h, const struct topo_htb *p, char *err, int errlen)
 	h->cl[0].parent = -1;
 	class_init(&h->cl[0], p->rate, p->ceil, 0);
 	h->ncl = 1;
-	for (i = 0; i < p->nclasses; i++) {
-		const struct topo_htb_class *t = &sorted[i];
-		struct htb_class *cl = &h->cl[h->ncl];
-
-		if (t->minor <= 1 || find_minor(h, t->minor) >= 0) {
-			free(sorted);
-			return sim_errf(err, errlen, "htb: class 1:%x is the root or given twice",
-					t->minor);
-		}
-		if (!t->rate) {
-			free(sorted);
-			return sim_errf(err, errlen, "htb: class 1:%x has no rate", t->minor);
-		}
-		if (t->ceil && t->ceil < t->rate) {
-			free(sorted);
-			return sim_errf(err, errlen, "htb: class 1:%x ceil is below its rate",
-					t->minor);
-		}
-		if (t->prio >= HTB_NUMPRIO) {
-			free(sorted);
-			return sim_errf(err, errlen, "htb: class 1:%x prio must be 0..7", t->minor);
-		}
-		cl->minor = t->minor;
-		cl->prio = t->prio;
-		cl->parent = t->parent_minor; /* resolved below */
-		class_init(cl, t->rate, t->ceil, t->quantum);
-		if (t->nmatches) {
-			cl->matches = malloc(t->nmatches * sizeof(*cl->matches));
-			if (!cl->matches) {
-				free(sorted);
-				return -ENOMEM;
-			}
-			memcpy(cl->matches, t->matches, t->nmatches * sizeof(*cl->matches));
-			cl->nmatches = t->nmatches;
-		}
-		h->ncl++;
-	}
+	for (i = 0; i < p->nclasses && !ret; i++)
+		ret = add_class(h, &sorted[i], err, errlen);
 	free(sorted);
+	if (ret)
+		return ret;
 	for (i = 1; i < h->ncl; i++) {
 		uint16_t pm = h->cl[i].parent ? (uint16_t)h->cl[i].parent : 1;
 

@@ -83,6 +83,14 @@ struct opts {
 	bool json;
 };
 
+/* A spec error without its "tbf: " prefix: the option name replaces it. */
+static const char *msg(const char *err)
+{
+	size_t word = strcspn(err, ": ");
+
+	return !strncmp(err + word, ": ", 2) ? err + word + 2 : err;
+}
+
 static int parse_link(const char *s, struct sim_link_cfg *l)
 {
 	char buf[128], *tok, *save = NULL, *v;
@@ -273,12 +281,12 @@ static int run(int argc, char **argv)
 		return PL_EXIT_RUNTIME;
 	sim_pkt_pool_init(&pool);
 	if (sim_spec_parse_qdisc(o.kind, o.spec, spec, err, sizeof(err))) {
-		ret = pl_cmd_usage_error(CMD, "--%s: %s", o.kind, err);
+		ret = pl_cmd_usage_error(CMD, "--%s: %s", o.kind, msg(err));
 		goto out;
 	}
 	for (i = 0; i < o.nloads; i++) {
 		if (sim_spec_parse_load(o.loads[i], &loads[i], err, sizeof(err))) {
-			ret = pl_cmd_usage_error(CMD, "--load %s: %s", o.loads[i], err);
+			ret = pl_cmd_usage_error(CMD, "--load: %s (in '%s')", msg(err), o.loads[i]);
 			goto out;
 		}
 	}
@@ -287,7 +295,7 @@ static int run(int argc, char **argv)
 	qo.jitter_dist = spec->dist;
 	ret = sim_qdisc_create(&spec->qd, &qo, &q, err, sizeof(err));
 	if (ret) {
-		ret = ret == -EINVAL ? pl_cmd_usage_error(CMD, "--%s: %s", o.kind, err)
+		ret = ret == -EINVAL ? pl_cmd_usage_error(CMD, "--%s: %s", o.kind, msg(err))
 				     : (pl_err_errno(ret, "building the %s model", o.kind),
 					PL_EXIT_RUNTIME);
 		goto out;
