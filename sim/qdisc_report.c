@@ -245,6 +245,19 @@ void sim_report_totals(struct sim_report *r, int f, struct sim_report_totals *t)
 	t->delay_p99 = pct(d->v, d->n, 0.99);
 }
 
+double sim_report_rate(const struct sim_report *r, int flow, uint64_t t0_ns, uint64_t t1_ns)
+{
+	uint64_t i0 = t0_ns / r->cfg.interval_ns, i1 = t1_ns / r->cfg.interval_ns, i, b = 0;
+
+	if (i1 > (uint64_t)r->nint)
+		i1 = r->nint;
+	if (flow < 0 || flow >= r->cfg.nloads || i1 <= i0)
+		return NAN;
+	for (i = i0; i < i1; i++)
+		b += r->iv[i].flow_bytes[flow];
+	return b * 8.0 / ((i1 - i0) * r->cfg.interval_ns / 1e9);
+}
+
 static double ms(uint64_t ns)
 {
 	return ns == UINT64_MAX ? NAN : ns / 1e6;

@@ -50,4 +50,7 @@ struct sim_report_totals {
  * (start..stop, the whole run for a burst). */
 void sim_report_totals(struct sim_report *r, int flow, struct sim_report_totals *t);
 
+/* bit/s flow dequeued over the intervals from t0 up to t1 (rounded to intervals). */
+double sim_report_rate(const struct sim_report *r, int flow, uint64_t t0_ns, uint64_t t1_ns);
+
 #endif /* PL_SIM_QDISC_REPORT_H */
