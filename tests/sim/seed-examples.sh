@@ -23,4 +23,15 @@ for ex in seed-tbf seed-netem seed-htb seed-htb-literal; do
 	rm -f "$out/$ex.again.txt" "$out/$ex.again.svg"
 	grep -E '^(totals|flow)' "$out/$ex.txt" | sed 's/^/    /'
 done
+# bad input: exit status 2 and one line naming the bad token
+set +e
+msg=$("$podlab" sim qdisc --tbf rate=1mbt,burst=32kbit,latency=400ms --load udp:2mbit 2>&1 >/dev/null)
+st=$?
+set -e
+if [ $st -eq 2 ] && printf '%s' "$msg" | grep -q "'1mbt'"; then
+	echo "bad rate: exit 2, names the token"
+else
+	echo "bad rate: FAIL: exit $st, '$msg'" >&2
+	rc=1
+fi
 exit $rc
