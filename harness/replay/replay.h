@@ -58,8 +58,9 @@ struct pl_replay_node {
 	struct pl_flow_event *evs; /* decoded, not yet matched */
 	size_t nevs, cap_evs;
 	uint32_t uplink_ifindex;
-	uint32_t vxlan_ifindex; /* 0 in native mode */
-	uint32_t *pod_ifindex;	/* per topo pod: node-side veth, 0 = elsewhere */
+	uint32_t vxlan_ifindex;	  /* 0 in native mode */
+	uint32_t *pod_ifindex;	  /* per topo pod: node-side veth, 0 = elsewhere */
+	uint8_t (*pod_gw_mac)[6]; /* per topo pod: MAC of its node-side veth */
 };
 
 struct pl_replay {

@@ -155,7 +155,8 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 		n->prog_fd[p] = -1;
 	n->counters_fd = -1;
 	n->pod_ifindex = calloc(t->npods + 1, sizeof(*n->pod_ifindex));
-	if (!n->pod_ifindex)
+	n->pod_gw_mac = calloc(t->npods + 1, sizeof(*n->pod_gw_mac));
+	if (!n->pod_ifindex || !n->pod_gw_mac)
 		return -ENOMEM;
 	snprintf(path, sizeof(path), "/run/netns/pl-%s-%s", rp->run, name);
 	n->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -186,8 +187,10 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 	for (i = 0; i < t->npods; i++) {
 		struct pl_endpoint_key k = {.ip = t->pods[i].ip};
 
-		if (t->pods[i].node == node && !bpf_map_lookup_elem(fd, &k, &info))
+		if (t->pods[i].node == node && !bpf_map_lookup_elem(fd, &k, &info)) {
 			n->pod_ifindex[i] = info.ifindex;
+			memcpy(n->pod_gw_mac[i], info.node_mac, 6);
+		}
 	}
 	close(fd);
 	err = pl_replay_enter(rp, node);
@@ -223,6 +226,7 @@ void pl_replay_run_detach(struct pl_replay *rp, int node)
 	ring_buffer__free(n->rb);
 	free(n->evs);
 	free(n->pod_ifindex);
+	free(n->pod_gw_mac);
 	memset(n, 0, sizeof(*n));
 	n->netns_fd = -1;
 }
