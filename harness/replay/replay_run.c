@@ -303,3 +303,22 @@ int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const 
 	n->nevs = 0;
 	return 0;
 }
+
+int pl_replay_prefilter(struct pl_replay *rp, uint32_t ip, uint8_t plen, uint32_t rule_id, bool add)
+{
+	struct pl_prefilter_key k = {.prefixlen = plen, .ip = ip};
+	int i, fd, err = 0;
+
+	for (i = 0; i < rp->t->nnodes && !err; i++) {
+		fd = open_pin(rp->run, rp->t->nodes[i].name, "prefilter");
+		if (fd < 0)
+			return pl_err_errno(-errno, "opening the prefilter map of node %s",
+					    rp->t->nodes[i].name);
+		if (add ? bpf_map_update_elem(fd, &k, &rule_id, BPF_ANY)
+			: bpf_map_delete_elem(fd, &k) && errno != ENOENT)
+			err = pl_err_errno(-errno, "%s a prefilter entry on node %s",
+					   add ? "adding" : "removing", rp->t->nodes[i].name);
+		close(fd);
+	}
+	return err;
+}

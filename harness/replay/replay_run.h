@@ -7,6 +7,7 @@
 #ifndef PL_REPLAY_RUN_H
 #define PL_REPLAY_RUN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,5 +33,9 @@ int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const 
 /* Packets of one counter key on a node, summed over CPUs (0 when never hit). */
 int pl_replay_counter_read(struct pl_replay *rp, int node, const struct pl_counter_key *key,
 			   uint64_t *packets);
+
+/* Adds (or removes) a CIDR in every node's XDP prefilter map. */
+int pl_replay_prefilter(struct pl_replay *rp, uint32_t ip, uint8_t plen, uint32_t rule_id,
+			bool add);
 
 #endif /* PL_REPLAY_RUN_H */

@@ -92,6 +92,33 @@ static int get_ip(struct ctx *c, const yaml_node_t *n, const char *key, uint32_t
 	return 0;
 }
 
+static int get_cidr(struct ctx *c, const yaml_node_t *n, const char *key, uint32_t *ip,
+		    uint8_t *plen)
+{
+	const char *v = scalar(n), *slash;
+	char addr[INET_ADDRSTRLEN];
+	unsigned long p = 32;
+	struct in_addr a;
+	char *end;
+
+	slash = v ? strchr(v, '/') : NULL;
+	if (!v || (slash && (size_t)(slash - v) >= sizeof(addr)))
+		return err_at(c, n, "%s: expected a CIDR such as 198.51.100.0/24", key);
+	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - v) : (int)strlen(v), v);
+	if (slash) {
+		p = strtoul(slash + 1, &end, 10);
+		if (*end || !slash[1] || p > 32)
+			return err_at(c, n, "%s: '%s' has a bad prefix length", key, v);
+	}
+	if (inet_pton(AF_INET, addr, &a) != 1)
+		return err_at(c, n, "%s: '%s' is not an IPv4 CIDR", key, v);
+	if (p < 32 && (ntohl(a.s_addr) & (0xffffffffu >> p)))
+		return err_at(c, n, "%s: '%s' has host bits set", key, v);
+	*ip = a.s_addr;
+	*plen = (uint8_t)p;
+	return 0;
+}
+
 static char *resolve(struct ctx *c, const char *path)
 {
 	char *p;
@@ -586,6 +613,22 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *
 	if (!strcmp(key, "counters"))
 		return each_item(c, v, key, sizeof(*s->counters), (void **)&s->counters,
 				 &s->ncounters, one_counter);
+	if (!strcmp(key, "prefilter")) {
+		if (v->type != YAML_SEQUENCE_NODE)
+			return err_at(c, v, "prefilter: expected a list of CIDRs");
+		s->prefilter = calloc(v->data.sequence.items.top - v->data.sequence.items.start + 1,
+				      sizeof(*s->prefilter));
+		if (!s->prefilter)
+			return -ENOMEM;
+		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+			struct pl_scn_cidr *p = &s->prefilter[s->nprefilter];
+
+			if (get_cidr(c, node(c, *it), "prefilter", &p->ip, &p->plen))
+				return -EINVAL;
+			s->nprefilter++;
+		}
+		return 0;
+	}
 	if (!strcmp(key, "requires")) {
 		if (v->type != YAML_SEQUENCE_NODE)
 			return err_at(c, v, "requires: expected a list");
@@ -722,6 +765,7 @@ void pl_scenario_free(struct pl_scenario *s)
 	for (i = 0; i < s->nrequires; i++)
 		free(s->requires[i]);
 	free(s->requires);
+	free(s->prefilter);
 	free(s->inputs);
 	free(s->expects);
 	free(s->counters);

@@ -98,6 +98,11 @@ struct pl_scenario {
 	int ncounters;
 	char **requires; /* features: "root", "live-frames", ... */
 	int nrequires;
+	struct pl_scn_cidr {
+		uint32_t ip; /* network order */
+		uint8_t plen;
+	} * prefilter; /* CIDRs put in every node's XDP prefilter during the run */
+	int nprefilter;
 };
 
 int pl_scenario_parse(const char *file, struct pl_scenario **out);

@@ -191,6 +191,15 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 		err = 0;
 		goto out;
 	}
+	for (i = 0; i < s->nprefilter; i++) {
+		err = pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1,
+					  true);
+		if (err) {
+			set_outcome(rep, PL_SCN_ERROR, "prefilter: %s", strerror(-err));
+			err = 0;
+			goto out;
+		}
+	}
 	before = calloc(s->ncounters + 1, sizeof(*before));
 	res = calloc(pk.n + 1, sizeof(*res));
 	if (!before || !res) {
@@ -225,6 +234,8 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 	rep->outcome = rep->fails.n ? PL_SCN_FAIL : PL_SCN_PASS;
 out:
 	rep->seconds = now() - t0;
+	for (i = 0; rp && i < s->nprefilter; i++)
+		pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1, false);
 	pl_replay_close(rp);
 	for (i = 0; res && i < pk.n; i++)
 		pl_result_release(&res[i]);

@@ -37,7 +37,7 @@ static double now(void)
 /* n distinct TCP packets from the first pod of node 0 to the first pod of node 1. */
 static int write_pcap(const struct topo *t, const char *dir, int n)
 {
-	struct pl_pkt_spec s = { .proto = IPPROTO_TCP, .dport = 80, .tcp_flags = 0x10 };
+	struct pl_pkt_spec s = {.proto = IPPROTO_TCP, .dport = 80, .tcp_flags = 0x10};
 	static const uint8_t payload[64] = "podlab bench";
 	struct pl_pcap_out *po;
 	uint8_t buf[256];
@@ -92,7 +92,7 @@ static double bench_replay(struct pl_replay *rp, const struct pl_replay_pkts *pk
 static double bench_floor(struct pl_replay *rp, const struct pl_replay_pkts *pk, int node,
 			  uint32_t ifindex)
 {
-	struct __sk_buff skb = { .ifindex = ifindex };
+	struct __sk_buff skb = {.ifindex = ifindex};
 	struct trivial *skel;
 	uint8_t out[PL_PKT_MAX];
 	double t0, pps = -1;
@@ -108,7 +108,8 @@ static double bench_floor(struct pl_replay *rp, const struct pl_replay_pkts *pk,
 	for (i = 0; i < pk->n; i++) {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pk->p[i].data,
 			    .data_size_in = pk->p[i].len, .data_out = out,
-			    .data_size_out = sizeof(out), .ctx_in = &skb, .ctx_size_in = sizeof(skb));
+			    .data_size_out = sizeof(out), .ctx_in = &skb,
+			    .ctx_size_in = sizeof(skb));
 
 		if (bpf_prog_test_run_opts(fd, &o))
 			goto out;
@@ -150,8 +151,8 @@ int main(int argc, char **argv)
 {
 	const char *topo_file = argc > 1 ? argv[1] : "topologies/two-node-native.yaml";
 	int n = argc > 2 ? atoi(argv[2]) : 100000, rc = 1, pod;
-	struct pl_replay_opts ro = { .mode = PL_MODE_UNIT };
-	struct pl_replay_pkts pk = { 0 };
+	struct pl_replay_opts ro = {.mode = PL_MODE_UNIT};
+	struct pl_replay_pkts pk = {0};
 	struct pl_replay *rp = NULL;
 	double replay, floor_pps, tcpr;
 	char dir[64], pcap[96];
@@ -178,8 +179,7 @@ int main(int argc, char **argv)
 	pl_replay_close(rp);
 	rp = NULL;
 	tcpr = bench_tcpreplay(pcap, n);
-	printf("unit-mode replay of %d distinct packets (%s, from_pod, events on)\n", n,
-	       topo_file);
+	printf("unit-mode replay of %d distinct packets (%s, from_pod, events on)\n", n, topo_file);
 	printf("  %-36s %12s %8s\n", "what", "packets/s", "ratio");
 	printf("  %-36s %12.0f %8s\n", "podlab replay (unit mode)", replay, "1.00");
 	printf("  %-36s %12.0f %8.2f  (target >= 0.7)\n", "floor: tc_pass via test_run", floor_pps,
