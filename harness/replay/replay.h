@@ -32,7 +32,7 @@ struct pl_replay_pkt {
 
 struct pl_replay_pkts {
 	struct pl_replay_pkt *p;
-	int n;
+	int n, cap;
 };
 
 /* Reads a pcap/pcapng (any supported link type) with an optional pcap-filter; appends. */
