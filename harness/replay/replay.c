@@ -234,7 +234,7 @@ fail:
 
 int pl_replay_one(struct pl_replay *rp, const struct pl_replay_pkt *p, struct pl_result *res)
 {
-	struct pl_inject at = rp->opts.at;
+	struct pl_inject at = p->at.kind != PL_INJECT_AUTO ? p->at : rp->opts.at;
 	char why[sizeof(res->skip)];
 
 	pl_result_init(res, p);

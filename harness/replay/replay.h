@@ -27,7 +27,8 @@ struct pl_replay_pkt {
 	const char *input; /* file name or "inline" */
 	uint8_t *data;
 	uint32_t len;
-	const char *skip; /* non-NULL: not replayed, why (snaplen-truncated, ...) */
+	const char *skip;    /* non-NULL: not replayed, why (snaplen-truncated, ...) */
+	struct pl_inject at; /* PL_INJECT_AUTO: the replay's --at, else chosen */
 };
 
 struct pl_replay_pkts {
@@ -37,9 +38,12 @@ struct pl_replay_pkts {
 
 /* Reads a pcap/pcapng (any supported link type) with an optional pcap-filter; appends. */
 int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const char *filter);
-/* Inline spec lines (pcap gen syntax); name is used in messages. Appends. */
-int pl_replay_pkts_load_spec(struct pl_replay_pkts *pk, const char *name, const char *text,
-			     const char *filter);
+/*
+ * Inline spec lines (pcap gen syntax). Errors are "name:LINE:COL: message" with
+ * the spec's line 1, column 1 at (line1, col1) of name. Appends.
+ */
+int pl_replay_pkts_load_spec(struct pl_replay_pkts *pk, const char *name, int line1, int col1,
+			     const char *text, const char *filter);
 void pl_replay_pkts_free(struct pl_replay_pkts *pk);
 
 struct pl_replay_opts {

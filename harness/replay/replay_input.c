@@ -71,9 +71,11 @@ out:
 	return ret;
 }
 
-int pl_replay_pkts_load_spec(struct pl_replay_pkts *pk, const char *name, const char *text,
-			     const char *filter)
+int pl_replay_pkts_load_spec(struct pl_replay_pkts *pk, const char *name, int line1, int col1,
+			     const char *text, const char *filter)
 {
+	unsigned int line, col;
+	int used = 0;
 	struct pl_filter *f = NULL;
 	struct pl_spec spec;
 	char err[512];
@@ -84,9 +86,13 @@ int pl_replay_pkts_load_spec(struct pl_replay_pkts *pk, const char *name, const 
 		fprintf(stderr, "%s: filter '%s': %s\n", name, filter, err);
 		return -EINVAL;
 	}
-	ret = pl_spec_parse(text, strlen(text), name, &spec, err, sizeof(err));
+	ret = pl_spec_parse(text, strlen(text), "spec", &spec, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "%s\n", err);
+		if (sscanf(err, "spec:%u:%u: %n", &line, &col, &used) == 2 && used)
+			fprintf(stderr, "%s:%u:%u: %s\n", name, line + line1 - 1, col + col1 - 1,
+				err + used);
+		else
+			fprintf(stderr, "%s: inline packets: %s\n", name, err);
 		pl_filter_free(f);
 		return -EINVAL;
 	}

@@ -220,11 +220,24 @@ static int input_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t
 	(void)k;
 	if (!strcmp(key, "pcap"))
 		return get_path(c, v, key, &in->pcap);
-	if (!strcmp(key, "packets"))
+	if (!strcmp(key, "packets")) {
+		bool block = v->type == YAML_SCALAR_NODE &&
+			     (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+			      v->data.scalar.style == YAML_FOLDED_SCALAR_STYLE);
+
+		/* A block scalar starts on the next line, indented (we assume) by two. */
+		in->spec_line = (int)v->start_mark.line + 1 + block;
+		in->spec_col =
+			block ? (int)k->start_mark.column + 3 : (int)v->start_mark.column + 1;
 		return get_str(c, v, key, &in->packets);
+	}
 	if (!strcmp(key, "filter"))
 		return get_str(c, v, key, &in->filter);
-	return err_at(c, k, "inputs: unknown key '%s' (pcap, packets, filter)", key);
+	if (!strcmp(key, "at")) {
+		in->at_pos = pos_of(v);
+		return get_str(c, v, key, &in->at);
+	}
+	return err_at(c, k, "inputs: unknown key '%s' (pcap, packets, filter, at)", key);
 }
 
 static int flow_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -753,6 +766,7 @@ void pl_scenario_free(struct pl_scenario *s)
 		free(s->inputs[i].pcap);
 		free(s->inputs[i].packets);
 		free(s->inputs[i].filter);
+		free(s->inputs[i].at);
 	}
 	for (i = 0; s->expects && i < s->nexpects; i++) {
 		free(s->expects[i].numbers);

@@ -26,7 +26,9 @@ struct pl_scn_input {
 	char *pcap;    /* resolved path, or NULL */
 	char *packets; /* inline spec lines, or NULL */
 	char *filter;  /* pcap-filter on this input, or NULL */
-	struct pl_scn_pos pos;
+	char *at;      /* injection point of this input's packets, or NULL (scenario's) */
+	struct pl_scn_pos pos, at_pos;
+	int spec_line, spec_col; /* file position of the inline spec's line 1, column 1 */
 };
 
 /* Which packets an expectation covers. */

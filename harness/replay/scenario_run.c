@@ -48,24 +48,36 @@ static int set_outcome(struct pl_scn_report *rep, enum pl_scn_outcome o, const c
 	return 0;
 }
 
-int pl_scenario_load_inputs(const struct pl_scenario *s, struct pl_replay_pkts *pk)
+int pl_scenario_load_inputs(const struct pl_scenario *s, const struct topo *t,
+			    struct pl_replay_pkts *pk)
 {
+	struct pl_inject at = {.pod = -1};
 	int i, err, base, j;
+	char msg[256];
 
 	for (i = 0; i < s->ninputs; i++) {
 		const struct pl_scn_input *in = &s->inputs[i];
 
+		if (in->at && pl_inject_parse(in->at, t, &at, msg, sizeof(msg))) {
+			fprintf(stderr, "%s:%d:%d: at: %s\n", s->file, in->at_pos.line,
+				in->at_pos.col, msg);
+			return -EINVAL;
+		}
 		base = pk->n ? (int)pk->p[pk->n - 1].number : 0;
 		j = pk->n;
 		if (in->pcap)
 			err = pl_replay_pkts_load_pcap(pk, in->pcap, in->filter);
 		else
-			err = pl_replay_pkts_load_spec(pk, s->file, in->packets, in->filter);
+			err = pl_replay_pkts_load_spec(pk, s->file, in->spec_line, in->spec_col,
+						       in->packets, in->filter);
 		if (err)
 			return err;
 		/* Numbers run on across inputs: input 2 starts after input 1's last packet. */
-		for (; j < pk->n; j++)
+		for (; j < pk->n; j++) {
 			pk->p[j].number += base;
+			if (in->at)
+				pk->p[j].at = at;
+		}
 	}
 	return 0;
 }
@@ -167,7 +179,7 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 	}
 	if (resolve_counter_nodes(s, t, rep) || rep->outcome == PL_SCN_ERROR)
 		goto out;
-	if (pl_scenario_load_inputs(s, &pk)) {
+	if (pl_scenario_load_inputs(s, t, &pk)) {
 		set_outcome(rep, PL_SCN_ERROR, "inputs cannot be read");
 		goto out;
 	}

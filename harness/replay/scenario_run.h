@@ -11,6 +11,7 @@
 
 struct pl_pcap_out;
 struct pl_replay_pkts;
+struct topo;
 
 struct pl_scn_run_opts {
 	const char *run;	      /* reuse this run (its topology must be the scenario's) */
@@ -23,7 +24,8 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 		    struct pl_scn_report *rep);
 
 /* Loads every input; numbers run on across inputs. 0 or -EINVAL (message printed). */
-int pl_scenario_load_inputs(const struct pl_scenario *s, struct pl_replay_pkts *pk);
+int pl_scenario_load_inputs(const struct pl_scenario *s, const struct topo *t,
+			    struct pl_replay_pkts *pk);
 
 /* Why this scenario cannot run here (missing privilege or kernel feature), or NULL. */
 const char *pl_scenario_skip_reason(const struct pl_scenario *s);
