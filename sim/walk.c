@@ -204,7 +204,7 @@ void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t 
 	struct sim_dev *d = &n->devs[dev];
 	char a[INET_ADDRSTRLEN];
 	uint8_t mac[6];
-	int i;
+	int i, j;
 
 	switch (d->kind) {
 	case SIM_DEV_UPLINK:
@@ -235,15 +235,16 @@ void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t 
 		for (i = 0; i < n->nneighs; i++)
 			if (n->neighs[i].dev == dev && n->neighs[i].ip == nexthop)
 				break;
-		if (i == n->nneighs || n->vxlan_external) {
+		for (j = 0; i < n->nneighs && j < n->nfdb; j++)
+			if (!memcmp(n->fdb[j].mac, n->neighs[i].mac, 6))
+				break;
+		if (i == n->nneighs || j == n->nfdb || n->vxlan_external) {
 			sim_fl_kernel_drop(f, f->node, d->name, PL_DROP_STACK, 0,
-				    "no neighbour/fdb entry on the vxlan device");
+					   "no neighbour/fdb entry on the vxlan device");
 			return;
 		}
 		set_macs(f, d->mac, n->neighs[i].mac);
-		/* The fdb maps the neighbour's MAC (02:70:6c:03:00:<node>) to its node's underlay. */
-		f->tun_remote = w->topo.nodes[n->neighs[i].mac[5] | n->neighs[i].mac[4] << 8]
-					.underlay_ip;
+		f->tun_remote = n->fdb[j].ip;
 		f->tun_vni = n->vxlan_vni;
 		f->loc = LOC_VXLAN_TX;
 		return;

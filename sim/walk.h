@@ -161,6 +161,21 @@ void sim_walk_result_release(struct sim_walk_result *res);
 int sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
 		      struct sim_inject *out);
 
+/* A pod's packet, as explain/graph/tests send it: Ethernet from the pod's eth0 to its gateway. */
+struct sim_probe {
+	int from_pod;	 /* index into topo.pods */
+	uint32_t daddr;	 /* network order */
+	uint8_t proto;	 /* IPPROTO_TCP (SYN), IPPROTO_UDP or IPPROTO_ICMP (echo request) */
+	uint16_t sport, dport; /* host order; 0: 40000 and 80 */
+	uint16_t ip_len; /* IPv4 total length (payload padded), 0 = headers only */
+	bool no_df;	 /* DF clear (Linux sets it on TCP/UDP/ICMP by default) */
+};
+
+/* Builds the probe's frame; its length or -errno. */
+int sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t *buf, size_t cap);
+/* Builds and walks the probe from its pod at time 0 (after sim_walk_reset). */
+int sim_walk_probe(struct sim_walk *w, const struct sim_probe *p, struct sim_walk_result *res);
+
 /* Names for output. */
 const char *sim_step_kind_name(enum sim_step_kind kind);
 const char *sim_delivery_name(enum sim_delivery d);

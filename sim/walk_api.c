@@ -10,6 +10,8 @@
 
 #include "lib/datapath.h"
 #include "lib/log.h"
+#include "lib/pkt.h"
+#include "net/plan.h"
 #include "walk_flight.h"
 
 int sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct sim_walk **out)
@@ -354,4 +356,60 @@ void sim_walk_result_print(FILE *f, const struct sim_walk_result *r, const struc
 	if (r->t_deliver != SIM_NO_TIME)
 		fprintf(f, " at %llu ns", (unsigned long long)r->t_deliver);
 	fprintf(f, "\n");
+}
+
+int sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t *buf, size_t cap)
+{
+	static uint8_t payload[PL_PKT_MAX];
+	struct pl_pkt_spec s = {0};
+	size_t hl;
+
+	if (p->from_pod < 0 || p->from_pod >= t->npods)
+		return -EINVAL;
+	pl_plan_mac(0, p->from_pod, s.smac);
+	pl_plan_mac(1, p->from_pod, s.dmac);
+	s.saddr = t->pods[p->from_pod].ip;
+	s.daddr = p->daddr;
+	s.proto = p->proto ? p->proto : IPPROTO_TCP;
+	s.ttl = 64;
+	s.ip_id = 1;
+	s.frag = p->no_df ? 0 : 0x4000;
+	s.sport = p->sport ? p->sport : 40000;
+	s.dport = p->dport ? p->dport : 80;
+	if (s.proto == IPPROTO_TCP) {
+		s.tcp_flags = 0x02; /* SYN */
+		s.seq = 1;
+	} else if (s.proto == IPPROTO_ICMP) {
+		s.icmp_type = 8;
+		s.sport = p->sport ? p->sport : 1;
+		s.icmp_seq = 1;
+	}
+	hl = 20 + (s.proto == IPPROTO_TCP ? 20 : 8);
+	if (p->ip_len > hl) {
+		if (p->ip_len - hl > sizeof(payload))
+			return -EMSGSIZE;
+		memset(payload, 0, p->ip_len - hl);
+		s.payload = payload;
+		s.payload_len = p->ip_len - hl;
+	}
+	return pl_pkt_build(&s, buf, cap);
+}
+
+int sim_walk_probe(struct sim_walk *w, const struct sim_probe *p, struct sim_walk_result *res)
+{
+	struct sim_inject at = {.kind = SIM_INJECT_POD, .pod = p->from_pod};
+	uint8_t *buf = malloc(PL_PKT_MAX);
+	int len, err;
+
+	if (!buf)
+		return -ENOMEM;
+	len = sim_probe_frame(&w->topo, p, buf, PL_PKT_MAX);
+	if (len < 0) {
+		free(buf);
+		return len;
+	}
+	at.node = w->topo.pods[p->from_pod].node;
+	err = sim_walk_packet(w, buf, (uint32_t)len, &at, 0, res);
+	free(buf);
+	return err;
 }

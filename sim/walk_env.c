@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The walk's environment: per node an anonymous network namespace with the
- * node's devices (dummies: nothing is ever transmitted, they only give
- * test_run an ifindex and bpf_fib_lookup its routes), addresses, routes and
+ * node's devices (veths whose peers stay inside: nothing is ever transmitted,
+ * they only give test_run an ifindex and bpf_fib_lookup its routes), addresses, routes and
  * forwarding on; one datapath per node with its maps programmed as a run
  * programs them. Anonymous namespaces vanish with their last fd, so a crash
  * leaves nothing behind and nothing touches the root namespace.
@@ -19,18 +19,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "datapath.skel.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
+#include "net/dp.h"
+#include "net/plan.h"
 #include "walk_internal.h"
 
 void sim_mac(enum sim_mac_kind kind, uint32_t index, uint8_t mac[6])
 {
-	mac[0] = 0x02; /* locally administered, unicast */
-	mac[1] = 0x70;
-	mac[2] = 0x6c;
-	mac[3] = kind;
-	mac[4] = index >> 8;
-	mac[5] = index & 0xff;
+	pl_plan_mac(kind, index, mac);
 }
 
 static uint32_t mask_of(uint8_t plen)
@@ -96,24 +97,6 @@ uint32_t sim_masq_addr(const struct sim_node *n, int dev)
 	return 0;
 }
 
-static int add_dev(struct sim_node *n, enum sim_dev_kind kind, const char *name, uint32_t ifindex,
-		   enum sim_mac_kind mk, uint32_t mi, uint32_t mtu)
-{
-	struct sim_dev *d;
-
-	if (n->ndevs == (int)(sizeof(n->devs) / sizeof(n->devs[0])))
-		return -E2BIG;
-	d = &n->devs[n->ndevs];
-	memset(d, 0, sizeof(*d));
-	d->kind = kind;
-	snprintf(d->name, sizeof(d->name), "%s", name);
-	d->ifindex = ifindex;
-	sim_mac(mk, mi, d->mac);
-	d->mtu = mtu;
-	d->pod = -1;
-	return n->ndevs++;
-}
-
 static int add_route(struct sim_node *n, uint32_t dst, uint8_t plen, uint32_t gw, int dev)
 {
 	struct sim_route *r;
@@ -128,99 +111,112 @@ static int add_route(struct sim_node *n, uint32_t dst, uint8_t plen, uint32_t gw
 	return 0;
 }
 
-static int add_neigh(struct sim_node *n, uint32_t ip, int dev, const uint8_t mac[6])
+static int add_neigh(struct sim_node *n, struct sim_neigh *tab, int *ntab, uint32_t ip, int dev,
+		     const uint8_t mac[6])
 {
 	struct sim_neigh *nb;
 
-	if (n->nneighs == (int)(sizeof(n->neighs) / sizeof(n->neighs[0])))
+	(void)n;
+	if (*ntab == SIM_MAX_NEIGH)
 		return -E2BIG;
-	nb = &n->neighs[n->nneighs++];
+	nb = &tab[(*ntab)++];
 	nb->ip = ip;
 	nb->dev = dev;
 	memcpy(nb->mac, mac, 6);
 	return 0;
 }
 
-/* The node's layout, as harness/net's plan lays it out for a run. */
+static int dev_by_name(const struct sim_node *n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n->ndevs; i++)
+		if (!strcmp(n->devs[i].name, name))
+			return i;
+	return -1;
+}
+
+/* A device of the node's namespace from a plan step (one end of a veth, or a vxlan). */
+static int plan_dev(struct sim_walk *w, struct sim_node *n, const char *name, uint32_t ifindex,
+		    const uint8_t mac[6], uint32_t mtu, int other_ns)
+{
+	const struct pl_plan *p = w->plan;
+	enum sim_dev_kind kind = SIM_DEV_UPLINK;
+	struct sim_dev *d;
+
+	if (n->ndevs == (int)(sizeof(n->devs) / sizeof(n->devs[0])))
+		return -E2BIG;
+	if (other_ns >= 0 && p->ns[other_ns].role == PL_NS_POD)
+		kind = SIM_DEV_LXC;
+	else if (other_ns >= 0 && p->ns[other_ns].role == PL_NS_WORLD)
+		kind = SIM_DEV_WORLD;
+	else if (other_ns < 0)
+		kind = SIM_DEV_VXLAN;
+	d = &n->devs[n->ndevs];
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->ifindex = ifindex;
+	memcpy(d->mac, mac, 6);
+	d->mtu = mtu ? mtu : 1500;
+	d->pod = kind == SIM_DEV_LXC ? p->ns[other_ns].index : -1;
+	return n->ndevs++;
+}
+
+/* The node's layout: exactly the devices, addresses, routes, neighbours and NAT of the plan. */
 static int model_node(struct sim_walk *w, int i)
 {
-	const struct topo *t = &w->topo;
-	const struct topo_node *tn = &t->nodes[i];
+	const struct pl_plan *p = w->plan;
 	struct sim_node *n = &w->nodes[i];
-	uint32_t pod_mtu = t->routing == PL_ROUTING_NATIVE ? t->mtu : t->mtu - SIM_VXLAN_OVERHEAD;
-	uint8_t plen = tn->underlay_plen ? tn->underlay_plen : 24;
-	int up, vx = -1, d, k, j, err = 0;
-	char name[16];
+	int ns = p->node_ns[i], k, d, err = 0;
 
-	up = add_dev(n, SIM_DEV_UPLINK, "eth0", SIM_IFINDEX_UPLINK, SIM_MAC_UPLINK, i, t->mtu);
-	if (up < 0)
-		return up;
-	n->devs[up].addr = tn->underlay_ip;
-	err = add_route(n, tn->underlay_ip, plen, 0, up);
-	if (!err && t->routing != PL_ROUTING_NATIVE) {
-		vx = add_dev(n, SIM_DEV_VXLAN, "vxlan0", SIM_IFINDEX_VXLAN, SIM_MAC_VXLAN, i,
-			     t->mtu - SIM_VXLAN_OVERHEAD);
-		if (vx < 0)
-			return vx;
-		n->vxlan_external = t->routing == PL_ROUTING_VXLAN;
-		n->vxlan_vni = t->vni_base ? t->vni_base : 1;
-		/* flannel style: the pod CIDR's network address on the vxlan device. */
-		if (t->routing == PL_ROUTING_LEGACY)
-			n->devs[vx].addr = tn->pod_cidr;
-	}
-	for (k = 0; k < tn->npods && !err; k++) {
-		int p = tn->pods[k];
+	for (k = 0; k < p->nsteps && !err; k++) {
+		const struct pl_step *s = &p->steps[k];
 
-		if (strlen(t->pods[p].name) + 3 < 16)
-			snprintf(name, sizeof(name), "lxc%s", t->pods[p].name);
-		else
-			snprintf(name, sizeof(name), "lxc%d", p);
-		d = add_dev(n, SIM_DEV_LXC, name, SIM_IFINDEX_POD_BASE + k, SIM_MAC_LXC, p, pod_mtu);
-		if (d < 0)
-			return d;
-		n->devs[d].pod = p;
-		err = add_route(n, t->pods[p].ip, 32, 0, d);
-		if (!err) {
-			uint8_t mac[6];
-
-			sim_mac(SIM_MAC_POD, p, mac);
-			err = add_neigh(n, t->pods[p].ip, d, mac);
+		if (s->kind == PL_STEP_VETH && s->ns == ns)
+			err = plan_dev(w, n, s->dev, s->ifindex, s->mac, s->mtu, s->peer.ns);
+		else if (s->kind == PL_STEP_VETH && s->peer.ns == ns)
+			err = plan_dev(w, n, s->peer.dev, s->peer.ifindex, s->peer.mac, s->mtu, s->ns);
+		else if (s->kind == PL_STEP_VXLAN && s->ns == ns) {
+			err = plan_dev(w, n, s->dev, s->ifindex, s->mac, s->mtu, -1);
+			n->vxlan_external = s->vxlan.external;
+			n->vxlan_vni = s->vxlan.vni;
 		}
+		err = err < 0 ? err : 0;
 	}
-	for (j = 0; j < t->nnodes && !err; j++) {
-		const struct topo_node *m = &t->nodes[j];
-		uint8_t mac[6];
+	for (k = 0; k < p->nsteps && !err; k++) {
+		const struct pl_step *s = &p->steps[k];
 
-		if (j == i)
+		if (s->ns != ns)
 			continue;
-		if (t->routing == PL_ROUTING_NATIVE) {
-			err = add_route(n, m->pod_cidr, m->pod_plen, m->underlay_ip, up);
-		} else if (t->routing == PL_ROUTING_LEGACY) {
-			sim_mac(SIM_MAC_VXLAN, j, mac);
-			err = add_neigh(n, m->pod_cidr, vx, mac);
-			if (!err)
-				err = add_route(n, m->pod_cidr, m->pod_plen, m->pod_cidr, vx);
-		}
-	}
-	if (!err && t->routing == PL_ROUTING_LEGACY) {
-		n->masq = true;
-		n->masq_cidr = tn->pod_cidr;
-		n->masq_plen = tn->pod_plen;
-	}
-	if (!err && t->world.present) {
-		int gw = w->world_gw_node;
-
-		if (t->underlay == TOPO_UNDERLAY_SEGMENT) {
-			err = add_route(n, t->world.ip, 32, 0, up);
-		} else if (i == gw) {
-			d = add_dev(n, SIM_DEV_WORLD, "world0", SIM_IFINDEX_WORLD, SIM_MAC_WORLD, 1,
-				    t->mtu);
-			if (d < 0)
-				return d;
-			n->devs[d].addr = tn->underlay_ip;
-			err = add_route(n, t->world.ip, 32, 0, d);
-		} else {
-			err = add_route(n, t->world.ip, 32, t->nodes[gw].underlay_ip, up);
+		d = s->dev[0] ? dev_by_name(n, s->dev) : -1;
+		switch (s->kind) {
+		case PL_STEP_ADDR:
+			if (d >= 0 && !n->devs[d].addr)
+				n->devs[d].addr = s->addr.ip;
+			if (d >= 0 && s->addr.plen < 32)
+				err = add_route(n, s->addr.ip, s->addr.plen, 0, d);
+			break;
+		case PL_STEP_ROUTE:
+			if (d >= 0)
+				err = add_route(n, s->route.dst, s->route.plen, s->route.gw, d);
+			break;
+		case PL_STEP_NEIGH:
+			if (d >= 0)
+				err = add_neigh(n, n->neighs, &n->nneighs, s->neigh.ip, d, s->neigh.mac);
+			break;
+		case PL_STEP_FDB:
+			if (d >= 0)
+				err = add_neigh(n, n->fdb, &n->nfdb, s->neigh.ip, d, s->neigh.mac);
+			break;
+		case PL_STEP_MASQUERADE:
+			n->masq = true;
+			n->masq_cidr = s->masq.cidr;
+			n->masq_plen = s->masq.plen;
+			n->masq_dev = dev_by_name(n, s->masq.oif);
+			break;
+		default:
+			break;
 		}
 	}
 	return err;
@@ -301,10 +297,12 @@ static int realize_node(const struct sim_node *n)
 		const struct sim_dev *d = &n->devs[i];
 		const uint8_t *m = d->mac;
 
+		/* No dummy driver on these kernels: a veth whose peer stays in the namespace. */
 		append(&cmds, &len, &cap,
 		       "link add %s index %u address %02x:%02x:%02x:%02x:%02x:%02x mtu %u type "
-		       "dummy\nlink set %s up\n",
-		       d->name, d->ifindex, m[0], m[1], m[2], m[3], m[4], m[5], d->mtu, d->name);
+		       "veth peer name sim%u index %u mtu %u\nlink set %s up\nlink set sim%u up\n",
+		       d->name, d->ifindex, m[0], m[1], m[2], m[3], m[4], m[5], d->mtu, d->ifindex,
+		       1000 + d->ifindex, d->mtu, d->name, d->ifindex);
 		if (d->addr)
 			append(&cmds, &len, &cap, "addr add %s/32 dev %s\n", ip_str(d->addr, a),
 			       d->name);
@@ -333,59 +331,24 @@ static int realize_node(const struct sim_node *n)
 	return err ? pl_err_errno(err, "enabling ip_forward in a node namespace") : 0;
 }
 
+/* The same map elements `podlab up` writes (harness/net pl_dp_map_entries). */
 static int program_maps(struct sim_walk *w, int node)
 {
-	const struct topo *t = &w->topo;
-	const struct topo_node *tn = &t->nodes[node];
 	struct pl_datapath *dp = w->nodes[node].dp;
-	int i, err;
+	struct pl_map_entry *e = NULL;
+	struct bpf_map *map;
+	int i, n = 0, err;
 
-	for (i = 0; i < tn->npods; i++) {
-		const struct topo_pod *pod = &t->pods[tn->pods[i]];
-		struct pl_endpoint_info ep = {
-			.ifindex = SIM_IFINDEX_POD_BASE + i,
-			.identity = pod->identity,
-			.ep_id = pod->ep_id,
-			.flags = (pod->ingress_enforced ? PL_EP_F_INGRESS_ENFORCED : 0) |
-				 (pod->egress_enforced ? PL_EP_F_EGRESS_ENFORCED : 0),
-		};
-
-		sim_mac(SIM_MAC_POD, tn->pods[i], ep.mac);
-		sim_mac(SIM_MAC_LXC, tn->pods[i], ep.node_mac);
-		if ((err = pl_endpoint_add(dp, pod->ip, &ep)))
-			return err;
+	if ((err = pl_dp_map_entries(w->plan, node, &e, &n)))
+		return err;
+	for (i = 0; i < n && !err; i++) {
+		map = bpf_object__find_map_by_name(dp->skel->obj, e[i].map);
+		if (!map || bpf_map_update_elem(bpf_map__fd(map), e[i].key, e[i].val, BPF_ANY))
+			err = pl_err_errno(map ? -errno : -ENOENT, "updating the %s map of node %s",
+					   e[i].map, w->topo.nodes[node].name);
 	}
-	for (i = 0; i < t->npods; i++) {
-		struct pl_ipcache_info ic = {
-			.identity = t->pods[i].identity,
-			.tunnel_endpoint =
-				t->pods[i].node == node ? 0 : t->nodes[t->pods[i].node].underlay_ip,
-		};
-
-		if ((err = pl_ipcache_add(dp, t->pods[i].ip, 32, &ic)))
-			return err;
-	}
-	for (i = 0; i < t->nnodes; i++) {
-		struct pl_ipcache_info ic = {
-			.identity = i == node ? PL_ID_HOST : PL_ID_REMOTE_NODE,
-		};
-
-		if ((err = pl_ipcache_add(dp, t->nodes[i].underlay_ip, 32, &ic)))
-			return err;
-		if (i == node)
-			continue;
-		ic.identity = PL_ID_UNKNOWN;
-		ic.tunnel_endpoint = t->nodes[i].underlay_ip;
-		if ((err = pl_ipcache_add(dp, t->nodes[i].pod_cidr, t->nodes[i].pod_plen, &ic)))
-			return err;
-	}
-	if (t->world.present) {
-		struct pl_ipcache_info ic = {.identity = PL_ID_WORLD};
-
-		if ((err = pl_ipcache_add(dp, t->world.ip, 32, &ic)))
-			return err;
-	}
-	return 0;
+	free(e);
+	return err;
 }
 
 int sim_env_enter(struct sim_walk *w, int node)
@@ -404,14 +367,11 @@ int sim_env_enter(struct sim_walk *w, int node)
 static int build_node(struct sim_walk *w, int i)
 {
 	struct sim_node *n = &w->nodes[i];
-	struct pl_datapath_opts o = {
-		.routing = w->topo.routing,
-		.node_ip = w->topo.nodes[i].underlay_ip,
-		.vxlan_ifindex = w->topo.routing == PL_ROUTING_NATIVE ? 0 : SIM_IFINDEX_VXLAN,
-		.uplink_ifindex = SIM_IFINDEX_UPLINK,
-		.events = !w->opts.no_events,
-	};
+	struct pl_datapath_opts o;
 	int err;
+
+	pl_dp_opts(w->plan, i, &o);
+	o.events = !w->opts.no_events;
 
 	if ((err = model_node(w, i)))
 		return pl_err_errno(err, "laying out node %s", w->topo.nodes[i].name);
@@ -431,22 +391,22 @@ static int build_node(struct sim_walk *w, int i)
 	if ((err = pl_datapath_load(&o, &n->dp)))
 		return err;
 	if ((err = program_maps(w, i)))
-		return pl_err_errno(err, "programming the maps of node %s", w->topo.nodes[i].name);
+		return err;
 	return 0;
 }
 
 int sim_env_build(struct sim_walk *w)
 {
 	const struct topo *t = &w->topo;
+	struct pl_plan_opts popts = {.datapath = true};
 	int i, err;
 
 	w->cur_node = -1;
 	w->orig_netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (w->orig_netns_fd < 0)
 		return pl_err_errno(-errno, "opening the current network namespace");
-	w->world_gw_node = 0;
-	if (t->world.present && topo_node_by_underlay_ip(t, t->world.gateway_node_ip) >= 0)
-		w->world_gw_node = topo_node_by_underlay_ip(t, t->world.gateway_node_ip);
+	if ((err = pl_plan_build(t, "sim", &popts, &w->plan)))
+		return err;
 	w->nodes = calloc(t->nnodes, sizeof(*w->nodes));
 	if (!w->nodes)
 		return -ENOMEM;
@@ -478,6 +438,8 @@ void sim_env_destroy(struct sim_walk *w)
 	free(w->nodes);
 	w->nodes = NULL;
 out:
+	pl_plan_free(w->plan);
+	w->plan = NULL;
 	if (w->orig_netns_fd >= 0)
 		close(w->orig_netns_fd);
 	w->orig_netns_fd = -1;

@@ -2,9 +2,9 @@
 /*
  * Inside the walk: the environment (walk_env.c), frame surgery
  * (walk_frame.c) and the hop-by-hop state machine (walk.c).
- * The environment mirrors harness/net's layout: uplink eth0 (ifindex 2),
- * vxlan0 (3), the node side of the k-th pod's veth lxc<pod> (16 + k), MACs
- * 02:70:6c:<kind>:<index>, so frames match a live run byte for byte.
+ * The environment is harness/net's plan of the topology (devices, ifindexes,
+ * MACs, addresses, routes, neighbours, MASQUERADE), so frames match a live
+ * run byte for byte.
  */
 #ifndef PL_SIM_WALK_INTERNAL_H
 #define PL_SIM_WALK_INTERNAL_H
@@ -18,12 +18,9 @@
 
 struct pl_datapath;
 
-#define SIM_IFINDEX_UPLINK   2
-#define SIM_IFINDEX_VXLAN    3
-#define SIM_IFINDEX_WORLD    4
-#define SIM_IFINDEX_POD_BASE 16
 #define SIM_VXLAN_PORT	     4789
 #define SIM_BUF		     (PL_PKT_MAX + 256)
+#define SIM_MAX_NEIGH	     64
 
 enum sim_mac_kind {
 	SIM_MAC_POD = 0,    /* a pod's eth0 */
@@ -77,27 +74,32 @@ struct sim_node {
 	int ndevs;
 	struct sim_route routes[64];
 	int nroutes;
-	struct sim_neigh neighs[32];
+	struct sim_neigh neighs[SIM_MAX_NEIGH];
 	int nneighs;
+	struct sim_neigh fdb[SIM_MAX_NEIGH]; /* vxlan0: neighbour MAC → remote underlay IP */
+	int nfdb;
 	bool vxlan_external; /* collect_md (vxlan mode) or a classic device (legacy) */
 	uint32_t vxlan_vni;  /* classic device */
 	bool masq;	     /* legacy: MASQUERADE pod CIDR leaving vxlan0 */
 	uint32_t masq_cidr;
 	uint8_t masq_plen;
+	int masq_dev;
 	struct sim_nat *nat;
 	int nnat, capnat;
 	uint16_t ip_id;	     /* outer IPv4 id counter (the kernel's is hashed) */
 	uint64_t link_busy;  /* single-packet walks: end of the last serialisation */
 };
 
+struct pl_plan;
+
 struct sim_walk {
 	struct topo topo; /* shallow copy with the walk's routing mode */
+	struct pl_plan *plan; /* harness/net's plan of the topology: the layout walked */
 	const struct topo *orig;
 	struct sim_walk_opts opts;
 	int orig_netns_fd;
 	int cur_node;	  /* netns the thread is in, -1 = the original */
 	struct sim_node *nodes;
-	uint32_t world_gw_node;
 	uint8_t *scratch; /* data_out of test_run */
 };
 
