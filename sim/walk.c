@@ -121,12 +121,17 @@ int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog,
 	*out = NULL;
 	if ((err = sim_env_enter(w, f->node)))
 		return err;
-	err = pl_datapath_test_run(n->dp, prog, f->buf, f->len, &ctx, w->scratch, SIM_BUF, &rr);
+	if (w->progs.test_run)
+		err = w->progs.test_run(w->progs.ctx, f->node, prog, f->buf, f->len, ctx.ifindex,
+					mark, &rr);
+	else
+		err = pl_datapath_test_run(n->dp, prog, f->buf, f->len, &ctx, w->scratch, SIM_BUF,
+					   &rr);
 	if (err)
 		return pl_err_errno(err, "running %s on node %s", pl_prog_name(prog),
 				    w->topo.nodes[f->node].name);
-	if (rr.data_out_len && rr.data_out_len <= SIM_BUF) {
-		memcpy(f->buf, w->scratch, rr.data_out_len);
+	if (rr.data_out_len && rr.data_out_len <= SIM_BUF && rr.data_out) {
+		memmove(f->buf, rr.data_out, rr.data_out_len);
 		f->len = rr.data_out_len;
 	}
 	if (rr.has_event && rr.event.verdict == PL_VERDICT_DROPPED)

@@ -149,6 +149,24 @@ enum pl_routing_mode sim_walk_routing(const struct sim_walk *w);
 int sim_walk_reset(struct sim_walk *w);
 
 /*
+ * Programs of an existing run instead of the walk's own (replay's sim mode:
+ * the run's namespaces and pinned maps). enter(ctx, node) switches the
+ * thread's netns (-1 = the original); test_run runs prog like
+ * pl_datapath_test_run, rr->data_out pointing at the output.
+ */
+struct pl_run_result;
+struct sim_walk_progs {
+	void *ctx;
+	int (*enter)(void *ctx, int node);
+	int (*test_run)(void *ctx, int node, enum pl_prog prog, const uint8_t *pkt, uint32_t len,
+			uint32_t ifindex, uint32_t mark, struct pl_run_result *rr);
+};
+
+/* Like sim_walk_open, the programs and namespaces are progs' (no root needed here). */
+int sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
+		       const struct sim_walk_progs *progs, struct sim_walk **out);
+
+/*
  * Walks one frame injected at `at` at virtual time t_ns, alone on the links
  * (no queueing). 0 with res filled (release it), or -errno when a syscall
  * failed (res is released).

@@ -16,18 +16,28 @@
 
 int sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct sim_walk **out)
 {
+	int err = pl_require_bpf_privileges();
+
+	*out = NULL;
+	return err ? err : sim_walk_open_with(t, o, NULL, out);
+}
+
+int sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
+		       const struct sim_walk_progs *progs, struct sim_walk **out)
+{
 	struct sim_walk *w;
 	int err;
 
 	*out = NULL;
-	if ((err = pl_require_bpf_privileges()))
-		return err;
 	if (t->nnodes < 1)
 		return -EINVAL;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	w->orig_netns_fd = -1;
+	sim_pkt_pool_init(&w->pool);
+	if (progs)
+		w->progs = *progs;
 	w->topo = *t;
 	w->orig = t;
 	if (o)
@@ -57,6 +67,7 @@ void sim_walk_close(struct sim_walk *w)
 	if (!w)
 		return;
 	sim_env_destroy(w);
+	sim_pkt_pool_free(&w->pool);
 	free(w->scratch);
 	free(w);
 }
@@ -79,7 +90,7 @@ int sim_walk_reset(struct sim_walk *w)
 		w->nodes[i].nnat = 0;
 		w->nodes[i].link_busy = 0;
 		w->nodes[i].ip_id = 0;
-		if ((err = pl_ct_clear(w->nodes[i].dp)))
+		if (w->nodes[i].dp && (err = pl_ct_clear(w->nodes[i].dp)))
 			return err;
 	}
 	return 0;

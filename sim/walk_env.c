@@ -351,10 +351,34 @@ static int program_maps(struct sim_walk *w, int node)
 	return err;
 }
 
+/* The node's uplink egress qdisc (a topology link of this node), as the sim's model. */
+static int uplink_qdisc(struct sim_walk *w, int node)
+{
+	const struct topo *t = &w->topo;
+	struct sim_qdisc_opts o = {.pool = &w->pool};
+	char msg[160];
+	int i, err;
+
+	for (i = 0; i < t->nlinks; i++) {
+		if (t->links[i].node != node || t->links[i].qdisc.kind == TOPO_QDISC_NONE)
+			continue;
+		o.seed = w->opts.seed + (uint64_t)node;
+		err = sim_qdisc_create(&t->links[i].qdisc, &o, &w->nodes[node].qdisc, msg,
+				       sizeof(msg));
+		if (err)
+			pl_err("%s:%d:%d: %s", t->file ? t->file : "topology",
+			       t->links[i].qdisc.pos.line, t->links[i].qdisc.pos.col, msg);
+		return err;
+	}
+	return 0;
+}
+
 int sim_env_enter(struct sim_walk *w, int node)
 {
 	int fd = node < 0 ? w->orig_netns_fd : w->nodes[node].netns_fd;
 
+	if (w->progs.enter)
+		return w->progs.enter(w->progs.ctx, node);
 	if (w->cur_node == node)
 		return 0;
 	if (setns(fd, CLONE_NEWNET))
@@ -375,6 +399,10 @@ static int build_node(struct sim_walk *w, int i)
 
 	if ((err = model_node(w, i)))
 		return pl_err_errno(err, "laying out node %s", w->topo.nodes[i].name);
+	if ((err = uplink_qdisc(w, i)))
+		return err;
+	if (w->progs.test_run)
+		return 0;
 	if ((err = sim_env_enter(w, -1)))
 		return err;
 	if (unshare(CLONE_NEWNET))
@@ -402,6 +430,19 @@ int sim_env_build(struct sim_walk *w)
 	int i, err;
 
 	w->cur_node = -1;
+	if (w->progs.test_run) {
+		if ((err = pl_plan_build(t, "sim", &popts, &w->plan)))
+			return err;
+		w->nodes = calloc(t->nnodes, sizeof(*w->nodes));
+		if (!w->nodes)
+			return -ENOMEM;
+		for (i = 0; i < t->nnodes; i++)
+			w->nodes[i].netns_fd = -1;
+		for (i = 0; i < t->nnodes; i++)
+			if ((err = build_node(w, i)))
+				return err;
+		return 0;
+	}
 	w->orig_netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (w->orig_netns_fd < 0)
 		return pl_err_errno(-errno, "opening the current network namespace");
@@ -427,9 +468,11 @@ void sim_env_destroy(struct sim_walk *w)
 
 	if (!w->nodes)
 		goto out;
-	if (w->orig_netns_fd >= 0)
+	if (w->orig_netns_fd >= 0 || w->progs.enter)
 		sim_env_enter(w, -1);
 	for (i = 0; i < w->topo.nnodes; i++) {
+		if (w->nodes[i].qdisc)
+			sim_qdisc_destroy(w->nodes[i].qdisc);
 		pl_datapath_destroy(w->nodes[i].dp);
 		if (w->nodes[i].netns_fd >= 0)
 			close(w->nodes[i].netns_fd);

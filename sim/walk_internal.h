@@ -14,6 +14,7 @@
 
 #include "lib/pkt.h"
 #include "topo/topo.h"
+#include "qdisc.h"
 #include "walk.h"
 
 struct pl_datapath;
@@ -87,7 +88,8 @@ struct sim_node {
 	struct sim_nat *nat;
 	int nnat, capnat;
 	uint16_t ip_id;	     /* outer IPv4 id counter (the kernel's is hashed) */
-	uint64_t link_busy;  /* single-packet walks: end of the last serialisation */
+	uint64_t link_busy;  /* end of the uplink's last serialisation */
+	struct sim_qdisc *qdisc; /* the uplink's egress qdisc model (topology links), or NULL */
 };
 
 struct pl_plan;
@@ -101,6 +103,8 @@ struct sim_walk {
 	int cur_node;	  /* netns the thread is in, -1 = the original */
 	struct sim_node *nodes;
 	uint8_t *scratch; /* data_out of test_run */
+	struct sim_walk_progs progs; /* a run's programs (test_run set), or the walk's own */
+	struct sim_pkt_pool pool;    /* qdisc models' packets */
 };
 
 /* walk_env.c */

@@ -330,6 +330,76 @@ int sim_fl_receiver(const struct sim_walk *w, const struct sim_flight *f)
 	return who == f->node ? -1 : who;
 }
 
+/* Egress qdisc of the uplink: enqueue at f->t, dequeue when the model lets it go. */
+static bool qdisc_pass(struct sim_walk *w, struct sim_flight *f, struct sim_node *n, uint32_t bytes,
+		       uint64_t *start)
+{
+	struct sim_pkt *p = sim_pkt_alloc(&w->pool), *got = NULL;
+	uint64_t now = f->t, next, id;
+	struct sim_hdrs h;
+	enum sim_drop r;
+	char why[96];
+	bool found = false;
+	int dups = 0;
+
+	if (!p) {
+		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0, "out of memory");
+		return false;
+	}
+	sim_hdrs_of(f->buf, f->len, &h);
+	/* tc classifies on the outermost IPv4 header: the underlay's in vxlan/legacy mode. */
+	p->len = bytes;
+	p->src = h.encap ? h.outer_saddr : h.saddr;
+	p->dst = h.encap ? h.outer_daddr : h.daddr;
+	p->sport = h.encap ? h.outer_sport : h.sport;
+	p->dport = h.encap ? SIM_VXLAN_PORT : h.dport;
+	p->proto = h.encap ? IPPROTO_UDP : h.proto;
+	id = p->id;
+	r = sim_qdisc_enqueue(n->qdisc, p, now);
+	if (r != SIM_DROP_NONE) {
+		sim_pkt_put(&w->pool, p);
+		snprintf(why, sizeof(why), "egress qdisc %s: %s", n->qdisc->ops->kind,
+			 sim_drop_name(r));
+		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0, why);
+		return false;
+	}
+	/* The walk injects a packet when the one before is done: the queue holds ours (and
+	 * netem's duplicates of it). */
+	while (n->qdisc->qlen) {
+		got = sim_qdisc_dequeue(n->qdisc, now, &next);
+		if (!got) {
+			if (next == SIM_TIME_NEVER)
+				break;
+			now = next;
+			continue;
+		}
+		if (got->id == id && !got->dup) {
+			sim_pkt_put(&w->pool, got);
+			found = true;
+			break;
+		}
+		dups++;
+		sim_pkt_put(&w->pool, got);
+	}
+	if (!found) {
+		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0,
+				   "the egress qdisc never released it");
+		return false;
+	}
+	if (f->res->t_enqueue == SIM_NO_TIME) {
+		f->res->t_enqueue = f->t;
+		f->res->t_dequeue = now;
+	}
+	sim_fl_step(f, SIM_STEP_QDISC, f->node, "eth0",
+		    "egress qdisc %s: enqueued at %llu ns, dequeued at %llu ns (waited %llu ns)%s",
+		    n->qdisc->ops->kind, (unsigned long long)f->t, (unsigned long long)now,
+		    (unsigned long long)(now - f->t), dups ? ", netem duplicate not walked" : "");
+	f->t = now;
+	if (*start < now)
+		*start = now;
+	return true;
+}
+
 static void uplink_tx(struct sim_walk *w, struct sim_flight *f)
 {
 	struct sim_node *n = &w->nodes[f->node];
@@ -348,6 +418,8 @@ static void uplink_tx(struct sim_walk *w, struct sim_flight *f)
 				   "nobody on the underlay has the destination MAC");
 		return;
 	}
+	if (n->qdisc && !qdisc_pass(w, f, n, (uint32_t)bytes, &start))
+		return;
 	ser = (bytes * 8 * 1000000000ull + rate - 1) / rate;
 	n->link_busy = start + ser;
 	f->t = start + ser + w->opts.link_delay_ns;
