@@ -225,6 +225,11 @@ int pl_replay_open(const struct topo *t, const struct pl_replay_opts *o, struct 
 		if (err)
 			goto fail;
 	}
+	if (o->mode == PL_MODE_SIM) {
+		err = pl_replay_sim_open(rp);
+		if (err)
+			goto fail;
+	}
 	*out = rp;
 	return 0;
 fail:
@@ -252,6 +257,8 @@ int pl_replay_one(struct pl_replay *rp, const struct pl_replay_pkt *p, struct pl
 	res->inject = at;
 	if (rp->opts.mode == PL_MODE_LIVE)
 		return pl_replay_live_one(rp, p, &at, res);
+	if (rp->opts.mode == PL_MODE_SIM)
+		return pl_replay_sim_one(rp, p, &at, res);
 	return pl_replay_unit_one(rp, p, &at, res);
 }
 
@@ -263,6 +270,8 @@ void pl_replay_close(struct pl_replay *rp)
 		return;
 	if (rp->live)
 		pl_replay_live_close(rp);
+	if (rp->sim)
+		pl_replay_sim_close(rp);
 	if (rp->orig_netns_fd >= 0)
 		pl_replay_enter(rp, -1);
 	for (i = 0; rp->nodes && i < rp->t->nnodes; i++)
