@@ -37,7 +37,10 @@ static const char *mac_s(const uint8_t m[6], char *buf)
 
 static const char *proto_s(uint8_t p)
 {
-	return p == IPPROTO_TCP ? "TCP" : p == IPPROTO_UDP ? "UDP" : p == IPPROTO_ICMP ? "ICMP" : "IP";
+	return p == IPPROTO_TCP	   ? "TCP"
+	       : p == IPPROTO_UDP  ? "UDP"
+	       : p == IPPROTO_ICMP ? "ICMP"
+				   : "IP";
 }
 
 /* What changed in the headers between two steps, as a teaching line. */
@@ -91,8 +94,8 @@ static void print_walk(const struct topo *t, const struct sim_walk_result *r)
 			print_changes(prev, &s->h);
 		}
 		if (s->mtu && l3 && s->kind != SIM_STEP_DROP)
-			printf("  %2s %-6s %-12s %-11s MTU %u, packet %u: headroom %d bytes\n", "", "",
-			       "", "", s->mtu, l3, (int)s->mtu - (int)l3);
+			printf("  %2s %-6s %-12s %-11s MTU %u, packet %u: headroom %d bytes\n", "",
+			       "", "", "", s->mtu, l3, (int)s->mtu - (int)l3);
 		prev = &s->h;
 	}
 	sim_delivery_str(r, t, where, sizeof(where));
@@ -124,7 +127,8 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 	memset(s, 0, sizeof(*s));
 	sim_delivery_str(r, t, s->result, sizeof(s->result));
 	if (r->delivery == SIM_DELIV_DROPPED)
-		snprintf(s->result, sizeof(s->result), "drop %s", pl_drop_reason_name(r->drop_reason));
+		snprintf(s->result, sizeof(s->result), "drop %s",
+			 pl_drop_reason_name(r->drop_reason));
 	for (i = 0; i < r->nsteps; i++) {
 		if (r->steps[i].kind == SIM_STEP_PROG)
 			s->progs++;
@@ -246,10 +250,13 @@ static int cmd_explain(int argc, char **argv)
 
 	if ((err = parse_args(argc, argv, &a, &routing, &proto)))
 		return err;
-	a.probe.proto = !strcmp(proto, "tcp") ? IPPROTO_TCP : !strcmp(proto, "udp") ? IPPROTO_UDP
-						: !strcmp(proto, "icmp") ? IPPROTO_ICMP : 0;
+	a.probe.proto = !strcmp(proto, "tcp")	 ? IPPROTO_TCP
+			: !strcmp(proto, "udp")	 ? IPPROTO_UDP
+			: !strcmp(proto, "icmp") ? IPPROTO_ICMP
+						 : 0;
 	if (!a.probe.proto)
-		return pl_cmd_usage_error("explain", "unknown protocol '%s' (tcp, udp, icmp)", proto);
+		return pl_cmd_usage_error("explain", "unknown protocol '%s' (tcp, udp, icmp)",
+					  proto);
 	if (topo_parse(a.topology, &t))
 		return PL_EXIT_INPUT;
 	ret = PL_EXIT_INPUT;
@@ -274,13 +281,12 @@ static int cmd_explain(int argc, char **argv)
 	res = calloc(1, sizeof(*res));
 	if (!res)
 		goto out;
-	printf("%s: %s %s (%s, %s) → %s (%s), ", t->name ? t->name : a.topology, proto_s(a.probe.proto),
-	       a.from, ip_s(t->pods[a.probe.from_pod].ip, ip),
+	printf("%s: %s %s (%s, %s) → %s (%s), ", t->name ? t->name : a.topology,
+	       proto_s(a.probe.proto), a.from, ip_s(t->pods[a.probe.from_pod].ip, ip),
 	       t->nodes[t->pods[a.probe.from_pod].node].name, a.to,
 	       to >= 0 ? t->nodes[t->pods[to].node].name : "outside the pods");
-	printf("dport %u, IPv4 length %u%s, underlay MTU %u\n",
-	       a.probe.dport ? a.probe.dport : 80, a.probe.ip_len, a.probe.no_df ? "" : ", DF",
-	       t->mtu ? t->mtu : 1500);
+	printf("dport %u, IPv4 length %u%s, underlay MTU %u\n", a.probe.dport ? a.probe.dport : 80,
+	       a.probe.ip_len, a.probe.no_df ? "" : ", DF", t->mtu ? t->mtu : 1500);
 	for (m = 0; m < a.nmodes; m++) {
 		struct sim_walk_opts o = {.routing = a.modes[m]};
 
@@ -309,35 +315,36 @@ out:
 	return ret;
 }
 
-PL_COMMAND(explain, .name = "explain",
-	   .summary = "walk one pod's packet through the simulator and explain every hop",
-	   .usage = "usage: podlab explain --topology FILE --from POD --to POD|IP [options]\n"
-		    "\n"
-		    "Builds one packet from POD's eth0, walks it through the simulator (the real\n"
-		    "datapath programs run at every hook with BPF_PROG_TEST_RUN, the kernel\n"
-		    "between hooks is modelled) and prints each step: node, device, hook,\n"
-		    "decision and reason, what changed in the headers (MACs, TTL, source\n"
-		    "address under MASQUERADE, VXLAN outer headers and their 50-byte cost) and\n"
-		    "the MTU headroom. With several routing modes the same packet is walked in\n"
-		    "each and a comparison table follows. Needs root (namespaces, BPF).\n"
-		    "\n"
-		    "options:\n"
-		    "  --topology FILE     topology YAML (its pods, nodes, policies)\n"
-		    "  --from POD          sending pod\n"
-		    "  --to POD|IP         destination pod name or IPv4 address\n"
-		    "  --proto P           tcp (SYN, default), udp or icmp (echo request)\n"
-		    "  --dport N           destination port (default 80)\n"
-		    "  --sport N           source port (default 40000)\n"
-		    "  --size N            IPv4 total length in bytes (padded payload)\n"
-		    "  --no-df             clear the Don't Fragment bit (set by default)\n"
-		    "  --routing M[,M..]   native, vxlan, legacy (default: the topology's)\n"
-		    "\n"
-		    "examples:\n"
-		    "  podlab explain --topology topologies/two-node-native.yaml --from frontend \\\n"
-		    "      --to backend --routing native,vxlan,legacy\n"
-		    "  podlab explain --topology topologies/two-node-vxlan.yaml --from frontend \\\n"
-		    "      --to backend --size 1480      # too big once encapsulated?\n"
-		    "\n"
-		    "exit codes: 0 explained (whatever the packet's fate), 2 bad usage or\n"
-		    "topology, 3 no privilege or kernel feature, 4 a kernel operation failed\n",
-	   .run = cmd_explain);
+PL_COMMAND(
+	explain, .name = "explain",
+	.summary = "walk one pod's packet through the simulator and explain every hop",
+	.usage = "usage: podlab explain --topology FILE --from POD --to POD|IP [options]\n"
+		 "\n"
+		 "Builds one packet from POD's eth0, walks it through the simulator (the real\n"
+		 "datapath programs run at every hook with BPF_PROG_TEST_RUN, the kernel\n"
+		 "between hooks is modelled) and prints each step: node, device, hook,\n"
+		 "decision and reason, what changed in the headers (MACs, TTL, source\n"
+		 "address under MASQUERADE, VXLAN outer headers and their 50-byte cost) and\n"
+		 "the MTU headroom. With several routing modes the same packet is walked in\n"
+		 "each and a comparison table follows. Needs root (namespaces, BPF).\n"
+		 "\n"
+		 "options:\n"
+		 "  --topology FILE     topology YAML (its pods, nodes, policies)\n"
+		 "  --from POD          sending pod\n"
+		 "  --to POD|IP         destination pod name or IPv4 address\n"
+		 "  --proto P           tcp (SYN, default), udp or icmp (echo request)\n"
+		 "  --dport N           destination port (default 80)\n"
+		 "  --sport N           source port (default 40000)\n"
+		 "  --size N            IPv4 total length in bytes (padded payload)\n"
+		 "  --no-df             clear the Don't Fragment bit (set by default)\n"
+		 "  --routing M[,M..]   native, vxlan, legacy (default: the topology's)\n"
+		 "\n"
+		 "examples:\n"
+		 "  podlab explain --topology topologies/two-node-native.yaml --from frontend \\\n"
+		 "      --to backend --routing native,vxlan,legacy\n"
+		 "  podlab explain --topology topologies/two-node-vxlan.yaml --from frontend \\\n"
+		 "      --to backend --size 1480      # too big once encapsulated?\n"
+		 "\n"
+		 "exit codes: 0 explained (whatever the packet's fate), 2 bad usage or\n"
+		 "topology, 3 no privilege or kernel feature, 4 a kernel operation failed\n",
+	.run = cmd_explain);

@@ -67,11 +67,13 @@ static int replay_all(const struct pl_scenario *s, const struct topo *t,
 	}
 	err = pl_replay_open(t, &ro, &rp);
 	if (err) {
-		snprintf(why, whylen, "%s setup failed: %s", pl_replay_mode_name(m), strerror(-err));
+		snprintf(why, whylen, "%s setup failed: %s", pl_replay_mode_name(m),
+			 strerror(-err));
 		return err;
 	}
 	for (i = 0; i < s->nprefilter && !err; i++)
-		err = pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1, true);
+		err = pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1,
+					  true);
 	for (i = 0; i < pk->n && !err; i++)
 		err = pl_replay_one(rp, &pk->p[i], &res[i]);
 	if (err)
@@ -116,7 +118,8 @@ static bool stack_view(const struct pl_result *a, const struct pl_result *b)
 static void delivered(const struct pl_result *r, const struct topo *t, char *buf, size_t len)
 {
 	if (r->delivery == PL_DELIV_UPLINK || r->delivery == PL_DELIV_STACK)
-		snprintf(buf, len, "node %s", t->nodes[r->deliver_node >= 0 ? r->deliver_node : 0].name);
+		snprintf(buf, len, "node %s",
+			 t->nodes[r->deliver_node >= 0 ? r->deliver_node : 0].name);
 	else
 		pl_result_delivered_str(r, t, buf, len);
 }
@@ -138,8 +141,8 @@ static void compare_one(const struct pl_result *a, const struct pl_result *b,
 		return;
 	}
 	if (a->status != PL_RES_OK || b->status != PL_RES_OK) {
-		pl_failures_add(&rep->fails, "packet %u %s: %s %s, %s %s", a->number, a->summary, na,
-				a->status == PL_RES_OK ? "ran" : a->skip, nb,
+		pl_failures_add(&rep->fails, "packet %u %s: %s %s, %s %s", a->number, a->summary,
+				na, a->status == PL_RES_OK ? "ran" : a->skip, nb,
 				b->status == PL_RES_OK ? "ran" : b->skip);
 		return;
 	}
@@ -160,9 +163,10 @@ static void compare_one(const struct pl_result *a, const struct pl_result *b,
 		 (a->out_len != b->out_len || memcmp(a->out, b->out, a->out_len))) {
 		for (i = 0; i < a->out_len && i < b->out_len && a->out[i] == b->out[i]; i++)
 			;
-		pl_failures_add(&rep->fails,
-				"packet %u %s: output bytes differ at offset %u (%s %u bytes, %s %u)",
-				a->number, a->summary, i, na, a->out_len, nb, b->out_len);
+		pl_failures_add(
+			&rep->fails,
+			"packet %u %s: output bytes differ at offset %u (%s %u bytes, %s %u)",
+			a->number, a->summary, i, na, a->out_len, nb, b->out_len);
 	} else
 		(*agree)++;
 }

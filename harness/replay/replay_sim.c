@@ -23,7 +23,7 @@ struct sim_flow {
 	uint16_t sport, dport;
 	uint8_t proto;
 	unsigned packets, delivered;
-	uint64_t bytes;	 /* delivered frame bytes */
+	uint64_t bytes;	      /* delivered frame bytes */
 	uint64_t first, last; /* first injection, last delivery */
 	uint64_t lat_sum, lat_min, lat_max;
 };
