@@ -194,6 +194,9 @@ int sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t *bu
 /* Builds and walks the probe from its pod at time 0 (after sim_walk_reset). */
 int sim_walk_probe(struct sim_walk *w, const struct sim_probe *p, struct sim_walk_result *res);
 
+/* Name of a device of node's namespace by ifindex ("eth0", "lxcfrontend"), or "?". */
+const char *sim_walk_ifname(const struct sim_walk *w, int node, uint32_t ifindex);
+
 /* Names for output. */
 const char *sim_step_kind_name(enum sim_step_kind kind);
 const char *sim_delivery_name(enum sim_delivery d);

@@ -72,6 +72,16 @@ void sim_walk_close(struct sim_walk *w)
 	free(w);
 }
 
+const char *sim_walk_ifname(const struct sim_walk *w, int node, uint32_t ifindex)
+{
+	int d;
+
+	if (node < 0 || node >= w->topo.nnodes)
+		return "?";
+	d = sim_dev_by_ifindex(&w->nodes[node], ifindex);
+	return d >= 0 ? w->nodes[node].devs[d].name : "?";
+}
+
 const struct topo *sim_walk_topo(const struct sim_walk *w)
 {
 	return &w->topo;

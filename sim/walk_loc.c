@@ -296,8 +296,8 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 		"vxlan_xmit: +%d bytes (outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8): %s → %s "
 		"UDP %u → 4789, VNI %u, TTL 64, DF clear",
 		SIM_VXLAN_OVERHEAD, ipstr(saddr, a), ipstr(f->tun_remote, b), sport, f->tun_vni);
-	if (s && vx >= 0)
-		s->mtu = n->devs[vx].mtu;
+	if (s)
+		s->mtu = n->devs[up].mtu; /* what the outer packet must fit */
 	if (!f->res->encap) {
 		f->res->encap = true;
 		f->res->vni = f->tun_vni;

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "lib/datapath.h"
+#include "lib/pkt.h"
 #include "topo/topo.h"
 #include "walk.h"
 
@@ -71,7 +72,8 @@ static void print_changes(const struct sim_hdrs *a, const struct sim_hdrs *b)
 #undef SEP
 }
 
-static void print_walk(const struct topo *t, const struct sim_walk_result *r)
+static void print_walk(const struct sim_walk *w, const struct topo *t,
+		       const struct sim_walk_result *r)
 {
 	const struct sim_hdrs *prev = &r->in;
 	char where[64];
@@ -87,8 +89,10 @@ static void print_walk(const struct topo *t, const struct sim_walk_result *r)
 		       s->node >= 0 ? t->nodes[s->node].name : "-", s->dev,
 		       s->kind == SIM_STEP_PROG ? s->hook : sim_step_kind_name(s->kind), s->text);
 		if (s->kind == SIM_STEP_PROG && s->has_event && s->ev.redirect)
-			printf("  %2s %-6s %-12s %-11s redirect %s to ifindex %u\n", "", "", "", "",
-			       pl_redirect_name(s->ev.redirect), s->ev.target_ifindex);
+			printf("  %2s %-6s %-12s %-11s bpf redirect (%s) to %s (ifindex %u)\n", "",
+			       "", "", "", pl_redirect_name(s->ev.redirect),
+			       sim_walk_ifname(w, s->node, s->ev.target_ifindex),
+			       s->ev.target_ifindex);
 		if (memcmp(prev, &s->h, sizeof(*prev))) {
 			printf("  %2s %-6s %-12s %-11s ", "", "", "", "");
 			print_changes(prev, &s->h);
@@ -158,7 +162,7 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 
 static void print_table(const struct explain_args *a, const struct summary *s)
 {
-	char c[512];
+	char c[512], ttl[16];
 	int m;
 
 #define ROW(label, fmt, ...)                                                                       \
@@ -178,7 +182,8 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 	ROW("encapsulation", "%s", s[m].outer);
 	ROW("encap overhead (bytes)", "%d", s[m].overhead);
 	ROW("source IP at destination", "%s", s[m].src_seen);
-	ROW("TTL at destination", "%d", s[m].ttl);
+	ROW("TTL at destination", "%s",
+	    s[m].ttl < 0 ? "-" : (snprintf(ttl, sizeof(ttl), "%d", s[m].ttl), ttl));
 	ROW("MTU available to the pod", "%u", s[m].pod_mtu);
 #undef ROW
 }
@@ -285,8 +290,19 @@ static int cmd_explain(int argc, char **argv)
 	       proto_s(a.probe.proto), a.from, ip_s(t->pods[a.probe.from_pod].ip, ip),
 	       t->nodes[t->pods[a.probe.from_pod].node].name, a.to,
 	       to >= 0 ? t->nodes[t->pods[to].node].name : "outside the pods");
-	printf("dport %u, IPv4 length %u%s, underlay MTU %u\n", a.probe.dport ? a.probe.dport : 80,
-	       a.probe.ip_len, a.probe.no_df ? "" : ", DF", t->mtu ? t->mtu : 1500);
+	{
+		uint8_t *frame = malloc(PL_PKT_MAX);
+		int len = frame ? sim_probe_frame(t, &a.probe, frame, PL_PKT_MAX) : -ENOMEM;
+
+		free(frame);
+		if (len < 0) {
+			pl_err_errno(len, "building the packet");
+			goto out;
+		}
+		printf("dport %u, IPv4 length %d%s, underlay MTU %u\n",
+		       a.probe.dport ? a.probe.dport : 80, len - 14, a.probe.no_df ? "" : ", DF",
+		       t->mtu ? t->mtu : 1500);
+	}
 	for (m = 0; m < a.nmodes; m++) {
 		struct sim_walk_opts o = {.routing = a.modes[m]};
 
@@ -299,7 +315,7 @@ static int cmd_explain(int argc, char **argv)
 			pl_err_errno(err, "walking the packet");
 			goto out;
 		}
-		print_walk(t, res);
+		print_walk(w, t, res);
 		summarize(t, w, &a, res, &sum[m]);
 		sim_walk_result_release(res);
 		sim_walk_close(w);
