@@ -210,7 +210,8 @@ int pl_replay_open(const struct topo *t, const struct pl_replay_opts *o, struct 
 	if (o->run) {
 		snprintf(rp->run, sizeof(rp->run), "%s", o->run);
 	} else {
-		err = pl_replay_run_up(t, rp->run, sizeof(rp->run));
+		err = o->mode == PL_MODE_SIM ? pl_replay_sim_run_up(t, rp->run, sizeof(rp->run))
+					     : pl_replay_run_up(t, rp->run, sizeof(rp->run));
 		if (err)
 			goto fail;
 		rp->own_run = true;

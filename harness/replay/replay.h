@@ -107,6 +107,8 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 void pl_replay_live_close(struct pl_replay *rp);
 /* Sim mode (replay_sim.c): the simulator walks the packet through the run's programs. */
 int pl_replay_sim_open(struct pl_replay *rp);
+/* The run sim mode walks on: qdiscs the kernel lacks are left out (the simulator models them). */
+int pl_replay_sim_run_up(const struct topo *t, char *run, size_t len);
 int pl_replay_sim_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		      const struct pl_inject *at, struct pl_result *res);
 void pl_replay_sim_close(struct pl_replay *rp);

@@ -13,6 +13,8 @@
 #include <arpa/inet.h>
 
 #include "lib/datapath.h"
+#include "net/plan.h"
+#include "net/run.h"
 #include "replay/replay.h"
 #include "replay/replay_run.h"
 #include "topo/topo.h"
@@ -50,6 +52,18 @@ static int sim_test_run(void *ctx, int node, enum pl_prog prog, const uint8_t *p
 	return pl_replay_test_run(ctx, node, prog, pkt, len, ifindex, mark,
 				  h.encap ? h.outer_saddr : h.saddr,
 				  h.encap ? h.outer_daddr : h.daddr, rr);
+}
+
+int pl_replay_sim_run_up(const struct topo *t, char *run, size_t len)
+{
+	struct pl_up_opts o = {
+		.topology = t->file, .allow_missing = true, .datapath = true, .keep_owner = true};
+	char id[PL_RUN_ID_MAX];
+	int err = pl_run_up(t, &o, id);
+
+	if (!err)
+		snprintf(run, len, "%s", id);
+	return err;
 }
 
 int pl_replay_sim_open(struct pl_replay *rp)
