@@ -141,7 +141,7 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 			last_node = r->steps[i].node;
 		}
 	}
-	s->overhead = r->encap ? SIM_VXLAN_OVERHEAD : 0;
+	s->overhead = wt->routing != PL_ROUTING_NATIVE ? SIM_VXLAN_OVERHEAD : 0;
 	if (r->delivery == SIM_DELIV_DROPPED || !r->out) {
 		snprintf(s->src_seen, sizeof(s->src_seen), "-");
 		s->ttl = -1;
@@ -157,7 +157,8 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 	if (r->encap)
 		snprintf(s->outer, sizeof(s->outer), "VNI %u", r->vni);
 	else
-		snprintf(s->outer, sizeof(s->outer), "none");
+		snprintf(s->outer, sizeof(s->outer), "%s",
+			 wt->routing == PL_ROUTING_NATIVE ? "none" : "- (not reached)");
 }
 
 static void print_table(const struct explain_args *a, const struct summary *s)
@@ -180,7 +181,7 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 	ROW("program runs (hooks)", "%d", s[m].progs);
 	ROW("nodes visited", "%d", s[m].nodes);
 	ROW("encapsulation", "%s", s[m].outer);
-	ROW("encap overhead (bytes)", "%d", s[m].overhead);
+	ROW("encap overhead per packet", "%d bytes", s[m].overhead);
 	ROW("source IP at destination", "%s", s[m].src_seen);
 	ROW("TTL at destination", "%s",
 	    s[m].ttl < 0 ? "-" : (snprintf(ttl, sizeof(ttl), "%d", s[m].ttl), ttl));
