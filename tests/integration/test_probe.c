@@ -142,6 +142,7 @@ PL_TEST_PROBE(integration, probe_refused_timeout_unreachable, pl_probe_netns)
 		{"icmp without a route", IPPROTO_ICMP, "10.202.0.1", 0, PL_PROBE_UNREACHABLE},
 	};
 	struct pl_probe_result res;
+	char dev[16];
 	struct pair p;
 	size_t i;
 
