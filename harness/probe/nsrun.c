@@ -137,7 +137,7 @@ static int dev_by_ip_in_ns(void *p)
 
 int pl_nsrun_dev_by_ip(const char *name, uint32_t ip, char dev[16])
 {
-	struct dev_by_ip a = { ip, dev };
+	struct dev_by_ip a = {ip, dev};
 
 	return pl_nsrun(name, dev_by_ip_in_ns, &a);
 }
