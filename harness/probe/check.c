@@ -125,6 +125,10 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 		p->drop_prog = ev.prog;
 	}
 	p->ok = p->expect == PL_EXPECT_UNKNOWN || (p->expect == PL_EXPECT_ALLOW) == p->delivered;
+	/* A drop the datapath explains differently from the policy is a mismatch too. */
+	if (p->ok && p->has_drop && p->expect == PL_EXPECT_DENY && p->expect_reason &&
+	    p->drop_reason != p->expect_reason)
+		p->ok = false;
 	p->want_src = want_source(t, p->src, p->dst);
 	p->nat_ok = p->delivered && p->res.sighting.peer_ip == p->want_src;
 }
@@ -168,7 +172,8 @@ static int plan_probes(const struct pl_check_opts *o, struct pl_check_report *r,
 					p->proto = IPPROTO_UDP;
 					p->dport = udp[k - 1 - ntcp];
 				}
-				p->expect = check_expect(t, s, d, p->proto, p->dport);
+				p->expect = check_expect(t, s, d, p->proto, p->dport,
+							 &p->expect_reason);
 			}
 		}
 	}
@@ -210,8 +215,10 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 		if (f[i].kind == PL_CAP_PLAIN &&
 		    (check_in_pod_cidr(t, f[i].src) || check_in_pod_cidr(t, f[i].dst))) {
 			u->plain_pod_pkts += f[i].packets;
-			u->plain_src = f[i].src;
-			u->plain_dst = f[i].dst;
+			if (f[i].outgoing || !u->plain_src) {
+				u->plain_src = f[i].src;
+				u->plain_dst = f[i].dst;
+			}
 		}
 		if (f[i].kind != PL_CAP_VXLAN)
 			continue;
@@ -223,6 +230,7 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 			u->outer_dst = f[i].dst;
 			u->inner_src = f[i].inner_src;
 			u->inner_dst = f[i].inner_dst;
+			u->vni = f[i].vni;
 		}
 		for (k = 0; k < u->nvnis && u->vnis[k] != f[i].vni; k++)
 			;

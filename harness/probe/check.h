@@ -50,6 +50,7 @@ struct pl_check_probe {
 	uint8_t proto;
 	uint16_t dport;
 	enum pl_check_expect expect;
+	int expect_reason; /* predicted drop reason (PL_DROP_*) when expect is DENY */
 	struct pl_probe_result res;
 	bool delivered; /* reply came back and the destination server saw it */
 	bool has_drop;	/* a DROPPED flow event matched */
@@ -71,6 +72,7 @@ struct pl_check_underlay {
 	uint32_t vnis[8];
 	int nvnis;
 	uint32_t outer_src, outer_dst; /* one VXLAN example */
+	uint32_t vni;
 	uint32_t inner_src, inner_dst;
 	uint32_t plain_src, plain_dst; /* one plain pod example */
 	int want, found;	       /* cross-node delivered probes expected / found here */
@@ -133,7 +135,8 @@ void check_events_close(struct check_events *ce);
 bool check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
 			    uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
 			    struct pl_flow_event *ev, int *node);
+/* The compiled policy's verdict for a new flow; *reason (may be NULL) the drop reason. */
 enum pl_check_expect check_expect(const struct topo *t, int src, int dst, uint8_t proto,
-				  uint16_t dport);
+				  uint16_t dport, int *reason);
 
 #endif /* PL_PROBE_CHECK_H */

@@ -31,7 +31,7 @@ static bool pick_pair(const struct topo *t, int a, int b, uint16_t port, int *sr
 		for (j = 0; j < t->nodes[b].npods; j++) {
 			int s = t->nodes[a].pods[i], d = t->nodes[b].pods[j];
 
-			if (check_expect(t, s, d, IPPROTO_UDP, port) != PL_EXPECT_DENY) {
+			if (check_expect(t, s, d, IPPROTO_UDP, port, NULL) != PL_EXPECT_DENY) {
 				*src = s;
 				*dst = d;
 				return true;
@@ -192,7 +192,7 @@ static int measure_link(const struct pl_check_opts *o, struct pl_check_rate *c, 
 	for (k = 0; k < n && nf < 16; k++) {
 		if (c[k].skipped)
 			continue;
-		if (check_expect(t, c[k].src, c[k].dst, IPPROTO_UDP, c[k].dport) ==
+		if (check_expect(t, c[k].src, c[k].dst, IPPROTO_UDP, c[k].dport, NULL) ==
 		    PL_EXPECT_DENY) {
 			c[k].skipped = true;
 			snprintf(c[k].why, sizeof(c[k].why), "the policy denies udp/%u",

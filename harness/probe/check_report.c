@@ -86,7 +86,8 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 
 	fprintf(f, "\nconnectivity: %d probes from every pod to every other pod\n", r->nprobes);
 	fprintf(f, "  %-12s %-12s %-5s %-5s %-6s %-11s %8s  %-34s %s\n", "SOURCE", "DESTINATION",
-		"PROTO", "PORT", "EXPECT", "RESULT", "RTT(us)", "DROP (node, program: reason)", "");
+		"PROTO", "PORT", "EXPECT", "RESULT", "RTT(us)", "DROP (node, program: reason)",
+		"MATCH");
 	for (i = 0; i < r->nprobes; i++) {
 		const struct pl_check_probe *p = &r->probes[i];
 		char port[8] = "-";
@@ -123,7 +124,7 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 
 	fprintf(f, "\nnat-free: the source address each destination socket saw\n");
 	fprintf(f, "  %-12s %-15s %-12s %6s  %-15s %-26s %s\n", "SOURCE", "SOURCE IP",
-		"DESTINATION", "PROBES", "SEEN SOURCE", "EXPECTED", "");
+		"DESTINATION", "PROBES", "SEEN SOURCE", "EXPECTED", "MATCH");
 	for (i = 0; i < r->nprobes; i = j) {
 		const struct pl_check_probe *p = &r->probes[i];
 		uint32_t seen = 0;
@@ -174,7 +175,7 @@ static void print_underlay(const struct pl_check_report *r, FILE *f)
 		t->routing == PL_ROUTING_NATIVE ? "bare pod IPs"
 						: "UDP 4789, node IPs outside, pod IPs inside");
 	fprintf(f, "  %-10s %-7s %9s %9s %-10s %-58s %-7s %s\n", "NODE", "DEVICE", "PLAIN-POD",
-		"VXLAN-POD", "VNIs", "EXAMPLE", "PROBES", "");
+		"VXLAN-POD", "VNIs", "EXAMPLE", "PROBES", "MATCH");
 	for (i = 0; i < r->nunderlay; i++) {
 		const struct pl_check_underlay *u = &r->underlay[i];
 
@@ -182,8 +183,8 @@ static void print_underlay(const struct pl_check_report *r, FILE *f)
 		for (k = 0, o = 0; k < u->nvnis && o < (int)sizeof(vnis) - 12; k++)
 			o += snprintf(vnis + o, sizeof(vnis) - o, "%s%u", k ? "," : "", u->vnis[k]);
 		if (u->outer_src)
-			snprintf(example, sizeof(example), "%s>%s:4789 vni [%s>%s]",
-				 ip_str(u->outer_src, a), ip_str(u->outer_dst, b),
+			snprintf(example, sizeof(example), "%s>%s:4789 vni %u [%s>%s]",
+				 ip_str(u->outer_src, a), ip_str(u->outer_dst, b), u->vni,
 				 ip_str(u->inner_src, c), ip_str(u->inner_dst, d));
 		else if (u->plain_src)
 			snprintf(example, sizeof(example), "%s>%s", ip_str(u->plain_src, a),
@@ -207,7 +208,7 @@ static void print_mtu(const struct pl_check_report *r, FILE *f)
 	fprintf(f, "\nmtu: largest don't-fragment UDP payload between nodes (underlay mtu %u)\n",
 		t->mtu);
 	fprintf(f, "  %-22s %-22s %8s %8s  %s\n", "SOURCE", "DESTINATION", "EXPECTED", "MEASURED",
-		"");
+		"MATCH");
 	for (i = 0; i < r->nmtu; i++) {
 		const struct pl_check_mtu *m = &r->mtu[i];
 		char s[64], d[64];
@@ -233,7 +234,7 @@ static void print_shaping(const struct pl_check_report *r, FILE *f)
 
 	fprintf(f, "\nshaping: wire rate per qdisc class, every class of a link loaded at once\n");
 	fprintf(f, "  %-10s %-5s %-6s %-24s %10s %10s %10s %10s  %s\n", "LINK", "QDISC", "CLASS",
-		"FLOW", "RATE", "EXPECTED", "MEASURED", "GOODPUT", "");
+		"FLOW", "RATE", "EXPECTED", "MEASURED", "GOODPUT", "MATCH");
 	for (i = 0; i < r->nrates; i++) {
 		const struct pl_check_rate *x = &r->rates[i];
 		char cls[12] = "-", flow[64] = "-";
