@@ -21,28 +21,9 @@ void check_netns(const char *run, const char *name, char *buf, size_t len)
 	snprintf(buf, len, "pl-%s-%s", run, name);
 }
 
-int check_pod_by_ip(const struct topo *t, uint32_t ip)
-{
-	int i;
-
-	for (i = 0; i < t->npods; i++)
-		if (t->pods[i].ip == ip)
-			return i;
-	return -1;
-}
-
 bool check_in_pod_cidr(const struct topo *t, uint32_t ip)
 {
-	int i;
-
-	for (i = 0; i < t->nnodes; i++) {
-		uint32_t mask =
-			t->nodes[i].pod_plen ? htonl(~0u << (32 - t->nodes[i].pod_plen)) : 0;
-
-		if ((ip & mask) == (t->nodes[i].pod_cidr & mask))
-			return true;
-	}
-	return false;
+	return topo_node_by_pod_ip(t, ip) >= 0;
 }
 
 uint64_t check_now_ns(void)
@@ -258,7 +239,7 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 	} else if (t->routing != PL_ROUTING_NATIVE && u->plain_pod_pkts) {
 		u->ok = false;
 		snprintf(u->why, sizeof(u->why), "%s but %llu packets with bare pod IPs",
-			 topo_routing_str(t->routing), (unsigned long long)u->plain_pod_pkts);
+			 topo_routing_name(t->routing), (unsigned long long)u->plain_pod_pkts);
 	} else if (u->ok && !u->want) {
 		snprintf(u->why, sizeof(u->why), "no cross-node probe was delivered from here");
 	}

@@ -11,12 +11,10 @@
 
 /* "pl-<run>-<name>" */
 void check_netns(const char *run, const char *name, char *buf, size_t len);
-int check_pod_by_ip(const struct topo *t, uint32_t ip);
 bool check_in_pod_cidr(const struct topo *t, uint32_t ip);
 uint64_t check_now_ns(void);
 /* Up to 4 ports the policies name for proto, else dflt; returns how many. */
 int check_ports(const struct topo *t, uint8_t proto, uint16_t dflt, uint16_t *ports);
-const char *topo_routing_str(enum pl_routing_mode mode);
 
 int check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r);
 int check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r);

@@ -127,7 +127,7 @@ void pl_check_print_json(const struct pl_check_report *r, FILE *f)
 
 	fprintf(f,
 		"{\"run\":\"%s\",\"topology\":\"%s\",\"routing\":\"%s\",\"ok\":%s,\"sections\":{",
-		r->run, t->name ? t->name : "", topo_routing_str(t->routing), jbool(r->ok));
+		r->run, t->name ? t->name : "", topo_routing_name(t->routing), jbool(r->ok));
 	for (i = 0; i < 5; i++) {
 		if (!(r->sections & (1u << i)))
 			continue;

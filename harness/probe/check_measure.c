@@ -120,6 +120,24 @@ static void plan_tbf(const struct topo *t, int li, int src, int dst, struct pl_c
 	c->expected = c->rate;
 }
 
+/* Would a UDP packet to ip:dport fall into some class's match rule? */
+static bool htb_matched(const struct topo_htb *h, uint32_t ip, uint16_t dport)
+{
+	int k, i;
+
+	for (k = 0; k < h->nclasses; k++) {
+		for (i = 0; i < h->classes[k].nmatches; i++) {
+			const struct topo_match *m = &h->classes[k].matches[i];
+
+			if ((!m->dst_plen || prefix_has(m->dst, m->dst_plen, ip)) &&
+			    (!m->dport || m->dport == dport) &&
+			    (!m->proto || m->proto == IPPROTO_UDP))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* One measurement per htb class that has a match rule, all classes at once. */
 static int plan_htb(const struct topo *t, int li, int src, int dnode, struct pl_check_rate *c)
 {
@@ -140,9 +158,23 @@ static int plan_htb(const struct topo *t, int li, int src, int dnode, struct pl_
 		x->src = src;
 		x->dst = -1;
 		x->dport = m && m->dport ? m->dport : RATE_PORT_BASE + k;
+		if (!m && hc->minor == h->default_minor) {
+			/* The default class: traffic no other class matches. */
+			for (j = 0; j < t->nodes[dnode].npods && x->dst < 0; j++)
+				if (!htb_matched(h, t->pods[t->nodes[dnode].pods[j]].ip, x->dport))
+					x->dst = t->nodes[dnode].pods[j];
+			if (x->dst < 0) {
+				x->skipped = true;
+				snprintf(x->why, sizeof(x->why),
+					 "every pod there matches another class");
+				continue;
+			}
+			sum += x->rate;
+			continue;
+		}
 		if (!m) {
 			x->skipped = true;
-			snprintf(x->why, sizeof(x->why), "no match rule: only unmatched traffic");
+			snprintf(x->why, sizeof(x->why), "no match rule and not the default class");
 			continue;
 		}
 		if (m->proto && m->proto != IPPROTO_UDP) {

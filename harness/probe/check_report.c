@@ -50,19 +50,6 @@ int pl_check_sections_parse(const char *list, unsigned int *out, const char **ba
 	return 0;
 }
 
-const char *topo_routing_str(enum pl_routing_mode mode)
-{
-	switch (mode) {
-	case PL_ROUTING_NATIVE:
-		return "native";
-	case PL_ROUTING_VXLAN:
-		return "vxlan";
-	case PL_ROUTING_LEGACY:
-		return "legacy";
-	}
-	return "?";
-}
-
 static const char *ip_str(uint32_t ip, char *buf)
 {
 	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
@@ -158,7 +145,7 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 			nat, npairs);
 	else
 		fprintf(f, "  %s mode: pod IPs are never rewritten between pods\n",
-			topo_routing_str(r->topo->routing));
+			topo_routing_name(r->topo->routing));
 	fprintf(f, "  verdict: %s (%d pod pairs with delivered probes)\n",
 		verdict(r->section_ok[1]), npairs);
 }
@@ -171,7 +158,7 @@ static void print_underlay(const struct pl_check_report *r, FILE *f)
 	int i, k, o;
 
 	fprintf(f, "\nunderlay: capture on each node's uplink during the probes (%s expects %s)\n",
-		topo_routing_str(t->routing),
+		topo_routing_name(t->routing),
 		t->routing == PL_ROUTING_NATIVE ? "bare pod IPs"
 						: "UDP 4789, node IPs outside, pod IPs inside");
 	fprintf(f, "  %-10s %-7s %9s %9s %-10s %-58s %-7s %s\n", "NODE", "DEVICE", "PLAIN-POD",
@@ -273,7 +260,7 @@ void pl_check_print(const struct pl_check_report *r, FILE *f)
 	int i;
 
 	fprintf(f, "podlab check %s: %s, routing %s, %d nodes, %d pods\n", r->run,
-		t->name ? t->name : "?", topo_routing_str(t->routing), t->nnodes, t->npods);
+		t->name ? t->name : "?", topo_routing_name(t->routing), t->nnodes, t->npods);
 	if (r->sections & PL_CHECK_CONNECTIVITY)
 		print_connectivity(r, f);
 	if (r->sections & PL_CHECK_NATFREE)
