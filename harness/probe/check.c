@@ -90,6 +90,7 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 	char ns[128];
 	struct pl_flow_event ev;
 	uint64_t since = check_now_ns();
+	bool reply = false;
 
 	check_netns(m->opts->run, s->name, ns, sizeof(ns));
 	req.src_netns = ns;
@@ -100,8 +101,9 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 	p->delivered = p->res.status == PL_PROBE_DELIVERED && p->res.seen;
 	if (!p->delivered &&
 	    check_events_find_drop(m->ce, since, s->ip, t->nodes[s->node].underlay_ip, d->ip,
-				   p->proto, p->dport, &ev, &p->drop_node)) {
+				   p->proto, p->dport, &ev, &p->drop_node, &reply)) {
 		p->has_drop = true;
+		p->drop_reply = reply;
 		p->drop_reason = ev.drop_reason;
 		p->drop_prog = ev.prog;
 	}
@@ -322,8 +324,10 @@ out:
 	}
 	for (i = 0; i < t->npods && servers; i++)
 		pl_probe_server_stop(servers[i]);
-	if (m)
+	if (m) {
+		r->nunattr = check_events_unattributed(m[0].ce, r->unattr, 8);
 		check_events_close(m[0].ce);
+	}
 	free(servers);
 	free(caps);
 	free(m);

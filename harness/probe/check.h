@@ -52,8 +52,9 @@ struct pl_check_probe {
 	enum pl_check_expect expect;
 	int expect_reason; /* predicted drop reason (PL_DROP_*) when expect is DENY */
 	struct pl_probe_result res;
-	bool delivered; /* reply came back and the destination server saw it */
-	bool has_drop;	/* a DROPPED flow event matched */
+	bool delivered;	 /* reply came back and the destination server saw it */
+	bool has_drop;	 /* a DROPPED flow event matched */
+	bool drop_reply; /* ... on the reply direction */
 	uint8_t drop_reason;
 	int drop_node; /* node whose datapath dropped it */
 	uint8_t drop_prog;
@@ -103,6 +104,14 @@ struct pl_check_rate {
 	char why[128];
 };
 
+/* Drop events that carry no addresses, so no probe can claim them. */
+struct pl_check_unattr {
+	int node;
+	uint8_t prog;
+	uint8_t reason;
+	uint32_t count;
+};
+
 struct pl_check_report {
 	const struct topo *topo;
 	char run[32];
@@ -116,6 +125,8 @@ struct pl_check_report {
 	struct pl_check_rate *rates;
 	int nrates;
 	bool events_available; /* at least one node's events ring buffer was opened */
+	struct pl_check_unattr unattr[8];
+	int nunattr;
 	bool section_ok[5];
 	bool ok;
 };
@@ -134,7 +145,9 @@ void check_events_close(struct check_events *ce);
 /* Newest DROPPED event since since_ns from saddr(either)/daddr/proto/dport(host order, 0 any). */
 bool check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
 			    uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
-			    struct pl_flow_event *ev, int *node);
+			    struct pl_flow_event *ev, int *node, bool *reply);
+/* Drops whose event carries no addresses (dropped while parsing), by node, program, reason. */
+int check_events_unattributed(struct check_events *ce, struct pl_check_unattr *out, int max);
 /* The compiled policy's verdict for a new flow; *reason (may be NULL) the drop reason. */
 enum pl_check_expect check_expect(const struct topo *t, int src, int dst, uint8_t proto,
 				  uint16_t dport, int *reason);

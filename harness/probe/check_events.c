@@ -116,33 +116,82 @@ void check_events_close(struct check_events *ce)
 	free(ce);
 }
 
+static bool drop_matches(const struct pl_flow_event *e, uint32_t saddr, uint32_t saddr_alt,
+			 uint32_t daddr, uint8_t proto, uint16_t dport, bool reply)
+{
+	if (e->verdict != PL_VERDICT_DROPPED || e->proto != proto)
+		return false;
+	if (reply) {
+		if (e->saddr != daddr || (e->daddr != saddr && e->daddr != saddr_alt))
+			return false;
+		return !dport || proto == IPPROTO_ICMP || e->sport == htons(dport);
+	}
+	if (e->daddr != daddr || (e->saddr != saddr && e->saddr != saddr_alt))
+		return false;
+	return !dport || proto == IPPROTO_ICMP || e->dport == htons(dport);
+}
+
 bool check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
 			    uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
-			    struct pl_flow_event *ev, int *node)
+			    struct pl_flow_event *ev, int *node, bool *reply)
 {
 	size_t i, first;
 	bool found = false;
+	int pass;
 
 	if (!ce)
 		return false;
 	pthread_mutex_lock(&ce->lock);
 	ring_buffer__consume(ce->rb);
 	first = ce->nev > CE_MAX_EVENTS ? ce->nev - CE_MAX_EVENTS : 0;
-	for (i = ce->nev; i-- > first;) {
-		const struct ce_event *e = &ce->ev[i % CE_MAX_EVENTS];
+	/* The probe's own packets first, then its replies. */
+	for (pass = 0; pass < 2 && !found; pass++) {
+		for (i = ce->nev; i-- > first;) {
+			const struct ce_event *e = &ce->ev[i % CE_MAX_EVENTS];
 
-		/* Rings are drained one after the other: not time ordered across nodes. */
-		if (e->ev.ts_ns < since_ns || e->ev.verdict != PL_VERDICT_DROPPED ||
-		    e->ev.daddr != daddr || e->ev.proto != proto ||
-		    (e->ev.saddr != saddr && e->ev.saddr != saddr_alt))
-			continue;
-		if (dport && proto != IPPROTO_ICMP && e->ev.dport != htons(dport))
-			continue;
-		*ev = e->ev;
-		*node = e->node;
-		found = true;
-		break;
+			/* Rings are drained one after the other: not time ordered across nodes. */
+			if (e->ev.ts_ns < since_ns ||
+			    !drop_matches(&e->ev, saddr, saddr_alt, daddr, proto, dport, pass))
+				continue;
+			*ev = e->ev;
+			*node = e->node;
+			*reply = pass;
+			found = true;
+			break;
+		}
 	}
 	pthread_mutex_unlock(&ce->lock);
 	return found;
+}
+
+int check_events_unattributed(struct check_events *ce, struct pl_check_unattr *out, int max)
+{
+	size_t i, first;
+	int k, n = 0;
+
+	if (!ce)
+		return 0;
+	pthread_mutex_lock(&ce->lock);
+	ring_buffer__consume(ce->rb);
+	first = ce->nev > CE_MAX_EVENTS ? ce->nev - CE_MAX_EVENTS : 0;
+	for (i = first; i < ce->nev; i++) {
+		const struct ce_event *e = &ce->ev[i % CE_MAX_EVENTS];
+
+		/* A drop before the parser found addresses cannot be tied to a probe. */
+		if (e->ev.verdict != PL_VERDICT_DROPPED || e->ev.saddr || e->ev.daddr)
+			continue;
+		for (k = 0; k < n; k++)
+			if (out[k].node == e->node && out[k].prog == e->ev.prog &&
+			    out[k].reason == e->ev.drop_reason)
+				break;
+		if (k == n) {
+			if (n == max)
+				continue;
+			out[n++] = (struct pl_check_unattr){
+				.node = e->node, .prog = e->ev.prog, .reason = e->ev.drop_reason};
+		}
+		out[k].count++;
+	}
+	pthread_mutex_unlock(&ce->lock);
+	return n;
 }

@@ -69,7 +69,8 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 {
 	const struct topo *t = r->topo;
 	int i, bad = 0, unknown = 0;
-	char drop[96];
+	const char *result;
+	char drop[128];
 
 	fprintf(f, "\nconnectivity: %d probes from every pod to every other pod\n", r->nprobes);
 	fprintf(f, "  %-12s %-12s %-5s %-5s %-6s %-11s %8s  %-34s %s\n", "SOURCE", "DESTINATION",
@@ -85,19 +86,32 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 			snprintf(port, sizeof(port), "%u", p->dport);
 		drop[0] = 0;
 		if (p->has_drop)
-			snprintf(drop, sizeof(drop), "%s, %s: %s", t->nodes[p->drop_node].name,
-				 pl_prog_name(p->drop_prog), pl_drop_reason_str(p->drop_reason));
+			snprintf(drop, sizeof(drop), "%s%s, %s: %s", p->drop_reply ? "reply: " : "",
+				 t->nodes[p->drop_node].name, pl_prog_name(p->drop_prog),
+				 pl_drop_reason_str(p->drop_reason));
 		else if (!p->delivered && r->events_available)
 			snprintf(drop, sizeof(drop), "(no drop event)");
+		if (p->has_drop && p->expect == PL_EXPECT_DENY && p->expect_reason &&
+		    p->expect_reason != p->drop_reason)
+			snprintf(drop + strlen(drop), sizeof(drop) - strlen(drop), " (want %s)",
+				 pl_drop_reason_str(p->expect_reason));
+		result = p->delivered ? "delivered" : pl_probe_status_name(p->res.status);
+		/* Connected or answered, yet the destination's socket never got the payload. */
+		if (!p->delivered && p->res.status == PL_PROBE_DELIVERED)
+			result = "no-payload";
 		fprintf(f, "  %-12s %-12s %-5s %-5s %-6s %-11s %8u  %-34s %s\n",
 			t->pods[p->src].name, t->pods[p->dst].name, pl_proto_name(p->proto), port,
-			expect_str(p->expect),
-			p->delivered ? "delivered" : pl_probe_status_name(p->res.status),
-			p->res.rtt_us, drop,
+			expect_str(p->expect), result, p->res.rtt_us, drop,
 			p->expect == PL_EXPECT_UNKNOWN ? "-"
 			: p->ok			       ? "ok"
 						       : "MISMATCH");
 	}
+	for (i = 0; i < r->nunattr; i++)
+		fprintf(f,
+			"  note: %u drops on %s (%s: %s) carried no addresses; no probe can claim "
+			"them\n",
+			r->unattr[i].count, t->nodes[r->unattr[i].node].name,
+			pl_prog_name(r->unattr[i].prog), pl_drop_reason_str(r->unattr[i].reason));
 	fprintf(f, "  verdict: %s (%d of %d as the policy predicts%s)\n", verdict(r->section_ok[0]),
 		r->nprobes - bad - unknown, r->nprobes - unknown,
 		unknown ? ", some without a prediction" : "");
