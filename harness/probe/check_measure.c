@@ -45,11 +45,9 @@ int check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r)
 {
 	const struct topo *t = o->topo;
 	uint32_t overhead = 20 + 8 + (t->routing == PL_ROUTING_NATIVE ? 0 : VXLAN_OVERHEAD);
-	uint16_t port;
+	uint16_t ports[4], port = 0;
 	char sns[128], dns[128];
-	int a, b;
-
-	check_ports(t, IPPROTO_UDP, 53, &port);
+	int a, b, k, nports = check_ports(t, IPPROTO_UDP, 53, ports);
 	r->mtu = calloc((size_t)t->nnodes * t->nnodes, sizeof(*r->mtu));
 	if (!r->mtu)
 		return -ENOMEM;
@@ -64,10 +62,17 @@ int check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r)
 			m->want = t->mtu - overhead;
 			m->src = first_pod_on(t, a);
 			m->dst = first_pod_on(t, b);
-			if (!pick_pair(t, a, b, port, &m->src, &m->dst)) {
+			/* Any pod pair, either direction, any UDP port the policy lets through. */
+			for (k = 0; k < nports; k++) {
+				port = ports[k];
+				if (pick_pair(t, a, b, port, &m->src, &m->dst) ||
+				    pick_pair(t, b, a, port, &m->src, &m->dst))
+					break;
+			}
+			if (k == nports) {
 				m->skipped = true;
 				snprintf(m->why, sizeof(m->why),
-					 "the policy denies udp/%u between %s and %s", port,
+					 "the policy denies UDP between the pods of %s and %s",
 					 t->nodes[a].name, t->nodes[b].name);
 				continue;
 			}
