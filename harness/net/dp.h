@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Datapath steps of a plan: load podlab's datapath in a node's namespace,
+ * attach programs to hooks, program the maps; users' programs (`programs:`).
+ */
+#ifndef PL_NET_DP_H
+#define PL_NET_DP_H
+
+#include "net/nl.h"
+#include "net/plan.h"
+
+struct pl_dp_node;
+
+/* Caller is inside the node's netns. Pins maps under <pin_dir>/<node>/. */
+int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node **out);
+/* Attach step s (podlab's program from d, or the user's object) using nl of the node ns. */
+int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_step *s,
+		 struct pl_nl *nl);
+/* endpoints, ipcache, policy for node. */
+int pl_dp_maps(struct pl_dp_node *d, const struct pl_plan *p, int node);
+void pl_dp_free(struct pl_dp_node *d);
+/* Node's pin directory: <pin_dir>/<node>. */
+void pl_dp_pin_dir(const struct pl_plan *p, int node, char *buf, size_t len);
+
+#endif /* PL_NET_DP_H */
