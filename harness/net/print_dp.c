@@ -3,7 +3,7 @@
  * bpftool forms of loading podlab's datapath and programming its maps.
  * The rodata knobs: bpftool cannot write a frozen .rodata, so the script
  * creates the .rodata map itself (same type, sizes and flags libbpf uses),
- * fills and freezes it, and `prog loadall ... map name .rodata pinned` makes
+ * fills and freezes it, and `prog loadall ... map name datapath.rodata pinned` makes
  * libbpf reuse it instead of creating its own.
  */
 #include <errno.h>
@@ -100,18 +100,18 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 		"enable_events=%u\n",
 		o.routing, o.node_ip, o.vxlan_ifindex, o.uplink_ifindex, o.events);
 	fprintf(f,
-		"bpftool map create %s/rodata.knobs type array key 4 value %zu entries 1 "
+		"bpftool map create %s/rodata_knobs type array key 4 value %zu entries 1 "
 		"name datapath.rodata flags 0x%x\n",
 		dir, len, BPF_F_RDONLY_PROG | BPF_F_MMAPABLE);
-	fprintf(f, "bpftool map update pinned %s/rodata.knobs key hex 00 00 00 00 value ", dir);
+	fprintf(f, "bpftool map update pinned %s/rodata_knobs key hex 00 00 00 00 value ", dir);
 	hex(f, img, len);
-	fprintf(f, "\nbpftool map freeze pinned %s/rodata.knobs\n", dir);
+	fprintf(f, "\nbpftool map freeze pinned %s/rodata_knobs\n", dir);
 	fprintf(f,
-		"bpftool prog loadall \"$OBJ\" %s pinmaps %s map name .rodata pinned "
-		"%s/rodata.knobs\n",
+		"bpftool prog loadall \"$OBJ\" %s pinmaps %s map name datapath.rodata pinned "
+		"%s/rodata_knobs\n",
 		dir, dir, dir);
 	/* podlab's loader pins no .rodata: drop both names so the pin trees match. */
-	fprintf(f, "rm -f %s/rodata.knobs %s/datapath.rodata\n", dir, dir);
+	fprintf(f, "rm -f %s/rodata_knobs %s/datapath_rodata\n", dir, dir);
 }
 
 void pl_print_datapath_maps(const struct pl_plan *p, int node, FILE *f)
