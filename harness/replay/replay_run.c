@@ -75,6 +75,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 
 struct addr_find {
 	uint32_t ip;
+	uint8_t plen; /* the underlay prefix: a /32 copy on another device is not the uplink */
 	uint32_t ifindex;
 };
 
@@ -88,7 +89,8 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(*ifa))
 	{
-		if (mnl_attr_get_type(a) == IFA_LOCAL && mnl_attr_get_u32(a) == f->ip)
+		if (mnl_attr_get_type(a) == IFA_LOCAL && mnl_attr_get_u32(a) == f->ip &&
+		    (!f->ifindex || ifa->ifa_prefixlen == f->plen))
 			f->ifindex = ifa->ifa_index;
 	}
 	return MNL_CB_OK;
@@ -146,7 +148,8 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 	const struct topo *t = rp->t;
 	const char *name = t->nodes[node].name;
 	struct pl_replay_node *n = &rp->nodes[node];
-	struct addr_find af = {.ip = t->nodes[node].underlay_ip};
+	struct addr_find af = {.ip = t->nodes[node].underlay_ip,
+			       .plen = t->nodes[node].underlay_plen};
 	struct pl_endpoint_info info;
 	char path[256];
 	int p, i, fd, err;
@@ -201,6 +204,8 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 	if (err)
 		return pl_err_errno(err, "listing the devices of node %s", name);
 	n->uplink_ifindex = af.ifindex;
+	pl_debug("node %s: uplink ifindex %u, vxlan ifindex %u", name, n->uplink_ifindex,
+		 n->vxlan_ifindex);
 	if (!n->uplink_ifindex) {
 		pl_err("node %s of run %s: no device holds its underlay IP", name, rp->run);
 		return -ENODEV;

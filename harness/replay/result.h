@@ -61,6 +61,7 @@ struct pl_hop {
 	uint32_t target_ifindex;
 	char target[PL_RESULT_NAME_MAX]; /* redirect target named: pod, "uplink", "vxlan" */
 	char remark[96];		 /* harness remark ("identity via skb->mark: no decap") */
+	uint64_t ts_ns;			 /* live: event time, for ordering hops across nodes */
 };
 
 struct pl_result {

@@ -126,8 +126,9 @@ static int check_counters(const struct pl_scenario *s, struct pl_replay *rp, con
 					"counter at line %d (%s %s %s): expected %llu packets, got "
 					"%llu",
 					c->pos.line, c->node, pl_verdict_name(c->verdict),
-					c->verdict == PL_VERDICT_DROPPED ? pl_drop_reason_name(c->reason)
-									 : pl_note_name(c->reason),
+					c->verdict == PL_VERDICT_DROPPED
+						? pl_drop_reason_name(c->reason)
+						: pl_note_name(c->reason),
 					(unsigned long long)c->packets,
 					(unsigned long long)(after - before[i]));
 	}
