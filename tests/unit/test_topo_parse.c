@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Topology files: shipped ones parse; broken ones fail with file:line:col and one line. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include "test.h"
 #include "topo/topo.h"
@@ -420,4 +423,51 @@ PL_TEST(unit, topo_truncated_files_fail_cleanly)
 		ASSERT_EQ(bad, 0, "every failure is one positioned line and builds nothing");
 		free(text);
 	}
+}
+
+/* Runs build/podlab validate (next to this test binary's folder); returns the exit status. */
+static int run_validate(const char *args, char *out, size_t len)
+{
+	char exe[PATH_MAX], cmd[2 * PATH_MAX + 256];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t got;
+	FILE *p;
+	int st;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	snprintf(cmd, sizeof(cmd), "'%s/../podlab' validate %s 2>&1", exe, args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	got = fread(out, 1, len - 1, p);
+	out[got] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+PL_TEST(unit, topo_validate_command)
+{
+	char args[PATH_MAX + 64], out[8192], bad[] = "/tmp/pl-topo-bad-XXXXXX";
+	int fd;
+
+	snprintf(args, sizeof(args), "'%s'", topo_test_shipped("two-node-vxlan.yaml"));
+	ASSERT_EQ(run_validate(args, out, sizeof(out)), 0, "valid file: exit 0");
+	ASSERT_STRSTR(out, "ok: 'two-node-vxlan', routing vxlan", "summary");
+	ASSERT_STRSTR(out, "pod backend      10.244.2.20     identity 258 ep 3 (pl3)", "pod line");
+	ASSERT_STRSTR(out, "compiled to 6 entries", "entries");
+
+	fd = mkstemp(bad);
+	if (!ASSERT_GE(fd, 0, "temp file"))
+		return;
+	if (write(fd, "nodes: []\n", 10) != 10)
+		ASSERT_TRUE(false, "write");
+	close(fd);
+	snprintf(args, sizeof(args), "-q '%s'", bad);
+	ASSERT_EQ(run_validate(args, out, sizeof(out)), 2, "invalid file: exit 2");
+	ASSERT_STRSTR(out, ":1:8: the topology needs at least one node", "error line");
+	unlink(bad);
+	ASSERT_EQ(run_validate("", out, sizeof(out)), 2, "no file: exit 2");
 }
