@@ -13,7 +13,7 @@
 
 #include "podlab.h"
 
-struct datapath_bpf;
+struct datapath; /* the skeleton, build/bpf/datapath.skel.h */
 
 /* Runtime knobs, written to rodata between __open and __load. */
 struct pl_datapath_opts {
@@ -26,7 +26,7 @@ struct pl_datapath_opts {
 };
 
 struct pl_datapath {
-	struct datapath_bpf *skel;
+	struct datapath *skel;
 	struct ring_buffer *rb;
 	struct pl_datapath_opts opts;
 	/* Decoded events land here until pl_datapath_events_take(). */

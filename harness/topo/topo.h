@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "podlab.h"
 
@@ -135,10 +136,19 @@ struct topo_link {
 
 struct topo_world {
 	bool present;
+	int node;		/* index of the gateway node (`world.node`, default the first) */
 	char *name;		/* default "world" */
 	uint32_t ip;		/* in a documentation range: 192.0.2/24, 198.51.100/24, 203.0.113/24 */
 	uint32_t gateway_node_ip;/* the node uplink the world host is attached behind */
 	struct topo_pos pos;
+};
+
+/* Cilium entities a rule may name (fromEntities/toEntities); "all" is any_peer. */
+enum topo_entity {
+	TOPO_ENT_WORLD = 1u << 0,	/* outside the cluster: 0.0.0.0/0 */
+	TOPO_ENT_HOST = 1u << 1,	/* the local node */
+	TOPO_ENT_REMOTE_NODE = 1u << 2,	/* other nodes' underlay IPs */
+	TOPO_ENT_CLUSTER = 1u << 3,	/* every pod, host and remote nodes */
 };
 
 enum topo_rule_dir {
@@ -167,6 +177,7 @@ struct topo_rule {
 	struct topo_label *peer_labels;	/* fromEndpoints/toEndpoints matchLabels */
 	int npeer_labels;
 	bool peer_all_pods;		/* an empty matchLabels: {} */
+	unsigned int entities;		/* fromEntities/toEntities: TOPO_ENT_* bits */
 	struct topo_cidr *cidrs;	/* fromCIDR/toCIDR/ipBlock */
 	int ncidrs;
 	struct topo_port *ports;	/* empty = any port and protocol */
@@ -229,6 +240,11 @@ struct topo {
 int topo_parse(const char *file, struct topo **out);
 /* Same from a string (tests); name is used in messages. */
 int topo_parse_string(const char *name, const char *text, struct topo **out);
+/*
+ * Either form, with diagnostics (errors and warnings, one line each) written
+ * to diag instead of stderr: text NULL reads file, else file names the text.
+ */
+int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out);
 void topo_free(struct topo *t);
 
 int topo_pod_by_name(const struct topo *t, const char *name);
@@ -237,5 +253,42 @@ int topo_node_by_name(const struct topo *t, const char *name);
 /* Node whose pod CIDR holds ip, or -1. */
 int topo_node_by_pod_ip(const struct topo *t, uint32_t ip);
 int topo_node_by_underlay_ip(const struct topo *t, uint32_t ip);
+int topo_policy_by_name(const struct topo *t, const char *name);
+
+/* Label set `have` satisfies matchLabels `want` (every want k=v is in have). */
+bool topo_labels_match(const struct topo_label *want, int nwant, const struct topo_label *have,
+		       int nhave);
+/* Policy p selects pod (endpointSelector/podSelector). */
+bool topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod);
+
+const char *topo_routing_name(enum pl_routing_mode mode);	/* "native", "vxlan", "legacy" */
+const char *topo_qdisc_name(enum topo_qdisc_kind kind);		/* "tbf", ... */
+const char *topo_hook_name(enum topo_hook hook);		/* "xdp", "tc-ingress", ... */
+/* "1mbit", "4Kb"-style text, as tc prints them. */
+void topo_fmt_rate(uint64_t bits_per_s, char *buf, size_t len);
+void topo_fmt_size(uint32_t bytes, char *buf, size_t len);
+void topo_fmt_time(uint64_t ns, char *buf, size_t len);
+
+/*
+ * Names of everything podlab creates for a topology (docs/topology.md,
+ * "Naming scheme"). Interface names fit IFNAMSIZ; the parser rejects names
+ * that would not.
+ */
+#define TOPO_IFNAME_POD "eth0"		/* in a pod's netns: its end of the pod veth */
+#define TOPO_IFNAME_UPLINK "eth0"	/* in a node's netns: towards the underlay */
+#define TOPO_IFNAME_VXLAN "vxlan0"	/* in a node's netns (vxlan, legacy) */
+#define TOPO_IFNAME_BRIDGE "br0"	/* in the segment's netns */
+#define TOPO_IFNAME_WORLD "eth0"	/* in the world host's netns */
+#define TOPO_IFNAME_WORLD_PORT "sworld"	/* segment: the world host's bridge port */
+#define TOPO_IFNAME_WORLD_GW "world0"	/* p2p: the world host's link in its gateway node */
+#define TOPO_NETNS_SEGMENT "seg"	/* pl-<run>-seg holds the segment bridge */
+/* Node side of a pod's veth, in the node's netns: "lxc<pod>" (pod names <= 12 characters). */
+void topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ]);
+/* Bridge port of a node in the segment netns: "s-<node>" (node names <= 13 characters). */
+int topo_ifname_segment_port(const char *name, char buf[TOPO_IFNAMSIZ]);
+/* The world host's link in its gateway node's netns (p2p underlay): "world0". */
+int topo_ifname_world_gw(const struct topo_world *w, char buf[TOPO_IFNAMSIZ]);
+/* Network namespace of a node, pod or the world host: "pl-<run>-<name>". */
+int topo_netns_name(const char *run, const char *name, char *buf, size_t len);
 
 #endif /* PL_TOPO_H */

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * podlab datapath: from_pod / from_network / from_overlay on TC ingress and
+ * xdp_prefilter on the uplink's XDP hook. Semantics: docs/datapath.md.
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "podlab.h"
+#include "lib/config.h"
+#include "lib/maps.h"
+#include "lib/parse.h"
+#include "lib/events.h"
+#include "lib/policy.h"
+#include "lib/conntrack.h"
+#include "lib/routing.h"
+
+static __always_inline struct pl_endpoint_info *pl_endpoint_of(__u32 ip)
+{
+	struct pl_endpoint_key key = {.ip = ip};
+
+	return bpf_map_lookup_elem(&endpoints, &key);
+}
+
+static __always_inline struct pl_ipcache_info *pl_ipcache_of(__u32 ip)
+{
+	struct pl_ipcache_key key = {.prefixlen = 32, .ip = ip};
+
+	return bpf_map_lookup_elem(&ipcache, &key);
+}
+
+static __always_inline bool pl_is_pod_identity(__u32 id)
+{
+	return id >= PL_ID_POD_MIN && id < PL_ID_CIDR_MIN;
+}
+
+/* Shared tail of from_network and from_overlay: ingress policy, then deliver or stack. */
+static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *st, __u8 point)
+{
+	struct pl_endpoint_info *ep = pl_endpoint_of(st->ev.daddr);
+	struct pl_ipcache_info *ipc;
+	int rc;
+
+	if (!ep) {
+		ipc = pl_ipcache_of(st->ev.daddr);
+		st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
+		return pl_to_stack(st, PL_NOTE_NOT_LOCAL, false);
+	}
+	st->ev.dst_identity = ep->identity;
+	if (!pl_ct_lookup(st)) {
+		rc = pl_policy_check(st, ep, st->ev.src_identity, PL_DIR_INGRESS);
+		if (rc) {
+			pl_drop(st, point, rc);
+			return TC_ACT_SHOT;
+		}
+	}
+	return pl_deliver_local(skb, st, ep, point);
+}
+
+SEC("tc")
+int from_pod(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
+	struct pl_endpoint_info *src, *dst;
+	struct pl_ipcache_info *ipc;
+	__u32 tunnel_endpoint = 0;
+	struct pl_state st;
+	bool remote_pod;
+	int rc;
+
+	pl_state_init(&st, PL_PROG_FROM_POD, PL_DIR_EGRESS, ifindex, len);
+	rc = pl_parse(data, data_end, vlan, true, &st);
+	if (rc == PL_PARSE_NOT_IPV4)
+		return pl_to_stack(&st, PL_NOTE_NOT_IPV4, false);
+	if (rc) {
+		pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
+		return TC_ACT_SHOT;
+	}
+
+	src = pl_endpoint_of(st.ev.saddr);
+	if (!src || src->ifindex != ifindex) {
+		pl_drop(&st, PL_OBS_FROM_ENDPOINT, PL_DROP_INVALID_SIP);
+		return TC_ACT_SHOT;
+	}
+	st.ev.src_identity = src->identity;
+
+	dst = pl_endpoint_of(st.ev.daddr);
+	if (dst) {
+		st.ev.dst_identity = dst->identity;
+	} else {
+		ipc = pl_ipcache_of(st.ev.daddr);
+		st.ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
+		if (ipc && ipc->tunnel_endpoint != node_ip)
+			tunnel_endpoint = ipc->tunnel_endpoint;
+	}
+
+	if (!pl_ct_lookup(&st)) {
+		rc = pl_policy_check(&st, src, st.ev.dst_identity, PL_DIR_EGRESS);
+		if (!rc && dst)
+			rc = pl_policy_check(&st, dst, st.ev.src_identity, PL_DIR_INGRESS);
+		if (rc) {
+			pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
+			return TC_ACT_SHOT;
+		}
+	}
+	st.dir = PL_DIR_EGRESS;
+	if (dst)
+		return pl_deliver_local(skb, &st, dst, PL_OBS_FROM_ENDPOINT);
+
+	remote_pod = tunnel_endpoint || pl_is_pod_identity(st.ev.dst_identity);
+	if (!remote_pod || routing_mode == PL_ROUTING_LEGACY)
+		return pl_to_stack(&st, 0, true);
+	if (routing_mode == PL_ROUTING_VXLAN)
+		return pl_route_tunnel(skb, &st, tunnel_endpoint);
+	return pl_route_native(skb, &st, ifindex);
+}
+
+SEC("tc")
+int from_network(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
+	struct pl_ipcache_info *ipc;
+	struct pl_state st;
+	int rc;
+
+	pl_state_init(&st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, ifindex, len);
+	rc = pl_parse(data, data_end, vlan, true, &st);
+	if (rc == PL_PARSE_NOT_IPV4)
+		return pl_to_stack(&st, PL_NOTE_NOT_IPV4, false);
+	if (rc) {
+		pl_drop(&st, PL_OBS_FROM_NETWORK, rc);
+		return TC_ACT_SHOT;
+	}
+	ipc = pl_ipcache_of(st.ev.saddr);
+	st.ev.src_identity = ipc ? ipc->identity : PL_ID_WORLD;
+	return pl_to_local(skb, &st, PL_OBS_FROM_NETWORK);
+}
+
+/* Source identity of a decapsulated packet; 0 when there is none. */
+static __always_inline __u32 pl_overlay_identity(struct __sk_buff *skb, __u32 mark, __u32 saddr)
+{
+	struct bpf_tunnel_key key = {};
+	struct pl_ipcache_info *ipc;
+
+	if (!bpf_skb_get_tunnel_key(skb, &key, sizeof(key), 0) && key.tunnel_id)
+		return key.tunnel_id;
+	/* BPF_PROG_TEST_RUN has no tunnel metadata: the identity comes in skb->mark. */
+	if ((mark & PL_MARK_MAGIC_MASK) == PL_MARK_IDENTITY_MAGIC)
+		return mark & PL_MARK_IDENTITY_MASK;
+	if (routing_mode == PL_ROUTING_LEGACY) {
+		/* Masqueraded by the sending node: its address is in the ipcache. */
+		ipc = pl_ipcache_of(saddr);
+		if (ipc)
+			return ipc->identity;
+	}
+	return 0;
+}
+
+SEC("tc")
+int from_overlay(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
+	__u32 mark = skb->mark;
+	struct pl_state st;
+	int rc;
+
+	pl_state_init(&st, PL_PROG_FROM_OVERLAY, PL_DIR_INGRESS, ifindex, len);
+	rc = pl_parse(data, data_end, vlan, true, &st);
+	if (rc == PL_PARSE_NOT_IPV4)
+		return pl_to_stack(&st, PL_NOTE_NOT_IPV4, false);
+	if (rc) {
+		pl_drop(&st, PL_OBS_FROM_OVERLAY, rc);
+		return TC_ACT_SHOT;
+	}
+	st.ev.src_identity = pl_overlay_identity(skb, mark, st.ev.saddr);
+	if (!st.ev.src_identity) {
+		pl_drop(&st, PL_OBS_FROM_OVERLAY, PL_DROP_INVALID_IDENTITY);
+		return TC_ACT_SHOT;
+	}
+	return pl_to_local(skb, &st, PL_OBS_FROM_OVERLAY);
+}
+
+SEC("xdp")
+int xdp_prefilter(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct pl_prefilter_key key = {.prefixlen = 32};
+	struct pl_state st;
+	int rc;
+
+	pl_state_init(&st, PL_PROG_XDP_PREFILTER, PL_DIR_INGRESS, ifindex, data_end - data);
+	rc = pl_parse(data, data_end, 0, false, &st);
+	if (rc == PL_PARSE_NOT_IPV4) {
+		pl_pass(&st, PL_OBS_TO_STACK, PL_NOTE_NOT_IPV4);
+		return XDP_PASS;
+	}
+	if (rc) {
+		pl_drop(&st, PL_OBS_FROM_NETWORK, rc);
+		return XDP_DROP;
+	}
+	key.ip = st.ev.saddr;
+	if (bpf_map_lookup_elem(&prefilter, &key)) {
+		pl_drop(&st, PL_OBS_FROM_NETWORK, PL_DROP_PREFILTER);
+		return XDP_DROP;
+	}
+	pl_pass(&st, PL_OBS_TO_STACK, 0);
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Connection tracking for policy only (NAT-free: nothing is rewritten).
+ * A flow that passed policy and was forwarded is tracked by its forward
+ * 5-tuple; a packet whose reverse tuple is tracked is a reply and skips
+ * policy in both directions. Forward packets are policy-checked every time.
+ * Timestamps are bpf_ktime_get_coarse_ns() (tick resolution, cheap).
+ */
+#ifndef PL_BPF_CONNTRACK_H
+#define PL_BPF_CONNTRACK_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "podlab.h"
+#include "lib/maps.h"
+#include "lib/parse.h"
+
+static __always_inline void pl_ct_key_of(const struct pl_state *st, struct pl_ct_key *key,
+					 bool reverse)
+{
+	__builtin_memset(key, 0, sizeof(*key));
+	key->proto = st->ev.proto;
+	if (reverse) {
+		key->saddr = st->ev.daddr;
+		key->daddr = st->ev.saddr;
+		key->sport = st->ev.dport;
+		key->dport = st->ev.sport;
+	} else {
+		key->saddr = st->ev.saddr;
+		key->daddr = st->ev.daddr;
+		key->sport = st->ev.sport;
+		key->dport = st->ev.dport;
+	}
+}
+
+/*
+ * Looks the packet's flow up: forward tuple tracked → st->ct (refreshed when
+ * the packet is forwarded); else reverse tuple tracked → a reply (CT_REPLY).
+ * Forward first: the common packet of an established flow costs one lookup.
+ */
+static __always_inline bool pl_ct_lookup(struct pl_state *st)
+{
+	struct pl_ct_entry *e;
+	struct pl_ct_key key;
+
+	pl_ct_key_of(st, &key, false);
+	st->ct = bpf_map_lookup_elem(&conntrack, &key);
+	if (st->ct)
+		return false;
+	pl_ct_key_of(st, &key, true);
+	e = bpf_map_lookup_elem(&conntrack, &key);
+	if (!e)
+		return false;
+	/* Statistics only: a lost increment under concurrency is acceptable. */
+	e->last_seen_ns = bpf_ktime_get_coarse_ns();
+	e->packets++;
+	st->ct_reply = 1;
+	st->ev.note = PL_NOTE_CT_REPLY;
+	st->ev.flags |= PL_EV_F_CT_REPLY;
+	return true;
+}
+
+/* Tracks (or refreshes) the forward tuple of a packet that is being forwarded. */
+static __always_inline void pl_ct_commit(struct pl_state *st)
+{
+	struct pl_ct_entry init = {};
+	struct pl_ct_key key;
+	__u64 now;
+
+	if (st->ct_reply)
+		return;
+	now = bpf_ktime_get_coarse_ns();
+	if (st->ct) {
+		st->ct->last_seen_ns = now;
+		st->ct->packets++;
+		return;
+	}
+	init.created_ns = now;
+	init.last_seen_ns = now;
+	init.packets = 1;
+	pl_ct_key_of(st, &key, false);
+	bpf_map_update_elem(&conntrack, &key, &init, BPF_ANY);
+}
+
+#endif /* PL_BPF_CONNTRACK_H */

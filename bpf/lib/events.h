@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Decisions: every program ends in exactly one pl_pass/pl_drop/pl_redirected,
+ * which counts the packet and, when enable_events, emits its flow event.
+ */
+#ifndef PL_BPF_EVENTS_H
+#define PL_BPF_EVENTS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "podlab.h"
+#include "lib/config.h"
+#include "lib/maps.h"
+#include "lib/parse.h"
+
+static __always_inline void pl_count(const struct pl_state *st)
+{
+	struct pl_counter_key key = {
+		.verdict = st->ev.verdict,
+		.reason = st->ev.verdict == PL_VERDICT_DROPPED ? st->ev.drop_reason : st->ev.note,
+		.dir = st->dir,
+		.prog = st->ev.prog,
+	};
+	struct pl_counter_val *val, init = {.packets = 1, .bytes = st->ev.pkt_len};
+
+	val = bpf_map_lookup_elem(&counters, &key);
+	if (val) {
+		/* Per-CPU value: no other writer. */
+		val->packets++;
+		val->bytes += st->ev.pkt_len;
+		return;
+	}
+	bpf_map_update_elem(&counters, &key, &init, BPF_NOEXIST);
+}
+
+static __always_inline void pl_emit(struct pl_state *st, __u8 obs_point, __u8 verdict)
+{
+	st->ev.obs_point = obs_point;
+	st->ev.verdict = verdict;
+	pl_count(st);
+	if (!enable_events)
+		return;
+	st->ev.ts_ns = bpf_ktime_get_ns();
+	bpf_ringbuf_output(&events, &st->ev, sizeof(st->ev), 0);
+}
+
+/* Dropped at obs_point (where the packet entered this program). */
+static __always_inline void pl_drop(struct pl_state *st, __u8 obs_point, __u8 reason)
+{
+	st->ev.drop_reason = reason;
+	st->ev.note = PL_NOTE_NONE; /* a drop is explained by its reason alone */
+	pl_emit(st, obs_point, PL_VERDICT_DROPPED);
+}
+
+/* Handed on unchanged (to the stack, or XDP_PASS); note says why when it matters. */
+static __always_inline void pl_pass(struct pl_state *st, __u8 obs_point, __u8 note)
+{
+	if (note)
+		st->ev.note = note;
+	pl_emit(st, obs_point, PL_VERDICT_FORWARDED);
+}
+
+/* Redirected by a helper: kind (enum pl_redirect) and target go in the event. */
+static __always_inline void pl_redirected(struct pl_state *st, __u8 obs_point, __u8 kind,
+					  __u32 target)
+{
+	st->ev.redirect = kind;
+	st->ev.target_ifindex = target;
+	pl_emit(st, obs_point, PL_VERDICT_REDIRECTED);
+}
+
+#endif /* PL_BPF_EVENTS_H */

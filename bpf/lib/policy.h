@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Kubernetes/Cilium policy: an endpoint no policy selects in a direction
+ * allows everything; once selected only explicit allows pass and any
+ * matching deny wins. Always the same six hash lookups: cost does not grow
+ * with the number of rules.
+ */
+#ifndef PL_BPF_POLICY_H
+#define PL_BPF_POLICY_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "podlab.h"
+#include "lib/maps.h"
+#include "lib/parse.h"
+
+/* 0 no entry, 1 allow, 2 deny for one exact key. */
+static __always_inline int pl_policy_probe(struct pl_policy_key *key, __u32 remote, __u8 proto,
+					   __u16 dport)
+{
+	struct pl_policy_entry *e;
+
+	key->remote_identity = remote;
+	key->proto = proto;
+	key->dport = dport;
+	e = bpf_map_lookup_elem(&policy, key);
+	if (!e)
+		return 0;
+	return e->deny ? 2 : 1;
+}
+
+/*
+ * Decides one direction for endpoint ep against the remote identity.
+ * Returns 0 (pass; st->ev.note updated) or PL_DROP_POLICY_DENIED/_DENY.
+ */
+static __always_inline int pl_policy_check(struct pl_state *st, const struct pl_endpoint_info *ep,
+					   __u32 remote, __u8 dir)
+{
+	__u32 enforced = dir == PL_DIR_INGRESS ? PL_EP_F_INGRESS_ENFORCED : PL_EP_F_EGRESS_ENFORCED;
+	struct pl_policy_key key = {.ep_id = ep->ep_id, .dir = dir};
+	__u8 proto = st->ev.proto;
+	__u16 port = st->policy_port;
+	int r = 0;
+
+	st->dir = dir;
+	if (!(ep->flags & enforced)) {
+		if (!st->ev.note)
+			st->ev.note = PL_NOTE_NO_POLICY;
+		return 0;
+	}
+	/* (remote | any) x ((proto, port) | (proto, any) | (any, any)); OR keeps a deny. */
+	r |= pl_policy_probe(&key, remote, proto, port);
+	r |= pl_policy_probe(&key, remote, proto, 0);
+	r |= pl_policy_probe(&key, remote, 0, 0);
+	r |= pl_policy_probe(&key, 0, proto, port);
+	r |= pl_policy_probe(&key, 0, proto, 0);
+	r |= pl_policy_probe(&key, 0, 0, 0);
+	if (r & 2)
+		return PL_DROP_POLICY_DENY;
+	if (!r)
+		return PL_DROP_POLICY_DENIED;
+	st->ev.note = PL_NOTE_POLICY_ALLOW;
+	return 0;
+}
+
+#endif /* PL_BPF_POLICY_H */

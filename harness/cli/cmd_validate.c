@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/* podlab validate FILE...: parse, check and summarise topologies; nothing is built. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "cli/cli.h"
+#include "topo/policy_compile.h"
+#include "topo/topo.h"
+
+static const char *ip(uint32_t a, char *buf)
+{
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static const char *proto_name(uint8_t p, char *buf)
+{
+	switch (p) {
+	case 0:
+		return "any";
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 132:
+		return "sctp";
+	}
+	snprintf(buf, 8, "%u", p);
+	return buf;
+}
+
+static void print_qdisc(const struct topo_qdisc *q)
+{
+	char a[32], b[32], c[32];
+	int i;
+
+	switch (q->kind) {
+	case TOPO_QDISC_TBF:
+		topo_fmt_rate(q->tbf.rate, a, sizeof(a));
+		topo_fmt_size(q->tbf.burst, b, sizeof(b));
+		if (q->tbf.latency_ns)
+			topo_fmt_time(q->tbf.latency_ns, c, sizeof(c));
+		else
+			topo_fmt_size(q->tbf.limit, c, sizeof(c));
+		printf("tbf rate %s burst %s %s %s\n", a, b, q->tbf.latency_ns ? "lat" : "limit",
+		       c);
+		break;
+	case TOPO_QDISC_HTB:
+		topo_fmt_rate(q->htb.rate, a, sizeof(a));
+		topo_fmt_rate(q->htb.ceil, b, sizeof(b));
+		printf("htb default 1:%u, root 1:1 rate %s ceil %s\n", q->htb.default_minor, a, b);
+		for (i = 0; i < q->htb.nclasses; i++) {
+			const struct topo_htb_class *cl = &q->htb.classes[i];
+
+			topo_fmt_rate(cl->rate, a, sizeof(a));
+			topo_fmt_rate(cl->ceil, b, sizeof(b));
+			printf("      class 1:%u rate %s ceil %s, %d match%s\n", cl->minor, a, b,
+			       cl->nmatches, cl->nmatches == 1 ? "" : "es");
+		}
+		break;
+	case TOPO_QDISC_NETEM:
+		topo_fmt_time(q->netem.delay_ns, a, sizeof(a));
+		printf("netem delay %s loss %.4g%%\n", a, q->netem.loss * 100);
+		break;
+	case TOPO_QDISC_PFIFO:
+		printf("pfifo limit %u\n", q->pfifo_limit);
+		break;
+	default:
+		printf("none\n");
+	}
+}
+
+static void print_entries(const struct topo *t, const struct policy_set *ps)
+{
+	struct policy_ipcache_entry *ipc;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], pb[8];
+	int i, n;
+
+	printf("policy entries (ep_id remote_identity proto dport dir → verdict, rule):\n");
+	for (i = 0; i < ps->nentries; i++) {
+		const struct policy_entry *e = &ps->entries[i];
+
+		printf("  ep %-3u id %-9u %-4s %-5u %-7s → %s (policy '%s' rule %d)\n",
+		       e->key.ep_id, e->key.remote_identity, proto_name(e->key.proto, pb),
+		       ntohs(e->key.dport), e->key.dir == PL_DIR_INGRESS ? "ingress" : "egress",
+		       e->val.deny ? "deny" : "allow",
+		       t->policies[POLICY_RULE_POLICY(e->val.rule_id)].name,
+		       POLICY_RULE_INDEX(e->val.rule_id));
+	}
+	if (!t->nnodes || policy_ipcache(t, ps, 0, &ipc, &n))
+		return;
+	printf("ipcache as node '%s' sees it (prefix → identity, tunnel endpoint):\n",
+	       t->nodes[0].name);
+	for (i = 0; i < n; i++)
+		printf("  %s/%u → %u%s%s\n", ip(ipc[i].key.ip, a), ipc[i].key.prefixlen,
+		       ipc[i].info.identity, ipc[i].info.tunnel_endpoint ? " via " : "",
+		       ipc[i].info.tunnel_endpoint ? ip(ipc[i].info.tunnel_endpoint, b) : "");
+	free(ipc);
+}
+
+static void print_summary(const struct topo *t, const struct policy_set *ps)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], veth[TOPO_IFNAMSIZ];
+	int i, j, k, nrules = 0;
+
+	printf("%s: ok: '%s', routing %s, mtu %u, underlay %s\n", t->file, t->name,
+	       topo_routing_name(t->routing), t->mtu,
+	       t->underlay == TOPO_UNDERLAY_P2P ? "p2p" : "segment");
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *nd = &t->nodes[i];
+
+		printf("  node %s %s/%u, pods %s/%u\n", nd->name, ip(nd->underlay_ip, a),
+		       nd->underlay_plen, ip(nd->pod_cidr, b), nd->pod_plen);
+		for (j = 0; j < nd->npods; j++) {
+			const struct topo_pod *p = &t->pods[nd->pods[j]];
+
+			topo_ifname_pod_host(p, veth);
+			printf("    pod %-12s %-15s identity %u ep %u (%s)", p->name, ip(p->ip, a),
+			       p->identity, p->ep_id, veth);
+			for (k = 0; k < p->nlabels; k++)
+				printf("%s%s=%s", k ? "," : " ", p->labels[k].key,
+				       p->labels[k].value);
+			printf("%s%s\n", p->ingress_enforced ? " [ingress enforced]" : "",
+			       p->egress_enforced ? " [egress enforced]" : "");
+		}
+	}
+	for (i = 0; i < t->nlinks; i++) {
+		printf("  link %s uplink egress: ", t->nodes[t->links[i].node].name);
+		print_qdisc(&t->links[i].qdisc);
+	}
+	if (t->world.present)
+		printf("  world %s %s behind node %s\n", t->world.name, ip(t->world.ip, a),
+		       t->nodes[t->world.node].name);
+	for (i = 0; i < t->npolicies; i++)
+		nrules += t->policies[i].nrules;
+	printf("  policies: %d (%d rules) compiled to %d entries, %d CIDR identities\n",
+	       t->npolicies, nrules, ps->nentries, ps->nprefixes);
+	for (i = 0; i < t->nprograms; i++) {
+		const struct topo_program *pr = &t->programs[i];
+
+		printf("  program %s:%s on %s %s %s%s\n", pr->object, pr->program,
+		       t->nodes[pr->node].name, pr->device, topo_hook_name(pr->hook),
+		       pr->replace_podlab ? " (replaces podlab's)" : "");
+	}
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+	static const struct option opts[] = {{"entries", no_argument, NULL, 'e'},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {NULL, 0, NULL, 0}};
+	bool entries = false, quiet = false;
+	struct policy_set *ps;
+	struct topo *t;
+	int c, i, err, rc = PL_EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "eq", opts, NULL)) != -1) {
+		if (c == 'e')
+			entries = true;
+		else if (c == 'q')
+			quiet = true;
+		else
+			return pl_cmd_usage_error("validate", "unknown option");
+	}
+	if (optind >= argc)
+		return pl_cmd_usage_error("validate", "no topology file given");
+	for (i = optind; i < argc; i++) {
+		err = topo_parse(argv[i], &t);
+		if (err) {
+			rc = PL_EXIT_INPUT;
+			continue;
+		}
+		err = policy_compile(t, &ps);
+		if (err) {
+			pl_err_errno(err, "%s: compiling policies", argv[i]);
+			topo_free(t);
+			rc = PL_EXIT_INPUT;
+			continue;
+		}
+		if (!quiet)
+			print_summary(t, ps);
+		if (entries)
+			print_entries(t, ps);
+		policy_set_free(ps);
+		topo_free(t);
+	}
+	return rc;
+}
+
+PL_COMMAND(validate, .name = "validate", .summary = "check topology files and summarise them",
+	   .usage = "usage: podlab validate [-e|--entries] [-q|--quiet] FILE...\n"
+		    "\n"
+		    "Parses and checks each topology file (docs/topology.md) without building\n"
+		    "anything and without privileges, then prints a summary: nodes, pods with\n"
+		    "their IPs, identities and endpoint ids, links and qdiscs, the world host,\n"
+		    "and how many policy map entries the policies compile to.\n"
+		    "Errors are one line each: FILE:LINE:COLUMN: message. Warnings (for example\n"
+		    "a selector that matches no pod) look the same with 'warning:' and do not\n"
+		    "fail the file.\n"
+		    "\n"
+		    "options:\n"
+		    "  -e, --entries  also list the compiled policy entries and the ipcache as\n"
+		    "                 the first node sees it\n"
+		    "  -q, --quiet    print only errors and warnings\n"
+		    "\n"
+		    "examples:\n"
+		    "  podlab validate topologies/*.yaml\n"
+		    "  podlab validate -e topologies/three-node-segment.yaml\n"
+		    "\n"
+		    "exit status: 0 every file is valid, 2 a file is invalid or unreadable or\n"
+		    "             bad usage\n",
+	   .run = cmd_validate);

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Flow event names and the one-line Hubble-like text of an event. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/datapath.h"
+
+struct name {
+	unsigned id;
+	const char *name;
+	const char *text;
+};
+
+static const struct name drop_reasons[] = {
+	{PL_DROP_NONE, "NONE", "None"},
+	{PL_DROP_INVALID_SIP, "INVALID_SIP", "Invalid source ip"},
+	{PL_DROP_POLICY_DENIED, "POLICY_DENIED", "Policy denied"},
+	{PL_DROP_INVALID, "INVALID", "Invalid packet"},
+	{PL_DROP_CT_INVALID_HDR, "CT_INVALID_HDR", "CT: Truncated or invalid header"},
+	{PL_DROP_NO_TUNNEL_ENDPOINT, "NO_TUNNEL_ENDPOINT", "No tunnel/encapsulation endpoint"},
+	{PL_DROP_FRAG_NOSUPPORT, "FRAG_NOSUPPORT", "Fragmentation needed"},
+	{PL_DROP_NO_FIB, "NO_FIB", "No FIB entry found"},
+	{PL_DROP_INVALID_IDENTITY, "INVALID_IDENTITY", "Invalid identity"},
+	{PL_DROP_POLICY_DENY, "POLICY_DENY", "Policy denied by denylist"},
+	{PL_DROP_TTL_EXCEEDED, "TTL_EXCEEDED", "TTL exceeded"},
+	{PL_DROP_PREFILTER, "PREFILTER", "Denied by XDP prefilter"},
+	{PL_DROP_EMULATED_LOSS, "EMULATED_LOSS", "Emulated loss"},
+};
+
+static const struct name obs_points[] = {
+	{PL_OBS_UNKNOWN, "UNKNOWN_POINT", NULL},     {PL_OBS_TO_STACK, "TO_STACK", NULL},
+	{PL_OBS_TO_OVERLAY, "TO_OVERLAY", NULL},     {PL_OBS_FROM_ENDPOINT, "FROM_ENDPOINT", NULL},
+	{PL_OBS_FROM_OVERLAY, "FROM_OVERLAY", NULL}, {PL_OBS_FROM_NETWORK, "FROM_NETWORK", NULL},
+	{PL_OBS_TO_NETWORK, "TO_NETWORK", NULL},     {PL_OBS_TO_ENDPOINT, "TO_ENDPOINT", NULL},
+};
+
+static const struct name verdicts[] = {
+	{PL_VERDICT_UNKNOWN, "VERDICT_UNKNOWN", NULL},
+	{PL_VERDICT_FORWARDED, "FORWARDED", NULL},
+	{PL_VERDICT_DROPPED, "DROPPED", NULL},
+	{PL_VERDICT_REDIRECTED, "REDIRECTED", NULL},
+};
+
+static const struct name notes[] = {
+	{PL_NOTE_NONE, "NONE", NULL},
+	{PL_NOTE_NOT_IPV4, "NOT_IPV4", NULL},
+	{PL_NOTE_CT_REPLY, "CT_REPLY", NULL},
+	{PL_NOTE_NO_POLICY, "NO_POLICY", NULL},
+	{PL_NOTE_POLICY_ALLOW, "POLICY_ALLOW", NULL},
+	{PL_NOTE_NEIGH_RESOLVE, "NEIGH_RESOLVE", NULL},
+	{PL_NOTE_NOT_LOCAL, "NOT_LOCAL", NULL},
+};
+
+static const struct name redirects[] = {
+	{PL_REDIR_NONE, "none", NULL},	   {PL_REDIR_PEER, "peer", NULL},
+	{PL_REDIR_FIB, "fib", NULL},	   {PL_REDIR_NEIGH, "neigh", NULL},
+	{PL_REDIR_TUNNEL, "tunnel", NULL},
+};
+
+static const struct name *find(const struct name *t, size_t n, unsigned id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].id == id)
+			return &t[i];
+	return NULL;
+}
+
+#define FIND(t, id) find(t, sizeof(t) / sizeof(t[0]), id)
+
+const char *pl_drop_reason_str(unsigned reason)
+{
+	const struct name *n = FIND(drop_reasons, reason);
+
+	return n ? n->text : "Unknown drop reason";
+}
+
+const char *pl_drop_reason_name(unsigned reason)
+{
+	const struct name *n = FIND(drop_reasons, reason);
+
+	return n ? n->name : "UNKNOWN_REASON";
+}
+
+const char *pl_obs_point_name(unsigned point)
+{
+	const struct name *n = FIND(obs_points, point);
+
+	return n ? n->name : "UNKNOWN_POINT";
+}
+
+const char *pl_verdict_name(unsigned verdict)
+{
+	const struct name *n = FIND(verdicts, verdict);
+
+	return n ? n->name : "VERDICT_UNKNOWN";
+}
+
+const char *pl_note_name(unsigned note)
+{
+	const struct name *n = FIND(notes, note);
+
+	return n ? n->name : "UNKNOWN_NOTE";
+}
+
+const char *pl_redirect_name(unsigned redirect)
+{
+	const struct name *n = FIND(redirects, redirect);
+
+	return n ? n->name : "unknown";
+}
+
+static const char *proto_name(unsigned proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case 1:
+		return "ICMPv4";
+	case 6:
+		return "TCP";
+	case 17:
+		return "UDP";
+	default:
+		snprintf(buf, len, "proto %u", proto);
+		return buf;
+	}
+}
+
+/*
+ * "from_pod FROM_ENDPOINT 10.244.1.10:40000 (id 256) -> 10.244.2.10:80 (id 300) TCP
+ *  DROPPED (Policy denied)" and, when forwarded, the note, redirect and tunnel key.
+ */
+int pl_event_format(const struct pl_flow_event *ev, char *buf, size_t len)
+{
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN], pbuf[16], tun[INET_ADDRSTRLEN];
+	static const char *const prog_names[] = {"?", "from_pod", "from_network", "from_overlay",
+						 "xdp_prefilter"};
+	const char *prog = ev->prog < 5 ? prog_names[ev->prog] : "?";
+	size_t n;
+	int w;
+
+	if (!(ev->flags & PL_EV_F_IPV4)) {
+		w = snprintf(buf, len, "%s %s ethertype 0x%04x len %u %s", prog,
+			     pl_obs_point_name(ev->obs_point), ntohs(ev->eth_proto), ev->pkt_len,
+			     pl_verdict_name(ev->verdict));
+		goto tail;
+	}
+	inet_ntop(AF_INET, &ev->saddr, src, sizeof(src));
+	inet_ntop(AF_INET, &ev->daddr, dst, sizeof(dst));
+	w = snprintf(buf, len, "%s %s %s:%u (id %u) -> %s:%u (id %u) %s %s", prog,
+		     pl_obs_point_name(ev->obs_point), src, ntohs(ev->sport), ev->src_identity, dst,
+		     ntohs(ev->dport), ev->dst_identity, proto_name(ev->proto, pbuf, sizeof(pbuf)),
+		     pl_verdict_name(ev->verdict));
+tail:
+	if (w < 0 || (size_t)w >= len)
+		return w;
+	n = w;
+	if (ev->verdict == PL_VERDICT_DROPPED)
+		w = snprintf(buf + n, len - n, " (%s)", pl_drop_reason_str(ev->drop_reason));
+	else if (ev->note)
+		w = snprintf(buf + n, len - n, " (%s)", pl_note_name(ev->note));
+	else
+		w = 0;
+	if (w < 0 || (n += w) >= len)
+		return n;
+	if (ev->redirect) {
+		w = snprintf(buf + n, len - n, " via %s to ifindex %u",
+			     pl_redirect_name(ev->redirect), ev->target_ifindex);
+		if (w < 0 || (n += w) >= len)
+			return n;
+	}
+	if (ev->tunnel_remote) {
+		inet_ntop(AF_INET, &ev->tunnel_remote, tun, sizeof(tun));
+		w = snprintf(buf + n, len - n, " tunnel %s vni %u", tun, ev->tunnel_vni);
+		if (w < 0 || (n += w) >= len)
+			return n;
+	}
+	if (ev->fib_rc && ev->verdict == PL_VERDICT_DROPPED) {
+		w = snprintf(buf + n, len - n, " fib_rc %u", ev->fib_rc);
+		if (w < 0 || (n += w) >= len)
+			return n;
+	}
+	return n;
+}

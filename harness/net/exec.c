@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Executes a plan through rtnetlink, libnftables and libbpf, without a process per object. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <nftables/libnftables.h>
+
+#include "lib/log.h"
+#include "net/dp.h"
+#include "net/exec.h"
+#include "net/link.h"
+#include "net/netns.h"
+#include "net/nl.h"
+#include "net/tc.h"
+
+struct ns_ctx {
+	int fd;
+	int ioctl_sk; /* AF_INET socket in the ns, for ethtool */
+	struct pl_nl nl;
+};
+
+struct exec {
+	const struct pl_plan *p;
+	const struct pl_exec_hooks *hooks;
+	struct ns_ctx *ns;
+	struct pl_dp_node **dp; /* per node */
+	bool pins_recorded;
+};
+
+static int open_sockets(void *arg)
+{
+	struct ns_ctx *c = arg;
+	int err;
+
+	if ((err = pl_nl_open(&c->nl)))
+		return pl_err_errno(err, "opening rtnetlink socket");
+	c->ioctl_sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (c->ioctl_sk < 0)
+		return pl_err_errno(-errno, "opening a socket");
+	return pl_link_up(&c->nl, 1, "lo");
+}
+
+static int record(struct exec *e, const char *kind, const char *value)
+{
+	if (!e->hooks || !e->hooks->record)
+		return 0;
+	return e->hooks->record(e->hooks->ctx, kind, value);
+}
+
+static int step_netns(struct exec *e, const struct pl_step *s)
+{
+	const char *name = e->p->ns[s->ns].name;
+	struct ns_ctx *c = &e->ns[s->ns];
+	int fd, err;
+
+	if ((err = record(e, "netns", name)))
+		return err;
+	fd = pl_netns_create(name, open_sockets, c);
+	if (fd == -EEXIST)
+		return pl_err_errno(fd, "creating network namespace %s (run id in use?)", name);
+	if (fd < 0)
+		return pl_err_errno(fd, "creating network namespace %s", name);
+	c->fd = fd;
+	return 0;
+}
+
+static const char *what(const struct exec *e, int ns, const char *dev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s in %s", dev, e->p->ns[ns].name);
+	return buf;
+}
+
+static int write_sysctl(const char *key, const char *value)
+{
+	char path[256];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", key);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int masquerade(const struct pl_step *s)
+{
+	char cmd[512], a[INET_ADDRSTRLEN];
+	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	int err;
+
+	if (!nft)
+		return -ENOMEM;
+	nft_ctx_buffer_error(nft);
+	snprintf(cmd, sizeof(cmd),
+		 "add table ip podlab\n"
+		 "add chain ip podlab postrouting { type nat hook postrouting priority srcnat; }\n"
+		 "add rule ip podlab postrouting ip saddr %s/%u oifname \"%s\" masquerade\n",
+		 inet_ntop(AF_INET, &s->masq.cidr, a, sizeof(a)), s->masq.plen, s->masq.oif);
+	err = nft_run_cmd_from_buffer(nft, cmd) ? -EINVAL : 0;
+	if (err)
+		pl_err("nftables: %s", nft_ctx_get_error_buffer(nft));
+	nft_ctx_free(nft);
+	return err;
+}
+
+/* Steps that need the thread inside the namespace (procfs, ioctl, nftables, bpf). */
+static int step_in_ns(struct exec *e, const struct pl_step *s)
+{
+	struct ns_ctx *c = &e->ns[s->ns];
+	char w[96];
+	int saved, err, node;
+
+	if ((err = pl_netns_enter(c->fd, &saved)))
+		return pl_err_errno(err, "entering %s", e->p->ns[s->ns].name);
+	switch (s->kind) {
+	case PL_STEP_SYSCTL:
+		err = write_sysctl(s->sysctl.key, s->sysctl.value);
+		if (err)
+			pl_err_errno(err, "setting %s=%s in %s", s->sysctl.key, s->sysctl.value,
+				     e->p->ns[s->ns].name);
+		break;
+	case PL_STEP_MASQUERADE:
+		err = masquerade(s);
+		if (err)
+			pl_err("adding nftables masquerade in %s failed", e->p->ns[s->ns].name);
+		break;
+	case PL_STEP_DATAPATH:
+		node = s->dp.node;
+		if (!e->pins_recorded) {
+			if ((err = record(e, "pins", e->p->pin_dir)))
+				break;
+			e->pins_recorded = true;
+		}
+		err = pl_dp_load(e->p, node, &e->dp[node]);
+		break;
+	case PL_STEP_ATTACH:
+		err = pl_dp_attach(s->attach.user < 0 ? e->dp[s->attach.node] : NULL, e->p, s,
+				   &c->nl);
+		break;
+	case PL_STEP_MAPS:
+		err = pl_dp_maps(e->dp[s->dp.node], e->p, s->dp.node);
+		break;
+	default:
+		err = -EINVAL;
+		pl_err("step %s cannot run in %s", pl_step_kind_name(s->kind),
+		       what(e, s->ns, "", w, sizeof(w)));
+	}
+	if (pl_netns_leave(saved) && !err)
+		err = -EIO;
+	return err;
+}
+
+static int step_gro(struct exec *e, const struct pl_step *s)
+{
+	struct ethtool_value ev = {.cmd = ETHTOOL_SGRO, .data = 1};
+	struct ifreq ifr = {0};
+	char w[96];
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", s->dev);
+	ifr.ifr_data = (void *)&ev;
+	if (ioctl(e->ns[s->ns].ioctl_sk, SIOCETHTOOL, &ifr))
+		return pl_err_errno(-errno, "turning GRO on for %s",
+				    what(e, s->ns, s->dev, w, sizeof(w)));
+	return 0;
+}
+
+static int step(struct exec *e, const struct pl_step *s)
+{
+	const struct pl_plan *p = e->p;
+	struct pl_nl *nl = &e->ns[s->ns].nl;
+	uint32_t ifindex = s->ifindex;
+	char w[96];
+
+	what(e, s->ns, s->dev, w, sizeof(w));
+	switch (s->kind) {
+	case PL_STEP_NETNS:
+		return step_netns(e, s);
+	case PL_STEP_VETH: {
+		struct pl_link_spec a = {s->dev, s->ifindex, s->mac, s->mtu, -1};
+		struct pl_link_spec b = {s->peer.dev, s->peer.ifindex, s->peer.mac, s->mtu,
+					 e->ns[s->peer.ns].fd};
+
+		return pl_link_veth(nl, &a, &b);
+	}
+	case PL_STEP_BRIDGE: {
+		struct pl_link_spec a = {s->dev, s->ifindex, NULL, s->mtu, -1};
+
+		return pl_link_bridge(nl, &a);
+	}
+	case PL_STEP_VXLAN: {
+		struct pl_link_spec a = {s->dev, s->ifindex, s->mac, s->mtu, -1};
+
+		return pl_link_vxlan(nl, &a, s->vxlan.external, s->vxlan.vni, s->vxlan.local,
+				     s->vxlan.link_ifindex, s->vxlan.port);
+	}
+	case PL_STEP_MASTER:
+		return pl_link_master(nl, ifindex, pl_plan_ifindex(p, s->ns, s->master), w);
+	case PL_STEP_LINK_UP:
+		return pl_link_up(nl, ifindex, w);
+	case PL_STEP_GRO:
+		return step_gro(e, s);
+	case PL_STEP_ADDR:
+		return pl_addr_add(nl, ifindex, s->addr.ip, s->addr.plen, w);
+	case PL_STEP_NEIGH:
+		return pl_neigh_add(nl, ifindex, s->neigh.ip, s->neigh.mac, w);
+	case PL_STEP_FDB:
+		return pl_fdb_add(nl, ifindex, s->neigh.mac, s->neigh.ip, w);
+	case PL_STEP_ROUTE:
+		return pl_route_add(nl, ifindex, s->route.dst, s->route.plen, s->route.gw,
+				    s->route.onlink, w);
+	case PL_STEP_QDISC:
+		return pl_tc_qdisc_add(nl, ifindex, s->qdisc.handle, s->qdisc.q, false, w);
+	case PL_STEP_HTB_CLASS:
+		return pl_tc_htb_class_add(nl, ifindex, s->cls.parent, s->cls.classid, s->cls.rate,
+					   s->cls.ceil, s->cls.prio, s->cls.quantum, 1600, w);
+	case PL_STEP_U32_FILTER:
+		return pl_tc_u32_add(nl, ifindex, s->filter.prio, s->filter.m, s->filter.classid,
+				     w);
+	default:
+		return step_in_ns(e, s);
+	}
+}
+
+int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
+{
+	struct exec e = {.p = p, .hooks = hooks};
+	int i, err = -ENOMEM;
+
+	e.ns = calloc(p->nns, sizeof(*e.ns));
+	e.dp = calloc(p->topo->nnodes + 1, sizeof(*e.dp));
+	if (!e.ns || !e.dp)
+		goto out;
+	for (i = 0; i < p->nns; i++)
+		e.ns[i].fd = e.ns[i].ioctl_sk = -1;
+	err = 0;
+	for (i = 0; i < p->nsteps && !err; i++)
+		err = step(&e, &p->steps[i]);
+out:
+	for (i = 0; e.dp && i < p->topo->nnodes; i++)
+		pl_dp_free(e.dp[i]);
+	for (i = 0; e.ns && i < p->nns; i++) {
+		if (e.ns[i].nl.sk)
+			pl_nl_close(&e.ns[i].nl);
+		if (e.ns[i].ioctl_sk >= 0)
+			close(e.ns[i].ioctl_sk);
+		if (e.ns[i].fd >= 0)
+			close(e.ns[i].fd);
+	}
+	free(e.ns);
+	free(e.dp);
+	return err;
+}

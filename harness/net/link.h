@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* rtnetlink objects: links, addresses, neighbours, fdb entries, routes. */
+#ifndef PL_NET_LINK_H
+#define PL_NET_LINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/nl.h"
+
+struct pl_link_spec {
+	const char *name;
+	uint32_t ifindex;   /* 0 = kernel picks */
+	const uint8_t *mac; /* NULL = random */
+	uint32_t mtu;	    /* 0 = default */
+	int ns_fd;	    /* -1 = the socket's namespace */
+};
+
+int pl_link_veth(struct pl_nl *nl, const struct pl_link_spec *a, const struct pl_link_spec *b);
+int pl_link_bridge(struct pl_nl *nl, const struct pl_link_spec *a);
+/* external: collect_md (vni/local/link ignored). IPs network order. */
+int pl_link_vxlan(struct pl_nl *nl, const struct pl_link_spec *a, bool external, uint32_t vni,
+		  uint32_t local, uint32_t link, uint16_t port);
+int pl_link_up(struct pl_nl *nl, uint32_t ifindex, const char *what);
+int pl_link_master(struct pl_nl *nl, uint32_t ifindex, uint32_t master, const char *what);
+int pl_addr_add(struct pl_nl *nl, uint32_t ifindex, uint32_t ip, uint8_t plen, const char *what);
+int pl_neigh_add(struct pl_nl *nl, uint32_t ifindex, uint32_t ip, const uint8_t *mac,
+		 const char *what);
+int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t dst,
+	       const char *what);
+/* gw 0: scope link; onlink: gateway need not be on a connected subnet. */
+int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
+		 bool onlink, const char *what);
+/* XDP program fd on ifindex (-1 detaches). */
+int pl_link_xdp(struct pl_nl *nl, uint32_t ifindex, int prog_fd, const char *what);
+
+#endif /* PL_NET_LINK_H */

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Build plan: a topology plus a run id compiled into an ordered list of
+ * steps. Two back ends read the same plan so they cannot drift: the netlink
+ * executor (exec.c, `podlab up`) and the shell printer (print.c,
+ * `podlab up --print-commands`).
+ *
+ * Layout (every name derives from the run id):
+ *   netns  pl-<run>-<node>, pl-<run>-<pod>, pl-<run>-seg (segment bridge),
+ *          pl-<run>-world (optional world host)
+ *   node:  lo, eth0 (uplink, ifindex 2), vxlan0 (3, vxlan/legacy), world0 (4,
+ *          p2p world host), lxc<pod> (16 + k: node-side veth of its k-th pod)
+ *   pod:   lo, eth0 (ifindex 2) with <ip>/32, default route via 169.254.1.1
+ *          onlink; a permanent neighbour maps 169.254.1.1 to the node-side
+ *          veth's MAC, so pods need no ARP and nodes need no address on lxc*.
+ *   node:  <pod>/32 dev lxc<pod> (+ permanent neighbour), ip_forward=1;
+ *          native: other nodes' pod CIDRs via their underlay IP.
+ *   seg:   br0 (ifindex 2), one port per node s<idx> (16 + idx), sworld.
+ * Interface indexes and MACs are fixed by the plan, so the printer can write
+ * map values and both back ends produce identical dumps.
+ */
+#ifndef PL_NET_PLAN_H
+#define PL_NET_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "topo/topo.h"
+
+#define PL_RUN_ID_MAX	    12 /* run id length + 1 */
+#define PL_NETNS_NAME_MAX   64
+#define PL_IFNAMSIZ	    16
+#define PL_POD_GW_IP	    0xa9fe0101u /* 169.254.1.1, host order */
+#define PL_VXLAN_PORT	    4789
+#define PL_IFINDEX_UPLINK   2
+#define PL_IFINDEX_VXLAN    3
+#define PL_IFINDEX_WORLD    4
+#define PL_IFINDEX_POD_BASE 16
+#define PL_BPFFS_ROOT	    "/sys/fs/bpf/podlab"
+
+enum pl_ns_role {
+	PL_NS_NODE,
+	PL_NS_POD,
+	PL_NS_SEGMENT,
+	PL_NS_WORLD,
+};
+
+struct pl_ns {
+	char name[PL_NETNS_NAME_MAX]; /* pl-<run>-<x> */
+	enum pl_ns_role role;
+	int index; /* node or pod index, -1 otherwise */
+};
+
+enum pl_step_kind {
+	PL_STEP_NETNS,	    /* create ns (and bring lo up) */
+	PL_STEP_VETH,	    /* dev in ns, peer in peer.ns: both created in place */
+	PL_STEP_BRIDGE,	    /* bridge dev */
+	PL_STEP_VXLAN,	    /* vxlan dev: external (collect_md) or classic */
+	PL_STEP_MASTER,	    /* enslave dev to master */
+	PL_STEP_LINK_UP,    /* set dev up */
+	PL_STEP_GRO,	    /* ethtool -K dev gro on (veth XDP gotcha) */
+	PL_STEP_ADDR,	    /* ip/plen on dev */
+	PL_STEP_NEIGH,	    /* permanent neighbour ip -> mac on dev */
+	PL_STEP_FDB,	    /* vxlan fdb: mac -> remote ip */
+	PL_STEP_ROUTE,	    /* dst/plen [via gw] dev [onlink] */
+	PL_STEP_SYSCTL,	    /* key = value in ns */
+	PL_STEP_QDISC,	    /* root qdisc on dev */
+	PL_STEP_HTB_CLASS,  /* htb class */
+	PL_STEP_U32_FILTER, /* u32 filter to an htb class */
+	PL_STEP_MASQUERADE, /* nftables: masquerade src cidr leaving oif */
+	PL_STEP_DATAPATH,   /* load podlab's datapath for a node, pin maps */
+	PL_STEP_ATTACH,	    /* attach a program to a hook of dev */
+	PL_STEP_MAPS,	    /* program a node's endpoints, ipcache, policy */
+	PL_STEP__COUNT,
+};
+
+struct pl_step {
+	enum pl_step_kind kind;
+	int ns; /* index into plan->ns */
+	char dev[PL_IFNAMSIZ];
+	uint32_t ifindex;
+	uint8_t mac[6];
+	uint32_t mtu; /* 0 = default */
+	union {
+		struct {
+			int ns;
+			char dev[PL_IFNAMSIZ];
+			uint32_t ifindex;
+			uint8_t mac[6];
+		} peer;
+		struct {
+			bool external; /* collect_md */
+			uint32_t vni;
+			uint32_t local;	       /* network order */
+			uint32_t link_ifindex; /* underlay device */
+			uint16_t port;
+		} vxlan;
+		char master[PL_IFNAMSIZ];
+		struct {
+			uint32_t ip; /* network order */
+			uint8_t plen;
+		} addr;
+		struct {
+			uint32_t ip; /* neigh: next hop; fdb: remote underlay ip */
+			uint8_t mac[6];
+		} neigh;
+		struct {
+			uint32_t dst; /* network order */
+			uint8_t plen;
+			uint32_t gw; /* 0 = directly connected (scope link) */
+			bool onlink;
+		} route;
+		struct {
+			const char *key; /* net/ipv4/ip_forward */
+			const char *value;
+		} sysctl;
+		struct {
+			const struct topo_qdisc *q;
+			uint32_t handle; /* 0x10000 = 1: */
+		} qdisc;
+		struct {
+			uint32_t classid; /* 1:minor */
+			uint32_t parent;
+			uint64_t rate, ceil;
+			uint32_t prio, quantum;
+		} cls;
+		struct {
+			const struct topo_match *m;
+			uint32_t classid;
+			uint32_t prio;
+		} filter;
+		struct {
+			uint32_t cidr; /* network order */
+			uint8_t plen;
+			char oif[PL_IFNAMSIZ];
+		} masq;
+		struct {
+			int node;
+		} dp;
+		struct {
+			int node;
+			enum topo_hook hook;
+			int prog; /* enum pl_prog, podlab's program when user < 0 */
+			int user; /* index into topo.programs, or -1 */
+		} attach;
+	};
+};
+
+struct pl_plan_opts {
+	bool datapath;	     /* load and attach podlab's datapath */
+	bool allow_missing;  /* drop qdiscs whose kind is in skip_qdisc */
+	uint32_t skip_qdisc; /* bit (1 << enum topo_qdisc_kind) */
+};
+
+struct pl_plan {
+	char run[PL_RUN_ID_MAX];
+	const struct topo *topo;
+	struct pl_plan_opts opts;
+	struct pl_ns *ns;
+	int nns;
+	struct pl_step *steps;
+	int nsteps, cap_steps;
+	int *node_ns; /* node index -> ns index */
+	int *pod_ns;
+	int seg_ns, world_ns; /* -1 when absent */
+	char pin_dir[128];    /* /sys/fs/bpf/podlab/<run> */
+};
+
+/* Checks a run id: 1..10 of [a-z0-9], starting with a letter or digit. */
+bool pl_run_id_valid(const char *run);
+
+/*
+ * Compiles t for run. -EINVAL with one "file:line:col: message" line when the
+ * model cannot be laid out (names too long, unsupported underlay).
+ */
+int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_opts *opts,
+		  struct pl_plan **out);
+void pl_plan_free(struct pl_plan *p);
+
+/* Name helpers (usable without a plan). */
+int pl_netns_name(const char *run, const char *what, char *buf, size_t len);
+/* Node-side veth of pod `pod` (topo index); its ifindex in the node ns. */
+void pl_pod_veth_name(const struct topo *t, int pod, char *buf, size_t len);
+uint32_t pl_pod_veth_ifindex(const struct topo *t, int pod);
+/* Deterministic MACs: kind 0 pod eth0, 1 node-side veth, 2 uplink, 3 vxlan, 4 seg port. */
+void pl_plan_mac(uint8_t kind, uint32_t index, uint8_t mac[6]);
+const char *pl_step_kind_name(enum pl_step_kind kind);
+/* Fixed ifindex of dev in plan namespace ns (lo = 1), 0 when the plan has no such device. */
+uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev);
+
+/* The shell back end: a runnable bash script equivalent to pl_plan_exec(). */
+int pl_plan_print(const struct pl_plan *p, FILE *f);
+
+#endif /* PL_NET_PLAN_H */

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Probe clients: ICMP echo, TCP connect, UDP echo, and the DF MTU search. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "probe/nsrun.h"
+#include "probe/probe.h"
+#include "probe/probe_internal.h"
+
+#define PROBE_MAX_PAYLOAD 65000
+
+const char *pl_probe_status_name(enum pl_probe_status st)
+{
+	switch (st) {
+	case PL_PROBE_DELIVERED:
+		return "delivered";
+	case PL_PROBE_TIMEOUT:
+		return "timeout";
+	case PL_PROBE_REFUSED:
+		return "refused";
+	case PL_PROBE_UNREACHABLE:
+		return "unreachable";
+	case PL_PROBE_TOO_BIG:
+		return "too-big";
+	case PL_PROBE_ERROR:
+		return "error";
+	}
+	return "?";
+}
+
+const char *pl_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	}
+	return "ip";
+}
+
+/* Maps a socket error to a probe outcome. */
+static void probe_set_errno(struct pl_probe_result *res, int err)
+{
+	res->err = err;
+	switch (err) {
+	case ECONNREFUSED:
+		res->status = PL_PROBE_REFUSED;
+		break;
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+		res->status = PL_PROBE_UNREACHABLE;
+		break;
+	case EMSGSIZE:
+		res->status = PL_PROBE_TOO_BIG;
+		break;
+	case ETIMEDOUT:
+		res->status = PL_PROBE_TIMEOUT;
+		break;
+	default:
+		res->status = PL_PROBE_ERROR;
+	}
+}
+
+static int remaining_ms(uint64_t deadline_us)
+{
+	uint64_t now = pl_now_us();
+
+	return now >= deadline_us ? 0 : (int)((deadline_us - now + 999) / 1000);
+}
+
+static uint16_t icmp_csum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)p[0] << 8 | p[1];
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+static void local_addr(int fd, struct pl_probe_result *res)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+
+	if (!getsockname(fd, (struct sockaddr *)&sa, &len)) {
+		res->local_ip = sa.sin_addr.s_addr;
+		res->local_port = ntohs(sa.sin_port);
+	}
+}
+
+/* An ICMP error quoting our echo request: unreachable/too-big outcome, or 0 if not ours. */
+static int icmp_error_for_us(const uint8_t *icmp, size_t len, uint32_t dst, uint16_t id)
+{
+	const struct icmphdr *h = (const void *)icmp;
+	const struct iphdr *in = (const void *)(icmp + sizeof(*h));
+	const struct icmphdr *inner;
+
+	if (len < sizeof(*h) + sizeof(*in) || in->ihl < 5 ||
+	    len < sizeof(*h) + in->ihl * 4u + sizeof(*inner))
+		return 0;
+	inner = (const void *)((const uint8_t *)in + in->ihl * 4);
+	if (in->daddr != dst || in->protocol != IPPROTO_ICMP || inner->type != ICMP_ECHO ||
+	    inner->un.echo.id != id)
+		return 0;
+	if (h->code == ICMP_FRAG_NEEDED)
+		return EMSGSIZE;
+	return h->code == ICMP_PORT_UNREACH ? ECONNREFUSED : EHOSTUNREACH;
+}
+
+static int probe_icmp(int fd, const struct pl_probe_req *req, uint8_t *buf, size_t plen,
+		      uint64_t deadline, struct pl_probe_result *res)
+{
+	struct icmphdr *h = (void *)buf;
+	uint16_t id = htons(res->token & 0xffff), seq = htons((res->token >> 16) & 0xffff);
+	uint8_t rx[65536];
+	ssize_t n;
+	int err;
+
+	h->type = ICMP_ECHO;
+	h->un.echo.id = id;
+	h->un.echo.sequence = seq;
+	pl_probe_hdr_build(buf + sizeof(*h), res->token);
+	h->checksum = icmp_csum(buf, sizeof(*h) + plen);
+	if (send(fd, buf, sizeof(*h) + plen, 0) < 0) {
+		probe_set_errno(res, errno);
+		return 0;
+	}
+	local_addr(fd, res);
+	for (;;) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		const struct iphdr *ip = (const void *)rx;
+		const struct icmphdr *r;
+		uint64_t tok;
+		size_t ihl;
+
+		if (poll(&pfd, 1, remaining_ms(deadline)) <= 0) {
+			probe_set_errno(res, ETIMEDOUT);
+			return 0;
+		}
+		n = recv(fd, rx, sizeof(rx), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			probe_set_errno(res, errno);
+			return 0;
+		}
+		ihl = ip->ihl * 4u;
+		if ((size_t)n < sizeof(*ip) || ihl < sizeof(*ip) || (size_t)n < ihl + sizeof(*r))
+			continue;
+		r = (const void *)(rx + ihl);
+		if (r->type == ICMP_ECHOREPLY && r->un.echo.id == id &&
+		    r->un.echo.sequence == seq &&
+		    !pl_probe_hdr_parse(rx + ihl + sizeof(*r), n - ihl - sizeof(*r), &tok) &&
+		    tok == res->token) {
+			res->status = PL_PROBE_DELIVERED;
+			return 0;
+		}
+		if (r->type == ICMP_DEST_UNREACH) {
+			err = icmp_error_for_us(rx + ihl, n - ihl, req->dst_ip, id);
+			if (err) {
+				probe_set_errno(res, err);
+				return 0;
+			}
+		}
+	}
+}
+
+static int probe_tcp(int fd, const struct pl_probe_req *req, uint64_t deadline,
+		     struct pl_probe_result *res)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons(req->dport),
+				 .sin_addr.s_addr = req->dst_ip};
+	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+	uint8_t hdr[PL_PROBE_HDR_LEN];
+	socklen_t elen = sizeof(int);
+	int soerr = 0;
+
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) && errno != EINPROGRESS) {
+		probe_set_errno(res, errno);
+		return 0;
+	}
+	local_addr(fd, res);
+	if (poll(&pfd, 1, remaining_ms(deadline)) <= 0) {
+		probe_set_errno(res, ETIMEDOUT);
+		return 0;
+	}
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &elen);
+	if (soerr) {
+		probe_set_errno(res, soerr);
+		return 0;
+	}
+	local_addr(fd, res);
+	pl_probe_hdr_build(hdr, res->token);
+	if (send(fd, hdr, sizeof(hdr), MSG_NOSIGNAL) != sizeof(hdr)) {
+		probe_set_errno(res, errno);
+		return 0;
+	}
+	res->status = PL_PROBE_DELIVERED;
+	return 0;
+}
+
+static int probe_udp(int fd, const struct pl_probe_req *req, uint8_t *buf, size_t plen,
+		     uint64_t deadline, struct pl_probe_result *res)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons(req->dport),
+				 .sin_addr.s_addr = req->dst_ip};
+	uint8_t rx[PL_PROBE_HDR_LEN * 4];
+	uint64_t tok;
+	ssize_t n;
+
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		probe_set_errno(res, errno);
+		return 0;
+	}
+	local_addr(fd, res);
+	pl_probe_hdr_build(buf, res->token);
+	if (send(fd, buf, plen, 0) < 0) {
+		probe_set_errno(res, errno);
+		return 0;
+	}
+	for (;;) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+		if (poll(&pfd, 1, remaining_ms(deadline)) <= 0) {
+			probe_set_errno(res, ETIMEDOUT);
+			return 0;
+		}
+		n = recv(fd, rx, sizeof(rx), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			probe_set_errno(res, errno);
+			return 0;
+		}
+		if (!pl_probe_hdr_parse(rx, n, &tok) && tok == res->token) {
+			res->status = PL_PROBE_DELIVERED;
+			return 0;
+		}
+	}
+}
+
+int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
+{
+	int timeout = req->timeout_ms > 0 ? req->timeout_ms : PL_PROBE_TIMEOUT_MS;
+	size_t plen = req->payload < PL_PROBE_HDR_LEN ? PL_PROBE_HDR_LEN : req->payload;
+	int type, proto = 0, pmtu = IP_PMTUDISC_DO, fd, err;
+	uint64_t start, deadline;
+	uint8_t *buf = NULL;
+
+	memset(res, 0, sizeof(*res));
+	if (plen > PROBE_MAX_PAYLOAD)
+		return -EINVAL;
+	switch (req->proto) {
+	case IPPROTO_ICMP:
+		type = SOCK_RAW;
+		proto = IPPROTO_ICMP;
+		break;
+	case IPPROTO_TCP:
+		type = SOCK_STREAM;
+		break;
+	case IPPROTO_UDP:
+		type = SOCK_DGRAM;
+		break;
+	default:
+		return -EPROTONOSUPPORT;
+	}
+	if (getrandom(&res->token, sizeof(res->token), 0) != sizeof(res->token))
+		return -errno;
+	fd = pl_nsrun_socket(req->src_netns, AF_INET, type | SOCK_NONBLOCK, proto);
+	if (fd < 0)
+		return fd;
+	buf = calloc(1, plen + sizeof(struct icmphdr));
+	if (!buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (req->dont_fragment &&
+	    setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu))) {
+		err = -errno;
+		goto out;
+	}
+	err = 0;
+	start = pl_now_us();
+	deadline = start + (uint64_t)timeout * 1000;
+	if (req->proto == IPPROTO_ICMP) {
+		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = req->dst_ip};
+
+		/* connect() picks the route and source address, and filters replies by peer. */
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			probe_set_errno(res, errno);
+		else
+			err = probe_icmp(fd, req, buf, plen, deadline, res);
+	} else if (req->proto == IPPROTO_TCP) {
+		err = probe_tcp(fd, req, deadline, res);
+	} else {
+		err = probe_udp(fd, req, buf, plen, deadline, res);
+	}
+	res->rtt_us = pl_now_us() - start;
+	if (req->server) {
+		/* The reply proves delivery; the wait only covers the server thread's lag. */
+		int wait = res->status == PL_PROBE_DELIVERED ? 500 : 0;
+
+		res->seen = !pl_probe_server_find(req->server, req->proto, res->token, wait,
+						  &res->sighting);
+	}
+out:
+	free(buf);
+	close(fd);
+	return err;
+}
+
+int pl_probe_mtu(const char *src_netns, uint32_t dst_ip, uint16_t dport,
+		 struct pl_probe_server *srv, int timeout_ms, uint32_t *payload)
+{
+	struct pl_probe_req req = {.src_netns = src_netns,
+				   .proto = IPPROTO_UDP,
+				   .dst_ip = dst_ip,
+				   .dport = dport,
+				   .timeout_ms = timeout_ms,
+				   .dont_fragment = true,
+				   .server = srv};
+	struct pl_probe_result res;
+	uint32_t lo = PL_PROBE_HDR_LEN, hi = 9000, mid;
+	int attempt, err;
+
+	/* Invariant: lo crosses, hi + 1 does not (a jumbo path is capped at 9000). */
+	for (attempt = 0; attempt < 3; attempt++) {
+		req.payload = lo;
+		err = pl_probe(&req, &res);
+		if (err)
+			return err;
+		if (res.status == PL_PROBE_DELIVERED && (!srv || res.seen))
+			break;
+	}
+	if (attempt == 3)
+		return -EHOSTUNREACH;
+	while (lo < hi) {
+		mid = lo + (hi - lo + 1) / 2;
+		req.payload = mid;
+		for (attempt = 0; attempt < 2; attempt++) {
+			err = pl_probe(&req, &res);
+			if (err)
+				return err;
+			if (res.status != PL_PROBE_TIMEOUT)
+				break;
+		}
+		if (res.status == PL_PROBE_DELIVERED && (!srv || res.seen))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*payload = lo;
+	return 0;
+}

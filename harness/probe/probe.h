@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Live probes between namespaces, no external tools: ICMP echo, TCP connect
+ * and UDP from a source netns to a destination IP, with an optional server in
+ * the destination netns that records the source address its sockets saw
+ * (the NAT-free evidence). Every probe carries a token so the server can tell
+ * which probe it saw. IPv4 addresses are network order, ports host order.
+ */
+#ifndef PL_PROBE_H
+#define PL_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PL_PROBE_TIMEOUT_MS 1000
+#define PL_PROBE_HDR_LEN    16 /* magic + token at the start of every probe payload */
+
+enum pl_probe_status {
+	PL_PROBE_DELIVERED = 0, /* reply came back (echo reply, handshake, UDP echo) */
+	PL_PROBE_TIMEOUT,	/* nothing came back within the timeout */
+	PL_PROBE_REFUSED,	/* RST or ICMP port unreachable */
+	PL_PROBE_UNREACHABLE,	/* no route, ICMP host/net unreachable */
+	PL_PROBE_TOO_BIG,	/* DF packet larger than the (path) MTU: EMSGSIZE */
+	PL_PROBE_ERROR,		/* anything else: see err */
+};
+
+struct pl_probe_server;
+
+struct pl_probe_sighting {
+	uint8_t proto; /* IPPROTO_ICMP/TCP/UDP */
+	uint64_t token;
+	uint32_t peer_ip;   /* the source address the destination saw */
+	uint16_t peer_port; /* TCP/UDP source port seen; ICMP: echo id */
+	uint16_t local_port;
+	uint32_t len; /* payload bytes (UDP/ICMP) */
+};
+
+/*
+ * Starts a server inside netns: TCP listeners and UDP sockets on the given
+ * ports (any address) and, when icmp, a raw ICMP socket that records echo
+ * requests. UDP probes get a PL_PROBE_HDR_LEN echo back. Runs in its own
+ * thread until pl_probe_server_stop().
+ */
+int pl_probe_server_start(const char *netns, const uint16_t *tcp_ports, int ntcp,
+			  const uint16_t *udp_ports, int nudp, bool icmp,
+			  struct pl_probe_server **out);
+void pl_probe_server_stop(struct pl_probe_server *srv);
+/* Waits up to timeout_ms for the probe with this token; 0 and *out, or -ETIMEDOUT. */
+int pl_probe_server_find(struct pl_probe_server *srv, uint8_t proto, uint64_t token, int timeout_ms,
+			 struct pl_probe_sighting *out);
+
+struct pl_probe_req {
+	const char *src_netns;
+	uint8_t proto; /* IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP */
+	uint32_t dst_ip;
+	uint16_t dport;	    /* TCP/UDP */
+	int timeout_ms;	    /* 0 = PL_PROBE_TIMEOUT_MS */
+	size_t payload;	    /* UDP/ICMP payload bytes, >= PL_PROBE_HDR_LEN; 0 = minimum */
+	bool dont_fragment; /* IP_PMTUDISC_DO */
+	struct pl_probe_server *server; /* destination's server, NULL = client view only */
+};
+
+struct pl_probe_result {
+	enum pl_probe_status status;
+	int err; /* errno for TOO_BIG/UNREACHABLE/ERROR */
+	uint32_t rtt_us;
+	uint64_t token;
+	uint32_t local_ip; /* the source address the prober used */
+	uint16_t local_port;
+	bool seen; /* the destination server recorded this probe */
+	struct pl_probe_sighting sighting;
+};
+
+/* Runs one probe; returns 0 with *res filled (whatever the outcome), -errno on setup failure. */
+int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res);
+const char *pl_probe_status_name(enum pl_probe_status st); /* "delivered", ... */
+const char *pl_proto_name(uint8_t proto);		   /* "icmp", "tcp", "udp" */
+
+/*
+ * Largest don't-fragment UDP payload that reaches the server from src_netns
+ * (binary search; non-delivery counts as too big, since a BPF datapath with
+ * BPF_F_DONT_FRAGMENT drops silently). 0 and *payload, or -errno.
+ */
+int pl_probe_mtu(const char *src_netns, uint32_t dst_ip, uint16_t dport,
+		 struct pl_probe_server *srv, int timeout_ms, uint32_t *payload);
+
+#endif /* PL_PROBE_H */

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Policies of a topology compiled to what the datapath's maps hold, and the
+ * same semantics evaluated in plain C to predict verdicts.
+ *
+ * Semantics (Kubernetes / Cilium): a pod no policy selects in a direction
+ * allows everything in that direction; once selected, only explicit allows
+ * pass; a deny wins over any allow. Peers are matched by identity (labels),
+ * by CIDR (addresses outside the cluster only: pods and nodes never match a
+ * CIDR) or by entity. Ports are (port, protocol), or any.
+ *
+ * The datapath looks a packet up with up to six keys (docs/topology.md,
+ * "Policy compilation"): remote identity then 0, each with (proto, dport),
+ * (proto, 0) and (0, 0); any deny entry found → POLICY_DENY (181), else any
+ * allow → pass, else POLICY_DENIED (133). policy_lookup() is that lookup.
+ */
+#ifndef PL_POLICY_COMPILE_H
+#define PL_POLICY_COMPILE_H
+
+#include <stdint.h>
+
+#include "topo/topo.h"
+
+/* rule_id of a policy entry: which policy and which topo_rule of it. */
+#define POLICY_RULE_ID(pol, rule) (((uint32_t)(pol) << 16) | (uint32_t)(rule))
+#define POLICY_RULE_POLICY(id)	  ((int)((id) >> 16))
+#define POLICY_RULE_INDEX(id)	  ((int)((id)&0xffff))
+
+struct policy_entry {
+	struct pl_policy_key key;
+	struct pl_policy_entry val;
+};
+
+/* A CIDR identity: PL_ID_CIDR_MIN + index, the world host's /32 first. */
+struct policy_prefix {
+	uint32_t ip; /* network order */
+	uint8_t plen;
+	uint32_t identity;
+};
+
+struct policy_ipcache_entry {
+	struct pl_ipcache_key key; /* prefixlen, ip (network order) */
+	struct pl_ipcache_info info;
+};
+
+struct policy_set {
+	struct policy_entry *entries; /* unique keys; deny wins when rules collide */
+	int nentries;
+	struct policy_prefix *prefixes;
+	int nprefixes;
+	uint32_t *ep_flags; /* per pod (topo.pods order): PL_EP_F_* */
+	int npods;
+};
+
+int policy_compile(const struct topo *t, struct policy_set **out);
+void policy_set_free(struct policy_set *ps);
+
+/*
+ * The ipcache as node `node` sees it: every pod /32 → its identity, with the
+ * tunnel endpoint = its node's underlay IP for pods of other nodes (0 for
+ * local ones); node IPs /32 → HOST (this node) or REMOTE_NODE; the CIDR
+ * identities' prefixes (including the world host). A miss means WORLD.
+ * *out is malloc'ed.
+ */
+int policy_ipcache(const struct topo *t, const struct policy_set *ps, int node,
+		   struct policy_ipcache_entry **out, int *n);
+/* Longest-prefix match over entries; PL_ID_WORLD on a miss. tunnel may be NULL. */
+uint32_t policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, uint32_t ip,
+			       uint32_t *tunnel);
+
+/*
+ * The datapath's lookup on the compiled entries for a selected endpoint:
+ * PL_DROP_NONE (an allow matched), PL_DROP_POLICY_DENY or
+ * PL_DROP_POLICY_DENIED. dport host order. rule_id (may be NULL) gets the
+ * deciding entry's rule.
+ */
+int policy_lookup(const struct policy_set *ps, uint32_t ep_id, uint32_t remote_identity,
+		  uint8_t proto, uint16_t dport, enum pl_dir dir, uint32_t *rule_id);
+
+enum policy_verdict {
+	POLICY_ALLOWED = 0,
+	POLICY_DROPPED_EGRESS = 1,  /* by the source pod's egress policy */
+	POLICY_DROPPED_INGRESS = 2, /* by the destination pod's ingress policy */
+};
+
+/*
+ * Expected verdict of a new flow saddr → daddr (network order; dport host
+ * order, 0 for ICMP), evaluated from the topology's rules (not from the
+ * compiled entries). *reason: PL_DROP_POLICY_DENIED (133) or
+ * PL_DROP_POLICY_DENY (181) when dropped, PL_DROP_NONE when allowed.
+ * ps is not read and may be NULL.
+ * Legacy mode: between nodes the destination sees the source node's IP
+ * (MASQUERADE), so its ingress policy sees REMOTE_NODE.
+ */
+enum policy_verdict policy_predict(const struct topo *t, const struct policy_set *ps,
+				   uint32_t saddr, uint32_t daddr, uint8_t proto, uint16_t dport,
+				   int *reason);
+
+/*
+ * Same question answered from the compiled maps the way the datapath does:
+ * ipcache of the source's node, policy_lookup at egress; ipcache of the
+ * destination's node, policy_lookup at ingress. Tests hold it equal to
+ * policy_predict.
+ */
+enum policy_verdict policy_evaluate_compiled(const struct topo *t, const struct policy_set *ps,
+					     uint32_t saddr, uint32_t daddr, uint8_t proto,
+					     uint16_t dport, int *reason);
+
+const char *policy_verdict_name(enum policy_verdict v); /* "allowed", "dropped at egress", ... */
+
+#endif /* PL_POLICY_COMPILE_H */

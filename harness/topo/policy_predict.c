@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verdict prediction, twice: from the topology's rules (labels, CIDRs,
+ * entities, ports: the policy semantics written plainly) and from the
+ * compiled maps (ipcache + policy lookups, as the datapath does them).
+ */
+#include <stdlib.h>
+#include <netinet/in.h>
+
+#include "topo/policy_compile.h"
+#include "topo/topo_units.h"
+
+enum peer_kind {
+	PEER_POD,
+	PEER_HOST,	  /* the viewing node's own underlay IP */
+	PEER_REMOTE_NODE, /* another node's underlay IP */
+	PEER_EXTERNAL,	  /* anything else: the world host, other addresses */
+};
+
+struct peer {
+	enum peer_kind kind;
+	int pod;
+	uint32_t ip;
+};
+
+static struct peer classify(const struct topo *t, uint32_t ip, int view_node)
+{
+	struct peer p = {PEER_EXTERNAL, -1, ip};
+	int node;
+
+	p.pod = topo_pod_by_ip(t, ip);
+	if (p.pod >= 0) {
+		p.kind = PEER_POD;
+		return p;
+	}
+	node = topo_node_by_underlay_ip(t, ip);
+	if (node >= 0)
+		p.kind = node == view_node ? PEER_HOST : PEER_REMOTE_NODE;
+	return p;
+}
+
+static bool cidr_matches(const struct topo_cidr *c, uint32_t ip)
+{
+	int e;
+
+	if (!topo_cidr_contains(c->ip, c->plen, ip))
+		return false;
+	for (e = 0; e < c->nexcept; e++)
+		if (topo_cidr_contains(c->except_ip[e], c->except_plen[e], ip))
+			return false;
+	return true;
+}
+
+static bool peer_matches(const struct topo *t, const struct topo_rule *r, const struct peer *p)
+{
+	unsigned int ent = r->entities;
+	int i;
+
+	if (r->any_peer)
+		return true;
+	if ((r->npeer_labels || r->peer_all_pods) && p->kind == PEER_POD &&
+	    topo_labels_match(r->peer_labels, r->npeer_labels, t->pods[p->pod].labels,
+			      t->pods[p->pod].nlabels))
+		return true;
+	for (i = 0; p->kind == PEER_EXTERNAL && i < r->ncidrs; i++)
+		if (cidr_matches(&r->cidrs[i], p->ip))
+			return true;
+	if ((ent & TOPO_ENT_WORLD) && p->kind == PEER_EXTERNAL)
+		return true;
+	if ((ent & (TOPO_ENT_HOST | TOPO_ENT_CLUSTER)) && p->kind == PEER_HOST)
+		return true;
+	if ((ent & (TOPO_ENT_REMOTE_NODE | TOPO_ENT_CLUSTER)) && p->kind == PEER_REMOTE_NODE)
+		return true;
+	return (ent & TOPO_ENT_CLUSTER) && p->kind == PEER_POD;
+}
+
+static bool port_matches(const struct topo_rule *r, uint8_t proto, uint16_t dport)
+{
+	int i;
+
+	if (!r->nports)
+		return true;
+	for (i = 0; i < r->nports; i++) {
+		const struct topo_port *pt = &r->ports[i];
+		bool proto_ok;
+
+		if (!pt->proto)
+			proto_ok = !pt->port || proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+				   proto == IPPROTO_SCTP;
+		else
+			proto_ok = pt->proto == proto;
+		if (proto_ok && (!pt->port || pt->port == dport))
+			return true;
+	}
+	return false;
+}
+
+/* The verdict of pod's policies in one direction for a peer: a pl_drop_reason. */
+static int eval_dir(const struct topo *t, int pod, enum topo_rule_dir dir, const struct peer *peer,
+		    uint8_t proto, uint16_t dport)
+{
+	const struct topo_pod *pd = &t->pods[pod];
+	bool allow = false, deny = false;
+	int i, j;
+
+	if (!(dir == TOPO_INGRESS ? pd->ingress_enforced : pd->egress_enforced))
+		return PL_DROP_NONE;
+	for (i = 0; i < t->npolicies; i++) {
+		const struct topo_policy *pol = &t->policies[i];
+
+		if (!topo_policy_selects(pol, pd))
+			continue;
+		for (j = 0; j < pol->nrules; j++) {
+			const struct topo_rule *r = &pol->rules[j];
+
+			if (r->dir != dir || !peer_matches(t, r, peer) ||
+			    !port_matches(r, proto, dport))
+				continue;
+			deny |= r->deny;
+			allow |= !r->deny;
+		}
+	}
+	if (deny)
+		return PL_DROP_POLICY_DENY;
+	return allow ? PL_DROP_NONE : PL_DROP_POLICY_DENIED;
+}
+
+/* Legacy mode MASQUERADEs pod traffic leaving its node to the node's IP. */
+static uint32_t seen_source(const struct topo *t, uint32_t saddr, int dst_pod)
+{
+	int src = topo_pod_by_ip(t, saddr);
+
+	if (t->routing != PL_ROUTING_LEGACY || src < 0 ||
+	    t->pods[src].node == t->pods[dst_pod].node)
+		return saddr;
+	return t->nodes[t->pods[src].node].underlay_ip;
+}
+
+enum policy_verdict policy_predict(const struct topo *t, const struct policy_set *ps,
+				   uint32_t saddr, uint32_t daddr, uint8_t proto, uint16_t dport,
+				   int *reason)
+{
+	int src = topo_pod_by_ip(t, saddr), dst = topo_pod_by_ip(t, daddr);
+	struct peer peer;
+
+	(void)ps; /* the rules alone decide; ps is for callers holding both */
+	*reason = PL_DROP_NONE;
+	if (src >= 0) {
+		peer = classify(t, daddr, t->pods[src].node);
+		*reason = eval_dir(t, src, TOPO_EGRESS, &peer, proto, dport);
+		if (*reason)
+			return POLICY_DROPPED_EGRESS;
+	}
+	if (dst >= 0) {
+		peer = classify(t, seen_source(t, saddr, dst), t->pods[dst].node);
+		*reason = eval_dir(t, dst, TOPO_INGRESS, &peer, proto, dport);
+		if (*reason)
+			return POLICY_DROPPED_INGRESS;
+	}
+	return POLICY_ALLOWED;
+}
+
+static int compiled_dir(const struct topo *t, const struct policy_set *ps, int pod, enum pl_dir dir,
+			uint32_t remote, uint8_t proto, uint16_t dport)
+{
+	struct policy_ipcache_entry *ipc;
+	uint32_t flag = dir == PL_DIR_INGRESS ? PL_EP_F_INGRESS_ENFORCED : PL_EP_F_EGRESS_ENFORCED;
+	uint32_t id;
+	int n;
+
+	if (!(ps->ep_flags[pod] & flag))
+		return PL_DROP_NONE;
+	if (policy_ipcache(t, ps, t->pods[pod].node, &ipc, &n))
+		return -1;
+	id = policy_ipcache_lookup(ipc, n, remote, NULL);
+	free(ipc);
+	return policy_lookup(ps, t->pods[pod].ep_id, id, proto, dport, dir, NULL);
+}
+
+enum policy_verdict policy_evaluate_compiled(const struct topo *t, const struct policy_set *ps,
+					     uint32_t saddr, uint32_t daddr, uint8_t proto,
+					     uint16_t dport, int *reason)
+{
+	int src = topo_pod_by_ip(t, saddr), dst = topo_pod_by_ip(t, daddr);
+
+	*reason = PL_DROP_NONE;
+	if (src >= 0) {
+		*reason = compiled_dir(t, ps, src, PL_DIR_EGRESS, daddr, proto, dport);
+		if (*reason)
+			return POLICY_DROPPED_EGRESS;
+	}
+	if (dst >= 0) {
+		*reason = compiled_dir(t, ps, dst, PL_DIR_INGRESS, seen_source(t, saddr, dst),
+				       proto, dport);
+		if (*reason)
+			return POLICY_DROPPED_INGRESS;
+	}
+	return POLICY_ALLOWED;
+}
+
+const char *policy_verdict_name(enum policy_verdict v)
+{
+	switch (v) {
+	case POLICY_ALLOWED:
+		return "allowed";
+	case POLICY_DROPPED_EGRESS:
+		return "dropped at egress";
+	case POLICY_DROPPED_INGRESS:
+		return "dropped at ingress";
+	}
+	return "?";
+}

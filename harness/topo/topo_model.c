@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The model's lookups, names, formatting and teardown. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "topo/topo_units.h"
+#include "topo/topo_yaml.h"
+
+void topo_free(struct topo *t)
+{
+	int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->npods; i++) {
+		free(t->pods[i].name);
+		topo_labels_free(t->pods[i].labels, t->pods[i].nlabels);
+	}
+	free(t->pods);
+	for (i = 0; i < t->nnodes; i++) {
+		free(t->nodes[i].name);
+		free(t->nodes[i].pods);
+	}
+	free(t->nodes);
+	for (i = 0; i < t->nlinks; i++)
+		topo_qdisc_free(&t->links[i].qdisc);
+	free(t->links);
+	free(t->world.name);
+	for (i = 0; i < t->npolicies; i++)
+		topo_policy_free(&t->policies[i]);
+	free(t->policies);
+	for (i = 0; i < t->nprograms; i++) {
+		free(t->programs[i].object);
+		free(t->programs[i].program);
+		free(t->programs[i].device);
+	}
+	free(t->programs);
+	free(t->name);
+	free(t->file);
+	free(t);
+}
+
+int topo_pod_by_name(const struct topo *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->npods; i++)
+		if (t->pods[i].name && !strcmp(t->pods[i].name, name))
+			return i;
+	return -1;
+}
+
+int topo_pod_by_ip(const struct topo *t, uint32_t ip)
+{
+	int i;
+
+	for (i = 0; i < t->npods; i++)
+		if (t->pods[i].ip == ip)
+			return i;
+	return -1;
+}
+
+int topo_node_by_name(const struct topo *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].name && !strcmp(t->nodes[i].name, name))
+			return i;
+	return -1;
+}
+
+int topo_node_by_pod_ip(const struct topo *t, uint32_t ip)
+{
+	int i;
+
+	for (i = 0; i < t->nnodes; i++)
+		if (topo_cidr_contains(t->nodes[i].pod_cidr, t->nodes[i].pod_plen, ip))
+			return i;
+	return -1;
+}
+
+int topo_node_by_underlay_ip(const struct topo *t, uint32_t ip)
+{
+	int i;
+
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].underlay_ip == ip)
+			return i;
+	return -1;
+}
+
+int topo_policy_by_name(const struct topo *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->npolicies; i++)
+		if (t->policies[i].name && !strcmp(t->policies[i].name, name))
+			return i;
+	return -1;
+}
+
+bool topo_labels_match(const struct topo_label *want, int nwant, const struct topo_label *have,
+		       int nhave)
+{
+	int i, j;
+
+	for (i = 0; i < nwant; i++) {
+		for (j = 0; j < nhave; j++)
+			if (!strcmp(want[i].key, have[j].key) &&
+			    !strcmp(want[i].value, have[j].value))
+				break;
+		if (j == nhave)
+			return false;
+	}
+	return true;
+}
+
+bool topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod)
+{
+	return topo_labels_match(p->selector, p->nselector, pod->labels, pod->nlabels);
+}
+
+const char *topo_routing_name(enum pl_routing_mode mode)
+{
+	switch (mode) {
+	case PL_ROUTING_NATIVE:
+		return "native";
+	case PL_ROUTING_VXLAN:
+		return "vxlan";
+	case PL_ROUTING_LEGACY:
+		return "legacy";
+	}
+	return "?";
+}
+
+const char *topo_qdisc_name(enum topo_qdisc_kind kind)
+{
+	static const char *const names[] = {"none", "tbf", "htb", "netem", "pfifo"};
+
+	return (unsigned int)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
+const char *topo_hook_name(enum topo_hook hook)
+{
+	static const char *const names[] = {"xdp", "tc-ingress", "tc-egress"};
+
+	return (unsigned int)hook < sizeof(names) / sizeof(names[0]) ? names[hook] : "?";
+}
+
+void topo_fmt_rate(uint64_t bps, char *buf, size_t len)
+{
+	static const char *const units[] = {"bit", "Kbit", "Mbit", "Gbit", "Tbit"};
+	unsigned int i = 0;
+
+	while (i < 4 && bps >= 1000 && bps % 1000 == 0) {
+		bps /= 1000;
+		i++;
+	}
+	snprintf(buf, len, "%llu%s", (unsigned long long)bps, units[i]);
+}
+
+void topo_fmt_size(uint32_t bytes, char *buf, size_t len)
+{
+	if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+		snprintf(buf, len, "%uMb", bytes / (1024 * 1024));
+	else if (bytes >= 1024 && bytes % 1024 == 0)
+		snprintf(buf, len, "%uKb", bytes / 1024);
+	else
+		snprintf(buf, len, "%ub", bytes);
+}
+
+void topo_fmt_time(uint64_t ns, char *buf, size_t len)
+{
+	static const char *const units[] = {"ns", "us", "ms", "s"};
+	unsigned int i = 0;
+
+	while (i < 3 && ns >= 1000 && ns % 1000 == 0) {
+		ns /= 1000;
+		i++;
+	}
+	snprintf(buf, len, "%llu%s", (unsigned long long)ns, units[i]);
+}
+
+static int ifname(char buf[TOPO_IFNAMSIZ], const char *prefix, const char *name)
+{
+	int n = snprintf(buf, TOPO_IFNAMSIZ, "%s%s", prefix, name);
+
+	return n < TOPO_IFNAMSIZ ? 0 : -ENAMETOOLONG;
+}
+
+/* The parser keeps pod names short enough; a longer one is cut, never overflowed. */
+void topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ])
+{
+	ifname(buf, "lxc", pod->name);
+}
+
+int topo_ifname_segment_port(const char *name, char buf[TOPO_IFNAMSIZ])
+{
+	return ifname(buf, "s-", name);
+}
+
+int topo_ifname_world_gw(const struct topo_world *w, char buf[TOPO_IFNAMSIZ])
+{
+	(void)w;
+	snprintf(buf, TOPO_IFNAMSIZ, "%s", TOPO_IFNAME_WORLD_GW);
+	return 0;
+}
+
+int topo_netns_name(const char *run, const char *name, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "pl-%s-%s", run, name);
+
+	return n >= 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
+}

@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Topology files: libyaml's document API (every node keeps its mark, so each
+ * message points at line:column), read strictly into struct topo, then
+ * cross-checked by topo_check(). Nothing half-built escapes: on error the
+ * model is freed and *out stays NULL.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "topo/topo_units.h"
+#include "topo/topo_yaml.h"
+
+static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes", "underlay",
+				       "world", "policies", "programs", NULL};
+static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
+static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
+static const char *const underlay_keys[] = {"type", "links", NULL};
+static const char *const link_keys[] = {"node", "qdisc", NULL};
+static const char *const world_keys[] = {"name", "ip", "node", NULL};
+static const char *const program_keys[] = {"object", "program", "node", "device",
+					   "hook",   "replace", NULL};
+
+static int parse_pod(struct topo_parser *p, const ynode *n, int node)
+{
+	struct topo *t = p->t;
+	struct topo_node *nd = &t->nodes[node];
+	struct topo_pod *pod, *pods;
+	int *idx, err;
+
+	err = ty_check_map(p, n, "a pod", pod_keys);
+	if (err)
+		return err;
+	if (ty_is_null(n))
+		return ty_error(p, n, "a pod needs name and ip");
+	pods = realloc(t->pods, (t->npods + 1) * sizeof(*pods));
+	if (!pods)
+		return -ENOMEM;
+	t->pods = pods;
+	idx = realloc(nd->pods, (nd->npods + 1) * sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	nd->pods = idx;
+	pod = &t->pods[t->npods];
+	memset(pod, 0, sizeof(*pod));
+	pod->node = node;
+	pod->pos = ty_pos(n);
+	nd->pods[nd->npods++] = t->npods++;
+	if (!ty_get(p, n, "name"))
+		return ty_error(p, n, "a pod needs a name");
+	err = ty_name(p, ty_get(p, n, "name"), "pod name", TOPO_NAME_MAX - 1, &pod->name);
+	if (!err)
+		err = topo_check_ifname(p, ty_get(p, n, "name"), "pod", pod->name, "lxc",
+					"node-side veth");
+	if (!err)
+		err = topo_check_name(p, ty_get(p, n, "name"), pod->name, -1, t->npods - 1);
+	if (err)
+		return err;
+	if (!ty_get(p, n, "ip"))
+		return ty_error(p, n, "pod '%s' needs an ip", pod->name);
+	err = ty_ipv4(p, ty_get(p, n, "ip"), "pod ip", &pod->ip);
+	if (err)
+		return err;
+	pod->pos = ty_pos(ty_get(p, n, "ip"));
+	err = topo_check_pod(p, t->npods - 1, ty_get(p, n, "ip"));
+	if (err)
+		return err;
+	return ty_labels(p, ty_get(p, n, "labels"), "labels", &pod->labels, &pod->nlabels);
+}
+
+static int parse_node_ip(struct topo_parser *p, const ynode *v, struct topo_node *nd)
+{
+	const char *s = NULL;
+	int err, has_len;
+
+	err = ty_scalar(p, v, "node ip", &s);
+	if (err)
+		return err;
+	if (topo_parse_cidr(s, &nd->underlay_ip, &nd->underlay_plen, &has_len))
+		return ty_error(p, v,
+				"node ip '%s' is not an IPv4 address (a.b.c.d or a.b.c.d/len)", s);
+	if (!has_len)
+		nd->underlay_plen = 24;
+	if (nd->underlay_plen < 8 || nd->underlay_plen > 30)
+		return ty_error(p, v, "node ip '%s': the underlay prefix must be /8../30", s);
+	return 0;
+}
+
+static int parse_node(struct topo_parser *p, const ynode *n)
+{
+	struct topo *t = p->t;
+	struct topo_node *nd;
+	const ynode *v;
+	int i, len, err;
+
+	err = ty_check_map(p, n, "a node", node_keys);
+	if (err)
+		return err;
+	nd = &t->nodes[t->nnodes++];
+	nd->pos = ty_pos(n);
+	v = ty_get(p, n, "name");
+	if (!v)
+		return ty_error(p, n, "a node needs a name");
+	err = ty_name(p, v, "node name", TOPO_NAME_MAX - 1, &nd->name);
+	if (!err)
+		err = topo_check_ifname(p, v, "node", nd->name, "s-", "segment bridge port");
+	if (!err)
+		err = topo_check_name(p, v, nd->name, t->nnodes - 1, -1);
+	if (err)
+		return err;
+	v = ty_get(p, n, "ip");
+	if (!v)
+		return ty_error(p, n, "node '%s' needs an ip (its underlay address)", nd->name);
+	err = parse_node_ip(p, v, nd);
+	if (err)
+		return err;
+	v = ty_get(p, n, "podCIDR");
+	if (!v)
+		return ty_error(p, n, "node '%s' needs a podCIDR", nd->name);
+	err = ty_cidr(p, v, "podCIDR", false, &nd->pod_cidr, &nd->pod_plen);
+	if (err)
+		return err;
+	if (nd->pod_plen < 8 || nd->pod_plen > 30)
+		return ty_error(p, v, "podCIDR must be /8../30");
+	err = topo_check_node(p, t->nnodes - 1, ty_get(p, n, "ip"), v);
+	if (err)
+		return err;
+	v = ty_get(p, n, "pods");
+	err = ty_check_seq(p, v, "pods", &len);
+	for (i = 0; !err && i < len; i++)
+		err = parse_pod(p, ty_seq_item(p, v, i), t->nnodes - 1);
+	return err;
+}
+
+static int parse_routing(struct topo_parser *p, const ynode *v)
+{
+	const char *s = NULL;
+	int err;
+
+	err = ty_scalar(p, v, "routing", &s);
+	if (err)
+		return err;
+	if (!strcmp(s, "native"))
+		p->t->routing = PL_ROUTING_NATIVE;
+	else if (!strcmp(s, "vxlan"))
+		p->t->routing = PL_ROUTING_VXLAN;
+	else if (!strcmp(s, "legacy"))
+		p->t->routing = PL_ROUTING_LEGACY;
+	else
+		return ty_error(p, v,
+				"unknown routing mode '%s' (expected native, vxlan or legacy)", s);
+	return 0;
+}
+
+static int node_ref(struct topo_parser *p, const ynode *v, const char *what, int *node)
+{
+	const char *s = NULL;
+	int err;
+
+	err = ty_scalar(p, v, what, &s);
+	if (err)
+		return err;
+	*node = topo_node_by_name(p->t, s);
+	if (*node < 0)
+		return ty_error(p, v, "%s '%s' is not a node of this topology", what, s);
+	return 0;
+}
+
+static int parse_link(struct topo_parser *p, const ynode *n)
+{
+	struct topo *t = p->t;
+	struct topo_link *l;
+	const ynode *v;
+	int i, err;
+
+	err = ty_check_map(p, n, "a link", link_keys);
+	if (err)
+		return err;
+	l = &t->links[t->nlinks++];
+	l->pos = ty_pos(n);
+	l->peer = -1;
+	v = ty_get(p, n, "node");
+	if (!v)
+		return ty_error(p, n, "a link needs the node whose uplink it shapes");
+	err = node_ref(p, v, "link node", &l->node);
+	if (err)
+		return err;
+	for (i = 0; i < t->nlinks - 1; i++)
+		if (t->links[i].node == l->node)
+			return ty_error(p, v, "node '%s' already has a link at line %d",
+					t->nodes[l->node].name, t->links[i].pos.line);
+	v = ty_get(p, n, "qdisc");
+	return v ? topo_parse_qdisc(p, v, &l->qdisc) : 0;
+}
+
+static int parse_underlay(struct topo_parser *p, const ynode *n)
+{
+	struct topo *t = p->t;
+	const ynode *v;
+	const char *s = NULL;
+	int i, len, err;
+
+	err = ty_check_map(p, n, "underlay", underlay_keys);
+	if (err)
+		return err;
+	t->underlay = t->nnodes == 2 ? TOPO_UNDERLAY_P2P : TOPO_UNDERLAY_SEGMENT;
+	v = ty_get(p, n, "type");
+	if (v) {
+		err = ty_scalar(p, v, "underlay type", &s);
+		if (err)
+			return err;
+		if (!strcmp(s, "p2p"))
+			t->underlay = TOPO_UNDERLAY_P2P;
+		else if (!strcmp(s, "segment"))
+			t->underlay = TOPO_UNDERLAY_SEGMENT;
+		else
+			return ty_error(p, v,
+					"unknown underlay type '%s' (expected p2p or segment)", s);
+		if (t->underlay == TOPO_UNDERLAY_P2P && t->nnodes != 2)
+			return ty_error(p, v,
+					"underlay type p2p joins exactly 2 nodes, this has %d",
+					t->nnodes);
+	}
+	v = ty_get(p, n, "links");
+	err = ty_check_seq(p, v, "links", &len);
+	if (err || !len)
+		return err;
+	t->links = calloc(len, sizeof(*t->links));
+	if (!t->links)
+		return -ENOMEM;
+	for (i = 0; !err && i < len; i++)
+		err = parse_link(p, ty_seq_item(p, v, i));
+	for (i = 0; !err && i < t->nlinks && t->underlay == TOPO_UNDERLAY_P2P; i++)
+		t->links[i].peer = !t->links[i].node;
+	return err;
+}
+
+static int parse_world(struct topo_parser *p, const ynode *n)
+{
+	struct topo_world *w = &p->t->world;
+	const ynode *v;
+	int err;
+
+	err = ty_check_map(p, n, "world", world_keys);
+	if (err || ty_is_null(n))
+		return err;
+	w->present = true;
+	w->pos = ty_pos(n);
+	v = ty_get(p, n, "name");
+	if (v)
+		err = ty_name(p, v, "world name", TOPO_NAME_MAX - 1, &w->name);
+	else
+		w->name = strdup("world");
+	if (err || !w->name)
+		return err ? err : -ENOMEM;
+	err = topo_check_name(p, v ? v : n, w->name, -1, -1);
+	if (err)
+		return err;
+	v = ty_get(p, n, "ip");
+	if (!v)
+		return ty_error(p, n,
+				"world needs an ip (in 192.0.2.0/24, 198.51.100.0/24 or "
+				"203.0.113.0/24)");
+	err = ty_ipv4(p, v, "world ip", &w->ip);
+	if (err)
+		return err;
+	if (!topo_cidr_contains(htonl(0xC0000200), 24, w->ip) &&
+	    !topo_cidr_contains(htonl(0xC6336400), 24, w->ip) &&
+	    !topo_cidr_contains(htonl(0xCB007100), 24, w->ip))
+		return ty_error(p, v,
+				"world ip must be in a documentation range (192.0.2.0/24, "
+				"198.51.100.0/24 or 203.0.113.0/24): podlab never routes to real "
+				"networks");
+	w->pos = ty_pos(v);
+	for (int i = 0; i < p->t->nnodes; i++) {
+		struct topo_node *nd = &p->t->nodes[i];
+
+		if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip) ||
+		    topo_cidr_contains(nd->underlay_ip, nd->underlay_plen, w->ip))
+			return ty_error(p, v, "world ip is inside the %s of node '%s'",
+					topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip)
+						? "podCIDR"
+						: "underlay network",
+					nd->name);
+	}
+	v = ty_get(p, n, "node");
+	if (v)
+		return node_ref(p, v, "world node", &w->node);
+	return 0;
+}
+
+static int parse_hook(struct topo_parser *p, const ynode *v, enum topo_hook *hook)
+{
+	const char *s = NULL;
+	int err;
+
+	err = ty_scalar(p, v, "hook", &s);
+	if (err)
+		return err;
+	if (!strcmp(s, "xdp"))
+		*hook = TOPO_HOOK_XDP;
+	else if (!strcmp(s, "tc-ingress"))
+		*hook = TOPO_HOOK_TC_INGRESS;
+	else if (!strcmp(s, "tc-egress"))
+		*hook = TOPO_HOOK_TC_EGRESS;
+	else
+		return ty_error(p, v, "unknown hook '%s' (expected xdp, tc-ingress or tc-egress)",
+				s);
+	return 0;
+}
+
+static int resolve_object(struct topo_parser *p, char **object)
+{
+	const char *slash = strrchr(p->file, '/');
+	char *path;
+
+	if (!p->from_file || **object == '/' || !slash)
+		return 0;
+	if (asprintf(&path, "%.*s/%s", (int)(slash - p->file), p->file, *object) < 0)
+		return -ENOMEM;
+	free(*object);
+	*object = path;
+	return 0;
+}
+
+static int parse_program(struct topo_parser *p, const ynode *n)
+{
+	struct topo *t = p->t;
+	struct topo_program *pr = &t->programs[t->nprograms++];
+	const char *const required[] = {"object", "program", "node", "device", "hook"};
+	const ynode *v;
+	unsigned int i;
+	int err;
+
+	err = ty_check_map(p, n, "a program", program_keys);
+	if (err)
+		return err;
+	pr->pos = ty_pos(n);
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!ty_get(p, n, required[i]))
+			return ty_error(p, n, "a program needs '%s'", required[i]);
+	err = ty_strdup(p, ty_get(p, n, "object"), "object", &pr->object);
+	if (!err)
+		err = resolve_object(p, &pr->object);
+	if (!err)
+		err = ty_strdup(p, ty_get(p, n, "program"), "program", &pr->program);
+	if (!err)
+		err = node_ref(p, ty_get(p, n, "node"), "program node", &pr->node);
+	if (!err)
+		err = ty_strdup(p, ty_get(p, n, "device"), "device", &pr->device);
+	if (!err)
+		err = parse_hook(p, ty_get(p, n, "hook"), &pr->hook);
+	if (err)
+		return err;
+	v = ty_get(p, n, "device");
+	if (strcmp(pr->device, "uplink") && strcmp(pr->device, "vxlan")) {
+		i = topo_pod_by_name(t, pr->device);
+		if ((int)i < 0 || t->pods[i].node != pr->node)
+			return ty_error(
+				p, v, "device '%s' is not 'uplink', 'vxlan' or a pod of node '%s'",
+				pr->device, t->nodes[pr->node].name);
+	} else if (!strcmp(pr->device, "vxlan") && t->routing == PL_ROUTING_NATIVE) {
+		return ty_error(p, v, "device 'vxlan' exists only with routing vxlan or legacy");
+	}
+	v = ty_get(p, n, "replace");
+	return v ? ty_bool(p, v, "replace", &pr->replace_podlab) : 0;
+}
+
+/* Sections in dependency order: nodes before the links, world and programs naming them. */
+static int parse_root(struct topo_parser *p, const ynode *root)
+{
+	struct topo *t = p->t;
+	const ynode *v;
+	int i, len, err;
+
+	if (!root)
+		return ty_error_at(p, (struct topo_pos){1, 1}, "the file is empty");
+	err = ty_check_map(p, root, "the topology", top_keys);
+	if (err)
+		return err;
+	v = ty_get(p, root, "name");
+	if (v)
+		err = ty_name(p, v, "topology name", TOPO_NAME_MAX - 1, &t->name);
+	else
+		t->name = strdup("topology");
+	if (err || !t->name)
+		return err ? err : -ENOMEM;
+	v = ty_get(p, root, "routing");
+	if (v && (err = parse_routing(p, v)))
+		return err;
+	v = ty_get(p, root, "mtu");
+	if (v && (err = ty_u32(p, v, "mtu", 576, 9216, &t->mtu)))
+		return err;
+	v = ty_get(p, root, "nodes");
+	if (!v)
+		return ty_error(p, root, "the topology needs 'nodes'");
+	err = ty_check_seq(p, v, "nodes", &len);
+	if (err)
+		return err;
+	if (!len)
+		return ty_error(p, v, "the topology needs at least one node");
+	t->nodes = calloc(len, sizeof(*t->nodes));
+	if (!t->nodes)
+		return -ENOMEM;
+	for (i = 0; !err && i < len; i++)
+		err = parse_node(p, ty_seq_item(p, v, i));
+	if (err)
+		return err;
+	t->underlay = t->nnodes == 2 ? TOPO_UNDERLAY_P2P : TOPO_UNDERLAY_SEGMENT;
+	v = ty_get(p, root, "underlay");
+	if (v && (err = parse_underlay(p, v)))
+		return err;
+	v = ty_get(p, root, "world");
+	if (v && (err = parse_world(p, v)))
+		return err;
+	v = ty_get(p, root, "policies");
+	if (v && (err = topo_parse_policies(p, v)))
+		return err;
+	v = ty_get(p, root, "programs");
+	err = ty_check_seq(p, v, "programs", &len);
+	if (err || !len)
+		return err;
+	t->programs = calloc(len, sizeof(*t->programs));
+	if (!t->programs)
+		return -ENOMEM;
+	for (i = 0; !err && i < len; i++)
+		err = parse_program(p, ty_seq_item(p, v, i));
+	return err;
+}
+
+static int syntax_error(struct topo_parser *p, yaml_parser_t *yp)
+{
+	struct topo_pos pos = {(int)yp->problem_mark.line + 1, (int)yp->problem_mark.column + 1};
+
+	if (yp->error == YAML_MEMORY_ERROR)
+		return -ENOMEM;
+	if (yp->context)
+		return ty_error_at(p, pos, "YAML syntax error: %s (%s started at line %zu)",
+				   yp->problem, yp->context, yp->context_mark.line + 1);
+	return ty_error_at(p, pos, "YAML syntax error: %s",
+			   yp->problem ? yp->problem : "unreadable input");
+}
+
+static int parse_text(struct topo_parser *p, const char *text, size_t len)
+{
+	yaml_document_t extra;
+	yaml_parser_t yp;
+	int err = 0;
+
+	if (!yaml_parser_initialize(&yp))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&yp, &p->doc)) {
+		err = syntax_error(p, &yp);
+		yaml_parser_delete(&yp);
+		return err;
+	}
+	if (!yaml_parser_load(&yp, &extra)) {
+		err = syntax_error(p, &yp);
+	} else {
+		if (yaml_document_get_root_node(&extra))
+			err = ty_error_at(p, (struct topo_pos){(int)extra.start_mark.line + 1, 1},
+					  "a topology file holds one YAML document");
+		yaml_document_delete(&extra);
+	}
+	yaml_parser_delete(&yp);
+	if (!err)
+		err = parse_root(p, yaml_document_get_root_node(&p->doc));
+	if (!err)
+		err = topo_check(p);
+	yaml_document_delete(&p->doc);
+	return err;
+}
+
+static int read_file(const char *file, char **text, size_t *len, FILE *diag)
+{
+	FILE *f = fopen(file, "r");
+	size_t cap = 4096, n = 0, got;
+	char *buf = NULL, *nb;
+	int err = 0;
+
+	if (!f) {
+		err = -errno;
+		fprintf(diag, "%s: cannot open: %s\n", file, strerror(-err));
+		return err;
+	}
+	do {
+		nb = realloc(buf, cap + 1);
+		if (!nb) {
+			err = -ENOMEM;
+			goto out;
+		}
+		buf = nb;
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		cap *= 2;
+	} while (got && !ferror(f));
+	if (ferror(f)) {
+		err = -EIO;
+		fprintf(diag, "%s: cannot read: %s\n", file, strerror(EIO));
+		goto out;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	buf = NULL;
+out:
+	free(buf);
+	fclose(f);
+	return err;
+}
+
+int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out)
+{
+	struct topo_parser p = {.file = file, .diag = diag ? diag : stderr};
+	char *owned = NULL, *warnings = NULL;
+	size_t len = 0, wlen = 0;
+	int err;
+
+	*out = NULL;
+	if (!text) {
+		p.from_file = true;
+		err = read_file(file, &owned, &len, p.diag);
+		if (err)
+			return err;
+		text = owned;
+	} else {
+		len = strlen(text);
+	}
+	p.t = calloc(1, sizeof(*p.t));
+	if (!p.t) {
+		free(owned);
+		return -ENOMEM;
+	}
+	p.t->file = strdup(file);
+	p.t->routing = PL_ROUTING_NATIVE;
+	p.t->mtu = 1500;
+	p.t->vni_base = 1;
+	p.warn = open_memstream(&warnings, &wlen);
+	err = p.t->file && p.warn ? parse_text(&p, text, len) : -ENOMEM;
+	if (p.warn)
+		fclose(p.warn);
+	if (!err && warnings)
+		fputs(warnings, p.diag);
+	free(warnings);
+	free(owned);
+	if (err == -ENOMEM)
+		fprintf(p.diag, "%s: out of memory\n", file);
+	if (err) {
+		topo_free(p.t);
+		return err;
+	}
+	*out = p.t;
+	return 0;
+}
+
+int topo_parse(const char *file, struct topo **out)
+{
+	return topo_parse_diag(file, NULL, NULL, out);
+}
+
+int topo_parse_string(const char *name, const char *text, struct topo **out)
+{
+	return topo_parse_diag(name, text, NULL, out);
+}

@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `policies:` as users paste them from clusters: CiliumNetworkPolicy (and the
+ * clusterwide kind) and Kubernetes NetworkPolicy, read into one model. A YAML
+ * rule with several peers becomes one topo_rule per peer selector, each with
+ * the rule's ports.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "topo/topo_units.h"
+#include "topo/topo_yaml.h"
+
+static const char *const policy_keys[] = {"apiVersion", "kind", "metadata", "spec", NULL};
+static const char *const meta_keys[] = {"name", "namespace", "labels", "annotations", NULL};
+static const char *const cnp_keys[] = {"description", "endpointSelector", "ingress", "egress",
+				       "ingressDeny", "egressDeny",	  NULL};
+static const char *const cnp_in_keys[] = {"fromEndpoints", "fromCIDR", "fromCIDRSet",
+					  "fromEntities",  "toPorts",  NULL};
+static const char *const cnp_eg_keys[] = {"toEndpoints", "toCIDR",  "toCIDRSet",
+					  "toEntities",	 "toPorts", NULL};
+static const char *const selector_keys[] = {"matchLabels", NULL};
+static const char *const toports_keys[] = {"ports", NULL};
+static const char *const port_keys[] = {"port", "protocol", NULL};
+static const char *const cidrset_keys[] = {"cidr", "except", NULL};
+static const char *const knp_keys[] = {"podSelector", "policyTypes", "ingress", "egress", NULL};
+static const char *const knp_in_keys[] = {"from", "ports", NULL};
+static const char *const knp_eg_keys[] = {"to", "ports", NULL};
+static const char *const knp_peer_keys[] = {"podSelector", "namespaceSelector", "ipBlock", NULL};
+
+/* What one YAML rule says before it is split per peer. */
+struct rule_ctx {
+	struct topo_policy *pol;
+	enum topo_rule_dir dir;
+	bool deny;
+	struct topo_port *ports;
+	int nports;
+};
+
+static struct topo_rule *add_rule(struct rule_ctx *rc, const ynode *at)
+{
+	struct topo_policy *pol = rc->pol;
+	struct topo_rule *r, *rules;
+
+	rules = realloc(pol->rules, (pol->nrules + 1) * sizeof(*rules));
+	if (!rules)
+		return NULL;
+	pol->rules = rules;
+	r = &rules[pol->nrules];
+	memset(r, 0, sizeof(*r));
+	r->ports = rc->nports ? malloc(rc->nports * sizeof(*r->ports)) : NULL;
+	if (rc->nports && !r->ports)
+		return NULL;
+	pol->nrules++;
+	if (rc->nports)
+		memcpy(r->ports, rc->ports, rc->nports * sizeof(*r->ports));
+	r->nports = rc->nports;
+	r->dir = rc->dir;
+	r->deny = rc->deny;
+	r->pos = ty_pos(at);
+	return r;
+}
+
+/* {matchLabels: {...}}; empty or null selects every pod. */
+static int parse_selector(struct topo_parser *p, const ynode *n, const char *what,
+			  struct topo_label **labels, int *nlabels)
+{
+	int err;
+
+	err = ty_check_map(p, n, what, selector_keys);
+	if (err)
+		return err;
+	return ty_labels(p, ty_get(p, n, "matchLabels"), "matchLabels", labels, nlabels);
+}
+
+static int parse_port(struct topo_parser *p, const ynode *n, bool k8s, struct topo_port *port)
+{
+	const ynode *v;
+	const char *s = NULL;
+	uint32_t num;
+	int err;
+
+	err = ty_check_map(p, n, "a port", port_keys);
+	if (err)
+		return err;
+	port->proto = k8s ? 6 : 0; /* K8s defaults to TCP, Cilium to ANY */
+	v = ty_get(p, n, "protocol");
+	if (v) {
+		err = ty_scalar(p, v, "protocol", &s);
+		if (err)
+			return err;
+		if (!strcmp(s, "TCP") || !strcmp(s, "tcp"))
+			port->proto = 6;
+		else if (!strcmp(s, "UDP") || !strcmp(s, "udp"))
+			port->proto = 17;
+		else if (!strcmp(s, "SCTP") || !strcmp(s, "sctp"))
+			port->proto = 132;
+		else if (!k8s && (!strcmp(s, "ANY") || !strcmp(s, "any")))
+			port->proto = 0;
+		else
+			return ty_error(p, v, "protocol '%s' is not %s", s,
+					k8s ? "TCP, UDP or SCTP" : "TCP, UDP, SCTP or ANY");
+	}
+	v = ty_get(p, n, "port");
+	if (!v) {
+		if (!k8s)
+			return ty_error(p, n, "a toPorts port needs 'port'");
+		return 0;
+	}
+	err = ty_scalar(p, v, "port", &s);
+	if (err)
+		return err;
+	if (*s < '0' || *s > '9')
+		return ty_error(p, v, "named port '%s' is not supported: use the port number", s);
+	err = ty_u32(p, v, "port", k8s ? 1 : 0, 65535, &num);
+	port->port = (uint16_t)num;
+	return err;
+}
+
+static int append_ports(struct topo_parser *p, const ynode *list, bool k8s, struct rule_ctx *rc)
+{
+	struct topo_port *ports;
+	int i, len, err;
+
+	err = ty_check_seq(p, list, "ports", &len);
+	if (err || !len)
+		return err;
+	ports = realloc(rc->ports, (rc->nports + len) * sizeof(*ports));
+	if (!ports)
+		return -ENOMEM;
+	rc->ports = ports;
+	for (i = 0; i < len; i++, rc->nports++) {
+		memset(&ports[rc->nports], 0, sizeof(*ports));
+		err = parse_port(p, ty_seq_item(p, list, i), k8s, &ports[rc->nports]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int parse_cidr_into(struct topo_parser *p, const ynode *n, const ynode *except,
+			   struct topo_cidr *c)
+{
+	const ynode *e;
+	int i, len, err;
+
+	err = ty_cidr(p, n, "cidr", true, &c->ip, &c->plen);
+	if (err)
+		return err;
+	err = ty_check_seq(p, except, "except", &len);
+	if (err || !len)
+		return err;
+	c->except_ip = calloc(len, sizeof(*c->except_ip));
+	c->except_plen = calloc(len, sizeof(*c->except_plen));
+	if (!c->except_ip || !c->except_plen)
+		return -ENOMEM;
+	for (i = 0; i < len; i++, c->nexcept++) {
+		e = ty_seq_item(p, except, i);
+		err = ty_cidr(p, e, "except", true, &c->except_ip[i], &c->except_plen[i]);
+		if (err)
+			return err;
+		if (c->except_plen[i] <= c->plen ||
+		    !topo_cidr_within(c->except_ip[i], c->except_plen[i], c->ip, c->plen))
+			return ty_error(p, e, "except must be a smaller prefix inside its cidr");
+	}
+	return 0;
+}
+
+/* fromCIDR: [strings] (sets=false) or fromCIDRSet/ipBlock-like [{cidr, except}] (sets=true). */
+static int parse_cidr_rule(struct topo_parser *p, const ynode *list, bool sets, struct rule_ctx *rc)
+{
+	struct topo_rule *r;
+	const ynode *it;
+	int i, len, err;
+
+	err = ty_check_seq(p, list, sets ? "a CIDR set list" : "a CIDR list", &len);
+	if (err || !len)
+		return err;
+	r = add_rule(rc, list);
+	if (!r)
+		return -ENOMEM;
+	r->cidrs = calloc(len, sizeof(*r->cidrs));
+	if (!r->cidrs)
+		return -ENOMEM;
+	for (i = 0; i < len; i++) {
+		r->ncidrs =
+			i + 1; /* counted first: topo_policy_free frees what parsing allocated */
+		it = ty_seq_item(p, list, i);
+		if (!sets) {
+			err = parse_cidr_into(p, it, NULL, &r->cidrs[i]);
+		} else {
+			err = ty_check_map(p, it, "a CIDR set", cidrset_keys);
+			if (!err && !ty_get(p, it, "cidr"))
+				err = ty_error(p, it, "a CIDR set needs 'cidr'");
+			if (!err)
+				err = parse_cidr_into(p, ty_get(p, it, "cidr"),
+						      ty_get(p, it, "except"), &r->cidrs[i]);
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int parse_entities(struct topo_parser *p, const ynode *list, struct rule_ctx *rc)
+{
+	static const struct {
+		const char *name;
+		unsigned int bits;
+	} names[] = {{"world", TOPO_ENT_WORLD},
+		     {"host", TOPO_ENT_HOST},
+		     {"remote-node", TOPO_ENT_REMOTE_NODE},
+		     {"cluster", TOPO_ENT_CLUSTER},
+		     {"all", 0}};
+	struct topo_rule *r;
+	const char *s = NULL;
+	unsigned int j;
+	int i, len, err;
+
+	err = ty_check_seq(p, list, "entities", &len);
+	if (err || !len)
+		return err;
+	r = add_rule(rc, list);
+	if (!r)
+		return -ENOMEM;
+	for (i = 0; i < len; i++) {
+		err = ty_scalar(p, ty_seq_item(p, list, i), "an entity", &s);
+		if (err)
+			return err;
+		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+			if (!strcmp(s, names[j].name))
+				break;
+		if (j == sizeof(names) / sizeof(names[0]))
+			return ty_error(p, ty_seq_item(p, list, i),
+					"entity '%s' is not supported (world, host, remote-node, "
+					"cluster, all)",
+					s);
+		r->entities |= names[j].bits;
+		r->any_peer |= !names[j].bits;
+	}
+	if (r->any_peer)
+		r->entities = 0;
+	return 0;
+}
+
+static int parse_endpoints(struct topo_parser *p, const ynode *list, struct rule_ctx *rc)
+{
+	struct topo_rule *r;
+	const ynode *it;
+	int i, len, err;
+
+	err = ty_check_seq(p, list, "an endpoint list", &len);
+	for (i = 0; !err && i < len; i++) {
+		it = ty_seq_item(p, list, i);
+		r = add_rule(rc, it);
+		if (!r)
+			return -ENOMEM;
+		err = parse_selector(p, it, "an endpoint selector", &r->peer_labels,
+				     &r->npeer_labels);
+		r->peer_all_pods = !r->npeer_labels;
+	}
+	return err;
+}
+
+static int parse_cnp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx *rc)
+{
+	bool in = rc->dir == TOPO_INGRESS;
+	const char *pre = in ? "from" : "to";
+	const ynode *tp;
+	char key[32];
+	int i, len, err, before = rc->pol->nrules;
+
+	err = ty_check_map(p, n, in ? "an ingress rule" : "an egress rule",
+			   in ? cnp_in_keys : cnp_eg_keys);
+	if (err)
+		return err;
+	tp = ty_get(p, n, "toPorts");
+	err = ty_check_seq(p, tp, "toPorts", &len);
+	for (i = 0; !err && i < len; i++) {
+		err = ty_check_map(p, ty_seq_item(p, tp, i), "a toPorts entry", toports_keys);
+		if (!err)
+			err = append_ports(p, ty_get(p, ty_seq_item(p, tp, i), "ports"), false, rc);
+	}
+	snprintf(key, sizeof(key), "%sEndpoints", pre);
+	if (!err)
+		err = parse_endpoints(p, ty_get(p, n, key), rc);
+	snprintf(key, sizeof(key), "%sCIDR", pre);
+	if (!err)
+		err = parse_cidr_rule(p, ty_get(p, n, key), false, rc);
+	snprintf(key, sizeof(key), "%sCIDRSet", pre);
+	if (!err)
+		err = parse_cidr_rule(p, ty_get(p, n, key), true, rc);
+	snprintf(key, sizeof(key), "%sEntities", pre);
+	if (!err)
+		err = parse_entities(p, ty_get(p, n, key), rc);
+	/* Cilium: ports without peers apply to every peer; an empty rule allows nothing. */
+	if (!err && rc->pol->nrules == before && rc->nports) {
+		struct topo_rule *r = add_rule(rc, n);
+
+		if (!r)
+			return -ENOMEM;
+		r->any_peer = true;
+	}
+	return err;
+}
+
+static int parse_knp_peer(struct topo_parser *p, const ynode *n, struct rule_ctx *rc)
+{
+	const ynode *pod, *ns, *ipb;
+	struct topo_rule *r;
+	int err;
+
+	err = ty_check_map(p, n, "a peer", knp_peer_keys);
+	if (err)
+		return err;
+	pod = ty_get(p, n, "podSelector");
+	ns = ty_get(p, n, "namespaceSelector");
+	ipb = ty_get(p, n, "ipBlock");
+	if (!ty_map_len(n))
+		return ty_error(p, n, "a peer needs podSelector, namespaceSelector or ipBlock");
+	if (ipb && (pod || ns))
+		return ty_error(p, ipb, "ipBlock cannot be combined with a selector in one peer");
+	if (ipb) {
+		r = add_rule(rc, ipb);
+		if (!r)
+			return -ENOMEM;
+		err = ty_check_map(p, ipb, "ipBlock", cidrset_keys);
+		if (!err && !ty_get(p, ipb, "cidr"))
+			err = ty_error(p, ipb, "ipBlock needs 'cidr'");
+		if (err)
+			return err;
+		r->cidrs = calloc(1, sizeof(*r->cidrs));
+		if (!r->cidrs)
+			return -ENOMEM;
+		r->ncidrs = 1;
+		return parse_cidr_into(p, ty_get(p, ipb, "cidr"), ty_get(p, ipb, "except"),
+				       r->cidrs);
+	}
+	/* podlab has one namespace: only an empty namespaceSelector (all) has a meaning. */
+	if (ns) {
+		err = ty_check_map(p, ns, "namespaceSelector", selector_keys);
+		if (err)
+			return err;
+		if (ty_map_len(ty_get(p, ns, "matchLabels")))
+			return ty_error(p, ns,
+					"namespaceSelector with labels is not supported: podlab "
+					"has one namespace");
+	}
+	r = add_rule(rc, pod ? pod : ns);
+	if (!r)
+		return -ENOMEM;
+	if (pod)
+		err = parse_selector(p, pod, "podSelector", &r->peer_labels, &r->npeer_labels);
+	r->peer_all_pods = !r->npeer_labels;
+	return err;
+}
+
+static int parse_knp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx *rc)
+{
+	bool in = rc->dir == TOPO_INGRESS;
+	const ynode *peers;
+	int i, len, err;
+
+	err = ty_check_map(p, n, in ? "an ingress rule" : "an egress rule",
+			   in ? knp_in_keys : knp_eg_keys);
+	if (!err)
+		err = append_ports(p, ty_get(p, n, "ports"), true, rc);
+	if (err)
+		return err;
+	peers = ty_get(p, n, in ? "from" : "to");
+	err = ty_check_seq(p, peers, in ? "from" : "to", &len);
+	if (err)
+		return err;
+	/* Kubernetes: no peers means every peer. */
+	if (!len) {
+		struct topo_rule *r = add_rule(rc, n);
+
+		if (!r)
+			return -ENOMEM;
+		r->any_peer = true;
+		return 0;
+	}
+	for (i = 0; !err && i < len; i++)
+		err = parse_knp_peer(p, ty_seq_item(p, peers, i), rc);
+	return err;
+}
+
+/* Each item of a rule list (ingress, egress, ingressDeny, egressDeny). */
+static int parse_rule_list(struct topo_parser *p, const ynode *list, const char *what, bool k8s,
+			   struct topo_policy *pol, enum topo_rule_dir dir, bool deny)
+{
+	struct rule_ctx rc = {.pol = pol, .dir = dir, .deny = deny};
+	int i, len, err;
+
+	err = ty_check_seq(p, list, what, &len);
+	for (i = 0; !err && i < len; i++) {
+		free(rc.ports);
+		rc.ports = NULL;
+		rc.nports = 0;
+		if (k8s)
+			err = parse_knp_rule(p, ty_seq_item(p, list, i), &rc);
+		else
+			err = parse_cnp_rule(p, ty_seq_item(p, list, i), &rc);
+	}
+	free(rc.ports);
+	return err;
+}
+
+static int parse_cnp(struct topo_parser *p, const ynode *spec, struct topo_policy *pol)
+{
+	static const struct {
+		const char *key;
+		enum topo_rule_dir dir;
+		bool deny;
+	} lists[] = {{"ingress", TOPO_INGRESS, false},
+		     {"egress", TOPO_EGRESS, false},
+		     {"ingressDeny", TOPO_INGRESS, true},
+		     {"egressDeny", TOPO_EGRESS, true}};
+	const ynode *sel, *v;
+	unsigned int i;
+	int err;
+
+	err = ty_check_map(p, spec, "spec", cnp_keys);
+	if (err)
+		return err;
+	sel = ty_get(p, spec, "endpointSelector");
+	if (!sel)
+		return ty_error(p, spec, "a CiliumNetworkPolicy spec needs endpointSelector");
+	pol->pos = ty_pos(sel);
+	err = parse_selector(p, sel, "endpointSelector", &pol->selector, &pol->nselector);
+	for (i = 0; !err && i < sizeof(lists) / sizeof(lists[0]); i++) {
+		v = ty_get(p, spec, lists[i].key);
+		if (!v)
+			continue;
+		/* Any ingress section (deny ones too) puts the endpoint in default deny. */
+		if (lists[i].dir == TOPO_INGRESS)
+			pol->select_ingress = true;
+		else
+			pol->select_egress = true;
+		err = parse_rule_list(p, v, lists[i].key, false, pol, lists[i].dir, lists[i].deny);
+	}
+	return err;
+}
+
+static int parse_knp(struct topo_parser *p, const ynode *spec, struct topo_policy *pol)
+{
+	const ynode *sel, *types, *v;
+	const char *s = NULL;
+	int i, len, err;
+
+	err = ty_check_map(p, spec, "spec", knp_keys);
+	if (err)
+		return err;
+	sel = ty_get(p, spec, "podSelector");
+	if (!sel)
+		return ty_error(p, spec, "a NetworkPolicy spec needs podSelector");
+	pol->pos = ty_pos(sel);
+	err = parse_selector(p, sel, "podSelector", &pol->selector, &pol->nselector);
+	if (err)
+		return err;
+	types = ty_get(p, spec, "policyTypes");
+	err = ty_check_seq(p, types, "policyTypes", &len);
+	for (i = 0; !err && i < len; i++) {
+		v = ty_seq_item(p, types, i);
+		err = ty_scalar(p, v, "a policy type", &s);
+		if (err)
+			return err;
+		if (!strcmp(s, "Ingress"))
+			pol->select_ingress = true;
+		else if (!strcmp(s, "Egress"))
+			pol->select_egress = true;
+		else
+			return ty_error(p, v, "policy type '%s' is not Ingress or Egress", s);
+	}
+	if (!err && !types) {
+		pol->select_ingress = true;
+		pol->select_egress = !!ty_get(p, spec, "egress");
+	}
+	if (!err && ty_get(p, spec, "ingress") && !pol->select_ingress)
+		ty_warn_at(p, ty_pos(ty_get_key(p, spec, "ingress")),
+			   "ingress rules are ignored: policyTypes does not list Ingress");
+	if (!err && ty_get(p, spec, "egress") && !pol->select_egress)
+		ty_warn_at(p, ty_pos(ty_get_key(p, spec, "egress")),
+			   "egress rules are ignored: policyTypes does not list Egress");
+	if (!err && pol->select_ingress)
+		err = parse_rule_list(p, ty_get(p, spec, "ingress"), "ingress", true, pol,
+				      TOPO_INGRESS, false);
+	if (!err && pol->select_egress)
+		err = parse_rule_list(p, ty_get(p, spec, "egress"), "egress", true, pol,
+				      TOPO_EGRESS, false);
+	return err;
+}
+
+static int parse_policy(struct topo_parser *p, const ynode *n, struct topo_policy *pol)
+{
+	const ynode *kind, *api, *meta, *spec;
+	const char *k, *a, *want;
+	bool k8s;
+	int err;
+
+	err = ty_check_map(p, n, "a policy", policy_keys);
+	if (err)
+		return err;
+	pol->pos = ty_pos(n);
+	kind = ty_get(p, n, "kind");
+	if (!kind)
+		return ty_error(p, n, "a policy needs kind (CiliumNetworkPolicy or NetworkPolicy)");
+	err = ty_scalar(p, kind, "kind", &k);
+	if (err)
+		return err;
+	k8s = !strcmp(k, "NetworkPolicy");
+	if (!k8s && strcmp(k, "CiliumNetworkPolicy") && strcmp(k, "CiliumClusterwideNetworkPolicy"))
+		return ty_error(p, kind,
+				"kind '%s' is not CiliumNetworkPolicy, "
+				"CiliumClusterwideNetworkPolicy or NetworkPolicy",
+				k);
+	want = k8s ? "networking.k8s.io/v1" : "cilium.io/v2";
+	api = ty_get(p, n, "apiVersion");
+	if (api && (err = ty_scalar(p, api, "apiVersion", &a)))
+		return err;
+	if (api && strcmp(a, want))
+		return ty_error(p, api, "apiVersion '%s' does not go with kind %s (expected %s)", a,
+				k, want);
+	meta = ty_get(p, n, "metadata");
+	err = ty_check_map(p, meta, "metadata", meta_keys);
+	if (err)
+		return err;
+	if (!ty_get(p, meta, "name"))
+		return ty_error(p, meta ? meta : n, "a policy needs metadata.name");
+	err = ty_strdup(p, ty_get(p, meta, "name"), "metadata.name", &pol->name);
+	if (err)
+		return err;
+	if (topo_policy_by_name(p->t, pol->name) != p->t->npolicies - 1)
+		return ty_error(p, ty_get(p, meta, "name"), "duplicate policy name '%s'",
+				pol->name);
+	spec = ty_get(p, n, "spec");
+	if (!spec || ty_is_null(spec))
+		return ty_error(p, n, "a policy needs spec");
+	return k8s ? parse_knp(p, spec, pol) : parse_cnp(p, spec, pol);
+}
+
+int topo_parse_policies(struct topo_parser *p, const ynode *n)
+{
+	struct topo *t = p->t;
+	int i, len, err;
+
+	err = ty_check_seq(p, n, "policies", &len);
+	if (err || !len)
+		return err;
+	t->policies = calloc(len, sizeof(*t->policies));
+	if (!t->policies)
+		return -ENOMEM;
+	for (i = 0; !err && i < len; i++) {
+		t->npolicies++;
+		err = parse_policy(p, ty_seq_item(p, n, i), &t->policies[i]);
+	}
+	return err;
+}
+
+void topo_policy_free(struct topo_policy *pol)
+{
+	int i, j;
+
+	free(pol->name);
+	topo_labels_free(pol->selector, pol->nselector);
+	for (i = 0; i < pol->nrules; i++) {
+		struct topo_rule *r = &pol->rules[i];
+
+		topo_labels_free(r->peer_labels, r->npeer_labels);
+		for (j = 0; j < r->ncidrs; j++) {
+			free(r->cidrs[j].except_ip);
+			free(r->cidrs[j].except_plen);
+		}
+		free(r->cidrs);
+		free(r->ports);
+	}
+	free(pol->rules);
+}

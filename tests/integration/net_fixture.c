@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Hand-built topologies and normalised dumps for the namespace builder's tests. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/dump.h"
+#include "net/netns.h"
+#include "net_fixture.h"
+
+static uint32_t ip4(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	return htonl(a << 24 | b << 16 | c << 8 | d);
+}
+
+struct topo *fixture_topo(const struct fixture_opts *o)
+{
+	struct topo *t = calloc(1, sizeof(*t));
+	char name[32];
+	int i, k, p = 0;
+
+	t->file = strdup("fixture.yaml");
+	t->name = strdup("fixture");
+	t->routing = o->routing;
+	t->mtu = 1500;
+	t->vni_base = 1;
+	t->underlay = o->segment ? TOPO_UNDERLAY_SEGMENT : TOPO_UNDERLAY_P2P;
+	t->nnodes = o->nnodes;
+	t->nodes = calloc(o->nnodes, sizeof(*t->nodes));
+	t->npods = o->nnodes * o->pods_per_node;
+	t->pods = calloc(t->npods + 1, sizeof(*t->pods));
+	for (i = 0; i < o->nnodes; i++) {
+		struct topo_node *n = &t->nodes[i];
+
+		snprintf(name, sizeof(name), "n%d", i + 1);
+		n->name = strdup(name);
+		n->underlay_ip = ip4(192, 168, 100, i + 1);
+		n->underlay_plen = 24;
+		n->pod_cidr = ip4(10, i + 1, 0, 0);
+		n->pod_plen = 24;
+		n->npods = o->pods_per_node;
+		n->pods = calloc(o->pods_per_node + 1, sizeof(int));
+		for (k = 0; k < o->pods_per_node; k++, p++) {
+			struct topo_pod *pod = &t->pods[p];
+
+			snprintf(name, sizeof(name), "n%dp%d", i + 1, k + 1);
+			pod->name = strdup(name);
+			pod->ip = ip4(10, i + 1, 0, 10 + k);
+			pod->node = i;
+			pod->identity = 256 + p;
+			pod->ep_id = p + 1;
+			n->pods[k] = p;
+		}
+	}
+	if (o->world) {
+		t->world.present = true;
+		t->world.name = strdup("world");
+		t->world.ip = ip4(203, 0, 113, 10);
+		t->world.gateway_node_ip = t->nodes[0].underlay_ip;
+	}
+	if (o->qdisc != TOPO_QDISC_NONE) {
+		struct topo_qdisc *q;
+
+		t->nlinks = 1;
+		t->links = calloc(1, sizeof(*t->links));
+		t->links[0].node = 0;
+		t->links[0].peer = o->segment ? -1 : 1;
+		q = &t->links[0].qdisc;
+		q->kind = o->qdisc;
+		if (q->kind == TOPO_QDISC_TBF) {
+			q->tbf.rate = o->tbf_rate ? o->tbf_rate : 10000000;
+			q->tbf.burst = o->tbf_burst ? o->tbf_burst : 32768;
+			q->tbf.latency_ns = 400000000;
+		} else if (q->kind == TOPO_QDISC_HTB) {
+			struct topo_match *m = calloc(2, sizeof(*m));
+			struct topo_htb_class *c = calloc(2, sizeof(*c));
+
+			m[0] = (struct topo_match){.dst = ip4(10, 2, 0, 0), .dst_plen = 24};
+			m[1] = (struct topo_match){.proto = 6, .dport = 5201};
+			c[0] = (struct topo_htb_class){.minor = 10,
+						       .rate = 3000000,
+						       .ceil = 5000000,
+						       .matches = &m[0],
+						       .nmatches = 1};
+			c[1] = (struct topo_htb_class){.minor = 20,
+						       .rate = 7000000,
+						       .ceil = 10000000,
+						       .matches = &m[1],
+						       .nmatches = 1};
+			q->htb.default_minor = 20;
+			q->htb.rate = 10000000;
+			q->htb.ceil = 10000000;
+			q->htb.classes = c;
+			q->htb.nclasses = 2;
+		} else if (q->kind == TOPO_QDISC_NETEM) {
+			q->netem.delay_ns = 100000000;
+			q->netem.loss = 0.1;
+		} else if (q->kind == TOPO_QDISC_PFIFO) {
+			q->pfifo_limit = 100;
+		}
+	}
+	return t;
+}
+
+void fixture_topo_free(struct topo *t)
+{
+	int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nnodes; i++) {
+		free(t->nodes[i].name);
+		free(t->nodes[i].pods);
+	}
+	for (i = 0; i < t->npods; i++)
+		free(t->pods[i].name);
+	free(t->nodes);
+	free(t->pods);
+	for (i = 0; i < t->nlinks; i++) {
+		if (t->links[i].qdisc.kind != TOPO_QDISC_HTB)
+			continue;
+		free(t->links[i].qdisc.htb.classes[0].matches);
+		free(t->links[i].qdisc.htb.classes);
+	}
+	free(t->links);
+	free(t->world.name);
+	free(t->file);
+	free(t->name);
+	free(t);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names of pl-<run>-* namespaces; returns count. */
+static int list_netns(const char *run, char ***out)
+{
+	char prefix[64], **names = NULL;
+	struct dirent *de;
+	DIR *d = opendir(PL_NETNS_RUN_DIR);
+	int n = 0;
+
+	snprintf(prefix, sizeof(prefix), "pl-%s-", run);
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		names = realloc(names, (n + 1) * sizeof(*names));
+		names[n++] = strdup(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	*out = names;
+	return n;
+}
+
+int fixture_count_netns(const char *run)
+{
+	char **names;
+	int i, n = list_netns(run, &names);
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return n;
+}
+
+void fixture_delete_netns(const char *run)
+{
+	char **names;
+	int i, n = list_netns(run, &names);
+
+	for (i = 0; i < n; i++) {
+		pl_netns_delete(names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Appends the lines of text to f sorted (kernel hash tables dump in any order). */
+static void put_sorted(FILE *f, char *text)
+{
+	char **lines = NULL, *save = NULL, *l;
+	int n = 0, i;
+
+	for (l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		lines = realloc(lines, (n + 1) * sizeof(*lines));
+		lines[n++] = l;
+	}
+	if (n)
+		qsort(lines, n, sizeof(*lines), cmp_str);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s\n", lines[i]);
+	free(lines);
+}
+
+char *fixture_dump_run(const char *run)
+{
+	char **names, *buf = NULL, prefix[64];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int i, n = list_netns(run, &names);
+
+	snprintf(prefix, sizeof(prefix), "pl-%s-", run);
+	for (i = 0; i < n; i++) {
+		char *one = NULL;
+		size_t olen = 0;
+		FILE *of = open_memstream(&one, &olen);
+
+		fprintf(f, "== pl-RUN-%s\n", names[i] + strlen(prefix));
+		if (pl_dump_ns(names[i],
+			       PL_DUMP_LINKS | PL_DUMP_ADDRS | PL_DUMP_ROUTES | PL_DUMP_NEIGH |
+				       PL_DUMP_QDISCS,
+			       of))
+			fprintf(of, "dump failed\n");
+		fclose(of);
+		put_sorted(f, one);
+		free(one);
+		free(names[i]);
+	}
+	free(names);
+	fclose(f);
+	return buf;
+}
+
+const char *fixture_first_diff(const char *a, const char *b, char *buf, size_t len)
+{
+	int line = 1;
+
+	while (*a && *b) {
+		size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+
+		if (la != lb || strncmp(a, b, la)) {
+			snprintf(buf, len, "line %d: '%.*s' vs '%.*s'", line, (int)la, a, (int)lb,
+				 b);
+			return buf;
+		}
+		a += la + (a[la] ? 1 : 0);
+		b += lb + (b[lb] ? 1 : 0);
+		line++;
+	}
+	if (*a || *b) {
+		snprintf(buf, len, "line %d: one dump ends: '%.60s' vs '%.60s'", line, a, b);
+		return buf;
+	}
+	return NULL;
+}

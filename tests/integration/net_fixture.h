@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Hand-built topology models for the namespace builder's tests, and
+ * normalised netlink dumps of what a run built (to compare back ends).
+ */
+#ifndef PL_TEST_NET_FIXTURE_H
+#define PL_TEST_NET_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "topo/topo.h"
+
+struct fixture_opts {
+	enum pl_routing_mode routing;
+	int nnodes;
+	int pods_per_node;
+	bool segment; /* else p2p (2 nodes) */
+	bool world;
+	enum topo_qdisc_kind qdisc; /* on node 0's uplink */
+	uint64_t tbf_rate;	    /* bits/s; 0 = 10 Mbit */
+	uint32_t tbf_burst;	    /* bytes; 0 = 32 KiB */
+};
+
+/* Nodes n1.., pods p<node>a.. with 10.<node>.0.<k+10>/24 CIDRs, underlay 192.168.100.<node>/24. */
+struct topo *fixture_topo(const struct fixture_opts *o);
+void fixture_topo_free(struct topo *t);
+
+/*
+ * Normalised dump of every namespace named pl-<run>-*: links (name, kind,
+ * ifindex, mtu, mac, up, master), addresses, routes, neighbours; "pl-<run>-"
+ * written as "pl-RUN-" so two runs compare equal. Returns a malloc'd string.
+ */
+char *fixture_dump_run(const char *run);
+/* Names of the namespaces pl-<run>-* that exist now. */
+int fixture_count_netns(const char *run);
+/* Deletes every pl-<run>-* namespace (script runs have no state file). */
+void fixture_delete_netns(const char *run);
+
+/* NULL when a and b hold the same lines, else the first difference (in buf). */
+const char *fixture_first_diff(const char *a, const char *b, char *buf, size_t len);
+
+#endif /* PL_TEST_NET_FIXTURE_H */

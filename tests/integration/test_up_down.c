@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Builder: topologies become namespaces, devices, addresses, routes and
+ * qdiscs through netlink; down removes all of it; a failed up leaves nothing;
+ * the --print-commands script builds the same thing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "net/dump.h"
+#include "net/netns.h"
+#include "net/plan.h"
+#include "net/run.h"
+#include "net_fixture.h"
+#include "test.h"
+
+static const char *probe_netns_root(void)
+{
+	const char *why = pl_probe_netns();
+
+	return why ? why : pl_probe_root();
+}
+
+static const char *probe_netem(void)
+{
+	const char *why = probe_netns_root();
+
+	return why ? why : pl_probe_qdisc_kind(TOPO_QDISC_NETEM);
+}
+
+static const char *probe_netem_missing(void)
+{
+	const char *why = probe_netns_root();
+
+	if (why)
+		return why;
+	return pl_probe_qdisc_kind(TOPO_QDISC_NETEM) ? NULL : "the kernel has sch_netem";
+}
+
+static void run_id(char *buf, const char *tag)
+{
+	snprintf(buf, PL_RUN_ID_MAX, "t%d%s", (int)getpid() % 1000000, tag);
+}
+
+static bool state_exists(const char *run)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s.state", PL_STATE_DIR, run);
+	return access(path, F_OK) == 0;
+}
+
+static bool pins_exist(const char *run)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", PL_BPFFS_ROOT, run);
+	return access(path, F_OK) == 0;
+}
+
+/* Nothing of run is left: no namespace, no state file, no pins. */
+static void assert_gone(const char *run)
+{
+	ASSERT_EQ(fixture_count_netns(run), 0, "no pl-<run>-* namespace left");
+	ASSERT_FALSE(state_exists(run), "no state file left");
+	ASSERT_FALSE(pins_exist(run), "no pins left");
+}
+
+static char *dump_ns(const char *run, const char *what, unsigned flags)
+{
+	char name[PL_NETNS_NAME_MAX], *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	pl_netns_name(run, what, name, sizeof(name));
+	if (pl_dump_ns(name, flags, f))
+		fprintf(f, "DUMP FAILED");
+	fclose(f);
+	return buf;
+}
+
+struct expect {
+	const char *ns; /* node or pod name */
+	const char *line;
+};
+
+struct up_case {
+	const char *desc;
+	struct fixture_opts o;
+	struct expect want[12];
+};
+
+static const struct up_case cases[] = {
+	{"native p2p, tbf",
+	 {.routing = PL_ROUTING_NATIVE, .nnodes = 2, .pods_per_node = 2, .qdisc = TOPO_QDISC_TBF},
+	 {{"n1", "link 2 eth0 veth mtu 1500 02:70:6c:02:00:00 up"},
+	  {"n1", "addr eth0 192.168.100.1/24"},
+	  {"n1", "route 10.2.0.0/24 via 192.168.100.2 dev eth0 scope 0 proto 3"},
+	  {"n1", "route 10.1.0.10/32 dev lxcn1p1 scope 253 proto 3"},
+	  {"n1", "link 16 lxcn1p1 veth mtu 1500 02:70:6c:01:00:00 up"},
+	  {"n1", "qdisc eth0 tbf 1:0 parent ffff:ffff"},
+	  {"n2p2", "addr eth0 10.2.0.11/32"},
+	  {"n2p2", "route 0.0.0.0/0 via 169.254.1.1 dev eth0 scope 0 proto 3 onlink"},
+	  {"n2p2", "neigh 169.254.1.1 02:70:6c:01:00:03 dev eth0"}}},
+	{"vxlan segment, world, htb",
+	 {.routing = PL_ROUTING_VXLAN,
+	  .nnodes = 3,
+	  .pods_per_node = 1,
+	  .segment = true,
+	  .world = true,
+	  .qdisc = TOPO_QDISC_HTB},
+	 {{"seg", "link 2 br0 bridge mtu 1500"},
+	  {"seg", "link 16 s-n1 veth mtu 1500 02:70:6c:04:00:00 up master 2"},
+	  {"n2", "link 3 vxlan0 vxlan mtu 1450 02:70:6c:03:00:01 up"},
+	  {"n1", "class eth0 htb 1:a parent 1:1"},
+	  {"n1", "class eth0 htb 1:14 parent 1:1"},
+	  {"n1", "filter eth0 classifier prio 1 u32"},
+	  {"n2", "route 203.0.113.10/32 dev eth0 scope 253 proto 3"},
+	  {"world", "addr eth0 203.0.113.10/32"},
+	  {"world", "route 0.0.0.0/0 via 192.168.100.1 dev eth0 scope 0 proto 3"},
+	  {"n3p1", "link 2 eth0 veth mtu 1450 02:70:6c:00:00:02 up"}}},
+	{"legacy p2p, pfifo",
+	 {.routing = PL_ROUTING_LEGACY, .nnodes = 2, .pods_per_node = 1, .qdisc = TOPO_QDISC_PFIFO},
+	 {{"n1", "addr vxlan0 192.168.100.1/32"},
+	  {"n1", "route 10.2.0.0/24 via 192.168.100.2 dev vxlan0 scope 0 proto 3 onlink"},
+	  {"n1", "neigh 192.168.100.2 02:70:6c:03:00:01 dev vxlan0"},
+	  {"n1", "fdb 192.168.100.2 02:70:6c:03:00:01 dev vxlan0"},
+	  {"n1", "qdisc eth0 pfifo 1:0 parent ffff:ffff"}}},
+};
+
+PL_TEST_PROBE(integration, up_builds_and_down_removes, probe_netns_root)
+{
+	struct pl_up_opts uo = {0};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], tag[4];
+	size_t c;
+	int i, err;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		const struct up_case *uc = &cases[c];
+		struct topo *t = fixture_topo(&uc->o);
+
+		pl_subtest("%s", uc->desc);
+		snprintf(tag, sizeof(tag), "u%zu", c);
+		run_id(run, tag);
+		uo.run = run;
+		err = pl_run_up(t, &uo, got);
+		if (!ASSERT_OK(err, "up"))
+			goto next;
+		ASSERT_STREQ(got, run, "run id");
+		ASSERT_TRUE(state_exists(run), "state file");
+		ASSERT_EQ(fixture_count_netns(run),
+			  t->nnodes + t->npods + uc->o.segment + uc->o.world, "namespaces");
+		for (i = 0; i < 12 && uc->want[i].ns; i++) {
+			char *d = dump_ns(run, uc->want[i].ns, PL_DUMP_ALL);
+
+			ASSERT_STRSTR(d, uc->want[i].line, uc->want[i].ns);
+			free(d);
+		}
+		ASSERT_OK(pl_run_down(run), "down");
+	next:
+		assert_gone(run);
+		fixture_delete_netns(run);
+		fixture_topo_free(t);
+	}
+}
+
+/* The kernel rejects an htb class of rate 0 after namespaces and veths exist. */
+PL_TEST_PROBE(integration, failed_up_leaves_nothing, probe_netns_root)
+{
+	struct fixture_opts o = {.routing = PL_ROUTING_NATIVE,
+				 .nnodes = 2,
+				 .pods_per_node = 2,
+				 .segment = true,
+				 .qdisc = TOPO_QDISC_HTB};
+	struct topo *t = fixture_topo(&o);
+	struct pl_up_opts uo = {0};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+
+	t->links[0].qdisc.htb.classes[1].rate = 0;
+	run_id(run, "f");
+	uo.run = run;
+	ASSERT_ERR(pl_run_up(t, &uo, got), "up with a rejected htb class fails");
+	assert_gone(run);
+	fixture_delete_netns(run);
+	fixture_topo_free(t);
+}
+
+PL_TEST_PROBE(integration, two_runs_of_one_topology, probe_netns_root)
+{
+	struct fixture_opts o = {.routing = PL_ROUTING_VXLAN,
+				 .nnodes = 2,
+				 .pods_per_node = 2,
+				 .qdisc = TOPO_QDISC_TBF};
+	struct topo *t = fixture_topo(&o);
+	struct pl_up_opts uo = {0};
+	char a[PL_RUN_ID_MAX], b[PL_RUN_ID_MAX];
+	char *da = NULL, *db = NULL, diff[256];
+	const char *same;
+
+	a[0] = b[0] = '\0';
+	if (!ASSERT_OK(pl_run_up(t, &uo, a), "first up (fresh id)"))
+		goto out;
+	if (!ASSERT_OK(pl_run_up(t, &uo, b), "second up (fresh id)"))
+		goto out;
+	ASSERT_TRUE(strcmp(a, b) != 0, "distinct run ids");
+	da = fixture_dump_run(a);
+	db = fixture_dump_run(b);
+	ASSERT_GT(strlen(da), 500, "first run dump");
+	same = fixture_first_diff(da, db, diff, sizeof(diff));
+	ASSERT_STREQ(same ? same : "", "", "both runs hold the same objects");
+	ASSERT_OK(pl_run_down(a), "down first");
+	ASSERT_EQ(fixture_count_netns(b), t->nnodes + t->npods, "second run untouched");
+	ASSERT_OK(pl_run_down(b), "down second");
+out:
+	if (a[0])
+		assert_gone(a);
+	if (b[0])
+		assert_gone(b);
+	free(da);
+	free(db);
+	fixture_topo_free(t);
+}
+
+PL_TEST_PROBE(integration, netem_missing_stops_before_creating, probe_netem_missing)
+{
+	struct fixture_opts o = {.routing = PL_ROUTING_NATIVE,
+				 .nnodes = 2,
+				 .pods_per_node = 1,
+				 .qdisc = TOPO_QDISC_NETEM};
+	struct topo *t = fixture_topo(&o);
+	struct pl_up_opts uo = {0};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+	char *d;
+
+	run_id(run, "m");
+	uo.run = run;
+	ASSERT_EQ(pl_run_up(t, &uo, got), -EOPNOTSUPP, "up refuses");
+	ASSERT_FALSE(state_exists(run), "no state file");
+	ASSERT_EQ(fixture_count_netns(run), 0, "no namespace");
+	uo.allow_missing = true;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up --allow-missing"))
+		goto out;
+	d = dump_ns(run, "n1", PL_DUMP_QDISCS);
+	ASSERT_TRUE(strstr(d, "netem") == NULL, "built without netem");
+	free(d);
+	ASSERT_OK(pl_run_down(run), "down");
+out:
+	assert_gone(run);
+	fixture_delete_netns(run);
+	fixture_topo_free(t);
+}
+
+PL_TEST_PROBE(integration, up_netem, probe_netem)
+{
+	struct fixture_opts o = {.routing = PL_ROUTING_NATIVE,
+				 .nnodes = 2,
+				 .pods_per_node = 1,
+				 .qdisc = TOPO_QDISC_NETEM};
+	struct topo *t = fixture_topo(&o);
+	struct pl_up_opts uo = {0};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+	char *d;
+
+	run_id(run, "n");
+	uo.run = run;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
+		goto out;
+	d = dump_ns(run, "n1", PL_DUMP_QDISCS);
+	ASSERT_STRSTR(d, "qdisc eth0 netem", "netem on the uplink");
+	free(d);
+	ASSERT_OK(pl_run_down(run), "down");
+out:
+	assert_gone(run);
+	fixture_delete_netns(run);
+	fixture_topo_free(t);
+}
+
+/* A run whose owner died mid-way is stale; a released run is not. */
+PL_TEST_PROBE(integration, stale_runs_are_detected, probe_netns_root)
+{
+	struct fixture_opts o = {.routing = PL_ROUTING_NATIVE, .nnodes = 2, .pods_per_node = 1};
+	struct topo *t = fixture_topo(&o);
+	struct pl_run_state st;
+	char run[PL_RUN_ID_MAX], rel[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+	int status = -1;
+	pid_t pid;
+
+	run_id(run, "s");
+	run_id(rel, "r");
+	pid = fork();
+	if (pid == 0) {
+		struct pl_up_opts uo = {.run = run, .keep_owner = true};
+
+		_exit(pl_run_up(t, &uo, got) ? 1 : 0);
+	}
+	waitpid(pid, &status, 0);
+	if (!ASSERT_EQ(status, 0, "child up"))
+		goto out;
+	if (!ASSERT_OK(pl_run_state_read(run, &st), "read state"))
+		goto out;
+	ASSERT_EQ(st.owner, pid, "owner recorded");
+	ASSERT_TRUE(st.done, "done recorded");
+	ASSERT_EQ(st.nnetns, 4, "4 namespaces recorded");
+	ASSERT_TRUE(pl_run_is_stale(&st), "owner gone: stale");
+	pl_run_state_free(&st);
+	{
+		struct pl_up_opts uo = {.run = rel};
+
+		if (ASSERT_OK(pl_run_up(t, &uo, got), "released up")) {
+			ASSERT_OK(pl_run_state_read(rel, &st), "read released");
+			ASSERT_EQ(st.owner, 0, "released");
+			ASSERT_FALSE(pl_run_is_stale(&st), "released run is not stale");
+			pl_run_state_free(&st);
+		}
+	}
+out:
+	pl_run_down(run);
+	pl_run_down(rel);
+	assert_gone(run);
+	assert_gone(rel);
+	fixture_topo_free(t);
+}
