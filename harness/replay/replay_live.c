@@ -335,7 +335,7 @@ static int collect_events(struct pl_replay *rp, const struct corr *c, struct pl_
 	for (i = 0; i < rp->t->nnodes; i++) {
 		struct pl_replay_node *n = &rp->nodes[i];
 
-		ring_buffer__consume(n->rb);
+		pl_evring_read(&n->ring, true, pl_replay_node_on_event, n);
 		for (j = 0; j < n->nevs; j++) {
 			const struct pl_flow_event *ev = &n->evs[j];
 

@@ -67,7 +67,7 @@ struct pl_hop {
 struct pl_result {
 	uint32_t number;   /* packet number in its input (1-based) */
 	const char *input; /* input file or "inline" */
-	char summary[192];
+	char summary[192]; /* formatted from .in when first printed */
 	enum pl_result_status status;
 	char skip[128]; /* why skipped / error text */
 	struct pl_inject inject;
