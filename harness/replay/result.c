@@ -223,6 +223,10 @@ void pl_result_print_json(FILE *f, const struct pl_result *r, const struct topo 
 	if (r->encap)
 		fprintf(f, ",\"encap\":{\"vni\":%u,\"outer_src\":\"%s\",\"outer_dst\":\"%s\"}",
 			r->vni, pl_ip_str(r->outer_saddr, a), pl_ip_str(r->outer_daddr, b));
+	if (r->last_hop_saddr)
+		fprintf(f, ",\"last_hop_saddr\":\"%s\"", pl_ip_str(r->last_hop_saddr, a));
+	if (r->wire_len)
+		fprintf(f, ",\"underlay_len\":%u,\"input_len\":%u", r->wire_len, r->in_len);
 	fprintf(f, ",\"output_device\":");
 	pl_json_string(f, r->out_dev);
 	fprintf(f, ",\"output_len\":%u}", r->out_len);

@@ -62,6 +62,7 @@ struct pl_hop {
 	char target[PL_RESULT_NAME_MAX]; /* redirect target named: pod, "uplink", "vxlan" */
 	char remark[96];		 /* harness remark ("identity via skb->mark: no decap") */
 	uint64_t ts_ns;			 /* live: event time, for ordering hops across nodes */
+	uint32_t saddr; /* source address the program saw (network order), 0 unknown */
 };
 
 struct pl_result {
@@ -91,6 +92,8 @@ struct pl_result {
 	bool encap;
 	uint32_t vni;
 	uint32_t outer_saddr, outer_daddr;
+	uint32_t wire_len;	 /* live: length of the frame seen on the underlay, 0 = not seen */
+	uint32_t last_hop_saddr; /* live: source address the last program saw (after any NAT) */
 
 	/* What left the last hop, and on which device (for --pcap-out). */
 	uint8_t *out;
