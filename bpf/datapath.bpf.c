@@ -49,7 +49,7 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 		return pl_to_stack(st, PL_NOTE_NOT_LOCAL, false);
 	}
 	st->ev.dst_identity = ep->identity;
-	if (!pl_ct_is_reply(st)) {
+	if (!pl_ct_lookup(st)) {
 		rc = pl_policy_check(st, ep, st->ev.src_identity, PL_DIR_INGRESS);
 		if (rc) {
 			pl_drop(st, point, rc);
@@ -98,7 +98,7 @@ int from_pod(struct __sk_buff *skb)
 			tunnel_endpoint = ipc->tunnel_endpoint;
 	}
 
-	if (!pl_ct_is_reply(&st)) {
+	if (!pl_ct_lookup(&st)) {
 		rc = pl_policy_check(&st, src, st.ev.dst_identity, PL_DIR_EGRESS);
 		if (!rc && dst)
 			rc = pl_policy_check(&st, dst, st.ev.src_identity, PL_DIR_INGRESS);

@@ -37,6 +37,7 @@ enum pl_parse_rc {
 /* What a program knows about the packet it decides on. */
 struct pl_state {
 	struct pl_flow_event ev; /* the one event this packet gets */
+	struct pl_ct_entry *ct;	 /* conntrack entry of the forward tuple, if tracked */
 	__u32 tot_len;		 /* IPv4 total length, host order */
 	__u16 policy_port;	 /* dport for policy (network order), 0 for ICMP/other */
 	__u8 ttl;

@@ -9,18 +9,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "datapath.skel.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "net/dp.h"
 #include "net/link.h"
 #include "net/tc.h"
-
-/* The datapath lives on another branch until merged: build without it meanwhile. */
-#if __has_include("datapath.skel.h")
-#define PL_HAVE_DATAPATH 1
-#else
-#define PL_HAVE_DATAPATH 0
-#endif
+#include "topo/policy_compile.h"
 
 struct pl_dp_node {
 	struct pl_datapath *dp;
@@ -49,8 +44,20 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
+void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->routing = p->topo->routing;
+	o->node_ip = p->topo->nodes[node].underlay_ip;
+	o->vxlan_ifindex = p->topo->routing != PL_ROUTING_NATIVE ? PL_IFINDEX_VXLAN : 0;
+	o->uplink_ifindex = PL_IFINDEX_UPLINK;
+	o->events = true;
+}
+
 int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node **out)
 {
+	struct pl_datapath_opts o;
+	struct pl_dp_node *d;
 	char dir[192];
 	int err;
 
@@ -60,48 +67,30 @@ int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node **out)
 		return err;
 	if ((err = mkdir_p(dir)))
 		return pl_err_errno(err, "creating pin directory %s", dir);
-#if PL_HAVE_DATAPATH
-	{
-		struct pl_datapath_opts o = {
-			.routing = p->topo->routing,
-			.node_ip = p->topo->nodes[node].underlay_ip,
-			.vxlan_ifindex =
-				p->topo->routing != PL_ROUTING_NATIVE ? PL_IFINDEX_VXLAN : 0,
-			.uplink_ifindex = PL_IFINDEX_UPLINK,
-			.events = true,
-			.pin_dir = dir,
-		};
-		struct pl_dp_node *d = calloc(1, sizeof(*d));
-
-		if (!d)
-			return -ENOMEM;
-		err = pl_datapath_load(&o, &d->dp);
-		if (err) {
-			free(d);
-			return pl_err_errno(err, "loading the datapath for node %s",
-					    p->topo->nodes[node].name);
-		}
-		*out = d;
-		return 0;
+	pl_dp_opts(p, node, &o);
+	o.pin_dir = dir;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	err = pl_datapath_load(&o, &d->dp);
+	if (err) {
+		free(d);
+		return pl_err_errno(err, "loading the datapath for node %s",
+				    p->topo->nodes[node].name);
 	}
-#else
-	pl_err("loading the datapath for node %s: this build has no bpf/datapath.bpf.c",
-	       p->topo->nodes[node].name);
-	return -EOPNOTSUPP;
-#endif
+	*out = d;
+	return 0;
 }
 
 void pl_dp_free(struct pl_dp_node *d)
 {
 	if (!d)
 		return;
-#if PL_HAVE_DATAPATH
 	pl_datapath_destroy(d->dp);
-#endif
 	free(d);
 }
 
-/* A user's program: loaded from its object, pinned as <node pin dir>/user-<prog>. */
+/* A user's program: loaded from its object, pinned as <node pin dir>/user-<prog>/<prog>. */
 static int user_prog_fd(const struct pl_plan *p, const struct topo_program *u, int node)
 {
 	struct bpf_object *obj;
@@ -126,7 +115,7 @@ static int user_prog_fd(const struct pl_plan *p, const struct topo_program *u, i
 	pl_dp_pin_dir(p, node, dir, sizeof(dir));
 	if ((err = mkdir_p(dir)))
 		goto out;
-	snprintf(path, sizeof(path), "%s/user-%s", dir, u->program);
+	snprintf(path, sizeof(path), "%s/user-%s/%s", dir, u->program, u->program);
 	if ((err = bpf_program__pin(prog, path))) {
 		pl_err_errno(err, "pinning %s at %s", u->program, path);
 		goto out;
@@ -156,13 +145,10 @@ int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_
 			return fd;
 		name = u->program;
 	} else {
-#if PL_HAVE_DATAPATH
 		fd = dup(pl_datapath_prog_fd(d->dp, s->attach.prog));
+		if (fd < 0)
+			return pl_err_errno(-errno, "program %s", pl_prog_name(s->attach.prog));
 		name = pl_prog_name(s->attach.prog);
-#else
-		(void)d;
-		return -EOPNOTSUPP;
-#endif
 	}
 	switch (s->attach.hook) {
 	case TOPO_HOOK_XDP:
@@ -180,67 +166,96 @@ int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_
 	return err;
 }
 
-int pl_dp_maps(struct pl_dp_node *d, const struct pl_plan *p, int node)
+static int push(struct pl_map_entry **e, int *n, const char *map, const void *key, size_t klen,
+		const void *val, size_t vlen)
 {
-#if PL_HAVE_DATAPATH
-	const struct topo *t = p->topo;
-	const struct topo_node *n = &t->nodes[node];
-	int i, err;
+	struct pl_map_entry *g = realloc(*e, (*n + 1) * sizeof(**e));
 
-	for (i = 0; i < n->npods; i++) {
-		const struct topo_pod *pod = &t->pods[n->pods[i]];
+	if (!g)
+		return -ENOMEM;
+	*e = g;
+	g = &g[(*n)++];
+	memset(g, 0, sizeof(*g));
+	g->map = map;
+	memcpy(g->key, key, klen);
+	g->key_len = klen;
+	memcpy(g->val, val, vlen);
+	g->val_len = vlen;
+	return 0;
+}
+
+int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **out, int *n)
+{
+	const struct topo *t = p->topo;
+	const struct topo_node *nd = &t->nodes[node];
+	struct policy_ipcache_entry *ic = NULL;
+	struct policy_set *ps = NULL;
+	int i, nic = 0, err;
+
+	*out = NULL;
+	*n = 0;
+	if ((err = policy_compile(t, &ps)))
+		return pl_err_errno(err, "compiling the policies");
+	for (i = 0; i < nd->npods && !err; i++) {
+		int pi = nd->pods[i];
+		const struct topo_pod *pod = &t->pods[pi];
+		struct pl_endpoint_key k = {.ip = pod->ip};
 		struct pl_endpoint_info ep = {
-			.ifindex = pl_pod_veth_ifindex(t, n->pods[i]),
+			.ifindex = pl_pod_veth_ifindex(t, pi),
 			.identity = pod->identity,
 			.ep_id = pod->ep_id,
-			.flags = (pod->ingress_enforced ? PL_EP_F_INGRESS_ENFORCED : 0) |
-				 (pod->egress_enforced ? PL_EP_F_EGRESS_ENFORCED : 0),
+			.flags = pi < ps->npods ? ps->ep_flags[pi] : 0,
 		};
 
-		pl_plan_mac(0, n->pods[i], ep.mac);
-		pl_plan_mac(1, n->pods[i], ep.node_mac);
-		if ((err = pl_endpoint_add(d->dp, pod->ip, &ep)))
-			return pl_err_errno(err, "adding endpoint %s on node %s", pod->name,
-					    n->name);
+		pl_plan_mac(0, pi, ep.mac);
+		pl_plan_mac(1, pi, ep.node_mac);
+		err = push(out, n, "endpoints", &k, sizeof(k), &ep, sizeof(ep));
 	}
-	for (i = 0; i < t->npods; i++) {
-		const struct topo_pod *pod = &t->pods[i];
-		struct pl_ipcache_info ic = {
-			.identity = pod->identity,
-			.tunnel_endpoint = pod->node == node ? 0 : t->nodes[pod->node].underlay_ip,
-		};
+	if (!err && (err = policy_ipcache(t, ps, node, &ic, &nic)))
+		pl_err_errno(err, "computing the ipcache of node %s", nd->name);
+	for (i = 0; i < nic && !err; i++)
+		err = push(out, n, "ipcache", &ic[i].key, sizeof(ic[i].key), &ic[i].info,
+			   sizeof(ic[i].info));
+	for (i = 0; i < ps->nentries && !err; i++) {
+		const struct policy_entry *pe = &ps->entries[i];
+		int k;
 
-		if ((err = pl_ipcache_add(d->dp, pod->ip, 32, &ic)))
-			return pl_err_errno(err, "adding ipcache entry of %s", pod->name);
+		/* Only the endpoints of this node are looked up here. */
+		for (k = 0; k < nd->npods; k++)
+			if (t->pods[nd->pods[k]].ep_id == pe->key.ep_id)
+				break;
+		if (k < nd->npods)
+			err = push(out, n, "policy", &pe->key, sizeof(pe->key), &pe->val,
+				   sizeof(pe->val));
 	}
-	for (i = 0; i < t->nnodes; i++) {
-		struct pl_ipcache_info ic = {
-			.identity = i == node ? PL_ID_HOST : PL_ID_REMOTE_NODE,
-		};
+	free(ic);
+	policy_set_free(ps);
+	if (err) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return err;
+}
 
-		if ((err = pl_ipcache_add(d->dp, t->nodes[i].underlay_ip, 32, &ic)))
-			return pl_err_errno(err, "adding ipcache entry of node %s",
-					    t->nodes[i].name);
-		if (i == node)
-			continue;
-		/* A remote pod CIDR: unknown pods behind that node's tunnel endpoint. */
-		ic.identity = PL_ID_UNKNOWN;
-		ic.tunnel_endpoint = t->nodes[i].underlay_ip;
-		if ((err = pl_ipcache_add(d->dp, t->nodes[i].pod_cidr, t->nodes[i].pod_plen, &ic)))
-			return pl_err_errno(err, "adding ipcache entry of %s's pod CIDR",
-					    t->nodes[i].name);
-	}
-	if (t->world.present) {
-		struct pl_ipcache_info ic = {.identity = PL_ID_WORLD};
+int pl_dp_maps(struct pl_dp_node *d, const struct pl_plan *p, int node)
+{
+	struct pl_map_entry *e;
+	struct bpf_map *map;
+	int i, n, err;
 
-		if ((err = pl_ipcache_add(d->dp, t->world.ip, 32, &ic)))
-			return pl_err_errno(err, "adding ipcache entry of the world host");
+	if ((err = pl_dp_map_entries(p, node, &e, &n)))
+		return err;
+	for (i = 0; i < n && !err; i++) {
+		map = bpf_object__find_map_by_name(d->dp->skel->obj, e[i].map);
+		if (!map) {
+			err = -ENOENT;
+			pl_err("the datapath has no map %s", e[i].map);
+		} else if (bpf_map_update_elem(bpf_map__fd(map), e[i].key, e[i].val, BPF_ANY)) {
+			err = pl_err_errno(-errno, "updating map %s of node %s", e[i].map,
+					   p->topo->nodes[node].name);
+		}
 	}
-	return 0;
-#else
-	(void)d;
-	(void)p;
-	(void)node;
-	return -EOPNOTSUPP;
-#endif
+	free(e);
+	return err;
 }

@@ -6,10 +6,28 @@
 #ifndef PL_NET_DP_H
 #define PL_NET_DP_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "net/nl.h"
 #include "net/plan.h"
 
 struct pl_dp_node;
+struct pl_datapath_opts;
+
+/* One map element a node's datapath holds; both back ends write exactly these. */
+struct pl_map_entry {
+	const char *map; /* "endpoints", "ipcache", "policy" */
+	uint8_t key[16];
+	uint32_t key_len;
+	uint8_t val[32];
+	uint32_t val_len;
+};
+
+/* The rodata knobs of node's datapath (pin_dir left NULL). */
+void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o);
+/* Every map element of node: endpoints, ipcache (policy_ipcache), policy entries. */
+int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **out, int *n);
 
 /* Caller is inside the node's netns. Pins maps under <pin_dir>/<node>/. */
 int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node **out);

@@ -48,14 +48,6 @@ int pl_netns_open(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-bool pl_netns_exists(const char *name)
-{
-	char path[PATH_MAX];
-
-	ns_path(name, path, sizeof(path));
-	return access(path, F_OK) == 0;
-}
-
 int pl_netns_enter(int fd, int *saved)
 {
 	int cur = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);

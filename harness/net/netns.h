@@ -21,7 +21,6 @@ int pl_netns_create(const char *name, int (*in_ns)(void *ctx), void *ctx);
 int pl_netns_open(const char *name);
 /* Unmounts and removes NAME; -ENOENT when it does not exist. */
 int pl_netns_delete(const char *name);
-bool pl_netns_exists(const char *name);
 /* setns into fd; *saved receives the previous namespace (for pl_netns_leave). */
 int pl_netns_enter(int fd, int *saved);
 int pl_netns_enter_name(const char *name, int *saved);

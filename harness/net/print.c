@@ -127,11 +127,11 @@ static void print_attach(struct printer *pr, int idx, const struct pl_step *s)
 
 	pl_dp_pin_dir(p, s->attach.node, dir, sizeof(dir));
 	if (u) {
-		snprintf(prog, sizeof(prog), "%s/user-%s", dir, u->program);
+		snprintf(prog, sizeof(prog), "%s/user-%s/%s", dir, u->program, u->program);
 		fprintf(pr->f, "# user program %s from %s\n", u->program, u->object);
-		fprintf(pr->f, "bpftool prog load %s %s\n", u->object, prog);
+		fprintf(pr->f, "bpftool prog loadall %s %s/user-%s\n", u->object, dir, u->program);
 	} else {
-		snprintf(prog, sizeof(prog), "%s/progs/%s", dir, prog_pin_name(s->attach.prog));
+		snprintf(prog, sizeof(prog), "%s/%s", dir, prog_pin_name(s->attach.prog));
 	}
 	if (s->attach.hook == TOPO_HOOK_XDP) {
 		fprintf(pr->f, "inns %s ip link set dev %s xdp pinned %s\n", ns(pr, s->ns), s->dev,

@@ -1,18 +1,139 @@
 // SPDX-License-Identifier: GPL-2.0
-/* bpftool forms of loading podlab's datapath and programming its maps. */
+/*
+ * bpftool forms of loading podlab's datapath and programming its maps.
+ * The rodata knobs: bpftool cannot write a frozen .rodata, so the script
+ * creates the .rodata map itself (same type, sizes and flags libbpf uses),
+ * fills and freezes it, and `prog loadall ... map name datapath.rodata pinned` makes
+ * libbpf reuse it instead of creating its own.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+
+#include "datapath.skel.h"
 #include "lib/datapath.h"
+#include "net/dp.h"
 #include "net/print.h"
+
+static void hex(FILE *f, const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+	size_t i;
+
+	fprintf(f, "hex");
+	for (i = 0; i < len; i++)
+		fprintf(f, " %02x", b[i]);
+}
+
+/* The .rodata image the loader would write for node's knobs. */
+static int rodata_image(const struct pl_plan *p, int node, void *buf, size_t *len)
+{
+	struct pl_datapath_opts o;
+	struct datapath *skel = datapath__open();
+	const void *img;
+	size_t sz;
+
+	if (!skel)
+		return -errno;
+	pl_dp_opts(p, node, &o);
+	skel->rodata->routing_mode = o.routing;
+	skel->rodata->node_ip = o.node_ip;
+	skel->rodata->vxlan_ifindex = o.vxlan_ifindex;
+	skel->rodata->uplink_ifindex = o.uplink_ifindex;
+	skel->rodata->enable_events = o.events;
+	img = bpf_map__initial_value(skel->maps.rodata, &sz);
+	if (!img || sz > *len) {
+		datapath__destroy(skel);
+		return -E2BIG;
+	}
+	memcpy(buf, img, sz);
+	*len = sz;
+	datapath__destroy(skel);
+	return 0;
+}
+
+/* Where podlab's own object lives: next to the podlab binary, or $PODLAB_BPF_OBJ. */
+static void object_path(char *buf, size_t len)
+{
+	char exe[PATH_MAX - 32];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0) {
+		snprintf(buf, len, "build/bpf/datapath.bpf.o");
+		return;
+	}
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	/* build/podlab and build/tests/test_x both sit under build/ */
+	if (strstr(exe, "/tests") && !strcmp(strrchr(exe, '/'), "/tests"))
+		*strrchr(exe, '/') = '\0';
+	if ((size_t)snprintf(buf, len, "%s/bpf/datapath.bpf.o", exe) >= len)
+		snprintf(buf, len, "build/bpf/datapath.bpf.o");
+}
 
 void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
+	struct pl_datapath_opts o;
+	uint8_t img[256];
+	size_t len = sizeof(img);
+	char obj[PATH_MAX];
+
+	pl_dp_opts(p, node, &o);
+	object_path(obj, sizeof(obj));
+	fprintf(f, "# datapath of node %s: programs and maps pinned in %s\n",
+		p->topo->nodes[node].name, dir);
+	fprintf(f, "OBJ=${PODLAB_BPF_OBJ:-%s}\n", obj);
+	fprintf(f, "mkdir -p %s\n", dir);
+	if (rodata_image(p, node, img, &len)) {
+		fprintf(f, "# cannot open the datapath skeleton: the knobs below are NOT set\n");
+		fprintf(f, "bpftool prog loadall \"$OBJ\" %s pinmaps %s\n", dir, dir);
+		return;
+	}
 	fprintf(f,
-		"# datapath of node %s: not expressible yet (bpf/datapath.bpf.c not in this "
-		"build)\n",
-		p->topo->nodes[node].name);
-	(void)dir;
+		"# knobs: routing_mode=%u node_ip=0x%08x vxlan_ifindex=%u uplink_ifindex=%u "
+		"enable_events=%u\n",
+		o.routing, o.node_ip, o.vxlan_ifindex, o.uplink_ifindex, o.events);
+	fprintf(f,
+		"bpftool map create %s/rodata_knobs type array key 4 value %zu entries 1 "
+		"name datapath.rodata flags 0x%x\n",
+		dir, len, BPF_F_RDONLY_PROG | BPF_F_MMAPABLE);
+	fprintf(f, "bpftool map update pinned %s/rodata_knobs key hex 00 00 00 00 value ", dir);
+	hex(f, img, len);
+	fprintf(f, "\nbpftool map freeze pinned %s/rodata_knobs\n", dir);
+	fprintf(f,
+		"bpftool prog loadall \"$OBJ\" %s pinmaps %s map name datapath.rodata pinned "
+		"%s/rodata_knobs\n",
+		dir, dir, dir);
+	/* podlab's loader pins no .rodata: drop both names so the pin trees match. */
+	fprintf(f, "rm -f %s/rodata_knobs %s/datapath_rodata\n", dir, dir);
 }
 
 void pl_print_datapath_maps(const struct pl_plan *p, int node, FILE *f)
 {
-	fprintf(f, "# maps of node %s: see above\n", p->topo->nodes[node].name);
+	struct pl_map_entry *e;
+	char dir[192];
+	int i, n;
+
+	pl_dp_pin_dir(p, node, dir, sizeof(dir));
+	if (pl_dp_map_entries(p, node, &e, &n)) {
+		fprintf(f, "# maps of node %s: the policies do not compile\nfalse\n",
+			p->topo->nodes[node].name);
+		return;
+	}
+	fprintf(f, "# maps of node %s: %d elements (endpoints, ipcache, policy)\n",
+		p->topo->nodes[node].name, n);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "bpftool map update pinned %s/%s key ", dir, e[i].map);
+		hex(f, e[i].key, e[i].key_len);
+		fprintf(f, " value ");
+		hex(f, e[i].val, e[i].val_len);
+		fputc('\n', f);
+	}
+	free(e);
 }

@@ -125,9 +125,9 @@ static const struct up_case cases[] = {
 	  {"n3p1", "link 2 eth0 veth mtu 1450 02:70:6c:00:00:02 up"}}},
 	{"legacy p2p, pfifo",
 	 {.routing = PL_ROUTING_LEGACY, .nnodes = 2, .pods_per_node = 1, .qdisc = TOPO_QDISC_PFIFO},
-	 {{"n1", "addr vxlan0 10.1.0.0/32"},
-	  {"n1", "route 10.2.0.0/24 via 10.2.0.0 dev vxlan0 scope 0 proto 3 onlink"},
-	  {"n1", "neigh 10.2.0.0 02:70:6c:03:00:01 dev vxlan0"},
+	 {{"n1", "addr vxlan0 192.168.100.1/32"},
+	  {"n1", "route 10.2.0.0/24 via 192.168.100.2 dev vxlan0 scope 0 proto 3 onlink"},
+	  {"n1", "neigh 192.168.100.2 02:70:6c:03:00:01 dev vxlan0"},
 	  {"n1", "fdb 192.168.100.2 02:70:6c:03:00:01 dev vxlan0"},
 	  {"n1", "qdisc eth0 pfifo 1:0 parent ffff:ffff"}}},
 };

@@ -5,16 +5,20 @@
  * the namespace they were created in, so a socket opened here can be used
  * from any thread afterwards.
  */
-#ifndef PL_PROBE_NETNS_H
-#define PL_PROBE_NETNS_H
+#ifndef PL_PROBE_NSRUN_H
+#define PL_PROBE_NSRUN_H
+
+#include <stdint.h>
 
 /* Runs fn(arg) in a thread inside netns NAME; returns fn's result or -errno. */
-int pl_netns_exec(const char *name, int (*fn)(void *arg), void *arg);
+int pl_nsrun(const char *name, int (*fn)(void *arg), void *arg);
 /* socket(domain, type, proto) created inside netns NAME; fd or -errno. */
-int pl_netns_socket(const char *name, int domain, int type, int proto);
+int pl_nsrun_socket(const char *name, int domain, int type, int proto);
 /* ifindex of DEV inside netns NAME, or -errno (-ENODEV). */
-int pl_netns_ifindex(const char *name, const char *dev);
+int pl_nsrun_ifindex(const char *name, const char *dev);
+/* Name of the device holding IPv4 address ip (network order) in netns NAME; 0 or -errno. */
+int pl_nsrun_dev_by_ip(const char *name, uint32_t ip, char dev[16]);
 /* 0 when /run/netns/NAME exists, else -errno. */
-int pl_netns_exists(const char *name);
+int pl_nsrun_exists(const char *name);
 
-#endif /* PL_PROBE_NETNS_H */
+#endif /* PL_PROBE_NSRUN_H */
