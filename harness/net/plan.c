@@ -200,9 +200,15 @@ static int neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *
 	return 0;
 }
 
+/*
+ * Legacy overlay addressing: vxlan0 carries the node's underlay IP as a /32, so
+ * MASQUERADE out of vxlan0 rewrites pod sources to the node's IP; remote pod
+ * CIDRs go via the remote node's IP onlink on vxlan0, resolved by a permanent
+ * neighbour (remote vxlan0 MAC) and an fdb entry (MAC -> remote underlay IP).
+ */
 static uint32_t overlay_ip(const struct topo_node *n)
 {
-	return n->pod_cidr; /* flannel style: the pod CIDR's network address, /32 */
+	return n->underlay_ip;
 }
 
 static int plan_namespaces(struct pl_plan *p)

@@ -3,7 +3,7 @@
  * bpftool forms of loading podlab's datapath and programming its maps.
  * The rodata knobs: bpftool cannot write a frozen .rodata, so the script
  * creates the .rodata map itself (same type, sizes and flags libbpf uses),
- * fills and freezes it, and `prog loadall ... map name .rodata pinned` makes
+ * fills and freezes it, and `prog loadall ... map name datapath.rodata pinned` makes
  * libbpf reuse it instead of creating its own.
  */
 #include <errno.h>
@@ -55,26 +55,25 @@ static int rodata_image(const struct pl_plan *p, int node, void *buf, size_t *le
 	return 0;
 }
 
-/* Where podlab's own object lives: next to the podlab binary, or $PODLAB_BPF_OBJ. */
+/* podlab's own object: build/bpf/ above the running binary (podlab, a test or a bench). */
 static void object_path(char *buf, size_t len)
 {
 	char exe[PATH_MAX - 32];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	char *slash;
+	int up;
 
-	if (n <= 0) {
-		snprintf(buf, len, "build/bpf/datapath.bpf.o");
+	snprintf(buf, len, "build/bpf/datapath.bpf.o");
+	if (n <= 0)
 		return;
-	}
 	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash)
+	for (up = 0; up < 3 && (slash = strrchr(exe, '/')); up++) {
 		*slash = '\0';
-	/* build/podlab and build/tests/test_x both sit under build/ */
-	if (strstr(exe, "/tests") && !strcmp(strrchr(exe, '/'), "/tests"))
-		*strrchr(exe, '/') = '\0';
-	if ((size_t)snprintf(buf, len, "%s/bpf/datapath.bpf.o", exe) >= len)
-		snprintf(buf, len, "build/bpf/datapath.bpf.o");
+		if ((size_t)snprintf(buf, len, "%s/bpf/datapath.bpf.o", exe) < len &&
+		    !access(buf, R_OK))
+			return;
+	}
+	snprintf(buf, len, "build/bpf/datapath.bpf.o");
 }
 
 void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, FILE *f)
@@ -100,18 +99,18 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 		"enable_events=%u\n",
 		o.routing, o.node_ip, o.vxlan_ifindex, o.uplink_ifindex, o.events);
 	fprintf(f,
-		"bpftool map create %s/rodata.knobs type array key 4 value %zu entries 1 "
+		"bpftool map create %s/rodata_knobs type array key 4 value %zu entries 1 "
 		"name datapath.rodata flags 0x%x\n",
 		dir, len, BPF_F_RDONLY_PROG | BPF_F_MMAPABLE);
-	fprintf(f, "bpftool map update pinned %s/rodata.knobs key hex 00 00 00 00 value ", dir);
+	fprintf(f, "bpftool map update pinned %s/rodata_knobs key hex 00 00 00 00 value ", dir);
 	hex(f, img, len);
-	fprintf(f, "\nbpftool map freeze pinned %s/rodata.knobs\n", dir);
+	fprintf(f, "\nbpftool map freeze pinned %s/rodata_knobs\n", dir);
 	fprintf(f,
-		"bpftool prog loadall \"$OBJ\" %s pinmaps %s map name .rodata pinned "
-		"%s/rodata.knobs\n",
+		"bpftool prog loadall \"$OBJ\" %s pinmaps %s map name datapath.rodata pinned "
+		"%s/rodata_knobs\n",
 		dir, dir, dir);
 	/* podlab's loader pins no .rodata: drop both names so the pin trees match. */
-	fprintf(f, "rm -f %s/rodata.knobs %s/datapath.rodata\n", dir, dir);
+	fprintf(f, "rm -f %s/rodata_knobs %s/datapath_rodata\n", dir, dir);
 }
 
 void pl_print_datapath_maps(const struct pl_plan *p, int node, FILE *f)

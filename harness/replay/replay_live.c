@@ -105,9 +105,22 @@ static uint64_t now_ms(void)
 	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
 }
 
-/* Device of the calling thread's netns holding ip: its ifindex and MAC. */
+static int mac_of(int fd, const char *name, uint8_t *mac)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		return -errno;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+/* Device of the calling thread's netns holding ip (or ifindex, when set): ifindex and MAC. */
 static int dev_of_ip(uint32_t ip, uint32_t *ifindex, uint8_t *mac)
 {
+	char name[IF_NAMESIZE];
 	struct if_nameindex *ifs, *i;
 	struct ifreq ifr;
 	int fd, ret = -ENODEV;
@@ -115,6 +128,11 @@ static int dev_of_ip(uint32_t ip, uint32_t *ifindex, uint8_t *mac)
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	if (*ifindex) {
+		ret = if_indextoname(*ifindex, name) ? mac_of(fd, name, mac) : -errno;
+		close(fd);
+		return ret;
+	}
 	ifs = if_nameindex();
 	for (i = ifs; i && i->if_index; i++) {
 		memset(&ifr, 0, sizeof(ifr));
@@ -122,11 +140,9 @@ static int dev_of_ip(uint32_t ip, uint32_t *ifindex, uint8_t *mac)
 		if (ioctl(fd, SIOCGIFADDR, &ifr) ||
 		    ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr.s_addr != ip)
 			continue;
-		if (ioctl(fd, SIOCGIFHWADDR, &ifr))
-			break;
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-		*ifindex = i->if_index;
-		ret = 0;
+		ret = mac_of(fd, i->if_name, mac);
+		if (!ret)
+			*ifindex = i->if_index;
 		break;
 	}
 	if_freenameindex(ifs);
@@ -148,11 +164,12 @@ static int open_tap(struct tap *tp)
 	return 0;
 }
 
-static int add_tap(struct live *lv, enum tap_kind kind, int index, uint32_t ip)
+static int add_tap(struct live *lv, enum tap_kind kind, int index, uint32_t ip, uint32_t ifindex)
 {
 	struct tap *tp = &lv->taps[lv->ntaps];
 	int err;
 
+	tp->ifindex = ifindex;
 	tp->kind = kind;
 	tp->index = index;
 	tp->fd = -1;
@@ -185,7 +202,8 @@ int pl_replay_live_open(struct pl_replay *rp)
 	for (i = 0; i < t->nnodes; i++) {
 		err = pl_replay_enter(rp, i);
 		if (!err)
-			err = add_tap(lv, TAP_UPLINK, i, t->nodes[i].underlay_ip);
+			err = add_tap(lv, TAP_UPLINK, i, t->nodes[i].underlay_ip,
+				      rp->nodes[i].uplink_ifindex);
 		if (err)
 			return pl_err_errno(err, "capturing on the uplink of node %s",
 					    t->nodes[i].name);
@@ -201,7 +219,7 @@ int pl_replay_live_open(struct pl_replay *rp)
 			return pl_err_errno(-errno, "entering the namespace of pod %s",
 					    t->pods[i].name);
 		rp->cur_node = -2; /* in a pod netns */
-		err = add_tap(lv, TAP_POD, i, t->pods[i].ip);
+		err = add_tap(lv, TAP_POD, i, t->pods[i].ip, 0);
 		if (err)
 			return pl_err_errno(err, "capturing on eth0 of pod %s", t->pods[i].name);
 	}
@@ -295,6 +313,8 @@ static void add_hop(struct pl_replay *rp, struct pl_result *res, int node,
 	h->note = ev->note;
 	h->redirect = ev->redirect;
 	h->retval = -1;
+	h->ts_ns = ev->ts_ns;
+	h->saddr = ev->saddr;
 	h->target_ifindex = ev->target_ifindex;
 	if (ev->target_ifindex)
 		pl_replay_ifname(rp, node, ev->target_ifindex, h->target, sizeof(h->target));
@@ -316,7 +336,7 @@ static int collect_events(struct pl_replay *rp, const struct corr *c, struct pl_
 	for (i = 0; i < rp->t->nnodes; i++) {
 		struct pl_replay_node *n = &rp->nodes[i];
 
-		ring_buffer__consume(n->rb);
+		pl_evring_read(&n->ring, true, pl_replay_node_on_event, n);
 		for (j = 0; j < n->nevs; j++) {
 			const struct pl_flow_event *ev = &n->evs[j];
 
@@ -361,6 +381,8 @@ static int collect_taps(struct pl_replay *rp, struct live *lv, const struct corr
 			if (!got.ok || got.ip_id != c->ip_id || got.hash != c->hash ||
 			    got.daddr != c->daddr)
 				continue;
+			if (tp->kind == TAP_UPLINK && !res->wire_len)
+				res->wire_len = n;
 			if (tp->kind == TAP_UPLINK && outer.vxlan && !res->encap) {
 				res->encap = true;
 				res->vni = outer.vni;
@@ -388,6 +410,13 @@ static int collect_taps(struct pl_replay *rp, struct live *lv, const struct corr
 	return found;
 }
 
+static int hop_cmp(const void *a, const void *b)
+{
+	const struct pl_hop *x = a, *y = b;
+
+	return x->ts_ns < y->ts_ns ? -1 : x->ts_ns > y->ts_ns;
+}
+
 int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		       const struct pl_inject *at, struct pl_result *res)
 {
@@ -396,7 +425,7 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 	bool dropped = false, to_stack = false;
 	uint64_t start, last;
 	struct corr c;
-	int err;
+	int i, err;
 
 	corr_of(p->data, p->len, &c, NULL);
 	if (!c.ok || at->kind == PL_INJECT_VXLAN) {
@@ -427,9 +456,16 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 			break;
 		poll(NULL, 0, 1);
 	}
+	/* Events arrive node by node: the kernel's timestamps give the path's order. */
+	qsort(res->hops, res->nhops, sizeof(res->hops[0]), hop_cmp);
+	if (res->nhops)
+		res->last_hop_saddr = res->hops[res->nhops - 1].saddr;
 	res->verdict = res->nhops ? res->hops[res->nhops - 1].verdict : PL_VERDICT_UNKNOWN;
 	res->drop_reason = res->nhops ? res->hops[res->nhops - 1].drop_reason : 0;
 	if (dropped) {
+		for (i = 0; i < res->nhops; i++)
+			if (res->hops[i].verdict == PL_VERDICT_DROPPED)
+				res->drop_reason = res->hops[i].drop_reason;
 		res->verdict = PL_VERDICT_DROPPED;
 		res->delivery = PL_DELIV_DROPPED;
 	} else if (res->delivery == PL_DELIV_POD) {

@@ -28,11 +28,7 @@
 
 #define PIN_ROOT "/sys/fs/bpf/podlab"
 
-struct ev_ctx {
-	struct pl_replay_node *n;
-};
-
-static int on_event(void *ctx, void *data, size_t size)
+int pl_replay_node_on_event(void *ctx, const void *data, size_t size)
 {
 	struct pl_replay_node *n = ctx;
 	struct pl_flow_event *grown;
@@ -75,6 +71,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 
 struct addr_find {
 	uint32_t ip;
+	uint8_t plen; /* the underlay prefix: a /32 copy on another device is not the uplink */
 	uint32_t ifindex;
 };
 
@@ -88,7 +85,8 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(*ifa))
 	{
-		if (mnl_attr_get_type(a) == IFA_LOCAL && mnl_attr_get_u32(a) == f->ip)
+		if (mnl_attr_get_type(a) == IFA_LOCAL && mnl_attr_get_u32(a) == f->ip &&
+		    (!f->ifindex || ifa->ifa_prefixlen == f->plen))
 			f->ifindex = ifa->ifa_index;
 	}
 	return MNL_CB_OK;
@@ -146,7 +144,8 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 	const struct topo *t = rp->t;
 	const char *name = t->nodes[node].name;
 	struct pl_replay_node *n = &rp->nodes[node];
-	struct addr_find af = {.ip = t->nodes[node].underlay_ip};
+	struct addr_find af = {.ip = t->nodes[node].underlay_ip,
+			       .plen = t->nodes[node].underlay_plen};
 	struct pl_endpoint_info info;
 	char path[256];
 	int p, i, fd, err;
@@ -177,10 +176,10 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 			close(fd);
 		return err;
 	}
-	n->rb = ring_buffer__new(fd, on_event, n, NULL);
+	err = pl_evring_open(&n->ring, fd);
 	close(fd);
-	if (!n->rb)
-		return pl_err_errno(-errno, "opening the events ring buffer of node %s", name);
+	if (err)
+		return pl_err_errno(err, "mapping the events ring buffer of node %s", name);
 	fd = open_pin(rp->run, name, "endpoints");
 	if (fd < 0)
 		return pl_err_errno(-errno, "opening the endpoints map of node %s", name);
@@ -201,12 +200,14 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 	if (err)
 		return pl_err_errno(err, "listing the devices of node %s", name);
 	n->uplink_ifindex = af.ifindex;
+	pl_debug("node %s: uplink ifindex %u, vxlan ifindex %u", name, n->uplink_ifindex,
+		 n->vxlan_ifindex);
 	if (!n->uplink_ifindex) {
 		pl_err("node %s of run %s: no device holds its underlay IP", name, rp->run);
 		return -ENODEV;
 	}
 	/* Drain what the live datapath emitted before we came. */
-	ring_buffer__consume(n->rb);
+	pl_evring_read(&n->ring, true, pl_replay_node_on_event, n);
 	n->nevs = 0;
 	return 0;
 }
@@ -223,7 +224,7 @@ void pl_replay_run_detach(struct pl_replay *rp, int node)
 			close(n->prog_fd[p]);
 	if (n->pod_ifindex && n->counters_fd >= 0)
 		close(n->counters_fd);
-	ring_buffer__free(n->rb);
+	pl_evring_close(&n->ring);
 	free(n->evs);
 	free(n->pod_ifindex);
 	free(n->pod_gw_mac);
@@ -289,7 +290,7 @@ int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const 
 	rr->data_out = rp->buf;
 	rr->data_out_len = o.data_size_out;
 	rr->duration_ns = o.duration;
-	err = ring_buffer__consume(n->rb);
+	err = pl_evring_read(&n->ring, false, pl_replay_node_on_event, n);
 	if (err < 0)
 		return pl_err_errno(err, "reading the flow events of node %s",
 				    rp->t->nodes[node].name);

@@ -52,6 +52,7 @@ static int run_hop(struct pl_replay *rp, int node, enum pl_prog prog, const uint
 	h->node = node;
 	h->prog = prog;
 	h->retval = rr->retval;
+	h->saddr = info.saddr;
 	if (rr->has_event) {
 		h->obs_point = rr->event.obs_point;
 		h->verdict = rr->event.verdict;
@@ -197,7 +198,8 @@ int pl_replay_unit_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		/* e.g. an IPv4 EtherType without a full IPv4 header: the kernel refuses the skb. */
 		res->status = PL_RES_SKIPPED;
 		snprintf(res->skip, sizeof(res->skip),
-			 "BPF_PROG_TEST_RUN refuses this frame (EINVAL): not replayable in unit mode");
+			 "BPF_PROG_TEST_RUN refuses this frame (EINVAL): not replayable in unit "
+			 "mode");
 		return 0;
 	}
 	if (ret < 0) {

@@ -10,7 +10,7 @@
 int pl_replay_run_up(const struct topo *t, char *run, size_t len)
 {
 	/* We keep ownership: if we die, `podlab down --stale` reaps the run. */
-	struct pl_up_opts o = { .topology = t->file, .datapath = true, .keep_owner = true };
+	struct pl_up_opts o = {.topology = t->file, .datapath = true, .keep_owner = true};
 	char id[PL_RUN_ID_MAX];
 	int err;
 

@@ -253,6 +253,7 @@ int main(void)
 		goto out;
 
 	{
+		static const uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1};
 		int pod = pl_datapath_prog_fd(dp, PL_PROG_FROM_POD);
 		int net = pl_datapath_prog_fd(dp, PL_PROG_FROM_NETWORK);
 		int ovl = pl_datapath_prog_fd(dp, PL_PROG_FROM_OVERLAY);
@@ -277,10 +278,26 @@ int main(void)
 			 PACKETS, TCP_PORTS(40000, 80), XDP_PASS},
 			{"xdp_prefilter", "denied source: drop", pre, xdp, true, uplink, 0, PACKETS,
 			 TCP_PORTS(40000, 80), XDP_DROP},
+			{"from_pod",
+			 "ARP: parse + count, to stack",
+			 pod,
+			 tc,
+			 false,
+			 poda,
+			 0,
+			 PACKETS,
+			 {.eth_proto = 0x0806, .payload = arp, .payload_len = sizeof(arp)},
+			 TC_ACT_OK},
+			{"from_pod", "spoofed source: INVALID_SIP drop", pod, tc, false, poda, 0,
+			 PACKETS, TCP_PORTS(40000, 80), TC_ACT_SHOT},
 		};
-		uint32_t saddrs[] = {A, A, A, A, C, C, C, ip4("198.51.100.9")};
-		uint32_t daddrs[] = {B, C, C, ip4("203.0.113.7"), A, A, A, A};
+		uint32_t saddrs[] = {A, A, A, A, C, C, C, ip4("198.51.100.9"), A, C};
+		uint32_t daddrs[] = {B, C, C, ip4("203.0.113.7"), A, A, A, A, B, B};
 		struct path pol = paths[0];
+
+		_Static_assert(sizeof(saddrs) / sizeof(saddrs[0]) ==
+				       sizeof(paths) / sizeof(paths[0]),
+			       "one source per path");
 		size_t i;
 
 		printf("%-14s %-34s %8s %8s %10s %9s\n", "program", "path", "ns/pkt", "trivial",

@@ -147,3 +147,49 @@ PL_TEST(datapath, names_and_event_text)
 	pl_event_format(&ev, line, 20);
 	ASSERT_EQ(strlen(line), 19, "truncated to the buffer");
 }
+
+static uint64_t count_of(struct pl_datapath *dp, uint8_t verdict, uint8_t reason, uint8_t dir,
+			 uint8_t prog)
+{
+	struct pl_counter_key key = {verdict, reason, dir, prog};
+	struct pl_counter_val val;
+
+	return pl_counter_read(dp, &key, &val) ? ~0ull : val.packets;
+}
+
+/* A drop by B's ingress policy counts as ingress, by A's egress as egress. */
+PL_TEST_PROBE(datapath, counters_per_direction, pl_probe_netns)
+{
+	struct pl_pkt_spec spec = PKT_TCP(IP_A, IP_B, 40000, 80);
+	struct pl_run_ctx ctx = {0};
+	struct pl_run_result r;
+	uint8_t pkt[128];
+	struct dp_fx fx;
+	int len;
+
+	if (!ASSERT_OK(dp_fx_setup(&fx, PL_ROUTING_NATIVE, true), "fixture"))
+		return;
+	ctx.ifindex = fx.ifindex[DEV_POD_A];
+	len = pl_pkt_build(&spec, pkt, sizeof(pkt));
+	if (!ASSERT_OK(dp_fx_reset(&fx, 0, ENF_IN), "B ingress enforced") ||
+	    !ASSERT_OK(pl_datapath_test_run(fx.dp, PL_PROG_FROM_POD, pkt, len, &ctx, NULL, 0, &r),
+		       "run 1"))
+		goto out;
+	if (!ASSERT_OK(dp_fx_reset(&fx, ENF_OUT, 0), "A egress enforced") ||
+	    !ASSERT_OK(pl_datapath_test_run(fx.dp, PL_PROG_FROM_POD, pkt, len, &ctx, NULL, 0, &r),
+		       "run 2") ||
+	    !ASSERT_OK(pl_datapath_test_run(fx.dp, PL_PROG_FROM_POD, pkt, len, &ctx, NULL, 0, &r),
+		       "run 3"))
+		goto out;
+	ASSERT_EQ(count_of(fx.dp, PL_VERDICT_DROPPED, PL_DROP_POLICY_DENIED, PL_DIR_INGRESS,
+			   PL_PROG_FROM_POD),
+		  1, "ingress drops");
+	ASSERT_EQ(count_of(fx.dp, PL_VERDICT_DROPPED, PL_DROP_POLICY_DENIED, PL_DIR_EGRESS,
+			   PL_PROG_FROM_POD),
+		  2, "egress drops");
+	ASSERT_EQ(count_of(fx.dp, PL_VERDICT_REDIRECTED, PL_NOTE_NO_POLICY, PL_DIR_EGRESS,
+			   PL_PROG_FROM_POD),
+		  0, "nothing delivered");
+out:
+	dp_fx_teardown(&fx);
+}
