@@ -102,11 +102,29 @@ static __always_inline int pl_parse_l4(void *l4, void *data_end, __u32 l4_room, 
 	return PL_PARSE_IPV4;
 }
 
+/* Ethernet, IPv4 with the longest options, the largest L4 header parsed (TCP). */
+#define PL_HDR_PULL (ETH_HLEN + 60 + 20)
+
 /*
- * Ethernet + IPv4 (+ L4 when with_l4). vlan: the skb carries an offloaded
- * 802.1Q tag (TC only). Returns enum pl_parse_rc or a drop reason.
+ * Live skbs keep TCP payload, sometimes headers too, in pages beyond
+ * data_end: make the headers linear (test_run skbs always are).
  */
-static __always_inline int pl_parse(void *data, void *data_end, __u32 vlan, bool with_l4,
+static __always_inline void pl_pull_headers(struct __sk_buff *skb, __u32 len)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+
+	if (data + PL_HDR_PULL <= data_end || data + len <= data_end)
+		return;
+	bpf_skb_pull_data(skb, len < PL_HDR_PULL ? len : PL_HDR_PULL);
+}
+
+/*
+ * Ethernet + IPv4 (+ L4 when with_l4). len: the whole packet (skb->len; may
+ * exceed data_end - data). vlan: the skb carries an offloaded 802.1Q tag (TC
+ * only). Returns enum pl_parse_rc or a drop reason.
+ */
+static __always_inline int pl_parse(void *data, void *data_end, __u32 len, __u32 vlan, bool with_l4,
 				    struct pl_state *st)
 {
 	struct pl_flow_event *ev = &st->ev;
@@ -129,7 +147,7 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 vlan, bool
 		return PL_DROP_INVALID;
 	ihl_len = ip->ihl * 4;
 	tot_len = bpf_ntohs(ip->tot_len);
-	if (tot_len < ihl_len || (void *)ip + tot_len > data_end)
+	if (tot_len < ihl_len || ETH_HLEN + tot_len > len)
 		return PL_DROP_INVALID;
 	ev->flags |= PL_EV_F_IPV4;
 	ev->saddr = ip->saddr;
