@@ -95,7 +95,8 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 	fib.l4_protocol = st->ev.proto;
 	fib.sport = st->ev.sport;
 	fib.dport = st->ev.dport;
-	fib.tot_len = st->tot_len;
+	/* tot_len 0: the kernel checks the skb against the egress MTU itself, GSO-aware. */
+	fib.tot_len = 0;
 	fib.ipv4_src = st->ev.saddr;
 	fib.ipv4_dst = st->ev.daddr;
 	fib.ifindex = ifindex;
