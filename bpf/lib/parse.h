@@ -47,6 +47,17 @@ struct pl_state {
 	__u8 pad[2];
 };
 
+/* MACs in frames, map values and events are 2-byte aligned: three 16-bit moves, not six bytes. */
+static __always_inline void pl_mac_copy(void *dst, const void *src)
+{
+	__u16 *d = dst;
+	const __u16 *s = src;
+
+	d[0] = s[0];
+	d[1] = s[1];
+	d[2] = s[2];
+}
+
 static __always_inline void pl_state_init(struct pl_state *st, __u8 prog, __u8 dir, __u32 ifindex,
 					  __u32 len)
 {
@@ -135,8 +146,8 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 len, __u32
 	if ((void *)(eth + 1) > data_end)
 		return PL_DROP_INVALID;
 	ev->eth_proto = eth->h_proto;
-	__builtin_memcpy(ev->smac, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(ev->dmac, eth->h_dest, ETH_ALEN);
+	pl_mac_copy(ev->smac, eth->h_source);
+	pl_mac_copy(ev->dmac, eth->h_dest);
 	if (eth->h_proto != bpf_htons(ETH_P_IP) || vlan)
 		return PL_PARSE_NOT_IPV4;
 

@@ -31,10 +31,10 @@ static __always_inline int pl_set_macs(struct __sk_buff *skb, struct pl_state *s
 
 	if ((void *)(eth + 1) > data_end)
 		return -1;
-	__builtin_memcpy(eth->h_dest, dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, smac, ETH_ALEN);
-	__builtin_memcpy(st->ev.dmac, dmac, ETH_ALEN);
-	__builtin_memcpy(st->ev.smac, smac, ETH_ALEN);
+	pl_mac_copy(eth->h_dest, dmac);
+	pl_mac_copy(eth->h_source, smac);
+	pl_mac_copy(st->ev.dmac, dmac);
+	pl_mac_copy(st->ev.smac, smac);
 	return 0;
 }
 
