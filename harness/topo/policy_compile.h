@@ -88,6 +88,7 @@ enum policy_verdict {
  * order, 0 for ICMP), evaluated from the topology's rules (not from the
  * compiled entries). *reason: PL_DROP_POLICY_DENIED (133) or
  * PL_DROP_POLICY_DENY (181) when dropped, PL_DROP_NONE when allowed.
+ * ps is not read and may be NULL.
  * Legacy mode: between nodes the destination sees the source node's IP
  * (MASQUERADE), so its ingress policy sees REMOTE_NODE.
  */

@@ -185,11 +185,6 @@ void topo_fmt_time(uint64_t ns, char *buf, size_t len)
 	snprintf(buf, len, "%llu%s", (unsigned long long)ns, units[i]);
 }
 
-void topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ])
-{
-	snprintf(buf, TOPO_IFNAMSIZ, "pl%u", pod->ep_id);
-}
-
 static int ifname(char buf[TOPO_IFNAMSIZ], const char *prefix, const char *name)
 {
 	int n = snprintf(buf, TOPO_IFNAMSIZ, "%s%s", prefix, name);
@@ -197,14 +192,22 @@ static int ifname(char buf[TOPO_IFNAMSIZ], const char *prefix, const char *name)
 	return n < TOPO_IFNAMSIZ ? 0 : -ENAMETOOLONG;
 }
 
+/* The parser keeps pod names short enough; a longer one is cut, never overflowed. */
+void topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ])
+{
+	ifname(buf, "lxc", pod->name);
+}
+
 int topo_ifname_segment_port(const char *name, char buf[TOPO_IFNAMSIZ])
 {
-	return ifname(buf, "sw-", name);
+	return ifname(buf, "s-", name);
 }
 
 int topo_ifname_world_gw(const struct topo_world *w, char buf[TOPO_IFNAMSIZ])
 {
-	return ifname(buf, "wl-", w->name);
+	(void)w;
+	snprintf(buf, TOPO_IFNAMSIZ, "%s", TOPO_IFNAME_WORLD_GW);
+	return 0;
 }
 
 int topo_netns_name(const char *run, const char *name, char *buf, size_t len)

@@ -52,6 +52,9 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 		return ty_error(p, n, "a pod needs a name");
 	err = ty_name(p, ty_get(p, n, "name"), "pod name", TOPO_NAME_MAX - 1, &pod->name);
 	if (!err)
+		err = topo_check_ifname(p, ty_get(p, n, "name"), "pod", pod->name, "lxc",
+					"node-side veth");
+	if (!err)
 		err = topo_check_name(p, ty_get(p, n, "name"), pod->name, -1, t->npods - 1);
 	if (err)
 		return err;
@@ -102,7 +105,7 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 		return ty_error(p, n, "a node needs a name");
 	err = ty_name(p, v, "node name", TOPO_NAME_MAX - 1, &nd->name);
 	if (!err)
-		err = topo_check_ifname(p, v, "node", nd->name, "sw-", "segment bridge port");
+		err = topo_check_ifname(p, v, "node", nd->name, "s-", "segment bridge port");
 	if (!err)
 		err = topo_check_name(p, v, nd->name, t->nnodes - 1, -1);
 	if (err)
@@ -252,9 +255,7 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 		w->name = strdup("world");
 	if (err || !w->name)
 		return err ? err : -ENOMEM;
-	err = topo_check_ifname(p, v ? v : n, "world", w->name, "wl-", "link on its gateway node");
-	if (!err)
-		err = topo_check_name(p, v ? v : n, w->name, -1, -1);
+	err = topo_check_name(p, v ? v : n, w->name, -1, -1);
 	if (err)
 		return err;
 	v = ty_get(p, n, "ip");

@@ -2,6 +2,10 @@
 /* Hand-built topologies and normalised dumps for the namespace builder's tests. */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <ftw.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,4 +253,121 @@ const char *fixture_first_diff(const char *a, const char *b, char *buf, size_t l
 		return buf;
 	}
 	return NULL;
+}
+
+static void hexs(FILE *f, const uint8_t *b, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		fprintf(f, "%02x", b[i]);
+}
+
+static void dump_map(FILE *f, const char *node, const char *name, int fd)
+{
+	struct bpf_map_info info = {0};
+	uint32_t ilen = sizeof(info);
+	uint8_t key[64], next[64], val[256];
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &ilen) || info.key_size > sizeof(key) ||
+	    info.value_size > sizeof(val))
+		return;
+	if (bpf_map_get_next_key(fd, NULL, next))
+		return;
+	do {
+		memcpy(key, next, info.key_size);
+		if (bpf_map_lookup_elem(fd, key, val))
+			continue;
+		fprintf(f, "%s %s ", node, name);
+		hexs(f, key, info.key_size);
+		fputc(' ', f);
+		hexs(f, val, info.value_size);
+		fputc('\n', f);
+	} while (!bpf_map_get_next_key(fd, key, next));
+}
+
+/* The .rodata a pinned program really runs with (the knobs). */
+static void dump_prog_rodata(FILE *f, const char *node, const char *path)
+{
+	struct bpf_prog_info info = {0};
+	uint32_t ilen = sizeof(info), ids[16], i, zero = 0;
+	int fd = bpf_obj_get(path);
+	uint8_t val[256];
+
+	if (fd < 0)
+		return;
+	info.nr_map_ids = 16;
+	info.map_ids = (uint64_t)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(fd, &info, &ilen))
+		goto out;
+	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
+		struct bpf_map_info mi = {0};
+		uint32_t mlen = sizeof(mi);
+		int mfd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (mfd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(mfd, &mi, &mlen) && strstr(mi.name, "rodata") &&
+		    mi.value_size <= sizeof(val) && !bpf_map_lookup_elem(mfd, &zero, val)) {
+			fprintf(f, "%s rodata of %s ", node, strrchr(path, '/') + 1);
+			hexs(f, val, mi.value_size);
+			fputc('\n', f);
+		}
+		close(mfd);
+	}
+out:
+	close(fd);
+}
+
+char *fixture_dump_pins(const char *run)
+{
+	static const char *const maps[] = {"endpoints", "ipcache", "policy"};
+	char dir[128], path[640], *buf = NULL, *sorted = NULL;
+	size_t len = 0, slen = 0;
+	FILE *f = open_memstream(&buf, &len), *sf;
+	struct dirent *de;
+	DIR *d;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "/sys/fs/bpf/podlab/%s", run);
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, de->d_name, maps[i]);
+			fd = bpf_obj_get(path);
+			if (fd < 0)
+				continue;
+			dump_map(f, de->d_name, maps[i], fd);
+			close(fd);
+		}
+		snprintf(path, sizeof(path), "%s/%s/from_pod", dir, de->d_name);
+		dump_prog_rodata(f, de->d_name, path);
+	}
+	if (d)
+		closedir(d);
+	fclose(f);
+	sf = open_memstream(&sorted, &slen);
+	put_sorted(sf, buf);
+	fclose(sf);
+	free(buf);
+	return sorted;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+void fixture_remove_pins(const char *run)
+{
+	char dir[256];
+
+	snprintf(dir, sizeof(dir), "/sys/fs/bpf/podlab/%s", run);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

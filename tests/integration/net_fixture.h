@@ -37,6 +37,15 @@ int fixture_count_netns(const char *run);
 /* Deletes every pl-<run>-* namespace (script runs have no state file). */
 void fixture_delete_netns(const char *run);
 
+/*
+ * Sorted "NODE MAP KEYHEX VALHEX" lines of the endpoints, ipcache and policy
+ * maps pinned for run, plus "NODE rodata of from_pod HEX": the knobs the
+ * loaded program really holds.
+ */
+char *fixture_dump_pins(const char *run);
+/* rm -rf /sys/fs/bpf/podlab/<run> (script runs). */
+void fixture_remove_pins(const char *run);
+
 /* NULL when a and b hold the same lines, else the first difference (in buf). */
 const char *fixture_first_diff(const char *a, const char *b, char *buf, size_t len);
 

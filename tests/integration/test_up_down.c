@@ -17,6 +17,7 @@
 #include "net/run.h"
 #include "net_fixture.h"
 #include "test.h"
+#include "topo/topo.h"
 
 static const char *probe_netns_root(void)
 {
@@ -43,7 +44,7 @@ static const char *probe_netem_missing(void)
 
 static void run_id(char *buf, const char *tag)
 {
-	snprintf(buf, PL_RUN_ID_MAX, "t%d%s", (int)getpid() % 1000000, tag);
+	snprintf(buf, PL_RUN_ID_MAX, "t%d%.4s", (int)getpid() % 100000, tag);
 }
 
 static bool state_exists(const char *run)
@@ -134,7 +135,7 @@ static const struct up_case cases[] = {
 
 PL_TEST_PROBE(integration, up_builds_and_down_removes, probe_netns_root)
 {
-	struct pl_up_opts uo = {0};
+	struct pl_up_opts uo = {.keep_owner = true};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], tag[4];
 	size_t c;
 	int i, err;
@@ -177,7 +178,7 @@ PL_TEST_PROBE(integration, failed_up_leaves_nothing, probe_netns_root)
 				 .segment = true,
 				 .qdisc = TOPO_QDISC_HTB};
 	struct topo *t = fixture_topo(&o);
-	struct pl_up_opts uo = {0};
+	struct pl_up_opts uo = {.keep_owner = true};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
 
 	t->links[0].qdisc.htb.classes[1].rate = 0;
@@ -196,7 +197,7 @@ PL_TEST_PROBE(integration, two_runs_of_one_topology, probe_netns_root)
 				 .pods_per_node = 2,
 				 .qdisc = TOPO_QDISC_TBF};
 	struct topo *t = fixture_topo(&o);
-	struct pl_up_opts uo = {0};
+	struct pl_up_opts uo = {.keep_owner = true};
 	char a[PL_RUN_ID_MAX], b[PL_RUN_ID_MAX];
 	char *da = NULL, *db = NULL, diff[256];
 	const char *same;
@@ -232,7 +233,7 @@ PL_TEST_PROBE(integration, netem_missing_stops_before_creating, probe_netem_miss
 				 .pods_per_node = 1,
 				 .qdisc = TOPO_QDISC_NETEM};
 	struct topo *t = fixture_topo(&o);
-	struct pl_up_opts uo = {0};
+	struct pl_up_opts uo = {.keep_owner = true};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
 	char *d;
 
@@ -261,7 +262,7 @@ PL_TEST_PROBE(integration, up_netem, probe_netem)
 				 .pods_per_node = 1,
 				 .qdisc = TOPO_QDISC_NETEM};
 	struct topo *t = fixture_topo(&o);
-	struct pl_up_opts uo = {0};
+	struct pl_up_opts uo = {.keep_owner = true};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
 	char *d;
 
@@ -323,4 +324,255 @@ out:
 	assert_gone(run);
 	assert_gone(rel);
 	fixture_topo_free(t);
+}
+
+static const char *probe_shipped(void)
+{
+	const char *why = probe_netns_root();
+
+	if (why)
+		return why;
+	return access("topologies/two-node-native.yaml", R_OK) ? "run from the repository root "
+								 "(topologies/ not found)"
+							       : NULL;
+}
+
+static const char *probe_shipped_netem(void)
+{
+	const char *why = probe_shipped();
+
+	return why ? why : pl_probe_qdisc_kind(TOPO_QDISC_NETEM);
+}
+
+static const char *const shipped[] = {
+	"topologies/two-node-native.yaml", "topologies/two-node-vxlan.yaml",
+	"topologies/two-node-legacy.yaml", "topologies/three-node-segment.yaml",
+	"topologies/seed-tc.yaml",
+};
+
+/* Builds file with the datapath, checks what a node and a pod hold, removes it. */
+static void up_down_file(const char *file, const char *tag)
+{
+	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], *d = NULL, *pins = NULL;
+	struct topo *t = NULL;
+	int i, want;
+
+	run_id(run, tag);
+	uo.run = run;
+	if (!ASSERT_OK(topo_parse(file, &t), "parse"))
+		return;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
+		goto out;
+	want = t->nnodes + t->npods + (t->underlay == TOPO_UNDERLAY_SEGMENT) + t->world.present;
+	ASSERT_EQ(fixture_count_netns(run), want, "namespaces");
+	d = dump_ns(run, t->nodes[0].name, PL_DUMP_ALL);
+	ASSERT_STRSTR(d, "xdp xdp_prefilter", "xdp on the uplink");
+	ASSERT_STRSTR(d, "filter eth0 tc-ingress prio 10 bpf from_network", "from_network");
+	ASSERT_STRSTR(d, "tc-ingress prio 10 bpf from_pod", "from_pod");
+	if (t->routing != PL_ROUTING_NATIVE)
+		ASSERT_STRSTR(d, "filter vxlan0 tc-ingress prio 10 bpf from_overlay",
+			      "from_overlay");
+	for (i = 0; i < t->nlinks; i++)
+		if (t->links[i].node == 0 && t->links[i].qdisc.kind != TOPO_QDISC_NONE) {
+			char q[64];
+
+			snprintf(q, sizeof(q), "qdisc eth0 %s 1:0",
+				 t->links[i].qdisc.kind == TOPO_QDISC_TBF   ? "tbf"
+				 : t->links[i].qdisc.kind == TOPO_QDISC_HTB ? "htb"
+									    : "pfifo");
+			ASSERT_STRSTR(d, q, "qdisc on node 0's uplink");
+		}
+	pins = fixture_dump_pins(run);
+	for (i = 0; i < t->npods; i++) {
+		char key[64];
+		uint8_t *ip = (uint8_t *)&t->pods[i].ip;
+
+		snprintf(key, sizeof(key), "ipcache 20000000%02x%02x%02x%02x", ip[0], ip[1], ip[2],
+			 ip[3]);
+		ASSERT_STRSTR(pins, key, t->pods[i].name);
+	}
+	ASSERT_OK(pl_run_down(run), "down");
+out:
+	assert_gone(run);
+	fixture_delete_netns(run);
+	free(d);
+	free(pins);
+	topo_free(t);
+}
+
+PL_TEST_PROBE(integration, shipped_topologies_up_down, probe_shipped)
+{
+	char tag[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+		pl_subtest("%s", shipped[i]);
+		snprintf(tag, sizeof(tag), "h%zu", i);
+		up_down_file(shipped[i], tag);
+	}
+}
+
+PL_TEST_PROBE(integration, shipped_seed_netem, probe_shipped_netem)
+{
+	up_down_file("topologies/seed-netem.yaml", "hn");
+}
+
+/* Runs the --print-commands script for run s, builds the same file as run u, compares. */
+static void print_matches_up(const char *file, const char *tag)
+{
+	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
+	struct pl_plan_opts po = {.datapath = true};
+	char s[PL_RUN_ID_MAX], u[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], t2[8], script[64], cmd[192],
+		diff[512];
+	char *ds = NULL, *du = NULL, *ps = NULL, *pu = NULL;
+	struct pl_plan *plan = NULL;
+	struct topo *t = NULL;
+	const char *why;
+	FILE *f;
+
+	snprintf(t2, sizeof(t2), "s%s", tag);
+	run_id(s, t2);
+	snprintf(t2, sizeof(t2), "u%s", tag);
+	run_id(u, t2);
+	uo.run = u;
+	snprintf(script, sizeof(script), "/tmp/podlab-%s.sh", s);
+	if (!ASSERT_OK(topo_parse(file, &t), "parse"))
+		return;
+	if (!ASSERT_OK(pl_plan_build(t, s, &po, &plan), "plan"))
+		goto out;
+	f = fopen(script, "w");
+	if (!ASSERT_OK_PTR(f, "script file"))
+		goto out;
+	ASSERT_OK(pl_plan_print(plan, f), "print");
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "bash %s > %s.log 2>&1", script, script);
+	if (!ASSERT_EQ(system(cmd), 0, "the script runs (see /tmp/podlab-*.sh.log)"))
+		goto out;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
+		goto out;
+	ds = fixture_dump_run(s);
+	du = fixture_dump_run(u);
+	ASSERT_GT(strlen(ds), 200, "script built something");
+	why = fixture_first_diff(ds, du, diff, sizeof(diff));
+	ASSERT_STREQ(why ? why : "", "", "namespaces, devices, addresses, routes, qdiscs");
+	ps = fixture_dump_pins(s);
+	pu = fixture_dump_pins(u);
+	ASSERT_STRSTR(ps, "rodata of from_pod", "script's program has knobs");
+	why = fixture_first_diff(ps, pu, diff, sizeof(diff));
+	ASSERT_STREQ(why ? why : "", "", "map elements and rodata knobs");
+	ASSERT_OK(pl_run_down(u), "down");
+	unlink(script);
+	snprintf(cmd, sizeof(cmd), "%s.log", script);
+	unlink(cmd);
+out:
+	fixture_delete_netns(s);
+	fixture_remove_pins(s);
+	if (state_exists(u))
+		pl_run_down(u);
+	assert_gone(u);
+	ASSERT_EQ(fixture_count_netns(s), 0, "script's namespaces removed");
+	free(ds);
+	free(du);
+	free(ps);
+	free(pu);
+	pl_plan_free(plan);
+	topo_free(t);
+}
+
+PL_TEST_PROBE(integration, print_commands_match_up, probe_shipped)
+{
+	char tag[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+		pl_subtest("%s", shipped[i]);
+		snprintf(tag, sizeof(tag), "%zu", i);
+		print_matches_up(shipped[i], tag);
+	}
+}
+
+static const char user_progs_yaml[] = "name: user-progs\n"
+				      "routing: native\n"
+				      "nodes:\n"
+				      "  - name: node1\n"
+				      "    ip: 192.168.60.1/24\n"
+				      "    podCIDR: 10.60.1.0/24\n"
+				      "    pods:\n"
+				      "      - name: a\n"
+				      "        ip: 10.60.1.10\n"
+				      "  - name: node2\n"
+				      "    ip: 192.168.60.2/24\n"
+				      "    podCIDR: 10.60.2.0/24\n"
+				      "    pods:\n"
+				      "      - name: b\n"
+				      "        ip: 10.60.2.10\n"
+				      "underlay:\n"
+				      "  type: p2p\n"
+				      "programs:\n"
+				      "  - object: build/bpf/trivial.bpf.o\n"
+				      "    program: tc_pass\n"
+				      "    node: node1\n"
+				      "    device: a\n"
+				      "    hook: tc-egress\n"
+				      "  - object: build/bpf/trivial.bpf.o\n"
+				      "    program: xdp_pass\n"
+				      "    node: node2\n"
+				      "    device: uplink\n"
+				      "    hook: xdp\n"
+				      "    replace: true\n";
+
+static const char *probe_user_progs(void)
+{
+	const char *why = probe_netns_root();
+
+	if (why)
+		return why;
+	return access("build/bpf/trivial.bpf.o", R_OK) ? "build/bpf/trivial.bpf.o not found (run "
+							 "from the repository root)"
+						       : NULL;
+}
+
+/* `programs:` beside podlab's (tc-egress of a pod veth) and instead of it (XDP). */
+PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
+{
+	char file[64], *d1 = NULL, *d2 = NULL;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "/tmp/podlab-user-progs-%d.yaml", (int)getpid());
+	f = fopen(file, "w");
+	if (!ASSERT_OK_PTR(f, "topology file"))
+		return;
+	fputs(user_progs_yaml, f);
+	fclose(f);
+	pl_subtest("up");
+	{
+		struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
+		char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+		struct topo *t = NULL;
+
+		run_id(run, "p");
+		uo.run = run;
+		if (ASSERT_OK(topo_parse(file, &t), "parse") &&
+		    ASSERT_OK(pl_run_up(t, &uo, got), "up")) {
+			d1 = dump_ns(run, "node1", PL_DUMP_ALL);
+			d2 = dump_ns(run, "node2", PL_DUMP_ALL);
+			ASSERT_STRSTR(d1, "filter lxca tc-egress prio 5 bpf tc_pass", "beside");
+			ASSERT_STRSTR(d1, "filter lxca tc-ingress prio 10 bpf from_pod",
+				      "podlab's");
+			ASSERT_STRSTR(d1, "xdp xdp_prefilter", "node1 keeps xdp_prefilter");
+			ASSERT_STRSTR(d2, "xdp xdp_pass", "node2's XDP replaced");
+			ASSERT_TRUE(strstr(d2, "xdp_prefilter") == NULL,
+				    "no xdp_prefilter on node2");
+			ASSERT_OK(pl_run_down(run), "down");
+		}
+		assert_gone(run);
+		fixture_delete_netns(run);
+		topo_free(t);
+	}
+	pl_subtest("--print-commands");
+	print_matches_up(file, "p");
+	unlink(file);
+	free(d1);
+	free(d2);
 }

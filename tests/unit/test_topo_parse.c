@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Topology files: shipped ones parse; broken ones fail with file:line:col and one line. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include "test.h"
 #include "topo/topo.h"
@@ -94,7 +97,16 @@ static const struct bad_case bad_cases[] = {
 	{"name too long for the derived interface name",
 	 N1("averyverylongnode", "10.244.1.0/24", "10.244.1.10"),
 	 "t:2:11: node name 'averyverylongnode' is too long: its segment bridge port "
-	 "'sw-averyverylongnode' would have 20 characters, interface names have at most 15"},
+	 "'s-averyverylongnode' would have 19 characters, interface names have at most 15 "
+	 "(keep the name to 13)"},
+	{"pod name too long for its veth",
+	 "nodes:\n  - name: node1\n    ip: 192.168.50.1\n    podCIDR: 10.244.1.0/24\n"
+	 "    pods:\n      - {name: frontend-abcde, ip: 10.244.1.10}\n",
+	 "t:6:16: pod name 'frontend-abcde' is too long: its node-side veth 'lxcfrontend-abcde' "
+	 "would have 17 characters, interface names have at most 15 (keep the name to 12)"},
+	{"reserved name",
+	 "nodes:\n  - name: seg\n    ip: 192.168.50.1\n    podCIDR: 10.244.1.0/24\n",
+	 "t:2:11: name 'seg' is reserved (the underlay segment's namespace)"},
 	{"name with bad characters", N1("Node_1", "10.244.1.0/24", "10.244.1.10"),
 	 "t:2:11: node name 'Node_1' must be lowercase letters, digits and '-'"},
 	{"missing podCIDR", "nodes:\n  - name: node1\n    ip: 192.168.50.1\n",
@@ -223,7 +235,7 @@ PL_TEST(unit, topo_defaults_and_derived_fields)
 	ASSERT_EQ(t->pods[1].identity, 257, "other labels, next identity");
 	ASSERT_FALSE(t->pods[0].ingress_enforced, "no policy, not enforced");
 	topo_ifname_pod_host(&t->pods[1], veth);
-	ASSERT_STREQ(veth, "pl2", "node-side veth name");
+	ASSERT_STREQ(veth, "lxcb", "node-side veth name");
 out:
 	topo_free(t);
 	free(diag);
@@ -246,9 +258,9 @@ PL_TEST(unit, topo_segment_identities_and_names)
 	ASSERT_FALSE(t->pods[topo_pod_by_name(t, "web")].ingress_enforced, "web ingress open");
 	ASSERT_TRUE(t->world.present, "world");
 	ASSERT_EQ(t->world.gateway_node_ip, topo_test_ip("192.168.60.1"), "world behind node1");
-	ASSERT_OK(topo_ifname_segment_port("abcdefghijkl", port), "12-character node fits");
-	ASSERT_STREQ(port, "sw-abcdefghijkl", "bridge port name");
-	ASSERT_EQ(topo_ifname_segment_port("abcdefghijklm", port), -ENAMETOOLONG, "13 does not");
+	ASSERT_OK(topo_ifname_segment_port("abcdefghijklm", port), "13-character node fits");
+	ASSERT_STREQ(port, "s-abcdefghijklm", "bridge port name");
+	ASSERT_EQ(topo_ifname_segment_port("abcdefghijklmn", port), -ENAMETOOLONG, "14 does not");
 	topo_free(t);
 }
 
@@ -420,4 +432,52 @@ PL_TEST(unit, topo_truncated_files_fail_cleanly)
 		ASSERT_EQ(bad, 0, "every failure is one positioned line and builds nothing");
 		free(text);
 	}
+}
+
+/* Runs build/podlab validate (next to this test binary's folder); returns the exit status. */
+static int run_validate(const char *args, char *out, size_t len)
+{
+	char exe[PATH_MAX], cmd[2 * PATH_MAX + 256];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t got;
+	FILE *p;
+	int st;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	snprintf(cmd, sizeof(cmd), "'%s/../podlab' validate %s 2>&1", exe, args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	got = fread(out, 1, len - 1, p);
+	out[got] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+PL_TEST(unit, topo_validate_command)
+{
+	char args[PATH_MAX + 64], out[8192], bad[] = "/tmp/pl-topo-bad-XXXXXX";
+	int fd;
+
+	snprintf(args, sizeof(args), "'%s'", topo_test_shipped("two-node-vxlan.yaml"));
+	ASSERT_EQ(run_validate(args, out, sizeof(out)), 0, "valid file: exit 0");
+	ASSERT_STRSTR(out, "ok: 'two-node-vxlan', routing vxlan", "summary");
+	ASSERT_STRSTR(out, "pod backend      10.244.2.20     identity 258 ep 3 (lxcbackend)",
+		      "pod line");
+	ASSERT_STRSTR(out, "compiled to 6 entries", "entries");
+
+	fd = mkstemp(bad);
+	if (!ASSERT_GE(fd, 0, "temp file"))
+		return;
+	if (write(fd, "nodes: []\n", 10) != 10)
+		ASSERT_TRUE(false, "write");
+	close(fd);
+	snprintf(args, sizeof(args), "-q '%s'", bad);
+	ASSERT_EQ(run_validate(args, out, sizeof(out)), 2, "invalid file: exit 2");
+	ASSERT_STRSTR(out, ":1:8: the topology needs at least one node", "error line");
+	unlink(bad);
+	ASSERT_EQ(run_validate("", out, sizeof(out)), 2, "no file: exit 2");
 }
