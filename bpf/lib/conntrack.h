@@ -4,6 +4,7 @@
  * A flow that passed policy and was forwarded is tracked by its forward
  * 5-tuple; a packet whose reverse tuple is tracked is a reply and skips
  * policy in both directions. Forward packets are policy-checked every time.
+ * Timestamps are bpf_ktime_get_coarse_ns() (tick resolution, cheap).
  */
 #ifndef PL_BPF_CONNTRACK_H
 #define PL_BPF_CONNTRACK_H
@@ -33,18 +34,27 @@ static __always_inline void pl_ct_key_of(const struct pl_state *st, struct pl_ct
 	}
 }
 
-/* Marks st as a reply (note CT_REPLY) when the reverse tuple is tracked. */
-static __always_inline bool pl_ct_is_reply(struct pl_state *st)
+/*
+ * Looks the packet's flow up: forward tuple tracked → st->ct (refreshed when
+ * the packet is forwarded); else reverse tuple tracked → a reply (CT_REPLY).
+ * Forward first: the common packet of an established flow costs one lookup.
+ */
+static __always_inline bool pl_ct_lookup(struct pl_state *st)
 {
 	struct pl_ct_entry *e;
 	struct pl_ct_key key;
 
+	pl_ct_key_of(st, &key, false);
+	st->ct = bpf_map_lookup_elem(&conntrack, &key);
+	if (st->ct)
+		return false;
 	pl_ct_key_of(st, &key, true);
 	e = bpf_map_lookup_elem(&conntrack, &key);
 	if (!e)
 		return false;
-	e->last_seen_ns = bpf_ktime_get_ns();
-	__sync_fetch_and_add(&e->packets, 1);
+	/* Statistics only: a lost increment under concurrency is acceptable. */
+	e->last_seen_ns = bpf_ktime_get_coarse_ns();
+	e->packets++;
 	st->ct_reply = 1;
 	st->ev.note = PL_NOTE_CT_REPLY;
 	st->ev.flags |= PL_EV_F_CT_REPLY;
@@ -52,25 +62,24 @@ static __always_inline bool pl_ct_is_reply(struct pl_state *st)
 }
 
 /* Tracks (or refreshes) the forward tuple of a packet that is being forwarded. */
-static __always_inline void pl_ct_commit(const struct pl_state *st)
+static __always_inline void pl_ct_commit(struct pl_state *st)
 {
-	struct pl_ct_entry *e, init = {};
+	struct pl_ct_entry init = {};
 	struct pl_ct_key key;
 	__u64 now;
 
 	if (st->ct_reply)
 		return;
-	now = bpf_ktime_get_ns();
-	pl_ct_key_of(st, &key, false);
-	e = bpf_map_lookup_elem(&conntrack, &key);
-	if (e) {
-		e->last_seen_ns = now;
-		__sync_fetch_and_add(&e->packets, 1);
+	now = bpf_ktime_get_coarse_ns();
+	if (st->ct) {
+		st->ct->last_seen_ns = now;
+		st->ct->packets++;
 		return;
 	}
 	init.created_ns = now;
 	init.last_seen_ns = now;
 	init.packets = 1;
+	pl_ct_key_of(st, &key, false);
 	bpf_map_update_elem(&conntrack, &key, &init, BPF_ANY);
 }
 

@@ -49,6 +49,7 @@ static __always_inline void pl_emit(struct pl_state *st, __u8 obs_point, __u8 ve
 static __always_inline void pl_drop(struct pl_state *st, __u8 obs_point, __u8 reason)
 {
 	st->ev.drop_reason = reason;
+	st->ev.note = PL_NOTE_NONE; /* a drop is explained by its reason alone */
 	pl_emit(st, obs_point, PL_VERDICT_DROPPED);
 }
 

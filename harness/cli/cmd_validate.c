@@ -46,7 +46,8 @@ static void print_qdisc(const struct topo_qdisc *q)
 			topo_fmt_time(q->tbf.latency_ns, c, sizeof(c));
 		else
 			topo_fmt_size(q->tbf.limit, c, sizeof(c));
-		printf("tbf rate %s burst %s %s %s\n", a, b, q->tbf.latency_ns ? "lat" : "limit", c);
+		printf("tbf rate %s burst %s %s %s\n", a, b, q->tbf.latency_ns ? "lat" : "limit",
+		       c);
 		break;
 	case TOPO_QDISC_HTB:
 		topo_fmt_rate(q->htb.rate, a, sizeof(a));
@@ -121,7 +122,8 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 			printf("    pod %-12s %-15s identity %u ep %u (%s)", p->name, ip(p->ip, a),
 			       p->identity, p->ep_id, veth);
 			for (k = 0; k < p->nlabels; k++)
-				printf("%s%s=%s", k ? "," : " ", p->labels[k].key, p->labels[k].value);
+				printf("%s%s=%s", k ? "," : " ", p->labels[k].key,
+				       p->labels[k].value);
 			printf("%s%s\n", p->ingress_enforced ? " [ingress enforced]" : "",
 			       p->egress_enforced ? " [egress enforced]" : "");
 		}
@@ -148,9 +150,9 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 
 static int cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = { { "entries", no_argument, NULL, 'e' },
-					      { "quiet", no_argument, NULL, 'q' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {{"entries", no_argument, NULL, 'e'},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {NULL, 0, NULL, 0}};
 	bool entries = false, quiet = false;
 	struct policy_set *ps;
 	struct topo *t;

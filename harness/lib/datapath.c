@@ -131,7 +131,10 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	}
 	err = datapath__load(dp->skel);
 	if (err) {
-		pl_err_errno(err, "loading the datapath (routing mode %u)%s", opts->routing,
+		pl_err_errno(err, "loading the datapath (%s routing)%s",
+			     opts->routing == PL_ROUTING_VXLAN	  ? "vxlan"
+			     : opts->routing == PL_ROUTING_LEGACY ? "legacy"
+								  : "native",
 			     pl_verbosity ? "" : "; run with -v for the verifier log");
 		goto out;
 	}

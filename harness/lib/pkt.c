@@ -515,12 +515,13 @@ static void summarize(const uint8_t *data, size_t len, struct sbuf *sb, int dept
 	} else if (!i.error) {
 		name = ethertype_name(i.eth_proto);
 		if (name)
-			sb_printf(sb, "%s, %zu bytes", name, len);
+			sb_printf(sb, "%s", name);
 		else
-			sb_printf(sb, "ethertype 0x%04x, %zu bytes", i.eth_proto, len);
+			sb_printf(sb, "ethertype 0x%04x", i.eth_proto);
 	}
 	if (i.error)
-		sb_printf(sb, "%smalformed: %s", sb->len ? " " : "", i.error);
+		sb_printf(sb, "%smalformed: %s", sb->len && sb->buf[sb->len - 1] != ' ' ? " " : "",
+			  i.error);
 }
 
 int pl_pkt_summary(const uint8_t *data, size_t len, char *buf, size_t cap)

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "probe/capture.h"
-#include "probe/netns.h"
+#include "probe/nsrun.h"
 
 #define CAP_MAX_FLOWS 512
 #define VXLAN_HLEN    8
@@ -77,7 +77,7 @@ void pl_capture_classify(const uint8_t *frame, size_t len, struct pl_cap_flow *f
 	udp = (const void *)(frame + hlen);
 	vx = frame + hlen + sizeof(*udp);
 	/* RFC 7348: the I flag says the VNI is valid. */
-	if (udp->dest != htons(PL_VXLAN_PORT) || !(vx[0] & 0x08))
+	if (udp->dest != htons(PL_CAP_VXLAN_PORT) || !(vx[0] & 0x08))
 		return;
 	inner = vx + VXLAN_HLEN;
 	ilen = len - hlen - sizeof(*udp) - VXLAN_HLEN;
@@ -151,7 +151,7 @@ int pl_capture_start(const char *netns, const char *dev, struct pl_capture **out
 	struct pl_capture *c;
 	int ifindex, err;
 
-	ifindex = pl_netns_ifindex(netns, dev);
+	ifindex = pl_nsrun_ifindex(netns, dev);
 	if (ifindex < 0)
 		return ifindex;
 	c = calloc(1, sizeof(*c));
@@ -163,7 +163,7 @@ int pl_capture_start(const char *netns, const char *dev, struct pl_capture **out
 		goto err_free;
 	}
 	/* Protocol 0 at creation: nothing is queued until bind() picks the device. */
-	c->fd = pl_netns_socket(netns, AF_PACKET, SOCK_RAW, 0);
+	c->fd = pl_nsrun_socket(netns, AF_PACKET, SOCK_RAW, 0);
 	if (c->fd < 0) {
 		err = c->fd;
 		goto err_free;

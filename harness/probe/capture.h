@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PL_VXLAN_PORT 4789
+#define PL_CAP_VXLAN_PORT 4789
 
 enum pl_cap_kind {
 	PL_CAP_PLAIN = 0, /* IPv4, not VXLAN */

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "probe/netns.h"
+#include "probe/nsrun.h"
 #include "probe/probe.h"
 #include "probe/probe_internal.h"
 
@@ -286,7 +286,7 @@ int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
 	}
 	if (getrandom(&res->token, sizeof(res->token), 0) != sizeof(res->token))
 		return -errno;
-	fd = pl_netns_socket(req->src_netns, AF_INET, type | SOCK_NONBLOCK, proto);
+	fd = pl_nsrun_socket(req->src_netns, AF_INET, type | SOCK_NONBLOCK, proto);
 	if (fd < 0)
 		return fd;
 	buf = calloc(1, plen + sizeof(struct icmphdr));

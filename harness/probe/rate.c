@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probe/netns.h"
+#include "probe/nsrun.h"
 #include "probe/probe_internal.h"
 #include "probe/rate.h"
 
@@ -102,7 +102,7 @@ static int open_bound(const char *netns, uint32_t ip, uint16_t port, bool connec
 		.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = ip};
 	int fd, err, buf = 4 << 20;
 
-	fd = pl_netns_socket(netns, AF_INET, SOCK_DGRAM, 0);
+	fd = pl_nsrun_socket(netns, AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return fd;
 	setsockopt(fd, SOL_SOCKET, connect_it ? SO_SNDBUF : SO_RCVBUF, &buf, sizeof(buf));

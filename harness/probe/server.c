@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probe/netns.h"
+#include "probe/nsrun.h"
 #include "probe/probe.h"
 #include "probe/probe_internal.h"
 
@@ -202,7 +202,7 @@ static int srv_open(struct pl_probe_server *s, const char *netns, int type, int 
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 	int one = 1, fd, err;
 
-	fd = pl_netns_socket(netns, AF_INET, type | SOCK_NONBLOCK, proto);
+	fd = pl_nsrun_socket(netns, AF_INET, type | SOCK_NONBLOCK, proto);
 	if (fd < 0)
 		return fd;
 	if (kind != SRV_ICMP) {

@@ -107,7 +107,8 @@ static int cidr_identities(const struct policy_set *ps, const struct topo_cidr *
 	for (i = 0; !err && i < ps->nprefixes; i++) {
 		const struct policy_prefix *p = &ps->prefixes[i];
 
-		if (topo_cidr_within(p->ip, p->plen, c->ip, c->plen) && !in_except(c, p->ip, p->plen))
+		if (topo_cidr_within(p->ip, p->plen, c->ip, c->plen) &&
+		    !in_except(c, p->ip, p->plen))
 			err = idset_add(s, p->identity);
 	}
 	return err;
@@ -186,7 +187,7 @@ static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, boo
 static int rule_entries(struct policy_set *ps, const struct topo_rule *r, uint32_t ep_id,
 			const struct idset *ids, uint32_t rule_id, int *cap)
 {
-	static const uint8_t l4[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP };
+	static const uint8_t l4[] = {IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP};
 	struct pl_policy_key key;
 	int i, j, k, err = 0;
 
@@ -221,7 +222,7 @@ static int rule_entries(struct policy_set *ps, const struct topo_rule *r, uint32
 int policy_compile(const struct topo *t, struct policy_set **out)
 {
 	struct policy_set *ps;
-	struct idset ids = { 0 };
+	struct idset ids = {0};
 	int i, j, k, cap = 0, err;
 
 	*out = NULL;

@@ -23,8 +23,8 @@
 
 /* rule_id of a policy entry: which policy and which topo_rule of it. */
 #define POLICY_RULE_ID(pol, rule) (((uint32_t)(pol) << 16) | (uint32_t)(rule))
-#define POLICY_RULE_POLICY(id) ((int)((id) >> 16))
-#define POLICY_RULE_INDEX(id) ((int)((id)&0xffff))
+#define POLICY_RULE_POLICY(id)	  ((int)((id) >> 16))
+#define POLICY_RULE_INDEX(id)	  ((int)((id)&0xffff))
 
 struct policy_entry {
 	struct pl_policy_key key;
@@ -33,22 +33,22 @@ struct policy_entry {
 
 /* A CIDR identity: PL_ID_CIDR_MIN + index, the world host's /32 first. */
 struct policy_prefix {
-	uint32_t ip;	/* network order */
+	uint32_t ip; /* network order */
 	uint8_t plen;
 	uint32_t identity;
 };
 
 struct policy_ipcache_entry {
-	struct pl_ipcache_key key;	/* prefixlen, ip (network order) */
+	struct pl_ipcache_key key; /* prefixlen, ip (network order) */
 	struct pl_ipcache_info info;
 };
 
 struct policy_set {
-	struct policy_entry *entries;	/* unique keys; deny wins when rules collide */
+	struct policy_entry *entries; /* unique keys; deny wins when rules collide */
 	int nentries;
 	struct policy_prefix *prefixes;
 	int nprefixes;
-	uint32_t *ep_flags;		/* per pod (topo.pods order): PL_EP_F_* */
+	uint32_t *ep_flags; /* per pod (topo.pods order): PL_EP_F_* */
 	int npods;
 };
 
@@ -79,8 +79,8 @@ int policy_lookup(const struct policy_set *ps, uint32_t ep_id, uint32_t remote_i
 
 enum policy_verdict {
 	POLICY_ALLOWED = 0,
-	POLICY_DROPPED_EGRESS = 1,	/* by the source pod's egress policy */
-	POLICY_DROPPED_INGRESS = 2,	/* by the destination pod's ingress policy */
+	POLICY_DROPPED_EGRESS = 1,  /* by the source pod's egress policy */
+	POLICY_DROPPED_INGRESS = 2, /* by the destination pod's ingress policy */
 };
 
 /*
@@ -88,6 +88,7 @@ enum policy_verdict {
  * order, 0 for ICMP), evaluated from the topology's rules (not from the
  * compiled entries). *reason: PL_DROP_POLICY_DENIED (133) or
  * PL_DROP_POLICY_DENY (181) when dropped, PL_DROP_NONE when allowed.
+ * ps is not read and may be NULL.
  * Legacy mode: between nodes the destination sees the source node's IP
  * (MASQUERADE), so its ingress policy sees REMOTE_NODE.
  */
@@ -105,6 +106,6 @@ enum policy_verdict policy_evaluate_compiled(const struct topo *t, const struct 
 					     uint32_t saddr, uint32_t daddr, uint8_t proto,
 					     uint16_t dport, int *reason);
 
-const char *policy_verdict_name(enum policy_verdict v);	/* "allowed", "dropped at egress", ... */
+const char *policy_verdict_name(enum policy_verdict v); /* "allowed", "dropped at egress", ... */
 
 #endif /* PL_POLICY_COMPILE_H */

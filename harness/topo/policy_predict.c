@@ -25,7 +25,7 @@ struct peer {
 
 static struct peer classify(const struct topo *t, uint32_t ip, int view_node)
 {
-	struct peer p = { PEER_EXTERNAL, -1, ip };
+	struct peer p = {PEER_EXTERNAL, -1, ip};
 	int node;
 
 	p.pod = topo_pod_by_ip(t, ip);
@@ -130,7 +130,8 @@ static uint32_t seen_source(const struct topo *t, uint32_t saddr, int dst_pod)
 {
 	int src = topo_pod_by_ip(t, saddr);
 
-	if (t->routing != PL_ROUTING_LEGACY || src < 0 || t->pods[src].node == t->pods[dst_pod].node)
+	if (t->routing != PL_ROUTING_LEGACY || src < 0 ||
+	    t->pods[src].node == t->pods[dst_pod].node)
 		return saddr;
 	return t->nodes[t->pods[src].node].underlay_ip;
 }
@@ -159,8 +160,8 @@ enum policy_verdict policy_predict(const struct topo *t, const struct policy_set
 	return POLICY_ALLOWED;
 }
 
-static int compiled_dir(const struct topo *t, const struct policy_set *ps, int pod,
-			enum pl_dir dir, uint32_t remote, uint8_t proto, uint16_t dport)
+static int compiled_dir(const struct topo *t, const struct policy_set *ps, int pod, enum pl_dir dir,
+			uint32_t remote, uint8_t proto, uint16_t dport)
 {
 	struct policy_ipcache_entry *ipc;
 	uint32_t flag = dir == PL_DIR_INGRESS ? PL_EP_F_INGRESS_ENFORCED : PL_EP_F_EGRESS_ENFORCED;
@@ -189,8 +190,8 @@ enum policy_verdict policy_evaluate_compiled(const struct topo *t, const struct 
 			return POLICY_DROPPED_EGRESS;
 	}
 	if (dst >= 0) {
-		*reason = compiled_dir(t, ps, dst, PL_DIR_INGRESS, seen_source(t, saddr, dst), proto,
-				       dport);
+		*reason = compiled_dir(t, ps, dst, PL_DIR_INGRESS, seen_source(t, saddr, dst),
+				       proto, dport);
 		if (*reason)
 			return POLICY_DROPPED_INGRESS;
 	}

@@ -279,12 +279,14 @@ void topo_fmt_time(uint64_t ns, char *buf, size_t len);
 #define TOPO_IFNAME_VXLAN "vxlan0"	/* in a node's netns (vxlan, legacy) */
 #define TOPO_IFNAME_BRIDGE "br0"	/* in the segment's netns */
 #define TOPO_IFNAME_WORLD "eth0"	/* in the world host's netns */
-#define TOPO_NETNS_SEGMENT "underlay"	/* pl-<run>-underlay holds the segment bridge */
-/* Node side of a pod's veth, in the node's netns: "pl<ep_id>". */
+#define TOPO_IFNAME_WORLD_PORT "sworld"	/* segment: the world host's bridge port */
+#define TOPO_IFNAME_WORLD_GW "world0"	/* p2p: the world host's link in its gateway node */
+#define TOPO_NETNS_SEGMENT "seg"	/* pl-<run>-seg holds the segment bridge */
+/* Node side of a pod's veth, in the node's netns: "lxc<pod>" (pod names <= 12 characters). */
 void topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ]);
-/* Bridge port of a node in the segment netns: "sw-<node>". */
+/* Bridge port of a node in the segment netns: "s-<node>" (node names <= 13 characters). */
 int topo_ifname_segment_port(const char *name, char buf[TOPO_IFNAMSIZ]);
-/* The world host's link in its gateway node's netns: "wl-<world>". */
+/* The world host's link in its gateway node's netns (p2p underlay): "world0". */
 int topo_ifname_world_gw(const struct topo_world *w, char buf[TOPO_IFNAMSIZ]);
 /* Network namespace of a node, pod or the world host: "pl-<run>-<name>". */
 int topo_netns_name(const char *run, const char *name, char *buf, size_t len);

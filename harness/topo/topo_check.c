@@ -1,14 +1,132 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * After parsing: derived fields (ep ids, identities from label sets, which
- * pods policies enforce) and the checks that need the whole file (selectors
+ * Checks of nodes and pods against those read before them (called while
+ * parsing, so messages point at the value). After parsing: derived fields (ep ids, identities from
+ * label sets, which pods policies enforce) and the checks that need the whole file (selectors
  * matching nothing are warnings, not errors).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
+#include "topo/topo_units.h"
 #include "topo/topo_yaml.h"
+
+static const char *ipstr(uint32_t ip, char *buf)
+{
+	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
+}
+
+/* Nodes, pods and the world host each get a netns named after them: one namespace of names. */
+int topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
+		    int self_pod)
+{
+	struct topo *t = p->t;
+	int i;
+
+	if (!strcmp(name, TOPO_NETNS_SEGMENT))
+		return ty_error(p, n, "name '%s' is reserved (the underlay segment's namespace)",
+				name);
+	for (i = 0; i < t->nnodes; i++)
+		if (i != self_node && t->nodes[i].name && !strcmp(t->nodes[i].name, name))
+			return ty_error(p, n, "duplicate name '%s': node '%s' at line %d has it",
+					name, name, t->nodes[i].pos.line);
+	for (i = 0; i < t->npods; i++)
+		if (i != self_pod && t->pods[i].name && !strcmp(t->pods[i].name, name))
+			return ty_error(p, n, "duplicate name '%s': pod '%s' at line %d has it",
+					name, name, t->pods[i].pos.line);
+	return 0;
+}
+
+/* A derived interface name with the user's name in it must fit IFNAMSIZ. */
+int topo_check_ifname(struct topo_parser *p, const ynode *n, const char *what, const char *name,
+		      const char *prefix, const char *device)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s%s", prefix, name);
+	if (strlen(buf) < TOPO_IFNAMSIZ)
+		return 0;
+	return ty_error(
+		p, n,
+		"%s name '%s' is too long: its %s '%s' would have %zu characters, interface "
+		"names have at most %d (keep the name to %zu)",
+		what, name, device, buf, strlen(buf), TOPO_IFNAMSIZ - 1,
+		TOPO_IFNAMSIZ - 1 - strlen(prefix));
+}
+
+/* Not the network or broadcast address of net/plen (for plen < 31). */
+static bool host_addr_ok(uint32_t ip, uint8_t plen)
+{
+	uint32_t h = ntohl(ip) & ~topo_mask(plen);
+
+	return plen >= 31 || (h && h != ~topo_mask(plen));
+}
+
+int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const ynode *cidr_n)
+{
+	struct topo *t = p->t;
+	struct topo_node *nd = &t->nodes[self], *o;
+	uint32_t net = htonl(ntohl(nd->underlay_ip) & topo_mask(nd->underlay_plen));
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	int i;
+
+	if (!host_addr_ok(nd->underlay_ip, nd->underlay_plen))
+		return ty_error(p, ip_n, "node ip %s is the network or broadcast address of %s/%u",
+				ipstr(nd->underlay_ip, a), ipstr(net, b), nd->underlay_plen);
+	if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, nd->underlay_ip))
+		return ty_error(p, ip_n, "node ip %s lies inside its own podCIDR",
+				ipstr(nd->underlay_ip, a));
+	if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, net, nd->underlay_plen) ||
+	    topo_cidr_within(net, nd->underlay_plen, nd->pod_cidr, nd->pod_plen))
+		return ty_error(p, cidr_n, "podCIDR overlaps the underlay network %s/%u",
+				ipstr(net, a), nd->underlay_plen);
+	for (i = 0; i < self; i++) {
+		o = &t->nodes[i];
+		if (o->underlay_ip == nd->underlay_ip)
+			return ty_error(p, ip_n, "node ip %s is already the ip of node '%s'",
+					ipstr(nd->underlay_ip, a), o->name);
+		if (o->underlay_plen != nd->underlay_plen ||
+		    !topo_cidr_contains(o->underlay_ip, o->underlay_plen, nd->underlay_ip))
+			return ty_error(
+				p, ip_n,
+				"node ip %s/%u is not in the underlay network of node '%s' "
+				"(%s/%u): all nodes share one underlay network",
+				ipstr(nd->underlay_ip, a), nd->underlay_plen, o->name,
+				ipstr(htonl(ntohl(o->underlay_ip) & topo_mask(o->underlay_plen)),
+				      b),
+				o->underlay_plen);
+		if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, o->pod_cidr, o->pod_plen) ||
+		    topo_cidr_within(o->pod_cidr, o->pod_plen, nd->pod_cidr, nd->pod_plen))
+			return ty_error(p, cidr_n,
+					"podCIDR %s/%u overlaps podCIDR %s/%u of node '%s'",
+					ipstr(nd->pod_cidr, a), nd->pod_plen, ipstr(o->pod_cidr, b),
+					o->pod_plen, o->name);
+	}
+	return 0;
+}
+
+int topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n)
+{
+	struct topo *t = p->t;
+	struct topo_pod *pod = &t->pods[self];
+	struct topo_node *nd = &t->nodes[pod->node];
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	int i;
+
+	if (!topo_cidr_contains(nd->pod_cidr, nd->pod_plen, pod->ip))
+		return ty_error(p, ip_n, "pod ip %s is outside podCIDR %s/%u of its node '%s'",
+				ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen, nd->name);
+	if (!host_addr_ok(pod->ip, nd->pod_plen))
+		return ty_error(p, ip_n, "pod ip %s is the network or broadcast address of %s/%u",
+				ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen);
+	for (i = 0; i < self; i++)
+		if (t->pods[i].ip == pod->ip)
+			return ty_error(p, ip_n, "duplicate pod ip %s: pod '%s' (line %d) has it",
+					ipstr(pod->ip, a), t->pods[i].name, t->pods[i].pos.line);
+	return 0;
+}
 
 static bool same_label_set(const struct topo_pod *a, const struct topo_pod *b)
 {
@@ -63,8 +181,8 @@ static void check_policies(struct topo_parser *p)
 		}
 		if (!any) {
 			fmt_labels(pol->selector, pol->nselector, sel, sizeof(sel));
-			ty_warn_at(p, pol->pos, "policy '%s' selects no pod (selector %s)", pol->name,
-				   sel);
+			ty_warn_at(p, pol->pos, "policy '%s' selects no pod (selector %s)",
+				   pol->name, sel);
 		}
 		for (j = 0; j < pol->nrules; j++) {
 			struct topo_rule *r = &pol->rules[j];

@@ -110,7 +110,8 @@ bool topo_labels_match(const struct topo_label *want, int nwant, const struct to
 
 	for (i = 0; i < nwant; i++) {
 		for (j = 0; j < nhave; j++)
-			if (!strcmp(want[i].key, have[j].key) && !strcmp(want[i].value, have[j].value))
+			if (!strcmp(want[i].key, have[j].key) &&
+			    !strcmp(want[i].value, have[j].value))
 				break;
 		if (j == nhave)
 			return false;
@@ -138,21 +139,21 @@ const char *topo_routing_name(enum pl_routing_mode mode)
 
 const char *topo_qdisc_name(enum topo_qdisc_kind kind)
 {
-	static const char *const names[] = { "none", "tbf", "htb", "netem", "pfifo" };
+	static const char *const names[] = {"none", "tbf", "htb", "netem", "pfifo"};
 
 	return (unsigned int)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
 const char *topo_hook_name(enum topo_hook hook)
 {
-	static const char *const names[] = { "xdp", "tc-ingress", "tc-egress" };
+	static const char *const names[] = {"xdp", "tc-ingress", "tc-egress"};
 
 	return (unsigned int)hook < sizeof(names) / sizeof(names[0]) ? names[hook] : "?";
 }
 
 void topo_fmt_rate(uint64_t bps, char *buf, size_t len)
 {
-	static const char *const units[] = { "bit", "Kbit", "Mbit", "Gbit", "Tbit" };
+	static const char *const units[] = {"bit", "Kbit", "Mbit", "Gbit", "Tbit"};
 	unsigned int i = 0;
 
 	while (i < 4 && bps >= 1000 && bps % 1000 == 0) {
@@ -174,7 +175,7 @@ void topo_fmt_size(uint32_t bytes, char *buf, size_t len)
 
 void topo_fmt_time(uint64_t ns, char *buf, size_t len)
 {
-	static const char *const units[] = { "ns", "us", "ms", "s" };
+	static const char *const units[] = {"ns", "us", "ms", "s"};
 	unsigned int i = 0;
 
 	while (i < 3 && ns >= 1000 && ns % 1000 == 0) {
@@ -184,11 +185,6 @@ void topo_fmt_time(uint64_t ns, char *buf, size_t len)
 	snprintf(buf, len, "%llu%s", (unsigned long long)ns, units[i]);
 }
 
-void topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ])
-{
-	snprintf(buf, TOPO_IFNAMSIZ, "pl%u", pod->ep_id);
-}
-
 static int ifname(char buf[TOPO_IFNAMSIZ], const char *prefix, const char *name)
 {
 	int n = snprintf(buf, TOPO_IFNAMSIZ, "%s%s", prefix, name);
@@ -196,14 +192,22 @@ static int ifname(char buf[TOPO_IFNAMSIZ], const char *prefix, const char *name)
 	return n < TOPO_IFNAMSIZ ? 0 : -ENAMETOOLONG;
 }
 
+/* The parser keeps pod names short enough; a longer one is cut, never overflowed. */
+void topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ])
+{
+	ifname(buf, "lxc", pod->name);
+}
+
 int topo_ifname_segment_port(const char *name, char buf[TOPO_IFNAMSIZ])
 {
-	return ifname(buf, "sw-", name);
+	return ifname(buf, "s-", name);
 }
 
 int topo_ifname_world_gw(const struct topo_world *w, char buf[TOPO_IFNAMSIZ])
 {
-	return ifname(buf, "wl-", w->name);
+	(void)w;
+	snprintf(buf, TOPO_IFNAMSIZ, "%s", TOPO_IFNAME_WORLD_GW);
+	return 0;
 }
 
 int topo_netns_name(const char *run, const char *name, char *buf, size_t len)

@@ -13,128 +13,15 @@
 #include "topo/topo_units.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = { "name",	  "routing", "mtu",	 "nodes", "underlay",
-					"world",  "policies", "programs", NULL };
-static const char *const node_keys[] = { "name", "ip", "podCIDR", "pods", NULL };
-static const char *const pod_keys[] = { "name", "ip", "labels", NULL };
-static const char *const underlay_keys[] = { "type", "links", NULL };
-static const char *const link_keys[] = { "node", "qdisc", NULL };
-static const char *const world_keys[] = { "name", "ip", "node", NULL };
-static const char *const program_keys[] = { "object", "program", "node",
-					     "device", "hook",	  "replace", NULL };
-
-
-static const char *ipstr(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
-
-/* Nodes, pods and the world host each get a netns named after them: one namespace of names. */
-static int check_unique_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
-			     int self_pod)
-{
-	struct topo *t = p->t;
-	int i;
-
-	if (!strcmp(name, TOPO_NETNS_SEGMENT))
-		return ty_error(p, n, "name '%s' is reserved (the underlay segment's namespace)",
-				name);
-	for (i = 0; i < t->nnodes; i++)
-		if (i != self_node && t->nodes[i].name && !strcmp(t->nodes[i].name, name))
-			return ty_error(p, n, "duplicate name '%s': node '%s' at line %d has it", name,
-					name, t->nodes[i].pos.line);
-	for (i = 0; i < t->npods; i++)
-		if (i != self_pod && t->pods[i].name && !strcmp(t->pods[i].name, name))
-			return ty_error(p, n, "duplicate name '%s': pod '%s' at line %d has it", name,
-					name, t->pods[i].pos.line);
-	return 0;
-}
-
-/* A derived interface name with the user's name in it must fit IFNAMSIZ. */
-static int check_ifname(struct topo_parser *p, const ynode *n, const char *what, const char *name,
-			const char *prefix, const char *device)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof(buf), "%s%s", prefix, name);
-	if (strlen(buf) < TOPO_IFNAMSIZ)
-		return 0;
-	return ty_error(p, n,
-			"%s name '%s' is too long: its %s '%s' would have %zu characters, interface "
-			"names have at most %d (keep the name to %zu)",
-			what, name, device, buf, strlen(buf), TOPO_IFNAMSIZ - 1,
-			TOPO_IFNAMSIZ - 1 - strlen(prefix));
-}
-
-/* Not the network or broadcast address of net/plen (for plen < 31). */
-static bool host_addr_ok(uint32_t ip, uint8_t plen)
-{
-	uint32_t h = ntohl(ip) & ~topo_mask(plen);
-
-	return plen >= 31 || (h && h != ~topo_mask(plen));
-}
-
-static int check_node(struct topo_parser *p, int self, const ynode *ip_n, const ynode *cidr_n)
-{
-	struct topo *t = p->t;
-	struct topo_node *nd = &t->nodes[self], *o;
-	uint32_t net = htonl(ntohl(nd->underlay_ip) & topo_mask(nd->underlay_plen));
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-	int i;
-
-	if (!host_addr_ok(nd->underlay_ip, nd->underlay_plen))
-		return ty_error(p, ip_n, "node ip %s is the network or broadcast address of %s/%u",
-				ipstr(nd->underlay_ip, a), ipstr(net, b), nd->underlay_plen);
-	if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, nd->underlay_ip))
-		return ty_error(p, ip_n, "node ip %s lies inside its own podCIDR",
-				ipstr(nd->underlay_ip, a));
-	if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, net, nd->underlay_plen) ||
-	    topo_cidr_within(net, nd->underlay_plen, nd->pod_cidr, nd->pod_plen))
-		return ty_error(p, cidr_n, "podCIDR overlaps the underlay network %s/%u",
-				ipstr(net, a), nd->underlay_plen);
-	for (i = 0; i < self; i++) {
-		o = &t->nodes[i];
-		if (o->underlay_ip == nd->underlay_ip)
-			return ty_error(p, ip_n, "node ip %s is already node '%s''s",
-					ipstr(nd->underlay_ip, a), o->name);
-		if (o->underlay_plen != nd->underlay_plen ||
-		    !topo_cidr_contains(o->underlay_ip, o->underlay_plen, nd->underlay_ip))
-			return ty_error(p, ip_n,
-					"node ip %s/%u is not in the underlay network of node '%s' "
-					"(%s/%u): all nodes share one underlay network",
-					ipstr(nd->underlay_ip, a), nd->underlay_plen, o->name,
-					ipstr(htonl(ntohl(o->underlay_ip) & topo_mask(o->underlay_plen)),
-					      b),
-					o->underlay_plen);
-		if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, o->pod_cidr, o->pod_plen) ||
-		    topo_cidr_within(o->pod_cidr, o->pod_plen, nd->pod_cidr, nd->pod_plen))
-			return ty_error(p, cidr_n, "podCIDR %s/%u overlaps node '%s''s podCIDR %s/%u",
-					ipstr(nd->pod_cidr, a), nd->pod_plen, o->name,
-					ipstr(o->pod_cidr, b), o->pod_plen);
-	}
-	return 0;
-}
-
-static int check_pod(struct topo_parser *p, int self, const ynode *ip_n)
-{
-	struct topo *t = p->t;
-	struct topo_pod *pod = &t->pods[self];
-	struct topo_node *nd = &t->nodes[pod->node];
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-	int i;
-
-	if (!topo_cidr_contains(nd->pod_cidr, nd->pod_plen, pod->ip))
-		return ty_error(p, ip_n, "pod ip %s is outside its node '%s''s podCIDR %s/%u",
-				ipstr(pod->ip, a), nd->name, ipstr(nd->pod_cidr, b), nd->pod_plen);
-	if (!host_addr_ok(pod->ip, nd->pod_plen))
-		return ty_error(p, ip_n, "pod ip %s is the network or broadcast address of %s/%u",
-				ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen);
-	for (i = 0; i < self; i++)
-		if (t->pods[i].ip == pod->ip)
-			return ty_error(p, ip_n, "pod ip %s is already pod '%s''s (line %d)",
-					ipstr(pod->ip, a), t->pods[i].name, t->pods[i].pos.line);
-	return 0;
-}
+static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes", "underlay",
+				       "world", "policies", "programs", NULL};
+static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
+static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
+static const char *const underlay_keys[] = {"type", "links", NULL};
+static const char *const link_keys[] = {"node", "qdisc", NULL};
+static const char *const world_keys[] = {"name", "ip", "node", NULL};
+static const char *const program_keys[] = {"object", "program", "node", "device",
+					   "hook",   "replace", NULL};
 
 static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 {
@@ -165,7 +52,10 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 		return ty_error(p, n, "a pod needs a name");
 	err = ty_name(p, ty_get(p, n, "name"), "pod name", TOPO_NAME_MAX - 1, &pod->name);
 	if (!err)
-		err = check_unique_name(p, ty_get(p, n, "name"), pod->name, -1, t->npods - 1);
+		err = topo_check_ifname(p, ty_get(p, n, "name"), "pod", pod->name, "lxc",
+					"node-side veth");
+	if (!err)
+		err = topo_check_name(p, ty_get(p, n, "name"), pod->name, -1, t->npods - 1);
 	if (err)
 		return err;
 	if (!ty_get(p, n, "ip"))
@@ -174,7 +64,7 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 	if (err)
 		return err;
 	pod->pos = ty_pos(ty_get(p, n, "ip"));
-	err = check_pod(p, t->npods - 1, ty_get(p, n, "ip"));
+	err = topo_check_pod(p, t->npods - 1, ty_get(p, n, "ip"));
 	if (err)
 		return err;
 	return ty_labels(p, ty_get(p, n, "labels"), "labels", &pod->labels, &pod->nlabels);
@@ -189,8 +79,8 @@ static int parse_node_ip(struct topo_parser *p, const ynode *v, struct topo_node
 	if (err)
 		return err;
 	if (topo_parse_cidr(s, &nd->underlay_ip, &nd->underlay_plen, &has_len))
-		return ty_error(p, v, "node ip '%s' is not an IPv4 address (a.b.c.d or a.b.c.d/len)",
-				s);
+		return ty_error(p, v,
+				"node ip '%s' is not an IPv4 address (a.b.c.d or a.b.c.d/len)", s);
 	if (!has_len)
 		nd->underlay_plen = 24;
 	if (nd->underlay_plen < 8 || nd->underlay_plen > 30)
@@ -215,9 +105,9 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 		return ty_error(p, n, "a node needs a name");
 	err = ty_name(p, v, "node name", TOPO_NAME_MAX - 1, &nd->name);
 	if (!err)
-		err = check_ifname(p, v, "node", nd->name, "sw-", "segment bridge port");
+		err = topo_check_ifname(p, v, "node", nd->name, "s-", "segment bridge port");
 	if (!err)
-		err = check_unique_name(p, v, nd->name, t->nnodes - 1, -1);
+		err = topo_check_name(p, v, nd->name, t->nnodes - 1, -1);
 	if (err)
 		return err;
 	v = ty_get(p, n, "ip");
@@ -234,7 +124,7 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 		return err;
 	if (nd->pod_plen < 8 || nd->pod_plen > 30)
 		return ty_error(p, v, "podCIDR must be /8../30");
-	err = check_node(p, t->nnodes - 1, ty_get(p, n, "ip"), v);
+	err = topo_check_node(p, t->nnodes - 1, ty_get(p, n, "ip"), v);
 	if (err)
 		return err;
 	v = ty_get(p, n, "pods");
@@ -259,8 +149,8 @@ static int parse_routing(struct topo_parser *p, const ynode *v)
 	else if (!strcmp(s, "legacy"))
 		p->t->routing = PL_ROUTING_LEGACY;
 	else
-		return ty_error(p, v, "unknown routing mode '%s' (expected native, vxlan or legacy)",
-				s);
+		return ty_error(p, v,
+				"unknown routing mode '%s' (expected native, vxlan or legacy)", s);
 	return 0;
 }
 
@@ -326,10 +216,11 @@ static int parse_underlay(struct topo_parser *p, const ynode *n)
 		else if (!strcmp(s, "segment"))
 			t->underlay = TOPO_UNDERLAY_SEGMENT;
 		else
-			return ty_error(p, v, "unknown underlay type '%s' (expected p2p or segment)",
-					s);
+			return ty_error(p, v,
+					"unknown underlay type '%s' (expected p2p or segment)", s);
 		if (t->underlay == TOPO_UNDERLAY_P2P && t->nnodes != 2)
-			return ty_error(p, v, "underlay type p2p joins exactly 2 nodes, this has %d",
+			return ty_error(p, v,
+					"underlay type p2p joins exactly 2 nodes, this has %d",
 					t->nnodes);
 	}
 	v = ty_get(p, n, "links");
@@ -364,15 +255,14 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 		w->name = strdup("world");
 	if (err || !w->name)
 		return err ? err : -ENOMEM;
-	err = check_ifname(p, v ? v : n, "world", w->name, "wl-", "link on its gateway node");
-	if (!err)
-		err = check_unique_name(p, v ? v : n, w->name, -1, -1);
+	err = topo_check_name(p, v ? v : n, w->name, -1, -1);
 	if (err)
 		return err;
 	v = ty_get(p, n, "ip");
 	if (!v)
-		return ty_error(p, n, "world needs an ip (in 192.0.2.0/24, 198.51.100.0/24 or "
-				      "203.0.113.0/24)");
+		return ty_error(p, n,
+				"world needs an ip (in 192.0.2.0/24, 198.51.100.0/24 or "
+				"203.0.113.0/24)");
 	err = ty_ipv4(p, v, "world ip", &w->ip);
 	if (err)
 		return err;
@@ -389,10 +279,11 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 
 		if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip) ||
 		    topo_cidr_contains(nd->underlay_ip, nd->underlay_plen, w->ip))
-			return ty_error(p, v, "world ip is inside node '%s''s %s", nd->name,
+			return ty_error(p, v, "world ip is inside the %s of node '%s'",
 					topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip)
 						? "podCIDR"
-						: "underlay network");
+						: "underlay network",
+					nd->name);
 	}
 	v = ty_get(p, n, "node");
 	if (v)
@@ -420,11 +311,25 @@ static int parse_hook(struct topo_parser *p, const ynode *v, enum topo_hook *hoo
 	return 0;
 }
 
+static int resolve_object(struct topo_parser *p, char **object)
+{
+	const char *slash = strrchr(p->file, '/');
+	char *path;
+
+	if (!p->from_file || **object == '/' || !slash)
+		return 0;
+	if (asprintf(&path, "%.*s/%s", (int)(slash - p->file), p->file, *object) < 0)
+		return -ENOMEM;
+	free(*object);
+	*object = path;
+	return 0;
+}
+
 static int parse_program(struct topo_parser *p, const ynode *n)
 {
 	struct topo *t = p->t;
 	struct topo_program *pr = &t->programs[t->nprograms++];
-	const char *const required[] = { "object", "program", "node", "device", "hook" };
+	const char *const required[] = {"object", "program", "node", "device", "hook"};
 	const ynode *v;
 	unsigned int i;
 	int err;
@@ -437,6 +342,8 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 		if (!ty_get(p, n, required[i]))
 			return ty_error(p, n, "a program needs '%s'", required[i]);
 	err = ty_strdup(p, ty_get(p, n, "object"), "object", &pr->object);
+	if (!err)
+		err = resolve_object(p, &pr->object);
 	if (!err)
 		err = ty_strdup(p, ty_get(p, n, "program"), "program", &pr->program);
 	if (!err)
@@ -451,9 +358,9 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 	if (strcmp(pr->device, "uplink") && strcmp(pr->device, "vxlan")) {
 		i = topo_pod_by_name(t, pr->device);
 		if ((int)i < 0 || t->pods[i].node != pr->node)
-			return ty_error(p, v,
-					"device '%s' is not 'uplink', 'vxlan' or a pod of node '%s'",
-					pr->device, t->nodes[pr->node].name);
+			return ty_error(
+				p, v, "device '%s' is not 'uplink', 'vxlan' or a pod of node '%s'",
+				pr->device, t->nodes[pr->node].name);
 	} else if (!strcmp(pr->device, "vxlan") && t->routing == PL_ROUTING_NATIVE) {
 		return ty_error(p, v, "device 'vxlan' exists only with routing vxlan or legacy");
 	}
@@ -469,7 +376,7 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	int i, len, err;
 
 	if (!root)
-		return ty_error_at(p, (struct topo_pos){ 1, 1 }, "the file is empty");
+		return ty_error_at(p, (struct topo_pos){1, 1}, "the file is empty");
 	err = ty_check_map(p, root, "the topology", top_keys);
 	if (err)
 		return err;
@@ -525,13 +432,13 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 
 static int syntax_error(struct topo_parser *p, yaml_parser_t *yp)
 {
-	struct topo_pos pos = { (int)yp->problem_mark.line + 1, (int)yp->problem_mark.column + 1 };
+	struct topo_pos pos = {(int)yp->problem_mark.line + 1, (int)yp->problem_mark.column + 1};
 
 	if (yp->error == YAML_MEMORY_ERROR)
 		return -ENOMEM;
 	if (yp->context)
-		return ty_error_at(p, pos, "YAML syntax error: %s %s (line %zu)", yp->problem,
-				   yp->context, yp->context_mark.line + 1);
+		return ty_error_at(p, pos, "YAML syntax error: %s (%s started at line %zu)",
+				   yp->problem, yp->context, yp->context_mark.line + 1);
 	return ty_error_at(p, pos, "YAML syntax error: %s",
 			   yp->problem ? yp->problem : "unreadable input");
 }
@@ -554,7 +461,7 @@ static int parse_text(struct topo_parser *p, const char *text, size_t len)
 		err = syntax_error(p, &yp);
 	} else {
 		if (yaml_document_get_root_node(&extra))
-			err = ty_error_at(p, (struct topo_pos){ (int)extra.start_mark.line + 1, 1 },
+			err = ty_error_at(p, (struct topo_pos){(int)extra.start_mark.line + 1, 1},
 					  "a topology file holds one YAML document");
 		yaml_document_delete(&extra);
 	}
@@ -607,13 +514,14 @@ out:
 
 int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out)
 {
-	struct topo_parser p = { .file = file, .diag = diag ? diag : stderr };
-	char *owned = NULL;
-	size_t len = 0;
+	struct topo_parser p = {.file = file, .diag = diag ? diag : stderr};
+	char *owned = NULL, *warnings = NULL;
+	size_t len = 0, wlen = 0;
 	int err;
 
 	*out = NULL;
 	if (!text) {
+		p.from_file = true;
 		err = read_file(file, &owned, &len, p.diag);
 		if (err)
 			return err;
@@ -630,7 +538,13 @@ int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo 
 	p.t->routing = PL_ROUTING_NATIVE;
 	p.t->mtu = 1500;
 	p.t->vni_base = 1;
-	err = p.t->file ? parse_text(&p, text, len) : -ENOMEM;
+	p.warn = open_memstream(&warnings, &wlen);
+	err = p.t->file && p.warn ? parse_text(&p, text, len) : -ENOMEM;
+	if (p.warn)
+		fclose(p.warn);
+	if (!err && warnings)
+		fputs(warnings, p.diag);
+	free(warnings);
 	free(owned);
 	if (err == -ENOMEM)
 		fprintf(p.diag, "%s: out of memory\n", file);

@@ -12,22 +12,22 @@
 #include "topo/topo_units.h"
 #include "topo/topo_yaml.h"
 
-static const char *const policy_keys[] = { "apiVersion", "kind", "metadata", "spec", NULL };
-static const char *const meta_keys[] = { "name", "namespace", "labels", "annotations", NULL };
-static const char *const cnp_keys[] = { "description", "endpointSelector", "ingress", "egress",
-					"ingressDeny", "egressDeny", NULL };
-static const char *const cnp_in_keys[] = { "fromEndpoints", "fromCIDR", "fromCIDRSet",
-					   "fromEntities", "toPorts", NULL };
-static const char *const cnp_eg_keys[] = { "toEndpoints", "toCIDR", "toCIDRSet", "toEntities",
-					   "toPorts", NULL };
-static const char *const selector_keys[] = { "matchLabels", NULL };
-static const char *const toports_keys[] = { "ports", NULL };
-static const char *const port_keys[] = { "port", "protocol", NULL };
-static const char *const cidrset_keys[] = { "cidr", "except", NULL };
-static const char *const knp_keys[] = { "podSelector", "policyTypes", "ingress", "egress", NULL };
-static const char *const knp_in_keys[] = { "from", "ports", NULL };
-static const char *const knp_eg_keys[] = { "to", "ports", NULL };
-static const char *const knp_peer_keys[] = { "podSelector", "namespaceSelector", "ipBlock", NULL };
+static const char *const policy_keys[] = {"apiVersion", "kind", "metadata", "spec", NULL};
+static const char *const meta_keys[] = {"name", "namespace", "labels", "annotations", NULL};
+static const char *const cnp_keys[] = {"description", "endpointSelector", "ingress", "egress",
+				       "ingressDeny", "egressDeny",	  NULL};
+static const char *const cnp_in_keys[] = {"fromEndpoints", "fromCIDR", "fromCIDRSet",
+					  "fromEntities",  "toPorts",  NULL};
+static const char *const cnp_eg_keys[] = {"toEndpoints", "toCIDR",  "toCIDRSet",
+					  "toEntities",	 "toPorts", NULL};
+static const char *const selector_keys[] = {"matchLabels", NULL};
+static const char *const toports_keys[] = {"ports", NULL};
+static const char *const port_keys[] = {"port", "protocol", NULL};
+static const char *const cidrset_keys[] = {"cidr", "except", NULL};
+static const char *const knp_keys[] = {"podSelector", "policyTypes", "ingress", "egress", NULL};
+static const char *const knp_in_keys[] = {"from", "ports", NULL};
+static const char *const knp_eg_keys[] = {"to", "ports", NULL};
+static const char *const knp_peer_keys[] = {"podSelector", "namespaceSelector", "ipBlock", NULL};
 
 /* What one YAML rule says before it is split per peer. */
 struct rule_ctx {
@@ -184,7 +184,8 @@ static int parse_cidr_rule(struct topo_parser *p, const ynode *list, bool sets, 
 	if (!r->cidrs)
 		return -ENOMEM;
 	for (i = 0; i < len; i++) {
-		r->ncidrs = i + 1; /* counted first: topo_policy_free frees what parsing allocated */
+		r->ncidrs =
+			i + 1; /* counted first: topo_policy_free frees what parsing allocated */
 		it = ty_seq_item(p, list, i);
 		if (!sets) {
 			err = parse_cidr_into(p, it, NULL, &r->cidrs[i]);
@@ -207,11 +208,11 @@ static int parse_entities(struct topo_parser *p, const ynode *list, struct rule_
 	static const struct {
 		const char *name;
 		unsigned int bits;
-	} names[] = { { "world", TOPO_ENT_WORLD },
-		      { "host", TOPO_ENT_HOST },
-		      { "remote-node", TOPO_ENT_REMOTE_NODE },
-		      { "cluster", TOPO_ENT_CLUSTER },
-		      { "all", 0 } };
+	} names[] = {{"world", TOPO_ENT_WORLD},
+		     {"host", TOPO_ENT_HOST},
+		     {"remote-node", TOPO_ENT_REMOTE_NODE},
+		     {"cluster", TOPO_ENT_CLUSTER},
+		     {"all", 0}};
 	struct topo_rule *r;
 	const char *s = NULL;
 	unsigned int j;
@@ -294,10 +295,13 @@ static int parse_cnp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 	if (!err)
 		err = parse_entities(p, ty_get(p, n, key), rc);
 	/* Cilium: ports without peers apply to every peer; an empty rule allows nothing. */
-	if (!err && rc->pol->nrules == before && rc->nports)
-		err = add_rule(rc, n) ? 0 : -ENOMEM;
-	if (!err && rc->pol->nrules == before && rc->nports)
-		rc->pol->rules[before].any_peer = true;
+	if (!err && rc->pol->nrules == before && rc->nports) {
+		struct topo_rule *r = add_rule(rc, n);
+
+		if (!r)
+			return -ENOMEM;
+		r->any_peer = true;
+	}
 	return err;
 }
 
@@ -330,7 +334,8 @@ static int parse_knp_peer(struct topo_parser *p, const ynode *n, struct rule_ctx
 		if (!r->cidrs)
 			return -ENOMEM;
 		r->ncidrs = 1;
-		return parse_cidr_into(p, ty_get(p, ipb, "cidr"), ty_get(p, ipb, "except"), r->cidrs);
+		return parse_cidr_into(p, ty_get(p, ipb, "cidr"), ty_get(p, ipb, "except"),
+				       r->cidrs);
 	}
 	/* podlab has one namespace: only an empty namespaceSelector (all) has a meaning. */
 	if (ns) {
@@ -385,7 +390,7 @@ static int parse_knp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 static int parse_rule_list(struct topo_parser *p, const ynode *list, const char *what, bool k8s,
 			   struct topo_policy *pol, enum topo_rule_dir dir, bool deny)
 {
-	struct rule_ctx rc = { .pol = pol, .dir = dir, .deny = deny };
+	struct rule_ctx rc = {.pol = pol, .dir = dir, .deny = deny};
 	int i, len, err;
 
 	err = ty_check_seq(p, list, what, &len);
@@ -408,10 +413,10 @@ static int parse_cnp(struct topo_parser *p, const ynode *spec, struct topo_polic
 		const char *key;
 		enum topo_rule_dir dir;
 		bool deny;
-	} lists[] = { { "ingress", TOPO_INGRESS, false },
-		      { "egress", TOPO_EGRESS, false },
-		      { "ingressDeny", TOPO_INGRESS, true },
-		      { "egressDeny", TOPO_EGRESS, true } };
+	} lists[] = {{"ingress", TOPO_INGRESS, false},
+		     {"egress", TOPO_EGRESS, false},
+		     {"ingressDeny", TOPO_INGRESS, true},
+		     {"egressDeny", TOPO_EGRESS, true}};
 	const ynode *sel, *v;
 	unsigned int i;
 	int err;
@@ -515,8 +520,8 @@ static int parse_policy(struct topo_parser *p, const ynode *n, struct topo_polic
 	if (api && (err = ty_scalar(p, api, "apiVersion", &a)))
 		return err;
 	if (api && strcmp(a, want))
-		return ty_error(p, api, "apiVersion '%s' does not go with kind %s (expected %s)", a, k,
-				want);
+		return ty_error(p, api, "apiVersion '%s' does not go with kind %s (expected %s)", a,
+				k, want);
 	meta = ty_get(p, n, "metadata");
 	err = ty_check_map(p, meta, "metadata", meta_keys);
 	if (err)
@@ -527,7 +532,8 @@ static int parse_policy(struct topo_parser *p, const ynode *n, struct topo_polic
 	if (err)
 		return err;
 	if (topo_policy_by_name(p->t, pol->name) != p->t->npolicies - 1)
-		return ty_error(p, ty_get(p, meta, "name"), "duplicate policy name '%s'", pol->name);
+		return ty_error(p, ty_get(p, meta, "name"), "duplicate policy name '%s'",
+				pol->name);
 	spec = ty_get(p, n, "spec");
 	if (!spec || ty_is_null(spec))
 		return ty_error(p, n, "a policy needs spec");

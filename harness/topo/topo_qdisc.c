@@ -6,16 +6,16 @@
 
 #include "topo/topo_yaml.h"
 
-static const char *const qdisc_keys[] = { "tbf", "htb", "netem", "pfifo", NULL };
-static const char *const tbf_keys[] = { "rate", "burst", "latency", "limit", "peakrate", "mtu",
-					NULL };
-static const char *const htb_keys[] = { "default", "rate", "ceil", "classes", NULL };
-static const char *const class_keys[] = { "id",	     "parent", "rate",	"ceil",
-					   "prio",   "quantum", "match", NULL };
-static const char *const match_keys[] = { "dst", "src", "dport", "sport", "proto", NULL };
-static const char *const netem_keys[] = { "delay",   "jitter", "loss", "duplicate",
-					  "reorder", "limit",  "rate", NULL };
-static const char *const pfifo_keys[] = { "limit", NULL };
+static const char *const qdisc_keys[] = {"tbf", "htb", "netem", "pfifo", NULL};
+static const char *const tbf_keys[] = {"rate",	   "burst", "latency", "limit",
+				       "peakrate", "mtu",   NULL};
+static const char *const htb_keys[] = {"default", "rate", "ceil", "classes", NULL};
+static const char *const class_keys[] = {"id",	 "parent",  "rate",  "ceil",
+					 "prio", "quantum", "match", NULL};
+static const char *const match_keys[] = {"dst", "src", "dport", "sport", "proto", NULL};
+static const char *const netem_keys[] = {"delay",   "jitter", "loss", "duplicate",
+					 "reorder", "limit",  "rate", NULL};
+static const char *const pfifo_keys[] = {"limit", NULL};
 
 static int parse_tbf(struct topo_parser *p, const ynode *n, struct topo_tbf *tbf)
 {
@@ -112,8 +112,9 @@ static int parse_class(struct topo_parser *p, const ynode *n, struct topo_htb *h
 	c->minor = (uint16_t)u;
 	for (i = 0; i < htb->nclasses - 1; i++)
 		if (htb->classes[i].minor == c->minor)
-			return ty_error(p, ty_get(p, n, "id"), "duplicate class id %u (first at line %d)",
-					u, htb->classes[i].pos.line);
+			return ty_error(p, ty_get(p, n, "id"),
+					"duplicate class id %u (first at line %d)", u,
+					htb->classes[i].pos.line);
 	v = ty_get(p, n, "parent");
 	if (v) {
 		err = ty_u32(p, v, "class parent", 1, 0xffff, &u);
@@ -123,8 +124,8 @@ static int parse_class(struct topo_parser *p, const ynode *n, struct topo_htb *h
 			if (htb->classes[i].minor == u)
 				break;
 		if (u != 1 && i == htb->nclasses - 1)
-			return ty_error(p, v, "class parent %u is not the root (1) or an earlier class",
-					u);
+			return ty_error(
+				p, v, "class parent %u is not the root (1) or an earlier class", u);
 		c->parent_minor = u == 1 ? 0 : (uint16_t)u;
 	}
 	err = ty_rate(p, ty_get(p, n, "rate"), "class rate", &c->rate);
@@ -219,7 +220,8 @@ static int parse_netem(struct topo_parser *p, const ynode *n, struct topo_netem 
 	if (err)
 		return err;
 	if (!ty_map_len(n))
-		return ty_error(p, n, "netem needs at least one of %s", "delay, loss, duplicate, rate");
+		return ty_error(p, n, "netem needs at least one of %s",
+				"delay, loss, duplicate, rate");
 	if ((v = ty_get(p, n, "delay")) && (err = ty_time(p, v, "netem delay", &ne->delay_ns)))
 		return err;
 	if ((v = ty_get(p, n, "jitter")) && (err = ty_time(p, v, "netem jitter", &ne->jitter_ns)))

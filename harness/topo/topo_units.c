@@ -16,49 +16,47 @@ struct unit {
 
 /* tc's rate suffixes; "Bps" forms are bytes per second. */
 static const struct unit rate_units[] = {
-	{ "", 1. },
-	{ "bit", 1. },
-	{ "kibit", 1024. },
-	{ "kbit", 1000. },
-	{ "mibit", 1024. * 1024. },
-	{ "mbit", 1000000. },
-	{ "gibit", 1024. * 1024. * 1024. },
-	{ "gbit", 1000000000. },
-	{ "tibit", 1024. * 1024. * 1024. * 1024. },
-	{ "tbit", 1000000000000. },
-	{ "bps", 8. },
-	{ "kibps", 8. * 1024. },
-	{ "kbps", 8000. },
-	{ "mibps", 8. * 1024. * 1024. },
-	{ "mbps", 8000000. },
-	{ "gibps", 8. * 1024. * 1024. * 1024. },
-	{ "gbps", 8000000000. },
-	{ NULL, 0 },
+	{"", 1.},
+	{"bit", 1.},
+	{"kibit", 1024.},
+	{"kbit", 1000.},
+	{"mibit", 1024. * 1024.},
+	{"mbit", 1000000.},
+	{"gibit", 1024. * 1024. * 1024.},
+	{"gbit", 1000000000.},
+	{"tibit", 1024. * 1024. * 1024. * 1024.},
+	{"tbit", 1000000000000.},
+	{"bps", 8.},
+	{"kibps", 8. * 1024.},
+	{"kbps", 8000.},
+	{"mibps", 8. * 1024. * 1024.},
+	{"mbps", 8000000.},
+	{"gibps", 8. * 1024. * 1024. * 1024.},
+	{"gbps", 8000000000.},
+	{NULL, 0},
 };
 
 /* tc's size suffixes: k/m/g are binary, the "bit" forms divide by 8. */
 static const struct unit size_units[] = {
-	{ "", 1. },
-	{ "b", 1. },
-	{ "k", 1024. },
-	{ "kb", 1024. },
-	{ "kbit", 1024. / 8 },
-	{ "m", 1024. * 1024. },
-	{ "mb", 1024. * 1024. },
-	{ "mbit", 1024. * 1024. / 8 },
-	{ "g", 1024. * 1024. * 1024. },
-	{ "gb", 1024. * 1024. * 1024. },
-	{ "gbit", 1024. * 1024. * 1024. / 8 },
-	{ NULL, 0 },
+	{"", 1.},
+	{"b", 1.},
+	{"k", 1024.},
+	{"kb", 1024.},
+	{"kbit", 1024. / 8},
+	{"m", 1024. * 1024.},
+	{"mb", 1024. * 1024.},
+	{"mbit", 1024. * 1024. / 8},
+	{"g", 1024. * 1024. * 1024.},
+	{"gb", 1024. * 1024. * 1024.},
+	{"gbit", 1024. * 1024. * 1024. / 8},
+	{NULL, 0},
 };
 
 static const struct unit time_units[] = {
-	{ "", 1e3 }, /* tc: a bare number is microseconds */
-	{ "s", 1e9 },   { "sec", 1e9 },   { "secs", 1e9 },
-	{ "ms", 1e6 },  { "msec", 1e6 },  { "msecs", 1e6 },
-	{ "us", 1e3 },  { "usec", 1e3 },  { "usecs", 1e3 },
-	{ "ns", 1. },   { "nsec", 1. },   { "nsecs", 1. },
-	{ NULL, 0 },
+	{"", 1e3}, /* tc: a bare number is microseconds */
+	{"s", 1e9},	{"sec", 1e9},  {"secs", 1e9}, {"ms", 1e6},    {"msec", 1e6},
+	{"msecs", 1e6}, {"us", 1e3},   {"usec", 1e3}, {"usecs", 1e3}, {"ns", 1.},
+	{"nsec", 1.},	{"nsecs", 1.}, {NULL, 0},
 };
 
 static int parse_scaled(const char *s, const struct unit *units, double max, double *out)
@@ -122,7 +120,7 @@ int topo_parse_time(const char *s, uint64_t *ns)
 
 int topo_parse_percent(const char *s, double *frac)
 {
-	static const struct unit pct[] = { { "", 1. }, { "%", 1. }, { NULL, 0 } };
+	static const struct unit pct[] = {{"", 1.}, {"%", 1.}, {NULL, 0}};
 	double v;
 	int err;
 

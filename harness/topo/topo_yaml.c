@@ -11,7 +11,7 @@
 
 struct topo_pos ty_pos(const ynode *n)
 {
-	struct topo_pos pos = { 0, 0 };
+	struct topo_pos pos = {0, 0};
 
 	if (n) {
 		pos.line = (int)n->start_mark.line + 1;
@@ -23,7 +23,7 @@ struct topo_pos ty_pos(const ynode *n)
 static void vreport(struct topo_parser *p, struct topo_pos pos, const char *tag, const char *fmt,
 		    va_list ap)
 {
-	FILE *f = p->diag ? p->diag : stderr;
+	FILE *f = *tag && p->warn ? p->warn : p->diag ? p->diag : stderr;
 
 	fprintf(f, "%s:%d:%d: %s", p->file, pos.line, pos.col, tag);
 	vfprintf(f, fmt, ap);
@@ -351,7 +351,7 @@ int ty_proto(struct topo_parser *p, const ynode *n, const char *what, uint8_t *p
 	static const struct {
 		const char *name;
 		uint8_t proto;
-	} names[] = { { "any", 0 }, { "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "sctp", 132 } };
+	} names[] = {{"any", 0}, {"icmp", 1}, {"tcp", 6}, {"udp", 17}, {"sctp", 132}};
 	const char *s = NULL;
 	unsigned int i;
 	uint32_t v;

@@ -17,6 +17,8 @@
 struct topo_parser {
 	const char *file;
 	FILE *diag;
+	bool from_file; /* relative program objects resolve against the file's folder */
+	FILE *warn;	/* warnings wait here: printed only when the file is valid */
 	yaml_document_t doc;
 	struct topo *t;
 };
@@ -35,7 +37,7 @@ struct topo_pos ty_pos(const ynode *n);
 ynode *ty_node(struct topo_parser *p, int index);
 /* A plain null scalar: absent value (`key:`, `~`, `null`). */
 bool ty_is_null(const ynode *n);
-const char *ty_kind(const ynode *n);	/* "a mapping", "a list", "a string" */
+const char *ty_kind(const ynode *n); /* "a mapping", "a list", "a string" */
 
 /*
  * n must be a mapping (null counts as empty) whose keys are all in keys[]
@@ -82,7 +84,14 @@ int topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q
 void topo_qdisc_free(struct topo_qdisc *q);
 int topo_parse_policies(struct topo_parser *p, const ynode *n);
 void topo_policy_free(struct topo_policy *pol);
-/* Cross-checks and derived fields once everything is read (topo_check.c). */
+/* topo_check.c: checks against what was read before (n is the value to point at). */
+int topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
+		    int self_pod);
+int topo_check_ifname(struct topo_parser *p, const ynode *n, const char *what, const char *name,
+		      const char *prefix, const char *device);
+int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const ynode *cidr_n);
+int topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n);
+/* Cross-checks and derived fields once everything is read. */
 int topo_check(struct topo_parser *p);
 
 #endif /* PL_TOPO_YAML_H */

@@ -12,7 +12,7 @@
 
 #include "test.h"
 #include "probe/capture.h"
-#include "probe/netns.h"
+#include "probe/nsrun.h"
 #include "probe/probe.h"
 #include "probe/rate.h"
 
@@ -142,6 +142,7 @@ PL_TEST_PROBE(integration, probe_refused_timeout_unreachable, pl_probe_netns)
 		{"icmp without a route", IPPROTO_ICMP, "10.202.0.1", 0, PL_PROBE_UNREACHABLE},
 	};
 	struct pl_probe_result res;
+	char dev[16];
 	struct pair p;
 	size_t i;
 
@@ -162,10 +163,14 @@ PL_TEST_PROBE(integration, probe_refused_timeout_unreachable, pl_probe_netns)
 			fprintf(stderr, "  got %s (%s)\n", pl_probe_status_name(res.status),
 				strerror(res.err));
 	}
-	ASSERT_OK(pl_netns_exists(p.a), "netns exists");
-	ASSERT_EQ(pl_netns_ifindex(p.a, "nosuchdev"), -ENODEV, "missing device");
+	ASSERT_OK(pl_nsrun_exists(p.a), "netns exists");
+	ASSERT_EQ(pl_nsrun_ifindex(p.a, "nosuchdev"), -ENODEV, "missing device");
+	ASSERT_GT(pl_nsrun_ifindex(p.a, "va"), 1, "veth ifindex");
+	if (ASSERT_OK(pl_nsrun_dev_by_ip(p.b, ip4("10.200.0.2"), dev), "device by address"))
+		ASSERT_STREQ(dev, "vb", "device holding 10.200.0.2");
+	ASSERT_EQ(pl_nsrun_dev_by_ip(p.b, ip4("10.200.0.1"), dev), -ENODEV, "address not in ns");
 	pair_down(&p);
-	ASSERT_ERR(pl_netns_exists(p.a), "netns removed");
+	ASSERT_ERR(pl_nsrun_exists(p.a), "netns removed");
 }
 
 static const struct pl_cap_flow *find_flow(const struct pl_cap_flow *f, int n, enum pl_cap_kind k,

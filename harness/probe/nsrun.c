@@ -2,6 +2,8 @@
 /* Run code inside a named network namespace from a throwaway thread. */
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
@@ -11,7 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "probe/netns.h"
+#include "probe/nsrun.h"
 
 struct netns_call {
 	const char *name;
@@ -56,7 +58,7 @@ static void *netns_thread(void *p)
 	return NULL;
 }
 
-int pl_netns_exec(const char *name, int (*fn)(void *arg), void *arg)
+int pl_nsrun(const char *name, int (*fn)(void *arg), void *arg)
 {
 	struct netns_call c = {.name = name, .fn = fn, .arg = arg, .ret = -EINVAL};
 	pthread_t th;
@@ -81,21 +83,21 @@ static int socket_in_ns(void *p)
 	return fd < 0 ? -errno : fd;
 }
 
-int pl_netns_socket(const char *name, int domain, int type, int proto)
+int pl_nsrun_socket(const char *name, int domain, int type, int proto)
 {
 	struct socket_args a = {domain, type, proto};
 
-	return pl_netns_exec(name, socket_in_ns, &a);
+	return pl_nsrun(name, socket_in_ns, &a);
 }
 
-int pl_netns_ifindex(const char *name, const char *dev)
+int pl_nsrun_ifindex(const char *name, const char *dev)
 {
 	struct ifreq ifr = {};
 	int fd, err = 0;
 
 	if (strlen(dev) >= IFNAMSIZ)
 		return -ENAMETOOLONG;
-	fd = pl_netns_socket(name, AF_INET, SOCK_DGRAM, 0);
+	fd = pl_nsrun_socket(name, AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return fd;
 	/* The ioctl resolves names in the socket's namespace, not the caller's. */
@@ -106,7 +108,68 @@ int pl_netns_ifindex(const char *name, const char *dev)
 	return err ? err : ifr.ifr_ifindex;
 }
 
-int pl_netns_exists(const char *name)
+struct dev_by_ip {
+	uint32_t ip;
+	char *dev;
+};
+
+static int dev_by_ip_in_ns(void *p)
+{
+	struct dev_by_ip *a = p;
+	struct ifaddrs *ifa, *i;
+	int err = -ENODEV;
+
+	/* getifaddrs() asks rtnetlink through a socket of this thread's namespace. */
+	if (getifaddrs(&ifa))
+		return -errno;
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		if (((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr != a->ip)
+			continue;
+		snprintf(a->dev, IFNAMSIZ, "%s", i->ifa_name);
+		err = 0;
+		break;
+	}
+	freeifaddrs(ifa);
+	return err;
+}
+
+int pl_nsrun_dev_by_ip(const char *name, uint32_t ip, char dev[16])
+{
+	struct dev_by_ip a = {ip, dev};
+
+	return pl_nsrun(name, dev_by_ip_in_ns, &a);
+}
+
+struct addrs_args {
+	uint32_t *out;
+	int max;
+};
+
+static int addrs_in_ns(void *p)
+{
+	struct addrs_args *a = p;
+	struct ifaddrs *ifa, *i;
+	int n = 0;
+
+	if (getifaddrs(&ifa))
+		return -errno;
+	for (i = ifa; i && n < a->max; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
+			a->out[n++] = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+	freeifaddrs(ifa);
+	return n;
+}
+
+int pl_nsrun_addrs(const char *name, uint32_t *out, int max)
+{
+	struct addrs_args a = {out, max};
+
+	return pl_nsrun(name, addrs_in_ns, &a);
+}
+
+int pl_nsrun_exists(const char *name)
 {
 	char path[256];
 	int err = netns_path(name, path, sizeof(path));

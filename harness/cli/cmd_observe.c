@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/* podlab observe: Hubble-like lines from a run's pinned flow-event ring buffers. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cli/cli.h"
+#include "lib/datapath.h"
+#include "net/run.h"
+#include "topo/topo.h"
+
+struct observer {
+	const struct topo *topo;
+	bool json;
+	long long mono_to_real_ns; /* bpf_ktime_get_ns is CLOCK_MONOTONIC */
+	unsigned long count;
+};
+
+struct ring_ctx {
+	struct observer *o;
+	int node;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static long long clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* "frontend" for a pod, "node1" for a node's underlay IP, else the address. */
+static void endpoint_name(const struct topo *t, uint32_t ip, char *buf, size_t len)
+{
+	int i = topo_pod_by_ip(t, ip);
+
+	if (i >= 0) {
+		snprintf(buf, len, "%s", t->pods[i].name);
+		return;
+	}
+	i = topo_node_by_underlay_ip(t, ip);
+	if (i >= 0) {
+		snprintf(buf, len, "%s", t->nodes[i].name);
+		return;
+	}
+	if (t->world.present && t->world.ip == ip) {
+		snprintf(buf, len, "%s", t->world.name);
+		return;
+	}
+	inet_ntop(AF_INET, &ip, buf, len);
+}
+
+static const char *proto_str(unsigned proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP: return "TCP";
+	case IPPROTO_UDP: return "UDP";
+	case IPPROTO_ICMP: return "ICMP";
+	default: return "IP";
+	}
+}
+
+static void print_event(struct observer *o, int node, const struct pl_flow_event *ev)
+{
+	char when[32], src[64], dst[64], outcome[96];
+	long long real = (long long)ev->ts_ns + o->mono_to_real_ns;
+	time_t sec = real / 1000000000LL;
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	strftime(when, sizeof(when), "%b %d %H:%M:%S", &tm);
+	endpoint_name(o->topo, ev->saddr, src, sizeof(src));
+	endpoint_name(o->topo, ev->daddr, dst, sizeof(dst));
+	if (ev->verdict == PL_VERDICT_DROPPED)
+		snprintf(outcome, sizeof(outcome), "DROPPED (%s)", pl_drop_reason_str(ev->drop_reason));
+	else if (ev->redirect)
+		snprintf(outcome, sizeof(outcome), "%s via %s", pl_verdict_name(ev->verdict),
+			 pl_redirect_name(ev->redirect));
+	else
+		snprintf(outcome, sizeof(outcome), "%s", pl_verdict_name(ev->verdict));
+
+	if (o->json) {
+		printf("{\"time_ns\":%lld,\"node\":\"%s\",\"prog\":\"%s\",\"point\":\"%s\","
+		       "\"verdict\":\"%s\",\"drop_reason\":%u,\"drop_reason_name\":\"%s\","
+		       "\"source\":\"%s\",\"source_identity\":%u,\"destination\":\"%s\","
+		       "\"destination_identity\":%u,\"proto\":\"%s\",\"sport\":%u,\"dport\":%u,"
+		       "\"redirect\":\"%s\",\"tunnel_vni\":%u}\n",
+		       real, o->topo->nodes[node].name, pl_prog_name(ev->prog),
+		       pl_obs_point_name(ev->obs_point), pl_verdict_name(ev->verdict),
+		       ev->drop_reason, ev->drop_reason ? pl_drop_reason_name(ev->drop_reason) : "",
+		       src, ev->src_identity, dst, ev->dst_identity, proto_str(ev->proto),
+		       ntohs(ev->sport), ntohs(ev->dport), pl_redirect_name(ev->redirect),
+		       ev->tunnel_vni);
+	} else if (!(ev->flags & PL_EV_F_IPV4)) {
+		printf("%s.%03lld %-8s ethertype 0x%04x %s %s %s\n", when,
+		       (real / 1000000) % 1000, o->topo->nodes[node].name, ntohs(ev->eth_proto),
+		       pl_prog_name(ev->prog), pl_obs_point_name(ev->obs_point), outcome);
+	} else {
+		/* xdp_prefilter stops at L3: no ports to show. */
+		if (ev->sport || ev->dport) {
+			snprintf(src + strlen(src), sizeof(src) - strlen(src), ":%u", ntohs(ev->sport));
+			snprintf(dst + strlen(dst), sizeof(dst) - strlen(dst), ":%u", ntohs(ev->dport));
+		}
+		printf("%s.%03lld %-8s %s (ID:%u) -> %s (ID:%u) %s %s %s %s\n", when,
+		       (real / 1000000) % 1000, o->topo->nodes[node].name, src, ev->src_identity,
+		       dst, ev->dst_identity, proto_str(ev->proto), pl_prog_name(ev->prog),
+		       pl_obs_point_name(ev->obs_point), outcome);
+	}
+	o->count++;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct ring_ctx *rc = ctx;
+
+	if (size >= sizeof(struct pl_flow_event))
+		print_event(rc->o, rc->node, data);
+	return 0;
+}
+
+static int observe(const char *run, bool json, bool follow)
+{
+	struct pl_run_state st = {};
+	struct observer o = {.json = json};
+	struct ring_buffer *rb = NULL;
+	struct ring_ctx *ctx = NULL;
+	struct topo *t = NULL;
+	char path[512];
+	int i, fd, err, nrings = 0;
+
+	err = pl_run_state_read(run, &st);
+	if (err) {
+		pl_err_errno(err, "reading the state of run %s (is it up? see podlab status)", run);
+		return err == -ENOENT ? PL_EXIT_INPUT : PL_EXIT_RUNTIME;
+	}
+	err = topo_parse(st.topology, &t);
+	if (err) {
+		err = PL_EXIT_INPUT;
+		goto out;
+	}
+	ctx = calloc(t->nnodes, sizeof(*ctx));
+	if (!ctx) {
+		err = PL_EXIT_RUNTIME;
+		goto out;
+	}
+	o.topo = t;
+	o.mono_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	for (i = 0; i < t->nnodes; i++) {
+		snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/events", run,
+			 t->nodes[i].name);
+		fd = bpf_obj_get(path);
+		if (fd < 0) {
+			pl_warn("node %s has no flow events: opening %s: %s", t->nodes[i].name,
+				path, strerror(errno));
+			continue;
+		}
+		ctx[i] = (struct ring_ctx){.o = &o, .node = i};
+		if (!rb)
+			rb = ring_buffer__new(fd, on_event, &ctx[i], NULL);
+		else if (ring_buffer__add(rb, fd, on_event, &ctx[i]))
+			pl_warn("node %s: adding its ring buffer: %s", t->nodes[i].name,
+				strerror(errno));
+		nrings++;
+	}
+	if (!rb) {
+		pl_err("run %s: no node has a pinned events ring buffer (was it built with the "
+		       "datapath?)", run);
+		err = PL_EXIT_RUNTIME;
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	do {
+		err = ring_buffer__poll(rb, follow ? 200 : 0);
+		if (err < 0 && err != -EINTR) {
+			pl_err_errno(err, "polling the flow-event ring buffers of run %s", run);
+			err = PL_EXIT_RUNTIME;
+			goto out;
+		}
+	} while (follow && !stop);
+	if (!json)
+		fprintf(stderr, "%lu flow events from %d nodes of run %s\n", o.count, nrings, run);
+	err = PL_EXIT_OK;
+out:
+	ring_buffer__free(rb);
+	free(ctx);
+	topo_free(t);
+	pl_run_state_free(&st);
+	return err;
+}
+
+static int cmd_observe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"follow", no_argument, NULL, 'f'},
+		{},
+	};
+	bool json = false, follow = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "jf", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'f': follow = true; break;
+		default: return pl_cmd_usage_error("observe", "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return pl_cmd_usage_error("observe", "expected one RUN id");
+	if (pl_require_bpf_privileges())
+		return PL_EXIT_ENV;
+	return observe(argv[optind], json, follow);
+}
+
+PL_COMMAND(observe, .name = "observe", .summary = "print a run's flow events, Hubble style",
+	   .run = cmd_observe,
+	   .usage = "usage: podlab observe RUN [--json] [--follow]\n"
+		    "\n"
+		    "Reads the flow events every node's datapath wrote to its pinned ring buffer\n"
+		    "(/sys/fs/bpf/podlab/RUN/NODE/events) and prints one line per decision:\n"
+		    "time, node, source (identity) -> destination (identity), protocol and ports,\n"
+		    "program, observation point, verdict or drop reason.\n"
+		    "Reading consumes the events: a concurrent `podlab check` sees fewer.\n"
+		    "\n"
+		    "options:\n"
+		    "  -f, --follow  keep printing until interrupted (Ctrl-C)\n"
+		    "  -j, --json    one JSON object per line\n"
+		    "\n"
+		    "example:\n"
+		    "  podlab up topologies/two-node-vxlan.yaml     # prints RUN\n"
+		    "  podlab exec RUN frontend -- ping -c1 10.244.2.11\n"
+		    "  podlab observe RUN\n"
+		    "\n"
+		    "exit status: 0 ok, 2 bad usage or unknown run, 3 no privileges, 4 BPF failure\n");

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* podlab replay: a capture through the datapath, one explained line per packet. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "replay/capture.h"
+#include "replay/replay.h"
+#include "topo/topo.h"
+
+#define PROGRESS_EVERY 10000
+
+static int cmd_replay(int argc, char **argv);
+
+PL_COMMAND(replay, .name = "replay",
+	   .summary = "replay a pcap through the datapath and explain every packet",
+	   .usage = "usage: podlab replay --topology FILE --pcap FILE [OPTIONS]\n"
+		    "\n"
+		    "Runs each packet of a capture through the datapath of a topology and prints\n"
+		    "one line per packet: number, summary, injection point, programs and\n"
+		    "observation points in order, verdict, drop reason, where it was delivered,\n"
+		    "whether its addresses were preserved or rewritten, and its encapsulation.\n"
+		    "No expectations: this is for explaining a capture (see podlab test).\n"
+		    "\n"
+		    "Injection point without --at: a packet from a pod's IP enters that pod's\n"
+		    "from_pod; VXLAN to a node's underlay IP enters that node's uplink; any\n"
+		    "other packet enters the uplink of the node owning its destination.\n"
+		    "\n"
+		    "options:\n"
+		    "  --topology FILE   topology (YAML) the capture belongs to (required)\n"
+		    "  --pcap FILE       pcap or pcapng (Ethernet, LINUX_SLL, LINUX_SLL2, RAW)\n"
+		    "  --run RUN         reuse a running topology (podlab up) instead of\n"
+		    "                    building one for this replay and removing it after\n"
+		    "  --at POINT        inject every packet at POD, NODE:uplink or NODE:vxlan\n"
+		    "  --filter EXPR     replay only the packets a pcap-filter expression matches\n"
+		    "  --mode MODE       unit (BPF_PROG_TEST_RUN at the hook, default) or live\n"
+		    "                    (injected for real; results from flow events/captures)\n"
+		    "  --json            one JSON object per packet instead of text\n"
+		    "  --pcap-out DIR    write what came out of each device to DIR/<device>.pcap\n"
+		    "\n"
+		    "unit mode: at an uplink the XDP prefilter runs first, then from_network;\n"
+		    "VXLAN frames go to from_overlay as their inner frame with the VNI in\n"
+		    "skb->mark (BPF_PROG_TEST_RUN cannot decapsulate); the hop says so.\n"
+		    "\n"
+		    "examples:\n"
+		    "  podlab replay --topology topologies/two-node-vxlan.yaml --pcap "
+		    "pcaps/pod-to-pod.pcap\n"
+		    "  podlab replay --topology t.yaml --pcap node1.pcap --filter 'tcp port 80' "
+		    "--json\n"
+		    "  podlab replay --run r1 --topology t.yaml --pcap cap.pcap --at node2:uplink\n"
+		    "\n"
+		    "exit status: 0 replayed (whatever the verdicts), 2 bad usage or input,\n"
+		    "             3 missing privilege, 4 a kernel operation failed\n",
+	   .run = cmd_replay);
+
+static int cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"topology", required_argument, NULL, 't'},
+		{"pcap", required_argument, NULL, 'p'},
+		{"run", required_argument, NULL, 'r'},
+		{"at", required_argument, NULL, 'a'},
+		{"filter", required_argument, NULL, 'f'},
+		{"mode", required_argument, NULL, 'm'},
+		{"json", no_argument, NULL, 'j'},
+		{"pcap-out", required_argument, NULL, 'o'},
+		{0},
+	};
+	const char *topo_file = NULL, *pcap = NULL, *at = NULL, *filter = NULL, *outdir = NULL;
+	struct pl_replay_opts ro = {.mode = PL_MODE_UNIT};
+	struct pl_result_counts counts = {0};
+	struct pl_replay_pkts pk = {0};
+	struct pl_pcap_out *po = NULL;
+	struct pl_replay *rp = NULL;
+	struct topo *t = NULL;
+	struct pl_result res;
+	bool json = false;
+	char msg[256];
+	int c, i, err, rc = PL_EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			topo_file = optarg;
+			break;
+		case 'p':
+			pcap = optarg;
+			break;
+		case 'r':
+			ro.run = optarg;
+			break;
+		case 'a':
+			at = optarg;
+			break;
+		case 'f':
+			filter = optarg;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "unit"))
+				ro.mode = PL_MODE_UNIT;
+			else if (!strcmp(optarg, "live"))
+				ro.mode = PL_MODE_LIVE;
+			else
+				return pl_cmd_usage_error(
+					"replay", "--mode: '%s' is not unit or live", optarg);
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'o':
+			outdir = optarg;
+			break;
+		default:
+			return pl_cmd_usage_error("replay", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return pl_cmd_usage_error("replay", "unexpected argument '%s'", argv[optind]);
+	if (!topo_file || !pcap)
+		return pl_cmd_usage_error("replay", "--topology and --pcap are required");
+	if (topo_parse(topo_file, &t))
+		return PL_EXIT_INPUT;
+	if (at && pl_inject_parse(at, t, &ro.at, msg, sizeof(msg))) {
+		rc = pl_cmd_usage_error("replay", "--at: %s", msg);
+		goto out;
+	}
+	if (pl_replay_pkts_load_pcap(&pk, pcap, filter)) {
+		rc = PL_EXIT_INPUT;
+		goto out;
+	}
+	if (pl_require_bpf_privileges()) {
+		rc = PL_EXIT_ENV;
+		goto out;
+	}
+	if (outdir && pl_pcap_out_open(outdir, &po)) {
+		rc = PL_EXIT_RUNTIME;
+		goto out;
+	}
+	err = pl_replay_open(t, &ro, &rp);
+	if (err) {
+		rc = err == -EOPNOTSUPP ? PL_EXIT_ENV : PL_EXIT_RUNTIME;
+		goto out;
+	}
+	for (i = 0; i < pk.n; i++) {
+		err = pl_replay_one(rp, &pk.p[i], &res);
+		if (err) {
+			pl_err_errno(err, "replaying packet %u", pk.p[i].number);
+			rc = PL_EXIT_RUNTIME;
+			pl_result_release(&res);
+			break;
+		}
+		if (json) {
+			pl_result_print_json(stdout, &res, t);
+			fputc('\n', stdout);
+		} else {
+			pl_result_print(stdout, &res, t);
+		}
+		if (po && res.out_len)
+			pl_pcap_out_write(po, res.out_dev, res.out, res.out_len);
+		pl_result_count(&counts, &res);
+		pl_result_release(&res);
+		if ((i + 1) % PROGRESS_EVERY == 0)
+			fprintf(stderr, "podlab replay: %d/%d packets\n", i + 1, pk.n);
+	}
+	if (!json)
+		pl_result_counts_print(stdout, &counts);
+out:
+	pl_replay_close(rp);
+	if (po)
+		fprintf(stderr, "podlab replay: %d device pcaps in %s\n", pl_pcap_out_close(po),
+			outdir);
+	pl_replay_pkts_free(&pk);
+	topo_free(t);
+	return rc;
+}

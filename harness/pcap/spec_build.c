@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Packet spec options and building the frame a line describes. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "pcap/spec_internal.h"
+
+/* Deterministic, readable payload bytes. */
+static const uint8_t *pattern(void)
+{
+	static uint8_t bytes[PL_PKT_MAX];
+	size_t i;
+
+	if (!bytes[0])
+		for (i = 0; i < sizeof(bytes); i++)
+			bytes[i] = 'a' + i % 26;
+	return bytes;
+}
+
+static void mac_from_ip(uint8_t *mac, const uint8_t *ip4)
+{
+	mac[0] = 0x02;
+	mac[1] = 0x00;
+	memcpy(mac + 2, ip4, 4);
+}
+
+enum opt_id {
+	O_TTL,
+	O_TOS,
+	O_IP_ID,
+	O_ICMP_ID,
+	O_SEQ,
+	O_ACK,
+	O_FLAGS,
+	O_DF,
+	O_MF,
+	O_FRAG,
+	O_VLAN,
+	O_SMAC,
+	O_DMAC,
+	O_IPOPTS,
+	O_PAYLOAD,
+	O_TRUNCATE,
+	O_IHL,
+	O_TOT_LEN,
+	O_PROTO,
+	O_CODE,
+};
+
+enum opt_arg { A_NONE, A_NUM, A_MAC, A_FLAGS };
+
+static const struct opt {
+	const char *name;
+	unsigned int kinds;
+	enum opt_arg arg;
+	unsigned long min, max;
+	enum opt_id id;
+} opts[] = {
+	{"ttl", K_IPV4 | K_IPV6, A_NUM, 1, 255, O_TTL},
+	{"tos", K_IPV4, A_NUM, 0, 255, O_TOS},
+	{"ip-id", K_IPV4, A_NUM, 0, 65535, O_IP_ID},
+	{"id", K_ICMP, A_NUM, 0, 65535, O_ICMP_ID}, /* the echo identifier */
+	{"id", K_IPV4 & ~K_ICMP, A_NUM, 0, 65535, O_IP_ID},
+	{"seq", K_TCP | K_ICMP, A_NUM, 0, 0xffffffffUL, O_SEQ},
+	{"ack", K_TCP, A_NUM, 0, 0xffffffffUL, O_ACK},
+	{"flags", K_TCP, A_FLAGS, 0, 0, O_FLAGS},
+	{"df", K_IPV4, A_NONE, 0, 0, O_DF},
+	{"mf", K_IPV4, A_NONE, 0, 0, O_MF},
+	{"frag", K_IPV4, A_NUM, 0, 65528, O_FRAG},
+	{"vlan", K_ALL, A_NUM, 1, 4094, O_VLAN},
+	{"smac", K_ALL, A_MAC, 0, 0, O_SMAC},
+	{"dmac", K_ALL, A_MAC, 0, 0, O_DMAC},
+	{"ipopts", K_IPV4, A_NUM, 0, 40, O_IPOPTS},
+	{"payload", K_ALL & ~K_VXLAN, A_NUM, 0, PL_PKT_MAX, O_PAYLOAD},
+	{"len", K_ALL & ~K_VXLAN, A_NUM, 0, PL_PKT_MAX, O_PAYLOAD},
+	{"truncate", K_ALL, A_NUM, 0, PL_PKT_MAX, O_TRUNCATE},
+	{"ihl", K_IPV4, A_NUM, 0, 15, O_IHL},
+	{"tot-len", K_IPV4, A_NUM, 0, 65535, O_TOT_LEN},
+	{"proto", K_IP | K_IPV6, A_NUM, 0, 255, O_PROTO},
+	{"code", K_ICMP, A_NUM, 0, 255, O_CODE},
+};
+
+static const struct opt *find_opt(const char *name, enum kind kind, bool *known)
+{
+	size_t i;
+
+	*known = false;
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (strcmp(opts[i].name, name))
+			continue;
+		*known = true;
+		if (opts[i].kinds & kind)
+			return &opts[i];
+	}
+	return NULL;
+}
+
+int spec_parse_option(struct lp *p, struct want *w, struct tok *t)
+{
+	struct pl_pkt_spec *s = &w->s;
+	const struct opt *o;
+	unsigned long v = 0;
+	bool known;
+	int err;
+
+	o = find_opt(t->s, w->kind, &known);
+	if (!o && known)
+		return spec_perr(p, t->col, "'%s' does not apply to %s packets", t->s, w->word);
+	if (!o)
+		return spec_perr(p, t->col, "unknown option '%s' for a %s packet", t->s, w->word);
+	switch (o->arg) {
+	case A_MAC:
+		err = spec_get_mac(p, o->id == O_SMAC ? s->smac : s->dmac);
+		if (!err && o->id == O_SMAC)
+			w->smac_set = true;
+		else if (!err)
+			w->dmac_set = true;
+		return err;
+	case A_FLAGS:
+		return spec_get_tcp_flags(p, &s->tcp_flags);
+	case A_NUM:
+		err = spec_get_num(p, o->name, o->min, o->max, &v);
+		if (err)
+			return err;
+		break;
+	case A_NONE:
+		break;
+	}
+	switch (o->id) {
+	case O_TTL:
+		s->ttl = (uint8_t)v;
+		break;
+	case O_TOS:
+		s->tos = (uint8_t)v;
+		break;
+	case O_IP_ID:
+		s->ip_id = (uint16_t)v;
+		break;
+	case O_ICMP_ID:
+		s->sport = (uint16_t)v;
+		break;
+	case O_SEQ:
+		if (w->kind == K_ICMP && v > 65535)
+			return spec_perr(p, p->t[p->i - 1].col, "ICMP seq must be from 0 to 65535");
+		if (w->kind == K_ICMP)
+			s->icmp_seq = (uint16_t)v;
+		else
+			s->seq = (uint32_t)v;
+		break;
+	case O_ACK:
+		s->ack = (uint32_t)v;
+		break;
+	case O_DF:
+		w->df = true;
+		break;
+	case O_MF:
+		w->mf = true;
+		break;
+	case O_FRAG:
+		if (v % 8)
+			return spec_perr(p, p->t[p->i - 1].col,
+					 "frag offset %lu is not a multiple of 8", v);
+		w->frag_off = (uint16_t)v;
+		break;
+	case O_VLAN:
+		s->vlan_id = (uint16_t)v;
+		break;
+	case O_IPOPTS:
+		s->ip_opt_len = (uint8_t)v;
+		break;
+	case O_PAYLOAD:
+		s->payload_len = v;
+		break;
+	case O_TRUNCATE:
+		w->truncate = (long)v;
+		w->truncate_col = t->col;
+		break;
+	case O_IHL:
+		w->ihl = (int)v;
+		break;
+	case O_TOT_LEN:
+		w->tot_len = (int)v;
+		break;
+	case O_PROTO:
+		s->proto = (uint8_t)v;
+		break;
+	case O_CODE:
+		s->icmp_code = (uint8_t)v;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* IPv4 header fixups for malformed fixtures; the checksum stays right for the bytes built. */
+static void apply_ip_overrides(const struct want *w, uint8_t *frame)
+{
+	uint8_t *ip = frame + 14 + (w->s.vlan_id ? 4 : 0);
+	size_t built_ihl = 20 + ((w->s.ip_opt_len + 3u) & ~3u);
+	uint16_t csum;
+
+	if (w->ihl < 0 && w->tot_len < 0)
+		return;
+	if (w->ihl >= 0)
+		ip[0] = (ip[0] & 0xf0) | (uint8_t)w->ihl;
+	if (w->tot_len >= 0) {
+		ip[2] = (uint8_t)(w->tot_len >> 8);
+		ip[3] = (uint8_t)w->tot_len;
+	}
+	ip[10] = ip[11] = 0;
+	csum = pl_csum_ipv4_header(ip, built_ihl);
+	ip[10] = csum >> 8;
+	ip[11] = csum & 0xff;
+}
+
+static int build_body(struct want *w, uint8_t *body)
+{
+	struct pl_pkt_spec *s = &w->s;
+	size_t extra = s->payload_len, n;
+
+	if (w->kind == K_ARP) {
+		static const uint8_t hdr[8] = {0, 1, 8, 0, 6, 4, 0, 0};
+
+		memcpy(body, hdr, 8);
+		body[7] = (uint8_t)w->arp_op;
+		memcpy(body + 8, s->smac, 6);
+		memcpy(body + 14, &s->saddr, 4);
+		memset(body + 18, 0, 6);
+		if (w->arp_op == 2)
+			memcpy(body + 18, s->dmac, 6);
+		memcpy(body + 24, &s->daddr, 4);
+		n = 28;
+	} else { /* K_IPV6 */
+		memset(body, 0, 40);
+		body[0] = 0x60;
+		body[4] = (uint8_t)(extra >> 8);
+		body[5] = (uint8_t)extra;
+		body[6] = s->proto;
+		body[7] = s->ttl ? s->ttl : 64;
+		memcpy(body + 8, w->v6s, 16);
+		memcpy(body + 24, w->v6d, 16);
+		n = 40;
+	}
+	memcpy(body + n, pattern(), extra);
+	return (int)(n + extra);
+}
+
+int spec_build(struct lp *p, struct want *w, int depth, uint8_t *buf, size_t cap)
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct pl_pkt_spec *s = &w->s;
+	uint8_t *inner = NULL, *body = NULL;
+	int n, inner_len, err;
+
+	if (!w->smac_set)
+		mac_from_ip(s->smac, w->kind == K_IPV6 ? w->v6s + 12 : (uint8_t *)&s->saddr);
+	if (!w->dmac_set) {
+		if (w->kind == K_ARP && w->arp_op == 1)
+			memcpy(s->dmac, bcast, 6);
+		else
+			mac_from_ip(s->dmac,
+				    w->kind == K_IPV6 ? w->v6d + 12 : (uint8_t *)&s->daddr);
+	}
+	s->frag = (w->df ? 0x4000 : 0) | (w->mf ? 0x2000 : 0) | (w->frag_off / 8);
+	if (!s->ip_id)
+		s->ip_id = (uint16_t)p->number;
+
+	if (w->kind == K_VXLAN) {
+		inner = malloc(PL_PKT_MAX);
+		if (!inner)
+			return spec_perr(p, 1, "out of memory");
+		inner_len = spec_parse_packet(p, depth + 1, inner, PL_PKT_MAX);
+		if (inner_len < 0) {
+			free(inner);
+			return inner_len;
+		}
+		n = pl_pkt_build_vxlan(s, w->vni, inner, inner_len, buf, cap);
+		free(inner);
+	} else if (w->kind == K_ARP || w->kind == K_IPV6) {
+		body = malloc(PL_PKT_MAX + 40);
+		if (!body)
+			return spec_perr(p, 1, "out of memory");
+		n = build_body(w, body);
+		s->eth_proto = w->kind == K_ARP ? 0x0806 : 0x86dd;
+		s->payload = body;
+		s->payload_len = (size_t)n;
+		n = pl_pkt_build(s, buf, cap);
+		free(body);
+	} else {
+		s->payload = pattern();
+		n = pl_pkt_build(s, buf, cap);
+	}
+	if (n == -ENOSPC)
+		return spec_perr(p, p->t[0].col, "the frame would exceed the maximum of %d bytes",
+				 PL_PKT_MAX);
+	if (n < 0)
+		return spec_perr(p, p->t[0].col, "cannot build this packet: %s", strerror(-n));
+	if (w->kind & K_IPV4)
+		apply_ip_overrides(w, buf);
+	if (w->truncate >= 0) {
+		if (w->truncate > n) {
+			err = spec_perr(p, w->truncate_col,
+					"truncate %ld is longer than the %d-byte frame",
+					w->truncate, n);
+			return err;
+		}
+		n = (int)w->truncate;
+	}
+	return n;
+}

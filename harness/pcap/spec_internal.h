@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Internals shared by the spec files: tokens, the line being parsed, what a line asks for. */
+#ifndef PL_SPEC_INTERNAL_H
+#define PL_SPEC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/pkt.h"
+
+#define MAX_TOKENS 96
+#define TOK_LEN	   64
+#define MAX_DEPTH  3
+
+enum kind {
+	K_TCP = 1 << 0,
+	K_UDP = 1 << 1,
+	K_ICMP = 1 << 2,
+	K_IP = 1 << 3,
+	K_ARP = 1 << 4,
+	K_IPV6 = 1 << 5,
+	K_RAW = 1 << 6,
+	K_VXLAN = 1 << 7,
+};
+#define K_IPV4 (K_TCP | K_UDP | K_ICMP | K_IP | K_VXLAN)
+#define K_ALL  0xff
+
+struct tok {
+	char s[TOK_LEN];
+	unsigned int col;
+};
+
+/* One line being parsed. */
+struct lp {
+	const char *name;
+	unsigned int line, number, eol_col;
+	struct tok t[MAX_TOKENS];
+	size_t n, i;
+	char *err;
+	size_t errlen;
+};
+
+/* What a packet line asked for, before building. */
+struct want {
+	enum kind kind;
+	const char *word;
+	struct pl_pkt_spec s;
+	bool smac_set, dmac_set, df, mf;
+	int ihl, tot_len; /* -1 = as built */
+	long truncate;	  /* -1 = whole frame */
+	unsigned int truncate_col;
+	uint16_t frag_off; /* bytes */
+	uint8_t v6s[16], v6d[16];
+	uint16_t arp_op;
+	uint32_t vni;
+};
+
+/* "NAME:LINE:COL: message" into p->err; returns -EINVAL. */
+int spec_perr(struct lp *p, unsigned int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Splits a line into p->t; "{", "}" and ">" are words of their own; "#" ends the line. */
+int spec_tokenize(struct lp *p, const char *line, size_t len);
+struct tok *spec_peek(struct lp *p);
+struct tok *spec_next(struct lp *p, const char *what, int *err);
+int spec_get_num(struct lp *p, const char *opt, unsigned long min, unsigned long max,
+		 unsigned long *val);
+int spec_get_mac(struct lp *p, uint8_t *mac);
+int spec_get_tcp_flags(struct lp *p, uint8_t *flags);
+/* One option word t (already consumed) and its argument. */
+int spec_parse_option(struct lp *p, struct want *w, struct tok *t);
+/* Builds w into buf (parsing a vxlan's inner packet first); frame length or -EINVAL. */
+int spec_build(struct lp *p, struct want *w, int depth, uint8_t *buf, size_t cap);
+/* One packet from the current token; stops at the end, or at '}' inside braces. */
+int spec_parse_packet(struct lp *p, int depth, uint8_t *buf, size_t cap);
+
+#endif /* PL_SPEC_INTERNAL_H */

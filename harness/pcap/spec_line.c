@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Packet spec lines: words, addresses, numbers, and the packet grammar (docs/pcap-spec.md). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "pcap/pcap_spec.h"
+#include "pcap/spec_internal.h"
+
+static const struct {
+	const char *word;
+	enum kind kind;
+} kinds[] = {
+	{"tcp", K_TCP}, {"udp", K_UDP},	  {"icmp", K_ICMP},	    {"ip", K_IP},
+	{"arp", K_ARP}, {"ipv6", K_IPV6}, {"raw-ethertype", K_RAW}, {"vxlan", K_VXLAN},
+};
+
+int spec_perr(struct lp *p, unsigned int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int spec_perr(struct lp *p, unsigned int col, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(p->err, p->errlen, "%s:%u:%u: ", p->name, p->line, col);
+	if (n >= 0 && (size_t)n < p->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+int spec_tokenize(struct lp *p, const char *line, size_t len)
+{
+	size_t i = 0, start, n;
+
+	p->n = p->i = 0;
+	while (i < len) {
+		unsigned char c = line[i];
+
+		if (c == ' ' || c == '\t' || c == '\r') {
+			i++;
+			continue;
+		}
+		if (c == '#')
+			break;
+		if (c < 0x20 || c >= 0x7f)
+			return spec_perr(p, i + 1, "unexpected byte 0x%02x", c);
+		if (p->n == MAX_TOKENS)
+			return spec_perr(p, i + 1, "more than %d words on one line", MAX_TOKENS);
+		start = i;
+		if (c == '{' || c == '}' || c == '>')
+			i++;
+		else
+			while (i < len && !strchr(" \t\r#{}>", line[i]) && line[i] >= 0x20 &&
+			       (unsigned char)line[i] < 0x7f)
+				i++;
+		n = i - start;
+		if (n >= TOK_LEN)
+			return spec_perr(p, start + 1, "word longer than %d characters",
+					 TOK_LEN - 1);
+		memcpy(p->t[p->n].s, line + start, n);
+		p->t[p->n].s[n] = '\0';
+		p->t[p->n++].col = start + 1;
+	}
+	p->eol_col = i + 1;
+	return 0;
+}
+
+struct tok *spec_peek(struct lp *p)
+{
+	return p->i < p->n ? &p->t[p->i] : NULL;
+}
+
+struct tok *spec_next(struct lp *p, const char *what, int *err)
+{
+	if (p->i < p->n)
+		return &p->t[p->i++];
+	*err = spec_perr(p, p->eol_col, "expected %s at the end of the line", what);
+	return NULL;
+}
+
+int spec_get_num(struct lp *p, const char *opt, unsigned long min, unsigned long max,
+		 unsigned long *val)
+{
+	struct tok *t;
+	char *end;
+	int err;
+
+	t = spec_next(p, "a number", &err);
+	if (!t)
+		return err;
+	errno = 0;
+	*val = strtoul(t->s, &end, 0);
+	if (t->s[0] == '-' || t->s[0] == '+' || !t->s[0] || *end || errno || *val > max ||
+	    *val < min)
+		return spec_perr(p, t->col, "%s: '%s' is not a number from %lu to %lu", opt, t->s,
+				 min, max);
+	return 0;
+}
+
+static int get_ip4(struct lp *p, struct tok *t, char *s, uint32_t *addr)
+{
+	if (inet_pton(AF_INET, s, addr) != 1)
+		return spec_perr(p, t->col, "'%s' is not an IPv4 address", s);
+	return 0;
+}
+
+/* ADDR or ADDR:PORT; port_mode 0 = no port, 1 = required, 2 = optional. */
+static int get_endpoint(struct lp *p, int port_mode, uint32_t *addr, uint16_t *port)
+{
+	char buf[TOK_LEN], *colon, *end;
+	unsigned long v;
+	struct tok *t;
+	int err;
+
+	t = spec_next(p, port_mode == 1 ? "ADDR:PORT" : "an address", &err);
+	if (!t)
+		return err;
+	memcpy(buf, t->s, sizeof(buf));
+	colon = strchr(buf, ':');
+	if (colon && !port_mode)
+		return spec_perr(p, t->col, "'%s': this packet kind has no ports", t->s);
+	if (!colon && port_mode == 1)
+		return spec_perr(p, t->col, "expected ADDR:PORT, got '%s'", t->s);
+	if (colon) {
+		*colon = '\0';
+		errno = 0;
+		v = strtoul(colon + 1, &end, 10);
+		if (!colon[1] || *end || errno || v > 65535 || colon[1] == '-' || colon[1] == '+')
+			return spec_perr(p, t->col + (colon - buf) + 1,
+					 "'%s' is not a port (0-65535)", colon + 1);
+		*port = (uint16_t)v;
+	}
+	return get_ip4(p, t, buf, addr);
+}
+
+static int expect_word(struct lp *p, const char *word)
+{
+	struct tok *t;
+	int err;
+
+	t = spec_next(p, word, &err);
+	if (!t)
+		return err;
+	if (strcmp(t->s, word))
+		return spec_perr(p, t->col, "expected '%s', got '%s'", word, t->s);
+	return 0;
+}
+
+int spec_get_mac(struct lp *p, uint8_t *mac)
+{
+	unsigned int m[6];
+	struct tok *t;
+	int err, n = 0, i;
+
+	t = spec_next(p, "a MAC address", &err);
+	if (!t)
+		return err;
+	if (sscanf(t->s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+		   &n) != 6 ||
+	    (size_t)n != strlen(t->s) || n != 17)
+		return spec_perr(p, t->col, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", t->s);
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)m[i];
+	return 0;
+}
+
+int spec_get_tcp_flags(struct lp *p, uint8_t *flags)
+{
+	static const char letters[] = "FSRP.UEW";
+	const char *c, *hit;
+	struct tok *t;
+	int err;
+
+	t = spec_next(p, "TCP flags", &err);
+	if (!t)
+		return err;
+	*flags = 0;
+	if (!strcmp(t->s, "none"))
+		return 0;
+	for (c = t->s; *c; c++) {
+		hit = strchr(letters, *c == 'A' ? '.' : *c);
+		if (!hit)
+			return spec_perr(p, t->col + (c - t->s),
+					 "'%c' is not a TCP flag (F S R P A or . U E W, or none)",
+					 *c);
+		*flags |= 1u << (hit - letters);
+	}
+	return 0;
+}
+
+/* The words between the kind and the options. */
+static int parse_head(struct lp *p, struct want *w)
+{
+	struct pl_pkt_spec *s = &w->s;
+	unsigned long v;
+	struct tok *t;
+	int err;
+
+	switch (w->kind) {
+	case K_TCP:
+	case K_UDP:
+		s->proto = w->kind == K_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+		if (w->kind == K_TCP) {
+			s->tcp_flags = 0x02;
+			s->seq = 1000;
+		}
+		if ((err = get_endpoint(p, 1, &s->saddr, &s->sport)) || (err = expect_word(p, ">")))
+			return err;
+		return get_endpoint(p, 1, &s->daddr, &s->dport);
+	case K_ICMP:
+		s->proto = IPPROTO_ICMP;
+		s->sport = 1;
+		s->icmp_seq = 1;
+		t = spec_next(p, "echo, echo-reply, unreachable or time-exceeded", &err);
+		if (!t)
+			return err;
+		if (!strcmp(t->s, "echo"))
+			s->icmp_type = 8;
+		else if (!strcmp(t->s, "echo-reply"))
+			s->icmp_type = 0;
+		else if (!strcmp(t->s, "unreachable"))
+			s->icmp_type = 3;
+		else if (!strcmp(t->s, "time-exceeded"))
+			s->icmp_type = 11;
+		else
+			return spec_perr(p, t->col,
+					 "unknown ICMP type '%s' (echo, echo-reply, unreachable, "
+					 "time-exceeded)",
+					 t->s);
+		__attribute__((fallthrough)); /* then the addresses */
+	case K_IP:
+		if ((err = get_endpoint(p, 0, &s->saddr, NULL)) || (err = expect_word(p, ">")))
+			return err;
+		return get_endpoint(p, 0, &s->daddr, NULL);
+	case K_ARP:
+		w->arp_op = 1;
+		t = spec_peek(p);
+		if (t && (!strcmp(t->s, "request") || !strcmp(t->s, "reply"))) {
+			w->arp_op = t->s[2] == 'q' ? 1 : 2;
+			p->i++;
+		}
+		if ((err = get_endpoint(p, 0, &s->saddr, NULL)) || (err = expect_word(p, ">")))
+			return err;
+		return get_endpoint(p, 0, &s->daddr, NULL);
+	case K_IPV6:
+		s->proto = 59; /* no next header */
+		t = spec_next(p, "an IPv6 address", &err);
+		if (!t)
+			return err;
+		if (inet_pton(AF_INET6, t->s, w->v6s) != 1)
+			return spec_perr(p, t->col, "'%s' is not an IPv6 address", t->s);
+		if ((err = expect_word(p, ">")))
+			return err;
+		t = spec_next(p, "an IPv6 address", &err);
+		if (!t)
+			return err;
+		if (inet_pton(AF_INET6, t->s, w->v6d) != 1)
+			return spec_perr(p, t->col, "'%s' is not an IPv6 address", t->s);
+		return 0;
+	case K_RAW:
+		t = spec_peek(p);
+		if ((err = spec_get_num(p, "raw-ethertype", 0, 0xffff, &v)))
+			return err;
+		if (v == 0x0800)
+			return spec_perr(p, t->col,
+					 "EtherType 0x0800 is IPv4: use ip, tcp, udp or icmp");
+		s->eth_proto = (uint16_t)v;
+		return 0;
+	default: /* K_VXLAN */
+		if ((err = expect_word(p, "vni")) ||
+		    (err = spec_get_num(p, "vni", 0, 0xffffff, &v)))
+			return err;
+		w->vni = (uint32_t)v;
+		if ((err = get_endpoint(p, 2, &s->saddr, &s->sport)) || (err = expect_word(p, ">")))
+			return err;
+		return get_endpoint(p, 0, &s->daddr, NULL);
+	}
+}
+
+/* Parses one packet from p->i; stops at the end (depth 0) or at '}' (inner packets). */
+int spec_parse_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
+{
+	struct want w = {.ihl = -1, .tot_len = -1, .truncate = -1};
+	struct tok *t;
+	size_t i;
+	int err;
+
+	if (depth > MAX_DEPTH)
+		return spec_perr(p, spec_peek(p) ? spec_peek(p)->col : p->eol_col,
+				 "VXLAN nested more than %d deep", MAX_DEPTH);
+	t = spec_next(p, "a packet kind", &err);
+	if (!t)
+		return err;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(t->s, kinds[i].word)) {
+			w.kind = kinds[i].kind;
+			w.word = kinds[i].word;
+		}
+	if (!w.kind)
+		return spec_perr(p, t->col,
+				 "unknown packet kind '%s' (tcp, udp, icmp, ip, arp, ipv6, "
+				 "raw-ethertype, vxlan)",
+				 t->s);
+	err = parse_head(p, &w);
+	if (err)
+		return err;
+	while ((t = spec_peek(p)) && strcmp(t->s, "}")) {
+		if (!strcmp(t->s, "{")) {
+			if (w.kind != K_VXLAN)
+				return spec_perr(p, t->col, "'{' only follows a vxlan packet");
+			break;
+		}
+		p->i++;
+		err = spec_parse_option(p, &w, t);
+		if (err)
+			return err;
+	}
+	if (w.kind == K_VXLAN) {
+		if ((err = expect_word(p, "{")))
+			return err;
+	} else if (t && depth == 0) {
+		return spec_perr(p, t->col, "unexpected '}'");
+	}
+	err = spec_build(p, &w, depth, buf, cap);
+	if (err < 0 || w.kind != K_VXLAN)
+		return err;
+	if (expect_word(p, "}"))
+		return -EINVAL;
+	if (depth == 0 && (t = spec_peek(p)))
+		return spec_perr(p, t->col, "unexpected '%s' after the inner packet", t->s);
+	return err;
+}
+
+static int parse_line(struct lp *p, const char *line, size_t len, uint8_t *buf, size_t cap)
+{
+	int err = spec_tokenize(p, line, len);
+
+	if (err)
+		return err;
+	if (!p->n)
+		return spec_perr(p, 1, "expected a packet");
+	return spec_parse_packet(p, 0, buf, cap);
+}
+
+int pl_spec_parse_packet(const char *line, const char *name, unsigned int lineno,
+			 unsigned int number, uint8_t *buf, size_t cap, char *err, size_t errlen)
+{
+	struct lp *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	*p = (struct lp){
+		.name = name, .line = lineno, .number = number, .err = err, .errlen = errlen};
+	ret = parse_line(p, line, strlen(line), buf, cap);
+	free(p);
+	return ret;
+}

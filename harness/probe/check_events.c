@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Flow events of a running topology: the pinned `events` ring buffer of each node. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "probe/check.h"
+
+#define CE_MAX_EVENTS 65536
+
+struct ce_ring {
+	struct check_events *ce;
+	int node;
+	int fd;
+};
+
+struct ce_event {
+	struct pl_flow_event ev;
+	int node;
+};
+
+struct check_events {
+	struct ring_buffer *rb;
+	struct ce_ring *rings;
+	int nrings;
+	pthread_mutex_t lock;
+	struct ce_event *ev; /* a ring of the newest CE_MAX_EVENTS */
+	size_t nev;
+};
+
+static int ce_on_event(void *ctx, void *data, size_t size)
+{
+	struct ce_ring *r = ctx;
+	struct check_events *ce = r->ce;
+	struct ce_event *e;
+
+	if (size < sizeof(struct pl_flow_event))
+		return 0;
+	e = &ce->ev[ce->nev++ % CE_MAX_EVENTS];
+	memcpy(&e->ev, data, sizeof(e->ev));
+	e->node = r->node;
+	return 0;
+}
+
+int check_events_open(const char *run, const struct topo *t, struct check_events **out)
+{
+	struct check_events *ce;
+	char path[256];
+	int i, fd, err = 0;
+
+	ce = calloc(1, sizeof(*ce));
+	if (!ce)
+		return -ENOMEM;
+	pthread_mutex_init(&ce->lock, NULL);
+	ce->ev = calloc(CE_MAX_EVENTS, sizeof(*ce->ev));
+	ce->rings = calloc(t->nnodes, sizeof(*ce->rings));
+	if (!ce->ev || !ce->rings) {
+		err = -ENOMEM;
+		goto err_out;
+	}
+	for (i = 0; i < t->nnodes; i++) {
+		snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/events", run,
+			 t->nodes[i].name);
+		fd = bpf_obj_get(path);
+		if (fd < 0) {
+			pl_debug("no flow events for node %s: open %s: %s", t->nodes[i].name, path,
+				 strerror(errno));
+			continue;
+		}
+		ce->rings[ce->nrings] = (struct ce_ring){.ce = ce, .node = i, .fd = fd};
+		if (!ce->rb)
+			ce->rb = ring_buffer__new(fd, ce_on_event, &ce->rings[ce->nrings], NULL);
+		else if (ring_buffer__add(ce->rb, fd, ce_on_event, &ce->rings[ce->nrings]))
+			err = -errno;
+		if (!ce->rb && !err)
+			err = -errno;
+		ce->nrings++;
+		if (err) {
+			pl_err_errno(err, "reading the flow events ring buffer %s", path);
+			goto err_out;
+		}
+	}
+	if (!ce->nrings) {
+		err = -ENOENT;
+		goto err_out;
+	}
+	/* What earlier runs left in the rings is not this check's evidence. */
+	ring_buffer__consume(ce->rb);
+	ce->nev = 0;
+	*out = ce;
+	return 0;
+err_out:
+	check_events_close(ce);
+	return err;
+}
+
+void check_events_close(struct check_events *ce)
+{
+	int i;
+
+	if (!ce)
+		return;
+	ring_buffer__free(ce->rb);
+	for (i = 0; i < ce->nrings; i++)
+		close(ce->rings[i].fd);
+	pthread_mutex_destroy(&ce->lock);
+	free(ce->rings);
+	free(ce->ev);
+	free(ce);
+}
+
+static bool drop_matches(const struct pl_flow_event *e, uint32_t saddr, uint32_t saddr_alt,
+			 uint32_t daddr, uint8_t proto, uint16_t dport, bool reply)
+{
+	if (e->verdict != PL_VERDICT_DROPPED || e->proto != proto)
+		return false;
+	if (reply) {
+		if (e->saddr != daddr || (e->daddr != saddr && e->daddr != saddr_alt))
+			return false;
+		return !dport || proto == IPPROTO_ICMP || e->sport == htons(dport);
+	}
+	if (e->daddr != daddr || (e->saddr != saddr && e->saddr != saddr_alt))
+		return false;
+	return !dport || proto == IPPROTO_ICMP || e->dport == htons(dport);
+}
+
+bool check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
+			    uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
+			    struct pl_flow_event *ev, int *node, bool *reply)
+{
+	size_t i, first;
+	bool found = false;
+	int pass;
+
+	if (!ce)
+		return false;
+	pthread_mutex_lock(&ce->lock);
+	ring_buffer__consume(ce->rb);
+	first = ce->nev > CE_MAX_EVENTS ? ce->nev - CE_MAX_EVENTS : 0;
+	/* The probe's own packets first, then its replies. */
+	for (pass = 0; pass < 2 && !found; pass++) {
+		for (i = ce->nev; i-- > first;) {
+			const struct ce_event *e = &ce->ev[i % CE_MAX_EVENTS];
+
+			/* Rings are drained one after the other: not time ordered across nodes. */
+			if (e->ev.ts_ns < since_ns ||
+			    !drop_matches(&e->ev, saddr, saddr_alt, daddr, proto, dport, pass))
+				continue;
+			*ev = e->ev;
+			*node = e->node;
+			*reply = pass;
+			found = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ce->lock);
+	return found;
+}
+
+int check_events_unattributed(struct check_events *ce, struct pl_check_unattr *out, int max)
+{
+	size_t i, first;
+	int k, n = 0;
+
+	if (!ce)
+		return 0;
+	pthread_mutex_lock(&ce->lock);
+	ring_buffer__consume(ce->rb);
+	first = ce->nev > CE_MAX_EVENTS ? ce->nev - CE_MAX_EVENTS : 0;
+	for (i = first; i < ce->nev; i++) {
+		const struct ce_event *e = &ce->ev[i % CE_MAX_EVENTS];
+
+		/* A drop before the parser found addresses cannot be tied to a probe. */
+		if (e->ev.verdict != PL_VERDICT_DROPPED || e->ev.saddr || e->ev.daddr)
+			continue;
+		for (k = 0; k < n; k++)
+			if (out[k].node == e->node && out[k].prog == e->ev.prog &&
+			    out[k].reason == e->ev.drop_reason)
+				break;
+		if (k == n) {
+			if (n == max)
+				continue;
+			out[n++] = (struct pl_check_unattr){
+				.node = e->node, .prog = e->ev.prog, .reason = e->ev.drop_reason};
+		}
+		out[k].count++;
+	}
+	pthread_mutex_unlock(&ce->lock);
+	return n;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared between the sources of `podlab check`. */
+#ifndef PL_PROBE_CHECK_INTERNAL_H
+#define PL_PROBE_CHECK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe/check.h"
+
+/* "pl-<run>-<name>" */
+void check_netns(const char *run, const char *name, char *buf, size_t len);
+bool check_in_pod_cidr(const struct topo *t, uint32_t ip);
+uint64_t check_now_ns(void);
+/* Up to 4 ports the policies name for proto, else dflt; returns how many. */
+int check_ports(const struct topo *t, uint8_t proto, uint16_t dflt, uint16_t *ports);
+
+int check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r);
+int check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r);
+/* Fills section_ok[] and ok. */
+void check_judge(struct pl_check_report *r);
+
+#endif /* PL_PROBE_CHECK_INTERNAL_H */

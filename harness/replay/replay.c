@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Replay engine: session, injection choice, per-packet dispatch. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/datapath.h"
+#include "lib/log.h"
+#include "lib/pkt.h"
+#include "replay/replay.h"
+#include "replay/replay_run.h"
+#include "topo/topo.h"
+
+int pl_inject_parse(const char *s, const struct topo *t, struct pl_inject *out, char *err,
+		    size_t errlen)
+{
+	const char *colon = strchr(s, ':');
+	char node[TOPO_NAME_MAX + 1];
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	out->pod = -1;
+	if (!colon) {
+		i = topo_pod_by_name(t, s);
+		if (i < 0) {
+			snprintf(err, errlen,
+				 "'%s' is not a pod of the topology (POD, NODE:uplink "
+				 "or NODE:vxlan)",
+				 s);
+			return -EINVAL;
+		}
+		out->kind = PL_INJECT_POD;
+		out->pod = i;
+		out->node = t->pods[i].node;
+		return 0;
+	}
+	snprintf(node, sizeof(node), "%.*s", (int)(colon - s), s);
+	out->node = topo_node_by_name(t, node);
+	if (out->node < 0) {
+		snprintf(err, errlen, "'%s' is not a node of the topology", node);
+		return -EINVAL;
+	}
+	if (!strcmp(colon + 1, "uplink")) {
+		out->kind = PL_INJECT_UPLINK;
+	} else if (!strcmp(colon + 1, "vxlan")) {
+		if (t->routing == PL_ROUTING_NATIVE) {
+			snprintf(err, errlen, "'%s': native routing has no vxlan device", s);
+			return -EINVAL;
+		}
+		out->kind = PL_INJECT_VXLAN;
+	} else {
+		snprintf(err, errlen, "'%s': the device is uplink or vxlan", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int pl_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
+		     struct pl_inject *out, char *err, size_t errlen)
+{
+	struct pl_pkt_info info;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	out->pod = -1;
+	pl_pkt_parse(frame, len, &info);
+	if (!info.ipv4) {
+		snprintf(err, errlen,
+			 "not IPv4 (%s): no address to choose an injection point; "
+			 "use --at",
+			 info.error ?: "other EtherType");
+		return -ENOENT;
+	}
+	if (info.vxlan && (i = topo_node_by_underlay_ip(t, info.daddr)) >= 0) {
+		out->kind = PL_INJECT_UPLINK;
+		out->node = i;
+		return 0;
+	}
+	i = topo_pod_by_ip(t, info.saddr);
+	if (i >= 0) {
+		out->kind = PL_INJECT_POD;
+		out->pod = i;
+		out->node = t->pods[i].node;
+		return 0;
+	}
+	i = topo_pod_by_ip(t, info.daddr);
+	if (i >= 0)
+		i = t->pods[i].node;
+	if (i < 0)
+		i = topo_node_by_pod_ip(t, info.daddr);
+	if (i < 0)
+		i = topo_node_by_underlay_ip(t, info.daddr);
+	if (i < 0) {
+		snprintf(err, errlen,
+			 "neither source nor destination belongs to the topology; "
+			 "use --at");
+		return -ENOENT;
+	}
+	out->kind = PL_INJECT_UPLINK;
+	out->node = i;
+	return 0;
+}
+
+static void tuple_of(const uint8_t *frame, uint32_t len, struct pl_pkt_info *info)
+{
+	pl_pkt_parse(frame, len, info);
+	if (info->vxlan && info->inner_off < len)
+		pl_pkt_parse(frame + info->inner_off, len - info->inner_off, info);
+}
+
+void pl_result_init(struct pl_result *res, const struct pl_replay_pkt *p)
+{
+	struct pl_pkt_info info;
+
+	memset(res, 0, sizeof(*res));
+	res->number = p->number;
+	res->input = p->input;
+	res->deliver_node = res->deliver_pod = -1;
+	res->inject.pod = -1;
+	res->in = malloc(p->len ?: 1);
+	if (res->in) {
+		memcpy(res->in, p->data, p->len);
+		res->in_len = p->len;
+	}
+	tuple_of(p->data, p->len, &info);
+	res->ipv4 = info.ipv4;
+	res->proto = info.proto;
+	res->in_saddr = info.saddr;
+	res->in_daddr = info.daddr;
+	res->in_sport = info.sport;
+	res->in_dport = info.dport;
+}
+
+void pl_result_set_output(struct pl_result *res, const uint8_t *frame, uint32_t len)
+{
+	struct pl_pkt_info info;
+
+	tuple_of(frame, len, &info);
+	if (!info.ipv4)
+		return;
+	res->have_out_tuple = true;
+	res->out_saddr = info.saddr;
+	res->out_daddr = info.daddr;
+	res->out_sport = info.sport;
+	res->out_dport = info.dport;
+}
+
+int pl_replay_enter(struct pl_replay *rp, int node)
+{
+	int fd = node < 0 ? rp->orig_netns_fd : rp->nodes[node].netns_fd;
+
+	if (rp->cur_node == node)
+		return 0;
+	if (setns(fd, CLONE_NEWNET))
+		return pl_err_errno(-errno, "entering the namespace of node %s",
+				    node < 0 ? "(original)" : rp->t->nodes[node].name);
+	rp->cur_node = node;
+	return 0;
+}
+
+void pl_replay_ifname(const struct pl_replay *rp, int node, uint32_t ifindex, char *buf, size_t len)
+{
+	const struct pl_replay_node *n = &rp->nodes[node];
+	int i;
+
+	if (ifindex == n->uplink_ifindex) {
+		snprintf(buf, len, "%s.uplink", rp->t->nodes[node].name);
+		return;
+	}
+	if (ifindex && ifindex == n->vxlan_ifindex) {
+		snprintf(buf, len, "%s.vxlan", rp->t->nodes[node].name);
+		return;
+	}
+	for (i = 0; i < rp->t->npods; i++) {
+		if (n->pod_ifindex[i] == ifindex) {
+			snprintf(buf, len, "%s", rp->t->pods[i].name);
+			return;
+		}
+	}
+	snprintf(buf, len, "ifindex %u", ifindex);
+}
+
+int pl_replay_open(const struct topo *t, const struct pl_replay_opts *o, struct pl_replay **out)
+{
+	struct pl_replay *rp;
+	int i, err;
+
+	*out = NULL;
+	rp = calloc(1, sizeof(*rp));
+	if (!rp)
+		return -ENOMEM;
+	rp->t = t;
+	rp->opts = *o;
+	rp->cur_node = -1;
+	rp->orig_netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	rp->buf = malloc(PL_PKT_MAX + 256);
+	rp->nodes = calloc(t->nnodes, sizeof(*rp->nodes));
+	if (rp->orig_netns_fd < 0 || !rp->buf || !rp->nodes) {
+		err = rp->orig_netns_fd < 0 ? -errno : -ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < t->nnodes; i++)
+		rp->nodes[i].netns_fd = -1;
+	if (o->run) {
+		snprintf(rp->run, sizeof(rp->run), "%s", o->run);
+	} else {
+		err = pl_replay_run_up(t, rp->run, sizeof(rp->run));
+		if (err)
+			goto fail;
+		rp->own_run = true;
+	}
+	for (i = 0; i < t->nnodes; i++) {
+		err = pl_replay_run_attach(rp, i);
+		if (err)
+			goto fail;
+	}
+	if (o->mode == PL_MODE_LIVE) {
+		err = pl_replay_live_open(rp);
+		if (err)
+			goto fail;
+	}
+	*out = rp;
+	return 0;
+fail:
+	pl_replay_close(rp);
+	return err;
+}
+
+int pl_replay_one(struct pl_replay *rp, const struct pl_replay_pkt *p, struct pl_result *res)
+{
+	struct pl_inject at = p->at.kind != PL_INJECT_AUTO ? p->at : rp->opts.at;
+	char why[sizeof(res->skip)];
+
+	pl_result_init(res, p);
+	if (p->skip) {
+		res->status = PL_RES_SKIPPED;
+		snprintf(res->skip, sizeof(res->skip), "%s", p->skip);
+		return 0;
+	}
+	if (at.kind == PL_INJECT_AUTO &&
+	    pl_inject_choose(rp->t, p->data, p->len, &at, why, sizeof(why))) {
+		res->status = PL_RES_SKIPPED;
+		snprintf(res->skip, sizeof(res->skip), "%s", why);
+		return 0;
+	}
+	res->inject = at;
+	if (rp->opts.mode == PL_MODE_LIVE)
+		return pl_replay_live_one(rp, p, &at, res);
+	return pl_replay_unit_one(rp, p, &at, res);
+}
+
+void pl_replay_close(struct pl_replay *rp)
+{
+	int i;
+
+	if (!rp)
+		return;
+	if (rp->live)
+		pl_replay_live_close(rp);
+	if (rp->orig_netns_fd >= 0)
+		pl_replay_enter(rp, -1);
+	for (i = 0; rp->nodes && i < rp->t->nnodes; i++)
+		pl_replay_run_detach(rp, i);
+	if (rp->own_run)
+		pl_replay_run_down(rp->run);
+	if (rp->orig_netns_fd >= 0)
+		close(rp->orig_netns_fd);
+	free(rp->nodes);
+	free(rp->buf);
+	free(rp);
+}

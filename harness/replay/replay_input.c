@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Replay inputs: pcap files (any supported link type) and inline packet specs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/pkt.h"
+#include "pcap/pcap_io.h"
+#include "pcap/pcap_spec.h"
+#include "replay/capture.h"
+#include "replay/replay.h"
+
+static int add(struct pl_replay_pkts *pk, uint32_t number, const char *input, const uint8_t *data,
+	       size_t len, const char *skip)
+{
+	struct pl_replay_pkt *p;
+
+	if (pk->n == pk->cap) {
+		int cap = pk->cap ? pk->cap * 2 : 64;
+
+		p = realloc(pk->p, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		pk->p = p;
+		pk->cap = cap;
+	}
+	p = &pk->p[pk->n];
+	memset(p, 0, sizeof(*p));
+	p->data = malloc(len ?: 1);
+	if (!p->data)
+		return -ENOMEM;
+	memcpy(p->data, data, len);
+	p->len = (uint32_t)len;
+	p->number = number;
+	p->input = input;
+	p->skip = skip ? strdup(skip) : NULL;
+	pk->n++;
+	return 0;
+}
+
+int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const char *filter)
+{
+	struct pl_pcap_reader *r;
+	struct pl_pcap_pkt pkt;
+	char err[512];
+	int rc, ret = 0;
+
+	r = pl_pcap_open(file, err, sizeof(err));
+	if (!r) {
+		fprintf(stderr, "%s\n", err);
+		return -EINVAL;
+	}
+	if (filter && pl_pcap_set_filter(r, filter, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", file, err);
+		ret = -EINVAL;
+		goto out;
+	}
+	while ((rc = pl_pcap_next(r, &pkt)) == 1) {
+		ret = add(pk, (uint32_t)pkt.number, file, pkt.data, pkt.len, pkt.skip);
+		if (ret)
+			goto out;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", pl_pcap_error(r));
+		ret = -EINVAL;
+	}
+out:
+	pl_pcap_close(r);
+	return ret;
+}
+
+int pl_replay_pkts_load_spec(struct pl_replay_pkts *pk, const char *name, int line1, int col1,
+			     const char *text, const char *filter)
+{
+	unsigned int line, col;
+	int used = 0;
+	struct pl_filter *f = NULL;
+	struct pl_spec spec;
+	char err[512];
+	size_t i;
+	int ret;
+
+	if (filter && pl_filter_compile(filter, &f, err, sizeof(err))) {
+		fprintf(stderr, "%s: filter '%s': %s\n", name, filter, err);
+		return -EINVAL;
+	}
+	ret = pl_spec_parse(text, strlen(text), "spec", &spec, err, sizeof(err));
+	if (ret) {
+		if (sscanf(err, "spec:%u:%u: %n", &line, &col, &used) == 2 && used)
+			fprintf(stderr, "%s:%u:%u: %s\n", name, line + line1 - 1, col + col1 - 1,
+				err + used);
+		else
+			fprintf(stderr, "%s: inline packets: %s\n", name, err);
+		pl_filter_free(f);
+		return -EINVAL;
+	}
+	for (i = 0; i < spec.n && !ret; i++) {
+		if (f && !pl_filter_match(f, spec.frames[i].data, spec.frames[i].len))
+			continue;
+		ret = add(pk, (uint32_t)(i + 1), "inline", spec.frames[i].data, spec.frames[i].len,
+			  NULL);
+	}
+	pl_spec_free(&spec);
+	pl_filter_free(f);
+	return ret;
+}
+
+void pl_replay_pkts_free(struct pl_replay_pkts *pk)
+{
+	int i;
+
+	for (i = 0; i < pk->n; i++) {
+		free(pk->p[i].data);
+		free((char *)pk->p[i].skip);
+	}
+	free(pk->p);
+	pk->p = NULL;
+	pk->n = pk->cap = 0;
+}

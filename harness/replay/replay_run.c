@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The replay's view of a running topology: per node its namespace
+ * (/run/netns/pl-<run>-<node>), the programs and maps pinned under
+ * /sys/fs/bpf/podlab/<run>/<node>/, and device ifindexes found in the
+ * namespace itself (uplink: holds the underlay IP; vxlan: link kind vxlan;
+ * pods: the endpoints map), so no device naming convention is assumed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include "lib/datapath.h"
+#include "lib/log.h"
+#include "lib/pkt.h"
+#include "replay/replay.h"
+#include "replay/replay_run.h"
+#include "topo/topo.h"
+
+#define PIN_ROOT "/sys/fs/bpf/podlab"
+
+int pl_replay_node_on_event(void *ctx, const void *data, size_t size)
+{
+	struct pl_replay_node *n = ctx;
+	struct pl_flow_event *grown;
+
+	if (size < sizeof(struct pl_flow_event))
+		return 0;
+	if (n->nevs == n->cap_evs) {
+		size_t cap = n->cap_evs ? n->cap_evs * 2 : 64;
+
+		grown = realloc(n->evs, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		n->evs = grown;
+		n->cap_evs = cap;
+	}
+	memcpy(&n->evs[n->nevs++], data, sizeof(struct pl_flow_event));
+	return 0;
+}
+
+/* Link dump callback: remembers the first vxlan device. */
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	uint32_t *vxlan = data;
+	struct nlattr *a, *b;
+
+	mnl_attr_for_each(a, nlh, sizeof(*ifm))
+	{
+		if (mnl_attr_get_type(a) != IFLA_LINKINFO)
+			continue;
+		mnl_attr_for_each_nested(b, a)
+		{
+			if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
+			    !strcmp(mnl_attr_get_str(b), "vxlan") && !*vxlan)
+				*vxlan = ifm->ifi_index;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+struct addr_find {
+	uint32_t ip;
+	uint8_t plen; /* the underlay prefix: a /32 copy on another device is not the uplink */
+	uint32_t ifindex;
+};
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_find *f = data;
+	struct nlattr *a;
+
+	if (ifa->ifa_family != AF_INET)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*ifa))
+	{
+		if (mnl_attr_get_type(a) == IFA_LOCAL && mnl_attr_get_u32(a) == f->ip &&
+		    (!f->ifindex || ifa->ifa_prefixlen == f->plen))
+			f->ifindex = ifa->ifa_index;
+	}
+	return MNL_CB_OK;
+}
+
+/* One rtnetlink dump in the calling thread's namespace. */
+static int dump(uint16_t type, uint8_t family, mnl_cb_t cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct rtgenmsg *g;
+	unsigned seq = time(NULL), portid;
+	int ret;
+
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	g->rtgen_family = family;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	while ((ret = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		ret = mnl_cb_run(buf, ret, seq, portid, cb, data);
+		if (ret <= MNL_CB_STOP)
+			break;
+	}
+	ret = ret < 0 ? -errno : 0;
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+static int open_pin(const char *run, const char *node, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), PIN_ROOT "/%s/%s/%s", run, node, name);
+	return bpf_obj_get(path);
+}
+
+int pl_replay_run_attach(struct pl_replay *rp, int node)
+{
+	const struct topo *t = rp->t;
+	const char *name = t->nodes[node].name;
+	struct pl_replay_node *n = &rp->nodes[node];
+	struct addr_find af = {.ip = t->nodes[node].underlay_ip,
+			       .plen = t->nodes[node].underlay_plen};
+	struct pl_endpoint_info info;
+	char path[256];
+	int p, i, fd, err;
+
+	for (p = 0; p <= PL_PROG_XDP_PREFILTER; p++)
+		n->prog_fd[p] = -1;
+	n->counters_fd = -1;
+	n->pod_ifindex = calloc(t->npods + 1, sizeof(*n->pod_ifindex));
+	n->pod_gw_mac = calloc(t->npods + 1, sizeof(*n->pod_gw_mac));
+	if (!n->pod_ifindex || !n->pod_gw_mac)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "/run/netns/pl-%s-%s", rp->run, name);
+	n->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (n->netns_fd < 0)
+		return pl_err_errno(-errno, "opening namespace %s of run %s", path, rp->run);
+	for (p = PL_PROG_FROM_POD; p <= PL_PROG_XDP_PREFILTER; p++) {
+		n->prog_fd[p] = open_pin(rp->run, name, pl_prog_name(p));
+		if (n->prog_fd[p] < 0)
+			return pl_err_errno(-errno, "opening pinned program " PIN_ROOT "/%s/%s/%s",
+					    rp->run, name, pl_prog_name(p));
+	}
+	n->counters_fd = open_pin(rp->run, name, "counters");
+	fd = open_pin(rp->run, name, "events");
+	if (n->counters_fd < 0 || fd < 0) {
+		err = pl_err_errno(-errno, "opening the pinned maps of node %s in run %s", name,
+				   rp->run);
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	err = pl_evring_open(&n->ring, fd);
+	close(fd);
+	if (err)
+		return pl_err_errno(err, "mapping the events ring buffer of node %s", name);
+	fd = open_pin(rp->run, name, "endpoints");
+	if (fd < 0)
+		return pl_err_errno(-errno, "opening the endpoints map of node %s", name);
+	for (i = 0; i < t->npods; i++) {
+		struct pl_endpoint_key k = {.ip = t->pods[i].ip};
+
+		if (t->pods[i].node == node && !bpf_map_lookup_elem(fd, &k, &info)) {
+			n->pod_ifindex[i] = info.ifindex;
+			memcpy(n->pod_gw_mac[i], info.node_mac, 6);
+		}
+	}
+	close(fd);
+	err = pl_replay_enter(rp, node);
+	if (!err)
+		err = dump(RTM_GETLINK, AF_UNSPEC, link_cb, &n->vxlan_ifindex);
+	if (!err)
+		err = dump(RTM_GETADDR, AF_INET, addr_cb, &af);
+	if (err)
+		return pl_err_errno(err, "listing the devices of node %s", name);
+	n->uplink_ifindex = af.ifindex;
+	pl_debug("node %s: uplink ifindex %u, vxlan ifindex %u", name, n->uplink_ifindex,
+		 n->vxlan_ifindex);
+	if (!n->uplink_ifindex) {
+		pl_err("node %s of run %s: no device holds its underlay IP", name, rp->run);
+		return -ENODEV;
+	}
+	/* Drain what the live datapath emitted before we came. */
+	pl_evring_read(&n->ring, true, pl_replay_node_on_event, n);
+	n->nevs = 0;
+	return 0;
+}
+
+void pl_replay_run_detach(struct pl_replay *rp, int node)
+{
+	struct pl_replay_node *n = &rp->nodes[node];
+	int p;
+
+	if (n->netns_fd > 0)
+		close(n->netns_fd);
+	for (p = PL_PROG_FROM_POD; n->pod_ifindex && p <= PL_PROG_XDP_PREFILTER; p++)
+		if (n->prog_fd[p] >= 0)
+			close(n->prog_fd[p]);
+	if (n->pod_ifindex && n->counters_fd >= 0)
+		close(n->counters_fd);
+	pl_evring_close(&n->ring);
+	free(n->evs);
+	free(n->pod_ifindex);
+	free(n->pod_gw_mac);
+	memset(n, 0, sizeof(*n));
+	n->netns_fd = -1;
+}
+
+int pl_replay_counter_read(struct pl_replay *rp, int node, const struct pl_counter_key *key,
+			   uint64_t *packets)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	struct pl_counter_val *vals;
+
+	*packets = 0;
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	if (!bpf_map_lookup_elem(rp->nodes[node].counters_fd, key, vals))
+		for (i = 0; i < ncpu; i++)
+			*packets += vals[i].packets;
+	free(vals);
+	return 0;
+}
+
+/* The event of the packet we ran: same program and addresses; real traffic may interleave. */
+static bool event_is(const struct pl_flow_event *ev, enum pl_prog prog, uint32_t saddr,
+		     uint32_t daddr)
+{
+	if (ev->prog != prog)
+		return false;
+	return !(ev->flags & PL_EV_F_IPV4) || (ev->saddr == saddr && ev->daddr == daddr);
+}
+
+int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const uint8_t *pkt,
+		       uint32_t len, uint32_t ifindex, uint32_t mark, uint32_t saddr,
+		       uint32_t daddr, struct pl_run_result *rr)
+{
+	struct pl_replay_node *n = &rp->nodes[node];
+	struct __sk_buff skb = {.ifindex = ifindex, .mark = mark};
+	struct xdp_md xdp = {.data_end = len, .ingress_ifindex = ifindex};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len, .data_out = rp->buf,
+		    .data_size_out = PL_PKT_MAX + 256, .repeat = 1);
+	size_t i;
+	int err;
+
+	memset(rr, 0, sizeof(*rr));
+	err = pl_replay_enter(rp, node);
+	if (err)
+		return err;
+	if (prog == PL_PROG_XDP_PREFILTER) {
+		o.ctx_in = &xdp;
+		o.ctx_size_in = sizeof(xdp);
+	} else {
+		o.ctx_in = &skb;
+		o.ctx_size_in = sizeof(skb);
+	}
+	n->nevs = 0;
+	if (bpf_prog_test_run_opts(n->prog_fd[prog], &o))
+		return -errno;
+	rr->retval = o.retval;
+	rr->data_out = rp->buf;
+	rr->data_out_len = o.data_size_out;
+	rr->duration_ns = o.duration;
+	err = pl_evring_read(&n->ring, false, pl_replay_node_on_event, n);
+	if (err < 0)
+		return pl_err_errno(err, "reading the flow events of node %s",
+				    rp->t->nodes[node].name);
+	for (i = 0; i < n->nevs; i++) {
+		if (event_is(&n->evs[i], prog, saddr, daddr)) {
+			rr->event = n->evs[i];
+			rr->has_event = true;
+			break;
+		}
+	}
+	n->nevs = 0;
+	return 0;
+}
+
+int pl_replay_prefilter(struct pl_replay *rp, uint32_t ip, uint8_t plen, uint32_t rule_id, bool add)
+{
+	struct pl_prefilter_key k = {.prefixlen = plen, .ip = ip};
+	int i, fd, err = 0;
+
+	for (i = 0; i < rp->t->nnodes && !err; i++) {
+		fd = open_pin(rp->run, rp->t->nodes[i].name, "prefilter");
+		if (fd < 0)
+			return pl_err_errno(-errno, "opening the prefilter map of node %s",
+					    rp->t->nodes[i].name);
+		if (add ? bpf_map_update_elem(fd, &k, &rule_id, BPF_ANY)
+			: bpf_map_delete_elem(fd, &k) && errno != ENOENT)
+			err = pl_err_errno(-errno, "%s a prefilter entry on node %s",
+					   add ? "adding" : "removing", rp->t->nodes[i].name);
+		close(fd);
+	}
+	return err;
+}

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Replay results: text line, JSON, counts. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/datapath.h"
+#include "lib/pkt.h"
+#include "replay/result.h"
+#include "topo/topo.h"
+
+const char *pl_ip_str(uint32_t ip, char *buf)
+{
+	struct in_addr a = {.s_addr = ip};
+
+	return inet_ntop(AF_INET, &a, buf, 16);
+}
+
+bool pl_result_nat_free(const struct pl_result *r)
+{
+	return r->in_saddr == r->out_saddr && r->in_daddr == r->out_daddr &&
+	       r->in_sport == r->out_sport && r->in_dport == r->out_dport;
+}
+
+static const char *node_name(const struct topo *t, int node)
+{
+	if (!t || node < 0 || node >= t->nnodes)
+		return "?";
+	return t->nodes[node].name;
+}
+
+int pl_inject_str(const struct pl_inject *in, const struct topo *t, char *buf, size_t len)
+{
+	switch (in->kind) {
+	case PL_INJECT_POD:
+		if (t && in->pod >= 0 && in->pod < t->npods)
+			return snprintf(buf, len, "%s", t->pods[in->pod].name);
+		return snprintf(buf, len, "pod?");
+	case PL_INJECT_UPLINK:
+		return snprintf(buf, len, "%s:uplink", node_name(t, in->node));
+	case PL_INJECT_VXLAN:
+		return snprintf(buf, len, "%s:vxlan", node_name(t, in->node));
+	default:
+		return snprintf(buf, len, "auto");
+	}
+}
+
+int pl_result_delivered_str(const struct pl_result *r, const struct topo *t, char *buf, size_t len)
+{
+	switch (r->delivery) {
+	case PL_DELIV_POD:
+		if (t && r->deliver_pod >= 0 && r->deliver_pod < t->npods)
+			return snprintf(buf, len, "%s", t->pods[r->deliver_pod].name);
+		return snprintf(buf, len, "pod?");
+	case PL_DELIV_STACK:
+		return snprintf(buf, len, "%s:stack", node_name(t, r->deliver_node));
+	case PL_DELIV_UPLINK:
+		return snprintf(buf, len, "%s:uplink", node_name(t, r->deliver_node));
+	case PL_DELIV_OVERLAY:
+		return snprintf(buf, len, "%s:vxlan", node_name(t, r->deliver_node));
+	case PL_DELIV_DROPPED:
+		return snprintf(buf, len, "dropped");
+	case PL_DELIV_TIMEOUT:
+		return snprintf(buf, len, "timeout");
+	default:
+		return snprintf(buf, len, "unknown");
+	}
+}
+
+int pl_result_points_str(const struct pl_result *r, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->nhops && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? "," : "",
+				pl_obs_point_name(r->hops[i].obs_point));
+	if (!r->nhops)
+		snprintf(buf, len, "-");
+	return (int)off;
+}
+
+static void nat_str(const struct pl_result *r, char *buf, size_t len)
+{
+	char a[16], b[16];
+
+	if (!r->ipv4 || !r->have_out_tuple) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (pl_result_nat_free(r)) {
+		snprintf(buf, len, "preserved");
+		return;
+	}
+	if (r->in_saddr != r->out_saddr || r->in_sport != r->out_sport)
+		snprintf(buf, len, "rewritten src %s:%u->%s:%u", pl_ip_str(r->in_saddr, a),
+			 r->in_sport, pl_ip_str(r->out_saddr, b), r->out_sport);
+	else
+		snprintf(buf, len, "rewritten dst %s:%u->%s:%u", pl_ip_str(r->in_daddr, a),
+			 r->in_dport, pl_ip_str(r->out_daddr, b), r->out_dport);
+}
+
+static void encap_str(const struct pl_result *r, char *buf, size_t len)
+{
+	char a[16], b[16];
+
+	if (!r->encap) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	snprintf(buf, len, "vxlan vni %u %s>%s", r->vni, pl_ip_str(r->outer_saddr, a),
+		 pl_ip_str(r->outer_daddr, b));
+}
+
+/* The summary is formatted when first printed: formatting every packet costs replay rate. */
+static void summarize(struct pl_result *r)
+{
+	if (r->summary[0])
+		return;
+	if (!r->in || pl_pkt_summary(r->in, r->in_len, r->summary, sizeof(r->summary)) < 0)
+		snprintf(r->summary, sizeof(r->summary), "%u bytes", r->in_len);
+}
+
+void pl_result_print(FILE *f, const struct pl_result *r, const struct topo *t)
+{
+	char at[64], pts[128], dl[64], nat[96], enc[64];
+	int i;
+
+	summarize((struct pl_result *)r);
+	pl_inject_str(&r->inject, t, at, sizeof(at));
+	if (r->status != PL_RES_OK) {
+		fprintf(f, "%5u %s | %s: %s\n", r->number, r->summary,
+			r->status == PL_RES_SKIPPED ? "SKIPPED" : "ERROR", r->skip);
+		return;
+	}
+	pl_result_points_str(r, pts, sizeof(pts));
+	pl_result_delivered_str(r, t, dl, sizeof(dl));
+	nat_str(r, nat, sizeof(nat));
+	encap_str(r, enc, sizeof(enc));
+	fprintf(f, "%5u %s | at %s", r->number, r->summary, at);
+	for (i = 0; i < r->nhops; i++)
+		fprintf(f, " %s %s", i ? ">" : "|", pl_prog_name(r->hops[i].prog));
+	fprintf(f, " | %s | %s", pts, pl_verdict_name(r->verdict));
+	if (r->drop_reason)
+		fprintf(f, " (%s %u)", pl_drop_reason_name(r->drop_reason), r->drop_reason);
+	fprintf(f, " | to %s | addrs %s | encap %s\n", dl, nat, enc);
+}
+
+void pl_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_hop(FILE *f, const struct pl_hop *h, const struct topo *t)
+{
+	fprintf(f, "{\"node\":");
+	pl_json_string(f, node_name(t, h->node));
+	fprintf(f, ",\"program\":\"%s\",\"observation_point\":\"%s\",\"verdict\":\"%s\"",
+		pl_prog_name(h->prog), pl_obs_point_name(h->obs_point),
+		pl_verdict_name(h->verdict));
+	fprintf(f, ",\"drop_reason\":%u,\"drop_reason_name\":\"%s\",\"note\":\"%s\"",
+		h->drop_reason, h->drop_reason ? pl_drop_reason_name(h->drop_reason) : "",
+		pl_note_name(h->note));
+	fprintf(f, ",\"retval\":%d,\"redirect\":\"%s\",\"target\":", h->retval,
+		pl_redirect_name(h->redirect));
+	pl_json_string(f, h->target);
+	fprintf(f, ",\"remark\":");
+	pl_json_string(f, h->remark);
+	fputc('}', f);
+}
+
+void pl_result_print_json(FILE *f, const struct pl_result *r, const struct topo *t)
+{
+	static const char *const status[] = {"ok", "skipped", "error"};
+	char buf[96], a[16], b[16];
+	int i;
+
+	summarize((struct pl_result *)r);
+	fprintf(f, "{\"number\":%u,\"input\":", r->number);
+	pl_json_string(f, r->input);
+	fprintf(f, ",\"summary\":");
+	pl_json_string(f, r->summary);
+	fprintf(f, ",\"status\":\"%s\"", status[r->status]);
+	if (r->status != PL_RES_OK) {
+		fprintf(f, ",\"reason\":");
+		pl_json_string(f, r->skip);
+		fputc('}', f);
+		return;
+	}
+	pl_inject_str(&r->inject, t, buf, sizeof(buf));
+	fprintf(f, ",\"injected_at\":");
+	pl_json_string(f, buf);
+	fprintf(f, ",\"hops\":[");
+	for (i = 0; i < r->nhops; i++) {
+		if (i)
+			fputc(',', f);
+		json_hop(f, &r->hops[i], t);
+	}
+	pl_result_delivered_str(r, t, buf, sizeof(buf));
+	fprintf(f, "],\"verdict\":\"%s\",\"drop_reason\":%u,\"drop_reason_name\":\"%s\"",
+		pl_verdict_name(r->verdict), r->drop_reason,
+		r->drop_reason ? pl_drop_reason_name(r->drop_reason) : "");
+	fprintf(f, ",\"delivered_to\":");
+	pl_json_string(f, buf);
+	if (r->ipv4 && r->have_out_tuple) {
+		fprintf(f, ",\"nat_free\":%s", pl_result_nat_free(r) ? "true" : "false");
+		fprintf(f, ",\"out\":{\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%u,\"dport\":%u}",
+			pl_ip_str(r->out_saddr, a), pl_ip_str(r->out_daddr, b), r->out_sport,
+			r->out_dport);
+	}
+	if (r->encap)
+		fprintf(f, ",\"encap\":{\"vni\":%u,\"outer_src\":\"%s\",\"outer_dst\":\"%s\"}",
+			r->vni, pl_ip_str(r->outer_saddr, a), pl_ip_str(r->outer_daddr, b));
+	if (r->last_hop_saddr)
+		fprintf(f, ",\"last_hop_saddr\":\"%s\"", pl_ip_str(r->last_hop_saddr, a));
+	if (r->wire_len)
+		fprintf(f, ",\"underlay_len\":%u,\"input_len\":%u", r->wire_len, r->in_len);
+	fprintf(f, ",\"output_device\":");
+	pl_json_string(f, r->out_dev);
+	fprintf(f, ",\"output_len\":%u}", r->out_len);
+}
+
+void pl_result_release(struct pl_result *r)
+{
+	free(r->out);
+	free(r->in);
+	r->out = r->in = NULL;
+	r->out_len = r->in_len = 0;
+}
+
+void pl_result_count(struct pl_result_counts *c, const struct pl_result *r)
+{
+	c->total++;
+	if (r->status == PL_RES_SKIPPED) {
+		c->skipped++;
+		return;
+	}
+	if (r->status == PL_RES_ERROR) {
+		c->errors++;
+		return;
+	}
+	if (r->delivery == PL_DELIV_TIMEOUT)
+		c->timeouts++;
+	else if (r->verdict == PL_VERDICT_DROPPED)
+		c->dropped++;
+	else if (r->delivery == PL_DELIV_STACK)
+		c->to_stack++;
+	else if (r->verdict == PL_VERDICT_REDIRECTED)
+		c->redirected++;
+	else
+		c->forwarded++;
+}
+
+void pl_result_counts_print(FILE *f, const struct pl_result_counts *c)
+{
+	fprintf(f,
+		"%u packets: %u redirected, %u forwarded, %u to a node stack, %u dropped, "
+		"%u skipped, %u errors, %u timeouts\n",
+		c->total, c->redirected, c->forwarded, c->to_stack, c->dropped, c->skipped,
+		c->errors, c->timeouts);
+}

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Runs one scenario and judges it. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+
+#include "lib/datapath.h"
+#include "lib/log.h"
+#include "replay/capture.h"
+#include "replay/replay.h"
+#include "replay/replay_run.h"
+#include "replay/scenario_run.h"
+#include "topo/topo.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* BPF_F_TEST_XDP_LIVE_FRAMES arrived in Linux 5.18. */
+static bool kernel_has_live_frames(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major > 5 || (major == 5 && minor >= 18);
+}
+
+const char *pl_scenario_skip_reason(const struct pl_scenario *s)
+{
+	bool live_frames = s->mode == PL_MODE_LIVE;
+	int i;
+
+	if (geteuid() != 0)
+		return "needs root: BPF_PROG_TEST_RUN inside the topology's namespaces";
+	for (i = 0; i < s->nrequires; i++)
+		live_frames |= !strcmp(s->requires[i], "live-frames");
+	if (live_frames && !kernel_has_live_frames())
+		return "kernel lacks BPF_F_TEST_XDP_LIVE_FRAMES (Linux 5.18): live injection";
+	return NULL;
+}
+
+static int set_outcome(struct pl_scn_report *rep, enum pl_scn_outcome o, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int set_outcome(struct pl_scn_report *rep, enum pl_scn_outcome o, const char *fmt, ...)
+{
+	va_list ap;
+
+	rep->outcome = o;
+	free(rep->reason);
+	rep->reason = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&rep->reason, fmt, ap) < 0)
+		rep->reason = NULL;
+	va_end(ap);
+	return 0;
+}
+
+int pl_scenario_load_inputs(const struct pl_scenario *s, const struct topo *t,
+			    struct pl_replay_pkts *pk)
+{
+	struct pl_inject at = {.pod = -1};
+	int i, err, base, j;
+	char msg[256];
+
+	for (i = 0; i < s->ninputs; i++) {
+		const struct pl_scn_input *in = &s->inputs[i];
+
+		if (in->at && pl_inject_parse(in->at, t, &at, msg, sizeof(msg))) {
+			fprintf(stderr, "%s:%d:%d: at: %s\n", s->file, in->at_pos.line,
+				in->at_pos.col, msg);
+			return -EINVAL;
+		}
+		base = pk->n ? (int)pk->p[pk->n - 1].number : 0;
+		j = pk->n;
+		if (in->pcap)
+			err = pl_replay_pkts_load_pcap(pk, in->pcap, in->filter);
+		else
+			err = pl_replay_pkts_load_spec(pk, s->file, in->spec_line, in->spec_col,
+						       in->packets, in->filter);
+		if (err)
+			return err;
+		/* Numbers run on across inputs: input 2 starts after input 1's last packet. */
+		for (; j < pk->n; j++) {
+			pk->p[j].number += base;
+			if (in->at)
+				pk->p[j].at = at;
+		}
+	}
+	return 0;
+}
+
+/* Sums the counters a counter expectation names (program 0 = all, dir -1 = both). */
+static int counter_sum(struct pl_replay *rp, const struct pl_scn_counter *c, int node,
+		       uint64_t *packets)
+{
+	struct pl_counter_key k = {.verdict = c->verdict, .reason = c->reason};
+	uint64_t v;
+	int prog, dir, err;
+
+	*packets = 0;
+	for (prog = PL_PROG_FROM_POD; prog <= PL_PROG_XDP_PREFILTER; prog++) {
+		if (c->prog && c->prog != prog)
+			continue;
+		for (dir = PL_DIR_INGRESS; dir <= PL_DIR_EGRESS; dir++) {
+			if (c->dir >= 0 && c->dir != dir)
+				continue;
+			k.prog = (uint8_t)prog;
+			k.dir = (uint8_t)dir;
+			err = pl_replay_counter_read(rp, node, &k, &v);
+			if (err)
+				return err;
+			*packets += v;
+		}
+	}
+	return 0;
+}
+
+static int check_counters(const struct pl_scenario *s, struct pl_replay *rp, const uint64_t *before,
+			  struct pl_scn_report *rep)
+{
+	uint64_t after;
+	int i, node, err;
+
+	for (i = 0; i < s->ncounters; i++) {
+		const struct pl_scn_counter *c = &s->counters[i];
+
+		node = topo_node_by_name(rp->t, c->node);
+		err = counter_sum(rp, c, node, &after);
+		if (err)
+			return err;
+		if (after - before[i] != c->packets)
+			pl_failures_add(&rep->fails,
+					"counter at line %d (%s %s %s): expected %llu packets, got "
+					"%llu",
+					c->pos.line, c->node, pl_verdict_name(c->verdict),
+					c->verdict == PL_VERDICT_DROPPED
+						? pl_drop_reason_name(c->reason)
+						: pl_note_name(c->reason),
+					(unsigned long long)c->packets,
+					(unsigned long long)(after - before[i]));
+	}
+	return 0;
+}
+
+static int resolve_counter_nodes(const struct pl_scenario *s, const struct topo *t,
+				 struct pl_scn_report *rep)
+{
+	int i;
+
+	for (i = 0; i < s->ncounters; i++) {
+		if (topo_node_by_name(t, s->counters[i].node) < 0) {
+			fprintf(stderr, "%s:%d:%d: counters: '%s' is not a node of %s\n", s->file,
+				s->counters[i].pos.line, s->counters[i].pos.col,
+				s->counters[i].node, t->file);
+			return set_outcome(rep, PL_SCN_ERROR, "counters: unknown node '%s'",
+					   s->counters[i].node);
+		}
+	}
+	return 0;
+}
+
+int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o,
+		    struct pl_scn_report *rep)
+{
+	struct pl_replay_opts ro = {.mode = s->mode, .run = o->run};
+	struct pl_expect_state *st = NULL;
+	struct pl_replay_pkts pk = {0};
+	struct pl_result *res = NULL;
+	struct pl_replay *rp = NULL;
+	uint64_t *before = NULL;
+	struct topo *t = NULL;
+	const char *skip;
+	char msg[256];
+	double t0 = now();
+	int i, err = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->file = strdup(s->file);
+	rep->name = strdup(s->name);
+	if (topo_parse(s->topology, &t)) {
+		set_outcome(rep, PL_SCN_ERROR, "topology %s is not valid", s->topology);
+		goto out;
+	}
+	if (s->at.text && pl_inject_parse(s->at.text, t, &ro.at, msg, sizeof(msg))) {
+		fprintf(stderr, "%s:%d:%d: at: %s\n", s->file, s->at.pos.line, s->at.pos.col, msg);
+		set_outcome(rep, PL_SCN_ERROR, "at: %s", msg);
+		goto out;
+	}
+	if (resolve_counter_nodes(s, t, rep) || rep->outcome == PL_SCN_ERROR)
+		goto out;
+	if (pl_scenario_load_inputs(s, t, &pk)) {
+		set_outcome(rep, PL_SCN_ERROR, "inputs cannot be read");
+		goto out;
+	}
+	if (pl_expect_prepare(s, &st)) {
+		set_outcome(rep, PL_SCN_ERROR, "expectations cannot be prepared");
+		goto out;
+	}
+	skip = pl_scenario_skip_reason(s);
+	if (skip) {
+		set_outcome(rep, PL_SCN_SKIP, "%s", skip);
+		goto out;
+	}
+	err = pl_replay_open(t, &ro, &rp);
+	if (err == -EOPNOTSUPP) {
+		set_outcome(rep, PL_SCN_SKIP, "the kernel lacks a feature the topology needs");
+		err = 0;
+		goto out;
+	}
+	if (err) {
+		set_outcome(rep, PL_SCN_ERROR, "replay setup failed: %s", strerror(-err));
+		err = 0;
+		goto out;
+	}
+	for (i = 0; i < s->nprefilter; i++) {
+		err = pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1,
+					  true);
+		if (err) {
+			set_outcome(rep, PL_SCN_ERROR, "prefilter: %s", strerror(-err));
+			err = 0;
+			goto out;
+		}
+	}
+	before = calloc(s->ncounters + 1, sizeof(*before));
+	res = calloc(pk.n + 1, sizeof(*res));
+	if (!before || !res) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < s->ncounters; i++) {
+		int node = topo_node_by_name(t, s->counters[i].node);
+
+		err = counter_sum(rp, &s->counters[i], node, &before[i]);
+		if (err)
+			goto out;
+	}
+	for (i = 0; i < pk.n; i++) {
+		err = pl_replay_one(rp, &pk.p[i], &res[i]);
+		if (err) {
+			set_outcome(rep, PL_SCN_ERROR, "packet %u: replay failed: %s",
+				    pk.p[i].number, strerror(-err));
+			err = 0;
+			goto out;
+		}
+		rep->packets++;
+		if (o->verbose)
+			pl_result_print(o->verbose, &res[i], t);
+		if (o->pcap_out && res[i].out_len)
+			pl_pcap_out_write(o->pcap_out, res[i].out_dev, res[i].out, res[i].out_len);
+	}
+	pl_expect_all(s, st, res, pk.n, t, &rep->fails);
+	err = check_counters(s, rp, before, rep);
+	if (err)
+		goto out;
+	rep->outcome = rep->fails.n ? PL_SCN_FAIL : PL_SCN_PASS;
+out:
+	rep->seconds = now() - t0;
+	for (i = 0; rp && i < s->nprefilter; i++)
+		pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1, false);
+	pl_replay_close(rp);
+	for (i = 0; res && i < pk.n; i++)
+		pl_result_release(&res[i]);
+	free(res);
+	free(before);
+	pl_expect_release(s, st);
+	pl_replay_pkts_free(&pk);
+	topo_free(t);
+	return err;
+}

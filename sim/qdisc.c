@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Qdisc model dispatch, packet pool and pfifo. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qdisc.h"
+
+#define POOL_SLAB 4096
+
+const char *sim_drop_name(enum sim_drop r)
+{
+	switch (r) {
+	case SIM_DROP_NONE:
+		return "none";
+	case SIM_DROP_QUEUE_FULL:
+		return "queue-full";
+	case SIM_DROP_OVERSIZE:
+		return "oversize";
+	case SIM_DROP_LOSS:
+		return "loss";
+	default:
+		return "?";
+	}
+}
+
+int sim_errf(char *err, int errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+void sim_pkt_pool_init(struct sim_pkt_pool *pool)
+{
+	memset(pool, 0, sizeof(*pool));
+	pool->next_id = 1;
+}
+
+void sim_pkt_pool_free(struct sim_pkt_pool *pool)
+{
+	int i;
+
+	for (i = 0; i < pool->nslabs; i++)
+		free(pool->slabs[i]);
+	free(pool->slabs);
+	memset(pool, 0, sizeof(*pool));
+}
+
+static int pool_grow(struct sim_pkt_pool *pool)
+{
+	struct sim_pkt *slab;
+	void **slabs;
+	int i;
+
+	slabs = realloc(pool->slabs, (pool->nslabs + 1) * sizeof(*slabs));
+	if (!slabs)
+		return -ENOMEM;
+	pool->slabs = slabs;
+	slab = malloc(POOL_SLAB * sizeof(*slab));
+	if (!slab)
+		return -ENOMEM;
+	slabs[pool->nslabs++] = slab;
+	for (i = POOL_SLAB - 1; i >= 0; i--) {
+		slab[i].next = pool->free;
+		pool->free = &slab[i];
+	}
+	return 0;
+}
+
+struct sim_pkt *sim_pkt_alloc(struct sim_pkt_pool *pool)
+{
+	struct sim_pkt *p;
+
+	if (!pool->free && pool_grow(pool))
+		return NULL;
+	p = pool->free;
+	pool->free = p->next;
+	memset(p, 0, sizeof(*p));
+	p->id = pool->next_id++;
+	return p;
+}
+
+void sim_pkt_put(struct sim_pkt_pool *pool, struct sim_pkt *p)
+{
+	p->next = pool->free;
+	pool->free = p;
+}
+
+void sim_pktq_purge(struct sim_pktq *q, struct sim_pkt_pool *pool)
+{
+	struct sim_pkt *p;
+
+	while ((p = sim_pktq_pop(q)))
+		sim_pkt_put(pool, p);
+}
+
+int sim_qdisc_create(const struct topo_qdisc *cfg, const struct sim_qdisc_opts *opts,
+		     struct sim_qdisc **out, char *err, int errlen)
+{
+	*out = NULL;
+	if (!opts || !opts->pool)
+		return sim_errf(err, errlen, "no packet pool");
+	switch (cfg->kind) {
+	case TOPO_QDISC_PFIFO:
+		return sim_pfifo_create(cfg->pfifo_limit, opts, out, err, errlen);
+	case TOPO_QDISC_TBF:
+		return sim_tbf_create(&cfg->tbf, opts, out, err, errlen);
+	case TOPO_QDISC_HTB:
+		return sim_htb_create(&cfg->htb, opts, out, err, errlen);
+	case TOPO_QDISC_NETEM:
+		return sim_netem_create(&cfg->netem, opts, out, err, errlen);
+	default:
+		return sim_errf(err, errlen, "qdisc kind %d has no model", cfg->kind);
+	}
+}
+
+void sim_qdisc_destroy(struct sim_qdisc *q)
+{
+	if (q)
+		q->ops->destroy(q);
+}

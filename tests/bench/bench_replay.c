@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit-mode replay rate, side by side in one run with
+ *  - the floor: the same distinct packets through bpf/trivial.bpf.c's tc_pass
+ *    with BPF_PROG_TEST_RUN in the same namespace (one syscall per packet);
+ *  - tcpreplay --topspeed of the same pcap onto a veth in a namespace we create
+ *    (what users run instead; it asserts nothing).
+ * Prints packets/s and ratios (targets: >= 0.7 of the floor, >= 1x tcpreplay).
+ * usage: bench_replay [TOPOLOGY] [PACKETS]
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "trivial.skel.h"
+#include "lib/log.h"
+#include "lib/pkt.h"
+#include "replay/capture.h"
+#include "replay/replay.h"
+#include "topo/topo.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* n distinct TCP packets from the first pod of node 0 to the first pod of node 1. */
+static int write_pcap(const struct topo *t, const char *dir, int n)
+{
+	struct pl_pkt_spec s = {.proto = IPPROTO_TCP, .dport = 80, .tcp_flags = 0x10};
+	static const uint8_t payload[64] = "podlab bench";
+	struct pl_pcap_out *po;
+	uint8_t buf[256];
+	int i, len, a = -1, b = -1, err;
+
+	for (i = 0; i < t->npods; i++) {
+		if (t->pods[i].node == 0 && a < 0)
+			a = i;
+		if (t->pods[i].node == 1 && b < 0)
+			b = i;
+	}
+	if (a < 0 || b < 0)
+		return -EINVAL;
+	s.saddr = t->pods[a].ip;
+	s.daddr = t->pods[b].ip;
+	s.payload = payload;
+	s.payload_len = sizeof(payload);
+	err = pl_pcap_out_open(dir, &po);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		s.sport = 1024 + i % 60000;
+		s.ip_id = (uint16_t)i;
+		s.seq = i;
+		len = pl_pkt_build(&s, buf, sizeof(buf));
+		if (len < 0 || pl_pcap_out_write(po, "input", buf, len)) {
+			pl_pcap_out_close(po);
+			return -EIO;
+		}
+	}
+	pl_pcap_out_close(po);
+	return 0;
+}
+
+/* Seconds to replay packets [from, to) with the engine. */
+static double time_replay(struct pl_replay *rp, const struct pl_replay_pkts *pk, int from, int to)
+{
+	struct pl_result res;
+	double t0 = now();
+	int i;
+
+	for (i = from; i < to; i++) {
+		if (pl_replay_one(rp, &pk->p[i], &res) || res.status != PL_RES_OK) {
+			fprintf(stderr, "bench: packet %d: %s\n", i + 1, res.skip);
+			pl_result_release(&res);
+			return -1;
+		}
+		pl_result_release(&res);
+	}
+	return now() - t0;
+}
+
+/* Seconds for the same packets through tc_pass: one BPF_PROG_TEST_RUN each, same netns. */
+static double time_floor(int fd, const struct pl_replay_pkts *pk, int from, int to,
+			 uint32_t ifindex)
+{
+	struct __sk_buff skb = {.ifindex = ifindex};
+	static uint8_t out[PL_PKT_MAX];
+	double t0 = now();
+	int i;
+
+	for (i = from; i < to; i++) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pk->p[i].data,
+			    .data_size_in = pk->p[i].len, .data_out = out,
+			    .data_size_out = sizeof(out), .ctx_in = &skb,
+			    .ctx_size_in = sizeof(skb));
+
+		if (bpf_prog_test_run_opts(fd, &o))
+			return -1;
+	}
+	return now() - t0;
+}
+
+/*
+ * Replay and floor interleaved in ROUNDS slices of the packets, so both see
+ * the same machine load (other tests run on it too).
+ */
+#define ROUNDS 10
+static int bench_unit(struct pl_replay *rp, const struct pl_replay_pkts *pk, int node,
+		      uint32_t ifindex, double *replay_pps, double *floor_pps)
+{
+	double tr = 0, tf = 0, s;
+	struct trivial *skel;
+	int r, from, to, fd, err = -1;
+
+	if (pl_replay_enter(rp, node))
+		return -1;
+	skel = trivial__open_and_load();
+	if (!skel)
+		return -1;
+	fd = bpf_program__fd(skel->progs.tc_pass);
+	for (r = 0; r < ROUNDS; r++) {
+		from = pk->n * r / ROUNDS;
+		to = pk->n * (r + 1) / ROUNDS;
+		s = time_replay(rp, pk, from, to);
+		if (s < 0)
+			goto out;
+		tr += s;
+		/* the engine may have left the node's netns for another: come back */
+		if (pl_replay_enter(rp, node))
+			goto out;
+		s = time_floor(fd, pk, from, to, ifindex);
+		if (s < 0)
+			goto out;
+		tf += s;
+	}
+	*replay_pps = pk->n / tr;
+	*floor_pps = pk->n / tf;
+	err = 0;
+out:
+	trivial__destroy(skel);
+	return err;
+}
+
+/* tcpreplay --topspeed onto one end of a veth pair inside a namespace of our own. */
+static double bench_tcpreplay(const char *pcap, int n)
+{
+	char ns[32], cmd[512];
+	double t0, secs, pps = -1;
+
+	snprintf(ns, sizeof(ns), "pl-b%d-tr", (int)getpid());
+	snprintf(cmd, sizeof(cmd),
+		 "ip netns add %s && ip -n %s link add tra type veth peer name trb && "
+		 "ip -n %s link set tra up && ip -n %s link set trb up",
+		 ns, ns, ns, ns);
+	if (system(cmd))
+		goto out;
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s tcpreplay --topspeed -q -i tra %s >/dev/null",
+		 ns, pcap);
+	t0 = now();
+	if (system(cmd))
+		goto out;
+	secs = now() - t0;
+	pps = n / secs;
+out:
+	snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", ns);
+	if (system(cmd))
+		fprintf(stderr, "bench: could not delete namespace %s\n", ns);
+	return pps;
+}
+
+int main(int argc, char **argv)
+{
+	const char *topo_file = argc > 1 ? argv[1] : "topologies/two-node-native.yaml";
+	int n = argc > 2 ? atoi(argv[2]) : 100000, rc = 1, pod;
+	struct pl_replay_opts ro = {.mode = PL_MODE_UNIT};
+	struct pl_replay_pkts pk = {0};
+	struct pl_replay *rp = NULL;
+	double replay, floor_pps, tcpr;
+	char dir[64], pcap[96];
+	struct pl_pkt_info info;
+	struct topo *t = NULL;
+
+	pl_log_init(0);
+	if (geteuid()) {
+		printf("bench_replay: SKIP (needs root: namespaces and BPF_PROG_TEST_RUN)\n");
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "/tmp/pl-bench-%d", (int)getpid());
+	snprintf(pcap, sizeof(pcap), "%s/input.pcap", dir);
+	if (topo_parse(topo_file, &t) || write_pcap(t, dir, n) ||
+	    pl_replay_pkts_load_pcap(&pk, pcap, NULL))
+		goto out;
+	if (pl_replay_open(t, &ro, &rp))
+		goto out;
+	pl_pkt_parse(pk.p[0].data, pk.p[0].len, &info);
+	pod = topo_pod_by_ip(t, info.saddr);
+	if (pod < 0 ||
+	    bench_unit(rp, &pk, t->pods[pod].node, rp->nodes[t->pods[pod].node].pod_ifindex[pod],
+		       &replay, &floor_pps))
+		goto out;
+	pl_replay_close(rp);
+	rp = NULL;
+	tcpr = bench_tcpreplay(pcap, n);
+	printf("unit-mode replay of %d distinct packets (%s, from_pod, events on;\n"
+	       "replay and floor interleaved in %d slices under the same load)\n",
+	       n, topo_file, ROUNDS);
+	printf("  %-36s %12s %8s\n", "what", "packets/s", "ratio");
+	printf("  %-36s %12.0f %8s\n", "podlab replay (unit mode)", replay, "1.00");
+	printf("  %-36s %12.0f %8.2f  (target >= 0.7)\n", "floor: tc_pass via test_run", floor_pps,
+	       floor_pps > 0 ? replay / floor_pps : 0);
+	printf("  %-36s %12.0f %8.2f  (target >= 1.0)\n", "tcpreplay --topspeed onto a veth", tcpr,
+	       tcpr > 0 ? replay / tcpr : 0);
+	rc = replay > 0 && floor_pps > 0 ? 0 : 1;
+out:
+	pl_replay_close(rp);
+	pl_replay_pkts_free(&pk);
+	topo_free(t);
+	unlink(pcap);
+	rmdir(dir);
+	return rc;
+}

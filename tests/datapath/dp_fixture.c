@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Datapath test fixture: private netns, devices, one node's maps, case runner. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "test.h"
+#include "dp_fixture.h"
+
+const uint8_t MAC_A[6] = {0x02, 0xaa, 0, 0, 0, 0x0a};
+const uint8_t MAC_A_NODE[6] = {0x02, 0xbb, 0, 0, 0, 0x0a};
+const uint8_t MAC_B[6] = {0x02, 0xaa, 0, 0, 0, 0x0b};
+const uint8_t MAC_B_NODE[6] = {0x02, 0xbb, 0, 0, 0, 0x0b};
+const uint8_t MAC_UPLINK[6] = {0x02, 0xcc, 0, 0, 0, 0x01};
+const uint8_t MAC_NODE2[6] = {0x02, 0xcc, 0, 0, 0, 0x02};
+const uint8_t MAC_ANY_SRC[6] = {0x02, 0x11, 0x11, 0x11, 0x11, 0x11};
+const uint8_t MAC_ANY_DST[6] = {0x02, 0x22, 0x22, 0x22, 0x22, 0x22};
+
+static const char *const dev_names[DEV_MAX] = {
+	[DEV_POD_A] = "poda",
+	[DEV_POD_B] = "podb",
+	[DEV_UPLINK] = "uplink",
+	[DEV_VXLAN] = "vx0",
+};
+
+/* Everything below runs inside the fixture netns: nothing touches the root one. */
+static const char *const setup_cmds[] = {
+	/* veth pairs (no dummy module on these kernels); both ends stay in this netns. */
+	"link add poda type veth peer name poda-p",
+	"link add podb type veth peer name podb-p",
+	"link add uplink address 02:cc:00:00:00:01 type veth peer name uplink-p",
+	"link add vx0 type vxlan external dstport 4789",
+	"link set poda up",
+	"link set poda-p up",
+	"link set podb up",
+	"link set podb-p up",
+	"link set uplink up",
+	"link set uplink-p up",
+	"addr add 192.168.50.1/24 dev uplink",
+	"route add 10.244.2.0/24 via 192.168.50.2 dev uplink",
+	"route add 10.244.3.0/24 via 192.168.50.3 dev uplink",
+	"neigh add 192.168.50.2 lladdr 02:cc:00:00:00:02 dev uplink nud permanent",
+};
+
+static int run_ip(const char *ns, const char *args)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "ip -n %s %s", ns, args);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "    fixture: '%s' failed\n", cmd);
+		return -EIO;
+	}
+	return 0;
+}
+
+void dp_fx_teardown(struct dp_fx *fx)
+{
+	char cmd[128];
+
+	pl_datapath_destroy(fx->dp);
+	fx->dp = NULL;
+	if (fx->orig_ns >= 0) {
+		if (setns(fx->orig_ns, CLONE_NEWNET))
+			perror("setns back to the original netns");
+		close(fx->orig_ns);
+		fx->orig_ns = -1;
+	}
+	if (fx->ns[0]) {
+		snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", fx->ns);
+		if (system(cmd) != 0)
+			fprintf(stderr, "    fixture: could not delete netns %s\n", fx->ns);
+		fx->ns[0] = '\0';
+	}
+}
+
+int dp_fx_setup(struct dp_fx *fx, enum pl_routing_mode routing, bool events)
+{
+	struct pl_datapath_opts opts = {.routing = routing, .events = events};
+	char cmd[128], path[128];
+	size_t i;
+	int fd, err;
+
+	memset(fx, 0, sizeof(*fx));
+	fx->orig_ns = -1;
+	fx->routing = routing;
+	snprintf(fx->ns, sizeof(fx->ns), "pl-t%d-dp", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "ip netns add %s", fx->ns);
+	if (system(cmd) != 0) {
+		fx->ns[0] = '\0';
+		return -EIO;
+	}
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s sysctl -qw net.ipv4.ip_forward=1", fx->ns);
+	err = system(cmd) ? -EIO : 0;
+	for (i = 0; !err && i < sizeof(setup_cmds) / sizeof(setup_cmds[0]); i++)
+		err = run_ip(fx->ns, setup_cmds[i]);
+	if (err)
+		goto fail;
+	fx->orig_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/run/netns/%s", fx->ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fx->orig_ns < 0 || fd < 0 || setns(fd, CLONE_NEWNET)) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		goto fail;
+	}
+	close(fd);
+	for (i = DEV_POD_A; i < DEV_MAX; i++) {
+		fx->ifindex[i] = if_nametoindex(dev_names[i]);
+		if (!fx->ifindex[i]) {
+			err = -ENODEV;
+			goto fail;
+		}
+	}
+	opts.node_ip = IP_NODE1;
+	opts.vxlan_ifindex = fx->ifindex[DEV_VXLAN];
+	opts.uplink_ifindex = fx->ifindex[DEV_UPLINK];
+	err = pl_datapath_load(&opts, &fx->dp);
+	if (err)
+		goto fail;
+	err = dp_fx_reset(fx, 0, 0);
+	if (err)
+		goto fail;
+	err = pl_ct_clear(fx->dp);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	dp_fx_teardown(fx);
+	return err ? err : -EIO;
+}
+
+static int add_ipcache(struct dp_fx *fx, uint32_t ip, uint8_t plen, uint32_t id, uint32_t tunnel)
+{
+	struct pl_ipcache_info info = {.identity = id, .tunnel_endpoint = tunnel};
+
+	return pl_ipcache_add(fx->dp, ip, plen, &info);
+}
+
+int dp_fx_reset(struct dp_fx *fx, uint32_t flags_a, uint32_t flags_b)
+{
+	struct pl_endpoint_info a = {.ifindex = fx->ifindex[DEV_POD_A],
+				     .identity = ID_A,
+				     .ep_id = EP_A,
+				     .flags = flags_a};
+	struct pl_endpoint_info b = {.ifindex = fx->ifindex[DEV_POD_B],
+				     .identity = ID_B,
+				     .ep_id = EP_B,
+				     .flags = flags_b};
+	int err;
+
+	memcpy(a.mac, MAC_A, 6);
+	memcpy(a.node_mac, MAC_A_NODE, 6);
+	memcpy(b.mac, MAC_B, 6);
+	memcpy(b.node_mac, MAC_B_NODE, 6);
+	err = pl_endpoint_add(fx->dp, IP_A, &a);
+	err = err ?: pl_endpoint_add(fx->dp, IP_B, &b);
+	err = err ?: add_ipcache(fx, IP_A, 32, ID_A, IP_NODE1);
+	err = err ?: add_ipcache(fx, IP_B, 32, ID_B, IP_NODE1);
+	err = err ?: add_ipcache(fx, IP_C, 32, ID_C, IP_NODE2);
+	err = err ?: add_ipcache(fx, IP_D, 32, ID_D, IP_NODE3);
+	err = err ?: add_ipcache(fx, IP_E, 32, ID_E, IP_NODE9);
+	err = err ?: add_ipcache(fx, IP_F, 32, ID_F, 0);
+	err = err ?: add_ipcache(fx, IP_NODE1, 32, PL_ID_HOST, 0);
+	err = err ?: add_ipcache(fx, IP_NODE2, 32, PL_ID_REMOTE_NODE, 0);
+	err = err ?: add_ipcache(fx, IP_NODE3, 32, PL_ID_REMOTE_NODE, 0);
+	err = err ?: add_ipcache(fx, IP4(203, 0, 113, 0), 24, ID_CIDR, 0);
+	err = err ?: pl_policy_clear(fx->dp);
+	return err;
+}
+
+static int add_policies(struct dp_fx *fx, const struct dp_policy *p)
+{
+	int i, err;
+
+	for (i = 0; i < DP_MAX_POLICY && p[i].ep_id; i++) {
+		struct pl_policy_key key = {.ep_id = p[i].ep_id,
+					    .remote_identity = p[i].remote,
+					    .dport = htons(p[i].dport),
+					    .proto = p[i].proto,
+					    .dir = p[i].dir};
+		struct pl_policy_entry e = {.deny = p[i].deny, .rule_id = i + 1};
+
+		err = pl_policy_add(fx->dp, &key, &e);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The input with exactly the documented rewrites applied. */
+static void expected_output(const struct dp_case *c, const uint8_t *in, size_t len, uint8_t *exp)
+{
+	uint8_t *ip = exp + 14;
+
+	memcpy(exp, in, len);
+	switch (c->rewrite) {
+	case RW_TO_A:
+		memcpy(exp, MAC_A, 6);
+		memcpy(exp + 6, MAC_A_NODE, 6);
+		break;
+	case RW_TO_B:
+		memcpy(exp, MAC_B, 6);
+		memcpy(exp + 6, MAC_B_NODE, 6);
+		break;
+	case RW_FIB:
+		memcpy(exp, MAC_NODE2, 6);
+		memcpy(exp + 6, MAC_UPLINK, 6);
+		/* fall through */
+	case RW_TTL: {
+		uint16_t csum;
+
+		ip[8]--;
+		ip[10] = ip[11] = 0;
+		csum = pl_csum_ipv4_header(ip, (ip[0] & 0xf) * 4);
+		ip[10] = csum >> 8;
+		ip[11] = csum & 0xff;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void check_event(struct dp_fx *fx, const struct dp_case *c, const struct pl_run_result *r,
+			const uint8_t *out)
+{
+	const struct pl_flow_event *ev = &r->event;
+	uint32_t ifindex = fx->ifindex[c->dev];
+
+	if (!ASSERT_TRUE(r->has_event, "one event"))
+		return;
+	ASSERT_EQ(ev->prog, c->prog, "event prog");
+	ASSERT_EQ(ev->obs_point, c->obs, "event obs point");
+	ASSERT_EQ(ev->verdict, c->verdict, "event verdict");
+	ASSERT_EQ(ev->drop_reason, c->reason, "event drop reason");
+	ASSERT_EQ(ev->note, c->note, "event note");
+	ASSERT_EQ(ev->redirect, c->redirect, "event redirect kind");
+	ASSERT_EQ(ev->target_ifindex, fx->ifindex[c->target], "event redirect target");
+	ASSERT_EQ(ev->ifindex, c->prog == PL_PROG_XDP_PREFILTER || ifindex ? ifindex : 1,
+		  "event ifindex");
+	ASSERT_EQ(ev->tunnel_remote, c->tunnel_remote, "event tunnel remote");
+	ASSERT_EQ(ev->tunnel_vni, c->vni, "event tunnel vni");
+	ASSERT_EQ(!!(ev->flags & PL_EV_F_CT_REPLY), c->ct_reply, "event CT reply flag");
+	if (c->check_fib)
+		ASSERT_EQ(ev->fib_rc, c->fib_rc, "event fib rc");
+	if (!(ev->flags & PL_EV_F_IPV4))
+		return;
+	ASSERT_EQ(ev->src_identity, c->src_id, "event src identity");
+	ASSERT_EQ(ev->dst_identity, c->dst_id, "event dst identity");
+	ASSERT_EQ(ev->saddr, c->pkt.saddr, "event saddr");
+	ASSERT_EQ(ev->daddr, c->pkt.daddr, "event daddr");
+	ASSERT_EQ(ev->proto, c->pkt.proto, "event proto");
+	if (out && c->verdict != PL_VERDICT_DROPPED) {
+		ASSERT_MEMEQ(ev->dmac, out, 6, "event dmac = output dmac");
+		ASSERT_MEMEQ(ev->smac, out + 6, 6, "event smac = output smac");
+	}
+}
+
+static void run_case(struct dp_fx *fx, const struct dp_case *c)
+{
+	uint8_t in[512], exp[512], out[512];
+	struct pl_run_ctx ctx = {.ifindex = fx->ifindex[c->dev], .mark = c->mark};
+	struct pl_run_result r;
+	int len, err;
+
+	len = pl_pkt_build(&c->pkt, in, sizeof(in));
+	if (!ASSERT_GT(len, 0, "build packet"))
+		return;
+	if (c->mutate)
+		len = c->mutate(in, len);
+	err = dp_fx_reset(fx, c->flags_a, c->flags_b);
+	err = err ?: (c->keep_ct ? 0 : pl_ct_clear(fx->dp));
+	err = err ?: add_policies(fx, c->policy);
+	if (!ASSERT_OK(err, "program maps"))
+		return;
+	memset(out, 0, sizeof(out));
+	err = pl_datapath_test_run(fx->dp, c->prog, in, len, &ctx, out, sizeof(out), &r);
+	if (c->run_err) {
+		ASSERT_EQ(err, c->run_err, "test_run refuses the frame");
+		return;
+	}
+	if (!ASSERT_OK(err, "test_run"))
+		return;
+	ASSERT_EQ(r.retval, c->retval, "retval");
+	check_event(fx, c, &r, out);
+	if (!ASSERT_EQ(r.data_out_len, len, "output length"))
+		return;
+	expected_output(c, in, len, exp);
+	ASSERT_MEMEQ(out, exp, len, "output bytes = input + documented rewrites");
+	if (pl_verbose()) {
+		char line[256];
+
+		pl_event_format(&r.event, line, sizeof(line));
+		fprintf(stderr, "      %s\n", line);
+	}
+}
+
+void dp_run_cases(struct dp_fx *fx, const struct dp_case *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		pl_subtest("%s", cases[i].desc);
+		run_case(fx, &cases[i]);
+	}
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podlab check end to end: up a shipped topology with the real datapath,
+ * check it with live traffic, tear it down, and hold the report to what
+ * the routing mode must show (pod IPs seen in native/vxlan, the source
+ * node's IP in legacy). Nothing of the run may remain afterwards.
+ */
+#include <dirent.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "net/run.h"
+#include "probe/check.h"
+#include "topo/topo.h"
+
+struct seen_counts {
+	int cross, cross_pod_ip, cross_node_ip, local, local_pod_ip, denied, drops;
+};
+
+static void count_seen(const struct pl_check_report *r, struct seen_counts *c)
+{
+	const struct topo *t = r->topo;
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < r->nprobes; i++) {
+		const struct pl_check_probe *p = &r->probes[i];
+		const struct topo_pod *s = &t->pods[p->src], *d = &t->pods[p->dst];
+		uint32_t seen = p->res.sighting.peer_ip;
+
+		if (p->expect == PL_EXPECT_DENY && !p->delivered) {
+			c->denied++;
+			c->drops += p->has_drop && (p->drop_reason == PL_DROP_POLICY_DENIED ||
+						    p->drop_reason == PL_DROP_POLICY_DENY);
+		}
+		if (!p->delivered)
+			continue;
+		if (s->node != d->node) {
+			c->cross++;
+			c->cross_pod_ip += seen == s->ip;
+			c->cross_node_ip += seen == t->nodes[s->node].underlay_ip;
+		} else {
+			c->local++;
+			c->local_pod_ip += seen == s->ip;
+		}
+	}
+}
+
+static int leftovers(const char *run)
+{
+	char prefix[32], path[256];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(prefix, sizeof(prefix), "pl-%s-", run);
+	d = opendir("/run/netns");
+	while (d && (de = readdir(d)))
+		n += !strncmp(de->d_name, prefix, strlen(prefix));
+	if (d)
+		closedir(d);
+	snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s", run);
+	n += !access(path, F_OK);
+	snprintf(path, sizeof(path), "%s/%s.state", PL_STATE_DIR, run);
+	n += !access(path, F_OK);
+	return n;
+}
+
+static void check_topology(const char *file, struct seen_counts *c, struct pl_check_report **rep)
+{
+	struct pl_up_opts up = {.topology = file, .datapath = true, .keep_owner = true};
+	struct pl_check_opts opts = {};
+	char run[PL_RUN_ID_MAX] = "";
+	struct topo *t = NULL;
+
+	*rep = NULL;
+	if (!ASSERT_OK(topo_parse(file, &t), "parse"))
+		return;
+	if (!ASSERT_OK(pl_run_up(t, &up, run), "up"))
+		goto out;
+	opts.run = run;
+	opts.topo = t;
+	if (ASSERT_OK(pl_check_run(&opts, rep), "check")) {
+		if (!(*rep)->ok || pl_verbose())
+			pl_check_print(*rep, stderr);
+		ASSERT_TRUE((*rep)->ok, "every section matches");
+		count_seen(*rep, c);
+		(*rep)->topo = NULL;
+	}
+	ASSERT_OK(pl_run_down(run), "down");
+	ASSERT_EQ(leftovers(run), 0, "namespaces, pins and state file removed");
+out:
+	topo_free(t);
+}
+
+PL_TEST_PROBE(integration, check_two_node_native, pl_probe_netns)
+{
+	struct pl_check_report *r;
+	struct seen_counts c;
+
+	check_topology("topologies/two-node-native.yaml", &c, &r);
+	if (!r)
+		return;
+	ASSERT_GT(c.cross, 0, "cross-node probes delivered");
+	ASSERT_EQ(c.cross_pod_ip, c.cross, "destination sees the source pod IP");
+	ASSERT_GT(c.denied, 0, "policy denials observed");
+	ASSERT_EQ(c.drops, c.denied, "every denial has its drop reason in the flow events");
+	ASSERT_EQ(r->mtu[0].got, 1472, "native MTU payload");
+	pl_check_report_free(r);
+}
+
+PL_TEST_PROBE(integration, check_two_node_vxlan, pl_probe_netns)
+{
+	struct pl_check_report *r;
+	struct seen_counts c;
+	int i;
+
+	check_topology("topologies/two-node-vxlan.yaml", &c, &r);
+	if (!r)
+		return;
+	ASSERT_GT(c.cross, 0, "cross-node probes delivered");
+	ASSERT_EQ(c.cross_pod_ip, c.cross, "destination sees the source pod IP");
+	ASSERT_EQ(c.drops, c.denied, "every denial has its drop reason in the flow events");
+	for (i = 0; i < r->nunderlay; i++)
+		ASSERT_GT(r->underlay[i].vxlan_pod_pkts, 0, "VXLAN on the uplink");
+	ASSERT_EQ(r->mtu[0].got, 1422, "vxlan MTU payload");
+	pl_check_report_free(r);
+}
+
+PL_TEST_PROBE(integration, check_two_node_legacy_nat, pl_probe_netns)
+{
+	struct pl_check_report *r;
+	struct seen_counts c;
+
+	check_topology("topologies/two-node-legacy.yaml", &c, &r);
+	if (!r)
+		return;
+	ASSERT_GT(c.cross, 0, "cross-node probes delivered");
+	ASSERT_EQ(c.cross_node_ip, c.cross, "MASQUERADE: destination sees the source node IP");
+	ASSERT_EQ(c.cross_pod_ip, 0, "no cross-node pod IP survives");
+	ASSERT_EQ(c.local_pod_ip, c.local, "same-node traffic keeps the pod IP");
+	pl_check_report_free(r);
+}
+
+PL_TEST_PROBE(integration, check_seed_tc_rates, pl_probe_netns)
+{
+	struct pl_check_report *r;
+	struct seen_counts c;
+	int i, measured = 0;
+
+	check_topology("topologies/seed-tc.yaml", &c, &r);
+	if (!r)
+		return;
+	for (i = 0; i < r->nrates; i++) {
+		if (r->rates[i].skipped)
+			continue;
+		measured++;
+		ASSERT_TRUE(r->rates[i].ok, "rate within 10%");
+	}
+	ASSERT_EQ(measured, 3, "tbf and both htb classes measured");
+	pl_check_report_free(r);
+}
