@@ -70,8 +70,27 @@ static uint32_t want_source(const struct topo *t, int src, int dst)
 	return s->ip;
 }
 
+#define NODE_ADDRS_MAX 16
+
+/* Every IPv4 address a node's namespace holds: where a MASQUERADEd source may come from. */
+struct node_addrs {
+	uint32_t ip[NODE_ADDRS_MAX];
+	int n;
+};
+
+static bool node_has_addr(const struct node_addrs *na, uint32_t ip)
+{
+	int i;
+
+	for (i = 0; i < na->n; i++)
+		if (na->ip[i] == ip)
+			return true;
+	return false;
+}
+
 struct matrix {
 	const struct pl_check_opts *opts;
+	struct node_addrs *naddrs;
 	struct pl_check_report *r;
 	struct pl_probe_server **servers;
 	struct check_events *ce;
@@ -91,6 +110,7 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 	struct pl_flow_event ev;
 	uint64_t since = check_now_ns();
 	bool reply = false;
+	int i;
 
 	check_netns(m->opts->run, s->name, ns, sizeof(ns));
 	req.src_netns = ns;
@@ -103,6 +123,13 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 	    check_events_find_drop(m->ce, since, s->ip, t->nodes[s->node].underlay_ip, d->ip,
 				   p->proto, p->dport, &ev, &p->drop_node, &reply)) {
 		p->has_drop = true;
+	}
+	/* MASQUERADE may have put any of the source node's addresses on it. */
+	for (i = 0; !p->delivered && !p->has_drop && i < m->naddrs[s->node].n; i++)
+		p->has_drop =
+			check_events_find_drop(m->ce, since, s->ip, m->naddrs[s->node].ip[i], d->ip,
+					       p->proto, p->dport, &ev, &p->drop_node, &reply);
+	if (p->has_drop) {
 		p->drop_reply = reply;
 		p->drop_reason = ev.drop_reason;
 		p->drop_prog = ev.prog;
@@ -113,6 +140,9 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 	    p->drop_reason != p->expect_reason)
 		p->ok = false;
 	p->want_src = want_source(t, p->src, p->dst);
+	if (p->want_src != s->ip && node_has_addr(&m->naddrs[s->node], p->res.sighting.peer_ip))
+		p->want_src = p->res.sighting
+				      .peer_ip; /* masqueraded to another of the node's addresses */
 	p->nat_ok = p->delivered && p->res.sighting.peer_ip == p->want_src;
 }
 
@@ -255,6 +285,7 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 	    nudp = check_ports(t, IPPROTO_UDP, 53, udp);
 	struct pl_probe_server **servers = NULL;
 	struct pl_capture **caps = NULL;
+	struct node_addrs *naddrs = NULL;
 	struct matrix *m = NULL;
 	pthread_t *th = NULL;
 	char ns[128];
@@ -267,8 +298,9 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 	caps = calloc(t->nnodes, sizeof(*caps));
 	m = calloc(t->npods, sizeof(*m));
 	th = calloc(t->npods, sizeof(*th));
+	naddrs = calloc(t->nnodes, sizeof(*naddrs));
 	r->underlay = calloc(t->nnodes, sizeof(*r->underlay));
-	if (!servers || !caps || !m || !th || !r->underlay) {
+	if (!servers || !caps || !m || !th || !naddrs || !r->underlay) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -277,6 +309,15 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 		err = pl_probe_server_start(ns, tcp, ntcp, udp, nudp, true, &servers[i]);
 		if (err) {
 			pl_err_errno(err, "starting the probe server in %s", ns);
+			goto out;
+		}
+	}
+	for (i = 0; i < t->nnodes; i++) {
+		check_netns(o->run, t->nodes[i].name, ns, sizeof(ns));
+		naddrs[i].n = pl_nsrun_addrs(ns, naddrs[i].ip, NODE_ADDRS_MAX);
+		if (naddrs[i].n < 0) {
+			err = pl_err_errno(naddrs[i].n, "listing the addresses of node %s (%s)",
+					   t->nodes[i].name, ns);
 			goto out;
 		}
 	}
@@ -299,8 +340,12 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 	}
 	/* One thread per source pod: a row of the matrix; its timeouts overlap the others'. */
 	for (i = 0; i < t->npods; i++) {
-		m[i] = (struct matrix){
-			.opts = o, .r = r, .servers = servers, .ce = m[0].ce, .src = i};
+		m[i] = (struct matrix){.opts = o,
+				       .naddrs = naddrs,
+				       .r = r,
+				       .servers = servers,
+				       .ce = m[0].ce,
+				       .src = i};
 		err = pthread_create(&th[nth], NULL, matrix_worker, &m[i]);
 		if (err) {
 			err = -err;
@@ -329,6 +374,7 @@ out:
 		check_events_close(m[0].ce);
 	}
 	free(servers);
+	free(naddrs);
 	free(caps);
 	free(m);
 	free(th);

@@ -149,12 +149,12 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 		fprintf(f, "  %-12s %-15s %-12s %6d  %-15s %-26s %s\n", t->pods[p->src].name,
 			ip_str(t->pods[p->src].ip, a), t->pods[p->dst].name, n, ip_str(seen, b),
 			p->want_src == t->pods[p->src].ip ? "source pod IP"
-							  : "source node IP (MASQUERADE)",
+							  : "source node address (NAT)",
 			ok ? "ok" : "MISMATCH");
 	}
 	if (r->topo->routing == PL_ROUTING_LEGACY)
 		fprintf(f,
-			"  legacy mode: %d of %d pairs cross nodes and see the source NODE's IP: "
+			"  legacy mode: %d of %d pairs cross nodes and see an address of the source NODE: "
 			"iptables MASQUERADE hides the pod (native/vxlan keep it)\n",
 			nat, npairs);
 	else

@@ -142,6 +142,33 @@ int pl_nsrun_dev_by_ip(const char *name, uint32_t ip, char dev[16])
 	return pl_nsrun(name, dev_by_ip_in_ns, &a);
 }
 
+struct addrs_args {
+	uint32_t *out;
+	int max;
+};
+
+static int addrs_in_ns(void *p)
+{
+	struct addrs_args *a = p;
+	struct ifaddrs *ifa, *i;
+	int n = 0;
+
+	if (getifaddrs(&ifa))
+		return -errno;
+	for (i = ifa; i && n < a->max; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
+			a->out[n++] = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+	freeifaddrs(ifa);
+	return n;
+}
+
+int pl_nsrun_addrs(const char *name, uint32_t *out, int max)
+{
+	struct addrs_args a = {out, max};
+
+	return pl_nsrun(name, addrs_in_ns, &a);
+}
+
 int pl_nsrun_exists(const char *name)
 {
 	char path[256];

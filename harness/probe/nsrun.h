@@ -18,6 +18,8 @@ int pl_nsrun_socket(const char *name, int domain, int type, int proto);
 int pl_nsrun_ifindex(const char *name, const char *dev);
 /* Name of the device holding IPv4 address ip (network order) in netns NAME; 0 or -errno. */
 int pl_nsrun_dev_by_ip(const char *name, uint32_t ip, char dev[16]);
+/* IPv4 addresses (network order) of every device in netns NAME: count, or -errno. */
+int pl_nsrun_addrs(const char *name, uint32_t *out, int max);
 /* 0 when /run/netns/NAME exists, else -errno. */
 int pl_nsrun_exists(const char *name);
 
