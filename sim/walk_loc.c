@@ -212,6 +212,13 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	uint8_t ttl;
 	int r, dev;
 
+	if (f->len >= 14 && ((f->buf[12] == 0x81 && f->buf[13] == 0x00) ||
+			     (f->buf[12] == 0x88 && f->buf[13] == 0xa8))) {
+		sim_fl_kernel_drop(
+			f, f->node, n->devs[f->dev].name, PL_DROP_STACK, 0,
+			"VLAN-tagged, no VLAN device here: the stack drops it (OTHERHOST)");
+		return;
+	}
 	if (!sim_frame_ip(f->buf, f->len, &ip)) {
 		sim_fl_step(f, SIM_STEP_DELIVER, f->node, n->devs[f->dev].name,
 			    "not IPv4: handed to %s's stack", w->topo.nodes[f->node].name);

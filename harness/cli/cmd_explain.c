@@ -116,6 +116,7 @@ struct summary {
 	int progs, nodes;
 	int overhead;
 	char src_seen[INET_ADDRSTRLEN + 16];
+	char identity[32];
 	int ttl;
 	uint32_t pod_mtu;
 	char outer[48];
@@ -142,15 +143,29 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 		}
 	}
 	s->overhead = wt->routing != PL_ROUTING_NATIVE ? SIM_VXLAN_OVERHEAD : 0;
-	if (r->delivery == SIM_DELIV_DROPPED || !r->out) {
-		snprintf(s->src_seen, sizeof(s->src_seen), "-");
-		s->ttl = -1;
+	/* What the destination node's datapath saw: the last program's event. */
+	for (i = r->nsteps - 1; i >= 0; i--)
+		if (r->steps[i].kind == SIM_STEP_PROG && r->steps[i].has_event &&
+		    r->steps[i].node != t->pods[a->probe.from_pod].node)
+			break;
+	if (i < 0) {
+		snprintf(s->src_seen, sizeof(s->src_seen), "- (not reached)");
+		snprintf(s->identity, sizeof(s->identity), "-");
 	} else {
+		const struct pl_flow_event *ev = &r->steps[i].ev;
+
+		snprintf(s->src_seen, sizeof(s->src_seen), "%s%s", ip_s(ev->saddr, ip),
+			 ev->saddr == t->pods[a->probe.from_pod].ip ? " (pod)" : " (NAT)");
+		snprintf(s->identity, sizeof(s->identity), "%u%s", ev->src_identity,
+			 ev->src_identity == PL_ID_REMOTE_NODE ? " (remote-node)"
+			 : ev->src_identity == t->pods[a->probe.from_pod].identity ? " (the pod's)"
+										   : "");
+	}
+	s->ttl = -1;
+	if (r->delivery == SIM_DELIV_POD && r->out) {
 		struct sim_hdrs h;
 
 		sim_hdrs_of(r->out, r->out_len, &h);
-		snprintf(s->src_seen, sizeof(s->src_seen), "%s%s", ip_s(h.saddr, ip),
-			 h.saddr == t->pods[a->probe.from_pod].ip ? " (pod)" : " (NAT)");
 		s->ttl = h.ttl;
 	}
 	s->pod_mtu = wt->routing == PL_ROUTING_NATIVE ? wt->mtu : wt->mtu - SIM_VXLAN_OVERHEAD;
@@ -163,7 +178,7 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 
 static void print_table(const struct explain_args *a, const struct summary *s)
 {
-	char c[512], ttl[16];
+	char c[1024], ttl[16];
 	int m;
 
 #define ROW(label, fmt, ...)                                                                       \
@@ -182,7 +197,8 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 	ROW("nodes visited", "%d", s[m].nodes);
 	ROW("encapsulation", "%s", s[m].outer);
 	ROW("encap overhead per packet", "%d bytes", s[m].overhead);
-	ROW("source IP at destination", "%s", s[m].src_seen);
+	ROW("source seen by dest. node", "%s", s[m].src_seen);
+	ROW("source identity it derived", "%s", s[m].identity);
 	ROW("TTL at destination", "%s",
 	    s[m].ttl < 0 ? "-" : (snprintf(ttl, sizeof(ttl), "%d", s[m].ttl), ttl));
 	ROW("MTU available to the pod", "%u", s[m].pod_mtu);
