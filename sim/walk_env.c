@@ -375,6 +375,20 @@ static int uplink_qdisc(struct sim_walk *w, int node)
 	return 0;
 }
 
+int sim_env_qdiscs_reset(struct sim_walk *w)
+{
+	int i, err;
+
+	for (i = 0; i < w->topo.nnodes; i++) {
+		if (w->nodes[i].qdisc)
+			sim_qdisc_destroy(w->nodes[i].qdisc);
+		w->nodes[i].qdisc = NULL;
+		if ((err = uplink_qdisc(w, i)))
+			return err;
+	}
+	return 0;
+}
+
 int sim_env_enter(struct sim_walk *w, int node)
 {
 	int fd = node < 0 ? w->orig_netns_fd : w->nodes[node].netns_fd;

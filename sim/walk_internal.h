@@ -111,6 +111,8 @@ struct sim_walk {
 int sim_env_build(struct sim_walk *w);
 void sim_env_destroy(struct sim_walk *w);
 int sim_env_enter(struct sim_walk *w, int node);
+/* (Re)creates every uplink's qdisc model, empty, at time 0. */
+int sim_env_qdiscs_reset(struct sim_walk *w);
 void sim_mac(enum sim_mac_kind kind, uint32_t index, uint8_t mac[6]);
 int sim_dev_by_ifindex(const struct sim_node *n, uint32_t ifindex);
 int sim_dev_by_kind(const struct sim_node *n, enum sim_dev_kind kind);

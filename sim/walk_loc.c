@@ -415,28 +415,26 @@ static bool qdisc_pass(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	return true;
 }
 
-static void uplink_tx(struct sim_walk *w, struct sim_flight *f)
+uint32_t sim_fl_wire_bytes(const struct sim_flight *f)
 {
-	struct sim_node *n = &w->nodes[f->node];
+	/* Fragments: each after the first repeats the outer Ethernet + IPv4 headers. */
+	return f->frags > 1 ? f->whole_len + (uint32_t)(f->frags - 1) * 34 : f->len;
+}
+
+void sim_fl_wire(struct sim_walk *w, struct sim_flight *f, uint64_t start)
+{
 	uint64_t rate = w->opts.link_rate ? w->opts.link_rate : 10000000000ull;
-	uint64_t bytes = f->frags > 1 ? f->whole_len + (uint64_t)(f->frags - 1) * 34 : f->len;
-	uint64_t start = f->t > n->link_busy ? f->t : n->link_busy, ser;
+	uint64_t bytes = sim_fl_wire_bytes(f), ser;
 	int to = sim_fl_receiver(w, f);
 	uint32_t mtu;
 
-	if (f->park) {
-		f->loc = LOC_PARKED;
-		return;
-	}
 	if (to == -1) {
 		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_STACK, 0,
 				   "nobody on the underlay has the destination MAC");
 		return;
 	}
-	if (n->qdisc && !qdisc_pass(w, f, n, (uint32_t)bytes, &start))
-		return;
 	ser = (bytes * 8 * 1000000000ull + rate - 1) / rate;
-	n->link_busy = start + ser;
+	w->nodes[f->node].link_busy = start + ser;
 	f->t = start + ser + w->opts.link_delay_ns;
 	sim_fl_step(f, SIM_STEP_WIRE, f->node, "eth0",
 		    "underlay %s → %s: %llu bytes, %llu ns at %llu Mbit/s + %llu ns propagation",
@@ -458,13 +456,28 @@ static void uplink_tx(struct sim_walk *w, struct sim_flight *f)
 	f->loc = LOC_UPLINK_RX;
 }
 
+static void uplink_tx(struct sim_walk *w, struct sim_flight *f)
+{
+	struct sim_node *n = &w->nodes[f->node];
+	uint64_t start = f->t > n->link_busy ? f->t : n->link_busy;
+
+	if (f->park) {
+		f->loc = LOC_PARKED;
+		return;
+	}
+	if (sim_fl_receiver(w, f) != -1 && n->qdisc &&
+	    !qdisc_pass(w, f, n, sim_fl_wire_bytes(f), &start))
+		return;
+	sim_fl_wire(w, f, start);
+}
+
 static int uplink_rx(struct sim_walk *w, struct sim_flight *f)
 {
 	int up = sim_dev_by_kind(&w->nodes[f->node], SIM_DEV_UPLINK), rv, err;
 	struct sim_step *s;
 
 	err = sim_fl_run_prog(w, f, PL_PROG_XDP_PREFILTER, up, 0, &rv, &s);
-	if (err)
+	if (err || f->loc == LOC_DONE)
 		return err;
 	switch (rv) {
 	case XDP_PASS:
