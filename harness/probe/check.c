@@ -225,8 +225,14 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 	int i, k;
 
 	for (i = 0; i < nf; i++) {
-		if (f[i].kind == PL_CAP_PLAIN &&
-		    (check_in_pod_cidr(t, f[i].src) || check_in_pod_cidr(t, f[i].dst))) {
+		/* Pod <-> node address: legacy's replies to the MASQUERADE address go bare. */
+		if (f[i].kind == PL_CAP_PLAIN && ((check_in_pod_cidr(t, f[i].src) &&
+						   topo_node_by_underlay_ip(t, f[i].dst) >= 0) ||
+						  (check_in_pod_cidr(t, f[i].dst) &&
+						   topo_node_by_underlay_ip(t, f[i].src) >= 0)))
+			u->plain_node_pkts += f[i].packets;
+		if (f[i].kind == PL_CAP_PLAIN && check_in_pod_cidr(t, f[i].src) &&
+		    check_in_pod_cidr(t, f[i].dst)) {
 			u->plain_pod_pkts += f[i].packets;
 			if (f[i].outgoing || !u->plain_src) {
 				u->plain_src = f[i].src;
@@ -274,6 +280,11 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 			 topo_routing_name(t->routing), (unsigned long long)u->plain_pod_pkts);
 	} else if (u->ok && !u->want) {
 		snprintf(u->why, sizeof(u->why), "no cross-node probe was delivered from here");
+	} else if (u->ok && u->plain_node_pkts && t->routing == PL_ROUTING_LEGACY) {
+		snprintf(u->why, sizeof(u->why),
+			 "%llu bare packets between pods and node addresses (replies to the "
+			 "MASQUERADE address take the underlay)",
+			 (unsigned long long)u->plain_node_pkts);
 	}
 }
 

@@ -61,9 +61,11 @@ static void json_underlay(const struct pl_check_report *r, FILE *f)
 
 		fprintf(f,
 			"%s{\"node\":\"%s\",\"dev\":\"%s\",\"plain_pod_packets\":%llu,"
+			"\"plain_pod_node_packets\":%llu,"
 			"\"vxlan_packets\":%llu,\"vxlan_pod_packets\":%llu,\"vnis\":[",
 			i ? "," : "", r->topo->nodes[u->node].name, u->dev,
-			(unsigned long long)u->plain_pod_pkts, (unsigned long long)u->vxlan_pkts,
+			(unsigned long long)u->plain_pod_pkts,
+			(unsigned long long)u->plain_node_pkts, (unsigned long long)u->vxlan_pkts,
 			(unsigned long long)u->vxlan_pod_pkts);
 		for (k = 0; k < u->nvnis; k++)
 			fprintf(f, "%s%u", k ? "," : "", u->vnis[k]);

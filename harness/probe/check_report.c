@@ -154,7 +154,8 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 	}
 	if (r->topo->routing == PL_ROUTING_LEGACY)
 		fprintf(f,
-			"  legacy mode: %d of %d pairs cross nodes and see an address of the source NODE: "
+			"  legacy mode: %d of %d pairs cross nodes and see an address of the "
+			"source NODE: "
 			"iptables MASQUERADE hides the pod (native/vxlan keep it)\n",
 			nat, npairs);
 	else
