@@ -15,6 +15,7 @@
 #include "probe/nsrun.h"
 
 #define CHECK_MAX_PORTS 4
+#define MATRIX_WORKERS	16
 
 void check_netns(const char *run, const char *name, char *buf, size_t len)
 {
@@ -94,7 +95,7 @@ struct matrix {
 	struct pl_check_report *r;
 	struct pl_probe_server **servers;
 	struct check_events *ce;
-	int src;
+	int *next; /* next probe to run, shared by the workers */
 };
 
 static void run_probe(struct matrix *m, struct pl_check_probe *p)
@@ -151,9 +152,8 @@ static void *matrix_worker(void *arg)
 	struct matrix *m = arg;
 	int i;
 
-	for (i = 0; i < m->r->nprobes; i++)
-		if (m->r->probes[i].src == m->src)
-			run_probe(m, &m->r->probes[i]);
+	while ((i = __atomic_fetch_add(m->next, 1, __ATOMIC_RELAXED)) < m->r->nprobes)
+		run_probe(m, &m->r->probes[i]);
 	return NULL;
 }
 
@@ -300,15 +300,16 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 	struct matrix *m = NULL;
 	pthread_t *th = NULL;
 	char ns[128];
-	int i, err, nth = 0;
+	int i, err, nth = 0, nworkers, next = 0;
 
 	err = plan_probes(o, r, tcp, ntcp, udp, nudp);
 	if (err)
 		return err;
 	servers = calloc(t->npods, sizeof(*servers));
 	caps = calloc(t->nnodes, sizeof(*caps));
-	m = calloc(t->npods, sizeof(*m));
-	th = calloc(t->npods, sizeof(*th));
+	nworkers = r->nprobes < MATRIX_WORKERS ? r->nprobes : MATRIX_WORKERS;
+	m = calloc(nworkers ? nworkers : 1, sizeof(*m));
+	th = calloc(nworkers ? nworkers : 1, sizeof(*th));
 	naddrs = calloc(t->nnodes, sizeof(*naddrs));
 	r->underlay = calloc(t->nnodes, sizeof(*r->underlay));
 	if (!servers || !caps || !m || !th || !naddrs || !r->underlay) {
@@ -349,14 +350,14 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 			goto out;
 		}
 	}
-	/* One thread per source pod: a row of the matrix; its timeouts overlap the others'. */
-	for (i = 0; i < t->npods; i++) {
+	/* Probes are independent (own sockets, tokens, addresses): their timeouts overlap. */
+	for (i = 0; i < nworkers; i++) {
 		m[i] = (struct matrix){.opts = o,
 				       .naddrs = naddrs,
 				       .r = r,
 				       .servers = servers,
 				       .ce = m[0].ce,
-				       .src = i};
+				       .next = &next};
 		err = pthread_create(&th[nth], NULL, matrix_worker, &m[i]);
 		if (err) {
 			err = -err;

@@ -94,6 +94,7 @@ struct pl_check_rate {
 	int link;
 	enum topo_qdisc_kind kind;
 	uint16_t class_minor; /* htb: 1:minor; 0 for tbf */
+	bool alone;	      /* htb: this class loaded on its own (borrows up to ceil) */
 	int src, dst;	      /* pods */
 	uint16_t dport;
 	uint64_t rate, ceil; /* configured, bits/s */

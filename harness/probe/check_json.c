@@ -104,7 +104,8 @@ static void json_rates(const struct pl_check_report *r, FILE *f)
 		const struct pl_check_rate *x = &r->rates[i];
 
 		fprintf(f,
-			"%s{\"node\":\"%s\",\"qdisc\":\"%s\",\"class\":\"1:%u\",\"src\":\"%s\","
+			"%s{\"node\":\"%s\",\"qdisc\":\"%s\",\"class\":\"1:%u\",\"alone\":%s,"
+			"\"src\":\"%s\","
 			"\"dst\":\"%s\",\"dport\":%u,\"rate_bps\":%llu,\"ceil_bps\":%llu,"
 			"\"expected_bps\":%.0f,\"measured_bps\":%.0f,\"goodput_bps\":%.0f,"
 			"\"skipped\":%s,\"ok\":%s,\"why\":\"%s\"}",
@@ -112,7 +113,7 @@ static void json_rates(const struct pl_check_report *r, FILE *f)
 			x->kind == TOPO_QDISC_HTB   ? "htb"
 			: x->kind == TOPO_QDISC_TBF ? "tbf"
 						    : "netem",
-			x->class_minor,
+			x->class_minor, jbool(x->alone),
 			x->src >= 0 && !x->skipped ? r->topo->pods[x->src].name : "",
 			x->dst >= 0 && !x->skipped ? r->topo->pods[x->dst].name : "", x->dport,
 			(unsigned long long)x->rate, (unsigned long long)x->ceil, x->expected,
