@@ -62,9 +62,8 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 SEC("tc")
 int from_pod(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
 	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
+	void *data, *data_end;
 	struct pl_endpoint_info *src, *dst;
 	struct pl_ipcache_info *ipc;
 	__u32 tunnel_endpoint = 0;
@@ -73,7 +72,10 @@ int from_pod(struct __sk_buff *skb)
 	int rc;
 
 	pl_state_init(&st, PL_PROG_FROM_POD, PL_DIR_EGRESS, ifindex, len);
-	rc = pl_parse(data, data_end, vlan, true, &st);
+	pl_pull_headers(skb);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	rc = pl_parse(data, data_end, len, vlan, true, &st);
 	if (rc == PL_PARSE_NOT_IPV4)
 		return pl_to_stack(&st, PL_NOTE_NOT_IPV4, false);
 	if (rc) {
@@ -122,15 +124,17 @@ int from_pod(struct __sk_buff *skb)
 SEC("tc")
 int from_network(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
 	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
+	void *data, *data_end;
 	struct pl_ipcache_info *ipc;
 	struct pl_state st;
 	int rc;
 
 	pl_state_init(&st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, ifindex, len);
-	rc = pl_parse(data, data_end, vlan, true, &st);
+	pl_pull_headers(skb);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	rc = pl_parse(data, data_end, len, vlan, true, &st);
 	if (rc == PL_PARSE_NOT_IPV4)
 		return pl_to_stack(&st, PL_NOTE_NOT_IPV4, false);
 	if (rc) {
@@ -165,15 +169,17 @@ static __always_inline __u32 pl_overlay_identity(struct __sk_buff *skb, __u32 ma
 SEC("tc")
 int from_overlay(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
 	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
+	void *data, *data_end;
 	__u32 mark = skb->mark;
 	struct pl_state st;
 	int rc;
 
 	pl_state_init(&st, PL_PROG_FROM_OVERLAY, PL_DIR_INGRESS, ifindex, len);
-	rc = pl_parse(data, data_end, vlan, true, &st);
+	pl_pull_headers(skb);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	rc = pl_parse(data, data_end, len, vlan, true, &st);
 	if (rc == PL_PARSE_NOT_IPV4)
 		return pl_to_stack(&st, PL_NOTE_NOT_IPV4, false);
 	if (rc) {
@@ -199,7 +205,7 @@ int xdp_prefilter(struct xdp_md *ctx)
 	int rc;
 
 	pl_state_init(&st, PL_PROG_XDP_PREFILTER, PL_DIR_INGRESS, ifindex, data_end - data);
-	rc = pl_parse(data, data_end, 0, false, &st);
+	rc = pl_parse(data, data_end, data_end - data, 0, false, &st);
 	if (rc == PL_PARSE_NOT_IPV4) {
 		pl_pass(&st, PL_OBS_TO_STACK, PL_NOTE_NOT_IPV4);
 		return XDP_PASS;

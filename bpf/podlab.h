@@ -71,6 +71,11 @@ enum pl_drop_reason {
 	PL_DROP_TTL_EXCEEDED = 196,	/* TTL would reach 0 leaving the node */
 	PL_DROP_PREFILTER = 240,	/* source in the XDP prefilter deny list */
 	PL_DROP_EMULATED_LOSS = 241,	/* loss emulation (netem stand-in) */
+	/* Drops by the kernel between hooks, reported by the simulator (sim/walk.c). */
+	PL_DROP_MTU_EXCEEDED = 242,	/* larger than a device MTU (EMSGSIZE, frag needed, veth) */
+	PL_DROP_NO_ROUTE = 243,		/* the node's stack has no route (ICMP unreachable) */
+	PL_DROP_QDISC = 244,		/* an egress qdisc dropped it (limit, loss) */
+	PL_DROP_STACK = 245,		/* the kernel dropped it otherwise (VNI, no neighbour, ...) */
 };
 
 /* Why a packet that was not dropped took its path (event .note). */

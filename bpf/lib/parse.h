@@ -102,12 +102,26 @@ static __always_inline int pl_parse_l4(void *l4, void *data_end, __u32 l4_room, 
 	return PL_PARSE_IPV4;
 }
 
+/* Linear bytes the parser wants: Ethernet, the longest IPv4 header, TCP. */
+#define PL_PULL_LEN (14 + 60 + 20)
+
+/* veth hands payload over in page frags: make the headers linear before parsing. */
+static __always_inline void pl_pull_headers(struct __sk_buff *skb)
+{
+	__u32 len = skb->len, want = len < PL_PULL_LEN ? len : PL_PULL_LEN;
+	long linear = (long)skb->data_end - (long)skb->data;
+
+	if (linear < want)
+		bpf_skb_pull_data(skb, want);
+}
+
 /*
- * Ethernet + IPv4 (+ L4 when with_l4). vlan: the skb carries an offloaded
+ * Ethernet + IPv4 (+ L4 when with_l4). pkt_len: the whole frame (skb->len),
+ * which may exceed the linear data_end. vlan: the skb carries an offloaded
  * 802.1Q tag (TC only). Returns enum pl_parse_rc or a drop reason.
  */
-static __always_inline int pl_parse(void *data, void *data_end, __u32 vlan, bool with_l4,
-				    struct pl_state *st)
+static __always_inline int pl_parse(void *data, void *data_end, __u32 pkt_len, __u32 vlan,
+				    bool with_l4, struct pl_state *st)
 {
 	struct pl_flow_event *ev = &st->ev;
 	struct ethhdr *eth = data;
@@ -129,7 +143,7 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 vlan, bool
 		return PL_DROP_INVALID;
 	ihl_len = ip->ihl * 4;
 	tot_len = bpf_ntohs(ip->tot_len);
-	if (tot_len < ihl_len || (void *)ip + tot_len > data_end)
+	if (tot_len < ihl_len || tot_len > pkt_len - sizeof(*eth))
 		return PL_DROP_INVALID;
 	ev->flags |= PL_EV_F_IPV4;
 	ev->saddr = ip->saddr;

@@ -52,7 +52,9 @@ static int cmd_verify(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *val = NULL;
 
-		if (!strcmp(argv[i], "--routing") && i + 1 < argc)
+		if (!strcmp(argv[i], "--routing") && i + 1 >= argc)
+			return pl_cmd_usage_error("verify", "--routing needs a mode");
+		if (!strcmp(argv[i], "--routing"))
 			val = argv[++i];
 		else if (!strncmp(argv[i], "--routing=", 10))
 			val = argv[i] + 10;

@@ -26,6 +26,10 @@ static const struct name drop_reasons[] = {
 	{PL_DROP_TTL_EXCEEDED, "TTL_EXCEEDED", "TTL exceeded"},
 	{PL_DROP_PREFILTER, "PREFILTER", "Denied by XDP prefilter"},
 	{PL_DROP_EMULATED_LOSS, "EMULATED_LOSS", "Emulated loss"},
+	{PL_DROP_MTU_EXCEEDED, "MTU_EXCEEDED", "Larger than the device MTU"},
+	{PL_DROP_NO_ROUTE, "NO_ROUTE", "No route in the node's stack"},
+	{PL_DROP_QDISC, "QDISC", "Dropped by an egress qdisc"},
+	{PL_DROP_STACK, "STACK", "Dropped by the kernel stack"},
 };
 
 static const struct name obs_points[] = {

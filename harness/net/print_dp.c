@@ -55,26 +55,25 @@ static int rodata_image(const struct pl_plan *p, int node, void *buf, size_t *le
 	return 0;
 }
 
-/* Where podlab's own object lives: next to the podlab binary, or $PODLAB_BPF_OBJ. */
+/* podlab's own object: build/bpf/ above the running binary (podlab, a test or a bench). */
 static void object_path(char *buf, size_t len)
 {
 	char exe[PATH_MAX - 32];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	char *slash;
+	int up;
 
-	if (n <= 0) {
-		snprintf(buf, len, "build/bpf/datapath.bpf.o");
+	snprintf(buf, len, "build/bpf/datapath.bpf.o");
+	if (n <= 0)
 		return;
-	}
 	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash)
+	for (up = 0; up < 3 && (slash = strrchr(exe, '/')); up++) {
 		*slash = '\0';
-	/* build/podlab and build/tests/test_x both sit under build/ */
-	if (strstr(exe, "/tests") && !strcmp(strrchr(exe, '/'), "/tests"))
-		*strrchr(exe, '/') = '\0';
-	if ((size_t)snprintf(buf, len, "%s/bpf/datapath.bpf.o", exe) >= len)
-		snprintf(buf, len, "build/bpf/datapath.bpf.o");
+		if ((size_t)snprintf(buf, len, "%s/bpf/datapath.bpf.o", exe) < len &&
+		    !access(buf, R_OK))
+			return;
+	}
+	snprintf(buf, len, "build/bpf/datapath.bpf.o");
 }
 
 void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, FILE *f)

@@ -121,8 +121,6 @@ void pl_result_init(struct pl_result *res, const struct pl_replay_pkt *p)
 	res->input = p->input;
 	res->deliver_node = res->deliver_pod = -1;
 	res->inject.pod = -1;
-	if (pl_pkt_summary(p->data, p->len, res->summary, sizeof(res->summary)) < 0)
-		snprintf(res->summary, sizeof(res->summary), "%u bytes", p->len);
 	res->in = malloc(p->len ?: 1);
 	if (res->in) {
 		memcpy(res->in, p->data, p->len);

@@ -14,11 +14,11 @@
 #include <stdint.h>
 
 #include "podlab.h"
+#include "replay/evring.h"
 #include "replay/result.h"
 #include "replay/scenario.h"
 
 struct topo;
-struct ring_buffer;
 struct pl_flow_event;
 
 /* One input packet, normalised to Ethernet. */
@@ -58,7 +58,7 @@ struct pl_replay_node {
 	int netns_fd;
 	int prog_fd[PL_PROG_XDP_PREFILTER + 1]; /* by enum pl_prog, -1 = missing */
 	int counters_fd;
-	struct ring_buffer *rb;	   /* the node's events ring buffer */
+	struct pl_evring ring;	   /* the node's events ring buffer */
 	struct pl_flow_event *evs; /* decoded, not yet matched */
 	size_t nevs, cap_evs;
 	uint32_t uplink_ifindex;

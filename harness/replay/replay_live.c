@@ -314,6 +314,7 @@ static void add_hop(struct pl_replay *rp, struct pl_result *res, int node,
 	h->redirect = ev->redirect;
 	h->retval = -1;
 	h->ts_ns = ev->ts_ns;
+	h->saddr = ev->saddr;
 	h->target_ifindex = ev->target_ifindex;
 	if (ev->target_ifindex)
 		pl_replay_ifname(rp, node, ev->target_ifindex, h->target, sizeof(h->target));
@@ -335,7 +336,7 @@ static int collect_events(struct pl_replay *rp, const struct corr *c, struct pl_
 	for (i = 0; i < rp->t->nnodes; i++) {
 		struct pl_replay_node *n = &rp->nodes[i];
 
-		ring_buffer__consume(n->rb);
+		pl_evring_read(&n->ring, true, pl_replay_node_on_event, n);
 		for (j = 0; j < n->nevs; j++) {
 			const struct pl_flow_event *ev = &n->evs[j];
 
@@ -380,6 +381,8 @@ static int collect_taps(struct pl_replay *rp, struct live *lv, const struct corr
 			if (!got.ok || got.ip_id != c->ip_id || got.hash != c->hash ||
 			    got.daddr != c->daddr)
 				continue;
+			if (tp->kind == TAP_UPLINK && !res->wire_len)
+				res->wire_len = n;
 			if (tp->kind == TAP_UPLINK && outer.vxlan && !res->encap) {
 				res->encap = true;
 				res->vni = outer.vni;
@@ -455,6 +458,8 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 	}
 	/* Events arrive node by node: the kernel's timestamps give the path's order. */
 	qsort(res->hops, res->nhops, sizeof(res->hops[0]), hop_cmp);
+	if (res->nhops)
+		res->last_hop_saddr = res->hops[res->nhops - 1].saddr;
 	res->verdict = res->nhops ? res->hops[res->nhops - 1].verdict : PL_VERDICT_UNKNOWN;
 	res->drop_reason = res->nhops ? res->hops[res->nhops - 1].drop_reason : 0;
 	if (dropped) {

@@ -28,11 +28,7 @@
 
 #define PIN_ROOT "/sys/fs/bpf/podlab"
 
-struct ev_ctx {
-	struct pl_replay_node *n;
-};
-
-static int on_event(void *ctx, void *data, size_t size)
+int pl_replay_node_on_event(void *ctx, const void *data, size_t size)
 {
 	struct pl_replay_node *n = ctx;
 	struct pl_flow_event *grown;
@@ -180,10 +176,10 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 			close(fd);
 		return err;
 	}
-	n->rb = ring_buffer__new(fd, on_event, n, NULL);
+	err = pl_evring_open(&n->ring, fd);
 	close(fd);
-	if (!n->rb)
-		return pl_err_errno(-errno, "opening the events ring buffer of node %s", name);
+	if (err)
+		return pl_err_errno(err, "mapping the events ring buffer of node %s", name);
 	fd = open_pin(rp->run, name, "endpoints");
 	if (fd < 0)
 		return pl_err_errno(-errno, "opening the endpoints map of node %s", name);
@@ -211,7 +207,7 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 		return -ENODEV;
 	}
 	/* Drain what the live datapath emitted before we came. */
-	ring_buffer__consume(n->rb);
+	pl_evring_read(&n->ring, true, pl_replay_node_on_event, n);
 	n->nevs = 0;
 	return 0;
 }
@@ -228,7 +224,7 @@ void pl_replay_run_detach(struct pl_replay *rp, int node)
 			close(n->prog_fd[p]);
 	if (n->pod_ifindex && n->counters_fd >= 0)
 		close(n->counters_fd);
-	ring_buffer__free(n->rb);
+	pl_evring_close(&n->ring);
 	free(n->evs);
 	free(n->pod_ifindex);
 	free(n->pod_gw_mac);
@@ -294,7 +290,7 @@ int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const 
 	rr->data_out = rp->buf;
 	rr->data_out_len = o.data_size_out;
 	rr->duration_ns = o.duration;
-	err = ring_buffer__consume(n->rb);
+	err = pl_evring_read(&n->ring, false, pl_replay_node_on_event, n);
 	if (err < 0)
 		return pl_err_errno(err, "reading the flow events of node %s",
 				    rp->t->nodes[node].name);

@@ -52,6 +52,7 @@ static int run_hop(struct pl_replay *rp, int node, enum pl_prog prog, const uint
 	h->node = node;
 	h->prog = prog;
 	h->retval = rr->retval;
+	h->saddr = info.saddr;
 	if (rr->has_event) {
 		h->obs_point = rr->event.obs_point;
 		h->verdict = rr->event.verdict;

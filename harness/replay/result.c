@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/datapath.h"
+#include "lib/pkt.h"
 #include "replay/result.h"
 #include "topo/topo.h"
 
@@ -112,11 +113,21 @@ static void encap_str(const struct pl_result *r, char *buf, size_t len)
 		 pl_ip_str(r->outer_daddr, b));
 }
 
+/* The summary is formatted when first printed: formatting every packet costs replay rate. */
+static void summarize(struct pl_result *r)
+{
+	if (r->summary[0])
+		return;
+	if (!r->in || pl_pkt_summary(r->in, r->in_len, r->summary, sizeof(r->summary)) < 0)
+		snprintf(r->summary, sizeof(r->summary), "%u bytes", r->in_len);
+}
+
 void pl_result_print(FILE *f, const struct pl_result *r, const struct topo *t)
 {
 	char at[64], pts[128], dl[64], nat[96], enc[64];
 	int i;
 
+	summarize((struct pl_result *)r);
 	pl_inject_str(&r->inject, t, at, sizeof(at));
 	if (r->status != PL_RES_OK) {
 		fprintf(f, "%5u %s | %s: %s\n", r->number, r->summary,
@@ -176,6 +187,7 @@ void pl_result_print_json(FILE *f, const struct pl_result *r, const struct topo 
 	char buf[96], a[16], b[16];
 	int i;
 
+	summarize((struct pl_result *)r);
 	fprintf(f, "{\"number\":%u,\"input\":", r->number);
 	pl_json_string(f, r->input);
 	fprintf(f, ",\"summary\":");
@@ -211,6 +223,10 @@ void pl_result_print_json(FILE *f, const struct pl_result *r, const struct topo 
 	if (r->encap)
 		fprintf(f, ",\"encap\":{\"vni\":%u,\"outer_src\":\"%s\",\"outer_dst\":\"%s\"}",
 			r->vni, pl_ip_str(r->outer_saddr, a), pl_ip_str(r->outer_daddr, b));
+	if (r->last_hop_saddr)
+		fprintf(f, ",\"last_hop_saddr\":\"%s\"", pl_ip_str(r->last_hop_saddr, a));
+	if (r->wire_len)
+		fprintf(f, ",\"underlay_len\":%u,\"input_len\":%u", r->wire_len, r->in_len);
 	fprintf(f, ",\"output_device\":");
 	pl_json_string(f, r->out_dev);
 	fprintf(f, ",\"output_len\":%u}", r->out_len);

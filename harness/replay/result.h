@@ -62,12 +62,13 @@ struct pl_hop {
 	char target[PL_RESULT_NAME_MAX]; /* redirect target named: pod, "uplink", "vxlan" */
 	char remark[96];		 /* harness remark ("identity via skb->mark: no decap") */
 	uint64_t ts_ns;			 /* live: event time, for ordering hops across nodes */
+	uint32_t saddr; /* source address the program saw (network order), 0 unknown */
 };
 
 struct pl_result {
 	uint32_t number;   /* packet number in its input (1-based) */
 	const char *input; /* input file or "inline" */
-	char summary[192];
+	char summary[192]; /* formatted from .in when first printed */
 	enum pl_result_status status;
 	char skip[128]; /* why skipped / error text */
 	struct pl_inject inject;
@@ -91,6 +92,8 @@ struct pl_result {
 	bool encap;
 	uint32_t vni;
 	uint32_t outer_saddr, outer_daddr;
+	uint32_t wire_len;	 /* live: length of the frame seen on the underlay, 0 = not seen */
+	uint32_t last_hop_saddr; /* live: source address the last program saw (after any NAT) */
 
 	/* What left the last hop, and on which device (for --pcap-out). */
 	uint8_t *out;

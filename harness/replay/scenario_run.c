@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 
 #include "lib/datapath.h"
 #include "lib/log.h"
@@ -23,11 +24,28 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* BPF_F_TEST_XDP_LIVE_FRAMES arrived in Linux 5.18. */
+static bool kernel_has_live_frames(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major > 5 || (major == 5 && minor >= 18);
+}
+
 const char *pl_scenario_skip_reason(const struct pl_scenario *s)
 {
-	(void)s;
+	bool live_frames = s->mode == PL_MODE_LIVE;
+	int i;
+
 	if (geteuid() != 0)
 		return "needs root: BPF_PROG_TEST_RUN inside the topology's namespaces";
+	for (i = 0; i < s->nrequires; i++)
+		live_frames |= !strcmp(s->requires[i], "live-frames");
+	if (live_frames && !kernel_has_live_frames())
+		return "kernel lacks BPF_F_TEST_XDP_LIVE_FRAMES (Linux 5.18): live injection";
 	return NULL;
 }
 

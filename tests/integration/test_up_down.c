@@ -491,3 +491,88 @@ PL_TEST_PROBE(integration, print_commands_match_up, probe_shipped)
 		print_matches_up(shipped[i], tag);
 	}
 }
+
+static const char user_progs_yaml[] = "name: user-progs\n"
+				      "routing: native\n"
+				      "nodes:\n"
+				      "  - name: node1\n"
+				      "    ip: 192.168.60.1/24\n"
+				      "    podCIDR: 10.60.1.0/24\n"
+				      "    pods:\n"
+				      "      - name: a\n"
+				      "        ip: 10.60.1.10\n"
+				      "  - name: node2\n"
+				      "    ip: 192.168.60.2/24\n"
+				      "    podCIDR: 10.60.2.0/24\n"
+				      "    pods:\n"
+				      "      - name: b\n"
+				      "        ip: 10.60.2.10\n"
+				      "underlay:\n"
+				      "  type: p2p\n"
+				      "programs:\n"
+				      "  - object: build/bpf/trivial.bpf.o\n"
+				      "    program: tc_pass\n"
+				      "    node: node1\n"
+				      "    device: a\n"
+				      "    hook: tc-egress\n"
+				      "  - object: build/bpf/trivial.bpf.o\n"
+				      "    program: xdp_pass\n"
+				      "    node: node2\n"
+				      "    device: uplink\n"
+				      "    hook: xdp\n"
+				      "    replace: true\n";
+
+static const char *probe_user_progs(void)
+{
+	const char *why = probe_netns_root();
+
+	if (why)
+		return why;
+	return access("build/bpf/trivial.bpf.o", R_OK) ? "build/bpf/trivial.bpf.o not found (run "
+							 "from the repository root)"
+						       : NULL;
+}
+
+/* `programs:` beside podlab's (tc-egress of a pod veth) and instead of it (XDP). */
+PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
+{
+	char file[64], *d1 = NULL, *d2 = NULL;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "/tmp/podlab-user-progs-%d.yaml", (int)getpid());
+	f = fopen(file, "w");
+	if (!ASSERT_OK_PTR(f, "topology file"))
+		return;
+	fputs(user_progs_yaml, f);
+	fclose(f);
+	pl_subtest("up");
+	{
+		struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
+		char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+		struct topo *t = NULL;
+
+		run_id(run, "p");
+		uo.run = run;
+		if (ASSERT_OK(topo_parse(file, &t), "parse") &&
+		    ASSERT_OK(pl_run_up(t, &uo, got), "up")) {
+			d1 = dump_ns(run, "node1", PL_DUMP_ALL);
+			d2 = dump_ns(run, "node2", PL_DUMP_ALL);
+			ASSERT_STRSTR(d1, "filter lxca tc-egress prio 5 bpf tc_pass", "beside");
+			ASSERT_STRSTR(d1, "filter lxca tc-ingress prio 10 bpf from_pod",
+				      "podlab's");
+			ASSERT_STRSTR(d1, "xdp xdp_prefilter", "node1 keeps xdp_prefilter");
+			ASSERT_STRSTR(d2, "xdp xdp_pass", "node2's XDP replaced");
+			ASSERT_TRUE(strstr(d2, "xdp_prefilter") == NULL,
+				    "no xdp_prefilter on node2");
+			ASSERT_OK(pl_run_down(run), "down");
+		}
+		assert_gone(run);
+		fixture_delete_netns(run);
+		topo_free(t);
+	}
+	pl_subtest("--print-commands");
+	print_matches_up(file, "p");
+	unlink(file);
+	free(d1);
+	free(d2);
+}

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podlab explain: one pod's packet walked through the simulator, printed hop
+ * by hop with what each hook decided and what changed in the headers; with
+ * several routing modes, a comparison table (the overlay + NAT lesson).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lib/datapath.h"
+#include "topo/topo.h"
+#include "walk.h"
+
+#define MAX_MODES 3
+
+struct explain_args {
+	const char *topology, *from, *to;
+	struct sim_probe probe;
+	int modes[MAX_MODES];
+	int nmodes;
+};
+
+static const char *ip_s(uint32_t ip, char *buf)
+{
+	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
+}
+
+static const char *mac_s(const uint8_t m[6], char *buf)
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}
+
+static const char *proto_s(uint8_t p)
+{
+	return p == IPPROTO_TCP ? "TCP" : p == IPPROTO_UDP ? "UDP" : p == IPPROTO_ICMP ? "ICMP" : "IP";
+}
+
+/* What changed in the headers between two steps, as a teaching line. */
+static void print_changes(const struct sim_hdrs *a, const struct sim_hdrs *b)
+{
+	char x[INET_ADDRSTRLEN], y[INET_ADDRSTRLEN], m1[18], m2[18];
+	int n = 0;
+
+#define SEP (n++ ? ", " : "")
+	if (b->encap && !a->encap)
+		printf("%s+outer %s > %s UDP %u>4789 VNI %u TTL %u%s (+%d bytes)", SEP,
+		       ip_s(b->outer_saddr, x), ip_s(b->outer_daddr, y), b->outer_sport, b->vni,
+		       b->outer_ttl, b->outer_df ? " DF" : "", SIM_VXLAN_OVERHEAD);
+	if (a->encap && !b->encap)
+		printf("%souter headers removed (-%d bytes)", SEP, SIM_VXLAN_OVERHEAD);
+	if (memcmp(a->smac, b->smac, 6) || memcmp(a->dmac, b->dmac, 6))
+		printf("%sMAC %s > %s", SEP, mac_s(b->smac, m1), mac_s(b->dmac, m2));
+	if (a->saddr != b->saddr)
+		printf("%ssource %s → %s", SEP, ip_s(a->saddr, x), ip_s(b->saddr, y));
+	if (a->daddr != b->daddr)
+		printf("%sdestination %s → %s", SEP, ip_s(a->daddr, x), ip_s(b->daddr, y));
+	if (a->ttl != b->ttl)
+		printf("%sTTL %u → %u", SEP, a->ttl, b->ttl);
+	if (a->len != b->len && !(b->encap != a->encap))
+		printf("%sframe %u → %u bytes", SEP, a->len, b->len);
+	if (n)
+		printf("\n");
+#undef SEP
+}
+
+static void print_walk(const struct topo *t, const struct sim_walk_result *r)
+{
+	const struct sim_hdrs *prev = &r->in;
+	char where[64];
+	int i, hops = 0;
+
+	for (i = 0; i < r->nsteps; i++) {
+		const struct sim_step *s = &r->steps[i];
+		uint32_t l3 = s->h.encap ? s->h.outer_ip_len : s->h.ip_len;
+
+		if (s->kind == SIM_STEP_PROG)
+			hops++;
+		printf("  %2d %-6s %-12s %-11s %s\n", i + 1,
+		       s->node >= 0 ? t->nodes[s->node].name : "-", s->dev,
+		       s->kind == SIM_STEP_PROG ? s->hook : sim_step_kind_name(s->kind), s->text);
+		if (s->kind == SIM_STEP_PROG && s->has_event && s->ev.redirect)
+			printf("  %2s %-6s %-12s %-11s redirect %s to ifindex %u\n", "", "", "", "",
+			       pl_redirect_name(s->ev.redirect), s->ev.target_ifindex);
+		if (memcmp(prev, &s->h, sizeof(*prev))) {
+			printf("  %2s %-6s %-12s %-11s ", "", "", "", "");
+			print_changes(prev, &s->h);
+		}
+		if (s->mtu && l3 && s->kind != SIM_STEP_DROP)
+			printf("  %2s %-6s %-12s %-11s MTU %u, packet %u: headroom %d bytes\n", "", "",
+			       "", "", s->mtu, l3, (int)s->mtu - (int)l3);
+		prev = &s->h;
+	}
+	sim_delivery_str(r, t, where, sizeof(where));
+	printf("  => %s", where);
+	if (r->delivery == SIM_DELIV_DROPPED)
+		printf(": %s (%s), %s", pl_drop_reason_name(r->drop_reason),
+		       pl_drop_reason_str(r->drop_reason),
+		       r->kernel_drop ? "by the kernel" : "by the datapath");
+	printf(" — %d program runs\n", hops);
+}
+
+struct summary {
+	char result[64];
+	int progs, nodes;
+	int overhead;
+	char src_seen[INET_ADDRSTRLEN + 16];
+	int ttl;
+	uint32_t pod_mtu;
+	char outer[48];
+};
+
+static void summarize(const struct topo *t, const struct sim_walk *w, const struct explain_args *a,
+		      const struct sim_walk_result *r, struct summary *s)
+{
+	const struct topo *wt = sim_walk_topo(w);
+	char ip[INET_ADDRSTRLEN];
+	int i, last_node = -3;
+
+	memset(s, 0, sizeof(*s));
+	sim_delivery_str(r, t, s->result, sizeof(s->result));
+	if (r->delivery == SIM_DELIV_DROPPED)
+		snprintf(s->result, sizeof(s->result), "drop %s", pl_drop_reason_name(r->drop_reason));
+	for (i = 0; i < r->nsteps; i++) {
+		if (r->steps[i].kind == SIM_STEP_PROG)
+			s->progs++;
+		if (r->steps[i].node >= 0 && r->steps[i].node != last_node) {
+			s->nodes++;
+			last_node = r->steps[i].node;
+		}
+	}
+	s->overhead = r->encap ? SIM_VXLAN_OVERHEAD : 0;
+	if (r->delivery == SIM_DELIV_DROPPED || !r->out) {
+		snprintf(s->src_seen, sizeof(s->src_seen), "-");
+		s->ttl = -1;
+	} else {
+		struct sim_hdrs h;
+
+		sim_hdrs_of(r->out, r->out_len, &h);
+		snprintf(s->src_seen, sizeof(s->src_seen), "%s%s", ip_s(h.saddr, ip),
+			 h.saddr == t->pods[a->probe.from_pod].ip ? " (pod)" : " (NAT)");
+		s->ttl = h.ttl;
+	}
+	s->pod_mtu = wt->routing == PL_ROUTING_NATIVE ? wt->mtu : wt->mtu - SIM_VXLAN_OVERHEAD;
+	if (r->encap)
+		snprintf(s->outer, sizeof(s->outer), "VNI %u", r->vni);
+	else
+		snprintf(s->outer, sizeof(s->outer), "none");
+}
+
+static void print_table(const struct explain_args *a, const struct summary *s)
+{
+	char c[512];
+	int m;
+
+#define ROW(label, fmt, ...)                                                                       \
+	do {                                                                                       \
+		printf("  %-28s", label);                                                          \
+		for (m = 0; m < a->nmodes; m++) {                                                  \
+			snprintf(c, sizeof(c), fmt, __VA_ARGS__);                                  \
+			printf(" %-24s", c);                                                       \
+		}                                                                                  \
+		printf("\n");                                                                      \
+	} while (0)
+	printf("\ncomparison:\n");
+	ROW("", "%s", topo_routing_name(a->modes[m]));
+	ROW("result", "%s", s[m].result);
+	ROW("program runs (hooks)", "%d", s[m].progs);
+	ROW("nodes visited", "%d", s[m].nodes);
+	ROW("encapsulation", "%s", s[m].outer);
+	ROW("encap overhead (bytes)", "%d", s[m].overhead);
+	ROW("source IP at destination", "%s", s[m].src_seen);
+	ROW("TTL at destination", "%d", s[m].ttl);
+	ROW("MTU available to the pod", "%u", s[m].pod_mtu);
+#undef ROW
+}
+
+static int parse_modes(struct explain_args *a, const char *list)
+{
+	char buf[64], *tok, *save;
+	int m;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	a->nmodes = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (m = PL_ROUTING_NATIVE; m <= PL_ROUTING_LEGACY; m++)
+			if (!strcmp(tok, topo_routing_name(m)))
+				break;
+		if (m > PL_ROUTING_LEGACY || a->nmodes == MAX_MODES)
+			return pl_cmd_usage_error("explain", "unknown routing mode '%s'", tok);
+		a->modes[a->nmodes++] = m;
+	}
+	return a->nmodes ? 0 : pl_cmd_usage_error("explain", "--routing needs a mode");
+}
+
+static int parse_args(int argc, char **argv, struct explain_args *a, const char **routing,
+		      const char **proto)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(o, "--topology") && v)
+			a->topology = v;
+		else if (!strcmp(o, "--from") && v)
+			a->from = v;
+		else if (!strcmp(o, "--to") && v)
+			a->to = v;
+		else if (!strcmp(o, "--proto") && v)
+			*proto = v;
+		else if (!strcmp(o, "--dport") && v)
+			a->probe.dport = (uint16_t)atoi(v);
+		else if (!strcmp(o, "--sport") && v)
+			a->probe.sport = (uint16_t)atoi(v);
+		else if (!strcmp(o, "--size") && v)
+			a->probe.ip_len = (uint16_t)atoi(v);
+		else if (!strcmp(o, "--routing") && v)
+			*routing = v;
+		else if (!strcmp(o, "--no-df")) {
+			a->probe.no_df = true;
+			continue;
+		} else
+			return pl_cmd_usage_error("explain", "unexpected argument '%s'", o);
+		i++;
+	}
+	if (!a->topology || !a->from || !a->to)
+		return pl_cmd_usage_error("explain", "--topology, --from and --to are required");
+	return 0;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+	struct explain_args a = {0};
+	const char *routing = NULL, *proto = "tcp";
+	struct summary sum[MAX_MODES];
+	struct sim_walk_result *res = NULL;
+	struct sim_walk *w = NULL;
+	struct topo *t = NULL;
+	char ip[INET_ADDRSTRLEN];
+	int m, err, to, ret = PL_EXIT_RUNTIME;
+
+	if ((err = parse_args(argc, argv, &a, &routing, &proto)))
+		return err;
+	a.probe.proto = !strcmp(proto, "tcp") ? IPPROTO_TCP : !strcmp(proto, "udp") ? IPPROTO_UDP
+						: !strcmp(proto, "icmp") ? IPPROTO_ICMP : 0;
+	if (!a.probe.proto)
+		return pl_cmd_usage_error("explain", "unknown protocol '%s' (tcp, udp, icmp)", proto);
+	if (topo_parse(a.topology, &t))
+		return PL_EXIT_INPUT;
+	ret = PL_EXIT_INPUT;
+	a.probe.from_pod = topo_pod_by_name(t, a.from);
+	if (a.probe.from_pod < 0) {
+		pl_err("%s: no pod named '%s'", a.topology, a.from);
+		goto out;
+	}
+	to = topo_pod_by_name(t, a.to);
+	if (to >= 0)
+		a.probe.daddr = t->pods[to].ip;
+	else if (inet_pton(AF_INET, a.to, &a.probe.daddr) != 1) {
+		pl_err("%s: '%s' is neither a pod nor an IPv4 address", a.topology, a.to);
+		goto out;
+	}
+	if (routing && (err = parse_modes(&a, routing)))
+		goto out;
+	if (!routing) {
+		a.modes[0] = t->routing;
+		a.nmodes = 1;
+	}
+	res = calloc(1, sizeof(*res));
+	if (!res)
+		goto out;
+	printf("%s: %s %s (%s, %s) → %s (%s), ", t->name ? t->name : a.topology, proto_s(a.probe.proto),
+	       a.from, ip_s(t->pods[a.probe.from_pod].ip, ip),
+	       t->nodes[t->pods[a.probe.from_pod].node].name, a.to,
+	       to >= 0 ? t->nodes[t->pods[to].node].name : "outside the pods");
+	printf("dport %u, IPv4 length %u%s, underlay MTU %u\n",
+	       a.probe.dport ? a.probe.dport : 80, a.probe.ip_len, a.probe.no_df ? "" : ", DF",
+	       t->mtu ? t->mtu : 1500);
+	for (m = 0; m < a.nmodes; m++) {
+		struct sim_walk_opts o = {.routing = a.modes[m]};
+
+		ret = PL_EXIT_ENV;
+		if ((err = sim_walk_open(t, &o, &w)))
+			goto out;
+		ret = PL_EXIT_RUNTIME;
+		printf("\n== %s routing ==\n", topo_routing_name(a.modes[m]));
+		if ((err = sim_walk_probe(w, &a.probe, res))) {
+			pl_err_errno(err, "walking the packet");
+			goto out;
+		}
+		print_walk(t, res);
+		summarize(t, w, &a, res, &sum[m]);
+		sim_walk_result_release(res);
+		sim_walk_close(w);
+		w = NULL;
+	}
+	if (a.nmodes > 1)
+		print_table(&a, sum);
+	ret = PL_EXIT_OK;
+out:
+	sim_walk_close(w);
+	free(res);
+	topo_free(t);
+	return ret;
+}
+
+PL_COMMAND(explain, .name = "explain",
+	   .summary = "walk one pod's packet through the simulator and explain every hop",
+	   .usage = "usage: podlab explain --topology FILE --from POD --to POD|IP [options]\n"
+		    "\n"
+		    "Builds one packet from POD's eth0, walks it through the simulator (the real\n"
+		    "datapath programs run at every hook with BPF_PROG_TEST_RUN, the kernel\n"
+		    "between hooks is modelled) and prints each step: node, device, hook,\n"
+		    "decision and reason, what changed in the headers (MACs, TTL, source\n"
+		    "address under MASQUERADE, VXLAN outer headers and their 50-byte cost) and\n"
+		    "the MTU headroom. With several routing modes the same packet is walked in\n"
+		    "each and a comparison table follows. Needs root (namespaces, BPF).\n"
+		    "\n"
+		    "options:\n"
+		    "  --topology FILE     topology YAML (its pods, nodes, policies)\n"
+		    "  --from POD          sending pod\n"
+		    "  --to POD|IP         destination pod name or IPv4 address\n"
+		    "  --proto P           tcp (SYN, default), udp or icmp (echo request)\n"
+		    "  --dport N           destination port (default 80)\n"
+		    "  --sport N           source port (default 40000)\n"
+		    "  --size N            IPv4 total length in bytes (padded payload)\n"
+		    "  --no-df             clear the Don't Fragment bit (set by default)\n"
+		    "  --routing M[,M..]   native, vxlan, legacy (default: the topology's)\n"
+		    "\n"
+		    "examples:\n"
+		    "  podlab explain --topology topologies/two-node-native.yaml --from frontend \\\n"
+		    "      --to backend --routing native,vxlan,legacy\n"
+		    "  podlab explain --topology topologies/two-node-vxlan.yaml --from frontend \\\n"
+		    "      --to backend --size 1480      # too big once encapsulated?\n"
+		    "\n"
+		    "exit codes: 0 explained (whatever the packet's fate), 2 bad usage or\n"
+		    "topology, 3 no privilege or kernel feature, 4 a kernel operation failed\n",
+	   .run = cmd_explain);

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The walk's state machine: where a packet is (a location) and what the
+ * kernel does there. Programs run for real (pl_datapath_test_run in the
+ * node's namespace); everything between hooks is modelled here.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/pkt_cls.h>
+#include <linux/bpf.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/datapath.h"
+#include "lib/log.h"
+#include "walk_flight.h"
+
+static const char *ipstr(uint32_t ip, char *buf)
+{
+	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
+}
+
+struct sim_step *sim_fl_step(struct sim_flight *f, enum sim_step_kind kind, int node,
+			     const char *dev, const char *fmt, ...)
+{
+	struct sim_walk_result *r = f->res;
+	struct sim_step *s;
+	va_list ap;
+
+	if (r->nsteps == SIM_WALK_MAX_STEPS) {
+		r->truncated = true;
+		return NULL;
+	}
+	s = &r->steps[r->nsteps++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->node = node;
+	snprintf(s->dev, sizeof(s->dev), "%s", dev ? dev : "");
+	s->t_ns = f->t;
+	sim_hdrs_of(f->buf, f->len, &s->h);
+	va_start(ap, fmt);
+	vsnprintf(s->text, sizeof(s->text), fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void sim_fl_finish(struct sim_flight *f, enum sim_delivery d, int node)
+{
+	struct sim_walk_result *r = f->res;
+
+	r->delivery = d;
+	if (d == SIM_DELIV_DROPPED) {
+		r->drop_node = node;
+		r->verdict = PL_VERDICT_DROPPED;
+	} else {
+		r->deliver_node = node;
+		r->t_deliver = f->t;
+	}
+	free(r->out);
+	r->out = malloc(f->len);
+	if (r->out) {
+		memcpy(r->out, f->buf, f->len);
+		r->out_len = f->len;
+	}
+	f->loc = LOC_DONE;
+}
+
+void sim_fl_kernel_drop(struct sim_flight *f, int node, const char *dev, uint8_t reason,
+			uint32_t mtu, const char *why)
+{
+	struct sim_step *s = sim_fl_step(f, SIM_STEP_DROP, node, dev, "%s", why);
+
+	if (s) {
+		s->drop_reason = reason;
+		s->mtu = mtu;
+	}
+	f->res->drop_reason = reason;
+	f->res->kernel_drop = true;
+	sim_fl_finish(f, SIM_DELIV_DROPPED, node);
+}
+
+static const char *tc_name(int rv)
+{
+	switch (rv) {
+	case TC_ACT_UNSPEC:
+		return "TC_ACT_UNSPEC";
+	case TC_ACT_OK:
+		return "TC_ACT_OK";
+	case TC_ACT_SHOT:
+		return "TC_ACT_SHOT";
+	case TC_ACT_STOLEN:
+		return "TC_ACT_STOLEN";
+	case TC_ACT_REDIRECT:
+		return "TC_ACT_REDIRECT";
+	default:
+		return "TC_ACT_?";
+	}
+}
+
+static const char *xdp_name(int rv)
+{
+	static const char *const n[] = {"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					"XDP_REDIRECT"};
+
+	return rv >= 0 && rv <= XDP_REDIRECT ? n[rv] : "XDP_?";
+}
+
+/* Runs prog at dev of node on the frame; the frame becomes the program's output. */
+int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog, int dev,
+		    uint32_t mark, int *retval, struct sim_step **out)
+{
+	struct sim_node *n = &w->nodes[f->node];
+	struct pl_run_ctx ctx = {.ifindex = n->devs[dev].ifindex, .mark = mark};
+	struct pl_run_result rr;
+	struct sim_step *s;
+	char why[64] = "";
+	int err;
+
+	*out = NULL;
+	if ((err = sim_env_enter(w, f->node)))
+		return err;
+	if (w->progs.test_run)
+		err = w->progs.test_run(w->progs.ctx, f->node, prog, f->buf, f->len, ctx.ifindex,
+					mark, &rr);
+	else
+		err = pl_datapath_test_run(n->dp, prog, f->buf, f->len, &ctx, w->scratch, SIM_BUF,
+					   &rr);
+	if (err)
+		return pl_err_errno(err, "running %s on node %s", pl_prog_name(prog),
+				    w->topo.nodes[f->node].name);
+	if (rr.data_out_len && rr.data_out_len <= SIM_BUF && rr.data_out) {
+		memmove(f->buf, rr.data_out, rr.data_out_len);
+		f->len = rr.data_out_len;
+	}
+	if (rr.has_event && rr.event.verdict == PL_VERDICT_DROPPED)
+		snprintf(why, sizeof(why), " (%s)", pl_drop_reason_name(rr.event.drop_reason));
+	else if (rr.has_event && rr.event.note)
+		snprintf(why, sizeof(why), " (%s)", pl_note_name(rr.event.note));
+	s = sim_fl_step(f, SIM_STEP_PROG, f->node, n->devs[dev].name, "%s → %s%s%s%s%s",
+		 pl_prog_name(prog), prog == PL_PROG_XDP_PREFILTER ? xdp_name(rr.retval)
+								   : tc_name(rr.retval),
+		 rr.has_event ? " " : "", rr.has_event ? pl_verdict_name(rr.event.verdict) : "",
+		 rr.has_event ? " " : "", rr.has_event ? pl_obs_point_name(rr.event.obs_point) : "");
+	if (s) {
+		snprintf(s->text + strlen(s->text), sizeof(s->text) - strlen(s->text), "%s", why);
+		s->prog = prog;
+		s->retval = rr.retval;
+		s->has_event = rr.has_event;
+		s->ev = rr.event;
+		s->drop_reason = rr.has_event ? rr.event.drop_reason : 0;
+		s->mtu = n->devs[dev].mtu;
+		snprintf(s->hook, sizeof(s->hook), "%s",
+			 prog == PL_PROG_XDP_PREFILTER ? "xdp" : "tc ingress");
+	}
+	f->res->verdict = rr.has_event ? rr.event.verdict : PL_VERDICT_UNKNOWN;
+	f->ev = rr.event;
+	f->has_ev = rr.has_event;
+	*out = s;
+	*retval = rr.retval;
+	return 0;
+}
+
+/* Who on the underlay owns mac: a node (>= 0), the world host (SIM_WORLD), or -1. */
+int sim_underlay_owner_mac(const struct sim_walk *w, const uint8_t mac[6])
+{
+	uint8_t m[6];
+	int i;
+
+	for (i = 0; i < w->topo.nnodes; i++) {
+		sim_mac(SIM_MAC_UPLINK, i, m);
+		if (!memcmp(m, mac, 6))
+			return i;
+	}
+	sim_mac(SIM_MAC_WORLD, 0, m);
+	if (w->topo.world.present && !memcmp(m, mac, 6))
+		return SIM_WORLD;
+	return -1;
+}
+
+/* ARP on the underlay: the MAC answering for ip, false when nobody does. */
+bool sim_underlay_resolve(const struct sim_walk *w, uint32_t ip, uint8_t mac[6])
+{
+	int j = sim_node_by_underlay(w, ip);
+
+	if (j >= 0) {
+		sim_mac(SIM_MAC_UPLINK, j, mac);
+		return true;
+	}
+	if (w->topo.world.present && ip == w->topo.world.ip) {
+		sim_mac(SIM_MAC_WORLD, 0, mac);
+		return true;
+	}
+	return false;
+}
+
+static void set_macs(struct sim_flight *f, const uint8_t smac[6], const uint8_t dmac[6])
+{
+	memcpy(f->buf, dmac, 6);
+	memcpy(f->buf + 6, smac, 6);
+}
+
+/* Leaves node through device dev towards nexthop (the kernel fills the MACs). */
+void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t nexthop,
+		    const char *how)
+{
+	struct sim_node *n = &w->nodes[f->node];
+	struct sim_dev *d = &n->devs[dev];
+	char a[INET_ADDRSTRLEN];
+	uint8_t mac[6];
+	int i, j;
+
+	switch (d->kind) {
+	case SIM_DEV_UPLINK:
+		if (!sim_underlay_resolve(w, nexthop, mac)) {
+			sim_fl_kernel_drop(f, f->node, d->name, PL_DROP_STACK, 0,
+				    "no neighbour answers for the next hop on the underlay");
+			return;
+		}
+		set_macs(f, d->mac, mac);
+		sim_fl_step(f, SIM_STEP_STACK, f->node, d->name, "%s: next hop %s is %02x:..:%02x:%02x", how,
+		     ipstr(nexthop, a), mac[0], mac[4], mac[5]);
+		f->loc = LOC_UPLINK_TX;
+		return;
+	case SIM_DEV_LXC:
+		sim_mac(SIM_MAC_POD, d->pod, mac);
+		set_macs(f, d->mac, mac);
+		f->pod = d->pod;
+		f->peer = false;
+		f->loc = LOC_POD_RX;
+		return;
+	case SIM_DEV_WORLD:
+		sim_mac(SIM_MAC_WORLD, 0, mac);
+		set_macs(f, d->mac, mac);
+		sim_fl_step(f, SIM_STEP_VETH, f->node, d->name, "%s → world host", how);
+		sim_fl_finish(f, SIM_DELIV_WORLD, f->node);
+		return;
+	case SIM_DEV_VXLAN:
+		for (i = 0; i < n->nneighs; i++)
+			if (n->neighs[i].dev == dev && n->neighs[i].ip == nexthop)
+				break;
+		for (j = 0; i < n->nneighs && j < n->nfdb; j++)
+			if (!memcmp(n->fdb[j].mac, n->neighs[i].mac, 6))
+				break;
+		if (i == n->nneighs || j == n->nfdb || n->vxlan_external) {
+			sim_fl_kernel_drop(f, f->node, d->name, PL_DROP_STACK, 0,
+					   "no neighbour/fdb entry on the vxlan device");
+			return;
+		}
+		set_macs(f, d->mac, n->neighs[i].mac);
+		f->tun_remote = n->fdb[j].ip;
+		f->tun_vni = n->vxlan_vni;
+		f->loc = LOC_VXLAN_TX;
+		return;
+	}
+}
+
+void sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_step *s)
+{
+	struct sim_node *n = &w->nodes[f->node];
+	int dev, r;
+
+	if (!f->has_ev) {
+		sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
+			    "TC_ACT_REDIRECT without a flow event: target unknown");
+		return;
+	}
+	dev = sim_dev_by_ifindex(n, f->ev.target_ifindex);
+	if (dev < 0) {
+		sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
+			    "redirect to an ifindex that does not exist on this node");
+		return;
+	}
+	switch (f->ev.redirect) {
+	case PL_REDIR_PEER:
+		if (n->devs[dev].kind != SIM_DEV_LXC) {
+			sim_fl_kernel_drop(f, f->node, n->devs[dev].name, PL_DROP_STACK, 0,
+				    "bpf_redirect_peer to a device without a peer");
+			return;
+		}
+		f->pod = n->devs[dev].pod;
+		f->peer = true;
+		f->loc = LOC_POD_RX;
+		return;
+	case PL_REDIR_TUNNEL:
+		f->tun_remote = f->ev.tunnel_remote;
+		f->tun_vni = f->ev.tunnel_vni;
+		f->loc = LOC_VXLAN_TX;
+		return;
+	case PL_REDIR_FIB:
+		/* MACs were written by the program from the fib result. */
+		if (n->devs[dev].kind == SIM_DEV_UPLINK) {
+			f->loc = LOC_UPLINK_TX;
+			return;
+		}
+		sim_fl_out_dev(w, f, dev, 0, "bpf_redirect");
+		return;
+	case PL_REDIR_NEIGH:
+	default:
+		r = sim_route_lookup(n, f->ev.daddr);
+		sim_fl_out_dev(w, f, dev, r >= 0 && n->routes[r].gw ? n->routes[r].gw : f->ev.daddr,
+			"bpf_redirect_neigh, the kernel resolves");
+		return;
+	}
+}
+
+void sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
+		     const struct sim_step *s)
+{
+	switch (rv) {
+	case TC_ACT_UNSPEC:
+	case TC_ACT_OK:
+	case TC_ACT_RECLASSIFY:
+	case TC_ACT_PIPE:
+		f->dev = dev;
+		f->loc = LOC_STACK;
+		return;
+	case TC_ACT_SHOT:
+		f->res->drop_reason = f->has_ev ? f->ev.drop_reason : 0;
+		sim_fl_finish(f, SIM_DELIV_DROPPED, f->node);
+		return;
+	case TC_ACT_REDIRECT:
+		sim_fl_redirect(w, f, s);
+		return;
+	default:
+		sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
+			    "consumed by the program (stolen/queued/trap)");
+		return;
+	}
+}

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The walk's public face: open/close, one packet, result names and text. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/datapath.h"
+#include "lib/log.h"
+#include "lib/pkt.h"
+#include "net/plan.h"
+#include "walk_flight.h"
+
+int sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct sim_walk **out)
+{
+	int err = pl_require_bpf_privileges();
+
+	*out = NULL;
+	return err ? err : sim_walk_open_with(t, o, NULL, out);
+}
+
+int sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
+		       const struct sim_walk_progs *progs, struct sim_walk **out)
+{
+	struct sim_walk *w;
+	int err;
+
+	*out = NULL;
+	if (t->nnodes < 1)
+		return -EINVAL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->orig_netns_fd = -1;
+	sim_pkt_pool_init(&w->pool);
+	if (progs)
+		w->progs = *progs;
+	w->topo = *t;
+	w->orig = t;
+	if (o)
+		w->opts = *o;
+	else
+		w->opts.routing = -1;
+	if (w->opts.routing >= 0)
+		w->topo.routing = (enum pl_routing_mode)w->opts.routing;
+	if (!w->topo.mtu)
+		w->topo.mtu = 1500;
+	w->scratch = malloc(SIM_BUF);
+	if (!w->scratch) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if ((err = sim_env_build(w)))
+		goto out;
+	*out = w;
+	return 0;
+out:
+	sim_walk_close(w);
+	return err;
+}
+
+void sim_walk_close(struct sim_walk *w)
+{
+	if (!w)
+		return;
+	sim_env_destroy(w);
+	sim_pkt_pool_free(&w->pool);
+	free(w->scratch);
+	free(w);
+}
+
+const struct topo *sim_walk_topo(const struct sim_walk *w)
+{
+	return &w->topo;
+}
+
+enum pl_routing_mode sim_walk_routing(const struct sim_walk *w)
+{
+	return w->topo.routing;
+}
+
+int sim_walk_reset(struct sim_walk *w)
+{
+	int i, err;
+
+	for (i = 0; i < w->topo.nnodes; i++) {
+		w->nodes[i].nnat = 0;
+		w->nodes[i].link_busy = 0;
+		w->nodes[i].ip_id = 0;
+		if (w->nodes[i].dp && (err = pl_ct_clear(w->nodes[i].dp)))
+			return err;
+	}
+	return 0;
+}
+
+void sim_walk_result_release(struct sim_walk_result *res)
+{
+	free(res->out);
+	res->out = NULL;
+	res->out_len = 0;
+}
+
+/* Sets f's starting location for `at`; -EINVAL when the point does not exist. */
+static int start(struct sim_walk *w, struct sim_flight *f, const struct sim_inject *at)
+{
+	struct sim_node *n;
+	uint32_t vni;
+	int len;
+
+	switch (at->kind) {
+	case SIM_INJECT_POD:
+		if (at->pod < 0 || at->pod >= w->topo.npods)
+			return -EINVAL;
+		f->pod = at->pod;
+		f->node = w->topo.pods[at->pod].node;
+		f->loc = LOC_POD_TX;
+		return 0;
+	case SIM_INJECT_UPLINK:
+		if (at->node < 0 || at->node >= w->topo.nnodes)
+			return -EINVAL;
+		f->node = at->node;
+		f->loc = LOC_UPLINK_RX;
+		return 0;
+	case SIM_INJECT_VXLAN:
+		if (at->node < 0 || at->node >= w->topo.nnodes)
+			return -EINVAL;
+		n = &w->nodes[at->node];
+		f->node = at->node;
+		f->dev = sim_dev_by_kind(n, SIM_DEV_VXLAN);
+		if (f->dev < 0)
+			return -EINVAL;
+		len = sim_frame_decap(f->buf, f->len, &vni);
+		if (len > 0) {
+			f->len = (uint32_t)len;
+			f->mark = n->vxlan_external ? PL_MARK_IDENTITY_MAGIC | vni : 0;
+		}
+		f->loc = LOC_VXLAN_RX;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int walk_one(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
+		    const struct sim_inject *at, uint64_t t_ns, struct sim_walk_result *res)
+{
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	res->deliver_node = res->deliver_pod = res->drop_node = -1;
+	res->t_inject = t_ns;
+	res->t_enqueue = res->t_dequeue = res->t_deliver = SIM_NO_TIME;
+	if (len > PL_PKT_MAX)
+		return -EMSGSIZE;
+	sim_hdrs_of(frame, len, &res->in);
+	memset(&f->frags, 0, sizeof(*f) - offsetof(struct sim_flight, frags));
+	memcpy(f->buf, frame, len);
+	f->len = len;
+	f->loc = LOC_DONE;
+	f->node = f->dev = f->pod = -1;
+	f->mark = 0;
+	f->t = t_ns;
+	f->res = res;
+	f->park = false;
+	err = start(w, f, at);
+	if (!err)
+		err = sim_fl_walk(w, f);
+	if (err)
+		sim_walk_result_release(res);
+	return err;
+}
+
+int sim_walk_packet(struct sim_walk *w, const uint8_t *frame, uint32_t len,
+		    const struct sim_inject *at, uint64_t t_ns, struct sim_walk_result *res)
+{
+	struct sim_flight *f = malloc(sizeof(*f));
+	int err, err2;
+
+	if (!f)
+		return -ENOMEM;
+	err = walk_one(w, f, frame, len, at, t_ns, res);
+	free(f);
+	err2 = sim_env_enter(w, -1);
+	return err ? err : err2;
+}
+
+int sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
+		      struct sim_inject *out)
+{
+	struct sim_hdrs h;
+	int i;
+
+	sim_hdrs_of(frame, len, &h);
+	memset(out, 0, sizeof(*out));
+	out->pod = -1;
+	if (!h.ipv4)
+		return -ENOENT;
+	if (h.encap) {
+		out->kind = SIM_INJECT_UPLINK;
+		out->node = topo_node_by_underlay_ip(t, h.outer_daddr);
+		return out->node >= 0 ? 0 : -ENOENT;
+	}
+	if ((i = topo_pod_by_ip(t, h.saddr)) >= 0) {
+		out->kind = SIM_INJECT_POD;
+		out->pod = i;
+		out->node = t->pods[i].node;
+		return 0;
+	}
+	out->kind = SIM_INJECT_UPLINK;
+	if ((i = topo_pod_by_ip(t, h.daddr)) >= 0)
+		out->node = t->pods[i].node;
+	else
+		out->node = topo_node_by_underlay_ip(t, h.daddr);
+	return out->node >= 0 ? 0 : -ENOENT;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* One IPv4 header at ip (len bytes from there) into addresses/ports/ttl/df. */
+static bool hdrs_ip(const uint8_t *ip, uint32_t len, uint32_t *s, uint32_t *d, uint16_t *sp,
+		    uint16_t *dp, uint8_t *proto, uint8_t *ttl, bool *df, uint16_t *tot)
+{
+	uint32_t ihl;
+
+	if (len < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0xf) < 5)
+		return false;
+	ihl = (ip[0] & 0xf) * 4;
+	memcpy(s, ip + 12, 4);
+	memcpy(d, ip + 16, 4);
+	*proto = ip[9];
+	*ttl = ip[8];
+	*df = ip[6] & 0x40;
+	*tot = get16(ip + 2);
+	*sp = *dp = 0;
+	if (len >= ihl + 4 && !(get16(ip + 6) & 0x3fff)) {
+		if (*proto == IPPROTO_TCP || *proto == IPPROTO_UDP) {
+			*sp = get16(ip + ihl);
+			*dp = get16(ip + ihl + 2);
+		} else if (*proto == IPPROTO_ICMP && len >= ihl + 8) {
+			*sp = get16(ip + ihl + 4); /* echo id */
+		}
+	}
+	return true;
+}
+
+void sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h)
+{
+	const uint8_t *ip = frame + 14, *in;
+	uint16_t sp, dp, tot;
+	uint32_t s, d;
+	uint8_t proto, ttl;
+	bool df;
+
+	memset(h, 0, sizeof(*h));
+	h->len = len;
+	if (len < 14)
+		return;
+	memcpy(h->dmac, frame, 6);
+	memcpy(h->smac, frame + 6, 6);
+	if (get16(frame + 12) != 0x0800 ||
+	    !hdrs_ip(ip, len - 14, &s, &d, &sp, &dp, &proto, &ttl, &df, &tot))
+		return;
+	if (proto == IPPROTO_UDP && dp == 4789 && len >= 14 + 20 + 8 + 8 + 14 + 20 &&
+	    (ip[0] & 0xf) == 5 && get16(frame + 50 + 12) == 0x0800) {
+		in = frame + 50;
+		h->encap = true;
+		h->outer_saddr = s;
+		h->outer_daddr = d;
+		h->outer_sport = sp;
+		h->outer_ttl = ttl;
+		h->outer_df = df;
+		h->outer_ip_len = tot;
+		h->vni = (uint32_t)ip[32] << 16 | (uint32_t)ip[33] << 8 | ip[34];
+		memcpy(h->inner_dmac, in, 6);
+		memcpy(h->inner_smac, in + 6, 6);
+		if (!hdrs_ip(in + 14, len - 64, &s, &d, &sp, &dp, &proto, &ttl, &df, &tot))
+			return;
+	} else {
+		memcpy(h->inner_dmac, h->dmac, 6);
+		memcpy(h->inner_smac, h->smac, 6);
+	}
+	h->ipv4 = true;
+	h->saddr = s;
+	h->daddr = d;
+	h->sport = sp;
+	h->dport = dp;
+	h->proto = proto;
+	h->ttl = ttl;
+	h->df = df;
+	h->ip_len = tot;
+}
+
+const char *sim_step_kind_name(enum sim_step_kind kind)
+{
+	static const char *const n[] = {
+		[SIM_STEP_PROG] = "prog",   [SIM_STEP_VETH] = "veth",	[SIM_STEP_STACK] = "stack",
+		[SIM_STEP_NAT] = "nat",	    [SIM_STEP_ENCAP] = "encap", [SIM_STEP_DECAP] = "decap",
+		[SIM_STEP_FRAG] = "frag",   [SIM_STEP_QDISC] = "qdisc", [SIM_STEP_WIRE] = "wire",
+		[SIM_STEP_DELIVER] = "deliver", [SIM_STEP_DROP] = "drop",
+	};
+
+	return kind <= SIM_STEP_DROP ? n[kind] : "?";
+}
+
+const char *sim_delivery_name(enum sim_delivery d)
+{
+	static const char *const n[] = {"none", "pod", "stack", "world", "dropped"};
+
+	return d <= SIM_DELIV_DROPPED ? n[d] : "?";
+}
+
+int sim_delivery_str(const struct sim_walk_result *r, const struct topo *t, char *buf, size_t len)
+{
+	switch (r->delivery) {
+	case SIM_DELIV_POD:
+		return snprintf(buf, len, "%s", t->pods[r->deliver_pod].name);
+	case SIM_DELIV_STACK:
+		return snprintf(buf, len, "%s:stack", t->nodes[r->deliver_node].name);
+	case SIM_DELIV_WORLD:
+		return snprintf(buf, len, "world");
+	case SIM_DELIV_DROPPED:
+		return snprintf(buf, len, "dropped");
+	default:
+		return snprintf(buf, len, "none");
+	}
+}
+
+static void print_hdrs(FILE *f, const struct sim_hdrs *h)
+{
+	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+
+	if (h->encap)
+		fprintf(f, " [outer %s > %s udp %u>4789 vni %u ttl %u]",
+			inet_ntop(AF_INET, &h->outer_saddr, s, sizeof(s)),
+			inet_ntop(AF_INET, &h->outer_daddr, d, sizeof(d)), h->outer_sport, h->vni,
+			h->outer_ttl);
+	if (h->ipv4)
+		fprintf(f, " %s:%u > %s:%u proto %u ttl %u", inet_ntop(AF_INET, &h->saddr, s, sizeof(s)),
+			h->sport, inet_ntop(AF_INET, &h->daddr, d, sizeof(d)), h->dport, h->proto,
+			h->ttl);
+	fprintf(f, " len %u\n", h->len);
+}
+
+void sim_walk_result_print(FILE *f, const struct sim_walk_result *r, const struct topo *t)
+{
+	char where[64];
+	int i;
+
+	for (i = 0; i < r->nsteps; i++) {
+		const struct sim_step *s = &r->steps[i];
+
+		fprintf(f, "  %10llu ns %-8s %-8s %-10s %s |", (unsigned long long)s->t_ns,
+			s->node >= 0 ? t->nodes[s->node].name : "-", sim_step_kind_name(s->kind),
+			s->dev, s->text);
+		print_hdrs(f, &s->h);
+	}
+	sim_delivery_str(r, t, where, sizeof(where));
+	fprintf(f, "  => %s", where);
+	if (r->delivery == SIM_DELIV_DROPPED)
+		fprintf(f, " (%s%s)", pl_drop_reason_name(r->drop_reason),
+			r->kernel_drop ? ", kernel" : "");
+	if (r->t_deliver != SIM_NO_TIME)
+		fprintf(f, " at %llu ns", (unsigned long long)r->t_deliver);
+	fprintf(f, "\n");
+}
+
+int sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t *buf, size_t cap)
+{
+	static uint8_t payload[PL_PKT_MAX];
+	struct pl_pkt_spec s = {0};
+	size_t hl;
+
+	if (p->from_pod < 0 || p->from_pod >= t->npods)
+		return -EINVAL;
+	pl_plan_mac(0, p->from_pod, s.smac);
+	pl_plan_mac(1, p->from_pod, s.dmac);
+	s.saddr = t->pods[p->from_pod].ip;
+	s.daddr = p->daddr;
+	s.proto = p->proto ? p->proto : IPPROTO_TCP;
+	s.ttl = 64;
+	s.ip_id = 1;
+	s.frag = p->no_df ? 0 : 0x4000;
+	s.sport = p->sport ? p->sport : 40000;
+	s.dport = p->dport ? p->dport : 80;
+	if (s.proto == IPPROTO_TCP) {
+		s.tcp_flags = 0x02; /* SYN */
+		s.seq = 1;
+	} else if (s.proto == IPPROTO_ICMP) {
+		s.icmp_type = 8;
+		s.sport = p->sport ? p->sport : 1;
+		s.icmp_seq = 1;
+	}
+	hl = 20 + (s.proto == IPPROTO_TCP ? 20 : 8);
+	if (p->ip_len > hl) {
+		if (p->ip_len - hl > sizeof(payload))
+			return -EMSGSIZE;
+		memset(payload, 0, p->ip_len - hl);
+		s.payload = payload;
+		s.payload_len = p->ip_len - hl;
+	}
+	return pl_pkt_build(&s, buf, cap);
+}
+
+int sim_walk_probe(struct sim_walk *w, const struct sim_probe *p, struct sim_walk_result *res)
+{
+	struct sim_inject at = {.kind = SIM_INJECT_POD, .pod = p->from_pod};
+	uint8_t *buf = malloc(PL_PKT_MAX);
+	int len, err;
+
+	if (!buf)
+		return -ENOMEM;
+	len = sim_probe_frame(&w->topo, p, buf, PL_PKT_MAX);
+	if (len < 0) {
+		free(buf);
+		return len;
+	}
+	at.node = w->topo.pods[p->from_pod].node;
+	err = sim_walk_packet(w, buf, (uint32_t)len, &at, 0, res);
+	free(buf);
+	return err;
+}

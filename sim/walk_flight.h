@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One packet in flight through the walk: where it is and its bytes (walk.c, walk_loc.c). */
+#ifndef PL_SIM_WALK_FLIGHT_H
+#define PL_SIM_WALK_FLIGHT_H
+
+#include "walk_internal.h"
+
+#define SIM_WORLD (-2) /* the world host, as an underlay owner */
+
+enum sim_loc {
+	LOC_POD_TX,    /* pod's eth0 sends: veth to the node */
+	LOC_FROM_POD,  /* tc ingress of the pod's node-side veth */
+	LOC_STACK,     /* the node's IP stack (input device f->dev) */
+	LOC_VXLAN_TX,  /* the vxlan device transmits: encapsulation */
+	LOC_UPLINK_TX, /* leaves the node on its uplink */
+	LOC_UPLINK_RX, /* arrives on the node's uplink: xdp, tc */
+	LOC_VXLAN_RX,  /* decapsulated, tc ingress of the vxlan device */
+	LOC_POD_RX,    /* into the pod's eth0 */
+	LOC_PARKED,    /* waits for the uplink (sim_walk_run: qdisc and link) */
+	LOC_DONE,
+};
+
+struct sim_flight {
+	uint8_t buf[SIM_BUF];
+	uint32_t len;
+	uint8_t whole[SIM_BUF]; /* the outer packet before fragmentation */
+	uint32_t whole_len;
+	int frags;		/* > 1: buf holds the first fragment */
+	enum sim_loc loc;
+	int node, dev, pod;
+	bool peer;		/* into the pod by bpf_redirect_peer */
+	uint32_t mark;
+	uint32_t tun_remote, tun_vni;
+	struct pl_flow_event ev; /* the last program's */
+	bool has_ev;
+	bool park;		/* stop at LOC_UPLINK_TX (clocked runs) */
+	uint64_t t;
+	struct sim_walk_result *res;
+};
+
+struct sim_step *sim_fl_step(struct sim_flight *f, enum sim_step_kind kind, int node,
+			     const char *dev, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void sim_fl_finish(struct sim_flight *f, enum sim_delivery d, int node);
+void sim_fl_kernel_drop(struct sim_flight *f, int node, const char *dev, uint8_t reason,
+			uint32_t mtu, const char *why);
+/* Runs prog on the frame at dev of f->node; *retval its TC_ACT_* / XDP_*. 0 or -errno. */
+int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog, int dev,
+		    uint32_t mark, int *retval, struct sim_step **out);
+void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t nexthop,
+		    const char *how);
+void sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_step *s);
+void sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
+		     const struct sim_step *s);
+int sim_underlay_owner_mac(const struct sim_walk *w, const uint8_t mac[6]);
+bool sim_underlay_resolve(const struct sim_walk *w, uint32_t ip, uint8_t mac[6]);
+
+/* walk_loc.c: runs f from its location until LOC_DONE (or LOC_PARKED). 0 or -errno. */
+int sim_fl_walk(struct sim_walk *w, struct sim_flight *f);
+/* The wire from f->node's uplink: receiver node, SIM_WORLD, or -1 (nobody has the MAC). */
+int sim_fl_receiver(const struct sim_walk *w, const struct sim_flight *f);
+
+#endif /* PL_SIM_WALK_FLIGHT_H */

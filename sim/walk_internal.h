@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the walk: the environment (walk_env.c), frame surgery
+ * (walk_frame.c) and the hop-by-hop state machine (walk.c).
+ * The environment is harness/net's plan of the topology (devices, ifindexes,
+ * MACs, addresses, routes, neighbours, MASQUERADE), so frames match a live
+ * run byte for byte.
+ */
+#ifndef PL_SIM_WALK_INTERNAL_H
+#define PL_SIM_WALK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/pkt.h"
+#include "topo/topo.h"
+#include "qdisc.h"
+#include "walk.h"
+
+struct pl_datapath;
+
+#define SIM_VXLAN_PORT	     4789
+#define SIM_BUF		     (PL_PKT_MAX + 256)
+#define SIM_MAX_NEIGH	     64
+
+enum sim_mac_kind {
+	SIM_MAC_POD = 0,    /* a pod's eth0 */
+	SIM_MAC_LXC = 1,    /* node side of a pod's veth */
+	SIM_MAC_UPLINK = 2, /* a node's eth0 */
+	SIM_MAC_VXLAN = 3,  /* a node's vxlan0 */
+	SIM_MAC_WORLD = 5,  /* index 0: the world host, 1: its gateway side */
+};
+
+enum sim_dev_kind {
+	SIM_DEV_UPLINK,
+	SIM_DEV_VXLAN,
+	SIM_DEV_LXC,
+	SIM_DEV_WORLD, /* p2p world host's link on its gateway node */
+};
+
+struct sim_dev {
+	enum sim_dev_kind kind;
+	char name[16];
+	uint32_t ifindex;
+	uint8_t mac[6];
+	uint32_t mtu;
+	uint32_t addr; /* primary IPv4, 0 = none */
+	int pod;       /* SIM_DEV_LXC */
+};
+
+struct sim_route {
+	uint32_t dst; /* network order */
+	uint8_t plen;
+	uint32_t gw; /* 0 = directly connected */
+	int dev;     /* index into node devs */
+};
+
+struct sim_neigh {
+	uint32_t ip;
+	int dev;
+	uint8_t mac[6];
+};
+
+/* A MASQUERADE conntrack entry: the original tuple and the source it got. */
+struct sim_nat {
+	uint32_t saddr, daddr, to_saddr;
+	uint16_t sport, dport; /* host order */
+	uint8_t proto;
+};
+
+struct sim_node {
+	int netns_fd;
+	struct pl_datapath *dp;
+	struct sim_dev devs[64];
+	int ndevs;
+	struct sim_route routes[64];
+	int nroutes;
+	struct sim_neigh neighs[SIM_MAX_NEIGH];
+	int nneighs;
+	struct sim_neigh fdb[SIM_MAX_NEIGH]; /* vxlan0: neighbour MAC → remote underlay IP */
+	int nfdb;
+	bool vxlan_external; /* collect_md (vxlan mode) or a classic device (legacy) */
+	uint32_t vxlan_vni;  /* classic device */
+	bool masq;	     /* legacy: MASQUERADE pod CIDR leaving vxlan0 */
+	uint32_t masq_cidr;
+	uint8_t masq_plen;
+	int masq_dev;
+	struct sim_nat *nat;
+	int nnat, capnat;
+	uint16_t ip_id;	     /* outer IPv4 id counter (the kernel's is hashed) */
+	uint64_t link_busy;  /* end of the uplink's last serialisation */
+	struct sim_qdisc *qdisc; /* the uplink's egress qdisc model (topology links), or NULL */
+};
+
+struct pl_plan;
+
+struct sim_walk {
+	struct topo topo; /* shallow copy with the walk's routing mode */
+	struct pl_plan *plan; /* harness/net's plan of the topology: the layout walked */
+	const struct topo *orig;
+	struct sim_walk_opts opts;
+	int orig_netns_fd;
+	int cur_node;	  /* netns the thread is in, -1 = the original */
+	struct sim_node *nodes;
+	uint8_t *scratch; /* data_out of test_run */
+	struct sim_walk_progs progs; /* a run's programs (test_run set), or the walk's own */
+	struct sim_pkt_pool pool;    /* qdisc models' packets */
+};
+
+/* walk_env.c */
+int sim_env_build(struct sim_walk *w);
+void sim_env_destroy(struct sim_walk *w);
+int sim_env_enter(struct sim_walk *w, int node);
+void sim_mac(enum sim_mac_kind kind, uint32_t index, uint8_t mac[6]);
+int sim_dev_by_ifindex(const struct sim_node *n, uint32_t ifindex);
+int sim_dev_by_kind(const struct sim_node *n, enum sim_dev_kind kind);
+/* Longest-prefix match in the node's routing table, -1 when none. */
+int sim_route_lookup(const struct sim_node *n, uint32_t daddr);
+/* Node whose underlay IP is ip, -1 none. */
+int sim_node_by_underlay(const struct sim_walk *w, uint32_t ip);
+/* Source address MASQUERADE picks leaving dev (inet_select_addr). */
+uint32_t sim_masq_addr(const struct sim_node *n, int dev);
+
+/* walk_frame.c: byte surgery with correct checksums. */
+struct sim_ip {
+	uint8_t *ip;  /* IPv4 header in the frame */
+	uint32_t ihl; /* bytes */
+	uint32_t tot_len;
+	uint8_t *l4;
+	uint32_t l4_len;
+};
+/* IPv4 after an untagged Ethernet header; false otherwise or truncated. */
+bool sim_frame_ip(uint8_t *frame, uint32_t len, struct sim_ip *ip);
+void sim_frame_set_saddr(struct sim_ip *ip, uint32_t saddr);
+void sim_frame_set_daddr(struct sim_ip *ip, uint32_t daddr);
+void sim_frame_dec_ttl(struct sim_ip *ip);
+/* Wraps the frame in place: outer Ethernet/IPv4/UDP/VXLAN; returns the new length or -errno. */
+int sim_frame_encap(uint8_t *frame, uint32_t len, uint32_t cap, const uint8_t smac[6],
+		    const uint8_t dmac[6], uint32_t saddr, uint32_t daddr, uint32_t vni,
+		    uint16_t ip_id, uint16_t *sport);
+/* Strips outer headers in place; returns the inner length and *vni, or -EINVAL. */
+int sim_frame_decap(uint8_t *frame, uint32_t len, uint32_t *vni);
+/* Cuts a DF-clear IPv4 packet to its first fragment for mtu; new length, *nfrags. */
+int sim_frame_first_fragment(uint8_t *frame, uint32_t len, uint32_t mtu, int *nfrags);
+/* The UDP source port vxlan picks from the inner flow (see docs/sim.md). */
+uint16_t sim_vxlan_sport(const uint8_t *inner, uint32_t len);
+
+#endif /* PL_SIM_WALK_INTERNAL_H */

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podlab up + down (netlink, in-process) side by side with the
+ * --print-commands script of the same topology (a process per object) and
+ * its teardown (`ip netns del` per namespace, rm -rf of the pins), for 2, 20
+ * and 50 nodes x 4 pods on a segment, vxlan routing. Twice: network objects
+ * only, then with the datapath loaded, attached and programmed on every node.
+ * Prints times and ratios; asserts nothing. Sleeps between measurements so
+ * the kernel's deferred namespace cleanup of one does not slow the next.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "net/plan.h"
+#include "net/run.h"
+#include "topo/topo.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A topology file's text: n nodes, 4 pods each, one segment. */
+static char *gen_yaml(int n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int i, k;
+
+	fprintf(f, "name: bench-%d\nrouting: vxlan\nmtu: 1500\nnodes:\n", n);
+	for (i = 1; i <= n; i++) {
+		fprintf(f,
+			"  - name: n%d\n    ip: 192.168.0.%d/24\n    podCIDR: 10.%d.0.0/24\n"
+			"    pods:\n",
+			i, i, i);
+		for (k = 1; k <= 4; k++)
+			fprintf(f,
+				"      - name: n%dp%d\n        ip: 10.%d.0.%d\n"
+				"        labels: {app: a%d}\n",
+				i, k, i, 10 + k, k);
+	}
+	fprintf(f, "underlay:\n  type: segment\n");
+	fclose(f);
+	return buf;
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+struct times {
+	double up, down;
+};
+
+static int bench_podlab(const struct topo *t, const char *run, bool dp, struct times *tm)
+{
+	struct pl_up_opts uo = {.run = run, .datapath = dp, .keep_owner = true};
+	char got[PL_RUN_ID_MAX];
+	double t0 = now();
+	int err;
+
+	if ((err = pl_run_up(t, &uo, got)))
+		return err;
+	tm->up = now() - t0;
+	t0 = now();
+	err = pl_run_down(run);
+	tm->down = now() - t0;
+	return err;
+}
+
+static int bench_script(const struct topo *t, const char *run, bool dp, struct times *tm)
+{
+	struct pl_plan_opts po = {.datapath = dp};
+	char path[64];
+	struct pl_plan *p;
+	double t0;
+	FILE *f;
+	int err;
+
+	snprintf(path, sizeof(path), "/tmp/podlab-bench-%s.sh", run);
+	if ((err = pl_plan_build(t, run, &po, &p)))
+		return err;
+	f = fopen(path, "w");
+	if (!f) {
+		pl_plan_free(p);
+		return -errno;
+	}
+	err = pl_plan_print(p, f);
+	fclose(f);
+	pl_plan_free(p);
+	if (err)
+		return err;
+	t0 = now();
+	err = sh("bash %s > %s.log 2>&1", path, path);
+	tm->up = now() - t0;
+	t0 = now();
+	/* The script's own undo line: a process per namespace, then the pins. */
+	sh("for n in $(ip netns list | awk '/^pl-%s-/{print $1}'); do ip netns del $n; done; "
+	   "rm -rf %s/%s",
+	   run, PL_BPFFS_ROOT, run);
+	tm->down = now() - t0;
+	if (err)
+		fprintf(stderr, "script failed (see %s.log)\n", path);
+	else
+		sh("rm -f %s %s.log", path, path);
+	return err ? -EIO : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const int sizes[] = {2, 20, 50};
+	struct times a = {0}, b = {0};
+	char run[PL_RUN_ID_MAX];
+	int i, dp, err = 0;
+
+	(void)argc;
+	(void)argv;
+	pl_log_init(0);
+	if (geteuid() != 0) {
+		printf("bench_up_down: SKIP (needs root: it builds namespaces)\n");
+		return 0;
+	}
+	printf("%-9s %-6s %5s %12s %12s %12s %12s %8s\n", "datapath", "nodes", "pods", "podlab up",
+	       "podlab down", "script up", "script down", "ratio");
+	for (dp = 0; dp <= 1 && !err; dp++) {
+		for (i = 0; i < 3 && !err; i++) {
+			char *yaml = gen_yaml(sizes[i]);
+			struct topo *t = NULL;
+
+			if ((err = topo_parse_string("bench.yaml", yaml, &t))) {
+				free(yaml);
+				break;
+			}
+			/* Deleted namespaces are freed by a kernel worker later: let it finish. */
+			sleep(2);
+			snprintf(run, sizeof(run), "b%dp%d", (int)getpid() % 10000, i);
+			err = bench_podlab(t, run, dp, &a);
+			sleep(2);
+			snprintf(run, sizeof(run), "b%ds%d", (int)getpid() % 10000, i);
+			if (!err)
+				err = bench_script(t, run, dp, &b);
+			if (!err)
+				printf("%-9s %-6d %5d %11.3fs %11.3fs %11.3fs %11.3fs %7.1fx\n",
+				       dp ? "yes" : "no", sizes[i], t->npods, a.up, a.down, b.up,
+				       b.down, (b.up + b.down) / (a.up + a.down));
+			topo_free(t);
+			free(yaml);
+		}
+	}
+	if (err)
+		fprintf(stderr, "bench_up_down: failed: %s\n", strerror(-err));
+	printf("ratio = (script up + down) / (podlab up + down); target >= 5x at 50 nodes\n");
+	return err ? 1 : 0;
+}

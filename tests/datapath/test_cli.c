@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/* podlab verify / prog list, run as a user would (build/podlab next to build/tests/). */
+#include <limits.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "test.h"
+
+static char podlab[PATH_MAX];
+
+static const char *probe_podlab(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return "cannot find the test binary's directory";
+	self[n] = '\0';
+	snprintf(podlab, sizeof(podlab), "%s/../podlab", dirname(self));
+	if (access(podlab, X_OK))
+		return "build/podlab is not built";
+	return NULL;
+}
+
+static const char *probe_podlab_root(void)
+{
+	return probe_podlab() ?: pl_probe_root();
+}
+
+/* Runs "podlab ARGS", output in out; returns the exit status or -1. */
+static int podlab_run(const char *args, char *out, size_t cap)
+{
+	char cmd[PATH_MAX + 128];
+	size_t n = 0;
+	FILE *f;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", podlab, args);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, cap - 1, f);
+	out[n] = '\0';
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+PL_TEST_PROBE(datapath, cli_prog_list, probe_podlab)
+{
+	static char out[8192];
+
+	ASSERT_EQ(podlab_run("prog list", out, sizeof(out)), 0, "exit 0");
+	ASSERT_STRSTR(out, "from_pod       tc       tc    tc ingress of a pod's node-side veth",
+		      "from_pod row");
+	ASSERT_STRSTR(out, "xdp_prefilter  xdp      xdp   xdp of the node's uplink", "xdp row");
+	ASSERT_STRSTR(out, "from_overlay", "from_overlay");
+	ASSERT_STRSTR(out, "from_network", "from_network");
+	ASSERT_STRSTR(out, "policy         hash                  131072", "policy map size");
+	ASSERT_EQ(podlab_run("prog list extra", out, sizeof(out)), 2, "extra argument: exit 2");
+	ASSERT_EQ(podlab_run("prog list --help", out, sizeof(out)), 0, "--help exit 0");
+	ASSERT_STRSTR(out, "exit status", "--help names exit codes");
+}
+
+PL_TEST_PROBE(datapath, cli_verify, probe_podlab_root)
+{
+	static char out[16384];
+	unsigned insns = 0, jit = 0;
+	char *row;
+
+	ASSERT_EQ(podlab_run("verify", out, sizeof(out)), 0, "verify exit 0");
+	ASSERT_STRSTR(out, "routing native:", "native");
+	ASSERT_STRSTR(out, "routing vxlan:", "vxlan");
+	ASSERT_STRSTR(out, "routing legacy:", "legacy");
+	row = strstr(out, "  from_pod ");
+	if (ASSERT_OK_PTR(row, "from_pod row")) {
+		row = strstr(row, "veth");
+		ASSERT_EQ(row ? sscanf(row + 4, "%u %u", &insns, &jit) : 0, 2, "numbers");
+		ASSERT_GT(insns, 100, "verified instructions");
+		ASSERT_GT(jit, 100, "JIT bytes");
+	}
+	ASSERT_EQ(podlab_run("verify --routing vxlan", out, sizeof(out)), 0, "one mode");
+	ASSERT_TRUE(!strstr(out, "routing native:"), "only vxlan");
+	ASSERT_EQ(podlab_run("verify --routing bogus", out, sizeof(out)), 2, "bad mode: exit 2");
+	ASSERT_STRSTR(out, "unknown routing mode 'bogus'", "says why");
+	ASSERT_EQ(podlab_run("verify --routing", out, sizeof(out)), 2, "missing mode: exit 2");
+}
