@@ -7,6 +7,7 @@
 
 #include "lib/log.h"
 #include "net/plan.h"
+#include "net/plan_internal.h"
 
 static const char *const step_names[PL_STEP__COUNT] = {
 	[PL_STEP_NETNS] = "netns",
@@ -83,52 +84,12 @@ uint32_t pl_pod_veth_ifindex(const struct topo *t, int pod)
 	return 0;
 }
 
-static struct pl_step *add(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev)
-{
-	struct pl_step *s;
-
-	if (p->nsteps == p->cap_steps) {
-		int cap = p->cap_steps ? p->cap_steps * 2 : 256;
-		void *n = realloc(p->steps, cap * sizeof(*p->steps));
-
-		if (!n)
-			return NULL;
-		p->steps = n;
-		p->cap_steps = cap;
-	}
-	s = &p->steps[p->nsteps++];
-	memset(s, 0, sizeof(*s));
-	s->kind = kind;
-	s->ns = ns;
-	if (dev)
-		snprintf(s->dev, sizeof(s->dev), "%s", dev);
-	return s;
-}
-
-#define ADD(kind, ns, dev)                                                                         \
-	({                                                                                         \
-		struct pl_step *___s = add(p, kind, ns, dev);                                      \
-		if (!___s)                                                                         \
-			return -ENOMEM;                                                            \
-		___s;                                                                              \
-	})
-
 static int node_by_underlay_ip(const struct topo *t, uint32_t ip)
 {
 	int i;
 
 	for (i = 0; i < t->nnodes; i++)
 		if (t->nodes[i].underlay_ip == ip)
-			return i;
-	return -1;
-}
-
-static int pod_by_name(const struct topo *t, const char *name)
-{
-	int i;
-
-	for (i = 0; i < t->npods; i++)
-		if (!strcmp(t->pods[i].name, name))
 			return i;
 	return -1;
 }
@@ -209,6 +170,28 @@ static int neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *
 static uint32_t overlay_ip(const struct topo_node *n)
 {
 	return n->underlay_ip;
+}
+
+struct pl_step *pl__plan_add(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev)
+{
+	struct pl_step *s;
+
+	if (p->nsteps == p->cap_steps) {
+		int cap = p->cap_steps ? p->cap_steps * 2 : 256;
+		void *n = realloc(p->steps, cap * sizeof(*p->steps));
+
+		if (!n)
+			return NULL;
+		p->steps = n;
+		p->cap_steps = cap;
+	}
+	s = &p->steps[p->nsteps++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->ns = ns;
+	if (dev)
+		snprintf(s->dev, sizeof(s->dev), "%s", dev);
+	return s;
 }
 
 static int plan_namespaces(struct pl_plan *p)
@@ -419,132 +402,6 @@ static int plan_pod(struct pl_plan *p, int i)
 	return 0;
 }
 
-static int plan_qdisc(struct pl_plan *p, const struct topo_link *l)
-{
-	const struct topo_qdisc *q = &l->qdisc;
-	int ns = p->node_ns[l->node], i, j;
-	struct pl_step *s;
-
-	if (q->kind == TOPO_QDISC_NONE || (p->opts.skip_qdisc & (1u << q->kind)))
-		return 0;
-	s = ADD(PL_STEP_QDISC, ns, "eth0");
-	s->qdisc.q = q;
-	s->qdisc.handle = 0x10000;
-	if (q->kind != TOPO_QDISC_HTB)
-		return 0;
-	s = ADD(PL_STEP_HTB_CLASS, ns, "eth0");
-	s->cls.classid = 0x10001;
-	s->cls.parent = 0x10000;
-	s->cls.rate = q->htb.rate;
-	s->cls.ceil = q->htb.ceil ? q->htb.ceil : q->htb.rate;
-	for (i = 0; i < q->htb.nclasses; i++) {
-		const struct topo_htb_class *c = &q->htb.classes[i];
-
-		s = ADD(PL_STEP_HTB_CLASS, ns, "eth0");
-		s->cls.classid = 0x10000 | c->minor;
-		s->cls.parent = 0x10000 | (c->parent_minor ? c->parent_minor : 1);
-		s->cls.rate = c->rate;
-		s->cls.ceil = c->ceil ? c->ceil : c->rate;
-		s->cls.prio = c->prio;
-		s->cls.quantum = c->quantum;
-	}
-	for (i = 0; i < q->htb.nclasses; i++) {
-		const struct topo_htb_class *c = &q->htb.classes[i];
-
-		for (j = 0; j < c->nmatches; j++) {
-			s = ADD(PL_STEP_U32_FILTER, ns, "eth0");
-			s->filter.m = &c->matches[j];
-			s->filter.classid = 0x10000 | c->minor;
-			s->filter.prio = 1;
-		}
-	}
-	return 0;
-}
-
-static bool user_replaces(const struct topo *t, int node, const char *device, enum topo_hook hook)
-{
-	int i;
-
-	for (i = 0; i < t->nprograms; i++) {
-		const struct topo_program *u = &t->programs[i];
-
-		if (u->replace_podlab && u->node == node && u->hook == hook &&
-		    !strcmp(u->device, device))
-			return true;
-	}
-	return false;
-}
-
-static int attach(struct pl_plan *p, int node, const char *dev, enum topo_hook hook, int prog,
-		  int user)
-{
-	struct pl_step *s = ADD(PL_STEP_ATTACH, p->node_ns[node], dev);
-
-	s->attach.node = node;
-	s->attach.hook = hook;
-	s->attach.prog = prog;
-	s->attach.user = user;
-	return 0;
-}
-
-static int plan_datapath(struct pl_plan *p, int i)
-{
-	const struct topo *t = p->topo;
-	const struct topo_node *n = &t->nodes[i];
-	char lxc[PL_IFNAMSIZ];
-	int k, err = 0;
-	struct pl_step *s;
-
-	s = ADD(PL_STEP_DATAPATH, p->node_ns[i], NULL);
-	s->dp.node = i;
-	for (k = 0; k < n->npods && !err; k++) {
-		if (user_replaces(t, i, t->pods[n->pods[k]].name, TOPO_HOOK_TC_INGRESS))
-			continue;
-		pl_pod_veth_name(t, n->pods[k], lxc, sizeof(lxc));
-		err = attach(p, i, lxc, TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_POD, -1);
-	}
-	if (!err && !user_replaces(t, i, "uplink", TOPO_HOOK_TC_INGRESS))
-		err = attach(p, i, "eth0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_NETWORK, -1);
-	if (!err && t->routing != PL_ROUTING_NATIVE &&
-	    !user_replaces(t, i, "vxlan", TOPO_HOOK_TC_INGRESS))
-		err = attach(p, i, "vxlan0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_OVERLAY, -1);
-	if (!err && !user_replaces(t, i, "uplink", TOPO_HOOK_XDP))
-		err = attach(p, i, "eth0", TOPO_HOOK_XDP, PL_PROG_XDP_PREFILTER, -1);
-	if (err)
-		return err;
-	s = ADD(PL_STEP_MAPS, p->node_ns[i], NULL);
-	s->dp.node = i;
-	return 0;
-}
-
-static int plan_user_programs(struct pl_plan *p)
-{
-	const struct topo *t = p->topo;
-	char dev[PL_IFNAMSIZ];
-	int i, pod, err;
-
-	for (i = 0; i < t->nprograms; i++) {
-		const struct topo_program *u = &t->programs[i];
-
-		if (!strcmp(u->device, "uplink")) {
-			snprintf(dev, sizeof(dev), "eth0");
-		} else if (!strcmp(u->device, "vxlan")) {
-			snprintf(dev, sizeof(dev), "vxlan0");
-		} else if ((pod = pod_by_name(t, u->device)) >= 0 && t->pods[pod].node == u->node) {
-			pl_pod_veth_name(t, pod, dev, sizeof(dev));
-		} else {
-			pl_err("%s:%d:%d: program device '%s' is not uplink, vxlan or a pod of "
-			       "node %s",
-			       t->file ? t->file : "topology", u->pos.line, u->pos.col, u->device,
-			       t->nodes[u->node].name);
-			return -EINVAL;
-		}
-		if ((err = attach(p, u->node, dev, u->hook, PL_PROG_NONE, i)))
-			return err;
-	}
-	return 0;
-}
-
 static int check_layout(const struct pl_plan *p)
 {
 	const struct topo *t = p->topo;
@@ -646,11 +503,11 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 	for (i = 0; i < t->npods && !err; i++)
 		err = plan_pod(p, i);
 	for (i = 0; i < t->nlinks && !err; i++)
-		err = plan_qdisc(p, &t->links[i]);
+		err = pl__plan_qdisc(p, &t->links[i]);
 	for (i = 0; i < t->nnodes && !err && p->opts.datapath; i++)
-		err = plan_datapath(p, i);
+		err = pl__plan_datapath(p, i);
 	if (!err)
-		err = plan_user_programs(p);
+		err = pl__plan_user_programs(p);
 	if (!err)
 		err = resolve_ifindexes(p);
 out:

@@ -5,6 +5,7 @@
  * the --print-commands script builds the same thing.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -510,12 +511,12 @@ static const char user_progs_yaml[] = "name: user-progs\n"
 				      "underlay:\n"
 				      "  type: p2p\n"
 				      "programs:\n"
-				      "  - object: build/bpf/trivial.bpf.o\n"
+				      "  - object: %s\n"
 				      "    program: tc_pass\n"
 				      "    node: node1\n"
 				      "    device: a\n"
 				      "    hook: tc-egress\n"
-				      "  - object: build/bpf/trivial.bpf.o\n"
+				      "  - object: %s\n"
 				      "    program: xdp_pass\n"
 				      "    node: node2\n"
 				      "    device: uplink\n"
@@ -536,14 +537,18 @@ static const char *probe_user_progs(void)
 /* `programs:` beside podlab's (tc-egress of a pod veth) and instead of it (XDP). */
 PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
 {
-	char file[64], *d1 = NULL, *d2 = NULL;
+	char file[64], obj[PATH_MAX], *d1 = NULL, *d2 = NULL;
 	FILE *f;
 
 	snprintf(file, sizeof(file), "/tmp/podlab-user-progs-%d.yaml", (int)getpid());
 	f = fopen(file, "w");
 	if (!ASSERT_OK_PTR(f, "topology file"))
 		return;
-	fputs(user_progs_yaml, f);
+	if (!ASSERT_OK_PTR(realpath("build/bpf/trivial.bpf.o", obj), "object path")) {
+		fclose(f);
+		return;
+	}
+	fprintf(f, user_progs_yaml, obj, obj);
 	fclose(f);
 	pl_subtest("up");
 	{
