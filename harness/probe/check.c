@@ -120,11 +120,10 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 		p->res.err = errno;
 	}
 	p->delivered = p->res.status == PL_PROBE_DELIVERED && p->res.seen;
-	if (!p->delivered &&
-	    check_events_find_drop(m->ce, since, s->ip, t->nodes[s->node].underlay_ip, d->ip,
-				   p->proto, p->dport, &ev, &p->drop_node, &reply)) {
-		p->has_drop = true;
-	}
+	/* The pod's own address first: it is unambiguous. */
+	if (!p->delivered)
+		p->has_drop = check_events_find_drop(m->ce, since, s->ip, s->ip, d->ip, p->proto,
+						     p->dport, &ev, &p->drop_node, &reply);
 	/* MASQUERADE may have put any of the source node's addresses on it. */
 	for (i = 0; !p->delivered && !p->has_drop && i < m->naddrs[s->node].n; i++)
 		p->has_drop =
@@ -147,13 +146,34 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 	p->nat_ok = p->delivered && p->res.sighting.peer_ip == p->want_src;
 }
 
+/*
+ * Probes from one node to one destination socket share a lane and run one after the
+ * other: in legacy mode they leave with the same masqueraded source, and a drop event
+ * could not tell them apart. Lanes run in parallel.
+ */
+static bool same_lane(const struct topo *t, const struct pl_check_probe *a,
+		      const struct pl_check_probe *b)
+{
+	return t->pods[a->src].node == t->pods[b->src].node && a->dst == b->dst &&
+	       a->proto == b->proto && a->dport == b->dport;
+}
+
 static void *matrix_worker(void *arg)
 {
 	struct matrix *m = arg;
-	int i;
+	const struct topo *t = m->opts->topo;
+	struct pl_check_probe *p = m->r->probes;
+	int i, j;
 
-	while ((i = __atomic_fetch_add(m->next, 1, __ATOMIC_RELAXED)) < m->r->nprobes)
-		run_probe(m, &m->r->probes[i]);
+	while ((i = __atomic_fetch_add(m->next, 1, __ATOMIC_RELAXED)) < m->r->nprobes) {
+		for (j = 0; j < i && !same_lane(t, &p[j], &p[i]); j++)
+			;
+		if (j < i)
+			continue; /* not the first of its lane: that one's worker runs it */
+		for (j = i; j < m->r->nprobes; j++)
+			if (same_lane(t, &p[j], &p[i]))
+				run_probe(m, &p[j]);
+	}
 	return NULL;
 }
 
