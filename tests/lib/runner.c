@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 	const struct pl_test *const *it;
 	unsigned failed, skipped = 0, ran;
 	int opt, err;
-	size_t n, i;
+	size_t n;
 
 	static const struct option longopts[] = {
 		{"junit", required_argument, NULL, 'j'},
@@ -214,8 +214,6 @@ int main(int argc, char **argv)
 			fclose(f);
 		}
 	}
-	for (i = 0; i < nresults; i++)
-		(void)results[i];
 	free(results);
 	CU_cleanup_registry();
 	return failed || err != CUE_SUCCESS ? 1 : 0;
