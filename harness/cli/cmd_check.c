@@ -30,7 +30,7 @@ static const char usage_text[] =
 	"  mtu           the largest don't-fragment UDP payload between pods of each node\n"
 	"                pair (1500 underlay: 1472 native, 1422 vxlan/legacy)\n"
 	"  shaping       for every link with a tbf/htb qdisc, a paced UDP sender per class\n"
-	"                above its rate; the wire rate received must be within 10%% of the\n"
+	"                above its rate; the wire rate received must be within 10% of the\n"
 	"                configured rate (htb classes are loaded together)\n"
 	"\n"
 	"arguments:\n"
