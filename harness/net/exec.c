@@ -94,24 +94,25 @@ static int write_sysctl(const char *key, const char *value)
 	return err;
 }
 
-static int masquerade(const struct pl_step *s)
+static int masquerade(const struct pl_plan *p, const struct pl_step *s)
 {
-	char cmd[512], a[INET_ADDRSTRLEN];
-	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *nft;
+	char *cmd;
 	int err;
 
-	if (!nft)
+	if (!(cmd = pl_plan_nft_masquerade(p, s)))
 		return -ENOMEM;
+	nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!nft) {
+		free(cmd);
+		return -ENOMEM;
+	}
 	nft_ctx_buffer_error(nft);
-	snprintf(cmd, sizeof(cmd),
-		 "add table ip podlab\n"
-		 "add chain ip podlab postrouting { type nat hook postrouting priority srcnat; }\n"
-		 "add rule ip podlab postrouting ip saddr %s/%u oifname \"%s\" masquerade\n",
-		 inet_ntop(AF_INET, &s->masq.cidr, a, sizeof(a)), s->masq.plen, s->masq.oif);
 	err = nft_run_cmd_from_buffer(nft, cmd) ? -EINVAL : 0;
 	if (err)
 		pl_err("nftables: %s", nft_ctx_get_error_buffer(nft));
 	nft_ctx_free(nft);
+	free(cmd);
 	return err;
 }
 
@@ -132,7 +133,7 @@ static int step_in_ns(struct exec *e, const struct pl_step *s)
 				     e->p->ns[s->ns].name);
 		break;
 	case PL_STEP_MASQUERADE:
-		err = masquerade(s);
+		err = masquerade(e->p, s);
 		if (err)
 			pl_err("adding nftables masquerade in %s failed", e->p->ns[s->ns].name);
 		break;
@@ -219,7 +220,10 @@ static int step(struct exec *e, const struct pl_step *s)
 		return pl_fdb_add(nl, ifindex, s->neigh.mac, s->neigh.ip, w);
 	case PL_STEP_ROUTE:
 		return pl_route_add(nl, ifindex, s->route.dst, s->route.plen, s->route.gw,
-				    s->route.onlink, w);
+				    s->route.onlink, s->route.table, w);
+	case PL_STEP_RULE:
+		return pl_rule_add(nl, s->rule.src, s->rule.plen, s->rule.table, s->rule.priority,
+				   e->p->ns[s->ns].name);
 	case PL_STEP_QDISC:
 		return pl_tc_qdisc_add(nl, ifindex, s->qdisc.handle, s->qdisc.q, false, w);
 	case PL_STEP_HTB_CLASS:

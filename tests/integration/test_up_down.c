@@ -581,3 +581,61 @@ PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
 	free(d1);
 	free(d2);
 }
+
+static const char *probe_cli(void)
+{
+	const char *why = probe_shipped();
+
+	if (why)
+		return why;
+	return access("build/podlab", X_OK) ? "build/podlab not built" : NULL;
+}
+
+static int podlab(const char *args)
+{
+	char cmd[512];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "build/podlab %s > /dev/null 2>&1", args);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The CLI's exit codes: netem refused before anything exists, then the run's life cycle. */
+PL_TEST_PROBE(integration, cli_up_exec_status_down, probe_cli)
+{
+	char run[PL_RUN_ID_MAX], args[256];
+	const char *netem = pl_probe_qdisc_kind(TOPO_QDISC_NETEM);
+
+	run_id(run, "c");
+	snprintf(args, sizeof(args), "up --run %s topologies/seed-netem.yaml", run);
+	if (netem) {
+		ASSERT_EQ(podlab(args), 3, "up without netem: exit 3");
+		ASSERT_EQ(fixture_count_netns(run), 0, "nothing created");
+		ASSERT_FALSE(state_exists(run), "no state file");
+		snprintf(args, sizeof(args),
+			 "up --allow-missing --run %s topologies/seed-netem.yaml", run);
+	}
+	if (!ASSERT_EQ(podlab(args), 0, "up"))
+		goto out;
+	ASSERT_TRUE(state_exists(run), "state file");
+	snprintf(args, sizeof(args), "status %s", run);
+	ASSERT_EQ(podlab(args), 0, "status RUN");
+	snprintf(args, sizeof(args), "exec %s node1 -- ip -o link show vxlan0", run);
+	ASSERT_NEQ(podlab(args), 0, "no vxlan0 in a native node");
+	snprintf(args, sizeof(args), "exec %s node1 -- ip -o link show eth0", run);
+	ASSERT_EQ(podlab(args), 0, "exec in node1");
+	snprintf(args, sizeof(args), "exec %s nosuchpod -- true", run);
+	ASSERT_EQ(podlab(args), 2, "exec in an unknown namespace");
+	snprintf(args, sizeof(args), "up --run %s topologies/seed-tc.yaml", run);
+	ASSERT_EQ(podlab(args), 2, "run id in use");
+	snprintf(args, sizeof(args), "down %s", run);
+	ASSERT_EQ(podlab(args), 0, "down");
+	ASSERT_EQ(podlab(args), 2, "down again: no such run");
+	ASSERT_EQ(podlab("up --run BAD topologies/seed-tc.yaml"), 2, "bad run id");
+	ASSERT_EQ(podlab("down"), 2, "down without RUN");
+out:
+	if (state_exists(run))
+		pl_run_down(run);
+	assert_gone(run);
+}
