@@ -309,7 +309,7 @@ void sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_
 		return;
 	case PL_REDIR_NEIGH:
 	default:
-		r = sim_route_lookup(n, f->ev.daddr);
+		r = sim_route_lookup(n, f->ev.saddr, f->ev.daddr);
 		sim_fl_out_dev(w, f, dev, r >= 0 && n->routes[r].gw ? n->routes[r].gw : f->ev.daddr,
 			       "bpf_redirect_neigh, the kernel resolves");
 		return;

@@ -122,7 +122,8 @@ static void nat_reverse(struct sim_flight *f, struct sim_node *n, struct sim_ip 
 	}
 }
 
-static void masquerade(struct sim_flight *f, struct sim_node *n, int dev, struct sim_ip *ip)
+static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node *n, int dev,
+		       struct sim_ip *ip)
 {
 	uint32_t s, d, to = sim_masq_addr(n, dev);
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
@@ -130,7 +131,9 @@ static void masquerade(struct sim_flight *f, struct sim_node *n, int dev, struct
 
 	memcpy(&s, ip->ip + 12, 4);
 	memcpy(&d, ip->ip + 16, 4);
-	if ((s & mask_of(n->masq_plen)) != n->masq_cidr || !to || s == to)
+	/* nftables rule of the plan: own pods towards another node's pod CIDR (not replies). */
+	if ((s & mask_of(n->masq_plen)) != n->masq_cidr || !to || s == to ||
+	    topo_node_by_pod_ip(&w->topo, d) < 0 || topo_node_by_pod_ip(&w->topo, d) == f->node)
 		return;
 	e.saddr = s;
 	e.daddr = d;
@@ -206,7 +209,7 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 {
 	struct sim_node *n = &w->nodes[f->node];
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], how[96];
-	uint32_t daddr, nh;
+	uint32_t saddr, daddr, nh;
 	struct sim_step *s;
 	struct sim_ip ip;
 	uint8_t ttl;
@@ -237,7 +240,8 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 				   "ip_forward: TTL exceeded (ICMP time exceeded)");
 		return;
 	}
-	r = sim_route_lookup(n, daddr);
+	memcpy(&saddr, ip.ip + 12, 4);
+	r = sim_route_lookup(n, saddr, daddr);
 	if (r < 0) {
 		sim_fl_kernel_drop(f, f->node, "", PL_DROP_NO_ROUTE, 0,
 				   "ip_forward: no route (ICMP net unreachable)");
@@ -263,7 +267,7 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	if (s)
 		s->mtu = n->devs[dev].mtu;
 	if (n->masq && n->devs[dev].kind == SIM_DEV_VXLAN)
-		masquerade(f, n, dev, &ip);
+		masquerade(w, f, n, dev, &ip);
 	sim_fl_out_dev(w, f, dev, nh, "neighbour");
 }
 
@@ -278,7 +282,7 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 	uint16_t sport;
 	int frags;
 
-	r = sim_route_lookup(n, f->tun_remote);
+	r = sim_route_lookup(n, saddr, f->tun_remote);
 	if (r < 0 || n->routes[r].dev != up) {
 		sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_NO_ROUTE, 0,
 				   "no underlay route to the tunnel endpoint");
