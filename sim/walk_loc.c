@@ -57,7 +57,7 @@ static void pod_tx(struct sim_walk *w, struct sim_flight *f)
 			 lxc->mtu, pod,
 			 (ip.ip[6] & 0x40) ? "DF set, its stack refuses to send it (EMSGSIZE)"
 					   : "its stack would fragment it (not modelled)");
-		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
+		sim_fl_kernel_drop(f, f->node, pod, PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
 		return;
 	}
 	if (!forwardable(f->len, lxc->mtu)) {
@@ -524,12 +524,12 @@ static void pod_rx(struct sim_walk *w, struct sim_flight *f)
 	struct sim_step *s;
 
 	if (!forwardable(f->len, mtu)) {
-		sim_fl_kernel_drop(f, pod->node, "eth0", PL_DROP_MTU_EXCEEDED, mtu,
+		sim_fl_kernel_drop(f, pod->node, pod->name, PL_DROP_MTU_EXCEEDED, mtu,
 				   f->peer ? "bpf_redirect_peer: larger than the pod's eth0 MTU"
 					   : "veth: larger than the pod's eth0 MTU");
 		return;
 	}
-	s = sim_fl_step(f, SIM_STEP_DELIVER, pod->node, "eth0", "%s eth0%s", pod->name,
+	s = sim_fl_step(f, SIM_STEP_DELIVER, pod->node, pod->name, "%s eth0%s", pod->name,
 			f->peer ? " (bpf_redirect_peer: straight into its namespace)" : " (veth)");
 	if (s)
 		s->mtu = mtu;
