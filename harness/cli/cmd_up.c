@@ -2,6 +2,7 @@
 /* podlab up FILE: build a topology for real (netlink), or print it as a shell script. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "lib/datapath.h"
+#include "net/exec.h"
 #include "net/plan.h"
 #include "net/run.h"
 #include "topo/topo.h"
@@ -88,6 +90,12 @@ static int print_commands(const struct topo *t, const char *run)
 	return err ? PL_EXIT_RUNTIME : PL_EXIT_OK;
 }
 
+static void on_signal(int sig)
+{
+	(void)sig;
+	pl_exec_stop = 1;
+}
+
 static int run_up(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -139,6 +147,14 @@ static int run_up(int argc, char **argv)
 	if (pl_require_bpf_privileges()) {
 		ret = PL_EXIT_ENV;
 		goto out;
+	}
+	{
+		/* Ctrl-C while building: stop between steps and roll back. */
+		struct sigaction sa = {.sa_handler = on_signal};
+
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
 	}
 	err = pl_run_up(t, &uo, run);
 	if (err) {

@@ -37,6 +37,8 @@ struct exec {
 	bool pins_recorded;
 };
 
+volatile sig_atomic_t pl_exec_stop;
+
 static double now(void)
 {
 	struct timespec ts;
@@ -263,6 +265,11 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 	for (i = 0; i < p->nsteps && !err; i++) {
 		double t0 = now();
 
+		if (pl_exec_stop) {
+			pl_err("interrupted before step %d of %d", i, p->nsteps);
+			err = -EINTR;
+			break;
+		}
 		err = step(&e, &p->steps[i]);
 		spent[p->steps[i].kind] += now() - t0;
 		count[p->steps[i].kind]++;

@@ -5,6 +5,7 @@
  * the --print-commands script builds the same thing.
  */
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,5 +276,39 @@ out:
 	pl_run_down(rel);
 	fixture_assert_gone(run);
 	fixture_assert_gone(rel);
+	fixture_topo_free(t);
+}
+
+/* SIGKILL in the middle of a build: the record written before each object makes it reapable. */
+PL_TEST_PROBE(integration, killed_up_is_reaped, fixture_probe_netns_root)
+{
+	struct fixture_opts o = {
+		.routing = PL_ROUTING_VXLAN, .nnodes = 50, .pods_per_node = 4, .segment = true};
+	struct topo *t = fixture_topo(&o);
+	struct pl_run_state st;
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+	pid_t pid;
+
+	fixture_run_id(run, "k");
+	pid = fork();
+	if (pid == 0) {
+		struct pl_up_opts uo = {.run = run, .keep_owner = true};
+
+		_exit(pl_run_up(t, &uo, got) ? 1 : 0);
+	}
+	usleep(100 * 1000); /* 50 nodes take several hundred ms here */
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	if (!ASSERT_OK(pl_run_state_read(run, &st), "state file survives the kill"))
+		goto out;
+	ASSERT_FALSE(st.done, "killed mid-build");
+	ASSERT_GT(st.nnetns, 0, "some namespaces recorded");
+	ASSERT_GE(st.nnetns, fixture_count_netns(run), "every namespace that exists is recorded");
+	ASSERT_TRUE(pl_run_is_stale(&st), "stale: owner gone");
+	pl_run_state_free(&st);
+	ASSERT_OK(pl_run_down(run), "down reaps it");
+out:
+	fixture_assert_gone(run);
+	fixture_delete_netns(run);
 	fixture_topo_free(t);
 }
