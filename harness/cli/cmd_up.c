@@ -69,9 +69,9 @@ static void summary(const struct pl_plan *p)
 	       p->run);
 }
 
-static int print_commands(const struct topo *t, const char *run)
+static int print_commands(const struct topo *t, const char *run, bool allow_missing, uint32_t skip)
 {
-	struct pl_plan_opts po = {.datapath = true};
+	struct pl_plan_opts po = {.datapath = true, .allow_missing = allow_missing};
 	struct pl_plan *p;
 	char id[PL_RUN_ID_MAX];
 	uint16_t r = 0;
@@ -83,6 +83,7 @@ static int print_commands(const struct topo *t, const char *run)
 		snprintf(id, sizeof(id), "%04x", r);
 		run = id;
 	}
+	po.skip_qdisc = skip;
 	if ((err = pl_plan_build(t, run, &po, &p)))
 		return err == -ENOMEM ? PL_EXIT_RUNTIME : PL_EXIT_INPUT;
 	err = pl_plan_print(p, stdout);
@@ -110,6 +111,7 @@ static int run_up(int argc, char **argv)
 	struct pl_plan *plan = NULL;
 	char run[PL_RUN_ID_MAX];
 	bool print = false;
+	uint32_t skip = 0;
 	struct topo *t = NULL;
 	int c, err, ret;
 
@@ -141,7 +143,13 @@ static int run_up(int argc, char **argv)
 	if (topo_parse(uo.topology, &t))
 		return PL_EXIT_INPUT;
 	if (print) {
-		ret = print_commands(t, uo.run);
+		/* Probing needs a namespace (root); without it every qdisc is printed. */
+		if (uo.allow_missing && geteuid() == 0)
+			pl_run_probe(t, true, &skip);
+		else if (uo.allow_missing)
+			pl_warn("--allow-missing: probing the kernel needs root; printing every "
+				"qdisc");
+		ret = print_commands(t, uo.run, uo.allow_missing, skip);
 		goto out;
 	}
 	if (pl_require_bpf_privileges()) {
@@ -202,6 +210,8 @@ PL_COMMAND(
 		 "                    ethtool, nft, bpftool) to stdout; needs no root, changes "
 		 "nothing\n"
 		 "  --allow-missing   build without qdiscs the kernel lacks (e.g. netem), warning\n"
+		 "                    (with --print-commands and root: leave them out of the "
+		 "script)\n"
 		 "  --no-datapath     do not load or attach podlab's datapath\n"
 		 "\n"
 		 "examples:\n"
