@@ -48,7 +48,7 @@ SUITE_BINS := $(addprefix $(BUILD)/tests/test_,$(SUITES))
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) \
+ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
 .PHONY: all deps test check-tests bench demo pcaps fuzz format clean help

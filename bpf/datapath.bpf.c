@@ -72,7 +72,7 @@ int from_pod(struct __sk_buff *skb)
 	int rc;
 
 	pl_state_init(&st, PL_PROG_FROM_POD, PL_DIR_EGRESS, ifindex, len);
-	pl_pull_headers(skb);
+	pl_pull_headers(skb, len);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	rc = pl_parse(data, data_end, len, vlan, true, &st);
@@ -131,7 +131,7 @@ int from_network(struct __sk_buff *skb)
 	int rc;
 
 	pl_state_init(&st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, ifindex, len);
-	pl_pull_headers(skb);
+	pl_pull_headers(skb, len);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	rc = pl_parse(data, data_end, len, vlan, true, &st);
@@ -176,7 +176,7 @@ int from_overlay(struct __sk_buff *skb)
 	int rc;
 
 	pl_state_init(&st, PL_PROG_FROM_OVERLAY, PL_DIR_INGRESS, ifindex, len);
-	pl_pull_headers(skb);
+	pl_pull_headers(skb, len);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	rc = pl_parse(data, data_end, len, vlan, true, &st);

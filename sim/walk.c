@@ -138,11 +138,11 @@ int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog,
 		snprintf(why, sizeof(why), " (%s)", pl_drop_reason_name(rr.event.drop_reason));
 	else if (rr.has_event && rr.event.note)
 		snprintf(why, sizeof(why), " (%s)", pl_note_name(rr.event.note));
-	s = sim_fl_step(f, SIM_STEP_PROG, f->node, n->devs[dev].name, "%s → %s%s%s%s%s",
-		 pl_prog_name(prog), prog == PL_PROG_XDP_PREFILTER ? xdp_name(rr.retval)
-								   : tc_name(rr.retval),
-		 rr.has_event ? " " : "", rr.has_event ? pl_verdict_name(rr.event.verdict) : "",
-		 rr.has_event ? " " : "", rr.has_event ? pl_obs_point_name(rr.event.obs_point) : "");
+	s = sim_fl_step(
+		f, SIM_STEP_PROG, f->node, n->devs[dev].name, "%s → %s%s%s%s%s", pl_prog_name(prog),
+		prog == PL_PROG_XDP_PREFILTER ? xdp_name(rr.retval) : tc_name(rr.retval),
+		rr.has_event ? " " : "", rr.has_event ? pl_verdict_name(rr.event.verdict) : "",
+		rr.has_event ? " " : "", rr.has_event ? pl_obs_point_name(rr.event.obs_point) : "");
 	if (s) {
 		snprintf(s->text + strlen(s->text), sizeof(s->text) - strlen(s->text), "%s", why);
 		s->prog = prog;
@@ -215,12 +215,13 @@ void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t 
 	case SIM_DEV_UPLINK:
 		if (!sim_underlay_resolve(w, nexthop, mac)) {
 			sim_fl_kernel_drop(f, f->node, d->name, PL_DROP_STACK, 0,
-				    "no neighbour answers for the next hop on the underlay");
+					   "no neighbour answers for the next hop on the underlay");
 			return;
 		}
 		set_macs(f, d->mac, mac);
-		sim_fl_step(f, SIM_STEP_STACK, f->node, d->name, "%s: next hop %s is %02x:..:%02x:%02x", how,
-		     ipstr(nexthop, a), mac[0], mac[4], mac[5]);
+		sim_fl_step(f, SIM_STEP_STACK, f->node, d->name,
+			    "%s: next hop %s is %02x:..:%02x:%02x", how, ipstr(nexthop, a), mac[0],
+			    mac[4], mac[5]);
 		f->loc = LOC_UPLINK_TX;
 		return;
 	case SIM_DEV_LXC:
@@ -263,20 +264,20 @@ void sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_
 
 	if (!f->has_ev) {
 		sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
-			    "TC_ACT_REDIRECT without a flow event: target unknown");
+				   "TC_ACT_REDIRECT without a flow event: target unknown");
 		return;
 	}
 	dev = sim_dev_by_ifindex(n, f->ev.target_ifindex);
 	if (dev < 0) {
 		sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
-			    "redirect to an ifindex that does not exist on this node");
+				   "redirect to an ifindex that does not exist on this node");
 		return;
 	}
 	switch (f->ev.redirect) {
 	case PL_REDIR_PEER:
 		if (n->devs[dev].kind != SIM_DEV_LXC) {
 			sim_fl_kernel_drop(f, f->node, n->devs[dev].name, PL_DROP_STACK, 0,
-				    "bpf_redirect_peer to a device without a peer");
+					   "bpf_redirect_peer to a device without a peer");
 			return;
 		}
 		f->pod = n->devs[dev].pod;
@@ -300,7 +301,7 @@ void sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_
 	default:
 		r = sim_route_lookup(n, f->ev.daddr);
 		sim_fl_out_dev(w, f, dev, r >= 0 && n->routes[r].gw ? n->routes[r].gw : f->ev.daddr,
-			"bpf_redirect_neigh, the kernel resolves");
+			       "bpf_redirect_neigh, the kernel resolves");
 		return;
 	}
 }
@@ -325,7 +326,7 @@ void sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
 		return;
 	default:
 		sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
-			    "consumed by the program (stolen/queued/trap)");
+				   "consumed by the program (stolen/queued/trap)");
 		return;
 	}
 }

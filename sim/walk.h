@@ -55,15 +55,15 @@ enum sim_delivery {
 
 /* Headers of the packet after a step. Addresses network order, ports host order. */
 struct sim_hdrs {
-	uint32_t len;		   /* frame bytes, outer headers included */
-	uint8_t smac[6], dmac[6];  /* outermost Ethernet */
+	uint32_t len;		  /* frame bytes, outer headers included */
+	uint8_t smac[6], dmac[6]; /* outermost Ethernet */
 	bool ipv4;
-	uint32_t saddr, daddr;	   /* inner IPv4 (the pod's packet) */
+	uint32_t saddr, daddr; /* inner IPv4 (the pod's packet) */
 	uint16_t sport, dport;
 	uint8_t proto, ttl;
 	bool df;
-	uint16_t ip_len;	   /* inner IPv4 total length */
-	bool encap;		   /* VXLAN outer headers present */
+	uint16_t ip_len; /* inner IPv4 total length */
+	bool encap;	 /* VXLAN outer headers present */
 	uint32_t outer_saddr, outer_daddr, vni;
 	uint16_t outer_sport;
 	uint8_t outer_ttl;
@@ -74,17 +74,17 @@ struct sim_hdrs {
 
 struct sim_step {
 	enum sim_step_kind kind;
-	int node;		/* index into topo.nodes, -1: the underlay */
-	char dev[16];		/* device the step happened on */
-	char hook[24];		/* "tc ingress", "xdp", "egress", ... */
-	uint8_t prog;		/* SIM_STEP_PROG: enum pl_prog */
-	int retval;		/* SIM_STEP_PROG: TC_ACT_* / XDP_* */
+	int node;      /* index into topo.nodes, -1: the underlay */
+	char dev[16];  /* device the step happened on */
+	char hook[24]; /* "tc ingress", "xdp", "egress", ... */
+	uint8_t prog;  /* SIM_STEP_PROG: enum pl_prog */
+	int retval;    /* SIM_STEP_PROG: TC_ACT_* / XDP_* */
 	bool has_event;
 	struct pl_flow_event ev;
-	uint8_t drop_reason;	/* SIM_STEP_DROP, or a PROG step's event */
-	uint32_t mtu;		/* MTU of dev, 0 when it does not apply */
-	uint64_t t_ns;		/* virtual time when the step ended */
-	struct sim_hdrs h;	/* the packet after the step */
+	uint8_t drop_reason; /* SIM_STEP_DROP, or a PROG step's event */
+	uint32_t mtu;	     /* MTU of dev, 0 when it does not apply */
+	uint64_t t_ns;	     /* virtual time when the step ended */
+	struct sim_hdrs h;   /* the packet after the step */
 	char text[SIM_WALK_TEXT];
 };
 
@@ -103,34 +103,34 @@ struct sim_inject {
 struct sim_walk_result {
 	struct sim_step steps[SIM_WALK_MAX_STEPS];
 	int nsteps;
-	bool truncated;		/* more steps than fit (a loop): stopped and dropped */
+	bool truncated; /* more steps than fit (a loop): stopped and dropped */
 
-	uint8_t verdict;	/* enum pl_verdict of the last program, DROPPED for kernel drops */
-	uint8_t drop_reason;	/* enum pl_drop_reason (BPF or kernel model) */
-	bool kernel_drop;	/* dropped by the kernel model, not by a program */
+	uint8_t verdict;     /* enum pl_verdict of the last program, DROPPED for kernel drops */
+	uint8_t drop_reason; /* enum pl_drop_reason (BPF or kernel model) */
+	bool kernel_drop;    /* dropped by the kernel model, not by a program */
 	enum sim_delivery delivery;
-	int deliver_node;	/* -1 unknown */
-	int deliver_pod;	/* SIM_DELIV_POD */
-	int drop_node;		/* where it was dropped, -1 */
+	int deliver_node; /* -1 unknown */
+	int deliver_pod;  /* SIM_DELIV_POD */
+	int drop_node;	  /* where it was dropped, -1 */
 
-	struct sim_hdrs in;	/* as injected */
-	uint8_t *out;		/* frame as delivered (or when dropped), malloc'd */
+	struct sim_hdrs in; /* as injected */
+	uint8_t *out;	    /* frame as delivered (or when dropped), malloc'd */
 	uint32_t out_len;
 
-	bool encap;		/* encapsulated somewhere on the path (first encapsulation) */
+	bool encap; /* encapsulated somewhere on the path (first encapsulation) */
 	uint32_t vni, outer_saddr, outer_daddr;
 	uint16_t outer_sport;
-	bool masqueraded;	/* a MASQUERADE rewrote the source on the way */
+	bool masqueraded; /* a MASQUERADE rewrote the source on the way */
 
 	uint64_t t_inject, t_enqueue, t_dequeue, t_deliver; /* ns; SIM_NO_TIME when none */
-	uint32_t flow;		/* index of its flow (sim_walk_run) */
+	uint32_t flow;					    /* index of its flow (sim_walk_run) */
 };
 
 struct sim_walk_opts {
 	int routing;		/* enum pl_routing_mode, or -1 for the topology's */
 	uint64_t seed;		/* qdisc models' random numbers */
 	uint64_t link_rate;	/* bits/s of the underlay links, 0 = 10 Gbit/s */
-	uint64_t link_delay_ns;	/* propagation delay of the underlay links */
+	uint64_t link_delay_ns; /* propagation delay of the underlay links */
 	bool no_events;		/* load the datapath without flow events (benchmarks) */
 };
 
@@ -181,18 +181,21 @@ int sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
 
 /* A pod's packet, as explain/graph/tests send it: Ethernet from the pod's eth0 to its gateway. */
 struct sim_probe {
-	int from_pod;	 /* index into topo.pods */
-	uint32_t daddr;	 /* network order */
-	uint8_t proto;	 /* IPPROTO_TCP (SYN), IPPROTO_UDP or IPPROTO_ICMP (echo request) */
+	int from_pod;	       /* index into topo.pods */
+	uint32_t daddr;	       /* network order */
+	uint8_t proto;	       /* IPPROTO_TCP (SYN), IPPROTO_UDP or IPPROTO_ICMP (echo request) */
 	uint16_t sport, dport; /* host order; 0: 40000 and 80 */
-	uint16_t ip_len; /* IPv4 total length (payload padded), 0 = headers only */
-	bool no_df;	 /* DF clear (Linux sets it on TCP/UDP/ICMP by default) */
+	uint16_t ip_len;       /* IPv4 total length (payload padded), 0 = headers only */
+	bool no_df;	       /* DF clear (Linux sets it on TCP/UDP/ICMP by default) */
 };
 
 /* Builds the probe's frame; its length or -errno. */
 int sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t *buf, size_t cap);
 /* Builds and walks the probe from its pod at time 0 (after sim_walk_reset). */
 int sim_walk_probe(struct sim_walk *w, const struct sim_probe *p, struct sim_walk_result *res);
+
+/* Name of a device of node's namespace by ifindex ("eth0", "lxcfrontend"), or "?". */
+const char *sim_walk_ifname(const struct sim_walk *w, int node, uint32_t ifindex);
 
 /* Names for output. */
 const char *sim_step_kind_name(enum sim_step_kind kind);

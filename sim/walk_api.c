@@ -72,6 +72,16 @@ void sim_walk_close(struct sim_walk *w)
 	free(w);
 }
 
+const char *sim_walk_ifname(const struct sim_walk *w, int node, uint32_t ifindex)
+{
+	int d;
+
+	if (node < 0 || node >= w->topo.nnodes)
+		return "?";
+	d = sim_dev_by_ifindex(&w->nodes[node], ifindex);
+	return d >= 0 ? w->nodes[node].devs[d].name : "?";
+}
+
 const struct topo *sim_walk_topo(const struct sim_walk *w)
 {
 	return &w->topo;
@@ -298,10 +308,12 @@ void sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h)
 const char *sim_step_kind_name(enum sim_step_kind kind)
 {
 	static const char *const n[] = {
-		[SIM_STEP_PROG] = "prog",   [SIM_STEP_VETH] = "veth",	[SIM_STEP_STACK] = "stack",
-		[SIM_STEP_NAT] = "nat",	    [SIM_STEP_ENCAP] = "encap", [SIM_STEP_DECAP] = "decap",
-		[SIM_STEP_FRAG] = "frag",   [SIM_STEP_QDISC] = "qdisc", [SIM_STEP_WIRE] = "wire",
-		[SIM_STEP_DELIVER] = "deliver", [SIM_STEP_DROP] = "drop",
+		[SIM_STEP_PROG] = "prog",   [SIM_STEP_VETH] = "veth",
+		[SIM_STEP_STACK] = "stack", [SIM_STEP_NAT] = "nat",
+		[SIM_STEP_ENCAP] = "encap", [SIM_STEP_DECAP] = "decap",
+		[SIM_STEP_FRAG] = "frag",   [SIM_STEP_QDISC] = "qdisc",
+		[SIM_STEP_WIRE] = "wire",   [SIM_STEP_DELIVER] = "deliver",
+		[SIM_STEP_DROP] = "drop",
 	};
 
 	return kind <= SIM_STEP_DROP ? n[kind] : "?";
@@ -340,9 +352,9 @@ static void print_hdrs(FILE *f, const struct sim_hdrs *h)
 			inet_ntop(AF_INET, &h->outer_daddr, d, sizeof(d)), h->outer_sport, h->vni,
 			h->outer_ttl);
 	if (h->ipv4)
-		fprintf(f, " %s:%u > %s:%u proto %u ttl %u", inet_ntop(AF_INET, &h->saddr, s, sizeof(s)),
-			h->sport, inet_ntop(AF_INET, &h->daddr, d, sizeof(d)), h->dport, h->proto,
-			h->ttl);
+		fprintf(f, " %s:%u > %s:%u proto %u ttl %u",
+			inet_ntop(AF_INET, &h->saddr, s, sizeof(s)), h->sport,
+			inet_ntop(AF_INET, &h->daddr, d, sizeof(d)), h->dport, h->proto, h->ttl);
 	fprintf(f, " len %u\n", h->len);
 }
 

@@ -176,7 +176,8 @@ static int model_node(struct sim_walk *w, int i)
 		if (s->kind == PL_STEP_VETH && s->ns == ns)
 			err = plan_dev(w, n, s->dev, s->ifindex, s->mac, s->mtu, s->peer.ns);
 		else if (s->kind == PL_STEP_VETH && s->peer.ns == ns)
-			err = plan_dev(w, n, s->peer.dev, s->peer.ifindex, s->peer.mac, s->mtu, s->ns);
+			err = plan_dev(w, n, s->peer.dev, s->peer.ifindex, s->peer.mac, s->mtu,
+				       s->ns);
 		else if (s->kind == PL_STEP_VXLAN && s->ns == ns) {
 			err = plan_dev(w, n, s->dev, s->ifindex, s->mac, s->mtu, -1);
 			n->vxlan_external = s->vxlan.external;
@@ -203,7 +204,8 @@ static int model_node(struct sim_walk *w, int i)
 			break;
 		case PL_STEP_NEIGH:
 			if (d >= 0)
-				err = add_neigh(n, n->neighs, &n->nneighs, s->neigh.ip, d, s->neigh.mac);
+				err = add_neigh(n, n->neighs, &n->nneighs, s->neigh.ip, d,
+						s->neigh.mac);
 			break;
 		case PL_STEP_FDB:
 			if (d >= 0)

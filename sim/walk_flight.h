@@ -25,15 +25,15 @@ struct sim_flight {
 	uint32_t len;
 	uint8_t whole[SIM_BUF]; /* the outer packet before fragmentation */
 	uint32_t whole_len;
-	int frags;		/* > 1: buf holds the first fragment */
+	int frags; /* > 1: buf holds the first fragment */
 	enum sim_loc loc;
 	int node, dev, pod;
-	bool peer;		/* into the pod by bpf_redirect_peer */
+	bool peer; /* into the pod by bpf_redirect_peer */
 	uint32_t mark;
 	uint32_t tun_remote, tun_vni;
 	struct pl_flow_event ev; /* the last program's */
 	bool has_ev;
-	bool park;		/* stop at LOC_UPLINK_TX (clocked runs) */
+	bool park; /* stop at LOC_UPLINK_TX (clocked runs) */
 	uint64_t t;
 	struct sim_walk_result *res;
 };

@@ -19,9 +19,9 @@
 
 struct pl_datapath;
 
-#define SIM_VXLAN_PORT	     4789
-#define SIM_BUF		     (PL_PKT_MAX + 256)
-#define SIM_MAX_NEIGH	     64
+#define SIM_VXLAN_PORT 4789
+#define SIM_BUF	       (PL_PKT_MAX + 256)
+#define SIM_MAX_NEIGH  64
 
 enum sim_mac_kind {
 	SIM_MAC_POD = 0,    /* a pod's eth0 */
@@ -87,22 +87,22 @@ struct sim_node {
 	int masq_dev;
 	struct sim_nat *nat;
 	int nnat, capnat;
-	uint16_t ip_id;	     /* outer IPv4 id counter (the kernel's is hashed) */
-	uint64_t link_busy;  /* end of the uplink's last serialisation */
+	uint16_t ip_id;		 /* outer IPv4 id counter (the kernel's is hashed) */
+	uint64_t link_busy;	 /* end of the uplink's last serialisation */
 	struct sim_qdisc *qdisc; /* the uplink's egress qdisc model (topology links), or NULL */
 };
 
 struct pl_plan;
 
 struct sim_walk {
-	struct topo topo; /* shallow copy with the walk's routing mode */
+	struct topo topo;     /* shallow copy with the walk's routing mode */
 	struct pl_plan *plan; /* harness/net's plan of the topology: the layout walked */
 	const struct topo *orig;
 	struct sim_walk_opts opts;
 	int orig_netns_fd;
-	int cur_node;	  /* netns the thread is in, -1 = the original */
+	int cur_node; /* netns the thread is in, -1 = the original */
 	struct sim_node *nodes;
-	uint8_t *scratch; /* data_out of test_run */
+	uint8_t *scratch;	     /* data_out of test_run */
 	struct sim_walk_progs progs; /* a run's programs (test_run set), or the walk's own */
 	struct sim_pkt_pool pool;    /* qdisc models' packets */
 };

@@ -53,8 +53,8 @@ static void pod_tx(struct sim_walk *w, struct sim_flight *f)
 	char why[SIM_WALK_TEXT];
 
 	if (sim_frame_ip(f->buf, f->len, &ip) && ip.tot_len > lxc->mtu) {
-		snprintf(why, sizeof(why),
-			 "IPv4 length %u > MTU %u of %s's eth0: %s", ip.tot_len, lxc->mtu, pod,
+		snprintf(why, sizeof(why), "IPv4 length %u > MTU %u of %s's eth0: %s", ip.tot_len,
+			 lxc->mtu, pod,
 			 (ip.ip[6] & 0x40) ? "DF set, its stack refuses to send it (EMSGSIZE)"
 					   : "its stack would fragment it (not modelled)");
 		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
@@ -113,8 +113,10 @@ static void nat_reverse(struct sim_flight *f, struct sim_node *n, struct sim_ip 
 		if (e->proto == ip->ip[9] && e->daddr == s && e->to_saddr == d &&
 		    e->dport == sport && e->sport == dport && e->to_saddr != e->saddr) {
 			sim_frame_set_daddr(ip, e->saddr);
-			sim_fl_step(f, SIM_STEP_NAT, f->node, "", "reverse MASQUERADE (conntrack): "
-				    "destination %s → %s", ipstr(d, a), ipstr(e->saddr, b));
+			sim_fl_step(f, SIM_STEP_NAT, f->node, "",
+				    "reverse MASQUERADE (conntrack): "
+				    "destination %s → %s",
+				    ipstr(d, a), ipstr(e->saddr, b));
 			return;
 		}
 	}
@@ -166,8 +168,10 @@ static void local_in(struct sim_walk *w, struct sim_flight *f, struct sim_ip *ip
 	if (f->frags > 1) {
 		memcpy(f->buf, f->whole, f->whole_len);
 		f->len = f->whole_len;
-		sim_fl_step(f, SIM_STEP_STACK, f->node, "", "IP defragmentation: %d fragments "
-			    "reassembled", f->frags);
+		sim_fl_step(f, SIM_STEP_STACK, f->node, "",
+			    "IP defragmentation: %d fragments "
+			    "reassembled",
+			    f->frags);
 		f->frags = 0;
 		sim_frame_ip(f->buf, f->len, ip);
 	}
@@ -188,7 +192,8 @@ static void local_in(struct sim_walk *w, struct sim_flight *f, struct sim_ip *ip
 		return;
 	}
 	f->len = (uint32_t)len;
-	/* test_run has no tunnel metadata: an external device's VNI reaches from_overlay in mark. */
+	/* test_run has no tunnel metadata: an external device's VNI reaches from_overlay in mark.
+	 */
 	f->mark = n->vxlan_external ? PL_MARK_IDENTITY_MAGIC | (vni & PL_MARK_IDENTITY_MASK) : 0;
 	sim_fl_step(f, SIM_STEP_DECAP, f->node, "vxlan0",
 		    "UDP 4789 to the node: vxlan_rcv strips %d bytes, VNI %u%s", SIM_VXLAN_OVERHEAD,
@@ -207,6 +212,13 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	uint8_t ttl;
 	int r, dev;
 
+	if (f->len >= 14 && ((f->buf[12] == 0x81 && f->buf[13] == 0x00) ||
+			     (f->buf[12] == 0x88 && f->buf[13] == 0xa8))) {
+		sim_fl_kernel_drop(
+			f, f->node, n->devs[f->dev].name, PL_DROP_STACK, 0,
+			"VLAN-tagged, no VLAN device here: the stack drops it (OTHERHOST)");
+		return;
+	}
 	if (!sim_frame_ip(f->buf, f->len, &ip)) {
 		sim_fl_step(f, SIM_STEP_DELIVER, f->node, n->devs[f->dev].name,
 			    "not IPv4: handed to %s's stack", w->topo.nodes[f->node].name);
@@ -234,9 +246,9 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	dev = n->routes[r].dev;
 	nh = n->routes[r].gw ? n->routes[r].gw : daddr;
 	if (ip.tot_len > n->devs[dev].mtu && (ip.ip[6] & 0x40)) {
-		sim_fl_kernel_drop(f, f->node, n->devs[dev].name, PL_DROP_MTU_EXCEEDED,
-				   n->devs[dev].mtu,
-				   "ip_forward: larger than the route's MTU with DF (ICMP frag needed)");
+		sim_fl_kernel_drop(
+			f, f->node, n->devs[dev].name, PL_DROP_MTU_EXCEEDED, n->devs[dev].mtu,
+			"ip_forward: larger than the route's MTU with DF (ICMP frag needed)");
 		return;
 	}
 	sim_frame_dec_ttl(&ip);
@@ -281,16 +293,18 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 	len = sim_frame_encap(f->buf, f->len, SIM_BUF, n->devs[up].mac, mac, saddr, f->tun_remote,
 			      f->tun_vni, n->ip_id++, &sport);
 	if (len < 0) {
-		sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_STACK, 0, "frame too large to encapsulate");
+		sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_STACK, 0,
+				   "frame too large to encapsulate");
 		return;
 	}
 	f->len = (uint32_t)len;
-	s = sim_fl_step(f, SIM_STEP_ENCAP, f->node, vx >= 0 ? n->devs[vx].name : "vxlan0",
-			"vxlan_xmit: +%d bytes (outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8): %s → %s "
-			"UDP %u → 4789, VNI %u, TTL 64, DF clear",
-			SIM_VXLAN_OVERHEAD, ipstr(saddr, a), ipstr(f->tun_remote, b), sport, f->tun_vni);
-	if (s && vx >= 0)
-		s->mtu = n->devs[vx].mtu;
+	s = sim_fl_step(
+		f, SIM_STEP_ENCAP, f->node, vx >= 0 ? n->devs[vx].name : "vxlan0",
+		"vxlan_xmit: +%d bytes (outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8): %s → %s "
+		"UDP %u → 4789, VNI %u, TTL 64, DF clear",
+		SIM_VXLAN_OVERHEAD, ipstr(saddr, a), ipstr(f->tun_remote, b), sport, f->tun_vni);
+	if (s)
+		s->mtu = n->devs[up].mtu; /* what the outer packet must fit */
 	if (!f->res->encap) {
 		f->res->encap = true;
 		f->res->vni = f->tun_vni;
@@ -303,16 +317,17 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 		f->whole_len = f->len;
 		len = sim_frame_first_fragment(f->buf, f->len, n->devs[up].mtu, &frags);
 		if (len < 0) {
-			sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_MTU_EXCEEDED, n->devs[up].mtu,
-					   "cannot fragment the outer packet");
+			sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_MTU_EXCEEDED,
+					   n->devs[up].mtu, "cannot fragment the outer packet");
 			return;
 		}
 		f->len = (uint32_t)len;
 		f->frags = frags;
-		s = sim_fl_step(f, SIM_STEP_FRAG, f->node, "eth0",
-				"outer IPv4 %u bytes > MTU %u of eth0 (inner %u): DF clear, fragmented "
-				"into %d; the hooks below see the first fragment",
-				f->whole_len - ETH_HLEN_, n->devs[up].mtu, inner - ETH_HLEN_, frags);
+		s = sim_fl_step(
+			f, SIM_STEP_FRAG, f->node, "eth0",
+			"outer IPv4 %u bytes > MTU %u of eth0 (inner %u): DF clear, fragmented "
+			"into %d; the hooks below see the first fragment",
+			f->whole_len - ETH_HLEN_, n->devs[up].mtu, inner - ETH_HLEN_, frags);
 		if (s)
 			s->mtu = n->devs[up].mtu;
 	}
@@ -425,9 +440,9 @@ static void uplink_tx(struct sim_walk *w, struct sim_flight *f)
 	f->t = start + ser + w->opts.link_delay_ns;
 	sim_fl_step(f, SIM_STEP_WIRE, f->node, "eth0",
 		    "underlay %s → %s: %llu bytes, %llu ns at %llu Mbit/s + %llu ns propagation",
-		    w->topo.nodes[f->node].name,
-		    to == SIM_WORLD ? "world" : w->topo.nodes[to].name, (unsigned long long)bytes,
-		    (unsigned long long)ser, (unsigned long long)(rate / 1000000),
+		    w->topo.nodes[f->node].name, to == SIM_WORLD ? "world" : w->topo.nodes[to].name,
+		    (unsigned long long)bytes, (unsigned long long)ser,
+		    (unsigned long long)(rate / 1000000),
 		    (unsigned long long)w->opts.link_delay_ns);
 	if (to == SIM_WORLD) {
 		sim_fl_finish(f, SIM_DELIV_WORLD, f->node);

@@ -47,6 +47,17 @@ struct pl_state {
 	__u8 pad[2];
 };
 
+/* MACs in frames, map values and events are 2-byte aligned: three 16-bit moves, not six bytes. */
+static __always_inline void pl_mac_copy(void *dst, const void *src)
+{
+	__u16 *d = dst;
+	const __u16 *s = src;
+
+	d[0] = s[0];
+	d[1] = s[1];
+	d[2] = s[2];
+}
+
 static __always_inline void pl_state_init(struct pl_state *st, __u8 prog, __u8 dir, __u32 ifindex,
 					  __u32 len)
 {
@@ -102,26 +113,30 @@ static __always_inline int pl_parse_l4(void *l4, void *data_end, __u32 l4_room, 
 	return PL_PARSE_IPV4;
 }
 
-/* Linear bytes the parser wants: Ethernet, the longest IPv4 header, TCP. */
-#define PL_PULL_LEN (14 + 60 + 20)
+/* Ethernet, IPv4 with the longest options, the largest L4 header parsed (TCP). */
+#define PL_HDR_PULL (ETH_HLEN + 60 + 20)
 
-/* veth hands payload over in page frags: make the headers linear before parsing. */
-static __always_inline void pl_pull_headers(struct __sk_buff *skb)
+/*
+ * Live skbs keep TCP payload, sometimes headers too, in pages beyond
+ * data_end: make the headers linear (test_run skbs always are).
+ */
+static __always_inline void pl_pull_headers(struct __sk_buff *skb, __u32 len)
 {
-	__u32 len = skb->len, want = len < PL_PULL_LEN ? len : PL_PULL_LEN;
-	long linear = (long)skb->data_end - (long)skb->data;
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
 
-	if (linear < want)
-		bpf_skb_pull_data(skb, want);
+	if (data + PL_HDR_PULL <= data_end || data + len <= data_end)
+		return;
+	bpf_skb_pull_data(skb, len < PL_HDR_PULL ? len : PL_HDR_PULL);
 }
 
 /*
- * Ethernet + IPv4 (+ L4 when with_l4). pkt_len: the whole frame (skb->len),
- * which may exceed the linear data_end. vlan: the skb carries an offloaded
- * 802.1Q tag (TC only). Returns enum pl_parse_rc or a drop reason.
+ * Ethernet + IPv4 (+ L4 when with_l4). len: the whole packet (skb->len; may
+ * exceed data_end - data). vlan: the skb carries an offloaded 802.1Q tag (TC
+ * only). Returns enum pl_parse_rc or a drop reason.
  */
-static __always_inline int pl_parse(void *data, void *data_end, __u32 pkt_len, __u32 vlan,
-				    bool with_l4, struct pl_state *st)
+static __always_inline int pl_parse(void *data, void *data_end, __u32 len, __u32 vlan, bool with_l4,
+				    struct pl_state *st)
 {
 	struct pl_flow_event *ev = &st->ev;
 	struct ethhdr *eth = data;
@@ -131,8 +146,8 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 pkt_len, _
 	if ((void *)(eth + 1) > data_end)
 		return PL_DROP_INVALID;
 	ev->eth_proto = eth->h_proto;
-	__builtin_memcpy(ev->smac, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(ev->dmac, eth->h_dest, ETH_ALEN);
+	pl_mac_copy(ev->smac, eth->h_source);
+	pl_mac_copy(ev->dmac, eth->h_dest);
 	if (eth->h_proto != bpf_htons(ETH_P_IP) || vlan)
 		return PL_PARSE_NOT_IPV4;
 
@@ -143,7 +158,7 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 pkt_len, _
 		return PL_DROP_INVALID;
 	ihl_len = ip->ihl * 4;
 	tot_len = bpf_ntohs(ip->tot_len);
-	if (tot_len < ihl_len || tot_len > pkt_len - sizeof(*eth))
+	if (tot_len < ihl_len || ETH_HLEN + tot_len > len)
 		return PL_DROP_INVALID;
 	ev->flags |= PL_EV_F_IPV4;
 	ev->saddr = ip->saddr;

@@ -31,10 +31,10 @@ static __always_inline int pl_set_macs(struct __sk_buff *skb, struct pl_state *s
 
 	if ((void *)(eth + 1) > data_end)
 		return -1;
-	__builtin_memcpy(eth->h_dest, dmac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, smac, ETH_ALEN);
-	__builtin_memcpy(st->ev.dmac, dmac, ETH_ALEN);
-	__builtin_memcpy(st->ev.smac, smac, ETH_ALEN);
+	pl_mac_copy(eth->h_dest, dmac);
+	pl_mac_copy(eth->h_source, smac);
+	pl_mac_copy(st->ev.dmac, dmac);
+	pl_mac_copy(st->ev.smac, smac);
 	return 0;
 }
 
@@ -95,7 +95,8 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 	fib.l4_protocol = st->ev.proto;
 	fib.sport = st->ev.sport;
 	fib.dport = st->ev.dport;
-	fib.tot_len = st->tot_len;
+	/* tot_len 0: the kernel checks the skb against the egress MTU itself, GSO-aware. */
+	fib.tot_len = 0;
 	fib.ipv4_src = st->ev.saddr;
 	fib.ipv4_dst = st->ev.daddr;
 	fib.ifindex = ifindex;

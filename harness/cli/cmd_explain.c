@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "lib/datapath.h"
+#include "lib/pkt.h"
 #include "topo/topo.h"
 #include "walk.h"
 
@@ -37,7 +38,10 @@ static const char *mac_s(const uint8_t m[6], char *buf)
 
 static const char *proto_s(uint8_t p)
 {
-	return p == IPPROTO_TCP ? "TCP" : p == IPPROTO_UDP ? "UDP" : p == IPPROTO_ICMP ? "ICMP" : "IP";
+	return p == IPPROTO_TCP	   ? "TCP"
+	       : p == IPPROTO_UDP  ? "UDP"
+	       : p == IPPROTO_ICMP ? "ICMP"
+				   : "IP";
 }
 
 /* What changed in the headers between two steps, as a teaching line. */
@@ -68,7 +72,8 @@ static void print_changes(const struct sim_hdrs *a, const struct sim_hdrs *b)
 #undef SEP
 }
 
-static void print_walk(const struct topo *t, const struct sim_walk_result *r)
+static void print_walk(const struct sim_walk *w, const struct topo *t,
+		       const struct sim_walk_result *r)
 {
 	const struct sim_hdrs *prev = &r->in;
 	char where[64];
@@ -84,15 +89,17 @@ static void print_walk(const struct topo *t, const struct sim_walk_result *r)
 		       s->node >= 0 ? t->nodes[s->node].name : "-", s->dev,
 		       s->kind == SIM_STEP_PROG ? s->hook : sim_step_kind_name(s->kind), s->text);
 		if (s->kind == SIM_STEP_PROG && s->has_event && s->ev.redirect)
-			printf("  %2s %-6s %-12s %-11s redirect %s to ifindex %u\n", "", "", "", "",
-			       pl_redirect_name(s->ev.redirect), s->ev.target_ifindex);
+			printf("  %2s %-6s %-12s %-11s bpf redirect (%s) to %s (ifindex %u)\n", "",
+			       "", "", "", pl_redirect_name(s->ev.redirect),
+			       sim_walk_ifname(w, s->node, s->ev.target_ifindex),
+			       s->ev.target_ifindex);
 		if (memcmp(prev, &s->h, sizeof(*prev))) {
 			printf("  %2s %-6s %-12s %-11s ", "", "", "", "");
 			print_changes(prev, &s->h);
 		}
 		if (s->mtu && l3 && s->kind != SIM_STEP_DROP)
-			printf("  %2s %-6s %-12s %-11s MTU %u, packet %u: headroom %d bytes\n", "", "",
-			       "", "", s->mtu, l3, (int)s->mtu - (int)l3);
+			printf("  %2s %-6s %-12s %-11s MTU %u, packet %u: headroom %d bytes\n", "",
+			       "", "", "", s->mtu, l3, (int)s->mtu - (int)l3);
 		prev = &s->h;
 	}
 	sim_delivery_str(r, t, where, sizeof(where));
@@ -109,6 +116,7 @@ struct summary {
 	int progs, nodes;
 	int overhead;
 	char src_seen[INET_ADDRSTRLEN + 16];
+	char identity[32];
 	int ttl;
 	uint32_t pod_mtu;
 	char outer[48];
@@ -124,7 +132,8 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 	memset(s, 0, sizeof(*s));
 	sim_delivery_str(r, t, s->result, sizeof(s->result));
 	if (r->delivery == SIM_DELIV_DROPPED)
-		snprintf(s->result, sizeof(s->result), "drop %s", pl_drop_reason_name(r->drop_reason));
+		snprintf(s->result, sizeof(s->result), "drop %s",
+			 pl_drop_reason_name(r->drop_reason));
 	for (i = 0; i < r->nsteps; i++) {
 		if (r->steps[i].kind == SIM_STEP_PROG)
 			s->progs++;
@@ -133,28 +142,43 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 			last_node = r->steps[i].node;
 		}
 	}
-	s->overhead = r->encap ? SIM_VXLAN_OVERHEAD : 0;
-	if (r->delivery == SIM_DELIV_DROPPED || !r->out) {
-		snprintf(s->src_seen, sizeof(s->src_seen), "-");
-		s->ttl = -1;
+	s->overhead = wt->routing != PL_ROUTING_NATIVE ? SIM_VXLAN_OVERHEAD : 0;
+	/* What the destination node's datapath saw: the last program's event. */
+	for (i = r->nsteps - 1; i >= 0; i--)
+		if (r->steps[i].kind == SIM_STEP_PROG && r->steps[i].has_event &&
+		    r->steps[i].node != t->pods[a->probe.from_pod].node)
+			break;
+	if (i < 0) {
+		snprintf(s->src_seen, sizeof(s->src_seen), "- (not reached)");
+		snprintf(s->identity, sizeof(s->identity), "-");
 	} else {
+		const struct pl_flow_event *ev = &r->steps[i].ev;
+
+		snprintf(s->src_seen, sizeof(s->src_seen), "%s%s", ip_s(ev->saddr, ip),
+			 ev->saddr == t->pods[a->probe.from_pod].ip ? " (pod)" : " (NAT)");
+		snprintf(s->identity, sizeof(s->identity), "%u%s", ev->src_identity,
+			 ev->src_identity == PL_ID_REMOTE_NODE ? " (remote-node)"
+			 : ev->src_identity == t->pods[a->probe.from_pod].identity ? " (the pod's)"
+										   : "");
+	}
+	s->ttl = -1;
+	if (r->delivery == SIM_DELIV_POD && r->out) {
 		struct sim_hdrs h;
 
 		sim_hdrs_of(r->out, r->out_len, &h);
-		snprintf(s->src_seen, sizeof(s->src_seen), "%s%s", ip_s(h.saddr, ip),
-			 h.saddr == t->pods[a->probe.from_pod].ip ? " (pod)" : " (NAT)");
 		s->ttl = h.ttl;
 	}
 	s->pod_mtu = wt->routing == PL_ROUTING_NATIVE ? wt->mtu : wt->mtu - SIM_VXLAN_OVERHEAD;
 	if (r->encap)
 		snprintf(s->outer, sizeof(s->outer), "VNI %u", r->vni);
 	else
-		snprintf(s->outer, sizeof(s->outer), "none");
+		snprintf(s->outer, sizeof(s->outer), "%s",
+			 wt->routing == PL_ROUTING_NATIVE ? "none" : "- (not reached)");
 }
 
 static void print_table(const struct explain_args *a, const struct summary *s)
 {
-	char c[512];
+	char c[1024], ttl[16];
 	int m;
 
 #define ROW(label, fmt, ...)                                                                       \
@@ -172,9 +196,11 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 	ROW("program runs (hooks)", "%d", s[m].progs);
 	ROW("nodes visited", "%d", s[m].nodes);
 	ROW("encapsulation", "%s", s[m].outer);
-	ROW("encap overhead (bytes)", "%d", s[m].overhead);
-	ROW("source IP at destination", "%s", s[m].src_seen);
-	ROW("TTL at destination", "%d", s[m].ttl);
+	ROW("encap overhead per packet", "%d bytes", s[m].overhead);
+	ROW("source seen by dest. node", "%s", s[m].src_seen);
+	ROW("source identity it derived", "%s", s[m].identity);
+	ROW("TTL at destination", "%s",
+	    s[m].ttl < 0 ? "-" : (snprintf(ttl, sizeof(ttl), "%d", s[m].ttl), ttl));
 	ROW("MTU available to the pod", "%u", s[m].pod_mtu);
 #undef ROW
 }
@@ -246,10 +272,13 @@ static int cmd_explain(int argc, char **argv)
 
 	if ((err = parse_args(argc, argv, &a, &routing, &proto)))
 		return err;
-	a.probe.proto = !strcmp(proto, "tcp") ? IPPROTO_TCP : !strcmp(proto, "udp") ? IPPROTO_UDP
-						: !strcmp(proto, "icmp") ? IPPROTO_ICMP : 0;
+	a.probe.proto = !strcmp(proto, "tcp")	 ? IPPROTO_TCP
+			: !strcmp(proto, "udp")	 ? IPPROTO_UDP
+			: !strcmp(proto, "icmp") ? IPPROTO_ICMP
+						 : 0;
 	if (!a.probe.proto)
-		return pl_cmd_usage_error("explain", "unknown protocol '%s' (tcp, udp, icmp)", proto);
+		return pl_cmd_usage_error("explain", "unknown protocol '%s' (tcp, udp, icmp)",
+					  proto);
 	if (topo_parse(a.topology, &t))
 		return PL_EXIT_INPUT;
 	ret = PL_EXIT_INPUT;
@@ -274,13 +303,23 @@ static int cmd_explain(int argc, char **argv)
 	res = calloc(1, sizeof(*res));
 	if (!res)
 		goto out;
-	printf("%s: %s %s (%s, %s) → %s (%s), ", t->name ? t->name : a.topology, proto_s(a.probe.proto),
-	       a.from, ip_s(t->pods[a.probe.from_pod].ip, ip),
+	printf("%s: %s %s (%s, %s) → %s (%s), ", t->name ? t->name : a.topology,
+	       proto_s(a.probe.proto), a.from, ip_s(t->pods[a.probe.from_pod].ip, ip),
 	       t->nodes[t->pods[a.probe.from_pod].node].name, a.to,
 	       to >= 0 ? t->nodes[t->pods[to].node].name : "outside the pods");
-	printf("dport %u, IPv4 length %u%s, underlay MTU %u\n",
-	       a.probe.dport ? a.probe.dport : 80, a.probe.ip_len, a.probe.no_df ? "" : ", DF",
-	       t->mtu ? t->mtu : 1500);
+	{
+		uint8_t *frame = malloc(PL_PKT_MAX);
+		int len = frame ? sim_probe_frame(t, &a.probe, frame, PL_PKT_MAX) : -ENOMEM;
+
+		free(frame);
+		if (len < 0) {
+			pl_err_errno(len, "building the packet");
+			goto out;
+		}
+		printf("dport %u, IPv4 length %d%s, underlay MTU %u\n",
+		       a.probe.dport ? a.probe.dport : 80, len - 14, a.probe.no_df ? "" : ", DF",
+		       t->mtu ? t->mtu : 1500);
+	}
 	for (m = 0; m < a.nmodes; m++) {
 		struct sim_walk_opts o = {.routing = a.modes[m]};
 
@@ -293,7 +332,7 @@ static int cmd_explain(int argc, char **argv)
 			pl_err_errno(err, "walking the packet");
 			goto out;
 		}
-		print_walk(t, res);
+		print_walk(w, t, res);
 		summarize(t, w, &a, res, &sum[m]);
 		sim_walk_result_release(res);
 		sim_walk_close(w);
@@ -309,35 +348,36 @@ out:
 	return ret;
 }
 
-PL_COMMAND(explain, .name = "explain",
-	   .summary = "walk one pod's packet through the simulator and explain every hop",
-	   .usage = "usage: podlab explain --topology FILE --from POD --to POD|IP [options]\n"
-		    "\n"
-		    "Builds one packet from POD's eth0, walks it through the simulator (the real\n"
-		    "datapath programs run at every hook with BPF_PROG_TEST_RUN, the kernel\n"
-		    "between hooks is modelled) and prints each step: node, device, hook,\n"
-		    "decision and reason, what changed in the headers (MACs, TTL, source\n"
-		    "address under MASQUERADE, VXLAN outer headers and their 50-byte cost) and\n"
-		    "the MTU headroom. With several routing modes the same packet is walked in\n"
-		    "each and a comparison table follows. Needs root (namespaces, BPF).\n"
-		    "\n"
-		    "options:\n"
-		    "  --topology FILE     topology YAML (its pods, nodes, policies)\n"
-		    "  --from POD          sending pod\n"
-		    "  --to POD|IP         destination pod name or IPv4 address\n"
-		    "  --proto P           tcp (SYN, default), udp or icmp (echo request)\n"
-		    "  --dport N           destination port (default 80)\n"
-		    "  --sport N           source port (default 40000)\n"
-		    "  --size N            IPv4 total length in bytes (padded payload)\n"
-		    "  --no-df             clear the Don't Fragment bit (set by default)\n"
-		    "  --routing M[,M..]   native, vxlan, legacy (default: the topology's)\n"
-		    "\n"
-		    "examples:\n"
-		    "  podlab explain --topology topologies/two-node-native.yaml --from frontend \\\n"
-		    "      --to backend --routing native,vxlan,legacy\n"
-		    "  podlab explain --topology topologies/two-node-vxlan.yaml --from frontend \\\n"
-		    "      --to backend --size 1480      # too big once encapsulated?\n"
-		    "\n"
-		    "exit codes: 0 explained (whatever the packet's fate), 2 bad usage or\n"
-		    "topology, 3 no privilege or kernel feature, 4 a kernel operation failed\n",
-	   .run = cmd_explain);
+PL_COMMAND(
+	explain, .name = "explain",
+	.summary = "walk one pod's packet through the simulator and explain every hop",
+	.usage = "usage: podlab explain --topology FILE --from POD --to POD|IP [options]\n"
+		 "\n"
+		 "Builds one packet from POD's eth0, walks it through the simulator (the real\n"
+		 "datapath programs run at every hook with BPF_PROG_TEST_RUN, the kernel\n"
+		 "between hooks is modelled) and prints each step: node, device, hook,\n"
+		 "decision and reason, what changed in the headers (MACs, TTL, source\n"
+		 "address under MASQUERADE, VXLAN outer headers and their 50-byte cost) and\n"
+		 "the MTU headroom. With several routing modes the same packet is walked in\n"
+		 "each and a comparison table follows. Needs root (namespaces, BPF).\n"
+		 "\n"
+		 "options:\n"
+		 "  --topology FILE     topology YAML (its pods, nodes, policies)\n"
+		 "  --from POD          sending pod\n"
+		 "  --to POD|IP         destination pod name or IPv4 address\n"
+		 "  --proto P           tcp (SYN, default), udp or icmp (echo request)\n"
+		 "  --dport N           destination port (default 80)\n"
+		 "  --sport N           source port (default 40000)\n"
+		 "  --size N            IPv4 total length in bytes (padded payload)\n"
+		 "  --no-df             clear the Don't Fragment bit (set by default)\n"
+		 "  --routing M[,M..]   native, vxlan, legacy (default: the topology's)\n"
+		 "\n"
+		 "examples:\n"
+		 "  podlab explain --topology topologies/two-node-native.yaml --from frontend \\\n"
+		 "      --to backend --routing native,vxlan,legacy\n"
+		 "  podlab explain --topology topologies/two-node-vxlan.yaml --from frontend \\\n"
+		 "      --to backend --size 1480      # too big once encapsulated?\n"
+		 "\n"
+		 "exit codes: 0 explained (whatever the packet's fate), 2 bad usage or\n"
+		 "topology, 3 no privilege or kernel feature, 4 a kernel operation failed\n",
+	.run = cmd_explain);

@@ -35,8 +35,11 @@ PL_COMMAND(replay, .name = "replay",
 		    "                    building one for this replay and removing it after\n"
 		    "  --at POINT        inject every packet at POD, NODE:uplink or NODE:vxlan\n"
 		    "  --filter EXPR     replay only the packets a pcap-filter expression matches\n"
-		    "  --mode MODE       unit (BPF_PROG_TEST_RUN at the hook, default) or live\n"
+		    "  --mode MODE       unit (BPF_PROG_TEST_RUN at the hook, default), live\n"
 		    "                    (injected for real; results from flow events/captures)\n"
+		    "                    or sim (the simulator walks each packet hop by hop,\n"
+		    "                    real programs at every hook; adds virtual times and a\n"
+		    "                    per-flow throughput/latency table)\n"
 		    "  --json            one JSON object per packet instead of text\n"
 		    "  --pcap-out DIR    write what came out of each device to DIR/<device>.pcap\n"
 		    "\n"
@@ -103,9 +106,11 @@ static int cmd_replay(int argc, char **argv)
 				ro.mode = PL_MODE_UNIT;
 			else if (!strcmp(optarg, "live"))
 				ro.mode = PL_MODE_LIVE;
+			else if (!strcmp(optarg, "sim"))
+				ro.mode = PL_MODE_SIM;
 			else
 				return pl_cmd_usage_error(
-					"replay", "--mode: '%s' is not unit or live", optarg);
+					"replay", "--mode: '%s' is not unit, sim or live", optarg);
 			break;
 		case 'j':
 			json = true;
@@ -167,6 +172,8 @@ static int cmd_replay(int argc, char **argv)
 	}
 	if (!json)
 		pl_result_counts_print(stdout, &counts);
+	if (!json && ro.mode == PL_MODE_SIM && rp)
+		pl_replay_sim_flows_print(rp, stdout);
 out:
 	pl_replay_close(rp);
 	if (po)

@@ -1,14 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /* podlab test: run scenario files and judge them. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "replay/capture.h"
+#include "replay/compare.h"
 #include "replay/scenario_run.h"
 
 static int cmd_test(int argc, char **argv);
+
+static int parse_mode(const char *m)
+{
+	return !strcmp(m, "unit")   ? PL_MODE_UNIT
+	       : !strcmp(m, "live") ? PL_MODE_LIVE
+	       : !strcmp(m, "sim")  ? PL_MODE_SIM
+				    : -1;
+}
+
+/* "A,B": two different modes. */
+static int parse_compare(const char *arg, int cmp[2])
+{
+	char buf[32], *comma;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	comma = strchr(buf, ',');
+	if (!comma)
+		return -EINVAL;
+	*comma = '\0';
+	cmp[0] = parse_mode(buf);
+	cmp[1] = parse_mode(comma + 1);
+	return cmp[0] < 0 || cmp[1] < 0 || cmp[0] == cmp[1] ? -EINVAL : 0;
+}
 
 PL_COMMAND(test, .name = "test", .summary = "run scenario files: replay and assert per packet",
 	   .usage = "usage: podlab test SCENARIO... [OPTIONS]\n"
@@ -27,11 +52,18 @@ PL_COMMAND(test, .name = "test", .summary = "run scenario files: replay and asse
 		    "  --json            one JSON object per scenario instead of text\n"
 		    "  --pcap-out DIR    write what came out of each device to DIR/<device>.pcap\n"
 		    "  --run RUN         reuse a running topology for every scenario\n"
+		    "  --mode MODE       replay every scenario in unit, sim or live mode instead\n"
+		    "                    of the mode its file names\n"
+		    "  --compare A,B     replay each scenario in modes A and B (e.g. sim,live),\n"
+		    "                    each on its own run, and list every packet whose\n"
+		    "                    verdict, drop reason, delivered-to or output bytes\n"
+		    "                    differ; expectations are not checked\n"
 		    "  -v                print every packet's result line\n"
 		    "\n"
 		    "examples:\n"
 		    "  podlab test tests/scenarios/*.yaml --junit build/scenarios.xml\n"
 		    "  podlab test -v tests/scenarios/native-allowed.yaml\n"
+		    "  podlab test --compare sim,live tests/scenarios/*.yaml\n"
 		    "\n"
 		    "exit status: 0 every scenario passed or was skipped, 1 a scenario failed,\n"
 		    "             2 bad usage or a bad scenario file (file:line:col on stderr)\n",
@@ -42,8 +74,10 @@ static int cmd_test(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"junit", required_argument, NULL, 'u'},    {"json", no_argument, NULL, 'j'},
 		{"pcap-out", required_argument, NULL, 'o'}, {"run", required_argument, NULL, 'r'},
-		{"verbose", no_argument, NULL, 'v'},	    {0},
+		{"verbose", no_argument, NULL, 'v'},	    {"mode", required_argument, NULL, 'm'},
+		{"compare", required_argument, NULL, 'c'},  {0},
 	};
+	int mode = -1, cmp[2] = {-1, -1};
 	const char *junit = NULL, *outdir = NULL;
 	struct pl_scn_run_opts so = {0};
 	struct pl_scn_report *reps = NULL;
@@ -69,6 +103,19 @@ static int cmd_test(int argc, char **argv)
 		case 'v':
 			so.verbose = stdout;
 			break;
+		case 'm':
+			mode = parse_mode(optarg);
+			if (mode < 0)
+				return pl_cmd_usage_error(
+					"test", "--mode: '%s' is not unit, sim or live", optarg);
+			break;
+		case 'c':
+			if (parse_compare(optarg, cmp))
+				return pl_cmd_usage_error("test",
+							  "--compare: '%s' is not two modes "
+							  "like sim,live",
+							  optarg);
+			break;
 		default:
 			return pl_cmd_usage_error("test", "unknown option");
 		}
@@ -90,7 +137,11 @@ static int cmd_test(int argc, char **argv)
 			reps[i].outcome = PL_SCN_ERROR;
 			reps[i].reason = strdup("bad scenario file");
 		} else {
-			if (pl_scenario_run(s, &so, &reps[i]))
+			if (mode >= 0)
+				s->mode = mode;
+			if (cmp[0] >= 0)
+				pl_compare_scenario(s, cmp[0], cmp[1], so.verbose, &reps[i]);
+			else if (pl_scenario_run(s, &so, &reps[i]))
 				reps[i].outcome = PL_SCN_ERROR;
 			pl_scenario_free(s);
 		}

@@ -287,6 +287,10 @@ int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *
 	} else {
 		skb.ifindex = ctx ? ctx->ifindex : 0;
 		skb.mark = ctx ? ctx->mark : 0;
+		if (ctx && ctx->gso_size) {
+			skb.gso_size = ctx->gso_size;
+			skb.gso_segs = (len + ctx->gso_size - 1) / ctx->gso_size;
+		}
 		topts.ctx_in = &skb;
 		topts.ctx_size_in = sizeof(skb);
 	}

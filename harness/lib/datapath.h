@@ -19,10 +19,10 @@ struct datapath; /* the skeleton, build/bpf/datapath.skel.h */
 struct pl_datapath_opts {
 	enum pl_routing_mode routing;
 	uint32_t node_ip;	/* network order */
-	uint32_t vxlan_ifindex;	/* redirect target for the overlay, in the node's netns */
+	uint32_t vxlan_ifindex; /* redirect target for the overlay, in the node's netns */
 	uint32_t uplink_ifindex;
-	bool events;		/* emit flow events (off for benchmarks) */
-	const char *pin_dir;	/* pin maps (and programs) here, NULL = no pinning */
+	bool events;	     /* emit flow events (off for benchmarks) */
+	const char *pin_dir; /* pin maps (and programs) here, NULL = no pinning */
 };
 
 struct pl_datapath {
@@ -36,8 +36,8 @@ struct pl_datapath {
 
 /* Program handles, in the order of enum pl_prog (PL_PROG_FROM_POD..XDP_PREFILTER). */
 int pl_datapath_prog_fd(const struct pl_datapath *dp, enum pl_prog prog);
-const char *pl_prog_name(enum pl_prog prog);	/* "from_pod", ... */
-const char *pl_prog_hook(enum pl_prog prog);	/* "tc-ingress of a pod's node-side veth", ... */
+const char *pl_prog_name(enum pl_prog prog); /* "from_pod", ... */
+const char *pl_prog_hook(enum pl_prog prog); /* "tc-ingress of a pod's node-side veth", ... */
 
 /* Opens and loads; on failure reports what failed (verifier log with -v) and returns -errno. */
 int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **out);
@@ -59,17 +59,18 @@ int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
 
 /* One BPF_PROG_TEST_RUN of a program on one packet. */
 struct pl_run_ctx {
-	uint32_t ifindex;	/* TC: skb->ifindex (must exist in the caller's netns); XDP: ingress */
-	uint32_t mark;		/* TC: skb->mark (identity for from_overlay, see PL_MARK_*) */
-	uint32_t repeat;	/* 0 or 1 = once */
+	uint32_t ifindex;  /* TC: skb->ifindex (must exist in the caller's netns); XDP: ingress */
+	uint32_t mark;	   /* TC: skb->mark (identity for from_overlay, see PL_MARK_*) */
+	uint32_t repeat;   /* 0 or 1 = once */
+	uint32_t gso_size; /* TC: non-zero makes the skb a GSO packet (MSS), 0 = plain */
 };
 
 struct pl_run_result {
-	int retval;		/* TC_ACT_* or XDP_* */
-	uint8_t *data_out;	/* caller's buffer, len in data_out_len */
+	int retval;	   /* TC_ACT_* or XDP_* */
+	uint8_t *data_out; /* caller's buffer, len in data_out_len */
 	uint32_t data_out_len;
-	uint32_t duration_ns;	/* kernel's average per repeat */
-	struct pl_flow_event event;	/* the program's event (if events on) */
+	uint32_t duration_ns;	    /* kernel's average per repeat */
+	struct pl_flow_event event; /* the program's event (if events on) */
 	bool has_event;
 };
 
@@ -85,11 +86,11 @@ size_t pl_datapath_events_take(struct pl_datapath *dp, struct pl_flow_event **ou
 
 /* Hubble-like one-line text of an event ("from_pod FROM_ENDPOINT ... DROPPED (Policy denied)"). */
 int pl_event_format(const struct pl_flow_event *ev, char *buf, size_t len);
-const char *pl_drop_reason_str(unsigned reason);	/* "Policy denied", ... */
-const char *pl_drop_reason_name(unsigned reason);	/* "POLICY_DENIED", ... */
-const char *pl_obs_point_name(unsigned point);		/* "TO_ENDPOINT", ... */
-const char *pl_verdict_name(unsigned verdict);		/* "FORWARDED", ... */
-const char *pl_note_name(unsigned note);		/* "NO_POLICY", ... */
-const char *pl_redirect_name(unsigned redirect);	/* "peer", "fib", ... */
+const char *pl_drop_reason_str(unsigned reason);  /* "Policy denied", ... */
+const char *pl_drop_reason_name(unsigned reason); /* "POLICY_DENIED", ... */
+const char *pl_obs_point_name(unsigned point);	  /* "TO_ENDPOINT", ... */
+const char *pl_verdict_name(unsigned verdict);	  /* "FORWARDED", ... */
+const char *pl_note_name(unsigned note);	  /* "NO_POLICY", ... */
+const char *pl_redirect_name(unsigned redirect);  /* "peer", "fib", ... */
 
 #endif /* PL_DATAPATH_H */

@@ -15,6 +15,7 @@
 #include "probe/nsrun.h"
 
 #define CHECK_MAX_PORTS 4
+#define MATRIX_WORKERS	16
 
 void check_netns(const char *run, const char *name, char *buf, size_t len)
 {
@@ -94,7 +95,7 @@ struct matrix {
 	struct pl_check_report *r;
 	struct pl_probe_server **servers;
 	struct check_events *ce;
-	int src;
+	int *next; /* next probe to run, shared by the workers */
 };
 
 static void run_probe(struct matrix *m, struct pl_check_probe *p)
@@ -119,11 +120,10 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 		p->res.err = errno;
 	}
 	p->delivered = p->res.status == PL_PROBE_DELIVERED && p->res.seen;
-	if (!p->delivered &&
-	    check_events_find_drop(m->ce, since, s->ip, t->nodes[s->node].underlay_ip, d->ip,
-				   p->proto, p->dport, &ev, &p->drop_node, &reply)) {
-		p->has_drop = true;
-	}
+	/* The pod's own address first: it is unambiguous. */
+	if (!p->delivered)
+		p->has_drop = check_events_find_drop(m->ce, since, s->ip, s->ip, d->ip, p->proto,
+						     p->dport, &ev, &p->drop_node, &reply);
 	/* MASQUERADE may have put any of the source node's addresses on it. */
 	for (i = 0; !p->delivered && !p->has_drop && i < m->naddrs[s->node].n; i++)
 		p->has_drop =
@@ -146,14 +146,34 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 	p->nat_ok = p->delivered && p->res.sighting.peer_ip == p->want_src;
 }
 
+/*
+ * Probes from one node to one destination socket share a lane and run one after the
+ * other: in legacy mode they leave with the same masqueraded source, and a drop event
+ * could not tell them apart. Lanes run in parallel.
+ */
+static bool same_lane(const struct topo *t, const struct pl_check_probe *a,
+		      const struct pl_check_probe *b)
+{
+	return t->pods[a->src].node == t->pods[b->src].node && a->dst == b->dst &&
+	       a->proto == b->proto && a->dport == b->dport;
+}
+
 static void *matrix_worker(void *arg)
 {
 	struct matrix *m = arg;
-	int i;
+	const struct topo *t = m->opts->topo;
+	struct pl_check_probe *p = m->r->probes;
+	int i, j;
 
-	for (i = 0; i < m->r->nprobes; i++)
-		if (m->r->probes[i].src == m->src)
-			run_probe(m, &m->r->probes[i]);
+	while ((i = __atomic_fetch_add(m->next, 1, __ATOMIC_RELAXED)) < m->r->nprobes) {
+		for (j = 0; j < i && !same_lane(t, &p[j], &p[i]); j++)
+			;
+		if (j < i)
+			continue; /* not the first of its lane: that one's worker runs it */
+		for (j = i; j < m->r->nprobes; j++)
+			if (same_lane(t, &p[j], &p[i]))
+				run_probe(m, &p[j]);
+	}
 	return NULL;
 }
 
@@ -225,8 +245,14 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 	int i, k;
 
 	for (i = 0; i < nf; i++) {
-		if (f[i].kind == PL_CAP_PLAIN &&
-		    (check_in_pod_cidr(t, f[i].src) || check_in_pod_cidr(t, f[i].dst))) {
+		/* Pod <-> node address: legacy's replies to the MASQUERADE address go bare. */
+		if (f[i].kind == PL_CAP_PLAIN && ((check_in_pod_cidr(t, f[i].src) &&
+						   topo_node_by_underlay_ip(t, f[i].dst) >= 0) ||
+						  (check_in_pod_cidr(t, f[i].dst) &&
+						   topo_node_by_underlay_ip(t, f[i].src) >= 0)))
+			u->plain_node_pkts += f[i].packets;
+		if (f[i].kind == PL_CAP_PLAIN && check_in_pod_cidr(t, f[i].src) &&
+		    check_in_pod_cidr(t, f[i].dst)) {
 			u->plain_pod_pkts += f[i].packets;
 			if (f[i].outgoing || !u->plain_src) {
 				u->plain_src = f[i].src;
@@ -274,6 +300,11 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 			 topo_routing_name(t->routing), (unsigned long long)u->plain_pod_pkts);
 	} else if (u->ok && !u->want) {
 		snprintf(u->why, sizeof(u->why), "no cross-node probe was delivered from here");
+	} else if (u->ok && u->plain_node_pkts && t->routing == PL_ROUTING_LEGACY) {
+		snprintf(u->why, sizeof(u->why),
+			 "%llu bare packets between pods and node addresses (replies to the "
+			 "MASQUERADE address take the underlay)",
+			 (unsigned long long)u->plain_node_pkts);
 	}
 }
 
@@ -289,15 +320,16 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 	struct matrix *m = NULL;
 	pthread_t *th = NULL;
 	char ns[128];
-	int i, err, nth = 0;
+	int i, err, nth = 0, nworkers, next = 0;
 
 	err = plan_probes(o, r, tcp, ntcp, udp, nudp);
 	if (err)
 		return err;
 	servers = calloc(t->npods, sizeof(*servers));
 	caps = calloc(t->nnodes, sizeof(*caps));
-	m = calloc(t->npods, sizeof(*m));
-	th = calloc(t->npods, sizeof(*th));
+	nworkers = r->nprobes < MATRIX_WORKERS ? r->nprobes : MATRIX_WORKERS;
+	m = calloc(nworkers ? nworkers : 1, sizeof(*m));
+	th = calloc(nworkers ? nworkers : 1, sizeof(*th));
 	naddrs = calloc(t->nnodes, sizeof(*naddrs));
 	r->underlay = calloc(t->nnodes, sizeof(*r->underlay));
 	if (!servers || !caps || !m || !th || !naddrs || !r->underlay) {
@@ -338,14 +370,14 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 			goto out;
 		}
 	}
-	/* One thread per source pod: a row of the matrix; its timeouts overlap the others'. */
-	for (i = 0; i < t->npods; i++) {
+	/* Probes are independent (own sockets, tokens, addresses): their timeouts overlap. */
+	for (i = 0; i < nworkers; i++) {
 		m[i] = (struct matrix){.opts = o,
 				       .naddrs = naddrs,
 				       .r = r,
 				       .servers = servers,
 				       .ce = m[0].ce,
-				       .src = i};
+				       .next = &next};
 		err = pthread_create(&th[nth], NULL, matrix_worker, &m[i]);
 		if (err) {
 			err = -err;

@@ -67,9 +67,10 @@ struct pl_check_probe {
 struct pl_check_underlay {
 	int node;
 	char dev[16];
-	uint64_t plain_pod_pkts; /* bare IPv4 between pod addresses */
-	uint64_t vxlan_pkts;	 /* UDP 4789 carrying IPv4 */
-	uint64_t vxlan_pod_pkts; /* ... with a pod address inside */
+	uint64_t plain_pod_pkts;  /* bare IPv4 between pod addresses */
+	uint64_t plain_node_pkts; /* bare IPv4 between a pod and a node's underlay address */
+	uint64_t vxlan_pkts;	  /* UDP 4789 carrying IPv4 */
+	uint64_t vxlan_pod_pkts;  /* ... with a pod address inside */
 	uint32_t vnis[8];
 	int nvnis;
 	uint32_t outer_src, outer_dst; /* one VXLAN example */
@@ -93,6 +94,7 @@ struct pl_check_rate {
 	int link;
 	enum topo_qdisc_kind kind;
 	uint16_t class_minor; /* htb: 1:minor; 0 for tbf */
+	bool alone;	      /* htb: this class loaded on its own (borrows up to ceil) */
 	int src, dst;	      /* pods */
 	uint16_t dport;
 	uint64_t rate, ceil; /* configured, bits/s */

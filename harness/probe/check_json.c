@@ -61,9 +61,11 @@ static void json_underlay(const struct pl_check_report *r, FILE *f)
 
 		fprintf(f,
 			"%s{\"node\":\"%s\",\"dev\":\"%s\",\"plain_pod_packets\":%llu,"
+			"\"plain_pod_node_packets\":%llu,"
 			"\"vxlan_packets\":%llu,\"vxlan_pod_packets\":%llu,\"vnis\":[",
 			i ? "," : "", r->topo->nodes[u->node].name, u->dev,
-			(unsigned long long)u->plain_pod_pkts, (unsigned long long)u->vxlan_pkts,
+			(unsigned long long)u->plain_pod_pkts,
+			(unsigned long long)u->plain_node_pkts, (unsigned long long)u->vxlan_pkts,
 			(unsigned long long)u->vxlan_pod_pkts);
 		for (k = 0; k < u->nvnis; k++)
 			fprintf(f, "%s%u", k ? "," : "", u->vnis[k]);
@@ -102,7 +104,8 @@ static void json_rates(const struct pl_check_report *r, FILE *f)
 		const struct pl_check_rate *x = &r->rates[i];
 
 		fprintf(f,
-			"%s{\"node\":\"%s\",\"qdisc\":\"%s\",\"class\":\"1:%u\",\"src\":\"%s\","
+			"%s{\"node\":\"%s\",\"qdisc\":\"%s\",\"class\":\"1:%u\",\"alone\":%s,"
+			"\"src\":\"%s\","
 			"\"dst\":\"%s\",\"dport\":%u,\"rate_bps\":%llu,\"ceil_bps\":%llu,"
 			"\"expected_bps\":%.0f,\"measured_bps\":%.0f,\"goodput_bps\":%.0f,"
 			"\"skipped\":%s,\"ok\":%s,\"why\":\"%s\"}",
@@ -110,7 +113,7 @@ static void json_rates(const struct pl_check_report *r, FILE *f)
 			x->kind == TOPO_QDISC_HTB   ? "htb"
 			: x->kind == TOPO_QDISC_TBF ? "tbf"
 						    : "netem",
-			x->class_minor,
+			x->class_minor, jbool(x->alone),
 			x->src >= 0 && !x->skipped ? r->topo->pods[x->src].name : "",
 			x->dst >= 0 && !x->skipped ? r->topo->pods[x->dst].name : "", x->dport,
 			(unsigned long long)x->rate, (unsigned long long)x->ceil, x->expected,

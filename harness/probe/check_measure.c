@@ -264,14 +264,38 @@ static int measure_link(const struct pl_check_opts *o, struct pl_check_rate *c, 
 	return 0;
 }
 
+/* Each class on its own borrows from the parent up to its ceil: the other half of htb. */
+static void measure_htb_alone(const struct pl_check_opts *o, const struct topo_link *l,
+			      const struct pl_check_rate *together, int n,
+			      struct pl_check_report *r)
+{
+	double parent = l->qdisc.htb.ceil ? l->qdisc.htb.ceil : l->qdisc.htb.rate;
+	int k;
+
+	for (k = 0; k < n; k++) {
+		struct pl_check_rate *x = &r->rates[r->nrates];
+
+		if (together[k].skipped)
+			continue;
+		*x = together[k];
+		x->alone = true;
+		x->ok = false;
+		x->why[0] = 0;
+		x->expected = parent && x->ceil > parent ? parent : x->ceil;
+		r->nrates++;
+		measure_link(o, x, 1);
+	}
+}
+
 int check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r)
 {
 	const struct topo *t = o->topo;
 	int li, n, cap = 0, src, dnode;
 
 	for (li = 0; li < t->nlinks; li++)
-		cap += t->links[li].qdisc.kind == TOPO_QDISC_HTB ? t->links[li].qdisc.htb.nclasses
-								 : 1;
+		cap += t->links[li].qdisc.kind == TOPO_QDISC_HTB
+			       ? 2 * t->links[li].qdisc.htb.nclasses
+			       : 1;
 	r->rates = calloc(cap ? cap : 1, sizeof(*r->rates));
 	if (!r->rates)
 		return -ENOMEM;
@@ -302,6 +326,8 @@ int check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r)
 		}
 		r->nrates += n;
 		measure_link(o, c, n);
+		if (l->qdisc.kind == TOPO_QDISC_HTB && n > 1)
+			measure_htb_alone(o, l, c, n, r);
 	}
 	return 0;
 }

@@ -154,7 +154,8 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 	}
 	if (r->topo->routing == PL_ROUTING_LEGACY)
 		fprintf(f,
-			"  legacy mode: %d of %d pairs cross nodes and see an address of the source NODE: "
+			"  legacy mode: %d of %d pairs cross nodes and see an address of the "
+			"source NODE: "
 			"iptables MASQUERADE hides the pod (native/vxlan keep it)\n",
 			nat, npairs);
 	else
@@ -233,12 +234,16 @@ static void print_shaping(const struct pl_check_report *r, FILE *f)
 	const struct topo *t = r->topo;
 	int i;
 
-	fprintf(f, "\nshaping: wire rate per qdisc class, every class of a link loaded at once\n");
-	fprintf(f, "  %-10s %-5s %-6s %-24s %10s %10s %10s %10s  %s\n", "LINK", "QDISC", "CLASS",
-		"FLOW", "RATE", "EXPECTED", "MEASURED", "GOODPUT", "MATCH");
+	fprintf(f,
+		"\nshaping: wire rate per qdisc class; htb: all classes of a link loaded at once, "
+		"then each alone (it may borrow up to its ceil)\n");
+	fprintf(f, "  %-10s %-5s %-6s %-5s %-24s %10s %10s %10s %10s %10s  %s\n", "LINK", "QDISC",
+		"CLASS", "LOAD", "FLOW", "RATE", "CEIL", "EXPECTED", "MEASURED", "GOODPUT",
+		"MATCH");
 	for (i = 0; i < r->nrates; i++) {
 		const struct pl_check_rate *x = &r->rates[i];
 		char cls[12] = "-", flow[64] = "-";
+		const char *load = x->kind != TOPO_QDISC_HTB ? "-" : x->alone ? "alone" : "all";
 
 		if (x->kind == TOPO_QDISC_HTB)
 			snprintf(cls, sizeof(cls), "1:%u", x->class_minor);
@@ -246,18 +251,21 @@ static void print_shaping(const struct pl_check_report *r, FILE *f)
 			snprintf(flow, sizeof(flow), "%s>%s udp/%u", t->pods[x->src].name,
 				 t->pods[x->dst].name, x->dport);
 		if (x->skipped) {
-			fprintf(f, "  %-10s %-5s %-6s %-24s %10s %10s %10s %10s  skipped: %s\n",
+			fprintf(f,
+				"  %-10s %-5s %-6s %-5s %-24s %10s %10s %10s %10s %10s  skipped: "
+				"%s\n",
 				t->nodes[t->links[x->link].node].name,
 				x->kind == TOPO_QDISC_HTB   ? "htb"
 				: x->kind == TOPO_QDISC_TBF ? "tbf"
 							    : "netem",
-				cls, flow, "-", "-", "-", "-", x->why);
+				cls, load, flow, "-", "-", "-", "-", "-", x->why);
 			continue;
 		}
-		fprintf(f, "  %-10s %-5s %-6s %-24s %9.2fM %9.2fM %9.2fM %9.2fM  %s%s%s\n",
+		fprintf(f,
+			"  %-10s %-5s %-6s %-5s %-24s %9.2fM %9.2fM %9.2fM %9.2fM %9.2fM  %s%s%s\n",
 			t->nodes[t->links[x->link].node].name,
-			x->kind == TOPO_QDISC_HTB ? "htb" : "tbf", cls, flow, x->rate / 1e6,
-			x->expected / 1e6, x->measured / 1e6, x->goodput / 1e6,
+			x->kind == TOPO_QDISC_HTB ? "htb" : "tbf", cls, load, flow, x->rate / 1e6,
+			x->ceil / 1e6, x->expected / 1e6, x->measured / 1e6, x->goodput / 1e6,
 			x->ok ? "ok" : "MISMATCH", x->why[0] ? ": " : "", x->why);
 	}
 	if (!r->nrates)

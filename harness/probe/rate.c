@@ -17,7 +17,9 @@
 #include "probe/probe_internal.h"
 #include "probe/rate.h"
 
-#define RATE_MAX_FLOWS 32
+#define RATE_MAX_FLOWS	  32
+#define RATE_QUIET_US	  300000
+#define RATE_DRAIN_MAX_US 20000000
 
 struct rate_sender {
 	struct pl_rate_flow *flow;
@@ -32,6 +34,7 @@ struct rate_receiver {
 	uint64_t pkts[RATE_MAX_FLOWS];
 	int n;
 	uint64_t win_start_us, win_end_us;
+	_Atomic uint64_t last_rx_us; /* newest arrival, to know when the queues are empty */
 	atomic_bool stop;
 };
 
@@ -84,6 +87,7 @@ static void *receiver_thread(void *p)
 		if (poll(pfd, r->n, 50) <= 0)
 			continue;
 		now = pl_now_us();
+		atomic_store(&r->last_rx_us, now);
 		for (i = 0; i < r->n; i++) {
 			while ((n = recv(r->fds[i], buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
 				if (now < r->win_start_us || now >= r->win_end_us)
@@ -184,8 +188,13 @@ int pl_rate_measure(struct pl_rate_flow *flows, int nflows, const struct pl_rate
 	}
 	for (i = 0; i < nthreads; i++)
 		pthread_join(sth[i], NULL);
-	/* Packets still queued at the end belong to the window they were sent in: drain briefly. */
-	sleep_until_us(rcv->win_end_us + 20000);
+	/*
+	 * Wait until the qdisc queues are empty (nothing arrived for RATE_QUIET_US), so a
+	 * measurement that follows does not share the link with this one's backlog.
+	 */
+	while (pl_now_us() - atomic_load(&rcv->last_rx_us) < RATE_QUIET_US &&
+	       pl_now_us() < rcv->win_end_us + RATE_DRAIN_MAX_US)
+		usleep(20000);
 	window = (rcv->win_end_us - rcv->win_start_us) / 1e6;
 	for (i = 0; i < nflows; i++) {
 		flows[i].recv_pkts = rcv->pkts[i];

@@ -17,6 +17,7 @@ int pl_evring_open(struct pl_evring *r, int map_fd)
 	void *p;
 
 	memset(r, 0, sizeof(*r));
+	r->fd = map_fd;
 	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
 		return -errno;
 	if (info.type != BPF_MAP_TYPE_RINGBUF)
@@ -75,5 +76,7 @@ void pl_evring_close(struct pl_evring *r)
 		munmap(r->consumer_pos, r->page);
 	if (r->producer_pos)
 		munmap((void *)r->producer_pos, r->page + 2 * r->size);
+	if (r->fd > 0)
+		close(r->fd);
 	memset(r, 0, sizeof(*r));
 }

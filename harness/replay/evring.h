@@ -19,10 +19,12 @@ struct pl_evring {
 	const uint8_t *data; /* double-mapped ring */
 	size_t size, page;
 	unsigned long cons, published;
+	int fd; /* the map, pollable: readable when records wait */
 };
 
 typedef int (*pl_evring_fn)(void *ctx, const void *data, size_t len);
 
+/* Maps the ring; takes ownership of map_fd (closed by pl_evring_close). */
 int pl_evring_open(struct pl_evring *r, int map_fd);
 /* Hands every committed record to fn; publish = always publish the position. */
 int pl_evring_read(struct pl_evring *r, bool publish, pl_evring_fn fn, void *ctx);

@@ -208,7 +208,8 @@ int pl_replay_open(const struct topo *t, const struct pl_replay_opts *o, struct 
 	if (o->run) {
 		snprintf(rp->run, sizeof(rp->run), "%s", o->run);
 	} else {
-		err = pl_replay_run_up(t, rp->run, sizeof(rp->run));
+		err = o->mode == PL_MODE_SIM ? pl_replay_sim_run_up(t, rp->run, sizeof(rp->run))
+					     : pl_replay_run_up(t, rp->run, sizeof(rp->run));
 		if (err)
 			goto fail;
 		rp->own_run = true;
@@ -220,6 +221,11 @@ int pl_replay_open(const struct topo *t, const struct pl_replay_opts *o, struct 
 	}
 	if (o->mode == PL_MODE_LIVE) {
 		err = pl_replay_live_open(rp);
+		if (err)
+			goto fail;
+	}
+	if (o->mode == PL_MODE_SIM) {
+		err = pl_replay_sim_open(rp);
 		if (err)
 			goto fail;
 	}
@@ -250,6 +256,8 @@ int pl_replay_one(struct pl_replay *rp, const struct pl_replay_pkt *p, struct pl
 	res->inject = at;
 	if (rp->opts.mode == PL_MODE_LIVE)
 		return pl_replay_live_one(rp, p, &at, res);
+	if (rp->opts.mode == PL_MODE_SIM)
+		return pl_replay_sim_one(rp, p, &at, res);
 	return pl_replay_unit_one(rp, p, &at, res);
 }
 
@@ -261,6 +269,8 @@ void pl_replay_close(struct pl_replay *rp)
 		return;
 	if (rp->live)
 		pl_replay_live_close(rp);
+	if (rp->sim)
+		pl_replay_sim_close(rp);
 	if (rp->orig_netns_fd >= 0)
 		pl_replay_enter(rp, -1);
 	for (i = 0; rp->nodes && i < rp->t->nnodes; i++)

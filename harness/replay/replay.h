@@ -76,6 +76,7 @@ struct pl_replay {
 	int cur_node; /* netns the thread is in, -1 = original */
 	struct pl_replay_node *nodes;
 	void *live;   /* replay_live.c state */
+	void *sim;    /* replay_sim.c state: the simulator's walk over this run */
 	uint8_t *buf; /* scratch for data_out */
 };
 
@@ -104,6 +105,15 @@ int pl_replay_live_open(struct pl_replay *rp);
 int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		       const struct pl_inject *at, struct pl_result *res);
 void pl_replay_live_close(struct pl_replay *rp);
+/* Sim mode (replay_sim.c): the simulator walks the packet through the run's programs. */
+int pl_replay_sim_open(struct pl_replay *rp);
+/* The run sim mode walks on: qdiscs the kernel lacks are left out (the simulator models them). */
+int pl_replay_sim_run_up(const struct topo *t, char *run, size_t len);
+int pl_replay_sim_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
+		      const struct pl_inject *at, struct pl_result *res);
+void pl_replay_sim_close(struct pl_replay *rp);
+/* Per flow (5-tuple in): packets, delivered, bytes, throughput and latency of the sim run. */
+void pl_replay_sim_flows_print(const struct pl_replay *rp, FILE *f);
 
 /* Fills the input side of res from the frame: number, summary, tuple. */
 void pl_result_init(struct pl_result *res, const struct pl_replay_pkt *p);

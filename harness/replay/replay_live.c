@@ -410,6 +410,19 @@ static int collect_taps(struct pl_replay *rp, struct live *lv, const struct corr
 	return found;
 }
 
+/* Sleeps until a tap or a node's ring has something, at most ms. */
+static void wait_any(struct pl_replay *rp, struct live *lv, int ms)
+{
+	struct pollfd fds[64];
+	int i, n = 0;
+
+	for (i = 0; i < lv->ntaps && n < 64; i++)
+		fds[n++] = (struct pollfd){.fd = lv->taps[i].fd, .events = POLLIN};
+	for (i = 0; i < rp->t->nnodes && n < 64; i++)
+		fds[n++] = (struct pollfd){.fd = rp->nodes[i].ring.fd, .events = POLLIN};
+	poll(fds, n, ms);
+}
+
 static int hop_cmp(const void *a, const void *b)
 {
 	const struct pl_hop *x = a, *y = b;
@@ -425,7 +438,7 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 	bool dropped = false, to_stack = false;
 	uint64_t start, last;
 	struct corr c;
-	int i, err;
+	int i, err, found;
 
 	corr_of(p->data, p->len, &c, NULL);
 	if (!c.ok || at->kind == PL_INJECT_VXLAN) {
@@ -448,13 +461,21 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		return 0;
 	}
 	start = last = now_ms();
-	while (now_ms() - start < wait && res->delivery != PL_DELIV_POD && !dropped) {
-		if (collect_events(rp, &c, res, &dropped, &to_stack) +
-		    collect_taps(rp, lv, &c, res))
+	for (;;) {
+		found = collect_events(rp, &c, res, &dropped, &to_stack) +
+			collect_taps(rp, lv, &c, res);
+		if (res->delivery == PL_DELIV_POD || dropped) {
+			/* the delivering program's event may have landed after we read the rings */
+			collect_events(rp, &c, res, &dropped, &to_stack);
+			break;
+		}
+		if (found)
 			last = now_ms();
 		else if (res->nhops && now_ms() - last > QUIET_MS)
 			break;
-		poll(NULL, 0, 1);
+		if (now_ms() - start >= wait)
+			break;
+		wait_any(rp, lv, 1);
 	}
 	/* Events arrive node by node: the kernel's timestamps give the path's order. */
 	qsort(res->hops, res->nhops, sizeof(res->hops[0]), hop_cmp);

@@ -177,7 +177,6 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 		return err;
 	}
 	err = pl_evring_open(&n->ring, fd);
-	close(fd);
 	if (err)
 		return pl_err_errno(err, "mapping the events ring buffer of node %s", name);
 	fd = open_pin(rp->run, name, "endpoints");

@@ -144,7 +144,14 @@ void pl_result_print(FILE *f, const struct pl_result *r, const struct topo *t)
 	fprintf(f, " | %s | %s", pts, pl_verdict_name(r->verdict));
 	if (r->drop_reason)
 		fprintf(f, " (%s %u)", pl_drop_reason_name(r->drop_reason), r->drop_reason);
-	fprintf(f, " | to %s | addrs %s | encap %s\n", dl, nat, enc);
+	fprintf(f, " | to %s | addrs %s | encap %s", dl, nat, enc);
+	if (r->timed && r->t_deliver != UINT64_MAX)
+		fprintf(f, " | t %llu..%llu ns", (unsigned long long)r->t_inject,
+			(unsigned long long)r->t_deliver);
+	if (r->timed && r->t_enqueue != UINT64_MAX)
+		fprintf(f, " (qdisc %llu..%llu)", (unsigned long long)r->t_enqueue,
+			(unsigned long long)r->t_dequeue);
+	fprintf(f, "\n");
 }
 
 void pl_json_string(FILE *f, const char *s)

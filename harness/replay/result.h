@@ -101,6 +101,11 @@ struct pl_result {
 	char out_dev[PL_RESULT_NAME_MAX]; /* "node1.uplink", "pod-a", ... */
 	uint8_t *in;			  /* the injected frame */
 	uint32_t in_len;
+
+	/* Sim mode: virtual times in ns (enqueue/dequeue: first egress qdisc; UINT64_MAX = none).
+	 */
+	bool timed;
+	uint64_t t_inject, t_enqueue, t_dequeue, t_deliver;
 };
 
 struct topo;

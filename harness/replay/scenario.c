@@ -609,8 +609,10 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *
 			s->mode = PL_MODE_UNIT;
 		else if (m && !strcmp(m, "live"))
 			s->mode = PL_MODE_LIVE;
+		else if (m && !strcmp(m, "sim"))
+			s->mode = PL_MODE_SIM;
 		else
-			return err_at(c, v, "mode: '%s' is not unit or live", m ?: "");
+			return err_at(c, v, "mode: '%s' is not unit, sim or live", m ?: "");
 		return 0;
 	}
 	if (!strcmp(key, "at")) {

@@ -16,6 +16,7 @@
 enum pl_replay_mode {
 	PL_MODE_UNIT = 0,
 	PL_MODE_LIVE,
+	PL_MODE_SIM, /* the simulator walks each packet (harness/replay/replay_sim.c) */
 };
 
 struct pl_scn_pos {

@@ -267,8 +267,9 @@ static void check_event(struct dp_fx *fx, const struct dp_case *c, const struct 
 
 static void run_case(struct dp_fx *fx, const struct dp_case *c)
 {
-	uint8_t in[512], exp[512], out[512];
-	struct pl_run_ctx ctx = {.ifindex = fx->ifindex[c->dev], .mark = c->mark};
+	static uint8_t in[2048], exp[2048], out[2048];
+	struct pl_run_ctx ctx = {
+		.ifindex = fx->ifindex[c->dev], .mark = c->mark, .gso_size = c->gso_size};
 	struct pl_run_result r;
 	int len, err;
 

@@ -95,6 +95,7 @@ struct dp_case {
 	int (*mutate)(uint8_t *pkt, int len);
 	enum dp_dev dev; /* ctx ifindex */
 	uint32_t mark;
+	uint32_t gso_size; /* ctx gso_size: a GSO packet */
 	/* Map state. */
 	uint32_t flags_a, flags_b;
 	struct dp_policy policy[DP_MAX_POLICY];

@@ -10,6 +10,9 @@
 #define FROM_A		 .prog = PL_PROG_FROM_POD, .dev = DEV_POD_A
 #define OVERLAY_MARK(id) (PL_MARK_IDENTITY_MAGIC | (id))
 
+/* TCP payload making a 1600-byte frame: above the uplink's 1500 MTU. */
+static const uint8_t big[1600 - 54] = {1};
+
 static const struct dp_case native_cases[] = {
 	{"native: A -> remote C, fib ok: TTL-1, MACs from fib, redirect to uplink", FROM_A,
 	 .pkt = PKT_TCP(IP_A, IP_C, 40000, 80), .src_id = ID_A, .dst_id = ID_C,
@@ -38,6 +41,32 @@ static const struct dp_case native_cases[] = {
 		 .dport = 53,
 		 .ttl = 1},
 	 .src_id = ID_A, .dst_id = ID_C, DROPPED(PL_OBS_FROM_ENDPOINT, PL_DROP_TTL_EXCEEDED)},
+	{"native: 1600-byte packet, uplink MTU 1500: NO_FIB 169, fib_rc 8 (frag needed)", FROM_A,
+	 .pkt = {.smac = DP_SMAC,
+		 .dmac = DP_DMAC,
+		 .saddr = IP_A,
+		 .daddr = IP_C,
+		 .proto = 6,
+		 .sport = 40000,
+		 .dport = 80,
+		 .payload = big,
+		 .payload_len = sizeof(big)},
+	 .src_id = ID_A, .dst_id = ID_C, DROPPED(PL_OBS_FROM_ENDPOINT, PL_DROP_NO_FIB),
+	 .check_fib = true, .fib_rc = 8 /* BPF_FIB_LKUP_RET_FRAG_NEEDED */},
+	{"native: the same 1600 bytes as a GSO packet (mss 1448) is routed", FROM_A,
+	 .pkt = {.smac = DP_SMAC,
+		 .dmac = DP_DMAC,
+		 .saddr = IP_A,
+		 .daddr = IP_C,
+		 .proto = 6,
+		 .sport = 40000,
+		 .dport = 80,
+		 .payload = big,
+		 .payload_len = sizeof(big)},
+	 .gso_size = 1448, .src_id = ID_A, .dst_id = ID_C, .retval = TC_ACT_REDIRECT,
+	 .obs = PL_OBS_TO_NETWORK, .verdict = PL_VERDICT_REDIRECTED, .redirect = PL_REDIR_FIB,
+	 .target = DEV_UPLINK, .note = PL_NOTE_NO_POLICY, .check_fib = true, .fib_rc = 0,
+	 .rewrite = RW_FIB},
 	{"native: A -> D, route but no neighbour: bpf_redirect_neigh (NEIGH_RESOLVE)", FROM_A,
 	 .pkt = PKT_TCP(IP_A, IP_D, 40000, 80), .src_id = ID_A, .dst_id = ID_D,
 	 .retval = TC_ACT_REDIRECT, .obs = PL_OBS_TO_NETWORK, .verdict = PL_VERDICT_REDIRECTED,

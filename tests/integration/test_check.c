@@ -160,6 +160,25 @@ PL_TEST_PROBE(integration, check_seed_tc_rates, pl_probe_netns)
 		measured++;
 		ASSERT_TRUE(r->rates[i].ok, "rate within 10%");
 	}
-	ASSERT_EQ(measured, 3, "tbf and both htb classes measured");
+	/* tbf; both htb classes together (3 and 7 Mbit/s), then each alone (ceil 5 and 10). */
+	ASSERT_EQ(measured, 5, "tbf and both htb classes, together and alone");
+	pl_check_report_free(r);
+}
+
+PL_TEST_PROBE(integration, check_three_node_segment, pl_probe_netns)
+{
+	struct pl_check_report *r;
+	struct seen_counts c;
+	int i;
+
+	check_topology("topologies/three-node-segment.yaml", &c, &r);
+	if (!r)
+		return;
+	ASSERT_GT(c.cross, 0, "cross-node probes delivered");
+	ASSERT_EQ(c.cross_pod_ip, c.cross, "destination sees the source pod IP");
+	ASSERT_EQ(c.drops, c.denied, "every denial has its drop reason in the flow events");
+	ASSERT_EQ(r->nmtu, 3, "an MTU row per node pair");
+	for (i = 0; i < r->nmtu; i++)
+		ASSERT_EQ(r->mtu[i].got, 1472, "native MTU payload across the segment");
 	pl_check_report_free(r);
 }

@@ -14,11 +14,21 @@ podlab=$build/podlab
 out=$build/demo
 mkdir -p "$out"
 
+# Runs that existed before the demo are not ours and are never touched.
+runs_before=$(ls /run/podlab/ 2>/dev/null)
 cleanup() {
-	# Runs whose owner (a podlab process of this demo) died: removed.
-	if "$podlab" down --help >/dev/null 2>&1; then
-		"$podlab" down --stale >/dev/null 2>&1 || true
-	fi
+	# Runs the demo's podlab processes built and could not remove (interrupted):
+	# new since the start, built from this checkout's topologies, owner gone.
+	local f run pid
+	for f in /run/podlab/*.state; do
+		[ -e "$f" ] || continue
+		run=$(basename "$f" .state)
+		grep -qx "$run.state" <<<"$runs_before" && continue
+		grep -q "^topology $PWD/topologies/" "$f" || continue
+		pid=$(sed -n 's/^owner \([0-9]*\) .*/\1/p' "$f" | tail -1)
+		[ -n "$pid" ] && [ "$pid" != 0 ] && kill -0 "$pid" 2>/dev/null && continue
+		"$podlab" down "$run" >/dev/null 2>&1 || true
+	done
 }
 trap cleanup EXIT INT TERM
 

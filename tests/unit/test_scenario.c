@@ -116,7 +116,7 @@ static const struct {
 	{"no expectations", HEAD, "s.yaml:1:1: a scenario without expectations"},
 	{"empty expect list", HEAD "expect: []\n", "s.yaml:4:9: expect: empty list"},
 	{"bad mode", HEAD "mode: sim2\nexpect:\n  - all: true\n    verdict: DROPPED\n",
-	 "s.yaml:4:7: mode: 'sim2' is not unit or live"},
+	 "s.yaml:4:7: mode: 'sim2' is not unit, sim or live"},
 	{"input with both", "topology: t.yaml\ninputs:\n  - pcap: a.pcap\n    packets: x\n",
 	 "s.yaml:3:5: inputs: each input needs exactly one of pcap or packets"},
 	{"input unknown key", "topology: t.yaml\ninputs:\n  - pcapng: a.pcap\n",

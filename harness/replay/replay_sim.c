@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sim mode of the replay: the simulator (sim/walk.h) walks every packet hop
+ * by hop through the run's namespaces and pinned programs and maps (the same
+ * ones unit and live mode use), then its walk becomes a struct pl_result.
+ * Packets go one at a time on a virtual clock: each is injected when the one
+ * before it is done, so results do not depend on the wall clock.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "lib/datapath.h"
+#include "net/plan.h"
+#include "net/run.h"
+#include "replay/replay.h"
+#include "replay/replay_run.h"
+#include "topo/topo.h"
+#include "walk.h"
+
+struct sim_flow {
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	uint8_t proto;
+	unsigned packets, delivered;
+	uint64_t bytes;	      /* delivered frame bytes */
+	uint64_t first, last; /* first injection, last delivery */
+	uint64_t lat_sum, lat_min, lat_max;
+};
+
+struct replay_sim {
+	struct sim_walk *w;
+	uint64_t now; /* virtual time of the next injection */
+	struct sim_flow *flows;
+	int nflows, cap;
+	struct sim_walk_result res;
+};
+
+static int sim_enter(void *ctx, int node)
+{
+	return pl_replay_enter(ctx, node);
+}
+
+static int sim_test_run(void *ctx, int node, enum pl_prog prog, const uint8_t *pkt, uint32_t len,
+			uint32_t ifindex, uint32_t mark, struct pl_run_result *rr)
+{
+	struct sim_hdrs h;
+
+	sim_hdrs_of(pkt, len, &h);
+	return pl_replay_test_run(ctx, node, prog, pkt, len, ifindex, mark,
+				  h.encap ? h.outer_saddr : h.saddr,
+				  h.encap ? h.outer_daddr : h.daddr, rr);
+}
+
+int pl_replay_sim_run_up(const struct topo *t, char *run, size_t len)
+{
+	struct pl_up_opts o = {
+		.topology = t->file, .allow_missing = true, .datapath = true, .keep_owner = true};
+	char id[PL_RUN_ID_MAX];
+	int err = pl_run_up(t, &o, id);
+
+	if (!err)
+		snprintf(run, len, "%s", id);
+	return err;
+}
+
+int pl_replay_sim_open(struct pl_replay *rp)
+{
+	struct sim_walk_progs progs = {.ctx = rp, .enter = sim_enter, .test_run = sim_test_run};
+	struct sim_walk_opts o = {.routing = -1, .seed = 1};
+	struct replay_sim *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	err = sim_walk_open_with(rp->t, &o, &progs, &s->w);
+	if (err) {
+		free(s);
+		return err;
+	}
+	rp->sim = s;
+	return 0;
+}
+
+void pl_replay_sim_close(struct pl_replay *rp)
+{
+	struct replay_sim *s = rp->sim;
+
+	if (!s)
+		return;
+	sim_walk_close(s->w);
+	free(s->flows);
+	free(s);
+	rp->sim = NULL;
+}
+
+static struct sim_flow *flow_of(struct replay_sim *s, const struct sim_hdrs *h)
+{
+	struct sim_flow *f;
+	int i;
+
+	for (i = 0; i < s->nflows; i++) {
+		f = &s->flows[i];
+		if (f->saddr == h->saddr && f->daddr == h->daddr && f->sport == h->sport &&
+		    f->dport == h->dport && f->proto == h->proto)
+			return f;
+	}
+	if (s->nflows == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 16;
+
+		f = realloc(s->flows, cap * sizeof(*f));
+		if (!f)
+			return NULL;
+		s->flows = f;
+		s->cap = cap;
+	}
+	f = &s->flows[s->nflows++];
+	memset(f, 0, sizeof(*f));
+	f->saddr = h->saddr;
+	f->daddr = h->daddr;
+	f->sport = h->sport;
+	f->dport = h->dport;
+	f->proto = h->proto;
+	f->lat_min = UINT64_MAX;
+	return f;
+}
+
+static void account(struct replay_sim *s, const struct sim_walk_result *r)
+{
+	struct sim_flow *f = flow_of(s, &r->in);
+	uint64_t lat;
+
+	if (!f)
+		return;
+	if (!f->packets++)
+		f->first = r->t_inject;
+	if (r->delivery == SIM_DELIV_DROPPED || r->t_deliver == SIM_NO_TIME)
+		return;
+	lat = r->t_deliver - r->t_inject;
+	f->delivered++;
+	f->bytes += r->out_len;
+	f->last = r->t_deliver;
+	f->lat_sum += lat;
+	f->lat_min = lat < f->lat_min ? lat : f->lat_min;
+	f->lat_max = lat > f->lat_max ? lat : f->lat_max;
+}
+
+static void to_hops(struct pl_replay *rp, const struct sim_walk_result *r, struct pl_result *res)
+{
+	int i;
+
+	for (i = 0; i < r->nsteps && res->nhops < PL_RESULT_MAX_HOPS; i++) {
+		const struct sim_step *s = &r->steps[i];
+		struct pl_hop *h;
+
+		if (s->kind != SIM_STEP_PROG && s->kind != SIM_STEP_DROP)
+			continue;
+		h = &res->hops[res->nhops++];
+		memset(h, 0, sizeof(*h));
+		h->node = s->node;
+		h->retval = s->retval;
+		if (s->kind == SIM_STEP_DROP) {
+			/* The kernel between hooks: no program, the simulator's reason. */
+			h->verdict = PL_VERDICT_DROPPED;
+			h->drop_reason = s->drop_reason;
+			h->retval = -1;
+			snprintf(h->remark, sizeof(h->remark), "kernel: %.80s", s->text);
+			continue;
+		}
+		h->prog = s->prog;
+		if (s->has_event) {
+			h->obs_point = s->ev.obs_point;
+			h->verdict = s->ev.verdict;
+			h->drop_reason = s->ev.drop_reason;
+			h->note = s->ev.note;
+			h->redirect = s->ev.redirect;
+			h->target_ifindex = s->ev.target_ifindex;
+			if (h->target_ifindex && s->node >= 0)
+				pl_replay_ifname(rp, s->node, h->target_ifindex, h->target,
+						 sizeof(h->target));
+		}
+	}
+}
+
+static void to_result(struct pl_replay *rp, const struct sim_walk_result *r, struct pl_result *res)
+{
+	const struct topo *t = rp->t;
+
+	to_hops(rp, r, res);
+	res->verdict = r->verdict;
+	res->drop_reason = r->delivery == SIM_DELIV_DROPPED ? r->drop_reason : 0;
+	res->deliver_pod = -1;
+	res->deliver_node = r->delivery == SIM_DELIV_DROPPED ? r->drop_node : r->deliver_node;
+	switch (r->delivery) {
+	case SIM_DELIV_POD:
+		res->delivery = PL_DELIV_POD;
+		res->deliver_pod = r->deliver_pod;
+		snprintf(res->out_dev, sizeof(res->out_dev), "%s", t->pods[r->deliver_pod].name);
+		break;
+	case SIM_DELIV_STACK:
+		res->delivery = PL_DELIV_STACK;
+		snprintf(res->out_dev, sizeof(res->out_dev), "%s.stack",
+			 t->nodes[r->deliver_node].name);
+		break;
+	case SIM_DELIV_WORLD:
+		/* Left the cluster towards the world host through this node. */
+		res->delivery = PL_DELIV_UPLINK;
+		snprintf(res->out_dev, sizeof(res->out_dev), "%s",
+			 t->world.name ? t->world.name : "world");
+		break;
+	default:
+		res->delivery = PL_DELIV_DROPPED;
+		break;
+	}
+	res->encap = r->encap || r->in.encap;
+	res->vni = r->encap ? r->vni : r->in.vni;
+	res->outer_saddr = r->encap ? r->outer_saddr : r->in.outer_saddr;
+	res->outer_daddr = r->encap ? r->outer_daddr : r->in.outer_daddr;
+	if (r->out && r->delivery != SIM_DELIV_DROPPED) {
+		res->out = malloc(r->out_len);
+		if (res->out) {
+			memcpy(res->out, r->out, r->out_len);
+			res->out_len = r->out_len;
+		}
+		pl_result_set_output(res, r->out, r->out_len);
+	}
+	res->timed = true;
+	res->t_inject = r->t_inject;
+	res->t_enqueue = r->t_enqueue;
+	res->t_dequeue = r->t_dequeue;
+	res->t_deliver = r->t_deliver;
+}
+
+int pl_replay_sim_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
+		      const struct pl_inject *at, struct pl_result *res)
+{
+	struct replay_sim *s = rp->sim;
+	struct sim_walk_result *r = &s->res;
+	struct sim_inject in = {.node = at->node, .pod = at->pod};
+	int err, i;
+
+	switch (at->kind) {
+	case PL_INJECT_POD:
+		in.kind = SIM_INJECT_POD;
+		break;
+	case PL_INJECT_VXLAN:
+		in.kind = SIM_INJECT_VXLAN;
+		break;
+	default:
+		in.kind = SIM_INJECT_UPLINK;
+		break;
+	}
+	err = sim_walk_packet(s->w, p->data, p->len, &in, s->now, r);
+	if (err) {
+		res->status = PL_RES_ERROR;
+		snprintf(res->skip, sizeof(res->skip), "walking: %s", strerror(-err));
+		return 0;
+	}
+	to_result(rp, r, res);
+	account(s, r);
+	for (i = 0; i < r->nsteps; i++)
+		if (r->steps[i].t_ns > s->now)
+			s->now = r->steps[i].t_ns;
+	sim_walk_result_release(r);
+	return 0;
+}
+
+void pl_replay_sim_flows_print(const struct pl_replay *rp, FILE *out)
+{
+	const struct replay_sim *s = rp->sim;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	int i;
+
+	if (!s || !s->nflows)
+		return;
+	fprintf(out, "flows (virtual time):\n");
+	for (i = 0; i < s->nflows; i++) {
+		const struct sim_flow *f = &s->flows[i];
+		uint64_t span = f->last > f->first ? f->last - f->first : 0;
+
+		fprintf(out, "  %s:%u > %s:%u proto %u: %u packets, %u delivered, %llu bytes",
+			inet_ntop(AF_INET, &f->saddr, a, sizeof(a)), f->sport,
+			inet_ntop(AF_INET, &f->daddr, b, sizeof(b)), f->dport, f->proto, f->packets,
+			f->delivered, (unsigned long long)f->bytes);
+		if (f->delivered)
+			fprintf(out, ", latency min/avg/max %llu/%llu/%llu ns",
+				(unsigned long long)f->lat_min,
+				(unsigned long long)(f->lat_sum / f->delivered),
+				(unsigned long long)f->lat_max);
+		if (span && f->delivered > 1)
+			fprintf(out, ", %.3f Mbit/s", (double)f->bytes * 8 * 1e3 / (double)span);
+		fprintf(out, "\n");
+	}
+}
