@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -35,6 +36,16 @@ struct exec {
 	struct pl_dp_node **dp; /* per node */
 	bool pins_recorded;
 };
+
+volatile sig_atomic_t pl_exec_stop;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static int open_sockets(void *arg)
 {
@@ -240,6 +251,8 @@ static int step(struct exec *e, const struct pl_step *s)
 int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 {
 	struct exec e = {.p = p, .hooks = hooks};
+	double spent[PL_STEP__COUNT] = {0};
+	int count[PL_STEP__COUNT] = {0};
 	int i, err = -ENOMEM;
 
 	e.ns = calloc(p->nns, sizeof(*e.ns));
@@ -249,8 +262,22 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 	for (i = 0; i < p->nns; i++)
 		e.ns[i].fd = e.ns[i].ioctl_sk = -1;
 	err = 0;
-	for (i = 0; i < p->nsteps && !err; i++)
+	for (i = 0; i < p->nsteps && !err; i++) {
+		double t0 = now();
+
+		if (pl_exec_stop) {
+			pl_err("interrupted before step %d of %d", i, p->nsteps);
+			err = -EINTR;
+			break;
+		}
 		err = step(&e, &p->steps[i]);
+		spent[p->steps[i].kind] += now() - t0;
+		count[p->steps[i].kind]++;
+	}
+	for (i = 0; i < PL_STEP__COUNT; i++)
+		if (count[i])
+			pl_debug("%-11s %5d steps %8.3f ms", pl_step_kind_name(i), count[i],
+				 spent[i] * 1e3);
 out:
 	for (i = 0; e.dp && i < p->topo->nnodes; i++)
 		pl_dp_free(e.dp[i]);

@@ -55,6 +55,8 @@ static void print_qdisc(const struct printer *pr, const struct pl_step *s)
 	const struct topo_qdisc *q = s->qdisc.q;
 	FILE *f = pr->f;
 
+	if (q->kind == TOPO_QDISC_NETEM)
+		fprintf(f, "# needs sch_netem (CONFIG_NET_SCH_NETEM), missing from some kernels\n");
 	fprintf(f, "tc -n %s qdisc add dev %s root handle %x: %s", ns(pr, s->ns), s->dev,
 		s->qdisc.handle >> 16, pl_qdisc_kind_name(q->kind));
 	switch (q->kind) {
