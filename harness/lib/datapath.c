@@ -264,7 +264,7 @@ out:
 	return err;
 }
 
-static uint64_t monotonic_ns(void)
+uint64_t pl_monotonic_ns(void)
 {
 	struct timespec ts;
 
@@ -273,12 +273,12 @@ static uint64_t monotonic_ns(void)
 }
 
 /* bpf_ktime_get_ns is CLOCK_MONOTONIC: the event must fall inside the syscall. */
-static bool event_is_this_run(const struct pl_flow_event *ev, enum pl_prog prog,
-			      const struct pl_run_ctx *ctx, size_t len, uint64_t t0, uint64_t t1)
+bool pl_event_of_test_run(const struct pl_flow_event *ev, enum pl_prog prog, uint32_t ifindex,
+			  size_t len, uint64_t t0, uint64_t t1)
 {
 	if (ev->prog != prog || ev->ts_ns < t0 || ev->ts_ns > t1)
 		return false;
-	if (ctx && ctx->ifindex && ev->ifindex != ctx->ifindex)
+	if (ifindex && ev->ifindex != ifindex)
 		return false;
 	return ev->pkt_len == (len > 0xffff ? 0xffff : len);
 }
@@ -320,11 +320,11 @@ int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *
 	if (err < 0)
 		return pl_err_errno(err, "reading flow events");
 	dp->nevents = before;
-	t0 = monotonic_ns();
+	t0 = pl_monotonic_ns();
 	err = bpf_prog_test_run_opts(fd, &topts);
 	if (err)
 		return -errno;
-	t1 = monotonic_ns();
+	t1 = pl_monotonic_ns();
 	res->retval = topts.retval;
 	res->data_out = out;
 	res->data_out_len = topts.data_size_out;
@@ -333,7 +333,7 @@ int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *
 	if (err < 0)
 		return pl_err_errno(err, "reading flow events");
 	for (i = before; i < dp->nevents; i++) {
-		if (event_is_this_run(&dp->events[i], prog, ctx, len, t0, t1)) {
+		if (pl_event_of_test_run(&dp->events[i], prog, ctx ? ctx->ifindex : 0, len, t0, t1)) {
 			res->event = dp->events[i];
 			res->has_event = true;
 			break;

@@ -51,12 +51,7 @@ static int sim_enter(void *ctx, int node)
 static int sim_test_run(void *ctx, int node, enum pl_prog prog, const uint8_t *pkt, uint32_t len,
 			uint32_t ifindex, uint32_t mark, struct pl_run_result *rr)
 {
-	struct sim_hdrs h;
-
-	sim_hdrs_of(pkt, len, &h);
-	return pl_replay_test_run(ctx, node, prog, pkt, len, ifindex, mark,
-				  h.encap ? h.outer_saddr : h.saddr,
-				  h.encap ? h.outer_daddr : h.daddr, rr);
+	return pl_replay_test_run(ctx, node, prog, pkt, len, ifindex, mark, rr);
 }
 
 int pl_replay_sim_run_up(const struct topo *t, char *run, size_t len)
