@@ -60,6 +60,17 @@ static int open_sockets(void *arg)
 	return pl_link_up(&c->nl, 1, "lo");
 }
 
+static void ns_close(struct ns_ctx *c)
+{
+	if (c->nl.sk)
+		pl_nl_close(&c->nl);
+	if (c->ioctl_sk >= 0)
+		close(c->ioctl_sk);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->ioctl_sk = c->fd = -1;
+}
+
 static int record(struct exec *e, const char *kind, const char *value)
 {
 	if (!e->hooks || !e->hooks->record)
@@ -253,14 +264,21 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 	struct exec e = {.p = p, .hooks = hooks};
 	double spent[PL_STEP__COUNT] = {0};
 	int count[PL_STEP__COUNT] = {0};
+	int *last = NULL; /* per namespace: index of the last step using it */
 	int i, err = -ENOMEM;
 
 	e.ns = calloc(p->nns, sizeof(*e.ns));
-	e.dp = calloc(p->topo->nnodes + 1, sizeof(*e.dp));
-	if (!e.ns || !e.dp)
-		goto out;
-	for (i = 0; i < p->nns; i++)
+	for (i = 0; e.ns && i < p->nns; i++)
 		e.ns[i].fd = e.ns[i].ioctl_sk = -1;
+	e.dp = calloc(p->topo->nnodes + 1, sizeof(*e.dp));
+	last = calloc(p->nns, sizeof(*last));
+	if (!e.ns || !e.dp || !last)
+		goto out;
+	for (i = 0; i < p->nsteps; i++) {
+		last[p->steps[i].ns] = i;
+		if (p->steps[i].kind == PL_STEP_VETH)
+			last[p->steps[i].peer.ns] = i;
+	}
 	err = 0;
 	for (i = 0; i < p->nsteps && !err; i++) {
 		double t0 = now();
@@ -273,6 +291,15 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 		err = step(&e, &p->steps[i]);
 		spent[p->steps[i].kind] += now() - t0;
 		count[p->steps[i].kind]++;
+		/* Keep few descriptors open: big topologies would hit RLIMIT_NOFILE. */
+		if (p->steps[i].kind == PL_STEP_MAPS) {
+			pl_dp_free(e.dp[p->steps[i].dp.node]);
+			e.dp[p->steps[i].dp.node] = NULL;
+		}
+		if (last[p->steps[i].ns] == i)
+			ns_close(&e.ns[p->steps[i].ns]);
+		if (p->steps[i].kind == PL_STEP_VETH && last[p->steps[i].peer.ns] == i)
+			ns_close(&e.ns[p->steps[i].peer.ns]);
 	}
 	for (i = 0; i < PL_STEP__COUNT; i++)
 		if (count[i])
@@ -281,15 +308,10 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 out:
 	for (i = 0; e.dp && i < p->topo->nnodes; i++)
 		pl_dp_free(e.dp[i]);
-	for (i = 0; e.ns && i < p->nns; i++) {
-		if (e.ns[i].nl.sk)
-			pl_nl_close(&e.ns[i].nl);
-		if (e.ns[i].ioctl_sk >= 0)
-			close(e.ns[i].ioctl_sk);
-		if (e.ns[i].fd >= 0)
-			close(e.ns[i].fd);
-	}
+	for (i = 0; e.ns && i < p->nns; i++)
+		ns_close(&e.ns[i]);
 	free(e.ns);
+	free(last);
 	free(e.dp);
 	return err;
 }
