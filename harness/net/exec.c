@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
@@ -47,17 +48,26 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int open_sockets(void *arg)
+/* Inside a new namespace: lo up. */
+static int lo_up(void *arg)
 {
 	struct ns_ctx *c = arg;
 	int err;
 
 	if ((err = pl_nl_open(&c->nl)))
 		return pl_err_errno(err, "opening rtnetlink socket");
-	c->ioctl_sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (c->ioctl_sk < 0)
-		return pl_err_errno(-errno, "opening a socket");
 	return pl_link_up(&c->nl, 1, "lo");
+}
+
+/* Soft RLIMIT_NOFILE up to the hard limit: namespaces, sockets and BPF objects add up. */
+static void raise_nofile(void)
+{
+	struct rlimit r;
+
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
 }
 
 static void ns_close(struct ns_ctx *c)
@@ -86,13 +96,39 @@ static int step_netns(struct exec *e, const struct pl_step *s)
 
 	if ((err = record(e, "netns", name)))
 		return err;
-	fd = pl_netns_create(name, open_sockets, c);
+	fd = pl_netns_create(name, lo_up, c);
 	if (fd == -EEXIST)
 		return pl_err_errno(fd, "creating network namespace %s (run id in use?)", name);
 	if (fd < 0)
 		return pl_err_errno(fd, "creating network namespace %s", name);
-	c->fd = fd;
+	close(fd);
+	/* Reopened on first use: a big topology would hold thousands of descriptors. */
+	ns_close(c);
 	return 0;
+}
+
+/* fd, rtnetlink and ioctl sockets of namespace i, opened on first use. */
+static int ns_open(struct exec *e, int i)
+{
+	struct ns_ctx *c = &e->ns[i];
+	int saved, err;
+
+	if (c->fd >= 0)
+		return 0;
+	c->fd = pl_netns_open(e->p->ns[i].name);
+	if (c->fd < 0)
+		return pl_err_errno(c->fd, "opening network namespace %s", e->p->ns[i].name);
+	if ((err = pl_netns_enter(c->fd, &saved)))
+		return pl_err_errno(err, "entering %s", e->p->ns[i].name);
+	err = pl_nl_open(&c->nl);
+	if (err)
+		pl_err_errno(err, "opening an rtnetlink socket in %s", e->p->ns[i].name);
+	c->ioctl_sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (!err && c->ioctl_sk < 0)
+		err = pl_err_errno(-errno, "opening a socket in %s", e->p->ns[i].name);
+	if (pl_netns_leave(saved) && !err)
+		err = -EIO;
+	return err;
 }
 
 static const char *what(const struct exec *e, int ns, const char *dev, char *buf, size_t len)
@@ -207,6 +243,14 @@ static int step(struct exec *e, const struct pl_step *s)
 	char w[96];
 
 	what(e, s->ns, s->dev, w, sizeof(w));
+	if (s->kind != PL_STEP_NETNS) {
+		int err = ns_open(e, s->ns);
+
+		if (!err && s->kind == PL_STEP_VETH)
+			err = ns_open(e, s->peer.ns);
+		if (err)
+			return err;
+	}
 	switch (s->kind) {
 	case PL_STEP_NETNS:
 		return step_netns(e, s);
@@ -267,6 +311,7 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 	int *last = NULL; /* per namespace: index of the last step using it */
 	int i, err = -ENOMEM;
 
+	raise_nofile();
 	e.ns = calloc(p->nns, sizeof(*e.ns));
 	for (i = 0; e.ns && i < p->nns; i++)
 		e.ns[i].fd = e.ns[i].ioctl_sk = -1;
