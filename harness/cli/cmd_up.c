@@ -15,6 +15,7 @@
 #include "net/exec.h"
 #include "net/plan.h"
 #include "net/run.h"
+#include "net/tc.h"
 #include "topo/topo.h"
 
 static const char *ip4(uint32_t ip, char *buf)
@@ -53,6 +54,9 @@ static void summary(const struct pl_plan *p)
 		for (s = 0; s < p->nsteps; s++) {
 			const struct pl_step *st = &p->steps[s];
 
+			if (st->kind == PL_STEP_QDISC && st->ns == p->node_ns[i])
+				printf("    qdisc %-9s %s\n", st->dev,
+				       pl_qdisc_kind_name(st->qdisc.q->kind));
 			if (st->kind != PL_STEP_ATTACH || st->attach.node != i)
 				continue;
 			printf("    hook %-10s %-10s %s\n", st->dev, hook_name(st->attach.hook),
@@ -107,7 +111,6 @@ static int run_up(int argc, char **argv)
 		{0},
 	};
 	struct pl_up_opts uo = {.datapath = true};
-	struct pl_plan_opts po = {0};
 	struct pl_plan *plan = NULL;
 	char run[PL_RUN_ID_MAX];
 	bool print = false;
@@ -164,6 +167,7 @@ static int run_up(int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
 	}
+	uo.plan_out = &plan;
 	err = pl_run_up(t, &uo, run);
 	if (err) {
 		ret = err == -EOPNOTSUPP || err == -EPERM ? PL_EXIT_ENV
@@ -171,10 +175,7 @@ static int run_up(int argc, char **argv)
 							  : PL_EXIT_RUNTIME;
 		goto out;
 	}
-	po.datapath = uo.datapath;
-	pl_run_probe(t, true, &po.skip_qdisc); /* already warned; only for the summary */
-	if (!pl_plan_build(t, run, &po, &plan))
-		summary(plan);
+	summary(plan);
 	pl_plan_free(plan);
 	ret = PL_EXIT_OK;
 out:

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
@@ -47,17 +48,37 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int open_sockets(void *arg)
+/* Inside a new namespace: lo up. */
+static int lo_up(void *arg)
 {
 	struct ns_ctx *c = arg;
 	int err;
 
 	if ((err = pl_nl_open(&c->nl)))
 		return pl_err_errno(err, "opening rtnetlink socket");
-	c->ioctl_sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (c->ioctl_sk < 0)
-		return pl_err_errno(-errno, "opening a socket");
 	return pl_link_up(&c->nl, 1, "lo");
+}
+
+/* Soft RLIMIT_NOFILE up to the hard limit: namespaces, sockets and BPF objects add up. */
+static void raise_nofile(void)
+{
+	struct rlimit r;
+
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+static void ns_close(struct ns_ctx *c)
+{
+	if (c->nl.sk)
+		pl_nl_close(&c->nl);
+	if (c->ioctl_sk >= 0)
+		close(c->ioctl_sk);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->ioctl_sk = c->fd = -1;
 }
 
 static int record(struct exec *e, const char *kind, const char *value)
@@ -75,13 +96,39 @@ static int step_netns(struct exec *e, const struct pl_step *s)
 
 	if ((err = record(e, "netns", name)))
 		return err;
-	fd = pl_netns_create(name, open_sockets, c);
+	fd = pl_netns_create(name, lo_up, c);
 	if (fd == -EEXIST)
 		return pl_err_errno(fd, "creating network namespace %s (run id in use?)", name);
 	if (fd < 0)
 		return pl_err_errno(fd, "creating network namespace %s", name);
-	c->fd = fd;
+	close(fd);
+	/* Reopened on first use: a big topology would hold thousands of descriptors. */
+	ns_close(c);
 	return 0;
+}
+
+/* fd, rtnetlink and ioctl sockets of namespace i, opened on first use. */
+static int ns_open(struct exec *e, int i)
+{
+	struct ns_ctx *c = &e->ns[i];
+	int saved, err;
+
+	if (c->fd >= 0)
+		return 0;
+	c->fd = pl_netns_open(e->p->ns[i].name);
+	if (c->fd < 0)
+		return pl_err_errno(c->fd, "opening network namespace %s", e->p->ns[i].name);
+	if ((err = pl_netns_enter(c->fd, &saved)))
+		return pl_err_errno(err, "entering %s", e->p->ns[i].name);
+	err = pl_nl_open(&c->nl);
+	if (err)
+		pl_err_errno(err, "opening an rtnetlink socket in %s", e->p->ns[i].name);
+	c->ioctl_sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (!err && c->ioctl_sk < 0)
+		err = pl_err_errno(-errno, "opening a socket in %s", e->p->ns[i].name);
+	if (pl_netns_leave(saved) && !err)
+		err = -EIO;
+	return err;
 }
 
 static const char *what(const struct exec *e, int ns, const char *dev, char *buf, size_t len)
@@ -196,6 +243,14 @@ static int step(struct exec *e, const struct pl_step *s)
 	char w[96];
 
 	what(e, s->ns, s->dev, w, sizeof(w));
+	if (s->kind != PL_STEP_NETNS) {
+		int err = ns_open(e, s->ns);
+
+		if (!err && s->kind == PL_STEP_VETH)
+			err = ns_open(e, s->peer.ns);
+		if (err)
+			return err;
+	}
 	switch (s->kind) {
 	case PL_STEP_NETNS:
 		return step_netns(e, s);
@@ -253,14 +308,22 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 	struct exec e = {.p = p, .hooks = hooks};
 	double spent[PL_STEP__COUNT] = {0};
 	int count[PL_STEP__COUNT] = {0};
+	int *last = NULL; /* per namespace: index of the last step using it */
 	int i, err = -ENOMEM;
 
+	raise_nofile();
 	e.ns = calloc(p->nns, sizeof(*e.ns));
-	e.dp = calloc(p->topo->nnodes + 1, sizeof(*e.dp));
-	if (!e.ns || !e.dp)
-		goto out;
-	for (i = 0; i < p->nns; i++)
+	for (i = 0; e.ns && i < p->nns; i++)
 		e.ns[i].fd = e.ns[i].ioctl_sk = -1;
+	e.dp = calloc(p->topo->nnodes + 1, sizeof(*e.dp));
+	last = calloc(p->nns, sizeof(*last));
+	if (!e.ns || !e.dp || !last)
+		goto out;
+	for (i = 0; i < p->nsteps; i++) {
+		last[p->steps[i].ns] = i;
+		if (p->steps[i].kind == PL_STEP_VETH)
+			last[p->steps[i].peer.ns] = i;
+	}
 	err = 0;
 	for (i = 0; i < p->nsteps && !err; i++) {
 		double t0 = now();
@@ -273,6 +336,15 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 		err = step(&e, &p->steps[i]);
 		spent[p->steps[i].kind] += now() - t0;
 		count[p->steps[i].kind]++;
+		/* Keep few descriptors open: big topologies would hit RLIMIT_NOFILE. */
+		if (p->steps[i].kind == PL_STEP_MAPS) {
+			pl_dp_free(e.dp[p->steps[i].dp.node]);
+			e.dp[p->steps[i].dp.node] = NULL;
+		}
+		if (last[p->steps[i].ns] == i)
+			ns_close(&e.ns[p->steps[i].ns]);
+		if (p->steps[i].kind == PL_STEP_VETH && last[p->steps[i].peer.ns] == i)
+			ns_close(&e.ns[p->steps[i].peer.ns]);
 	}
 	for (i = 0; i < PL_STEP__COUNT; i++)
 		if (count[i])
@@ -281,15 +353,10 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 out:
 	for (i = 0; e.dp && i < p->topo->nnodes; i++)
 		pl_dp_free(e.dp[i]);
-	for (i = 0; e.ns && i < p->nns; i++) {
-		if (e.ns[i].nl.sk)
-			pl_nl_close(&e.ns[i].nl);
-		if (e.ns[i].ioctl_sk >= 0)
-			close(e.ns[i].ioctl_sk);
-		if (e.ns[i].fd >= 0)
-			close(e.ns[i].fd);
-	}
+	for (i = 0; e.ns && i < p->nns; i++)
+		ns_close(&e.ns[i]);
 	free(e.ns);
+	free(last);
 	free(e.dp);
 	return err;
 }
