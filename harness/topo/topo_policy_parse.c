@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "topo/topo_units.h"
+#include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
 static const char *const policy_keys[] = {"apiVersion", "kind", "metadata", "spec", NULL};

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "topo/topo_units.h"
+#include "lib/units.h"
+#include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
 struct topo_pos ty_pos(const ynode *n)
@@ -296,7 +297,7 @@ int ty_rate(struct topo_parser *p, const ynode *n, const char *what, uint64_t *b
 	err = ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
-	if (topo_parse_rate(s, bps) || !*bps)
+	if (pl_parse_rate(s, bps))
 		return ty_error(p, n,
 				"%s '%s' is not a rate (a number with bit, kbit, mbit, gbit, or "
 				"Bps, KBps, MBps for bytes/s)",
@@ -312,7 +313,7 @@ int ty_size(struct topo_parser *p, const ynode *n, const char *what, uint32_t *b
 	err = ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
-	if (topo_parse_size(s, bytes))
+	if (pl_parse_size(s, bytes))
 		return ty_error(p, n,
 				"%s '%s' is not a size (bytes, or with b, kb, mb, gb, kbit, mbit)",
 				what, s);
@@ -327,7 +328,7 @@ int ty_time(struct topo_parser *p, const ynode *n, const char *what, uint64_t *n
 	err = ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
-	if (topo_parse_time(s, ns))
+	if (pl_parse_time(s, ns))
 		return ty_error(p, n, "%s '%s' is not a time (a number with s, ms, us or ns)", what,
 				s);
 	return 0;
@@ -341,7 +342,7 @@ int ty_percent(struct topo_parser *p, const ynode *n, const char *what, double *
 	err = ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
-	if (topo_parse_percent(s, frac))
+	if (pl_parse_percent(s, frac))
 		return ty_error(p, n, "%s '%s' is not a percentage 0%%..100%%", what, s);
 	return 0;
 }
