@@ -5,60 +5,33 @@
 #include <libgen.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <yaml.h>
 
 #include "lib/datapath.h"
+#include "lib/yaml_doc.h"
 #include "replay/scenario.h"
+#include "topo/topo_addr.h"
 
 struct ctx {
-	const char *file;
-	char *dir; /* relative paths in the file are resolved against it */
-	yaml_document_t doc;
+	struct pl_yaml_doc y; /* messages go to stderr */
+	char *dir;	      /* relative paths in the file are resolved against it */
 	struct pl_scenario *s;
 };
 
-static int err_at(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int err_at(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s:%zu:%zu: ", c->file, n ? n->start_mark.line + 1 : 1,
-		n ? n->start_mark.column + 1 : 1);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -EINVAL;
-}
-
 static struct pl_scn_pos pos_of(const yaml_node_t *n)
 {
-	return (struct pl_scn_pos){(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
-}
-
-static yaml_node_t *node(struct ctx *c, int id)
-{
-	return yaml_document_get_node(&c->doc, id);
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	return (struct pl_scn_pos){pl_yaml_line(n), pl_yaml_col(n)};
 }
 
 static int get_str(struct ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
-	const char *v = scalar(n);
+	const char *v = pl_yaml_str(n);
 
 	if (!v)
-		return err_at(c, n, "%s: expected a string", key);
+		return pl_yaml_error(&c->y, n, "%s: expected a string", key);
 	*out = strdup(v);
 	return *out ? 0 : -ENOMEM;
 }
@@ -66,36 +39,34 @@ static int get_str(struct ctx *c, const yaml_node_t *n, const char *key, char **
 static int get_u64(struct ctx *c, const yaml_node_t *n, const char *key, uint64_t max,
 		   uint64_t *out)
 {
-	const char *v = scalar(n);
+	const char *v = pl_yaml_str(n);
 	unsigned long long x;
 	char *end;
 
 	if (!v || !*v)
-		return err_at(c, n, "%s: expected a number", key);
+		return pl_yaml_error(&c->y, n, "%s: expected a number", key);
 	errno = 0;
 	x = strtoull(v, &end, 0);
 	if (errno || *end || v[0] == '-' || x > max)
-		return err_at(c, n, "%s: '%s' is not a number in 0..%llu", key, v,
-			      (unsigned long long)max);
+		return pl_yaml_error(&c->y, n, "%s: '%s' is not a number in 0..%llu", key, v,
+				     (unsigned long long)max);
 	*out = x;
 	return 0;
 }
 
 static int get_ip(struct ctx *c, const yaml_node_t *n, const char *key, uint32_t *out)
 {
-	const char *v = scalar(n);
-	struct in_addr a;
+	const char *v = pl_yaml_str(n);
 
-	if (!v || inet_pton(AF_INET, v, &a) != 1)
-		return err_at(c, n, "%s: '%s' is not an IPv4 address", key, v ? v : "");
-	*out = a.s_addr;
+	if (!v || topo_parse_ipv4(v, out))
+		return pl_yaml_error(&c->y, n, "%s: '%s' is not an IPv4 address", key, v ? v : "");
 	return 0;
 }
 
 static int get_cidr(struct ctx *c, const yaml_node_t *n, const char *key, uint32_t *ip,
 		    uint8_t *plen)
 {
-	const char *v = scalar(n), *slash;
+	const char *v = pl_yaml_str(n), *slash;
 	char addr[INET_ADDRSTRLEN];
 	unsigned long p = 32;
 	struct in_addr a;
@@ -103,17 +74,17 @@ static int get_cidr(struct ctx *c, const yaml_node_t *n, const char *key, uint32
 
 	slash = v ? strchr(v, '/') : NULL;
 	if (!v || (slash && (size_t)(slash - v) >= sizeof(addr)))
-		return err_at(c, n, "%s: expected a CIDR such as 198.51.100.0/24", key);
+		return pl_yaml_error(&c->y, n, "%s: expected a CIDR such as 198.51.100.0/24", key);
 	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - v) : (int)strlen(v), v);
 	if (slash) {
 		p = strtoul(slash + 1, &end, 10);
 		if (*end || !slash[1] || p > 32)
-			return err_at(c, n, "%s: '%s' has a bad prefix length", key, v);
+			return pl_yaml_error(&c->y, n, "%s: '%s' has a bad prefix length", key, v);
 	}
 	if (inet_pton(AF_INET, addr, &a) != 1)
-		return err_at(c, n, "%s: '%s' is not an IPv4 CIDR", key, v);
+		return pl_yaml_error(&c->y, n, "%s: '%s' is not an IPv4 CIDR", key, v);
 	if (p < 32 && (ntohl(a.s_addr) & (0xffffffffu >> p)))
-		return err_at(c, n, "%s: '%s' has host bits set", key, v);
+		return pl_yaml_error(&c->y, n, "%s: '%s' has host bits set", key, v);
 	*ip = a.s_addr;
 	*plen = (uint8_t)p;
 	return 0;
@@ -132,10 +103,10 @@ static char *resolve(struct ctx *c, const char *path)
 
 static int get_path(struct ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
-	const char *v = scalar(n);
+	const char *v = pl_yaml_str(n);
 
 	if (!v || !*v)
-		return err_at(c, n, "%s: expected a file path", key);
+		return pl_yaml_error(&c->y, n, "%s: expected a file path", key);
 	*out = resolve(c, v);
 	return *out ? 0 : -ENOMEM;
 }
@@ -145,20 +116,23 @@ typedef int (*key_fn)(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_
 
 static int each_key(struct ctx *c, yaml_node_t *map, const char *what, key_fn fn, void *arg)
 {
-	yaml_node_pair_t *p, *q;
-	int err;
+	yaml_node_t *k, *v, *k2, *v2;
+	int i, j, err;
 
 	if (map->type != YAML_MAPPING_NODE)
-		return err_at(c, map, "%s: expected a mapping", what);
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *ks = scalar(k);
+		return pl_yaml_error(&c->y, map, "%s: expected a mapping", what);
+	for (i = 0; i < pl_yaml_map_len(map); i++) {
+		const char *ks;
 
+		pl_yaml_map_pair(&c->y, map, i, &k, &v);
+		ks = pl_yaml_str(k);
 		if (!ks)
-			return err_at(c, k, "%s: keys must be strings", what);
-		for (q = map->data.mapping.pairs.start; q < p; q++)
-			if (!strcmp(scalar(node(c, q->key)) ?: "", ks))
-				return err_at(c, k, "%s: duplicate key '%s'", what, ks);
+			return pl_yaml_error(&c->y, k, "%s: keys must be strings", what);
+		for (j = 0; j < i; j++) {
+			pl_yaml_map_pair(&c->y, map, j, &k2, &v2);
+			if (!strcmp(pl_yaml_str(k2) ?: "", ks))
+				return pl_yaml_error(&c->y, k, "%s: duplicate key '%s'", what, ks);
+		}
 		err = fn(c, ks, k, v, arg);
 		if (err)
 			return err;
@@ -237,7 +211,7 @@ static int input_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t
 		in->at_pos = pos_of(v);
 		return get_str(c, v, key, &in->at);
 	}
-	return err_at(c, k, "inputs: unknown key '%s' (pcap, packets, filter, at)", key);
+	return pl_yaml_error(&c->y, k, "inputs: unknown key '%s' (pcap, packets, filter, at)", key);
 }
 
 static int flow_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -257,7 +231,7 @@ static int flow_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t 
 		return err;
 	}
 	if (!strcmp(key, "proto")) {
-		const char *p = scalar(v) ?: "";
+		const char *p = pl_yaml_str(v) ?: "";
 
 		if (!strcasecmp(p, "tcp"))
 			e->flow.proto = IPPROTO_TCP;
@@ -266,18 +240,20 @@ static int flow_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t 
 		else if (!strcasecmp(p, "icmp"))
 			e->flow.proto = IPPROTO_ICMP;
 		else
-			return err_at(c, v, "flow: proto '%s' is not tcp, udp or icmp", p);
+			return pl_yaml_error(&c->y, v, "flow: proto '%s' is not tcp, udp or icmp",
+					     p);
 		return 0;
 	}
 	if (!strcmp(key, "reply")) {
-		const char *b = scalar(v) ?: "";
+		const char *b = pl_yaml_str(v) ?: "";
 
 		if (strcmp(b, "true") && strcmp(b, "false"))
-			return err_at(c, v, "flow: reply must be true or false");
+			return pl_yaml_error(&c->y, v, "flow: reply must be true or false");
 		e->flow.reply = !strcmp(b, "true");
 		return 0;
 	}
-	return err_at(c, k, "flow: unknown key '%s' (src, dst, sport, dport, proto, reply)", key);
+	return pl_yaml_error(&c->y, k,
+			     "flow: unknown key '%s' (src, dst, sport, dport, proto, reply)", key);
 }
 
 static int encap_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -289,7 +265,7 @@ static int encap_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t
 	if (!strcmp(key, "vni")) {
 		err = get_u64(c, v, key, 0xffffff, &x);
 		if (!err && !x)
-			return err_at(c, v, "encap: vni 0 cannot be checked; omit it");
+			return pl_yaml_error(&c->y, v, "encap: vni 0 cannot be checked; omit it");
 		e->vni = (uint32_t)x;
 		return err;
 	}
@@ -297,14 +273,14 @@ static int encap_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t
 		return get_ip(c, v, key, &e->outer_src);
 	if (!strcmp(key, "outer_dst"))
 		return get_ip(c, v, key, &e->outer_dst);
-	return err_at(c, k, "encap: unknown key '%s' (vni, outer_src, outer_dst)", key);
+	return pl_yaml_error(&c->y, k, "encap: unknown key '%s' (vni, outer_src, outer_dst)", key);
 }
 
 static int numbers(struct ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
 {
-	yaml_node_item_t *it;
+	yaml_node_t *item;
 	uint64_t x;
-	int err;
+	int i, err;
 
 	if (v->type == YAML_SCALAR_NODE) {
 		e->numbers = calloc(1, sizeof(*e->numbers));
@@ -312,51 +288,51 @@ static int numbers(struct ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
 			return -ENOMEM;
 		err = get_u64(c, v, "packet", UINT32_MAX, &x);
 		if (!err && !x)
-			return err_at(c, v, "packet: numbers start at 1");
+			return pl_yaml_error(&c->y, v, "packet: numbers start at 1");
 		e->numbers[e->nnumbers++] = (uint32_t)x;
 		return err;
 	}
 	if (v->type != YAML_SEQUENCE_NODE)
-		return err_at(c, v, "packets: expected a number or a list of numbers");
-	e->numbers = calloc(v->data.sequence.items.top - v->data.sequence.items.start + 1,
-			    sizeof(*e->numbers));
+		return pl_yaml_error(&c->y, v, "packets: expected a number or a list of numbers");
+	e->numbers = calloc(pl_yaml_seq_len(v) + 1, sizeof(*e->numbers));
 	if (!e->numbers)
 		return -ENOMEM;
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		err = get_u64(c, node(c, *it), "packets", UINT32_MAX, &x);
+	for (i = 0; i < pl_yaml_seq_len(v); i++) {
+		item = pl_yaml_seq_item(&c->y, v, i);
+		err = get_u64(c, item, "packets", UINT32_MAX, &x);
 		if (err)
 			return err;
 		if (!x)
-			return err_at(c, node(c, *it), "packets: numbers start at 1");
+			return pl_yaml_error(&c->y, item, "packets: numbers start at 1");
 		e->numbers[e->nnumbers++] = (uint32_t)x;
 	}
 	if (!e->nnumbers)
-		return err_at(c, v, "packets: empty list");
+		return pl_yaml_error(&c->y, v, "packets: empty list");
 	return 0;
 }
 
 static int points(struct ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
 {
-	yaml_node_item_t *it;
-	int p;
+	int i, p;
 
 	if (v->type != YAML_SEQUENCE_NODE) {
-		p = pl_obs_point_parse(scalar(v));
+		p = pl_obs_point_parse(pl_yaml_str(v));
 		if (p <= 0)
-			return err_at(c, v, "observation_points: unknown point '%s'",
-				      scalar(v) ?: "");
+			return pl_yaml_error(&c->y, v, "observation_points: unknown point '%s'",
+					     pl_yaml_str(v) ?: "");
 		e->points[e->npoints++] = (uint8_t)p;
 		return 0;
 	}
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		yaml_node_t *n = node(c, *it);
+	for (i = 0; i < pl_yaml_seq_len(v); i++) {
+		yaml_node_t *n = pl_yaml_seq_item(&c->y, v, i);
 
 		if (e->npoints == PL_RESULT_MAX_HOPS)
-			return err_at(c, n, "observation_points: more than %d", PL_RESULT_MAX_HOPS);
-		p = pl_obs_point_parse(scalar(n));
+			return pl_yaml_error(&c->y, n, "observation_points: more than %d",
+					     PL_RESULT_MAX_HOPS);
+		p = pl_obs_point_parse(pl_yaml_str(n));
 		if (p <= 0)
-			return err_at(c, n, "observation_points: unknown point '%s'",
-				      scalar(n) ?: "");
+			return pl_yaml_error(&c->y, n, "observation_points: unknown point '%s'",
+					     pl_yaml_str(n) ?: "");
 		e->points[e->npoints++] = (uint8_t)p;
 	}
 	return 0;
@@ -366,7 +342,8 @@ static int set_select(struct ctx *c, yaml_node_t *k, struct pl_scn_expect *e, bo
 		      enum pl_scn_select sel)
 {
 	if (*seen)
-		return err_at(c, k, "expect: choose one of packet, packets, filter, flow, all");
+		return pl_yaml_error(&c->y, k,
+				     "expect: choose one of packet, packets, filter, flow, all");
 	*seen = true;
 	e->sel = sel;
 	return 0;
@@ -382,7 +359,7 @@ static int expect_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_
 {
 	struct expect_arg *a = arg;
 	struct pl_scn_expect *e = a->e;
-	const char *s = scalar(v);
+	const char *s = pl_yaml_str(v);
 	int x, err;
 
 	if (!strcmp(key, "packet") || !strcmp(key, "packets")) {
@@ -399,17 +376,17 @@ static int expect_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_
 	}
 	if (!strcmp(key, "all")) {
 		if (!s || strcmp(s, "true"))
-			return err_at(c, v, "all: must be true");
+			return pl_yaml_error(&c->y, v, "all: must be true");
 		return set_select(c, k, e, &a->selected, PL_SEL_ALL);
 	}
 	a->checks++;
 	if (!strcmp(key, "verdict")) {
 		x = pl_verdict_parse(s);
 		if (x <= 0)
-			return err_at(c, v,
-				      "verdict: unknown verdict '%s' (FORWARDED, DROPPED, "
-				      "REDIRECTED)",
-				      s ?: "");
+			return pl_yaml_error(&c->y, v,
+					     "verdict: unknown verdict '%s' (FORWARDED, DROPPED, "
+					     "REDIRECTED)",
+					     s ?: "");
 		e->has_verdict = true;
 		e->verdict = (uint8_t)x;
 		return 0;
@@ -417,7 +394,8 @@ static int expect_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_
 	if (!strcmp(key, "drop_reason")) {
 		x = pl_drop_reason_parse(s);
 		if (x < 0)
-			return err_at(c, v, "drop_reason: unknown drop reason '%s'", s ?: "");
+			return pl_yaml_error(&c->y, v, "drop_reason: unknown drop reason '%s'",
+					     s ?: "");
 		e->has_drop_reason = true;
 		e->drop_reason = (uint8_t)x;
 		return 0;
@@ -436,7 +414,7 @@ static int expect_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_
 		else if (s && !strcmp(s, "translated"))
 			e->nat = PL_NAT_TRANSLATED;
 		else
-			return err_at(c, v, "nat_free: must be true or translated");
+			return pl_yaml_error(&c->y, v, "nat_free: must be true or translated");
 		return 0;
 	}
 	if (!strcmp(key, "encap")) {
@@ -451,12 +429,12 @@ static int expect_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_
 		return get_path(c, v, key, &e->output_pcap);
 	if (!strcmp(key, "skipped")) {
 		if (!s || strcmp(s, "true"))
-			return err_at(c, v, "skipped: must be true");
+			return pl_yaml_error(&c->y, v, "skipped: must be true");
 		e->skipped = true;
 		return 0;
 	}
-	return err_at(
-		c, k,
+	return pl_yaml_error(
+		&c->y, k,
 		"expect: unknown key '%s' (packet, packets, filter, flow, all, verdict, "
 		"drop_reason, observation_points, delivered_to, nat_free, encap, output_pcap, "
 		"skipped)",
@@ -466,7 +444,7 @@ static int expect_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_
 static int counter_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct pl_scn_counter *ct = arg;
-	const char *s = scalar(v);
+	const char *s = pl_yaml_str(v);
 	uint64_t x;
 	int r;
 
@@ -475,14 +453,14 @@ static int counter_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node
 	if (!strcmp(key, "program")) {
 		r = pl_prog_parse(s);
 		if (r <= 0)
-			return err_at(c, v, "program: unknown program '%s'", s ?: "");
+			return pl_yaml_error(&c->y, v, "program: unknown program '%s'", s ?: "");
 		ct->prog = (uint8_t)r;
 		return 0;
 	}
 	if (!strcmp(key, "verdict")) {
 		r = pl_verdict_parse(s);
 		if (r <= 0)
-			return err_at(c, v, "verdict: unknown verdict '%s'", s ?: "");
+			return pl_yaml_error(&c->y, v, "verdict: unknown verdict '%s'", s ?: "");
 		ct->verdict = (uint8_t)r;
 		return 0;
 	}
@@ -492,8 +470,9 @@ static int counter_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node
 		if (r < 0)
 			r = by_name(s, pl_note_name, 255);
 		if (r < 0)
-			return err_at(c, v, "reason: '%s' is neither a drop reason nor a note",
-				      s ?: "");
+			return pl_yaml_error(&c->y, v,
+					     "reason: '%s' is neither a drop reason nor a note",
+					     s ?: "");
 		ct->reason = (uint8_t)r;
 		return 0;
 	}
@@ -503,7 +482,7 @@ static int counter_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node
 		else if (s && !strcmp(s, "egress"))
 			ct->dir = PL_DIR_EGRESS;
 		else
-			return err_at(c, v, "dir: must be ingress or egress");
+			return pl_yaml_error(&c->y, v, "dir: must be ingress or egress");
 		return 0;
 	}
 	if (!strcmp(key, "packets")) {
@@ -511,30 +490,28 @@ static int counter_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node
 		ct->packets = x;
 		return r;
 	}
-	return err_at(c, k,
-		      "counters: unknown key '%s' (node, program, verdict, reason, dir, "
-		      "packets)",
-		      key);
+	return pl_yaml_error(&c->y, k,
+			     "counters: unknown key '%s' (node, program, verdict, reason, dir, "
+			     "packets)",
+			     key);
 }
 
 /* Allocates one array slot per sequence item and calls fn on each mapping. */
 static int each_item(struct ctx *c, yaml_node_t *v, const char *what, size_t size, void **arr,
 		     int *n, int (*fn)(struct ctx *, yaml_node_t *, void *))
 {
-	yaml_node_item_t *it;
-	size_t cnt;
-	int err;
+	int i, cnt, err;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return err_at(c, v, "%s: expected a list", what);
-	cnt = v->data.sequence.items.top - v->data.sequence.items.start;
+		return pl_yaml_error(&c->y, v, "%s: expected a list", what);
+	cnt = pl_yaml_seq_len(v);
 	if (!cnt)
-		return err_at(c, v, "%s: empty list", what);
+		return pl_yaml_error(&c->y, v, "%s: empty list", what);
 	*arr = calloc(cnt, size);
 	if (!*arr)
 		return -ENOMEM;
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		err = fn(c, node(c, *it), (char *)*arr + size * (*n)++);
+	for (i = 0; i < cnt; i++) {
+		err = fn(c, pl_yaml_seq_item(&c->y, v, i), (char *)*arr + size * (*n)++);
 		if (err)
 			return err;
 	}
@@ -551,7 +528,8 @@ static int one_input(struct ctx *c, yaml_node_t *n, void *slot)
 	if (err)
 		return err;
 	if (!!in->pcap == !!in->packets)
-		return err_at(c, n, "inputs: each input needs exactly one of pcap or packets");
+		return pl_yaml_error(&c->y, n,
+				     "inputs: each input needs exactly one of pcap or packets");
 	return 0;
 }
 
@@ -566,13 +544,14 @@ static int one_expect(struct ctx *c, yaml_node_t *n, void *slot)
 	if (err)
 		return err;
 	if (!a.selected)
-		return err_at(c, n,
-			      "expect: say which packets: packet, packets, filter, flow or "
-			      "all");
+		return pl_yaml_error(&c->y, n,
+				     "expect: say which packets: packet, packets, filter, flow or "
+				     "all");
 	if (!a.checks)
-		return err_at(c, n,
-			      "expect: nothing to check (verdict, drop_reason, "
-			      "observation_points, delivered_to, nat_free, encap, output_pcap)");
+		return pl_yaml_error(
+			&c->y, n,
+			"expect: nothing to check (verdict, drop_reason, "
+			"observation_points, delivered_to, nat_free, encap, output_pcap)");
 	return 0;
 }
 
@@ -588,15 +567,15 @@ static int one_counter(struct ctx *c, yaml_node_t *n, void *slot)
 	if (err)
 		return err;
 	if (!ct->node || !ct->verdict || ct->packets == UINT64_MAX)
-		return err_at(c, n, "counters: node, verdict and packets are required");
+		return pl_yaml_error(&c->y, n, "counters: node, verdict and packets are required");
 	return 0;
 }
 
 static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct pl_scenario *s = c->s;
-	yaml_node_item_t *it;
 	const char *m;
+	int i;
 
 	(void)arg;
 	if (!strcmp(key, "name"))
@@ -604,7 +583,7 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *
 	if (!strcmp(key, "topology"))
 		return get_path(c, v, key, &s->topology);
 	if (!strcmp(key, "mode")) {
-		m = scalar(v);
+		m = pl_yaml_str(v);
 		if (m && !strcmp(m, "unit"))
 			s->mode = PL_MODE_UNIT;
 		else if (m && !strcmp(m, "live"))
@@ -612,7 +591,8 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *
 		else if (m && !strcmp(m, "sim"))
 			s->mode = PL_MODE_SIM;
 		else
-			return err_at(c, v, "mode: '%s' is not unit, sim or live", m ?: "");
+			return pl_yaml_error(&c->y, v, "mode: '%s' is not unit, sim or live",
+					     m ?: "");
 		return 0;
 	}
 	if (!strcmp(key, "at")) {
@@ -630,15 +610,15 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *
 				 &s->ncounters, one_counter);
 	if (!strcmp(key, "prefilter")) {
 		if (v->type != YAML_SEQUENCE_NODE)
-			return err_at(c, v, "prefilter: expected a list of CIDRs");
-		s->prefilter = calloc(v->data.sequence.items.top - v->data.sequence.items.start + 1,
-				      sizeof(*s->prefilter));
+			return pl_yaml_error(&c->y, v, "prefilter: expected a list of CIDRs");
+		s->prefilter = calloc(pl_yaml_seq_len(v) + 1, sizeof(*s->prefilter));
 		if (!s->prefilter)
 			return -ENOMEM;
-		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		for (i = 0; i < pl_yaml_seq_len(v); i++) {
 			struct pl_scn_cidr *p = &s->prefilter[s->nprefilter];
 
-			if (get_cidr(c, node(c, *it), "prefilter", &p->ip, &p->plen))
+			if (get_cidr(c, pl_yaml_seq_item(&c->y, v, i), "prefilter", &p->ip,
+				     &p->plen))
 				return -EINVAL;
 			s->nprefilter++;
 		}
@@ -646,28 +626,29 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *
 	}
 	if (!strcmp(key, "requires")) {
 		if (v->type != YAML_SEQUENCE_NODE)
-			return err_at(c, v, "requires: expected a list");
-		s->requires = calloc(v->data.sequence.items.top - v->data.sequence.items.start + 1,
-				     sizeof(char *));
+			return pl_yaml_error(&c->y, v, "requires: expected a list");
+		s->requires = calloc(pl_yaml_seq_len(v) + 1, sizeof(char *));
 		if (!s->requires)
 			return -ENOMEM;
-		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-			const char *r = scalar(node(c, *it));
+		for (i = 0; i < pl_yaml_seq_len(v); i++) {
+			yaml_node_t *item = pl_yaml_seq_item(&c->y, v, i);
+			const char *r = pl_yaml_str(item);
 
 			if (!r || (strcmp(r, "root") && strcmp(r, "live-frames") &&
 				   strcmp(r, "nftables")))
-				return err_at(c, node(c, *it),
-					      "requires: unknown feature '%s' "
-					      "(root, live-frames, nftables)",
-					      r ?: "");
+				return pl_yaml_error(&c->y, item,
+						     "requires: unknown feature '%s' "
+						     "(root, live-frames, nftables)",
+						     r ?: "");
 			s->requires[s->nrequires++] = strdup(r);
 		}
 		return 0;
 	}
-	return err_at(c, k,
-		      "unknown key '%s' (name, topology, mode, at, inputs, expect, counters, "
-		      "requires)",
-		      key);
+	return pl_yaml_error(
+		&c->y, k,
+		"unknown key '%s' (name, topology, mode, at, inputs, expect, counters, "
+		"requires)",
+		key);
 }
 
 static int parse(struct ctx *c, yaml_parser_t *p)
@@ -675,37 +656,37 @@ static int parse(struct ctx *c, yaml_parser_t *p)
 	yaml_node_t *root;
 	int err;
 
-	if (!yaml_parser_load(p, &c->doc)) {
-		fprintf(stderr, "%s:%zu:%zu: %s\n", c->file, p->problem_mark.line + 1,
-			p->problem_mark.column + 1, p->problem ?: "YAML syntax error");
-		return -EINVAL;
-	}
-	root = yaml_document_get_root_node(&c->doc);
+	if (!yaml_parser_load(p, &c->y.doc))
+		return pl_yaml_error_at(&c->y, (int)p->problem_mark.line + 1,
+					(int)p->problem_mark.column + 1, "%s",
+					p->problem ?: "YAML syntax error");
+	root = yaml_document_get_root_node(&c->y.doc);
 	if (!root) {
-		err = err_at(c, NULL, "empty scenario");
+		err = pl_yaml_error_at(&c->y, 1, 1, "empty scenario");
 		goto out;
 	}
 	err = each_key(c, root, "scenario", top_key, NULL);
 	if (err)
 		goto out;
 	if (!c->s->topology) {
-		err = err_at(c, root, "topology: required");
+		err = pl_yaml_error(&c->y, root, "topology: required");
 		goto out;
 	}
 	if (!c->s->ninputs) {
-		err = err_at(c, root, "inputs: required (pcap files or inline packets)");
+		err = pl_yaml_error(&c->y, root, "inputs: required (pcap files or inline packets)");
 		goto out;
 	}
 	if (!c->s->nexpects && !c->s->ncounters)
-		err = err_at(c, root, "a scenario without expectations: add expect or counters");
+		err = pl_yaml_error(&c->y, root,
+				    "a scenario without expectations: add expect or counters");
 out:
-	yaml_document_delete(&c->doc);
+	yaml_document_delete(&c->y.doc);
 	return err;
 }
 
 static int parse_common(const char *name, FILE *f, const char *text, struct pl_scenario **out)
 {
-	struct ctx c = {.file = name};
+	struct ctx c = {.y.file = name};
 	yaml_parser_t p;
 	char *tmp;
 	int err;
