@@ -13,20 +13,10 @@
 #include "lib/datapath.h"
 #include "lib/yaml_doc.h"
 #include "replay/scenario.h"
+#include "replay/scenario_read.h"
 #include "topo/topo_addr.h"
 
-struct ctx {
-	struct pl_yaml_doc y; /* messages go to stderr */
-	char *dir;	      /* relative paths in the file are resolved against it */
-	struct pl_scenario *s;
-};
-
-static struct pl_scn_pos pos_of(const yaml_node_t *n)
-{
-	return (struct pl_scn_pos){pl_yaml_line(n), pl_yaml_col(n)};
-}
-
-static int get_str(struct ctx *c, const yaml_node_t *n, const char *key, char **out)
+int scn_get_str(struct scn_ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
 	const char *v = pl_yaml_str(n);
 
@@ -36,8 +26,8 @@ static int get_str(struct ctx *c, const yaml_node_t *n, const char *key, char **
 	return *out ? 0 : -ENOMEM;
 }
 
-static int get_u64(struct ctx *c, const yaml_node_t *n, const char *key, uint64_t max,
-		   uint64_t *out)
+int scn_get_u64(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint64_t max,
+		uint64_t *out)
 {
 	const char *v = pl_yaml_str(n);
 	unsigned long long x;
@@ -54,7 +44,7 @@ static int get_u64(struct ctx *c, const yaml_node_t *n, const char *key, uint64_
 	return 0;
 }
 
-static int get_ip(struct ctx *c, const yaml_node_t *n, const char *key, uint32_t *out)
+int scn_get_ip(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint32_t *out)
 {
 	const char *v = pl_yaml_str(n);
 
@@ -63,7 +53,7 @@ static int get_ip(struct ctx *c, const yaml_node_t *n, const char *key, uint32_t
 	return 0;
 }
 
-static int get_cidr(struct ctx *c, const yaml_node_t *n, const char *key, uint32_t *ip,
+static int get_cidr(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint32_t *ip,
 		    uint8_t *plen)
 {
 	const char *v = pl_yaml_str(n), *slash;
@@ -90,7 +80,7 @@ static int get_cidr(struct ctx *c, const yaml_node_t *n, const char *key, uint32
 	return 0;
 }
 
-static char *resolve(struct ctx *c, const char *path)
+static char *resolve(struct scn_ctx *c, const char *path)
 {
 	char *p;
 
@@ -101,7 +91,7 @@ static char *resolve(struct ctx *c, const char *path)
 	return p;
 }
 
-static int get_path(struct ctx *c, const yaml_node_t *n, const char *key, char **out)
+int scn_get_path(struct scn_ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
 	const char *v = pl_yaml_str(n);
 
@@ -111,10 +101,7 @@ static int get_path(struct ctx *c, const yaml_node_t *n, const char *key, char *
 	return *out ? 0 : -ENOMEM;
 }
 
-/* Walks a mapping, rejecting duplicate keys; fn handles one key. */
-typedef int (*key_fn)(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg);
-
-static int each_key(struct ctx *c, yaml_node_t *map, const char *what, key_fn fn, void *arg)
+int scn_each_key(struct scn_ctx *c, yaml_node_t *map, const char *what, scn_key_fn fn, void *arg)
 {
 	yaml_node_t *k, *v, *k2, *v2;
 	int i, j, err;
@@ -140,7 +127,7 @@ static int each_key(struct ctx *c, yaml_node_t *map, const char *what, key_fn fn
 	return 0;
 }
 
-static int by_name(const char *s, const char *(*name)(unsigned), unsigned max)
+int scn_by_name(const char *s, const char *(*name)(unsigned), unsigned max)
 {
 	unsigned long x;
 	char *end;
@@ -162,19 +149,19 @@ static int by_name(const char *s, const char *(*name)(unsigned), unsigned max)
 
 int pl_verdict_parse(const char *s)
 {
-	return by_name(s, pl_verdict_name, 15);
+	return scn_by_name(s, pl_verdict_name, 15);
 }
 
 int pl_drop_reason_parse(const char *s)
 {
 	if (s && (!strcasecmp(s, "none") || !strcmp(s, "0")))
 		return 0;
-	return by_name(s, pl_drop_reason_name, 255);
+	return scn_by_name(s, pl_drop_reason_name, 255);
 }
 
 int pl_obs_point_parse(const char *s)
 {
-	return by_name(s, pl_obs_point_name, 255);
+	return scn_by_name(s, pl_obs_point_name, 255);
 }
 
 static const char *prog_name_u(unsigned p)
@@ -184,16 +171,16 @@ static const char *prog_name_u(unsigned p)
 
 int pl_prog_parse(const char *s)
 {
-	return by_name(s, prog_name_u, PL_PROG_XDP_PREFILTER);
+	return scn_by_name(s, prog_name_u, PL_PROG_XDP_PREFILTER);
 }
 
-static int input_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+static int input_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct pl_scn_input *in = arg;
 
 	(void)k;
 	if (!strcmp(key, "pcap"))
-		return get_path(c, v, key, &in->pcap);
+		return scn_get_path(c, v, key, &in->pcap);
 	if (!strcmp(key, "packets")) {
 		bool block = v->type == YAML_SCALAR_NODE &&
 			     (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
@@ -203,302 +190,20 @@ static int input_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t
 		in->spec_line = (int)v->start_mark.line + 1 + block;
 		in->spec_col =
 			block ? (int)k->start_mark.column + 3 : (int)v->start_mark.column + 1;
-		return get_str(c, v, key, &in->packets);
+		return scn_get_str(c, v, key, &in->packets);
 	}
 	if (!strcmp(key, "filter"))
-		return get_str(c, v, key, &in->filter);
+		return scn_get_str(c, v, key, &in->filter);
 	if (!strcmp(key, "at")) {
-		in->at_pos = pos_of(v);
-		return get_str(c, v, key, &in->at);
+		in->at_pos = scn_pos(v);
+		return scn_get_str(c, v, key, &in->at);
 	}
 	return pl_yaml_error(&c->y, k, "inputs: unknown key '%s' (pcap, packets, filter, at)", key);
 }
 
-static int flow_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	struct pl_scn_expect *e = arg;
-	uint64_t x;
-	int err;
-
-	if (!strcmp(key, "src"))
-		return get_ip(c, v, key, &e->flow.src);
-	if (!strcmp(key, "dst"))
-		return get_ip(c, v, key, &e->flow.dst);
-	if (!strcmp(key, "sport") || !strcmp(key, "dport")) {
-		err = get_u64(c, v, key, 65535, &x);
-		if (!err)
-			*(key[0] == 's' ? &e->flow.sport : &e->flow.dport) = (uint16_t)x;
-		return err;
-	}
-	if (!strcmp(key, "proto")) {
-		const char *p = pl_yaml_str(v) ?: "";
-
-		if (!strcasecmp(p, "tcp"))
-			e->flow.proto = IPPROTO_TCP;
-		else if (!strcasecmp(p, "udp"))
-			e->flow.proto = IPPROTO_UDP;
-		else if (!strcasecmp(p, "icmp"))
-			e->flow.proto = IPPROTO_ICMP;
-		else
-			return pl_yaml_error(&c->y, v, "flow: proto '%s' is not tcp, udp or icmp",
-					     p);
-		return 0;
-	}
-	if (!strcmp(key, "reply")) {
-		const char *b = pl_yaml_str(v) ?: "";
-
-		if (strcmp(b, "true") && strcmp(b, "false"))
-			return pl_yaml_error(&c->y, v, "flow: reply must be true or false");
-		e->flow.reply = !strcmp(b, "true");
-		return 0;
-	}
-	return pl_yaml_error(&c->y, k,
-			     "flow: unknown key '%s' (src, dst, sport, dport, proto, reply)", key);
-}
-
-static int encap_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	struct pl_scn_expect *e = arg;
-	uint64_t x;
-	int err;
-
-	if (!strcmp(key, "vni")) {
-		err = get_u64(c, v, key, 0xffffff, &x);
-		if (!err && !x)
-			return pl_yaml_error(&c->y, v, "encap: vni 0 cannot be checked; omit it");
-		e->vni = (uint32_t)x;
-		return err;
-	}
-	if (!strcmp(key, "outer_src"))
-		return get_ip(c, v, key, &e->outer_src);
-	if (!strcmp(key, "outer_dst"))
-		return get_ip(c, v, key, &e->outer_dst);
-	return pl_yaml_error(&c->y, k, "encap: unknown key '%s' (vni, outer_src, outer_dst)", key);
-}
-
-static int numbers(struct ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
-{
-	yaml_node_t *item;
-	uint64_t x;
-	int i, err;
-
-	if (v->type == YAML_SCALAR_NODE) {
-		e->numbers = calloc(1, sizeof(*e->numbers));
-		if (!e->numbers)
-			return -ENOMEM;
-		err = get_u64(c, v, "packet", UINT32_MAX, &x);
-		if (!err && !x)
-			return pl_yaml_error(&c->y, v, "packet: numbers start at 1");
-		e->numbers[e->nnumbers++] = (uint32_t)x;
-		return err;
-	}
-	if (v->type != YAML_SEQUENCE_NODE)
-		return pl_yaml_error(&c->y, v, "packets: expected a number or a list of numbers");
-	e->numbers = calloc(pl_yaml_seq_len(v) + 1, sizeof(*e->numbers));
-	if (!e->numbers)
-		return -ENOMEM;
-	for (i = 0; i < pl_yaml_seq_len(v); i++) {
-		item = pl_yaml_seq_item(&c->y, v, i);
-		err = get_u64(c, item, "packets", UINT32_MAX, &x);
-		if (err)
-			return err;
-		if (!x)
-			return pl_yaml_error(&c->y, item, "packets: numbers start at 1");
-		e->numbers[e->nnumbers++] = (uint32_t)x;
-	}
-	if (!e->nnumbers)
-		return pl_yaml_error(&c->y, v, "packets: empty list");
-	return 0;
-}
-
-static int points(struct ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
-{
-	int i, p;
-
-	if (v->type != YAML_SEQUENCE_NODE) {
-		p = pl_obs_point_parse(pl_yaml_str(v));
-		if (p <= 0)
-			return pl_yaml_error(&c->y, v, "observation_points: unknown point '%s'",
-					     pl_yaml_str(v) ?: "");
-		e->points[e->npoints++] = (uint8_t)p;
-		return 0;
-	}
-	for (i = 0; i < pl_yaml_seq_len(v); i++) {
-		yaml_node_t *n = pl_yaml_seq_item(&c->y, v, i);
-
-		if (e->npoints == PL_RESULT_MAX_HOPS)
-			return pl_yaml_error(&c->y, n, "observation_points: more than %d",
-					     PL_RESULT_MAX_HOPS);
-		p = pl_obs_point_parse(pl_yaml_str(n));
-		if (p <= 0)
-			return pl_yaml_error(&c->y, n, "observation_points: unknown point '%s'",
-					     pl_yaml_str(n) ?: "");
-		e->points[e->npoints++] = (uint8_t)p;
-	}
-	return 0;
-}
-
-static int set_select(struct ctx *c, yaml_node_t *k, struct pl_scn_expect *e, bool *seen,
-		      enum pl_scn_select sel)
-{
-	if (*seen)
-		return pl_yaml_error(&c->y, k,
-				     "expect: choose one of packet, packets, filter, flow, all");
-	*seen = true;
-	e->sel = sel;
-	return 0;
-}
-
-struct expect_arg {
-	struct pl_scn_expect *e;
-	bool selected;
-	int checks;
-};
-
-static int expect_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	struct expect_arg *a = arg;
-	struct pl_scn_expect *e = a->e;
-	const char *s = pl_yaml_str(v);
-	int x, err;
-
-	if (!strcmp(key, "packet") || !strcmp(key, "packets")) {
-		err = set_select(c, k, e, &a->selected, PL_SEL_NUMBERS);
-		return err ?: numbers(c, v, e);
-	}
-	if (!strcmp(key, "filter")) {
-		err = set_select(c, k, e, &a->selected, PL_SEL_FILTER);
-		return err ?: get_str(c, v, key, &e->filter);
-	}
-	if (!strcmp(key, "flow")) {
-		err = set_select(c, k, e, &a->selected, PL_SEL_FLOW);
-		return err ?: each_key(c, v, "flow", flow_key, e);
-	}
-	if (!strcmp(key, "all")) {
-		if (!s || strcmp(s, "true"))
-			return pl_yaml_error(&c->y, v, "all: must be true");
-		return set_select(c, k, e, &a->selected, PL_SEL_ALL);
-	}
-	a->checks++;
-	if (!strcmp(key, "verdict")) {
-		x = pl_verdict_parse(s);
-		if (x <= 0)
-			return pl_yaml_error(&c->y, v,
-					     "verdict: unknown verdict '%s' (FORWARDED, DROPPED, "
-					     "REDIRECTED)",
-					     s ?: "");
-		e->has_verdict = true;
-		e->verdict = (uint8_t)x;
-		return 0;
-	}
-	if (!strcmp(key, "drop_reason")) {
-		x = pl_drop_reason_parse(s);
-		if (x < 0)
-			return pl_yaml_error(&c->y, v, "drop_reason: unknown drop reason '%s'",
-					     s ?: "");
-		e->has_drop_reason = true;
-		e->drop_reason = (uint8_t)x;
-		return 0;
-	}
-	if (!strcmp(key, "observation_points")) {
-		e->has_points = true;
-		return points(c, v, e);
-	}
-	if (!strcmp(key, "delivered_to")) {
-		e->has_delivered = true;
-		return get_str(c, v, key, &e->delivered_to);
-	}
-	if (!strcmp(key, "nat_free")) {
-		if (s && !strcmp(s, "true"))
-			e->nat = PL_NAT_FREE;
-		else if (s && !strcmp(s, "translated"))
-			e->nat = PL_NAT_TRANSLATED;
-		else
-			return pl_yaml_error(&c->y, v, "nat_free: must be true or translated");
-		return 0;
-	}
-	if (!strcmp(key, "encap")) {
-		e->has_encap = true;
-		if (s && !strcmp(s, "none")) {
-			e->encap_none = true;
-			return 0;
-		}
-		return each_key(c, v, "encap", encap_key, e);
-	}
-	if (!strcmp(key, "output_pcap"))
-		return get_path(c, v, key, &e->output_pcap);
-	if (!strcmp(key, "skipped")) {
-		if (!s || strcmp(s, "true"))
-			return pl_yaml_error(&c->y, v, "skipped: must be true");
-		e->skipped = true;
-		return 0;
-	}
-	return pl_yaml_error(
-		&c->y, k,
-		"expect: unknown key '%s' (packet, packets, filter, flow, all, verdict, "
-		"drop_reason, observation_points, delivered_to, nat_free, encap, output_pcap, "
-		"skipped)",
-		key);
-}
-
-static int counter_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	struct pl_scn_counter *ct = arg;
-	const char *s = pl_yaml_str(v);
-	uint64_t x;
-	int r;
-
-	if (!strcmp(key, "node"))
-		return get_str(c, v, key, &ct->node);
-	if (!strcmp(key, "program")) {
-		r = pl_prog_parse(s);
-		if (r <= 0)
-			return pl_yaml_error(&c->y, v, "program: unknown program '%s'", s ?: "");
-		ct->prog = (uint8_t)r;
-		return 0;
-	}
-	if (!strcmp(key, "verdict")) {
-		r = pl_verdict_parse(s);
-		if (r <= 0)
-			return pl_yaml_error(&c->y, v, "verdict: unknown verdict '%s'", s ?: "");
-		ct->verdict = (uint8_t)r;
-		return 0;
-	}
-	if (!strcmp(key, "reason")) {
-		/* Dropped packets count under a drop reason, the others under a note. */
-		r = pl_drop_reason_parse(s);
-		if (r < 0)
-			r = by_name(s, pl_note_name, 255);
-		if (r < 0)
-			return pl_yaml_error(&c->y, v,
-					     "reason: '%s' is neither a drop reason nor a note",
-					     s ?: "");
-		ct->reason = (uint8_t)r;
-		return 0;
-	}
-	if (!strcmp(key, "dir")) {
-		if (s && !strcmp(s, "ingress"))
-			ct->dir = PL_DIR_INGRESS;
-		else if (s && !strcmp(s, "egress"))
-			ct->dir = PL_DIR_EGRESS;
-		else
-			return pl_yaml_error(&c->y, v, "dir: must be ingress or egress");
-		return 0;
-	}
-	if (!strcmp(key, "packets")) {
-		r = get_u64(c, v, key, UINT64_MAX, &x);
-		ct->packets = x;
-		return r;
-	}
-	return pl_yaml_error(&c->y, k,
-			     "counters: unknown key '%s' (node, program, verdict, reason, dir, "
-			     "packets)",
-			     key);
-}
-
 /* Allocates one array slot per sequence item and calls fn on each mapping. */
-static int each_item(struct ctx *c, yaml_node_t *v, const char *what, size_t size, void **arr,
-		     int *n, int (*fn)(struct ctx *, yaml_node_t *, void *))
+static int each_item(struct scn_ctx *c, yaml_node_t *v, const char *what, size_t size, void **arr,
+		     int *n, int (*fn)(struct scn_ctx *, yaml_node_t *, void *))
 {
 	int i, cnt, err;
 
@@ -518,13 +223,13 @@ static int each_item(struct ctx *c, yaml_node_t *v, const char *what, size_t siz
 	return 0;
 }
 
-static int one_input(struct ctx *c, yaml_node_t *n, void *slot)
+static int one_input(struct scn_ctx *c, yaml_node_t *n, void *slot)
 {
 	struct pl_scn_input *in = slot;
 	int err;
 
-	in->pos = pos_of(n);
-	err = each_key(c, n, "inputs", input_key, in);
+	in->pos = scn_pos(n);
+	err = scn_each_key(c, n, "inputs", input_key, in);
 	if (err)
 		return err;
 	if (!!in->pcap == !!in->packets)
@@ -533,45 +238,7 @@ static int one_input(struct ctx *c, yaml_node_t *n, void *slot)
 	return 0;
 }
 
-static int one_expect(struct ctx *c, yaml_node_t *n, void *slot)
-{
-	struct pl_scn_expect *e = slot;
-	struct expect_arg a = {.e = e};
-	int err;
-
-	e->pos = pos_of(n);
-	err = each_key(c, n, "expect", expect_key, &a);
-	if (err)
-		return err;
-	if (!a.selected)
-		return pl_yaml_error(&c->y, n,
-				     "expect: say which packets: packet, packets, filter, flow or "
-				     "all");
-	if (!a.checks)
-		return pl_yaml_error(
-			&c->y, n,
-			"expect: nothing to check (verdict, drop_reason, "
-			"observation_points, delivered_to, nat_free, encap, output_pcap)");
-	return 0;
-}
-
-static int one_counter(struct ctx *c, yaml_node_t *n, void *slot)
-{
-	struct pl_scn_counter *ct = slot;
-	int err;
-
-	ct->pos = pos_of(n);
-	ct->dir = -1;
-	ct->packets = UINT64_MAX;
-	err = each_key(c, n, "counters", counter_key, ct);
-	if (err)
-		return err;
-	if (!ct->node || !ct->verdict || ct->packets == UINT64_MAX)
-		return pl_yaml_error(&c->y, n, "counters: node, verdict and packets are required");
-	return 0;
-}
-
-static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+static int top_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct pl_scenario *s = c->s;
 	const char *m;
@@ -579,9 +246,9 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *
 
 	(void)arg;
 	if (!strcmp(key, "name"))
-		return get_str(c, v, key, &s->name);
+		return scn_get_str(c, v, key, &s->name);
 	if (!strcmp(key, "topology"))
-		return get_path(c, v, key, &s->topology);
+		return scn_get_path(c, v, key, &s->topology);
 	if (!strcmp(key, "mode")) {
 		m = pl_yaml_str(v);
 		if (m && !strcmp(m, "unit"))
@@ -596,18 +263,18 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *
 		return 0;
 	}
 	if (!strcmp(key, "at")) {
-		s->at.pos = pos_of(v);
-		return get_str(c, v, key, &s->at.text);
+		s->at.pos = scn_pos(v);
+		return scn_get_str(c, v, key, &s->at.text);
 	}
 	if (!strcmp(key, "inputs"))
 		return each_item(c, v, key, sizeof(*s->inputs), (void **)&s->inputs, &s->ninputs,
 				 one_input);
 	if (!strcmp(key, "expect"))
 		return each_item(c, v, key, sizeof(*s->expects), (void **)&s->expects, &s->nexpects,
-				 one_expect);
+				 scn_one_expect);
 	if (!strcmp(key, "counters"))
 		return each_item(c, v, key, sizeof(*s->counters), (void **)&s->counters,
-				 &s->ncounters, one_counter);
+				 &s->ncounters, scn_one_counter);
 	if (!strcmp(key, "prefilter")) {
 		if (v->type != YAML_SEQUENCE_NODE)
 			return pl_yaml_error(&c->y, v, "prefilter: expected a list of CIDRs");
@@ -651,7 +318,7 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *
 		key);
 }
 
-static int parse(struct ctx *c, yaml_parser_t *p)
+static int parse(struct scn_ctx *c, yaml_parser_t *p)
 {
 	yaml_node_t *root;
 	int err;
@@ -665,7 +332,7 @@ static int parse(struct ctx *c, yaml_parser_t *p)
 		err = pl_yaml_error_at(&c->y, 1, 1, "empty scenario");
 		goto out;
 	}
-	err = each_key(c, root, "scenario", top_key, NULL);
+	err = scn_each_key(c, root, "scenario", top_key, NULL);
 	if (err)
 		goto out;
 	if (!c->s->topology) {
@@ -686,7 +353,7 @@ out:
 
 static int parse_common(const char *name, FILE *f, const char *text, struct pl_scenario **out)
 {
-	struct ctx c = {.y.file = name};
+	struct scn_ctx c = {.y.file = name};
 	yaml_parser_t p;
 	char *tmp;
 	int err;
