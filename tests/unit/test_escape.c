@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The XML escaping both JUnit writers (podlab test, the test runner) use. */
+/* The XML and JSON escaping every report writer uses. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -30,6 +30,32 @@ PL_TEST(unit, xml_escape)
 		if (!ASSERT_OK_PTR(f, "open_memstream"))
 			return;
 		pl_xml_escape(f, cases[i].in);
+		fclose(f);
+		ASSERT_STREQ(out, cases[i].want, "escaped");
+		free(out);
+	}
+}
+
+PL_TEST(unit, json_string)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"plain", "\"plain\""}, {"say \"hi\"", "\"say \\\"hi\\\"\""},
+		{"a\\b", "\"a\\\\b\""}, {"tab\there\n", "\"tab\\u0009here\\u000a\""},
+		{"<&>", "\"<&>\""},	{NULL, "\"\""},
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&out, &len);
+
+		pl_subtest("case %u", i);
+		if (!ASSERT_OK_PTR(f, "open_memstream"))
+			return;
+		pl_json_string(f, cases[i].in);
 		fclose(f);
 		ASSERT_STREQ(out, cases[i].want, "escaped");
 		free(out);
