@@ -147,6 +147,17 @@ int scn_by_name(const char *s, const char *(*name)(unsigned), unsigned max)
 	return -1;
 }
 
+int pl_replay_mode_parse(const char *s)
+{
+	if (s && !strcmp(s, "unit"))
+		return PL_MODE_UNIT;
+	if (s && !strcmp(s, "live"))
+		return PL_MODE_LIVE;
+	if (s && !strcmp(s, "sim"))
+		return PL_MODE_SIM;
+	return -1;
+}
+
 int pl_verdict_parse(const char *s)
 {
 	return scn_by_name(s, pl_verdict_name, 15);
@@ -242,7 +253,7 @@ static int top_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node
 {
 	struct pl_scenario *s = c->s;
 	const char *m;
-	int i;
+	int i, mode;
 
 	(void)arg;
 	if (!strcmp(key, "name"))
@@ -251,15 +262,11 @@ static int top_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node
 		return scn_get_path(c, v, key, &s->topology);
 	if (!strcmp(key, "mode")) {
 		m = pl_yaml_str(v);
-		if (m && !strcmp(m, "unit"))
-			s->mode = PL_MODE_UNIT;
-		else if (m && !strcmp(m, "live"))
-			s->mode = PL_MODE_LIVE;
-		else if (m && !strcmp(m, "sim"))
-			s->mode = PL_MODE_SIM;
-		else
+		mode = pl_replay_mode_parse(m);
+		if (mode < 0)
 			return pl_yaml_error(&c->y, v, "mode: '%s' is not unit, sim or live",
 					     m ?: "");
+		s->mode = mode;
 		return 0;
 	}
 	if (!strcmp(key, "at")) {
