@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Parses `key=value,...` qdisc and load specs (tc units, see qdisc_spec.h). */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 
 #include "lib/units.h"
 #include "qdisc_spec.h"
+#include "topo/topo_addr.h"
 
 #define TOKEN_MAX 256
 
@@ -56,24 +56,12 @@ static int parse_u32(const char *s, int base, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+/* IP or IP/N (a bare address is /32). */
 static int parse_prefix(const char *s, uint32_t *ip, uint8_t *plen)
 {
-	char buf[64], *slash;
-	uint32_t n = 32;
-	struct in_addr a;
+	int has_len;
 
-	snprintf(buf, sizeof(buf), "%s", s);
-	slash = strchr(buf, '/');
-	if (slash) {
-		*slash = 0;
-		if (parse_u32(slash + 1, 10, 32, &n))
-			return -EINVAL;
-	}
-	if (inet_pton(AF_INET, buf, &a) != 1)
-		return -EINVAL;
-	*ip = a.s_addr;
-	*plen = (uint8_t)n;
-	return 0;
+	return topo_parse_cidr(s, ip, plen, &has_len);
 }
 
 static int parse_proto(const char *s, uint8_t *proto)
