@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
@@ -422,4 +423,47 @@ char *fixture_dump_ns(const char *run, const char *what, unsigned flags)
 		fprintf(f, "DUMP FAILED");
 	fclose(f);
 	return buf;
+}
+
+int fixture_sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd) - 32, fmt, ap);
+	va_end(ap);
+	if (!pl_verbose())
+		snprintf(cmd + n, sizeof(cmd) - n, " >/dev/null 2>&1");
+	else
+		fprintf(stderr, "+ %s\n", cmd);
+	return system(cmd);
+}
+
+void fixture_pair_down(struct fixture_pair *p)
+{
+	fixture_sh("ip netns del %s", p->a);
+	fixture_sh("ip netns del %s", p->b);
+}
+
+int fixture_pair_up(struct fixture_pair *p, const char *tag, int mtu)
+{
+	char mtu_arg[16] = "";
+
+	snprintf(p->a, sizeof(p->a), "pl-t%d-%sa", getpid(), tag);
+	snprintf(p->b, sizeof(p->b), "pl-t%d-%sb", getpid(), tag);
+	if (mtu)
+		snprintf(mtu_arg, sizeof(mtu_arg), " mtu %d", mtu);
+	if (fixture_sh("ip netns add %s", p->a) || fixture_sh("ip netns add %s", p->b) ||
+	    fixture_sh("ip -n %s link add va%s type veth peer name vb%s netns %s", p->a, mtu_arg,
+		       mtu_arg, p->b) ||
+	    fixture_sh("ip -n %s addr add 10.200.0.1/24 dev va", p->a) ||
+	    fixture_sh("ip -n %s addr add 10.200.0.2/24 dev vb", p->b) ||
+	    fixture_sh("ip -n %s link set va up && ip -n %s link set lo up", p->a, p->a) ||
+	    fixture_sh("ip -n %s link set vb up && ip -n %s link set lo up", p->b, p->b)) {
+		fixture_pair_down(p);
+		return -1;
+	}
+	return 0;
 }

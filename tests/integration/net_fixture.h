@@ -59,4 +59,18 @@ void fixture_assert_gone(const char *run);
 /* Dump of namespace pl-<run>-<what> (pl_dump_ns flags); malloc'd. */
 char *fixture_dump_ns(const char *run, const char *what, unsigned flags);
 
+/* A shell command, quiet unless -v (then echoed first); system()'s status. */
+int fixture_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Namespaces pl-t<pid>-<tag>a and pl-t<pid>-<tag>b joined by a veth va/vb
+ * created inside them (never in the root namespace), 10.200.0.1/24 <->
+ * 10.200.0.2/24, lo up; mtu 0 keeps the veth default.
+ */
+struct fixture_pair {
+	char a[32], b[32];
+};
+int fixture_pair_up(struct fixture_pair *p, const char *tag, int mtu);
+void fixture_pair_down(struct fixture_pair *p);
+
 #endif /* PL_TEST_NET_FIXTURE_H */

@@ -6,36 +6,15 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "net_fixture.h"
 #include "test.h"
 #include "probe/capture.h"
 #include "probe/nsrun.h"
 #include "probe/probe.h"
 #include "probe/rate.h"
-
-struct pair {
-	char a[32], b[32];
-};
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd) - 32, fmt, ap);
-	va_end(ap);
-	if (!pl_verbose())
-		snprintf(cmd + n, sizeof(cmd) - n, " >/dev/null 2>&1");
-	else
-		fprintf(stderr, "+ %s\n", cmd);
-	return system(cmd);
-}
 
 static uint32_t ip4(const char *s)
 {
@@ -45,41 +24,19 @@ static uint32_t ip4(const char *s)
 	return a.s_addr;
 }
 
-static void pair_down(struct pair *p)
-{
-	sh("ip netns del %s", p->a);
-	sh("ip netns del %s", p->b);
-}
-
-/* Two namespaces, a veth created inside them (never in the root namespace). */
-static int pair_up(struct pair *p, int mtu)
-{
-	snprintf(p->a, sizeof(p->a), "pl-t%d-a", getpid());
-	snprintf(p->b, sizeof(p->b), "pl-t%d-b", getpid());
-	if (sh("ip netns add %s", p->a) || sh("ip netns add %s", p->b) ||
-	    sh("ip -n %s link add va mtu %d type veth peer name vb mtu %d netns %s", p->a, mtu, mtu,
-	       p->b) ||
-	    sh("ip -n %s addr add 10.200.0.1/24 dev va", p->a) ||
-	    sh("ip -n %s addr add 10.200.0.2/24 dev vb", p->b) ||
-	    sh("ip -n %s link set va up && ip -n %s link set lo up", p->a, p->a) ||
-	    sh("ip -n %s link set vb up && ip -n %s link set lo up", p->b, p->b)) {
-		pair_down(p);
-		return -1;
-	}
-	return 0;
-}
-
 /* A VXLAN device (VNI 42) over the veth on both sides: 10.201.0.1 <-> 10.201.0.2. */
-static int pair_vxlan(struct pair *p)
+static int pair_vxlan(struct fixture_pair *p)
 {
-	return sh("ip -n %s link add vx0 type vxlan id 42 local 10.200.0.1 remote 10.200.0.2 "
-		  "dstport 4789 dev va && ip -n %s addr add 10.201.0.1/24 dev vx0 && "
-		  "ip -n %s link set vx0 up",
-		  p->a, p->a, p->a) ||
-	       sh("ip -n %s link add vx0 type vxlan id 42 local 10.200.0.2 remote 10.200.0.1 "
-		  "dstport 4789 dev vb && ip -n %s addr add 10.201.0.2/24 dev vx0 && "
-		  "ip -n %s link set vx0 up",
-		  p->b, p->b, p->b);
+	return fixture_sh(
+		       "ip -n %s link add vx0 type vxlan id 42 local 10.200.0.1 remote 10.200.0.2 "
+		       "dstport 4789 dev va && ip -n %s addr add 10.201.0.1/24 dev vx0 && "
+		       "ip -n %s link set vx0 up",
+		       p->a, p->a, p->a) ||
+	       fixture_sh(
+		       "ip -n %s link add vx0 type vxlan id 42 local 10.200.0.2 remote 10.200.0.1 "
+		       "dstport 4789 dev vb && ip -n %s addr add 10.201.0.2/24 dev vx0 && "
+		       "ip -n %s link set vx0 up",
+		       p->b, p->b, p->b);
 }
 
 PL_TEST_PROBE(integration, probe_delivered_and_source_seen, pl_probe_netns)
@@ -96,10 +53,10 @@ PL_TEST_PROBE(integration, probe_delivered_and_source_seen, pl_probe_netns)
 	};
 	struct pl_probe_server *srv = NULL;
 	struct pl_probe_result res;
-	struct pair p;
+	struct fixture_pair p;
 	size_t i;
 
-	if (!ASSERT_OK(pair_up(&p, 1500), "pair_up"))
+	if (!ASSERT_OK(fixture_pair_up(&p, "", 1500), "pair_up"))
 		return;
 	if (!ASSERT_OK(pl_probe_server_start(p.b, tcp, 1, udp, 1, true, &srv), "server"))
 		goto out;
@@ -122,7 +79,7 @@ PL_TEST_PROBE(integration, probe_delivered_and_source_seen, pl_probe_netns)
 	}
 out:
 	pl_probe_server_stop(srv);
-	pair_down(&p);
+	fixture_pair_down(&p);
 }
 
 PL_TEST_PROBE(integration, probe_refused_timeout_unreachable, pl_probe_netns)
@@ -143,10 +100,10 @@ PL_TEST_PROBE(integration, probe_refused_timeout_unreachable, pl_probe_netns)
 	};
 	struct pl_probe_result res;
 	char dev[16];
-	struct pair p;
+	struct fixture_pair p;
 	size_t i;
 
-	if (!ASSERT_OK(pair_up(&p, 1500), "pair_up"))
+	if (!ASSERT_OK(fixture_pair_up(&p, "", 1500), "pair_up"))
 		return;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct pl_probe_req req = {.src_netns = p.a,
@@ -169,7 +126,7 @@ PL_TEST_PROBE(integration, probe_refused_timeout_unreachable, pl_probe_netns)
 	if (ASSERT_OK(pl_nsrun_dev_by_ip(p.b, ip4("10.200.0.2"), dev), "device by address"))
 		ASSERT_STREQ(dev, "vb", "device holding 10.200.0.2");
 	ASSERT_EQ(pl_nsrun_dev_by_ip(p.b, ip4("10.200.0.1"), dev), -ENODEV, "address not in ns");
-	pair_down(&p);
+	fixture_pair_down(&p);
 	ASSERT_ERR(pl_nsrun_exists(p.a), "netns removed");
 }
 
@@ -199,9 +156,9 @@ PL_TEST_PROBE(integration, probe_capture_plain_and_vxlan, pl_probe_netns)
 	const struct pl_cap_flow *hit;
 	struct pl_probe_result res;
 	int n = 0, nx = 0, k;
-	struct pair p;
+	struct fixture_pair p;
 
-	if (!ASSERT_OK(pair_up(&p, 1500), "pair_up"))
+	if (!ASSERT_OK(fixture_pair_up(&p, "", 1500), "pair_up"))
 		return;
 	if (!ASSERT_OK(pair_vxlan(&p), "vxlan"))
 		goto out;
@@ -248,7 +205,7 @@ out:
 		pl_capture_stop(cap_vx, &fx, &nx);
 	free(f);
 	free(fx);
-	pair_down(&p);
+	fixture_pair_down(&p);
 }
 
 PL_TEST_PROBE(integration, probe_mtu, pl_probe_netns)
@@ -266,12 +223,12 @@ PL_TEST_PROBE(integration, probe_mtu, pl_probe_netns)
 	static const uint16_t udp[] = {8081};
 	struct pl_probe_server *srv = NULL;
 	uint32_t got = 0;
-	struct pair p;
+	struct fixture_pair p;
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		pl_subtest("%s", cases[i].desc);
-		if (!ASSERT_OK(pair_up(&p, cases[i].mtu), "pair_up"))
+		if (!ASSERT_OK(fixture_pair_up(&p, "", cases[i].mtu), "pair_up"))
 			continue;
 		if (cases[i].vxlan && !ASSERT_OK(pair_vxlan(&p), "vxlan"))
 			goto next;
@@ -284,7 +241,7 @@ PL_TEST_PROBE(integration, probe_mtu, pl_probe_netns)
 	next:
 		pl_probe_server_stop(srv);
 		srv = NULL;
-		pair_down(&p);
+		fixture_pair_down(&p);
 	}
 }
 
@@ -296,13 +253,14 @@ PL_TEST_PROBE(integration, probe_rate_tbf, pl_probe_netns)
 	struct pl_rate_opts opts = {.seconds = 3, .overhead = WIRE_OVERHEAD};
 	struct pl_rate_flow fl = {
 		.dst_ip = ip4("10.200.0.2"), .dport = 5001, .target_bps = 15000000};
-	struct pair p;
+	struct fixture_pair p;
 
-	if (!ASSERT_OK(pair_up(&p, 1500), "pair_up"))
+	if (!ASSERT_OK(fixture_pair_up(&p, "", 1500), "pair_up"))
 		return;
-	if (!ASSERT_OK(sh("ip netns exec %s tc qdisc add dev va root tbf rate 10mbit burst 32kbit "
-			  "latency 50ms",
-			  p.a),
+	if (!ASSERT_OK(fixture_sh("ip netns exec %s tc qdisc add dev va root tbf rate 10mbit burst "
+				  "32kbit "
+				  "latency 50ms",
+				  p.a),
 		       "tbf"))
 		goto out;
 	fl.src_netns = p.a;
@@ -315,7 +273,7 @@ PL_TEST_PROBE(integration, probe_rate_tbf, pl_probe_netns)
 	ASSERT_GT(fl.wire_bps, 9.0e6, "tbf rate lower bound (10%)");
 	ASSERT_LT(fl.wire_bps, 11.0e6, "tbf rate upper bound (10%)");
 out:
-	pair_down(&p);
+	fixture_pair_down(&p);
 }
 
 PL_TEST_PROBE(integration, probe_rate_htb_classes, pl_probe_netns)
@@ -326,22 +284,26 @@ PL_TEST_PROBE(integration, probe_rate_htb_classes, pl_probe_netns)
 		{.dst_ip = ip4("10.200.0.2"), .dport = 5007, .target_bps = 12000000},
 	};
 	static const double want[2] = {3e6, 7e6};
-	struct pair p;
+	struct fixture_pair p;
 	int i;
 
-	if (!ASSERT_OK(pair_up(&p, 1500), "pair_up"))
+	if (!ASSERT_OK(fixture_pair_up(&p, "", 1500), "pair_up"))
 		return;
 	if (!ASSERT_OK(
-		    sh("ip netns exec %s sh -c 'tc qdisc add dev va root handle 1: htb default 30 "
-		       "&& tc class add dev va parent 1: classid 1:1 htb rate 10mbit "
-		       "&& tc class add dev va parent 1:1 classid 1:10 htb rate 3mbit ceil 10mbit "
-		       "&& tc class add dev va parent 1:1 classid 1:20 htb rate 7mbit ceil 10mbit "
-		       "&& tc class add dev va parent 1:1 classid 1:30 htb rate 1mbit "
-		       "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5003 "
-		       "0xffff flowid 1:10 "
-		       "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5007 "
-		       "0xffff flowid 1:20'",
-		       p.a),
+		    fixture_sh(
+			    "ip netns exec %s sh -c 'tc qdisc add dev va root handle 1: htb "
+			    "default 30 "
+			    "&& tc class add dev va parent 1: classid 1:1 htb rate 10mbit "
+			    "&& tc class add dev va parent 1:1 classid 1:10 htb rate 3mbit ceil "
+			    "10mbit "
+			    "&& tc class add dev va parent 1:1 classid 1:20 htb rate 7mbit ceil "
+			    "10mbit "
+			    "&& tc class add dev va parent 1:1 classid 1:30 htb rate 1mbit "
+			    "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5003 "
+			    "0xffff flowid 1:10 "
+			    "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5007 "
+			    "0xffff flowid 1:20'",
+			    p.a),
 		    "htb"))
 		goto out;
 	for (i = 0; i < 2; i++) {
@@ -358,5 +320,5 @@ PL_TEST_PROBE(integration, probe_rate_htb_classes, pl_probe_netns)
 		ASSERT_LT(fl[i].wire_bps, want[i] * 1.1, "htb class upper bound (10%)");
 	}
 out:
-	pair_down(&p);
+	fixture_pair_down(&p);
 }

@@ -6,10 +6,10 @@
  * within 10%. Namespaces pl-t<pid>-{a,b}, always removed.
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "net_fixture.h"
 #include "test.h"
 #include "probe/rate.h"
 #include "qdisc_report.h"
@@ -19,48 +19,6 @@
 #define WIRE	  (PAYLOAD + 8 + 20 + 14) /* what the qdisc counts: UDP + IPv4 + Ethernet */
 #define SECONDS	  3
 #define WARMUP_NS 500000000ULL
-
-struct pair {
-	char a[32], b[32];
-};
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd) - 32, fmt, ap);
-	va_end(ap);
-	if (!pl_verbose())
-		snprintf(cmd + n, sizeof(cmd) - n, " >/dev/null 2>&1");
-	return system(cmd);
-}
-
-static void pair_down(struct pair *p)
-{
-	sh("ip netns del %s", p->a);
-	sh("ip netns del %s", p->b);
-}
-
-/* pl-t<pid>-a/b joined by a veth created inside them, 10.200.0.1 <-> .2 */
-static int pair_up(struct pair *p)
-{
-	snprintf(p->a, sizeof(p->a), "pl-t%d-sa", getpid());
-	snprintf(p->b, sizeof(p->b), "pl-t%d-sb", getpid());
-	if (sh("ip netns add %s", p->a) || sh("ip netns add %s", p->b) ||
-	    sh("ip -n %s link add va type veth peer name vb netns %s", p->a, p->b) ||
-	    sh("ip -n %s addr add 10.200.0.1/24 dev va", p->a) ||
-	    sh("ip -n %s addr add 10.200.0.2/24 dev vb", p->b) ||
-	    sh("ip -n %s link set va up && ip -n %s link set lo up", p->a, p->a) ||
-	    sh("ip -n %s link set vb up && ip -n %s link set lo up", p->b, p->b)) {
-		pair_down(p);
-		return -1;
-	}
-	return 0;
-}
 
 /* The simulator's steady-state rate per flow (after the warm-up, as the probe). */
 static int sim_rates(const char *kind, const char *spec_text, const char *const *load_text,
@@ -129,16 +87,17 @@ PL_TEST_PROBE(integration, sim_tbf_agrees_with_kernel, pl_probe_netns)
 				    .overhead = WIRE - PAYLOAD};
 	struct pl_rate_flow fl = {.dport = 5001, .target_bps = 15000000};
 	double sim;
-	struct pair p;
+	struct fixture_pair p;
 
 	if (!ASSERT_OK(sim_rates("tbf", "rate=10mbit,burst=32kbit,latency=50ms", loads, 1, &sim),
 		       "sim"))
 		return;
-	if (!ASSERT_OK(pair_up(&p), "pair_up"))
+	if (!ASSERT_OK(fixture_pair_up(&p, "s", 0), "pair_up"))
 		return;
-	if (!ASSERT_OK(sh("ip netns exec %s tc qdisc add dev va root tbf rate 10mbit burst 32kbit "
-			  "latency 50ms",
-			  p.a),
+	if (!ASSERT_OK(fixture_sh("ip netns exec %s tc qdisc add dev va root tbf rate 10mbit burst "
+				  "32kbit "
+				  "latency 50ms",
+				  p.a),
 		       "tc tbf"))
 		goto out;
 	inet_pton(AF_INET, "10.200.0.2", &fl.dst_ip);
@@ -151,7 +110,7 @@ PL_TEST_PROBE(integration, sim_tbf_agrees_with_kernel, pl_probe_netns)
 		       fl.wire_bps / 1e6);
 	ASSERT_TRUE(within(sim, fl.wire_bps, 0.10), "sim within 10% of the kernel");
 out:
-	pair_down(&p);
+	fixture_pair_down(&p);
 }
 
 PL_TEST_PROBE(integration, sim_htb_agrees_with_kernel, pl_probe_netns)
@@ -165,7 +124,7 @@ PL_TEST_PROBE(integration, sim_htb_agrees_with_kernel, pl_probe_netns)
 	struct pl_rate_flow fl[2] = {{.dport = 5003, .target_bps = 12000000},
 				     {.dport = 5007, .target_bps = 12000000}};
 	double sim[2];
-	struct pair p;
+	struct fixture_pair p;
 	int i;
 
 	if (!ASSERT_OK(sim_rates("htb",
@@ -175,19 +134,23 @@ PL_TEST_PROBE(integration, sim_htb_agrees_with_kernel, pl_probe_netns)
 				 loads, 2, sim),
 		       "sim"))
 		return;
-	if (!ASSERT_OK(pair_up(&p), "pair_up"))
+	if (!ASSERT_OK(fixture_pair_up(&p, "s", 0), "pair_up"))
 		return;
 	if (!ASSERT_OK(
-		    sh("ip netns exec %s sh -c 'tc qdisc add dev va root handle 1: htb default 30 "
-		       "&& tc class add dev va parent 1: classid 1:1 htb rate 10mbit "
-		       "&& tc class add dev va parent 1:1 classid 1:10 htb rate 3mbit ceil 10mbit "
-		       "&& tc class add dev va parent 1:1 classid 1:20 htb rate 7mbit ceil 10mbit "
-		       "&& tc class add dev va parent 1:1 classid 1:30 htb rate 1mbit "
-		       "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5003 "
-		       "0xffff flowid 1:10 "
-		       "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5007 "
-		       "0xffff flowid 1:20'",
-		       p.a),
+		    fixture_sh(
+			    "ip netns exec %s sh -c 'tc qdisc add dev va root handle 1: htb "
+			    "default 30 "
+			    "&& tc class add dev va parent 1: classid 1:1 htb rate 10mbit "
+			    "&& tc class add dev va parent 1:1 classid 1:10 htb rate 3mbit ceil "
+			    "10mbit "
+			    "&& tc class add dev va parent 1:1 classid 1:20 htb rate 7mbit ceil "
+			    "10mbit "
+			    "&& tc class add dev va parent 1:1 classid 1:30 htb rate 1mbit "
+			    "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5003 "
+			    "0xffff flowid 1:10 "
+			    "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5007 "
+			    "0xffff flowid 1:20'",
+			    p.a),
 		    "tc htb"))
 		goto out;
 	for (i = 0; i < 2; i++) {
@@ -205,5 +168,5 @@ PL_TEST_PROBE(integration, sim_htb_agrees_with_kernel, pl_probe_netns)
 		ASSERT_TRUE(within(sim[i], fl[i].wire_bps, 0.10), "sim within 10% of the kernel");
 	}
 out:
-	pair_down(&p);
+	fixture_pair_down(&p);
 }
