@@ -314,3 +314,13 @@ void dp_run_cases(struct dp_fx *fx, const struct dp_case *cases, size_t n)
 		run_case(fx, &cases[i]);
 	}
 }
+
+void dp_run_table(enum pl_routing_mode mode, const struct dp_case *cases, size_t n)
+{
+	struct dp_fx fx;
+
+	if (!ASSERT_OK(dp_fx_setup(&fx, mode, true), "fixture"))
+		return;
+	dp_run_cases(&fx, cases, n);
+	dp_fx_teardown(&fx);
+}

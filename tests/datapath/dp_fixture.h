@@ -170,5 +170,7 @@ struct dp_case {
 
 /* Runs every case as a subtest; asserts retval, event and output bytes. */
 void dp_run_cases(struct dp_fx *fx, const struct dp_case *cases, size_t n);
+/* dp_run_cases on a fixture of its own in that routing mode, events on. */
+void dp_run_table(enum pl_routing_mode mode, const struct dp_case *cases, size_t n);
 
 #endif /* PL_DP_FIXTURE_H */

@@ -255,22 +255,12 @@ static const struct dp_case other_prog_cases[] = {
 	 NOT_V4},
 };
 
-static void run_table(const struct dp_case *cases, size_t n)
-{
-	struct dp_fx fx;
-
-	if (!ASSERT_OK(dp_fx_setup(&fx, PL_ROUTING_NATIVE, true), "fixture"))
-		return;
-	dp_run_cases(&fx, cases, n);
-	dp_fx_teardown(&fx);
-}
-
 PL_TEST_PROBE(datapath, malformed_from_pod, pl_probe_netns)
 {
-	run_table(from_pod_cases, ARRAY_SIZE(from_pod_cases));
+	dp_run_table(PL_ROUTING_NATIVE, from_pod_cases, ARRAY_SIZE(from_pod_cases));
 }
 
 PL_TEST_PROBE(datapath, malformed_network_overlay, pl_probe_netns)
 {
-	run_table(other_prog_cases, ARRAY_SIZE(other_prog_cases));
+	dp_run_table(PL_ROUTING_NATIVE, other_prog_cases, ARRAY_SIZE(other_prog_cases));
 }

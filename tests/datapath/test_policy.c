@@ -161,27 +161,17 @@ static const struct dp_case ct_cases[] = {
 	 .dst_id = ID_A, DROPPED(PL_OBS_FROM_NETWORK, PL_DROP_POLICY_DENIED)},
 };
 
-static void run_table(const struct dp_case *cases, size_t n)
-{
-	struct dp_fx fx;
-
-	if (!ASSERT_OK(dp_fx_setup(&fx, PL_ROUTING_NATIVE, true), "fixture"))
-		return;
-	dp_run_cases(&fx, cases, n);
-	dp_fx_teardown(&fx);
-}
-
 PL_TEST_PROBE(datapath, policy, pl_probe_netns)
 {
-	run_table(policy_cases, ARRAY_SIZE(policy_cases));
+	dp_run_table(PL_ROUTING_NATIVE, policy_cases, ARRAY_SIZE(policy_cases));
 }
 
 PL_TEST_PROBE(datapath, policy_cidr_world, pl_probe_netns)
 {
-	run_table(cidr_cases, ARRAY_SIZE(cidr_cases));
+	dp_run_table(PL_ROUTING_NATIVE, cidr_cases, ARRAY_SIZE(cidr_cases));
 }
 
 PL_TEST_PROBE(datapath, conntrack, pl_probe_netns)
 {
-	run_table(ct_cases, ARRAY_SIZE(ct_cases));
+	dp_run_table(PL_ROUTING_NATIVE, ct_cases, ARRAY_SIZE(ct_cases));
 }

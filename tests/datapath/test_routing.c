@@ -181,27 +181,17 @@ static const struct dp_case legacy_cases[] = {
 	 DROPPED(PL_OBS_FROM_OVERLAY, PL_DROP_INVALID_IDENTITY)},
 };
 
-static void run_table(enum pl_routing_mode mode, const struct dp_case *cases, size_t n)
-{
-	struct dp_fx fx;
-
-	if (!ASSERT_OK(dp_fx_setup(&fx, mode, true), "fixture"))
-		return;
-	dp_run_cases(&fx, cases, n);
-	dp_fx_teardown(&fx);
-}
-
 PL_TEST_PROBE(datapath, routing_native, pl_probe_netns)
 {
-	run_table(PL_ROUTING_NATIVE, native_cases, ARRAY_SIZE(native_cases));
+	dp_run_table(PL_ROUTING_NATIVE, native_cases, ARRAY_SIZE(native_cases));
 }
 
 PL_TEST_PROBE(datapath, routing_vxlan, pl_probe_netns)
 {
-	run_table(PL_ROUTING_VXLAN, vxlan_cases, ARRAY_SIZE(vxlan_cases));
+	dp_run_table(PL_ROUTING_VXLAN, vxlan_cases, ARRAY_SIZE(vxlan_cases));
 }
 
 PL_TEST_PROBE(datapath, routing_legacy, pl_probe_netns)
 {
-	run_table(PL_ROUTING_LEGACY, legacy_cases, ARRAY_SIZE(legacy_cases));
+	dp_run_table(PL_ROUTING_LEGACY, legacy_cases, ARRAY_SIZE(legacy_cases));
 }
