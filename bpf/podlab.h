@@ -177,13 +177,35 @@ struct pl_prefilter_key {
 	__u32 ip;
 };
 
-/* counters (per-CPU hash): (verdict, reason, direction) → packets, bytes. */
+/* What a counter counts; the counters map is indexed by pl_counter_slot() of it. */
 struct pl_counter_key {
 	__u8 verdict;
 	__u8 reason;	/* drop reason, or enum pl_note when not dropped */
 	__u8 dir;
 	__u8 prog;
 };
+
+/* counters (per-CPU array): 2 bits prog, 1 dir, 2 verdict, 8 reason. */
+#define PL_COUNTER_SLOTS 8192
+
+/*
+ * Slot of (prog, dir, verdict, reason). prog 1..4 → 1,2,3,0; verdict
+ * FORWARDED 1, DROPPED 2, REDIRECTED 5 → 0, 1, 2 (verdict >> 1). Only those
+ * values are ever counted; pl_counter_valid() says whether a key is one.
+ */
+static inline __u32 pl_counter_slot(__u8 prog, __u8 dir, __u8 verdict, __u8 reason)
+{
+	return (__u32)(prog & 3) << 11 | (__u32)(dir & 1) << 10 | (__u32)((verdict >> 1) & 3) << 8 |
+	       reason;
+}
+
+static inline int pl_counter_valid(const struct pl_counter_key *k)
+{
+	return k->prog >= PL_PROG_FROM_POD && k->prog <= PL_PROG_XDP_PREFILTER &&
+	       k->dir <= PL_DIR_EGRESS &&
+	       (k->verdict == PL_VERDICT_FORWARDED || k->verdict == PL_VERDICT_DROPPED ||
+		k->verdict == PL_VERDICT_REDIRECTED);
+}
 
 struct pl_counter_val {
 	__u64 packets;
