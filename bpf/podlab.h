@@ -168,7 +168,7 @@ struct pl_ct_entry {
 	__u64 last_seen_ns;
 	__u64 packets;
 	__u32 flags;
-	__u32 pad;
+	__u32 last_tick;	/* low 32 bits of jiffies when last_seen_ns was taken */
 };
 
 /* prefilter (LPM): source prefix denied at XDP → rule id. */
