@@ -23,6 +23,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "podlab.h"
+#include "lib/config.h"
 
 #define PL_IP_MF     0x2000
 #define PL_IP_OFFSET 0x1fff
@@ -145,9 +146,12 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 len, __u32
 
 	if ((void *)(eth + 1) > data_end)
 		return PL_DROP_INVALID;
-	ev->eth_proto = eth->h_proto;
-	pl_mac_copy(ev->smac, eth->h_source);
-	pl_mac_copy(ev->dmac, eth->h_dest);
+	/* Event-only fields: with events off (rodata) the verifier drops these copies. */
+	if (enable_events) {
+		ev->eth_proto = eth->h_proto;
+		pl_mac_copy(ev->smac, eth->h_source);
+		pl_mac_copy(ev->dmac, eth->h_dest);
+	}
 	if (eth->h_proto != bpf_htons(ETH_P_IP) || vlan)
 		return PL_PARSE_NOT_IPV4;
 
@@ -164,7 +168,8 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 len, __u32
 	ev->saddr = ip->saddr;
 	ev->daddr = ip->daddr;
 	ev->proto = ip->protocol;
-	ev->ip_id = ip->id;
+	if (enable_events)
+		ev->ip_id = ip->id;
 	st->ttl = ip->ttl;
 	st->tos = ip->tos;
 	st->tot_len = tot_len;
