@@ -87,6 +87,7 @@ enum pl_note {
 	PL_NOTE_POLICY_ALLOW = 4,/* an allow entry matched */
 	PL_NOTE_NEIGH_RESOLVE = 5,/* fib said no neighbour: bpf_redirect_neigh resolves it */
 	PL_NOTE_NOT_LOCAL = 6,	/* destination is not a pod of this node */
+	PL_NOTE_CT_RELATED = 7,	/* ICMP error quoting a packet of a tracked connection */
 };
 
 /* How a redirect was done (event .redirect). */
@@ -214,6 +215,7 @@ struct pl_counter_val {
 
 #define PL_EV_F_IPV4 (1u << 0)
 #define PL_EV_F_CT_REPLY (1u << 1)
+#define PL_EV_F_CT_RELATED (1u << 2)
 
 /* One flow event per decision, on the events ring buffer. */
 struct pl_flow_event {

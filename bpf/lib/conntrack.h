@@ -49,8 +49,35 @@ static __always_inline void pl_ct_refresh(struct pl_ct_entry *e)
 }
 
 /*
- * Looks the packet's flow up: forward tuple tracked → st->ct (refreshed when
- * the packet is forwarded); else reverse tuple tracked → a reply (CT_REPLY).
+ * An ICMP error is related to a tracked flow when the packet it quotes is one
+ * of that flow's (as sent: forward tuple, or a reply: reverse tuple) and the
+ * error goes back to that packet's sender (netfilter checks the same).
+ * Related errors pass like replies. An ICMP error never matches, refreshes
+ * or creates an entry of its own: it is related, or policy-checked.
+ */
+static __always_inline bool pl_ct_related(struct pl_state *st)
+{
+	struct pl_ct_key key = st->quoted;
+
+	if (st->ev.daddr != key.saddr)
+		return false;
+	if (!bpf_map_lookup_elem(&conntrack, &key)) {
+		key.saddr = st->quoted.daddr;
+		key.daddr = st->quoted.saddr;
+		key.sport = st->quoted.dport;
+		key.dport = st->quoted.sport;
+		if (!bpf_map_lookup_elem(&conntrack, &key))
+			return false;
+	}
+	st->ev.note = PL_NOTE_CT_RELATED;
+	st->ev.flags |= PL_EV_F_CT_RELATED;
+	return true;
+}
+
+/*
+ * Looks the packet's flow up: an ICMP error related to a tracked flow →
+ * CT_RELATED; forward tuple tracked → st->ct (refreshed when the packet is
+ * forwarded); else reverse tuple tracked → a reply (CT_REPLY).
  * Forward first: the common packet of an established flow costs one lookup.
  */
 static __always_inline bool pl_ct_lookup(struct pl_state *st)
@@ -58,6 +85,8 @@ static __always_inline bool pl_ct_lookup(struct pl_state *st)
 	struct pl_ct_entry *e;
 	struct pl_ct_key key;
 
+	if (st->icmp_err)
+		return pl_ct_related(st); /* errors are never tracked themselves */
 	pl_ct_key_of(st, &key, false);
 	st->ct = bpf_map_lookup_elem(&conntrack, &key);
 	if (st->ct)
@@ -79,7 +108,7 @@ static __always_inline void pl_ct_commit(struct pl_state *st)
 	struct pl_ct_entry init = {};
 	struct pl_ct_key key;
 
-	if (st->ct_reply)
+	if (st->ct_reply || st->icmp_err)
 		return;
 	if (st->ct) {
 		pl_ct_refresh(st->ct);
