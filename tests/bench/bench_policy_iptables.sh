@@ -15,7 +15,7 @@ set -u
 build=${1:?usage: bench_policy_iptables.sh BUILD}
 podlab=$build/podlab
 secs=${BENCH_POLICY_SECS:-3}
-sizes=(1000 10000)
+rounds=${BENCH_POLICY_ROUNDS:-2}
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench_policy_iptables: SKIP (needs root: it builds namespaces)"
@@ -86,12 +86,13 @@ rules() { # N
 		print "COMMIT" }'
 }
 
-# bpftool batch: policy entries FROM..TO-1 for the server's endpoint (ep_id 2) from
-# identities that do not exist (0x10000 + i), UDP port 9, ingress: never matched
-entries() { # PIN FROM TO
-	awk -v pin="$1" -v from="$2" -v to="$3" 'BEGIN { for (i = from; i < to; i++) { id = 65536 + i
-		printf "map update pinned %s key hex 02 00 00 00 %02x %02x %02x %02x 00 09 11 00 value hex 00 00 00 00 ff ff 00 00\n",
-			pin, id % 256, int(id / 256) % 256, int(id / 65536) % 256, int(id / 16777216) } }'
+# bpftool batch: update (or delete) policy entries FROM..TO-1 of the server's endpoint
+# (ep_id 2) from identities that do not exist (0x10000 + i), UDP port 9, ingress: never matched
+entries() { # PIN FROM TO update|delete
+	awk -v pin="$1" -v from="$2" -v to="$3" -v op="$4" 'BEGIN { for (i = from; i < to; i++) { id = 65536 + i
+		printf "map %s pinned %s key hex 02 00 00 00 %02x %02x %02x %02x 00 09 11 00", op, pin,
+			id % 256, int(id / 256) % 256, int(id / 65536) % 256, int(id / 16777216)
+		print op == "update" ? " value hex 00 00 00 00 ff ff 00 00" : "" } }'
 }
 
 # delivered UDP datagrams/s (iperf3, 64-byte payload, as fast as the sender can)
@@ -124,61 +125,80 @@ fwd_packets() { # RUN TOOL
 # entries of a pinned hash map (the raw "key":[...] arrays of bpftool's JSON dump)
 count_entries() { bpftool -j map dump pinned "$1" | grep -o '"key":\[' | wc -l; }
 
-rows=()
-row() { # LABEL RUN FWD_TOOL
-	local p r f=-
-	p=$(pps "$2") || p=
-	r=$(rtt "$2") || r=
-	[ -n "$3" ] && f=$(fwd_packets "$2" "$3")
-	rows+=("$1|${p:-0}|${r:-0}|${f:-0}")
-	[ -n "$p" ] && [ -n "$r" ] || echo "bench_policy_iptables: $1: measurement failed" >&2
+# one configuration: set up, measure, tear down; "LABEL|PPS|RTT|FWD" on stdout
+# k0 kernel path; kl1/kl10 (kn1/kn10) iptables-legacy (-nft) 1k/10k rules;
+# b0 datapath; b1/b10 1k/10k extra policy entries; bl10 datapath + 10k iptables-legacy
+measure() { # CFG
+	local c=$1 r=$kern tool= n=0 label p rt f=-
+	case $c in
+	kl*) tool=iptables-legacy ;;
+	kn*) tool=iptables-nft ;;
+	bl*) tool=iptables-legacy r=$bpf ;;
+	b*) r=$bpf ;;
+	esac
+	case $c in *10) n=10000 ;; *1) n=1000 ;; esac
+	case $c in
+	k0) label="kernel path, no rules" ;;
+	k*) label="kernel path, $tool $((n / 1000))k rules" ;;
+	bl*) label="podlab TC BPF + $tool $((n / 1000))k rules" ;;
+	b*) label="podlab TC BPF, policy map $(($(count_entries "$pin") + n)) entries" ;;
+	esac
+	if [ -n "$tool" ]; then
+		rules "$n" > "$tmp/rules"
+		if ! ip netns exec "pl-$r-node2" "$tool-restore" < "$tmp/rules" 2> "$tmp/ipt.err"; then
+			echo "bench_policy_iptables: $tool-restore failed: $(head -1 "$tmp/ipt.err")" >&2
+			return 1
+		fi
+	elif [ "$n" -gt 0 ]; then
+		entries "$pin" 0 "$n" update > "$tmp/batch"
+		bpftool batch file "$tmp/batch" > /dev/null || return 1
+	fi
+	p=$(pps "$r") || p=
+	rt=$(rtt "$r") || rt=
+	[ -n "$tool" ] && f=$(fwd_packets "$r" "$tool")
+	if [ -n "$tool" ]; then
+		ip netns exec "pl-$r-node2" "$tool" -F FORWARD
+	elif [ "$n" -gt 0 ]; then
+		entries "$pin" 0 "$n" delete > "$tmp/batch"
+		bpftool batch file "$tmp/batch" > /dev/null || return 1
+	fi
+	[ -n "$p" ] && [ -n "$rt" ] || { echo "bench_policy_iptables: $label: measurement failed" >&2; return 1; }
+	echo "$label|$p|$rt|$f"
 }
 
-echo "bench_policy_iptables: client pod (node1) -> server pod (node2), native; iperf3 UDP 64 B ${secs}s, ping x200; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 kern=bp${id}k
 bpf=bp${id}b
 up "$kern" --no-datapath
-row "kernel path, no rules" "$kern" ""
-for tool in iptables-legacy iptables-nft; do
-	for n in "${sizes[@]}"; do
-		rules "$n" > "$tmp/rules"
-		if ! ip netns exec "pl-$kern-node2" "$tool-restore" < "$tmp/rules" 2> "$tmp/ipt.err"; then
-			echo "bench_policy_iptables: $tool-restore failed: $(head -1 "$tmp/ipt.err")" >&2
-			continue
-		fi
-		row "kernel path, $tool $((n / 1000))k rules" "$kern" "$tool"
-	done
-	ip netns exec "pl-$kern-node2" "$tool" -F FORWARD 2>/dev/null
-done
-row "kernel path, no rules (again: drift)" "$kern" ""
-
 up "$bpf"
 pin=/sys/fs/bpf/podlab/$bpf/node2/policy
-base=$(count_entries "$pin")
-row "podlab TC BPF, policy map $base entries" "$bpf" ""
-have=0
-for n in "${sizes[@]}"; do
-	entries "$pin" "$have" "$n" > "$tmp/batch"
-	bpftool batch file "$tmp/batch" > /dev/null || { echo "bench_policy_iptables: bpftool batch failed" >&2; exit 1; }
-	have=$n
-	got=$(count_entries "$pin")
-	row "podlab TC BPF, policy map $got entries" "$bpf" ""
+cfgs=(k0 kl1 kl10 kn1 kn10 b0 b1 b10 bl10)
+declare -A lab pp rr ff
+echo "bench_policy_iptables: client pod (node1) -> server pod (node2), native; per config iperf3 UDP 64 B ${secs}s + ping x200, $rounds rounds; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+for ((k = 1; k <= rounds; k++)); do
+	for c in "${cfgs[@]}"; do
+		x=$(measure "$c") || exit 1
+		IFS='|' read -r l p r f <<<"$x"
+		lab[$c]=$l
+		pp[$c]="${pp[$c]:-} $p"
+		rr[$c]="${rr[$c]:-} $r"
+		ff[$c]=$f
+	done
 done
-rules 10000 > "$tmp/rules"
-if ip netns exec "pl-$bpf-node2" iptables-legacy-restore < "$tmp/rules" 2>/dev/null; then
-	row "podlab TC BPF + iptables-legacy 10k rules" "$bpf" iptables-legacy
-fi
 
-base_p=$(cut -d'|' -f2 <<<"${rows[0]}")
-base_r=$(cut -d'|' -f3 <<<"${rows[0]}")
-printf '%-44s %9s %6s %8s %6s %12s\n' config kpps ratio "rtt us" ratio "FORWARD pkts"
-for x in "${rows[@]}"; do
-	IFS='|' read -r l p r f <<<"$x"
-	printf '%-44s %9.1f %6.2f %8s %6.2f %12s\n' "$l" "$(awk -v p="$p" 'BEGIN { print p / 1000 }')" \
-		"$(awk -v a="$p" -v b="$base_p" 'BEGIN { print b ? a / b : 0 }')" "$r" \
-		"$(awk -v a="$r" -v b="$base_r" 'BEGIN { print b ? a / b : 0 }')" "$f"
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+p0=$(median "${pp[k0]}")
+r0=$(median "${rr[k0]}")
+printf '%-42s %-20s %6s %-14s %6s %12s\n' config "kpps (each round)" ratio "rtt us (each)" ratio "FORWARD pkts"
+for c in "${cfgs[@]}"; do
+	p=$(median "${pp[$c]}")
+	r=$(median "${rr[$c]}")
+	printf '%-42s %-20s %6.2f %-14s %6.2f %12s\n' "${lab[$c]}" \
+		"$(awk -v m="$p" '{ printf "%.1f (", m / 1000; for (i = 1; i <= NF; i++) printf("%s%.1f", (i > 1 ? " " : ""), $i / 1000); printf ")" }' <<<"${pp[$c]}")" \
+		"$(awk -v a="$p" -v b="$p0" 'BEGIN { print a / b }')" \
+		"$(awk -v m="$r" '{ printf "%.0f (", m; for (i = 1; i <= NF; i++) printf("%s%s", (i > 1 ? " " : ""), $i); printf ")" }' <<<"${rr[$c]}")" \
+		"$(awk -v a="$r" -v b="$r0" 'BEGIN { print a / b }')" "${ff[$c]}"
 done
-echo "kpps: UDP datagrams delivered to the server socket per second; ratio to the first row. rtt: ping average."
-echo "FORWARD pkts: packets node2's FORWARD chain policy counted (- = not read; 0 with rules loaded = bypassed)."
-echo "podlab's datapath looks policy up only for a flow's first packet (conntrack after that, as Cilium does):"
-echo "the entries cost a hash lookup per new flow; bench_datapath prints that lookup's cost at 10 vs 100k entries."
+echo "kpps: UDP datagrams delivered to the server socket per second (median of the rounds); rtt: ping average;"
+echo "ratios to the first row. FORWARD pkts: what node2's FORWARD chain counted in the last round (- = not read,"
+echo "0 with rules loaded = bypassed). podlab's datapath looks policy up for a flow's first packet only (conntrack"
+echo "after that, as Cilium does); bench_datapath prints one lookup's cost at 10 vs 100k entries."
