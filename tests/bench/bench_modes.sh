@@ -6,13 +6,16 @@
 # (delivered kpps), modes interleaved per round, each printed as a ratio to
 # native. The teaching text claims "encapsulation overhead" for overlays and
 # "high performance (no encapsulation)" for native routing: this is that claim,
-# measured. No thresholds. Everything lives in the runs' pl-* namespaces.
+# measured. Three more rows separate what the datapath itself costs:
+# native-noxdp and vxlan-noxdp (podlab's TC datapath, xdp_prefilter detached from both uplinks)
+# and kernel (podlab up --no-datapath: the nodes route with the kernel, no BPF).
+# No thresholds. Everything lives in the runs' pl-* namespaces.
 set -u
 build=${1:?usage: bench_modes.sh BUILD}
 podlab=$build/podlab
 secs=${BENCH_MODES_SECS:-3}	# per test
 rounds=${BENCH_MODES_ROUNDS:-3}
-modes=(native vxlan legacy)
+modes=(native vxlan legacy native-noxdp vxlan-noxdp kernel)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench_modes: SKIP (needs root: it builds namespaces)"
@@ -39,9 +42,10 @@ trap 'exit 130' INT TERM
 
 # One client pod on node1, one server pod on node2, no policy (all allowed).
 for m in "${modes[@]}"; do
+	[ "$m" = kernel ] && m0=native || m0=${m%%-*}
 	cat > "$tmp/$m.yaml" <<EOF
 name: bench-$m
-routing: $m
+routing: $m0
 mtu: 1500
 nodes:
   - name: node1
@@ -57,13 +61,18 @@ nodes:
 underlay:
   type: p2p
 EOF
-	r=bm${id}${m:0:1}
+	r=bm${id}${m:0:1}${m:7:1}
 	run[$m]=$r
-	if ! "$podlab" up --run "$r" "$tmp/$m.yaml" > "$tmp/up-$m.log" 2>&1; then
+	opt=
+	[ "$m" = kernel ] && opt=--no-datapath
+	if ! "$podlab" up --run "$r" $opt "$tmp/$m.yaml" > "$tmp/up-$m.log" 2>&1; then
 		run[$m]=
 		echo "bench_modes: podlab up ($m) failed:" >&2
 		cat "$tmp/up-$m.log" >&2
 		exit 1
+	fi
+	if [[ $m == *-noxdp ]]; then
+		ip -n "pl-$r-node1" link set eth0 xdp off && ip -n "pl-$r-node2" link set eth0 xdp off || exit 1
 	fi
 done
 
@@ -105,12 +114,13 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { pr
 runs() { awk -v m="$(median "$3")" -v d="$1" -v f="%.$2f" '{ printf(f " (", m / d)
 	for (i = 1; i <= NF; i++) printf("%s" f, (i > 1 ? " " : ""), $i / d); printf ")" }' <<<"$3"; }
 ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.2f", a / b }'; }
-printf '%-7s %7s  %-24s %6s  %-26s %6s\n' mode pod-mtu "tcp Gbit/s (each run)" ratio "udp-64B kpps (each run)" ratio
+printf '%-12s %7s  %-24s %6s  %-26s %6s\n' mode pod-mtu "tcp Gbit/s (each run)" ratio "udp-64B kpps (each run)" ratio
 for m in "${modes[@]}"; do
 	mtu=$(ip -n "pl-${run[$m]}-client" -o link show eth0 | awk '{ for (i = 1; i < NF; i++) if ($i == "mtu") print $(i + 1) }')
-	printf '%-7s %7s  %-24s %6s  %-26s %6s\n' "$m" "$mtu" \
+	printf '%-12s %7s  %-24s %6s  %-26s %6s\n' "$m" "$mtu" \
 		"$(runs 1000 2 "${tcp[$m]}")" "$(ratio "${tcp[$m]}" "${tcp[native]}")" \
 		"$(runs 1000 1 "${udp[$m]}")" "$(ratio "${udp[$m]}" "${udp[native]}")"
 done
 echo "ratio = mode / native (medians of the runs). tcp: receiver goodput; udp: datagrams delivered to the server socket per second."
+echo "*-noxdp: xdp_prefilter detached from both uplinks; kernel: no BPF at all, the nodes route (podlab up --no-datapath)."
 echo "Pods, node veths and the underlay are veths on one machine: no NIC, no wire; the sender, the receiver and both nodes share $(nproc) CPUs."
