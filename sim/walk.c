@@ -127,9 +127,19 @@ int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog,
 	else
 		err = pl_datapath_test_run(n->dp, prog, f->buf, f->len, &ctx, w->scratch, SIM_BUF,
 					   &rr);
+	if (err == -EINVAL) {
+		/* test_run cannot take this frame (too short for its checks): stop, say so. */
+		f->res->refused = true;
+		sim_fl_kernel_drop(f, f->node, n->devs[dev].name, PL_DROP_STACK, 0,
+				   "BPF_PROG_TEST_RUN refuses this frame (EINVAL): not walkable");
+		*retval = TC_ACT_SHOT;
+		*out = NULL;
+		return 0;
+	}
 	if (err)
-		return pl_err_errno(err, "running %s on node %s", pl_prog_name(prog),
-				    w->topo.nodes[f->node].name);
+		return pl_err_errno(
+			err, "running %s on node %s (%u-byte frame, ifindex %u, mark %#x)",
+			pl_prog_name(prog), w->topo.nodes[f->node].name, f->len, ctx.ifindex, mark);
 	if (rr.data_out_len && rr.data_out_len <= SIM_BUF && rr.data_out) {
 		memmove(f->buf, rr.data_out, rr.data_out_len);
 		f->len = rr.data_out_len;
@@ -299,7 +309,7 @@ void sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_
 		return;
 	case PL_REDIR_NEIGH:
 	default:
-		r = sim_route_lookup(n, f->ev.daddr);
+		r = sim_route_lookup(n, f->ev.saddr, f->ev.daddr);
 		sim_fl_out_dev(w, f, dev, r >= 0 && n->routes[r].gw ? n->routes[r].gw : f->ev.daddr,
 			       "bpf_redirect_neigh, the kernel resolves");
 		return;
@@ -309,6 +319,8 @@ void sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_
 void sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
 		     const struct sim_step *s)
 {
+	if (f->loc == LOC_DONE) /* the run itself ended the walk */
+		return;
 	switch (rv) {
 	case TC_ACT_UNSPEC:
 	case TC_ACT_OK:

@@ -104,6 +104,7 @@ struct sim_walk_result {
 	struct sim_step steps[SIM_WALK_MAX_STEPS];
 	int nsteps;
 	bool truncated; /* more steps than fit (a loop): stopped and dropped */
+	bool refused;	/* BPF_PROG_TEST_RUN refused the frame at a hook (EINVAL): stopped */
 
 	uint8_t verdict;     /* enum pl_verdict of the last program, DROPPED for kernel drops */
 	uint8_t drop_reason; /* enum pl_drop_reason (BPF or kernel model) */
@@ -145,7 +146,7 @@ void sim_walk_close(struct sim_walk *w);
 /* The topology and routing mode the walk was opened with. */
 const struct topo *sim_walk_topo(const struct sim_walk *w);
 enum pl_routing_mode sim_walk_routing(const struct sim_walk *w);
-/* Empties every node's conntrack and the NAT table (independent packets). */
+/* Empties every node's conntrack and the NAT table, and restarts the qdisc models and links. */
 int sim_walk_reset(struct sim_walk *w);
 
 /*
@@ -174,6 +175,24 @@ int sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
 int sim_walk_packet(struct sim_walk *w, const uint8_t *frame, uint32_t len,
 		    const struct sim_inject *at, uint64_t t_ns, struct sim_walk_result *res);
 void sim_walk_result_release(struct sim_walk_result *res);
+
+/* One packet of a clocked run. */
+struct sim_walk_input {
+	const uint8_t *frame;
+	uint32_t len;
+	struct sim_inject at;
+	uint64_t t_ns; /* injection time on the virtual clock */
+};
+
+/*
+ * Walks n packets on one virtual clock: each injected at its time, queued in
+ * the egress qdisc model of every uplink it leaves (a FIFO when the link has
+ * none) until the model and the link let it go, so flows contend (docs/sim.md).
+ * res[i] is packet i's (release each). Call sim_walk_reset() first for a run
+ * that starts again from time 0. 0 or -errno.
+ */
+int sim_walk_run(struct sim_walk *w, const struct sim_walk_input *in, int n,
+		 struct sim_walk_result *res);
 
 /* Chooses an injection point from the frame: source pod, else VXLAN/underlay, else -ENOENT. */
 int sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,

@@ -103,7 +103,7 @@ int sim_walk_reset(struct sim_walk *w)
 		if (w->nodes[i].dp && (err = pl_ct_clear(w->nodes[i].dp)))
 			return err;
 	}
-	return 0;
+	return sim_env_qdiscs_reset(w);
 }
 
 void sim_walk_result_release(struct sim_walk_result *res)
@@ -153,14 +153,12 @@ static int start(struct sim_walk *w, struct sim_flight *f, const struct sim_inje
 	return -EINVAL;
 }
 
-static int walk_one(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
-		    const struct sim_inject *at, uint64_t t_ns, struct sim_walk_result *res)
+int sim_fl_start(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
+		 const struct sim_inject *at, uint64_t t, struct sim_walk_result *res)
 {
-	int err;
-
 	memset(res, 0, sizeof(*res));
 	res->deliver_node = res->deliver_pod = res->drop_node = -1;
-	res->t_inject = t_ns;
+	res->t_inject = t;
 	res->t_enqueue = res->t_dequeue = res->t_deliver = SIM_NO_TIME;
 	if (len > PL_PKT_MAX)
 		return -EMSGSIZE;
@@ -170,11 +168,16 @@ static int walk_one(struct sim_walk *w, struct sim_flight *f, const uint8_t *fra
 	f->len = len;
 	f->loc = LOC_DONE;
 	f->node = f->dev = f->pod = -1;
-	f->mark = 0;
-	f->t = t_ns;
+	f->t = t;
 	f->res = res;
-	f->park = false;
-	err = start(w, f, at);
+	return start(w, f, at);
+}
+
+static int walk_one(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
+		    const struct sim_inject *at, uint64_t t_ns, struct sim_walk_result *res)
+{
+	int err = sim_fl_start(w, f, frame, len, at, t_ns, res);
+
 	if (!err)
 		err = sim_fl_walk(w, f);
 	if (err)

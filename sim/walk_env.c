@@ -59,19 +59,32 @@ int sim_dev_by_kind(const struct sim_node *n, enum sim_dev_kind kind)
 	return -1;
 }
 
-int sim_route_lookup(const struct sim_node *n, uint32_t daddr)
+static int lpm(const struct sim_node *n, uint32_t table, uint32_t daddr)
 {
 	int i, best = -1;
 
 	for (i = 0; i < n->nroutes; i++) {
 		const struct sim_route *r = &n->routes[i];
 
-		if ((daddr & mask_of(r->plen)) != r->dst)
+		if (r->table != table || (daddr & mask_of(r->plen)) != r->dst)
 			continue;
 		if (best < 0 || r->plen > n->routes[best].plen)
 			best = i;
 	}
 	return best;
+}
+
+int sim_route_lookup(const struct sim_node *n, uint32_t saddr, uint32_t daddr)
+{
+	int i, r;
+
+	for (i = 0; i < n->nrules; i++) {
+		if ((saddr & mask_of(n->rules[i].plen)) != n->rules[i].src)
+			continue;
+		if ((r = lpm(n, n->rules[i].table, daddr)) >= 0)
+			return r;
+	}
+	return lpm(n, 0, daddr);
 }
 
 int sim_node_by_underlay(const struct sim_walk *w, uint32_t ip)
@@ -97,7 +110,8 @@ uint32_t sim_masq_addr(const struct sim_node *n, int dev)
 	return 0;
 }
 
-static int add_route(struct sim_node *n, uint32_t dst, uint8_t plen, uint32_t gw, int dev)
+static int add_route(struct sim_node *n, uint32_t dst, uint8_t plen, uint32_t gw, int dev,
+		     uint32_t table)
 {
 	struct sim_route *r;
 
@@ -108,6 +122,22 @@ static int add_route(struct sim_node *n, uint32_t dst, uint8_t plen, uint32_t gw
 	r->plen = plen;
 	r->gw = gw;
 	r->dev = dev;
+	r->table = table == 254 ? 0 : table;
+	return 0;
+}
+
+static int add_rule(struct sim_node *n, uint32_t src, uint8_t plen, uint32_t table,
+		    uint32_t priority)
+{
+	int i;
+
+	if (n->nrules == (int)(sizeof(n->rules) / sizeof(n->rules[0])))
+		return -E2BIG;
+	for (i = n->nrules; i > 0 && n->rules[i - 1].priority > priority; i--)
+		n->rules[i] = n->rules[i - 1];
+	n->rules[i] = (struct sim_rule){
+		.src = src & mask_of(plen), .plen = plen, .table = table, .priority = priority};
+	n->nrules++;
 	return 0;
 }
 
@@ -196,11 +226,12 @@ static int model_node(struct sim_walk *w, int i)
 			if (d >= 0 && !n->devs[d].addr)
 				n->devs[d].addr = s->addr.ip;
 			if (d >= 0 && s->addr.plen < 32)
-				err = add_route(n, s->addr.ip, s->addr.plen, 0, d);
+				err = add_route(n, s->addr.ip, s->addr.plen, 0, d, 0);
 			break;
 		case PL_STEP_ROUTE:
 			if (d >= 0)
-				err = add_route(n, s->route.dst, s->route.plen, s->route.gw, d);
+				err = add_route(n, s->route.dst, s->route.plen, s->route.gw, d,
+						s->route.table);
 			break;
 		case PL_STEP_NEIGH:
 			if (d >= 0)
@@ -210,6 +241,10 @@ static int model_node(struct sim_walk *w, int i)
 		case PL_STEP_FDB:
 			if (d >= 0)
 				err = add_neigh(n, n->fdb, &n->nfdb, s->neigh.ip, d, s->neigh.mac);
+			break;
+		case PL_STEP_RULE:
+			err = add_rule(n, s->rule.src, s->rule.plen, s->rule.table,
+				       s->rule.priority);
 			break;
 		case PL_STEP_MASQUERADE:
 			n->masq = true;
@@ -313,12 +348,18 @@ static int realize_node(const struct sim_node *n)
 		const struct sim_route *r = &n->routes[i];
 
 		if (r->gw)
-			append(&cmds, &len, &cap, "route add %s/%u via %s dev %s onlink\n",
-			       ip_str(r->dst, a), r->plen, ip_str(r->gw, g), n->devs[r->dev].name);
+			append(&cmds, &len, &cap, "route add %s/%u via %s dev %s onlink table %u\n",
+			       ip_str(r->dst, a), r->plen, ip_str(r->gw, g), n->devs[r->dev].name,
+			       r->table ? r->table : 254);
 		else
-			append(&cmds, &len, &cap, "route add %s/%u dev %s\n", ip_str(r->dst, a),
-			       r->plen, n->devs[r->dev].name);
+			append(&cmds, &len, &cap, "route add %s/%u dev %s table %u\n",
+			       ip_str(r->dst, a), r->plen, n->devs[r->dev].name,
+			       r->table ? r->table : 254);
 	}
+	for (i = 0; i < n->nrules; i++)
+		append(&cmds, &len, &cap, "rule add from %s/%u table %u priority %u\n",
+		       ip_str(n->rules[i].src, a), n->rules[i].plen, n->rules[i].table,
+		       n->rules[i].priority);
 	if (!cmds)
 		return -ENOMEM;
 	err = ip_batch(cmds);
@@ -371,6 +412,20 @@ static int uplink_qdisc(struct sim_walk *w, int node)
 			pl_err("%s:%d:%d: %s", t->file ? t->file : "topology",
 			       t->links[i].qdisc.pos.line, t->links[i].qdisc.pos.col, msg);
 		return err;
+	}
+	return 0;
+}
+
+int sim_env_qdiscs_reset(struct sim_walk *w)
+{
+	int i, err;
+
+	for (i = 0; i < w->topo.nnodes; i++) {
+		if (w->nodes[i].qdisc)
+			sim_qdisc_destroy(w->nodes[i].qdisc);
+		w->nodes[i].qdisc = NULL;
+		if ((err = uplink_qdisc(w, i)))
+			return err;
 	}
 	return 0;
 }

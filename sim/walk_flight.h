@@ -34,6 +34,7 @@ struct sim_flight {
 	struct pl_flow_event ev; /* the last program's */
 	bool has_ev;
 	bool park; /* stop at LOC_UPLINK_TX (clocked runs) */
+	int index; /* packet index in a clocked run */
 	uint64_t t;
 	struct sim_walk_result *res;
 };
@@ -55,8 +56,17 @@ void sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
 int sim_underlay_owner_mac(const struct sim_walk *w, const uint8_t mac[6]);
 bool sim_underlay_resolve(const struct sim_walk *w, uint32_t ip, uint8_t mac[6]);
 
+/* walk_api.c: a fresh flight for frame at `at`, time t, its result res (initialised). */
+int sim_fl_start(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
+		 const struct sim_inject *at, uint64_t t, struct sim_walk_result *res);
+
 /* walk_loc.c: runs f from its location until LOC_DONE (or LOC_PARKED). 0 or -errno. */
 int sim_fl_walk(struct sim_walk *w, struct sim_flight *f);
+/* Bytes f occupies on the wire (all fragments). */
+uint32_t sim_fl_wire_bytes(const struct sim_flight *f);
+/* Serialises f on f->node's uplink from start, propagates it, checks the receiver: f->loc
+ * becomes LOC_UPLINK_RX of the receiver (f->t its arrival) or LOC_DONE. */
+void sim_fl_wire(struct sim_walk *w, struct sim_flight *f, uint64_t start);
 /* The wire from f->node's uplink: receiver node, SIM_WORLD, or -1 (nobody has the MAC). */
 int sim_fl_receiver(const struct sim_walk *w, const struct sim_flight *f);
 

@@ -51,8 +51,17 @@ struct sim_dev {
 struct sim_route {
 	uint32_t dst; /* network order */
 	uint8_t plen;
-	uint32_t gw; /* 0 = directly connected */
-	int dev;     /* index into node devs */
+	uint32_t gw;	/* 0 = directly connected */
+	int dev;	/* index into node devs */
+	uint32_t table; /* 0 = main */
+};
+
+/* ip rule: sources in src/plen look up table first. */
+struct sim_rule {
+	uint32_t src;
+	uint8_t plen;
+	uint32_t table;
+	uint32_t priority;
 };
 
 struct sim_neigh {
@@ -75,6 +84,8 @@ struct sim_node {
 	int ndevs;
 	struct sim_route routes[64];
 	int nroutes;
+	struct sim_rule rules[8]; /* by priority */
+	int nrules;
 	struct sim_neigh neighs[SIM_MAX_NEIGH];
 	int nneighs;
 	struct sim_neigh fdb[SIM_MAX_NEIGH]; /* vxlan0: neighbour MAC → remote underlay IP */
@@ -111,11 +122,13 @@ struct sim_walk {
 int sim_env_build(struct sim_walk *w);
 void sim_env_destroy(struct sim_walk *w);
 int sim_env_enter(struct sim_walk *w, int node);
+/* (Re)creates every uplink's qdisc model, empty, at time 0. */
+int sim_env_qdiscs_reset(struct sim_walk *w);
 void sim_mac(enum sim_mac_kind kind, uint32_t index, uint8_t mac[6]);
 int sim_dev_by_ifindex(const struct sim_node *n, uint32_t ifindex);
 int sim_dev_by_kind(const struct sim_node *n, enum sim_dev_kind kind);
-/* Longest-prefix match in the node's routing table, -1 when none. */
-int sim_route_lookup(const struct sim_node *n, uint32_t daddr);
+/* fib rules then longest-prefix match, as the kernel routes saddr → daddr; -1 when none. */
+int sim_route_lookup(const struct sim_node *n, uint32_t saddr, uint32_t daddr);
 /* Node whose underlay IP is ip, -1 none. */
 int sim_node_by_underlay(const struct sim_walk *w, uint32_t ip);
 /* Source address MASQUERADE picks leaving dev (inet_select_addr). */

@@ -57,7 +57,7 @@ static void pod_tx(struct sim_walk *w, struct sim_flight *f)
 			 lxc->mtu, pod,
 			 (ip.ip[6] & 0x40) ? "DF set, its stack refuses to send it (EMSGSIZE)"
 					   : "its stack would fragment it (not modelled)");
-		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
+		sim_fl_kernel_drop(f, f->node, pod, PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
 		return;
 	}
 	if (!forwardable(f->len, lxc->mtu)) {
@@ -122,7 +122,8 @@ static void nat_reverse(struct sim_flight *f, struct sim_node *n, struct sim_ip 
 	}
 }
 
-static void masquerade(struct sim_flight *f, struct sim_node *n, int dev, struct sim_ip *ip)
+static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node *n, int dev,
+		       struct sim_ip *ip)
 {
 	uint32_t s, d, to = sim_masq_addr(n, dev);
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
@@ -130,7 +131,9 @@ static void masquerade(struct sim_flight *f, struct sim_node *n, int dev, struct
 
 	memcpy(&s, ip->ip + 12, 4);
 	memcpy(&d, ip->ip + 16, 4);
-	if ((s & mask_of(n->masq_plen)) != n->masq_cidr || !to || s == to)
+	/* nftables rule of the plan: own pods towards another node's pod CIDR (not replies). */
+	if ((s & mask_of(n->masq_plen)) != n->masq_cidr || !to || s == to ||
+	    topo_node_by_pod_ip(&w->topo, d) < 0 || topo_node_by_pod_ip(&w->topo, d) == f->node)
 		return;
 	e.saddr = s;
 	e.daddr = d;
@@ -206,7 +209,7 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 {
 	struct sim_node *n = &w->nodes[f->node];
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], how[96];
-	uint32_t daddr, nh;
+	uint32_t saddr, daddr, nh;
 	struct sim_step *s;
 	struct sim_ip ip;
 	uint8_t ttl;
@@ -237,7 +240,8 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 				   "ip_forward: TTL exceeded (ICMP time exceeded)");
 		return;
 	}
-	r = sim_route_lookup(n, daddr);
+	memcpy(&saddr, ip.ip + 12, 4);
+	r = sim_route_lookup(n, saddr, daddr);
 	if (r < 0) {
 		sim_fl_kernel_drop(f, f->node, "", PL_DROP_NO_ROUTE, 0,
 				   "ip_forward: no route (ICMP net unreachable)");
@@ -263,7 +267,7 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	if (s)
 		s->mtu = n->devs[dev].mtu;
 	if (n->masq && n->devs[dev].kind == SIM_DEV_VXLAN)
-		masquerade(f, n, dev, &ip);
+		masquerade(w, f, n, dev, &ip);
 	sim_fl_out_dev(w, f, dev, nh, "neighbour");
 }
 
@@ -278,7 +282,7 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 	uint16_t sport;
 	int frags;
 
-	r = sim_route_lookup(n, f->tun_remote);
+	r = sim_route_lookup(n, saddr, f->tun_remote);
 	if (r < 0 || n->routes[r].dev != up) {
 		sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_NO_ROUTE, 0,
 				   "no underlay route to the tunnel endpoint");
@@ -415,28 +419,26 @@ static bool qdisc_pass(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	return true;
 }
 
-static void uplink_tx(struct sim_walk *w, struct sim_flight *f)
+uint32_t sim_fl_wire_bytes(const struct sim_flight *f)
 {
-	struct sim_node *n = &w->nodes[f->node];
+	/* Fragments: each after the first repeats the outer Ethernet + IPv4 headers. */
+	return f->frags > 1 ? f->whole_len + (uint32_t)(f->frags - 1) * 34 : f->len;
+}
+
+void sim_fl_wire(struct sim_walk *w, struct sim_flight *f, uint64_t start)
+{
 	uint64_t rate = w->opts.link_rate ? w->opts.link_rate : 10000000000ull;
-	uint64_t bytes = f->frags > 1 ? f->whole_len + (uint64_t)(f->frags - 1) * 34 : f->len;
-	uint64_t start = f->t > n->link_busy ? f->t : n->link_busy, ser;
+	uint64_t bytes = sim_fl_wire_bytes(f), ser;
 	int to = sim_fl_receiver(w, f);
 	uint32_t mtu;
 
-	if (f->park) {
-		f->loc = LOC_PARKED;
-		return;
-	}
 	if (to == -1) {
 		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_STACK, 0,
 				   "nobody on the underlay has the destination MAC");
 		return;
 	}
-	if (n->qdisc && !qdisc_pass(w, f, n, (uint32_t)bytes, &start))
-		return;
 	ser = (bytes * 8 * 1000000000ull + rate - 1) / rate;
-	n->link_busy = start + ser;
+	w->nodes[f->node].link_busy = start + ser;
 	f->t = start + ser + w->opts.link_delay_ns;
 	sim_fl_step(f, SIM_STEP_WIRE, f->node, "eth0",
 		    "underlay %s → %s: %llu bytes, %llu ns at %llu Mbit/s + %llu ns propagation",
@@ -458,13 +460,28 @@ static void uplink_tx(struct sim_walk *w, struct sim_flight *f)
 	f->loc = LOC_UPLINK_RX;
 }
 
+static void uplink_tx(struct sim_walk *w, struct sim_flight *f)
+{
+	struct sim_node *n = &w->nodes[f->node];
+	uint64_t start = f->t > n->link_busy ? f->t : n->link_busy;
+
+	if (f->park) {
+		f->loc = LOC_PARKED;
+		return;
+	}
+	if (sim_fl_receiver(w, f) != -1 && n->qdisc &&
+	    !qdisc_pass(w, f, n, sim_fl_wire_bytes(f), &start))
+		return;
+	sim_fl_wire(w, f, start);
+}
+
 static int uplink_rx(struct sim_walk *w, struct sim_flight *f)
 {
 	int up = sim_dev_by_kind(&w->nodes[f->node], SIM_DEV_UPLINK), rv, err;
 	struct sim_step *s;
 
 	err = sim_fl_run_prog(w, f, PL_PROG_XDP_PREFILTER, up, 0, &rv, &s);
-	if (err)
+	if (err || f->loc == LOC_DONE)
 		return err;
 	switch (rv) {
 	case XDP_PASS:
@@ -507,12 +524,12 @@ static void pod_rx(struct sim_walk *w, struct sim_flight *f)
 	struct sim_step *s;
 
 	if (!forwardable(f->len, mtu)) {
-		sim_fl_kernel_drop(f, pod->node, "eth0", PL_DROP_MTU_EXCEEDED, mtu,
+		sim_fl_kernel_drop(f, pod->node, pod->name, PL_DROP_MTU_EXCEEDED, mtu,
 				   f->peer ? "bpf_redirect_peer: larger than the pod's eth0 MTU"
 					   : "veth: larger than the pod's eth0 MTU");
 		return;
 	}
-	s = sim_fl_step(f, SIM_STEP_DELIVER, pod->node, "eth0", "%s eth0%s", pod->name,
+	s = sim_fl_step(f, SIM_STEP_DELIVER, pod->node, pod->name, "%s eth0%s", pod->name,
 			f->peer ? " (bpf_redirect_peer: straight into its namespace)" : " (veth)");
 	if (s)
 		s->mtu = mtu;

@@ -11,16 +11,16 @@
 #include "lib/log.h"
 
 struct pl_cmd {
-	const char *name;	/* "verify", "prog list", "up", ... (may hold one space) */
-	const char *summary;	/* one line for `podlab --help` */
-	const char *usage;	/* full text for `podlab CMD --help` */
+	const char *name;    /* "verify", "prog list", "up", ... (may hold one space) */
+	const char *summary; /* one line for `podlab --help` */
+	const char *usage;   /* full text for `podlab CMD --help` */
 	int (*run)(int argc, char **argv); /* argv[0] is the command name; returns enum pl_exit */
 };
 
 #define PL_COMMAND(id_, ...)                                                                       \
-	static const struct pl_cmd pl_cmd_desc_##id_ = { __VA_ARGS__ };                           \
-	static const struct pl_cmd *pl_cmd_ptr_##id_                                         \
-		__attribute__((used, section("pl_cmds"))) = &pl_cmd_desc_##id_
+	static const struct pl_cmd pl_cmd_desc_##id_ = {__VA_ARGS__};                              \
+	static const struct pl_cmd *pl_cmd_ptr_##id_ __attribute__((used, section("pl_cmds"))) =   \
+		&pl_cmd_desc_##id_
 
 /* True (and usage printed to stdout) when argv holds -h/--help. */
 int pl_cmd_wants_help(const struct pl_cmd *cmd, int argc, char **argv);

@@ -203,6 +203,29 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 	    s[m].ttl < 0 ? "-" : (snprintf(ttl, sizeof(ttl), "%d", s[m].ttl), ttl));
 	ROW("MTU available to the pod", "%u", s[m].pod_mtu);
 #undef ROW
+	printf("\nwhat differs:\n");
+	for (m = 0; m < a->nmodes; m++) {
+		const char *mode = topo_routing_name(a->modes[m]);
+
+		if (s[m].overhead)
+			printf("  %s: every packet carries %d bytes of VXLAN/UDP/IPv4/Ethernet "
+			       "headers, so the pod's MTU is %u, not %u\n",
+			       mode, s[m].overhead, s[m].pod_mtu, s[m].pod_mtu + s[m].overhead);
+		if (s[m].ttl >= 0)
+			printf("  %s: the TTL arrives as %d: %d routed hop%s (%s)\n", mode,
+			       s[m].ttl, 64 - s[m].ttl, 64 - s[m].ttl == 1 ? "" : "s",
+			       s[m].ttl == 64 ? "inside the tunnel the node hop does not count"
+					      : "each node that routes it decrements it");
+		if (strstr(s[m].src_seen, "(NAT)"))
+			printf("  %s: MASQUERADE rewrote the source: the destination sees %s and "
+			       "derives identity %s, not the pod's; policies that name the pod "
+			       "cannot match it\n",
+			       mode, s[m].src_seen, s[m].identity);
+		else if (strstr(s[m].src_seen, "(pod)"))
+			printf("  %s: NAT-free: the destination sees the pod's own address and "
+			       "identity %s\n",
+			       mode, s[m].identity);
+	}
 }
 
 static int parse_modes(struct explain_args *a, const char *list)

@@ -67,10 +67,14 @@ static void endpoint_name(const struct topo *t, uint32_t ip, char *buf, size_t l
 static const char *proto_str(unsigned proto)
 {
 	switch (proto) {
-	case IPPROTO_TCP: return "TCP";
-	case IPPROTO_UDP: return "UDP";
-	case IPPROTO_ICMP: return "ICMP";
-	default: return "IP";
+	case IPPROTO_TCP:
+		return "TCP";
+	case IPPROTO_UDP:
+		return "UDP";
+	case IPPROTO_ICMP:
+		return "ICMP";
+	default:
+		return "IP";
 	}
 }
 
@@ -86,7 +90,8 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 	endpoint_name(o->topo, ev->saddr, src, sizeof(src));
 	endpoint_name(o->topo, ev->daddr, dst, sizeof(dst));
 	if (ev->verdict == PL_VERDICT_DROPPED)
-		snprintf(outcome, sizeof(outcome), "DROPPED (%s)", pl_drop_reason_str(ev->drop_reason));
+		snprintf(outcome, sizeof(outcome), "DROPPED (%s)",
+			 pl_drop_reason_str(ev->drop_reason));
 	else if (ev->redirect)
 		snprintf(outcome, sizeof(outcome), "%s via %s", pl_verdict_name(ev->verdict),
 			 pl_redirect_name(ev->redirect));
@@ -106,14 +111,16 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 		       ntohs(ev->sport), ntohs(ev->dport), pl_redirect_name(ev->redirect),
 		       ev->tunnel_vni);
 	} else if (!(ev->flags & PL_EV_F_IPV4)) {
-		printf("%s.%03lld %-8s ethertype 0x%04x %s %s %s\n", when,
-		       (real / 1000000) % 1000, o->topo->nodes[node].name, ntohs(ev->eth_proto),
-		       pl_prog_name(ev->prog), pl_obs_point_name(ev->obs_point), outcome);
+		printf("%s.%03lld %-8s ethertype 0x%04x %s %s %s\n", when, (real / 1000000) % 1000,
+		       o->topo->nodes[node].name, ntohs(ev->eth_proto), pl_prog_name(ev->prog),
+		       pl_obs_point_name(ev->obs_point), outcome);
 	} else {
 		/* xdp_prefilter stops at L3: no ports to show. */
 		if (ev->sport || ev->dport) {
-			snprintf(src + strlen(src), sizeof(src) - strlen(src), ":%u", ntohs(ev->sport));
-			snprintf(dst + strlen(dst), sizeof(dst) - strlen(dst), ":%u", ntohs(ev->dport));
+			snprintf(src + strlen(src), sizeof(src) - strlen(src), ":%u",
+				 ntohs(ev->sport));
+			snprintf(dst + strlen(dst), sizeof(dst) - strlen(dst), ":%u",
+				 ntohs(ev->dport));
 		}
 		printf("%s.%03lld %-8s %s (ID:%u) -> %s (ID:%u) %s %s %s %s\n", when,
 		       (real / 1000000) % 1000, o->topo->nodes[node].name, src, ev->src_identity,
@@ -178,7 +185,8 @@ static int observe(const char *run, bool json, bool follow)
 	}
 	if (!rb) {
 		pl_err("run %s: no node has a pinned events ring buffer (was it built with the "
-		       "datapath?)", run);
+		       "datapath?)",
+		       run);
 		err = PL_EXIT_RUNTIME;
 		goto out;
 	}
@@ -216,9 +224,14 @@ static int cmd_observe(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "jf", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = true; break;
-		case 'f': follow = true; break;
-		default: return pl_cmd_usage_error("observe", "unknown option");
+		case 'j':
+			json = true;
+			break;
+		case 'f':
+			follow = true;
+			break;
+		default:
+			return pl_cmd_usage_error("observe", "unknown option");
 		}
 	}
 	if (optind != argc - 1)
@@ -228,23 +241,24 @@ static int cmd_observe(int argc, char **argv)
 	return observe(argv[optind], json, follow);
 }
 
-PL_COMMAND(observe, .name = "observe", .summary = "print a run's flow events, Hubble style",
-	   .run = cmd_observe,
-	   .usage = "usage: podlab observe RUN [--json] [--follow]\n"
-		    "\n"
-		    "Reads the flow events every node's datapath wrote to its pinned ring buffer\n"
-		    "(/sys/fs/bpf/podlab/RUN/NODE/events) and prints one line per decision:\n"
-		    "time, node, source (identity) -> destination (identity), protocol and ports,\n"
-		    "program, observation point, verdict or drop reason.\n"
-		    "Reading consumes the events: a concurrent `podlab check` sees fewer.\n"
-		    "\n"
-		    "options:\n"
-		    "  -f, --follow  keep printing until interrupted (Ctrl-C)\n"
-		    "  -j, --json    one JSON object per line\n"
-		    "\n"
-		    "example:\n"
-		    "  podlab up topologies/two-node-vxlan.yaml     # prints RUN\n"
-		    "  podlab exec RUN frontend -- ping -c1 10.244.2.11\n"
-		    "  podlab observe RUN\n"
-		    "\n"
-		    "exit status: 0 ok, 2 bad usage or unknown run, 3 no privileges, 4 BPF failure\n");
+PL_COMMAND(
+	observe, .name = "observe", .summary = "print a run's flow events, Hubble style",
+	.run = cmd_observe,
+	.usage = "usage: podlab observe RUN [--json] [--follow]\n"
+		 "\n"
+		 "Reads the flow events every node's datapath wrote to its pinned ring buffer\n"
+		 "(/sys/fs/bpf/podlab/RUN/NODE/events) and prints one line per decision:\n"
+		 "time, node, source (identity) -> destination (identity), protocol and ports,\n"
+		 "program, observation point, verdict or drop reason.\n"
+		 "Reading consumes the events: a concurrent `podlab check` sees fewer.\n"
+		 "\n"
+		 "options:\n"
+		 "  -f, --follow  keep printing until interrupted (Ctrl-C)\n"
+		 "  -j, --json    one JSON object per line\n"
+		 "\n"
+		 "example:\n"
+		 "  podlab up topologies/two-node-vxlan.yaml     # prints RUN\n"
+		 "  podlab exec RUN frontend -- ping -c1 10.244.2.11\n"
+		 "  podlab observe RUN\n"
+		 "\n"
+		 "exit status: 0 ok, 2 bad usage or unknown run, 3 no privileges, 4 BPF failure\n");

@@ -149,6 +149,11 @@ static int cmd_replay(int argc, char **argv)
 		rc = err == -EOPNOTSUPP ? PL_EXIT_ENV : PL_EXIT_RUNTIME;
 		goto out;
 	}
+	if (ro.mode == PL_MODE_SIM && (err = pl_replay_sim_prepare(rp, &pk))) {
+		pl_err_errno(err, "simulating the packets");
+		rc = PL_EXIT_RUNTIME;
+		goto out;
+	}
 	for (i = 0; i < pk.n; i++) {
 		err = pl_replay_one(rp, &pk.p[i], &res);
 		if (err) {

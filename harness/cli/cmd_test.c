@@ -14,9 +14,10 @@ static int cmd_test(int argc, char **argv);
 
 static int parse_mode(const char *m)
 {
-	return !strcmp(m, "unit") ? PL_MODE_UNIT : !strcmp(m, "live") ? PL_MODE_LIVE
-					       : !strcmp(m, "sim")  ? PL_MODE_SIM
-								    : -1;
+	return !strcmp(m, "unit")   ? PL_MODE_UNIT
+	       : !strcmp(m, "live") ? PL_MODE_LIVE
+	       : !strcmp(m, "sim")  ? PL_MODE_SIM
+				    : -1;
 }
 
 /* "A,B": two different modes. */
@@ -105,13 +106,15 @@ static int cmd_test(int argc, char **argv)
 		case 'm':
 			mode = parse_mode(optarg);
 			if (mode < 0)
-				return pl_cmd_usage_error("test", "--mode: '%s' is not unit, sim or live",
-							  optarg);
+				return pl_cmd_usage_error(
+					"test", "--mode: '%s' is not unit, sim or live", optarg);
 			break;
 		case 'c':
 			if (parse_compare(optarg, cmp))
-				return pl_cmd_usage_error("test", "--compare: '%s' is not two modes "
-								  "like sim,live", optarg);
+				return pl_cmd_usage_error("test",
+							  "--compare: '%s' is not two modes "
+							  "like sim,live",
+							  optarg);
 			break;
 		default:
 			return pl_cmd_usage_error("test", "unknown option");

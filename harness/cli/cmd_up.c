@@ -2,6 +2,7 @@
 /* podlab up FILE: build a topology for real (netlink), or print it as a shell script. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,10 @@
 
 #include "cli/cli.h"
 #include "lib/datapath.h"
+#include "net/exec.h"
 #include "net/plan.h"
 #include "net/run.h"
+#include "net/tc.h"
 #include "topo/topo.h"
 
 static const char *ip4(uint32_t ip, char *buf)
@@ -51,6 +54,9 @@ static void summary(const struct pl_plan *p)
 		for (s = 0; s < p->nsteps; s++) {
 			const struct pl_step *st = &p->steps[s];
 
+			if (st->kind == PL_STEP_QDISC && st->ns == p->node_ns[i])
+				printf("    qdisc %-9s %s\n", st->dev,
+				       pl_qdisc_kind_name(st->qdisc.q->kind));
 			if (st->kind != PL_STEP_ATTACH || st->attach.node != i)
 				continue;
 			printf("    hook %-10s %-10s %s\n", st->dev, hook_name(st->attach.hook),
@@ -67,9 +73,9 @@ static void summary(const struct pl_plan *p)
 	       p->run);
 }
 
-static int print_commands(const struct topo *t, const char *run)
+static int print_commands(const struct topo *t, const char *run, bool allow_missing, uint32_t skip)
 {
-	struct pl_plan_opts po = {.datapath = true};
+	struct pl_plan_opts po = {.datapath = true, .allow_missing = allow_missing};
 	struct pl_plan *p;
 	char id[PL_RUN_ID_MAX];
 	uint16_t r = 0;
@@ -81,11 +87,18 @@ static int print_commands(const struct topo *t, const char *run)
 		snprintf(id, sizeof(id), "%04x", r);
 		run = id;
 	}
+	po.skip_qdisc = skip;
 	if ((err = pl_plan_build(t, run, &po, &p)))
 		return err == -ENOMEM ? PL_EXIT_RUNTIME : PL_EXIT_INPUT;
 	err = pl_plan_print(p, stdout);
 	pl_plan_free(p);
 	return err ? PL_EXIT_RUNTIME : PL_EXIT_OK;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	pl_exec_stop = 1;
 }
 
 static int run_up(int argc, char **argv)
@@ -98,10 +111,10 @@ static int run_up(int argc, char **argv)
 		{0},
 	};
 	struct pl_up_opts uo = {.datapath = true};
-	struct pl_plan_opts po = {0};
 	struct pl_plan *plan = NULL;
 	char run[PL_RUN_ID_MAX];
 	bool print = false;
+	uint32_t skip = 0;
 	struct topo *t = NULL;
 	int c, err, ret;
 
@@ -133,13 +146,28 @@ static int run_up(int argc, char **argv)
 	if (topo_parse(uo.topology, &t))
 		return PL_EXIT_INPUT;
 	if (print) {
-		ret = print_commands(t, uo.run);
+		/* Probing needs a namespace (root); without it every qdisc is printed. */
+		if (uo.allow_missing && geteuid() == 0)
+			pl_run_probe(t, true, &skip);
+		else if (uo.allow_missing)
+			pl_warn("--allow-missing: probing the kernel needs root; printing every "
+				"qdisc");
+		ret = print_commands(t, uo.run, uo.allow_missing, skip);
 		goto out;
 	}
 	if (pl_require_bpf_privileges()) {
 		ret = PL_EXIT_ENV;
 		goto out;
 	}
+	{
+		/* Ctrl-C while building: stop between steps and roll back. */
+		struct sigaction sa = {.sa_handler = on_signal};
+
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
+	uo.plan_out = &plan;
 	err = pl_run_up(t, &uo, run);
 	if (err) {
 		ret = err == -EOPNOTSUPP || err == -EPERM ? PL_EXIT_ENV
@@ -147,10 +175,7 @@ static int run_up(int argc, char **argv)
 							  : PL_EXIT_RUNTIME;
 		goto out;
 	}
-	po.datapath = uo.datapath;
-	pl_run_probe(t, true, &po.skip_qdisc); /* already warned; only for the summary */
-	if (!pl_plan_build(t, run, &po, &plan))
-		summary(plan);
+	summary(plan);
 	pl_plan_free(plan);
 	ret = PL_EXIT_OK;
 out:
@@ -171,7 +196,8 @@ PL_COMMAND(
 		 "from_network and xdp_prefilter on eth0, from_overlay on vxlan0) with its maps\n"
 		 "programmed and pinned under /sys/fs/bpf/podlab/RUN/NODE/, and nftables\n"
 		 "masquerade in legacy mode. Every namespace and pin directory is recorded in\n"
-		 "/run/podlab/RUN.state before it is created; a failed up removes what it made.\n"
+		 "/run/podlab/RUN.state before it is created; a failed or interrupted (Ctrl-C)\n"
+		 "up removes what it made; a killed one is reaped by `podlab down --stale`.\n"
 		 "Prints a summary (nodes, pods, IPs, hooks and programs) and the run id.\n"
 		 "Nothing is created in or linked to the root network namespace.\n"
 		 "\n"
@@ -185,6 +211,8 @@ PL_COMMAND(
 		 "                    ethtool, nft, bpftool) to stdout; needs no root, changes "
 		 "nothing\n"
 		 "  --allow-missing   build without qdiscs the kernel lacks (e.g. netem), warning\n"
+		 "                    (with --print-commands and root: leave them out of the "
+		 "script)\n"
 		 "  --no-datapath     do not load or attach podlab's datapath\n"
 		 "\n"
 		 "examples:\n"

@@ -13,18 +13,21 @@ static void usage(FILE *f)
 {
 	const struct pl_cmd *const *c;
 
-	fprintf(f, "usage: podlab [-v|-vv] COMMAND [ARGS...]\n\n"
-		   "A test bench for eBPF pod networking datapaths: topologies of namespaces,\n"
-		   "veths, VXLAN and qdiscs, a real XDP/TC datapath, pcap replay and a simulator.\n\n"
-		   "commands:\n");
+	fprintf(f,
+		"usage: podlab [-v|-vv] COMMAND [ARGS...]\n\n"
+		"A test bench for eBPF pod networking datapaths: topologies of namespaces,\n"
+		"veths, VXLAN and qdiscs, a real XDP/TC datapath, pcap replay and a simulator.\n\n"
+		"commands:\n");
 	for (c = __start_pl_cmds; c < __stop_pl_cmds; c++)
 		fprintf(f, "  %-14s %s\n", (*c)->name, (*c)->summary);
-	fprintf(f, "\noptions:\n"
-		   "  -v, --verbose  libbpf's log (verifier log on a load failure); twice for debug\n"
-		   "  -h, --help     this text; `podlab COMMAND --help` for a command\n"
-		   "  --version      print the version\n"
-		   "\nexit status: 0 ok, 1 a check or test failed, 2 bad usage or input,\n"
-		   "             3 missing privilege or kernel feature, 4 a kernel operation failed\n");
+	fprintf(f,
+		"\noptions:\n"
+		"  -v, --verbose  libbpf's log (verifier log on a load failure); twice for debug\n"
+		"  -h, --help     this text; `podlab COMMAND --help` for a command\n"
+		"  --version      print the version\n"
+		"\nexit status: 0 ok, 1 a check or test failed, 2 bad usage or input,\n"
+		"             3 missing privilege or kernel feature, 4 a kernel operation "
+		"failed\n");
 }
 
 int pl_cmd_wants_help(const struct pl_cmd *cmd, int argc, char **argv)

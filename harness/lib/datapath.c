@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* libpodlab datapath loader: skeleton, map programming, test_run, event reader. */
 #include <errno.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,13 +264,33 @@ out:
 	return err;
 }
 
+uint64_t pl_monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* bpf_ktime_get_ns is CLOCK_MONOTONIC: the event must fall inside the syscall. */
+bool pl_event_of_test_run(const struct pl_flow_event *ev, enum pl_prog prog, uint32_t ifindex,
+			  size_t len, uint64_t t0, uint64_t t1)
+{
+	if (ev->prog != prog || ev->ts_ns < t0 || ev->ts_ns > t1)
+		return false;
+	if (ifindex && ev->ifindex != ifindex)
+		return false;
+	return ev->pkt_len == (len > 0xffff ? 0xffff : len);
+}
+
 int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *pkt, size_t len,
 			 const struct pl_run_ctx *ctx, uint8_t *out, size_t out_cap,
 			 struct pl_run_result *res)
 {
 	struct __sk_buff skb = {};
 	struct xdp_md xdp = {};
-	size_t before = dp->nevents;
+	size_t before = dp->nevents, i;
+	uint64_t t0, t1;
 	int fd, err;
 	LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkt, .data_size_in = len, .data_out = out,
 		    .data_size_out = out ? out_cap : 0);
@@ -294,20 +315,29 @@ int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *
 		topts.ctx_in = &skb;
 		topts.ctx_size_in = sizeof(skb);
 	}
+	/* A live run's traffic shares the ring: drop what is there, then match by packet. */
+	err = ring_buffer__consume(dp->rb);
+	if (err < 0)
+		return pl_err_errno(err, "reading flow events");
+	dp->nevents = before;
+	t0 = pl_monotonic_ns();
 	err = bpf_prog_test_run_opts(fd, &topts);
 	if (err)
 		return -errno;
+	t1 = pl_monotonic_ns();
 	res->retval = topts.retval;
 	res->data_out = out;
 	res->data_out_len = topts.data_size_out;
 	res->duration_ns = topts.duration;
-	/* Everything on the ring now was emitted by this run: the first one is this packet's. */
 	err = ring_buffer__consume(dp->rb);
 	if (err < 0)
 		return pl_err_errno(err, "reading flow events");
-	if (dp->nevents > before) {
-		res->event = dp->events[before];
-		res->has_event = true;
+	for (i = before; i < dp->nevents; i++) {
+		if (pl_event_of_test_run(&dp->events[i], prog, ctx ? ctx->ifindex : 0, len, t0, t1)) {
+			res->event = dp->events[i];
+			res->has_event = true;
+			break;
+		}
 	}
 	dp->nevents = before;
 	return 0;

@@ -8,11 +8,11 @@
 
 /* CLI exit codes (documented in README and `podlab --help`). */
 enum pl_exit {
-	PL_EXIT_OK = 0,		/* everything ran and matched */
-	PL_EXIT_FAIL = 1,	/* a check, expectation or test failed */
-	PL_EXIT_INPUT = 2,	/* bad usage or bad input file */
-	PL_EXIT_ENV = 3,	/* missing privilege or kernel feature */
-	PL_EXIT_RUNTIME = 4,	/* a kernel/libbpf/netlink operation failed */
+	PL_EXIT_OK = 0,	     /* everything ran and matched */
+	PL_EXIT_FAIL = 1,    /* a check, expectation or test failed */
+	PL_EXIT_INPUT = 2,   /* bad usage or bad input file */
+	PL_EXIT_ENV = 3,     /* missing privilege or kernel feature */
+	PL_EXIT_RUNTIME = 4, /* a kernel/libbpf/netlink operation failed */
 };
 
 extern int pl_verbosity; /* 0 quiet, 1 -v (libbpf log, verifier log), 2 -vv */

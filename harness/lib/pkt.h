@@ -10,21 +10,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PL_PKT_MAX 9216		/* largest frame podlab builds or replays */
+#define PL_PKT_MAX 9216 /* largest frame podlab builds or replays */
 
 struct pl_pkt_spec {
 	uint8_t smac[6], dmac[6];
-	uint16_t eth_proto;	/* host order; 0 = IPv4 */
-	uint16_t vlan_id;	/* 0 = untagged; else an 802.1Q tag is inserted */
-	uint32_t saddr, daddr;	/* network order */
-	uint8_t proto;		/* IPPROTO_TCP/UDP/ICMP or any other */
-	uint8_t ttl;		/* 0 = 64 */
+	uint16_t eth_proto;    /* host order; 0 = IPv4 */
+	uint16_t vlan_id;      /* 0 = untagged; else an 802.1Q tag is inserted */
+	uint32_t saddr, daddr; /* network order */
+	uint8_t proto;	       /* IPPROTO_TCP/UDP/ICMP or any other */
+	uint8_t ttl;	       /* 0 = 64 */
 	uint8_t tos;
-	uint16_t ip_id;		/* host order */
-	uint16_t frag;		/* host order: flags (DF 0x4000, MF 0x2000) | offset/8 */
-	uint8_t ip_opt_len;	/* bytes of IP options (NOP-padded to 4), ihl grows */
-	uint16_t sport, dport;	/* host order; ICMP echo: sport = id */
-	uint8_t tcp_flags;	/* TH_SYN etc. */
+	uint16_t ip_id;	       /* host order */
+	uint16_t frag;	       /* host order: flags (DF 0x4000, MF 0x2000) | offset/8 */
+	uint8_t ip_opt_len;    /* bytes of IP options (NOP-padded to 4), ihl grows */
+	uint16_t sport, dport; /* host order; ICMP echo: sport = id */
+	uint8_t tcp_flags;     /* TH_SYN etc. */
 	uint32_t seq, ack;
 	uint8_t icmp_type, icmp_code;
 	uint16_t icmp_seq;
@@ -46,19 +46,19 @@ uint16_t pl_csum_ipv4_header(const void *iph, size_t ihl_bytes);
 /* What a frame holds, for summaries, filters and correlation. */
 struct pl_pkt_info {
 	bool ipv4;
-	uint16_t eth_proto;	/* host order, after any VLAN tag */
+	uint16_t eth_proto; /* host order, after any VLAN tag */
 	uint16_t vlan_id;
 	uint32_t saddr, daddr;
 	uint8_t proto, ttl;
-	uint16_t ip_id;		/* host order */
+	uint16_t ip_id; /* host order */
 	bool fragment;
-	uint16_t sport, dport;	/* host order; ICMP: id, 0 */
+	uint16_t sport, dport; /* host order; ICMP: id, 0 */
 	uint8_t tcp_flags;
 	uint8_t icmp_type, icmp_code;
 	bool vxlan;
 	uint32_t vni;
-	size_t inner_off;	/* offset of the inner Ethernet frame when vxlan */
-	const char *error;	/* non-NULL when truncated or malformed: what is wrong */
+	size_t inner_off;  /* offset of the inner Ethernet frame when vxlan */
+	const char *error; /* non-NULL when truncated or malformed: what is wrong */
 };
 
 int pl_pkt_parse(const uint8_t *data, size_t len, struct pl_pkt_info *out);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/pkt_cls.h>
@@ -138,7 +139,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 	mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &at);
 	table = at.tb[RTA_TABLE] ? mnl_attr_get_u32(at.tb[RTA_TABLE]) : rtm->rtm_table;
-	if (rtm->rtm_family != AF_INET || table != RT_TABLE_MAIN)
+	if (rtm->rtm_family != AF_INET || table == RT_TABLE_LOCAL)
 		return MNL_CB_OK;
 	if (at.tb[RTA_DST])
 		ip = mnl_attr_get_u32(at.tb[RTA_DST]);
@@ -149,8 +150,33 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (at.tb[RTA_OIF])
 		fprintf(d->out, " dev %s", ifname(d, mnl_attr_get_u32(at.tb[RTA_OIF])));
-	fprintf(d->out, " scope %u proto %u%s\n", rtm->rtm_scope, rtm->rtm_protocol,
+	fprintf(d->out, " scope %u proto %u%s", rtm->rtm_scope, rtm->rtm_protocol,
 		rtm->rtm_flags & RTNH_F_ONLINK ? " onlink" : "");
+	if (table != RT_TABLE_MAIN)
+		fprintf(d->out, " table %u", table);
+	fputc('\n', d->out);
+	return MNL_CB_OK;
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump *d = data;
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	struct attrs at = {0};
+	char a[INET_ADDRSTRLEN];
+	uint32_t ip = 0, table;
+
+	mnl_attr_parse(nlh, sizeof(*frh), attr_cb, &at);
+	table = at.tb[FRA_TABLE] ? mnl_attr_get_u32(at.tb[FRA_TABLE]) : frh->table;
+	/* The three default rules (local, main, default) say nothing about a run. */
+	if (!frh->src_len && !frh->dst_len &&
+	    (table == RT_TABLE_LOCAL || table == RT_TABLE_MAIN || table == RT_TABLE_DEFAULT))
+		return MNL_CB_OK;
+	if (at.tb[FRA_SRC])
+		ip = mnl_attr_get_u32(at.tb[FRA_SRC]);
+	fprintf(d->out, "rule pref %u from %s/%u table %u\n",
+		at.tb[FRA_PRIORITY] ? mnl_attr_get_u32(at.tb[FRA_PRIORITY]) : 0,
+		inet_ntop(AF_INET, &ip, a, sizeof(a)), frh->src_len, table);
 	return MNL_CB_OK;
 }
 
@@ -257,6 +283,8 @@ int pl_dump_ns(const char *ns, unsigned what, FILE *out)
 		err = dump_one(&d, RTM_GETADDR, AF_INET, sizeof(struct ifaddrmsg), addr_cb);
 	if (!err && (what & PL_DUMP_ROUTES))
 		err = dump_one(&d, RTM_GETROUTE, AF_INET, sizeof(struct rtmsg), route_cb);
+	if (!err && (what & PL_DUMP_ROUTES))
+		err = dump_one(&d, RTM_GETRULE, AF_INET, sizeof(struct fib_rule_hdr), rule_cb);
 	if (!err && (what & PL_DUMP_NEIGH))
 		err = dump_one(&d, RTM_GETNEIGH, AF_INET, sizeof(struct ndmsg), neigh_cb);
 	if (!err && (what & PL_DUMP_NEIGH))

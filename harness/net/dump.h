@@ -4,7 +4,8 @@
  * /sys/class/net, which does not follow setns). One object a line:
  *   link IFINDEX NAME KIND mtu N MAC up|down [master IFINDEX] [xdp PROG id N]
  *   addr DEV IP/PLEN
- *   route DST/PLEN [via GW] [dev DEV] scope S proto P [onlink]   (main table)
+ *   route DST/PLEN [via GW] [dev DEV] scope S proto P [onlink] [table T] (not local)
+ *   rule pref N from SRC/PLEN table T                  (all but the default three)
  *   neigh|fdb IP MAC dev DEV                                       (permanent)
  *   qdisc|class DEV KIND MAJ:MIN parent MAJ:MIN
  *   filter DEV tc-ingress|tc-egress|classifier prio N KIND [PROG id N]

@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
@@ -36,17 +38,47 @@ struct exec {
 	bool pins_recorded;
 };
 
-static int open_sockets(void *arg)
+volatile sig_atomic_t pl_exec_stop;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Inside a new namespace: lo up. */
+static int lo_up(void *arg)
 {
 	struct ns_ctx *c = arg;
 	int err;
 
 	if ((err = pl_nl_open(&c->nl)))
 		return pl_err_errno(err, "opening rtnetlink socket");
-	c->ioctl_sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (c->ioctl_sk < 0)
-		return pl_err_errno(-errno, "opening a socket");
 	return pl_link_up(&c->nl, 1, "lo");
+}
+
+/* Soft RLIMIT_NOFILE up to the hard limit: namespaces, sockets and BPF objects add up. */
+static void raise_nofile(void)
+{
+	struct rlimit r;
+
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+static void ns_close(struct ns_ctx *c)
+{
+	if (c->nl.sk)
+		pl_nl_close(&c->nl);
+	if (c->ioctl_sk >= 0)
+		close(c->ioctl_sk);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->ioctl_sk = c->fd = -1;
 }
 
 static int record(struct exec *e, const char *kind, const char *value)
@@ -64,13 +96,39 @@ static int step_netns(struct exec *e, const struct pl_step *s)
 
 	if ((err = record(e, "netns", name)))
 		return err;
-	fd = pl_netns_create(name, open_sockets, c);
+	fd = pl_netns_create(name, lo_up, c);
 	if (fd == -EEXIST)
 		return pl_err_errno(fd, "creating network namespace %s (run id in use?)", name);
 	if (fd < 0)
 		return pl_err_errno(fd, "creating network namespace %s", name);
-	c->fd = fd;
+	close(fd);
+	/* Reopened on first use: a big topology would hold thousands of descriptors. */
+	ns_close(c);
 	return 0;
+}
+
+/* fd, rtnetlink and ioctl sockets of namespace i, opened on first use. */
+static int ns_open(struct exec *e, int i)
+{
+	struct ns_ctx *c = &e->ns[i];
+	int saved, err;
+
+	if (c->fd >= 0)
+		return 0;
+	c->fd = pl_netns_open(e->p->ns[i].name);
+	if (c->fd < 0)
+		return pl_err_errno(c->fd, "opening network namespace %s", e->p->ns[i].name);
+	if ((err = pl_netns_enter(c->fd, &saved)))
+		return pl_err_errno(err, "entering %s", e->p->ns[i].name);
+	err = pl_nl_open(&c->nl);
+	if (err)
+		pl_err_errno(err, "opening an rtnetlink socket in %s", e->p->ns[i].name);
+	c->ioctl_sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (!err && c->ioctl_sk < 0)
+		err = pl_err_errno(-errno, "opening a socket in %s", e->p->ns[i].name);
+	if (pl_netns_leave(saved) && !err)
+		err = -EIO;
+	return err;
 }
 
 static const char *what(const struct exec *e, int ns, const char *dev, char *buf, size_t len)
@@ -94,24 +152,25 @@ static int write_sysctl(const char *key, const char *value)
 	return err;
 }
 
-static int masquerade(const struct pl_step *s)
+static int masquerade(const struct pl_plan *p, const struct pl_step *s)
 {
-	char cmd[512], a[INET_ADDRSTRLEN];
-	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *nft;
+	char *cmd;
 	int err;
 
-	if (!nft)
+	if (!(cmd = pl_plan_nft_masquerade(p, s)))
 		return -ENOMEM;
+	nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!nft) {
+		free(cmd);
+		return -ENOMEM;
+	}
 	nft_ctx_buffer_error(nft);
-	snprintf(cmd, sizeof(cmd),
-		 "add table ip podlab\n"
-		 "add chain ip podlab postrouting { type nat hook postrouting priority srcnat; }\n"
-		 "add rule ip podlab postrouting ip saddr %s/%u oifname \"%s\" masquerade\n",
-		 inet_ntop(AF_INET, &s->masq.cidr, a, sizeof(a)), s->masq.plen, s->masq.oif);
 	err = nft_run_cmd_from_buffer(nft, cmd) ? -EINVAL : 0;
 	if (err)
 		pl_err("nftables: %s", nft_ctx_get_error_buffer(nft));
 	nft_ctx_free(nft);
+	free(cmd);
 	return err;
 }
 
@@ -132,7 +191,7 @@ static int step_in_ns(struct exec *e, const struct pl_step *s)
 				     e->p->ns[s->ns].name);
 		break;
 	case PL_STEP_MASQUERADE:
-		err = masquerade(s);
+		err = masquerade(e->p, s);
 		if (err)
 			pl_err("adding nftables masquerade in %s failed", e->p->ns[s->ns].name);
 		break;
@@ -184,6 +243,14 @@ static int step(struct exec *e, const struct pl_step *s)
 	char w[96];
 
 	what(e, s->ns, s->dev, w, sizeof(w));
+	if (s->kind != PL_STEP_NETNS) {
+		int err = ns_open(e, s->ns);
+
+		if (!err && s->kind == PL_STEP_VETH)
+			err = ns_open(e, s->peer.ns);
+		if (err)
+			return err;
+	}
 	switch (s->kind) {
 	case PL_STEP_NETNS:
 		return step_netns(e, s);
@@ -219,7 +286,10 @@ static int step(struct exec *e, const struct pl_step *s)
 		return pl_fdb_add(nl, ifindex, s->neigh.mac, s->neigh.ip, w);
 	case PL_STEP_ROUTE:
 		return pl_route_add(nl, ifindex, s->route.dst, s->route.plen, s->route.gw,
-				    s->route.onlink, w);
+				    s->route.onlink, s->route.table, w);
+	case PL_STEP_RULE:
+		return pl_rule_add(nl, s->rule.src, s->rule.plen, s->rule.table, s->rule.priority,
+				   e->p->ns[s->ns].name);
 	case PL_STEP_QDISC:
 		return pl_tc_qdisc_add(nl, ifindex, s->qdisc.handle, s->qdisc.q, false, w);
 	case PL_STEP_HTB_CLASS:
@@ -236,29 +306,57 @@ static int step(struct exec *e, const struct pl_step *s)
 int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 {
 	struct exec e = {.p = p, .hooks = hooks};
+	double spent[PL_STEP__COUNT] = {0};
+	int count[PL_STEP__COUNT] = {0};
+	int *last = NULL; /* per namespace: index of the last step using it */
 	int i, err = -ENOMEM;
 
+	raise_nofile();
 	e.ns = calloc(p->nns, sizeof(*e.ns));
-	e.dp = calloc(p->topo->nnodes + 1, sizeof(*e.dp));
-	if (!e.ns || !e.dp)
-		goto out;
-	for (i = 0; i < p->nns; i++)
+	for (i = 0; e.ns && i < p->nns; i++)
 		e.ns[i].fd = e.ns[i].ioctl_sk = -1;
+	e.dp = calloc(p->topo->nnodes + 1, sizeof(*e.dp));
+	last = calloc(p->nns, sizeof(*last));
+	if (!e.ns || !e.dp || !last)
+		goto out;
+	for (i = 0; i < p->nsteps; i++) {
+		last[p->steps[i].ns] = i;
+		if (p->steps[i].kind == PL_STEP_VETH)
+			last[p->steps[i].peer.ns] = i;
+	}
 	err = 0;
-	for (i = 0; i < p->nsteps && !err; i++)
+	for (i = 0; i < p->nsteps && !err; i++) {
+		double t0 = now();
+
+		if (pl_exec_stop) {
+			pl_err("interrupted before step %d of %d", i, p->nsteps);
+			err = -EINTR;
+			break;
+		}
 		err = step(&e, &p->steps[i]);
+		spent[p->steps[i].kind] += now() - t0;
+		count[p->steps[i].kind]++;
+		/* Keep few descriptors open: big topologies would hit RLIMIT_NOFILE. */
+		if (p->steps[i].kind == PL_STEP_MAPS) {
+			pl_dp_free(e.dp[p->steps[i].dp.node]);
+			e.dp[p->steps[i].dp.node] = NULL;
+		}
+		if (last[p->steps[i].ns] == i)
+			ns_close(&e.ns[p->steps[i].ns]);
+		if (p->steps[i].kind == PL_STEP_VETH && last[p->steps[i].peer.ns] == i)
+			ns_close(&e.ns[p->steps[i].peer.ns]);
+	}
+	for (i = 0; i < PL_STEP__COUNT; i++)
+		if (count[i])
+			pl_debug("%-11s %5d steps %8.3f ms", pl_step_kind_name(i), count[i],
+				 spent[i] * 1e3);
 out:
 	for (i = 0; e.dp && i < p->topo->nnodes; i++)
 		pl_dp_free(e.dp[i]);
-	for (i = 0; e.ns && i < p->nns; i++) {
-		if (e.ns[i].nl.sk)
-			pl_nl_close(&e.ns[i].nl);
-		if (e.ns[i].ioctl_sk >= 0)
-			close(e.ns[i].ioctl_sk);
-		if (e.ns[i].fd >= 0)
-			close(e.ns[i].fd);
-	}
+	for (i = 0; e.ns && i < p->nns; i++)
+		ns_close(&e.ns[i]);
 	free(e.ns);
+	free(last);
 	free(e.dp);
 	return err;
 }

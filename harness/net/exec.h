@@ -3,7 +3,12 @@
 #ifndef PL_NET_EXEC_H
 #define PL_NET_EXEC_H
 
+#include <signal.h>
+
 #include "net/plan.h"
+
+/* Set from a signal handler: pl_plan_exec stops before its next step with -EINTR. */
+extern volatile sig_atomic_t pl_exec_stop;
 
 struct pl_exec_hooks {
 	/*

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -181,7 +182,7 @@ int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t 
 }
 
 int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
-		 bool onlink, const char *what)
+		 bool onlink, uint32_t table, const char *what)
 {
 	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
@@ -189,7 +190,7 @@ int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen,
 
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = plen;
-	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_table = table && table < 256 ? table : RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_BOOT; /* what `ip route add` uses */
 	rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
@@ -202,4 +203,22 @@ int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen,
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	return pl_nl_talk(nl, nlh, 0, "adding route %s/%u on %s",
 			  inet_ntop(AF_INET, &dst, a, sizeof(a)), plen, what);
+}
+
+int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, uint32_t priority,
+		const char *what)
+{
+	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL);
+	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	char a[INET_ADDRSTRLEN];
+
+	frh->family = AF_INET;
+	frh->src_len = plen;
+	frh->table = table < 256 ? table : RT_TABLE_UNSPEC;
+	frh->action = FR_ACT_TO_TBL;
+	mnl_attr_put_u32(nlh, FRA_SRC, src);
+	mnl_attr_put_u32(nlh, FRA_TABLE, table);
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, priority);
+	return pl_nl_talk(nl, nlh, 0, "adding rule from %s/%u lookup %u in %s",
+			  inet_ntop(AF_INET, &src, a, sizeof(a)), plen, table, what);
 }

@@ -30,7 +30,10 @@ int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t 
 	       const char *what);
 /* gw 0: scope link; onlink: gateway need not be on a connected subnet. */
 int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
-		 bool onlink, const char *what);
+		 bool onlink, uint32_t table, const char *what);
+/* ip rule: from src/plen lookup table, at priority. */
+int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, uint32_t priority,
+		const char *what);
 /* XDP program fd on ifindex (-1 detaches). */
 int pl_link_xdp(struct pl_nl *nl, uint32_t ifindex, int prog_fd, const char *what);
 

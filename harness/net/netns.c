@@ -114,6 +114,7 @@ int pl_netns_create(const char *name, int (*in_ns)(void *ctx), void *ctx)
 	err = in_ns ? in_ns(ctx) : 0;
 	if (setns(saved, CLONE_NEWNET)) {
 		err = pl_err_errno(-errno, "returning to the original network namespace");
+		close(saved);
 		goto err_umount;
 	}
 	close(saved);

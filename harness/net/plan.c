@@ -21,6 +21,7 @@ static const char *const step_names[PL_STEP__COUNT] = {
 	[PL_STEP_NEIGH] = "neighbour",
 	[PL_STEP_FDB] = "fdb",
 	[PL_STEP_ROUTE] = "route",
+	[PL_STEP_RULE] = "rule",
 	[PL_STEP_SYSCTL] = "sysctl",
 	[PL_STEP_QDISC] = "qdisc",
 	[PL_STEP_HTB_CLASS] = "htb-class",
@@ -368,7 +369,24 @@ static int plan_node(struct pl_plan *p, int i)
 		if (err)
 			return err;
 	}
-	if (t->routing == PL_ROUTING_LEGACY) {
+	if (t->routing == PL_ROUTING_LEGACY && t->nnodes > 1) {
+		/*
+		 * Replies of pods to a masqueraded node IP must go back through the
+		 * overlay too, not bare on the underlay: pod sources use table 100.
+		 */
+		s = ADD(PL_STEP_RULE, ns, NULL);
+		s->rule.src = n->pod_cidr;
+		s->rule.plen = n->pod_plen;
+		s->rule.table = PL_LEGACY_TABLE;
+		s->rule.priority = PL_LEGACY_TABLE;
+		for (j = 0; j < t->nnodes; j++) {
+			if (j == i)
+				continue;
+			if ((err = route(p, ns, "vxlan0", t->nodes[j].underlay_ip, 32,
+					 t->nodes[j].underlay_ip, true)))
+				return err;
+			p->steps[p->nsteps - 1].route.table = PL_LEGACY_TABLE;
+		}
 		s = ADD(PL_STEP_MASQUERADE, ns, NULL);
 		s->masq.cidr = n->pod_cidr;
 		s->masq.plen = n->pod_plen;
@@ -517,6 +535,36 @@ out:
 	}
 	*out = p;
 	return 0;
+}
+
+char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s)
+{
+	const struct topo *t = p->topo;
+	char a[INET_ADDRSTRLEN], *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int i, n = 0;
+
+	if (!f)
+		return NULL;
+	fprintf(f,
+		"add table ip podlab\n"
+		"add chain ip podlab postrouting { type nat hook postrouting priority srcnat; }\n"
+		"add rule ip podlab postrouting ip saddr %s/%u ip daddr { ",
+		inet_ntop(AF_INET, &s->masq.cidr, a, sizeof(a)), s->masq.plen);
+	for (i = 0; i < t->nnodes; i++) {
+		if (t->nodes[i].pod_cidr == s->masq.cidr)
+			continue;
+		fprintf(f, "%s%s/%u", n++ ? ", " : "",
+			inet_ntop(AF_INET, &t->nodes[i].pod_cidr, a, sizeof(a)),
+			t->nodes[i].pod_plen);
+	}
+	fprintf(f, " } oifname \"%s\" masquerade\n", s->masq.oif);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 void pl_plan_free(struct pl_plan *p)

@@ -38,6 +38,7 @@
 #define PL_IFINDEX_WORLD    4
 #define PL_IFINDEX_POD_BASE 16
 #define PL_BPFFS_ROOT	    "/sys/fs/bpf/podlab"
+#define PL_LEGACY_TABLE	    100 /* legacy: pod replies to masqueraded node IPs */
 
 enum pl_ns_role {
 	PL_NS_NODE,
@@ -63,7 +64,8 @@ enum pl_step_kind {
 	PL_STEP_ADDR,	    /* ip/plen on dev */
 	PL_STEP_NEIGH,	    /* permanent neighbour ip -> mac on dev */
 	PL_STEP_FDB,	    /* vxlan fdb: mac -> remote ip */
-	PL_STEP_ROUTE,	    /* dst/plen [via gw] dev [onlink] */
+	PL_STEP_ROUTE,	    /* dst/plen [via gw] dev [onlink] [table] */
+	PL_STEP_RULE,	    /* ip rule: from src/plen lookup table */
 	PL_STEP_SYSCTL,	    /* key = value in ns */
 	PL_STEP_QDISC,	    /* root qdisc on dev */
 	PL_STEP_HTB_CLASS,  /* htb class */
@@ -110,7 +112,14 @@ struct pl_step {
 			uint8_t plen;
 			uint32_t gw; /* 0 = directly connected (scope link) */
 			bool onlink;
+			uint32_t table; /* 0 = main */
 		} route;
+		struct {
+			uint32_t src; /* network order */
+			uint8_t plen;
+			uint32_t table;
+			uint32_t priority;
+		} rule;
 		struct {
 			const char *key; /* net/ipv4/ip_forward */
 			const char *value;
@@ -188,6 +197,15 @@ void pl_plan_mac(uint8_t kind, uint32_t index, uint8_t mac[6]);
 const char *pl_step_kind_name(enum pl_step_kind kind);
 /* Fixed ifindex of dev in plan namespace ns (lo = 1), 0 when the plan has no such device. */
 uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev);
+
+/*
+ * nftables text of a masquerade step, shared by both back ends: pods of the
+ * node going to another node's pod CIDR through oif are masqueraded; replies
+ * to masqueraded peers (a new flow here: the request was redirected by BPF,
+ * past this node's conntrack) go to a node IP and keep the pod's IP.
+ * malloc'ed, NULL on ENOMEM.
+ */
+char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s);
 
 /* The shell back end: a runnable bash script equivalent to pl_plan_exec(). */
 int pl_plan_print(const struct pl_plan *p, FILE *f);

@@ -55,6 +55,8 @@ static void print_qdisc(const struct printer *pr, const struct pl_step *s)
 	const struct topo_qdisc *q = s->qdisc.q;
 	FILE *f = pr->f;
 
+	if (q->kind == TOPO_QDISC_NETEM)
+		fprintf(f, "# needs sch_netem (CONFIG_NET_SCH_NETEM), missing from some kernels\n");
 	fprintf(f, "tc -n %s qdisc add dev %s root handle %x: %s", ns(pr, s->ns), s->dev,
 		s->qdisc.handle >> 16, pl_qdisc_kind_name(q->kind));
 	switch (q->kind) {
@@ -230,7 +232,14 @@ static void print_step(struct printer *pr, int idx)
 			fprintf(f, "default");
 		if (s->route.gw)
 			fprintf(f, " via %s", ip4(s->route.gw, b));
-		fprintf(f, " dev %s%s\n", s->dev, s->route.onlink ? " onlink" : "");
+		fprintf(f, " dev %s%s", s->dev, s->route.onlink ? " onlink" : "");
+		if (s->route.table)
+			fprintf(f, " table %u", s->route.table);
+		fputc('\n', f);
+		break;
+	case PL_STEP_RULE:
+		fprintf(f, "ip -n %s rule add from %s/%u lookup %u priority %u\n", n,
+			ip4(s->rule.src, a), s->rule.plen, s->rule.table, s->rule.priority);
 		break;
 	case PL_STEP_SYSCTL:
 		fprintf(f, "inns %s sysctl -qw %s=%s\n", n, s->sysctl.key, s->sysctl.value);
@@ -253,16 +262,13 @@ static void print_step(struct printer *pr, int idx)
 	case PL_STEP_U32_FILTER:
 		print_u32(pr, s);
 		break;
-	case PL_STEP_MASQUERADE:
-		fprintf(f,
-			"inns %s nft -f - <<'EOF'\n"
-			"add table ip podlab\n"
-			"add chain ip podlab postrouting { type nat hook postrouting priority "
-			"srcnat; }\n"
-			"add rule ip podlab postrouting ip saddr %s/%u oifname \"%s\" masquerade\n"
-			"EOF\n",
-			n, ip4(s->masq.cidr, a), s->masq.plen, s->masq.oif);
+	case PL_STEP_MASQUERADE: {
+		char *nft = pl_plan_nft_masquerade(pr->p, s);
+
+		fprintf(f, "inns %s nft -f - <<'EOF'\n%sEOF\n", n, nft ? nft : "");
+		free(nft);
 		break;
+	}
 	case PL_STEP_DATAPATH:
 		pl_dp_pin_dir(pr->p, s->dp.node, dir, sizeof(dir));
 		pl_print_datapath_load(pr->p, s->dp.node, dir, f);

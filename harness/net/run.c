@@ -194,7 +194,10 @@ int pl_run_up(const struct topo *t, const struct pl_up_opts *opts, char *run_out
 	if (err)
 		goto fail;
 	close(fd);
-	pl_plan_free(plan);
+	if (opts->plan_out)
+		*opts->plan_out = plan;
+	else
+		pl_plan_free(plan);
 	snprintf(run_out, PL_RUN_ID_MAX, "%s", run);
 	return 0;
 fail:

@@ -49,11 +49,12 @@ struct pl_run_state {
 };
 
 struct pl_up_opts {
-	const char *run;      /* NULL = a fresh random id */
-	const char *topology; /* path recorded in the state file */
-	bool allow_missing;   /* build without qdiscs the kernel lacks (warns) */
-	bool datapath;	      /* load and attach podlab's datapath */
-	bool keep_owner;      /* do not release ownership when done */
+	const char *run;	   /* NULL = a fresh random id */
+	const char *topology;	   /* path recorded in the state file */
+	bool allow_missing;	   /* build without qdiscs the kernel lacks (warns) */
+	bool datapath;		   /* load and attach podlab's datapath */
+	bool keep_owner;	   /* do not release ownership when done */
+	struct pl_plan **plan_out; /* if set: receives the executed plan (pl_plan_free) */
 };
 
 /*

@@ -74,6 +74,8 @@ static int replay_all(const struct pl_scenario *s, const struct topo *t,
 	for (i = 0; i < s->nprefilter && !err; i++)
 		err = pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1,
 					  true);
+	if (!err && m == PL_MODE_SIM)
+		err = pl_replay_sim_prepare(rp, pk);
 	for (i = 0; i < pk->n && !err; i++)
 		err = pl_replay_one(rp, &pk->p[i], &res[i]);
 	if (err)

@@ -29,6 +29,7 @@ struct pl_replay_pkt {
 	uint32_t len;
 	const char *skip;    /* non-NULL: not replayed, why (snaplen-truncated, ...) */
 	struct pl_inject at; /* PL_INJECT_AUTO: the replay's --at, else chosen */
+	uint64_t ts_ns;	     /* capture time (pcap), 0 for inline packets; sim mode's clock */
 };
 
 struct pl_replay_pkts {
@@ -112,6 +113,13 @@ int pl_replay_sim_run_up(const struct topo *t, char *run, size_t len);
 int pl_replay_sim_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		      const struct pl_inject *at, struct pl_result *res);
 void pl_replay_sim_close(struct pl_replay *rp);
+/*
+ * Sim mode, optional: walks every packet of pk on one virtual clock first
+ * (pcap times, relative to the first; inline packets 1 ms apart), so packets
+ * contend for qdiscs and links; pl_replay_one then hands out these results.
+ * Call after prefilter entries are set, right before the replay loop.
+ */
+int pl_replay_sim_prepare(struct pl_replay *rp, const struct pl_replay_pkts *pk);
 /* Per flow (5-tuple in): packets, delivered, bytes, throughput and latency of the sim run. */
 void pl_replay_sim_flows_print(const struct pl_replay *rp, FILE *f);
 

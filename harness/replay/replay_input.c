@@ -61,6 +61,7 @@ int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const 
 		ret = add(pk, (uint32_t)pkt.number, file, pkt.data, pkt.len, pkt.skip);
 		if (ret)
 			goto out;
+		pk->p[pk->n - 1].ts_ns = pkt.ts_ns;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", pl_pcap_error(r));

@@ -250,24 +250,15 @@ int pl_replay_counter_read(struct pl_replay *rp, int node, const struct pl_count
 	return 0;
 }
 
-/* The event of the packet we ran: same program and addresses; real traffic may interleave. */
-static bool event_is(const struct pl_flow_event *ev, enum pl_prog prog, uint32_t saddr,
-		     uint32_t daddr)
-{
-	if (ev->prog != prog)
-		return false;
-	return !(ev->flags & PL_EV_F_IPV4) || (ev->saddr == saddr && ev->daddr == daddr);
-}
-
 int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const uint8_t *pkt,
-		       uint32_t len, uint32_t ifindex, uint32_t mark, uint32_t saddr,
-		       uint32_t daddr, struct pl_run_result *rr)
+		       uint32_t len, uint32_t ifindex, uint32_t mark, struct pl_run_result *rr)
 {
 	struct pl_replay_node *n = &rp->nodes[node];
 	struct __sk_buff skb = {.ifindex = ifindex, .mark = mark};
 	struct xdp_md xdp = {.data_end = len, .ingress_ifindex = ifindex};
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len, .data_out = rp->buf,
 		    .data_size_out = PL_PKT_MAX + 256, .repeat = 1);
+	uint64_t t0, t1;
 	size_t i;
 	int err;
 
@@ -283,8 +274,10 @@ int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const 
 		o.ctx_size_in = sizeof(skb);
 	}
 	n->nevs = 0;
+	t0 = pl_monotonic_ns();
 	if (bpf_prog_test_run_opts(n->prog_fd[prog], &o))
 		return -errno;
+	t1 = pl_monotonic_ns();
 	rr->retval = o.retval;
 	rr->data_out = rp->buf;
 	rr->data_out_len = o.data_size_out;
@@ -294,7 +287,7 @@ int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const 
 		return pl_err_errno(err, "reading the flow events of node %s",
 				    rp->t->nodes[node].name);
 	for (i = 0; i < n->nevs; i++) {
-		if (event_is(&n->evs[i], prog, saddr, daddr)) {
+		if (pl_event_of_test_run(&n->evs[i], prog, ifindex, len, t0, t1)) {
 			rr->event = n->evs[i];
 			rr->has_event = true;
 			break;

@@ -25,11 +25,10 @@ void pl_replay_run_detach(struct pl_replay *rp, int node);
 
 /*
  * BPF_PROG_TEST_RUN of a node's pinned program inside its namespace; output in
- * rp->buf; rr->event is the first event of that program with these addresses.
+ * rp->buf; rr->event is the event that run emitted (pl_event_of_test_run).
  */
 int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const uint8_t *pkt,
-		       uint32_t len, uint32_t ifindex, uint32_t mark, uint32_t saddr,
-		       uint32_t daddr, struct pl_run_result *rr);
+		       uint32_t len, uint32_t ifindex, uint32_t mark, struct pl_run_result *rr);
 /* Packets of one counter key on a node, summed over CPUs (0 when never hit). */
 int pl_replay_counter_read(struct pl_replay *rp, int node, const struct pl_counter_key *key,
 			   uint64_t *packets);

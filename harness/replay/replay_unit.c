@@ -41,8 +41,7 @@ static int run_hop(struct pl_replay *rp, int node, enum pl_prog prog, const uint
 	int err;
 
 	pl_pkt_parse(pkt, len, &info);
-	err = pl_replay_test_run(rp, node, prog, pkt, len, ifindex, mark, info.saddr, info.daddr,
-				 rr);
+	err = pl_replay_test_run(rp, node, prog, pkt, len, ifindex, mark, rr);
 	if (err)
 		return err;
 	if (res->nhops == PL_RESULT_MAX_HOPS)

@@ -102,7 +102,8 @@ struct pl_result {
 	uint8_t *in;			  /* the injected frame */
 	uint32_t in_len;
 
-	/* Sim mode: virtual times in ns (enqueue/dequeue: first egress qdisc; UINT64_MAX = none). */
+	/* Sim mode: virtual times in ns (enqueue/dequeue: first egress qdisc; UINT64_MAX = none).
+	 */
 	bool timed;
 	uint64_t t_inject, t_enqueue, t_dequeue, t_deliver;
 };

@@ -245,6 +245,11 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 		if (err)
 			goto out;
 	}
+	if (s->mode == PL_MODE_SIM && (err = pl_replay_sim_prepare(rp, &pk))) {
+		set_outcome(rep, PL_SCN_ERROR, "simulation failed: %s", strerror(-err));
+		err = 0;
+		goto out;
+	}
 	for (i = 0; i < pk.n; i++) {
 		err = pl_replay_one(rp, &pk.p[i], &res[i]);
 		if (err) {

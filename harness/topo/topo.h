@@ -33,10 +33,10 @@ struct topo_pod {
 	uint32_t ip;
 	struct topo_label *labels;
 	int nlabels;
-	int node;		/* index into topo.nodes */
-	uint32_t identity;	/* from labels: equal label sets share one, from 256 */
-	uint32_t ep_id;		/* policy map key, unique per pod */
-	bool ingress_enforced;	/* some policy selects it for ingress */
+	int node;	       /* index into topo.nodes */
+	uint32_t identity;     /* from labels: equal label sets share one, from 256 */
+	uint32_t ep_id;	       /* policy map key, unique per pod */
+	bool ingress_enforced; /* some policy selects it for ingress */
 	bool egress_enforced;
 	struct topo_pos pos;
 };
@@ -44,10 +44,10 @@ struct topo_pod {
 struct topo_node {
 	char *name;
 	uint32_t underlay_ip;
-	uint8_t underlay_plen;	/* prefix of the underlay network, default 24 */
+	uint8_t underlay_plen; /* prefix of the underlay network, default 24 */
 	uint32_t pod_cidr;
 	uint8_t pod_plen;
-	int *pods;		/* indexes into topo.pods */
+	int *pods; /* indexes into topo.pods */
 	int npods;
 	struct topo_pos pos;
 };
@@ -61,12 +61,12 @@ enum topo_qdisc_kind {
 };
 
 struct topo_tbf {
-	uint64_t rate;		/* bits/s */
-	uint32_t burst;		/* bytes */
-	uint64_t latency_ns;	/* or limit, one of the two */
-	uint32_t limit;		/* bytes */
-	uint64_t peakrate;	/* bits/s, 0 = none */
-	uint32_t mtu;		/* bytes, with peakrate */
+	uint64_t rate;	     /* bits/s */
+	uint32_t burst;	     /* bytes */
+	uint64_t latency_ns; /* or limit, one of the two */
+	uint32_t limit;	     /* bytes */
+	uint64_t peakrate;   /* bits/s, 0 = none */
+	uint32_t mtu;	     /* bytes, with peakrate */
 };
 
 /* A classifier rule; a zero field matches anything. */
@@ -75,18 +75,18 @@ struct topo_match {
 	uint8_t dst_plen;
 	uint32_t src;
 	uint8_t src_plen;
-	uint16_t dport;		/* host order */
-	uint16_t sport;		/* host order */
+	uint16_t dport; /* host order */
+	uint16_t sport; /* host order */
 	uint8_t proto;
 };
 
 struct topo_htb_class {
-	uint16_t minor;		/* classid 1:minor */
-	uint16_t parent_minor;	/* 0 = the root class 1:1 */
+	uint16_t minor;	       /* classid 1:minor */
+	uint16_t parent_minor; /* 0 = the root class 1:1 */
 	uint64_t rate;
 	uint64_t ceil;
 	uint32_t prio;
-	uint32_t quantum;	/* bytes, 0 = kernel default */
+	uint32_t quantum; /* bytes, 0 = kernel default */
 	struct topo_match *matches;
 	int nmatches;
 	struct topo_pos pos;
@@ -94,7 +94,7 @@ struct topo_htb_class {
 
 struct topo_htb {
 	uint16_t default_minor;
-	uint64_t rate;		/* root class 1:1 */
+	uint64_t rate; /* root class 1:1 */
 	uint64_t ceil;
 	struct topo_htb_class *classes;
 	int nclasses;
@@ -103,11 +103,11 @@ struct topo_htb {
 struct topo_netem {
 	uint64_t delay_ns;
 	uint64_t jitter_ns;
-	double loss;		/* 0..1 */
-	double duplicate;	/* 0..1 */
-	double reorder;		/* 0..1 */
-	uint32_t limit;		/* packets */
-	uint64_t rate;		/* bits/s, 0 = none */
+	double loss;	  /* 0..1 */
+	double duplicate; /* 0..1 */
+	double reorder;	  /* 0..1 */
+	uint32_t limit;	  /* packets */
+	uint64_t rate;	  /* bits/s, 0 = none */
 };
 
 struct topo_qdisc {
@@ -116,30 +116,30 @@ struct topo_qdisc {
 		struct topo_tbf tbf;
 		struct topo_htb htb;
 		struct topo_netem netem;
-		uint32_t pfifo_limit;	/* packets */
+		uint32_t pfifo_limit; /* packets */
 	};
 	struct topo_pos pos;
 };
 
 enum topo_underlay_kind {
-	TOPO_UNDERLAY_P2P = 0,	/* one veth pair between exactly two nodes */
-	TOPO_UNDERLAY_SEGMENT,	/* a bridge in its own namespace, a veth per node */
+	TOPO_UNDERLAY_P2P = 0, /* one veth pair between exactly two nodes */
+	TOPO_UNDERLAY_SEGMENT, /* a bridge in its own namespace, a veth per node */
 };
 
 /* Shaping on the egress of one node's uplink (towards the underlay). */
 struct topo_link {
-	int node;		/* index into topo.nodes */
-	int peer;		/* p2p: the other node; segment: -1 */
+	int node; /* index into topo.nodes */
+	int peer; /* p2p: the other node; segment: -1 */
 	struct topo_qdisc qdisc;
 	struct topo_pos pos;
 };
 
 struct topo_world {
 	bool present;
-	int node;		/* index of the gateway node (`world.node`, default the first) */
-	char *name;		/* default "world" */
-	uint32_t ip;		/* in a documentation range: 192.0.2/24, 198.51.100/24, 203.0.113/24 */
-	uint32_t gateway_node_ip;/* the node uplink the world host is attached behind */
+	int node;    /* index of the gateway node (`world.node`, default the first) */
+	char *name;  /* default "world" */
+	uint32_t ip; /* in a documentation range: 192.0.2/24, 198.51.100/24, 203.0.113/24 */
+	uint32_t gateway_node_ip; /* the node uplink the world host is attached behind */
 	struct topo_pos pos;
 };
 
@@ -147,7 +147,7 @@ struct topo_world {
 enum topo_entity {
 	TOPO_ENT_WORLD = 1u << 0,	/* outside the cluster: 0.0.0.0/0 */
 	TOPO_ENT_HOST = 1u << 1,	/* the local node */
-	TOPO_ENT_REMOTE_NODE = 1u << 2,	/* other nodes' underlay IPs */
+	TOPO_ENT_REMOTE_NODE = 1u << 2, /* other nodes' underlay IPs */
 	TOPO_ENT_CLUSTER = 1u << 3,	/* every pod, host and remote nodes */
 };
 
@@ -157,14 +157,14 @@ enum topo_rule_dir {
 };
 
 struct topo_port {
-	uint16_t port;		/* host order, 0 = any */
-	uint8_t proto;		/* IPPROTO_*, 0 = any */
+	uint16_t port; /* host order, 0 = any */
+	uint8_t proto; /* IPPROTO_*, 0 = any */
 };
 
 struct topo_cidr {
 	uint32_t ip;
 	uint8_t plen;
-	uint32_t *except_ip;	/* ipBlock.except */
+	uint32_t *except_ip; /* ipBlock.except */
 	uint8_t *except_plen;
 	int nexcept;
 };
@@ -174,22 +174,22 @@ struct topo_rule {
 	enum topo_rule_dir dir;
 	bool deny;
 	bool any_peer;			/* no peer selector: everyone */
-	struct topo_label *peer_labels;	/* fromEndpoints/toEndpoints matchLabels */
+	struct topo_label *peer_labels; /* fromEndpoints/toEndpoints matchLabels */
 	int npeer_labels;
-	bool peer_all_pods;		/* an empty matchLabels: {} */
-	unsigned int entities;		/* fromEntities/toEntities: TOPO_ENT_* bits */
-	struct topo_cidr *cidrs;	/* fromCIDR/toCIDR/ipBlock */
+	bool peer_all_pods;	 /* an empty matchLabels: {} */
+	unsigned int entities;	 /* fromEntities/toEntities: TOPO_ENT_* bits */
+	struct topo_cidr *cidrs; /* fromCIDR/toCIDR/ipBlock */
 	int ncidrs;
-	struct topo_port *ports;	/* empty = any port and protocol */
+	struct topo_port *ports; /* empty = any port and protocol */
 	int nports;
 	struct topo_pos pos;
 };
 
 struct topo_policy {
 	char *name;
-	struct topo_label *selector;	/* endpointSelector/podSelector matchLabels */
+	struct topo_label *selector; /* endpointSelector/podSelector matchLabels */
 	int nselector;
-	bool select_ingress;		/* the policy has ingress rules (or policyTypes says so) */
+	bool select_ingress; /* the policy has ingress rules (or policyTypes says so) */
 	bool select_egress;
 	struct topo_rule *rules;
 	int nrules;
@@ -204,21 +204,21 @@ enum topo_hook {
 
 /* `programs:` a user's BPF object attached to a node device. */
 struct topo_program {
-	char *object;		/* path to a .bpf.o */
-	char *program;		/* program name in it */
+	char *object;  /* path to a .bpf.o */
+	char *program; /* program name in it */
 	int node;
-	char *device;		/* "uplink", "vxlan", or a pod name (its node-side veth) */
+	char *device; /* "uplink", "vxlan", or a pod name (its node-side veth) */
 	enum topo_hook hook;
-	bool replace_podlab;	/* instead of podlab's program on that hook */
+	bool replace_podlab; /* instead of podlab's program on that hook */
 	struct topo_pos pos;
 };
 
 struct topo {
-	char *file;		/* path, for messages */
+	char *file; /* path, for messages */
 	char *name;
 	enum pl_routing_mode routing;
-	uint32_t mtu;		/* underlay MTU, default 1500 */
-	uint32_t vni_base;	/* legacy mode's fixed VNI, default 1 */
+	uint32_t mtu;	   /* underlay MTU, default 1500 */
+	uint32_t vni_base; /* legacy mode's fixed VNI, default 1 */
 	struct topo_node *nodes;
 	int nnodes;
 	struct topo_pod *pods;
@@ -261,9 +261,9 @@ bool topo_labels_match(const struct topo_label *want, int nwant, const struct to
 /* Policy p selects pod (endpointSelector/podSelector). */
 bool topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod);
 
-const char *topo_routing_name(enum pl_routing_mode mode);	/* "native", "vxlan", "legacy" */
-const char *topo_qdisc_name(enum topo_qdisc_kind kind);		/* "tbf", ... */
-const char *topo_hook_name(enum topo_hook hook);		/* "xdp", "tc-ingress", ... */
+const char *topo_routing_name(enum pl_routing_mode mode); /* "native", "vxlan", "legacy" */
+const char *topo_qdisc_name(enum topo_qdisc_kind kind);	  /* "tbf", ... */
+const char *topo_hook_name(enum topo_hook hook);	  /* "xdp", "tc-ingress", ... */
 /* "1mbit", "4Kb"-style text, as tc prints them. */
 void topo_fmt_rate(uint64_t bits_per_s, char *buf, size_t len);
 void topo_fmt_size(uint32_t bytes, char *buf, size_t len);
@@ -274,14 +274,14 @@ void topo_fmt_time(uint64_t ns, char *buf, size_t len);
  * "Naming scheme"). Interface names fit IFNAMSIZ; the parser rejects names
  * that would not.
  */
-#define TOPO_IFNAME_POD "eth0"		/* in a pod's netns: its end of the pod veth */
-#define TOPO_IFNAME_UPLINK "eth0"	/* in a node's netns: towards the underlay */
-#define TOPO_IFNAME_VXLAN "vxlan0"	/* in a node's netns (vxlan, legacy) */
-#define TOPO_IFNAME_BRIDGE "br0"	/* in the segment's netns */
-#define TOPO_IFNAME_WORLD "eth0"	/* in the world host's netns */
-#define TOPO_IFNAME_WORLD_PORT "sworld"	/* segment: the world host's bridge port */
-#define TOPO_IFNAME_WORLD_GW "world0"	/* p2p: the world host's link in its gateway node */
-#define TOPO_NETNS_SEGMENT "seg"	/* pl-<run>-seg holds the segment bridge */
+#define TOPO_IFNAME_POD	       "eth0"	/* in a pod's netns: its end of the pod veth */
+#define TOPO_IFNAME_UPLINK     "eth0"	/* in a node's netns: towards the underlay */
+#define TOPO_IFNAME_VXLAN      "vxlan0" /* in a node's netns (vxlan, legacy) */
+#define TOPO_IFNAME_BRIDGE     "br0"	/* in the segment's netns */
+#define TOPO_IFNAME_WORLD      "eth0"	/* in the world host's netns */
+#define TOPO_IFNAME_WORLD_PORT "sworld" /* segment: the world host's bridge port */
+#define TOPO_IFNAME_WORLD_GW   "world0" /* p2p: the world host's link in its gateway node */
+#define TOPO_NETNS_SEGMENT     "seg"	/* pl-<run>-seg holds the segment bridge */
 /* Node side of a pod's veth, in the node's netns: "lxc<pod>" (pod names <= 12 characters). */
 void topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ]);
 /* Bridge port of a node in the segment netns: "s-<node>" (node names <= 13 characters). */

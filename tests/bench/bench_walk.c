@@ -74,7 +74,7 @@ static int bench_mode(const struct topo *t, int routing, int n)
 		for (len = 0; len < res->nsteps; len++)
 			progs += res->steps[len].kind == SIM_STEP_PROG;
 		if (i == 0 && res->delivery != SIM_DELIV_POD)
-			fprintf(stderr, "bench_walk: %s: not delivered (%s)\n",
+			fprintf(stderr, "bench_walk: %s: the path ends dropped (%s): timed as is\n",
 				topo_routing_name(routing), pl_drop_reason_name(res->drop_reason));
 		sim_walk_result_release(res);
 	}

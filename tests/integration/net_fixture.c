@@ -12,7 +12,10 @@
 
 #include "net/dump.h"
 #include "net/netns.h"
+#include "net/plan.h"
+#include "net/run.h"
 #include "net_fixture.h"
+#include "test.h"
 
 static uint32_t ip4(unsigned a, unsigned b, unsigned c, unsigned d)
 {
@@ -370,4 +373,53 @@ void fixture_remove_pins(const char *run)
 
 	snprintf(dir, sizeof(dir), "/sys/fs/bpf/podlab/%s", run);
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *fixture_probe_netns_root(void)
+{
+	const char *why = pl_probe_netns();
+
+	return why ? why : pl_probe_root();
+}
+
+void fixture_run_id(char *buf, const char *tag)
+{
+	snprintf(buf, PL_RUN_ID_MAX, "t%d%.4s", (int)getpid() % 100000, tag);
+}
+
+bool fixture_state_exists(const char *run)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s.state", PL_STATE_DIR, run);
+	return access(path, F_OK) == 0;
+}
+
+bool fixture_pins_exist(const char *run)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", PL_BPFFS_ROOT, run);
+	return access(path, F_OK) == 0;
+}
+
+/* Nothing of run is left: no namespace, no state file, no pins. */
+void fixture_assert_gone(const char *run)
+{
+	ASSERT_EQ(fixture_count_netns(run), 0, "no pl-<run>-* namespace left");
+	ASSERT_FALSE(fixture_state_exists(run), "no state file left");
+	ASSERT_FALSE(fixture_pins_exist(run), "no pins left");
+}
+
+char *fixture_dump_ns(const char *run, const char *what, unsigned flags)
+{
+	char name[PL_NETNS_NAME_MAX], *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	pl_netns_name(run, what, name, sizeof(name));
+	if (pl_dump_ns(name, flags, f))
+		fprintf(f, "DUMP FAILED");
+	fclose(f);
+	return buf;
 }

@@ -49,4 +49,14 @@ void fixture_remove_pins(const char *run);
 /* NULL when a and b hold the same lines, else the first difference (in buf). */
 const char *fixture_first_diff(const char *a, const char *b, char *buf, size_t len);
 
+/* Shared test helpers: probe netns + root; run id "t<pid><tag>"; run leftovers. */
+const char *fixture_probe_netns_root(void);
+void fixture_run_id(char *buf, const char *tag);
+bool fixture_state_exists(const char *run);
+bool fixture_pins_exist(const char *run);
+/* Asserts no namespace, state file or pins of run remain. */
+void fixture_assert_gone(const char *run);
+/* Dump of namespace pl-<run>-<what> (pl_dump_ns flags); malloc'd. */
+char *fixture_dump_ns(const char *run, const char *what, unsigned flags);
+
 #endif /* PL_TEST_NET_FIXTURE_H */

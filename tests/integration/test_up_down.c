@@ -5,6 +5,7 @@
  * the --print-commands script builds the same thing.
  */
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,69 +21,20 @@
 #include "test.h"
 #include "topo/topo.h"
 
-static const char *probe_netns_root(void)
-{
-	const char *why = pl_probe_netns();
-
-	return why ? why : pl_probe_root();
-}
-
 static const char *probe_netem(void)
 {
-	const char *why = probe_netns_root();
+	const char *why = fixture_probe_netns_root();
 
 	return why ? why : pl_probe_qdisc_kind(TOPO_QDISC_NETEM);
 }
 
 static const char *probe_netem_missing(void)
 {
-	const char *why = probe_netns_root();
+	const char *why = fixture_probe_netns_root();
 
 	if (why)
 		return why;
 	return pl_probe_qdisc_kind(TOPO_QDISC_NETEM) ? NULL : "the kernel has sch_netem";
-}
-
-static void run_id(char *buf, const char *tag)
-{
-	snprintf(buf, PL_RUN_ID_MAX, "t%d%.4s", (int)getpid() % 100000, tag);
-}
-
-static bool state_exists(const char *run)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "%s/%s.state", PL_STATE_DIR, run);
-	return access(path, F_OK) == 0;
-}
-
-static bool pins_exist(const char *run)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "%s/%s", PL_BPFFS_ROOT, run);
-	return access(path, F_OK) == 0;
-}
-
-/* Nothing of run is left: no namespace, no state file, no pins. */
-static void assert_gone(const char *run)
-{
-	ASSERT_EQ(fixture_count_netns(run), 0, "no pl-<run>-* namespace left");
-	ASSERT_FALSE(state_exists(run), "no state file left");
-	ASSERT_FALSE(pins_exist(run), "no pins left");
-}
-
-static char *dump_ns(const char *run, const char *what, unsigned flags)
-{
-	char name[PL_NETNS_NAME_MAX], *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	pl_netns_name(run, what, name, sizeof(name));
-	if (pl_dump_ns(name, flags, f))
-		fprintf(f, "DUMP FAILED");
-	fclose(f);
-	return buf;
 }
 
 struct expect {
@@ -134,7 +86,7 @@ static const struct up_case cases[] = {
 	  {"n1", "qdisc eth0 pfifo 1:0 parent ffff:ffff"}}},
 };
 
-PL_TEST_PROBE(integration, up_builds_and_down_removes, probe_netns_root)
+PL_TEST_PROBE(integration, up_builds_and_down_removes, fixture_probe_netns_root)
 {
 	struct pl_up_opts uo = {.keep_owner = true};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], tag[4];
@@ -147,31 +99,31 @@ PL_TEST_PROBE(integration, up_builds_and_down_removes, probe_netns_root)
 
 		pl_subtest("%s", uc->desc);
 		snprintf(tag, sizeof(tag), "u%zu", c);
-		run_id(run, tag);
+		fixture_run_id(run, tag);
 		uo.run = run;
 		err = pl_run_up(t, &uo, got);
 		if (!ASSERT_OK(err, "up"))
 			goto next;
 		ASSERT_STREQ(got, run, "run id");
-		ASSERT_TRUE(state_exists(run), "state file");
+		ASSERT_TRUE(fixture_state_exists(run), "state file");
 		ASSERT_EQ(fixture_count_netns(run),
 			  t->nnodes + t->npods + uc->o.segment + uc->o.world, "namespaces");
 		for (i = 0; i < 12 && uc->want[i].ns; i++) {
-			char *d = dump_ns(run, uc->want[i].ns, PL_DUMP_ALL);
+			char *d = fixture_dump_ns(run, uc->want[i].ns, PL_DUMP_ALL);
 
 			ASSERT_STRSTR(d, uc->want[i].line, uc->want[i].ns);
 			free(d);
 		}
 		ASSERT_OK(pl_run_down(run), "down");
 	next:
-		assert_gone(run);
+		fixture_assert_gone(run);
 		fixture_delete_netns(run);
 		fixture_topo_free(t);
 	}
 }
 
 /* The kernel rejects an htb class of rate 0 after namespaces and veths exist. */
-PL_TEST_PROBE(integration, failed_up_leaves_nothing, probe_netns_root)
+PL_TEST_PROBE(integration, failed_up_leaves_nothing, fixture_probe_netns_root)
 {
 	struct fixture_opts o = {.routing = PL_ROUTING_NATIVE,
 				 .nnodes = 2,
@@ -183,15 +135,15 @@ PL_TEST_PROBE(integration, failed_up_leaves_nothing, probe_netns_root)
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
 
 	t->links[0].qdisc.htb.classes[1].rate = 0;
-	run_id(run, "f");
+	fixture_run_id(run, "f");
 	uo.run = run;
 	ASSERT_ERR(pl_run_up(t, &uo, got), "up with a rejected htb class fails");
-	assert_gone(run);
+	fixture_assert_gone(run);
 	fixture_delete_netns(run);
 	fixture_topo_free(t);
 }
 
-PL_TEST_PROBE(integration, two_runs_of_one_topology, probe_netns_root)
+PL_TEST_PROBE(integration, two_runs_of_one_topology, fixture_probe_netns_root)
 {
 	struct fixture_opts o = {.routing = PL_ROUTING_VXLAN,
 				 .nnodes = 2,
@@ -219,9 +171,9 @@ PL_TEST_PROBE(integration, two_runs_of_one_topology, probe_netns_root)
 	ASSERT_OK(pl_run_down(b), "down second");
 out:
 	if (a[0])
-		assert_gone(a);
+		fixture_assert_gone(a);
 	if (b[0])
-		assert_gone(b);
+		fixture_assert_gone(b);
 	free(da);
 	free(db);
 	fixture_topo_free(t);
@@ -238,20 +190,20 @@ PL_TEST_PROBE(integration, netem_missing_stops_before_creating, probe_netem_miss
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
 	char *d;
 
-	run_id(run, "m");
+	fixture_run_id(run, "m");
 	uo.run = run;
 	ASSERT_EQ(pl_run_up(t, &uo, got), -EOPNOTSUPP, "up refuses");
-	ASSERT_FALSE(state_exists(run), "no state file");
+	ASSERT_FALSE(fixture_state_exists(run), "no state file");
 	ASSERT_EQ(fixture_count_netns(run), 0, "no namespace");
 	uo.allow_missing = true;
 	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up --allow-missing"))
 		goto out;
-	d = dump_ns(run, "n1", PL_DUMP_QDISCS);
+	d = fixture_dump_ns(run, "n1", PL_DUMP_QDISCS);
 	ASSERT_TRUE(strstr(d, "netem") == NULL, "built without netem");
 	free(d);
 	ASSERT_OK(pl_run_down(run), "down");
 out:
-	assert_gone(run);
+	fixture_assert_gone(run);
 	fixture_delete_netns(run);
 	fixture_topo_free(t);
 }
@@ -267,22 +219,22 @@ PL_TEST_PROBE(integration, up_netem, probe_netem)
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
 	char *d;
 
-	run_id(run, "n");
+	fixture_run_id(run, "n");
 	uo.run = run;
 	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
 		goto out;
-	d = dump_ns(run, "n1", PL_DUMP_QDISCS);
+	d = fixture_dump_ns(run, "n1", PL_DUMP_QDISCS);
 	ASSERT_STRSTR(d, "qdisc eth0 netem", "netem on the uplink");
 	free(d);
 	ASSERT_OK(pl_run_down(run), "down");
 out:
-	assert_gone(run);
+	fixture_assert_gone(run);
 	fixture_delete_netns(run);
 	fixture_topo_free(t);
 }
 
 /* A run whose owner died mid-way is stale; a released run is not. */
-PL_TEST_PROBE(integration, stale_runs_are_detected, probe_netns_root)
+PL_TEST_PROBE(integration, stale_runs_are_detected, fixture_probe_netns_root)
 {
 	struct fixture_opts o = {.routing = PL_ROUTING_NATIVE, .nnodes = 2, .pods_per_node = 1};
 	struct topo *t = fixture_topo(&o);
@@ -291,8 +243,8 @@ PL_TEST_PROBE(integration, stale_runs_are_detected, probe_netns_root)
 	int status = -1;
 	pid_t pid;
 
-	run_id(run, "s");
-	run_id(rel, "r");
+	fixture_run_id(run, "s");
+	fixture_run_id(rel, "r");
 	pid = fork();
 	if (pid == 0) {
 		struct pl_up_opts uo = {.run = run, .keep_owner = true};
@@ -322,262 +274,41 @@ PL_TEST_PROBE(integration, stale_runs_are_detected, probe_netns_root)
 out:
 	pl_run_down(run);
 	pl_run_down(rel);
-	assert_gone(run);
-	assert_gone(rel);
+	fixture_assert_gone(run);
+	fixture_assert_gone(rel);
 	fixture_topo_free(t);
 }
 
-static const char *probe_shipped(void)
+/* SIGKILL in the middle of a build: the record written before each object makes it reapable. */
+PL_TEST_PROBE(integration, killed_up_is_reaped, fixture_probe_netns_root)
 {
-	const char *why = probe_netns_root();
+	struct fixture_opts o = {
+		.routing = PL_ROUTING_VXLAN, .nnodes = 50, .pods_per_node = 4, .segment = true};
+	struct topo *t = fixture_topo(&o);
+	struct pl_run_state st;
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+	pid_t pid;
 
-	if (why)
-		return why;
-	return access("topologies/two-node-native.yaml", R_OK) ? "run from the repository root "
-								 "(topologies/ not found)"
-							       : NULL;
-}
+	fixture_run_id(run, "k");
+	pid = fork();
+	if (pid == 0) {
+		struct pl_up_opts uo = {.run = run, .keep_owner = true};
 
-static const char *probe_shipped_netem(void)
-{
-	const char *why = probe_shipped();
-
-	return why ? why : pl_probe_qdisc_kind(TOPO_QDISC_NETEM);
-}
-
-static const char *const shipped[] = {
-	"topologies/two-node-native.yaml", "topologies/two-node-vxlan.yaml",
-	"topologies/two-node-legacy.yaml", "topologies/three-node-segment.yaml",
-	"topologies/seed-tc.yaml",
-};
-
-/* Builds file with the datapath, checks what a node and a pod hold, removes it. */
-static void up_down_file(const char *file, const char *tag)
-{
-	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
-	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], *d = NULL, *pins = NULL;
-	struct topo *t = NULL;
-	int i, want;
-
-	run_id(run, tag);
-	uo.run = run;
-	if (!ASSERT_OK(topo_parse(file, &t), "parse"))
-		return;
-	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
-		goto out;
-	want = t->nnodes + t->npods + (t->underlay == TOPO_UNDERLAY_SEGMENT) + t->world.present;
-	ASSERT_EQ(fixture_count_netns(run), want, "namespaces");
-	d = dump_ns(run, t->nodes[0].name, PL_DUMP_ALL);
-	ASSERT_STRSTR(d, "xdp xdp_prefilter", "xdp on the uplink");
-	ASSERT_STRSTR(d, "filter eth0 tc-ingress prio 10 bpf from_network", "from_network");
-	ASSERT_STRSTR(d, "tc-ingress prio 10 bpf from_pod", "from_pod");
-	if (t->routing != PL_ROUTING_NATIVE)
-		ASSERT_STRSTR(d, "filter vxlan0 tc-ingress prio 10 bpf from_overlay",
-			      "from_overlay");
-	for (i = 0; i < t->nlinks; i++)
-		if (t->links[i].node == 0 && t->links[i].qdisc.kind != TOPO_QDISC_NONE) {
-			char q[64];
-
-			snprintf(q, sizeof(q), "qdisc eth0 %s 1:0",
-				 t->links[i].qdisc.kind == TOPO_QDISC_TBF   ? "tbf"
-				 : t->links[i].qdisc.kind == TOPO_QDISC_HTB ? "htb"
-									    : "pfifo");
-			ASSERT_STRSTR(d, q, "qdisc on node 0's uplink");
-		}
-	pins = fixture_dump_pins(run);
-	for (i = 0; i < t->npods; i++) {
-		char key[64];
-		uint8_t *ip = (uint8_t *)&t->pods[i].ip;
-
-		snprintf(key, sizeof(key), "ipcache 20000000%02x%02x%02x%02x", ip[0], ip[1], ip[2],
-			 ip[3]);
-		ASSERT_STRSTR(pins, key, t->pods[i].name);
+		_exit(pl_run_up(t, &uo, got) ? 1 : 0);
 	}
-	ASSERT_OK(pl_run_down(run), "down");
+	usleep(100 * 1000); /* 50 nodes take several hundred ms here */
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	if (!ASSERT_OK(pl_run_state_read(run, &st), "state file survives the kill"))
+		goto out;
+	ASSERT_FALSE(st.done, "killed mid-build");
+	ASSERT_GT(st.nnetns, 0, "some namespaces recorded");
+	ASSERT_GE(st.nnetns, fixture_count_netns(run), "every namespace that exists is recorded");
+	ASSERT_TRUE(pl_run_is_stale(&st), "stale: owner gone");
+	pl_run_state_free(&st);
+	ASSERT_OK(pl_run_down(run), "down reaps it");
 out:
-	assert_gone(run);
+	fixture_assert_gone(run);
 	fixture_delete_netns(run);
-	free(d);
-	free(pins);
-	topo_free(t);
-}
-
-PL_TEST_PROBE(integration, shipped_topologies_up_down, probe_shipped)
-{
-	char tag[4];
-	size_t i;
-
-	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
-		pl_subtest("%s", shipped[i]);
-		snprintf(tag, sizeof(tag), "h%zu", i);
-		up_down_file(shipped[i], tag);
-	}
-}
-
-PL_TEST_PROBE(integration, shipped_seed_netem, probe_shipped_netem)
-{
-	up_down_file("topologies/seed-netem.yaml", "hn");
-}
-
-/* Runs the --print-commands script for run s, builds the same file as run u, compares. */
-static void print_matches_up(const char *file, const char *tag)
-{
-	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
-	struct pl_plan_opts po = {.datapath = true};
-	char s[PL_RUN_ID_MAX], u[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], t2[8], script[64], cmd[192],
-		diff[512];
-	char *ds = NULL, *du = NULL, *ps = NULL, *pu = NULL;
-	struct pl_plan *plan = NULL;
-	struct topo *t = NULL;
-	const char *why;
-	FILE *f;
-
-	snprintf(t2, sizeof(t2), "s%s", tag);
-	run_id(s, t2);
-	snprintf(t2, sizeof(t2), "u%s", tag);
-	run_id(u, t2);
-	uo.run = u;
-	snprintf(script, sizeof(script), "/tmp/podlab-%s.sh", s);
-	if (!ASSERT_OK(topo_parse(file, &t), "parse"))
-		return;
-	if (!ASSERT_OK(pl_plan_build(t, s, &po, &plan), "plan"))
-		goto out;
-	f = fopen(script, "w");
-	if (!ASSERT_OK_PTR(f, "script file"))
-		goto out;
-	ASSERT_OK(pl_plan_print(plan, f), "print");
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "bash %s > %s.log 2>&1", script, script);
-	if (!ASSERT_EQ(system(cmd), 0, "the script runs (see /tmp/podlab-*.sh.log)"))
-		goto out;
-	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
-		goto out;
-	ds = fixture_dump_run(s);
-	du = fixture_dump_run(u);
-	ASSERT_GT(strlen(ds), 200, "script built something");
-	why = fixture_first_diff(ds, du, diff, sizeof(diff));
-	ASSERT_STREQ(why ? why : "", "", "namespaces, devices, addresses, routes, qdiscs");
-	ps = fixture_dump_pins(s);
-	pu = fixture_dump_pins(u);
-	ASSERT_STRSTR(ps, "rodata of from_pod", "script's program has knobs");
-	why = fixture_first_diff(ps, pu, diff, sizeof(diff));
-	ASSERT_STREQ(why ? why : "", "", "map elements and rodata knobs");
-	ASSERT_OK(pl_run_down(u), "down");
-	unlink(script);
-	snprintf(cmd, sizeof(cmd), "%s.log", script);
-	unlink(cmd);
-out:
-	fixture_delete_netns(s);
-	fixture_remove_pins(s);
-	if (state_exists(u))
-		pl_run_down(u);
-	assert_gone(u);
-	ASSERT_EQ(fixture_count_netns(s), 0, "script's namespaces removed");
-	free(ds);
-	free(du);
-	free(ps);
-	free(pu);
-	pl_plan_free(plan);
-	topo_free(t);
-}
-
-PL_TEST_PROBE(integration, print_commands_match_up, probe_shipped)
-{
-	char tag[4];
-	size_t i;
-
-	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
-		pl_subtest("%s", shipped[i]);
-		snprintf(tag, sizeof(tag), "%zu", i);
-		print_matches_up(shipped[i], tag);
-	}
-}
-
-static const char user_progs_yaml[] = "name: user-progs\n"
-				      "routing: native\n"
-				      "nodes:\n"
-				      "  - name: node1\n"
-				      "    ip: 192.168.60.1/24\n"
-				      "    podCIDR: 10.60.1.0/24\n"
-				      "    pods:\n"
-				      "      - name: a\n"
-				      "        ip: 10.60.1.10\n"
-				      "  - name: node2\n"
-				      "    ip: 192.168.60.2/24\n"
-				      "    podCIDR: 10.60.2.0/24\n"
-				      "    pods:\n"
-				      "      - name: b\n"
-				      "        ip: 10.60.2.10\n"
-				      "underlay:\n"
-				      "  type: p2p\n"
-				      "programs:\n"
-				      "  - object: %s\n"
-				      "    program: tc_pass\n"
-				      "    node: node1\n"
-				      "    device: a\n"
-				      "    hook: tc-egress\n"
-				      "  - object: %s\n"
-				      "    program: xdp_pass\n"
-				      "    node: node2\n"
-				      "    device: uplink\n"
-				      "    hook: xdp\n"
-				      "    replace: true\n";
-
-static const char *probe_user_progs(void)
-{
-	const char *why = probe_netns_root();
-
-	if (why)
-		return why;
-	return access("build/bpf/trivial.bpf.o", R_OK) ? "build/bpf/trivial.bpf.o not found (run "
-							 "from the repository root)"
-						       : NULL;
-}
-
-/* `programs:` beside podlab's (tc-egress of a pod veth) and instead of it (XDP). */
-PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
-{
-	char file[64], obj[PATH_MAX], *d1 = NULL, *d2 = NULL;
-	FILE *f;
-
-	snprintf(file, sizeof(file), "/tmp/podlab-user-progs-%d.yaml", (int)getpid());
-	f = fopen(file, "w");
-	if (!ASSERT_OK_PTR(f, "topology file"))
-		return;
-	if (!ASSERT_OK_PTR(realpath("build/bpf/trivial.bpf.o", obj), "object path")) {
-		fclose(f);
-		return;
-	}
-	fprintf(f, user_progs_yaml, obj, obj);
-	fclose(f);
-	pl_subtest("up");
-	{
-		struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
-		char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
-		struct topo *t = NULL;
-
-		run_id(run, "p");
-		uo.run = run;
-		if (ASSERT_OK(topo_parse(file, &t), "parse") &&
-		    ASSERT_OK(pl_run_up(t, &uo, got), "up")) {
-			d1 = dump_ns(run, "node1", PL_DUMP_ALL);
-			d2 = dump_ns(run, "node2", PL_DUMP_ALL);
-			ASSERT_STRSTR(d1, "filter lxca tc-egress prio 5 bpf tc_pass", "beside");
-			ASSERT_STRSTR(d1, "filter lxca tc-ingress prio 10 bpf from_pod",
-				      "podlab's");
-			ASSERT_STRSTR(d1, "xdp xdp_prefilter", "node1 keeps xdp_prefilter");
-			ASSERT_STRSTR(d2, "xdp xdp_pass", "node2's XDP replaced");
-			ASSERT_TRUE(strstr(d2, "xdp_prefilter") == NULL,
-				    "no xdp_prefilter on node2");
-			ASSERT_OK(pl_run_down(run), "down");
-		}
-		assert_gone(run);
-		fixture_delete_netns(run);
-		topo_free(t);
-	}
-	pl_subtest("--print-commands");
-	print_matches_up(file, "p");
-	unlink(file);
-	free(d1);
-	free(d2);
+	fixture_topo_free(t);
 }

@@ -74,11 +74,20 @@ static void xml_escape(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
 		}
 	}
 }
@@ -94,7 +103,9 @@ static int write_junit(const char *path, const char *name, unsigned failed, unsi
 		return -errno;
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites>\n<testsuite name=\"%s\" tests=\"%zu\" failures=\"%u\" skipped=\"%u\">\n",
+	fprintf(f,
+		"<testsuites>\n<testsuite name=\"%s\" tests=\"%zu\" failures=\"%u\" "
+		"skipped=\"%u\">\n",
 		name, nresults, failed, skipped);
 	for (i = 0; i < nresults; i++) {
 		struct result *r = &results[i];
@@ -128,25 +139,33 @@ int main(int argc, char **argv)
 	const struct pl_test *const *it;
 	unsigned failed, skipped = 0, ran;
 	int opt, err;
-	size_t n, i;
+	size_t n;
 
 	static const struct option longopts[] = {
-		{ "junit", required_argument, NULL, 'j' },
-		{ "counts", required_argument, NULL, 'c' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		{"junit", required_argument, NULL, 'j'},
+		{"counts", required_argument, NULL, 'c'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
 		{},
 	};
 	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'j': junit = optarg; break;
-		case 'c': counts = optarg; break;
-		case 'v': setenv("PL_TEST_VERBOSE", "1", 1); break;
+		case 'j':
+			junit = optarg;
+			break;
+		case 'c':
+			counts = optarg;
+			break;
+		case 'v':
+			setenv("PL_TEST_VERBOSE", "1", 1);
+			break;
 		case 'h':
 			printf("usage: %s [-v] [--junit FILE] [--counts FILE] [FILTER...]\n"
-			       "  FILTER  run only tests whose suite/name contains it\n", argv[0]);
+			       "  FILTER  run only tests whose suite/name contains it\n",
+			       argv[0]);
 			return 0;
-		default: return 2;
+		default:
+			return 2;
 		}
 	}
 	if (strrchr(name, '/'))
@@ -195,8 +214,6 @@ int main(int argc, char **argv)
 			fclose(f);
 		}
 	}
-	for (i = 0; i < nresults; i++)
-		(void)results[i];
 	free(results);
 	CU_cleanup_registry();
 	return failed || err != CUE_SUCCESS ? 1 : 0;

@@ -24,18 +24,17 @@ struct pl_test {
 
 #define PL_TEST_PROBE(suite_, name_, probe_)                                                       \
 	static void test_##suite_##__##name_(void);                                                \
-	static const struct pl_test pl_desc_##suite_##__##name_ = { #suite_, #name_,               \
-								    test_##suite_##__##name_,       \
-								    probe_ };                       \
-	static const struct pl_test *pl_ptr_##suite_##__##name_                              \
-		__attribute__((used, section("pl_tests"))) = &pl_desc_##suite_##__##name_;          \
+	static const struct pl_test pl_desc_##suite_##__##name_ = {                                \
+		#suite_, #name_, test_##suite_##__##name_, probe_};                                \
+	static const struct pl_test *pl_ptr_##suite_##__##name_                                    \
+		__attribute__((used, section("pl_tests"))) = &pl_desc_##suite_##__##name_;         \
 	static void test_##suite_##__##name_(void)
 
 #define PL_TEST(suite_, name_) PL_TEST_PROBE(suite_, name_, NULL)
 
 /* Ready-made probes. */
-const char *pl_probe_root(void);	/* root or CAP_BPF+CAP_NET_ADMIN, bpffs mounted */
-const char *pl_probe_netns(void);	/* can create network namespaces */
+const char *pl_probe_root(void);  /* root or CAP_BPF+CAP_NET_ADMIN, bpffs mounted */
+const char *pl_probe_netns(void); /* can create network namespaces */
 
 /* Subtests: name the case a table row describes; failures are prefixed with it. */
 void pl_subtest(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -64,12 +63,12 @@ bool pl__memeq(const void *actual, const void *expected, size_t len, const char 
 			  "actual %lld (0x%llx) " #op " expected %lld (0x%llx) is false", ___a,    \
 			  (unsigned long long)___a, ___e, (unsigned long long)___e);               \
 	})
-#define ASSERT_EQ(a, e, name) PL__CMP(a, ==, e, name)
+#define ASSERT_EQ(a, e, name)  PL__CMP(a, ==, e, name)
 #define ASSERT_NEQ(a, e, name) PL__CMP(a, !=, e, name)
-#define ASSERT_LT(a, e, name) PL__CMP(a, <, e, name)
-#define ASSERT_LE(a, e, name) PL__CMP(a, <=, e, name)
-#define ASSERT_GT(a, e, name) PL__CMP(a, >, e, name)
-#define ASSERT_GE(a, e, name) PL__CMP(a, >=, e, name)
+#define ASSERT_LT(a, e, name)  PL__CMP(a, <, e, name)
+#define ASSERT_LE(a, e, name)  PL__CMP(a, <=, e, name)
+#define ASSERT_GT(a, e, name)  PL__CMP(a, >, e, name)
+#define ASSERT_GE(a, e, name)  PL__CMP(a, >=, e, name)
 #define ASSERT_OK(res, name)                                                                       \
 	({                                                                                         \
 		long long ___r = (long long)(res);                                                 \

@@ -11,6 +11,7 @@
 
 #include "test.h"
 #include "lib/datapath.h"
+#include "lib/pkt.h"
 #include "net/plan.h"
 #include "topo/topo.h"
 #include "walk.h"
@@ -403,4 +404,76 @@ PL_TEST_PROBE(sim, walk_deterministic, pl_probe_netns)
 	free(a);
 	free(b);
 	free(c);
+}
+
+/*
+ * Clocked run: 1000-byte UDP packets every 1 ms (8 Mbit/s offered) from
+ * server (node1) to sender (node2) through node1's tbf 1mbit/32kbit/400ms:
+ * delivered at the tbf rate, the rest dropped by the qdisc, queueing delay
+ * up to the tbf latency.
+ */
+PL_TEST_PROBE(sim, walk_run_tbf_contention, pl_probe_netns)
+{
+	const int n = 2000;
+	struct sim_walk_input *in = calloc(n, sizeof(*in));
+	struct sim_walk_result *res = calloc(n, sizeof(*res));
+	struct topo *t = load("topologies/seed-tc.yaml");
+	struct sim_probe p = {.proto = IPPROTO_UDP, .dport = 5001, .ip_len = 1000};
+	struct sim_walk_opts o = {.routing = -1, .seed = 1};
+	uint64_t bytes = 0, first = UINT64_MAX, last = 0, maxlat = 0;
+	struct sim_walk *w = NULL;
+	uint8_t *frame = malloc(PL_PKT_MAX);
+	int i, len, delivered = 0, qdrops = 0, other = 0;
+	double rate;
+
+	if (!t || !in || !res || !frame || !ASSERT_OK(sim_walk_open(t, &o, &w), "open"))
+		goto out;
+	p.from_pod = pod(t, "server");
+	p.daddr = t->pods[pod(t, "sender")].ip;
+	len = sim_probe_frame(t, &p, frame, PL_PKT_MAX);
+	if (!ASSERT_GT(len, 0, "frame"))
+		goto out;
+	for (i = 0; i < n; i++) {
+		in[i].frame = frame;
+		in[i].len = (uint32_t)len;
+		in[i].at.kind = SIM_INJECT_POD;
+		in[i].at.pod = p.from_pod;
+		in[i].at.node = t->pods[p.from_pod].node;
+		in[i].t_ns = (uint64_t)i * 1000000;
+	}
+	if (!ASSERT_OK(sim_walk_reset(w), "reset") ||
+	    !ASSERT_OK(sim_walk_run(w, in, n, res), "run"))
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (res[i].delivery == SIM_DELIV_POD) {
+			delivered++;
+			bytes += len;
+			first = res[i].t_deliver < first ? res[i].t_deliver : first;
+			last = res[i].t_deliver > last ? res[i].t_deliver : last;
+			if (res[i].t_deliver - res[i].t_inject > maxlat)
+				maxlat = res[i].t_deliver - res[i].t_inject;
+		} else if (res[i].drop_reason == PL_DROP_QDISC) {
+			qdrops++;
+		} else {
+			other++;
+		}
+		sim_walk_result_release(&res[i]);
+	}
+	rate = (double)bytes * 8 * 1e9 / (double)(last - first);
+	if (pl_verbose())
+		printf("tbf path: %d delivered, %d qdisc drops, %.0f bit/s, max latency %llu ns\n",
+		       delivered, qdrops, rate, (unsigned long long)maxlat);
+	ASSERT_EQ(other, 0, "only qdisc drops");
+	ASSERT_GT(qdrops, n / 2, "8x the tbf rate offered: most dropped at the qdisc");
+	/* 1014-byte frames at 1 Mbit/s over ~2 s: the IPv4 bytes give ~0.99 of the rate. */
+	ASSERT_GT(rate, 1000000 * 0.95, "delivered >= 0.95 Mbit/s");
+	ASSERT_LT(rate, 1000000 * 1.05, "delivered <= 1.05 Mbit/s");
+	ASSERT_GT(maxlat, 300000000ull, "queueing delay builds up");
+	ASSERT_LT(maxlat, 450000000ull, "bounded by the tbf latency (400 ms)");
+out:
+	sim_walk_close(w);
+	topo_free(t);
+	free(frame);
+	free(in);
+	free(res);
 }

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Builder on the shipped topology files: each one up and down with the
+ * datapath, the --print-commands script against up, users' programs, and
+ * the CLI's exit codes over a run's life cycle.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "net/dump.h"
+#include "net/plan.h"
+#include "net/run.h"
+#include "net_fixture.h"
+#include "test.h"
+#include "topo/topo.h"
+
+static const char *probe_shipped(void)
+{
+	const char *why = fixture_probe_netns_root();
+
+	if (why)
+		return why;
+	return access("topologies/two-node-native.yaml", R_OK) ? "run from the repository root "
+								 "(topologies/ not found)"
+							       : NULL;
+}
+
+static const char *probe_shipped_netem(void)
+{
+	const char *why = probe_shipped();
+
+	return why ? why : pl_probe_qdisc_kind(TOPO_QDISC_NETEM);
+}
+
+static const char *const shipped[] = {
+	"topologies/two-node-native.yaml", "topologies/two-node-vxlan.yaml",
+	"topologies/two-node-legacy.yaml", "topologies/three-node-segment.yaml",
+	"topologies/seed-tc.yaml",
+};
+
+/* Builds file with the datapath, checks what a node and a pod hold, removes it. */
+static void up_down_file(const char *file, const char *tag)
+{
+	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], *d = NULL, *pins = NULL;
+	struct topo *t = NULL;
+	int i, want;
+
+	fixture_run_id(run, tag);
+	uo.run = run;
+	if (!ASSERT_OK(topo_parse(file, &t), "parse"))
+		return;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
+		goto out;
+	want = t->nnodes + t->npods + (t->underlay == TOPO_UNDERLAY_SEGMENT) + t->world.present;
+	ASSERT_EQ(fixture_count_netns(run), want, "namespaces");
+	d = fixture_dump_ns(run, t->nodes[0].name, PL_DUMP_ALL);
+	ASSERT_STRSTR(d, "xdp xdp_prefilter", "xdp on the uplink");
+	ASSERT_STRSTR(d, "filter eth0 tc-ingress prio 10 bpf from_network", "from_network");
+	ASSERT_STRSTR(d, "tc-ingress prio 10 bpf from_pod", "from_pod");
+	if (t->routing != PL_ROUTING_NATIVE)
+		ASSERT_STRSTR(d, "filter vxlan0 tc-ingress prio 10 bpf from_overlay",
+			      "from_overlay");
+	for (i = 0; i < t->nlinks; i++)
+		if (t->links[i].node == 0 && t->links[i].qdisc.kind != TOPO_QDISC_NONE) {
+			char q[64];
+
+			snprintf(q, sizeof(q), "qdisc eth0 %s 1:0",
+				 t->links[i].qdisc.kind == TOPO_QDISC_TBF   ? "tbf"
+				 : t->links[i].qdisc.kind == TOPO_QDISC_HTB ? "htb"
+									    : "pfifo");
+			ASSERT_STRSTR(d, q, "qdisc on node 0's uplink");
+		}
+	pins = fixture_dump_pins(run);
+	for (i = 0; i < t->npods; i++) {
+		char key[64];
+		uint8_t *ip = (uint8_t *)&t->pods[i].ip;
+
+		snprintf(key, sizeof(key), "ipcache 20000000%02x%02x%02x%02x", ip[0], ip[1], ip[2],
+			 ip[3]);
+		ASSERT_STRSTR(pins, key, t->pods[i].name);
+	}
+	ASSERT_OK(pl_run_down(run), "down");
+out:
+	fixture_assert_gone(run);
+	fixture_delete_netns(run);
+	free(d);
+	free(pins);
+	topo_free(t);
+}
+
+PL_TEST_PROBE(integration, shipped_topologies_up_down, probe_shipped)
+{
+	char tag[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+		pl_subtest("%s", shipped[i]);
+		snprintf(tag, sizeof(tag), "h%zu", i);
+		up_down_file(shipped[i], tag);
+	}
+}
+
+PL_TEST_PROBE(integration, shipped_seed_netem, probe_shipped_netem)
+{
+	up_down_file("topologies/seed-netem.yaml", "hn");
+}
+
+/* Runs the --print-commands script for run s, builds the same file as run u, compares. */
+static void print_matches_up(const char *file, const char *tag)
+{
+	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
+	struct pl_plan_opts po = {.datapath = true};
+	char s[PL_RUN_ID_MAX], u[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], t2[8], script[64], cmd[192],
+		diff[512];
+	char *ds = NULL, *du = NULL, *ps = NULL, *pu = NULL;
+	struct pl_plan *plan = NULL;
+	struct topo *t = NULL;
+	const char *why;
+	FILE *f;
+
+	snprintf(t2, sizeof(t2), "s%s", tag);
+	fixture_run_id(s, t2);
+	snprintf(t2, sizeof(t2), "u%s", tag);
+	fixture_run_id(u, t2);
+	uo.run = u;
+	snprintf(script, sizeof(script), "/tmp/podlab-%s.sh", s);
+	if (!ASSERT_OK(topo_parse(file, &t), "parse"))
+		return;
+	if (!ASSERT_OK(pl_plan_build(t, s, &po, &plan), "plan"))
+		goto out;
+	f = fopen(script, "w");
+	if (!ASSERT_OK_PTR(f, "script file"))
+		goto out;
+	ASSERT_OK(pl_plan_print(plan, f), "print");
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "bash %s > %s.log 2>&1", script, script);
+	if (!ASSERT_EQ(system(cmd), 0, "the script runs (see /tmp/podlab-*.sh.log)"))
+		goto out;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
+		goto out;
+	ds = fixture_dump_run(s);
+	du = fixture_dump_run(u);
+	ASSERT_GT(strlen(ds), 200, "script built something");
+	why = fixture_first_diff(ds, du, diff, sizeof(diff));
+	ASSERT_STREQ(why ? why : "", "", "namespaces, devices, addresses, routes, qdiscs");
+	ps = fixture_dump_pins(s);
+	pu = fixture_dump_pins(u);
+	ASSERT_STRSTR(ps, "rodata of from_pod", "script's program has knobs");
+	why = fixture_first_diff(ps, pu, diff, sizeof(diff));
+	ASSERT_STREQ(why ? why : "", "", "map elements and rodata knobs");
+	ASSERT_OK(pl_run_down(u), "down");
+	unlink(script);
+	snprintf(cmd, sizeof(cmd), "%s.log", script);
+	unlink(cmd);
+out:
+	fixture_delete_netns(s);
+	fixture_remove_pins(s);
+	if (fixture_state_exists(u))
+		pl_run_down(u);
+	fixture_assert_gone(u);
+	ASSERT_EQ(fixture_count_netns(s), 0, "script's namespaces removed");
+	free(ds);
+	free(du);
+	free(ps);
+	free(pu);
+	pl_plan_free(plan);
+	topo_free(t);
+}
+
+PL_TEST_PROBE(integration, print_commands_match_up, probe_shipped)
+{
+	char tag[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+		pl_subtest("%s", shipped[i]);
+		snprintf(tag, sizeof(tag), "%zu", i);
+		print_matches_up(shipped[i], tag);
+	}
+}
+
+static const char user_progs_yaml[] = "name: user-progs\n"
+				      "routing: native\n"
+				      "nodes:\n"
+				      "  - name: node1\n"
+				      "    ip: 192.168.60.1/24\n"
+				      "    podCIDR: 10.60.1.0/24\n"
+				      "    pods:\n"
+				      "      - name: a\n"
+				      "        ip: 10.60.1.10\n"
+				      "  - name: node2\n"
+				      "    ip: 192.168.60.2/24\n"
+				      "    podCIDR: 10.60.2.0/24\n"
+				      "    pods:\n"
+				      "      - name: b\n"
+				      "        ip: 10.60.2.10\n"
+				      "underlay:\n"
+				      "  type: p2p\n"
+				      "programs:\n"
+				      "  - object: %s\n"
+				      "    program: tc_pass\n"
+				      "    node: node1\n"
+				      "    device: a\n"
+				      "    hook: tc-egress\n"
+				      "  - object: %s\n"
+				      "    program: xdp_pass\n"
+				      "    node: node2\n"
+				      "    device: uplink\n"
+				      "    hook: xdp\n"
+				      "    replace: true\n";
+
+static const char *probe_user_progs(void)
+{
+	const char *why = fixture_probe_netns_root();
+
+	if (why)
+		return why;
+	return access("build/bpf/trivial.bpf.o", R_OK) ? "build/bpf/trivial.bpf.o not found (run "
+							 "from the repository root)"
+						       : NULL;
+}
+
+/* `programs:` beside podlab's (tc-egress of a pod veth) and instead of it (XDP). */
+PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
+{
+	char file[64], obj[PATH_MAX], *d1 = NULL, *d2 = NULL;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "/tmp/podlab-user-progs-%d.yaml", (int)getpid());
+	f = fopen(file, "w");
+	if (!ASSERT_OK_PTR(f, "topology file"))
+		return;
+	if (!ASSERT_OK_PTR(realpath("build/bpf/trivial.bpf.o", obj), "object path")) {
+		fclose(f);
+		return;
+	}
+	fprintf(f, user_progs_yaml, obj, obj);
+	fclose(f);
+	pl_subtest("up");
+	{
+		struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
+		char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+		struct topo *t = NULL;
+
+		fixture_run_id(run, "p");
+		uo.run = run;
+		if (ASSERT_OK(topo_parse(file, &t), "parse") &&
+		    ASSERT_OK(pl_run_up(t, &uo, got), "up")) {
+			d1 = fixture_dump_ns(run, "node1", PL_DUMP_ALL);
+			d2 = fixture_dump_ns(run, "node2", PL_DUMP_ALL);
+			ASSERT_STRSTR(d1, "filter lxca tc-egress prio 5 bpf tc_pass", "beside");
+			ASSERT_STRSTR(d1, "filter lxca tc-ingress prio 10 bpf from_pod",
+				      "podlab's");
+			ASSERT_STRSTR(d1, "xdp xdp_prefilter", "node1 keeps xdp_prefilter");
+			ASSERT_STRSTR(d2, "xdp xdp_pass", "node2's XDP replaced");
+			ASSERT_TRUE(strstr(d2, "xdp_prefilter") == NULL,
+				    "no xdp_prefilter on node2");
+			ASSERT_OK(pl_run_down(run), "down");
+		}
+		fixture_assert_gone(run);
+		fixture_delete_netns(run);
+		topo_free(t);
+	}
+	pl_subtest("--print-commands");
+	print_matches_up(file, "p");
+	unlink(file);
+	free(d1);
+	free(d2);
+}
+
+static const char *probe_cli(void)
+{
+	const char *why = probe_shipped();
+
+	if (why)
+		return why;
+	return access("build/podlab", X_OK) ? "build/podlab not built" : NULL;
+}
+
+static int podlab(const char *args)
+{
+	char cmd[512];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "build/podlab %s > /dev/null 2>&1", args);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The CLI's exit codes: netem refused before anything exists, then the run's life cycle. */
+PL_TEST_PROBE(integration, cli_up_exec_status_down, probe_cli)
+{
+	char run[PL_RUN_ID_MAX], args[256];
+	const char *netem = pl_probe_qdisc_kind(TOPO_QDISC_NETEM);
+
+	fixture_run_id(run, "c");
+	snprintf(args, sizeof(args), "up --run %s topologies/seed-netem.yaml", run);
+	if (netem) {
+		ASSERT_EQ(podlab(args), 3, "up without netem: exit 3");
+		ASSERT_EQ(fixture_count_netns(run), 0, "nothing created");
+		ASSERT_FALSE(fixture_state_exists(run), "no state file");
+		snprintf(args, sizeof(args),
+			 "up --allow-missing --run %s topologies/seed-netem.yaml", run);
+	}
+	if (!ASSERT_EQ(podlab(args), 0, "up"))
+		goto out;
+	ASSERT_TRUE(fixture_state_exists(run), "state file");
+	snprintf(args, sizeof(args), "status %s", run);
+	ASSERT_EQ(podlab(args), 0, "status RUN");
+	snprintf(args, sizeof(args), "exec %s node1 -- ip -o link show vxlan0", run);
+	ASSERT_NEQ(podlab(args), 0, "no vxlan0 in a native node");
+	snprintf(args, sizeof(args), "exec %s node1 -- ip -o link show eth0", run);
+	ASSERT_EQ(podlab(args), 0, "exec in node1");
+	snprintf(args, sizeof(args), "exec %s nosuchpod -- true", run);
+	ASSERT_EQ(podlab(args), 2, "exec in an unknown namespace");
+	snprintf(args, sizeof(args), "up --run %s topologies/seed-tc.yaml", run);
+	ASSERT_EQ(podlab(args), 2, "run id in use");
+	snprintf(args, sizeof(args), "down %s", run);
+	ASSERT_EQ(podlab(args), 0, "down");
+	ASSERT_EQ(podlab(args), 2, "down again: no such run");
+	ASSERT_EQ(podlab("up --run BAD topologies/seed-tc.yaml"), 2, "bad run id");
+	ASSERT_EQ(podlab("down"), 2, "down without RUN");
+out:
+	if (fixture_state_exists(run))
+		pl_run_down(run);
+	fixture_assert_gone(run);
+}
