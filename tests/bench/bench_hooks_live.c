@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,15 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Ctrl-C and friends are blocked while the run exists: checked between trials. */
+static bool interrupted(void)
+{
+	sigset_t set;
+
+	return !sigpending(&set) && (sigismember(&set, SIGINT) || sigismember(&set, SIGTERM) ||
+				     sigismember(&set, SIGHUP));
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -180,6 +191,8 @@ static int bench(const char *run)
 		t[i] = inject(prog, frame, len, 2, &err);
 		b1 = drops(cnt, PL_PROG_FROM_NETWORK, PL_DROP_POLICY_DENIED);
 		dt += b1 - b0;
+		if (interrupted())
+			err = -EINTR;
 	}
 	if (err) {
 		pl_err_errno(err, "inject live frames into node2's eth0");
@@ -224,6 +237,7 @@ int main(void)
 	struct pl_up_opts uo = {.datapath = true, .keep_owner = true};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
 	struct topo *t = NULL;
+	sigset_t sigs;
 	int err, home;
 
 	pl_log_init(0);
@@ -239,9 +253,15 @@ int main(void)
 	snprintf(run, sizeof(run), "bh%d", getpid() % 100000);
 	uo.run = run;
 	uo.topology = "bench_hooks_live (built in)";
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	err = pl_run_up(t, &uo, got);
 	topo_free(t);
 	if (err) {
+		sigprocmask(SIG_UNBLOCK, &sigs, NULL);
 		pl_err_errno(err, "build run %s", run);
 		return err == -EOPNOTSUPP ? 0 : 1;
 	}
@@ -253,6 +273,7 @@ int main(void)
 		close(home);
 	if (pl_run_down(run))
 		pl_warn("run %s not fully removed: podlab down --stale", run);
+	sigprocmask(SIG_UNBLOCK, &sigs, NULL); /* a pending Ctrl-C ends us now, cleaned up */
 	if (err == -EOPNOTSUPP || err == -EINVAL)
 		printf("bench_hooks_live: SKIP (kernel lacks live XDP frames: %s)\n",
 		       strerror(-err));
