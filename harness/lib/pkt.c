@@ -67,9 +67,14 @@ static uint16_t csum_fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+uint16_t pl_csum(const void *data, size_t len)
+{
+	return csum_fold(csum_add(0, data, len));
+}
+
 uint16_t pl_csum_ipv4_header(const void *iph, size_t ihl_bytes)
 {
-	return csum_fold(csum_add(0, iph, ihl_bytes));
+	return pl_csum(iph, ihl_bytes);
 }
 
 /* TCP/UDP checksum with the IPv4 pseudo header; addresses in network order. */
@@ -147,7 +152,7 @@ static void build_l4(const struct pl_pkt_spec *s, uint8_t *l4, size_t l4_len)
 		put16(l4 + 2, 0);
 		put16(l4 + 4, s->sport);
 		put16(l4 + 6, s->icmp_seq);
-		put16(l4 + 2, csum_fold(csum_add(0, l4, l4_len)));
+		put16(l4 + 2, pl_csum(l4, l4_len));
 		break;
 	default:
 		break;

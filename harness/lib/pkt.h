@@ -41,6 +41,9 @@ int pl_pkt_build(const struct pl_pkt_spec *s, uint8_t *buf, size_t cap);
 int pl_pkt_build_vxlan(const struct pl_pkt_spec *outer, uint32_t vni, const uint8_t *inner,
 		       size_t inner_len, uint8_t *buf, size_t cap);
 
+/* RFC 1071 Internet checksum of len bytes, host order (store it big-endian). */
+uint16_t pl_csum(const void *data, size_t len);
+/* pl_csum over an IPv4 header (its checksum field zeroed, or 0 means it verifies). */
 uint16_t pl_csum_ipv4_header(const void *iph, size_t ihl_bytes);
 
 /* What a frame holds, for summaries, filters and correlation. */

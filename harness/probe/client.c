@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
-#include <netinet/ip_icmp.h>
+#include <linux/icmp.h> /* not netinet/ip_icmp.h: its icmp_seq macro breaks lib/pkt.h */
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/pkt.h"
 #include "probe/nsrun.h"
 #include "probe/probe.h"
 #include "probe/probe_internal.h"
@@ -81,20 +82,6 @@ static int remaining_ms(uint64_t deadline_us)
 	return now >= deadline_us ? 0 : (int)((deadline_us - now + 999) / 1000);
 }
 
-static uint16_t icmp_csum(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-
-	for (; len > 1; p += 2, len -= 2)
-		sum += (uint32_t)p[0] << 8 | p[1];
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons(~sum & 0xffff);
-}
-
 static void local_addr(int fd, struct pl_probe_result *res)
 {
 	struct sockaddr_in sa;
@@ -138,7 +125,7 @@ static int probe_icmp(int fd, const struct pl_probe_req *req, uint8_t *buf, size
 	h->un.echo.id = id;
 	h->un.echo.sequence = seq;
 	pl_probe_hdr_build(buf + sizeof(*h), res->token);
-	h->checksum = icmp_csum(buf, sizeof(*h) + plen);
+	h->checksum = htons(pl_csum(buf, sizeof(*h) + plen));
 	if (send(fd, buf, sizeof(*h) + plen, 0) < 0) {
 		probe_set_errno(res, errno);
 		return 0;
