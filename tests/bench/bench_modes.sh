@@ -31,7 +31,7 @@ id=$(($$ % 100000))
 declare -A run
 cleanup() {
 	local m
-	[ -f "$tmp/srv.pid" ] && kill "$(cat "$tmp/srv.pid")" 2>/dev/null
+	pid=$(cat "$tmp/srv.pid" 2>/dev/null) && kill "$pid" 2>/dev/null
 	for m in "${modes[@]}"; do
 		[ -n "${run[$m]:-}" ] && "$podlab" down "${run[$m]}" >/dev/null 2>&1
 	done
@@ -94,7 +94,7 @@ iperf() {
 		# "... 0.00-3.00 sec ... LOST/TOTAL (x%) receiver": delivered datagrams per second
 		awk '/receiver$/ { split($3, t, "-"); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { split($i, n, "/"); printf "%.0f\n", (n[2] - n[1]) / t[2] } }' <<<"$out"
 	fi
-	[ -s "$tmp/srv.pid" ] && kill "$(cat "$tmp/srv.pid")" 2>/dev/null
+	pid=$(cat "$tmp/srv.pid" 2>/dev/null) && kill "$pid" 2>/dev/null # -1: usually gone already
 	rm -f "$tmp/srv.pid"
 }
 
@@ -109,11 +109,16 @@ for ((k = 1; k <= rounds; k++)); do
 	done
 done
 
+# median over rounds of value/baseline, each round against its own baseline (drift cancels)
+rratio() { awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
+	for (i = 1; i <= n; i++) r[i] = y[i] ? x[i] / y[i] : 0
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+	printf "%.2f", n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2 }'; }
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # "MEDIAN (RUN RUN ...)" divided by scale, with prec decimals
 runs() { awk -v m="$(median "$3")" -v d="$1" -v f="%.$2f" '{ printf(f " (", m / d)
 	for (i = 1; i <= NF; i++) printf("%s" f, (i > 1 ? " " : ""), $i / d); printf ")" }' <<<"$3"; }
-ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.2f", a / b }'; }
+ratio() { rratio "$1" "$2"; }
 printf '%-12s %7s  %-24s %6s  %-26s %6s\n' mode pod-mtu "tcp Gbit/s (each run)" ratio "udp-64B kpps (each run)" ratio
 for m in "${modes[@]}"; do
 	mtu=$(ip -n "pl-${run[$m]}-client" -o link show eth0 | awk '{ for (i = 1; i < NF; i++) if ($i == "mtu") print $(i + 1) }')
@@ -121,6 +126,6 @@ for m in "${modes[@]}"; do
 		"$(runs 1000 2 "${tcp[$m]}")" "$(ratio "${tcp[$m]}" "${tcp[native]}")" \
 		"$(runs 1000 1 "${udp[$m]}")" "$(ratio "${udp[$m]}" "${udp[native]}")"
 done
-echo "ratio = mode / native (medians of the runs). tcp: receiver goodput; udp: datagrams delivered to the server socket per second."
+echo "values: median (each round); ratio: median over rounds of mode / native of the same round. tcp: receiver goodput; udp: datagrams delivered to the server socket per second."
 echo "*-noxdp: xdp_prefilter detached from both uplinks; kernel: no BPF at all, the nodes route (podlab up --no-datapath)."
 echo "Pods, node veths and the underlay are veths on one machine: no NIC, no wire; the sender, the receiver and both nodes share $(nproc) CPUs."

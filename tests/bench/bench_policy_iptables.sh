@@ -14,8 +14,8 @@
 set -u
 build=${1:?usage: bench_policy_iptables.sh BUILD}
 podlab=$build/podlab
-secs=${BENCH_POLICY_SECS:-3}
-rounds=${BENCH_POLICY_ROUNDS:-2}
+secs=${BENCH_POLICY_SECS:-2}
+rounds=${BENCH_POLICY_ROUNDS:-3}
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench_policy_iptables: SKIP (needs root: it builds namespaces)"
@@ -33,7 +33,7 @@ id=$(($$ % 100000))
 runs=()
 cleanup() {
 	local r
-	[ -f "$tmp/srv.pid" ] && kill "$(cat "$tmp/srv.pid")" 2>/dev/null
+	pid=$(cat "$tmp/srv.pid" 2>/dev/null) && kill "$pid" 2>/dev/null
 	for r in "${runs[@]}"; do
 		"$podlab" down "$r" >/dev/null 2>&1
 	done
@@ -105,7 +105,7 @@ pps() { # RUN
 		sleep 0.1
 	done
 	out=$("$podlab" exec "$r" client -- iperf3 -c 10.244.2.20 -p 5201 -t "$secs" -u -l 64 -b 0) || return 1
-	[ -s "$tmp/srv.pid" ] && kill "$(cat "$tmp/srv.pid")" 2>/dev/null
+	pid=$(cat "$tmp/srv.pid" 2>/dev/null) && kill "$pid" 2>/dev/null # -1: usually gone already
 	rm -f "$tmp/srv.pid"
 	awk '/receiver$/ { split($3, t, "-"); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { split($i, n, "/"); printf "%.0f\n", (n[2] - n[1]) / t[2] } }' <<<"$out"
 }
@@ -171,7 +171,7 @@ bpf=bp${id}b
 up "$kern" --no-datapath
 up "$bpf"
 pin=/sys/fs/bpf/podlab/$bpf/node2/policy
-cfgs=(k0 kl1 kl10 kn1 kn10 b0 b1 b10 bl10)
+cfgs=(k0 b0 kl1 b1 kl10 b10 kn1 kn10 bl10) # kernel and BPF rows alternate: drift hits both
 declare -A lab pp rr ff
 echo "bench_policy_iptables: client pod (node1) -> server pod (node2), native; per config iperf3 UDP 64 B ${secs}s + ping x200, $rounds rounds; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((k = 1; k <= rounds; k++)); do
@@ -185,20 +185,24 @@ for ((k = 1; k <= rounds; k++)); do
 	done
 done
 
+# median over rounds of value/baseline, each round against its own baseline (drift cancels)
+rratio() { awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
+	for (i = 1; i <= n; i++) r[i] = y[i] ? x[i] / y[i] : 0
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+	printf "%.2f", n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2 }'; }
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-p0=$(median "${pp[k0]}")
-r0=$(median "${rr[k0]}")
-printf '%-42s %-20s %6s %-14s %6s %12s\n' config "kpps (each round)" ratio "rtt us (each)" ratio "FORWARD pkts"
+printf '%-42s %-24s %6s %-16s %6s %12s\n' config "kpps (each round)" ratio "rtt us (each)" ratio "FORWARD pkts"
 for c in "${cfgs[@]}"; do
 	p=$(median "${pp[$c]}")
 	r=$(median "${rr[$c]}")
-	printf '%-42s %-20s %6.2f %-14s %6.2f %12s\n' "${lab[$c]}" \
+	printf '%-42s %-24s %6s %-16s %6s %12s\n' "${lab[$c]}" \
 		"$(awk -v m="$p" '{ printf "%.1f (", m / 1000; for (i = 1; i <= NF; i++) printf("%s%.1f", (i > 1 ? " " : ""), $i / 1000); printf ")" }' <<<"${pp[$c]}")" \
-		"$(awk -v a="$p" -v b="$p0" 'BEGIN { print a / b }')" \
+		"$(rratio "${pp[$c]}" "${pp[k0]}")" \
 		"$(awk -v m="$r" '{ printf "%.0f (", m; for (i = 1; i <= NF; i++) printf("%s%s", (i > 1 ? " " : ""), $i); printf ")" }' <<<"${rr[$c]}")" \
-		"$(awk -v a="$r" -v b="$r0" 'BEGIN { print a / b }')" "${ff[$c]}"
+		"$(rratio "${rr[$c]}" "${rr[k0]}")" "${ff[$c]}"
 done
-echo "kpps: UDP datagrams delivered to the server socket per second (median of the rounds); rtt: ping average;"
-echo "ratios to the first row. FORWARD pkts: what node2's FORWARD chain counted in the last round (- = not read,"
-echo "0 with rules loaded = bypassed). podlab's datapath looks policy up for a flow's first packet only (conntrack"
-echo "after that, as Cilium does); bench_datapath prints one lookup's cost at 10 vs 100k entries."
+echo "kpps: UDP datagrams delivered to the server socket per second, median (each round); rtt: ping average."
+echo "ratio: median over rounds of the row / the first row of the same round. FORWARD pkts: what node2's"
+echo "FORWARD chain counted in the last round (- = not read; 0 with rules loaded = bypassed). podlab's datapath"
+echo "looks policy up for a flow's first packet only (conntrack after that, as Cilium does); bench_datapath"
+echo "prints one lookup's cost at 10 vs 100k entries."
