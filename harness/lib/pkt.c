@@ -77,9 +77,7 @@ uint16_t pl_csum_ipv4_header(const void *iph, size_t ihl_bytes)
 	return pl_csum(iph, ihl_bytes);
 }
 
-/* TCP/UDP checksum with the IPv4 pseudo header; addresses in network order. */
-static uint16_t csum_l4(uint32_t saddr, uint32_t daddr, uint8_t proto, const uint8_t *l4,
-			size_t len)
+uint16_t pl_csum_l4(uint32_t saddr, uint32_t daddr, uint8_t proto, const void *l4, size_t len)
 {
 	uint8_t pseudo[12];
 
@@ -135,7 +133,7 @@ static void build_l4(const struct pl_pkt_spec *s, uint8_t *l4, size_t l4_len)
 		put16(l4 + 14, 65535);
 		put16(l4 + 16, 0);
 		put16(l4 + 18, 0);
-		csum = csum_l4(s->saddr, s->daddr, IPPROTO_TCP, l4, l4_len);
+		csum = pl_csum_l4(s->saddr, s->daddr, IPPROTO_TCP, l4, l4_len);
 		put16(l4 + 16, csum);
 		break;
 	case IPPROTO_UDP:
@@ -143,7 +141,7 @@ static void build_l4(const struct pl_pkt_spec *s, uint8_t *l4, size_t l4_len)
 		put16(l4 + 2, s->dport);
 		put16(l4 + 4, (uint16_t)l4_len);
 		put16(l4 + 6, 0);
-		csum = csum_l4(s->saddr, s->daddr, IPPROTO_UDP, l4, l4_len);
+		csum = pl_csum_l4(s->saddr, s->daddr, IPPROTO_UDP, l4, l4_len);
 		put16(l4 + 6, csum ? csum : 0xffff); /* 0 means "no checksum" in UDP */
 		break;
 	case IPPROTO_ICMP:

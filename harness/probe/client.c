@@ -82,6 +82,23 @@ static int remaining_ms(uint64_t deadline_us)
 	return now >= deadline_us ? 0 : (int)((deadline_us - now + 999) / 1000);
 }
 
+/* The next datagram before the deadline: its length, or -ETIMEDOUT / -errno. */
+static ssize_t recv_until(int fd, void *buf, size_t len, uint64_t deadline_us)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	ssize_t n;
+
+	for (;;) {
+		if (poll(&pfd, 1, remaining_ms(deadline_us)) <= 0)
+			return -ETIMEDOUT;
+		n = recv(fd, buf, len, MSG_DONTWAIT);
+		if (n >= 0)
+			return n;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+	}
+}
+
 static void local_addr(int fd, struct pl_probe_result *res)
 {
 	struct sockaddr_in sa;
@@ -132,21 +149,14 @@ static int probe_icmp(int fd, const struct pl_probe_req *req, uint8_t *buf, size
 	}
 	local_addr(fd, res);
 	for (;;) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		const struct iphdr *ip = (const void *)rx;
 		const struct icmphdr *r;
 		uint64_t tok;
 		size_t ihl;
 
-		if (poll(&pfd, 1, remaining_ms(deadline)) <= 0) {
-			probe_set_errno(res, ETIMEDOUT);
-			return 0;
-		}
-		n = recv(fd, rx, sizeof(rx), MSG_DONTWAIT);
+		n = recv_until(fd, rx, sizeof(rx), deadline);
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			probe_set_errno(res, errno);
+			probe_set_errno(res, -n);
 			return 0;
 		}
 		ihl = ip->ihl * 4u;
@@ -226,17 +236,9 @@ static int probe_udp(int fd, const struct pl_probe_req *req, uint8_t *buf, size_
 		return 0;
 	}
 	for (;;) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-
-		if (poll(&pfd, 1, remaining_ms(deadline)) <= 0) {
-			probe_set_errno(res, ETIMEDOUT);
-			return 0;
-		}
-		n = recv(fd, rx, sizeof(rx), MSG_DONTWAIT);
+		n = recv_until(fd, rx, sizeof(rx), deadline);
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			probe_set_errno(res, errno);
+			probe_set_errno(res, -n);
 			return 0;
 		}
 		if (!pl_probe_hdr_parse(rx, n, &tok) && tok == res->token) {
