@@ -185,14 +185,8 @@ static const struct dp_case truncated_cases[] = {
 
 static void run_table(const struct dp_case *cases, size_t n)
 {
-	struct dp_fx fx;
-
-	if (!ASSERT_OK(make_quotes(), "quoted packets"))
-		return;
-	if (!ASSERT_OK(dp_fx_setup(&fx, PL_ROUTING_NATIVE, true), "fixture"))
-		return;
-	dp_run_cases(&fx, cases, n);
-	dp_fx_teardown(&fx);
+	if (ASSERT_OK(make_quotes(), "quoted packets"))
+		dp_run_table(PL_ROUTING_NATIVE, cases, n);
 }
 
 PL_TEST_PROBE(datapath, icmp_related, pl_probe_netns)
