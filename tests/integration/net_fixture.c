@@ -467,3 +467,26 @@ int fixture_pair_up(struct fixture_pair *p, const char *tag, int mtu)
 	}
 	return 0;
 }
+
+int fixture_pair_tbf(const struct fixture_pair *p)
+{
+	return fixture_sh("ip netns exec %s tc qdisc add dev va root tbf rate 10mbit burst 32kbit "
+			  "latency 50ms",
+			  p->a);
+}
+
+int fixture_pair_htb(const struct fixture_pair *p)
+{
+	return fixture_sh(
+		"ip netns exec %s sh -c '"
+		"tc qdisc add dev va root handle 1: htb default 30 && "
+		"tc class add dev va parent 1: classid 1:1 htb rate 10mbit && "
+		"tc class add dev va parent 1:1 classid 1:10 htb rate 3mbit ceil 10mbit && "
+		"tc class add dev va parent 1:1 classid 1:20 htb rate 7mbit ceil 10mbit && "
+		"tc class add dev va parent 1:1 classid 1:30 htb rate 1mbit && "
+		"tc filter add dev va parent 1: protocol ip u32 "
+		"match ip dport 5003 0xffff flowid 1:10 && "
+		"tc filter add dev va parent 1: protocol ip u32 "
+		"match ip dport 5007 0xffff flowid 1:20'",
+		p->a);
+}

@@ -72,5 +72,12 @@ struct fixture_pair {
 };
 int fixture_pair_up(struct fixture_pair *p, const char *tag, int mtu);
 void fixture_pair_down(struct fixture_pair *p);
+/* On a's va: tbf rate 10mbit burst 32kbit latency 50ms. */
+int fixture_pair_tbf(const struct fixture_pair *p);
+/*
+ * On a's va: htb default 30, root 1:1 10mbit; 1:10 3mbit and 1:20 7mbit
+ * (ceil 10mbit) for IP dport 5003 and 5007; 1:30 1mbit.
+ */
+int fixture_pair_htb(const struct fixture_pair *p);
 
 #endif /* PL_TEST_NET_FIXTURE_H */

@@ -257,11 +257,7 @@ PL_TEST_PROBE(integration, probe_rate_tbf, pl_probe_netns)
 
 	if (!ASSERT_OK(fixture_pair_up(&p, "", 1500), "pair_up"))
 		return;
-	if (!ASSERT_OK(fixture_sh("ip netns exec %s tc qdisc add dev va root tbf rate 10mbit burst "
-				  "32kbit "
-				  "latency 50ms",
-				  p.a),
-		       "tbf"))
+	if (!ASSERT_OK(fixture_pair_tbf(&p), "tbf"))
 		goto out;
 	fl.src_netns = p.a;
 	fl.dst_netns = p.b;
@@ -289,22 +285,7 @@ PL_TEST_PROBE(integration, probe_rate_htb_classes, pl_probe_netns)
 
 	if (!ASSERT_OK(fixture_pair_up(&p, "", 1500), "pair_up"))
 		return;
-	if (!ASSERT_OK(
-		    fixture_sh(
-			    "ip netns exec %s sh -c 'tc qdisc add dev va root handle 1: htb "
-			    "default 30 "
-			    "&& tc class add dev va parent 1: classid 1:1 htb rate 10mbit "
-			    "&& tc class add dev va parent 1:1 classid 1:10 htb rate 3mbit ceil "
-			    "10mbit "
-			    "&& tc class add dev va parent 1:1 classid 1:20 htb rate 7mbit ceil "
-			    "10mbit "
-			    "&& tc class add dev va parent 1:1 classid 1:30 htb rate 1mbit "
-			    "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5003 "
-			    "0xffff flowid 1:10 "
-			    "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5007 "
-			    "0xffff flowid 1:20'",
-			    p.a),
-		    "htb"))
+	if (!ASSERT_OK(fixture_pair_htb(&p), "htb"))
 		goto out;
 	for (i = 0; i < 2; i++) {
 		fl[i].src_netns = p.a;

@@ -94,11 +94,7 @@ PL_TEST_PROBE(integration, sim_tbf_agrees_with_kernel, pl_probe_netns)
 		return;
 	if (!ASSERT_OK(fixture_pair_up(&p, "s", 0), "pair_up"))
 		return;
-	if (!ASSERT_OK(fixture_sh("ip netns exec %s tc qdisc add dev va root tbf rate 10mbit burst "
-				  "32kbit "
-				  "latency 50ms",
-				  p.a),
-		       "tc tbf"))
+	if (!ASSERT_OK(fixture_pair_tbf(&p), "tc tbf"))
 		goto out;
 	inet_pton(AF_INET, "10.200.0.2", &fl.dst_ip);
 	fl.src_netns = p.a;
@@ -136,22 +132,7 @@ PL_TEST_PROBE(integration, sim_htb_agrees_with_kernel, pl_probe_netns)
 		return;
 	if (!ASSERT_OK(fixture_pair_up(&p, "s", 0), "pair_up"))
 		return;
-	if (!ASSERT_OK(
-		    fixture_sh(
-			    "ip netns exec %s sh -c 'tc qdisc add dev va root handle 1: htb "
-			    "default 30 "
-			    "&& tc class add dev va parent 1: classid 1:1 htb rate 10mbit "
-			    "&& tc class add dev va parent 1:1 classid 1:10 htb rate 3mbit ceil "
-			    "10mbit "
-			    "&& tc class add dev va parent 1:1 classid 1:20 htb rate 7mbit ceil "
-			    "10mbit "
-			    "&& tc class add dev va parent 1:1 classid 1:30 htb rate 1mbit "
-			    "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5003 "
-			    "0xffff flowid 1:10 "
-			    "&& tc filter add dev va parent 1: protocol ip u32 match ip dport 5007 "
-			    "0xffff flowid 1:20'",
-			    p.a),
-		    "tc htb"))
+	if (!ASSERT_OK(fixture_pair_htb(&p), "tc htb"))
 		goto out;
 	for (i = 0; i < 2; i++) {
 		inet_pton(AF_INET, "10.200.0.2", &fl[i].dst_ip);
