@@ -87,6 +87,7 @@ enum pl_note {
 	PL_NOTE_POLICY_ALLOW = 4,/* an allow entry matched */
 	PL_NOTE_NEIGH_RESOLVE = 5,/* fib said no neighbour: bpf_redirect_neigh resolves it */
 	PL_NOTE_NOT_LOCAL = 6,	/* destination is not a pod of this node */
+	PL_NOTE_CT_RELATED = 7,	/* ICMP error quoting a packet of a tracked connection */
 };
 
 /* How a redirect was done (event .redirect). */
@@ -168,7 +169,7 @@ struct pl_ct_entry {
 	__u64 last_seen_ns;
 	__u64 packets;
 	__u32 flags;
-	__u32 pad;
+	__u32 last_tick;	/* low 32 bits of jiffies when last_seen_ns was taken */
 };
 
 /* prefilter (LPM): source prefix denied at XDP → rule id. */
@@ -177,13 +178,35 @@ struct pl_prefilter_key {
 	__u32 ip;
 };
 
-/* counters (per-CPU hash): (verdict, reason, direction) → packets, bytes. */
+/* What a counter counts; the counters map is indexed by pl_counter_slot() of it. */
 struct pl_counter_key {
 	__u8 verdict;
 	__u8 reason;	/* drop reason, or enum pl_note when not dropped */
 	__u8 dir;
 	__u8 prog;
 };
+
+/* counters (per-CPU array): 2 bits prog, 1 dir, 2 verdict, 8 reason. */
+#define PL_COUNTER_SLOTS 8192
+
+/*
+ * Slot of (prog, dir, verdict, reason). prog 1..4 → 1,2,3,0; verdict
+ * FORWARDED 1, DROPPED 2, REDIRECTED 5 → 0, 1, 2 (verdict >> 1). Only those
+ * values are ever counted; pl_counter_valid() says whether a key is one.
+ */
+static inline __u32 pl_counter_slot(__u8 prog, __u8 dir, __u8 verdict, __u8 reason)
+{
+	return (__u32)(prog & 3) << 11 | (__u32)(dir & 1) << 10 | (__u32)((verdict >> 1) & 3) << 8 |
+	       reason;
+}
+
+static inline int pl_counter_valid(const struct pl_counter_key *k)
+{
+	return k->prog >= PL_PROG_FROM_POD && k->prog <= PL_PROG_XDP_PREFILTER &&
+	       k->dir <= PL_DIR_EGRESS &&
+	       (k->verdict == PL_VERDICT_FORWARDED || k->verdict == PL_VERDICT_DROPPED ||
+		k->verdict == PL_VERDICT_REDIRECTED);
+}
 
 struct pl_counter_val {
 	__u64 packets;
@@ -192,6 +215,7 @@ struct pl_counter_val {
 
 #define PL_EV_F_IPV4 (1u << 0)
 #define PL_EV_F_CT_REPLY (1u << 1)
+#define PL_EV_F_CT_RELATED (1u << 2)
 
 /* One flow event per decision, on the events ring buffer. */
 struct pl_flow_event {

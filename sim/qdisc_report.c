@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/escape.h"
 #include "qdisc_report.h"
 #include "svg.h"
 
@@ -357,18 +358,6 @@ static void json_num(FILE *f, double v)
 		fprintf(f, "%.6g", v);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		if ((unsigned char)*s >= 0x20)
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void json_totals(FILE *f, const struct sim_report_totals *t)
 {
 	fprintf(f,
@@ -391,16 +380,16 @@ void sim_report_json(struct sim_report *r, FILE *f)
 
 	finish(r);
 	fputs("{\"qdisc\": ", f);
-	json_str(f, r->cfg.qdisc_desc);
+	pl_json_string(f, r->cfg.qdisc_desc);
 	fputs(", \"link\": ", f);
-	json_str(f, r->cfg.link_desc);
+	pl_json_string(f, r->cfg.link_desc);
 	fprintf(f, ", \"duration_s\": %.9g, \"interval_s\": %.9g, \"seed\": %llu,\n \"flows\": [",
 		r->cfg.duration_ns / 1e9, r->cfg.interval_ns / 1e9,
 		(unsigned long long)r->cfg.seed);
 	for (i = 0; i < r->cfg.nloads; i++) {
 		sim_report_totals(r, i, &t);
 		fprintf(f, "%s\n  {\"name\": \"f%d\", \"load\": ", i ? "," : "", i);
-		json_str(f, r->cfg.load_text[i]);
+		pl_json_string(f, r->cfg.load_text[i]);
 		if (r->cfg.flow_class) {
 			class_name(name, sizeof(name), r->cfg.flow_class[i]);
 			fprintf(f, ", \"class\": \"%s\"", name);

@@ -16,7 +16,7 @@ struct sim_report;
 
 struct sim_report_cfg {
 	const char *qdisc_desc; /* "tbf rate 1mbit burst 4096b limit 54096b" */
-	const char *link_desc;	/* "rate 1gbit delay 0ms" */
+	const char *link_desc;	/* "rate 1Gbit delay 0ms" */
 	uint64_t duration_ns;
 	uint64_t interval_ns;
 	uint64_t seed;

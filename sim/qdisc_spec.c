@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/units.h"
 #include "qdisc_spec.h"
-#include "units.h"
 
 #define TOKEN_MAX 256
 
@@ -125,23 +125,23 @@ static int parse_tbf(const char *kind, const char *s, struct topo_tbf *t, char *
 		if (!v)
 			return sim_errf(err, errlen, "%s: expected key=value, got '%s'", kind, tok);
 		if (!strcmp(tok, "rate")) {
-			if (sim_parse_rate(v, &t->rate))
+			if (pl_parse_rate(v, &t->rate))
 				return BAD("rate");
 		} else if (!strcmp(tok, "peakrate")) {
-			if (sim_parse_rate(v, &t->peakrate))
+			if (pl_parse_rate(v, &t->peakrate))
 				return BAD("peakrate");
 		} else if (!strcmp(tok, "burst") || !strcmp(tok, "buffer") ||
 			   !strcmp(tok, "maxburst")) {
-			if (sim_parse_size(v, &t->burst) || !t->burst)
+			if (pl_parse_size(v, &t->burst) || !t->burst)
 				return BAD("burst");
 		} else if (!strcmp(tok, "mtu") || !strcmp(tok, "minburst")) {
-			if (sim_parse_size(v, &t->mtu) || !t->mtu)
+			if (pl_parse_size(v, &t->mtu) || !t->mtu)
 				return BAD("mtu");
 		} else if (!strcmp(tok, "latency")) {
-			if (sim_parse_time(v, &t->latency_ns) || !t->latency_ns)
+			if (pl_parse_time(v, &t->latency_ns) || !t->latency_ns)
 				return BAD("latency");
 		} else if (!strcmp(tok, "limit")) {
-			if (sim_parse_size(v, &t->limit) || !t->limit)
+			if (pl_parse_size(v, &t->limit) || !t->limit)
 				return BAD("limit");
 		} else {
 			return UNKNOWN();
@@ -163,10 +163,10 @@ static int parse_netem(const char *kind, const char *s, struct sim_qdisc_spec *s
 		if (!v)
 			return sim_errf(err, errlen, "%s: expected key=value, got '%s'", kind, tok);
 		if (!strcmp(tok, "delay")) {
-			if (sim_parse_time(v, &n->delay_ns))
+			if (pl_parse_time(v, &n->delay_ns))
 				return BAD("delay");
 		} else if (!strcmp(tok, "jitter")) {
-			if (sim_parse_time(v, &n->jitter_ns))
+			if (pl_parse_time(v, &n->jitter_ns))
 				return BAD("jitter");
 		} else if (!strcmp(tok, "dist") || !strcmp(tok, "distribution")) {
 			if (!strcmp(v, "uniform"))
@@ -176,16 +176,16 @@ static int parse_netem(const char *kind, const char *s, struct sim_qdisc_spec *s
 			else
 				return BAD("distribution (uniform|normal)");
 		} else if (!strcmp(tok, "loss")) {
-			if (sim_parse_prob(v, &n->loss))
+			if (pl_parse_percent(v, &n->loss))
 				return BAD("loss");
 		} else if (!strcmp(tok, "duplicate")) {
-			if (sim_parse_prob(v, &n->duplicate))
+			if (pl_parse_percent(v, &n->duplicate))
 				return BAD("duplicate");
 		} else if (!strcmp(tok, "reorder")) {
-			if (sim_parse_prob(v, &n->reorder))
+			if (pl_parse_percent(v, &n->reorder))
 				return BAD("reorder");
 		} else if (!strcmp(tok, "rate")) {
-			if (sim_parse_rate(v, &n->rate))
+			if (pl_parse_rate(v, &n->rate))
 				return BAD("rate");
 		} else if (!strcmp(tok, "limit")) {
 			if (parse_u32(v, 10, UINT32_MAX, &n->limit) || !n->limit)
@@ -231,16 +231,16 @@ static int parse_htb_class(const char *kind, char *s, struct sim_qdisc_spec *sp,
 		if (!v)
 			return sim_errf(err, errlen, "%s: expected key=value, got '%s'", kind, tok);
 		if (!strcmp(tok, "rate")) {
-			if (sim_parse_rate(v, &c->rate))
+			if (pl_parse_rate(v, &c->rate))
 				return BAD("rate");
 		} else if (!strcmp(tok, "ceil")) {
-			if (sim_parse_rate(v, &c->ceil))
+			if (pl_parse_rate(v, &c->ceil))
 				return BAD("ceil");
 		} else if (!strcmp(tok, "prio")) {
 			if (parse_u32(v, 10, 7, &c->prio))
 				return BAD("prio (0..7)");
 		} else if (!strcmp(tok, "quantum")) {
-			if (sim_parse_size(v, &c->quantum) || !c->quantum)
+			if (pl_parse_size(v, &c->quantum) || !c->quantum)
 				return BAD("quantum");
 		} else if (!strcmp(tok, "parent")) {
 			if (parse_u32(v, 16, 0xffff, &n))
@@ -285,10 +285,10 @@ static int parse_htb(const char *kind, const char *s, struct sim_qdisc_spec *sp,
 				return sim_errf(err, errlen, "%s: expected key=value, got '%s'",
 						kind, tok);
 			if (!strcmp(tok, "rate")) {
-				if (sim_parse_rate(v, &h->rate))
+				if (pl_parse_rate(v, &h->rate))
 					return BAD("rate");
 			} else if (!strcmp(tok, "ceil")) {
-				if (sim_parse_rate(v, &h->ceil))
+				if (pl_parse_rate(v, &h->ceil))
 					return BAD("ceil");
 			} else if (!strcmp(tok, "default")) {
 				if (parse_u32(v, 16, 0xffff, &n))
@@ -358,7 +358,7 @@ int sim_spec_parse_load(const char *text, struct sim_load *l, char *err, int err
 	*v++ = 0;
 	if (!strcmp(tok, "udp") || !strcmp(tok, "poisson")) {
 		l->kind = tok[0] == 'u' ? SIM_LOAD_CBR : SIM_LOAD_POISSON;
-		if (sim_parse_rate(v, &l->rate))
+		if (pl_parse_rate(v, &l->rate))
 			return BAD("rate");
 	} else if (!strcmp(tok, "burst")) {
 		l->kind = SIM_LOAD_BURST;
@@ -372,13 +372,13 @@ int sim_spec_parse_load(const char *text, struct sim_load *l, char *err, int err
 		if (!v)
 			return sim_errf(err, errlen, "load: expected key=value, got '%s'", tok);
 		if (!strcmp(tok, "size")) {
-			if (sim_parse_size(v, &l->size) || l->size < 20 || l->size > 65535)
+			if (pl_parse_size(v, &l->size) || l->size < 20 || l->size > 65535)
 				return BAD("size (20..65535 bytes)");
 		} else if (!strcmp(tok, "start")) {
-			if (sim_parse_time(v, &l->start_ns))
+			if (pl_parse_time(v, &l->start_ns))
 				return BAD("start");
 		} else if (!strcmp(tok, "stop")) {
-			if (sim_parse_time(v, &l->stop_ns) || !l->stop_ns)
+			if (pl_parse_time(v, &l->stop_ns) || !l->stop_ns)
 				return BAD("stop");
 		} else if ((r = match_field(tok, v, &m)) <= 0) {
 			if (r < 0 || (m.dst_plen && m.dst_plen != 32) ||
@@ -407,11 +407,11 @@ void sim_spec_describe(const struct sim_qdisc_spec *sp, char *buf, int len)
 	switch (sp->qd.kind) {
 	case TOPO_QDISC_TBF:
 		n = snprintf(buf, len, "tbf rate %s burst %ub limit %ub",
-			     sim_fmt_rate(r1, sizeof(r1), sp->qd.tbf.rate), sp->qd.tbf.burst,
+			     pl_fmt_rate(sp->qd.tbf.rate, r1, sizeof(r1)), sp->qd.tbf.burst,
 			     sim_tbf_limit(&sp->qd.tbf));
 		if (sp->qd.tbf.peakrate && n < len)
 			snprintf(buf + n, len - n, " peakrate %s mtu %ub",
-				 sim_fmt_rate(r1, sizeof(r1), sp->qd.tbf.peakrate), sp->qd.tbf.mtu);
+				 pl_fmt_rate(sp->qd.tbf.peakrate, r1, sizeof(r1)), sp->qd.tbf.mtu);
 		break;
 	case TOPO_QDISC_NETEM:
 		snprintf(buf, len,
@@ -422,21 +422,20 @@ void sim_spec_describe(const struct sim_qdisc_spec *sp, char *buf, int len)
 			 sp->dist == SIM_JITTER_NORMAL ? "normal" : "uniform",
 			 sp->qd.netem.loss * 100, sp->qd.netem.duplicate * 100,
 			 sp->qd.netem.reorder * 100,
-			 sp->qd.netem.rate ? sim_fmt_rate(r1, sizeof(r1), sp->qd.netem.rate) : "-",
+			 sp->qd.netem.rate ? pl_fmt_rate(sp->qd.netem.rate, r1, sizeof(r1)) : "-",
 			 sp->qd.netem.limit ? sp->qd.netem.limit : 1000);
 		break;
 	case TOPO_QDISC_HTB:
 		n = snprintf(buf, len, "htb default %x; 1:1 rate %s ceil %s",
-			     sp->qd.htb.default_minor,
-			     sim_fmt_rate(r1, sizeof(r1), sp->qd.htb.rate),
-			     sim_fmt_rate(r2, sizeof(r2),
-					  sp->qd.htb.ceil ? sp->qd.htb.ceil : sp->qd.htb.rate));
+			     sp->qd.htb.default_minor, pl_fmt_rate(sp->qd.htb.rate, r1, sizeof(r1)),
+			     pl_fmt_rate(sp->qd.htb.ceil ? sp->qd.htb.ceil : sp->qd.htb.rate, r2,
+					 sizeof(r2)));
 		for (i = 0; i < sp->qd.htb.nclasses && n < len; i++) {
 			const struct topo_htb_class *c = &sp->qd.htb.classes[i];
 
 			n += snprintf(buf + n, len - n, "; 1:%x rate %s ceil %s prio %u", c->minor,
-				      sim_fmt_rate(r1, sizeof(r1), c->rate),
-				      sim_fmt_rate(r2, sizeof(r2), c->ceil ? c->ceil : c->rate),
+				      pl_fmt_rate(c->rate, r1, sizeof(r1)),
+				      pl_fmt_rate(c->ceil ? c->ceil : c->rate, r2, sizeof(r2)),
 				      c->prio);
 		}
 		break;

@@ -42,7 +42,7 @@ struct sim_example {
 /* NULL when there is no such example. */
 const struct sim_example *sim_example_find(const char *name);
 
-/* "tbf rate 1mbit burst 4096b limit 54096b", tc-like, for report headers. */
+/* "tbf rate 1Mbit burst 4096b limit 54096b", tc-like, for report headers. */
 void sim_spec_describe(const struct sim_qdisc_spec *spec, char *buf, int len);
 
 #endif /* PL_SIM_QDISC_SPEC_H */

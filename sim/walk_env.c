@@ -484,25 +484,15 @@ int sim_env_build(struct sim_walk *w)
 {
 	const struct topo *t = &w->topo;
 	struct pl_plan_opts popts = {.datapath = true};
-	int i, err;
+	int i, err = 0, back;
 
 	w->cur_node = -1;
-	if (w->progs.test_run) {
-		if ((err = pl_plan_build(t, "sim", &popts, &w->plan)))
-			return err;
-		w->nodes = calloc(t->nnodes, sizeof(*w->nodes));
-		if (!w->nodes)
-			return -ENOMEM;
-		for (i = 0; i < t->nnodes; i++)
-			w->nodes[i].netns_fd = -1;
-		for (i = 0; i < t->nnodes; i++)
-			if ((err = build_node(w, i)))
-				return err;
-		return 0;
+	/* Without test_run the nodes are namespaces: building enters them, so come back. */
+	if (!w->progs.test_run) {
+		w->orig_netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (w->orig_netns_fd < 0)
+			return pl_err_errno(-errno, "opening the current network namespace");
 	}
-	w->orig_netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (w->orig_netns_fd < 0)
-		return pl_err_errno(-errno, "opening the current network namespace");
 	if ((err = pl_plan_build(t, "sim", &popts, &w->plan)))
 		return err;
 	w->nodes = calloc(t->nnodes, sizeof(*w->nodes));
@@ -510,13 +500,12 @@ int sim_env_build(struct sim_walk *w)
 		return -ENOMEM;
 	for (i = 0; i < t->nnodes; i++)
 		w->nodes[i].netns_fd = -1;
-	for (i = 0; i < t->nnodes; i++) {
-		if ((err = build_node(w, i))) {
-			sim_env_enter(w, -1);
-			return err;
-		}
-	}
-	return sim_env_enter(w, -1);
+	for (i = 0; i < t->nnodes && !err; i++)
+		err = build_node(w, i);
+	if (w->progs.test_run)
+		return err;
+	back = sim_env_enter(w, -1);
+	return err ? err : back;
 }
 
 void sim_env_destroy(struct sim_walk *w)

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "lib/pkt.h"
 #include "walk_internal.h"
 
 #define ETH_HLEN_  14
@@ -30,24 +31,6 @@ bool sim_frame_ip(uint8_t *frame, uint32_t len, struct sim_ip *ip)
 	return true;
 }
 
-static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
@@ -57,14 +40,14 @@ static void put16(uint8_t *p, uint16_t v)
 static void fix_ip_csum(struct sim_ip *ip)
 {
 	put16(ip->ip + 10, 0);
-	put16(ip->ip + 10, fold(sum16(0, ip->ip, ip->ihl)));
+	put16(ip->ip + 10, pl_csum_ipv4_header(ip->ip, ip->ihl));
 }
 
 /* TCP/UDP checksums cover the addresses: recomputed whole (UDP 0 = none stays 0). */
 static void fix_l4_csum(struct sim_ip *ip)
 {
 	uint8_t proto = ip->ip[9];
-	uint8_t pseudo[12];
+	uint32_t saddr, daddr;
 	uint16_t c;
 	int off;
 
@@ -78,12 +61,10 @@ static void fix_l4_csum(struct sim_ip *ip)
 		return;
 	if (proto == IPPROTO_UDP && !ip->l4[6] && !ip->l4[7])
 		return;
-	memcpy(pseudo, ip->ip + 12, 8);
-	pseudo[8] = 0;
-	pseudo[9] = proto;
-	put16(pseudo + 10, (uint16_t)ip->l4_len);
+	memcpy(&saddr, ip->ip + 12, 4);
+	memcpy(&daddr, ip->ip + 16, 4);
 	put16(ip->l4 + off, 0);
-	c = fold(sum16(sum16(0, pseudo, 12), ip->l4, ip->l4_len));
+	c = pl_csum_l4(saddr, daddr, proto, ip->l4, ip->l4_len);
 	if (proto == IPPROTO_UDP && !c)
 		c = 0xffff;
 	put16(ip->l4 + off, c);
@@ -160,7 +141,7 @@ int sim_frame_encap(uint8_t *frame, uint32_t len, uint32_t cap, const uint8_t sm
 	ip[9] = IPPROTO_UDP;
 	memcpy(ip + 12, &saddr, 4);
 	memcpy(ip + 16, &daddr, 4);
-	put16(ip + 10, fold(sum16(0, ip, IP_HLEN_)));
+	put16(ip + 10, pl_csum_ipv4_header(ip, IP_HLEN_));
 	put16(udp, *sport);
 	put16(udp + 2, SIM_VXLAN_PORT);
 	put16(udp + 4, (uint16_t)(ip_len - IP_HLEN_));

@@ -4,7 +4,8 @@
  * A flow that passed policy and was forwarded is tracked by its forward
  * 5-tuple; a packet whose reverse tuple is tracked is a reply and skips
  * policy in both directions. Forward packets are policy-checked every time.
- * Timestamps are bpf_ktime_get_coarse_ns() (tick resolution, cheap).
+ * Timestamps are bpf_ktime_get_coarse_ns() (tick resolution), taken at most
+ * once per tick per entry: bpf_jiffies64() is inlined, the clock is a call.
  */
 #ifndef PL_BPF_CONNTRACK_H
 #define PL_BPF_CONNTRACK_H
@@ -34,9 +35,49 @@ static __always_inline void pl_ct_key_of(const struct pl_state *st, struct pl_ct
 	}
 }
 
+/* Counts a packet of a tracked entry; last_seen_ns moves only when the tick did. */
+static __always_inline void pl_ct_refresh(struct pl_ct_entry *e)
+{
+	__u32 tick = (__u32)bpf_jiffies64();
+
+	/* Statistics only: a lost update under concurrency is acceptable. */
+	e->packets++;
+	if (e->last_tick == tick)
+		return;
+	e->last_tick = tick;
+	e->last_seen_ns = bpf_ktime_get_coarse_ns();
+}
+
 /*
- * Looks the packet's flow up: forward tuple tracked → st->ct (refreshed when
- * the packet is forwarded); else reverse tuple tracked → a reply (CT_REPLY).
+ * An ICMP error is related to a tracked flow when the packet it quotes is one
+ * of that flow's (as sent: forward tuple, or a reply: reverse tuple) and the
+ * error goes back to that packet's sender (netfilter checks the same).
+ * Related errors pass like replies. An ICMP error never matches, refreshes
+ * or creates an entry of its own: it is related, or policy-checked.
+ */
+static __always_inline bool pl_ct_related(struct pl_state *st)
+{
+	struct pl_ct_key key = st->quoted;
+
+	if (st->ev.daddr != key.saddr)
+		return false;
+	if (!bpf_map_lookup_elem(&conntrack, &key)) {
+		key.saddr = st->quoted.daddr;
+		key.daddr = st->quoted.saddr;
+		key.sport = st->quoted.dport;
+		key.dport = st->quoted.sport;
+		if (!bpf_map_lookup_elem(&conntrack, &key))
+			return false;
+	}
+	st->ev.note = PL_NOTE_CT_RELATED;
+	st->ev.flags |= PL_EV_F_CT_RELATED;
+	return true;
+}
+
+/*
+ * Looks the packet's flow up: an ICMP error related to a tracked flow →
+ * CT_RELATED; forward tuple tracked → st->ct (refreshed when the packet is
+ * forwarded); else reverse tuple tracked → a reply (CT_REPLY).
  * Forward first: the common packet of an established flow costs one lookup.
  */
 static __always_inline bool pl_ct_lookup(struct pl_state *st)
@@ -44,6 +85,8 @@ static __always_inline bool pl_ct_lookup(struct pl_state *st)
 	struct pl_ct_entry *e;
 	struct pl_ct_key key;
 
+	if (st->icmp_err)
+		return pl_ct_related(st); /* errors are never tracked themselves */
 	pl_ct_key_of(st, &key, false);
 	st->ct = bpf_map_lookup_elem(&conntrack, &key);
 	if (st->ct)
@@ -52,9 +95,7 @@ static __always_inline bool pl_ct_lookup(struct pl_state *st)
 	e = bpf_map_lookup_elem(&conntrack, &key);
 	if (!e)
 		return false;
-	/* Statistics only: a lost increment under concurrency is acceptable. */
-	e->last_seen_ns = bpf_ktime_get_coarse_ns();
-	e->packets++;
+	pl_ct_refresh(e);
 	st->ct_reply = 1;
 	st->ev.note = PL_NOTE_CT_REPLY;
 	st->ev.flags |= PL_EV_F_CT_REPLY;
@@ -66,18 +107,16 @@ static __always_inline void pl_ct_commit(struct pl_state *st)
 {
 	struct pl_ct_entry init = {};
 	struct pl_ct_key key;
-	__u64 now;
 
-	if (st->ct_reply)
+	if (st->ct_reply || st->icmp_err)
 		return;
-	now = bpf_ktime_get_coarse_ns();
 	if (st->ct) {
-		st->ct->last_seen_ns = now;
-		st->ct->packets++;
+		pl_ct_refresh(st->ct);
 		return;
 	}
-	init.created_ns = now;
-	init.last_seen_ns = now;
+	init.created_ns = bpf_ktime_get_coarse_ns();
+	init.last_seen_ns = init.created_ns;
+	init.last_tick = (__u32)bpf_jiffies64();
 	init.packets = 1;
 	pl_ct_key_of(st, &key, false);
 	bpf_map_update_elem(&conntrack, &key, &init, BPF_ANY);

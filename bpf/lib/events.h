@@ -16,22 +16,16 @@
 
 static __always_inline void pl_count(const struct pl_state *st)
 {
-	struct pl_counter_key key = {
-		.verdict = st->ev.verdict,
-		.reason = st->ev.verdict == PL_VERDICT_DROPPED ? st->ev.drop_reason : st->ev.note,
-		.dir = st->dir,
-		.prog = st->ev.prog,
-	};
-	struct pl_counter_val *val, init = {.packets = 1, .bytes = st->ev.pkt_len};
+	__u8 reason = st->ev.verdict == PL_VERDICT_DROPPED ? st->ev.drop_reason : st->ev.note;
+	__u32 slot = pl_counter_slot(st->ev.prog, st->dir, st->ev.verdict, reason);
+	struct pl_counter_val *val;
 
-	val = bpf_map_lookup_elem(&counters, &key);
-	if (val) {
-		/* Per-CPU value: no other writer. */
-		val->packets++;
-		val->bytes += st->ev.pkt_len;
-		return;
-	}
-	bpf_map_update_elem(&counters, &key, &init, BPF_NOEXIST);
+	val = bpf_map_lookup_elem(&counters, &slot);
+	if (!val)
+		return; /* cannot happen: every slot exists */
+	/* Per-CPU value: no other writer. */
+	val->packets++;
+	val->bytes += st->ev.pkt_len;
 }
 
 static __always_inline void pl_emit(struct pl_state *st, __u8 obs_point, __u8 verdict)

@@ -13,7 +13,6 @@
 #define PL_MAX_POLICY	 131072
 #define PL_MAX_CONNTRACK 65536
 #define PL_MAX_PREFILTER 16384
-#define PL_MAX_COUNTERS	 1024
 #define PL_EVENTS_BYTES	 (1u << 20)
 
 /* endpoints: struct pl_endpoint_key (local pod IPv4) → struct pl_endpoint_info */
@@ -64,11 +63,11 @@ struct {
 	__uint(max_entries, PL_EVENTS_BYTES);
 } events SEC(".maps");
 
-/* counters: struct pl_counter_key (verdict, reason/note, dir, prog) → per-CPU pl_counter_val */
+/* counters: __u32 pl_counter_slot(prog, dir, verdict, reason/note) → per-CPU pl_counter_val */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, PL_MAX_COUNTERS);
-	__type(key, struct pl_counter_key);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PL_COUNTER_SLOTS);
+	__type(key, __u32);
 	__type(value, struct pl_counter_val);
 } counters SEC(".maps");
 

@@ -23,6 +23,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "podlab.h"
+#include "lib/config.h"
 
 #define PL_IP_MF     0x2000
 #define PL_IP_OFFSET 0x1fff
@@ -44,7 +45,9 @@ struct pl_state {
 	__u8 tos;
 	__u8 dir;      /* enum pl_dir of the decision, for counters */
 	__u8 ct_reply; /* reverse tuple tracked: a reply */
-	__u8 pad[2];
+	__u8 icmp_err; /* ICMP error with a valid quoted packet in quoted */
+	__u8 pad;
+	struct pl_ct_key quoted; /* tuple of the packet an ICMP error quotes, as it was sent */
 };
 
 /* MACs in frames, map values and events are 2-byte aligned: three 16-bit moves, not six bytes. */
@@ -66,6 +69,45 @@ static __always_inline void pl_state_init(struct pl_state *st, __u8 prog, __u8 d
 	st->ev.ifindex = ifindex;
 	st->ev.pkt_len = len > 0xffff ? 0xffff : len;
 	st->dir = dir;
+}
+
+/*
+ * The packet an ICMP error (destination unreachable, time exceeded, parameter
+ * problem) quotes at q: its IPv4 header and the first 8 bytes of its L4
+ * (RFC 792), within data_end and room (what the outer total length leaves).
+ * Anything less, or a non-first fragment, is an invalid header.
+ */
+static __always_inline int pl_parse_quoted(void *q, void *data_end, __u32 room, struct pl_state *st)
+{
+	struct iphdr *ip = q;
+	__u32 ihl_len;
+	__u16 *ports;
+
+	if ((void *)(ip + 1) > data_end || room < sizeof(*ip))
+		return PL_DROP_CT_INVALID_HDR;
+	if (ip->version != 4 || ip->ihl < 5 || ip->frag_off & bpf_htons(PL_IP_OFFSET))
+		return PL_DROP_CT_INVALID_HDR;
+	ihl_len = ip->ihl * 4;
+	ports = q + ihl_len;
+	if ((void *)ports + 8 > data_end || room < ihl_len + 8)
+		return PL_DROP_CT_INVALID_HDR;
+	st->quoted.saddr = ip->saddr;
+	st->quoted.daddr = ip->daddr;
+	st->quoted.proto = ip->protocol;
+	if (ip->protocol == IPPROTO_TCP || ip->protocol == IPPROTO_UDP) {
+		st->quoted.sport = ports[0];
+		st->quoted.dport = ports[1];
+	} else if (ip->protocol == IPPROTO_ICMP) {
+		/* Keyed like the echo itself: request (id, 0), reply (0, id). */
+		struct icmphdr *ih = (void *)ports;
+
+		if (ih->type == ICMP_ECHO)
+			st->quoted.sport = ih->un.echo.id;
+		else if (ih->type == ICMP_ECHOREPLY)
+			st->quoted.dport = ih->un.echo.id;
+	}
+	st->icmp_err = 1;
+	return PL_PARSE_IPV4;
 }
 
 /* Fills st from the L4 header at l4 (bounded by data_end and the IP total length). */
@@ -105,6 +147,9 @@ static __always_inline int pl_parse_l4(void *l4, void *data_end, __u32 l4_room, 
 			ev->sport = ih->un.echo.id;
 		else if (ih->type == ICMP_ECHOREPLY)
 			ev->dport = ih->un.echo.id;
+		else if (ih->type == ICMP_DEST_UNREACH || ih->type == ICMP_TIME_EXCEEDED ||
+			 ih->type == ICMP_PARAMETERPROB)
+			return pl_parse_quoted(ih + 1, data_end, l4_room - sizeof(*ih), st);
 		break;
 	}
 	default:
@@ -113,8 +158,8 @@ static __always_inline int pl_parse_l4(void *l4, void *data_end, __u32 l4_room, 
 	return PL_PARSE_IPV4;
 }
 
-/* Ethernet, IPv4 with the longest options, the largest L4 header parsed (TCP). */
-#define PL_HDR_PULL (ETH_HLEN + 60 + 20)
+/* Ethernet, IPv4 with the longest options, an ICMP error quoting the same + 8 bytes of L4. */
+#define PL_HDR_PULL (ETH_HLEN + 60 + 8 + 60 + 8)
 
 /*
  * Live skbs keep TCP payload, sometimes headers too, in pages beyond
@@ -145,9 +190,12 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 len, __u32
 
 	if ((void *)(eth + 1) > data_end)
 		return PL_DROP_INVALID;
-	ev->eth_proto = eth->h_proto;
-	pl_mac_copy(ev->smac, eth->h_source);
-	pl_mac_copy(ev->dmac, eth->h_dest);
+	/* Event-only fields: with events off (rodata) the verifier drops these copies. */
+	if (enable_events) {
+		ev->eth_proto = eth->h_proto;
+		pl_mac_copy(ev->smac, eth->h_source);
+		pl_mac_copy(ev->dmac, eth->h_dest);
+	}
 	if (eth->h_proto != bpf_htons(ETH_P_IP) || vlan)
 		return PL_PARSE_NOT_IPV4;
 
@@ -164,7 +212,8 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 len, __u32
 	ev->saddr = ip->saddr;
 	ev->daddr = ip->daddr;
 	ev->proto = ip->protocol;
-	ev->ip_id = ip->id;
+	if (enable_events)
+		ev->ip_id = ip->id;
 	st->ttl = ip->ttl;
 	st->tos = ip->tos;
 	st->tot_len = tot_len;

@@ -33,8 +33,10 @@ static __always_inline int pl_set_macs(struct __sk_buff *skb, struct pl_state *s
 		return -1;
 	pl_mac_copy(eth->h_dest, dmac);
 	pl_mac_copy(eth->h_source, smac);
-	pl_mac_copy(st->ev.dmac, dmac);
-	pl_mac_copy(st->ev.smac, smac);
+	if (enable_events) {
+		pl_mac_copy(st->ev.dmac, dmac);
+		pl_mac_copy(st->ev.smac, smac);
+	}
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "lib/datapath.h"
+#include "lib/units.h"
 #include "net/plan.h"
 #include "topo/topo.h"
 #include "walk.h"
@@ -31,16 +32,16 @@ static void qdisc_label(const struct topo_qdisc *q, char *buf, size_t len)
 
 	switch (q->kind) {
 	case TOPO_QDISC_TBF:
-		topo_fmt_rate(q->tbf.rate, a, sizeof(a));
-		topo_fmt_size(q->tbf.burst, b, sizeof(b));
+		pl_fmt_rate(q->tbf.rate, a, sizeof(a));
+		pl_fmt_size(q->tbf.burst, b, sizeof(b));
 		snprintf(buf, len, "tbf rate %s burst %s", a, b);
 		break;
 	case TOPO_QDISC_HTB:
-		topo_fmt_rate(q->htb.rate, a, sizeof(a));
+		pl_fmt_rate(q->htb.rate, a, sizeof(a));
 		snprintf(buf, len, "htb rate %s, %d classes", a, q->htb.nclasses);
 		break;
 	case TOPO_QDISC_NETEM:
-		topo_fmt_time(q->netem.delay_ns, a, sizeof(a));
+		pl_fmt_time(q->netem.delay_ns, a, sizeof(a));
 		snprintf(buf, len, "netem delay %s loss %g%%", a, q->netem.loss * 100);
 		break;
 	case TOPO_QDISC_PFIFO:

@@ -81,7 +81,7 @@ static int cmd_replay(int argc, char **argv)
 	struct pl_result res;
 	bool json = false;
 	char msg[256];
-	int c, i, err, rc = PL_EXIT_OK;
+	int c, i, err, mode, rc = PL_EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -102,15 +102,11 @@ static int cmd_replay(int argc, char **argv)
 			filter = optarg;
 			break;
 		case 'm':
-			if (!strcmp(optarg, "unit"))
-				ro.mode = PL_MODE_UNIT;
-			else if (!strcmp(optarg, "live"))
-				ro.mode = PL_MODE_LIVE;
-			else if (!strcmp(optarg, "sim"))
-				ro.mode = PL_MODE_SIM;
-			else
+			mode = pl_replay_mode_parse(optarg);
+			if (mode < 0)
 				return pl_cmd_usage_error(
 					"replay", "--mode: '%s' is not unit, sim or live", optarg);
+			ro.mode = mode;
 			break;
 		case 'j':
 			json = true;

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/units.h"
 #include "qdisc_report.h"
 #include "qdisc_spec.h"
-#include "units.h"
 
 #define CMD	  "sim qdisc"
 #define MAX_LOADS 16
@@ -30,7 +30,8 @@ static const char usage[] =
 	"depart from the kernel: docs/sim.md.\n"
 	"\n"
 	"qdiscs (units as in tc: bit kbit mbit gbit, bps kbps mbps = BYTES/s; sizes b kb\n"
-	"k mb kbit mbit (x1024); times s ms us ns; bare time = us; probabilities 10%):\n"
+	"k mb kbit mbit (x1024); times s ms us ns; bare time = us; percentages 10% or\n"
+	"10: a bare number is percent, as in tc, so loss=0.1 is 0.1%):\n"
 	"  --pfifo limit=N                        packets (default 1000)\n"
 	"  --tbf rate=R,burst=B,latency=T|limit=B[,peakrate=R,mtu=B]\n"
 	"                                         limit from latency as tc: rate*latency+burst\n"
@@ -105,10 +106,10 @@ static int parse_link(const char *s, struct sim_link_cfg *l)
 			return pl_cmd_usage_error(CMD, "--link: expected key=value, got '%s'", tok);
 		*v++ = 0;
 		if (!strcmp(tok, "rate")) {
-			if (sim_parse_rate(v, &l->rate))
+			if (pl_parse_rate(v, &l->rate))
 				return pl_cmd_usage_error(CMD, "--link: bad rate '%s'", v);
 		} else if (!strcmp(tok, "delay")) {
-			if (sim_parse_time(v, &l->delay_ns))
+			if (pl_parse_time(v, &l->delay_ns))
 				return pl_cmd_usage_error(CMD, "--link: bad delay '%s'", v);
 		} else {
 			return pl_cmd_usage_error(CMD, "--link: unknown parameter '%s'", tok);
@@ -188,11 +189,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->loads[o->nloads++] = optarg;
 			break;
 		case 'd':
-			if (sim_parse_time(optarg, &o->duration) || !o->duration)
+			if (pl_parse_time(optarg, &o->duration) || !o->duration)
 				return pl_cmd_usage_error(CMD, "--duration: bad time '%s'", optarg);
 			break;
 		case 'i':
-			if (sim_parse_time(optarg, &o->interval) || !o->interval)
+			if (pl_parse_time(optarg, &o->interval) || !o->interval)
 				return pl_cmd_usage_error(CMD, "--interval: bad time '%s'", optarg);
 			break;
 		case 's':
@@ -312,7 +313,7 @@ static int run(int argc, char **argv)
 	sim_spec_describe(spec, desc, sizeof(desc));
 	if (o.link.rate)
 		snprintf(link, sizeof(link), "rate %s delay %.3fms",
-			 sim_fmt_rate(r1, sizeof(r1), o.link.rate), o.link.delay_ns / 1e6);
+			 pl_fmt_rate(o.link.rate, r1, sizeof(r1)), o.link.delay_ns / 1e6);
 	else
 		snprintf(link, sizeof(link), "none (infinitely fast) delay %.3fms",
 			 o.link.delay_ns / 1e6);

@@ -12,14 +12,6 @@
 
 static int cmd_test(int argc, char **argv);
 
-static int parse_mode(const char *m)
-{
-	return !strcmp(m, "unit")   ? PL_MODE_UNIT
-	       : !strcmp(m, "live") ? PL_MODE_LIVE
-	       : !strcmp(m, "sim")  ? PL_MODE_SIM
-				    : -1;
-}
-
 /* "A,B": two different modes. */
 static int parse_compare(const char *arg, int cmp[2])
 {
@@ -30,8 +22,8 @@ static int parse_compare(const char *arg, int cmp[2])
 	if (!comma)
 		return -EINVAL;
 	*comma = '\0';
-	cmp[0] = parse_mode(buf);
-	cmp[1] = parse_mode(comma + 1);
+	cmp[0] = pl_replay_mode_parse(buf);
+	cmp[1] = pl_replay_mode_parse(comma + 1);
 	return cmp[0] < 0 || cmp[1] < 0 || cmp[0] == cmp[1] ? -EINVAL : 0;
 }
 
@@ -104,7 +96,7 @@ static int cmd_test(int argc, char **argv)
 			so.verbose = stdout;
 			break;
 		case 'm':
-			mode = parse_mode(optarg);
+			mode = pl_replay_mode_parse(optarg);
 			if (mode < 0)
 				return pl_cmd_usage_error(
 					"test", "--mode: '%s' is not unit, sim or live", optarg);

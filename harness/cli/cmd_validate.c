@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include "cli/cli.h"
+#include "lib/units.h"
 #include "topo/policy_compile.h"
 #include "topo/topo.h"
 
@@ -40,30 +41,30 @@ static void print_qdisc(const struct topo_qdisc *q)
 
 	switch (q->kind) {
 	case TOPO_QDISC_TBF:
-		topo_fmt_rate(q->tbf.rate, a, sizeof(a));
-		topo_fmt_size(q->tbf.burst, b, sizeof(b));
+		pl_fmt_rate(q->tbf.rate, a, sizeof(a));
+		pl_fmt_size(q->tbf.burst, b, sizeof(b));
 		if (q->tbf.latency_ns)
-			topo_fmt_time(q->tbf.latency_ns, c, sizeof(c));
+			pl_fmt_time(q->tbf.latency_ns, c, sizeof(c));
 		else
-			topo_fmt_size(q->tbf.limit, c, sizeof(c));
+			pl_fmt_size(q->tbf.limit, c, sizeof(c));
 		printf("tbf rate %s burst %s %s %s\n", a, b, q->tbf.latency_ns ? "lat" : "limit",
 		       c);
 		break;
 	case TOPO_QDISC_HTB:
-		topo_fmt_rate(q->htb.rate, a, sizeof(a));
-		topo_fmt_rate(q->htb.ceil, b, sizeof(b));
+		pl_fmt_rate(q->htb.rate, a, sizeof(a));
+		pl_fmt_rate(q->htb.ceil, b, sizeof(b));
 		printf("htb default 1:%u, root 1:1 rate %s ceil %s\n", q->htb.default_minor, a, b);
 		for (i = 0; i < q->htb.nclasses; i++) {
 			const struct topo_htb_class *cl = &q->htb.classes[i];
 
-			topo_fmt_rate(cl->rate, a, sizeof(a));
-			topo_fmt_rate(cl->ceil, b, sizeof(b));
+			pl_fmt_rate(cl->rate, a, sizeof(a));
+			pl_fmt_rate(cl->ceil, b, sizeof(b));
 			printf("      class 1:%u rate %s ceil %s, %d match%s\n", cl->minor, a, b,
 			       cl->nmatches, cl->nmatches == 1 ? "" : "es");
 		}
 		break;
 	case TOPO_QDISC_NETEM:
-		topo_fmt_time(q->netem.delay_ns, a, sizeof(a));
+		pl_fmt_time(q->netem.delay_ns, a, sizeof(a));
 		printf("netem delay %s loss %.4g%%\n", a, q->netem.loss * 100);
 		break;
 	case TOPO_QDISC_PFIFO:

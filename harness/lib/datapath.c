@@ -239,20 +239,23 @@ int pl_ct_clear(struct pl_datapath *dp)
 	return clear_map(dp->skel->maps.conntrack, "conntrack");
 }
 
-int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
-		    struct pl_counter_val *out)
+int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out)
 {
 	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
 	struct pl_counter_val *vals;
+	__u32 slot;
 
 	memset(out, 0, sizeof(*out));
 	if (ncpu < 0)
 		return ncpu;
+	if (!pl_counter_valid(key))
+		return 0; /* never counted */
+	slot = pl_counter_slot(key->prog, key->dir, key->verdict, key->reason);
 	vals = calloc(ncpu, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.counters), key, vals)) {
-		err = errno == ENOENT ? 0 : -errno;
+	if (bpf_map_lookup_elem(map_fd, &slot, vals)) {
+		err = -errno;
 		goto out;
 	}
 	for (i = 0; i < ncpu; i++) {
@@ -262,6 +265,12 @@ int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
 out:
 	free(vals);
 	return err;
+}
+
+int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
+		    struct pl_counter_val *out)
+{
+	return pl_counter_read_fd(bpf_map__fd(dp->skel->maps.counters), key, out);
 }
 
 uint64_t pl_monotonic_ns(void)

@@ -56,6 +56,8 @@ int pl_ct_clear(struct pl_datapath *dp);
 /* Sums the per-CPU counters for key; 0 with zeros when the key was never hit. */
 int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
 		    struct pl_counter_val *out);
+/* The same on a counters map fd (e.g. a pinned one: <pin_dir>/counters). */
+int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out);
 
 /* One BPF_PROG_TEST_RUN of a program on one packet. */
 struct pl_run_ctx {

@@ -54,6 +54,7 @@ static const struct name notes[] = {
 	{PL_NOTE_POLICY_ALLOW, "POLICY_ALLOW", NULL},
 	{PL_NOTE_NEIGH_RESOLVE, "NEIGH_RESOLVE", NULL},
 	{PL_NOTE_NOT_LOCAL, "NOT_LOCAL", NULL},
+	{PL_NOTE_CT_RELATED, "CT_RELATED", NULL},
 };
 
 static const struct name redirects[] = {

@@ -67,14 +67,17 @@ static uint16_t csum_fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
-uint16_t pl_csum_ipv4_header(const void *iph, size_t ihl_bytes)
+uint16_t pl_csum(const void *data, size_t len)
 {
-	return csum_fold(csum_add(0, iph, ihl_bytes));
+	return csum_fold(csum_add(0, data, len));
 }
 
-/* TCP/UDP checksum with the IPv4 pseudo header; addresses in network order. */
-static uint16_t csum_l4(uint32_t saddr, uint32_t daddr, uint8_t proto, const uint8_t *l4,
-			size_t len)
+uint16_t pl_csum_ipv4_header(const void *iph, size_t ihl_bytes)
+{
+	return pl_csum(iph, ihl_bytes);
+}
+
+uint16_t pl_csum_l4(uint32_t saddr, uint32_t daddr, uint8_t proto, const void *l4, size_t len)
 {
 	uint8_t pseudo[12];
 
@@ -130,7 +133,7 @@ static void build_l4(const struct pl_pkt_spec *s, uint8_t *l4, size_t l4_len)
 		put16(l4 + 14, 65535);
 		put16(l4 + 16, 0);
 		put16(l4 + 18, 0);
-		csum = csum_l4(s->saddr, s->daddr, IPPROTO_TCP, l4, l4_len);
+		csum = pl_csum_l4(s->saddr, s->daddr, IPPROTO_TCP, l4, l4_len);
 		put16(l4 + 16, csum);
 		break;
 	case IPPROTO_UDP:
@@ -138,7 +141,7 @@ static void build_l4(const struct pl_pkt_spec *s, uint8_t *l4, size_t l4_len)
 		put16(l4 + 2, s->dport);
 		put16(l4 + 4, (uint16_t)l4_len);
 		put16(l4 + 6, 0);
-		csum = csum_l4(s->saddr, s->daddr, IPPROTO_UDP, l4, l4_len);
+		csum = pl_csum_l4(s->saddr, s->daddr, IPPROTO_UDP, l4, l4_len);
 		put16(l4 + 6, csum ? csum : 0xffff); /* 0 means "no checksum" in UDP */
 		break;
 	case IPPROTO_ICMP:
@@ -147,7 +150,7 @@ static void build_l4(const struct pl_pkt_spec *s, uint8_t *l4, size_t l4_len)
 		put16(l4 + 2, 0);
 		put16(l4 + 4, s->sport);
 		put16(l4 + 6, s->icmp_seq);
-		put16(l4 + 2, csum_fold(csum_add(0, l4, l4_len)));
+		put16(l4 + 2, pl_csum(l4, l4_len));
 		break;
 	default:
 		break;

@@ -41,7 +41,15 @@ int pl_pkt_build(const struct pl_pkt_spec *s, uint8_t *buf, size_t cap);
 int pl_pkt_build_vxlan(const struct pl_pkt_spec *outer, uint32_t vni, const uint8_t *inner,
 		       size_t inner_len, uint8_t *buf, size_t cap);
 
+/* RFC 1071 Internet checksum of len bytes, host order (store it big-endian). */
+uint16_t pl_csum(const void *data, size_t len);
+/* pl_csum over an IPv4 header (its checksum field zeroed, or 0 means it verifies). */
 uint16_t pl_csum_ipv4_header(const void *iph, size_t ihl_bytes);
+/*
+ * TCP/UDP checksum over the IPv4 pseudo header and l4 (its checksum field
+ * zeroed); addresses in network order. A UDP sender writes a result of 0 as 0xffff.
+ */
+uint16_t pl_csum_l4(uint32_t saddr, uint32_t daddr, uint8_t proto, const void *l4, size_t len);
 
 /* What a frame holds, for summaries, filters and correlation. */
 struct pl_pkt_info {

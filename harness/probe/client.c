@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
-#include <netinet/ip_icmp.h>
+#include <linux/icmp.h> /* not netinet/ip_icmp.h: its icmp_seq macro breaks lib/pkt.h */
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/pkt.h"
 #include "probe/nsrun.h"
 #include "probe/probe.h"
 #include "probe/probe_internal.h"
@@ -81,18 +82,21 @@ static int remaining_ms(uint64_t deadline_us)
 	return now >= deadline_us ? 0 : (int)((deadline_us - now + 999) / 1000);
 }
 
-static uint16_t icmp_csum(const void *data, size_t len)
+/* The next datagram before the deadline: its length, or -ETIMEDOUT / -errno. */
+static ssize_t recv_until(int fd, void *buf, size_t len, uint64_t deadline_us)
 {
-	const uint8_t *p = data;
-	uint32_t sum = 0;
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	ssize_t n;
 
-	for (; len > 1; p += 2, len -= 2)
-		sum += (uint32_t)p[0] << 8 | p[1];
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons(~sum & 0xffff);
+	for (;;) {
+		if (poll(&pfd, 1, remaining_ms(deadline_us)) <= 0)
+			return -ETIMEDOUT;
+		n = recv(fd, buf, len, MSG_DONTWAIT);
+		if (n >= 0)
+			return n;
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+	}
 }
 
 static void local_addr(int fd, struct pl_probe_result *res)
@@ -138,28 +142,21 @@ static int probe_icmp(int fd, const struct pl_probe_req *req, uint8_t *buf, size
 	h->un.echo.id = id;
 	h->un.echo.sequence = seq;
 	pl_probe_hdr_build(buf + sizeof(*h), res->token);
-	h->checksum = icmp_csum(buf, sizeof(*h) + plen);
+	h->checksum = htons(pl_csum(buf, sizeof(*h) + plen));
 	if (send(fd, buf, sizeof(*h) + plen, 0) < 0) {
 		probe_set_errno(res, errno);
 		return 0;
 	}
 	local_addr(fd, res);
 	for (;;) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		const struct iphdr *ip = (const void *)rx;
 		const struct icmphdr *r;
 		uint64_t tok;
 		size_t ihl;
 
-		if (poll(&pfd, 1, remaining_ms(deadline)) <= 0) {
-			probe_set_errno(res, ETIMEDOUT);
-			return 0;
-		}
-		n = recv(fd, rx, sizeof(rx), MSG_DONTWAIT);
+		n = recv_until(fd, rx, sizeof(rx), deadline);
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			probe_set_errno(res, errno);
+			probe_set_errno(res, -n);
 			return 0;
 		}
 		ihl = ip->ihl * 4u;
@@ -239,17 +236,9 @@ static int probe_udp(int fd, const struct pl_probe_req *req, uint8_t *buf, size_
 		return 0;
 	}
 	for (;;) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-
-		if (poll(&pfd, 1, remaining_ms(deadline)) <= 0) {
-			probe_set_errno(res, ETIMEDOUT);
-			return 0;
-		}
-		n = recv(fd, rx, sizeof(rx), MSG_DONTWAIT);
+		n = recv_until(fd, rx, sizeof(rx), deadline);
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			probe_set_errno(res, errno);
+			probe_set_errno(res, -n);
 			return 0;
 		}
 		if (!pl_probe_hdr_parse(rx, n, &tok) && tok == res->token) {

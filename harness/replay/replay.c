@@ -283,3 +283,16 @@ void pl_replay_close(struct pl_replay *rp)
 	free(rp->buf);
 	free(rp);
 }
+
+void pl_replay_hop_event(const struct pl_replay *rp, struct pl_hop *h, int node,
+			 const struct pl_flow_event *ev)
+{
+	h->obs_point = ev->obs_point;
+	h->verdict = ev->verdict;
+	h->drop_reason = ev->drop_reason;
+	h->note = ev->note;
+	h->redirect = ev->redirect;
+	h->target_ifindex = ev->target_ifindex;
+	if (h->target_ifindex && node >= 0)
+		pl_replay_ifname(rp, node, h->target_ifindex, h->target, sizeof(h->target));
+}

@@ -98,6 +98,9 @@ int pl_replay_enter(struct pl_replay *rp, int node);
 /* Names an ifindex of node: pod name, "uplink", "vxlan", or "ifindex N". */
 void pl_replay_ifname(const struct pl_replay *rp, int node, uint32_t ifindex, char *buf,
 		      size_t len);
+/* A hop's outcome from its flow event: point, verdict, reason, note, redirect and target. */
+void pl_replay_hop_event(const struct pl_replay *rp, struct pl_hop *h, int node,
+			 const struct pl_flow_event *ev);
 
 /* Mode back ends (replay_unit.c, replay_live.c). */
 int pl_replay_unit_one(struct pl_replay *rp, const struct pl_replay_pkt *p,

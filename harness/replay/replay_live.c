@@ -307,17 +307,10 @@ static void add_hop(struct pl_replay *rp, struct pl_result *res, int node,
 	h = &res->hops[res->nhops++];
 	h->node = node;
 	h->prog = ev->prog;
-	h->obs_point = ev->obs_point;
-	h->verdict = ev->verdict;
-	h->drop_reason = ev->drop_reason;
-	h->note = ev->note;
-	h->redirect = ev->redirect;
 	h->retval = -1;
 	h->ts_ns = ev->ts_ns;
 	h->saddr = ev->saddr;
-	h->target_ifindex = ev->target_ifindex;
-	if (ev->target_ifindex)
-		pl_replay_ifname(rp, node, ev->target_ifindex, h->target, sizeof(h->target));
+	pl_replay_hop_event(rp, h, node, ev);
 	if (ev->tunnel_remote && !res->encap) {
 		res->encap = true;
 		res->vni = ev->tunnel_vni;

@@ -234,20 +234,11 @@ void pl_replay_run_detach(struct pl_replay *rp, int node)
 int pl_replay_counter_read(struct pl_replay *rp, int node, const struct pl_counter_key *key,
 			   uint64_t *packets)
 {
-	int ncpu = libbpf_num_possible_cpus(), i;
-	struct pl_counter_val *vals;
+	struct pl_counter_val v;
+	int err = pl_counter_read_fd(rp->nodes[node].counters_fd, key, &v);
 
-	*packets = 0;
-	if (ncpu < 0)
-		return ncpu;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	if (!bpf_map_lookup_elem(rp->nodes[node].counters_fd, key, vals))
-		for (i = 0; i < ncpu; i++)
-			*packets += vals[i].packets;
-	free(vals);
-	return 0;
+	*packets = err ? 0 : v.packets;
+	return err;
 }
 
 int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const uint8_t *pkt,

@@ -176,17 +176,8 @@ static void to_hops(struct pl_replay *rp, const struct sim_walk_result *r, struc
 			continue;
 		}
 		h->prog = s->prog;
-		if (s->has_event) {
-			h->obs_point = s->ev.obs_point;
-			h->verdict = s->ev.verdict;
-			h->drop_reason = s->ev.drop_reason;
-			h->note = s->ev.note;
-			h->redirect = s->ev.redirect;
-			h->target_ifindex = s->ev.target_ifindex;
-			if (h->target_ifindex && s->node >= 0)
-				pl_replay_ifname(rp, s->node, h->target_ifindex, h->target,
-						 sizeof(h->target));
-		}
+		if (s->has_event)
+			pl_replay_hop_event(rp, h, s->node, &s->ev);
 	}
 }
 

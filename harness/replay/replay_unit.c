@@ -53,19 +53,12 @@ static int run_hop(struct pl_replay *rp, int node, enum pl_prog prog, const uint
 	h->retval = rr->retval;
 	h->saddr = info.saddr;
 	if (rr->has_event) {
-		h->obs_point = rr->event.obs_point;
-		h->verdict = rr->event.verdict;
-		h->drop_reason = rr->event.drop_reason;
-		h->note = rr->event.note;
-		h->redirect = rr->event.redirect;
-		h->target_ifindex = rr->event.target_ifindex;
+		pl_replay_hop_event(rp, h, node, &rr->event);
 	} else {
 		h->verdict = verdict_of_retval(prog, rr->retval);
 		snprintf(h->remark, sizeof(h->remark), "no flow event: verdict from retval %d",
 			 rr->retval);
 	}
-	if (h->target_ifindex)
-		pl_replay_ifname(rp, node, h->target_ifindex, h->target, sizeof(h->target));
 	return rr->retval;
 }
 

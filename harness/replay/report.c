@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/escape.h"
 #include "lib/log.h"
 #include "replay/report.h"
 
@@ -12,28 +13,6 @@ const char *pl_scn_outcome_name(enum pl_scn_outcome o)
 	static const char *const names[] = {"PASS", "FAIL", "SKIP", "ERROR"};
 
 	return o <= PL_SCN_ERROR ? names[o] : "?";
-}
-
-static void xml_escape(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
 }
 
 int pl_junit_write(const char *path, const struct pl_scn_report *r, int n)
@@ -58,20 +37,20 @@ int pl_junit_write(const char *path, const struct pl_scn_report *r, int n)
 		n, failed, errors, skipped, total);
 	for (i = 0; i < n; i++) {
 		fprintf(f, "  <testcase classname=\"scenarios\" name=\"");
-		xml_escape(f, r[i].name);
+		pl_xml_escape(f, r[i].name);
 		fprintf(f, "\" file=\"");
-		xml_escape(f, r[i].file);
+		pl_xml_escape(f, r[i].file);
 		fprintf(f, "\" time=\"%.3f\">", r[i].seconds);
 		if (r[i].outcome == PL_SCN_SKIP || r[i].outcome == PL_SCN_ERROR) {
 			fprintf(f, "<%s message=\"",
 				r[i].outcome == PL_SCN_SKIP ? "skipped" : "error");
-			xml_escape(f, r[i].reason);
+			pl_xml_escape(f, r[i].reason);
 			fprintf(f, "\"/>");
 		}
 		if (r[i].outcome == PL_SCN_FAIL) {
 			fprintf(f, "\n    <failure message=\"%d mismatches\">", r[i].fails.n);
 			for (j = 0; j < r[i].fails.n; j++) {
-				xml_escape(f, r[i].fails.lines[j]);
+				pl_xml_escape(f, r[i].fails.lines[j]);
 				fputc('\n', f);
 			}
 			fprintf(f, "</failure>\n  ");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/datapath.h"
+#include "lib/escape.h"
 #include "lib/pkt.h"
 #include "replay/result.h"
 #include "topo/topo.h"
@@ -152,22 +153,6 @@ void pl_result_print(FILE *f, const struct pl_result *r, const struct topo *t)
 		fprintf(f, " (qdisc %llu..%llu)", (unsigned long long)r->t_enqueue,
 			(unsigned long long)r->t_dequeue);
 	fprintf(f, "\n");
-}
-
-void pl_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
 }
 
 static void json_hop(FILE *f, const struct pl_hop *h, const struct topo *t)

@@ -5,97 +5,58 @@
 #include <libgen.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <yaml.h>
 
 #include "lib/datapath.h"
+#include "lib/yaml_doc.h"
 #include "replay/scenario.h"
+#include "replay/scenario_read.h"
+#include "topo/topo_addr.h"
 
-struct ctx {
-	const char *file;
-	char *dir; /* relative paths in the file are resolved against it */
-	yaml_document_t doc;
-	struct pl_scenario *s;
-};
-
-static int err_at(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int err_at(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
+int scn_get_str(struct scn_ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
-	va_list ap;
-
-	fprintf(stderr, "%s:%zu:%zu: ", c->file, n ? n->start_mark.line + 1 : 1,
-		n ? n->start_mark.column + 1 : 1);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -EINVAL;
-}
-
-static struct pl_scn_pos pos_of(const yaml_node_t *n)
-{
-	return (struct pl_scn_pos){(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
-}
-
-static yaml_node_t *node(struct ctx *c, int id)
-{
-	return yaml_document_get_node(&c->doc, id);
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static int get_str(struct ctx *c, const yaml_node_t *n, const char *key, char **out)
-{
-	const char *v = scalar(n);
+	const char *v = pl_yaml_str(n);
 
 	if (!v)
-		return err_at(c, n, "%s: expected a string", key);
+		return pl_yaml_error(&c->y, n, "%s: expected a string", key);
 	*out = strdup(v);
 	return *out ? 0 : -ENOMEM;
 }
 
-static int get_u64(struct ctx *c, const yaml_node_t *n, const char *key, uint64_t max,
-		   uint64_t *out)
+int scn_get_u64(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint64_t max,
+		uint64_t *out)
 {
-	const char *v = scalar(n);
+	const char *v = pl_yaml_str(n);
 	unsigned long long x;
 	char *end;
 
 	if (!v || !*v)
-		return err_at(c, n, "%s: expected a number", key);
+		return pl_yaml_error(&c->y, n, "%s: expected a number", key);
 	errno = 0;
 	x = strtoull(v, &end, 0);
 	if (errno || *end || v[0] == '-' || x > max)
-		return err_at(c, n, "%s: '%s' is not a number in 0..%llu", key, v,
-			      (unsigned long long)max);
+		return pl_yaml_error(&c->y, n, "%s: '%s' is not a number in 0..%llu", key, v,
+				     (unsigned long long)max);
 	*out = x;
 	return 0;
 }
 
-static int get_ip(struct ctx *c, const yaml_node_t *n, const char *key, uint32_t *out)
+int scn_get_ip(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint32_t *out)
 {
-	const char *v = scalar(n);
-	struct in_addr a;
+	const char *v = pl_yaml_str(n);
 
-	if (!v || inet_pton(AF_INET, v, &a) != 1)
-		return err_at(c, n, "%s: '%s' is not an IPv4 address", key, v ? v : "");
-	*out = a.s_addr;
+	if (!v || topo_parse_ipv4(v, out))
+		return pl_yaml_error(&c->y, n, "%s: '%s' is not an IPv4 address", key, v ? v : "");
 	return 0;
 }
 
-static int get_cidr(struct ctx *c, const yaml_node_t *n, const char *key, uint32_t *ip,
+static int get_cidr(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint32_t *ip,
 		    uint8_t *plen)
 {
-	const char *v = scalar(n), *slash;
+	const char *v = pl_yaml_str(n), *slash;
 	char addr[INET_ADDRSTRLEN];
 	unsigned long p = 32;
 	struct in_addr a;
@@ -103,23 +64,23 @@ static int get_cidr(struct ctx *c, const yaml_node_t *n, const char *key, uint32
 
 	slash = v ? strchr(v, '/') : NULL;
 	if (!v || (slash && (size_t)(slash - v) >= sizeof(addr)))
-		return err_at(c, n, "%s: expected a CIDR such as 198.51.100.0/24", key);
+		return pl_yaml_error(&c->y, n, "%s: expected a CIDR such as 198.51.100.0/24", key);
 	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - v) : (int)strlen(v), v);
 	if (slash) {
 		p = strtoul(slash + 1, &end, 10);
 		if (*end || !slash[1] || p > 32)
-			return err_at(c, n, "%s: '%s' has a bad prefix length", key, v);
+			return pl_yaml_error(&c->y, n, "%s: '%s' has a bad prefix length", key, v);
 	}
 	if (inet_pton(AF_INET, addr, &a) != 1)
-		return err_at(c, n, "%s: '%s' is not an IPv4 CIDR", key, v);
+		return pl_yaml_error(&c->y, n, "%s: '%s' is not an IPv4 CIDR", key, v);
 	if (p < 32 && (ntohl(a.s_addr) & (0xffffffffu >> p)))
-		return err_at(c, n, "%s: '%s' has host bits set", key, v);
+		return pl_yaml_error(&c->y, n, "%s: '%s' has host bits set", key, v);
 	*ip = a.s_addr;
 	*plen = (uint8_t)p;
 	return 0;
 }
 
-static char *resolve(struct ctx *c, const char *path)
+static char *resolve(struct scn_ctx *c, const char *path)
 {
 	char *p;
 
@@ -130,35 +91,35 @@ static char *resolve(struct ctx *c, const char *path)
 	return p;
 }
 
-static int get_path(struct ctx *c, const yaml_node_t *n, const char *key, char **out)
+int scn_get_path(struct scn_ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
-	const char *v = scalar(n);
+	const char *v = pl_yaml_str(n);
 
 	if (!v || !*v)
-		return err_at(c, n, "%s: expected a file path", key);
+		return pl_yaml_error(&c->y, n, "%s: expected a file path", key);
 	*out = resolve(c, v);
 	return *out ? 0 : -ENOMEM;
 }
 
-/* Walks a mapping, rejecting duplicate keys; fn handles one key. */
-typedef int (*key_fn)(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg);
-
-static int each_key(struct ctx *c, yaml_node_t *map, const char *what, key_fn fn, void *arg)
+int scn_each_key(struct scn_ctx *c, yaml_node_t *map, const char *what, scn_key_fn fn, void *arg)
 {
-	yaml_node_pair_t *p, *q;
-	int err;
+	yaml_node_t *k, *v, *k2, *v2;
+	int i, j, err;
 
 	if (map->type != YAML_MAPPING_NODE)
-		return err_at(c, map, "%s: expected a mapping", what);
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node(c, p->key), *v = node(c, p->value);
-		const char *ks = scalar(k);
+		return pl_yaml_error(&c->y, map, "%s: expected a mapping", what);
+	for (i = 0; i < pl_yaml_map_len(map); i++) {
+		const char *ks;
 
+		pl_yaml_map_pair(&c->y, map, i, &k, &v);
+		ks = pl_yaml_str(k);
 		if (!ks)
-			return err_at(c, k, "%s: keys must be strings", what);
-		for (q = map->data.mapping.pairs.start; q < p; q++)
-			if (!strcmp(scalar(node(c, q->key)) ?: "", ks))
-				return err_at(c, k, "%s: duplicate key '%s'", what, ks);
+			return pl_yaml_error(&c->y, k, "%s: keys must be strings", what);
+		for (j = 0; j < i; j++) {
+			pl_yaml_map_pair(&c->y, map, j, &k2, &v2);
+			if (!strcmp(pl_yaml_str(k2) ?: "", ks))
+				return pl_yaml_error(&c->y, k, "%s: duplicate key '%s'", what, ks);
+		}
 		err = fn(c, ks, k, v, arg);
 		if (err)
 			return err;
@@ -166,7 +127,7 @@ static int each_key(struct ctx *c, yaml_node_t *map, const char *what, key_fn fn
 	return 0;
 }
 
-static int by_name(const char *s, const char *(*name)(unsigned), unsigned max)
+int scn_by_name(const char *s, const char *(*name)(unsigned), unsigned max)
 {
 	unsigned long x;
 	char *end;
@@ -186,21 +147,32 @@ static int by_name(const char *s, const char *(*name)(unsigned), unsigned max)
 	return -1;
 }
 
+int pl_replay_mode_parse(const char *s)
+{
+	if (s && !strcmp(s, "unit"))
+		return PL_MODE_UNIT;
+	if (s && !strcmp(s, "live"))
+		return PL_MODE_LIVE;
+	if (s && !strcmp(s, "sim"))
+		return PL_MODE_SIM;
+	return -1;
+}
+
 int pl_verdict_parse(const char *s)
 {
-	return by_name(s, pl_verdict_name, 15);
+	return scn_by_name(s, pl_verdict_name, 15);
 }
 
 int pl_drop_reason_parse(const char *s)
 {
 	if (s && (!strcasecmp(s, "none") || !strcmp(s, "0")))
 		return 0;
-	return by_name(s, pl_drop_reason_name, 255);
+	return scn_by_name(s, pl_drop_reason_name, 255);
 }
 
 int pl_obs_point_parse(const char *s)
 {
-	return by_name(s, pl_obs_point_name, 255);
+	return scn_by_name(s, pl_obs_point_name, 255);
 }
 
 static const char *prog_name_u(unsigned p)
@@ -210,16 +182,16 @@ static const char *prog_name_u(unsigned p)
 
 int pl_prog_parse(const char *s)
 {
-	return by_name(s, prog_name_u, PL_PROG_XDP_PREFILTER);
+	return scn_by_name(s, prog_name_u, PL_PROG_XDP_PREFILTER);
 }
 
-static int input_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+static int input_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct pl_scn_input *in = arg;
 
 	(void)k;
 	if (!strcmp(key, "pcap"))
-		return get_path(c, v, key, &in->pcap);
+		return scn_get_path(c, v, key, &in->pcap);
 	if (!strcmp(key, "packets")) {
 		bool block = v->type == YAML_SCALAR_NODE &&
 			     (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
@@ -229,416 +201,98 @@ static int input_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t
 		in->spec_line = (int)v->start_mark.line + 1 + block;
 		in->spec_col =
 			block ? (int)k->start_mark.column + 3 : (int)v->start_mark.column + 1;
-		return get_str(c, v, key, &in->packets);
+		return scn_get_str(c, v, key, &in->packets);
 	}
 	if (!strcmp(key, "filter"))
-		return get_str(c, v, key, &in->filter);
+		return scn_get_str(c, v, key, &in->filter);
 	if (!strcmp(key, "at")) {
-		in->at_pos = pos_of(v);
-		return get_str(c, v, key, &in->at);
+		in->at_pos = scn_pos(v);
+		return scn_get_str(c, v, key, &in->at);
 	}
-	return err_at(c, k, "inputs: unknown key '%s' (pcap, packets, filter, at)", key);
-}
-
-static int flow_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	struct pl_scn_expect *e = arg;
-	uint64_t x;
-	int err;
-
-	if (!strcmp(key, "src"))
-		return get_ip(c, v, key, &e->flow.src);
-	if (!strcmp(key, "dst"))
-		return get_ip(c, v, key, &e->flow.dst);
-	if (!strcmp(key, "sport") || !strcmp(key, "dport")) {
-		err = get_u64(c, v, key, 65535, &x);
-		if (!err)
-			*(key[0] == 's' ? &e->flow.sport : &e->flow.dport) = (uint16_t)x;
-		return err;
-	}
-	if (!strcmp(key, "proto")) {
-		const char *p = scalar(v) ?: "";
-
-		if (!strcasecmp(p, "tcp"))
-			e->flow.proto = IPPROTO_TCP;
-		else if (!strcasecmp(p, "udp"))
-			e->flow.proto = IPPROTO_UDP;
-		else if (!strcasecmp(p, "icmp"))
-			e->flow.proto = IPPROTO_ICMP;
-		else
-			return err_at(c, v, "flow: proto '%s' is not tcp, udp or icmp", p);
-		return 0;
-	}
-	if (!strcmp(key, "reply")) {
-		const char *b = scalar(v) ?: "";
-
-		if (strcmp(b, "true") && strcmp(b, "false"))
-			return err_at(c, v, "flow: reply must be true or false");
-		e->flow.reply = !strcmp(b, "true");
-		return 0;
-	}
-	return err_at(c, k, "flow: unknown key '%s' (src, dst, sport, dport, proto, reply)", key);
-}
-
-static int encap_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	struct pl_scn_expect *e = arg;
-	uint64_t x;
-	int err;
-
-	if (!strcmp(key, "vni")) {
-		err = get_u64(c, v, key, 0xffffff, &x);
-		if (!err && !x)
-			return err_at(c, v, "encap: vni 0 cannot be checked; omit it");
-		e->vni = (uint32_t)x;
-		return err;
-	}
-	if (!strcmp(key, "outer_src"))
-		return get_ip(c, v, key, &e->outer_src);
-	if (!strcmp(key, "outer_dst"))
-		return get_ip(c, v, key, &e->outer_dst);
-	return err_at(c, k, "encap: unknown key '%s' (vni, outer_src, outer_dst)", key);
-}
-
-static int numbers(struct ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
-{
-	yaml_node_item_t *it;
-	uint64_t x;
-	int err;
-
-	if (v->type == YAML_SCALAR_NODE) {
-		e->numbers = calloc(1, sizeof(*e->numbers));
-		if (!e->numbers)
-			return -ENOMEM;
-		err = get_u64(c, v, "packet", UINT32_MAX, &x);
-		if (!err && !x)
-			return err_at(c, v, "packet: numbers start at 1");
-		e->numbers[e->nnumbers++] = (uint32_t)x;
-		return err;
-	}
-	if (v->type != YAML_SEQUENCE_NODE)
-		return err_at(c, v, "packets: expected a number or a list of numbers");
-	e->numbers = calloc(v->data.sequence.items.top - v->data.sequence.items.start + 1,
-			    sizeof(*e->numbers));
-	if (!e->numbers)
-		return -ENOMEM;
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		err = get_u64(c, node(c, *it), "packets", UINT32_MAX, &x);
-		if (err)
-			return err;
-		if (!x)
-			return err_at(c, node(c, *it), "packets: numbers start at 1");
-		e->numbers[e->nnumbers++] = (uint32_t)x;
-	}
-	if (!e->nnumbers)
-		return err_at(c, v, "packets: empty list");
-	return 0;
-}
-
-static int points(struct ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
-{
-	yaml_node_item_t *it;
-	int p;
-
-	if (v->type != YAML_SEQUENCE_NODE) {
-		p = pl_obs_point_parse(scalar(v));
-		if (p <= 0)
-			return err_at(c, v, "observation_points: unknown point '%s'",
-				      scalar(v) ?: "");
-		e->points[e->npoints++] = (uint8_t)p;
-		return 0;
-	}
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		yaml_node_t *n = node(c, *it);
-
-		if (e->npoints == PL_RESULT_MAX_HOPS)
-			return err_at(c, n, "observation_points: more than %d", PL_RESULT_MAX_HOPS);
-		p = pl_obs_point_parse(scalar(n));
-		if (p <= 0)
-			return err_at(c, n, "observation_points: unknown point '%s'",
-				      scalar(n) ?: "");
-		e->points[e->npoints++] = (uint8_t)p;
-	}
-	return 0;
-}
-
-static int set_select(struct ctx *c, yaml_node_t *k, struct pl_scn_expect *e, bool *seen,
-		      enum pl_scn_select sel)
-{
-	if (*seen)
-		return err_at(c, k, "expect: choose one of packet, packets, filter, flow, all");
-	*seen = true;
-	e->sel = sel;
-	return 0;
-}
-
-struct expect_arg {
-	struct pl_scn_expect *e;
-	bool selected;
-	int checks;
-};
-
-static int expect_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	struct expect_arg *a = arg;
-	struct pl_scn_expect *e = a->e;
-	const char *s = scalar(v);
-	int x, err;
-
-	if (!strcmp(key, "packet") || !strcmp(key, "packets")) {
-		err = set_select(c, k, e, &a->selected, PL_SEL_NUMBERS);
-		return err ?: numbers(c, v, e);
-	}
-	if (!strcmp(key, "filter")) {
-		err = set_select(c, k, e, &a->selected, PL_SEL_FILTER);
-		return err ?: get_str(c, v, key, &e->filter);
-	}
-	if (!strcmp(key, "flow")) {
-		err = set_select(c, k, e, &a->selected, PL_SEL_FLOW);
-		return err ?: each_key(c, v, "flow", flow_key, e);
-	}
-	if (!strcmp(key, "all")) {
-		if (!s || strcmp(s, "true"))
-			return err_at(c, v, "all: must be true");
-		return set_select(c, k, e, &a->selected, PL_SEL_ALL);
-	}
-	a->checks++;
-	if (!strcmp(key, "verdict")) {
-		x = pl_verdict_parse(s);
-		if (x <= 0)
-			return err_at(c, v,
-				      "verdict: unknown verdict '%s' (FORWARDED, DROPPED, "
-				      "REDIRECTED)",
-				      s ?: "");
-		e->has_verdict = true;
-		e->verdict = (uint8_t)x;
-		return 0;
-	}
-	if (!strcmp(key, "drop_reason")) {
-		x = pl_drop_reason_parse(s);
-		if (x < 0)
-			return err_at(c, v, "drop_reason: unknown drop reason '%s'", s ?: "");
-		e->has_drop_reason = true;
-		e->drop_reason = (uint8_t)x;
-		return 0;
-	}
-	if (!strcmp(key, "observation_points")) {
-		e->has_points = true;
-		return points(c, v, e);
-	}
-	if (!strcmp(key, "delivered_to")) {
-		e->has_delivered = true;
-		return get_str(c, v, key, &e->delivered_to);
-	}
-	if (!strcmp(key, "nat_free")) {
-		if (s && !strcmp(s, "true"))
-			e->nat = PL_NAT_FREE;
-		else if (s && !strcmp(s, "translated"))
-			e->nat = PL_NAT_TRANSLATED;
-		else
-			return err_at(c, v, "nat_free: must be true or translated");
-		return 0;
-	}
-	if (!strcmp(key, "encap")) {
-		e->has_encap = true;
-		if (s && !strcmp(s, "none")) {
-			e->encap_none = true;
-			return 0;
-		}
-		return each_key(c, v, "encap", encap_key, e);
-	}
-	if (!strcmp(key, "output_pcap"))
-		return get_path(c, v, key, &e->output_pcap);
-	if (!strcmp(key, "skipped")) {
-		if (!s || strcmp(s, "true"))
-			return err_at(c, v, "skipped: must be true");
-		e->skipped = true;
-		return 0;
-	}
-	return err_at(
-		c, k,
-		"expect: unknown key '%s' (packet, packets, filter, flow, all, verdict, "
-		"drop_reason, observation_points, delivered_to, nat_free, encap, output_pcap, "
-		"skipped)",
-		key);
-}
-
-static int counter_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	struct pl_scn_counter *ct = arg;
-	const char *s = scalar(v);
-	uint64_t x;
-	int r;
-
-	if (!strcmp(key, "node"))
-		return get_str(c, v, key, &ct->node);
-	if (!strcmp(key, "program")) {
-		r = pl_prog_parse(s);
-		if (r <= 0)
-			return err_at(c, v, "program: unknown program '%s'", s ?: "");
-		ct->prog = (uint8_t)r;
-		return 0;
-	}
-	if (!strcmp(key, "verdict")) {
-		r = pl_verdict_parse(s);
-		if (r <= 0)
-			return err_at(c, v, "verdict: unknown verdict '%s'", s ?: "");
-		ct->verdict = (uint8_t)r;
-		return 0;
-	}
-	if (!strcmp(key, "reason")) {
-		/* Dropped packets count under a drop reason, the others under a note. */
-		r = pl_drop_reason_parse(s);
-		if (r < 0)
-			r = by_name(s, pl_note_name, 255);
-		if (r < 0)
-			return err_at(c, v, "reason: '%s' is neither a drop reason nor a note",
-				      s ?: "");
-		ct->reason = (uint8_t)r;
-		return 0;
-	}
-	if (!strcmp(key, "dir")) {
-		if (s && !strcmp(s, "ingress"))
-			ct->dir = PL_DIR_INGRESS;
-		else if (s && !strcmp(s, "egress"))
-			ct->dir = PL_DIR_EGRESS;
-		else
-			return err_at(c, v, "dir: must be ingress or egress");
-		return 0;
-	}
-	if (!strcmp(key, "packets")) {
-		r = get_u64(c, v, key, UINT64_MAX, &x);
-		ct->packets = x;
-		return r;
-	}
-	return err_at(c, k,
-		      "counters: unknown key '%s' (node, program, verdict, reason, dir, "
-		      "packets)",
-		      key);
+	return pl_yaml_error(&c->y, k, "inputs: unknown key '%s' (pcap, packets, filter, at)", key);
 }
 
 /* Allocates one array slot per sequence item and calls fn on each mapping. */
-static int each_item(struct ctx *c, yaml_node_t *v, const char *what, size_t size, void **arr,
-		     int *n, int (*fn)(struct ctx *, yaml_node_t *, void *))
+static int each_item(struct scn_ctx *c, yaml_node_t *v, const char *what, size_t size, void **arr,
+		     int *n, int (*fn)(struct scn_ctx *, yaml_node_t *, void *))
 {
-	yaml_node_item_t *it;
-	size_t cnt;
-	int err;
+	int i, cnt, err;
 
 	if (v->type != YAML_SEQUENCE_NODE)
-		return err_at(c, v, "%s: expected a list", what);
-	cnt = v->data.sequence.items.top - v->data.sequence.items.start;
+		return pl_yaml_error(&c->y, v, "%s: expected a list", what);
+	cnt = pl_yaml_seq_len(v);
 	if (!cnt)
-		return err_at(c, v, "%s: empty list", what);
+		return pl_yaml_error(&c->y, v, "%s: empty list", what);
 	*arr = calloc(cnt, size);
 	if (!*arr)
 		return -ENOMEM;
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-		err = fn(c, node(c, *it), (char *)*arr + size * (*n)++);
+	for (i = 0; i < cnt; i++) {
+		err = fn(c, pl_yaml_seq_item(&c->y, v, i), (char *)*arr + size * (*n)++);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-static int one_input(struct ctx *c, yaml_node_t *n, void *slot)
+static int one_input(struct scn_ctx *c, yaml_node_t *n, void *slot)
 {
 	struct pl_scn_input *in = slot;
 	int err;
 
-	in->pos = pos_of(n);
-	err = each_key(c, n, "inputs", input_key, in);
+	in->pos = scn_pos(n);
+	err = scn_each_key(c, n, "inputs", input_key, in);
 	if (err)
 		return err;
 	if (!!in->pcap == !!in->packets)
-		return err_at(c, n, "inputs: each input needs exactly one of pcap or packets");
+		return pl_yaml_error(&c->y, n,
+				     "inputs: each input needs exactly one of pcap or packets");
 	return 0;
 }
 
-static int one_expect(struct ctx *c, yaml_node_t *n, void *slot)
-{
-	struct pl_scn_expect *e = slot;
-	struct expect_arg a = {.e = e};
-	int err;
-
-	e->pos = pos_of(n);
-	err = each_key(c, n, "expect", expect_key, &a);
-	if (err)
-		return err;
-	if (!a.selected)
-		return err_at(c, n,
-			      "expect: say which packets: packet, packets, filter, flow or "
-			      "all");
-	if (!a.checks)
-		return err_at(c, n,
-			      "expect: nothing to check (verdict, drop_reason, "
-			      "observation_points, delivered_to, nat_free, encap, output_pcap)");
-	return 0;
-}
-
-static int one_counter(struct ctx *c, yaml_node_t *n, void *slot)
-{
-	struct pl_scn_counter *ct = slot;
-	int err;
-
-	ct->pos = pos_of(n);
-	ct->dir = -1;
-	ct->packets = UINT64_MAX;
-	err = each_key(c, n, "counters", counter_key, ct);
-	if (err)
-		return err;
-	if (!ct->node || !ct->verdict || ct->packets == UINT64_MAX)
-		return err_at(c, n, "counters: node, verdict and packets are required");
-	return 0;
-}
-
-static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+static int top_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct pl_scenario *s = c->s;
-	yaml_node_item_t *it;
 	const char *m;
+	int i, mode;
 
 	(void)arg;
 	if (!strcmp(key, "name"))
-		return get_str(c, v, key, &s->name);
+		return scn_get_str(c, v, key, &s->name);
 	if (!strcmp(key, "topology"))
-		return get_path(c, v, key, &s->topology);
+		return scn_get_path(c, v, key, &s->topology);
 	if (!strcmp(key, "mode")) {
-		m = scalar(v);
-		if (m && !strcmp(m, "unit"))
-			s->mode = PL_MODE_UNIT;
-		else if (m && !strcmp(m, "live"))
-			s->mode = PL_MODE_LIVE;
-		else if (m && !strcmp(m, "sim"))
-			s->mode = PL_MODE_SIM;
-		else
-			return err_at(c, v, "mode: '%s' is not unit, sim or live", m ?: "");
+		m = pl_yaml_str(v);
+		mode = pl_replay_mode_parse(m);
+		if (mode < 0)
+			return pl_yaml_error(&c->y, v, "mode: '%s' is not unit, sim or live",
+					     m ?: "");
+		s->mode = mode;
 		return 0;
 	}
 	if (!strcmp(key, "at")) {
-		s->at.pos = pos_of(v);
-		return get_str(c, v, key, &s->at.text);
+		s->at.pos = scn_pos(v);
+		return scn_get_str(c, v, key, &s->at.text);
 	}
 	if (!strcmp(key, "inputs"))
 		return each_item(c, v, key, sizeof(*s->inputs), (void **)&s->inputs, &s->ninputs,
 				 one_input);
 	if (!strcmp(key, "expect"))
 		return each_item(c, v, key, sizeof(*s->expects), (void **)&s->expects, &s->nexpects,
-				 one_expect);
+				 scn_one_expect);
 	if (!strcmp(key, "counters"))
 		return each_item(c, v, key, sizeof(*s->counters), (void **)&s->counters,
-				 &s->ncounters, one_counter);
+				 &s->ncounters, scn_one_counter);
 	if (!strcmp(key, "prefilter")) {
 		if (v->type != YAML_SEQUENCE_NODE)
-			return err_at(c, v, "prefilter: expected a list of CIDRs");
-		s->prefilter = calloc(v->data.sequence.items.top - v->data.sequence.items.start + 1,
-				      sizeof(*s->prefilter));
+			return pl_yaml_error(&c->y, v, "prefilter: expected a list of CIDRs");
+		s->prefilter = calloc(pl_yaml_seq_len(v) + 1, sizeof(*s->prefilter));
 		if (!s->prefilter)
 			return -ENOMEM;
-		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		for (i = 0; i < pl_yaml_seq_len(v); i++) {
 			struct pl_scn_cidr *p = &s->prefilter[s->nprefilter];
 
-			if (get_cidr(c, node(c, *it), "prefilter", &p->ip, &p->plen))
+			if (get_cidr(c, pl_yaml_seq_item(&c->y, v, i), "prefilter", &p->ip,
+				     &p->plen))
 				return -EINVAL;
 			s->nprefilter++;
 		}
@@ -646,66 +300,67 @@ static int top_key(struct ctx *c, const char *key, yaml_node_t *k, yaml_node_t *
 	}
 	if (!strcmp(key, "requires")) {
 		if (v->type != YAML_SEQUENCE_NODE)
-			return err_at(c, v, "requires: expected a list");
-		s->requires = calloc(v->data.sequence.items.top - v->data.sequence.items.start + 1,
-				     sizeof(char *));
+			return pl_yaml_error(&c->y, v, "requires: expected a list");
+		s->requires = calloc(pl_yaml_seq_len(v) + 1, sizeof(char *));
 		if (!s->requires)
 			return -ENOMEM;
-		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-			const char *r = scalar(node(c, *it));
+		for (i = 0; i < pl_yaml_seq_len(v); i++) {
+			yaml_node_t *item = pl_yaml_seq_item(&c->y, v, i);
+			const char *r = pl_yaml_str(item);
 
 			if (!r || (strcmp(r, "root") && strcmp(r, "live-frames") &&
 				   strcmp(r, "nftables")))
-				return err_at(c, node(c, *it),
-					      "requires: unknown feature '%s' "
-					      "(root, live-frames, nftables)",
-					      r ?: "");
+				return pl_yaml_error(&c->y, item,
+						     "requires: unknown feature '%s' "
+						     "(root, live-frames, nftables)",
+						     r ?: "");
 			s->requires[s->nrequires++] = strdup(r);
 		}
 		return 0;
 	}
-	return err_at(c, k,
-		      "unknown key '%s' (name, topology, mode, at, inputs, expect, counters, "
-		      "requires)",
-		      key);
+	return pl_yaml_error(
+		&c->y, k,
+		"unknown key '%s' (name, topology, mode, at, inputs, expect, counters, "
+		"requires)",
+		key);
 }
 
-static int parse(struct ctx *c, yaml_parser_t *p)
+static int parse(struct scn_ctx *c, yaml_parser_t *p)
 {
 	yaml_node_t *root;
 	int err;
 
-	if (!yaml_parser_load(p, &c->doc)) {
-		fprintf(stderr, "%s:%zu:%zu: %s\n", c->file, p->problem_mark.line + 1,
-			p->problem_mark.column + 1, p->problem ?: "YAML syntax error");
-		return -EINVAL;
-	}
-	root = yaml_document_get_root_node(&c->doc);
+	if (!yaml_parser_load(p, &c->y.doc))
+		return pl_yaml_error_at(&c->y, (int)p->problem_mark.line + 1,
+					(int)p->problem_mark.column + 1, "%s",
+					p->problem ?: "YAML syntax error");
+	root = yaml_document_get_root_node(&c->y.doc);
 	if (!root) {
-		err = err_at(c, NULL, "empty scenario");
+		err = pl_yaml_error_at(&c->y, 1, 1, "empty scenario");
 		goto out;
 	}
-	err = each_key(c, root, "scenario", top_key, NULL);
+	err = scn_each_key(c, root, "scenario", top_key, NULL);
 	if (err)
 		goto out;
 	if (!c->s->topology) {
-		err = err_at(c, root, "topology: required");
+		err = pl_yaml_error(&c->y, root, "topology: required");
 		goto out;
 	}
 	if (!c->s->ninputs) {
-		err = err_at(c, root, "inputs: required (pcap files or inline packets)");
+		err = pl_yaml_error(&c->y, root, "inputs: required (pcap files or inline packets)");
 		goto out;
 	}
 	if (!c->s->nexpects && !c->s->ncounters)
-		err = err_at(c, root, "a scenario without expectations: add expect or counters");
+		err = pl_yaml_error(&c->y, root,
+				    "a scenario without expectations: add expect or counters");
 out:
-	yaml_document_delete(&c->doc);
+	yaml_document_delete(&c->y.doc);
 	return err;
 }
 
 static int parse_common(const char *name, FILE *f, const char *text, struct pl_scenario **out)
 {
-	struct ctx c = {.file = name};
+	struct scn_ctx c = {.y.file = name};
 	yaml_parser_t p;
 	char *tmp;
 	int err;

@@ -117,5 +117,7 @@ int pl_verdict_parse(const char *s);
 int pl_drop_reason_parse(const char *s);
 int pl_obs_point_parse(const char *s);
 int pl_prog_parse(const char *s);
+/* "unit", "live" or "sim" (exactly); -1 otherwise. */
+int pl_replay_mode_parse(const char *s);
 
 #endif /* PL_REPLAY_SCENARIO_H */

@@ -13,7 +13,7 @@
 #include <netinet/in.h>
 
 #include "topo/policy_compile.h"
-#include "topo/topo_units.h"
+#include "topo/topo_addr.h"
 
 struct idset {
 	uint32_t *ids;

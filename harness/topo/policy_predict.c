@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 
 #include "topo/policy_compile.h"
-#include "topo/topo_units.h"
+#include "topo/topo_addr.h"
 
 enum peer_kind {
 	PEER_POD,

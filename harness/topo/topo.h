@@ -264,10 +264,7 @@ bool topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod
 const char *topo_routing_name(enum pl_routing_mode mode); /* "native", "vxlan", "legacy" */
 const char *topo_qdisc_name(enum topo_qdisc_kind kind);	  /* "tbf", ... */
 const char *topo_hook_name(enum topo_hook hook);	  /* "xdp", "tc-ingress", ... */
-/* "1mbit", "4Kb"-style text, as tc prints them. */
-void topo_fmt_rate(uint64_t bits_per_s, char *buf, size_t len);
-void topo_fmt_size(uint32_t bytes, char *buf, size_t len);
-void topo_fmt_time(uint64_t ns, char *buf, size_t len);
+/* Rates, sizes and times print with pl_fmt_rate/size/time (lib/units.h). */
 
 /*
  * Names of everything podlab creates for a topology (docs/topology.md,

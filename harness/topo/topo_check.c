@@ -10,7 +10,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "topo/topo_units.h"
+#include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
 static const char *ipstr(uint32_t ip, char *buf)
@@ -26,16 +26,18 @@ int topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int
 	int i;
 
 	if (!strcmp(name, TOPO_NETNS_SEGMENT))
-		return ty_error(p, n, "name '%s' is reserved (the underlay segment's namespace)",
-				name);
+		return pl_yaml_error(
+			&p->y, n, "name '%s' is reserved (the underlay segment's namespace)", name);
 	for (i = 0; i < t->nnodes; i++)
 		if (i != self_node && t->nodes[i].name && !strcmp(t->nodes[i].name, name))
-			return ty_error(p, n, "duplicate name '%s': node '%s' at line %d has it",
-					name, name, t->nodes[i].pos.line);
+			return pl_yaml_error(&p->y, n,
+					     "duplicate name '%s': node '%s' at line %d has it",
+					     name, name, t->nodes[i].pos.line);
 	for (i = 0; i < t->npods; i++)
 		if (i != self_pod && t->pods[i].name && !strcmp(t->pods[i].name, name))
-			return ty_error(p, n, "duplicate name '%s': pod '%s' at line %d has it",
-					name, name, t->pods[i].pos.line);
+			return pl_yaml_error(&p->y, n,
+					     "duplicate name '%s': pod '%s' at line %d has it",
+					     name, name, t->pods[i].pos.line);
 	return 0;
 }
 
@@ -48,8 +50,8 @@ int topo_check_ifname(struct topo_parser *p, const ynode *n, const char *what, c
 	snprintf(buf, sizeof(buf), "%s%s", prefix, name);
 	if (strlen(buf) < TOPO_IFNAMSIZ)
 		return 0;
-	return ty_error(
-		p, n,
+	return pl_yaml_error(
+		&p->y, n,
 		"%s name '%s' is too long: its %s '%s' would have %zu characters, interface "
 		"names have at most %d (keep the name to %zu)",
 		what, name, device, buf, strlen(buf), TOPO_IFNAMSIZ - 1,
@@ -73,24 +75,26 @@ int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const yn
 	int i;
 
 	if (!host_addr_ok(nd->underlay_ip, nd->underlay_plen))
-		return ty_error(p, ip_n, "node ip %s is the network or broadcast address of %s/%u",
-				ipstr(nd->underlay_ip, a), ipstr(net, b), nd->underlay_plen);
+		return pl_yaml_error(&p->y, ip_n,
+				     "node ip %s is the network or broadcast address of %s/%u",
+				     ipstr(nd->underlay_ip, a), ipstr(net, b), nd->underlay_plen);
 	if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, nd->underlay_ip))
-		return ty_error(p, ip_n, "node ip %s lies inside its own podCIDR",
-				ipstr(nd->underlay_ip, a));
+		return pl_yaml_error(&p->y, ip_n, "node ip %s lies inside its own podCIDR",
+				     ipstr(nd->underlay_ip, a));
 	if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, net, nd->underlay_plen) ||
 	    topo_cidr_within(net, nd->underlay_plen, nd->pod_cidr, nd->pod_plen))
-		return ty_error(p, cidr_n, "podCIDR overlaps the underlay network %s/%u",
-				ipstr(net, a), nd->underlay_plen);
+		return pl_yaml_error(&p->y, cidr_n, "podCIDR overlaps the underlay network %s/%u",
+				     ipstr(net, a), nd->underlay_plen);
 	for (i = 0; i < self; i++) {
 		o = &t->nodes[i];
 		if (o->underlay_ip == nd->underlay_ip)
-			return ty_error(p, ip_n, "node ip %s is already the ip of node '%s'",
-					ipstr(nd->underlay_ip, a), o->name);
+			return pl_yaml_error(&p->y, ip_n,
+					     "node ip %s is already the ip of node '%s'",
+					     ipstr(nd->underlay_ip, a), o->name);
 		if (o->underlay_plen != nd->underlay_plen ||
 		    !topo_cidr_contains(o->underlay_ip, o->underlay_plen, nd->underlay_ip))
-			return ty_error(
-				p, ip_n,
+			return pl_yaml_error(
+				&p->y, ip_n,
 				"node ip %s/%u is not in the underlay network of node '%s' "
 				"(%s/%u): all nodes share one underlay network",
 				ipstr(nd->underlay_ip, a), nd->underlay_plen, o->name,
@@ -99,10 +103,10 @@ int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const yn
 				o->underlay_plen);
 		if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, o->pod_cidr, o->pod_plen) ||
 		    topo_cidr_within(o->pod_cidr, o->pod_plen, nd->pod_cidr, nd->pod_plen))
-			return ty_error(p, cidr_n,
-					"podCIDR %s/%u overlaps podCIDR %s/%u of node '%s'",
-					ipstr(nd->pod_cidr, a), nd->pod_plen, ipstr(o->pod_cidr, b),
-					o->pod_plen, o->name);
+			return pl_yaml_error(&p->y, cidr_n,
+					     "podCIDR %s/%u overlaps podCIDR %s/%u of node '%s'",
+					     ipstr(nd->pod_cidr, a), nd->pod_plen,
+					     ipstr(o->pod_cidr, b), o->pod_plen, o->name);
 	}
 	return 0;
 }
@@ -116,15 +120,18 @@ int topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n)
 	int i;
 
 	if (!topo_cidr_contains(nd->pod_cidr, nd->pod_plen, pod->ip))
-		return ty_error(p, ip_n, "pod ip %s is outside podCIDR %s/%u of its node '%s'",
-				ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen, nd->name);
+		return pl_yaml_error(
+			&p->y, ip_n, "pod ip %s is outside podCIDR %s/%u of its node '%s'",
+			ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen, nd->name);
 	if (!host_addr_ok(pod->ip, nd->pod_plen))
-		return ty_error(p, ip_n, "pod ip %s is the network or broadcast address of %s/%u",
-				ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen);
+		return pl_yaml_error(&p->y, ip_n,
+				     "pod ip %s is the network or broadcast address of %s/%u",
+				     ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen);
 	for (i = 0; i < self; i++)
 		if (t->pods[i].ip == pod->ip)
-			return ty_error(p, ip_n, "duplicate pod ip %s: pod '%s' (line %d) has it",
-					ipstr(pod->ip, a), t->pods[i].name, t->pods[i].pos.line);
+			return pl_yaml_error(
+				&p->y, ip_n, "duplicate pod ip %s: pod '%s' (line %d) has it",
+				ipstr(pod->ip, a), t->pods[i].name, t->pods[i].pos.line);
 	return 0;
 }
 
@@ -181,8 +188,8 @@ static void check_policies(struct topo_parser *p)
 		}
 		if (!any) {
 			fmt_labels(pol->selector, pol->nselector, sel, sizeof(sel));
-			ty_warn_at(p, pol->pos, "policy '%s' selects no pod (selector %s)",
-				   pol->name, sel);
+			pl_yaml_warn_at(&p->y, pol->pos.line, pol->pos.col,
+					"policy '%s' selects no pod (selector %s)", pol->name, sel);
 		}
 		for (j = 0; j < pol->nrules; j++) {
 			struct topo_rule *r = &pol->rules[j];
@@ -196,8 +203,8 @@ static void check_policies(struct topo_parser *p)
 			if (k < t->npods)
 				continue;
 			fmt_labels(r->peer_labels, r->npeer_labels, sel, sizeof(sel));
-			ty_warn_at(p, r->pos, "policy '%s': selector %s matches no pod", pol->name,
-				   sel);
+			pl_yaml_warn_at(&p->y, r->pos.line, r->pos.col,
+					"policy '%s': selector %s matches no pod", pol->name, sel);
 		}
 	}
 }
@@ -213,19 +220,20 @@ static void check_links(struct topo_parser *p)
 		uint64_t sum = 0;
 
 		if (q->kind == TOPO_QDISC_TBF && q->tbf.burst < frame)
-			ty_warn_at(p, q->pos,
-				   "tbf burst %u bytes is below one full frame (%u bytes): such "
-				   "packets can never pass",
-				   q->tbf.burst, frame);
+			pl_yaml_warn_at(
+				&p->y, q->pos.line, q->pos.col,
+				"tbf burst %u bytes is below one full frame (%u bytes): such "
+				"packets can never pass",
+				q->tbf.burst, frame);
 		if (q->kind != TOPO_QDISC_HTB)
 			continue;
 		for (j = 0; j < q->htb.nclasses; j++)
 			if (!q->htb.classes[j].parent_minor)
 				sum += q->htb.classes[j].rate;
 		if (sum > q->htb.rate)
-			ty_warn_at(p, q->pos,
-				   "htb classes' rates add up to more than the root rate: the "
-				   "guarantees cannot all hold");
+			pl_yaml_warn_at(&p->y, q->pos.line, q->pos.col,
+					"htb classes' rates add up to more than the root rate: the "
+					"guarantees cannot all hold");
 	}
 }
 

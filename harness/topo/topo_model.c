@@ -6,7 +6,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "topo/topo_units.h"
+#include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
 void topo_free(struct topo *t)
@@ -149,40 +149,6 @@ const char *topo_hook_name(enum topo_hook hook)
 	static const char *const names[] = {"xdp", "tc-ingress", "tc-egress"};
 
 	return (unsigned int)hook < sizeof(names) / sizeof(names[0]) ? names[hook] : "?";
-}
-
-void topo_fmt_rate(uint64_t bps, char *buf, size_t len)
-{
-	static const char *const units[] = {"bit", "Kbit", "Mbit", "Gbit", "Tbit"};
-	unsigned int i = 0;
-
-	while (i < 4 && bps >= 1000 && bps % 1000 == 0) {
-		bps /= 1000;
-		i++;
-	}
-	snprintf(buf, len, "%llu%s", (unsigned long long)bps, units[i]);
-}
-
-void topo_fmt_size(uint32_t bytes, char *buf, size_t len)
-{
-	if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
-		snprintf(buf, len, "%uMb", bytes / (1024 * 1024));
-	else if (bytes >= 1024 && bytes % 1024 == 0)
-		snprintf(buf, len, "%uKb", bytes / 1024);
-	else
-		snprintf(buf, len, "%ub", bytes);
-}
-
-void topo_fmt_time(uint64_t ns, char *buf, size_t len)
-{
-	static const char *const units[] = {"ns", "us", "ms", "s"};
-	unsigned int i = 0;
-
-	while (i < 3 && ns >= 1000 && ns % 1000 == 0) {
-		ns /= 1000;
-		i++;
-	}
-	snprintf(buf, len, "%llu%s", (unsigned long long)ns, units[i]);
 }
 
 static int ifname(char buf[TOPO_IFNAMSIZ], const char *prefix, const char *name)

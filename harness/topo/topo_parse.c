@@ -10,7 +10,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "topo/topo_units.h"
+#include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
 static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes", "underlay",
@@ -33,8 +33,8 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 	err = ty_check_map(p, n, "a pod", pod_keys);
 	if (err)
 		return err;
-	if (ty_is_null(n))
-		return ty_error(p, n, "a pod needs name and ip");
+	if (pl_yaml_is_null(n))
+		return pl_yaml_error(&p->y, n, "a pod needs name and ip");
 	pods = realloc(t->pods, (t->npods + 1) * sizeof(*pods));
 	if (!pods)
 		return -ENOMEM;
@@ -48,26 +48,27 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 	pod->node = node;
 	pod->pos = ty_pos(n);
 	nd->pods[nd->npods++] = t->npods++;
-	if (!ty_get(p, n, "name"))
-		return ty_error(p, n, "a pod needs a name");
-	err = ty_name(p, ty_get(p, n, "name"), "pod name", TOPO_NAME_MAX - 1, &pod->name);
+	if (!pl_yaml_get(&p->y, n, "name"))
+		return pl_yaml_error(&p->y, n, "a pod needs a name");
+	err = ty_name(p, pl_yaml_get(&p->y, n, "name"), "pod name", TOPO_NAME_MAX - 1, &pod->name);
 	if (!err)
-		err = topo_check_ifname(p, ty_get(p, n, "name"), "pod", pod->name, "lxc",
+		err = topo_check_ifname(p, pl_yaml_get(&p->y, n, "name"), "pod", pod->name, "lxc",
 					"node-side veth");
 	if (!err)
-		err = topo_check_name(p, ty_get(p, n, "name"), pod->name, -1, t->npods - 1);
+		err = topo_check_name(p, pl_yaml_get(&p->y, n, "name"), pod->name, -1,
+				      t->npods - 1);
 	if (err)
 		return err;
-	if (!ty_get(p, n, "ip"))
-		return ty_error(p, n, "pod '%s' needs an ip", pod->name);
-	err = ty_ipv4(p, ty_get(p, n, "ip"), "pod ip", &pod->ip);
+	if (!pl_yaml_get(&p->y, n, "ip"))
+		return pl_yaml_error(&p->y, n, "pod '%s' needs an ip", pod->name);
+	err = ty_ipv4(p, pl_yaml_get(&p->y, n, "ip"), "pod ip", &pod->ip);
 	if (err)
 		return err;
-	pod->pos = ty_pos(ty_get(p, n, "ip"));
-	err = topo_check_pod(p, t->npods - 1, ty_get(p, n, "ip"));
+	pod->pos = ty_pos(pl_yaml_get(&p->y, n, "ip"));
+	err = topo_check_pod(p, t->npods - 1, pl_yaml_get(&p->y, n, "ip"));
 	if (err)
 		return err;
-	return ty_labels(p, ty_get(p, n, "labels"), "labels", &pod->labels, &pod->nlabels);
+	return ty_labels(p, pl_yaml_get(&p->y, n, "labels"), "labels", &pod->labels, &pod->nlabels);
 }
 
 static int parse_node_ip(struct topo_parser *p, const ynode *v, struct topo_node *nd)
@@ -79,12 +80,14 @@ static int parse_node_ip(struct topo_parser *p, const ynode *v, struct topo_node
 	if (err)
 		return err;
 	if (topo_parse_cidr(s, &nd->underlay_ip, &nd->underlay_plen, &has_len))
-		return ty_error(p, v,
-				"node ip '%s' is not an IPv4 address (a.b.c.d or a.b.c.d/len)", s);
+		return pl_yaml_error(&p->y, v,
+				     "node ip '%s' is not an IPv4 address (a.b.c.d or a.b.c.d/len)",
+				     s);
 	if (!has_len)
 		nd->underlay_plen = 24;
 	if (nd->underlay_plen < 8 || nd->underlay_plen > 30)
-		return ty_error(p, v, "node ip '%s': the underlay prefix must be /8../30", s);
+		return pl_yaml_error(&p->y, v, "node ip '%s': the underlay prefix must be /8../30",
+				     s);
 	return 0;
 }
 
@@ -100,9 +103,9 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 		return err;
 	nd = &t->nodes[t->nnodes++];
 	nd->pos = ty_pos(n);
-	v = ty_get(p, n, "name");
+	v = pl_yaml_get(&p->y, n, "name");
 	if (!v)
-		return ty_error(p, n, "a node needs a name");
+		return pl_yaml_error(&p->y, n, "a node needs a name");
 	err = ty_name(p, v, "node name", TOPO_NAME_MAX - 1, &nd->name);
 	if (!err)
 		err = topo_check_ifname(p, v, "node", nd->name, "s-", "segment bridge port");
@@ -110,27 +113,28 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 		err = topo_check_name(p, v, nd->name, t->nnodes - 1, -1);
 	if (err)
 		return err;
-	v = ty_get(p, n, "ip");
+	v = pl_yaml_get(&p->y, n, "ip");
 	if (!v)
-		return ty_error(p, n, "node '%s' needs an ip (its underlay address)", nd->name);
+		return pl_yaml_error(&p->y, n, "node '%s' needs an ip (its underlay address)",
+				     nd->name);
 	err = parse_node_ip(p, v, nd);
 	if (err)
 		return err;
-	v = ty_get(p, n, "podCIDR");
+	v = pl_yaml_get(&p->y, n, "podCIDR");
 	if (!v)
-		return ty_error(p, n, "node '%s' needs a podCIDR", nd->name);
+		return pl_yaml_error(&p->y, n, "node '%s' needs a podCIDR", nd->name);
 	err = ty_cidr(p, v, "podCIDR", false, &nd->pod_cidr, &nd->pod_plen);
 	if (err)
 		return err;
 	if (nd->pod_plen < 8 || nd->pod_plen > 30)
-		return ty_error(p, v, "podCIDR must be /8../30");
-	err = topo_check_node(p, t->nnodes - 1, ty_get(p, n, "ip"), v);
+		return pl_yaml_error(&p->y, v, "podCIDR must be /8../30");
+	err = topo_check_node(p, t->nnodes - 1, pl_yaml_get(&p->y, n, "ip"), v);
 	if (err)
 		return err;
-	v = ty_get(p, n, "pods");
+	v = pl_yaml_get(&p->y, n, "pods");
 	err = ty_check_seq(p, v, "pods", &len);
 	for (i = 0; !err && i < len; i++)
-		err = parse_pod(p, ty_seq_item(p, v, i), t->nnodes - 1);
+		err = parse_pod(p, pl_yaml_seq_item(&p->y, v, i), t->nnodes - 1);
 	return err;
 }
 
@@ -149,8 +153,9 @@ static int parse_routing(struct topo_parser *p, const ynode *v)
 	else if (!strcmp(s, "legacy"))
 		p->t->routing = PL_ROUTING_LEGACY;
 	else
-		return ty_error(p, v,
-				"unknown routing mode '%s' (expected native, vxlan or legacy)", s);
+		return pl_yaml_error(&p->y, v,
+				     "unknown routing mode '%s' (expected native, vxlan or legacy)",
+				     s);
 	return 0;
 }
 
@@ -164,7 +169,7 @@ static int node_ref(struct topo_parser *p, const ynode *v, const char *what, int
 		return err;
 	*node = topo_node_by_name(p->t, s);
 	if (*node < 0)
-		return ty_error(p, v, "%s '%s' is not a node of this topology", what, s);
+		return pl_yaml_error(&p->y, v, "%s '%s' is not a node of this topology", what, s);
 	return 0;
 }
 
@@ -181,17 +186,17 @@ static int parse_link(struct topo_parser *p, const ynode *n)
 	l = &t->links[t->nlinks++];
 	l->pos = ty_pos(n);
 	l->peer = -1;
-	v = ty_get(p, n, "node");
+	v = pl_yaml_get(&p->y, n, "node");
 	if (!v)
-		return ty_error(p, n, "a link needs the node whose uplink it shapes");
+		return pl_yaml_error(&p->y, n, "a link needs the node whose uplink it shapes");
 	err = node_ref(p, v, "link node", &l->node);
 	if (err)
 		return err;
 	for (i = 0; i < t->nlinks - 1; i++)
 		if (t->links[i].node == l->node)
-			return ty_error(p, v, "node '%s' already has a link at line %d",
-					t->nodes[l->node].name, t->links[i].pos.line);
-	v = ty_get(p, n, "qdisc");
+			return pl_yaml_error(&p->y, v, "node '%s' already has a link at line %d",
+					     t->nodes[l->node].name, t->links[i].pos.line);
+	v = pl_yaml_get(&p->y, n, "qdisc");
 	return v ? topo_parse_qdisc(p, v, &l->qdisc) : 0;
 }
 
@@ -206,7 +211,7 @@ static int parse_underlay(struct topo_parser *p, const ynode *n)
 	if (err)
 		return err;
 	t->underlay = t->nnodes == 2 ? TOPO_UNDERLAY_P2P : TOPO_UNDERLAY_SEGMENT;
-	v = ty_get(p, n, "type");
+	v = pl_yaml_get(&p->y, n, "type");
 	if (v) {
 		err = ty_scalar(p, v, "underlay type", &s);
 		if (err)
@@ -216,14 +221,15 @@ static int parse_underlay(struct topo_parser *p, const ynode *n)
 		else if (!strcmp(s, "segment"))
 			t->underlay = TOPO_UNDERLAY_SEGMENT;
 		else
-			return ty_error(p, v,
-					"unknown underlay type '%s' (expected p2p or segment)", s);
+			return pl_yaml_error(&p->y, v,
+					     "unknown underlay type '%s' (expected p2p or segment)",
+					     s);
 		if (t->underlay == TOPO_UNDERLAY_P2P && t->nnodes != 2)
-			return ty_error(p, v,
-					"underlay type p2p joins exactly 2 nodes, this has %d",
-					t->nnodes);
+			return pl_yaml_error(&p->y, v,
+					     "underlay type p2p joins exactly 2 nodes, this has %d",
+					     t->nnodes);
 	}
-	v = ty_get(p, n, "links");
+	v = pl_yaml_get(&p->y, n, "links");
 	err = ty_check_seq(p, v, "links", &len);
 	if (err || !len)
 		return err;
@@ -231,7 +237,7 @@ static int parse_underlay(struct topo_parser *p, const ynode *n)
 	if (!t->links)
 		return -ENOMEM;
 	for (i = 0; !err && i < len; i++)
-		err = parse_link(p, ty_seq_item(p, v, i));
+		err = parse_link(p, pl_yaml_seq_item(&p->y, v, i));
 	for (i = 0; !err && i < t->nlinks && t->underlay == TOPO_UNDERLAY_P2P; i++)
 		t->links[i].peer = !t->links[i].node;
 	return err;
@@ -244,11 +250,11 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 	int err;
 
 	err = ty_check_map(p, n, "world", world_keys);
-	if (err || ty_is_null(n))
+	if (err || pl_yaml_is_null(n))
 		return err;
 	w->present = true;
 	w->pos = ty_pos(n);
-	v = ty_get(p, n, "name");
+	v = pl_yaml_get(&p->y, n, "name");
 	if (v)
 		err = ty_name(p, v, "world name", TOPO_NAME_MAX - 1, &w->name);
 	else
@@ -258,34 +264,35 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 	err = topo_check_name(p, v ? v : n, w->name, -1, -1);
 	if (err)
 		return err;
-	v = ty_get(p, n, "ip");
+	v = pl_yaml_get(&p->y, n, "ip");
 	if (!v)
-		return ty_error(p, n,
-				"world needs an ip (in 192.0.2.0/24, 198.51.100.0/24 or "
-				"203.0.113.0/24)");
+		return pl_yaml_error(&p->y, n,
+				     "world needs an ip (in 192.0.2.0/24, 198.51.100.0/24 or "
+				     "203.0.113.0/24)");
 	err = ty_ipv4(p, v, "world ip", &w->ip);
 	if (err)
 		return err;
 	if (!topo_cidr_contains(htonl(0xC0000200), 24, w->ip) &&
 	    !topo_cidr_contains(htonl(0xC6336400), 24, w->ip) &&
 	    !topo_cidr_contains(htonl(0xCB007100), 24, w->ip))
-		return ty_error(p, v,
-				"world ip must be in a documentation range (192.0.2.0/24, "
-				"198.51.100.0/24 or 203.0.113.0/24): podlab never routes to real "
-				"networks");
+		return pl_yaml_error(
+			&p->y, v,
+			"world ip must be in a documentation range (192.0.2.0/24, "
+			"198.51.100.0/24 or 203.0.113.0/24): podlab never routes to real "
+			"networks");
 	w->pos = ty_pos(v);
 	for (int i = 0; i < p->t->nnodes; i++) {
 		struct topo_node *nd = &p->t->nodes[i];
 
 		if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip) ||
 		    topo_cidr_contains(nd->underlay_ip, nd->underlay_plen, w->ip))
-			return ty_error(p, v, "world ip is inside the %s of node '%s'",
-					topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip)
-						? "podCIDR"
-						: "underlay network",
-					nd->name);
+			return pl_yaml_error(&p->y, v, "world ip is inside the %s of node '%s'",
+					     topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip)
+						     ? "podCIDR"
+						     : "underlay network",
+					     nd->name);
 	}
-	v = ty_get(p, n, "node");
+	v = pl_yaml_get(&p->y, n, "node");
 	if (v)
 		return node_ref(p, v, "world node", &w->node);
 	return 0;
@@ -306,19 +313,19 @@ static int parse_hook(struct topo_parser *p, const ynode *v, enum topo_hook *hoo
 	else if (!strcmp(s, "tc-egress"))
 		*hook = TOPO_HOOK_TC_EGRESS;
 	else
-		return ty_error(p, v, "unknown hook '%s' (expected xdp, tc-ingress or tc-egress)",
-				s);
+		return pl_yaml_error(
+			&p->y, v, "unknown hook '%s' (expected xdp, tc-ingress or tc-egress)", s);
 	return 0;
 }
 
 static int resolve_object(struct topo_parser *p, char **object)
 {
-	const char *slash = strrchr(p->file, '/');
+	const char *slash = strrchr(p->y.file, '/');
 	char *path;
 
 	if (!p->from_file || **object == '/' || !slash)
 		return 0;
-	if (asprintf(&path, "%.*s/%s", (int)(slash - p->file), p->file, *object) < 0)
+	if (asprintf(&path, "%.*s/%s", (int)(slash - p->y.file), p->y.file, *object) < 0)
 		return -ENOMEM;
 	free(*object);
 	*object = path;
@@ -339,32 +346,34 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 		return err;
 	pr->pos = ty_pos(n);
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!ty_get(p, n, required[i]))
-			return ty_error(p, n, "a program needs '%s'", required[i]);
-	err = ty_strdup(p, ty_get(p, n, "object"), "object", &pr->object);
+		if (!pl_yaml_get(&p->y, n, required[i]))
+			return pl_yaml_error(&p->y, n, "a program needs '%s'", required[i]);
+	err = ty_strdup(p, pl_yaml_get(&p->y, n, "object"), "object", &pr->object);
 	if (!err)
 		err = resolve_object(p, &pr->object);
 	if (!err)
-		err = ty_strdup(p, ty_get(p, n, "program"), "program", &pr->program);
+		err = ty_strdup(p, pl_yaml_get(&p->y, n, "program"), "program", &pr->program);
 	if (!err)
-		err = node_ref(p, ty_get(p, n, "node"), "program node", &pr->node);
+		err = node_ref(p, pl_yaml_get(&p->y, n, "node"), "program node", &pr->node);
 	if (!err)
-		err = ty_strdup(p, ty_get(p, n, "device"), "device", &pr->device);
+		err = ty_strdup(p, pl_yaml_get(&p->y, n, "device"), "device", &pr->device);
 	if (!err)
-		err = parse_hook(p, ty_get(p, n, "hook"), &pr->hook);
+		err = parse_hook(p, pl_yaml_get(&p->y, n, "hook"), &pr->hook);
 	if (err)
 		return err;
-	v = ty_get(p, n, "device");
+	v = pl_yaml_get(&p->y, n, "device");
 	if (strcmp(pr->device, "uplink") && strcmp(pr->device, "vxlan")) {
 		i = topo_pod_by_name(t, pr->device);
 		if ((int)i < 0 || t->pods[i].node != pr->node)
-			return ty_error(
-				p, v, "device '%s' is not 'uplink', 'vxlan' or a pod of node '%s'",
+			return pl_yaml_error(
+				&p->y, v,
+				"device '%s' is not 'uplink', 'vxlan' or a pod of node '%s'",
 				pr->device, t->nodes[pr->node].name);
 	} else if (!strcmp(pr->device, "vxlan") && t->routing == PL_ROUTING_NATIVE) {
-		return ty_error(p, v, "device 'vxlan' exists only with routing vxlan or legacy");
+		return pl_yaml_error(&p->y, v,
+				     "device 'vxlan' exists only with routing vxlan or legacy");
 	}
-	v = ty_get(p, n, "replace");
+	v = pl_yaml_get(&p->y, n, "replace");
 	return v ? ty_bool(p, v, "replace", &pr->replace_podlab) : 0;
 }
 
@@ -376,49 +385,49 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	int i, len, err;
 
 	if (!root)
-		return ty_error_at(p, (struct topo_pos){1, 1}, "the file is empty");
+		return pl_yaml_error_at(&p->y, 1, 1, "the file is empty");
 	err = ty_check_map(p, root, "the topology", top_keys);
 	if (err)
 		return err;
-	v = ty_get(p, root, "name");
+	v = pl_yaml_get(&p->y, root, "name");
 	if (v)
 		err = ty_name(p, v, "topology name", TOPO_NAME_MAX - 1, &t->name);
 	else
 		t->name = strdup("topology");
 	if (err || !t->name)
 		return err ? err : -ENOMEM;
-	v = ty_get(p, root, "routing");
+	v = pl_yaml_get(&p->y, root, "routing");
 	if (v && (err = parse_routing(p, v)))
 		return err;
-	v = ty_get(p, root, "mtu");
+	v = pl_yaml_get(&p->y, root, "mtu");
 	if (v && (err = ty_u32(p, v, "mtu", 576, 9216, &t->mtu)))
 		return err;
-	v = ty_get(p, root, "nodes");
+	v = pl_yaml_get(&p->y, root, "nodes");
 	if (!v)
-		return ty_error(p, root, "the topology needs 'nodes'");
+		return pl_yaml_error(&p->y, root, "the topology needs 'nodes'");
 	err = ty_check_seq(p, v, "nodes", &len);
 	if (err)
 		return err;
 	if (!len)
-		return ty_error(p, v, "the topology needs at least one node");
+		return pl_yaml_error(&p->y, v, "the topology needs at least one node");
 	t->nodes = calloc(len, sizeof(*t->nodes));
 	if (!t->nodes)
 		return -ENOMEM;
 	for (i = 0; !err && i < len; i++)
-		err = parse_node(p, ty_seq_item(p, v, i));
+		err = parse_node(p, pl_yaml_seq_item(&p->y, v, i));
 	if (err)
 		return err;
 	t->underlay = t->nnodes == 2 ? TOPO_UNDERLAY_P2P : TOPO_UNDERLAY_SEGMENT;
-	v = ty_get(p, root, "underlay");
+	v = pl_yaml_get(&p->y, root, "underlay");
 	if (v && (err = parse_underlay(p, v)))
 		return err;
-	v = ty_get(p, root, "world");
+	v = pl_yaml_get(&p->y, root, "world");
 	if (v && (err = parse_world(p, v)))
 		return err;
-	v = ty_get(p, root, "policies");
+	v = pl_yaml_get(&p->y, root, "policies");
 	if (v && (err = topo_parse_policies(p, v)))
 		return err;
-	v = ty_get(p, root, "programs");
+	v = pl_yaml_get(&p->y, root, "programs");
 	err = ty_check_seq(p, v, "programs", &len);
 	if (err || !len)
 		return err;
@@ -426,21 +435,22 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	if (!t->programs)
 		return -ENOMEM;
 	for (i = 0; !err && i < len; i++)
-		err = parse_program(p, ty_seq_item(p, v, i));
+		err = parse_program(p, pl_yaml_seq_item(&p->y, v, i));
 	return err;
 }
 
 static int syntax_error(struct topo_parser *p, yaml_parser_t *yp)
 {
-	struct topo_pos pos = {(int)yp->problem_mark.line + 1, (int)yp->problem_mark.column + 1};
+	int line = (int)yp->problem_mark.line + 1, col = (int)yp->problem_mark.column + 1;
 
 	if (yp->error == YAML_MEMORY_ERROR)
 		return -ENOMEM;
 	if (yp->context)
-		return ty_error_at(p, pos, "YAML syntax error: %s (%s started at line %zu)",
-				   yp->problem, yp->context, yp->context_mark.line + 1);
-	return ty_error_at(p, pos, "YAML syntax error: %s",
-			   yp->problem ? yp->problem : "unreadable input");
+		return pl_yaml_error_at(&p->y, line, col,
+					"YAML syntax error: %s (%s started at line %zu)",
+					yp->problem, yp->context, yp->context_mark.line + 1);
+	return pl_yaml_error_at(&p->y, line, col, "YAML syntax error: %s",
+				yp->problem ? yp->problem : "unreadable input");
 }
 
 static int parse_text(struct topo_parser *p, const char *text, size_t len)
@@ -452,7 +462,7 @@ static int parse_text(struct topo_parser *p, const char *text, size_t len)
 	if (!yaml_parser_initialize(&yp))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&yp, &p->doc)) {
+	if (!yaml_parser_load(&yp, &p->y.doc)) {
 		err = syntax_error(p, &yp);
 		yaml_parser_delete(&yp);
 		return err;
@@ -461,16 +471,16 @@ static int parse_text(struct topo_parser *p, const char *text, size_t len)
 		err = syntax_error(p, &yp);
 	} else {
 		if (yaml_document_get_root_node(&extra))
-			err = ty_error_at(p, (struct topo_pos){(int)extra.start_mark.line + 1, 1},
-					  "a topology file holds one YAML document");
+			err = pl_yaml_error_at(&p->y, (int)extra.start_mark.line + 1, 1,
+					       "a topology file holds one YAML document");
 		yaml_document_delete(&extra);
 	}
 	yaml_parser_delete(&yp);
 	if (!err)
-		err = parse_root(p, yaml_document_get_root_node(&p->doc));
+		err = parse_root(p, yaml_document_get_root_node(&p->y.doc));
 	if (!err)
 		err = topo_check(p);
-	yaml_document_delete(&p->doc);
+	yaml_document_delete(&p->y.doc);
 	return err;
 }
 
@@ -514,7 +524,7 @@ out:
 
 int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out)
 {
-	struct topo_parser p = {.file = file, .diag = diag ? diag : stderr};
+	struct topo_parser p = {.y = {.file = file, .diag = diag ? diag : stderr}};
 	char *owned = NULL, *warnings = NULL;
 	size_t len = 0, wlen = 0;
 	int err;
@@ -522,7 +532,7 @@ int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo 
 	*out = NULL;
 	if (!text) {
 		p.from_file = true;
-		err = read_file(file, &owned, &len, p.diag);
+		err = read_file(file, &owned, &len, p.y.diag);
 		if (err)
 			return err;
 		text = owned;
@@ -538,16 +548,16 @@ int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo 
 	p.t->routing = PL_ROUTING_NATIVE;
 	p.t->mtu = 1500;
 	p.t->vni_base = 1;
-	p.warn = open_memstream(&warnings, &wlen);
-	err = p.t->file && p.warn ? parse_text(&p, text, len) : -ENOMEM;
-	if (p.warn)
-		fclose(p.warn);
+	p.y.warn = open_memstream(&warnings, &wlen);
+	err = p.t->file && p.y.warn ? parse_text(&p, text, len) : -ENOMEM;
+	if (p.y.warn)
+		fclose(p.y.warn);
 	if (!err && warnings)
-		fputs(warnings, p.diag);
+		fputs(warnings, p.y.diag);
 	free(warnings);
 	free(owned);
 	if (err == -ENOMEM)
-		fprintf(p.diag, "%s: out of memory\n", file);
+		fprintf(p.y.diag, "%s: out of memory\n", file);
 	if (err) {
 		topo_free(p.t);
 		return err;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "topo/topo_units.h"
+#include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
 static const char *const policy_keys[] = {"apiVersion", "kind", "metadata", "spec", NULL};
@@ -71,7 +71,7 @@ static int parse_selector(struct topo_parser *p, const ynode *n, const char *wha
 	err = ty_check_map(p, n, what, selector_keys);
 	if (err)
 		return err;
-	return ty_labels(p, ty_get(p, n, "matchLabels"), "matchLabels", labels, nlabels);
+	return ty_labels(p, pl_yaml_get(&p->y, n, "matchLabels"), "matchLabels", labels, nlabels);
 }
 
 static int parse_port(struct topo_parser *p, const ynode *n, bool k8s, struct topo_port *port)
@@ -85,7 +85,7 @@ static int parse_port(struct topo_parser *p, const ynode *n, bool k8s, struct to
 	if (err)
 		return err;
 	port->proto = k8s ? 6 : 0; /* K8s defaults to TCP, Cilium to ANY */
-	v = ty_get(p, n, "protocol");
+	v = pl_yaml_get(&p->y, n, "protocol");
 	if (v) {
 		err = ty_scalar(p, v, "protocol", &s);
 		if (err)
@@ -99,20 +99,21 @@ static int parse_port(struct topo_parser *p, const ynode *n, bool k8s, struct to
 		else if (!k8s && (!strcmp(s, "ANY") || !strcmp(s, "any")))
 			port->proto = 0;
 		else
-			return ty_error(p, v, "protocol '%s' is not %s", s,
-					k8s ? "TCP, UDP or SCTP" : "TCP, UDP, SCTP or ANY");
+			return pl_yaml_error(&p->y, v, "protocol '%s' is not %s", s,
+					     k8s ? "TCP, UDP or SCTP" : "TCP, UDP, SCTP or ANY");
 	}
-	v = ty_get(p, n, "port");
+	v = pl_yaml_get(&p->y, n, "port");
 	if (!v) {
 		if (!k8s)
-			return ty_error(p, n, "a toPorts port needs 'port'");
+			return pl_yaml_error(&p->y, n, "a toPorts port needs 'port'");
 		return 0;
 	}
 	err = ty_scalar(p, v, "port", &s);
 	if (err)
 		return err;
 	if (*s < '0' || *s > '9')
-		return ty_error(p, v, "named port '%s' is not supported: use the port number", s);
+		return pl_yaml_error(&p->y, v,
+				     "named port '%s' is not supported: use the port number", s);
 	err = ty_u32(p, v, "port", k8s ? 1 : 0, 65535, &num);
 	port->port = (uint16_t)num;
 	return err;
@@ -132,7 +133,7 @@ static int append_ports(struct topo_parser *p, const ynode *list, bool k8s, stru
 	rc->ports = ports;
 	for (i = 0; i < len; i++, rc->nports++) {
 		memset(&ports[rc->nports], 0, sizeof(*ports));
-		err = parse_port(p, ty_seq_item(p, list, i), k8s, &ports[rc->nports]);
+		err = parse_port(p, pl_yaml_seq_item(&p->y, list, i), k8s, &ports[rc->nports]);
 		if (err)
 			return err;
 	}
@@ -156,13 +157,14 @@ static int parse_cidr_into(struct topo_parser *p, const ynode *n, const ynode *e
 	if (!c->except_ip || !c->except_plen)
 		return -ENOMEM;
 	for (i = 0; i < len; i++, c->nexcept++) {
-		e = ty_seq_item(p, except, i);
+		e = pl_yaml_seq_item(&p->y, except, i);
 		err = ty_cidr(p, e, "except", true, &c->except_ip[i], &c->except_plen[i]);
 		if (err)
 			return err;
 		if (c->except_plen[i] <= c->plen ||
 		    !topo_cidr_within(c->except_ip[i], c->except_plen[i], c->ip, c->plen))
-			return ty_error(p, e, "except must be a smaller prefix inside its cidr");
+			return pl_yaml_error(&p->y, e,
+					     "except must be a smaller prefix inside its cidr");
 	}
 	return 0;
 }
@@ -186,16 +188,17 @@ static int parse_cidr_rule(struct topo_parser *p, const ynode *list, bool sets, 
 	for (i = 0; i < len; i++) {
 		r->ncidrs =
 			i + 1; /* counted first: topo_policy_free frees what parsing allocated */
-		it = ty_seq_item(p, list, i);
+		it = pl_yaml_seq_item(&p->y, list, i);
 		if (!sets) {
 			err = parse_cidr_into(p, it, NULL, &r->cidrs[i]);
 		} else {
 			err = ty_check_map(p, it, "a CIDR set", cidrset_keys);
-			if (!err && !ty_get(p, it, "cidr"))
-				err = ty_error(p, it, "a CIDR set needs 'cidr'");
+			if (!err && !pl_yaml_get(&p->y, it, "cidr"))
+				err = pl_yaml_error(&p->y, it, "a CIDR set needs 'cidr'");
 			if (!err)
-				err = parse_cidr_into(p, ty_get(p, it, "cidr"),
-						      ty_get(p, it, "except"), &r->cidrs[i]);
+				err = parse_cidr_into(p, pl_yaml_get(&p->y, it, "cidr"),
+						      pl_yaml_get(&p->y, it, "except"),
+						      &r->cidrs[i]);
 		}
 		if (err)
 			return err;
@@ -225,17 +228,18 @@ static int parse_entities(struct topo_parser *p, const ynode *list, struct rule_
 	if (!r)
 		return -ENOMEM;
 	for (i = 0; i < len; i++) {
-		err = ty_scalar(p, ty_seq_item(p, list, i), "an entity", &s);
+		err = ty_scalar(p, pl_yaml_seq_item(&p->y, list, i), "an entity", &s);
 		if (err)
 			return err;
 		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++)
 			if (!strcmp(s, names[j].name))
 				break;
 		if (j == sizeof(names) / sizeof(names[0]))
-			return ty_error(p, ty_seq_item(p, list, i),
-					"entity '%s' is not supported (world, host, remote-node, "
-					"cluster, all)",
-					s);
+			return pl_yaml_error(
+				&p->y, pl_yaml_seq_item(&p->y, list, i),
+				"entity '%s' is not supported (world, host, remote-node, "
+				"cluster, all)",
+				s);
 		r->entities |= names[j].bits;
 		r->any_peer |= !names[j].bits;
 	}
@@ -252,7 +256,7 @@ static int parse_endpoints(struct topo_parser *p, const ynode *list, struct rule
 
 	err = ty_check_seq(p, list, "an endpoint list", &len);
 	for (i = 0; !err && i < len; i++) {
-		it = ty_seq_item(p, list, i);
+		it = pl_yaml_seq_item(&p->y, list, i);
 		r = add_rule(rc, it);
 		if (!r)
 			return -ENOMEM;
@@ -275,25 +279,28 @@ static int parse_cnp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 			   in ? cnp_in_keys : cnp_eg_keys);
 	if (err)
 		return err;
-	tp = ty_get(p, n, "toPorts");
+	tp = pl_yaml_get(&p->y, n, "toPorts");
 	err = ty_check_seq(p, tp, "toPorts", &len);
 	for (i = 0; !err && i < len; i++) {
-		err = ty_check_map(p, ty_seq_item(p, tp, i), "a toPorts entry", toports_keys);
+		err = ty_check_map(p, pl_yaml_seq_item(&p->y, tp, i), "a toPorts entry",
+				   toports_keys);
 		if (!err)
-			err = append_ports(p, ty_get(p, ty_seq_item(p, tp, i), "ports"), false, rc);
+			err = append_ports(
+				p, pl_yaml_get(&p->y, pl_yaml_seq_item(&p->y, tp, i), "ports"),
+				false, rc);
 	}
 	snprintf(key, sizeof(key), "%sEndpoints", pre);
 	if (!err)
-		err = parse_endpoints(p, ty_get(p, n, key), rc);
+		err = parse_endpoints(p, pl_yaml_get(&p->y, n, key), rc);
 	snprintf(key, sizeof(key), "%sCIDR", pre);
 	if (!err)
-		err = parse_cidr_rule(p, ty_get(p, n, key), false, rc);
+		err = parse_cidr_rule(p, pl_yaml_get(&p->y, n, key), false, rc);
 	snprintf(key, sizeof(key), "%sCIDRSet", pre);
 	if (!err)
-		err = parse_cidr_rule(p, ty_get(p, n, key), true, rc);
+		err = parse_cidr_rule(p, pl_yaml_get(&p->y, n, key), true, rc);
 	snprintf(key, sizeof(key), "%sEntities", pre);
 	if (!err)
-		err = parse_entities(p, ty_get(p, n, key), rc);
+		err = parse_entities(p, pl_yaml_get(&p->y, n, key), rc);
 	/* Cilium: ports without peers apply to every peer; an empty rule allows nothing. */
 	if (!err && rc->pol->nrules == before && rc->nports) {
 		struct topo_rule *r = add_rule(rc, n);
@@ -314,38 +321,41 @@ static int parse_knp_peer(struct topo_parser *p, const ynode *n, struct rule_ctx
 	err = ty_check_map(p, n, "a peer", knp_peer_keys);
 	if (err)
 		return err;
-	pod = ty_get(p, n, "podSelector");
-	ns = ty_get(p, n, "namespaceSelector");
-	ipb = ty_get(p, n, "ipBlock");
-	if (!ty_map_len(n))
-		return ty_error(p, n, "a peer needs podSelector, namespaceSelector or ipBlock");
+	pod = pl_yaml_get(&p->y, n, "podSelector");
+	ns = pl_yaml_get(&p->y, n, "namespaceSelector");
+	ipb = pl_yaml_get(&p->y, n, "ipBlock");
+	if (!pl_yaml_map_len(n))
+		return pl_yaml_error(&p->y, n,
+				     "a peer needs podSelector, namespaceSelector or ipBlock");
 	if (ipb && (pod || ns))
-		return ty_error(p, ipb, "ipBlock cannot be combined with a selector in one peer");
+		return pl_yaml_error(&p->y, ipb,
+				     "ipBlock cannot be combined with a selector in one peer");
 	if (ipb) {
 		r = add_rule(rc, ipb);
 		if (!r)
 			return -ENOMEM;
 		err = ty_check_map(p, ipb, "ipBlock", cidrset_keys);
-		if (!err && !ty_get(p, ipb, "cidr"))
-			err = ty_error(p, ipb, "ipBlock needs 'cidr'");
+		if (!err && !pl_yaml_get(&p->y, ipb, "cidr"))
+			err = pl_yaml_error(&p->y, ipb, "ipBlock needs 'cidr'");
 		if (err)
 			return err;
 		r->cidrs = calloc(1, sizeof(*r->cidrs));
 		if (!r->cidrs)
 			return -ENOMEM;
 		r->ncidrs = 1;
-		return parse_cidr_into(p, ty_get(p, ipb, "cidr"), ty_get(p, ipb, "except"),
-				       r->cidrs);
+		return parse_cidr_into(p, pl_yaml_get(&p->y, ipb, "cidr"),
+				       pl_yaml_get(&p->y, ipb, "except"), r->cidrs);
 	}
 	/* podlab has one namespace: only an empty namespaceSelector (all) has a meaning. */
 	if (ns) {
 		err = ty_check_map(p, ns, "namespaceSelector", selector_keys);
 		if (err)
 			return err;
-		if (ty_map_len(ty_get(p, ns, "matchLabels")))
-			return ty_error(p, ns,
-					"namespaceSelector with labels is not supported: podlab "
-					"has one namespace");
+		if (pl_yaml_map_len(pl_yaml_get(&p->y, ns, "matchLabels")))
+			return pl_yaml_error(
+				&p->y, ns,
+				"namespaceSelector with labels is not supported: podlab "
+				"has one namespace");
 	}
 	r = add_rule(rc, pod ? pod : ns);
 	if (!r)
@@ -365,10 +375,10 @@ static int parse_knp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 	err = ty_check_map(p, n, in ? "an ingress rule" : "an egress rule",
 			   in ? knp_in_keys : knp_eg_keys);
 	if (!err)
-		err = append_ports(p, ty_get(p, n, "ports"), true, rc);
+		err = append_ports(p, pl_yaml_get(&p->y, n, "ports"), true, rc);
 	if (err)
 		return err;
-	peers = ty_get(p, n, in ? "from" : "to");
+	peers = pl_yaml_get(&p->y, n, in ? "from" : "to");
 	err = ty_check_seq(p, peers, in ? "from" : "to", &len);
 	if (err)
 		return err;
@@ -382,7 +392,7 @@ static int parse_knp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 		return 0;
 	}
 	for (i = 0; !err && i < len; i++)
-		err = parse_knp_peer(p, ty_seq_item(p, peers, i), rc);
+		err = parse_knp_peer(p, pl_yaml_seq_item(&p->y, peers, i), rc);
 	return err;
 }
 
@@ -399,9 +409,9 @@ static int parse_rule_list(struct topo_parser *p, const ynode *list, const char 
 		rc.ports = NULL;
 		rc.nports = 0;
 		if (k8s)
-			err = parse_knp_rule(p, ty_seq_item(p, list, i), &rc);
+			err = parse_knp_rule(p, pl_yaml_seq_item(&p->y, list, i), &rc);
 		else
-			err = parse_cnp_rule(p, ty_seq_item(p, list, i), &rc);
+			err = parse_cnp_rule(p, pl_yaml_seq_item(&p->y, list, i), &rc);
 	}
 	free(rc.ports);
 	return err;
@@ -424,13 +434,14 @@ static int parse_cnp(struct topo_parser *p, const ynode *spec, struct topo_polic
 	err = ty_check_map(p, spec, "spec", cnp_keys);
 	if (err)
 		return err;
-	sel = ty_get(p, spec, "endpointSelector");
+	sel = pl_yaml_get(&p->y, spec, "endpointSelector");
 	if (!sel)
-		return ty_error(p, spec, "a CiliumNetworkPolicy spec needs endpointSelector");
+		return pl_yaml_error(&p->y, spec,
+				     "a CiliumNetworkPolicy spec needs endpointSelector");
 	pol->pos = ty_pos(sel);
 	err = parse_selector(p, sel, "endpointSelector", &pol->selector, &pol->nselector);
 	for (i = 0; !err && i < sizeof(lists) / sizeof(lists[0]); i++) {
-		v = ty_get(p, spec, lists[i].key);
+		v = pl_yaml_get(&p->y, spec, lists[i].key);
 		if (!v)
 			continue;
 		/* Any ingress section (deny ones too) puts the endpoint in default deny. */
@@ -452,17 +463,17 @@ static int parse_knp(struct topo_parser *p, const ynode *spec, struct topo_polic
 	err = ty_check_map(p, spec, "spec", knp_keys);
 	if (err)
 		return err;
-	sel = ty_get(p, spec, "podSelector");
+	sel = pl_yaml_get(&p->y, spec, "podSelector");
 	if (!sel)
-		return ty_error(p, spec, "a NetworkPolicy spec needs podSelector");
+		return pl_yaml_error(&p->y, spec, "a NetworkPolicy spec needs podSelector");
 	pol->pos = ty_pos(sel);
 	err = parse_selector(p, sel, "podSelector", &pol->selector, &pol->nselector);
 	if (err)
 		return err;
-	types = ty_get(p, spec, "policyTypes");
+	types = pl_yaml_get(&p->y, spec, "policyTypes");
 	err = ty_check_seq(p, types, "policyTypes", &len);
 	for (i = 0; !err && i < len; i++) {
-		v = ty_seq_item(p, types, i);
+		v = pl_yaml_seq_item(&p->y, types, i);
 		err = ty_scalar(p, v, "a policy type", &s);
 		if (err)
 			return err;
@@ -471,23 +482,24 @@ static int parse_knp(struct topo_parser *p, const ynode *spec, struct topo_polic
 		else if (!strcmp(s, "Egress"))
 			pol->select_egress = true;
 		else
-			return ty_error(p, v, "policy type '%s' is not Ingress or Egress", s);
+			return pl_yaml_error(&p->y, v, "policy type '%s' is not Ingress or Egress",
+					     s);
 	}
 	if (!err && !types) {
 		pol->select_ingress = true;
-		pol->select_egress = !!ty_get(p, spec, "egress");
+		pol->select_egress = !!pl_yaml_get(&p->y, spec, "egress");
 	}
-	if (!err && ty_get(p, spec, "ingress") && !pol->select_ingress)
-		ty_warn_at(p, ty_pos(ty_get_key(p, spec, "ingress")),
-			   "ingress rules are ignored: policyTypes does not list Ingress");
-	if (!err && ty_get(p, spec, "egress") && !pol->select_egress)
-		ty_warn_at(p, ty_pos(ty_get_key(p, spec, "egress")),
-			   "egress rules are ignored: policyTypes does not list Egress");
+	if (!err && pl_yaml_get(&p->y, spec, "ingress") && !pol->select_ingress)
+		pl_yaml_warn(&p->y, pl_yaml_get_key(&p->y, spec, "ingress"),
+			     "ingress rules are ignored: policyTypes does not list Ingress");
+	if (!err && pl_yaml_get(&p->y, spec, "egress") && !pol->select_egress)
+		pl_yaml_warn(&p->y, pl_yaml_get_key(&p->y, spec, "egress"),
+			     "egress rules are ignored: policyTypes does not list Egress");
 	if (!err && pol->select_ingress)
-		err = parse_rule_list(p, ty_get(p, spec, "ingress"), "ingress", true, pol,
+		err = parse_rule_list(p, pl_yaml_get(&p->y, spec, "ingress"), "ingress", true, pol,
 				      TOPO_INGRESS, false);
 	if (!err && pol->select_egress)
-		err = parse_rule_list(p, ty_get(p, spec, "egress"), "egress", true, pol,
+		err = parse_rule_list(p, pl_yaml_get(&p->y, spec, "egress"), "egress", true, pol,
 				      TOPO_EGRESS, false);
 	return err;
 }
@@ -503,40 +515,42 @@ static int parse_policy(struct topo_parser *p, const ynode *n, struct topo_polic
 	if (err)
 		return err;
 	pol->pos = ty_pos(n);
-	kind = ty_get(p, n, "kind");
+	kind = pl_yaml_get(&p->y, n, "kind");
 	if (!kind)
-		return ty_error(p, n, "a policy needs kind (CiliumNetworkPolicy or NetworkPolicy)");
+		return pl_yaml_error(&p->y, n,
+				     "a policy needs kind (CiliumNetworkPolicy or NetworkPolicy)");
 	err = ty_scalar(p, kind, "kind", &k);
 	if (err)
 		return err;
 	k8s = !strcmp(k, "NetworkPolicy");
 	if (!k8s && strcmp(k, "CiliumNetworkPolicy") && strcmp(k, "CiliumClusterwideNetworkPolicy"))
-		return ty_error(p, kind,
-				"kind '%s' is not CiliumNetworkPolicy, "
-				"CiliumClusterwideNetworkPolicy or NetworkPolicy",
-				k);
+		return pl_yaml_error(&p->y, kind,
+				     "kind '%s' is not CiliumNetworkPolicy, "
+				     "CiliumClusterwideNetworkPolicy or NetworkPolicy",
+				     k);
 	want = k8s ? "networking.k8s.io/v1" : "cilium.io/v2";
-	api = ty_get(p, n, "apiVersion");
+	api = pl_yaml_get(&p->y, n, "apiVersion");
 	if (api && (err = ty_scalar(p, api, "apiVersion", &a)))
 		return err;
 	if (api && strcmp(a, want))
-		return ty_error(p, api, "apiVersion '%s' does not go with kind %s (expected %s)", a,
-				k, want);
-	meta = ty_get(p, n, "metadata");
+		return pl_yaml_error(&p->y, api,
+				     "apiVersion '%s' does not go with kind %s (expected %s)", a, k,
+				     want);
+	meta = pl_yaml_get(&p->y, n, "metadata");
 	err = ty_check_map(p, meta, "metadata", meta_keys);
 	if (err)
 		return err;
-	if (!ty_get(p, meta, "name"))
-		return ty_error(p, meta ? meta : n, "a policy needs metadata.name");
-	err = ty_strdup(p, ty_get(p, meta, "name"), "metadata.name", &pol->name);
+	if (!pl_yaml_get(&p->y, meta, "name"))
+		return pl_yaml_error(&p->y, meta ? meta : n, "a policy needs metadata.name");
+	err = ty_strdup(p, pl_yaml_get(&p->y, meta, "name"), "metadata.name", &pol->name);
 	if (err)
 		return err;
 	if (topo_policy_by_name(p->t, pol->name) != p->t->npolicies - 1)
-		return ty_error(p, ty_get(p, meta, "name"), "duplicate policy name '%s'",
-				pol->name);
-	spec = ty_get(p, n, "spec");
-	if (!spec || ty_is_null(spec))
-		return ty_error(p, n, "a policy needs spec");
+		return pl_yaml_error(&p->y, pl_yaml_get(&p->y, meta, "name"),
+				     "duplicate policy name '%s'", pol->name);
+	spec = pl_yaml_get(&p->y, n, "spec");
+	if (!spec || pl_yaml_is_null(spec))
+		return pl_yaml_error(&p->y, n, "a policy needs spec");
 	return k8s ? parse_knp(p, spec, pol) : parse_cnp(p, spec, pol);
 }
 
@@ -553,7 +567,7 @@ int topo_parse_policies(struct topo_parser *p, const ynode *n)
 		return -ENOMEM;
 	for (i = 0; !err && i < len; i++) {
 		t->npolicies++;
-		err = parse_policy(p, ty_seq_item(p, n, i), &t->policies[i]);
+		err = parse_policy(p, pl_yaml_seq_item(&p->y, n, i), &t->policies[i]);
 	}
 	return err;
 }

@@ -25,38 +25,42 @@ static int parse_tbf(struct topo_parser *p, const ynode *n, struct topo_tbf *tbf
 	err = ty_check_map(p, n, "tbf", tbf_keys);
 	if (err)
 		return err;
-	if (!ty_get(p, n, "rate") || !ty_get(p, n, "burst"))
-		return ty_error(p, n, "tbf needs rate and burst (e.g. rate: 1mbit, burst: 32kbit)");
-	err = ty_rate(p, ty_get(p, n, "rate"), "tbf rate", &tbf->rate);
+	if (!pl_yaml_get(&p->y, n, "rate") || !pl_yaml_get(&p->y, n, "burst"))
+		return pl_yaml_error(&p->y, n,
+				     "tbf needs rate and burst (e.g. rate: 1mbit, burst: 32kbit)");
+	err = ty_rate(p, pl_yaml_get(&p->y, n, "rate"), "tbf rate", &tbf->rate);
 	if (!err)
-		err = ty_size(p, ty_get(p, n, "burst"), "tbf burst", &tbf->burst);
+		err = ty_size(p, pl_yaml_get(&p->y, n, "burst"), "tbf burst", &tbf->burst);
 	if (err)
 		return err;
 	if (!tbf->burst)
-		return ty_error(p, ty_get(p, n, "burst"), "tbf burst must be more than 0");
-	if (!!ty_get(p, n, "latency") == !!ty_get(p, n, "limit"))
-		return ty_error(p, n, "tbf needs exactly one of latency and limit (as tc does)");
-	v = ty_get(p, n, "latency");
+		return pl_yaml_error(&p->y, pl_yaml_get(&p->y, n, "burst"),
+				     "tbf burst must be more than 0");
+	if (!!pl_yaml_get(&p->y, n, "latency") == !!pl_yaml_get(&p->y, n, "limit"))
+		return pl_yaml_error(&p->y, n,
+				     "tbf needs exactly one of latency and limit (as tc does)");
+	v = pl_yaml_get(&p->y, n, "latency");
 	if (v && (err = ty_time(p, v, "tbf latency", &tbf->latency_ns)))
 		return err;
-	v = ty_get(p, n, "limit");
+	v = pl_yaml_get(&p->y, n, "limit");
 	if (v && (err = ty_size(p, v, "tbf limit", &tbf->limit)))
 		return err;
-	v = ty_get(p, n, "peakrate");
+	v = pl_yaml_get(&p->y, n, "peakrate");
 	if (v) {
 		err = ty_rate(p, v, "tbf peakrate", &tbf->peakrate);
 		if (err)
 			return err;
 		if (tbf->peakrate <= tbf->rate)
-			return ty_error(p, v, "tbf peakrate must be above rate");
-		if (!ty_get(p, n, "mtu"))
-			return ty_error(p, v, "tbf peakrate needs mtu (the peak bucket size)");
+			return pl_yaml_error(&p->y, v, "tbf peakrate must be above rate");
+		if (!pl_yaml_get(&p->y, n, "mtu"))
+			return pl_yaml_error(&p->y, v,
+					     "tbf peakrate needs mtu (the peak bucket size)");
 	}
-	v = ty_get(p, n, "mtu");
+	v = pl_yaml_get(&p->y, n, "mtu");
 	if (v && (err = ty_size(p, v, "tbf mtu", &tbf->mtu)))
 		return err;
 	if (v && !tbf->peakrate)
-		return ty_error(p, v, "tbf mtu only applies with peakrate");
+		return pl_yaml_error(&p->y, v, "tbf mtu only applies with peakrate");
 	return 0;
 }
 
@@ -69,27 +73,28 @@ static int parse_match(struct topo_parser *p, const ynode *n, struct topo_match 
 	err = ty_check_map(p, n, "a match", match_keys);
 	if (err)
 		return err;
-	if (!ty_map_len(n))
-		return ty_error(p, n, "an empty match would catch everything: use htb default");
-	v = ty_get(p, n, "dst");
+	if (!pl_yaml_map_len(n))
+		return pl_yaml_error(&p->y, n,
+				     "an empty match would catch everything: use htb default");
+	v = pl_yaml_get(&p->y, n, "dst");
 	if (v && (err = ty_cidr(p, v, "match dst", true, &m->dst, &m->dst_plen)))
 		return err;
-	v = ty_get(p, n, "src");
+	v = pl_yaml_get(&p->y, n, "src");
 	if (v && (err = ty_cidr(p, v, "match src", true, &m->src, &m->src_plen)))
 		return err;
-	v = ty_get(p, n, "dport");
+	v = pl_yaml_get(&p->y, n, "dport");
 	if (v && (err = ty_u32(p, v, "match dport", 1, 65535, &port)))
 		return err;
 	m->dport = v ? (uint16_t)port : 0;
-	v = ty_get(p, n, "sport");
+	v = pl_yaml_get(&p->y, n, "sport");
 	if (v && (err = ty_u32(p, v, "match sport", 1, 65535, &port)))
 		return err;
 	m->sport = v ? (uint16_t)port : 0;
-	v = ty_get(p, n, "proto");
+	v = pl_yaml_get(&p->y, n, "proto");
 	if (v && (err = ty_proto(p, v, "match proto", &m->proto)))
 		return err;
 	if ((m->dport || m->sport) && m->proto != 6 && m->proto != 17 && m->proto != 132)
-		return ty_error(p, n, "a port match needs proto tcp, udp or sctp");
+		return pl_yaml_error(&p->y, n, "a port match needs proto tcp, udp or sctp");
 	return 0;
 }
 
@@ -104,18 +109,19 @@ static int parse_class(struct topo_parser *p, const ynode *n, struct topo_htb *h
 	if (err)
 		return err;
 	c->pos = ty_pos(n);
-	if (!ty_get(p, n, "id") || !ty_get(p, n, "rate"))
-		return ty_error(p, n, "an htb class needs id (the classid minor) and rate");
-	err = ty_u32(p, ty_get(p, n, "id"), "class id", 2, 0xffff, &u);
+	if (!pl_yaml_get(&p->y, n, "id") || !pl_yaml_get(&p->y, n, "rate"))
+		return pl_yaml_error(&p->y, n,
+				     "an htb class needs id (the classid minor) and rate");
+	err = ty_u32(p, pl_yaml_get(&p->y, n, "id"), "class id", 2, 0xffff, &u);
 	if (err)
 		return err;
 	c->minor = (uint16_t)u;
 	for (i = 0; i < htb->nclasses - 1; i++)
 		if (htb->classes[i].minor == c->minor)
-			return ty_error(p, ty_get(p, n, "id"),
-					"duplicate class id %u (first at line %d)", u,
-					htb->classes[i].pos.line);
-	v = ty_get(p, n, "parent");
+			return pl_yaml_error(&p->y, pl_yaml_get(&p->y, n, "id"),
+					     "duplicate class id %u (first at line %d)", u,
+					     htb->classes[i].pos.line);
+	v = pl_yaml_get(&p->y, n, "parent");
 	if (v) {
 		err = ty_u32(p, v, "class parent", 1, 0xffff, &u);
 		if (err)
@@ -124,26 +130,28 @@ static int parse_class(struct topo_parser *p, const ynode *n, struct topo_htb *h
 			if (htb->classes[i].minor == u)
 				break;
 		if (u != 1 && i == htb->nclasses - 1)
-			return ty_error(
-				p, v, "class parent %u is not the root (1) or an earlier class", u);
+			return pl_yaml_error(
+				&p->y, v, "class parent %u is not the root (1) or an earlier class",
+				u);
 		c->parent_minor = u == 1 ? 0 : (uint16_t)u;
 	}
-	err = ty_rate(p, ty_get(p, n, "rate"), "class rate", &c->rate);
+	err = ty_rate(p, pl_yaml_get(&p->y, n, "rate"), "class rate", &c->rate);
 	if (err)
 		return err;
 	c->ceil = c->rate;
-	v = ty_get(p, n, "ceil");
+	v = pl_yaml_get(&p->y, n, "ceil");
 	if (v && (err = ty_rate(p, v, "class ceil", &c->ceil)))
 		return err;
 	if (c->ceil < c->rate)
-		return ty_error(p, v, "class ceil is below its rate (ceil must be >= rate)");
-	v = ty_get(p, n, "prio");
+		return pl_yaml_error(&p->y, v,
+				     "class ceil is below its rate (ceil must be >= rate)");
+	v = pl_yaml_get(&p->y, n, "prio");
 	if (v && (err = ty_u32(p, v, "class prio", 0, 7, &c->prio)))
 		return err;
-	v = ty_get(p, n, "quantum");
+	v = pl_yaml_get(&p->y, n, "quantum");
 	if (v && (err = ty_size(p, v, "class quantum", &c->quantum)))
 		return err;
-	v = ty_get(p, n, "match");
+	v = pl_yaml_get(&p->y, n, "match");
 	if (!v)
 		return 0;
 	if (v->type == YAML_MAPPING_NODE) {
@@ -160,7 +168,7 @@ static int parse_class(struct topo_parser *p, const ynode *n, struct topo_htb *h
 	if (!c->matches)
 		return -ENOMEM;
 	for (i = 0; !err && i < len; i++, c->nmatches++)
-		err = parse_match(p, ty_seq_item(p, v, i), &c->matches[i]);
+		err = parse_match(p, pl_yaml_seq_item(&p->y, v, i), &c->matches[i]);
 	return err;
 }
 
@@ -173,31 +181,32 @@ static int parse_htb(struct topo_parser *p, const ynode *n, struct topo_htb *htb
 	err = ty_check_map(p, n, "htb", htb_keys);
 	if (err)
 		return err;
-	if (!ty_get(p, n, "rate") || !ty_get(p, n, "default"))
-		return ty_error(p, n, "htb needs rate (of the root class 1:1) and default");
-	err = ty_rate(p, ty_get(p, n, "rate"), "htb rate", &htb->rate);
+	if (!pl_yaml_get(&p->y, n, "rate") || !pl_yaml_get(&p->y, n, "default"))
+		return pl_yaml_error(&p->y, n,
+				     "htb needs rate (of the root class 1:1) and default");
+	err = ty_rate(p, pl_yaml_get(&p->y, n, "rate"), "htb rate", &htb->rate);
 	if (err)
 		return err;
 	htb->ceil = htb->rate;
-	v = ty_get(p, n, "ceil");
+	v = pl_yaml_get(&p->y, n, "ceil");
 	if (v && (err = ty_rate(p, v, "htb ceil", &htb->ceil)))
 		return err;
 	if (htb->ceil < htb->rate)
-		return ty_error(p, v, "htb ceil is below its rate (ceil must be >= rate)");
-	v = ty_get(p, n, "classes");
+		return pl_yaml_error(&p->y, v, "htb ceil is below its rate (ceil must be >= rate)");
+	v = pl_yaml_get(&p->y, n, "classes");
 	err = ty_check_seq(p, v, "classes", &len);
 	if (err)
 		return err;
 	if (!len)
-		return ty_error(p, n, "htb needs at least one class");
+		return pl_yaml_error(&p->y, n, "htb needs at least one class");
 	htb->classes = calloc(len, sizeof(*htb->classes));
 	if (!htb->classes)
 		return -ENOMEM;
 	for (i = 0; !err && i < len; i++)
-		err = parse_class(p, ty_seq_item(p, v, i), htb);
+		err = parse_class(p, pl_yaml_seq_item(&p->y, v, i), htb);
 	if (err)
 		return err;
-	v = ty_get(p, n, "default");
+	v = pl_yaml_get(&p->y, n, "default");
 	err = ty_u32(p, v, "htb default", 1, 0xffff, &u);
 	if (err)
 		return err;
@@ -205,10 +214,10 @@ static int parse_htb(struct topo_parser *p, const ynode *n, struct topo_htb *htb
 	for (i = 0; i < htb->nclasses; i++)
 		if (htb->classes[i].minor == u)
 			return 0;
-	return ty_error(p, v,
-			"htb default %u is not one of the classes (unclassified traffic would "
-			"leave unshaped)",
-			u);
+	return pl_yaml_error(&p->y, v,
+			     "htb default %u is not one of the classes (unclassified traffic would "
+			     "leave unshaped)",
+			     u);
 }
 
 static int parse_netem(struct topo_parser *p, const ynode *n, struct topo_netem *ne)
@@ -219,31 +228,35 @@ static int parse_netem(struct topo_parser *p, const ynode *n, struct topo_netem 
 	err = ty_check_map(p, n, "netem", netem_keys);
 	if (err)
 		return err;
-	if (!ty_map_len(n))
-		return ty_error(p, n, "netem needs at least one of %s",
-				"delay, loss, duplicate, rate");
-	if ((v = ty_get(p, n, "delay")) && (err = ty_time(p, v, "netem delay", &ne->delay_ns)))
+	if (!pl_yaml_map_len(n))
+		return pl_yaml_error(&p->y, n, "netem needs at least one of %s",
+				     "delay, loss, duplicate, rate");
+	if ((v = pl_yaml_get(&p->y, n, "delay")) &&
+	    (err = ty_time(p, v, "netem delay", &ne->delay_ns)))
 		return err;
-	if ((v = ty_get(p, n, "jitter")) && (err = ty_time(p, v, "netem jitter", &ne->jitter_ns)))
+	if ((v = pl_yaml_get(&p->y, n, "jitter")) &&
+	    (err = ty_time(p, v, "netem jitter", &ne->jitter_ns)))
 		return err;
 	if (v && !ne->delay_ns)
-		return ty_error(p, v, "netem jitter needs a delay");
+		return pl_yaml_error(&p->y, v, "netem jitter needs a delay");
 	if (ne->jitter_ns > ne->delay_ns)
-		return ty_error(p, v, "netem jitter is larger than the delay");
-	if ((v = ty_get(p, n, "loss")) && (err = ty_percent(p, v, "netem loss", &ne->loss)))
+		return pl_yaml_error(&p->y, v, "netem jitter is larger than the delay");
+	if ((v = pl_yaml_get(&p->y, n, "loss")) &&
+	    (err = ty_percent(p, v, "netem loss", &ne->loss)))
 		return err;
-	if ((v = ty_get(p, n, "duplicate")) &&
+	if ((v = pl_yaml_get(&p->y, n, "duplicate")) &&
 	    (err = ty_percent(p, v, "netem duplicate", &ne->duplicate)))
 		return err;
-	if ((v = ty_get(p, n, "reorder")) &&
+	if ((v = pl_yaml_get(&p->y, n, "reorder")) &&
 	    (err = ty_percent(p, v, "netem reorder", &ne->reorder)))
 		return err;
 	if (v && !ne->delay_ns)
-		return ty_error(p, v, "netem reorder needs a delay (reordered packets skip it)");
-	if ((v = ty_get(p, n, "limit")) &&
+		return pl_yaml_error(&p->y, v,
+				     "netem reorder needs a delay (reordered packets skip it)");
+	if ((v = pl_yaml_get(&p->y, n, "limit")) &&
 	    (err = ty_u32(p, v, "netem limit", 1, 1u << 30, &ne->limit)))
 		return err;
-	if ((v = ty_get(p, n, "rate")) && (err = ty_rate(p, v, "netem rate", &ne->rate)))
+	if ((v = pl_yaml_get(&p->y, n, "rate")) && (err = ty_rate(p, v, "netem rate", &ne->rate)))
 		return err;
 	return 0;
 }
@@ -256,10 +269,10 @@ int topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q
 	err = ty_check_map(p, n, "qdisc", qdisc_keys);
 	if (err)
 		return err;
-	if (ty_map_len(n) != 1)
-		return ty_error(p, n, "a qdisc is exactly one of tbf, htb, netem, pfifo");
+	if (pl_yaml_map_len(n) != 1)
+		return pl_yaml_error(&p->y, n, "a qdisc is exactly one of tbf, htb, netem, pfifo");
 	q->pos = ty_pos(n);
-	ty_map_pair(p, n, 0, &k, &v);
+	pl_yaml_map_pair(&p->y, n, 0, &k, &v);
 	if (!strcmp((const char *)k->data.scalar.value, "tbf")) {
 		q->kind = TOPO_QDISC_TBF;
 		return parse_tbf(p, v, &q->tbf);
@@ -276,9 +289,10 @@ int topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q
 	err = ty_check_map(p, v, "pfifo", pfifo_keys);
 	if (err)
 		return err;
-	if (!ty_get(p, v, "limit"))
-		return ty_error(p, v, "pfifo needs limit (packets)");
-	return ty_u32(p, ty_get(p, v, "limit"), "pfifo limit", 1, 1u << 30, &q->pfifo_limit);
+	if (!pl_yaml_get(&p->y, v, "limit"))
+		return pl_yaml_error(&p->y, v, "pfifo needs limit (packets)");
+	return ty_u32(p, pl_yaml_get(&p->y, v, "limit"), "pfifo limit", 1, 1u << 30,
+		      &q->pfifo_limit);
 }
 
 void topo_qdisc_free(struct topo_qdisc *q)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Parser internals: a libyaml document plus the helpers every section
- * parser uses to read it strictly (unknown and duplicate keys, types) and to
- * report "file:line:column: message" from the node's mark.
+ * Parser internals: the topology's reader of a libyaml document
+ * (lib/yaml_doc.h) and the helpers every section parser uses to read it
+ * strictly (unknown and duplicate keys, types), each reporting
+ * "file:line:column: message" from the node's mark.
  */
 #ifndef PL_TOPO_YAML_H
 #define PL_TOPO_YAML_H
@@ -10,50 +11,30 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <yaml.h>
 
+#include "lib/yaml_doc.h"
 #include "topo/topo.h"
 
 struct topo_parser {
-	const char *file;
-	FILE *diag;
-	bool from_file; /* relative program objects resolve against the file's folder */
-	FILE *warn;	/* warnings wait here: printed only when the file is valid */
-	yaml_document_t doc;
+	struct pl_yaml_doc y; /* y.warn: warnings wait there, printed only when the file is valid */
+	bool from_file;	      /* relative program objects resolve against the file's folder */
 	struct topo *t;
 };
 
 typedef yaml_node_t ynode;
 
-/* Prints "file:line:col: message" for node n (or pos when n is NULL); returns -EINVAL. */
-int ty_error(struct topo_parser *p, const ynode *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int ty_error_at(struct topo_parser *p, struct topo_pos pos, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void ty_warn_at(struct topo_parser *p, struct topo_pos pos, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-struct topo_pos ty_pos(const ynode *n);
-
-ynode *ty_node(struct topo_parser *p, int index);
-/* A plain null scalar: absent value (`key:`, `~`, `null`). */
-bool ty_is_null(const ynode *n);
-const char *ty_kind(const ynode *n); /* "a mapping", "a list", "a string" */
+static inline struct topo_pos ty_pos(const ynode *n)
+{
+	return (struct topo_pos){pl_yaml_line(n), pl_yaml_col(n)};
+}
 
 /*
  * n must be a mapping (null counts as empty) whose keys are all in keys[]
  * (NULL-terminated), each at most once. what names it in messages.
  */
 int ty_check_map(struct topo_parser *p, const ynode *n, const char *what, const char *const *keys);
-/* Value of key in mapping n, or NULL. */
-ynode *ty_get(struct topo_parser *p, const ynode *n, const char *key);
-/* The key node holding key (for positions), or NULL. */
-ynode *ty_get_key(struct topo_parser *p, const ynode *n, const char *key);
 /* n must be a list (null counts as empty); *len its length. */
 int ty_check_seq(struct topo_parser *p, const ynode *n, const char *what, int *len);
-ynode *ty_seq_item(struct topo_parser *p, const ynode *n, int i);
-/* Mapping pair i (key and value nodes). */
-int ty_map_len(const ynode *n);
-void ty_map_pair(struct topo_parser *p, const ynode *n, int i, ynode **key, ynode **value);
 
 /* Scalars. Each checks the type and range and reports with n's position. */
 int ty_scalar(struct topo_parser *p, const ynode *n, const char *what, const char **out);

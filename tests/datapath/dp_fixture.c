@@ -250,6 +250,7 @@ static void check_event(struct dp_fx *fx, const struct dp_case *c, const struct 
 	ASSERT_EQ(ev->tunnel_remote, c->tunnel_remote, "event tunnel remote");
 	ASSERT_EQ(ev->tunnel_vni, c->vni, "event tunnel vni");
 	ASSERT_EQ(!!(ev->flags & PL_EV_F_CT_REPLY), c->ct_reply, "event CT reply flag");
+	ASSERT_EQ(!!(ev->flags & PL_EV_F_CT_RELATED), c->ct_related, "event CT related flag");
 	if (c->check_fib)
 		ASSERT_EQ(ev->fib_rc, c->fib_rc, "event fib rc");
 	if (!(ev->flags & PL_EV_F_IPV4))

@@ -111,6 +111,7 @@ struct dp_case {
 	bool check_fib;
 	uint32_t fib_rc; /* bpf_fib_lookup's return code, when check_fib */
 	bool ct_reply;
+	bool ct_related;
 	enum dp_rewrite rewrite;
 };
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <CUnit/Basic.h>
 
+#include "lib/escape.h"
 #include "test.h"
 
 extern const struct pl_test *const __start_pl_tests[] __attribute__((weak));
@@ -70,28 +71,6 @@ static bool selected(const struct pl_test *t, int nfilters, char **filters)
 	return false;
 }
 
-static void xml_escape(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 static int write_junit(const char *path, const char *name, unsigned failed, unsigned skipped)
 {
 	CU_pFailureRecord fr;
@@ -114,16 +93,16 @@ static int write_junit(const char *path, const char *name, unsigned failed, unsi
 			r->t->suite, r->t->name, r->seconds);
 		if (r->skip) {
 			fprintf(f, "<skipped message=\"");
-			xml_escape(f, r->skip);
+			pl_xml_escape(f, r->skip);
 			fprintf(f, "\"/>");
 		}
 		for (fr = CU_get_failure_list(); fr; fr = fr->pNext) {
 			if (fr->pTest != r->cu)
 				continue;
 			fprintf(f, "\n    <failure message=\"");
-			xml_escape(f, fr->strCondition);
+			pl_xml_escape(f, fr->strCondition);
 			fprintf(f, "\">");
-			xml_escape(f, fr->strFileName);
+			pl_xml_escape(f, fr->strFileName);
 			fprintf(f, ":%u</failure>", fr->uiLineNumber);
 		}
 		fprintf(f, "</testcase>\n");

@@ -2,7 +2,7 @@
 /* pfifo limit, the link model, clock ordering and determinism. */
 #include "test.h"
 #include "sim_test_util.h"
-#include "units.h"
+#include "lib/units.h"
 
 /* 30 packets at once onto a 1mbit link: 1 goes straight onto the wire, 10 wait, 19 drop */
 PL_TEST(sim, pfifo_limit)
@@ -118,7 +118,9 @@ PL_TEST(sim, units_like_tc)
 		{"32kbit", 4096}, {"1kb", 1024}, {"1k", 1024},	{"1500", 1500},
 		{"1mb", 1048576}, {"2b", 2},	 {"3kbyte", 0},
 	};
+	struct sim_qdisc_spec spec;
 	uint64_t v, ns;
+	char err[200];
 	uint32_t b;
 	double p;
 	size_t i;
@@ -126,23 +128,33 @@ PL_TEST(sim, units_like_tc)
 	for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
 		pl_subtest("rate %s", rates[i].in);
 		if (rates[i].rate)
-			ASSERT_TRUE(!sim_parse_rate(rates[i].in, &v) && v == rates[i].rate, "rate");
+			ASSERT_TRUE(!pl_parse_rate(rates[i].in, &v) && v == rates[i].rate, "rate");
 		else
-			ASSERT_ERR(sim_parse_rate(rates[i].in, &v), "bad rate");
+			ASSERT_ERR(pl_parse_rate(rates[i].in, &v), "bad rate");
 	}
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		pl_subtest("size %s", sizes[i].in);
 		if (sizes[i].bytes)
-			ASSERT_TRUE(!sim_parse_size(sizes[i].in, &b) && b == sizes[i].bytes,
-				    "size");
+			ASSERT_TRUE(!pl_parse_size(sizes[i].in, &b) && b == sizes[i].bytes, "size");
 		else
-			ASSERT_ERR(sim_parse_size(sizes[i].in, &b), "bad size");
+			ASSERT_ERR(pl_parse_size(sizes[i].in, &b), "bad size");
 	}
 	pl_subtest("times and probabilities");
-	ASSERT_TRUE(!sim_parse_time("400ms", &ns) && ns == 400000000ULL, "400ms");
-	ASSERT_TRUE(!sim_parse_time("10", &ns) && ns == 10000, "bare = us");
-	ASSERT_TRUE(!sim_parse_time("1.5s", &ns) && ns == 1500000000ULL, "1.5s");
-	ASSERT_ERR(sim_parse_time("5min", &ns), "bad time");
-	ASSERT_TRUE(!sim_parse_prob("10%", &p) && fabs(p - 0.1) < 1e-12, "10%");
-	ASSERT_ERR(sim_parse_prob("110%", &p), "over 100%");
+	ASSERT_TRUE(!pl_parse_time("400ms", &ns) && ns == 400000000ULL, "400ms");
+	ASSERT_TRUE(!pl_parse_time("10", &ns) && ns == 10000, "bare = us");
+	ASSERT_TRUE(!pl_parse_time("1.5s", &ns) && ns == 1500000000ULL, "1.5s");
+	ASSERT_ERR(pl_parse_time("5min", &ns), "bad time");
+	ASSERT_TRUE(!pl_parse_percent("10%", &p) && fabs(p - 0.1) < 1e-12, "10%");
+	ASSERT_ERR(pl_parse_percent("110%", &p), "over 100%");
+	pl_subtest("a bare percentage is percent, as tc's parse_percent");
+	ASSERT_TRUE(!pl_parse_percent("10", &p) && fabs(p - 0.1) < 1e-12, "10 = 10%");
+	ASSERT_TRUE(!pl_parse_percent("0.1", &p) && fabs(p - 0.001) < 1e-12, "0.1 = 0.1%");
+	ASSERT_ERR(pl_parse_percent("110", &p), "110 = over 100%");
+	pl_subtest("netem loss=10 in a spec is 10%%");
+	if (ASSERT_OK(sim_spec_parse_qdisc("netem", "delay=10ms,loss=10,duplicate=0.5", &spec, err,
+					   sizeof(err)),
+		      err)) {
+		ASSERT_TRUE(fabs(spec.qd.netem.loss - 0.1) < 1e-12, "loss 10%");
+		ASSERT_TRUE(fabs(spec.qd.netem.duplicate - 0.005) < 1e-12, "duplicate 0.5%");
+	}
 }

@@ -6,9 +6,10 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "lib/units.h"
 #include "test.h"
 #include "topo/topo.h"
-#include "topo/topo_units.h"
+#include "topo/topo_addr.h"
 #include "topo_test_util.h"
 
 /* Two nodes, lines 1-11; pods in flow style so the columns are easy to count. */
@@ -333,31 +334,31 @@ PL_TEST(unit, topo_units_as_tc)
 
 	for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
 		pl_subtest("rate %s", rates[i].s);
-		if (ASSERT_OK(topo_parse_rate(rates[i].s, &u64), "parses"))
+		if (ASSERT_OK(pl_parse_rate(rates[i].s, &u64), "parses"))
 			ASSERT_EQ(u64, rates[i].bps, "bits/s");
 	}
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		pl_subtest("size %s", sizes[i].s);
-		if (ASSERT_OK(topo_parse_size(sizes[i].s, &u32), "parses"))
+		if (ASSERT_OK(pl_parse_size(sizes[i].s, &u32), "parses"))
 			ASSERT_EQ(u32, sizes[i].bytes, "bytes");
 	}
 	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
 		pl_subtest("time %s", times[i].s);
-		if (ASSERT_OK(topo_parse_time(times[i].s, &u64), "parses"))
+		if (ASSERT_OK(pl_parse_time(times[i].s, &u64), "parses"))
 			ASSERT_EQ(u64, times[i].ns, "ns");
 	}
 	for (i = 0; i < sizeof(bad_rates) / sizeof(bad_rates[0]); i++) {
 		pl_subtest("bad rate '%s'", bad_rates[i]);
-		ASSERT_ERR(topo_parse_rate(bad_rates[i], &u64), "rejected");
+		ASSERT_ERR(pl_parse_rate(bad_rates[i], &u64), "rejected");
 	}
 	for (i = 0; i < sizeof(bad_sizes) / sizeof(bad_sizes[0]); i++) {
 		pl_subtest("bad size '%s'", bad_sizes[i]);
-		ASSERT_ERR(topo_parse_size(bad_sizes[i], &u32), "rejected");
+		ASSERT_ERR(pl_parse_size(bad_sizes[i], &u32), "rejected");
 	}
 	pl_subtest("percent");
-	if (ASSERT_OK(topo_parse_percent("10%", &pct), "10%"))
+	if (ASSERT_OK(pl_parse_percent("10%", &pct), "10%"))
 		ASSERT_TRUE(pct > 0.0999 && pct < 0.1001, "0.10");
-	ASSERT_ERR(topo_parse_percent("101%", &pct), "101% rejected");
+	ASSERT_ERR(pl_parse_percent("101%", &pct), "101% rejected");
 }
 
 PL_TEST(unit, topo_selector_matching_nothing_warns)

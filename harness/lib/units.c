@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* tc's units (iproute2 tc_util.c semantics), IPv4 addresses and prefixes. */
+/* tc's units (iproute2 tc_util.c semantics): parsing and printing. */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <strings.h>
-#include <arpa/inet.h>
 
-#include "topo/topo_units.h"
+#include "lib/units.h"
 
 struct unit {
 	const char *name;
@@ -33,6 +32,8 @@ static const struct unit rate_units[] = {
 	{"mbps", 8000000.},
 	{"gibps", 8. * 1024. * 1024. * 1024.},
 	{"gbps", 8000000000.},
+	{"tibps", 8. * 1024. * 1024. * 1024. * 1024.},
+	{"tbps", 8000000000000.},
 	{NULL, 0},
 };
 
@@ -82,19 +83,21 @@ static int parse_scaled(const char *s, const struct unit *units, double max, dou
 	return -EINVAL;
 }
 
-int topo_parse_rate(const char *s, uint64_t *bits_per_s)
+int pl_parse_rate(const char *s, uint64_t *bits_per_s)
 {
 	double v;
 	int err;
 
-	err = parse_scaled(s, rate_units, 1e13, &v);
+	err = parse_scaled(s, rate_units, 1e15, &v);
 	if (err)
 		return err;
+	if (v < 1)
+		return -EINVAL;
 	*bits_per_s = (uint64_t)llround(v);
 	return 0;
 }
 
-int topo_parse_size(const char *s, uint32_t *bytes)
+int pl_parse_size(const char *s, uint32_t *bytes)
 {
 	double v;
 	int err;
@@ -106,19 +109,19 @@ int topo_parse_size(const char *s, uint32_t *bytes)
 	return 0;
 }
 
-int topo_parse_time(const char *s, uint64_t *ns)
+int pl_parse_time(const char *s, uint64_t *ns)
 {
 	double v;
 	int err;
 
-	err = parse_scaled(s, time_units, 3600e9, &v);
+	err = parse_scaled(s, time_units, 1e18, &v);
 	if (err)
 		return err;
 	*ns = (uint64_t)llround(v);
 	return 0;
 }
 
-int topo_parse_percent(const char *s, double *frac)
+int pl_parse_percent(const char *s, double *frac)
 {
 	static const struct unit pct[] = {{"", 1.}, {"%", 1.}, {NULL, 0}};
 	double v;
@@ -131,49 +134,39 @@ int topo_parse_percent(const char *s, double *frac)
 	return 0;
 }
 
-int topo_parse_ipv4(const char *s, uint32_t *ip)
+const char *pl_fmt_rate(uint64_t bps, char *buf, size_t len)
 {
-	struct in_addr a;
+	static const char *const units[] = {"bit", "Kbit", "Mbit", "Gbit", "Tbit"};
+	unsigned int i = 0;
 
-	/* inet_pton accepts exactly four decimal octets. */
-	if (!s || inet_pton(AF_INET, s, &a) != 1)
-		return -EINVAL;
-	*ip = a.s_addr;
-	return 0;
-}
-
-int topo_parse_cidr(const char *s, uint32_t *ip, uint8_t *plen, int *has_len)
-{
-	char buf[32], *slash, *end;
-	unsigned long len = 32;
-
-	if (!s || strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	*has_len = !!slash;
-	if (slash) {
-		*slash = '\0';
-		if (slash[1] < '0' || slash[1] > '9')
-			return -EINVAL;
-		len = strtoul(slash + 1, &end, 10);
-		if (*end || len > 32)
-			return -EINVAL;
+	while (i < 4 && bps >= 1000 && bps % 1000 == 0) {
+		bps /= 1000;
+		i++;
 	}
-	if (topo_parse_ipv4(buf, ip))
-		return -EINVAL;
-	*plen = (uint8_t)len;
-	return 0;
+	snprintf(buf, len, "%llu%s", (unsigned long long)bps, units[i]);
+	return buf;
 }
 
-int topo_cidr_contains(uint32_t net, uint8_t plen, uint32_t ip)
+const char *pl_fmt_size(uint32_t bytes, char *buf, size_t len)
 {
-	uint32_t m = topo_mask(plen);
-
-	return (ntohl(net) & m) == (ntohl(ip) & m);
+	if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+		snprintf(buf, len, "%uMb", bytes / (1024 * 1024));
+	else if (bytes >= 1024 && bytes % 1024 == 0)
+		snprintf(buf, len, "%uKb", bytes / 1024);
+	else
+		snprintf(buf, len, "%ub", bytes);
+	return buf;
 }
 
-int topo_cidr_within(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen)
+const char *pl_fmt_time(uint64_t ns, char *buf, size_t len)
 {
-	return alen >= blen && topo_cidr_contains(b, blen, a);
+	static const char *const units[] = {"ns", "us", "ms", "s"};
+	unsigned int i = 0;
+
+	while (i < 3 && ns >= 1000 && ns % 1000 == 0) {
+		ns /= 1000;
+		i++;
+	}
+	snprintf(buf, len, "%llu%s", (unsigned long long)ns, units[i]);
+	return buf;
 }

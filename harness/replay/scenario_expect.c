@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Scenario files: the expect and counters entries (docs/scenario.md). */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/datapath.h"
+#include "replay/scenario.h"
+#include "replay/scenario_read.h"
+
+static int flow_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct pl_scn_expect *e = arg;
+	uint64_t x;
+	int err;
+
+	if (!strcmp(key, "src"))
+		return scn_get_ip(c, v, key, &e->flow.src);
+	if (!strcmp(key, "dst"))
+		return scn_get_ip(c, v, key, &e->flow.dst);
+	if (!strcmp(key, "sport") || !strcmp(key, "dport")) {
+		err = scn_get_u64(c, v, key, 65535, &x);
+		if (!err)
+			*(key[0] == 's' ? &e->flow.sport : &e->flow.dport) = (uint16_t)x;
+		return err;
+	}
+	if (!strcmp(key, "proto")) {
+		const char *p = pl_yaml_str(v) ?: "";
+
+		if (!strcasecmp(p, "tcp"))
+			e->flow.proto = IPPROTO_TCP;
+		else if (!strcasecmp(p, "udp"))
+			e->flow.proto = IPPROTO_UDP;
+		else if (!strcasecmp(p, "icmp"))
+			e->flow.proto = IPPROTO_ICMP;
+		else
+			return pl_yaml_error(&c->y, v, "flow: proto '%s' is not tcp, udp or icmp",
+					     p);
+		return 0;
+	}
+	if (!strcmp(key, "reply")) {
+		const char *b = pl_yaml_str(v) ?: "";
+
+		if (strcmp(b, "true") && strcmp(b, "false"))
+			return pl_yaml_error(&c->y, v, "flow: reply must be true or false");
+		e->flow.reply = !strcmp(b, "true");
+		return 0;
+	}
+	return pl_yaml_error(&c->y, k,
+			     "flow: unknown key '%s' (src, dst, sport, dport, proto, reply)", key);
+}
+
+static int encap_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct pl_scn_expect *e = arg;
+	uint64_t x;
+	int err;
+
+	if (!strcmp(key, "vni")) {
+		err = scn_get_u64(c, v, key, 0xffffff, &x);
+		if (!err && !x)
+			return pl_yaml_error(&c->y, v, "encap: vni 0 cannot be checked; omit it");
+		e->vni = (uint32_t)x;
+		return err;
+	}
+	if (!strcmp(key, "outer_src"))
+		return scn_get_ip(c, v, key, &e->outer_src);
+	if (!strcmp(key, "outer_dst"))
+		return scn_get_ip(c, v, key, &e->outer_dst);
+	return pl_yaml_error(&c->y, k, "encap: unknown key '%s' (vni, outer_src, outer_dst)", key);
+}
+
+static int numbers(struct scn_ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
+{
+	yaml_node_t *item;
+	uint64_t x;
+	int i, err;
+
+	if (v->type == YAML_SCALAR_NODE) {
+		e->numbers = calloc(1, sizeof(*e->numbers));
+		if (!e->numbers)
+			return -ENOMEM;
+		err = scn_get_u64(c, v, "packet", UINT32_MAX, &x);
+		if (!err && !x)
+			return pl_yaml_error(&c->y, v, "packet: numbers start at 1");
+		e->numbers[e->nnumbers++] = (uint32_t)x;
+		return err;
+	}
+	if (v->type != YAML_SEQUENCE_NODE)
+		return pl_yaml_error(&c->y, v, "packets: expected a number or a list of numbers");
+	e->numbers = calloc(pl_yaml_seq_len(v) + 1, sizeof(*e->numbers));
+	if (!e->numbers)
+		return -ENOMEM;
+	for (i = 0; i < pl_yaml_seq_len(v); i++) {
+		item = pl_yaml_seq_item(&c->y, v, i);
+		err = scn_get_u64(c, item, "packets", UINT32_MAX, &x);
+		if (err)
+			return err;
+		if (!x)
+			return pl_yaml_error(&c->y, item, "packets: numbers start at 1");
+		e->numbers[e->nnumbers++] = (uint32_t)x;
+	}
+	if (!e->nnumbers)
+		return pl_yaml_error(&c->y, v, "packets: empty list");
+	return 0;
+}
+
+static int points(struct scn_ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
+{
+	int i, p;
+
+	if (v->type != YAML_SEQUENCE_NODE) {
+		p = pl_obs_point_parse(pl_yaml_str(v));
+		if (p <= 0)
+			return pl_yaml_error(&c->y, v, "observation_points: unknown point '%s'",
+					     pl_yaml_str(v) ?: "");
+		e->points[e->npoints++] = (uint8_t)p;
+		return 0;
+	}
+	for (i = 0; i < pl_yaml_seq_len(v); i++) {
+		yaml_node_t *n = pl_yaml_seq_item(&c->y, v, i);
+
+		if (e->npoints == PL_RESULT_MAX_HOPS)
+			return pl_yaml_error(&c->y, n, "observation_points: more than %d",
+					     PL_RESULT_MAX_HOPS);
+		p = pl_obs_point_parse(pl_yaml_str(n));
+		if (p <= 0)
+			return pl_yaml_error(&c->y, n, "observation_points: unknown point '%s'",
+					     pl_yaml_str(n) ?: "");
+		e->points[e->npoints++] = (uint8_t)p;
+	}
+	return 0;
+}
+
+static int set_select(struct scn_ctx *c, yaml_node_t *k, struct pl_scn_expect *e, bool *seen,
+		      enum pl_scn_select sel)
+{
+	if (*seen)
+		return pl_yaml_error(&c->y, k,
+				     "expect: choose one of packet, packets, filter, flow, all");
+	*seen = true;
+	e->sel = sel;
+	return 0;
+}
+
+struct expect_arg {
+	struct pl_scn_expect *e;
+	bool selected;
+	int checks;
+};
+
+static int expect_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct expect_arg *a = arg;
+	struct pl_scn_expect *e = a->e;
+	const char *s = pl_yaml_str(v);
+	int x, err;
+
+	if (!strcmp(key, "packet") || !strcmp(key, "packets")) {
+		err = set_select(c, k, e, &a->selected, PL_SEL_NUMBERS);
+		return err ?: numbers(c, v, e);
+	}
+	if (!strcmp(key, "filter")) {
+		err = set_select(c, k, e, &a->selected, PL_SEL_FILTER);
+		return err ?: scn_get_str(c, v, key, &e->filter);
+	}
+	if (!strcmp(key, "flow")) {
+		err = set_select(c, k, e, &a->selected, PL_SEL_FLOW);
+		return err ?: scn_each_key(c, v, "flow", flow_key, e);
+	}
+	if (!strcmp(key, "all")) {
+		if (!s || strcmp(s, "true"))
+			return pl_yaml_error(&c->y, v, "all: must be true");
+		return set_select(c, k, e, &a->selected, PL_SEL_ALL);
+	}
+	a->checks++;
+	if (!strcmp(key, "verdict")) {
+		x = pl_verdict_parse(s);
+		if (x <= 0)
+			return pl_yaml_error(&c->y, v,
+					     "verdict: unknown verdict '%s' (FORWARDED, DROPPED, "
+					     "REDIRECTED)",
+					     s ?: "");
+		e->has_verdict = true;
+		e->verdict = (uint8_t)x;
+		return 0;
+	}
+	if (!strcmp(key, "drop_reason")) {
+		x = pl_drop_reason_parse(s);
+		if (x < 0)
+			return pl_yaml_error(&c->y, v, "drop_reason: unknown drop reason '%s'",
+					     s ?: "");
+		e->has_drop_reason = true;
+		e->drop_reason = (uint8_t)x;
+		return 0;
+	}
+	if (!strcmp(key, "observation_points")) {
+		e->has_points = true;
+		return points(c, v, e);
+	}
+	if (!strcmp(key, "delivered_to")) {
+		e->has_delivered = true;
+		return scn_get_str(c, v, key, &e->delivered_to);
+	}
+	if (!strcmp(key, "nat_free")) {
+		if (s && !strcmp(s, "true"))
+			e->nat = PL_NAT_FREE;
+		else if (s && !strcmp(s, "translated"))
+			e->nat = PL_NAT_TRANSLATED;
+		else
+			return pl_yaml_error(&c->y, v, "nat_free: must be true or translated");
+		return 0;
+	}
+	if (!strcmp(key, "encap")) {
+		e->has_encap = true;
+		if (s && !strcmp(s, "none")) {
+			e->encap_none = true;
+			return 0;
+		}
+		return scn_each_key(c, v, "encap", encap_key, e);
+	}
+	if (!strcmp(key, "output_pcap"))
+		return scn_get_path(c, v, key, &e->output_pcap);
+	if (!strcmp(key, "skipped")) {
+		if (!s || strcmp(s, "true"))
+			return pl_yaml_error(&c->y, v, "skipped: must be true");
+		e->skipped = true;
+		return 0;
+	}
+	return pl_yaml_error(
+		&c->y, k,
+		"expect: unknown key '%s' (packet, packets, filter, flow, all, verdict, "
+		"drop_reason, observation_points, delivered_to, nat_free, encap, output_pcap, "
+		"skipped)",
+		key);
+}
+
+static int counter_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+		       void *arg)
+{
+	struct pl_scn_counter *ct = arg;
+	const char *s = pl_yaml_str(v);
+	uint64_t x;
+	int r;
+
+	if (!strcmp(key, "node"))
+		return scn_get_str(c, v, key, &ct->node);
+	if (!strcmp(key, "program")) {
+		r = pl_prog_parse(s);
+		if (r <= 0)
+			return pl_yaml_error(&c->y, v, "program: unknown program '%s'", s ?: "");
+		ct->prog = (uint8_t)r;
+		return 0;
+	}
+	if (!strcmp(key, "verdict")) {
+		r = pl_verdict_parse(s);
+		if (r <= 0)
+			return pl_yaml_error(&c->y, v, "verdict: unknown verdict '%s'", s ?: "");
+		ct->verdict = (uint8_t)r;
+		return 0;
+	}
+	if (!strcmp(key, "reason")) {
+		/* Dropped packets count under a drop reason, the others under a note. */
+		r = pl_drop_reason_parse(s);
+		if (r < 0)
+			r = scn_by_name(s, pl_note_name, 255);
+		if (r < 0)
+			return pl_yaml_error(&c->y, v,
+					     "reason: '%s' is neither a drop reason nor a note",
+					     s ?: "");
+		ct->reason = (uint8_t)r;
+		return 0;
+	}
+	if (!strcmp(key, "dir")) {
+		if (s && !strcmp(s, "ingress"))
+			ct->dir = PL_DIR_INGRESS;
+		else if (s && !strcmp(s, "egress"))
+			ct->dir = PL_DIR_EGRESS;
+		else
+			return pl_yaml_error(&c->y, v, "dir: must be ingress or egress");
+		return 0;
+	}
+	if (!strcmp(key, "packets")) {
+		r = scn_get_u64(c, v, key, UINT64_MAX, &x);
+		ct->packets = x;
+		return r;
+	}
+	return pl_yaml_error(&c->y, k,
+			     "counters: unknown key '%s' (node, program, verdict, reason, dir, "
+			     "packets)",
+			     key);
+}
+
+int scn_one_expect(struct scn_ctx *c, yaml_node_t *n, void *slot)
+{
+	struct pl_scn_expect *e = slot;
+	struct expect_arg a = {.e = e};
+	int err;
+
+	e->pos = scn_pos(n);
+	err = scn_each_key(c, n, "expect", expect_key, &a);
+	if (err)
+		return err;
+	if (!a.selected)
+		return pl_yaml_error(&c->y, n,
+				     "expect: say which packets: packet, packets, filter, flow or "
+				     "all");
+	if (!a.checks)
+		return pl_yaml_error(
+			&c->y, n,
+			"expect: nothing to check (verdict, drop_reason, "
+			"observation_points, delivered_to, nat_free, encap, output_pcap)");
+	return 0;
+}
+
+int scn_one_counter(struct scn_ctx *c, yaml_node_t *n, void *slot)
+{
+	struct pl_scn_counter *ct = slot;
+	int err;
+
+	ct->pos = scn_pos(n);
+	ct->dir = -1;
+	ct->packets = UINT64_MAX;
+	err = scn_each_key(c, n, "counters", counter_key, ct);
+	if (err)
+		return err;
+	if (!ct->node || !ct->verdict || ct->packets == UINT64_MAX)
+		return pl_yaml_error(&c->y, n, "counters: node, verdict and packets are required");
+	return 0;
+}
