@@ -93,24 +93,19 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Packets counted as dropped by prog with reason, summed over every key and CPU. */
+/* Packets counted as dropped by prog with reason, both directions, summed over the CPUs. */
 static unsigned long long drops(int map_fd, __u8 prog, __u8 reason)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct pl_counter_key key, next, *cur = NULL;
-	struct pl_counter_val vals[ncpu > 0 ? ncpu : 1];
 	unsigned long long sum = 0;
-	int i;
+	struct pl_counter_val v;
+	__u8 dir;
 
-	while (!bpf_map_get_next_key(map_fd, cur, &next)) {
-		key = next;
-		cur = &key;
-		if (key.prog != prog || key.reason != reason || key.verdict != PL_VERDICT_DROPPED)
-			continue;
-		if (bpf_map_lookup_elem(map_fd, &key, vals))
-			continue;
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i].packets;
+	for (dir = PL_DIR_INGRESS; dir <= PL_DIR_EGRESS; dir++) {
+		struct pl_counter_key key = {
+			.verdict = PL_VERDICT_DROPPED, .reason = reason, .dir = dir, .prog = prog};
+
+		if (!pl_counter_read_fd(map_fd, &key, &v))
+			sum += v.packets;
 	}
 	return sum;
 }
