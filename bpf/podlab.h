@@ -88,6 +88,7 @@ enum pl_note {
 	PL_NOTE_NEIGH_RESOLVE = 5,/* fib said no neighbour: bpf_redirect_neigh resolves it */
 	PL_NOTE_NOT_LOCAL = 6,	/* destination is not a pod of this node */
 	PL_NOTE_CT_RELATED = 7,	/* ICMP error quoting a packet of a tracked connection */
+	PL_NOTE_FRAG_NEEDED = 8, /* over the egress MTU: the stack sends ICMP frag-needed or fragments */
 };
 
 /* How a redirect was done (event .redirect). */

@@ -129,6 +129,9 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 		pl_redirected(st, PL_OBS_TO_NETWORK, PL_REDIR_NEIGH, fib.ifindex);
 		return bpf_redirect_neigh(fib.ifindex, &nh, sizeof(nh), 0);
 	}
+	/* A silent drop would black-hole PMTU discovery: the stack answers with ICMP frag-needed. */
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
+		return pl_to_stack(st, PL_NOTE_FRAG_NEEDED, true);
 	pl_drop(st, PL_OBS_FROM_ENDPOINT, PL_DROP_NO_FIB);
 	return TC_ACT_SHOT;
 }

@@ -95,6 +95,9 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 	else if (ev->redirect)
 		snprintf(outcome, sizeof(outcome), "%s via %s", pl_verdict_name(ev->verdict),
 			 pl_redirect_name(ev->redirect));
+	else if (ev->note)
+		snprintf(outcome, sizeof(outcome), "%s (%s)", pl_verdict_name(ev->verdict),
+			 pl_note_name(ev->note));
 	else
 		snprintf(outcome, sizeof(outcome), "%s", pl_verdict_name(ev->verdict));
 

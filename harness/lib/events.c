@@ -55,6 +55,7 @@ static const struct name notes[] = {
 	{PL_NOTE_NEIGH_RESOLVE, "NEIGH_RESOLVE", NULL},
 	{PL_NOTE_NOT_LOCAL, "NOT_LOCAL", NULL},
 	{PL_NOTE_CT_RELATED, "CT_RELATED", NULL},
+	{PL_NOTE_FRAG_NEEDED, "FRAG_NEEDED", NULL},
 };
 
 static const struct name redirects[] = {
