@@ -119,6 +119,13 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 			.nh_family = PL_AF_INET,
 			.ipv4_nh = fib.ipv4_dst,
 		};
+		__u32 mtu_len = 0;
+
+		/* fib checks the MTU only on success; redirect_neigh would drop silently. */
+		if (bpf_check_mtu(skb, fib.ifindex, &mtu_len, 0, 0) == BPF_MTU_CHK_RET_FRAG_NEEDED) {
+			st->ev.fib_rc = BPF_FIB_LKUP_RET_FRAG_NEEDED;
+			return pl_to_stack(st, PL_NOTE_FRAG_NEEDED, true);
+		}
 
 		if (pl_dec_ttl(skb)) {
 			pl_drop(st, PL_OBS_FROM_ENDPOINT, PL_DROP_INVALID);
