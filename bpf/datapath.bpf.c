@@ -59,11 +59,39 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 	return pl_deliver_local(skb, st, ep, point);
 }
 
-SEC("tc")
-int from_pod(struct __sk_buff *skb)
+/* pl_tc_begin: the packet is parsed and the program goes on deciding. */
+#define PL_TC_CONTINUE (-1)
+
+/*
+ * Start of every TC program: headers linear, Ethernet/IPv4/L4 parsed. Returns
+ * PL_TC_CONTINUE, or the verdict already taken (non-IPv4 to the stack,
+ * malformed dropped at obs).
+ */
+static __always_inline int pl_tc_begin(struct __sk_buff *skb, struct pl_state *st, __u8 prog,
+				       __u8 dir, __u8 obs)
 {
 	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
 	void *data, *data_end;
+	int rc;
+
+	pl_state_init(st, prog, dir, ifindex, len);
+	pl_pull_headers(skb, len);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	rc = pl_parse(data, data_end, len, vlan, true, st);
+	if (rc == PL_PARSE_NOT_IPV4)
+		return pl_to_stack(st, PL_NOTE_NOT_IPV4, false);
+	if (rc) {
+		pl_drop(st, obs, rc);
+		return TC_ACT_SHOT;
+	}
+	return PL_TC_CONTINUE;
+}
+
+SEC("tc")
+int from_pod(struct __sk_buff *skb)
+{
+	__u32 ifindex = skb->ifindex;
 	struct pl_endpoint_info *src, *dst;
 	struct pl_ipcache_info *ipc;
 	__u32 tunnel_endpoint = 0;
@@ -71,17 +99,9 @@ int from_pod(struct __sk_buff *skb)
 	bool remote_pod;
 	int rc;
 
-	pl_state_init(&st, PL_PROG_FROM_POD, PL_DIR_EGRESS, ifindex, len);
-	pl_pull_headers(skb, len);
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	rc = pl_parse(data, data_end, len, vlan, true, &st);
-	if (rc == PL_PARSE_NOT_IPV4)
-		return pl_to_stack(&st, PL_NOTE_NOT_IPV4, false);
-	if (rc) {
-		pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
-		return TC_ACT_SHOT;
-	}
+	rc = pl_tc_begin(skb, &st, PL_PROG_FROM_POD, PL_DIR_EGRESS, PL_OBS_FROM_ENDPOINT);
+	if (rc != PL_TC_CONTINUE)
+		return rc;
 
 	src = pl_endpoint_of(st.ev.saddr);
 	if (!src || src->ifindex != ifindex) {
@@ -124,23 +144,13 @@ int from_pod(struct __sk_buff *skb)
 SEC("tc")
 int from_network(struct __sk_buff *skb)
 {
-	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
-	void *data, *data_end;
 	struct pl_ipcache_info *ipc;
 	struct pl_state st;
 	int rc;
 
-	pl_state_init(&st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, ifindex, len);
-	pl_pull_headers(skb, len);
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	rc = pl_parse(data, data_end, len, vlan, true, &st);
-	if (rc == PL_PARSE_NOT_IPV4)
-		return pl_to_stack(&st, PL_NOTE_NOT_IPV4, false);
-	if (rc) {
-		pl_drop(&st, PL_OBS_FROM_NETWORK, rc);
-		return TC_ACT_SHOT;
-	}
+	rc = pl_tc_begin(skb, &st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, PL_OBS_FROM_NETWORK);
+	if (rc != PL_TC_CONTINUE)
+		return rc;
 	ipc = pl_ipcache_of(st.ev.saddr);
 	st.ev.src_identity = ipc ? ipc->identity : PL_ID_WORLD;
 	return pl_to_local(skb, &st, PL_OBS_FROM_NETWORK);
@@ -169,23 +179,13 @@ static __always_inline __u32 pl_overlay_identity(struct __sk_buff *skb, __u32 ma
 SEC("tc")
 int from_overlay(struct __sk_buff *skb)
 {
-	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
-	void *data, *data_end;
 	__u32 mark = skb->mark;
 	struct pl_state st;
 	int rc;
 
-	pl_state_init(&st, PL_PROG_FROM_OVERLAY, PL_DIR_INGRESS, ifindex, len);
-	pl_pull_headers(skb, len);
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	rc = pl_parse(data, data_end, len, vlan, true, &st);
-	if (rc == PL_PARSE_NOT_IPV4)
-		return pl_to_stack(&st, PL_NOTE_NOT_IPV4, false);
-	if (rc) {
-		pl_drop(&st, PL_OBS_FROM_OVERLAY, rc);
-		return TC_ACT_SHOT;
-	}
+	rc = pl_tc_begin(skb, &st, PL_PROG_FROM_OVERLAY, PL_DIR_INGRESS, PL_OBS_FROM_OVERLAY);
+	if (rc != PL_TC_CONTINUE)
+		return rc;
 	st.ev.src_identity = pl_overlay_identity(skb, mark, st.ev.saddr);
 	if (!st.ev.src_identity) {
 		pl_drop(&st, PL_OBS_FROM_OVERLAY, PL_DROP_INVALID_IDENTITY);
