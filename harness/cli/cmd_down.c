@@ -1,11 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0
 /* podlab down RUN | --all | --stale: remove exactly what runs created. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "net/netns.h"
 #include "net/run.h"
+
+/*
+ * Test fixtures name namespaces pl-t<pid>-* without a state file; a test that
+ * was killed leaves them. They are orphans once <pid> is gone.
+ */
+static bool orphan_test_netns(const char *name)
+{
+	char *end, state[PATH_MAX];
+	long pid;
+
+	if (strncmp(name, "pl-t", 4))
+		return false;
+	pid = strtol(name + 4, &end, 10);
+	if (end == name + 4 || pid <= 0 || *end != '-')
+		return false;
+	snprintf(state, sizeof(state), "%s/t%ld.state", PL_STATE_DIR, pid);
+	if (!access(state, F_OK))
+		return false;
+	return kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+static int reap_orphan_netns(void)
+{
+	struct dirent *de;
+	int removed = 0;
+	DIR *d = opendir("/run/netns");
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (!orphan_test_netns(de->d_name))
+			continue;
+		if (pl_netns_delete(de->d_name))
+			continue;
+		printf("removed orphan namespace %s (its test process is gone)\n", de->d_name);
+		removed++;
+	}
+	closedir(d);
+	return removed;
+}
 
 static int down_many(bool stale_only)
 {
@@ -31,6 +76,8 @@ static int down_many(bool stale_only)
 		printf("removed run %s\n", runs[i]);
 		removed++;
 	}
+	if (stale_only)
+		removed += reap_orphan_netns();
 	if (!removed)
 		printf("no %sruns\n", stale_only ? "stale " : "");
 	pl_run_list_free(runs, n);
@@ -77,7 +124,8 @@ PL_COMMAND(
 		 "  --stale   runs whose owner process is gone: a `podlab up` that died while\n"
 		 "            building, or a library user (a test) that kept ownership and died.\n"
 		 "            A finished `podlab up` releases ownership: its run is never stale\n"
-		 "            and lives until `podlab down RUN`.\n"
+		 "            and lives until `podlab down RUN`. Also removes test namespaces\n"
+		 "            pl-t<PID>-* left by a killed test (no state file, PID gone).\n"
 		 "\n"
 		 "examples:\n"
 		 "  podlab down 3fa2\n"

@@ -55,7 +55,6 @@ extern const uint8_t MAC_UPLINK[6], MAC_NODE2[6], MAC_ANY_SRC[6], MAC_ANY_DST[6]
 enum dp_dev { DEV_NONE = 0, DEV_POD_A, DEV_POD_B, DEV_UPLINK, DEV_VXLAN, DEV_MAX };
 
 struct dp_fx {
-	char ns[32];
 	int orig_ns; /* fd of the netns we came from, -1 when not switched */
 	uint32_t ifindex[DEV_MAX];
 	struct pl_datapath *dp;
