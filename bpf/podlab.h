@@ -9,6 +9,8 @@
 
 #include <linux/types.h>
 
+#include "podlab_names.h"
+
 /* Reserved identities (Cilium's numbering); pod identities start at 256. */
 enum pl_identity {
 	PL_ID_UNKNOWN = 0,
@@ -29,75 +31,44 @@ enum pl_routing_mode {
 
 /* Programs of the datapath, in event records. */
 enum pl_prog {
-	PL_PROG_NONE = 0,
-	PL_PROG_FROM_POD = 1,
-	PL_PROG_FROM_NETWORK = 2,
-	PL_PROG_FROM_OVERLAY = 3,
-	PL_PROG_XDP_PREFILTER = 4,
+#define PL__ENUM(name, value, text, hook) PL_PROG_##name = value,
+	PL_PROG_LIST(PL__ENUM)
+#undef PL__ENUM
 };
 
 /* Observation points: Hubble's TraceObservationPoint numbers. */
 enum pl_obs_point {
-	PL_OBS_UNKNOWN = 0,
-	PL_OBS_TO_STACK = 3,
-	PL_OBS_TO_OVERLAY = 4,
-	PL_OBS_FROM_ENDPOINT = 5,
-	PL_OBS_FROM_OVERLAY = 9,
-	PL_OBS_FROM_NETWORK = 10,
-	PL_OBS_TO_NETWORK = 11,
-	PL_OBS_TO_ENDPOINT = 101,
+#define PL__ENUM(name, value, text) PL_OBS_##name = value,
+	PL_OBS_POINT_LIST(PL__ENUM)
+#undef PL__ENUM
 };
 
 /* Verdicts: Hubble's numbers. */
 enum pl_verdict {
-	PL_VERDICT_UNKNOWN = 0,
-	PL_VERDICT_FORWARDED = 1,
-	PL_VERDICT_DROPPED = 2,
-	PL_VERDICT_REDIRECTED = 5,
+#define PL__ENUM(name, value, text) PL_VERDICT_##name = value,
+	PL_VERDICT_LIST(PL__ENUM)
+#undef PL__ENUM
 };
 
 /* Drop reasons: Cilium's numbers where one exists, podlab's own from 240. */
 enum pl_drop_reason {
-	PL_DROP_NONE = 0,
-	PL_DROP_INVALID_SIP = 132,	/* source IP is not the sending endpoint's */
-	PL_DROP_POLICY_DENIED = 133,	/* selected endpoint, no allow matched */
-	PL_DROP_INVALID = 134,		/* malformed L2/L3 (truncated, ihl < 5, tot_len) */
-	PL_DROP_CT_INVALID_HDR = 135,	/* truncated L4 header */
-	PL_DROP_NO_TUNNEL_ENDPOINT = 160,/* remote pod CIDR without tunnel endpoint */
-	PL_DROP_FRAG_NOSUPPORT = 157,	/* IPv4 fragment */
-	PL_DROP_NO_FIB = 169,		/* bpf_fib_lookup failed (no route, fwd off) */
-	PL_DROP_INVALID_IDENTITY = 171,	/* no source identity for overlay traffic */
-	PL_DROP_POLICY_DENY = 181,	/* an explicit deny entry matched */
-	PL_DROP_TTL_EXCEEDED = 196,	/* TTL would reach 0 leaving the node */
-	PL_DROP_PREFILTER = 240,	/* source in the XDP prefilter deny list */
-	PL_DROP_EMULATED_LOSS = 241,	/* loss emulation (netem stand-in) */
-	/* Drops by the kernel between hooks, reported by the simulator (sim/walk.c). */
-	PL_DROP_MTU_EXCEEDED = 242,	/* larger than a device MTU (EMSGSIZE, frag needed, veth) */
-	PL_DROP_NO_ROUTE = 243,		/* the node's stack has no route (ICMP unreachable) */
-	PL_DROP_QDISC = 244,		/* an egress qdisc dropped it (limit, loss) */
-	PL_DROP_STACK = 245,		/* the kernel dropped it otherwise (VNI, no neighbour, ...) */
+#define PL__ENUM(name, value, text) PL_DROP_##name = value,
+	PL_DROP_REASON_LIST(PL__ENUM)
+#undef PL__ENUM
 };
 
 /* Why a packet that was not dropped took its path (event .note). */
 enum pl_note {
-	PL_NOTE_NONE = 0,
-	PL_NOTE_NOT_IPV4 = 1,	/* IPv6, ARP, VLAN or other EtherType: to the stack untouched */
-	PL_NOTE_CT_REPLY = 2,	/* passed as the reply of a tracked connection */
-	PL_NOTE_NO_POLICY = 3,	/* endpoint not selected by any policy in this direction */
-	PL_NOTE_POLICY_ALLOW = 4,/* an allow entry matched */
-	PL_NOTE_NEIGH_RESOLVE = 5,/* fib said no neighbour: bpf_redirect_neigh resolves it */
-	PL_NOTE_NOT_LOCAL = 6,	/* destination is not a pod of this node */
-	PL_NOTE_CT_RELATED = 7,	/* ICMP error quoting a packet of a tracked connection */
-	PL_NOTE_FRAG_NEEDED = 8, /* over the egress MTU: the stack sends ICMP frag-needed or fragments */
+#define PL__ENUM(name, value, text) PL_NOTE_##name = value,
+	PL_NOTE_LIST(PL__ENUM)
+#undef PL__ENUM
 };
 
 /* How a redirect was done (event .redirect). */
 enum pl_redirect {
-	PL_REDIR_NONE = 0,
-	PL_REDIR_PEER = 1,	/* bpf_redirect_peer into a local pod */
-	PL_REDIR_FIB = 2,	/* fib lookup ok: MACs rewritten, bpf_redirect */
-	PL_REDIR_NEIGH = 3,	/* bpf_redirect_neigh, kernel resolves the next hop */
-	PL_REDIR_TUNNEL = 4,	/* tunnel key set, bpf_redirect to the vxlan device */
+#define PL__ENUM(name, value, text) PL_REDIR_##name = value,
+	PL_REDIRECT_LIST(PL__ENUM)
+#undef PL__ENUM
 };
 
 enum pl_dir {

@@ -13,28 +13,22 @@
 #include "lib/datapath.h"
 #include "lib/log.h"
 
+/* From bpf/podlab_names.h: the programs' names and hooks. */
+#define ROW(id, value, name, hook) [value] = {name, hook},
 static const struct {
 	const char *name;
 	const char *hook;
-} progs[] = {
-	[PL_PROG_FROM_POD] = {"from_pod", "tc ingress of a pod's node-side veth"},
-	[PL_PROG_FROM_NETWORK] = {"from_network", "tc ingress of the node's uplink"},
-	[PL_PROG_FROM_OVERLAY] = {"from_overlay", "tc ingress of the node's vxlan device"},
-	[PL_PROG_XDP_PREFILTER] = {"xdp_prefilter", "xdp of the node's uplink"},
-};
+} progs[] = {PL_PROG_LIST(ROW)};
+#undef ROW
 
 const char *pl_prog_name(enum pl_prog prog)
 {
-	if (prog <= PL_PROG_NONE || prog > PL_PROG_XDP_PREFILTER)
-		return "?";
-	return progs[prog].name;
+	return (unsigned)prog < sizeof(progs) / sizeof(progs[0]) ? progs[prog].name : "?";
 }
 
 const char *pl_prog_hook(enum pl_prog prog)
 {
-	if (prog <= PL_PROG_NONE || prog > PL_PROG_XDP_PREFILTER)
-		return "?";
-	return progs[prog].hook;
+	return (unsigned)prog < sizeof(progs) / sizeof(progs[0]) ? progs[prog].hook : "?";
 }
 
 static struct bpf_program *prog_of(const struct pl_datapath *dp, enum pl_prog prog)

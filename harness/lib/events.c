@@ -12,57 +12,14 @@ struct name {
 	const char *text;
 };
 
-static const struct name drop_reasons[] = {
-	{PL_DROP_NONE, "NONE", "None"},
-	{PL_DROP_INVALID_SIP, "INVALID_SIP", "Invalid source ip"},
-	{PL_DROP_POLICY_DENIED, "POLICY_DENIED", "Policy denied"},
-	{PL_DROP_INVALID, "INVALID", "Invalid packet"},
-	{PL_DROP_CT_INVALID_HDR, "CT_INVALID_HDR", "CT: Truncated or invalid header"},
-	{PL_DROP_NO_TUNNEL_ENDPOINT, "NO_TUNNEL_ENDPOINT", "No tunnel/encapsulation endpoint"},
-	{PL_DROP_FRAG_NOSUPPORT, "FRAG_NOSUPPORT", "Fragmentation needed"},
-	{PL_DROP_NO_FIB, "NO_FIB", "No FIB entry found"},
-	{PL_DROP_INVALID_IDENTITY, "INVALID_IDENTITY", "Invalid identity"},
-	{PL_DROP_POLICY_DENY, "POLICY_DENY", "Policy denied by denylist"},
-	{PL_DROP_TTL_EXCEEDED, "TTL_EXCEEDED", "TTL exceeded"},
-	{PL_DROP_PREFILTER, "PREFILTER", "Denied by XDP prefilter"},
-	{PL_DROP_EMULATED_LOSS, "EMULATED_LOSS", "Emulated loss"},
-	{PL_DROP_MTU_EXCEEDED, "MTU_EXCEEDED", "Larger than the device MTU"},
-	{PL_DROP_NO_ROUTE, "NO_ROUTE", "No route in the node's stack"},
-	{PL_DROP_QDISC, "QDISC", "Dropped by an egress qdisc"},
-	{PL_DROP_STACK, "STACK", "Dropped by the kernel stack"},
-};
-
-static const struct name obs_points[] = {
-	{PL_OBS_UNKNOWN, "UNKNOWN_POINT", NULL},     {PL_OBS_TO_STACK, "TO_STACK", NULL},
-	{PL_OBS_TO_OVERLAY, "TO_OVERLAY", NULL},     {PL_OBS_FROM_ENDPOINT, "FROM_ENDPOINT", NULL},
-	{PL_OBS_FROM_OVERLAY, "FROM_OVERLAY", NULL}, {PL_OBS_FROM_NETWORK, "FROM_NETWORK", NULL},
-	{PL_OBS_TO_NETWORK, "TO_NETWORK", NULL},     {PL_OBS_TO_ENDPOINT, "TO_ENDPOINT", NULL},
-};
-
-static const struct name verdicts[] = {
-	{PL_VERDICT_UNKNOWN, "VERDICT_UNKNOWN", NULL},
-	{PL_VERDICT_FORWARDED, "FORWARDED", NULL},
-	{PL_VERDICT_DROPPED, "DROPPED", NULL},
-	{PL_VERDICT_REDIRECTED, "REDIRECTED", NULL},
-};
-
-static const struct name notes[] = {
-	{PL_NOTE_NONE, "NONE", NULL},
-	{PL_NOTE_NOT_IPV4, "NOT_IPV4", NULL},
-	{PL_NOTE_CT_REPLY, "CT_REPLY", NULL},
-	{PL_NOTE_NO_POLICY, "NO_POLICY", NULL},
-	{PL_NOTE_POLICY_ALLOW, "POLICY_ALLOW", NULL},
-	{PL_NOTE_NEIGH_RESOLVE, "NEIGH_RESOLVE", NULL},
-	{PL_NOTE_NOT_LOCAL, "NOT_LOCAL", NULL},
-	{PL_NOTE_CT_RELATED, "CT_RELATED", NULL},
-	{PL_NOTE_FRAG_NEEDED, "FRAG_NEEDED", NULL},
-};
-
-static const struct name redirects[] = {
-	{PL_REDIR_NONE, "none", NULL},	   {PL_REDIR_PEER, "peer", NULL},
-	{PL_REDIR_FIB, "fib", NULL},	   {PL_REDIR_NEIGH, "neigh", NULL},
-	{PL_REDIR_TUNNEL, "tunnel", NULL},
-};
+/* The tables come from bpf/podlab_names.h, the one list both sides compile. */
+#define ROW(name, value, text) {value, #name, text},
+static const struct name drop_reasons[] = {PL_DROP_REASON_LIST(ROW)};
+static const struct name obs_points[] = {PL_OBS_POINT_LIST(ROW)};
+static const struct name verdicts[] = {PL_VERDICT_LIST(ROW)};
+static const struct name notes[] = {PL_NOTE_LIST(ROW)};
+static const struct name redirects[] = {PL_REDIRECT_LIST(ROW)};
+#undef ROW
 
 static const struct name *find(const struct name *t, size_t n, unsigned id)
 {
@@ -115,7 +72,7 @@ const char *pl_redirect_name(unsigned redirect)
 {
 	const struct name *n = FIND(redirects, redirect);
 
-	return n ? n->name : "unknown";
+	return n ? n->text : "unknown";
 }
 
 static const char *proto_name(unsigned proto, char *buf, size_t len)
@@ -140,9 +97,7 @@ static const char *proto_name(unsigned proto, char *buf, size_t len)
 int pl_event_format(const struct pl_flow_event *ev, char *buf, size_t len)
 {
 	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN], pbuf[16], tun[INET_ADDRSTRLEN];
-	static const char *const prog_names[] = {"?", "from_pod", "from_network", "from_overlay",
-						 "xdp_prefilter"};
-	const char *prog = ev->prog < 5 ? prog_names[ev->prog] : "?";
+	const char *prog = pl_prog_name(ev->prog);
 	size_t n;
 	int w;
 
