@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* podlab: entry point, global options and subcommand dispatch. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,35 @@ static int match(const struct pl_cmd *c, int argc, char **argv)
 	return !strcmp(sp + 1, argv[1]) ? 2 : 0;
 }
 
+/* "pcap" alone, or "pcap --help": the group's subcommands; -1 when argv[0] names no group. */
+static int group_usage(int argc, char **argv)
+{
+	bool help = argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+	size_t n = strlen(argv[0]);
+	const struct pl_cmd *const *c;
+	int found = 0;
+
+	for (c = __start_pl_cmds; c < __stop_pl_cmds; c++) {
+		if (strncmp((*c)->name, argv[0], n) || (*c)->name[n] != ' ')
+			continue;
+		if (!found++ && !help) {
+			if (argc > 1)
+				fprintf(stderr, "podlab %s: error: unknown subcommand '%s'\n",
+					argv[0], argv[1]);
+			else
+				fprintf(stderr, "podlab %s: error: a subcommand is needed\n",
+					argv[0]);
+		}
+		if (help)
+			printf("%s%s", found > 1 ? "\n" : "", (*c)->usage);
+		else
+			fprintf(stderr, "  podlab %-12s %s\n", (*c)->name, (*c)->summary);
+	}
+	if (!found)
+		return -1;
+	return help ? PL_EXIT_OK : PL_EXIT_INPUT;
+}
+
 int main(int argc, char **argv)
 {
 	const struct pl_cmd *const *c;
@@ -107,6 +137,9 @@ int main(int argc, char **argv)
 			return PL_EXIT_OK;
 		return (*c)->run(argc - i - used + 1, argv + i + used - 1);
 	}
+	used = group_usage(argc - i, argv + i);
+	if (used >= 0)
+		return used;
 	fprintf(stderr, "podlab: error: unknown command '%s'\n", argv[i]);
 	usage(stderr);
 	return PL_EXIT_INPUT;

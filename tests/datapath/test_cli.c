@@ -64,6 +64,23 @@ PL_TEST_PROBE(datapath, cli_prog_list, probe_podlab)
 	ASSERT_STRSTR(out, "exit status", "--help names exit codes");
 }
 
+/* A two-word command's first word alone lists the group instead of "unknown command". */
+PL_TEST_PROBE(datapath, cli_command_group_help, probe_podlab)
+{
+	static char out[8192];
+
+	ASSERT_EQ(podlab_run("pcap --help", out, sizeof(out)), 0, "pcap --help: exit 0");
+	ASSERT_STRSTR(out, "usage: podlab pcap show", "pcap show usage");
+	ASSERT_STRSTR(out, "usage: podlab pcap gen", "pcap gen usage");
+	ASSERT_EQ(podlab_run("pcap", out, sizeof(out)), 2, "pcap alone: exit 2");
+	ASSERT_STRSTR(out, "a subcommand is needed", "says what is missing");
+	ASSERT_EQ(podlab_run("pcap frob", out, sizeof(out)), 2, "unknown subcommand: exit 2");
+	ASSERT_STRSTR(out, "unknown subcommand 'frob'", "names it");
+	ASSERT_STRSTR(out, "podlab pcap gen", "lists the group");
+	ASSERT_EQ(podlab_run("frob", out, sizeof(out)), 2, "unknown command: exit 2");
+	ASSERT_STRSTR(out, "unknown command 'frob'", "names it");
+}
+
 PL_TEST_PROBE(datapath, cli_verify, probe_podlab_root)
 {
 	static char out[16384];
