@@ -50,7 +50,7 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 	}
 	st->ev.dst_identity = ep->identity;
 	if (!pl_ct_lookup(st)) {
-		rc = pl_policy_check(st, ep, st->ev.src_identity, PL_DIR_INGRESS);
+		rc = pl_policy_enforce(st, ep, st->ev.src_identity, PL_DIR_INGRESS);
 		if (rc) {
 			pl_drop(st, point, rc);
 			return TC_ACT_SHOT;
@@ -59,16 +59,13 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 	return pl_deliver_local(skb, st, ep, point);
 }
 
-/* pl_tc_begin: the packet is parsed and the program goes on deciding. */
-#define PL_TC_CONTINUE (-1)
-
 /*
  * Start of every TC program: headers linear, Ethernet/IPv4/L4 parsed. Returns
- * PL_TC_CONTINUE, or the verdict already taken (non-IPv4 to the stack,
- * malformed dropped at obs).
+ * true when the verdict is already taken, in *verdict (non-IPv4 to the stack,
+ * malformed dropped at obs); false when the program goes on deciding.
  */
-static __always_inline int pl_tc_begin(struct __sk_buff *skb, struct pl_state *st, __u8 prog,
-				       __u8 dir, __u8 obs)
+static __always_inline bool pl_tc_begin(struct __sk_buff *skb, struct pl_state *st, __u8 prog,
+					__u8 dir, __u8 obs, int *verdict)
 {
 	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
 	void *data, *data_end;
@@ -79,13 +76,16 @@ static __always_inline int pl_tc_begin(struct __sk_buff *skb, struct pl_state *s
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	rc = pl_parse(data, data_end, len, vlan, true, st);
-	if (rc == PL_PARSE_NOT_IPV4)
-		return pl_to_stack(st, PL_NOTE_NOT_IPV4, false);
+	if (rc == PL_PARSE_NOT_IPV4) {
+		*verdict = pl_to_stack(st, PL_NOTE_NOT_IPV4, false);
+		return true;
+	}
 	if (rc) {
 		pl_drop(st, obs, rc);
-		return TC_ACT_SHOT;
+		*verdict = TC_ACT_SHOT;
+		return true;
 	}
-	return PL_TC_CONTINUE;
+	return false;
 }
 
 SEC("tc")
@@ -99,8 +99,7 @@ int from_pod(struct __sk_buff *skb)
 	bool remote_pod;
 	int rc;
 
-	rc = pl_tc_begin(skb, &st, PL_PROG_FROM_POD, PL_DIR_EGRESS, PL_OBS_FROM_ENDPOINT);
-	if (rc != PL_TC_CONTINUE)
+	if (pl_tc_begin(skb, &st, PL_PROG_FROM_POD, PL_DIR_EGRESS, PL_OBS_FROM_ENDPOINT, &rc))
 		return rc;
 
 	src = pl_endpoint_of(st.ev.saddr);
@@ -121,9 +120,9 @@ int from_pod(struct __sk_buff *skb)
 	}
 
 	if (!pl_ct_lookup(&st)) {
-		rc = pl_policy_check(&st, src, st.ev.dst_identity, PL_DIR_EGRESS);
+		rc = pl_policy_enforce(&st, src, st.ev.dst_identity, PL_DIR_EGRESS);
 		if (!rc && dst)
-			rc = pl_policy_check(&st, dst, st.ev.src_identity, PL_DIR_INGRESS);
+			rc = pl_policy_enforce(&st, dst, st.ev.src_identity, PL_DIR_INGRESS);
 		if (rc) {
 			pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
 			return TC_ACT_SHOT;
@@ -148,8 +147,7 @@ int from_network(struct __sk_buff *skb)
 	struct pl_state st;
 	int rc;
 
-	rc = pl_tc_begin(skb, &st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, PL_OBS_FROM_NETWORK);
-	if (rc != PL_TC_CONTINUE)
+	if (pl_tc_begin(skb, &st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, PL_OBS_FROM_NETWORK, &rc))
 		return rc;
 	ipc = pl_ipcache_of(st.ev.saddr);
 	st.ev.src_identity = ipc ? ipc->identity : PL_ID_WORLD;
@@ -183,8 +181,7 @@ int from_overlay(struct __sk_buff *skb)
 	struct pl_state st;
 	int rc;
 
-	rc = pl_tc_begin(skb, &st, PL_PROG_FROM_OVERLAY, PL_DIR_INGRESS, PL_OBS_FROM_OVERLAY);
-	if (rc != PL_TC_CONTINUE)
+	if (pl_tc_begin(skb, &st, PL_PROG_FROM_OVERLAY, PL_DIR_INGRESS, PL_OBS_FROM_OVERLAY, &rc))
 		return rc;
 	st.ev.src_identity = pl_overlay_identity(skb, mark, st.ev.saddr);
 	if (!st.ev.src_identity) {

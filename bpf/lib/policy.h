@@ -30,25 +30,25 @@ static __always_inline int pl_policy_probe(struct pl_policy_key *key, __u32 remo
 	return e->deny ? 2 : 1;
 }
 
-/*
- * Decides one direction for endpoint ep against the remote identity.
- * Returns 0 (pass; st->ev.note updated) or PL_DROP_POLICY_DENIED/_DENY.
- */
-static __always_inline int pl_policy_check(struct pl_state *st, const struct pl_endpoint_info *ep,
-					   __u32 remote, __u8 dir)
+/* What an endpoint's policy says of one direction of a packet. */
+enum pl_policy_verdict {
+	PL_POLICY_UNSELECTED = 0, /* no policy selects the endpoint in this direction */
+	PL_POLICY_ALLOW = 1,	  /* an allow entry matched, no deny did */
+	PL_POLICY_NO_ALLOW = 2,	  /* selected, nothing matched */
+	PL_POLICY_DENY = 3,	  /* a deny entry matched: it wins over any allow */
+};
+
+/* Decides one direction for endpoint ep against the remote identity; no side effects. */
+static __always_inline enum pl_policy_verdict
+pl_policy_lookup(const struct pl_endpoint_info *ep, __u32 remote, __u8 dir, __u8 proto,
+		 __u16 port)
 {
 	__u32 enforced = dir == PL_DIR_INGRESS ? PL_EP_F_INGRESS_ENFORCED : PL_EP_F_EGRESS_ENFORCED;
 	struct pl_policy_key key = {.ep_id = ep->ep_id, .dir = dir};
-	__u8 proto = st->ev.proto;
-	__u16 port = st->policy_port;
 	int r = 0;
 
-	st->dir = dir;
-	if (!(ep->flags & enforced)) {
-		if (!st->ev.note)
-			st->ev.note = PL_NOTE_NO_POLICY;
-		return 0;
-	}
+	if (!(ep->flags & enforced))
+		return PL_POLICY_UNSELECTED;
 	/* (remote | any) x ((proto, port) | (proto, any) | (any, any)); OR keeps a deny. */
 	r |= pl_policy_probe(&key, remote, proto, port);
 	r |= pl_policy_probe(&key, remote, proto, 0);
@@ -57,10 +57,31 @@ static __always_inline int pl_policy_check(struct pl_state *st, const struct pl_
 	r |= pl_policy_probe(&key, 0, proto, 0);
 	r |= pl_policy_probe(&key, 0, 0, 0);
 	if (r & 2)
-		return PL_DROP_POLICY_DENY;
+		return PL_POLICY_DENY;
 	if (!r)
+		return PL_POLICY_NO_ALLOW;
+	return PL_POLICY_ALLOW;
+}
+
+/*
+ * Enforces one direction: looks the verdict up and records it in the event
+ * (the direction, and the note of a pass). Returns 0 to pass, else the drop reason.
+ */
+static __always_inline int pl_policy_enforce(struct pl_state *st, const struct pl_endpoint_info *ep,
+					     __u32 remote, __u8 dir)
+{
+	enum pl_policy_verdict v;
+
+	st->dir = dir;
+	v = pl_policy_lookup(ep, remote, dir, st->ev.proto, st->policy_port);
+	if (v == PL_POLICY_DENY)
+		return PL_DROP_POLICY_DENY;
+	if (v == PL_POLICY_NO_ALLOW)
 		return PL_DROP_POLICY_DENIED;
-	st->ev.note = PL_NOTE_POLICY_ALLOW;
+	if (v == PL_POLICY_ALLOW)
+		st->ev.note = PL_NOTE_POLICY_ALLOW;
+	else if (!st->ev.note)
+		st->ev.note = PL_NOTE_NO_POLICY;
 	return 0;
 }
 
