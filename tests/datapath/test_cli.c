@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "test.h"
+#include "lib/log.h"
 
 static char podlab[PATH_MAX];
 
@@ -62,6 +63,32 @@ PL_TEST_PROBE(datapath, cli_prog_list, probe_podlab)
 	ASSERT_EQ(podlab_run("prog list extra", out, sizeof(out)), 2, "extra argument: exit 2");
 	ASSERT_EQ(podlab_run("prog list --help", out, sizeof(out)), 0, "--help exit 0");
 	ASSERT_STRSTR(out, "exit status", "--help names exit codes");
+}
+
+/* `podlab --help` documents each exit code with the value the code returns. */
+PL_TEST_PROBE(datapath, cli_exit_codes_documented, probe_podlab)
+{
+	static const struct {
+		int code;
+		const char *says;
+	} codes[] = {
+		{PL_EXIT_OK, "ok"},
+		{PL_EXIT_FAIL, "a check or test failed"},
+		{PL_EXIT_INPUT, "bad usage or input"},
+		{PL_EXIT_ENV, "missing privilege or kernel feature"},
+		{PL_EXIT_RUNTIME, "a kernel operation failed"},
+	};
+	static char out[8192];
+	char want[96];
+	size_t i;
+
+	ASSERT_EQ(podlab_run("--help", out, sizeof(out)), PL_EXIT_OK, "--help exits 0");
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		snprintf(want, sizeof(want), "%d %s", codes[i].code, codes[i].says);
+		ASSERT_STRSTR(out, want, codes[i].says);
+	}
+	ASSERT_EQ(podlab_run("--no-such-option", out, sizeof(out)), PL_EXIT_INPUT,
+		  "an unknown option is bad usage");
 }
 
 /* A two-word command's first word alone lists the group instead of "unknown command". */
