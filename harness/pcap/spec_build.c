@@ -251,12 +251,13 @@ static int build_body(struct want *w, uint8_t *body)
 	return (int)(n + extra);
 }
 
-int spec_build(struct lp *p, struct want *w, int depth, uint8_t *buf, size_t cap)
+int spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_len, uint8_t *buf,
+	       size_t cap)
 {
 	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	struct pl_pkt_spec *s = &w->s;
-	uint8_t *inner = NULL, *body = NULL;
-	int n, inner_len, err;
+	uint8_t *body = NULL;
+	int n, err;
 
 	if (!w->smac_set)
 		mac_from_ip(s->smac, w->kind == K_IPV6 ? w->v6s + 12 : (uint8_t *)&s->saddr);
@@ -272,16 +273,7 @@ int spec_build(struct lp *p, struct want *w, int depth, uint8_t *buf, size_t cap
 		s->ip_id = (uint16_t)p->number;
 
 	if (w->kind == K_VXLAN) {
-		inner = malloc(PL_PKT_MAX);
-		if (!inner)
-			return spec_perr(p, 1, "out of memory");
-		inner_len = spec_parse_packet(p, depth + 1, inner, PL_PKT_MAX);
-		if (inner_len < 0) {
-			free(inner);
-			return inner_len;
-		}
 		n = pl_pkt_build_vxlan(s, w->vni, inner, inner_len, buf, cap);
-		free(inner);
 	} else if (w->kind == K_ARP || w->kind == K_IPV6) {
 		body = malloc(PL_PKT_MAX + 40);
 		if (!body)

@@ -56,7 +56,7 @@ struct want {
 	uint32_t vni;
 };
 
-/* "NAME:LINE:COL: message" into p->err; returns -EINVAL. */
+/* spec_tok.c. "NAME:LINE:COL: message" into p->err; returns -EINVAL. */
 int spec_perr(struct lp *p, unsigned int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Splits a line into p->t; "{", "}" and ">" are words of their own; "#" ends the line. */
@@ -67,11 +67,12 @@ int spec_get_num(struct lp *p, const char *opt, unsigned long min, unsigned long
 		 unsigned long *val);
 int spec_get_mac(struct lp *p, uint8_t *mac);
 int spec_get_tcp_flags(struct lp *p, uint8_t *flags);
-/* One option word t (already consumed) and its argument. */
+/* spec_build.c. One option word t (already consumed) and its argument. */
 int spec_parse_option(struct lp *p, struct want *w, struct tok *t);
-/* Builds w into buf (parsing a vxlan's inner packet first); frame length or -EINVAL. */
-int spec_build(struct lp *p, struct want *w, int depth, uint8_t *buf, size_t cap);
-/* One packet from the current token; stops at the end, or at '}' inside braces. */
+/* Builds w into buf (a vxlan around the inner frame given); frame length or -EINVAL. */
+int spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_len, uint8_t *buf,
+	       size_t cap);
+/* spec_line.c. One packet from the current token; stops at the end, or at '}' inside braces. */
 int spec_parse_packet(struct lp *p, int depth, uint8_t *buf, size_t cap);
 
 #endif /* PL_SPEC_INTERNAL_H */

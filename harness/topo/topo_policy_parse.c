@@ -571,23 +571,3 @@ int topo_parse_policies(struct topo_parser *p, const ynode *n)
 	}
 	return err;
 }
-
-void topo_policy_free(struct topo_policy *pol)
-{
-	int i, j;
-
-	free(pol->name);
-	topo_labels_free(pol->selector, pol->nselector);
-	for (i = 0; i < pol->nrules; i++) {
-		struct topo_rule *r = &pol->rules[i];
-
-		topo_labels_free(r->peer_labels, r->npeer_labels);
-		for (j = 0; j < r->ncidrs; j++) {
-			free(r->cidrs[j].except_ip);
-			free(r->cidrs[j].except_plen);
-		}
-		free(r->cidrs);
-		free(r->ports);
-	}
-	free(pol->rules);
-}

@@ -64,7 +64,6 @@ void topo_labels_free(struct topo_label *l, int n);
 int topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q);
 void topo_qdisc_free(struct topo_qdisc *q);
 int topo_parse_policies(struct topo_parser *p, const ynode *n);
-void topo_policy_free(struct topo_policy *pol);
 /* topo_check.c: checks against what was read before (n is the value to point at). */
 int topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
 		    int self_pod);
