@@ -112,8 +112,13 @@ if command -v man >/dev/null && command -v groff >/dev/null; then
 	lines=$(MANWIDTH=80 man -l "$man1" 2>/dev/null | wc -l)
 	check man-render "man --warnings -l: $lines lines, no warning" "${warn:-empty output}" \
 		[ -z "$warn" -a "$lines" -gt 100 ]
+elif command -v groff >/dev/null; then
+	warn=$(groff -man -Tutf8 -ww -z "$man1" 2>&1)
+	lines=$(groff -man -Tutf8 "$man1" 2>/dev/null | wc -l)
+	check man-render "groff -man -ww: $lines lines, no warning" "${warn:-empty output}" \
+		[ -z "$warn" -a "$lines" -gt 100 ]
 else
-	result SKIP man-render "man (man-db) or groff (groff-base) not installed"
+	result SKIP man-render "groff not installed (Debian package groff-base)"
 fi
 
 # Every command of --help has a .SS section; each long option of its --help is in it.
