@@ -142,7 +142,7 @@ install: $(CLI) $(BPF_OBJS)
 
 # Removes exactly the files install wrote, then the podlab directories left empty.
 uninstall:
-	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(call msg,UNINST,$(DESTDIR)$(PREFIX))
 	$(Q)rm -f $(DESTDIR)$(BINDIR)/podlab $(DESTDIR)$(MAN1DIR)/podlab.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/podlab \
 		$(addprefix $(DESTDIR)$(PL_LIBDIR)/bpf/,$(notdir $(BPF_OBJS))) \

@@ -49,20 +49,19 @@ root=false
 [ "$(id -u)" -eq 0 ] && root=true
 # As root: a mount namespace whose source tree is an empty tmpfs. The mount holding the
 # tree is made private first, so the tmpfs never propagates out; /run/netns stays shared.
+# shellcheck disable=SC2016 # expanded by the inner sh
+hidden='mount --make-private "$1" && mount -t tmpfs -o ro,size=4k podlab-hidden "$2" && shift 2'
 hide=false
 mnt=$(findmnt -n -o TARGET -T "$src" 2>/dev/null)
-if $root && [ -n "$mnt" ] &&
-	unshare --mount --propagation unchanged -- sh -c \
-		'mount --make-private "$1" && mount -t tmpfs -o ro,size=4k podlab-hidden "$2" &&
-		 ! [ -e "$2/Makefile" ]' sh "$mnt" "$src" 2>/dev/null; then
+if $root && [ -n "$mnt" ] && unshare --mount --propagation unchanged -- \
+	sh -c "$hidden"' && ! [ -e "$0/Makefile" ]' "$src" "$mnt" "$src" 2>/dev/null; then
 	hide=true
 fi
 # Runs "$@" from / with only PATH set, the source tree hidden when possible.
 installed() {
 	if $hide; then
-		unshare --mount --propagation unchanged -- sh -c \
-			'mount --make-private "$1" && mount -t tmpfs -o ro,size=4k podlab-hidden "$2" &&
-			 shift 2 && cd / && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"' \
+		unshare --mount --propagation unchanged -- \
+			sh -c "$hidden"' && cd / && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"' \
 			sh "$mnt" "$src" "$@"
 	else
 		(cd / && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@")
