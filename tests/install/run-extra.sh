@@ -230,8 +230,10 @@ else
 		[ "$rec" = "$topo" -a "$crc" -eq 0 -a "$drc" -eq 0 ]
 fi
 
-tout=$(installed "$podlab" test "$share"/tests/scenarios/*.yaml --junit "$out/install-scenarios.xml" 2>&1)
+# The JUnit file goes outside the (hidden) source tree; the output is kept in OUTDIR.
+tout=$(installed "$podlab" test "$share"/tests/scenarios/*.yaml --junit "$reloc/scenarios.xml" 2>&1)
 rc=$?
-check test-scenarios "$(tail -1 <<<"$tout")" "exit $rc: $(grep -m3 -E '^(FAIL|ERROR)' <<<"$tout") $(tail -1 <<<"$tout")" \
+echo "$tout" >"$out/install-test.log"
+check test-scenarios "$(tail -1 <<<"$tout")" "exit $rc: $(grep -m3 -E '^(FAIL|ERROR)|error' <<<"$tout") $(tail -1 <<<"$tout")" \
 	[ "$rc" -eq 0 ]
 [ "$failed" -eq 0 ]
