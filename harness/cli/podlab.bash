@@ -125,9 +125,11 @@ _podlab()
 	--routing) mapfile -t COMPREPLY < <(compgen -W "native vxlan legacy all" -- "$cur"); return ;;
 	--mode) mapfile -t COMPREPLY < <(compgen -W "unit sim live" -- "$cur"); return ;;
 	--compare) mapfile -t COMPREPLY < <(compgen -W "sim,live unit,live unit,sim" -- "$cur"); return ;;
-	--only) mapfile -t COMPREPLY < <(compgen -W "connectivity natfree underlay mtu shaping" -- "$cur"); return ;;
+	--only) mapfile -t COMPREPLY < <(compgen -W "connectivity natfree underlay mtu shaping" \
+		-- "$cur"); return ;;
 	-l | --linktype) mapfile -t COMPREPLY < <(compgen -W "EN10MB LINUX_SLL2" -- "$cur"); return ;;
-	--example) mapfile -t COMPREPLY < <(compgen -W "seed-tbf seed-netem seed-htb seed-htb-literal" -- "$cur"); return ;;
+	--example) mapfile -t COMPREPLY < <(compgen -W "seed-tbf seed-netem seed-htb seed-htb-literal" \
+		-- "$cur"); return ;;
 	*) _podlab_takes_value "$prev" "$cmd" && return ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -39,8 +39,9 @@ check() { # check NAME PASS-DETAIL FAIL-DETAIL CONDITION...
 finish() {
 	[ -n "$run" ] && "$reloc/usr/local/bin/podlab" down "$run" >/dev/null 2>&1
 	rm -rf "$stage" "$reloc"
-	printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="install" tests="%d" failures="%d" errors="0" skipped="%d">%s</testsuite>\n' \
-		$((passed + failed + skipped)) "$failed" "$skipped" "$cases" >"$out/install.xml"
+	printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="install" tests="%d" %s>%s</testsuite>\n' \
+		$((passed + failed + skipped)) "failures=\"$failed\" errors=\"0\" skipped=\"$skipped\"" \
+		"$cases" >"$out/install.xml"
 	echo "$passed $failed $skipped" >"$out/extra.counts"
 }
 trap finish EXIT
@@ -70,7 +71,8 @@ installed() {
 if $hide; then
 	echo "install: source tree hidden under a tmpfs while the installed podlab runs"
 else
-	echo "install: source tree not hidden (needs root and unshare -m); installed podlab runs from / with a clean environment"
+	echo "install: source tree not hidden (needs root and unshare -m);" \
+		"the installed podlab runs from / with a clean environment"
 fi
 
 # --- install, relocate, uninstall ----------------------------------------------------
@@ -234,6 +236,6 @@ fi
 tout=$(installed "$podlab" test "$share"/tests/scenarios/*.yaml --junit "$reloc/scenarios.xml" 2>&1)
 rc=$?
 echo "$tout" >"$out/install-test.log"
-check test-scenarios "$(tail -1 <<<"$tout")" "exit $rc: $(grep -m3 -E '^(FAIL|ERROR)|error' <<<"$tout") $(tail -1 <<<"$tout")" \
-	[ "$rc" -eq 0 ]
+check test-scenarios "$(tail -1 <<<"$tout")" \
+	"exit $rc: $(grep -m3 -E '^(FAIL|ERROR)|error' <<<"$tout") $(tail -1 <<<"$tout")" [ "$rc" -eq 0 ]
 [ "$failed" -eq 0 ]
