@@ -51,7 +51,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
-.PHONY: all deps test check-tests bench demo pcaps fuzz format clean help
+.PHONY: all deps test check-tests bench demo pcaps fuzz format clean help install uninstall
 all: $(CLI) $(SUITE_BINS) $(BENCH_BINS)
 
 help:
@@ -62,6 +62,8 @@ help:
 	@echo 'make bench      run the benchmarks in tests/bench/'
 	@echo 'make pcaps      regenerate pcaps/*.pcap from pcaps/*.spec'
 	@echo 'make format     clang-format every C file in place'
+	@echo 'make install    install podlab, its BPF objects, data, man page and bash completion'
+	@echo '                (PREFIX=/usr/local, DESTDIR=); make uninstall removes them'
 	@echo 'V=1             show the commands'
 
 # --- BPF: object, then skeleton ----------------------------------------------
@@ -117,6 +119,37 @@ bench: all
 
 demo: all
 	$(Q)tests/lib/demo.sh $(BUILD)
+
+# --- install: bin/podlab finds ../lib/podlab/bpf; share/podlab keeps the scenarios'
+# relative paths (tests/scenarios/X.yaml -> ../../topologies, ../../pcaps).
+PREFIX ?= /usr/local
+BINDIR := $(PREFIX)/bin
+PL_LIBDIR := $(PREFIX)/lib/podlab
+PL_DATADIR := $(PREFIX)/share/podlab
+MAN1DIR := $(PREFIX)/share/man/man1
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
+DATA_FILES := $(wildcard topologies/*.yaml) $(wildcard pcaps/*.pcap pcaps/*.spec) \
+	$(wildcard tests/scenarios/*.yaml)
+
+install: $(CLI) $(BPF_OBJS)
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)$(INSTALL) -D -m 755 $(CLI) $(DESTDIR)$(BINDIR)/podlab
+	$(Q)$(foreach o,$(BPF_OBJS),$(INSTALL) -D -m 644 $(o) $(DESTDIR)$(PL_LIBDIR)/bpf/$(notdir $(o)) &&) true
+	$(Q)$(foreach f,$(DATA_FILES),$(INSTALL) -D -m 644 $(f) $(DESTDIR)$(PL_DATADIR)/$(f) &&) true
+	$(Q)$(INSTALL) -D -m 644 docs/podlab.1 $(DESTDIR)$(MAN1DIR)/podlab.1
+	$(Q)$(INSTALL) -D -m 644 harness/cli/podlab.bash $(DESTDIR)$(BASHCOMPDIR)/podlab
+
+# Removes exactly the files install wrote, then the podlab directories left empty.
+uninstall:
+	$(call msg,UNINST,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/podlab $(DESTDIR)$(MAN1DIR)/podlab.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/podlab \
+		$(addprefix $(DESTDIR)$(PL_LIBDIR)/bpf/,$(notdir $(BPF_OBJS))) \
+		$(addprefix $(DESTDIR)$(PL_DATADIR)/,$(DATA_FILES))
+	$(Q)rmdir --ignore-fail-on-non-empty $(DESTDIR)$(PL_LIBDIR)/bpf $(DESTDIR)$(PL_LIBDIR) \
+		$(addprefix $(DESTDIR)$(PL_DATADIR)/,tests/scenarios tests topologies pcaps) \
+		$(DESTDIR)$(PL_DATADIR) 2>/dev/null || true
 
 format:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
