@@ -177,21 +177,6 @@ static void print_report(void *ctx, int i, const struct pl_scn_report *rep,
 	fflush(stdout);
 }
 
-/* The files of --shard I/N (all without it); *n set. */
-static char **select_shard(char **files, int nfiles, const struct pl_shard *sh, int *n)
-{
-	char **sel = calloc(nfiles + 1, sizeof(*sel));
-	int i;
-
-	*n = 0;
-	if (!sel)
-		return NULL;
-	for (i = 0; i < nfiles; i++)
-		if (!sh->count || pl_shard_of(files[i], sh->count) == sh->index)
-			sel[(*n)++] = files[i];
-	return sel;
-}
-
 static int cmd_test(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -261,7 +246,8 @@ static int cmd_test(int argc, char **argv)
 	if (jobs > 1 && outdir)
 		return pl_cmd_usage_error("test", "--jobs %d with --pcap-out: scenarios would "
 					  "write the same device files at once", jobs);
-	tr.files = select_shard(argv + optind, argc - optind, &shard, &n);
+	tr.files = calloc(argc - optind + 1, sizeof(*tr.files));
+	n = tr.files ? pl_shard_select(argv + optind, argc - optind, &shard, tr.files) : 0;
 	reps = calloc(n + 1, sizeof(*reps));
 	if (!tr.files || !reps) {
 		pl_err_errno(-ENOMEM, "listing the scenarios to run");

@@ -78,3 +78,13 @@ int pl_shard_of(const char *path, int count)
 	h ^= h >> 33;
 	return count > 0 ? (int)(h % (uint64_t)count) + 1 : 1;
 }
+
+int pl_shard_select(char *const *files, int n, const struct pl_shard *sh, char **sel)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (!sh->count || pl_shard_of(files[i], sh->count) == sh->index)
+			sel[k++] = files[i];
+	return k;
+}

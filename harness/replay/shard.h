@@ -21,5 +21,7 @@ struct pl_shard {
 int pl_shard_parse(const char *s, struct pl_shard *out, char *why, size_t whylen);
 /* The shard (1..count) a scenario file belongs to. */
 int pl_shard_of(const char *path, int count);
+/* Copies to sel (room for n) the files of shard sh, in their order; all when sh->count is 0. */
+int pl_shard_select(char *const *files, int n, const struct pl_shard *sh, char **sel);
 
 #endif /* PL_REPLAY_SHARD_H */
