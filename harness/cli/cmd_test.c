@@ -68,8 +68,8 @@ PL_COMMAND(test, .name = "test", .summary = "run scenario files: replay and asse
 /* What every scenario of one `podlab test` shares. */
 struct test_run {
 	char **files;
-	int mode;    /* -1 = each file's own */
-	int cmp[2];  /* --compare, -1 = none */
+	int mode;   /* -1 = each file's own */
+	int cmp[2]; /* --compare, -1 = none */
 	bool json;
 	struct pl_scn_run_opts so;
 	int counts[PL_SCN_ERROR + 1];
@@ -241,11 +241,15 @@ static int cmd_test(int argc, char **argv)
 		return pl_cmd_usage_error("test", "no scenario files");
 	/* Parallel scenarios on one run would see each other's packets and counters. */
 	if (jobs > 1 && tr.so.run)
-		return pl_cmd_usage_error("test", "--jobs %d with --run: scenarios sharing one "
-					  "run would count each other's packets", jobs);
+		return pl_cmd_usage_error("test",
+					  "--jobs %d with --run: scenarios sharing one "
+					  "run would count each other's packets",
+					  jobs);
 	if (jobs > 1 && outdir)
-		return pl_cmd_usage_error("test", "--jobs %d with --pcap-out: scenarios would "
-					  "write the same device files at once", jobs);
+		return pl_cmd_usage_error("test",
+					  "--jobs %d with --pcap-out: scenarios would "
+					  "write the same device files at once",
+					  jobs);
 	tr.files = calloc(argc - optind + 1, sizeof(*tr.files));
 	n = tr.files ? pl_shard_select(argv + optind, argc - optind, &shard, tr.files) : 0;
 	reps = calloc(n + 1, sizeof(*reps));
@@ -263,8 +267,8 @@ static int cmd_test(int argc, char **argv)
 		       argc - optind);
 	catch_signals();
 	if (jobs > 1) {
-		pl_scn_jobs_run(n, jobs, (const char *const *)tr.files, run_file, print_report,
-				&tr, reps);
+		pl_scn_jobs_run(n, jobs, (const char *const *)tr.files, run_file, print_report, &tr,
+				reps);
 	} else {
 		for (i = 0; i < n && !pl_scn_stop; i++) {
 			run_file(&tr, i, &reps[i]);

@@ -70,8 +70,10 @@ static int set_outcome(struct pl_scn_report *rep, enum pl_scn_outcome o, const c
 
 void pl_scn_interrupted(struct pl_scn_report *rep)
 {
-	set_outcome(rep, PL_SCN_ERROR, "interrupted by signal %d before it finished; its run "
-		    "was removed", (int)pl_scn_stop);
+	set_outcome(rep, PL_SCN_ERROR,
+		    "interrupted by signal %d before it finished; its run "
+		    "was removed",
+		    (int)pl_scn_stop);
 }
 
 int pl_scenario_load_inputs(const struct pl_scenario *s, const struct topo *t,

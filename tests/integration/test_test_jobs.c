@@ -63,8 +63,8 @@ static char *junit_cases(const char *path, int *tests)
 		*end = '\0';
 		fprintf(f, "%.*s|%.*s|%s\n", (int)strcspn(name + 7, "\""), name + 7,
 			(int)strcspn(file + 7, "\""), file + 7,
-			strstr(p, "<failure")   ? "failure"
-			: strstr(p, "<error")   ? "error"
+			strstr(p, "<failure")	? "failure"
+			: strstr(p, "<error")	? "error"
 			: strstr(p, "<skipped") ? "skipped"
 						: "pass");
 		p = end + 1;
@@ -120,7 +120,8 @@ static void serial_vs_jobs(const char *args, const char *tag)
 	ASSERT_STRSTR(pout, " scenarios: ", "summary line");
 	scases = junit_cases(sx, &stests);
 	pcases = junit_cases(px, &ptests);
-	if (ASSERT_OK_PTR(scases, "serial JUnit parsed") && ASSERT_OK_PTR(pcases, "-j JUnit parsed")) {
+	if (ASSERT_OK_PTR(scases, "serial JUnit parsed") &&
+	    ASSERT_OK_PTR(pcases, "-j JUnit parsed")) {
 		ASSERT_GT(stests, 0, "testcases");
 		ASSERT_EQ(ptests, stests, "tests= as serial");
 		ASSERT_STREQ(pcases, scases, "same testcases, order and verdicts");
@@ -261,7 +262,8 @@ static void interrupt(int sig, bool group, bool built)
 	text = cli_slurp(out);
 	/* The run seen building belonged to a scenario that cannot have finished. */
 	if (!built)
-		ASSERT_STRSTR(text, "interrupted by signal 15 before it finished; its run was removed",
+		ASSERT_STRSTR(text,
+			      "interrupted by signal 15 before it finished; its run was removed",
 			      "the building scenario was stopped");
 	ASSERT_EQ(access(junit, F_OK), -1, "no JUnit file written");
 	ASSERT_EQ(kill(-pid, 0), -1, "no process of its group left");

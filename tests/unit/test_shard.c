@@ -13,7 +13,11 @@ PL_TEST(unit, shard_parse_valid)
 		const char *in;
 		int index, count;
 	} cases[] = {
-		{"1/1", 1, 1}, {"1/3", 1, 3}, {"3/3", 3, 3}, {"2/10", 2, 10}, {"1000/1000", 1000, 1000},
+		{"1/1", 1, 1},
+		{"1/3", 1, 3},
+		{"3/3", 3, 3},
+		{"2/10", 2, 10},
+		{"1000/1000", 1000, 1000},
 		{"01/03", 1, 3},
 	};
 	struct pl_shard sh;
@@ -129,7 +133,8 @@ PL_TEST(unit, shard_partition)
 				int at = (int)(sel[i] - names[0]) / (int)sizeof(names[0]);
 
 				ASSERT_GT(at, last, "argument order kept");
-				ASSERT_EQ(pl_shard_of(sel[i], n), k, "selected file is of this shard");
+				ASSERT_EQ(pl_shard_of(sel[i], n), k,
+					  "selected file is of this shard");
 				seen[at]++;
 				last = at;
 			}
