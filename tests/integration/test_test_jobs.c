@@ -180,7 +180,7 @@ static pid_t parent_of(pid_t pid)
 	return ppid;
 }
 
-/* Records every run whose owner is a child of podlab (a -j scenario process). */
+/* Records every run owned by podlab or a child of it (a -j scenario process). */
 static void scan_runs(pid_t podlab, struct seen_runs *sr)
 {
 	struct pl_run_state st;
@@ -194,7 +194,8 @@ static void scan_runs(pid_t podlab, struct seen_runs *sr)
 			continue;
 		for (k = 0; k < sr->n && strcmp(sr->run[k], runs[i]); k++)
 			;
-		if (k == sr->n && sr->n < 64 && st.owner > 0 && parent_of(st.owner) == podlab) {
+		if (k == sr->n && sr->n < 64 && st.owner > 0 &&
+		    (st.owner == podlab || parent_of(st.owner) == podlab)) {
 			snprintf(sr->run[k], PL_RUN_ID_MAX, "%s", runs[i]);
 			sr->owner[sr->n++] = st.owner;
 		}
@@ -216,15 +217,15 @@ static int seen(const struct seen_runs *sr, bool built)
 }
 
 /*
- * Starts -j 2 on every scenario and signals it once a child's run is being
+ * Starts -j JOBS on every scenario and signals it once a child's run is being
  * built (built: once one is built, so replay or teardown is cut); checks the
  * aftermath. group: the whole process group, as a terminal's Ctrl-C; else
  * only podlab, as `kill PID`, which must pass it on to its children.
  */
-static void interrupt(int sig, bool group, bool built)
+static void interrupt(int sig, bool group, bool built, int jobs)
 {
 	char dir[] = "/tmp/podlab-int-XXXXXX", out[PATH_MAX], err[PATH_MAX], junit[PATH_MAX];
-	char args[PATH_MAX + 64];
+	char args[PATH_MAX + 64], want[128];
 	struct seen_runs sr = {0};
 	char *text = NULL;
 	double t0 = now_s(), t_sent = 0;
@@ -237,7 +238,7 @@ static void interrupt(int sig, bool group, bool built)
 	snprintf(out, sizeof(out), "%s/stdout", dir);
 	snprintf(err, sizeof(err), "%s/stderr", dir);
 	snprintf(junit, sizeof(junit), "%s/never.xml", dir);
-	snprintf(args, sizeof(args), "test -j 2 %s --junit %s", SCENARIOS, junit);
+	snprintf(args, sizeof(args), "test -j %d %s --junit %s", jobs, SCENARIOS, junit);
 	pid = cli_spawn(args, out, err);
 	if (!ASSERT_GT(pid, 0, "spawn"))
 		goto out;
@@ -260,11 +261,19 @@ static void interrupt(int sig, bool group, bool built)
 	ASSERT_STRSTR(text, "podlab test: interrupted by signal", "says it was interrupted");
 	free(text);
 	text = cli_slurp(out);
-	/* The run seen building belonged to a scenario that cannot have finished. */
+	/*
+	 * The run seen building belonged to a scenario that cannot have finished.
+	 * Children get SIGTERM from podlab; in a group also sig first-hand.
+	 */
+	if (jobs == 1 || !group)
+		snprintf(want, sizeof(want),
+			 "interrupted by signal %d before it finished; its run "
+			 "was removed",
+			 jobs == 1 ? sig : SIGTERM);
+	else
+		snprintf(want, sizeof(want), "before it finished; its run was removed");
 	if (!built)
-		ASSERT_STRSTR(text,
-			      "interrupted by signal 15 before it finished; its run was removed",
-			      "the building scenario was stopped");
+		ASSERT_STRSTR(text, want, "the building scenario was stopped");
 	ASSERT_EQ(access(junit, F_OK), -1, "no JUnit file written");
 	ASSERT_EQ(kill(-pid, 0), -1, "no process of its group left");
 	if (pl_verbose())
@@ -284,10 +293,16 @@ out:
 
 PL_TEST_PROBE(integration, test_jobs_sigterm_leaves_no_run, probe_podlab_root)
 {
-	interrupt(SIGTERM, false, false);
+	interrupt(SIGTERM, false, false, 2);
 }
 
 PL_TEST_PROBE(integration, test_jobs_ctrl_c_leaves_no_run, probe_podlab_root)
 {
-	interrupt(SIGINT, true, true);
+	interrupt(SIGINT, true, true, 2);
+}
+
+/* Serially the runs are podlab's own: the one in use is removed as well. */
+PL_TEST_PROBE(integration, test_serial_ctrl_c_leaves_no_run, probe_podlab_root)
+{
+	interrupt(SIGINT, true, false, 1);
 }
