@@ -277,7 +277,7 @@ static int cmd_test(int argc, char **argv)
 	}
 	if (pl_scn_stop) {
 		fprintf(stderr,
-			"podlab test: interrupted by signal %d: %d of %d scenarios finished, the "
+			"podlab test: interrupted by signal %d: %d of %d scenarios reported, the "
 			"runs they built removed; no JUnit file written\n",
 			(int)pl_scn_stop, tr.finished, n);
 		rc = 128 + (int)pl_scn_stop;
