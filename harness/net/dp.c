@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Datapath steps: podlab's datapath per node, users' programs, map programming. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +27,32 @@ void pl_dp_pin_dir(const struct pl_plan *p, int node, char *buf, size_t len)
 	snprintf(buf, len, "%s/%s", p->pin_dir, p->topo->nodes[node].name);
 }
 
+/*
+ * Another run's removal may rmdir an emptied parent (the bpffs root) between
+ * two of our mkdirs: start again from the top when a parent vanished.
+ */
 static int mkdir_p(const char *path)
 {
 	char tmp[256], *c;
+	bool parent_failed;
+	int tries;
 
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (c = tmp + 1; *c; c++) {
-		if (*c != '/')
-			continue;
-		*c = '\0';
-		if (mkdir(tmp, 0700) && errno != EEXIST)
+	for (tries = 0; tries < 8; tries++) {
+		snprintf(tmp, sizeof(tmp), "%s", path);
+		parent_failed = false;
+		for (c = tmp + 1; *c && !parent_failed; c++) {
+			if (*c != '/')
+				continue;
+			*c = '\0';
+			parent_failed = mkdir(tmp, 0700) && errno != EEXIST;
+			*c = '/';
+		}
+		if (!parent_failed && (!mkdir(tmp, 0700) || errno == EEXIST))
+			return 0;
+		if (errno != ENOENT)
 			return -errno;
-		*c = '/';
 	}
-	if (mkdir(tmp, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
+	return -ENOENT;
 }
 
 void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)

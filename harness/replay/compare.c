@@ -65,6 +65,10 @@ static int replay_all(const struct pl_scenario *s, const struct topo *t,
 		snprintf(why, whylen, "at: %.200s", msg);
 		return -EINVAL;
 	}
+	if (pl_scn_stop) {
+		snprintf(why, whylen, "interrupted");
+		return -EINTR;
+	}
 	err = pl_replay_open(t, &ro, &rp);
 	if (err) {
 		snprintf(why, whylen, "%s setup failed: %s", pl_replay_mode_name(m),
@@ -77,7 +81,7 @@ static int replay_all(const struct pl_scenario *s, const struct topo *t,
 	if (!err && m == PL_MODE_SIM)
 		err = pl_replay_sim_prepare(rp, pk);
 	for (i = 0; i < pk->n && !err; i++)
-		err = pl_replay_one(rp, &pk->p[i], &res[i]);
+		err = pl_scn_stop ? -EINTR : pl_replay_one(rp, &pk->p[i], &res[i]);
 	if (err)
 		snprintf(why, whylen, "%s replay failed: %s", pl_replay_mode_name(m),
 			 strerror(-err));
@@ -211,6 +215,8 @@ int pl_compare_scenario(const struct pl_scenario *s, enum pl_replay_mode a, enum
 	if (replay_all(s, t, &pk, a, ra, why, sizeof(why)) ||
 	    replay_all(s, t, &pk, b, rb, why, sizeof(why))) {
 		outcome(rep, PL_SCN_ERROR, "%s", why);
+		if (pl_scn_stop)
+			pl_scn_interrupted(rep);
 		goto out;
 	}
 	rep->packets = pk.n;

@@ -16,6 +16,8 @@
 #include "replay/scenario_run.h"
 #include "topo/topo.h"
 
+volatile sig_atomic_t pl_scn_stop;
+
 static double now(void)
 {
 	struct timespec ts;
@@ -64,6 +66,14 @@ static int set_outcome(struct pl_scn_report *rep, enum pl_scn_outcome o, const c
 		rep->reason = NULL;
 	va_end(ap);
 	return 0;
+}
+
+void pl_scn_interrupted(struct pl_scn_report *rep)
+{
+	set_outcome(rep, PL_SCN_ERROR,
+		    "interrupted by signal %d before it finished; its run "
+		    "was removed",
+		    (int)pl_scn_stop);
 }
 
 int pl_scenario_load_inputs(const struct pl_scenario *s, const struct topo *t,
@@ -212,6 +222,10 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 		set_outcome(rep, PL_SCN_SKIP, "%s", skip);
 		goto out;
 	}
+	if (pl_scn_stop) {
+		pl_scn_interrupted(rep);
+		goto out;
+	}
 	err = pl_replay_open(t, &ro, &rp);
 	if (err == -EOPNOTSUPP) {
 		set_outcome(rep, PL_SCN_SKIP, "the kernel lacks a feature the topology needs");
@@ -251,6 +265,10 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 		goto out;
 	}
 	for (i = 0; i < pk.n; i++) {
+		if (pl_scn_stop) {
+			pl_scn_interrupted(rep);
+			goto out;
+		}
 		err = pl_replay_one(rp, &pk.p[i], &res[i]);
 		if (err) {
 			set_outcome(rep, PL_SCN_ERROR, "packet %u: replay failed: %s",
@@ -274,6 +292,9 @@ out:
 	for (i = 0; rp && i < s->nprefilter; i++)
 		pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1, false);
 	pl_replay_close(rp);
+	/* A build or replay cut short by the signal reads as interrupted, not as broken. */
+	if (pl_scn_stop && rep->outcome == PL_SCN_ERROR)
+		pl_scn_interrupted(rep);
 	for (i = 0; res && i < pk.n; i++)
 		pl_result_release(&res[i]);
 	free(res);

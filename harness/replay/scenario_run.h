@@ -3,6 +3,7 @@
 #ifndef PL_REPLAY_SCENARIO_RUN_H
 #define PL_REPLAY_SCENARIO_RUN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -13,6 +14,12 @@ struct pl_pcap_out;
 struct pl_replay_pkts;
 struct topo;
 
+/*
+ * Set (to the signal number) from a signal handler: a scenario stops before
+ * its next packet with an ERROR "interrupted" report, its run removed.
+ */
+extern volatile sig_atomic_t pl_scn_stop;
+
 struct pl_scn_run_opts {
 	const char *run;	      /* reuse this run (its topology must be the scenario's) */
 	struct pl_pcap_out *pcap_out; /* NULL = none */
@@ -22,6 +29,9 @@ struct pl_scn_run_opts {
 /* Fills rep (outcome PASS/FAIL/SKIP/ERROR). Returns 0, or -errno on allocation failure. */
 int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o,
 		    struct pl_scn_report *rep);
+
+/* Marks rep ERROR "interrupted by signal N" (pl_scn_stop). */
+void pl_scn_interrupted(struct pl_scn_report *rep);
 
 /* Loads every input; numbers run on across inputs. 0 or -EINVAL (message printed). */
 int pl_scenario_load_inputs(const struct pl_scenario *s, const struct topo *t,
