@@ -58,7 +58,8 @@ help:
 	@echo 'make            build build/podlab, the test runners and benchmarks'
 	@echo 'make deps       install the missing Debian packages podlab needs (root)'
 	@echo 'make test       deps + build + every test suite (JUnit in build/test-results/)'
-	@echo 'make test-nonroot  the same suites as an unprivileged user (root: as nobody)'
+	@echo 'make test-nonroot'
+	@echo '                the same suites without privilege (as root: built, then run as nobody)'
 	@echo 'make demo       build and run the main job on the shipped topologies'
 	@echo 'make bench      run the benchmarks in tests/bench/'
 	@echo 'make pcaps      regenerate pcaps/*.pcap from pcaps/*.spec'
@@ -112,7 +113,7 @@ deps:
 # Without root a missing package is named (deps.sh) and the rest runs with what is there.
 test:
 	$(Q)tests/lib/deps.sh || { [ "$$(id -u)" -ne 0 ] && \
-		echo "test: going on without them as uid $$(id -u); what needs them fails" >&2; }
+		echo "test: going on without them as uid $$(id -u); tests that need them fail" >&2; }
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/lib/run-suites.sh $(BUILD) $(SUITES)
 

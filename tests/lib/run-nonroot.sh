@@ -22,12 +22,11 @@ tar -C . --exclude=./build --exclude="./${build#./}" --exclude=./.git -cf - . | 
 tar -C "$build" --exclude=./test-results --exclude=./test-results-nonroot \
 	--exclude=./fuzz --exclude=./fuzz-results -cf - . | tar -C "$stage/src/build" -xf - || exit 1
 chown -R "$uid:$uid" "$stage"
-echo "=== as uid $uid, no capabilities, in $stage/src"
+echo "=== as uid $uid, no capabilities, in $stage/src (JUnit then in $out/)"
 (cd "$stage/src" && setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all \
 	--bounding-set=-all env HOME="$stage" tests/lib/run-suites.sh build "$@")
 rc=$?
 rm -rf "$out"
 mkdir -p "$out"
 cp -r "$stage/src/build/test-results/." "$out/" 2>/dev/null
-echo "JUnit (uid $uid): $out/*.xml"
 exit $rc
