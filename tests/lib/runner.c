@@ -13,7 +13,6 @@
 
 #include "lib/escape.h"
 #include "test.h"
-#include "userns.h"
 
 extern const struct pl_test *const __start_pl_tests[] __attribute__((weak));
 extern const struct pl_test *const __stop_pl_tests[] __attribute__((weak));
@@ -152,13 +151,6 @@ int main(int argc, char **argv)
 		name = strrchr(name, '/') + 1;
 	if (!strncmp(name, "test_", 5))
 		name += 5;
-
-	/* Unprivileged: namespace tests run in a user namespace of our own; BPF tests SKIP. */
-	pl_userns_setup();
-	if (pl_userns_active())
-		printf("%s: no capabilities: running in a private user, mount and network "
-		       "namespace\n",
-		       name);
 
 	n = __stop_pl_tests - __start_pl_tests;
 	results = calloc(n ? n : 1, sizeof(*results));

@@ -149,8 +149,18 @@ const char *pl_probe_netns(void)
 {
 	static char why[384];
 
+	static bool tried;
+
 	if (access("/proc/self/ns/net", R_OK))
 		return "kernel lacks network namespaces (CONFIG_NET_NS)";
+	/* Unprivileged: the first test that needs namespaces moves the runner into its own. */
+	if (!tried) {
+		tried = true;
+		pl_userns_setup();
+		if (pl_userns_active())
+			printf("no capabilities: tests run in a private user, mount and network "
+			       "namespace\n");
+	}
 	if (pl_userns_active())
 		return NULL;
 	if (pl_cap_effective(CAP_SYS_ADMIN) && pl_cap_effective(CAP_NET_ADMIN))

@@ -14,7 +14,8 @@
 /*
  * Enters the user+mount+net namespace when the process holds no
  * capability (an ordinary user) and PL_TEST_NO_USERNS is unset. Must run
- * before any thread exists. 0 when entered or not needed, else -errno.
+ * before any thread exists (pl_probe_netns calls it while the runner probes).
+ * 0 when entered or not needed, else -errno.
  */
 int pl_userns_setup(void);
 /* The runner sits in its own user namespace. */
