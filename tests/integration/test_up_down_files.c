@@ -68,8 +68,7 @@ static void up_down_file(const char *file, const char *tag, bool datapath)
 	d = fixture_dump_ns(run, t->nodes[0].name, PL_DUMP_ALL);
 	if (datapath) {
 		ASSERT_STRSTR(d, "xdp xdp_prefilter", "xdp on the uplink");
-		ASSERT_STRSTR(d, "filter eth0 tc-ingress prio 10 bpf from_network",
-			      "from_network");
+		ASSERT_STRSTR(d, "filter eth0 tc-ingress prio 10 bpf from_network", "from_network");
 		ASSERT_STRSTR(d, "tc-ingress prio 10 bpf from_pod", "from_pod");
 		if (t->routing != PL_ROUTING_NATIVE)
 			ASSERT_STRSTR(d, "filter vxlan0 tc-ingress prio 10 bpf from_overlay",

@@ -129,8 +129,8 @@ const char *pl_probe_root(void)
 			fclose(f);
 		}
 		snprintf(why, sizeof(why),
-			 "needs root (or CAP_BPF and CAP_NET_ADMIN in the initial user namespace) to "
-			 "load BPF; kernel.unprivileged_bpf_disabled=%s",
+			 "needs root (or CAP_BPF and CAP_NET_ADMIN in the initial user namespace) "
+			 "to load BPF; kernel.unprivileged_bpf_disabled=%s",
 			 knob);
 		return why;
 	}
@@ -148,7 +148,6 @@ const char *pl_probe_root(void)
 const char *pl_probe_netns(void)
 {
 	static char why[384];
-
 	static bool tried;
 
 	if (access("/proc/self/ns/net", R_OK))
