@@ -189,12 +189,12 @@ static void run_table(const struct dp_case *cases, size_t n)
 		dp_run_table(PL_ROUTING_NATIVE, cases, n);
 }
 
-PL_TEST_PROBE(datapath, icmp_related, pl_probe_netns)
+PL_TEST_PROBE(datapath, icmp_related, pl_probe_bpf_netns)
 {
 	run_table(related_cases, ARRAY_SIZE(related_cases));
 }
 
-PL_TEST_PROBE(datapath, icmp_related_truncated, pl_probe_netns)
+PL_TEST_PROBE(datapath, icmp_related_truncated, pl_probe_bpf_netns)
 {
 	run_table(truncated_cases, ARRAY_SIZE(truncated_cases));
 }

@@ -31,7 +31,7 @@ PL_TEST_PROBE(datapath, loads_in_every_routing_mode, pl_probe_root)
 }
 
 /* Events off: no event, counters still count, verdict unchanged. */
-PL_TEST_PROBE(datapath, events_off_counters_on, pl_probe_netns)
+PL_TEST_PROBE(datapath, events_off_counters_on, pl_probe_bpf_netns)
 {
 	struct pl_pkt_spec spec = PKT_TCP(IP_A, IP_B, 40000, 80);
 	struct pl_counter_key key = {.verdict = PL_VERDICT_REDIRECTED,
@@ -158,7 +158,7 @@ static uint64_t count_of(struct pl_datapath *dp, uint8_t verdict, uint8_t reason
 }
 
 /* A drop by B's ingress policy counts as ingress, by A's egress as egress. */
-PL_TEST_PROBE(datapath, counters_per_direction, pl_probe_netns)
+PL_TEST_PROBE(datapath, counters_per_direction, pl_probe_bpf_netns)
 {
 	struct pl_pkt_spec spec = PKT_TCP(IP_A, IP_B, 40000, 80);
 	struct pl_run_ctx ctx = {0};

@@ -255,12 +255,12 @@ static const struct dp_case other_prog_cases[] = {
 	 NOT_V4},
 };
 
-PL_TEST_PROBE(datapath, malformed_from_pod, pl_probe_netns)
+PL_TEST_PROBE(datapath, malformed_from_pod, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_NATIVE, from_pod_cases, ARRAY_SIZE(from_pod_cases));
 }
 
-PL_TEST_PROBE(datapath, malformed_network_overlay, pl_probe_netns)
+PL_TEST_PROBE(datapath, malformed_network_overlay, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_NATIVE, other_prog_cases, ARRAY_SIZE(other_prog_cases));
 }

@@ -161,17 +161,17 @@ static const struct dp_case ct_cases[] = {
 	 .dst_id = ID_A, DROPPED(PL_OBS_FROM_NETWORK, PL_DROP_POLICY_DENIED)},
 };
 
-PL_TEST_PROBE(datapath, policy, pl_probe_netns)
+PL_TEST_PROBE(datapath, policy, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_NATIVE, policy_cases, ARRAY_SIZE(policy_cases));
 }
 
-PL_TEST_PROBE(datapath, policy_cidr_world, pl_probe_netns)
+PL_TEST_PROBE(datapath, policy_cidr_world, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_NATIVE, cidr_cases, ARRAY_SIZE(cidr_cases));
 }
 
-PL_TEST_PROBE(datapath, conntrack, pl_probe_netns)
+PL_TEST_PROBE(datapath, conntrack, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_NATIVE, ct_cases, ARRAY_SIZE(ct_cases));
 }

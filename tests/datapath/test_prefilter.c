@@ -84,7 +84,7 @@ static const struct dp_case cases[] = {
 	 .mutate = cut_to_ip, XDP_DROPPED(PL_DROP_INVALID)},
 };
 
-PL_TEST_PROBE(datapath, xdp_prefilter, pl_probe_netns)
+PL_TEST_PROBE(datapath, xdp_prefilter, pl_probe_bpf_netns)
 {
 	struct pl_counter_key drop_key = {.verdict = PL_VERDICT_DROPPED,
 					  .reason = PL_DROP_PREFILTER,

@@ -193,17 +193,17 @@ static const struct dp_case legacy_cases[] = {
 	 DROPPED(PL_OBS_FROM_OVERLAY, PL_DROP_INVALID_IDENTITY)},
 };
 
-PL_TEST_PROBE(datapath, routing_native, pl_probe_netns)
+PL_TEST_PROBE(datapath, routing_native, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_NATIVE, native_cases, ARRAY_SIZE(native_cases));
 }
 
-PL_TEST_PROBE(datapath, routing_vxlan, pl_probe_netns)
+PL_TEST_PROBE(datapath, routing_vxlan, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_VXLAN, vxlan_cases, ARRAY_SIZE(vxlan_cases));
 }
 
-PL_TEST_PROBE(datapath, routing_legacy, pl_probe_netns)
+PL_TEST_PROBE(datapath, routing_legacy, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_LEGACY, legacy_cases, ARRAY_SIZE(legacy_cases));
 }

@@ -378,9 +378,7 @@ void fixture_remove_pins(const char *run)
 
 const char *fixture_probe_netns_root(void)
 {
-	const char *why = pl_probe_netns();
-
-	return why ? why : pl_probe_root();
+	return pl_probe_bpf_netns();
 }
 
 void fixture_run_id(char *buf, const char *tag)

@@ -49,7 +49,7 @@ void fixture_remove_pins(const char *run);
 /* NULL when a and b hold the same lines, else the first difference (in buf). */
 const char *fixture_first_diff(const char *a, const char *b, char *buf, size_t len);
 
-/* Shared test helpers: probe netns + root; run id "t<pid><tag>"; run leftovers. */
+/* Shared test helpers: probe netns + BPF; run id "t<pid><tag>"; run leftovers. */
 const char *fixture_probe_netns_root(void);
 void fixture_run_id(char *buf, const char *tag);
 bool fixture_state_exists(const char *run);

@@ -96,7 +96,7 @@ out:
 	topo_free(t);
 }
 
-PL_TEST_PROBE(integration, check_two_node_native, pl_probe_netns)
+PL_TEST_PROBE(integration, check_two_node_native, pl_probe_bpf_netns)
 {
 	struct pl_check_report *r;
 	struct seen_counts c;
@@ -112,7 +112,7 @@ PL_TEST_PROBE(integration, check_two_node_native, pl_probe_netns)
 	pl_check_report_free(r);
 }
 
-PL_TEST_PROBE(integration, check_two_node_vxlan, pl_probe_netns)
+PL_TEST_PROBE(integration, check_two_node_vxlan, pl_probe_bpf_netns)
 {
 	struct pl_check_report *r;
 	struct seen_counts c;
@@ -130,7 +130,7 @@ PL_TEST_PROBE(integration, check_two_node_vxlan, pl_probe_netns)
 	pl_check_report_free(r);
 }
 
-PL_TEST_PROBE(integration, check_two_node_legacy_nat, pl_probe_netns)
+PL_TEST_PROBE(integration, check_two_node_legacy_nat, pl_probe_bpf_netns)
 {
 	struct pl_check_report *r;
 	struct seen_counts c;
@@ -145,7 +145,7 @@ PL_TEST_PROBE(integration, check_two_node_legacy_nat, pl_probe_netns)
 	pl_check_report_free(r);
 }
 
-PL_TEST_PROBE(integration, check_seed_tc_rates, pl_probe_netns)
+PL_TEST_PROBE(integration, check_seed_tc_rates, pl_probe_bpf_netns)
 {
 	struct pl_check_report *r;
 	struct seen_counts c;
@@ -165,7 +165,7 @@ PL_TEST_PROBE(integration, check_seed_tc_rates, pl_probe_netns)
 	pl_check_report_free(r);
 }
 
-PL_TEST_PROBE(integration, check_three_node_segment, pl_probe_netns)
+PL_TEST_PROBE(integration, check_three_node_segment, pl_probe_bpf_netns)
 {
 	struct pl_check_report *r;
 	struct seen_counts c;

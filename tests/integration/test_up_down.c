@@ -23,14 +23,14 @@
 
 static const char *probe_netem(void)
 {
-	const char *why = fixture_probe_netns_root();
+	const char *why = pl_probe_netns();
 
 	return why ? why : pl_probe_qdisc_kind(TOPO_QDISC_NETEM);
 }
 
 static const char *probe_netem_missing(void)
 {
-	const char *why = fixture_probe_netns_root();
+	const char *why = pl_probe_netns();
 
 	if (why)
 		return why;
@@ -86,7 +86,7 @@ static const struct up_case cases[] = {
 	  {"n1", "qdisc eth0 pfifo 1:0 parent ffff:ffff"}}},
 };
 
-PL_TEST_PROBE(integration, up_builds_and_down_removes, fixture_probe_netns_root)
+PL_TEST_PROBE(integration, up_builds_and_down_removes, pl_probe_netns)
 {
 	struct pl_up_opts uo = {.keep_owner = true};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], tag[4];
@@ -123,7 +123,7 @@ PL_TEST_PROBE(integration, up_builds_and_down_removes, fixture_probe_netns_root)
 }
 
 /* The kernel rejects an htb class of rate 0 after namespaces and veths exist. */
-PL_TEST_PROBE(integration, failed_up_leaves_nothing, fixture_probe_netns_root)
+PL_TEST_PROBE(integration, failed_up_leaves_nothing, pl_probe_netns)
 {
 	struct fixture_opts o = {.routing = PL_ROUTING_NATIVE,
 				 .nnodes = 2,
@@ -143,7 +143,7 @@ PL_TEST_PROBE(integration, failed_up_leaves_nothing, fixture_probe_netns_root)
 	fixture_topo_free(t);
 }
 
-PL_TEST_PROBE(integration, two_runs_of_one_topology, fixture_probe_netns_root)
+PL_TEST_PROBE(integration, two_runs_of_one_topology, pl_probe_netns)
 {
 	struct fixture_opts o = {.routing = PL_ROUTING_VXLAN,
 				 .nnodes = 2,
@@ -234,7 +234,7 @@ out:
 }
 
 /* A run whose owner died mid-way is stale; a released run is not. */
-PL_TEST_PROBE(integration, stale_runs_are_detected, fixture_probe_netns_root)
+PL_TEST_PROBE(integration, stale_runs_are_detected, pl_probe_netns)
 {
 	struct fixture_opts o = {.routing = PL_ROUTING_NATIVE, .nnodes = 2, .pods_per_node = 1};
 	struct topo *t = fixture_topo(&o);
@@ -280,7 +280,7 @@ out:
 }
 
 /* SIGKILL in the middle of a build: the record written before each object makes it reapable. */
-PL_TEST_PROBE(integration, killed_up_is_reaped, fixture_probe_netns_root)
+PL_TEST_PROBE(integration, killed_up_is_reaped, pl_probe_netns)
 {
 	struct fixture_opts o = {
 		.routing = PL_ROUTING_VXLAN, .nnodes = 50, .pods_per_node = 4, .segment = true};

@@ -18,15 +18,22 @@
 #include "test.h"
 #include "topo/topo.h"
 
-static const char *probe_shipped(void)
+static const char *probe_topologies(void)
 {
-	const char *why = fixture_probe_netns_root();
-
-	if (why)
-		return why;
 	return access("topologies/two-node-native.yaml", R_OK) ? "run from the repository root "
 								 "(topologies/ not found)"
 							       : NULL;
+}
+
+static const char *probe_shipped(void)
+{
+	return fixture_probe_netns_root() ?: probe_topologies();
+}
+
+/* Namespaces without the datapath: no BPF, so an unprivileged user namespace will do. */
+static const char *probe_shipped_ns(void)
+{
+	return pl_probe_netns() ?: probe_topologies();
 }
 
 static const char *probe_shipped_netem(void)
@@ -42,10 +49,10 @@ static const char *const shipped[] = {
 	"topologies/seed-tc.yaml",
 };
 
-/* Builds file with the datapath, checks what a node and a pod hold, removes it. */
-static void up_down_file(const char *file, const char *tag)
+/* Builds file (with the datapath or without), checks what a node and a pod hold, removes it. */
+static void up_down_file(const char *file, const char *tag, bool datapath)
 {
-	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
+	struct pl_up_opts uo = {.datapath = datapath, .keep_owner = true, .topology = file};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], *d = NULL, *pins = NULL;
 	struct topo *t = NULL;
 	int i, want;
@@ -59,12 +66,20 @@ static void up_down_file(const char *file, const char *tag)
 	want = t->nnodes + t->npods + (t->underlay == TOPO_UNDERLAY_SEGMENT) + t->world.present;
 	ASSERT_EQ(fixture_count_netns(run), want, "namespaces");
 	d = fixture_dump_ns(run, t->nodes[0].name, PL_DUMP_ALL);
-	ASSERT_STRSTR(d, "xdp xdp_prefilter", "xdp on the uplink");
-	ASSERT_STRSTR(d, "filter eth0 tc-ingress prio 10 bpf from_network", "from_network");
-	ASSERT_STRSTR(d, "tc-ingress prio 10 bpf from_pod", "from_pod");
-	if (t->routing != PL_ROUTING_NATIVE)
-		ASSERT_STRSTR(d, "filter vxlan0 tc-ingress prio 10 bpf from_overlay",
-			      "from_overlay");
+	if (datapath) {
+		ASSERT_STRSTR(d, "xdp xdp_prefilter", "xdp on the uplink");
+		ASSERT_STRSTR(d, "filter eth0 tc-ingress prio 10 bpf from_network", "from_network");
+		ASSERT_STRSTR(d, "tc-ingress prio 10 bpf from_pod", "from_pod");
+		if (t->routing != PL_ROUTING_NATIVE)
+			ASSERT_STRSTR(d, "filter vxlan0 tc-ingress prio 10 bpf from_overlay",
+				      "from_overlay");
+	} else {
+		ASSERT_TRUE(strstr(d, " bpf ") == NULL && strstr(d, "xdp ") == NULL,
+			    "no program attached");
+		ASSERT_STRSTR(d, "link 2 eth0 veth", "the uplink");
+		if (t->routing != PL_ROUTING_NATIVE)
+			ASSERT_STRSTR(d, " vxlan0 vxlan ", "the vxlan device");
+	}
 	for (i = 0; i < t->nlinks; i++)
 		if (t->links[i].node == 0 && t->links[i].qdisc.kind != TOPO_QDISC_NONE) {
 			char q[64];
@@ -76,7 +91,9 @@ static void up_down_file(const char *file, const char *tag)
 			ASSERT_STRSTR(d, q, "qdisc on node 0's uplink");
 		}
 	pins = fixture_dump_pins(run);
-	for (i = 0; i < t->npods; i++) {
+	if (!datapath)
+		ASSERT_STREQ(pins, "", "no pins");
+	for (i = 0; datapath && i < t->npods; i++) {
 		char key[64];
 		uint8_t *ip = (uint8_t *)&t->pods[i].ip;
 
@@ -101,20 +118,32 @@ PL_TEST_PROBE(integration, shipped_topologies_up_down, probe_shipped)
 	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
 		pl_subtest("%s", shipped[i]);
 		snprintf(tag, sizeof(tag), "h%zu", i);
-		up_down_file(shipped[i], tag);
+		up_down_file(shipped[i], tag, true);
+	}
+}
+
+PL_TEST_PROBE(integration, shipped_topologies_up_down_no_datapath, probe_shipped_ns)
+{
+	char tag[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+		pl_subtest("%s", shipped[i]);
+		snprintf(tag, sizeof(tag), "d%zu", i);
+		up_down_file(shipped[i], tag, false);
 	}
 }
 
 PL_TEST_PROBE(integration, shipped_seed_netem, probe_shipped_netem)
 {
-	up_down_file("topologies/seed-netem.yaml", "hn");
+	up_down_file("topologies/seed-netem.yaml", "hn", true);
 }
 
 /* Runs the --print-commands script for run s, builds the same file as run u, compares. */
-static void print_matches_up(const char *file, const char *tag)
+static void print_matches_up(const char *file, const char *tag, bool datapath)
 {
-	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = file};
-	struct pl_plan_opts po = {.datapath = true};
+	struct pl_up_opts uo = {.datapath = datapath, .keep_owner = true, .topology = file};
+	struct pl_plan_opts po = {.datapath = datapath};
 	char s[PL_RUN_ID_MAX], u[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], t2[8], script[64], cmd[192],
 		diff[512];
 	char *ds = NULL, *du = NULL, *ps = NULL, *pu = NULL;
@@ -150,7 +179,10 @@ static void print_matches_up(const char *file, const char *tag)
 	ASSERT_STREQ(why ? why : "", "", "namespaces, devices, addresses, routes, qdiscs");
 	ps = fixture_dump_pins(s);
 	pu = fixture_dump_pins(u);
-	ASSERT_STRSTR(ps, "rodata of from_pod", "script's program has knobs");
+	if (datapath)
+		ASSERT_STRSTR(ps, "rodata of from_pod", "script's program has knobs");
+	else
+		ASSERT_STREQ(ps, "", "script pinned nothing");
 	why = fixture_first_diff(ps, pu, diff, sizeof(diff));
 	ASSERT_STREQ(why ? why : "", "", "map elements and rodata knobs");
 	ASSERT_OK(pl_run_down(u), "down");
@@ -180,7 +212,19 @@ PL_TEST_PROBE(integration, print_commands_match_up, probe_shipped)
 	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
 		pl_subtest("%s", shipped[i]);
 		snprintf(tag, sizeof(tag), "%zu", i);
-		print_matches_up(shipped[i], tag);
+		print_matches_up(shipped[i], tag, true);
+	}
+}
+
+PL_TEST_PROBE(integration, print_commands_match_up_no_datapath, probe_shipped_ns)
+{
+	char tag[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+		pl_subtest("%s", shipped[i]);
+		snprintf(tag, sizeof(tag), "n%zu", i);
+		print_matches_up(shipped[i], tag, false);
 	}
 }
 
@@ -267,7 +311,7 @@ PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
 		topo_free(t);
 	}
 	pl_subtest("--print-commands");
-	print_matches_up(file, "p");
+	print_matches_up(file, "p", true);
 	unlink(file);
 	free(d1);
 	free(d2);

@@ -6,10 +6,14 @@
 #include <sched.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <CUnit/CUnit.h>
 
 #include "test.h"
+#include "userns.h"
 
 static char subtest[256];
 
@@ -85,12 +89,55 @@ bool pl__memeq(const void *actual, const void *expected, size_t len, const char 
 	return false;
 }
 
+/* Loads "r0 = 0; exit" as a TC program: what the datapath's programs need, asked of the kernel. */
+static int try_load_bpf(void)
+{
+	struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SCHED_CLS;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = sizeof(insns) / sizeof(insns[0]);
+	attr.license = (unsigned long)"GPL";
+	fd = syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 const char *pl_probe_root(void)
 {
+	static char why[256];
+	static int err = 1;
 	struct statfs fs;
+	char knob[16] = "?";
+	FILE *f;
 
-	if (geteuid() != 0)
-		return "needs root (or CAP_BPF and CAP_NET_ADMIN) to load BPF";
+	if (err == 1)
+		err = try_load_bpf();
+	if (err == -EPERM || err == -EACCES) {
+		f = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "r");
+		if (f) {
+			if (fscanf(f, "%15s", knob) != 1)
+				strcpy(knob, "?");
+			fclose(f);
+		}
+		snprintf(why, sizeof(why),
+			 "needs root (or CAP_BPF and CAP_NET_ADMIN in the initial user namespace) "
+			 "to load BPF; kernel.unprivileged_bpf_disabled=%s",
+			 knob);
+		return why;
+	}
+	if (err) {
+		snprintf(why, sizeof(why), "cannot load a BPF program: %s", strerror(-err));
+		return why;
+	}
 	if (statfs("/sys/fs/bpf", &fs) || fs.f_type != BPF_FS_MAGIC) {
 		if (system("mount -t bpf bpf /sys/fs/bpf 2>/dev/null") != 0)
 			return "bpffs is not mounted on /sys/fs/bpf and cannot be mounted";
@@ -100,11 +147,31 @@ const char *pl_probe_root(void)
 
 const char *pl_probe_netns(void)
 {
-	const char *why = pl_probe_root();
+	static char why[384];
+	static bool tried;
 
-	if (why)
-		return why;
 	if (access("/proc/self/ns/net", R_OK))
 		return "kernel lacks network namespaces (CONFIG_NET_NS)";
-	return NULL;
+	/* Unprivileged: the first test that needs namespaces moves the runner into its own. */
+	if (!tried) {
+		tried = true;
+		pl_userns_setup();
+		if (pl_userns_active())
+			printf("no capabilities: tests run in a private user, mount and network "
+			       "namespace\n");
+	}
+	if (pl_userns_active())
+		return NULL;
+	if (pl_cap_effective(CAP_SYS_ADMIN) && pl_cap_effective(CAP_NET_ADMIN))
+		return NULL;
+	snprintf(why, sizeof(why),
+		 "needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) or an unprivileged user namespace "
+		 "to create network namespaces%s%s",
+		 pl_userns_why() ? ": " : "", pl_userns_why() ? pl_userns_why() : "");
+	return why;
+}
+
+const char *pl_probe_bpf_netns(void)
+{
+	return pl_probe_root() ?: pl_probe_netns();
 }

@@ -32,9 +32,13 @@ struct pl_test {
 
 #define PL_TEST(suite_, name_) PL_TEST_PROBE(suite_, name_, NULL)
 
-/* Ready-made probes. */
-const char *pl_probe_root(void);  /* root or CAP_BPF+CAP_NET_ADMIN, bpffs mounted */
-const char *pl_probe_netns(void); /* can create network namespaces */
+/*
+ * Ready-made probes. Without capabilities the runner works in its own user
+ * namespace (userns.h): network namespaces yes, BPF no.
+ */
+const char *pl_probe_root(void);      /* can load BPF (CAP_BPF+CAP_NET_ADMIN), bpffs mounted */
+const char *pl_probe_netns(void);     /* can create and configure network namespaces */
+const char *pl_probe_bpf_netns(void); /* both */
 
 /* Subtests: name the case a table row describes; failures are prefixed with it. */
 void pl_subtest(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -106,7 +106,7 @@ static void assert_delivered_nat_free(const struct topo *t, const struct sim_wal
 	ASSERT_FALSE(r->masqueraded, "no MASQUERADE");
 }
 
-PL_TEST_PROBE(sim, walk_native_pod_to_pod, pl_probe_netns)
+PL_TEST_PROBE(sim, walk_native_pod_to_pod, pl_probe_bpf_netns)
 {
 	const struct hop_want want[] = {
 		{0, PL_PROG_FROM_POD, PL_OBS_TO_NETWORK},
@@ -135,7 +135,7 @@ out:
 	free(r);
 }
 
-PL_TEST_PROBE(sim, walk_vxlan_pod_to_pod, pl_probe_netns)
+PL_TEST_PROBE(sim, walk_vxlan_pod_to_pod, pl_probe_bpf_netns)
 {
 	const struct hop_want want[] = {
 		{0, PL_PROG_FROM_POD, PL_OBS_TO_OVERLAY},
@@ -203,7 +203,7 @@ static uint32_t masq_addr_of(const struct topo *t, int node)
  * to the address the kernel picks there. node2's from_overlay then sees a
  * node, not frontend: backend's policy (from frontend only) cannot admit it.
  */
-PL_TEST_PROBE(sim, walk_legacy_masquerade, pl_probe_netns)
+PL_TEST_PROBE(sim, walk_legacy_masquerade, pl_probe_bpf_netns)
 {
 	struct sim_walk_result *r = calloc(1, sizeof(*r));
 	struct topo *t = load("topologies/two-node-legacy.yaml");
@@ -270,7 +270,7 @@ static const struct policy_case {
 	 "db", 5432, 0, PL_PROG_FROM_POD, PL_DROP_POLICY_DENY},
 };
 
-PL_TEST_PROBE(sim, walk_policy_drop_at_hop, pl_probe_netns)
+PL_TEST_PROBE(sim, walk_policy_drop_at_hop, pl_probe_bpf_netns)
 {
 	struct sim_walk_result *r = calloc(1, sizeof(*r));
 	struct sim_walk_opts o = {.routing = -1};
@@ -308,7 +308,7 @@ PL_TEST_PROBE(sim, walk_policy_drop_at_hop, pl_probe_netns)
 }
 
 /* 1500-byte DF packets: fit native; in vxlan the pod's MTU is 50 bytes smaller. */
-PL_TEST_PROBE(sim, walk_mtu_vxlan_oversize_df, pl_probe_netns)
+PL_TEST_PROBE(sim, walk_mtu_vxlan_oversize_df, pl_probe_bpf_netns)
 {
 	struct sim_walk_result *r = calloc(1, sizeof(*r));
 	struct topo *t = load("topologies/two-node-vxlan.yaml");
@@ -386,7 +386,7 @@ out:
 }
 
 /* netem delay + 10% loss on node1's uplink: the same seed gives the same bytes. */
-PL_TEST_PROBE(sim, walk_deterministic, pl_probe_netns)
+PL_TEST_PROBE(sim, walk_deterministic, pl_probe_bpf_netns)
 {
 	size_t la = 0, lb = 0, lc = 0;
 	char *a = run_text("topologies/seed-netem.yaml", 7, &la);
@@ -412,7 +412,7 @@ PL_TEST_PROBE(sim, walk_deterministic, pl_probe_netns)
  * delivered at the tbf rate, the rest dropped by the qdisc, queueing delay
  * up to the tbf latency.
  */
-PL_TEST_PROBE(sim, walk_run_tbf_contention, pl_probe_netns)
+PL_TEST_PROBE(sim, walk_run_tbf_contention, pl_probe_bpf_netns)
 {
 	const int n = 2000;
 	struct sim_walk_input *in = calloc(n, sizeof(*in));
