@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include "lib/clock.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
@@ -95,14 +96,6 @@ static void corr_of(const uint8_t *f, uint32_t len, struct corr *c, struct pl_pk
 	c->ip_id = info.ip_id;
 	c->daddr = info.daddr;
 	c->hash = h;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
 }
 
 static int mac_of(int fd, const char *name, uint8_t *mac)
@@ -453,7 +446,7 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		snprintf(res->skip, sizeof(res->skip), "injecting: %s", strerror(-err));
 		return 0;
 	}
-	start = last = now_ms();
+	start = last = (pl_now_ns() / 1000000);
 	for (;;) {
 		found = collect_events(rp, &c, res, &dropped, &to_stack) +
 			collect_taps(rp, lv, &c, res);
@@ -463,10 +456,10 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 			break;
 		}
 		if (found)
-			last = now_ms();
-		else if (res->nhops && now_ms() - last > QUIET_MS)
+			last = (pl_now_ns() / 1000000);
+		else if (res->nhops && (pl_now_ns() / 1000000) - last > QUIET_MS)
 			break;
-		if (now_ms() - start >= wait)
+		if ((pl_now_ns() / 1000000) - start >= wait)
 			break;
 		wait_any(rp, lv, 1);
 	}
