@@ -55,7 +55,7 @@ static void pod_tx(struct sim_walk *w, struct sim_flight *f)
 	if (sim_frame_ip(f->buf, f->len, &ip) && ip.tot_len > lxc->mtu) {
 		snprintf(why, sizeof(why), "IPv4 length %u > MTU %u of %s's eth0: %s", ip.tot_len,
 			 lxc->mtu, pod,
-			 (ip.ip[6] & 0x40) ? "DF set, its stack refuses to send it (EMSGSIZE)"
+			 ip.df ? "DF set, its stack refuses to send it (EMSGSIZE)"
 					   : "its stack would fragment it (not modelled)");
 		sim_fl_kernel_drop(f, f->node, pod, PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
 		return;
@@ -96,22 +96,15 @@ static bool is_local(const struct sim_node *n, uint32_t ip)
 
 static void nat_reverse(struct sim_flight *f, struct sim_node *n, struct sim_ip *ip)
 {
-	uint16_t sport = 0, dport = 0;
-	uint32_t s, d;
+	uint32_t s = ip->saddr, d = ip->daddr;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	int i;
 
-	memcpy(&s, ip->ip + 12, 4);
-	memcpy(&d, ip->ip + 16, 4);
-	if (ip->l4_len >= 4 && (ip->ip[9] == IPPROTO_TCP || ip->ip[9] == IPPROTO_UDP)) {
-		sport = ip->l4[0] << 8 | ip->l4[1];
-		dport = ip->l4[2] << 8 | ip->l4[3];
-	}
 	for (i = 0; i < n->nnat; i++) {
 		const struct sim_nat *e = &n->nat[i];
 
-		if (e->proto == ip->ip[9] && e->daddr == s && e->to_saddr == d &&
-		    e->dport == sport && e->sport == dport && e->to_saddr != e->saddr) {
+		if (e->proto == ip->proto && e->daddr == s && e->to_saddr == d &&
+		    e->dport == ip->sport && e->sport == ip->dport && e->to_saddr != e->saddr) {
 			sim_frame_set_daddr(ip, e->saddr);
 			sim_fl_step(f, SIM_STEP_NAT, f->node, "",
 				    "reverse MASQUERADE (conntrack): "
@@ -125,12 +118,10 @@ static void nat_reverse(struct sim_flight *f, struct sim_node *n, struct sim_ip 
 static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node *n, int dev,
 		       struct sim_ip *ip)
 {
-	uint32_t s, d, to = sim_masq_addr(n, dev);
+	uint32_t s = ip->saddr, d = ip->daddr, to = sim_masq_addr(n, dev);
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	struct sim_nat e = {0};
 
-	memcpy(&s, ip->ip + 12, 4);
-	memcpy(&d, ip->ip + 16, 4);
 	/* nftables rule of the plan: own pods towards another node's pod CIDR (not replies). */
 	if ((s & mask_of(n->masq_plen)) != n->masq_cidr || !to || s == to ||
 	    topo_node_by_pod_ip(&w->topo, d) < 0 || topo_node_by_pod_ip(&w->topo, d) == f->node)
@@ -138,11 +129,9 @@ static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	e.saddr = s;
 	e.daddr = d;
 	e.to_saddr = to;
-	e.proto = ip->ip[9];
-	if (ip->l4_len >= 4 && (e.proto == IPPROTO_TCP || e.proto == IPPROTO_UDP)) {
-		e.sport = ip->l4[0] << 8 | ip->l4[1];
-		e.dport = ip->l4[2] << 8 | ip->l4[3];
-	}
+	e.proto = ip->proto;
+	e.sport = ip->sport;
+	e.dport = ip->dport;
 	if (n->nnat == n->capnat) {
 		int cap = n->capnat ? n->capnat * 2 : 16;
 		struct sim_nat *g = realloc(n->nat, cap * sizeof(*g));
@@ -178,8 +167,7 @@ static void local_in(struct sim_walk *w, struct sim_flight *f, struct sim_ip *ip
 		f->frags = 0;
 		sim_frame_ip(f->buf, f->len, ip);
 	}
-	if (vx < 0 || ip->ip[9] != IPPROTO_UDP || ip->l4_len < 8 ||
-	    (ip->l4[2] << 8 | ip->l4[3]) != SIM_VXLAN_PORT) {
+	if (vx < 0 || ip->proto != IPPROTO_UDP || !ip->ports || ip->dport != SIM_VXLAN_PORT) {
 		sim_fl_step(f, SIM_STEP_DELIVER, f->node, "", "local delivery to %s's stack", node);
 		sim_fl_finish(f, SIM_DELIV_STACK, f->node);
 		return;
@@ -215,8 +203,7 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	uint8_t ttl;
 	int r, dev;
 
-	if (f->len >= 14 && ((f->buf[12] == 0x81 && f->buf[13] == 0x00) ||
-			     (f->buf[12] == 0x88 && f->buf[13] == 0xa8))) {
+	if (sim_frame_tagged(f->buf, f->len)) {
 		sim_fl_kernel_drop(
 			f, f->node, n->devs[f->dev].name, PL_DROP_STACK, 0,
 			"VLAN-tagged, no VLAN device here: the stack drops it (OTHERHOST)");
@@ -229,18 +216,18 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 		return;
 	}
 	nat_reverse(f, n, &ip);
-	memcpy(&daddr, ip.ip + 16, 4);
+	daddr = ip.daddr;
 	if (is_local(n, daddr)) {
 		local_in(w, f, &ip);
 		return;
 	}
-	ttl = ip.ip[8];
+	ttl = ip.ttl;
 	if (ttl <= 1) {
 		sim_fl_kernel_drop(f, f->node, "", PL_DROP_TTL_EXCEEDED, 0,
 				   "ip_forward: TTL exceeded (ICMP time exceeded)");
 		return;
 	}
-	memcpy(&saddr, ip.ip + 12, 4);
+	saddr = ip.saddr;
 	r = sim_route_lookup(n, saddr, daddr);
 	if (r < 0) {
 		sim_fl_kernel_drop(f, f->node, "", PL_DROP_NO_ROUTE, 0,
@@ -249,7 +236,7 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	}
 	dev = n->routes[r].dev;
 	nh = n->routes[r].gw ? n->routes[r].gw : daddr;
-	if (ip.tot_len > n->devs[dev].mtu && (ip.ip[6] & 0x40)) {
+	if (ip.tot_len > n->devs[dev].mtu && ip.df) {
 		sim_fl_kernel_drop(
 			f, f->node, n->devs[dev].name, PL_DROP_MTU_EXCEEDED, n->devs[dev].mtu,
 			"ip_forward: larger than the route's MTU with DF (ICMP frag needed)");

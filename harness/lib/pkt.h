@@ -103,8 +103,10 @@ struct pl_pkt_quote {
 
 /*
  * What a frame holds, for summaries, filters, correlation and the simulator.
- * Filled layer by layer: on an error the layers before it stay valid
- * (has_l3: addresses, proto, ttl and lengths; has_l4: the L4 header).
+ * Filled layer by layer: on an error the layers before it stay valid.
+ * has_l3: the IP header is whole (addresses, proto, ttl, ip_hlen);
+ * has_payload: its lengths hold too (ip_len, l4_off, l4_len inside the frame);
+ * has_l4: the L4 header is whole (ports, flags, ICMP fields, l4_hlen).
  */
 struct pl_pkt_info {
 	bool ipv4, ipv6;    /* the IP header is there and has that version */
@@ -112,7 +114,7 @@ struct pl_pkt_info {
 	uint16_t eth_proto; /* host order, after any VLAN tag */
 	uint16_t vlan_id;   /* outermost tag's VID */
 	uint8_t vlan_tags;
-	bool has_l3, has_l4;
+	bool has_l3, has_payload, has_l4;
 	struct pl_addr src, dst;
 	uint32_t saddr, daddr;	 /* IPv4, network order (= src.v4, dst.v4) */
 	uint8_t proto, ttl;	 /* L4 protocol (IPv6: after extension headers), TTL/hop limit */
@@ -124,7 +126,7 @@ struct pl_pkt_info {
 	uint8_t ext_count;	 /* IPv6 extension headers walked */
 	size_t l3_off;		 /* IP header */
 	size_t ip_hlen;		 /* IPv4 ihl bytes; IPv6 40 + extension headers */
-	size_t ip_len;		 /* IPv4 total length; IPv6 40 + payload length */
+	size_t ip_len;		 /* IPv4 total length; IPv6 40 + payload length (as stated) */
 	size_t l4_off, l4_len;	 /* the IP payload after all headers (the L4 header on) */
 	size_t l4_hlen;		 /* bytes of the L4 header itself when has_l4 */
 	uint16_t sport, dport;	 /* host order; ICMP echo: id, 0 */

@@ -213,19 +213,20 @@ static int parse_ip4(const uint8_t *data, size_t len, size_t off, struct pl_pkt_
 	o->fragment = (frag & 0x3fff) != 0;
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
 	tot_len = pkt_get16(ip + 2);
+	o->ip_len = tot_len; /* as stated; inside the frame once has_payload */
 	if (ihl < IPV4_HLEN_)
 		return fail(o, PL_PKT_IP4_IHL);
 	if (ihl > len - off)
 		return fail(o, PL_PKT_IP4_OPTS_TRUNC);
+	o->ip_hlen = ihl;
+	o->has_l3 = true;
 	if (tot_len < ihl)
 		return fail(o, PL_PKT_IP4_LEN_SHORT);
 	if (tot_len > len - off)
 		return fail(o, PL_PKT_IP4_LEN_TRUNC);
-	o->ip_hlen = ihl;
-	o->ip_len = tot_len;
 	o->l4_off = off + ihl;
 	o->l4_len = tot_len - ihl;
-	o->has_l3 = true;
+	o->has_payload = true;
 	if (o->frag_off)
 		return 0; /* a later fragment holds no L4 header */
 	return parse_l4(data, o);
@@ -258,7 +259,9 @@ static int parse_ip6(const uint8_t *data, size_t len, size_t off, struct pl_pkt_
 	o->ttl = ip[7];
 	nh = ip[6];
 	o->proto = nh;
+	o->ip_hlen = IPV6_HLEN_;
 	o->ip_len = IPV6_HLEN_ + pkt_get16(ip + 4);
+	o->has_l3 = true;
 	if (o->ip_len > len - off)
 		return fail(o, PL_PKT_IP6_LEN_TRUNC);
 	pos = off + IPV6_HLEN_;
@@ -290,7 +293,7 @@ static int parse_ip6(const uint8_t *data, size_t len, size_t off, struct pl_pkt_
 	o->ip_hlen = pos - off;
 	o->l4_off = pos;
 	o->l4_len = end - pos;
-	o->has_l3 = true;
+	o->has_payload = true;
 	if (o->frag_off)
 		return 0;
 	return parse_l4(data, o);

@@ -68,8 +68,8 @@ struct corr {
 static void corr_of(const uint8_t *f, uint32_t len, struct corr *c, struct pl_pkt_info *outer)
 {
 	struct pl_pkt_info info;
-	uint32_t off, ihl, l4len, end, h = 2166136261u;
-	const uint8_t *ip;
+	uint32_t h = 2166136261u;
+	size_t off, end;
 
 	memset(c, 0, sizeof(*c));
 	pl_pkt_parse(f, len, &info);
@@ -82,15 +82,10 @@ static void corr_of(const uint8_t *f, uint32_t len, struct corr *c, struct pl_pk
 	}
 	if (!info.ipv4 || info.error)
 		return;
-	off = 14 + (info.vlan_id ? 4 : 0);
-	ip = f + off;
-	ihl = (ip[0] & 0xf) * 4;
-	end = off + ((ip[2] << 8) | ip[3]);
-	off += ihl;
-	l4len = info.proto == IPPROTO_TCP ? (uint32_t)(f[off + 12] >> 4) * 4
-		: info.proto == IPPROTO_UDP || info.proto == IPPROTO_ICMP ? 8
-									  : 0;
-	for (off += l4len; off < end && off < len; off++)
+	/* The payload after the L4 header: what a NAT or a tunnel never rewrites. */
+	off = info.l4_off + (info.has_l4 ? info.l4_hlen : 0);
+	end = info.l3_off + info.ip_len;
+	for (; off < end && off < len; off++)
 		h = (h ^ f[off]) * 16777619u;
 	c->ok = true;
 	c->ip_id = info.ip_id;
