@@ -230,7 +230,8 @@ int sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
 }
 
 /* The IPv4 fields of one decoded header into h (the inner ones when encapsulated). */
-static void hdrs_ip(const struct pl_pkt_info *i, struct sim_hdrs *h)
+static void hdrs_ip(const uint8_t *frame, uint32_t len, const struct pl_pkt_info *i,
+		    struct sim_hdrs *h)
 {
 	h->ipv4 = true;
 	h->saddr = i->saddr;
@@ -239,14 +240,8 @@ static void hdrs_ip(const struct pl_pkt_info *i, struct sim_hdrs *h)
 	h->ttl = i->ttl;
 	h->df = i->df;
 	h->ip_len = (uint16_t)i->ip_len;
-	if (i->fragment) /* as the walk has always shown a first fragment: no ports */
-		return;
-	if (i->has_l4 && (i->proto == IPPROTO_TCP || i->proto == IPPROTO_UDP)) {
-		h->sport = i->sport;
-		h->dport = i->dport;
-	} else if (i->has_l4 && i->proto == IPPROTO_ICMP) {
-		h->sport = i->sport; /* echo id */
-	}
+	/* A trace shows a broken packet's ports too: they are what its next hop reads. */
+	pl_pkt_peek_ports(frame, len, i, &h->sport, &h->dport);
 }
 
 /* Untagged Ethernet with a whole IPv4 header. */
@@ -282,12 +277,12 @@ void sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h)
 		h->vni = out.vni;
 		memcpy(h->inner_dmac, inner, 6);
 		memcpy(h->inner_smac, inner + 6, 6);
-		hdrs_ip(&in, h);
+		hdrs_ip(inner, len - (uint32_t)out.inner_off, &in, h);
 		return;
 	}
 	memcpy(h->inner_dmac, h->dmac, 6);
 	memcpy(h->inner_smac, h->smac, 6);
-	hdrs_ip(&out, h);
+	hdrs_ip(frame, len, &out, h);
 }
 
 const char *sim_step_kind_name(enum sim_step_kind kind)
@@ -333,13 +328,13 @@ static void print_hdrs(FILE *f, const struct sim_hdrs *h)
 
 	if (h->encap)
 		fprintf(f, " [outer %s > %s udp %u>4789 vni %u ttl %u]",
-			inet_ntop(AF_INET, &h->outer_saddr, s, sizeof(s)),
-			inet_ntop(AF_INET, &h->outer_daddr, d, sizeof(d)), h->outer_sport, h->vni,
+			pl_ip4_str(h->outer_saddr, s),
+			pl_ip4_str(h->outer_daddr, d), h->outer_sport, h->vni,
 			h->outer_ttl);
 	if (h->ipv4)
 		fprintf(f, " %s:%u > %s:%u proto %u ttl %u",
-			inet_ntop(AF_INET, &h->saddr, s, sizeof(s)), h->sport,
-			inet_ntop(AF_INET, &h->daddr, d, sizeof(d)), h->dport, h->proto, h->ttl);
+			pl_ip4_str(h->saddr, s), h->sport,
+			pl_ip4_str(h->daddr, d), h->dport, h->proto, h->ttl);
 	fprintf(f, " len %u\n", h->len);
 }
 

@@ -10,16 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pkt.h"
 #include "lib/datapath.h"
 #include "walk_flight.h"
 
 #define ETH_HLEN_  14
 #define VLAN_HLEN_ 4
-
-static const char *ipstr(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
 
 static uint32_t mask_of(uint8_t plen)
 {
@@ -109,7 +105,7 @@ static void nat_reverse(struct sim_flight *f, struct sim_node *n, struct sim_ip 
 			sim_fl_step(f, SIM_STEP_NAT, f->node, "",
 				    "reverse MASQUERADE (conntrack): "
 				    "destination %s → %s",
-				    ipstr(d, a), ipstr(e->saddr, b));
+				    pl_ip4_str(d, a), pl_ip4_str(e->saddr, b));
 			return;
 		}
 	}
@@ -147,7 +143,7 @@ static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	f->res->masqueraded = true;
 	sim_fl_step(f, SIM_STEP_NAT, f->node, n->devs[dev].name,
 		    "MASQUERADE (nftables postrouting, oif %s): source %s → %s", n->devs[dev].name,
-		    ipstr(s, a), ipstr(to, b));
+		    pl_ip4_str(s, a), pl_ip4_str(to, b));
 }
 
 static void local_in(struct sim_walk *w, struct sim_flight *f, struct sim_ip *ip)
@@ -244,10 +240,10 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	}
 	sim_frame_dec_ttl(&ip);
 	if (n->routes[r].gw)
-		snprintf(how, sizeof(how), "route %s/%u via %s dev %s", ipstr(n->routes[r].dst, a),
-			 n->routes[r].plen, ipstr(nh, b), n->devs[dev].name);
+		snprintf(how, sizeof(how), "route %s/%u via %s dev %s", pl_ip4_str(n->routes[r].dst, a),
+			 n->routes[r].plen, pl_ip4_str(nh, b), n->devs[dev].name);
 	else
-		snprintf(how, sizeof(how), "route %s/%u dev %s", ipstr(n->routes[r].dst, a),
+		snprintf(how, sizeof(how), "route %s/%u dev %s", pl_ip4_str(n->routes[r].dst, a),
 			 n->routes[r].plen, n->devs[dev].name);
 	s = sim_fl_step(f, SIM_STEP_STACK, f->node, n->devs[f->dev].name,
 			"ip_forward: %s, TTL %u → %u", how, ttl, ttl - 1);
@@ -293,7 +289,7 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 		f, SIM_STEP_ENCAP, f->node, vx >= 0 ? n->devs[vx].name : "vxlan0",
 		"vxlan_xmit: +%d bytes (outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8): %s → %s "
 		"UDP %u → 4789, VNI %u, TTL 64, DF clear",
-		SIM_VXLAN_OVERHEAD, ipstr(saddr, a), ipstr(f->tun_remote, b), sport, f->tun_vni);
+		SIM_VXLAN_OVERHEAD, pl_ip4_str(saddr, a), pl_ip4_str(f->tun_remote, b), sport, f->tun_vni);
 	if (s)
 		s->mtu = n->devs[up].mtu; /* what the outer packet must fit */
 	if (!f->res->encap) {

@@ -147,6 +147,14 @@ int pl_pkt_parse(const uint8_t *data, size_t len, struct pl_pkt_info *out);
 /* The same from an IP header on (raw sockets, LINUX_SLL payloads): version picks the family. */
 int pl_pkt_parse_ip(const uint8_t *data, size_t len, struct pl_pkt_info *out);
 const char *pl_pkt_err_str(enum pl_pkt_err err);
+/*
+ * The ports (ICMP: echo id, 0) in the first L4 bytes a parsed frame holds, even
+ * when its IP lengths or L4 header are bad (i->sport/dport need a whole header):
+ * what a hop-by-hop trace shows. False without an IP header, for any fragment,
+ * or when the frame ends first.
+ */
+bool pl_pkt_peek_ports(const uint8_t *data, size_t len, const struct pl_pkt_info *i,
+		       uint16_t *sport, uint16_t *dport);
 
 /* "10.244.1.10:40000 > 10.244.2.10:80 TCP [S]" (inner too: "vxlan vni 300 ... { ... }"). */
 int pl_pkt_summary(const uint8_t *data, size_t len, char *buf, size_t cap);

@@ -342,3 +342,30 @@ int pl_pkt_parse_ip(const uint8_t *data, size_t len, struct pl_pkt_info *out)
 		return fail(out, PL_PKT_IP_VERSION);
 	}
 }
+
+bool pl_pkt_peek_ports(const uint8_t *data, size_t len, const struct pl_pkt_info *i,
+		       uint16_t *sport, uint16_t *dport)
+{
+	size_t off = i->l3_off + i->ip_hlen;
+
+	*sport = *dport = 0;
+	if (!i->has_l3 || i->fragment || off > len)
+		return false;
+	switch (i->proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (len - off < 4)
+			return false;
+		*sport = pkt_get16(data + off);
+		*dport = pkt_get16(data + off + 2);
+		return true;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (len - off < ICMP_HLEN_)
+			return false;
+		*sport = pkt_get16(data + off + 4);
+		return true;
+	default:
+		return false;
+	}
+}

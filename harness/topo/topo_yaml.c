@@ -5,6 +5,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lib/pkt.h"
 #include "lib/units.h"
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
@@ -151,7 +152,7 @@ int ty_cidr(struct topo_parser *p, const ynode *n, const char *what, bool bare_o
 				     s);
 	masked = htonl(ntohl(*ip) & topo_mask(*plen));
 	if (masked != *ip) {
-		inet_ntop(AF_INET, &masked, net, sizeof(net));
+		pl_ip4_str(masked, net);
 		return pl_yaml_error(&p->y, n, "%s '%s' has host bits set (did you mean %s/%u?)",
 				     what, s, net, *plen);
 	}
