@@ -226,8 +226,8 @@ void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t 
 		}
 		set_macs(f, d->mac, mac);
 		sim_fl_step(f, SIM_STEP_STACK, f->node, d->name,
-			    "%s: next hop %s is %02x:..:%02x:%02x", how, pl_ip4_str(nexthop, a), mac[0],
-			    mac[4], mac[5]);
+			    "%s: next hop %s is %02x:..:%02x:%02x", how, pl_ip4_str(nexthop, a),
+			    mac[0], mac[4], mac[5]);
 		f->loc = LOC_UPLINK_TX;
 		return;
 	case SIM_DEV_LXC:

@@ -328,12 +328,10 @@ static void print_hdrs(FILE *f, const struct sim_hdrs *h)
 
 	if (h->encap)
 		fprintf(f, " [outer %s > %s udp %u>4789 vni %u ttl %u]",
-			pl_ip4_str(h->outer_saddr, s),
-			pl_ip4_str(h->outer_daddr, d), h->outer_sport, h->vni,
-			h->outer_ttl);
+			pl_ip4_str(h->outer_saddr, s), pl_ip4_str(h->outer_daddr, d),
+			h->outer_sport, h->vni, h->outer_ttl);
 	if (h->ipv4)
-		fprintf(f, " %s:%u > %s:%u proto %u ttl %u",
-			pl_ip4_str(h->saddr, s), h->sport,
+		fprintf(f, " %s:%u > %s:%u proto %u ttl %u", pl_ip4_str(h->saddr, s), h->sport,
 			pl_ip4_str(h->daddr, d), h->dport, h->proto, h->ttl);
 	fprintf(f, " len %u\n", h->len);
 }

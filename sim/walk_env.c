@@ -345,8 +345,8 @@ static int realize_node(const struct sim_node *n)
 
 		if (r->gw)
 			append(&cmds, &len, &cap, "route add %s/%u via %s dev %s onlink table %u\n",
-			       pl_ip4_str(r->dst, a), r->plen, pl_ip4_str(r->gw, g), n->devs[r->dev].name,
-			       r->table ? r->table : 254);
+			       pl_ip4_str(r->dst, a), r->plen, pl_ip4_str(r->gw, g),
+			       n->devs[r->dev].name, r->table ? r->table : 254);
 		else
 			append(&cmds, &len, &cap, "route add %s/%u dev %s table %u\n",
 			       pl_ip4_str(r->dst, a), r->plen, n->devs[r->dev].name,

@@ -52,7 +52,7 @@ static void pod_tx(struct sim_walk *w, struct sim_flight *f)
 		snprintf(why, sizeof(why), "IPv4 length %u > MTU %u of %s's eth0: %s", ip.tot_len,
 			 lxc->mtu, pod,
 			 ip.df ? "DF set, its stack refuses to send it (EMSGSIZE)"
-					   : "its stack would fragment it (not modelled)");
+			       : "its stack would fragment it (not modelled)");
 		sim_fl_kernel_drop(f, f->node, pod, PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
 		return;
 	}
@@ -240,8 +240,9 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	}
 	sim_frame_dec_ttl(&ip);
 	if (n->routes[r].gw)
-		snprintf(how, sizeof(how), "route %s/%u via %s dev %s", pl_ip4_str(n->routes[r].dst, a),
-			 n->routes[r].plen, pl_ip4_str(nh, b), n->devs[dev].name);
+		snprintf(how, sizeof(how), "route %s/%u via %s dev %s",
+			 pl_ip4_str(n->routes[r].dst, a), n->routes[r].plen, pl_ip4_str(nh, b),
+			 n->devs[dev].name);
 	else
 		snprintf(how, sizeof(how), "route %s/%u dev %s", pl_ip4_str(n->routes[r].dst, a),
 			 n->routes[r].plen, n->devs[dev].name);
@@ -289,7 +290,8 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 		f, SIM_STEP_ENCAP, f->node, vx >= 0 ? n->devs[vx].name : "vxlan0",
 		"vxlan_xmit: +%d bytes (outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8): %s → %s "
 		"UDP %u → 4789, VNI %u, TTL 64, DF clear",
-		SIM_VXLAN_OVERHEAD, pl_ip4_str(saddr, a), pl_ip4_str(f->tun_remote, b), sport, f->tun_vni);
+		SIM_VXLAN_OVERHEAD, pl_ip4_str(saddr, a), pl_ip4_str(f->tun_remote, b), sport,
+		f->tun_vni);
 	if (s)
 		s->mtu = n->devs[up].mtu; /* what the outer packet must fit */
 	if (!f->res->encap) {

@@ -40,8 +40,8 @@ static void print_changes(const struct sim_hdrs *a, const struct sim_hdrs *b)
 #define SEP (n++ ? ", " : "")
 	if (b->encap && !a->encap)
 		printf("%s+outer %s > %s UDP %u>4789 VNI %u TTL %u%s (+%d bytes)", SEP,
-		       pl_ip4_str(b->outer_saddr, x), pl_ip4_str(b->outer_daddr, y), b->outer_sport, b->vni,
-		       b->outer_ttl, b->outer_df ? " DF" : "", SIM_VXLAN_OVERHEAD);
+		       pl_ip4_str(b->outer_saddr, x), pl_ip4_str(b->outer_daddr, y), b->outer_sport,
+		       b->vni, b->outer_ttl, b->outer_df ? " DF" : "", SIM_VXLAN_OVERHEAD);
 	if (a->encap && !b->encap)
 		printf("%souter headers removed (-%d bytes)", SEP, SIM_VXLAN_OVERHEAD);
 	if (memcmp(a->smac, b->smac, 6) || memcmp(a->dmac, b->dmac, 6))
@@ -49,7 +49,8 @@ static void print_changes(const struct sim_hdrs *a, const struct sim_hdrs *b)
 	if (a->saddr != b->saddr)
 		printf("%ssource %s → %s", SEP, pl_ip4_str(a->saddr, x), pl_ip4_str(b->saddr, y));
 	if (a->daddr != b->daddr)
-		printf("%sdestination %s → %s", SEP, pl_ip4_str(a->daddr, x), pl_ip4_str(b->daddr, y));
+		printf("%sdestination %s → %s", SEP, pl_ip4_str(a->daddr, x),
+		       pl_ip4_str(b->daddr, y));
 	if (a->ttl != b->ttl)
 		printf("%sTTL %u → %u", SEP, a->ttl, b->ttl);
 	if (a->len != b->len && !(b->encap != a->encap))

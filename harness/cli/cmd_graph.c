@@ -91,7 +91,8 @@ static void emit_node(FILE *f, const struct pl_plan *p, int i)
 	fprintf(f,
 		"  subgraph \"cluster_%s\" {\n    label=\"node %s\\n%s, pods %s/%u\";\n"
 		"    style=rounded; color=gray40;\n",
-		n->name, n->name, pl_ip4_str(n->underlay_ip, a), pl_ip4_str(n->pod_cidr, b), n->pod_plen);
+		n->name, n->name, pl_ip4_str(n->underlay_ip, a), pl_ip4_str(n->pod_cidr, b),
+		n->pod_plen);
 	fprintf(f, "    \"%s/stack\" [shape=diamond, label=\"IP stack\\nip_forward=1%s\"];\n",
 		n->name, t->routing == PL_ROUTING_LEGACY ? "\\nMASQUERADE pods → vxlan0" : "");
 	if (q)

@@ -151,7 +151,8 @@ static int observe(const char *run, bool json, bool follow)
 	}
 	o.topo = t;
 	clock_gettime(CLOCK_REALTIME, &real);
-	o.mono_to_real_ns = (long long)real.tv_sec * 1000000000LL + real.tv_nsec - (long long)pl_now_ns();
+	o.mono_to_real_ns =
+		(long long)real.tv_sec * 1000000000LL + real.tv_nsec - (long long)pl_now_ns();
 	for (i = 0; i < t->nnodes; i++) {
 		snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/events", run,
 			 t->nodes[i].name);

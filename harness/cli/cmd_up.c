@@ -44,8 +44,8 @@ static void summary(const struct pl_plan *p)
 
 			pl_pod_veth_name(t, n->pods[k], dev, sizeof(dev));
 			printf("    pod %-12s netns %-20s %-15s identity %-5u veth %s\n", pod->name,
-			       p->ns[p->pod_ns[n->pods[k]]].name, pl_ip4_str(pod->ip, a), pod->identity,
-			       dev);
+			       p->ns[p->pod_ns[n->pods[k]]].name, pl_ip4_str(pod->ip, a),
+			       pod->identity, dev);
 		}
 		for (s = 0; s < p->nsteps; s++) {
 			const struct pl_step *st = &p->steps[s];

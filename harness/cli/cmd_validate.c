@@ -77,7 +77,8 @@ static void print_entries(const struct topo *t, const struct policy_set *ps)
 	for (i = 0; i < n; i++)
 		printf("  %s/%u → %u%s%s\n", pl_ip4_str(ipc[i].key.ip, a), ipc[i].key.prefixlen,
 		       ipc[i].info.identity, ipc[i].info.tunnel_endpoint ? " via " : "",
-		       ipc[i].info.tunnel_endpoint ? pl_ip4_str(ipc[i].info.tunnel_endpoint, b) : "");
+		       ipc[i].info.tunnel_endpoint ? pl_ip4_str(ipc[i].info.tunnel_endpoint, b)
+						   : "");
 	free(ipc);
 }
 
@@ -98,8 +99,8 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 			const struct topo_pod *p = &t->pods[nd->pods[j]];
 
 			topo_ifname_pod_host(p, veth);
-			printf("    pod %-12s %-15s identity %u ep %u (%s)", p->name, pl_ip4_str(p->ip, a),
-			       p->identity, p->ep_id, veth);
+			printf("    pod %-12s %-15s identity %u ep %u (%s)", p->name,
+			       pl_ip4_str(p->ip, a), p->identity, p->ep_id, veth);
 			for (k = 0; k < p->nlabels; k++)
 				printf("%s%s=%s", k ? "," : " ", p->labels[k].key,
 				       p->labels[k].value);

@@ -329,7 +329,8 @@ int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *
 	if (err < 0)
 		return pl_err_errno(err, "reading flow events");
 	for (i = before; i < dp->nevents; i++) {
-		if (pl_event_of_test_run(&dp->events[i], prog, ctx ? ctx->ifindex : 0, len, t0, t1)) {
+		if (pl_event_of_test_run(&dp->events[i], prog, ctx ? ctx->ifindex : 0, len, t0,
+					 t1)) {
 			res->event = dp->events[i];
 			res->has_event = true;
 			break;

@@ -56,30 +56,30 @@ uint16_t pl_csum_l4(uint32_t saddr, uint32_t daddr, uint8_t proto, const void *l
 /* Why a frame did not decode: each has one fixed text (pl_pkt_err_str). */
 enum pl_pkt_err {
 	PL_PKT_OK = 0,
-	PL_PKT_ETH_TRUNC,	 /* "truncated Ethernet header" */
-	PL_PKT_VLAN_TRUNC,	 /* "truncated 802.1Q tag" */
-	PL_PKT_IP4_TRUNC,	 /* "truncated IPv4 header" */
-	PL_PKT_IP4_VERSION,	 /* IPv4 EtherType but version is not 4 */
-	PL_PKT_IP4_IHL,		 /* ihl < 5 */
-	PL_PKT_IP4_OPTS_TRUNC,	 /* options beyond the frame */
-	PL_PKT_IP4_LEN_SHORT,	 /* total length shorter than the header */
-	PL_PKT_IP4_LEN_TRUNC,	 /* total length beyond the frame */
-	PL_PKT_IP_VERSION,	 /* from the IP header on: version neither 4 nor 6 */
-	PL_PKT_IP6_TRUNC,	 /* "truncated IPv6 header" */
-	PL_PKT_IP6_VERSION,	 /* IPv6 EtherType but version is not 6 */
-	PL_PKT_IP6_LEN_TRUNC,	 /* payload length beyond the frame */
-	PL_PKT_IP6_EXT_TRUNC,	 /* an extension header beyond the payload */
-	PL_PKT_IP6_EXT_CHAIN,	 /* more extension headers than PL_PKT_MAX_EXT */
+	PL_PKT_ETH_TRUNC,      /* "truncated Ethernet header" */
+	PL_PKT_VLAN_TRUNC,     /* "truncated 802.1Q tag" */
+	PL_PKT_IP4_TRUNC,      /* "truncated IPv4 header" */
+	PL_PKT_IP4_VERSION,    /* IPv4 EtherType but version is not 4 */
+	PL_PKT_IP4_IHL,	       /* ihl < 5 */
+	PL_PKT_IP4_OPTS_TRUNC, /* options beyond the frame */
+	PL_PKT_IP4_LEN_SHORT,  /* total length shorter than the header */
+	PL_PKT_IP4_LEN_TRUNC,  /* total length beyond the frame */
+	PL_PKT_IP_VERSION,     /* from the IP header on: version neither 4 nor 6 */
+	PL_PKT_IP6_TRUNC,      /* "truncated IPv6 header" */
+	PL_PKT_IP6_VERSION,    /* IPv6 EtherType but version is not 6 */
+	PL_PKT_IP6_LEN_TRUNC,  /* payload length beyond the frame */
+	PL_PKT_IP6_EXT_TRUNC,  /* an extension header beyond the payload */
+	PL_PKT_IP6_EXT_CHAIN,  /* more extension headers than PL_PKT_MAX_EXT */
 	PL_PKT_TCP_TRUNC,
-	PL_PKT_TCP_DOFF_SHORT,	 /* data offset < 5 */
-	PL_PKT_TCP_DOFF_TRUNC,	 /* data offset beyond the packet */
+	PL_PKT_TCP_DOFF_SHORT, /* data offset < 5 */
+	PL_PKT_TCP_DOFF_TRUNC, /* data offset beyond the packet */
 	PL_PKT_UDP_TRUNC,
 	PL_PKT_ICMP_TRUNC,
 	PL_PKT_ICMP6_TRUNC,
 	PL_PKT_ERR_COUNT
 };
 
-#define PL_PKT_MAX_EXT	8 /* IPv6 extension headers walked before giving up */
+#define PL_PKT_MAX_EXT 8 /* IPv6 extension headers walked before giving up */
 
 /* An IPv4 or IPv6 address: family AF_INET (v4 holds it, network order) or AF_INET6. */
 struct pl_addr {
@@ -116,28 +116,28 @@ struct pl_pkt_info {
 	uint8_t vlan_tags;
 	bool has_l3, has_payload, has_l4;
 	struct pl_addr src, dst;
-	uint32_t saddr, daddr;	 /* IPv4, network order (= src.v4, dst.v4) */
-	uint8_t proto, ttl;	 /* L4 protocol (IPv6: after extension headers), TTL/hop limit */
-	uint8_t tos;		 /* IPv4 TOS / IPv6 traffic class */
-	uint16_t ip_id;		 /* host order; IPv6: low 16 bits of the fragment id */
-	bool fragment;		 /* MF or an offset */
-	bool df, more_frags;	 /* IPv4 DF; MF (either version) */
-	uint16_t frag_off;	 /* bytes */
-	uint8_t ext_count;	 /* IPv6 extension headers walked */
-	size_t l3_off;		 /* IP header */
-	size_t ip_hlen;		 /* IPv4 ihl bytes; IPv6 40 + extension headers */
-	size_t ip_len;		 /* IPv4 total length; IPv6 40 + payload length (as stated) */
-	size_t l4_off, l4_len;	 /* the IP payload after all headers (the L4 header on) */
-	size_t l4_hlen;		 /* bytes of the L4 header itself when has_l4 */
-	uint16_t sport, dport;	 /* host order; ICMP echo: id, 0 */
+	uint32_t saddr, daddr; /* IPv4, network order (= src.v4, dst.v4) */
+	uint8_t proto, ttl;    /* L4 protocol (IPv6: after extension headers), TTL/hop limit */
+	uint8_t tos;	       /* IPv4 TOS / IPv6 traffic class */
+	uint16_t ip_id;	       /* host order; IPv6: low 16 bits of the fragment id */
+	bool fragment;	       /* MF or an offset */
+	bool df, more_frags;   /* IPv4 DF; MF (either version) */
+	uint16_t frag_off;     /* bytes */
+	uint8_t ext_count;     /* IPv6 extension headers walked */
+	size_t l3_off;	       /* IP header */
+	size_t ip_hlen;	       /* IPv4 ihl bytes; IPv6 40 + extension headers */
+	size_t ip_len;	       /* IPv4 total length; IPv6 40 + payload length (as stated) */
+	size_t l4_off, l4_len; /* the IP payload after all headers (the L4 header on) */
+	size_t l4_hlen;	       /* bytes of the L4 header itself when has_l4 */
+	uint16_t sport, dport; /* host order; ICMP echo: id, 0 */
 	uint8_t tcp_flags;
 	uint32_t seq, ack;
 	uint8_t icmp_type, icmp_code;
-	uint16_t icmp_seq;	 /* echo */
+	uint16_t icmp_seq;	   /* echo */
 	struct pl_pkt_quote quote; /* ICMP errors */
 	bool vxlan;
 	uint32_t vni;
-	size_t inner_off;  /* offset of the inner Ethernet frame when vxlan */
+	size_t inner_off; /* offset of the inner Ethernet frame when vxlan */
 	enum pl_pkt_err err;
 	const char *error; /* non-NULL when truncated or malformed: what is wrong */
 };

@@ -125,8 +125,8 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	if (ifa->ifa_family != AF_INET || !at.tb[IFA_LOCAL])
 		return MNL_CB_OK;
 	ip = mnl_attr_get_u32(at.tb[IFA_LOCAL]);
-	fprintf(d->out, "addr %s %s/%u\n", ifname(d, ifa->ifa_index),
-		pl_ip4_str(ip, a), ifa->ifa_prefixlen);
+	fprintf(d->out, "addr %s %s/%u\n", ifname(d, ifa->ifa_index), pl_ip4_str(ip, a),
+		ifa->ifa_prefixlen);
 	return MNL_CB_OK;
 }
 
@@ -176,8 +176,8 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	if (at.tb[FRA_SRC])
 		ip = mnl_attr_get_u32(at.tb[FRA_SRC]);
 	fprintf(d->out, "rule pref %u from %s/%u table %u\n",
-		at.tb[FRA_PRIORITY] ? mnl_attr_get_u32(at.tb[FRA_PRIORITY]) : 0,
-		pl_ip4_str(ip, a), frh->src_len, table);
+		at.tb[FRA_PRIORITY] ? mnl_attr_get_u32(at.tb[FRA_PRIORITY]) : 0, pl_ip4_str(ip, a),
+		frh->src_len, table);
 	return MNL_CB_OK;
 }
 
@@ -198,9 +198,8 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *data)
 	ip = mnl_attr_get_u32(at.tb[NDA_DST]);
 	m = mnl_attr_get_payload(at.tb[NDA_LLADDR]);
 	fprintf(d->out, "%s %s %02x:%02x:%02x:%02x:%02x:%02x dev %s\n",
-		nd->ndm_family == AF_BRIDGE ? "fdb" : "neigh",
-		pl_ip4_str(ip, a), m[0], m[1], m[2], m[3], m[4], m[5],
-		ifname(d, nd->ndm_ifindex));
+		nd->ndm_family == AF_BRIDGE ? "fdb" : "neigh", pl_ip4_str(ip, a), m[0], m[1], m[2],
+		m[3], m[4], m[5], ifname(d, nd->ndm_ifindex));
 	return MNL_CB_OK;
 }
 

@@ -556,8 +556,7 @@ char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s)
 	for (i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].pod_cidr == s->masq.cidr)
 			continue;
-		fprintf(f, "%s%s/%u", n++ ? ", " : "",
-			pl_ip4_str(t->nodes[i].pod_cidr, a),
+		fprintf(f, "%s%s/%u", n++ ? ", " : "", pl_ip4_str(t->nodes[i].pod_cidr, a),
 			t->nodes[i].pod_plen);
 	}
 	fprintf(f, " } oifname \"%s\" masquerade\n", s->masq.oif);

@@ -209,8 +209,8 @@ static void print_step(struct printer *pr, int idx)
 		fprintf(f, "inns %s ethtool -K %s gro on\n", n, s->dev);
 		break;
 	case PL_STEP_ADDR:
-		fprintf(f, "ip -n %s addr add %s/%u dev %s\n", n, pl_ip4_str(s->addr.ip, a), s->addr.plen,
-			s->dev);
+		fprintf(f, "ip -n %s addr add %s/%u dev %s\n", n, pl_ip4_str(s->addr.ip, a),
+			s->addr.plen, s->dev);
 		break;
 	case PL_STEP_NEIGH:
 		fprintf(f, "ip -n %s neigh add %s lladdr %s dev %s nud permanent\n", n,

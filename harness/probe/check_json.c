@@ -33,8 +33,8 @@ static void json_probes(const struct pl_check_report *r, FILE *f)
 			: p->expect == PL_EXPECT_DENY ? "deny"
 						      : "unknown",
 			pl_probe_status_name(p->res.status), jbool(p->delivered), p->res.rtt_us,
-			p->res.seen ? pl_ip4_str(p->res.sighting.peer_ip, a) : "", pl_ip4_str(p->want_src, b),
-			jbool(p->nat_ok), jbool(p->ok));
+			p->res.seen ? pl_ip4_str(p->res.sighting.peer_ip, a) : "",
+			pl_ip4_str(p->want_src, b), jbool(p->nat_ok), jbool(p->ok));
 		if (p->has_drop)
 			fprintf(f,
 				",\"drop\":{\"node\":\"%s\",\"prog\":\"%s\",\"reason\":%u,"
@@ -68,8 +68,9 @@ static void json_underlay(const struct pl_check_report *r, FILE *f)
 		fprintf(f,
 			"],\"outer\":[\"%s\",\"%s\"],\"inner\":[\"%s\",\"%s\"],\"probes\":%d,"
 			"\"found\":%d,\"ok\":%s,\"why\":\"%s\"}",
-			pl_ip4_str(u->outer_src, a), pl_ip4_str(u->outer_dst, b), pl_ip4_str(u->inner_src, c),
-			pl_ip4_str(u->inner_dst, d), u->want, u->found, jbool(u->ok), u->why);
+			pl_ip4_str(u->outer_src, a), pl_ip4_str(u->outer_dst, b),
+			pl_ip4_str(u->inner_src, c), pl_ip4_str(u->inner_dst, d), u->want, u->found,
+			jbool(u->ok), u->why);
 	}
 	fprintf(f, "]");
 }

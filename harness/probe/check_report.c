@@ -96,8 +96,8 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 		if (!p->delivered && p->res.status == PL_PROBE_DELIVERED)
 			result = "no-payload";
 		fprintf(f, "  %-12s %-12s %-5s %-5s %-6s %-11s %8u  %-34s %s\n",
-			t->pods[p->src].name, t->pods[p->dst].name, topo_proto_str(p->proto, pb), port,
-			expect_str(p->expect), result, p->res.rtt_us, drop,
+			t->pods[p->src].name, t->pods[p->dst].name, topo_proto_str(p->proto, pb),
+			port, expect_str(p->expect), result, p->res.rtt_us, drop,
 			p->expect == PL_EXPECT_UNKNOWN ? "-"
 			: p->ok			       ? "ok"
 						       : "MISMATCH");
@@ -143,7 +143,8 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 		npairs++;
 		nat += p->want_src != t->pods[p->src].ip;
 		fprintf(f, "  %-12s %-15s %-12s %6d  %-15s %-26s %s\n", t->pods[p->src].name,
-			pl_ip4_str(t->pods[p->src].ip, a), t->pods[p->dst].name, n, pl_ip4_str(seen, b),
+			pl_ip4_str(t->pods[p->src].ip, a), t->pods[p->dst].name, n,
+			pl_ip4_str(seen, b),
 			p->want_src == t->pods[p->src].ip ? "source pod IP"
 							  : "source node address (NAT)",
 			ok ? "ok" : "MISMATCH");

@@ -143,8 +143,7 @@ static void srv_on_icmp(struct pl_probe_server *s, int i)
 		return;
 	/* A raw ICMP socket hands over the IPv4 header too. */
 	pl_pkt_parse_ip(buf, n, &info);
-	if (!info.ipv4 || !info.has_l4 || info.proto != IPPROTO_ICMP ||
-	    info.icmp_type != ICMP_ECHO)
+	if (!info.ipv4 || !info.has_l4 || info.proto != IPPROTO_ICMP || info.icmp_type != ICMP_ECHO)
 		return;
 	body_len = info.l4_len - info.l4_hlen;
 	if (body_len < PL_PROBE_HDR_LEN ||

@@ -352,9 +352,8 @@ void pl_replay_sim_flows_print(const struct pl_replay *rp, FILE *out)
 		uint64_t span = f->last > f->first ? f->last - f->first : 0;
 
 		fprintf(out, "  %s:%u > %s:%u proto %u: %u packets, %u delivered, %llu bytes",
-			pl_ip4_str(f->saddr, a), f->sport,
-			pl_ip4_str(f->daddr, b), f->dport, f->proto, f->packets,
-			f->delivered, (unsigned long long)f->bytes);
+			pl_ip4_str(f->saddr, a), f->sport, pl_ip4_str(f->daddr, b), f->dport,
+			f->proto, f->packets, f->delivered, (unsigned long long)f->bytes);
 		if (f->delivered)
 			fprintf(out, ", latency min/avg/max %llu/%llu/%llu ns",
 				(unsigned long long)f->lat_min,

@@ -71,9 +71,9 @@ int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const yn
 	int i;
 
 	if (!host_addr_ok(nd->underlay_ip, nd->underlay_plen))
-		return pl_yaml_error(&p->y, ip_n,
-				     "node ip %s is the network or broadcast address of %s/%u",
-				     pl_ip4_str(nd->underlay_ip, a), pl_ip4_str(net, b), nd->underlay_plen);
+		return pl_yaml_error(
+			&p->y, ip_n, "node ip %s is the network or broadcast address of %s/%u",
+			pl_ip4_str(nd->underlay_ip, a), pl_ip4_str(net, b), nd->underlay_plen);
 	if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, nd->underlay_ip))
 		return pl_yaml_error(&p->y, ip_n, "node ip %s lies inside its own podCIDR",
 				     pl_ip4_str(nd->underlay_ip, a));
@@ -94,8 +94,9 @@ int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const yn
 				"node ip %s/%u is not in the underlay network of node '%s' "
 				"(%s/%u): all nodes share one underlay network",
 				pl_ip4_str(nd->underlay_ip, a), nd->underlay_plen, o->name,
-				pl_ip4_str(htonl(ntohl(o->underlay_ip) & topo_mask(o->underlay_plen)),
-				      b),
+				pl_ip4_str(
+					htonl(ntohl(o->underlay_ip) & topo_mask(o->underlay_plen)),
+					b),
 				o->underlay_plen);
 		if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, o->pod_cidr, o->pod_plen) ||
 		    topo_cidr_within(o->pod_cidr, o->pod_plen, nd->pod_cidr, nd->pod_plen))
@@ -116,13 +117,14 @@ int topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n)
 	int i;
 
 	if (!topo_cidr_contains(nd->pod_cidr, nd->pod_plen, pod->ip))
-		return pl_yaml_error(
-			&p->y, ip_n, "pod ip %s is outside podCIDR %s/%u of its node '%s'",
-			pl_ip4_str(pod->ip, a), pl_ip4_str(nd->pod_cidr, b), nd->pod_plen, nd->name);
-	if (!host_addr_ok(pod->ip, nd->pod_plen))
 		return pl_yaml_error(&p->y, ip_n,
-				     "pod ip %s is the network or broadcast address of %s/%u",
-				     pl_ip4_str(pod->ip, a), pl_ip4_str(nd->pod_cidr, b), nd->pod_plen);
+				     "pod ip %s is outside podCIDR %s/%u of its node '%s'",
+				     pl_ip4_str(pod->ip, a), pl_ip4_str(nd->pod_cidr, b),
+				     nd->pod_plen, nd->name);
+	if (!host_addr_ok(pod->ip, nd->pod_plen))
+		return pl_yaml_error(
+			&p->y, ip_n, "pod ip %s is the network or broadcast address of %s/%u",
+			pl_ip4_str(pod->ip, a), pl_ip4_str(nd->pod_cidr, b), nd->pod_plen);
 	for (i = 0; i < self; i++)
 		if (t->pods[i].ip == pod->ip)
 			return pl_yaml_error(

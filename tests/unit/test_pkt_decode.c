@@ -13,17 +13,17 @@
 #include "test.h"
 #include "lib/pkt.h"
 
-#define MACS "02000000020a02000000010a"
-#define ETH4 MACS "0800"
-#define ETH6 MACS "86dd"
-#define S6   "fd000010024400020000000000000010" /* fd00:10:244:2::10 */
-#define D6   "fd000010024400010000000000000010" /* fd00:10:244:1::10 */
-#define TCP  "9c40005000000001000000005002ffff00000000" /* 40000 > 80, SYN */
-#define UDP  "9c40003500080000"			     /* 40000 > 53 */
-#define OPT6 "000000000000"			     /* PadN after next header + length */
-#define DST6(nh) nh "00" OPT6			     /* an 8-byte options header */
+#define MACS	      "02000000020a02000000010a"
+#define ETH4	      MACS "0800"
+#define ETH6	      MACS "86dd"
+#define S6	      "fd000010024400020000000000000010"	 /* fd00:10:244:2::10 */
+#define D6	      "fd000010024400010000000000000010"	 /* fd00:10:244:1::10 */
+#define TCP	      "9c40005000000001000000005002ffff00000000" /* 40000 > 80, SYN */
+#define UDP	      "9c40003500080000"			 /* 40000 > 53 */
+#define OPT6	      "000000000000" /* PadN after next header + length */
+#define DST6(nh)      nh "00" OPT6   /* an 8-byte options header */
 #define IP6(plen, nh) "60000000" plen nh "40" S6 D6
-#define ECHO4 "4500001c00020000400100000af4020a0af4010a0800000000070001"
+#define ECHO4	      "4500001c00020000400100000af4020a0af4010a0800000000070001"
 
 /* Hex (no spaces) into bytes; returns the length. */
 static size_t unhex(const char *hex, uint8_t *out, size_t cap)
@@ -79,7 +79,11 @@ static const struct decode_case decode_cases[] = {
 	 .err = PL_PKT_IP6_EXT_TRUNC},
 	{"ipv6 payload length beyond the frame", ETH6 IP6("0015", "06") TCP, V6,
 	 .err = PL_PKT_IP6_LEN_TRUNC, .proto = 6},
-	{"ipv6 ethertype, version 4", ETH6 "45000014" "0014" "06" "40" S6 D6 TCP,
+	{"ipv6 ethertype, version 4",
+	 ETH6 "45000014"
+	      "0014"
+	      "06"
+	      "40" S6 D6 TCP,
 	 .err = PL_PKT_IP6_VERSION},
 	{"ipv6 tcp header cut", ETH6 IP6("0010", "06") "9c40005000000001000000005002ffff", V6,
 	 .err = PL_PKT_TCP_TRUNC, .proto = 6},
@@ -91,20 +95,24 @@ static const struct decode_case decode_cases[] = {
 	 ETH6 IP6("0038", "3a") "0104000000000000" IP6("0008", "11") UDP, V6, .proto = 58,
 	 .l4 = true, .quote = true, .quote_proto = 17, .quote_sport = 40000},
 	{"icmp port unreachable quoting an echo",
-	 ETH4 "4500003800010000400100000af4010a0af4020a" "0303000000000000" ECHO4, V4, .proto = 1,
-	 .l4 = true, .quote = true, .quote_proto = 1, .quote_sport = 7},
+	 ETH4 "4500003800010000400100000af4010a0af4020a"
+	      "0303000000000000" ECHO4,
+	 V4, .proto = 1, .l4 = true, .quote = true, .quote_proto = 1, .quote_sport = 7},
 	{"icmp error quoting only an ip header: no quote",
-	 ETH4 "4500003000010000400100000af4010a0af4020a" "0303000000000000"
+	 ETH4 "4500003000010000400100000af4010a0af4020a"
+	      "0303000000000000"
 	      "4500001c00020000400100000af4020a0af4010a",
 	 V4, .proto = 1, .l4 = true},
 	{"icmp echo is no error: no quote",
-	 ETH4 "4500003800010000400100000af4010a0af4020a" "0800000000070001" ECHO4, V4, .proto = 1,
-	 .l4 = true, .sport = 7},
+	 ETH4 "4500003800010000400100000af4010a0af4020a"
+	      "0800000000070001" ECHO4,
+	 V4, .proto = 1, .l4 = true, .sport = 7},
 	{"vlan then ipv6", MACS "8100002a86dd" IP6("0014", "06") TCP, V6, .proto = 6, .l4 = true,
 	 .sport = 40000, .dport = 80},
 	{"qinq then ipv4 udp",
-	 MACS "88a80064810000070800" "4500001c00010000401100000af4010a0af4020a" UDP, V4,
-	 .proto = 17, .l4 = true, .sport = 40000, .dport = 53},
+	 MACS "88a80064810000070800"
+	      "4500001c00010000401100000af4010a0af4020a" UDP,
+	 V4, .proto = 17, .l4 = true, .sport = 40000, .dport = 53},
 	{"ipv4 first fragment (MF) keeps its l4 header",
 	 ETH4 "4500001c00012000401100000af4010a0af4020a" UDP, V4, .proto = 17, .l4 = true,
 	 .sport = 40000, .dport = 53, .fragment = true},
@@ -159,7 +167,7 @@ PL_TEST(unit, pkt_decode_table)
 PL_TEST(unit, pkt_decode_ipv6_fields)
 {
 	static const uint8_t s6[16] = {0xfd, 0, 0, 0x10, 0x02, 0x44, 0, 0x02,
-				       0,    0, 0, 0,    0,	   0,	 0, 0x10};
+				       0,    0, 0, 0,	 0,    0,    0, 0x10};
 	struct pl_pkt_info info;
 	uint8_t f[256];
 	char a[PL_ADDR_STRLEN];
@@ -191,7 +199,7 @@ PL_TEST(unit, pkt_decode_ipv6_truncated_every_boundary)
 		  sizeof(f));
 	for (len = 0; len < n; len++) {
 		struct pl_pkt_info info;
-		enum pl_pkt_err want = len < 14   ? PL_PKT_ETH_TRUNC
+		enum pl_pkt_err want = len < 14	  ? PL_PKT_ETH_TRUNC
 				       : len < 18 ? PL_PKT_VLAN_TRUNC
 				       : len < 58 ? PL_PKT_IP6_TRUNC
 						  : PL_PKT_IP6_LEN_TRUNC;
@@ -220,7 +228,8 @@ PL_TEST(unit, pkt_decode_vxlan_inner_ipv6)
 	uint8_t f[256];
 	size_t n;
 
-	n = unhex(ETH4 "4500006e0003000040110000c0a83202c0a83201" "c35012b5005a0000"
+	n = unhex(ETH4 "4500006e0003000040110000c0a83202c0a83201"
+		       "c35012b5005a0000"
 		       "0800000000012c00" ETH6 IP6("0014", "06") TCP,
 		  f, sizeof(f));
 	if (!ASSERT_OK(pl_pkt_parse(f, n, &outer), "outer"))
@@ -262,7 +271,9 @@ PL_TEST(unit, pkt_decode_peek_ports_of_broken_headers)
 	size_t n;
 
 	/* TCP cut to 4 bytes with a total length past the frame: ports, no header. */
-	n = unhex(ETH4 "4500002800010000400600000af4010a0af4020a" "9c400050", f, sizeof(f));
+	n = unhex(ETH4 "4500002800010000400600000af4010a0af4020a"
+		       "9c400050",
+		  f, sizeof(f));
 	ASSERT_EQ(pl_pkt_parse(f, n, &info), -EINVAL, "broken");
 	ASSERT_EQ(info.sport, 0, "no whole header, no sport");
 	ASSERT_TRUE(pl_pkt_peek_ports(f, n, &info, &sp, &dp), "peek");
