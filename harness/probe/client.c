@@ -64,7 +64,7 @@ static void probe_set_errno(struct pl_probe_result *res, int err)
 
 static int remaining_ms(uint64_t deadline_us)
 {
-	uint64_t now = (pl_now_ns() / 1000);
+	uint64_t now = pl_now_ns() / 1000;
 
 	return now >= deadline_us ? 0 : (int)((deadline_us - now + 999) / 1000);
 }
@@ -270,7 +270,7 @@ int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
 		goto out;
 	}
 	err = 0;
-	start = (pl_now_ns() / 1000);
+	start = pl_now_ns() / 1000;
 	deadline = start + (uint64_t)timeout * 1000;
 	if (req->proto == IPPROTO_ICMP) {
 		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = req->dst_ip};

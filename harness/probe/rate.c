@@ -62,7 +62,7 @@ static void *sender_thread(void *p)
 		due = s->start_us + (uint64_t)(i * us_per_pkt);
 		if (due >= end)
 			break;
-		now = (pl_now_ns() / 1000);
+		now = pl_now_ns() / 1000;
 		if (due > now + 50)
 			sleep_until_us(due);
 		/* A full qdisc or socket buffer is the shaper doing its job: count and go on. */
@@ -87,7 +87,7 @@ static void *receiver_thread(void *p)
 	while (!atomic_load(&r->stop)) {
 		if (poll(pfd, r->n, 50) <= 0)
 			continue;
-		now = (pl_now_ns() / 1000);
+		now = pl_now_ns() / 1000;
 		atomic_store(&r->last_rx_us, now);
 		for (i = 0; i < r->n; i++) {
 			while ((n = recv(r->fds[i], buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {

@@ -441,7 +441,7 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		snprintf(res->skip, sizeof(res->skip), "injecting: %s", strerror(-err));
 		return 0;
 	}
-	start = last = (pl_now_ns() / 1000000);
+	start = last = pl_now_ns() / 1000000;
 	for (;;) {
 		found = collect_events(rp, &c, res, &dropped, &to_stack) +
 			collect_taps(rp, lv, &c, res);
@@ -451,7 +451,7 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 			break;
 		}
 		if (found)
-			last = (pl_now_ns() / 1000000);
+			last = pl_now_ns() / 1000000;
 		else if (res->nhops && (pl_now_ns() / 1000000) - last > QUIET_MS)
 			break;
 		if ((pl_now_ns() / 1000000) - start >= wait)
