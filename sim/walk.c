@@ -13,14 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pkt.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "walk_flight.h"
-
-static const char *ipstr(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
 
 struct sim_step *sim_fl_step(struct sim_flight *f, enum sim_step_kind kind, int node,
 			     const char *dev, const char *fmt, ...)
@@ -230,8 +226,8 @@ void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t 
 		}
 		set_macs(f, d->mac, mac);
 		sim_fl_step(f, SIM_STEP_STACK, f->node, d->name,
-			    "%s: next hop %s is %02x:..:%02x:%02x", how, ipstr(nexthop, a), mac[0],
-			    mac[4], mac[5]);
+			    "%s: next hop %s is %02x:..:%02x:%02x", how, pl_ip4_str(nexthop, a),
+			    mac[0], mac[4], mac[5]);
 		f->loc = LOC_UPLINK_TX;
 		return;
 	case SIM_DEV_LXC:

@@ -229,45 +229,32 @@ int sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
 	return out->node >= 0 ? 0 : -ENOENT;
 }
 
-static uint16_t get16(const uint8_t *p)
+/* The IPv4 fields of one decoded header into h (the inner ones when encapsulated). */
+static void hdrs_ip(const uint8_t *frame, uint32_t len, const struct pl_pkt_info *i,
+		    struct sim_hdrs *h)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
+	h->ipv4 = true;
+	h->saddr = i->saddr;
+	h->daddr = i->daddr;
+	h->proto = i->proto;
+	h->ttl = i->ttl;
+	h->df = i->df;
+	h->ip_len = (uint16_t)i->ip_len;
+	/* A trace shows a broken packet's ports too: they are what its next hop reads. */
+	pl_pkt_peek_ports(frame, len, i, &h->sport, &h->dport);
 }
 
-/* One IPv4 header at ip (len bytes from there) into addresses/ports/ttl/df. */
-static bool hdrs_ip(const uint8_t *ip, uint32_t len, uint32_t *s, uint32_t *d, uint16_t *sp,
-		    uint16_t *dp, uint8_t *proto, uint8_t *ttl, bool *df, uint16_t *tot)
+/* Untagged Ethernet with a whole IPv4 header. */
+static bool frame_ip4(const uint8_t *frame, uint32_t len, struct pl_pkt_info *i)
 {
-	uint32_t ihl;
-
-	if (len < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0xf) < 5)
-		return false;
-	ihl = (ip[0] & 0xf) * 4;
-	memcpy(s, ip + 12, 4);
-	memcpy(d, ip + 16, 4);
-	*proto = ip[9];
-	*ttl = ip[8];
-	*df = ip[6] & 0x40;
-	*tot = get16(ip + 2);
-	*sp = *dp = 0;
-	if (len >= ihl + 4 && !(get16(ip + 6) & 0x3fff)) {
-		if (*proto == IPPROTO_TCP || *proto == IPPROTO_UDP) {
-			*sp = get16(ip + ihl);
-			*dp = get16(ip + ihl + 2);
-		} else if (*proto == IPPROTO_ICMP && len >= ihl + 8) {
-			*sp = get16(ip + ihl + 4); /* echo id */
-		}
-	}
-	return true;
+	pl_pkt_parse(frame, len, i);
+	return i->ipv4 && i->has_l3 && !i->vlan_tags;
 }
 
 void sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h)
 {
-	const uint8_t *ip = frame + 14, *in;
-	uint16_t sp, dp, tot;
-	uint32_t s, d;
-	uint8_t proto, ttl;
-	bool df;
+	struct pl_pkt_info out, in;
+	const uint8_t *inner;
 
 	memset(h, 0, sizeof(*h));
 	h->len = len;
@@ -275,37 +262,27 @@ void sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h)
 		return;
 	memcpy(h->dmac, frame, 6);
 	memcpy(h->smac, frame + 6, 6);
-	if (get16(frame + 12) != 0x0800 ||
-	    !hdrs_ip(ip, len - 14, &s, &d, &sp, &dp, &proto, &ttl, &df, &tot))
+	if (!frame_ip4(frame, len, &out))
 		return;
-	if (proto == IPPROTO_UDP && dp == 4789 && len >= 14 + 20 + 8 + 8 + 14 + 20 &&
-	    (ip[0] & 0xf) == 5 && get16(frame + 50 + 12) == 0x0800) {
-		in = frame + 50;
+	if (out.vxlan && out.ip_hlen == 20 &&
+	    frame_ip4(frame + out.inner_off, len - out.inner_off, &in)) {
+		inner = frame + out.inner_off;
 		h->encap = true;
-		h->outer_saddr = s;
-		h->outer_daddr = d;
-		h->outer_sport = sp;
-		h->outer_ttl = ttl;
-		h->outer_df = df;
-		h->outer_ip_len = tot;
-		h->vni = (uint32_t)ip[32] << 16 | (uint32_t)ip[33] << 8 | ip[34];
-		memcpy(h->inner_dmac, in, 6);
-		memcpy(h->inner_smac, in + 6, 6);
-		if (!hdrs_ip(in + 14, len - 64, &s, &d, &sp, &dp, &proto, &ttl, &df, &tot))
-			return;
-	} else {
-		memcpy(h->inner_dmac, h->dmac, 6);
-		memcpy(h->inner_smac, h->smac, 6);
+		h->outer_saddr = out.saddr;
+		h->outer_daddr = out.daddr;
+		h->outer_sport = out.sport;
+		h->outer_ttl = out.ttl;
+		h->outer_df = out.df;
+		h->outer_ip_len = (uint16_t)out.ip_len;
+		h->vni = out.vni;
+		memcpy(h->inner_dmac, inner, 6);
+		memcpy(h->inner_smac, inner + 6, 6);
+		hdrs_ip(inner, len - (uint32_t)out.inner_off, &in, h);
+		return;
 	}
-	h->ipv4 = true;
-	h->saddr = s;
-	h->daddr = d;
-	h->sport = sp;
-	h->dport = dp;
-	h->proto = proto;
-	h->ttl = ttl;
-	h->df = df;
-	h->ip_len = tot;
+	memcpy(h->inner_dmac, h->dmac, 6);
+	memcpy(h->inner_smac, h->smac, 6);
+	hdrs_ip(frame, len, &out, h);
 }
 
 const char *sim_step_kind_name(enum sim_step_kind kind)
@@ -351,13 +328,11 @@ static void print_hdrs(FILE *f, const struct sim_hdrs *h)
 
 	if (h->encap)
 		fprintf(f, " [outer %s > %s udp %u>4789 vni %u ttl %u]",
-			inet_ntop(AF_INET, &h->outer_saddr, s, sizeof(s)),
-			inet_ntop(AF_INET, &h->outer_daddr, d, sizeof(d)), h->outer_sport, h->vni,
-			h->outer_ttl);
+			pl_ip4_str(h->outer_saddr, s), pl_ip4_str(h->outer_daddr, d),
+			h->outer_sport, h->vni, h->outer_ttl);
 	if (h->ipv4)
-		fprintf(f, " %s:%u > %s:%u proto %u ttl %u",
-			inet_ntop(AF_INET, &h->saddr, s, sizeof(s)), h->sport,
-			inet_ntop(AF_INET, &h->daddr, d, sizeof(d)), h->dport, h->proto, h->ttl);
+		fprintf(f, " %s:%u > %s:%u proto %u ttl %u", pl_ip4_str(h->saddr, s), h->sport,
+			pl_ip4_str(h->daddr, d), h->dport, h->proto, h->ttl);
 	fprintf(f, " len %u\n", h->len);
 }
 

@@ -22,6 +22,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/pkt.h"
 #include "datapath.skel.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
@@ -318,11 +319,6 @@ static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 	}
 }
 
-static const char *ip_str(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
-
 /* Runs inside the node's fresh namespace: devices, addresses, routes, forwarding. */
 static int realize_node(const struct sim_node *n)
 {
@@ -341,7 +337,7 @@ static int realize_node(const struct sim_node *n)
 		       d->name, d->ifindex, m[0], m[1], m[2], m[3], m[4], m[5], d->mtu, d->ifindex,
 		       1000 + d->ifindex, d->mtu, d->name, d->ifindex);
 		if (d->addr)
-			append(&cmds, &len, &cap, "addr add %s/32 dev %s\n", ip_str(d->addr, a),
+			append(&cmds, &len, &cap, "addr add %s/32 dev %s\n", pl_ip4_str(d->addr, a),
 			       d->name);
 	}
 	for (i = 0; i < n->nroutes; i++) {
@@ -349,16 +345,16 @@ static int realize_node(const struct sim_node *n)
 
 		if (r->gw)
 			append(&cmds, &len, &cap, "route add %s/%u via %s dev %s onlink table %u\n",
-			       ip_str(r->dst, a), r->plen, ip_str(r->gw, g), n->devs[r->dev].name,
-			       r->table ? r->table : 254);
+			       pl_ip4_str(r->dst, a), r->plen, pl_ip4_str(r->gw, g),
+			       n->devs[r->dev].name, r->table ? r->table : 254);
 		else
 			append(&cmds, &len, &cap, "route add %s/%u dev %s table %u\n",
-			       ip_str(r->dst, a), r->plen, n->devs[r->dev].name,
+			       pl_ip4_str(r->dst, a), r->plen, n->devs[r->dev].name,
 			       r->table ? r->table : 254);
 	}
 	for (i = 0; i < n->nrules; i++)
 		append(&cmds, &len, &cap, "rule add from %s/%u table %u priority %u\n",
-		       ip_str(n->rules[i].src, a), n->rules[i].plen, n->rules[i].table,
+		       pl_ip4_str(n->rules[i].src, a), n->rules[i].plen, n->rules[i].table,
 		       n->rules[i].priority);
 	if (!cmds)
 		return -ENOMEM;

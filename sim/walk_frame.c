@@ -13,22 +13,42 @@
 #define UDP_HLEN_  8
 #define VXLAN_HLEN 8
 
+/* IPv4 with consistent lengths after an untagged Ethernet header (a bad L4 header is fine). */
+static bool frame_ip4(const uint8_t *frame, uint32_t len, struct pl_pkt_info *info)
+{
+	pl_pkt_parse(frame, len, info);
+	return info->ipv4 && info->has_payload && !info->vlan_tags;
+}
+
 bool sim_frame_ip(uint8_t *frame, uint32_t len, struct sim_ip *ip)
 {
-	uint8_t *h = frame + ETH_HLEN_;
+	struct pl_pkt_info info;
 
-	if (len < ETH_HLEN_ + IP_HLEN_ || frame[12] != 0x08 || frame[13] != 0x00)
+	if (!frame_ip4(frame, len, &info))
 		return false;
-	if ((h[0] >> 4) != 4 || (h[0] & 0xf) < 5)
-		return false;
-	ip->ip = h;
-	ip->ihl = (h[0] & 0xf) * 4;
-	ip->tot_len = (uint32_t)h[2] << 8 | h[3];
-	if (ip->tot_len < ip->ihl || ETH_HLEN_ + ip->tot_len > len)
-		return false;
-	ip->l4 = h + ip->ihl;
-	ip->l4_len = ip->tot_len - ip->ihl;
+	ip->ip = frame + info.l3_off;
+	ip->ihl = (uint32_t)info.ip_hlen;
+	ip->tot_len = (uint32_t)info.ip_len;
+	ip->l4 = frame + info.l4_off;
+	ip->l4_len = (uint32_t)info.l4_len;
+	ip->saddr = info.saddr;
+	ip->daddr = info.daddr;
+	ip->proto = info.proto;
+	ip->ttl = info.ttl;
+	ip->df = info.df;
+	ip->fragment = info.fragment;
+	ip->ports = info.has_l4 && (info.proto == IPPROTO_TCP || info.proto == IPPROTO_UDP);
+	ip->sport = ip->ports ? info.sport : 0;
+	ip->dport = ip->ports ? info.dport : 0;
 	return true;
+}
+
+bool sim_frame_tagged(const uint8_t *frame, uint32_t len)
+{
+	struct pl_pkt_info info;
+
+	pl_pkt_parse(frame, len, &info);
+	return info.vlan_tags > 0;
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -46,12 +66,11 @@ static void fix_ip_csum(struct sim_ip *ip)
 /* TCP/UDP checksums cover the addresses: recomputed whole (UDP 0 = none stays 0). */
 static void fix_l4_csum(struct sim_ip *ip)
 {
-	uint8_t proto = ip->ip[9];
-	uint32_t saddr, daddr;
+	uint8_t proto = ip->proto;
 	uint16_t c;
 	int off;
 
-	if ((ip->ip[6] & 0x3f) || ip->ip[7]) /* a fragment: the L4 header is elsewhere */
+	if (ip->fragment) /* the checksum covers the whole datagram, not this piece */
 		return;
 	if (proto == IPPROTO_TCP && ip->l4_len >= 20)
 		off = 16;
@@ -61,10 +80,8 @@ static void fix_l4_csum(struct sim_ip *ip)
 		return;
 	if (proto == IPPROTO_UDP && !ip->l4[6] && !ip->l4[7])
 		return;
-	memcpy(&saddr, ip->ip + 12, 4);
-	memcpy(&daddr, ip->ip + 16, 4);
 	put16(ip->l4 + off, 0);
-	c = pl_csum_l4(saddr, daddr, proto, ip->l4, ip->l4_len);
+	c = pl_csum_l4(ip->saddr, ip->daddr, proto, ip->l4, ip->l4_len);
 	if (proto == IPPROTO_UDP && !c)
 		c = 0xffff;
 	put16(ip->l4 + off, c);
@@ -73,6 +90,7 @@ static void fix_l4_csum(struct sim_ip *ip)
 void sim_frame_set_saddr(struct sim_ip *ip, uint32_t saddr)
 {
 	memcpy(ip->ip + 12, &saddr, 4);
+	ip->saddr = saddr;
 	fix_ip_csum(ip);
 	fix_l4_csum(ip);
 }
@@ -80,13 +98,14 @@ void sim_frame_set_saddr(struct sim_ip *ip, uint32_t saddr)
 void sim_frame_set_daddr(struct sim_ip *ip, uint32_t daddr)
 {
 	memcpy(ip->ip + 16, &daddr, 4);
+	ip->daddr = daddr;
 	fix_ip_csum(ip);
 	fix_l4_csum(ip);
 }
 
 void sim_frame_dec_ttl(struct sim_ip *ip)
 {
-	ip->ip[8]--;
+	ip->ip[8] = --ip->ttl;
 	fix_ip_csum(ip);
 }
 
@@ -99,17 +118,16 @@ uint16_t sim_vxlan_sport(const uint8_t *inner, uint32_t len)
 {
 	uint8_t key[13] = {0};
 	uint32_t h = 2166136261u;
-	uint8_t copy[SIM_BUF];
-	struct sim_ip ip;
+	struct pl_pkt_info info;
 	size_t i;
 
-	if (len <= sizeof(copy)) {
-		memcpy(copy, inner, len);
-		if (sim_frame_ip(copy, len, &ip)) {
-			memcpy(key, ip.ip + 12, 8);
-			key[8] = ip.ip[9];
-			if ((ip.ip[9] == IPPROTO_TCP || ip.ip[9] == IPPROTO_UDP) && ip.l4_len >= 4)
-				memcpy(key + 9, ip.l4, 4);
+	if (frame_ip4(inner, len, &info)) {
+		memcpy(key, &info.saddr, 4);
+		memcpy(key + 4, &info.daddr, 4);
+		key[8] = info.proto;
+		if (info.has_l4 && (info.proto == IPPROTO_TCP || info.proto == IPPROTO_UDP)) {
+			put16(key + 9, info.sport);
+			put16(key + 11, info.dport);
 		}
 	}
 	for (i = 0; i < sizeof(key); i++)
@@ -157,17 +175,14 @@ int sim_frame_encap(uint8_t *frame, uint32_t len, uint32_t cap, const uint8_t sm
 int sim_frame_decap(uint8_t *frame, uint32_t len, uint32_t *vni)
 {
 	uint32_t hl = ETH_HLEN_ + IP_HLEN_ + UDP_HLEN_ + VXLAN_HLEN;
-	struct sim_ip ip;
-	uint8_t *vx;
+	struct pl_pkt_info info;
 
-	if (!sim_frame_ip(frame, len, &ip) || ip.ihl != IP_HLEN_ || ip.ip[9] != IPPROTO_UDP ||
-	    ip.tot_len < IP_HLEN_ + UDP_HLEN_ + VXLAN_HLEN + ETH_HLEN_)
+	/* The vxlan device owns the port: the VNI-valid flag and room for an inner frame. */
+	if (!frame_ip4(frame, len, &info) || info.ip_hlen != IP_HLEN_ || !info.vxlan ||
+	    info.l4_len < UDP_HLEN_ + VXLAN_HLEN + ETH_HLEN_)
 		return -EINVAL;
-	vx = ip.l4 + UDP_HLEN_;
-	if (!(vx[0] & 0x08))
-		return -EINVAL;
-	*vni = (uint32_t)vx[4] << 16 | (uint32_t)vx[5] << 8 | vx[6];
-	len = ETH_HLEN_ + ip.tot_len - hl;
+	*vni = info.vni;
+	len = ETH_HLEN_ + (uint32_t)info.ip_len - hl;
 	memmove(frame, frame + hl, len);
 	return (int)len;
 }

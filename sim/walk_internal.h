@@ -136,14 +136,22 @@ uint32_t sim_masq_addr(const struct sim_node *n, int dev);
 
 /* walk_frame.c: byte surgery with correct checksums. */
 struct sim_ip {
-	uint8_t *ip;  /* IPv4 header in the frame */
+	uint8_t *ip;  /* IPv4 header in the frame, for rewrites */
 	uint32_t ihl; /* bytes */
 	uint32_t tot_len;
 	uint8_t *l4;
 	uint32_t l4_len;
+	/* Decoded by lib/pkt; the setters below keep them current. */
+	uint32_t saddr, daddr; /* network order */
+	uint8_t proto, ttl;
+	bool df, fragment; /* fragment: MF or an offset */
+	bool ports;	   /* a whole TCP/UDP header: sport, dport */
+	uint16_t sport, dport;
 };
 /* IPv4 after an untagged Ethernet header; false otherwise or truncated. */
 bool sim_frame_ip(uint8_t *frame, uint32_t len, struct sim_ip *ip);
+/* An 802.1Q/802.1ad tag after the MACs. */
+bool sim_frame_tagged(const uint8_t *frame, uint32_t len);
 void sim_frame_set_saddr(struct sim_ip *ip, uint32_t saddr);
 void sim_frame_set_daddr(struct sim_ip *ip, uint32_t daddr);
 void sim_frame_dec_ttl(struct sim_ip *ip);

@@ -10,16 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pkt.h"
 #include "lib/datapath.h"
 #include "walk_flight.h"
 
 #define ETH_HLEN_  14
 #define VLAN_HLEN_ 4
-
-static const char *ipstr(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
 
 static uint32_t mask_of(uint8_t plen)
 {
@@ -55,8 +51,8 @@ static void pod_tx(struct sim_walk *w, struct sim_flight *f)
 	if (sim_frame_ip(f->buf, f->len, &ip) && ip.tot_len > lxc->mtu) {
 		snprintf(why, sizeof(why), "IPv4 length %u > MTU %u of %s's eth0: %s", ip.tot_len,
 			 lxc->mtu, pod,
-			 (ip.ip[6] & 0x40) ? "DF set, its stack refuses to send it (EMSGSIZE)"
-					   : "its stack would fragment it (not modelled)");
+			 ip.df ? "DF set, its stack refuses to send it (EMSGSIZE)"
+			       : "its stack would fragment it (not modelled)");
 		sim_fl_kernel_drop(f, f->node, pod, PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
 		return;
 	}
@@ -96,27 +92,20 @@ static bool is_local(const struct sim_node *n, uint32_t ip)
 
 static void nat_reverse(struct sim_flight *f, struct sim_node *n, struct sim_ip *ip)
 {
-	uint16_t sport = 0, dport = 0;
-	uint32_t s, d;
+	uint32_t s = ip->saddr, d = ip->daddr;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	int i;
 
-	memcpy(&s, ip->ip + 12, 4);
-	memcpy(&d, ip->ip + 16, 4);
-	if (ip->l4_len >= 4 && (ip->ip[9] == IPPROTO_TCP || ip->ip[9] == IPPROTO_UDP)) {
-		sport = ip->l4[0] << 8 | ip->l4[1];
-		dport = ip->l4[2] << 8 | ip->l4[3];
-	}
 	for (i = 0; i < n->nnat; i++) {
 		const struct sim_nat *e = &n->nat[i];
 
-		if (e->proto == ip->ip[9] && e->daddr == s && e->to_saddr == d &&
-		    e->dport == sport && e->sport == dport && e->to_saddr != e->saddr) {
+		if (e->proto == ip->proto && e->daddr == s && e->to_saddr == d &&
+		    e->dport == ip->sport && e->sport == ip->dport && e->to_saddr != e->saddr) {
 			sim_frame_set_daddr(ip, e->saddr);
 			sim_fl_step(f, SIM_STEP_NAT, f->node, "",
 				    "reverse MASQUERADE (conntrack): "
 				    "destination %s → %s",
-				    ipstr(d, a), ipstr(e->saddr, b));
+				    pl_ip4_str(d, a), pl_ip4_str(e->saddr, b));
 			return;
 		}
 	}
@@ -125,12 +114,10 @@ static void nat_reverse(struct sim_flight *f, struct sim_node *n, struct sim_ip 
 static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node *n, int dev,
 		       struct sim_ip *ip)
 {
-	uint32_t s, d, to = sim_masq_addr(n, dev);
+	uint32_t s = ip->saddr, d = ip->daddr, to = sim_masq_addr(n, dev);
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	struct sim_nat e = {0};
 
-	memcpy(&s, ip->ip + 12, 4);
-	memcpy(&d, ip->ip + 16, 4);
 	/* nftables rule of the plan: own pods towards another node's pod CIDR (not replies). */
 	if ((s & mask_of(n->masq_plen)) != n->masq_cidr || !to || s == to ||
 	    topo_node_by_pod_ip(&w->topo, d) < 0 || topo_node_by_pod_ip(&w->topo, d) == f->node)
@@ -138,11 +125,9 @@ static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	e.saddr = s;
 	e.daddr = d;
 	e.to_saddr = to;
-	e.proto = ip->ip[9];
-	if (ip->l4_len >= 4 && (e.proto == IPPROTO_TCP || e.proto == IPPROTO_UDP)) {
-		e.sport = ip->l4[0] << 8 | ip->l4[1];
-		e.dport = ip->l4[2] << 8 | ip->l4[3];
-	}
+	e.proto = ip->proto;
+	e.sport = ip->sport;
+	e.dport = ip->dport;
 	if (n->nnat == n->capnat) {
 		int cap = n->capnat ? n->capnat * 2 : 16;
 		struct sim_nat *g = realloc(n->nat, cap * sizeof(*g));
@@ -158,7 +143,7 @@ static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	f->res->masqueraded = true;
 	sim_fl_step(f, SIM_STEP_NAT, f->node, n->devs[dev].name,
 		    "MASQUERADE (nftables postrouting, oif %s): source %s → %s", n->devs[dev].name,
-		    ipstr(s, a), ipstr(to, b));
+		    pl_ip4_str(s, a), pl_ip4_str(to, b));
 }
 
 static void local_in(struct sim_walk *w, struct sim_flight *f, struct sim_ip *ip)
@@ -178,8 +163,7 @@ static void local_in(struct sim_walk *w, struct sim_flight *f, struct sim_ip *ip
 		f->frags = 0;
 		sim_frame_ip(f->buf, f->len, ip);
 	}
-	if (vx < 0 || ip->ip[9] != IPPROTO_UDP || ip->l4_len < 8 ||
-	    (ip->l4[2] << 8 | ip->l4[3]) != SIM_VXLAN_PORT) {
+	if (vx < 0 || ip->proto != IPPROTO_UDP || !ip->ports || ip->dport != SIM_VXLAN_PORT) {
 		sim_fl_step(f, SIM_STEP_DELIVER, f->node, "", "local delivery to %s's stack", node);
 		sim_fl_finish(f, SIM_DELIV_STACK, f->node);
 		return;
@@ -215,8 +199,7 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	uint8_t ttl;
 	int r, dev;
 
-	if (f->len >= 14 && ((f->buf[12] == 0x81 && f->buf[13] == 0x00) ||
-			     (f->buf[12] == 0x88 && f->buf[13] == 0xa8))) {
+	if (sim_frame_tagged(f->buf, f->len)) {
 		sim_fl_kernel_drop(
 			f, f->node, n->devs[f->dev].name, PL_DROP_STACK, 0,
 			"VLAN-tagged, no VLAN device here: the stack drops it (OTHERHOST)");
@@ -229,18 +212,18 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 		return;
 	}
 	nat_reverse(f, n, &ip);
-	memcpy(&daddr, ip.ip + 16, 4);
+	daddr = ip.daddr;
 	if (is_local(n, daddr)) {
 		local_in(w, f, &ip);
 		return;
 	}
-	ttl = ip.ip[8];
+	ttl = ip.ttl;
 	if (ttl <= 1) {
 		sim_fl_kernel_drop(f, f->node, "", PL_DROP_TTL_EXCEEDED, 0,
 				   "ip_forward: TTL exceeded (ICMP time exceeded)");
 		return;
 	}
-	memcpy(&saddr, ip.ip + 12, 4);
+	saddr = ip.saddr;
 	r = sim_route_lookup(n, saddr, daddr);
 	if (r < 0) {
 		sim_fl_kernel_drop(f, f->node, "", PL_DROP_NO_ROUTE, 0,
@@ -249,7 +232,7 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	}
 	dev = n->routes[r].dev;
 	nh = n->routes[r].gw ? n->routes[r].gw : daddr;
-	if (ip.tot_len > n->devs[dev].mtu && (ip.ip[6] & 0x40)) {
+	if (ip.tot_len > n->devs[dev].mtu && ip.df) {
 		sim_fl_kernel_drop(
 			f, f->node, n->devs[dev].name, PL_DROP_MTU_EXCEEDED, n->devs[dev].mtu,
 			"ip_forward: larger than the route's MTU with DF (ICMP frag needed)");
@@ -257,10 +240,11 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	}
 	sim_frame_dec_ttl(&ip);
 	if (n->routes[r].gw)
-		snprintf(how, sizeof(how), "route %s/%u via %s dev %s", ipstr(n->routes[r].dst, a),
-			 n->routes[r].plen, ipstr(nh, b), n->devs[dev].name);
+		snprintf(how, sizeof(how), "route %s/%u via %s dev %s",
+			 pl_ip4_str(n->routes[r].dst, a), n->routes[r].plen, pl_ip4_str(nh, b),
+			 n->devs[dev].name);
 	else
-		snprintf(how, sizeof(how), "route %s/%u dev %s", ipstr(n->routes[r].dst, a),
+		snprintf(how, sizeof(how), "route %s/%u dev %s", pl_ip4_str(n->routes[r].dst, a),
 			 n->routes[r].plen, n->devs[dev].name);
 	s = sim_fl_step(f, SIM_STEP_STACK, f->node, n->devs[f->dev].name,
 			"ip_forward: %s, TTL %u → %u", how, ttl, ttl - 1);
@@ -306,7 +290,8 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 		f, SIM_STEP_ENCAP, f->node, vx >= 0 ? n->devs[vx].name : "vxlan0",
 		"vxlan_xmit: +%d bytes (outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8): %s → %s "
 		"UDP %u → 4789, VNI %u, TTL 64, DF clear",
-		SIM_VXLAN_OVERHEAD, ipstr(saddr, a), ipstr(f->tun_remote, b), sport, f->tun_vni);
+		SIM_VXLAN_OVERHEAD, pl_ip4_str(saddr, a), pl_ip4_str(f->tun_remote, b), sport,
+		f->tun_vni);
 	if (s)
 		s->mtu = n->devs[up].mtu; /* what the outer packet must fit */
 	if (!f->res->encap) {

@@ -25,23 +25,10 @@ struct explain_args {
 	int nmodes;
 };
 
-static const char *ip_s(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
-
 static const char *mac_s(const uint8_t m[6], char *buf)
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 	return buf;
-}
-
-static const char *proto_s(uint8_t p)
-{
-	return p == IPPROTO_TCP	   ? "TCP"
-	       : p == IPPROTO_UDP  ? "UDP"
-	       : p == IPPROTO_ICMP ? "ICMP"
-				   : "IP";
 }
 
 /* What changed in the headers between two steps, as a teaching line. */
@@ -53,16 +40,17 @@ static void print_changes(const struct sim_hdrs *a, const struct sim_hdrs *b)
 #define SEP (n++ ? ", " : "")
 	if (b->encap && !a->encap)
 		printf("%s+outer %s > %s UDP %u>4789 VNI %u TTL %u%s (+%d bytes)", SEP,
-		       ip_s(b->outer_saddr, x), ip_s(b->outer_daddr, y), b->outer_sport, b->vni,
-		       b->outer_ttl, b->outer_df ? " DF" : "", SIM_VXLAN_OVERHEAD);
+		       pl_ip4_str(b->outer_saddr, x), pl_ip4_str(b->outer_daddr, y), b->outer_sport,
+		       b->vni, b->outer_ttl, b->outer_df ? " DF" : "", SIM_VXLAN_OVERHEAD);
 	if (a->encap && !b->encap)
 		printf("%souter headers removed (-%d bytes)", SEP, SIM_VXLAN_OVERHEAD);
 	if (memcmp(a->smac, b->smac, 6) || memcmp(a->dmac, b->dmac, 6))
 		printf("%sMAC %s > %s", SEP, mac_s(b->smac, m1), mac_s(b->dmac, m2));
 	if (a->saddr != b->saddr)
-		printf("%ssource %s → %s", SEP, ip_s(a->saddr, x), ip_s(b->saddr, y));
+		printf("%ssource %s → %s", SEP, pl_ip4_str(a->saddr, x), pl_ip4_str(b->saddr, y));
 	if (a->daddr != b->daddr)
-		printf("%sdestination %s → %s", SEP, ip_s(a->daddr, x), ip_s(b->daddr, y));
+		printf("%sdestination %s → %s", SEP, pl_ip4_str(a->daddr, x),
+		       pl_ip4_str(b->daddr, y));
 	if (a->ttl != b->ttl)
 		printf("%sTTL %u → %u", SEP, a->ttl, b->ttl);
 	if (a->len != b->len && !(b->encap != a->encap))
@@ -154,7 +142,7 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 	} else {
 		const struct pl_flow_event *ev = &r->steps[i].ev;
 
-		snprintf(s->src_seen, sizeof(s->src_seen), "%s%s", ip_s(ev->saddr, ip),
+		snprintf(s->src_seen, sizeof(s->src_seen), "%s%s", pl_ip4_str(ev->saddr, ip),
 			 ev->saddr == t->pods[a->probe.from_pod].ip ? " (pod)" : " (NAT)");
 		snprintf(s->identity, sizeof(s->identity), "%u%s", ev->src_identity,
 			 ev->src_identity == PL_ID_REMOTE_NODE ? " (remote-node)"
@@ -327,7 +315,7 @@ static int cmd_explain(int argc, char **argv)
 	if (!res)
 		goto out;
 	printf("%s: %s %s (%s, %s) → %s (%s), ", t->name ? t->name : a.topology,
-	       proto_s(a.probe.proto), a.from, ip_s(t->pods[a.probe.from_pod].ip, ip),
+	       pl_proto_name(a.probe.proto), a.from, pl_ip4_str(t->pods[a.probe.from_pod].ip, ip),
 	       t->nodes[t->pods[a.probe.from_pod].node].name, a.to,
 	       to >= 0 ? t->nodes[t->pods[to].node].name : "outside the pods");
 	{

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/pkt.h"
 #include "cli/cli.h"
 #include "lib/datapath.h"
 #include "lib/units.h"
@@ -20,11 +21,6 @@
 #include "walk.h"
 
 #define PATH_MAX_IDS 64
-
-static const char *ip_s(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
 
 static void qdisc_label(const struct topo_qdisc *q, char *buf, size_t len)
 {
@@ -95,7 +91,8 @@ static void emit_node(FILE *f, const struct pl_plan *p, int i)
 	fprintf(f,
 		"  subgraph \"cluster_%s\" {\n    label=\"node %s\\n%s, pods %s/%u\";\n"
 		"    style=rounded; color=gray40;\n",
-		n->name, n->name, ip_s(n->underlay_ip, a), ip_s(n->pod_cidr, b), n->pod_plen);
+		n->name, n->name, pl_ip4_str(n->underlay_ip, a), pl_ip4_str(n->pod_cidr, b),
+		n->pod_plen);
 	fprintf(f, "    \"%s/stack\" [shape=diamond, label=\"IP stack\\nip_forward=1%s\"];\n",
 		n->name, t->routing == PL_ROUTING_LEGACY ? "\\nMASQUERADE pods → vxlan0" : "");
 	if (q)
@@ -134,7 +131,7 @@ static void emit_node(FILE *f, const struct pl_plan *p, int i)
 		fprintf(f,
 			"    \"pod/%s\" [shape=ellipse, style=filled, fillcolor=\"#fff4d6\", "
 			"label=\"pod %s\\n%s\\nidentity %u\"];\n",
-			pod->name, pod->name, ip_s(pod->ip, a), pod->identity);
+			pod->name, pod->name, pl_ip4_str(pod->ip, a), pod->identity);
 		fprintf(f, "    \"pod/%s\" -> \"%s/%s\" [dir=both, label=\"veth\", fontsize=8];\n",
 			pod->name, n->name, lxc);
 	}
@@ -211,7 +208,7 @@ static void emit_path(FILE *f, const struct topo *t, const struct sim_probe *pr,
 	fprintf(f,
 		"  label=\"path of a TCP packet %s → %s (port %u): %s%s\"; labelloc=t; "
 		"fontcolor=red;\n",
-		t->pods[pr->from_pod].name, ip_s(pr->daddr, id), pr->dport ? pr->dport : 80,
+		t->pods[pr->from_pod].name, pl_ip4_str(pr->daddr, id), pr->dport ? pr->dport : 80,
 		r->delivery == SIM_DELIV_DROPPED ? "dropped, " : "delivered to ",
 		r->delivery == SIM_DELIV_DROPPED ? pl_drop_reason_name(r->drop_reason) : where);
 }
@@ -239,7 +236,7 @@ static void emit(FILE *f, const struct pl_plan *p, const struct sim_probe *pr,
 		fprintf(f,
 			"  \"world\" [shape=ellipse, style=filled, fillcolor=\"#e3f4e3\", "
 			"label=\"world host %s\\n%s\"];\n",
-			t->world.name ? t->world.name : "world", ip_s(t->world.ip, a));
+			t->world.name ? t->world.name : "world", pl_ip4_str(t->world.ip, a));
 		if (t->underlay == TOPO_UNDERLAY_SEGMENT)
 			fprintf(f, "  \"world\" -> \"underlay\" [dir=both];\n");
 		else

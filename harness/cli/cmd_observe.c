@@ -11,7 +11,9 @@
 #include <bpf/libbpf.h>
 
 #include "cli/cli.h"
+#include "lib/clock.h"
 #include "lib/datapath.h"
+#include "lib/pkt.h"
 #include "net/run.h"
 #include "topo/topo.h"
 
@@ -35,17 +37,10 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static long long clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* "frontend" for a pod, "node1" for a node's underlay IP, else the address. */
 static void endpoint_name(const struct topo *t, uint32_t ip, char *buf, size_t len)
 {
+	char a[INET_ADDRSTRLEN];
 	int i = topo_pod_by_ip(t, ip);
 
 	if (i >= 0) {
@@ -61,21 +56,7 @@ static void endpoint_name(const struct topo *t, uint32_t ip, char *buf, size_t l
 		snprintf(buf, len, "%s", t->world.name);
 		return;
 	}
-	inet_ntop(AF_INET, &ip, buf, len);
-}
-
-static const char *proto_str(unsigned proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "TCP";
-	case IPPROTO_UDP:
-		return "UDP";
-	case IPPROTO_ICMP:
-		return "ICMP";
-	default:
-		return "IP";
-	}
+	snprintf(buf, len, "%s", pl_ip4_str(ip, a));
 }
 
 static void print_event(struct observer *o, int node, const struct pl_flow_event *ev)
@@ -110,7 +91,7 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 		       real, o->topo->nodes[node].name, pl_prog_name(ev->prog),
 		       pl_obs_point_name(ev->obs_point), pl_verdict_name(ev->verdict),
 		       ev->drop_reason, ev->drop_reason ? pl_drop_reason_name(ev->drop_reason) : "",
-		       src, ev->src_identity, dst, ev->dst_identity, proto_str(ev->proto),
+		       src, ev->src_identity, dst, ev->dst_identity, pl_proto_name(ev->proto),
 		       ntohs(ev->sport), ntohs(ev->dport), pl_redirect_name(ev->redirect),
 		       ev->tunnel_vni);
 	} else if (!(ev->flags & PL_EV_F_IPV4)) {
@@ -127,7 +108,7 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 		}
 		printf("%s.%03lld %-8s %s (ID:%u) -> %s (ID:%u) %s %s %s %s\n", when,
 		       (real / 1000000) % 1000, o->topo->nodes[node].name, src, ev->src_identity,
-		       dst, ev->dst_identity, proto_str(ev->proto), pl_prog_name(ev->prog),
+		       dst, ev->dst_identity, pl_proto_name(ev->proto), pl_prog_name(ev->prog),
 		       pl_obs_point_name(ev->obs_point), outcome);
 	}
 	o->count++;
@@ -149,6 +130,7 @@ static int observe(const char *run, bool json, bool follow)
 	struct ring_buffer *rb = NULL;
 	struct ring_ctx *ctx = NULL;
 	struct topo *t = NULL;
+	struct timespec real;
 	char path[512];
 	int i, fd, err, nrings = 0;
 
@@ -168,7 +150,9 @@ static int observe(const char *run, bool json, bool follow)
 		goto out;
 	}
 	o.topo = t;
-	o.mono_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	clock_gettime(CLOCK_REALTIME, &real);
+	o.mono_to_real_ns =
+		(long long)real.tv_sec * 1000000000LL + real.tv_nsec - (long long)pl_now_ns();
 	for (i = 0; i < t->nnodes; i++) {
 		snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/events", run,
 			 t->nodes[i].name);

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <sys/random.h>
 
+#include "lib/pkt.h"
 #include "cli/cli.h"
 #include "lib/datapath.h"
 #include "net/exec.h"
@@ -17,11 +18,6 @@
 #include "net/run.h"
 #include "net/tc.h"
 #include "topo/topo.h"
-
-static const char *ip4(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
 
 static const char *hook_name(enum topo_hook h)
 {
@@ -41,15 +37,15 @@ static void summary(const struct pl_plan *p)
 		const struct topo_node *n = &t->nodes[i];
 
 		printf("  node %-12s netns %-20s uplink eth0 %s/%u  pods %s/%u\n", n->name,
-		       p->ns[p->node_ns[i]].name, ip4(n->underlay_ip, a), n->underlay_plen,
-		       ip4(n->pod_cidr, b), n->pod_plen);
+		       p->ns[p->node_ns[i]].name, pl_ip4_str(n->underlay_ip, a), n->underlay_plen,
+		       pl_ip4_str(n->pod_cidr, b), n->pod_plen);
 		for (k = 0; k < n->npods; k++) {
 			const struct topo_pod *pod = &t->pods[n->pods[k]];
 
 			pl_pod_veth_name(t, n->pods[k], dev, sizeof(dev));
 			printf("    pod %-12s netns %-20s %-15s identity %-5u veth %s\n", pod->name,
-			       p->ns[p->pod_ns[n->pods[k]]].name, ip4(pod->ip, a), pod->identity,
-			       dev);
+			       p->ns[p->pod_ns[n->pods[k]]].name, pl_ip4_str(pod->ip, a),
+			       pod->identity, dev);
 		}
 		for (s = 0; s < p->nsteps; s++) {
 			const struct pl_step *st = &p->steps[s];
@@ -66,7 +62,7 @@ static void summary(const struct pl_plan *p)
 	}
 	if (t->world.present)
 		printf("  world %-11s netns %-20s %s\n", t->world.name ? t->world.name : "world",
-		       p->ns[p->world_ns].name, ip4(t->world.ip, a));
+		       p->ns[p->world_ns].name, pl_ip4_str(t->world.ip, a));
 	if (p->opts.datapath)
 		printf("  pins %s\n", p->pin_dir);
 	printf("run id: %s   (podlab exec %s POD -- CMD; podlab down %s)\n", p->run, p->run,

@@ -6,33 +6,11 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lib/pkt.h"
 #include "cli/cli.h"
 #include "lib/units.h"
 #include "topo/policy_compile.h"
 #include "topo/topo.h"
-
-static const char *ip(uint32_t a, char *buf)
-{
-	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
-}
-
-static const char *proto_name(uint8_t p, char *buf)
-{
-	switch (p) {
-	case 0:
-		return "any";
-	case 1:
-		return "icmp";
-	case 6:
-		return "tcp";
-	case 17:
-		return "udp";
-	case 132:
-		return "sctp";
-	}
-	snprintf(buf, 8, "%u", p);
-	return buf;
-}
 
 static void print_qdisc(const struct topo_qdisc *q)
 {
@@ -78,7 +56,7 @@ static void print_qdisc(const struct topo_qdisc *q)
 static void print_entries(const struct topo *t, const struct policy_set *ps)
 {
 	struct policy_ipcache_entry *ipc;
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], pb[8];
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], pb[TOPO_PROTO_STRLEN];
 	int i, n;
 
 	printf("policy entries (ep_id remote_identity proto dport dir → verdict, rule):\n");
@@ -86,7 +64,7 @@ static void print_entries(const struct topo *t, const struct policy_set *ps)
 		const struct policy_entry *e = &ps->entries[i];
 
 		printf("  ep %-3u id %-9u %-4s %-5u %-7s → %s (policy '%s' rule %d)\n",
-		       e->key.ep_id, e->key.remote_identity, proto_name(e->key.proto, pb),
+		       e->key.ep_id, e->key.remote_identity, topo_proto_str(e->key.proto, pb),
 		       ntohs(e->key.dport), e->key.dir == PL_DIR_INGRESS ? "ingress" : "egress",
 		       e->val.deny ? "deny" : "allow",
 		       t->policies[POLICY_RULE_POLICY(e->val.rule_id)].name,
@@ -97,9 +75,10 @@ static void print_entries(const struct topo *t, const struct policy_set *ps)
 	printf("ipcache as node '%s' sees it (prefix → identity, tunnel endpoint):\n",
 	       t->nodes[0].name);
 	for (i = 0; i < n; i++)
-		printf("  %s/%u → %u%s%s\n", ip(ipc[i].key.ip, a), ipc[i].key.prefixlen,
+		printf("  %s/%u → %u%s%s\n", pl_ip4_str(ipc[i].key.ip, a), ipc[i].key.prefixlen,
 		       ipc[i].info.identity, ipc[i].info.tunnel_endpoint ? " via " : "",
-		       ipc[i].info.tunnel_endpoint ? ip(ipc[i].info.tunnel_endpoint, b) : "");
+		       ipc[i].info.tunnel_endpoint ? pl_ip4_str(ipc[i].info.tunnel_endpoint, b)
+						   : "");
 	free(ipc);
 }
 
@@ -114,14 +93,14 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *nd = &t->nodes[i];
 
-		printf("  node %s %s/%u, pods %s/%u\n", nd->name, ip(nd->underlay_ip, a),
-		       nd->underlay_plen, ip(nd->pod_cidr, b), nd->pod_plen);
+		printf("  node %s %s/%u, pods %s/%u\n", nd->name, pl_ip4_str(nd->underlay_ip, a),
+		       nd->underlay_plen, pl_ip4_str(nd->pod_cidr, b), nd->pod_plen);
 		for (j = 0; j < nd->npods; j++) {
 			const struct topo_pod *p = &t->pods[nd->pods[j]];
 
 			topo_ifname_pod_host(p, veth);
-			printf("    pod %-12s %-15s identity %u ep %u (%s)", p->name, ip(p->ip, a),
-			       p->identity, p->ep_id, veth);
+			printf("    pod %-12s %-15s identity %u ep %u (%s)", p->name,
+			       pl_ip4_str(p->ip, a), p->identity, p->ep_id, veth);
 			for (k = 0; k < p->nlabels; k++)
 				printf("%s%s=%s", k ? "," : " ", p->labels[k].key,
 				       p->labels[k].value);
@@ -134,7 +113,7 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 		print_qdisc(&t->links[i].qdisc);
 	}
 	if (t->world.present)
-		printf("  world %s %s behind node %s\n", t->world.name, ip(t->world.ip, a),
+		printf("  world %s %s behind node %s\n", t->world.name, pl_ip4_str(t->world.ip, a),
 		       t->nodes[t->world.node].name);
 	for (i = 0; i < t->npolicies; i++)
 		nrules += t->policies[i].nrules;

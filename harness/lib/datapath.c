@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include <linux/pkt_cls.h>
 
+#include "lib/clock.h"
 #include "datapath.skel.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
@@ -267,14 +268,6 @@ int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
 	return pl_counter_read_fd(bpf_map__fd(dp->skel->maps.counters), key, out);
 }
 
-uint64_t pl_monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* bpf_ktime_get_ns is CLOCK_MONOTONIC: the event must fall inside the syscall. */
 bool pl_event_of_test_run(const struct pl_flow_event *ev, enum pl_prog prog, uint32_t ifindex,
 			  size_t len, uint64_t t0, uint64_t t1)
@@ -323,11 +316,11 @@ int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *
 	if (err < 0)
 		return pl_err_errno(err, "reading flow events");
 	dp->nevents = before;
-	t0 = pl_monotonic_ns();
+	t0 = pl_now_ns();
 	err = bpf_prog_test_run_opts(fd, &topts);
 	if (err)
 		return -errno;
-	t1 = pl_monotonic_ns();
+	t1 = pl_now_ns();
 	res->retval = topts.retval;
 	res->data_out = out;
 	res->data_out_len = topts.data_size_out;
@@ -336,7 +329,8 @@ int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *
 	if (err < 0)
 		return pl_err_errno(err, "reading flow events");
 	for (i = before; i < dp->nevents; i++) {
-		if (pl_event_of_test_run(&dp->events[i], prog, ctx ? ctx->ifindex : 0, len, t0, t1)) {
+		if (pl_event_of_test_run(&dp->events[i], prog, ctx ? ctx->ifindex : 0, len, t0,
+					 t1)) {
 			res->event = dp->events[i];
 			res->has_event = true;
 			break;

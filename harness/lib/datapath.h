@@ -83,12 +83,11 @@ int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *
 
 /*
  * Whether ev was emitted by a test_run of prog on a len-byte packet at ifindex
- * (0 = any) that ran between t0 and t1 (pl_monotonic_ns()). A live run's
+ * (0 = any) that ran between t0 and t1 (pl_now_ns(), lib/clock.h). A live run's
  * traffic writes to the same ring, so the first event is not always ours.
  */
 bool pl_event_of_test_run(const struct pl_flow_event *ev, enum pl_prog prog, uint32_t ifindex,
 			  size_t len, uint64_t t0, uint64_t t1);
-uint64_t pl_monotonic_ns(void); /* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns */
 
 /* Events: poll the ring buffer (live mode). Returns number decoded, or -errno. */
 int pl_datapath_events_poll(struct pl_datapath *dp, int timeout_ms);

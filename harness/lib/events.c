@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/pkt.h"
 #include "lib/datapath.h"
 
 struct name {
@@ -75,28 +76,13 @@ const char *pl_redirect_name(unsigned redirect)
 	return n ? n->text : "unknown";
 }
 
-static const char *proto_name(unsigned proto, char *buf, size_t len)
-{
-	switch (proto) {
-	case 1:
-		return "ICMPv4";
-	case 6:
-		return "TCP";
-	case 17:
-		return "UDP";
-	default:
-		snprintf(buf, len, "proto %u", proto);
-		return buf;
-	}
-}
-
 /*
  * "from_pod FROM_ENDPOINT 10.244.1.10:40000 (id 256) -> 10.244.2.10:80 (id 300) TCP
  *  DROPPED (Policy denied)" and, when forwarded, the note, redirect and tunnel key.
  */
 int pl_event_format(const struct pl_flow_event *ev, char *buf, size_t len)
 {
-	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN], pbuf[16], tun[INET_ADDRSTRLEN];
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN], tun[INET_ADDRSTRLEN];
 	const char *prog = pl_prog_name(ev->prog);
 	size_t n;
 	int w;
@@ -107,11 +93,11 @@ int pl_event_format(const struct pl_flow_event *ev, char *buf, size_t len)
 			     pl_verdict_name(ev->verdict));
 		goto tail;
 	}
-	inet_ntop(AF_INET, &ev->saddr, src, sizeof(src));
-	inet_ntop(AF_INET, &ev->daddr, dst, sizeof(dst));
+	pl_ip4_str(ev->saddr, src);
+	pl_ip4_str(ev->daddr, dst);
 	w = snprintf(buf, len, "%s %s %s:%u (id %u) -> %s:%u (id %u) %s %s", prog,
 		     pl_obs_point_name(ev->obs_point), src, ntohs(ev->sport), ev->src_identity, dst,
-		     ntohs(ev->dport), ev->dst_identity, proto_name(ev->proto, pbuf, sizeof(pbuf)),
+		     ntohs(ev->dport), ev->dst_identity, pl_proto_name(ev->proto),
 		     pl_verdict_name(ev->verdict));
 tail:
 	if (w < 0 || (size_t)w >= len)
@@ -132,7 +118,7 @@ tail:
 			return n;
 	}
 	if (ev->tunnel_remote) {
-		inet_ntop(AF_INET, &ev->tunnel_remote, tun, sizeof(tun));
+		pl_ip4_str(ev->tunnel_remote, tun);
 		w = snprintf(buf + n, len - n, " tunnel %s vni %u", tun, ev->tunnel_vni);
 		if (w < 0 || (n += w) >= len)
 			return n;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Packets for tests, fixtures and probes: build Ethernet/IPv4/TCP/UDP/ICMP
- * and VXLAN frames with correct checksums, and parse them back into a summary.
+ * The packet model: build Ethernet/IPv4/TCP/UDP/ICMP and VXLAN frames with
+ * correct checksums (pkt_build.c), decode Ethernet/802.1Q/IPv4/IPv6 with its
+ * extension headers/TCP/UDP/ICMP/ICMPv6/VXLAN into one struct (pkt_parse.c),
+ * and print packets, addresses and protocol names (pkt_fmt.c).
  */
 #ifndef PL_PKT_H
 #define PL_PKT_H
@@ -51,26 +53,118 @@ uint16_t pl_csum_ipv4_header(const void *iph, size_t ihl_bytes);
  */
 uint16_t pl_csum_l4(uint32_t saddr, uint32_t daddr, uint8_t proto, const void *l4, size_t len);
 
-/* What a frame holds, for summaries, filters and correlation. */
+/* Why a frame did not decode: each has one fixed text (pl_pkt_err_str). */
+enum pl_pkt_err {
+	PL_PKT_OK = 0,
+	PL_PKT_ETH_TRUNC,      /* "truncated Ethernet header" */
+	PL_PKT_VLAN_TRUNC,     /* "truncated 802.1Q tag" */
+	PL_PKT_IP4_TRUNC,      /* "truncated IPv4 header" */
+	PL_PKT_IP4_VERSION,    /* IPv4 EtherType but version is not 4 */
+	PL_PKT_IP4_IHL,	       /* ihl < 5 */
+	PL_PKT_IP4_OPTS_TRUNC, /* options beyond the frame */
+	PL_PKT_IP4_LEN_SHORT,  /* total length shorter than the header */
+	PL_PKT_IP4_LEN_TRUNC,  /* total length beyond the frame */
+	PL_PKT_IP_VERSION,     /* from the IP header on: version neither 4 nor 6 */
+	PL_PKT_IP6_TRUNC,      /* "truncated IPv6 header" */
+	PL_PKT_IP6_VERSION,    /* IPv6 EtherType but version is not 6 */
+	PL_PKT_IP6_LEN_TRUNC,  /* payload length beyond the frame */
+	PL_PKT_IP6_EXT_TRUNC,  /* an extension header beyond the payload */
+	PL_PKT_IP6_EXT_CHAIN,  /* more extension headers than PL_PKT_MAX_EXT */
+	PL_PKT_TCP_TRUNC,
+	PL_PKT_TCP_DOFF_SHORT, /* data offset < 5 */
+	PL_PKT_TCP_DOFF_TRUNC, /* data offset beyond the packet */
+	PL_PKT_UDP_TRUNC,
+	PL_PKT_ICMP_TRUNC,
+	PL_PKT_ICMP6_TRUNC,
+	PL_PKT_ERR_COUNT
+};
+
+#define PL_PKT_MAX_EXT 8 /* IPv6 extension headers walked before giving up */
+
+/* An IPv4 or IPv6 address: family AF_INET (v4 holds it, network order) or AF_INET6. */
+struct pl_addr {
+	uint8_t family;
+	union {
+		uint32_t v4;
+		uint8_t v6[16];
+	};
+};
+
+/* The IP header and first 8 L4 bytes an ICMP/ICMPv6 error quotes (RFC 792/4443). */
+struct pl_pkt_quote {
+	bool present;
+	struct pl_addr src, dst;
+	uint32_t saddr, daddr; /* IPv4 only, network order (= src.v4, dst.v4) */
+	uint8_t proto;
+	uint16_t sport, dport; /* host order; ICMP echo: id, 0 */
+	uint8_t icmp_type;
+	uint16_t icmp_seq;
+};
+
+/*
+ * What a frame holds, for summaries, filters, correlation and the simulator.
+ * Filled layer by layer: on an error the layers before it stay valid.
+ * has_l3: the IP header is whole (addresses, proto, ttl, ip_hlen);
+ * has_payload: its lengths hold too (ip_len, l4_off, l4_len inside the frame);
+ * has_l4: the L4 header is whole (ports, flags, ICMP fields, l4_hlen).
+ */
 struct pl_pkt_info {
-	bool ipv4;
+	bool ipv4, ipv6;    /* the IP header is there and has that version */
+	uint8_t family;	    /* AF_INET, AF_INET6 or 0 */
 	uint16_t eth_proto; /* host order, after any VLAN tag */
-	uint16_t vlan_id;
-	uint32_t saddr, daddr;
-	uint8_t proto, ttl;
-	uint16_t ip_id; /* host order */
-	bool fragment;
-	uint16_t sport, dport; /* host order; ICMP: id, 0 */
+	uint16_t vlan_id;   /* outermost tag's VID */
+	uint8_t vlan_tags;
+	bool has_l3, has_payload, has_l4;
+	struct pl_addr src, dst;
+	uint32_t saddr, daddr; /* IPv4, network order (= src.v4, dst.v4) */
+	uint8_t proto, ttl;    /* L4 protocol (IPv6: after extension headers), TTL/hop limit */
+	uint8_t tos;	       /* IPv4 TOS / IPv6 traffic class */
+	uint16_t ip_id;	       /* host order; IPv6: low 16 bits of the fragment id */
+	bool fragment;	       /* MF or an offset */
+	bool df, more_frags;   /* IPv4 DF; MF (either version) */
+	uint16_t frag_off;     /* bytes */
+	uint8_t ext_count;     /* IPv6 extension headers walked */
+	size_t l3_off;	       /* IP header */
+	size_t ip_hlen;	       /* IPv4 ihl bytes; IPv6 40 + extension headers */
+	size_t ip_len;	       /* IPv4 total length; IPv6 40 + payload length (as stated) */
+	size_t l4_off, l4_len; /* the IP payload after all headers (the L4 header on) */
+	size_t l4_hlen;	       /* bytes of the L4 header itself when has_l4 */
+	uint16_t sport, dport; /* host order; ICMP echo: id, 0 */
 	uint8_t tcp_flags;
+	uint32_t seq, ack;
 	uint8_t icmp_type, icmp_code;
+	uint16_t icmp_seq;	   /* echo */
+	struct pl_pkt_quote quote; /* ICMP errors */
 	bool vxlan;
 	uint32_t vni;
-	size_t inner_off;  /* offset of the inner Ethernet frame when vxlan */
+	size_t inner_off; /* offset of the inner Ethernet frame when vxlan */
+	enum pl_pkt_err err;
 	const char *error; /* non-NULL when truncated or malformed: what is wrong */
 };
 
+/* Decodes an Ethernet frame. 0 when well formed, -EINVAL with err/error set otherwise. */
 int pl_pkt_parse(const uint8_t *data, size_t len, struct pl_pkt_info *out);
+/* The same from an IP header on (raw sockets, LINUX_SLL payloads): version picks the family. */
+int pl_pkt_parse_ip(const uint8_t *data, size_t len, struct pl_pkt_info *out);
+const char *pl_pkt_err_str(enum pl_pkt_err err);
+/*
+ * The ports (ICMP: echo id, 0) in the first L4 bytes a parsed frame holds, even
+ * when its IP lengths or L4 header are bad (i->sport/dport need a whole header):
+ * what a hop-by-hop trace shows. False without an IP header, for any fragment,
+ * or when the frame ends first.
+ */
+bool pl_pkt_peek_ports(const uint8_t *data, size_t len, const struct pl_pkt_info *i,
+		       uint16_t *sport, uint16_t *dport);
+
 /* "10.244.1.10:40000 > 10.244.2.10:80 TCP [S]" (inner too: "vxlan vni 300 ... { ... }"). */
 int pl_pkt_summary(const uint8_t *data, size_t len, char *buf, size_t cap);
+
+#define PL_ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
+/* An address as text ("10.244.1.10", "fd00::1"); buf holds PL_ADDR_STRLEN. */
+const char *pl_addr_str(int family, const void *addr, char *buf);
+/* An IPv4 address (network order) as text; buf holds 16. */
+const char *pl_ip4_str(uint32_t ip, char *buf);
+/* The name podlab prints for an IP protocol: "TCP", "UDP", "ICMP", "ICMPv6", "SCTP", else "IP". */
+const char *pl_proto_name(uint8_t proto);
 
 #endif /* PL_PKT_H */

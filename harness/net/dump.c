@@ -14,6 +14,7 @@
 #include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
 
+#include "lib/pkt.h"
 #include "net/dump.h"
 #include "net/netns.h"
 #include "net/nl.h"
@@ -124,8 +125,8 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	if (ifa->ifa_family != AF_INET || !at.tb[IFA_LOCAL])
 		return MNL_CB_OK;
 	ip = mnl_attr_get_u32(at.tb[IFA_LOCAL]);
-	fprintf(d->out, "addr %s %s/%u\n", ifname(d, ifa->ifa_index),
-		inet_ntop(AF_INET, &ip, a, sizeof(a)), ifa->ifa_prefixlen);
+	fprintf(d->out, "addr %s %s/%u\n", ifname(d, ifa->ifa_index), pl_ip4_str(ip, a),
+		ifa->ifa_prefixlen);
 	return MNL_CB_OK;
 }
 
@@ -143,10 +144,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (at.tb[RTA_DST])
 		ip = mnl_attr_get_u32(at.tb[RTA_DST]);
-	fprintf(d->out, "route %s/%u", inet_ntop(AF_INET, &ip, a, sizeof(a)), rtm->rtm_dst_len);
+	fprintf(d->out, "route %s/%u", pl_ip4_str(ip, a), rtm->rtm_dst_len);
 	if (at.tb[RTA_GATEWAY]) {
 		ip = mnl_attr_get_u32(at.tb[RTA_GATEWAY]);
-		fprintf(d->out, " via %s", inet_ntop(AF_INET, &ip, a, sizeof(a)));
+		fprintf(d->out, " via %s", pl_ip4_str(ip, a));
 	}
 	if (at.tb[RTA_OIF])
 		fprintf(d->out, " dev %s", ifname(d, mnl_attr_get_u32(at.tb[RTA_OIF])));
@@ -175,8 +176,8 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	if (at.tb[FRA_SRC])
 		ip = mnl_attr_get_u32(at.tb[FRA_SRC]);
 	fprintf(d->out, "rule pref %u from %s/%u table %u\n",
-		at.tb[FRA_PRIORITY] ? mnl_attr_get_u32(at.tb[FRA_PRIORITY]) : 0,
-		inet_ntop(AF_INET, &ip, a, sizeof(a)), frh->src_len, table);
+		at.tb[FRA_PRIORITY] ? mnl_attr_get_u32(at.tb[FRA_PRIORITY]) : 0, pl_ip4_str(ip, a),
+		frh->src_len, table);
 	return MNL_CB_OK;
 }
 
@@ -197,9 +198,8 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *data)
 	ip = mnl_attr_get_u32(at.tb[NDA_DST]);
 	m = mnl_attr_get_payload(at.tb[NDA_LLADDR]);
 	fprintf(d->out, "%s %s %02x:%02x:%02x:%02x:%02x:%02x dev %s\n",
-		nd->ndm_family == AF_BRIDGE ? "fdb" : "neigh",
-		inet_ntop(AF_INET, &ip, a, sizeof(a)), m[0], m[1], m[2], m[3], m[4], m[5],
-		ifname(d, nd->ndm_ifindex));
+		nd->ndm_family == AF_BRIDGE ? "fdb" : "neigh", pl_ip4_str(ip, a), m[0], m[1], m[2],
+		m[3], m[4], m[5], ifname(d, nd->ndm_ifindex));
 	return MNL_CB_OK;
 }
 

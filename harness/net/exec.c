@@ -16,6 +16,7 @@
 #include <linux/sockios.h>
 #include <nftables/libnftables.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "net/dp.h"
 #include "net/exec.h"
@@ -39,14 +40,6 @@ struct exec {
 };
 
 volatile sig_atomic_t pl_exec_stop;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Inside a new namespace: lo up. */
 static int lo_up(void *arg)
@@ -326,7 +319,7 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 	}
 	err = 0;
 	for (i = 0; i < p->nsteps && !err; i++) {
-		double t0 = now();
+		double t0 = pl_now();
 
 		if (pl_exec_stop) {
 			pl_err("interrupted before step %d of %d", i, p->nsteps);
@@ -334,7 +327,7 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 			break;
 		}
 		err = step(&e, &p->steps[i]);
-		spent[p->steps[i].kind] += now() - t0;
+		spent[p->steps[i].kind] += pl_now() - t0;
 		count[p->steps[i].kind]++;
 		/* Keep few descriptors open: big topologies would hit RLIMIT_NOFILE. */
 		if (p->steps[i].kind == PL_STEP_MAPS) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pkt.h"
 #include "lib/log.h"
 #include "net/plan.h"
 #include "net/plan_internal.h"
@@ -551,12 +552,11 @@ char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s)
 		"add table ip podlab\n"
 		"add chain ip podlab postrouting { type nat hook postrouting priority srcnat; }\n"
 		"add rule ip podlab postrouting ip saddr %s/%u ip daddr { ",
-		inet_ntop(AF_INET, &s->masq.cidr, a, sizeof(a)), s->masq.plen);
+		pl_ip4_str(s->masq.cidr, a), s->masq.plen);
 	for (i = 0; i < t->nnodes; i++) {
 		if (t->nodes[i].pod_cidr == s->masq.cidr)
 			continue;
-		fprintf(f, "%s%s/%u", n++ ? ", " : "",
-			inet_ntop(AF_INET, &t->nodes[i].pod_cidr, a, sizeof(a)),
+		fprintf(f, "%s%s/%u", n++ ? ", " : "", pl_ip4_str(t->nodes[i].pod_cidr, a),
 			t->nodes[i].pod_plen);
 	}
 	fprintf(f, " } oifname \"%s\" masquerade\n", s->masq.oif);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pkt.h"
 #include "net/dp.h"
 #include "net/plan.h"
 #include "net/print.h"
@@ -27,11 +28,6 @@ static const char *prog_pin_name(int prog)
 					    "xdp_prefilter"};
 
 	return prog >= 0 && prog <= PL_PROG_XDP_PREFILTER ? names[prog] : "none";
-}
-
-static const char *ip4(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
 }
 
 static const char *mac(const uint8_t *m, char *buf)
@@ -107,9 +103,9 @@ static void print_u32(const struct printer *pr, const struct pl_step *s)
 	if (m->proto)
 		any = fprintf(f, " match ip protocol %u 0xff", m->proto);
 	if (m->src_plen)
-		any = fprintf(f, " match ip src %s/%u", ip4(m->src, a), m->src_plen);
+		any = fprintf(f, " match ip src %s/%u", pl_ip4_str(m->src, a), m->src_plen);
 	if (m->dst_plen)
-		any = fprintf(f, " match ip dst %s/%u", ip4(m->dst, a), m->dst_plen);
+		any = fprintf(f, " match ip dst %s/%u", pl_ip4_str(m->dst, a), m->dst_plen);
 	if (m->sport)
 		any = fprintf(f, " match ip sport %u 0xffff", m->sport);
 	if (m->dport)
@@ -182,7 +178,7 @@ static void print_link(const struct printer *pr, const struct pl_step *s)
 			fprintf(f, " type vxlan external");
 		else
 			fprintf(f, " type vxlan id %u local %s dev eth0 nolearning", s->vxlan.vni,
-				ip4(s->vxlan.local, a));
+				pl_ip4_str(s->vxlan.local, a));
 		fprintf(f, " dstport %u\n", s->vxlan.port);
 	}
 }
@@ -213,25 +209,25 @@ static void print_step(struct printer *pr, int idx)
 		fprintf(f, "inns %s ethtool -K %s gro on\n", n, s->dev);
 		break;
 	case PL_STEP_ADDR:
-		fprintf(f, "ip -n %s addr add %s/%u dev %s\n", n, ip4(s->addr.ip, a), s->addr.plen,
-			s->dev);
+		fprintf(f, "ip -n %s addr add %s/%u dev %s\n", n, pl_ip4_str(s->addr.ip, a),
+			s->addr.plen, s->dev);
 		break;
 	case PL_STEP_NEIGH:
 		fprintf(f, "ip -n %s neigh add %s lladdr %s dev %s nud permanent\n", n,
-			ip4(s->neigh.ip, a), mac(s->neigh.mac, m), s->dev);
+			pl_ip4_str(s->neigh.ip, a), mac(s->neigh.mac, m), s->dev);
 		break;
 	case PL_STEP_FDB:
 		fprintf(f, "bridge -n %s fdb add %s dev %s dst %s self permanent\n", n,
-			mac(s->neigh.mac, m), s->dev, ip4(s->neigh.ip, a));
+			mac(s->neigh.mac, m), s->dev, pl_ip4_str(s->neigh.ip, a));
 		break;
 	case PL_STEP_ROUTE:
 		fprintf(f, "ip -n %s route add ", n);
 		if (s->route.plen)
-			fprintf(f, "%s/%u", ip4(s->route.dst, a), s->route.plen);
+			fprintf(f, "%s/%u", pl_ip4_str(s->route.dst, a), s->route.plen);
 		else
 			fprintf(f, "default");
 		if (s->route.gw)
-			fprintf(f, " via %s", ip4(s->route.gw, b));
+			fprintf(f, " via %s", pl_ip4_str(s->route.gw, b));
 		fprintf(f, " dev %s%s", s->dev, s->route.onlink ? " onlink" : "");
 		if (s->route.table)
 			fprintf(f, " table %u", s->route.table);
@@ -239,7 +235,7 @@ static void print_step(struct printer *pr, int idx)
 		break;
 	case PL_STEP_RULE:
 		fprintf(f, "ip -n %s rule add from %s/%u lookup %u priority %u\n", n,
-			ip4(s->rule.src, a), s->rule.plen, s->rule.table, s->rule.priority);
+			pl_ip4_str(s->rule.src, a), s->rule.plen, s->rule.table, s->rule.priority);
 		break;
 	case PL_STEP_SYSCTL:
 		fprintf(f, "inns %s sysctl -qw %s=%s\n", n, s->sysctl.key, s->sysctl.value);

@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <netinet/ip.h>
-#include <netinet/udp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,11 +12,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/pkt.h"
 #include "probe/capture.h"
 #include "probe/nsrun.h"
 
 #define CAP_MAX_FLOWS 512
-#define VXLAN_HLEN    8
 
 struct pl_capture {
 	int fd;
@@ -42,52 +40,28 @@ const char *pl_cap_kind_name(enum pl_cap_kind kind)
 	return "?";
 }
 
-/* IPv4 header at p: 0 and the header length, protocol and addresses; -1 if not IPv4. */
-static int parse_ipv4(const uint8_t *p, size_t len, size_t *hlen, uint8_t *proto, uint32_t *src,
-		      uint32_t *dst)
-{
-	const struct iphdr *ip = (const void *)p;
-
-	if (len < sizeof(*ip) || ip->version != 4 || ip->ihl < 5 || len < ip->ihl * 4u)
-		return -1;
-	*hlen = ip->ihl * 4u;
-	*proto = ip->protocol;
-	*src = ip->saddr;
-	*dst = ip->daddr;
-	return 0;
-}
-
 void pl_capture_classify(const uint8_t *frame, size_t len, struct pl_cap_flow *f)
 {
-	const struct ethhdr *eth = (const void *)frame;
-	const struct udphdr *udp;
-	const uint8_t *vx, *inner;
-	size_t hlen, ilen, ihlen;
+	struct pl_pkt_info out, in;
 
 	f->kind = PL_CAP_OTHER;
-	if (len < sizeof(*eth) || eth->h_proto != htons(ETH_P_IP))
+	pl_pkt_parse(frame, len, &out);
+	if (!out.ipv4 || !out.has_l3)
 		return;
-	frame += sizeof(*eth);
-	len -= sizeof(*eth);
-	if (parse_ipv4(frame, len, &hlen, &f->proto, &f->src, &f->dst))
-		return;
+	f->proto = out.proto;
+	f->src = out.saddr;
+	f->dst = out.daddr;
 	f->kind = PL_CAP_PLAIN;
-	if (f->proto != IPPROTO_UDP || len < hlen + sizeof(*udp) + VXLAN_HLEN + sizeof(*eth))
+	if (!out.vxlan || out.dport != PL_CAP_VXLAN_PORT)
 		return;
-	udp = (const void *)(frame + hlen);
-	vx = frame + hlen + sizeof(*udp);
-	/* RFC 7348: the I flag says the VNI is valid. */
-	if (udp->dest != htons(PL_CAP_VXLAN_PORT) || !(vx[0] & 0x08))
+	pl_pkt_parse(frame + out.inner_off, len - out.inner_off, &in);
+	if (!in.ipv4 || !in.has_l3)
 		return;
-	inner = vx + VXLAN_HLEN;
-	ilen = len - hlen - sizeof(*udp) - VXLAN_HLEN;
-	eth = (const void *)inner;
-	if (eth->h_proto != htons(ETH_P_IP) ||
-	    parse_ipv4(inner + sizeof(*eth), ilen - sizeof(*eth), &ihlen, &f->inner_proto,
-		       &f->inner_src, &f->inner_dst))
-		return;
+	f->inner_proto = in.proto;
+	f->inner_src = in.saddr;
+	f->inner_dst = in.daddr;
 	f->kind = PL_CAP_VXLAN;
-	f->vni = (uint32_t)vx[4] << 16 | (uint32_t)vx[5] << 8 | vx[6];
+	f->vni = out.vni;
 }
 
 static bool same_flow(const struct pl_cap_flow *a, const struct pl_cap_flow *b)

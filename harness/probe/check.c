@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "probe/capture.h"
 #include "probe/check.h"
@@ -25,14 +26,6 @@ void check_netns(const char *run, const char *name, char *buf, size_t len)
 bool check_in_pod_cidr(const struct topo *t, uint32_t ip)
 {
 	return topo_node_by_pod_ip(t, ip) >= 0;
-}
-
-uint64_t check_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 /* Ports the policies name for proto (or any protocol), else dflt. */
@@ -109,7 +102,7 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 				   .server = m->servers[p->dst]};
 	char ns[128];
 	struct pl_flow_event ev;
-	uint64_t since = check_now_ns();
+	uint64_t since = pl_now_ns();
 	bool reply = false;
 	int i;
 

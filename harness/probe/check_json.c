@@ -4,13 +4,9 @@
 #include <netinet/in.h>
 
 #include "lib/datapath.h"
+#include "lib/pkt.h"
 #include "probe/check.h"
 #include "probe/check_internal.h"
-
-static const char *jip(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
 
 static const char *jbool(bool b)
 {
@@ -20,7 +16,7 @@ static const char *jbool(bool b)
 static void json_probes(const struct pl_check_report *r, FILE *f)
 {
 	const struct topo *t = r->topo;
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], pb[TOPO_PROTO_STRLEN];
 	int i;
 
 	fprintf(f, "\"probes\":[");
@@ -32,13 +28,13 @@ static void json_probes(const struct pl_check_report *r, FILE *f)
 			"\"expect\":\"%s\",\"result\":\"%s\",\"delivered\":%s,\"rtt_us\":%u,"
 			"\"seen_src\":\"%s\",\"want_src\":\"%s\",\"nat_ok\":%s,\"ok\":%s",
 			i ? "," : "", t->pods[p->src].name, t->pods[p->dst].name,
-			pl_proto_name(p->proto), p->dport,
+			topo_proto_str(p->proto, pb), p->dport,
 			p->expect == PL_EXPECT_ALLOW  ? "allow"
 			: p->expect == PL_EXPECT_DENY ? "deny"
 						      : "unknown",
 			pl_probe_status_name(p->res.status), jbool(p->delivered), p->res.rtt_us,
-			p->res.seen ? jip(p->res.sighting.peer_ip, a) : "", jip(p->want_src, b),
-			jbool(p->nat_ok), jbool(p->ok));
+			p->res.seen ? pl_ip4_str(p->res.sighting.peer_ip, a) : "",
+			pl_ip4_str(p->want_src, b), jbool(p->nat_ok), jbool(p->ok));
 		if (p->has_drop)
 			fprintf(f,
 				",\"drop\":{\"node\":\"%s\",\"prog\":\"%s\",\"reason\":%u,"
@@ -72,8 +68,9 @@ static void json_underlay(const struct pl_check_report *r, FILE *f)
 		fprintf(f,
 			"],\"outer\":[\"%s\",\"%s\"],\"inner\":[\"%s\",\"%s\"],\"probes\":%d,"
 			"\"found\":%d,\"ok\":%s,\"why\":\"%s\"}",
-			jip(u->outer_src, a), jip(u->outer_dst, b), jip(u->inner_src, c),
-			jip(u->inner_dst, d), u->want, u->found, jbool(u->ok), u->why);
+			pl_ip4_str(u->outer_src, a), pl_ip4_str(u->outer_dst, b),
+			pl_ip4_str(u->inner_src, c), pl_ip4_str(u->inner_dst, d), u->want, u->found,
+			jbool(u->ok), u->why);
 	}
 	fprintf(f, "]");
 }

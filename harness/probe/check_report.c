@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/datapath.h"
+#include "lib/pkt.h"
 #include "probe/check.h"
 #include "probe/check_internal.h"
 
@@ -50,11 +51,6 @@ int pl_check_sections_parse(const char *list, unsigned int *out, const char **ba
 	return 0;
 }
 
-static const char *ip_str(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
-
 static const char *expect_str(enum pl_check_expect e)
 {
 	return e == PL_EXPECT_ALLOW ? "allow" : e == PL_EXPECT_DENY ? "deny" : "?";
@@ -78,7 +74,7 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 		"MATCH");
 	for (i = 0; i < r->nprobes; i++) {
 		const struct pl_check_probe *p = &r->probes[i];
-		char port[8] = "-";
+		char port[8] = "-", pb[TOPO_PROTO_STRLEN];
 
 		bad += !p->ok;
 		unknown += p->expect == PL_EXPECT_UNKNOWN;
@@ -100,8 +96,8 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 		if (!p->delivered && p->res.status == PL_PROBE_DELIVERED)
 			result = "no-payload";
 		fprintf(f, "  %-12s %-12s %-5s %-5s %-6s %-11s %8u  %-34s %s\n",
-			t->pods[p->src].name, t->pods[p->dst].name, pl_proto_name(p->proto), port,
-			expect_str(p->expect), result, p->res.rtt_us, drop,
+			t->pods[p->src].name, t->pods[p->dst].name, topo_proto_str(p->proto, pb),
+			port, expect_str(p->expect), result, p->res.rtt_us, drop,
 			p->expect == PL_EXPECT_UNKNOWN ? "-"
 			: p->ok			       ? "ok"
 						       : "MISMATCH");
@@ -147,7 +143,8 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 		npairs++;
 		nat += p->want_src != t->pods[p->src].ip;
 		fprintf(f, "  %-12s %-15s %-12s %6d  %-15s %-26s %s\n", t->pods[p->src].name,
-			ip_str(t->pods[p->src].ip, a), t->pods[p->dst].name, n, ip_str(seen, b),
+			pl_ip4_str(t->pods[p->src].ip, a), t->pods[p->dst].name, n,
+			pl_ip4_str(seen, b),
 			p->want_src == t->pods[p->src].ip ? "source pod IP"
 							  : "source node address (NAT)",
 			ok ? "ok" : "MISMATCH");
@@ -186,11 +183,11 @@ static void print_underlay(const struct pl_check_report *r, FILE *f)
 			o += snprintf(vnis + o, sizeof(vnis) - o, "%s%u", k ? "," : "", u->vnis[k]);
 		if (u->outer_src)
 			snprintf(example, sizeof(example), "%s>%s:4789 vni %u [%s>%s]",
-				 ip_str(u->outer_src, a), ip_str(u->outer_dst, b), u->vni,
-				 ip_str(u->inner_src, c), ip_str(u->inner_dst, d));
+				 pl_ip4_str(u->outer_src, a), pl_ip4_str(u->outer_dst, b), u->vni,
+				 pl_ip4_str(u->inner_src, c), pl_ip4_str(u->inner_dst, d));
 		else if (u->plain_src)
-			snprintf(example, sizeof(example), "%s>%s", ip_str(u->plain_src, a),
-				 ip_str(u->plain_dst, b));
+			snprintf(example, sizeof(example), "%s>%s", pl_ip4_str(u->plain_src, a),
+				 pl_ip4_str(u->plain_dst, b));
 		else
 			snprintf(example, sizeof(example), "-");
 		fprintf(f, "  %-10s %-7s %9llu %9llu %-10s %-58s %3d/%-3d %s%s%s\n",

@@ -2,7 +2,6 @@
 /* Probe clients: ICMP echo, TCP connect, UDP echo, and the DF MTU search. */
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/ip.h>
 #include <linux/icmp.h> /* not netinet/ip_icmp.h: its icmp_seq macro breaks lib/pkt.h */
 #include <poll.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/pkt.h"
 #include "probe/nsrun.h"
 #include "probe/probe.h"
@@ -35,19 +35,6 @@ const char *pl_probe_status_name(enum pl_probe_status st)
 		return "error";
 	}
 	return "?";
-}
-
-const char *pl_proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_ICMP:
-		return "icmp";
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	}
-	return "ip";
 }
 
 /* Maps a socket error to a probe outcome. */
@@ -77,7 +64,7 @@ static void probe_set_errno(struct pl_probe_result *res, int err)
 
 static int remaining_ms(uint64_t deadline_us)
 {
-	uint64_t now = pl_now_us();
+	uint64_t now = pl_now_ns() / 1000;
 
 	return now >= deadline_us ? 0 : (int)((deadline_us - now + 999) / 1000);
 }
@@ -111,22 +98,16 @@ static void local_addr(int fd, struct pl_probe_result *res)
 }
 
 /* An ICMP error quoting our echo request: unreachable/too-big outcome, or 0 if not ours. */
-static int icmp_error_for_us(const uint8_t *icmp, size_t len, uint32_t dst, uint16_t id)
+static int icmp_error_for_us(const struct pl_pkt_info *info, uint32_t dst, uint16_t id)
 {
-	const struct icmphdr *h = (const void *)icmp;
-	const struct iphdr *in = (const void *)(icmp + sizeof(*h));
-	const struct icmphdr *inner;
+	const struct pl_pkt_quote *q = &info->quote;
 
-	if (len < sizeof(*h) + sizeof(*in) || in->ihl < 5 ||
-	    len < sizeof(*h) + in->ihl * 4u + sizeof(*inner))
+	if (!q->present || q->daddr != dst || q->proto != IPPROTO_ICMP ||
+	    q->icmp_type != ICMP_ECHO || q->sport != id)
 		return 0;
-	inner = (const void *)((const uint8_t *)in + in->ihl * 4);
-	if (in->daddr != dst || in->protocol != IPPROTO_ICMP || inner->type != ICMP_ECHO ||
-	    inner->un.echo.id != id)
-		return 0;
-	if (h->code == ICMP_FRAG_NEEDED)
+	if (info->icmp_code == ICMP_FRAG_NEEDED)
 		return EMSGSIZE;
-	return h->code == ICMP_PORT_UNREACH ? ECONNREFUSED : EHOSTUNREACH;
+	return info->icmp_code == ICMP_PORT_UNREACH ? ECONNREFUSED : EHOSTUNREACH;
 }
 
 static int probe_icmp(int fd, const struct pl_probe_req *req, uint8_t *buf, size_t plen,
@@ -149,29 +130,29 @@ static int probe_icmp(int fd, const struct pl_probe_req *req, uint8_t *buf, size
 	}
 	local_addr(fd, res);
 	for (;;) {
-		const struct iphdr *ip = (const void *)rx;
-		const struct icmphdr *r;
+		struct pl_pkt_info info;
+		const uint8_t *body;
 		uint64_t tok;
-		size_t ihl;
 
 		n = recv_until(fd, rx, sizeof(rx), deadline);
 		if (n < 0) {
 			probe_set_errno(res, -n);
 			return 0;
 		}
-		ihl = ip->ihl * 4u;
-		if ((size_t)n < sizeof(*ip) || ihl < sizeof(*ip) || (size_t)n < ihl + sizeof(*r))
+		/* A raw ICMP socket hands over the IPv4 header too. */
+		pl_pkt_parse_ip(rx, n, &info);
+		if (!info.ipv4 || !info.has_l4 || info.proto != IPPROTO_ICMP)
 			continue;
-		r = (const void *)(rx + ihl);
-		if (r->type == ICMP_ECHOREPLY && r->un.echo.id == id &&
-		    r->un.echo.sequence == seq &&
-		    !pl_probe_hdr_parse(rx + ihl + sizeof(*r), n - ihl - sizeof(*r), &tok) &&
+		body = rx + info.l4_off + info.l4_hlen;
+		if (info.icmp_type == ICMP_ECHOREPLY && info.sport == ntohs(id) &&
+		    info.icmp_seq == ntohs(seq) &&
+		    !pl_probe_hdr_parse(body, info.l4_len - info.l4_hlen, &tok) &&
 		    tok == res->token) {
 			res->status = PL_PROBE_DELIVERED;
 			return 0;
 		}
-		if (r->type == ICMP_DEST_UNREACH) {
-			err = icmp_error_for_us(rx + ihl, n - ihl, req->dst_ip, id);
+		if (info.icmp_type == ICMP_DEST_UNREACH) {
+			err = icmp_error_for_us(&info, req->dst_ip, ntohs(id));
 			if (err) {
 				probe_set_errno(res, err);
 				return 0;
@@ -289,7 +270,7 @@ int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
 		goto out;
 	}
 	err = 0;
-	start = pl_now_us();
+	start = pl_now_ns() / 1000;
 	deadline = start + (uint64_t)timeout * 1000;
 	if (req->proto == IPPROTO_ICMP) {
 		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = req->dst_ip};
@@ -304,7 +285,7 @@ int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
 	} else {
 		err = probe_udp(fd, req, buf, plen, deadline, res);
 	}
-	res->rtt_us = pl_now_us() - start;
+	res->rtt_us = (pl_now_ns() / 1000) - start;
 	if (req->server) {
 		/* The reply proves delivery; the wait only covers the server thread's lag. */
 		int wait = res->status == PL_PROBE_DELIVERED ? 500 : 0;

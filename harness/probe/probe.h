@@ -75,7 +75,6 @@ struct pl_probe_result {
 /* Runs one probe; returns 0 with *res filled (whatever the outcome), -errno on setup failure. */
 int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res);
 const char *pl_probe_status_name(enum pl_probe_status st); /* "delivered", ... */
-const char *pl_proto_name(uint8_t proto);		   /* "icmp", "tcp", "udp" */
 
 /*
  * Largest don't-fragment UDP payload that reaches the server from src_netns

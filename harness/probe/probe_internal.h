@@ -33,12 +33,4 @@ static inline int pl_probe_hdr_parse(const uint8_t *buf, size_t len, uint64_t *t
 	return 0;
 }
 
-static inline uint64_t pl_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + ts.tv_nsec / 1000;
-}
-
 #endif /* PL_PROBE_INTERNAL_H */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "probe/nsrun.h"
 #include "probe/probe_internal.h"
 #include "probe/rate.h"
@@ -61,7 +62,7 @@ static void *sender_thread(void *p)
 		due = s->start_us + (uint64_t)(i * us_per_pkt);
 		if (due >= end)
 			break;
-		now = pl_now_us();
+		now = pl_now_ns() / 1000;
 		if (due > now + 50)
 			sleep_until_us(due);
 		/* A full qdisc or socket buffer is the shaper doing its job: count and go on. */
@@ -86,7 +87,7 @@ static void *receiver_thread(void *p)
 	while (!atomic_load(&r->stop)) {
 		if (poll(pfd, r->n, 50) <= 0)
 			continue;
-		now = pl_now_us();
+		now = pl_now_ns() / 1000;
 		atomic_store(&r->last_rx_us, now);
 		for (i = 0; i < r->n; i++) {
 			while ((n = recv(r->fds[i], buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
@@ -168,7 +169,7 @@ int pl_rate_measure(struct pl_rate_flow *flows, int nflows, const struct pl_rate
 		snd[i].flow = &flows[i];
 		snd[i].opts = &opts;
 	}
-	start = pl_now_us() + 20000;
+	start = (pl_now_ns() / 1000) + 20000;
 	rcv->win_start_us = start + (uint64_t)(opts.warmup * 1e6);
 	rcv->win_end_us = start + (uint64_t)(opts.seconds * 1e6);
 	err = pthread_create(&rth, NULL, receiver_thread, rcv);
@@ -192,8 +193,8 @@ int pl_rate_measure(struct pl_rate_flow *flows, int nflows, const struct pl_rate
 	 * Wait until the qdisc queues are empty (nothing arrived for RATE_QUIET_US), so a
 	 * measurement that follows does not share the link with this one's backlog.
 	 */
-	while (pl_now_us() - atomic_load(&rcv->last_rx_us) < RATE_QUIET_US &&
-	       pl_now_us() < rcv->win_end_us + RATE_DRAIN_MAX_US)
+	while ((pl_now_ns() / 1000) - atomic_load(&rcv->last_rx_us) < RATE_QUIET_US &&
+	       (pl_now_ns() / 1000) < rcv->win_end_us + RATE_DRAIN_MAX_US)
 		usleep(20000);
 	window = (rcv->win_end_us - rcv->win_start_us) / 1e6;
 	for (i = 0; i < nflows; i++) {

@@ -2,8 +2,7 @@
 /* Probe server: sockets in the destination netns that record who they saw. */
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/ip.h>
-#include <netinet/ip_icmp.h>
+#include <linux/icmp.h> /* not netinet/ip_icmp.h: its icmp_seq macro breaks lib/pkt.h */
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/pkt.h"
 #include "probe/nsrun.h"
 #include "probe/probe.h"
 #include "probe/probe_internal.h"
@@ -134,24 +134,24 @@ static void srv_on_icmp(struct pl_probe_server *s, int i)
 {
 	struct pl_probe_sighting sg = {.proto = IPPROTO_ICMP};
 	static __thread uint8_t buf[65536];
-	const struct iphdr *ip = (const void *)buf;
-	const struct icmphdr *icmp;
-	size_t ihl;
+	struct pl_pkt_info info;
+	size_t body_len;
 	ssize_t n;
 
 	n = recv(s->fds[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
-	if (n < (ssize_t)sizeof(*ip))
+	if (n <= 0)
 		return;
-	ihl = ip->ihl * 4;
-	if (ihl < sizeof(*ip) || (size_t)n < ihl + sizeof(*icmp) + PL_PROBE_HDR_LEN)
+	/* A raw ICMP socket hands over the IPv4 header too. */
+	pl_pkt_parse_ip(buf, n, &info);
+	if (!info.ipv4 || !info.has_l4 || info.proto != IPPROTO_ICMP || info.icmp_type != ICMP_ECHO)
 		return;
-	icmp = (const void *)(buf + ihl);
-	if (icmp->type != ICMP_ECHO ||
-	    pl_probe_hdr_parse(buf + ihl + sizeof(*icmp), n - ihl - sizeof(*icmp), &sg.token))
+	body_len = info.l4_len - info.l4_hlen;
+	if (body_len < PL_PROBE_HDR_LEN ||
+	    pl_probe_hdr_parse(buf + info.l4_off + info.l4_hlen, body_len, &sg.token))
 		return;
-	sg.peer_ip = ip->saddr;
-	sg.peer_port = ntohs(icmp->un.echo.id);
-	sg.len = n - ihl - sizeof(*icmp);
+	sg.peer_ip = info.saddr;
+	sg.peer_port = info.sport;
+	sg.len = body_len;
 	srv_record(s, &sg);
 }
 

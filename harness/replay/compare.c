@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
+#include "lib/clock.h"
 #include "lib/datapath.h"
 #include "replay/compare.h"
 #include "replay/replay.h"
@@ -27,14 +27,6 @@
 const char *pl_replay_mode_name(enum pl_replay_mode m)
 {
 	return m == PL_MODE_UNIT ? "unit" : m == PL_MODE_LIVE ? "live" : "sim";
-}
-
-static double now_s(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
 }
 
 static void outcome(struct pl_scn_report *rep, enum pl_scn_outcome o, const char *fmt, ...)
@@ -183,7 +175,7 @@ int pl_compare_scenario(const struct pl_scenario *s, enum pl_replay_mode a, enum
 	struct pl_result *ra = NULL, *rb = NULL;
 	struct pl_replay_pkts pk = {0};
 	struct topo *t = NULL;
-	double t0 = now_s();
+	double t0 = pl_now();
 	unsigned agree = 0;
 	const char *skip;
 	char why[256];
@@ -243,6 +235,6 @@ out:
 	free(rb);
 	pl_replay_pkts_free(&pk);
 	topo_free(t);
-	rep->seconds = now_s() - t0;
+	rep->seconds = pl_now() - t0;
 	return 0;
 }

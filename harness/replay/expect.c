@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/pkt.h"
 #include "lib/datapath.h"
 #include "replay/expect.h"
 #include "topo/topo.h"
@@ -155,8 +156,8 @@ static bool check_encap(const struct pl_scn_expect *e, const struct pl_result *r
 	if (e->encap_none) {
 		if (r->encap)
 			pl_failures_add(f, "%s: encap: expected none, got vxlan vni %u %s>%s",
-					where, r->vni, pl_ip_str(r->outer_saddr, a),
-					pl_ip_str(r->outer_daddr, b));
+					where, r->vni, pl_ip4_str(r->outer_saddr, a),
+					pl_ip4_str(r->outer_daddr, b));
 		return !r->encap;
 	}
 	if (!r->encap) {
@@ -169,12 +170,12 @@ static bool check_encap(const struct pl_scn_expect *e, const struct pl_result *r
 	}
 	if (e->outer_src && e->outer_src != r->outer_saddr) {
 		pl_failures_add(f, "%s: encap outer_src: expected %s, got %s", where,
-				pl_ip_str(e->outer_src, a), pl_ip_str(r->outer_saddr, b));
+				pl_ip4_str(e->outer_src, a), pl_ip4_str(r->outer_saddr, b));
 		ok = false;
 	}
 	if (e->outer_dst && e->outer_dst != r->outer_daddr) {
 		pl_failures_add(f, "%s: encap outer_dst: expected %s, got %s", where,
-				pl_ip_str(e->outer_dst, a), pl_ip_str(r->outer_daddr, b));
+				pl_ip4_str(e->outer_dst, a), pl_ip4_str(r->outer_daddr, b));
 		ok = false;
 	}
 	return ok;

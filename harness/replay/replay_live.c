@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include "lib/clock.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
@@ -67,8 +68,8 @@ struct corr {
 static void corr_of(const uint8_t *f, uint32_t len, struct corr *c, struct pl_pkt_info *outer)
 {
 	struct pl_pkt_info info;
-	uint32_t off, ihl, l4len, end, h = 2166136261u;
-	const uint8_t *ip;
+	uint32_t h = 2166136261u;
+	size_t off, end;
 
 	memset(c, 0, sizeof(*c));
 	pl_pkt_parse(f, len, &info);
@@ -81,28 +82,15 @@ static void corr_of(const uint8_t *f, uint32_t len, struct corr *c, struct pl_pk
 	}
 	if (!info.ipv4 || info.error)
 		return;
-	off = 14 + (info.vlan_id ? 4 : 0);
-	ip = f + off;
-	ihl = (ip[0] & 0xf) * 4;
-	end = off + ((ip[2] << 8) | ip[3]);
-	off += ihl;
-	l4len = info.proto == IPPROTO_TCP ? (uint32_t)(f[off + 12] >> 4) * 4
-		: info.proto == IPPROTO_UDP || info.proto == IPPROTO_ICMP ? 8
-									  : 0;
-	for (off += l4len; off < end && off < len; off++)
+	/* The payload after the L4 header: what a NAT or a tunnel never rewrites. */
+	off = info.l4_off + (info.has_l4 ? info.l4_hlen : 0);
+	end = info.l3_off + info.ip_len;
+	for (; off < end && off < len; off++)
 		h = (h ^ f[off]) * 16777619u;
 	c->ok = true;
 	c->ip_id = info.ip_id;
 	c->daddr = info.daddr;
 	c->hash = h;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
 }
 
 static int mac_of(int fd, const char *name, uint8_t *mac)
@@ -453,7 +441,7 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		snprintf(res->skip, sizeof(res->skip), "injecting: %s", strerror(-err));
 		return 0;
 	}
-	start = last = now_ms();
+	start = last = pl_now_ns() / 1000000;
 	for (;;) {
 		found = collect_events(rp, &c, res, &dropped, &to_stack) +
 			collect_taps(rp, lv, &c, res);
@@ -463,10 +451,10 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 			break;
 		}
 		if (found)
-			last = now_ms();
-		else if (res->nhops && now_ms() - last > QUIET_MS)
+			last = pl_now_ns() / 1000000;
+		else if (res->nhops && (pl_now_ns() / 1000000) - last > QUIET_MS)
 			break;
-		if (now_ms() - start >= wait)
+		if ((pl_now_ns() / 1000000) - start >= wait)
 			break;
 		wait_any(rp, lv, 1);
 	}

@@ -19,6 +19,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
+#include "lib/clock.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
@@ -265,10 +266,10 @@ int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const 
 		o.ctx_size_in = sizeof(skb);
 	}
 	n->nevs = 0;
-	t0 = pl_monotonic_ns();
+	t0 = pl_now_ns();
 	if (bpf_prog_test_run_opts(n->prog_fd[prog], &o))
 		return -errno;
-	t1 = pl_monotonic_ns();
+	t1 = pl_now_ns();
 	rr->retval = o.retval;
 	rr->data_out = rp->buf;
 	rr->data_out_len = o.data_size_out;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lib/pkt.h"
 #include "lib/datapath.h"
 #include "net/plan.h"
 #include "net/run.h"
@@ -351,9 +352,8 @@ void pl_replay_sim_flows_print(const struct pl_replay *rp, FILE *out)
 		uint64_t span = f->last > f->first ? f->last - f->first : 0;
 
 		fprintf(out, "  %s:%u > %s:%u proto %u: %u packets, %u delivered, %llu bytes",
-			inet_ntop(AF_INET, &f->saddr, a, sizeof(a)), f->sport,
-			inet_ntop(AF_INET, &f->daddr, b, sizeof(b)), f->dport, f->proto, f->packets,
-			f->delivered, (unsigned long long)f->bytes);
+			pl_ip4_str(f->saddr, a), f->sport, pl_ip4_str(f->daddr, b), f->dport,
+			f->proto, f->packets, f->delivered, (unsigned long long)f->bytes);
 		if (f->delivered)
 			fprintf(out, ", latency min/avg/max %llu/%llu/%llu ns",
 				(unsigned long long)f->lat_min,

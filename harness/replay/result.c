@@ -10,13 +10,6 @@
 #include "replay/result.h"
 #include "topo/topo.h"
 
-const char *pl_ip_str(uint32_t ip, char *buf)
-{
-	struct in_addr a = {.s_addr = ip};
-
-	return inet_ntop(AF_INET, &a, buf, 16);
-}
-
 bool pl_result_nat_free(const struct pl_result *r)
 {
 	return r->in_saddr == r->out_saddr && r->in_daddr == r->out_daddr &&
@@ -95,11 +88,11 @@ static void nat_str(const struct pl_result *r, char *buf, size_t len)
 		return;
 	}
 	if (r->in_saddr != r->out_saddr || r->in_sport != r->out_sport)
-		snprintf(buf, len, "rewritten src %s:%u->%s:%u", pl_ip_str(r->in_saddr, a),
-			 r->in_sport, pl_ip_str(r->out_saddr, b), r->out_sport);
+		snprintf(buf, len, "rewritten src %s:%u->%s:%u", pl_ip4_str(r->in_saddr, a),
+			 r->in_sport, pl_ip4_str(r->out_saddr, b), r->out_sport);
 	else
-		snprintf(buf, len, "rewritten dst %s:%u->%s:%u", pl_ip_str(r->in_daddr, a),
-			 r->in_dport, pl_ip_str(r->out_daddr, b), r->out_dport);
+		snprintf(buf, len, "rewritten dst %s:%u->%s:%u", pl_ip4_str(r->in_daddr, a),
+			 r->in_dport, pl_ip4_str(r->out_daddr, b), r->out_dport);
 }
 
 static void encap_str(const struct pl_result *r, char *buf, size_t len)
@@ -110,8 +103,8 @@ static void encap_str(const struct pl_result *r, char *buf, size_t len)
 		snprintf(buf, len, "none");
 		return;
 	}
-	snprintf(buf, len, "vxlan vni %u %s>%s", r->vni, pl_ip_str(r->outer_saddr, a),
-		 pl_ip_str(r->outer_daddr, b));
+	snprintf(buf, len, "vxlan vni %u %s>%s", r->vni, pl_ip4_str(r->outer_saddr, a),
+		 pl_ip4_str(r->outer_daddr, b));
 }
 
 /* The summary is formatted when first printed: formatting every packet costs replay rate. */
@@ -209,14 +202,14 @@ void pl_result_print_json(FILE *f, const struct pl_result *r, const struct topo 
 	if (r->ipv4 && r->have_out_tuple) {
 		fprintf(f, ",\"nat_free\":%s", pl_result_nat_free(r) ? "true" : "false");
 		fprintf(f, ",\"out\":{\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%u,\"dport\":%u}",
-			pl_ip_str(r->out_saddr, a), pl_ip_str(r->out_daddr, b), r->out_sport,
+			pl_ip4_str(r->out_saddr, a), pl_ip4_str(r->out_daddr, b), r->out_sport,
 			r->out_dport);
 	}
 	if (r->encap)
 		fprintf(f, ",\"encap\":{\"vni\":%u,\"outer_src\":\"%s\",\"outer_dst\":\"%s\"}",
-			r->vni, pl_ip_str(r->outer_saddr, a), pl_ip_str(r->outer_daddr, b));
+			r->vni, pl_ip4_str(r->outer_saddr, a), pl_ip4_str(r->outer_daddr, b));
 	if (r->last_hop_saddr)
-		fprintf(f, ",\"last_hop_saddr\":\"%s\"", pl_ip_str(r->last_hop_saddr, a));
+		fprintf(f, ",\"last_hop_saddr\":\"%s\"", pl_ip4_str(r->last_hop_saddr, a));
 	if (r->wire_len)
 		fprintf(f, ",\"underlay_len\":%u,\"input_len\":%u", r->wire_len, r->in_len);
 	fprintf(f, ",\"output_device\":");

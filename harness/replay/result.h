@@ -133,6 +133,4 @@ struct pl_result_counts {
 void pl_result_count(struct pl_result_counts *c, const struct pl_result *r);
 void pl_result_counts_print(FILE *f, const struct pl_result_counts *c);
 
-const char *pl_ip_str(uint32_t ip, char *buf); /* buf >= 16 */
-
 #endif /* PL_REPLAY_RESULT_H */

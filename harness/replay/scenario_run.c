@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 
+#include "lib/clock.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "replay/capture.h"
@@ -17,14 +18,6 @@
 #include "topo/topo.h"
 
 volatile sig_atomic_t pl_scn_stop;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* BPF_F_TEST_XDP_LIVE_FRAMES arrived in Linux 5.18. */
 static bool kernel_has_live_frames(void)
@@ -192,7 +185,7 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 	struct topo *t = NULL;
 	const char *skip;
 	char msg[256];
-	double t0 = now();
+	double t0 = pl_now();
 	int i, err = 0;
 
 	memset(rep, 0, sizeof(*rep));
@@ -288,7 +281,7 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 		goto out;
 	rep->outcome = rep->fails.n ? PL_SCN_FAIL : PL_SCN_PASS;
 out:
-	rep->seconds = now() - t0;
+	rep->seconds = pl_now() - t0;
 	for (i = 0; rp && i < s->nprefilter; i++)
 		pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1, false);
 	pl_replay_close(rp);

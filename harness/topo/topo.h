@@ -264,6 +264,9 @@ bool topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod
 const char *topo_routing_name(enum pl_routing_mode mode); /* "native", "vxlan", "legacy" */
 const char *topo_qdisc_name(enum topo_qdisc_kind kind);	  /* "tbf", ... */
 const char *topo_hook_name(enum topo_hook hook);	  /* "xdp", "tc-ingress", ... */
+#define TOPO_PROTO_STRLEN 8
+/* A protocol as topology files spell it: "any", "icmp", "tcp", "udp", "sctp", else its number. */
+const char *topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN]);
 /* Rates, sizes and times print with pl_fmt_rate/size/time (lib/units.h). */
 
 /*

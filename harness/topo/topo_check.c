@@ -10,13 +10,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lib/pkt.h"
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
-
-static const char *ipstr(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
 
 /* Nodes, pods and the world host each get a netns named after them: one namespace of names. */
 int topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
@@ -75,38 +71,39 @@ int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const yn
 	int i;
 
 	if (!host_addr_ok(nd->underlay_ip, nd->underlay_plen))
-		return pl_yaml_error(&p->y, ip_n,
-				     "node ip %s is the network or broadcast address of %s/%u",
-				     ipstr(nd->underlay_ip, a), ipstr(net, b), nd->underlay_plen);
+		return pl_yaml_error(
+			&p->y, ip_n, "node ip %s is the network or broadcast address of %s/%u",
+			pl_ip4_str(nd->underlay_ip, a), pl_ip4_str(net, b), nd->underlay_plen);
 	if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, nd->underlay_ip))
 		return pl_yaml_error(&p->y, ip_n, "node ip %s lies inside its own podCIDR",
-				     ipstr(nd->underlay_ip, a));
+				     pl_ip4_str(nd->underlay_ip, a));
 	if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, net, nd->underlay_plen) ||
 	    topo_cidr_within(net, nd->underlay_plen, nd->pod_cidr, nd->pod_plen))
 		return pl_yaml_error(&p->y, cidr_n, "podCIDR overlaps the underlay network %s/%u",
-				     ipstr(net, a), nd->underlay_plen);
+				     pl_ip4_str(net, a), nd->underlay_plen);
 	for (i = 0; i < self; i++) {
 		o = &t->nodes[i];
 		if (o->underlay_ip == nd->underlay_ip)
 			return pl_yaml_error(&p->y, ip_n,
 					     "node ip %s is already the ip of node '%s'",
-					     ipstr(nd->underlay_ip, a), o->name);
+					     pl_ip4_str(nd->underlay_ip, a), o->name);
 		if (o->underlay_plen != nd->underlay_plen ||
 		    !topo_cidr_contains(o->underlay_ip, o->underlay_plen, nd->underlay_ip))
 			return pl_yaml_error(
 				&p->y, ip_n,
 				"node ip %s/%u is not in the underlay network of node '%s' "
 				"(%s/%u): all nodes share one underlay network",
-				ipstr(nd->underlay_ip, a), nd->underlay_plen, o->name,
-				ipstr(htonl(ntohl(o->underlay_ip) & topo_mask(o->underlay_plen)),
-				      b),
+				pl_ip4_str(nd->underlay_ip, a), nd->underlay_plen, o->name,
+				pl_ip4_str(
+					htonl(ntohl(o->underlay_ip) & topo_mask(o->underlay_plen)),
+					b),
 				o->underlay_plen);
 		if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, o->pod_cidr, o->pod_plen) ||
 		    topo_cidr_within(o->pod_cidr, o->pod_plen, nd->pod_cidr, nd->pod_plen))
 			return pl_yaml_error(&p->y, cidr_n,
 					     "podCIDR %s/%u overlaps podCIDR %s/%u of node '%s'",
-					     ipstr(nd->pod_cidr, a), nd->pod_plen,
-					     ipstr(o->pod_cidr, b), o->pod_plen, o->name);
+					     pl_ip4_str(nd->pod_cidr, a), nd->pod_plen,
+					     pl_ip4_str(o->pod_cidr, b), o->pod_plen, o->name);
 	}
 	return 0;
 }
@@ -120,18 +117,19 @@ int topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n)
 	int i;
 
 	if (!topo_cidr_contains(nd->pod_cidr, nd->pod_plen, pod->ip))
-		return pl_yaml_error(
-			&p->y, ip_n, "pod ip %s is outside podCIDR %s/%u of its node '%s'",
-			ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen, nd->name);
-	if (!host_addr_ok(pod->ip, nd->pod_plen))
 		return pl_yaml_error(&p->y, ip_n,
-				     "pod ip %s is the network or broadcast address of %s/%u",
-				     ipstr(pod->ip, a), ipstr(nd->pod_cidr, b), nd->pod_plen);
+				     "pod ip %s is outside podCIDR %s/%u of its node '%s'",
+				     pl_ip4_str(pod->ip, a), pl_ip4_str(nd->pod_cidr, b),
+				     nd->pod_plen, nd->name);
+	if (!host_addr_ok(pod->ip, nd->pod_plen))
+		return pl_yaml_error(
+			&p->y, ip_n, "pod ip %s is the network or broadcast address of %s/%u",
+			pl_ip4_str(pod->ip, a), pl_ip4_str(nd->pod_cidr, b), nd->pod_plen);
 	for (i = 0; i < self; i++)
 		if (t->pods[i].ip == pod->ip)
 			return pl_yaml_error(
 				&p->y, ip_n, "duplicate pod ip %s: pod '%s' (line %d) has it",
-				ipstr(pod->ip, a), t->pods[i].name, t->pods[i].pos.line);
+				pl_ip4_str(pod->ip, a), t->pods[i].name, t->pods[i].pos.line);
 	return 0;
 }
 

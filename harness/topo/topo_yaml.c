@@ -5,6 +5,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lib/pkt.h"
 #include "lib/units.h"
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
@@ -151,7 +152,7 @@ int ty_cidr(struct topo_parser *p, const ynode *n, const char *what, bool bare_o
 				     s);
 	masked = htonl(ntohl(*ip) & topo_mask(*plen));
 	if (masked != *ip) {
-		inet_ntop(AF_INET, &masked, net, sizeof(net));
+		pl_ip4_str(masked, net);
 		return pl_yaml_error(&p->y, n, "%s '%s' has host bits set (did you mean %s/%u?)",
 				     what, s, net, *plen);
 	}
@@ -218,12 +219,25 @@ int ty_percent(struct topo_parser *p, const ynode *n, const char *what, double *
 	return 0;
 }
 
+/* A protocol as topology files spell it (policy ports, "tcp/80"). */
+static const struct {
+	const char *name;
+	uint8_t proto;
+} proto_names[] = {{"any", 0}, {"icmp", 1}, {"tcp", 6}, {"udp", 17}, {"sctp", 132}};
+
+const char *topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN])
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
+		if (proto_names[i].proto == proto)
+			return proto_names[i].name;
+	snprintf(buf, TOPO_PROTO_STRLEN, "%u", proto);
+	return buf;
+}
+
 int ty_proto(struct topo_parser *p, const ynode *n, const char *what, uint8_t *proto)
 {
-	static const struct {
-		const char *name;
-		uint8_t proto;
-	} names[] = {{"any", 0}, {"icmp", 1}, {"tcp", 6}, {"udp", 17}, {"sctp", 132}};
 	const char *s = NULL;
 	unsigned int i;
 	uint32_t v;
@@ -232,9 +246,9 @@ int ty_proto(struct topo_parser *p, const ynode *n, const char *what, uint8_t *p
 	err = ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcasecmp(s, names[i].name)) {
-			*proto = names[i].proto;
+	for (i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++) {
+		if (!strcasecmp(s, proto_names[i].name)) {
+			*proto = proto_names[i].proto;
 			return 0;
 		}
 	}

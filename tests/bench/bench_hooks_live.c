@@ -30,6 +30,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/clock.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
@@ -68,14 +69,6 @@ static const char topo_yaml[] = "name: bench-hooks\n"
 				"      endpointSelector: {matchLabels: {app: server}}\n"
 				"      ingress:\n"
 				"        - {}\n";
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Ctrl-C and friends are blocked while the run exists: checked between trials. */
 static bool interrupted(void)
@@ -125,7 +118,7 @@ static double flood(int prog_fd, uint8_t *frame, int len, uint32_t ifindex, int 
 		    .ctx_size_in = sizeof(ctx), .repeat = CALL_REPEAT,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 	unsigned long long b0 = drops(cnt_fd, prog, reason), c, last;
-	double t0 = now(), t_last, t;
+	double t0 = pl_now(), t_last, t;
 	unsigned int sent;
 
 	for (sent = 0; sent < PACKETS; sent += CALL_REPEAT) {
@@ -134,12 +127,12 @@ static double flood(int prog_fd, uint8_t *frame, int len, uint32_t ifindex, int 
 			return 0;
 		}
 	}
-	t_last = now();
+	t_last = pl_now();
 	last = drops(cnt_fd, prog, reason);
 	while (last - b0 < PACKETS) {
 		usleep(1000);
 		c = drops(cnt_fd, prog, reason);
-		t = now();
+		t = pl_now();
 		if (c != last) {
 			last = c;
 			t_last = t;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "lib/clock.h"
 #include "qdisc_run.h"
 #include "qdisc_spec.h"
 
@@ -19,14 +20,6 @@ struct bench {
 	double events_per_s, pkts_per_s, ns_per_event;
 	struct sim_run_result res;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int run_one(struct bench *b, const struct sim_load *loads, int nloads)
 {
@@ -58,9 +51,9 @@ static int run_one(struct bench *b, const struct sim_load *loads, int nloads)
 		cfg.nloads = nloads;
 		cfg.max_packets = PACKETS;
 		cfg.seed = 1;
-		t0 = now_s();
+		t0 = pl_now();
 		ret = sim_run(&cfg, &pool, &b->res);
-		dt = now_s() - t0;
+		dt = pl_now() - t0;
 		if (!ret && (best == 0 || dt < best))
 			best = dt;
 		sim_qdisc_destroy(q);

@@ -19,20 +19,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/clock.h"
 #include "trivial.skel.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
 #include "replay/capture.h"
 #include "replay/replay.h"
 #include "topo/topo.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* n distinct TCP packets from the first pod of node 0 to the first pod of node 1. */
 static int write_pcap(const struct topo *t, const char *dir, int n)
@@ -76,7 +69,7 @@ static int write_pcap(const struct topo *t, const char *dir, int n)
 static double time_replay(struct pl_replay *rp, const struct pl_replay_pkts *pk, int from, int to)
 {
 	struct pl_result res;
-	double t0 = now();
+	double t0 = pl_now();
 	int i;
 
 	for (i = from; i < to; i++) {
@@ -87,7 +80,7 @@ static double time_replay(struct pl_replay *rp, const struct pl_replay_pkts *pk,
 		}
 		pl_result_release(&res);
 	}
-	return now() - t0;
+	return pl_now() - t0;
 }
 
 /* Seconds for the same packets through tc_pass: one BPF_PROG_TEST_RUN each, same netns. */
@@ -96,7 +89,7 @@ static double time_floor(int fd, const struct pl_replay_pkts *pk, int from, int 
 {
 	struct __sk_buff skb = {.ifindex = ifindex};
 	static uint8_t out[PL_PKT_MAX];
-	double t0 = now();
+	double t0 = pl_now();
 	int i;
 
 	for (i = from; i < to; i++) {
@@ -108,7 +101,7 @@ static double time_floor(int fd, const struct pl_replay_pkts *pk, int from, int 
 		if (bpf_prog_test_run_opts(fd, &o))
 			return -1;
 	}
-	return now() - t0;
+	return pl_now() - t0;
 }
 
 /*
@@ -205,14 +198,14 @@ static int bench_live(const struct topo *t, const struct pl_replay_pkts *pk, dou
 	if (pl_replay_open(t, &ro, &rp))
 		return -1;
 	*correlated = 0;
-	t0 = now();
+	t0 = pl_now();
 	for (i = 0; i < n; i++) {
 		if (pl_replay_one(rp, &pk->p[i], &res))
 			break;
 		*correlated += res.delivery == PL_DELIV_POD;
 		pl_result_release(&res);
 	}
-	*pps = i / (now() - t0);
+	*pps = i / (pl_now() - t0);
 	pl_replay_close(rp);
 	return i == n ? 0 : -1;
 }
@@ -232,10 +225,10 @@ static double bench_tcpreplay(const char *pcap, int n)
 		goto out;
 	snprintf(cmd, sizeof(cmd), "ip netns exec %s tcpreplay --topspeed -q -i tra %s >/dev/null",
 		 ns, pcap);
-	t0 = now();
+	t0 = pl_now();
 	if (system(cmd))
 		goto out;
-	secs = now() - t0;
+	secs = pl_now() - t0;
 	pps = n / secs;
 out:
 	snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", ns);

@@ -16,18 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "net/plan.h"
 #include "net/run.h"
 #include "topo/topo.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* A topology file's text: n nodes, 4 pods each, one segment. */
 static char *gen_yaml(int n)
@@ -74,15 +67,15 @@ static int bench_podlab(const struct topo *t, const char *run, bool dp, struct t
 {
 	struct pl_up_opts uo = {.run = run, .datapath = dp, .keep_owner = true};
 	char got[PL_RUN_ID_MAX];
-	double t0 = now();
+	double t0 = pl_now();
 	int err;
 
 	if ((err = pl_run_up(t, &uo, got)))
 		return err;
-	tm->up = now() - t0;
-	t0 = now();
+	tm->up = pl_now() - t0;
+	t0 = pl_now();
 	err = pl_run_down(run);
-	tm->down = now() - t0;
+	tm->down = pl_now() - t0;
 	return err;
 }
 
@@ -108,15 +101,15 @@ static int bench_script(const struct topo *t, const char *run, bool dp, struct t
 	pl_plan_free(p);
 	if (err)
 		return err;
-	t0 = now();
+	t0 = pl_now();
 	err = sh("bash %s > %s.log 2>&1", path, path);
-	tm->up = now() - t0;
-	t0 = now();
+	tm->up = pl_now() - t0;
+	t0 = pl_now();
 	/* The script's own undo line: a process per namespace, then the pins. */
 	sh("for n in $(ip netns list | awk '/^pl-%s-/{print $1}'); do ip netns del $n; done; "
 	   "rm -rf %s/%s",
 	   run, PL_BPFFS_ROOT, run);
-	tm->down = now() - t0;
+	tm->down = pl_now() - t0;
 	if (err)
 		fprintf(stderr, "script failed (see %s.log)\n", path);
 	else

@@ -12,19 +12,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/clock.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "topo/topo.h"
 #include "walk.h"
 #include "walk_internal.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int bench_mode(const struct topo *t, int routing, int n)
 {
@@ -53,7 +46,7 @@ static int bench_mode(const struct topo *t, int routing, int n)
 	ctx.ifindex = w->nodes[t->pods[from].node].devs[lxc].ifindex;
 	if ((err = sim_env_enter(w, t->pods[from].node)))
 		goto out;
-	t0 = now_s();
+	t0 = pl_now();
 	for (i = 0; i < n; i++) {
 		p.sport = 1024 + (i % 60000);
 		len = sim_probe_frame(t, &p, frame, PL_PKT_MAX);
@@ -62,10 +55,10 @@ static int bench_mode(const struct topo *t, int routing, int n)
 		if (err)
 			goto out;
 	}
-	unit_s = now_s() - t0;
+	unit_s = pl_now() - t0;
 	sim_env_enter(w, -1);
 	/* Path: the same packets walked end to end. */
-	t0 = now_s();
+	t0 = pl_now();
 	for (i = 0; i < n; i++) {
 		p.sport = 1024 + (i % 60000);
 		err = sim_walk_probe(w, &p, res);
@@ -78,7 +71,7 @@ static int bench_mode(const struct topo *t, int routing, int n)
 				topo_routing_name(routing), pl_drop_reason_name(res->drop_reason));
 		sim_walk_result_release(res);
 	}
-	path_s = now_s() - t0;
+	path_s = pl_now() - t0;
 	printf("%-7s unit (from_pod test_run) %8.0f pkt/s %6.2f us/pkt | path (walk, %.1f "
 	       "programs/pkt) "
 	       "%8.0f pkt/s %6.2f us/pkt | path/unit %.3f | per program run: path %.2f us vs "

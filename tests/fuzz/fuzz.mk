@@ -6,8 +6,9 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 300
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iharness -Ibpf -Itests/lib
-FUZZ_LIB_SRCS := harness/lib/pkt.c harness/lib/log.c harness/pcap/pcap_io.c \
-	harness/pcap/pcap_spec.c harness/pcap/spec_line.c harness/pcap/spec_tok.c harness/pcap/spec_build.c
+FUZZ_LIB_SRCS := harness/lib/pkt_build.c harness/lib/pkt_parse.c harness/lib/pkt_fmt.c \
+	harness/lib/log.c harness/pcap/pcap_io.c harness/pcap/pcap_spec.c harness/pcap/spec_line.c \
+	harness/pcap/spec_tok.c harness/pcap/spec_build.c
 FUZZ_HDRS := $(wildcard harness/lib/*.h harness/pcap/*.h)
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 

@@ -16,6 +16,7 @@
 #include "net/run.h"
 #include "net_fixture.h"
 #include "test.h"
+#include "lib/clock.h"
 
 #define SCENARIOS "tests/scenarios/*.yaml"
 
@@ -24,14 +25,6 @@ static const char *probe_podlab_root(void)
 	if (access("tests/scenarios", R_OK))
 		return "run from the repository root (tests/scenarios/ not found)";
 	return cli_probe_podlab() ?: pl_probe_netns() ?: pl_probe_root();
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*
@@ -105,13 +98,13 @@ static void serial_vs_jobs(const char *args, const char *tag)
 	snprintf(sx, sizeof(sx), "%s/serial.xml", dir);
 	snprintf(px, sizeof(px), "%s/jobs.xml", dir);
 	snprintf(cmd, sizeof(cmd), "test %s --junit %s", args, sx);
-	t0 = now_s();
+	t0 = pl_now();
 	src = cli_run(cmd, &sout, NULL);
-	ts = now_s() - t0;
+	ts = pl_now() - t0;
 	snprintf(cmd, sizeof(cmd), "test -j 2 %s --junit %s", args, px);
-	t0 = now_s();
+	t0 = pl_now();
 	prc = cli_run(cmd, &pout, NULL);
-	tp = now_s() - t0;
+	tp = pl_now() - t0;
 	printf("    %s: serial %.2f s, -j 2 %.2f s (ratio %.2f)\n", tag, ts, tp, tp / ts);
 	ASSERT_EQ(prc, src, "exit status as serial");
 	s1 = strip_times(sout);
@@ -228,7 +221,7 @@ static void interrupt(int sig, bool group, bool built, int jobs)
 	char args[PATH_MAX + 64], want[128];
 	struct seen_runs sr = {0};
 	char *text = NULL;
-	double t0 = now_s(), t_sent = 0;
+	double t0 = pl_now(), t_sent = 0;
 	bool sent = false;
 	pid_t pid;
 	int rc, k;
@@ -242,11 +235,11 @@ static void interrupt(int sig, bool group, bool built, int jobs)
 	pid = cli_spawn(args, out, err);
 	if (!ASSERT_GT(pid, 0, "spawn"))
 		goto out;
-	while (!sent && now_s() - t0 < 20) {
+	while (!sent && pl_now() - t0 < 20) {
 		scan_runs(pid, &sr);
 		if (seen(&sr, built)) {
 			kill(group ? -pid : pid, sig);
-			t_sent = now_s() - t0;
+			t_sent = pl_now() - t0;
 			sent = true;
 		}
 		usleep(2000);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <CUnit/Basic.h>
 
+#include "lib/clock.h"
 #include "lib/escape.h"
 #include "test.h"
 
@@ -38,23 +39,15 @@ static struct result *result_of(CU_pTest cu)
 	return NULL;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Every test goes through here so we can time it and find its descriptor. */
 static void trampoline(void)
 {
 	struct result *r = result_of(CU_get_current_test());
-	double t0 = now();
+	double t0 = pl_now();
 
 	pl__subtest_reset();
 	r->t->fn();
-	r->seconds = now() - t0;
+	r->seconds = pl_now() - t0;
 }
 
 static bool selected(const struct pl_test *t, int nfilters, char **filters)

@@ -392,7 +392,8 @@ PL_TEST(unit, pkt_parse_fields)
 	s.vlan_id = 0;
 	n = pl_pkt_build(&s, f, sizeof(f));
 	ASSERT_EQ(n, 14, "ipv6 without body");
-	ASSERT_OK(pl_pkt_parse(f, n, &info), "ipv6 is not an error");
+	ASSERT_EQ(pl_pkt_parse(f, n, &info), -EINVAL, "ipv6 EtherType without a header");
+	ASSERT_EQ(info.err, PL_PKT_IP6_TRUNC, "named error");
 	ASSERT_FALSE(info.ipv4, "not ipv4");
 	ASSERT_EQ(info.eth_proto, 0x86dd, "eth proto");
 }
