@@ -16,7 +16,7 @@
 struct pl_pcap_out;
 
 struct pl_replay_session_opts {
-	struct pl_replay_opts replay;	    /* mode, run to reuse, inject point */
+	struct pl_replay_opts replay;	     /* mode, run to reuse, inject point */
 	const struct pl_scn_cidr *prefilter; /* put in every node's XDP prefilter meanwhile */
 	int nprefilter;
 	struct pl_pcap_out *pcap_out; /* each result's output frame goes here; NULL = none */

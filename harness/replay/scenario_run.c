@@ -193,8 +193,7 @@ static void print_verbose(void *ctx, const struct pl_result *res)
 }
 
 /* The report of a session that stopped at a step. */
-static void session_failed(const struct pl_replay_session *sess, int err,
-			   struct pl_scn_report *rep)
+static void session_failed(const struct pl_replay_session *sess, int err, struct pl_scn_report *rep)
 {
 	switch (sess->failed) {
 	case PL_STEP_STOPPED:
@@ -214,8 +213,8 @@ static void session_failed(const struct pl_replay_session *sess, int err,
 		set_outcome(rep, PL_SCN_ERROR, "simulation failed: %s", strerror(-err));
 		break;
 	default:
-		set_outcome(rep, PL_SCN_ERROR, "packet %u: replay failed: %s",
-			    sess->failed_number, strerror(-err));
+		set_outcome(rep, PL_SCN_ERROR, "packet %u: replay failed: %s", sess->failed_number,
+			    strerror(-err));
 	}
 }
 
