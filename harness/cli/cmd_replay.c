@@ -7,10 +7,9 @@
 
 #include "cli/cli.h"
 #include "replay/capture.h"
-#include "replay/replay.h"
+#include "replay/replay_session.h"
+#include "replay/replay_sim.h"
 #include "topo/topo.h"
-
-#define PROGRESS_EVERY 10000
 
 static int cmd_replay(int argc, char **argv);
 
@@ -58,6 +57,24 @@ PL_COMMAND(replay, .name = "replay",
 		    "             3 missing privilege, 4 a kernel operation failed\n",
 	   .run = cmd_replay);
 
+struct replay_print {
+	const struct topo *t;
+	bool json;
+};
+
+/* Session callback: one line (text or JSON) per packet. */
+static void print_result(void *ctx, const struct pl_result *res)
+{
+	const struct replay_print *pr = ctx;
+
+	if (pr->json) {
+		pl_result_print_json(stdout, res, pr->t);
+		fputc('\n', stdout);
+	} else {
+		pl_result_print(stdout, res, pr->t);
+	}
+}
+
 static int cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -72,16 +89,17 @@ static int cmd_replay(int argc, char **argv)
 		{0},
 	};
 	const char *topo_file = NULL, *pcap = NULL, *at = NULL, *filter = NULL, *outdir = NULL;
-	struct pl_replay_opts ro = {.mode = PL_MODE_UNIT};
-	struct pl_result_counts counts = {0};
+	struct pl_replay_session_opts so = {.replay.mode = PL_MODE_UNIT,
+					    .progress = "podlab replay",
+					    .on_result = print_result};
+	struct pl_replay_session sess = {0};
 	struct pl_replay_pkts pk = {0};
 	struct pl_pcap_out *po = NULL;
-	struct pl_replay *rp = NULL;
+	struct replay_print pr = {0};
 	struct topo *t = NULL;
-	struct pl_result res;
 	bool json = false;
 	char msg[256];
-	int c, i, err, mode, rc = PL_EXIT_OK;
+	int c, err, mode, rc = PL_EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -93,7 +111,7 @@ static int cmd_replay(int argc, char **argv)
 			pcap = optarg;
 			break;
 		case 'r':
-			ro.run = optarg;
+			so.replay.run = optarg;
 			break;
 		case 'a':
 			at = optarg;
@@ -106,7 +124,7 @@ static int cmd_replay(int argc, char **argv)
 			if (mode < 0)
 				return pl_cmd_usage_error(
 					"replay", "--mode: '%s' is not unit, sim or live", optarg);
-			ro.mode = mode;
+			so.replay.mode = mode;
 			break;
 		case 'j':
 			json = true;
@@ -124,7 +142,7 @@ static int cmd_replay(int argc, char **argv)
 		return pl_cmd_usage_error("replay", "--topology and --pcap are required");
 	if (topo_parse(topo_file, &t))
 		return PL_EXIT_INPUT;
-	if (at && pl_inject_parse(at, t, &ro.at, msg, sizeof(msg))) {
+	if (at && pl_inject_parse(at, t, &so.replay.at, msg, sizeof(msg))) {
 		rc = pl_cmd_usage_error("replay", "--at: %s", msg);
 		goto out;
 	}
@@ -140,43 +158,32 @@ static int cmd_replay(int argc, char **argv)
 		rc = PL_EXIT_RUNTIME;
 		goto out;
 	}
-	err = pl_replay_open(t, &ro, &rp);
+	pr.t = t;
+	pr.json = json;
+	so.ctx = &pr;
+	so.pcap_out = po;
+	err = pl_replay_session_open(&sess, t, &so);
 	if (err) {
 		rc = err == -EOPNOTSUPP ? PL_EXIT_ENV : PL_EXIT_RUNTIME;
 		goto out;
 	}
-	if (ro.mode == PL_MODE_SIM && (err = pl_replay_sim_prepare(rp, &pk))) {
+	err = pl_replay_session_run(&sess, &pk, NULL);
+	if (err && sess.failed == PL_STEP_SIM) {
 		pl_err_errno(err, "simulating the packets");
 		rc = PL_EXIT_RUNTIME;
 		goto out;
 	}
-	for (i = 0; i < pk.n; i++) {
-		err = pl_replay_one(rp, &pk.p[i], &res);
-		if (err) {
-			pl_err_errno(err, "replaying packet %u", pk.p[i].number);
-			rc = PL_EXIT_RUNTIME;
-			pl_result_release(&res);
-			break;
-		}
-		if (json) {
-			pl_result_print_json(stdout, &res, t);
-			fputc('\n', stdout);
-		} else {
-			pl_result_print(stdout, &res, t);
-		}
-		if (po && res.out_len)
-			pl_pcap_out_write(po, res.out_dev, res.out, res.out_len);
-		pl_result_count(&counts, &res);
-		pl_result_release(&res);
-		if ((i + 1) % PROGRESS_EVERY == 0)
-			fprintf(stderr, "podlab replay: %d/%d packets\n", i + 1, pk.n);
+	if (err) {
+		/* What was replayed before the failing packet is still summed up. */
+		pl_err_errno(err, "replaying packet %u", sess.failed_number);
+		rc = PL_EXIT_RUNTIME;
 	}
 	if (!json)
-		pl_result_counts_print(stdout, &counts);
-	if (!json && ro.mode == PL_MODE_SIM && rp)
-		pl_replay_sim_flows_print(rp, stdout);
+		pl_result_counts_print(stdout, &sess.counts);
+	if (!json && so.replay.mode == PL_MODE_SIM)
+		pl_replay_sim_flows_print(sess.rp, stdout);
 out:
-	pl_replay_close(rp);
+	pl_replay_session_close(&sess);
 	if (po)
 		fprintf(stderr, "podlab replay: %d device pcaps in %s\n", pl_pcap_out_close(po),
 			outdir);

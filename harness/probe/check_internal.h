@@ -9,10 +9,12 @@
 
 #include "probe/check.h"
 
+#define CHECK_MAX_PORTS 4
+
 /* "pl-<run>-<name>" */
 void check_netns(const char *run, const char *name, char *buf, size_t len);
 bool check_in_pod_cidr(const struct topo *t, uint32_t ip);
-/* Up to 4 ports the policies name for proto, else dflt; returns how many. */
+/* Up to CHECK_MAX_PORTS ports the policies name for proto, else dflt; returns how many. */
 int check_ports(const struct topo *t, uint8_t proto, uint16_t dflt, uint16_t *ports);
 
 int check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r);

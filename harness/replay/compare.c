@@ -19,8 +19,7 @@
 #include "lib/clock.h"
 #include "lib/datapath.h"
 #include "replay/compare.h"
-#include "replay/replay.h"
-#include "replay/replay_run.h"
+#include "replay/replay_session.h"
 #include "replay/scenario_run.h"
 #include "topo/topo.h"
 
@@ -45,39 +44,28 @@ static void outcome(struct pl_scn_report *rep, enum pl_scn_outcome o, const char
 
 /* Replays every packet in mode m on a run of its own; res[] filled. */
 static int replay_all(const struct pl_scenario *s, const struct topo *t,
-		      const struct pl_replay_pkts *pk, enum pl_replay_mode m, struct pl_result *res,
-		      char *why, size_t whylen)
+		      const struct pl_replay_pkts *pk, const struct pl_inject *at,
+		      enum pl_replay_mode m, struct pl_result *res, char *why, size_t whylen)
 {
-	struct pl_replay_opts ro = {.mode = m};
-	struct pl_replay *rp = NULL;
-	char msg[256];
-	int i, err;
+	struct pl_replay_session_opts so = {.replay = {.mode = m, .at = *at},
+					    .prefilter = s->prefilter,
+					    .nprefilter = s->nprefilter,
+					    .stop = &pl_scn_stop};
+	struct pl_replay_session sess;
+	int err;
 
-	if (s->at.text && pl_inject_parse(s->at.text, t, &ro.at, msg, sizeof(msg))) {
-		snprintf(why, whylen, "at: %.200s", msg);
-		return -EINVAL;
-	}
-	if (pl_scn_stop) {
+	err = pl_replay_session_open(&sess, t, &so);
+	if (!err)
+		err = pl_replay_session_run(&sess, pk, res);
+	if (sess.failed == PL_STEP_STOPPED && !sess.rp)
 		snprintf(why, whylen, "interrupted");
-		return -EINTR;
-	}
-	err = pl_replay_open(t, &ro, &rp);
-	if (err) {
+	else if (sess.failed == PL_STEP_OPEN)
 		snprintf(why, whylen, "%s setup failed: %s", pl_replay_mode_name(m),
 			 strerror(-err));
-		return err;
-	}
-	for (i = 0; i < s->nprefilter && !err; i++)
-		err = pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1,
-					  true);
-	if (!err && m == PL_MODE_SIM)
-		err = pl_replay_sim_prepare(rp, pk);
-	for (i = 0; i < pk->n && !err; i++)
-		err = pl_scn_stop ? -EINTR : pl_replay_one(rp, &pk->p[i], &res[i]);
-	if (err)
+	else if (err)
 		snprintf(why, whylen, "%s replay failed: %s", pl_replay_mode_name(m),
 			 strerror(-err));
-	pl_replay_close(rp);
+	pl_replay_session_close(&sess);
 	return err;
 }
 
@@ -173,13 +161,14 @@ int pl_compare_scenario(const struct pl_scenario *s, enum pl_replay_mode a, enum
 			FILE *verbose, struct pl_scn_report *rep)
 {
 	struct pl_result *ra = NULL, *rb = NULL;
+	struct pl_inject at = {0};
 	struct pl_replay_pkts pk = {0};
 	struct topo *t = NULL;
 	double t0 = pl_now();
 	unsigned agree = 0;
 	const char *skip;
-	char why[256];
-	int i;
+	char why[256], msg[256];
+	int i, err;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->file = strdup(s->file);
@@ -204,8 +193,11 @@ int pl_compare_scenario(const struct pl_scenario *s, enum pl_replay_mode a, enum
 		outcome(rep, PL_SCN_ERROR, "out of memory");
 		goto out;
 	}
-	if (replay_all(s, t, &pk, a, ra, why, sizeof(why)) ||
-	    replay_all(s, t, &pk, b, rb, why, sizeof(why))) {
+	err = s->at.text ? pl_inject_parse(s->at.text, t, &at, msg, sizeof(msg)) : 0;
+	if (err)
+		snprintf(why, sizeof(why), "at: %.200s", msg);
+	if (err || replay_all(s, t, &pk, &at, a, ra, why, sizeof(why)) ||
+	    replay_all(s, t, &pk, &at, b, rb, why, sizeof(why))) {
 		outcome(rep, PL_SCN_ERROR, "%s", why);
 		if (pl_scn_stop)
 			pl_scn_interrupted(rep);

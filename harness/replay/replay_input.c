@@ -10,7 +10,7 @@
 #include "pcap/pcap_io.h"
 #include "pcap/pcap_spec.h"
 #include "replay/capture.h"
-#include "replay/replay.h"
+#include "replay/replay_input.h"
 
 static int add(struct pl_replay_pkts *pk, uint32_t number, const char *input, const uint8_t *data,
 	       size_t len, const char *skip)

@@ -32,8 +32,9 @@
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
-#include "replay/replay.h"
+#include "replay/replay_core.h"
 #include "replay/replay_run.h"
+#include "replay/replay_live.h"
 #include "topo/topo.h"
 
 #define QUIET_MS 60 /* nothing new for this long after the last sign: concluded */

@@ -23,7 +23,8 @@
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
-#include "replay/replay.h"
+#include "net/run.h"
+#include "replay/replay_core.h"
 #include "replay/replay_run.h"
 #include "topo/topo.h"
 
@@ -306,4 +307,26 @@ int pl_replay_prefilter(struct pl_replay *rp, uint32_t ip, uint8_t plen, uint32_
 		close(fd);
 	}
 	return err;
+}
+
+int pl_replay_run_up(const struct topo *t, bool allow_missing, char *run, size_t len)
+{
+	/* We keep ownership: if we die, `podlab down --stale` reaps the run. */
+	struct pl_up_opts o = {.topology = t->file,
+			       .allow_missing = allow_missing,
+			       .datapath = true,
+			       .keep_owner = true};
+	char id[PL_RUN_ID_MAX];
+	int err;
+
+	err = pl_run_up(t, &o, id);
+	if (err)
+		return err;
+	snprintf(run, len, "%s", id);
+	return 0;
+}
+
+int pl_replay_run_down(const char *run)
+{
+	return pl_run_down(run);
 }

@@ -16,8 +16,11 @@
 struct topo;
 struct pl_replay;
 
-/* Brings the topology up under a fresh run id (written to run). */
-int pl_replay_run_up(const struct topo *t, char *run, size_t len);
+/*
+ * Brings the topology up under a fresh run id (written to run); allow_missing:
+ * qdiscs the kernel lacks are left out (sim mode models them).
+ */
+int pl_replay_run_up(const struct topo *t, bool allow_missing, char *run, size_t len);
 int pl_replay_run_down(const char *run);
 /* Fills rp->nodes[node] from the run rp->run. */
 int pl_replay_run_attach(struct pl_replay *rp, int node);

@@ -14,10 +14,8 @@
 
 #include "lib/pkt.h"
 #include "lib/datapath.h"
-#include "net/plan.h"
-#include "net/run.h"
-#include "replay/replay.h"
 #include "replay/replay_run.h"
+#include "replay/replay_sim.h"
 #include "topo/topo.h"
 #include "walk.h"
 
@@ -53,18 +51,6 @@ static int sim_test_run(void *ctx, int node, enum pl_prog prog, const uint8_t *p
 			uint32_t ifindex, uint32_t mark, struct pl_run_result *rr)
 {
 	return pl_replay_test_run(ctx, node, prog, pkt, len, ifindex, mark, rr);
-}
-
-int pl_replay_sim_run_up(const struct topo *t, char *run, size_t len)
-{
-	struct pl_up_opts o = {
-		.topology = t->file, .allow_missing = true, .datapath = true, .keep_owner = true};
-	char id[PL_RUN_ID_MAX];
-	int err = pl_run_up(t, &o, id);
-
-	if (!err)
-		snprintf(run, len, "%s", id);
-	return err;
 }
 
 int pl_replay_sim_open(struct pl_replay *rp)

@@ -15,8 +15,9 @@
 
 #include "lib/datapath.h"
 #include "lib/pkt.h"
-#include "replay/replay.h"
+#include "replay/replay_core.h"
 #include "replay/replay_run.h"
+#include "replay/replay_unit.h"
 #include "topo/topo.h"
 
 static uint8_t verdict_of_retval(enum pl_prog prog, int retval)

@@ -11,9 +11,8 @@
 #include "lib/clock.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
-#include "replay/capture.h"
-#include "replay/replay.h"
 #include "replay/replay_run.h"
+#include "replay/replay_session.h"
 #include "replay/scenario_run.h"
 #include "topo/topo.h"
 
@@ -173,14 +172,58 @@ static int resolve_counter_nodes(const struct pl_scenario *s, const struct topo 
 	return 0;
 }
 
+struct verbose_print {
+	FILE *f;
+	const struct topo *t;
+};
+
+/* Session callback: -v prints every packet's line. */
+static void print_verbose(void *ctx, const struct pl_result *res)
+{
+	const struct verbose_print *vp = ctx;
+
+	pl_result_print(vp->f, res, vp->t);
+}
+
+/* The report of a session that stopped at a step. */
+static void session_failed(const struct pl_replay_session *sess, int err, struct pl_scn_report *rep)
+{
+	switch (sess->failed) {
+	case PL_STEP_STOPPED:
+		pl_scn_interrupted(rep);
+		break;
+	case PL_STEP_OPEN:
+		if (err == -EOPNOTSUPP)
+			set_outcome(rep, PL_SCN_SKIP,
+				    "the kernel lacks a feature the topology needs");
+		else
+			set_outcome(rep, PL_SCN_ERROR, "replay setup failed: %s", strerror(-err));
+		break;
+	case PL_STEP_PREFILTER:
+		set_outcome(rep, PL_SCN_ERROR, "prefilter: %s", strerror(-err));
+		break;
+	case PL_STEP_SIM:
+		set_outcome(rep, PL_SCN_ERROR, "simulation failed: %s", strerror(-err));
+		break;
+	default:
+		set_outcome(rep, PL_SCN_ERROR, "packet %u: replay failed: %s", sess->failed_number,
+			    strerror(-err));
+	}
+}
+
 int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o,
 		    struct pl_scn_report *rep)
 {
-	struct pl_replay_opts ro = {.mode = s->mode, .run = o->run};
+	struct pl_replay_session_opts so = {.replay = {.mode = s->mode, .run = o->run},
+					    .prefilter = s->prefilter,
+					    .nprefilter = s->nprefilter,
+					    .pcap_out = o->pcap_out,
+					    .stop = &pl_scn_stop};
+	struct pl_replay_session sess = {0};
 	struct pl_expect_state *st = NULL;
+	struct verbose_print vp = {0};
 	struct pl_replay_pkts pk = {0};
 	struct pl_result *res = NULL;
-	struct pl_replay *rp = NULL;
 	uint64_t *before = NULL;
 	struct topo *t = NULL;
 	const char *skip;
@@ -195,7 +238,7 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 		set_outcome(rep, PL_SCN_ERROR, "topology %s is not valid", s->topology);
 		goto out;
 	}
-	if (s->at.text && pl_inject_parse(s->at.text, t, &ro.at, msg, sizeof(msg))) {
+	if (s->at.text && pl_inject_parse(s->at.text, t, &so.replay.at, msg, sizeof(msg))) {
 		fprintf(stderr, "%s:%d:%d: at: %s\n", s->file, s->at.pos.line, s->at.pos.col, msg);
 		set_outcome(rep, PL_SCN_ERROR, "at: %s", msg);
 		goto out;
@@ -215,76 +258,47 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 		set_outcome(rep, PL_SCN_SKIP, "%s", skip);
 		goto out;
 	}
-	if (pl_scn_stop) {
-		pl_scn_interrupted(rep);
-		goto out;
-	}
-	err = pl_replay_open(t, &ro, &rp);
-	if (err == -EOPNOTSUPP) {
-		set_outcome(rep, PL_SCN_SKIP, "the kernel lacks a feature the topology needs");
-		err = 0;
-		goto out;
-	}
-	if (err) {
-		set_outcome(rep, PL_SCN_ERROR, "replay setup failed: %s", strerror(-err));
-		err = 0;
-		goto out;
-	}
-	for (i = 0; i < s->nprefilter; i++) {
-		err = pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1,
-					  true);
-		if (err) {
-			set_outcome(rep, PL_SCN_ERROR, "prefilter: %s", strerror(-err));
-			err = 0;
-			goto out;
-		}
-	}
 	before = calloc(s->ncounters + 1, sizeof(*before));
 	res = calloc(pk.n + 1, sizeof(*res));
 	if (!before || !res) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < s->ncounters; i++) {
-		int node = topo_node_by_name(t, s->counters[i].node);
-
-		err = counter_sum(rp, &s->counters[i], node, &before[i]);
-		if (err)
-			goto out;
+	if (o->verbose) {
+		vp.f = o->verbose;
+		vp.t = t;
+		so.on_result = print_verbose;
+		so.ctx = &vp;
 	}
-	if (s->mode == PL_MODE_SIM && (err = pl_replay_sim_prepare(rp, &pk))) {
-		set_outcome(rep, PL_SCN_ERROR, "simulation failed: %s", strerror(-err));
+	err = pl_replay_session_open(&sess, t, &so);
+	if (err) {
+		session_failed(&sess, err, rep);
 		err = 0;
 		goto out;
 	}
-	for (i = 0; i < pk.n; i++) {
-		if (pl_scn_stop) {
-			pl_scn_interrupted(rep);
+	/* Counters before the packets (the prefilter is set): the expectations count the change. */
+	for (i = 0; i < s->ncounters; i++) {
+		int node = topo_node_by_name(t, s->counters[i].node);
+
+		err = counter_sum(sess.rp, &s->counters[i], node, &before[i]);
+		if (err)
 			goto out;
-		}
-		err = pl_replay_one(rp, &pk.p[i], &res[i]);
-		if (err) {
-			set_outcome(rep, PL_SCN_ERROR, "packet %u: replay failed: %s",
-				    pk.p[i].number, strerror(-err));
-			err = 0;
-			goto out;
-		}
-		rep->packets++;
-		if (o->verbose)
-			pl_result_print(o->verbose, &res[i], t);
-		if (o->pcap_out && res[i].out_len)
-			pl_pcap_out_write(o->pcap_out, res[i].out_dev, res[i].out, res[i].out_len);
+	}
+	err = pl_replay_session_run(&sess, &pk, res);
+	rep->packets = sess.replayed;
+	if (err) {
+		session_failed(&sess, err, rep);
+		err = 0;
+		goto out;
 	}
 	pl_expect_all(s, st, res, pk.n, t, &rep->fails);
-	err = check_counters(s, rp, before, rep);
+	err = check_counters(s, sess.rp, before, rep);
 	if (err)
 		goto out;
 	rep->outcome = rep->fails.n ? PL_SCN_FAIL : PL_SCN_PASS;
 out:
 	rep->seconds = pl_now() - t0;
-	for (i = 0; rp && i < s->nprefilter; i++)
-		pl_replay_prefilter(rp, s->prefilter[i].ip, s->prefilter[i].plen, i + 1, false);
-	pl_replay_close(rp);
+	pl_replay_session_close(&sess);
 	/* A build or replay cut short by the signal reads as interrupted, not as broken. */
 	if (pl_scn_stop && rep->outcome == PL_SCN_ERROR)
 		pl_scn_interrupted(rep);

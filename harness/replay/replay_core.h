@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The state of an open replay and the helpers every mode (replay_unit.c,
+ * replay_live.c, replay_sim.c) shares: entering a node's namespace, naming
+ * its devices, turning flow events into hops, filling results, choosing the
+ * injection point. It calls no mode, so the modes sit above it and the
+ * dispatcher (replay.c) above them.
+ */
+#ifndef PL_REPLAY_CORE_H
+#define PL_REPLAY_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "podlab.h"
+#include "replay/evring.h"
+#include "replay/replay_input.h"
+#include "replay/result.h"
+#include "replay/scenario.h"
+
+struct topo;
+struct pl_flow_event;
+
+struct pl_replay_opts {
+	enum pl_replay_mode mode;
+	const char *run;       /* reuse this run; NULL = build the topology and remove it after */
+	struct pl_inject at;   /* PL_INJECT_AUTO = choose per packet */
+	unsigned live_wait_ms; /* live: how long to wait for a packet's outcome (0 = 500) */
+};
+
+/* Per node of an open replay: the run's pinned programs and maps, opened by path. */
+struct pl_replay_node {
+	int netns_fd;
+	int prog_fd[PL_PROG_XDP_PREFILTER + 1]; /* by enum pl_prog, -1 = missing */
+	int counters_fd;
+	struct pl_evring ring;	   /* the node's events ring buffer */
+	struct pl_flow_event *evs; /* decoded, not yet matched */
+	size_t nevs, cap_evs;
+	uint32_t uplink_ifindex;
+	uint32_t vxlan_ifindex;	  /* 0 in native mode */
+	uint32_t *pod_ifindex;	  /* per topo pod: node-side veth, 0 = elsewhere */
+	uint8_t (*pod_gw_mac)[6]; /* per topo pod: MAC of its node-side veth */
+};
+
+struct pl_replay {
+	const struct topo *t;
+	struct pl_replay_opts opts;
+	char run[32];
+	bool own_run; /* built by open: removed by close */
+	int orig_netns_fd;
+	int cur_node; /* netns the thread is in, -1 = original */
+	struct pl_replay_node *nodes;
+	void *live;   /* replay_live.c state */
+	void *sim;    /* replay_sim.c state: the simulator's walk over this run */
+	uint8_t *buf; /* scratch for data_out */
+};
+
+/* "pod-a" | "node1:uplink" | "node1:vxlan" → inject; -EINVAL with a message in err. */
+int pl_inject_parse(const char *s, const struct topo *t, struct pl_inject *out, char *err,
+		    size_t errlen);
+/* Auto choice (see design): 0, or -ENOENT with the reason in err. */
+int pl_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
+		     struct pl_inject *out, char *err, size_t errlen);
+
+/* Enters node's netns in the calling thread (node -1: the original). */
+int pl_replay_enter(struct pl_replay *rp, int node);
+/* Names an ifindex of node: pod name, "uplink", "vxlan", or "ifindex N". */
+void pl_replay_ifname(const struct pl_replay *rp, int node, uint32_t ifindex, char *buf,
+		      size_t len);
+/* A hop's outcome from its flow event: point, verdict, reason, note, redirect and target. */
+void pl_replay_hop_event(const struct pl_replay *rp, struct pl_hop *h, int node,
+			 const struct pl_flow_event *ev);
+
+/* Fills the input side of res from the frame: number, summary, tuple. */
+void pl_result_init(struct pl_result *res, const struct pl_replay_pkt *p);
+/* Fills the output tuple from an output frame (inner frame when VXLAN). */
+void pl_result_set_output(struct pl_result *res, const uint8_t *frame, uint32_t len);
+
+#endif /* PL_REPLAY_CORE_H */

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Replay inputs: the packets of pcap files and inline specs, normalised to Ethernet. */
+#ifndef PL_REPLAY_INPUT_H
+#define PL_REPLAY_INPUT_H
+
+#include <stdint.h>
+
+#include "replay/result.h"
+
+/* One input packet, normalised to Ethernet. */
+struct pl_replay_pkt {
+	uint32_t number;   /* in its input, 1-based */
+	const char *input; /* file name or "inline" */
+	uint8_t *data;
+	uint32_t len;
+	const char *skip;    /* non-NULL: not replayed, why (snaplen-truncated, ...) */
+	struct pl_inject at; /* PL_INJECT_AUTO: the replay's --at, else chosen */
+	uint64_t ts_ns;	     /* capture time (pcap), 0 for inline packets; sim mode's clock */
+};
+
+struct pl_replay_pkts {
+	struct pl_replay_pkt *p;
+	int n, cap;
+};
+
+/* Reads a pcap/pcapng (any supported link type) with an optional pcap-filter; appends. */
+int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const char *filter);
+/*
+ * Inline spec lines (pcap gen syntax). Errors are "name:LINE:COL: message" with
+ * the spec's line 1, column 1 at (line1, col1) of name. Appends.
+ */
+int pl_replay_pkts_load_spec(struct pl_replay_pkts *pk, const char *name, int line1, int col1,
+			     const char *text, const char *filter);
+void pl_replay_pkts_free(struct pl_replay_pkts *pk);
+
+#endif /* PL_REPLAY_INPUT_H */
