@@ -230,61 +230,6 @@ int sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
 }
 
 /* The IPv4 fields of one decoded header into h (the inner ones when encapsulated). */
-static void hdrs_ip(const uint8_t *frame, uint32_t len, const struct pl_pkt_info *i,
-		    struct sim_hdrs *h)
-{
-	h->ipv4 = true;
-	h->saddr = i->saddr;
-	h->daddr = i->daddr;
-	h->proto = i->proto;
-	h->ttl = i->ttl;
-	h->df = i->df;
-	h->ip_len = (uint16_t)i->ip_len;
-	/* A trace shows a broken packet's ports too: they are what its next hop reads. */
-	pl_pkt_peek_ports(frame, len, i, &h->sport, &h->dport);
-}
-
-/* Untagged Ethernet with a whole IPv4 header. */
-static bool frame_ip4(const uint8_t *frame, uint32_t len, struct pl_pkt_info *i)
-{
-	pl_pkt_parse(frame, len, i);
-	return i->ipv4 && i->has_l3 && !i->vlan_tags;
-}
-
-void sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h)
-{
-	struct pl_pkt_info out, in;
-	const uint8_t *inner;
-
-	memset(h, 0, sizeof(*h));
-	h->len = len;
-	if (len < 14)
-		return;
-	memcpy(h->dmac, frame, 6);
-	memcpy(h->smac, frame + 6, 6);
-	if (!frame_ip4(frame, len, &out))
-		return;
-	if (out.vxlan && out.ip_hlen == 20 &&
-	    frame_ip4(frame + out.inner_off, len - out.inner_off, &in)) {
-		inner = frame + out.inner_off;
-		h->encap = true;
-		h->outer_saddr = out.saddr;
-		h->outer_daddr = out.daddr;
-		h->outer_sport = out.sport;
-		h->outer_ttl = out.ttl;
-		h->outer_df = out.df;
-		h->outer_ip_len = (uint16_t)out.ip_len;
-		h->vni = out.vni;
-		memcpy(h->inner_dmac, inner, 6);
-		memcpy(h->inner_smac, inner + 6, 6);
-		hdrs_ip(inner, len - (uint32_t)out.inner_off, &in, h);
-		return;
-	}
-	memcpy(h->inner_dmac, h->dmac, 6);
-	memcpy(h->inner_smac, h->smac, 6);
-	hdrs_ip(frame, len, &out, h);
-}
-
 const char *sim_step_kind_name(enum sim_step_kind kind)
 {
 	static const char *const n[] = {
