@@ -51,14 +51,15 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
-.PHONY: all deps test check-tests bench demo pcaps fuzz format clean help
+.PHONY: all deps test test-fresh check-tests bench demo pcaps fuzz format clean help
 all: $(CLI) $(SUITE_BINS) $(BENCH_BINS)
 
 help:
 	@echo 'make            build build/podlab, the test runners and benchmarks'
 	@echo 'make deps       install the missing Debian packages podlab needs (root)'
 	@echo 'make test       deps + build + every test suite (JUnit in build/test-results/)'
-	@echo 'make demo       build and run the main job on the shipped topologies'
+	@echo 'make demo       deps + build + the main job on the shipped topologies'
+	@echo 'make test-fresh the README commands on a bare Debian root (mmdebstrap, chroot; root)'
 	@echo 'make bench      run the benchmarks in tests/bench/'
 	@echo 'make pcaps      regenerate pcaps/*.pcap from pcaps/*.spec'
 	@echo 'make format     clang-format every C file in place'
@@ -115,10 +116,15 @@ test: deps
 bench: all
 	$(Q)tests/bench/run.sh $(BUILD)
 
-demo: all
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/lib/demo.sh $(BUILD)
 
+test-fresh:
+	$(Q)tests/lib/test-fresh.sh $(BUILD)
+
 format:
+	$(Q)tests/lib/deps.sh dev >/dev/null
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
