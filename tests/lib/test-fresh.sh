@@ -106,7 +106,7 @@ if [ ${#cmds[@]} -eq 0 ]; then
 	exit 1
 fi
 # Reachability of the apt source, with apt's own downloader (no curl on a bare root).
-uri=$(apt-get update --print-uris -qq 2>&1 | sed -n "s/^'\([^']*InRelease\)'.*/\1/p" | head -1)
+uri=$(apt-get update --print-uris 2>/dev/null | sed -n "s/^'\([^']*InRelease\)'.*/\1/p" | head -1)
 probe=$(mktemp /tmp/podlab-fresh-probe.XXXXXX)
 if [ -z "$uri" ] || ! timeout 30 /usr/lib/apt/apt-helper download-file "$uri" "$probe" >/dev/null 2>&1; then
 	rm -f "$probe"
