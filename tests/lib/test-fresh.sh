@@ -82,6 +82,8 @@ if [ "${1:-}" = --inside ]; then
 	if [ -n "$left" ]; then
 		echo "test-fresh: namespaces left in the root: $left"
 		rc=1
+	else
+		echo "test-fresh: no pl-* namespace left in the root"
 	fi
 	exit $rc
 fi
@@ -133,11 +135,16 @@ else
 fi
 
 root=$(mktemp -d "$cache/root.XXXXXX")
+inner=
+# The mounts exist only in the inner mount namespace: from here $root is plain
+# files, and removing it cannot reach the host's /dev, /proc or /sys.
 cleanup() {
-	local m
-	m=$(findmnt -rn -o TARGET | grep -F "$root")
-	if [ -n "$m" ]; then
-		echo "test-fresh: still mounted, not removing $root: $m" >&2
+	if [ -n "$inner" ]; then
+		kill -TERM "$inner" 2>/dev/null
+		wait "$inner" 2>/dev/null
+	fi
+	if [ -n "$(findmnt -rn -o TARGET | grep -F "$root")" ]; then
+		echo "test-fresh: still mounted, not removing $root" >&2
 		return
 	fi
 	rm -rf --one-file-system "$root"
@@ -151,10 +158,16 @@ if ! git clone -q "$top" "$root/src/podlab" || ! git -C "$root/src/podlab" check
 	exit 1
 fi
 echo "test-fresh: clean clone of $(git -C "$top" rev-parse --short HEAD); running: ${cmds[*]/%/;}"
-unshare --mount --propagation private -- "$0" --inside "$root" "$cache/logs" "${cmds[@]}"
+unshare --mount --propagation private -- "$0" --inside "$root" "$cache/logs" "${cmds[@]}" &
+inner=$!
+wait "$inner"
 rc=$?
-if [ -n "$(findmnt -rn -o TARGET | grep -F "$root")" ]; then
-	echo "test-fresh: mounts left under $root" >&2
+inner=
+cleanup
+if [ -e "$root" ]; then
 	rc=1
+else
+	echo "test-fresh: nothing mounted, the root removed; logs in $cache/logs/"
 fi
+trap - EXIT
 exit $rc
