@@ -12,16 +12,20 @@ set -u
 suite=bookworm
 include=git,make,ca-certificates
 
+# Processes chrooted into $root (a test's daemon, or all of them on an interrupt).
+kill_in_root() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -KILL "${p#/proc/}" 2>/dev/null
+	done
+}
+
 # --- inside the private mount namespace: mount, chroot, run, unmount -------------
 if [ "${1:-}" = --inside ]; then
 	root=$2 logs=$3
 	shift 3
 	umount_all() {
-		# Children still running in the root (a daemon a test started) hold mounts busy.
-		local p
-		for p in /proc/[0-9]*; do
-			[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -KILL "${p#/proc/}" 2>/dev/null
-		done
+		kill_in_root
 		umount -R "$root" 2>/dev/null || umount -R -l "$root"
 	}
 	trap umount_all EXIT
@@ -140,6 +144,7 @@ inner=
 # files, and removing it cannot reach the host's /dev, /proc or /sys.
 cleanup() {
 	if [ -n "$inner" ]; then
+		kill_in_root
 		kill -TERM "$inner" 2>/dev/null
 		wait "$inner" 2>/dev/null
 	fi
