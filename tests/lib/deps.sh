@@ -49,7 +49,7 @@ trap 'rm -f "$log"' EXIT
 # apt's first error line says what went wrong (no network, a held package, a full disk).
 apt_error() {
 	local e
-	e=$(grep -m1 -E '^(E|Err):' "$log")
+	e=$(grep -m1 -E '^(E|Err):|Failed to fetch' "$log")
 	echo "${e:-$(tail -1 "$log")}"
 }
 if ! apt-get update -qq >"$log" 2>&1 || grep -q '^W: Failed to fetch\|^Err:' "$log"; then
