@@ -9,6 +9,8 @@
 # path; the root directory is removed.
 # usage: test-fresh.sh BUILD
 set -u
+# One compound command: bash reads it whole, so editing this file mid-run is harmless.
+{
 suite=bookworm
 include=git,make,ca-certificates
 
@@ -176,3 +178,4 @@ else
 fi
 trap - EXIT
 exit $rc
+}
