@@ -31,7 +31,7 @@ if [ "${1:-}" = --inside ]; then
 		umount -R "$root" 2>/dev/null || umount -R -l "$root"
 	}
 	trap umount_all EXIT
-	trap 'exit 130' INT TERM
+	trap 'echo "test-fresh: interrupted; unmounting" >&2; exit 130' INT TERM
 	# The root must be a mount point: `ip netns` runs `mount --make-rslave /`.
 	mount --bind "$root" "$root" &&
 		mount -t proc proc "$root/proc" &&
@@ -68,7 +68,9 @@ if [ "${1:-}" = --inside ]; then
 		i=$((i + 1))
 		log=$logs/$i-${cmd// /-}.log
 		t0=$SECONDS
-		in_root bash -c "cd /src/podlab && $cmd" >"$log" 2>&1
+		# In the background: a signal interrupts wait at once, and the trap cleans up.
+		in_root bash -c "cd /src/podlab && $cmd" >"$log" 2>&1 &
+		wait $!
 		report "$cmd" "$log" $? $((SECONDS - t0))
 	done
 	# The suites once more as nobody: what needs a privilege must SKIP, nothing may fail.
@@ -76,13 +78,14 @@ if [ "${1:-}" = --inside ]; then
 	t0=$SECONDS
 	if grep -q '^test-nonroot:' "$root/src/podlab/Makefile"; then
 		label="make test-nonroot"
-		in_root bash -c "cd /src/podlab && make test-nonroot" >"$log" 2>&1
+		in_root bash -c "cd /src/podlab && make test-nonroot" >"$log" 2>&1 &
 	else
 		label="make test (uid 65534)"
 		chown -R 65534:65534 "$root/src/podlab"
 		in_root setpriv --reuid=65534 --regid=65534 --clear-groups \
-			bash -c "cd /src/podlab && HOME=/tmp make test" >"$log" 2>&1
+			bash -c "cd /src/podlab && HOME=/tmp make test" >"$log" 2>&1 &
 	fi
+	wait $!
 	report "$label" "$log" $? $((SECONDS - t0))
 	left=$(ls "$root/run/netns" 2>/dev/null | grep '^pl-' | tr '\n' ' ')
 	if [ -n "$left" ]; then
