@@ -51,7 +51,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
-.PHONY: all deps test test-nonroot bench demo pcaps fuzz format clean help install uninstall
+.PHONY: all deps test test-nonroot test-fresh bench demo pcaps fuzz format clean help install uninstall
 all: $(CLI) $(SUITE_BINS) $(BENCH_BINS)
 
 help:
@@ -60,7 +60,8 @@ help:
 	@echo 'make test       deps + build + every test suite (JUnit in build/test-results/)'
 	@echo 'make test-nonroot'
 	@echo '                the same suites without privilege (as root: built, then run as nobody)'
-	@echo 'make demo       build and run the main job on the shipped topologies'
+	@echo 'make demo       deps + build + the main job on the shipped topologies'
+	@echo 'make test-fresh the README commands on a bare Debian root (mmdebstrap, chroot; root)'
 	@echo 'make bench      run the benchmarks in tests/bench/'
 	@echo 'make pcaps      regenerate pcaps/*.pcap from pcaps/*.spec'
 	@echo 'make format     clang-format every C file in place'
@@ -128,7 +129,8 @@ test-nonroot:
 bench: all
 	$(Q)tests/bench/run.sh $(BUILD)
 
-demo: all
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/lib/demo.sh $(BUILD)
 
 # --- install: bin/podlab finds ../lib/podlab/bpf; share/podlab keeps the scenarios'
@@ -162,7 +164,11 @@ uninstall:
 		$(addprefix $(DESTDIR)$(PL_DATADIR)/,tests/scenarios tests topologies pcaps) \
 		$(DESTDIR)$(PL_DATADIR) 2>/dev/null || true
 
+test-fresh:
+	$(Q)tests/lib/test-fresh.sh $(BUILD)
+
 format:
+	$(Q)tests/lib/deps.sh dev >/dev/null
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:

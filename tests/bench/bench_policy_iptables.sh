@@ -128,6 +128,7 @@ count_entries() { bpftool -j map dump pinned "$1" | grep -o '"key":\[' | wc -l; 
 # one configuration: set up, measure, tear down; "LABEL|PPS|RTT|FWD" on stdout
 # k0 kernel path; kl1/kl10 (kn1/kn10) iptables-legacy (-nft) 1k/10k rules;
 # b0 datapath; b1/b10 1k/10k extra policy entries; bl10 datapath + 10k iptables-legacy
+# runs: iptables-legacy iptables-nft iptables-legacy-restore iptables-nft-restore (as $tool)
 measure() { # CFG
 	local c=$1 r=$kern tool= n=0 label p rt f=-
 	case $c in

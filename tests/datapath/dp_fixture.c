@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include "net/link.h"
 #include "test.h"
 #include "dp_fixture.h"
 
@@ -30,36 +31,62 @@ static const char *const dev_names[DEV_MAX] = {
 	[DEV_VXLAN] = "vx0",
 };
 
-/* Everything below runs inside the fixture netns: nothing touches the root one. */
-static const char *const setup_cmds[] = {
-	/* veth pairs (no dummy module on these kernels); both ends stay in this netns. */
-	"link add poda type veth peer name poda-p",
-	"link add podb type veth peer name podb-p",
-	"link add uplink address 02:cc:00:00:00:01 type veth peer name uplink-p",
-	"link add vx0 type vxlan external dstport 4789",
-	"link set poda up",
-	"link set poda-p up",
-	"link set podb up",
-	"link set podb-p up",
-	"link set uplink up",
-	"link set uplink-p up",
-	"addr add 192.168.50.1/24 dev uplink",
-	"route add 10.244.2.0/24 via 192.168.50.2 dev uplink",
-	"route add 10.244.3.0/24 via 192.168.50.3 dev uplink",
-	"neigh add 192.168.50.2 lladdr 02:cc:00:00:00:02 dev uplink nud permanent",
-};
-
-/* Runs `ip ARGS` in the fixture's namespace: the child inherits the calling thread's. */
-static int run_ip(const char *args)
+/*
+ * The fixture node, built in its own netns with podlab's rtnetlink code (no
+ * `ip`, no `sysctl`): veth pairs (no dummy module on these kernels) whose ends
+ * both stay here, an external vxlan device, the uplink's address, routes and
+ * node2's neighbour.
+ */
+static int build_node(void)
 {
-	char cmd[512];
+	static const char *const veths[][2] = {
+		{"poda", "poda-p"}, {"podb", "podb-p"}, {"uplink", "uplink-p"}};
+	struct pl_link_spec a = {.ns_fd = -1}, b = {.ns_fd = -1};
+	const char *up[] = {"poda", "poda-p", "podb", "podb-p", "uplink", "uplink-p", "vx0"};
+	uint32_t uplink;
+	struct pl_nl nl;
+	size_t i;
+	int fd, err;
 
-	snprintf(cmd, sizeof(cmd), "ip %s", args);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "    fixture: '%s' failed\n", cmd);
-		return -EIO;
+	/* /proc/sys/net is the opener's namespace: this is the fixture's ip_forward. */
+	fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = write(fd, "1\n", 2) == 2 ? 0 : -errno;
+	close(fd);
+	if (err)
+		return err;
+	err = pl_nl_open(&nl);
+	if (err)
+		return err;
+	for (i = 0; !err && i < sizeof(veths) / sizeof(veths[0]); i++) {
+		a.name = veths[i][0];
+		a.mac = !strcmp(a.name, "uplink") ? MAC_UPLINK : NULL;
+		b.name = veths[i][1];
+		err = pl_link_veth(&nl, &a, &b);
 	}
-	return 0;
+	if (!err) {
+		a.name = "vx0";
+		a.mac = NULL;
+		err = pl_link_vxlan(&nl, &a, true, 0, 0, 0, 4789);
+	}
+	for (i = 0; !err && i < sizeof(up) / sizeof(up[0]); i++)
+		err = pl_link_up(&nl, if_nametoindex(up[i]), up[i]);
+	uplink = if_nametoindex("uplink");
+	if (!err)
+		err = pl_addr_add(&nl, uplink, IP_NODE1, 24, "uplink");
+	if (!err)
+		err = pl_route_add(&nl, uplink, IP4(10, 244, 2, 0), 24, IP_NODE2, false, 0,
+				   "uplink");
+	if (!err)
+		err = pl_route_add(&nl, uplink, IP4(10, 244, 3, 0), 24, IP_NODE3, false, 0,
+				   "uplink");
+	if (!err)
+		err = pl_neigh_add(&nl, uplink, IP_NODE2, MAC_NODE2, "uplink");
+	pl_nl_close(&nl);
+	if (err)
+		fprintf(stderr, "    fixture: building the node netns: %s\n", strerror(-err));
+	return err;
 }
 
 /* Leaving the anonymous namespace frees it: nothing to delete, nothing to leak. */
@@ -90,9 +117,7 @@ int dp_fx_setup(struct dp_fx *fx, enum pl_routing_mode routing, bool events)
 		err = -errno;
 		goto fail;
 	}
-	err = system("sysctl -qw net.ipv4.ip_forward=1") ? -EIO : 0;
-	for (i = 0; !err && i < sizeof(setup_cmds) / sizeof(setup_cmds[0]); i++)
-		err = run_ip(setup_cmds[i]);
+	err = build_node();
 	if (err)
 		goto fail;
 	for (i = DEV_POD_A; i < DEV_MAX; i++) {
