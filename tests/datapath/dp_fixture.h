@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Datapath test fixture: a private netns (pl-t<pid>-dp) holding the devices
- * whose ifindexes test_run needs, a loaded datapath with one node's maps, and
+ * Datapath test fixture: an anonymous network namespace (unshare, so a killed
+ * test leaves nothing) holding the devices whose ifindexes test_run needs, a loaded datapath with one node's maps, and
  * a runner for Katran-style case tables (packet, ctx, map state, expected
  * retval, event and output bytes).
  */
