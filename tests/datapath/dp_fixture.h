@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Datapath test fixture: an anonymous network namespace (unshare, so a killed
- * test leaves nothing) holding the devices whose ifindexes test_run needs, a loaded datapath with one node's maps, and
- * a runner for Katran-style case tables (packet, ctx, map state, expected
- * retval, event and output bytes).
+ * test leaves nothing) holding the devices whose ifindexes test_run needs, a
+ * loaded datapath with one node's maps, and a runner for Katran-style case
+ * tables (packet, ctx, map state, expected retval, event and output bytes).
  */
 #ifndef PL_DP_FIXTURE_H
 #define PL_DP_FIXTURE_H
