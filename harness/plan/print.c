@@ -9,10 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/dp.h"
-#include "net/plan.h"
-#include "net/print.h"
-#include "net/tc.h"
+#include "plan/plan.h"
+#include "plan/print.h"
 
 struct printer {
 	const struct pl_plan *p;

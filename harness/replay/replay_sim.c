@@ -13,7 +13,7 @@
 #include <arpa/inet.h>
 
 #include "lib/datapath.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "net/run.h"
 #include "replay/replay.h"
 #include "replay/replay_run.h"

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "net/run.h"
 #include "topo/topo.h"
 

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 
 #include "net/dump.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "net/run.h"
 #include "net_fixture.h"
 #include "test.h"
