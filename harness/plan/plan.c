@@ -1,492 +1,124 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Compiles a topology model into the ordered build steps (see plan.h). */
-#include <arpa/inet.h>
+/*
+ * The plan's vocabulary, below plan.c and plan_hooks.c: step kinds and their
+ * names, appending steps, the names and MACs every object derives from.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/log.h"
 #include "plan/plan.h"
 #include "plan/plan_internal.h"
 
-uint32_t pl_pod_veth_ifindex(const struct topo *t, int pod)
-{
-	const struct topo_node *n = &t->nodes[t->pods[pod].node];
-	int k;
+static const char *const step_names[PL_STEP__COUNT] = {
+	[PL_STEP_NETNS] = "netns",
+	[PL_STEP_VETH] = "veth",
+	[PL_STEP_BRIDGE] = "bridge",
+	[PL_STEP_VXLAN] = "vxlan",
+	[PL_STEP_MASTER] = "master",
+	[PL_STEP_LINK_UP] = "link-up",
+	[PL_STEP_GRO] = "gro",
+	[PL_STEP_ADDR] = "address",
+	[PL_STEP_NEIGH] = "neighbour",
+	[PL_STEP_FDB] = "fdb",
+	[PL_STEP_ROUTE] = "route",
+	[PL_STEP_RULE] = "rule",
+	[PL_STEP_SYSCTL] = "sysctl",
+	[PL_STEP_QDISC] = "qdisc",
+	[PL_STEP_HTB_CLASS] = "htb-class",
+	[PL_STEP_U32_FILTER] = "u32-filter",
+	[PL_STEP_MASQUERADE] = "masquerade",
+	[PL_STEP_DATAPATH] = "datapath",
+	[PL_STEP_ATTACH] = "attach",
+	[PL_STEP_MAPS] = "maps",
+};
 
-	for (k = 0; k < n->npods; k++)
-		if (n->pods[k] == pod)
-			return PL_IFINDEX_POD_BASE + k;
-	return 0;
+const char *pl_step_kind_name(enum pl_step_kind kind)
+{
+	return kind < PL_STEP__COUNT ? step_names[kind] : "?";
 }
 
-static int node_by_underlay_ip(const struct topo *t, uint32_t ip)
+bool pl_run_id_valid(const char *run)
 {
-	int i;
+	size_t i, n = run ? strlen(run) : 0;
 
-	for (i = 0; i < t->nnodes; i++)
-		if (t->nodes[i].underlay_ip == ip)
-			return i;
-	return -1;
+	if (n < 1 || n > PL_RUN_ID_MAX - 2)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((run[i] >= 'a' && run[i] <= 'z') || (run[i] >= '0' && run[i] <= '9')))
+			return false;
+	return true;
 }
 
-static int add_ns(struct pl_plan *p, enum pl_ns_role role, int index, const char *what)
+int pl_netns_name(const char *run, const char *what, char *buf, size_t len)
 {
-	struct pl_ns *n = &p->ns[p->nns];
-	int i;
+	int n = snprintf(buf, len, "pl-%s-%s", run, what);
 
-	if (pl_netns_name(p->run, what, n->name, sizeof(n->name)))
-		return -ENAMETOOLONG;
-	for (i = 0; i < p->nns; i++)
-		if (!strcmp(p->ns[i].name, n->name))
-			return -EEXIST;
-	n->role = role;
-	n->index = index;
-	return p->nns++;
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int up(struct pl_plan *p, int ns, const char *dev)
+void pl_plan_mac(uint8_t kind, uint32_t index, uint8_t mac[6])
 {
-	ADD(PL_STEP_LINK_UP, ns, dev);
-	return 0;
+	mac[0] = 0x02; /* locally administered, unicast */
+	mac[1] = 0x70; /* 'p' */
+	mac[2] = 0x6c; /* 'l' */
+	mac[3] = kind;
+	mac[4] = index >> 8;
+	mac[5] = index & 0xff;
 }
 
-static int veth(struct pl_plan *p, int ns, const char *dev, uint32_t ifindex, const uint8_t *mac,
-		int pns, const char *pdev, uint32_t pifindex, const uint8_t *pmac, uint32_t mtu)
+void pl_pod_veth_name(const struct topo *t, int pod, char *buf, size_t len)
 {
-	struct pl_step *s = ADD(PL_STEP_VETH, ns, dev);
-
-	s->ifindex = ifindex;
-	memcpy(s->mac, mac, 6);
-	s->mtu = mtu;
-	s->peer.ns = pns;
-	snprintf(s->peer.dev, sizeof(s->peer.dev), "%s", pdev);
-	s->peer.ifindex = pifindex;
-	memcpy(s->peer.mac, pmac, 6);
-	return 0;
+	if (strlen(t->pods[pod].name) + 3 < PL_IFNAMSIZ)
+		snprintf(buf, len, "lxc%s", t->pods[pod].name);
+	else
+		snprintf(buf, len, "lxc%d", pod);
 }
 
-static int addr(struct pl_plan *p, int ns, const char *dev, uint32_t ip, uint8_t plen)
+struct pl_step *pl__plan_add(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev)
 {
-	struct pl_step *s = ADD(PL_STEP_ADDR, ns, dev);
-
-	s->addr.ip = ip;
-	s->addr.plen = plen;
-	return 0;
-}
-
-static int route(struct pl_plan *p, int ns, const char *dev, uint32_t dst, uint8_t plen,
-		 uint32_t gw, bool onlink)
-{
-	struct pl_step *s = ADD(PL_STEP_ROUTE, ns, dev);
-
-	s->route.dst = dst;
-	s->route.plen = plen;
-	s->route.gw = gw;
-	s->route.onlink = onlink;
-	return 0;
-}
-
-static int neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev, uint32_t ip,
-		 const uint8_t *mac)
-{
-	struct pl_step *s = ADD(kind, ns, dev);
-
-	s->neigh.ip = ip;
-	memcpy(s->neigh.mac, mac, 6);
-	return 0;
-}
-
-/*
- * Legacy overlay addressing: vxlan0 carries the node's underlay IP as a /32, so
- * MASQUERADE out of vxlan0 rewrites pod sources to the node's IP; remote pod
- * CIDRs go via the remote node's IP onlink on vxlan0, resolved by a permanent
- * neighbour (remote vxlan0 MAC) and an fdb entry (MAC -> remote underlay IP).
- */
-static uint32_t overlay_ip(const struct topo_node *n)
-{
-	return n->underlay_ip;
-}
-
-static int plan_namespaces(struct pl_plan *p)
-{
-	const struct topo *t = p->topo;
-	int i, r;
-
-	if (t->underlay == TOPO_UNDERLAY_SEGMENT) {
-		if ((r = add_ns(p, PL_NS_SEGMENT, -1, "seg")) < 0)
-			return r;
-		p->seg_ns = r;
-	}
-	if (t->world.present) {
-		if ((r = add_ns(p, PL_NS_WORLD, -1, t->world.name ? t->world.name : "world")) < 0)
-			return r;
-		p->world_ns = r;
-	}
-	for (i = 0; i < t->nnodes; i++) {
-		if ((r = add_ns(p, PL_NS_NODE, i, t->nodes[i].name)) < 0)
-			return r;
-		p->node_ns[i] = r;
-	}
-	for (i = 0; i < t->npods; i++) {
-		if ((r = add_ns(p, PL_NS_POD, i, t->pods[i].name)) < 0)
-			return r;
-		p->pod_ns[i] = r;
-	}
-	for (i = 0; i < p->nns; i++)
-		ADD(PL_STEP_NETNS, i, NULL);
-	return 0;
-}
-
-static int plan_underlay(struct pl_plan *p)
-{
-	const struct topo *t = p->topo;
-	uint8_t m1[6], m2[6];
-	char port[PL_IFNAMSIZ];
-	int i, err;
-
-	if (t->underlay == TOPO_UNDERLAY_P2P) {
-		pl_plan_mac(2, 0, m1);
-		pl_plan_mac(2, 1, m2);
-		if ((err = veth(p, p->node_ns[0], "eth0", PL_IFINDEX_UPLINK, m1, p->node_ns[1],
-				"eth0", PL_IFINDEX_UPLINK, m2, t->mtu)))
-			return err;
-	} else {
-		struct pl_step *s = ADD(PL_STEP_BRIDGE, p->seg_ns, "br0");
-
-		s->ifindex = 2;
-		s->mtu = t->mtu;
-		for (i = 0; i < t->nnodes; i++) {
-			if (strlen(t->nodes[i].name) + 2 < PL_IFNAMSIZ)
-				snprintf(port, sizeof(port), "s-%s", t->nodes[i].name);
-			else
-				snprintf(port, sizeof(port), "s%d", i);
-			pl_plan_mac(2, i, m1);
-			pl_plan_mac(4, i, m2);
-			if ((err = veth(p, p->node_ns[i], "eth0", PL_IFINDEX_UPLINK, m1, p->seg_ns,
-					port, PL_IFINDEX_POD_BASE + i, m2, t->mtu)))
-				return err;
-			s = ADD(PL_STEP_MASTER, p->seg_ns, port);
-			snprintf(s->master, sizeof(s->master), "br0");
-			ADD(PL_STEP_GRO, p->seg_ns, port);
-			if ((err = up(p, p->seg_ns, port)))
-				return err;
-		}
-		if ((err = up(p, p->seg_ns, "br0")))
-			return err;
-	}
-	for (i = 0; i < t->nnodes; i++) {
-		const struct topo_node *n = &t->nodes[i];
-
-		ADD(PL_STEP_GRO, p->node_ns[i], "eth0");
-		if ((err = up(p, p->node_ns[i], "eth0")) ||
-		    (err = addr(p, p->node_ns[i], "eth0", n->underlay_ip,
-				n->underlay_plen ? n->underlay_plen : 24)))
-			return err;
-	}
-	return 0;
-}
-
-/* World host: W/32 on its eth0, default via the gateway node's underlay IP. */
-static int plan_world(struct pl_plan *p)
-{
-	const struct topo *t = p->topo;
-	const struct topo_world *w = &t->world;
-	int gw = w->node > 0 && w->node < t->nnodes ? w->node
-						    : node_by_underlay_ip(t, w->gateway_node_ip);
-	int i, err;
-	uint32_t gwip;
-	uint8_t m1[6], m2[6];
 	struct pl_step *s;
 
-	if (!w->present)
-		return 0;
-	if (gw < 0)
-		gw = 0;
-	gwip = t->nodes[gw].underlay_ip;
-	pl_plan_mac(5, 0, m1);
-	pl_plan_mac(5, 1, m2);
-	if (t->underlay == TOPO_UNDERLAY_SEGMENT) {
-		if ((err = veth(p, p->world_ns, "eth0", 2, m1, p->seg_ns, "sworld", 15, m2,
-				t->mtu)))
-			return err;
-		s = ADD(PL_STEP_MASTER, p->seg_ns, "sworld");
-		snprintf(s->master, sizeof(s->master), "br0");
-		if ((err = up(p, p->seg_ns, "sworld")))
-			return err;
-		for (i = 0; i < t->nnodes; i++)
-			if ((err = route(p, p->node_ns[i], "eth0", w->ip, 32, 0, false)))
-				return err;
-	} else {
-		if ((err = veth(p, p->world_ns, "eth0", 2, m1, p->node_ns[gw], "world0",
-				PL_IFINDEX_WORLD, m2, t->mtu)))
-			return err;
-		if ((err = up(p, p->node_ns[gw], "world0")) ||
-		    (err = addr(p, p->node_ns[gw], "world0", gwip, 32)) ||
-		    (err = route(p, p->node_ns[gw], "world0", w->ip, 32, 0, false)))
-			return err;
-		for (i = 0; i < t->nnodes; i++)
-			if (i != gw &&
-			    (err = route(p, p->node_ns[i], "eth0", w->ip, 32, gwip, false)))
-				return err;
+	if (p->nsteps == p->cap_steps) {
+		int cap = p->cap_steps ? p->cap_steps * 2 : 256;
+		void *n = realloc(p->steps, cap * sizeof(*p->steps));
+
+		if (!n)
+			return NULL;
+		p->steps = n;
+		p->cap_steps = cap;
 	}
-	if ((err = up(p, p->world_ns, "eth0")) || (err = addr(p, p->world_ns, "eth0", w->ip, 32)) ||
-	    (err = route(p, p->world_ns, "eth0", gwip, 32, 0, false)) ||
-	    (err = route(p, p->world_ns, "eth0", 0, 0, gwip, false)))
-		return err;
-	return 0;
+	s = &p->steps[p->nsteps++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->ns = ns;
+	if (dev)
+		snprintf(s->dev, sizeof(s->dev), "%s", dev);
+	return s;
 }
 
-static int plan_node(struct pl_plan *p, int i)
+const char *pl_qdisc_kind_name(enum topo_qdisc_kind kind)
 {
-	const struct topo *t = p->topo;
-	const struct topo_node *n = &t->nodes[i];
-	int ns = p->node_ns[i], j, err;
-	struct pl_step *s;
-
-	s = ADD(PL_STEP_SYSCTL, ns, NULL);
-	s->sysctl.key = "net/ipv4/ip_forward";
-	s->sysctl.value = "1";
-	if (t->routing != PL_ROUTING_NATIVE) {
-		s = ADD(PL_STEP_VXLAN, ns, "vxlan0");
-		s->ifindex = PL_IFINDEX_VXLAN;
-		pl_plan_mac(3, i, s->mac);
-		s->mtu = t->mtu - 50;
-		s->vxlan.port = PL_VXLAN_PORT;
-		s->vxlan.external = t->routing == PL_ROUTING_VXLAN;
-		if (!s->vxlan.external) {
-			s->vxlan.vni = t->vni_base ? t->vni_base : 1;
-			s->vxlan.local = n->underlay_ip;
-			s->vxlan.link_ifindex = PL_IFINDEX_UPLINK;
-		}
-		if ((err = up(p, ns, "vxlan0")))
-			return err;
+	switch (kind) {
+	case TOPO_QDISC_TBF:
+		return "tbf";
+	case TOPO_QDISC_HTB:
+		return "htb";
+	case TOPO_QDISC_NETEM:
+		return "netem";
+	case TOPO_QDISC_PFIFO:
+		return "pfifo";
+	default:
+		return "none";
 	}
-	if (t->routing == PL_ROUTING_LEGACY && (err = addr(p, ns, "vxlan0", overlay_ip(n), 32)))
-		return err;
-	for (j = 0; j < t->nnodes; j++) {
-		const struct topo_node *m = &t->nodes[j];
-		uint8_t mac[6];
-
-		if (j == i)
-			continue;
-		if (t->routing == PL_ROUTING_NATIVE) {
-			err = route(p, ns, "eth0", m->pod_cidr, m->pod_plen, m->underlay_ip, false);
-		} else if (t->routing == PL_ROUTING_LEGACY) {
-			pl_plan_mac(3, j, mac);
-			if ((err = neigh(p, PL_STEP_NEIGH, ns, "vxlan0", overlay_ip(m), mac)) ||
-			    (err = neigh(p, PL_STEP_FDB, ns, "vxlan0", m->underlay_ip, mac)))
-				return err;
-			err = route(p, ns, "vxlan0", m->pod_cidr, m->pod_plen, overlay_ip(m), true);
-		}
-		if (err)
-			return err;
-	}
-	if (t->routing == PL_ROUTING_LEGACY && t->nnodes > 1) {
-		/*
-		 * Replies of pods to a masqueraded node IP must go back through the
-		 * overlay too, not bare on the underlay: pod sources use table 100.
-		 */
-		s = ADD(PL_STEP_RULE, ns, NULL);
-		s->rule.src = n->pod_cidr;
-		s->rule.plen = n->pod_plen;
-		s->rule.table = PL_LEGACY_TABLE;
-		s->rule.priority = PL_LEGACY_TABLE;
-		for (j = 0; j < t->nnodes; j++) {
-			if (j == i)
-				continue;
-			if ((err = route(p, ns, "vxlan0", t->nodes[j].underlay_ip, 32,
-					 t->nodes[j].underlay_ip, true)))
-				return err;
-			p->steps[p->nsteps - 1].route.table = PL_LEGACY_TABLE;
-		}
-		s = ADD(PL_STEP_MASQUERADE, ns, NULL);
-		s->masq.cidr = n->pod_cidr;
-		s->masq.plen = n->pod_plen;
-		snprintf(s->masq.oif, sizeof(s->masq.oif), "vxlan0");
-	}
-	return 0;
 }
 
-static int plan_pod(struct pl_plan *p, int i)
+uint32_t pl_tbf_limit(const struct topo_tbf *tbf)
 {
-	const struct topo *t = p->topo;
-	const struct topo_pod *pod = &t->pods[i];
-	int ns = p->pod_ns[i], nns = p->node_ns[pod->node], err;
-	uint32_t mtu = t->routing == PL_ROUTING_NATIVE ? t->mtu : t->mtu - 50;
-	uint8_t pmac[6], vmac[6];
-	char lxc[PL_IFNAMSIZ];
+	uint64_t l;
 
-	pl_pod_veth_name(t, i, lxc, sizeof(lxc));
-	pl_plan_mac(0, i, pmac);
-	pl_plan_mac(1, i, vmac);
-	if ((err = veth(p, ns, "eth0", 2, pmac, nns, lxc, pl_pod_veth_ifindex(t, i), vmac, mtu)))
-		return err;
-	ADD(PL_STEP_GRO, nns, lxc);
-	if ((err = up(p, nns, lxc)) || (err = up(p, ns, "eth0")) ||
-	    (err = addr(p, ns, "eth0", pod->ip, 32)) ||
-	    (err = neigh(p, PL_STEP_NEIGH, ns, "eth0", htonl(PL_POD_GW_IP), vmac)) ||
-	    (err = route(p, ns, "eth0", 0, 0, htonl(PL_POD_GW_IP), true)) ||
-	    (err = neigh(p, PL_STEP_NEIGH, nns, lxc, pod->ip, pmac)) ||
-	    (err = route(p, nns, lxc, pod->ip, 32, 0, false)))
-		return err;
-	return 0;
-}
-
-static int check_layout(const struct pl_plan *p)
-{
-	const struct topo *t = p->topo;
-
-	if (t->underlay == TOPO_UNDERLAY_P2P && t->nnodes != 2) {
-		pl_err("%s: a point-to-point underlay needs exactly 2 nodes, not %d (use a "
-		       "segment)",
-		       t->file ? t->file : "topology", t->nnodes);
-		return -EINVAL;
-	}
-	if (t->routing != PL_ROUTING_NATIVE && t->mtu <= 50 + 68) {
-		pl_err("%s: mtu %u leaves no room for VXLAN", t->file ? t->file : "topology",
-		       t->mtu);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev)
-{
-	int i;
-
-	if (!strcmp(dev, "lo"))
-		return 1;
-	for (i = 0; i < p->nsteps; i++) {
-		const struct pl_step *s = &p->steps[i];
-
-		if (s->kind != PL_STEP_VETH && s->kind != PL_STEP_BRIDGE &&
-		    s->kind != PL_STEP_VXLAN)
-			continue;
-		if (s->ns == ns && !strcmp(s->dev, dev))
-			return s->ifindex;
-		if (s->kind == PL_STEP_VETH && s->peer.ns == ns && !strcmp(s->peer.dev, dev))
-			return s->peer.ifindex;
-	}
-	return 0;
-}
-
-/* Fills the fixed ifindex of the device each step works on. */
-static int resolve_ifindexes(struct pl_plan *p)
-{
-	int i;
-
-	for (i = 0; i < p->nsteps; i++) {
-		struct pl_step *s = &p->steps[i];
-
-		if (!s->dev[0] || s->ifindex)
-			continue;
-		s->ifindex = pl_plan_ifindex(p, s->ns, s->dev);
-		if (!s->ifindex) {
-			pl_err("plan: step %s refers to unknown device %s in %s",
-			       pl_step_kind_name(s->kind), s->dev, p->ns[s->ns].name);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_opts *opts,
-		  struct pl_plan **out)
-{
-	struct pl_plan *p;
-	int i, err = -ENOMEM;
-
-	*out = NULL;
-	if (!pl_run_id_valid(run)) {
-		pl_err("run id '%s': want 1-%d characters of [a-z0-9]", run ? run : "",
-		       PL_RUN_ID_MAX - 2);
-		return -EINVAL;
-	}
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	snprintf(p->run, sizeof(p->run), "%s", run);
-	snprintf(p->pin_dir, sizeof(p->pin_dir), "%s/%s", PL_BPFFS_ROOT, run);
-	p->topo = t;
-	if (opts)
-		p->opts = *opts;
-	p->seg_ns = p->world_ns = -1;
-	p->ns = calloc(t->nnodes + t->npods + 2, sizeof(*p->ns));
-	p->node_ns = calloc(t->nnodes + 1, sizeof(int));
-	p->pod_ns = calloc(t->npods + 1, sizeof(int));
-	if (!p->ns || !p->node_ns || !p->pod_ns)
-		goto out;
-	if ((err = check_layout(p)))
-		goto out;
-	err = plan_namespaces(p);
-	if (err == -ENAMETOOLONG || err == -EEXIST) {
-		pl_err("%s: namespace names of run %s: %s", t->file ? t->file : "topology", run,
-		       err == -EEXIST ? "two objects share a name (seg, world, node, pod names "
-					"must differ)"
-				      : "name too long");
-		goto out;
-	}
-	if (err || (err = plan_underlay(p)) || (err = plan_world(p)))
-		goto out;
-	for (i = 0; i < t->nnodes && !err; i++)
-		err = plan_node(p, i);
-	for (i = 0; i < t->npods && !err; i++)
-		err = plan_pod(p, i);
-	for (i = 0; i < t->nlinks && !err; i++)
-		err = pl__plan_qdisc(p, &t->links[i]);
-	for (i = 0; i < t->nnodes && !err && p->opts.datapath; i++)
-		err = pl__plan_datapath(p, i);
-	if (!err)
-		err = pl__plan_user_programs(p);
-	if (!err)
-		err = resolve_ifindexes(p);
-out:
-	if (err) {
-		pl_plan_free(p);
-		return err;
-	}
-	*out = p;
-	return 0;
-}
-
-char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s)
-{
-	const struct topo *t = p->topo;
-	char a[INET_ADDRSTRLEN], *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int i, n = 0;
-
-	if (!f)
-		return NULL;
-	fprintf(f,
-		"add table ip podlab\n"
-		"add chain ip podlab postrouting { type nat hook postrouting priority srcnat; }\n"
-		"add rule ip podlab postrouting ip saddr %s/%u ip daddr { ",
-		inet_ntop(AF_INET, &s->masq.cidr, a, sizeof(a)), s->masq.plen);
-	for (i = 0; i < t->nnodes; i++) {
-		if (t->nodes[i].pod_cidr == s->masq.cidr)
-			continue;
-		fprintf(f, "%s%s/%u", n++ ? ", " : "",
-			inet_ntop(AF_INET, &t->nodes[i].pod_cidr, a, sizeof(a)),
-			t->nodes[i].pod_plen);
-	}
-	fprintf(f, " } oifname \"%s\" masquerade\n", s->masq.oif);
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-void pl_plan_free(struct pl_plan *p)
-{
-	if (!p)
-		return;
-	free(p->steps);
-	free(p->ns);
-	free(p->node_ns);
-	free(p->pod_ns);
-	free(p);
+	if (tbf->limit)
+		return tbf->limit;
+	l = tbf->rate / 8 * tbf->latency_ns / 1000000000ull + tbf->burst;
+	return l > UINT32_MAX ? UINT32_MAX : (uint32_t)l;
 }
