@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Compiles a topology model into the ordered build steps (see plan.h). */
+/* Compiles a topology model into the ordered build steps (see plan.h): pl_plan_build. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The plan's vocabulary, below plan.c and plan_hooks.c: step kinds and their
+ * The plan's vocabulary, below build.c and plan_hooks.c: step kinds and their
  * names, appending steps, the names and MACs every object derives from.
  */
 #include <errno.h>

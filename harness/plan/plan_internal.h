@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by plan.c and plan_hooks.c: appending steps. */
+/* Shared by build.c and plan_hooks.c: appending steps (plan.c), the hook steps (plan_hooks.c). */
 #ifndef PL_PLAN_PLAN_INTERNAL_H
 #define PL_PLAN_PLAN_INTERNAL_H
 
