@@ -38,7 +38,7 @@ static bool has_line(const char *text, const char *prefix, ...)
 	va_list ap;
 	bool ok;
 
-	for (l = text; l && *l; l = e ? e + 1 : NULL) {
+	for (l = text; l && *l; l = e ? e + 1 : NULL) { /* NULL text: a namespace that is gone */
 		e = strchr(l, '\n');
 		if (strncmp(l, prefix, plen))
 			continue;
@@ -61,7 +61,7 @@ static bool link_has(const char *text, uint32_t ifindex, const char *dev, const 
 	char prefix[64];
 
 	snprintf(prefix, sizeof(prefix), "link %u %s ", ifindex, dev);
-	return text && has_line(text, prefix, needle, NULL);
+	return has_line(text, prefix, needle, NULL);
 }
 
 /* Every planned element of node's maps is in its pinned map. */
@@ -133,12 +133,10 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 	struct stat sb;
 
 	snprintf(line, len, "%s %s", pl_step_kind_name(s->kind), s->dev);
-	if (!text && s->kind != PL_STEP_MAPS)
-		return SEEN_MISSING;
 	switch (s->kind) {
 	case PL_STEP_NETNS:
 		snprintf(line, len, "netns %s", p->ns[s->ns].name);
-		return SEEN_PRESENT;
+		return text ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_VETH:
 		snprintf(line, len, "veth %s (%u) <-> %s (%u) in %s", s->dev, s->ifindex,
 			 s->peer.dev, s->peer.ifindex, p->ns[s->peer.ns].name);
@@ -161,14 +159,14 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 		snprintf(want, sizeof(want), "addr %s %s/%u\n", s->dev, ip_str(s->addr.ip, a),
 			 s->addr.plen);
 		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
-		return strstr(text, want) ? SEEN_PRESENT : SEEN_MISSING;
+		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_NEIGH:
 	case PL_STEP_FDB:
 		snprintf(want, sizeof(want), "%s %s %02x:%02x:%02x:%02x:%02x:%02x dev %s\n",
 			 s->kind == PL_STEP_FDB ? "fdb" : "neigh", ip_str(s->neigh.ip, a), m[0],
 			 m[1], m[2], m[3], m[4], m[5], s->dev);
 		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
-		return strstr(text, want) ? SEEN_PRESENT : SEEN_MISSING;
+		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_ROUTE:
 		snprintf(want, sizeof(want), " via %s", ip_str(s->route.gw, a));
 		snprintf(line, len, "route %s/%u%s dev %s", ip_str(s->route.dst, a), s->route.plen,
@@ -178,9 +176,9 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 				 s->route.table);
 		return route_seen(s, text);
 	case PL_STEP_RULE:
-		snprintf(want, sizeof(want), "rule pref %u from %s/%u table %u", s->rule.priority,
+		snprintf(want, sizeof(want), "rule pref %u from %s/%u table %u\n", s->rule.priority,
 			 ip_str(s->rule.src, a), s->rule.plen, s->rule.table);
-		snprintf(line, len, "%s", want);
+		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
 		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_QDISC:
 		snprintf(want, sizeof(want), "qdisc %s %s %x:0 ", s->dev,
@@ -188,10 +186,16 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 		snprintf(line, len, "qdisc %s %s", s->dev, pl_qdisc_kind_name(s->qdisc.q->kind));
 		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_HTB_CLASS:
-		snprintf(want, sizeof(want), "class %s htb %x:%x parent %x:%x", s->dev,
-			 s->cls.classid >> 16, s->cls.classid & 0xffff, s->cls.parent >> 16,
-			 s->cls.parent & 0xffff);
-		snprintf(line, len, "%s", want);
+		/* A class under the qdisc itself is a root class: the kernel says parent ffff:ffff.
+		 */
+		if (s->cls.parent & 0xffff)
+			snprintf(a, sizeof(a), "%x:%x", s->cls.parent >> 16,
+				 s->cls.parent & 0xffff);
+		else
+			snprintf(a, sizeof(a), "ffff:ffff");
+		snprintf(want, sizeof(want), "class %s htb %x:%x parent %s\n", s->dev,
+			 s->cls.classid >> 16, s->cls.classid & 0xffff, a);
+		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
 		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_U32_FILTER:
 		snprintf(want, sizeof(want), "filter %s classifier prio %u u32", s->dev,

@@ -365,8 +365,9 @@ static void check_order(const struct pl_plan *p)
 		bool creates = s->kind == PL_STEP_VETH || s->kind == PL_STEP_BRIDGE ||
 			       s->kind == PL_STEP_VXLAN;
 
-		pl_subtest("step %d %s %s in %s", i, pl_step_kind_name(s->kind), s->dev,
-			   p->ns[s->ns].name);
+		pl_subtest("%s %s step %d %s %s in %s", p->topo->name,
+			   topo_routing_name(p->topo->routing), i, pl_step_kind_name(s->kind),
+			   s->dev, p->ns[s->ns].name);
 		if (s->kind == PL_STEP_NETNS)
 			continue;
 		ASSERT_LT(find(p, PL_STEP_NETNS, s->ns, NULL), i, "its netns first");
