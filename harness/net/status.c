@@ -228,6 +228,25 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 	}
 }
 
+struct recorded {
+	const struct pl_run_state *st;
+	int planned, unrecorded;
+};
+
+static int recorded_cb(void *ctx, const char *kind, const char *value)
+{
+	struct recorded *r = ctx;
+	char **v = !strcmp(kind, "netns") ? r->st->netns : r->st->pins;
+	int i, n = !strcmp(kind, "netns") ? r->st->nnetns : r->st->npins;
+
+	r->planned++;
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], value))
+			return 0;
+	r->unrecorded++;
+	return 0;
+}
+
 /* The run's topology with its recorded routing mode, and its plan. */
 static int rebuild(const struct pl_run_state *st, struct topo **t, struct pl_plan **p)
 {
@@ -253,6 +272,7 @@ int pl_status_plan(const struct pl_run_state *st, FILE *out)
 {
 	static const char *const word[] = {"MISSING", "present", "unchecked"};
 	int i, err, count[3] = {0};
+	struct recorded rec = {.st = st};
 	struct ns_dump *d = NULL;
 	struct pl_plan *p;
 	struct topo *t;
@@ -291,6 +311,10 @@ int pl_status_plan(const struct pl_run_state *st, FILE *out)
 	}
 	fprintf(out, "plan: %d objects, %d present, %d missing, %d unchecked\n", p->nsteps,
 		count[SEEN_PRESENT], count[SEEN_MISSING], count[SEEN_UNCHECKED]);
+	pl_plan_lasting(p, recorded_cb, &rec);
+	fprintf(out,
+		"plan: down removes %d namespaces and pin directories, %d not in %s/%s.state\n",
+		rec.planned, rec.unrecorded, PL_STATE_DIR, st->run);
 	err = count[SEEN_MISSING];
 out:
 	for (i = 0; d && i < p->nns; i++)

@@ -122,3 +122,22 @@ uint32_t pl_tbf_limit(const struct topo_tbf *tbf)
 	l = tbf->rate / 8 * tbf->latency_ns / 1000000000ull + tbf->burst;
 	return l > UINT32_MAX ? UINT32_MAX : (uint32_t)l;
 }
+
+int pl_plan_lasting(const struct pl_plan *p,
+		    int (*fn)(void *ctx, const char *kind, const char *value), void *ctx)
+{
+	bool pins = false;
+	int i, err = 0;
+
+	for (i = 0; i < p->nsteps && !err; i++) {
+		const struct pl_step *s = &p->steps[i];
+
+		if (s->kind == PL_STEP_NETNS) {
+			err = fn(ctx, "netns", p->ns[s->ns].name);
+		} else if (s->kind == PL_STEP_DATAPATH && !pins) {
+			pins = true;
+			err = fn(ctx, "pins", p->pin_dir);
+		}
+	}
+	return err;
+}

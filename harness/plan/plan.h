@@ -197,6 +197,14 @@ uint32_t pl_pod_veth_ifindex(const struct topo *t, int pod);
 /* Deterministic MACs: kind 0 pod eth0, 1 node-side veth, 2 uplink, 3 vxlan, 4 seg port. */
 void pl_plan_mac(uint8_t kind, uint32_t index, uint8_t mac[6]);
 const char *pl_step_kind_name(enum pl_step_kind kind);
+/*
+ * What outlives `podlab up` and rollback or `podlab down` removes, in the
+ * order the executor records it before creating it: ("netns", name) per
+ * namespace, ("pins", pin_dir) once before the first datapath. Stops at the
+ * first non-zero return of fn and returns it.
+ */
+int pl_plan_lasting(const struct pl_plan *p,
+		    int (*fn)(void *ctx, const char *kind, const char *value), void *ctx);
 /* Fixed ifindex of dev in plan namespace ns (lo = 1), 0 when the plan has no such device. */
 uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev);
 

@@ -433,6 +433,38 @@ static void check_world(const struct pl_plan *p, const struct topo *t)
 	ASSERT_LT(i, p->nsteps, "world default route via its gateway node");
 }
 
+struct lasting {
+	const struct pl_plan *p;
+	int nns, npins;
+	bool in_order;
+};
+
+static int lasting_cb(void *ctx, const char *kind, const char *value)
+{
+	struct lasting *l = ctx;
+
+	if (!strcmp(kind, "netns")) {
+		l->in_order &= l->nns < l->p->nns && !strcmp(value, l->p->ns[l->nns].name);
+		l->nns++;
+	} else if (!strcmp(kind, "pins")) {
+		l->in_order &= !strcmp(value, l->p->pin_dir);
+		l->npins++;
+	}
+	return 0;
+}
+
+/* Rollback removes exactly the namespaces and the pin directory the plan creates. */
+static void check_lasting(const struct pl_plan *p, bool datapath)
+{
+	struct lasting l = {.p = p, .in_order = true};
+
+	ASSERT_OK(pl_plan_lasting(p, lasting_cb, &l), "lasting objects");
+	ASSERT_EQ(l.nns, p->nns, "rollback removes every namespace");
+	ASSERT_EQ(l.npins, datapath, "and the pin directory, once, with the datapath");
+	ASSERT_TRUE(l.in_order, "in creation order");
+	ASSERT_STREQ(p->pin_dir, PL_BPFFS_ROOT "/" RUN, "pin directory of the run");
+}
+
 PL_TEST(unit, plan_every_topology_every_mode)
 {
 	int f, m, d;
@@ -456,8 +488,7 @@ PL_TEST(unit, plan_every_topology_every_mode)
 					check_node(p, t, i, d);
 				check_world(p, t);
 				check_order(p);
-				ASSERT_STREQ(p->pin_dir, PL_BPFFS_ROOT "/" RUN,
-					     "rollback removes this pin directory");
+				check_lasting(p, d);
 				plan_done(p, t);
 			}
 		}
