@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "plan/plan.h"
-#include "plan/print.h"
+#include "plan/print_dp.h"
 
 struct printer {
 	const struct pl_plan *p;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Shell forms of the datapath steps (bpftool), shared by print.c. */
-#ifndef PL_PLAN_PRINT_H
-#define PL_PLAN_PRINT_H
+#ifndef PL_PLAN_PRINT_DP_H
+#define PL_PLAN_PRINT_DP_H
 
 #include <stdio.h>
 
@@ -12,4 +12,4 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 /* bpftool map updates: endpoints, ipcache, policy of node. */
 void pl_print_datapath_maps(const struct pl_plan *p, int node, FILE *f);
 
-#endif /* PL_PLAN_PRINT_H */
+#endif /* PL_PLAN_PRINT_DP_H */
