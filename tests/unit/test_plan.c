@@ -9,155 +9,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "plan/plan.h"
+#include "plan_test_util.h"
 #include "test.h"
-#include "topo_test_util.h"
 
-#define RUN "t1"
-
-static const enum pl_routing_mode modes[] = {PL_ROUTING_NATIVE, PL_ROUTING_VXLAN,
-					     PL_ROUTING_LEGACY};
-
-/* Parses a shipped topology, overrides its routing mode, builds the plan. */
-static struct pl_plan *plan_of(const char *file, enum pl_routing_mode mode, bool datapath,
-			       struct topo **t)
-{
-	struct pl_plan_opts o = {.datapath = datapath};
-	struct pl_plan *p = NULL;
-
-	*t = NULL;
-	if (!ASSERT_OK(topo_parse(topo_test_shipped(file), t), "topology parses"))
-		return NULL;
-	(*t)->routing = mode;
-	if (!ASSERT_OK(pl_plan_build(*t, RUN, &o, &p), "plan builds")) {
-		topo_free(*t);
-		*t = NULL;
-		return NULL;
-	}
-	return p;
-}
-
-static void plan_done(struct pl_plan *p, struct topo *t)
-{
-	pl_plan_free(p);
-	topo_free(t);
-}
-
-static int ns_of(const struct pl_plan *p, const char *what)
-{
-	char name[PL_NETNS_NAME_MAX];
-	int i;
-
-	pl_netns_name(RUN, what, name, sizeof(name));
-	for (i = 0; i < p->nns; i++)
-		if (!strcmp(p->ns[i].name, name))
-			return i;
-	return -1;
-}
-
-static bool dev_is(const char *a, const char *b)
-{
-	return !b || !strcmp(a, b);
-}
-
-/* First step of kind in ns on dev (NULL: any), or -1. */
-static int find(const struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev)
-{
-	int i;
-
-	for (i = 0; i < p->nsteps; i++)
-		if (p->steps[i].kind == kind && p->steps[i].ns == ns &&
-		    dev_is(p->steps[i].dev, dev))
-			return i;
-	return -1;
-}
-
-static int count(const struct pl_plan *p, enum pl_step_kind kind)
-{
-	int i, n = 0;
-
-	for (i = 0; i < p->nsteps; i++)
-		n += p->steps[i].kind == kind;
-	return n;
-}
-
-/* The step creating dev in ns (veth either side, bridge, vxlan), or -1. */
-static int created(const struct pl_plan *p, int ns, const char *dev)
-{
-	int i;
-
-	for (i = 0; i < p->nsteps; i++) {
-		const struct pl_step *s = &p->steps[i];
-
-		if (s->kind != PL_STEP_VETH && s->kind != PL_STEP_BRIDGE &&
-		    s->kind != PL_STEP_VXLAN)
-			continue;
-		if ((s->ns == ns && !strcmp(s->dev, dev)) ||
-		    (s->kind == PL_STEP_VETH && s->peer.ns == ns && !strcmp(s->peer.dev, dev)))
-			return i;
-	}
-	return -1;
-}
-
-static int find_route(const struct pl_plan *p, int ns, const char *dev, uint32_t dst, uint8_t plen,
-		      uint32_t gw, uint32_t table)
-{
-	int i;
-
-	for (i = 0; i < p->nsteps; i++) {
-		const struct pl_step *s = &p->steps[i];
-
-		if (s->kind == PL_STEP_ROUTE && s->ns == ns && dev_is(s->dev, dev) &&
-		    s->route.dst == dst && s->route.plen == plen && s->route.gw == gw &&
-		    s->route.table == table)
-			return i;
-	}
-	return -1;
-}
-
-static int find_addr(const struct pl_plan *p, int ns, const char *dev, uint32_t ip, uint8_t plen)
-{
-	int i;
-
-	for (i = 0; i < p->nsteps; i++) {
-		const struct pl_step *s = &p->steps[i];
-
-		if (s->kind == PL_STEP_ADDR && s->ns == ns && !strcmp(s->dev, dev) &&
-		    s->addr.ip == ip && s->addr.plen == plen)
-			return i;
-	}
-	return -1;
-}
-
-static int find_neigh(const struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev,
-		      uint32_t ip, const uint8_t *mac)
-{
-	int i;
-
-	for (i = 0; i < p->nsteps; i++) {
-		const struct pl_step *s = &p->steps[i];
-
-		if (s->kind == kind && s->ns == ns && !strcmp(s->dev, dev) && s->neigh.ip == ip &&
-		    !memcmp(s->neigh.mac, mac, 6))
-			return i;
-	}
-	return -1;
-}
-
-static int find_attach(const struct pl_plan *p, int node, const char *dev, enum topo_hook hook,
-		       int prog)
-{
-	int i;
-
-	for (i = 0; i < p->nsteps; i++) {
-		const struct pl_step *s = &p->steps[i];
-
-		if (s->kind == PL_STEP_ATTACH && s->attach.node == node && !strcmp(s->dev, dev) &&
-		    s->attach.hook == hook && s->attach.prog == prog && s->attach.user < 0)
-			return i;
-	}
-	return -1;
-}
+#define RUN PLAN_TEST_RUN
 
 /* Step count per kind, from the topology alone (what `up` must create). */
 static void check_counts(const struct pl_plan *p, const struct topo *t, bool datapath)
@@ -185,34 +40,36 @@ static void check_counts(const struct pl_plan *p, const struct topo *t, bool dat
 			nflt += q->htb.classes[c].nmatches;
 	}
 	ASSERT_EQ(p->nns, nn + np + seg + w, "one namespace per node, pod, segment, world");
-	ASSERT_EQ(count(p, PL_STEP_NETNS), p->nns, "a netns step per namespace");
-	ASSERT_EQ(count(p, PL_STEP_VETH), np + (seg ? nn : 1) + w, "veth pairs");
-	ASSERT_EQ(count(p, PL_STEP_BRIDGE), seg, "the segment bridge");
-	ASSERT_EQ(count(p, PL_STEP_MASTER), seg ? nn + w : 0, "bridge ports");
-	ASSERT_EQ(count(p, PL_STEP_VXLAN), native ? 0 : nn, "vxlan0 only in vxlan and legacy");
-	ASSERT_EQ(count(p, PL_STEP_GRO), np + nn + (seg ? nn : 0), "gro on veths XDP sees");
-	ASSERT_EQ(count(p, PL_STEP_ADDR), np + nn + (legacy ? nn : 0) + (w ? (seg ? 1 : 2) : 0),
-		  "addresses");
-	ASSERT_EQ(count(p, PL_STEP_NEIGH), 2 * np + (legacy ? nn * (nn - 1) : 0), "neighbours");
-	ASSERT_EQ(count(p, PL_STEP_FDB), legacy ? nn * (nn - 1) : 0, "fdb entries only in legacy");
-	ASSERT_EQ(count(p, PL_STEP_ROUTE), routes, "routes");
-	ASSERT_EQ(count(p, PL_STEP_RULE), legacy && nn > 1 ? nn : 0, "rules only in legacy");
-	ASSERT_EQ(count(p, PL_STEP_SYSCTL), nn, "ip_forward per node");
-	ASSERT_EQ(count(p, PL_STEP_MASQUERADE), legacy && nn > 1 ? nn : 0,
+	ASSERT_EQ(plan_count(p, PL_STEP_NETNS), p->nns, "a netns step per namespace");
+	ASSERT_EQ(plan_count(p, PL_STEP_VETH), np + (seg ? nn : 1) + w, "veth pairs");
+	ASSERT_EQ(plan_count(p, PL_STEP_BRIDGE), seg, "the segment bridge");
+	ASSERT_EQ(plan_count(p, PL_STEP_MASTER), seg ? nn + w : 0, "bridge ports");
+	ASSERT_EQ(plan_count(p, PL_STEP_VXLAN), native ? 0 : nn, "vxlan0 only in vxlan and legacy");
+	ASSERT_EQ(plan_count(p, PL_STEP_GRO), np + nn + (seg ? nn : 0), "gro on veths XDP sees");
+	ASSERT_EQ(plan_count(p, PL_STEP_ADDR),
+		  np + nn + (legacy ? nn : 0) + (w ? (seg ? 1 : 2) : 0), "addresses");
+	ASSERT_EQ(plan_count(p, PL_STEP_NEIGH), 2 * np + (legacy ? nn * (nn - 1) : 0),
+		  "neighbours");
+	ASSERT_EQ(plan_count(p, PL_STEP_FDB), legacy ? nn * (nn - 1) : 0,
+		  "fdb entries only in legacy");
+	ASSERT_EQ(plan_count(p, PL_STEP_ROUTE), routes, "routes");
+	ASSERT_EQ(plan_count(p, PL_STEP_RULE), legacy && nn > 1 ? nn : 0, "rules only in legacy");
+	ASSERT_EQ(plan_count(p, PL_STEP_SYSCTL), nn, "ip_forward per node");
+	ASSERT_EQ(plan_count(p, PL_STEP_MASQUERADE), legacy && nn > 1 ? nn : 0,
 		  "masquerade only in legacy");
-	ASSERT_EQ(count(p, PL_STEP_QDISC), nq, "a qdisc per shaped link");
-	ASSERT_EQ(count(p, PL_STEP_HTB_CLASS), ncls, "htb classes (root + each)");
-	ASSERT_EQ(count(p, PL_STEP_U32_FILTER), nflt, "a u32 filter per match");
-	ASSERT_EQ(count(p, PL_STEP_DATAPATH), datapath ? nn : 0, "a datapath per node");
-	ASSERT_EQ(count(p, PL_STEP_MAPS), datapath ? nn : 0, "maps per node");
-	ASSERT_EQ(count(p, PL_STEP_ATTACH), datapath ? np + nn * (native ? 2 : 3) : 0,
+	ASSERT_EQ(plan_count(p, PL_STEP_QDISC), nq, "a qdisc per shaped link");
+	ASSERT_EQ(plan_count(p, PL_STEP_HTB_CLASS), ncls, "htb classes (root + each)");
+	ASSERT_EQ(plan_count(p, PL_STEP_U32_FILTER), nflt, "a u32 filter per match");
+	ASSERT_EQ(plan_count(p, PL_STEP_DATAPATH), datapath ? nn : 0, "a datapath per node");
+	ASSERT_EQ(plan_count(p, PL_STEP_MAPS), datapath ? nn : 0, "maps per node");
+	ASSERT_EQ(plan_count(p, PL_STEP_ATTACH), datapath ? np + nn * (native ? 2 : 3) : 0,
 		  "attachments: from_pod per pod, from_network + xdp per uplink, from_overlay");
 }
 
 static void check_pod(const struct pl_plan *p, const struct topo *t, int i)
 {
 	const struct topo_pod *pod = &t->pods[i];
-	int ns = ns_of(p, pod->name), nns = ns_of(p, t->nodes[pod->node].name), v;
+	int ns = plan_ns(p, pod->name), nns = plan_ns(p, t->nodes[pod->node].name), v;
 	uint32_t gw = htonl(PL_POD_GW_IP),
 		 mtu = t->routing == PL_ROUTING_NATIVE ? t->mtu : t->mtu - 50;
 	uint8_t pmac[6], vmac[6];
@@ -227,7 +84,7 @@ static void check_pod(const struct pl_plan *p, const struct topo *t, int i)
 	pl_pod_veth_name(t, i, lxc, sizeof(lxc));
 	pl_plan_mac(0, i, pmac);
 	pl_plan_mac(1, i, vmac);
-	v = find(p, PL_STEP_VETH, ns, "eth0");
+	v = plan_find(p, PL_STEP_VETH, ns, "eth0");
 	if (!ASSERT_GE(v, 0, "pod veth"))
 		return;
 	s = &p->steps[v];
@@ -238,22 +95,22 @@ static void check_pod(const struct pl_plan *p, const struct topo *t, int i)
 	ASSERT_STREQ(s->peer.dev, lxc, "peer name lxc<pod>");
 	ASSERT_EQ(s->peer.ifindex, pl_pod_veth_ifindex(t, i), "peer ifindex");
 	ASSERT_MEMEQ(s->peer.mac, vmac, 6, "node-side MAC");
-	ASSERT_GE(find(p, PL_STEP_GRO, nns, lxc), 0, "gro on lxc");
-	ASSERT_GE(find(p, PL_STEP_LINK_UP, nns, lxc), 0, "lxc up");
-	ASSERT_GE(find(p, PL_STEP_LINK_UP, ns, "eth0"), 0, "pod eth0 up");
-	ASSERT_GE(find_addr(p, ns, "eth0", pod->ip, 32), 0, "pod IP/32");
-	ASSERT_GE(find_neigh(p, PL_STEP_NEIGH, ns, "eth0", gw, vmac), 0, "gateway neighbour");
-	v = find_route(p, ns, "eth0", 0, 0, gw, 0);
+	ASSERT_GE(plan_find(p, PL_STEP_GRO, nns, lxc), 0, "gro on lxc");
+	ASSERT_GE(plan_find(p, PL_STEP_LINK_UP, nns, lxc), 0, "lxc up");
+	ASSERT_GE(plan_find(p, PL_STEP_LINK_UP, ns, "eth0"), 0, "pod eth0 up");
+	ASSERT_GE(plan_find_addr(p, ns, "eth0", pod->ip, 32), 0, "pod IP/32");
+	ASSERT_GE(plan_find_neigh(p, PL_STEP_NEIGH, ns, "eth0", gw, vmac), 0, "gateway neighbour");
+	v = plan_find_route(p, ns, "eth0", 0, 0, gw, 0);
 	if (ASSERT_GE(v, 0, "default route via 169.254.1.1"))
 		ASSERT_TRUE(p->steps[v].route.onlink, "onlink");
-	ASSERT_GE(find_neigh(p, PL_STEP_NEIGH, nns, lxc, pod->ip, pmac), 0, "node neighbour");
-	ASSERT_GE(find_route(p, nns, lxc, pod->ip, 32, 0, 0), 0, "node route to the pod");
+	ASSERT_GE(plan_find_neigh(p, PL_STEP_NEIGH, nns, lxc, pod->ip, pmac), 0, "node neighbour");
+	ASSERT_GE(plan_find_route(p, nns, lxc, pod->ip, 32, 0, 0), 0, "node route to the pod");
 }
 
 static void check_node(const struct pl_plan *p, const struct topo *t, int i, bool datapath)
 {
 	const struct topo_node *n = &t->nodes[i];
-	int ns = ns_of(p, n->name), j, v, k;
+	int ns = plan_ns(p, n->name), j, v, k;
 	bool native = t->routing == PL_ROUTING_NATIVE, legacy = t->routing == PL_ROUTING_LEGACY;
 	uint8_t mac[6];
 	const struct pl_step *s;
@@ -262,7 +119,7 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 	if (!ASSERT_GE(ns, 0, "node namespace"))
 		return;
 	ASSERT_EQ(p->ns[ns].role, PL_NS_NODE, "node role");
-	v = created(p, ns, "eth0");
+	v = plan_created(p, ns, "eth0");
 	if (ASSERT_GE(v, 0, "uplink eth0")) {
 		s = &p->steps[v];
 		pl_plan_mac(2, i, mac);
@@ -270,15 +127,15 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 			  "uplink ifindex");
 		ASSERT_MEMEQ(s->ns == ns ? s->mac : s->peer.mac, mac, 6, "uplink MAC");
 	}
-	ASSERT_GE(find(p, PL_STEP_GRO, ns, "eth0"), 0, "gro on the uplink");
-	ASSERT_GE(find(p, PL_STEP_LINK_UP, ns, "eth0"), 0, "uplink up");
-	ASSERT_GE(
-		find_addr(p, ns, "eth0", n->underlay_ip, n->underlay_plen ? n->underlay_plen : 24),
-		0, "underlay address");
-	v = find(p, PL_STEP_SYSCTL, ns, NULL);
+	ASSERT_GE(plan_find(p, PL_STEP_GRO, ns, "eth0"), 0, "gro on the uplink");
+	ASSERT_GE(plan_find(p, PL_STEP_LINK_UP, ns, "eth0"), 0, "uplink up");
+	ASSERT_GE(plan_find_addr(p, ns, "eth0", n->underlay_ip,
+				 n->underlay_plen ? n->underlay_plen : 24),
+		  0, "underlay address");
+	v = plan_find(p, PL_STEP_SYSCTL, ns, NULL);
 	if (ASSERT_GE(v, 0, "sysctl"))
 		ASSERT_STREQ(p->steps[v].sysctl.key, "net/ipv4/ip_forward", "ip_forward");
-	v = find(p, PL_STEP_VXLAN, ns, "vxlan0");
+	v = plan_find(p, PL_STEP_VXLAN, ns, "vxlan0");
 	if (native) {
 		ASSERT_EQ(v, -1, "no vxlan0 in native");
 	} else if (ASSERT_GE(v, 0, "vxlan0")) {
@@ -288,18 +145,19 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 		ASSERT_MEMEQ(s->mac, mac, 6, "vxlan0 MAC");
 		ASSERT_EQ(s->vxlan.external, !legacy, "collect_md only in vxlan mode");
 		ASSERT_EQ(s->vxlan.port, PL_VXLAN_PORT, "port 4789");
-		ASSERT_GE(find(p, PL_STEP_LINK_UP, ns, "vxlan0"), 0, "vxlan0 up");
+		ASSERT_GE(plan_find(p, PL_STEP_LINK_UP, ns, "vxlan0"), 0, "vxlan0 up");
 		if (legacy)
 			ASSERT_EQ(s->vxlan.local, n->underlay_ip, "legacy: local underlay IP");
 	}
 	if (legacy)
-		ASSERT_GE(find_addr(p, ns, "vxlan0", n->underlay_ip, 32), 0, "legacy vxlan0 /32");
+		ASSERT_GE(plan_find_addr(p, ns, "vxlan0", n->underlay_ip, 32), 0,
+			  "legacy vxlan0 /32");
 	for (j = 0; j < t->nnodes; j++) {
 		const struct topo_node *m = &t->nodes[j];
 
 		if (j == i)
 			continue;
-		v = find_route(p, ns, NULL, m->pod_cidr, m->pod_plen, m->underlay_ip, 0);
+		v = plan_find_route(p, ns, NULL, m->pod_cidr, m->pod_plen, m->underlay_ip, 0);
 		if (native) {
 			ASSERT_TRUE(v >= 0 && !strcmp(p->steps[v].dev, "eth0"),
 				    "native: remote pod CIDR via its node on eth0");
@@ -308,47 +166,49 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 			ASSERT_TRUE(v >= 0 && !strcmp(p->steps[v].dev, "vxlan0") &&
 					    p->steps[v].route.onlink,
 				    "legacy: remote pod CIDR onlink on vxlan0");
-			ASSERT_GE(find_neigh(p, PL_STEP_NEIGH, ns, "vxlan0", m->underlay_ip, mac),
+			ASSERT_GE(plan_find_neigh(p, PL_STEP_NEIGH, ns, "vxlan0", m->underlay_ip,
+						  mac),
 				  0, "legacy: neighbour of the remote vxlan0");
-			ASSERT_GE(find_neigh(p, PL_STEP_FDB, ns, "vxlan0", m->underlay_ip, mac), 0,
-				  "legacy: fdb to the remote node");
-			ASSERT_GE(find_route(p, ns, "vxlan0", m->underlay_ip, 32, m->underlay_ip,
-					     PL_LEGACY_TABLE),
+			ASSERT_GE(
+				plan_find_neigh(p, PL_STEP_FDB, ns, "vxlan0", m->underlay_ip, mac),
+				0, "legacy: fdb to the remote node");
+			ASSERT_GE(plan_find_route(p, ns, "vxlan0", m->underlay_ip, 32,
+						  m->underlay_ip, PL_LEGACY_TABLE),
 				  0, "legacy: table 100 route to the remote node");
 		} else {
 			ASSERT_EQ(v, -1, "vxlan: no kernel route to remote pods (BPF redirects)");
 		}
 	}
-	v = find(p, PL_STEP_MASQUERADE, ns, NULL);
+	v = plan_find(p, PL_STEP_MASQUERADE, ns, NULL);
 	if (legacy) {
 		if (ASSERT_GE(v, 0, "legacy masquerade")) {
 			ASSERT_EQ(p->steps[v].masq.cidr, n->pod_cidr, "masquerades the pod CIDR");
 			ASSERT_STREQ(p->steps[v].masq.oif, "vxlan0", "out of vxlan0");
 		}
-		v = find(p, PL_STEP_RULE, ns, NULL);
+		v = plan_find(p, PL_STEP_RULE, ns, NULL);
 		if (ASSERT_GE(v, 0, "legacy rule"))
 			ASSERT_EQ(p->steps[v].rule.table, PL_LEGACY_TABLE, "rule to table 100");
 	} else {
 		ASSERT_EQ(v, -1, "no masquerade outside legacy");
 	}
 	if (!datapath) {
-		ASSERT_EQ(find(p, PL_STEP_DATAPATH, ns, NULL), -1, "no datapath without it");
+		ASSERT_EQ(plan_find(p, PL_STEP_DATAPATH, ns, NULL), -1, "no datapath without it");
 		return;
 	}
-	ASSERT_GE(find(p, PL_STEP_DATAPATH, ns, NULL), 0, "datapath load");
-	ASSERT_GE(find(p, PL_STEP_MAPS, ns, NULL), 0, "maps");
+	ASSERT_GE(plan_find(p, PL_STEP_DATAPATH, ns, NULL), 0, "datapath load");
+	ASSERT_GE(plan_find(p, PL_STEP_MAPS, ns, NULL), 0, "maps");
 	for (k = 0; k < n->npods; k++) {
 		char lxc[PL_IFNAMSIZ];
 
 		pl_pod_veth_name(t, n->pods[k], lxc, sizeof(lxc));
-		ASSERT_GE(find_attach(p, i, lxc, TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_POD), 0,
+		ASSERT_GE(plan_find_attach(p, i, lxc, TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_POD), 0,
 			  "from_pod on the pod's veth");
 	}
-	ASSERT_GE(find_attach(p, i, "eth0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_NETWORK), 0,
+	ASSERT_GE(plan_find_attach(p, i, "eth0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_NETWORK), 0,
 		  "from_network on the uplink");
-	ASSERT_GE(find_attach(p, i, "eth0", TOPO_HOOK_XDP, PL_PROG_XDP_PREFILTER), 0,
+	ASSERT_GE(plan_find_attach(p, i, "eth0", TOPO_HOOK_XDP, PL_PROG_XDP_PREFILTER), 0,
 		  "xdp_prefilter on the uplink");
-	v = find_attach(p, i, "vxlan0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_OVERLAY);
+	v = plan_find_attach(p, i, "vxlan0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_OVERLAY);
 	if (native)
 		ASSERT_EQ(v, -1, "no from_overlay in native");
 	else
@@ -370,27 +230,27 @@ static void check_order(const struct pl_plan *p)
 			   s->dev, p->ns[s->ns].name);
 		if (s->kind == PL_STEP_NETNS)
 			continue;
-		ASSERT_LT(find(p, PL_STEP_NETNS, s->ns, NULL), i, "its netns first");
+		ASSERT_LT(plan_find(p, PL_STEP_NETNS, s->ns, NULL), i, "its netns first");
 		if (s->kind == PL_STEP_VETH)
-			ASSERT_LT(find(p, PL_STEP_NETNS, s->peer.ns, NULL), i,
+			ASSERT_LT(plan_find(p, PL_STEP_NETNS, s->peer.ns, NULL), i,
 				  "the peer's netns first");
 		if (s->dev[0] && !creates) {
-			c = created(p, s->ns, s->dev);
+			c = plan_created(p, s->ns, s->dev);
 			ASSERT_TRUE(c >= 0 && c < i, "its device first");
 		}
 		if (s->dev[0])
 			ASSERT_EQ(s->ifindex, pl_plan_ifindex(p, s->ns, s->dev),
 				  "resolved ifindex");
 		if (s->kind == PL_STEP_ROUTE) {
-			u = find(p, PL_STEP_LINK_UP, s->ns, s->dev);
+			u = plan_find(p, PL_STEP_LINK_UP, s->ns, s->dev);
 			ASSERT_TRUE(u >= 0 && u < i, "its device up first");
 		}
 		if (s->kind == PL_STEP_MASTER) {
-			c = created(p, s->ns, s->master);
+			c = plan_created(p, s->ns, s->master);
 			ASSERT_TRUE(c >= 0 && c < i, "the bridge first");
 		}
 		if (s->kind == PL_STEP_HTB_CLASS || s->kind == PL_STEP_U32_FILTER) {
-			u = find(p, PL_STEP_QDISC, s->ns, s->dev);
+			u = plan_find(p, PL_STEP_QDISC, s->ns, s->dev);
 			ASSERT_TRUE(u >= 0 && u < i, "its qdisc first");
 		}
 		if (s->kind == PL_STEP_U32_FILTER) {
@@ -399,11 +259,11 @@ static void check_order(const struct pl_plan *p)
 				    "filters after the classes");
 		}
 		if ((s->kind == PL_STEP_ATTACH && s->attach.user < 0) || s->kind == PL_STEP_MAPS) {
-			dp = find(p, PL_STEP_DATAPATH, s->ns, NULL);
+			dp = plan_find(p, PL_STEP_DATAPATH, s->ns, NULL);
 			ASSERT_TRUE(dp >= 0 && dp < i, "datapath loaded first");
 		}
 		if (s->kind == PL_STEP_MAPS) {
-			c = find(p, PL_STEP_ATTACH, s->ns, NULL);
+			c = plan_find(p, PL_STEP_ATTACH, s->ns, NULL);
 			ASSERT_TRUE(c >= 0 && c < i, "maps after the attachments");
 		}
 	}
@@ -418,14 +278,14 @@ static void check_world(const struct pl_plan *p, const struct topo *t)
 		ASSERT_EQ(p->world_ns, -1, "no world");
 		return;
 	}
-	ns = ns_of(p, w->name ? w->name : "world");
+	ns = plan_ns(p, w->name ? w->name : "world");
 	pl_subtest("%s %s world", t->name, topo_routing_name(t->routing));
 	if (!ASSERT_GE(ns, 0, "world namespace"))
 		return;
 	ASSERT_EQ(p->world_ns, ns, "world_ns");
 	ASSERT_EQ(p->ns[ns].role, PL_NS_WORLD, "world role");
-	ASSERT_GE(find(p, PL_STEP_VETH, ns, "eth0"), 0, "world veth");
-	ASSERT_GE(find_addr(p, ns, "eth0", w->ip, 32), 0, "world IP/32");
+	ASSERT_GE(plan_find(p, PL_STEP_VETH, ns, "eth0"), 0, "world veth");
+	ASSERT_GE(plan_find_addr(p, ns, "eth0", w->ip, 32), 0, "world IP/32");
 	for (i = 0; i < p->nsteps; i++)
 		if (p->steps[i].kind == PL_STEP_ROUTE && p->steps[i].ns == ns &&
 		    !p->steps[i].route.plen && p->steps[i].route.gw)
@@ -477,8 +337,9 @@ PL_TEST(unit, plan_every_topology_every_mode)
 				int i;
 
 				pl_subtest("%s %s%s", topo_test_shipped_names[f],
-					   topo_routing_name(modes[m]), d ? "" : " no-datapath");
-				p = plan_of(topo_test_shipped_names[f], modes[m], d, &t);
+					   topo_routing_name(plan_modes[m]),
+					   d ? "" : " no-datapath");
+				p = plan_of(topo_test_shipped_names[f], plan_modes[m], d, &t);
 				if (!p)
 					continue;
 				check_counts(p, t, d);
@@ -493,143 +354,4 @@ PL_TEST(unit, plan_every_topology_every_mode)
 			}
 		}
 	}
-}
-
-/* Exact objects of the shipped topologies: names, addresses, MACs as `up` creates them. */
-struct exact {
-	const char *file;
-	int mode; /* -1: every mode */
-	enum pl_step_kind kind;
-	const char *ns, *dev;
-	const char *ip; /* route dst, addr, neigh/fdb ip */
-	uint8_t plen;
-	const char *gw; /* route gw */
-	const char *mac;
-	uint32_t table;
-};
-
-/* file, mode (ANY: every mode), kind, ns, dev, ip, plen, gw, mac, table */
-#define ANY    -1
-#define NATIVE PL_ROUTING_NATIVE
-/* clang-format off */
-#define X(f, m, k, n, d, i, l, g, a, t) {f, m, PL_STEP_##k, n, d, i, l, g, a, t}
-static const struct exact exacts[] = {
-	X("two-node-native.yaml", NATIVE, ROUTE, "node1", "eth0", "10.244.2.0", 24, "192.168.50.2", NULL, 0),
-	X("two-node-native.yaml", ANY, ROUTE, "world", "eth0", "0.0.0.0", 0, "192.168.50.1", NULL, 0),
-	X("two-node-native.yaml", ANY, ROUTE, "node2", "eth0", "203.0.113.10", 32, "192.168.50.1", NULL, 0),
-	X("two-node-native.yaml", ANY, ROUTE, "node1", "world0", "203.0.113.10", 32, "0.0.0.0", NULL, 0),
-	X("two-node-native.yaml", ANY, ADDR, "node1", "world0", "192.168.50.1", 32, NULL, NULL, 0),
-	X("two-node-native.yaml", ANY, ADDR, "frontend", "eth0", "10.244.1.10", 32, NULL, NULL, 0),
-	X("two-node-native.yaml", ANY, NEIGH, "frontend", "eth0", "169.254.1.1", 0, NULL, "02:70:6c:01:00:00", 0),
-	X("two-node-legacy.yaml", ANY, FDB, "node1", "vxlan0", "192.168.50.2", 0, NULL, "02:70:6c:03:00:01", 0),
-	X("two-node-legacy.yaml", ANY, ROUTE, "node1", "vxlan0", "192.168.50.2", 32, "192.168.50.2", NULL, PL_LEGACY_TABLE),
-	X("two-node-legacy.yaml", ANY, ROUTE, "node2", "vxlan0", "10.244.1.0", 24, "192.168.50.1", NULL, 0),
-	X("two-node-legacy.yaml", ANY, ADDR, "node2", "vxlan0", "192.168.50.2", 32, NULL, NULL, 0),
-	X("three-node-segment.yaml", NATIVE, ROUTE, "node3", "eth0", "10.244.2.0", 24, "192.168.60.2", NULL, 0),
-	X("three-node-segment.yaml", ANY, ROUTE, "internet", "eth0", "0.0.0.0", 0, "192.168.60.1", NULL, 0),
-	X("three-node-segment.yaml", ANY, ROUTE, "node2", "eth0", "198.51.100.20", 32, "0.0.0.0", NULL, 0),
-	X("three-node-segment.yaml", ANY, MASTER, "seg", "s-node2", NULL, 0, NULL, NULL, 0),
-	X("three-node-segment.yaml", ANY, ADDR, "web", "eth0", "10.244.1.10", 32, NULL, NULL, 0),
-	X("seed-tc.yaml", ANY, QDISC, "node1", "eth0", NULL, 0, NULL, NULL, 0),
-	X("seed-tc.yaml", ANY, HTB_CLASS, "node2", "eth0", NULL, 0, NULL, NULL, 0),
-	X("seed-tc.yaml", ANY, U32_FILTER, "node2", "eth0", NULL, 0, NULL, NULL, 0),
-	X("seed-netem.yaml", ANY, QDISC, "node1", "eth0", NULL, 0, NULL, NULL, 0),
-	{NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, 0},
-};
-/* clang-format on */
-#undef X
-
-static int find_exact(const struct pl_plan *p, const struct exact *e)
-{
-	int ns = ns_of(p, e->ns);
-	uint8_t mac[6];
-
-	if (ns < 0)
-		return -1;
-	switch (e->kind) {
-	case PL_STEP_ROUTE:
-		return find_route(p, ns, e->dev, topo_test_ip(e->ip), e->plen, topo_test_ip(e->gw),
-				  e->table);
-	case PL_STEP_ADDR:
-		return find_addr(p, ns, e->dev, topo_test_ip(e->ip), e->plen);
-	case PL_STEP_NEIGH:
-	case PL_STEP_FDB:
-		sscanf(e->mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1], &mac[2], &mac[3],
-		       &mac[4], &mac[5]);
-		return find_neigh(p, e->kind, ns, e->dev, topo_test_ip(e->ip), mac);
-	default:
-		return find(p, e->kind, ns, e->dev);
-	}
-}
-
-PL_TEST(unit, plan_exact_objects)
-{
-	const struct exact *e;
-	int m;
-
-	for (e = exacts; e->file; e++) {
-		for (m = 0; m < 3; m++) {
-			struct topo *t;
-			struct pl_plan *p;
-
-			if (e->mode >= 0 && e->mode != (int)modes[m])
-				continue;
-			if (e->kind == PL_STEP_FDB && modes[m] != PL_ROUTING_LEGACY)
-				continue;
-			if (e->dev && !strcmp(e->dev, "vxlan0") && modes[m] != PL_ROUTING_LEGACY)
-				continue;
-			pl_subtest("%s %s: %s %s %s %s", e->file, topo_routing_name(modes[m]),
-				   pl_step_kind_name(e->kind), e->ns, e->dev ? e->dev : "",
-				   e->ip ? e->ip : "");
-			p = plan_of(e->file, modes[m], true, &t);
-			if (!p)
-				continue;
-			ASSERT_GE(find_exact(p, e), 0, "planned");
-			plan_done(p, t);
-		}
-	}
-}
-
-/* seed-tc's shaping, exactly as written in the file. */
-PL_TEST(unit, plan_seed_tc_classes)
-{
-	struct topo *t;
-	struct pl_plan *p = plan_of("seed-tc.yaml", PL_ROUTING_NATIVE, false, &t);
-	int v, n2;
-
-	if (!p)
-		return;
-	n2 = ns_of(p, "node2");
-	v = find(p, PL_STEP_QDISC, ns_of(p, "node1"), "eth0");
-	if (ASSERT_GE(v, 0, "node1 qdisc"))
-		ASSERT_EQ(p->steps[v].qdisc.q->kind, TOPO_QDISC_TBF, "tbf on node1");
-	v = find(p, PL_STEP_QDISC, n2, "eth0");
-	if (ASSERT_GE(v, 0, "node2 qdisc"))
-		ASSERT_EQ(p->steps[v].qdisc.q->kind, TOPO_QDISC_HTB, "htb on node2");
-	for (v = 0; v < p->nsteps; v++)
-		if (p->steps[v].kind == PL_STEP_HTB_CLASS && p->steps[v].cls.classid == 0x1000a)
-			break;
-	if (ASSERT_LT(v, p->nsteps, "class 1:a")) {
-		ASSERT_EQ(p->steps[v].cls.parent, 0x10001, "under 1:1");
-		ASSERT_EQ(p->steps[v].cls.rate, 3000000, "rate 3mbit");
-		ASSERT_EQ(p->steps[v].cls.ceil, 5000000, "ceil 5mbit");
-	}
-	v = find(p, PL_STEP_U32_FILTER, n2, "eth0");
-	if (ASSERT_GE(v, 0, "u32 filter"))
-		ASSERT_EQ(p->steps[v].filter.classid, 0x1000a, "to 1:a");
-	plan_done(p, t);
-}
-
-/* Steps name themselves: the printer and error lines use these. */
-PL_TEST(unit, plan_step_kind_names)
-{
-	int i, j;
-
-	for (i = 0; i < PL_STEP__COUNT; i++) {
-		pl_subtest("kind %d", i);
-		ASSERT_TRUE(pl_step_kind_name(i) && strcmp(pl_step_kind_name(i), "?"), "named");
-		for (j = 0; j < i; j++)
-			ASSERT_NEQ(strcmp(pl_step_kind_name(i), pl_step_kind_name(j)), 0, "unique");
-	}
-	ASSERT_STREQ(pl_step_kind_name(PL_STEP__COUNT), "?", "out of range");
 }
