@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Exact objects and step totals of the shipped topologies' plans, without root. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plan_test_util.h"
@@ -175,4 +176,80 @@ PL_TEST(unit, plan_step_kind_names)
 			ASSERT_NEQ(strcmp(pl_step_kind_name(i), pl_step_kind_name(j)), 0, "unique");
 	}
 	ASSERT_STREQ(pl_step_kind_name(PL_STEP__COUNT), "?", "out of range");
+}
+
+static const char user_progs_topo[] = "name: t\n"
+				      "routing: vxlan\n"
+				      "nodes:\n"
+				      "  - name: node1\n"
+				      "    ip: 192.168.60.1/24\n"
+				      "    podCIDR: 10.60.1.0/24\n"
+				      "    pods:\n"
+				      "      - name: a\n"
+				      "        ip: 10.60.1.10\n"
+				      "  - name: node2\n"
+				      "    ip: 192.168.60.2/24\n"
+				      "    podCIDR: 10.60.2.0/24\n"
+				      "    pods:\n"
+				      "      - name: b\n"
+				      "        ip: 10.60.2.10\n"
+				      "underlay:\n"
+				      "  type: p2p\n"
+				      "programs:\n"
+				      "  - object: user.bpf.o\n"
+				      "    program: tc_pass\n"
+				      "    node: node1\n"
+				      "    device: a\n"
+				      "    hook: tc-egress\n"
+				      "  - object: user.bpf.o\n"
+				      "    program: xdp_pass\n"
+				      "    node: node2\n"
+				      "    device: uplink\n"
+				      "    hook: xdp\n"
+				      "    replace: true\n";
+
+/* Users' programs: attached beside podlab's, or instead of it with replace. */
+PL_TEST(unit, plan_user_programs)
+{
+	struct pl_plan_opts o = {.datapath = true};
+	struct pl_plan *p = NULL;
+	struct topo *t = NULL;
+	char *diag = NULL;
+	int i, n1, n2, user = 0;
+
+	if (!ASSERT_OK(topo_test_parse(user_progs_topo, &t, &diag), "parses"))
+		goto out;
+	if (!ASSERT_OK(pl_plan_build(t, PLAN_TEST_RUN, &o, &p), "plan builds"))
+		goto out;
+	n1 = plan_ns(p, "node1");
+	n2 = plan_ns(p, "node2");
+	for (i = 0; i < p->nsteps; i++) {
+		const struct pl_step *s = &p->steps[i];
+
+		if (s->kind != PL_STEP_ATTACH || s->attach.user < 0)
+			continue;
+		user++;
+		ASSERT_GT(i, plan_find(p, PL_STEP_DATAPATH, s->ns, NULL),
+			  "after podlab's datapath");
+		if (s->attach.hook == TOPO_HOOK_TC_EGRESS) {
+			ASSERT_EQ(s->ns, n1, "tc_pass in node1");
+			ASSERT_STREQ(s->dev, "lxca", "on pod a's veth");
+		} else {
+			ASSERT_EQ(s->ns, n2, "xdp_pass in node2");
+			ASSERT_STREQ(s->dev, "eth0", "on the uplink");
+		}
+	}
+	ASSERT_EQ(user, 2, "both users' programs");
+	ASSERT_GE(plan_find_attach(p, 0, "lxca", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_POD), 0,
+		  "podlab's from_pod stays beside tc_pass");
+	ASSERT_GE(plan_find_attach(p, 0, "eth0", TOPO_HOOK_XDP, PL_PROG_XDP_PREFILTER), 0,
+		  "node1 keeps xdp_prefilter");
+	ASSERT_EQ(plan_find_attach(p, 1, "eth0", TOPO_HOOK_XDP, PL_PROG_XDP_PREFILTER), -1,
+		  "replace: node2 has no xdp_prefilter");
+out:
+	if (diag && *diag)
+		fprintf(stderr, "%s", diag);
+	free(diag);
+	pl_plan_free(p);
+	topo_free(t);
 }
