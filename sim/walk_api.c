@@ -11,7 +11,7 @@
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "walk_flight.h"
 
 int sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct sim_walk **out)

@@ -19,15 +19,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
 #include "lib/pkt.h"
-#include "datapath.skel.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
-#include "net/dp.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "walk_internal.h"
 
 void sim_mac(enum sim_mac_kind kind, uint32_t index, uint8_t mac[6])
@@ -370,21 +365,20 @@ static int realize_node(const struct sim_node *n)
 	return err ? pl_err_errno(err, "enabling ip_forward in a node namespace") : 0;
 }
 
-/* The same map elements `podlab up` writes (harness/net pl_dp_map_entries). */
+/* The same map elements `podlab up` writes (the plan's pl_dp_map_entries). */
 static int program_maps(struct sim_walk *w, int node)
 {
 	struct pl_datapath *dp = w->nodes[node].dp;
 	struct pl_map_entry *e = NULL;
-	struct bpf_map *map;
 	int i, n = 0, err;
 
 	if ((err = pl_dp_map_entries(w->plan, node, &e, &n)))
 		return err;
 	for (i = 0; i < n && !err; i++) {
-		map = bpf_object__find_map_by_name(dp->skel->obj, e[i].map);
-		if (!map || bpf_map_update_elem(bpf_map__fd(map), e[i].key, e[i].val, BPF_ANY))
-			err = pl_err_errno(map ? -errno : -ENOENT, "updating the %s map of node %s",
-					   e[i].map, w->topo.nodes[node].name);
+		err = pl_datapath_map_update(dp, e[i].map, e[i].key, e[i].val);
+		if (err)
+			pl_err_errno(err, "updating the %s map of node %s", e[i].map,
+				     w->topo.nodes[node].name);
 	}
 	free(e);
 	return err;

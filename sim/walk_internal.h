@@ -2,7 +2,7 @@
 /*
  * Inside the walk: the environment (walk_env.c), frame surgery
  * (walk_frame.c) and the hop-by-hop state machine (walk.c).
- * The environment is harness/net's plan of the topology (devices, ifindexes,
+ * The environment is harness/plan's plan of the topology (devices, ifindexes,
  * MACs, addresses, routes, neighbours, MASQUERADE), so frames match a live
  * run byte for byte.
  */
@@ -107,7 +107,7 @@ struct pl_plan;
 
 struct sim_walk {
 	struct topo topo;     /* shallow copy with the walk's routing mode */
-	struct pl_plan *plan; /* harness/net's plan of the topology: the layout walked */
+	struct pl_plan *plan; /* harness/plan's plan of the topology: the layout walked */
 	const struct topo *orig;
 	struct sim_walk_opts opts;
 	int orig_netns_fd;

@@ -8,7 +8,7 @@
 
 #include "cli/cli.h"
 #include "net/netns.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "net/run.h"
 
 static int run_exec(int argc, char **argv)

@@ -16,7 +16,7 @@
 #include "cli/cli.h"
 #include "lib/datapath.h"
 #include "lib/units.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "topo/topo.h"
 #include "walk.h"
 

@@ -14,6 +14,7 @@
 #include "net/dump.h"
 #include "net/netns.h"
 #include "net/run.h"
+#include "net/status.h"
 
 static const char *owner_str(const struct pl_run_state *st, char *buf, size_t len)
 {
@@ -145,6 +146,9 @@ static int show_run(const char *run)
 	}
 	for (i = 0; i < st.npins; i++)
 		print_pins(st.pins[i]);
+	fflush(stdout);
+	/* An unreadable topology costs only this part (its error line is printed). */
+	pl_status_plan(&st, stdout);
 	pl_run_state_free(&st);
 	return PL_EXIT_OK;
 }
@@ -174,6 +178,10 @@ PL_COMMAND(
 		 "MTU, MAC, up/down, master, XDP program), IPv4 addresses, qdiscs and classes,\n"
 		 "filters per hook (tc-ingress/tc-egress with program name and id, u32\n"
 		 "classifiers); then per node the fill of each pinned map (elements/max).\n"
+		 "Then the run's plan, recomputed from its recorded topology and routing mode:\n"
+		 "one line per planned object (namespace, device, address, route, neighbour,\n"
+		 "qdisc, attachment, map elements), present or MISSING in the kernel, or\n"
+		 "unchecked (sysctl, gro, nftables: not in an rtnetlink dump), and a count.\n"
 		 "\n"
 		 "examples:\n"
 		 "  podlab status\n"

@@ -14,7 +14,7 @@
 #include "cli/cli.h"
 #include "lib/datapath.h"
 #include "net/exec.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "net/run.h"
 #include "net/tc.h"
 #include "topo/topo.h"

@@ -234,6 +234,16 @@ int pl_ct_clear(struct pl_datapath *dp)
 	return clear_map(dp->skel->maps.conntrack, "conntrack");
 }
 
+int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *key,
+			   const void *val)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(dp->skel->obj, map);
+
+	if (!m)
+		return -ENOENT;
+	return bpf_map_update_elem(bpf_map__fd(m), key, val, BPF_ANY) ? -errno : 0;
+}
+
 int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out)
 {
 	int ncpu = libbpf_num_possible_cpus(), i, err = 0;

@@ -53,6 +53,9 @@ int pl_policy_add(struct pl_datapath *dp, const struct pl_policy_key *key,
 int pl_policy_clear(struct pl_datapath *dp);
 int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t rule_id);
 int pl_ct_clear(struct pl_datapath *dp);
+/* Writes one element of the map named map (a plan's struct pl_map_entry); -ENOENT: no such map. */
+int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *key,
+			   const void *val);
 /* Sums the per-CPU counters for key; 0 with zeros when the key was never hit. */
 int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
 		    struct pl_counter_val *out);

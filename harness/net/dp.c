@@ -16,16 +16,10 @@
 #include "net/dp.h"
 #include "net/link.h"
 #include "net/tc.h"
-#include "topo/policy_compile.h"
 
 struct pl_dp_node {
 	struct pl_datapath *dp;
 };
-
-void pl_dp_pin_dir(const struct pl_plan *p, int node, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/%s", p->pin_dir, p->topo->nodes[node].name);
-}
 
 /*
  * Another run's removal may rmdir an emptied parent (the bpffs root) between
@@ -53,16 +47,6 @@ static int mkdir_p(const char *path)
 			return -errno;
 	}
 	return -ENOENT;
-}
-
-void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->routing = p->topo->routing;
-	o->node_ip = p->topo->nodes[node].underlay_ip;
-	o->vxlan_ifindex = p->topo->routing != PL_ROUTING_NATIVE ? PL_IFINDEX_VXLAN : 0;
-	o->uplink_ifindex = PL_IFINDEX_UPLINK;
-	o->events = true;
 }
 
 int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node **out)
@@ -174,78 +158,6 @@ int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_
 		err = -EINVAL;
 	}
 	close(fd);
-	return err;
-}
-
-static int push(struct pl_map_entry **e, int *n, const char *map, const void *key, size_t klen,
-		const void *val, size_t vlen)
-{
-	struct pl_map_entry *g = realloc(*e, (*n + 1) * sizeof(**e));
-
-	if (!g)
-		return -ENOMEM;
-	*e = g;
-	g = &g[(*n)++];
-	memset(g, 0, sizeof(*g));
-	g->map = map;
-	memcpy(g->key, key, klen);
-	g->key_len = klen;
-	memcpy(g->val, val, vlen);
-	g->val_len = vlen;
-	return 0;
-}
-
-int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **out, int *n)
-{
-	const struct topo *t = p->topo;
-	const struct topo_node *nd = &t->nodes[node];
-	struct policy_ipcache_entry *ic = NULL;
-	struct policy_set *ps = NULL;
-	int i, nic = 0, err;
-
-	*out = NULL;
-	*n = 0;
-	if ((err = policy_compile(t, &ps)))
-		return pl_err_errno(err, "compiling the policies");
-	for (i = 0; i < nd->npods && !err; i++) {
-		int pi = nd->pods[i];
-		const struct topo_pod *pod = &t->pods[pi];
-		struct pl_endpoint_key k = {.ip = pod->ip};
-		struct pl_endpoint_info ep = {
-			.ifindex = pl_pod_veth_ifindex(t, pi),
-			.identity = pod->identity,
-			.ep_id = pod->ep_id,
-			.flags = pi < ps->npods ? ps->ep_flags[pi] : 0,
-		};
-
-		pl_plan_mac(0, pi, ep.mac);
-		pl_plan_mac(1, pi, ep.node_mac);
-		err = push(out, n, "endpoints", &k, sizeof(k), &ep, sizeof(ep));
-	}
-	if (!err && (err = policy_ipcache(t, ps, node, &ic, &nic)))
-		pl_err_errno(err, "computing the ipcache of node %s", nd->name);
-	for (i = 0; i < nic && !err; i++)
-		err = push(out, n, "ipcache", &ic[i].key, sizeof(ic[i].key), &ic[i].info,
-			   sizeof(ic[i].info));
-	for (i = 0; i < ps->nentries && !err; i++) {
-		const struct policy_entry *pe = &ps->entries[i];
-		int k;
-
-		/* Only the endpoints of this node are looked up here. */
-		for (k = 0; k < nd->npods; k++)
-			if (t->pods[nd->pods[k]].ep_id == pe->key.ep_id)
-				break;
-		if (k < nd->npods)
-			err = push(out, n, "policy", &pe->key, sizeof(pe->key), &pe->val,
-				   sizeof(pe->val));
-	}
-	free(ic);
-	policy_set_free(ps);
-	if (err) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
 	return err;
 }
 

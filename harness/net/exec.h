@@ -5,7 +5,7 @@
 
 #include <signal.h>
 
-#include "net/plan.h"
+#include "plan/plan.h"
 
 /* Set from a signal handler: pl_plan_exec stops before its next step with -EINTR. */
 extern volatile sig_atomic_t pl_exec_stop;

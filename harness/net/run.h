@@ -28,7 +28,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "topo/topo.h"
 
 #define PL_STATE_DIR "/run/podlab"

@@ -14,32 +14,6 @@
 /* PSCHED ticks are 64 ns (see /proc/net/psched). */
 #define PSCHED_NS_PER_TICK 64
 
-const char *pl_qdisc_kind_name(enum topo_qdisc_kind kind)
-{
-	switch (kind) {
-	case TOPO_QDISC_TBF:
-		return "tbf";
-	case TOPO_QDISC_HTB:
-		return "htb";
-	case TOPO_QDISC_NETEM:
-		return "netem";
-	case TOPO_QDISC_PFIFO:
-		return "pfifo";
-	default:
-		return "none";
-	}
-}
-
-uint32_t pl_tbf_limit(const struct topo_tbf *tbf)
-{
-	uint64_t l;
-
-	if (tbf->limit)
-		return tbf->limit;
-	l = tbf->rate / 8 * tbf->latency_ns / 1000000000ull + tbf->burst;
-	return l > UINT32_MAX ? UINT32_MAX : (uint32_t)l;
-}
-
 static void ratespec(struct tc_ratespec *r, uint64_t bits)
 {
 	uint64_t bytes = bits / 8;

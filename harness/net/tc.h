@@ -7,10 +7,8 @@
 #include <stdint.h>
 
 #include "net/nl.h"
+#include "plan/plan.h"
 #include "topo/topo.h"
-
-#define PL_TC_PRIO_PODLAB 10 /* podlab's cls_bpf filters */
-#define PL_TC_PRIO_USER	  5  /* users' programs run before podlab's */
 
 /* Root qdisc (handle) of kind q->kind on ifindex. quiet: no error line (probes). */
 int pl_tc_qdisc_add(struct pl_nl *nl, uint32_t ifindex, uint32_t handle, const struct topo_qdisc *q,
@@ -24,8 +22,5 @@ int pl_tc_u32_add(struct pl_nl *nl, uint32_t ifindex, uint32_t prio, const struc
 /* clsact (idempotent) + cls_bpf direct-action filter of prog_fd at ingress or egress. */
 int pl_tc_bpf_attach(struct pl_nl *nl, uint32_t ifindex, bool ingress, int prog_fd,
 		     const char *name, uint32_t prio, const char *what);
-const char *pl_qdisc_kind_name(enum topo_qdisc_kind kind); /* "tbf", ... */
-/* Bytes a tbf with latency holds: rate * latency + burst (iproute2's rule). */
-uint32_t pl_tbf_limit(const struct topo_tbf *tbf);
 
 #endif /* PL_NET_TC_H */

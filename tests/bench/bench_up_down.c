@@ -18,7 +18,7 @@
 
 #include "lib/clock.h"
 #include "lib/log.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "net/run.h"
 #include "topo/topo.h"
 

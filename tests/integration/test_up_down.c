@@ -15,7 +15,7 @@
 
 #include "net/dump.h"
 #include "net/netns.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "net/run.h"
 #include "net_fixture.h"
 #include "test.h"

@@ -12,8 +12,10 @@
 #include <sys/wait.h>
 
 #include "net/dump.h"
-#include "net/plan.h"
+#include "net/netns.h"
 #include "net/run.h"
+#include "net/status.h"
+#include "plan/plan.h"
 #include "net_fixture.h"
 #include "test.h"
 #include "topo/topo.h"
@@ -49,11 +51,34 @@ static const char *const shipped[] = {
 	"topologies/seed-tc.yaml",
 };
 
+/* `podlab status RUN`'s planned objects that the kernel lacks, or -errno. */
+static int status_missing(const char *run)
+{
+	struct pl_run_state st;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int n;
+
+	if (pl_run_state_read(run, &st))
+		return -ENOENT;
+	f = open_memstream(&buf, &len);
+	n = f ? pl_status_plan(&st, f) : -ENOMEM;
+	if (f)
+		fclose(f);
+	if (n && pl_verbose())
+		fprintf(stderr, "%s", buf);
+	free(buf);
+	pl_run_state_free(&st);
+	return n;
+}
+
 /* Builds file (with the datapath or without), checks what a node and a pod hold, removes it. */
 static void up_down_file(const char *file, const char *tag, bool datapath)
 {
 	struct pl_up_opts uo = {.datapath = datapath, .keep_owner = true, .topology = file};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], *d = NULL, *pins = NULL;
+	char ns[PL_NETNS_NAME_MAX];
 	struct topo *t = NULL;
 	int i, want;
 
@@ -101,6 +126,10 @@ static void up_down_file(const char *file, const char *tag, bool datapath)
 			 ip[3]);
 		ASSERT_STRSTR(pins, key, t->pods[i].name);
 	}
+	ASSERT_EQ(status_missing(run), 0, "status: every planned object is in the kernel");
+	if (!pl_netns_name(run, t->pods[0].name, ns, sizeof(ns)) &&
+	    ASSERT_OK(pl_netns_delete(ns), "remove a pod's namespace"))
+		ASSERT_GT(status_missing(run), 0, "status: the pod's objects are missing");
 	ASSERT_OK(pl_run_down(run), "down");
 out:
 	fixture_assert_gone(run);

@@ -12,7 +12,7 @@
 #include "test.h"
 #include "lib/datapath.h"
 #include "lib/pkt.h"
-#include "net/plan.h"
+#include "plan/plan.h"
 #include "topo/topo.h"
 #include "walk.h"
 

@@ -10,10 +10,8 @@
 #include <string.h>
 
 #include "lib/pkt.h"
-#include "net/dp.h"
-#include "net/plan.h"
-#include "net/print.h"
-#include "net/tc.h"
+#include "plan/plan.h"
+#include "plan/print_dp.h"
 
 struct printer {
 	const struct pl_plan *p;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Build plan: a topology plus a run id compiled into an ordered list of
- * steps. Two back ends read the same plan so they cannot drift: the netlink
- * executor (exec.c, `podlab up`) and the shell printer (print.c,
- * `podlab up --print-commands`).
+ * steps, computed as data with no syscalls (harness/plan). The back ends read
+ * the same plan so they cannot drift: the netlink executor (harness/net
+ * exec.c, `podlab up`), the shell printer (print.c, `podlab up
+ * --print-commands`), the simulator (sim/walk_env.c) and `podlab status RUN`
+ * (planned objects next to the kernel's).
  *
  * Layout (every name derives from the run id):
  *   netns  pl-<run>-<node>, pl-<run>-<pod>, pl-<run>-seg (segment bridge),
@@ -19,8 +21,8 @@
  * Interface indexes and MACs are fixed by the plan, so the printer can write
  * map values and both back ends produce identical dumps.
  */
-#ifndef PL_NET_PLAN_H
-#define PL_NET_PLAN_H
+#ifndef PL_PLAN_PLAN_H
+#define PL_PLAN_PLAN_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -195,6 +197,14 @@ uint32_t pl_pod_veth_ifindex(const struct topo *t, int pod);
 /* Deterministic MACs: kind 0 pod eth0, 1 node-side veth, 2 uplink, 3 vxlan, 4 seg port. */
 void pl_plan_mac(uint8_t kind, uint32_t index, uint8_t mac[6]);
 const char *pl_step_kind_name(enum pl_step_kind kind);
+/*
+ * What outlives `podlab up` and rollback or `podlab down` removes, in the
+ * order the executor records it before creating it: ("netns", name) per
+ * namespace, ("pins", pin_dir) once before the first datapath. Stops at the
+ * first non-zero return of fn and returns it.
+ */
+int pl_plan_lasting(const struct pl_plan *p,
+		    int (*fn)(void *ctx, const char *kind, const char *value), void *ctx);
 /* Fixed ifindex of dev in plan namespace ns (lo = 1), 0 when the plan has no such device. */
 uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev);
 
@@ -207,7 +217,33 @@ uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev);
  */
 char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s);
 
+#define PL_TC_PRIO_PODLAB 10 /* podlab's cls_bpf filters */
+#define PL_TC_PRIO_USER	  5  /* users' programs run before podlab's */
+
+const char *pl_qdisc_kind_name(enum topo_qdisc_kind kind); /* "tbf", ... */
+/* Bytes a tbf with latency holds: rate * latency + burst (iproute2's rule). */
+uint32_t pl_tbf_limit(const struct topo_tbf *tbf);
+
+/* Datapath data of a plan (plan_dp.c): what apply, the printer and the simulator write. */
+struct pl_datapath_opts;
+
+/* One map element a node's datapath holds; every back end writes exactly these. */
+struct pl_map_entry {
+	const char *map; /* "endpoints", "ipcache", "policy" */
+	uint8_t key[16];
+	uint32_t key_len;
+	uint8_t val[32];
+	uint32_t val_len;
+};
+
+/* The rodata knobs of node's datapath (pin_dir left NULL). */
+void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o);
+/* Every map element of node: endpoints, ipcache (policy_ipcache), policy entries. */
+int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **out, int *n);
+/* Node's pin directory: <pin_dir>/<node>. */
+void pl_dp_pin_dir(const struct pl_plan *p, int node, char *buf, size_t len);
+
 /* The shell back end: a runnable bash script equivalent to pl_plan_exec(). */
 int pl_plan_print(const struct pl_plan *p, FILE *f);
 
-#endif /* PL_NET_PLAN_H */
+#endif /* PL_PLAN_PLAN_H */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Compiles a topology model into the ordered build steps (see plan.h). */
+/* Compiles a topology model into the ordered build steps (see plan.h): pl_plan_build. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -7,73 +7,8 @@
 
 #include "lib/pkt.h"
 #include "lib/log.h"
-#include "net/plan.h"
-#include "net/plan_internal.h"
-
-static const char *const step_names[PL_STEP__COUNT] = {
-	[PL_STEP_NETNS] = "netns",
-	[PL_STEP_VETH] = "veth",
-	[PL_STEP_BRIDGE] = "bridge",
-	[PL_STEP_VXLAN] = "vxlan",
-	[PL_STEP_MASTER] = "master",
-	[PL_STEP_LINK_UP] = "link-up",
-	[PL_STEP_GRO] = "gro",
-	[PL_STEP_ADDR] = "address",
-	[PL_STEP_NEIGH] = "neighbour",
-	[PL_STEP_FDB] = "fdb",
-	[PL_STEP_ROUTE] = "route",
-	[PL_STEP_RULE] = "rule",
-	[PL_STEP_SYSCTL] = "sysctl",
-	[PL_STEP_QDISC] = "qdisc",
-	[PL_STEP_HTB_CLASS] = "htb-class",
-	[PL_STEP_U32_FILTER] = "u32-filter",
-	[PL_STEP_MASQUERADE] = "masquerade",
-	[PL_STEP_DATAPATH] = "datapath",
-	[PL_STEP_ATTACH] = "attach",
-	[PL_STEP_MAPS] = "maps",
-};
-
-const char *pl_step_kind_name(enum pl_step_kind kind)
-{
-	return kind < PL_STEP__COUNT ? step_names[kind] : "?";
-}
-
-bool pl_run_id_valid(const char *run)
-{
-	size_t i, n = run ? strlen(run) : 0;
-
-	if (n < 1 || n > PL_RUN_ID_MAX - 2)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!((run[i] >= 'a' && run[i] <= 'z') || (run[i] >= '0' && run[i] <= '9')))
-			return false;
-	return true;
-}
-
-int pl_netns_name(const char *run, const char *what, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "pl-%s-%s", run, what);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-void pl_plan_mac(uint8_t kind, uint32_t index, uint8_t mac[6])
-{
-	mac[0] = 0x02; /* locally administered, unicast */
-	mac[1] = 0x70; /* 'p' */
-	mac[2] = 0x6c; /* 'l' */
-	mac[3] = kind;
-	mac[4] = index >> 8;
-	mac[5] = index & 0xff;
-}
-
-void pl_pod_veth_name(const struct topo *t, int pod, char *buf, size_t len)
-{
-	if (strlen(t->pods[pod].name) + 3 < PL_IFNAMSIZ)
-		snprintf(buf, len, "lxc%s", t->pods[pod].name);
-	else
-		snprintf(buf, len, "lxc%d", pod);
-}
+#include "plan/plan.h"
+#include "plan/plan_internal.h"
 
 uint32_t pl_pod_veth_ifindex(const struct topo *t, int pod)
 {
@@ -172,28 +107,6 @@ static int neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *
 static uint32_t overlay_ip(const struct topo_node *n)
 {
 	return n->underlay_ip;
-}
-
-struct pl_step *pl__plan_add(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev)
-{
-	struct pl_step *s;
-
-	if (p->nsteps == p->cap_steps) {
-		int cap = p->cap_steps ? p->cap_steps * 2 : 256;
-		void *n = realloc(p->steps, cap * sizeof(*p->steps));
-
-		if (!n)
-			return NULL;
-		p->steps = n;
-		p->cap_steps = cap;
-	}
-	s = &p->steps[p->nsteps++];
-	memset(s, 0, sizeof(*s));
-	s->kind = kind;
-	s->ns = ns;
-	if (dev)
-		snprintf(s->dev, sizeof(s->dev), "%s", dev);
-	return s;
 }
 
 static int plan_namespaces(struct pl_plan *p)

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "lib/log.h"
-#include "net/plan.h"
-#include "net/plan_internal.h"
+#include "plan/plan.h"
+#include "plan/plan_internal.h"
 
 static int pod_by_name(const struct topo *t, const char *name)
 {

@@ -15,8 +15,7 @@
 
 #include "datapath.skel.h"
 #include "lib/datapath.h"
-#include "net/dp.h"
-#include "net/print.h"
+#include "plan/print_dp.h"
 
 static void hex(FILE *f, const void *buf, size_t len)
 {

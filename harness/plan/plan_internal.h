@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by plan.c and plan_hooks.c: appending steps. */
-#ifndef PL_NET_PLAN_INTERNAL_H
-#define PL_NET_PLAN_INTERNAL_H
+/* Shared by build.c and plan_hooks.c: appending steps (plan.c), the hook steps (plan_hooks.c). */
+#ifndef PL_PLAN_PLAN_INTERNAL_H
+#define PL_PLAN_PLAN_INTERNAL_H
 
-#include "net/plan.h"
+#include "plan/plan.h"
 
 /* Appends a zeroed step of kind on dev in namespace ns; NULL on ENOMEM. */
 struct pl_step *pl__plan_add(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev);
@@ -21,4 +21,4 @@ int pl__plan_qdisc(struct pl_plan *p, const struct topo_link *l);
 int pl__plan_datapath(struct pl_plan *p, int node);
 int pl__plan_user_programs(struct pl_plan *p);
 
-#endif /* PL_NET_PLAN_INTERNAL_H */
+#endif /* PL_PLAN_PLAN_INTERNAL_H */

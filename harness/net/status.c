@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `podlab status RUN`, planned objects: the plan recomputed from the run's
+ * topology, each step looked up in the dumps of its namespace (dump.h lines)
+ * and in the pinned maps.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+
+#include "lib/datapath.h"
+#include "lib/log.h"
+#include "net/dump.h"
+#include "net/status.h"
+#include "plan/plan.h"
+
+enum seen { SEEN_MISSING, SEEN_PRESENT, SEEN_UNCHECKED };
+
+struct ns_dump {
+	char *text; /* dump.h lines, NULL when the namespace is gone */
+};
+
+static const char *ip_str(uint32_t ip, char *buf)
+{
+	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
+}
+
+/* A line of text starting with prefix and holding every needle (NULL-ended). */
+static bool has_line(const char *text, const char *prefix, ...)
+{
+	size_t plen = strlen(prefix);
+	const char *l, *e, *n;
+	va_list ap;
+	bool ok;
+
+	for (l = text; l && *l; l = e ? e + 1 : NULL) { /* NULL text: a namespace that is gone */
+		e = strchr(l, '\n');
+		if (strncmp(l, prefix, plen))
+			continue;
+		ok = true;
+		va_start(ap, prefix);
+		while (ok && (n = va_arg(ap, const char *))) {
+			const char *f = strstr(l, n);
+
+			ok = f && (!e || f < e);
+		}
+		va_end(ap);
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+static bool link_has(const char *text, uint32_t ifindex, const char *dev, const char *needle)
+{
+	char prefix[64];
+
+	snprintf(prefix, sizeof(prefix), "link %u %s ", ifindex, dev);
+	return has_line(text, prefix, needle, NULL);
+}
+
+/* Every planned element of node's maps is in its pinned map. */
+static enum seen maps_seen(const struct pl_plan *p, int node)
+{
+	struct pl_map_entry *e;
+	char dir[192], path[256];
+	uint8_t *val;
+	int i, n, fd;
+	bool ok = true;
+
+	if (pl_dp_map_entries(p, node, &e, &n))
+		return SEEN_UNCHECKED;
+	val = malloc(4096); /* room for a per-CPU value */
+	pl_dp_pin_dir(p, node, dir, sizeof(dir));
+	for (i = 0; i < n && ok && val; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, e[i].map);
+		fd = bpf_obj_get(path);
+		ok = fd >= 0 && !bpf_map_lookup_elem(fd, e[i].key, val);
+		if (fd >= 0)
+			close(fd);
+	}
+	free(val);
+	free(e);
+	return ok ? SEEN_PRESENT : SEEN_MISSING;
+}
+
+static enum seen attach_seen(const struct pl_plan *p, const struct pl_step *s, const char *text)
+{
+	const struct topo_program *u =
+		s->attach.user >= 0 ? &p->topo->programs[s->attach.user] : NULL;
+	char name[16], prefix[96];
+
+	/* The kernel keeps BPF_OBJ_NAME_LEN - 1 characters of a program's name. */
+	snprintf(name, sizeof(name), "%s", u ? u->program : pl_prog_name(s->attach.prog));
+	if (s->attach.hook == TOPO_HOOK_XDP) {
+		snprintf(prefix, sizeof(prefix), " xdp %s ", name);
+		return link_has(text, s->ifindex, s->dev, prefix) ? SEEN_PRESENT : SEEN_MISSING;
+	}
+	snprintf(prefix, sizeof(prefix), "filter %s %s prio %u bpf %s ", s->dev,
+		 s->attach.hook == TOPO_HOOK_TC_INGRESS ? "tc-ingress" : "tc-egress",
+		 u ? PL_TC_PRIO_USER : PL_TC_PRIO_PODLAB, name);
+	return has_line(text, prefix, NULL) ? SEEN_PRESENT : SEEN_MISSING;
+}
+
+static enum seen route_seen(const struct pl_step *s, const char *text)
+{
+	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], prefix[96], dev[32], table[32] = "";
+
+	if (s->route.gw)
+		snprintf(prefix, sizeof(prefix), "route %s/%u via %s ", ip_str(s->route.dst, a),
+			 s->route.plen, ip_str(s->route.gw, g));
+	else
+		snprintf(prefix, sizeof(prefix), "route %s/%u ", ip_str(s->route.dst, a),
+			 s->route.plen);
+	snprintf(dev, sizeof(dev), " dev %s ", s->dev);
+	if (s->route.table)
+		snprintf(table, sizeof(table), " table %u", s->route.table);
+	return has_line(text, prefix, dev, table, NULL) ? SEEN_PRESENT : SEEN_MISSING;
+}
+
+/* Whether the kernel holds step s; line gets what was looked for. */
+static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
+			   const struct ns_dump *d, char *line, size_t len)
+{
+	const char *text = d[s->ns].text;
+	char a[INET_ADDRSTRLEN], want[128];
+	const uint8_t *m = s->neigh.mac;
+	struct stat sb;
+
+	snprintf(line, len, "%s %s", pl_step_kind_name(s->kind), s->dev);
+	switch (s->kind) {
+	case PL_STEP_NETNS:
+		snprintf(line, len, "netns %s", p->ns[s->ns].name);
+		return text ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_VETH:
+		snprintf(line, len, "veth %s (%u) <-> %s (%u) in %s", s->dev, s->ifindex,
+			 s->peer.dev, s->peer.ifindex, p->ns[s->peer.ns].name);
+		return link_has(text, s->ifindex, s->dev, " ") &&
+				       link_has(d[s->peer.ns].text, s->peer.ifindex, s->peer.dev,
+						" ")
+			       ? SEEN_PRESENT
+			       : SEEN_MISSING;
+	case PL_STEP_BRIDGE:
+	case PL_STEP_VXLAN:
+		snprintf(line, len, "%s %s (%u)", pl_step_kind_name(s->kind), s->dev, s->ifindex);
+		return link_has(text, s->ifindex, s->dev, " ") ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_MASTER:
+		snprintf(line, len, "master %s -> %s", s->dev, s->master);
+		snprintf(want, sizeof(want), " master %u", pl_plan_ifindex(p, s->ns, s->master));
+		return link_has(text, s->ifindex, s->dev, want) ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_LINK_UP:
+		return link_has(text, s->ifindex, s->dev, " up") ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_ADDR:
+		snprintf(want, sizeof(want), "addr %s %s/%u\n", s->dev, ip_str(s->addr.ip, a),
+			 s->addr.plen);
+		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
+		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_NEIGH:
+	case PL_STEP_FDB:
+		snprintf(want, sizeof(want), "%s %s %02x:%02x:%02x:%02x:%02x:%02x dev %s\n",
+			 s->kind == PL_STEP_FDB ? "fdb" : "neigh", ip_str(s->neigh.ip, a), m[0],
+			 m[1], m[2], m[3], m[4], m[5], s->dev);
+		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
+		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_ROUTE:
+		snprintf(want, sizeof(want), " via %s", ip_str(s->route.gw, a));
+		snprintf(line, len, "route %s/%u%s dev %s", ip_str(s->route.dst, a), s->route.plen,
+			 s->route.gw ? want : "", s->dev);
+		if (s->route.table)
+			snprintf(line + strlen(line), len - strlen(line), " table %u",
+				 s->route.table);
+		return route_seen(s, text);
+	case PL_STEP_RULE:
+		snprintf(want, sizeof(want), "rule pref %u from %s/%u table %u\n", s->rule.priority,
+			 ip_str(s->rule.src, a), s->rule.plen, s->rule.table);
+		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
+		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_QDISC:
+		snprintf(want, sizeof(want), "qdisc %s %s %x:0 ", s->dev,
+			 pl_qdisc_kind_name(s->qdisc.q->kind), s->qdisc.handle >> 16);
+		snprintf(line, len, "qdisc %s %s", s->dev, pl_qdisc_kind_name(s->qdisc.q->kind));
+		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_HTB_CLASS:
+		/* A class under the qdisc itself is a root class: the kernel says parent ffff:ffff.
+		 */
+		if (s->cls.parent & 0xffff)
+			snprintf(a, sizeof(a), "%x:%x", s->cls.parent >> 16,
+				 s->cls.parent & 0xffff);
+		else
+			snprintf(a, sizeof(a), "ffff:ffff");
+		snprintf(want, sizeof(want), "class %s htb %x:%x parent %s\n", s->dev,
+			 s->cls.classid >> 16, s->cls.classid & 0xffff, a);
+		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
+		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_U32_FILTER:
+		snprintf(want, sizeof(want), "filter %s classifier prio %u u32", s->dev,
+			 s->filter.prio);
+		snprintf(line, len, "u32 filter %s -> %x:%x", s->dev, s->filter.classid >> 16,
+			 s->filter.classid & 0xffff);
+		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_DATAPATH:
+		pl_dp_pin_dir(p, s->dp.node, want, sizeof(want));
+		snprintf(line, len, "datapath pinned in %s", want);
+		return !stat(want, &sb) ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_ATTACH:
+		snprintf(line, len, "attach %s on %s %s",
+			 s->attach.user >= 0 ? p->topo->programs[s->attach.user].program
+					     : pl_prog_name(s->attach.prog),
+			 s->dev, s->attach.hook == TOPO_HOOK_XDP ? "xdp" : "tc");
+		return attach_seen(p, s, text);
+	case PL_STEP_MAPS:
+		snprintf(line, len, "map elements of node %s", p->topo->nodes[s->dp.node].name);
+		return maps_seen(p, s->dp.node);
+	case PL_STEP_SYSCTL:
+		snprintf(line, len, "sysctl %s=%s", s->sysctl.key, s->sysctl.value);
+		return SEEN_UNCHECKED;
+	case PL_STEP_MASQUERADE:
+		snprintf(line, len, "masquerade %s/%u out of %s (nftables)",
+			 ip_str(s->masq.cidr, a), s->masq.plen, s->masq.oif);
+		return SEEN_UNCHECKED;
+	default:
+		return SEEN_UNCHECKED; /* gro: not in an rtnetlink dump */
+	}
+}
+
+struct recorded {
+	const struct pl_run_state *st;
+	int planned, unrecorded;
+};
+
+static int recorded_cb(void *ctx, const char *kind, const char *value)
+{
+	struct recorded *r = ctx;
+	char **v = !strcmp(kind, "netns") ? r->st->netns : r->st->pins;
+	int i, n = !strcmp(kind, "netns") ? r->st->nnetns : r->st->npins;
+
+	r->planned++;
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], value))
+			return 0;
+	r->unrecorded++;
+	return 0;
+}
+
+/* The run's topology with its recorded routing mode, and its plan. */
+static int rebuild(const struct pl_run_state *st, struct topo **t, struct pl_plan **p)
+{
+	struct pl_plan_opts o = {.datapath = st->npins > 0};
+	int m, err;
+
+	*p = NULL;
+	if (!st->topology)
+		return pl_err_errno(-ENOENT, "run %s records no topology", st->run);
+	if ((err = topo_parse(st->topology, t)))
+		return pl_err_errno(err, "re-reading topology %s of run %s", st->topology, st->run);
+	for (m = PL_ROUTING_NATIVE; m <= PL_ROUTING_LEGACY && st->routing; m++)
+		if (!strcmp(st->routing, topo_routing_name(m)))
+			(*t)->routing = m;
+	if ((err = pl_plan_build(*t, st->run, &o, p))) {
+		topo_free(*t);
+		*t = NULL;
+	}
+	return err;
+}
+
+int pl_status_plan(const struct pl_run_state *st, FILE *out)
+{
+	static const char *const word[] = {"MISSING", "present", "unchecked"};
+	int i, err, count[3] = {0};
+	struct recorded rec = {.st = st};
+	struct ns_dump *d = NULL;
+	struct pl_plan *p;
+	struct topo *t;
+	char line[192];
+
+	if ((err = rebuild(st, &t, &p)))
+		return err;
+	d = calloc(p->nns, sizeof(*d));
+	if (!d) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < p->nns; i++) {
+		size_t len = 0;
+		FILE *f = open_memstream(&d[i].text, &len);
+
+		if (!f) {
+			err = -ENOMEM;
+			goto out;
+		}
+		err = pl_dump_ns(p->ns[i].name, PL_DUMP_ALL, f);
+		fclose(f);
+		if (err) {
+			free(d[i].text);
+			d[i].text = NULL;
+		}
+	}
+	fprintf(out, "planned objects (plan of %s, %s routing):\n", st->topology,
+		topo_routing_name(t->routing));
+	for (i = 0; i < p->nsteps; i++) {
+		enum seen s = step_seen(p, &p->steps[i], d, line, sizeof(line));
+
+		count[s]++;
+		fprintf(out, "  %-9s %-10s %s\n", word[s],
+			p->ns[p->steps[i].ns].name + 4 + strlen(p->run), line);
+	}
+	fprintf(out, "plan: %d objects, %d present, %d missing, %d unchecked\n", p->nsteps,
+		count[SEEN_PRESENT], count[SEEN_MISSING], count[SEEN_UNCHECKED]);
+	pl_plan_lasting(p, recorded_cb, &rec);
+	fprintf(out,
+		"plan: down removes %d namespaces and pin directories, %d not in %s/%s.state\n",
+		rec.planned, rec.unrecorded, PL_STATE_DIR, st->run);
+	err = count[SEEN_MISSING];
+out:
+	for (i = 0; d && i < p->nns; i++)
+		free(d[i].text);
+	free(d);
+	pl_plan_free(p);
+	topo_free(t);
+	return err;
+}
