@@ -78,8 +78,8 @@ enum pl_dir {
 
 /* skb->mark carrying a source identity into from_overlay (test_run has no tunnel metadata). */
 #define PL_MARK_IDENTITY_MAGIC 0xC1000000u
-#define PL_MARK_MAGIC_MASK 0xFF000000u
-#define PL_MARK_IDENTITY_MASK 0x00FFFFFFu
+#define PL_MARK_MAGIC_MASK     0xFF000000u
+#define PL_MARK_IDENTITY_MASK  0x00FFFFFFu
 
 /* endpoints: local pod IPv4 → how to reach it and who it is. */
 struct pl_endpoint_key {
@@ -87,15 +87,15 @@ struct pl_endpoint_key {
 };
 
 #define PL_EP_F_INGRESS_ENFORCED (1u << 0) /* some policy selects it for ingress */
-#define PL_EP_F_EGRESS_ENFORCED (1u << 1)  /* some policy selects it for egress */
+#define PL_EP_F_EGRESS_ENFORCED	 (1u << 1) /* some policy selects it for egress */
 
 struct pl_endpoint_info {
-	__u32 ifindex;	/* node-side veth, the bpf_redirect_peer target */
+	__u32 ifindex; /* node-side veth, the bpf_redirect_peer target */
 	__u32 identity;
-	__u32 ep_id;	/* policy map key of this endpoint */
-	__u32 flags;	/* PL_EP_F_* */
-	__u8 mac[6];	/* pod's eth0 */
-	__u8 node_mac[6];/* node-side veth */
+	__u32 ep_id;	  /* policy map key of this endpoint */
+	__u32 flags;	  /* PL_EP_F_* */
+	__u8 mac[6];	  /* pod's eth0 */
+	__u8 node_mac[6]; /* node-side veth */
 };
 
 /* ipcache (LPM): prefix → identity and the node it lives behind. */
@@ -106,7 +106,7 @@ struct pl_ipcache_key {
 
 struct pl_ipcache_info {
 	__u32 identity;
-	__u32 tunnel_endpoint;	/* underlay IP of the owning node, 0 = none */
+	__u32 tunnel_endpoint; /* underlay IP of the owning node, 0 = none */
 	__u32 flags;
 	__u32 pad;
 };
@@ -115,23 +115,23 @@ struct pl_ipcache_info {
 struct pl_policy_key {
 	__u32 ep_id;
 	__u32 remote_identity;
-	__u16 dport;	/* network order */
+	__u16 dport; /* network order */
 	__u8 proto;
-	__u8 dir;	/* enum pl_dir */
+	__u8 dir; /* enum pl_dir */
 };
 
 struct pl_policy_entry {
 	__u8 deny;
 	__u8 pad[3];
-	__u32 rule_id;	/* index of the source rule, for explanations */
+	__u32 rule_id; /* index of the source rule, for explanations */
 };
 
 /* conntrack (LRU): forward 5-tuple of an allowed connection → state. */
 struct pl_ct_key {
 	__u32 saddr;
 	__u32 daddr;
-	__u16 sport;	/* ICMP echo: id */
-	__u16 dport;	/* ICMP echo: 0 */
+	__u16 sport; /* ICMP echo: id */
+	__u16 dport; /* ICMP echo: 0 */
 	__u8 proto;
 	__u8 pad[3];
 };
@@ -141,7 +141,7 @@ struct pl_ct_entry {
 	__u64 last_seen_ns;
 	__u64 packets;
 	__u32 flags;
-	__u32 last_tick;	/* low 32 bits of jiffies when last_seen_ns was taken */
+	__u32 last_tick; /* low 32 bits of jiffies when last_seen_ns was taken */
 };
 
 /* prefilter (LPM): source prefix denied at XDP → rule id. */
@@ -153,7 +153,7 @@ struct pl_prefilter_key {
 /* What a counter counts; the counters map is indexed by pl_counter_slot() of it. */
 struct pl_counter_key {
 	__u8 verdict;
-	__u8 reason;	/* drop reason, or enum pl_note when not dropped */
+	__u8 reason; /* drop reason, or enum pl_note when not dropped */
 	__u8 dir;
 	__u8 prog;
 };
@@ -185,37 +185,37 @@ struct pl_counter_val {
 	__u64 bytes;
 };
 
-#define PL_EV_F_IPV4 (1u << 0)
-#define PL_EV_F_CT_REPLY (1u << 1)
+#define PL_EV_F_IPV4	   (1u << 0)
+#define PL_EV_F_CT_REPLY   (1u << 1)
 #define PL_EV_F_CT_RELATED (1u << 2)
 
 /* One flow event per decision, on the events ring buffer. */
 struct pl_flow_event {
 	__u64 ts_ns;
-	__u8 prog;	/* enum pl_prog */
-	__u8 obs_point;	/* enum pl_obs_point */
-	__u8 verdict;	/* enum pl_verdict */
-	__u8 drop_reason;/* enum pl_drop_reason */
-	__u8 note;	/* enum pl_note */
-	__u8 redirect;	/* enum pl_redirect */
+	__u8 prog;	  /* enum pl_prog */
+	__u8 obs_point;	  /* enum pl_obs_point */
+	__u8 verdict;	  /* enum pl_verdict */
+	__u8 drop_reason; /* enum pl_drop_reason */
+	__u8 note;	  /* enum pl_note */
+	__u8 redirect;	  /* enum pl_redirect */
 	__u8 proto;
-	__u8 flags;	/* PL_EV_F_* */
+	__u8 flags; /* PL_EV_F_* */
 	__u32 src_identity;
 	__u32 dst_identity;
 	__u32 saddr;
 	__u32 daddr;
 	__u16 sport;
 	__u16 dport;
-	__u32 ifindex;		/* where the program ran */
-	__u32 target_ifindex;	/* redirect target, 0 if none */
-	__u32 tunnel_remote;	/* network order, 0 if not encapsulated */
+	__u32 ifindex;	      /* where the program ran */
+	__u32 target_ifindex; /* redirect target, 0 if none */
+	__u32 tunnel_remote;  /* network order, 0 if not encapsulated */
 	__u32 tunnel_vni;
-	__u8 smac[6];	/* MACs after the program (fib / delivery rewrite) */
+	__u8 smac[6]; /* MACs after the program (fib / delivery rewrite) */
 	__u8 dmac[6];
-	__u16 ip_id;	/* network order, for live correlation */
+	__u16 ip_id; /* network order, for live correlation */
 	__u16 pkt_len;
-	__u32 fib_rc;	/* bpf_fib_lookup return code, when looked up */
-	__u32 eth_proto;/* network order EtherType */
+	__u32 fib_rc;	 /* bpf_fib_lookup return code, when looked up */
+	__u32 eth_proto; /* network order EtherType */
 };
 
 #endif /* PODLAB_H */

@@ -122,7 +122,8 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 		__u32 mtu_len = 0;
 
 		/* fib checks the MTU only on success; redirect_neigh would drop silently. */
-		if (bpf_check_mtu(skb, fib.ifindex, &mtu_len, 0, 0) == BPF_MTU_CHK_RET_FRAG_NEEDED) {
+		if (bpf_check_mtu(skb, fib.ifindex, &mtu_len, 0, 0) ==
+		    BPF_MTU_CHK_RET_FRAG_NEEDED) {
 			st->ev.fib_rc = BPF_FIB_LKUP_RET_FRAG_NEEDED;
 			return pl_to_stack(st, PL_NOTE_FRAG_NEEDED, true);
 		}
@@ -136,7 +137,8 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 		pl_redirected(st, PL_OBS_TO_NETWORK, PL_REDIR_NEIGH, fib.ifindex);
 		return bpf_redirect_neigh(fib.ifindex, &nh, sizeof(nh), 0);
 	}
-	/* A silent drop would black-hole PMTU discovery: the stack answers with ICMP frag-needed. */
+	/* A silent drop would black-hole PMTU discovery: the stack answers with ICMP frag-needed.
+	 */
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED)
 		return pl_to_stack(st, PL_NOTE_FRAG_NEEDED, true);
 	pl_drop(st, PL_OBS_FROM_ENDPOINT, PL_DROP_NO_FIB);
