@@ -17,7 +17,7 @@ struct pl_datapath_opts;
 
 /* One map element a node's datapath holds; both back ends write exactly these. */
 struct pl_map_entry {
-	const char *map; /* "endpoints", "ipcache", "policy" */
+	const char *map; /* "endpoints", "ipcache", "policy", "prefilter" */
 	uint8_t key[16];
 	uint32_t key_len;
 	uint8_t val[32];

@@ -311,10 +311,14 @@ int pl_replay_prefilter(struct pl_replay *rp, uint32_t ip, uint8_t plen, uint32_
 
 int pl_replay_run_up(const struct topo *t, bool allow_missing, char *run, size_t len)
 {
-	/* We keep ownership: if we die, `podlab down --stale` reaps the run. */
+	/*
+	 * We keep ownership: if we die, `podlab down --stale` reaps the run. The replay's
+	 * uplink is xdp_prefilter then from_network, and scenarios add prefilter entries.
+	 */
 	struct pl_up_opts o = {.topology = t->file,
 			       .allow_missing = allow_missing,
 			       .datapath = true,
+			       .xdp_prefilter = true,
 			       .keep_owner = true};
 	char id[PL_RUN_ID_MAX];
 	int err;

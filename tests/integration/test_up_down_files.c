@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include "lib/datapath.h"
 
 #include "net/dump.h"
 #include "net/plan.h"
@@ -67,7 +70,11 @@ static void up_down_file(const char *file, const char *tag, bool datapath)
 	ASSERT_EQ(fixture_count_netns(run), want, "namespaces");
 	d = fixture_dump_ns(run, t->nodes[0].name, PL_DUMP_ALL);
 	if (datapath) {
-		ASSERT_STRSTR(d, "xdp xdp_prefilter", "xdp on the uplink");
+		/* No prefilter rules in the shipped files: no XDP (it slows the veth peer). */
+		if (t->nprefilter)
+			ASSERT_STRSTR(d, "xdp xdp_prefilter", "xdp on the uplink");
+		else
+			ASSERT_TRUE(strstr(d, "xdp ") == NULL, "no xdp without prefilter rules");
 		ASSERT_STRSTR(d, "filter eth0 tc-ingress prio 10 bpf from_network", "from_network");
 		ASSERT_STRSTR(d, "tc-ingress prio 10 bpf from_pod", "from_pod");
 		if (t->routing != PL_ROUTING_NATIVE)
@@ -245,6 +252,7 @@ static const char user_progs_yaml[] = "name: user-progs\n"
 				      "        ip: 10.60.2.10\n"
 				      "underlay:\n"
 				      "  type: p2p\n"
+				      "prefilter: [198.51.100.0/24, 203.0.113.7]\n"
 				      "programs:\n"
 				      "  - object: %s\n"
 				      "    program: tc_pass\n"
@@ -267,6 +275,24 @@ static const char *probe_user_progs(void)
 	return access("build/bpf/trivial.bpf.o", R_OK) ? "build/bpf/trivial.bpf.o not found (run "
 							 "from the repository root)"
 						       : NULL;
+}
+
+/* The topology's prefilter entry for a /32 of ip is in node's pinned map with its rule id. */
+static void assert_prefilter_rule(const char *run, const char *node, const char *ip,
+				  uint32_t want)
+{
+	struct pl_prefilter_key k = {.prefixlen = 32, .ip = inet_addr(ip)};
+	char path[192];
+	uint32_t rule = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/prefilter", run, node);
+	fd = bpf_obj_get(path);
+	if (!ASSERT_TRUE(fd >= 0, "pinned prefilter map"))
+		return;
+	ASSERT_OK(bpf_map_lookup_elem(fd, &k, &rule), "prefilter entry from the topology");
+	ASSERT_EQ(rule, want, "its rule id");
+	close(fd);
 }
 
 /* `programs:` beside podlab's (tc-egress of a pod veth) and instead of it (XDP). */
@@ -300,10 +326,12 @@ PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
 			ASSERT_STRSTR(d1, "filter lxca tc-egress prio 5 bpf tc_pass", "beside");
 			ASSERT_STRSTR(d1, "filter lxca tc-ingress prio 10 bpf from_pod",
 				      "podlab's");
+			/* The topology's prefilter rules attach it where no program replaces it. */
 			ASSERT_STRSTR(d1, "xdp xdp_prefilter", "node1 keeps xdp_prefilter");
 			ASSERT_STRSTR(d2, "xdp xdp_pass", "node2's XDP replaced");
 			ASSERT_TRUE(strstr(d2, "xdp_prefilter") == NULL,
 				    "no xdp_prefilter on node2");
+			assert_prefilter_rule(run, "node2", "203.0.113.7", 2);
 			ASSERT_OK(pl_run_down(run), "down");
 		}
 		fixture_assert_gone(run);
