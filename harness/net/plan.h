@@ -158,7 +158,7 @@ struct pl_step {
 
 struct pl_plan_opts {
 	bool datapath;	     /* load and attach podlab's datapath */
-	bool xdp_prefilter;  /* attach xdp_prefilter with no topology prefilter (rules added later) */
+	bool xdp_prefilter;  /* attach xdp_prefilter: prefilter rules come at run time */
 	bool allow_missing;  /* drop qdiscs whose kind is in skip_qdisc */
 	uint32_t skip_qdisc; /* bit (1 << enum topo_qdisc_kind) */
 };

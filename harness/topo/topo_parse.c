@@ -13,7 +13,7 @@
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes", "underlay",
+static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes",     "underlay",
 				       "world", "policies", "programs", "prefilter", NULL};
 static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
 static const char *const pod_keys[] = {"name", "ip", "labels", NULL};

@@ -278,8 +278,7 @@ static const char *probe_user_progs(void)
 }
 
 /* The topology's prefilter entry for a /32 of ip is in node's pinned map with its rule id. */
-static void assert_prefilter_rule(const char *run, const char *node, const char *ip,
-				  uint32_t want)
+static void assert_prefilter_rule(const char *run, const char *node, const char *ip, uint32_t want)
 {
 	struct pl_prefilter_key k = {.prefixlen = 32, .ip = inet_addr(ip)};
 	char path[192];
@@ -397,6 +396,36 @@ PL_TEST_PROBE(integration, cli_up_exec_status_down, probe_cli)
 	ASSERT_EQ(podlab(args), 2, "down again: no such run");
 	ASSERT_EQ(podlab("up --run BAD topologies/seed-tc.yaml"), 2, "bad run id");
 	ASSERT_EQ(podlab("down"), 2, "down without RUN");
+out:
+	if (fixture_state_exists(run))
+		pl_run_down(run);
+	fixture_assert_gone(run);
+}
+
+/*
+ * A run built without prefilter rules has no XDP; `podlab test --run` of a live scenario puts
+ * xdp_prefilter on the uplinks for the session (the replay's uplink model) and takes it off.
+ */
+PL_TEST_PROBE(integration, test_reused_run_gets_xdp_for_the_session, probe_shipped)
+{
+	char run[PL_RUN_ID_MAX], args[256], *d = NULL;
+
+	fixture_run_id(run, "x");
+	snprintf(args, sizeof(args), "up --run %s topologies/two-node-native.yaml", run);
+	if (!ASSERT_EQ(podlab(args), 0, "up"))
+		goto out;
+	d = fixture_dump_ns(run, "node2", PL_DUMP_ALL);
+	ASSERT_TRUE(d && strstr(d, "xdp ") == NULL, "no XDP without prefilter rules");
+	free(d);
+	snprintf(args, sizeof(args),
+		 "test --run %s tests/scenarios/live-native.yaml tests/scenarios/prefilter.yaml",
+		 run);
+	ASSERT_EQ(podlab(args), 0, "live and prefilter scenarios pass on the reused run");
+	d = fixture_dump_ns(run, "node2", PL_DUMP_ALL);
+	ASSERT_TRUE(d && strstr(d, "xdp ") == NULL, "the session's XDP is gone after it");
+	free(d);
+	snprintf(args, sizeof(args), "down %s", run);
+	ASSERT_EQ(podlab(args), 0, "down");
 out:
 	if (fixture_state_exists(run))
 		pl_run_down(run);

@@ -12,9 +12,9 @@
 
 #define TWO_NODES                                                                                  \
 	"nodes:\n"                                                                                 \
-	"  - {name: node1, ip: 192.168.50.1, podCIDR: 10.244.1.0/24,\n"                           \
+	"  - {name: node1, ip: 192.168.50.1, podCIDR: 10.244.1.0/24,\n"                            \
 	"     pods: [{name: a, ip: 10.244.1.10}]}\n"                                               \
-	"  - {name: node2, ip: 192.168.50.2, podCIDR: 10.244.2.0/24,\n"                           \
+	"  - {name: node2, ip: 192.168.50.2, podCIDR: 10.244.2.0/24,\n"                            \
 	"     pods: [{name: b, ip: 10.244.2.10}]}\n"
 
 /* XDP attach steps of podlab's xdp_prefilter in the plan of text, or -1. */
@@ -30,7 +30,8 @@ static int xdp_attaches(const char *text, bool xdp_prefilter, struct pl_plan **k
 	    !ASSERT_OK(pl_plan_build(t, "tp", &po, &p), "plan"))
 		goto out;
 	for (n = 0, i = 0; i < p->nsteps; i++)
-		n += p->steps[i].kind == PL_STEP_ATTACH && p->steps[i].attach.hook == TOPO_HOOK_XDP &&
+		n += p->steps[i].kind == PL_STEP_ATTACH &&
+		     p->steps[i].attach.hook == TOPO_HOOK_XDP &&
 		     p->steps[i].attach.prog == PL_PROG_XDP_PREFILTER &&
 		     !strcmp(p->steps[i].dev, "eth0");
 	if (keep) {
