@@ -473,6 +473,7 @@ PL_TEST(unit, topo_validate_command)
 	ASSERT_STRSTR(out, "pod backend      10.244.2.20     identity 258 ep 3 (lxcbackend)",
 		      "pod line");
 	ASSERT_STRSTR(out, "compiled to 6 entries", "entries");
+	ASSERT_STRSTR(out, "prefilter: none (no XDP program attached)", "no prefilter, no XDP");
 
 	fd = mkstemp(bad);
 	if (!ASSERT_GE(fd, 0, "temp file"))
