@@ -473,7 +473,8 @@ static int build_node(struct sim_walk *w, int i)
 int sim_env_build(struct sim_walk *w)
 {
 	const struct topo *t = &w->topo;
-	struct pl_plan_opts popts = {.datapath = true};
+	/* The walk's uplink is xdp_prefilter then from_network, as in a replay's run. */
+	struct pl_plan_opts popts = {.datapath = true, .xdp_prefilter = true};
 	int i, err = 0, back;
 
 	w->cur_node = -1;

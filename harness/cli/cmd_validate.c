@@ -119,6 +119,14 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 		nrules += t->policies[i].nrules;
 	printf("  policies: %d (%d rules) compiled to %d entries, %d CIDR identities\n",
 	       t->npolicies, nrules, ps->nentries, ps->nprefixes);
+	if (t->nprefilter) {
+		printf("  prefilter (xdp_prefilter on every uplink):");
+		for (i = 0; i < t->nprefilter; i++)
+			printf(" %s/%u", pl_ip4_str(t->prefilter[i].ip, a), t->prefilter[i].plen);
+		printf("\n");
+	} else {
+		printf("  prefilter: none (no XDP program attached)\n");
+	}
 	for (i = 0; i < t->nprograms; i++) {
 		const struct topo_program *pr = &t->programs[i];
 

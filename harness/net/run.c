@@ -149,7 +149,7 @@ static const char *routing_name(enum pl_routing_mode m)
 
 int pl_run_up(const struct topo *t, const struct pl_up_opts *opts, char *run_out)
 {
-	struct pl_plan_opts po = {.datapath = opts->datapath};
+	struct pl_plan_opts po = {.datapath = opts->datapath, .xdp_prefilter = opts->xdp_prefilter};
 	struct pl_exec_hooks hooks = {.record = record};
 	struct pl_plan *plan = NULL;
 	char run[PL_RUN_ID_MAX], topo_path[PATH_MAX] = "";

@@ -53,6 +53,7 @@ struct pl_up_opts {
 	const char *topology;	   /* path recorded in the state file */
 	bool allow_missing;	   /* build without qdiscs the kernel lacks (warns) */
 	bool datapath;		   /* load and attach podlab's datapath */
+	bool xdp_prefilter;	   /* attach xdp_prefilter: prefilter rules come at run time */
 	bool keep_owner;	   /* do not release ownership when done */
 	struct pl_plan **plan_out; /* if set: receives the executed plan (pl_plan_free) */
 };

@@ -160,6 +160,7 @@ struct pl_step {
 
 struct pl_plan_opts {
 	bool datapath;	     /* load and attach podlab's datapath */
+	bool xdp_prefilter;  /* attach xdp_prefilter: prefilter rules come at run time */
 	bool allow_missing;  /* drop qdiscs whose kind is in skip_qdisc */
 	uint32_t skip_qdisc; /* bit (1 << enum topo_qdisc_kind) */
 };
@@ -229,7 +230,7 @@ struct pl_datapath_opts;
 
 /* One map element a node's datapath holds; every back end writes exactly these. */
 struct pl_map_entry {
-	const char *map; /* "endpoints", "ipcache", "policy" */
+	const char *map; /* "endpoints", "ipcache", "policy", "prefilter" */
 	uint8_t key[16];
 	uint32_t key_len;
 	uint8_t val[32];

@@ -91,6 +91,13 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 			err = push(out, n, "policy", &pe->key, sizeof(pe->key), &pe->val,
 				   sizeof(pe->val));
 	}
+	for (i = 0; i < t->nprefilter && !err; i++) {
+		struct pl_prefilter_key k = {.prefixlen = t->prefilter[i].plen,
+					     .ip = t->prefilter[i].ip};
+		uint32_t rule = i + 1;
+
+		err = push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
+	}
 	free(ic);
 	policy_set_free(ps);
 	if (err) {

@@ -85,6 +85,12 @@ static int attach(struct pl_plan *p, int node, const char *dev, enum topo_hook h
 	return 0;
 }
 
+/* Prefilter rules exist: in the topology, or added at run time (opts.xdp_prefilter). */
+static bool wants_prefilter(const struct pl_plan *p)
+{
+	return p->topo->nprefilter > 0 || p->opts.xdp_prefilter;
+}
+
 int pl__plan_datapath(struct pl_plan *p, int i)
 {
 	const struct topo *t = p->topo;
@@ -106,7 +112,8 @@ int pl__plan_datapath(struct pl_plan *p, int i)
 	if (!err && t->routing != PL_ROUTING_NATIVE &&
 	    !user_replaces(t, i, "vxlan", TOPO_HOOK_TC_INGRESS))
 		err = attach(p, i, "vxlan0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_OVERLAY, -1);
-	if (!err && !user_replaces(t, i, "uplink", TOPO_HOOK_XDP))
+	/* XDP on a veth turns off TSO/GRO aggregation on its peer: only where rules exist. */
+	if (!err && wants_prefilter(p) && !user_replaces(t, i, "uplink", TOPO_HOOK_XDP))
 		err = attach(p, i, "eth0", TOPO_HOOK_XDP, PL_PROG_XDP_PREFILTER, -1);
 	if (err)
 		return err;

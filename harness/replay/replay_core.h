@@ -38,6 +38,7 @@ struct pl_replay_node {
 	struct pl_flow_event *evs; /* decoded, not yet matched */
 	size_t nevs, cap_evs;
 	uint32_t uplink_ifindex;
+	bool xdp_attached;	  /* xdp_prefilter put on a reused run's uplink: removed at close */
 	uint32_t vxlan_ifindex;	  /* 0 in native mode */
 	uint32_t *pod_ifindex;	  /* per topo pod: node-side veth, 0 = elsewhere */
 	uint8_t (*pod_gw_mac)[6]; /* per topo pod: MAC of its node-side veth */

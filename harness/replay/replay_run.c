@@ -207,6 +207,19 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 		pl_err("node %s of run %s: no device holds its underlay IP", name, rp->run);
 		return -ENODEV;
 	}
+	/*
+	 * A reused run built without prefilter rules has no XDP on the uplink: the replay's
+	 * uplink is xdp_prefilter then from_network, so put it there for the session.
+	 */
+	if (!rp->own_run) {
+		err = bpf_xdp_attach(n->uplink_ifindex, n->prog_fd[PL_PROG_XDP_PREFILTER],
+				     XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+		if (!err)
+			n->xdp_attached = true;
+		else if (err != -EBUSY && err != -EEXIST)
+			return pl_err_errno(err, "attaching xdp_prefilter to the uplink of node %s",
+					    name);
+	}
 	/* Drain what the live datapath emitted before we came. */
 	pl_evring_read(&n->ring, true, pl_replay_node_on_event, n);
 	n->nevs = 0;
@@ -218,6 +231,14 @@ void pl_replay_run_detach(struct pl_replay *rp, int node)
 	struct pl_replay_node *n = &rp->nodes[node];
 	int p;
 
+	if (n->xdp_attached && !pl_replay_enter(rp, node)) {
+		LIBBPF_OPTS(bpf_xdp_attach_opts, xo,
+			    .old_prog_fd = n->prog_fd[PL_PROG_XDP_PREFILTER]);
+
+		/* Only ours: XDP_FLAGS_REPLACE fails when something else took the hook since. */
+		bpf_xdp_detach(n->uplink_ifindex, XDP_FLAGS_REPLACE, &xo);
+		pl_replay_enter(rp, -1);
+	}
 	if (n->netns_fd > 0)
 		close(n->netns_fd);
 	for (p = PL_PROG_FROM_POD; n->pod_ifindex && p <= PL_PROG_XDP_PREFILTER; p++)
@@ -311,10 +332,14 @@ int pl_replay_prefilter(struct pl_replay *rp, uint32_t ip, uint8_t plen, uint32_
 
 int pl_replay_run_up(const struct topo *t, bool allow_missing, char *run, size_t len)
 {
-	/* We keep ownership: if we die, `podlab down --stale` reaps the run. */
+	/*
+	 * We keep ownership: if we die, `podlab down --stale` reaps the run. The replay's
+	 * uplink is xdp_prefilter then from_network, and scenarios add prefilter entries.
+	 */
 	struct pl_up_opts o = {.topology = t->file,
 			       .allow_missing = allow_missing,
 			       .datapath = true,
+			       .xdp_prefilter = true,
 			       .keep_owner = true};
 	char id[PL_RUN_ID_MAX];
 	int err;

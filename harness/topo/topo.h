@@ -231,6 +231,8 @@ struct topo {
 	int npolicies;
 	struct topo_program *programs;
 	int nprograms;
+	struct topo_cidr *prefilter; /* source CIDRs xdp_prefilter drops; none = no XDP attached */
+	int nprefilter;
 };
 
 /*

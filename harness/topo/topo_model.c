@@ -58,6 +58,7 @@ void topo_free(struct topo *t)
 		free(t->programs[i].device);
 	}
 	free(t->programs);
+	free(t->prefilter);
 	free(t->name);
 	free(t->file);
 	free(t);

@@ -13,8 +13,8 @@
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes", "underlay",
-				       "world", "policies", "programs", NULL};
+static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes",     "underlay",
+				       "world", "policies", "programs", "prefilter", NULL};
 static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
 static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
 static const char *const underlay_keys[] = {"type", "links", NULL};
@@ -377,6 +377,30 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 	return v ? ty_bool(p, v, "replace", &pr->replace_podlab) : 0;
 }
 
+/* prefilter: [CIDR, ...], a bare address is a /32. */
+static int parse_prefilter(struct topo_parser *p, const ynode *v)
+{
+	struct topo *t = p->t;
+	int i, len, err;
+
+	err = ty_check_seq(p, v, "prefilter", &len);
+	if (err || !len)
+		return err;
+	t->prefilter = calloc(len, sizeof(*t->prefilter));
+	if (!t->prefilter)
+		return -ENOMEM;
+	for (i = 0; i < len; i++) {
+		struct topo_cidr *c = &t->prefilter[t->nprefilter];
+
+		err = ty_cidr(p, pl_yaml_seq_item(&p->y, v, i), "prefilter entry", true, &c->ip,
+			      &c->plen);
+		if (err)
+			return err;
+		t->nprefilter++;
+	}
+	return 0;
+}
+
 /* Sections in dependency order: nodes before the links, world and programs naming them. */
 static int parse_root(struct topo_parser *p, const ynode *root)
 {
@@ -426,6 +450,9 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 		return err;
 	v = pl_yaml_get(&p->y, root, "policies");
 	if (v && (err = topo_parse_policies(p, v)))
+		return err;
+	v = pl_yaml_get(&p->y, root, "prefilter");
+	if (v && (err = parse_prefilter(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "programs");
 	err = ty_check_seq(p, v, "programs", &len);

@@ -307,7 +307,8 @@ out:
 
 int main(void)
 {
-	struct pl_up_opts uo = {.datapath = true, .keep_owner = true};
+	/* Prefilter entries come and go per trial: the uplink needs xdp_prefilter attached. */
+	struct pl_up_opts uo = {.datapath = true, .xdp_prefilter = true, .keep_owner = true};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
 	struct topo *t = NULL;
 	sigset_t sigs;

@@ -7,15 +7,15 @@
 # native. The teaching text claims "encapsulation overhead" for overlays and
 # "high performance (no encapsulation)" for native routing: this is that claim,
 # measured. Three more rows separate what the datapath itself costs:
-# native-noxdp and vxlan-noxdp (podlab's TC datapath, xdp_prefilter detached from both uplinks)
-# and kernel (podlab up --no-datapath: the nodes route with the kernel, no BPF).
+# native-xdp and vxlan-xdp (a prefilter rule in the topology, so xdp_prefilter is attached to
+# both uplinks; the other rows have none, hence no XDP) and kernel (podlab up --no-datapath: the nodes route with the kernel, no BPF).
 # No thresholds. Everything lives in the runs' pl-* namespaces.
 set -u
 build=${1:?usage: bench_modes.sh BUILD}
 podlab=$build/podlab
 secs=${BENCH_MODES_SECS:-3}	# per test
 rounds=${BENCH_MODES_ROUNDS:-3}
-modes=(native vxlan legacy native-noxdp vxlan-noxdp kernel)
+modes=(native vxlan legacy native-xdp vxlan-xdp kernel)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench_modes: SKIP (needs root: it builds namespaces)"
@@ -43,6 +43,8 @@ trap 'exit 130' INT TERM
 # One client pod on node1, one server pod on node2, no policy (all allowed).
 for m in "${modes[@]}"; do
 	[ "$m" = kernel ] && m0=native || m0=${m%%-*}
+	pf=
+	[[ $m == *-xdp ]] && pf="prefilter: [192.0.2.0/24]	# TEST-NET-1: attaches XDP, drops nothing here"
 	cat > "$tmp/$m.yaml" <<EOF
 name: bench-$m
 routing: $m0
@@ -60,6 +62,7 @@ nodes:
       - {name: server, ip: 10.244.2.20, labels: {app: server}}
 underlay:
   type: p2p
+$pf
 EOF
 	r=bm${id}${m:0:1}${m:7:1}
 	run[$m]=$r
@@ -70,9 +73,6 @@ EOF
 		echo "bench_modes: podlab up ($m) failed:" >&2
 		cat "$tmp/up-$m.log" >&2
 		exit 1
-	fi
-	if [[ $m == *-noxdp ]]; then
-		ip -n "pl-$r-node1" link set eth0 xdp off && ip -n "pl-$r-node2" link set eth0 xdp off || exit 1
 	fi
 done
 
@@ -127,5 +127,5 @@ for m in "${modes[@]}"; do
 		"$(runs 1000 1 "${udp[$m]}")" "$(ratio "${udp[$m]}" "${udp[native]}")"
 done
 echo "values: median (each round); ratio: median over rounds of mode / native of the same round. tcp: receiver goodput; udp: datagrams delivered to the server socket per second."
-echo "*-noxdp: xdp_prefilter detached from both uplinks; kernel: no BPF at all, the nodes route (podlab up --no-datapath)."
+echo "*-xdp: a prefilter rule in the topology, xdp_prefilter attached to both uplinks (the other datapath rows have none); kernel: no BPF at all, the nodes route (podlab up --no-datapath)."
 echo "Pods, node veths and the underlay are veths on one machine: no NIC, no wire; the sender, the receiver and both nodes share $(nproc) CPUs."

@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include "lib/datapath.h"
 
 #include "net/dump.h"
 #include "net/netns.h"
@@ -92,7 +95,11 @@ static void up_down_file(const char *file, const char *tag, bool datapath)
 	ASSERT_EQ(fixture_count_netns(run), want, "namespaces");
 	d = fixture_dump_ns(run, t->nodes[0].name, PL_DUMP_ALL);
 	if (datapath) {
-		ASSERT_STRSTR(d, "xdp xdp_prefilter", "xdp on the uplink");
+		/* No prefilter rules in the shipped files: no XDP (it slows the veth peer). */
+		if (t->nprefilter)
+			ASSERT_STRSTR(d, "xdp xdp_prefilter", "xdp on the uplink");
+		else
+			ASSERT_TRUE(strstr(d, "xdp ") == NULL, "no xdp without prefilter rules");
 		ASSERT_STRSTR(d, "filter eth0 tc-ingress prio 10 bpf from_network", "from_network");
 		ASSERT_STRSTR(d, "tc-ingress prio 10 bpf from_pod", "from_pod");
 		if (t->routing != PL_ROUTING_NATIVE)
@@ -274,6 +281,7 @@ static const char user_progs_yaml[] = "name: user-progs\n"
 				      "        ip: 10.60.2.10\n"
 				      "underlay:\n"
 				      "  type: p2p\n"
+				      "prefilter: [198.51.100.0/24, 203.0.113.7]\n"
 				      "programs:\n"
 				      "  - object: %s\n"
 				      "    program: tc_pass\n"
@@ -296,6 +304,23 @@ static const char *probe_user_progs(void)
 	return access("build/bpf/trivial.bpf.o", R_OK) ? "build/bpf/trivial.bpf.o not found (run "
 							 "from the repository root)"
 						       : NULL;
+}
+
+/* The topology's prefilter entry for a /32 of ip is in node's pinned map with its rule id. */
+static void assert_prefilter_rule(const char *run, const char *node, const char *ip, uint32_t want)
+{
+	struct pl_prefilter_key k = {.prefixlen = 32, .ip = inet_addr(ip)};
+	char path[192];
+	uint32_t rule = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/prefilter", run, node);
+	fd = bpf_obj_get(path);
+	if (!ASSERT_TRUE(fd >= 0, "pinned prefilter map"))
+		return;
+	ASSERT_OK(bpf_map_lookup_elem(fd, &k, &rule), "prefilter entry from the topology");
+	ASSERT_EQ(rule, want, "its rule id");
+	close(fd);
 }
 
 /* `programs:` beside podlab's (tc-egress of a pod veth) and instead of it (XDP). */
@@ -329,10 +354,12 @@ PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
 			ASSERT_STRSTR(d1, "filter lxca tc-egress prio 5 bpf tc_pass", "beside");
 			ASSERT_STRSTR(d1, "filter lxca tc-ingress prio 10 bpf from_pod",
 				      "podlab's");
+			/* The topology's prefilter rules attach it where no program replaces it. */
 			ASSERT_STRSTR(d1, "xdp xdp_prefilter", "node1 keeps xdp_prefilter");
 			ASSERT_STRSTR(d2, "xdp xdp_pass", "node2's XDP replaced");
 			ASSERT_TRUE(strstr(d2, "xdp_prefilter") == NULL,
 				    "no xdp_prefilter on node2");
+			assert_prefilter_rule(run, "node2", "203.0.113.7", 2);
 			ASSERT_OK(pl_run_down(run), "down");
 		}
 		fixture_assert_gone(run);
@@ -398,6 +425,36 @@ PL_TEST_PROBE(integration, cli_up_exec_status_down, probe_cli)
 	ASSERT_EQ(podlab(args), 2, "down again: no such run");
 	ASSERT_EQ(podlab("up --run BAD topologies/seed-tc.yaml"), 2, "bad run id");
 	ASSERT_EQ(podlab("down"), 2, "down without RUN");
+out:
+	if (fixture_state_exists(run))
+		pl_run_down(run);
+	fixture_assert_gone(run);
+}
+
+/*
+ * A run built without prefilter rules has no XDP; `podlab test --run` of a live scenario puts
+ * xdp_prefilter on the uplinks for the session (the replay's uplink model) and takes it off.
+ */
+PL_TEST_PROBE(integration, test_reused_run_gets_xdp_for_the_session, probe_shipped)
+{
+	char run[PL_RUN_ID_MAX], args[256], *d = NULL;
+
+	fixture_run_id(run, "x");
+	snprintf(args, sizeof(args), "up --run %s topologies/two-node-native.yaml", run);
+	if (!ASSERT_EQ(podlab(args), 0, "up"))
+		goto out;
+	d = fixture_dump_ns(run, "node2", PL_DUMP_ALL);
+	ASSERT_TRUE(d && strstr(d, "xdp ") == NULL, "no XDP without prefilter rules");
+	free(d);
+	snprintf(args, sizeof(args),
+		 "test --run %s tests/scenarios/live-native.yaml tests/scenarios/prefilter.yaml",
+		 run);
+	ASSERT_EQ(podlab(args), 0, "live and prefilter scenarios pass on the reused run");
+	d = fixture_dump_ns(run, "node2", PL_DUMP_ALL);
+	ASSERT_TRUE(d && strstr(d, "xdp ") == NULL, "the session's XDP is gone after it");
+	free(d);
+	snprintf(args, sizeof(args), "down %s", run);
+	ASSERT_EQ(podlab(args), 0, "down");
 out:
 	if (fixture_state_exists(run))
 		pl_run_down(run);

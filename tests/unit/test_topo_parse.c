@@ -176,6 +176,10 @@ static const struct bad_case bad_cases[] = {
 	 N2OK KNP_HEAD "      podSelector: {}\n"
 		       "      ingress: [{from: [{namespaceSelector: {matchLabels: {team: x}}}]}]\n",
 	 "t:18:45: namespaceSelector with labels is not supported"},
+	{"prefilter not a list", N2OK "prefilter: 198.51.100.0/24\n",
+	 "t:12:12: prefilter must be a list"},
+	{"prefilter entry with host bits", N2OK "prefilter: [198.51.100.1/24]\n",
+	 "t:12:13: prefilter entry '198.51.100.1/24' has host bits set"},
 	{"program on an unknown device",
 	 N2OK "programs:\n  - {object: x.o, program: p, node: node1, device: eth7, hook: xdp}\n",
 	 "t:13:52: device 'eth7' is not 'uplink', 'vxlan' or a pod of node 'node1'"},
@@ -469,6 +473,7 @@ PL_TEST(unit, topo_validate_command)
 	ASSERT_STRSTR(out, "pod backend      10.244.2.20     identity 258 ep 3 (lxcbackend)",
 		      "pod line");
 	ASSERT_STRSTR(out, "compiled to 6 entries", "entries");
+	ASSERT_STRSTR(out, "prefilter: none (no XDP program attached)", "no prefilter, no XDP");
 
 	fd = mkstemp(bad);
 	if (!ASSERT_GE(fd, 0, "temp file"))
