@@ -14,6 +14,12 @@
 
 #define RUN PLAN_TEST_RUN
 
+/* xdp_prefilter belongs on the uplinks only where prefilter rules exist. */
+static bool plan_wants_xdp(const struct pl_plan *p)
+{
+	return p->topo->nprefilter > 0 || p->opts.xdp_prefilter;
+}
+
 /* Step count per kind, from the topology alone (what `up` must create). */
 static void check_counts(const struct pl_plan *p, const struct topo *t, bool datapath)
 {
@@ -62,8 +68,10 @@ static void check_counts(const struct pl_plan *p, const struct topo *t, bool dat
 	ASSERT_EQ(plan_count(p, PL_STEP_U32_FILTER), nflt, "a u32 filter per match");
 	ASSERT_EQ(plan_count(p, PL_STEP_DATAPATH), datapath ? nn : 0, "a datapath per node");
 	ASSERT_EQ(plan_count(p, PL_STEP_MAPS), datapath ? nn : 0, "maps per node");
-	ASSERT_EQ(plan_count(p, PL_STEP_ATTACH), datapath ? np + nn * (native ? 2 : 3) : 0,
-		  "attachments: from_pod per pod, from_network + xdp per uplink, from_overlay");
+	ASSERT_EQ(plan_count(p, PL_STEP_ATTACH),
+		  datapath ? np + nn * (native ? 1 : 2) + (plan_wants_xdp(p) ? nn : 0) : 0,
+		  "attachments: from_pod per pod, from_network (+ xdp with prefilter rules) per "
+		  "uplink, from_overlay");
 }
 
 static void check_pod(const struct pl_plan *p, const struct topo *t, int i)
@@ -206,8 +214,12 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 	}
 	ASSERT_GE(plan_find_attach(p, i, "eth0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_NETWORK), 0,
 		  "from_network on the uplink");
-	ASSERT_GE(plan_find_attach(p, i, "eth0", TOPO_HOOK_XDP, PL_PROG_XDP_PREFILTER), 0,
-		  "xdp_prefilter on the uplink");
+	if (plan_wants_xdp(p))
+		ASSERT_GE(plan_find_attach(p, i, "eth0", TOPO_HOOK_XDP, PL_PROG_XDP_PREFILTER), 0,
+			  "xdp_prefilter on the uplink (prefilter rules exist)");
+	else
+		ASSERT_EQ(plan_find_attach(p, i, "eth0", TOPO_HOOK_XDP, PL_PROG_XDP_PREFILTER), -1,
+			  "no xdp_prefilter without prefilter rules (it costs the peer TSO/GRO)");
 	v = plan_find_attach(p, i, "vxlan0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_OVERLAY);
 	if (native)
 		ASSERT_EQ(v, -1, "no from_overlay in native");
