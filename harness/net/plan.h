@@ -28,15 +28,23 @@
 
 #include "topo/topo.h"
 
-#define PL_RUN_ID_MAX	    12 /* run id length + 1 */
-#define PL_NETNS_NAME_MAX   64
-#define PL_IFNAMSIZ	    16
-#define PL_POD_GW_IP	    0xa9fe0101u /* 169.254.1.1, host order */
-#define PL_VXLAN_PORT	    4789
-#define PL_IFINDEX_UPLINK   2
-#define PL_IFINDEX_VXLAN    3
-#define PL_IFINDEX_WORLD    4
-#define PL_IFINDEX_POD_BASE 16
+#define PL_RUN_ID_MAX	  12 /* run id length + 1 */
+#define PL_NETNS_NAME_MAX 64
+#define PL_IFNAMSIZ	  16
+#define PL_POD_GW_IP	  0xa9fe0101u /* 169.254.1.1, host order */
+#define PL_VXLAN_PORT	  4789
+/*
+ * Fixed ifindexes of the devices a plan creates. They start at 32: a new namespace
+ * already holds, from ifindex 2 up, one fallback device per tunnel module loaded
+ * (tunl0, gre0, gretap0, erspan0, sit0, ip6tnl0, ip6gre0, ip_vti0, ip6_vti0).
+ */
+#define PL_IFINDEX_BASE	    32
+#define PL_IFINDEX_UPLINK   (PL_IFINDEX_BASE + 0) /* node eth0, pod eth0, world eth0 */
+#define PL_IFINDEX_VXLAN    (PL_IFINDEX_BASE + 1)
+#define PL_IFINDEX_WORLD    (PL_IFINDEX_BASE + 2)  /* world0 on the world's gateway node */
+#define PL_IFINDEX_BRIDGE   (PL_IFINDEX_BASE + 0)  /* br0 in the segment */
+#define PL_IFINDEX_SWORLD   (PL_IFINDEX_BASE + 15) /* the world's port in the segment */
+#define PL_IFINDEX_POD_BASE (PL_IFINDEX_BASE + 16) /* + k: lxc veth of a node's k-th pod */
 #define PL_BPFFS_ROOT	    "/sys/fs/bpf/podlab"
 #define PL_LEGACY_TABLE	    100 /* legacy: pod replies to masqueraded node IPs */
 

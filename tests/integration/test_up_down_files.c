@@ -14,6 +14,7 @@
 #include "net/dump.h"
 #include "net/plan.h"
 #include "net/run.h"
+#include "net/tc.h"
 #include "net_fixture.h"
 #include "test.h"
 #include "topo/topo.h"
@@ -70,9 +71,7 @@ static void up_down_file(const char *file, const char *tag)
 			char q[64];
 
 			snprintf(q, sizeof(q), "qdisc eth0 %s 1:0",
-				 t->links[i].qdisc.kind == TOPO_QDISC_TBF   ? "tbf"
-				 : t->links[i].qdisc.kind == TOPO_QDISC_HTB ? "htb"
-									    : "pfifo");
+				 pl_qdisc_kind_name(t->links[i].qdisc.kind));
 			ASSERT_STRSTR(d, q, "qdisc on node 0's uplink");
 		}
 	pins = fixture_dump_pins(run);

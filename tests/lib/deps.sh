@@ -5,6 +5,7 @@ set -eu
 pkgs=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libpcap-dev libcunit1-dev
       libmnl-dev libyaml-dev libnftables-dev iproute2 linux-libc-dev iptables ethtool tcpdump tcpreplay graphviz
       iperf3 iputils-ping)
+[ "${1:-}" = kernels ] && pkgs=(qemu-system-x86 busybox-static kmod zstd xz-utils nftables) # make test-kernels
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
