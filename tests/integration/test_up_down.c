@@ -288,6 +288,7 @@ PL_TEST_PROBE(integration, killed_up_is_reaped, fixture_probe_netns_root)
 	struct pl_run_state st;
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
 	pid_t pid;
+	int i;
 
 	fixture_run_id(run, "k");
 	pid = fork();
@@ -296,7 +297,9 @@ PL_TEST_PROBE(integration, killed_up_is_reaped, fixture_probe_netns_root)
 
 		_exit(pl_run_up(t, &uo, got) ? 1 : 0);
 	}
-	usleep(100 * 1000); /* 50 nodes take several hundred ms here */
+	/* Kill once the build is under way (50 nodes take several hundred ms natively). */
+	for (i = 0; i < 3000 && fixture_count_netns(run) < 2; i++)
+		usleep(10 * 1000);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	if (!ASSERT_OK(pl_run_state_read(run, &st), "state file survives the kill"))
