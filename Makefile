@@ -51,13 +51,15 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
-.PHONY: all deps test check-tests bench demo pcaps fuzz format clean help
+.PHONY: all deps test test-kernels check-tests bench demo pcaps fuzz format clean help
 all: $(CLI) $(SUITE_BINS) $(BENCH_BINS)
 
 help:
 	@echo 'make            build build/podlab, the test runners and benchmarks'
 	@echo 'make deps       install the missing Debian packages podlab needs (root)'
 	@echo 'make test       deps + build + every test suite (JUnit in build/test-results/)'
+	@echo 'make test-kernels  the kernel-touching suites on Debian 6.1/6.12 kernels in qemu'
+	@echo '                KERNELS="6.1 6.12" (default both); JUnit in build/test-results/VERSION/'
 	@echo 'make demo       build and run the main job on the shipped topologies'
 	@echo 'make bench      run the benchmarks in tests/bench/'
 	@echo 'make pcaps      regenerate pcaps/*.pcap from pcaps/*.spec'
@@ -111,6 +113,10 @@ deps:
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/lib/run-suites.sh $(BUILD) $(SUITES)
+
+# Debian's stock kernels, each booted in qemu over a 9p share of this root (tests/kernels/).
+test-kernels: all
+	$(Q)tests/kernels/run.sh $(BUILD) $(KERNELS)
 
 bench: all
 	$(Q)tests/bench/run.sh $(BUILD)

@@ -8,7 +8,9 @@
 #include <net/if.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
+#include <arpa/inet.h>
 #include <linux/if_link.h>
+#include <linux/if_tunnel.h>
 #include <linux/rtnetlink.h>
 
 #include "net/nl.h"
@@ -74,6 +76,11 @@ static int link_child(const char *kind, char *msg, size_t len)
 	if (!strcmp(kind, "vxlan")) {
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 		mnl_attr_put_u8(nlh, IFLA_VXLAN_COLLECT_METADATA, 1);
+		mnl_attr_nest_end(nlh, data);
+	} else if (!strcmp(kind, "ipip")) {
+		/* A remote: without one the request matches tunl0 and fails with EEXIST. */
+		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+		mnl_attr_put_u32(nlh, IFLA_IPTUN_REMOTE, htonl(0xc0000201)); /* 192.0.2.1 */
 		mnl_attr_nest_end(nlh, data);
 	}
 	mnl_attr_nest_end(nlh, linkinfo);

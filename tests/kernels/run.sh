@@ -19,7 +19,7 @@ modules="virtio_pci 9pnet_virtio 9p overlay veth vxlan bridge ipip tun dummy
 	sch_netem sch_htb sch_tbf sch_prio sch_ingress cls_bpf cls_u32 cls_matchall act_gact
 	nf_tables nft_masq nft_nat nft_chain_nat nft_ct nft_fib_ipv4 nf_conntrack"
 say() { printf 'test-kernels: %s\n' "$*"; }
-die() { say "error: $*" >&2; exit "${2:-1}"; }
+die() { say "error: $1" >&2; exit "${2:-1}"; }
 skip() { say "SKIP: $*"; exit 0; }
 
 [ $# -ge 1 ] || die "usage: tests/kernels/run.sh BUILD [KERNEL...] (KERNEL: $valid)" 2
@@ -81,7 +81,8 @@ fetch() {
 	if [ -z "$deb" ]; then
 		say "$kver: downloading $pkg"
 		if ! (cd "$cache" && apt-get download "$pkg") > "$log" 2>&1; then
-			say "error: apt-get download $pkg failed: $(grep -m1 -E '^(E|Err)' "$log")"
+			say "error: apt-get download $pkg failed: $(grep -E '^E:' "$log" | tail -1 |
+				sed -E 's/^E: Failed to fetch [^ ]+ +//; s/^E: //')"
 			return 1
 		fi
 		deb=$(ls "$cache/${pkg}_"*.deb 2> /dev/null | tail -1)
