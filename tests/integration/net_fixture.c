@@ -393,6 +393,20 @@ const char *fixture_probe_netns_root(void)
 	return why ? why : pl_probe_root();
 }
 
+/* QEMU's TCG names its CPU models so ("QEMU TCG CPU version 2.5+" for -cpu max). */
+static bool cpu_emulated(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+	bool tcg = false;
+
+	while (f && !tcg && fgets(line, sizeof(line), f))
+		tcg = !strncmp(line, "model name", 10) && strstr(line, "QEMU TCG");
+	if (f)
+		fclose(f);
+	return tcg;
+}
+
 /*
  * Shaped rates need a machine that keeps time: when the host deschedules this
  * machine's CPU (CPU emulation, an overcommitted VM), the qdisc's timers stop too
@@ -413,6 +427,13 @@ const char *fixture_probe_shaping(void)
 	if (why || done)
 		return why ? why : reason[0] ? reason : NULL;
 	done = true;
+	if (cpu_emulated()) {
+		/* Measured under QEMU TCG: tbf 10mbit read 8.1-8.9 Mbit/s, htb 7mbit 4.7-5.9. */
+		snprintf(reason, sizeof(reason),
+			 "CPU emulation (QEMU TCG): the qdisc timers stop whenever the host "
+			 "deschedules the emulator, so shaped rates read low");
+		return reason;
+	}
 	policy = sched_getscheduler(0);
 	sched_getparam(0, &old);
 	if (sched_setscheduler(0, SCHED_FIFO, &fifo))

@@ -315,3 +315,49 @@ out:
 	fixture_delete_netns(run);
 	fixture_topo_free(t);
 }
+
+/* A kernel with tunnel modules puts tunl0, gre0, ... into every new namespace. */
+static const char *probe_fallback_devices(void)
+{
+	const char *why = fixture_probe_netns_root();
+	static char devs[300];
+
+	if (why)
+		return why;
+	if (pl_probe_netns_devices(devs, sizeof(devs)))
+		return "cannot list a new namespace's devices";
+	if (!strcmp(devs, "lo"))
+		return "a new namespace holds only lo here (no ipip, gre or sit module loaded)";
+	return NULL;
+}
+
+/* The fallback devices take ifindex 2 up; the plan's fixed indexes start above them. */
+PL_TEST_PROBE(integration, up_beside_fallback_tunnels, probe_fallback_devices)
+{
+	struct fixture_opts o = {.routing = PL_ROUTING_VXLAN, .nnodes = 2, .pods_per_node = 1};
+	struct topo *t = fixture_topo(&o);
+	struct pl_up_opts uo = {.keep_owner = true};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], devs[300];
+	char *d;
+
+	pl_probe_netns_devices(devs, sizeof(devs));
+	fixture_run_id(run, "f");
+	uo.run = run;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
+		goto out;
+	d = fixture_dump_ns(run, "n1", PL_DUMP_ALL);
+	ASSERT_STRSTR(d, "link 2 ", "a fallback device at ifindex 2");
+	ASSERT_STRSTR(d, "link 32 eth0 veth", "uplink at its planned ifindex");
+	ASSERT_STRSTR(d, "link 33 vxlan0 vxlan", "vxlan at its planned ifindex");
+	free(d);
+	d = fixture_dump_ns(run, "n1p1", PL_DUMP_ALL);
+	ASSERT_STRSTR(d, "link 32 eth0 veth", "pod eth0 beside the fallback devices");
+	free(d);
+	ASSERT_OK(pl_run_down(run), "down");
+out:
+	if (pl_verbose())
+		fprintf(stderr, "  a new namespace holds: %s\n", devs);
+	fixture_assert_gone(run);
+	fixture_delete_netns(run);
+	fixture_topo_free(t);
+}
