@@ -51,7 +51,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
-.PHONY: all deps test test-nonroot test-fresh bench demo pcaps fuzz format clean help install uninstall
+.PHONY: all deps test test-nonroot test-fresh test-kernels bench demo pcaps fuzz format clean help install uninstall
 all: $(CLI) $(SUITE_BINS) $(BENCH_BINS)
 
 help:
@@ -60,6 +60,8 @@ help:
 	@echo 'make test       deps + build + every test suite (JUnit in build/test-results/)'
 	@echo 'make test-nonroot'
 	@echo '                the same suites without privilege (as root: built, then run as nobody)'
+	@echo 'make test-kernels  the kernel-touching suites on Debian 6.1/6.12 kernels in qemu'
+	@echo '                KERNELS="6.1 6.12" (default both); JUnit in build/test-results/VERSION/'
 	@echo 'make demo       deps + build + the main job on the shipped topologies'
 	@echo 'make test-fresh the README commands on a bare Debian root (mmdebstrap, chroot; root)'
 	@echo 'make bench      run the benchmarks in tests/bench/'
@@ -125,6 +127,10 @@ test-nonroot:
 	$(Q)if [ "$$(id -u)" -ne 0 ]; then $(MAKE) --no-print-directory test; else \
 		$(MAKE) --no-print-directory deps all && \
 		tests/lib/run-nonroot.sh $(BUILD) $(SUITES); fi
+
+# Debian's stock kernels, each booted in qemu over a 9p share of this root (tests/kernels/).
+test-kernels: all
+	$(Q)tests/kernels/run.sh $(BUILD) $(KERNELS)
 
 bench: all
 	$(Q)tests/bench/run.sh $(BUILD)

@@ -2,11 +2,15 @@
 /* podlab verify: load every datapath program in each routing mode through the verifier. */
 #include <errno.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "cli/cli.h"
 #include "lib/datapath.h"
+#include "plan/plan.h"
+#include "net/run.h"
+#include "net/tc.h"
 
 static const char *const mode_names[] = {
 	[PL_ROUTING_NATIVE] = "native",
@@ -45,6 +49,35 @@ static int verify_mode(enum pl_routing_mode mode)
 	return err;
 }
 
+/* What the kernel offers that podlab decides on at run time, probed in throwaway namespaces. */
+static void print_kernel(void)
+{
+	static const enum topo_qdisc_kind qdiscs[] = {TOPO_QDISC_TBF, TOPO_QDISC_HTB,
+						      TOPO_QDISC_NETEM};
+	static const char *const links[] = {"veth", "vxlan", "bridge", "ipip"};
+	struct utsname u;
+	bool missing = false;
+	char devs[300];
+	size_t i;
+
+	uname(&u);
+	printf("kernel %s\n  qdiscs     ", u.release);
+	for (i = 0; i < sizeof(qdiscs) / sizeof(qdiscs[0]); i++) {
+		bool no = pl_probe_qdisc_kind(qdiscs[i]);
+
+		printf("%s%s %s", i ? ", " : "", pl_qdisc_kind_name(qdiscs[i]), no ? "no" : "yes");
+		missing |= no;
+	}
+	printf("%s\n  links      ", missing ? " (up refuses a topology that needs a missing one)" : "");
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		printf("%s%s %s", i ? ", " : "", links[i], pl_probe_link_kind(links[i]) ? "no" : "yes");
+	printf("\n  tcx        %s (TC programs attach with cls_bpf)\n",
+	       pl_probe_tcx() ? "no" : "yes");
+	if (pl_probe_netns_devices(devs, sizeof(devs)))
+		snprintf(devs, sizeof(devs), "?");
+	printf("  new netns  %s (podlab's devices start at ifindex %d)\n", devs, PL_IFINDEX_BASE);
+}
+
 static int cmd_verify(int argc, char **argv)
 {
 	int first = PL_ROUTING_NATIVE, last = PL_ROUTING_LEGACY, m, failed = 0, i;
@@ -77,6 +110,7 @@ static int cmd_verify(int argc, char **argv)
 	/* A verify failure must show the verifier log: libbpf prints it at warning level. */
 	if (pl_verbosity < 1)
 		pl_verbosity = 1;
+	print_kernel();
 	for (m = first; m <= last; m++)
 		if (verify_mode(m))
 			failed++;
@@ -91,7 +125,9 @@ PL_COMMAND(verify, .name = "verify",
 	   .summary = "load every datapath program through the verifier, per routing mode",
 	   .usage = "usage: podlab [-v] verify [--routing native|vxlan|legacy|all]\n"
 		    "\n"
-		    "Loads bpf/datapath.bpf.c (from_pod, from_network, from_overlay,\n"
+		    "Prints what the kernel offers (qdiscs, link kinds, tcx, the devices a new\n"
+		    "namespace starts with), probed in throwaway namespaces. Then loads\n"
+		    "bpf/datapath.bpf.c (from_pod, from_network, from_overlay,\n"
 		    "xdp_prefilter) with the routing mode written to its rodata, and prints per\n"
 		    "program its hook, the instructions the verifier processed\n"
 		    "(bpf_prog_info.verified_insns) and the JIT image size. Nothing is attached.\n"

@@ -228,6 +228,17 @@ static int step_gro(struct exec *e, const struct pl_step *s)
 	return 0;
 }
 
+/* A planned ifindex held by a device podlab did not make: name it rather than say EEXIST. */
+static int ifindex_free(struct exec *e, int ns, uint32_t ifindex, const char *dev)
+{
+	struct ifreq ifr = {.ifr_ifindex = (int)ifindex};
+
+	if (!ifindex || ioctl(e->ns[ns].ioctl_sk, SIOCGIFNAME, &ifr))
+		return 0;
+	return pl_err_errno(-EEXIST, "creating %s in %s: ifindex %u is taken by %s", dev,
+			    e->p->ns[ns].name, ifindex, ifr.ifr_name);
+}
+
 static int step(struct exec *e, const struct pl_step *s)
 {
 	const struct pl_plan *p = e->p;
@@ -241,6 +252,11 @@ static int step(struct exec *e, const struct pl_step *s)
 
 		if (!err && s->kind == PL_STEP_VETH)
 			err = ns_open(e, s->peer.ns);
+		if (!err && (s->kind == PL_STEP_VETH || s->kind == PL_STEP_BRIDGE ||
+			     s->kind == PL_STEP_VXLAN))
+			err = ifindex_free(e, s->ns, s->ifindex, s->dev);
+		if (!err && s->kind == PL_STEP_VETH)
+			err = ifindex_free(e, s->peer.ns, s->peer.ifindex, s->peer.dev);
 		if (err)
 			return err;
 	}

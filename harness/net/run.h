@@ -84,5 +84,11 @@ void pl_run_list_free(char **runs, int n);
 unsigned long long pl_pid_start_time(pid_t pid);
 /* Feature probe: can the kernel create a qdisc of this kind? NULL or a reason (static buffer). */
 const char *pl_probe_qdisc_kind(enum topo_qdisc_kind kind);
+/* Feature probe: can the kernel create a link of this kind ("vxlan" as external)? */
+const char *pl_probe_link_kind(const char *kind);
+/* Feature probe: tcx BPF links (6.6+)? NULL or a reason. podlab attaches with cls_bpf. */
+const char *pl_probe_tcx(void);
+/* Names of the devices a new network namespace starts with ("lo tunl0"); 0 or -errno. */
+int pl_probe_netns_devices(char *buf, size_t len);
 
 #endif /* PL_NET_RUN_H */

@@ -155,7 +155,7 @@ static int plan_underlay(struct pl_plan *p)
 	} else {
 		struct pl_step *s = ADD(PL_STEP_BRIDGE, p->seg_ns, "br0");
 
-		s->ifindex = 2;
+		s->ifindex = PL_IFINDEX_BRIDGE;
 		s->mtu = t->mtu;
 		for (i = 0; i < t->nnodes; i++) {
 			if (strlen(t->nodes[i].name) + 2 < PL_IFNAMSIZ)
@@ -208,8 +208,8 @@ static int plan_world(struct pl_plan *p)
 	pl_plan_mac(5, 0, m1);
 	pl_plan_mac(5, 1, m2);
 	if (t->underlay == TOPO_UNDERLAY_SEGMENT) {
-		if ((err = veth(p, p->world_ns, "eth0", 2, m1, p->seg_ns, "sworld", 15, m2,
-				t->mtu)))
+		if ((err = veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1, p->seg_ns, "sworld",
+				PL_IFINDEX_SWORLD, m2, t->mtu)))
 			return err;
 		s = ADD(PL_STEP_MASTER, p->seg_ns, "sworld");
 		snprintf(s->master, sizeof(s->master), "br0");
@@ -219,8 +219,8 @@ static int plan_world(struct pl_plan *p)
 			if ((err = route(p, p->node_ns[i], "eth0", w->ip, 32, 0, false)))
 				return err;
 	} else {
-		if ((err = veth(p, p->world_ns, "eth0", 2, m1, p->node_ns[gw], "world0",
-				PL_IFINDEX_WORLD, m2, t->mtu)))
+		if ((err = veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1, p->node_ns[gw],
+				"world0", PL_IFINDEX_WORLD, m2, t->mtu)))
 			return err;
 		if ((err = up(p, p->node_ns[gw], "world0")) ||
 		    (err = addr(p, p->node_ns[gw], "world0", gwip, 32)) ||
@@ -321,7 +321,8 @@ static int plan_pod(struct pl_plan *p, int i)
 	pl_pod_veth_name(t, i, lxc, sizeof(lxc));
 	pl_plan_mac(0, i, pmac);
 	pl_plan_mac(1, i, vmac);
-	if ((err = veth(p, ns, "eth0", 2, pmac, nns, lxc, pl_pod_veth_ifindex(t, i), vmac, mtu)))
+	if ((err = veth(p, ns, "eth0", PL_IFINDEX_UPLINK, pmac, nns, lxc, pl_pod_veth_ifindex(t, i),
+			vmac, mtu)))
 		return err;
 	ADD(PL_STEP_GRO, nns, lxc);
 	if ((err = up(p, nns, lxc)) || (err = up(p, ns, "eth0")) ||

@@ -10,14 +10,14 @@
  * Layout (every name derives from the run id):
  *   netns  pl-<run>-<node>, pl-<run>-<pod>, pl-<run>-seg (segment bridge),
  *          pl-<run>-world (optional world host)
- *   node:  lo, eth0 (uplink, ifindex 2), vxlan0 (3, vxlan/legacy), world0 (4,
- *          p2p world host), lxc<pod> (16 + k: node-side veth of its k-th pod)
- *   pod:   lo, eth0 (ifindex 2) with <ip>/32, default route via 169.254.1.1
+ *   node:  lo, eth0 (uplink, ifindex 32), vxlan0 (33, vxlan/legacy), world0 (34,
+ *          p2p world host), lxc<pod> (48 + k: node-side veth of its k-th pod)
+ *   pod:   lo, eth0 (ifindex 32) with <ip>/32, default route via 169.254.1.1
  *          onlink; a permanent neighbour maps 169.254.1.1 to the node-side
  *          veth's MAC, so pods need no ARP and nodes need no address on lxc*.
  *   node:  <pod>/32 dev lxc<pod> (+ permanent neighbour), ip_forward=1;
  *          native: other nodes' pod CIDRs via their underlay IP.
- *   seg:   br0 (ifindex 2), one port per node s<idx> (16 + idx), sworld.
+ *   seg:   br0 (ifindex 32), one port per node s<idx> (48 + idx), sworld (47).
  * Interface indexes and MACs are fixed by the plan, so the printer can write
  * map values and both back ends produce identical dumps.
  */
@@ -30,15 +30,23 @@
 
 #include "topo/topo.h"
 
-#define PL_RUN_ID_MAX	    12 /* run id length + 1 */
-#define PL_NETNS_NAME_MAX   64
-#define PL_IFNAMSIZ	    16
-#define PL_POD_GW_IP	    0xa9fe0101u /* 169.254.1.1, host order */
-#define PL_VXLAN_PORT	    4789
-#define PL_IFINDEX_UPLINK   2
-#define PL_IFINDEX_VXLAN    3
-#define PL_IFINDEX_WORLD    4
-#define PL_IFINDEX_POD_BASE 16
+#define PL_RUN_ID_MAX	  12 /* run id length + 1 */
+#define PL_NETNS_NAME_MAX 64
+#define PL_IFNAMSIZ	  16
+#define PL_POD_GW_IP	  0xa9fe0101u /* 169.254.1.1, host order */
+#define PL_VXLAN_PORT	  4789
+/*
+ * Fixed ifindexes of the devices a plan creates. They start at 32: a new namespace
+ * already holds, from ifindex 2 up, one fallback device per tunnel module loaded
+ * (tunl0, gre0, gretap0, erspan0, sit0, ip6tnl0, ip6gre0, ip_vti0, ip6_vti0).
+ */
+#define PL_IFINDEX_BASE	    32
+#define PL_IFINDEX_UPLINK   (PL_IFINDEX_BASE + 0) /* node eth0, pod eth0, world eth0 */
+#define PL_IFINDEX_VXLAN    (PL_IFINDEX_BASE + 1)
+#define PL_IFINDEX_WORLD    (PL_IFINDEX_BASE + 2)  /* world0 on the world's gateway node */
+#define PL_IFINDEX_BRIDGE   (PL_IFINDEX_BASE + 0)  /* br0 in the segment */
+#define PL_IFINDEX_SWORLD   (PL_IFINDEX_BASE + 15) /* the world's port in the segment */
+#define PL_IFINDEX_POD_BASE (PL_IFINDEX_BASE + 16) /* + k: lxc veth of a node's k-th pod */
 #define PL_BPFFS_ROOT	    "/sys/fs/bpf/podlab"
 #define PL_LEGACY_TABLE	    100 /* legacy: pod replies to masqueraded node IPs */
 

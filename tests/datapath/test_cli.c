@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include "net/run.h"
+#include "net/tc.h"
 #include "test.h"
 #include "lib/log.h"
 
@@ -112,9 +115,24 @@ PL_TEST_PROBE(datapath, cli_verify, probe_podlab_root)
 {
 	static char out[16384];
 	unsigned insns = 0, jit = 0;
-	char *row;
+	struct utsname u;
+	char *row, want[200];
 
 	ASSERT_EQ(podlab_run("verify", out, sizeof(out)), 0, "verify exit 0");
+	/* The kernel block says what the probes say. */
+	uname(&u);
+	snprintf(want, sizeof(want), "kernel %s\n  qdiscs     tbf %s, htb %s, netem %s", u.release,
+		 pl_probe_qdisc_kind(TOPO_QDISC_TBF) ? "no" : "yes",
+		 pl_probe_qdisc_kind(TOPO_QDISC_HTB) ? "no" : "yes",
+		 pl_probe_qdisc_kind(TOPO_QDISC_NETEM) ? "no" : "yes");
+	ASSERT_STRSTR(out, want, "kernel release and qdiscs");
+	snprintf(want, sizeof(want), "vxlan %s, bridge yes, ipip %s",
+		 pl_probe_link_kind("vxlan") ? "no" : "yes",
+		 pl_probe_link_kind("ipip") ? "no" : "yes");
+	ASSERT_STRSTR(out, want, "link kinds");
+	ASSERT_STRSTR(out, pl_probe_tcx() ? "  tcx        no" : "  tcx        yes", "tcx");
+	ASSERT_STRSTR(out, "  new netns  lo", "a new namespace's devices");
+	ASSERT_TRUE(strstr(out, "  new netns") < strstr(out, "routing native:"), "before the modes");
 	ASSERT_STRSTR(out, "routing native:", "native");
 	ASSERT_STRSTR(out, "routing vxlan:", "vxlan");
 	ASSERT_STRSTR(out, "routing legacy:", "legacy");

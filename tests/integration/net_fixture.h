@@ -51,6 +51,8 @@ const char *fixture_first_diff(const char *a, const char *b, char *buf, size_t l
 
 /* Shared test helpers: probe netns + BPF; run id "t<pid><tag>"; run leftovers. */
 const char *fixture_probe_netns_root(void);
+/* Probe for shaped-rate tests: netns, and a machine whose CPU is not stalled by its host. */
+const char *fixture_probe_shaping(void);
 void fixture_run_id(char *buf, const char *tag);
 bool fixture_state_exists(const char *run);
 bool fixture_pins_exist(const char *run);

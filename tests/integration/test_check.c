@@ -13,6 +13,7 @@
 
 #include "test.h"
 #include "net/run.h"
+#include "net_fixture.h"
 #include "probe/check.h"
 #include "topo/topo.h"
 
@@ -145,7 +146,7 @@ PL_TEST_PROBE(integration, check_two_node_legacy_nat, pl_probe_bpf_netns)
 	pl_check_report_free(r);
 }
 
-PL_TEST_PROBE(integration, check_seed_tc_rates, pl_probe_bpf_netns)
+PL_TEST_PROBE(integration, check_seed_tc_rates, fixture_probe_shaping)
 {
 	struct pl_check_report *r;
 	struct seen_counts c;

@@ -248,7 +248,7 @@ PL_TEST_PROBE(integration, probe_mtu, pl_probe_netns)
 /* UDP header + IPv4 header + Ethernet header: what the qdisc counts beyond the payload. */
 #define WIRE_OVERHEAD (8 + 20 + 14)
 
-PL_TEST_PROBE(integration, probe_rate_tbf, pl_probe_netns)
+PL_TEST_PROBE(integration, probe_rate_tbf, fixture_probe_shaping)
 {
 	struct pl_rate_opts opts = {.seconds = 3, .overhead = WIRE_OVERHEAD};
 	struct pl_rate_flow fl = {
@@ -272,7 +272,7 @@ out:
 	fixture_pair_down(&p);
 }
 
-PL_TEST_PROBE(integration, probe_rate_htb_classes, pl_probe_netns)
+PL_TEST_PROBE(integration, probe_rate_htb_classes, fixture_probe_shaping)
 {
 	struct pl_rate_opts opts = {.seconds = 3, .overhead = WIRE_OVERHEAD};
 	struct pl_rate_flow fl[2] = {

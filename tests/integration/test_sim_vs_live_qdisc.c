@@ -78,7 +78,7 @@ static bool within(double sim, double live, double tol)
 	return live > 0 && sim > 0 && sim <= live * (1 + tol) && sim >= live * (1 - tol);
 }
 
-PL_TEST_PROBE(integration, sim_tbf_agrees_with_kernel, pl_probe_netns)
+PL_TEST_PROBE(integration, sim_tbf_agrees_with_kernel, fixture_probe_shaping)
 {
 	static const char *const loads[] = {"udp:15mbit,size=1242"};
 	struct pl_rate_opts opts = {.seconds = SECONDS,
@@ -109,7 +109,7 @@ out:
 	fixture_pair_down(&p);
 }
 
-PL_TEST_PROBE(integration, sim_htb_agrees_with_kernel, pl_probe_netns)
+PL_TEST_PROBE(integration, sim_htb_agrees_with_kernel, fixture_probe_shaping)
 {
 	static const char *const loads[] = {"udp:12mbit,size=1242,dport=5003",
 					    "udp:12mbit,size=1242,dport=5007"};

@@ -51,11 +51,11 @@ struct up_case {
 static const struct up_case cases[] = {
 	{"native p2p, tbf",
 	 {.routing = PL_ROUTING_NATIVE, .nnodes = 2, .pods_per_node = 2, .qdisc = TOPO_QDISC_TBF},
-	 {{"n1", "link 2 eth0 veth mtu 1500 02:70:6c:02:00:00 up"},
+	 {{"n1", "link 32 eth0 veth mtu 1500 02:70:6c:02:00:00 up"},
 	  {"n1", "addr eth0 192.168.100.1/24"},
 	  {"n1", "route 10.2.0.0/24 via 192.168.100.2 dev eth0 scope 0 proto 3"},
 	  {"n1", "route 10.1.0.10/32 dev lxcn1p1 scope 253 proto 3"},
-	  {"n1", "link 16 lxcn1p1 veth mtu 1500 02:70:6c:01:00:00 up"},
+	  {"n1", "link 48 lxcn1p1 veth mtu 1500 02:70:6c:01:00:00 up"},
 	  {"n1", "qdisc eth0 tbf 1:0 parent ffff:ffff"},
 	  {"n2p2", "addr eth0 10.2.0.11/32"},
 	  {"n2p2", "route 0.0.0.0/0 via 169.254.1.1 dev eth0 scope 0 proto 3 onlink"},
@@ -67,16 +67,16 @@ static const struct up_case cases[] = {
 	  .segment = true,
 	  .world = true,
 	  .qdisc = TOPO_QDISC_HTB},
-	 {{"seg", "link 2 br0 bridge mtu 1500"},
-	  {"seg", "link 16 s-n1 veth mtu 1500 02:70:6c:04:00:00 up master 2"},
-	  {"n2", "link 3 vxlan0 vxlan mtu 1450 02:70:6c:03:00:01 up"},
+	 {{"seg", "link 32 br0 bridge mtu 1500"},
+	  {"seg", "link 48 s-n1 veth mtu 1500 02:70:6c:04:00:00 up master 32"},
+	  {"n2", "link 33 vxlan0 vxlan mtu 1450 02:70:6c:03:00:01 up"},
 	  {"n1", "class eth0 htb 1:a parent 1:1"},
 	  {"n1", "class eth0 htb 1:14 parent 1:1"},
 	  {"n1", "filter eth0 classifier prio 1 u32"},
 	  {"n2", "route 203.0.113.10/32 dev eth0 scope 253 proto 3"},
 	  {"world", "addr eth0 203.0.113.10/32"},
 	  {"world", "route 0.0.0.0/0 via 192.168.100.1 dev eth0 scope 0 proto 3"},
-	  {"n3p1", "link 2 eth0 veth mtu 1450 02:70:6c:00:00:02 up"}}},
+	  {"n3p1", "link 32 eth0 veth mtu 1450 02:70:6c:00:00:02 up"}}},
 	{"legacy p2p, pfifo",
 	 {.routing = PL_ROUTING_LEGACY, .nnodes = 2, .pods_per_node = 1, .qdisc = TOPO_QDISC_PFIFO},
 	 {{"n1", "addr vxlan0 192.168.100.1/32"},
@@ -288,6 +288,7 @@ PL_TEST_PROBE(integration, killed_up_is_reaped, pl_probe_netns)
 	struct pl_run_state st;
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
 	pid_t pid;
+	int i;
 
 	fixture_run_id(run, "k");
 	pid = fork();
@@ -296,7 +297,9 @@ PL_TEST_PROBE(integration, killed_up_is_reaped, pl_probe_netns)
 
 		_exit(pl_run_up(t, &uo, got) ? 1 : 0);
 	}
-	usleep(100 * 1000); /* 50 nodes take several hundred ms here */
+	/* Kill once the build is under way (50 nodes take several hundred ms natively). */
+	for (i = 0; i < 3000 && fixture_count_netns(run) < 2; i++)
+		usleep(10 * 1000);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	if (!ASSERT_OK(pl_run_state_read(run, &st), "state file survives the kill"))
@@ -308,6 +311,52 @@ PL_TEST_PROBE(integration, killed_up_is_reaped, pl_probe_netns)
 	pl_run_state_free(&st);
 	ASSERT_OK(pl_run_down(run), "down reaps it");
 out:
+	fixture_assert_gone(run);
+	fixture_delete_netns(run);
+	fixture_topo_free(t);
+}
+
+/* A kernel with tunnel modules puts tunl0, gre0, ... into every new namespace. */
+static const char *probe_fallback_devices(void)
+{
+	const char *why = fixture_probe_netns_root();
+	static char devs[300];
+
+	if (why)
+		return why;
+	if (pl_probe_netns_devices(devs, sizeof(devs)))
+		return "cannot list a new namespace's devices";
+	if (!strcmp(devs, "lo"))
+		return "a new namespace holds only lo here (no ipip, gre or sit module loaded)";
+	return NULL;
+}
+
+/* The fallback devices take ifindex 2 up; the plan's fixed indexes start above them. */
+PL_TEST_PROBE(integration, up_beside_fallback_tunnels, probe_fallback_devices)
+{
+	struct fixture_opts o = {.routing = PL_ROUTING_VXLAN, .nnodes = 2, .pods_per_node = 1};
+	struct topo *t = fixture_topo(&o);
+	struct pl_up_opts uo = {.keep_owner = true};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], devs[300];
+	char *d;
+
+	pl_probe_netns_devices(devs, sizeof(devs));
+	fixture_run_id(run, "f");
+	uo.run = run;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
+		goto out;
+	d = fixture_dump_ns(run, "n1", PL_DUMP_ALL);
+	ASSERT_STRSTR(d, "link 2 ", "a fallback device at ifindex 2");
+	ASSERT_STRSTR(d, "link 32 eth0 veth", "uplink at its planned ifindex");
+	ASSERT_STRSTR(d, "link 33 vxlan0 vxlan", "vxlan at its planned ifindex");
+	free(d);
+	d = fixture_dump_ns(run, "n1p1", PL_DUMP_ALL);
+	ASSERT_STRSTR(d, "link 32 eth0 veth", "pod eth0 beside the fallback devices");
+	free(d);
+	ASSERT_OK(pl_run_down(run), "down");
+out:
+	if (pl_verbose())
+		fprintf(stderr, "  a new namespace holds: %s\n", devs);
 	fixture_assert_gone(run);
 	fixture_delete_netns(run);
 	fixture_topo_free(t);

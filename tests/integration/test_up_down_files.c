@@ -18,6 +18,7 @@
 #include "net/netns.h"
 #include "net/run.h"
 #include "net/status.h"
+#include "net/tc.h"
 #include "plan/plan.h"
 #include "net_fixture.h"
 #include "test.h"
@@ -117,9 +118,7 @@ static void up_down_file(const char *file, const char *tag, bool datapath)
 			char q[64];
 
 			snprintf(q, sizeof(q), "qdisc eth0 %s 1:0",
-				 t->links[i].qdisc.kind == TOPO_QDISC_TBF   ? "tbf"
-				 : t->links[i].qdisc.kind == TOPO_QDISC_HTB ? "htb"
-									    : "pfifo");
+				 pl_qdisc_kind_name(t->links[i].qdisc.kind));
 			ASSERT_STRSTR(d, q, "qdisc on node 0's uplink");
 		}
 	pins = fixture_dump_pins(run);
