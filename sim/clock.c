@@ -6,7 +6,7 @@
 
 #include "clock.h"
 
-int sim_clock_init(struct sim_clock *c)
+int pl_sim_clock_init(struct sim_clock *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->cap = 64;
@@ -14,7 +14,7 @@ int sim_clock_init(struct sim_clock *c)
 	return c->heap ? 0 : -ENOMEM;
 }
 
-void sim_clock_free(struct sim_clock *c)
+void pl_sim_clock_free(struct sim_clock *c)
 {
 	free(c->heap);
 	c->heap = NULL;
@@ -26,7 +26,7 @@ static inline bool before(const struct sim_event *a, const struct sim_event *b)
 	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-int sim_clock_schedule(struct sim_clock *c, uint64_t t, int type, void *ptr, uint64_t data)
+int pl_sim_clock_schedule(struct sim_clock *c, uint64_t t, int type, void *ptr, uint64_t data)
 {
 	struct sim_event ev, *h;
 	size_t i;
@@ -53,12 +53,12 @@ int sim_clock_schedule(struct sim_clock *c, uint64_t t, int type, void *ptr, uin
 	return 0;
 }
 
-uint64_t sim_clock_peek(const struct sim_clock *c)
+uint64_t pl_sim_clock_peek(const struct sim_clock *c)
 {
 	return c->n ? c->heap[0].t : SIM_TIME_NEVER;
 }
 
-bool sim_clock_next(struct sim_clock *c, struct sim_event *ev)
+bool pl_sim_clock_next(struct sim_clock *c, struct sim_event *ev)
 {
 	struct sim_event *h = c->heap, last;
 	size_t i = 0, k;

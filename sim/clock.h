@@ -28,16 +28,16 @@ struct sim_clock {
 	size_t n;
 	size_t cap;
 	uint64_t seq;
-	uint64_t popped; /* events handed out by sim_clock_next, for benchmarks */
+	uint64_t popped; /* events handed out by pl_sim_clock_next, for benchmarks */
 };
 
-int sim_clock_init(struct sim_clock *c);
-void sim_clock_free(struct sim_clock *c);
+int pl_sim_clock_init(struct sim_clock *c);
+void pl_sim_clock_free(struct sim_clock *c);
 /* Schedules an event at t (clamped to now: the past is gone). 0 or -ENOMEM. */
-int sim_clock_schedule(struct sim_clock *c, uint64_t t, int type, void *ptr, uint64_t data);
+int pl_sim_clock_schedule(struct sim_clock *c, uint64_t t, int type, void *ptr, uint64_t data);
 /* Time of the earliest event, SIM_TIME_NEVER when none. */
-uint64_t sim_clock_peek(const struct sim_clock *c);
+uint64_t pl_sim_clock_peek(const struct sim_clock *c);
 /* Pops the earliest event into *ev and advances now to it; false when empty. */
-bool sim_clock_next(struct sim_clock *c, struct sim_event *ev);
+bool pl_sim_clock_next(struct sim_clock *c, struct sim_event *ev);
 
 #endif /* PL_SIM_CLOCK_H */

@@ -5,13 +5,13 @@
 #include "link.h"
 #include "qdisc.h"
 
-void sim_link_init(struct sim_link *l, const struct sim_link_cfg *cfg)
+void pl_sim_link_init(struct sim_link *l, const struct sim_link_cfg *cfg)
 {
 	memset(l, 0, sizeof(*l));
 	l->cfg = *cfg;
 }
 
-uint64_t sim_link_send(struct sim_link *l, uint32_t len, uint64_t now, uint64_t *arrive)
+uint64_t pl_sim_link_send(struct sim_link *l, uint32_t len, uint64_t now, uint64_t *arrive)
 {
 	uint64_t done = now + (l->cfg.rate ? sim_l2t_ns(l->cfg.rate, len) : 0);
 

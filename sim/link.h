@@ -21,13 +21,13 @@ struct sim_link {
 	uint64_t tx_packets, tx_bytes;
 };
 
-void sim_link_init(struct sim_link *l, const struct sim_link_cfg *cfg);
+void pl_sim_link_init(struct sim_link *l, const struct sim_link_cfg *cfg);
 static inline bool sim_link_idle(const struct sim_link *l, uint64_t now)
 {
 	return now >= l->busy_until;
 }
 /* Starts sending len bytes at now (the link must be idle); returns the time
  * the last bit has left; *arrive = when it reaches the far end. */
-uint64_t sim_link_send(struct sim_link *l, uint32_t len, uint64_t now, uint64_t *arrive);
+uint64_t pl_sim_link_send(struct sim_link *l, uint32_t len, uint64_t now, uint64_t *arrive);
 
 #endif /* PL_SIM_LINK_H */

@@ -10,7 +10,7 @@
 
 #define POOL_SLAB 4096
 
-const char *sim_drop_name(enum sim_drop r)
+const char *pl_sim_drop_name(enum sim_drop r)
 {
 	switch (r) {
 	case SIM_DROP_NONE:
@@ -26,7 +26,7 @@ const char *sim_drop_name(enum sim_drop r)
 	}
 }
 
-int sim_errf(char *err, int errlen, const char *fmt, ...)
+int pl_sim_errf(char *err, int errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -38,13 +38,13 @@ int sim_errf(char *err, int errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-void sim_pkt_pool_init(struct sim_pkt_pool *pool)
+void pl_sim_pkt_pool_init(struct sim_pkt_pool *pool)
 {
 	memset(pool, 0, sizeof(*pool));
 	pool->next_id = 1;
 }
 
-void sim_pkt_pool_free(struct sim_pkt_pool *pool)
+void pl_sim_pkt_pool_free(struct sim_pkt_pool *pool)
 {
 	int i;
 
@@ -75,7 +75,7 @@ static int pool_grow(struct sim_pkt_pool *pool)
 	return 0;
 }
 
-struct sim_pkt *sim_pkt_alloc(struct sim_pkt_pool *pool)
+struct sim_pkt *pl_sim_pkt_alloc(struct sim_pkt_pool *pool)
 {
 	struct sim_pkt *p;
 
@@ -88,16 +88,16 @@ struct sim_pkt *sim_pkt_alloc(struct sim_pkt_pool *pool)
 	return p;
 }
 
-void sim_pkt_put(struct sim_pkt_pool *pool, struct sim_pkt *p)
+void pl_sim_pkt_put(struct sim_pkt_pool *pool, struct sim_pkt *p)
 {
 	p->next = pool->free;
 	pool->free = p;
 }
 
-void sim_pktq_purge(struct sim_pktq *q, struct sim_pkt_pool *pool)
+void pl_sim_pktq_purge(struct sim_pktq *q, struct sim_pkt_pool *pool)
 {
 	struct sim_pkt *p;
 
 	while ((p = sim_pktq_pop(q)))
-		sim_pkt_put(pool, p);
+		pl_sim_pkt_put(pool, p);
 }

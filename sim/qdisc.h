@@ -42,7 +42,7 @@ enum sim_drop {
 	SIM_DROP__MAX,
 };
 
-const char *sim_drop_name(enum sim_drop r);
+const char *pl_sim_drop_name(enum sim_drop r);
 
 /* Packet memory: a free list, so a run does not call malloc per packet. */
 struct sim_pkt_pool {
@@ -52,11 +52,11 @@ struct sim_pkt_pool {
 	uint64_t next_id;
 };
 
-void sim_pkt_pool_init(struct sim_pkt_pool *pool);
-void sim_pkt_pool_free(struct sim_pkt_pool *pool);
+void pl_sim_pkt_pool_init(struct sim_pkt_pool *pool);
+void pl_sim_pkt_pool_free(struct sim_pkt_pool *pool);
 /* Zeroed packet with a fresh id, or NULL (ENOMEM). */
-struct sim_pkt *sim_pkt_alloc(struct sim_pkt_pool *pool);
-void sim_pkt_put(struct sim_pkt_pool *pool, struct sim_pkt *p);
+struct sim_pkt *pl_sim_pkt_alloc(struct sim_pkt_pool *pool);
+void pl_sim_pkt_put(struct sim_pkt_pool *pool, struct sim_pkt *p);
 
 struct sim_qdisc_stats {
 	uint64_t enqueued; /* packets accepted (netem duplicates included) */
@@ -103,10 +103,10 @@ struct sim_qdisc_opts {
  * -EINVAL with one line naming the bad parameter in err (may be NULL), or
  * -ENOMEM.
  */
-int sim_qdisc_create(const struct topo_qdisc *cfg, const struct sim_qdisc_opts *opts,
-		     struct sim_qdisc **out, char *err, int errlen);
+int pl_sim_qdisc_create(const struct topo_qdisc *cfg, const struct sim_qdisc_opts *opts,
+			struct sim_qdisc **out, char *err, int errlen);
 /* Frees the model and every packet still queued (back to the pool). */
-void sim_qdisc_destroy(struct sim_qdisc *q);
+void pl_sim_qdisc_destroy(struct sim_qdisc *q);
 
 /* SIM_DROP_NONE: q owns p. Otherwise the caller still owns p (and frees it). */
 static inline enum sim_drop sim_qdisc_enqueue(struct sim_qdisc *q, struct sim_pkt *p, uint64_t now)
@@ -174,26 +174,26 @@ static inline struct sim_pkt *sim_pktq_pop(struct sim_pktq *q)
 	return p;
 }
 
-void sim_pktq_purge(struct sim_pktq *q, struct sim_pkt_pool *pool);
+void pl_sim_pktq_purge(struct sim_pktq *q, struct sim_pkt_pool *pool);
 
 /* Writes the message to err (if any) and returns -EINVAL. */
-int sim_errf(char *err, int errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int pl_sim_errf(char *err, int errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Per-model constructors (sim_qdisc_create dispatches). */
-int sim_pfifo_create(uint32_t limit, const struct sim_qdisc_opts *o, struct sim_qdisc **out,
-		     char *err, int errlen);
-int sim_tbf_create(const struct topo_tbf *p, const struct sim_qdisc_opts *o, struct sim_qdisc **out,
-		   char *err, int errlen);
-int sim_htb_create(const struct topo_htb *p, const struct sim_qdisc_opts *o, struct sim_qdisc **out,
-		   char *err, int errlen);
-int sim_netem_create(const struct topo_netem *p, const struct sim_qdisc_opts *o,
-		     struct sim_qdisc **out, char *err, int errlen);
+/* Per-model constructors (pl_sim_qdisc_create dispatches). */
+int pl_sim_pfifo_create(uint32_t limit, const struct sim_qdisc_opts *o, struct sim_qdisc **out,
+			char *err, int errlen);
+int pl_sim_tbf_create(const struct topo_tbf *p, const struct sim_qdisc_opts *o,
+		      struct sim_qdisc **out, char *err, int errlen);
+int pl_sim_htb_create(const struct topo_htb *p, const struct sim_qdisc_opts *o,
+		      struct sim_qdisc **out, char *err, int errlen);
+int pl_sim_netem_create(const struct topo_netem *p, const struct sim_qdisc_opts *o,
+			struct sim_qdisc **out, char *err, int errlen);
 
 /* tbf's byte limit as tc computes it from latency: rate*latency + burst
  * (min with peakrate*latency + mtu). */
-uint32_t sim_tbf_limit(const struct topo_tbf *p);
+uint32_t pl_sim_tbf_limit(const struct topo_tbf *p);
 
 /* htb: the class minor a packet goes to (0 = direct queue), as enqueue does. */
-uint16_t sim_htb_classify(const struct sim_qdisc *q, const struct sim_pkt *p);
+uint16_t pl_sim_htb_classify(const struct sim_qdisc *q, const struct sim_pkt *p);
 
 #endif /* PL_SIM_QDISC_H */

@@ -83,7 +83,7 @@ static int classify(const struct htb *h, const struct sim_pkt *p)
 	return h->defcls;
 }
 
-uint16_t sim_htb_classify(const struct sim_qdisc *q, const struct sim_pkt *p)
+uint16_t pl_sim_htb_classify(const struct sim_qdisc *q, const struct sim_pkt *p)
 {
 	const struct htb *h = (const struct htb *)q;
 	int c = classify(h, p);
@@ -265,9 +265,9 @@ static void htb_destroy(struct sim_qdisc *sch)
 	struct htb *h = (struct htb *)sch;
 	int i;
 
-	sim_pktq_purge(&h->direct, sch->pool);
+	pl_sim_pktq_purge(&h->direct, sch->pool);
 	for (i = 0; i < h->ncl; i++) {
-		sim_pktq_purge(&h->cl[i].q, sch->pool);
+		pl_sim_pktq_purge(&h->cl[i].q, sch->pool);
 		free(h->cl[i].matches);
 	}
 	free(h->cl);
@@ -319,14 +319,14 @@ static int add_class(struct htb *h, const struct topo_htb_class *t, char *err, i
 	struct htb_class *cl = &h->cl[h->ncl];
 
 	if (t->minor <= 1 || find_minor(h, t->minor) >= 0)
-		return sim_errf(err, errlen, "htb: class 1:%x is the root or given twice",
-				t->minor);
+		return pl_sim_errf(err, errlen, "htb: class 1:%x is the root or given twice",
+				   t->minor);
 	if (!t->rate)
-		return sim_errf(err, errlen, "htb: class 1:%x has no rate", t->minor);
+		return pl_sim_errf(err, errlen, "htb: class 1:%x has no rate", t->minor);
 	if (t->ceil && t->ceil < t->rate)
-		return sim_errf(err, errlen, "htb: class 1:%x ceil is below its rate", t->minor);
+		return pl_sim_errf(err, errlen, "htb: class 1:%x ceil is below its rate", t->minor);
 	if (t->prio >= HTB_NUMPRIO)
-		return sim_errf(err, errlen, "htb: class 1:%x prio must be 0..7", t->minor);
+		return pl_sim_errf(err, errlen, "htb: class 1:%x prio must be 0..7", t->minor);
 	cl->minor = t->minor;
 	cl->prio = t->prio;
 	cl->parent = t->parent_minor; /* a minor until build() resolves it */
@@ -369,8 +369,8 @@ static int build(struct htb *h, const struct topo_htb *p, char *err, int errlen)
 
 		h->cl[i].parent = find_minor(h, pm);
 		if (h->cl[i].parent < 0 || h->cl[i].parent == i)
-			return sim_errf(err, errlen, "htb: class 1:%x has no parent 1:%x",
-					h->cl[i].minor, pm);
+			return pl_sim_errf(err, errlen, "htb: class 1:%x has no parent 1:%x",
+					   h->cl[i].minor, pm);
 	}
 	for (i = 0; i < h->ncl; i++)
 		h->cl[i].leaf = true;
@@ -381,20 +381,20 @@ static int build(struct htb *h, const struct topo_htb *p, char *err, int errlen)
 		depth = 0;
 		for (c = i; h->cl[c].parent >= 0; c = h->cl[c].parent)
 			if (++depth >= HTB_MAXDEPTH)
-				return sim_errf(err, errlen,
-						"htb: class 1:%x: loop or tree deeper than 8",
-						h->cl[i].minor);
+				return pl_sim_errf(err, errlen,
+						   "htb: class 1:%x: loop or tree deeper than 8",
+						   h->cl[i].minor);
 		h->cl[i].level = h->cl[i].leaf ? 0 : HTB_MAXDEPTH - 1 - depth;
 	}
 	for (i = 1; i < h->ncl; i++) {
 		if (!h->cl[i].leaf && h->cl[i].nmatches)
-			return sim_errf(err, errlen,
-					"htb: class 1:%x has children: match rules go on leaves",
-					h->cl[i].minor);
+			return pl_sim_errf(err, errlen,
+					   "htb: class 1:%x has children: match rules go on leaves",
+					   h->cl[i].minor);
 		for (j = 0; j < h->cl[i].nmatches; j++)
 			if (h->cl[i].matches[j].dst_plen > 32 || h->cl[i].matches[j].src_plen > 32)
-				return sim_errf(err, errlen, "htb: class 1:%x: prefix over /32",
-						h->cl[i].minor);
+				return pl_sim_errf(err, errlen, "htb: class 1:%x: prefix over /32",
+						   h->cl[i].minor);
 	}
 	h->defcls = find_minor(h, p->default_minor);
 	if (h->defcls >= 0 && !h->cl[h->defcls].leaf)
@@ -402,22 +402,22 @@ static int build(struct htb *h, const struct topo_htb *p, char *err, int errlen)
 	return 0;
 }
 
-int sim_htb_create(const struct topo_htb *p, const struct sim_qdisc_opts *o, struct sim_qdisc **out,
-		   char *err, int errlen)
+int pl_sim_htb_create(const struct topo_htb *p, const struct sim_qdisc_opts *o,
+		      struct sim_qdisc **out, char *err, int errlen)
 {
 	struct htb *h;
 	int ret, i;
 
 	if (!p->rate)
-		return sim_errf(err, errlen, "htb: the root class needs a rate");
+		return pl_sim_errf(err, errlen, "htb: the root class needs a rate");
 	if (!p->nclasses)
-		return sim_errf(err, errlen, "htb: no classes");
+		return pl_sim_errf(err, errlen, "htb: no classes");
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	h->q.ops = &htb_ops;
 	h->q.pool = o->pool;
-	sim_rng_seed(&h->q.rng, o->seed);
+	pl_sim_rng_seed(&h->q.rng, o->seed);
 	h->limit = o->leaf_limit ? o->leaf_limit : 1000;
 	ret = build(h, p, err, errlen);
 	if (ret) {

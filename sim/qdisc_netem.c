@@ -67,9 +67,9 @@ static int64_t netem_delay(struct netem *n)
 	if (!sigma)
 		return mu;
 	if (n->dist == SIM_JITTER_NORMAL)
-		return mu + (int64_t)(sim_rng_normal(&n->q.rng) * (double)sigma);
+		return mu + (int64_t)(pl_sim_rng_normal(&n->q.rng) * (double)sigma);
 	/* tabledist() without a table: uniform on [mu - sigma, mu + sigma) */
-	return mu - sigma + (int64_t)(sim_rng_u64(&n->q.rng) % (uint64_t)(2 * sigma));
+	return mu - sigma + (int64_t)(pl_sim_rng_u64(&n->q.rng) % (uint64_t)(2 * sigma));
 }
 
 static enum sim_drop netem_insert(struct netem *n, struct sim_pkt *p, uint64_t now)
@@ -88,7 +88,7 @@ static enum sim_drop netem_insert(struct netem *n, struct sim_pkt *p, uint64_t n
 		n->heap = h;
 		n->cap *= 2;
 	}
-	if (n->p.reorder > 0 && n->p.delay_ns && sim_rng_chance(&sch->rng, n->p.reorder)) {
+	if (n->p.reorder > 0 && n->p.delay_ns && pl_sim_rng_chance(&sch->rng, n->p.reorder)) {
 		/* gap 1 (tc's default with reorder): goes out now, ahead of the queue */
 		p->t_send = now;
 		p->seq = n->ahead_seq++;
@@ -126,14 +126,14 @@ static enum sim_drop netem_enqueue(struct sim_qdisc *sch, struct sim_pkt *p, uin
 	int count = 1;
 
 	/* the kernel's order of draws: duplicate, then loss */
-	if (n->p.duplicate > 0 && sim_rng_chance(&sch->rng, n->p.duplicate))
+	if (n->p.duplicate > 0 && pl_sim_rng_chance(&sch->rng, n->p.duplicate))
 		count++;
-	if (n->p.loss > 0 && sim_rng_chance(&sch->rng, n->p.loss))
+	if (n->p.loss > 0 && pl_sim_rng_chance(&sch->rng, n->p.loss))
 		count--;
 	if (!count)
 		return SIM_DROP_LOSS;
 	if (count > 1) {
-		d = sim_pkt_alloc(sch->pool);
+		d = pl_sim_pkt_alloc(sch->pool);
 		if (d) {
 			uint64_t id = d->id;
 
@@ -144,7 +144,7 @@ static enum sim_drop netem_enqueue(struct sim_qdisc *sch, struct sim_pkt *p, uin
 	}
 	if (netem_insert(n, p, now) != SIM_DROP_NONE) {
 		if (d)
-			sim_pkt_put(sch->pool, d);
+			pl_sim_pkt_put(sch->pool, d);
 		return SIM_DROP_QUEUE_FULL;
 	}
 	if (d) {
@@ -153,7 +153,7 @@ static enum sim_drop netem_enqueue(struct sim_qdisc *sch, struct sim_pkt *p, uin
 			sch->stats.duplicated++;
 		else {
 			sch->stats.drops[SIM_DROP_QUEUE_FULL]++;
-			sim_pkt_put(sch->pool, d);
+			pl_sim_pkt_put(sch->pool, d);
 		}
 	}
 	return SIM_DROP_NONE;
@@ -182,7 +182,7 @@ static void netem_destroy(struct sim_qdisc *sch)
 	uint32_t i;
 
 	for (i = 0; i < n->n; i++)
-		sim_pkt_put(sch->pool, n->heap[i]);
+		pl_sim_pkt_put(sch->pool, n->heap[i]);
 	free(n->heap);
 	free(n);
 }
@@ -194,24 +194,24 @@ static const struct sim_qdisc_ops netem_ops = {
 	.destroy = netem_destroy,
 };
 
-int sim_netem_create(const struct topo_netem *p, const struct sim_qdisc_opts *o,
-		     struct sim_qdisc **out, char *err, int errlen)
+int pl_sim_netem_create(const struct topo_netem *p, const struct sim_qdisc_opts *o,
+			struct sim_qdisc **out, char *err, int errlen)
 {
 	struct netem *n;
 
 	if (p->loss < 0 || p->loss > 1 || p->duplicate < 0 || p->duplicate > 1 || p->reorder < 0 ||
 	    p->reorder > 1)
-		return sim_errf(err, errlen, "netem: probabilities must lie in 0..100%%");
+		return pl_sim_errf(err, errlen, "netem: probabilities must lie in 0..100%%");
 	if (p->reorder > 0 && !p->delay_ns)
-		return sim_errf(err, errlen, "netem: reorder needs a delay (as in tc)");
+		return pl_sim_errf(err, errlen, "netem: reorder needs a delay (as in tc)");
 	if (p->jitter_ns > INT64_MAX / 4 || p->delay_ns > INT64_MAX / 4)
-		return sim_errf(err, errlen, "netem: delay or jitter too large");
+		return pl_sim_errf(err, errlen, "netem: delay or jitter too large");
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
 	n->q.ops = &netem_ops;
 	n->q.pool = o->pool;
-	sim_rng_seed(&n->q.rng, o->seed);
+	pl_sim_rng_seed(&n->q.rng, o->seed);
 	n->p = *p;
 	if (!n->p.limit)
 		n->p.limit = 1000; /* tc's default */

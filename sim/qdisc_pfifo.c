@@ -44,7 +44,7 @@ static void pfifo_destroy(struct sim_qdisc *sch)
 {
 	struct pfifo *f = (struct pfifo *)sch;
 
-	sim_pktq_purge(&f->fifo, sch->pool);
+	pl_sim_pktq_purge(&f->fifo, sch->pool);
 	free(f);
 }
 
@@ -55,19 +55,19 @@ static const struct sim_qdisc_ops pfifo_ops = {
 	.destroy = pfifo_destroy,
 };
 
-int sim_pfifo_create(uint32_t limit, const struct sim_qdisc_opts *o, struct sim_qdisc **out,
-		     char *err, int errlen)
+int pl_sim_pfifo_create(uint32_t limit, const struct sim_qdisc_opts *o, struct sim_qdisc **out,
+			char *err, int errlen)
 {
 	struct pfifo *f;
 
 	if (!limit)
-		return sim_errf(err, errlen, "pfifo: limit must be at least 1 packet");
+		return pl_sim_errf(err, errlen, "pfifo: limit must be at least 1 packet");
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
 	f->q.ops = &pfifo_ops;
 	f->q.pool = o->pool;
-	sim_rng_seed(&f->q.rng, o->seed);
+	pl_sim_rng_seed(&f->q.rng, o->seed);
 	f->limit = limit;
 	*out = &f->q;
 	return 0;

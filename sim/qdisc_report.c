@@ -71,7 +71,7 @@ static uint64_t pct(const uint64_t *v, size_t n, double p)
 	return v[k ? k - 1 : 0];
 }
 
-int sim_report_new(const struct sim_report_cfg *cfg, struct sim_report **out)
+int pl_sim_report_new(const struct sim_report_cfg *cfg, struct sim_report **out)
 {
 	struct sim_report *r;
 	int i, j, k, nl = cfg->nloads;
@@ -111,11 +111,11 @@ int sim_report_new(const struct sim_report_cfg *cfg, struct sim_report **out)
 	*out = r;
 	return 0;
 nomem:
-	sim_report_free(r);
+	pl_sim_report_free(r);
 	return -ENOMEM;
 }
 
-void sim_report_free(struct sim_report *r)
+void pl_sim_report_free(struct sim_report *r)
 {
 	int i;
 
@@ -133,7 +133,7 @@ void sim_report_free(struct sim_report *r)
 	free(r);
 }
 
-int sim_report_error(const struct sim_report *r)
+int pl_sim_report_error(const struct sim_report *r)
 {
 	return r->err;
 }
@@ -148,8 +148,8 @@ static int class_col(const struct sim_report *r, uint16_t minor)
 	return -1;
 }
 
-void sim_report_trace(void *ctx, enum sim_trace_kind kind, const struct sim_pkt *p,
-		      enum sim_drop reason, uint64_t t, const struct sim_qdisc *q)
+void pl_sim_report_trace(void *ctx, enum sim_trace_kind kind, const struct sim_pkt *p,
+			 enum sim_drop reason, uint64_t t, const struct sim_qdisc *q)
 {
 	struct sim_report *r = ctx;
 	struct interval *iv;
@@ -224,7 +224,7 @@ static double active_s(const struct sim_report *r, int f)
 	return (stop - l->start_ns) / 1e9;
 }
 
-void sim_report_totals(struct sim_report *r, int f, struct sim_report_totals *t)
+void pl_sim_report_totals(struct sim_report *r, int f, struct sim_report_totals *t)
 {
 	const struct u64vec *d = f < 0 ? &r->delays : &r->flow_delays[f];
 	double dur = r->cfg.duration_ns / 1e9, sum = 0;
@@ -246,7 +246,7 @@ void sim_report_totals(struct sim_report *r, int f, struct sim_report_totals *t)
 	t->delay_p99 = pct(d->v, d->n, 0.99);
 }
 
-double sim_report_rate(const struct sim_report *r, int flow, uint64_t t0_ns, uint64_t t1_ns)
+double pl_sim_report_rate(const struct sim_report *r, int flow, uint64_t t0_ns, uint64_t t1_ns)
 {
 	uint64_t i0 = t0_ns / r->cfg.interval_ns, i1 = t1_ns / r->cfg.interval_ns, i, b = 0;
 
@@ -285,7 +285,7 @@ static void fmt_ms(FILE *f, double v, int width)
 		fprintf(f, " %*.3f", width, v);
 }
 
-void sim_report_text(struct sim_report *r, FILE *f)
+void pl_sim_report_text(struct sim_report *r, FILE *f)
 {
 	struct sim_report_totals t;
 	char name[16];
@@ -327,7 +327,7 @@ void sim_report_text(struct sim_report *r, FILE *f)
 		fmt_ms(f, ms(iv->p99), 9);
 		fputc('\n', f);
 	}
-	sim_report_totals(r, -1, &t);
+	pl_sim_report_totals(r, -1, &t);
 	fprintf(f,
 		"totals: offered %.3f Mbit/s, throughput %.3f Mbit/s, dropped %llu of %llu "
 		"(%.2f%%), queueing delay mean %.3f ms p50 %.3f ms p99 %.3f ms\n",
@@ -336,10 +336,10 @@ void sim_report_text(struct sim_report *r, FILE *f)
 		t.delay_mean / 1e6, ms(t.delay_p50), ms(t.delay_p99));
 	fputs("drops by reason:", f);
 	for (i = 1; i < SIM_DROP__MAX; i++)
-		fprintf(f, " %s %llu", sim_drop_name(i), (unsigned long long)r->drops_by[i]);
+		fprintf(f, " %s %llu", pl_sim_drop_name(i), (unsigned long long)r->drops_by[i]);
 	fputc('\n', f);
 	for (i = 0; i < r->cfg.nloads; i++) {
-		sim_report_totals(r, i, &t);
+		pl_sim_report_totals(r, i, &t);
 		fprintf(f,
 			"flow f%d (active %.3f s): offered %.3f Mbit/s, throughput %.3f Mbit/s, "
 			"dropped %llu of %llu (%.2f%%), delay mean %.3f ms p99 %.3f ms\n",
@@ -372,7 +372,7 @@ static void json_totals(FILE *f, const struct sim_report_totals *t)
 	json_num(f, ms(t->delay_p99));
 }
 
-void sim_report_json(struct sim_report *r, FILE *f)
+void pl_sim_report_json(struct sim_report *r, FILE *f)
 {
 	struct sim_report_totals t;
 	char name[16];
@@ -387,7 +387,7 @@ void sim_report_json(struct sim_report *r, FILE *f)
 		r->cfg.duration_ns / 1e9, r->cfg.interval_ns / 1e9,
 		(unsigned long long)r->cfg.seed);
 	for (i = 0; i < r->cfg.nloads; i++) {
-		sim_report_totals(r, i, &t);
+		pl_sim_report_totals(r, i, &t);
 		fprintf(f, "%s\n  {\"name\": \"f%d\", \"load\": ", i ? "," : "", i);
 		pl_json_string(f, r->cfg.load_text[i]);
 		if (r->cfg.flow_class) {
@@ -398,12 +398,12 @@ void sim_report_json(struct sim_report *r, FILE *f)
 		json_totals(f, &t);
 		fputc('}', f);
 	}
-	sim_report_totals(r, -1, &t);
+	pl_sim_report_totals(r, -1, &t);
 	fputs("],\n \"totals\": {", f);
 	json_totals(f, &t);
 	fputs(", \"drops_by_reason\": {", f);
 	for (i = 1; i < SIM_DROP__MAX; i++)
-		fprintf(f, "%s\"%s\": %llu", i > 1 ? ", " : "", sim_drop_name(i),
+		fprintf(f, "%s\"%s\": %llu", i > 1 ? ", " : "", pl_sim_drop_name(i),
 			(unsigned long long)r->drops_by[i]);
 	fputs("}},\n \"intervals\": [", f);
 	for (i = 0; i < r->nint; i++) {
@@ -431,7 +431,7 @@ void sim_report_json(struct sim_report *r, FILE *f)
 	fputs("]}\n", f);
 }
 
-int sim_report_svg(struct sim_report *r, const char *path, const char *title)
+int pl_sim_report_svg(struct sim_report *r, const char *path, const char *title)
 {
 	int n = r->nint, ns = r->cfg.nloads + r->nclasses, i, j, ret = -ENOMEM;
 	struct svg_series *tp = calloc(ns, sizeof(*tp)), dl[2];
@@ -481,7 +481,7 @@ int sim_report_svg(struct sim_report *r, const char *path, const char *title)
 		ret = -errno;
 		goto out;
 	}
-	ret = svg_write_charts(f, title, "time (s)", x, n, charts, 2);
+	ret = pl_svg_write_charts(f, title, "time (s)", x, n, charts, 2);
 	if (fclose(f) && !ret)
 		ret = -errno;
 out:

@@ -42,17 +42,17 @@ static int kick(struct run *r, uint64_t now)
 		if (!p) {
 			if (next != SIM_TIME_NEVER && next < r->wake_pending) {
 				r->wake_pending = next;
-				return sim_clock_schedule(&r->clock, next, EV_WAKE, NULL, 0);
+				return pl_sim_clock_schedule(&r->clock, next, EV_WAKE, NULL, 0);
 			}
 			return 0;
 		}
 		r->res->dequeued++;
 		trace(r, SIM_TRACE_DEQUEUE, p, SIM_DROP_NONE, now);
-		done = sim_link_send(&r->link, p->len, now, &arrive);
+		done = pl_sim_link_send(&r->link, p->len, now, &arrive);
 		trace(r, SIM_TRACE_DELIVER, p, SIM_DROP_NONE, arrive);
-		sim_pkt_put(r->pool, p);
+		pl_sim_pkt_put(r->pool, p);
 		if (done > now)
-			return sim_clock_schedule(&r->clock, done, EV_LINK_FREE, NULL, 0);
+			return pl_sim_clock_schedule(&r->clock, done, EV_LINK_FREE, NULL, 0);
 	}
 	return 0;
 }
@@ -73,7 +73,7 @@ static uint64_t load_time(struct run *r, int i)
 		    (uint64_t)((unsigned __int128)s->k * l->size * 8 * SIM_NS_PER_SEC / l->rate);
 		break;
 	default:
-		gap = sim_rng_exp(&s->rng, (double)l->size * 8 * 1e9 / (double)l->rate);
+		gap = pl_sim_rng_exp(&s->rng, (double)l->size * 8 * 1e9 / (double)l->rate);
 		t = (s->k ? s->t : l->start_ns) + (uint64_t)llround(gap);
 		break;
 	}
@@ -87,7 +87,7 @@ static int arrive(struct run *r, int i, uint64_t now)
 	enum sim_drop why;
 	struct sim_pkt *p;
 
-	p = sim_pkt_alloc(r->pool);
+	p = pl_sim_pkt_alloc(r->pool);
 	if (!p)
 		return -ENOMEM;
 	p->len = l->size;
@@ -102,7 +102,7 @@ static int arrive(struct run *r, int i, uint64_t now)
 	if (why != SIM_DROP_NONE) {
 		r->res->drops++;
 		trace(r, SIM_TRACE_DROP, p, why, now);
-		sim_pkt_put(r->pool, p);
+		pl_sim_pkt_put(r->pool, p);
 	} else {
 		trace(r, SIM_TRACE_ENQUEUE, p, SIM_DROP_NONE, now);
 	}
@@ -112,10 +112,10 @@ static int arrive(struct run *r, int i, uint64_t now)
 	s->t = load_time(r, i);
 	if (s->t == SIM_TIME_NEVER || (r->cfg->duration_ns && s->t > r->cfg->duration_ns))
 		return 0;
-	return sim_clock_schedule(&r->clock, s->t, EV_ARRIVE, NULL, (uint64_t)i);
+	return pl_sim_clock_schedule(&r->clock, s->t, EV_ARRIVE, NULL, (uint64_t)i);
 }
 
-int sim_run(const struct sim_run_cfg *cfg, struct sim_pkt_pool *pool, struct sim_run_result *res)
+int pl_sim_run(const struct sim_run_cfg *cfg, struct sim_pkt_pool *pool, struct sim_run_result *res)
 {
 	struct run r = {.cfg = cfg, .pool = pool, .res = res, .wake_pending = SIM_TIME_NEVER};
 	struct sim_event ev;
@@ -132,10 +132,10 @@ int sim_run(const struct sim_run_cfg *cfg, struct sim_pkt_pool *pool, struct sim
 		    !cfg->max_packets)
 			return -EINVAL;
 	}
-	err = sim_clock_init(&r.clock);
+	err = pl_sim_clock_init(&r.clock);
 	if (err)
 		return err;
-	sim_link_init(&r.link, &cfg->link);
+	pl_sim_link_init(&r.link, &cfg->link);
 	r.ls = calloc(cfg->nloads ? cfg->nloads : 1, sizeof(*r.ls));
 	if (!r.ls) {
 		err = -ENOMEM;
@@ -143,19 +143,19 @@ int sim_run(const struct sim_run_cfg *cfg, struct sim_pkt_pool *pool, struct sim
 	}
 	for (i = 0; i < cfg->nloads; i++) {
 		/* each load its own stream: adding a load does not shift the others */
-		sim_rng_seed(&r.ls[i].rng, cfg->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)i + 1);
+		pl_sim_rng_seed(&r.ls[i].rng, cfg->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)i + 1);
 		r.ls[i].t = load_time(&r, i);
 		if (r.ls[i].t == SIM_TIME_NEVER ||
 		    (cfg->duration_ns && r.ls[i].t > cfg->duration_ns))
 			continue;
-		err = sim_clock_schedule(&r.clock, r.ls[i].t, EV_ARRIVE, NULL, (uint64_t)i);
+		err = pl_sim_clock_schedule(&r.clock, r.ls[i].t, EV_ARRIVE, NULL, (uint64_t)i);
 		if (err)
 			goto out;
 	}
-	while (sim_clock_peek(&r.clock) != SIM_TIME_NEVER) {
-		if (cfg->duration_ns && sim_clock_peek(&r.clock) > cfg->duration_ns)
+	while (pl_sim_clock_peek(&r.clock) != SIM_TIME_NEVER) {
+		if (cfg->duration_ns && pl_sim_clock_peek(&r.clock) > cfg->duration_ns)
 			break;
-		sim_clock_next(&r.clock, &ev);
+		pl_sim_clock_next(&r.clock, &ev);
 		switch (ev.type) {
 		case EV_ARRIVE:
 			err = arrive(&r, (int)ev.data, ev.t);
@@ -178,6 +178,6 @@ int sim_run(const struct sim_run_cfg *cfg, struct sim_pkt_pool *pool, struct sim
 out:
 	res->events = r.clock.popped;
 	free(r.ls);
-	sim_clock_free(&r.clock);
+	pl_sim_clock_free(&r.clock);
 	return err;
 }

@@ -64,6 +64,7 @@ struct sim_run_result {
 
 /* 0, -EINVAL (a load without duration to end it), -ENOMEM. The qdisc is left
  * with whatever is still queued at the end. */
-int sim_run(const struct sim_run_cfg *cfg, struct sim_pkt_pool *pool, struct sim_run_result *res);
+int pl_sim_run(const struct sim_run_cfg *cfg, struct sim_pkt_pool *pool,
+	       struct sim_run_result *res);
 
 #endif /* PL_SIM_QDISC_RUN_H */

@@ -61,7 +61,7 @@ static int parse_prefix(const char *s, uint32_t *ip, uint8_t *plen)
 {
 	int has_len;
 
-	return topo_parse_cidr(s, ip, plen, &has_len);
+	return pl_topo_parse_cidr(s, ip, plen, &has_len);
 }
 
 static int parse_proto(const char *s, uint8_t *proto)
@@ -81,8 +81,8 @@ static int parse_proto(const char *s, uint8_t *proto)
 	return 0;
 }
 
-#define BAD(what) sim_errf(err, errlen, "%s: bad %s '%s'", kind, what, v ? v : "")
-#define UNKNOWN() sim_errf(err, errlen, "%s: unknown parameter '%s'", kind, tok)
+#define BAD(what) pl_sim_errf(err, errlen, "%s: bad %s '%s'", kind, what, v ? v : "")
+#define UNKNOWN() pl_sim_errf(err, errlen, "%s: unknown parameter '%s'", kind, tok)
 
 /* A match field shared by htb classes and loads; 1 = not a match key. */
 static int match_field(const char *key, const char *v, struct topo_match *m)
@@ -111,7 +111,8 @@ static int parse_tbf(const char *kind, const char *s, struct topo_tbf *t, char *
 	while (next_token(&s, ',', tok, sizeof(tok))) {
 		v = split_kv(tok);
 		if (!v)
-			return sim_errf(err, errlen, "%s: expected key=value, got '%s'", kind, tok);
+			return pl_sim_errf(err, errlen, "%s: expected key=value, got '%s'", kind,
+					   tok);
 		if (!strcmp(tok, "rate")) {
 			if (pl_parse_rate(v, &t->rate))
 				return BAD("rate");
@@ -136,7 +137,7 @@ static int parse_tbf(const char *kind, const char *s, struct topo_tbf *t, char *
 		}
 	}
 	if (t->latency_ns && t->limit)
-		return sim_errf(err, errlen, "%s: give latency or limit, not both", kind);
+		return pl_sim_errf(err, errlen, "%s: give latency or limit, not both", kind);
 	return 0;
 }
 
@@ -149,7 +150,8 @@ static int parse_netem(const char *kind, const char *s, struct sim_qdisc_spec *s
 	while (next_token(&s, ',', tok, sizeof(tok))) {
 		v = split_kv(tok);
 		if (!v)
-			return sim_errf(err, errlen, "%s: expected key=value, got '%s'", kind, tok);
+			return pl_sim_errf(err, errlen, "%s: expected key=value, got '%s'", kind,
+					   tok);
 		if (!strcmp(tok, "delay")) {
 			if (pl_parse_time(v, &n->delay_ns))
 				return BAD("delay");
@@ -183,9 +185,9 @@ static int parse_netem(const char *kind, const char *s, struct sim_qdisc_spec *s
 		}
 	}
 	if (n->jitter_ns && !n->delay_ns)
-		return sim_errf(err, errlen, "%s: jitter needs a delay", kind);
+		return pl_sim_errf(err, errlen, "%s: jitter needs a delay", kind);
 	if (n->reorder > 0 && !n->delay_ns)
-		return sim_errf(err, errlen, "%s: reorder needs a delay", kind);
+		return pl_sim_errf(err, errlen, "%s: reorder needs a delay", kind);
 	return 0;
 }
 
@@ -201,8 +203,8 @@ static int parse_htb_class(const char *kind, char *s, struct sim_qdisc_spec *sp,
 	int r;
 
 	if (h->nclasses >= SIM_SPEC_MAX_CLASSES)
-		return sim_errf(err, errlen, "%s: more than %d classes", kind,
-				SIM_SPEC_MAX_CLASSES);
+		return pl_sim_errf(err, errlen, "%s: more than %d classes", kind,
+				   SIM_SPEC_MAX_CLASSES);
 	c = &sp->classes[h->nclasses];
 	m = &sp->matches[h->nclasses];
 	memset(c, 0, sizeof(*c));
@@ -217,7 +219,8 @@ static int parse_htb_class(const char *kind, char *s, struct sim_qdisc_spec *sp,
 	while (next_token(&rest, ',', tok, sizeof(tok))) {
 		v = split_kv(tok);
 		if (!v)
-			return sim_errf(err, errlen, "%s: expected key=value, got '%s'", kind, tok);
+			return pl_sim_errf(err, errlen, "%s: expected key=value, got '%s'", kind,
+					   tok);
 		if (!strcmp(tok, "rate")) {
 			if (pl_parse_rate(v, &c->rate))
 				return BAD("rate");
@@ -244,7 +247,7 @@ static int parse_htb_class(const char *kind, char *s, struct sim_qdisc_spec *sp,
 		}
 	}
 	if (!c->rate)
-		return sim_errf(err, errlen, "%s: class %x has no rate", kind, c->minor);
+		return pl_sim_errf(err, errlen, "%s: class %x has no rate", kind, c->minor);
 	h->nclasses++;
 	return 0;
 }
@@ -270,8 +273,8 @@ static int parse_htb(const char *kind, const char *s, struct sim_qdisc_spec *sp,
 		while (next_token(&ps, ',', tok, sizeof(tok))) {
 			v = split_kv(tok);
 			if (!v)
-				return sim_errf(err, errlen, "%s: expected key=value, got '%s'",
-						kind, tok);
+				return pl_sim_errf(err, errlen, "%s: expected key=value, got '%s'",
+						   kind, tok);
 			if (!strcmp(tok, "rate")) {
 				if (pl_parse_rate(v, &h->rate))
 					return BAD("rate");
@@ -288,14 +291,14 @@ static int parse_htb(const char *kind, const char *s, struct sim_qdisc_spec *sp,
 		}
 	}
 	if (!h->rate)
-		return sim_errf(err, errlen, "%s: the root class needs rate=", kind);
+		return pl_sim_errf(err, errlen, "%s: the root class needs rate=", kind);
 	if (!h->nclasses)
-		return sim_errf(err, errlen, "%s: no class=MINOR:... given", kind);
+		return pl_sim_errf(err, errlen, "%s: no class=MINOR:... given", kind);
 	return 0;
 }
 
-int sim_spec_parse_qdisc(const char *kind, const char *text, struct sim_qdisc_spec *sp, char *err,
-			 int errlen)
+int pl_sim_spec_parse_qdisc(const char *kind, const char *text, struct sim_qdisc_spec *sp,
+			    char *err, int errlen)
 {
 	char tok[TOKEN_MAX], *v;
 	const char *s = text;
@@ -314,20 +317,20 @@ int sim_spec_parse_qdisc(const char *kind, const char *text, struct sim_qdisc_sp
 		return parse_htb("htb", text, sp, err, errlen);
 	}
 	if (strcmp(kind, "pfifo"))
-		return sim_errf(err, errlen, "unknown qdisc '%s'", kind);
+		return pl_sim_errf(err, errlen, "unknown qdisc '%s'", kind);
 	sp->qd.kind = TOPO_QDISC_PFIFO;
 	sp->qd.pfifo_limit = 1000;
 	while (next_token(&s, ',', tok, sizeof(tok))) {
 		v = split_kv(tok);
 		if (!v || strcmp(tok, "limit"))
-			return sim_errf(err, errlen, "pfifo: unknown parameter '%s'", tok);
+			return pl_sim_errf(err, errlen, "pfifo: unknown parameter '%s'", tok);
 		if (parse_u32(v, 10, UINT32_MAX, &sp->qd.pfifo_limit) || !sp->qd.pfifo_limit)
-			return sim_errf(err, errlen, "pfifo: bad limit '%s'", v);
+			return pl_sim_errf(err, errlen, "pfifo: bad limit '%s'", v);
 	}
 	return 0;
 }
 
-int sim_spec_parse_load(const char *text, struct sim_load *l, char *err, int errlen)
+int pl_sim_spec_parse_load(const char *text, struct sim_load *l, char *err, int errlen)
 {
 	const char *kind = "load", *s = text;
 	struct topo_match m = {0};
@@ -338,11 +341,12 @@ int sim_spec_parse_load(const char *text, struct sim_load *l, char *err, int err
 	l->size = 1000;
 	l->proto = IPPROTO_UDP;
 	if (!next_token(&s, ',', tok, sizeof(tok)))
-		return sim_errf(err, errlen, "load: empty");
+		return pl_sim_errf(err, errlen, "load: empty");
 	v = strchr(tok, ':');
 	if (!v)
-		return sim_errf(err, errlen,
-				"load: expected udp:RATE, poisson:RATE or burst:N, got '%s'", tok);
+		return pl_sim_errf(err, errlen,
+				   "load: expected udp:RATE, poisson:RATE or burst:N, got '%s'",
+				   tok);
 	*v++ = 0;
 	if (!strcmp(tok, "udp") || !strcmp(tok, "poisson")) {
 		l->kind = tok[0] == 'u' ? SIM_LOAD_CBR : SIM_LOAD_POISSON;
@@ -353,12 +357,13 @@ int sim_spec_parse_load(const char *text, struct sim_load *l, char *err, int err
 		if (parse_u32(v, 10, 100000000, &l->count) || !l->count)
 			return BAD("packet count");
 	} else {
-		return sim_errf(err, errlen, "load: unknown kind '%s' (udp, poisson, burst)", tok);
+		return pl_sim_errf(err, errlen, "load: unknown kind '%s' (udp, poisson, burst)",
+				   tok);
 	}
 	while (next_token(&s, ',', tok, sizeof(tok))) {
 		v = split_kv(tok);
 		if (!v)
-			return sim_errf(err, errlen, "load: expected key=value, got '%s'", tok);
+			return pl_sim_errf(err, errlen, "load: expected key=value, got '%s'", tok);
 		if (!strcmp(tok, "size")) {
 			if (pl_parse_size(v, &l->size) || l->size < 20 || l->size > 65535)
 				return BAD("size (20..65535 bytes)");
@@ -377,7 +382,7 @@ int sim_spec_parse_load(const char *text, struct sim_load *l, char *err, int err
 		}
 	}
 	if (l->stop_ns && l->stop_ns <= l->start_ns)
-		return sim_errf(err, errlen, "load: stop must be after start");
+		return pl_sim_errf(err, errlen, "load: stop must be after start");
 	l->src = m.src;
 	l->dst = m.dst;
 	l->sport = m.sport;
@@ -387,7 +392,7 @@ int sim_spec_parse_load(const char *text, struct sim_load *l, char *err, int err
 	return 0;
 }
 
-void sim_spec_describe(const struct sim_qdisc_spec *sp, char *buf, int len)
+void pl_sim_spec_describe(const struct sim_qdisc_spec *sp, char *buf, int len)
 {
 	char r1[32], r2[32];
 	int n = 0, i;
@@ -396,7 +401,7 @@ void sim_spec_describe(const struct sim_qdisc_spec *sp, char *buf, int len)
 	case TOPO_QDISC_TBF:
 		n = snprintf(buf, len, "tbf rate %s burst %ub limit %ub",
 			     pl_fmt_rate(sp->qd.tbf.rate, r1, sizeof(r1)), sp->qd.tbf.burst,
-			     sim_tbf_limit(&sp->qd.tbf));
+			     pl_sim_tbf_limit(&sp->qd.tbf));
 		if (sp->qd.tbf.peakrate && n < len)
 			snprintf(buf + n, len - n, " peakrate %s mtu %ub",
 				 pl_fmt_rate(sp->qd.tbf.peakrate, r1, sizeof(r1)), sp->qd.tbf.mtu);
@@ -453,7 +458,7 @@ static const struct sim_example examples[] = {
 	 {"udp:8mbit,dst=192.168.1.100,start=2s", "udp:12mbit,dst=192.168.1.200,stop=6s"}},
 };
 
-const struct sim_example *sim_example_find(const char *name)
+const struct sim_example *pl_sim_example_find(const char *name)
 {
 	size_t i;
 

@@ -28,9 +28,9 @@ struct sim_qdisc_spec {
 };
 
 /* kind: "pfifo", "tbf", "netem" or "htb". qd.htb.classes points into spec. */
-int sim_spec_parse_qdisc(const char *kind, const char *text, struct sim_qdisc_spec *spec, char *err,
-			 int errlen);
-int sim_spec_parse_load(const char *text, struct sim_load *load, char *err, int errlen);
+int pl_sim_spec_parse_qdisc(const char *kind, const char *text, struct sim_qdisc_spec *spec,
+			    char *err, int errlen);
+int pl_sim_spec_parse_load(const char *text, struct sim_load *load, char *err, int errlen);
 /* The teaching text's tc examples as simulator runs (podlab sim qdisc --example). */
 struct sim_example {
 	const char *name;
@@ -40,9 +40,9 @@ struct sim_example {
 };
 
 /* NULL when there is no such example. */
-const struct sim_example *sim_example_find(const char *name);
+const struct sim_example *pl_sim_example_find(const char *name);
 
 /* "tbf rate 1Mbit burst 4096b limit 54096b", tc-like, for report headers. */
-void sim_spec_describe(const struct sim_qdisc_spec *spec, char *buf, int len);
+void pl_sim_spec_describe(const struct sim_qdisc_spec *spec, char *buf, int len);
 
 #endif /* PL_SIM_QDISC_SPEC_H */

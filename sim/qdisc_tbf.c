@@ -22,7 +22,7 @@ struct tbf {
 	uint64_t t_c; /* last token update */
 };
 
-uint32_t sim_tbf_limit(const struct topo_tbf *p)
+uint32_t pl_sim_tbf_limit(const struct topo_tbf *p)
 {
 	double lim, lim2;
 
@@ -94,7 +94,7 @@ static void tbf_destroy(struct sim_qdisc *sch)
 {
 	struct tbf *t = (struct tbf *)sch;
 
-	sim_pktq_purge(&t->fifo, sch->pool);
+	pl_sim_pktq_purge(&t->fifo, sch->pool);
 	free(t);
 }
 
@@ -105,30 +105,30 @@ static const struct sim_qdisc_ops tbf_ops = {
 	.destroy = tbf_destroy,
 };
 
-int sim_tbf_create(const struct topo_tbf *p, const struct sim_qdisc_opts *o, struct sim_qdisc **out,
-		   char *err, int errlen)
+int pl_sim_tbf_create(const struct topo_tbf *p, const struct sim_qdisc_opts *o,
+		      struct sim_qdisc **out, char *err, int errlen)
 {
 	struct tbf *t;
 
 	if (!p->rate)
-		return sim_errf(err, errlen, "tbf: rate is required");
+		return pl_sim_errf(err, errlen, "tbf: rate is required");
 	if (!p->burst)
-		return sim_errf(err, errlen, "tbf: burst is required");
+		return pl_sim_errf(err, errlen, "tbf: burst is required");
 	if (!p->latency_ns && !p->limit)
-		return sim_errf(err, errlen, "tbf: latency or limit is required");
+		return pl_sim_errf(err, errlen, "tbf: latency or limit is required");
 	if (p->peakrate && !p->mtu)
-		return sim_errf(err, errlen, "tbf: peakrate needs mtu");
+		return pl_sim_errf(err, errlen, "tbf: peakrate needs mtu");
 	if (p->peakrate && p->peakrate <= p->rate)
-		return sim_errf(err, errlen, "tbf: peakrate must be above rate");
+		return pl_sim_errf(err, errlen, "tbf: peakrate must be above rate");
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	t->q.ops = &tbf_ops;
 	t->q.pool = o->pool;
-	sim_rng_seed(&t->q.rng, o->seed);
+	pl_sim_rng_seed(&t->q.rng, o->seed);
 	t->rate = p->rate;
 	t->peak = p->peakrate;
-	t->limit = sim_tbf_limit(p);
+	t->limit = pl_sim_tbf_limit(p);
 	t->buffer = (int64_t)sim_l2t_ns(p->rate, p->burst);
 	t->max_size = p->burst;
 	if (p->peakrate) {

@@ -18,7 +18,7 @@ static inline uint64_t rotl(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-void sim_rng_seed(struct sim_rng *r, uint64_t seed)
+void pl_sim_rng_seed(struct sim_rng *r, uint64_t seed)
 {
 	int i;
 
@@ -26,7 +26,7 @@ void sim_rng_seed(struct sim_rng *r, uint64_t seed)
 		r->s[i] = splitmix64(&seed);
 }
 
-uint64_t sim_rng_u64(struct sim_rng *r)
+uint64_t pl_sim_rng_u64(struct sim_rng *r)
 {
 	uint64_t *s = r->s, res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
 
@@ -39,27 +39,27 @@ uint64_t sim_rng_u64(struct sim_rng *r)
 	return res;
 }
 
-double sim_rng_double(struct sim_rng *r)
+double pl_sim_rng_double(struct sim_rng *r)
 {
-	return (double)(sim_rng_u64(r) >> 11) * 0x1.0p-53;
+	return (double)(pl_sim_rng_u64(r) >> 11) * 0x1.0p-53;
 }
 
-int sim_rng_chance(struct sim_rng *r, double p)
+int pl_sim_rng_chance(struct sim_rng *r, double p)
 {
 	if (p <= 0)
 		return 0;
-	return sim_rng_double(r) < p;
+	return pl_sim_rng_double(r) < p;
 }
 
-double sim_rng_normal(struct sim_rng *r)
+double pl_sim_rng_normal(struct sim_rng *r)
 {
 	/* 1 - u keeps log() away from 0 */
-	double u1 = 1.0 - sim_rng_double(r), u2 = sim_rng_double(r);
+	double u1 = 1.0 - pl_sim_rng_double(r), u2 = pl_sim_rng_double(r);
 
 	return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
 }
 
-double sim_rng_exp(struct sim_rng *r, double mean)
+double pl_sim_rng_exp(struct sim_rng *r, double mean)
 {
-	return -mean * log(1.0 - sim_rng_double(r));
+	return -mean * log(1.0 - pl_sim_rng_double(r));
 }

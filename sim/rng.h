@@ -13,15 +13,15 @@ struct sim_rng {
 	uint64_t s[4];
 };
 
-void sim_rng_seed(struct sim_rng *r, uint64_t seed);
-uint64_t sim_rng_u64(struct sim_rng *r);
+void pl_sim_rng_seed(struct sim_rng *r, uint64_t seed);
+uint64_t pl_sim_rng_u64(struct sim_rng *r);
 /* Uniform in [0, 1) with 53 bits. */
-double sim_rng_double(struct sim_rng *r);
+double pl_sim_rng_double(struct sim_rng *r);
 /* True with probability p (p <= 0 never, p >= 1 always). */
-int sim_rng_chance(struct sim_rng *r, double p);
+int pl_sim_rng_chance(struct sim_rng *r, double p);
 /* Standard normal N(0,1) (Box-Muller, the second value is not cached). */
-double sim_rng_normal(struct sim_rng *r);
+double pl_sim_rng_normal(struct sim_rng *r);
 /* Exponential with the given mean. */
-double sim_rng_exp(struct sim_rng *r, double mean);
+double pl_sim_rng_exp(struct sim_rng *r, double mean);
 
 #endif /* PL_SIM_RNG_H */

@@ -128,8 +128,8 @@ static void chart(FILE *f, int y0, const char *xlabel, const double *x, int n, d
 	}
 }
 
-int svg_write_charts(FILE *f, const char *title, const char *xlabel, const double *x, int n,
-		     const struct svg_chart *charts, int ncharts)
+int pl_svg_write_charts(FILE *f, const char *title, const char *xlabel, const double *x, int n,
+			const struct svg_chart *charts, int ncharts)
 {
 	int i, color = 0, nlines = 1, top, h;
 	double xmax = 0;

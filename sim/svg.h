@@ -23,7 +23,7 @@ struct svg_chart {
 };
 
 /* title: lines separated by '\n' (the first one larger). 0 or -EIO. */
-int svg_write_charts(FILE *f, const char *title, const char *xlabel, const double *x, int n,
-		     const struct svg_chart *charts, int ncharts);
+int pl_svg_write_charts(FILE *f, const char *title, const char *xlabel, const double *x, int n,
+			const struct svg_chart *charts, int ncharts);
 
 #endif /* PL_SIM_SVG_H */

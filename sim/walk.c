@@ -18,8 +18,8 @@
 #include "lib/log.h"
 #include "walk_flight.h"
 
-struct sim_step *sim_fl_step(struct sim_flight *f, enum sim_step_kind kind, int node,
-			     const char *dev, const char *fmt, ...)
+struct sim_step *pl_sim_fl_step(struct sim_flight *f, enum sim_step_kind kind, int node,
+				const char *dev, const char *fmt, ...)
 {
 	struct sim_walk_result *r = f->res;
 	struct sim_step *s;
@@ -35,14 +35,14 @@ struct sim_step *sim_fl_step(struct sim_flight *f, enum sim_step_kind kind, int 
 	s->node = node;
 	snprintf(s->dev, sizeof(s->dev), "%s", dev ? dev : "");
 	s->t_ns = f->t;
-	sim_hdrs_of(f->buf, f->len, &s->h);
+	pl_sim_hdrs_of(f->buf, f->len, &s->h);
 	va_start(ap, fmt);
 	vsnprintf(s->text, sizeof(s->text), fmt, ap);
 	va_end(ap);
 	return s;
 }
 
-void sim_fl_finish(struct sim_flight *f, enum sim_delivery d, int node)
+void pl_sim_fl_finish(struct sim_flight *f, enum sim_delivery d, int node)
 {
 	struct sim_walk_result *r = f->res;
 
@@ -63,10 +63,10 @@ void sim_fl_finish(struct sim_flight *f, enum sim_delivery d, int node)
 	f->loc = LOC_DONE;
 }
 
-void sim_fl_kernel_drop(struct sim_flight *f, int node, const char *dev, uint8_t reason,
-			uint32_t mtu, const char *why)
+void pl_sim_fl_kernel_drop(struct sim_flight *f, int node, const char *dev, uint8_t reason,
+			   uint32_t mtu, const char *why)
 {
-	struct sim_step *s = sim_fl_step(f, SIM_STEP_DROP, node, dev, "%s", why);
+	struct sim_step *s = pl_sim_fl_step(f, SIM_STEP_DROP, node, dev, "%s", why);
 
 	if (s) {
 		s->drop_reason = reason;
@@ -74,7 +74,7 @@ void sim_fl_kernel_drop(struct sim_flight *f, int node, const char *dev, uint8_t
 	}
 	f->res->drop_reason = reason;
 	f->res->kernel_drop = true;
-	sim_fl_finish(f, SIM_DELIV_DROPPED, node);
+	pl_sim_fl_finish(f, SIM_DELIV_DROPPED, node);
 }
 
 static const char *tc_name(int rv)
@@ -104,8 +104,8 @@ static const char *xdp_name(int rv)
 }
 
 /* Runs prog at dev of node on the frame; the frame becomes the program's output. */
-int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog, int dev,
-		    uint32_t mark, int *retval, struct sim_step **out)
+int pl_sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog, int dev,
+		       uint32_t mark, int *retval, struct sim_step **out)
 {
 	struct sim_node *n = &w->nodes[f->node];
 	struct pl_run_ctx ctx = {.ifindex = n->devs[dev].ifindex, .mark = mark};
@@ -115,7 +115,7 @@ int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog,
 	int err;
 
 	*out = NULL;
-	if ((err = sim_env_enter(w, f->node)))
+	if ((err = pl_sim_env_enter(w, f->node)))
 		return err;
 	if (w->progs.test_run)
 		err = w->progs.test_run(w->progs.ctx, f->node, prog, f->buf, f->len, ctx.ifindex,
@@ -126,8 +126,9 @@ int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog,
 	if (err == -EINVAL) {
 		/* test_run cannot take this frame (too short for its checks): stop, say so. */
 		f->res->refused = true;
-		sim_fl_kernel_drop(f, f->node, n->devs[dev].name, PL_DROP_STACK, 0,
-				   "BPF_PROG_TEST_RUN refuses this frame (EINVAL): not walkable");
+		pl_sim_fl_kernel_drop(
+			f, f->node, n->devs[dev].name, PL_DROP_STACK, 0,
+			"BPF_PROG_TEST_RUN refuses this frame (EINVAL): not walkable");
 		*retval = TC_ACT_SHOT;
 		*out = NULL;
 		return 0;
@@ -144,7 +145,7 @@ int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog,
 		snprintf(why, sizeof(why), " (%s)", pl_drop_reason_name(rr.event.drop_reason));
 	else if (rr.has_event && rr.event.note)
 		snprintf(why, sizeof(why), " (%s)", pl_note_name(rr.event.note));
-	s = sim_fl_step(
+	s = pl_sim_fl_step(
 		f, SIM_STEP_PROG, f->node, n->devs[dev].name, "%s → %s%s%s%s%s", pl_prog_name(prog),
 		prog == PL_PROG_XDP_PREFILTER ? xdp_name(rr.retval) : tc_name(rr.retval),
 		rr.has_event ? " " : "", rr.has_event ? pl_verdict_name(rr.event.verdict) : "",
@@ -169,33 +170,33 @@ int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog,
 }
 
 /* Who on the underlay owns mac: a node (>= 0), the world host (SIM_WORLD), or -1. */
-int sim_underlay_owner_mac(const struct sim_walk *w, const uint8_t mac[6])
+int pl_sim_underlay_owner_mac(const struct sim_walk *w, const uint8_t mac[6])
 {
 	uint8_t m[6];
 	int i;
 
 	for (i = 0; i < w->topo.nnodes; i++) {
-		sim_mac(SIM_MAC_UPLINK, i, m);
+		pl_sim_mac(SIM_MAC_UPLINK, i, m);
 		if (!memcmp(m, mac, 6))
 			return i;
 	}
-	sim_mac(SIM_MAC_WORLD, 0, m);
+	pl_sim_mac(SIM_MAC_WORLD, 0, m);
 	if (w->topo.world.present && !memcmp(m, mac, 6))
 		return SIM_WORLD;
 	return -1;
 }
 
 /* ARP on the underlay: the MAC answering for ip, false when nobody does. */
-bool sim_underlay_resolve(const struct sim_walk *w, uint32_t ip, uint8_t mac[6])
+bool pl_sim_underlay_resolve(const struct sim_walk *w, uint32_t ip, uint8_t mac[6])
 {
-	int j = sim_node_by_underlay(w, ip);
+	int j = pl_sim_node_by_underlay(w, ip);
 
 	if (j >= 0) {
-		sim_mac(SIM_MAC_UPLINK, j, mac);
+		pl_sim_mac(SIM_MAC_UPLINK, j, mac);
 		return true;
 	}
 	if (w->topo.world.present && ip == w->topo.world.ip) {
-		sim_mac(SIM_MAC_WORLD, 0, mac);
+		pl_sim_mac(SIM_MAC_WORLD, 0, mac);
 		return true;
 	}
 	return false;
@@ -208,8 +209,8 @@ static void set_macs(struct sim_flight *f, const uint8_t smac[6], const uint8_t 
 }
 
 /* Leaves node through device dev towards nexthop (the kernel fills the MACs). */
-void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t nexthop,
-		    const char *how)
+void pl_sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t nexthop,
+		       const char *how)
 {
 	struct sim_node *n = &w->nodes[f->node];
 	struct sim_dev *d = &n->devs[dev];
@@ -219,29 +220,30 @@ void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t 
 
 	switch (d->kind) {
 	case SIM_DEV_UPLINK:
-		if (!sim_underlay_resolve(w, nexthop, mac)) {
-			sim_fl_kernel_drop(f, f->node, d->name, PL_DROP_STACK, 0,
-					   "no neighbour answers for the next hop on the underlay");
+		if (!pl_sim_underlay_resolve(w, nexthop, mac)) {
+			pl_sim_fl_kernel_drop(
+				f, f->node, d->name, PL_DROP_STACK, 0,
+				"no neighbour answers for the next hop on the underlay");
 			return;
 		}
 		set_macs(f, d->mac, mac);
-		sim_fl_step(f, SIM_STEP_STACK, f->node, d->name,
-			    "%s: next hop %s is %02x:..:%02x:%02x", how, pl_ip4_str(nexthop, a),
-			    mac[0], mac[4], mac[5]);
+		pl_sim_fl_step(f, SIM_STEP_STACK, f->node, d->name,
+			       "%s: next hop %s is %02x:..:%02x:%02x", how, pl_ip4_str(nexthop, a),
+			       mac[0], mac[4], mac[5]);
 		f->loc = LOC_UPLINK_TX;
 		return;
 	case SIM_DEV_LXC:
-		sim_mac(SIM_MAC_POD, d->pod, mac);
+		pl_sim_mac(SIM_MAC_POD, d->pod, mac);
 		set_macs(f, d->mac, mac);
 		f->pod = d->pod;
 		f->peer = false;
 		f->loc = LOC_POD_RX;
 		return;
 	case SIM_DEV_WORLD:
-		sim_mac(SIM_MAC_WORLD, 0, mac);
+		pl_sim_mac(SIM_MAC_WORLD, 0, mac);
 		set_macs(f, d->mac, mac);
-		sim_fl_step(f, SIM_STEP_VETH, f->node, d->name, "%s → world host", how);
-		sim_fl_finish(f, SIM_DELIV_WORLD, f->node);
+		pl_sim_fl_step(f, SIM_STEP_VETH, f->node, d->name, "%s → world host", how);
+		pl_sim_fl_finish(f, SIM_DELIV_WORLD, f->node);
 		return;
 	case SIM_DEV_VXLAN:
 		for (i = 0; i < n->nneighs; i++)
@@ -251,8 +253,8 @@ void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t 
 			if (!memcmp(n->fdb[j].mac, n->neighs[i].mac, 6))
 				break;
 		if (i == n->nneighs || j == n->nfdb || n->vxlan_external) {
-			sim_fl_kernel_drop(f, f->node, d->name, PL_DROP_STACK, 0,
-					   "no neighbour/fdb entry on the vxlan device");
+			pl_sim_fl_kernel_drop(f, f->node, d->name, PL_DROP_STACK, 0,
+					      "no neighbour/fdb entry on the vxlan device");
 			return;
 		}
 		set_macs(f, d->mac, n->neighs[i].mac);
@@ -263,27 +265,27 @@ void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t 
 	}
 }
 
-void sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_step *s)
+void pl_sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_step *s)
 {
 	struct sim_node *n = &w->nodes[f->node];
 	int dev, r;
 
 	if (!f->has_ev) {
-		sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
-				   "TC_ACT_REDIRECT without a flow event: target unknown");
+		pl_sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
+				      "TC_ACT_REDIRECT without a flow event: target unknown");
 		return;
 	}
-	dev = sim_dev_by_ifindex(n, f->ev.target_ifindex);
+	dev = pl_sim_dev_by_ifindex(n, f->ev.target_ifindex);
 	if (dev < 0) {
-		sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
-				   "redirect to an ifindex that does not exist on this node");
+		pl_sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
+				      "redirect to an ifindex that does not exist on this node");
 		return;
 	}
 	switch (f->ev.redirect) {
 	case PL_REDIR_PEER:
 		if (n->devs[dev].kind != SIM_DEV_LXC) {
-			sim_fl_kernel_drop(f, f->node, n->devs[dev].name, PL_DROP_STACK, 0,
-					   "bpf_redirect_peer to a device without a peer");
+			pl_sim_fl_kernel_drop(f, f->node, n->devs[dev].name, PL_DROP_STACK, 0,
+					      "bpf_redirect_peer to a device without a peer");
 			return;
 		}
 		f->pod = n->devs[dev].pod;
@@ -301,19 +303,20 @@ void sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_
 			f->loc = LOC_UPLINK_TX;
 			return;
 		}
-		sim_fl_out_dev(w, f, dev, 0, "bpf_redirect");
+		pl_sim_fl_out_dev(w, f, dev, 0, "bpf_redirect");
 		return;
 	case PL_REDIR_NEIGH:
 	default:
-		r = sim_route_lookup(n, f->ev.saddr, f->ev.daddr);
-		sim_fl_out_dev(w, f, dev, r >= 0 && n->routes[r].gw ? n->routes[r].gw : f->ev.daddr,
-			       "bpf_redirect_neigh, the kernel resolves");
+		r = pl_sim_route_lookup(n, f->ev.saddr, f->ev.daddr);
+		pl_sim_fl_out_dev(w, f, dev,
+				  r >= 0 && n->routes[r].gw ? n->routes[r].gw : f->ev.daddr,
+				  "bpf_redirect_neigh, the kernel resolves");
 		return;
 	}
 }
 
-void sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
-		     const struct sim_step *s)
+void pl_sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
+			const struct sim_step *s)
 {
 	if (f->loc == LOC_DONE) /* the run itself ended the walk */
 		return;
@@ -327,14 +330,14 @@ void sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
 		return;
 	case TC_ACT_SHOT:
 		f->res->drop_reason = f->has_ev ? f->ev.drop_reason : 0;
-		sim_fl_finish(f, SIM_DELIV_DROPPED, f->node);
+		pl_sim_fl_finish(f, SIM_DELIV_DROPPED, f->node);
 		return;
 	case TC_ACT_REDIRECT:
-		sim_fl_redirect(w, f, s);
+		pl_sim_fl_redirect(w, f, s);
 		return;
 	default:
-		sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
-				   "consumed by the program (stolen/queued/trap)");
+		pl_sim_fl_kernel_drop(f, f->node, s ? s->dev : "", PL_DROP_STACK, 0,
+				      "consumed by the program (stolen/queued/trap)");
 		return;
 	}
 }

@@ -8,11 +8,11 @@
  * reverse, VXLAN encapsulation and decapsulation, MTU checks, the underlay
  * link). Where the model departs from the kernel: docs/sim.md, "Packet walk".
  *
- *	sim_walk_open(topo, &opts, &w);		// namespaces + one datapath per node
- *	sim_walk_packet(w, frame, len, &at, 0, &res);
+ *	pl_sim_walk_open(topo, &opts, &w);		// namespaces + one datapath per node
+ *	pl_sim_walk_packet(w, frame, len, &at, 0, &res);
  *	... res.steps[], res.delivery, res.out ...
- *	sim_walk_result_release(&res);
- *	sim_walk_close(w);
+ *	pl_sim_walk_result_release(&res);
+ *	pl_sim_walk_close(w);
  */
 #ifndef PL_SIM_WALK_H
 #define PL_SIM_WALK_H
@@ -124,7 +124,7 @@ struct sim_walk_result {
 	bool masqueraded; /* a MASQUERADE rewrote the source on the way */
 
 	uint64_t t_inject, t_enqueue, t_dequeue, t_deliver; /* ns; SIM_NO_TIME when none */
-	uint32_t flow;					    /* index of its flow (sim_walk_run) */
+	uint32_t flow; /* index of its flow (pl_sim_walk_run) */
 };
 
 struct sim_walk_opts {
@@ -141,13 +141,13 @@ struct sim_walk_opts {
  * lays them out, and one datapath loaded for that node with its maps
  * programmed. Needs root. 0 or -errno (one error line printed).
  */
-int sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct sim_walk **out);
-void sim_walk_close(struct sim_walk *w);
+int pl_sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct sim_walk **out);
+void pl_sim_walk_close(struct sim_walk *w);
 /* The topology and routing mode the walk was opened with. */
-const struct topo *sim_walk_topo(const struct sim_walk *w);
-enum pl_routing_mode sim_walk_routing(const struct sim_walk *w);
+const struct topo *pl_sim_walk_topo(const struct sim_walk *w);
+enum pl_routing_mode pl_sim_walk_routing(const struct sim_walk *w);
 /* Empties every node's conntrack and the NAT table, and restarts the qdisc models and links. */
-int sim_walk_reset(struct sim_walk *w);
+int pl_sim_walk_reset(struct sim_walk *w);
 
 /*
  * Programs of an existing run instead of the walk's own (replay's sim mode:
@@ -163,18 +163,18 @@ struct sim_walk_progs {
 			uint32_t ifindex, uint32_t mark, struct pl_run_result *rr);
 };
 
-/* Like sim_walk_open, the programs and namespaces are progs' (no root needed here). */
-int sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
-		       const struct sim_walk_progs *progs, struct sim_walk **out);
+/* Like pl_sim_walk_open, the programs and namespaces are progs' (no root needed here). */
+int pl_sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
+			  const struct sim_walk_progs *progs, struct sim_walk **out);
 
 /*
  * Walks one frame injected at `at` at virtual time t_ns, alone on the links
  * (no queueing). 0 with res filled (release it), or -errno when a syscall
  * failed (res is released).
  */
-int sim_walk_packet(struct sim_walk *w, const uint8_t *frame, uint32_t len,
-		    const struct sim_inject *at, uint64_t t_ns, struct sim_walk_result *res);
-void sim_walk_result_release(struct sim_walk_result *res);
+int pl_sim_walk_packet(struct sim_walk *w, const uint8_t *frame, uint32_t len,
+		       const struct sim_inject *at, uint64_t t_ns, struct sim_walk_result *res);
+void pl_sim_walk_result_release(struct sim_walk_result *res);
 
 /* One packet of a clocked run. */
 struct sim_walk_input {
@@ -188,15 +188,15 @@ struct sim_walk_input {
  * Walks n packets on one virtual clock: each injected at its time, queued in
  * the egress qdisc model of every uplink it leaves (a FIFO when the link has
  * none) until the model and the link let it go, so flows contend (docs/sim.md).
- * res[i] is packet i's (release each). Call sim_walk_reset() first for a run
+ * res[i] is packet i's (release each). Call pl_sim_walk_reset() first for a run
  * that starts again from time 0. 0 or -errno.
  */
-int sim_walk_run(struct sim_walk *w, const struct sim_walk_input *in, int n,
-		 struct sim_walk_result *res);
+int pl_sim_walk_run(struct sim_walk *w, const struct sim_walk_input *in, int n,
+		    struct sim_walk_result *res);
 
 /* Chooses an injection point from the frame: source pod, else VXLAN/underlay, else -ENOENT. */
-int sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
-		      struct sim_inject *out);
+int pl_sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
+			 struct sim_inject *out);
 
 /* A pod's packet, as explain/graph/tests send it: Ethernet from the pod's eth0 to its gateway. */
 struct sim_probe {
@@ -209,22 +209,23 @@ struct sim_probe {
 };
 
 /* Builds the probe's frame; its length or -errno. */
-int sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t *buf, size_t cap);
-/* Builds and walks the probe from its pod at time 0 (after sim_walk_reset). */
-int sim_walk_probe(struct sim_walk *w, const struct sim_probe *p, struct sim_walk_result *res);
+int pl_sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t *buf, size_t cap);
+/* Builds and walks the probe from its pod at time 0 (after pl_sim_walk_reset). */
+int pl_sim_walk_probe(struct sim_walk *w, const struct sim_probe *p, struct sim_walk_result *res);
 
 /* Name of a device of node's namespace by ifindex ("eth0", "lxcfrontend"), or "?". */
-const char *sim_walk_ifname(const struct sim_walk *w, int node, uint32_t ifindex);
+const char *pl_sim_walk_ifname(const struct sim_walk *w, int node, uint32_t ifindex);
 
 /* Names for output. */
-const char *sim_step_kind_name(enum sim_step_kind kind);
-const char *sim_delivery_name(enum sim_delivery d);
+const char *pl_sim_step_kind_name(enum sim_step_kind kind);
+const char *pl_sim_delivery_name(enum sim_delivery d);
 /* "pod-b", "node1:stack", "world", "dropped". */
-int sim_delivery_str(const struct sim_walk_result *r, const struct topo *t, char *buf, size_t len);
+int pl_sim_delivery_str(const struct sim_walk_result *r, const struct topo *t, char *buf,
+			size_t len);
 /* Headers of a frame (VXLAN: outer and inner). */
-void sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h);
+void pl_sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h);
 
 /* Deterministic text of a result: one line per step (same inputs → same bytes). */
-void sim_walk_result_print(FILE *f, const struct sim_walk_result *r, const struct topo *t);
+void pl_sim_walk_result_print(FILE *f, const struct sim_walk_result *r, const struct topo *t);
 
 #endif /* PL_SIM_WALK_H */

@@ -14,16 +14,16 @@
 #include "plan/plan.h"
 #include "walk_flight.h"
 
-int sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct sim_walk **out)
+int pl_sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct sim_walk **out)
 {
 	int err = pl_require_bpf_privileges();
 
 	*out = NULL;
-	return err ? err : sim_walk_open_with(t, o, NULL, out);
+	return err ? err : pl_sim_walk_open_with(t, o, NULL, out);
 }
 
-int sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
-		       const struct sim_walk_progs *progs, struct sim_walk **out)
+int pl_sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
+			  const struct sim_walk_progs *progs, struct sim_walk **out)
 {
 	struct sim_walk *w;
 	int err;
@@ -35,7 +35,7 @@ int sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
 	if (!w)
 		return -ENOMEM;
 	w->orig_netns_fd = -1;
-	sim_pkt_pool_init(&w->pool);
+	pl_sim_pkt_pool_init(&w->pool);
 	if (progs)
 		w->progs = *progs;
 	w->topo = *t;
@@ -53,46 +53,46 @@ int sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
 		err = -ENOMEM;
 		goto out;
 	}
-	if ((err = sim_env_build(w)))
+	if ((err = pl_sim_env_build(w)))
 		goto out;
 	*out = w;
 	return 0;
 out:
-	sim_walk_close(w);
+	pl_sim_walk_close(w);
 	return err;
 }
 
-void sim_walk_close(struct sim_walk *w)
+void pl_sim_walk_close(struct sim_walk *w)
 {
 	if (!w)
 		return;
-	sim_env_destroy(w);
-	sim_pkt_pool_free(&w->pool);
+	pl_sim_env_destroy(w);
+	pl_sim_pkt_pool_free(&w->pool);
 	free(w->scratch);
 	free(w);
 }
 
-const char *sim_walk_ifname(const struct sim_walk *w, int node, uint32_t ifindex)
+const char *pl_sim_walk_ifname(const struct sim_walk *w, int node, uint32_t ifindex)
 {
 	int d;
 
 	if (node < 0 || node >= w->topo.nnodes)
 		return "?";
-	d = sim_dev_by_ifindex(&w->nodes[node], ifindex);
+	d = pl_sim_dev_by_ifindex(&w->nodes[node], ifindex);
 	return d >= 0 ? w->nodes[node].devs[d].name : "?";
 }
 
-const struct topo *sim_walk_topo(const struct sim_walk *w)
+const struct topo *pl_sim_walk_topo(const struct sim_walk *w)
 {
 	return &w->topo;
 }
 
-enum pl_routing_mode sim_walk_routing(const struct sim_walk *w)
+enum pl_routing_mode pl_sim_walk_routing(const struct sim_walk *w)
 {
 	return w->topo.routing;
 }
 
-int sim_walk_reset(struct sim_walk *w)
+int pl_sim_walk_reset(struct sim_walk *w)
 {
 	int i, err;
 
@@ -103,10 +103,10 @@ int sim_walk_reset(struct sim_walk *w)
 		if (w->nodes[i].dp && (err = pl_ct_clear(w->nodes[i].dp)))
 			return err;
 	}
-	return sim_env_qdiscs_reset(w);
+	return pl_sim_env_qdiscs_reset(w);
 }
 
-void sim_walk_result_release(struct sim_walk_result *res)
+void pl_sim_walk_result_release(struct sim_walk_result *res)
 {
 	free(res->out);
 	res->out = NULL;
@@ -139,10 +139,10 @@ static int start(struct sim_walk *w, struct sim_flight *f, const struct sim_inje
 			return -EINVAL;
 		n = &w->nodes[at->node];
 		f->node = at->node;
-		f->dev = sim_dev_by_kind(n, SIM_DEV_VXLAN);
+		f->dev = pl_sim_dev_by_kind(n, SIM_DEV_VXLAN);
 		if (f->dev < 0)
 			return -EINVAL;
-		len = sim_frame_decap(f->buf, f->len, &vni);
+		len = pl_sim_frame_decap(f->buf, f->len, &vni);
 		if (len > 0) {
 			f->len = (uint32_t)len;
 			f->mark = n->vxlan_external ? PL_MARK_IDENTITY_MAGIC | vni : 0;
@@ -153,8 +153,8 @@ static int start(struct sim_walk *w, struct sim_flight *f, const struct sim_inje
 	return -EINVAL;
 }
 
-int sim_fl_start(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
-		 const struct sim_inject *at, uint64_t t, struct sim_walk_result *res)
+int pl_sim_fl_start(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
+		    const struct sim_inject *at, uint64_t t, struct sim_walk_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	res->deliver_node = res->deliver_pod = res->drop_node = -1;
@@ -162,7 +162,7 @@ int sim_fl_start(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame,
 	res->t_enqueue = res->t_dequeue = res->t_deliver = SIM_NO_TIME;
 	if (len > PL_PKT_MAX)
 		return -EMSGSIZE;
-	sim_hdrs_of(frame, len, &res->in);
+	pl_sim_hdrs_of(frame, len, &res->in);
 	memset(&f->frags, 0, sizeof(*f) - offsetof(struct sim_flight, frags));
 	memcpy(f->buf, frame, len);
 	f->len = len;
@@ -176,17 +176,17 @@ int sim_fl_start(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame,
 static int walk_one(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
 		    const struct sim_inject *at, uint64_t t_ns, struct sim_walk_result *res)
 {
-	int err = sim_fl_start(w, f, frame, len, at, t_ns, res);
+	int err = pl_sim_fl_start(w, f, frame, len, at, t_ns, res);
 
 	if (!err)
-		err = sim_fl_walk(w, f);
+		err = pl_sim_fl_walk(w, f);
 	if (err)
-		sim_walk_result_release(res);
+		pl_sim_walk_result_release(res);
 	return err;
 }
 
-int sim_walk_packet(struct sim_walk *w, const uint8_t *frame, uint32_t len,
-		    const struct sim_inject *at, uint64_t t_ns, struct sim_walk_result *res)
+int pl_sim_walk_packet(struct sim_walk *w, const uint8_t *frame, uint32_t len,
+		       const struct sim_inject *at, uint64_t t_ns, struct sim_walk_result *res)
 {
 	struct sim_flight *f = malloc(sizeof(*f));
 	int err, err2;
@@ -195,42 +195,42 @@ int sim_walk_packet(struct sim_walk *w, const uint8_t *frame, uint32_t len,
 		return -ENOMEM;
 	err = walk_one(w, f, frame, len, at, t_ns, res);
 	free(f);
-	err2 = sim_env_enter(w, -1);
+	err2 = pl_sim_env_enter(w, -1);
 	return err ? err : err2;
 }
 
-int sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
-		      struct sim_inject *out)
+int pl_sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
+			 struct sim_inject *out)
 {
 	struct sim_hdrs h;
 	int i;
 
-	sim_hdrs_of(frame, len, &h);
+	pl_sim_hdrs_of(frame, len, &h);
 	memset(out, 0, sizeof(*out));
 	out->pod = -1;
 	if (!h.ipv4)
 		return -ENOENT;
 	if (h.encap) {
 		out->kind = SIM_INJECT_UPLINK;
-		out->node = topo_node_by_underlay_ip(t, h.outer_daddr);
+		out->node = pl_topo_node_by_underlay_ip(t, h.outer_daddr);
 		return out->node >= 0 ? 0 : -ENOENT;
 	}
-	if ((i = topo_pod_by_ip(t, h.saddr)) >= 0) {
+	if ((i = pl_topo_pod_by_ip(t, h.saddr)) >= 0) {
 		out->kind = SIM_INJECT_POD;
 		out->pod = i;
 		out->node = t->pods[i].node;
 		return 0;
 	}
 	out->kind = SIM_INJECT_UPLINK;
-	if ((i = topo_pod_by_ip(t, h.daddr)) >= 0)
+	if ((i = pl_topo_pod_by_ip(t, h.daddr)) >= 0)
 		out->node = t->pods[i].node;
 	else
-		out->node = topo_node_by_underlay_ip(t, h.daddr);
+		out->node = pl_topo_node_by_underlay_ip(t, h.daddr);
 	return out->node >= 0 ? 0 : -ENOENT;
 }
 
 /* The IPv4 fields of one decoded header into h (the inner ones when encapsulated). */
-const char *sim_step_kind_name(enum sim_step_kind kind)
+const char *pl_sim_step_kind_name(enum sim_step_kind kind)
 {
 	static const char *const n[] = {
 		[SIM_STEP_PROG] = "prog",   [SIM_STEP_VETH] = "veth",
@@ -244,14 +244,15 @@ const char *sim_step_kind_name(enum sim_step_kind kind)
 	return kind <= SIM_STEP_DROP ? n[kind] : "?";
 }
 
-const char *sim_delivery_name(enum sim_delivery d)
+const char *pl_sim_delivery_name(enum sim_delivery d)
 {
 	static const char *const n[] = {"none", "pod", "stack", "world", "dropped"};
 
 	return d <= SIM_DELIV_DROPPED ? n[d] : "?";
 }
 
-int sim_delivery_str(const struct sim_walk_result *r, const struct topo *t, char *buf, size_t len)
+int pl_sim_delivery_str(const struct sim_walk_result *r, const struct topo *t, char *buf,
+			size_t len)
 {
 	switch (r->delivery) {
 	case SIM_DELIV_POD:
@@ -281,7 +282,7 @@ static void print_hdrs(FILE *f, const struct sim_hdrs *h)
 	fprintf(f, " len %u\n", h->len);
 }
 
-void sim_walk_result_print(FILE *f, const struct sim_walk_result *r, const struct topo *t)
+void pl_sim_walk_result_print(FILE *f, const struct sim_walk_result *r, const struct topo *t)
 {
 	char where[64];
 	int i;
@@ -290,11 +291,11 @@ void sim_walk_result_print(FILE *f, const struct sim_walk_result *r, const struc
 		const struct sim_step *s = &r->steps[i];
 
 		fprintf(f, "  %10llu ns %-8s %-8s %-10s %s |", (unsigned long long)s->t_ns,
-			s->node >= 0 ? t->nodes[s->node].name : "-", sim_step_kind_name(s->kind),
+			s->node >= 0 ? t->nodes[s->node].name : "-", pl_sim_step_kind_name(s->kind),
 			s->dev, s->text);
 		print_hdrs(f, &s->h);
 	}
-	sim_delivery_str(r, t, where, sizeof(where));
+	pl_sim_delivery_str(r, t, where, sizeof(where));
 	fprintf(f, "  => %s", where);
 	if (r->delivery == SIM_DELIV_DROPPED)
 		fprintf(f, " (%s%s)", pl_drop_reason_name(r->drop_reason),
@@ -304,7 +305,7 @@ void sim_walk_result_print(FILE *f, const struct sim_walk_result *r, const struc
 	fprintf(f, "\n");
 }
 
-int sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t *buf, size_t cap)
+int pl_sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t *buf, size_t cap)
 {
 	static uint8_t payload[PL_PKT_MAX];
 	struct pl_pkt_spec s = {0};
@@ -341,7 +342,7 @@ int sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t *bu
 	return pl_pkt_build(&s, buf, cap);
 }
 
-int sim_walk_probe(struct sim_walk *w, const struct sim_probe *p, struct sim_walk_result *res)
+int pl_sim_walk_probe(struct sim_walk *w, const struct sim_probe *p, struct sim_walk_result *res)
 {
 	struct sim_inject at = {.kind = SIM_INJECT_POD, .pod = p->from_pod};
 	uint8_t *buf = malloc(PL_PKT_MAX);
@@ -349,13 +350,13 @@ int sim_walk_probe(struct sim_walk *w, const struct sim_probe *p, struct sim_wal
 
 	if (!buf)
 		return -ENOMEM;
-	len = sim_probe_frame(&w->topo, p, buf, PL_PKT_MAX);
+	len = pl_sim_probe_frame(&w->topo, p, buf, PL_PKT_MAX);
 	if (len < 0) {
 		free(buf);
 		return len;
 	}
 	at.node = w->topo.pods[p->from_pod].node;
-	err = sim_walk_packet(w, buf, (uint32_t)len, &at, 0, res);
+	err = pl_sim_walk_packet(w, buf, (uint32_t)len, &at, 0, res);
 	free(buf);
 	return err;
 }

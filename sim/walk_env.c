@@ -25,7 +25,7 @@
 #include "plan/plan.h"
 #include "walk_internal.h"
 
-void sim_mac(enum sim_mac_kind kind, uint32_t index, uint8_t mac[6])
+void pl_sim_mac(enum sim_mac_kind kind, uint32_t index, uint8_t mac[6])
 {
 	pl_plan_mac(kind, index, mac);
 }
@@ -35,7 +35,7 @@ static uint32_t mask_of(uint8_t plen)
 	return plen ? htonl(~0u << (32 - plen)) : 0;
 }
 
-int sim_dev_by_ifindex(const struct sim_node *n, uint32_t ifindex)
+int pl_sim_dev_by_ifindex(const struct sim_node *n, uint32_t ifindex)
 {
 	int i;
 
@@ -45,7 +45,7 @@ int sim_dev_by_ifindex(const struct sim_node *n, uint32_t ifindex)
 	return -1;
 }
 
-int sim_dev_by_kind(const struct sim_node *n, enum sim_dev_kind kind)
+int pl_sim_dev_by_kind(const struct sim_node *n, enum sim_dev_kind kind)
 {
 	int i;
 
@@ -70,7 +70,7 @@ static int lpm(const struct sim_node *n, uint32_t table, uint32_t daddr)
 	return best;
 }
 
-int sim_route_lookup(const struct sim_node *n, uint32_t saddr, uint32_t daddr)
+int pl_sim_route_lookup(const struct sim_node *n, uint32_t saddr, uint32_t daddr)
 {
 	int i, r;
 
@@ -83,7 +83,7 @@ int sim_route_lookup(const struct sim_node *n, uint32_t saddr, uint32_t daddr)
 	return lpm(n, 0, daddr);
 }
 
-int sim_node_by_underlay(const struct sim_walk *w, uint32_t ip)
+int pl_sim_node_by_underlay(const struct sim_walk *w, uint32_t ip)
 {
 	int i;
 
@@ -94,7 +94,7 @@ int sim_node_by_underlay(const struct sim_walk *w, uint32_t ip)
 }
 
 /* inet_select_addr(): the device's primary address, else the first global one in the netns. */
-uint32_t sim_masq_addr(const struct sim_node *n, int dev)
+uint32_t pl_sim_masq_addr(const struct sim_node *n, int dev)
 {
 	int i;
 
@@ -396,8 +396,8 @@ static int uplink_qdisc(struct sim_walk *w, int node)
 		if (t->links[i].node != node || t->links[i].qdisc.kind == TOPO_QDISC_NONE)
 			continue;
 		o.seed = w->opts.seed + (uint64_t)node;
-		err = sim_qdisc_create(&t->links[i].qdisc, &o, &w->nodes[node].qdisc, msg,
-				       sizeof(msg));
+		err = pl_sim_qdisc_create(&t->links[i].qdisc, &o, &w->nodes[node].qdisc, msg,
+					  sizeof(msg));
 		if (err)
 			pl_err("%s:%d:%d: %s", t->file ? t->file : "topology",
 			       t->links[i].qdisc.pos.line, t->links[i].qdisc.pos.col, msg);
@@ -406,13 +406,13 @@ static int uplink_qdisc(struct sim_walk *w, int node)
 	return 0;
 }
 
-int sim_env_qdiscs_reset(struct sim_walk *w)
+int pl_sim_env_qdiscs_reset(struct sim_walk *w)
 {
 	int i, err;
 
 	for (i = 0; i < w->topo.nnodes; i++) {
 		if (w->nodes[i].qdisc)
-			sim_qdisc_destroy(w->nodes[i].qdisc);
+			pl_sim_qdisc_destroy(w->nodes[i].qdisc);
 		w->nodes[i].qdisc = NULL;
 		if ((err = uplink_qdisc(w, i)))
 			return err;
@@ -420,7 +420,7 @@ int sim_env_qdiscs_reset(struct sim_walk *w)
 	return 0;
 }
 
-int sim_env_enter(struct sim_walk *w, int node)
+int pl_sim_env_enter(struct sim_walk *w, int node)
 {
 	int fd = node < 0 ? w->orig_netns_fd : w->nodes[node].netns_fd;
 
@@ -450,7 +450,7 @@ static int build_node(struct sim_walk *w, int i)
 		return err;
 	if (w->progs.test_run)
 		return 0;
-	if ((err = sim_env_enter(w, -1)))
+	if ((err = pl_sim_env_enter(w, -1)))
 		return err;
 	if (unshare(CLONE_NEWNET))
 		return pl_err_errno(-errno, "creating a network namespace for node %s",
@@ -470,7 +470,7 @@ static int build_node(struct sim_walk *w, int i)
 	return 0;
 }
 
-int sim_env_build(struct sim_walk *w)
+int pl_sim_env_build(struct sim_walk *w)
 {
 	const struct topo *t = &w->topo;
 	/* The walk's uplink is xdp_prefilter then from_network, as in a replay's run. */
@@ -495,21 +495,21 @@ int sim_env_build(struct sim_walk *w)
 		err = build_node(w, i);
 	if (w->progs.test_run)
 		return err;
-	back = sim_env_enter(w, -1);
+	back = pl_sim_env_enter(w, -1);
 	return err ? err : back;
 }
 
-void sim_env_destroy(struct sim_walk *w)
+void pl_sim_env_destroy(struct sim_walk *w)
 {
 	int i;
 
 	if (!w->nodes)
 		goto out;
 	if (w->orig_netns_fd >= 0 || w->progs.enter)
-		sim_env_enter(w, -1);
+		pl_sim_env_enter(w, -1);
 	for (i = 0; i < w->topo.nnodes; i++) {
 		if (w->nodes[i].qdisc)
-			sim_qdisc_destroy(w->nodes[i].qdisc);
+			pl_sim_qdisc_destroy(w->nodes[i].qdisc);
 		pl_datapath_destroy(w->nodes[i].dp);
 		if (w->nodes[i].netns_fd >= 0)
 			close(w->nodes[i].netns_fd);

@@ -16,7 +16,7 @@ enum sim_loc {
 	LOC_UPLINK_RX, /* arrives on the node's uplink: xdp, tc */
 	LOC_VXLAN_RX,  /* decapsulated, tc ingress of the vxlan device */
 	LOC_POD_RX,    /* into the pod's eth0 */
-	LOC_PARKED,    /* waits for the uplink (sim_walk_run: qdisc and link) */
+	LOC_PARKED,    /* waits for the uplink (pl_sim_walk_run: qdisc and link) */
 	LOC_DONE,
 };
 
@@ -39,35 +39,35 @@ struct sim_flight {
 	struct sim_walk_result *res;
 };
 
-struct sim_step *sim_fl_step(struct sim_flight *f, enum sim_step_kind kind, int node,
-			     const char *dev, const char *fmt, ...)
+struct sim_step *pl_sim_fl_step(struct sim_flight *f, enum sim_step_kind kind, int node,
+				const char *dev, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-void sim_fl_finish(struct sim_flight *f, enum sim_delivery d, int node);
-void sim_fl_kernel_drop(struct sim_flight *f, int node, const char *dev, uint8_t reason,
-			uint32_t mtu, const char *why);
+void pl_sim_fl_finish(struct sim_flight *f, enum sim_delivery d, int node);
+void pl_sim_fl_kernel_drop(struct sim_flight *f, int node, const char *dev, uint8_t reason,
+			   uint32_t mtu, const char *why);
 /* Runs prog on the frame at dev of f->node; *retval its TC_ACT_* / XDP_*. 0 or -errno. */
-int sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog, int dev,
-		    uint32_t mark, int *retval, struct sim_step **out);
-void sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t nexthop,
-		    const char *how);
-void sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_step *s);
-void sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
-		     const struct sim_step *s);
-int sim_underlay_owner_mac(const struct sim_walk *w, const uint8_t mac[6]);
-bool sim_underlay_resolve(const struct sim_walk *w, uint32_t ip, uint8_t mac[6]);
+int pl_sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog, int dev,
+		       uint32_t mark, int *retval, struct sim_step **out);
+void pl_sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t nexthop,
+		       const char *how);
+void pl_sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_step *s);
+void pl_sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
+			const struct sim_step *s);
+int pl_sim_underlay_owner_mac(const struct sim_walk *w, const uint8_t mac[6]);
+bool pl_sim_underlay_resolve(const struct sim_walk *w, uint32_t ip, uint8_t mac[6]);
 
 /* walk_api.c: a fresh flight for frame at `at`, time t, its result res (initialised). */
-int sim_fl_start(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
-		 const struct sim_inject *at, uint64_t t, struct sim_walk_result *res);
+int pl_sim_fl_start(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
+		    const struct sim_inject *at, uint64_t t, struct sim_walk_result *res);
 
 /* walk_loc.c: runs f from its location until LOC_DONE (or LOC_PARKED). 0 or -errno. */
-int sim_fl_walk(struct sim_walk *w, struct sim_flight *f);
+int pl_sim_fl_walk(struct sim_walk *w, struct sim_flight *f);
 /* Bytes f occupies on the wire (all fragments). */
-uint32_t sim_fl_wire_bytes(const struct sim_flight *f);
+uint32_t pl_sim_fl_wire_bytes(const struct sim_flight *f);
 /* Serialises f on f->node's uplink from start, propagates it, checks the receiver: f->loc
  * becomes LOC_UPLINK_RX of the receiver (f->t its arrival) or LOC_DONE. */
-void sim_fl_wire(struct sim_walk *w, struct sim_flight *f, uint64_t start);
+void pl_sim_fl_wire(struct sim_walk *w, struct sim_flight *f, uint64_t start);
 /* The wire from f->node's uplink: receiver node, SIM_WORLD, or -1 (nobody has the MAC). */
-int sim_fl_receiver(const struct sim_walk *w, const struct sim_flight *f);
+int pl_sim_fl_receiver(const struct sim_walk *w, const struct sim_flight *f);
 
 #endif /* PL_SIM_WALK_FLIGHT_H */

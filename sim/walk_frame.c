@@ -20,7 +20,7 @@ static bool frame_ip4(const uint8_t *frame, uint32_t len, struct pl_pkt_info *in
 	return info->ipv4 && info->has_payload && !info->vlan_tags;
 }
 
-bool sim_frame_ip(uint8_t *frame, uint32_t len, struct sim_ip *ip)
+bool pl_sim_frame_ip(uint8_t *frame, uint32_t len, struct sim_ip *ip)
 {
 	struct pl_pkt_info info;
 
@@ -43,7 +43,7 @@ bool sim_frame_ip(uint8_t *frame, uint32_t len, struct sim_ip *ip)
 	return true;
 }
 
-bool sim_frame_tagged(const uint8_t *frame, uint32_t len)
+bool pl_sim_frame_tagged(const uint8_t *frame, uint32_t len)
 {
 	struct pl_pkt_info info;
 
@@ -87,7 +87,7 @@ static void fix_l4_csum(struct sim_ip *ip)
 	put16(ip->l4 + off, c);
 }
 
-void sim_frame_set_saddr(struct sim_ip *ip, uint32_t saddr)
+void pl_sim_frame_set_saddr(struct sim_ip *ip, uint32_t saddr)
 {
 	memcpy(ip->ip + 12, &saddr, 4);
 	ip->saddr = saddr;
@@ -95,7 +95,7 @@ void sim_frame_set_saddr(struct sim_ip *ip, uint32_t saddr)
 	fix_l4_csum(ip);
 }
 
-void sim_frame_set_daddr(struct sim_ip *ip, uint32_t daddr)
+void pl_sim_frame_set_daddr(struct sim_ip *ip, uint32_t daddr)
 {
 	memcpy(ip->ip + 16, &daddr, 4);
 	ip->daddr = daddr;
@@ -103,7 +103,7 @@ void sim_frame_set_daddr(struct sim_ip *ip, uint32_t daddr)
 	fix_l4_csum(ip);
 }
 
-void sim_frame_dec_ttl(struct sim_ip *ip)
+void pl_sim_frame_dec_ttl(struct sim_ip *ip)
 {
 	ip->ip[8] = --ip->ttl;
 	fix_ip_csum(ip);
@@ -114,7 +114,7 @@ void sim_frame_dec_ttl(struct sim_ip *ip)
  * port range (32768-60999). Its hash is seeded at boot; this one is FNV-1a
  * of the inner addresses, protocol and ports, so runs are reproducible.
  */
-uint16_t sim_vxlan_sport(const uint8_t *inner, uint32_t len)
+uint16_t pl_sim_vxlan_sport(const uint8_t *inner, uint32_t len)
 {
 	uint8_t key[13] = {0};
 	uint32_t h = 2166136261u;
@@ -135,9 +135,9 @@ uint16_t sim_vxlan_sport(const uint8_t *inner, uint32_t len)
 	return (uint16_t)((((uint64_t)h * (60999 - 32768)) >> 32) + 32768);
 }
 
-int sim_frame_encap(uint8_t *frame, uint32_t len, uint32_t cap, const uint8_t smac[6],
-		    const uint8_t dmac[6], uint32_t saddr, uint32_t daddr, uint32_t vni,
-		    uint16_t ip_id, uint16_t *sport)
+int pl_sim_frame_encap(uint8_t *frame, uint32_t len, uint32_t cap, const uint8_t smac[6],
+		       const uint8_t dmac[6], uint32_t saddr, uint32_t daddr, uint32_t vni,
+		       uint16_t ip_id, uint16_t *sport)
 {
 	uint32_t hl = ETH_HLEN_ + IP_HLEN_ + UDP_HLEN_ + VXLAN_HLEN;
 	uint32_t ip_len = IP_HLEN_ + UDP_HLEN_ + VXLAN_HLEN + len;
@@ -145,7 +145,7 @@ int sim_frame_encap(uint8_t *frame, uint32_t len, uint32_t cap, const uint8_t sm
 
 	if (len + hl > cap || ip_len > 0xffff)
 		return -ENOSPC;
-	*sport = sim_vxlan_sport(frame, len);
+	*sport = pl_sim_vxlan_sport(frame, len);
 	memmove(frame + hl, frame, len);
 	memcpy(frame, dmac, 6);
 	memcpy(frame + 6, smac, 6);
@@ -172,7 +172,7 @@ int sim_frame_encap(uint8_t *frame, uint32_t len, uint32_t cap, const uint8_t sm
 	return (int)(len + hl);
 }
 
-int sim_frame_decap(uint8_t *frame, uint32_t len, uint32_t *vni)
+int pl_sim_frame_decap(uint8_t *frame, uint32_t len, uint32_t *vni)
 {
 	uint32_t hl = ETH_HLEN_ + IP_HLEN_ + UDP_HLEN_ + VXLAN_HLEN;
 	struct pl_pkt_info info;
@@ -188,12 +188,12 @@ int sim_frame_decap(uint8_t *frame, uint32_t len, uint32_t *vni)
 }
 
 /* Cuts an IPv4 packet (DF clear) to its first fragment for mtu; returns the new length. */
-int sim_frame_first_fragment(uint8_t *frame, uint32_t len, uint32_t mtu, int *nfrags)
+int pl_sim_frame_first_fragment(uint8_t *frame, uint32_t len, uint32_t mtu, int *nfrags)
 {
 	struct sim_ip ip;
 	uint32_t per, data;
 
-	if (!sim_frame_ip(frame, len, &ip) || mtu <= ip.ihl + 8)
+	if (!pl_sim_frame_ip(frame, len, &ip) || mtu <= ip.ihl + 8)
 		return -EINVAL;
 	per = (mtu - ip.ihl) & ~7u;
 	data = ip.tot_len - ip.ihl;
@@ -228,7 +228,7 @@ static bool frame_ip4_header(const uint8_t *frame, uint32_t len, struct pl_pkt_i
 	return i->ipv4 && i->has_l3 && !i->vlan_tags;
 }
 
-void sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h)
+void pl_sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h)
 {
 	struct pl_pkt_info out, in;
 	const uint8_t *inner;

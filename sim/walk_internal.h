@@ -119,20 +119,20 @@ struct sim_walk {
 };
 
 /* walk_env.c */
-int sim_env_build(struct sim_walk *w);
-void sim_env_destroy(struct sim_walk *w);
-int sim_env_enter(struct sim_walk *w, int node);
+int pl_sim_env_build(struct sim_walk *w);
+void pl_sim_env_destroy(struct sim_walk *w);
+int pl_sim_env_enter(struct sim_walk *w, int node);
 /* (Re)creates every uplink's qdisc model, empty, at time 0. */
-int sim_env_qdiscs_reset(struct sim_walk *w);
-void sim_mac(enum sim_mac_kind kind, uint32_t index, uint8_t mac[6]);
-int sim_dev_by_ifindex(const struct sim_node *n, uint32_t ifindex);
-int sim_dev_by_kind(const struct sim_node *n, enum sim_dev_kind kind);
+int pl_sim_env_qdiscs_reset(struct sim_walk *w);
+void pl_sim_mac(enum sim_mac_kind kind, uint32_t index, uint8_t mac[6]);
+int pl_sim_dev_by_ifindex(const struct sim_node *n, uint32_t ifindex);
+int pl_sim_dev_by_kind(const struct sim_node *n, enum sim_dev_kind kind);
 /* fib rules then longest-prefix match, as the kernel routes saddr → daddr; -1 when none. */
-int sim_route_lookup(const struct sim_node *n, uint32_t saddr, uint32_t daddr);
+int pl_sim_route_lookup(const struct sim_node *n, uint32_t saddr, uint32_t daddr);
 /* Node whose underlay IP is ip, -1 none. */
-int sim_node_by_underlay(const struct sim_walk *w, uint32_t ip);
+int pl_sim_node_by_underlay(const struct sim_walk *w, uint32_t ip);
 /* Source address MASQUERADE picks leaving dev (inet_select_addr). */
-uint32_t sim_masq_addr(const struct sim_node *n, int dev);
+uint32_t pl_sim_masq_addr(const struct sim_node *n, int dev);
 
 /* walk_frame.c: byte surgery with correct checksums. */
 struct sim_ip {
@@ -149,21 +149,21 @@ struct sim_ip {
 	uint16_t sport, dport;
 };
 /* IPv4 after an untagged Ethernet header; false otherwise or truncated. */
-bool sim_frame_ip(uint8_t *frame, uint32_t len, struct sim_ip *ip);
+bool pl_sim_frame_ip(uint8_t *frame, uint32_t len, struct sim_ip *ip);
 /* An 802.1Q/802.1ad tag after the MACs. */
-bool sim_frame_tagged(const uint8_t *frame, uint32_t len);
-void sim_frame_set_saddr(struct sim_ip *ip, uint32_t saddr);
-void sim_frame_set_daddr(struct sim_ip *ip, uint32_t daddr);
-void sim_frame_dec_ttl(struct sim_ip *ip);
+bool pl_sim_frame_tagged(const uint8_t *frame, uint32_t len);
+void pl_sim_frame_set_saddr(struct sim_ip *ip, uint32_t saddr);
+void pl_sim_frame_set_daddr(struct sim_ip *ip, uint32_t daddr);
+void pl_sim_frame_dec_ttl(struct sim_ip *ip);
 /* Wraps the frame in place: outer Ethernet/IPv4/UDP/VXLAN; returns the new length or -errno. */
-int sim_frame_encap(uint8_t *frame, uint32_t len, uint32_t cap, const uint8_t smac[6],
-		    const uint8_t dmac[6], uint32_t saddr, uint32_t daddr, uint32_t vni,
-		    uint16_t ip_id, uint16_t *sport);
+int pl_sim_frame_encap(uint8_t *frame, uint32_t len, uint32_t cap, const uint8_t smac[6],
+		       const uint8_t dmac[6], uint32_t saddr, uint32_t daddr, uint32_t vni,
+		       uint16_t ip_id, uint16_t *sport);
 /* Strips outer headers in place; returns the inner length and *vni, or -EINVAL. */
-int sim_frame_decap(uint8_t *frame, uint32_t len, uint32_t *vni);
+int pl_sim_frame_decap(uint8_t *frame, uint32_t len, uint32_t *vni);
 /* Cuts a DF-clear IPv4 packet to its first fragment for mtu; new length, *nfrags. */
-int sim_frame_first_fragment(uint8_t *frame, uint32_t len, uint32_t mtu, int *nfrags);
+int pl_sim_frame_first_fragment(uint8_t *frame, uint32_t len, uint32_t mtu, int *nfrags);
 /* The UDP source port vxlan picks from the inner flow (see docs/sim.md). */
-uint16_t sim_vxlan_sport(const uint8_t *inner, uint32_t len);
+uint16_t pl_sim_vxlan_sport(const uint8_t *inner, uint32_t len);
 
 #endif /* PL_SIM_WALK_INTERNAL_H */

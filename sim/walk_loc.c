@@ -48,21 +48,21 @@ static void pod_tx(struct sim_walk *w, struct sim_flight *f)
 	struct sim_step *s;
 	char why[SIM_WALK_TEXT];
 
-	if (sim_frame_ip(f->buf, f->len, &ip) && ip.tot_len > lxc->mtu) {
+	if (pl_sim_frame_ip(f->buf, f->len, &ip) && ip.tot_len > lxc->mtu) {
 		snprintf(why, sizeof(why), "IPv4 length %u > MTU %u of %s's eth0: %s", ip.tot_len,
 			 lxc->mtu, pod,
 			 ip.df ? "DF set, its stack refuses to send it (EMSGSIZE)"
 			       : "its stack would fragment it (not modelled)");
-		sim_fl_kernel_drop(f, f->node, pod, PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
+		pl_sim_fl_kernel_drop(f, f->node, pod, PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
 		return;
 	}
 	if (!forwardable(f->len, lxc->mtu)) {
-		sim_fl_kernel_drop(f, f->node, lxc->name, PL_DROP_MTU_EXCEEDED, lxc->mtu,
-				   "frame larger than the veth's MTU");
+		pl_sim_fl_kernel_drop(f, f->node, lxc->name, PL_DROP_MTU_EXCEEDED, lxc->mtu,
+				      "frame larger than the veth's MTU");
 		return;
 	}
-	s = sim_fl_step(f, SIM_STEP_VETH, f->node, lxc->name, "%s eth0 → veth → %s", pod,
-			lxc->name);
+	s = pl_sim_fl_step(f, SIM_STEP_VETH, f->node, lxc->name, "%s eth0 → veth → %s", pod,
+			   lxc->name);
 	if (s)
 		s->mtu = lxc->mtu;
 	f->dev = d;
@@ -74,9 +74,9 @@ static int from_pod(struct sim_walk *w, struct sim_flight *f)
 	struct sim_step *s;
 	int rv, err;
 
-	err = sim_fl_run_prog(w, f, PL_PROG_FROM_POD, f->dev, 0, &rv, &s);
+	err = pl_sim_fl_run_prog(w, f, PL_PROG_FROM_POD, f->dev, 0, &rv, &s);
 	if (!err)
-		sim_fl_after_tc(w, f, rv, f->dev, s);
+		pl_sim_fl_after_tc(w, f, rv, f->dev, s);
 	return err;
 }
 
@@ -101,11 +101,11 @@ static void nat_reverse(struct sim_flight *f, struct sim_node *n, struct sim_ip 
 
 		if (e->proto == ip->proto && e->daddr == s && e->to_saddr == d &&
 		    e->dport == ip->sport && e->sport == ip->dport && e->to_saddr != e->saddr) {
-			sim_frame_set_daddr(ip, e->saddr);
-			sim_fl_step(f, SIM_STEP_NAT, f->node, "",
-				    "reverse MASQUERADE (conntrack): "
-				    "destination %s → %s",
-				    pl_ip4_str(d, a), pl_ip4_str(e->saddr, b));
+			pl_sim_frame_set_daddr(ip, e->saddr);
+			pl_sim_fl_step(f, SIM_STEP_NAT, f->node, "",
+				       "reverse MASQUERADE (conntrack): "
+				       "destination %s → %s",
+				       pl_ip4_str(d, a), pl_ip4_str(e->saddr, b));
 			return;
 		}
 	}
@@ -114,13 +114,14 @@ static void nat_reverse(struct sim_flight *f, struct sim_node *n, struct sim_ip 
 static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node *n, int dev,
 		       struct sim_ip *ip)
 {
-	uint32_t s = ip->saddr, d = ip->daddr, to = sim_masq_addr(n, dev);
+	uint32_t s = ip->saddr, d = ip->daddr, to = pl_sim_masq_addr(n, dev);
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	struct sim_nat e = {0};
 
 	/* nftables rule of the plan: own pods towards another node's pod CIDR (not replies). */
 	if ((s & mask_of(n->masq_plen)) != n->masq_cidr || !to || s == to ||
-	    topo_node_by_pod_ip(&w->topo, d) < 0 || topo_node_by_pod_ip(&w->topo, d) == f->node)
+	    pl_topo_node_by_pod_ip(&w->topo, d) < 0 ||
+	    pl_topo_node_by_pod_ip(&w->topo, d) == f->node)
 		return;
 	e.saddr = s;
 	e.daddr = d;
@@ -139,52 +140,55 @@ static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	}
 	if (n->nnat < n->capnat)
 		n->nat[n->nnat++] = e;
-	sim_frame_set_saddr(ip, to);
+	pl_sim_frame_set_saddr(ip, to);
 	f->res->masqueraded = true;
-	sim_fl_step(f, SIM_STEP_NAT, f->node, n->devs[dev].name,
-		    "MASQUERADE (nftables postrouting, oif %s): source %s → %s", n->devs[dev].name,
-		    pl_ip4_str(s, a), pl_ip4_str(to, b));
+	pl_sim_fl_step(f, SIM_STEP_NAT, f->node, n->devs[dev].name,
+		       "MASQUERADE (nftables postrouting, oif %s): source %s → %s",
+		       n->devs[dev].name, pl_ip4_str(s, a), pl_ip4_str(to, b));
 }
 
 static void local_in(struct sim_walk *w, struct sim_flight *f, struct sim_ip *ip)
 {
 	struct sim_node *n = &w->nodes[f->node];
 	const char *node = w->topo.nodes[f->node].name;
-	int vx = sim_dev_by_kind(n, SIM_DEV_VXLAN), len;
+	int vx = pl_sim_dev_by_kind(n, SIM_DEV_VXLAN), len;
 	uint32_t vni;
 
 	if (f->frags > 1) {
 		memcpy(f->buf, f->whole, f->whole_len);
 		f->len = f->whole_len;
-		sim_fl_step(f, SIM_STEP_STACK, f->node, "",
-			    "IP defragmentation: %d fragments "
-			    "reassembled",
-			    f->frags);
+		pl_sim_fl_step(f, SIM_STEP_STACK, f->node, "",
+			       "IP defragmentation: %d fragments "
+			       "reassembled",
+			       f->frags);
 		f->frags = 0;
-		sim_frame_ip(f->buf, f->len, ip);
+		pl_sim_frame_ip(f->buf, f->len, ip);
 	}
 	if (vx < 0 || ip->proto != IPPROTO_UDP || !ip->ports || ip->dport != SIM_VXLAN_PORT) {
-		sim_fl_step(f, SIM_STEP_DELIVER, f->node, "", "local delivery to %s's stack", node);
-		sim_fl_finish(f, SIM_DELIV_STACK, f->node);
+		pl_sim_fl_step(f, SIM_STEP_DELIVER, f->node, "", "local delivery to %s's stack",
+			       node);
+		pl_sim_fl_finish(f, SIM_DELIV_STACK, f->node);
 		return;
 	}
-	len = sim_frame_decap(f->buf, f->len, &vni);
+	len = pl_sim_frame_decap(f->buf, f->len, &vni);
 	if (len < 0) {
-		sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_STACK, 0, "malformed VXLAN");
+		pl_sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_STACK, 0, "malformed VXLAN");
 		return;
 	}
 	if (!n->vxlan_external && vni != n->vxlan_vni) {
-		sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_STACK, 0,
-				   "VNI does not match the vxlan device's: dropped by vxlan_rcv");
+		pl_sim_fl_kernel_drop(
+			f, f->node, "vxlan0", PL_DROP_STACK, 0,
+			"VNI does not match the vxlan device's: dropped by vxlan_rcv");
 		return;
 	}
 	f->len = (uint32_t)len;
 	/* test_run has no tunnel metadata: an external device's VNI reaches from_overlay in mark.
 	 */
 	f->mark = n->vxlan_external ? PL_MARK_IDENTITY_MAGIC | (vni & PL_MARK_IDENTITY_MASK) : 0;
-	sim_fl_step(f, SIM_STEP_DECAP, f->node, "vxlan0",
-		    "UDP 4789 to the node: vxlan_rcv strips %d bytes, VNI %u%s", SIM_VXLAN_OVERHEAD,
-		    vni, n->vxlan_external ? " (tunnel key: the source identity)" : "");
+	pl_sim_fl_step(f, SIM_STEP_DECAP, f->node, "vxlan0",
+		       "UDP 4789 to the node: vxlan_rcv strips %d bytes, VNI %u%s",
+		       SIM_VXLAN_OVERHEAD, vni,
+		       n->vxlan_external ? " (tunnel key: the source identity)" : "");
 	f->dev = vx;
 	f->loc = LOC_VXLAN_RX;
 }
@@ -199,16 +203,16 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	uint8_t ttl;
 	int r, dev;
 
-	if (sim_frame_tagged(f->buf, f->len)) {
-		sim_fl_kernel_drop(
+	if (pl_sim_frame_tagged(f->buf, f->len)) {
+		pl_sim_fl_kernel_drop(
 			f, f->node, n->devs[f->dev].name, PL_DROP_STACK, 0,
 			"VLAN-tagged, no VLAN device here: the stack drops it (OTHERHOST)");
 		return;
 	}
-	if (!sim_frame_ip(f->buf, f->len, &ip)) {
-		sim_fl_step(f, SIM_STEP_DELIVER, f->node, n->devs[f->dev].name,
-			    "not IPv4: handed to %s's stack", w->topo.nodes[f->node].name);
-		sim_fl_finish(f, SIM_DELIV_STACK, f->node);
+	if (!pl_sim_frame_ip(f->buf, f->len, &ip)) {
+		pl_sim_fl_step(f, SIM_STEP_DELIVER, f->node, n->devs[f->dev].name,
+			       "not IPv4: handed to %s's stack", w->topo.nodes[f->node].name);
+		pl_sim_fl_finish(f, SIM_DELIV_STACK, f->node);
 		return;
 	}
 	nat_reverse(f, n, &ip);
@@ -219,26 +223,26 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	}
 	ttl = ip.ttl;
 	if (ttl <= 1) {
-		sim_fl_kernel_drop(f, f->node, "", PL_DROP_TTL_EXCEEDED, 0,
-				   "ip_forward: TTL exceeded (ICMP time exceeded)");
+		pl_sim_fl_kernel_drop(f, f->node, "", PL_DROP_TTL_EXCEEDED, 0,
+				      "ip_forward: TTL exceeded (ICMP time exceeded)");
 		return;
 	}
 	saddr = ip.saddr;
-	r = sim_route_lookup(n, saddr, daddr);
+	r = pl_sim_route_lookup(n, saddr, daddr);
 	if (r < 0) {
-		sim_fl_kernel_drop(f, f->node, "", PL_DROP_NO_ROUTE, 0,
-				   "ip_forward: no route (ICMP net unreachable)");
+		pl_sim_fl_kernel_drop(f, f->node, "", PL_DROP_NO_ROUTE, 0,
+				      "ip_forward: no route (ICMP net unreachable)");
 		return;
 	}
 	dev = n->routes[r].dev;
 	nh = n->routes[r].gw ? n->routes[r].gw : daddr;
 	if (ip.tot_len > n->devs[dev].mtu && ip.df) {
-		sim_fl_kernel_drop(
+		pl_sim_fl_kernel_drop(
 			f, f->node, n->devs[dev].name, PL_DROP_MTU_EXCEEDED, n->devs[dev].mtu,
 			"ip_forward: larger than the route's MTU with DF (ICMP frag needed)");
 		return;
 	}
-	sim_frame_dec_ttl(&ip);
+	pl_sim_frame_dec_ttl(&ip);
 	if (n->routes[r].gw)
 		snprintf(how, sizeof(how), "route %s/%u via %s dev %s",
 			 pl_ip4_str(n->routes[r].dst, a), n->routes[r].plen, pl_ip4_str(nh, b),
@@ -246,19 +250,20 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 	else
 		snprintf(how, sizeof(how), "route %s/%u dev %s", pl_ip4_str(n->routes[r].dst, a),
 			 n->routes[r].plen, n->devs[dev].name);
-	s = sim_fl_step(f, SIM_STEP_STACK, f->node, n->devs[f->dev].name,
-			"ip_forward: %s, TTL %u → %u", how, ttl, ttl - 1);
+	s = pl_sim_fl_step(f, SIM_STEP_STACK, f->node, n->devs[f->dev].name,
+			   "ip_forward: %s, TTL %u → %u", how, ttl, ttl - 1);
 	if (s)
 		s->mtu = n->devs[dev].mtu;
 	if (n->masq && n->devs[dev].kind == SIM_DEV_VXLAN)
 		masquerade(w, f, n, dev, &ip);
-	sim_fl_out_dev(w, f, dev, nh, "neighbour");
+	pl_sim_fl_out_dev(w, f, dev, nh, "neighbour");
 }
 
 static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 {
 	struct sim_node *n = &w->nodes[f->node];
-	int up = sim_dev_by_kind(n, SIM_DEV_UPLINK), r, len, vx = sim_dev_by_kind(n, SIM_DEV_VXLAN);
+	int up = pl_sim_dev_by_kind(n, SIM_DEV_UPLINK), r, len,
+	    vx = pl_sim_dev_by_kind(n, SIM_DEV_VXLAN);
 	uint32_t saddr = n->devs[up].addr, nh, inner = f->len;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	struct sim_step *s;
@@ -266,27 +271,27 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 	uint16_t sport;
 	int frags;
 
-	r = sim_route_lookup(n, saddr, f->tun_remote);
+	r = pl_sim_route_lookup(n, saddr, f->tun_remote);
 	if (r < 0 || n->routes[r].dev != up) {
-		sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_NO_ROUTE, 0,
-				   "no underlay route to the tunnel endpoint");
+		pl_sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_NO_ROUTE, 0,
+				      "no underlay route to the tunnel endpoint");
 		return;
 	}
 	nh = n->routes[r].gw ? n->routes[r].gw : f->tun_remote;
-	if (!sim_underlay_resolve(w, nh, mac)) {
-		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_STACK, 0,
-				   "no neighbour answers for the tunnel endpoint");
+	if (!pl_sim_underlay_resolve(w, nh, mac)) {
+		pl_sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_STACK, 0,
+				      "no neighbour answers for the tunnel endpoint");
 		return;
 	}
-	len = sim_frame_encap(f->buf, f->len, SIM_BUF, n->devs[up].mac, mac, saddr, f->tun_remote,
-			      f->tun_vni, n->ip_id++, &sport);
+	len = pl_sim_frame_encap(f->buf, f->len, SIM_BUF, n->devs[up].mac, mac, saddr,
+				 f->tun_remote, f->tun_vni, n->ip_id++, &sport);
 	if (len < 0) {
-		sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_STACK, 0,
-				   "frame too large to encapsulate");
+		pl_sim_fl_kernel_drop(f, f->node, "vxlan0", PL_DROP_STACK, 0,
+				      "frame too large to encapsulate");
 		return;
 	}
 	f->len = (uint32_t)len;
-	s = sim_fl_step(
+	s = pl_sim_fl_step(
 		f, SIM_STEP_ENCAP, f->node, vx >= 0 ? n->devs[vx].name : "vxlan0",
 		"vxlan_xmit: +%d bytes (outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8): %s → %s "
 		"UDP %u → 4789, VNI %u, TTL 64, DF clear",
@@ -304,15 +309,15 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 	if (f->len - ETH_HLEN_ > n->devs[up].mtu) {
 		memcpy(f->whole, f->buf, f->len);
 		f->whole_len = f->len;
-		len = sim_frame_first_fragment(f->buf, f->len, n->devs[up].mtu, &frags);
+		len = pl_sim_frame_first_fragment(f->buf, f->len, n->devs[up].mtu, &frags);
 		if (len < 0) {
-			sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_MTU_EXCEEDED,
-					   n->devs[up].mtu, "cannot fragment the outer packet");
+			pl_sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_MTU_EXCEEDED,
+					      n->devs[up].mtu, "cannot fragment the outer packet");
 			return;
 		}
 		f->len = (uint32_t)len;
 		f->frags = frags;
-		s = sim_fl_step(
+		s = pl_sim_fl_step(
 			f, SIM_STEP_FRAG, f->node, "eth0",
 			"outer IPv4 %u bytes > MTU %u of eth0 (inner %u): DF clear, fragmented "
 			"into %d; the hooks below see the first fragment",
@@ -324,9 +329,9 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 	f->loc = LOC_UPLINK_TX;
 }
 
-int sim_fl_receiver(const struct sim_walk *w, const struct sim_flight *f)
+int pl_sim_fl_receiver(const struct sim_walk *w, const struct sim_flight *f)
 {
-	int who = sim_underlay_owner_mac(w, f->buf);
+	int who = pl_sim_underlay_owner_mac(w, f->buf);
 
 	if (who >= 0 && w->topo.underlay == TOPO_UNDERLAY_P2P && w->topo.nnodes == 2 &&
 	    who != 1 - f->node)
@@ -338,7 +343,7 @@ int sim_fl_receiver(const struct sim_walk *w, const struct sim_flight *f)
 static bool qdisc_pass(struct sim_walk *w, struct sim_flight *f, struct sim_node *n, uint32_t bytes,
 		       uint64_t *start)
 {
-	struct sim_pkt *p = sim_pkt_alloc(&w->pool), *got = NULL;
+	struct sim_pkt *p = pl_sim_pkt_alloc(&w->pool), *got = NULL;
 	uint64_t now = f->t, next, id;
 	struct sim_hdrs h;
 	enum sim_drop r;
@@ -347,10 +352,10 @@ static bool qdisc_pass(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	int dups = 0;
 
 	if (!p) {
-		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0, "out of memory");
+		pl_sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0, "out of memory");
 		return false;
 	}
-	sim_hdrs_of(f->buf, f->len, &h);
+	pl_sim_hdrs_of(f->buf, f->len, &h);
 	/* tc classifies on the outermost IPv4 header: the underlay's in vxlan/legacy mode. */
 	p->len = bytes;
 	p->src = h.encap ? h.outer_saddr : h.saddr;
@@ -361,10 +366,10 @@ static bool qdisc_pass(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	id = p->id;
 	r = sim_qdisc_enqueue(n->qdisc, p, now);
 	if (r != SIM_DROP_NONE) {
-		sim_pkt_put(&w->pool, p);
+		pl_sim_pkt_put(&w->pool, p);
 		snprintf(why, sizeof(why), "egress qdisc %s: %s", n->qdisc->ops->kind,
-			 sim_drop_name(r));
-		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0, why);
+			 pl_sim_drop_name(r));
+		pl_sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0, why);
 		return false;
 	}
 	/* The walk injects a packet when the one before is done: the queue holds ours (and
@@ -378,67 +383,68 @@ static bool qdisc_pass(struct sim_walk *w, struct sim_flight *f, struct sim_node
 			continue;
 		}
 		if (got->id == id && !got->dup) {
-			sim_pkt_put(&w->pool, got);
+			pl_sim_pkt_put(&w->pool, got);
 			found = true;
 			break;
 		}
 		dups++;
-		sim_pkt_put(&w->pool, got);
+		pl_sim_pkt_put(&w->pool, got);
 	}
 	if (!found) {
-		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0,
-				   "the egress qdisc never released it");
+		pl_sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0,
+				      "the egress qdisc never released it");
 		return false;
 	}
 	if (f->res->t_enqueue == SIM_NO_TIME) {
 		f->res->t_enqueue = f->t;
 		f->res->t_dequeue = now;
 	}
-	sim_fl_step(f, SIM_STEP_QDISC, f->node, "eth0",
-		    "egress qdisc %s: enqueued at %llu ns, dequeued at %llu ns (waited %llu ns)%s",
-		    n->qdisc->ops->kind, (unsigned long long)f->t, (unsigned long long)now,
-		    (unsigned long long)(now - f->t), dups ? ", netem duplicate not walked" : "");
+	pl_sim_fl_step(
+		f, SIM_STEP_QDISC, f->node, "eth0",
+		"egress qdisc %s: enqueued at %llu ns, dequeued at %llu ns (waited %llu ns)%s",
+		n->qdisc->ops->kind, (unsigned long long)f->t, (unsigned long long)now,
+		(unsigned long long)(now - f->t), dups ? ", netem duplicate not walked" : "");
 	f->t = now;
 	if (*start < now)
 		*start = now;
 	return true;
 }
 
-uint32_t sim_fl_wire_bytes(const struct sim_flight *f)
+uint32_t pl_sim_fl_wire_bytes(const struct sim_flight *f)
 {
 	/* Fragments: each after the first repeats the outer Ethernet + IPv4 headers. */
 	return f->frags > 1 ? f->whole_len + (uint32_t)(f->frags - 1) * 34 : f->len;
 }
 
-void sim_fl_wire(struct sim_walk *w, struct sim_flight *f, uint64_t start)
+void pl_sim_fl_wire(struct sim_walk *w, struct sim_flight *f, uint64_t start)
 {
 	uint64_t rate = w->opts.link_rate ? w->opts.link_rate : 10000000000ull;
-	uint64_t bytes = sim_fl_wire_bytes(f), ser;
-	int to = sim_fl_receiver(w, f);
+	uint64_t bytes = pl_sim_fl_wire_bytes(f), ser;
+	int to = pl_sim_fl_receiver(w, f);
 	uint32_t mtu;
 
 	if (to == -1) {
-		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_STACK, 0,
-				   "nobody on the underlay has the destination MAC");
+		pl_sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_STACK, 0,
+				      "nobody on the underlay has the destination MAC");
 		return;
 	}
 	ser = (bytes * 8 * 1000000000ull + rate - 1) / rate;
 	w->nodes[f->node].link_busy = start + ser;
 	f->t = start + ser + w->opts.link_delay_ns;
-	sim_fl_step(f, SIM_STEP_WIRE, f->node, "eth0",
-		    "underlay %s → %s: %llu bytes, %llu ns at %llu Mbit/s + %llu ns propagation",
-		    w->topo.nodes[f->node].name, to == SIM_WORLD ? "world" : w->topo.nodes[to].name,
-		    (unsigned long long)bytes, (unsigned long long)ser,
-		    (unsigned long long)(rate / 1000000),
-		    (unsigned long long)w->opts.link_delay_ns);
+	pl_sim_fl_step(
+		f, SIM_STEP_WIRE, f->node, "eth0",
+		"underlay %s → %s: %llu bytes, %llu ns at %llu Mbit/s + %llu ns propagation",
+		w->topo.nodes[f->node].name, to == SIM_WORLD ? "world" : w->topo.nodes[to].name,
+		(unsigned long long)bytes, (unsigned long long)ser,
+		(unsigned long long)(rate / 1000000), (unsigned long long)w->opts.link_delay_ns);
 	if (to == SIM_WORLD) {
-		sim_fl_finish(f, SIM_DELIV_WORLD, f->node);
+		pl_sim_fl_finish(f, SIM_DELIV_WORLD, f->node);
 		return;
 	}
-	mtu = w->nodes[to].devs[sim_dev_by_kind(&w->nodes[to], SIM_DEV_UPLINK)].mtu;
+	mtu = w->nodes[to].devs[pl_sim_dev_by_kind(&w->nodes[to], SIM_DEV_UPLINK)].mtu;
 	if (!forwardable(f->len, mtu)) {
-		sim_fl_kernel_drop(f, to, "eth0", PL_DROP_MTU_EXCEEDED, mtu,
-				   "veth: frame larger than the receiving uplink's MTU");
+		pl_sim_fl_kernel_drop(f, to, "eth0", PL_DROP_MTU_EXCEEDED, mtu,
+				      "veth: frame larger than the receiving uplink's MTU");
 		return;
 	}
 	f->node = to;
@@ -454,18 +460,18 @@ static void uplink_tx(struct sim_walk *w, struct sim_flight *f)
 		f->loc = LOC_PARKED;
 		return;
 	}
-	if (sim_fl_receiver(w, f) != -1 && n->qdisc &&
-	    !qdisc_pass(w, f, n, sim_fl_wire_bytes(f), &start))
+	if (pl_sim_fl_receiver(w, f) != -1 && n->qdisc &&
+	    !qdisc_pass(w, f, n, pl_sim_fl_wire_bytes(f), &start))
 		return;
-	sim_fl_wire(w, f, start);
+	pl_sim_fl_wire(w, f, start);
 }
 
 static int uplink_rx(struct sim_walk *w, struct sim_flight *f)
 {
-	int up = sim_dev_by_kind(&w->nodes[f->node], SIM_DEV_UPLINK), rv, err;
+	int up = pl_sim_dev_by_kind(&w->nodes[f->node], SIM_DEV_UPLINK), rv, err;
 	struct sim_step *s;
 
-	err = sim_fl_run_prog(w, f, PL_PROG_XDP_PREFILTER, up, 0, &rv, &s);
+	err = pl_sim_fl_run_prog(w, f, PL_PROG_XDP_PREFILTER, up, 0, &rv, &s);
 	if (err || f->loc == LOC_DONE)
 		return err;
 	switch (rv) {
@@ -476,17 +482,17 @@ static int uplink_rx(struct sim_walk *w, struct sim_flight *f)
 		f->loc = LOC_UPLINK_TX;
 		return 0;
 	case XDP_REDIRECT:
-		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_STACK, 0,
-				   "XDP_REDIRECT: redirect maps are not modelled");
+		pl_sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_STACK, 0,
+				      "XDP_REDIRECT: redirect maps are not modelled");
 		return 0;
 	default:
 		f->res->drop_reason = f->has_ev ? f->ev.drop_reason : 0;
-		sim_fl_finish(f, SIM_DELIV_DROPPED, f->node);
+		pl_sim_fl_finish(f, SIM_DELIV_DROPPED, f->node);
 		return 0;
 	}
-	err = sim_fl_run_prog(w, f, PL_PROG_FROM_NETWORK, up, 0, &rv, &s);
+	err = pl_sim_fl_run_prog(w, f, PL_PROG_FROM_NETWORK, up, 0, &rv, &s);
 	if (!err)
-		sim_fl_after_tc(w, f, rv, up, s);
+		pl_sim_fl_after_tc(w, f, rv, up, s);
 	return err;
 }
 
@@ -495,9 +501,9 @@ static int vxlan_rx(struct sim_walk *w, struct sim_flight *f)
 	struct sim_step *s;
 	int rv, err;
 
-	err = sim_fl_run_prog(w, f, PL_PROG_FROM_OVERLAY, f->dev, f->mark, &rv, &s);
+	err = pl_sim_fl_run_prog(w, f, PL_PROG_FROM_OVERLAY, f->dev, f->mark, &rv, &s);
 	if (!err)
-		sim_fl_after_tc(w, f, rv, f->dev, s);
+		pl_sim_fl_after_tc(w, f, rv, f->dev, s);
 	return err;
 }
 
@@ -509,20 +515,21 @@ static void pod_rx(struct sim_walk *w, struct sim_flight *f)
 	struct sim_step *s;
 
 	if (!forwardable(f->len, mtu)) {
-		sim_fl_kernel_drop(f, pod->node, pod->name, PL_DROP_MTU_EXCEEDED, mtu,
-				   f->peer ? "bpf_redirect_peer: larger than the pod's eth0 MTU"
-					   : "veth: larger than the pod's eth0 MTU");
+		pl_sim_fl_kernel_drop(f, pod->node, pod->name, PL_DROP_MTU_EXCEEDED, mtu,
+				      f->peer ? "bpf_redirect_peer: larger than the pod's eth0 MTU"
+					      : "veth: larger than the pod's eth0 MTU");
 		return;
 	}
-	s = sim_fl_step(f, SIM_STEP_DELIVER, pod->node, pod->name, "%s eth0%s", pod->name,
-			f->peer ? " (bpf_redirect_peer: straight into its namespace)" : " (veth)");
+	s = pl_sim_fl_step(f, SIM_STEP_DELIVER, pod->node, pod->name, "%s eth0%s", pod->name,
+			   f->peer ? " (bpf_redirect_peer: straight into its namespace)"
+				   : " (veth)");
 	if (s)
 		s->mtu = mtu;
 	f->res->deliver_pod = f->pod;
-	sim_fl_finish(f, SIM_DELIV_POD, pod->node);
+	pl_sim_fl_finish(f, SIM_DELIV_POD, pod->node);
 }
 
-int sim_fl_walk(struct sim_walk *w, struct sim_flight *f)
+int pl_sim_fl_walk(struct sim_walk *w, struct sim_flight *f)
 {
 	int err = 0;
 
@@ -530,8 +537,8 @@ int sim_fl_walk(struct sim_walk *w, struct sim_flight *f)
 		if (f->res->nsteps >= SIM_WALK_MAX_STEPS) {
 			f->res->truncated = true;
 			f->res->nsteps = SIM_WALK_MAX_STEPS - 1;
-			sim_fl_kernel_drop(f, f->node, "", PL_DROP_STACK, 0,
-					   "too many steps: a forwarding loop?");
+			pl_sim_fl_kernel_drop(f, f->node, "", PL_DROP_STACK, 0,
+					      "too many steps: a forwarding loop?");
 			break;
 		}
 		switch (f->loc) {

@@ -45,7 +45,7 @@ static int kick_at(struct run *r, int node, uint64_t t)
 	if (l->kick_at != SIM_TIME_NEVER && l->kick_at <= t)
 		return 0;
 	l->kick_at = t;
-	return sim_clock_schedule(&r->clock, t, EV_KICK, NULL, (uint64_t)node);
+	return pl_sim_clock_schedule(&r->clock, t, EV_KICK, NULL, (uint64_t)node);
 }
 
 static void done(struct run *r, int i)
@@ -66,7 +66,7 @@ static int advance(struct run *r, int i)
 	int err;
 
 	f->t = r->clock.now;
-	err = sim_fl_walk(r->w, f);
+	err = pl_sim_fl_walk(r->w, f);
 	if (err)
 		return err;
 	if (f->loc == LOC_DONE) {
@@ -92,11 +92,11 @@ static int advance(struct run *r, int i)
 		l->fifo[l->head + l->n++] = f;
 		return kick_at(r, f->node, r->clock.now);
 	}
-	p = sim_pkt_alloc(&r->w->pool);
+	p = pl_sim_pkt_alloc(&r->w->pool);
 	if (!p)
 		return -ENOMEM;
-	sim_hdrs_of(f->buf, f->len, &h);
-	p->len = sim_fl_wire_bytes(f);
+	pl_sim_hdrs_of(f->buf, f->len, &h);
+	p->len = pl_sim_fl_wire_bytes(f);
 	p->flow = (uint32_t)i;
 	p->src = h.encap ? h.outer_saddr : h.saddr;
 	p->dst = h.encap ? h.outer_daddr : h.daddr;
@@ -107,10 +107,10 @@ static int advance(struct run *r, int i)
 		f->res->t_enqueue = r->clock.now;
 	why = sim_qdisc_enqueue(n->qdisc, p, r->clock.now);
 	if (why != SIM_DROP_NONE) {
-		sim_pkt_put(&r->w->pool, p);
+		pl_sim_pkt_put(&r->w->pool, p);
 		snprintf(text, sizeof(text), "egress qdisc %s: %s", n->qdisc->ops->kind,
-			 sim_drop_name(why));
-		sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0, text);
+			 pl_sim_drop_name(why));
+		pl_sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_QDISC, 0, text);
 		done(r, i);
 		return 0;
 	}
@@ -142,21 +142,21 @@ static int kick(struct run *r, int node)
 				return next == SIM_TIME_NEVER ? 0 : kick_at(r, node, next);
 			i = (int)p->flow;
 			f = p->dup ? NULL : r->fl[i];
-			sim_pkt_put(&r->w->pool, p);
+			pl_sim_pkt_put(&r->w->pool, p);
 			if (f)
 				break; /* a netem duplicate is dropped: it is not walked */
 		}
 		if (f->res->t_dequeue == SIM_NO_TIME)
 			f->res->t_dequeue = now;
-		sim_fl_step(f, SIM_STEP_QDISC, node, "eth0",
-			    "egress qdisc %s: enqueued, dequeued at %llu ns", n->qdisc->ops->kind,
-			    (unsigned long long)now);
+		pl_sim_fl_step(f, SIM_STEP_QDISC, node, "eth0",
+			       "egress qdisc %s: enqueued, dequeued at %llu ns",
+			       n->qdisc->ops->kind, (unsigned long long)now);
 	}
 	i = f->index;
-	sim_fl_wire(r->w, f, now);
+	pl_sim_fl_wire(r->w, f, now);
 	if (f->loc == LOC_DONE)
 		done(r, i);
-	else if (sim_clock_schedule(&r->clock, f->t, EV_ARRIVE, NULL, (uint64_t)i))
+	else if (pl_sim_clock_schedule(&r->clock, f->t, EV_ARRIVE, NULL, (uint64_t)i))
 		return -ENOMEM;
 	return kick_at(r, node, n->link_busy);
 }
@@ -170,7 +170,7 @@ static int start_one(struct run *r, int i)
 	if (!f)
 		return -ENOMEM;
 	r->fl[i] = f;
-	err = sim_fl_start(r->w, f, in->frame, in->len, &in->at, r->clock.now, &r->res[i]);
+	err = pl_sim_fl_start(r->w, f, in->frame, in->len, &in->at, r->clock.now, &r->res[i]);
 	if (err) {
 		done(r, i);
 		return err;
@@ -180,8 +180,8 @@ static int start_one(struct run *r, int i)
 	return advance(r, i);
 }
 
-int sim_walk_run(struct sim_walk *w, const struct sim_walk_input *in, int n,
-		 struct sim_walk_result *res)
+int pl_sim_walk_run(struct sim_walk *w, const struct sim_walk_input *in, int n,
+		    struct sim_walk_result *res)
 {
 	struct run r = {.w = w, .in = in, .res = res};
 	struct sim_event ev;
@@ -189,15 +189,15 @@ int sim_walk_run(struct sim_walk *w, const struct sim_walk_input *in, int n,
 
 	r.fl = calloc(n + 1, sizeof(*r.fl));
 	r.links = calloc(w->topo.nnodes, sizeof(*r.links));
-	if (!r.fl || !r.links || sim_clock_init(&r.clock)) {
+	if (!r.fl || !r.links || pl_sim_clock_init(&r.clock)) {
 		err = -ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < w->topo.nnodes; i++)
 		r.links[i].kick_at = SIM_TIME_NEVER;
 	for (i = 0; i < n && !err; i++)
-		err = sim_clock_schedule(&r.clock, in[i].t_ns, EV_INJECT, NULL, (uint64_t)i);
-	while (!err && sim_clock_next(&r.clock, &ev)) {
+		err = pl_sim_clock_schedule(&r.clock, in[i].t_ns, EV_INJECT, NULL, (uint64_t)i);
+	while (!err && pl_sim_clock_next(&r.clock, &ev)) {
 		switch (ev.type) {
 		case EV_INJECT:
 			err = start_one(&r, (int)ev.data);
@@ -217,19 +217,19 @@ int sim_walk_run(struct sim_walk *w, const struct sim_walk_input *in, int n,
 		if (!r.fl[i])
 			continue;
 		if (!err)
-			sim_fl_kernel_drop(r.fl[i], r.fl[i]->node, "eth0", PL_DROP_QDISC, 0,
-					   "still queued when the run ended");
+			pl_sim_fl_kernel_drop(r.fl[i], r.fl[i]->node, "eth0", PL_DROP_QDISC, 0,
+					      "still queued when the run ended");
 		done(&r, i);
 	}
 out:
 	if (err)
 		for (i = 0; i < n; i++)
-			sim_walk_result_release(&res[i]);
+			pl_sim_walk_result_release(&res[i]);
 	for (i = 0; r.links && i < w->topo.nnodes; i++)
 		free(r.links[i].fifo);
 	free(r.links);
 	free(r.fl);
-	sim_clock_free(&r.clock);
-	sim_env_enter(w, -1);
+	pl_sim_clock_free(&r.clock);
+	pl_sim_env_enter(w, -1);
 	return err;
 }

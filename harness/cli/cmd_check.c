@@ -133,7 +133,7 @@ static int run_check(int argc, char **argv)
 		ret = PL_EXIT_INPUT;
 		goto out;
 	}
-	if (topo_parse(topology, &t)) {
+	if (pl_topo_parse(topology, &t)) {
 		ret = PL_EXIT_INPUT;
 		goto out;
 	}
@@ -150,7 +150,7 @@ static int run_check(int argc, char **argv)
 	ret = rep->ok ? PL_EXIT_OK : PL_EXIT_FAIL;
 out:
 	pl_check_report_free(rep);
-	topo_free(t);
+	pl_topo_free(t);
 	if (have_state)
 		pl_run_state_free(&st);
 	return ret;

@@ -75,11 +75,12 @@ static void print_walk(const struct sim_walk *w, const struct topo *t,
 			hops++;
 		printf("  %2d %-6s %-12s %-11s %s\n", i + 1,
 		       s->node >= 0 ? t->nodes[s->node].name : "-", s->dev,
-		       s->kind == SIM_STEP_PROG ? s->hook : sim_step_kind_name(s->kind), s->text);
+		       s->kind == SIM_STEP_PROG ? s->hook : pl_sim_step_kind_name(s->kind),
+		       s->text);
 		if (s->kind == SIM_STEP_PROG && s->has_event && s->ev.redirect)
 			printf("  %2s %-6s %-12s %-11s bpf redirect (%s) to %s (ifindex %u)\n", "",
 			       "", "", "", pl_redirect_name(s->ev.redirect),
-			       sim_walk_ifname(w, s->node, s->ev.target_ifindex),
+			       pl_sim_walk_ifname(w, s->node, s->ev.target_ifindex),
 			       s->ev.target_ifindex);
 		if (memcmp(prev, &s->h, sizeof(*prev))) {
 			printf("  %2s %-6s %-12s %-11s ", "", "", "", "");
@@ -90,7 +91,7 @@ static void print_walk(const struct sim_walk *w, const struct topo *t,
 			       "", "", "", s->mtu, l3, (int)s->mtu - (int)l3);
 		prev = &s->h;
 	}
-	sim_delivery_str(r, t, where, sizeof(where));
+	pl_sim_delivery_str(r, t, where, sizeof(where));
 	printf("  => %s", where);
 	if (r->delivery == SIM_DELIV_DROPPED)
 		printf(": %s (%s), %s", pl_drop_reason_name(r->drop_reason),
@@ -113,12 +114,12 @@ struct summary {
 static void summarize(const struct topo *t, const struct sim_walk *w, const struct explain_args *a,
 		      const struct sim_walk_result *r, struct summary *s)
 {
-	const struct topo *wt = sim_walk_topo(w);
+	const struct topo *wt = pl_sim_walk_topo(w);
 	char ip[INET_ADDRSTRLEN];
 	int i, last_node = -3;
 
 	memset(s, 0, sizeof(*s));
-	sim_delivery_str(r, t, s->result, sizeof(s->result));
+	pl_sim_delivery_str(r, t, s->result, sizeof(s->result));
 	if (r->delivery == SIM_DELIV_DROPPED)
 		snprintf(s->result, sizeof(s->result), "drop %s",
 			 pl_drop_reason_name(r->drop_reason));
@@ -153,7 +154,7 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 	if (r->delivery == SIM_DELIV_POD && r->out) {
 		struct sim_hdrs h;
 
-		sim_hdrs_of(r->out, r->out_len, &h);
+		pl_sim_hdrs_of(r->out, r->out_len, &h);
 		s->ttl = h.ttl;
 	}
 	s->pod_mtu = wt->routing == PL_ROUTING_NATIVE ? wt->mtu : wt->mtu - SIM_VXLAN_OVERHEAD;
@@ -179,7 +180,7 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 		printf("\n");                                                                      \
 	} while (0)
 	printf("\ncomparison:\n");
-	ROW("", "%s", topo_routing_name(a->modes[m]));
+	ROW("", "%s", pl_topo_routing_name(a->modes[m]));
 	ROW("result", "%s", s[m].result);
 	ROW("program runs (hooks)", "%d", s[m].progs);
 	ROW("nodes visited", "%d", s[m].nodes);
@@ -193,7 +194,7 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 #undef ROW
 	printf("\nwhat differs:\n");
 	for (m = 0; m < a->nmodes; m++) {
-		const char *mode = topo_routing_name(a->modes[m]);
+		const char *mode = pl_topo_routing_name(a->modes[m]);
 
 		if (s[m].overhead)
 			printf("  %s: every packet carries %d bytes of VXLAN/UDP/IPv4/Ethernet "
@@ -225,7 +226,7 @@ static int parse_modes(struct explain_args *a, const char *list)
 	a->nmodes = 0;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		for (m = PL_ROUTING_NATIVE; m <= PL_ROUTING_LEGACY; m++)
-			if (!strcmp(tok, topo_routing_name(m)))
+			if (!strcmp(tok, pl_topo_routing_name(m)))
 				break;
 		if (m > PL_ROUTING_LEGACY || a->nmodes == MAX_MODES)
 			return pl_cmd_usage_error("explain", "unknown routing mode '%s'", tok);
@@ -290,15 +291,15 @@ static int cmd_explain(int argc, char **argv)
 	if (!a.probe.proto)
 		return pl_cmd_usage_error("explain", "unknown protocol '%s' (tcp, udp, icmp)",
 					  proto);
-	if (topo_parse(a.topology, &t))
+	if (pl_topo_parse(a.topology, &t))
 		return PL_EXIT_INPUT;
 	ret = PL_EXIT_INPUT;
-	a.probe.from_pod = topo_pod_by_name(t, a.from);
+	a.probe.from_pod = pl_topo_pod_by_name(t, a.from);
 	if (a.probe.from_pod < 0) {
 		pl_err("%s: no pod named '%s'", a.topology, a.from);
 		goto out;
 	}
-	to = topo_pod_by_name(t, a.to);
+	to = pl_topo_pod_by_name(t, a.to);
 	if (to >= 0)
 		a.probe.daddr = t->pods[to].ip;
 	else if (inet_pton(AF_INET, a.to, &a.probe.daddr) != 1) {
@@ -320,7 +321,7 @@ static int cmd_explain(int argc, char **argv)
 	       to >= 0 ? t->nodes[t->pods[to].node].name : "outside the pods");
 	{
 		uint8_t *frame = malloc(PL_PKT_MAX);
-		int len = frame ? sim_probe_frame(t, &a.probe, frame, PL_PKT_MAX) : -ENOMEM;
+		int len = frame ? pl_sim_probe_frame(t, &a.probe, frame, PL_PKT_MAX) : -ENOMEM;
 
 		free(frame);
 		if (len < 0) {
@@ -335,27 +336,27 @@ static int cmd_explain(int argc, char **argv)
 		struct sim_walk_opts o = {.routing = a.modes[m]};
 
 		ret = PL_EXIT_ENV;
-		if ((err = sim_walk_open(t, &o, &w)))
+		if ((err = pl_sim_walk_open(t, &o, &w)))
 			goto out;
 		ret = PL_EXIT_RUNTIME;
-		printf("\n== %s routing ==\n", topo_routing_name(a.modes[m]));
-		if ((err = sim_walk_probe(w, &a.probe, res))) {
+		printf("\n== %s routing ==\n", pl_topo_routing_name(a.modes[m]));
+		if ((err = pl_sim_walk_probe(w, &a.probe, res))) {
 			pl_err_errno(err, "walking the packet");
 			goto out;
 		}
 		print_walk(w, t, res);
 		summarize(t, w, &a, res, &sum[m]);
-		sim_walk_result_release(res);
-		sim_walk_close(w);
+		pl_sim_walk_result_release(res);
+		pl_sim_walk_close(w);
 		w = NULL;
 	}
 	if (a.nmodes > 1)
 		print_table(&a, sum);
 	ret = PL_EXIT_OK;
 out:
-	sim_walk_close(w);
+	pl_sim_walk_close(w);
 	free(res);
-	topo_free(t);
+	pl_topo_free(t);
 	return ret;
 }
 

@@ -71,7 +71,8 @@ static const char *hooks_of(const struct pl_plan *p, int node, const char *dev, 
 
 		if (s->kind != PL_STEP_ATTACH || s->attach.node != node || strcmp(s->dev, dev))
 			continue;
-		off += snprintf(buf + off, len - off, "\\n%s: %s", topo_hook_name(s->attach.hook),
+		off += snprintf(buf + off, len - off, "\\n%s: %s",
+				pl_topo_hook_name(s->attach.hook),
 				s->attach.user >= 0 ? p->topo->programs[s->attach.user].program
 						    : pl_prog_name(s->attach.prog));
 		if (off >= len)
@@ -204,7 +205,7 @@ static void emit_path(FILE *f, const struct topo *t, const struct sim_probe *pr,
 				"  \"%s\" -> \"%s\" [color=red, penwidth=2.5, fontcolor=red, "
 				"label=\"%d\", constraint=false];\n",
 				ids[i - 1], ids[i], i);
-	sim_delivery_str(r, t, where, sizeof(where));
+	pl_sim_delivery_str(r, t, where, sizeof(where));
 	fprintf(f,
 		"  label=\"path of a TCP packet %s → %s (port %u): %s%s\"; labelloc=t; "
 		"fontcolor=red;\n",
@@ -229,7 +230,7 @@ static void emit(FILE *f, const struct pl_plan *p, const struct sim_probe *pr,
 		"  \"underlay\" [shape=hexagon, style=filled, fillcolor=\"#e8e8e8\", "
 		"label=\"underlay (%s)\\nMTU %u, routing %s\"];\n",
 		t->underlay == TOPO_UNDERLAY_SEGMENT ? "bridge br0" : "veth pair",
-		t->mtu ? t->mtu : 1500, topo_routing_name(t->routing));
+		t->mtu ? t->mtu : 1500, pl_topo_routing_name(t->routing));
 	for (i = 0; i < t->nnodes; i++)
 		fprintf(f, "  \"%s/eth0\" -> \"underlay\" [dir=both];\n", t->nodes[i].name);
 	if (t->world.present) {
@@ -307,12 +308,12 @@ static int cmd_graph(int argc, char **argv)
 	len = strlen(out);
 	if (len < 4 || (strcmp(out + len - 4, ".svg") && strcmp(out + len - 4, ".dot")))
 		return pl_cmd_usage_error("graph", "-o must name a .svg or .dot file");
-	if (topo_parse(file, &t))
+	if (pl_topo_parse(file, &t))
 		return PL_EXIT_INPUT;
 	tm = *t;
 	if (routing) {
 		for (p = PL_ROUTING_NATIVE; p <= PL_ROUTING_LEGACY; p++)
-			if (!strcmp(routing, topo_routing_name(p)))
+			if (!strcmp(routing, pl_topo_routing_name(p)))
 				break;
 		if (p > PL_ROUTING_LEGACY) {
 			ret = pl_cmd_usage_error("graph", "unknown routing mode '%s'", routing);
@@ -326,11 +327,11 @@ static int cmd_graph(int argc, char **argv)
 	if (path) {
 		snprintf(from, sizeof(from), "%s", path);
 		to = strchr(from, ',');
-		if (!to || (pr.from_pod = topo_pod_by_name(t, (*to++ = '\0', from))) < 0) {
+		if (!to || (pr.from_pod = pl_topo_pod_by_name(t, (*to++ = '\0', from))) < 0) {
 			ret = pl_cmd_usage_error("graph", "--path FROM,TO: FROM must be a pod");
 			goto out;
 		}
-		p = topo_pod_by_name(t, to);
+		p = pl_topo_pod_by_name(t, to);
 		if (p >= 0)
 			pr.daddr = t->pods[p].ip;
 		else if (inet_pton(AF_INET, to, &pr.daddr) != 1) {
@@ -339,10 +340,10 @@ static int cmd_graph(int argc, char **argv)
 		}
 		ret = PL_EXIT_ENV;
 		res = calloc(1, sizeof(*res));
-		if (!res || sim_walk_open(t, &wo, &w))
+		if (!res || pl_sim_walk_open(t, &wo, &w))
 			goto out;
 		ret = PL_EXIT_RUNTIME;
-		if (sim_walk_probe(w, &pr, res))
+		if (pl_sim_walk_probe(w, &pr, res))
 			goto out;
 	}
 	ret = PL_EXIT_RUNTIME;
@@ -366,12 +367,12 @@ static int cmd_graph(int argc, char **argv)
 		printf("wrote %s\n", out);
 out:
 	if (res)
-		sim_walk_result_release(res);
+		pl_sim_walk_result_release(res);
 	free(res);
-	sim_walk_close(w);
+	pl_sim_walk_close(w);
 	free(text);
 	pl_plan_free(plan);
-	topo_free(t);
+	pl_topo_free(t);
 	return ret;
 }
 

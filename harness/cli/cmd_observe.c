@@ -41,13 +41,13 @@ static void on_signal(int sig)
 static void endpoint_name(const struct topo *t, uint32_t ip, char *buf, size_t len)
 {
 	char a[INET_ADDRSTRLEN];
-	int i = topo_pod_by_ip(t, ip);
+	int i = pl_topo_pod_by_ip(t, ip);
 
 	if (i >= 0) {
 		snprintf(buf, len, "%s", t->pods[i].name);
 		return;
 	}
-	i = topo_node_by_underlay_ip(t, ip);
+	i = pl_topo_node_by_underlay_ip(t, ip);
 	if (i >= 0) {
 		snprintf(buf, len, "%s", t->nodes[i].name);
 		return;
@@ -139,7 +139,7 @@ static int observe(const char *run, bool json, bool follow)
 		pl_err_errno(err, "reading the state of run %s (is it up? see podlab status)", run);
 		return err == -ENOENT ? PL_EXIT_INPUT : PL_EXIT_RUNTIME;
 	}
-	err = topo_parse(st.topology, &t);
+	err = pl_topo_parse(st.topology, &t);
 	if (err) {
 		err = PL_EXIT_INPUT;
 		goto out;
@@ -194,7 +194,7 @@ static int observe(const char *run, bool json, bool follow)
 out:
 	ring_buffer__free(rb);
 	free(ctx);
-	topo_free(t);
+	pl_topo_free(t);
 	pl_run_state_free(&st);
 	return err;
 }

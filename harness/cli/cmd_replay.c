@@ -140,7 +140,7 @@ static int cmd_replay(int argc, char **argv)
 		return pl_cmd_usage_error("replay", "unexpected argument '%s'", argv[optind]);
 	if (!topo_file || !pcap)
 		return pl_cmd_usage_error("replay", "--topology and --pcap are required");
-	if (topo_parse(topo_file, &t))
+	if (pl_topo_parse(topo_file, &t))
 		return PL_EXIT_INPUT;
 	if (at && pl_inject_parse(at, t, &so.replay.at, msg, sizeof(msg))) {
 		rc = pl_cmd_usage_error("replay", "--at: %s", msg);
@@ -188,6 +188,6 @@ out:
 		fprintf(stderr, "podlab replay: %d device pcaps in %s\n", pl_pcap_out_close(po),
 			outdir);
 	pl_replay_pkts_free(&pk);
-	topo_free(t);
+	pl_topo_free(t);
 	return rc;
 }

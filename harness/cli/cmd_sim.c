@@ -129,7 +129,7 @@ static int set_qdisc(struct opts *o, const char *kind, const char *spec)
 
 static int use_example(struct opts *o, const char *name)
 {
-	const struct sim_example *e = sim_example_find(name);
+	const struct sim_example *e = pl_sim_example_find(name);
 	int j;
 
 	if (!e)
@@ -280,13 +280,13 @@ static int run(int argc, char **argv)
 	spec = calloc(1, sizeof(*spec));
 	if (!spec)
 		return PL_EXIT_RUNTIME;
-	sim_pkt_pool_init(&pool);
-	if (sim_spec_parse_qdisc(o.kind, o.spec, spec, err, sizeof(err))) {
+	pl_sim_pkt_pool_init(&pool);
+	if (pl_sim_spec_parse_qdisc(o.kind, o.spec, spec, err, sizeof(err))) {
 		ret = pl_cmd_usage_error(CMD, "--%s: %s", o.kind, msg(err));
 		goto out;
 	}
 	for (i = 0; i < o.nloads; i++) {
-		if (sim_spec_parse_load(o.loads[i], &loads[i], err, sizeof(err))) {
+		if (pl_sim_spec_parse_load(o.loads[i], &loads[i], err, sizeof(err))) {
 			ret = pl_cmd_usage_error(CMD, "--load: %s (in '%s')", msg(err), o.loads[i]);
 			goto out;
 		}
@@ -294,7 +294,7 @@ static int run(int argc, char **argv)
 	qo.pool = &pool;
 	qo.seed = o.seed;
 	qo.jitter_dist = spec->dist;
-	ret = sim_qdisc_create(&spec->qd, &qo, &q, err, sizeof(err));
+	ret = pl_sim_qdisc_create(&spec->qd, &qo, &q, err, sizeof(err));
 	if (ret) {
 		ret = ret == -EINVAL ? pl_cmd_usage_error(CMD, "--%s: %s", o.kind, msg(err))
 				     : (pl_err_errno(ret, "building the %s model", o.kind),
@@ -308,9 +308,9 @@ static int run(int argc, char **argv)
 				    .dport = loads[i].dport,
 				    .proto = loads[i].proto};
 
-		classes[i] = sim_htb_classify(q, &p);
+		classes[i] = pl_sim_htb_classify(q, &p);
 	}
-	sim_spec_describe(spec, desc, sizeof(desc));
+	pl_sim_spec_describe(spec, desc, sizeof(desc));
 	if (o.link.rate)
 		snprintf(link, sizeof(link), "rate %s delay %.3fms",
 			 pl_fmt_rate(o.link.rate, r1, sizeof(r1)), o.link.delay_ns / 1e6);
@@ -326,7 +326,7 @@ static int run(int argc, char **argv)
 	rc.load_text = o.loads;
 	rc.nloads = o.nloads;
 	rc.flow_class = spec->qd.kind == TOPO_QDISC_HTB ? classes : NULL;
-	ret = sim_report_new(&rc, &rep);
+	ret = pl_sim_report_new(&rc, &rep);
 	if (ret)
 		goto fail;
 	cfg.qdisc = q;
@@ -335,20 +335,20 @@ static int run(int argc, char **argv)
 	cfg.nloads = o.nloads;
 	cfg.duration_ns = o.duration;
 	cfg.seed = o.seed;
-	cfg.trace = sim_report_trace;
+	cfg.trace = pl_sim_report_trace;
 	cfg.ctx = rep;
-	ret = sim_run(&cfg, &pool, &res);
+	ret = pl_sim_run(&cfg, &pool, &res);
 	if (!ret)
-		ret = sim_report_error(rep);
+		ret = pl_sim_report_error(rep);
 	if (ret)
 		goto fail;
 	if (o.json)
-		sim_report_json(rep, stdout);
+		pl_sim_report_json(rep, stdout);
 	else
-		sim_report_text(rep, stdout);
+		pl_sim_report_text(rep, stdout);
 	if (o.plot) {
 		wrap_title(title, sizeof(title), desc, link, &o);
-		ret = sim_report_svg(rep, o.plot, title);
+		ret = pl_sim_report_svg(rep, o.plot, title);
 		if (ret) {
 			pl_err_errno(ret, "writing the plot %s", o.plot);
 			ret = PL_EXIT_RUNTIME;
@@ -361,9 +361,9 @@ fail:
 	pl_err_errno(ret, "running the %s model", o.kind);
 	ret = PL_EXIT_RUNTIME;
 out:
-	sim_report_free(rep);
-	sim_qdisc_destroy(q);
-	sim_pkt_pool_free(&pool);
+	pl_sim_report_free(rep);
+	pl_sim_qdisc_destroy(q);
+	pl_sim_pkt_pool_free(&pool);
 	free(spec);
 	return ret;
 }

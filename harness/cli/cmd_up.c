@@ -139,7 +139,7 @@ static int run_up(int argc, char **argv)
 		return pl_cmd_usage_error("up", "run id '%s': want 1-%d characters of [a-z0-9]",
 					  uo.run, PL_RUN_ID_MAX - 2);
 	uo.topology = argv[optind];
-	if (topo_parse(uo.topology, &t))
+	if (pl_topo_parse(uo.topology, &t))
 		return PL_EXIT_INPUT;
 	if (print) {
 		/* Probing needs a namespace (root); without it every qdisc is printed. */
@@ -175,7 +175,7 @@ static int run_up(int argc, char **argv)
 	pl_plan_free(plan);
 	ret = PL_EXIT_OK;
 out:
-	topo_free(t);
+	pl_topo_free(t);
 	return ret;
 }
 

@@ -64,13 +64,13 @@ static void print_entries(const struct topo *t, const struct policy_set *ps)
 		const struct policy_entry *e = &ps->entries[i];
 
 		printf("  ep %-3u id %-9u %-4s %-5u %-7s → %s (policy '%s' rule %d)\n",
-		       e->key.ep_id, e->key.remote_identity, topo_proto_str(e->key.proto, pb),
+		       e->key.ep_id, e->key.remote_identity, pl_topo_proto_str(e->key.proto, pb),
 		       ntohs(e->key.dport), e->key.dir == PL_DIR_INGRESS ? "ingress" : "egress",
 		       e->val.deny ? "deny" : "allow",
 		       t->policies[POLICY_RULE_POLICY(e->val.rule_id)].name,
 		       POLICY_RULE_INDEX(e->val.rule_id));
 	}
-	if (!t->nnodes || policy_ipcache(t, ps, 0, &ipc, &n))
+	if (!t->nnodes || pl_policy_ipcache(t, ps, 0, &ipc, &n))
 		return;
 	printf("ipcache as node '%s' sees it (prefix → identity, tunnel endpoint):\n",
 	       t->nodes[0].name);
@@ -88,7 +88,7 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 	int i, j, k, nrules = 0;
 
 	printf("%s: ok: '%s', routing %s, mtu %u, underlay %s\n", t->file, t->name,
-	       topo_routing_name(t->routing), t->mtu,
+	       pl_topo_routing_name(t->routing), t->mtu,
 	       t->underlay == TOPO_UNDERLAY_P2P ? "p2p" : "segment");
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *nd = &t->nodes[i];
@@ -98,7 +98,7 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 		for (j = 0; j < nd->npods; j++) {
 			const struct topo_pod *p = &t->pods[nd->pods[j]];
 
-			topo_ifname_pod_host(p, veth);
+			pl_topo_ifname_pod_host(p, veth);
 			printf("    pod %-12s %-15s identity %u ep %u (%s)", p->name,
 			       pl_ip4_str(p->ip, a), p->identity, p->ep_id, veth);
 			for (k = 0; k < p->nlabels; k++)
@@ -131,7 +131,7 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 		const struct topo_program *pr = &t->programs[i];
 
 		printf("  program %s:%s on %s %s %s%s\n", pr->object, pr->program,
-		       t->nodes[pr->node].name, pr->device, topo_hook_name(pr->hook),
+		       t->nodes[pr->node].name, pr->device, pl_topo_hook_name(pr->hook),
 		       pr->replace_podlab ? " (replaces podlab's)" : "");
 	}
 }
@@ -158,15 +158,15 @@ static int cmd_validate(int argc, char **argv)
 	if (optind >= argc)
 		return pl_cmd_usage_error("validate", "no topology file given");
 	for (i = optind; i < argc; i++) {
-		err = topo_parse(argv[i], &t);
+		err = pl_topo_parse(argv[i], &t);
 		if (err) {
 			rc = PL_EXIT_INPUT;
 			continue;
 		}
-		err = policy_compile(t, &ps);
+		err = pl_policy_compile(t, &ps);
 		if (err) {
 			pl_err_errno(err, "%s: compiling policies", argv[i]);
-			topo_free(t);
+			pl_topo_free(t);
 			rc = PL_EXIT_INPUT;
 			continue;
 		}
@@ -174,8 +174,8 @@ static int cmd_validate(int argc, char **argv)
 			print_summary(t, ps);
 		if (entries)
 			print_entries(t, ps);
-		policy_set_free(ps);
-		topo_free(t);
+		pl_policy_set_free(ps);
+		pl_topo_free(t);
 	}
 	return rc;
 }

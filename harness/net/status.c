@@ -256,13 +256,13 @@ static int rebuild(const struct pl_run_state *st, struct topo **t, struct pl_pla
 	*p = NULL;
 	if (!st->topology)
 		return pl_err_errno(-ENOENT, "run %s records no topology", st->run);
-	if ((err = topo_parse(st->topology, t)))
+	if ((err = pl_topo_parse(st->topology, t)))
 		return pl_err_errno(err, "re-reading topology %s of run %s", st->topology, st->run);
 	for (m = PL_ROUTING_NATIVE; m <= PL_ROUTING_LEGACY && st->routing; m++)
-		if (!strcmp(st->routing, topo_routing_name(m)))
+		if (!strcmp(st->routing, pl_topo_routing_name(m)))
 			(*t)->routing = m;
 	if ((err = pl_plan_build(*t, st->run, &o, p))) {
-		topo_free(*t);
+		pl_topo_free(*t);
 		*t = NULL;
 	}
 	return err;
@@ -301,7 +301,7 @@ int pl_status_plan(const struct pl_run_state *st, FILE *out)
 		}
 	}
 	fprintf(out, "planned objects (plan of %s, %s routing):\n", st->topology,
-		topo_routing_name(t->routing));
+		pl_topo_routing_name(t->routing));
 	for (i = 0; i < p->nsteps; i++) {
 		enum seen s = step_seen(p, &p->steps[i], d, line, sizeof(line));
 
@@ -321,6 +321,6 @@ out:
 		free(d[i].text);
 	free(d);
 	pl_plan_free(p);
-	topo_free(t);
+	pl_topo_free(t);
 	return err;
 }

@@ -40,15 +40,15 @@ static int parse_directive(struct lp *p, struct pl_spec *out)
 	int lt;
 
 	if (out->n)
-		return spec_perr(p, p->t[0].col, "'linktype' must come before the first packet");
+		return pl_spec_perr(p, p->t[0].col, "'linktype' must come before the first packet");
 	if (p->n != 2)
-		return spec_perr(p, p->n < 2 ? p->eol_col : p->t[2].col,
-				 "expected 'linktype EN10MB' or 'linktype LINUX_SLL2'");
+		return pl_spec_perr(p, p->n < 2 ? p->eol_col : p->t[2].col,
+				    "expected 'linktype EN10MB' or 'linktype LINUX_SLL2'");
 	lt = pl_linktype_from_name(p->t[1].s);
 	if (lt != PL_LINK_EN10MB && lt != PL_LINK_LINUX_SLL2)
-		return spec_perr(p, p->t[1].col,
-				 "link type '%s' cannot be written (EN10MB, LINUX_SLL2)",
-				 p->t[1].s);
+		return pl_spec_perr(p, p->t[1].col,
+				    "link type '%s' cannot be written (EN10MB, LINUX_SLL2)",
+				    p->t[1].s);
 	out->linktype = lt;
 	return 0;
 }
@@ -73,22 +73,22 @@ int pl_spec_parse(const char *text, size_t len, const char *name, struct pl_spec
 			;
 		p->line++;
 		if (eol - pos > MAX_LINE) {
-			ret = spec_perr(p, MAX_LINE + 1, "line longer than %d characters",
-					MAX_LINE);
+			ret = pl_spec_perr(p, MAX_LINE + 1, "line longer than %d characters",
+					   MAX_LINE);
 			goto out;
 		}
-		ret = spec_tokenize(p, text + pos, eol - pos);
+		ret = pl_spec_tokenize(p, text + pos, eol - pos);
 		if (ret)
 			goto out;
 		if (p->n && !strcmp(p->t[0].s, "linktype")) {
 			ret = parse_directive(p, out);
 		} else if (p->n) {
 			p->number = (unsigned int)out->n + 1;
-			ret = spec_parse_packet(p, 0, frame, PL_PKT_MAX);
+			ret = pl_spec_read_packet(p, 0, frame, PL_PKT_MAX);
 			if (ret >= 0)
 				ret = add_frame(out, frame, (size_t)ret, p->line);
 			if (ret == -ENOMEM)
-				spec_perr(p, 1, "out of memory");
+				pl_spec_perr(p, 1, "out of memory");
 		}
 		if (ret < 0)
 			goto out;

@@ -100,7 +100,7 @@ static const struct opt *find_opt(const char *name, enum kind kind, bool *known)
 	return NULL;
 }
 
-int spec_parse_option(struct lp *p, struct want *w, struct tok *t)
+int pl_spec_parse_option(struct lp *p, struct want *w, struct tok *t)
 {
 	struct pl_pkt_spec *s = &w->s;
 	const struct opt *o;
@@ -110,21 +110,22 @@ int spec_parse_option(struct lp *p, struct want *w, struct tok *t)
 
 	o = find_opt(t->s, w->kind, &known);
 	if (!o && known)
-		return spec_perr(p, t->col, "'%s' does not apply to %s packets", t->s, w->word);
+		return pl_spec_perr(p, t->col, "'%s' does not apply to %s packets", t->s, w->word);
 	if (!o)
-		return spec_perr(p, t->col, "unknown option '%s' for a %s packet", t->s, w->word);
+		return pl_spec_perr(p, t->col, "unknown option '%s' for a %s packet", t->s,
+				    w->word);
 	switch (o->arg) {
 	case A_MAC:
-		err = spec_get_mac(p, o->id == O_SMAC ? s->smac : s->dmac);
+		err = pl_spec_get_mac(p, o->id == O_SMAC ? s->smac : s->dmac);
 		if (!err && o->id == O_SMAC)
 			w->smac_set = true;
 		else if (!err)
 			w->dmac_set = true;
 		return err;
 	case A_FLAGS:
-		return spec_get_tcp_flags(p, &s->tcp_flags);
+		return pl_spec_get_tcp_flags(p, &s->tcp_flags);
 	case A_NUM:
-		err = spec_get_num(p, o->name, o->min, o->max, &v);
+		err = pl_spec_get_num(p, o->name, o->min, o->max, &v);
 		if (err)
 			return err;
 		break;
@@ -146,7 +147,8 @@ int spec_parse_option(struct lp *p, struct want *w, struct tok *t)
 		break;
 	case O_SEQ:
 		if (w->kind == K_ICMP && v > 65535)
-			return spec_perr(p, p->t[p->i - 1].col, "ICMP seq must be from 0 to 65535");
+			return pl_spec_perr(p, p->t[p->i - 1].col,
+					    "ICMP seq must be from 0 to 65535");
 		if (w->kind == K_ICMP)
 			s->icmp_seq = (uint16_t)v;
 		else
@@ -163,8 +165,8 @@ int spec_parse_option(struct lp *p, struct want *w, struct tok *t)
 		break;
 	case O_FRAG:
 		if (v % 8)
-			return spec_perr(p, p->t[p->i - 1].col,
-					 "frag offset %lu is not a multiple of 8", v);
+			return pl_spec_perr(p, p->t[p->i - 1].col,
+					    "frag offset %lu is not a multiple of 8", v);
 		w->frag_off = (uint16_t)v;
 		break;
 	case O_VLAN:
@@ -251,8 +253,8 @@ static int build_body(struct want *w, uint8_t *body)
 	return (int)(n + extra);
 }
 
-int spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_len, uint8_t *buf,
-	       size_t cap)
+int pl_spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_len, uint8_t *buf,
+		  size_t cap)
 {
 	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	struct pl_pkt_spec *s = &w->s;
@@ -277,7 +279,7 @@ int spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_len
 	} else if (w->kind == K_ARP || w->kind == K_IPV6) {
 		body = malloc(PL_PKT_MAX + 40);
 		if (!body)
-			return spec_perr(p, 1, "out of memory");
+			return pl_spec_perr(p, 1, "out of memory");
 		n = build_body(w, body);
 		s->eth_proto = w->kind == K_ARP ? 0x0806 : 0x86dd;
 		s->payload = body;
@@ -289,17 +291,17 @@ int spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_len
 		n = pl_pkt_build(s, buf, cap);
 	}
 	if (n == -ENOSPC)
-		return spec_perr(p, p->t[0].col, "the frame would exceed the maximum of %d bytes",
-				 PL_PKT_MAX);
+		return pl_spec_perr(p, p->t[0].col,
+				    "the frame would exceed the maximum of %d bytes", PL_PKT_MAX);
 	if (n < 0)
-		return spec_perr(p, p->t[0].col, "cannot build this packet: %s", strerror(-n));
+		return pl_spec_perr(p, p->t[0].col, "cannot build this packet: %s", strerror(-n));
 	if (w->kind & K_IPV4)
 		apply_ip_overrides(w, buf);
 	if (w->truncate >= 0) {
 		if (w->truncate > n) {
-			err = spec_perr(p, w->truncate_col,
-					"truncate %ld is longer than the %d-byte frame",
-					w->truncate, n);
+			err = pl_spec_perr(p, w->truncate_col,
+					   "truncate %ld is longer than the %d-byte frame",
+					   w->truncate, n);
 			return err;
 		}
 		n = (int)w->truncate;

@@ -57,22 +57,22 @@ struct want {
 };
 
 /* spec_tok.c. "NAME:LINE:COL: message" into p->err; returns -EINVAL. */
-int spec_perr(struct lp *p, unsigned int col, const char *fmt, ...)
+int pl_spec_perr(struct lp *p, unsigned int col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Splits a line into p->t; "{", "}" and ">" are words of their own; "#" ends the line. */
-int spec_tokenize(struct lp *p, const char *line, size_t len);
-struct tok *spec_peek(struct lp *p);
-struct tok *spec_next(struct lp *p, const char *what, int *err);
-int spec_get_num(struct lp *p, const char *opt, unsigned long min, unsigned long max,
-		 unsigned long *val);
-int spec_get_mac(struct lp *p, uint8_t *mac);
-int spec_get_tcp_flags(struct lp *p, uint8_t *flags);
+int pl_spec_tokenize(struct lp *p, const char *line, size_t len);
+struct tok *pl_spec_peek(struct lp *p);
+struct tok *pl_spec_next(struct lp *p, const char *what, int *err);
+int pl_spec_get_num(struct lp *p, const char *opt, unsigned long min, unsigned long max,
+		    unsigned long *val);
+int pl_spec_get_mac(struct lp *p, uint8_t *mac);
+int pl_spec_get_tcp_flags(struct lp *p, uint8_t *flags);
 /* spec_build.c. One option word t (already consumed) and its argument. */
-int spec_parse_option(struct lp *p, struct want *w, struct tok *t);
+int pl_spec_parse_option(struct lp *p, struct want *w, struct tok *t);
 /* Builds w into buf (a vxlan around the inner frame given); frame length or -EINVAL. */
-int spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_len, uint8_t *buf,
-	       size_t cap);
+int pl_spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_len, uint8_t *buf,
+		  size_t cap);
 /* spec_line.c. One packet from the current token; stops at the end, or at '}' inside braces. */
-int spec_parse_packet(struct lp *p, int depth, uint8_t *buf, size_t cap);
+int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap);
 
 #endif /* PL_SPEC_INTERNAL_H */

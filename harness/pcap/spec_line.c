@@ -21,7 +21,7 @@ static const struct {
 static int get_ip4(struct lp *p, struct tok *t, char *s, uint32_t *addr)
 {
 	if (inet_pton(AF_INET, s, addr) != 1)
-		return spec_perr(p, t->col, "'%s' is not an IPv4 address", s);
+		return pl_spec_perr(p, t->col, "'%s' is not an IPv4 address", s);
 	return 0;
 }
 
@@ -33,22 +33,22 @@ static int get_endpoint(struct lp *p, int port_mode, uint32_t *addr, uint16_t *p
 	struct tok *t;
 	int err;
 
-	t = spec_next(p, port_mode == 1 ? "ADDR:PORT" : "an address", &err);
+	t = pl_spec_next(p, port_mode == 1 ? "ADDR:PORT" : "an address", &err);
 	if (!t)
 		return err;
 	memcpy(buf, t->s, sizeof(buf));
 	colon = strchr(buf, ':');
 	if (colon && !port_mode)
-		return spec_perr(p, t->col, "'%s': this packet kind has no ports", t->s);
+		return pl_spec_perr(p, t->col, "'%s': this packet kind has no ports", t->s);
 	if (!colon && port_mode == 1)
-		return spec_perr(p, t->col, "expected ADDR:PORT, got '%s'", t->s);
+		return pl_spec_perr(p, t->col, "expected ADDR:PORT, got '%s'", t->s);
 	if (colon) {
 		*colon = '\0';
 		errno = 0;
 		v = strtoul(colon + 1, &end, 10);
 		if (!colon[1] || *end || errno || v > 65535 || colon[1] == '-' || colon[1] == '+')
-			return spec_perr(p, t->col + (colon - buf) + 1,
-					 "'%s' is not a port (0-65535)", colon + 1);
+			return pl_spec_perr(p, t->col + (colon - buf) + 1,
+					    "'%s' is not a port (0-65535)", colon + 1);
 		*port = (uint16_t)v;
 	}
 	return get_ip4(p, t, buf, addr);
@@ -59,11 +59,11 @@ static int expect_word(struct lp *p, const char *word)
 	struct tok *t;
 	int err;
 
-	t = spec_next(p, word, &err);
+	t = pl_spec_next(p, word, &err);
 	if (!t)
 		return err;
 	if (strcmp(t->s, word))
-		return spec_perr(p, t->col, "expected '%s', got '%s'", word, t->s);
+		return pl_spec_perr(p, t->col, "expected '%s', got '%s'", word, t->s);
 	return 0;
 }
 
@@ -89,7 +89,7 @@ static int parse_head(struct lp *p, struct want *w)
 		s->proto = IPPROTO_ICMP;
 		s->sport = 1;
 		s->icmp_seq = 1;
-		t = spec_next(p, "echo, echo-reply, unreachable or time-exceeded", &err);
+		t = pl_spec_next(p, "echo, echo-reply, unreachable or time-exceeded", &err);
 		if (!t)
 			return err;
 		if (!strcmp(t->s, "echo"))
@@ -101,10 +101,11 @@ static int parse_head(struct lp *p, struct want *w)
 		else if (!strcmp(t->s, "time-exceeded"))
 			s->icmp_type = 11;
 		else
-			return spec_perr(p, t->col,
-					 "unknown ICMP type '%s' (echo, echo-reply, unreachable, "
-					 "time-exceeded)",
-					 t->s);
+			return pl_spec_perr(
+				p, t->col,
+				"unknown ICMP type '%s' (echo, echo-reply, unreachable, "
+				"time-exceeded)",
+				t->s);
 		__attribute__((fallthrough)); /* then the addresses */
 	case K_IP:
 		if ((err = get_endpoint(p, 0, &s->saddr, NULL)) || (err = expect_word(p, ">")))
@@ -112,7 +113,7 @@ static int parse_head(struct lp *p, struct want *w)
 		return get_endpoint(p, 0, &s->daddr, NULL);
 	case K_ARP:
 		w->arp_op = 1;
-		t = spec_peek(p);
+		t = pl_spec_peek(p);
 		if (t && (!strcmp(t->s, "request") || !strcmp(t->s, "reply"))) {
 			w->arp_op = t->s[2] == 'q' ? 1 : 2;
 			p->i++;
@@ -122,31 +123,31 @@ static int parse_head(struct lp *p, struct want *w)
 		return get_endpoint(p, 0, &s->daddr, NULL);
 	case K_IPV6:
 		s->proto = 59; /* no next header */
-		t = spec_next(p, "an IPv6 address", &err);
+		t = pl_spec_next(p, "an IPv6 address", &err);
 		if (!t)
 			return err;
 		if (inet_pton(AF_INET6, t->s, w->v6s) != 1)
-			return spec_perr(p, t->col, "'%s' is not an IPv6 address", t->s);
+			return pl_spec_perr(p, t->col, "'%s' is not an IPv6 address", t->s);
 		if ((err = expect_word(p, ">")))
 			return err;
-		t = spec_next(p, "an IPv6 address", &err);
+		t = pl_spec_next(p, "an IPv6 address", &err);
 		if (!t)
 			return err;
 		if (inet_pton(AF_INET6, t->s, w->v6d) != 1)
-			return spec_perr(p, t->col, "'%s' is not an IPv6 address", t->s);
+			return pl_spec_perr(p, t->col, "'%s' is not an IPv6 address", t->s);
 		return 0;
 	case K_RAW:
-		t = spec_peek(p);
-		if ((err = spec_get_num(p, "raw-ethertype", 0, 0xffff, &v)))
+		t = pl_spec_peek(p);
+		if ((err = pl_spec_get_num(p, "raw-ethertype", 0, 0xffff, &v)))
 			return err;
 		if (v == 0x0800)
-			return spec_perr(p, t->col,
-					 "EtherType 0x0800 is IPv4: use ip, tcp, udp or icmp");
+			return pl_spec_perr(p, t->col,
+					    "EtherType 0x0800 is IPv4: use ip, tcp, udp or icmp");
 		s->eth_proto = (uint16_t)v;
 		return 0;
 	default: /* K_VXLAN */
 		if ((err = expect_word(p, "vni")) ||
-		    (err = spec_get_num(p, "vni", 0, 0xffffff, &v)))
+		    (err = pl_spec_get_num(p, "vni", 0, 0xffffff, &v)))
 			return err;
 		w->vni = (uint32_t)v;
 		if ((err = get_endpoint(p, 2, &s->saddr, &s->sport)) || (err = expect_word(p, ">")))
@@ -156,7 +157,7 @@ static int parse_head(struct lp *p, struct want *w)
 }
 
 /* Parses one packet from p->i; stops at the end (depth 0) or at '}' (inner packets). */
-int spec_parse_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
+int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 {
 	struct want w = {.ihl = -1, .tot_len = -1, .truncate = -1};
 	uint8_t *inner;
@@ -165,9 +166,9 @@ int spec_parse_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 	size_t i;
 
 	if (depth > MAX_DEPTH)
-		return spec_perr(p, spec_peek(p) ? spec_peek(p)->col : p->eol_col,
-				 "VXLAN nested more than %d deep", MAX_DEPTH);
-	t = spec_next(p, "a packet kind", &err);
+		return pl_spec_perr(p, pl_spec_peek(p) ? pl_spec_peek(p)->col : p->eol_col,
+				    "VXLAN nested more than %d deep", MAX_DEPTH);
+	t = pl_spec_next(p, "a packet kind", &err);
 	if (!t)
 		return err;
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -176,21 +177,21 @@ int spec_parse_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 			w.word = kinds[i].word;
 		}
 	if (!w.kind)
-		return spec_perr(p, t->col,
-				 "unknown packet kind '%s' (tcp, udp, icmp, ip, arp, ipv6, "
-				 "raw-ethertype, vxlan)",
-				 t->s);
+		return pl_spec_perr(p, t->col,
+				    "unknown packet kind '%s' (tcp, udp, icmp, ip, arp, ipv6, "
+				    "raw-ethertype, vxlan)",
+				    t->s);
 	err = parse_head(p, &w);
 	if (err)
 		return err;
-	while ((t = spec_peek(p)) && strcmp(t->s, "}")) {
+	while ((t = pl_spec_peek(p)) && strcmp(t->s, "}")) {
 		if (!strcmp(t->s, "{")) {
 			if (w.kind != K_VXLAN)
-				return spec_perr(p, t->col, "'{' only follows a vxlan packet");
+				return pl_spec_perr(p, t->col, "'{' only follows a vxlan packet");
 			break;
 		}
 		p->i++;
-		err = spec_parse_option(p, &w, t);
+		err = pl_spec_parse_option(p, &w, t);
 		if (err)
 			return err;
 	}
@@ -198,36 +199,36 @@ int spec_parse_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 		if ((err = expect_word(p, "{")))
 			return err;
 	} else if (t && depth == 0) {
-		return spec_perr(p, t->col, "unexpected '}'");
+		return pl_spec_perr(p, t->col, "unexpected '}'");
 	}
 	if (w.kind == K_VXLAN) {
 		inner = malloc(PL_PKT_MAX);
 		if (!inner)
-			return spec_perr(p, 1, "out of memory");
-		inner_len = spec_parse_packet(p, depth + 1, inner, PL_PKT_MAX);
-		err = inner_len < 0 ? inner_len : spec_build(p, &w, inner, inner_len, buf, cap);
+			return pl_spec_perr(p, 1, "out of memory");
+		inner_len = pl_spec_read_packet(p, depth + 1, inner, PL_PKT_MAX);
+		err = inner_len < 0 ? inner_len : pl_spec_build(p, &w, inner, inner_len, buf, cap);
 		free(inner);
 	} else {
-		err = spec_build(p, &w, NULL, 0, buf, cap);
+		err = pl_spec_build(p, &w, NULL, 0, buf, cap);
 	}
 	if (err < 0 || w.kind != K_VXLAN)
 		return err;
 	if (expect_word(p, "}"))
 		return -EINVAL;
-	if (depth == 0 && (t = spec_peek(p)))
-		return spec_perr(p, t->col, "unexpected '%s' after the inner packet", t->s);
+	if (depth == 0 && (t = pl_spec_peek(p)))
+		return pl_spec_perr(p, t->col, "unexpected '%s' after the inner packet", t->s);
 	return err;
 }
 
 static int parse_line(struct lp *p, const char *line, size_t len, uint8_t *buf, size_t cap)
 {
-	int err = spec_tokenize(p, line, len);
+	int err = pl_spec_tokenize(p, line, len);
 
 	if (err)
 		return err;
 	if (!p->n)
-		return spec_perr(p, 1, "expected a packet");
-	return spec_parse_packet(p, 0, buf, cap);
+		return pl_spec_perr(p, 1, "expected a packet");
+	return pl_spec_read_packet(p, 0, buf, cap);
 }
 
 int pl_spec_parse_packet(const char *line, const char *name, unsigned int lineno,

@@ -247,7 +247,7 @@ struct pl_map_entry {
 
 /* The rodata knobs of node's datapath (pin_dir left NULL). */
 void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o);
-/* Every map element of node: endpoints, ipcache (policy_ipcache), policy entries. */
+/* Every map element of node: endpoints, ipcache (pl_policy_ipcache), policy entries. */
 int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **out, int *n);
 /* Node's pin directory: <pin_dir>/<node>. */
 void pl_dp_pin_dir(const struct pl_plan *p, int node, char *buf, size_t len);

@@ -57,7 +57,7 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 
 	*out = NULL;
 	*n = 0;
-	if ((err = policy_compile(t, &ps)))
+	if ((err = pl_policy_compile(t, &ps)))
 		return pl_err_errno(err, "compiling the policies");
 	for (i = 0; i < nd->npods && !err; i++) {
 		int pi = nd->pods[i];
@@ -74,7 +74,7 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 		pl_plan_mac(1, pi, ep.node_mac);
 		err = push(out, n, "endpoints", &k, sizeof(k), &ep, sizeof(ep));
 	}
-	if (!err && (err = policy_ipcache(t, ps, node, &ic, &nic)))
+	if (!err && (err = pl_policy_ipcache(t, ps, node, &ic, &nic)))
 		pl_err_errno(err, "computing the ipcache of node %s", nd->name);
 	for (i = 0; i < nic && !err; i++)
 		err = push(out, n, "ipcache", &ic[i].key, sizeof(ic[i].key), &ic[i].info,
@@ -99,7 +99,7 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 		err = push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
 	}
 	free(ic);
-	policy_set_free(ps);
+	pl_policy_set_free(ps);
 	if (err) {
 		free(*out);
 		*out = NULL;

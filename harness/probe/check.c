@@ -7,18 +7,18 @@
 #include "probe/check_internal.h"
 #include "topo/policy_compile.h"
 
-void check_netns(const char *run, const char *name, char *buf, size_t len)
+void pl_check_netns(const char *run, const char *name, char *buf, size_t len)
 {
 	snprintf(buf, len, "pl-%s-%s", run, name);
 }
 
-bool check_in_pod_cidr(const struct topo *t, uint32_t ip)
+bool pl_check_in_pod_cidr(const struct topo *t, uint32_t ip)
 {
-	return topo_node_by_pod_ip(t, ip) >= 0;
+	return pl_topo_node_by_pod_ip(t, ip) >= 0;
 }
 
 /* Ports the policies name for proto (or any protocol), else dflt. */
-int check_ports(const struct topo *t, uint8_t proto, uint16_t dflt, uint16_t *ports)
+int pl_check_ports(const struct topo *t, uint8_t proto, uint16_t dflt, uint16_t *ports)
 {
 	int p, r, k, i, n = 0;
 
@@ -43,15 +43,15 @@ int check_ports(const struct topo *t, uint8_t proto, uint16_t dflt, uint16_t *po
 	return n;
 }
 
-/* What the topology's policies predict for a probe (topo's policy_predict). */
-enum pl_check_expect check_expect(const struct topo *t, int src, int dst, uint8_t proto,
-				  uint16_t dport, int *reason)
+/* What the topology's policies predict for a probe (topo's pl_policy_predict). */
+enum pl_check_expect pl_check_expected(const struct topo *t, int src, int dst, uint8_t proto,
+				       uint16_t dport, int *reason)
 {
 	int why = PL_DROP_NONE;
 	enum policy_verdict v;
 
-	/* policy_predict reads the rules alone; ICMP carries no port. */
-	v = policy_predict(t, NULL, t->pods[src].ip, t->pods[dst].ip, proto, dport, &why);
+	/* pl_policy_predict reads the rules alone; ICMP carries no port. */
+	v = pl_policy_predict(t, NULL, t->pods[src].ip, t->pods[dst].ip, proto, dport, &why);
 	if (reason)
 		*reason = why;
 	return v == POLICY_ALLOWED ? PL_EXPECT_ALLOW : PL_EXPECT_DENY;

@@ -142,16 +142,16 @@ void pl_check_print_json(const struct pl_check_report *r, FILE *f);
 
 /* Internal, shared by the check sources. */
 struct check_events;
-int check_events_open(const char *run, const struct topo *t, struct check_events **out);
-void check_events_close(struct check_events *ce);
+int pl_check_events_open(const char *run, const struct topo *t, struct check_events **out);
+void pl_check_events_close(struct check_events *ce);
 /* Newest DROPPED event since since_ns from saddr(either)/daddr/proto/dport(host order, 0 any). */
-bool check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
-			    uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
-			    struct pl_flow_event *ev, int *node, bool *reply);
+bool pl_check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
+			       uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
+			       struct pl_flow_event *ev, int *node, bool *reply);
 /* Drops whose event carries no addresses (dropped while parsing), by node, program, reason. */
-int check_events_unattributed(struct check_events *ce, struct pl_check_unattr *out, int max);
+int pl_check_events_unattributed(struct check_events *ce, struct pl_check_unattr *out, int max);
 /* The compiled policy's verdict for a new flow; *reason (may be NULL) the drop reason. */
-enum pl_check_expect check_expect(const struct topo *t, int src, int dst, uint8_t proto,
-				  uint16_t dport, int *reason);
+enum pl_check_expect pl_check_expected(const struct topo *t, int src, int dst, uint8_t proto,
+				       uint16_t dport, int *reason);
 
 #endif /* PL_PROBE_CHECK_H */

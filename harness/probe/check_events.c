@@ -49,7 +49,7 @@ static int ce_on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int check_events_open(const char *run, const struct topo *t, struct check_events **out)
+int pl_check_events_open(const char *run, const struct topo *t, struct check_events **out)
 {
 	struct check_events *ce;
 	char path[256];
@@ -97,11 +97,11 @@ int check_events_open(const char *run, const struct topo *t, struct check_events
 	*out = ce;
 	return 0;
 err_out:
-	check_events_close(ce);
+	pl_check_events_close(ce);
 	return err;
 }
 
-void check_events_close(struct check_events *ce)
+void pl_check_events_close(struct check_events *ce)
 {
 	int i;
 
@@ -131,9 +131,9 @@ static bool drop_matches(const struct pl_flow_event *e, uint32_t saddr, uint32_t
 	return !dport || proto == IPPROTO_ICMP || e->dport == htons(dport);
 }
 
-bool check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
-			    uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
-			    struct pl_flow_event *ev, int *node, bool *reply)
+bool pl_check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
+			       uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
+			       struct pl_flow_event *ev, int *node, bool *reply)
 {
 	size_t i, first;
 	bool found = false;
@@ -164,7 +164,7 @@ bool check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t
 	return found;
 }
 
-int check_events_unattributed(struct check_events *ce, struct pl_check_unattr *out, int max)
+int pl_check_events_unattributed(struct check_events *ce, struct pl_check_unattr *out, int max)
 {
 	size_t i, first;
 	int k, n = 0;

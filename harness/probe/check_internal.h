@@ -12,14 +12,14 @@
 #define CHECK_MAX_PORTS 4
 
 /* "pl-<run>-<name>" */
-void check_netns(const char *run, const char *name, char *buf, size_t len);
-bool check_in_pod_cidr(const struct topo *t, uint32_t ip);
+void pl_check_netns(const char *run, const char *name, char *buf, size_t len);
+bool pl_check_in_pod_cidr(const struct topo *t, uint32_t ip);
 /* Up to CHECK_MAX_PORTS ports the policies name for proto, else dflt; returns how many. */
-int check_ports(const struct topo *t, uint8_t proto, uint16_t dflt, uint16_t *ports);
+int pl_check_ports(const struct topo *t, uint8_t proto, uint16_t dflt, uint16_t *ports);
 
-int check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r);
-int check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r);
+int pl_check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r);
+int pl_check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r);
 /* Fills section_ok[] and ok. */
-void check_judge(struct pl_check_report *r);
+void pl_check_judge(struct pl_check_report *r);
 
 #endif /* PL_PROBE_CHECK_INTERNAL_H */

@@ -28,7 +28,7 @@ static void json_probes(const struct pl_check_report *r, FILE *f)
 			"\"expect\":\"%s\",\"result\":\"%s\",\"delivered\":%s,\"rtt_us\":%u,"
 			"\"seen_src\":\"%s\",\"want_src\":\"%s\",\"nat_ok\":%s,\"ok\":%s",
 			i ? "," : "", t->pods[p->src].name, t->pods[p->dst].name,
-			topo_proto_str(p->proto, pb), p->dport,
+			pl_topo_proto_str(p->proto, pb), p->dport,
 			p->expect == PL_EXPECT_ALLOW  ? "allow"
 			: p->expect == PL_EXPECT_DENY ? "deny"
 						      : "unknown",
@@ -127,7 +127,7 @@ void pl_check_print_json(const struct pl_check_report *r, FILE *f)
 
 	fprintf(f,
 		"{\"run\":\"%s\",\"topology\":\"%s\",\"routing\":\"%s\",\"ok\":%s,\"sections\":{",
-		r->run, t->name ? t->name : "", topo_routing_name(t->routing), jbool(r->ok));
+		r->run, t->name ? t->name : "", pl_topo_routing_name(t->routing), jbool(r->ok));
 	for (i = 0; i < 5; i++) {
 		if (!(r->sections & (1u << i)))
 			continue;

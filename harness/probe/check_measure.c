@@ -31,7 +31,7 @@ static bool pick_pair(const struct topo *t, int a, int b, uint16_t port, int *sr
 		for (j = 0; j < t->nodes[b].npods; j++) {
 			int s = t->nodes[a].pods[i], d = t->nodes[b].pods[j];
 
-			if (check_expect(t, s, d, IPPROTO_UDP, port, NULL) != PL_EXPECT_DENY) {
+			if (pl_check_expected(t, s, d, IPPROTO_UDP, port, NULL) != PL_EXPECT_DENY) {
 				*src = s;
 				*dst = d;
 				return true;
@@ -41,13 +41,13 @@ static bool pick_pair(const struct topo *t, int a, int b, uint16_t port, int *sr
 	return false;
 }
 
-int check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r)
+int pl_check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r)
 {
 	const struct topo *t = o->topo;
 	uint32_t overhead = 20 + 8 + (t->routing == PL_ROUTING_NATIVE ? 0 : VXLAN_OVERHEAD);
 	uint16_t ports[4], port = 0;
 	char sns[128], dns[128];
-	int a, b, k, nports = check_ports(t, IPPROTO_UDP, 53, ports);
+	int a, b, k, nports = pl_check_ports(t, IPPROTO_UDP, 53, ports);
 	r->mtu = calloc((size_t)t->nnodes * t->nnodes, sizeof(*r->mtu));
 	if (!r->mtu)
 		return -ENOMEM;
@@ -76,8 +76,8 @@ int check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r)
 					 t->nodes[a].name, t->nodes[b].name);
 				continue;
 			}
-			check_netns(o->run, t->pods[m->src].name, sns, sizeof(sns));
-			check_netns(o->run, t->pods[m->dst].name, dns, sizeof(dns));
+			pl_check_netns(o->run, t->pods[m->src].name, sns, sizeof(sns));
+			pl_check_netns(o->run, t->pods[m->dst].name, dns, sizeof(dns));
 			m->err = pl_probe_server_start(dns, NULL, 0, &port, 1, false, &srv);
 			if (!m->err)
 				m->err = pl_probe_mtu(sns, t->pods[m->dst].ip, port, srv, 300,
@@ -229,15 +229,15 @@ static int measure_link(const struct pl_check_opts *o, struct pl_check_rate *c, 
 	for (k = 0; k < n && nf < 16; k++) {
 		if (c[k].skipped)
 			continue;
-		if (check_expect(t, c[k].src, c[k].dst, IPPROTO_UDP, c[k].dport, NULL) ==
+		if (pl_check_expected(t, c[k].src, c[k].dst, IPPROTO_UDP, c[k].dport, NULL) ==
 		    PL_EXPECT_DENY) {
 			c[k].skipped = true;
 			snprintf(c[k].why, sizeof(c[k].why), "the policy denies udp/%u",
 				 c[k].dport);
 			continue;
 		}
-		check_netns(o->run, t->pods[c[k].src].name, sns[nf], sizeof(sns[nf]));
-		check_netns(o->run, t->pods[c[k].dst].name, dns[nf], sizeof(dns[nf]));
+		pl_check_netns(o->run, t->pods[c[k].src].name, sns[nf], sizeof(sns[nf]));
+		pl_check_netns(o->run, t->pods[c[k].dst].name, dns[nf], sizeof(dns[nf]));
 		fl[nf] = (struct pl_rate_flow){.src_netns = sns[nf],
 					       .dst_netns = dns[nf],
 					       .dst_ip = t->pods[c[k].dst].ip,
@@ -287,7 +287,7 @@ static void measure_htb_alone(const struct pl_check_opts *o, const struct topo_l
 	}
 }
 
-int check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r)
+int pl_check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r)
 {
 	const struct topo *t = o->topo;
 	int li, n, cap = 0, src, dnode;
@@ -332,7 +332,7 @@ int check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r)
 	return 0;
 }
 
-void check_judge(struct pl_check_report *r)
+void pl_check_judge(struct pl_check_report *r)
 {
 	bool *ok = r->section_ok;
 	int i;

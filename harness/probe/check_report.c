@@ -96,7 +96,7 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 		if (!p->delivered && p->res.status == PL_PROBE_DELIVERED)
 			result = "no-payload";
 		fprintf(f, "  %-12s %-12s %-5s %-5s %-6s %-11s %8u  %-34s %s\n",
-			t->pods[p->src].name, t->pods[p->dst].name, topo_proto_str(p->proto, pb),
+			t->pods[p->src].name, t->pods[p->dst].name, pl_topo_proto_str(p->proto, pb),
 			port, expect_str(p->expect), result, p->res.rtt_us, drop,
 			p->expect == PL_EXPECT_UNKNOWN ? "-"
 			: p->ok			       ? "ok"
@@ -157,7 +157,7 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 			nat, npairs);
 	else
 		fprintf(f, "  %s mode: pod IPs are never rewritten between pods\n",
-			topo_routing_name(r->topo->routing));
+			pl_topo_routing_name(r->topo->routing));
 	fprintf(f, "  verdict: %s (%d pod pairs with delivered probes)\n",
 		verdict(r->section_ok[1]), npairs);
 }
@@ -170,7 +170,7 @@ static void print_underlay(const struct pl_check_report *r, FILE *f)
 	int i, k, o;
 
 	fprintf(f, "\nunderlay: capture on each node's uplink during the probes (%s expects %s)\n",
-		topo_routing_name(t->routing),
+		pl_topo_routing_name(t->routing),
 		t->routing == PL_ROUTING_NATIVE ? "bare pod IPs"
 						: "UDP 4789, node IPs outside, pod IPs inside");
 	fprintf(f, "  %-10s %-7s %9s %9s %-10s %-58s %-7s %s\n", "NODE", "DEVICE", "PLAIN-POD",
@@ -279,7 +279,7 @@ void pl_check_print(const struct pl_check_report *r, FILE *f)
 	int i;
 
 	fprintf(f, "podlab check %s: %s, routing %s, %d nodes, %d pods\n", r->run,
-		t->name ? t->name : "?", topo_routing_name(t->routing), t->nnodes, t->npods);
+		t->name ? t->name : "?", pl_topo_routing_name(t->routing), t->nnodes, t->npods);
 	if (r->sections & PL_CHECK_CONNECTIVITY)
 		print_connectivity(r, f);
 	if (r->sections & PL_CHECK_NATFREE)

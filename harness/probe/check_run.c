@@ -72,7 +72,7 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 	bool reply = false;
 	int i;
 
-	check_netns(m->opts->run, s->name, ns, sizeof(ns));
+	pl_check_netns(m->opts->run, s->name, ns, sizeof(ns));
 	req.src_netns = ns;
 	if (pl_probe(&req, &p->res)) {
 		p->res.status = PL_PROBE_ERROR;
@@ -81,13 +81,13 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 	p->delivered = p->res.status == PL_PROBE_DELIVERED && p->res.seen;
 	/* The pod's own address first: it is unambiguous. */
 	if (!p->delivered)
-		p->has_drop = check_events_find_drop(m->ce, since, s->ip, s->ip, d->ip, p->proto,
-						     p->dport, &ev, &p->drop_node, &reply);
+		p->has_drop = pl_check_events_find_drop(m->ce, since, s->ip, s->ip, d->ip, p->proto,
+							p->dport, &ev, &p->drop_node, &reply);
 	/* MASQUERADE may have put any of the source node's addresses on it. */
 	for (i = 0; !p->delivered && !p->has_drop && i < m->naddrs[s->node].n; i++)
-		p->has_drop =
-			check_events_find_drop(m->ce, since, s->ip, m->naddrs[s->node].ip[i], d->ip,
-					       p->proto, p->dport, &ev, &p->drop_node, &reply);
+		p->has_drop = pl_check_events_find_drop(m->ce, since, s->ip,
+							m->naddrs[s->node].ip[i], d->ip, p->proto,
+							p->dport, &ev, &p->drop_node, &reply);
 	if (p->has_drop) {
 		p->drop_reply = reply;
 		p->drop_reason = ev.drop_reason;
@@ -164,8 +164,8 @@ static int plan_probes(const struct pl_check_opts *o, struct pl_check_report *r,
 					p->proto = IPPROTO_UDP;
 					p->dport = udp[k - 1 - ntcp];
 				}
-				p->expect = check_expect(t, s, d, p->proto, p->dport,
-							 &p->expect_reason);
+				p->expect = pl_check_expected(t, s, d, p->proto, p->dport,
+							      &p->expect_reason);
 			}
 		}
 	}
@@ -205,13 +205,13 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 
 	for (i = 0; i < nf; i++) {
 		/* Pod <-> node address: legacy's replies to the MASQUERADE address go bare. */
-		if (f[i].kind == PL_CAP_PLAIN && ((check_in_pod_cidr(t, f[i].src) &&
-						   topo_node_by_underlay_ip(t, f[i].dst) >= 0) ||
-						  (check_in_pod_cidr(t, f[i].dst) &&
-						   topo_node_by_underlay_ip(t, f[i].src) >= 0)))
+		if (f[i].kind == PL_CAP_PLAIN && ((pl_check_in_pod_cidr(t, f[i].src) &&
+						   pl_topo_node_by_underlay_ip(t, f[i].dst) >= 0) ||
+						  (pl_check_in_pod_cidr(t, f[i].dst) &&
+						   pl_topo_node_by_underlay_ip(t, f[i].src) >= 0)))
 			u->plain_node_pkts += f[i].packets;
-		if (f[i].kind == PL_CAP_PLAIN && check_in_pod_cidr(t, f[i].src) &&
-		    check_in_pod_cidr(t, f[i].dst)) {
+		if (f[i].kind == PL_CAP_PLAIN && pl_check_in_pod_cidr(t, f[i].src) &&
+		    pl_check_in_pod_cidr(t, f[i].dst)) {
 			u->plain_pod_pkts += f[i].packets;
 			if (f[i].outgoing || !u->plain_src) {
 				u->plain_src = f[i].src;
@@ -221,9 +221,10 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 		if (f[i].kind != PL_CAP_VXLAN)
 			continue;
 		u->vxlan_pkts += f[i].packets;
-		if (check_in_pod_cidr(t, f[i].inner_src) || check_in_pod_cidr(t, f[i].inner_dst))
+		if (pl_check_in_pod_cidr(t, f[i].inner_src) ||
+		    pl_check_in_pod_cidr(t, f[i].inner_dst))
 			u->vxlan_pod_pkts += f[i].packets;
-		if (f[i].outgoing && check_in_pod_cidr(t, f[i].inner_dst)) {
+		if (f[i].outgoing && pl_check_in_pod_cidr(t, f[i].inner_dst)) {
 			u->outer_src = f[i].src;
 			u->outer_dst = f[i].dst;
 			u->inner_src = f[i].inner_src;
@@ -256,7 +257,7 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 	} else if (t->routing != PL_ROUTING_NATIVE && u->plain_pod_pkts) {
 		u->ok = false;
 		snprintf(u->why, sizeof(u->why), "%s but %llu packets with bare pod IPs",
-			 topo_routing_name(t->routing), (unsigned long long)u->plain_pod_pkts);
+			 pl_topo_routing_name(t->routing), (unsigned long long)u->plain_pod_pkts);
 	} else if (u->ok && !u->want) {
 		snprintf(u->why, sizeof(u->why), "no cross-node probe was delivered from here");
 	} else if (u->ok && u->plain_node_pkts && t->routing == PL_ROUTING_LEGACY) {
@@ -271,8 +272,8 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 {
 	const struct topo *t = o->topo;
 	uint16_t tcp[CHECK_MAX_PORTS], udp[CHECK_MAX_PORTS];
-	int ntcp = check_ports(t, IPPROTO_TCP, 80, tcp),
-	    nudp = check_ports(t, IPPROTO_UDP, 53, udp);
+	int ntcp = pl_check_ports(t, IPPROTO_TCP, 80, tcp),
+	    nudp = pl_check_ports(t, IPPROTO_UDP, 53, udp);
 	struct pl_probe_server **servers = NULL;
 	struct pl_capture **caps = NULL;
 	struct node_addrs *naddrs = NULL;
@@ -296,7 +297,7 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 		goto out;
 	}
 	for (i = 0; i < t->npods; i++) {
-		check_netns(o->run, t->pods[i].name, ns, sizeof(ns));
+		pl_check_netns(o->run, t->pods[i].name, ns, sizeof(ns));
 		err = pl_probe_server_start(ns, tcp, ntcp, udp, nudp, true, &servers[i]);
 		if (err) {
 			pl_err_errno(err, "starting the probe server in %s", ns);
@@ -304,7 +305,7 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 		}
 	}
 	for (i = 0; i < t->nnodes; i++) {
-		check_netns(o->run, t->nodes[i].name, ns, sizeof(ns));
+		pl_check_netns(o->run, t->nodes[i].name, ns, sizeof(ns));
 		naddrs[i].n = pl_nsrun_addrs(ns, naddrs[i].ip, NODE_ADDRS_MAX);
 		if (naddrs[i].n < 0) {
 			err = pl_err_errno(naddrs[i].n, "listing the addresses of node %s (%s)",
@@ -312,14 +313,14 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 			goto out;
 		}
 	}
-	if (check_events_open(o->run, t, &m[0].ce))
+	if (pl_check_events_open(o->run, t, &m[0].ce))
 		pl_warn("no flow events for run %s: drop reasons will not be shown", o->run);
 	r->events_available = m[0].ce != NULL;
 	for (i = 0; i < t->nnodes && (r->sections & PL_CHECK_UNDERLAY); i++) {
 		struct pl_check_underlay *u = &r->underlay[r->nunderlay++];
 
 		u->node = i;
-		check_netns(o->run, t->nodes[i].name, ns, sizeof(ns));
+		pl_check_netns(o->run, t->nodes[i].name, ns, sizeof(ns));
 		err = pl_nsrun_dev_by_ip(ns, t->nodes[i].underlay_ip, u->dev);
 		if (!err)
 			err = pl_capture_start(ns, u->dev, &caps[i]);
@@ -361,8 +362,8 @@ out:
 	for (i = 0; i < t->npods && servers; i++)
 		pl_probe_server_stop(servers[i]);
 	if (m) {
-		r->nunattr = check_events_unattributed(m[0].ce, r->unattr, 8);
-		check_events_close(m[0].ce);
+		r->nunattr = pl_check_events_unattributed(m[0].ce, r->unattr, 8);
+		pl_check_events_close(m[0].ce);
 	}
 	free(servers);
 	free(naddrs);
@@ -389,16 +390,16 @@ int pl_check_run(const struct pl_check_opts *o, struct pl_check_report **out)
 			goto err_out;
 	}
 	if (r->sections & PL_CHECK_MTU) {
-		err = check_run_mtu(o, r);
+		err = pl_check_run_mtu(o, r);
 		if (err)
 			goto err_out;
 	}
 	if (r->sections & PL_CHECK_SHAPING) {
-		err = check_run_shaping(o, r);
+		err = pl_check_run_shaping(o, r);
 		if (err)
 			goto err_out;
 	}
-	check_judge(r);
+	pl_check_judge(r);
 	*out = r;
 	return 0;
 err_out:

@@ -175,7 +175,7 @@ int pl_compare_scenario(const struct pl_scenario *s, enum pl_replay_mode a, enum
 	if (asprintf(&rep->name, "%s [%s vs %s]", s->name, pl_replay_mode_name(a),
 		     pl_replay_mode_name(b)) < 0)
 		rep->name = NULL;
-	if (topo_parse(s->topology, &t)) {
+	if (pl_topo_parse(s->topology, &t)) {
 		outcome(rep, PL_SCN_ERROR, "topology %s is not valid", s->topology);
 		goto out;
 	}
@@ -226,7 +226,7 @@ out:
 	free(ra);
 	free(rb);
 	pl_replay_pkts_free(&pk);
-	topo_free(t);
+	pl_topo_free(t);
 	rep->seconds = pl_now() - t0;
 	return 0;
 }

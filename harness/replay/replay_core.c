@@ -22,7 +22,7 @@ int pl_inject_parse(const char *s, const struct topo *t, struct pl_inject *out, 
 	memset(out, 0, sizeof(*out));
 	out->pod = -1;
 	if (!colon) {
-		i = topo_pod_by_name(t, s);
+		i = pl_topo_pod_by_name(t, s);
 		if (i < 0) {
 			snprintf(err, errlen,
 				 "'%s' is not a pod of the topology (POD, NODE:uplink "
@@ -36,7 +36,7 @@ int pl_inject_parse(const char *s, const struct topo *t, struct pl_inject *out, 
 		return 0;
 	}
 	snprintf(node, sizeof(node), "%.*s", (int)(colon - s), s);
-	out->node = topo_node_by_name(t, node);
+	out->node = pl_topo_node_by_name(t, node);
 	if (out->node < 0) {
 		snprintf(err, errlen, "'%s' is not a node of the topology", node);
 		return -EINVAL;
@@ -72,25 +72,25 @@ int pl_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
 			 info.error ?: "other EtherType");
 		return -ENOENT;
 	}
-	if (info.vxlan && (i = topo_node_by_underlay_ip(t, info.daddr)) >= 0) {
+	if (info.vxlan && (i = pl_topo_node_by_underlay_ip(t, info.daddr)) >= 0) {
 		out->kind = PL_INJECT_UPLINK;
 		out->node = i;
 		return 0;
 	}
-	i = topo_pod_by_ip(t, info.saddr);
+	i = pl_topo_pod_by_ip(t, info.saddr);
 	if (i >= 0) {
 		out->kind = PL_INJECT_POD;
 		out->pod = i;
 		out->node = t->pods[i].node;
 		return 0;
 	}
-	i = topo_pod_by_ip(t, info.daddr);
+	i = pl_topo_pod_by_ip(t, info.daddr);
 	if (i >= 0)
 		i = t->pods[i].node;
 	if (i < 0)
-		i = topo_node_by_pod_ip(t, info.daddr);
+		i = pl_topo_node_by_pod_ip(t, info.daddr);
 	if (i < 0)
-		i = topo_node_by_underlay_ip(t, info.daddr);
+		i = pl_topo_node_by_underlay_ip(t, info.daddr);
 	if (i < 0) {
 		snprintf(err, errlen,
 			 "neither source nor destination belongs to the topology; "

@@ -62,7 +62,7 @@ int pl_replay_sim_open(struct pl_replay *rp)
 
 	if (!s)
 		return -ENOMEM;
-	err = sim_walk_open_with(rp->t, &o, &progs, &s->w);
+	err = pl_sim_walk_open_with(rp->t, &o, &progs, &s->w);
 	if (err) {
 		free(s);
 		return err;
@@ -80,10 +80,10 @@ void pl_replay_sim_close(struct pl_replay *rp)
 		return;
 	for (i = 0; i < s->npre; i++)
 		if (s->ready[i])
-			sim_walk_result_release(&s->pre[i]);
+			pl_sim_walk_result_release(&s->pre[i]);
 	free(s->pre);
 	free(s->ready);
-	sim_walk_close(s->w);
+	pl_sim_walk_close(s->w);
 	free(s->flows);
 	free(s);
 	rp->sim = NULL;
@@ -262,9 +262,9 @@ int pl_replay_sim_prepare(struct pl_replay *rp, const struct pl_replay_pkts *pk)
 	}
 	s->base = pk->p;
 	s->npre = pk->n;
-	err = sim_walk_reset(s->w);
+	err = pl_sim_walk_reset(s->w);
 	if (!err)
-		err = sim_walk_run(s->w, in, m, s->pre + 0);
+		err = pl_sim_walk_run(s->w, in, m, s->pre + 0);
 	if (!err) {
 		/* Results came out in input order: move each to its packet's index. */
 		for (i = m - 1; i >= 0; i--) {
@@ -302,7 +302,7 @@ int pl_replay_sim_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		*r = s->pre[k];
 		s->ready[k] = false;
 	} else {
-		err = sim_walk_packet(s->w, p->data, p->len, &in, s->now, r);
+		err = pl_sim_walk_packet(s->w, p->data, p->len, &in, s->now, r);
 	}
 	if (err) {
 		res->status = PL_RES_ERROR;
@@ -320,7 +320,7 @@ int pl_replay_sim_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 	for (i = 0; i < r->nsteps; i++)
 		if (r->steps[i].t_ns > s->now)
 			s->now = r->steps[i].t_ns;
-	sim_walk_result_release(r);
+	pl_sim_walk_result_release(r);
 	return 0;
 }
 

@@ -91,7 +91,7 @@ static void conclude(struct pl_replay *rp, struct pl_result *res, const struct p
 				if (rp->nodes[h->node].pod_ifindex[pod] == h->target_ifindex)
 					res->deliver_pod = pod;
 			if (res->deliver_pod < 0)
-				res->deliver_pod = topo_pod_by_ip(t, rr->event.daddr);
+				res->deliver_pod = pl_topo_pod_by_ip(t, rr->event.daddr);
 			break;
 		case PL_REDIR_TUNNEL:
 			res->delivery = PL_DELIV_OVERLAY;
@@ -131,11 +131,11 @@ static void conclude(struct pl_replay *rp, struct pl_result *res, const struct p
 /* Source identity for from_overlay when the frame carries none (not VXLAN). */
 static uint32_t identity_of(const struct topo *t, uint32_t saddr)
 {
-	int pod = topo_pod_by_ip(t, saddr);
+	int pod = pl_topo_pod_by_ip(t, saddr);
 
 	if (pod >= 0)
 		return t->pods[pod].identity;
-	if (topo_node_by_underlay_ip(t, saddr) >= 0)
+	if (pl_topo_node_by_underlay_ip(t, saddr) >= 0)
 		return PL_ID_REMOTE_NODE;
 	return PL_ID_WORLD;
 }

@@ -16,7 +16,7 @@
 #include "replay/scenario_read.h"
 #include "topo/topo_addr.h"
 
-int scn_get_str(struct scn_ctx *c, const yaml_node_t *n, const char *key, char **out)
+int pl_scn_get_str(struct scn_ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
 	const char *v = pl_yaml_str(n);
 
@@ -26,8 +26,8 @@ int scn_get_str(struct scn_ctx *c, const yaml_node_t *n, const char *key, char *
 	return *out ? 0 : -ENOMEM;
 }
 
-int scn_get_u64(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint64_t max,
-		uint64_t *out)
+int pl_scn_get_u64(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint64_t max,
+		   uint64_t *out)
 {
 	const char *v = pl_yaml_str(n);
 	unsigned long long x;
@@ -44,11 +44,11 @@ int scn_get_u64(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint64
 	return 0;
 }
 
-int scn_get_ip(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint32_t *out)
+int pl_scn_get_ip(struct scn_ctx *c, const yaml_node_t *n, const char *key, uint32_t *out)
 {
 	const char *v = pl_yaml_str(n);
 
-	if (!v || topo_parse_ipv4(v, out))
+	if (!v || pl_topo_parse_ipv4(v, out))
 		return pl_yaml_error(&c->y, n, "%s: '%s' is not an IPv4 address", key, v ? v : "");
 	return 0;
 }
@@ -91,7 +91,7 @@ static char *resolve(struct scn_ctx *c, const char *path)
 	return p;
 }
 
-int scn_get_path(struct scn_ctx *c, const yaml_node_t *n, const char *key, char **out)
+int pl_scn_get_path(struct scn_ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
 	const char *v = pl_yaml_str(n);
 
@@ -101,7 +101,7 @@ int scn_get_path(struct scn_ctx *c, const yaml_node_t *n, const char *key, char 
 	return *out ? 0 : -ENOMEM;
 }
 
-int scn_each_key(struct scn_ctx *c, yaml_node_t *map, const char *what, scn_key_fn fn, void *arg)
+int pl_scn_each_key(struct scn_ctx *c, yaml_node_t *map, const char *what, scn_key_fn fn, void *arg)
 {
 	yaml_node_t *k, *v, *k2, *v2;
 	int i, j, err;
@@ -127,7 +127,7 @@ int scn_each_key(struct scn_ctx *c, yaml_node_t *map, const char *what, scn_key_
 	return 0;
 }
 
-int scn_by_name(const char *s, const char *(*name)(unsigned), unsigned max)
+int pl_scn_by_name(const char *s, const char *(*name)(unsigned), unsigned max)
 {
 	unsigned long x;
 	char *end;
@@ -160,19 +160,19 @@ int pl_replay_mode_parse(const char *s)
 
 int pl_verdict_parse(const char *s)
 {
-	return scn_by_name(s, pl_verdict_name, 15);
+	return pl_scn_by_name(s, pl_verdict_name, 15);
 }
 
 int pl_drop_reason_parse(const char *s)
 {
 	if (s && (!strcasecmp(s, "none") || !strcmp(s, "0")))
 		return 0;
-	return scn_by_name(s, pl_drop_reason_name, 255);
+	return pl_scn_by_name(s, pl_drop_reason_name, 255);
 }
 
 int pl_obs_point_parse(const char *s)
 {
-	return scn_by_name(s, pl_obs_point_name, 255);
+	return pl_scn_by_name(s, pl_obs_point_name, 255);
 }
 
 static const char *prog_name_u(unsigned p)
@@ -182,7 +182,7 @@ static const char *prog_name_u(unsigned p)
 
 int pl_prog_parse(const char *s)
 {
-	return scn_by_name(s, prog_name_u, PL_PROG_XDP_PREFILTER);
+	return pl_scn_by_name(s, prog_name_u, PL_PROG_XDP_PREFILTER);
 }
 
 static int input_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -191,7 +191,7 @@ static int input_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_no
 
 	(void)k;
 	if (!strcmp(key, "pcap"))
-		return scn_get_path(c, v, key, &in->pcap);
+		return pl_scn_get_path(c, v, key, &in->pcap);
 	if (!strcmp(key, "packets")) {
 		bool block = v->type == YAML_SCALAR_NODE &&
 			     (v->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
@@ -201,13 +201,13 @@ static int input_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_no
 		in->spec_line = (int)v->start_mark.line + 1 + block;
 		in->spec_col =
 			block ? (int)k->start_mark.column + 3 : (int)v->start_mark.column + 1;
-		return scn_get_str(c, v, key, &in->packets);
+		return pl_scn_get_str(c, v, key, &in->packets);
 	}
 	if (!strcmp(key, "filter"))
-		return scn_get_str(c, v, key, &in->filter);
+		return pl_scn_get_str(c, v, key, &in->filter);
 	if (!strcmp(key, "at")) {
 		in->at_pos = scn_pos(v);
-		return scn_get_str(c, v, key, &in->at);
+		return pl_scn_get_str(c, v, key, &in->at);
 	}
 	return pl_yaml_error(&c->y, k, "inputs: unknown key '%s' (pcap, packets, filter, at)", key);
 }
@@ -240,7 +240,7 @@ static int one_input(struct scn_ctx *c, yaml_node_t *n, void *slot)
 	int err;
 
 	in->pos = scn_pos(n);
-	err = scn_each_key(c, n, "inputs", input_key, in);
+	err = pl_scn_each_key(c, n, "inputs", input_key, in);
 	if (err)
 		return err;
 	if (!!in->pcap == !!in->packets)
@@ -257,9 +257,9 @@ static int top_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node
 
 	(void)arg;
 	if (!strcmp(key, "name"))
-		return scn_get_str(c, v, key, &s->name);
+		return pl_scn_get_str(c, v, key, &s->name);
 	if (!strcmp(key, "topology"))
-		return scn_get_path(c, v, key, &s->topology);
+		return pl_scn_get_path(c, v, key, &s->topology);
 	if (!strcmp(key, "mode")) {
 		m = pl_yaml_str(v);
 		mode = pl_replay_mode_parse(m);
@@ -271,17 +271,17 @@ static int top_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node
 	}
 	if (!strcmp(key, "at")) {
 		s->at.pos = scn_pos(v);
-		return scn_get_str(c, v, key, &s->at.text);
+		return pl_scn_get_str(c, v, key, &s->at.text);
 	}
 	if (!strcmp(key, "inputs"))
 		return each_item(c, v, key, sizeof(*s->inputs), (void **)&s->inputs, &s->ninputs,
 				 one_input);
 	if (!strcmp(key, "expect"))
 		return each_item(c, v, key, sizeof(*s->expects), (void **)&s->expects, &s->nexpects,
-				 scn_one_expect);
+				 pl_scn_one_expect);
 	if (!strcmp(key, "counters"))
 		return each_item(c, v, key, sizeof(*s->counters), (void **)&s->counters,
-				 &s->ncounters, scn_one_counter);
+				 &s->ncounters, pl_scn_one_counter);
 	if (!strcmp(key, "prefilter")) {
 		if (v->type != YAML_SEQUENCE_NODE)
 			return pl_yaml_error(&c->y, v, "prefilter: expected a list of CIDRs");
@@ -339,7 +339,7 @@ static int parse(struct scn_ctx *c, yaml_parser_t *p)
 		err = pl_yaml_error_at(&c->y, 1, 1, "empty scenario");
 		goto out;
 	}
-	err = scn_each_key(c, root, "scenario", top_key, NULL);
+	err = pl_scn_each_key(c, root, "scenario", top_key, NULL);
 	if (err)
 		goto out;
 	if (!c->s->topology) {

@@ -17,11 +17,11 @@ static int flow_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_nod
 	int err;
 
 	if (!strcmp(key, "src"))
-		return scn_get_ip(c, v, key, &e->flow.src);
+		return pl_scn_get_ip(c, v, key, &e->flow.src);
 	if (!strcmp(key, "dst"))
-		return scn_get_ip(c, v, key, &e->flow.dst);
+		return pl_scn_get_ip(c, v, key, &e->flow.dst);
 	if (!strcmp(key, "sport") || !strcmp(key, "dport")) {
-		err = scn_get_u64(c, v, key, 65535, &x);
+		err = pl_scn_get_u64(c, v, key, 65535, &x);
 		if (!err)
 			*(key[0] == 's' ? &e->flow.sport : &e->flow.dport) = (uint16_t)x;
 		return err;
@@ -59,16 +59,16 @@ static int encap_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_no
 	int err;
 
 	if (!strcmp(key, "vni")) {
-		err = scn_get_u64(c, v, key, 0xffffff, &x);
+		err = pl_scn_get_u64(c, v, key, 0xffffff, &x);
 		if (!err && !x)
 			return pl_yaml_error(&c->y, v, "encap: vni 0 cannot be checked; omit it");
 		e->vni = (uint32_t)x;
 		return err;
 	}
 	if (!strcmp(key, "outer_src"))
-		return scn_get_ip(c, v, key, &e->outer_src);
+		return pl_scn_get_ip(c, v, key, &e->outer_src);
 	if (!strcmp(key, "outer_dst"))
-		return scn_get_ip(c, v, key, &e->outer_dst);
+		return pl_scn_get_ip(c, v, key, &e->outer_dst);
 	return pl_yaml_error(&c->y, k, "encap: unknown key '%s' (vni, outer_src, outer_dst)", key);
 }
 
@@ -82,7 +82,7 @@ static int numbers(struct scn_ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
 		e->numbers = calloc(1, sizeof(*e->numbers));
 		if (!e->numbers)
 			return -ENOMEM;
-		err = scn_get_u64(c, v, "packet", UINT32_MAX, &x);
+		err = pl_scn_get_u64(c, v, "packet", UINT32_MAX, &x);
 		if (!err && !x)
 			return pl_yaml_error(&c->y, v, "packet: numbers start at 1");
 		e->numbers[e->nnumbers++] = (uint32_t)x;
@@ -95,7 +95,7 @@ static int numbers(struct scn_ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
 		return -ENOMEM;
 	for (i = 0; i < pl_yaml_seq_len(v); i++) {
 		item = pl_yaml_seq_item(&c->y, v, i);
-		err = scn_get_u64(c, item, "packets", UINT32_MAX, &x);
+		err = pl_scn_get_u64(c, item, "packets", UINT32_MAX, &x);
 		if (err)
 			return err;
 		if (!x)
@@ -164,11 +164,11 @@ static int expect_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 	}
 	if (!strcmp(key, "filter")) {
 		err = set_select(c, k, e, &a->selected, PL_SEL_FILTER);
-		return err ?: scn_get_str(c, v, key, &e->filter);
+		return err ?: pl_scn_get_str(c, v, key, &e->filter);
 	}
 	if (!strcmp(key, "flow")) {
 		err = set_select(c, k, e, &a->selected, PL_SEL_FLOW);
-		return err ?: scn_each_key(c, v, "flow", flow_key, e);
+		return err ?: pl_scn_each_key(c, v, "flow", flow_key, e);
 	}
 	if (!strcmp(key, "all")) {
 		if (!s || strcmp(s, "true"))
@@ -202,7 +202,7 @@ static int expect_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 	}
 	if (!strcmp(key, "delivered_to")) {
 		e->has_delivered = true;
-		return scn_get_str(c, v, key, &e->delivered_to);
+		return pl_scn_get_str(c, v, key, &e->delivered_to);
 	}
 	if (!strcmp(key, "nat_free")) {
 		if (s && !strcmp(s, "true"))
@@ -219,10 +219,10 @@ static int expect_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 			e->encap_none = true;
 			return 0;
 		}
-		return scn_each_key(c, v, "encap", encap_key, e);
+		return pl_scn_each_key(c, v, "encap", encap_key, e);
 	}
 	if (!strcmp(key, "output_pcap"))
-		return scn_get_path(c, v, key, &e->output_pcap);
+		return pl_scn_get_path(c, v, key, &e->output_pcap);
 	if (!strcmp(key, "skipped")) {
 		if (!s || strcmp(s, "true"))
 			return pl_yaml_error(&c->y, v, "skipped: must be true");
@@ -246,7 +246,7 @@ static int counter_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_
 	int r;
 
 	if (!strcmp(key, "node"))
-		return scn_get_str(c, v, key, &ct->node);
+		return pl_scn_get_str(c, v, key, &ct->node);
 	if (!strcmp(key, "program")) {
 		r = pl_prog_parse(s);
 		if (r <= 0)
@@ -265,7 +265,7 @@ static int counter_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_
 		/* Dropped packets count under a drop reason, the others under a note. */
 		r = pl_drop_reason_parse(s);
 		if (r < 0)
-			r = scn_by_name(s, pl_note_name, 255);
+			r = pl_scn_by_name(s, pl_note_name, 255);
 		if (r < 0)
 			return pl_yaml_error(&c->y, v,
 					     "reason: '%s' is neither a drop reason nor a note",
@@ -283,7 +283,7 @@ static int counter_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_
 		return 0;
 	}
 	if (!strcmp(key, "packets")) {
-		r = scn_get_u64(c, v, key, UINT64_MAX, &x);
+		r = pl_scn_get_u64(c, v, key, UINT64_MAX, &x);
 		ct->packets = x;
 		return r;
 	}
@@ -293,14 +293,14 @@ static int counter_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_
 			     key);
 }
 
-int scn_one_expect(struct scn_ctx *c, yaml_node_t *n, void *slot)
+int pl_scn_one_expect(struct scn_ctx *c, yaml_node_t *n, void *slot)
 {
 	struct pl_scn_expect *e = slot;
 	struct expect_arg a = {.e = e};
 	int err;
 
 	e->pos = scn_pos(n);
-	err = scn_each_key(c, n, "expect", expect_key, &a);
+	err = pl_scn_each_key(c, n, "expect", expect_key, &a);
 	if (err)
 		return err;
 	if (!a.selected)
@@ -315,7 +315,7 @@ int scn_one_expect(struct scn_ctx *c, yaml_node_t *n, void *slot)
 	return 0;
 }
 
-int scn_one_counter(struct scn_ctx *c, yaml_node_t *n, void *slot)
+int pl_scn_one_counter(struct scn_ctx *c, yaml_node_t *n, void *slot)
 {
 	struct pl_scn_counter *ct = slot;
 	int err;
@@ -323,7 +323,7 @@ int scn_one_counter(struct scn_ctx *c, yaml_node_t *n, void *slot)
 	ct->pos = scn_pos(n);
 	ct->dir = -1;
 	ct->packets = UINT64_MAX;
-	err = scn_each_key(c, n, "counters", counter_key, ct);
+	err = pl_scn_each_key(c, n, "counters", counter_key, ct);
 	if (err)
 		return err;
 	if (!ct->node || !ct->verdict || ct->packets == UINT64_MAX)

@@ -137,7 +137,7 @@ static int check_counters(const struct pl_scenario *s, struct pl_replay *rp, con
 	for (i = 0; i < s->ncounters; i++) {
 		const struct pl_scn_counter *c = &s->counters[i];
 
-		node = topo_node_by_name(rp->t, c->node);
+		node = pl_topo_node_by_name(rp->t, c->node);
 		err = counter_sum(rp, c, node, &after);
 		if (err)
 			return err;
@@ -161,7 +161,7 @@ static int resolve_counter_nodes(const struct pl_scenario *s, const struct topo 
 	int i;
 
 	for (i = 0; i < s->ncounters; i++) {
-		if (topo_node_by_name(t, s->counters[i].node) < 0) {
+		if (pl_topo_node_by_name(t, s->counters[i].node) < 0) {
 			fprintf(stderr, "%s:%d:%d: counters: '%s' is not a node of %s\n", s->file,
 				s->counters[i].pos.line, s->counters[i].pos.col,
 				s->counters[i].node, t->file);
@@ -234,7 +234,7 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 	memset(rep, 0, sizeof(*rep));
 	rep->file = strdup(s->file);
 	rep->name = strdup(s->name);
-	if (topo_parse(s->topology, &t)) {
+	if (pl_topo_parse(s->topology, &t)) {
 		set_outcome(rep, PL_SCN_ERROR, "topology %s is not valid", s->topology);
 		goto out;
 	}
@@ -278,7 +278,7 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 	}
 	/* Counters before the packets (the prefilter is set): the expectations count the change. */
 	for (i = 0; i < s->ncounters; i++) {
-		int node = topo_node_by_name(t, s->counters[i].node);
+		int node = pl_topo_node_by_name(t, s->counters[i].node);
 
 		err = counter_sum(sess.rp, &s->counters[i], node, &before[i]);
 		if (err)
@@ -308,6 +308,6 @@ out:
 	free(before);
 	pl_expect_release(s, st);
 	pl_replay_pkts_free(&pk);
-	topo_free(t);
+	pl_topo_free(t);
 	return err;
 }

@@ -93,7 +93,7 @@ static bool in_except(const struct topo_cidr *c, uint32_t ip, uint8_t plen)
 	int e;
 
 	for (e = 0; e < c->nexcept; e++)
-		if (topo_cidr_within(ip, plen, c->except_ip[e], c->except_plen[e]))
+		if (pl_topo_cidr_within(ip, plen, c->except_ip[e], c->except_plen[e]))
 			return true;
 	return false;
 }
@@ -107,7 +107,7 @@ static int cidr_identities(const struct policy_set *ps, const struct topo_cidr *
 	for (i = 0; !err && i < ps->nprefixes; i++) {
 		const struct policy_prefix *p = &ps->prefixes[i];
 
-		if (topo_cidr_within(p->ip, p->plen, c->ip, c->plen) &&
+		if (pl_topo_cidr_within(p->ip, p->plen, c->ip, c->plen) &&
 		    !in_except(c, p->ip, p->plen))
 			err = idset_add(s, p->identity);
 	}
@@ -120,7 +120,7 @@ static int pod_identities(const struct topo *t, const struct topo_label *want, i
 	int i, err = 0;
 
 	for (i = 0; !err && i < t->npods; i++)
-		if (topo_labels_match(want, nwant, t->pods[i].labels, t->pods[i].nlabels))
+		if (pl_topo_labels_match(want, nwant, t->pods[i].labels, t->pods[i].nlabels))
 			err = idset_add(s, t->pods[i].identity);
 	return err;
 }
@@ -219,7 +219,7 @@ static int rule_entries(struct policy_set *ps, const struct topo_rule *r, uint32
 	return err;
 }
 
-int policy_compile(const struct topo *t, struct policy_set **out)
+int pl_policy_compile(const struct topo *t, struct policy_set **out)
 {
 	struct policy_set *ps;
 	struct idset ids = {0};
@@ -240,7 +240,7 @@ int policy_compile(const struct topo *t, struct policy_set **out)
 		for (i = 0; !err && i < t->npolicies; i++) {
 			const struct topo_policy *pol = &t->policies[i];
 
-			if (!topo_policy_selects(pol, pod))
+			if (!pl_topo_policy_selects(pol, pod))
 				continue;
 			for (j = 0; !err && j < pol->nrules; j++) {
 				const struct topo_rule *r = &pol->rules[j];
@@ -255,14 +255,14 @@ int policy_compile(const struct topo *t, struct policy_set **out)
 	}
 	free(ids.ids);
 	if (err) {
-		policy_set_free(ps);
+		pl_policy_set_free(ps);
 		return err;
 	}
 	*out = ps;
 	return 0;
 }
 
-void policy_set_free(struct policy_set *ps)
+void pl_policy_set_free(struct policy_set *ps)
 {
 	if (!ps)
 		return;
@@ -282,8 +282,8 @@ static bool have_prefix(const struct policy_ipcache_entry *e, int n, uint32_t ip
 	return false;
 }
 
-int policy_ipcache(const struct topo *t, const struct policy_set *ps, int node,
-		   struct policy_ipcache_entry **out, int *n)
+int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int node,
+		      struct policy_ipcache_entry **out, int *n)
 {
 	struct policy_ipcache_entry *e;
 	int i, cnt = 0;
@@ -317,13 +317,13 @@ int policy_ipcache(const struct topo *t, const struct policy_set *ps, int node,
 	return 0;
 }
 
-uint32_t policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, uint32_t ip,
-			       uint32_t *tunnel)
+uint32_t pl_policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, uint32_t ip,
+				  uint32_t *tunnel)
 {
 	int i, best = -1;
 
 	for (i = 0; i < n; i++) {
-		if (!topo_cidr_contains(e[i].key.ip, (uint8_t)e[i].key.prefixlen, ip))
+		if (!pl_topo_cidr_contains(e[i].key.ip, (uint8_t)e[i].key.prefixlen, ip))
 			continue;
 		if (best < 0 || e[i].key.prefixlen > e[best].key.prefixlen)
 			best = i;
@@ -343,8 +343,8 @@ static const struct policy_entry *find(const struct policy_set *ps, const struct
 	return NULL;
 }
 
-int policy_lookup(const struct policy_set *ps, uint32_t ep_id, uint32_t remote_identity,
-		  uint8_t proto, uint16_t dport, enum pl_dir dir, uint32_t *rule_id)
+int pl_policy_lookup(const struct policy_set *ps, uint32_t ep_id, uint32_t remote_identity,
+		     uint8_t proto, uint16_t dport, enum pl_dir dir, uint32_t *rule_id)
 {
 	const struct policy_entry *e, *allow = NULL;
 	struct pl_policy_key k;

@@ -12,7 +12,7 @@
  * The datapath looks a packet up with up to six keys (docs/topology.md,
  * "Policy compilation"): remote identity then 0, each with (proto, dport),
  * (proto, 0) and (0, 0); any deny entry found → POLICY_DENY (181), else any
- * allow → pass, else POLICY_DENIED (133). policy_lookup() is that lookup.
+ * allow → pass, else POLICY_DENIED (133). pl_policy_lookup() is that lookup.
  */
 #ifndef PL_POLICY_COMPILE_H
 #define PL_POLICY_COMPILE_H
@@ -52,8 +52,8 @@ struct policy_set {
 	int npods;
 };
 
-int policy_compile(const struct topo *t, struct policy_set **out);
-void policy_set_free(struct policy_set *ps);
+int pl_policy_compile(const struct topo *t, struct policy_set **out);
+void pl_policy_set_free(struct policy_set *ps);
 
 /*
  * The ipcache as node `node` sees it: every pod /32 → its identity, with the
@@ -62,11 +62,11 @@ void policy_set_free(struct policy_set *ps);
  * identities' prefixes (including the world host). A miss means WORLD.
  * *out is malloc'ed.
  */
-int policy_ipcache(const struct topo *t, const struct policy_set *ps, int node,
-		   struct policy_ipcache_entry **out, int *n);
+int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int node,
+		      struct policy_ipcache_entry **out, int *n);
 /* Longest-prefix match over entries; PL_ID_WORLD on a miss. tunnel may be NULL. */
-uint32_t policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, uint32_t ip,
-			       uint32_t *tunnel);
+uint32_t pl_policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, uint32_t ip,
+				  uint32_t *tunnel);
 
 /*
  * The datapath's lookup on the compiled entries for a selected endpoint:
@@ -74,8 +74,8 @@ uint32_t policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, uint
  * PL_DROP_POLICY_DENIED. dport host order. rule_id (may be NULL) gets the
  * deciding entry's rule.
  */
-int policy_lookup(const struct policy_set *ps, uint32_t ep_id, uint32_t remote_identity,
-		  uint8_t proto, uint16_t dport, enum pl_dir dir, uint32_t *rule_id);
+int pl_policy_lookup(const struct policy_set *ps, uint32_t ep_id, uint32_t remote_identity,
+		     uint8_t proto, uint16_t dport, enum pl_dir dir, uint32_t *rule_id);
 
 enum policy_verdict {
 	POLICY_ALLOWED = 0,
@@ -92,20 +92,20 @@ enum policy_verdict {
  * Legacy mode: between nodes the destination sees the source node's IP
  * (MASQUERADE), so its ingress policy sees REMOTE_NODE.
  */
-enum policy_verdict policy_predict(const struct topo *t, const struct policy_set *ps,
-				   uint32_t saddr, uint32_t daddr, uint8_t proto, uint16_t dport,
-				   int *reason);
+enum policy_verdict pl_policy_predict(const struct topo *t, const struct policy_set *ps,
+				      uint32_t saddr, uint32_t daddr, uint8_t proto, uint16_t dport,
+				      int *reason);
 
 /*
  * Same question answered from the compiled maps the way the datapath does:
- * ipcache of the source's node, policy_lookup at egress; ipcache of the
- * destination's node, policy_lookup at ingress. Tests hold it equal to
- * policy_predict.
+ * ipcache of the source's node, pl_policy_lookup at egress; ipcache of the
+ * destination's node, pl_policy_lookup at ingress. Tests hold it equal to
+ * pl_policy_predict.
  */
-enum policy_verdict policy_evaluate_compiled(const struct topo *t, const struct policy_set *ps,
-					     uint32_t saddr, uint32_t daddr, uint8_t proto,
-					     uint16_t dport, int *reason);
+enum policy_verdict pl_policy_evaluate_compiled(const struct topo *t, const struct policy_set *ps,
+						uint32_t saddr, uint32_t daddr, uint8_t proto,
+						uint16_t dport, int *reason);
 
-const char *policy_verdict_name(enum policy_verdict v); /* "allowed", "dropped at egress", ... */
+const char *pl_policy_verdict_name(enum policy_verdict v); /* "allowed", "dropped at egress", ... */
 
 #endif /* PL_POLICY_COMPILE_H */

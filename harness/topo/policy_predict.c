@@ -28,12 +28,12 @@ static struct peer classify(const struct topo *t, uint32_t ip, int view_node)
 	struct peer p = {PEER_EXTERNAL, -1, ip};
 	int node;
 
-	p.pod = topo_pod_by_ip(t, ip);
+	p.pod = pl_topo_pod_by_ip(t, ip);
 	if (p.pod >= 0) {
 		p.kind = PEER_POD;
 		return p;
 	}
-	node = topo_node_by_underlay_ip(t, ip);
+	node = pl_topo_node_by_underlay_ip(t, ip);
 	if (node >= 0)
 		p.kind = node == view_node ? PEER_HOST : PEER_REMOTE_NODE;
 	return p;
@@ -43,10 +43,10 @@ static bool cidr_matches(const struct topo_cidr *c, uint32_t ip)
 {
 	int e;
 
-	if (!topo_cidr_contains(c->ip, c->plen, ip))
+	if (!pl_topo_cidr_contains(c->ip, c->plen, ip))
 		return false;
 	for (e = 0; e < c->nexcept; e++)
-		if (topo_cidr_contains(c->except_ip[e], c->except_plen[e], ip))
+		if (pl_topo_cidr_contains(c->except_ip[e], c->except_plen[e], ip))
 			return false;
 	return true;
 }
@@ -59,8 +59,8 @@ static bool peer_matches(const struct topo *t, const struct topo_rule *r, const 
 	if (r->any_peer)
 		return true;
 	if ((r->npeer_labels || r->peer_all_pods) && p->kind == PEER_POD &&
-	    topo_labels_match(r->peer_labels, r->npeer_labels, t->pods[p->pod].labels,
-			      t->pods[p->pod].nlabels))
+	    pl_topo_labels_match(r->peer_labels, r->npeer_labels, t->pods[p->pod].labels,
+				 t->pods[p->pod].nlabels))
 		return true;
 	for (i = 0; p->kind == PEER_EXTERNAL && i < r->ncidrs; i++)
 		if (cidr_matches(&r->cidrs[i], p->ip))
@@ -108,7 +108,7 @@ static int eval_dir(const struct topo *t, int pod, enum topo_rule_dir dir, const
 	for (i = 0; i < t->npolicies; i++) {
 		const struct topo_policy *pol = &t->policies[i];
 
-		if (!topo_policy_selects(pol, pd))
+		if (!pl_topo_policy_selects(pol, pd))
 			continue;
 		for (j = 0; j < pol->nrules; j++) {
 			const struct topo_rule *r = &pol->rules[j];
@@ -128,7 +128,7 @@ static int eval_dir(const struct topo *t, int pod, enum topo_rule_dir dir, const
 /* Legacy mode MASQUERADEs pod traffic leaving its node to the node's IP. */
 static uint32_t seen_source(const struct topo *t, uint32_t saddr, int dst_pod)
 {
-	int src = topo_pod_by_ip(t, saddr);
+	int src = pl_topo_pod_by_ip(t, saddr);
 
 	if (t->routing != PL_ROUTING_LEGACY || src < 0 ||
 	    t->pods[src].node == t->pods[dst_pod].node)
@@ -136,11 +136,11 @@ static uint32_t seen_source(const struct topo *t, uint32_t saddr, int dst_pod)
 	return t->nodes[t->pods[src].node].underlay_ip;
 }
 
-enum policy_verdict policy_predict(const struct topo *t, const struct policy_set *ps,
-				   uint32_t saddr, uint32_t daddr, uint8_t proto, uint16_t dport,
-				   int *reason)
+enum policy_verdict pl_policy_predict(const struct topo *t, const struct policy_set *ps,
+				      uint32_t saddr, uint32_t daddr, uint8_t proto, uint16_t dport,
+				      int *reason)
 {
-	int src = topo_pod_by_ip(t, saddr), dst = topo_pod_by_ip(t, daddr);
+	int src = pl_topo_pod_by_ip(t, saddr), dst = pl_topo_pod_by_ip(t, daddr);
 	struct peer peer;
 
 	(void)ps; /* the rules alone decide; ps is for callers holding both */
@@ -170,18 +170,18 @@ static int compiled_dir(const struct topo *t, const struct policy_set *ps, int p
 
 	if (!(ps->ep_flags[pod] & flag))
 		return PL_DROP_NONE;
-	if (policy_ipcache(t, ps, t->pods[pod].node, &ipc, &n))
+	if (pl_policy_ipcache(t, ps, t->pods[pod].node, &ipc, &n))
 		return -1;
-	id = policy_ipcache_lookup(ipc, n, remote, NULL);
+	id = pl_policy_ipcache_lookup(ipc, n, remote, NULL);
 	free(ipc);
-	return policy_lookup(ps, t->pods[pod].ep_id, id, proto, dport, dir, NULL);
+	return pl_policy_lookup(ps, t->pods[pod].ep_id, id, proto, dport, dir, NULL);
 }
 
-enum policy_verdict policy_evaluate_compiled(const struct topo *t, const struct policy_set *ps,
-					     uint32_t saddr, uint32_t daddr, uint8_t proto,
-					     uint16_t dport, int *reason)
+enum policy_verdict pl_policy_evaluate_compiled(const struct topo *t, const struct policy_set *ps,
+						uint32_t saddr, uint32_t daddr, uint8_t proto,
+						uint16_t dport, int *reason)
 {
-	int src = topo_pod_by_ip(t, saddr), dst = topo_pod_by_ip(t, daddr);
+	int src = pl_topo_pod_by_ip(t, saddr), dst = pl_topo_pod_by_ip(t, daddr);
 
 	*reason = PL_DROP_NONE;
 	if (src >= 0) {
@@ -198,7 +198,7 @@ enum policy_verdict policy_evaluate_compiled(const struct topo *t, const struct 
 	return POLICY_ALLOWED;
 }
 
-const char *policy_verdict_name(enum policy_verdict v)
+const char *pl_policy_verdict_name(enum policy_verdict v)
 {
 	switch (v) {
 	case POLICY_ALLOWED:

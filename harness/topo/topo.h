@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Topology model: what a topology file describes, after parsing and
- * validation. Parser (topo_parse), builder (harness/net), --print-commands,
+ * validation. Parser (pl_topo_parse), builder (harness/net), --print-commands,
  * replay and the simulator all read this one structure.
  * Addresses are IPv4 in network byte order; rates in bits/s; times in ns.
  */
@@ -239,36 +239,36 @@ struct topo {
  * Parses and validates FILE. On error prints "file:line:col: message" (one
  * line) and returns -EINVAL (bad input) or -errno (cannot read); *out is NULL.
  */
-int topo_parse(const char *file, struct topo **out);
+int pl_topo_parse(const char *file, struct topo **out);
 /* Same from a string (tests); name is used in messages. */
-int topo_parse_string(const char *name, const char *text, struct topo **out);
+int pl_topo_parse_string(const char *name, const char *text, struct topo **out);
 /*
  * Either form, with diagnostics (errors and warnings, one line each) written
  * to diag instead of stderr: text NULL reads file, else file names the text.
  */
-int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out);
-void topo_free(struct topo *t);
+int pl_topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out);
+void pl_topo_free(struct topo *t);
 
-int topo_pod_by_name(const struct topo *t, const char *name);
-int topo_pod_by_ip(const struct topo *t, uint32_t ip);
-int topo_node_by_name(const struct topo *t, const char *name);
+int pl_topo_pod_by_name(const struct topo *t, const char *name);
+int pl_topo_pod_by_ip(const struct topo *t, uint32_t ip);
+int pl_topo_node_by_name(const struct topo *t, const char *name);
 /* Node whose pod CIDR holds ip, or -1. */
-int topo_node_by_pod_ip(const struct topo *t, uint32_t ip);
-int topo_node_by_underlay_ip(const struct topo *t, uint32_t ip);
-int topo_policy_by_name(const struct topo *t, const char *name);
+int pl_topo_node_by_pod_ip(const struct topo *t, uint32_t ip);
+int pl_topo_node_by_underlay_ip(const struct topo *t, uint32_t ip);
+int pl_topo_policy_by_name(const struct topo *t, const char *name);
 
 /* Label set `have` satisfies matchLabels `want` (every want k=v is in have). */
-bool topo_labels_match(const struct topo_label *want, int nwant, const struct topo_label *have,
-		       int nhave);
+bool pl_topo_labels_match(const struct topo_label *want, int nwant, const struct topo_label *have,
+			  int nhave);
 /* Policy p selects pod (endpointSelector/podSelector). */
-bool topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod);
+bool pl_topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod);
 
-const char *topo_routing_name(enum pl_routing_mode mode); /* "native", "vxlan", "legacy" */
-const char *topo_qdisc_name(enum topo_qdisc_kind kind);	  /* "tbf", ... */
-const char *topo_hook_name(enum topo_hook hook);	  /* "xdp", "tc-ingress", ... */
+const char *pl_topo_routing_name(enum pl_routing_mode mode); /* "native", "vxlan", "legacy" */
+const char *pl_topo_qdisc_name(enum topo_qdisc_kind kind);   /* "tbf", ... */
+const char *pl_topo_hook_name(enum topo_hook hook);	     /* "xdp", "tc-ingress", ... */
 #define TOPO_PROTO_STRLEN 8
 /* A protocol as topology files spell it: "any", "icmp", "tcp", "udp", "sctp", else its number. */
-const char *topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN]);
+const char *pl_topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN]);
 /* Rates, sizes and times print with pl_fmt_rate/size/time (lib/units.h). */
 
 /*
@@ -285,12 +285,12 @@ const char *topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN]);
 #define TOPO_IFNAME_WORLD_GW   "world0" /* p2p: the world host's link in its gateway node */
 #define TOPO_NETNS_SEGMENT     "seg"	/* pl-<run>-seg holds the segment bridge */
 /* Node side of a pod's veth, in the node's netns: "lxc<pod>" (pod names <= 12 characters). */
-void topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ]);
+void pl_topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ]);
 /* Bridge port of a node in the segment netns: "s-<node>" (node names <= 13 characters). */
-int topo_ifname_segment_port(const char *name, char buf[TOPO_IFNAMSIZ]);
+int pl_topo_ifname_segment_port(const char *name, char buf[TOPO_IFNAMSIZ]);
 /* The world host's link in its gateway node's netns (p2p underlay): "world0". */
-int topo_ifname_world_gw(const struct topo_world *w, char buf[TOPO_IFNAMSIZ]);
+int pl_topo_ifname_world_gw(const struct topo_world *w, char buf[TOPO_IFNAMSIZ]);
 /* Network namespace of a node, pod or the world host: "pl-<run>-<name>". */
-int topo_netns_name(const char *run, const char *name, char *buf, size_t len);
+int pl_topo_netns_name(const char *run, const char *name, char *buf, size_t len);
 
 #endif /* PL_TOPO_H */

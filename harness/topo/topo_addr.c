@@ -7,7 +7,7 @@
 
 #include "topo/topo_addr.h"
 
-int topo_parse_ipv4(const char *s, uint32_t *ip)
+int pl_topo_parse_ipv4(const char *s, uint32_t *ip)
 {
 	struct in_addr a;
 
@@ -18,7 +18,7 @@ int topo_parse_ipv4(const char *s, uint32_t *ip)
 	return 0;
 }
 
-int topo_parse_cidr(const char *s, uint32_t *ip, uint8_t *plen, int *has_len)
+int pl_topo_parse_cidr(const char *s, uint32_t *ip, uint8_t *plen, int *has_len)
 {
 	char buf[32], *slash, *end;
 	unsigned long len = 32;
@@ -36,20 +36,20 @@ int topo_parse_cidr(const char *s, uint32_t *ip, uint8_t *plen, int *has_len)
 		if (*end || len > 32)
 			return -EINVAL;
 	}
-	if (topo_parse_ipv4(buf, ip))
+	if (pl_topo_parse_ipv4(buf, ip))
 		return -EINVAL;
 	*plen = (uint8_t)len;
 	return 0;
 }
 
-int topo_cidr_contains(uint32_t net, uint8_t plen, uint32_t ip)
+int pl_topo_cidr_contains(uint32_t net, uint8_t plen, uint32_t ip)
 {
 	uint32_t m = topo_mask(plen);
 
 	return (ntohl(net) & m) == (ntohl(ip) & m);
 }
 
-int topo_cidr_within(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen)
+int pl_topo_cidr_within(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen)
 {
-	return alen >= blen && topo_cidr_contains(b, blen, a);
+	return alen >= blen && pl_topo_cidr_contains(b, blen, a);
 }

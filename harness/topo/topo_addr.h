@@ -6,9 +6,9 @@
 #include <stdint.h>
 
 /* Dotted quad to network order; strict (no shorthand forms). */
-int topo_parse_ipv4(const char *s, uint32_t *ip);
+int pl_topo_parse_ipv4(const char *s, uint32_t *ip);
 /* "a.b.c.d/len" → ip, plen; *has_len says whether "/len" was there. */
-int topo_parse_cidr(const char *s, uint32_t *ip, uint8_t *plen, int *has_len);
+int pl_topo_parse_cidr(const char *s, uint32_t *ip, uint8_t *plen, int *has_len);
 
 static inline uint32_t topo_mask(uint8_t plen)
 {
@@ -16,8 +16,8 @@ static inline uint32_t topo_mask(uint8_t plen)
 }
 
 /* ip (network order) is inside net/plen. */
-int topo_cidr_contains(uint32_t net, uint8_t plen, uint32_t ip);
+int pl_topo_cidr_contains(uint32_t net, uint8_t plen, uint32_t ip);
 /* a/alen lies inside b/blen (a is b or more specific). */
-int topo_cidr_within(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen);
+int pl_topo_cidr_within(uint32_t a, uint8_t alen, uint32_t b, uint8_t blen);
 
 #endif /* PL_TOPO_ADDR_H */

@@ -15,8 +15,8 @@
 #include "topo/topo_yaml.h"
 
 /* Nodes, pods and the world host each get a netns named after them: one namespace of names. */
-int topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
-		    int self_pod)
+int pl_topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
+		       int self_pod)
 {
 	struct topo *t = p->t;
 	int i;
@@ -38,8 +38,8 @@ int topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int
 }
 
 /* A derived interface name with the user's name in it must fit IFNAMSIZ. */
-int topo_check_ifname(struct topo_parser *p, const ynode *n, const char *what, const char *name,
-		      const char *prefix, const char *device)
+int pl_topo_check_ifname(struct topo_parser *p, const ynode *n, const char *what, const char *name,
+			 const char *prefix, const char *device)
 {
 	char buf[64];
 
@@ -62,7 +62,7 @@ static bool host_addr_ok(uint32_t ip, uint8_t plen)
 	return plen >= 31 || (h && h != ~topo_mask(plen));
 }
 
-int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const ynode *cidr_n)
+int pl_topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const ynode *cidr_n)
 {
 	struct topo *t = p->t;
 	struct topo_node *nd = &t->nodes[self], *o;
@@ -74,11 +74,11 @@ int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const yn
 		return pl_yaml_error(
 			&p->y, ip_n, "node ip %s is the network or broadcast address of %s/%u",
 			pl_ip4_str(nd->underlay_ip, a), pl_ip4_str(net, b), nd->underlay_plen);
-	if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, nd->underlay_ip))
+	if (pl_topo_cidr_contains(nd->pod_cidr, nd->pod_plen, nd->underlay_ip))
 		return pl_yaml_error(&p->y, ip_n, "node ip %s lies inside its own podCIDR",
 				     pl_ip4_str(nd->underlay_ip, a));
-	if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, net, nd->underlay_plen) ||
-	    topo_cidr_within(net, nd->underlay_plen, nd->pod_cidr, nd->pod_plen))
+	if (pl_topo_cidr_within(nd->pod_cidr, nd->pod_plen, net, nd->underlay_plen) ||
+	    pl_topo_cidr_within(net, nd->underlay_plen, nd->pod_cidr, nd->pod_plen))
 		return pl_yaml_error(&p->y, cidr_n, "podCIDR overlaps the underlay network %s/%u",
 				     pl_ip4_str(net, a), nd->underlay_plen);
 	for (i = 0; i < self; i++) {
@@ -88,7 +88,7 @@ int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const yn
 					     "node ip %s is already the ip of node '%s'",
 					     pl_ip4_str(nd->underlay_ip, a), o->name);
 		if (o->underlay_plen != nd->underlay_plen ||
-		    !topo_cidr_contains(o->underlay_ip, o->underlay_plen, nd->underlay_ip))
+		    !pl_topo_cidr_contains(o->underlay_ip, o->underlay_plen, nd->underlay_ip))
 			return pl_yaml_error(
 				&p->y, ip_n,
 				"node ip %s/%u is not in the underlay network of node '%s' "
@@ -98,8 +98,8 @@ int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const yn
 					htonl(ntohl(o->underlay_ip) & topo_mask(o->underlay_plen)),
 					b),
 				o->underlay_plen);
-		if (topo_cidr_within(nd->pod_cidr, nd->pod_plen, o->pod_cidr, o->pod_plen) ||
-		    topo_cidr_within(o->pod_cidr, o->pod_plen, nd->pod_cidr, nd->pod_plen))
+		if (pl_topo_cidr_within(nd->pod_cidr, nd->pod_plen, o->pod_cidr, o->pod_plen) ||
+		    pl_topo_cidr_within(o->pod_cidr, o->pod_plen, nd->pod_cidr, nd->pod_plen))
 			return pl_yaml_error(&p->y, cidr_n,
 					     "podCIDR %s/%u overlaps podCIDR %s/%u of node '%s'",
 					     pl_ip4_str(nd->pod_cidr, a), nd->pod_plen,
@@ -108,7 +108,7 @@ int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const yn
 	return 0;
 }
 
-int topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n)
+int pl_topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n)
 {
 	struct topo *t = p->t;
 	struct topo_pod *pod = &t->pods[self];
@@ -116,7 +116,7 @@ int topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n)
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	int i;
 
-	if (!topo_cidr_contains(nd->pod_cidr, nd->pod_plen, pod->ip))
+	if (!pl_topo_cidr_contains(nd->pod_cidr, nd->pod_plen, pod->ip))
 		return pl_yaml_error(&p->y, ip_n,
 				     "pod ip %s is outside podCIDR %s/%u of its node '%s'",
 				     pl_ip4_str(pod->ip, a), pl_ip4_str(nd->pod_cidr, b),
@@ -136,7 +136,7 @@ int topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n)
 static bool same_label_set(const struct topo_pod *a, const struct topo_pod *b)
 {
 	return a->nlabels == b->nlabels &&
-	       topo_labels_match(a->labels, a->nlabels, b->labels, b->nlabels);
+	       pl_topo_labels_match(a->labels, a->nlabels, b->labels, b->nlabels);
 }
 
 /* Pods with equal label sets share an identity, numbered from 256 in file order. */
@@ -178,7 +178,7 @@ static void check_policies(struct topo_parser *p)
 		bool any = false;
 
 		for (k = 0; k < t->npods; k++) {
-			if (!topo_policy_selects(pol, &t->pods[k]))
+			if (!pl_topo_policy_selects(pol, &t->pods[k]))
 				continue;
 			any = true;
 			t->pods[k].ingress_enforced |= pol->select_ingress;
@@ -195,8 +195,8 @@ static void check_policies(struct topo_parser *p)
 			if (!r->npeer_labels)
 				continue;
 			for (k = 0; k < t->npods; k++)
-				if (topo_labels_match(r->peer_labels, r->npeer_labels,
-						      t->pods[k].labels, t->pods[k].nlabels))
+				if (pl_topo_labels_match(r->peer_labels, r->npeer_labels,
+							 t->pods[k].labels, t->pods[k].nlabels))
 					break;
 			if (k < t->npods)
 				continue;
@@ -235,7 +235,7 @@ static void check_links(struct topo_parser *p)
 	}
 }
 
-int topo_check(struct topo_parser *p)
+int pl_topo_check(struct topo_parser *p)
 {
 	struct topo *t = p->t;
 

@@ -14,11 +14,11 @@ static void topo_policy_free(struct topo_policy *pol)
 	int i, j;
 
 	free(pol->name);
-	topo_labels_free(pol->selector, pol->nselector);
+	pl_topo_labels_free(pol->selector, pol->nselector);
 	for (i = 0; i < pol->nrules; i++) {
 		struct topo_rule *r = &pol->rules[i];
 
-		topo_labels_free(r->peer_labels, r->npeer_labels);
+		pl_topo_labels_free(r->peer_labels, r->npeer_labels);
 		for (j = 0; j < r->ncidrs; j++) {
 			free(r->cidrs[j].except_ip);
 			free(r->cidrs[j].except_plen);
@@ -29,7 +29,7 @@ static void topo_policy_free(struct topo_policy *pol)
 	free(pol->rules);
 }
 
-void topo_free(struct topo *t)
+void pl_topo_free(struct topo *t)
 {
 	int i;
 
@@ -37,7 +37,7 @@ void topo_free(struct topo *t)
 		return;
 	for (i = 0; i < t->npods; i++) {
 		free(t->pods[i].name);
-		topo_labels_free(t->pods[i].labels, t->pods[i].nlabels);
+		pl_topo_labels_free(t->pods[i].labels, t->pods[i].nlabels);
 	}
 	free(t->pods);
 	for (i = 0; i < t->nnodes; i++) {
@@ -46,7 +46,7 @@ void topo_free(struct topo *t)
 	}
 	free(t->nodes);
 	for (i = 0; i < t->nlinks; i++)
-		topo_qdisc_free(&t->links[i].qdisc);
+		pl_topo_qdisc_free(&t->links[i].qdisc);
 	free(t->links);
 	free(t->world.name);
 	for (i = 0; i < t->npolicies; i++)
@@ -64,7 +64,7 @@ void topo_free(struct topo *t)
 	free(t);
 }
 
-int topo_pod_by_name(const struct topo *t, const char *name)
+int pl_topo_pod_by_name(const struct topo *t, const char *name)
 {
 	int i;
 
@@ -74,7 +74,7 @@ int topo_pod_by_name(const struct topo *t, const char *name)
 	return -1;
 }
 
-int topo_pod_by_ip(const struct topo *t, uint32_t ip)
+int pl_topo_pod_by_ip(const struct topo *t, uint32_t ip)
 {
 	int i;
 
@@ -84,7 +84,7 @@ int topo_pod_by_ip(const struct topo *t, uint32_t ip)
 	return -1;
 }
 
-int topo_node_by_name(const struct topo *t, const char *name)
+int pl_topo_node_by_name(const struct topo *t, const char *name)
 {
 	int i;
 
@@ -94,17 +94,17 @@ int topo_node_by_name(const struct topo *t, const char *name)
 	return -1;
 }
 
-int topo_node_by_pod_ip(const struct topo *t, uint32_t ip)
+int pl_topo_node_by_pod_ip(const struct topo *t, uint32_t ip)
 {
 	int i;
 
 	for (i = 0; i < t->nnodes; i++)
-		if (topo_cidr_contains(t->nodes[i].pod_cidr, t->nodes[i].pod_plen, ip))
+		if (pl_topo_cidr_contains(t->nodes[i].pod_cidr, t->nodes[i].pod_plen, ip))
 			return i;
 	return -1;
 }
 
-int topo_node_by_underlay_ip(const struct topo *t, uint32_t ip)
+int pl_topo_node_by_underlay_ip(const struct topo *t, uint32_t ip)
 {
 	int i;
 
@@ -114,7 +114,7 @@ int topo_node_by_underlay_ip(const struct topo *t, uint32_t ip)
 	return -1;
 }
 
-int topo_policy_by_name(const struct topo *t, const char *name)
+int pl_topo_policy_by_name(const struct topo *t, const char *name)
 {
 	int i;
 
@@ -124,8 +124,8 @@ int topo_policy_by_name(const struct topo *t, const char *name)
 	return -1;
 }
 
-bool topo_labels_match(const struct topo_label *want, int nwant, const struct topo_label *have,
-		       int nhave)
+bool pl_topo_labels_match(const struct topo_label *want, int nwant, const struct topo_label *have,
+			  int nhave)
 {
 	int i, j;
 
@@ -140,12 +140,12 @@ bool topo_labels_match(const struct topo_label *want, int nwant, const struct to
 	return true;
 }
 
-bool topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod)
+bool pl_topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod)
 {
-	return topo_labels_match(p->selector, p->nselector, pod->labels, pod->nlabels);
+	return pl_topo_labels_match(p->selector, p->nselector, pod->labels, pod->nlabels);
 }
 
-const char *topo_routing_name(enum pl_routing_mode mode)
+const char *pl_topo_routing_name(enum pl_routing_mode mode)
 {
 	switch (mode) {
 	case PL_ROUTING_NATIVE:
@@ -158,14 +158,14 @@ const char *topo_routing_name(enum pl_routing_mode mode)
 	return "?";
 }
 
-const char *topo_qdisc_name(enum topo_qdisc_kind kind)
+const char *pl_topo_qdisc_name(enum topo_qdisc_kind kind)
 {
 	static const char *const names[] = {"none", "tbf", "htb", "netem", "pfifo"};
 
 	return (unsigned int)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
-const char *topo_hook_name(enum topo_hook hook)
+const char *pl_topo_hook_name(enum topo_hook hook)
 {
 	static const char *const names[] = {"xdp", "tc-ingress", "tc-egress"};
 
@@ -180,24 +180,24 @@ static int ifname(char buf[TOPO_IFNAMSIZ], const char *prefix, const char *name)
 }
 
 /* The parser keeps pod names short enough; a longer one is cut, never overflowed. */
-void topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ])
+void pl_topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ])
 {
 	ifname(buf, "lxc", pod->name);
 }
 
-int topo_ifname_segment_port(const char *name, char buf[TOPO_IFNAMSIZ])
+int pl_topo_ifname_segment_port(const char *name, char buf[TOPO_IFNAMSIZ])
 {
 	return ifname(buf, "s-", name);
 }
 
-int topo_ifname_world_gw(const struct topo_world *w, char buf[TOPO_IFNAMSIZ])
+int pl_topo_ifname_world_gw(const struct topo_world *w, char buf[TOPO_IFNAMSIZ])
 {
 	(void)w;
 	snprintf(buf, TOPO_IFNAMSIZ, "%s", TOPO_IFNAME_WORLD_GW);
 	return 0;
 }
 
-int topo_netns_name(const char *run, const char *name, char *buf, size_t len)
+int pl_topo_netns_name(const char *run, const char *name, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "pl-%s-%s", run, name);
 

@@ -2,7 +2,7 @@
 /*
  * Topology files: libyaml's document API (every node keeps its mark, so each
  * message points at line:column), read strictly into struct topo, then
- * cross-checked by topo_check(). Nothing half-built escapes: on error the
+ * cross-checked by pl_topo_check(). Nothing half-built escapes: on error the
  * model is freed and *out stays NULL.
  */
 #include <errno.h>
@@ -30,7 +30,7 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 	struct topo_pod *pod, *pods;
 	int *idx, err;
 
-	err = ty_check_map(p, n, "a pod", pod_keys);
+	err = pl_ty_check_map(p, n, "a pod", pod_keys);
 	if (err)
 		return err;
 	if (pl_yaml_is_null(n))
@@ -50,25 +50,27 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 	nd->pods[nd->npods++] = t->npods++;
 	if (!pl_yaml_get(&p->y, n, "name"))
 		return pl_yaml_error(&p->y, n, "a pod needs a name");
-	err = ty_name(p, pl_yaml_get(&p->y, n, "name"), "pod name", TOPO_NAME_MAX - 1, &pod->name);
+	err = pl_ty_name(p, pl_yaml_get(&p->y, n, "name"), "pod name", TOPO_NAME_MAX - 1,
+			 &pod->name);
 	if (!err)
-		err = topo_check_ifname(p, pl_yaml_get(&p->y, n, "name"), "pod", pod->name, "lxc",
-					"node-side veth");
+		err = pl_topo_check_ifname(p, pl_yaml_get(&p->y, n, "name"), "pod", pod->name,
+					   "lxc", "node-side veth");
 	if (!err)
-		err = topo_check_name(p, pl_yaml_get(&p->y, n, "name"), pod->name, -1,
-				      t->npods - 1);
+		err = pl_topo_check_name(p, pl_yaml_get(&p->y, n, "name"), pod->name, -1,
+					 t->npods - 1);
 	if (err)
 		return err;
 	if (!pl_yaml_get(&p->y, n, "ip"))
 		return pl_yaml_error(&p->y, n, "pod '%s' needs an ip", pod->name);
-	err = ty_ipv4(p, pl_yaml_get(&p->y, n, "ip"), "pod ip", &pod->ip);
+	err = pl_ty_ipv4(p, pl_yaml_get(&p->y, n, "ip"), "pod ip", &pod->ip);
 	if (err)
 		return err;
 	pod->pos = ty_pos(pl_yaml_get(&p->y, n, "ip"));
-	err = topo_check_pod(p, t->npods - 1, pl_yaml_get(&p->y, n, "ip"));
+	err = pl_topo_check_pod(p, t->npods - 1, pl_yaml_get(&p->y, n, "ip"));
 	if (err)
 		return err;
-	return ty_labels(p, pl_yaml_get(&p->y, n, "labels"), "labels", &pod->labels, &pod->nlabels);
+	return pl_ty_labels(p, pl_yaml_get(&p->y, n, "labels"), "labels", &pod->labels,
+			    &pod->nlabels);
 }
 
 static int parse_node_ip(struct topo_parser *p, const ynode *v, struct topo_node *nd)
@@ -76,10 +78,10 @@ static int parse_node_ip(struct topo_parser *p, const ynode *v, struct topo_node
 	const char *s = NULL;
 	int err, has_len;
 
-	err = ty_scalar(p, v, "node ip", &s);
+	err = pl_ty_scalar(p, v, "node ip", &s);
 	if (err)
 		return err;
-	if (topo_parse_cidr(s, &nd->underlay_ip, &nd->underlay_plen, &has_len))
+	if (pl_topo_parse_cidr(s, &nd->underlay_ip, &nd->underlay_plen, &has_len))
 		return pl_yaml_error(&p->y, v,
 				     "node ip '%s' is not an IPv4 address (a.b.c.d or a.b.c.d/len)",
 				     s);
@@ -98,7 +100,7 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 	const ynode *v;
 	int i, len, err;
 
-	err = ty_check_map(p, n, "a node", node_keys);
+	err = pl_ty_check_map(p, n, "a node", node_keys);
 	if (err)
 		return err;
 	nd = &t->nodes[t->nnodes++];
@@ -106,11 +108,11 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 	v = pl_yaml_get(&p->y, n, "name");
 	if (!v)
 		return pl_yaml_error(&p->y, n, "a node needs a name");
-	err = ty_name(p, v, "node name", TOPO_NAME_MAX - 1, &nd->name);
+	err = pl_ty_name(p, v, "node name", TOPO_NAME_MAX - 1, &nd->name);
 	if (!err)
-		err = topo_check_ifname(p, v, "node", nd->name, "s-", "segment bridge port");
+		err = pl_topo_check_ifname(p, v, "node", nd->name, "s-", "segment bridge port");
 	if (!err)
-		err = topo_check_name(p, v, nd->name, t->nnodes - 1, -1);
+		err = pl_topo_check_name(p, v, nd->name, t->nnodes - 1, -1);
 	if (err)
 		return err;
 	v = pl_yaml_get(&p->y, n, "ip");
@@ -123,16 +125,16 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 	v = pl_yaml_get(&p->y, n, "podCIDR");
 	if (!v)
 		return pl_yaml_error(&p->y, n, "node '%s' needs a podCIDR", nd->name);
-	err = ty_cidr(p, v, "podCIDR", false, &nd->pod_cidr, &nd->pod_plen);
+	err = pl_ty_cidr(p, v, "podCIDR", false, &nd->pod_cidr, &nd->pod_plen);
 	if (err)
 		return err;
 	if (nd->pod_plen < 8 || nd->pod_plen > 30)
 		return pl_yaml_error(&p->y, v, "podCIDR must be /8../30");
-	err = topo_check_node(p, t->nnodes - 1, pl_yaml_get(&p->y, n, "ip"), v);
+	err = pl_topo_check_node(p, t->nnodes - 1, pl_yaml_get(&p->y, n, "ip"), v);
 	if (err)
 		return err;
 	v = pl_yaml_get(&p->y, n, "pods");
-	err = ty_check_seq(p, v, "pods", &len);
+	err = pl_ty_check_seq(p, v, "pods", &len);
 	for (i = 0; !err && i < len; i++)
 		err = parse_pod(p, pl_yaml_seq_item(&p->y, v, i), t->nnodes - 1);
 	return err;
@@ -143,7 +145,7 @@ static int parse_routing(struct topo_parser *p, const ynode *v)
 	const char *s = NULL;
 	int err;
 
-	err = ty_scalar(p, v, "routing", &s);
+	err = pl_ty_scalar(p, v, "routing", &s);
 	if (err)
 		return err;
 	if (!strcmp(s, "native"))
@@ -164,10 +166,10 @@ static int node_ref(struct topo_parser *p, const ynode *v, const char *what, int
 	const char *s = NULL;
 	int err;
 
-	err = ty_scalar(p, v, what, &s);
+	err = pl_ty_scalar(p, v, what, &s);
 	if (err)
 		return err;
-	*node = topo_node_by_name(p->t, s);
+	*node = pl_topo_node_by_name(p->t, s);
 	if (*node < 0)
 		return pl_yaml_error(&p->y, v, "%s '%s' is not a node of this topology", what, s);
 	return 0;
@@ -180,7 +182,7 @@ static int parse_link(struct topo_parser *p, const ynode *n)
 	const ynode *v;
 	int i, err;
 
-	err = ty_check_map(p, n, "a link", link_keys);
+	err = pl_ty_check_map(p, n, "a link", link_keys);
 	if (err)
 		return err;
 	l = &t->links[t->nlinks++];
@@ -197,7 +199,7 @@ static int parse_link(struct topo_parser *p, const ynode *n)
 			return pl_yaml_error(&p->y, v, "node '%s' already has a link at line %d",
 					     t->nodes[l->node].name, t->links[i].pos.line);
 	v = pl_yaml_get(&p->y, n, "qdisc");
-	return v ? topo_parse_qdisc(p, v, &l->qdisc) : 0;
+	return v ? pl_topo_parse_qdisc(p, v, &l->qdisc) : 0;
 }
 
 static int parse_underlay(struct topo_parser *p, const ynode *n)
@@ -207,13 +209,13 @@ static int parse_underlay(struct topo_parser *p, const ynode *n)
 	const char *s = NULL;
 	int i, len, err;
 
-	err = ty_check_map(p, n, "underlay", underlay_keys);
+	err = pl_ty_check_map(p, n, "underlay", underlay_keys);
 	if (err)
 		return err;
 	t->underlay = t->nnodes == 2 ? TOPO_UNDERLAY_P2P : TOPO_UNDERLAY_SEGMENT;
 	v = pl_yaml_get(&p->y, n, "type");
 	if (v) {
-		err = ty_scalar(p, v, "underlay type", &s);
+		err = pl_ty_scalar(p, v, "underlay type", &s);
 		if (err)
 			return err;
 		if (!strcmp(s, "p2p"))
@@ -230,7 +232,7 @@ static int parse_underlay(struct topo_parser *p, const ynode *n)
 					     t->nnodes);
 	}
 	v = pl_yaml_get(&p->y, n, "links");
-	err = ty_check_seq(p, v, "links", &len);
+	err = pl_ty_check_seq(p, v, "links", &len);
 	if (err || !len)
 		return err;
 	t->links = calloc(len, sizeof(*t->links));
@@ -249,19 +251,19 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 	const ynode *v;
 	int err;
 
-	err = ty_check_map(p, n, "world", world_keys);
+	err = pl_ty_check_map(p, n, "world", world_keys);
 	if (err || pl_yaml_is_null(n))
 		return err;
 	w->present = true;
 	w->pos = ty_pos(n);
 	v = pl_yaml_get(&p->y, n, "name");
 	if (v)
-		err = ty_name(p, v, "world name", TOPO_NAME_MAX - 1, &w->name);
+		err = pl_ty_name(p, v, "world name", TOPO_NAME_MAX - 1, &w->name);
 	else
 		w->name = strdup("world");
 	if (err || !w->name)
 		return err ? err : -ENOMEM;
-	err = topo_check_name(p, v ? v : n, w->name, -1, -1);
+	err = pl_topo_check_name(p, v ? v : n, w->name, -1, -1);
 	if (err)
 		return err;
 	v = pl_yaml_get(&p->y, n, "ip");
@@ -269,12 +271,12 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 		return pl_yaml_error(&p->y, n,
 				     "world needs an ip (in 192.0.2.0/24, 198.51.100.0/24 or "
 				     "203.0.113.0/24)");
-	err = ty_ipv4(p, v, "world ip", &w->ip);
+	err = pl_ty_ipv4(p, v, "world ip", &w->ip);
 	if (err)
 		return err;
-	if (!topo_cidr_contains(htonl(0xC0000200), 24, w->ip) &&
-	    !topo_cidr_contains(htonl(0xC6336400), 24, w->ip) &&
-	    !topo_cidr_contains(htonl(0xCB007100), 24, w->ip))
+	if (!pl_topo_cidr_contains(htonl(0xC0000200), 24, w->ip) &&
+	    !pl_topo_cidr_contains(htonl(0xC6336400), 24, w->ip) &&
+	    !pl_topo_cidr_contains(htonl(0xCB007100), 24, w->ip))
 		return pl_yaml_error(
 			&p->y, v,
 			"world ip must be in a documentation range (192.0.2.0/24, "
@@ -284,13 +286,14 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 	for (int i = 0; i < p->t->nnodes; i++) {
 		struct topo_node *nd = &p->t->nodes[i];
 
-		if (topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip) ||
-		    topo_cidr_contains(nd->underlay_ip, nd->underlay_plen, w->ip))
-			return pl_yaml_error(&p->y, v, "world ip is inside the %s of node '%s'",
-					     topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip)
-						     ? "podCIDR"
-						     : "underlay network",
-					     nd->name);
+		if (pl_topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip) ||
+		    pl_topo_cidr_contains(nd->underlay_ip, nd->underlay_plen, w->ip))
+			return pl_yaml_error(
+				&p->y, v, "world ip is inside the %s of node '%s'",
+				pl_topo_cidr_contains(nd->pod_cidr, nd->pod_plen, w->ip)
+					? "podCIDR"
+					: "underlay network",
+				nd->name);
 	}
 	v = pl_yaml_get(&p->y, n, "node");
 	if (v)
@@ -303,7 +306,7 @@ static int parse_hook(struct topo_parser *p, const ynode *v, enum topo_hook *hoo
 	const char *s = NULL;
 	int err;
 
-	err = ty_scalar(p, v, "hook", &s);
+	err = pl_ty_scalar(p, v, "hook", &s);
 	if (err)
 		return err;
 	if (!strcmp(s, "xdp"))
@@ -341,29 +344,29 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 	unsigned int i;
 	int err;
 
-	err = ty_check_map(p, n, "a program", program_keys);
+	err = pl_ty_check_map(p, n, "a program", program_keys);
 	if (err)
 		return err;
 	pr->pos = ty_pos(n);
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!pl_yaml_get(&p->y, n, required[i]))
 			return pl_yaml_error(&p->y, n, "a program needs '%s'", required[i]);
-	err = ty_strdup(p, pl_yaml_get(&p->y, n, "object"), "object", &pr->object);
+	err = pl_ty_strdup(p, pl_yaml_get(&p->y, n, "object"), "object", &pr->object);
 	if (!err)
 		err = resolve_object(p, &pr->object);
 	if (!err)
-		err = ty_strdup(p, pl_yaml_get(&p->y, n, "program"), "program", &pr->program);
+		err = pl_ty_strdup(p, pl_yaml_get(&p->y, n, "program"), "program", &pr->program);
 	if (!err)
 		err = node_ref(p, pl_yaml_get(&p->y, n, "node"), "program node", &pr->node);
 	if (!err)
-		err = ty_strdup(p, pl_yaml_get(&p->y, n, "device"), "device", &pr->device);
+		err = pl_ty_strdup(p, pl_yaml_get(&p->y, n, "device"), "device", &pr->device);
 	if (!err)
 		err = parse_hook(p, pl_yaml_get(&p->y, n, "hook"), &pr->hook);
 	if (err)
 		return err;
 	v = pl_yaml_get(&p->y, n, "device");
 	if (strcmp(pr->device, "uplink") && strcmp(pr->device, "vxlan")) {
-		i = topo_pod_by_name(t, pr->device);
+		i = pl_topo_pod_by_name(t, pr->device);
 		if ((int)i < 0 || t->pods[i].node != pr->node)
 			return pl_yaml_error(
 				&p->y, v,
@@ -374,7 +377,7 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 				     "device 'vxlan' exists only with routing vxlan or legacy");
 	}
 	v = pl_yaml_get(&p->y, n, "replace");
-	return v ? ty_bool(p, v, "replace", &pr->replace_podlab) : 0;
+	return v ? pl_ty_bool(p, v, "replace", &pr->replace_podlab) : 0;
 }
 
 /* prefilter: [CIDR, ...], a bare address is a /32. */
@@ -383,7 +386,7 @@ static int parse_prefilter(struct topo_parser *p, const ynode *v)
 	struct topo *t = p->t;
 	int i, len, err;
 
-	err = ty_check_seq(p, v, "prefilter", &len);
+	err = pl_ty_check_seq(p, v, "prefilter", &len);
 	if (err || !len)
 		return err;
 	t->prefilter = calloc(len, sizeof(*t->prefilter));
@@ -392,8 +395,8 @@ static int parse_prefilter(struct topo_parser *p, const ynode *v)
 	for (i = 0; i < len; i++) {
 		struct topo_cidr *c = &t->prefilter[t->nprefilter];
 
-		err = ty_cidr(p, pl_yaml_seq_item(&p->y, v, i), "prefilter entry", true, &c->ip,
-			      &c->plen);
+		err = pl_ty_cidr(p, pl_yaml_seq_item(&p->y, v, i), "prefilter entry", true, &c->ip,
+				 &c->plen);
 		if (err)
 			return err;
 		t->nprefilter++;
@@ -410,12 +413,12 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 
 	if (!root)
 		return pl_yaml_error_at(&p->y, 1, 1, "the file is empty");
-	err = ty_check_map(p, root, "the topology", top_keys);
+	err = pl_ty_check_map(p, root, "the topology", top_keys);
 	if (err)
 		return err;
 	v = pl_yaml_get(&p->y, root, "name");
 	if (v)
-		err = ty_name(p, v, "topology name", TOPO_NAME_MAX - 1, &t->name);
+		err = pl_ty_name(p, v, "topology name", TOPO_NAME_MAX - 1, &t->name);
 	else
 		t->name = strdup("topology");
 	if (err || !t->name)
@@ -424,12 +427,12 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	if (v && (err = parse_routing(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "mtu");
-	if (v && (err = ty_u32(p, v, "mtu", 576, 9216, &t->mtu)))
+	if (v && (err = pl_ty_u32(p, v, "mtu", 576, 9216, &t->mtu)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "nodes");
 	if (!v)
 		return pl_yaml_error(&p->y, root, "the topology needs 'nodes'");
-	err = ty_check_seq(p, v, "nodes", &len);
+	err = pl_ty_check_seq(p, v, "nodes", &len);
 	if (err)
 		return err;
 	if (!len)
@@ -449,13 +452,13 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	if (v && (err = parse_world(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "policies");
-	if (v && (err = topo_parse_policies(p, v)))
+	if (v && (err = pl_topo_parse_policies(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "prefilter");
 	if (v && (err = parse_prefilter(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "programs");
-	err = ty_check_seq(p, v, "programs", &len);
+	err = pl_ty_check_seq(p, v, "programs", &len);
 	if (err || !len)
 		return err;
 	t->programs = calloc(len, sizeof(*t->programs));
@@ -506,7 +509,7 @@ static int parse_text(struct topo_parser *p, const char *text, size_t len)
 	if (!err)
 		err = parse_root(p, yaml_document_get_root_node(&p->y.doc));
 	if (!err)
-		err = topo_check(p);
+		err = pl_topo_check(p);
 	yaml_document_delete(&p->y.doc);
 	return err;
 }
@@ -549,7 +552,7 @@ out:
 	return err;
 }
 
-int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out)
+int pl_topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out)
 {
 	struct topo_parser p = {.y = {.file = file, .diag = diag ? diag : stderr}};
 	char *owned = NULL, *warnings = NULL;
@@ -586,19 +589,19 @@ int topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo 
 	if (err == -ENOMEM)
 		fprintf(p.y.diag, "%s: out of memory\n", file);
 	if (err) {
-		topo_free(p.t);
+		pl_topo_free(p.t);
 		return err;
 	}
 	*out = p.t;
 	return 0;
 }
 
-int topo_parse(const char *file, struct topo **out)
+int pl_topo_parse(const char *file, struct topo **out)
 {
-	return topo_parse_diag(file, NULL, NULL, out);
+	return pl_topo_parse_diag(file, NULL, NULL, out);
 }
 
-int topo_parse_string(const char *name, const char *text, struct topo **out)
+int pl_topo_parse_string(const char *name, const char *text, struct topo **out)
 {
-	return topo_parse_diag(name, text, NULL, out);
+	return pl_topo_parse_diag(name, text, NULL, out);
 }

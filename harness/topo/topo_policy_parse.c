@@ -68,10 +68,11 @@ static int parse_selector(struct topo_parser *p, const ynode *n, const char *wha
 {
 	int err;
 
-	err = ty_check_map(p, n, what, selector_keys);
+	err = pl_ty_check_map(p, n, what, selector_keys);
 	if (err)
 		return err;
-	return ty_labels(p, pl_yaml_get(&p->y, n, "matchLabels"), "matchLabels", labels, nlabels);
+	return pl_ty_labels(p, pl_yaml_get(&p->y, n, "matchLabels"), "matchLabels", labels,
+			    nlabels);
 }
 
 static int parse_port(struct topo_parser *p, const ynode *n, bool k8s, struct topo_port *port)
@@ -81,13 +82,13 @@ static int parse_port(struct topo_parser *p, const ynode *n, bool k8s, struct to
 	uint32_t num;
 	int err;
 
-	err = ty_check_map(p, n, "a port", port_keys);
+	err = pl_ty_check_map(p, n, "a port", port_keys);
 	if (err)
 		return err;
 	port->proto = k8s ? 6 : 0; /* K8s defaults to TCP, Cilium to ANY */
 	v = pl_yaml_get(&p->y, n, "protocol");
 	if (v) {
-		err = ty_scalar(p, v, "protocol", &s);
+		err = pl_ty_scalar(p, v, "protocol", &s);
 		if (err)
 			return err;
 		if (!strcmp(s, "TCP") || !strcmp(s, "tcp"))
@@ -108,13 +109,13 @@ static int parse_port(struct topo_parser *p, const ynode *n, bool k8s, struct to
 			return pl_yaml_error(&p->y, n, "a toPorts port needs 'port'");
 		return 0;
 	}
-	err = ty_scalar(p, v, "port", &s);
+	err = pl_ty_scalar(p, v, "port", &s);
 	if (err)
 		return err;
 	if (*s < '0' || *s > '9')
 		return pl_yaml_error(&p->y, v,
 				     "named port '%s' is not supported: use the port number", s);
-	err = ty_u32(p, v, "port", k8s ? 1 : 0, 65535, &num);
+	err = pl_ty_u32(p, v, "port", k8s ? 1 : 0, 65535, &num);
 	port->port = (uint16_t)num;
 	return err;
 }
@@ -124,7 +125,7 @@ static int append_ports(struct topo_parser *p, const ynode *list, bool k8s, stru
 	struct topo_port *ports;
 	int i, len, err;
 
-	err = ty_check_seq(p, list, "ports", &len);
+	err = pl_ty_check_seq(p, list, "ports", &len);
 	if (err || !len)
 		return err;
 	ports = realloc(rc->ports, (rc->nports + len) * sizeof(*ports));
@@ -146,10 +147,10 @@ static int parse_cidr_into(struct topo_parser *p, const ynode *n, const ynode *e
 	const ynode *e;
 	int i, len, err;
 
-	err = ty_cidr(p, n, "cidr", true, &c->ip, &c->plen);
+	err = pl_ty_cidr(p, n, "cidr", true, &c->ip, &c->plen);
 	if (err)
 		return err;
-	err = ty_check_seq(p, except, "except", &len);
+	err = pl_ty_check_seq(p, except, "except", &len);
 	if (err || !len)
 		return err;
 	c->except_ip = calloc(len, sizeof(*c->except_ip));
@@ -158,11 +159,11 @@ static int parse_cidr_into(struct topo_parser *p, const ynode *n, const ynode *e
 		return -ENOMEM;
 	for (i = 0; i < len; i++, c->nexcept++) {
 		e = pl_yaml_seq_item(&p->y, except, i);
-		err = ty_cidr(p, e, "except", true, &c->except_ip[i], &c->except_plen[i]);
+		err = pl_ty_cidr(p, e, "except", true, &c->except_ip[i], &c->except_plen[i]);
 		if (err)
 			return err;
 		if (c->except_plen[i] <= c->plen ||
-		    !topo_cidr_within(c->except_ip[i], c->except_plen[i], c->ip, c->plen))
+		    !pl_topo_cidr_within(c->except_ip[i], c->except_plen[i], c->ip, c->plen))
 			return pl_yaml_error(&p->y, e,
 					     "except must be a smaller prefix inside its cidr");
 	}
@@ -176,7 +177,7 @@ static int parse_cidr_rule(struct topo_parser *p, const ynode *list, bool sets, 
 	const ynode *it;
 	int i, len, err;
 
-	err = ty_check_seq(p, list, sets ? "a CIDR set list" : "a CIDR list", &len);
+	err = pl_ty_check_seq(p, list, sets ? "a CIDR set list" : "a CIDR list", &len);
 	if (err || !len)
 		return err;
 	r = add_rule(rc, list);
@@ -192,7 +193,7 @@ static int parse_cidr_rule(struct topo_parser *p, const ynode *list, bool sets, 
 		if (!sets) {
 			err = parse_cidr_into(p, it, NULL, &r->cidrs[i]);
 		} else {
-			err = ty_check_map(p, it, "a CIDR set", cidrset_keys);
+			err = pl_ty_check_map(p, it, "a CIDR set", cidrset_keys);
 			if (!err && !pl_yaml_get(&p->y, it, "cidr"))
 				err = pl_yaml_error(&p->y, it, "a CIDR set needs 'cidr'");
 			if (!err)
@@ -221,14 +222,14 @@ static int parse_entities(struct topo_parser *p, const ynode *list, struct rule_
 	unsigned int j;
 	int i, len, err;
 
-	err = ty_check_seq(p, list, "entities", &len);
+	err = pl_ty_check_seq(p, list, "entities", &len);
 	if (err || !len)
 		return err;
 	r = add_rule(rc, list);
 	if (!r)
 		return -ENOMEM;
 	for (i = 0; i < len; i++) {
-		err = ty_scalar(p, pl_yaml_seq_item(&p->y, list, i), "an entity", &s);
+		err = pl_ty_scalar(p, pl_yaml_seq_item(&p->y, list, i), "an entity", &s);
 		if (err)
 			return err;
 		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++)
@@ -254,7 +255,7 @@ static int parse_endpoints(struct topo_parser *p, const ynode *list, struct rule
 	const ynode *it;
 	int i, len, err;
 
-	err = ty_check_seq(p, list, "an endpoint list", &len);
+	err = pl_ty_check_seq(p, list, "an endpoint list", &len);
 	for (i = 0; !err && i < len; i++) {
 		it = pl_yaml_seq_item(&p->y, list, i);
 		r = add_rule(rc, it);
@@ -275,15 +276,15 @@ static int parse_cnp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 	char key[32];
 	int i, len, err, before = rc->pol->nrules;
 
-	err = ty_check_map(p, n, in ? "an ingress rule" : "an egress rule",
-			   in ? cnp_in_keys : cnp_eg_keys);
+	err = pl_ty_check_map(p, n, in ? "an ingress rule" : "an egress rule",
+			      in ? cnp_in_keys : cnp_eg_keys);
 	if (err)
 		return err;
 	tp = pl_yaml_get(&p->y, n, "toPorts");
-	err = ty_check_seq(p, tp, "toPorts", &len);
+	err = pl_ty_check_seq(p, tp, "toPorts", &len);
 	for (i = 0; !err && i < len; i++) {
-		err = ty_check_map(p, pl_yaml_seq_item(&p->y, tp, i), "a toPorts entry",
-				   toports_keys);
+		err = pl_ty_check_map(p, pl_yaml_seq_item(&p->y, tp, i), "a toPorts entry",
+				      toports_keys);
 		if (!err)
 			err = append_ports(
 				p, pl_yaml_get(&p->y, pl_yaml_seq_item(&p->y, tp, i), "ports"),
@@ -318,7 +319,7 @@ static int parse_knp_peer(struct topo_parser *p, const ynode *n, struct rule_ctx
 	struct topo_rule *r;
 	int err;
 
-	err = ty_check_map(p, n, "a peer", knp_peer_keys);
+	err = pl_ty_check_map(p, n, "a peer", knp_peer_keys);
 	if (err)
 		return err;
 	pod = pl_yaml_get(&p->y, n, "podSelector");
@@ -334,7 +335,7 @@ static int parse_knp_peer(struct topo_parser *p, const ynode *n, struct rule_ctx
 		r = add_rule(rc, ipb);
 		if (!r)
 			return -ENOMEM;
-		err = ty_check_map(p, ipb, "ipBlock", cidrset_keys);
+		err = pl_ty_check_map(p, ipb, "ipBlock", cidrset_keys);
 		if (!err && !pl_yaml_get(&p->y, ipb, "cidr"))
 			err = pl_yaml_error(&p->y, ipb, "ipBlock needs 'cidr'");
 		if (err)
@@ -348,7 +349,7 @@ static int parse_knp_peer(struct topo_parser *p, const ynode *n, struct rule_ctx
 	}
 	/* podlab has one namespace: only an empty namespaceSelector (all) has a meaning. */
 	if (ns) {
-		err = ty_check_map(p, ns, "namespaceSelector", selector_keys);
+		err = pl_ty_check_map(p, ns, "namespaceSelector", selector_keys);
 		if (err)
 			return err;
 		if (pl_yaml_map_len(pl_yaml_get(&p->y, ns, "matchLabels")))
@@ -372,14 +373,14 @@ static int parse_knp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 	const ynode *peers;
 	int i, len, err;
 
-	err = ty_check_map(p, n, in ? "an ingress rule" : "an egress rule",
-			   in ? knp_in_keys : knp_eg_keys);
+	err = pl_ty_check_map(p, n, in ? "an ingress rule" : "an egress rule",
+			      in ? knp_in_keys : knp_eg_keys);
 	if (!err)
 		err = append_ports(p, pl_yaml_get(&p->y, n, "ports"), true, rc);
 	if (err)
 		return err;
 	peers = pl_yaml_get(&p->y, n, in ? "from" : "to");
-	err = ty_check_seq(p, peers, in ? "from" : "to", &len);
+	err = pl_ty_check_seq(p, peers, in ? "from" : "to", &len);
 	if (err)
 		return err;
 	/* Kubernetes: no peers means every peer. */
@@ -403,7 +404,7 @@ static int parse_rule_list(struct topo_parser *p, const ynode *list, const char 
 	struct rule_ctx rc = {.pol = pol, .dir = dir, .deny = deny};
 	int i, len, err;
 
-	err = ty_check_seq(p, list, what, &len);
+	err = pl_ty_check_seq(p, list, what, &len);
 	for (i = 0; !err && i < len; i++) {
 		free(rc.ports);
 		rc.ports = NULL;
@@ -431,7 +432,7 @@ static int parse_cnp(struct topo_parser *p, const ynode *spec, struct topo_polic
 	unsigned int i;
 	int err;
 
-	err = ty_check_map(p, spec, "spec", cnp_keys);
+	err = pl_ty_check_map(p, spec, "spec", cnp_keys);
 	if (err)
 		return err;
 	sel = pl_yaml_get(&p->y, spec, "endpointSelector");
@@ -460,7 +461,7 @@ static int parse_knp(struct topo_parser *p, const ynode *spec, struct topo_polic
 	const char *s = NULL;
 	int i, len, err;
 
-	err = ty_check_map(p, spec, "spec", knp_keys);
+	err = pl_ty_check_map(p, spec, "spec", knp_keys);
 	if (err)
 		return err;
 	sel = pl_yaml_get(&p->y, spec, "podSelector");
@@ -471,10 +472,10 @@ static int parse_knp(struct topo_parser *p, const ynode *spec, struct topo_polic
 	if (err)
 		return err;
 	types = pl_yaml_get(&p->y, spec, "policyTypes");
-	err = ty_check_seq(p, types, "policyTypes", &len);
+	err = pl_ty_check_seq(p, types, "policyTypes", &len);
 	for (i = 0; !err && i < len; i++) {
 		v = pl_yaml_seq_item(&p->y, types, i);
-		err = ty_scalar(p, v, "a policy type", &s);
+		err = pl_ty_scalar(p, v, "a policy type", &s);
 		if (err)
 			return err;
 		if (!strcmp(s, "Ingress"))
@@ -511,7 +512,7 @@ static int parse_policy(struct topo_parser *p, const ynode *n, struct topo_polic
 	bool k8s;
 	int err;
 
-	err = ty_check_map(p, n, "a policy", policy_keys);
+	err = pl_ty_check_map(p, n, "a policy", policy_keys);
 	if (err)
 		return err;
 	pol->pos = ty_pos(n);
@@ -519,7 +520,7 @@ static int parse_policy(struct topo_parser *p, const ynode *n, struct topo_polic
 	if (!kind)
 		return pl_yaml_error(&p->y, n,
 				     "a policy needs kind (CiliumNetworkPolicy or NetworkPolicy)");
-	err = ty_scalar(p, kind, "kind", &k);
+	err = pl_ty_scalar(p, kind, "kind", &k);
 	if (err)
 		return err;
 	k8s = !strcmp(k, "NetworkPolicy");
@@ -530,22 +531,22 @@ static int parse_policy(struct topo_parser *p, const ynode *n, struct topo_polic
 				     k);
 	want = k8s ? "networking.k8s.io/v1" : "cilium.io/v2";
 	api = pl_yaml_get(&p->y, n, "apiVersion");
-	if (api && (err = ty_scalar(p, api, "apiVersion", &a)))
+	if (api && (err = pl_ty_scalar(p, api, "apiVersion", &a)))
 		return err;
 	if (api && strcmp(a, want))
 		return pl_yaml_error(&p->y, api,
 				     "apiVersion '%s' does not go with kind %s (expected %s)", a, k,
 				     want);
 	meta = pl_yaml_get(&p->y, n, "metadata");
-	err = ty_check_map(p, meta, "metadata", meta_keys);
+	err = pl_ty_check_map(p, meta, "metadata", meta_keys);
 	if (err)
 		return err;
 	if (!pl_yaml_get(&p->y, meta, "name"))
 		return pl_yaml_error(&p->y, meta ? meta : n, "a policy needs metadata.name");
-	err = ty_strdup(p, pl_yaml_get(&p->y, meta, "name"), "metadata.name", &pol->name);
+	err = pl_ty_strdup(p, pl_yaml_get(&p->y, meta, "name"), "metadata.name", &pol->name);
 	if (err)
 		return err;
-	if (topo_policy_by_name(p->t, pol->name) != p->t->npolicies - 1)
+	if (pl_topo_policy_by_name(p->t, pol->name) != p->t->npolicies - 1)
 		return pl_yaml_error(&p->y, pl_yaml_get(&p->y, meta, "name"),
 				     "duplicate policy name '%s'", pol->name);
 	spec = pl_yaml_get(&p->y, n, "spec");
@@ -554,12 +555,12 @@ static int parse_policy(struct topo_parser *p, const ynode *n, struct topo_polic
 	return k8s ? parse_knp(p, spec, pol) : parse_cnp(p, spec, pol);
 }
 
-int topo_parse_policies(struct topo_parser *p, const ynode *n)
+int pl_topo_parse_policies(struct topo_parser *p, const ynode *n)
 {
 	struct topo *t = p->t;
 	int i, len, err;
 
-	err = ty_check_seq(p, n, "policies", &len);
+	err = pl_ty_check_seq(p, n, "policies", &len);
 	if (err || !len)
 		return err;
 	t->policies = calloc(len, sizeof(*t->policies));

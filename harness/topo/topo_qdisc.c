@@ -22,15 +22,15 @@ static int parse_tbf(struct topo_parser *p, const ynode *n, struct topo_tbf *tbf
 	const ynode *v;
 	int err;
 
-	err = ty_check_map(p, n, "tbf", tbf_keys);
+	err = pl_ty_check_map(p, n, "tbf", tbf_keys);
 	if (err)
 		return err;
 	if (!pl_yaml_get(&p->y, n, "rate") || !pl_yaml_get(&p->y, n, "burst"))
 		return pl_yaml_error(&p->y, n,
 				     "tbf needs rate and burst (e.g. rate: 1mbit, burst: 32kbit)");
-	err = ty_rate(p, pl_yaml_get(&p->y, n, "rate"), "tbf rate", &tbf->rate);
+	err = pl_ty_rate(p, pl_yaml_get(&p->y, n, "rate"), "tbf rate", &tbf->rate);
 	if (!err)
-		err = ty_size(p, pl_yaml_get(&p->y, n, "burst"), "tbf burst", &tbf->burst);
+		err = pl_ty_size(p, pl_yaml_get(&p->y, n, "burst"), "tbf burst", &tbf->burst);
 	if (err)
 		return err;
 	if (!tbf->burst)
@@ -40,14 +40,14 @@ static int parse_tbf(struct topo_parser *p, const ynode *n, struct topo_tbf *tbf
 		return pl_yaml_error(&p->y, n,
 				     "tbf needs exactly one of latency and limit (as tc does)");
 	v = pl_yaml_get(&p->y, n, "latency");
-	if (v && (err = ty_time(p, v, "tbf latency", &tbf->latency_ns)))
+	if (v && (err = pl_ty_time(p, v, "tbf latency", &tbf->latency_ns)))
 		return err;
 	v = pl_yaml_get(&p->y, n, "limit");
-	if (v && (err = ty_size(p, v, "tbf limit", &tbf->limit)))
+	if (v && (err = pl_ty_size(p, v, "tbf limit", &tbf->limit)))
 		return err;
 	v = pl_yaml_get(&p->y, n, "peakrate");
 	if (v) {
-		err = ty_rate(p, v, "tbf peakrate", &tbf->peakrate);
+		err = pl_ty_rate(p, v, "tbf peakrate", &tbf->peakrate);
 		if (err)
 			return err;
 		if (tbf->peakrate <= tbf->rate)
@@ -57,7 +57,7 @@ static int parse_tbf(struct topo_parser *p, const ynode *n, struct topo_tbf *tbf
 					     "tbf peakrate needs mtu (the peak bucket size)");
 	}
 	v = pl_yaml_get(&p->y, n, "mtu");
-	if (v && (err = ty_size(p, v, "tbf mtu", &tbf->mtu)))
+	if (v && (err = pl_ty_size(p, v, "tbf mtu", &tbf->mtu)))
 		return err;
 	if (v && !tbf->peakrate)
 		return pl_yaml_error(&p->y, v, "tbf mtu only applies with peakrate");
@@ -70,28 +70,28 @@ static int parse_match(struct topo_parser *p, const ynode *n, struct topo_match 
 	uint32_t port;
 	int err;
 
-	err = ty_check_map(p, n, "a match", match_keys);
+	err = pl_ty_check_map(p, n, "a match", match_keys);
 	if (err)
 		return err;
 	if (!pl_yaml_map_len(n))
 		return pl_yaml_error(&p->y, n,
 				     "an empty match would catch everything: use htb default");
 	v = pl_yaml_get(&p->y, n, "dst");
-	if (v && (err = ty_cidr(p, v, "match dst", true, &m->dst, &m->dst_plen)))
+	if (v && (err = pl_ty_cidr(p, v, "match dst", true, &m->dst, &m->dst_plen)))
 		return err;
 	v = pl_yaml_get(&p->y, n, "src");
-	if (v && (err = ty_cidr(p, v, "match src", true, &m->src, &m->src_plen)))
+	if (v && (err = pl_ty_cidr(p, v, "match src", true, &m->src, &m->src_plen)))
 		return err;
 	v = pl_yaml_get(&p->y, n, "dport");
-	if (v && (err = ty_u32(p, v, "match dport", 1, 65535, &port)))
+	if (v && (err = pl_ty_u32(p, v, "match dport", 1, 65535, &port)))
 		return err;
 	m->dport = v ? (uint16_t)port : 0;
 	v = pl_yaml_get(&p->y, n, "sport");
-	if (v && (err = ty_u32(p, v, "match sport", 1, 65535, &port)))
+	if (v && (err = pl_ty_u32(p, v, "match sport", 1, 65535, &port)))
 		return err;
 	m->sport = v ? (uint16_t)port : 0;
 	v = pl_yaml_get(&p->y, n, "proto");
-	if (v && (err = ty_proto(p, v, "match proto", &m->proto)))
+	if (v && (err = pl_ty_proto(p, v, "match proto", &m->proto)))
 		return err;
 	if ((m->dport || m->sport) && m->proto != 6 && m->proto != 17 && m->proto != 132)
 		return pl_yaml_error(&p->y, n, "a port match needs proto tcp, udp or sctp");
@@ -105,14 +105,14 @@ static int parse_class(struct topo_parser *p, const ynode *n, struct topo_htb *h
 	uint32_t u;
 	int i, len, err;
 
-	err = ty_check_map(p, n, "an htb class", class_keys);
+	err = pl_ty_check_map(p, n, "an htb class", class_keys);
 	if (err)
 		return err;
 	c->pos = ty_pos(n);
 	if (!pl_yaml_get(&p->y, n, "id") || !pl_yaml_get(&p->y, n, "rate"))
 		return pl_yaml_error(&p->y, n,
 				     "an htb class needs id (the classid minor) and rate");
-	err = ty_u32(p, pl_yaml_get(&p->y, n, "id"), "class id", 2, 0xffff, &u);
+	err = pl_ty_u32(p, pl_yaml_get(&p->y, n, "id"), "class id", 2, 0xffff, &u);
 	if (err)
 		return err;
 	c->minor = (uint16_t)u;
@@ -123,7 +123,7 @@ static int parse_class(struct topo_parser *p, const ynode *n, struct topo_htb *h
 					     htb->classes[i].pos.line);
 	v = pl_yaml_get(&p->y, n, "parent");
 	if (v) {
-		err = ty_u32(p, v, "class parent", 1, 0xffff, &u);
+		err = pl_ty_u32(p, v, "class parent", 1, 0xffff, &u);
 		if (err)
 			return err;
 		for (i = 0; u != 1 && i < htb->nclasses - 1; i++)
@@ -135,21 +135,21 @@ static int parse_class(struct topo_parser *p, const ynode *n, struct topo_htb *h
 				u);
 		c->parent_minor = u == 1 ? 0 : (uint16_t)u;
 	}
-	err = ty_rate(p, pl_yaml_get(&p->y, n, "rate"), "class rate", &c->rate);
+	err = pl_ty_rate(p, pl_yaml_get(&p->y, n, "rate"), "class rate", &c->rate);
 	if (err)
 		return err;
 	c->ceil = c->rate;
 	v = pl_yaml_get(&p->y, n, "ceil");
-	if (v && (err = ty_rate(p, v, "class ceil", &c->ceil)))
+	if (v && (err = pl_ty_rate(p, v, "class ceil", &c->ceil)))
 		return err;
 	if (c->ceil < c->rate)
 		return pl_yaml_error(&p->y, v,
 				     "class ceil is below its rate (ceil must be >= rate)");
 	v = pl_yaml_get(&p->y, n, "prio");
-	if (v && (err = ty_u32(p, v, "class prio", 0, 7, &c->prio)))
+	if (v && (err = pl_ty_u32(p, v, "class prio", 0, 7, &c->prio)))
 		return err;
 	v = pl_yaml_get(&p->y, n, "quantum");
-	if (v && (err = ty_size(p, v, "class quantum", &c->quantum)))
+	if (v && (err = pl_ty_size(p, v, "class quantum", &c->quantum)))
 		return err;
 	v = pl_yaml_get(&p->y, n, "match");
 	if (!v)
@@ -161,7 +161,7 @@ static int parse_class(struct topo_parser *p, const ynode *n, struct topo_htb *h
 		c->nmatches = 1;
 		return parse_match(p, v, c->matches);
 	}
-	err = ty_check_seq(p, v, "match (a mapping or a list of them)", &len);
+	err = pl_ty_check_seq(p, v, "match (a mapping or a list of them)", &len);
 	if (err || !len)
 		return err;
 	c->matches = calloc(len, sizeof(*c->matches));
@@ -178,23 +178,23 @@ static int parse_htb(struct topo_parser *p, const ynode *n, struct topo_htb *htb
 	uint32_t u;
 	int i, len, err;
 
-	err = ty_check_map(p, n, "htb", htb_keys);
+	err = pl_ty_check_map(p, n, "htb", htb_keys);
 	if (err)
 		return err;
 	if (!pl_yaml_get(&p->y, n, "rate") || !pl_yaml_get(&p->y, n, "default"))
 		return pl_yaml_error(&p->y, n,
 				     "htb needs rate (of the root class 1:1) and default");
-	err = ty_rate(p, pl_yaml_get(&p->y, n, "rate"), "htb rate", &htb->rate);
+	err = pl_ty_rate(p, pl_yaml_get(&p->y, n, "rate"), "htb rate", &htb->rate);
 	if (err)
 		return err;
 	htb->ceil = htb->rate;
 	v = pl_yaml_get(&p->y, n, "ceil");
-	if (v && (err = ty_rate(p, v, "htb ceil", &htb->ceil)))
+	if (v && (err = pl_ty_rate(p, v, "htb ceil", &htb->ceil)))
 		return err;
 	if (htb->ceil < htb->rate)
 		return pl_yaml_error(&p->y, v, "htb ceil is below its rate (ceil must be >= rate)");
 	v = pl_yaml_get(&p->y, n, "classes");
-	err = ty_check_seq(p, v, "classes", &len);
+	err = pl_ty_check_seq(p, v, "classes", &len);
 	if (err)
 		return err;
 	if (!len)
@@ -207,7 +207,7 @@ static int parse_htb(struct topo_parser *p, const ynode *n, struct topo_htb *htb
 	if (err)
 		return err;
 	v = pl_yaml_get(&p->y, n, "default");
-	err = ty_u32(p, v, "htb default", 1, 0xffff, &u);
+	err = pl_ty_u32(p, v, "htb default", 1, 0xffff, &u);
 	if (err)
 		return err;
 	htb->default_minor = (uint16_t)u;
@@ -225,48 +225,49 @@ static int parse_netem(struct topo_parser *p, const ynode *n, struct topo_netem 
 	const ynode *v;
 	int err;
 
-	err = ty_check_map(p, n, "netem", netem_keys);
+	err = pl_ty_check_map(p, n, "netem", netem_keys);
 	if (err)
 		return err;
 	if (!pl_yaml_map_len(n))
 		return pl_yaml_error(&p->y, n, "netem needs at least one of %s",
 				     "delay, loss, duplicate, rate");
 	if ((v = pl_yaml_get(&p->y, n, "delay")) &&
-	    (err = ty_time(p, v, "netem delay", &ne->delay_ns)))
+	    (err = pl_ty_time(p, v, "netem delay", &ne->delay_ns)))
 		return err;
 	if ((v = pl_yaml_get(&p->y, n, "jitter")) &&
-	    (err = ty_time(p, v, "netem jitter", &ne->jitter_ns)))
+	    (err = pl_ty_time(p, v, "netem jitter", &ne->jitter_ns)))
 		return err;
 	if (v && !ne->delay_ns)
 		return pl_yaml_error(&p->y, v, "netem jitter needs a delay");
 	if (ne->jitter_ns > ne->delay_ns)
 		return pl_yaml_error(&p->y, v, "netem jitter is larger than the delay");
 	if ((v = pl_yaml_get(&p->y, n, "loss")) &&
-	    (err = ty_percent(p, v, "netem loss", &ne->loss)))
+	    (err = pl_ty_percent(p, v, "netem loss", &ne->loss)))
 		return err;
 	if ((v = pl_yaml_get(&p->y, n, "duplicate")) &&
-	    (err = ty_percent(p, v, "netem duplicate", &ne->duplicate)))
+	    (err = pl_ty_percent(p, v, "netem duplicate", &ne->duplicate)))
 		return err;
 	if ((v = pl_yaml_get(&p->y, n, "reorder")) &&
-	    (err = ty_percent(p, v, "netem reorder", &ne->reorder)))
+	    (err = pl_ty_percent(p, v, "netem reorder", &ne->reorder)))
 		return err;
 	if (v && !ne->delay_ns)
 		return pl_yaml_error(&p->y, v,
 				     "netem reorder needs a delay (reordered packets skip it)");
 	if ((v = pl_yaml_get(&p->y, n, "limit")) &&
-	    (err = ty_u32(p, v, "netem limit", 1, 1u << 30, &ne->limit)))
+	    (err = pl_ty_u32(p, v, "netem limit", 1, 1u << 30, &ne->limit)))
 		return err;
-	if ((v = pl_yaml_get(&p->y, n, "rate")) && (err = ty_rate(p, v, "netem rate", &ne->rate)))
+	if ((v = pl_yaml_get(&p->y, n, "rate")) &&
+	    (err = pl_ty_rate(p, v, "netem rate", &ne->rate)))
 		return err;
 	return 0;
 }
 
-int topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q)
+int pl_topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q)
 {
 	ynode *k, *v;
 	int err;
 
-	err = ty_check_map(p, n, "qdisc", qdisc_keys);
+	err = pl_ty_check_map(p, n, "qdisc", qdisc_keys);
 	if (err)
 		return err;
 	if (pl_yaml_map_len(n) != 1)
@@ -286,16 +287,16 @@ int topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q
 		return parse_netem(p, v, &q->netem);
 	}
 	q->kind = TOPO_QDISC_PFIFO;
-	err = ty_check_map(p, v, "pfifo", pfifo_keys);
+	err = pl_ty_check_map(p, v, "pfifo", pfifo_keys);
 	if (err)
 		return err;
 	if (!pl_yaml_get(&p->y, v, "limit"))
 		return pl_yaml_error(&p->y, v, "pfifo needs limit (packets)");
-	return ty_u32(p, pl_yaml_get(&p->y, v, "limit"), "pfifo limit", 1, 1u << 30,
-		      &q->pfifo_limit);
+	return pl_ty_u32(p, pl_yaml_get(&p->y, v, "limit"), "pfifo limit", 1, 1u << 30,
+			 &q->pfifo_limit);
 }
 
-void topo_qdisc_free(struct topo_qdisc *q)
+void pl_topo_qdisc_free(struct topo_qdisc *q)
 {
 	int i;
 

@@ -10,7 +10,8 @@
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
-int ty_check_map(struct topo_parser *p, const ynode *n, const char *what, const char *const *keys)
+int pl_ty_check_map(struct topo_parser *p, const ynode *n, const char *what,
+		    const char *const *keys)
 {
 	char expected[512];
 	int i, j, len;
@@ -52,7 +53,7 @@ int ty_check_map(struct topo_parser *p, const ynode *n, const char *what, const 
 	return 0;
 }
 
-int ty_check_seq(struct topo_parser *p, const ynode *n, const char *what, int *len)
+int pl_ty_check_seq(struct topo_parser *p, const ynode *n, const char *what, int *len)
 {
 	*len = 0;
 	if (pl_yaml_is_null(n))
@@ -63,7 +64,7 @@ int ty_check_seq(struct topo_parser *p, const ynode *n, const char *what, int *l
 	return 0;
 }
 
-int ty_scalar(struct topo_parser *p, const ynode *n, const char *what, const char **out)
+int pl_ty_scalar(struct topo_parser *p, const ynode *n, const char *what, const char **out)
 {
 	if (!n || n->type != YAML_SCALAR_NODE || pl_yaml_is_null(n))
 		return pl_yaml_error(&p->y, n, "%s must be a value, not %s", what, pl_yaml_kind(n));
@@ -71,27 +72,27 @@ int ty_scalar(struct topo_parser *p, const ynode *n, const char *what, const cha
 	return 0;
 }
 
-int ty_strdup(struct topo_parser *p, const ynode *n, const char *what, char **out)
+int pl_ty_strdup(struct topo_parser *p, const ynode *n, const char *what, char **out)
 {
 	const char *s = NULL;
 	int err;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
 	*out = strdup(s);
 	return *out ? 0 : -ENOMEM;
 }
 
-int ty_u32(struct topo_parser *p, const ynode *n, const char *what, uint32_t min, uint32_t max,
-	   uint32_t *out)
+int pl_ty_u32(struct topo_parser *p, const ynode *n, const char *what, uint32_t min, uint32_t max,
+	      uint32_t *out)
 {
 	unsigned long long v;
 	const char *s = NULL;
 	char *end;
 	int err;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
 	errno = 0;
@@ -104,12 +105,12 @@ int ty_u32(struct topo_parser *p, const ynode *n, const char *what, uint32_t min
 	return 0;
 }
 
-int ty_bool(struct topo_parser *p, const ynode *n, const char *what, bool *out)
+int pl_ty_bool(struct topo_parser *p, const ynode *n, const char *what, bool *out)
 {
 	const char *s = NULL;
 	int err;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
 	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "yes")) {
@@ -123,31 +124,31 @@ int ty_bool(struct topo_parser *p, const ynode *n, const char *what, bool *out)
 	return pl_yaml_error(&p->y, n, "%s must be true or false, not '%s'", what, s);
 }
 
-int ty_ipv4(struct topo_parser *p, const ynode *n, const char *what, uint32_t *ip)
+int pl_ty_ipv4(struct topo_parser *p, const ynode *n, const char *what, uint32_t *ip)
 {
 	const char *s = NULL;
 	int err;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
-	if (topo_parse_ipv4(s, ip))
+	if (pl_topo_parse_ipv4(s, ip))
 		return pl_yaml_error(&p->y, n, "%s '%s' is not an IPv4 address", what, s);
 	return 0;
 }
 
-int ty_cidr(struct topo_parser *p, const ynode *n, const char *what, bool bare_ok, uint32_t *ip,
-	    uint8_t *plen)
+int pl_ty_cidr(struct topo_parser *p, const ynode *n, const char *what, bool bare_ok, uint32_t *ip,
+	       uint8_t *plen)
 {
 	char net[INET_ADDRSTRLEN];
 	const char *s = NULL;
 	int err, has_len;
 	uint32_t masked;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
-	if (topo_parse_cidr(s, ip, plen, &has_len) || (!has_len && !bare_ok))
+	if (pl_topo_parse_cidr(s, ip, plen, &has_len) || (!has_len && !bare_ok))
 		return pl_yaml_error(&p->y, n, "%s '%s' is not an IPv4 CIDR (a.b.c.d/len)", what,
 				     s);
 	masked = htonl(ntohl(*ip) & topo_mask(*plen));
@@ -159,12 +160,12 @@ int ty_cidr(struct topo_parser *p, const ynode *n, const char *what, bool bare_o
 	return 0;
 }
 
-int ty_rate(struct topo_parser *p, const ynode *n, const char *what, uint64_t *bps)
+int pl_ty_rate(struct topo_parser *p, const ynode *n, const char *what, uint64_t *bps)
 {
 	const char *s = NULL;
 	int err;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
 	if (pl_parse_rate(s, bps))
@@ -176,12 +177,12 @@ int ty_rate(struct topo_parser *p, const ynode *n, const char *what, uint64_t *b
 	return 0;
 }
 
-int ty_size(struct topo_parser *p, const ynode *n, const char *what, uint32_t *bytes)
+int pl_ty_size(struct topo_parser *p, const ynode *n, const char *what, uint32_t *bytes)
 {
 	const char *s = NULL;
 	int err;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
 	if (pl_parse_size(s, bytes))
@@ -192,12 +193,12 @@ int ty_size(struct topo_parser *p, const ynode *n, const char *what, uint32_t *b
 	return 0;
 }
 
-int ty_time(struct topo_parser *p, const ynode *n, const char *what, uint64_t *ns)
+int pl_ty_time(struct topo_parser *p, const ynode *n, const char *what, uint64_t *ns)
 {
 	const char *s = NULL;
 	int err;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
 	if (pl_parse_time(s, ns))
@@ -206,12 +207,12 @@ int ty_time(struct topo_parser *p, const ynode *n, const char *what, uint64_t *n
 	return 0;
 }
 
-int ty_percent(struct topo_parser *p, const ynode *n, const char *what, double *frac)
+int pl_ty_percent(struct topo_parser *p, const ynode *n, const char *what, double *frac)
 {
 	const char *s = NULL;
 	int err;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
 	if (pl_parse_percent(s, frac))
@@ -225,7 +226,7 @@ static const struct {
 	uint8_t proto;
 } proto_names[] = {{"any", 0}, {"icmp", 1}, {"tcp", 6}, {"udp", 17}, {"sctp", 132}};
 
-const char *topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN])
+const char *pl_topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN])
 {
 	unsigned int i;
 
@@ -236,14 +237,14 @@ const char *topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN])
 	return buf;
 }
 
-int ty_proto(struct topo_parser *p, const ynode *n, const char *what, uint8_t *proto)
+int pl_ty_proto(struct topo_parser *p, const ynode *n, const char *what, uint8_t *proto)
 {
 	const char *s = NULL;
 	unsigned int i;
 	uint32_t v;
 	int err;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
 	for (i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++) {
@@ -253,7 +254,7 @@ int ty_proto(struct topo_parser *p, const ynode *n, const char *what, uint8_t *p
 		}
 	}
 	if (*s >= '0' && *s <= '9') {
-		err = ty_u32(p, n, what, 0, 255, &v);
+		err = pl_ty_u32(p, n, what, 0, 255, &v);
 		*proto = (uint8_t)v;
 		return err;
 	}
@@ -262,12 +263,12 @@ int ty_proto(struct topo_parser *p, const ynode *n, const char *what, uint8_t *p
 			     what, s);
 }
 
-int ty_name(struct topo_parser *p, const ynode *n, const char *what, size_t max, char **out)
+int pl_ty_name(struct topo_parser *p, const ynode *n, const char *what, size_t max, char **out)
 {
 	const char *s, *c;
 	int err;
 
-	err = ty_scalar(p, n, what, &s);
+	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
 	for (c = s; *c; c++)
@@ -286,7 +287,7 @@ int ty_name(struct topo_parser *p, const ynode *n, const char *what, size_t max,
 	return *out ? 0 : -ENOMEM;
 }
 
-void topo_labels_free(struct topo_label *l, int n)
+void pl_topo_labels_free(struct topo_label *l, int n)
 {
 	int i;
 
@@ -307,8 +308,8 @@ static bool label_chars_ok(const char *s, bool key)
 	return true;
 }
 
-int ty_labels(struct topo_parser *p, const ynode *n, const char *what, struct topo_label **out,
-	      int *nout)
+int pl_ty_labels(struct topo_parser *p, const ynode *n, const char *what, struct topo_label **out,
+		 int *nout)
 {
 	struct topo_label *l = NULL;
 	int i, len, err = 0;
@@ -328,7 +329,7 @@ int ty_labels(struct topo_parser *p, const ynode *n, const char *what, struct to
 		return -ENOMEM;
 	for (i = 0; i < len; i++) {
 		pl_yaml_map_pair(&p->y, n, i, &k, &v);
-		err = ty_scalar(p, k, "a label key", &ks);
+		err = pl_ty_scalar(p, k, "a label key", &ks);
 		if (err)
 			goto out;
 		if (!strncmp(ks, "k8s:", 4) || !strncmp(ks, "any:", 4))
@@ -340,7 +341,7 @@ int ty_labels(struct topo_parser *p, const ynode *n, const char *what, struct to
 		}
 		vs = pl_yaml_is_null(v) ? "" : NULL;
 		if (!vs) {
-			err = ty_scalar(p, v, "a label value", &vs);
+			err = pl_ty_scalar(p, v, "a label value", &vs);
 			if (err)
 				goto out;
 		}
@@ -367,7 +368,7 @@ int ty_labels(struct topo_parser *p, const ynode *n, const char *what, struct to
 	*out = l;
 	return 0;
 out:
-	topo_labels_free(l, len); /* calloc'ed: unfilled slots are NULL */
+	pl_topo_labels_free(l, len); /* calloc'ed: unfilled slots are NULL */
 	*nout = 0;
 	return err;
 }

@@ -32,46 +32,47 @@ static inline struct topo_pos ty_pos(const ynode *n)
  * n must be a mapping (null counts as empty) whose keys are all in keys[]
  * (NULL-terminated), each at most once. what names it in messages.
  */
-int ty_check_map(struct topo_parser *p, const ynode *n, const char *what, const char *const *keys);
+int pl_ty_check_map(struct topo_parser *p, const ynode *n, const char *what,
+		    const char *const *keys);
 /* n must be a list (null counts as empty); *len its length. */
-int ty_check_seq(struct topo_parser *p, const ynode *n, const char *what, int *len);
+int pl_ty_check_seq(struct topo_parser *p, const ynode *n, const char *what, int *len);
 
 /* Scalars. Each checks the type and range and reports with n's position. */
-int ty_scalar(struct topo_parser *p, const ynode *n, const char *what, const char **out);
-int ty_strdup(struct topo_parser *p, const ynode *n, const char *what, char **out);
-int ty_u32(struct topo_parser *p, const ynode *n, const char *what, uint32_t min, uint32_t max,
-	   uint32_t *out);
-int ty_bool(struct topo_parser *p, const ynode *n, const char *what, bool *out);
-int ty_ipv4(struct topo_parser *p, const ynode *n, const char *what, uint32_t *ip);
+int pl_ty_scalar(struct topo_parser *p, const ynode *n, const char *what, const char **out);
+int pl_ty_strdup(struct topo_parser *p, const ynode *n, const char *what, char **out);
+int pl_ty_u32(struct topo_parser *p, const ynode *n, const char *what, uint32_t min, uint32_t max,
+	      uint32_t *out);
+int pl_ty_bool(struct topo_parser *p, const ynode *n, const char *what, bool *out);
+int pl_ty_ipv4(struct topo_parser *p, const ynode *n, const char *what, uint32_t *ip);
 /* "a.b.c.d/len" (a bare address is /32 when bare_ok); host bits must be clear. */
-int ty_cidr(struct topo_parser *p, const ynode *n, const char *what, bool bare_ok, uint32_t *ip,
-	    uint8_t *plen);
-int ty_rate(struct topo_parser *p, const ynode *n, const char *what, uint64_t *bps);
-int ty_size(struct topo_parser *p, const ynode *n, const char *what, uint32_t *bytes);
-int ty_time(struct topo_parser *p, const ynode *n, const char *what, uint64_t *ns);
-int ty_percent(struct topo_parser *p, const ynode *n, const char *what, double *frac);
+int pl_ty_cidr(struct topo_parser *p, const ynode *n, const char *what, bool bare_ok, uint32_t *ip,
+	       uint8_t *plen);
+int pl_ty_rate(struct topo_parser *p, const ynode *n, const char *what, uint64_t *bps);
+int pl_ty_size(struct topo_parser *p, const ynode *n, const char *what, uint32_t *bytes);
+int pl_ty_time(struct topo_parser *p, const ynode *n, const char *what, uint64_t *ns);
+int pl_ty_percent(struct topo_parser *p, const ynode *n, const char *what, double *frac);
 /* IP protocol name (TCP, udp, icmp, sctp, any) or number; any = 0. */
-int ty_proto(struct topo_parser *p, const ynode *n, const char *what, uint8_t *proto);
+int pl_ty_proto(struct topo_parser *p, const ynode *n, const char *what, uint8_t *proto);
 /* A DNS-label-like name (lowercase letters, digits, '-') of at most max characters. */
-int ty_name(struct topo_parser *p, const ynode *n, const char *what, size_t max, char **out);
+int pl_ty_name(struct topo_parser *p, const ynode *n, const char *what, size_t max, char **out);
 /* matchLabels-like mapping of strings; "k8s:" source prefixes are stripped. */
-int ty_labels(struct topo_parser *p, const ynode *n, const char *what, struct topo_label **out,
-	      int *nout);
+int pl_ty_labels(struct topo_parser *p, const ynode *n, const char *what, struct topo_label **out,
+		 int *nout);
 
-void topo_labels_free(struct topo_label *l, int n);
+void pl_topo_labels_free(struct topo_label *l, int n);
 
 /* Section parsers (topo_qdisc.c, topo_policy_parse.c). */
-int topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q);
-void topo_qdisc_free(struct topo_qdisc *q);
-int topo_parse_policies(struct topo_parser *p, const ynode *n);
+int pl_topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q);
+void pl_topo_qdisc_free(struct topo_qdisc *q);
+int pl_topo_parse_policies(struct topo_parser *p, const ynode *n);
 /* topo_check.c: checks against what was read before (n is the value to point at). */
-int topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
-		    int self_pod);
-int topo_check_ifname(struct topo_parser *p, const ynode *n, const char *what, const char *name,
-		      const char *prefix, const char *device);
-int topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const ynode *cidr_n);
-int topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n);
+int pl_topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
+		       int self_pod);
+int pl_topo_check_ifname(struct topo_parser *p, const ynode *n, const char *what, const char *name,
+			 const char *prefix, const char *device);
+int pl_topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const ynode *cidr_n);
+int pl_topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n);
 /* Cross-checks and derived fields once everything is read. */
-int topo_check(struct topo_parser *p);
+int pl_topo_check(struct topo_parser *p);
 
 #endif /* PL_TOPO_YAML_H */

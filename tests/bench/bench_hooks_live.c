@@ -319,7 +319,7 @@ int main(void)
 		printf("bench_hooks_live: SKIP (needs root: it builds namespaces)\n");
 		return 0;
 	}
-	err = topo_parse_string("bench-hooks", topo_yaml, &t);
+	err = pl_topo_parse_string("bench-hooks", topo_yaml, &t);
 	if (err) {
 		pl_err("bench_hooks_live: bad built-in topology");
 		return 1;
@@ -333,7 +333,7 @@ int main(void)
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	err = pl_run_up(t, &uo, got);
-	topo_free(t);
+	pl_topo_free(t);
 	if (err) {
 		sigprocmask(SIG_UNBLOCK, &sigs, NULL);
 		pl_err_errno(err, "build run %s", run);

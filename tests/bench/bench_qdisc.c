@@ -32,15 +32,15 @@ static int run_one(struct bench *b, const struct sim_load *loads, int nloads)
 	char err[256];
 	int r, ret = 0;
 
-	if (sim_spec_parse_qdisc(b->kind, b->spec, &spec, err, sizeof(err))) {
+	if (pl_sim_spec_parse_qdisc(b->kind, b->spec, &spec, err, sizeof(err))) {
 		fprintf(stderr, "bench_qdisc: %s\n", err);
 		return -1;
 	}
 	for (r = 0; r < ROUNDS && !ret; r++) {
-		sim_pkt_pool_init(&pool);
+		pl_sim_pkt_pool_init(&pool);
 		o.pool = &pool;
 		o.seed = 1;
-		ret = sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err));
+		ret = pl_sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err));
 		if (ret) {
 			fprintf(stderr, "bench_qdisc: %s\n", err);
 			break;
@@ -52,12 +52,12 @@ static int run_one(struct bench *b, const struct sim_load *loads, int nloads)
 		cfg.max_packets = PACKETS;
 		cfg.seed = 1;
 		t0 = pl_now();
-		ret = sim_run(&cfg, &pool, &b->res);
+		ret = pl_sim_run(&cfg, &pool, &b->res);
 		dt = pl_now() - t0;
 		if (!ret && (best == 0 || dt < best))
 			best = dt;
-		sim_qdisc_destroy(q);
-		sim_pkt_pool_free(&pool);
+		pl_sim_qdisc_destroy(q);
+		pl_sim_pkt_pool_free(&pool);
 	}
 	if (ret || best <= 0)
 		return -1;

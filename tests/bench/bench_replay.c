@@ -257,13 +257,13 @@ int main(int argc, char **argv)
 	}
 	snprintf(dir, sizeof(dir), "/tmp/pl-bench-%d", (int)getpid());
 	snprintf(pcap, sizeof(pcap), "%s/input.pcap", dir);
-	if (topo_parse(topo_file, &t) || write_pcap(t, dir, n) ||
+	if (pl_topo_parse(topo_file, &t) || write_pcap(t, dir, n) ||
 	    pl_replay_pkts_load_pcap(&pk, pcap, NULL))
 		goto out;
 	if (pl_replay_open(t, &ro, &rp))
 		goto out;
 	pl_pkt_parse(pk.p[0].data, pk.p[0].len, &info);
-	pod = topo_pod_by_ip(t, info.saddr);
+	pod = pl_topo_pod_by_ip(t, info.saddr);
 	if (pod < 0 ||
 	    bench_unit(rp, &pk, t->pods[pod].node, rp->nodes[t->pods[pod].node].pod_ifindex[pod],
 		       &replay, &floor_pps))
@@ -302,7 +302,7 @@ int main(int argc, char **argv)
 out:
 	pl_replay_close(rp);
 	pl_replay_pkts_free(&pk);
-	topo_free(t);
+	pl_topo_free(t);
 	unlink(pcap);
 	rmdir(dir);
 	return rc;

@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 			char *yaml = gen_yaml(sizes[i]);
 			struct topo *t = NULL;
 
-			if ((err = topo_parse_string("bench.yaml", yaml, &t))) {
+			if ((err = pl_topo_parse_string("bench.yaml", yaml, &t))) {
 				free(yaml);
 				break;
 			}
@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 				printf("%-9s %-6d %5d %11.3fs %11.3fs %11.3fs %11.3fs %7.1fx\n",
 				       dp ? "yes" : "no", sizes[i], t->npods, a.up, a.down, b.up,
 				       b.down, (b.up + b.down) / (a.up + a.down));
-			topo_free(t);
+			pl_topo_free(t);
 			free(yaml);
 		}
 	}

@@ -25,7 +25,7 @@ static int bench_mode(const struct topo *t, int routing, int n)
 	struct sim_probe p = {.proto = IPPROTO_TCP, .dport = 80};
 	struct sim_walk_result *res = calloc(1, sizeof(*res));
 	uint8_t *frame = malloc(PL_PKT_MAX), *out = malloc(PL_PKT_MAX + 256);
-	int from = topo_pod_by_name(t, "frontend"), to = topo_pod_by_name(t, "backend");
+	int from = pl_topo_pod_by_name(t, "frontend"), to = pl_topo_pod_by_name(t, "backend");
 	struct pl_run_ctx ctx = {0};
 	struct pl_run_result rr;
 	struct sim_walk *w = NULL;
@@ -39,49 +39,50 @@ static int bench_mode(const struct topo *t, int routing, int n)
 	}
 	p.from_pod = from;
 	p.daddr = t->pods[to].ip;
-	if ((err = sim_walk_open(t, &o, &w)))
+	if ((err = pl_sim_walk_open(t, &o, &w)))
 		goto out;
 	/* Unit: from_pod alone on node1, in its namespace, one test_run per packet. */
-	lxc = sim_dev_by_kind(&w->nodes[t->pods[from].node], SIM_DEV_LXC);
+	lxc = pl_sim_dev_by_kind(&w->nodes[t->pods[from].node], SIM_DEV_LXC);
 	ctx.ifindex = w->nodes[t->pods[from].node].devs[lxc].ifindex;
-	if ((err = sim_env_enter(w, t->pods[from].node)))
+	if ((err = pl_sim_env_enter(w, t->pods[from].node)))
 		goto out;
 	t0 = pl_now();
 	for (i = 0; i < n; i++) {
 		p.sport = 1024 + (i % 60000);
-		len = sim_probe_frame(t, &p, frame, PL_PKT_MAX);
+		len = pl_sim_probe_frame(t, &p, frame, PL_PKT_MAX);
 		err = pl_datapath_test_run(w->nodes[t->pods[from].node].dp, PL_PROG_FROM_POD, frame,
 					   len, &ctx, out, PL_PKT_MAX + 256, &rr);
 		if (err)
 			goto out;
 	}
 	unit_s = pl_now() - t0;
-	sim_env_enter(w, -1);
+	pl_sim_env_enter(w, -1);
 	/* Path: the same packets walked end to end. */
 	t0 = pl_now();
 	for (i = 0; i < n; i++) {
 		p.sport = 1024 + (i % 60000);
-		err = sim_walk_probe(w, &p, res);
+		err = pl_sim_walk_probe(w, &p, res);
 		if (err)
 			goto out;
 		for (len = 0; len < res->nsteps; len++)
 			progs += res->steps[len].kind == SIM_STEP_PROG;
 		if (i == 0 && res->delivery != SIM_DELIV_POD)
 			fprintf(stderr, "bench_walk: %s: the path ends dropped (%s): timed as is\n",
-				topo_routing_name(routing), pl_drop_reason_name(res->drop_reason));
-		sim_walk_result_release(res);
+				pl_topo_routing_name(routing),
+				pl_drop_reason_name(res->drop_reason));
+		pl_sim_walk_result_release(res);
 	}
 	path_s = pl_now() - t0;
 	printf("%-7s unit (from_pod test_run) %8.0f pkt/s %6.2f us/pkt | path (walk, %.1f "
 	       "programs/pkt) "
 	       "%8.0f pkt/s %6.2f us/pkt | path/unit %.3f | per program run: path %.2f us vs "
 	       "unit %.2f us (%.2fx)\n",
-	       topo_routing_name(routing), n / unit_s, unit_s * 1e6 / n, (double)progs / n,
+	       pl_topo_routing_name(routing), n / unit_s, unit_s * 1e6 / n, (double)progs / n,
 	       n / path_s, path_s * 1e6 / n, unit_s / path_s, path_s * 1e6 / progs,
 	       unit_s * 1e6 / n, (path_s / progs) / (unit_s / n));
 	err = 0;
 out:
-	sim_walk_close(w);
+	pl_sim_walk_close(w);
 	free(res);
 	free(frame);
 	free(out);
@@ -98,13 +99,13 @@ int main(int argc, char **argv)
 		printf("bench_walk: SKIP (needs root)\n");
 		return 0;
 	}
-	if (topo_parse(file, &t))
+	if (pl_topo_parse(file, &t))
 		return 2;
 	printf("bench_walk: %s, %d packets per mode, same process (ratio = path pkt/s / unit "
 	       "pkt/s)\n",
 	       file, n);
 	for (m = PL_ROUTING_NATIVE; m <= PL_ROUTING_LEGACY && !err; m++)
 		err = bench_mode(t, m, n);
-	topo_free(t);
+	pl_topo_free(t);
 	return err ? 1 : 0;
 }

@@ -78,7 +78,7 @@ static void check_topology(const char *file, struct seen_counts *c, struct pl_ch
 	struct topo *t = NULL;
 
 	*rep = NULL;
-	if (!ASSERT_OK(topo_parse(file, &t), "parse"))
+	if (!ASSERT_OK(pl_topo_parse(file, &t), "parse"))
 		return;
 	if (!ASSERT_OK(pl_run_up(t, &up, run), "up"))
 		goto out;
@@ -94,7 +94,7 @@ static void check_topology(const char *file, struct seen_counts *c, struct pl_ch
 	ASSERT_OK(pl_run_down(run), "down");
 	ASSERT_EQ(leftovers(run), 0, "namespaces, pins and state file removed");
 out:
-	topo_free(t);
+	pl_topo_free(t);
 }
 
 PL_TEST_PROBE(integration, check_two_node_native, pl_probe_bpf_netns)

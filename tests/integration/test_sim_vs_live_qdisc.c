@@ -40,36 +40,36 @@ static int sim_rates(const char *kind, const char *spec_text, const char *const 
 	char err[256];
 	int i, ret;
 
-	ret = sim_spec_parse_qdisc(kind, spec_text, &spec, err, sizeof(err));
+	ret = pl_sim_spec_parse_qdisc(kind, spec_text, &spec, err, sizeof(err));
 	for (i = 0; !ret && i < nloads; i++)
-		ret = sim_spec_parse_load(load_text[i], &loads[i], err, sizeof(err));
+		ret = pl_sim_spec_parse_load(load_text[i], &loads[i], err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "sim spec: %s\n", err);
 		return ret;
 	}
-	sim_pkt_pool_init(&pool);
+	pl_sim_pkt_pool_init(&pool);
 	o.pool = &pool;
 	rc.loads = loads;
 	rc.load_text = load_text;
 	rc.nloads = nloads;
-	ret = sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err));
+	ret = pl_sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err));
 	if (!ret)
-		ret = sim_report_new(&rc, &rep);
+		ret = pl_sim_report_new(&rc, &rep);
 	if (ret)
 		goto out;
 	cfg.qdisc = q;
 	cfg.loads = loads;
 	cfg.nloads = nloads;
 	cfg.duration_ns = rc.duration_ns;
-	cfg.trace = sim_report_trace;
+	cfg.trace = pl_sim_report_trace;
 	cfg.ctx = rep;
-	ret = sim_run(&cfg, &pool, &res);
+	ret = pl_sim_run(&cfg, &pool, &res);
 	for (i = 0; !ret && i < nloads; i++)
-		rate[i] = sim_report_rate(rep, i, WARMUP_NS, rc.duration_ns);
+		rate[i] = pl_sim_report_rate(rep, i, WARMUP_NS, rc.duration_ns);
 out:
-	sim_report_free(rep);
-	sim_qdisc_destroy(q);
-	sim_pkt_pool_free(&pool);
+	pl_sim_report_free(rep);
+	pl_sim_qdisc_destroy(q);
+	pl_sim_pkt_pool_free(&pool);
 	return ret;
 }
 

@@ -88,7 +88,7 @@ static void up_down_file(const char *file, const char *tag, bool datapath)
 
 	fixture_run_id(run, tag);
 	uo.run = run;
-	if (!ASSERT_OK(topo_parse(file, &t), "parse"))
+	if (!ASSERT_OK(pl_topo_parse(file, &t), "parse"))
 		return;
 	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
 		goto out;
@@ -142,7 +142,7 @@ out:
 	fixture_delete_netns(run);
 	free(d);
 	free(pins);
-	topo_free(t);
+	pl_topo_free(t);
 }
 
 PL_TEST_PROBE(integration, shipped_topologies_up_down, probe_shipped)
@@ -193,7 +193,7 @@ static void print_matches_up(const char *file, const char *tag, bool datapath)
 	fixture_run_id(u, t2);
 	uo.run = u;
 	snprintf(script, sizeof(script), "/tmp/podlab-%s.sh", s);
-	if (!ASSERT_OK(topo_parse(file, &t), "parse"))
+	if (!ASSERT_OK(pl_topo_parse(file, &t), "parse"))
 		return;
 	if (!ASSERT_OK(pl_plan_build(t, s, &po, &plan), "plan"))
 		goto out;
@@ -236,7 +236,7 @@ out:
 	free(ps);
 	free(pu);
 	pl_plan_free(plan);
-	topo_free(t);
+	pl_topo_free(t);
 }
 
 PL_TEST_PROBE(integration, print_commands_match_up, probe_shipped)
@@ -346,7 +346,7 @@ PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
 
 		fixture_run_id(run, "p");
 		uo.run = run;
-		if (ASSERT_OK(topo_parse(file, &t), "parse") &&
+		if (ASSERT_OK(pl_topo_parse(file, &t), "parse") &&
 		    ASSERT_OK(pl_run_up(t, &uo, got), "up")) {
 			d1 = fixture_dump_ns(run, "node1", PL_DUMP_ALL);
 			d2 = fixture_dump_ns(run, "node2", PL_DUMP_ALL);
@@ -363,7 +363,7 @@ PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
 		}
 		fixture_assert_gone(run);
 		fixture_delete_netns(run);
-		topo_free(t);
+		pl_topo_free(t);
 	}
 	pl_subtest("--print-commands");
 	print_matches_up(file, "p", true);

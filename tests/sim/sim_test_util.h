@@ -89,16 +89,16 @@ static inline int qt_run(const char *kind, const char *spec_text, const struct s
 	char err[256];
 	int ret;
 
-	ret = sim_spec_parse_qdisc(kind, spec_text, &spec, err, sizeof(err));
+	ret = pl_sim_spec_parse_qdisc(kind, spec_text, &spec, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "spec: %s\n", err);
 		return ret;
 	}
-	sim_pkt_pool_init(&pool);
+	pl_sim_pkt_pool_init(&pool);
 	o.pool = &pool;
 	o.seed = seed;
 	o.jitter_dist = spec.dist;
-	ret = sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err));
+	ret = pl_sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "create: %s\n", err);
 		goto out;
@@ -112,10 +112,10 @@ static inline int qt_run(const char *kind, const char *spec_text, const struct s
 	cfg.trace = qt_trace;
 	cfg.ctx = t;
 	t->hash = 0xcbf29ce484222325ULL;
-	ret = sim_run(&cfg, &pool, res);
+	ret = pl_sim_run(&cfg, &pool, res);
 out:
-	sim_qdisc_destroy(q);
-	sim_pkt_pool_free(&pool);
+	pl_sim_qdisc_destroy(q);
+	pl_sim_pkt_pool_free(&pool);
 	return ret;
 }
 

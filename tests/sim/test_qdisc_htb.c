@@ -175,29 +175,29 @@ PL_TEST(sim, htb_classify)
 	struct sim_pkt p = {.proto = 17};
 	char err[200];
 
-	sim_pkt_pool_init(&pool);
+	pl_sim_pkt_pool_init(&pool);
 	o.pool = &pool;
-	if (!ASSERT_OK(
-		    sim_spec_parse_qdisc("htb",
-					 "rate=10mbit;class=10:rate=1mbit,dst=10.1.0.0/16,dport=53;"
-					 "class=20:rate=1mbit,proto=tcp;default=30",
-					 &spec, err, sizeof(err)),
-		    err))
+	if (!ASSERT_OK(pl_sim_spec_parse_qdisc(
+			       "htb",
+			       "rate=10mbit;class=10:rate=1mbit,dst=10.1.0.0/16,dport=53;"
+			       "class=20:rate=1mbit,proto=tcp;default=30",
+			       &spec, err, sizeof(err)),
+		       err))
 		goto out;
-	if (!ASSERT_OK(sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err)), err))
+	if (!ASSERT_OK(pl_sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err)), err))
 		goto out;
 	p.dst = ip("10.1.2.3");
 	p.dport = 53;
-	ASSERT_EQ(sim_htb_classify(q, &p), 0x10, "prefix + port");
+	ASSERT_EQ(pl_sim_htb_classify(q, &p), 0x10, "prefix + port");
 	p.dport = 54;
-	ASSERT_EQ(sim_htb_classify(q, &p), 0, "port mismatch: no default -> direct");
+	ASSERT_EQ(pl_sim_htb_classify(q, &p), 0, "port mismatch: no default -> direct");
 	p.proto = 6;
-	ASSERT_EQ(sim_htb_classify(q, &p), 0x20, "proto tcp");
-	ASSERT_ERR(sim_spec_parse_qdisc("htb", "rate=10mbit;class=10:rate=1mbit,ceil=xx", &spec,
-					err, sizeof(err)),
+	ASSERT_EQ(pl_sim_htb_classify(q, &p), 0x20, "proto tcp");
+	ASSERT_ERR(pl_sim_spec_parse_qdisc("htb", "rate=10mbit;class=10:rate=1mbit,ceil=xx", &spec,
+					   err, sizeof(err)),
 		   "bad ceil");
 	ASSERT_STRSTR(err, "'xx'", "error names the token");
 out:
-	sim_qdisc_destroy(q);
-	sim_pkt_pool_free(&pool);
+	pl_sim_qdisc_destroy(q);
+	pl_sim_pkt_pool_free(&pool);
 }

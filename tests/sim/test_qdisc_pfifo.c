@@ -32,15 +32,15 @@ PL_TEST(sim, clock_ties_keep_schedule_order)
 	struct sim_event ev;
 	uint64_t want[] = {3, 0, 2, 4, 1}, i = 0, last = 0;
 
-	if (!ASSERT_OK(sim_clock_init(&c), "init"))
+	if (!ASSERT_OK(pl_sim_clock_init(&c), "init"))
 		return;
 	/* times 5 7 5 3 5: the 3 first, then the three 5s as scheduled, then 7 */
-	sim_clock_schedule(&c, 5, 0, NULL, 0);
-	sim_clock_schedule(&c, 7, 0, NULL, 1);
-	sim_clock_schedule(&c, 5, 0, NULL, 2);
-	sim_clock_schedule(&c, 3, 0, NULL, 3);
-	sim_clock_schedule(&c, 5, 0, NULL, 4);
-	while (sim_clock_next(&c, &ev)) {
+	pl_sim_clock_schedule(&c, 5, 0, NULL, 0);
+	pl_sim_clock_schedule(&c, 7, 0, NULL, 1);
+	pl_sim_clock_schedule(&c, 5, 0, NULL, 2);
+	pl_sim_clock_schedule(&c, 3, 0, NULL, 3);
+	pl_sim_clock_schedule(&c, 5, 0, NULL, 4);
+	while (pl_sim_clock_next(&c, &ev)) {
 		ASSERT_EQ(ev.data, want[i], "order");
 		ASSERT_GE(ev.t, last, "time never goes back");
 		ASSERT_EQ(c.now, ev.t, "now follows");
@@ -48,7 +48,7 @@ PL_TEST(sim, clock_ties_keep_schedule_order)
 		i++;
 	}
 	ASSERT_EQ(i, 5, "all popped");
-	sim_clock_free(&c);
+	pl_sim_clock_free(&c);
 }
 
 PL_TEST(sim, rng_same_seed_same_stream)
@@ -56,14 +56,14 @@ PL_TEST(sim, rng_same_seed_same_stream)
 	struct sim_rng a, b, c;
 	int i, same_ab = 0, same_ac = 0;
 
-	sim_rng_seed(&a, 42);
-	sim_rng_seed(&b, 42);
-	sim_rng_seed(&c, 43);
+	pl_sim_rng_seed(&a, 42);
+	pl_sim_rng_seed(&b, 42);
+	pl_sim_rng_seed(&c, 43);
 	for (i = 0; i < 1000; i++) {
-		uint64_t x = sim_rng_u64(&a);
+		uint64_t x = pl_sim_rng_u64(&a);
 
-		same_ab += x == sim_rng_u64(&b);
-		same_ac += x == sim_rng_u64(&c);
+		same_ab += x == pl_sim_rng_u64(&b);
+		same_ac += x == pl_sim_rng_u64(&c);
 	}
 	ASSERT_EQ(same_ab, 1000, "same seed");
 	ASSERT_EQ(same_ac, 0, "other seed");
@@ -151,8 +151,8 @@ PL_TEST(sim, units_like_tc)
 	ASSERT_TRUE(!pl_parse_percent("0.1", &p) && fabs(p - 0.001) < 1e-12, "0.1 = 0.1%");
 	ASSERT_ERR(pl_parse_percent("110", &p), "110 = over 100%");
 	pl_subtest("netem loss=10 in a spec is 10%%");
-	if (ASSERT_OK(sim_spec_parse_qdisc("netem", "delay=10ms,loss=10,duplicate=0.5", &spec, err,
-					   sizeof(err)),
+	if (ASSERT_OK(pl_sim_spec_parse_qdisc("netem", "delay=10ms,loss=10,duplicate=0.5", &spec,
+					      err, sizeof(err)),
 		      err)) {
 		ASSERT_TRUE(fabs(spec.qd.netem.loss - 0.1) < 1e-12, "loss 10%");
 		ASSERT_TRUE(fabs(spec.qd.netem.duplicate - 0.005) < 1e-12, "duplicate 0.5%");

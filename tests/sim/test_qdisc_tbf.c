@@ -98,7 +98,7 @@ PL_TEST(sim, tbf_limit_drops)
 
 	if (!ASSERT_OK_PTR(t, "calloc"))
 		return;
-	ASSERT_EQ(sim_tbf_limit(&p), 54096, "tc's limit from latency");
+	ASSERT_EQ(pl_sim_tbf_limit(&p), 54096, "tc's limit from latency");
 	if (!ASSERT_OK(
 		    qt_run("tbf", "rate=1mbit,burst=32kbit,latency=400ms", l, 2, 0, 0, 1, t, &res),
 		    "run"))

@@ -16,7 +16,7 @@ struct ex_run {
 /* 10 s, 100 ms intervals, seed 1, 1gbit link: the CLI's defaults. */
 static int run_example(const char *name, struct ex_run *x, struct qt *t)
 {
-	const struct sim_example *e = sim_example_find(name);
+	const struct sim_example *e = pl_sim_example_find(name);
 	struct sim_report_cfg rc = {.qdisc_desc = name,
 				    .link_desc = "1gbit",
 				    .duration_ns = 10 * SEC,
@@ -33,21 +33,21 @@ static int run_example(const char *name, struct ex_run *x, struct qt *t)
 
 	if (!e)
 		return -ENOENT;
-	ret = sim_spec_parse_qdisc(e->kind, e->spec, &spec, err, sizeof(err));
+	ret = pl_sim_spec_parse_qdisc(e->kind, e->spec, &spec, err, sizeof(err));
 	for (x->nloads = 0; !ret && x->nloads < 3 && e->loads[x->nloads]; x->nloads++)
-		ret = sim_spec_parse_load(e->loads[x->nloads], &x->loads[x->nloads], err,
-					  sizeof(err));
+		ret = pl_sim_spec_parse_load(e->loads[x->nloads], &x->loads[x->nloads], err,
+					     sizeof(err));
 	if (ret)
 		return ret;
 	rc.loads = x->loads;
 	rc.load_text = e->loads;
 	rc.nloads = x->nloads;
-	sim_pkt_pool_init(&pool);
+	pl_sim_pkt_pool_init(&pool);
 	o.pool = &pool;
 	o.seed = 1;
-	ret = sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err));
+	ret = pl_sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err));
 	if (!ret)
-		ret = sim_report_new(&rc, &x->rep);
+		ret = pl_sim_report_new(&rc, &x->rep);
 	if (ret)
 		goto out;
 	cfg.qdisc = q;
@@ -56,26 +56,26 @@ static int run_example(const char *name, struct ex_run *x, struct qt *t)
 	cfg.nloads = x->nloads;
 	cfg.duration_ns = 10 * SEC;
 	cfg.seed = 1;
-	cfg.trace = sim_report_trace;
+	cfg.trace = pl_sim_report_trace;
 	cfg.ctx = x->rep;
-	ret = sim_run(&cfg, &pool, &res);
+	ret = pl_sim_run(&cfg, &pool, &res);
 	if (ret || !t)
 		goto out;
 	/* the same run again through the test trace: determinism makes them one */
-	sim_qdisc_destroy(q);
+	pl_sim_qdisc_destroy(q);
 	q = NULL;
 	o.seed = 1;
-	ret = sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err));
+	ret = pl_sim_qdisc_create(&spec.qd, &o, &q, err, sizeof(err));
 	if (ret)
 		goto out;
 	t->win_ns = SEC / 10;
 	cfg.qdisc = q;
 	cfg.trace = qt_trace;
 	cfg.ctx = t;
-	ret = sim_run(&cfg, &pool, &res);
+	ret = pl_sim_run(&cfg, &pool, &res);
 out:
-	sim_qdisc_destroy(q);
-	sim_pkt_pool_free(&pool);
+	pl_sim_qdisc_destroy(q);
+	pl_sim_pkt_pool_free(&pool);
 	return ret;
 }
 
@@ -89,7 +89,7 @@ PL_TEST(sim, seed_tbf_example)
 
 	if (!ASSERT_OK(run_example("seed-tbf", &x, NULL), "run"))
 		goto out;
-	sim_report_totals(x.rep, -1, &t);
+	pl_sim_report_totals(x.rep, -1, &t);
 	got = (double)t.drops / t.arrivals;
 	if (pl_verbose())
 		printf("seed-tbf: %.4f Mbit/s, drops %.4f (closed form %.4f), p99 %.3f ms\n",
@@ -98,7 +98,7 @@ PL_TEST(sim, seed_tbf_example)
 	ASSERT_TRUE(fabs(got - want) < 0.002, "drop share as the closed form");
 	ASSERT_LE(t.delay_p99, 400000000ULL + 32768000, "delay <= latency + burst/rate");
 out:
-	sim_report_free(x.rep);
+	pl_sim_report_free(x.rep);
 }
 
 PL_TEST(sim, seed_netem_example)
@@ -109,7 +109,7 @@ PL_TEST(sim, seed_netem_example)
 
 	if (!ASSERT_OK(run_example("seed-netem", &x, NULL), "run"))
 		goto out;
-	sim_report_totals(x.rep, -1, &t);
+	pl_sim_report_totals(x.rep, -1, &t);
 	qt_binom99(t.arrivals, 0.10, &lo, &hi);
 	if (pl_verbose())
 		printf("seed-netem: %llu/%llu lost [%llu, %llu], delay mean %.3f ms\n",
@@ -121,7 +121,7 @@ PL_TEST(sim, seed_netem_example)
 	ASSERT_EQ(t.delay_p50, 100000000ULL, "100 ms");
 	ASSERT_LT(fabs(t.delay_mean - 1e8), 1e3, "mean 100 ms");
 out:
-	sim_report_free(x.rep);
+	pl_sim_report_free(x.rep);
 }
 
 /* phases: 0-2 s only 1:20 (ceil 10), 2-6 s both (3/7), after 6 s only 1:10 (ceil 5) */
@@ -146,7 +146,7 @@ PL_TEST(sim, seed_htb_example)
 		printf("1:10 alone %.3f Mbit/s\n", a / 1e6);
 	ASSERT_LT(fabs(a - 5e6), 0.05e6, "1:10 alone borrows to ceil 5");
 out:
-	sim_report_free(x.rep);
+	pl_sim_report_free(x.rep);
 	if (t)
 		qt_free(t);
 	free(t);

@@ -26,14 +26,14 @@ static struct topo *load(const char *file)
 {
 	struct topo *t = NULL;
 
-	if (!ASSERT_OK(topo_parse(file, &t), file))
+	if (!ASSERT_OK(pl_topo_parse(file, &t), file))
 		return NULL;
 	return t;
 }
 
 static int pod(const struct topo *t, const char *name)
 {
-	int p = topo_pod_by_name(t, name);
+	int p = pl_topo_pod_by_name(t, name);
 
 	ASSERT_GE(p, 0, name);
 	return p;
@@ -47,9 +47,9 @@ static bool walk(struct sim_walk *w, const struct topo *t, const char *from, con
 
 	p.from_pod = pod(t, from);
 	p.daddr = t->pods[pod(t, to)].ip;
-	if (!ASSERT_OK(sim_walk_reset(w), "reset"))
+	if (!ASSERT_OK(pl_sim_walk_reset(w), "reset"))
 		return false;
-	return ASSERT_OK(sim_walk_probe(w, &p, res), "walk");
+	return ASSERT_OK(pl_sim_walk_probe(w, &p, res), "walk");
 }
 
 /* The program steps of res, in order, are exactly want[]. */
@@ -95,7 +95,7 @@ static void assert_delivered_nat_free(const struct topo *t, const struct sim_wal
 	ASSERT_EQ(r->deliver_pod, pod(t, to), "the right pod");
 	if (!ASSERT_OK_PTR(r->out, "output frame"))
 		return;
-	sim_hdrs_of(r->out, r->out_len, &h);
+	pl_sim_hdrs_of(r->out, r->out_len, &h);
 	ASSERT_FALSE(h.encap, "delivered decapsulated");
 	ASSERT_EQ(h.saddr, t->pods[pod(t, from)].ip, "source: the pod's IP (no NAT)");
 	ASSERT_EQ(h.daddr, t->pods[pod(t, to)].ip, "destination unchanged");
@@ -118,7 +118,7 @@ PL_TEST_PROBE(sim, walk_native_pod_to_pod, pl_probe_bpf_netns)
 	struct sim_walk_opts o = {.routing = -1};
 	struct sim_walk *w = NULL;
 
-	if (!t || !ASSERT_OK_PTR(r, "calloc") || !ASSERT_OK(sim_walk_open(t, &o, &w), "open"))
+	if (!t || !ASSERT_OK_PTR(r, "calloc") || !ASSERT_OK(pl_sim_walk_open(t, &o, &w), "open"))
 		goto out;
 	if (!walk(w, t, "frontend", "backend", 80, 0, r))
 		goto out;
@@ -128,10 +128,10 @@ PL_TEST_PROBE(sim, walk_native_pod_to_pod, pl_probe_bpf_netns)
 	ASSERT_EQ(r->steps[1].ev.redirect == PL_REDIR_NEIGH ||
 			  r->steps[1].ev.redirect == PL_REDIR_FIB,
 		  true, "from_pod: fib/neigh redirect");
-	sim_walk_result_release(r);
+	pl_sim_walk_result_release(r);
 out:
-	sim_walk_close(w);
-	topo_free(t);
+	pl_sim_walk_close(w);
+	pl_topo_free(t);
 	free(r);
 }
 
@@ -149,7 +149,7 @@ PL_TEST_PROBE(sim, walk_vxlan_pod_to_pod, pl_probe_bpf_netns)
 	struct sim_walk *w = NULL;
 	int i, encaps = 0;
 
-	if (!t || !ASSERT_OK_PTR(r, "calloc") || !ASSERT_OK(sim_walk_open(t, &o, &w), "open"))
+	if (!t || !ASSERT_OK_PTR(r, "calloc") || !ASSERT_OK(pl_sim_walk_open(t, &o, &w), "open"))
 		goto out;
 	if (!walk(w, t, "frontend", "backend", 80, 0, r))
 		goto out;
@@ -173,10 +173,10 @@ PL_TEST_PROBE(sim, walk_vxlan_pod_to_pod, pl_probe_bpf_netns)
 		ASSERT_EQ(s->h.ttl, 64, "inner TTL untouched");
 	}
 	ASSERT_EQ(encaps, 1, "one encapsulation");
-	sim_walk_result_release(r);
+	pl_sim_walk_result_release(r);
 out:
-	sim_walk_close(w);
-	topo_free(t);
+	pl_sim_walk_close(w);
+	pl_topo_free(t);
 	free(r);
 }
 
@@ -213,7 +213,7 @@ PL_TEST_PROBE(sim, walk_legacy_masquerade, pl_probe_bpf_netns)
 	uint32_t masq;
 	int i, nat = 0;
 
-	if (!t || !ASSERT_OK_PTR(r, "calloc") || !ASSERT_OK(sim_walk_open(t, &o, &w), "open"))
+	if (!t || !ASSERT_OK_PTR(r, "calloc") || !ASSERT_OK(pl_sim_walk_open(t, &o, &w), "open"))
 		goto out;
 	masq = masq_addr_of(t, 0);
 	ASSERT_NEQ(masq, 0, "a source address for MASQUERADE");
@@ -246,10 +246,10 @@ PL_TEST_PROBE(sim, walk_legacy_masquerade, pl_probe_bpf_netns)
 	ASSERT_EQ(r->delivery, SIM_DELIV_DROPPED, "backend admits frontend only");
 	ASSERT_FALSE(r->kernel_drop, "by the datapath");
 	ASSERT_EQ(r->drop_node, 1, "on node2");
-	sim_walk_result_release(r);
+	pl_sim_walk_result_release(r);
 out:
-	sim_walk_close(w);
-	topo_free(t);
+	pl_sim_walk_close(w);
+	pl_topo_free(t);
 	free(r);
 }
 
@@ -285,8 +285,8 @@ PL_TEST_PROBE(sim, walk_policy_drop_at_hop, pl_probe_bpf_netns)
 		const struct sim_step *s;
 
 		pl_subtest("%s", c->desc);
-		if (!t || !ASSERT_OK(sim_walk_open(t, &o, &w), "open")) {
-			topo_free(t);
+		if (!t || !ASSERT_OK(pl_sim_walk_open(t, &o, &w), "open")) {
+			pl_topo_free(t);
 			continue;
 		}
 		if (walk(w, t, c->from, c->to, c->dport, 0, r)) {
@@ -299,10 +299,10 @@ PL_TEST_PROBE(sim, walk_policy_drop_at_hop, pl_probe_bpf_netns)
 				ASSERT_EQ(s->prog, c->prog, "program");
 				ASSERT_EQ(s->ev.verdict, PL_VERDICT_DROPPED, "event verdict");
 			}
-			sim_walk_result_release(r);
+			pl_sim_walk_result_release(r);
 		}
-		sim_walk_close(w);
-		topo_free(t);
+		pl_sim_walk_close(w);
+		pl_topo_free(t);
 	}
 	free(r);
 }
@@ -316,7 +316,7 @@ PL_TEST_PROBE(sim, walk_mtu_vxlan_oversize_df, pl_probe_bpf_netns)
 	struct sim_walk *w = NULL;
 	int i;
 
-	if (!t || !ASSERT_OK_PTR(r, "calloc") || !ASSERT_OK(sim_walk_open(t, &o, &w), "open"))
+	if (!t || !ASSERT_OK_PTR(r, "calloc") || !ASSERT_OK(pl_sim_walk_open(t, &o, &w), "open"))
 		goto out;
 	pl_subtest("vxlan, 1450 bytes: outer 1500 fits the underlay");
 	if (walk(w, t, "frontend", "backend", 80, 1450, r)) {
@@ -324,7 +324,7 @@ PL_TEST_PROBE(sim, walk_mtu_vxlan_oversize_df, pl_probe_bpf_netns)
 		for (i = 0; i < r->nsteps; i++)
 			if (r->steps[i].kind == SIM_STEP_WIRE)
 				ASSERT_EQ(r->steps[i].h.outer_ip_len, 1500, "outer IPv4 length");
-		sim_walk_result_release(r);
+		pl_sim_walk_result_release(r);
 	}
 	pl_subtest("vxlan, 1451 bytes DF: larger than the pod's MTU");
 	if (walk(w, t, "frontend", "backend", 80, 1451, r)) {
@@ -334,21 +334,21 @@ PL_TEST_PROBE(sim, walk_mtu_vxlan_oversize_df, pl_probe_bpf_netns)
 		ASSERT_EQ(r->drop_node, 0, "on node1");
 		ASSERT_EQ(r->steps[r->nsteps - 1].mtu, t->mtu - SIM_VXLAN_OVERHEAD, "pod MTU");
 		ASSERT_EQ(last_prog(r) == NULL, true, "no program ran");
-		sim_walk_result_release(r);
+		pl_sim_walk_result_release(r);
 	}
-	sim_walk_close(w);
+	pl_sim_walk_close(w);
 	w = NULL;
 	o.routing = PL_ROUTING_NATIVE;
-	if (!ASSERT_OK(sim_walk_open(t, &o, &w), "open native"))
+	if (!ASSERT_OK(pl_sim_walk_open(t, &o, &w), "open native"))
 		goto out;
 	pl_subtest("native, 1500 bytes DF: fits");
 	if (walk(w, t, "frontend", "backend", 80, 1500, r)) {
 		ASSERT_EQ(r->delivery, SIM_DELIV_POD, "delivered");
-		sim_walk_result_release(r);
+		pl_sim_walk_result_release(r);
 	}
 out:
-	sim_walk_close(w);
-	topo_free(t);
+	pl_sim_walk_close(w);
+	pl_topo_free(t);
 	free(r);
 }
 
@@ -365,22 +365,22 @@ static char *run_text(const char *file, uint64_t seed, size_t *len)
 	struct sim_probe p = {.proto = IPPROTO_UDP, .dport = 53, .ip_len = 200};
 	int i;
 
-	if (!t || !r || !f || !ASSERT_OK(sim_walk_open(t, &o, &w), "open"))
+	if (!t || !r || !f || !ASSERT_OK(pl_sim_walk_open(t, &o, &w), "open"))
 		goto out;
 	for (i = 0; i < 40; i++) {
 		p.from_pod = pod(t, pairs[i % 2][0]);
 		p.daddr = t->pods[pod(t, pairs[i % 2][1])].ip;
 		p.sport = 1000 + i;
-		if (!ASSERT_OK(sim_walk_probe(w, &p, r), "walk"))
+		if (!ASSERT_OK(pl_sim_walk_probe(w, &p, r), "walk"))
 			break;
-		sim_walk_result_print(f, r, t);
-		sim_walk_result_release(r);
+		pl_sim_walk_result_print(f, r, t);
+		pl_sim_walk_result_release(r);
 	}
 out:
 	if (f)
 		fclose(f);
-	sim_walk_close(w);
-	topo_free(t);
+	pl_sim_walk_close(w);
+	pl_topo_free(t);
 	free(r);
 	return buf;
 }
@@ -426,11 +426,11 @@ PL_TEST_PROBE(sim, walk_run_tbf_contention, pl_probe_bpf_netns)
 	int i, len, delivered = 0, qdrops = 0, other = 0;
 	double rate;
 
-	if (!t || !in || !res || !frame || !ASSERT_OK(sim_walk_open(t, &o, &w), "open"))
+	if (!t || !in || !res || !frame || !ASSERT_OK(pl_sim_walk_open(t, &o, &w), "open"))
 		goto out;
 	p.from_pod = pod(t, "server");
 	p.daddr = t->pods[pod(t, "sender")].ip;
-	len = sim_probe_frame(t, &p, frame, PL_PKT_MAX);
+	len = pl_sim_probe_frame(t, &p, frame, PL_PKT_MAX);
 	if (!ASSERT_GT(len, 0, "frame"))
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -441,8 +441,8 @@ PL_TEST_PROBE(sim, walk_run_tbf_contention, pl_probe_bpf_netns)
 		in[i].at.node = t->pods[p.from_pod].node;
 		in[i].t_ns = (uint64_t)i * 1000000;
 	}
-	if (!ASSERT_OK(sim_walk_reset(w), "reset") ||
-	    !ASSERT_OK(sim_walk_run(w, in, n, res), "run"))
+	if (!ASSERT_OK(pl_sim_walk_reset(w), "reset") ||
+	    !ASSERT_OK(pl_sim_walk_run(w, in, n, res), "run"))
 		goto out;
 	for (i = 0; i < n; i++) {
 		if (res[i].delivery == SIM_DELIV_POD) {
@@ -457,7 +457,7 @@ PL_TEST_PROBE(sim, walk_run_tbf_contention, pl_probe_bpf_netns)
 		} else {
 			other++;
 		}
-		sim_walk_result_release(&res[i]);
+		pl_sim_walk_result_release(&res[i]);
 	}
 	rate = (double)bytes * 8 * 1e9 / (double)(last - first);
 	if (pl_verbose())
@@ -471,8 +471,8 @@ PL_TEST_PROBE(sim, walk_run_tbf_contention, pl_probe_bpf_netns)
 	ASSERT_GT(maxlat, 300000000ull, "queueing delay builds up");
 	ASSERT_LT(maxlat, 450000000ull, "bounded by the tbf latency (400 ms)");
 out:
-	sim_walk_close(w);
-	topo_free(t);
+	pl_sim_walk_close(w);
+	pl_topo_free(t);
 	free(frame);
 	free(in);
 	free(res);

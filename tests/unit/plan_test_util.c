@@ -14,11 +14,11 @@ struct pl_plan *plan_of(const char *file, enum pl_routing_mode mode, bool datapa
 	struct pl_plan *p = NULL;
 
 	*t = NULL;
-	if (!ASSERT_OK(topo_parse(topo_test_shipped(file), t), "topology parses"))
+	if (!ASSERT_OK(pl_topo_parse(topo_test_shipped(file), t), "topology parses"))
 		return NULL;
 	(*t)->routing = mode;
 	if (!ASSERT_OK(pl_plan_build(*t, PLAN_TEST_RUN, &o, &p), "plan builds")) {
-		topo_free(*t);
+		pl_topo_free(*t);
 		*t = NULL;
 		return NULL;
 	}
@@ -28,7 +28,7 @@ struct pl_plan *plan_of(const char *file, enum pl_routing_mode mode, bool datapa
 void plan_done(struct pl_plan *p, struct topo *t)
 {
 	pl_plan_free(p);
-	topo_free(t);
+	pl_topo_free(t);
 }
 
 int plan_ns(const struct pl_plan *p, const char *what)

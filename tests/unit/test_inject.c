@@ -71,7 +71,7 @@ PL_TEST(unit, inject_choose)
 	size_t i;
 	int n;
 
-	if (!ASSERT_OK(topo_parse_string("inj.yaml", topo_yaml, &t), "topology"))
+	if (!ASSERT_OK(pl_topo_parse_string("inj.yaml", topo_yaml, &t), "topology"))
 		return;
 	for (i = 0; i < sizeof(choose_cases) / sizeof(choose_cases[0]); i++) {
 		pl_subtest("%s", choose_cases[i].desc);
@@ -93,7 +93,7 @@ PL_TEST(unit, inject_choose)
 	buf[13] = 0x06;
 	ASSERT_EQ(pl_inject_choose(t, buf, 60, &in, why, sizeof(why)), -ENOENT, "arp");
 	ASSERT_STRSTR(why, "use --at", "says what to do");
-	topo_free(t);
+	pl_topo_free(t);
 }
 
 PL_TEST(unit, inject_parse)
@@ -102,7 +102,7 @@ PL_TEST(unit, inject_parse)
 	struct topo *t;
 	char err[160], where[64];
 
-	if (!ASSERT_OK(topo_parse_string("inj.yaml", topo_yaml, &t), "topology"))
+	if (!ASSERT_OK(pl_topo_parse_string("inj.yaml", topo_yaml, &t), "topology"))
 		return;
 	ASSERT_OK(pl_inject_parse("backend", t, &in, err, sizeof(err)), "pod");
 	ASSERT_EQ(in.kind, PL_INJECT_POD, "pod kind");
@@ -116,7 +116,7 @@ PL_TEST(unit, inject_parse)
 	ASSERT_STRSTR(err, "uplink or vxlan", "device message");
 	ASSERT_EQ(pl_inject_parse("nobody", t, &in, err, sizeof(err)), -EINVAL, "nobody");
 	ASSERT_STRSTR(err, "not a pod", "pod message");
-	topo_free(t);
+	pl_topo_free(t);
 }
 
 PL_TEST(unit, result_line_and_nat)
@@ -133,7 +133,7 @@ PL_TEST(unit, result_line_and_nat)
 	char line[512];
 	FILE *f;
 
-	if (!ASSERT_OK(topo_parse_string("inj.yaml", topo_yaml, &t), "topology"))
+	if (!ASSERT_OK(pl_topo_parse_string("inj.yaml", topo_yaml, &t), "topology"))
 		return;
 	r.inject = (struct pl_inject){.kind = PL_INJECT_UPLINK, .node = 1, .pod = -1};
 	r.hops[0] = (struct pl_hop){.node = 1,
@@ -155,5 +155,5 @@ PL_TEST(unit, result_line_and_nat)
 	pl_result_print(f, &r, t);
 	fclose(f);
 	ASSERT_STRSTR(line, "rewritten src 10.244.1.10:0->192.168.50.1:0", "rewritten");
-	topo_free(t);
+	pl_topo_free(t);
 }

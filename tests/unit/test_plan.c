@@ -84,7 +84,7 @@ static void check_pod(const struct pl_plan *p, const struct topo *t, int i)
 	char lxc[PL_IFNAMSIZ];
 	const struct pl_step *s;
 
-	pl_subtest("%s %s pod %s", t->name, topo_routing_name(t->routing), pod->name);
+	pl_subtest("%s %s pod %s", t->name, pl_topo_routing_name(t->routing), pod->name);
 	if (!ASSERT_GE(ns, 0, "pod namespace") || !ASSERT_GE(nns, 0, "node namespace"))
 		return;
 	ASSERT_EQ(p->ns[ns].role, PL_NS_POD, "pod role");
@@ -123,7 +123,7 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 	uint8_t mac[6];
 	const struct pl_step *s;
 
-	pl_subtest("%s %s node %s", t->name, topo_routing_name(t->routing), n->name);
+	pl_subtest("%s %s node %s", t->name, pl_topo_routing_name(t->routing), n->name);
 	if (!ASSERT_GE(ns, 0, "node namespace"))
 		return;
 	ASSERT_EQ(p->ns[ns].role, PL_NS_NODE, "node role");
@@ -238,7 +238,7 @@ static void check_order(const struct pl_plan *p)
 			       s->kind == PL_STEP_VXLAN;
 
 		pl_subtest("%s %s step %d %s %s in %s", p->topo->name,
-			   topo_routing_name(p->topo->routing), i, pl_step_kind_name(s->kind),
+			   pl_topo_routing_name(p->topo->routing), i, pl_step_kind_name(s->kind),
 			   s->dev, p->ns[s->ns].name);
 		if (s->kind == PL_STEP_NETNS)
 			continue;
@@ -291,7 +291,7 @@ static void check_world(const struct pl_plan *p, const struct topo *t)
 		return;
 	}
 	ns = plan_ns(p, w->name ? w->name : "world");
-	pl_subtest("%s %s world", t->name, topo_routing_name(t->routing));
+	pl_subtest("%s %s world", t->name, pl_topo_routing_name(t->routing));
 	if (!ASSERT_GE(ns, 0, "world namespace"))
 		return;
 	ASSERT_EQ(p->world_ns, ns, "world_ns");
@@ -349,7 +349,7 @@ PL_TEST(unit, plan_every_topology_every_mode)
 				int i;
 
 				pl_subtest("%s %s%s", topo_test_shipped_names[f],
-					   topo_routing_name(plan_modes[m]),
+					   pl_topo_routing_name(plan_modes[m]),
 					   d ? "" : " no-datapath");
 				p = plan_of(topo_test_shipped_names[f], plan_modes[m], d, &t);
 				if (!p)

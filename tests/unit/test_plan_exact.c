@@ -91,9 +91,9 @@ PL_TEST(unit, plan_exact_objects)
 			if (e->dev && !strcmp(e->dev, "vxlan0") &&
 			    plan_modes[m] != PL_ROUTING_LEGACY)
 				continue;
-			pl_subtest("%s %s: %s %s %s %s", e->file, topo_routing_name(plan_modes[m]),
-				   pl_step_kind_name(e->kind), e->ns, e->dev ? e->dev : "",
-				   e->ip ? e->ip : "");
+			pl_subtest("%s %s: %s %s %s %s", e->file,
+				   pl_topo_routing_name(plan_modes[m]), pl_step_kind_name(e->kind),
+				   e->ns, e->dev ? e->dev : "", e->ip ? e->ip : "");
 			p = plan_of(e->file, plan_modes[m], true, &t);
 			if (!p)
 				continue;
@@ -126,7 +126,7 @@ PL_TEST(unit, plan_step_totals)
 			struct topo *t;
 			struct pl_plan *p;
 
-			pl_subtest("%s %s", totals[f].file, topo_routing_name(plan_modes[m]));
+			pl_subtest("%s %s", totals[f].file, pl_topo_routing_name(plan_modes[m]));
 			p = plan_of(totals[f].file, plan_modes[m], true, &t);
 			if (!p)
 				continue;
@@ -255,5 +255,5 @@ out:
 		fprintf(stderr, "%s", diag);
 	free(diag);
 	pl_plan_free(p);
-	topo_free(t);
+	pl_topo_free(t);
 }

@@ -41,7 +41,7 @@ static int xdp_attaches(const char *text, bool xdp_prefilter, struct pl_plan **k
 	}
 out:
 	pl_plan_free(p);
-	topo_free(t);
+	pl_topo_free(t);
 	free(diag);
 	return n;
 }
@@ -78,7 +78,7 @@ PL_TEST(unit, plan_xdp_prefilter_only_with_rules)
 		struct topo *t = (struct topo *)p->topo;
 
 		pl_plan_free(p);
-		topo_free(t);
+		pl_topo_free(t);
 	}
 	pl_subtest("entries added at run time (opts.xdp_prefilter)");
 	ASSERT_EQ(xdp_attaches(TWO_NODES, true, NULL), 2, "xdp_prefilter on both uplinks");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Policy semantics, two ways at once: the compiled map entries (and the
- * datapath-style lookup over them) and policy_predict() from the rules must
+ * datapath-style lookup over them) and pl_policy_predict() from the rules must
  * both give each case's expected verdict.
  */
 #include <stdlib.h>
@@ -285,12 +285,13 @@ static void check_flows(const struct topo *t, const struct policy_set *ps, const
 	for (i = 0; i < n && f[i].src; i++) {
 		snprintf(what, sizeof(what), "%s -> %s proto %u port %u", f[i].src, f[i].dst,
 			 f[i].proto, f[i].dport);
-		v = policy_predict(t, ps, topo_test_ip(f[i].src), topo_test_ip(f[i].dst),
-				   f[i].proto, f[i].dport, &reason);
+		v = pl_policy_predict(t, ps, topo_test_ip(f[i].src), topo_test_ip(f[i].dst),
+				      f[i].proto, f[i].dport, &reason);
 		ASSERT_EQ(v, f[i].verdict, what);
 		ASSERT_EQ(reason, f[i].reason, what);
-		v = policy_evaluate_compiled(t, ps, topo_test_ip(f[i].src), topo_test_ip(f[i].dst),
-					     f[i].proto, f[i].dport, &reason);
+		v = pl_policy_evaluate_compiled(t, ps, topo_test_ip(f[i].src),
+						topo_test_ip(f[i].dst), f[i].proto, f[i].dport,
+						&reason);
 		ASSERT_EQ(v, f[i].verdict, "compiled maps agree");
 		ASSERT_EQ(reason, f[i].reason, "compiled maps agree");
 	}
@@ -307,7 +308,7 @@ static int compile_text(const char *text, struct topo **t, struct policy_set **p
 	if (err)
 		fprintf(stderr, "%s", diag);
 	free(diag);
-	return err ? err : policy_compile(*t, ps);
+	return err ? err : pl_policy_compile(*t, ps);
 }
 
 PL_TEST(unit, policy_semantics)
@@ -338,8 +339,8 @@ PL_TEST(unit, policy_semantics)
 		}
 		check_flows(t, ps, c->flows, sizeof(c->flows) / sizeof(c->flows[0]));
 	next:
-		policy_set_free(ps);
-		topo_free(t);
+		pl_policy_set_free(ps);
+		pl_topo_free(t);
 	}
 }
 
@@ -385,10 +386,10 @@ PL_TEST(unit, policy_k8s_form_equals_cilium_form)
 	check_flows(t1, ps1, flows, sizeof(flows) / sizeof(flows[0]));
 	check_flows(t2, ps2, flows, sizeof(flows) / sizeof(flows[0]));
 out:
-	policy_set_free(ps1);
-	policy_set_free(ps2);
-	topo_free(t1);
-	topo_free(t2);
+	pl_policy_set_free(ps1);
+	pl_policy_set_free(ps2);
+	pl_topo_free(t1);
+	pl_topo_free(t2);
 }
 
 PL_TEST(unit, policy_ipcache_per_node)
@@ -403,28 +404,29 @@ PL_TEST(unit, policy_ipcache_per_node)
 	int n;
 
 	if (!ASSERT_OK(compile_text(text, &t, &ps), "compile") ||
-	    !ASSERT_OK(policy_ipcache(t, ps, 0, &ipc, &n), "ipcache of n1"))
+	    !ASSERT_OK(pl_policy_ipcache(t, ps, 0, &ipc, &n), "ipcache of n1"))
 		goto out;
 	ASSERT_EQ(n, 3 + 2 + 2, "3 pods, 2 nodes, world host and the /24");
-	ASSERT_EQ(policy_ipcache_lookup(ipc, n, topo_test_ip(A), &tun), ID_A, "local pod");
+	ASSERT_EQ(pl_policy_ipcache_lookup(ipc, n, topo_test_ip(A), &tun), ID_A, "local pod");
 	ASSERT_EQ(tun, 0, "local pod: no tunnel");
-	ASSERT_EQ(policy_ipcache_lookup(ipc, n, topo_test_ip(C), &tun), ID_C, "remote pod");
+	ASSERT_EQ(pl_policy_ipcache_lookup(ipc, n, topo_test_ip(C), &tun), ID_C, "remote pod");
 	ASSERT_EQ(tun, topo_test_ip(N2_IP), "remote pod behind n2");
-	ASSERT_EQ(policy_ipcache_lookup(ipc, n, topo_test_ip(N1_IP), NULL), PL_ID_HOST, "own node");
-	ASSERT_EQ(policy_ipcache_lookup(ipc, n, topo_test_ip(N2_IP), NULL), PL_ID_REMOTE_NODE,
+	ASSERT_EQ(pl_policy_ipcache_lookup(ipc, n, topo_test_ip(N1_IP), NULL), PL_ID_HOST,
+		  "own node");
+	ASSERT_EQ(pl_policy_ipcache_lookup(ipc, n, topo_test_ip(N2_IP), NULL), PL_ID_REMOTE_NODE,
 		  "other node");
-	ASSERT_EQ(policy_ipcache_lookup(ipc, n, topo_test_ip(WORLD_HOST), NULL), CIDR0,
+	ASSERT_EQ(pl_policy_ipcache_lookup(ipc, n, topo_test_ip(WORLD_HOST), NULL), CIDR0,
 		  "world host: its own CIDR identity");
-	ASSERT_EQ(policy_ipcache_lookup(ipc, n, topo_test_ip("203.0.113.99"), NULL), CIDR0 + 1,
+	ASSERT_EQ(pl_policy_ipcache_lookup(ipc, n, topo_test_ip("203.0.113.99"), NULL), CIDR0 + 1,
 		  "rest of the /24");
-	ASSERT_EQ(policy_ipcache_lookup(ipc, n, topo_test_ip("8.8.8.8"), NULL), PL_ID_WORLD,
+	ASSERT_EQ(pl_policy_ipcache_lookup(ipc, n, topo_test_ip("8.8.8.8"), NULL), PL_ID_WORLD,
 		  "miss: world");
 	ASSERT_EQ(ps->ep_flags[0], PL_EP_F_EGRESS_ENFORCED, "a: egress enforced only");
 	ASSERT_EQ(ps->ep_flags[2], 0, "c: nothing enforced");
 out:
 	free(ipc);
-	policy_set_free(ps);
-	topo_free(t);
+	pl_policy_set_free(ps);
+	pl_topo_free(t);
 }
 
 /* Over every shipped topology, the rule-level prediction equals the compiled maps' answer. */
@@ -444,8 +446,8 @@ PL_TEST(unit, policy_predict_matches_compiled_on_shipped_topologies)
 		struct topo *t = NULL;
 
 		pl_subtest("%s", *name);
-		if (!ASSERT_OK(topo_parse(topo_test_shipped(*name), &t), "parse") ||
-		    !ASSERT_OK(policy_compile(t, &ps), "compile"))
+		if (!ASSERT_OK(pl_topo_parse(topo_test_shipped(*name), &t), "parse") ||
+		    !ASSERT_OK(pl_policy_compile(t, &ps), "compile"))
 			goto next;
 		n = 0;
 		for (i = 0; i < t->npods && n < 60; i++)
@@ -463,11 +465,12 @@ PL_TEST(unit, policy_predict_matches_compiled_on_shipped_topologies)
 				     k++) {
 					enum policy_verdict v1, v2;
 
-					v1 = policy_predict(t, ps, addrs[i], addrs[j],
-							    probes[k].proto, probes[k].port, &r1);
-					v2 = policy_evaluate_compiled(t, ps, addrs[i], addrs[j],
-								      probes[k].proto,
-								      probes[k].port, &r2);
+					v1 = pl_policy_predict(t, ps, addrs[i], addrs[j],
+							       probes[k].proto, probes[k].port,
+							       &r1);
+					v2 = pl_policy_evaluate_compiled(t, ps, addrs[i], addrs[j],
+									 probes[k].proto,
+									 probes[k].port, &r2);
 					mismatches += v1 != v2 || r1 != r2;
 					drops += v1 != POLICY_ALLOWED;
 				}
@@ -475,8 +478,8 @@ PL_TEST(unit, policy_predict_matches_compiled_on_shipped_topologies)
 		if (t->npolicies)
 			ASSERT_GT(drops, 0, "policies drop something");
 	next:
-		policy_set_free(ps);
-		topo_free(t);
+		pl_policy_set_free(ps);
+		pl_topo_free(t);
 	}
 }
 
@@ -498,16 +501,16 @@ PL_TEST(unit, policy_two_node_story)
 	struct policy_set *ps = NULL;
 	struct topo *t = NULL;
 
-	if (ASSERT_OK(topo_parse(topo_test_shipped("two-node-native.yaml"), &t), "native") &&
-	    ASSERT_OK(policy_compile(t, &ps), "compile"))
+	if (ASSERT_OK(pl_topo_parse(topo_test_shipped("two-node-native.yaml"), &t), "native") &&
+	    ASSERT_OK(pl_policy_compile(t, &ps), "compile"))
 		check_flows(t, ps, native, sizeof(native) / sizeof(native[0]));
-	policy_set_free(ps);
-	topo_free(t);
+	pl_policy_set_free(ps);
+	pl_topo_free(t);
 	ps = NULL;
 	t = NULL;
-	if (ASSERT_OK(topo_parse(topo_test_shipped("two-node-legacy.yaml"), &t), "legacy") &&
-	    ASSERT_OK(policy_compile(t, &ps), "compile"))
+	if (ASSERT_OK(pl_topo_parse(topo_test_shipped("two-node-legacy.yaml"), &t), "legacy") &&
+	    ASSERT_OK(pl_policy_compile(t, &ps), "compile"))
 		check_flows(t, ps, legacy, sizeof(legacy) / sizeof(legacy[0]));
-	policy_set_free(ps);
-	topo_free(t);
+	pl_policy_set_free(ps);
+	pl_topo_free(t);
 }

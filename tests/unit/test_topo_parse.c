@@ -212,11 +212,11 @@ PL_TEST(unit, topo_shipped_topologies_parse)
 
 	for (name = topo_test_shipped_names; *name; name++) {
 		pl_subtest("%s", *name);
-		if (!ASSERT_OK(topo_parse(topo_test_shipped(*name), &t), "parse"))
+		if (!ASSERT_OK(pl_topo_parse(topo_test_shipped(*name), &t), "parse"))
 			continue;
 		ASSERT_GE(t->nnodes, 2, "nodes");
 		ASSERT_GE(t->npods, 2, "pods");
-		topo_free(t);
+		pl_topo_free(t);
 	}
 }
 
@@ -239,10 +239,10 @@ PL_TEST(unit, topo_defaults_and_derived_fields)
 	ASSERT_EQ(t->pods[0].identity, 256, "first identity 256");
 	ASSERT_EQ(t->pods[1].identity, 257, "other labels, next identity");
 	ASSERT_FALSE(t->pods[0].ingress_enforced, "no policy, not enforced");
-	topo_ifname_pod_host(&t->pods[1], veth);
+	pl_topo_ifname_pod_host(&t->pods[1], veth);
 	ASSERT_STREQ(veth, "lxcb", "node-side veth name");
 out:
-	topo_free(t);
+	pl_topo_free(t);
 	free(diag);
 }
 
@@ -251,22 +251,23 @@ PL_TEST(unit, topo_segment_identities_and_names)
 	struct topo *t = NULL;
 	char port[TOPO_IFNAMSIZ];
 
-	if (!ASSERT_OK(topo_parse(topo_test_shipped("three-node-segment.yaml"), &t), "parse"))
+	if (!ASSERT_OK(pl_topo_parse(topo_test_shipped("three-node-segment.yaml"), &t), "parse"))
 		return;
 	ASSERT_EQ(t->underlay, TOPO_UNDERLAY_SEGMENT, "segment");
-	ASSERT_EQ(t->pods[topo_pod_by_name(t, "api-a")].identity,
-		  t->pods[topo_pod_by_name(t, "api-b")].identity, "same labels, same identity");
-	ASSERT_NEQ(t->pods[topo_pod_by_name(t, "api-a")].identity,
-		   t->pods[topo_pod_by_name(t, "db")].identity, "other labels, other identity");
-	ASSERT_EQ(t->pods[topo_pod_by_name(t, "api-b")].ep_id, 5, "ep ids in file order");
-	ASSERT_TRUE(t->pods[topo_pod_by_name(t, "web")].egress_enforced, "web egress enforced");
-	ASSERT_FALSE(t->pods[topo_pod_by_name(t, "web")].ingress_enforced, "web ingress open");
+	ASSERT_EQ(t->pods[pl_topo_pod_by_name(t, "api-a")].identity,
+		  t->pods[pl_topo_pod_by_name(t, "api-b")].identity, "same labels, same identity");
+	ASSERT_NEQ(t->pods[pl_topo_pod_by_name(t, "api-a")].identity,
+		   t->pods[pl_topo_pod_by_name(t, "db")].identity, "other labels, other identity");
+	ASSERT_EQ(t->pods[pl_topo_pod_by_name(t, "api-b")].ep_id, 5, "ep ids in file order");
+	ASSERT_TRUE(t->pods[pl_topo_pod_by_name(t, "web")].egress_enforced, "web egress enforced");
+	ASSERT_FALSE(t->pods[pl_topo_pod_by_name(t, "web")].ingress_enforced, "web ingress open");
 	ASSERT_TRUE(t->world.present, "world");
 	ASSERT_EQ(t->world.gateway_node_ip, topo_test_ip("192.168.60.1"), "world behind node1");
-	ASSERT_OK(topo_ifname_segment_port("abcdefghijklm", port), "13-character node fits");
+	ASSERT_OK(pl_topo_ifname_segment_port("abcdefghijklm", port), "13-character node fits");
 	ASSERT_STREQ(port, "s-abcdefghijklm", "bridge port name");
-	ASSERT_EQ(topo_ifname_segment_port("abcdefghijklmn", port), -ENAMETOOLONG, "14 does not");
-	topo_free(t);
+	ASSERT_EQ(pl_topo_ifname_segment_port("abcdefghijklmn", port), -ENAMETOOLONG,
+		  "14 does not");
+	pl_topo_free(t);
 }
 
 PL_TEST(unit, topo_seed_qdiscs)
@@ -274,7 +275,7 @@ PL_TEST(unit, topo_seed_qdiscs)
 	const struct topo_htb *htb;
 	struct topo *t = NULL;
 
-	if (!ASSERT_OK(topo_parse(topo_test_shipped("seed-tc.yaml"), &t), "parse seed-tc"))
+	if (!ASSERT_OK(pl_topo_parse(topo_test_shipped("seed-tc.yaml"), &t), "parse seed-tc"))
 		return;
 	if (!ASSERT_EQ(t->nlinks, 2, "two links"))
 		goto out;
@@ -296,16 +297,16 @@ PL_TEST(unit, topo_seed_qdiscs)
 		ASSERT_EQ(htb->classes[0].matches[0].dst, topo_test_ip("10.244.1.100"), "dst");
 		ASSERT_EQ(htb->classes[0].matches[0].dst_plen, 32, "dst /32");
 	}
-	topo_free(t);
+	pl_topo_free(t);
 	t = NULL;
-	if (!ASSERT_OK(topo_parse(topo_test_shipped("seed-netem.yaml"), &t), "parse seed-netem"))
+	if (!ASSERT_OK(pl_topo_parse(topo_test_shipped("seed-netem.yaml"), &t), "parse seed-netem"))
 		goto out;
 	ASSERT_EQ(t->links[0].qdisc.kind, TOPO_QDISC_NETEM, "netem");
 	ASSERT_EQ(t->links[0].qdisc.netem.delay_ns, 100000000ull, "delay 100ms");
 	ASSERT_TRUE(t->links[0].qdisc.netem.loss > 0.0999 && t->links[0].qdisc.netem.loss < 0.1001,
 		    "loss 10%");
 out:
-	topo_free(t);
+	pl_topo_free(t);
 }
 
 PL_TEST(unit, topo_units_as_tc)
@@ -382,7 +383,7 @@ PL_TEST(unit, topo_selector_matching_nothing_warns)
 	ASSERT_STRSTR(diag, "t:18:34: warning: policy 'p': selector {app: ghost} matches no pod",
 		      "peer selector warning");
 out:
-	topo_free(t);
+	pl_topo_free(t);
 	free(diag);
 }
 
@@ -430,7 +431,7 @@ PL_TEST(unit, topo_truncated_files_fail_cleanly)
 				bad += t != NULL || strncmp(diag, "t:", 2) ||
 				       strchr(diag, '\n') != diag + strlen(diag) - 1;
 			}
-			topo_free(t);
+			pl_topo_free(t);
 			free(diag);
 			free(cut);
 		}

@@ -28,7 +28,7 @@ int topo_test_parse(const char *text, struct topo **out, char **diag)
 	f = open_memstream(diag, &len);
 	if (!f)
 		return -1;
-	err = topo_parse_diag("t", text, f, out);
+	err = pl_topo_parse_diag("t", text, f, out);
 	fclose(f);
 	return err;
 }
