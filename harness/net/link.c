@@ -10,6 +10,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
+#include "lib/pkt.h"
 #include "net/link.h"
 
 static void put_link_spec(struct nlmsghdr *nlh, struct ifinfomsg *ifi, const struct pl_link_spec *s)
@@ -143,7 +144,7 @@ int pl_addr_add(struct pl_nl *nl, uint32_t ifindex, uint32_t ip, uint8_t plen, c
 	mnl_attr_put_u32(nlh, IFA_LOCAL, ip);
 	mnl_attr_put_u32(nlh, IFA_ADDRESS, ip);
 	return pl_nl_talk(nl, nlh, 0, "adding address %s/%u to %s",
-			  inet_ntop(AF_INET, &ip, a, sizeof(a)), plen, what);
+			  pl_ip4_str(ip, a), plen, what);
 }
 
 static struct nlmsghdr *newneigh(struct pl_nl *nl, uint8_t family, uint32_t ifindex, uint32_t ip,
@@ -166,7 +167,7 @@ int pl_neigh_add(struct pl_nl *nl, uint32_t ifindex, uint32_t ip, const uint8_t 
 	char a[INET_ADDRSTRLEN];
 
 	return pl_nl_talk(nl, newneigh(nl, AF_INET, ifindex, ip, mac), 0,
-			  "adding neighbour %s on %s", inet_ntop(AF_INET, &ip, a, sizeof(a)), what);
+			  "adding neighbour %s on %s", pl_ip4_str(ip, a), what);
 }
 
 int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t dst,
@@ -178,7 +179,7 @@ int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t 
 
 	nd->ndm_flags = NTF_SELF;
 	return pl_nl_talk(nl, nlh, 0, "adding fdb entry to %s on %s",
-			  inet_ntop(AF_INET, &dst, a, sizeof(a)), what);
+			  pl_ip4_str(dst, a), what);
 }
 
 int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
@@ -202,7 +203,7 @@ int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen,
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, gw);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	return pl_nl_talk(nl, nlh, 0, "adding route %s/%u on %s",
-			  inet_ntop(AF_INET, &dst, a, sizeof(a)), plen, what);
+			  pl_ip4_str(dst, a), plen, what);
 }
 
 int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, uint32_t priority,
@@ -220,5 +221,5 @@ int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, ui
 	mnl_attr_put_u32(nlh, FRA_TABLE, table);
 	mnl_attr_put_u32(nlh, FRA_PRIORITY, priority);
 	return pl_nl_talk(nl, nlh, 0, "adding rule from %s/%u lookup %u in %s",
-			  inet_ntop(AF_INET, &src, a, sizeof(a)), plen, table, what);
+			  pl_ip4_str(src, a), plen, table, what);
 }

@@ -17,6 +17,7 @@
 #include "lib/log.h"
 #include "net/dump.h"
 #include "net/status.h"
+#include "lib/pkt.h"
 #include "plan/plan.h"
 
 enum seen { SEEN_MISSING, SEEN_PRESENT, SEEN_UNCHECKED };
@@ -24,11 +25,6 @@ enum seen { SEEN_MISSING, SEEN_PRESENT, SEEN_UNCHECKED };
 struct ns_dump {
 	char *text; /* dump.h lines, NULL when the namespace is gone */
 };
-
-static const char *ip_str(uint32_t ip, char *buf)
-{
-	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
-}
 
 /* A line of text starting with prefix and holding every needle (NULL-ended). */
 static bool has_line(const char *text, const char *prefix, ...)
@@ -112,10 +108,10 @@ static enum seen route_seen(const struct pl_step *s, const char *text)
 	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], prefix[96], dev[32], table[32] = "";
 
 	if (s->route.gw)
-		snprintf(prefix, sizeof(prefix), "route %s/%u via %s ", ip_str(s->route.dst, a),
-			 s->route.plen, ip_str(s->route.gw, g));
+		snprintf(prefix, sizeof(prefix), "route %s/%u via %s ", pl_ip4_str(s->route.dst, a),
+			 s->route.plen, pl_ip4_str(s->route.gw, g));
 	else
-		snprintf(prefix, sizeof(prefix), "route %s/%u ", ip_str(s->route.dst, a),
+		snprintf(prefix, sizeof(prefix), "route %s/%u ", pl_ip4_str(s->route.dst, a),
 			 s->route.plen);
 	snprintf(dev, sizeof(dev), " dev %s ", s->dev);
 	if (s->route.table)
@@ -156,20 +152,20 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 	case PL_STEP_LINK_UP:
 		return link_has(text, s->ifindex, s->dev, " up") ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_ADDR:
-		snprintf(want, sizeof(want), "addr %s %s/%u\n", s->dev, ip_str(s->addr.ip, a),
+		snprintf(want, sizeof(want), "addr %s %s/%u\n", s->dev, pl_ip4_str(s->addr.ip, a),
 			 s->addr.plen);
 		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
 		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_NEIGH:
 	case PL_STEP_FDB:
 		snprintf(want, sizeof(want), "%s %s %02x:%02x:%02x:%02x:%02x:%02x dev %s\n",
-			 s->kind == PL_STEP_FDB ? "fdb" : "neigh", ip_str(s->neigh.ip, a), m[0],
+			 s->kind == PL_STEP_FDB ? "fdb" : "neigh", pl_ip4_str(s->neigh.ip, a), m[0],
 			 m[1], m[2], m[3], m[4], m[5], s->dev);
 		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
 		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_ROUTE:
-		snprintf(want, sizeof(want), " via %s", ip_str(s->route.gw, a));
-		snprintf(line, len, "route %s/%u%s dev %s", ip_str(s->route.dst, a), s->route.plen,
+		snprintf(want, sizeof(want), " via %s", pl_ip4_str(s->route.gw, a));
+		snprintf(line, len, "route %s/%u%s dev %s", pl_ip4_str(s->route.dst, a), s->route.plen,
 			 s->route.gw ? want : "", s->dev);
 		if (s->route.table)
 			snprintf(line + strlen(line), len - strlen(line), " table %u",
@@ -177,7 +173,7 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 		return route_seen(s, text);
 	case PL_STEP_RULE:
 		snprintf(want, sizeof(want), "rule pref %u from %s/%u table %u\n", s->rule.priority,
-			 ip_str(s->rule.src, a), s->rule.plen, s->rule.table);
+			 pl_ip4_str(s->rule.src, a), s->rule.plen, s->rule.table);
 		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
 		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_QDISC:
@@ -221,7 +217,7 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 		return SEEN_UNCHECKED;
 	case PL_STEP_MASQUERADE:
 		snprintf(line, len, "masquerade %s/%u out of %s (nftables)",
-			 ip_str(s->masq.cidr, a), s->masq.plen, s->masq.oif);
+			 pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.oif);
 		return SEEN_UNCHECKED;
 	default:
 		return SEEN_UNCHECKED; /* gro: not in an rtnetlink dump */
