@@ -109,7 +109,10 @@ static void up_down_file(const char *file, const char *tag, bool datapath)
 	} else {
 		ASSERT_TRUE(strstr(d, " bpf ") == NULL && strstr(d, "xdp ") == NULL,
 			    "no program attached");
-		ASSERT_STRSTR(d, "link 2 eth0 veth", "the uplink");
+		char uplink[32];
+
+		snprintf(uplink, sizeof(uplink), "link %d eth0 veth", PL_IFINDEX_UPLINK);
+		ASSERT_STRSTR(d, uplink, "the uplink at its planned ifindex");
 		if (t->routing != PL_ROUTING_NATIVE)
 			ASSERT_STRSTR(d, " vxlan0 vxlan ", "the vxlan device");
 	}
