@@ -105,8 +105,8 @@ sub command_words {
 	while (@w) {
 		my $x = shift @w;
 		next if $x =~ /^\w+(\[[^\]]*\])?\+?=/;	# assignment
-		next if $x =~ /^\d*[<>]/ || $x =~ /^&?>/;	# redirection (its target follows)
-		if ($x =~ /^\d*[<>]+&?$/) { shift @w; next; }
+		if ($x =~ /^\d*[<>]+&?$/) { shift @w; next; }	# redirection, its target next
+		next if $x =~ /^\d*[<>]/ || $x =~ /^&?>/;	# redirection with its target
 		next if $keyword{$x};
 		if ($x eq 'exec' || $x eq 'command' || $x eq 'builtin' || $x eq 'nohup' || $x eq 'sudo'
 		    || $x eq 'env' || $x eq 'stdbuf' || $x eq 'nice') {
@@ -148,6 +148,8 @@ sub shell_line {
 	my ($text, $line, $in_case) = @_;
 	my $s = scan($text);
 	$s =~ s/;;/\n;;/g;
+	# "case X in a | b) cmd" on one line: the pattern is no pipeline.
+	$s =~ s/(\bcase\s+\S+\s+in)\s+[^\s()]+(?:\s*\|\s*[^\s()]+)*\s*\)/$1 /;
 	for my $part (split(/(?:\|\||&&|;;?|\||&|\n)/, $s)) {
 		# A case pattern "pat)" starts a clause; "(" and ")" separate commands otherwise.
 		$part =~ s/^\s*\(?[^\s()]+(?:\|[^\s()]+)*\)// if $$in_case;
