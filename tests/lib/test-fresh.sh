@@ -134,7 +134,7 @@ if [ -s "$tar" ] && [ -z "$(find "$tar" -mtime +7)" ]; then
 	echo "test-fresh: bare $suite root from $tar"
 else
 	t0=$SECONDS
-	if ! mmdebstrap --variant=apt --include=$include $suite "$tar.tmp" >"$cache/logs/mmdebstrap.log" 2>&1; then
+	if ! mmdebstrap --variant=apt --format=tar --include=$include $suite "$tar.tmp" >"$cache/logs/mmdebstrap.log" 2>&1; then
 		rm -f "$tar.tmp"
 		echo "test-fresh: mmdebstrap $suite failed: $(grep -m1 -E '^E:' "$cache/logs/mmdebstrap.log")" >&2
 		exit 1
