@@ -51,7 +51,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
-.PHONY: all deps test test-nonroot test-fresh test-kernels bench demo pcaps fuzz format clean help install uninstall
+.PHONY: all deps test test-nonroot test-fresh test-kernels bench bench-summary demo pcaps fuzz format clean help install uninstall
 all: $(CLI) $(SUITE_BINS) $(BENCH_BINS)
 
 help:
@@ -64,7 +64,8 @@ help:
 	@echo '                KERNELS="6.1 6.12" (default both); JUnit in build/test-results/VERSION/'
 	@echo 'make demo       deps + build + the main job on the shipped topologies'
 	@echo 'make test-fresh the README commands on a bare Debian root (mmdebstrap, chroot; root)'
-	@echo 'make bench      run the benchmarks in tests/bench/'
+	@echo 'make bench      run the benchmarks in tests/bench/ (BENCH="bench_modes ..." picks some)'
+	@echo 'make bench-summary  put the summary of the last make bench into README.md, docs/bench.md'
 	@echo 'make pcaps      regenerate pcaps/*.pcap from pcaps/*.spec'
 	@echo 'make format     clang-format every C file in place'
 	@echo 'make install    install podlab, its BPF objects, data, man page and bash completion'
@@ -133,7 +134,11 @@ test-kernels: all
 	$(Q)tests/kernels/run.sh $(BUILD) $(KERNELS)
 
 bench: all
-	$(Q)tests/bench/run.sh $(BUILD)
+	$(Q)tests/bench/run.sh $(BUILD) $(BENCH)
+
+# The README's and docs/bench.md's figures, from the last make bench run's summary rows.
+bench-summary:
+	$(Q)tests/bench/summary.sh $(BUILD)/bench-results README.md docs/bench.md
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

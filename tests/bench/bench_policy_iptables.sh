@@ -207,3 +207,11 @@ echo "ratio: median over rounds of the row / the first row of the same round. FO
 echo "FORWARD chain counted in the last round (- = not read; 0 with rules loaded = bypassed). podlab's datapath"
 echo "looks policy up for a flow's first packet only (conntrack after that, as Cilium does); bench_datapath"
 echo "prints one lookup's cost at 10 vs 100k entries."
+kp() { awk -v m="$(median "${pp[$1]}")" 'BEGIN { printf "%.1f kpps", m / 1000 }'; }
+printf 'BENCH-ROW\t%s\t%s\t%s\t%s\t%s\n' \
+	"UDP 64 B through 10k policy entries (BPF map)" "$(kp b10)" \
+	"iptables-legacy, 10k rules: $(kp kl10)" "$(rratio "${pp[b10]}" "${pp[kl10]}")" ">= 9" \
+	"UDP 64 B through 10k policy entries (BPF map)" "$(kp b10)" \
+	"iptables-nft, 10k rules: $(kp kn10)" "$(rratio "${pp[b10]}" "${pp[kn10]}")" ">= 30" \
+	"UDP 64 B, podlab TC BPF with 10k policy entries" "$(kp b10)" \
+	"kernel path, no rules: $(kp k0)" "$(rratio "${pp[b10]}" "${pp[k0]}")" "-"

@@ -1,17 +1,36 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench: every benchmark binary and script under tests/bench/.
+# make bench: every benchmark binary and script under tests/bench/ (or those named in BENCH).
+# usage: tests/bench/run.sh BUILD [NAME...]
+# Each benchmark's output goes to BUILD/bench-results/NAME.log as well; the summary rows it
+# prints (see tests/bench/summary.sh) are collected in BUILD/bench-results/summary.md.
 set -u
-build=$1; rc=0
+build=$1; shift
+want=" $* "
+res=$build/bench-results
+rc=0
+mkdir -p "$res"
+wanted() { [ "$want" = "  " ] || [[ $want == *" $1 "* ]]; }
+run_one() { # NAME COMMAND...
+	local name=$1 st
+	shift
+	wanted "$name" || return 0
+	echo "=== $name"
+	"$@" 2>&1 | tee "$res/$name.log"
+	st=${PIPESTATUS[0]}
+	[ "$st" -eq 0 ] || { echo "=== $name: exit $st"; rc=1; }
+}
+rm -f "$res"/*.log
 for b in "$build"/bench/*; do
 	[ -x "$b" ] || continue
-	echo "=== $(basename "$b")"
-	"$b" || rc=1
+	run_one "$(basename "$b")" "$b"
 done
 for s in tests/bench/*.sh; do
-	[ "$(basename "$s")" = run.sh ] && continue
+	case $(basename "$s") in run.sh | summary.sh) continue ;; esac
 	[ -x "$s" ] || continue
-	echo "=== $(basename "$s")"
-	"$s" "$build" || rc=1
+	run_one "$(basename "$s" .sh)" "$s" "$build"
 done
+tests/bench/summary.sh "$res" > "$res/summary.md"
+echo "=== summary ($res/summary.md)"
+cat "$res/summary.md"
 exit $rc
