@@ -80,6 +80,9 @@ static int bench_mode(const struct topo *t, int routing, int n)
 	       pl_topo_routing_name(routing), n / unit_s, unit_s * 1e6 / n, (double)progs / n,
 	       n / path_s, path_s * 1e6 / n, unit_s / path_s, path_s * 1e6 / progs,
 	       unit_s * 1e6 / n, (path_s / progs) / (unit_s / n));
+	printf("BENCH-ROW\tsimulator walk, %s\t%.0f pkt/s\tunit mode (from_pod test_run): %.0f "
+	       "pkt/s\t%.3f\t-\n",
+	       pl_topo_routing_name(routing), n / path_s, n / unit_s, unit_s / path_s);
 	err = 0;
 out:
 	pl_sim_walk_close(w);
