@@ -51,7 +51,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
-.PHONY: all deps test test-nonroot test-fresh test-kernels bench bench-summary demo pcaps fuzz format clean help install uninstall
+.PHONY: all deps test test-nonroot test-fresh test-kernels bench bench-summary reliability demo pcaps fuzz format clean help install uninstall
 all: $(CLI) $(SUITE_BINS) $(BENCH_BINS)
 
 help:
@@ -65,6 +65,7 @@ help:
 	@echo 'make demo       deps + build + the main job on the shipped topologies'
 	@echo 'make test-fresh the README commands on a bare Debian root (mmdebstrap, chroot; root)'
 	@echo 'make bench      run the benchmarks in tests/bench/ (BENCH="bench_modes ..." picks some)'
+	@echo 'make reliability  SIGKILL podlab up at 100 points, 8 runs at once (PODLAB_KILL_TRIALS=N)'
 	@echo 'make bench-summary  put the summary of the last make bench into README.md, docs/bench.md'
 	@echo 'make pcaps      regenerate pcaps/*.pcap from pcaps/*.spec'
 	@echo 'make format     clang-format every C file in place'
@@ -135,6 +136,10 @@ test-kernels: all
 
 bench: all
 	$(Q)tests/bench/run.sh $(BUILD) $(BENCH)
+
+# Crashes and concurrency at full size (make test runs a smaller round).
+reliability: all
+	$(Q)PODLAB_KILL_TRIALS=$${PODLAB_KILL_TRIALS:-100} tests/reliability/run-extra.sh $(BUILD) $(BUILD)/test-results
 
 # The README's and docs/bench.md's figures, from the last make bench run's summary rows.
 bench-summary:

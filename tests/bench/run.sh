@@ -26,7 +26,8 @@ for b in "$build"/bench/*; do
 	run_one "$(basename "$b")" "$b"
 done
 for s in tests/bench/*.sh; do
-	case $(basename "$s") in run.sh | summary.sh) continue ;; esac
+	n=$(basename "$s")
+	case $n in run.sh | summary.sh) continue ;; esac
 	[ -x "$s" ] || continue
 	run_one "$(basename "$s" .sh)" "$s" "$build"
 done

@@ -186,7 +186,14 @@ sub runs_comment {
 }
 
 if ($mode eq 'sh') {
-	for (@lines) { $func{$1} = 1 if /^\s*(?:function\s+)?([\w-]+)\s*\(\)\s*\{?/; }
+	# Functions of this script and of the repository scripts it sources (". tests/lib/X.sh").
+	my @defs = @lines;
+	for (@lines) {
+		next unless m{^\s*(?:\.|source)\s+"?(?:\$\w+/|\$\{\w+\}/)?(tests/[\w/.-]+\.sh)"?\s*$};
+		open(my $fh, '<', $1) or next;
+		push @defs, <$fh>;
+	}
+	for (@defs) { $func{$1} = 1 if /^\s*(?:function\s+)?([\w-]+)\s*\(\)\s*\{?/; }
 	my ($heredoc, $in_case, $cont, $cont_line) = (undef, 0, '', 0);
 	for my $ln (1 .. @lines) {
 		my $text = $lines[$ln - 1];

@@ -20,17 +20,8 @@ tmp=$(mktemp -d /tmp/podlab-deps-check.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 extract=tests/deps/extract.pl
 default_groups=" build test bench docs "
-passed=0 failed=0 skipped=0
-junit=()
-
-result() { # PASS|FAIL|SKIP NAME TEXT
-	echo "$1 deps_$2: $3"
-	case $1 in
-	PASS) passed=$((passed + 1)); junit+=("<testcase name=\"$2\"/>") ;;
-	FAIL) failed=$((failed + 1)); junit+=("<testcase name=\"$2\"><failure message=\"see the log\"/></testcase>") ;;
-	SKIP) skipped=$((skipped + 1)); junit+=("<testcase name=\"$2\"><skipped message=\"$3\"/></testcase>") ;;
-	esac
-}
+. tests/lib/extra.sh
+extra_init deps "$out"
 
 # Installed packages: "NAME ESSENTIAL" ("yes" or "no").
 dpkg-query -W -f='${Package} ${Status} ${Essential}\n' 2>/dev/null |
@@ -241,11 +232,4 @@ else
 		result FAIL can_fail "without procps the check failed, but not on sysctl: $(head -1 "$tmp/can-fail.txt")"
 	fi
 fi
-{
-	echo '<?xml version="1.0" encoding="UTF-8"?>'
-	echo "<testsuite name=\"deps\" tests=\"$((passed + failed + skipped))\" failures=\"$failed\" errors=\"0\" skipped=\"$skipped\">"
-	printf '%s\n' "${junit[@]}"
-	echo '</testsuite>'
-} > "$out/deps.xml"
-echo "$passed $failed $skipped" > "$out/extra.counts"
-[ "$failed" -eq 0 ]
+extra_finish

@@ -12,37 +12,16 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd)
 mkdir -p "$2"
 out=$(cd "$2" && pwd)
-passed=0 failed=0 skipped=0 cases=""
+. "$src/tests/lib/extra.sh"
+extra_init install "$out"
 stage=$(mktemp -d /tmp/podlab-install.XXXXXX)
 reloc=$(mktemp -d /tmp/podlab-moved.XXXXXX)
 run=""
 
-# Counts a result, prints its line and keeps it for the JUnit file.
-result() {
-	local kind=$1 name=$2 detail=$3 x
-	echo "$kind $name: $detail"
-	x=$(sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g' <<<"$detail")
-	case $kind in
-	PASS) passed=$((passed + 1)); cases+="<testcase classname=\"install\" name=\"$name\"/>" ;;
-	FAIL) failed=$((failed + 1))
-		cases+="<testcase classname=\"install\" name=\"$name\"><failure message=\"$x\"/></testcase>" ;;
-	SKIP) skipped=$((skipped + 1))
-		cases+="<testcase classname=\"install\" name=\"$name\"><skipped message=\"$x\"/></testcase>" ;;
-	esac
-}
-check() { # check NAME PASS-DETAIL FAIL-DETAIL CONDITION...
-	local name=$1 ok=$2 bad=$3
-	shift 3
-	if "$@"; then result PASS "$name" "$ok"; else result FAIL "$name" "$bad"; fi
-}
-
 finish() {
 	[ -n "$run" ] && "$reloc/usr/local/bin/podlab" down "$run" >/dev/null 2>&1
 	rm -rf "$stage" "$reloc"
-	printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="install" tests="%d" %s>%s</testsuite>\n' \
-		$((passed + failed + skipped)) "failures=\"$failed\" errors=\"0\" skipped=\"$skipped\"" \
-		"$cases" >"$out/install.xml"
-	echo "$passed $failed $skipped" >"$out/extra.counts"
+	extra_finish
 }
 trap finish EXIT
 
