@@ -78,14 +78,23 @@ int pl_evshare_take(struct pl_evshare *sh, struct pl_evring *ring, int node, int
 {
 	struct pl_evpool *p = &sh->pool[node];
 	struct drain_ctx d = {.sh = sh, .pool = p};
+	unsigned long target;
 	size_t i, k;
 	int at, err = 0;
 
 	pthread_mutex_lock(&sh->lock);
+	/* Our record, if any, was committed before our test_run returned: it lies before target. */
+	target = __atomic_load_n(ring->producer_pos, __ATOMIC_ACQUIRE);
 	at = find(p, cpu, prog, ifindex, len, t0, t1);
-	if (at < 0) {
+	while (at < 0 && ring->cons < target) {
+		/* A read stops at a record another CPU is still writing: wait for it. */
 		err = pl_evring_read(ring, false, keep_event, &d);
-		at = err < 0 ? -1 : find(p, cpu, prog, ifindex, len, t0, t1);
+		if (err < 0)
+			break;
+		at = find(p, cpu, prog, ifindex, len, t0, t1);
+		/* a program finishing on the other CPU: microseconds, not worth a syscall */
+		for (i = 0; at < 0 && ring->cons < target && i < 64; i++)
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	}
 	if (at >= 0)
 		*out = p->evs[at];
