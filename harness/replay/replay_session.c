@@ -59,32 +59,60 @@ static void hand_out(struct pl_replay_session *s, const struct pl_replay_pkts *p
 /*
  * The workers replay a chunk at a time, then its results go out in input
  * order: memory stays bounded whatever the capture's size, and every packet of
- * a flow is replayed after the flow's packets of earlier chunks.
+ * a flow is replayed after the flow's packets of earlier chunks. The next
+ * chunk runs while this one is handed out (printing is serial).
  */
 #define CHUNK 4096
+static int min_int(int a, int b)
+{
+	return a < b ? a : b;
+}
+
+/* Releases what a chunk replayed (results the caller does not keep). */
+static void release_chunk(struct pl_result *res, const int *state, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (state[i])
+			pl_result_release(&res[i]);
+}
+
 static int run_workers(struct pl_replay_session *s, const struct pl_replay_pkts *pk,
 		       struct pl_result *results)
 {
-	struct pl_result *chunk = NULL, *res;
-	int from, to, i, err = 0, *state;
+	struct pl_result *chunk[2] = {NULL, NULL}, *res;
+	int *state[2], from, to, i, k = 0, err = 0, werr;
+	bool next;
 
-	state = calloc(CHUNK, sizeof(*state));
-	if (!results)
-		chunk = calloc(CHUNK, sizeof(*chunk));
-	if (!state || (!results && !chunk)) {
-		free(state);
-		return fail(s, PL_STEP_PACKET, -ENOMEM);
+	state[0] = calloc(CHUNK, sizeof(int));
+	state[1] = calloc(CHUNK, sizeof(int));
+	if (!results) {
+		chunk[0] = calloc(CHUNK, sizeof(struct pl_result));
+		chunk[1] = calloc(CHUNK, sizeof(struct pl_result));
 	}
-	for (from = 0; from < pk->n && !err; from = to) {
-		to = from + CHUNK < pk->n ? from + CHUNK : pk->n;
-		res = results ? results + from : chunk;
-		err = pl_replay_workers_run(s->workers, pk, from, to, res, state, s->o.stop);
-		if (err) {
+	if (!state[0] || !state[1] || (!results && (!chunk[0] || !chunk[1]))) {
+		err = fail(s, PL_STEP_PACKET, -ENOMEM);
+		goto out;
+	}
+	if (pk->n)
+		pl_replay_workers_start(s->workers, pk, 0, min_int(CHUNK, pk->n),
+					results ?: chunk[0], state[0], s->o.stop);
+	for (from = 0; from < pk->n; from = to, k ^= 1) {
+		to = min_int(from + CHUNK, pk->n);
+		res = results ? results + from : chunk[k];
+		werr = pl_replay_workers_wait(s->workers);
+		if (werr) {
 			s->failed_number = pk->p[from].number;
-			err = fail(s, PL_STEP_PACKET, err);
+			err = fail(s, PL_STEP_PACKET, werr);
 		}
+		next = !err && to < pk->n;
+		if (next)
+			pl_replay_workers_start(s->workers, pk, to, min_int(to + CHUNK, pk->n),
+						results ? results + to : chunk[k ^ 1], state[k ^ 1],
+						s->o.stop);
 		for (i = from; i < to; i++) {
-			int st = state[i - from];
+			int st = state[k][i - from];
 
 			if (!err && st == 1) {
 				hand_out(s, pk, i, &res[i - from]);
@@ -94,12 +122,25 @@ static int run_workers(struct pl_replay_session *s, const struct pl_replay_pkts 
 			} else if (!err) {
 				err = fail(s, PL_STEP_STOPPED, -EINTR);
 			}
-			if (!results && st)
-				pl_result_release(&res[i - from]);
+		}
+		if (!results)
+			release_chunk(res, state[k], to - from);
+		if (err) {
+			/* the chunk started meanwhile is not handed out */
+			if (next) {
+				pl_replay_workers_wait(s->workers);
+				if (!results)
+					release_chunk(chunk[k ^ 1], state[k ^ 1],
+						      min_int(to + CHUNK, pk->n) - to);
+			}
+			break;
 		}
 	}
-	free(state);
-	free(chunk);
+out:
+	free(state[0]);
+	free(state[1]);
+	free(chunk[0]);
+	free(chunk[1]);
 	return err;
 }
 

@@ -33,6 +33,7 @@ struct pl_replay_workers {
 	struct pl_evshare evshare;
 	struct worker *ws;
 	int n;
+	int started, start_err; /* threads of the run under way */
 };
 
 static uint32_t mix32(uint32_t h)
@@ -178,12 +179,12 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int pl_replay_workers_run(struct pl_replay_workers *w, const struct pl_replay_pkts *pk, int from,
-			  int to, struct pl_result *res, int *state, volatile sig_atomic_t *stop)
+int pl_replay_workers_start(struct pl_replay_workers *w, const struct pl_replay_pkts *pk, int from,
+			    int to, struct pl_result *res, int *state, volatile sig_atomic_t *stop)
 {
 	pthread_attr_t attr;
 	cpu_set_t one;
-	int i, started, err = 0;
+	int started, err = 0;
 
 	memset(state, 0, (to - from) * sizeof(*state));
 	pthread_attr_init(&attr);
@@ -211,13 +212,31 @@ int pl_replay_workers_run(struct pl_replay_workers *w, const struct pl_replay_pk
 		}
 	}
 	pthread_attr_destroy(&attr);
-	for (i = 0; i < started; i++) {
+	w->started = started;
+	w->start_err = err;
+	return 0;
+}
+
+int pl_replay_workers_wait(struct pl_replay_workers *w)
+{
+	int i, err = w->start_err;
+
+	for (i = 0; i < w->started; i++) {
 		pthread_join(w->ws[i].thread, NULL);
 		if (w->ws[i].err && !err)
 			err = pl_err_errno(w->ws[i].err, "replay worker %d is not on its CPU %d",
 					   i, w->ws[i].view.cpu);
 	}
+	w->started = 0;
+	w->start_err = 0;
 	return err;
+}
+
+int pl_replay_workers_run(struct pl_replay_workers *w, const struct pl_replay_pkts *pk, int from,
+			  int to, struct pl_result *res, int *state, volatile sig_atomic_t *stop)
+{
+	pl_replay_workers_start(w, pk, from, to, res, state, stop);
+	return pl_replay_workers_wait(w);
 }
 
 void pl_replay_workers_close(struct pl_replay_workers *w)
@@ -226,6 +245,7 @@ void pl_replay_workers_close(struct pl_replay_workers *w)
 
 	if (!w)
 		return;
+	pl_replay_workers_wait(w);
 	for (i = 0; i < w->n; i++)
 		free(w->ws[i].view.buf);
 	pl_evshare_destroy(&w->evshare);

@@ -39,6 +39,10 @@ int pl_replay_workers_count(const struct pl_replay_workers *w);
  */
 int pl_replay_workers_run(struct pl_replay_workers *w, const struct pl_replay_pkts *pk, int from,
 			  int to, struct pl_result *res, int *state, volatile sig_atomic_t *stop);
+/* The same in two halves: start returns with the threads running, wait joins them. */
+int pl_replay_workers_start(struct pl_replay_workers *w, const struct pl_replay_pkts *pk, int from,
+			    int to, struct pl_result *res, int *state, volatile sig_atomic_t *stop);
+int pl_replay_workers_wait(struct pl_replay_workers *w);
 void pl_replay_workers_close(struct pl_replay_workers *w);
 
 #endif /* PL_REPLAY_WORKERS_H */
