@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* One ring buffer, many workers: drained under a lock, each takes its own event. */
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/bpf.h>
 
 #include "lib/datapath.h"
 #include "replay/evshare.h"
@@ -72,6 +75,30 @@ static int find(const struct pl_evpool *p, int cpu, enum pl_prog prog, uint32_t 
 	return -1;
 }
 
+/* The committed records between the consumer position and target, without consuming. */
+static bool peek(const struct pl_evring *r, int cpu, enum pl_prog prog, uint32_t ifindex,
+		 size_t len, uint64_t t0, uint64_t t1, struct pl_flow_event *out)
+{
+	unsigned long pos = r->cons, target = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+
+	while (pos < target) {
+		const uint32_t *hdr = (const uint32_t *)(r->data + (pos & (r->size - 1)));
+		uint32_t hlen = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		uint32_t sz = hlen & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+		const struct pl_flow_event *ev = (const void *)(hdr + 2);
+
+		/* a busy record's length is already set at reserve: it can be stepped over */
+		if (!(hlen & (BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT)) &&
+		    sz >= sizeof(*ev) && (int)ev->cpu == cpu &&
+		    pl_event_of_test_run(ev, prog, ifindex, len, t0, t1)) {
+			memcpy(out, ev, sizeof(*out));
+			return true;
+		}
+		pos += (sz + BPF_RINGBUF_HDR_SZ + 7) & ~7ul;
+	}
+	return false;
+}
+
 int pl_evshare_take(struct pl_evshare *sh, struct pl_evring *ring, int node, int cpu,
 		    enum pl_prog prog, uint32_t ifindex, size_t len, uint64_t t0, uint64_t t1,
 		    struct pl_flow_event *out)
@@ -83,20 +110,21 @@ int pl_evshare_take(struct pl_evshare *sh, struct pl_evring *ring, int node, int
 	int at, err = 0;
 
 	pthread_mutex_lock(&sh->lock);
-	/* Our record, if any, was committed before our test_run returned: it lies before target. */
 	target = __atomic_load_n(ring->producer_pos, __ATOMIC_ACQUIRE);
 	at = find(p, cpu, prog, ifindex, len, t0, t1);
-	while (at < 0 && ring->cons < target) {
-		/* A read stops at a record another CPU is still writing: wait for it. */
+	if (at < 0) {
 		err = pl_evring_read(ring, false, keep_event, &d);
-		if (err < 0)
-			break;
-		at = find(p, cpu, prog, ifindex, len, t0, t1);
-		/* a program finishing on the other CPU: microseconds, not worth a syscall */
-		for (i = 0; at < 0 && ring->cons < target && i < 64; i++)
-			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (err >= 0)
+			at = find(p, cpu, prog, ifindex, len, t0, t1);
 	}
-	if (at >= 0)
+	/*
+	 * A read stops at a record another CPU is still writing; ours is committed
+	 * (our test_run returned) and may lie behind it: look past without consuming.
+	 * When read later it lands in the pool again, older than our next window.
+	 */
+	if (at < 0 && err >= 0 && ring->cons < target && peek(ring, cpu, prog, ifindex, len, t0, t1, out))
+		at = INT_MAX;
+	if (at >= 0 && at != INT_MAX)
 		*out = p->evs[at];
 	/*
 	 * This CPU ran nothing of ours before t1 that is still to be taken: its
