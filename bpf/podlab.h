@@ -216,6 +216,7 @@ struct pl_flow_event {
 	__u16 pkt_len;
 	__u32 fib_rc;	 /* bpf_fib_lookup return code, when looked up */
 	__u32 eth_proto; /* network order EtherType */
+	__u32 cpu;	 /* CPU the program ran on: tells parallel test_run callers apart */
 };
 
 #endif /* PODLAB_H */

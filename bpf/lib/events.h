@@ -36,6 +36,7 @@ static __always_inline void pl_emit(struct pl_state *st, __u8 obs_point, __u8 ve
 	if (!enable_events)
 		return;
 	st->ev.ts_ns = bpf_ktime_get_ns();
+	st->ev.cpu = bpf_get_smp_processor_id();
 	bpf_ringbuf_output(&events, &st->ev, sizeof(st->ev), 0);
 }
 

@@ -9,6 +9,7 @@
 #include "replay/capture.h"
 #include "replay/replay_session.h"
 #include "replay/replay_sim.h"
+#include "replay/replay_workers.h"
 #include "topo/topo.h"
 
 static int cmd_replay(int argc, char **argv);
@@ -41,6 +42,9 @@ PL_COMMAND(replay, .name = "replay",
 		    "                    per-flow throughput/latency table)\n"
 		    "  --json            one JSON object per packet instead of text\n"
 		    "  --pcap-out DIR    write what came out of each device to DIR/<device>.pcap\n"
+		    "  -j, --workers N   unit mode: replay on N CPUs (default: every CPU this\n"
+		    "                    process may run on), each flow on one of them in\n"
+		    "                    order; the output is the same for any N\n"
 		    "\n"
 		    "unit mode: at an uplink the XDP prefilter runs first, then from_network;\n"
 		    "VXLAN frames go to from_overlay as their inner frame with the VNI in\n"
@@ -84,14 +88,16 @@ static int cmd_replay(int argc, char **argv)
 		{"at", required_argument, NULL, 'a'},
 		{"filter", required_argument, NULL, 'f'},
 		{"mode", required_argument, NULL, 'm'},
-		{"json", no_argument, NULL, 'j'},
+		{"json", no_argument, NULL, 'J'},
 		{"pcap-out", required_argument, NULL, 'o'},
+		{"workers", required_argument, NULL, 'w'},
 		{0},
 	};
 	const char *topo_file = NULL, *pcap = NULL, *at = NULL, *filter = NULL, *outdir = NULL;
 	struct pl_replay_session_opts so = {.replay.mode = PL_MODE_UNIT,
 					    .progress = "podlab replay",
-					    .on_result = print_result};
+					    .on_result = print_result,
+					    .workers = pl_replay_workers_max()};
 	struct pl_replay_session sess = {0};
 	struct pl_replay_pkts pk = {0};
 	struct pl_pcap_out *po = NULL;
@@ -102,7 +108,7 @@ static int cmd_replay(int argc, char **argv)
 	int c, err, mode, rc = PL_EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			topo_file = optarg;
@@ -126,11 +132,20 @@ static int cmd_replay(int argc, char **argv)
 					"replay", "--mode: '%s' is not unit, sim or live", optarg);
 			so.replay.mode = mode;
 			break;
-		case 'j':
+		case 'J':
 			json = true;
 			break;
 		case 'o':
 			outdir = optarg;
+			break;
+		case 'j':
+		case 'w':
+			if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg) ||
+			    atoi(optarg) < 1 || atoi(optarg) > 1024)
+				return pl_cmd_usage_error("replay",
+							  "-j/--workers: '%s' is not 1 to 1024",
+							  optarg);
+			so.workers = atoi(optarg);
 			break;
 		default:
 			return pl_cmd_usage_error("replay", "unknown option");

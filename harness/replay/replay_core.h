@@ -21,6 +21,7 @@
 
 struct topo;
 struct pl_flow_event;
+struct pl_evshare;
 
 struct pl_replay_opts {
 	enum pl_replay_mode mode;
@@ -55,6 +56,9 @@ struct pl_replay {
 	void *live;   /* replay_live.c state */
 	void *sim;    /* replay_sim.c state: the simulator's walk over this run */
 	uint8_t *buf; /* scratch for data_out */
+	/* A parallel unit-mode worker's view (replay_workers.c): its events come from here. */
+	struct pl_evshare *evshare; /* NULL: this thread reads the rings alone */
+	int cpu;		    /* the CPU the worker is pinned to */
 };
 
 /* "pod-a" | "node1:uplink" | "node1:vxlan" → inject; -EINVAL with a message in err. */

@@ -24,6 +24,7 @@
 #include "lib/log.h"
 #include "lib/pkt.h"
 #include "net/run.h"
+#include "replay/evshare.h"
 #include "replay/replay_core.h"
 #include "replay/replay_run.h"
 #include "topo/topo.h"
@@ -287,7 +288,6 @@ int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const 
 		o.ctx_in = &skb;
 		o.ctx_size_in = sizeof(skb);
 	}
-	n->nevs = 0;
 	t0 = pl_now_ns();
 	if (bpf_prog_test_run_opts(n->prog_fd[prog], &o))
 		return -errno;
@@ -296,6 +296,16 @@ int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const 
 	rr->data_out = rp->buf;
 	rr->data_out_len = o.data_size_out;
 	rr->duration_ns = o.duration;
+	if (rp->evshare) {
+		err = pl_evshare_take(rp->evshare, &n->ring, node, rp->cpu, prog, ifindex, len, t0,
+				      t1, &rr->event);
+		if (err < 0)
+			return pl_err_errno(err, "reading the flow events of node %s",
+					    rp->t->nodes[node].name);
+		rr->has_event = err > 0;
+		return 0;
+	}
+	n->nevs = 0;
 	err = pl_evring_read(&n->ring, false, pl_replay_node_on_event, n);
 	if (err < 0)
 		return pl_err_errno(err, "reading the flow events of node %s",

@@ -22,6 +22,7 @@ struct pl_replay_session_opts {
 	struct pl_pcap_out *pcap_out; /* each result's output frame goes here; NULL = none */
 	const char *progress;	      /* "PROGRESS: i/n packets" on stderr every 10000; NULL none */
 	volatile sig_atomic_t *stop;  /* non-zero: stop before the next packet; NULL = never */
+	int workers; /* unit mode: replay threads, sharded by flow (replay_workers.h); 0, 1 = one */
 	/* Called with each result, in input order; NULL = none. */
 	void (*on_result)(void *ctx, const struct pl_result *res);
 	void *ctx;
@@ -37,8 +38,11 @@ enum pl_replay_step {
 	PL_STEP_STOPPED,   /* *stop was set (-EINTR) */
 };
 
+struct pl_replay_workers;
+
 struct pl_replay_session {
 	struct pl_replay *rp; /* open between open and close: counters, sim flows */
+	struct pl_replay_workers *workers; /* unit mode with o.workers > 1 */
 	struct pl_replay_session_opts o;
 	struct pl_result_counts counts; /* of the results handed out */
 	unsigned replayed;		/* results handed out */

@@ -32,16 +32,14 @@ static uint8_t verdict_of_retval(enum pl_prog prog, int retval)
 	return PL_VERDICT_FORWARDED;
 }
 
-/* Runs one program; appends its hop. Returns the retval or -errno. */
+/* Runs one program on pkt (its source address saddr); appends its hop. The retval or -errno. */
 static int run_hop(struct pl_replay *rp, int node, enum pl_prog prog, const uint8_t *pkt,
-		   uint32_t len, uint32_t ifindex, uint32_t mark, struct pl_result *res,
-		   struct pl_run_result *rr)
+		   uint32_t len, uint32_t saddr, uint32_t ifindex, uint32_t mark,
+		   struct pl_result *res, struct pl_run_result *rr)
 {
-	struct pl_pkt_info info;
 	struct pl_hop *h;
 	int err;
 
-	pl_pkt_parse(pkt, len, &info);
 	err = pl_replay_test_run(rp, node, prog, pkt, len, ifindex, mark, rr);
 	if (err)
 		return err;
@@ -52,7 +50,7 @@ static int run_hop(struct pl_replay *rp, int node, enum pl_prog prog, const uint
 	h->node = node;
 	h->prog = prog;
 	h->retval = rr->retval;
-	h->saddr = info.saddr;
+	h->saddr = saddr;
 	if (rr->has_event) {
 		pl_replay_hop_event(rp, h, node, &rr->event);
 	} else {
@@ -146,38 +144,41 @@ int pl_replay_unit_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 	const struct topo *t = rp->t;
 	struct pl_replay_node *n = &rp->nodes[at->node];
 	const uint8_t *frame = p->data;
-	uint32_t len = p->len, mark;
+	uint32_t len = p->len, mark, saddr;
 	struct pl_run_result rr;
-	struct pl_pkt_info info;
+	struct pl_pkt_info info, inner;
 	int ret;
 
 	pl_pkt_parse(frame, len, &info);
 	switch (at->kind) {
 	case PL_INJECT_POD:
-		ret = run_hop(rp, at->node, PL_PROG_FROM_POD, frame, len, n->pod_ifindex[at->pod],
-			      0, res, &rr);
+		ret = run_hop(rp, at->node, PL_PROG_FROM_POD, frame, len, info.saddr,
+			      n->pod_ifindex[at->pod], 0, res, &rr);
 		break;
 	case PL_INJECT_UPLINK:
-		ret = run_hop(rp, at->node, PL_PROG_XDP_PREFILTER, frame, len, n->uplink_ifindex, 0,
-			      res, &rr);
+		ret = run_hop(rp, at->node, PL_PROG_XDP_PREFILTER, frame, len, info.saddr,
+			      n->uplink_ifindex, 0, res, &rr);
 		if (ret < 0 || res->hops[0].verdict == PL_VERDICT_DROPPED)
 			break;
 		if (!info.vxlan || info.daddr != t->nodes[at->node].underlay_ip) {
-			ret = run_hop(rp, at->node, PL_PROG_FROM_NETWORK, frame, len,
+			ret = run_hop(rp, at->node, PL_PROG_FROM_NETWORK, frame, len, info.saddr,
 				      n->uplink_ifindex, 0, res, &rr);
 			break;
 		}
 		/* the kernel decapsulates, then from_overlay runs */
 		__attribute__((fallthrough));
 	case PL_INJECT_VXLAN:
+		saddr = info.saddr;
 		if (info.vxlan) {
 			frame += info.inner_off;
 			len -= info.inner_off;
 			mark = PL_MARK_IDENTITY_MAGIC | (info.vni & PL_MARK_IDENTITY_MASK);
+			pl_pkt_parse(frame, len, &inner);
+			saddr = inner.saddr;
 		} else {
 			mark = PL_MARK_IDENTITY_MAGIC | identity_of(t, info.saddr);
 		}
-		ret = run_hop(rp, at->node, PL_PROG_FROM_OVERLAY, frame, len,
+		ret = run_hop(rp, at->node, PL_PROG_FROM_OVERLAY, frame, len, saddr,
 			      n->vxlan_ifindex ?: n->uplink_ifindex, mark, res, &rr);
 		if (ret >= 0)
 			snprintf(res->hops[res->nhops - 1].remark, sizeof(res->hops[0].remark),

@@ -4,8 +4,9 @@
  *  - the floor: the same distinct packets through bpf/trivial.bpf.c's tc_pass
  *    with BPF_PROG_TEST_RUN in the same namespace (one syscall per packet);
  *  - tcpreplay --topspeed of the same pcap onto a veth in a namespace we create
- *    (what users run instead; it asserts nothing).
- * Prints packets/s and ratios (targets: >= 0.7 of the floor, >= 1x tcpreplay).
+ *    (what users run instead; it asserts nothing);
+ *  - the engine with its workers (one per CPU, sharded by flow), each verdict
+ * checked against one by one. Every ratio line names its baseline.
  * usage: bench_replay [TOPOLOGY] [PACKETS]
  */
 #include <arpa/inet.h>
@@ -25,6 +26,7 @@
 #include "lib/pkt.h"
 #include "replay/capture.h"
 #include "replay/replay.h"
+#include "replay/replay_workers.h"
 #include "topo/topo.h"
 
 /* n distinct TCP packets from the first pod of node 0 to the first pod of node 1. */
@@ -104,31 +106,155 @@ static double time_floor(int fd, const struct pl_replay_pkts *pk, int from, int 
 	return pl_now() - t0;
 }
 
+/* Empties every node's conntrack: each engine meets a slice's flows as new. */
+static int ct_clear(struct pl_replay *rp)
+{
+	char path[256], key[64], next[64];
+	bool have;
+	int i, fd;
+
+	for (i = 0; i < rp->t->nnodes; i++) {
+		snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/conntrack", rp->run,
+			 rp->t->nodes[i].name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			return -errno;
+		/* Walk from the previous key, not from NULL: a walk from the start is O(size). */
+		for (have = !bpf_map_get_next_key(fd, NULL, key); have; memcpy(key, next, 64)) {
+			have = !bpf_map_get_next_key(fd, key, next);
+			bpf_map_delete_elem(fd, key);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/* What a verdict is: every field a result line or JSON prints from, and the output bytes. */
+static bool same_result(const struct pl_result *a, const struct pl_result *b)
+{
+	int i;
+
+	if (a->status != b->status || a->verdict != b->verdict ||
+	    a->drop_reason != b->drop_reason || a->delivery != b->delivery ||
+	    a->deliver_node != b->deliver_node || a->deliver_pod != b->deliver_pod ||
+	    a->nhops != b->nhops || a->encap != b->encap || a->vni != b->vni ||
+	    a->out_len != b->out_len || strcmp(a->out_dev, b->out_dev) ||
+	    (a->out_len && memcmp(a->out, b->out, a->out_len)))
+		return false;
+	for (i = 0; i < a->nhops; i++)
+		if (a->hops[i].obs_point != b->hops[i].obs_point ||
+		    a->hops[i].verdict != b->hops[i].verdict ||
+		    a->hops[i].drop_reason != b->hops[i].drop_reason ||
+		    a->hops[i].note != b->hops[i].note ||
+		    a->hops[i].target_ifindex != b->hops[i].target_ifindex ||
+		    strcmp(a->hops[i].remark, b->hops[i].remark))
+			return false;
+	return true;
+}
+
+/* Seconds to replay packets [from, to) one by one in this thread; results kept in res. */
+static double time_serial(struct pl_replay *rp, const struct pl_replay_pkts *pk, int from, int to,
+			  struct pl_result *res)
+{
+	double t0 = pl_now();
+	int i;
+
+	for (i = from; i < to; i++) {
+		if (pl_replay_one(rp, &pk->p[i], &res[i - from]) ||
+		    res[i - from].status != PL_RES_OK) {
+			fprintf(stderr, "bench: packet %d: %s\n", i + 1, res[i - from].skip);
+			return -1;
+		}
+	}
+	return pl_now() - t0;
+}
+
+/* The same with the workers, in chunks as a session runs them; results released. */
+#define WORKER_CHUNK 4096
+static const struct topo *bench_topo; /* for a differing verdict's lines */
+static double time_workers(struct pl_replay_workers *w, const struct pl_replay_pkts *pk,
+			   int from, int to, const struct pl_result *serial, int *mismatches)
+{
+	static struct pl_result res[WORKER_CHUNK];
+	static int state[WORKER_CHUNK];
+	double t0 = pl_now(), secs = 0;
+	int a, b, i;
+
+	for (a = from; a < to; a = b) {
+		b = a + WORKER_CHUNK < to ? a + WORKER_CHUNK : to;
+		t0 = pl_now();
+		if (pl_replay_workers_run(w, pk, a, b, res, state, NULL))
+			return -1;
+		for (i = a; i < b; i++)
+			if (state[i - a] != 1)
+				return -1;
+		secs += pl_now() - t0;
+		for (i = a; i < b; i++) {
+			if (serial && !same_result(&res[i - a], &serial[i - from]) &&
+			    ++*mismatches <= 3) {
+				fprintf(stderr, "bench: packet %d differs:\n  one by one: ", i + 1);
+				pl_result_print(stderr, &serial[i - from], bench_topo);
+				fprintf(stderr, "  workers:    ");
+				pl_result_print(stderr, &res[i - a], bench_topo);
+				fprintf(stderr, "  remarks '%s' / '%s'\n", serial[i - from].hops[0].remark,
+					res[i - a].hops[0].remark);
+			}
+			pl_result_release(&res[i - a]);
+		}
+	}
+	return secs;
+}
+
 /*
- * Replay and floor interleaved in ROUNDS slices of the packets, so both see
- * the same machine load (other tests run on it too).
+ * The engine one by one, the engine with its workers (each on an emptied
+ * conntrack, so both meet the same new flows) and the floor, interleaved in
+ * ROUNDS slices so all three see the same machine load (other tests run on it
+ * too). Every worker verdict is checked against the one-by-one verdict.
  */
 #define ROUNDS 10
-static int bench_unit(struct pl_replay *rp, const struct pl_replay_pkts *pk, int node,
-		      uint32_t ifindex, double *replay_pps, double *floor_pps)
-{
-	double tr = 0, tf = 0, s;
-	struct trivial *skel;
-	int r, from, to, fd, err = -1;
+struct unit_figures {
+	double serial_pps, workers_pps, floor_pps;
+	int nworkers, mismatches;
+};
 
-	if (pl_replay_enter(rp, node))
+static int bench_unit(struct pl_replay *rp, const struct pl_replay_pkts *pk, int node,
+		      uint32_t ifindex, struct unit_figures *f)
+{
+	double tr = 0, tw = 0, tf = 0, s;
+	struct pl_replay_workers *w = NULL;
+	struct pl_result *serial;
+	struct trivial *skel;
+	int r, i, from, to, fd, err = -1;
+
+	serial = calloc(pk->n / ROUNDS + 1, sizeof(*serial));
+	if (!serial || pl_replay_enter(rp, node) ||
+	    pl_replay_workers_open(rp, pl_replay_workers_max(), &w)) {
+		free(serial);
 		return -1;
+	}
+	f->nworkers = pl_replay_workers_count(w);
+	f->mismatches = 0;
 	skel = trivial__open_and_load();
 	if (!skel)
-		return -1;
+		goto out;
 	fd = bpf_program__fd(skel->progs.tc_pass);
 	for (r = 0; r < ROUNDS; r++) {
 		from = pk->n * r / ROUNDS;
 		to = pk->n * (r + 1) / ROUNDS;
-		s = time_replay(rp, pk, from, to);
+		if (ct_clear(rp))
+			goto out;
+		s = time_serial(rp, pk, from, to, serial);
 		if (s < 0)
 			goto out;
 		tr += s;
+		if (ct_clear(rp))
+			goto out;
+		s = time_workers(w, pk, from, to, serial, &f->mismatches);
+		for (i = 0; i < to - from; i++)
+			pl_result_release(&serial[i]);
+		if (s < 0)
+			goto out;
+		tw += s;
 		/* the engine may have left the node's netns for another: come back */
 		if (pl_replay_enter(rp, node))
 			goto out;
@@ -137,11 +263,14 @@ static int bench_unit(struct pl_replay *rp, const struct pl_replay_pkts *pk, int
 			goto out;
 		tf += s;
 	}
-	*replay_pps = pk->n / tr;
-	*floor_pps = pk->n / tf;
+	f->serial_pps = pk->n / tr;
+	f->workers_pps = pk->n / tw;
+	f->floor_pps = pk->n / tf;
 	err = 0;
 out:
 	trivial__destroy(skel);
+	pl_replay_workers_close(w);
+	free(serial);
 	return err;
 }
 
@@ -159,27 +288,39 @@ static int drain(void *ctx, const void *data, size_t len)
  * what the engine itself costs on top of the datapath.
  */
 static int bench_engine(struct pl_replay *rp, const struct pl_replay_pkts *pk, int node,
-			uint32_t ifindex, double *replay_pps, double *bare_pps)
+			uint32_t ifindex, double *replay_pps, double *bare_pps, double *workers_pps)
 {
-	int r, from, to, fd = rp->nodes[node].prog_fd[PL_PROG_FROM_POD];
-	double tr = 0, tb = 0, s;
+	int r, from, to, unused = 0, fd = rp->nodes[node].prog_fd[PL_PROG_FROM_POD];
+	double tr = 0, tb = 0, tw = 0, s;
+	struct pl_replay_workers *w;
 
+	if (pl_replay_workers_open(rp, pl_replay_workers_max(), &w))
+		return -1;
 	for (r = 0; r < ROUNDS; r++) {
 		from = pk->n * r / ROUNDS;
 		to = pk->n * (r + 1) / ROUNDS;
 		s = time_replay(rp, pk, from, to);
 		if (s < 0 || pl_replay_enter(rp, node))
-			return -1;
+			goto fail;
 		tr += s;
 		s = time_floor(fd, pk, from, to, ifindex);
 		if (s < 0)
-			return -1;
+			goto fail;
 		tb += s;
 		pl_evring_read(&rp->nodes[node].ring, true, drain, NULL);
+		s = time_workers(w, pk, from, to, NULL, &unused);
+		if (s < 0)
+			goto fail;
+		tw += s;
 	}
+	pl_replay_workers_close(w);
 	*replay_pps = pk->n / tr;
 	*bare_pps = pk->n / tb;
+	*workers_pps = pk->n / tw;
 	return 0;
+fail:
+	pl_replay_workers_close(w);
+	return -1;
 }
 
 #define PASS2_PACKETS 50000
@@ -244,7 +385,8 @@ int main(int argc, char **argv)
 	struct pl_replay_opts ro = {.mode = PL_MODE_UNIT};
 	struct pl_replay_pkts pk = {0}, tracked = {0};
 	struct pl_replay *rp = NULL;
-	double replay, floor_pps, tcpr, live_pps, replay2, bare;
+	double tcpr, live_pps, replay2, bare, workers2;
+	struct unit_figures uf;
 	int live_ok = 0;
 	char dir[64], pcap[96];
 	struct pl_pkt_info info;
@@ -262,17 +404,18 @@ int main(int argc, char **argv)
 		goto out;
 	if (pl_replay_open(t, &ro, &rp))
 		goto out;
+	bench_topo = t;
 	pl_pkt_parse(pk.p[0].data, pk.p[0].len, &info);
 	pod = pl_topo_pod_by_ip(t, info.saddr);
 	if (pod < 0 ||
 	    bench_unit(rp, &pk, t->pods[pod].node, rp->nodes[t->pods[pod].node].pod_ifindex[pod],
-		       &replay, &floor_pps))
+		       &uf))
 		goto out;
 	/* The conntrack LRU keeps the newest 65536 flows: pass 2 replays the newest 50000. */
 	tracked.n = pk.n < PASS2_PACKETS ? pk.n : PASS2_PACKETS;
 	tracked.p = pk.p + (pk.n - tracked.n);
 	if (bench_engine(rp, &tracked, t->pods[pod].node,
-			 rp->nodes[t->pods[pod].node].pod_ifindex[pod], &replay2, &bare))
+			 rp->nodes[t->pods[pod].node].pod_ifindex[pod], &replay2, &bare, &workers2))
 		goto out;
 	pl_replay_close(rp);
 	rp = NULL;
@@ -280,25 +423,37 @@ int main(int argc, char **argv)
 		live_pps = -1;
 	tcpr = bench_tcpreplay(pcap, n);
 	printf("unit-mode replay of %d distinct packets (%s, from_pod, events on;\n"
-	       "replay and floor interleaved in %d slices under the same load)\n",
-	       n, topo_file, ROUNDS);
+	       "one by one, %d workers and the floor interleaved in %d slices under the same load,\n"
+	       "conntrack emptied before each engine's slice)\n",
+	       n, topo_file, uf.nworkers, ROUNDS);
 	printf("  %-36s %12s %8s\n", "what", "packets/s", "ratio");
-	printf("  %-36s %12.0f %8s\n", "podlab replay (unit mode)", replay, "1.00");
-	printf("  %-36s %12.0f %8.2f  (target >= 0.7)\n", "floor: tc_pass via test_run", floor_pps,
-	       floor_pps > 0 ? replay / floor_pps : 0);
-	printf("  %-36s %12.0f %8.2f  (target >= 1.0)\n", "tcpreplay --topspeed onto a veth", tcpr,
-	       tcpr > 0 ? replay / tcpr : 0);
+	printf("  %-36s %12.0f %8s\n", "floor: tc_pass via test_run", uf.floor_pps, "1.00");
+	printf("  %-36s %12.0f %8.2f  of the floor\n", "podlab replay, one by one",
+	       uf.serial_pps, uf.serial_pps / uf.floor_pps);
+	snprintf(dir, sizeof(dir), "podlab replay, %d workers", uf.nworkers);
+	printf("  %-36s %12.0f %8.2f  of the floor (target >= 0.8)\n", dir, uf.workers_pps,
+	       uf.workers_pps / uf.floor_pps);
+	printf("  %-36s %12.0f %8.2f  of one by one\n", dir, uf.workers_pps,
+	       uf.workers_pps / uf.serial_pps);
+	printf("  %-36s %12.0f %8.2f  %s vs tcpreplay (target >= 1.5)\n",
+	       "tcpreplay --topspeed onto a veth", tcpr, tcpr > 0 ? uf.workers_pps / tcpr : 0, dir);
+	printf("  %-36s %12.0f %8.2f  one by one vs tcpreplay\n", "", tcpr,
+	       tcpr > 0 ? uf.serial_pps / tcpr : 0);
+	printf("  verdicts of %d workers vs one by one: %d of %d differ\n", uf.nworkers,
+	       uf.mismatches, n);
 	printf("pass 2, the newest %d packets again, every flow tracked (conntrack hit):\n"
 	       "engine vs the datapath alone\n",
 	       tracked.n);
 	printf("  %-36s %12.0f %8s\n", "podlab replay (unit mode)", replay2, "1.00");
-	printf("  %-36s %12.0f %8.2f  (engine efficiency)\n", "from_pod via bare test_run", bare,
-	       bare > 0 ? replay2 / bare : 0);
+	printf("  %-36s %12.0f %8.2f  one by one of bare (engine efficiency)\n",
+	       "from_pod via bare test_run", bare, bare > 0 ? replay2 / bare : 0);
+	printf("  %-36s %12.0f %8.2f  of one by one, %.2f of bare\n", dir, workers2,
+	       workers2 / replay2, workers2 / bare);
 	printf("live mode: %d packets injected from a pod and correlated at the destination:\n"
 	       "  %.0f packets/s, %d of %d delivered and matched (one packet in flight at a "
 	       "time)\n",
 	       LIVE_PACKETS, live_pps, live_ok, LIVE_PACKETS);
-	rc = replay > 0 && floor_pps > 0 ? 0 : 1;
+	rc = uf.floor_pps > 0 && !uf.mismatches ? 0 : 1;
 out:
 	pl_replay_close(rp);
 	pl_replay_pkts_free(&pk);

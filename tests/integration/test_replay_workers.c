@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit-mode replay on several workers gives every packet the result it gets
+ * one by one: the shipped captures plus generated flows (both directions,
+ * conntrack hits, denied ports, ICMP errors), replayed one by one, by one
+ * worker and by two, compared result by result as JSON. And the shard key
+ * puts both directions of a flow and an ICMP error with its flow together.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "lib/pkt.h"
+#include "replay/replay_session.h"
+#include "replay/replay_workers.h"
+#include "test.h"
+#include "topo/topo.h"
+
+#define TOPOLOGY "topologies/two-node-vxlan.yaml"
+
+static const char *const shipped[] = {"pcaps/pod-to-pod.pcap", "pcaps/node1-any.pcap",
+				      "pcaps/underlay-vxlan.pcap", "pcaps/world.pcap",
+				      "pcaps/malformed.pcap"};
+
+static const char *probe_workers(void)
+{
+	if (pl_replay_workers_max() < 2)
+		return "needs 2 CPUs in this process's affinity mask to run 2 workers";
+	return pl_probe_bpf_netns();
+}
+
+static int add_frame(struct pl_replay_pkts *pk, const struct pl_pkt_spec *s)
+{
+	uint8_t buf[256];
+	struct pl_replay_pkt *p;
+	int len = pl_pkt_build(s, buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	if (pk->n == pk->cap) {
+		pk->cap = pk->cap ? pk->cap * 2 : 256;
+		pk->p = realloc(pk->p, pk->cap * sizeof(*pk->p));
+		if (!pk->p)
+			return -1;
+	}
+	p = &pk->p[pk->n];
+	memset(p, 0, sizeof(*p));
+	p->data = malloc(len);
+	if (!p->data)
+		return -1;
+	memcpy(p->data, buf, len);
+	p->len = len;
+	p->number = ++pk->n;
+	p->input = "generated";
+	return 0;
+}
+
+/* Flows between pods of both nodes: requests, replies, repeats, a denied port, ICMP. */
+static int generate(const struct topo *t, struct pl_replay_pkts *pk)
+{
+	static const uint8_t payload[32] = "podlab workers";
+	struct pl_pkt_spec s;
+	int i, a, b, err = 0;
+
+	for (i = 0; i < 1200 && !err; i++) {
+		a = i % t->npods;
+		b = (i / 3 + 1) % t->npods;
+		if (a == b)
+			b = (b + 1) % t->npods;
+		memset(&s, 0, sizeof(s));
+		s.payload = payload;
+		s.payload_len = sizeof(payload);
+		s.ip_id = (uint16_t)i;
+		s.proto = i % 7 == 6 ? IPPROTO_ICMP : i % 2 ? IPPROTO_TCP : IPPROTO_UDP;
+		s.tcp_flags = i % 4 == 1 ? 0x02 : 0x10;
+		/* the reply of every third packet's flow, so conntrack ties them */
+		s.saddr = t->pods[i % 3 == 2 ? b : a].ip;
+		s.daddr = t->pods[i % 3 == 2 ? a : b].ip;
+		s.sport = i % 3 == 2 ? (i % 5 ? 80 : 81) : 3000 + i % 40;
+		s.dport = i % 3 == 2 ? 3000 + i % 40 : (i % 5 ? 80 : 81);
+		s.icmp_type = 8;
+		s.sport = s.proto == IPPROTO_ICMP ? (uint16_t)(i % 9) : s.sport;
+		err = add_frame(pk, &s);
+	}
+	return err;
+}
+
+/* Every result as its JSON line, in order; NULL on a failed session. */
+static char *replay_json(const struct topo *t, const struct pl_replay_pkts *pk, int workers,
+			 int *nworkers)
+{
+	struct pl_replay_session_opts o = {.replay.mode = PL_MODE_UNIT, .workers = workers};
+	struct pl_replay_session s;
+	struct pl_result *res = calloc(pk->n, sizeof(*res));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i, err;
+
+	if (!res)
+		return NULL;
+	err = pl_replay_session_open(&s, t, &o);
+	if (!err)
+		err = pl_replay_session_run(&s, pk, res);
+	*nworkers = s.workers ? pl_replay_workers_count(s.workers) : 0;
+	pl_replay_session_close(&s);
+	f = open_memstream(&buf, &len);
+	for (i = 0; f && i < pk->n; i++) {
+		pl_result_print_json(f, &res[i], t);
+		fputc('\n', f);
+		pl_result_release(&res[i]);
+	}
+	if (f)
+		fclose(f);
+	free(res);
+	if (err) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The first line where a and b differ, for the failure message. */
+static void first_difference(const char *a, const char *b)
+{
+	int line = 1;
+
+	for (; *a && *a == *b; a++, b++)
+		line += *a == '\n';
+	fprintf(stderr, "result %d differs:\n  %.*s\n  %.*s\n", line, (int)strcspn(a, "\n"), a,
+		(int)strcspn(b, "\n"), b);
+}
+
+PL_TEST_PROBE(integration, replay_workers_same_verdicts, probe_workers)
+{
+	struct pl_replay_pkts pk = {0};
+	char *serial = NULL, *one = NULL, *two = NULL;
+	struct topo *t = NULL;
+	int i, n1 = -1, n2 = -1;
+
+	if (!ASSERT_OK(pl_topo_parse(TOPOLOGY, &t), "topology"))
+		return;
+	for (i = 0; i < (int)(sizeof(shipped) / sizeof(shipped[0])); i++)
+		if (!ASSERT_OK(pl_replay_pkts_load_pcap(&pk, shipped[i], NULL), shipped[i]))
+			goto out;
+	if (!ASSERT_OK(generate(t, &pk), "generate packets"))
+		goto out;
+	serial = replay_json(t, &pk, 0, &n1);
+	one = replay_json(t, &pk, 1, &n1);
+	two = replay_json(t, &pk, 2, &n2);
+	if (!ASSERT_TRUE(serial && one && two, "three replays ran"))
+		goto out;
+	ASSERT_EQ(n2, 2, "workers of the parallel replay");
+	ASSERT_TRUE(strstr(serial, "\"REDIRECTED\"") && strstr(serial, "\"DROPPED\""),
+		    "the packets meet both verdicts");
+	if (!ASSERT_TRUE(!strcmp(serial, one), "one worker = one by one"))
+		first_difference(serial, one);
+	if (!ASSERT_TRUE(!strcmp(serial, two), "two workers = one by one"))
+		first_difference(serial, two);
+out:
+	free(serial);
+	free(one);
+	free(two);
+	pl_replay_pkts_free(&pk);
+	pl_topo_free(t);
+}
+
+static uint32_t key_of(const struct pl_pkt_spec *s)
+{
+	struct pl_inject at = {.kind = PL_INJECT_POD, .pod = 0};
+	struct pl_replay_pkt p = {0};
+	uint8_t buf[256];
+	int len = pl_pkt_build(s, buf, sizeof(buf));
+
+	p.data = buf;
+	p.len = len > 0 ? len : 0;
+	return pl_flow_shard_key(NULL, &p, &at);
+}
+
+PL_TEST(integration, replay_shard_key_ties_flows)
+{
+	struct pl_pkt_spec fwd = {.saddr = htonl(0x0af4010a), .daddr = htonl(0x0af40214),
+				  .proto = IPPROTO_TCP, .sport = 40000, .dport = 80};
+	struct pl_pkt_spec rev = fwd, other = fwd, icmp = {0};
+	uint8_t quoted[64];
+	int qlen;
+
+	rev.saddr = fwd.daddr;
+	rev.daddr = fwd.saddr;
+	rev.sport = fwd.dport;
+	rev.dport = fwd.sport;
+	ASSERT_EQ(key_of(&fwd), key_of(&rev), "both directions of a flow");
+	other.sport = 40001;
+	ASSERT_NEQ(key_of(&fwd), key_of(&other), "another source port is another flow");
+	/* An ICMP port unreachable quoting fwd's IP header and 8 L4 bytes, sent back. */
+	qlen = pl_pkt_build(&fwd, quoted, sizeof(quoted));
+	if (!ASSERT_GT(qlen, 14 + 28, "quoted frame"))
+		return;
+	icmp.saddr = htonl(0x0af40201);
+	icmp.daddr = fwd.saddr;
+	icmp.proto = IPPROTO_ICMP;
+	icmp.icmp_type = 3;
+	icmp.icmp_code = 3;
+	icmp.payload = quoted + 14;
+	icmp.payload_len = 28;
+	ASSERT_EQ(key_of(&icmp), key_of(&fwd), "an ICMP error goes with the flow it quotes");
+}
