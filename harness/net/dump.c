@@ -81,8 +81,9 @@ static void print_vxlan(FILE *out, const struct nlattr *info_data)
 	else
 		fprintf(out, " vxlan id %u local %s",
 			vx.tb[IFLA_VXLAN_ID] ? mnl_attr_get_u32(vx.tb[IFLA_VXLAN_ID]) : 0,
-			pl_ip4_str(vx.tb[IFLA_VXLAN_LOCAL] ? mnl_attr_get_u32(vx.tb[IFLA_VXLAN_LOCAL])
-							   : 0,
+			pl_ip4_str(vx.tb[IFLA_VXLAN_LOCAL]
+					   ? mnl_attr_get_u32(vx.tb[IFLA_VXLAN_LOCAL])
+					   : 0,
 				   a));
 }
 

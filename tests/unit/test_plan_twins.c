@@ -76,11 +76,13 @@ PL_TEST(unit, plan_legacy_twin_keeps_overlay_and_nat)
 
 	if (!twin || !dp)
 		goto out;
-	ASSERT_STRSTR(twin, "bridge -n pl-t1-node1 fdb add 02:70:6c:03:00:01 dev vxlan0 dst "
-			    "192.168.50.2 self permanent\n",
+	ASSERT_STRSTR(twin,
+		      "bridge -n pl-t1-node1 fdb add 02:70:6c:03:00:01 dev vxlan0 dst "
+		      "192.168.50.2 self permanent\n",
 		      "fdb");
-	ASSERT_STRSTR(twin, "ip -n pl-t1-node1 route add 10.244.2.0/24 via 192.168.50.2 dev "
-			    "vxlan0 onlink\n",
+	ASSERT_STRSTR(twin,
+		      "ip -n pl-t1-node1 route add 10.244.2.0/24 via 192.168.50.2 dev "
+		      "vxlan0 onlink\n",
 		      "overlay route via the node IP");
 	ASSERT_STRSTR(twin, "oifname \"vxlan0\" masquerade", "masquerade");
 	ASSERT_TRUE(strstr(twin, "bpftool prog") == NULL, "no BPF loaded");
