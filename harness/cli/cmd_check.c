@@ -21,7 +21,8 @@ static const char usage_text[] =
 	"  connectivity  every ordered pod pair x ICMP echo, TCP connect to the ports the\n"
 	"                policies name (else 80) and UDP (else 53), against the verdict the\n"
 	"                compiled policy predicts; drops show the reason from the nodes'\n"
-	"                flow events (/sys/fs/bpf/podlab/RUN/NODE/events)\n"
+	"                flow events (/sys/fs/bpf/podlab/RUN/NODE/events); a run built\n"
+	"                with --no-datapath enforces no policy: every probe must arrive\n"
 	"  natfree       the source address each destination socket saw: the source pod's\n"
 	"                IP (native, vxlan) or, between nodes in legacy mode, the source\n"
 	"                node's IP (iptables MASQUERADE)\n"
@@ -138,6 +139,8 @@ static int run_check(int argc, char **argv)
 		goto out;
 	}
 	opts.topo = t;
+	/* A run built with --no-datapath pinned nothing. */
+	opts.no_datapath = st.npins == 0;
 	err = pl_check_run(&opts, &rep);
 	if (err) {
 		pl_err_errno(err, "checking run %s", opts.run);

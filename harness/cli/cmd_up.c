@@ -69,9 +69,10 @@ static void summary(const struct pl_plan *p)
 	       p->run);
 }
 
-static int print_commands(const struct topo *t, const char *run, bool allow_missing, uint32_t skip)
+static int print_commands(const struct topo *t, const struct pl_up_opts *uo, uint32_t skip)
 {
-	struct pl_plan_opts po = {.datapath = true, .allow_missing = allow_missing};
+	struct pl_plan_opts po = {.datapath = uo->datapath, .allow_missing = uo->allow_missing};
+	const char *run = uo->run;
 	struct pl_plan *p;
 	char id[PL_RUN_ID_MAX];
 	uint16_t r = 0;
@@ -148,7 +149,7 @@ static int run_up(int argc, char **argv)
 		else if (uo.allow_missing)
 			pl_warn("--allow-missing: probing the kernel needs root; printing every "
 				"qdisc");
-		ret = print_commands(t, uo.run, uo.allow_missing, skip);
+		ret = print_commands(t, &uo, skip);
 		goto out;
 	}
 	if (pl_require_bpf_privileges()) {
@@ -182,7 +183,7 @@ out:
 PL_COMMAND(
 	up, .name = "up", .summary = "build a topology: namespaces, veths, VXLAN, qdiscs, datapath",
 	.usage = "usage: podlab up FILE [--run ID] [--allow-missing] [--no-datapath]\n"
-		 "       podlab up --print-commands FILE [--run ID]\n"
+		 "       podlab up --print-commands FILE [--run ID] [--no-datapath]\n"
 		 "\n"
 		 "Builds topology FILE through netlink, in-process: a network namespace per node\n"
 		 "and per pod (pl-RUN-NAME, usable with `ip netns`), veths created directly in\n"
@@ -210,12 +211,19 @@ PL_COMMAND(
 		 "  --allow-missing   build without qdiscs the kernel lacks (e.g. netem), warning\n"
 		 "                    (with --print-commands and root: leave them out of the "
 		 "script)\n"
-		 "  --no-datapath     do not load or attach podlab's datapath\n"
+		 "  --no-datapath     the mode's kernel-only twin: no BPF, the nodes' kernels\n"
+		 "                    route the same pods (native: pod CIDRs via the node IPs;\n"
+		 "                    vxlan: as Flannel, a classic vxlan0 (VNI 1) holding the\n"
+		 "                    pod CIDR's network address, and per remote node an fdb\n"
+		 "                    entry, a neighbour and its pod CIDR onlink on vxlan0;\n"
+		 "                    legacy: its VXLAN, routes and nftables masquerade, which\n"
+		 "                    are the kernel's already); no policy is enforced\n"
 		 "\n"
 		 "examples:\n"
 		 "  podlab up topologies/two-node-vxlan.yaml\n"
 		 "  podlab up --run demo topologies/two-node-native.yaml\n"
 		 "  podlab up --print-commands topologies/seed-tc.yaml > seed-tc.sh\n"
+		 "  podlab up --no-datapath topologies/two-node-vxlan.yaml\n"
 		 "\n"
 		 "exit status: 0 built, 2 bad usage, topology or run id in use, 3 not root or the\n"
 		 "kernel lacks a feature (nothing created), 4 a kernel operation failed (rolled "

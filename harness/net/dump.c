@@ -68,6 +68,25 @@ static void prog_name(uint32_t id, char *buf, size_t len)
 	close(fd);
 }
 
+/* A vxlan device's mode: collect_md, or its VNI and local address (classic). */
+static void print_vxlan(FILE *out, const struct nlattr *info_data)
+{
+	struct attrs vx = {0};
+	char a[INET_ADDRSTRLEN];
+
+	mnl_attr_parse_nested(info_data, attr_cb, &vx);
+	if (vx.tb[IFLA_VXLAN_COLLECT_METADATA] &&
+	    mnl_attr_get_u8(vx.tb[IFLA_VXLAN_COLLECT_METADATA]))
+		fprintf(out, " vxlan external");
+	else
+		fprintf(out, " vxlan id %u local %s",
+			vx.tb[IFLA_VXLAN_ID] ? mnl_attr_get_u32(vx.tb[IFLA_VXLAN_ID]) : 0,
+			pl_ip4_str(vx.tb[IFLA_VXLAN_LOCAL]
+					   ? mnl_attr_get_u32(vx.tb[IFLA_VXLAN_LOCAL])
+					   : 0,
+				   a));
+}
+
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump *d = data;
@@ -102,6 +121,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	fprintf(d->out, " %s", ifi->ifi_flags & IFF_UP ? "up" : "down");
 	if (at.tb[IFLA_MASTER])
 		fprintf(d->out, " master %u", mnl_attr_get_u32(at.tb[IFLA_MASTER]));
+	if (!strcmp(kind, "vxlan") && li.tb[IFLA_INFO_DATA])
+		print_vxlan(d->out, li.tb[IFLA_INFO_DATA]);
 	if ((d->what & PL_DUMP_PROGS) && at.tb[IFLA_XDP]) {
 		mnl_attr_parse_nested(at.tb[IFLA_XDP], attr_cb, &xdp);
 		if (xdp.tb[IFLA_XDP_PROG_ID] && mnl_attr_get_u32(xdp.tb[IFLA_XDP_PROG_ID])) {

@@ -2,7 +2,8 @@
 /*
  * Normalised text dumps of one named namespace over rtnetlink (not
  * /sys/class/net, which does not follow setns). One object a line:
- *   link IFINDEX NAME KIND mtu N MAC up|down [master IFINDEX] [xdp PROG id N]
+ *   link IFINDEX NAME KIND mtu N MAC up|down [master IFINDEX]
+ *        [vxlan external | vxlan id VNI local IP] [xdp PROG id N]
  *   addr DEV IP/PLEN
  *   route DST/PLEN [via GW] [dev DEV] scope S proto P [onlink] [table T] (not local)
  *   rule pref N from SRC/PLEN table T                  (all but the default three)

@@ -142,9 +142,17 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 			       ? SEEN_PRESENT
 			       : SEEN_MISSING;
 	case PL_STEP_BRIDGE:
-	case PL_STEP_VXLAN:
-		snprintf(line, len, "%s %s (%u)", pl_step_kind_name(s->kind), s->dev, s->ifindex);
+		snprintf(line, len, "bridge %s (%u)", s->dev, s->ifindex);
 		return link_has(text, s->ifindex, s->dev, " ") ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_VXLAN:
+		/* Its mode too: collect_md for the datapath, classic for the kernel's overlay. */
+		if (s->vxlan.external)
+			snprintf(want, sizeof(want), " vxlan external");
+		else
+			snprintf(want, sizeof(want), " vxlan id %u local %s", s->vxlan.vni,
+				 pl_ip4_str(s->vxlan.local, a));
+		snprintf(line, len, "vxlan %s (%u)%s", s->dev, s->ifindex, want + 6);
+		return link_has(text, s->ifindex, s->dev, want) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_MASTER:
 		snprintf(line, len, "master %s -> %s", s->dev, s->master);
 		snprintf(want, sizeof(want), " master %u", pl_plan_ifindex(p, s->ns, s->master));

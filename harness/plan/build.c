@@ -99,14 +99,35 @@ static int neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *
 }
 
 /*
- * Legacy overlay addressing: vxlan0 carries the node's underlay IP as a /32, so
- * MASQUERADE out of vxlan0 rewrites pod sources to the node's IP; remote pod
- * CIDRs go via the remote node's IP onlink on vxlan0, resolved by a permanent
- * neighbour (remote vxlan0 MAC) and an fdb entry (MAC -> remote underlay IP).
+ * vxlan mode without the datapath: its kernel-only twin, Flannel's VXLAN backend.
+ * Nothing in the kernel encapsulates for an external (collect_md) device, so the
+ * twin's vxlan0 is a classic one (fixed VNI, local underlay IP) with static routes,
+ * neighbours and fdb entries, like legacy mode without the MASQUERADE.
  */
-static uint32_t overlay_ip(const struct topo_node *n)
+static bool vxlan_twin(const struct pl_plan *p)
 {
-	return n->underlay_ip;
+	return p->topo->routing == PL_ROUTING_VXLAN && !p->opts.datapath;
+}
+
+/* Routes, neighbours and fdb entries on a classic vxlan0 carry pod traffic between nodes. */
+static bool kernel_overlay(const struct pl_plan *p)
+{
+	return p->topo->routing == PL_ROUTING_LEGACY || vxlan_twin(p);
+}
+
+/*
+ * Overlay address of node n, on its vxlan0 (/32) and the next hop other nodes route
+ * its pod CIDR via, onlink on vxlan0, resolved by a permanent neighbour (n's vxlan0
+ * MAC) and an fdb entry (that MAC -> n's underlay IP). Legacy: the node's underlay
+ * IP, so MASQUERADE out of vxlan0 rewrites pod sources to it. The vxlan twin: the pod
+ * CIDR's network address (never a pod's: podCIDRs are /8../30), as Flannel gives
+ * flannel.1; pod sources stay untouched.
+ */
+static uint32_t overlay_ip(const struct pl_plan *p, const struct topo_node *n)
+{
+	if (p->topo->routing == PL_ROUTING_LEGACY)
+		return n->underlay_ip;
+	return n->pod_cidr & htonl(~0u << (32 - n->pod_plen));
 }
 
 static int plan_namespaces(struct pl_plan *p)
@@ -254,7 +275,7 @@ static int plan_node(struct pl_plan *p, int i)
 		pl_plan_mac(3, i, s->mac);
 		s->mtu = t->mtu - 50;
 		s->vxlan.port = PL_VXLAN_PORT;
-		s->vxlan.external = t->routing == PL_ROUTING_VXLAN;
+		s->vxlan.external = !kernel_overlay(p);
 		if (!s->vxlan.external) {
 			s->vxlan.vni = t->vni_base ? t->vni_base : 1;
 			s->vxlan.local = n->underlay_ip;
@@ -263,7 +284,7 @@ static int plan_node(struct pl_plan *p, int i)
 		if ((err = up(p, ns, "vxlan0")))
 			return err;
 	}
-	if (t->routing == PL_ROUTING_LEGACY && (err = addr(p, ns, "vxlan0", overlay_ip(n), 32)))
+	if (kernel_overlay(p) && (err = addr(p, ns, "vxlan0", overlay_ip(p, n), 32)))
 		return err;
 	for (j = 0; j < t->nnodes; j++) {
 		const struct topo_node *m = &t->nodes[j];
@@ -273,12 +294,13 @@ static int plan_node(struct pl_plan *p, int i)
 			continue;
 		if (t->routing == PL_ROUTING_NATIVE) {
 			err = route(p, ns, "eth0", m->pod_cidr, m->pod_plen, m->underlay_ip, false);
-		} else if (t->routing == PL_ROUTING_LEGACY) {
+		} else if (kernel_overlay(p)) {
 			pl_plan_mac(3, j, mac);
-			if ((err = neigh(p, PL_STEP_NEIGH, ns, "vxlan0", overlay_ip(m), mac)) ||
+			if ((err = neigh(p, PL_STEP_NEIGH, ns, "vxlan0", overlay_ip(p, m), mac)) ||
 			    (err = neigh(p, PL_STEP_FDB, ns, "vxlan0", m->underlay_ip, mac)))
 				return err;
-			err = route(p, ns, "vxlan0", m->pod_cidr, m->pod_plen, overlay_ip(m), true);
+			err = route(p, ns, "vxlan0", m->pod_cidr, m->pod_plen, overlay_ip(p, m),
+				    true);
 		}
 		if (err)
 			return err;

@@ -16,7 +16,10 @@
  *          onlink; a permanent neighbour maps 169.254.1.1 to the node-side
  *          veth's MAC, so pods need no ARP and nodes need no address on lxc*.
  *   node:  <pod>/32 dev lxc<pod> (+ permanent neighbour), ip_forward=1;
- *          native: other nodes' pod CIDRs via their underlay IP.
+ *          native: other nodes' pod CIDRs via their underlay IP; legacy, and
+ *          vxlan without the datapath (its kernel-only twin, Flannel's layout):
+ *          a classic vxlan0 with an overlay /32, other nodes' pod CIDRs via their
+ *          overlay IP onlink on vxlan0, a permanent neighbour and fdb entry each.
  *   seg:   br0 (ifindex 32), one port per node s<idx> (48 + idx), sworld (47).
  * Interface indexes and MACs are fixed by the plan, so the printer can write
  * map values and both back ends produce identical dumps.

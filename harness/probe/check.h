@@ -36,6 +36,7 @@ struct pl_check_opts {
 	unsigned int sections; /* PL_CHECK_*; 0 = all */
 	int timeout_ms;	       /* per probe, 0 = PL_PROBE_TIMEOUT_MS */
 	double rate_seconds;   /* per shaped link, 0 = 3 */
+	bool no_datapath;      /* built with --no-datapath: no policy, every probe must arrive */
 };
 
 /* Expected outcome of a probe from the compiled policy. */
@@ -127,6 +128,7 @@ struct pl_check_report {
 	struct pl_check_rate *rates;
 	int nrates;
 	bool events_available; /* at least one node's events ring buffer was opened */
+	bool no_datapath;      /* the kernel-only twin: every probe expected delivered */
 	struct pl_check_unattr unattr[8];
 	int nunattr;
 	bool section_ok[5];

@@ -126,8 +126,10 @@ void pl_check_print_json(const struct pl_check_report *r, FILE *f)
 	int i;
 
 	fprintf(f,
-		"{\"run\":\"%s\",\"topology\":\"%s\",\"routing\":\"%s\",\"ok\":%s,\"sections\":{",
-		r->run, t->name ? t->name : "", pl_topo_routing_name(t->routing), jbool(r->ok));
+		"{\"run\":\"%s\",\"topology\":\"%s\",\"routing\":\"%s\",\"datapath\":%s,\"ok\":%s,"
+		"\"sections\":{",
+		r->run, t->name ? t->name : "", pl_topo_routing_name(t->routing),
+		jbool(!r->no_datapath), jbool(r->ok));
 	for (i = 0; i < 5; i++) {
 		if (!(r->sections & (1u << i)))
 			continue;

@@ -69,6 +69,9 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 	char drop[128];
 
 	fprintf(f, "\nconnectivity: %d probes from every pod to every other pod\n", r->nprobes);
+	if (r->no_datapath)
+		fprintf(f, "  no datapath (podlab up --no-datapath): no policy is enforced, every "
+			   "probe must be delivered\n");
 	fprintf(f, "  %-12s %-12s %-5s %-5s %-6s %-11s %8s  %-34s %s\n", "SOURCE", "DESTINATION",
 		"PROTO", "PORT", "EXPECT", "RESULT", "RTT(us)", "DROP (node, program: reason)",
 		"MATCH");

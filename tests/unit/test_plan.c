@@ -26,12 +26,14 @@ static void check_counts(const struct pl_plan *p, const struct topo *t, bool dat
 	int nn = t->nnodes, np = t->npods, w = t->world.present, i, nq = 0, ncls = 0, nflt = 0;
 	bool seg = t->underlay == TOPO_UNDERLAY_SEGMENT, native = t->routing == PL_ROUTING_NATIVE,
 	     legacy = t->routing == PL_ROUTING_LEGACY;
+	/* Routes, neighbours and fdb entries on a classic vxlan0: legacy, and vxlan's twin. */
+	bool overlay = legacy || (t->routing == PL_ROUTING_VXLAN && !datapath);
 	int routes = 2 * np + (w ? nn + 2 : 0);
 
-	if (native)
+	if (native || overlay)
 		routes += nn * (nn - 1);
-	else if (legacy)
-		routes += 2 * nn * (nn - 1);
+	if (legacy)
+		routes += nn * (nn - 1);
 	for (i = 0; i < t->nlinks; i++) {
 		const struct topo_qdisc *q = &t->links[i].qdisc;
 		int c;
@@ -53,11 +55,11 @@ static void check_counts(const struct pl_plan *p, const struct topo *t, bool dat
 	ASSERT_EQ(plan_count(p, PL_STEP_VXLAN), native ? 0 : nn, "vxlan0 only in vxlan and legacy");
 	ASSERT_EQ(plan_count(p, PL_STEP_GRO), np + nn + (seg ? nn : 0), "gro on veths XDP sees");
 	ASSERT_EQ(plan_count(p, PL_STEP_ADDR),
-		  np + nn + (legacy ? nn : 0) + (w ? (seg ? 1 : 2) : 0), "addresses");
-	ASSERT_EQ(plan_count(p, PL_STEP_NEIGH), 2 * np + (legacy ? nn * (nn - 1) : 0),
+		  np + nn + (overlay ? nn : 0) + (w ? (seg ? 1 : 2) : 0), "addresses");
+	ASSERT_EQ(plan_count(p, PL_STEP_NEIGH), 2 * np + (overlay ? nn * (nn - 1) : 0),
 		  "neighbours");
-	ASSERT_EQ(plan_count(p, PL_STEP_FDB), legacy ? nn * (nn - 1) : 0,
-		  "fdb entries only in legacy");
+	ASSERT_EQ(plan_count(p, PL_STEP_FDB), overlay ? nn * (nn - 1) : 0,
+		  "fdb entries only in legacy and the vxlan twin");
 	ASSERT_EQ(plan_count(p, PL_STEP_ROUTE), routes, "routes");
 	ASSERT_EQ(plan_count(p, PL_STEP_RULE), legacy && nn > 1 ? nn : 0, "rules only in legacy");
 	ASSERT_EQ(plan_count(p, PL_STEP_SYSCTL), nn, "ip_forward per node");
@@ -120,10 +122,13 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 	const struct topo_node *n = &t->nodes[i];
 	int ns = plan_ns(p, n->name), j, v, k;
 	bool native = t->routing == PL_ROUTING_NATIVE, legacy = t->routing == PL_ROUTING_LEGACY;
+	bool twin = t->routing == PL_ROUTING_VXLAN && !datapath;
+	uint32_t net = n->pod_cidr & htonl(~0u << (32 - n->pod_plen));
 	uint8_t mac[6];
 	const struct pl_step *s;
 
-	pl_subtest("%s %s node %s", t->name, pl_topo_routing_name(t->routing), n->name);
+	pl_subtest("%s %s%s node %s", t->name, pl_topo_routing_name(t->routing),
+		   datapath ? "" : " no-datapath", n->name);
 	if (!ASSERT_GE(ns, 0, "node namespace"))
 		return;
 	ASSERT_EQ(p->ns[ns].role, PL_NS_NODE, "node role");
@@ -151,15 +156,22 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 		pl_plan_mac(3, i, mac);
 		ASSERT_EQ(s->ifindex, PL_IFINDEX_VXLAN, "vxlan0 ifindex");
 		ASSERT_MEMEQ(s->mac, mac, 6, "vxlan0 MAC");
-		ASSERT_EQ(s->vxlan.external, !legacy, "collect_md only in vxlan mode");
+		ASSERT_EQ(s->vxlan.external, !legacy && !twin,
+			  "collect_md only in vxlan mode with the datapath");
 		ASSERT_EQ(s->vxlan.port, PL_VXLAN_PORT, "port 4789");
 		ASSERT_GE(plan_find(p, PL_STEP_LINK_UP, ns, "vxlan0"), 0, "vxlan0 up");
-		if (legacy)
-			ASSERT_EQ(s->vxlan.local, n->underlay_ip, "legacy: local underlay IP");
+		if (legacy || twin) {
+			ASSERT_EQ(s->vxlan.local, n->underlay_ip, "classic: local underlay IP");
+			ASSERT_EQ(s->vxlan.vni, 1, "classic: VNI 1");
+			ASSERT_EQ(s->vxlan.link_ifindex, PL_IFINDEX_UPLINK, "classic: over eth0");
+		}
 	}
 	if (legacy)
 		ASSERT_GE(plan_find_addr(p, ns, "vxlan0", n->underlay_ip, 32), 0,
 			  "legacy vxlan0 /32");
+	if (twin)
+		ASSERT_GE(plan_find_addr(p, ns, "vxlan0", net, 32), 0,
+			  "vxlan twin: vxlan0 holds the pod CIDR's network address (Flannel)");
 	for (j = 0; j < t->nnodes; j++) {
 		const struct topo_node *m = &t->nodes[j];
 
@@ -183,6 +195,18 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 			ASSERT_GE(plan_find_route(p, ns, "vxlan0", m->underlay_ip, 32,
 						  m->underlay_ip, PL_LEGACY_TABLE),
 				  0, "legacy: table 100 route to the remote node");
+		} else if (twin) {
+			uint32_t gw = m->pod_cidr & htonl(~0u << (32 - m->pod_plen));
+
+			pl_plan_mac(3, j, mac);
+			v = plan_find_route(p, ns, "vxlan0", m->pod_cidr, m->pod_plen, gw, 0);
+			ASSERT_TRUE(v >= 0 && p->steps[v].route.onlink,
+				    "vxlan twin: remote pod CIDR via its network address onlink");
+			ASSERT_GE(plan_find_neigh(p, PL_STEP_NEIGH, ns, "vxlan0", gw, mac), 0,
+				  "vxlan twin: neighbour of the remote vxlan0");
+			ASSERT_GE(
+				plan_find_neigh(p, PL_STEP_FDB, ns, "vxlan0", m->underlay_ip, mac),
+				0, "vxlan twin: fdb to the remote node");
 		} else {
 			ASSERT_EQ(v, -1, "vxlan: no kernel route to remote pods (BPF redirects)");
 		}
