@@ -143,7 +143,13 @@ line() {
 	awk -v n="  $(name "$c") vs $(name "$b"): " -v x="$(median "${vals[$c]}")" -v y="$(median "${vals[$b]}")" \
 		-v d="$div" -v p="$prec" -v u="$unit" -v r="$r" -v g="$g" \
 		'BEGIN { printf("%s%." p "f vs %." p "f %s = %sx%s\n", n, x / d, y / d, u, r, g) }'
+	# Rows with a goal go to make bench's summary (tests/bench/summary.sh).
+	[ -n "$goal" ] && summary+=$(awk -v k="$kind" -v n="$(name "$c")" -v bn="$(name "$b")" \
+		-v x="$(median "${vals[$c]}")" -v y="$(median "${vals[$b]}")" -v d="$div" -v p="$prec" \
+		-v u="$unit" -v r="$r" -v g="$goal" 'BEGIN { printf("BENCH-ROW\t%s %s\t%." p "f %s\t%s: %." p "f %s\t%s\t>= %s\\n",
+		(k == "tcp" ? "TCP pod to pod," : "UDP 64 B pod to pod,"), n, x / d, u, bn, y / d, u, r, g) }')
 }
+summary=
 rows() { # KIND: every comparison of that kind
 	local kind=$1 m udpgoal=
 	[ "$kind" = udp ] && udpgoal=0.90
@@ -162,6 +168,7 @@ echo "tcp goodput (iperf3 receiver):"
 rows tcp
 echo "udp 64-byte datagrams delivered to the server socket:"
 rows udp
+printf "$summary"
 echo "values: medians over the rounds; ratio: median over rounds of the per-round ratio (each round's value against the same round's baseline)."
 echo "kernel-only: podlab up --no-datapath, no BPF; native routes pod CIDRs via the node IPs, vxlan is Flannel's static VXLAN (fdb, neighbour, onlink route), legacy its own VXLAN + nftables masquerade."
 echo "Pods, node veths and the underlay are veths on one machine: no NIC, no wire; the sender, the receiver and both nodes share $(nproc) CPUs."
