@@ -69,7 +69,8 @@ static const struct up_case cases[] = {
 	  .qdisc = TOPO_QDISC_HTB},
 	 {{"seg", "link 32 br0 bridge mtu 1500"},
 	  {"seg", "link 48 s-n1 veth mtu 1500 02:70:6c:04:00:00 up master 32"},
-	  {"n2", "link 33 vxlan0 vxlan mtu 1450 02:70:6c:03:00:01 up"},
+	  /* Node devices are in one block per node: n2's vxlan0 is 33 + 32. */
+	  {"n2", "link 65 vxlan0 vxlan mtu 1450 02:70:6c:03:00:01 up"},
 	  {"n1", "class eth0 htb 1:a parent 1:1"},
 	  {"n1", "class eth0 htb 1:14 parent 1:1"},
 	  {"n1", "filter eth0 classifier prio 1 u32"},
