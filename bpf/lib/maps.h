@@ -40,9 +40,11 @@ struct pl_ipcache_map {
 } ipcache SEC(".maps");
 
 /* policy: struct pl_policy_key (ep, remote identity, dport, proto, dir) → struct pl_policy_entry */
+/* Not preallocated: 131072 elements made every node's map cost milliseconds to create. */
 struct pl_policy_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PL_MAX_POLICY);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct pl_policy_key);
 	__type(value, struct pl_policy_entry);
 } policy SEC(".maps");

@@ -250,6 +250,78 @@ static int create_node_map(const struct datapath *skel, enum pl_node_map kind)
 	return fd < 0 ? -errno : fd;
 }
 
+struct pl_datapath_pending {
+	uint32_t slot;
+	int fd[PL_MAP__COUNT]; /* dup'ed: the node may be destroyed before the commit */
+};
+
+static void drop_pending(struct pl_datapath *base)
+{
+	int i, k;
+
+	for (i = 0; i < base->npending; i++)
+		for (k = 0; k < PL_MAP__COUNT; k++)
+			close(base->pending[i].fd[k]);
+	free(base->pending);
+	base->pending = NULL;
+	base->npending = 0;
+}
+
+static int add_pending(struct pl_datapath *base, const struct pl_datapath *dp)
+{
+	struct pl_datapath_pending *g, *e;
+	int k;
+
+	g = realloc(base->pending, (base->npending + 1) * sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	base->pending = g;
+	e = &g[base->npending];
+	e->slot = dp->slot;
+	for (k = 0; k < PL_MAP__COUNT; k++) {
+		e->fd[k] = dup(dp->map_fd[k]);
+		if (e->fd[k] < 0) {
+			while (k--)
+				close(e->fd[k]);
+			return pl_err_errno(-errno, "keeping the maps of datapath slot %u", dp->slot);
+		}
+	}
+	base->npending++;
+	return 0;
+}
+
+int pl_datapath_commit(struct pl_datapath *dp)
+{
+	struct pl_datapath *base = dp->base ? dp->base : dp;
+	uint32_t *keys, *vals, count;
+	int i, k, err = 0;
+
+	if (!base->npending)
+		return 0;
+	keys = calloc(base->npending, sizeof(*keys));
+	vals = calloc(base->npending, sizeof(*vals));
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (k = 0; k < PL_MAP__COUNT && !err; k++) {
+		for (i = 0; i < base->npending; i++) {
+			keys[i] = base->pending[i].slot;
+			vals[i] = base->pending[i].fd[k];
+		}
+		count = base->npending;
+		if (bpf_map_update_batch(bpf_map__fd(outer_map_of(base->skel, k)), keys, vals,
+					 &count, NULL))
+			err = pl_err_errno(-errno, "setting %d slots of %s_of (%u set)",
+					   base->npending, node_map_names[k], count);
+	}
+out:
+	free(keys);
+	free(vals);
+	drop_pending(base);
+	return err;
+}
+
 int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts *opts,
 			 uint32_t slot, struct pl_datapath **out)
 {
@@ -285,14 +357,10 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 			goto out;
 		}
 		dp->map_fd[k] = fd;
-		if (bpf_map_update_elem(bpf_map__fd(outer_map_of(dp->skel, k)), &slot, &fd,
-					BPF_ANY)) {
-			err = pl_err_errno(-errno, "setting slot %u of %s_of", slot,
-					   node_map_names[k]);
-			goto out;
-		}
 	}
 	if (opts->pin_dir && (err = pin_node(dp)))
+		goto out;
+	if ((err = add_pending(base, dp)))
 		goto out;
 	dp->rb = ring_buffer__new(dp->map_fd[PL_MAP_EVENTS], on_event, dp, NULL);
 	if (!dp->rb) {
@@ -308,6 +376,7 @@ out:
 
 static void destroy_loaded(struct pl_datapath *dp)
 {
+	drop_pending(dp);
 	ring_buffer__free(dp->rb);
 	datapath__destroy(dp->skel);
 	free(dp->events);

@@ -17,6 +17,7 @@
 #include "podlab.h"
 
 struct datapath; /* the skeleton, build/bpf/datapath.skel.h */
+struct pl_datapath_pending;
 
 /*
  * Runtime knobs. routing and events are rodata, written between __open and
@@ -50,6 +51,8 @@ struct pl_datapath {
 	struct pl_datapath *base; /* the node that loaded skel; NULL: this one */
 	int nodes;		  /* base only: nodes added and not destroyed */
 	bool released;		  /* base only: destroyed, waits for its last node */
+	struct pl_datapath_pending *pending; /* base only: slots not yet set, see _commit */
+	int npending;
 	uint32_t slot;		  /* index into the *_of maps */
 	int map_fd[PL_MAP__COUNT];
 	struct ring_buffer *rb;
@@ -77,6 +80,13 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
  */
 int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts *opts,
 			 uint32_t slot, struct pl_datapath **out);
+/*
+ * Sets the slots of the nodes added since the last commit, one batch per
+ * *_of map: every map-in-map update waits for an RCU grace period, so a slot
+ * a time would cost each node milliseconds. Until then an added node's
+ * programs find no maps and let packets pass; destroying the loaded node drops them.
+ */
+int pl_datapath_commit(struct pl_datapath *dp);
 /* The program on the device at ifindex runs as dp's node (its maps and settings). */
 int pl_datapath_bind(struct pl_datapath *dp, uint32_t ifindex);
 /* A node destroys its maps' descriptors (pins and slots keep them); base goes with its last node. */

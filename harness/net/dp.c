@@ -108,6 +108,11 @@ int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node *loaded,
 	return 0;
 }
 
+int pl_dp_commit(struct pl_dp_node *loaded)
+{
+	return pl_datapath_commit(loaded->dp);
+}
+
 void pl_dp_free(struct pl_dp_node *d)
 {
 	if (!d)

@@ -29,5 +29,7 @@ int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_
 /* endpoints, ipcache, policy for node. */
 int pl_dp_maps(struct pl_dp_node *d, const struct pl_plan *p, int node);
 void pl_dp_free(struct pl_dp_node *d);
+/* Puts every node added to loaded into its slot (pl_datapath_commit): once, after the last. */
+int pl_dp_commit(struct pl_dp_node *loaded);
 
 #endif /* PL_NET_DP_H */

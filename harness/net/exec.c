@@ -359,6 +359,12 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 		if (p->steps[i].kind == PL_STEP_VETH && last[p->steps[i].peer.ns] == i)
 			ns_close(&e.ns[p->steps[i].peer.ns]);
 	}
+	if (!err && e.dp_loaded) {
+		double t0 = pl_now();
+
+		err = pl_dp_commit(e.dp_loaded);
+		spent[PL_STEP_DATAPATH] += pl_now() - t0;
+	}
 	for (i = 0; i < PL_STEP__COUNT; i++)
 		if (count[i])
 			pl_debug("%-11s %5d steps %8.3f ms", pl_step_kind_name(i), count[i],
