@@ -169,9 +169,10 @@ int pl_datapath_bind(struct pl_datapath *dp, uint32_t ifindex)
 		.uplink_ifindex = dp->opts.uplink_ifindex,
 	};
 
-	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.devices), &ifindex, &cfg, BPF_ANY))
-		return pl_err_errno(-errno, "binding ifindex %u to datapath slot %u", ifindex,
-				    dp->slot);
+	/* NOEXIST: two nodes planned with one ifindex would share maps unnoticed. */
+	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.devices), &ifindex, &cfg, BPF_NOEXIST))
+		return pl_err_errno(-errno, "binding ifindex %u to datapath slot %u%s", ifindex,
+				    dp->slot, errno == EEXIST ? " (bound to a node already)" : "");
 	return 0;
 }
 
@@ -290,6 +291,23 @@ static int add_pending(struct pl_datapath *base, const struct pl_datapath *dp)
 	return 0;
 }
 
+/* One batch; a kernel without batch ops for this map type gets them one by one. */
+static int set_slots(int outer, const uint32_t *keys, const uint32_t *vals, uint32_t *count)
+{
+	uint32_t n = *count, i;
+
+	if (!bpf_map_update_batch(outer, keys, vals, count, NULL))
+		return 0;
+	/* 524: the kernel's ENOTSUPP, the map type has no batch operations. */
+	if (errno != EINVAL && errno != EOPNOTSUPP && errno != 524)
+		return -errno;
+	for (i = 0; i < n; i++)
+		if (bpf_map_update_elem(outer, &keys[i], &vals[i], BPF_ANY))
+			break;
+	*count = i;
+	return i == n ? 0 : -errno;
+}
+
 int pl_datapath_commit(struct pl_datapath *dp)
 {
 	struct pl_datapath *base = dp->base ? dp->base : dp;
@@ -310,10 +328,10 @@ int pl_datapath_commit(struct pl_datapath *dp)
 			vals[i] = base->pending[i].fd[k];
 		}
 		count = base->npending;
-		if (bpf_map_update_batch(bpf_map__fd(outer_map_of(base->skel, k)), keys, vals,
-					 &count, NULL))
-			err = pl_err_errno(-errno, "setting %d slots of %s_of (%u set)",
-					   base->npending, node_map_names[k], count);
+		err = set_slots(bpf_map__fd(outer_map_of(base->skel, k)), keys, vals, &count);
+		if (err)
+			pl_err_errno(err, "setting %d slots of %s_of (%u set)", base->npending,
+				     node_map_names[k], count);
 	}
 out:
 	free(keys);
