@@ -17,18 +17,33 @@
 #include "lib/conntrack.h"
 #include "lib/routing.h"
 
-static __always_inline struct pl_endpoint_info *pl_endpoint_of(__u32 ip)
+static __always_inline struct pl_endpoint_info *pl_endpoint_of(const struct pl_state *st, __u32 ip)
 {
+	void *endpoints = pl_node_map(&endpoints_of, st->slot);
 	struct pl_endpoint_key key = {.ip = ip};
 
-	return bpf_map_lookup_elem(&endpoints, &key);
+	return endpoints ? bpf_map_lookup_elem(endpoints, &key) : NULL;
 }
 
-static __always_inline struct pl_ipcache_info *pl_ipcache_of(__u32 ip)
+static __always_inline struct pl_ipcache_info *pl_ipcache_of(const struct pl_state *st, __u32 ip)
 {
+	void *ipcache = pl_node_map(&ipcache_of, st->slot);
 	struct pl_ipcache_key key = {.prefixlen = 32, .ip = ip};
 
-	return bpf_map_lookup_elem(&ipcache, &key);
+	return ipcache ? bpf_map_lookup_elem(ipcache, &key) : NULL;
+}
+
+/* The node this device belongs to, into st; false: a device of no node. */
+static __always_inline bool pl_state_node(struct pl_state *st, __u32 ifindex)
+{
+	struct pl_node_cfg *cfg = pl_node_of(ifindex);
+
+	if (!cfg)
+		return false;
+	st->slot = cfg->slot;
+	st->node_ip = cfg->node_ip;
+	st->vxlan_ifindex = cfg->vxlan_ifindex;
+	return true;
 }
 
 static __always_inline bool pl_is_pod_identity(__u32 id)
@@ -39,12 +54,12 @@ static __always_inline bool pl_is_pod_identity(__u32 id)
 /* Shared tail of from_network and from_overlay: ingress policy, then deliver or stack. */
 static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *st, __u8 point)
 {
-	struct pl_endpoint_info *ep = pl_endpoint_of(st->ev.daddr);
+	struct pl_endpoint_info *ep = pl_endpoint_of(st, st->ev.daddr);
 	struct pl_ipcache_info *ipc;
 	int rc;
 
 	if (!ep) {
-		ipc = pl_ipcache_of(st->ev.daddr);
+		ipc = pl_ipcache_of(st, st->ev.daddr);
 		st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
 		return pl_to_stack(st, PL_NOTE_NOT_LOCAL, false);
 	}
@@ -60,9 +75,10 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 }
 
 /*
- * Start of every TC program: headers linear, Ethernet/IPv4/L4 parsed. Returns
- * true when the verdict is already taken, in *verdict (non-IPv4 to the stack,
- * malformed dropped at obs); false when the program goes on deciding.
+ * Start of every TC program: the device's node found, headers linear,
+ * Ethernet/IPv4/L4 parsed. Returns true when the verdict is already taken, in
+ * *verdict (a device of no node or non-IPv4 to the stack, malformed dropped at
+ * obs); false when the program goes on deciding.
  */
 static __always_inline bool pl_tc_begin(struct __sk_buff *skb, struct pl_state *st, __u8 prog,
 					__u8 dir, __u8 obs, int *verdict)
@@ -72,6 +88,10 @@ static __always_inline bool pl_tc_begin(struct __sk_buff *skb, struct pl_state *
 	int rc;
 
 	pl_state_init(st, prog, dir, ifindex, len);
+	if (!pl_state_node(st, ifindex)) {
+		*verdict = TC_ACT_OK; /* no maps to count it in */
+		return true;
+	}
 	pl_pull_headers(skb, len);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
@@ -102,20 +122,20 @@ int from_pod(struct __sk_buff *skb)
 	if (pl_tc_begin(skb, &st, PL_PROG_FROM_POD, PL_DIR_EGRESS, PL_OBS_FROM_ENDPOINT, &rc))
 		return rc;
 
-	src = pl_endpoint_of(st.ev.saddr);
+	src = pl_endpoint_of(&st, st.ev.saddr);
 	if (!src || src->ifindex != ifindex) {
 		pl_drop(&st, PL_OBS_FROM_ENDPOINT, PL_DROP_INVALID_SIP);
 		return TC_ACT_SHOT;
 	}
 	st.ev.src_identity = src->identity;
 
-	dst = pl_endpoint_of(st.ev.daddr);
+	dst = pl_endpoint_of(&st, st.ev.daddr);
 	if (dst) {
 		st.ev.dst_identity = dst->identity;
 	} else {
-		ipc = pl_ipcache_of(st.ev.daddr);
+		ipc = pl_ipcache_of(&st, st.ev.daddr);
 		st.ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
-		if (ipc && ipc->tunnel_endpoint != node_ip)
+		if (ipc && ipc->tunnel_endpoint != st.node_ip)
 			tunnel_endpoint = ipc->tunnel_endpoint;
 	}
 
@@ -149,13 +169,14 @@ int from_network(struct __sk_buff *skb)
 
 	if (pl_tc_begin(skb, &st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, PL_OBS_FROM_NETWORK, &rc))
 		return rc;
-	ipc = pl_ipcache_of(st.ev.saddr);
+	ipc = pl_ipcache_of(&st, st.ev.saddr);
 	st.ev.src_identity = ipc ? ipc->identity : PL_ID_WORLD;
 	return pl_to_local(skb, &st, PL_OBS_FROM_NETWORK);
 }
 
 /* Source identity of a decapsulated packet; 0 when there is none. */
-static __always_inline __u32 pl_overlay_identity(struct __sk_buff *skb, __u32 mark, __u32 saddr)
+static __always_inline __u32 pl_overlay_identity(struct __sk_buff *skb, const struct pl_state *st,
+						 __u32 mark, __u32 saddr)
 {
 	struct bpf_tunnel_key key = {};
 	struct pl_ipcache_info *ipc;
@@ -167,7 +188,7 @@ static __always_inline __u32 pl_overlay_identity(struct __sk_buff *skb, __u32 ma
 		return mark & PL_MARK_IDENTITY_MASK;
 	if (routing_mode == PL_ROUTING_LEGACY) {
 		/* Masqueraded by the sending node: its address is in the ipcache. */
-		ipc = pl_ipcache_of(saddr);
+		ipc = pl_ipcache_of(st, saddr);
 		if (ipc)
 			return ipc->identity;
 	}
@@ -183,7 +204,7 @@ int from_overlay(struct __sk_buff *skb)
 
 	if (pl_tc_begin(skb, &st, PL_PROG_FROM_OVERLAY, PL_DIR_INGRESS, PL_OBS_FROM_OVERLAY, &rc))
 		return rc;
-	st.ev.src_identity = pl_overlay_identity(skb, mark, st.ev.saddr);
+	st.ev.src_identity = pl_overlay_identity(skb, &st, mark, st.ev.saddr);
 	if (!st.ev.src_identity) {
 		pl_drop(&st, PL_OBS_FROM_OVERLAY, PL_DROP_INVALID_IDENTITY);
 		return TC_ACT_SHOT;
@@ -199,9 +220,15 @@ int xdp_prefilter(struct xdp_md *ctx)
 	__u32 ifindex = ctx->ingress_ifindex;
 	struct pl_prefilter_key key = {.prefixlen = 32};
 	struct pl_state st;
+	void *prefilter;
 	int rc;
 
 	pl_state_init(&st, PL_PROG_XDP_PREFILTER, PL_DIR_INGRESS, ifindex, data_end - data);
+	if (!pl_state_node(&st, ifindex))
+		return XDP_PASS; /* no maps to count it in */
+	prefilter = pl_node_map(&prefilter_of, st.slot);
+	if (!prefilter)
+		return XDP_PASS;
 	rc = pl_parse(data, data_end, data_end - data, 0, false, &st);
 	if (rc == PL_PARSE_NOT_IPV4) {
 		pl_pass(&st, PL_OBS_TO_STACK, PL_NOTE_NOT_IPV4);
@@ -212,7 +239,7 @@ int xdp_prefilter(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	key.ip = st.ev.saddr;
-	if (bpf_map_lookup_elem(&prefilter, &key)) {
+	if (bpf_map_lookup_elem(prefilter, &key)) {
 		pl_drop(&st, PL_OBS_FROM_NETWORK, PL_DROP_PREFILTER);
 		return XDP_DROP;
 	}

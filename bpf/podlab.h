@@ -144,6 +144,20 @@ struct pl_ct_entry {
 	__u32 last_tick; /* low 32 bits of jiffies when last_seen_ns was taken */
 };
 
+/*
+ * devices: ifindex of a device a program runs on → its node. One loaded
+ * datapath serves every node of a run: the node picks its maps (slot into
+ * the *_of map-in-map arrays) and its settings. Key 0 is the node of a
+ * device that is not listed (a datapath loaded for a single node).
+ */
+#define PL_MAX_NODES 1024
+struct pl_node_cfg {
+	__u32 slot;	     /* index into endpoints_of, ipcache_of, ... */
+	__u32 node_ip;	     /* underlay IPv4, network order: a tunnel endpoint equal to it is local */
+	__u32 vxlan_ifindex; /* the node's external (collect_md) vxlan device, 0 = none */
+	__u32 uplink_ifindex;
+};
+
 /* prefilter (LPM): source prefix denied at XDP → rule id. */
 struct pl_prefilter_key {
 	__u32 prefixlen;

@@ -57,16 +57,17 @@ static __always_inline void pl_ct_refresh(struct pl_ct_entry *e)
  */
 static __always_inline bool pl_ct_related(struct pl_state *st)
 {
+	void *conntrack = pl_node_map(&conntrack_of, st->slot);
 	struct pl_ct_key key = st->quoted;
 
-	if (st->ev.daddr != key.saddr)
+	if (st->ev.daddr != key.saddr || !conntrack)
 		return false;
-	if (!bpf_map_lookup_elem(&conntrack, &key)) {
+	if (!bpf_map_lookup_elem(conntrack, &key)) {
 		key.saddr = st->quoted.daddr;
 		key.daddr = st->quoted.saddr;
 		key.sport = st->quoted.dport;
 		key.dport = st->quoted.sport;
-		if (!bpf_map_lookup_elem(&conntrack, &key))
+		if (!bpf_map_lookup_elem(conntrack, &key))
 			return false;
 	}
 	st->ev.note = PL_NOTE_CT_RELATED;
@@ -84,15 +85,19 @@ static __always_inline bool pl_ct_lookup(struct pl_state *st)
 {
 	struct pl_ct_entry *e;
 	struct pl_ct_key key;
+	void *conntrack;
 
 	if (st->icmp_err)
 		return pl_ct_related(st); /* errors are never tracked themselves */
+	conntrack = pl_node_map(&conntrack_of, st->slot);
+	if (!conntrack)
+		return false;
 	pl_ct_key_of(st, &key, false);
-	st->ct = bpf_map_lookup_elem(&conntrack, &key);
+	st->ct = bpf_map_lookup_elem(conntrack, &key);
 	if (st->ct)
 		return false;
 	pl_ct_key_of(st, &key, true);
-	e = bpf_map_lookup_elem(&conntrack, &key);
+	e = bpf_map_lookup_elem(conntrack, &key);
 	if (!e)
 		return false;
 	pl_ct_refresh(e);
@@ -107,6 +112,7 @@ static __always_inline void pl_ct_commit(struct pl_state *st)
 {
 	struct pl_ct_entry init = {};
 	struct pl_ct_key key;
+	void *conntrack;
 
 	if (st->ct_reply || st->icmp_err)
 		return;
@@ -118,8 +124,11 @@ static __always_inline void pl_ct_commit(struct pl_state *st)
 	init.last_seen_ns = init.created_ns;
 	init.last_tick = (__u32)bpf_jiffies64();
 	init.packets = 1;
+	conntrack = pl_node_map(&conntrack_of, st->slot);
+	if (!conntrack)
+		return;
 	pl_ct_key_of(st, &key, false);
-	bpf_map_update_elem(&conntrack, &key, &init, BPF_ANY);
+	bpf_map_update_elem(conntrack, &key, &init, BPF_ANY);
 }
 
 #endif /* PL_BPF_CONNTRACK_H */

@@ -19,8 +19,11 @@ static __always_inline void pl_count(const struct pl_state *st)
 	__u8 reason = st->ev.verdict == PL_VERDICT_DROPPED ? st->ev.drop_reason : st->ev.note;
 	__u32 slot = pl_counter_slot(st->ev.prog, st->dir, st->ev.verdict, reason);
 	struct pl_counter_val *val;
+	void *counters = pl_node_map(&counters_of, st->slot);
 
-	val = bpf_map_lookup_elem(&counters, &slot);
+	if (!counters)
+		return;
+	val = bpf_map_lookup_elem(counters, &slot);
 	if (!val)
 		return; /* cannot happen: every slot exists */
 	/* Per-CPU value: no other writer. */
@@ -30,14 +33,19 @@ static __always_inline void pl_count(const struct pl_state *st)
 
 static __always_inline void pl_emit(struct pl_state *st, __u8 obs_point, __u8 verdict)
 {
+	void *events;
+
 	st->ev.obs_point = obs_point;
 	st->ev.verdict = verdict;
 	pl_count(st);
 	if (!enable_events)
 		return;
+	events = pl_node_map(&events_of, st->slot);
+	if (!events)
+		return;
 	st->ev.ts_ns = bpf_ktime_get_ns();
 	st->ev.cpu = bpf_get_smp_processor_id();
-	bpf_ringbuf_output(&events, &st->ev, sizeof(st->ev), 0);
+	bpf_ringbuf_output(events, &st->ev, sizeof(st->ev), 0);
 }
 
 /* Dropped at obs_point (where the packet entered this program). */

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* The datapath's maps; user space programs them through harness/lib/datapath.h. */
+/*
+ * The datapath's maps; user space programs them through harness/lib/datapath.h.
+ * Every node has its own endpoints, ipcache, policy, conntrack, prefilter,
+ * events and counters. The programs reach them through one map-in-map array
+ * per kind (endpoints_of, ...), indexed by the node's slot (devices map): the
+ * maps declared here are slot 0's and the template of every other node's.
+ */
 #ifndef PL_BPF_MAPS_H
 #define PL_BPF_MAPS_H
 
@@ -13,10 +19,11 @@
 #define PL_MAX_POLICY	 131072
 #define PL_MAX_CONNTRACK 65536
 #define PL_MAX_PREFILTER 16384
+#define PL_MAX_DEVICES	 65536
 #define PL_EVENTS_BYTES	 (1u << 20)
 
 /* endpoints: struct pl_endpoint_key (local pod IPv4) → struct pl_endpoint_info */
-struct {
+struct pl_endpoints_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PL_MAX_ENDPOINTS);
 	__type(key, struct pl_endpoint_key);
@@ -24,7 +31,7 @@ struct {
 } endpoints SEC(".maps");
 
 /* ipcache: struct pl_ipcache_key (prefix) → struct pl_ipcache_info (identity, tunnel endpoint) */
-struct {
+struct pl_ipcache_map {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, PL_MAX_IPCACHE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -33,15 +40,17 @@ struct {
 } ipcache SEC(".maps");
 
 /* policy: struct pl_policy_key (ep, remote identity, dport, proto, dir) → struct pl_policy_entry */
-struct {
+/* Not preallocated: 131072 elements made every node's map cost milliseconds to create. */
+struct pl_policy_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PL_MAX_POLICY);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct pl_policy_key);
 	__type(value, struct pl_policy_entry);
 } policy SEC(".maps");
 
 /* conntrack: struct pl_ct_key (forward 5-tuple of an allowed flow) → struct pl_ct_entry */
-struct {
+struct pl_conntrack_map {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, PL_MAX_CONNTRACK);
 	__type(key, struct pl_ct_key);
@@ -49,7 +58,7 @@ struct {
 } conntrack SEC(".maps");
 
 /* prefilter: struct pl_prefilter_key (denied source prefix) → __u32 rule id */
-struct {
+struct pl_prefilter_map {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, PL_MAX_PREFILTER);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -58,17 +67,57 @@ struct {
 } prefilter SEC(".maps");
 
 /* events: ring buffer of struct pl_flow_event, one per decision */
-struct {
+struct pl_events_map {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, PL_EVENTS_BYTES);
 } events SEC(".maps");
 
 /* counters: __u32 pl_counter_slot(prog, dir, verdict, reason/note) → per-CPU pl_counter_val */
-struct {
+struct pl_counters_map {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, PL_COUNTER_SLOTS);
 	__type(key, __u32);
 	__type(value, struct pl_counter_val);
 } counters SEC(".maps");
+
+/* devices: ifindex → struct pl_node_cfg (key 0: the node of unlisted devices) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_DEVICES);
+	__type(key, __u32);
+	__type(value, struct pl_node_cfg);
+} devices SEC(".maps");
+
+/* node slot → that node's map of one kind; slot 0 holds the maps above. */
+#define PL_NODE_MAPS(kind)                                                                         \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);                                          \
+		__uint(max_entries, PL_MAX_NODES);                                                 \
+		__type(key, __u32);                                                                \
+		__array(values, struct pl_##kind##_map);                                           \
+	} kind##_of SEC(".maps") = {.values = {[0] = &kind}}
+
+PL_NODE_MAPS(endpoints);
+PL_NODE_MAPS(ipcache);
+PL_NODE_MAPS(policy);
+PL_NODE_MAPS(conntrack);
+PL_NODE_MAPS(prefilter);
+PL_NODE_MAPS(events);
+PL_NODE_MAPS(counters);
+
+/* The node's map of one kind (outer: one of the *_of arrays); NULL when the slot is empty. */
+static __always_inline void *pl_node_map(void *outer, __u32 slot)
+{
+	return bpf_map_lookup_elem(outer, &slot);
+}
+
+/* The node of the device at ifindex; NULL: no node, the program lets the packet be. */
+static __always_inline struct pl_node_cfg *pl_node_of(__u32 ifindex)
+{
+	struct pl_node_cfg *cfg = bpf_map_lookup_elem(&devices, &ifindex);
+	__u32 any = 0;
+
+	return cfg ? cfg : bpf_map_lookup_elem(&devices, &any);
+}
 
 #endif /* PL_BPF_MAPS_H */

@@ -48,6 +48,9 @@ struct pl_state {
 	__u8 icmp_err; /* ICMP error with a valid quoted packet in quoted */
 	__u8 pad;
 	struct pl_ct_key quoted; /* tuple of the packet an ICMP error quotes, as it was sent */
+	__u32 slot;		 /* the node's slot in the *_of maps (struct pl_node_cfg) */
+	__u32 node_ip;		 /* the node's underlay IPv4, network order */
+	__u32 vxlan_ifindex;	 /* the node's vxlan device */
 };
 
 /* MACs in frames, map values and events are 2-byte aligned: three 16-bit moves, not six bytes. */

@@ -16,15 +16,15 @@
 #include "lib/parse.h"
 
 /* 0 no entry, 1 allow, 2 deny for one exact key. */
-static __always_inline int pl_policy_probe(struct pl_policy_key *key, __u32 remote, __u8 proto,
-					   __u16 dport)
+static __always_inline int pl_policy_probe(void *policy, struct pl_policy_key *key, __u32 remote,
+					   __u8 proto, __u16 dport)
 {
 	struct pl_policy_entry *e;
 
 	key->remote_identity = remote;
 	key->proto = proto;
 	key->dport = dport;
-	e = bpf_map_lookup_elem(&policy, key);
+	e = bpf_map_lookup_elem(policy, key);
 	if (!e)
 		return 0;
 	return e->deny ? 2 : 1;
@@ -40,21 +40,26 @@ enum pl_policy_verdict {
 
 /* Decides one direction for endpoint ep against the remote identity; no side effects. */
 static __always_inline enum pl_policy_verdict
-pl_policy_lookup(const struct pl_endpoint_info *ep, __u32 remote, __u8 dir, __u8 proto, __u16 port)
+pl_policy_lookup(__u32 slot, const struct pl_endpoint_info *ep, __u32 remote, __u8 dir, __u8 proto,
+		 __u16 port)
 {
 	__u32 enforced = dir == PL_DIR_INGRESS ? PL_EP_F_INGRESS_ENFORCED : PL_EP_F_EGRESS_ENFORCED;
 	struct pl_policy_key key = {.ep_id = ep->ep_id, .dir = dir};
+	void *policy;
 	int r = 0;
 
 	if (!(ep->flags & enforced))
 		return PL_POLICY_UNSELECTED;
+	policy = pl_node_map(&policy_of, slot);
+	if (!policy)
+		return PL_POLICY_NO_ALLOW;
 	/* (remote | any) x ((proto, port) | (proto, any) | (any, any)); OR keeps a deny. */
-	r |= pl_policy_probe(&key, remote, proto, port);
-	r |= pl_policy_probe(&key, remote, proto, 0);
-	r |= pl_policy_probe(&key, remote, 0, 0);
-	r |= pl_policy_probe(&key, 0, proto, port);
-	r |= pl_policy_probe(&key, 0, proto, 0);
-	r |= pl_policy_probe(&key, 0, 0, 0);
+	r |= pl_policy_probe(policy, &key, remote, proto, port);
+	r |= pl_policy_probe(policy, &key, remote, proto, 0);
+	r |= pl_policy_probe(policy, &key, remote, 0, 0);
+	r |= pl_policy_probe(policy, &key, 0, proto, port);
+	r |= pl_policy_probe(policy, &key, 0, proto, 0);
+	r |= pl_policy_probe(policy, &key, 0, 0, 0);
 	if (r & 2)
 		return PL_POLICY_DENY;
 	if (!r)
@@ -72,7 +77,7 @@ static __always_inline int pl_policy_enforce(struct pl_state *st, const struct p
 	enum pl_policy_verdict v;
 
 	st->dir = dir;
-	v = pl_policy_lookup(ep, remote, dir, st->ev.proto, st->policy_port);
+	v = pl_policy_lookup(st->slot, ep, remote, dir, st->ev.proto, st->policy_port);
 	if (v == PL_POLICY_DENY)
 		return PL_DROP_POLICY_DENY;
 	if (v == PL_POLICY_NO_ALLOW)

@@ -150,7 +150,7 @@ static __always_inline int pl_route_tunnel(struct __sk_buff *skb, struct pl_stat
 					   __u32 tunnel_endpoint)
 {
 	struct bpf_tunnel_key key = {};
-	__u32 target = vxlan_ifindex;
+	__u32 target = st->vxlan_ifindex;
 
 	if (!tunnel_endpoint) {
 		pl_drop(st, PL_OBS_FROM_ENDPOINT, PL_DROP_NO_TUNNEL_ENDPOINT);

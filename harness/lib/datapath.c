@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* libpodlab datapath loader: skeleton, map programming, test_run, event reader. */
+/* libpodlab datapath loader: skeleton, nodes sharing it, map programming (test_run: datapath_run.c). */
 #include <errno.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/pkt_cls.h>
@@ -22,6 +23,11 @@ static const struct {
 } progs[] = {PL_PROG_LIST(ROW)};
 #undef ROW
 
+/* The node maps' names, in the order of enum pl_node_map; the outer map is <name>_of. */
+static const char *const node_map_names[PL_MAP__COUNT] = {
+	"endpoints", "ipcache", "policy", "conntrack", "prefilter", "events", "counters",
+};
+
 const char *pl_prog_name(enum pl_prog prog)
 {
 	return (unsigned)prog < sizeof(progs) / sizeof(progs[0]) ? progs[prog].name : "?";
@@ -30,6 +36,29 @@ const char *pl_prog_name(enum pl_prog prog)
 const char *pl_prog_hook(enum pl_prog prog)
 {
 	return (unsigned)prog < sizeof(progs) / sizeof(progs[0]) ? progs[prog].hook : "?";
+}
+
+/* Slot 0's map of kind: the template of every node's. */
+static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map kind)
+{
+	struct bpf_map *const maps[PL_MAP__COUNT] = {
+		skel->maps.endpoints, skel->maps.ipcache, skel->maps.policy,
+		skel->maps.conntrack, skel->maps.prefilter, skel->maps.events,
+		skel->maps.counters,
+	};
+
+	return maps[kind];
+}
+
+static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_map kind)
+{
+	struct bpf_map *const maps[PL_MAP__COUNT] = {
+		skel->maps.endpoints_of, skel->maps.ipcache_of, skel->maps.policy_of,
+		skel->maps.conntrack_of, skel->maps.prefilter_of, skel->maps.events_of,
+		skel->maps.counters_of,
+	};
+
+	return maps[kind];
 }
 
 static struct bpf_program *prog_of(const struct pl_datapath *dp, enum pl_prog prog)
@@ -55,6 +84,17 @@ int pl_datapath_prog_fd(const struct pl_datapath *dp, enum pl_prog prog)
 	return p ? bpf_program__fd(p) : -EINVAL;
 }
 
+uint32_t pl_datapath_prog_id(const struct pl_datapath *dp, enum pl_prog prog)
+{
+	struct bpf_prog_info info = {0};
+	uint32_t len = sizeof(info);
+	int fd = pl_datapath_prog_fd(dp, prog);
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.id;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct pl_datapath *dp = ctx;
@@ -75,18 +115,64 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int pin_all(struct pl_datapath *dp)
+static int pin_fd(int fd, const char *dir, const char *name, const char *what)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (bpf_obj_pin(fd, path))
+		return pl_err_errno(-errno, "pinning %s %s at %s", what, name, path);
+	return 0;
+}
+
+static int pin_progs(struct pl_datapath *dp)
 {
 	enum pl_prog p;
-	char path[512];
 	int err;
 
 	for (p = PL_PROG_FROM_POD; p <= PL_PROG_XDP_PREFILTER; p++) {
-		snprintf(path, sizeof(path), "%s/%s", dp->opts.pin_dir, pl_prog_name(p));
-		err = bpf_program__pin(prog_of(dp, p), path);
+		err = pin_fd(pl_datapath_prog_fd(dp, p), dp->opts.pin_dir, pl_prog_name(p),
+			     "program");
 		if (err)
-			return pl_err_errno(err, "pinning program %s at %s", pl_prog_name(p), path);
+			return err;
 	}
+	return 0;
+}
+
+/* An added node's pins, the same names as the loaded one's: programs, shared maps, its maps. */
+static int pin_node(struct pl_datapath *dp)
+{
+	const struct datapath *skel = dp->skel;
+	int k, err;
+
+	if ((err = pin_progs(dp)))
+		return err;
+	if ((err = pin_fd(bpf_map__fd(skel->maps.devices), dp->opts.pin_dir, "devices", "map")))
+		return err;
+	for (k = 0; k < PL_MAP__COUNT; k++) {
+		const struct bpf_map *outer = outer_map_of(skel, k);
+
+		if ((err = pin_fd(bpf_map__fd(outer), dp->opts.pin_dir, bpf_map__name(outer),
+				  "map")) ||
+		    (err = pin_fd(dp->map_fd[k], dp->opts.pin_dir, node_map_names[k], "map")))
+			return err;
+	}
+	return 0;
+}
+
+int pl_datapath_bind(struct pl_datapath *dp, uint32_t ifindex)
+{
+	struct pl_node_cfg cfg = {
+		.slot = dp->slot,
+		.node_ip = dp->opts.node_ip,
+		.vxlan_ifindex = dp->opts.vxlan_ifindex,
+		.uplink_ifindex = dp->opts.uplink_ifindex,
+	};
+
+	/* NOEXIST: two nodes planned with one ifindex would share maps unnoticed. */
+	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.devices), &ifindex, &cfg, BPF_NOEXIST))
+		return pl_err_errno(-errno, "binding ifindex %u to datapath slot %u%s", ifindex,
+				    dp->slot, errno == EEXIST ? " (bound to a node already)" : "");
 	return 0;
 }
 
@@ -95,22 +181,21 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	struct pl_datapath *dp;
 	struct bpf_map *map;
 	char path[512];
-	int err;
+	int k, err;
 
 	*out = NULL;
 	dp = calloc(1, sizeof(*dp));
 	if (!dp)
 		return -ENOMEM;
 	dp->opts = *opts;
+	for (k = 0; k < PL_MAP__COUNT; k++)
+		dp->map_fd[k] = -1;
 	dp->skel = datapath__open();
 	if (!dp->skel) {
 		err = pl_err_errno(-errno, "opening the datapath BPF object");
 		goto out;
 	}
 	dp->skel->rodata->routing_mode = opts->routing;
-	dp->skel->rodata->node_ip = opts->node_ip;
-	dp->skel->rodata->vxlan_ifindex = opts->vxlan_ifindex;
-	dp->skel->rodata->uplink_ifindex = opts->uplink_ifindex;
 	dp->skel->rodata->enable_events = opts->events;
 	if (opts->pin_dir) {
 		bpf_object__for_each_map(map, dp->skel->obj)
@@ -135,11 +220,15 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 		goto out;
 	}
 	if (opts->pin_dir) {
-		err = pin_all(dp);
+		err = pin_progs(dp);
 		if (err)
 			goto out;
 	}
-	dp->rb = ring_buffer__new(bpf_map__fd(dp->skel->maps.events), on_event, dp, NULL);
+	for (k = 0; k < PL_MAP__COUNT; k++)
+		dp->map_fd[k] = bpf_map__fd(node_map_of(dp->skel, k));
+	if (!opts->multi_node && (err = pl_datapath_bind(dp, 0)))
+		goto out;
+	dp->rb = ring_buffer__new(dp->map_fd[PL_MAP_EVENTS], on_event, dp, NULL);
 	if (!dp->rb) {
 		err = pl_err_errno(-errno, "opening the events ring buffer");
 		goto out;
@@ -151,19 +240,195 @@ out:
 	return err;
 }
 
-void pl_datapath_destroy(struct pl_datapath *dp)
+/* A fresh, empty map like slot 0's of kind (its sizes and flags, and what a loader set). */
+static int create_node_map(const struct datapath *skel, enum pl_node_map kind)
 {
+	const struct bpf_map *t = node_map_of(skel, kind);
+	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = bpf_map__map_flags(t));
+	int fd = bpf_map_create(bpf_map__type(t), node_map_names[kind], bpf_map__key_size(t),
+				bpf_map__value_size(t), bpf_map__max_entries(t), &mo);
+
+	return fd < 0 ? -errno : fd;
+}
+
+struct pl_datapath_pending {
+	uint32_t slot;
+	int fd[PL_MAP__COUNT]; /* dup'ed: the node may be destroyed before the commit */
+};
+
+static void drop_pending(struct pl_datapath *base)
+{
+	int i, k;
+
+	for (i = 0; i < base->npending; i++)
+		for (k = 0; k < PL_MAP__COUNT; k++)
+			close(base->pending[i].fd[k]);
+	free(base->pending);
+	base->pending = NULL;
+	base->npending = 0;
+}
+
+static int add_pending(struct pl_datapath *base, const struct pl_datapath *dp)
+{
+	struct pl_datapath_pending *g, *e;
+	int k;
+
+	g = realloc(base->pending, (base->npending + 1) * sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	base->pending = g;
+	e = &g[base->npending];
+	e->slot = dp->slot;
+	for (k = 0; k < PL_MAP__COUNT; k++) {
+		e->fd[k] = dup(dp->map_fd[k]);
+		if (e->fd[k] < 0) {
+			while (k--)
+				close(e->fd[k]);
+			return pl_err_errno(-errno, "keeping the maps of datapath slot %u", dp->slot);
+		}
+	}
+	base->npending++;
+	return 0;
+}
+
+/* One batch; a kernel without batch ops for this map type gets them one by one. */
+static int set_slots(int outer, const uint32_t *keys, const uint32_t *vals, uint32_t *count)
+{
+	uint32_t n = *count, i;
+
+	if (!bpf_map_update_batch(outer, keys, vals, count, NULL))
+		return 0;
+	/* 524: the kernel's ENOTSUPP, the map type has no batch operations. */
+	if (errno != EINVAL && errno != EOPNOTSUPP && errno != 524)
+		return -errno;
+	for (i = 0; i < n; i++)
+		if (bpf_map_update_elem(outer, &keys[i], &vals[i], BPF_ANY))
+			break;
+	*count = i;
+	return i == n ? 0 : -errno;
+}
+
+int pl_datapath_commit(struct pl_datapath *dp)
+{
+	struct pl_datapath *base = dp->base ? dp->base : dp;
+	uint32_t *keys, *vals, count;
+	int i, k, err = 0;
+
+	if (!base->npending)
+		return 0;
+	keys = calloc(base->npending, sizeof(*keys));
+	vals = calloc(base->npending, sizeof(*vals));
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (k = 0; k < PL_MAP__COUNT && !err; k++) {
+		for (i = 0; i < base->npending; i++) {
+			keys[i] = base->pending[i].slot;
+			vals[i] = base->pending[i].fd[k];
+		}
+		count = base->npending;
+		err = set_slots(bpf_map__fd(outer_map_of(base->skel, k)), keys, vals, &count);
+		if (err)
+			pl_err_errno(err, "setting %d slots of %s_of (%u set)", base->npending,
+				     node_map_names[k], count);
+	}
+out:
+	free(keys);
+	free(vals);
+	drop_pending(base);
+	return err;
+}
+
+int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts *opts,
+			 uint32_t slot, struct pl_datapath **out)
+{
+	struct pl_datapath *dp;
+	int k, fd, err;
+
+	*out = NULL;
+	if (base->base)
+		base = base->base;
+	if (opts->routing != base->opts.routing || opts->events != base->opts.events) {
+		pl_err("adding a node to a datapath loaded for another configuration");
+		return -EINVAL;
+	}
+	if (!slot || slot >= PL_MAX_NODES) {
+		pl_err("datapath slot %u out of 1..%d", slot, PL_MAX_NODES - 1);
+		return -ERANGE;
+	}
+	dp = calloc(1, sizeof(*dp));
 	if (!dp)
-		return;
+		return -ENOMEM;
+	dp->opts = *opts;
+	dp->skel = base->skel;
+	dp->base = base;
+	dp->slot = slot;
+	base->nodes++;
+	for (k = 0; k < PL_MAP__COUNT; k++)
+		dp->map_fd[k] = -1;
+	for (k = 0; k < PL_MAP__COUNT; k++) {
+		fd = create_node_map(dp->skel, k);
+		if (fd < 0) {
+			err = pl_err_errno(fd, "creating the %s map of datapath slot %u",
+					   node_map_names[k], slot);
+			goto out;
+		}
+		dp->map_fd[k] = fd;
+	}
+	if (opts->pin_dir && (err = pin_node(dp)))
+		goto out;
+	if ((err = add_pending(base, dp)))
+		goto out;
+	dp->rb = ring_buffer__new(dp->map_fd[PL_MAP_EVENTS], on_event, dp, NULL);
+	if (!dp->rb) {
+		err = pl_err_errno(-errno, "opening the events ring buffer");
+		goto out;
+	}
+	*out = dp;
+	return 0;
+out:
+	pl_datapath_destroy(dp);
+	return err;
+}
+
+static void destroy_loaded(struct pl_datapath *dp)
+{
+	drop_pending(dp);
 	ring_buffer__free(dp->rb);
 	datapath__destroy(dp->skel);
 	free(dp->events);
 	free(dp);
 }
 
-static int update(struct bpf_map *map, const void *key, const void *val, const char *what)
+void pl_datapath_destroy(struct pl_datapath *dp)
 {
-	int err = bpf_map_update_elem(bpf_map__fd(map), key, val, BPF_ANY);
+	struct pl_datapath *base;
+	int k;
+
+	if (!dp)
+		return;
+	base = dp->base;
+	if (!base) {
+		/* Its nodes run its programs: the object goes with the last of them. */
+		dp->released = true;
+		if (!dp->nodes)
+			destroy_loaded(dp);
+		return;
+	}
+	ring_buffer__free(dp->rb);
+	for (k = 0; k < PL_MAP__COUNT; k++)
+		if (dp->map_fd[k] >= 0)
+			close(dp->map_fd[k]);
+	free(dp->events);
+	free(dp);
+	if (!--base->nodes && base->released)
+		destroy_loaded(base);
+}
+
+static int update(int fd, const void *key, const void *val, const char *what)
+{
+	int err = bpf_map_update_elem(fd, key, val, BPF_ANY);
 
 	return err ? pl_err_errno(-errno, "updating the %s map", what) : 0;
 }
@@ -172,14 +437,14 @@ int pl_endpoint_add(struct pl_datapath *dp, uint32_t ip, const struct pl_endpoin
 {
 	struct pl_endpoint_key key = {.ip = ip};
 
-	return update(dp->skel->maps.endpoints, &key, info, "endpoints");
+	return update(dp->map_fd[PL_MAP_ENDPOINTS], &key, info, "endpoints");
 }
 
 int pl_endpoint_del(struct pl_datapath *dp, uint32_t ip)
 {
 	struct pl_endpoint_key key = {.ip = ip};
 
-	if (bpf_map_delete_elem(bpf_map__fd(dp->skel->maps.endpoints), &key))
+	if (bpf_map_delete_elem(dp->map_fd[PL_MAP_ENDPOINTS], &key))
 		return -errno;
 	return 0;
 }
@@ -191,13 +456,13 @@ int pl_ipcache_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen,
 
 	if (plen > 32)
 		return -EINVAL;
-	return update(dp->skel->maps.ipcache, &key, info, "ipcache");
+	return update(dp->map_fd[PL_MAP_IPCACHE], &key, info, "ipcache");
 }
 
 int pl_policy_add(struct pl_datapath *dp, const struct pl_policy_key *key,
 		  const struct pl_policy_entry *entry)
 {
-	return update(dp->skel->maps.policy, key, entry, "policy");
+	return update(dp->map_fd[PL_MAP_POLICY], key, entry, "policy");
 }
 
 int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t rule_id)
@@ -206,16 +471,17 @@ int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t
 
 	if (plen > 32)
 		return -EINVAL;
-	return update(dp->skel->maps.prefilter, &key, &rule_id, "prefilter");
+	return update(dp->map_fd[PL_MAP_PREFILTER], &key, &rule_id, "prefilter");
 }
 
 /* Deletes every key; restarts from the beginning because deletion breaks iteration order. */
-static int clear_map(struct bpf_map *map, const char *what)
+static int clear_map(const struct pl_datapath *dp, enum pl_node_map kind)
 {
-	int fd = bpf_map__fd(map);
+	const char *what = node_map_names[kind];
+	int fd = dp->map_fd[kind];
 	char key[64];
 
-	if (bpf_map__key_size(map) > sizeof(key))
+	if (bpf_map__key_size(node_map_of(dp->skel, kind)) > sizeof(key))
 		return -E2BIG;
 	while (!bpf_map_get_next_key(fd, NULL, key)) {
 		if (bpf_map_delete_elem(fd, key) && errno != ENOENT)
@@ -226,22 +492,23 @@ static int clear_map(struct bpf_map *map, const char *what)
 
 int pl_policy_clear(struct pl_datapath *dp)
 {
-	return clear_map(dp->skel->maps.policy, "policy");
+	return clear_map(dp, PL_MAP_POLICY);
 }
 
 int pl_ct_clear(struct pl_datapath *dp)
 {
-	return clear_map(dp->skel->maps.conntrack, "conntrack");
+	return clear_map(dp, PL_MAP_CONNTRACK);
 }
 
 int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *key,
 			   const void *val)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(dp->skel->obj, map);
+	int k;
 
-	if (!m)
-		return -ENOENT;
-	return bpf_map_update_elem(bpf_map__fd(m), key, val, BPF_ANY) ? -errno : 0;
+	for (k = 0; k < PL_MAP__COUNT; k++)
+		if (!strcmp(map, node_map_names[k]))
+			return bpf_map_update_elem(dp->map_fd[k], key, val, BPF_ANY) ? -errno : 0;
+	return -ENOENT;
 }
 
 int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out)
@@ -275,97 +542,5 @@ out:
 int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
 		    struct pl_counter_val *out)
 {
-	return pl_counter_read_fd(bpf_map__fd(dp->skel->maps.counters), key, out);
-}
-
-/* bpf_ktime_get_ns is CLOCK_MONOTONIC: the event must fall inside the syscall. */
-bool pl_event_of_test_run(const struct pl_flow_event *ev, enum pl_prog prog, uint32_t ifindex,
-			  size_t len, uint64_t t0, uint64_t t1)
-{
-	if (ev->prog != prog || ev->ts_ns < t0 || ev->ts_ns > t1)
-		return false;
-	if (ifindex && ev->ifindex != ifindex)
-		return false;
-	return ev->pkt_len == (len > 0xffff ? 0xffff : len);
-}
-
-int pl_datapath_test_run(struct pl_datapath *dp, enum pl_prog prog, const void *pkt, size_t len,
-			 const struct pl_run_ctx *ctx, uint8_t *out, size_t out_cap,
-			 struct pl_run_result *res)
-{
-	struct __sk_buff skb = {};
-	struct xdp_md xdp = {};
-	size_t before = dp->nevents, i;
-	uint64_t t0, t1;
-	int fd, err;
-	LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkt, .data_size_in = len, .data_out = out,
-		    .data_size_out = out ? out_cap : 0);
-
-	memset(res, 0, sizeof(*res));
-	fd = pl_datapath_prog_fd(dp, prog);
-	if (fd < 0)
-		return fd;
-	topts.repeat = ctx && ctx->repeat > 1 ? ctx->repeat : 1;
-	if (prog == PL_PROG_XDP_PREFILTER) {
-		xdp.data_end = len;
-		xdp.ingress_ifindex = ctx ? ctx->ifindex : 0;
-		topts.ctx_in = &xdp;
-		topts.ctx_size_in = sizeof(xdp);
-	} else {
-		skb.ifindex = ctx ? ctx->ifindex : 0;
-		skb.mark = ctx ? ctx->mark : 0;
-		if (ctx && ctx->gso_size) {
-			skb.gso_size = ctx->gso_size;
-			skb.gso_segs = (len + ctx->gso_size - 1) / ctx->gso_size;
-		}
-		topts.ctx_in = &skb;
-		topts.ctx_size_in = sizeof(skb);
-	}
-	/* A live run's traffic shares the ring: drop what is there, then match by packet. */
-	err = ring_buffer__consume(dp->rb);
-	if (err < 0)
-		return pl_err_errno(err, "reading flow events");
-	dp->nevents = before;
-	t0 = pl_now_ns();
-	err = bpf_prog_test_run_opts(fd, &topts);
-	if (err)
-		return -errno;
-	t1 = pl_now_ns();
-	res->retval = topts.retval;
-	res->data_out = out;
-	res->data_out_len = topts.data_size_out;
-	res->duration_ns = topts.duration;
-	err = ring_buffer__consume(dp->rb);
-	if (err < 0)
-		return pl_err_errno(err, "reading flow events");
-	for (i = before; i < dp->nevents; i++) {
-		if (pl_event_of_test_run(&dp->events[i], prog, ctx ? ctx->ifindex : 0, len, t0,
-					 t1)) {
-			res->event = dp->events[i];
-			res->has_event = true;
-			break;
-		}
-	}
-	dp->nevents = before;
-	return 0;
-}
-
-int pl_datapath_events_poll(struct pl_datapath *dp, int timeout_ms)
-{
-	size_t before = dp->nevents;
-	int err = ring_buffer__poll(dp->rb, timeout_ms);
-
-	if (err < 0 && err != -EINTR)
-		return pl_err_errno(err, "polling flow events");
-	return dp->nevents - before;
-}
-
-size_t pl_datapath_events_take(struct pl_datapath *dp, struct pl_flow_event **out)
-{
-	size_t n = dp->nevents;
-
-	*out = dp->events;
-	dp->events = NULL;
-	dp->nevents = dp->cap_events = 0;
-	return n;
+	return pl_counter_read_fd(dp->map_fd[PL_MAP_COUNTERS], key, out);
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * libpodlab datapath: load bpf/datapath.bpf.c for one node through its
- * skeleton, program its maps, run its programs with BPF_PROG_TEST_RUN and
- * read its flow events. One struct pl_datapath per node.
+ * libpodlab datapath: load bpf/datapath.bpf.c through its skeleton, program
+ * a node's maps, run its programs with BPF_PROG_TEST_RUN and read its flow
+ * events. One struct pl_datapath per node: the first is loaded
+ * (pl_datapath_load), the others of the same configuration share its
+ * programs with maps of their own (pl_datapath_add_node), so the verifier
+ * runs once per configuration, not once per node.
  */
 #ifndef PL_DATAPATH_H
 #define PL_DATAPATH_H
@@ -14,19 +17,44 @@
 #include "podlab.h"
 
 struct datapath; /* the skeleton, build/bpf/datapath.skel.h */
+struct pl_datapath_pending;
 
-/* Runtime knobs, written to rodata between __open and __load. */
+/*
+ * Runtime knobs. routing and events are rodata, written between __open and
+ * __load (one configuration per load); the node's settings (node_ip,
+ * vxlan_ifindex, uplink_ifindex) are its devices map entries.
+ */
 struct pl_datapath_opts {
 	enum pl_routing_mode routing;
 	uint32_t node_ip;	/* network order */
 	uint32_t vxlan_ifindex; /* redirect target for the overlay, in the node's netns */
 	uint32_t uplink_ifindex;
 	bool events;	     /* emit flow events (off for benchmarks) */
+	bool multi_node;     /* nodes are bound by device (pl_datapath_bind): no default node */
 	const char *pin_dir; /* pin maps (and programs) here, NULL = no pinning */
 };
 
+/* The maps each node has of its own (bpf/lib/maps.h), reached through <name>_of. */
+enum pl_node_map {
+	PL_MAP_ENDPOINTS,
+	PL_MAP_IPCACHE,
+	PL_MAP_POLICY,
+	PL_MAP_CONNTRACK,
+	PL_MAP_PREFILTER,
+	PL_MAP_EVENTS,
+	PL_MAP_COUNTERS,
+	PL_MAP__COUNT,
+};
+
 struct pl_datapath {
-	struct datapath *skel;
+	struct datapath *skel;	  /* the loaded object, shared with base's other nodes */
+	struct pl_datapath *base; /* the node that loaded skel; NULL: this one */
+	int nodes;		  /* base only: nodes added and not destroyed */
+	bool released;		  /* base only: destroyed, waits for its last node */
+	struct pl_datapath_pending *pending; /* base only: slots not yet set, see _commit */
+	int npending;
+	uint32_t slot;		  /* index into the *_of maps */
+	int map_fd[PL_MAP__COUNT];
 	struct ring_buffer *rb;
 	struct pl_datapath_opts opts;
 	/* Decoded events land here until pl_datapath_events_take(). */
@@ -39,9 +67,32 @@ int pl_datapath_prog_fd(const struct pl_datapath *dp, enum pl_prog prog);
 const char *pl_prog_name(enum pl_prog prog); /* "from_pod", ... */
 const char *pl_prog_hook(enum pl_prog prog); /* "tc-ingress of a pod's node-side veth", ... */
 
-/* Opens and loads; on failure reports what failed (verifier log with -v) and returns -errno. */
+/*
+ * Opens and loads; the result is the node in slot 0 (unless opts->multi_node,
+ * also the node of any device not bound to another). On failure reports what
+ * failed (verifier log with -v) and returns -errno.
+ */
 int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **out);
+/*
+ * Another node on base's programs: fresh maps of its own in slot (1..PL_MAX_NODES-1),
+ * pinned with the programs and the shared maps under opts->pin_dir. opts->routing
+ * and opts->events must equal base's (else -EINVAL: that is another load).
+ */
+int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts *opts,
+			 uint32_t slot, struct pl_datapath **out);
+/*
+ * Sets the slots of the nodes added since the last commit, one batch per
+ * *_of map: every map-in-map update waits for an RCU grace period, so a slot
+ * a time would cost each node milliseconds. Until then an added node's
+ * programs find no maps and let packets pass; destroying the loaded node drops them.
+ */
+int pl_datapath_commit(struct pl_datapath *dp);
+/* The program on the device at ifindex runs as dp's node (its maps and settings). */
+int pl_datapath_bind(struct pl_datapath *dp, uint32_t ifindex);
+/* A node destroys its maps' descriptors (pins and slots keep them); base goes with its last node. */
 void pl_datapath_destroy(struct pl_datapath *dp);
+/* Id of the loaded program prog (the same for all nodes of one load), 0 on error. */
+uint32_t pl_datapath_prog_id(const struct pl_datapath *dp, enum pl_prog prog);
 
 /* Maps. IPs network order. */
 int pl_endpoint_add(struct pl_datapath *dp, uint32_t ip, const struct pl_endpoint_info *info);

@@ -10,7 +10,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "datapath.skel.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "net/dp.h"
@@ -19,6 +18,7 @@
 
 struct pl_dp_node {
 	struct pl_datapath *dp;
+	uint32_t next_slot; /* the loaded node: slot of the next node added */
 };
 
 /*
@@ -49,7 +49,25 @@ static int mkdir_p(const char *path)
 	return -ENOENT;
 }
 
-int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node **out)
+/* Every device of node a podlab program runs on (or a replay test-runs one on). */
+static int bind_devices(struct pl_datapath *dp, const struct pl_plan *p, int node)
+{
+	uint32_t *ifx = calloc(PL_DP_MAX_DEVICES, sizeof(*ifx));
+	int i, n, err = 0;
+
+	if (!ifx)
+		return -ENOMEM;
+	n = pl_dp_devices(p, node, ifx, PL_DP_MAX_DEVICES);
+	if (n < 0)
+		err = n;
+	for (i = 0; i < n && !err; i++)
+		err = pl_datapath_bind(dp, ifx[i]);
+	free(ifx);
+	return err;
+}
+
+int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node *loaded,
+	       struct pl_dp_node **out)
 {
 	struct pl_datapath_opts o;
 	struct pl_dp_node *d;
@@ -64,17 +82,35 @@ int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node **out)
 		return pl_err_errno(err, "creating pin directory %s", dir);
 	pl_dp_opts(p, node, &o);
 	o.pin_dir = dir;
+	o.multi_node = true;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
-	err = pl_datapath_load(&o, &d->dp);
+	if (loaded)
+		err = pl_datapath_add_node(loaded->dp, &o, loaded->next_slot, &d->dp);
+	else
+		err = pl_datapath_load(&o, &d->dp);
 	if (err) {
 		free(d);
-		return pl_err_errno(err, "loading the datapath for node %s",
+		return pl_err_errno(err, "%s the datapath for node %s", loaded ? "adding" : "loading",
+				    p->topo->nodes[node].name);
+	}
+	if (loaded)
+		loaded->next_slot++;
+	else
+		d->next_slot = 1;
+	if ((err = bind_devices(d->dp, p, node))) {
+		pl_dp_free(d);
+		return pl_err_errno(err, "binding the devices of node %s to its datapath",
 				    p->topo->nodes[node].name);
 	}
 	*out = d;
 	return 0;
+}
+
+int pl_dp_commit(struct pl_dp_node *loaded)
+{
+	return pl_datapath_commit(loaded->dp);
 }
 
 void pl_dp_free(struct pl_dp_node *d)
@@ -164,20 +200,17 @@ int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_
 int pl_dp_maps(struct pl_dp_node *d, const struct pl_plan *p, int node)
 {
 	struct pl_map_entry *e;
-	struct bpf_map *map;
 	int i, n, err;
 
 	if ((err = pl_dp_map_entries(p, node, &e, &n)))
 		return err;
 	for (i = 0; i < n && !err; i++) {
-		map = bpf_object__find_map_by_name(d->dp->skel->obj, e[i].map);
-		if (!map) {
-			err = -ENOENT;
+		err = pl_datapath_map_update(d->dp, e[i].map, e[i].key, e[i].val);
+		if (err == -ENOENT)
 			pl_err("the datapath has no map %s", e[i].map);
-		} else if (bpf_map_update_elem(bpf_map__fd(map), e[i].key, e[i].val, BPF_ANY)) {
-			err = pl_err_errno(-errno, "updating map %s of node %s", e[i].map,
-					   p->topo->nodes[node].name);
-		}
+		else if (err)
+			pl_err_errno(err, "updating map %s of node %s", e[i].map,
+				     p->topo->nodes[node].name);
 	}
 	free(e);
 	return err;

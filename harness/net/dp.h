@@ -15,13 +15,21 @@
 
 struct pl_dp_node;
 
-/* Caller is inside the node's netns. Pins maps under <pin_dir>/<node>/. */
-int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node **out);
+/*
+ * Caller is inside the node's netns. loaded NULL: loads the datapath (once per
+ * run); else node runs loaded's programs with maps of its own. Pins programs and
+ * maps under <pin_dir>/<node>/ and binds the node's devices (ifindexes) to it.
+ * loaded must be freed after every node added to it.
+ */
+int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node *loaded,
+	       struct pl_dp_node **out);
 /* Attach step s (podlab's program from d, or the user's object) using nl of the node ns. */
 int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_step *s,
 		 struct pl_nl *nl);
 /* endpoints, ipcache, policy for node. */
 int pl_dp_maps(struct pl_dp_node *d, const struct pl_plan *p, int node);
 void pl_dp_free(struct pl_dp_node *d);
+/* Puts every node added to loaded into its slot (pl_datapath_commit): once, after the last. */
+int pl_dp_commit(struct pl_dp_node *loaded);
 
 #endif /* PL_NET_DP_H */

@@ -36,6 +36,7 @@ struct exec {
 	const struct pl_exec_hooks *hooks;
 	struct ns_ctx *ns;
 	struct pl_dp_node **dp; /* per node */
+	struct pl_dp_node *dp_loaded; /* the node that loaded the run's datapath */
 	bool pins_recorded;
 };
 
@@ -195,7 +196,9 @@ static int step_in_ns(struct exec *e, const struct pl_step *s)
 				break;
 			e->pins_recorded = true;
 		}
-		err = pl_dp_load(e->p, node, &e->dp[node]);
+		err = pl_dp_load(e->p, node, e->dp_loaded, &e->dp[node]);
+		if (!err && !e->dp_loaded)
+			e->dp_loaded = e->dp[node];
 		break;
 	case PL_STEP_ATTACH:
 		err = pl_dp_attach(s->attach.user < 0 ? e->dp[s->attach.node] : NULL, e->p, s,
@@ -346,7 +349,8 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 		spent[p->steps[i].kind] += pl_now() - t0;
 		count[p->steps[i].kind]++;
 		/* Keep few descriptors open: big topologies would hit RLIMIT_NOFILE. */
-		if (p->steps[i].kind == PL_STEP_MAPS) {
+		if (p->steps[i].kind == PL_STEP_MAPS &&
+		    e.dp[p->steps[i].dp.node] != e.dp_loaded) {
 			pl_dp_free(e.dp[p->steps[i].dp.node]);
 			e.dp[p->steps[i].dp.node] = NULL;
 		}
@@ -355,13 +359,21 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 		if (p->steps[i].kind == PL_STEP_VETH && last[p->steps[i].peer.ns] == i)
 			ns_close(&e.ns[p->steps[i].peer.ns]);
 	}
+	if (!err && e.dp_loaded) {
+		double t0 = pl_now();
+
+		err = pl_dp_commit(e.dp_loaded);
+		spent[PL_STEP_DATAPATH] += pl_now() - t0;
+	}
 	for (i = 0; i < PL_STEP__COUNT; i++)
 		if (count[i])
 			pl_debug("%-11s %5d steps %8.3f ms", pl_step_kind_name(i), count[i],
 				 spent[i] * 1e3);
 out:
 	for (i = 0; e.dp && i < p->topo->nnodes; i++)
-		pl_dp_free(e.dp[i]);
+		if (e.dp[i] != e.dp_loaded)
+			pl_dp_free(e.dp[i]);
+	pl_dp_free(e.dp_loaded);
 	for (i = 0; e.ns && i < p->nns; i++)
 		ns_close(&e.ns[i]);
 	free(e.ns);

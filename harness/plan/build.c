@@ -10,6 +10,18 @@
 #include "plan/plan.h"
 #include "plan/plan_internal.h"
 
+uint32_t pl_node_ifindex(const struct topo *t, int node, uint32_t ifindex)
+{
+	uint32_t most = 0, block;
+	int i;
+
+	for (i = 0; i < t->nnodes; i++)
+		if ((uint32_t)t->nodes[i].npods > most)
+			most = t->nodes[i].npods;
+	block = (PL_IFINDEX_POD_BASE - PL_IFINDEX_BASE + most + 15) / 16 * 16;
+	return ifindex + (uint32_t)node * block;
+}
+
 uint32_t pl_pod_veth_ifindex(const struct topo *t, int pod)
 {
 	const struct topo_node *n = &t->nodes[t->pods[pod].node];
@@ -17,7 +29,7 @@ uint32_t pl_pod_veth_ifindex(const struct topo *t, int pod)
 
 	for (k = 0; k < n->npods; k++)
 		if (n->pods[k] == pod)
-			return PL_IFINDEX_POD_BASE + k;
+			return pl_node_ifindex(t, t->pods[pod].node, PL_IFINDEX_POD_BASE + k);
 	return 0;
 }
 
@@ -170,8 +182,9 @@ static int plan_underlay(struct pl_plan *p)
 	if (t->underlay == TOPO_UNDERLAY_P2P) {
 		pl_plan_mac(2, 0, m1);
 		pl_plan_mac(2, 1, m2);
-		if ((err = veth(p, p->node_ns[0], "eth0", PL_IFINDEX_UPLINK, m1, p->node_ns[1],
-				"eth0", PL_IFINDEX_UPLINK, m2, t->mtu)))
+		if ((err = veth(p, p->node_ns[0], "eth0", pl_node_ifindex(t, 0, PL_IFINDEX_UPLINK),
+				m1, p->node_ns[1], "eth0",
+				pl_node_ifindex(t, 1, PL_IFINDEX_UPLINK), m2, t->mtu)))
 			return err;
 	} else {
 		struct pl_step *s = ADD(PL_STEP_BRIDGE, p->seg_ns, "br0");
@@ -185,7 +198,8 @@ static int plan_underlay(struct pl_plan *p)
 				snprintf(port, sizeof(port), "s%d", i);
 			pl_plan_mac(2, i, m1);
 			pl_plan_mac(4, i, m2);
-			if ((err = veth(p, p->node_ns[i], "eth0", PL_IFINDEX_UPLINK, m1, p->seg_ns,
+			if ((err = veth(p, p->node_ns[i], "eth0",
+					pl_node_ifindex(t, i, PL_IFINDEX_UPLINK), m1, p->seg_ns,
 					port, PL_IFINDEX_POD_BASE + i, m2, t->mtu)))
 				return err;
 			s = ADD(PL_STEP_MASTER, p->seg_ns, port);
@@ -241,7 +255,7 @@ static int plan_world(struct pl_plan *p)
 				return err;
 	} else {
 		if ((err = veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1, p->node_ns[gw],
-				"world0", PL_IFINDEX_WORLD, m2, t->mtu)))
+				"world0", pl_node_ifindex(t, gw, PL_IFINDEX_WORLD), m2, t->mtu)))
 			return err;
 		if ((err = up(p, p->node_ns[gw], "world0")) ||
 		    (err = addr(p, p->node_ns[gw], "world0", gwip, 32)) ||
@@ -271,7 +285,7 @@ static int plan_node(struct pl_plan *p, int i)
 	s->sysctl.value = "1";
 	if (t->routing != PL_ROUTING_NATIVE) {
 		s = ADD(PL_STEP_VXLAN, ns, "vxlan0");
-		s->ifindex = PL_IFINDEX_VXLAN;
+		s->ifindex = pl_node_ifindex(t, i, PL_IFINDEX_VXLAN);
 		pl_plan_mac(3, i, s->mac);
 		s->mtu = t->mtu - 50;
 		s->vxlan.port = PL_VXLAN_PORT;
@@ -279,7 +293,7 @@ static int plan_node(struct pl_plan *p, int i)
 		if (!s->vxlan.external) {
 			s->vxlan.vni = t->vni_base ? t->vni_base : 1;
 			s->vxlan.local = n->underlay_ip;
-			s->vxlan.link_ifindex = PL_IFINDEX_UPLINK;
+			s->vxlan.link_ifindex = pl_node_ifindex(t, i, PL_IFINDEX_UPLINK);
 		}
 		if ((err = up(p, ns, "vxlan0")))
 			return err;

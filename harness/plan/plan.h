@@ -11,7 +11,9 @@
  *   netns  pl-<run>-<node>, pl-<run>-<pod>, pl-<run>-seg (segment bridge),
  *          pl-<run>-world (optional world host)
  *   node:  lo, eth0 (uplink, ifindex 32), vxlan0 (33, vxlan/legacy), world0 (34,
- *          p2p world host), lxc<pod> (48 + k: node-side veth of its k-th pod)
+ *          p2p world host), lxc<pod> (48 + k: node-side veth of its k-th pod);
+ *          node i's are at those + i * block (pl_node_ifindex): every device
+ *          the datapath runs on has an ifindex of its own in the run.
  *   pod:   lo, eth0 (ifindex 32) with <ip>/32, default route via 169.254.1.1
  *          onlink; a permanent neighbour maps 169.254.1.1 to the node-side
  *          veth's MAC, so pods need no ARP and nodes need no address on lxc*.
@@ -50,6 +52,7 @@
 #define PL_IFINDEX_BRIDGE   (PL_IFINDEX_BASE + 0)  /* br0 in the segment */
 #define PL_IFINDEX_SWORLD   (PL_IFINDEX_BASE + 15) /* the world's port in the segment */
 #define PL_IFINDEX_POD_BASE (PL_IFINDEX_BASE + 16) /* + k: lxc veth of a node's k-th pod */
+/* The ifindexes of node devices are unique in a run: one block per node (see pl_node_ifindex). */
 #define PL_BPFFS_ROOT	    "/sys/fs/bpf/podlab"
 #define PL_LEGACY_TABLE	    100 /* legacy: pod replies to masqueraded node IPs */
 
@@ -206,6 +209,12 @@ int pl_netns_name(const char *run, const char *what, char *buf, size_t len);
 /* Node-side veth of pod `pod` (topo index); its ifindex in the node ns. */
 void pl_pod_veth_name(const struct topo *t, int pod, char *buf, size_t len);
 uint32_t pl_pod_veth_ifindex(const struct topo *t, int pod);
+/*
+ * Ifindex of a node device: node 0's planned ifindex (PL_IFINDEX_UPLINK, _VXLAN,
+ * _WORLD, _POD_BASE + k) moved to node's block (16 + the most pods of a node,
+ * rounded up to 16, per node): the datapath tells nodes apart by ifindex.
+ */
+uint32_t pl_node_ifindex(const struct topo *t, int node, uint32_t ifindex);
 /* Deterministic MACs: kind 0 pod eth0, 1 node-side veth, 2 uplink, 3 vxlan, 4 seg port. */
 void pl_plan_mac(uint8_t kind, uint32_t index, uint8_t mac[6]);
 const char *pl_step_kind_name(enum pl_step_kind kind);
@@ -248,8 +257,21 @@ struct pl_map_entry {
 	uint32_t val_len;
 };
 
-/* The rodata knobs of node's datapath (pin_dir left NULL). */
+/* The knobs of node's datapath (pin_dir left NULL, multi_node false). */
 void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o);
+/*
+ * The run loads the datapath once, at its first datapath step; every later
+ * node gets the next slot of the *_of maps. Node's slot, -1 when it has none.
+ */
+int pl_dp_slot(const struct pl_plan *p, int node);
+/* The first node with a datapath step (the one that loads it), -1 when none. */
+int pl_dp_loading_node(const struct pl_plan *p);
+#define PL_DP_MAX_DEVICES 4096
+/*
+ * The ifindexes bound to node's slot in the devices map (uplink, vxlan, pod
+ * veths) into ifx (room for max); returns how many, or -E2BIG.
+ */
+int pl_dp_devices(const struct pl_plan *p, int node, uint32_t *ifx, int max);
 /* Every map element of node: endpoints, ipcache (pl_policy_ipcache), policy entries. */
 int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **out, int *n);
 /* Node's pin directory: <pin_dir>/<node>. */

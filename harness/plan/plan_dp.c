@@ -24,9 +24,50 @@ void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->routing = p->topo->routing;
 	o->node_ip = p->topo->nodes[node].underlay_ip;
-	o->vxlan_ifindex = p->topo->routing != PL_ROUTING_NATIVE ? PL_IFINDEX_VXLAN : 0;
-	o->uplink_ifindex = PL_IFINDEX_UPLINK;
+	o->vxlan_ifindex = p->topo->routing != PL_ROUTING_NATIVE
+				   ? pl_node_ifindex(p->topo, node, PL_IFINDEX_VXLAN)
+				   : 0;
+	o->uplink_ifindex = pl_node_ifindex(p->topo, node, PL_IFINDEX_UPLINK);
 	o->events = true;
+}
+
+int pl_dp_slot(const struct pl_plan *p, int node)
+{
+	int i, slot = 0;
+
+	for (i = 0; i < p->nsteps; i++) {
+		if (p->steps[i].kind != PL_STEP_DATAPATH)
+			continue;
+		if (p->steps[i].dp.node == node)
+			return slot;
+		slot++;
+	}
+	return -1;
+}
+
+int pl_dp_loading_node(const struct pl_plan *p)
+{
+	int i;
+
+	for (i = 0; i < p->nsteps; i++)
+		if (p->steps[i].kind == PL_STEP_DATAPATH)
+			return p->steps[i].dp.node;
+	return -1;
+}
+
+int pl_dp_devices(const struct pl_plan *p, int node, uint32_t *ifx, int max)
+{
+	const struct topo_node *nd = &p->topo->nodes[node];
+	int n = 0, k;
+
+	if (max < nd->npods + 2)
+		return -E2BIG;
+	ifx[n++] = pl_node_ifindex(p->topo, node, PL_IFINDEX_UPLINK);
+	if (p->topo->routing != PL_ROUTING_NATIVE)
+		ifx[n++] = pl_node_ifindex(p->topo, node, PL_IFINDEX_VXLAN);
+	for (k = 0; k < nd->npods; k++)
+		ifx[n++] = pl_pod_veth_ifindex(p->topo, nd->pods[k]);
+	return n;
 }
 
 static int push(struct pl_map_entry **e, int *n, const char *map, const void *key, size_t klen,

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <linux/bpf.h>
 
+#include <bpf/libbpf.h>
+
 #include "datapath.skel.h"
 #include "lib/datapath.h"
 #include "plan/print_dp.h"
@@ -39,9 +41,6 @@ static int rodata_image(const struct pl_plan *p, int node, void *buf, size_t *le
 		return -errno;
 	pl_dp_opts(p, node, &o);
 	skel->rodata->routing_mode = o.routing;
-	skel->rodata->node_ip = o.node_ip;
-	skel->rodata->vxlan_ifindex = o.vxlan_ifindex;
-	skel->rodata->uplink_ifindex = o.uplink_ifindex;
 	skel->rodata->enable_events = o.events;
 	img = bpf_map__initial_value(skel->maps.rodata, &sz);
 	if (!img || sz > *len) {
@@ -98,6 +97,81 @@ fallback:
 	snprintf(buf, len, "build/bpf/datapath.bpf.o");
 }
 
+/* devices entries: node's ifindexes → its slot and settings (struct pl_node_cfg). */
+static void print_devices(const struct pl_plan *p, int node, const char *dir, FILE *f)
+{
+	uint32_t ifx[PL_DP_MAX_DEVICES / 16];
+	struct pl_datapath_opts o;
+	struct pl_node_cfg cfg;
+	int i, n;
+
+	pl_dp_opts(p, node, &o);
+	cfg = (struct pl_node_cfg){.slot = pl_dp_slot(p, node),
+				   .node_ip = o.node_ip,
+				   .vxlan_ifindex = o.vxlan_ifindex,
+				   .uplink_ifindex = o.uplink_ifindex};
+	n = pl_dp_devices(p, node, ifx, sizeof(ifx) / sizeof(ifx[0]));
+	if (n < 0) {
+		fprintf(f, "# node %s has too many devices for this script\nfalse\n",
+			p->topo->nodes[node].name);
+		return;
+	}
+	fprintf(f, "# devices of node %s: slot %u, node_ip=0x%08x vxlan_ifindex=%u uplink_ifindex=%u\n",
+		p->topo->nodes[node].name, cfg.slot, cfg.node_ip, cfg.vxlan_ifindex,
+		cfg.uplink_ifindex);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "bpftool map update pinned %s/devices key ", dir);
+		hex(f, &ifx[i], sizeof(ifx[i]));
+		fprintf(f, " value ");
+		hex(f, &cfg, sizeof(cfg));
+		fputc('\n', f);
+	}
+}
+
+/* A later node: the loaded programs and shared maps pinned again, fresh maps in its slot. */
+static void print_add_node(const struct pl_plan *p, int node, const char *dir, FILE *f)
+{
+	static const char *const kinds[] = {"endpoints", "ipcache",  "policy",	"conntrack",
+					    "prefilter", "events", "counters"};
+	struct datapath *skel = datapath__open();
+	uint32_t slot = pl_dp_slot(p, node);
+	char dir0[192];
+	size_t k;
+	int i;
+
+	pl_dp_pin_dir(p, pl_dp_loading_node(p), dir0, sizeof(dir0));
+	fprintf(f, "# datapath of node %s: the programs loaded for %s, maps of its own in slot %u\n",
+		p->topo->nodes[node].name, dir0, slot);
+	fprintf(f, "mkdir -p %s\n", dir);
+	if (!skel) {
+		fprintf(f, "# cannot open the datapath skeleton\nfalse\n");
+		return;
+	}
+	for (i = PL_PROG_FROM_POD; i <= PL_PROG_XDP_PREFILTER; i++)
+		fprintf(f, "bpftool prog pin pinned %s/%s %s/%s\n", dir0, pl_prog_name(i), dir,
+			pl_prog_name(i));
+	fprintf(f, "bpftool map pin pinned %s/devices %s/devices\n", dir0, dir);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		const struct bpf_map *m = bpf_object__find_map_by_name(skel->obj, kinds[k]);
+
+		if (!m) {
+			fprintf(f, "# the datapath has no map %s\nfalse\n", kinds[k]);
+			continue;
+		}
+		fprintf(f, "bpftool map pin pinned %s/%s_of %s/%s_of\n", dir0, kinds[k], dir,
+			kinds[k]);
+		fprintf(f, "bpftool map create %s/%s type %s key %u value %u entries %u name %s "
+			   "flags 0x%x\n",
+			dir, kinds[k], libbpf_bpf_map_type_str(bpf_map__type(m)),
+			bpf_map__key_size(m), bpf_map__value_size(m), bpf_map__max_entries(m),
+			kinds[k], bpf_map__map_flags(m));
+		fprintf(f, "bpftool map update pinned %s/%s_of key ", dir0, kinds[k]);
+		hex(f, &slot, sizeof(slot));
+		fprintf(f, " value pinned %s/%s\n", dir, kinds[k]);
+	}
+	datapath__destroy(skel);
+}
+
 void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
 	struct pl_datapath_opts o;
@@ -105,6 +179,11 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 	size_t len = sizeof(img);
 	char obj[PATH_MAX];
 
+	if (node != pl_dp_loading_node(p)) {
+		print_add_node(p, node, dir, f);
+		print_devices(p, node, dir, f);
+		return;
+	}
 	pl_dp_opts(p, node, &o);
 	object_path(obj, sizeof(obj));
 	fprintf(f, "# datapath of node %s: programs and maps pinned in %s\n",
@@ -114,12 +193,10 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 	if (rodata_image(p, node, img, &len)) {
 		fprintf(f, "# cannot open the datapath skeleton: the knobs below are NOT set\n");
 		fprintf(f, "bpftool prog loadall \"$OBJ\" %s pinmaps %s\n", dir, dir);
+		print_devices(p, node, dir, f);
 		return;
 	}
-	fprintf(f,
-		"# knobs: routing_mode=%u node_ip=0x%08x vxlan_ifindex=%u uplink_ifindex=%u "
-		"enable_events=%u\n",
-		o.routing, o.node_ip, o.vxlan_ifindex, o.uplink_ifindex, o.events);
+	fprintf(f, "# knobs: routing_mode=%u enable_events=%u\n", o.routing, o.events);
 	fprintf(f,
 		"bpftool map create %s/rodata_knobs type array key 4 value %zu entries 1 "
 		"name datapath.rodata flags 0x%x\n",
@@ -133,6 +210,7 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 		dir, dir, dir);
 	/* podlab's loader pins no .rodata: drop both names so the pin trees match. */
 	fprintf(f, "rm -f %s/rodata_knobs %s/datapath_rodata\n", dir, dir);
+	print_devices(p, node, dir, f);
 }
 
 void pl_print_datapath_maps(const struct pl_plan *p, int node, FILE *f)

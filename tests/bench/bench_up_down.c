@@ -3,10 +3,13 @@
  * podlab up + down (netlink, in-process) side by side with the
  * --print-commands script of the same topology (a process per object) and
  * its teardown (`ip netns del` per namespace, rm -rf of the pins), for 2, 20
- * and 50 nodes x 4 pods on a segment, vxlan routing. Twice: network objects
- * only, then with the datapath loaded, attached and programmed on every node.
- * Prints times and ratios; asserts nothing. Sleeps between measurements so
- * the kernel's deferred namespace cleanup of one does not slow the next.
+ * and 50 nodes x 4 pods on a segment (or the node counts given as arguments),
+ * vxlan routing. Twice: network objects only, then with the datapath loaded,
+ * attached and programmed on every node. Prints times, up time per namespace
+ * and ratios; asserts nothing. Sleeps between measurements so the kernel's
+ * deferred namespace cleanup of one does not slow the next.
+ *
+ * usage: bench_up_down [--datapath-only] [NODES...]
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -117,24 +120,47 @@ static int bench_script(const struct topo *t, const char *run, bool dp, struct t
 	return err ? -EIO : 0;
 }
 
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: bench_up_down [--datapath-only] [NODES...]  (default: 2 20 50)\n"
+		   "  podlab up/down against the --print-commands script, NODES x 4 pods\n");
+}
+
 int main(int argc, char **argv)
 {
-	static const int sizes[] = {2, 20, 50};
+	int sizes[16] = {2, 20, 50}, nsizes = 3, first_dp = 0, given = 0;
 	struct times a = {0}, b = {0};
 	char run[PL_RUN_ID_MAX];
 	int i, dp, err = 0;
 
-	(void)argc;
-	(void)argv;
 	pl_log_init(0);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--datapath-only")) {
+			first_dp = 1;
+			continue;
+		}
+		if (!given++)
+			nsizes = 0; /* the arguments replace the defaults */
+		if (nsizes >= 16 || atoi(argv[i]) < 1 || atoi(argv[i]) > 250) {
+			fprintf(stderr, "bench_up_down: bad node count %s (1..250, at most 16)\n",
+				argv[i]);
+			usage(stderr);
+			return 2;
+		}
+		sizes[nsizes++] = atoi(argv[i]);
+	}
 	if (geteuid() != 0) {
 		printf("bench_up_down: SKIP (needs root: it builds namespaces)\n");
 		return 0;
 	}
-	printf("%-9s %-6s %5s %12s %12s %12s %12s %8s\n", "datapath", "nodes", "pods", "podlab up",
-	       "podlab down", "script up", "script down", "ratio");
-	for (dp = 0; dp <= 1 && !err; dp++) {
-		for (i = 0; i < 3 && !err; i++) {
+	printf("%-9s %-6s %5s %12s %12s %12s %12s %9s %8s\n", "datapath", "nodes", "pods",
+	       "podlab up", "podlab down", "script up", "script down", "ms/netns", "ratio");
+	for (dp = first_dp; dp <= 1 && !err; dp++) {
+		for (i = 0; i < nsizes && !err; i++) {
 			char *yaml = gen_yaml(sizes[i]);
 			struct topo *t = NULL;
 
@@ -151,15 +177,17 @@ int main(int argc, char **argv)
 			if (!err)
 				err = bench_script(t, run, dp, &b);
 			if (!err)
-				printf("%-9s %-6d %5d %11.3fs %11.3fs %11.3fs %11.3fs %7.1fx\n",
+				printf("%-9s %-6d %5d %11.3fs %11.3fs %11.3fs %11.3fs %9.2f %7.1fx\n",
 				       dp ? "yes" : "no", sizes[i], t->npods, a.up, a.down, b.up,
-				       b.down, (b.up + b.down) / (a.up + a.down));
+				       b.down, a.up * 1e3 / (t->nnodes + t->npods + 1),
+				       (b.up + b.down) / (a.up + a.down));
 			pl_topo_free(t);
 			free(yaml);
 		}
 	}
 	if (err)
 		fprintf(stderr, "bench_up_down: failed: %s\n", strerror(-err));
-	printf("ratio = (script up + down) / (podlab up + down); target >= 5x at 50 nodes\n");
+	printf("ms/netns = podlab up / namespaces (nodes + pods + segment)\n"
+	       "ratio = (script up + down) / (podlab up + down); target >= 5x at 50 nodes\n");
 	return err ? 1 : 0;
 }

@@ -327,7 +327,7 @@ out:
 
 char *fixture_dump_pins(const char *run)
 {
-	static const char *const maps[] = {"endpoints", "ipcache", "policy"};
+	static const char *const maps[] = {"endpoints", "ipcache", "policy", "devices"};
 	char dir[128], path[640], *buf = NULL, *sorted = NULL;
 	size_t len = 0, slen = 0;
 	FILE *f = open_memstream(&buf, &len), *sf;

@@ -69,9 +69,10 @@ static const struct up_case cases[] = {
 	  .qdisc = TOPO_QDISC_HTB},
 	 {{"seg", "link 32 br0 bridge mtu 1500"},
 	  {"seg", "link 48 s-n1 veth mtu 1500 02:70:6c:04:00:00 up master 32"},
-	  /* Without the datapath: the kernel-only twin, a classic vxlan0 as Flannel's. */
+	  /* Without the datapath: the kernel-only twin, a classic vxlan0 as Flannel's;
+	   * node devices are in one block per node: n2's vxlan0 is 33 + 32. */
 	  {"n2",
-	   "link 33 vxlan0 vxlan mtu 1450 02:70:6c:03:00:01 up vxlan id 1 local 192.168.100.2"},
+	   "link 65 vxlan0 vxlan mtu 1450 02:70:6c:03:00:01 up vxlan id 1 local 192.168.100.2"},
 	  {"n1", "fdb 192.168.100.3 02:70:6c:03:00:02 dev vxlan0"},
 	  {"n1", "route 10.2.0.0/24 via 10.2.0.0 dev vxlan0 scope 0 proto 3 onlink"},
 	  {"n1", "class eth0 htb 1:a parent 1:1"},

@@ -136,8 +136,8 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 	if (ASSERT_GE(v, 0, "uplink eth0")) {
 		s = &p->steps[v];
 		pl_plan_mac(2, i, mac);
-		ASSERT_EQ(s->ns == ns ? s->ifindex : s->peer.ifindex, PL_IFINDEX_UPLINK,
-			  "uplink ifindex");
+		ASSERT_EQ(s->ns == ns ? s->ifindex : s->peer.ifindex,
+			  pl_node_ifindex(t, i, PL_IFINDEX_UPLINK), "uplink ifindex");
 		ASSERT_MEMEQ(s->ns == ns ? s->mac : s->peer.mac, mac, 6, "uplink MAC");
 	}
 	ASSERT_GE(plan_find(p, PL_STEP_GRO, ns, "eth0"), 0, "gro on the uplink");
@@ -154,7 +154,7 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 	} else if (ASSERT_GE(v, 0, "vxlan0")) {
 		s = &p->steps[v];
 		pl_plan_mac(3, i, mac);
-		ASSERT_EQ(s->ifindex, PL_IFINDEX_VXLAN, "vxlan0 ifindex");
+		ASSERT_EQ(s->ifindex, pl_node_ifindex(t, i, PL_IFINDEX_VXLAN), "vxlan0 ifindex");
 		ASSERT_MEMEQ(s->mac, mac, 6, "vxlan0 MAC");
 		ASSERT_EQ(s->vxlan.external, !legacy && !twin,
 			  "collect_md only in vxlan mode with the datapath");
