@@ -163,7 +163,8 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 		if (legacy || twin) {
 			ASSERT_EQ(s->vxlan.local, n->underlay_ip, "classic: local underlay IP");
 			ASSERT_EQ(s->vxlan.vni, 1, "classic: VNI 1");
-			ASSERT_EQ(s->vxlan.link_ifindex, PL_IFINDEX_UPLINK, "classic: over eth0");
+			ASSERT_EQ(s->vxlan.link_ifindex, pl_node_ifindex(t, i, PL_IFINDEX_UPLINK),
+				  "classic: over eth0");
 		}
 	}
 	if (legacy)
