@@ -5,6 +5,9 @@
  * events and counters. The programs reach them through one map-in-map array
  * per kind (endpoints_of, ...), indexed by the node's slot (devices map): the
  * maps declared here are slot 0's and the template of every other node's.
+ * Node maps carry no BTF (key_size/value_size, not __type): before 6.2 a map
+ * with BTF and one without never match as inner maps (timer_off differs), and
+ * bpftool map create, which the printed script uses, cannot give them BTF.
  */
 #ifndef PL_BPF_MAPS_H
 #define PL_BPF_MAPS_H
@@ -26,8 +29,8 @@
 struct pl_endpoints_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PL_MAX_ENDPOINTS);
-	__type(key, struct pl_endpoint_key);
-	__type(value, struct pl_endpoint_info);
+	__uint(key_size, sizeof(struct pl_endpoint_key));
+	__uint(value_size, sizeof(struct pl_endpoint_info));
 } endpoints SEC(".maps");
 
 /* ipcache: struct pl_ipcache_key (prefix) → struct pl_ipcache_info (identity, tunnel endpoint) */
@@ -35,8 +38,8 @@ struct pl_ipcache_map {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, PL_MAX_IPCACHE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct pl_ipcache_key);
-	__type(value, struct pl_ipcache_info);
+	__uint(key_size, sizeof(struct pl_ipcache_key));
+	__uint(value_size, sizeof(struct pl_ipcache_info));
 } ipcache SEC(".maps");
 
 /* policy: struct pl_policy_key (ep, remote identity, dport, proto, dir) → struct pl_policy_entry */
@@ -45,16 +48,16 @@ struct pl_policy_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PL_MAX_POLICY);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct pl_policy_key);
-	__type(value, struct pl_policy_entry);
+	__uint(key_size, sizeof(struct pl_policy_key));
+	__uint(value_size, sizeof(struct pl_policy_entry));
 } policy SEC(".maps");
 
 /* conntrack: struct pl_ct_key (forward 5-tuple of an allowed flow) → struct pl_ct_entry */
 struct pl_conntrack_map {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, PL_MAX_CONNTRACK);
-	__type(key, struct pl_ct_key);
-	__type(value, struct pl_ct_entry);
+	__uint(key_size, sizeof(struct pl_ct_key));
+	__uint(value_size, sizeof(struct pl_ct_entry));
 } conntrack SEC(".maps");
 
 /* prefilter: struct pl_prefilter_key (denied source prefix) → __u32 rule id */
@@ -62,8 +65,8 @@ struct pl_prefilter_map {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, PL_MAX_PREFILTER);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct pl_prefilter_key);
-	__type(value, __u32);
+	__uint(key_size, sizeof(struct pl_prefilter_key));
+	__uint(value_size, sizeof(__u32));
 } prefilter SEC(".maps");
 
 /* events: ring buffer of struct pl_flow_event, one per decision */
@@ -76,8 +79,8 @@ struct pl_events_map {
 struct pl_counters_map {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, PL_COUNTER_SLOTS);
-	__type(key, __u32);
-	__type(value, struct pl_counter_val);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct pl_counter_val));
 } counters SEC(".maps");
 
 /* devices: ifindex → struct pl_node_cfg (key 0: the node of unlisted devices) */
