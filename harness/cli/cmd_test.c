@@ -17,59 +17,63 @@
 static int cmd_test(int argc, char **argv);
 
 PL_COMMAND(test, .name = "test", .summary = "run scenario files: replay and assert per packet",
-	   .usage = "usage: podlab test SCENARIO... [OPTIONS]\n"
-		    "\n"
-		    "Runs each scenario (docs/scenario.md): builds its topology (or reuses\n"
-		    "--run), replays its inputs in its mode (unit or live), and checks its\n"
-		    "expectations per packet, per filter or per flow (verdict, drop reason,\n"
-		    "observation points, delivered to, NAT-free, encapsulation, output bytes)\n"
-		    "and its counters. Prints PASS, FAIL or SKIP per scenario, what was\n"
-		    "expected and what happened for every mismatch, and a summary.\n"
-		    "A scenario that needs what this machine lacks (root, a kernel feature)\n"
-		    "is a SKIP with the reason; it does not fail the run.\n"
-		    "\n"
-		    "options:\n"
-		    "  --junit FILE      JUnit XML: one testcase per scenario\n"
-		    "  --json            one JSON object per scenario instead of text\n"
-		    "  --pcap-out DIR    write what came out of each device to DIR/<device>.pcap\n"
-		    "  --run RUN         reuse a running topology for every scenario\n"
-		    "  --mode MODE       replay every scenario in unit, sim or live mode instead\n"
-		    "                    of the mode its file names\n"
-		    "  --compare A,B     replay each scenario in modes A and B (e.g. sim,live),\n"
-		    "                    each on its own run, and list every packet whose\n"
-		    "                    verdict, drop reason, delivered-to or output bytes\n"
-		    "                    differ; expectations are not checked\n"
-		    "  --shard I/N       run only shard I of N (1 <= I <= N): a file's shard\n"
-		    "                    depends only on its file name, so the N shards of one\n"
-		    "                    set of files hold every scenario exactly once, on any\n"
-		    "                    machine and in any argument order\n"
-		    "  -j, --jobs N      run N scenarios at once (default 1), each in a process\n"
-		    "                    of its own with a run of its own; results are printed\n"
-		    "                    in input order, each with what its process printed, so\n"
-		    "                    output, summary, --junit file and exit status are those\n"
-		    "                    of a serial run (not with --run or --pcap-out)\n"
-		    "  -v                print every packet's result line\n"
-		    "\n"
-		    "Ctrl-C (SIGINT, SIGTERM, SIGHUP) stops every scenario before its next\n"
-		    "packet and removes the runs it built; no --junit file is written.\n"
-		    "\n"
-		    "examples:\n"
-		    "  podlab test tests/scenarios/*.yaml --junit build/scenarios.xml\n"
-		    "  podlab test -v tests/scenarios/native-allowed.yaml\n"
-		    "  podlab test --compare sim,live tests/scenarios/*.yaml\n"
-		    "  podlab test -j 2 --shard 1/3 tests/scenarios/*.yaml --junit shard1.xml\n"
-		    "\n"
-		    "exit status: 0 every scenario passed or was skipped, 1 a scenario failed,\n"
-		    "             2 bad usage or a bad scenario file (file:line:col on stderr),\n"
-		    "             4 the --junit file could not be written,\n"
-		    "             128+N interrupted by signal N (its runs removed)\n",
+	   .usage =
+		   "usage: podlab test SCENARIO... [OPTIONS]\n"
+		   "\n"
+		   "Runs each scenario (docs/scenario.md): builds its topology (or reuses\n"
+		   "--run), replays its inputs in its mode (unit or live), and checks its\n"
+		   "expectations per packet, per filter or per flow (verdict, drop reason,\n"
+		   "observation points, delivered to, NAT-free, encapsulation, output bytes)\n"
+		   "and its counters. Prints PASS, FAIL or SKIP per scenario, what was\n"
+		   "expected and what happened for every mismatch, and a summary.\n"
+		   "A scenario that needs what this machine lacks (root, a kernel feature)\n"
+		   "is a SKIP with the reason; it does not fail the run.\n"
+		   "\n"
+		   "options:\n"
+		   "  --junit FILE      JUnit XML: one testcase per scenario\n"
+		   "  --json            one JSON object per scenario instead of text\n"
+		   "  --pcap-out DIR    write what came out of each device to DIR/<device>.pcap\n"
+		   "  --run RUN         reuse a running topology for every scenario\n"
+		   "  --mode MODE       replay every scenario in unit, sim or live mode instead\n"
+		   "                    of the mode its file names\n"
+		   "  --compare A,B     replay each scenario in modes A and B (e.g. sim,live),\n"
+		   "                    each on its own run, and list every packet whose\n"
+		   "                    verdict, drop reason, delivered-to or output bytes\n"
+		   "                    differ; expectations are not checked\n"
+		   "  --shard I/N       run only shard I of N (1 <= I <= N): a file's shard\n"
+		   "                    depends only on its file name, so the N shards of one\n"
+		   "                    set of files hold every scenario exactly once, on any\n"
+		   "                    machine and in any argument order\n"
+		   "  -j, --jobs N      run N scenarios at once (default 1), each in a process\n"
+		   "                    of its own with a run of its own; results are printed\n"
+		   "                    in input order, each with what its process printed, so\n"
+		   "                    output, summary, --junit file and exit status are those\n"
+		   "                    of a serial run (not with --run or --pcap-out)\n"
+		   "  --ct-max N        every node's conntrack map holds N flows (1..16777216),\n"
+		   "                    instead of each topology's conntrack.max (not with --run)\n"
+		   "  -v                print every packet's result line\n"
+		   "\n"
+		   "Ctrl-C (SIGINT, SIGTERM, SIGHUP) stops every scenario before its next\n"
+		   "packet and removes the runs it built; no --junit file is written.\n"
+		   "\n"
+		   "examples:\n"
+		   "  podlab test tests/scenarios/*.yaml --junit build/scenarios.xml\n"
+		   "  podlab test -v tests/scenarios/native-allowed.yaml\n"
+		   "  podlab test --compare sim,live tests/scenarios/*.yaml\n"
+		   "  podlab test -j 2 --shard 1/3 tests/scenarios/*.yaml --junit shard1.xml\n"
+		   "\n"
+		   "exit status: 0 every scenario passed or was skipped, 1 a scenario failed,\n"
+		   "             2 bad usage or a bad scenario file (file:line:col on stderr),\n"
+		   "             4 the --junit file could not be written,\n"
+		   "             128+N interrupted by signal N (its runs removed)\n",
 	   .run = cmd_test);
 
 /* What every scenario of one `podlab test` shares. */
 struct test_run {
 	char **files;
-	int mode;   /* -1 = each file's own */
-	int cmp[2]; /* --compare, -1 = none */
+	int mode;	 /* -1 = each file's own */
+	int cmp[2];	 /* --compare, -1 = none */
+	uint32_t ct_max; /* --ct-max, 0 = each topology's */
 	bool json;
 	struct pl_scn_run_opts so;
 	int counts[PL_SCN_ERROR + 1];
@@ -141,6 +145,7 @@ static void run_file(void *ctx, int i, struct pl_scn_report *rep)
 	}
 	if (tr->mode >= 0)
 		s->mode = tr->mode;
+	s->ct_max = tr->ct_max;
 	if (tr->cmp[0] >= 0)
 		pl_compare_scenario(s, tr->cmp[0], tr->cmp[1], tr->so.verbose, rep);
 	else if (pl_scenario_run(s, &tr->so, rep))
@@ -180,11 +185,17 @@ static void print_report(void *ctx, int i, const struct pl_scn_report *rep,
 static int cmd_test(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"junit", required_argument, NULL, 'u'},    {"json", no_argument, NULL, 'J'},
-		{"pcap-out", required_argument, NULL, 'o'}, {"run", required_argument, NULL, 'r'},
-		{"verbose", no_argument, NULL, 'v'},	    {"mode", required_argument, NULL, 'm'},
-		{"compare", required_argument, NULL, 'c'},  {"shard", required_argument, NULL, 's'},
-		{"jobs", required_argument, NULL, 'j'},	    {0},
+		{"junit", required_argument, NULL, 'u'},
+		{"json", no_argument, NULL, 'J'},
+		{"pcap-out", required_argument, NULL, 'o'},
+		{"run", required_argument, NULL, 'r'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"mode", required_argument, NULL, 'm'},
+		{"compare", required_argument, NULL, 'c'},
+		{"shard", required_argument, NULL, 's'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"ct-max", required_argument, NULL, 'C'},
+		{0},
 	};
 	struct test_run tr = {.mode = -1, .cmp = {-1, -1}};
 	const char *junit = NULL, *outdir = NULL;
@@ -233,12 +244,19 @@ static int cmd_test(int argc, char **argv)
 				return pl_cmd_usage_error("test", "--jobs: '%s' is not 1 to %d",
 							  optarg, PL_SCN_JOBS_MAX);
 			break;
+		case 'C':
+			if (pl_cmd_parse_ct_max("test", optarg, &tr.ct_max))
+				return PL_EXIT_INPUT;
+			break;
 		default:
 			return pl_cmd_usage_error("test", "unknown option");
 		}
 	}
 	if (argc - optind <= 0)
 		return pl_cmd_usage_error("test", "no scenario files");
+	if (tr.ct_max && tr.so.run)
+		return pl_cmd_usage_error("test", "--ct-max with --run: the run's datapath is "
+						  "loaded, its conntrack sized already");
 	/* Parallel scenarios on one run would see each other's packets and counters. */
 	if (jobs > 1 && tr.so.run)
 		return pl_cmd_usage_error("test",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* libpodlab datapath loader: skeleton, nodes sharing it, map programming (test_run: datapath_run.c). */
+/* libpodlab datapath loader: skeleton, nodes sharing it, map programming (test_run:
+ * datapath_run.c). */
 #include <errno.h>
 #include <time.h>
 #include <stdio.h>
@@ -42,9 +43,8 @@ const char *pl_prog_hook(enum pl_prog prog)
 static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints, skel->maps.ipcache, skel->maps.policy,
-		skel->maps.conntrack, skel->maps.prefilter, skel->maps.events,
-		skel->maps.counters,
+		skel->maps.endpoints, skel->maps.ipcache, skel->maps.policy,   skel->maps.conntrack,
+		skel->maps.prefilter, skel->maps.events,  skel->maps.counters,
 	};
 
 	return maps[kind];
@@ -53,7 +53,7 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints_of, skel->maps.ipcache_of, skel->maps.policy_of,
+		skel->maps.endpoints_of, skel->maps.ipcache_of,	  skel->maps.policy_of,
 		skel->maps.conntrack_of, skel->maps.prefilter_of, skel->maps.events_of,
 		skel->maps.counters_of,
 	};
@@ -197,6 +197,12 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	}
 	dp->skel->rodata->routing_mode = opts->routing;
 	dp->skel->rodata->enable_events = opts->events;
+	/* Slot 0's map, the template of every node's (create_node_map). */
+	if (opts->ct_max &&
+	    (err = bpf_map__set_max_entries(dp->skel->maps.conntrack, opts->ct_max))) {
+		pl_err_errno(err, "sizing the conntrack map to %u entries", opts->ct_max);
+		goto out;
+	}
 	if (opts->pin_dir) {
 		bpf_object__for_each_map(map, dp->skel->obj)
 		{
@@ -284,7 +290,8 @@ static int add_pending(struct pl_datapath *base, const struct pl_datapath *dp)
 		if (e->fd[k] < 0) {
 			while (k--)
 				close(e->fd[k]);
-			return pl_err_errno(-errno, "keeping the maps of datapath slot %u", dp->slot);
+			return pl_err_errno(-errno, "keeping the maps of datapath slot %u",
+					    dp->slot);
 		}
 	}
 	base->npending++;
@@ -349,7 +356,8 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 	*out = NULL;
 	if (base->base)
 		base = base->base;
-	if (opts->routing != base->opts.routing || opts->events != base->opts.events) {
+	if (opts->routing != base->opts.routing || opts->events != base->opts.events ||
+	    opts->ct_max != base->opts.ct_max) {
 		pl_err("adding a node to a datapath loaded for another configuration");
 		return -EINVAL;
 	}
@@ -495,9 +503,25 @@ int pl_policy_clear(struct pl_datapath *dp)
 	return clear_map(dp, PL_MAP_POLICY);
 }
 
+/* Empty, with its counters reset: evicted = created - present holds after a clear too. */
 int pl_ct_clear(struct pl_datapath *dp)
 {
-	return clear_map(dp, PL_MAP_CONNTRACK);
+	const __u32 slots[] = {PL_COUNTER_CT_CREATED, PL_COUNTER_CT_UNTRACKED};
+	int ncpu = libbpf_num_possible_cpus(), k, err;
+	struct pl_counter_val *zero;
+
+	if ((err = clear_map(dp, PL_MAP_CONNTRACK)))
+		return err;
+	if (ncpu < 0)
+		return ncpu;
+	zero = calloc(ncpu, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	for (k = 0; k < 2 && !err; k++)
+		if (bpf_map_update_elem(dp->map_fd[PL_MAP_COUNTERS], &slots[k], zero, BPF_ANY))
+			err = pl_err_errno(-errno, "resetting the conntrack counters");
+	free(zero);
+	return err;
 }
 
 int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *key,

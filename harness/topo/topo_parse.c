@@ -13,8 +13,9 @@
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes",     "underlay",
-				       "world", "policies", "programs", "prefilter", NULL};
+static const char *const top_keys[] = {"name",	    "routing",	 "mtu",	     "nodes",
+				       "underlay",  "world",	 "policies", "programs",
+				       "prefilter", "conntrack", NULL};
 static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
 static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
 static const char *const underlay_keys[] = {"type", "links", NULL};
@@ -429,6 +430,9 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	v = pl_yaml_get(&p->y, root, "mtu");
 	if (v && (err = pl_ty_u32(p, v, "mtu", 576, 9216, &t->mtu)))
 		return err;
+	v = pl_yaml_get(&p->y, root, "conntrack");
+	if (v && (err = pl_topo_parse_conntrack(p, v)))
+		return err;
 	v = pl_yaml_get(&p->y, root, "nodes");
 	if (!v)
 		return pl_yaml_error(&p->y, root, "the topology needs 'nodes'");
@@ -578,6 +582,7 @@ int pl_topo_parse_diag(const char *file, const char *text, FILE *diag, struct to
 	p.t->routing = PL_ROUTING_NATIVE;
 	p.t->mtu = 1500;
 	p.t->vni_base = 1;
+	p.t->ct_max = PL_CT_MAX_DEFAULT;
 	p.y.warn = open_memstream(&warnings, &wlen);
 	err = p.t->file && p.y.warn ? parse_text(&p, text, len) : -ENOMEM;
 	if (p.y.warn)
