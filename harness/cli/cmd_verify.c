@@ -68,11 +68,9 @@ static void print_kernel(void)
 		printf("%s%s %s", i ? ", " : "", pl_qdisc_kind_name(qdiscs[i]), no ? "no" : "yes");
 		missing |= no;
 	}
-	printf("%s\n  links      ",
-	       missing ? " (up refuses a topology that needs a missing one)" : "");
+	printf("%s\n  links      ", missing ? " (up refuses a topology that needs a missing one)" : "");
 	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-		printf("%s%s %s", i ? ", " : "", links[i],
-		       pl_probe_link_kind(links[i]) ? "no" : "yes");
+		printf("%s%s %s", i ? ", " : "", links[i], pl_probe_link_kind(links[i]) ? "no" : "yes");
 	printf("\n  tcx        %s (TC programs attach with cls_bpf)\n",
 	       pl_probe_tcx() ? "no" : "yes");
 	if (pl_probe_netns_devices(devs, sizeof(devs)))

@@ -173,8 +173,8 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_ROUTE:
 		snprintf(want, sizeof(want), " via %s", pl_ip4_str(s->route.gw, a));
-		snprintf(line, len, "route %s/%u%s dev %s", pl_ip4_str(s->route.dst, a),
-			 s->route.plen, s->route.gw ? want : "", s->dev);
+		snprintf(line, len, "route %s/%u%s dev %s", pl_ip4_str(s->route.dst, a), s->route.plen,
+			 s->route.gw ? want : "", s->dev);
 		if (s->route.table)
 			snprintf(line + strlen(line), len - strlen(line), " table %u",
 				 s->route.table);

@@ -183,8 +183,8 @@ static int plan_underlay(struct pl_plan *p)
 		pl_plan_mac(2, 0, m1);
 		pl_plan_mac(2, 1, m2);
 		if ((err = veth(p, p->node_ns[0], "eth0", pl_node_ifindex(t, 0, PL_IFINDEX_UPLINK),
-				m1, p->node_ns[1], "eth0", pl_node_ifindex(t, 1, PL_IFINDEX_UPLINK),
-				m2, t->mtu)))
+				m1, p->node_ns[1], "eth0",
+				pl_node_ifindex(t, 1, PL_IFINDEX_UPLINK), m2, t->mtu)))
 			return err;
 	} else {
 		struct pl_step *s = ADD(PL_STEP_BRIDGE, p->seg_ns, "br0");

@@ -53,8 +53,8 @@
 #define PL_IFINDEX_SWORLD   (PL_IFINDEX_BASE + 15) /* the world's port in the segment */
 #define PL_IFINDEX_POD_BASE (PL_IFINDEX_BASE + 16) /* + k: lxc veth of a node's k-th pod */
 /* The ifindexes of node devices are unique in a run: one block per node (see pl_node_ifindex). */
-#define PL_BPFFS_ROOT	"/sys/fs/bpf/podlab"
-#define PL_LEGACY_TABLE 100 /* legacy: pod replies to masqueraded node IPs */
+#define PL_BPFFS_ROOT	    "/sys/fs/bpf/podlab"
+#define PL_LEGACY_TABLE	    100 /* legacy: pod replies to masqueraded node IPs */
 
 enum pl_ns_role {
 	PL_NS_NODE,
