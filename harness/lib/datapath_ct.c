@@ -33,7 +33,9 @@ static int count_entries(int fd, uint32_t max, uint64_t *used)
 
 		count = CHUNK;
 		err = bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals, &count,
-					   &bo) ? -errno : 0;
+					   &bo)
+			      ? -errno
+			      : 0;
 		first = false;
 		if (err && err != -ENOENT)
 			break;
