@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bench_conntrack: what a conntrack lookup costs as the table fills: 10k,
- * 100k and 1M flows in one 1,048,576-entry map (`conntrack: {max: 1048576}`),
- * side by side in one process, each as a ratio to the 10k case. Two views:
- * from_pod on one tracked flow under BPF_PROG_TEST_RUN (repeat: the same
- * flow every time, its entry stays in cache), and lookups of random tracked
- * flows in the datapath's own map (bpf/bench_ct.bpf.c, 16384 per run), where
- * the table's size shows as cache misses. Runs in a private netns it unshares.
+ * 100k and 1M flows, each in a 1,048,576-entry map (`conntrack: {max:
+ * 1048576}`) of a datapath of its own, measured side by side in one process
+ * (in interleaved rounds, so the machine's load drifts alike for all three)
+ * as ratios to the 10k case. Two views: from_pod on one tracked flow under
+ * BPF_PROG_TEST_RUN (repeat: the same flow every time, its entry stays in
+ * cache), and lookups of random tracked flows, drawn over the whole table,
+ * in the datapath's own map (bpf/bench_ct.bpf.c, 16384 per run), where the
+ * table's size shows as cache misses, next to the memory's own latency at
+ * that size (dependent random reads of an array of as many 128-byte elements). Runs in a private
+ * netns it unshares.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,10 +30,10 @@
 #include "lib/pkt.h"
 
 #define CT_MAX	   1048576u
-#define PACKETS	   1000000u /* from_pod: per trial, in one test_run */
-#define TRIALS	   3	    /* from_pod: median of */
-#define KEYS	   16384u   /* lookups per bench_ct run (PL_BENCH_KEYS) */
-#define RUNS	   64	    /* bench_ct: median of */
+#define PACKETS	   1000000u /* from_pod: per sample, in one test_run */
+#define KEYS	   16384u   /* lookups per bench_ct run */
+#define ROUNDS	   9	    /* samples: medians of ROUNDS (from_pod), ROUNDS * RUNS (lookups) */
+#define RUNS	   8	    /* bench_ct runs per round */
 #define FILL_CHUNK 65536u
 
 static const uint32_t fills[] = {10000, 100000, 1000000};
@@ -43,7 +47,10 @@ static uint32_t ip4(const char *s)
 	return a.s_addr;
 }
 
-/* Flow i of the table: 10.128.x.y:port -> B:80 TCP; flow 0 is A:40000 -> B:80 (from_pod's). */
+/* Flow i of the table: SADDR_BASE | i >> 16 : i & 0xffff -> B:80 TCP (bench_ct draws them);
+ * flow 0 is from_pod's, A:40000 -> B:80. */
+#define SADDR_BASE 0x0a800000u /* 10.128.0.0 */
+
 static struct pl_ct_key flow(uint32_t i)
 {
 	struct pl_ct_key k = {.daddr = ip4("10.244.1.20"), .dport = htons(80), .proto = 6};
@@ -52,7 +59,7 @@ static struct pl_ct_key flow(uint32_t i)
 		k.saddr = ip4("10.244.1.10");
 		k.sport = htons(40000);
 	} else {
-		k.saddr = htonl(0x0a800000u | i >> 16);
+		k.saddr = htonl(SADDR_BASE | i >> 16);
 		k.sport = htons(i & 0xffff);
 	}
 	return k;
@@ -95,77 +102,56 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* from_pod on the tracked flow 0: ns per packet, median of TRIALS. */
+/* from_pod on the tracked flow 0: ns per packet over PACKETS repeats. */
 static double from_pod_ns(struct pl_datapath *dp, const uint8_t *pkt, int len, uint32_t ifindex,
 			  int *err)
 {
 	struct __sk_buff skb = {.ifindex = ifindex};
-	double t[TRIALS];
 	uint8_t out[256];
-	int i;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len, .data_out = out,
+		    .data_size_out = sizeof(out), .ctx_in = &skb, .ctx_size_in = sizeof(skb),
+		    .repeat = PACKETS);
 
-	for (i = 0; i < TRIALS; i++) {
-		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
-			    .data_out = out, .data_size_out = sizeof(out), .ctx_in = &skb,
-			    .ctx_size_in = sizeof(skb), .repeat = PACKETS);
-
-		if (bpf_prog_test_run_opts(pl_datapath_prog_fd(dp, PL_PROG_FROM_POD), &o)) {
-			*err = -errno;
-			return 0;
-		}
-		if (o.retval != TC_ACT_REDIRECT) {
-			fprintf(stderr, "bench_conntrack: from_pod returned %u, expected %d\n",
-				o.retval, TC_ACT_REDIRECT);
-			*err = -EPROTO;
-			return 0;
-		}
-		t[i] = o.duration;
+	if (bpf_prog_test_run_opts(pl_datapath_prog_fd(dp, PL_PROG_FROM_POD), &o)) {
+		*err = -errno;
+		return 0;
 	}
-	qsort(t, TRIALS, sizeof(t[0]), cmp_double);
-	return t[TRIALS / 2];
+	if (o.retval != TC_ACT_REDIRECT) {
+		fprintf(stderr, "bench_conntrack: from_pod returned %u, expected %d\n", o.retval,
+			TC_ACT_REDIRECT);
+		*err = -EPROTO;
+		return 0;
+	}
+	return o.duration;
 }
 
-/* KEYS random flows of the first n into the bench program's keys array. */
-static int pick_keys(struct bench_ct *b, uint32_t n, uint64_t *seed)
+/* ns per lookup of prog (ct_lookups or mem_reads), RUNS samples into t; every one must hit. */
+static int lookup_ns(struct bench_ct *b, struct bpf_program *prog, const uint8_t *pkt, int len,
+		     double *t)
 {
-	struct pl_ct_key k;
-	uint32_t i;
-
-	for (i = 0; i < KEYS; i++) {
-		*seed ^= *seed << 13; /* xorshift64: the same flows on every run */
-		*seed ^= *seed >> 7;
-		*seed ^= *seed << 17;
-		k = flow((uint32_t)(*seed % n));
-		if (bpf_map_update_elem(bpf_map__fd(b->maps.keys), &i, &k, BPF_ANY))
-			return pl_err_errno(-errno, "writing the bench keys");
-	}
-	return 0;
-}
-
-/* ns per lookup of a random tracked flow, median of RUNS; every lookup must hit. */
-static double lookup_ns(struct bench_ct *b, const uint8_t *pkt, int len, int *err)
-{
-	double t[RUNS];
 	int i;
 
 	b->bss->hits = 0;
 	for (i = 0; i < RUNS; i++) {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len, .repeat = 1);
 
-		if (bpf_prog_test_run_opts(bpf_program__fd(b->progs.ct_lookups), &o)) {
-			*err = -errno;
-			return 0;
-		}
+		if (bpf_prog_test_run_opts(bpf_program__fd(prog), &o))
+			return -errno;
 		t[i] = (double)o.duration / KEYS;
 	}
 	if (b->bss->hits != (uint64_t)KEYS * RUNS) {
-		fprintf(stderr, "bench_conntrack: %llu of %llu lookups hit: flows were evicted\n",
-			(unsigned long long)b->bss->hits, (unsigned long long)KEYS * RUNS);
-		*err = -EPROTO;
-		return 0;
+		fprintf(stderr, "bench_conntrack: %llu of %llu %s hit: flows were evicted\n",
+			(unsigned long long)b->bss->hits, (unsigned long long)KEYS * RUNS,
+			bpf_program__name(prog));
+		return -EPROTO;
 	}
-	qsort(t, RUNS, sizeof(t[0]), cmp_double);
-	return t[RUNS / 2];
+	return 0;
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return v[n / 2];
 }
 
 /* The kernel's memory charge of map fd (fdinfo "memlock:"), 0 when unknown. */
@@ -227,13 +213,16 @@ int main(void)
 				   .dport = 80,
 				   .tcp_flags = 0x10,
 				   .ttl = 64};
-	double pod[NFILLS], look[NFILLS];
-	uint64_t used[NFILLS], seed = 0x9e3779b97f4a7c15ull;
-	struct pl_datapath *dp = NULL;
-	struct bench_ct *b = NULL;
+	static double pod_t[NFILLS][ROUNDS], look_t[NFILLS][ROUNDS * RUNS],
+		mem_t[NFILLS][ROUNDS * RUNS];
+	double pod[NFILLS], look[NFILLS], mem[NFILLS];
+	uint64_t used[NFILLS];
+	struct pl_datapath *dp[NFILLS] = {NULL};
+	struct bench_ct *b[NFILLS] = {NULL};
+	uint32_t poda;
 	struct pl_ct_fill f;
 	uint8_t pkt[128];
-	int len, err;
+	int len, err = 0, r;
 	size_t i;
 
 	pl_log_init(0);
@@ -244,18 +233,34 @@ int main(void)
 	}
 	if ((err = setup_netns()))
 		return PL_EXIT_RUNTIME;
+	poda = if_nametoindex("poda");
 	len = pl_pkt_build(&spec, pkt, sizeof(pkt));
-	if (len < 0 || (err = pl_datapath_load(&opts, &dp)) || (err = program_node(dp)))
-		goto out;
-	b = bench_ct__open();
-	if (!b || bpf_map__reuse_fd(b->maps.ct, dp->map_fd[PL_MAP_CONNTRACK]) ||
-	    bench_ct__load(b)) {
-		err = pl_err_errno(-errno, "loading bench_ct on the datapath's conntrack map");
+	if (len < 0) {
+		err = len;
 		goto out;
 	}
 	for (i = 0; i < NFILLS; i++) {
-		if ((err = fill(dp->map_fd[PL_MAP_CONNTRACK], i ? fills[i - 1] : 0, fills[i])) ||
-		    (err = pl_ct_fill(dp, &f)))
+		if ((err = pl_datapath_load(&opts, &dp[i])) || (err = program_node(dp[i])))
+			goto out;
+		b[i] = bench_ct__open();
+		if (b[i]) {
+			struct pl_ct_key k = flow(1);
+
+			b[i]->rodata->lookups = KEYS;
+			b[i]->rodata->nflows = fills[i];
+			b[i]->rodata->saddr_base = SADDR_BASE;
+			b[i]->rodata->daddr = k.daddr;
+			b[i]->rodata->dport = k.dport;
+			bpf_map__set_max_entries(b[i]->maps.mem, fills[i]);
+		}
+		if (!b[i] || bpf_map__reuse_fd(b[i]->maps.ct, dp[i]->map_fd[PL_MAP_CONNTRACK]) ||
+		    bench_ct__load(b[i])) {
+			err = pl_err_errno(-errno,
+					   "loading bench_ct on the datapath's conntrack map");
+			goto out;
+		}
+		if ((err = fill(dp[i]->map_fd[PL_MAP_CONNTRACK], 0, fills[i])) ||
+		    (err = pl_ct_fill(dp[i], &f)))
 			goto out;
 		used[i] = f.used;
 		if (f.used != fills[i]) {
@@ -264,17 +269,26 @@ int main(void)
 			err = -EPROTO;
 			goto out;
 		}
-		pod[i] = from_pod_ns(dp, pkt, len, if_nametoindex("poda"), &err);
-		if (err || (err = pick_keys(b, fills[i], &seed)))
-			goto out;
-		look[i] = lookup_ns(b, pkt, len, &err);
-		if (err)
-			goto out;
 	}
-	printf("conntrack: one LRU map of %u entries (%u bytes of key and value, %.0f MiB in the "
+	for (r = 0; r < ROUNDS; r++)
+		for (i = 0; i < NFILLS; i++) {
+			pod_t[i][r] = from_pod_ns(dp[i], pkt, len, poda, &err);
+			if (err ||
+			    (err = lookup_ns(b[i], b[i]->progs.ct_lookups, pkt, len,
+					     &look_t[i][r * RUNS])) ||
+			    (err = lookup_ns(b[i], b[i]->progs.mem_reads, pkt, len,
+					     &mem_t[i][r * RUNS])))
+				goto out;
+		}
+	for (i = 0; i < NFILLS; i++) {
+		pod[i] = median(pod_t[i], ROUNDS);
+		look[i] = median(look_t[i], ROUNDS * RUNS);
+		mem[i] = median(mem_t[i], ROUNDS * RUNS);
+	}
+	printf("conntrack: LRU maps of %u entries (%u bytes of key and value, %.0f MiB in the "
 	       "kernel), filled to\n",
 	       CT_MAX, (unsigned)(sizeof(struct pl_ct_key) + sizeof(struct pl_ct_entry)),
-	       map_memlock(dp->map_fd[PL_MAP_CONNTRACK]) / 1048576.0);
+	       map_memlock(dp[0]->map_fd[PL_MAP_CONNTRACK]) / 1048576.0);
 	printf("%-36s %14s %14s %14s\n", "", "10k flows", "100k flows", "1M flows");
 	printf("%-36s %14llu %14llu %14llu\n", "entries present (none evicted)",
 	       (unsigned long long)used[0], (unsigned long long)used[1],
@@ -283,6 +297,8 @@ int main(void)
 	       pod[0], pod[1], pod[1] / pod[0], pod[2], pod[2] / pod[0]);
 	printf("%-36s %11.1f ns %7.1f (%.2fx) %7.1f (%.2fx)\n", "lookup of a random tracked flow",
 	       look[0], look[1], look[1] / look[0], look[2], look[2] / look[0]);
+	printf("%-36s %11.1f ns %7.1f (%.2fx) %7.1f (%.2fx)\n", "  memory latency: dependent read",
+	       mem[0], mem[1], mem[1] / mem[0], mem[2], mem[2] / mem[0]);
 	/* Summary rows for make bench (tests/bench/summary.sh). */
 	for (i = 1; i < NFILLS; i++) {
 		printf("BENCH-ROW\tconntrack: from_pod on a tracked flow, %s entries\t%.1f ns/pkt\t"
@@ -291,10 +307,16 @@ int main(void)
 		printf("BENCH-ROW\tconntrack: lookup of a random tracked flow, %s entries\t"
 		       "%.1f ns\t10k entries: %.1f ns\t%.3f\t<= 1.1\n",
 		       i == 1 ? "100k" : "1M", look[i], look[0], look[i] / look[0]);
+		printf("BENCH-ROW\tconntrack: random lookup's growth over memory latency's, %s\t"
+		       "%.2fx\tmemory latency: %.2fx\t%.3f\t-\n",
+		       i == 1 ? "100k" : "1M", look[i] / look[0], mem[i] / mem[0],
+		       (look[i] / look[0]) / (mem[i] / mem[0]));
 	}
 out:
-	bench_ct__destroy(b);
-	pl_datapath_destroy(dp);
+	for (i = 0; i < NFILLS; i++) {
+		bench_ct__destroy(b[i]);
+		pl_datapath_destroy(dp[i]);
+	}
 	if (err)
 		pl_err_errno(err, "bench_conntrack");
 	return err ? PL_EXIT_RUNTIME : PL_EXIT_OK;
