@@ -381,30 +381,6 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 	return v ? pl_ty_bool(p, v, "replace", &pr->replace_podlab) : 0;
 }
 
-/* prefilter: [CIDR, ...], a bare address is a /32. */
-static int parse_prefilter(struct topo_parser *p, const ynode *v)
-{
-	struct topo *t = p->t;
-	int i, len, err;
-
-	err = pl_ty_check_seq(p, v, "prefilter", &len);
-	if (err || !len)
-		return err;
-	t->prefilter = calloc(len, sizeof(*t->prefilter));
-	if (!t->prefilter)
-		return -ENOMEM;
-	for (i = 0; i < len; i++) {
-		struct topo_cidr *c = &t->prefilter[t->nprefilter];
-
-		err = pl_ty_cidr(p, pl_yaml_seq_item(&p->y, v, i), "prefilter entry", true, &c->ip,
-				 &c->plen);
-		if (err)
-			return err;
-		t->nprefilter++;
-	}
-	return 0;
-}
-
 /* Sections in dependency order: nodes before the links, world and programs naming them. */
 static int parse_root(struct topo_parser *p, const ynode *root)
 {
@@ -459,7 +435,7 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	if (v && (err = pl_topo_parse_policies(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "prefilter");
-	if (v && (err = parse_prefilter(p, v)))
+	if (v && (err = pl_topo_parse_prefilter(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "programs");
 	err = pl_ty_check_seq(p, v, "programs", &len);
