@@ -17,6 +17,8 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 
+#define PL_EEXIST 17 /* errno's EEXIST: BPF code has no errno.h */
+
 static __always_inline void pl_ct_key_of(const struct pl_state *st, struct pl_ct_key *key,
 					 bool reverse)
 {
@@ -107,12 +109,33 @@ static __always_inline bool pl_ct_lookup(struct pl_state *st)
 	return true;
 }
 
-/* Tracks (or refreshes) the forward tuple of a packet that is being forwarded. */
+static __always_inline void pl_ct_count(const struct pl_state *st, __u32 slot)
+{
+	void *counters = pl_node_map(&counters_of, st->slot);
+	struct pl_counter_val *val = counters ? bpf_map_lookup_elem(counters, &slot) : NULL;
+
+	if (val)
+		val->packets++; /* per-CPU value: no other writer */
+}
+
+/*
+ * Tracks (or refreshes) the forward tuple of a packet that is being forwarded.
+ * A full table refuses nothing: conntrack is an LRU map, and the update evicts
+ * the least recently used entries to make room (on one CPU of a small map,
+ * several at once: it refills that CPU's cache of free elements), so there is
+ * no "table full" drop to report. Eviction is what a full table looks like:
+ * entries are deleted by nothing else, so evicted = created - present, which
+ * `podlab status` shows. An evicted flow's next forward packet creates its
+ * entry again; its replies until then are policy-checked as new flows. An
+ * update can still fail (-ENOMEM: every free element sits in other CPUs'
+ * caches): the packet is forwarded untracked, flagged and counted.
+ */
 static __always_inline void pl_ct_commit(struct pl_state *st)
 {
 	struct pl_ct_entry init = {};
 	struct pl_ct_key key;
 	void *conntrack;
+	long err;
 
 	if (st->ct_reply || st->icmp_err)
 		return;
@@ -128,7 +151,14 @@ static __always_inline void pl_ct_commit(struct pl_state *st)
 	if (!conntrack)
 		return;
 	pl_ct_key_of(st, &key, false);
-	bpf_map_update_elem(conntrack, &key, &init, BPF_ANY);
+	/* NOEXIST: another CPU creating the same flow first is no creation of ours. */
+	err = bpf_map_update_elem(conntrack, &key, &init, BPF_NOEXIST);
+	if (!err) {
+		pl_ct_count(st, PL_COUNTER_CT_CREATED);
+	} else if (err != -PL_EEXIST) {
+		st->ev.flags |= PL_EV_F_CT_UNTRACKED;
+		pl_ct_count(st, PL_COUNTER_CT_UNTRACKED);
+	}
 }
 
 #endif /* PL_BPF_CONNTRACK_H */

@@ -20,7 +20,7 @@
 #define PL_MAX_ENDPOINTS 4096
 #define PL_MAX_IPCACHE	 65536
 #define PL_MAX_POLICY	 131072
-#define PL_MAX_CONNTRACK 65536
+#define PL_MAX_CONNTRACK PL_CT_MAX_DEFAULT /* the loader may set another size */
 #define PL_MAX_PREFILTER 16384
 #define PL_MAX_DEVICES	 65536
 #define PL_EVENTS_BYTES	 (1u << 20)

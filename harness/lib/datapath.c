@@ -197,6 +197,12 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	}
 	dp->skel->rodata->routing_mode = opts->routing;
 	dp->skel->rodata->enable_events = opts->events;
+	/* Slot 0's map, the template of every node's (create_node_map). */
+	if (opts->ct_max &&
+	    (err = bpf_map__set_max_entries(dp->skel->maps.conntrack, opts->ct_max))) {
+		pl_err_errno(err, "sizing the conntrack map to %u entries", opts->ct_max);
+		goto out;
+	}
 	if (opts->pin_dir) {
 		bpf_object__for_each_map(map, dp->skel->obj)
 		{
@@ -349,7 +355,8 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 	*out = NULL;
 	if (base->base)
 		base = base->base;
-	if (opts->routing != base->opts.routing || opts->events != base->opts.events) {
+	if (opts->routing != base->opts.routing || opts->events != base->opts.events ||
+	    opts->ct_max != base->opts.ct_max) {
 		pl_err("adding a node to a datapath loaded for another configuration");
 		return -EINVAL;
 	}
@@ -495,9 +502,25 @@ int pl_policy_clear(struct pl_datapath *dp)
 	return clear_map(dp, PL_MAP_POLICY);
 }
 
+/* Empty, with its counters reset: evicted = created - present holds after a clear too. */
 int pl_ct_clear(struct pl_datapath *dp)
 {
-	return clear_map(dp, PL_MAP_CONNTRACK);
+	const __u32 slots[] = {PL_COUNTER_CT_CREATED, PL_COUNTER_CT_UNTRACKED};
+	int ncpu = libbpf_num_possible_cpus(), k, err;
+	struct pl_counter_val *zero;
+
+	if ((err = clear_map(dp, PL_MAP_CONNTRACK)))
+		return err;
+	if (ncpu < 0)
+		return ncpu;
+	zero = calloc(ncpu, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	for (k = 0; k < 2 && !err; k++)
+		if (bpf_map_update_elem(dp->map_fd[PL_MAP_COUNTERS], &slots[k], zero, BPF_ANY))
+			err = pl_err_errno(-errno, "resetting the conntrack counters");
+	free(zero);
+	return err;
 }
 
 int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *key,

@@ -21,11 +21,13 @@ struct pl_datapath_pending;
 
 /*
  * Runtime knobs. routing and events are rodata, written between __open and
- * __load (one configuration per load); the node's settings (node_ip,
- * vxlan_ifindex, uplink_ifindex) are its devices map entries.
+ * __load (one configuration per load), as is ct_max, the conntrack map's
+ * size (every node's map has the loaded one's); the node's settings
+ * (node_ip, vxlan_ifindex, uplink_ifindex) are its devices map entries.
  */
 struct pl_datapath_opts {
 	enum pl_routing_mode routing;
+	uint32_t ct_max;	/* conntrack entries per node, 0 = PL_CT_MAX_DEFAULT */
 	uint32_t node_ip;	/* network order */
 	uint32_t vxlan_ifindex; /* redirect target for the overlay, in the node's netns */
 	uint32_t uplink_ifindex;
@@ -104,6 +106,18 @@ int pl_policy_add(struct pl_datapath *dp, const struct pl_policy_key *key,
 int pl_policy_clear(struct pl_datapath *dp);
 int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t rule_id);
 int pl_ct_clear(struct pl_datapath *dp);
+
+/* A node's conntrack: entries present, the map's size and what its programs counted. */
+struct pl_ct_fill {
+	uint64_t used;	    /* entries present now */
+	uint32_t max;	    /* the map's max_entries */
+	uint64_t created;   /* entries the programs created */
+	uint64_t evicted;   /* created - used: the LRU map dropped them to make room */
+	uint64_t untracked; /* creations that failed: flows forwarded but not tracked */
+};
+/* Fill of the conntrack and counters maps given (a node's, or pinned ones). */
+int pl_ct_fill_fd(int ct_fd, int counters_fd, struct pl_ct_fill *out);
+int pl_ct_fill(struct pl_datapath *dp, struct pl_ct_fill *out);
 /* Writes one element of the map named map (a plan's struct pl_map_entry); -ENOENT: no such map. */
 int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *key,
 			   const void *val);
