@@ -39,6 +39,7 @@ struct pl_live_stats {
 	unsigned windows;
 	unsigned cut_tag;  /* the next packet's tag was in flight already (identical packets) */
 	unsigned cut_flow; /* its flow was in flight the other way or from elsewhere */
+	unsigned cut_path; /* a packet on a path new to the replay closed it */
 };
 
 /* Per node of an open replay: the run's pinned programs and maps, opened by path. */

@@ -244,6 +244,7 @@ void pl_replay_live_close(struct pl_replay *rp)
 	free(lv->taps);
 	free(lv->pod_netns);
 	free(lv->inject_fd);
+	free(lv->paths);
 	free(lv->slots);
 	free(lv->tags);
 	free(lv->tx);

@@ -57,6 +57,8 @@ struct pl_live {
 	int nslots;
 	int *tags; /* open addressing, tag -> slot index, -1 = empty */
 	unsigned tags_mask;
+	uint64_t *paths; /* (injection node, destination) pairs seen: their neighbour is known */
+	int npaths, cap_paths;
 	uint8_t *tx; /* window * PL_PKT_MAX: the frames as injected */
 	uint8_t *rx; /* PL_LIVE_RX_BATCH * PL_PKT_MAX */
 	uint8_t frame[PL_PKT_MAX];

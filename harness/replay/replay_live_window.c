@@ -10,7 +10,10 @@
  * holds two packets with one key (identical packets: each of them then goes
  * in a window of its own) nor one flow seen both ways or from two injection
  * points (conntrack makes their order matter, and two paths do not keep it):
- * the window ends before such a packet, which opens the next one.
+ * the window ends before such a packet, which opens the next one. The first
+ * packet of the replay from a node towards a destination (a node's pods, or
+ * an address) closes its window: its next hop may not be resolved yet, and
+ * alone it would be the only packet to wait for it (NEIGH_RESOLVE).
  *
  * A window concludes when each packet is delivered or dropped, or QUIET_MS
  * after the last sign once each has one, or after the bounded wait.
@@ -98,7 +101,34 @@ static bool same_at(const struct pl_inject *a, const struct pl_inject *b)
 	return a->kind == b->kind && a->node == b->node && a->pod == b->pod;
 }
 
-/* 0: p is slot lv->nslots now; 1: res is final (skipped); -EAGAIN: next window; -errno. */
+/* Whether the path from the injection node to the packet's destination is new (and records it). */
+static bool new_path(struct pl_replay *rp, struct pl_live *lv, const struct pl_live_slot *s)
+{
+	int dst = pl_topo_pod_by_ip(rp->t, s->tag.daddr);
+	uint64_t key = (uint64_t)s->at.node << 33 |
+		       (dst >= 0 ? (uint64_t)1 << 32 | (uint32_t)rp->t->pods[dst].node
+				 : s->tag.daddr);
+	uint64_t *grown;
+	int i;
+
+	for (i = 0; i < lv->npaths; i++)
+		if (lv->paths[i] == key)
+			return false;
+	if (lv->npaths == lv->cap_paths) {
+		grown = realloc(lv->paths, (lv->cap_paths * 2 + 16) * sizeof(*grown));
+		if (!grown)
+			return true;
+		lv->paths = grown;
+		lv->cap_paths = lv->cap_paths * 2 + 16;
+	}
+	lv->paths[lv->npaths++] = key;
+	return true;
+}
+
+/*
+ * 0: p is slot lv->nslots now; 2: so, and the window closes after it (a new
+ * path); 1: res is final (skipped); -EAGAIN: p opens the next window; -errno.
+ */
 static int admit(struct pl_replay *rp, struct pl_live *lv, const struct pl_replay_pkt *p,
 		 const struct pl_inject *at, struct pl_result *res)
 {
@@ -132,7 +162,7 @@ static int admit(struct pl_replay *rp, struct pl_live *lv, const struct pl_repla
 	s->p = p;
 	s->res = res;
 	slot_insert(lv, lv->nslots++);
-	return 0;
+	return new_path(rp, lv, s) ? 2 : 0;
 }
 
 static void inject_failed(struct pl_live_slot *s, int err)
@@ -413,8 +443,8 @@ int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 
 	window_reset(lv);
 	ret = admit(rp, lv, p, at, res);
-	if (ret)
-		return ret > 0 ? 0 : ret;
+	if (ret < 0 || ret == 1)
+		return ret < 0 ? ret : 0;
 	run_window(rp, lv);
 	return 0;
 }
@@ -433,6 +463,11 @@ int pl_replay_live_window(struct pl_replay *rp, const struct pl_replay_pkt *p, i
 		ret = admit(rp, lv, &p[j], &at, &res[j]);
 		if (ret == 1)
 			continue;
+		if (ret == 2) {
+			rp->live_stats.cut_path++;
+			j++;
+			break;
+		}
 		if (ret == -EAGAIN || (ret < 0 && j > 0)) {
 			/* opens the next window (or fails there, first of it) */
 			pl_result_release(&res[j]);
