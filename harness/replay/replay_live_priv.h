@@ -25,7 +25,8 @@ struct pl_tap {
 	uint8_t mac[6];
 };
 
-/* A packet's tag, what survives the datapath (inner frame for VXLAN): IP ID, destination, FNV-1a of the L4 payload. */
+/* A packet's tag, what survives the datapath (inner frame for VXLAN): IP ID, destination, FNV-1a of
+ * the L4 payload. */
 struct pl_live_tag {
 	bool ok;
 	uint16_t ip_id;
@@ -42,7 +43,7 @@ struct pl_live_slot {
 	uint32_t lo_addr, hi_addr; /* the flow, both directions alike */
 	uint16_t lo_port, hi_port;
 	uint8_t proto;
-	bool fwd; /* the packet goes lo -> hi */
+	bool fwd;    /* the packet goes lo -> hi */
 	bool active; /* injected: its tag is looked up */
 	bool dropped, to_stack;
 };
@@ -68,7 +69,8 @@ struct pl_live {
 void pl_live_tag_of(const uint8_t *f, uint32_t len, struct pl_live_tag *tag,
 		    struct pl_pkt_info *outer);
 struct pl_tap *pl_live_tap_of(struct pl_live *lv, enum pl_tap_kind kind, int index);
-/* Injects frames f[0..n) (same pod, each PL_PKT_MAX apart) with sendmmsg: how many went, or -errno. */
+/* Injects frames f[0..n) (same pod, each PL_PKT_MAX apart) with sendmmsg: how many went, or -errno.
+ */
 int pl_live_inject_pod(struct pl_replay *rp, struct pl_live *lv, int pod, uint8_t *f,
 		       const uint32_t *len, int n);
 /* One frame at node's uplink as an XDP live frame of its xdp_prefilter. */

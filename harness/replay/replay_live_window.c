@@ -105,9 +105,9 @@ static bool same_at(const struct pl_inject *a, const struct pl_inject *b)
 static bool new_path(struct pl_replay *rp, struct pl_live *lv, const struct pl_live_slot *s)
 {
 	int dst = pl_topo_pod_by_ip(rp->t, s->tag.daddr);
-	uint64_t key = (uint64_t)s->at.node << 33 |
-		       (dst >= 0 ? (uint64_t)1 << 32 | (uint32_t)rp->t->pods[dst].node
-				 : s->tag.daddr);
+	uint64_t key =
+		(uint64_t)s->at.node << 33 |
+		(dst >= 0 ? (uint64_t)1 << 32 | (uint32_t)rp->t->pods[dst].node : s->tag.daddr);
 	uint64_t *grown;
 	int i;
 
@@ -245,7 +245,8 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 	for (i = 0; i < rp->t->nnodes; i++) {
 		struct pl_replay_node *n = &rp->nodes[i];
 
-		pl_evring_read(&n->ring, true, pl_replay_node_on_event, n);
+		/* Alone, a packet is waited for on the ring too; a window wakes on captures. */
+		pl_evring_read(&n->ring, lv->nslots == 1, pl_replay_node_on_event, n);
 		for (j = 0; j < n->nevs; j++) {
 			const struct pl_flow_event *ev = &n->evs[j];
 
@@ -347,7 +348,8 @@ static void wait_any(struct pl_replay *rp, struct pl_live *lv, int ms)
 
 	for (i = 0; i < lv->ntaps && n < 64; i++)
 		fds[n++] = (struct pollfd){.fd = lv->taps[i].fd, .events = POLLIN};
-	for (i = 0; i < rp->t->nnodes && n < 64; i++)
+	/* unpublished records keep a ring readable: polled only when published */
+	for (i = 0; lv->nslots == 1 && i < rp->t->nnodes && n < 64; i++)
 		fds[n++] = (struct pollfd){.fd = rp->nodes[i].ring.fd, .events = POLLIN};
 	poll(fds, n, ms);
 }

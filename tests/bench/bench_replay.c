@@ -170,14 +170,15 @@ static double time_serial(struct pl_replay *rp, const struct pl_replay_pkts *pk,
 	return pl_now() - t0;
 }
 
-/* Unit mode's verdict of each packet (one by one, conntrack emptied per slice): live's expectation. */
+/* Unit mode's verdict of each packet (one by one, conntrack emptied per slice): live's expectation.
+ */
 static uint8_t *unit_verdict, *unit_reason;
 
 /* The same with the workers, in chunks as a session runs them; results released. */
 #define WORKER_CHUNK 4096
 static const struct topo *bench_topo; /* for a differing verdict's lines */
-static double time_workers(struct pl_replay_workers *w, const struct pl_replay_pkts *pk,
-			   int from, int to, const struct pl_result *serial, int *mismatches)
+static double time_workers(struct pl_replay_workers *w, const struct pl_replay_pkts *pk, int from,
+			   int to, const struct pl_result *serial, int *mismatches)
 {
 	static struct pl_result res[WORKER_CHUNK];
 	static int state[WORKER_CHUNK];
@@ -200,8 +201,8 @@ static double time_workers(struct pl_replay_workers *w, const struct pl_replay_p
 				pl_result_print(stderr, &serial[i - from], bench_topo);
 				fprintf(stderr, "  workers:    ");
 				pl_result_print(stderr, &res[i - a], bench_topo);
-				fprintf(stderr, "  remarks '%s' / '%s'\n", serial[i - from].hops[0].remark,
-					res[i - a].hops[0].remark);
+				fprintf(stderr, "  remarks '%s' / '%s'\n",
+					serial[i - from].hops[0].remark, res[i - a].hops[0].remark);
 			}
 			pl_result_release(&res[i - a]);
 		}
@@ -397,7 +398,8 @@ static int bench_live(const struct topo *t, const struct pl_replay_pkts *pk, int
 				f->replayed++;
 				f->unexpected += !live_expected(&win[j], i + j, dst);
 				if (at < k && !same_result(&win[j], &one[at]) && ++f->differ <= 3) {
-					fprintf(stderr, "bench: live packet %d differs:\n  one: ", i + j + 1);
+					fprintf(stderr, "bench: live packet %d differs:\n  one: ",
+						i + j + 1);
 					pl_result_print(stderr, &one[at], t);
 					fprintf(stderr, "  window: ");
 					pl_result_print(stderr, &win[j], t);
@@ -481,9 +483,8 @@ int main(int argc, char **argv)
 		goto out;
 	pl_pkt_parse(pk.p[0].data, pk.p[0].len, &info);
 	pod = pl_topo_pod_by_ip(t, info.saddr);
-	if (pod < 0 ||
-	    bench_unit(rp, &pk, t->pods[pod].node, rp->nodes[t->pods[pod].node].pod_ifindex[pod],
-		       &uf))
+	if (pod < 0 || bench_unit(rp, &pk, t->pods[pod].node,
+				  rp->nodes[t->pods[pod].node].pod_ifindex[pod], &uf))
 		goto out;
 	/* The conntrack LRU keeps the newest 65536 flows: pass 2 replays the newest 50000. */
 	tracked.n = pk.n < PASS2_PACKETS ? pk.n : PASS2_PACKETS;
@@ -496,13 +497,14 @@ int main(int argc, char **argv)
 	live_err = bench_live(t, &pk, pl_topo_pod_by_ip(t, info.daddr), &lf);
 	tcpr = bench_tcpreplay(pcap, n);
 	printf("unit-mode replay of %d distinct packets (%s, from_pod, events on;\n"
-	       "one by one, %d workers and the floor interleaved in %d slices under the same load,\n"
+	       "one by one, %d workers and the floor interleaved in %d slices under the same "
+	       "load,\n"
 	       "conntrack emptied before each engine's slice)\n",
 	       n, topo_file, uf.nworkers, ROUNDS);
 	printf("  %-36s %12s %8s\n", "what", "packets/s", "ratio");
 	printf("  %-36s %12.0f %8s\n", "floor: tc_pass via test_run", uf.floor_pps, "1.00");
-	printf("  %-36s %12.0f %8.2f  of the floor\n", "podlab replay, one by one",
-	       uf.serial_pps, uf.serial_pps / uf.floor_pps);
+	printf("  %-36s %12.0f %8.2f  of the floor\n", "podlab replay, one by one", uf.serial_pps,
+	       uf.serial_pps / uf.floor_pps);
 	snprintf(dir, sizeof(dir), "podlab replay, %d workers", uf.nworkers);
 	printf("  %-36s %12.0f %8.2f  of the floor (goal >= 0.8)\n", dir, uf.workers_pps,
 	       uf.workers_pps / uf.floor_pps);
@@ -532,7 +534,8 @@ int main(int argc, char **argv)
 	       lf.one_pps > 0 ? lf.window_pps / lf.one_pps : 0);
 	printf("  results of windows vs one at a time: %d of %d differ; %d of %d not delivered\n"
 	       "  to the destination pod with unit mode's from_pod verdict%s\n",
-	       lf.differ, lf.sampled, lf.unexpected, lf.replayed, live_err ? " (stopped early)" : "");
+	       lf.differ, lf.sampled, lf.unexpected, lf.replayed,
+	       live_err ? " (stopped early)" : "");
 	/* Summary rows for make bench (tests/bench/summary.sh). */
 	printf("BENCH-ROW\tunit replay, %s\t%.0f pkt/s\tBPF_PROG_TEST_RUN floor (pass-only): %.0f "
 	       "pkt/s\t%.3f\t>= 0.8\n",
@@ -545,7 +548,7 @@ int main(int argc, char **argv)
 	       "(one packet in flight: %.0f pkt/s)\t%.3f\t>= 1\n",
 	       lf.window, lf.window_pps, lf.one_pps, lf.window_pps / 1e6);
 	rc = uf.floor_pps > 0 && !uf.mismatches && !live_err && !lf.differ && !lf.unexpected ? 0
-												    : 1;
+											     : 1;
 out:
 	pl_replay_close(rp);
 	pl_replay_pkts_free(&pk);
