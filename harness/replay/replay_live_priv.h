@@ -43,8 +43,9 @@ struct pl_live_slot {
 	uint32_t lo_addr, hi_addr; /* the flow, both directions alike */
 	uint16_t lo_port, hi_port;
 	uint8_t proto;
-	bool fwd;    /* the packet goes lo -> hi */
-	bool active; /* injected: its tag is looked up */
+	uint16_t dport; /* TCP/UDP destination port (host order), else 0 */
+	bool fwd;	/* the packet goes lo -> hi */
+	bool active;	/* injected: its tag is looked up */
 	bool dropped, to_stack;
 };
 

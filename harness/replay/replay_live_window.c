@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <linux/if_packet.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -83,6 +84,7 @@ static void flow_of(const struct pl_replay_pkt *p, struct pl_live_slot *s)
 	if (info.vxlan && info.inner_off < len)
 		pl_pkt_parse(f + info.inner_off, len - info.inner_off, &info);
 	s->proto = info.proto;
+	s->dport = info.proto == IPPROTO_TCP || info.proto == IPPROTO_UDP ? info.dport : 0;
 	s->fwd = info.saddr < info.daddr || (info.saddr == info.daddr && info.sport <= info.dport);
 	s->lo_addr = s->fwd ? info.saddr : info.daddr;
 	s->hi_addr = s->fwd ? info.daddr : info.saddr;
@@ -235,6 +237,15 @@ static void add_hop(struct pl_replay *rp, struct pl_result *res, int node,
 	}
 }
 
+/*
+ * Events carry no payload hash: protocol and destination port (which no NAT
+ * here rewrites) tell the packet from a reply its destination sent back.
+ */
+static bool event_of(const struct pl_live_slot *s, const struct pl_flow_event *ev)
+{
+	return ev->proto == s->proto && (!s->dport || !ev->dport || ntohs(ev->dport) == s->dport);
+}
+
 /* Events of every node, each to the packet of its tag; returns how many matched. */
 static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 {
@@ -253,7 +264,7 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 			if (!(ev->flags & PL_EV_F_IPV4))
 				continue;
 			s = slot_find(lv, ntohs(ev->ip_id), ev->daddr);
-			if (!s || !s->active)
+			if (!s || !s->active || !event_of(s, ev))
 				continue;
 			add_hop(rp, s->res, i, ev);
 			found++;
