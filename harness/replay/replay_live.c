@@ -179,7 +179,7 @@ int pl_replay_live_open(struct pl_replay *rp)
 	const struct topo *t = rp->t;
 	char path[256];
 	struct pl_live *lv;
-	int i, err, fd;
+	int i, err, fd, one = 1;
 
 	lv = calloc(1, sizeof(*lv));
 	if (!lv)
@@ -222,6 +222,8 @@ int pl_replay_live_open(struct pl_replay *rp)
 		lv->inject_fd[i] = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 		if (lv->inject_fd[i] < 0)
 			return pl_err_errno(-errno, "opening a socket in pod %s", t->pods[i].name);
+		/* A pod's eth0 has no qdisc (noqueue) and no program: straight to the veth. */
+		setsockopt(lv->inject_fd[i], SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	}
 	return pl_replay_enter(rp, -1);
 }
