@@ -8,7 +8,7 @@
  *  - the engine with its workers (one per CPU, sharded by flow), each verdict
  * checked against one by one. Every ratio line names its baseline.
  *  - live mode, one packet in flight vs windows of packets (every result compared).
- * usage: bench_replay [TOPOLOGY] [PACKETS] [WINDOW]
+ * usage: bench_replay [TOPOLOGY] [PACKETS] [WINDOW] [LIVE_PACKETS]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -339,16 +339,22 @@ fail:
  * whole slice in windows, each engine on an emptied conntrack. Every windowed
  * result must equal the one-at-a-time result where both ran, and every packet
  * must reach the destination pod with from_pod's verdict as unit mode gave it.
+ * The live set is the capture repeated to LIVE_PACKETS (a slice is one pass
+ * over it, from an emptied conntrack, when it has 100k packets).
  */
-#define LIVE_ROUNDS 10
-#define LIVE_SAMPLE 2000
+#define LIVE_PACKETS 1000000
+#define LIVE_ROUNDS  10
+#define LIVE_SAMPLE  2000
 struct live_figures {
 	double one_pps, window_pps;
 	int window, sampled, differ, unexpected, replayed;
 };
 
+static int unit_n; /* packets unit mode replayed: the live set repeats them */
+
 static bool live_expected(const struct pl_result *r, int i, int dst)
 {
+	i %= unit_n;
 	return r->status == PL_RES_OK && r->delivery == PL_DELIV_POD && r->deliver_pod == dst &&
 	       r->nhops && r->hops[0].prog == PL_PROG_FROM_POD &&
 	       r->hops[0].verdict == unit_verdict[i] && r->hops[0].drop_reason == unit_reason[i];
@@ -454,12 +460,12 @@ int main(int argc, char **argv)
 	const char *topo_file = argc > 1 ? argv[1] : "topologies/two-node-native.yaml";
 	int n = argc > 2 ? atoi(argv[2]) : 100000, rc = 1, pod;
 	struct pl_replay_opts ro = {.mode = PL_MODE_UNIT};
-	struct pl_replay_pkts pk = {0}, tracked = {0};
+	struct pl_replay_pkts pk = {0}, tracked = {0}, live = {0};
 	struct pl_replay *rp = NULL;
 	double tcpr, replay2, bare, workers2;
 	struct live_figures lf = {.window = argc > 3 ? atoi(argv[3]) : PL_LIVE_WINDOW_DEFAULT};
 	struct unit_figures uf;
-	int live_err;
+	int live_err, i;
 	char dir[64], pcap[96], what[64];
 	struct pl_pkt_info info;
 	struct topo *t = NULL;
@@ -494,7 +500,15 @@ int main(int argc, char **argv)
 		goto out;
 	pl_replay_close(rp);
 	rp = NULL;
-	live_err = bench_live(t, &pk, pl_topo_pod_by_ip(t, info.daddr), &lf);
+	unit_n = pk.n;
+	live.n = argc > 4 ? atoi(argv[4]) : LIVE_PACKETS;
+	live.p = calloc(live.n > 0 ? live.n : 1, sizeof(*live.p));
+	for (i = 0; live.p && i < live.n; i++)
+		live.p[i] = pk.p[i % pk.n];
+	live_err = live.p && live.n > 0
+			   ? bench_live(t, &live, pl_topo_pod_by_ip(t, info.daddr), &lf)
+			   : -1;
+	free(live.p); /* the packets are pk's */
 	tcpr = bench_tcpreplay(pcap, n);
 	printf("unit-mode replay of %d distinct packets (%s, from_pod, events on;\n"
 	       "one by one, %d workers and the floor interleaved in %d slices under the same "
@@ -524,9 +538,9 @@ int main(int argc, char **argv)
 	       "from_pod via bare test_run", bare, bare > 0 ? replay2 / bare : 0);
 	printf("  %-36s %12.0f %8.2f  of one by one, %.2f of bare\n", dir, workers2,
 	       workers2 / replay2, workers2 / bare);
-	printf("live mode: %d packets injected from a pod, correlated at the destination by tag;\n"
-	       "one at a time (%d of them) and windows of %d interleaved in %d slices,\n"
-	       "conntrack emptied before each engine's slice\n",
+	printf("live mode: %d packets (the capture repeated) injected from a pod, correlated at\n"
+	       "the destination by tag; one at a time (%d of them) and windows of %d\n"
+	       "interleaved in %d slices, conntrack emptied before each engine's slice\n",
 	       lf.replayed, lf.sampled, lf.window, LIVE_ROUNDS);
 	printf("  %-36s %12.0f %8s\n", "live replay, one packet in flight", lf.one_pps, "1.00");
 	snprintf(what, sizeof(what), "live replay, windows of %d", lf.window);
