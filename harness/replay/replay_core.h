@@ -90,6 +90,8 @@ void pl_replay_ifname(const struct pl_replay *rp, int node, uint32_t ifindex, ch
 void pl_replay_hop_event(const struct pl_replay *rp, struct pl_hop *h, int node,
 			 const struct pl_flow_event *ev);
 
+/* The identity a frame from saddr carries in a VNI: its pod's, remote-node or world. */
+uint32_t pl_replay_identity_of(const struct topo *t, uint32_t saddr);
 /*
  * What every mode does first: fills res's input side, skips what cannot run,
  * picks the injection point. 0 = run p at *at, 1 = res is final (skipped).

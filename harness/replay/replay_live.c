@@ -3,7 +3,9 @@
  * Live mode: the topology is real and the kernel decides the whole path.
  * Injection: at an uplink, XDP live frames (BPF_F_TEST_XDP_LIVE_FRAMES) of the
  * node's xdp_prefilter, so XDP_PASS frames enter that node's stack for real;
- * from a pod, an AF_PACKET socket on the pod's eth0 inside the pod's netns.
+ * at a vxlan device, the same with the frame wrapped in VXLAN from another
+ * node (the kernel decapsulates it); from a pod, an AF_PACKET socket on the
+ * pod's eth0, made inside the pod's netns (sendmmsg for a run of packets).
  * The destination MAC is set to the receiving device's (the stack would drop
  * PACKET_OTHERHOST frames); nothing else is touched.
  * Outcome (replay_live_window.c): flow events of every node and AF_PACKET
@@ -180,6 +182,7 @@ int pl_replay_live_open(struct pl_replay *rp)
 	char path[256];
 	struct pl_live *lv;
 	int i, err, fd, one = 1;
+	uint32_t ifindex;
 
 	lv = calloc(1, sizeof(*lv));
 	if (!lv)
@@ -188,7 +191,8 @@ int pl_replay_live_open(struct pl_replay *rp)
 	lv->taps = calloc(t->npods + t->nnodes, sizeof(*lv->taps));
 	lv->pod_netns = calloc(t->npods + 1, sizeof(int));
 	lv->inject_fd = calloc(t->npods + 1, sizeof(int));
-	if (!lv->taps || !lv->pod_netns || !lv->inject_fd)
+	lv->vxlan_mac = calloc(t->nnodes, sizeof(*lv->vxlan_mac));
+	if (!lv->taps || !lv->pod_netns || !lv->inject_fd || !lv->vxlan_mac)
 		return -ENOMEM;
 	for (i = 0; i < t->npods; i++)
 		lv->pod_netns[i] = lv->inject_fd[i] = -1;
@@ -202,6 +206,10 @@ int pl_replay_live_open(struct pl_replay *rp)
 				      rp->nodes[i].uplink_ifindex);
 		if (err)
 			return pl_err_errno(err, "capturing on the uplink of node %s",
+					    t->nodes[i].name);
+		ifindex = rp->nodes[i].vxlan_ifindex;
+		if (ifindex && (err = dev_of_ip(0, &ifindex, lv->vxlan_mac[i])))
+			return pl_err_errno(err, "reading the vxlan device of node %s",
 					    t->nodes[i].name);
 	}
 	for (i = 0; i < t->npods; i++) {
@@ -246,6 +254,7 @@ void pl_replay_live_close(struct pl_replay *rp)
 	free(lv->taps);
 	free(lv->pod_netns);
 	free(lv->inject_fd);
+	free(lv->vxlan_mac);
 	free(lv->paths);
 	free(lv->slots);
 	free(lv->tags);
@@ -296,6 +305,41 @@ int pl_live_inject_pod(struct pl_replay *rp, struct pl_live *lv, int pod, uint8_
 		sent += ret;
 	}
 	return sent;
+}
+
+int pl_live_encap(struct pl_replay *rp, struct pl_live *lv, const struct pl_replay_pkt *p, int node,
+		  uint8_t *buf)
+{
+	const struct topo *t = rp->t;
+	struct pl_pkt_spec outer = {.ttl = 64};
+	const uint8_t *inner = p->data;
+	uint32_t len = p->len, vni;
+	struct pl_pkt_info info;
+	int pod, from;
+
+	pl_pkt_parse(p->data, p->len, &info);
+	if (info.vxlan && info.inner_off < len) {
+		vni = info.vni;
+		inner += info.inner_off;
+		len -= info.inner_off;
+		pl_pkt_parse(inner, len, &info);
+	} else if (t->routing == PL_ROUTING_LEGACY) {
+		vni = t->vni_base ?: 1; /* the kernel's own vxlan0: one fixed VNI */
+	} else {
+		vni = pl_replay_identity_of(t, info.saddr);
+	}
+	if (len < 14 || len > sizeof(lv->frame))
+		return -EMSGSIZE;
+	/* The sender: the source pod's node, else another node than the receiver. */
+	pod = pl_topo_pod_by_ip(t, info.saddr);
+	from = pod >= 0 && t->pods[pod].node != node ? t->pods[pod].node : (node + 1) % t->nnodes;
+	memcpy(lv->frame, inner, len);
+	memcpy(lv->frame, lv->vxlan_mac[node], 6);
+	memcpy(outer.smac, pl_live_tap_of(lv, PL_TAP_UPLINK, from)->mac, 6);
+	outer.saddr = t->nodes[from].underlay_ip;
+	outer.daddr = t->nodes[node].underlay_ip;
+	outer.ip_id = info.ip_id;
+	return pl_pkt_build_vxlan(&outer, vni, lv->frame, len, buf, PL_PKT_MAX);
 }
 
 int pl_live_inject_uplink(struct pl_replay *rp, struct pl_live *lv, int node, uint8_t *f,

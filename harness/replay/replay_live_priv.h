@@ -52,9 +52,10 @@ struct pl_live_slot {
 struct pl_live {
 	struct pl_tap *taps;
 	int ntaps;
-	int *pod_netns;	 /* per pod, -1 = unknown */
-	int *inject_fd;	 /* per pod: AF_PACKET socket opened in its netns, -1 = none */
-	unsigned window; /* packets in flight at most */
+	int *pod_netns;		 /* per pod, -1 = unknown */
+	int *inject_fd;		 /* per pod: AF_PACKET socket opened in its netns, -1 = none */
+	uint8_t (*vxlan_mac)[6]; /* per node: its vxlan device's MAC (the inner destination) */
+	unsigned window;	 /* packets in flight at most */
 	struct pl_live_slot *slots;
 	int nslots;
 	int *tags; /* open addressing, tag -> slot index, -1 = empty */
@@ -74,6 +75,13 @@ struct pl_tap *pl_live_tap_of(struct pl_live *lv, enum pl_tap_kind kind, int ind
  */
 int pl_live_inject_pod(struct pl_replay *rp, struct pl_live *lv, int pod, uint8_t *f,
 		       const uint32_t *len, int n);
+/*
+ * NODE:vxlan: p's frame (or a VXLAN frame's inner one) wrapped in VXLAN from
+ * another node, the VNI its source identity (legacy: the one fixed VNI), into
+ * buf: its length or -errno.
+ */
+int pl_live_encap(struct pl_replay *rp, struct pl_live *lv, const struct pl_replay_pkt *p, int node,
+		  uint8_t *buf);
 /* One frame at node's uplink as an XDP live frame of its xdp_prefilter. */
 int pl_live_inject_uplink(struct pl_replay *rp, struct pl_live *lv, int node, uint8_t *f,
 			  uint32_t len);

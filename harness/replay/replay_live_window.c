@@ -139,10 +139,10 @@ static int admit(struct pl_replay *rp, struct pl_live *lv, const struct pl_repla
 
 	memset(s, 0, sizeof(*s));
 	pl_live_tag_of(p->data, p->len, &s->tag, NULL);
-	if (!s->tag.ok || at->kind == PL_INJECT_VXLAN) {
+	if (!s->tag.ok || (at->kind == PL_INJECT_VXLAN && !rp->nodes[at->node].vxlan_ifindex)) {
 		res->status = PL_RES_SKIPPED;
 		snprintf(res->skip, sizeof(res->skip), "%s",
-			 s->tag.ok ? "live mode injects at a pod or an uplink, not a vxlan device"
+			 s->tag.ok ? "the node has no vxlan device (native routing)"
 				   : "live mode correlates well-formed IPv4 only");
 		return 1;
 	}
@@ -188,7 +188,12 @@ static void inject_all(struct pl_replay *rp, struct pl_live *lv)
 		memcpy(f, s->p->data, s->p->len);
 		lens[i] = s->p->len;
 		if (s->at.kind != PL_INJECT_POD) {
-			ret = pl_live_inject_uplink(rp, lv, s->at.node, f, s->p->len);
+			/* a vxlan device receives what its node's uplink gets encapsulated */
+			ret = s->at.kind == PL_INJECT_VXLAN
+				      ? pl_live_encap(rp, lv, s->p, s->at.node, f)
+				      : (int)s->p->len;
+			if (ret > 0)
+				ret = pl_live_inject_uplink(rp, lv, s->at.node, f, ret);
 			s->active = !ret;
 			if (ret)
 				inject_failed(s, ret);

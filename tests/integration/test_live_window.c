@@ -4,9 +4,11 @@
  * capture with mixed verdicts (delivered, denied by policy both ways, from a
  * pod and from the world, the malformed frames of pcaps/malformed.pcap at an
  * uplink) replayed with one packet in flight and with windows of 64, compared
- * result by result as JSON, in native, vxlan and legacy routing. And identical packets are never in
+ * result by result as JSON, in native, vxlan and legacy routing, with packets
+ * injected at a vxlan device too. And identical packets are never in
  * flight together: each goes alone, with the result of the first.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +61,7 @@ static uint32_t ip_of(const struct topo *t, const char *pod)
  * backend's ingress), client -> db:5432 and db -> frontend ICMP (whatever
  * the policy says), each flow once, with its own IP ID and payload.
  */
-static int generate(const struct topo *t, struct pl_replay_pkts *pk, int n)
+static int generate(const struct topo *t, struct pl_replay_pkts *pk, int n, uint16_t id0)
 {
 	static const char *const from[] = {"backend", "frontend", "client", "client", "db"};
 	static const char *const to[] = {"frontend", "backend", "backend", "db", "frontend"};
@@ -76,7 +78,7 @@ static int generate(const struct topo *t, struct pl_replay_pkts *pk, int n)
 		snprintf((char *)payload, sizeof(payload), "podlab live %d", i);
 		s.payload = payload;
 		s.payload_len = sizeof(payload);
-		s.ip_id = (uint16_t)(1000 + i);
+		s.ip_id = (uint16_t)(id0 + i);
 		s.proto = proto[k];
 		s.saddr = ip_of(t, from[k]);
 		s.daddr = ip_of(t, to[k]);
@@ -138,8 +140,8 @@ static void first_difference(const char *a, const char *b)
 		(int)strcspn(b, "\n"), b);
 }
 
-/* One topology: the mixed capture one at a time and in windows of 64. */
-static void same_results(const char *topology)
+/* One topology: the mixed capture one at a time and in windows of 64 (and at node1:vxlan). */
+static void same_results(const char *topology, bool at_vxlan)
 {
 	struct pl_live_stats st1 = {0}, st64 = {0};
 	struct pl_replay_pkts pk = {0};
@@ -149,13 +151,18 @@ static void same_results(const char *topology)
 
 	if (!ASSERT_OK(pl_topo_parse(topology, &t), topology))
 		return;
-	if (!ASSERT_OK(generate(t, &pk, 300), "generate packets"))
+	if (!ASSERT_OK(generate(t, &pk, 300, 1000), "generate packets"))
 		goto out;
 	first = pk.n;
 	if (!ASSERT_OK(pl_replay_pkts_load_pcap(&pk, "pcaps/malformed.pcap", NULL), "malformed"))
 		goto out;
 	for (i = first; i < pk.n; i++)
 		pk.p[i].at = (struct pl_inject){.kind = PL_INJECT_UPLINK, .node = 0, .pod = -1};
+	first = pk.n;
+	if (at_vxlan && !ASSERT_OK(generate(t, &pk, 60, 5000), "packets for node1:vxlan"))
+		goto out;
+	for (i = first; i < pk.n; i++)
+		pk.p[i].at = (struct pl_inject){.kind = PL_INJECT_VXLAN, .node = 0, .pod = -1};
 	one = replay_json(t, &pk, 1, &st1);
 	win = replay_json(t, &pk, 64, &st64);
 	if (!ASSERT_TRUE(one && win, "both replays ran"))
@@ -164,6 +171,11 @@ static void same_results(const char *topology)
 	ASSERT_STRSTR(one, "\"drop_reason_name\":\"POLICY_DENIED\"", topology);
 	ASSERT_STRSTR(one, "\"drop_reason_name\":\"FRAG_NOSUPPORT\"", topology);
 	ASSERT_TRUE(st64.windows < st1.windows / 4, "windows hold many packets");
+	if (at_vxlan)
+		ASSERT_STRSTR(one,
+			      "\"injected_at\":\"node1:vxlan\",\"hops\":[{\"node\":\"node1\","
+			      "\"program\":\"from_overlay\"",
+			      "a packet at node1:vxlan meets from_overlay");
 	if (!ASSERT_TRUE(!strcmp(one, win), topology))
 		first_difference(one, win);
 out:
@@ -176,9 +188,9 @@ out:
 /* native routing, VXLAN, and legacy's MASQUERADE (the tag survives it) */
 PL_TEST_PROBE(integration, live_window_same_results, pl_probe_bpf_netns)
 {
-	same_results("topologies/two-node-vxlan.yaml");
-	same_results("topologies/two-node-native.yaml");
-	same_results("topologies/two-node-legacy.yaml");
+	same_results("topologies/two-node-vxlan.yaml", true);
+	same_results("topologies/two-node-native.yaml", false);
+	same_results("topologies/two-node-legacy.yaml", true);
 }
 
 PL_TEST_PROBE(integration, live_window_identical_packets_alone, pl_probe_bpf_netns)
@@ -192,7 +204,7 @@ PL_TEST_PROBE(integration, live_window_identical_packets_alone, pl_probe_bpf_net
 	if (!ASSERT_OK(pl_topo_parse("topologies/two-node-native.yaml", &t), "topology"))
 		return;
 	/* 40 distinct packets, then the same 40 twice each: A A B B ... */
-	if (!ASSERT_OK(generate(t, &pk, 40), "generate packets"))
+	if (!ASSERT_OK(generate(t, &pk, 40, 1000), "generate packets"))
 		goto out;
 	for (i = 0; i < 40; i++) {
 		struct pl_replay_pkt *p;
