@@ -126,6 +126,11 @@ int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
 		    struct pl_counter_val *out);
 /* The same on a counters map fd (e.g. a pinned one: <pin_dir>/counters). */
 int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out);
+/* One slot summed over the map's CPU regions; zeroed in every region. */
+int pl_counter_slot_read_fd(int map_fd, uint32_t slot, struct pl_counter_val *out);
+int pl_counter_slot_zero_fd(int map_fd, uint32_t slot);
+/* Entries of a counters map on this machine: a region of PL_COUNTER_SLOTS per possible CPU. */
+uint32_t pl_counter_entries(void);
 
 /* One BPF_PROG_TEST_RUN of a program on one packet. */
 struct pl_run_ctx {
