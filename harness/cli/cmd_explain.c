@@ -16,7 +16,7 @@
 #include "topo/topo.h"
 #include "walk.h"
 
-#define MAX_MODES 3
+#define MAX_MODES PL_ROUTING__COUNT
 
 struct explain_args {
 	const char *topology, *from, *to;
@@ -131,7 +131,7 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 			last_node = r->steps[i].node;
 		}
 	}
-	s->overhead = wt->routing != PL_ROUTING_NATIVE ? SIM_VXLAN_OVERHEAD : 0;
+	s->overhead = pl_topo_overlay(wt) ? SIM_VXLAN_OVERHEAD : 0;
 	/* What the destination node's datapath saw: the last program's event. */
 	for (i = r->nsteps - 1; i >= 0; i--)
 		if (r->steps[i].kind == SIM_STEP_PROG && r->steps[i].has_event &&
@@ -157,12 +157,12 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 		pl_sim_hdrs_of(r->out, r->out_len, &h);
 		s->ttl = h.ttl;
 	}
-	s->pod_mtu = wt->routing == PL_ROUTING_NATIVE ? wt->mtu : wt->mtu - SIM_VXLAN_OVERHEAD;
+	s->pod_mtu = !pl_topo_overlay(wt) ? wt->mtu : wt->mtu - SIM_VXLAN_OVERHEAD;
 	if (r->encap)
 		snprintf(s->outer, sizeof(s->outer), "VNI %u", r->vni);
 	else
 		snprintf(s->outer, sizeof(s->outer), "%s",
-			 wt->routing == PL_ROUTING_NATIVE ? "none" : "- (not reached)");
+			 !pl_topo_overlay(wt) ? "none" : "- (not reached)");
 }
 
 static void print_table(const struct explain_args *a, const struct summary *s)
@@ -225,10 +225,8 @@ static int parse_modes(struct explain_args *a, const char *list)
 	snprintf(buf, sizeof(buf), "%s", list);
 	a->nmodes = 0;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (m = PL_ROUTING_NATIVE; m <= PL_ROUTING_LEGACY; m++)
-			if (!strcmp(tok, pl_topo_routing_name(m)))
-				break;
-		if (m > PL_ROUTING_LEGACY || a->nmodes == MAX_MODES)
+		m = pl_routing_mode_by_name(tok);
+		if (m < 0 || a->nmodes == MAX_MODES)
 			return pl_cmd_usage_error("explain", "unknown routing mode '%s'", tok);
 		a->modes[a->nmodes++] = m;
 	}

@@ -312,10 +312,8 @@ static int cmd_graph(int argc, char **argv)
 		return PL_EXIT_INPUT;
 	tm = *t;
 	if (routing) {
-		for (p = PL_ROUTING_NATIVE; p <= PL_ROUTING_LEGACY; p++)
-			if (!strcmp(routing, pl_topo_routing_name(p)))
-				break;
-		if (p > PL_ROUTING_LEGACY) {
+		p = pl_routing_mode_by_name(routing);
+		if (p < 0) {
 			ret = pl_cmd_usage_error("graph", "unknown routing mode '%s'", routing);
 			goto out;
 		}

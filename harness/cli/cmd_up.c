@@ -27,12 +27,11 @@ static const char *hook_name(enum topo_hook h)
 static void summary(const struct pl_plan *p)
 {
 	const struct topo *t = p->topo;
-	static const char *const modes[] = {"native", "vxlan", "legacy"};
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], dev[PL_IFNAMSIZ];
 	int i, k, s;
 
 	printf("run %s: %s, %s routing, %d nodes, %d pods\n", p->run, t->name ? t->name : "?",
-	       modes[t->routing % 3], t->nnodes, t->npods);
+	       pl_topo_routing_name(t->routing), t->nnodes, t->npods);
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 

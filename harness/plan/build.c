@@ -100,6 +100,15 @@ static int route(struct pl_plan *p, int ns, const char *dev, uint32_t dst, uint8
 	return 0;
 }
 
+static int sysctl(struct pl_plan *p, int ns, const char *key, const char *value)
+{
+	struct pl_step *s = ADD(PL_STEP_SYSCTL, ns, NULL);
+
+	snprintf(s->sysctl.key, sizeof(s->sysctl.key), "%s", key);
+	s->sysctl.value = value;
+	return 0;
+}
+
 static int neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev, uint32_t ip,
 		 const uint8_t *mac)
 {
@@ -152,6 +161,11 @@ static int plan_namespaces(struct pl_plan *p)
 			return r;
 		p->seg_ns = r;
 	}
+	if (t->underlay == TOPO_UNDERLAY_FABRIC) {
+		if ((r = add_ns(p, PL_NS_FABRIC, -1, TOPO_NETNS_FABRIC)) < 0)
+			return r;
+		p->fabric_ns = r;
+	}
 	if (t->world.present) {
 		if ((r = add_ns(p, PL_NS_WORLD, -1, t->world.name ? t->world.name : "world")) < 0)
 			return r;
@@ -172,6 +186,67 @@ static int plan_namespaces(struct pl_plan *p)
 	return 0;
 }
 
+/* The fabric's port towards node i: "f-<node>", or "f<idx>" past IFNAMSIZ. */
+void pl_fabric_port_name(const struct topo *t, int node, char *buf, size_t len)
+{
+	if (strlen(t->nodes[node].name) + 2 < PL_IFNAMSIZ)
+		snprintf(buf, len, "f-%s", t->nodes[node].name);
+	else
+		snprintf(buf, len, "f%d", node);
+}
+
+/*
+ * routing fabric: every node's eth0 is a veth to its port on the fabric router. The
+ * fabric answers ARP for whatever it routes through another port (proxy ARP, no
+ * delay), so a node's connected underlay route reaches every pod and node through it.
+ */
+static int plan_fabric_ports(struct pl_plan *p)
+{
+	const struct topo *t = p->topo;
+	int fns = p->fabric_ns, i, err;
+	char port[PL_IFNAMSIZ], key[64];
+	uint8_t m1[6], m2[6];
+
+	if ((err = sysctl(p, fns, "net/ipv4/ip_forward", "1")) ||
+	    (err = sysctl(p, fns, "net/ipv4/conf/all/proxy_arp", "1")))
+		return err;
+	for (i = 0; i < t->nnodes; i++) {
+		pl_fabric_port_name(t, i, port, sizeof(port));
+		pl_plan_mac(2, i, m1);
+		pl_plan_mac(6, i, m2);
+		if ((err = veth(p, p->node_ns[i], "eth0", pl_node_ifindex(t, i, PL_IFINDEX_UPLINK),
+				m1, fns, port, PL_IFINDEX_POD_BASE + i, m2, t->mtu)))
+			return err;
+		ADD(PL_STEP_GRO, fns, port);
+		snprintf(key, sizeof(key), "net/ipv4/neigh/%s/proxy_delay", port);
+		if ((err = sysctl(p, fns, key, "0")) || (err = up(p, fns, port)) ||
+		    (err = addr(p, fns, port, t->fabric.ip, 32)) ||
+		    (err = route(p, fns, port, t->nodes[i].underlay_ip, 32, 0, false)))
+			return err;
+	}
+	return 0;
+}
+
+/* The fabric's table: one route per pod IP, via the node that holds it. */
+static int plan_fabric_routes(struct pl_plan *p)
+{
+	const struct topo *t = p->topo;
+	char port[PL_IFNAMSIZ];
+	int i, err;
+
+	if (p->fabric_ns < 0)
+		return 0;
+	for (i = 0; i < t->npods; i++) {
+		const struct topo_pod *pod = &t->pods[i];
+
+		pl_fabric_port_name(t, pod->node, port, sizeof(port));
+		if ((err = route(p, p->fabric_ns, port, pod->ip, 32,
+				 t->nodes[pod->node].underlay_ip, false)))
+			return err;
+	}
+	return 0;
+}
+
 static int plan_underlay(struct pl_plan *p)
 {
 	const struct topo *t = p->topo;
@@ -179,12 +254,15 @@ static int plan_underlay(struct pl_plan *p)
 	char port[PL_IFNAMSIZ];
 	int i, err;
 
-	if (t->underlay == TOPO_UNDERLAY_P2P) {
+	if (t->underlay == TOPO_UNDERLAY_FABRIC) {
+		if ((err = plan_fabric_ports(p)))
+			return err;
+	} else if (t->underlay == TOPO_UNDERLAY_P2P) {
 		pl_plan_mac(2, 0, m1);
 		pl_plan_mac(2, 1, m2);
 		if ((err = veth(p, p->node_ns[0], "eth0", pl_node_ifindex(t, 0, PL_IFINDEX_UPLINK),
-				m1, p->node_ns[1], "eth0",
-				pl_node_ifindex(t, 1, PL_IFINDEX_UPLINK), m2, t->mtu)))
+				m1, p->node_ns[1], "eth0", pl_node_ifindex(t, 1, PL_IFINDEX_UPLINK),
+				m2, t->mtu)))
 			return err;
 	} else {
 		struct pl_step *s = ADD(PL_STEP_BRIDGE, p->seg_ns, "br0");
@@ -265,6 +343,13 @@ static int plan_world(struct pl_plan *p)
 			if (i != gw &&
 			    (err = route(p, p->node_ns[i], "eth0", w->ip, 32, gwip, false)))
 				return err;
+		if (p->fabric_ns >= 0) {
+			char port[PL_IFNAMSIZ];
+
+			pl_fabric_port_name(t, gw, port, sizeof(port));
+			if ((err = route(p, p->fabric_ns, port, w->ip, 32, gwip, false)))
+				return err;
+		}
 	}
 	if ((err = up(p, p->world_ns, "eth0")) || (err = addr(p, p->world_ns, "eth0", w->ip, 32)) ||
 	    (err = route(p, p->world_ns, "eth0", gwip, 32, 0, false)) ||
@@ -277,13 +362,12 @@ static int plan_node(struct pl_plan *p, int i)
 {
 	const struct topo *t = p->topo;
 	const struct topo_node *n = &t->nodes[i];
-	int ns = p->node_ns[i], j, err;
+	int ns = p->node_ns[i], j, err = 0;
 	struct pl_step *s;
 
-	s = ADD(PL_STEP_SYSCTL, ns, NULL);
-	s->sysctl.key = "net/ipv4/ip_forward";
-	s->sysctl.value = "1";
-	if (t->routing != PL_ROUTING_NATIVE) {
+	if ((err = sysctl(p, ns, "net/ipv4/ip_forward", "1")))
+		return err;
+	if (pl_topo_overlay(t)) {
 		s = ADD(PL_STEP_VXLAN, ns, "vxlan0");
 		s->ifindex = pl_node_ifindex(t, i, PL_IFINDEX_VXLAN);
 		pl_plan_mac(3, i, s->mac);
@@ -350,7 +434,7 @@ static int plan_pod(struct pl_plan *p, int i)
 	const struct topo *t = p->topo;
 	const struct topo_pod *pod = &t->pods[i];
 	int ns = p->pod_ns[i], nns = p->node_ns[pod->node], err;
-	uint32_t mtu = t->routing == PL_ROUTING_NATIVE ? t->mtu : t->mtu - 50;
+	uint32_t mtu = !pl_topo_overlay(t) ? t->mtu : t->mtu - 50;
 	uint8_t pmac[6], vmac[6];
 	char lxc[PL_IFNAMSIZ];
 
@@ -375,13 +459,18 @@ static int check_layout(const struct pl_plan *p)
 {
 	const struct topo *t = p->topo;
 
+	if (t->underlay == TOPO_UNDERLAY_FABRIC && t->routing != PL_ROUTING_FABRIC) {
+		pl_err("%s: a fabric underlay comes with routing fabric only",
+		       t->file ? t->file : "topology");
+		return -EINVAL;
+	}
 	if (t->underlay == TOPO_UNDERLAY_P2P && t->nnodes != 2) {
 		pl_err("%s: a point-to-point underlay needs exactly 2 nodes, not %d (use a "
 		       "segment)",
 		       t->file ? t->file : "topology", t->nnodes);
 		return -EINVAL;
 	}
-	if (t->routing != PL_ROUTING_NATIVE && t->mtu <= 50 + 68) {
+	if (pl_topo_overlay(t) && t->mtu <= 50 + 68) {
 		pl_err("%s: mtu %u leaves no room for VXLAN", t->file ? t->file : "topology",
 		       t->mtu);
 		return -EINVAL;
@@ -449,8 +538,8 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 	p->topo = t;
 	if (opts)
 		p->opts = *opts;
-	p->seg_ns = p->world_ns = -1;
-	p->ns = calloc(t->nnodes + t->npods + 2, sizeof(*p->ns));
+	p->seg_ns = p->world_ns = p->fabric_ns = -1;
+	p->ns = calloc(t->nnodes + t->npods + 3, sizeof(*p->ns));
 	p->node_ns = calloc(t->nnodes + 1, sizeof(int));
 	p->pod_ns = calloc(t->npods + 1, sizeof(int));
 	if (!p->ns || !p->node_ns || !p->pod_ns)
@@ -461,7 +550,7 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 	if (err == -ENAMETOOLONG || err == -EEXIST) {
 		pl_err("%s: namespace names of run %s: %s", t->file ? t->file : "topology", run,
 		       err == -EEXIST ? "two objects share a name (seg, world, node, pod names "
-					"must differ)"
+					"must differ, fabric is reserved)"
 				      : "name too long");
 		goto out;
 	}
@@ -471,6 +560,8 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 		err = plan_node(p, i);
 	for (i = 0; i < t->npods && !err; i++)
 		err = plan_pod(p, i);
+	if (!err)
+		err = plan_fabric_routes(p);
 	for (i = 0; i < t->nlinks && !err; i++)
 		err = pl__plan_qdisc(p, &t->links[i]);
 	for (i = 0; i < t->nnodes && !err && p->opts.datapath; i++)

@@ -44,7 +44,7 @@ static bool pick_pair(const struct topo *t, int a, int b, uint16_t port, int *sr
 int pl_check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r)
 {
 	const struct topo *t = o->topo;
-	uint32_t overhead = 20 + 8 + (t->routing == PL_ROUTING_NATIVE ? 0 : VXLAN_OVERHEAD);
+	uint32_t overhead = 20 + 8 + (!pl_topo_overlay(t) ? 0 : VXLAN_OVERHEAD);
 	uint16_t ports[4], port = 0;
 	char sns[128], dns[128];
 	int a, b, k, nports = pl_check_ports(t, IPPROTO_UDP, 53, ports);
@@ -219,10 +219,10 @@ static int measure_link(const struct pl_check_opts *o, struct pl_check_rate *c, 
 {
 	const struct topo *t = o->topo;
 	struct pl_rate_flow fl[16] = {};
-	struct pl_rate_opts ro = {
-		.seconds = o->rate_seconds > 0 ? o->rate_seconds : 3,
-		.payload = 1200,
-		.overhead = UDP_OVERHEAD + (t->routing == PL_ROUTING_NATIVE ? 0 : VXLAN_OVERHEAD)};
+	struct pl_rate_opts ro = {.seconds = o->rate_seconds > 0 ? o->rate_seconds : 3,
+				  .payload = 1200,
+				  .overhead = UDP_OVERHEAD +
+					      (!pl_topo_overlay(t) ? 0 : VXLAN_OVERHEAD)};
 	char sns[16][128], dns[16][128];
 	int idx[16], k, nf = 0, err;
 

@@ -174,8 +174,8 @@ static void print_underlay(const struct pl_check_report *r, FILE *f)
 
 	fprintf(f, "\nunderlay: capture on each node's uplink during the probes (%s expects %s)\n",
 		pl_topo_routing_name(t->routing),
-		t->routing == PL_ROUTING_NATIVE ? "bare pod IPs"
-						: "UDP 4789, node IPs outside, pod IPs inside");
+		!pl_topo_overlay(t) ? "bare pod IPs"
+				    : "UDP 4789, node IPs outside, pod IPs inside");
 	fprintf(f, "  %-10s %-7s %9s %9s %-10s %-58s %-7s %s\n", "NODE", "DEVICE", "PLAIN-POD",
 		"VXLAN-POD", "VNIs", "EXAMPLE", "PROBES", "MATCH");
 	for (i = 0; i < r->nunderlay; i++) {
@@ -273,7 +273,7 @@ static void print_shaping(const struct pl_check_report *r, FILE *f)
 	fprintf(f,
 		"  verdict: %s (within 10%%; MEASURED counts Ethernet/IP/UDP%s headers like "
 		"the qdisc)\n",
-		verdict(r->section_ok[4]), t->routing == PL_ROUTING_NATIVE ? "" : " and VXLAN");
+		verdict(r->section_ok[4]), !pl_topo_overlay(t) ? "" : " and VXLAN");
 }
 
 void pl_check_print(const struct pl_check_report *r, FILE *f)

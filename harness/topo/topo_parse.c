@@ -10,14 +10,17 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lib/datapath.h"
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes",     "underlay",
-				       "world", "policies", "programs", "prefilter", NULL};
+static const char *const top_keys[] = {"name",	    "routing", "mtu",	   "nodes",
+				       "underlay",  "world",   "policies", "programs",
+				       "prefilter", "fabric",  NULL};
 static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
 static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
 static const char *const underlay_keys[] = {"type", "links", NULL};
+static const char *const fabric_keys[] = {"maxRoutes", NULL};
 static const char *const link_keys[] = {"node", "qdisc", NULL};
 static const char *const world_keys[] = {"name", "ip", "node", NULL};
 static const char *const program_keys[] = {"object", "program", "node", "device",
@@ -143,21 +146,16 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 static int parse_routing(struct topo_parser *p, const ynode *v)
 {
 	const char *s = NULL;
-	int err;
+	int err, mode;
 
 	err = pl_ty_scalar(p, v, "routing", &s);
 	if (err)
 		return err;
-	if (!strcmp(s, "native"))
-		p->t->routing = PL_ROUTING_NATIVE;
-	else if (!strcmp(s, "vxlan"))
-		p->t->routing = PL_ROUTING_VXLAN;
-	else if (!strcmp(s, "legacy"))
-		p->t->routing = PL_ROUTING_LEGACY;
-	else
-		return pl_yaml_error(&p->y, v,
-				     "unknown routing mode '%s' (expected native, vxlan or legacy)",
-				     s);
+	mode = pl_routing_mode_by_name(s);
+	if (mode < 0)
+		return pl_yaml_error(&p->y, v, "unknown routing mode '%s' (expected %s)", s,
+				     pl_routing_mode_names());
+	p->t->routing = mode;
 	return 0;
 }
 
@@ -222,10 +220,21 @@ static int parse_underlay(struct topo_parser *p, const ynode *n)
 			t->underlay = TOPO_UNDERLAY_P2P;
 		else if (!strcmp(s, "segment"))
 			t->underlay = TOPO_UNDERLAY_SEGMENT;
+		else if (!strcmp(s, "fabric"))
+			t->underlay = TOPO_UNDERLAY_FABRIC;
 		else
-			return pl_yaml_error(&p->y, v,
-					     "unknown underlay type '%s' (expected p2p or segment)",
-					     s);
+			return pl_yaml_error(
+				&p->y, v,
+				"unknown underlay type '%s' (expected p2p, segment or fabric)", s);
+		if ((t->underlay == TOPO_UNDERLAY_FABRIC) != (t->routing == PL_ROUTING_FABRIC))
+			return pl_yaml_error(
+				&p->y, v,
+				t->routing == PL_ROUTING_FABRIC
+					? "routing fabric joins every node to the fabric router: "
+					  "underlay type '%s' does not apply (omit it or say "
+					  "fabric)"
+					: "underlay type '%s' comes with routing fabric only",
+				s);
 		if (t->underlay == TOPO_UNDERLAY_P2P && t->nnodes != 2)
 			return pl_yaml_error(&p->y, v,
 					     "underlay type p2p joins exactly 2 nodes, this has %d",
@@ -240,9 +249,40 @@ static int parse_underlay(struct topo_parser *p, const ynode *n)
 		return -ENOMEM;
 	for (i = 0; !err && i < len; i++)
 		err = parse_link(p, pl_yaml_seq_item(&p->y, v, i));
+	if (t->routing == PL_ROUTING_FABRIC)
+		t->underlay = TOPO_UNDERLAY_FABRIC;
 	for (i = 0; !err && i < t->nlinks && t->underlay == TOPO_UNDERLAY_P2P; i++)
 		t->links[i].peer = !t->links[i].node;
 	return err;
+}
+
+/* fabric: {maxRoutes: N}; its pod routes must fit, as pods must fit an ENI's secondary IPs. */
+static int parse_fabric(struct topo_parser *p, const ynode *n)
+{
+	struct topo *t = p->t;
+	const ynode *v;
+	int err;
+
+	if (t->routing != PL_ROUTING_FABRIC)
+		return pl_yaml_error(&p->y, n,
+				     "'fabric' comes with routing fabric only (this is %s)",
+				     pl_routing_mode_name(t->routing));
+	err = pl_ty_check_map(p, n, "fabric", fabric_keys);
+	if (err)
+		return err;
+	v = pl_yaml_get(&p->y, n, "maxRoutes");
+	if (!v)
+		return 0;
+	err = pl_ty_u32(p, v, "maxRoutes", 1, 1u << 20, &t->fabric.max_routes);
+	if (err)
+		return err;
+	t->fabric.pos = ty_pos(v);
+	if (t->fabric.max_routes < (uint32_t)t->npods)
+		return pl_yaml_error(&p->y, v,
+				     "fabric maxRoutes %u is smaller than the %d pods: the fabric "
+				     "holds one route per pod IP",
+				     t->fabric.max_routes, t->npods);
+	return 0;
 }
 
 static int parse_world(struct topo_parser *p, const ynode *n)
@@ -372,7 +412,8 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 				&p->y, v,
 				"device '%s' is not 'uplink', 'vxlan' or a pod of node '%s'",
 				pr->device, t->nodes[pr->node].name);
-	} else if (!strcmp(pr->device, "vxlan") && t->routing == PL_ROUTING_NATIVE) {
+	} else if (!strcmp(pr->device, "vxlan") && t->routing != PL_ROUTING_VXLAN &&
+		   t->routing != PL_ROUTING_LEGACY) {
 		return pl_yaml_error(&p->y, v,
 				     "device 'vxlan' exists only with routing vxlan or legacy");
 	}
@@ -444,9 +485,14 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 		err = parse_node(p, pl_yaml_seq_item(&p->y, v, i));
 	if (err)
 		return err;
-	t->underlay = t->nnodes == 2 ? TOPO_UNDERLAY_P2P : TOPO_UNDERLAY_SEGMENT;
+	t->underlay = t->routing == PL_ROUTING_FABRIC ? TOPO_UNDERLAY_FABRIC
+		      : t->nnodes == 2		      ? TOPO_UNDERLAY_P2P
+						      : TOPO_UNDERLAY_SEGMENT;
 	v = pl_yaml_get(&p->y, root, "underlay");
 	if (v && (err = parse_underlay(p, v)))
+		return err;
+	v = pl_yaml_get(&p->y, root, "fabric");
+	if (v && (err = parse_fabric(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "world");
 	if (v && (err = parse_world(p, v)))

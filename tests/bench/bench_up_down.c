@@ -177,7 +177,8 @@ int main(int argc, char **argv)
 			if (!err)
 				err = bench_script(t, run, dp, &b);
 			if (!err)
-				printf("%-9s %-6d %5d %11.3fs %11.3fs %11.3fs %11.3fs %9.2f %7.1fx\n",
+				printf("%-9s %-6d %5d %11.3fs %11.3fs %11.3fs %11.3fs %9.2f "
+				       "%7.1fx\n",
 				       dp ? "yes" : "no", sizes[i], t->npods, a.up, a.down, b.up,
 				       b.down, a.up * 1e3 / (t->nnodes + t->npods + 1),
 				       (b.up + b.down) / (a.up + a.down));

@@ -97,7 +97,8 @@ static void twin_check(const char *file, enum pl_routing_mode mode, const char *
 		ASSERT_GT(c.cross, 0, "cross-node probes");
 		ASSERT_EQ(c.delivered, c.probes, "every probe delivered (no policy enforced)");
 		if (mode == PL_ROUTING_LEGACY) {
-			ASSERT_EQ(c.cross_node_ip, c.cross, "MASQUERADE: the source node's IP seen");
+			ASSERT_EQ(c.cross_node_ip, c.cross,
+				  "MASQUERADE: the source node's IP seen");
 		} else {
 			ASSERT_EQ(c.cross_pod_ip, c.cross, "the source pod's IP seen");
 		}
