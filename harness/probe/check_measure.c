@@ -337,7 +337,7 @@ void pl_check_judge(struct pl_check_report *r)
 	bool *ok = r->section_ok;
 	int i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 		ok[i] = true;
 	for (i = 0; i < r->nprobes; i++) {
 		const struct pl_check_probe *p = &r->probes[i];
@@ -352,8 +352,10 @@ void pl_check_judge(struct pl_check_report *r)
 		ok[3] &= r->mtu[i].skipped || r->mtu[i].ok;
 	for (i = 0; i < r->nrates; i++)
 		ok[4] &= r->rates[i].skipped || r->rates[i].ok;
+	for (i = 0; i < r->nroutes; i++)
+		ok[5] &= r->routes[i].ok;
 	r->ok = true;
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 		if (r->sections & (1u << i))
 			r->ok &= ok[i];
 }

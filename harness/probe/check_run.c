@@ -403,6 +403,11 @@ int pl_check_run(const struct pl_check_opts *o, struct pl_check_report **out)
 		if (err)
 			goto err_out;
 	}
+	if (r->sections & PL_CHECK_ROUTES) {
+		err = pl_check_run_routes(o, r);
+		if (err)
+			goto err_out;
+	}
 	pl_check_judge(r);
 	*out = r;
 	return 0;
