@@ -31,6 +31,13 @@ int pl_sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
 	*out = NULL;
 	if (t->nnodes < 1)
 		return -EINVAL;
+	if (t->underlay == TOPO_UNDERLAY_FABRIC ||
+	    (o && o->routing == PL_ROUTING_FABRIC && t->routing != PL_ROUTING_FABRIC)) {
+		pl_err("%s: the simulator does not model the fabric router (routing fabric): "
+		       "it cannot walk the hop between nodes; replay in unit or live mode",
+		       t->file ? t->file : "topology");
+		return -EOPNOTSUPP;
+	}
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;

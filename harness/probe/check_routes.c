@@ -133,7 +133,8 @@ static void judge(const struct topo *t, struct pl_check_routes *row)
 		row->ok = row->remote == t->npods && !row->wrong_gw;
 		if (!row->ok)
 			snprintf(row->why, sizeof(row->why), "the fabric routes %d of %d pod IPs%s",
-				 row->remote, t->npods, row->wrong_gw ? ", some not via their node" : "");
+				 row->remote, t->npods,
+				 row->wrong_gw ? ", some not via their node" : "");
 		else if (t->fabric.max_routes && (uint32_t)row->remote > t->fabric.max_routes) {
 			row->ok = false;
 			snprintf(row->why, sizeof(row->why), "%d pod routes, over maxRoutes %u",
@@ -249,15 +250,17 @@ void pl_check_print_routes(const struct pl_check_report *r, FILE *f)
 			snprintf(remote, sizeof(remote), "%d/%d", row->remote,
 				 t->npods - row->own_want);
 			snprintf(want, sizeof(want), "%s",
-				 !row->judged				? "-"
+				 !row->judged			   ? "-"
 				 : t->routing == PL_ROUTING_FABRIC ? "own pods only"
 								   : "own + other podCIDRs");
 		}
 		fprintf(f, "  %-10s %5s %7s %10d %8d  %-52s %-24s %s%s%s\n",
 			row->node < 0 ? TOPO_NETNS_FABRIC : t->nodes[row->node].name, own, remote,
 			row->via_subnet, row->none, row->example[0] ? row->example : "-", want,
-			!row->judged ? "-" : row->ok ? "ok" : "MISMATCH", row->why[0] ? ": " : "",
-			row->why);
+			!row->judged ? "-"
+			: row->ok    ? "ok"
+				     : "MISMATCH",
+			row->why[0] ? ": " : "", row->why);
 	}
 	fprintf(f, "  verdict: %s\n", r->section_ok[5] ? "PASS" : "FAIL");
 }
