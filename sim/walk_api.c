@@ -22,6 +22,14 @@ int pl_sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct
 	return err ? err : pl_sim_walk_open_with(t, o, NULL, out);
 }
 
+const char *pl_sim_unsupported(const struct topo *t, int routing)
+{
+	if (t->underlay == TOPO_UNDERLAY_FABRIC || routing == PL_ROUTING_FABRIC)
+		return "the simulator does not model the fabric router (routing fabric): it "
+		       "cannot walk the hop between nodes; replay in unit or live mode";
+	return NULL;
+}
+
 int pl_sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
 			  const struct sim_walk_progs *progs, struct sim_walk **out)
 {
@@ -31,11 +39,9 @@ int pl_sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
 	*out = NULL;
 	if (t->nnodes < 1)
 		return -EINVAL;
-	if (t->underlay == TOPO_UNDERLAY_FABRIC ||
-	    (o && o->routing == PL_ROUTING_FABRIC && t->routing != PL_ROUTING_FABRIC)) {
-		pl_err("%s: the simulator does not model the fabric router (routing fabric): "
-		       "it cannot walk the hop between nodes; replay in unit or live mode",
-		       t->file ? t->file : "topology");
+	if (pl_sim_unsupported(t, o ? o->routing : -1)) {
+		pl_err("%s: %s", t->file ? t->file : "topology",
+		       pl_sim_unsupported(t, o ? o->routing : -1));
 		return -EOPNOTSUPP;
 	}
 	w = calloc(1, sizeof(*w));
