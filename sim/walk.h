@@ -143,9 +143,9 @@ struct sim_walk_opts {
  */
 int pl_sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct sim_walk **out);
 /*
- * Why the simulator cannot walk t in routing mode (-1: t's own), or NULL: it does
- * not model the fabric router (routing fabric). pl_sim_walk_open* then fails with
- * -EOPNOTSUPP after printing it; replays turn it into a SKIP with this reason.
+ * Why the simulator cannot walk t in routing mode (-1: t's own), or NULL: fabric
+ * routing and the other modes need topologies of their own (pods in or outside the
+ * underlay subnet). pl_sim_walk_open* then fails with -EOPNOTSUPP after printing it.
  */
 const char *pl_sim_unsupported(const struct topo *t, int routing);
 void pl_sim_walk_close(struct sim_walk *w);

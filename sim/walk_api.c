@@ -24,9 +24,9 @@ int pl_sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct
 
 const char *pl_sim_unsupported(const struct topo *t, int routing)
 {
-	if (t->underlay == TOPO_UNDERLAY_FABRIC || routing == PL_ROUTING_FABRIC)
-		return "the simulator does not model the fabric router (routing fabric): it "
-		       "cannot walk the hop between nodes; replay in unit or live mode";
+	if (routing >= 0 && (routing == PL_ROUTING_FABRIC) != (t->routing == PL_ROUTING_FABRIC))
+		return "fabric routing and the other modes need topologies of their own (pods in "
+		       "or outside the underlay subnet): walk a topology in its own mode";
 	return NULL;
 }
 

@@ -13,8 +13,6 @@
 #include "cli/cli.h"
 #include "lib/datapath.h"
 #include "lib/pkt.h"
-#include "plan/plan.h"
-#include "topo/policy_compile.h"
 #include "topo/topo.h"
 #include "walk.h"
 
@@ -206,7 +204,9 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 			printf("  %s: the TTL arrives as %d: %d routed hop%s (%s)\n", mode,
 			       s[m].ttl, 64 - s[m].ttl, 64 - s[m].ttl == 1 ? "" : "s",
 			       s[m].ttl == 64 ? "inside the tunnel the node hop does not count"
-					      : "each node that routes it decrements it");
+			       : a->modes[m] == PL_ROUTING_FABRIC
+				       ? "the sending node and the fabric router each decrement it"
+				       : "each node that routes it decrements it");
 		if (strstr(s[m].src_seen, "(NAT)"))
 			printf("  %s: MASQUERADE rewrote the source: the destination sees %s and "
 			       "derives identity %s, not the pod's; policies that name the pod "
@@ -217,68 +217,6 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 			       "identity %s\n",
 			       mode, s[m].identity);
 	}
-}
-
-/*
- * routing fabric, from the model: the simulator does not walk the fabric router's
- * hop, so the path is the one the plan builds and the verdict the policy
- * predictor's; said so on every line that is not measured.
- */
-static void explain_fabric(const struct topo *t, const struct explain_args *a, struct summary *s)
-{
-	const struct topo_pod *src = &t->pods[a->probe.from_pod];
-	int dst = pl_topo_pod_by_ip(t, a->probe.daddr), why = PL_DROP_NONE;
-	char x[INET_ADDRSTRLEN], y[INET_ADDRSTRLEN], z[INET_ADDRSTRLEN], lxc[16];
-	enum policy_verdict v;
-	bool cross = dst >= 0 && t->pods[dst].node != src->node;
-
-	memset(s, 0, sizeof(*s));
-	v = pl_policy_predict(t, NULL, src->ip, a->probe.daddr, a->probe.proto,
-			      a->probe.dport ? a->probe.dport : 80, &why);
-	printf("  (from the plan and the policy predictor: the simulator does not walk the fabric "
-	       "router's hop)\n");
-	pl_pod_veth_name(t, a->probe.from_pod, lxc, sizeof(lxc));
-	printf("   1 %-6s %-12s %-11s from_pod: policy %s", t->nodes[src->node].name, lxc,
-	       "tc-ingress", pl_policy_verdict_name(v));
-	if (v != POLICY_ALLOWED) {
-		printf(" (%s)\n", pl_drop_reason_name(why));
-		snprintf(s->result, sizeof(s->result), "drop %s", pl_drop_reason_name(why));
-	} else if (dst >= 0 && !cross) {
-		printf(", local pod: bpf_redirect_peer into %s\n", t->pods[dst].name);
-		snprintf(s->result, sizeof(s->result), "to %s", t->pods[dst].name);
-	} else if (cross) {
-		const struct topo_node *dn = &t->nodes[t->pods[dst].node];
-		const struct topo_node *sn = &t->nodes[src->node];
-		uint32_t net = sn->underlay_ip & htonl(~0u << (32 - sn->underlay_plen));
-		char port[16];
-
-		pl_fabric_port_name(t, t->pods[dst].node, port, sizeof(port));
-		printf(", fib: %s by the connected underlay route, dev eth0; the fabric answers "
-		       "ARP for it; TTL-1, bpf_redirect out of eth0\n",
-		       pl_ip4_str(a->probe.daddr, x));
-		printf("   2 %-6s %-12s %-11s route %s/32 via %s: no encapsulation, no NAT, "
-		       "TTL-1\n",
-		       TOPO_NETNS_FABRIC, port, "router", x, pl_ip4_str(dn->underlay_ip, y));
-		printf("   3 %-6s %-12s %-11s from_network: local pod, policy, bpf_redirect_peer "
-		       "into %s\n",
-		       dn->name, "eth0", "tc-ingress", t->pods[dst].name);
-		printf("     the fabric router %s holds this pod's route; %s's table has only "
-		       "%s/%u towards it\n",
-		       pl_ip4_str(t->fabric.ip, z), sn->name, pl_ip4_str(net, y),
-		       sn->underlay_plen);
-		snprintf(s->result, sizeof(s->result), "to %s", t->pods[dst].name);
-	} else {
-		printf(", not a pod: to node %s's stack\n", t->nodes[src->node].name);
-		snprintf(s->result, sizeof(s->result), "to the stack");
-	}
-	printf("  => %s (predicted)\n", s->result);
-	s->progs = v != POLICY_ALLOWED || !cross ? 1 : 2;
-	s->nodes = cross && v == POLICY_ALLOWED ? 3 : 1;
-	snprintf(s->outer, sizeof(s->outer), "none");
-	snprintf(s->src_seen, sizeof(s->src_seen), "%s (pod)", pl_ip4_str(src->ip, x));
-	snprintf(s->identity, sizeof(s->identity), "%u (the pod's)", src->identity);
-	s->ttl = v == POLICY_ALLOWED && dst >= 0 ? (cross ? 62 : 64) : -1;
-	s->pod_mtu = t->mtu;
 }
 
 static int parse_modes(struct explain_args *a, const char *list)
@@ -397,24 +335,17 @@ static int cmd_explain(int argc, char **argv)
 	for (m = 0; m < a.nmodes; m++) {
 		struct sim_walk_opts o = {.routing = a.modes[m]};
 
-		if (a.modes[m] == PL_ROUTING_FABRIC) {
-			printf("\n== %s routing ==\n", pl_topo_routing_name(a.modes[m]));
-			if (t->routing != PL_ROUTING_FABRIC) {
-				printf("  %s's pods are not in the underlay subnet: fabric routing "
-				       "needs a topology of its own (routing: fabric, as "
-				       "topologies/two-node-fabric.yaml)\n",
-				       t->name ? t->name : a.topology);
-				memset(&sum[m], 0, sizeof(sum[m]));
-				snprintf(sum[m].result, sizeof(sum[m].result),
-					 "- (other topology)");
-				snprintf(sum[m].outer, sizeof(sum[m].outer), "none");
-				snprintf(sum[m].src_seen, sizeof(sum[m].src_seen), "the pod's IP");
-				snprintf(sum[m].identity, sizeof(sum[m].identity), "the pod's");
-				sum[m].ttl = -1;
-				sum[m].pod_mtu = t->mtu;
-				continue;
-			}
-			explain_fabric(t, &a, &sum[m]);
+		if (pl_sim_unsupported(t, a.modes[m])) {
+			/* fabric's pods are in the underlay subnet, the others' are not. */
+			printf("\n== %s routing ==\n  %s\n", pl_topo_routing_name(a.modes[m]),
+			       pl_sim_unsupported(t, a.modes[m]));
+			memset(&sum[m], 0, sizeof(sum[m]));
+			snprintf(sum[m].result, sizeof(sum[m].result), "- (other topology)");
+			snprintf(sum[m].outer, sizeof(sum[m].outer), "-");
+			snprintf(sum[m].src_seen, sizeof(sum[m].src_seen), "-");
+			snprintf(sum[m].identity, sizeof(sum[m].identity), "-");
+			sum[m].ttl = -1;
+			sum[m].pod_mtu = t->mtu;
 			continue;
 		}
 		ret = PL_EXIT_ENV;
@@ -465,12 +396,14 @@ PL_COMMAND(
 		 "  --size N            IPv4 total length in bytes (padded payload)\n"
 		 "  --no-df             clear the Don't Fragment bit (set by default)\n"
 		 "  --routing M[,M..]   native, vxlan, legacy, fabric (default: the topology's);\n"
-		 "                      fabric is shown from the plan and the policy predictor\n"
-		 "                      (the simulator does not walk the fabric router)\n"
+		 "                      fabric walks a fabric topology (pods in the underlay\n"
+		 "                      subnet), the others a topology whose pods are not\n"
 		 "\n"
 		 "examples:\n"
 		 "  podlab explain --topology topologies/two-node-native.yaml --from frontend \\\n"
 		 "      --to backend --routing native,vxlan,legacy,fabric\n"
+		 "  podlab explain --topology topologies/two-node-fabric.yaml --from frontend \\\n"
+		 "      --to backend                  # the fabric router's hop\n"
 		 "  podlab explain --topology topologies/two-node-vxlan.yaml --from frontend \\\n"
 		 "      --to backend --size 1480      # too big once encapsulated?\n"
 		 "\n"

@@ -22,7 +22,6 @@
 #include "replay/replay_session.h"
 #include "replay/scenario_run.h"
 #include "topo/topo.h"
-#include "walk.h"
 
 const char *pl_replay_mode_name(enum pl_replay_mode m)
 {
@@ -185,10 +184,6 @@ int pl_compare_scenario(const struct pl_scenario *s, enum pl_replay_mode a, enum
 		goto out;
 	}
 	if ((skip = pl_scenario_skip_reason(s))) {
-		outcome(rep, PL_SCN_SKIP, "%s", skip);
-		goto out;
-	}
-	if ((a == PL_MODE_SIM || b == PL_MODE_SIM) && (skip = pl_sim_unsupported(t, -1))) {
 		outcome(rep, PL_SCN_SKIP, "%s", skip);
 		goto out;
 	}

@@ -15,7 +15,6 @@
 #include "replay/replay_session.h"
 #include "replay/scenario_run.h"
 #include "topo/topo.h"
-#include "walk.h"
 
 volatile sig_atomic_t pl_scn_stop;
 
@@ -255,8 +254,6 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 		goto out;
 	}
 	skip = pl_scenario_skip_reason(s);
-	if (!skip && so.replay.mode == PL_MODE_SIM)
-		skip = pl_sim_unsupported(t, -1);
 	if (skip) {
 		set_outcome(rep, PL_SCN_SKIP, "%s", skip);
 		goto out;
