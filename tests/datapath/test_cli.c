@@ -137,6 +137,7 @@ PL_TEST_PROBE(datapath, cli_verify, probe_podlab_root)
 	ASSERT_STRSTR(out, "routing native:", "native");
 	ASSERT_STRSTR(out, "routing vxlan:", "vxlan");
 	ASSERT_STRSTR(out, "routing legacy:", "legacy");
+	ASSERT_STRSTR(out, "routing fabric:", "fabric");
 	row = strstr(out, "  from_pod ");
 	if (ASSERT_OK_PTR(row, "from_pod row")) {
 		row = strstr(row, "veth");
