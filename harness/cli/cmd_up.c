@@ -62,6 +62,13 @@ static void summary(const struct pl_plan *p)
 	if (t->world.present)
 		printf("  world %-11s netns %-20s %s\n", t->world.name ? t->world.name : "world",
 		       p->ns[p->world_ns].name, pl_ip4_str(t->world.ip, a));
+	if (p->fabric_ns >= 0 && t->fabric.max_routes)
+		printf("  fabric %-10s netns %-20s %s, a route per pod IP (%d, maxRoutes %u)\n",
+		       "router", p->ns[p->fabric_ns].name, pl_ip4_str(t->fabric.ip, a), t->npods,
+		       t->fabric.max_routes);
+	else if (p->fabric_ns >= 0)
+		printf("  fabric %-10s netns %-20s %s, a route per pod IP (%d)\n", "router",
+		       p->ns[p->fabric_ns].name, pl_ip4_str(t->fabric.ip, a), t->npods);
 	if (p->opts.datapath)
 		printf("  pins %s\n", p->pin_dir);
 	printf("run id: %s   (podlab exec %s POD -- CMD; podlab down %s)\n", p->run, p->run,
