@@ -58,67 +58,6 @@ static int add_ns(struct pl_plan *p, enum pl_ns_role role, int index, const char
 	return p->nns++;
 }
 
-static int up(struct pl_plan *p, int ns, const char *dev)
-{
-	ADD(PL_STEP_LINK_UP, ns, dev);
-	return 0;
-}
-
-static int veth(struct pl_plan *p, int ns, const char *dev, uint32_t ifindex, const uint8_t *mac,
-		int pns, const char *pdev, uint32_t pifindex, const uint8_t *pmac, uint32_t mtu)
-{
-	struct pl_step *s = ADD(PL_STEP_VETH, ns, dev);
-
-	s->ifindex = ifindex;
-	memcpy(s->mac, mac, 6);
-	s->mtu = mtu;
-	s->peer.ns = pns;
-	snprintf(s->peer.dev, sizeof(s->peer.dev), "%s", pdev);
-	s->peer.ifindex = pifindex;
-	memcpy(s->peer.mac, pmac, 6);
-	return 0;
-}
-
-static int addr(struct pl_plan *p, int ns, const char *dev, uint32_t ip, uint8_t plen)
-{
-	struct pl_step *s = ADD(PL_STEP_ADDR, ns, dev);
-
-	s->addr.ip = ip;
-	s->addr.plen = plen;
-	return 0;
-}
-
-static int route(struct pl_plan *p, int ns, const char *dev, uint32_t dst, uint8_t plen,
-		 uint32_t gw, bool onlink)
-{
-	struct pl_step *s = ADD(PL_STEP_ROUTE, ns, dev);
-
-	s->route.dst = dst;
-	s->route.plen = plen;
-	s->route.gw = gw;
-	s->route.onlink = onlink;
-	return 0;
-}
-
-static int sysctl(struct pl_plan *p, int ns, const char *key, const char *value)
-{
-	struct pl_step *s = ADD(PL_STEP_SYSCTL, ns, NULL);
-
-	snprintf(s->sysctl.key, sizeof(s->sysctl.key), "%s", key);
-	s->sysctl.value = value;
-	return 0;
-}
-
-static int neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev, uint32_t ip,
-		 const uint8_t *mac)
-{
-	struct pl_step *s = ADD(kind, ns, dev);
-
-	s->neigh.ip = ip;
-	memcpy(s->neigh.mac, mac, 6);
-	return 0;
-}
-
 /*
  * vxlan mode without the datapath: its kernel-only twin, Flannel's VXLAN backend.
  * Nothing in the kernel encapsulates for an external (collect_md) device, so the
@@ -186,67 +125,6 @@ static int plan_namespaces(struct pl_plan *p)
 	return 0;
 }
 
-/* The fabric's port towards node i: "f-<node>", or "f<idx>" past IFNAMSIZ. */
-void pl_fabric_port_name(const struct topo *t, int node, char *buf, size_t len)
-{
-	if (strlen(t->nodes[node].name) + 2 < PL_IFNAMSIZ)
-		snprintf(buf, len, "f-%s", t->nodes[node].name);
-	else
-		snprintf(buf, len, "f%d", node);
-}
-
-/*
- * routing fabric: every node's eth0 is a veth to its port on the fabric router. The
- * fabric answers ARP for whatever it routes through another port (proxy ARP, no
- * delay), so a node's connected underlay route reaches every pod and node through it.
- */
-static int plan_fabric_ports(struct pl_plan *p)
-{
-	const struct topo *t = p->topo;
-	int fns = p->fabric_ns, i, err;
-	char port[PL_IFNAMSIZ], key[64];
-	uint8_t m1[6], m2[6];
-
-	if ((err = sysctl(p, fns, "net/ipv4/ip_forward", "1")) ||
-	    (err = sysctl(p, fns, "net/ipv4/conf/all/proxy_arp", "1")))
-		return err;
-	for (i = 0; i < t->nnodes; i++) {
-		pl_fabric_port_name(t, i, port, sizeof(port));
-		pl_plan_mac(2, i, m1);
-		pl_plan_mac(6, i, m2);
-		if ((err = veth(p, p->node_ns[i], "eth0", pl_node_ifindex(t, i, PL_IFINDEX_UPLINK),
-				m1, fns, port, PL_IFINDEX_POD_BASE + i, m2, t->mtu)))
-			return err;
-		ADD(PL_STEP_GRO, fns, port);
-		snprintf(key, sizeof(key), "net/ipv4/neigh/%s/proxy_delay", port);
-		if ((err = sysctl(p, fns, key, "0")) || (err = up(p, fns, port)) ||
-		    (err = addr(p, fns, port, t->fabric.ip, 32)) ||
-		    (err = route(p, fns, port, t->nodes[i].underlay_ip, 32, 0, false)))
-			return err;
-	}
-	return 0;
-}
-
-/* The fabric's table: one route per pod IP, via the node that holds it. */
-static int plan_fabric_routes(struct pl_plan *p)
-{
-	const struct topo *t = p->topo;
-	char port[PL_IFNAMSIZ];
-	int i, err;
-
-	if (p->fabric_ns < 0)
-		return 0;
-	for (i = 0; i < t->npods; i++) {
-		const struct topo_pod *pod = &t->pods[i];
-
-		pl_fabric_port_name(t, pod->node, port, sizeof(port));
-		if ((err = route(p, p->fabric_ns, port, pod->ip, 32,
-				 t->nodes[pod->node].underlay_ip, false)))
-			return err;
-	}
-	return 0;
-}
-
 static int plan_underlay(struct pl_plan *p)
 {
 	const struct topo *t = p->topo;
@@ -255,14 +133,15 @@ static int plan_underlay(struct pl_plan *p)
 	int i, err;
 
 	if (t->underlay == TOPO_UNDERLAY_FABRIC) {
-		if ((err = plan_fabric_ports(p)))
+		if ((err = pl__plan_fabric_ports(p)))
 			return err;
 	} else if (t->underlay == TOPO_UNDERLAY_P2P) {
 		pl_plan_mac(2, 0, m1);
 		pl_plan_mac(2, 1, m2);
-		if ((err = veth(p, p->node_ns[0], "eth0", pl_node_ifindex(t, 0, PL_IFINDEX_UPLINK),
-				m1, p->node_ns[1], "eth0", pl_node_ifindex(t, 1, PL_IFINDEX_UPLINK),
-				m2, t->mtu)))
+		if ((err = pl__plan_veth(p, p->node_ns[0], "eth0",
+					 pl_node_ifindex(t, 0, PL_IFINDEX_UPLINK), m1,
+					 p->node_ns[1], "eth0",
+					 pl_node_ifindex(t, 1, PL_IFINDEX_UPLINK), m2, t->mtu)))
 			return err;
 	} else {
 		struct pl_step *s = ADD(PL_STEP_BRIDGE, p->seg_ns, "br0");
@@ -276,26 +155,27 @@ static int plan_underlay(struct pl_plan *p)
 				snprintf(port, sizeof(port), "s%d", i);
 			pl_plan_mac(2, i, m1);
 			pl_plan_mac(4, i, m2);
-			if ((err = veth(p, p->node_ns[i], "eth0",
-					pl_node_ifindex(t, i, PL_IFINDEX_UPLINK), m1, p->seg_ns,
-					port, PL_IFINDEX_POD_BASE + i, m2, t->mtu)))
+			if ((err = pl__plan_veth(p, p->node_ns[i], "eth0",
+						 pl_node_ifindex(t, i, PL_IFINDEX_UPLINK), m1,
+						 p->seg_ns, port, PL_IFINDEX_POD_BASE + i, m2,
+						 t->mtu)))
 				return err;
 			s = ADD(PL_STEP_MASTER, p->seg_ns, port);
 			snprintf(s->master, sizeof(s->master), "br0");
 			ADD(PL_STEP_GRO, p->seg_ns, port);
-			if ((err = up(p, p->seg_ns, port)))
+			if ((err = pl__plan_up(p, p->seg_ns, port)))
 				return err;
 		}
-		if ((err = up(p, p->seg_ns, "br0")))
+		if ((err = pl__plan_up(p, p->seg_ns, "br0")))
 			return err;
 	}
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 
 		ADD(PL_STEP_GRO, p->node_ns[i], "eth0");
-		if ((err = up(p, p->node_ns[i], "eth0")) ||
-		    (err = addr(p, p->node_ns[i], "eth0", n->underlay_ip,
-				n->underlay_plen ? n->underlay_plen : 24)))
+		if ((err = pl__plan_up(p, p->node_ns[i], "eth0")) ||
+		    (err = pl__plan_addr(p, p->node_ns[i], "eth0", n->underlay_ip,
+					 n->underlay_plen ? n->underlay_plen : 24)))
 			return err;
 	}
 	return 0;
@@ -321,39 +201,41 @@ static int plan_world(struct pl_plan *p)
 	pl_plan_mac(5, 0, m1);
 	pl_plan_mac(5, 1, m2);
 	if (t->underlay == TOPO_UNDERLAY_SEGMENT) {
-		if ((err = veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1, p->seg_ns, "sworld",
-				PL_IFINDEX_SWORLD, m2, t->mtu)))
+		if ((err = pl__plan_veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1, p->seg_ns,
+					 "sworld", PL_IFINDEX_SWORLD, m2, t->mtu)))
 			return err;
 		s = ADD(PL_STEP_MASTER, p->seg_ns, "sworld");
 		snprintf(s->master, sizeof(s->master), "br0");
-		if ((err = up(p, p->seg_ns, "sworld")))
+		if ((err = pl__plan_up(p, p->seg_ns, "sworld")))
 			return err;
 		for (i = 0; i < t->nnodes; i++)
-			if ((err = route(p, p->node_ns[i], "eth0", w->ip, 32, 0, false)))
+			if ((err = pl__plan_route(p, p->node_ns[i], "eth0", w->ip, 32, 0, false)))
 				return err;
 	} else {
-		if ((err = veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1, p->node_ns[gw],
-				"world0", pl_node_ifindex(t, gw, PL_IFINDEX_WORLD), m2, t->mtu)))
+		if ((err = pl__plan_veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1,
+					 p->node_ns[gw], "world0",
+					 pl_node_ifindex(t, gw, PL_IFINDEX_WORLD), m2, t->mtu)))
 			return err;
-		if ((err = up(p, p->node_ns[gw], "world0")) ||
-		    (err = addr(p, p->node_ns[gw], "world0", gwip, 32)) ||
-		    (err = route(p, p->node_ns[gw], "world0", w->ip, 32, 0, false)))
+		if ((err = pl__plan_up(p, p->node_ns[gw], "world0")) ||
+		    (err = pl__plan_addr(p, p->node_ns[gw], "world0", gwip, 32)) ||
+		    (err = pl__plan_route(p, p->node_ns[gw], "world0", w->ip, 32, 0, false)))
 			return err;
 		for (i = 0; i < t->nnodes; i++)
-			if (i != gw &&
-			    (err = route(p, p->node_ns[i], "eth0", w->ip, 32, gwip, false)))
+			if (i != gw && (err = pl__plan_route(p, p->node_ns[i], "eth0", w->ip, 32,
+							     gwip, false)))
 				return err;
 		if (p->fabric_ns >= 0) {
 			char port[PL_IFNAMSIZ];
 
 			pl_fabric_port_name(t, gw, port, sizeof(port));
-			if ((err = route(p, p->fabric_ns, port, w->ip, 32, gwip, false)))
+			if ((err = pl__plan_route(p, p->fabric_ns, port, w->ip, 32, gwip, false)))
 				return err;
 		}
 	}
-	if ((err = up(p, p->world_ns, "eth0")) || (err = addr(p, p->world_ns, "eth0", w->ip, 32)) ||
-	    (err = route(p, p->world_ns, "eth0", gwip, 32, 0, false)) ||
-	    (err = route(p, p->world_ns, "eth0", 0, 0, gwip, false)))
+	if ((err = pl__plan_up(p, p->world_ns, "eth0")) ||
+	    (err = pl__plan_addr(p, p->world_ns, "eth0", w->ip, 32)) ||
+	    (err = pl__plan_route(p, p->world_ns, "eth0", gwip, 32, 0, false)) ||
+	    (err = pl__plan_route(p, p->world_ns, "eth0", 0, 0, gwip, false)))
 		return err;
 	return 0;
 }
@@ -365,7 +247,7 @@ static int plan_node(struct pl_plan *p, int i)
 	int ns = p->node_ns[i], j, err = 0;
 	struct pl_step *s;
 
-	if ((err = sysctl(p, ns, "net/ipv4/ip_forward", "1")))
+	if ((err = pl__plan_sysctl(p, ns, "net/ipv4/ip_forward", "1")))
 		return err;
 	if (pl_topo_overlay(t)) {
 		s = ADD(PL_STEP_VXLAN, ns, "vxlan0");
@@ -379,10 +261,10 @@ static int plan_node(struct pl_plan *p, int i)
 			s->vxlan.local = n->underlay_ip;
 			s->vxlan.link_ifindex = pl_node_ifindex(t, i, PL_IFINDEX_UPLINK);
 		}
-		if ((err = up(p, ns, "vxlan0")))
+		if ((err = pl__plan_up(p, ns, "vxlan0")))
 			return err;
 	}
-	if (kernel_overlay(p) && (err = addr(p, ns, "vxlan0", overlay_ip(p, n), 32)))
+	if (kernel_overlay(p) && (err = pl__plan_addr(p, ns, "vxlan0", overlay_ip(p, n), 32)))
 		return err;
 	for (j = 0; j < t->nnodes; j++) {
 		const struct topo_node *m = &t->nodes[j];
@@ -391,14 +273,17 @@ static int plan_node(struct pl_plan *p, int i)
 		if (j == i)
 			continue;
 		if (t->routing == PL_ROUTING_NATIVE) {
-			err = route(p, ns, "eth0", m->pod_cidr, m->pod_plen, m->underlay_ip, false);
+			err = pl__plan_route(p, ns, "eth0", m->pod_cidr, m->pod_plen,
+					     m->underlay_ip, false);
 		} else if (kernel_overlay(p)) {
 			pl_plan_mac(3, j, mac);
-			if ((err = neigh(p, PL_STEP_NEIGH, ns, "vxlan0", overlay_ip(p, m), mac)) ||
-			    (err = neigh(p, PL_STEP_FDB, ns, "vxlan0", m->underlay_ip, mac)))
+			if ((err = pl__plan_neigh(p, PL_STEP_NEIGH, ns, "vxlan0", overlay_ip(p, m),
+						  mac)) ||
+			    (err = pl__plan_neigh(p, PL_STEP_FDB, ns, "vxlan0", m->underlay_ip,
+						  mac)))
 				return err;
-			err = route(p, ns, "vxlan0", m->pod_cidr, m->pod_plen, overlay_ip(p, m),
-				    true);
+			err = pl__plan_route(p, ns, "vxlan0", m->pod_cidr, m->pod_plen,
+					     overlay_ip(p, m), true);
 		}
 		if (err)
 			return err;
@@ -416,8 +301,8 @@ static int plan_node(struct pl_plan *p, int i)
 		for (j = 0; j < t->nnodes; j++) {
 			if (j == i)
 				continue;
-			if ((err = route(p, ns, "vxlan0", t->nodes[j].underlay_ip, 32,
-					 t->nodes[j].underlay_ip, true)))
+			if ((err = pl__plan_route(p, ns, "vxlan0", t->nodes[j].underlay_ip, 32,
+						  t->nodes[j].underlay_ip, true)))
 				return err;
 			p->steps[p->nsteps - 1].route.table = PL_LEGACY_TABLE;
 		}
@@ -441,16 +326,16 @@ static int plan_pod(struct pl_plan *p, int i)
 	pl_pod_veth_name(t, i, lxc, sizeof(lxc));
 	pl_plan_mac(0, i, pmac);
 	pl_plan_mac(1, i, vmac);
-	if ((err = veth(p, ns, "eth0", PL_IFINDEX_UPLINK, pmac, nns, lxc, pl_pod_veth_ifindex(t, i),
-			vmac, mtu)))
+	if ((err = pl__plan_veth(p, ns, "eth0", PL_IFINDEX_UPLINK, pmac, nns, lxc,
+				 pl_pod_veth_ifindex(t, i), vmac, mtu)))
 		return err;
 	ADD(PL_STEP_GRO, nns, lxc);
-	if ((err = up(p, nns, lxc)) || (err = up(p, ns, "eth0")) ||
-	    (err = addr(p, ns, "eth0", pod->ip, 32)) ||
-	    (err = neigh(p, PL_STEP_NEIGH, ns, "eth0", htonl(PL_POD_GW_IP), vmac)) ||
-	    (err = route(p, ns, "eth0", 0, 0, htonl(PL_POD_GW_IP), true)) ||
-	    (err = neigh(p, PL_STEP_NEIGH, nns, lxc, pod->ip, pmac)) ||
-	    (err = route(p, nns, lxc, pod->ip, 32, 0, false)))
+	if ((err = pl__plan_up(p, nns, lxc)) || (err = pl__plan_up(p, ns, "eth0")) ||
+	    (err = pl__plan_addr(p, ns, "eth0", pod->ip, 32)) ||
+	    (err = pl__plan_neigh(p, PL_STEP_NEIGH, ns, "eth0", htonl(PL_POD_GW_IP), vmac)) ||
+	    (err = pl__plan_route(p, ns, "eth0", 0, 0, htonl(PL_POD_GW_IP), true)) ||
+	    (err = pl__plan_neigh(p, PL_STEP_NEIGH, nns, lxc, pod->ip, pmac)) ||
+	    (err = pl__plan_route(p, nns, lxc, pod->ip, 32, 0, false)))
 		return err;
 	return 0;
 }
@@ -561,7 +446,7 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 	for (i = 0; i < t->npods && !err; i++)
 		err = plan_pod(p, i);
 	if (!err)
-		err = plan_fabric_routes(p);
+		err = pl__plan_fabric_routes(p);
 	for (i = 0; i < t->nlinks && !err; i++)
 		err = pl__plan_qdisc(p, &t->links[i]);
 	for (i = 0; i < t->nnodes && !err && p->opts.datapath; i++)
