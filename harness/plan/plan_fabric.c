@@ -38,12 +38,14 @@ int pl__plan_fabric_ports(struct pl_plan *p)
 		pl_fabric_port_name(t, i, port, sizeof(port));
 		pl_plan_mac(2, i, m1);
 		pl_plan_mac(6, i, m2);
-		if ((err = pl__plan_veth(p, p->node_ns[i], "eth0", pl_node_ifindex(t, i, PL_IFINDEX_UPLINK),
-				m1, fns, port, PL_IFINDEX_POD_BASE + i, m2, t->mtu)))
+		if ((err = pl__plan_veth(p, p->node_ns[i], "eth0",
+					 pl_node_ifindex(t, i, PL_IFINDEX_UPLINK), m1, fns, port,
+					 PL_IFINDEX_POD_BASE + i, m2, t->mtu)))
 			return err;
 		ADD(PL_STEP_GRO, fns, port);
 		snprintf(key, sizeof(key), "net/ipv4/neigh/%s/proxy_delay", port);
-		if ((err = pl__plan_sysctl(p, fns, key, "0")) || (err = pl__plan_up(p, fns, port)) ||
+		if ((err = pl__plan_sysctl(p, fns, key, "0")) ||
+		    (err = pl__plan_up(p, fns, port)) ||
 		    (err = pl__plan_addr(p, fns, port, t->fabric.ip, 32)) ||
 		    (err = pl__plan_route(p, fns, port, t->nodes[i].underlay_ip, 32, 0, false)))
 			return err;
@@ -65,7 +67,7 @@ int pl__plan_fabric_routes(struct pl_plan *p)
 
 		pl_fabric_port_name(t, pod->node, port, sizeof(port));
 		if ((err = pl__plan_route(p, p->fabric_ns, port, pod->ip, 32,
-				 t->nodes[pod->node].underlay_ip, false)))
+					  t->nodes[pod->node].underlay_ip, false)))
 			return err;
 	}
 	return 0;
