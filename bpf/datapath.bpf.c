@@ -155,9 +155,7 @@ int from_pod(struct __sk_buff *skb)
 	remote_pod = tunnel_endpoint || pl_is_pod_identity(st.ev.dst_identity);
 	if (!remote_pod || routing_mode == PL_ROUTING_LEGACY)
 		return pl_to_stack(&st, 0, true);
-	if (routing_mode == PL_ROUTING_VXLAN)
-		return pl_route_tunnel(skb, &st, tunnel_endpoint);
-	return pl_route_native(skb, &st, ifindex);
+	return pl_route_remote(skb, &st, ifindex, tunnel_endpoint);
 }
 
 SEC("tc")

@@ -24,9 +24,10 @@ enum pl_identity {
 
 /* Routing mode, a rodata knob; legacy = vxlan to the stack + iptables MASQUERADE. */
 enum pl_routing_mode {
-	PL_ROUTING_NATIVE = 0,
-	PL_ROUTING_VXLAN = 1,
-	PL_ROUTING_LEGACY = 2,
+#define PL__ENUM(name, value, text, desc) PL_ROUTING_##name = value,
+	PL_ROUTING_MODE_LIST(PL__ENUM)
+#undef PL__ENUM
+		PL_ROUTING__COUNT, /* values are 0.. in order: one past the last */
 };
 
 /* Programs of the datapath, in event records. */
@@ -157,8 +158,8 @@ struct pl_ct_entry {
  */
 #define PL_MAX_NODES 1024
 struct pl_node_cfg {
-	__u32 slot;	     /* index into endpoints_of, ipcache_of, ... */
-	__u32 node_ip;	     /* underlay IPv4, network order: a tunnel endpoint equal to it is local */
+	__u32 slot;    /* index into endpoints_of, ipcache_of, ... */
+	__u32 node_ip; /* underlay IPv4, network order: a tunnel endpoint equal to it is local */
 	__u32 vxlan_ifindex; /* the node's external (collect_md) vxlan device, 0 = none */
 	__u32 uplink_ifindex;
 };

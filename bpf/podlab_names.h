@@ -9,6 +9,16 @@
 #ifndef PODLAB_NAMES_H
 #define PODLAB_NAMES_H
 
+/*
+ * Routing modes (the routing_mode knob, `routing:` in topology files):
+ * X(NAME, value, "name", "how a packet for a pod on another node leaves").
+ */
+#define PL_ROUTING_MODE_LIST(X)                                                                    \
+	X(NATIVE, 0, "native", "fib lookup, out of the uplink to the owning node (host-gw)")       \
+	X(VXLAN, 1, "vxlan", "VXLAN to the owning node, the VNI carries the source identity")      \
+	X(LEGACY, 2, "legacy", "the stack: VXLAN plus iptables MASQUERADE")                        \
+	X(FABRIC, 3, "fabric", "fib lookup, out of the uplink to the fabric router")
+
 /* Programs of the datapath, in event records: X(NAME, value, "name", "hook"). */
 #define PL_PROG_LIST(X)                                                                            \
 	X(NONE, 0, "?", "?")                                                                       \

@@ -170,4 +170,19 @@ static __always_inline int pl_route_tunnel(struct __sk_buff *skb, struct pl_stat
 	return bpf_redirect(target, 0);
 }
 
+/*
+ * A policy-allowed packet for a pod of another node, by routing mode. native and
+ * fabric leave the same way on the wire, bare, through the fib and a redirect out
+ * of the uplink; only the next hop differs: native's route to the pod's CIDR names
+ * the owning node, fabric's connected underlay route ends at the fabric router,
+ * which alone holds a route per pod IP (as a VPC does). legacy went to the stack.
+ */
+static __always_inline int pl_route_remote(struct __sk_buff *skb, struct pl_state *st,
+					   __u32 ifindex, __u32 tunnel_endpoint)
+{
+	if (routing_mode == PL_ROUTING_VXLAN)
+		return pl_route_tunnel(skb, st, tunnel_endpoint);
+	return pl_route_native(skb, st, ifindex);
+}
+
 #endif /* PL_BPF_ROUTING_H */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* libpodlab datapath loader: skeleton, nodes sharing it, map programming (test_run: datapath_run.c). */
+/* libpodlab datapath loader: skeleton, nodes sharing it, map programming (test_run:
+ * datapath_run.c). */
 #include <errno.h>
 #include <time.h>
 #include <stdio.h>
@@ -42,9 +43,8 @@ const char *pl_prog_hook(enum pl_prog prog)
 static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints, skel->maps.ipcache, skel->maps.policy,
-		skel->maps.conntrack, skel->maps.prefilter, skel->maps.events,
-		skel->maps.counters,
+		skel->maps.endpoints, skel->maps.ipcache, skel->maps.policy,   skel->maps.conntrack,
+		skel->maps.prefilter, skel->maps.events,  skel->maps.counters,
 	};
 
 	return maps[kind];
@@ -53,7 +53,7 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints_of, skel->maps.ipcache_of, skel->maps.policy_of,
+		skel->maps.endpoints_of, skel->maps.ipcache_of,	  skel->maps.policy_of,
 		skel->maps.conntrack_of, skel->maps.prefilter_of, skel->maps.events_of,
 		skel->maps.counters_of,
 	};
@@ -223,9 +223,7 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	err = datapath__load(dp->skel);
 	if (err) {
 		pl_err_errno(err, "loading the datapath (%s routing)%s",
-			     opts->routing == PL_ROUTING_VXLAN	  ? "vxlan"
-			     : opts->routing == PL_ROUTING_LEGACY ? "legacy"
-								  : "native",
+			     pl_routing_mode_name(opts->routing),
 			     pl_verbosity ? "" : "; run with -v for the verifier log");
 		goto out;
 	}
@@ -294,7 +292,8 @@ static int add_pending(struct pl_datapath *base, const struct pl_datapath *dp)
 		if (e->fd[k] < 0) {
 			while (k--)
 				close(e->fd[k]);
-			return pl_err_errno(-errno, "keeping the maps of datapath slot %u", dp->slot);
+			return pl_err_errno(-errno, "keeping the maps of datapath slot %u",
+					    dp->slot);
 		}
 	}
 	base->npending++;

@@ -172,8 +172,8 @@ static double time_serial(struct pl_replay *rp, const struct pl_replay_pkts *pk,
 /* The same with the workers, in chunks as a session runs them; results released. */
 #define WORKER_CHUNK 4096
 static const struct topo *bench_topo; /* for a differing verdict's lines */
-static double time_workers(struct pl_replay_workers *w, const struct pl_replay_pkts *pk,
-			   int from, int to, const struct pl_result *serial, int *mismatches)
+static double time_workers(struct pl_replay_workers *w, const struct pl_replay_pkts *pk, int from,
+			   int to, const struct pl_result *serial, int *mismatches)
 {
 	static struct pl_result res[WORKER_CHUNK];
 	static int state[WORKER_CHUNK];
@@ -196,8 +196,8 @@ static double time_workers(struct pl_replay_workers *w, const struct pl_replay_p
 				pl_result_print(stderr, &serial[i - from], bench_topo);
 				fprintf(stderr, "  workers:    ");
 				pl_result_print(stderr, &res[i - a], bench_topo);
-				fprintf(stderr, "  remarks '%s' / '%s'\n", serial[i - from].hops[0].remark,
-					res[i - a].hops[0].remark);
+				fprintf(stderr, "  remarks '%s' / '%s'\n",
+					serial[i - from].hops[0].remark, res[i - a].hops[0].remark);
 			}
 			pl_result_release(&res[i - a]);
 		}
@@ -407,9 +407,8 @@ int main(int argc, char **argv)
 	bench_topo = t;
 	pl_pkt_parse(pk.p[0].data, pk.p[0].len, &info);
 	pod = pl_topo_pod_by_ip(t, info.saddr);
-	if (pod < 0 ||
-	    bench_unit(rp, &pk, t->pods[pod].node, rp->nodes[t->pods[pod].node].pod_ifindex[pod],
-		       &uf))
+	if (pod < 0 || bench_unit(rp, &pk, t->pods[pod].node,
+				  rp->nodes[t->pods[pod].node].pod_ifindex[pod], &uf))
 		goto out;
 	/* The conntrack LRU keeps the newest 65536 flows: pass 2 replays the newest 50000. */
 	tracked.n = pk.n < PASS2_PACKETS ? pk.n : PASS2_PACKETS;
@@ -423,13 +422,14 @@ int main(int argc, char **argv)
 		live_pps = -1;
 	tcpr = bench_tcpreplay(pcap, n);
 	printf("unit-mode replay of %d distinct packets (%s, from_pod, events on;\n"
-	       "one by one, %d workers and the floor interleaved in %d slices under the same load,\n"
+	       "one by one, %d workers and the floor interleaved in %d slices under the same "
+	       "load,\n"
 	       "conntrack emptied before each engine's slice)\n",
 	       n, topo_file, uf.nworkers, ROUNDS);
 	printf("  %-36s %12s %8s\n", "what", "packets/s", "ratio");
 	printf("  %-36s %12.0f %8s\n", "floor: tc_pass via test_run", uf.floor_pps, "1.00");
-	printf("  %-36s %12.0f %8.2f  of the floor\n", "podlab replay, one by one",
-	       uf.serial_pps, uf.serial_pps / uf.floor_pps);
+	printf("  %-36s %12.0f %8.2f  of the floor\n", "podlab replay, one by one", uf.serial_pps,
+	       uf.serial_pps / uf.floor_pps);
 	snprintf(dir, sizeof(dir), "podlab replay, %d workers", uf.nworkers);
 	printf("  %-36s %12.0f %8.2f  of the floor (goal >= 0.8)\n", dir, uf.workers_pps,
 	       uf.workers_pps / uf.floor_pps);

@@ -200,6 +200,16 @@ PL_TEST_PROBE(datapath, routing_native, pl_probe_bpf_netns)
 	dp_run_table(PL_ROUTING_NATIVE, native_cases, ARRAY_SIZE(native_cases));
 }
 
+/*
+ * fabric leaves a node exactly as native does (fib lookup, TTL-1, redirect out of the
+ * uplink, no tunnel key, no NAT): only the next hop the node's table names differs,
+ * and the fixture's table is the same. Every native case holds with the fabric knob.
+ */
+PL_TEST_PROBE(datapath, routing_fabric_is_native_on_the_wire, pl_probe_bpf_netns)
+{
+	dp_run_table(PL_ROUTING_FABRIC, native_cases, ARRAY_SIZE(native_cases));
+}
+
 PL_TEST_PROBE(datapath, routing_vxlan, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_VXLAN, vxlan_cases, ARRAY_SIZE(vxlan_cases));
