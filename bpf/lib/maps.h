@@ -69,6 +69,36 @@ struct pl_prefilter_map {
 	__uint(value_size, sizeof(__u32));
 } prefilter SEC(".maps");
 
+/*
+ * IPv6 has parallel maps, not a family field in the IPv4 keys: IPv4 keys stay
+ * 4 bytes (lookup and hash cost unchanged) and every user of the IPv4 maps is
+ * untouched. Policy is keyed by identity, so both families share it.
+ */
+/* endpoints6: struct pl_endpoint6_key (local pod IPv6) → struct pl_endpoint_info */
+struct pl_endpoints6_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_ENDPOINTS);
+	__uint(key_size, sizeof(struct pl_endpoint6_key));
+	__uint(value_size, sizeof(struct pl_endpoint_info));
+} endpoints6 SEC(".maps");
+
+/* ipcache6: struct pl_ipcache6_key (IPv6 prefix) → struct pl_ipcache_info */
+struct pl_ipcache6_map {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, PL_MAX_IPCACHE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct pl_ipcache6_key));
+	__uint(value_size, sizeof(struct pl_ipcache_info));
+} ipcache6 SEC(".maps");
+
+/* conntrack6: struct pl_ct6_key (forward 5-tuple of an allowed IPv6 flow) → struct pl_ct_entry */
+struct pl_conntrack6_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PL_MAX_CONNTRACK);
+	__uint(key_size, sizeof(struct pl_ct6_key));
+	__uint(value_size, sizeof(struct pl_ct_entry));
+} conntrack6 SEC(".maps");
+
 /* events: ring buffer of struct pl_flow_event, one per decision */
 struct pl_events_map {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -107,6 +137,9 @@ PL_NODE_MAPS(conntrack);
 PL_NODE_MAPS(prefilter);
 PL_NODE_MAPS(events);
 PL_NODE_MAPS(counters);
+PL_NODE_MAPS(endpoints6);
+PL_NODE_MAPS(ipcache6);
+PL_NODE_MAPS(conntrack6);
 
 /* The node's map of one kind (outer: one of the *_of arrays); NULL when the slot is empty. */
 static __always_inline void *pl_node_map(void *outer, __u32 slot)

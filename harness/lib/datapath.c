@@ -26,6 +26,7 @@ static const struct {
 /* The node maps' names, in the order of enum pl_node_map; the outer map is <name>_of. */
 static const char *const node_map_names[PL_MAP__COUNT] = {
 	"endpoints", "ipcache", "policy", "conntrack", "prefilter", "events", "counters",
+	"endpoints6", "ipcache6", "conntrack6",
 };
 
 const char *pl_prog_name(enum pl_prog prog)
@@ -44,7 +45,8 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
 		skel->maps.endpoints, skel->maps.ipcache, skel->maps.policy,
 		skel->maps.conntrack, skel->maps.prefilter, skel->maps.events,
-		skel->maps.counters,
+		skel->maps.counters, skel->maps.endpoints6, skel->maps.ipcache6,
+		skel->maps.conntrack6,
 	};
 
 	return maps[kind];
@@ -55,7 +57,8 @@ static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_ma
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
 		skel->maps.endpoints_of, skel->maps.ipcache_of, skel->maps.policy_of,
 		skel->maps.conntrack_of, skel->maps.prefilter_of, skel->maps.events_of,
-		skel->maps.counters_of,
+		skel->maps.counters_of, skel->maps.endpoints6_of, skel->maps.ipcache6_of,
+		skel->maps.conntrack6_of,
 	};
 
 	return maps[kind];
@@ -474,6 +477,26 @@ int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t
 	return update(dp->map_fd[PL_MAP_PREFILTER], &key, &rule_id, "prefilter");
 }
 
+int pl_endpoint6_add(struct pl_datapath *dp, const uint8_t *ip6,
+		     const struct pl_endpoint_info *info)
+{
+	struct pl_endpoint6_key key;
+
+	memcpy(key.ip6, ip6, sizeof(key.ip6));
+	return update(dp->map_fd[PL_MAP_ENDPOINTS6], &key, info, "endpoints6");
+}
+
+int pl_ipcache6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen,
+		    const struct pl_ipcache_info *info)
+{
+	struct pl_ipcache6_key key = {.prefixlen = plen};
+
+	if (plen > 128)
+		return -EINVAL;
+	memcpy(key.ip6, ip6, sizeof(key.ip6));
+	return update(dp->map_fd[PL_MAP_IPCACHE6], &key, info, "ipcache6");
+}
+
 /* Deletes every key; restarts from the beginning because deletion breaks iteration order. */
 static int clear_map(const struct pl_datapath *dp, enum pl_node_map kind)
 {
@@ -497,7 +520,7 @@ int pl_policy_clear(struct pl_datapath *dp)
 
 int pl_ct_clear(struct pl_datapath *dp)
 {
-	return clear_map(dp, PL_MAP_CONNTRACK);
+	return clear_map(dp, PL_MAP_CONNTRACK) ?: clear_map(dp, PL_MAP_CONNTRACK6);
 }
 
 int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *key,

@@ -43,6 +43,9 @@ enum pl_node_map {
 	PL_MAP_PREFILTER,
 	PL_MAP_EVENTS,
 	PL_MAP_COUNTERS,
+	PL_MAP_ENDPOINTS6, /* IPv6 twins of endpoints, ipcache and conntrack */
+	PL_MAP_IPCACHE6,
+	PL_MAP_CONNTRACK6,
 	PL_MAP__COUNT,
 };
 
@@ -103,6 +106,12 @@ int pl_policy_add(struct pl_datapath *dp, const struct pl_policy_key *key,
 		  const struct pl_policy_entry *entry);
 int pl_policy_clear(struct pl_datapath *dp);
 int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t rule_id);
+/* IPv6: ip6 is 16 bytes, network order. */
+int pl_endpoint6_add(struct pl_datapath *dp, const uint8_t *ip6,
+		     const struct pl_endpoint_info *info);
+int pl_ipcache6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen,
+		    const struct pl_ipcache_info *info);
+/* Empties conntrack and conntrack6. */
 int pl_ct_clear(struct pl_datapath *dp);
 /* Writes one element of the map named map (a plan's struct pl_map_entry); -ENOENT: no such map. */
 int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *key,
