@@ -117,7 +117,8 @@ struct pl_ipcache_info {
 	__u32 pad;
 };
 
-/* ipcache6 (LPM): IPv6 prefix → the same struct pl_ipcache_info (tunnel endpoint: underlay IPv4). */
+/* ipcache6 (LPM): IPv6 prefix → the same struct pl_ipcache_info (tunnel endpoint: underlay IPv4).
+ */
 struct pl_ipcache6_key {
 	__u32 prefixlen;
 	__u32 ip6[4];
@@ -181,8 +182,8 @@ struct pl_ct_entry {
  */
 #define PL_MAX_NODES 1024
 struct pl_node_cfg {
-	__u32 slot;	     /* index into endpoints_of, ipcache_of, ... */
-	__u32 node_ip;	     /* underlay IPv4, network order: a tunnel endpoint equal to it is local */
+	__u32 slot;    /* index into endpoints_of, ipcache_of, ... */
+	__u32 node_ip; /* underlay IPv4, network order: a tunnel endpoint equal to it is local */
 	__u32 vxlan_ifindex; /* the node's external (collect_md) vxlan device, 0 = none */
 	__u32 uplink_ifindex;
 };

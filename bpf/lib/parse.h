@@ -33,7 +33,7 @@
 #ifndef ETH_P_IPV6
 #define ETH_P_IPV6 0x86DD
 #endif
-#define PL_IPPROTO_ICMPV6 58
+#define PL_IPPROTO_ICMPV6    58
 #define PL_IP6_NEXTHDR_HOP   0
 #define PL_IP6_NEXTHDR_ROUTE 43
 #define PL_IP6_NEXTHDR_FRAG  44
@@ -52,7 +52,8 @@ struct pl_ipv6hdr {
 	__u32 daddr[4];
 };
 
-/* Hop-by-hop, routing and destination options start alike; hdrlen in 8 bytes, not counting the first 8. */
+/* Hop-by-hop, routing and destination options start alike; hdrlen in 8 bytes, not counting the
+ * first 8. */
 struct pl_ipv6_opt_hdr {
 	__u8 nexthdr;
 	__u8 hdrlen;
@@ -91,10 +92,10 @@ struct pl_state {
 	 * there and prunes the other family's branches (a narrow store into a
 	 * shared slot would make it unknown and double every path).
 	 */
-	__u64 v6;    /* IPv6: addresses in ev.saddr6/daddr6 */
-	__u64 icmp6; /* enum pl_icmp6_kind */
-	__u32 tot_len;		 /* IPv4 total length, host order */
-	__u16 policy_port;	 /* dport for policy (network order), 0 for ICMP/other */
+	__u64 v6;	   /* IPv6: addresses in ev.saddr6/daddr6 */
+	__u64 icmp6;	   /* enum pl_icmp6_kind */
+	__u32 tot_len;	   /* IPv4 total length, host order */
+	__u16 policy_port; /* dport for policy (network order), 0 for ICMP/other */
 	__u8 ttl;
 	__u8 tos;
 	__u8 dir;      /* enum pl_dir of the decision, for counters */
@@ -271,11 +272,12 @@ static __always_inline void pl_ip6_copy(__u32 *dst, const __u32 *src)
 /* Extension headers walked to the L4 header (RFC 8200 4.1). */
 static __always_inline bool pl_ipv6_ext_walked(__u8 nh)
 {
-	return nh == PL_IP6_NEXTHDR_HOP || nh == PL_IP6_NEXTHDR_ROUTE || nh == PL_IP6_NEXTHDR_FRAG ||
-	       nh == PL_IP6_NEXTHDR_DEST;
+	return nh == PL_IP6_NEXTHDR_HOP || nh == PL_IP6_NEXTHDR_ROUTE ||
+	       nh == PL_IP6_NEXTHDR_FRAG || nh == PL_IP6_NEXTHDR_DEST;
 }
 
-/* Extension headers IANA lists that the datapath cannot walk: AH, mobility, HIP, shim6, experiments. */
+/* Extension headers IANA lists that the datapath cannot walk: AH, mobility, HIP, shim6,
+ * experiments. */
 static __always_inline bool pl_ipv6_ext_unknown(__u8 nh)
 {
 	return nh == 51 || nh == 135 || nh == 139 || nh == 140 || nh == 253 || nh == 254;

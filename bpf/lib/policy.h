@@ -39,9 +39,10 @@ enum pl_policy_verdict {
 };
 
 /* Decides one direction for endpoint ep against the remote identity; no side effects. */
-static __always_inline enum pl_policy_verdict
-pl_policy_lookup(__u32 slot, const struct pl_endpoint_info *ep, __u32 remote, __u8 dir, __u8 proto,
-		 __u16 port)
+static __always_inline enum pl_policy_verdict pl_policy_lookup(__u32 slot,
+							       const struct pl_endpoint_info *ep,
+							       __u32 remote, __u8 dir, __u8 proto,
+							       __u16 port)
 {
 	__u32 enforced = dir == PL_DIR_INGRESS ? PL_EP_F_INGRESS_ENFORCED : PL_EP_F_EGRESS_ENFORCED;
 	struct pl_policy_key key = {.ep_id = ep->ep_id, .dir = dir};

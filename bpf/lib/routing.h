@@ -40,7 +40,8 @@ static __always_inline int pl_set_macs(struct __sk_buff *skb, struct pl_state *s
 	return 0;
 }
 
-/* TTL-1 with the incremental checksum update of the kernel's ip_decrease_ttl(); IPv6: hop limit-1. */
+/* TTL-1 with the incremental checksum update of the kernel's ip_decrease_ttl(); IPv6: hop limit-1.
+ */
 static __always_inline int pl_dec_ttl(struct __sk_buff *skb, const struct pl_state *st)
 {
 	void *data = (void *)(long)skb->data;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* libpodlab datapath loader: skeleton, nodes sharing it, map programming (test_run: datapath_run.c). */
+/* libpodlab datapath loader: skeleton, nodes sharing it, map programming (test_run:
+ * datapath_run.c). */
 #include <errno.h>
 #include <time.h>
 #include <stdio.h>
@@ -25,8 +26,8 @@ static const struct {
 
 /* The node maps' names, in the order of enum pl_node_map; the outer map is <name>_of. */
 static const char *const node_map_names[PL_MAP__COUNT] = {
-	"endpoints", "ipcache", "policy", "conntrack", "prefilter", "events", "counters",
-	"endpoints6", "ipcache6", "conntrack6",
+	"endpoints", "ipcache",	 "policy",     "conntrack", "prefilter",
+	"events",    "counters", "endpoints6", "ipcache6",  "conntrack6",
 };
 
 const char *pl_prog_name(enum pl_prog prog)
@@ -43,9 +44,9 @@ const char *pl_prog_hook(enum pl_prog prog)
 static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints, skel->maps.ipcache, skel->maps.policy,
-		skel->maps.conntrack, skel->maps.prefilter, skel->maps.events,
-		skel->maps.counters, skel->maps.endpoints6, skel->maps.ipcache6,
+		skel->maps.endpoints,  skel->maps.ipcache,    skel->maps.policy,
+		skel->maps.conntrack,  skel->maps.prefilter,  skel->maps.events,
+		skel->maps.counters,   skel->maps.endpoints6, skel->maps.ipcache6,
 		skel->maps.conntrack6,
 	};
 
@@ -55,9 +56,9 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints_of, skel->maps.ipcache_of, skel->maps.policy_of,
-		skel->maps.conntrack_of, skel->maps.prefilter_of, skel->maps.events_of,
-		skel->maps.counters_of, skel->maps.endpoints6_of, skel->maps.ipcache6_of,
+		skel->maps.endpoints_of,  skel->maps.ipcache_of,    skel->maps.policy_of,
+		skel->maps.conntrack_of,  skel->maps.prefilter_of,  skel->maps.events_of,
+		skel->maps.counters_of,	  skel->maps.endpoints6_of, skel->maps.ipcache6_of,
 		skel->maps.conntrack6_of,
 	};
 
@@ -287,7 +288,8 @@ static int add_pending(struct pl_datapath *base, const struct pl_datapath *dp)
 		if (e->fd[k] < 0) {
 			while (k--)
 				close(e->fd[k]);
-			return pl_err_errno(-errno, "keeping the maps of datapath slot %u", dp->slot);
+			return pl_err_errno(-errno, "keeping the maps of datapath slot %u",
+					    dp->slot);
 		}
 	}
 	base->npending++;

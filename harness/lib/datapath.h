@@ -50,13 +50,13 @@ enum pl_node_map {
 };
 
 struct pl_datapath {
-	struct datapath *skel;	  /* the loaded object, shared with base's other nodes */
-	struct pl_datapath *base; /* the node that loaded skel; NULL: this one */
-	int nodes;		  /* base only: nodes added and not destroyed */
-	bool released;		  /* base only: destroyed, waits for its last node */
+	struct datapath *skel;		     /* the loaded object, shared with base's other nodes */
+	struct pl_datapath *base;	     /* the node that loaded skel; NULL: this one */
+	int nodes;			     /* base only: nodes added and not destroyed */
+	bool released;			     /* base only: destroyed, waits for its last node */
 	struct pl_datapath_pending *pending; /* base only: slots not yet set, see _commit */
 	int npending;
-	uint32_t slot;		  /* index into the *_of maps */
+	uint32_t slot; /* index into the *_of maps */
 	int map_fd[PL_MAP__COUNT];
 	struct ring_buffer *rb;
 	struct pl_datapath_opts opts;
@@ -92,7 +92,8 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 int pl_datapath_commit(struct pl_datapath *dp);
 /* The program on the device at ifindex runs as dp's node (its maps and settings). */
 int pl_datapath_bind(struct pl_datapath *dp, uint32_t ifindex);
-/* A node destroys its maps' descriptors (pins and slots keep them); base goes with its last node. */
+/* A node destroys its maps' descriptors (pins and slots keep them); base goes with its last node.
+ */
 void pl_datapath_destroy(struct pl_datapath *dp);
 /* Id of the loaded program prog (the same for all nodes of one load), 0 on error. */
 uint32_t pl_datapath_prog_id(const struct pl_datapath *dp, enum pl_prog prog);

@@ -116,7 +116,9 @@ static void print_devices(const struct pl_plan *p, int node, const char *dir, FI
 			p->topo->nodes[node].name);
 		return;
 	}
-	fprintf(f, "# devices of node %s: slot %u, node_ip=0x%08x vxlan_ifindex=%u uplink_ifindex=%u\n",
+	fprintf(f,
+		"# devices of node %s: slot %u, node_ip=0x%08x vxlan_ifindex=%u "
+		"uplink_ifindex=%u\n",
 		p->topo->nodes[node].name, cfg.slot, cfg.node_ip, cfg.vxlan_ifindex,
 		cfg.uplink_ifindex);
 	for (i = 0; i < n; i++) {
@@ -131,9 +133,9 @@ static void print_devices(const struct pl_plan *p, int node, const char *dir, FI
 /* A later node: the loaded programs and shared maps pinned again, fresh maps in its slot. */
 static void print_add_node(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
-	static const char *const kinds[] = {"endpoints",  "ipcache",  "policy",	   "conntrack",
-					    "prefilter",  "events",   "counters",  "endpoints6",
-					    "ipcache6",	  "conntrack6"};
+	static const char *const kinds[] = {"endpoints", "ipcache",   "policy",	  "conntrack",
+					    "prefilter", "events",    "counters", "endpoints6",
+					    "ipcache6",	 "conntrack6"};
 	struct datapath *skel = datapath__open();
 	uint32_t slot = pl_dp_slot(p, node);
 	char dir0[192];
@@ -141,7 +143,8 @@ static void print_add_node(const struct pl_plan *p, int node, const char *dir, F
 	int i;
 
 	pl_dp_pin_dir(p, pl_dp_loading_node(p), dir0, sizeof(dir0));
-	fprintf(f, "# datapath of node %s: the programs loaded for %s, maps of its own in slot %u\n",
+	fprintf(f,
+		"# datapath of node %s: the programs loaded for %s, maps of its own in slot %u\n",
 		p->topo->nodes[node].name, dir0, slot);
 	fprintf(f, "mkdir -p %s\n", dir);
 	if (!skel) {
@@ -161,8 +164,9 @@ static void print_add_node(const struct pl_plan *p, int node, const char *dir, F
 		}
 		fprintf(f, "bpftool map pin pinned %s/%s_of %s/%s_of\n", dir0, kinds[k], dir,
 			kinds[k]);
-		fprintf(f, "bpftool map create %s/%s type %s key %u value %u entries %u name %s "
-			   "flags 0x%x\n",
+		fprintf(f,
+			"bpftool map create %s/%s type %s key %u value %u entries %u name %s "
+			"flags 0x%x\n",
 			dir, kinds[k], libbpf_bpf_map_type_str(bpf_map__type(m)),
 			bpf_map__key_size(m), bpf_map__value_size(m), bpf_map__max_entries(m),
 			kinds[k], bpf_map__map_flags(m));
