@@ -335,13 +335,13 @@ static __always_inline int pl_parse_ipv6(struct pl_ipv6hdr *ip6, void *data_end,
 		if (off + hl > sizeof(*ip6) + plen)
 			return PL_DROP_IPV6_PAYLOAD_LEN;
 		nh = oh->nexthdr;
+		ev->proto = nh; /* on a drop: the header the walk stopped at */
 		off += hl;
 	}
 	if (pl_ipv6_ext_walked(nh))
 		return PL_DROP_IPV6_EXT_CHAIN;
 	if (pl_ipv6_ext_unknown(nh))
 		return PL_DROP_IPV6_EXT_UNKNOWN;
-	ev->proto = nh;
 	return pl_parse_l4((void *)ip6 + off, data_end, sizeof(*ip6) + plen - off, st);
 }
 
