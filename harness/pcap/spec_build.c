@@ -220,10 +220,10 @@ int pl_spec_parse_option(struct lp *p, struct want *w, struct tok *t)
 		s->sport = (uint16_t)v;
 		break;
 	case O_SEQ:
-		if (w->kind == K_ICMP && v > 65535)
+		if ((w->kind & (K_ICMP | K_ICMP6)) && v > 65535)
 			return pl_spec_perr(p, p->t[p->i - 1].col,
 					    "ICMP seq must be from 0 to 65535");
-		if (w->kind == K_ICMP)
+		if (w->kind & (K_ICMP | K_ICMP6))
 			s->icmp_seq = (uint16_t)v;
 		else
 			s->seq = (uint32_t)v;

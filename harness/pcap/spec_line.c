@@ -98,7 +98,8 @@ static int get_endpoint(struct lp *p, int port_mode, struct want *w, bool dst, u
 	if (colon && !port_mode)
 		return pl_spec_perr(p, t->col, "'%s': this packet kind has no ports", t->s);
 	if (!colon && port_mode == 1)
-		return pl_spec_perr(p, t->col, "expected ADDR:PORT, got '%s'", t->s);
+		return pl_spec_perr(p, t->col, "expected %s, got '%s'",
+				    strchr(addr, ':') ? "[IPV6]:PORT" : "ADDR:PORT", t->s);
 	if (colon) {
 		*colon = '\0';
 		errno = 0;
@@ -108,8 +109,6 @@ static int get_endpoint(struct lp *p, int port_mode, struct want *w, bool dst, u
 					    "'%s' is not a port (0-65535)", colon + 1);
 		*port = (uint16_t)v;
 	}
-	if (!colon && port_mode == 1 && strchr(addr, ':'))
-		return pl_spec_perr(p, t->col, "expected [IPV6]:PORT, got '%s'", t->s);
 	return get_addr(p, w, t, addr, dst);
 }
 
