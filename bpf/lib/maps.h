@@ -69,11 +69,7 @@ struct pl_prefilter_map {
 	__uint(value_size, sizeof(__u32));
 } prefilter SEC(".maps");
 
-/*
- * IPv6 has parallel maps, not a family field in the IPv4 keys: IPv4 keys stay
- * 4 bytes (lookup and hash cost unchanged) and every user of the IPv4 maps is
- * untouched. Policy is keyed by identity, so both families share it.
- */
+/* IPv6: parallel maps, not a family field: IPv4 keys stay 4 bytes, their users unchanged. */
 /* endpoints6: struct pl_endpoint6_key (local pod IPv6) → struct pl_endpoint_info */
 struct pl_endpoints6_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
