@@ -24,10 +24,16 @@ static __always_inline struct pl_endpoint_info *pl_endpoint_of(const struct pl_s
 	struct pl_endpoint_key key;
 	void *endpoints;
 
-	if (st->v6) {
+	if (pl_is_v6(st)) {
+		struct pl_endpoint_info *ep = NULL;
+
 		endpoints = pl_node_map(&endpoints6_of, st->slot);
+		pl_own_site(endpoints);
 		pl_ip6_copy(key6.ip6, dst ? st->ev.daddr6 : st->ev.saddr6);
-		return endpoints ? bpf_map_lookup_elem(endpoints, &key6) : NULL;
+		if (endpoints)
+			ep = bpf_map_lookup_elem(endpoints, &key6);
+		pl_own_site(ep);
+		return ep;
 	}
 	endpoints = pl_node_map(&endpoints_of, st->slot);
 	key.ip = dst ? st->ev.daddr : st->ev.saddr;
@@ -37,16 +43,24 @@ static __always_inline struct pl_endpoint_info *pl_endpoint_of(const struct pl_s
 /* The ipcache entry of the packet's destination (dst) or source; either family. */
 static __always_inline struct pl_ipcache_info *pl_ipcache_of(const struct pl_state *st, bool dst)
 {
-	struct pl_ipcache6_key key6 = {.prefixlen = 128};
-	struct pl_ipcache_key key = {.prefixlen = 32};
+	struct pl_ipcache6_key key6;
+	struct pl_ipcache_key key;
 	void *ipcache;
 
-	if (st->v6) {
+	if (pl_is_v6(st)) {
+		struct pl_ipcache_info *ipc = NULL;
+
 		ipcache = pl_node_map(&ipcache6_of, st->slot);
+		pl_own_site(ipcache);
+		key6.prefixlen = 128;
 		pl_ip6_copy(key6.ip6, dst ? st->ev.daddr6 : st->ev.saddr6);
-		return ipcache ? bpf_map_lookup_elem(ipcache, &key6) : NULL;
+		if (ipcache)
+			ipc = bpf_map_lookup_elem(ipcache, &key6);
+		pl_own_site(ipc);
+		return ipc;
 	}
 	ipcache = pl_node_map(&ipcache_of, st->slot);
+	key.prefixlen = 32;
 	key.ip = dst ? st->ev.daddr : st->ev.saddr;
 	return ipcache ? bpf_map_lookup_elem(ipcache, &key) : NULL;
 }
@@ -262,7 +276,7 @@ int xdp_prefilter(struct xdp_md *ctx)
 		pl_drop(&st, PL_OBS_FROM_NETWORK, rc);
 		return XDP_DROP;
 	}
-	if (st.v6) {
+	if (pl_is_v6(&st)) {
 		pl_pass(&st, PL_OBS_TO_STACK, PL_NOTE_IPV6_UNFILTERED);
 		return XDP_PASS;
 	}

@@ -26,7 +26,7 @@ union pl_ct_any_key {
 static __always_inline void pl_ct_key_of(const struct pl_state *st, union pl_ct_any_key *key,
 					 bool reverse)
 {
-	if (st->v6) {
+	if (pl_is_v6(st)) {
 		__builtin_memset(&key->v6, 0, sizeof(key->v6));
 		key->v6.proto = st->ev.proto;
 		pl_ip6_copy(key->v6.saddr6, reverse ? st->ev.daddr6 : st->ev.saddr6);
@@ -53,9 +53,28 @@ static __always_inline void pl_ct_key_of(const struct pl_state *st, union pl_ct_
 /* The node's conntrack map of the packet's family. */
 static __always_inline void *pl_ct_map(const struct pl_state *st)
 {
-	if (st->v6)
-		return pl_node_map(&conntrack6_of, st->slot);
+	void *m;
+
+	if (pl_is_v6(st)) {
+		m = pl_node_map(&conntrack6_of, st->slot);
+		pl_own_site(m);
+		return m;
+	}
 	return pl_node_map(&conntrack_of, st->slot);
+}
+
+/* Lookup in the family's conntrack map (from pl_ct_map), one call site per family. */
+static __always_inline struct pl_ct_entry *pl_ct_find(const struct pl_state *st, void *conntrack,
+						      union pl_ct_any_key *key)
+{
+	struct pl_ct_entry *e;
+
+	if (pl_is_v6(st)) {
+		e = bpf_map_lookup_elem(conntrack, &key->v6);
+		pl_own_site(e);
+		return e;
+	}
+	return bpf_map_lookup_elem(conntrack, &key->v4);
 }
 
 /* Counts a packet of a tracked entry; last_seen_ns moves only when the tick did. */
@@ -118,11 +137,11 @@ static __always_inline bool pl_ct_lookup(struct pl_state *st)
 	if (!conntrack)
 		return false;
 	pl_ct_key_of(st, &key, false);
-	st->ct = bpf_map_lookup_elem(conntrack, &key);
+	st->ct = pl_ct_find(st, conntrack, &key);
 	if (st->ct)
 		return false;
 	pl_ct_key_of(st, &key, true);
-	e = bpf_map_lookup_elem(conntrack, &key);
+	e = pl_ct_find(st, conntrack, &key);
 	if (!e)
 		return false;
 	pl_ct_refresh(e);
@@ -153,7 +172,13 @@ static __always_inline void pl_ct_commit(struct pl_state *st)
 	if (!conntrack)
 		return;
 	pl_ct_key_of(st, &key, false);
-	bpf_map_update_elem(conntrack, &key, &init, BPF_ANY);
+	if (pl_is_v6(st)) {
+		long rc = bpf_map_update_elem(conntrack, &key.v6, &init, BPF_ANY);
+
+		pl_own_site(rc);
+		return;
+	}
+	bpf_map_update_elem(conntrack, &key.v4, &init, BPF_ANY);
 }
 
 #endif /* PL_BPF_CONNTRACK_H */

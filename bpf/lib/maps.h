@@ -137,6 +137,13 @@ PL_NODE_MAPS(endpoints6);
 PL_NODE_MAPS(ipcache6);
 PL_NODE_MAPS(conntrack6);
 
+/*
+ * Gives the IPv6 branch's lookups call sites of their own: clang merges the
+ * two families' identical calls, and the verifier inlines a lookup only when
+ * its call site always sees the same map.
+ */
+#define pl_own_site(v) asm volatile("" : "+r"(v))
+
 /* The node's map of one kind (outer: one of the *_of arrays); NULL when the slot is empty. */
 static __always_inline void *pl_node_map(void *outer, __u32 slot)
 {

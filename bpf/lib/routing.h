@@ -50,7 +50,7 @@ static __always_inline int pl_dec_ttl(struct __sk_buff *skb, const struct pl_sta
 	struct iphdr *ip = data + ETH_HLEN;
 	__u32 check;
 
-	if (st->v6) {
+	if (pl_is_v6(st)) {
 		if ((void *)(ip6 + 1) > data_end)
 			return -1;
 		ip6->hop_limit--;
@@ -106,7 +106,7 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 	fib.dport = st->ev.dport;
 	/* tot_len 0: the kernel checks the skb against the egress MTU itself, GSO-aware. */
 	fib.tot_len = 0;
-	if (st->v6) {
+	if (pl_is_v6(st)) {
 		fib.family = PL_AF_INET6;
 		pl_ip6_copy(fib.ipv6_src, st->ev.saddr6);
 		pl_ip6_copy(fib.ipv6_dst, st->ev.daddr6);
@@ -133,7 +133,7 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 		struct bpf_redir_neigh nh = {};
 		__u32 mtu_len = 0;
 
-		if (st->v6) {
+		if (pl_is_v6(st)) {
 			nh.nh_family = PL_AF_INET6;
 			pl_ip6_copy(nh.ipv6_nh, fib.ipv6_dst);
 		} else {
