@@ -139,7 +139,12 @@ struct pl_policy_entry {
 	__u32 rule_id; /* index of the source rule, for explanations */
 };
 
-/* conntrack (LRU): forward 5-tuple of an allowed connection → state. */
+/*
+ * conntrack (LRU): forward 5-tuple of an allowed connection → state.
+ * PL_CT_MAX_DEFAULT entries per node unless the topology's conntrack.max or
+ * --ct-max sizes it (the loader sets max_entries before the load).
+ */
+#define PL_CT_MAX_DEFAULT 65536
 struct pl_ct_key {
 	__u32 saddr;
 	__u32 daddr;
@@ -229,10 +234,18 @@ struct pl_counter_val {
 	__u64 bytes;
 };
 
-#define PL_EV_F_IPV4	   (1u << 0)
-#define PL_EV_F_CT_REPLY   (1u << 1)
-#define PL_EV_F_CT_RELATED (1u << 2)
-#define PL_EV_F_IPV6	   (1u << 3) /* saddr6/daddr6 hold the addresses, saddr/daddr are 0 */
+/*
+ * Conntrack's own counters (.packets), in slots no packet is counted in
+ * (verdict bits 3): entries created, and creations that failed.
+ */
+#define PL_COUNTER_CT_CREATED	((__u32)3 << 8 | 0)
+#define PL_COUNTER_CT_UNTRACKED ((__u32)3 << 8 | 1)
+
+#define PL_EV_F_IPV4	     (1u << 0)
+#define PL_EV_F_CT_REPLY     (1u << 1)
+#define PL_EV_F_CT_RELATED   (1u << 2)
+#define PL_EV_F_CT_UNTRACKED (1u << 3) /* forwarded, but conntrack could not create its entry */
+#define PL_EV_F_IPV6	     (1u << 4) /* saddr6/daddr6 hold the addresses, saddr/daddr are 0 */
 
 /* One flow event per decision, on the events ring buffer. */
 struct pl_flow_event {

@@ -35,7 +35,10 @@
 	X(DROPPED, 2, "dropped")                                                                   \
 	X(REDIRECTED, 5, "redirected to another device")
 
-/* Drop reasons: Cilium's numbers and texts where one exists, podlab's own from 240. */
+/*
+ * Drop reasons: Cilium's numbers and texts where one exists, podlab's own from 240.
+ * None for a full conntrack table: it evicts instead (bpf/lib/conntrack.h, pl_ct_commit).
+ */
 #define PL_DROP_REASON_LIST(X)                                                                     \
 	X(NONE, 0, "None")                                                                         \
 	X(INVALID_SIP, 132, "Invalid source ip")                                                   \

@@ -17,6 +17,8 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 
+#define PL_EEXIST 17 /* errno's EEXIST: BPF code has no errno.h */
+
 /* A conntrack key of either family: the map of the packet's family reads its own size. */
 union pl_ct_any_key {
 	struct pl_ct_key v4;
@@ -151,12 +153,33 @@ static __always_inline bool pl_ct_lookup(struct pl_state *st)
 	return true;
 }
 
-/* Tracks (or refreshes) the forward tuple of a packet that is being forwarded. */
+static __always_inline void pl_ct_count(const struct pl_state *st, __u32 slot)
+{
+	void *counters = pl_node_map(&counters_of, st->slot);
+	struct pl_counter_val *val = counters ? bpf_map_lookup_elem(counters, &slot) : NULL;
+
+	if (val)
+		val->packets++; /* per-CPU value: no other writer */
+}
+
+/*
+ * Tracks (or refreshes) the forward tuple of a packet that is being forwarded.
+ * A full table refuses nothing: conntrack is an LRU map, and the update evicts
+ * the least recently used entries to make room (on one CPU of a small map,
+ * several at once: it refills that CPU's cache of free elements), so there is
+ * no "table full" drop to report. Eviction is what a full table looks like:
+ * entries are deleted by nothing else, so evicted = created - present, which
+ * `podlab status` shows. An evicted flow's next forward packet creates its
+ * entry again; its replies until then are policy-checked as new flows. An
+ * update can still fail (-ENOMEM: every free element sits in other CPUs'
+ * caches): the packet is forwarded untracked, flagged and counted.
+ */
 static __always_inline void pl_ct_commit(struct pl_state *st)
 {
 	struct pl_ct_entry init = {};
 	union pl_ct_any_key key;
 	void *conntrack;
+	long err;
 
 	if (st->ct_reply || st->icmp_err || st->icmp6)
 		return;
@@ -172,13 +195,19 @@ static __always_inline void pl_ct_commit(struct pl_state *st)
 	if (!conntrack)
 		return;
 	pl_ct_key_of(st, &key, false);
+	/* NOEXIST: another CPU creating the same flow first is no creation of ours. */
 	if (pl_is_v6(st)) {
-		long rc = bpf_map_update_elem(conntrack, &key.v6, &init, BPF_ANY);
-
-		pl_own_site(rc);
-		return;
+		err = bpf_map_update_elem(conntrack, &key.v6, &init, BPF_NOEXIST);
+		pl_own_site(err);
+	} else {
+		err = bpf_map_update_elem(conntrack, &key.v4, &init, BPF_NOEXIST);
 	}
-	bpf_map_update_elem(conntrack, &key.v4, &init, BPF_ANY);
+	if (!err) {
+		pl_ct_count(st, PL_COUNTER_CT_CREATED);
+	} else if (err != -PL_EEXIST) {
+		st->ev.flags |= PL_EV_F_CT_UNTRACKED;
+		pl_ct_count(st, PL_COUNTER_CT_UNTRACKED);
+	}
 }
 
 #endif /* PL_BPF_CONNTRACK_H */

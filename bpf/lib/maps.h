@@ -20,7 +20,7 @@
 #define PL_MAX_ENDPOINTS 4096
 #define PL_MAX_IPCACHE	 65536
 #define PL_MAX_POLICY	 131072
-#define PL_MAX_CONNTRACK 65536
+#define PL_MAX_CONNTRACK PL_CT_MAX_DEFAULT /* the loader may set another size */
 #define PL_MAX_PREFILTER 16384
 #define PL_MAX_DEVICES	 65536
 #define PL_EVENTS_BYTES	 (1u << 20)
@@ -101,9 +101,15 @@ struct pl_events_map {
 	__uint(max_entries, PL_EVENTS_BYTES);
 } events SEC(".maps");
 
-/* counters: __u32 pl_counter_slot(prog, dir, verdict, reason/note) → per-CPU pl_counter_val */
+/*
+ * counters: __u32 cpu * PL_COUNTER_SLOTS + pl_counter_slot(prog, dir, verdict,
+ * reason/note) → pl_counter_val. A plain array with a region per possible CPU
+ * (the loader sizes it): a per-CPU array allocates each slot on its own, which
+ * was most of a node's setup time. BPF_F_INNER_MAP: the size is the loader's.
+ */
 struct pl_counters_map {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_INNER_MAP);
 	__uint(max_entries, PL_COUNTER_SLOTS);
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(struct pl_counter_val));

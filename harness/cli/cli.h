@@ -6,6 +6,7 @@
 #ifndef PL_CLI_H
 #define PL_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "lib/log.h"
@@ -26,5 +27,7 @@ struct pl_cmd {
 int pl_cmd_wants_help(const struct pl_cmd *cmd, int argc, char **argv);
 /* Prints "podlab: error: ..." plus "try podlab CMD --help"; returns PL_EXIT_INPUT. */
 int pl_cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* --ct-max N: 1..TOPO_CT_MAX_LIMIT into *out, else a usage error (PL_EXIT_INPUT). */
+int pl_cmd_parse_ct_max(const char *cmd, const char *arg, uint32_t *out);
 
 #endif /* PL_CLI_H */

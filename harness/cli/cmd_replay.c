@@ -45,6 +45,8 @@ PL_COMMAND(replay, .name = "replay",
 		    "  -j, --workers N   unit mode: replay on N CPUs (default: every CPU this\n"
 		    "                    process may run on), each flow on one of them in\n"
 		    "                    order; the output is the same for any N\n"
+		    "  --ct-max N        every node's conntrack map holds N flows (1..16777216),\n"
+		    "                    instead of the topology's conntrack.max (not with --run)\n"
 		    "\n"
 		    "unit mode: at an uplink the XDP prefilter runs first, then from_network;\n"
 		    "VXLAN frames go to from_overlay as their inner frame with the VNI in\n"
@@ -91,6 +93,7 @@ static int cmd_replay(int argc, char **argv)
 		{"json", no_argument, NULL, 'J'},
 		{"pcap-out", required_argument, NULL, 'o'},
 		{"workers", required_argument, NULL, 'w'},
+		{"ct-max", required_argument, NULL, 'c'},
 		{0},
 	};
 	const char *topo_file = NULL, *pcap = NULL, *at = NULL, *filter = NULL, *outdir = NULL;
@@ -104,6 +107,7 @@ static int cmd_replay(int argc, char **argv)
 	struct replay_print pr = {0};
 	struct topo *t = NULL;
 	bool json = false;
+	uint32_t ct_max = 0;
 	char msg[256];
 	int c, err, mode, rc = PL_EXIT_OK;
 
@@ -147,6 +151,10 @@ static int cmd_replay(int argc, char **argv)
 							  optarg);
 			so.workers = atoi(optarg);
 			break;
+		case 'c':
+			if (pl_cmd_parse_ct_max("replay", optarg, &ct_max))
+				return PL_EXIT_INPUT;
+			break;
 		default:
 			return pl_cmd_usage_error("replay", "unknown option");
 		}
@@ -155,8 +163,13 @@ static int cmd_replay(int argc, char **argv)
 		return pl_cmd_usage_error("replay", "unexpected argument '%s'", argv[optind]);
 	if (!topo_file || !pcap)
 		return pl_cmd_usage_error("replay", "--topology and --pcap are required");
+	if (ct_max && so.replay.run)
+		return pl_cmd_usage_error("replay", "--ct-max with --run: the run's datapath is "
+						    "loaded, its conntrack sized already");
 	if (pl_topo_parse(topo_file, &t))
 		return PL_EXIT_INPUT;
+	if (ct_max)
+		t->ct_max = ct_max;
 	if (at && pl_inject_parse(at, t, &so.replay.at, msg, sizeof(msg))) {
 		rc = pl_cmd_usage_error("replay", "--at: %s", msg);
 		goto out;

@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 
 #include "cli/cli.h"
+#include "lib/datapath.h"
 #include "net/dump.h"
 #include "net/netns.h"
 #include "net/run.h"
@@ -82,6 +83,32 @@ static long map_fill(const char *path, struct bpf_map_info *info)
 	return n;
 }
 
+/* "conntrack used/max (P%), created, evicted, untracked" of the node pinned in path. */
+static void print_conntrack(const char *node, const char *path)
+{
+	struct pl_ct_fill f;
+	char ct[640], counters[640];
+	int ct_fd, counters_fd, err;
+
+	snprintf(ct, sizeof(ct), "%s/conntrack", path);
+	snprintf(counters, sizeof(counters), "%s/counters", path);
+	ct_fd = bpf_obj_get(ct);
+	counters_fd = bpf_obj_get(counters);
+	err = ct_fd < 0 || counters_fd < 0 ? -errno : pl_ct_fill_fd(ct_fd, counters_fd, &f);
+	if (err)
+		printf("  conntrack of %s: unreadable: %s\n", node, strerror(-err));
+	else
+		printf("  conntrack of %s: %llu/%u used (%.1f%%), %llu created, %llu evicted (LRU, "
+		       "to make room), %llu not tracked\n",
+		       node, (unsigned long long)f.used, f.max, f.max ? 100.0 * f.used / f.max : 0,
+		       (unsigned long long)f.created, (unsigned long long)f.evicted,
+		       (unsigned long long)f.untracked);
+	if (ct_fd >= 0)
+		close(ct_fd);
+	if (counters_fd >= 0)
+		close(counters_fd);
+}
+
 static void print_pins(const char *dir)
 {
 	struct bpf_map_info info;
@@ -101,7 +128,8 @@ static void print_pins(const char *dir)
 			continue;
 		printf("  maps of %s (%s):", de->d_name, path);
 		while ((me = readdir(md))) {
-			if (me->d_name[0] == '.')
+			/* conntrack has a line of its own (print_conntrack). */
+			if (me->d_name[0] == '.' || !strcmp(me->d_name, "conntrack"))
 				continue;
 			snprintf(map, sizeof(map), "%s/%s", path, me->d_name);
 			n = map_fill(map, &info);
@@ -110,6 +138,7 @@ static void print_pins(const char *dir)
 		}
 		printf("\n");
 		closedir(md);
+		print_conntrack(de->d_name, path);
 	}
 	closedir(d);
 }
@@ -177,7 +206,10 @@ PL_COMMAND(
 		 "With RUN: per namespace, read over rtnetlink inside it: devices (ifindex, kind,\n"
 		 "MTU, MAC, up/down, master, XDP program), IPv4 addresses, qdiscs and classes,\n"
 		 "filters per hook (tc-ingress/tc-egress with program name and id, u32\n"
-		 "classifiers); then per node the fill of each pinned map (elements/max).\n"
+		 "classifiers); then per node the fill of each pinned map (elements/max)\n"
+		 "and its conntrack: entries used/max, created by the programs, evicted (the\n"
+		 "map is an LRU: a full table drops its least recently used entries to make\n"
+		 "room; evicted = created - present) and not tracked (creation failed).\n"
 		 "Then the run's plan, recomputed from its recorded topology and routing mode:\n"
 		 "one line per planned object (namespace, device, address, route, neighbour,\n"
 		 "qdisc, attachment, map elements), present or MISSING in the kernel, or\n"

@@ -48,6 +48,8 @@ PL_COMMAND(test, .name = "test", .summary = "run scenario files: replay and asse
 		    "                    in input order, each with what its process printed, so\n"
 		    "                    output, summary, --junit file and exit status are those\n"
 		    "                    of a serial run (not with --run or --pcap-out)\n"
+		    "  --ct-max N        every node's conntrack holds N flows (1..16777216)\n"
+		    "                    instead of the topology's conntrack.max (no --run)\n"
 		    "  -v                print every packet's result line\n"
 		    "\n"
 		    "Ctrl-C (SIGINT, SIGTERM, SIGHUP) stops every scenario before its next\n"
@@ -68,8 +70,9 @@ PL_COMMAND(test, .name = "test", .summary = "run scenario files: replay and asse
 /* What every scenario of one `podlab test` shares. */
 struct test_run {
 	char **files;
-	int mode;   /* -1 = each file's own */
-	int cmp[2]; /* --compare, -1 = none */
+	int mode;	 /* -1 = each file's own */
+	int cmp[2];	 /* --compare, -1 = none */
+	uint32_t ct_max; /* --ct-max, 0 = each topology's */
 	bool json;
 	struct pl_scn_run_opts so;
 	int counts[PL_SCN_ERROR + 1];
@@ -141,6 +144,7 @@ static void run_file(void *ctx, int i, struct pl_scn_report *rep)
 	}
 	if (tr->mode >= 0)
 		s->mode = tr->mode;
+	s->ct_max = tr->ct_max;
 	if (tr->cmp[0] >= 0)
 		pl_compare_scenario(s, tr->cmp[0], tr->cmp[1], tr->so.verbose, rep);
 	else if (pl_scenario_run(s, &tr->so, rep))
@@ -180,11 +184,17 @@ static void print_report(void *ctx, int i, const struct pl_scn_report *rep,
 static int cmd_test(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"junit", required_argument, NULL, 'u'},    {"json", no_argument, NULL, 'J'},
-		{"pcap-out", required_argument, NULL, 'o'}, {"run", required_argument, NULL, 'r'},
-		{"verbose", no_argument, NULL, 'v'},	    {"mode", required_argument, NULL, 'm'},
-		{"compare", required_argument, NULL, 'c'},  {"shard", required_argument, NULL, 's'},
-		{"jobs", required_argument, NULL, 'j'},	    {0},
+		{"junit", required_argument, NULL, 'u'},
+		{"json", no_argument, NULL, 'J'},
+		{"pcap-out", required_argument, NULL, 'o'},
+		{"run", required_argument, NULL, 'r'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"mode", required_argument, NULL, 'm'},
+		{"compare", required_argument, NULL, 'c'},
+		{"shard", required_argument, NULL, 's'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"ct-max", required_argument, NULL, 'C'},
+		{0},
 	};
 	struct test_run tr = {.mode = -1, .cmp = {-1, -1}};
 	const char *junit = NULL, *outdir = NULL;
@@ -233,12 +243,19 @@ static int cmd_test(int argc, char **argv)
 				return pl_cmd_usage_error("test", "--jobs: '%s' is not 1 to %d",
 							  optarg, PL_SCN_JOBS_MAX);
 			break;
+		case 'C':
+			if (pl_cmd_parse_ct_max("test", optarg, &tr.ct_max))
+				return PL_EXIT_INPUT;
+			break;
 		default:
 			return pl_cmd_usage_error("test", "unknown option");
 		}
 	}
 	if (argc - optind <= 0)
 		return pl_cmd_usage_error("test", "no scenario files");
+	if (tr.ct_max && tr.so.run)
+		return pl_cmd_usage_error("test", "--ct-max with --run: the run's datapath is "
+						  "loaded, its conntrack sized already");
 	/* Parallel scenarios on one run would see each other's packets and counters. */
 	if (jobs > 1 && tr.so.run)
 		return pl_cmd_usage_error("test",

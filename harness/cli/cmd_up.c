@@ -105,13 +105,14 @@ static int run_up(int argc, char **argv)
 		{"print-commands", no_argument, NULL, 'p'},
 		{"allow-missing", no_argument, NULL, 'm'},
 		{"no-datapath", no_argument, NULL, 'n'},
+		{"ct-max", required_argument, NULL, 'c'},
 		{0},
 	};
 	struct pl_up_opts uo = {.datapath = true};
 	struct pl_plan *plan = NULL;
 	char run[PL_RUN_ID_MAX];
 	bool print = false;
-	uint32_t skip = 0;
+	uint32_t skip = 0, ct_max = 0;
 	struct topo *t = NULL;
 	int c, err, ret;
 
@@ -130,6 +131,10 @@ static int run_up(int argc, char **argv)
 		case 'n':
 			uo.datapath = false;
 			break;
+		case 'c':
+			if (pl_cmd_parse_ct_max("up", optarg, &ct_max))
+				return PL_EXIT_INPUT;
+			break;
 		default:
 			return pl_cmd_usage_error("up", "unknown option");
 		}
@@ -142,6 +147,8 @@ static int run_up(int argc, char **argv)
 	uo.topology = argv[optind];
 	if (pl_topo_parse(uo.topology, &t))
 		return PL_EXIT_INPUT;
+	if (ct_max)
+		t->ct_max = ct_max;
 	if (print) {
 		/* Probing needs a namespace (root); without it every qdisc is printed. */
 		if (uo.allow_missing && geteuid() == 0)
@@ -182,8 +189,8 @@ out:
 
 PL_COMMAND(
 	up, .name = "up", .summary = "build a topology: namespaces, veths, VXLAN, qdiscs, datapath",
-	.usage = "usage: podlab up FILE [--run ID] [--allow-missing] [--no-datapath]\n"
-		 "       podlab up --print-commands FILE [--run ID] [--no-datapath]\n"
+	.usage = "usage: podlab up FILE [--run ID] [--allow-missing] [--no-datapath] [--ct-max N]\n"
+		 "       podlab up --print-commands FILE [--run ID] [--no-datapath] [--ct-max N]\n"
 		 "\n"
 		 "Builds topology FILE through netlink, in-process: a network namespace per node\n"
 		 "and per pod (pl-RUN-NAME, usable with `ip netns`), veths created directly in\n"
@@ -218,6 +225,8 @@ PL_COMMAND(
 		 "                    entry, a neighbour and its pod CIDR onlink on vxlan0;\n"
 		 "                    legacy: its VXLAN, routes and nftables masquerade, which\n"
 		 "                    are the kernel's already); no policy is enforced\n"
+		 "  --ct-max N        every node's conntrack map holds N flows (1..16777216),\n"
+		 "                    instead of the topology's conntrack.max (default 65536)\n"
 		 "\n"
 		 "examples:\n"
 		 "  podlab up topologies/two-node-vxlan.yaml\n"

@@ -87,9 +87,9 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], veth[TOPO_IFNAMSIZ];
 	int i, j, k, nrules = 0;
 
-	printf("%s: ok: '%s', routing %s, mtu %u, underlay %s\n", t->file, t->name,
-	       pl_topo_routing_name(t->routing), t->mtu,
-	       t->underlay == TOPO_UNDERLAY_P2P ? "p2p" : "segment");
+	printf("%s: ok: '%s', routing %s, mtu %u, underlay %s, conntrack %u flows a node\n",
+	       t->file, t->name, pl_topo_routing_name(t->routing), t->mtu,
+	       t->underlay == TOPO_UNDERLAY_P2P ? "p2p" : "segment", t->ct_max);
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *nd = &t->nodes[i];
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* podlab: entry point, global options and subcommand dispatch. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "topo/topo.h"
 
 extern const struct pl_cmd *const __start_pl_cmds[] __attribute__((weak));
 extern const struct pl_cmd *const __stop_pl_cmds[] __attribute__((weak));
@@ -56,6 +58,20 @@ int pl_cmd_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\ntry 'podlab %s --help'\n", cmd);
 	return PL_EXIT_INPUT;
+}
+
+int pl_cmd_parse_ct_max(const char *cmd, const char *arg, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end || errno || v < 1 || v > TOPO_CT_MAX_LIMIT)
+		return pl_cmd_usage_error(cmd, "--ct-max: '%s' is not 1 to %u", arg,
+					  TOPO_CT_MAX_LIMIT);
+	*out = (uint32_t)v;
+	return 0;
 }
 
 /* Matches "prog list" against argv "prog" "list" as well as a one-word name. */

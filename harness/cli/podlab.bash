@@ -27,7 +27,8 @@ _podlab_takes_value()
 	--topology | --pcap | --pcap-out | -o | --output | --junit | --plot | --run | --routing | \
 	--mode | --compare | --only | -l | --linktype | --example | --from | --to | --path | --at | \
 	--filter | --timeout | --seconds | --dport | --sport | --size | --proto | --tbf | --htb | \
-	--netem | --pfifo | --load | --duration | --interval | --link | --seed | --workers) true ;;
+	--netem | --pfifo | --load | --duration | --interval | --link | --seed | --workers | \
+	--ct-max) true ;;
 	*) false ;;
 	esac
 }

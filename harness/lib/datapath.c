@@ -201,10 +201,22 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	}
 	dp->skel->rodata->routing_mode = opts->routing;
 	dp->skel->rodata->enable_events = opts->events;
+	/* Slot 0's map, the template of every node's (create_node_map). */
+	/* One conntrack size for both families. */
+	if (opts->ct_max &&
+	    ((err = bpf_map__set_max_entries(dp->skel->maps.conntrack, opts->ct_max)) ||
+	     (err = bpf_map__set_max_entries(dp->skel->maps.conntrack6, opts->ct_max)))) {
+		pl_err_errno(err, "sizing the conntrack maps to %u entries", opts->ct_max);
+		goto out;
+	}
+	if ((err = bpf_map__set_max_entries(dp->skel->maps.counters, pl_counter_entries()))) {
+		pl_err_errno(err, "sizing the counters map to %u entries", pl_counter_entries());
+		goto out;
+	}
 	if (opts->pin_dir) {
 		bpf_object__for_each_map(map, dp->skel->obj)
 		{
-			if (bpf_map__type(map) == BPF_MAP_TYPE_ARRAY)
+			if (bpf_map__is_internal(map))
 				continue; /* .rodata: per load, never shared */
 			snprintf(path, sizeof(path), "%s/%s", opts->pin_dir, bpf_map__name(map));
 			err = bpf_map__set_pin_path(map, path);
@@ -354,7 +366,8 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 	*out = NULL;
 	if (base->base)
 		base = base->base;
-	if (opts->routing != base->opts.routing || opts->events != base->opts.events) {
+	if (opts->routing != base->opts.routing || opts->events != base->opts.events ||
+	    opts->ct_max != base->opts.ct_max) {
 		pl_err("adding a node to a datapath loaded for another configuration");
 		return -EINVAL;
 	}
@@ -520,9 +533,19 @@ int pl_policy_clear(struct pl_datapath *dp)
 	return clear_map(dp, PL_MAP_POLICY);
 }
 
+/* Both families' empty, with the counters reset: evicted = created - present holds after a clear
+ * too. */
 int pl_ct_clear(struct pl_datapath *dp)
 {
-	return clear_map(dp, PL_MAP_CONNTRACK) ?: clear_map(dp, PL_MAP_CONNTRACK6);
+	const __u32 slots[] = {PL_COUNTER_CT_CREATED, PL_COUNTER_CT_UNTRACKED};
+	int k, err;
+
+	if ((err = clear_map(dp, PL_MAP_CONNTRACK)) || (err = clear_map(dp, PL_MAP_CONNTRACK6)))
+		return err;
+	for (k = 0; k < 2 && !err; k++)
+		if ((err = pl_counter_slot_zero_fd(dp->map_fd[PL_MAP_COUNTERS], slots[k])))
+			pl_err_errno(err, "resetting the conntrack counters");
+	return err;
 }
 
 int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *key,
@@ -536,32 +559,67 @@ int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *
 	return -ENOENT;
 }
 
-int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out)
+/* CPU regions of a counters map: from its size, so a map the printed script made reads alike. */
+static int counter_regions(int map_fd)
 {
-	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
-	struct pl_counter_val *vals;
-	__u32 slot;
+	struct bpf_map_info info = {0};
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return -errno;
+	return info.max_entries / PL_COUNTER_SLOTS ? (int)(info.max_entries / PL_COUNTER_SLOTS)
+						   : -EINVAL;
+}
+
+uint32_t pl_counter_entries(void)
+{
+	int ncpu = libbpf_num_possible_cpus();
+
+	return PL_COUNTER_SLOTS * (ncpu > 0 ? ncpu : 1);
+}
+
+int pl_counter_slot_read_fd(int map_fd, uint32_t slot, struct pl_counter_val *out)
+{
+	int n = counter_regions(map_fd), i;
+	struct pl_counter_val v;
+	__u32 key;
 
 	memset(out, 0, sizeof(*out));
-	if (ncpu < 0)
-		return ncpu;
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		key = (__u32)i * PL_COUNTER_SLOTS + slot;
+		if (bpf_map_lookup_elem(map_fd, &key, &v))
+			return -errno;
+		out->packets += v.packets;
+		out->bytes += v.bytes;
+	}
+	return 0;
+}
+
+int pl_counter_slot_zero_fd(int map_fd, uint32_t slot)
+{
+	int n = counter_regions(map_fd), i;
+	struct pl_counter_val zero = {0};
+	__u32 key;
+
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		key = (__u32)i * PL_COUNTER_SLOTS + slot;
+		if (bpf_map_update_elem(map_fd, &key, &zero, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out)
+{
+	memset(out, 0, sizeof(*out));
 	if (!pl_counter_valid(key))
 		return 0; /* never counted */
-	slot = pl_counter_slot(key->prog, key->dir, key->verdict, key->reason);
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(map_fd, &slot, vals)) {
-		err = -errno;
-		goto out;
-	}
-	for (i = 0; i < ncpu; i++) {
-		out->packets += vals[i].packets;
-		out->bytes += vals[i].bytes;
-	}
-out:
-	free(vals);
-	return err;
+	return pl_counter_slot_read_fd(
+		map_fd, pl_counter_slot(key->prog, key->dir, key->verdict, key->reason), out);
 }
 
 int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,

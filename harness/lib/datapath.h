@@ -21,11 +21,13 @@ struct pl_datapath_pending;
 
 /*
  * Runtime knobs. routing and events are rodata, written between __open and
- * __load (one configuration per load); the node's settings (node_ip,
- * vxlan_ifindex, uplink_ifindex) are its devices map entries.
+ * __load (one configuration per load), as is ct_max, the conntrack map's
+ * size (every node's map has the loaded one's); the node's settings
+ * (node_ip, vxlan_ifindex, uplink_ifindex) are its devices map entries.
  */
 struct pl_datapath_opts {
 	enum pl_routing_mode routing;
+	uint32_t ct_max;	/* conntrack entries per node, 0 = PL_CT_MAX_DEFAULT */
 	uint32_t node_ip;	/* network order */
 	uint32_t vxlan_ifindex; /* redirect target for the overlay, in the node's netns */
 	uint32_t uplink_ifindex;
@@ -114,6 +116,18 @@ int pl_ipcache6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen,
 		    const struct pl_ipcache_info *info);
 /* Empties conntrack and conntrack6. */
 int pl_ct_clear(struct pl_datapath *dp);
+
+/* A node's conntrack: entries present, the map's size and what its programs counted. */
+struct pl_ct_fill {
+	uint64_t used;	    /* entries present now */
+	uint32_t max;	    /* the map's max_entries */
+	uint64_t created;   /* entries the programs created */
+	uint64_t evicted;   /* created - used: the LRU map dropped them to make room */
+	uint64_t untracked; /* creations that failed: flows forwarded but not tracked */
+};
+/* Fill of the conntrack and counters maps given (a node's, or pinned ones). */
+int pl_ct_fill_fd(int ct_fd, int counters_fd, struct pl_ct_fill *out);
+int pl_ct_fill(struct pl_datapath *dp, struct pl_ct_fill *out);
 /* Writes one element of the map named map (a plan's struct pl_map_entry); -ENOENT: no such map. */
 int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *key,
 			   const void *val);
@@ -122,6 +136,11 @@ int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
 		    struct pl_counter_val *out);
 /* The same on a counters map fd (e.g. a pinned one: <pin_dir>/counters). */
 int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out);
+/* One slot summed over the map's CPU regions; zeroed in every region. */
+int pl_counter_slot_read_fd(int map_fd, uint32_t slot, struct pl_counter_val *out);
+int pl_counter_slot_zero_fd(int map_fd, uint32_t slot);
+/* Entries of a counters map on this machine: a region of PL_COUNTER_SLOTS per possible CPU. */
+uint32_t pl_counter_entries(void);
 
 /* One BPF_PROG_TEST_RUN of a program on one packet. */
 struct pl_run_ctx {

@@ -134,6 +134,11 @@ tail:
 		if (w < 0 || (n += w) >= len)
 			return n;
 	}
+	if (ev->flags & PL_EV_F_CT_UNTRACKED) {
+		w = snprintf(buf + n, len - n, " ct-untracked");
+		if (w < 0 || (n += w) >= len)
+			return n;
+	}
 	if (ev->fib_rc && ev->verdict == PL_VERDICT_DROPPED) {
 		w = snprintf(buf + n, len - n, " fib_rc %u", ev->fib_rc);
 		if (w < 0 || (n += w) >= len)

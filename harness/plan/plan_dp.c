@@ -29,6 +29,7 @@ void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)
 				   : 0;
 	o->uplink_ifindex = pl_node_ifindex(p->topo, node, PL_IFINDEX_UPLINK);
 	o->events = true;
+	o->ct_max = p->topo->ct_max;
 }
 
 int pl_dp_slot(const struct pl_plan *p, int node)

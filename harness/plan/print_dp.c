@@ -4,7 +4,9 @@
  * The rodata knobs: bpftool cannot write a frozen .rodata, so the script
  * creates the .rodata map itself (same type, sizes and flags libbpf uses),
  * fills and freezes it, and `prog loadall ... map name datapath.rodata pinned` makes
- * libbpf reuse it instead of creating its own.
+ * libbpf reuse it instead of creating its own. The conntrack map, sized by
+ * the topology, and the counters map, sized by the CPU count, come in the
+ * same way.
  */
 #include <errno.h>
 #include <limits.h>
@@ -97,6 +99,49 @@ fallback:
 	snprintf(buf, len, "build/bpf/datapath.bpf.o");
 }
 
+/* The conntrack map's size the loader sets for node. */
+static uint32_t ct_entries(const struct pl_plan *p, int node)
+{
+	struct pl_datapath_opts o;
+
+	pl_dp_opts(p, node, &o);
+	return o.ct_max ? o.ct_max : PL_CT_MAX_DEFAULT;
+}
+
+/* The loading node's conntrack (both families) and counters maps, made here to be reused by `prog
+ * loadall`. */
+static void print_sized_maps(const struct pl_plan *p, int node, const char *dir, FILE *f)
+{
+	struct datapath *skel = datapath__open();
+	const struct bpf_map *m;
+
+	if (!skel) {
+		fprintf(f, "# cannot open the datapath skeleton\nfalse\n");
+		return;
+	}
+	m = skel->maps.conntrack;
+	fprintf(f,
+		"bpftool map create %s/conntrack_sized type %s key %u value %u entries %u "
+		"name conntrack flags 0x%x\n",
+		dir, libbpf_bpf_map_type_str(bpf_map__type(m)), bpf_map__key_size(m),
+		bpf_map__value_size(m), ct_entries(p, node), bpf_map__map_flags(m));
+	m = skel->maps.conntrack6;
+	fprintf(f,
+		"bpftool map create %s/conntrack6_sized type %s key %u value %u entries %u "
+		"name conntrack6 flags 0x%x\n",
+		dir, libbpf_bpf_map_type_str(bpf_map__type(m)), bpf_map__key_size(m),
+		bpf_map__value_size(m), ct_entries(p, node), bpf_map__map_flags(m));
+	m = skel->maps.counters;
+	fprintf(f, "# counters: %u slots for each of this machine's %u possible CPUs\n",
+		PL_COUNTER_SLOTS, pl_counter_entries() / PL_COUNTER_SLOTS);
+	fprintf(f,
+		"bpftool map create %s/counters_sized type %s key %u value %u entries %u "
+		"name counters flags 0x%x\n",
+		dir, libbpf_bpf_map_type_str(bpf_map__type(m)), bpf_map__key_size(m),
+		bpf_map__value_size(m), pl_counter_entries(), bpf_map__map_flags(m));
+	datapath__destroy(skel);
+}
+
 /* devices entries: node's ifindexes → its slot and settings (struct pl_node_cfg). */
 static void print_devices(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
@@ -168,7 +213,11 @@ static void print_add_node(const struct pl_plan *p, int node, const char *dir, F
 			"bpftool map create %s/%s type %s key %u value %u entries %u name %s "
 			"flags 0x%x\n",
 			dir, kinds[k], libbpf_bpf_map_type_str(bpf_map__type(m)),
-			bpf_map__key_size(m), bpf_map__value_size(m), bpf_map__max_entries(m),
+			bpf_map__key_size(m), bpf_map__value_size(m),
+			m == skel->maps.conntrack || m == skel->maps.conntrack6
+				? ct_entries(p, node)
+			: m == skel->maps.counters ? pl_counter_entries()
+						   : bpf_map__max_entries(m),
 			kinds[k], bpf_map__map_flags(m));
 		fprintf(f, "bpftool map update pinned %s/%s_of key ", dir0, kinds[k]);
 		hex(f, &slot, sizeof(slot));
@@ -209,12 +258,19 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 	fprintf(f, "bpftool map update pinned %s/rodata_knobs key hex 00 00 00 00 value ", dir);
 	hex(f, img, len);
 	fprintf(f, "\nbpftool map freeze pinned %s/rodata_knobs\n", dir);
+	fprintf(f, "# conntrack: %u entries\n", ct_entries(p, node));
+	print_sized_maps(p, node, dir, f);
 	fprintf(f,
 		"bpftool prog loadall \"$OBJ\" %s pinmaps %s map name datapath.rodata pinned "
-		"%s/rodata_knobs\n",
-		dir, dir, dir);
-	/* podlab's loader pins no .rodata: drop both names so the pin trees match. */
-	fprintf(f, "rm -f %s/rodata_knobs %s/datapath_rodata\n", dir, dir);
+		"%s/rodata_knobs map name conntrack pinned %s/conntrack_sized "
+		"map name conntrack6 pinned %s/conntrack6_sized "
+		"map name counters pinned %s/counters_sized\n",
+		dir, dir, dir, dir, dir, dir);
+	/* podlab's loader pins no .rodata: drop the extra names so the pin trees match. */
+	fprintf(f,
+		"rm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized %s/conntrack6_sized "
+		"%s/counters_sized\n",
+		dir, dir, dir, dir, dir);
 	print_devices(p, node, dir, f);
 }
 

@@ -179,6 +179,8 @@ int pl_compare_scenario(const struct pl_scenario *s, enum pl_replay_mode a, enum
 		outcome(rep, PL_SCN_ERROR, "topology %s is not valid", s->topology);
 		goto out;
 	}
+	if (s->ct_max)
+		t->ct_max = s->ct_max;
 	if (pl_scenario_load_inputs(s, t, &pk)) {
 		outcome(rep, PL_SCN_ERROR, "inputs cannot be read");
 		goto out;

@@ -106,6 +106,7 @@ struct pl_scenario {
 		uint8_t plen;
 	} * prefilter; /* CIDRs put in every node's XDP prefilter during the run */
 	int nprefilter;
+	uint32_t ct_max; /* podlab test --ct-max: replaces the topology's, 0 = keep it */
 };
 
 int pl_scenario_parse(const char *file, struct pl_scenario **out);

@@ -238,6 +238,8 @@ int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o
 		set_outcome(rep, PL_SCN_ERROR, "topology %s is not valid", s->topology);
 		goto out;
 	}
+	if (s->ct_max)
+		t->ct_max = s->ct_max;
 	if (s->at.text && pl_inject_parse(s->at.text, t, &so.replay.at, msg, sizeof(msg))) {
 		fprintf(stderr, "%s:%d:%d: at: %s\n", s->file, s->at.pos.line, s->at.pos.col, msg);
 		set_outcome(rep, PL_SCN_ERROR, "at: %s", msg);

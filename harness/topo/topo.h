@@ -233,7 +233,11 @@ struct topo {
 	int nprograms;
 	struct topo_cidr *prefilter; /* source CIDRs xdp_prefilter drops; none = no XDP attached */
 	int nprefilter;
+	uint32_t ct_max; /* `conntrack: {max: N}`: entries of every node's conntrack map */
 };
+
+/* conntrack.max: the largest a file may ask for (default PL_CT_MAX_DEFAULT, podlab.h). */
+#define TOPO_CT_MAX_LIMIT (16u << 20)
 
 /*
  * Parses and validates FILE. On error prints "file:line:col: message" (one

@@ -13,8 +13,9 @@
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = {"name",	"routing",  "mtu",	"nodes",     "underlay",
-				       "world", "policies", "programs", "prefilter", NULL};
+static const char *const top_keys[] = {"name",	    "routing",	 "mtu",	     "nodes",
+				       "underlay",  "world",	 "policies", "programs",
+				       "prefilter", "conntrack", NULL};
 static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
 static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
 static const char *const underlay_keys[] = {"type", "links", NULL};
@@ -380,30 +381,6 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 	return v ? pl_ty_bool(p, v, "replace", &pr->replace_podlab) : 0;
 }
 
-/* prefilter: [CIDR, ...], a bare address is a /32. */
-static int parse_prefilter(struct topo_parser *p, const ynode *v)
-{
-	struct topo *t = p->t;
-	int i, len, err;
-
-	err = pl_ty_check_seq(p, v, "prefilter", &len);
-	if (err || !len)
-		return err;
-	t->prefilter = calloc(len, sizeof(*t->prefilter));
-	if (!t->prefilter)
-		return -ENOMEM;
-	for (i = 0; i < len; i++) {
-		struct topo_cidr *c = &t->prefilter[t->nprefilter];
-
-		err = pl_ty_cidr(p, pl_yaml_seq_item(&p->y, v, i), "prefilter entry", true, &c->ip,
-				 &c->plen);
-		if (err)
-			return err;
-		t->nprefilter++;
-	}
-	return 0;
-}
-
 /* Sections in dependency order: nodes before the links, world and programs naming them. */
 static int parse_root(struct topo_parser *p, const ynode *root)
 {
@@ -428,6 +405,9 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 		return err;
 	v = pl_yaml_get(&p->y, root, "mtu");
 	if (v && (err = pl_ty_u32(p, v, "mtu", 576, 9216, &t->mtu)))
+		return err;
+	v = pl_yaml_get(&p->y, root, "conntrack");
+	if (v && (err = pl_topo_parse_conntrack(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "nodes");
 	if (!v)
@@ -455,7 +435,7 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	if (v && (err = pl_topo_parse_policies(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "prefilter");
-	if (v && (err = parse_prefilter(p, v)))
+	if (v && (err = pl_topo_parse_prefilter(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "programs");
 	err = pl_ty_check_seq(p, v, "programs", &len);
@@ -578,6 +558,7 @@ int pl_topo_parse_diag(const char *file, const char *text, FILE *diag, struct to
 	p.t->routing = PL_ROUTING_NATIVE;
 	p.t->mtu = 1500;
 	p.t->vni_base = 1;
+	p.t->ct_max = PL_CT_MAX_DEFAULT;
 	p.y.warn = open_memstream(&warnings, &wlen);
 	err = p.t->file && p.y.warn ? parse_text(&p, text, len) : -ENOMEM;
 	if (p.y.warn)

@@ -65,6 +65,9 @@ void pl_topo_labels_free(struct topo_label *l, int n);
 int pl_topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q);
 void pl_topo_qdisc_free(struct topo_qdisc *q);
 int pl_topo_parse_policies(struct topo_parser *p, const ynode *n);
+/* topo_cluster.c: `prefilter: [CIDR, ...]` and `conntrack: {max: N}`. */
+int pl_topo_parse_prefilter(struct topo_parser *p, const ynode *n);
+int pl_topo_parse_conntrack(struct topo_parser *p, const ynode *n);
 /* topo_check.c: checks against what was read before (n is the value to point at). */
 int pl_topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
 		       int self_pod);

@@ -129,7 +129,12 @@ void dp_fx_teardown(struct dp_fx *fx)
 
 int dp_fx_setup(struct dp_fx *fx, enum pl_routing_mode routing, bool events)
 {
-	struct pl_datapath_opts opts = {.routing = routing, .events = events};
+	return dp_fx_setup_ct(fx, routing, events, 0);
+}
+
+int dp_fx_setup_ct(struct dp_fx *fx, enum pl_routing_mode routing, bool events, uint32_t ct_max)
+{
+	struct pl_datapath_opts opts = {.routing = routing, .events = events, .ct_max = ct_max};
 	size_t i;
 	int err;
 

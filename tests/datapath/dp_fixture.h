@@ -101,6 +101,8 @@ struct dp_fx {
 
 /* Builds the netns, devices, routes, neighbours and loads the datapath. */
 int dp_fx_setup(struct dp_fx *fx, enum pl_routing_mode routing, bool events);
+/* The same with a conntrack map of ct_max entries (0: the default). */
+int dp_fx_setup_ct(struct dp_fx *fx, enum pl_routing_mode routing, bool events, uint32_t ct_max);
 /* Always safe to call; removes the netns and returns to the original one. */
 void dp_fx_teardown(struct dp_fx *fx);
 /* Resets endpoints (with flags), ipcache and policy to the base state (not conntrack). */

@@ -292,6 +292,25 @@ static void dump_map(FILE *f, const char *node, const char *name, int fd)
 	} while (!bpf_map_get_next_key(fd, key, next));
 }
 
+/* A node map's type, sizes and flags, as the kernel holds them. */
+static void dump_map_shape(FILE *f, const char *dir, const char *node, const char *name)
+{
+	struct bpf_map_info info = {0};
+	uint32_t ilen = sizeof(info);
+	char path[640];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, node, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &ilen))
+		fprintf(f, "%s %s shape type %u key %u value %u max_entries %u flags 0x%x\n", node,
+			name, info.type, info.key_size, info.value_size, info.max_entries,
+			info.map_flags);
+	close(fd);
+}
+
 /* The .rodata a pinned program really runs with (the knobs). */
 static void dump_prog_rodata(FILE *f, const char *node, const char *path)
 {
@@ -328,6 +347,8 @@ out:
 char *fixture_dump_pins(const char *run)
 {
 	static const char *const maps[] = {"endpoints", "ipcache", "policy", "devices"};
+	static const char *const shaped[] = {"endpoints", "ipcache", "policy",	"conntrack",
+					     "prefilter", "events",  "counters"};
 	char dir[128], path[640], *buf = NULL, *sorted = NULL;
 	size_t len = 0, slen = 0;
 	FILE *f = open_memstream(&buf, &len), *sf;
@@ -350,6 +371,8 @@ char *fixture_dump_pins(const char *run)
 			dump_map(f, de->d_name, maps[i], fd);
 			close(fd);
 		}
+		for (i = 0; i < sizeof(shaped) / sizeof(shaped[0]); i++)
+			dump_map_shape(f, dir, de->d_name, shaped[i]);
 		snprintf(path, sizeof(path), "%s/%s/from_pod", dir, de->d_name);
 		dump_prog_rodata(f, de->d_name, path);
 	}

@@ -62,6 +62,13 @@ PL_TEST_PROBE(integration, cli_bad_input_exit_2, probe_cli_files)
 		{"up --bogus topologies/seed-tc.yaml", "try 'podlab up --help'"},
 		{"up /nonexistent/podlab.yaml", "cannot open: No such file or directory"},
 		{"down", "want one RUN, --all or --stale"},
+		{"up --ct-max 0 topologies/seed-tc.yaml", "--ct-max: '0' is not 1 to 16777216"},
+		{"up --ct-max 16777217 topologies/seed-tc.yaml", "--ct-max: '16777217' is not 1"},
+		{"replay --ct-max 1e6 --topology topologies/seed-tc.yaml --pcap x.pcap",
+		 "--ct-max: '1e6' is not 1 to 16777216"},
+		{"replay --ct-max 16 --run r1 --topology topologies/seed-tc.yaml --pcap x.pcap",
+		 "--ct-max with --run"},
+		{"test --ct-max -5 tests/scenarios/malformed.yaml", "--ct-max: '-5' is not 1"},
 	};
 	static char out[65536];
 	char run[PL_RUN_ID_MAX], args[256], want[96];
@@ -89,6 +96,16 @@ PL_TEST_PROBE(integration, cli_bad_input_exit_2, probe_cli_files)
 	ASSERT_STRSTR(out, " htb ", "the seed's htb");
 	ASSERT_EQ(fixture_count_netns(run), 0, "no namespace created");
 	ASSERT_FALSE(fixture_state_exists(run), "no state file");
+	pl_subtest("up --print-commands --ct-max");
+	snprintf(args, sizeof(args), "up --print-commands --ct-max 4096 --run %s %s", run,
+		 "topologies/three-node-segment.yaml");
+	ASSERT_EQ(podlab_out(args, out, sizeof(out)), 0, "exit 0");
+	snprintf(want, sizeof(want),
+		 "node1/conntrack_sized type lru_hash key 16 value 32 "
+		 "entries 4096 ");
+	ASSERT_STRSTR(out, want, "the loading node's map, created at that size");
+	snprintf(want, sizeof(want), "node3/conntrack type lru_hash key 16 value 32 entries 4096 ");
+	ASSERT_STRSTR(out, want, "a later node's map, the same size");
 	snprintf(args, sizeof(args), "exec %s node1 -- true", run);
 	ASSERT_EQ(podlab_out(args, out, sizeof(out)), 2, "exec in a run that does not exist");
 }
@@ -122,6 +139,37 @@ PL_TEST_PROBE(integration, cli_no_datapath_life_cycle, probe_cli_netns)
 	snprintf(args, sizeof(args), "down %s", run);
 	ASSERT_EQ(podlab_out(args, NULL, 0), 0, "down");
 	ASSERT_EQ(podlab_out(args, NULL, 0), 2, "down again: no such run");
+out:
+	if (fixture_state_exists(run))
+		pl_run_down(run);
+	fixture_assert_gone(run);
+}
+
+static const char *probe_cli_bpf(void)
+{
+	return pl_probe_bpf_netns() ?: probe_cli_files();
+}
+
+/* up --ct-max sizes every node's conntrack; status says how full each is. */
+PL_TEST_PROBE(integration, cli_ct_max_up_status, probe_cli_bpf)
+{
+	char run[PL_RUN_ID_MAX], args[256];
+	static char out[65536];
+
+	fixture_run_id(run, "k");
+	snprintf(args, sizeof(args), "up --ct-max 4096 --run %s topologies/two-node-native.yaml",
+		 run);
+	if (!ASSERT_EQ(podlab_out(args, out, sizeof(out)), 0, "up --ct-max 4096")) {
+		fprintf(stderr, "%s", out);
+		goto out;
+	}
+	snprintf(args, sizeof(args), "status %s", run);
+	ASSERT_EQ(podlab_out(args, out, sizeof(out)), 0, "status RUN");
+	ASSERT_STRSTR(out, "conntrack of node1: 0/4096 used (0.0%), 0 created, 0 evicted",
+		      "node1's conntrack line");
+	ASSERT_STRSTR(out, "conntrack of node2: 0/4096 used", "node2's conntrack line");
+	snprintf(args, sizeof(args), "down %s", run);
+	ASSERT_EQ(podlab_out(args, NULL, 0), 0, "down");
 out:
 	if (fixture_state_exists(run))
 		pl_run_down(run);

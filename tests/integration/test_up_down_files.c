@@ -177,8 +177,11 @@ PL_TEST_PROBE(integration, shipped_seed_netem, probe_shipped_netem)
 	up_down_file("topologies/seed-netem.yaml", "hn", true);
 }
 
-/* Runs the --print-commands script for run s, builds the same file as run u, compares. */
-static void print_matches_up(const char *file, const char *tag, bool datapath)
+/*
+ * Runs the --print-commands script for run s, builds the same file as run u, compares;
+ * want (NULL: nothing) must be in the script's pins dump.
+ */
+static void print_matches_up(const char *file, const char *tag, bool datapath, const char *want)
 {
 	struct pl_up_opts uo = {.datapath = datapath, .keep_owner = true, .topology = file};
 	struct pl_plan_opts po = {.datapath = datapath};
@@ -221,6 +224,8 @@ static void print_matches_up(const char *file, const char *tag, bool datapath)
 		ASSERT_STRSTR(ps, "rodata of from_pod", "script's program has knobs");
 	else
 		ASSERT_STREQ(ps, "", "script pinned nothing");
+	if (want)
+		ASSERT_STRSTR(ps, want, "script's pins");
 	why = fixture_first_diff(ps, pu, diff, sizeof(diff));
 	ASSERT_STREQ(why ? why : "", "", "map elements and rodata knobs");
 	ASSERT_OK(pl_run_down(u), "down");
@@ -250,8 +255,40 @@ PL_TEST_PROBE(integration, print_commands_match_up, probe_shipped)
 	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
 		pl_subtest("%s", shipped[i]);
 		snprintf(tag, sizeof(tag), "%zu", i);
-		print_matches_up(shipped[i], tag, true);
+		print_matches_up(shipped[i], tag, true, NULL);
 	}
+}
+
+/* conntrack: {max: N}: every node's map has N entries, in the script as in up. */
+PL_TEST_PROBE(integration, print_commands_match_up_conntrack_max, probe_shipped)
+{
+	char file[64], *text = NULL;
+	size_t len = 0;
+	FILE *f, *src;
+	int c;
+
+	snprintf(file, sizeof(file), "/tmp/podlab-ct-max-%d.yaml", (int)getpid());
+	src = fopen("topologies/two-node-vxlan.yaml", "r");
+	if (!ASSERT_OK_PTR(src, "shipped topology"))
+		return;
+	f = open_memstream(&text, &len);
+	if (!ASSERT_OK_PTR(f, "memstream"))
+		goto out;
+	while ((c = fgetc(src)) != EOF)
+		fputc(c, f);
+	fclose(f);
+	f = fopen(file, "w");
+	if (!ASSERT_OK_PTR(f, "topology file"))
+		goto out;
+	fprintf(f, "%sconntrack: {max: 4096}\n", text);
+	fclose(f);
+	print_matches_up(file, "c", true,
+			 "node2 conntrack shape type 9 key 16 value 32 "
+			 "max_entries 4096");
+	unlink(file);
+out:
+	fclose(src);
+	free(text);
 }
 
 PL_TEST_PROBE(integration, print_commands_match_up_no_datapath, probe_shipped_ns)
@@ -262,7 +299,7 @@ PL_TEST_PROBE(integration, print_commands_match_up_no_datapath, probe_shipped_ns
 	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
 		pl_subtest("%s", shipped[i]);
 		snprintf(tag, sizeof(tag), "n%zu", i);
-		print_matches_up(shipped[i], tag, false);
+		print_matches_up(shipped[i], tag, false, NULL);
 	}
 }
 
@@ -369,7 +406,7 @@ PL_TEST_PROBE(integration, user_programs_attach, probe_user_progs)
 		pl_topo_free(t);
 	}
 	pl_subtest("--print-commands");
-	print_matches_up(file, "p", true);
+	print_matches_up(file, "p", true, NULL);
 	unlink(file);
 	free(d1);
 	free(d2);

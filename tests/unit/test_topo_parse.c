@@ -180,6 +180,18 @@ static const struct bad_case bad_cases[] = {
 	 "t:12:12: prefilter must be a list"},
 	{"prefilter entry with host bits", N2OK "prefilter: [198.51.100.1/24]\n",
 	 "t:12:13: prefilter entry '198.51.100.1/24' has host bits set"},
+	{"conntrack max not an integer", N2OK "conntrack: {max: lots}\n",
+	 "t:12:18: conntrack max must be a whole number, not 'lots'"},
+	{"conntrack max negative", N2OK "conntrack: {max: -1}\n",
+	 "t:12:18: conntrack max must be a whole number, not '-1'"},
+	{"conntrack max 0", N2OK "conntrack: {max: 0}\n",
+	 "t:12:18: conntrack max 0 is out of range 1..16777216"},
+	{"conntrack max above the limit", N2OK "conntrack: {max: 16777217}\n",
+	 "t:12:18: conntrack max 16777217 is out of range 1..16777216"},
+	{"conntrack: unknown key", N2OK "conntrack: {max: 16, min: 1}\n",
+	 "t:12:22: unknown key 'min' in conntrack (expected one of: max)"},
+	{"conntrack not a mapping", N2OK "conntrack: 1000\n",
+	 "t:12:12: conntrack must be a mapping"},
 	{"program on an unknown device",
 	 N2OK "programs:\n  - {object: x.o, program: p, node: node1, device: eth7, hook: xdp}\n",
 	 "t:13:52: device 'eth7' is not 'uplink', 'vxlan' or a pod of node 'node1'"},
@@ -244,6 +256,36 @@ PL_TEST(unit, topo_defaults_and_derived_fields)
 out:
 	pl_topo_free(t);
 	free(diag);
+}
+
+PL_TEST(unit, topo_conntrack_max)
+{
+	static const struct {
+		const char *text;
+		uint32_t max;
+	} good[] = {
+		{"", PL_CT_MAX_DEFAULT},
+		{"conntrack: {}\n", PL_CT_MAX_DEFAULT},
+		{"conntrack: {max: 16}\n", 16},
+		{"conntrack:\n  max: 1048576\n", 1048576},
+		{"conntrack: {max: 16777216}\n", TOPO_CT_MAX_LIMIT},
+	};
+	char text[1024], *diag;
+	struct topo *t;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		pl_subtest("%s", good[i].text[0] ? good[i].text : "(no conntrack key)");
+		snprintf(text, sizeof(text), "%s%s", N2OK, good[i].text);
+		if (!ASSERT_OK(topo_test_parse(text, &t, &diag), "parse")) {
+			free(diag);
+			continue;
+		}
+		ASSERT_STREQ(diag, "", "no messages");
+		ASSERT_EQ(t->ct_max, good[i].max, "conntrack max");
+		pl_topo_free(t);
+		free(diag);
+	}
 }
 
 PL_TEST(unit, topo_segment_identities_and_names)
