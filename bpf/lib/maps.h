@@ -21,6 +21,8 @@
 #define PL_MAX_IPCACHE	 65536
 #define PL_MAX_POLICY	 131072
 #define PL_MAX_CONNTRACK PL_CT_MAX_DEFAULT /* the loader may set another size */
+/* Preallocated IPv6 maps hold one entry until the loader sizes them (opts.ipv6). */
+#define PL_MAX_IPV6_OFF	 1
 #define PL_MAX_PREFILTER 16384
 #define PL_MAX_DEVICES	 65536
 #define PL_EVENTS_BYTES	 (1u << 20)
@@ -73,7 +75,7 @@ struct pl_prefilter_map {
 /* endpoints6: struct pl_endpoint6_key (local pod IPv6) → struct pl_endpoint_info */
 struct pl_endpoints6_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PL_MAX_ENDPOINTS);
+	__uint(max_entries, PL_MAX_IPV6_OFF); /* loader: PL_MAX_ENDPOINTS */
 	__uint(key_size, sizeof(struct pl_endpoint6_key));
 	__uint(value_size, sizeof(struct pl_endpoint_info));
 } endpoints6 SEC(".maps");
@@ -90,7 +92,7 @@ struct pl_ipcache6_map {
 /* conntrack6: struct pl_ct6_key (forward 5-tuple of an allowed IPv6 flow) → struct pl_ct_entry */
 struct pl_conntrack6_map {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, PL_MAX_CONNTRACK);
+	__uint(max_entries, PL_MAX_IPV6_OFF); /* loader: conntrack's size */
 	__uint(key_size, sizeof(struct pl_ct6_key));
 	__uint(value_size, sizeof(struct pl_ct_entry));
 } conntrack6 SEC(".maps");

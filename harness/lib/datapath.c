@@ -202,11 +202,18 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	dp->skel->rodata->routing_mode = opts->routing;
 	dp->skel->rodata->enable_events = opts->events;
 	/* Slot 0's map, the template of every node's (create_node_map). */
-	/* One conntrack size for both families. */
 	if (opts->ct_max &&
-	    ((err = bpf_map__set_max_entries(dp->skel->maps.conntrack, opts->ct_max)) ||
-	     (err = bpf_map__set_max_entries(dp->skel->maps.conntrack6, opts->ct_max)))) {
-		pl_err_errno(err, "sizing the conntrack maps to %u entries", opts->ct_max);
+	    (err = bpf_map__set_max_entries(dp->skel->maps.conntrack, opts->ct_max))) {
+		pl_err_errno(err, "sizing the conntrack map to %u entries", opts->ct_max);
+		goto out;
+	}
+	/* IPv6 maps as large as their IPv4 twins, conntrack.max included. */
+	if (opts->ipv6 &&
+	    ((err = bpf_map__set_max_entries(dp->skel->maps.endpoints6,
+					     bpf_map__max_entries(dp->skel->maps.endpoints))) ||
+	     (err = bpf_map__set_max_entries(dp->skel->maps.conntrack6,
+					     bpf_map__max_entries(dp->skel->maps.conntrack))))) {
+		pl_err_errno(err, "sizing the IPv6 maps");
 		goto out;
 	}
 	if ((err = bpf_map__set_max_entries(dp->skel->maps.counters, pl_counter_entries()))) {
@@ -367,7 +374,7 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 	if (base->base)
 		base = base->base;
 	if (opts->routing != base->opts.routing || opts->events != base->opts.events ||
-	    opts->ct_max != base->opts.ct_max) {
+	    opts->ct_max != base->opts.ct_max || opts->ipv6 != base->opts.ipv6) {
 		pl_err("adding a node to a datapath loaded for another configuration");
 		return -EINVAL;
 	}

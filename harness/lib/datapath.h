@@ -22,7 +22,7 @@ struct pl_datapath_pending;
 /*
  * Runtime knobs. routing and events are rodata, written between __open and
  * __load (one configuration per load), as is ct_max, the conntrack map's
- * size (every node's map has the loaded one's); the node's settings
+ * size (every node's map has the loaded one's), and ipv6; the node's settings
  * (node_ip, vxlan_ifindex, uplink_ifindex) are its devices map entries.
  */
 struct pl_datapath_opts {
@@ -31,7 +31,13 @@ struct pl_datapath_opts {
 	uint32_t node_ip;	/* network order */
 	uint32_t vxlan_ifindex; /* redirect target for the overlay, in the node's netns */
 	uint32_t uplink_ifindex;
-	bool events;	     /* emit flow events (off for benchmarks) */
+	bool events; /* emit flow events (off for benchmarks) */
+	/*
+	 * Size the preallocated IPv6 maps (endpoints6, conntrack6) as their IPv4
+	 * twins; false: one entry each, so a node without IPv6 pods pays neither
+	 * their memory nor their creation time (ipcache6 is not preallocated).
+	 */
+	bool ipv6;
 	bool multi_node;     /* nodes are bound by device (pl_datapath_bind): no default node */
 	const char *pin_dir; /* pin maps (and programs) here, NULL = no pinning */
 };

@@ -108,8 +108,7 @@ static uint32_t ct_entries(const struct pl_plan *p, int node)
 	return o.ct_max ? o.ct_max : PL_CT_MAX_DEFAULT;
 }
 
-/* The loading node's conntrack (both families) and counters maps, made here to be reused by `prog
- * loadall`. */
+/* The loading node's conntrack and counters maps, made here to be reused by `prog loadall`. */
 static void print_sized_maps(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
 	struct datapath *skel = datapath__open();
@@ -123,12 +122,6 @@ static void print_sized_maps(const struct pl_plan *p, int node, const char *dir,
 	fprintf(f,
 		"bpftool map create %s/conntrack_sized type %s key %u value %u entries %u "
 		"name conntrack flags 0x%x\n",
-		dir, libbpf_bpf_map_type_str(bpf_map__type(m)), bpf_map__key_size(m),
-		bpf_map__value_size(m), ct_entries(p, node), bpf_map__map_flags(m));
-	m = skel->maps.conntrack6;
-	fprintf(f,
-		"bpftool map create %s/conntrack6_sized type %s key %u value %u entries %u "
-		"name conntrack6 flags 0x%x\n",
 		dir, libbpf_bpf_map_type_str(bpf_map__type(m)), bpf_map__key_size(m),
 		bpf_map__value_size(m), ct_entries(p, node), bpf_map__map_flags(m));
 	m = skel->maps.counters;
@@ -214,8 +207,7 @@ static void print_add_node(const struct pl_plan *p, int node, const char *dir, F
 			"flags 0x%x\n",
 			dir, kinds[k], libbpf_bpf_map_type_str(bpf_map__type(m)),
 			bpf_map__key_size(m), bpf_map__value_size(m),
-			m == skel->maps.conntrack || m == skel->maps.conntrack6
-				? ct_entries(p, node)
+			m == skel->maps.conntrack  ? ct_entries(p, node)
 			: m == skel->maps.counters ? pl_counter_entries()
 						   : bpf_map__max_entries(m),
 			kinds[k], bpf_map__map_flags(m));
@@ -263,14 +255,11 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 	fprintf(f,
 		"bpftool prog loadall \"$OBJ\" %s pinmaps %s map name datapath.rodata pinned "
 		"%s/rodata_knobs map name conntrack pinned %s/conntrack_sized "
-		"map name conntrack6 pinned %s/conntrack6_sized "
 		"map name counters pinned %s/counters_sized\n",
-		dir, dir, dir, dir, dir, dir);
-	/* podlab's loader pins no .rodata: drop the extra names so the pin trees match. */
-	fprintf(f,
-		"rm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized %s/conntrack6_sized "
-		"%s/counters_sized\n",
 		dir, dir, dir, dir, dir);
+	/* podlab's loader pins no .rodata: drop the extra names so the pin trees match. */
+	fprintf(f, "rm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized %s/counters_sized\n",
+		dir, dir, dir, dir);
 	print_devices(p, node, dir, f);
 }
 

@@ -134,7 +134,8 @@ int dp_fx_setup(struct dp_fx *fx, enum pl_routing_mode routing, bool events)
 
 int dp_fx_setup_ct(struct dp_fx *fx, enum pl_routing_mode routing, bool events, uint32_t ct_max)
 {
-	struct pl_datapath_opts opts = {.routing = routing, .events = events, .ct_max = ct_max};
+	struct pl_datapath_opts opts = {
+		.routing = routing, .events = events, .ct_max = ct_max, .ipv6 = true};
 	size_t i;
 	int err;
 

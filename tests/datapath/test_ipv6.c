@@ -7,6 +7,7 @@
  * (dp_run_table_v6 in test_policy.c and test_routing.c).
  */
 #include <errno.h>
+#include <bpf/bpf.h>
 
 #include "test.h"
 #include "dp_fixture.h"
@@ -182,4 +183,46 @@ PL_TEST_PROBE(datapath, ipv6_icmp6_through_policy, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_NATIVE, icmp6_cases, ARRAY_SIZE(icmp6_cases));
 	dp_run_table(PL_ROUTING_NATIVE, ptb_ct_cases, ARRAY_SIZE(ptb_ct_cases));
+}
+
+static uint32_t max_entries(int fd)
+{
+	struct bpf_map_info info = {0};
+	uint32_t len = sizeof(info);
+
+	/* bpf_map_get_info_by_fd() is libbpf 1.2's name for this; Debian 12 has 1.1. */
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.max_entries;
+}
+
+/* A node without IPv6 pods pays for no preallocated IPv6 map; with opts.ipv6 they are IPv4's size.
+ */
+PL_TEST_PROBE(datapath, ipv6_maps_sized_by_opts, pl_probe_root)
+{
+	struct pl_datapath_opts opts = {.routing = PL_ROUTING_NATIVE, .ct_max = 2048};
+	struct pl_datapath *dp = NULL, *node2 = NULL;
+
+	pl_subtest("without ipv6");
+	if (!ASSERT_OK(pl_datapath_load(&opts, &dp), "load"))
+		return;
+	ASSERT_EQ(max_entries(dp->map_fd[PL_MAP_ENDPOINTS6]), 1, "endpoints6: one entry");
+	ASSERT_EQ(max_entries(dp->map_fd[PL_MAP_CONNTRACK6]), 1, "conntrack6: one entry");
+	ASSERT_EQ(max_entries(dp->map_fd[PL_MAP_CONNTRACK]), 2048, "conntrack as asked");
+	opts.ipv6 = true;
+	ASSERT_EQ(pl_datapath_add_node(dp, &opts, 1, &node2), -EINVAL,
+		  "a node with IPv6 on a load without: another configuration");
+	pl_datapath_destroy(dp);
+	dp = NULL;
+
+	pl_subtest("with ipv6");
+	if (!ASSERT_OK(pl_datapath_load(&opts, &dp), "load"))
+		return;
+	if (ASSERT_OK(pl_datapath_add_node(dp, &opts, 1, &node2), "add a node")) {
+		ASSERT_EQ(max_entries(node2->map_fd[PL_MAP_ENDPOINTS6]),
+			  max_entries(node2->map_fd[PL_MAP_ENDPOINTS]), "endpoints6 = endpoints");
+		ASSERT_EQ(max_entries(node2->map_fd[PL_MAP_CONNTRACK6]), 2048,
+			  "conntrack6 = conntrack.max");
+	}
+	ASSERT_EQ(max_entries(dp->map_fd[PL_MAP_CONNTRACK6]), 2048, "loaded node's conntrack6");
+	pl_datapath_destroy(node2);
+	pl_datapath_destroy(dp);
 }
