@@ -78,6 +78,11 @@ static __always_inline int pl_policy_enforce(struct pl_state *st, const struct p
 	enum pl_policy_verdict v;
 
 	st->dir = dir;
+	if (st->icmp6 == PL_ICMP6_PTB) {
+		/* A path that drops Packet Too Big black-holes large packets (RFC 8201). */
+		st->ev.note = PL_NOTE_ICMPV6_PTB;
+		return 0;
+	}
 	v = pl_policy_lookup(st->slot, ep, remote, dir, st->ev.proto, st->policy_port);
 	if (v == PL_POLICY_DENY)
 		return PL_DROP_POLICY_DENY;

@@ -26,7 +26,8 @@ static const struct {
 
 /* The node maps' names, in the order of enum pl_node_map; the outer map is <name>_of. */
 static const char *const node_map_names[PL_MAP__COUNT] = {
-	"endpoints", "ipcache", "policy", "conntrack", "prefilter", "events", "counters",
+	"endpoints", "ipcache",	 "policy",     "conntrack", "prefilter",
+	"events",    "counters", "endpoints6", "ipcache6",  "conntrack6",
 };
 
 const char *pl_prog_name(enum pl_prog prog)
@@ -43,8 +44,10 @@ const char *pl_prog_hook(enum pl_prog prog)
 static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints, skel->maps.ipcache, skel->maps.policy,   skel->maps.conntrack,
-		skel->maps.prefilter, skel->maps.events,  skel->maps.counters,
+		skel->maps.endpoints,  skel->maps.ipcache,    skel->maps.policy,
+		skel->maps.conntrack,  skel->maps.prefilter,  skel->maps.events,
+		skel->maps.counters,   skel->maps.endpoints6, skel->maps.ipcache6,
+		skel->maps.conntrack6,
 	};
 
 	return maps[kind];
@@ -53,9 +56,10 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints_of, skel->maps.ipcache_of,	  skel->maps.policy_of,
-		skel->maps.conntrack_of, skel->maps.prefilter_of, skel->maps.events_of,
-		skel->maps.counters_of,
+		skel->maps.endpoints_of,  skel->maps.ipcache_of,    skel->maps.policy_of,
+		skel->maps.conntrack_of,  skel->maps.prefilter_of,  skel->maps.events_of,
+		skel->maps.counters_of,	  skel->maps.endpoints6_of, skel->maps.ipcache6_of,
+		skel->maps.conntrack6_of,
 	};
 
 	return maps[kind];
@@ -201,6 +205,15 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	if (opts->ct_max &&
 	    (err = bpf_map__set_max_entries(dp->skel->maps.conntrack, opts->ct_max))) {
 		pl_err_errno(err, "sizing the conntrack map to %u entries", opts->ct_max);
+		goto out;
+	}
+	/* IPv6 maps as large as their IPv4 twins, conntrack.max included. */
+	if (opts->ipv6 &&
+	    ((err = bpf_map__set_max_entries(dp->skel->maps.endpoints6,
+					     bpf_map__max_entries(dp->skel->maps.endpoints))) ||
+	     (err = bpf_map__set_max_entries(dp->skel->maps.conntrack6,
+					     bpf_map__max_entries(dp->skel->maps.conntrack))))) {
+		pl_err_errno(err, "sizing the IPv6 maps");
 		goto out;
 	}
 	if ((err = bpf_map__set_max_entries(dp->skel->maps.counters, pl_counter_entries()))) {
@@ -359,7 +372,7 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 	if (base->base)
 		base = base->base;
 	if (opts->routing != base->opts.routing || opts->events != base->opts.events ||
-	    opts->ct_max != base->opts.ct_max) {
+	    opts->ct_max != base->opts.ct_max || opts->ipv6 != base->opts.ipv6) {
 		pl_err("adding a node to a datapath loaded for another configuration");
 		return -EINVAL;
 	}
@@ -484,6 +497,26 @@ int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t
 	return update(dp->map_fd[PL_MAP_PREFILTER], &key, &rule_id, "prefilter");
 }
 
+int pl_endpoint6_add(struct pl_datapath *dp, const uint8_t *ip6,
+		     const struct pl_endpoint_info *info)
+{
+	struct pl_endpoint6_key key;
+
+	memcpy(key.ip6, ip6, sizeof(key.ip6));
+	return update(dp->map_fd[PL_MAP_ENDPOINTS6], &key, info, "endpoints6");
+}
+
+int pl_ipcache6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen,
+		    const struct pl_ipcache_info *info)
+{
+	struct pl_ipcache6_key key = {.prefixlen = plen};
+
+	if (plen > 128)
+		return -EINVAL;
+	memcpy(key.ip6, ip6, sizeof(key.ip6));
+	return update(dp->map_fd[PL_MAP_IPCACHE6], &key, info, "ipcache6");
+}
+
 /* Deletes every key; restarts from the beginning because deletion breaks iteration order. */
 static int clear_map(const struct pl_datapath *dp, enum pl_node_map kind)
 {
@@ -505,13 +538,14 @@ int pl_policy_clear(struct pl_datapath *dp)
 	return clear_map(dp, PL_MAP_POLICY);
 }
 
-/* Empty, with its counters reset: evicted = created - present holds after a clear too. */
+/* Both families' empty, with the counters reset: evicted = created - present holds after a clear
+ * too. */
 int pl_ct_clear(struct pl_datapath *dp)
 {
 	const __u32 slots[] = {PL_COUNTER_CT_CREATED, PL_COUNTER_CT_UNTRACKED};
 	int k, err;
 
-	if ((err = clear_map(dp, PL_MAP_CONNTRACK)))
+	if ((err = clear_map(dp, PL_MAP_CONNTRACK)) || (err = clear_map(dp, PL_MAP_CONNTRACK6)))
 		return err;
 	for (k = 0; k < 2 && !err; k++)
 		if ((err = pl_counter_slot_zero_fd(dp->map_fd[PL_MAP_COUNTERS], slots[k])))

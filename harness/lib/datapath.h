@@ -22,7 +22,7 @@ struct pl_datapath_pending;
 /*
  * Runtime knobs. routing and events are rodata, written between __open and
  * __load (one configuration per load), as is ct_max, the conntrack map's
- * size (every node's map has the loaded one's); the node's settings
+ * size (every node's map has the loaded one's), and ipv6; the node's settings
  * (node_ip, vxlan_ifindex, uplink_ifindex) are its devices map entries.
  */
 struct pl_datapath_opts {
@@ -31,7 +31,13 @@ struct pl_datapath_opts {
 	uint32_t node_ip;	/* network order */
 	uint32_t vxlan_ifindex; /* redirect target for the overlay, in the node's netns */
 	uint32_t uplink_ifindex;
-	bool events;	     /* emit flow events (off for benchmarks) */
+	bool events; /* emit flow events (off for benchmarks) */
+	/*
+	 * Size the preallocated IPv6 maps (endpoints6, conntrack6) as their IPv4
+	 * twins; false: one entry each, so a node without IPv6 pods pays neither
+	 * their memory nor their creation time (ipcache6 is not preallocated).
+	 */
+	bool ipv6;
 	bool multi_node;     /* nodes are bound by device (pl_datapath_bind): no default node */
 	const char *pin_dir; /* pin maps (and programs) here, NULL = no pinning */
 };
@@ -45,6 +51,9 @@ enum pl_node_map {
 	PL_MAP_PREFILTER,
 	PL_MAP_EVENTS,
 	PL_MAP_COUNTERS,
+	PL_MAP_ENDPOINTS6, /* IPv6 twins of endpoints, ipcache and conntrack */
+	PL_MAP_IPCACHE6,
+	PL_MAP_CONNTRACK6,
 	PL_MAP__COUNT,
 };
 
@@ -106,6 +115,12 @@ int pl_policy_add(struct pl_datapath *dp, const struct pl_policy_key *key,
 		  const struct pl_policy_entry *entry);
 int pl_policy_clear(struct pl_datapath *dp);
 int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t rule_id);
+/* IPv6: ip6 is 16 bytes, network order. */
+int pl_endpoint6_add(struct pl_datapath *dp, const uint8_t *ip6,
+		     const struct pl_endpoint_info *info);
+int pl_ipcache6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen,
+		    const struct pl_ipcache_info *info);
+/* Empties conntrack and conntrack6. */
 int pl_ct_clear(struct pl_datapath *dp);
 
 /* A node's conntrack: entries present, the map's size and what its programs counted. */

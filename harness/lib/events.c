@@ -129,6 +129,17 @@ int pl_event_format(const struct pl_flow_event *ev, char *buf, size_t len)
 	size_t n;
 	int w;
 
+	if (ev->flags & PL_EV_F_IPV6) {
+		char src6[PL_ADDR_STRLEN], dst6[PL_ADDR_STRLEN];
+
+		pl_addr_str(AF_INET6, ev->saddr6, src6);
+		pl_addr_str(AF_INET6, ev->daddr6, dst6);
+		w = snprintf(buf, len, "%s %s [%s]:%u (id %u) -> [%s]:%u (id %u) %s %s", prog,
+			     pl_obs_point_name(ev->obs_point), src6, ntohs(ev->sport),
+			     ev->src_identity, dst6, ntohs(ev->dport), ev->dst_identity,
+			     pl_proto_name(ev->proto), pl_verdict_name(ev->verdict));
+		goto tail;
+	}
 	if (!(ev->flags & PL_EV_F_IPV4)) {
 		w = snprintf(buf, len, "%s %s ethertype 0x%04x len %u %s", prog,
 			     pl_obs_point_name(ev->obs_point), ntohs(ev->eth_proto), ev->pkt_len,

@@ -203,6 +203,43 @@ int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen,
 	return pl_nl_talk(nl, nlh, 0, "adding route %s/%u on %s", pl_ip4_str(dst, a), plen, what);
 }
 
+int pl_neigh6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, const uint8_t *mac,
+		  const char *what)
+{
+	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	char a[PL_ADDR_STRLEN];
+
+	nd->ndm_family = AF_INET6;
+	nd->ndm_ifindex = ifindex;
+	nd->ndm_state = NUD_PERMANENT;
+	mnl_attr_put(nlh, NDA_DST, 16, ip6);
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	return pl_nl_talk(nl, nlh, 0, "adding neighbour %s on %s", pl_addr_str(AF_INET6, ip6, a),
+			  what);
+}
+
+int pl_route6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *dst6, uint8_t plen,
+		  const uint8_t *gw6, const char *what)
+{
+	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	char a[PL_ADDR_STRLEN];
+
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BOOT;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, 16, dst6);
+	if (gw6)
+		mnl_attr_put(nlh, RTA_GATEWAY, 16, gw6);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	return pl_nl_talk(nl, nlh, 0, "adding route %s/%u on %s", pl_addr_str(AF_INET6, dst6, a),
+			  plen, what);
+}
+
 int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, uint32_t priority,
 		const char *what)
 {

@@ -171,8 +171,9 @@ static void print_devices(const struct pl_plan *p, int node, const char *dir, FI
 /* A later node: the loaded programs and shared maps pinned again, fresh maps in its slot. */
 static void print_add_node(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
-	static const char *const kinds[] = {"endpoints", "ipcache", "policy",  "conntrack",
-					    "prefilter", "events",  "counters"};
+	static const char *const kinds[] = {"endpoints", "ipcache",   "policy",	  "conntrack",
+					    "prefilter", "events",    "counters", "endpoints6",
+					    "ipcache6",	 "conntrack6"};
 	struct datapath *skel = datapath__open();
 	uint32_t slot = pl_dp_slot(p, node);
 	char dir0[192];

@@ -219,3 +219,19 @@ PL_TEST_PROBE(datapath, routing_legacy, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_LEGACY, legacy_cases, ARRAY_SIZE(legacy_cases));
 }
+
+/* IPv6 twins: the same rows with the pods' IPv6 addresses (rows with node IPs have none). */
+PL_TEST_PROBE(datapath, routing_native_ipv6, pl_probe_bpf_netns)
+{
+	dp_run_table_v6(PL_ROUTING_NATIVE, native_cases, ARRAY_SIZE(native_cases));
+}
+
+PL_TEST_PROBE(datapath, routing_vxlan_ipv6, pl_probe_bpf_netns)
+{
+	dp_run_table_v6(PL_ROUTING_VXLAN, vxlan_cases, ARRAY_SIZE(vxlan_cases));
+}
+
+PL_TEST_PROBE(datapath, routing_legacy_ipv6, pl_probe_bpf_netns)
+{
+	dp_run_table_v6(PL_ROUTING_LEGACY, legacy_cases, ARRAY_SIZE(legacy_cases));
+}
