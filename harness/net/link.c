@@ -180,21 +180,31 @@ int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t 
 	return pl_nl_talk(nl, nlh, 0, "adding fdb entry to %s on %s", pl_ip4_str(dst, a), what);
 }
 
-int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
-		 bool onlink, uint32_t table, const char *what)
+/* An RTM_NEWROUTE request of family with its rtmsg filled; the caller adds the attributes. */
+static struct nlmsghdr *route_req(struct pl_nl *nl, uint8_t family, uint8_t plen, uint32_t table,
+				  uint8_t scope, bool onlink)
 {
 	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	char a[INET_ADDRSTRLEN];
 
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = family;
 	rtm->rtm_dst_len = plen;
 	rtm->rtm_table = table && table < 256 ? table : RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_BOOT; /* what `ip route add` uses */
-	rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_scope = scope;
 	rtm->rtm_type = RTN_UNICAST;
 	if (onlink)
 		rtm->rtm_flags |= RTNH_F_ONLINK;
+	return nlh;
+}
+
+int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
+		 bool onlink, uint32_t table, const char *what)
+{
+	struct nlmsghdr *nlh =
+		route_req(nl, AF_INET, plen, table, gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK, onlink);
+	char a[INET_ADDRSTRLEN];
+
 	if (plen)
 		mnl_attr_put_u32(nlh, RTA_DST, dst);
 	if (gw)
@@ -222,16 +232,9 @@ int pl_neigh6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, const 
 int pl_route6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *dst6, uint8_t plen,
 		  const uint8_t *gw6, const char *what)
 {
-	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct nlmsghdr *nlh = route_req(nl, AF_INET6, plen, 0, RT_SCOPE_UNIVERSE, false);
 	char a[PL_ADDR_STRLEN];
 
-	rtm->rtm_family = AF_INET6;
-	rtm->rtm_dst_len = plen;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_BOOT;
-	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_DST, 16, dst6);
 	if (gw6)
 		mnl_attr_put(nlh, RTA_GATEWAY, 16, gw6);
