@@ -17,19 +17,51 @@
 #include "lib/conntrack.h"
 #include "lib/routing.h"
 
-static __always_inline struct pl_endpoint_info *pl_endpoint_of(const struct pl_state *st, __u32 ip)
+/* The local endpoint of the packet's destination (dst) or source; either family. */
+static __always_inline struct pl_endpoint_info *pl_endpoint_of(const struct pl_state *st, bool dst)
 {
-	void *endpoints = pl_node_map(&endpoints_of, st->slot);
-	struct pl_endpoint_key key = {.ip = ip};
+	struct pl_endpoint6_key key6;
+	struct pl_endpoint_key key;
+	void *endpoints;
 
+	if (pl_is_v6(st)) {
+		struct pl_endpoint_info *ep = NULL;
+
+		endpoints = pl_node_map(&endpoints6_of, st->slot);
+		pl_own_site(endpoints);
+		pl_ip6_copy(key6.ip6, dst ? st->ev.daddr6 : st->ev.saddr6);
+		if (endpoints)
+			ep = bpf_map_lookup_elem(endpoints, &key6);
+		pl_own_site(ep);
+		return ep;
+	}
+	endpoints = pl_node_map(&endpoints_of, st->slot);
+	key.ip = dst ? st->ev.daddr : st->ev.saddr;
 	return endpoints ? bpf_map_lookup_elem(endpoints, &key) : NULL;
 }
 
-static __always_inline struct pl_ipcache_info *pl_ipcache_of(const struct pl_state *st, __u32 ip)
+/* The ipcache entry of the packet's destination (dst) or source; either family. */
+static __always_inline struct pl_ipcache_info *pl_ipcache_of(const struct pl_state *st, bool dst)
 {
-	void *ipcache = pl_node_map(&ipcache_of, st->slot);
-	struct pl_ipcache_key key = {.prefixlen = 32, .ip = ip};
+	struct pl_ipcache6_key key6;
+	struct pl_ipcache_key key;
+	void *ipcache;
 
+	if (pl_is_v6(st)) {
+		struct pl_ipcache_info *ipc = NULL;
+
+		ipcache = pl_node_map(&ipcache6_of, st->slot);
+		pl_own_site(ipcache);
+		key6.prefixlen = 128;
+		pl_ip6_copy(key6.ip6, dst ? st->ev.daddr6 : st->ev.saddr6);
+		if (ipcache)
+			ipc = bpf_map_lookup_elem(ipcache, &key6);
+		pl_own_site(ipc);
+		return ipc;
+	}
+	ipcache = pl_node_map(&ipcache_of, st->slot);
+	key.prefixlen = 32;
+	key.ip = dst ? st->ev.daddr : st->ev.saddr;
 	return ipcache ? bpf_map_lookup_elem(ipcache, &key) : NULL;
 }
 
@@ -54,12 +86,12 @@ static __always_inline bool pl_is_pod_identity(__u32 id)
 /* Shared tail of from_network and from_overlay: ingress policy, then deliver or stack. */
 static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *st, __u8 point)
 {
-	struct pl_endpoint_info *ep = pl_endpoint_of(st, st->ev.daddr);
+	struct pl_endpoint_info *ep = pl_endpoint_of(st, true);
 	struct pl_ipcache_info *ipc;
 	int rc;
 
 	if (!ep) {
-		ipc = pl_ipcache_of(st, st->ev.daddr);
+		ipc = pl_ipcache_of(st, true);
 		st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
 		return pl_to_stack(st, PL_NOTE_NOT_LOCAL, false);
 	}
@@ -76,9 +108,10 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 
 /*
  * Start of every TC program: the device's node found, headers linear,
- * Ethernet/IPv4/L4 parsed. Returns true when the verdict is already taken, in
- * *verdict (a device of no node or non-IPv4 to the stack, malformed dropped at
- * obs); false when the program goes on deciding.
+ * Ethernet/IPv4 or IPv6/L4 parsed. Returns true when the verdict is already
+ * taken, in *verdict (a device of no node, non-IP or ICMPv6 neighbour
+ * discovery to the stack, malformed dropped at obs); false when the program
+ * goes on deciding.
  */
 static __always_inline bool pl_tc_begin(struct __sk_buff *skb, struct pl_state *st, __u8 prog,
 					__u8 dir, __u8 obs, int *verdict)
@@ -96,13 +129,18 @@ static __always_inline bool pl_tc_begin(struct __sk_buff *skb, struct pl_state *
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
 	rc = pl_parse(data, data_end, len, vlan, true, st);
-	if (rc == PL_PARSE_NOT_IPV4) {
+	if (rc == PL_PARSE_NOT_IP) {
 		*verdict = pl_to_stack(st, PL_NOTE_NOT_IPV4, false);
 		return true;
 	}
 	if (rc) {
 		pl_drop(st, obs, rc);
 		*verdict = TC_ACT_SHOT;
+		return true;
+	}
+	/* Link-local, often from :: or fe80::: the kernel needs it whatever policy says. */
+	if (st->icmp6 == PL_ICMP6_ND) {
+		*verdict = pl_to_stack(st, PL_NOTE_ICMPV6_ND, false);
 		return true;
 	}
 	return false;
@@ -122,18 +160,18 @@ int from_pod(struct __sk_buff *skb)
 	if (pl_tc_begin(skb, &st, PL_PROG_FROM_POD, PL_DIR_EGRESS, PL_OBS_FROM_ENDPOINT, &rc))
 		return rc;
 
-	src = pl_endpoint_of(&st, st.ev.saddr);
+	src = pl_endpoint_of(&st, false);
 	if (!src || src->ifindex != ifindex) {
 		pl_drop(&st, PL_OBS_FROM_ENDPOINT, PL_DROP_INVALID_SIP);
 		return TC_ACT_SHOT;
 	}
 	st.ev.src_identity = src->identity;
 
-	dst = pl_endpoint_of(&st, st.ev.daddr);
+	dst = pl_endpoint_of(&st, true);
 	if (dst) {
 		st.ev.dst_identity = dst->identity;
 	} else {
-		ipc = pl_ipcache_of(&st, st.ev.daddr);
+		ipc = pl_ipcache_of(&st, true);
 		st.ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
 		if (ipc && ipc->tunnel_endpoint != st.node_ip)
 			tunnel_endpoint = ipc->tunnel_endpoint;
@@ -155,9 +193,7 @@ int from_pod(struct __sk_buff *skb)
 	remote_pod = tunnel_endpoint || pl_is_pod_identity(st.ev.dst_identity);
 	if (!remote_pod || routing_mode == PL_ROUTING_LEGACY)
 		return pl_to_stack(&st, 0, true);
-	if (routing_mode == PL_ROUTING_VXLAN)
-		return pl_route_tunnel(skb, &st, tunnel_endpoint);
-	return pl_route_native(skb, &st, ifindex);
+	return pl_route_remote(skb, &st, ifindex, tunnel_endpoint);
 }
 
 SEC("tc")
@@ -169,14 +205,14 @@ int from_network(struct __sk_buff *skb)
 
 	if (pl_tc_begin(skb, &st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, PL_OBS_FROM_NETWORK, &rc))
 		return rc;
-	ipc = pl_ipcache_of(&st, st.ev.saddr);
+	ipc = pl_ipcache_of(&st, false);
 	st.ev.src_identity = ipc ? ipc->identity : PL_ID_WORLD;
 	return pl_to_local(skb, &st, PL_OBS_FROM_NETWORK);
 }
 
 /* Source identity of a decapsulated packet; 0 when there is none. */
 static __always_inline __u32 pl_overlay_identity(struct __sk_buff *skb, const struct pl_state *st,
-						 __u32 mark, __u32 saddr)
+						 __u32 mark)
 {
 	struct bpf_tunnel_key key = {};
 	struct pl_ipcache_info *ipc;
@@ -188,7 +224,7 @@ static __always_inline __u32 pl_overlay_identity(struct __sk_buff *skb, const st
 		return mark & PL_MARK_IDENTITY_MASK;
 	if (routing_mode == PL_ROUTING_LEGACY) {
 		/* Masqueraded by the sending node: its address is in the ipcache. */
-		ipc = pl_ipcache_of(st, saddr);
+		ipc = pl_ipcache_of(st, false);
 		if (ipc)
 			return ipc->identity;
 	}
@@ -204,7 +240,7 @@ int from_overlay(struct __sk_buff *skb)
 
 	if (pl_tc_begin(skb, &st, PL_PROG_FROM_OVERLAY, PL_DIR_INGRESS, PL_OBS_FROM_OVERLAY, &rc))
 		return rc;
-	st.ev.src_identity = pl_overlay_identity(skb, &st, mark, st.ev.saddr);
+	st.ev.src_identity = pl_overlay_identity(skb, &st, mark);
 	if (!st.ev.src_identity) {
 		pl_drop(&st, PL_OBS_FROM_OVERLAY, PL_DROP_INVALID_IDENTITY);
 		return TC_ACT_SHOT;
@@ -230,13 +266,17 @@ int xdp_prefilter(struct xdp_md *ctx)
 	if (!prefilter)
 		return XDP_PASS;
 	rc = pl_parse(data, data_end, data_end - data, 0, false, &st);
-	if (rc == PL_PARSE_NOT_IPV4) {
+	if (rc == PL_PARSE_NOT_IP) {
 		pl_pass(&st, PL_OBS_TO_STACK, PL_NOTE_NOT_IPV4);
 		return XDP_PASS;
 	}
 	if (rc) {
 		pl_drop(&st, PL_OBS_FROM_NETWORK, rc);
 		return XDP_DROP;
+	}
+	if (pl_is_v6(&st)) {
+		pl_pass(&st, PL_OBS_TO_STACK, PL_NOTE_IPV6_UNFILTERED);
+		return XDP_PASS;
 	}
 	key.ip = st.ev.saddr;
 	if (bpf_map_lookup_elem(prefilter, &key)) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * podlab datapath ABI: everything the BPF programs and user space agree on.
- * Only __u8/__u16/__u32/__u64 types; IPv4 addresses are in network byte
- * order, ports in network byte order, everything else host order.
+ * Only __u8/__u16/__u32/__u64 types; IPv4 and IPv6 addresses are in network
+ * byte order (IPv6: 16 bytes as four __u32), ports in network byte order,
+ * everything else host order.
  */
 #ifndef PODLAB_H
 #define PODLAB_H
@@ -24,9 +25,10 @@ enum pl_identity {
 
 /* Routing mode, a rodata knob; legacy = vxlan to the stack + iptables MASQUERADE. */
 enum pl_routing_mode {
-	PL_ROUTING_NATIVE = 0,
-	PL_ROUTING_VXLAN = 1,
-	PL_ROUTING_LEGACY = 2,
+#define PL__ENUM(name, value, text, desc) PL_ROUTING_##name = value,
+	PL_ROUTING_MODE_LIST(PL__ENUM)
+#undef PL__ENUM
+		PL_ROUTING__COUNT, /* values are 0.. in order: one past the last */
 };
 
 /* Programs of the datapath, in event records. */
@@ -98,6 +100,11 @@ struct pl_endpoint_info {
 	__u8 node_mac[6]; /* node-side veth */
 };
 
+/* endpoints6: local pod IPv6 → the same struct pl_endpoint_info as its IPv4 address. */
+struct pl_endpoint6_key {
+	__u32 ip6[4];
+};
+
 /* ipcache (LPM): prefix → identity and the node it lives behind. */
 struct pl_ipcache_key {
 	__u32 prefixlen;
@@ -109,6 +116,13 @@ struct pl_ipcache_info {
 	__u32 tunnel_endpoint; /* underlay IP of the owning node, 0 = none */
 	__u32 flags;
 	__u32 pad;
+};
+
+/* ipcache6 (LPM): IPv6 prefix → the same struct pl_ipcache_info (tunnel endpoint: underlay IPv4).
+ */
+struct pl_ipcache6_key {
+	__u32 prefixlen;
+	__u32 ip6[4];
 };
 
 /* policy: (endpoint, remote identity, proto, dport, direction) → allow/deny. 0 = any. */
@@ -141,6 +155,23 @@ struct pl_ct_key {
 	__u8 pad[3];
 };
 
+/* conntrack6 (LRU): the same for IPv6, values struct pl_ct_entry. */
+struct pl_ct6_key {
+	__u32 saddr6[4];
+	__u32 daddr6[4];
+	__u16 sport; /* ICMPv6 echo: id */
+	__u16 dport; /* ICMPv6 echo: 0 */
+	__u8 proto;
+	__u8 pad[3];
+};
+
+/*
+ * IPv6 extension headers the datapath walks to the L4 header: as many as
+ * RFC 8200 allows in one packet (hop-by-hop, destination options twice,
+ * routing, fragment). A longer chain is dropped (IPV6_EXT_CHAIN).
+ */
+#define PL_IPV6_MAX_EXT 5
+
 struct pl_ct_entry {
 	__u64 created_ns;
 	__u64 last_seen_ns;
@@ -157,8 +188,8 @@ struct pl_ct_entry {
  */
 #define PL_MAX_NODES 1024
 struct pl_node_cfg {
-	__u32 slot;	     /* index into endpoints_of, ipcache_of, ... */
-	__u32 node_ip;	     /* underlay IPv4, network order: a tunnel endpoint equal to it is local */
+	__u32 slot;    /* index into endpoints_of, ipcache_of, ... */
+	__u32 node_ip; /* underlay IPv4, network order: a tunnel endpoint equal to it is local */
 	__u32 vxlan_ifindex; /* the node's external (collect_md) vxlan device, 0 = none */
 	__u32 uplink_ifindex;
 };
@@ -215,6 +246,7 @@ struct pl_counter_val {
 #define PL_EV_F_CT_REPLY     (1u << 1)
 #define PL_EV_F_CT_RELATED   (1u << 2)
 #define PL_EV_F_CT_UNTRACKED (1u << 3) /* forwarded, but conntrack could not create its entry */
+#define PL_EV_F_IPV6	     (1u << 4) /* saddr6/daddr6 hold the addresses, saddr/daddr are 0 */
 
 /* One flow event per decision, on the events ring buffer. */
 struct pl_flow_event {
@@ -244,6 +276,8 @@ struct pl_flow_event {
 	__u32 fib_rc;	 /* bpf_fib_lookup return code, when looked up */
 	__u32 eth_proto; /* network order EtherType */
 	__u32 cpu;	 /* CPU the program ran on: tells parallel test_run callers apart */
+	__u32 saddr6[4]; /* IPv6 (PL_EV_F_IPV6) */
+	__u32 daddr6[4];
 };
 
 #endif /* PODLAB_H */

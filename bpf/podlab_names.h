@@ -9,6 +9,16 @@
 #ifndef PODLAB_NAMES_H
 #define PODLAB_NAMES_H
 
+/*
+ * Routing modes (the routing_mode knob, `routing:` in topology files):
+ * X(NAME, value, "name", "how a packet for a pod on another node leaves").
+ */
+#define PL_ROUTING_MODE_LIST(X)                                                                    \
+	X(NATIVE, 0, "native", "fib lookup, out of the uplink to the owning node (host-gw)")       \
+	X(VXLAN, 1, "vxlan", "VXLAN to the owning node, the VNI carries the source identity")      \
+	X(LEGACY, 2, "legacy", "the stack: VXLAN plus iptables MASQUERADE")                        \
+	X(FABRIC, 3, "fabric", "fib lookup, out of the uplink to the fabric router")
+
 /* Programs of the datapath, in event records: X(NAME, value, "name", "hook"). */
 #define PL_PROG_LIST(X)                                                                            \
 	X(NONE, 0, "?", "?")                                                                       \
@@ -57,19 +67,28 @@
 	X(MTU_EXCEEDED, 242, "Larger than the device MTU")                                         \
 	X(NO_ROUTE, 243, "No route in the node's stack")                                           \
 	X(QDISC, 244, "Dropped by an egress qdisc")                                                \
-	X(STACK, 245, "Dropped by the kernel stack")
+	X(STACK, 245, "Dropped by the kernel stack")                                               \
+	/* IPv6 (Cilium folds the extension header ones into 156, INVALID_EXTHDR). */              \
+	X(IPV6_TRUNCATED, 248, "Truncated IPv6 header")                                            \
+	X(IPV6_PAYLOAD_LEN, 249, "IPv6 payload length inconsistent with the packet")               \
+	X(IPV6_EXT_CHAIN, 250, "IPv6 extension header chain longer than the datapath walks")       \
+	X(IPV6_EXT_UNKNOWN, 251, "Unknown IPv6 extension header")                                  \
+	X(HOP_LIMIT_EXCEEDED, 252, "IPv6 hop limit exceeded")
 
 /* Why a packet that was not dropped took its path (event .note). */
 #define PL_NOTE_LIST(X)                                                                            \
 	X(NONE, 0, "no note")                                                                      \
-	X(NOT_IPV4, 1, "IPv6, ARP, VLAN or other EtherType: to the stack untouched")               \
+	X(NOT_IPV4, 1, "not IP (ARP, VLAN or other EtherType): to the stack untouched")            \
 	X(CT_REPLY, 2, "passed as the reply of a tracked connection")                              \
 	X(NO_POLICY, 3, "endpoint not selected by any policy in this direction")                   \
 	X(POLICY_ALLOW, 4, "an allow entry matched")                                               \
 	X(NEIGH_RESOLVE, 5, "fib said no neighbour: bpf_redirect_neigh resolves it")               \
 	X(NOT_LOCAL, 6, "destination is not a pod of this node")                                   \
 	X(CT_RELATED, 7, "ICMP error quoting a packet of a tracked connection")                    \
-	X(FRAG_NEEDED, 8, "over the egress MTU: the stack sends ICMP frag-needed or fragments")
+	X(FRAG_NEEDED, 8, "over the egress MTU: the stack sends ICMP frag-needed or fragments")    \
+	X(ICMPV6_ND, 9, "ICMPv6 neighbour discovery: to the stack, no source check or policy")     \
+	X(ICMPV6_PTB, 10, "ICMPv6 packet too big: passes policy (path MTU discovery)")             \
+	X(IPV6_UNFILTERED, 11, "IPv6: the prefilter holds IPv4 prefixes only")
 
 /* How a redirect was done (event .redirect); the text is what flow lines print. */
 #define PL_REDIRECT_LIST(X)                                                                        \

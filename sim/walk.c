@@ -186,11 +186,13 @@ int pl_sim_underlay_owner_mac(const struct sim_walk *w, const uint8_t mac[6])
 	return -1;
 }
 
-/* ARP on the underlay: the MAC answering for ip, false when nobody does. */
-bool pl_sim_underlay_resolve(const struct sim_walk *w, uint32_t ip, uint8_t mac[6])
+bool pl_sim_underlay_resolve(const struct sim_walk *w, int from, uint32_t ip, uint8_t mac[6])
 {
 	int j = pl_sim_node_by_underlay(w, ip);
 
+	/* Behind a fabric every answer is the fabric's (proxy ARP): no node sees another. */
+	if (w->topo.underlay == TOPO_UNDERLAY_FABRIC)
+		return pl_sim_fabric_resolve(w, from, ip, mac);
 	if (j >= 0) {
 		pl_sim_mac(SIM_MAC_UPLINK, j, mac);
 		return true;
@@ -220,7 +222,7 @@ void pl_sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32
 
 	switch (d->kind) {
 	case SIM_DEV_UPLINK:
-		if (!pl_sim_underlay_resolve(w, nexthop, mac)) {
+		if (!pl_sim_underlay_resolve(w, f->node, nexthop, mac)) {
 			pl_sim_fl_kernel_drop(
 				f, f->node, d->name, PL_DROP_STACK, 0,
 				"no neighbour answers for the next hop on the underlay");

@@ -142,6 +142,12 @@ struct sim_walk_opts {
  * programmed. Needs root. 0 or -errno (one error line printed).
  */
 int pl_sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct sim_walk **out);
+/*
+ * Why the simulator cannot walk t in routing mode (-1: t's own), or NULL: fabric
+ * routing and the other modes need topologies of their own (pods in or outside the
+ * underlay subnet). pl_sim_walk_open* then fails with -EOPNOTSUPP after printing it.
+ */
+const char *pl_sim_unsupported(const struct topo *t, int routing);
 void pl_sim_walk_close(struct sim_walk *w);
 /* The topology and routing mode the walk was opened with. */
 const struct topo *pl_sim_walk_topo(const struct sim_walk *w);

@@ -22,6 +22,14 @@ int pl_sim_walk_open(const struct topo *t, const struct sim_walk_opts *o, struct
 	return err ? err : pl_sim_walk_open_with(t, o, NULL, out);
 }
 
+const char *pl_sim_unsupported(const struct topo *t, int routing)
+{
+	if (routing >= 0 && (routing == PL_ROUTING_FABRIC) != (t->routing == PL_ROUTING_FABRIC))
+		return "fabric routing and the other modes need topologies of their own (pods in "
+		       "or outside the underlay subnet): walk a topology in its own mode";
+	return NULL;
+}
+
 int pl_sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
 			  const struct sim_walk_progs *progs, struct sim_walk **out)
 {
@@ -31,6 +39,11 @@ int pl_sim_walk_open_with(const struct topo *t, const struct sim_walk_opts *o,
 	*out = NULL;
 	if (t->nnodes < 1)
 		return -EINVAL;
+	if (pl_sim_unsupported(t, o ? o->routing : -1)) {
+		pl_err("%s: %s", t->file ? t->file : "topology",
+		       pl_sim_unsupported(t, o ? o->routing : -1));
+		return -EOPNOTSUPP;
+	}
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;

@@ -5,7 +5,8 @@
 
 #include "walk_internal.h"
 
-#define SIM_WORLD (-2) /* the world host, as an underlay owner */
+#define SIM_WORLD  (-2) /* the world host, as an underlay owner */
+#define SIM_FABRIC (-3) /* the fabric router (routing fabric), as an underlay owner */
 
 enum sim_loc {
 	LOC_POD_TX,    /* pod's eth0 sends: veth to the node */
@@ -54,7 +55,15 @@ void pl_sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct s
 void pl_sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
 			const struct sim_step *s);
 int pl_sim_underlay_owner_mac(const struct sim_walk *w, const uint8_t mac[6]);
-bool pl_sim_underlay_resolve(const struct sim_walk *w, uint32_t ip, uint8_t mac[6]);
+/* ARP on node from's uplink: the MAC answering for ip, false when nobody does. */
+bool pl_sim_underlay_resolve(const struct sim_walk *w, int from, uint32_t ip, uint8_t mac[6]);
+
+/* walk_fabric.c: the fabric router. Its proxy ARP answer to node from for ip. */
+bool pl_sim_fabric_resolve(const struct sim_walk *w, int from, uint32_t ip, uint8_t mac[6]);
+/* mac is the fabric's port towards node. */
+bool pl_sim_fabric_port_mac(const struct sim_walk *w, int node, const uint8_t mac[6]);
+/* Routes f, arrived from f->node: the next node (its MACs and TTL set), or -1 (dropped). */
+int pl_sim_fabric_forward(struct sim_walk *w, struct sim_flight *f);
 
 /* walk_api.c: a fresh flight for frame at `at`, time t, its result res (initialised). */
 int pl_sim_fl_start(struct sim_walk *w, struct sim_flight *f, const uint8_t *frame, uint32_t len,
@@ -67,7 +76,8 @@ uint32_t pl_sim_fl_wire_bytes(const struct sim_flight *f);
 /* Serialises f on f->node's uplink from start, propagates it, checks the receiver: f->loc
  * becomes LOC_UPLINK_RX of the receiver (f->t its arrival) or LOC_DONE. */
 void pl_sim_fl_wire(struct sim_walk *w, struct sim_flight *f, uint64_t start);
-/* The wire from f->node's uplink: receiver node, SIM_WORLD, or -1 (nobody has the MAC). */
+/* The wire from f->node's uplink: receiver node, SIM_WORLD, SIM_FABRIC or -1 (nobody has the MAC).
+ */
 int pl_sim_fl_receiver(const struct sim_walk *w, const struct sim_flight *f);
 
 #endif /* PL_SIM_WALK_FLIGHT_H */

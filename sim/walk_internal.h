@@ -29,6 +29,7 @@ enum sim_mac_kind {
 	SIM_MAC_UPLINK = 2, /* a node's eth0 */
 	SIM_MAC_VXLAN = 3,  /* a node's vxlan0 */
 	SIM_MAC_WORLD = 5,  /* index 0: the world host, 1: its gateway side */
+	SIM_MAC_FABRIC = 6, /* the fabric router's port towards node index */
 };
 
 enum sim_dev_kind {

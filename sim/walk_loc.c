@@ -278,7 +278,7 @@ static void vxlan_tx(struct sim_walk *w, struct sim_flight *f)
 		return;
 	}
 	nh = n->routes[r].gw ? n->routes[r].gw : f->tun_remote;
-	if (!pl_sim_underlay_resolve(w, nh, mac)) {
+	if (!pl_sim_underlay_resolve(w, f->node, nh, mac)) {
 		pl_sim_fl_kernel_drop(f, f->node, "eth0", PL_DROP_STACK, 0,
 				      "no neighbour answers for the tunnel endpoint");
 		return;
@@ -333,6 +333,8 @@ int pl_sim_fl_receiver(const struct sim_walk *w, const struct sim_flight *f)
 {
 	int who = pl_sim_underlay_owner_mac(w, f->buf);
 
+	if (w->topo.underlay == TOPO_UNDERLAY_FABRIC)
+		return pl_sim_fabric_port_mac(w, f->node, f->buf) ? SIM_FABRIC : -1;
 	if (who >= 0 && w->topo.underlay == TOPO_UNDERLAY_P2P && w->topo.nnodes == 2 &&
 	    who != 1 - f->node)
 		return -1;
@@ -431,16 +433,21 @@ void pl_sim_fl_wire(struct sim_walk *w, struct sim_flight *f, uint64_t start)
 	ser = (bytes * 8 * 1000000000ull + rate - 1) / rate;
 	w->nodes[f->node].link_busy = start + ser;
 	f->t = start + ser + w->opts.link_delay_ns;
-	pl_sim_fl_step(
-		f, SIM_STEP_WIRE, f->node, "eth0",
-		"underlay %s → %s: %llu bytes, %llu ns at %llu Mbit/s + %llu ns propagation",
-		w->topo.nodes[f->node].name, to == SIM_WORLD ? "world" : w->topo.nodes[to].name,
-		(unsigned long long)bytes, (unsigned long long)ser,
-		(unsigned long long)(rate / 1000000), (unsigned long long)w->opts.link_delay_ns);
+	pl_sim_fl_step(f, SIM_STEP_WIRE, f->node, "eth0",
+		       "underlay %s → %s: %llu bytes, %llu ns at %llu Mbit/s + %llu ns propagation",
+		       w->topo.nodes[f->node].name,
+		       to == SIM_WORLD	  ? "world"
+		       : to == SIM_FABRIC ? "the fabric router"
+					  : w->topo.nodes[to].name,
+		       (unsigned long long)bytes, (unsigned long long)ser,
+		       (unsigned long long)(rate / 1000000),
+		       (unsigned long long)w->opts.link_delay_ns);
 	if (to == SIM_WORLD) {
 		pl_sim_fl_finish(f, SIM_DELIV_WORLD, f->node);
 		return;
 	}
+	if (to == SIM_FABRIC && (to = pl_sim_fabric_forward(w, f)) < 0)
+		return;
 	mtu = w->nodes[to].devs[pl_sim_dev_by_kind(&w->nodes[to], SIM_DEV_UPLINK)].mtu;
 	if (!forwardable(f->len, mtu)) {
 		pl_sim_fl_kernel_drop(f, to, "eth0", PL_DROP_MTU_EXCEEDED, mtu,

@@ -11,7 +11,7 @@
 
 #include "podlab.h"
 
-/* enum pl_routing_mode: how a packet for a pod on another node leaves. */
+/* enum pl_routing_mode (PL_ROUTING_MODE_LIST): how a packet for a pod on another node leaves. */
 const volatile __u32 routing_mode = PL_ROUTING_NATIVE;
 /* Emit flow events on the ring buffer (off for benchmarks; counters always run). */
 const volatile __u32 enable_events = 1;

@@ -19,22 +19,64 @@
 
 #define PL_EEXIST 17 /* errno's EEXIST: BPF code has no errno.h */
 
-static __always_inline void pl_ct_key_of(const struct pl_state *st, struct pl_ct_key *key,
+/* A conntrack key of either family: the map of the packet's family reads its own size. */
+union pl_ct_any_key {
+	struct pl_ct_key v4;
+	struct pl_ct6_key v6;
+};
+
+static __always_inline void pl_ct_key_of(const struct pl_state *st, union pl_ct_any_key *key,
 					 bool reverse)
 {
-	__builtin_memset(key, 0, sizeof(*key));
-	key->proto = st->ev.proto;
-	if (reverse) {
-		key->saddr = st->ev.daddr;
-		key->daddr = st->ev.saddr;
-		key->sport = st->ev.dport;
-		key->dport = st->ev.sport;
-	} else {
-		key->saddr = st->ev.saddr;
-		key->daddr = st->ev.daddr;
-		key->sport = st->ev.sport;
-		key->dport = st->ev.dport;
+	if (pl_is_v6(st)) {
+		__builtin_memset(&key->v6, 0, sizeof(key->v6));
+		key->v6.proto = st->ev.proto;
+		pl_ip6_copy(key->v6.saddr6, reverse ? st->ev.daddr6 : st->ev.saddr6);
+		pl_ip6_copy(key->v6.daddr6, reverse ? st->ev.saddr6 : st->ev.daddr6);
+		key->v6.sport = reverse ? st->ev.dport : st->ev.sport;
+		key->v6.dport = reverse ? st->ev.sport : st->ev.dport;
+		return;
 	}
+	__builtin_memset(&key->v4, 0, sizeof(key->v4));
+	key->v4.proto = st->ev.proto;
+	if (reverse) {
+		key->v4.saddr = st->ev.daddr;
+		key->v4.daddr = st->ev.saddr;
+		key->v4.sport = st->ev.dport;
+		key->v4.dport = st->ev.sport;
+	} else {
+		key->v4.saddr = st->ev.saddr;
+		key->v4.daddr = st->ev.daddr;
+		key->v4.sport = st->ev.sport;
+		key->v4.dport = st->ev.dport;
+	}
+}
+
+/* The node's conntrack map of the packet's family. */
+static __always_inline void *pl_ct_map(const struct pl_state *st)
+{
+	void *m;
+
+	if (pl_is_v6(st)) {
+		m = pl_node_map(&conntrack6_of, st->slot);
+		pl_own_site(m);
+		return m;
+	}
+	return pl_node_map(&conntrack_of, st->slot);
+}
+
+/* Lookup in the family's conntrack map (from pl_ct_map), one call site per family. */
+static __always_inline struct pl_ct_entry *pl_ct_find(const struct pl_state *st, void *conntrack,
+						      union pl_ct_any_key *key)
+{
+	struct pl_ct_entry *e;
+
+	if (pl_is_v6(st)) {
+		e = bpf_map_lookup_elem(conntrack, &key->v6);
+		pl_own_site(e);
+		return e;
+	}
+	return bpf_map_lookup_elem(conntrack, &key->v4);
 }
 
 /* Counts a packet of a tracked entry; last_seen_ns moves only when the tick did. */
@@ -85,21 +127,23 @@ static __always_inline bool pl_ct_related(struct pl_state *st)
  */
 static __always_inline bool pl_ct_lookup(struct pl_state *st)
 {
+	union pl_ct_any_key key;
 	struct pl_ct_entry *e;
-	struct pl_ct_key key;
 	void *conntrack;
 
 	if (st->icmp_err)
 		return pl_ct_related(st); /* errors are never tracked themselves */
-	conntrack = pl_node_map(&conntrack_of, st->slot);
+	if (st->icmp6)
+		return false; /* ICMPv6 errors and neighbour discovery: not tracked */
+	conntrack = pl_ct_map(st);
 	if (!conntrack)
 		return false;
 	pl_ct_key_of(st, &key, false);
-	st->ct = bpf_map_lookup_elem(conntrack, &key);
+	st->ct = pl_ct_find(st, conntrack, &key);
 	if (st->ct)
 		return false;
 	pl_ct_key_of(st, &key, true);
-	e = bpf_map_lookup_elem(conntrack, &key);
+	e = pl_ct_find(st, conntrack, &key);
 	if (!e)
 		return false;
 	pl_ct_refresh(e);
@@ -133,11 +177,11 @@ static __always_inline void pl_ct_count(const struct pl_state *st, __u32 slot)
 static __always_inline void pl_ct_commit(struct pl_state *st)
 {
 	struct pl_ct_entry init = {};
-	struct pl_ct_key key;
+	union pl_ct_any_key key;
 	void *conntrack;
 	long err;
 
-	if (st->ct_reply || st->icmp_err)
+	if (st->ct_reply || st->icmp_err || st->icmp6)
 		return;
 	if (st->ct) {
 		pl_ct_refresh(st->ct);
@@ -147,12 +191,17 @@ static __always_inline void pl_ct_commit(struct pl_state *st)
 	init.last_seen_ns = init.created_ns;
 	init.last_tick = (__u32)bpf_jiffies64();
 	init.packets = 1;
-	conntrack = pl_node_map(&conntrack_of, st->slot);
+	conntrack = pl_ct_map(st);
 	if (!conntrack)
 		return;
 	pl_ct_key_of(st, &key, false);
 	/* NOEXIST: another CPU creating the same flow first is no creation of ours. */
-	err = bpf_map_update_elem(conntrack, &key, &init, BPF_NOEXIST);
+	if (pl_is_v6(st)) {
+		err = bpf_map_update_elem(conntrack, &key.v6, &init, BPF_NOEXIST);
+		pl_own_site(err);
+	} else {
+		err = bpf_map_update_elem(conntrack, &key.v4, &init, BPF_NOEXIST);
+	}
 	if (!err) {
 		pl_ct_count(st, PL_COUNTER_CT_CREATED);
 	} else if (err != -PL_EEXIST) {

@@ -17,7 +17,8 @@
 static __always_inline void pl_count(const struct pl_state *st)
 {
 	__u8 reason = st->ev.verdict == PL_VERDICT_DROPPED ? st->ev.drop_reason : st->ev.note;
-	__u32 slot = pl_counter_slot(st->ev.prog, st->dir, st->ev.verdict, reason);
+	__u32 slot = bpf_get_smp_processor_id() * PL_COUNTER_SLOTS +
+		     pl_counter_slot(st->ev.prog, st->dir, st->ev.verdict, reason);
 	struct pl_counter_val *val;
 	void *counters = pl_node_map(&counters_of, st->slot);
 
@@ -25,8 +26,8 @@ static __always_inline void pl_count(const struct pl_state *st)
 		return;
 	val = bpf_map_lookup_elem(counters, &slot);
 	if (!val)
-		return; /* cannot happen: every slot exists */
-	/* Per-CPU value: no other writer. */
+		return; /* cannot happen: every CPU's region exists */
+	/* This CPU's region: no other writer. */
 	val->packets++;
 	val->bytes += st->ev.pkt_len;
 }

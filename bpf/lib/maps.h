@@ -21,6 +21,8 @@
 #define PL_MAX_IPCACHE	 65536
 #define PL_MAX_POLICY	 131072
 #define PL_MAX_CONNTRACK PL_CT_MAX_DEFAULT /* the loader may set another size */
+/* Preallocated IPv6 maps hold one entry until the loader sizes them (opts.ipv6). */
+#define PL_MAX_IPV6_OFF	 1
 #define PL_MAX_PREFILTER 16384
 #define PL_MAX_DEVICES	 65536
 #define PL_EVENTS_BYTES	 (1u << 20)
@@ -69,15 +71,47 @@ struct pl_prefilter_map {
 	__uint(value_size, sizeof(__u32));
 } prefilter SEC(".maps");
 
+/* IPv6: parallel maps, not a family field: IPv4 keys stay 4 bytes, their users unchanged. */
+/* endpoints6: struct pl_endpoint6_key (local pod IPv6) → struct pl_endpoint_info */
+struct pl_endpoints6_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_IPV6_OFF); /* loader: PL_MAX_ENDPOINTS */
+	__uint(key_size, sizeof(struct pl_endpoint6_key));
+	__uint(value_size, sizeof(struct pl_endpoint_info));
+} endpoints6 SEC(".maps");
+
+/* ipcache6: struct pl_ipcache6_key (IPv6 prefix) → struct pl_ipcache_info */
+struct pl_ipcache6_map {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, PL_MAX_IPCACHE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct pl_ipcache6_key));
+	__uint(value_size, sizeof(struct pl_ipcache_info));
+} ipcache6 SEC(".maps");
+
+/* conntrack6: struct pl_ct6_key (forward 5-tuple of an allowed IPv6 flow) → struct pl_ct_entry */
+struct pl_conntrack6_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PL_MAX_IPV6_OFF); /* loader: conntrack's size */
+	__uint(key_size, sizeof(struct pl_ct6_key));
+	__uint(value_size, sizeof(struct pl_ct_entry));
+} conntrack6 SEC(".maps");
+
 /* events: ring buffer of struct pl_flow_event, one per decision */
 struct pl_events_map {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, PL_EVENTS_BYTES);
 } events SEC(".maps");
 
-/* counters: __u32 pl_counter_slot(prog, dir, verdict, reason/note) → per-CPU pl_counter_val */
+/*
+ * counters: __u32 cpu * PL_COUNTER_SLOTS + pl_counter_slot(prog, dir, verdict,
+ * reason/note) → pl_counter_val. A plain array with a region per possible CPU
+ * (the loader sizes it): a per-CPU array allocates each slot on its own, which
+ * was most of a node's setup time. BPF_F_INNER_MAP: the size is the loader's.
+ */
 struct pl_counters_map {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_INNER_MAP);
 	__uint(max_entries, PL_COUNTER_SLOTS);
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(struct pl_counter_val));
@@ -107,6 +141,16 @@ PL_NODE_MAPS(conntrack);
 PL_NODE_MAPS(prefilter);
 PL_NODE_MAPS(events);
 PL_NODE_MAPS(counters);
+PL_NODE_MAPS(endpoints6);
+PL_NODE_MAPS(ipcache6);
+PL_NODE_MAPS(conntrack6);
+
+/*
+ * Gives the IPv6 branch's lookups call sites of their own: clang merges the
+ * two families' identical calls, and the verifier inlines a lookup only when
+ * its call site always sees the same map.
+ */
+#define pl_own_site(v) asm volatile("" : "+r"(v))
 
 /* The node's map of one kind (outer: one of the *_of arrays); NULL when the slot is empty. */
 static __always_inline void *pl_node_map(void *outer, __u32 slot)

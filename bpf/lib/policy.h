@@ -39,9 +39,10 @@ enum pl_policy_verdict {
 };
 
 /* Decides one direction for endpoint ep against the remote identity; no side effects. */
-static __always_inline enum pl_policy_verdict
-pl_policy_lookup(__u32 slot, const struct pl_endpoint_info *ep, __u32 remote, __u8 dir, __u8 proto,
-		 __u16 port)
+static __always_inline enum pl_policy_verdict pl_policy_lookup(__u32 slot,
+							       const struct pl_endpoint_info *ep,
+							       __u32 remote, __u8 dir, __u8 proto,
+							       __u16 port)
 {
 	__u32 enforced = dir == PL_DIR_INGRESS ? PL_EP_F_INGRESS_ENFORCED : PL_EP_F_EGRESS_ENFORCED;
 	struct pl_policy_key key = {.ep_id = ep->ep_id, .dir = dir};
@@ -77,6 +78,11 @@ static __always_inline int pl_policy_enforce(struct pl_state *st, const struct p
 	enum pl_policy_verdict v;
 
 	st->dir = dir;
+	if (st->icmp6 == PL_ICMP6_PTB) {
+		/* A path that drops Packet Too Big black-holes large packets (RFC 8201). */
+		st->ev.note = PL_NOTE_ICMPV6_PTB;
+		return 0;
+	}
 	v = pl_policy_lookup(st->slot, ep, remote, dir, st->ev.proto, st->policy_port);
 	if (v == PL_POLICY_DENY)
 		return PL_DROP_POLICY_DENY;

@@ -2,7 +2,7 @@
 /*
  * Where a packet goes once policy let it through. NAT-free: addresses and
  * ports are never written; only MACs (local delivery, fib), and TTL plus
- * the IPv4 checksum when natively routed out of the node.
+ * the IPv4 checksum (IPv6: the hop limit) when natively routed out of the node.
  */
 #ifndef PL_BPF_ROUTING_H
 #define PL_BPF_ROUTING_H
@@ -40,14 +40,22 @@ static __always_inline int pl_set_macs(struct __sk_buff *skb, struct pl_state *s
 	return 0;
 }
 
-/* TTL-1 with the incremental checksum update of the kernel's ip_decrease_ttl(). */
-static __always_inline int pl_dec_ttl(struct __sk_buff *skb)
+/* TTL-1 with the incremental checksum update of the kernel's ip_decrease_ttl(); IPv6: hop limit-1.
+ */
+static __always_inline int pl_dec_ttl(struct __sk_buff *skb, const struct pl_state *st)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
+	struct pl_ipv6hdr *ip6 = data + ETH_HLEN;
 	struct iphdr *ip = data + ETH_HLEN;
 	__u32 check;
 
+	if (pl_is_v6(st)) {
+		if ((void *)(ip6 + 1) > data_end)
+			return -1;
+		ip6->hop_limit--;
+		return 0;
+	}
 	if ((void *)(ip + 1) > data_end)
 		return -1;
 	check = ip->check;
@@ -89,23 +97,30 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 	long rc;
 
 	if (st->ttl <= 1) {
-		pl_drop(st, PL_OBS_FROM_ENDPOINT, PL_DROP_TTL_EXCEEDED);
+		pl_drop(st, PL_OBS_FROM_ENDPOINT,
+			st->v6 ? PL_DROP_HOP_LIMIT_EXCEEDED : PL_DROP_TTL_EXCEEDED);
 		return TC_ACT_SHOT;
 	}
-	fib.family = PL_AF_INET;
-	fib.tos = st->tos;
 	fib.l4_protocol = st->ev.proto;
 	fib.sport = st->ev.sport;
 	fib.dport = st->ev.dport;
 	/* tot_len 0: the kernel checks the skb against the egress MTU itself, GSO-aware. */
 	fib.tot_len = 0;
-	fib.ipv4_src = st->ev.saddr;
-	fib.ipv4_dst = st->ev.daddr;
+	if (pl_is_v6(st)) {
+		fib.family = PL_AF_INET6;
+		pl_ip6_copy(fib.ipv6_src, st->ev.saddr6);
+		pl_ip6_copy(fib.ipv6_dst, st->ev.daddr6);
+	} else {
+		fib.family = PL_AF_INET;
+		fib.tos = st->tos;
+		fib.ipv4_src = st->ev.saddr;
+		fib.ipv4_dst = st->ev.daddr;
+	}
 	fib.ifindex = ifindex;
 	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
 	st->ev.fib_rc = (__u32)rc;
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
-		if (pl_dec_ttl(skb) || pl_set_macs(skb, st, fib.dmac, fib.smac)) {
+		if (pl_dec_ttl(skb, st) || pl_set_macs(skb, st, fib.dmac, fib.smac)) {
 			pl_drop(st, PL_OBS_FROM_ENDPOINT, PL_DROP_INVALID);
 			return TC_ACT_SHOT;
 		}
@@ -114,12 +129,17 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 		return bpf_redirect(fib.ifindex, 0);
 	}
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
-		/* fib left the next hop in ipv4_dst; the kernel resolves its MAC. */
-		struct bpf_redir_neigh nh = {
-			.nh_family = PL_AF_INET,
-			.ipv4_nh = fib.ipv4_dst,
-		};
+		/* fib left the next hop in ipv4_dst (ipv6_dst); the kernel resolves its MAC. */
+		struct bpf_redir_neigh nh = {};
 		__u32 mtu_len = 0;
+
+		if (pl_is_v6(st)) {
+			nh.nh_family = PL_AF_INET6;
+			pl_ip6_copy(nh.ipv6_nh, fib.ipv6_dst);
+		} else {
+			nh.nh_family = PL_AF_INET;
+			nh.ipv4_nh = fib.ipv4_dst;
+		}
 
 		/* fib checks the MTU only on success; redirect_neigh would drop silently. */
 		if (bpf_check_mtu(skb, fib.ifindex, &mtu_len, 0, 0) ==
@@ -128,7 +148,7 @@ static __always_inline int pl_route_native(struct __sk_buff *skb, struct pl_stat
 			return pl_to_stack(st, PL_NOTE_FRAG_NEEDED, true);
 		}
 
-		if (pl_dec_ttl(skb)) {
+		if (pl_dec_ttl(skb, st)) {
 			pl_drop(st, PL_OBS_FROM_ENDPOINT, PL_DROP_INVALID);
 			return TC_ACT_SHOT;
 		}
@@ -168,6 +188,21 @@ static __always_inline int pl_route_tunnel(struct __sk_buff *skb, struct pl_stat
 	pl_ct_commit(st);
 	pl_redirected(st, PL_OBS_TO_OVERLAY, PL_REDIR_TUNNEL, target);
 	return bpf_redirect(target, 0);
+}
+
+/*
+ * A policy-allowed packet for a pod of another node, by routing mode. native and
+ * fabric leave the same way on the wire, bare, through the fib and a redirect out
+ * of the uplink; only the next hop differs: native's route to the pod's CIDR names
+ * the owning node, fabric's connected underlay route ends at the fabric router,
+ * which alone holds a route per pod IP (as a VPC does). legacy went to the stack.
+ */
+static __always_inline int pl_route_remote(struct __sk_buff *skb, struct pl_state *st,
+					   __u32 ifindex, __u32 tunnel_endpoint)
+{
+	if (routing_mode == PL_ROUTING_VXLAN)
+		return pl_route_tunnel(skb, st, tunnel_endpoint);
+	return pl_route_native(skb, st, ifindex);
 }
 
 #endif /* PL_BPF_ROUTING_H */

@@ -16,7 +16,7 @@
 #include "topo/topo.h"
 #include "walk.h"
 
-#define MAX_MODES 3
+#define MAX_MODES PL_ROUTING__COUNT
 
 struct explain_args {
 	const char *topology, *from, *to;
@@ -131,7 +131,7 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 			last_node = r->steps[i].node;
 		}
 	}
-	s->overhead = wt->routing != PL_ROUTING_NATIVE ? SIM_VXLAN_OVERHEAD : 0;
+	s->overhead = pl_topo_overlay(wt) ? SIM_VXLAN_OVERHEAD : 0;
 	/* What the destination node's datapath saw: the last program's event. */
 	for (i = r->nsteps - 1; i >= 0; i--)
 		if (r->steps[i].kind == SIM_STEP_PROG && r->steps[i].has_event &&
@@ -157,12 +157,12 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 		pl_sim_hdrs_of(r->out, r->out_len, &h);
 		s->ttl = h.ttl;
 	}
-	s->pod_mtu = wt->routing == PL_ROUTING_NATIVE ? wt->mtu : wt->mtu - SIM_VXLAN_OVERHEAD;
+	s->pod_mtu = !pl_topo_overlay(wt) ? wt->mtu : wt->mtu - SIM_VXLAN_OVERHEAD;
 	if (r->encap)
 		snprintf(s->outer, sizeof(s->outer), "VNI %u", r->vni);
 	else
 		snprintf(s->outer, sizeof(s->outer), "%s",
-			 wt->routing == PL_ROUTING_NATIVE ? "none" : "- (not reached)");
+			 !pl_topo_overlay(wt) ? "none" : "- (not reached)");
 }
 
 static void print_table(const struct explain_args *a, const struct summary *s)
@@ -204,7 +204,9 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 			printf("  %s: the TTL arrives as %d: %d routed hop%s (%s)\n", mode,
 			       s[m].ttl, 64 - s[m].ttl, 64 - s[m].ttl == 1 ? "" : "s",
 			       s[m].ttl == 64 ? "inside the tunnel the node hop does not count"
-					      : "each node that routes it decrements it");
+			       : a->modes[m] == PL_ROUTING_FABRIC
+				       ? "the sending node and the fabric router each decrement it"
+				       : "each node that routes it decrements it");
 		if (strstr(s[m].src_seen, "(NAT)"))
 			printf("  %s: MASQUERADE rewrote the source: the destination sees %s and "
 			       "derives identity %s, not the pod's; policies that name the pod "
@@ -225,10 +227,8 @@ static int parse_modes(struct explain_args *a, const char *list)
 	snprintf(buf, sizeof(buf), "%s", list);
 	a->nmodes = 0;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (m = PL_ROUTING_NATIVE; m <= PL_ROUTING_LEGACY; m++)
-			if (!strcmp(tok, pl_topo_routing_name(m)))
-				break;
-		if (m > PL_ROUTING_LEGACY || a->nmodes == MAX_MODES)
+		m = pl_routing_mode_by_name(tok);
+		if (m < 0 || a->nmodes == MAX_MODES)
 			return pl_cmd_usage_error("explain", "unknown routing mode '%s'", tok);
 		a->modes[a->nmodes++] = m;
 	}
@@ -335,6 +335,19 @@ static int cmd_explain(int argc, char **argv)
 	for (m = 0; m < a.nmodes; m++) {
 		struct sim_walk_opts o = {.routing = a.modes[m]};
 
+		if (pl_sim_unsupported(t, a.modes[m])) {
+			/* fabric's pods are in the underlay subnet, the others' are not. */
+			printf("\n== %s routing ==\n  %s\n", pl_topo_routing_name(a.modes[m]),
+			       pl_sim_unsupported(t, a.modes[m]));
+			memset(&sum[m], 0, sizeof(sum[m]));
+			snprintf(sum[m].result, sizeof(sum[m].result), "- (other topology)");
+			snprintf(sum[m].outer, sizeof(sum[m].outer), "-");
+			snprintf(sum[m].src_seen, sizeof(sum[m].src_seen), "-");
+			snprintf(sum[m].identity, sizeof(sum[m].identity), "-");
+			sum[m].ttl = -1;
+			sum[m].pod_mtu = t->mtu;
+			continue;
+		}
 		ret = PL_EXIT_ENV;
 		if ((err = pl_sim_walk_open(t, &o, &w)))
 			goto out;
@@ -382,11 +395,15 @@ PL_COMMAND(
 		 "  --sport N           source port (default 40000)\n"
 		 "  --size N            IPv4 total length in bytes (padded payload)\n"
 		 "  --no-df             clear the Don't Fragment bit (set by default)\n"
-		 "  --routing M[,M..]   native, vxlan, legacy (default: the topology's)\n"
+		 "  --routing M[,M..]   native, vxlan, legacy, fabric (default: the topology's);\n"
+		 "                      fabric walks a fabric topology (pods in the underlay\n"
+		 "                      subnet), the others a topology whose pods are not\n"
 		 "\n"
 		 "examples:\n"
 		 "  podlab explain --topology topologies/two-node-native.yaml --from frontend \\\n"
-		 "      --to backend --routing native,vxlan,legacy\n"
+		 "      --to backend --routing native,vxlan,legacy,fabric\n"
+		 "  podlab explain --topology topologies/two-node-fabric.yaml --from frontend \\\n"
+		 "      --to backend                  # the fabric router's hop\n"
 		 "  podlab explain --topology topologies/two-node-vxlan.yaml --from frontend \\\n"
 		 "      --to backend --size 1480      # too big once encapsulated?\n"
 		 "\n"

@@ -229,7 +229,9 @@ static void emit(FILE *f, const struct pl_plan *p, const struct sim_probe *pr,
 	fprintf(f,
 		"  \"underlay\" [shape=hexagon, style=filled, fillcolor=\"#e8e8e8\", "
 		"label=\"underlay (%s)\\nMTU %u, routing %s\"];\n",
-		t->underlay == TOPO_UNDERLAY_SEGMENT ? "bridge br0" : "veth pair",
+		t->underlay == TOPO_UNDERLAY_SEGMENT  ? "bridge br0"
+		: t->underlay == TOPO_UNDERLAY_FABRIC ? "fabric router: a route per pod IP"
+						      : "veth pair",
 		t->mtu ? t->mtu : 1500, pl_topo_routing_name(t->routing));
 	for (i = 0; i < t->nnodes; i++)
 		fprintf(f, "  \"%s/eth0\" -> \"underlay\" [dir=both];\n", t->nodes[i].name);
@@ -312,11 +314,17 @@ static int cmd_graph(int argc, char **argv)
 		return PL_EXIT_INPUT;
 	tm = *t;
 	if (routing) {
-		for (p = PL_ROUTING_NATIVE; p <= PL_ROUTING_LEGACY; p++)
-			if (!strcmp(routing, pl_topo_routing_name(p)))
-				break;
-		if (p > PL_ROUTING_LEGACY) {
+		p = pl_routing_mode_by_name(routing);
+		if (p < 0) {
 			ret = pl_cmd_usage_error("graph", "unknown routing mode '%s'", routing);
+			goto out;
+		}
+		if ((p == PL_ROUTING_FABRIC) != (t->routing == PL_ROUTING_FABRIC)) {
+			ret = pl_cmd_usage_error("graph",
+						 "--routing %s: fabric routing and the others need "
+						 "topologies of their own (pods in or outside the "
+						 "underlay subnet)",
+						 routing);
 			goto out;
 		}
 		tm.routing = p;

@@ -153,9 +153,8 @@ static int cmd_replay(int argc, char **argv)
 		case 'w':
 			if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg) ||
 			    atoi(optarg) < 1 || atoi(optarg) > 1024)
-				return pl_cmd_usage_error("replay",
-							  "-j/--workers: '%s' is not 1 to 1024",
-							  optarg);
+				return pl_cmd_usage_error(
+					"replay", "-j/--workers: '%s' is not 1 to 1024", optarg);
 			so.workers = atoi(optarg);
 			break;
 		case 'W':

@@ -27,12 +27,11 @@ static const char *hook_name(enum topo_hook h)
 static void summary(const struct pl_plan *p)
 {
 	const struct topo *t = p->topo;
-	static const char *const modes[] = {"native", "vxlan", "legacy"};
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], dev[PL_IFNAMSIZ];
 	int i, k, s;
 
 	printf("run %s: %s, %s routing, %d nodes, %d pods\n", p->run, t->name ? t->name : "?",
-	       modes[t->routing % 3], t->nnodes, t->npods);
+	       pl_topo_routing_name(t->routing), t->nnodes, t->npods);
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 
@@ -63,6 +62,13 @@ static void summary(const struct pl_plan *p)
 	if (t->world.present)
 		printf("  world %-11s netns %-20s %s\n", t->world.name ? t->world.name : "world",
 		       p->ns[p->world_ns].name, pl_ip4_str(t->world.ip, a));
+	if (p->fabric_ns >= 0 && t->fabric.max_routes)
+		printf("  fabric %-10s netns %-20s %s, a route per pod IP (%d, maxRoutes %u)\n",
+		       "router", p->ns[p->fabric_ns].name, pl_ip4_str(t->fabric.ip, a), t->npods,
+		       t->fabric.max_routes);
+	else if (p->fabric_ns >= 0)
+		printf("  fabric %-10s netns %-20s %s, a route per pod IP (%d)\n", "router",
+		       p->ns[p->fabric_ns].name, pl_ip4_str(t->fabric.ip, a), t->npods);
 	if (p->opts.datapath)
 		printf("  pins %s\n", p->pin_dir);
 	printf("run id: %s   (podlab exec %s POD -- CMD; podlab down %s)\n", p->run, p->run,

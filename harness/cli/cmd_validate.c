@@ -89,7 +89,18 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 
 	printf("%s: ok: '%s', routing %s, mtu %u, underlay %s, conntrack %u flows a node\n",
 	       t->file, t->name, pl_topo_routing_name(t->routing), t->mtu,
-	       t->underlay == TOPO_UNDERLAY_P2P ? "p2p" : "segment", t->ct_max);
+	       t->underlay == TOPO_UNDERLAY_P2P	     ? "p2p"
+	       : t->underlay == TOPO_UNDERLAY_FABRIC ? "fabric"
+						     : "segment",
+	       t->ct_max);
+	if (t->underlay == TOPO_UNDERLAY_FABRIC) {
+		printf("  fabric router %s: one route per pod IP, %d of ",
+		       pl_ip4_str(t->fabric.ip, a), t->npods);
+		if (t->fabric.max_routes)
+			printf("at most %u (maxRoutes)\n", t->fabric.max_routes);
+		else
+			printf("any number (no maxRoutes)\n");
+	}
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *nd = &t->nodes[i];
 

@@ -12,12 +12,6 @@
 #include "net/run.h"
 #include "net/tc.h"
 
-static const char *const mode_names[] = {
-	[PL_ROUTING_NATIVE] = "native",
-	[PL_ROUTING_VXLAN] = "vxlan",
-	[PL_ROUTING_LEGACY] = "legacy",
-};
-
 static int verify_mode(enum pl_routing_mode mode)
 {
 	struct pl_datapath_opts opts = {.routing = mode, .events = true};
@@ -27,7 +21,7 @@ static int verify_mode(enum pl_routing_mode mode)
 	enum pl_prog p;
 	int err, fd;
 
-	printf("routing %s:\n", mode_names[mode]);
+	printf("routing %s:\n", pl_routing_mode_name(mode));
 	err = pl_datapath_load(&opts, &dp);
 	if (err) {
 		printf("  FAILED: %s (verifier log above)\n", strerror(-err));
@@ -68,9 +62,11 @@ static void print_kernel(void)
 		printf("%s%s %s", i ? ", " : "", pl_qdisc_kind_name(qdiscs[i]), no ? "no" : "yes");
 		missing |= no;
 	}
-	printf("%s\n  links      ", missing ? " (up refuses a topology that needs a missing one)" : "");
+	printf("%s\n  links      ",
+	       missing ? " (up refuses a topology that needs a missing one)" : "");
 	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-		printf("%s%s %s", i ? ", " : "", links[i], pl_probe_link_kind(links[i]) ? "no" : "yes");
+		printf("%s%s %s", i ? ", " : "", links[i],
+		       pl_probe_link_kind(links[i]) ? "no" : "yes");
 	printf("\n  tcx        %s (TC programs attach with cls_bpf)\n",
 	       pl_probe_tcx() ? "no" : "yes");
 	if (pl_probe_netns_devices(devs, sizeof(devs)))
@@ -80,7 +76,7 @@ static void print_kernel(void)
 
 static int cmd_verify(int argc, char **argv)
 {
-	int first = PL_ROUTING_NATIVE, last = PL_ROUTING_LEGACY, m, failed = 0, i;
+	int first = 0, last = PL_ROUTING__COUNT - 1, m, failed = 0, i;
 
 	for (i = 1; i < argc; i++) {
 		const char *val = NULL;
@@ -94,14 +90,12 @@ static int cmd_verify(int argc, char **argv)
 		else
 			return pl_cmd_usage_error("verify", "unexpected argument '%s'", argv[i]);
 		if (!strcmp(val, "all")) {
-			first = PL_ROUTING_NATIVE;
-			last = PL_ROUTING_LEGACY;
+			first = 0;
+			last = PL_ROUTING__COUNT - 1;
 			continue;
 		}
-		for (m = PL_ROUTING_NATIVE; m <= PL_ROUTING_LEGACY; m++)
-			if (!strcmp(val, mode_names[m]))
-				break;
-		if (m > PL_ROUTING_LEGACY)
+		m = pl_routing_mode_by_name(val);
+		if (m < 0)
 			return pl_cmd_usage_error("verify", "unknown routing mode '%s'", val);
 		first = last = m;
 	}
@@ -123,7 +117,7 @@ static int cmd_verify(int argc, char **argv)
 
 PL_COMMAND(verify, .name = "verify",
 	   .summary = "load every datapath program through the verifier, per routing mode",
-	   .usage = "usage: podlab [-v] verify [--routing native|vxlan|legacy|all]\n"
+	   .usage = "usage: podlab [-v] verify [--routing native|vxlan|legacy|fabric|all]\n"
 		    "\n"
 		    "Prints what the kernel offers (qdiscs, link kinds, tcx, the devices a new\n"
 		    "namespace starts with), probed in throwaway namespaces. Then loads\n"
@@ -134,7 +128,7 @@ PL_COMMAND(verify, .name = "verify",
 		    "On a load failure the verifier log is printed.\n"
 		    "\n"
 		    "options:\n"
-		    "  --routing MODE  native, vxlan, legacy or all (default all)\n"
+		    "  --routing MODE  native, vxlan, legacy, fabric or all (default all)\n"
 		    "  -h, --help      this text\n"
 		    "\n"
 		    "examples:\n"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* libpodlab datapath loader: skeleton, nodes sharing it, map programming (test_run: datapath_run.c). */
+/* libpodlab datapath loader: skeleton, nodes sharing it, map programming (test_run:
+ * datapath_run.c). */
 #include <errno.h>
 #include <time.h>
 #include <stdio.h>
@@ -25,7 +26,8 @@ static const struct {
 
 /* The node maps' names, in the order of enum pl_node_map; the outer map is <name>_of. */
 static const char *const node_map_names[PL_MAP__COUNT] = {
-	"endpoints", "ipcache", "policy", "conntrack", "prefilter", "events", "counters",
+	"endpoints", "ipcache",	 "policy",     "conntrack", "prefilter",
+	"events",    "counters", "endpoints6", "ipcache6",  "conntrack6",
 };
 
 const char *pl_prog_name(enum pl_prog prog)
@@ -42,9 +44,10 @@ const char *pl_prog_hook(enum pl_prog prog)
 static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints, skel->maps.ipcache, skel->maps.policy,
-		skel->maps.conntrack, skel->maps.prefilter, skel->maps.events,
-		skel->maps.counters,
+		skel->maps.endpoints,  skel->maps.ipcache,    skel->maps.policy,
+		skel->maps.conntrack,  skel->maps.prefilter,  skel->maps.events,
+		skel->maps.counters,   skel->maps.endpoints6, skel->maps.ipcache6,
+		skel->maps.conntrack6,
 	};
 
 	return maps[kind];
@@ -53,9 +56,10 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints_of, skel->maps.ipcache_of, skel->maps.policy_of,
-		skel->maps.conntrack_of, skel->maps.prefilter_of, skel->maps.events_of,
-		skel->maps.counters_of,
+		skel->maps.endpoints_of,  skel->maps.ipcache_of,    skel->maps.policy_of,
+		skel->maps.conntrack_of,  skel->maps.prefilter_of,  skel->maps.events_of,
+		skel->maps.counters_of,	  skel->maps.endpoints6_of, skel->maps.ipcache6_of,
+		skel->maps.conntrack6_of,
 	};
 
 	return maps[kind];
@@ -203,10 +207,23 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 		pl_err_errno(err, "sizing the conntrack map to %u entries", opts->ct_max);
 		goto out;
 	}
+	/* IPv6 maps as large as their IPv4 twins, conntrack.max included. */
+	if (opts->ipv6 &&
+	    ((err = bpf_map__set_max_entries(dp->skel->maps.endpoints6,
+					     bpf_map__max_entries(dp->skel->maps.endpoints))) ||
+	     (err = bpf_map__set_max_entries(dp->skel->maps.conntrack6,
+					     bpf_map__max_entries(dp->skel->maps.conntrack))))) {
+		pl_err_errno(err, "sizing the IPv6 maps");
+		goto out;
+	}
+	if ((err = bpf_map__set_max_entries(dp->skel->maps.counters, pl_counter_entries()))) {
+		pl_err_errno(err, "sizing the counters map to %u entries", pl_counter_entries());
+		goto out;
+	}
 	if (opts->pin_dir) {
 		bpf_object__for_each_map(map, dp->skel->obj)
 		{
-			if (bpf_map__type(map) == BPF_MAP_TYPE_ARRAY)
+			if (bpf_map__is_internal(map))
 				continue; /* .rodata: per load, never shared */
 			snprintf(path, sizeof(path), "%s/%s", opts->pin_dir, bpf_map__name(map));
 			err = bpf_map__set_pin_path(map, path);
@@ -219,9 +236,7 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	err = datapath__load(dp->skel);
 	if (err) {
 		pl_err_errno(err, "loading the datapath (%s routing)%s",
-			     opts->routing == PL_ROUTING_VXLAN	  ? "vxlan"
-			     : opts->routing == PL_ROUTING_LEGACY ? "legacy"
-								  : "native",
+			     pl_routing_mode_name(opts->routing),
 			     pl_verbosity ? "" : "; run with -v for the verifier log");
 		goto out;
 	}
@@ -290,7 +305,8 @@ static int add_pending(struct pl_datapath *base, const struct pl_datapath *dp)
 		if (e->fd[k] < 0) {
 			while (k--)
 				close(e->fd[k]);
-			return pl_err_errno(-errno, "keeping the maps of datapath slot %u", dp->slot);
+			return pl_err_errno(-errno, "keeping the maps of datapath slot %u",
+					    dp->slot);
 		}
 	}
 	base->npending++;
@@ -356,7 +372,7 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 	if (base->base)
 		base = base->base;
 	if (opts->routing != base->opts.routing || opts->events != base->opts.events ||
-	    opts->ct_max != base->opts.ct_max) {
+	    opts->ct_max != base->opts.ct_max || opts->ipv6 != base->opts.ipv6) {
 		pl_err("adding a node to a datapath loaded for another configuration");
 		return -EINVAL;
 	}
@@ -481,6 +497,26 @@ int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t
 	return update(dp->map_fd[PL_MAP_PREFILTER], &key, &rule_id, "prefilter");
 }
 
+int pl_endpoint6_add(struct pl_datapath *dp, const uint8_t *ip6,
+		     const struct pl_endpoint_info *info)
+{
+	struct pl_endpoint6_key key;
+
+	memcpy(key.ip6, ip6, sizeof(key.ip6));
+	return update(dp->map_fd[PL_MAP_ENDPOINTS6], &key, info, "endpoints6");
+}
+
+int pl_ipcache6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen,
+		    const struct pl_ipcache_info *info)
+{
+	struct pl_ipcache6_key key = {.prefixlen = plen};
+
+	if (plen > 128)
+		return -EINVAL;
+	memcpy(key.ip6, ip6, sizeof(key.ip6));
+	return update(dp->map_fd[PL_MAP_IPCACHE6], &key, info, "ipcache6");
+}
+
 /* Deletes every key; restarts from the beginning because deletion breaks iteration order. */
 static int clear_map(const struct pl_datapath *dp, enum pl_node_map kind)
 {
@@ -502,24 +538,18 @@ int pl_policy_clear(struct pl_datapath *dp)
 	return clear_map(dp, PL_MAP_POLICY);
 }
 
-/* Empty, with its counters reset: evicted = created - present holds after a clear too. */
+/* Both families' empty, with the counters reset: evicted = created - present holds after a clear
+ * too. */
 int pl_ct_clear(struct pl_datapath *dp)
 {
 	const __u32 slots[] = {PL_COUNTER_CT_CREATED, PL_COUNTER_CT_UNTRACKED};
-	int ncpu = libbpf_num_possible_cpus(), k, err;
-	struct pl_counter_val *zero;
+	int k, err;
 
-	if ((err = clear_map(dp, PL_MAP_CONNTRACK)))
+	if ((err = clear_map(dp, PL_MAP_CONNTRACK)) || (err = clear_map(dp, PL_MAP_CONNTRACK6)))
 		return err;
-	if (ncpu < 0)
-		return ncpu;
-	zero = calloc(ncpu, sizeof(*zero));
-	if (!zero)
-		return -ENOMEM;
 	for (k = 0; k < 2 && !err; k++)
-		if (bpf_map_update_elem(dp->map_fd[PL_MAP_COUNTERS], &slots[k], zero, BPF_ANY))
-			err = pl_err_errno(-errno, "resetting the conntrack counters");
-	free(zero);
+		if ((err = pl_counter_slot_zero_fd(dp->map_fd[PL_MAP_COUNTERS], slots[k])))
+			pl_err_errno(err, "resetting the conntrack counters");
 	return err;
 }
 
@@ -534,32 +564,67 @@ int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *
 	return -ENOENT;
 }
 
-int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out)
+/* CPU regions of a counters map: from its size, so a map the printed script made reads alike. */
+static int counter_regions(int map_fd)
 {
-	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
-	struct pl_counter_val *vals;
-	__u32 slot;
+	struct bpf_map_info info = {0};
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return -errno;
+	return info.max_entries / PL_COUNTER_SLOTS ? (int)(info.max_entries / PL_COUNTER_SLOTS)
+						   : -EINVAL;
+}
+
+uint32_t pl_counter_entries(void)
+{
+	int ncpu = libbpf_num_possible_cpus();
+
+	return PL_COUNTER_SLOTS * (ncpu > 0 ? ncpu : 1);
+}
+
+int pl_counter_slot_read_fd(int map_fd, uint32_t slot, struct pl_counter_val *out)
+{
+	int n = counter_regions(map_fd), i;
+	struct pl_counter_val v;
+	__u32 key;
 
 	memset(out, 0, sizeof(*out));
-	if (ncpu < 0)
-		return ncpu;
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		key = (__u32)i * PL_COUNTER_SLOTS + slot;
+		if (bpf_map_lookup_elem(map_fd, &key, &v))
+			return -errno;
+		out->packets += v.packets;
+		out->bytes += v.bytes;
+	}
+	return 0;
+}
+
+int pl_counter_slot_zero_fd(int map_fd, uint32_t slot)
+{
+	int n = counter_regions(map_fd), i;
+	struct pl_counter_val zero = {0};
+	__u32 key;
+
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		key = (__u32)i * PL_COUNTER_SLOTS + slot;
+		if (bpf_map_update_elem(map_fd, &key, &zero, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out)
+{
+	memset(out, 0, sizeof(*out));
 	if (!pl_counter_valid(key))
 		return 0; /* never counted */
-	slot = pl_counter_slot(key->prog, key->dir, key->verdict, key->reason);
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(map_fd, &slot, vals)) {
-		err = -errno;
-		goto out;
-	}
-	for (i = 0; i < ncpu; i++) {
-		out->packets += vals[i].packets;
-		out->bytes += vals[i].bytes;
-	}
-out:
-	free(vals);
-	return err;
+	return pl_counter_slot_read_fd(
+		map_fd, pl_counter_slot(key->prog, key->dir, key->verdict, key->reason), out);
 }
 
 int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,

@@ -22,7 +22,7 @@ struct pl_datapath_pending;
 /*
  * Runtime knobs. routing and events are rodata, written between __open and
  * __load (one configuration per load), as is ct_max, the conntrack map's
- * size (every node's map has the loaded one's); the node's settings
+ * size (every node's map has the loaded one's), and ipv6; the node's settings
  * (node_ip, vxlan_ifindex, uplink_ifindex) are its devices map entries.
  */
 struct pl_datapath_opts {
@@ -31,7 +31,13 @@ struct pl_datapath_opts {
 	uint32_t node_ip;	/* network order */
 	uint32_t vxlan_ifindex; /* redirect target for the overlay, in the node's netns */
 	uint32_t uplink_ifindex;
-	bool events;	     /* emit flow events (off for benchmarks) */
+	bool events; /* emit flow events (off for benchmarks) */
+	/*
+	 * Size the preallocated IPv6 maps (endpoints6, conntrack6) as their IPv4
+	 * twins; false: one entry each, so a node without IPv6 pods pays neither
+	 * their memory nor their creation time (ipcache6 is not preallocated).
+	 */
+	bool ipv6;
 	bool multi_node;     /* nodes are bound by device (pl_datapath_bind): no default node */
 	const char *pin_dir; /* pin maps (and programs) here, NULL = no pinning */
 };
@@ -45,17 +51,20 @@ enum pl_node_map {
 	PL_MAP_PREFILTER,
 	PL_MAP_EVENTS,
 	PL_MAP_COUNTERS,
+	PL_MAP_ENDPOINTS6, /* IPv6 twins of endpoints, ipcache and conntrack */
+	PL_MAP_IPCACHE6,
+	PL_MAP_CONNTRACK6,
 	PL_MAP__COUNT,
 };
 
 struct pl_datapath {
-	struct datapath *skel;	  /* the loaded object, shared with base's other nodes */
-	struct pl_datapath *base; /* the node that loaded skel; NULL: this one */
-	int nodes;		  /* base only: nodes added and not destroyed */
-	bool released;		  /* base only: destroyed, waits for its last node */
+	struct datapath *skel;		     /* the loaded object, shared with base's other nodes */
+	struct pl_datapath *base;	     /* the node that loaded skel; NULL: this one */
+	int nodes;			     /* base only: nodes added and not destroyed */
+	bool released;			     /* base only: destroyed, waits for its last node */
 	struct pl_datapath_pending *pending; /* base only: slots not yet set, see _commit */
 	int npending;
-	uint32_t slot;		  /* index into the *_of maps */
+	uint32_t slot; /* index into the *_of maps */
 	int map_fd[PL_MAP__COUNT];
 	struct ring_buffer *rb;
 	struct pl_datapath_opts opts;
@@ -91,7 +100,8 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 int pl_datapath_commit(struct pl_datapath *dp);
 /* The program on the device at ifindex runs as dp's node (its maps and settings). */
 int pl_datapath_bind(struct pl_datapath *dp, uint32_t ifindex);
-/* A node destroys its maps' descriptors (pins and slots keep them); base goes with its last node. */
+/* A node destroys its maps' descriptors (pins and slots keep them); base goes with its last node.
+ */
 void pl_datapath_destroy(struct pl_datapath *dp);
 /* Id of the loaded program prog (the same for all nodes of one load), 0 on error. */
 uint32_t pl_datapath_prog_id(const struct pl_datapath *dp, enum pl_prog prog);
@@ -105,6 +115,12 @@ int pl_policy_add(struct pl_datapath *dp, const struct pl_policy_key *key,
 		  const struct pl_policy_entry *entry);
 int pl_policy_clear(struct pl_datapath *dp);
 int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t rule_id);
+/* IPv6: ip6 is 16 bytes, network order. */
+int pl_endpoint6_add(struct pl_datapath *dp, const uint8_t *ip6,
+		     const struct pl_endpoint_info *info);
+int pl_ipcache6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen,
+		    const struct pl_ipcache_info *info);
+/* Empties conntrack and conntrack6. */
 int pl_ct_clear(struct pl_datapath *dp);
 
 /* A node's conntrack: entries present, the map's size and what its programs counted. */
@@ -126,6 +142,11 @@ int pl_counter_read(struct pl_datapath *dp, const struct pl_counter_key *key,
 		    struct pl_counter_val *out);
 /* The same on a counters map fd (e.g. a pinned one: <pin_dir>/counters). */
 int pl_counter_read_fd(int map_fd, const struct pl_counter_key *key, struct pl_counter_val *out);
+/* One slot summed over the map's CPU regions; zeroed in every region. */
+int pl_counter_slot_read_fd(int map_fd, uint32_t slot, struct pl_counter_val *out);
+int pl_counter_slot_zero_fd(int map_fd, uint32_t slot);
+/* Entries of a counters map on this machine: a region of PL_COUNTER_SLOTS per possible CPU. */
+uint32_t pl_counter_entries(void);
 
 /* One BPF_PROG_TEST_RUN of a program on one packet. */
 struct pl_run_ctx {
@@ -170,5 +191,11 @@ const char *pl_obs_point_name(unsigned point);	  /* "TO_ENDPOINT", ... */
 const char *pl_verdict_name(unsigned verdict);	  /* "FORWARDED", ... */
 const char *pl_note_name(unsigned note);	  /* "NO_POLICY", ... */
 const char *pl_redirect_name(unsigned redirect);  /* "peer", "fib", ... */
+const char *pl_routing_mode_name(unsigned mode);  /* "native", "vxlan", "legacy", "fabric" */
+const char *pl_routing_mode_desc(unsigned mode);  /* how a packet for a remote pod leaves */
+/* enum pl_routing_mode of a name as topology files spell it, -1 when none. */
+int pl_routing_mode_by_name(const char *name);
+/* "native, vxlan, legacy or fabric": every mode, for messages (a static string). */
+const char *pl_routing_mode_names(void);
 
 #endif /* PL_DATAPATH_H */

@@ -64,32 +64,22 @@ int pl_ct_fill_fd(int ct_fd, int counters_fd, struct pl_ct_fill *out)
 {
 	struct bpf_map_info info = {0};
 	uint32_t len = sizeof(info);
-	struct pl_counter_val *vals;
 	__u32 slots[2] = {PL_COUNTER_CT_CREATED, PL_COUNTER_CT_UNTRACKED};
 	uint64_t sum[2] = {0, 0};
-	int ncpu = libbpf_num_possible_cpus(), i, k, err = 0;
+	struct pl_counter_val v;
+	int k, err = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (ncpu < 0)
-		return ncpu;
 	if (bpf_obj_get_info_by_fd(ct_fd, &info, &len))
 		return -errno;
 	out->max = info.max_entries;
 	err = count_entries(ct_fd, out->max, &out->used);
 	if (err)
 		return err;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
 	for (k = 0; k < 2 && !err; k++) {
-		if (bpf_map_lookup_elem(counters_fd, &slots[k], vals)) {
-			err = -errno;
-			break;
-		}
-		for (i = 0; i < ncpu; i++)
-			sum[k] += vals[i].packets;
+		err = pl_counter_slot_read_fd(counters_fd, slots[k], &v);
+		sum[k] = v.packets;
 	}
-	free(vals);
 	out->created = sum[0];
 	out->untracked = sum[1];
 	out->evicted = out->created > out->used ? out->created - out->used : 0;

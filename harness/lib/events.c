@@ -76,6 +76,48 @@ const char *pl_redirect_name(unsigned redirect)
 	return n ? n->text : "unknown";
 }
 
+#define ROW(name, value, text, desc) {value, text, desc},
+static const struct name routing_modes[] = {PL_ROUTING_MODE_LIST(ROW)};
+#undef ROW
+
+const char *pl_routing_mode_name(unsigned mode)
+{
+	const struct name *n = FIND(routing_modes, mode);
+
+	return n ? n->name : "?";
+}
+
+const char *pl_routing_mode_desc(unsigned mode)
+{
+	const struct name *n = FIND(routing_modes, mode);
+
+	return n ? n->text : "?";
+}
+
+int pl_routing_mode_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(routing_modes) / sizeof(routing_modes[0]); i++)
+		if (!strcmp(routing_modes[i].name, name))
+			return (int)routing_modes[i].id;
+	return -1;
+}
+
+const char *pl_routing_mode_names(void)
+{
+	static char buf[128];
+	size_t i, n = sizeof(routing_modes) / sizeof(routing_modes[0]), off = 0;
+
+	for (i = 0; i < n && off < sizeof(buf); i++)
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%s",
+				!i	    ? ""
+				: i + 1 < n ? ", "
+					    : " or ",
+				routing_modes[i].name);
+	return buf;
+}
+
 /*
  * "from_pod FROM_ENDPOINT 10.244.1.10:40000 (id 256) -> 10.244.2.10:80 (id 300) TCP
  *  DROPPED (Policy denied)" and, when forwarded, the note, redirect and tunnel key.
@@ -87,6 +129,17 @@ int pl_event_format(const struct pl_flow_event *ev, char *buf, size_t len)
 	size_t n;
 	int w;
 
+	if (ev->flags & PL_EV_F_IPV6) {
+		char src6[PL_ADDR_STRLEN], dst6[PL_ADDR_STRLEN];
+
+		pl_addr_str(AF_INET6, ev->saddr6, src6);
+		pl_addr_str(AF_INET6, ev->daddr6, dst6);
+		w = snprintf(buf, len, "%s %s [%s]:%u (id %u) -> [%s]:%u (id %u) %s %s", prog,
+			     pl_obs_point_name(ev->obs_point), src6, ntohs(ev->sport),
+			     ev->src_identity, dst6, ntohs(ev->dport), ev->dst_identity,
+			     pl_proto_name(ev->proto), pl_verdict_name(ev->verdict));
+		goto tail;
+	}
 	if (!(ev->flags & PL_EV_F_IPV4)) {
 		w = snprintf(buf, len, "%s %s ethertype 0x%04x len %u %s", prog,
 			     pl_obs_point_name(ev->obs_point), ntohs(ev->eth_proto), ev->pkt_len,

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The packet model: build Ethernet/IPv4/TCP/UDP/ICMP and VXLAN frames with
- * correct checksums (pkt_build.c), decode Ethernet/802.1Q/IPv4/IPv6 with its
- * extension headers/TCP/UDP/ICMP/ICMPv6/VXLAN into one struct (pkt_parse.c),
- * and print packets, addresses and protocol names (pkt_fmt.c).
+ * The packet model: build Ethernet/IPv4 or IPv6 (with extension headers)/
+ * TCP/UDP/ICMP/ICMPv6 and VXLAN frames with correct checksums (pkt_build.c), decode
+ * Ethernet/802.1Q/IPv4/IPv6 with its extension headers/TCP/UDP/ICMP/ICMPv6/VXLAN into one struct
+ * (pkt_parse.c), and print packets, addresses and protocol names (pkt_fmt.c).
  */
 #ifndef PL_PKT_H
 #define PL_PKT_H
@@ -12,24 +12,37 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PL_PKT_MAX 9216 /* largest frame podlab builds or replays */
+#define PL_PKT_MAX     9216 /* largest frame podlab builds or replays */
+#define PL_PKT_MAX_EXT 8    /* IPv6 extension headers walked (or built) before giving up */
 
 struct pl_pkt_spec {
 	uint8_t smac[6], dmac[6];
-	uint16_t eth_proto;    /* host order; 0 = IPv4 */
-	uint16_t vlan_id;      /* 0 = untagged; else an 802.1Q tag is inserted */
+	uint16_t eth_proto; /* host order; 0 = IPv4, or IPv6 when family is AF_INET6 */
+	uint16_t vlan_id;   /* 0 = untagged; else an 802.1Q tag is inserted */
+	uint8_t family;	    /* 0 or AF_INET: IPv4 (saddr, daddr); AF_INET6: IPv6 (saddr6, daddr6) */
 	uint32_t saddr, daddr; /* network order */
-	uint8_t proto;	       /* IPPROTO_TCP/UDP/ICMP or any other */
-	uint8_t ttl;	       /* 0 = 64 */
-	uint8_t tos;
-	uint16_t ip_id;	       /* host order */
-	uint16_t frag;	       /* host order: flags (DF 0x4000, MF 0x2000) | offset/8 */
+	uint8_t saddr6[16], daddr6[16];
+	uint8_t proto;	/* IPPROTO_TCP/UDP/ICMP/ICMPV6 or any other */
+	uint8_t ttl;	/* TTL or hop limit; 0 = 64 */
+	uint8_t tos;	/* IPv4 TOS, IPv6 traffic class */
+	uint16_t ip_id; /* host order; IPv6: the fragment header's identification */
+	uint16_t frag;	/* host order: flags (DF 0x4000, MF 0x2000) | offset/8 */
+	/*
+	 * IPv6 extension headers in order, by next header value: 0 hop-by-hop and
+	 * 60 destination options (8 bytes, PadN), 43 routing (type 0, segments
+	 * left 0), 44 fragment (offset and MF from frag, id from ip_id), any other
+	 * an 8-byte header of that type.
+	 */
+	uint8_t ext[PL_PKT_MAX_EXT];
+	uint8_t ext_count;
 	uint8_t ip_opt_len;    /* bytes of IP options (NOP-padded to 4), ihl grows */
 	uint16_t sport, dport; /* host order; ICMP echo: sport = id */
 	uint8_t tcp_flags;     /* TH_SYN etc. */
 	uint32_t seq, ack;
 	uint8_t icmp_type, icmp_code;
 	uint16_t icmp_seq;
+	uint32_t
+		icmp_data; /* ICMPv6 bytes 4-7 of a message other than echo (packet too big: MTU) */
 	const uint8_t *payload;
 	size_t payload_len;
 };
@@ -52,6 +65,9 @@ uint16_t pl_csum_ipv4_header(const void *iph, size_t ihl_bytes);
  * zeroed); addresses in network order. A UDP sender writes a result of 0 as 0xffff.
  */
 uint16_t pl_csum_l4(uint32_t saddr, uint32_t daddr, uint8_t proto, const void *l4, size_t len);
+/* The same over the IPv6 pseudo header (RFC 8200 8.1): TCP, UDP and ICMPv6. */
+uint16_t pl_csum_l4_6(const uint8_t *saddr6, const uint8_t *daddr6, uint8_t proto, const void *l4,
+		      size_t len);
 
 /* Why a frame did not decode: each has one fixed text (pl_pkt_err_str). */
 enum pl_pkt_err {
@@ -78,8 +94,6 @@ enum pl_pkt_err {
 	PL_PKT_ICMP6_TRUNC,
 	PL_PKT_ERR_COUNT
 };
-
-#define PL_PKT_MAX_EXT 8 /* IPv6 extension headers walked before giving up */
 
 /* An IPv4 or IPv6 address: family AF_INET (v4 holds it, network order) or AF_INET6. */
 struct pl_addr {
@@ -160,7 +174,11 @@ bool pl_pkt_peek_ports(const uint8_t *data, size_t len, const struct pl_pkt_info
 int pl_pkt_summary(const uint8_t *data, size_t len, char *buf, size_t cap);
 
 #define PL_ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
-/* An address as text ("10.244.1.10", "fd00::1"); buf holds PL_ADDR_STRLEN. */
+/*
+ * An address as text ("10.244.1.10", "fd00::1"); IPv6 in RFC 5952 form
+ * (lower case, no leading zeros, the first longest run of two or more zero
+ * groups as "::", ::ffff:a.b.c.d for IPv4-mapped); buf holds PL_ADDR_STRLEN.
+ */
 const char *pl_addr_str(int family, const void *addr, char *buf);
 /* An IPv4 address (network order) as text; buf holds 16. */
 const char *pl_ip4_str(uint32_t ip, char *buf);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Packet builder: Ethernet/802.1Q/IPv4/TCP/UDP/ICMP and VXLAN frames with
- * correct checksums. Byte-wise writes only: buffers come at any alignment.
+ * Packet builder: Ethernet/802.1Q/IPv4 or IPv6 (extension headers)/TCP/UDP/
+ * ICMP/ICMPv6 and VXLAN frames with correct checksums. Byte-wise writes
+ * only: buffers come at any alignment.
  */
 #include <errno.h>
 #include <string.h>
@@ -52,6 +53,33 @@ uint16_t pl_csum_l4(uint32_t saddr, uint32_t daddr, uint8_t proto, const void *l
 	return csum_fold(csum_add(csum_add(0, pseudo, sizeof(pseudo)), l4, len));
 }
 
+uint16_t pl_csum_l4_6(const uint8_t *saddr6, const uint8_t *daddr6, uint8_t proto, const void *l4,
+		      size_t len)
+{
+	uint8_t pseudo[40];
+
+	memcpy(pseudo, saddr6, 16);
+	memcpy(pseudo + 16, daddr6, 16);
+	pkt_put32(pseudo + 32, (uint32_t)len);
+	pseudo[36] = pseudo[37] = pseudo[38] = 0;
+	pseudo[39] = proto;
+	return csum_fold(csum_add(csum_add(0, pseudo, sizeof(pseudo)), l4, len));
+}
+
+static bool spec_v6(const struct pl_pkt_spec *s)
+{
+	return s->family == AF_INET6;
+}
+
+/* The checksum of l4 over the pseudo header of the spec's family. */
+static uint16_t csum_l4_of(const struct pl_pkt_spec *s, uint8_t proto, const uint8_t *l4,
+			   size_t len)
+{
+	if (spec_v6(s))
+		return pl_csum_l4_6(s->saddr6, s->daddr6, proto, l4, len);
+	return pl_csum_l4(s->saddr, s->daddr, proto, l4, len);
+}
+
 static size_t l4_header_len(uint8_t proto)
 {
 	switch (proto) {
@@ -60,6 +88,7 @@ static size_t l4_header_len(uint8_t proto)
 	case IPPROTO_UDP:
 		return UDP_HLEN_;
 	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
 		return ICMP_HLEN_;
 	default:
 		return 0;
@@ -96,7 +125,7 @@ static void build_l4(const struct pl_pkt_spec *s, uint8_t *l4, size_t l4_len)
 		pkt_put16(l4 + 14, 65535);
 		pkt_put16(l4 + 16, 0);
 		pkt_put16(l4 + 18, 0);
-		csum = pl_csum_l4(s->saddr, s->daddr, IPPROTO_TCP, l4, l4_len);
+		csum = csum_l4_of(s, IPPROTO_TCP, l4, l4_len);
 		pkt_put16(l4 + 16, csum);
 		break;
 	case IPPROTO_UDP:
@@ -104,7 +133,7 @@ static void build_l4(const struct pl_pkt_spec *s, uint8_t *l4, size_t l4_len)
 		pkt_put16(l4 + 2, s->dport);
 		pkt_put16(l4 + 4, (uint16_t)l4_len);
 		pkt_put16(l4 + 6, 0);
-		csum = pl_csum_l4(s->saddr, s->daddr, IPPROTO_UDP, l4, l4_len);
+		csum = csum_l4_of(s, IPPROTO_UDP, l4, l4_len);
 		pkt_put16(l4 + 6, csum ? csum : 0xffff); /* 0 means "no checksum" in UDP */
 		break;
 	case IPPROTO_ICMP:
@@ -115,9 +144,77 @@ static void build_l4(const struct pl_pkt_spec *s, uint8_t *l4, size_t l4_len)
 		pkt_put16(l4 + 6, s->icmp_seq);
 		pkt_put16(l4 + 2, pl_csum(l4, l4_len));
 		break;
+	case IPPROTO_ICMPV6:
+		l4[0] = s->icmp_type;
+		l4[1] = s->icmp_code;
+		pkt_put16(l4 + 2, 0);
+		if (s->icmp_type == 128 || s->icmp_type == 129) {
+			pkt_put16(l4 + 4, s->sport);
+			pkt_put16(l4 + 6, s->icmp_seq);
+		} else {
+			pkt_put32(l4 + 4, s->icmp_data);
+		}
+		pkt_put16(l4 + 2, csum_l4_of(s, IPPROTO_ICMPV6, l4, l4_len));
+		break;
 	default:
 		break;
 	}
+}
+
+/* One extension header at e (8 bytes), next header nh. */
+static void build_ext(const struct pl_pkt_spec *s, uint8_t type, uint8_t nh, uint8_t *e)
+{
+	memset(e, 0, IP6_EXT_HLEN_);
+	e[0] = nh;
+	switch (type) {
+	case 0:	 /* hop-by-hop */
+	case 60: /* destination options: one PadN option of 4 bytes fills it */
+		e[2] = 1;
+		e[3] = 4;
+		break;
+	case 43: /* routing type 0, segments left 0: every node skips it (RFC 5095) */
+		break;
+	case 44: /* fragment: offset in 8-byte units << 3 | M */
+		pkt_put16(e + 2, (uint16_t)((s->frag & 0x1fff) << 3 | (s->frag & 0x2000 ? 1 : 0)));
+		pkt_put32(e + 4, s->ip_id);
+		break;
+	default:
+		break;
+	}
+}
+
+/* IPv6 + extension headers + L4 after the Ethernet header (eth_len bytes). */
+static int build_ip6(const struct pl_pkt_spec *s, uint8_t *buf, size_t cap, size_t eth_len)
+{
+	size_t ext_len, l4_hlen, l4_len, total, i;
+	uint8_t *ip, *l4;
+
+	if (s->ext_count > PL_PKT_MAX_EXT)
+		return -EINVAL;
+	ext_len = (size_t)s->ext_count * IP6_EXT_HLEN_;
+	l4_hlen = l4_header_len(s->proto);
+	l4_len = l4_hlen + s->payload_len;
+	total = eth_len + IPV6_HLEN_ + ext_len + l4_len;
+	if (total > cap || total > PL_PKT_MAX)
+		return -ENOSPC;
+	build_eth(s, ETHERTYPE_IPV6_, buf);
+	ip = buf + eth_len;
+	ip[0] = 0x60 | s->tos >> 4;
+	ip[1] = (uint8_t)(s->tos << 4);
+	ip[2] = ip[3] = 0;
+	pkt_put16(ip + 4, (uint16_t)(ext_len + l4_len));
+	ip[6] = s->ext_count ? s->ext[0] : s->proto;
+	ip[7] = s->ttl ? s->ttl : 64;
+	memcpy(ip + 8, s->saddr6, 16);
+	memcpy(ip + 24, s->daddr6, 16);
+	for (i = 0; i < s->ext_count; i++)
+		build_ext(s, s->ext[i], i + 1 < s->ext_count ? s->ext[i + 1] : s->proto,
+			  ip + IPV6_HLEN_ + i * IP6_EXT_HLEN_);
+	l4 = ip + IPV6_HLEN_ + ext_len;
+	if (s->payload_len)
+		memcpy(l4 + l4_hlen, s->payload, s->payload_len);
+	build_l4(s, l4, l4_len);
+	return (int)total;
 }
 
 int pl_pkt_build(const struct pl_pkt_spec *s, uint8_t *buf, size_t cap)
@@ -131,6 +228,8 @@ int pl_pkt_build(const struct pl_pkt_spec *s, uint8_t *buf, size_t cap)
 		return -EINVAL;
 	if (s->vlan_id > 0x0fff)
 		return -EINVAL;
+	if (spec_v6(s) && !s->eth_proto)
+		return build_ip6(s, buf, cap, eth_len);
 	if (proto != ETHERTYPE_IPV4_) {
 		/* Not IPv4: the payload is the whole EtherType body. */
 		total = eth_len + s->payload_len;

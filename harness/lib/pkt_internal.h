@@ -9,6 +9,7 @@
 #define VLAN_HLEN_	4
 #define IPV4_HLEN_	20
 #define IPV6_HLEN_	40
+#define IP6_EXT_HLEN_	8 /* the extension headers podlab builds */
 #define TCP_HLEN_	20
 #define UDP_HLEN_	8
 #define ICMP_HLEN_	8

@@ -92,8 +92,8 @@ int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node *loaded,
 		err = pl_datapath_load(&o, &d->dp);
 	if (err) {
 		free(d);
-		return pl_err_errno(err, "%s the datapath for node %s", loaded ? "adding" : "loading",
-				    p->topo->nodes[node].name);
+		return pl_err_errno(err, "%s the datapath for node %s",
+				    loaded ? "adding" : "loading", p->topo->nodes[node].name);
 	}
 	if (loaded)
 		loaded->next_slot++;

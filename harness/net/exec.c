@@ -35,7 +35,7 @@ struct exec {
 	const struct pl_plan *p;
 	const struct pl_exec_hooks *hooks;
 	struct ns_ctx *ns;
-	struct pl_dp_node **dp; /* per node */
+	struct pl_dp_node **dp;	      /* per node */
 	struct pl_dp_node *dp_loaded; /* the node that loaded the run's datapath */
 	bool pins_recorded;
 };
@@ -349,8 +349,7 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 		spent[p->steps[i].kind] += pl_now() - t0;
 		count[p->steps[i].kind]++;
 		/* Keep few descriptors open: big topologies would hit RLIMIT_NOFILE. */
-		if (p->steps[i].kind == PL_STEP_MAPS &&
-		    e.dp[p->steps[i].dp.node] != e.dp_loaded) {
+		if (p->steps[i].kind == PL_STEP_MAPS && e.dp[p->steps[i].dp.node] != e.dp_loaded) {
 			pl_dp_free(e.dp[p->steps[i].dp.node]);
 			e.dp[p->steps[i].dp.node] = NULL;
 		}

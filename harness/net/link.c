@@ -143,8 +143,7 @@ int pl_addr_add(struct pl_nl *nl, uint32_t ifindex, uint32_t ip, uint8_t plen, c
 	ifa->ifa_index = ifindex;
 	mnl_attr_put_u32(nlh, IFA_LOCAL, ip);
 	mnl_attr_put_u32(nlh, IFA_ADDRESS, ip);
-	return pl_nl_talk(nl, nlh, 0, "adding address %s/%u to %s",
-			  pl_ip4_str(ip, a), plen, what);
+	return pl_nl_talk(nl, nlh, 0, "adding address %s/%u to %s", pl_ip4_str(ip, a), plen, what);
 }
 
 static struct nlmsghdr *newneigh(struct pl_nl *nl, uint8_t family, uint32_t ifindex, uint32_t ip,
@@ -178,32 +177,70 @@ int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t 
 	char a[INET_ADDRSTRLEN];
 
 	nd->ndm_flags = NTF_SELF;
-	return pl_nl_talk(nl, nlh, 0, "adding fdb entry to %s on %s",
-			  pl_ip4_str(dst, a), what);
+	return pl_nl_talk(nl, nlh, 0, "adding fdb entry to %s on %s", pl_ip4_str(dst, a), what);
+}
+
+/* An RTM_NEWROUTE request of family with its rtmsg filled; the caller adds the attributes. */
+static struct nlmsghdr *route_req(struct pl_nl *nl, uint8_t family, uint8_t plen, uint32_t table,
+				  uint8_t scope, bool onlink)
+{
+	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = plen;
+	rtm->rtm_table = table && table < 256 ? table : RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BOOT; /* what `ip route add` uses */
+	rtm->rtm_scope = scope;
+	rtm->rtm_type = RTN_UNICAST;
+	if (onlink)
+		rtm->rtm_flags |= RTNH_F_ONLINK;
+	return nlh;
 }
 
 int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
 		 bool onlink, uint32_t table, const char *what)
 {
-	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	struct nlmsghdr *nlh =
+		route_req(nl, AF_INET, plen, table, gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK, onlink);
 	char a[INET_ADDRSTRLEN];
 
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = plen;
-	rtm->rtm_table = table && table < 256 ? table : RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_BOOT; /* what `ip route add` uses */
-	rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
-	if (onlink)
-		rtm->rtm_flags |= RTNH_F_ONLINK;
 	if (plen)
 		mnl_attr_put_u32(nlh, RTA_DST, dst);
 	if (gw)
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, gw);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
-	return pl_nl_talk(nl, nlh, 0, "adding route %s/%u on %s",
-			  pl_ip4_str(dst, a), plen, what);
+	return pl_nl_talk(nl, nlh, 0, "adding route %s/%u on %s", pl_ip4_str(dst, a), plen, what);
+}
+
+int pl_neigh6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, const uint8_t *mac,
+		  const char *what)
+{
+	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	char a[PL_ADDR_STRLEN];
+
+	nd->ndm_family = AF_INET6;
+	nd->ndm_ifindex = ifindex;
+	nd->ndm_state = NUD_PERMANENT;
+	mnl_attr_put(nlh, NDA_DST, 16, ip6);
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	return pl_nl_talk(nl, nlh, 0, "adding neighbour %s on %s", pl_addr_str(AF_INET6, ip6, a),
+			  what);
+}
+
+int pl_route6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *dst6, uint8_t plen,
+		  const uint8_t *gw6, const char *what)
+{
+	struct nlmsghdr *nlh = route_req(nl, AF_INET6, plen, 0, RT_SCOPE_UNIVERSE, false);
+	char a[PL_ADDR_STRLEN];
+
+	mnl_attr_put(nlh, RTA_DST, 16, dst6);
+	if (gw6)
+		mnl_attr_put(nlh, RTA_GATEWAY, 16, gw6);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	return pl_nl_talk(nl, nlh, 0, "adding route %s/%u on %s", pl_addr_str(AF_INET6, dst6, a),
+			  plen, what);
 }
 
 int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, uint32_t priority,
@@ -220,6 +257,6 @@ int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, ui
 	mnl_attr_put_u32(nlh, FRA_SRC, src);
 	mnl_attr_put_u32(nlh, FRA_TABLE, table);
 	mnl_attr_put_u32(nlh, FRA_PRIORITY, priority);
-	return pl_nl_talk(nl, nlh, 0, "adding rule from %s/%u lookup %u in %s",
-			  pl_ip4_str(src, a), plen, table, what);
+	return pl_nl_talk(nl, nlh, 0, "adding rule from %s/%u lookup %u in %s", pl_ip4_str(src, a),
+			  plen, table, what);
 }

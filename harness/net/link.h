@@ -31,6 +31,11 @@ int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t 
 /* gw 0: scope link; onlink: gateway need not be on a connected subnet. */
 int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
 		 bool onlink, uint32_t table, const char *what);
+/* IPv6 (16-byte addresses, network order): a permanent neighbour, a route via gw on ifindex. */
+int pl_neigh6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, const uint8_t *mac,
+		  const char *what);
+int pl_route6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *dst6, uint8_t plen,
+		  const uint8_t *gw6, const char *what);
 /* ip rule: from src/plen lookup table, at priority. */
 int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, uint32_t priority,
 		const char *what);

@@ -142,11 +142,6 @@ int pl_run_probe(const struct topo *t, bool allow_missing, uint32_t *skip_qdisc)
 	return 0;
 }
 
-static const char *routing_name(enum pl_routing_mode m)
-{
-	return m == PL_ROUTING_NATIVE ? "native" : m == PL_ROUTING_VXLAN ? "vxlan" : "legacy";
-}
-
 int pl_run_up(const struct topo *t, const struct pl_up_opts *opts, char *run_out)
 {
 	struct pl_plan_opts po = {.datapath = opts->datapath, .xdp_prefilter = opts->xdp_prefilter};
@@ -178,7 +173,7 @@ int pl_run_up(const struct topo *t, const struct pl_up_opts *opts, char *run_out
 			   "podlab-run 1\nrun %s\ntopology %s\nname %s\nrouting %s\n"
 			   "created %lld\nowner %d %llu\n",
 			   run, topo_path[0] ? topo_path : "-", t->name ? t->name : "-",
-			   routing_name(t->routing), (long long)time(NULL), (int)self,
+			   pl_topo_routing_name(t->routing), (long long)time(NULL), (int)self,
 			   pl_pid_start_time(self));
 	if (err) {
 		pl_err_errno(err, "writing the run state of %s", run);

@@ -173,8 +173,8 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_ROUTE:
 		snprintf(want, sizeof(want), " via %s", pl_ip4_str(s->route.gw, a));
-		snprintf(line, len, "route %s/%u%s dev %s", pl_ip4_str(s->route.dst, a), s->route.plen,
-			 s->route.gw ? want : "", s->dev);
+		snprintf(line, len, "route %s/%u%s dev %s", pl_ip4_str(s->route.dst, a),
+			 s->route.plen, s->route.gw ? want : "", s->dev);
 		if (s->route.table)
 			snprintf(line + strlen(line), len - strlen(line), " table %u",
 				 s->route.table);
@@ -262,9 +262,9 @@ static int rebuild(const struct pl_run_state *st, struct topo **t, struct pl_pla
 		return pl_err_errno(-ENOENT, "run %s records no topology", st->run);
 	if ((err = pl_topo_parse(st->topology, t)))
 		return pl_err_errno(err, "re-reading topology %s of run %s", st->topology, st->run);
-	for (m = PL_ROUTING_NATIVE; m <= PL_ROUTING_LEGACY && st->routing; m++)
-		if (!strcmp(st->routing, pl_topo_routing_name(m)))
-			(*t)->routing = m;
+	m = pl_routing_mode_by_name(st->routing);
+	if (m >= 0)
+		(*t)->routing = m;
 	if ((err = pl_plan_build(*t, st->run, &o, p))) {
 		pl_topo_free(*t);
 		*t = NULL;

@@ -50,40 +50,98 @@ enum opt_id {
 	O_TOT_LEN,
 	O_PROTO,
 	O_CODE,
+	O_EXT,
+	O_PLEN,
+	O_MTU,
+	O_TARGET,
 };
 
-enum opt_arg { A_NONE, A_NUM, A_MAC, A_FLAGS };
+enum opt_arg { A_NONE, A_NUM, A_MAC, A_FLAGS, A_EXT, A_ADDR6 };
 
+/* fam: 0 either family, 4 IPv4 packets only, 6 IPv6 packets only. */
 static const struct opt {
 	const char *name;
 	unsigned int kinds;
 	enum opt_arg arg;
 	unsigned long min, max;
 	enum opt_id id;
+	int fam;
 } opts[] = {
-	{"ttl", K_IPV4 | K_IPV6, A_NUM, 1, 255, O_TTL},
-	{"tos", K_IPV4, A_NUM, 0, 255, O_TOS},
-	{"ip-id", K_IPV4, A_NUM, 0, 65535, O_IP_ID},
-	{"id", K_ICMP, A_NUM, 0, 65535, O_ICMP_ID}, /* the echo identifier */
-	{"id", K_IPV4 & ~K_ICMP, A_NUM, 0, 65535, O_IP_ID},
-	{"seq", K_TCP | K_ICMP, A_NUM, 0, 0xffffffffUL, O_SEQ},
-	{"ack", K_TCP, A_NUM, 0, 0xffffffffUL, O_ACK},
-	{"flags", K_TCP, A_FLAGS, 0, 0, O_FLAGS},
-	{"df", K_IPV4, A_NONE, 0, 0, O_DF},
-	{"mf", K_IPV4, A_NONE, 0, 0, O_MF},
-	{"frag", K_IPV4, A_NUM, 0, 65528, O_FRAG},
-	{"vlan", K_ALL, A_NUM, 1, 4094, O_VLAN},
-	{"smac", K_ALL, A_MAC, 0, 0, O_SMAC},
-	{"dmac", K_ALL, A_MAC, 0, 0, O_DMAC},
-	{"ipopts", K_IPV4, A_NUM, 0, 40, O_IPOPTS},
-	{"payload", K_ALL & ~K_VXLAN, A_NUM, 0, PL_PKT_MAX, O_PAYLOAD},
-	{"len", K_ALL & ~K_VXLAN, A_NUM, 0, PL_PKT_MAX, O_PAYLOAD},
-	{"truncate", K_ALL, A_NUM, 0, PL_PKT_MAX, O_TRUNCATE},
-	{"ihl", K_IPV4, A_NUM, 0, 15, O_IHL},
-	{"tot-len", K_IPV4, A_NUM, 0, 65535, O_TOT_LEN},
-	{"proto", K_IP | K_IPV6, A_NUM, 0, 255, O_PROTO},
-	{"code", K_ICMP, A_NUM, 0, 255, O_CODE},
+	{"ttl", K_IPV4 | K_IP6, A_NUM, 1, 255, O_TTL, 0},
+	{"hlim", K_IP6, A_NUM, 1, 255, O_TTL, 6},
+	{"tos", K_IPV4 | K_IP6, A_NUM, 0, 255, O_TOS, 0}, /* IPv6: the traffic class */
+	{"ip-id", K_IPV4, A_NUM, 0, 65535, O_IP_ID, 4},
+	{"id", K_ICMP | K_ICMP6, A_NUM, 0, 65535, O_ICMP_ID, 0}, /* the echo identifier */
+	{"id", K_IPV4 & ~K_ICMP, A_NUM, 0, 65535, O_IP_ID, 4},
+	{"seq", K_TCP | K_ICMP | K_ICMP6, A_NUM, 0, 0xffffffffUL, O_SEQ, 0},
+	{"ack", K_TCP, A_NUM, 0, 0xffffffffUL, O_ACK, 0},
+	{"flags", K_TCP, A_FLAGS, 0, 0, O_FLAGS, 0},
+	{"df", K_IPV4, A_NONE, 0, 0, O_DF, 4},
+	{"mf", K_IPV4 | K_IP6, A_NONE, 0, 0, O_MF, 0},
+	{"frag", K_IPV4 | K_IP6, A_NUM, 0, 65528, O_FRAG, 0},
+	{"ext", K_IP6, A_EXT, 0, 0, O_EXT, 6},
+	{"plen", K_IP6, A_NUM, 0, 65535, O_PLEN, 6},
+	{"mtu", K_ICMP6, A_NUM, 0, 0xffffffffUL, O_MTU, 6},
+	{"target", K_ICMP6, A_ADDR6, 0, 0, O_TARGET, 6},
+	{"vlan", K_ALL, A_NUM, 1, 4094, O_VLAN, 0},
+	{"smac", K_ALL, A_MAC, 0, 0, O_SMAC, 0},
+	{"dmac", K_ALL, A_MAC, 0, 0, O_DMAC, 0},
+	{"ipopts", K_IPV4, A_NUM, 0, 40, O_IPOPTS, 4},
+	{"payload", K_ALL & ~K_VXLAN, A_NUM, 0, PL_PKT_MAX, O_PAYLOAD, 0},
+	{"len", K_ALL & ~K_VXLAN, A_NUM, 0, PL_PKT_MAX, O_PAYLOAD, 0},
+	{"truncate", K_ALL, A_NUM, 0, PL_PKT_MAX, O_TRUNCATE, 0},
+	{"ihl", K_IPV4, A_NUM, 0, 15, O_IHL, 4},
+	{"tot-len", K_IPV4, A_NUM, 0, 65535, O_TOT_LEN, 4},
+	{"proto", K_IP | K_IPV6, A_NUM, 0, 255, O_PROTO, 0},
+	{"code", K_ICMP | K_ICMP6, A_NUM, 0, 255, O_CODE, 0},
 };
+
+/* IPv6 extension header words (or numbers 0-255) of "ext hop,route,frag". */
+static const struct {
+	const char *word;
+	uint8_t type;
+} ext_words[] = {
+	{"hop", 0}, {"route", 43}, {"frag", 44}, {"dest", 60}, {"ah", 51}, {"mobility", 135},
+};
+
+static int get_ext(struct lp *p, struct want *w)
+{
+	struct pl_pkt_spec *s = &w->s;
+	char buf[TOK_LEN], *item, *save = NULL, *end;
+	unsigned long v;
+	struct tok *t;
+	size_t i;
+	int err;
+
+	t = pl_spec_next(p, "ext: a list like hop,route,frag,dest", &err);
+	if (!t)
+		return err;
+	memcpy(buf, t->s, sizeof(buf));
+	s->ext_count = 0;
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < sizeof(ext_words) / sizeof(ext_words[0]); i++)
+			if (!strcmp(item, ext_words[i].word))
+				break;
+		if (i < sizeof(ext_words) / sizeof(ext_words[0])) {
+			v = ext_words[i].type;
+		} else {
+			errno = 0;
+			v = strtoul(item, &end, 0);
+			if (!*item || *end || errno || v > 255 || *item == '-' || *item == '+')
+				return pl_spec_perr(p, t->col + (unsigned int)(item - buf),
+						    "ext: '%s' is not an extension header (hop, "
+						    "route, frag, dest, ah, mobility or 0-255)",
+						    item);
+		}
+		if (s->ext_count == PL_PKT_MAX_EXT)
+			return pl_spec_perr(p, t->col, "ext: more than %d extension headers",
+					    PL_PKT_MAX_EXT);
+		s->ext[s->ext_count++] = (uint8_t)v;
+	}
+	if (!s->ext_count)
+		return pl_spec_perr(p, t->col, "ext: expected a list like hop,route,frag,dest");
+	return 0;
+}
 
 static const struct opt *find_opt(const char *name, enum kind kind, bool *known)
 {
@@ -114,7 +172,23 @@ int pl_spec_parse_option(struct lp *p, struct want *w, struct tok *t)
 	if (!o)
 		return pl_spec_perr(p, t->col, "unknown option '%s' for a %s packet", t->s,
 				    w->word);
+	if (o->fam == 4 && w->v6)
+		return pl_spec_perr(p, t->col, "'%s' does not apply to IPv6 packets", t->s);
+	if (o->fam == 6 && !w->v6)
+		return pl_spec_perr(p, t->col, "'%s' applies to IPv6 packets only", t->s);
 	switch (o->arg) {
+	case A_EXT:
+		return get_ext(p, w);
+	case A_ADDR6: {
+		struct tok *a = pl_spec_next(p, "target: an IPv6 address", &err);
+
+		if (!a)
+			return err;
+		if (inet_pton(AF_INET6, a->s, w->target) != 1)
+			return pl_spec_perr(p, a->col, "'%s' is not an IPv6 address", a->s);
+		w->target_set = true;
+		return 0;
+	}
 	case A_MAC:
 		err = pl_spec_get_mac(p, o->id == O_SMAC ? s->smac : s->dmac);
 		if (!err && o->id == O_SMAC)
@@ -146,10 +220,10 @@ int pl_spec_parse_option(struct lp *p, struct want *w, struct tok *t)
 		s->sport = (uint16_t)v;
 		break;
 	case O_SEQ:
-		if (w->kind == K_ICMP && v > 65535)
+		if ((w->kind & (K_ICMP | K_ICMP6)) && v > 65535)
 			return pl_spec_perr(p, p->t[p->i - 1].col,
 					    "ICMP seq must be from 0 to 65535");
-		if (w->kind == K_ICMP)
+		if (w->kind & (K_ICMP | K_ICMP6))
 			s->icmp_seq = (uint16_t)v;
 		else
 			s->seq = (uint32_t)v;
@@ -193,6 +267,12 @@ int pl_spec_parse_option(struct lp *p, struct want *w, struct tok *t)
 		break;
 	case O_CODE:
 		s->icmp_code = (uint8_t)v;
+		break;
+	case O_PLEN:
+		w->plen = (int)v;
+		break;
+	case O_MTU:
+		s->icmp_data = (uint32_t)v;
 		break;
 	default:
 		break;
@@ -238,16 +318,9 @@ static int build_body(struct want *w, uint8_t *body)
 			memcpy(body + 18, s->dmac, 6);
 		memcpy(body + 24, &s->daddr, 4);
 		n = 28;
-	} else { /* K_IPV6 */
-		memset(body, 0, 40);
-		body[0] = 0x60;
-		body[4] = (uint8_t)(extra >> 8);
-		body[5] = (uint8_t)extra;
-		body[6] = s->proto;
-		body[7] = s->ttl ? s->ttl : 64;
-		memcpy(body + 8, w->v6s, 16);
-		memcpy(body + 24, w->v6d, 16);
-		n = 40;
+	} else { /* neighbor discovery: the target address, then the payload */
+		memcpy(body, w->target, 16);
+		n = 16;
 	}
 	memcpy(body + n, pattern(), extra);
 	return (int)(n + extra);
@@ -262,26 +335,31 @@ int pl_spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_
 	int n, err;
 
 	if (!w->smac_set)
-		mac_from_ip(s->smac, w->kind == K_IPV6 ? w->v6s + 12 : (uint8_t *)&s->saddr);
+		mac_from_ip(s->smac, w->v6 ? s->saddr6 + 12 : (uint8_t *)&s->saddr);
 	if (!w->dmac_set) {
 		if (w->kind == K_ARP && w->arp_op == 1)
 			memcpy(s->dmac, bcast, 6);
 		else
-			mac_from_ip(s->dmac,
-				    w->kind == K_IPV6 ? w->v6d + 12 : (uint8_t *)&s->daddr);
+			mac_from_ip(s->dmac, w->v6 ? s->daddr6 + 12 : (uint8_t *)&s->daddr);
 	}
 	s->frag = (w->df ? 0x4000 : 0) | (w->mf ? 0x2000 : 0) | (w->frag_off / 8);
 	if (!s->ip_id)
 		s->ip_id = (uint16_t)p->number;
+	if (w->v6 && (w->mf || w->frag_off) && !memchr(s->ext, 44, s->ext_count)) {
+		if (s->ext_count == PL_PKT_MAX_EXT)
+			return pl_spec_perr(p, p->t[0].col, "no room for a fragment header");
+		s->ext[s->ext_count++] = 44; /* fragmented: a fragment header last */
+	}
 
 	if (w->kind == K_VXLAN) {
 		n = pl_pkt_build_vxlan(s, w->vni, inner, inner_len, buf, cap);
-	} else if (w->kind == K_ARP || w->kind == K_IPV6) {
+	} else if (w->kind == K_ARP || w->target_set) {
 		body = malloc(PL_PKT_MAX + 40);
 		if (!body)
 			return pl_spec_perr(p, 1, "out of memory");
 		n = build_body(w, body);
-		s->eth_proto = w->kind == K_ARP ? 0x0806 : 0x86dd;
+		if (w->kind == K_ARP)
+			s->eth_proto = 0x0806;
 		s->payload = body;
 		s->payload_len = (size_t)n;
 		n = pl_pkt_build(s, buf, cap);
@@ -295,8 +373,12 @@ int pl_spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_
 				    "the frame would exceed the maximum of %d bytes", PL_PKT_MAX);
 	if (n < 0)
 		return pl_spec_perr(p, p->t[0].col, "cannot build this packet: %s", strerror(-n));
-	if (w->kind & K_IPV4)
+	if (w->v6 && w->plen >= 0 && n > 0) {
+		buf[18 + (s->vlan_id ? 4 : 0)] = (uint8_t)(w->plen >> 8);
+		buf[19 + (s->vlan_id ? 4 : 0)] = (uint8_t)w->plen;
+	} else if (!w->v6 && (w->kind & K_IPV4)) {
 		apply_ip_overrides(w, buf);
+	}
 	if (w->truncate >= 0) {
 		if (w->truncate > n) {
 			err = pl_spec_perr(p, w->truncate_col,

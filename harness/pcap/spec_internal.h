@@ -22,9 +22,11 @@ enum kind {
 	K_IPV6 = 1 << 5,
 	K_RAW = 1 << 6,
 	K_VXLAN = 1 << 7,
+	K_ICMP6 = 1 << 8,
 };
 #define K_IPV4 (K_TCP | K_UDP | K_ICMP | K_IP | K_VXLAN)
-#define K_ALL  0xff
+#define K_IP6  (K_TCP | K_UDP | K_ICMP6 | K_IPV6) /* kinds that can be IPv6 */
+#define K_ALL  0x1ff
 
 struct tok {
 	char s[TOK_LEN];
@@ -51,7 +53,10 @@ struct want {
 	long truncate;	  /* -1 = whole frame */
 	unsigned int truncate_col;
 	uint16_t frag_off; /* bytes */
-	uint8_t v6s[16], v6d[16];
+	bool v6;	   /* the addresses are IPv6 (s.family AF_INET6) */
+	int plen;	   /* IPv6 payload length put in after building, -1 = as built */
+	bool target_set;   /* neighbor solicitation/advertisement: target first in the body */
+	uint8_t target[16];
 	uint16_t arp_op;
 	uint32_t vni;
 };

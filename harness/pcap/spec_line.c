@@ -14,21 +14,67 @@ static const struct {
 	const char *word;
 	enum kind kind;
 } kinds[] = {
-	{"tcp", K_TCP}, {"udp", K_UDP},	  {"icmp", K_ICMP},	    {"ip", K_IP},
-	{"arp", K_ARP}, {"ipv6", K_IPV6}, {"raw-ethertype", K_RAW}, {"vxlan", K_VXLAN},
+	{"tcp", K_TCP},	    {"udp", K_UDP},   {"icmp", K_ICMP},		{"ip", K_IP},
+	{"arp", K_ARP},	    {"ipv6", K_IPV6}, {"raw-ethertype", K_RAW}, {"vxlan", K_VXLAN},
+	{"icmp6", K_ICMP6},
 };
 
-static int get_ip4(struct lp *p, struct tok *t, char *s, uint32_t *addr)
+/* ICMPv6 type words (RFC 4443, RFC 4861). */
+static const struct {
+	const char *word;
+	uint8_t type;
+} icmp6_types[] = {
+	{"echo", 128},
+	{"echo-reply", 129},
+	{"unreachable", 1},
+	{"packet-too-big", 2},
+	{"time-exceeded", 3},
+	{"param-problem", 4},
+	{"router-solicit", 133},
+	{"router-advert", 134},
+	{"neighbor-solicit", 135},
+	{"neighbor-advert", 136},
+	{"redirect", 137},
+};
+
+/*
+ * One address into the packet's source (dst false) or destination: IPv4,
+ * or IPv6 where the kind allows it; both ends of a packet of one family.
+ */
+static int get_addr(struct lp *p, struct want *w, struct tok *t, char *s, bool dst)
 {
-	if (inet_pton(AF_INET, s, addr) != 1)
-		return pl_spec_perr(p, t->col, "'%s' is not an IPv4 address", s);
+	struct pl_pkt_spec *ps = &w->s;
+	uint8_t a6[16];
+	uint32_t a4;
+
+	if (inet_pton(AF_INET, s, &a4) == 1) {
+		if (w->kind & (K_IPV6 | K_ICMP6))
+			return pl_spec_perr(p, t->col, "'%s' is not an IPv6 address", s);
+		if (dst && w->v6)
+			return pl_spec_perr(p, t->col, "'%s' is IPv4 but the source is IPv6", s);
+		*(dst ? &ps->daddr : &ps->saddr) = a4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, a6) != 1 || !(w->kind & K_IP6))
+		return pl_spec_perr(p, t->col, "'%s' is not an %s address", s,
+				    w->kind & (K_IPV6 | K_ICMP6) ? "IPv6"
+				    : w->kind & K_IP6		 ? "IPv4 or IPv6"
+								 : "IPv4");
+	if (dst && !w->v6)
+		return pl_spec_perr(p, t->col, "'%s' is IPv6 but the source is IPv4", s);
+	w->v6 = true;
+	ps->family = AF_INET6;
+	memcpy(dst ? ps->daddr6 : ps->saddr6, a6, 16);
 	return 0;
 }
 
-/* ADDR or ADDR:PORT; port_mode 0 = no port, 1 = required, 2 = optional. */
-static int get_endpoint(struct lp *p, int port_mode, uint32_t *addr, uint16_t *port)
+/*
+ * ADDR or ADDR:PORT, IPv6 with a port as [ADDR]:PORT (RFC 5952 6); port_mode
+ * 0 = no port, 1 = required, 2 = optional.
+ */
+static int get_endpoint(struct lp *p, int port_mode, struct want *w, bool dst, uint16_t *port)
 {
-	char buf[TOK_LEN], *colon, *end;
+	char buf[TOK_LEN], *colon, *end, *addr = buf;
 	unsigned long v;
 	struct tok *t;
 	int err;
@@ -37,11 +83,23 @@ static int get_endpoint(struct lp *p, int port_mode, uint32_t *addr, uint16_t *p
 	if (!t)
 		return err;
 	memcpy(buf, t->s, sizeof(buf));
-	colon = strchr(buf, ':');
+	if (buf[0] == '[') {
+		end = strchr(buf, ']');
+		if (!end || (end[1] && end[1] != ':'))
+			return pl_spec_perr(p, t->col, "'%s': expected [IPV6]:PORT", t->s);
+		*end = '\0';
+		addr = buf + 1;
+		colon = end[1] ? end + 1 : NULL;
+	} else {
+		colon = strchr(buf, ':');
+		if (colon && strchr(colon + 1, ':'))
+			colon = NULL; /* a bare IPv6 address */
+	}
 	if (colon && !port_mode)
 		return pl_spec_perr(p, t->col, "'%s': this packet kind has no ports", t->s);
 	if (!colon && port_mode == 1)
-		return pl_spec_perr(p, t->col, "expected ADDR:PORT, got '%s'", t->s);
+		return pl_spec_perr(p, t->col, "expected %s, got '%s'",
+				    strchr(addr, ':') ? "[IPV6]:PORT" : "ADDR:PORT", t->s);
 	if (colon) {
 		*colon = '\0';
 		errno = 0;
@@ -51,7 +109,7 @@ static int get_endpoint(struct lp *p, int port_mode, uint32_t *addr, uint16_t *p
 					    "'%s' is not a port (0-65535)", colon + 1);
 		*port = (uint16_t)v;
 	}
-	return get_ip4(p, t, buf, addr);
+	return get_addr(p, w, t, addr, dst);
 }
 
 static int expect_word(struct lp *p, const char *word)
@@ -72,6 +130,7 @@ static int parse_head(struct lp *p, struct want *w)
 	struct pl_pkt_spec *s = &w->s;
 	unsigned long v;
 	struct tok *t;
+	size_t i;
 	int err;
 
 	switch (w->kind) {
@@ -82,9 +141,32 @@ static int parse_head(struct lp *p, struct want *w)
 			s->tcp_flags = 0x02;
 			s->seq = 1000;
 		}
-		if ((err = get_endpoint(p, 1, &s->saddr, &s->sport)) || (err = expect_word(p, ">")))
+		if ((err = get_endpoint(p, 1, w, false, &s->sport)) || (err = expect_word(p, ">")))
 			return err;
-		return get_endpoint(p, 1, &s->daddr, &s->dport);
+		return get_endpoint(p, 1, w, true, &s->dport);
+	case K_ICMP6:
+		s->proto = IPPROTO_ICMPV6;
+		s->sport = 1;
+		s->icmp_seq = 1;
+		t = pl_spec_next(p, "an ICMPv6 type", &err);
+		if (!t)
+			return err;
+		for (i = 0; i < sizeof(icmp6_types) / sizeof(icmp6_types[0]); i++)
+			if (!strcmp(t->s, icmp6_types[i].word))
+				break;
+		if (i == sizeof(icmp6_types) / sizeof(icmp6_types[0]))
+			return pl_spec_perr(
+				p, t->col,
+				"unknown ICMPv6 type '%s' (echo, echo-reply, unreachable, "
+				"packet-too-big, time-exceeded, param-problem, router-solicit, "
+				"router-advert, neighbor-solicit, neighbor-advert, redirect)",
+				t->s);
+		s->icmp_type = icmp6_types[i].type;
+		if (s->icmp_type == 2)
+			s->icmp_data = 1280; /* the IPv6 minimum MTU */
+		if ((err = get_endpoint(p, 0, w, false, NULL)) || (err = expect_word(p, ">")))
+			return err;
+		return get_endpoint(p, 0, w, true, NULL);
 	case K_ICMP:
 		s->proto = IPPROTO_ICMP;
 		s->sport = 1;
@@ -108,9 +190,9 @@ static int parse_head(struct lp *p, struct want *w)
 				t->s);
 		__attribute__((fallthrough)); /* then the addresses */
 	case K_IP:
-		if ((err = get_endpoint(p, 0, &s->saddr, NULL)) || (err = expect_word(p, ">")))
+		if ((err = get_endpoint(p, 0, w, false, NULL)) || (err = expect_word(p, ">")))
 			return err;
-		return get_endpoint(p, 0, &s->daddr, NULL);
+		return get_endpoint(p, 0, w, true, NULL);
 	case K_ARP:
 		w->arp_op = 1;
 		t = pl_spec_peek(p);
@@ -118,24 +200,14 @@ static int parse_head(struct lp *p, struct want *w)
 			w->arp_op = t->s[2] == 'q' ? 1 : 2;
 			p->i++;
 		}
-		if ((err = get_endpoint(p, 0, &s->saddr, NULL)) || (err = expect_word(p, ">")))
+		if ((err = get_endpoint(p, 0, w, false, NULL)) || (err = expect_word(p, ">")))
 			return err;
-		return get_endpoint(p, 0, &s->daddr, NULL);
+		return get_endpoint(p, 0, w, true, NULL);
 	case K_IPV6:
 		s->proto = 59; /* no next header */
-		t = pl_spec_next(p, "an IPv6 address", &err);
-		if (!t)
+		if ((err = get_endpoint(p, 0, w, false, NULL)) || (err = expect_word(p, ">")))
 			return err;
-		if (inet_pton(AF_INET6, t->s, w->v6s) != 1)
-			return pl_spec_perr(p, t->col, "'%s' is not an IPv6 address", t->s);
-		if ((err = expect_word(p, ">")))
-			return err;
-		t = pl_spec_next(p, "an IPv6 address", &err);
-		if (!t)
-			return err;
-		if (inet_pton(AF_INET6, t->s, w->v6d) != 1)
-			return pl_spec_perr(p, t->col, "'%s' is not an IPv6 address", t->s);
-		return 0;
+		return get_endpoint(p, 0, w, true, NULL);
 	case K_RAW:
 		t = pl_spec_peek(p);
 		if ((err = pl_spec_get_num(p, "raw-ethertype", 0, 0xffff, &v)))
@@ -150,16 +222,16 @@ static int parse_head(struct lp *p, struct want *w)
 		    (err = pl_spec_get_num(p, "vni", 0, 0xffffff, &v)))
 			return err;
 		w->vni = (uint32_t)v;
-		if ((err = get_endpoint(p, 2, &s->saddr, &s->sport)) || (err = expect_word(p, ">")))
+		if ((err = get_endpoint(p, 2, w, false, &s->sport)) || (err = expect_word(p, ">")))
 			return err;
-		return get_endpoint(p, 0, &s->daddr, NULL);
+		return get_endpoint(p, 0, w, true, NULL);
 	}
 }
 
 /* Parses one packet from p->i; stops at the end (depth 0) or at '}' (inner packets). */
 int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 {
-	struct want w = {.ihl = -1, .tot_len = -1, .truncate = -1};
+	struct want w = {.ihl = -1, .tot_len = -1, .plen = -1, .truncate = -1};
 	uint8_t *inner;
 	int err, inner_len;
 	struct tok *t;
@@ -177,10 +249,11 @@ int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 			w.word = kinds[i].word;
 		}
 	if (!w.kind)
-		return pl_spec_perr(p, t->col,
-				    "unknown packet kind '%s' (tcp, udp, icmp, ip, arp, ipv6, "
-				    "raw-ethertype, vxlan)",
-				    t->s);
+		return pl_spec_perr(
+			p, t->col,
+			"unknown packet kind '%s' (tcp, udp, icmp, icmp6, ip, arp, ipv6, "
+			"raw-ethertype, vxlan)",
+			t->s);
 	err = parse_head(p, &w);
 	if (err)
 		return err;

@@ -58,58 +58,6 @@ static int add_ns(struct pl_plan *p, enum pl_ns_role role, int index, const char
 	return p->nns++;
 }
 
-static int up(struct pl_plan *p, int ns, const char *dev)
-{
-	ADD(PL_STEP_LINK_UP, ns, dev);
-	return 0;
-}
-
-static int veth(struct pl_plan *p, int ns, const char *dev, uint32_t ifindex, const uint8_t *mac,
-		int pns, const char *pdev, uint32_t pifindex, const uint8_t *pmac, uint32_t mtu)
-{
-	struct pl_step *s = ADD(PL_STEP_VETH, ns, dev);
-
-	s->ifindex = ifindex;
-	memcpy(s->mac, mac, 6);
-	s->mtu = mtu;
-	s->peer.ns = pns;
-	snprintf(s->peer.dev, sizeof(s->peer.dev), "%s", pdev);
-	s->peer.ifindex = pifindex;
-	memcpy(s->peer.mac, pmac, 6);
-	return 0;
-}
-
-static int addr(struct pl_plan *p, int ns, const char *dev, uint32_t ip, uint8_t plen)
-{
-	struct pl_step *s = ADD(PL_STEP_ADDR, ns, dev);
-
-	s->addr.ip = ip;
-	s->addr.plen = plen;
-	return 0;
-}
-
-static int route(struct pl_plan *p, int ns, const char *dev, uint32_t dst, uint8_t plen,
-		 uint32_t gw, bool onlink)
-{
-	struct pl_step *s = ADD(PL_STEP_ROUTE, ns, dev);
-
-	s->route.dst = dst;
-	s->route.plen = plen;
-	s->route.gw = gw;
-	s->route.onlink = onlink;
-	return 0;
-}
-
-static int neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev, uint32_t ip,
-		 const uint8_t *mac)
-{
-	struct pl_step *s = ADD(kind, ns, dev);
-
-	s->neigh.ip = ip;
-	memcpy(s->neigh.mac, mac, 6);
-	return 0;
-}
-
 /*
  * vxlan mode without the datapath: its kernel-only twin, Flannel's VXLAN backend.
  * Nothing in the kernel encapsulates for an external (collect_md) device, so the
@@ -152,6 +100,11 @@ static int plan_namespaces(struct pl_plan *p)
 			return r;
 		p->seg_ns = r;
 	}
+	if (t->underlay == TOPO_UNDERLAY_FABRIC) {
+		if ((r = add_ns(p, PL_NS_FABRIC, -1, TOPO_NETNS_FABRIC)) < 0)
+			return r;
+		p->fabric_ns = r;
+	}
 	if (t->world.present) {
 		if ((r = add_ns(p, PL_NS_WORLD, -1, t->world.name ? t->world.name : "world")) < 0)
 			return r;
@@ -179,12 +132,16 @@ static int plan_underlay(struct pl_plan *p)
 	char port[PL_IFNAMSIZ];
 	int i, err;
 
-	if (t->underlay == TOPO_UNDERLAY_P2P) {
+	if (t->underlay == TOPO_UNDERLAY_FABRIC) {
+		if ((err = pl__plan_fabric_ports(p)))
+			return err;
+	} else if (t->underlay == TOPO_UNDERLAY_P2P) {
 		pl_plan_mac(2, 0, m1);
 		pl_plan_mac(2, 1, m2);
-		if ((err = veth(p, p->node_ns[0], "eth0", pl_node_ifindex(t, 0, PL_IFINDEX_UPLINK),
-				m1, p->node_ns[1], "eth0",
-				pl_node_ifindex(t, 1, PL_IFINDEX_UPLINK), m2, t->mtu)))
+		if ((err = pl__plan_veth(p, p->node_ns[0], "eth0",
+					 pl_node_ifindex(t, 0, PL_IFINDEX_UPLINK), m1,
+					 p->node_ns[1], "eth0",
+					 pl_node_ifindex(t, 1, PL_IFINDEX_UPLINK), m2, t->mtu)))
 			return err;
 	} else {
 		struct pl_step *s = ADD(PL_STEP_BRIDGE, p->seg_ns, "br0");
@@ -198,26 +155,27 @@ static int plan_underlay(struct pl_plan *p)
 				snprintf(port, sizeof(port), "s%d", i);
 			pl_plan_mac(2, i, m1);
 			pl_plan_mac(4, i, m2);
-			if ((err = veth(p, p->node_ns[i], "eth0",
-					pl_node_ifindex(t, i, PL_IFINDEX_UPLINK), m1, p->seg_ns,
-					port, PL_IFINDEX_POD_BASE + i, m2, t->mtu)))
+			if ((err = pl__plan_veth(p, p->node_ns[i], "eth0",
+						 pl_node_ifindex(t, i, PL_IFINDEX_UPLINK), m1,
+						 p->seg_ns, port, PL_IFINDEX_POD_BASE + i, m2,
+						 t->mtu)))
 				return err;
 			s = ADD(PL_STEP_MASTER, p->seg_ns, port);
 			snprintf(s->master, sizeof(s->master), "br0");
 			ADD(PL_STEP_GRO, p->seg_ns, port);
-			if ((err = up(p, p->seg_ns, port)))
+			if ((err = pl__plan_up(p, p->seg_ns, port)))
 				return err;
 		}
-		if ((err = up(p, p->seg_ns, "br0")))
+		if ((err = pl__plan_up(p, p->seg_ns, "br0")))
 			return err;
 	}
 	for (i = 0; i < t->nnodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 
 		ADD(PL_STEP_GRO, p->node_ns[i], "eth0");
-		if ((err = up(p, p->node_ns[i], "eth0")) ||
-		    (err = addr(p, p->node_ns[i], "eth0", n->underlay_ip,
-				n->underlay_plen ? n->underlay_plen : 24)))
+		if ((err = pl__plan_up(p, p->node_ns[i], "eth0")) ||
+		    (err = pl__plan_addr(p, p->node_ns[i], "eth0", n->underlay_ip,
+					 n->underlay_plen ? n->underlay_plen : 24)))
 			return err;
 	}
 	return 0;
@@ -243,32 +201,41 @@ static int plan_world(struct pl_plan *p)
 	pl_plan_mac(5, 0, m1);
 	pl_plan_mac(5, 1, m2);
 	if (t->underlay == TOPO_UNDERLAY_SEGMENT) {
-		if ((err = veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1, p->seg_ns, "sworld",
-				PL_IFINDEX_SWORLD, m2, t->mtu)))
+		if ((err = pl__plan_veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1, p->seg_ns,
+					 "sworld", PL_IFINDEX_SWORLD, m2, t->mtu)))
 			return err;
 		s = ADD(PL_STEP_MASTER, p->seg_ns, "sworld");
 		snprintf(s->master, sizeof(s->master), "br0");
-		if ((err = up(p, p->seg_ns, "sworld")))
+		if ((err = pl__plan_up(p, p->seg_ns, "sworld")))
 			return err;
 		for (i = 0; i < t->nnodes; i++)
-			if ((err = route(p, p->node_ns[i], "eth0", w->ip, 32, 0, false)))
+			if ((err = pl__plan_route(p, p->node_ns[i], "eth0", w->ip, 32, 0, false)))
 				return err;
 	} else {
-		if ((err = veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1, p->node_ns[gw],
-				"world0", pl_node_ifindex(t, gw, PL_IFINDEX_WORLD), m2, t->mtu)))
+		if ((err = pl__plan_veth(p, p->world_ns, "eth0", PL_IFINDEX_UPLINK, m1,
+					 p->node_ns[gw], "world0",
+					 pl_node_ifindex(t, gw, PL_IFINDEX_WORLD), m2, t->mtu)))
 			return err;
-		if ((err = up(p, p->node_ns[gw], "world0")) ||
-		    (err = addr(p, p->node_ns[gw], "world0", gwip, 32)) ||
-		    (err = route(p, p->node_ns[gw], "world0", w->ip, 32, 0, false)))
+		if ((err = pl__plan_up(p, p->node_ns[gw], "world0")) ||
+		    (err = pl__plan_addr(p, p->node_ns[gw], "world0", gwip, 32)) ||
+		    (err = pl__plan_route(p, p->node_ns[gw], "world0", w->ip, 32, 0, false)))
 			return err;
 		for (i = 0; i < t->nnodes; i++)
-			if (i != gw &&
-			    (err = route(p, p->node_ns[i], "eth0", w->ip, 32, gwip, false)))
+			if (i != gw && (err = pl__plan_route(p, p->node_ns[i], "eth0", w->ip, 32,
+							     gwip, false)))
 				return err;
+		if (p->fabric_ns >= 0) {
+			char port[PL_IFNAMSIZ];
+
+			pl_fabric_port_name(t, gw, port, sizeof(port));
+			if ((err = pl__plan_route(p, p->fabric_ns, port, w->ip, 32, gwip, false)))
+				return err;
+		}
 	}
-	if ((err = up(p, p->world_ns, "eth0")) || (err = addr(p, p->world_ns, "eth0", w->ip, 32)) ||
-	    (err = route(p, p->world_ns, "eth0", gwip, 32, 0, false)) ||
-	    (err = route(p, p->world_ns, "eth0", 0, 0, gwip, false)))
+	if ((err = pl__plan_up(p, p->world_ns, "eth0")) ||
+	    (err = pl__plan_addr(p, p->world_ns, "eth0", w->ip, 32)) ||
+	    (err = pl__plan_route(p, p->world_ns, "eth0", gwip, 32, 0, false)) ||
+	    (err = pl__plan_route(p, p->world_ns, "eth0", 0, 0, gwip, false)))
 		return err;
 	return 0;
 }
@@ -277,13 +244,12 @@ static int plan_node(struct pl_plan *p, int i)
 {
 	const struct topo *t = p->topo;
 	const struct topo_node *n = &t->nodes[i];
-	int ns = p->node_ns[i], j, err;
+	int ns = p->node_ns[i], j, err = 0;
 	struct pl_step *s;
 
-	s = ADD(PL_STEP_SYSCTL, ns, NULL);
-	s->sysctl.key = "net/ipv4/ip_forward";
-	s->sysctl.value = "1";
-	if (t->routing != PL_ROUTING_NATIVE) {
+	if ((err = pl__plan_sysctl(p, ns, "net/ipv4/ip_forward", "1")))
+		return err;
+	if (pl_topo_overlay(t)) {
 		s = ADD(PL_STEP_VXLAN, ns, "vxlan0");
 		s->ifindex = pl_node_ifindex(t, i, PL_IFINDEX_VXLAN);
 		pl_plan_mac(3, i, s->mac);
@@ -295,10 +261,10 @@ static int plan_node(struct pl_plan *p, int i)
 			s->vxlan.local = n->underlay_ip;
 			s->vxlan.link_ifindex = pl_node_ifindex(t, i, PL_IFINDEX_UPLINK);
 		}
-		if ((err = up(p, ns, "vxlan0")))
+		if ((err = pl__plan_up(p, ns, "vxlan0")))
 			return err;
 	}
-	if (kernel_overlay(p) && (err = addr(p, ns, "vxlan0", overlay_ip(p, n), 32)))
+	if (kernel_overlay(p) && (err = pl__plan_addr(p, ns, "vxlan0", overlay_ip(p, n), 32)))
 		return err;
 	for (j = 0; j < t->nnodes; j++) {
 		const struct topo_node *m = &t->nodes[j];
@@ -307,14 +273,17 @@ static int plan_node(struct pl_plan *p, int i)
 		if (j == i)
 			continue;
 		if (t->routing == PL_ROUTING_NATIVE) {
-			err = route(p, ns, "eth0", m->pod_cidr, m->pod_plen, m->underlay_ip, false);
+			err = pl__plan_route(p, ns, "eth0", m->pod_cidr, m->pod_plen,
+					     m->underlay_ip, false);
 		} else if (kernel_overlay(p)) {
 			pl_plan_mac(3, j, mac);
-			if ((err = neigh(p, PL_STEP_NEIGH, ns, "vxlan0", overlay_ip(p, m), mac)) ||
-			    (err = neigh(p, PL_STEP_FDB, ns, "vxlan0", m->underlay_ip, mac)))
+			if ((err = pl__plan_neigh(p, PL_STEP_NEIGH, ns, "vxlan0", overlay_ip(p, m),
+						  mac)) ||
+			    (err = pl__plan_neigh(p, PL_STEP_FDB, ns, "vxlan0", m->underlay_ip,
+						  mac)))
 				return err;
-			err = route(p, ns, "vxlan0", m->pod_cidr, m->pod_plen, overlay_ip(p, m),
-				    true);
+			err = pl__plan_route(p, ns, "vxlan0", m->pod_cidr, m->pod_plen,
+					     overlay_ip(p, m), true);
 		}
 		if (err)
 			return err;
@@ -332,8 +301,8 @@ static int plan_node(struct pl_plan *p, int i)
 		for (j = 0; j < t->nnodes; j++) {
 			if (j == i)
 				continue;
-			if ((err = route(p, ns, "vxlan0", t->nodes[j].underlay_ip, 32,
-					 t->nodes[j].underlay_ip, true)))
+			if ((err = pl__plan_route(p, ns, "vxlan0", t->nodes[j].underlay_ip, 32,
+						  t->nodes[j].underlay_ip, true)))
 				return err;
 			p->steps[p->nsteps - 1].route.table = PL_LEGACY_TABLE;
 		}
@@ -350,23 +319,23 @@ static int plan_pod(struct pl_plan *p, int i)
 	const struct topo *t = p->topo;
 	const struct topo_pod *pod = &t->pods[i];
 	int ns = p->pod_ns[i], nns = p->node_ns[pod->node], err;
-	uint32_t mtu = t->routing == PL_ROUTING_NATIVE ? t->mtu : t->mtu - 50;
+	uint32_t mtu = !pl_topo_overlay(t) ? t->mtu : t->mtu - 50;
 	uint8_t pmac[6], vmac[6];
 	char lxc[PL_IFNAMSIZ];
 
 	pl_pod_veth_name(t, i, lxc, sizeof(lxc));
 	pl_plan_mac(0, i, pmac);
 	pl_plan_mac(1, i, vmac);
-	if ((err = veth(p, ns, "eth0", PL_IFINDEX_UPLINK, pmac, nns, lxc, pl_pod_veth_ifindex(t, i),
-			vmac, mtu)))
+	if ((err = pl__plan_veth(p, ns, "eth0", PL_IFINDEX_UPLINK, pmac, nns, lxc,
+				 pl_pod_veth_ifindex(t, i), vmac, mtu)))
 		return err;
 	ADD(PL_STEP_GRO, nns, lxc);
-	if ((err = up(p, nns, lxc)) || (err = up(p, ns, "eth0")) ||
-	    (err = addr(p, ns, "eth0", pod->ip, 32)) ||
-	    (err = neigh(p, PL_STEP_NEIGH, ns, "eth0", htonl(PL_POD_GW_IP), vmac)) ||
-	    (err = route(p, ns, "eth0", 0, 0, htonl(PL_POD_GW_IP), true)) ||
-	    (err = neigh(p, PL_STEP_NEIGH, nns, lxc, pod->ip, pmac)) ||
-	    (err = route(p, nns, lxc, pod->ip, 32, 0, false)))
+	if ((err = pl__plan_up(p, nns, lxc)) || (err = pl__plan_up(p, ns, "eth0")) ||
+	    (err = pl__plan_addr(p, ns, "eth0", pod->ip, 32)) ||
+	    (err = pl__plan_neigh(p, PL_STEP_NEIGH, ns, "eth0", htonl(PL_POD_GW_IP), vmac)) ||
+	    (err = pl__plan_route(p, ns, "eth0", 0, 0, htonl(PL_POD_GW_IP), true)) ||
+	    (err = pl__plan_neigh(p, PL_STEP_NEIGH, nns, lxc, pod->ip, pmac)) ||
+	    (err = pl__plan_route(p, nns, lxc, pod->ip, 32, 0, false)))
 		return err;
 	return 0;
 }
@@ -375,13 +344,18 @@ static int check_layout(const struct pl_plan *p)
 {
 	const struct topo *t = p->topo;
 
+	if (t->underlay == TOPO_UNDERLAY_FABRIC && t->routing != PL_ROUTING_FABRIC) {
+		pl_err("%s: a fabric underlay comes with routing fabric only",
+		       t->file ? t->file : "topology");
+		return -EINVAL;
+	}
 	if (t->underlay == TOPO_UNDERLAY_P2P && t->nnodes != 2) {
 		pl_err("%s: a point-to-point underlay needs exactly 2 nodes, not %d (use a "
 		       "segment)",
 		       t->file ? t->file : "topology", t->nnodes);
 		return -EINVAL;
 	}
-	if (t->routing != PL_ROUTING_NATIVE && t->mtu <= 50 + 68) {
+	if (pl_topo_overlay(t) && t->mtu <= 50 + 68) {
 		pl_err("%s: mtu %u leaves no room for VXLAN", t->file ? t->file : "topology",
 		       t->mtu);
 		return -EINVAL;
@@ -449,8 +423,8 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 	p->topo = t;
 	if (opts)
 		p->opts = *opts;
-	p->seg_ns = p->world_ns = -1;
-	p->ns = calloc(t->nnodes + t->npods + 2, sizeof(*p->ns));
+	p->seg_ns = p->world_ns = p->fabric_ns = -1;
+	p->ns = calloc(t->nnodes + t->npods + 3, sizeof(*p->ns));
 	p->node_ns = calloc(t->nnodes + 1, sizeof(int));
 	p->pod_ns = calloc(t->npods + 1, sizeof(int));
 	if (!p->ns || !p->node_ns || !p->pod_ns)
@@ -461,7 +435,7 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 	if (err == -ENAMETOOLONG || err == -EEXIST) {
 		pl_err("%s: namespace names of run %s: %s", t->file ? t->file : "topology", run,
 		       err == -EEXIST ? "two objects share a name (seg, world, node, pod names "
-					"must differ)"
+					"must differ, fabric is reserved)"
 				      : "name too long");
 		goto out;
 	}
@@ -471,6 +445,8 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 		err = plan_node(p, i);
 	for (i = 0; i < t->npods && !err; i++)
 		err = plan_pod(p, i);
+	if (!err)
+		err = pl__plan_fabric_routes(p);
 	for (i = 0; i < t->nlinks && !err; i++)
 		err = pl__plan_qdisc(p, &t->links[i]);
 	for (i = 0; i < t->nnodes && !err && p->opts.datapath; i++)

@@ -97,6 +97,68 @@ struct pl_step *pl__plan_add(struct pl_plan *p, enum pl_step_kind kind, int ns, 
 	return s;
 }
 
+/* Step builders: one step each, for build.c and plan_fabric.c. */
+int pl__plan_up(struct pl_plan *p, int ns, const char *dev)
+{
+	ADD(PL_STEP_LINK_UP, ns, dev);
+	return 0;
+}
+
+int pl__plan_veth(struct pl_plan *p, int ns, const char *dev, uint32_t ifindex, const uint8_t *mac,
+		  int pns, const char *pdev, uint32_t pifindex, const uint8_t *pmac, uint32_t mtu)
+{
+	struct pl_step *s = ADD(PL_STEP_VETH, ns, dev);
+
+	s->ifindex = ifindex;
+	memcpy(s->mac, mac, 6);
+	s->mtu = mtu;
+	s->peer.ns = pns;
+	snprintf(s->peer.dev, sizeof(s->peer.dev), "%s", pdev);
+	s->peer.ifindex = pifindex;
+	memcpy(s->peer.mac, pmac, 6);
+	return 0;
+}
+
+int pl__plan_addr(struct pl_plan *p, int ns, const char *dev, uint32_t ip, uint8_t plen)
+{
+	struct pl_step *s = ADD(PL_STEP_ADDR, ns, dev);
+
+	s->addr.ip = ip;
+	s->addr.plen = plen;
+	return 0;
+}
+
+int pl__plan_route(struct pl_plan *p, int ns, const char *dev, uint32_t dst, uint8_t plen,
+		   uint32_t gw, bool onlink)
+{
+	struct pl_step *s = ADD(PL_STEP_ROUTE, ns, dev);
+
+	s->route.dst = dst;
+	s->route.plen = plen;
+	s->route.gw = gw;
+	s->route.onlink = onlink;
+	return 0;
+}
+
+int pl__plan_sysctl(struct pl_plan *p, int ns, const char *key, const char *value)
+{
+	struct pl_step *s = ADD(PL_STEP_SYSCTL, ns, NULL);
+
+	snprintf(s->sysctl.key, sizeof(s->sysctl.key), "%s", key);
+	s->sysctl.value = value;
+	return 0;
+}
+
+int pl__plan_neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev, uint32_t ip,
+		   const uint8_t *mac)
+{
+	struct pl_step *s = ADD(kind, ns, dev);
+
+	s->neigh.ip = ip;
+	memcpy(s->neigh.mac, mac, 6);
+	return 0;
+}
+
 const char *pl_qdisc_kind_name(enum topo_qdisc_kind kind)
 {
 	switch (kind) {

@@ -23,6 +23,12 @@
  *          a classic vxlan0 with an overlay /32, other nodes' pod CIDRs via their
  *          overlay IP onlink on vxlan0, a permanent neighbour and fdb entry each.
  *   seg:   br0 (ifindex 32), one port per node s<idx> (48 + idx), sworld (47).
+ *   fabric (routing fabric, a VPC's router): one port per node f-<node> (48 + idx),
+ *          veth peer of the node's eth0, with the fabric's address /32, proxy ARP
+ *          (it answers for every address it routes elsewhere, as a VPC does) and
+ *          ip_forward=1; routes: node IP/32 dev f-<node>, one per pod IP/32 via its
+ *          node's IP, the world host via its gateway node. Nodes keep only the
+ *          underlay subnet (connected, towards the fabric) and their own pods.
  * Interface indexes and MACs are fixed by the plan, so the printer can write
  * map values and both back ends produce identical dumps.
  */
@@ -53,14 +59,15 @@
 #define PL_IFINDEX_SWORLD   (PL_IFINDEX_BASE + 15) /* the world's port in the segment */
 #define PL_IFINDEX_POD_BASE (PL_IFINDEX_BASE + 16) /* + k: lxc veth of a node's k-th pod */
 /* The ifindexes of node devices are unique in a run: one block per node (see pl_node_ifindex). */
-#define PL_BPFFS_ROOT	    "/sys/fs/bpf/podlab"
-#define PL_LEGACY_TABLE	    100 /* legacy: pod replies to masqueraded node IPs */
+#define PL_BPFFS_ROOT	"/sys/fs/bpf/podlab"
+#define PL_LEGACY_TABLE 100 /* legacy: pod replies to masqueraded node IPs */
 
 enum pl_ns_role {
 	PL_NS_NODE,
 	PL_NS_POD,
 	PL_NS_SEGMENT,
 	PL_NS_WORLD,
+	PL_NS_FABRIC,
 };
 
 struct pl_ns {
@@ -137,7 +144,7 @@ struct pl_step {
 			uint32_t priority;
 		} rule;
 		struct {
-			const char *key; /* net/ipv4/ip_forward */
+			char key[64]; /* net/ipv4/ip_forward */
 			const char *value;
 		} sysctl;
 		struct {
@@ -190,6 +197,7 @@ struct pl_plan {
 	int *node_ns; /* node index -> ns index */
 	int *pod_ns;
 	int seg_ns, world_ns; /* -1 when absent */
+	int fabric_ns;	      /* routing fabric's router, -1 when absent */
 	char pin_dir[128];    /* /sys/fs/bpf/podlab/<run> */
 };
 
@@ -209,13 +217,16 @@ int pl_netns_name(const char *run, const char *what, char *buf, size_t len);
 /* Node-side veth of pod `pod` (topo index); its ifindex in the node ns. */
 void pl_pod_veth_name(const struct topo *t, int pod, char *buf, size_t len);
 uint32_t pl_pod_veth_ifindex(const struct topo *t, int pod);
+/* The fabric router's port towards node (routing fabric): "f-<node>". */
+void pl_fabric_port_name(const struct topo *t, int node, char *buf, size_t len);
 /*
  * Ifindex of a node device: node 0's planned ifindex (PL_IFINDEX_UPLINK, _VXLAN,
  * _WORLD, _POD_BASE + k) moved to node's block (16 + the most pods of a node,
  * rounded up to 16, per node): the datapath tells nodes apart by ifindex.
  */
 uint32_t pl_node_ifindex(const struct topo *t, int node, uint32_t ifindex);
-/* Deterministic MACs: kind 0 pod eth0, 1 node-side veth, 2 uplink, 3 vxlan, 4 seg port. */
+/* Deterministic MACs: kind 0 pod eth0, 1 node-side veth, 2 uplink, 3 vxlan, 4 seg port,
+ * 5 world, 6 fabric port. */
 void pl_plan_mac(uint8_t kind, uint32_t index, uint8_t mac[6]);
 const char *pl_step_kind_name(enum pl_step_kind kind);
 /*

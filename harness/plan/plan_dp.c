@@ -24,9 +24,8 @@ void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->routing = p->topo->routing;
 	o->node_ip = p->topo->nodes[node].underlay_ip;
-	o->vxlan_ifindex = p->topo->routing != PL_ROUTING_NATIVE
-				   ? pl_node_ifindex(p->topo, node, PL_IFINDEX_VXLAN)
-				   : 0;
+	o->vxlan_ifindex =
+		pl_topo_overlay(p->topo) ? pl_node_ifindex(p->topo, node, PL_IFINDEX_VXLAN) : 0;
 	o->uplink_ifindex = pl_node_ifindex(p->topo, node, PL_IFINDEX_UPLINK);
 	o->events = true;
 	o->ct_max = p->topo->ct_max;
@@ -64,7 +63,7 @@ int pl_dp_devices(const struct pl_plan *p, int node, uint32_t *ifx, int max)
 	if (max < nd->npods + 2)
 		return -E2BIG;
 	ifx[n++] = pl_node_ifindex(p->topo, node, PL_IFINDEX_UPLINK);
-	if (p->topo->routing != PL_ROUTING_NATIVE)
+	if (pl_topo_overlay(p->topo))
 		ifx[n++] = pl_node_ifindex(p->topo, node, PL_IFINDEX_VXLAN);
 	for (k = 0; k < nd->npods; k++)
 		ifx[n++] = pl_pod_veth_ifindex(p->topo, nd->pods[k]);

@@ -109,8 +109,7 @@ int pl__plan_datapath(struct pl_plan *p, int i)
 	}
 	if (!err && !user_replaces(t, i, "uplink", TOPO_HOOK_TC_INGRESS))
 		err = attach(p, i, "eth0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_NETWORK, -1);
-	if (!err && t->routing != PL_ROUTING_NATIVE &&
-	    !user_replaces(t, i, "vxlan", TOPO_HOOK_TC_INGRESS))
+	if (!err && pl_topo_overlay(t) && !user_replaces(t, i, "vxlan", TOPO_HOOK_TC_INGRESS))
 		err = attach(p, i, "vxlan0", TOPO_HOOK_TC_INGRESS, PL_PROG_FROM_OVERLAY, -1);
 	/* XDP on a veth turns off TSO/GRO aggregation on its peer: only where rules exist. */
 	if (!err && wants_prefilter(p) && !user_replaces(t, i, "uplink", TOPO_HOOK_XDP))

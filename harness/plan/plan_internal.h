@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by build.c and plan_hooks.c: appending steps (plan.c), the hook steps (plan_hooks.c). */
+/* Shared by build.c, plan_fabric.c and plan_hooks.c: appending steps (plan.c), the hook steps
+ * (plan_hooks.c). */
 #ifndef PL_PLAN_PLAN_INTERNAL_H
 #define PL_PLAN_PLAN_INTERNAL_H
 
@@ -16,6 +17,20 @@ struct pl_step *pl__plan_add(struct pl_plan *p, enum pl_step_kind kind, int ns, 
 			return -ENOMEM;                                                            \
 		___s;                                                                              \
 	})
+
+/* Step builders (plan.c); 0 or -ENOMEM. */
+int pl__plan_up(struct pl_plan *p, int ns, const char *dev);
+int pl__plan_veth(struct pl_plan *p, int ns, const char *dev, uint32_t ifindex, const uint8_t *mac,
+		  int pns, const char *pdev, uint32_t pifindex, const uint8_t *pmac, uint32_t mtu);
+int pl__plan_addr(struct pl_plan *p, int ns, const char *dev, uint32_t ip, uint8_t plen);
+int pl__plan_route(struct pl_plan *p, int ns, const char *dev, uint32_t dst, uint8_t plen,
+		   uint32_t gw, bool onlink);
+int pl__plan_sysctl(struct pl_plan *p, int ns, const char *key, const char *value);
+int pl__plan_neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev, uint32_t ip,
+		   const uint8_t *mac);
+/* routing fabric (plan_fabric.c): the router's ports, then its pod routes (after the pods). */
+int pl__plan_fabric_ports(struct pl_plan *p);
+int pl__plan_fabric_routes(struct pl_plan *p);
 
 int pl__plan_qdisc(struct pl_plan *p, const struct topo_link *l);
 int pl__plan_datapath(struct pl_plan *p, int node);

@@ -5,7 +5,8 @@
  * creates the .rodata map itself (same type, sizes and flags libbpf uses),
  * fills and freezes it, and `prog loadall ... map name datapath.rodata pinned` makes
  * libbpf reuse it instead of creating its own. The conntrack map, sized by
- * the topology, comes in the same way.
+ * the topology, and the counters map, sized by the CPU count, come in the
+ * same way.
  */
 #include <errno.h>
 #include <limits.h>
@@ -107,8 +108,8 @@ static uint32_t ct_entries(const struct pl_plan *p, int node)
 	return o.ct_max ? o.ct_max : PL_CT_MAX_DEFAULT;
 }
 
-/* The loading node's conntrack map, created here to be reused by `prog loadall`. */
-static void print_conntrack(const struct pl_plan *p, int node, const char *dir, FILE *f)
+/* The loading node's conntrack and counters maps, made here to be reused by `prog loadall`. */
+static void print_sized_maps(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
 	struct datapath *skel = datapath__open();
 	const struct bpf_map *m;
@@ -123,6 +124,14 @@ static void print_conntrack(const struct pl_plan *p, int node, const char *dir, 
 		"name conntrack flags 0x%x\n",
 		dir, libbpf_bpf_map_type_str(bpf_map__type(m)), bpf_map__key_size(m),
 		bpf_map__value_size(m), ct_entries(p, node), bpf_map__map_flags(m));
+	m = skel->maps.counters;
+	fprintf(f, "# counters: %u slots for each of this machine's %u possible CPUs\n",
+		PL_COUNTER_SLOTS, pl_counter_entries() / PL_COUNTER_SLOTS);
+	fprintf(f,
+		"bpftool map create %s/counters_sized type %s key %u value %u entries %u "
+		"name counters flags 0x%x\n",
+		dir, libbpf_bpf_map_type_str(bpf_map__type(m)), bpf_map__key_size(m),
+		bpf_map__value_size(m), pl_counter_entries(), bpf_map__map_flags(m));
 	datapath__destroy(skel);
 }
 
@@ -145,7 +154,9 @@ static void print_devices(const struct pl_plan *p, int node, const char *dir, FI
 			p->topo->nodes[node].name);
 		return;
 	}
-	fprintf(f, "# devices of node %s: slot %u, node_ip=0x%08x vxlan_ifindex=%u uplink_ifindex=%u\n",
+	fprintf(f,
+		"# devices of node %s: slot %u, node_ip=0x%08x vxlan_ifindex=%u "
+		"uplink_ifindex=%u\n",
 		p->topo->nodes[node].name, cfg.slot, cfg.node_ip, cfg.vxlan_ifindex,
 		cfg.uplink_ifindex);
 	for (i = 0; i < n; i++) {
@@ -160,8 +171,9 @@ static void print_devices(const struct pl_plan *p, int node, const char *dir, FI
 /* A later node: the loaded programs and shared maps pinned again, fresh maps in its slot. */
 static void print_add_node(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
-	static const char *const kinds[] = {"endpoints", "ipcache",  "policy",	"conntrack",
-					    "prefilter", "events", "counters"};
+	static const char *const kinds[] = {"endpoints", "ipcache",   "policy",	  "conntrack",
+					    "prefilter", "events",    "counters", "endpoints6",
+					    "ipcache6",	 "conntrack6"};
 	struct datapath *skel = datapath__open();
 	uint32_t slot = pl_dp_slot(p, node);
 	char dir0[192];
@@ -169,7 +181,8 @@ static void print_add_node(const struct pl_plan *p, int node, const char *dir, F
 	int i;
 
 	pl_dp_pin_dir(p, pl_dp_loading_node(p), dir0, sizeof(dir0));
-	fprintf(f, "# datapath of node %s: the programs loaded for %s, maps of its own in slot %u\n",
+	fprintf(f,
+		"# datapath of node %s: the programs loaded for %s, maps of its own in slot %u\n",
 		p->topo->nodes[node].name, dir0, slot);
 	fprintf(f, "mkdir -p %s\n", dir);
 	if (!skel) {
@@ -189,11 +202,14 @@ static void print_add_node(const struct pl_plan *p, int node, const char *dir, F
 		}
 		fprintf(f, "bpftool map pin pinned %s/%s_of %s/%s_of\n", dir0, kinds[k], dir,
 			kinds[k]);
-		fprintf(f, "bpftool map create %s/%s type %s key %u value %u entries %u name %s "
-			   "flags 0x%x\n",
+		fprintf(f,
+			"bpftool map create %s/%s type %s key %u value %u entries %u name %s "
+			"flags 0x%x\n",
 			dir, kinds[k], libbpf_bpf_map_type_str(bpf_map__type(m)),
 			bpf_map__key_size(m), bpf_map__value_size(m),
-			m == skel->maps.conntrack ? ct_entries(p, node) : bpf_map__max_entries(m),
+			m == skel->maps.conntrack  ? ct_entries(p, node)
+			: m == skel->maps.counters ? pl_counter_entries()
+						   : bpf_map__max_entries(m),
 			kinds[k], bpf_map__map_flags(m));
 		fprintf(f, "bpftool map update pinned %s/%s_of key ", dir0, kinds[k]);
 		hex(f, &slot, sizeof(slot));
@@ -235,13 +251,15 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 	hex(f, img, len);
 	fprintf(f, "\nbpftool map freeze pinned %s/rodata_knobs\n", dir);
 	fprintf(f, "# conntrack: %u entries\n", ct_entries(p, node));
-	print_conntrack(p, node, dir, f);
+	print_sized_maps(p, node, dir, f);
 	fprintf(f,
 		"bpftool prog loadall \"$OBJ\" %s pinmaps %s map name datapath.rodata pinned "
-		"%s/rodata_knobs map name conntrack pinned %s/conntrack_sized\n",
+		"%s/rodata_knobs map name conntrack pinned %s/conntrack_sized "
+		"map name counters pinned %s/counters_sized\n",
+		dir, dir, dir, dir, dir);
+	/* podlab's loader pins no .rodata: drop the extra names so the pin trees match. */
+	fprintf(f, "rm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized %s/counters_sized\n",
 		dir, dir, dir, dir);
-	/* podlab's loader pins no .rodata: drop both names so the pin trees match. */
-	fprintf(f, "rm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized\n", dir, dir, dir);
 	print_devices(p, node, dir, f);
 }
 

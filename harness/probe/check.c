@@ -65,5 +65,6 @@ void pl_check_report_free(struct pl_check_report *r)
 	free(r->underlay);
 	free(r->mtu);
 	free(r->rates);
+	free(r->routes);
 	free(r);
 }

@@ -5,7 +5,8 @@
  * reasons from the nodes' pinned flow-event ring buffers; records the source
  * address each destination socket saw (NAT-free, or the legacy MASQUERADE);
  * captures each node's uplink (VXLAN or plain pod IPs); finds the largest
- * don't-fragment payload between nodes; measures shaped rates per class.
+ * don't-fragment payload between nodes; measures shaped rates per class;
+ * reads which route table (the nodes', the fabric's) knows each pod.
  */
 #ifndef PL_PROBE_CHECK_H
 #define PL_PROBE_CHECK_H
@@ -23,8 +24,10 @@ enum pl_check_section {
 	PL_CHECK_UNDERLAY = 1u << 2,
 	PL_CHECK_MTU = 1u << 3,
 	PL_CHECK_SHAPING = 1u << 4,
-	PL_CHECK_ALL = (1u << 5) - 1,
+	PL_CHECK_ROUTES = 1u << 5,
+	PL_CHECK_ALL = (1u << 6) - 1,
 };
+#define PL_CHECK_NSECTIONS 6
 
 /* "connectivity,mtu" -> bits; -EINVAL (and *bad points at the word) on an unknown name. */
 int pl_check_sections_parse(const char *list, unsigned int *out, const char **bad);
@@ -107,6 +110,20 @@ struct pl_check_rate {
 	char why[128];
 };
 
+/* One router's table (a node's, or the fabric's): which pods it knows. */
+struct pl_check_routes {
+	int node; /* -1: the fabric router */
+	char ns[64];
+	int own, own_want;	 /* this node's pods, routed to their veth */
+	int remote, remote_want; /* other pods with a route of their own (pod IP or podCIDR) */
+	int via_subnet;		 /* other pods reached only by the underlay subnet or default */
+	int none;		 /* pods with no route at all */
+	bool wrong_gw;		 /* a pod route whose next hop is not the pod's node */
+	char example[96];
+	bool judged, ok; /* judged in native and fabric mode */
+	char why[160];
+};
+
 /* Drop events that carry no addresses, so no probe can claim them. */
 struct pl_check_unattr {
 	int node;
@@ -127,11 +144,13 @@ struct pl_check_report {
 	int nmtu;
 	struct pl_check_rate *rates;
 	int nrates;
+	struct pl_check_routes *routes;
+	int nroutes;
 	bool events_available; /* at least one node's events ring buffer was opened */
 	bool no_datapath;      /* the kernel-only twin: every probe expected delivered */
 	struct pl_check_unattr unattr[8];
 	int nunattr;
-	bool section_ok[5];
+	bool section_ok[PL_CHECK_NSECTIONS];
 	bool ok;
 };
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "probe/check.h"
 
@@ -19,6 +20,8 @@ int pl_check_ports(const struct topo *t, uint8_t proto, uint16_t dflt, uint16_t 
 
 int pl_check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r);
 int pl_check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r);
+int pl_check_run_routes(const struct pl_check_opts *o, struct pl_check_report *r);
+void pl_check_print_routes(const struct pl_check_report *r, FILE *f);
 /* Fills section_ok[] and ok. */
 void pl_check_judge(struct pl_check_report *r);
 

@@ -119,6 +119,26 @@ static void json_rates(const struct pl_check_report *r, FILE *f)
 	fprintf(f, "]");
 }
 
+static void json_routes(const struct pl_check_report *r, FILE *f)
+{
+	int i;
+
+	fprintf(f, "\"tables\":[");
+	for (i = 0; i < r->nroutes; i++) {
+		const struct pl_check_routes *x = &r->routes[i];
+
+		fprintf(f,
+			"%s{\"table\":\"%s\",\"netns\":\"%s\",\"own\":%d,\"own_want\":%d,"
+			"\"other_pods\":%d,\"other_pods_want\":%d,\"via_subnet\":%d,"
+			"\"no_route\":%d,\"judged\":%s,\"ok\":%s,\"why\":\"%s\"}",
+			i ? "," : "",
+			x->node < 0 ? TOPO_NETNS_FABRIC : r->topo->nodes[x->node].name, x->ns,
+			x->own, x->own_want, x->remote, x->remote_want, x->via_subnet, x->none,
+			jbool(x->judged), jbool(x->ok), x->why);
+	}
+	fprintf(f, "]");
+}
+
 void pl_check_print_json(const struct pl_check_report *r, FILE *f)
 {
 	const struct topo *t = r->topo;
@@ -130,7 +150,7 @@ void pl_check_print_json(const struct pl_check_report *r, FILE *f)
 		"\"sections\":{",
 		r->run, t->name ? t->name : "", pl_topo_routing_name(t->routing),
 		jbool(!r->no_datapath), jbool(r->ok));
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < PL_CHECK_NSECTIONS; i++) {
 		if (!(r->sections & (1u << i)))
 			continue;
 		fprintf(f, "%s\"%s\":{\"ok\":%s,", first ? "" : ",", pl_check_section_name(1u << i),
@@ -142,8 +162,10 @@ void pl_check_print_json(const struct pl_check_report *r, FILE *f)
 			json_underlay(r, f);
 		else if (i == 3)
 			json_mtu(r, f);
-		else
+		else if (i == 4)
 			json_rates(r, f);
+		else
+			json_routes(r, f);
 		fprintf(f, "}");
 	}
 	fprintf(f, "}}\n");

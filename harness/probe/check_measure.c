@@ -44,7 +44,7 @@ static bool pick_pair(const struct topo *t, int a, int b, uint16_t port, int *sr
 int pl_check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r)
 {
 	const struct topo *t = o->topo;
-	uint32_t overhead = 20 + 8 + (t->routing == PL_ROUTING_NATIVE ? 0 : VXLAN_OVERHEAD);
+	uint32_t overhead = 20 + 8 + (!pl_topo_overlay(t) ? 0 : VXLAN_OVERHEAD);
 	uint16_t ports[4], port = 0;
 	char sns[128], dns[128];
 	int a, b, k, nports = pl_check_ports(t, IPPROTO_UDP, 53, ports);
@@ -219,10 +219,10 @@ static int measure_link(const struct pl_check_opts *o, struct pl_check_rate *c, 
 {
 	const struct topo *t = o->topo;
 	struct pl_rate_flow fl[16] = {};
-	struct pl_rate_opts ro = {
-		.seconds = o->rate_seconds > 0 ? o->rate_seconds : 3,
-		.payload = 1200,
-		.overhead = UDP_OVERHEAD + (t->routing == PL_ROUTING_NATIVE ? 0 : VXLAN_OVERHEAD)};
+	struct pl_rate_opts ro = {.seconds = o->rate_seconds > 0 ? o->rate_seconds : 3,
+				  .payload = 1200,
+				  .overhead = UDP_OVERHEAD +
+					      (!pl_topo_overlay(t) ? 0 : VXLAN_OVERHEAD)};
 	char sns[16][128], dns[16][128];
 	int idx[16], k, nf = 0, err;
 
@@ -337,7 +337,7 @@ void pl_check_judge(struct pl_check_report *r)
 	bool *ok = r->section_ok;
 	int i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 		ok[i] = true;
 	for (i = 0; i < r->nprobes; i++) {
 		const struct pl_check_probe *p = &r->probes[i];
@@ -352,8 +352,10 @@ void pl_check_judge(struct pl_check_report *r)
 		ok[3] &= r->mtu[i].skipped || r->mtu[i].ok;
 	for (i = 0; i < r->nrates; i++)
 		ok[4] &= r->rates[i].skipped || r->rates[i].ok;
+	for (i = 0; i < r->nroutes; i++)
+		ok[5] &= r->routes[i].ok;
 	r->ok = true;
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 		if (r->sections & (1u << i))
 			r->ok &= ok[i];
 }

@@ -10,14 +10,14 @@
 #include "probe/check.h"
 #include "probe/check_internal.h"
 
-static const char *const section_names[] = {"connectivity", "natfree", "underlay", "mtu",
-					    "shaping"};
+static const char *const section_names[PL_CHECK_NSECTIONS] = {"connectivity", "natfree", "underlay",
+							      "mtu",	      "shaping", "routes"};
 
 const char *pl_check_section_name(unsigned int bit)
 {
 	int i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 		if (bit == 1u << i)
 			return section_names[i];
 	return "?";
@@ -33,10 +33,10 @@ int pl_check_sections_parse(const char *list, unsigned int *out, const char **ba
 	while (*p) {
 		end = strchrnul(p, ',');
 		len = end - p;
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 			if (strlen(section_names[i]) == len && !strncmp(p, section_names[i], len))
 				break;
-		if (i == 5) {
+		if (i == PL_CHECK_NSECTIONS) {
 			*bad = p;
 			return -EINVAL;
 		}
@@ -174,8 +174,8 @@ static void print_underlay(const struct pl_check_report *r, FILE *f)
 
 	fprintf(f, "\nunderlay: capture on each node's uplink during the probes (%s expects %s)\n",
 		pl_topo_routing_name(t->routing),
-		t->routing == PL_ROUTING_NATIVE ? "bare pod IPs"
-						: "UDP 4789, node IPs outside, pod IPs inside");
+		!pl_topo_overlay(t) ? "bare pod IPs"
+				    : "UDP 4789, node IPs outside, pod IPs inside");
 	fprintf(f, "  %-10s %-7s %9s %9s %-10s %-58s %-7s %s\n", "NODE", "DEVICE", "PLAIN-POD",
 		"VXLAN-POD", "VNIs", "EXAMPLE", "PROBES", "MATCH");
 	for (i = 0; i < r->nunderlay; i++) {
@@ -273,7 +273,7 @@ static void print_shaping(const struct pl_check_report *r, FILE *f)
 	fprintf(f,
 		"  verdict: %s (within 10%%; MEASURED counts Ethernet/IP/UDP%s headers like "
 		"the qdisc)\n",
-		verdict(r->section_ok[4]), t->routing == PL_ROUTING_NATIVE ? "" : " and VXLAN");
+		verdict(r->section_ok[4]), !pl_topo_overlay(t) ? "" : " and VXLAN");
 }
 
 void pl_check_print(const struct pl_check_report *r, FILE *f)
@@ -293,8 +293,10 @@ void pl_check_print(const struct pl_check_report *r, FILE *f)
 		print_mtu(r, f);
 	if (r->sections & PL_CHECK_SHAPING)
 		print_shaping(r, f);
+	if (r->sections & PL_CHECK_ROUTES)
+		pl_check_print_routes(r, f);
 	fprintf(f, "\n");
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 		if (r->sections & (1u << i))
 			fprintf(f, "%s %s  ", section_names[i], verdict(r->section_ok[i]));
 	fprintf(f, "\nverdict: %s\n", r->ok ? "PASS (everything matches)" : "FAIL");

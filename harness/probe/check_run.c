@@ -186,7 +186,7 @@ static bool underlay_has(const struct topo *t, const struct pl_check_probe *p,
 	for (i = 0; i < nf; i++) {
 		if (!f[i].outgoing)
 			continue;
-		if (t->routing == PL_ROUTING_NATIVE) {
+		if (!pl_topo_overlay(t)) {
 			if (f[i].kind == PL_CAP_PLAIN && f[i].src == s->ip && f[i].dst == d->ip &&
 			    f[i].proto == p->proto)
 				return true;
@@ -252,12 +252,12 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 	if (!u->ok)
 		snprintf(u->why, sizeof(u->why), "%d of %d cross-node probes not seen as %s",
 			 u->want - u->found, u->want,
-			 t->routing == PL_ROUTING_NATIVE ? "plain pod IPs" : "VXLAN");
-	if (t->routing == PL_ROUTING_NATIVE && u->vxlan_pod_pkts) {
+			 !pl_topo_overlay(t) ? "plain pod IPs" : "VXLAN");
+	if (!pl_topo_overlay(t) && u->vxlan_pod_pkts) {
 		u->ok = false;
 		snprintf(u->why, sizeof(u->why), "native routing but %llu VXLAN packets",
 			 (unsigned long long)u->vxlan_pod_pkts);
-	} else if (t->routing != PL_ROUTING_NATIVE && u->plain_pod_pkts) {
+	} else if (pl_topo_overlay(t) && u->plain_pod_pkts) {
 		u->ok = false;
 		snprintf(u->why, sizeof(u->why), "%s but %llu packets with bare pod IPs",
 			 pl_topo_routing_name(t->routing), (unsigned long long)u->plain_pod_pkts);
@@ -400,6 +400,11 @@ int pl_check_run(const struct pl_check_opts *o, struct pl_check_report **out)
 	}
 	if (r->sections & PL_CHECK_SHAPING) {
 		err = pl_check_run_shaping(o, r);
+		if (err)
+			goto err_out;
+	}
+	if (r->sections & PL_CHECK_ROUTES) {
+		err = pl_check_run_routes(o, r);
 		if (err)
 			goto err_out;
 	}

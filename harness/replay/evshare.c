@@ -48,7 +48,8 @@ static int keep_event(void *ctx, const void *data, size_t size)
 	struct pl_evpool *p = d->pool;
 	struct pl_flow_event *grown;
 
-	if (size < sizeof(*ev) || ev->cpu >= CPU_SETSIZE || !CPU_ISSET(ev->cpu, &d->sh->worker_cpus))
+	if (size < sizeof(*ev) || ev->cpu >= CPU_SETSIZE ||
+	    !CPU_ISSET(ev->cpu, &d->sh->worker_cpus))
 		return 0;
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 64;
@@ -63,8 +64,8 @@ static int keep_event(void *ctx, const void *data, size_t size)
 	return 0;
 }
 
-static int find(const struct pl_evpool *p, int cpu, enum pl_prog prog, uint32_t ifindex,
-		size_t len, uint64_t t0, uint64_t t1)
+static int find(const struct pl_evpool *p, int cpu, enum pl_prog prog, uint32_t ifindex, size_t len,
+		uint64_t t0, uint64_t t1)
 {
 	size_t i;
 
@@ -122,7 +123,8 @@ int pl_evshare_take(struct pl_evshare *sh, struct pl_evring *ring, int node, int
 	 * (our test_run returned) and may lie behind it: look past without consuming.
 	 * When read later it lands in the pool again, older than our next window.
 	 */
-	if (at < 0 && err >= 0 && ring->cons < target && peek(ring, cpu, prog, ifindex, len, t0, t1, out))
+	if (at < 0 && err >= 0 && ring->cons < target &&
+	    peek(ring, cpu, prog, ifindex, len, t0, t1, out))
 		at = INT_MAX;
 	if (at >= 0 && at != INT_MAX)
 		*out = p->evs[at];

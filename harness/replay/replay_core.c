@@ -44,8 +44,9 @@ int pl_inject_parse(const char *s, const struct topo *t, struct pl_inject *out, 
 	if (!strcmp(colon + 1, "uplink")) {
 		out->kind = PL_INJECT_UPLINK;
 	} else if (!strcmp(colon + 1, "vxlan")) {
-		if (t->routing == PL_ROUTING_NATIVE) {
-			snprintf(err, errlen, "'%s': native routing has no vxlan device", s);
+		if (!pl_topo_overlay(t)) {
+			snprintf(err, errlen, "'%s': %s routing has no vxlan device", s,
+				 pl_topo_routing_name(t->routing));
 			return -EINVAL;
 		}
 		out->kind = PL_INJECT_VXLAN;

@@ -41,7 +41,7 @@ enum pl_replay_step {
 struct pl_replay_workers;
 
 struct pl_replay_session {
-	struct pl_replay *rp; /* open between open and close: counters, sim flows */
+	struct pl_replay *rp;		   /* open between open and close: counters, sim flows */
 	struct pl_replay_workers *workers; /* unit mode with o.workers > 1 */
 	struct pl_replay_session_opts o;
 	struct pl_result_counts counts; /* of the results handed out */

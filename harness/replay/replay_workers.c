@@ -66,7 +66,8 @@ uint32_t pl_flow_shard_key(const struct topo *t, const struct pl_replay_pkt *p,
 	bool inner;
 
 	pl_pkt_parse(p->data, p->len, &info);
-	if (at.kind == PL_INJECT_AUTO && pl_inject_choose(t, p->data, p->len, &at, why, sizeof(why)))
+	if (at.kind == PL_INJECT_AUTO &&
+	    pl_inject_choose(t, p->data, p->len, &at, why, sizeof(why)))
 		return 0;
 	/* The program that tracks a VXLAN frame sees its inner frame (replay_unit.c). */
 	inner = info.vxlan && info.inner_off < p->len &&
@@ -75,7 +76,7 @@ uint32_t pl_flow_shard_key(const struct topo *t, const struct pl_replay_pkt *p,
 	if (inner)
 		pl_pkt_parse(p->data + info.inner_off, p->len - info.inner_off, &info);
 	if (!info.ipv4)
-		return 0; /* to the stack untracked */
+		return 0;	/* to the stack untracked */
 	if (info.quote.present) /* an ICMP error: conntrack looks its quoted flow up */
 		return tuple_key(info.quote.saddr, info.quote.daddr,
 				 info.quote.proto == IPPROTO_ICMP ? 0 : info.quote.sport,
@@ -164,8 +165,8 @@ static void *worker_main(void *arg)
 	for (i = wk->from; i < wk->to; i++) {
 		const struct pl_replay_pkt *p = &wk->pk->p[i];
 
-		if (n > 1 && (int)(pl_flow_shard_key(wk->view.t, p, &wk->view.opts.at) % n) !=
-				     wk->index)
+		if (n > 1 &&
+		    (int)(pl_flow_shard_key(wk->view.t, p, &wk->view.opts.at) % n) != wk->index)
 			continue;
 		if (wk->stop && *wk->stop)
 			break;
@@ -224,8 +225,8 @@ int pl_replay_workers_wait(struct pl_replay_workers *w)
 	for (i = 0; i < w->started; i++) {
 		pthread_join(w->ws[i].thread, NULL);
 		if (w->ws[i].err && !err)
-			err = pl_err_errno(w->ws[i].err, "replay worker %d is not on its CPU %d",
-					   i, w->ws[i].view.cpu);
+			err = pl_err_errno(w->ws[i].err, "replay worker %d is not on its CPU %d", i,
+					   w->ws[i].view.cpu);
 	}
 	w->started = 0;
 	w->start_err = 0;

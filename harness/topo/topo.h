@@ -124,6 +124,17 @@ struct topo_qdisc {
 enum topo_underlay_kind {
 	TOPO_UNDERLAY_P2P = 0, /* one veth pair between exactly two nodes */
 	TOPO_UNDERLAY_SEGMENT, /* a bridge in its own namespace, a veth per node */
+	TOPO_UNDERLAY_FABRIC,  /* routing fabric: a router namespace, a veth per node */
+};
+
+/*
+ * routing fabric (a VPC's router): pods take addresses from the underlay
+ * network; the fabric holds one route per pod IP, the nodes only their own.
+ */
+struct topo_fabric {
+	uint32_t ip;	     /* its address on every port: the underlay network's last host */
+	uint32_t max_routes; /* `fabric.maxRoutes`: pod routes its table holds, 0 = no limit */
+	struct topo_pos pos; /* of maxRoutes */
 };
 
 /* Shaping on the egress of one node's uplink (towards the underlay). */
@@ -227,6 +238,7 @@ struct topo {
 	struct topo_link *links;
 	int nlinks;
 	struct topo_world world;
+	struct topo_fabric fabric; /* routing fabric only */
 	struct topo_policy *policies;
 	int npolicies;
 	struct topo_program *programs;
@@ -267,9 +279,15 @@ bool pl_topo_labels_match(const struct topo_label *want, int nwant, const struct
 /* Policy p selects pod (endpointSelector/podSelector). */
 bool pl_topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod);
 
-const char *pl_topo_routing_name(enum pl_routing_mode mode); /* "native", "vxlan", "legacy" */
-const char *pl_topo_qdisc_name(enum topo_qdisc_kind kind);   /* "tbf", ... */
-const char *pl_topo_hook_name(enum topo_hook hook);	     /* "xdp", "tc-ingress", ... */
+const char *pl_topo_routing_name(enum pl_routing_mode mode); /* "native", "vxlan", ... */
+/* Pod packets cross between nodes inside VXLAN (vxlan, legacy); native and fabric route them bare.
+ */
+static inline bool pl_topo_overlay(const struct topo *t)
+{
+	return t->routing == PL_ROUTING_VXLAN || t->routing == PL_ROUTING_LEGACY;
+}
+const char *pl_topo_qdisc_name(enum topo_qdisc_kind kind); /* "tbf", ... */
+const char *pl_topo_hook_name(enum topo_hook hook);	   /* "xdp", "tc-ingress", ... */
 #define TOPO_PROTO_STRLEN 8
 /* A protocol as topology files spell it: "any", "icmp", "tcp", "udp", "sctp", else its number. */
 const char *pl_topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN]);
@@ -288,9 +306,11 @@ const char *pl_topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN]);
 #define TOPO_IFNAME_WORLD_PORT "sworld" /* segment: the world host's bridge port */
 #define TOPO_IFNAME_WORLD_GW   "world0" /* p2p: the world host's link in its gateway node */
 #define TOPO_NETNS_SEGMENT     "seg"	/* pl-<run>-seg holds the segment bridge */
+#define TOPO_NETNS_FABRIC      "fabric" /* pl-<run>-fabric: the fabric router (routing fabric) */
 /* Node side of a pod's veth, in the node's netns: "lxc<pod>" (pod names <= 12 characters). */
 void pl_topo_ifname_pod_host(const struct topo_pod *pod, char buf[TOPO_IFNAMSIZ]);
-/* Bridge port of a node in the segment netns: "s-<node>" (node names <= 13 characters). */
+/* Bridge port of a node in the segment netns: "s-<node>" (node names <= 13 characters);
+ * the fabric's port towards a node is "f-<node>". */
 int pl_topo_ifname_segment_port(const char *name, char buf[TOPO_IFNAMSIZ]);
 /* The world host's link in its gateway node's netns (p2p underlay): "world0". */
 int pl_topo_ifname_world_gw(const struct topo_world *w, char buf[TOPO_IFNAMSIZ]);

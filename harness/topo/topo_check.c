@@ -24,6 +24,9 @@ int pl_topo_check_name(struct topo_parser *p, const ynode *n, const char *name, 
 	if (!strcmp(name, TOPO_NETNS_SEGMENT))
 		return pl_yaml_error(
 			&p->y, n, "name '%s' is reserved (the underlay segment's namespace)", name);
+	if (t->routing == PL_ROUTING_FABRIC && !strcmp(name, TOPO_NETNS_FABRIC))
+		return pl_yaml_error(&p->y, n,
+				     "name '%s' is reserved (the fabric router's namespace)", name);
 	for (i = 0; i < t->nnodes; i++)
 		if (i != self_node && t->nodes[i].name && !strcmp(t->nodes[i].name, name))
 			return pl_yaml_error(&p->y, n,
@@ -62,6 +65,54 @@ static bool host_addr_ok(uint32_t ip, uint8_t plen)
 	return plen >= 31 || (h && h != ~topo_mask(plen));
 }
 
+/*
+ * routing fabric: a node's podCIDR is its share of the underlay network (as a VPC's
+ * secondary IPs or prefixes are), clear of the nodes' own IPs and of the fabric's.
+ */
+static int check_fabric_node(struct topo_parser *p, int self, const ynode *ip_n,
+			     const ynode *cidr_n)
+{
+	struct topo *t = p->t;
+	struct topo_node *nd = &t->nodes[self];
+	uint32_t net = htonl(ntohl(nd->underlay_ip) & topo_mask(nd->underlay_plen));
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
+	int i;
+
+	if (!self)
+		t->fabric.ip = htonl(ntohl(net) + ~topo_mask(nd->underlay_plen) - 1);
+	if (nd->underlay_ip == t->fabric.ip)
+		return pl_yaml_error(&p->y, ip_n,
+				     "node ip %s is the fabric router's address (the last host of "
+				     "%s/%u)",
+				     pl_ip4_str(nd->underlay_ip, a), pl_ip4_str(net, b),
+				     nd->underlay_plen);
+	if (!pl_topo_cidr_within(nd->pod_cidr, nd->pod_plen, net, nd->underlay_plen))
+		return pl_yaml_error(&p->y, cidr_n,
+				     "podCIDR %s/%u is outside the underlay network %s/%u: with "
+				     "routing fabric pods take addresses from the underlay's own "
+				     "subnet",
+				     pl_ip4_str(nd->pod_cidr, a), nd->pod_plen, pl_ip4_str(net, b),
+				     nd->underlay_plen);
+	if (pl_topo_cidr_contains(nd->pod_cidr, nd->pod_plen, t->fabric.ip))
+		return pl_yaml_error(
+			&p->y, cidr_n, "podCIDR %s/%u holds the fabric router's address %s",
+			pl_ip4_str(nd->pod_cidr, a), nd->pod_plen, pl_ip4_str(t->fabric.ip, c));
+	for (i = 0; i < self; i++) {
+		const struct topo_node *o = &t->nodes[i];
+
+		if (pl_topo_cidr_contains(nd->pod_cidr, nd->pod_plen, o->underlay_ip))
+			return pl_yaml_error(&p->y, cidr_n,
+					     "podCIDR %s/%u holds the ip of node '%s'",
+					     pl_ip4_str(nd->pod_cidr, a), nd->pod_plen, o->name);
+		if (pl_topo_cidr_contains(o->pod_cidr, o->pod_plen, nd->underlay_ip))
+			return pl_yaml_error(&p->y, ip_n,
+					     "node ip %s lies inside podCIDR %s/%u of node '%s'",
+					     pl_ip4_str(nd->underlay_ip, a),
+					     pl_ip4_str(o->pod_cidr, b), o->pod_plen, o->name);
+	}
+	return 0;
+}
+
 int pl_topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const ynode *cidr_n)
 {
 	struct topo *t = p->t;
@@ -77,8 +128,9 @@ int pl_topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const
 	if (pl_topo_cidr_contains(nd->pod_cidr, nd->pod_plen, nd->underlay_ip))
 		return pl_yaml_error(&p->y, ip_n, "node ip %s lies inside its own podCIDR",
 				     pl_ip4_str(nd->underlay_ip, a));
-	if (pl_topo_cidr_within(nd->pod_cidr, nd->pod_plen, net, nd->underlay_plen) ||
-	    pl_topo_cidr_within(net, nd->underlay_plen, nd->pod_cidr, nd->pod_plen))
+	if (t->routing != PL_ROUTING_FABRIC &&
+	    (pl_topo_cidr_within(nd->pod_cidr, nd->pod_plen, net, nd->underlay_plen) ||
+	     pl_topo_cidr_within(net, nd->underlay_plen, nd->pod_cidr, nd->pod_plen)))
 		return pl_yaml_error(&p->y, cidr_n, "podCIDR overlaps the underlay network %s/%u",
 				     pl_ip4_str(net, a), nd->underlay_plen);
 	for (i = 0; i < self; i++) {
@@ -105,7 +157,7 @@ int pl_topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const
 					     pl_ip4_str(nd->pod_cidr, a), nd->pod_plen,
 					     pl_ip4_str(o->pod_cidr, b), o->pod_plen, o->name);
 	}
-	return 0;
+	return t->routing == PL_ROUTING_FABRIC ? check_fabric_node(p, self, ip_n, cidr_n) : 0;
 }
 
 int pl_topo_check_pod(struct topo_parser *p, int self, const ynode *ip_n)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lib/datapath.h"
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
@@ -147,15 +148,7 @@ bool pl_topo_policy_selects(const struct topo_policy *p, const struct topo_pod *
 
 const char *pl_topo_routing_name(enum pl_routing_mode mode)
 {
-	switch (mode) {
-	case PL_ROUTING_NATIVE:
-		return "native";
-	case PL_ROUTING_VXLAN:
-		return "vxlan";
-	case PL_ROUTING_LEGACY:
-		return "legacy";
-	}
-	return "?";
+	return pl_routing_mode_name(mode);
 }
 
 const char *pl_topo_qdisc_name(enum topo_qdisc_kind kind)

@@ -10,16 +10,15 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lib/datapath.h"
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = {"name",	    "routing",	 "mtu",	     "nodes",
+static const char *const top_keys[] = {"name",	  "routing",   "mtu",	   "nodes",
 				       "underlay",  "world",	 "policies", "programs",
-				       "prefilter", "conntrack", NULL};
+				       "prefilter", "conntrack", "fabric",   NULL};
 static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
 static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
-static const char *const underlay_keys[] = {"type", "links", NULL};
-static const char *const link_keys[] = {"node", "qdisc", NULL};
 static const char *const world_keys[] = {"name", "ip", "node", NULL};
 static const char *const program_keys[] = {"object", "program", "node", "device",
 					   "hook",   "replace", NULL};
@@ -144,106 +143,17 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 static int parse_routing(struct topo_parser *p, const ynode *v)
 {
 	const char *s = NULL;
-	int err;
+	int err, mode;
 
 	err = pl_ty_scalar(p, v, "routing", &s);
 	if (err)
 		return err;
-	if (!strcmp(s, "native"))
-		p->t->routing = PL_ROUTING_NATIVE;
-	else if (!strcmp(s, "vxlan"))
-		p->t->routing = PL_ROUTING_VXLAN;
-	else if (!strcmp(s, "legacy"))
-		p->t->routing = PL_ROUTING_LEGACY;
-	else
-		return pl_yaml_error(&p->y, v,
-				     "unknown routing mode '%s' (expected native, vxlan or legacy)",
-				     s);
+	mode = pl_routing_mode_by_name(s);
+	if (mode < 0)
+		return pl_yaml_error(&p->y, v, "unknown routing mode '%s' (expected %s)", s,
+				     pl_routing_mode_names());
+	p->t->routing = mode;
 	return 0;
-}
-
-static int node_ref(struct topo_parser *p, const ynode *v, const char *what, int *node)
-{
-	const char *s = NULL;
-	int err;
-
-	err = pl_ty_scalar(p, v, what, &s);
-	if (err)
-		return err;
-	*node = pl_topo_node_by_name(p->t, s);
-	if (*node < 0)
-		return pl_yaml_error(&p->y, v, "%s '%s' is not a node of this topology", what, s);
-	return 0;
-}
-
-static int parse_link(struct topo_parser *p, const ynode *n)
-{
-	struct topo *t = p->t;
-	struct topo_link *l;
-	const ynode *v;
-	int i, err;
-
-	err = pl_ty_check_map(p, n, "a link", link_keys);
-	if (err)
-		return err;
-	l = &t->links[t->nlinks++];
-	l->pos = ty_pos(n);
-	l->peer = -1;
-	v = pl_yaml_get(&p->y, n, "node");
-	if (!v)
-		return pl_yaml_error(&p->y, n, "a link needs the node whose uplink it shapes");
-	err = node_ref(p, v, "link node", &l->node);
-	if (err)
-		return err;
-	for (i = 0; i < t->nlinks - 1; i++)
-		if (t->links[i].node == l->node)
-			return pl_yaml_error(&p->y, v, "node '%s' already has a link at line %d",
-					     t->nodes[l->node].name, t->links[i].pos.line);
-	v = pl_yaml_get(&p->y, n, "qdisc");
-	return v ? pl_topo_parse_qdisc(p, v, &l->qdisc) : 0;
-}
-
-static int parse_underlay(struct topo_parser *p, const ynode *n)
-{
-	struct topo *t = p->t;
-	const ynode *v;
-	const char *s = NULL;
-	int i, len, err;
-
-	err = pl_ty_check_map(p, n, "underlay", underlay_keys);
-	if (err)
-		return err;
-	t->underlay = t->nnodes == 2 ? TOPO_UNDERLAY_P2P : TOPO_UNDERLAY_SEGMENT;
-	v = pl_yaml_get(&p->y, n, "type");
-	if (v) {
-		err = pl_ty_scalar(p, v, "underlay type", &s);
-		if (err)
-			return err;
-		if (!strcmp(s, "p2p"))
-			t->underlay = TOPO_UNDERLAY_P2P;
-		else if (!strcmp(s, "segment"))
-			t->underlay = TOPO_UNDERLAY_SEGMENT;
-		else
-			return pl_yaml_error(&p->y, v,
-					     "unknown underlay type '%s' (expected p2p or segment)",
-					     s);
-		if (t->underlay == TOPO_UNDERLAY_P2P && t->nnodes != 2)
-			return pl_yaml_error(&p->y, v,
-					     "underlay type p2p joins exactly 2 nodes, this has %d",
-					     t->nnodes);
-	}
-	v = pl_yaml_get(&p->y, n, "links");
-	err = pl_ty_check_seq(p, v, "links", &len);
-	if (err || !len)
-		return err;
-	t->links = calloc(len, sizeof(*t->links));
-	if (!t->links)
-		return -ENOMEM;
-	for (i = 0; !err && i < len; i++)
-		err = parse_link(p, pl_yaml_seq_item(&p->y, v, i));
-	for (i = 0; !err && i < t->nlinks && t->underlay == TOPO_UNDERLAY_P2P; i++)
-		t->links[i].peer = !t->links[i].node;
-	return err;
 }
 
 static int parse_world(struct topo_parser *p, const ynode *n)
@@ -298,7 +208,7 @@ static int parse_world(struct topo_parser *p, const ynode *n)
 	}
 	v = pl_yaml_get(&p->y, n, "node");
 	if (v)
-		return node_ref(p, v, "world node", &w->node);
+		return pl_ty_node_ref(p, v, "world node", &w->node);
 	return 0;
 }
 
@@ -358,7 +268,7 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 	if (!err)
 		err = pl_ty_strdup(p, pl_yaml_get(&p->y, n, "program"), "program", &pr->program);
 	if (!err)
-		err = node_ref(p, pl_yaml_get(&p->y, n, "node"), "program node", &pr->node);
+		err = pl_ty_node_ref(p, pl_yaml_get(&p->y, n, "node"), "program node", &pr->node);
 	if (!err)
 		err = pl_ty_strdup(p, pl_yaml_get(&p->y, n, "device"), "device", &pr->device);
 	if (!err)
@@ -373,7 +283,8 @@ static int parse_program(struct topo_parser *p, const ynode *n)
 				&p->y, v,
 				"device '%s' is not 'uplink', 'vxlan' or a pod of node '%s'",
 				pr->device, t->nodes[pr->node].name);
-	} else if (!strcmp(pr->device, "vxlan") && t->routing == PL_ROUTING_NATIVE) {
+	} else if (!strcmp(pr->device, "vxlan") && t->routing != PL_ROUTING_VXLAN &&
+		   t->routing != PL_ROUTING_LEGACY) {
 		return pl_yaml_error(&p->y, v,
 				     "device 'vxlan' exists only with routing vxlan or legacy");
 	}
@@ -424,9 +335,14 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 		err = parse_node(p, pl_yaml_seq_item(&p->y, v, i));
 	if (err)
 		return err;
-	t->underlay = t->nnodes == 2 ? TOPO_UNDERLAY_P2P : TOPO_UNDERLAY_SEGMENT;
+	t->underlay = t->routing == PL_ROUTING_FABRIC ? TOPO_UNDERLAY_FABRIC
+		      : t->nnodes == 2		      ? TOPO_UNDERLAY_P2P
+						      : TOPO_UNDERLAY_SEGMENT;
 	v = pl_yaml_get(&p->y, root, "underlay");
-	if (v && (err = parse_underlay(p, v)))
+	if (v && (err = pl_topo_parse_underlay(p, v)))
+		return err;
+	v = pl_yaml_get(&p->y, root, "fabric");
+	if (v && (err = pl_topo_parse_fabric(p, v)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "world");
 	if (v && (err = parse_world(p, v)))

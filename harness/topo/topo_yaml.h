@@ -63,6 +63,11 @@ void pl_topo_labels_free(struct topo_label *l, int n);
 
 /* Section parsers (topo_qdisc.c, topo_policy_parse.c). */
 int pl_topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q);
+/* topo_underlay.c: the `underlay` and `fabric` sections (after the nodes). */
+int pl_topo_parse_underlay(struct topo_parser *p, const ynode *n);
+int pl_topo_parse_fabric(struct topo_parser *p, const ynode *n);
+/* A node named by scalar v ("what" in messages): its index in *node. */
+int pl_ty_node_ref(struct topo_parser *p, const ynode *v, const char *what, int *node);
 void pl_topo_qdisc_free(struct topo_qdisc *q);
 int pl_topo_parse_policies(struct topo_parser *p, const ynode *n);
 /* topo_cluster.c: `prefilter: [CIDR, ...]` and `conntrack: {max: N}`. */

@@ -322,7 +322,8 @@ int main(void)
 		err = run_path(&pol, A, B, &ns100k, NULL);
 		if (err)
 			goto out;
-		printf("\npolicy size: ns/pkt at 100000 entries / 10 entries = %.2f (goal <= 1.1)\n",
+		printf("\npolicy size: ns/pkt at 100000 entries / 10 entries = %.2f (goal <= "
+		       "1.1)\n",
 		       ns100k / ns10);
 		printf("from_pod local allowed delivery (no policy) = %.2fx trivial (goal <= 3)\n",
 		       local_ratio);

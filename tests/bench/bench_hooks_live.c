@@ -247,8 +247,8 @@ static void print_result(const char *title, const struct result *r)
 	       "TC from_network (POLICY_DENIED 133)", t, 1e3 / t, t / x, r->tc[0],
 	       r->tc[TRIALS - 1], r->tc_counted, PACKETS * TRIALS);
 	printf("  TC - XDP: %.0f ns more per dropped packet\n", t - x);
-	printf("BENCH-ROW\tdrop at XDP (%s)\t%.1f ns/pkt\tdrop at TC: %.1f ns/pkt\t%.3f\t-\n", title,
-	       x, t, x / t);
+	printf("BENCH-ROW\tdrop at XDP (%s)\t%.1f ns/pkt\tdrop at TC: %.1f ns/pkt\t%.3f\t-\n",
+	       title, x, t, x / t);
 }
 
 static int bench(const char *run)

@@ -31,11 +31,36 @@ static const char *const dev_names[DEV_MAX] = {
 	[DEV_VXLAN] = "vx0",
 };
 
+/* /proc/sys/net is the opener's namespace: the fixture's own forwarding switches. */
+static int write_sysctl(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	err = write(fd, "1\n", 2) == 2 ? 0 : -errno;
+	close(fd);
+	return err;
+}
+
+/* The IPv6 twins of the routes: pod /64s via node2 (with a neighbour) and node3 (without). */
+static int build_routes6(struct pl_nl *nl, uint32_t uplink)
+{
+	static const uint8_t pods2[16] = IP6_POD(2, 0), pods3[16] = IP6_POD(3, 0);
+	static const uint8_t node2[16] = {0xfe, 0x80, [15] = 2}, node3[16] = {0xfe, 0x80, [15] = 3};
+	int err;
+
+	err = pl_route6_add(nl, uplink, pods2, 64, node2, "uplink");
+	err = err ?: pl_route6_add(nl, uplink, pods3, 64, node3, "uplink");
+	err = err ?: pl_neigh6_add(nl, uplink, node2, MAC_NODE2, "uplink");
+	return err;
+}
+
 /*
  * The fixture node, built in its own netns with podlab's rtnetlink code (no
  * `ip`, no `sysctl`): veth pairs (no dummy module on these kernels) whose ends
  * both stay here, an external vxlan device, the uplink's address, routes and
- * node2's neighbour.
+ * node2's neighbour, for IPv4 and IPv6.
  */
 static int build_node(void)
 {
@@ -46,14 +71,9 @@ static int build_node(void)
 	uint32_t uplink;
 	struct pl_nl nl;
 	size_t i;
-	int fd, err;
+	int err;
 
-	/* /proc/sys/net is the opener's namespace: this is the fixture's ip_forward. */
-	fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	err = write(fd, "1\n", 2) == 2 ? 0 : -errno;
-	close(fd);
+	err = write_sysctl("/proc/sys/net/ipv4/ip_forward");
 	if (err)
 		return err;
 	err = pl_nl_open(&nl);
@@ -83,6 +103,11 @@ static int build_node(void)
 				   "uplink");
 	if (!err)
 		err = pl_neigh_add(&nl, uplink, IP_NODE2, MAC_NODE2, "uplink");
+	if (!err)
+		err = build_routes6(&nl, uplink);
+	/* After the devices: "all" sets every existing device's IPv6 forwarding. */
+	if (!err)
+		err = write_sysctl("/proc/sys/net/ipv6/conf/all/forwarding");
 	pl_nl_close(&nl);
 	if (err)
 		fprintf(stderr, "    fixture: building the node netns: %s\n", strerror(-err));
@@ -109,7 +134,8 @@ int dp_fx_setup(struct dp_fx *fx, enum pl_routing_mode routing, bool events)
 
 int dp_fx_setup_ct(struct dp_fx *fx, enum pl_routing_mode routing, bool events, uint32_t ct_max)
 {
-	struct pl_datapath_opts opts = {.routing = routing, .events = events, .ct_max = ct_max};
+	struct pl_datapath_opts opts = {
+		.routing = routing, .events = events, .ct_max = ct_max, .ipv6 = true};
 	size_t i;
 	int err;
 
@@ -150,11 +176,42 @@ fail:
 	return err ? err : -EIO;
 }
 
+bool dp_v6_of(uint32_t ip4, uint8_t *out)
+{
+	const uint8_t *b = (const uint8_t *)&ip4;
+
+	memset(out, 0, 16);
+	if (b[0] == 10 && b[1] == 244) {
+		static const uint8_t pod[7] = {0xfd, 0x00, 0x00, 0x10, 0x02, 0x44, 0x00};
+
+		memcpy(out, pod, sizeof(pod));
+		out[7] = b[2];
+	} else if ((b[0] == 203 && b[1] == 0 && b[2] == 113) ||
+		   (b[0] == 198 && b[1] == 51 && b[2] == 100)) {
+		out[0] = 0x20;
+		out[1] = 0x01;
+		out[2] = 0x0d;
+		out[3] = 0xb8;
+		out[4] = 0x01;
+		out[5] = b[0] == 203 ? 0x13 : 0x00;
+	} else {
+		return false;
+	}
+	out[15] = b[3];
+	return true;
+}
+
+/* The prefix and its IPv6 twin (a /24 is a /48 of 2001:db8:113::, a /32 a /128). */
 static int add_ipcache(struct dp_fx *fx, uint32_t ip, uint8_t plen, uint32_t id, uint32_t tunnel)
 {
 	struct pl_ipcache_info info = {.identity = id, .tunnel_endpoint = tunnel};
+	uint8_t ip6[16];
+	int err;
 
-	return pl_ipcache_add(fx->dp, ip, plen, &info);
+	err = pl_ipcache_add(fx->dp, ip, plen, &info);
+	if (err || !dp_v6_of(ip, ip6))
+		return err;
+	return pl_ipcache6_add(fx->dp, ip6, plen == 32 ? 128 : 48, &info);
 }
 
 int dp_fx_reset(struct dp_fx *fx, uint32_t flags_a, uint32_t flags_b)
@@ -173,8 +230,14 @@ int dp_fx_reset(struct dp_fx *fx, uint32_t flags_a, uint32_t flags_b)
 	memcpy(a.node_mac, MAC_A_NODE, 6);
 	memcpy(b.mac, MAC_B, 6);
 	memcpy(b.node_mac, MAC_B_NODE, 6);
+	uint8_t a6[16], b6[16];
+
+	dp_v6_of(IP_A, a6);
+	dp_v6_of(IP_B, b6);
 	err = pl_endpoint_add(fx->dp, IP_A, &a);
 	err = err ?: pl_endpoint_add(fx->dp, IP_B, &b);
+	err = err ?: pl_endpoint6_add(fx->dp, a6, &a);
+	err = err ?: pl_endpoint6_add(fx->dp, b6, &b);
 	err = err ?: add_ipcache(fx, IP_A, 32, ID_A, IP_NODE1);
 	err = err ?: add_ipcache(fx, IP_B, 32, ID_B, IP_NODE1);
 	err = err ?: add_ipcache(fx, IP_C, 32, ID_C, IP_NODE2);
@@ -230,6 +293,10 @@ static void expected_output(const struct dp_case *c, const uint8_t *in, size_t l
 	case RW_TTL: {
 		uint16_t csum;
 
+		if (c->pkt.family == AF_INET6) {
+			ip[7]--; /* the hop limit; IPv6 has no header checksum */
+			break;
+		}
 		ip[8]--;
 		ip[10] = ip[11] = 0;
 		csum = pl_csum_ipv4_header(ip, (ip[0] & 0xf) * 4);
@@ -265,6 +332,18 @@ static void check_event(struct dp_fx *fx, const struct dp_case *c, const struct 
 	ASSERT_EQ(!!(ev->flags & PL_EV_F_CT_RELATED), c->ct_related, "event CT related flag");
 	if (c->check_fib)
 		ASSERT_EQ(ev->fib_rc, c->fib_rc, "event fib rc");
+	if (ev->flags & PL_EV_F_IPV6) {
+		ASSERT_EQ(c->pkt.family, AF_INET6, "IPv6 event of an IPv6 packet");
+		ASSERT_EQ(ev->src_identity, c->src_id, "event src identity");
+		ASSERT_EQ(ev->dst_identity, c->dst_id, "event dst identity");
+		ASSERT_MEMEQ(ev->saddr6, c->pkt.saddr6, 16, "event saddr6");
+		ASSERT_MEMEQ(ev->daddr6, c->pkt.daddr6, 16, "event daddr6");
+		/* A drop in the walk names the header it stopped at; XDP does not walk. */
+		if (!c->pkt.ext_count ||
+		    (c->verdict != PL_VERDICT_DROPPED && c->prog != PL_PROG_XDP_PREFILTER))
+			ASSERT_EQ(ev->proto, c->pkt.proto, "event proto (after extension headers)");
+		return;
+	}
 	if (!(ev->flags & PL_EV_F_IPV4))
 		return;
 	ASSERT_EQ(ev->src_identity, c->src_id, "event src identity");
@@ -326,6 +405,49 @@ void dp_run_cases(struct dp_fx *fx, const struct dp_case *cases, size_t n)
 		pl_subtest("%s", cases[i].desc);
 		run_case(fx, &cases[i]);
 	}
+}
+
+/* The IPv6 twin of an IPv4 case (see dp_run_table_v6); false: it has none. */
+static bool case_v6(const struct dp_case *in, struct dp_case *out)
+{
+	struct pl_pkt_spec *s = &out->pkt;
+	int i;
+
+	*out = *in;
+	if (in->mutate || in->pkt.eth_proto || in->pkt.vlan_id || in->pkt.ip_opt_len ||
+	    in->pkt.frag || !dp_v6_of(in->pkt.saddr, s->saddr6))
+		return false;
+	if (!dp_v6_of(in->pkt.daddr, s->daddr6))
+		return false;
+	s->family = AF_INET6;
+	s->saddr = s->daddr = 0;
+	if (s->proto == 1) {
+		s->proto = 58;
+		s->icmp_type = s->icmp_type == 8 ? 128 : s->icmp_type == 0 ? 129 : s->icmp_type;
+	}
+	for (i = 0; i < DP_MAX_POLICY; i++)
+		if (out->policy[i].proto == 1)
+			out->policy[i].proto = 58;
+	if (out->reason == PL_DROP_TTL_EXCEEDED)
+		out->reason = PL_DROP_HOP_LIMIT_EXCEEDED; /* IPv6's own reason */
+	return true;
+}
+
+void dp_run_table_v6(enum pl_routing_mode mode, const struct dp_case *cases, size_t n)
+{
+	struct dp_case c;
+	struct dp_fx fx;
+	size_t i;
+
+	if (!ASSERT_OK(dp_fx_setup(&fx, mode, true), "fixture"))
+		return;
+	for (i = 0; i < n; i++) {
+		if (!case_v6(&cases[i], &c))
+			continue;
+		pl_subtest("IPv6: %s", cases[i].desc);
+		run_case(&fx, &c);
+	}
+	dp_fx_teardown(&fx);
 }
 
 void dp_run_table(enum pl_routing_mode mode, const struct dp_case *cases, size_t n)

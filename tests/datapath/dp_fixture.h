@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <linux/pkt_cls.h>
 
 #include "lib/datapath.h"
@@ -37,6 +38,43 @@
 #define IP_NODE9  IP4(192, 168, 60, 9) /* POD_E's node: unroutable */
 #define IP_WORLD  IP4(203, 0, 113, 7)  /* in 203.0.113.0/24: CIDR identity ID_CIDR */
 #define IP_WORLD2 IP4(198, 51, 100, 7) /* no ipcache entry: WORLD */
+
+/*
+ * IPv6 twins of the fixture's addresses, same identities and nodes (endpoints6,
+ * ipcache6): 10.244.X.Y is fd00:10:244:X::Y, 203.0.113.Y 2001:db8:113::Y,
+ * 198.51.100.Y 2001:db8:100::Y (dp_v6_of). Byte arrays for static initializers.
+ */
+#define IP6_POD(x, y)                                                                              \
+	{                                                                                          \
+		0xfd, 0x00, 0x00, 0x10, 0x02, 0x44, 0x00, (x), 0, 0, 0, 0, 0, 0, 0, (y)            \
+	}
+#define IP6_A IP6_POD(1, 10)
+#define IP6_B IP6_POD(1, 20)
+#define IP6_C IP6_POD(2, 30)
+#define IP6_WORLD                                                                                  \
+	{                                                                                          \
+		0x20, 0x01, 0x0d, 0xb8, 0x01, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7                   \
+	}
+/* Link-local and multicast addresses of neighbour discovery: never endpoints. */
+#define IP6_LL_A                                                                                   \
+	{                                                                                          \
+		0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a                            \
+	}
+#define IP6_SNM_B /* solicited-node multicast of B (ff02::1:ff00:14) */                            \
+	{                                                                                          \
+		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 0x14                         \
+	}
+#define IP6_ALL_ROUTERS                                                                            \
+	{                                                                                          \
+		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2                               \
+	}
+#define IP6_UNSPEC                                                                                 \
+	{                                                                                          \
+		0                                                                                  \
+	}
+
+/* The IPv6 twin of a fixture IPv4 address (network order) into out; false: it has none. */
+bool dp_v6_of(uint32_t ip4, uint8_t *out);
 
 #define ID_A	1000
 #define ID_B	2000
@@ -135,6 +173,17 @@ struct dp_case {
 		.smac = DP_SMAC, .dmac = DP_DMAC, .saddr = (s), .daddr = (d), .proto = 17,         \
 		.sport = (sp), .dport = (dpt), .ip_id = 0x1234                                     \
 	}
+#define PKT6(s, d, pr)                                                                             \
+	.smac = DP_SMAC, .dmac = DP_DMAC, .family = AF_INET6, .saddr6 = s, .daddr6 = d,            \
+	.proto = (pr)
+#define PKT6_TCP(s, d, sp, dpt)                                                                    \
+	{                                                                                          \
+		PKT6(s, d, 6), .sport = (sp), .dport = (dpt), .tcp_flags = 0x02                    \
+	}
+#define PKT6_ICMP(s, d, type)                                                                      \
+	{                                                                                          \
+		PKT6(s, d, 58), .icmp_type = (type), .sport = 1, .icmp_seq = 1, .ttl = 255         \
+	}
 #define PKT_ECHO(s, d, type, id)                                                                   \
 	{                                                                                          \
 		.smac = DP_SMAC, .dmac = DP_DMAC, .saddr = (s), .daddr = (d), .proto = 1,          \
@@ -174,5 +223,12 @@ struct dp_case {
 void dp_run_cases(struct dp_fx *fx, const struct dp_case *cases, size_t n);
 /* dp_run_cases on a fixture of its own in that routing mode, events on. */
 void dp_run_table(enum pl_routing_mode mode, const struct dp_case *cases, size_t n);
+/*
+ * The same IPv4 table run over IPv6: addresses by dp_v6_of, ICMP echo as
+ * ICMPv6 echo (policy proto 1 as 58), TTL_EXCEEDED as HOP_LIMIT_EXCEEDED, same
+ * identities, policies and expected verdicts: both families decide alike.
+ * Rows without an IPv6 twin (node IPs, malformed IPv4) are left out.
+ */
+void dp_run_table_v6(enum pl_routing_mode mode, const struct dp_case *cases, size_t n);
 
 #endif /* PL_DP_FIXTURE_H */

@@ -132,10 +132,12 @@ PL_TEST_PROBE(datapath, cli_verify, probe_podlab_root)
 	ASSERT_STRSTR(out, want, "link kinds");
 	ASSERT_STRSTR(out, pl_probe_tcx() ? "  tcx        no" : "  tcx        yes", "tcx");
 	ASSERT_STRSTR(out, "  new netns  lo", "a new namespace's devices");
-	ASSERT_TRUE(strstr(out, "  new netns") < strstr(out, "routing native:"), "before the modes");
+	ASSERT_TRUE(strstr(out, "  new netns") < strstr(out, "routing native:"),
+		    "before the modes");
 	ASSERT_STRSTR(out, "routing native:", "native");
 	ASSERT_STRSTR(out, "routing vxlan:", "vxlan");
 	ASSERT_STRSTR(out, "routing legacy:", "legacy");
+	ASSERT_STRSTR(out, "routing fabric:", "fabric");
 	row = strstr(out, "  from_pod ");
 	if (ASSERT_OK_PTR(row, "from_pod row")) {
 		row = strstr(row, "veth");

@@ -17,7 +17,7 @@ PL_TEST_PROBE(datapath, loads_in_every_routing_mode, pl_probe_root)
 	struct pl_datapath *dp;
 	enum pl_prog p;
 
-	for (m = PL_ROUTING_NATIVE; m <= PL_ROUTING_LEGACY; m++) {
+	for (m = 0; m < PL_ROUTING__COUNT; m++) {
 		struct pl_datapath_opts opts = {.routing = m, .events = true};
 
 		pl_subtest("routing mode %d", m);

@@ -142,7 +142,6 @@ static int pad_6(uint8_t *p, int len)
 #define OK_TO_B	  .src_id = ID_A, .dst_id = ID_B, DELIVERED(DEV_POD_B, RW_TO_B)
 
 static const uint8_t arp_body[28] = {0, 1, 8, 0, 6, 4, 0, 1};
-static const uint8_t ipv6_body[40] = {0x60, 0, 0, 0, 0, 0, 59, 64};
 
 static const struct dp_case from_pod_cases[] = {
 	{"13-byte frame: test_run refuses it (EINVAL) before any program runs", FROM_A,
@@ -206,13 +205,8 @@ static const struct dp_case from_pod_cases[] = {
 	 .pkt = {SPEC_BASE, .proto = 47}, OK_TO_B, .note = PL_NOTE_NO_POLICY},
 	{"802.1Q-tagged IPv4: to the stack untouched (NOT_IPV4)", FROM_A,
 	 .pkt = {SPEC_BASE, .vlan_id = 100, .proto = 6, .sport = 1, .dport = 80}, NOT_V4},
-	{"IPv6: to the stack untouched (NOT_IPV4)", FROM_A,
-	 .pkt = {.smac = DP_SMAC,
-		 .dmac = DP_DMAC,
-		 .eth_proto = 0x86dd,
-		 .payload = ipv6_body,
-		 .payload_len = sizeof(ipv6_body)},
-	 NOT_V4},
+	{"IPv6 from :: (no endpoint), no next header: INVALID_SIP 132", FROM_A,
+	 .pkt = {PKT6(IP6_UNSPEC, IP6_UNSPEC, 59)}, BAD(PL_DROP_INVALID_SIP)},
 	{"ARP: to the stack untouched (NOT_IPV4)", FROM_A,
 	 .pkt = {.smac = DP_SMAC,
 		 .dmac = DP_DMAC,
@@ -246,13 +240,9 @@ static const struct dp_case other_prog_cases[] = {
 	{"from_overlay: fragment: FRAG_NOSUPPORT 157", OVL,
 	 .pkt = {SPEC_BASE, .proto = 17, .sport = 1, .dport = 53, .frag = 185},
 	 DROPPED(PL_OBS_FROM_OVERLAY, PL_DROP_FRAG_NOSUPPORT)},
-	{"from_overlay: IPv6: NOT_IPV4", OVL,
-	 .pkt = {.smac = DP_SMAC,
-		 .dmac = DP_DMAC,
-		 .eth_proto = 0x86dd,
-		 .payload = ipv6_body,
-		 .payload_len = sizeof(ipv6_body)},
-	 NOT_V4},
+	{"from_overlay: IPv6 to :: (no local pod): to the stack (NOT_LOCAL)", OVL,
+	 .pkt = {PKT6(IP6_UNSPEC, IP6_UNSPEC, 59)}, .src_id = ID_C, .dst_id = PL_ID_WORLD, TO_STACK,
+	 .note = PL_NOTE_NOT_LOCAL},
 };
 
 PL_TEST_PROBE(datapath, malformed_from_pod, pl_probe_bpf_netns)

@@ -175,3 +175,19 @@ PL_TEST_PROBE(datapath, conntrack, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_NATIVE, ct_cases, ARRAY_SIZE(ct_cases));
 }
+
+/* Label policy decides IPv6 as IPv4: every row above again with the pods' IPv6 addresses. */
+PL_TEST_PROBE(datapath, policy_ipv6_as_ipv4, pl_probe_bpf_netns)
+{
+	dp_run_table_v6(PL_ROUTING_NATIVE, policy_cases, ARRAY_SIZE(policy_cases));
+}
+
+PL_TEST_PROBE(datapath, policy_cidr_world_ipv6_as_ipv4, pl_probe_bpf_netns)
+{
+	dp_run_table_v6(PL_ROUTING_NATIVE, cidr_cases, ARRAY_SIZE(cidr_cases));
+}
+
+PL_TEST_PROBE(datapath, conntrack_ipv6_as_ipv4, pl_probe_bpf_netns)
+{
+	dp_run_table_v6(PL_ROUTING_NATIVE, ct_cases, ARRAY_SIZE(ct_cases));
+}

@@ -36,8 +36,6 @@ static int cut_to_ip(uint8_t *p, int len)
 	.reason = (why)
 #define XDP_PASSED .retval = XDP_PASS, .obs = PL_OBS_TO_STACK, .verdict = PL_VERDICT_FORWARDED
 
-static const uint8_t ipv6_body[40] = {0x60, 0, 0, 0, 0, 0, 59, 64};
-
 /* Denied: 203.0.113.0/24 and 198.51.100.7/32 (see the test). */
 static const struct dp_case cases[] = {
 	{"203.0.113.7 in the denied /24: XDP_DROP PREFILTER 240", XDP,
@@ -59,13 +57,8 @@ static const struct dp_case cases[] = {
 		 .proto = 17,
 		 .frag = 0x2000},
 	 XDP_PASSED},
-	{"IPv6: XDP_PASS (NOT_IPV4)", XDP,
-	 .pkt = {.smac = DP_SMAC,
-		 .dmac = DP_DMAC,
-		 .eth_proto = 0x86dd,
-		 .payload = ipv6_body,
-		 .payload_len = sizeof(ipv6_body)},
-	 XDP_PASSED, .note = PL_NOTE_NOT_IPV4},
+	{"IPv6: XDP_PASS (IPV6_UNFILTERED: the prefilter is IPv4 only)", XDP,
+	 .pkt = {PKT6(IP6_UNSPEC, IP6_UNSPEC, 59)}, XDP_PASSED, .note = PL_NOTE_IPV6_UNFILTERED},
 	{"VLAN-tagged IPv4 from a denied source: XDP_PASS (NOT_IPV4, not inspected)", XDP,
 	 .pkt = {.smac = DP_SMAC,
 		 .dmac = DP_DMAC,

@@ -200,6 +200,16 @@ PL_TEST_PROBE(datapath, routing_native, pl_probe_bpf_netns)
 	dp_run_table(PL_ROUTING_NATIVE, native_cases, ARRAY_SIZE(native_cases));
 }
 
+/*
+ * fabric leaves a node exactly as native does (fib lookup, TTL-1, redirect out of the
+ * uplink, no tunnel key, no NAT): only the next hop the node's table names differs,
+ * and the fixture's table is the same. Every native case holds with the fabric knob.
+ */
+PL_TEST_PROBE(datapath, routing_fabric_is_native_on_the_wire, pl_probe_bpf_netns)
+{
+	dp_run_table(PL_ROUTING_FABRIC, native_cases, ARRAY_SIZE(native_cases));
+}
+
 PL_TEST_PROBE(datapath, routing_vxlan, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_VXLAN, vxlan_cases, ARRAY_SIZE(vxlan_cases));
@@ -208,4 +218,20 @@ PL_TEST_PROBE(datapath, routing_vxlan, pl_probe_bpf_netns)
 PL_TEST_PROBE(datapath, routing_legacy, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_LEGACY, legacy_cases, ARRAY_SIZE(legacy_cases));
+}
+
+/* IPv6 twins: the same rows with the pods' IPv6 addresses (rows with node IPs have none). */
+PL_TEST_PROBE(datapath, routing_native_ipv6, pl_probe_bpf_netns)
+{
+	dp_run_table_v6(PL_ROUTING_NATIVE, native_cases, ARRAY_SIZE(native_cases));
+}
+
+PL_TEST_PROBE(datapath, routing_vxlan_ipv6, pl_probe_bpf_netns)
+{
+	dp_run_table_v6(PL_ROUTING_VXLAN, vxlan_cases, ARRAY_SIZE(vxlan_cases));
+}
+
+PL_TEST_PROBE(datapath, routing_legacy_ipv6, pl_probe_bpf_netns)
+{
+	dp_run_table_v6(PL_ROUTING_LEGACY, legacy_cases, ARRAY_SIZE(legacy_cases));
 }

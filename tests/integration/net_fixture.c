@@ -470,7 +470,8 @@ const char *fixture_probe_shaping(void)
 	sched_setscheduler(0, policy, &old);
 	if (lost > 0.03 * 0.3)
 		snprintf(reason, sizeof(reason),
-			 "this machine stalls (%.0f of 300 ms lost in gaps over 2 ms, worst %.1f ms: "
+			 "this machine stalls (%.0f of 300 ms lost in gaps over 2 ms, worst %.1f "
+			 "ms: "
 			 "CPU emulation or an overloaded host): shaped rates would read low",
 			 lost * 1e3, worst * 1e3);
 	return reason[0] ? reason : NULL;

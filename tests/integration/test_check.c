@@ -2,8 +2,8 @@
 /*
  * podlab check end to end: up a shipped topology with the real datapath,
  * check it with live traffic, tear it down, and hold the report to what
- * the routing mode must show (pod IPs seen in native/vxlan, the source
- * node's IP in legacy). Nothing of the run may remain afterwards.
+ * the routing mode must show (pod IPs seen in native/vxlan/fabric, the
+ * source node's IP in legacy; the fabric's routes). Nothing of the run may remain afterwards.
  */
 #include <dirent.h>
 #include <netinet/in.h>
@@ -143,6 +143,47 @@ PL_TEST_PROBE(integration, check_two_node_legacy_nat, pl_probe_bpf_netns)
 	ASSERT_EQ(c.cross_node_ip, c.cross, "MASQUERADE: destination sees the source node IP");
 	ASSERT_EQ(c.cross_pod_ip, 0, "no cross-node pod IP survives");
 	ASSERT_EQ(c.local_pod_ip, c.local, "same-node traffic keeps the pod IP");
+	pl_check_report_free(r);
+}
+
+/*
+ * Fabric routing: the destination sees the source pod's IP, the wire carries bare pod
+ * IPs (no VXLAN), the fabric router's table holds every pod and the nodes' tables
+ * only their own pods.
+ */
+PL_TEST_PROBE(integration, check_two_node_fabric, pl_probe_bpf_netns)
+{
+	struct pl_check_report *r;
+	struct seen_counts c;
+	int i, fabric_rows = 0;
+
+	check_topology("topologies/two-node-fabric.yaml", &c, &r);
+	if (!r)
+		return;
+	ASSERT_GT(c.cross, 0, "cross-node probes delivered");
+	ASSERT_EQ(c.cross_pod_ip, c.cross, "destination sees the source pod IP");
+	ASSERT_GT(c.denied, 0, "policy denials observed");
+	ASSERT_EQ(c.drops, c.denied, "every denial has its drop reason in the flow events");
+	for (i = 0; i < r->nunderlay; i++) {
+		ASSERT_GT(r->underlay[i].plain_pod_pkts, 0, "bare pod IPs on the uplink");
+		ASSERT_EQ(r->underlay[i].vxlan_pkts, 0, "no encapsulation on the wire");
+	}
+	ASSERT_EQ(r->mtu[0].got, 1472, "no encapsulation overhead");
+	ASSERT_EQ(r->nroutes, 3, "the fabric's table and both nodes'");
+	for (i = 0; i < r->nroutes; i++) {
+		const struct pl_check_routes *x = &r->routes[i];
+
+		ASSERT_TRUE(x->judged && x->ok, "routes row as fabric routing wants");
+		if (x->node < 0) {
+			fabric_rows++;
+			ASSERT_EQ(x->remote, 4, "the fabric routes every pod IP");
+		} else {
+			ASSERT_EQ(x->own, 2, "a node routes its own pods");
+			ASSERT_EQ(x->remote, 0, "and no other node's pod");
+			ASSERT_EQ(x->via_subnet, 2, "other pods only by the subnet, to the fabric");
+		}
+	}
+	ASSERT_EQ(fabric_rows, 1, "one fabric row");
 	pl_check_report_free(r);
 }
 

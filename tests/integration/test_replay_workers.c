@@ -180,8 +180,11 @@ static uint32_t key_of(const struct pl_pkt_spec *s)
 
 PL_TEST(integration, replay_shard_key_ties_flows)
 {
-	struct pl_pkt_spec fwd = {.saddr = htonl(0x0af4010a), .daddr = htonl(0x0af40214),
-				  .proto = IPPROTO_TCP, .sport = 40000, .dport = 80};
+	struct pl_pkt_spec fwd = {.saddr = htonl(0x0af4010a),
+				  .daddr = htonl(0x0af40214),
+				  .proto = IPPROTO_TCP,
+				  .sport = 40000,
+				  .dport = 80};
 	struct pl_pkt_spec rev = fwd, other = fwd, icmp = {0};
 	uint8_t quoted[64];
 	int qlen;

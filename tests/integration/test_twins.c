@@ -64,7 +64,7 @@ static void twin_check(const char *file, enum pl_routing_mode mode, const char *
 				     .no_datapath = true};
 	struct pl_check_report *r = NULL;
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
-	bool overlay = mode != PL_ROUTING_NATIVE;
+	bool overlay = mode == PL_ROUTING_VXLAN || mode == PL_ROUTING_LEGACY;
 	struct twin_seen c;
 	struct topo *t = NULL;
 	int i;
@@ -97,7 +97,8 @@ static void twin_check(const char *file, enum pl_routing_mode mode, const char *
 		ASSERT_GT(c.cross, 0, "cross-node probes");
 		ASSERT_EQ(c.delivered, c.probes, "every probe delivered (no policy enforced)");
 		if (mode == PL_ROUTING_LEGACY) {
-			ASSERT_EQ(c.cross_node_ip, c.cross, "MASQUERADE: the source node's IP seen");
+			ASSERT_EQ(c.cross_node_ip, c.cross,
+				  "MASQUERADE: the source node's IP seen");
 		} else {
 			ASSERT_EQ(c.cross_pod_ip, c.cross, "the source pod's IP seen");
 		}
@@ -105,7 +106,8 @@ static void twin_check(const char *file, enum pl_routing_mode mode, const char *
 			ASSERT_GT(r->underlay[i].vxlan_pod_pkts, 0, "VXLAN on every uplink");
 		for (i = 0; i < r->nunderlay; i++)
 			if (!overlay)
-				ASSERT_EQ(r->underlay[i].vxlan_pkts, 0, "no VXLAN in native");
+				ASSERT_EQ(r->underlay[i].vxlan_pkts, 0,
+					  "no VXLAN in native/fabric");
 		for (i = 0; i < r->nmtu; i++)
 			ASSERT_EQ(r->mtu[i].got, overlay ? 1422 : 1472, "largest DF payload");
 		r->topo = NULL;
@@ -133,4 +135,10 @@ PL_TEST_PROBE(integration, twin_legacy_passes_pod_to_pod, probe_twins)
 PL_TEST_PROBE(integration, twin_native_passes_pod_to_pod, probe_twins)
 {
 	twin_check("topologies/two-node-native.yaml", PL_ROUTING_NATIVE, "wn");
+}
+
+/* VPC CNI's layout with the kernel alone: the fabric routes the pods, nodes forward. */
+PL_TEST_PROBE(integration, twin_fabric_passes_pod_to_pod, probe_twins)
+{
+	twin_check("topologies/two-node-fabric.yaml", PL_ROUTING_FABRIC, "wf");
 }

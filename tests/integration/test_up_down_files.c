@@ -52,7 +52,7 @@ static const char *probe_shipped_netem(void)
 static const char *const shipped[] = {
 	"topologies/two-node-native.yaml", "topologies/two-node-vxlan.yaml",
 	"topologies/two-node-legacy.yaml", "topologies/three-node-segment.yaml",
-	"topologies/seed-tc.yaml",
+	"topologies/seed-tc.yaml",	   "topologies/two-node-fabric.yaml",
 };
 
 /* `podlab status RUN`'s planned objects that the kernel lacks, or -errno. */
@@ -92,7 +92,8 @@ static void up_down_file(const char *file, const char *tag, bool datapath)
 		return;
 	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
 		goto out;
-	want = t->nnodes + t->npods + (t->underlay == TOPO_UNDERLAY_SEGMENT) + t->world.present;
+	want = t->nnodes + t->npods + (t->underlay == TOPO_UNDERLAY_SEGMENT) +
+	       (t->underlay == TOPO_UNDERLAY_FABRIC) + t->world.present;
 	ASSERT_EQ(fixture_count_netns(run), want, "namespaces");
 	d = fixture_dump_ns(run, t->nodes[0].name, PL_DUMP_ALL);
 	if (datapath) {
@@ -103,7 +104,7 @@ static void up_down_file(const char *file, const char *tag, bool datapath)
 			ASSERT_TRUE(strstr(d, "xdp ") == NULL, "no xdp without prefilter rules");
 		ASSERT_STRSTR(d, "filter eth0 tc-ingress prio 10 bpf from_network", "from_network");
 		ASSERT_STRSTR(d, "tc-ingress prio 10 bpf from_pod", "from_pod");
-		if (t->routing != PL_ROUTING_NATIVE)
+		if (pl_topo_overlay(t))
 			ASSERT_STRSTR(d, "filter vxlan0 tc-ingress prio 10 bpf from_overlay",
 				      "from_overlay");
 	} else {
@@ -113,8 +114,26 @@ static void up_down_file(const char *file, const char *tag, bool datapath)
 
 		snprintf(uplink, sizeof(uplink), "link %d eth0 veth", PL_IFINDEX_UPLINK);
 		ASSERT_STRSTR(d, uplink, "the uplink at its planned ifindex");
-		if (t->routing != PL_ROUTING_NATIVE)
+		if (pl_topo_overlay(t))
 			ASSERT_STRSTR(d, " vxlan0 vxlan ", "the vxlan device");
+	}
+	if (t->underlay == TOPO_UNDERLAY_FABRIC) {
+		char *fd = fixture_dump_ns(run, TOPO_NETNS_FABRIC, PL_DUMP_ROUTES | PL_DUMP_LINKS);
+		char want_rt[96], ip[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+
+		for (i = 0; i < t->npods; i++) {
+			inet_ntop(AF_INET, &t->pods[i].ip, ip, sizeof(ip));
+			inet_ntop(AF_INET, &t->nodes[t->pods[i].node].underlay_ip, gw, sizeof(gw));
+			snprintf(want_rt, sizeof(want_rt), "route %s/32 via %s dev f-%s", ip, gw,
+				 t->nodes[t->pods[i].node].name);
+			ASSERT_STRSTR(fd, want_rt, "the fabric routes the pod");
+			if (t->pods[i].node != 0) {
+				snprintf(want_rt, sizeof(want_rt), "route %s/32", ip);
+				ASSERT_TRUE(d && !strstr(d, want_rt), "node1 has no route to it");
+			}
+		}
+		ASSERT_TRUE(d && !strstr(d, " vxlan"), "no vxlan device on a node");
+		free(fd);
 	}
 	for (i = 0; i < t->nlinks; i++)
 		if (t->links[i].node == 0 && t->links[i].qdisc.kind != TOPO_QDISC_NONE) {

@@ -106,7 +106,7 @@ PL_TEST(unit, pcaps_fixture_content)
 		{"malformed.pcap", 10, "10.244.2.10 > 10.244.1.10 TCP malformed: IPv4 ihl < 5"},
 		{"malformed.pcap", 15, "10.244.2.10 > 10.244.1.10 UDP frag off 72 MF"},
 		{"malformed.pcap", 20, "vlan 100 10.244.2.10:40000 > 10.244.1.10:80 TCP [S]"},
-		{"malformed.pcap", 22, "IPv6"},
+		{"malformed.pcap", 22, "fd00:10:244:2::10 > fd00:10:244:1::10 no next header"},
 		{"malformed.pcap", 23, "ARP"},
 		{"underlay-vxlan.pcap", 1,
 		 "vxlan vni 300 192.168.50.2:57779 > 192.168.50.1:4789 "

@@ -27,6 +27,20 @@
 	"      - {name: b, ip: 10.244.2.10, labels: {app: b}}\n"
 #define N2OK N2("192.168.50.2", "10.244.2.0/24")
 
+/* Two nodes for routing fabric (after a routing line), lines 2-11: pods in the underlay subnet. */
+#define FABRIC_N2                                                                                  \
+	"nodes:\n"                                                                                 \
+	"  - name: node1\n"                                                                        \
+	"    ip: 192.168.50.1\n"                                                                   \
+	"    podCIDR: 192.168.50.64/28\n"                                                          \
+	"    pods:\n"                                                                              \
+	"      - {name: a, ip: 192.168.50.70, labels: {app: a}}\n"                                 \
+	"  - name: node2\n"                                                                        \
+	"    ip: 192.168.50.2\n"                                                                   \
+	"    podCIDR: 192.168.50.80/28\n"                                                          \
+	"    pods:\n"                                                                              \
+	"      - {name: b, ip: 192.168.50.90, labels: {app: b}}\n"
+
 /* One node, lines 1-6. */
 #define N1(node_name, cidr, pod_ip)                                                                \
 	"nodes:\n"                                                                                 \
@@ -71,7 +85,34 @@ static const struct bad_case bad_cases[] = {
 	{"wrong type: nodes is a mapping", "nodes: {name: x}\n",
 	 "t:1:8: nodes must be a list, not a mapping"},
 	{"unknown routing mode", "routing: bgp\n" N2OK,
-	 "t:1:10: unknown routing mode 'bgp' (expected native, vxlan or legacy)"},
+	 "t:1:10: unknown routing mode 'bgp' (expected native, vxlan, legacy or fabric)"},
+	/* routing fabric: pods in the underlay's subnet, a table that fits them. */
+	{"fabric: podCIDR outside the underlay subnet", "routing: fabric\n" N2OK,
+	 "t:5:14: podCIDR 10.244.1.0/24 is outside the underlay network 192.168.50.0/24: with "
+	 "routing fabric pods take addresses from the underlay's own subnet"},
+	{"fabric: maxRoutes below the pod count",
+	 "routing: fabric\n" FABRIC_N2 "fabric: {maxRoutes: 1}\n",
+	 "t:13:21: fabric maxRoutes 1 is smaller than the 2 pods: the fabric holds one route "
+	 "per pod IP"},
+	{"fabric: maxRoutes zero", "routing: fabric\n" FABRIC_N2 "fabric: {maxRoutes: 0}\n",
+	 "t:13:21: maxRoutes 0 is out of range 1..1048576"},
+	{"fabric: unknown key", "routing: fabric\n" FABRIC_N2 "fabric: {routes: 4}\n",
+	 "t:13:10: unknown key 'routes' in fabric (expected one of: maxRoutes)"},
+	{"fabric section without routing fabric", N2OK "fabric: {maxRoutes: 4}\n",
+	 "t:12:9: 'fabric' comes with routing fabric only (this is native)"},
+	{"fabric: podCIDR holds the fabric router",
+	 "routing: fabric\nnodes:\n  - {name: n1, ip: 192.168.50.1/24, podCIDR: "
+	 "192.168.50.240/28}\n",
+	 "t:3:46: podCIDR 192.168.50.240/28 holds the fabric router's address 192.168.50.254"},
+	{"fabric: a p2p underlay", "routing: fabric\n" FABRIC_N2 "underlay: {type: p2p}\n",
+	 "t:13:18: routing fabric joins every node to the fabric router: underlay type 'p2p' "
+	 "does not apply (omit it or say fabric)"},
+	{"fabric underlay without routing fabric", N2OK "underlay: {type: fabric}\n",
+	 "t:12:18: underlay type 'fabric' comes with routing fabric only"},
+	{"fabric: a pod named fabric",
+	 "routing: fabric\nnodes:\n  - name: n1\n    ip: 192.168.50.1/24\n    podCIDR: "
+	 "192.168.50.64/28\n    pods:\n      - {name: fabric, ip: 192.168.50.70}\n",
+	 "t:7:16: name 'fabric' is reserved (the fabric router's namespace)"},
 	{"bad CIDR", N1("node1", "10.244.1.0/33", "10.244.1.10"),
 	 "t:4:14: podCIDR '10.244.1.0/33' is not an IPv4 CIDR"},
 	{"CIDR with host bits", N1("node1", "10.244.1.1/24", "10.244.1.10"),
