@@ -4,7 +4,7 @@
  * capture with mixed verdicts (delivered, denied by policy both ways, from a
  * pod and from the world, the malformed frames of pcaps/malformed.pcap at an
  * uplink) replayed with one packet in flight and with windows of 64, compared
- * result by result as JSON, in native, vxlan and legacy routing, with packets
+ * result by result as JSON, in native, vxlan, legacy and fabric routing, with packets
  * injected at a vxlan device too. And identical packets are never in
  * flight together: each goes alone, with the result of the first.
  */
@@ -185,12 +185,13 @@ out:
 	pl_topo_free(t);
 }
 
-/* native routing, VXLAN, and legacy's MASQUERADE (the tag survives it) */
+/* native routing, VXLAN, legacy's MASQUERADE (the tag survives it), the fabric router */
 PL_TEST_PROBE(integration, live_window_same_results, pl_probe_bpf_netns)
 {
 	same_results("topologies/two-node-vxlan.yaml", true);
 	same_results("topologies/two-node-native.yaml", false);
 	same_results("topologies/two-node-legacy.yaml", true);
+	same_results("topologies/two-node-fabric.yaml", false);
 }
 
 PL_TEST_PROBE(integration, live_window_identical_packets_alone, pl_probe_bpf_netns)
