@@ -40,6 +40,12 @@ PL_COMMAND(replay, .name = "replay",
 		    "                    or sim (the simulator walks each packet hop by hop,\n"
 		    "                    real programs at every hook; adds virtual times and a\n"
 		    "                    per-flow throughput/latency table)\n"
+		    "  --window N        live mode: up to N packets in flight at once (1..1024,\n"
+		    "                    default 64), each matched to its events and captures\n"
+		    "                    by its tag (IP ID, destination, port, payload hash);\n"
+		    "                    a packet whose tag or flow is in flight already waits\n"
+		    "                    for the next window, so each result is the one the\n"
+		    "                    packet gets alone; 1 = one packet at a time\n"
 		    "  --json            one JSON object per packet instead of text\n"
 		    "  --pcap-out DIR    write what came out of each device to DIR/<device>.pcap\n"
 		    "  -j, --workers N   unit mode: replay on N CPUs (default: every CPU this\n"
@@ -94,6 +100,7 @@ static int cmd_replay(int argc, char **argv)
 		{"pcap-out", required_argument, NULL, 'o'},
 		{"workers", required_argument, NULL, 'w'},
 		{"ct-max", required_argument, NULL, 'c'},
+		{"window", required_argument, NULL, 'W'},
 		{0},
 	};
 	const char *topo_file = NULL, *pcap = NULL, *at = NULL, *filter = NULL, *outdir = NULL;
@@ -149,6 +156,13 @@ static int cmd_replay(int argc, char **argv)
 				return pl_cmd_usage_error(
 					"replay", "-j/--workers: '%s' is not 1 to 1024", optarg);
 			so.workers = atoi(optarg);
+			break;
+		case 'W':
+			if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg) ||
+			    atoi(optarg) < 1 || atoi(optarg) > PL_LIVE_WINDOW_MAX)
+				return pl_cmd_usage_error("replay", "--window: '%s' is not 1 to %d",
+							  optarg, PL_LIVE_WINDOW_MAX);
+			so.replay.live_window = atoi(optarg);
 			break;
 		case 'c':
 			if (pl_cmd_parse_ct_max("replay", optarg, &ct_max))

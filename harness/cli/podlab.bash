@@ -28,7 +28,7 @@ _podlab_takes_value()
 	--mode | --compare | --only | -l | --linktype | --example | --from | --to | --path | --at | \
 	--filter | --timeout | --seconds | --dport | --sport | --size | --proto | --tbf | --htb | \
 	--netem | --pfifo | --load | --duration | --interval | --link | --seed | --workers | \
-	--ct-max) true ;;
+	--ct-max | --window) true ;;
 	*) false ;;
 	esac
 }

@@ -69,27 +69,24 @@ fail:
 
 int pl_replay_one(struct pl_replay *rp, const struct pl_replay_pkt *p, struct pl_result *res)
 {
-	struct pl_inject at = p->at.kind != PL_INJECT_AUTO ? p->at : rp->opts.at;
-	char why[sizeof(res->skip)];
+	struct pl_inject at;
 
-	pl_result_init(res, p);
-	if (p->skip) {
-		res->status = PL_RES_SKIPPED;
-		snprintf(res->skip, sizeof(res->skip), "%s", p->skip);
+	if (pl_replay_prepare(rp, p, res, &at))
 		return 0;
-	}
-	if (at.kind == PL_INJECT_AUTO &&
-	    pl_inject_choose(rp->t, p->data, p->len, &at, why, sizeof(why))) {
-		res->status = PL_RES_SKIPPED;
-		snprintf(res->skip, sizeof(res->skip), "%s", why);
-		return 0;
-	}
-	res->inject = at;
 	if (rp->opts.mode == PL_MODE_LIVE)
 		return pl_replay_live_one(rp, p, &at, res);
 	if (rp->opts.mode == PL_MODE_SIM)
 		return pl_replay_sim_one(rp, p, &at, res);
 	return pl_replay_unit_one(rp, p, &at, res);
+}
+
+int pl_replay_window(struct pl_replay *rp, const struct pl_replay_pkt *p, int n,
+		     struct pl_result *res, int *used)
+{
+	if (rp->opts.mode == PL_MODE_LIVE && rp->opts.live_window != 1 && n > 1)
+		return pl_replay_live_window(rp, p, n, res, used);
+	*used = 1;
+	return pl_replay_one(rp, p, res);
 }
 
 void pl_replay_close(struct pl_replay *rp)

@@ -110,6 +110,39 @@ static void tuple_of(const uint8_t *frame, uint32_t len, struct pl_pkt_info *inf
 		pl_pkt_parse(frame + info->inner_off, len - info->inner_off, info);
 }
 
+uint32_t pl_replay_identity_of(const struct topo *t, uint32_t saddr)
+{
+	int pod = pl_topo_pod_by_ip(t, saddr);
+
+	if (pod >= 0)
+		return t->pods[pod].identity;
+	if (pl_topo_node_by_underlay_ip(t, saddr) >= 0)
+		return PL_ID_REMOTE_NODE;
+	return PL_ID_WORLD;
+}
+
+int pl_replay_prepare(const struct pl_replay *rp, const struct pl_replay_pkt *p,
+		      struct pl_result *res, struct pl_inject *at)
+{
+	char why[sizeof(res->skip)];
+
+	*at = p->at.kind != PL_INJECT_AUTO ? p->at : rp->opts.at;
+	pl_result_init(res, p);
+	if (p->skip) {
+		res->status = PL_RES_SKIPPED;
+		snprintf(res->skip, sizeof(res->skip), "%s", p->skip);
+		return 1;
+	}
+	if (at->kind == PL_INJECT_AUTO &&
+	    pl_inject_choose(rp->t, p->data, p->len, at, why, sizeof(why))) {
+		res->status = PL_RES_SKIPPED;
+		snprintf(res->skip, sizeof(res->skip), "%s", why);
+		return 1;
+	}
+	res->inject = *at;
+	return 0;
+}
+
 void pl_result_init(struct pl_result *res, const struct pl_replay_pkt *p)
 {
 	struct pl_pkt_info info;

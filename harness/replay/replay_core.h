@@ -23,11 +23,23 @@ struct topo;
 struct pl_flow_event;
 struct pl_evshare;
 
+#define PL_LIVE_WINDOW_DEFAULT 64
+#define PL_LIVE_WINDOW_MAX     1024
+
 struct pl_replay_opts {
 	enum pl_replay_mode mode;
 	const char *run;       /* reuse this run; NULL = build the topology and remove it after */
 	struct pl_inject at;   /* PL_INJECT_AUTO = choose per packet */
-	unsigned live_wait_ms; /* live: how long to wait for a packet's outcome (0 = 500) */
+	unsigned live_wait_ms; /* live: how long to wait for a window's outcome (0 = 500) */
+	unsigned live_window;  /* live: packets in flight at most (0 = 64, 1 = one at a time) */
+};
+
+/* Live mode's windows: how many, and why a window ended before it was full. */
+struct pl_live_stats {
+	unsigned windows;
+	unsigned cut_tag;  /* the next packet's tag was in flight already (identical packets) */
+	unsigned cut_flow; /* its flow was in flight the other way or from elsewhere */
+	unsigned cut_path; /* a packet on a path new to the replay closed it */
 };
 
 /* Per node of an open replay: the run's pinned programs and maps, opened by path. */
@@ -55,6 +67,7 @@ struct pl_replay {
 	struct pl_replay_node *nodes;
 	void *live;   /* replay_live.c state */
 	void *sim;    /* replay_sim.c state: the simulator's walk over this run */
+	struct pl_live_stats live_stats;
 	uint8_t *buf; /* scratch for data_out */
 	/* A parallel unit-mode worker's view (replay_workers.c): its events come from here. */
 	struct pl_evshare *evshare; /* NULL: this thread reads the rings alone */
@@ -77,6 +90,14 @@ void pl_replay_ifname(const struct pl_replay *rp, int node, uint32_t ifindex, ch
 void pl_replay_hop_event(const struct pl_replay *rp, struct pl_hop *h, int node,
 			 const struct pl_flow_event *ev);
 
+/* The identity a frame from saddr carries in a VNI: its pod's, remote-node or world. */
+uint32_t pl_replay_identity_of(const struct topo *t, uint32_t saddr);
+/*
+ * What every mode does first: fills res's input side, skips what cannot run,
+ * picks the injection point. 0 = run p at *at, 1 = res is final (skipped).
+ */
+int pl_replay_prepare(const struct pl_replay *rp, const struct pl_replay_pkt *p,
+		      struct pl_result *res, struct pl_inject *at);
 /* Fills the input side of res from the frame: number, summary, tuple. */
 void pl_result_init(struct pl_result *res, const struct pl_replay_pkt *p);
 /* Fills the output tuple from an output frame (inner frame when VXLAN). */

@@ -3,12 +3,15 @@
  * Live mode: the topology is real and the kernel decides the whole path.
  * Injection: at an uplink, XDP live frames (BPF_F_TEST_XDP_LIVE_FRAMES) of the
  * node's xdp_prefilter, so XDP_PASS frames enter that node's stack for real;
- * from a pod, an AF_PACKET socket on the pod's eth0 inside the pod's netns.
+ * at a vxlan device, the same with the frame wrapped in VXLAN from another
+ * node (the kernel decapsulates it); from a pod, an AF_PACKET socket on the
+ * pod's eth0, made inside the pod's netns (sendmmsg for a run of packets).
  * The destination MAC is set to the receiving device's (the stack would drop
  * PACKET_OTHERHOST frames); nothing else is touched.
- * Outcome: flow events of every node and AF_PACKET captures on every pod's
- * eth0 and node uplink, matched to the packet by IP ID and a hash of the L4
- * payload (both survive MASQUERADE and encapsulation), within a bounded wait.
+ * Outcome (replay_live_window.c): flow events of every node and AF_PACKET
+ * captures on every pod's eth0 and node uplink, matched to the packet by its
+ * tag (IP ID, destination and a hash of the L4 payload: they survive
+ * MASQUERADE and encapsulation), for a window of packets in flight at once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@
 #include <linux/if_packet.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "lib/clock.h"
 #include "lib/datapath.h"
@@ -35,38 +39,11 @@
 #include "replay/replay_core.h"
 #include "replay/replay_run.h"
 #include "replay/replay_live.h"
+#include "replay/replay_live_priv.h"
 #include "topo/topo.h"
 
-#define QUIET_MS 60 /* nothing new for this long after the last sign: concluded */
-
-enum tap_kind { TAP_POD, TAP_UPLINK };
-
-struct tap {
-	enum tap_kind kind;
-	int index; /* pod or node index */
-	int fd;
-	uint32_t ifindex;
-	uint8_t mac[6];
-};
-
-struct live {
-	struct tap *taps;
-	int ntaps;
-	int *pod_netns; /* per pod, -1 = unknown */
-	int inject_fd;	/* AF_PACKET socket of the current pod, reopened per pod */
-	int inject_pod;
-	uint8_t frame[PL_PKT_MAX];
-};
-
-/* Correlation key of a frame (inner frame for VXLAN): IP ID + FNV-1a of the L4 payload. */
-struct corr {
-	bool ok;
-	uint16_t ip_id;
-	uint32_t daddr;
-	uint32_t hash;
-};
-
-static void corr_of(const uint8_t *f, uint32_t len, struct corr *c, struct pl_pkt_info *outer)
+void pl_live_tag_of(const uint8_t *f, uint32_t len, struct pl_live_tag *c,
+		    struct pl_pkt_info *outer)
 {
 	struct pl_pkt_info info;
 	uint32_t h = 2166136261u;
@@ -139,23 +116,30 @@ static int dev_of_ip(uint32_t ip, uint32_t *ifindex, uint8_t *mac)
 	return ret;
 }
 
-static int open_tap(struct tap *tp)
+/* A capture on tp's device; on a pod's eth0 without the pod's own transmissions. */
+static int open_tap(struct pl_tap *tp)
 {
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
 				  .sll_protocol = htons(ETH_P_ALL),
 				  .sll_ifindex = (int)tp->ifindex};
+	int one = 1, rcvbuf = 8 << 20;
 
 	tp->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
 	if (tp->fd < 0)
 		return -errno;
+	/* Room for a whole window's frames; best effort (older kernels lack the option). */
+	setsockopt(tp->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	if (tp->kind == PL_TAP_POD)
+		setsockopt(tp->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
 	if (bind(tp->fd, (struct sockaddr *)&sll, sizeof(sll)))
 		return -errno;
 	return 0;
 }
 
-static int add_tap(struct live *lv, enum tap_kind kind, int index, uint32_t ip, uint32_t ifindex)
+static int add_tap(struct pl_live *lv, enum pl_tap_kind kind, int index, uint32_t ip,
+		   uint32_t ifindex)
 {
-	struct tap *tp = &lv->taps[lv->ntaps];
+	struct pl_tap *tp = &lv->taps[lv->ntaps];
 	int err;
 
 	tp->ifindex = ifindex;
@@ -171,30 +155,61 @@ static int add_tap(struct live *lv, enum tap_kind kind, int index, uint32_t ip, 
 	return 0;
 }
 
+/* The window's buffers: slots, the tag table (twice the window, a power of two), frames. */
+static int alloc_window(struct pl_live *lv, unsigned window)
+{
+	unsigned size = 2;
+
+	lv->window = window ?: PL_LIVE_WINDOW_DEFAULT;
+	if (lv->window > PL_LIVE_WINDOW_MAX)
+		lv->window = PL_LIVE_WINDOW_MAX;
+	while (size < 2 * lv->window)
+		size *= 2;
+	lv->tags_mask = size - 1;
+	lv->slots = calloc(lv->window, sizeof(*lv->slots));
+	lv->tags = malloc(size * sizeof(*lv->tags));
+	lv->tx = malloc((size_t)lv->window * PL_PKT_MAX);
+	lv->rx = malloc((size_t)PL_LIVE_RX_BATCH * PL_PKT_MAX);
+	if (!lv->slots || !lv->tags || !lv->tx || !lv->rx)
+		return -ENOMEM;
+	memset(lv->tags, 0xff, size * sizeof(*lv->tags));
+	return 0;
+}
+
 int pl_replay_live_open(struct pl_replay *rp)
 {
 	const struct topo *t = rp->t;
 	char path[256];
-	struct live *lv;
-	int i, err, fd;
+	struct pl_live *lv;
+	int i, err, fd, one = 1;
+	uint32_t ifindex;
 
 	lv = calloc(1, sizeof(*lv));
 	if (!lv)
 		return -ENOMEM;
 	rp->live = lv;
-	lv->inject_fd = -1;
-	lv->inject_pod = -1;
 	lv->taps = calloc(t->npods + t->nnodes, sizeof(*lv->taps));
 	lv->pod_netns = calloc(t->npods + 1, sizeof(int));
-	if (!lv->taps || !lv->pod_netns)
+	lv->inject_fd = calloc(t->npods + 1, sizeof(int));
+	lv->vxlan_mac = calloc(t->nnodes, sizeof(*lv->vxlan_mac));
+	if (!lv->taps || !lv->pod_netns || !lv->inject_fd || !lv->vxlan_mac)
 		return -ENOMEM;
+	for (i = 0; i < t->npods; i++)
+		lv->pod_netns[i] = lv->inject_fd[i] = -1;
+	err = alloc_window(lv, rp->opts.live_window);
+	if (err)
+		return err;
 	for (i = 0; i < t->nnodes; i++) {
 		err = pl_replay_enter(rp, i);
 		if (!err)
-			err = add_tap(lv, TAP_UPLINK, i, t->nodes[i].underlay_ip,
+			err = add_tap(lv, PL_TAP_UPLINK, i, t->nodes[i].underlay_ip,
 				      rp->nodes[i].uplink_ifindex);
 		if (err)
 			return pl_err_errno(err, "capturing on the uplink of node %s",
+					    t->nodes[i].name);
+		ifindex = rp->nodes[i].vxlan_ifindex;
+		if (ifindex && (err = dev_of_ip(0, &ifindex, lv->vxlan_mac[i])))
+			return pl_err_errno(err, "reading the vxlan device of node %s",
 					    t->nodes[i].name);
 	}
 	for (i = 0; i < t->npods; i++) {
@@ -208,34 +223,48 @@ int pl_replay_live_open(struct pl_replay *rp)
 			return pl_err_errno(-errno, "entering the namespace of pod %s",
 					    t->pods[i].name);
 		rp->cur_node = -2; /* in a pod netns */
-		err = add_tap(lv, TAP_POD, i, t->pods[i].ip, 0);
+		err = add_tap(lv, PL_TAP_POD, i, t->pods[i].ip, 0);
 		if (err)
 			return pl_err_errno(err, "capturing on eth0 of pod %s", t->pods[i].name);
+		/* A socket stays in the netns it was made in: no setns per packet later. */
+		lv->inject_fd[i] = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (lv->inject_fd[i] < 0)
+			return pl_err_errno(-errno, "opening a socket in pod %s", t->pods[i].name);
+		/* A pod's eth0 has no qdisc (noqueue) and no program: straight to the veth. */
+		setsockopt(lv->inject_fd[i], SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	}
 	return pl_replay_enter(rp, -1);
 }
 
 void pl_replay_live_close(struct pl_replay *rp)
 {
-	struct live *lv = rp->live;
+	struct pl_live *lv = rp->live;
 	int i;
 
 	if (!lv)
 		return;
 	for (i = 0; i < lv->ntaps; i++)
 		close(lv->taps[i].fd);
-	for (i = 0; lv->pod_netns && i < rp->t->npods; i++)
-		if (lv->pod_netns[i] > 0)
+	for (i = 0; lv->pod_netns && lv->inject_fd && i < rp->t->npods; i++) {
+		if (lv->pod_netns[i] >= 0)
 			close(lv->pod_netns[i]);
-	if (lv->inject_fd >= 0)
-		close(lv->inject_fd);
+		if (lv->inject_fd[i] >= 0)
+			close(lv->inject_fd[i]);
+	}
 	free(lv->taps);
 	free(lv->pod_netns);
+	free(lv->inject_fd);
+	free(lv->vxlan_mac);
+	free(lv->paths);
+	free(lv->slots);
+	free(lv->tags);
+	free(lv->tx);
+	free(lv->rx);
 	free(lv);
 	rp->live = NULL;
 }
 
-static struct tap *tap_of(struct live *lv, enum tap_kind kind, int index)
+struct pl_tap *pl_live_tap_of(struct pl_live *lv, enum pl_tap_kind kind, int index)
 {
 	int i;
 
@@ -245,33 +274,78 @@ static struct tap *tap_of(struct live *lv, enum tap_kind kind, int index)
 	return NULL;
 }
 
-static int inject_pod(struct pl_replay *rp, struct live *lv, int pod, uint8_t *f, uint32_t len)
+int pl_live_inject_pod(struct pl_replay *rp, struct pl_live *lv, int pod, uint8_t *f,
+		       const uint32_t *len, int n)
 {
-	struct tap *tp = tap_of(lv, TAP_POD, pod);
+	struct pl_tap *tp = pl_live_tap_of(lv, PL_TAP_POD, pod);
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET, .sll_ifindex = (int)tp->ifindex, .sll_halen = 6};
+	struct mmsghdr msgs[64];
+	struct iovec iov[64];
+	int i, sent = 0, ret;
 
-	if (lv->inject_pod != pod) {
-		if (lv->inject_fd >= 0)
-			close(lv->inject_fd);
-		if (setns(lv->pod_netns[pod], CLONE_NEWNET))
-			return -errno;
-		rp->cur_node = -2;
-		lv->inject_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-		if (lv->inject_fd < 0)
-			return -errno;
-		lv->inject_pod = pod;
+	while (sent < n) {
+		int k = n - sent < 64 ? n - sent : 64;
+
+		for (i = 0; i < k; i++) {
+			uint8_t *fr = f + (size_t)(sent + i) * PL_PKT_MAX;
+
+			/* The pod's gateway is its node-side veth: its MAC is in the endpoint info.
+			 */
+			memcpy(fr, rp->nodes[rp->t->pods[pod].node].pod_gw_mac[pod], 6);
+			iov[i] = (struct iovec){.iov_base = fr, .iov_len = len[sent + i]};
+			msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &sll,
+							       .msg_namelen = sizeof(sll),
+							       .msg_iov = &iov[i],
+							       .msg_iovlen = 1}};
+		}
+		ret = sendmmsg(lv->inject_fd[pod], msgs, k, 0);
+		if (ret <= 0)
+			return sent ? sent : (ret < 0 ? -errno : -EIO);
+		sent += ret;
 	}
-	/* The pod's gateway is its node-side veth: its MAC is in the endpoint info. */
-	memcpy(f, rp->nodes[rp->t->pods[pod].node].pod_gw_mac[pod], 6);
-	if (sendto(lv->inject_fd, f, len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0)
-		return -errno;
-	return 0;
+	return sent;
 }
 
-static int inject_uplink(struct pl_replay *rp, struct live *lv, int node, uint8_t *f, uint32_t len)
+int pl_live_encap(struct pl_replay *rp, struct pl_live *lv, const struct pl_replay_pkt *p, int node,
+		  uint8_t *buf)
 {
-	struct tap *tp = tap_of(lv, TAP_UPLINK, node);
+	const struct topo *t = rp->t;
+	struct pl_pkt_spec outer = {.ttl = 64};
+	const uint8_t *inner = p->data;
+	uint32_t len = p->len, vni;
+	struct pl_pkt_info info;
+	int pod, from;
+
+	pl_pkt_parse(p->data, p->len, &info);
+	if (info.vxlan && info.inner_off < len) {
+		vni = info.vni;
+		inner += info.inner_off;
+		len -= info.inner_off;
+		pl_pkt_parse(inner, len, &info);
+	} else if (t->routing == PL_ROUTING_LEGACY) {
+		vni = t->vni_base ?: 1; /* the kernel's own vxlan0: one fixed VNI */
+	} else {
+		vni = pl_replay_identity_of(t, info.saddr);
+	}
+	if (len < 14 || len > sizeof(lv->frame))
+		return -EMSGSIZE;
+	/* The sender: the source pod's node, else another node than the receiver. */
+	pod = pl_topo_pod_by_ip(t, info.saddr);
+	from = pod >= 0 && t->pods[pod].node != node ? t->pods[pod].node : (node + 1) % t->nnodes;
+	memcpy(lv->frame, inner, len);
+	memcpy(lv->frame, lv->vxlan_mac[node], 6);
+	memcpy(outer.smac, pl_live_tap_of(lv, PL_TAP_UPLINK, from)->mac, 6);
+	outer.saddr = t->nodes[from].underlay_ip;
+	outer.daddr = t->nodes[node].underlay_ip;
+	outer.ip_id = info.ip_id;
+	return pl_pkt_build_vxlan(&outer, vni, lv->frame, len, buf, PL_PKT_MAX);
+}
+
+int pl_live_inject_uplink(struct pl_replay *rp, struct pl_live *lv, int node, uint8_t *f,
+			  uint32_t len)
+{
+	struct pl_tap *tp = pl_live_tap_of(lv, PL_TAP_UPLINK, node);
 	struct xdp_md ctx = {.data_end = len, .ingress_ifindex = tp->ifindex};
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f, .data_size_in = len, .ctx_in = &ctx,
 		    .ctx_size_in = sizeof(ctx), .repeat = 1, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
@@ -283,201 +357,5 @@ static int inject_uplink(struct pl_replay *rp, struct live *lv, int node, uint8_
 		return err;
 	if (bpf_prog_test_run_opts(rp->nodes[node].prog_fd[PL_PROG_XDP_PREFILTER], &o))
 		return -errno;
-	return 0;
-}
-
-static void add_hop(struct pl_replay *rp, struct pl_result *res, int node,
-		    const struct pl_flow_event *ev)
-{
-	struct pl_hop *h;
-
-	if (res->nhops == PL_RESULT_MAX_HOPS)
-		return;
-	h = &res->hops[res->nhops++];
-	h->node = node;
-	h->prog = ev->prog;
-	h->retval = -1;
-	h->ts_ns = ev->ts_ns;
-	h->saddr = ev->saddr;
-	pl_replay_hop_event(rp, h, node, ev);
-	if (ev->tunnel_remote && !res->encap) {
-		res->encap = true;
-		res->vni = ev->tunnel_vni;
-		res->outer_saddr = rp->t->nodes[node].underlay_ip;
-		res->outer_daddr = ev->tunnel_remote;
-	}
-}
-
-/* Events of every node matching the packet; returns how many were new. */
-static int collect_events(struct pl_replay *rp, const struct corr *c, struct pl_result *res,
-			  bool *dropped, bool *to_stack)
-{
-	int i, found = 0;
-	size_t j;
-
-	for (i = 0; i < rp->t->nnodes; i++) {
-		struct pl_replay_node *n = &rp->nodes[i];
-
-		pl_evring_read(&n->ring, true, pl_replay_node_on_event, n);
-		for (j = 0; j < n->nevs; j++) {
-			const struct pl_flow_event *ev = &n->evs[j];
-
-			if (!(ev->flags & PL_EV_F_IPV4) || ntohs(ev->ip_id) != c->ip_id ||
-			    ev->daddr != c->daddr)
-				continue;
-			add_hop(rp, res, i, ev);
-			found++;
-			if (ev->verdict == PL_VERDICT_DROPPED)
-				*dropped = true;
-			if (ev->obs_point == PL_OBS_TO_STACK) {
-				*to_stack = true;
-				res->deliver_node = i;
-			}
-		}
-		n->nevs = 0;
-	}
-	return found;
-}
-
-/* Reads every tap; a match on a pod's eth0 delivers; on an uplink it shows the wire form. */
-static int collect_taps(struct pl_replay *rp, struct live *lv, const struct corr *c,
-			struct pl_result *res)
-{
-	struct pl_pkt_info outer;
-	struct sockaddr_ll from;
-	socklen_t fl;
-	struct corr got;
-	int i, found = 0;
-	ssize_t n;
-
-	for (i = 0; i < lv->ntaps; i++) {
-		struct tap *tp = &lv->taps[i];
-
-		for (;;) {
-			fl = sizeof(from);
-			n = recvfrom(tp->fd, lv->frame, sizeof(lv->frame), 0,
-				     (struct sockaddr *)&from, &fl);
-			if (n <= 0)
-				break;
-			corr_of(lv->frame, n, &got, &outer);
-			if (!got.ok || got.ip_id != c->ip_id || got.hash != c->hash ||
-			    got.daddr != c->daddr)
-				continue;
-			if (tp->kind == TAP_UPLINK && !res->wire_len)
-				res->wire_len = n;
-			if (tp->kind == TAP_UPLINK && outer.vxlan && !res->encap) {
-				res->encap = true;
-				res->vni = outer.vni;
-				res->outer_saddr = outer.saddr;
-				res->outer_daddr = outer.daddr;
-			}
-			/* The pod's own transmission shows on its eth0 as outgoing. */
-			if (tp->kind != TAP_POD || from.sll_pkttype == PACKET_OUTGOING)
-				continue;
-			res->delivery = PL_DELIV_POD;
-			res->deliver_pod = tp->index;
-			res->deliver_node = rp->t->pods[tp->index].node;
-			free(res->out);
-			res->out = malloc(n);
-			if (res->out) {
-				memcpy(res->out, lv->frame, n);
-				res->out_len = n;
-			}
-			snprintf(res->out_dev, sizeof(res->out_dev), "%s",
-				 rp->t->pods[tp->index].name);
-			pl_result_set_output(res, lv->frame, n);
-			found++;
-		}
-	}
-	return found;
-}
-
-/* Sleeps until a tap or a node's ring has something, at most ms. */
-static void wait_any(struct pl_replay *rp, struct live *lv, int ms)
-{
-	struct pollfd fds[64];
-	int i, n = 0;
-
-	for (i = 0; i < lv->ntaps && n < 64; i++)
-		fds[n++] = (struct pollfd){.fd = lv->taps[i].fd, .events = POLLIN};
-	for (i = 0; i < rp->t->nnodes && n < 64; i++)
-		fds[n++] = (struct pollfd){.fd = rp->nodes[i].ring.fd, .events = POLLIN};
-	poll(fds, n, ms);
-}
-
-static int hop_cmp(const void *a, const void *b)
-{
-	const struct pl_hop *x = a, *y = b;
-
-	return x->ts_ns < y->ts_ns ? -1 : x->ts_ns > y->ts_ns;
-}
-
-int pl_replay_live_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
-		       const struct pl_inject *at, struct pl_result *res)
-{
-	struct live *lv = rp->live;
-	unsigned wait = rp->opts.live_wait_ms ?: 500;
-	bool dropped = false, to_stack = false;
-	uint64_t start, last;
-	struct corr c;
-	int i, err, found;
-
-	corr_of(p->data, p->len, &c, NULL);
-	if (!c.ok || at->kind == PL_INJECT_VXLAN) {
-		res->status = PL_RES_SKIPPED;
-		snprintf(res->skip, sizeof(res->skip), "%s",
-			 c.ok ? "live mode injects at a pod or an uplink, not a vxlan device"
-			      : "live mode correlates well-formed IPv4 only");
-		return 0;
-	}
-	if (p->len > sizeof(lv->frame))
-		return -EMSGSIZE;
-	memcpy(lv->frame, p->data, p->len);
-	if (at->kind == PL_INJECT_POD)
-		err = inject_pod(rp, lv, at->pod, lv->frame, p->len);
-	else
-		err = inject_uplink(rp, lv, at->node, lv->frame, p->len);
-	if (err) {
-		res->status = PL_RES_ERROR;
-		snprintf(res->skip, sizeof(res->skip), "injecting: %s", strerror(-err));
-		return 0;
-	}
-	start = last = pl_now_ns() / 1000000;
-	for (;;) {
-		found = collect_events(rp, &c, res, &dropped, &to_stack) +
-			collect_taps(rp, lv, &c, res);
-		if (res->delivery == PL_DELIV_POD || dropped) {
-			/* the delivering program's event may have landed after we read the rings */
-			collect_events(rp, &c, res, &dropped, &to_stack);
-			break;
-		}
-		if (found)
-			last = pl_now_ns() / 1000000;
-		else if (res->nhops && (pl_now_ns() / 1000000) - last > QUIET_MS)
-			break;
-		if ((pl_now_ns() / 1000000) - start >= wait)
-			break;
-		wait_any(rp, lv, 1);
-	}
-	/* Events arrive node by node: the kernel's timestamps give the path's order. */
-	qsort(res->hops, res->nhops, sizeof(res->hops[0]), hop_cmp);
-	if (res->nhops)
-		res->last_hop_saddr = res->hops[res->nhops - 1].saddr;
-	res->verdict = res->nhops ? res->hops[res->nhops - 1].verdict : PL_VERDICT_UNKNOWN;
-	res->drop_reason = res->nhops ? res->hops[res->nhops - 1].drop_reason : 0;
-	if (dropped) {
-		for (i = 0; i < res->nhops; i++)
-			if (res->hops[i].verdict == PL_VERDICT_DROPPED)
-				res->drop_reason = res->hops[i].drop_reason;
-		res->verdict = PL_VERDICT_DROPPED;
-		res->delivery = PL_DELIV_DROPPED;
-	} else if (res->delivery == PL_DELIV_POD) {
-		res->verdict = res->verdict ?: PL_VERDICT_FORWARDED;
-	} else if (to_stack) {
-		res->delivery = PL_DELIV_STACK;
-	} else {
-		res->delivery = PL_DELIV_TIMEOUT;
-		snprintf(res->skip, sizeof(res->skip), "nothing seen within %u ms", wait);
-	}
 	return 0;
 }

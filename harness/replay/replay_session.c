@@ -147,8 +147,8 @@ out:
 int pl_replay_session_run(struct pl_replay_session *s, const struct pl_replay_pkts *pk,
 			  struct pl_result *results)
 {
-	struct pl_result one, *res;
-	int i, err;
+	struct pl_result one, *res, *batch = NULL;
+	int i, j, used, err = 0;
 
 	if (s->workers)
 		return run_workers(s, pk, results);
@@ -156,22 +156,37 @@ int pl_replay_session_run(struct pl_replay_session *s, const struct pl_replay_pk
 	/* The simulator walks all packets on one clock, after the prefilter is set. */
 	if (s->o.replay.mode == PL_MODE_SIM && (err = pl_replay_sim_prepare(s->rp, pk)))
 		return fail(s, PL_STEP_SIM, err);
-	for (i = 0; i < pk->n; i++) {
-		if (s->o.stop && *s->o.stop)
-			return fail(s, PL_STEP_STOPPED, -EINTR);
-		res = results ? &results[i] : &one;
-		err = pl_replay_one(s->rp, &pk->p[i], res);
+	if (!results && s->o.replay.mode == PL_MODE_LIVE) {
+		unsigned w = s->o.replay.live_window ?: PL_LIVE_WINDOW_DEFAULT;
+
+		batch = calloc(w < PL_LIVE_WINDOW_MAX ? w : PL_LIVE_WINDOW_MAX, sizeof(*batch));
+		if (!batch)
+			return fail(s, PL_STEP_PACKET, -ENOMEM);
+	}
+	for (i = 0; i < pk->n; i += used) {
+		if (s->o.stop && *s->o.stop) {
+			err = fail(s, PL_STEP_STOPPED, -EINTR);
+			goto out;
+		}
+		res = results ? &results[i] : batch ?: &one;
+		err = pl_replay_window(s->rp, &pk->p[i], pk->n - i, res, &used);
 		if (err) {
 			s->failed_number = pk->p[i].number;
 			if (!results)
-				pl_result_release(res);
-			return fail(s, PL_STEP_PACKET, err);
+				for (j = 0; j < used; j++)
+					pl_result_release(&res[j]);
+			err = fail(s, PL_STEP_PACKET, err);
+			goto out;
 		}
-		hand_out(s, pk, i, res);
-		if (!results)
-			pl_result_release(res);
+		for (j = 0; j < used; j++) {
+			hand_out(s, pk, i + j, &res[j]);
+			if (!results)
+				pl_result_release(&res[j]);
+		}
 	}
-	return 0;
+out:
+	free(batch);
+	return err;
 }
 
 void pl_replay_session_close(struct pl_replay_session *s)

@@ -126,18 +126,6 @@ static void conclude(struct pl_replay *rp, struct pl_result *res, const struct p
 	pl_result_set_output(res, res->out, res->out_len);
 }
 
-/* Source identity for from_overlay when the frame carries none (not VXLAN). */
-static uint32_t identity_of(const struct topo *t, uint32_t saddr)
-{
-	int pod = pl_topo_pod_by_ip(t, saddr);
-
-	if (pod >= 0)
-		return t->pods[pod].identity;
-	if (pl_topo_node_by_underlay_ip(t, saddr) >= 0)
-		return PL_ID_REMOTE_NODE;
-	return PL_ID_WORLD;
-}
-
 int pl_replay_unit_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		       const struct pl_inject *at, struct pl_result *res)
 {
@@ -176,7 +164,7 @@ int pl_replay_unit_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 			pl_pkt_parse(frame, len, &inner);
 			saddr = inner.saddr;
 		} else {
-			mark = PL_MARK_IDENTITY_MAGIC | identity_of(t, info.saddr);
+			mark = PL_MARK_IDENTITY_MAGIC | pl_replay_identity_of(t, info.saddr);
 		}
 		ret = run_hop(rp, at->node, PL_PROG_FROM_OVERLAY, frame, len, saddr,
 			      n->vxlan_ifindex ?: n->uplink_ifindex, mark, res, &rr);

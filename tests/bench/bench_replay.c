@@ -7,7 +7,8 @@
  *    (what users run instead; it asserts nothing);
  *  - the engine with its workers (one per CPU, sharded by flow), each verdict
  * checked against one by one. Every ratio line names its baseline.
- * usage: bench_replay [TOPOLOGY] [PACKETS]
+ *  - live mode, one packet in flight vs windows of packets (every result compared).
+ * usage: bench_replay [TOPOLOGY] [PACKETS] [WINDOW] [LIVE_PACKETS]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -169,6 +170,10 @@ static double time_serial(struct pl_replay *rp, const struct pl_replay_pkts *pk,
 	return pl_now() - t0;
 }
 
+/* Unit mode's verdict of each packet (one by one, conntrack emptied per slice): live's expectation.
+ */
+static uint8_t *unit_verdict, *unit_reason;
+
 /* The same with the workers, in chunks as a session runs them; results released. */
 #define WORKER_CHUNK 4096
 static const struct topo *bench_topo; /* for a differing verdict's lines */
@@ -250,8 +255,11 @@ static int bench_unit(struct pl_replay *rp, const struct pl_replay_pkts *pk, int
 		if (ct_clear(rp))
 			goto out;
 		s = time_workers(w, pk, from, to, serial, &f->mismatches);
-		for (i = 0; i < to - from; i++)
+		for (i = 0; i < to - from; i++) {
+			unit_verdict[from + i] = serial[i].verdict;
+			unit_reason[from + i] = serial[i].drop_reason;
 			pl_result_release(&serial[i]);
+		}
 		if (s < 0)
 			goto out;
 		tw += s;
@@ -325,30 +333,99 @@ fail:
 
 #define PASS2_PACKETS 50000
 
-/* Live mode: packets injected for real and correlated (delivered to a pod) per second. */
-#define LIVE_PACKETS 2000
-static int bench_live(const struct topo *t, const struct pl_replay_pkts *pk, double *pps,
-		      int *correlated)
-{
-	struct pl_replay_opts ro = {.mode = PL_MODE_LIVE};
-	struct pl_replay *rp;
-	struct pl_result res;
-	int i, n = pk->n < LIVE_PACKETS ? pk->n : LIVE_PACKETS;
-	double t0;
+/*
+ * Live mode, side by side in LIVE_ROUNDS slices of the capture: one packet in
+ * flight (the first LIVE_SAMPLE / LIVE_ROUNDS packets of each slice), then the
+ * whole slice in windows, each engine on an emptied conntrack. Every windowed
+ * result must equal the one-at-a-time result where both ran, and every packet
+ * must reach the destination pod with from_pod's verdict as unit mode gave it.
+ * The live set is the capture repeated to LIVE_PACKETS (a slice is one pass
+ * over it, from an emptied conntrack, when it has 100k packets).
+ */
+#define LIVE_PACKETS 1000000
+#define LIVE_ROUNDS  10
+#define LIVE_SAMPLE  2000
+struct live_figures {
+	double one_pps, window_pps;
+	int window, sampled, differ, unexpected, replayed;
+};
 
-	if (pl_replay_open(t, &ro, &rp))
+static int unit_n; /* packets unit mode replayed: the live set repeats them */
+
+static bool live_expected(const struct pl_result *r, int i, int dst)
+{
+	i %= unit_n;
+	return r->status == PL_RES_OK && r->delivery == PL_DELIV_POD && r->deliver_pod == dst &&
+	       r->nhops && r->hops[0].prog == PL_PROG_FROM_POD &&
+	       r->hops[0].verdict == unit_verdict[i] && r->hops[0].drop_reason == unit_reason[i];
+}
+
+static int bench_live(const struct topo *t, const struct pl_replay_pkts *pk, int dst,
+		      struct live_figures *f)
+{
+	struct pl_replay_opts ro = {.mode = PL_MODE_LIVE, .live_window = f->window};
+	struct pl_result *one, *win;
+	int r, i, from, to, k, used, err = -1, ns = LIVE_SAMPLE / LIVE_ROUNDS;
+	double t1 = 0, tw = 0, t0;
+	struct pl_replay *rp;
+
+	one = calloc(ns, sizeof(*one));
+	win = calloc(f->window, sizeof(*win));
+	if (!one || !win || pl_replay_open(t, &ro, &rp)) {
+		free(one);
+		free(win);
 		return -1;
-	*correlated = 0;
-	t0 = pl_now();
-	for (i = 0; i < n; i++) {
-		if (pl_replay_one(rp, &pk->p[i], &res))
-			break;
-		*correlated += res.delivery == PL_DELIV_POD;
-		pl_result_release(&res);
 	}
-	*pps = i / (pl_now() - t0);
+	/* The first packet resolves the next hop: neither engine should pay it. */
+	if (pl_replay_one(rp, &pk->p[0], &one[0]))
+		goto out;
+	pl_result_release(&one[0]);
+	for (r = 0; r < LIVE_ROUNDS; r++) {
+		from = pk->n * r / LIVE_ROUNDS;
+		to = pk->n * (r + 1) / LIVE_ROUNDS;
+		k = to - from < ns ? to - from : ns;
+		if (ct_clear(rp))
+			goto out;
+		t0 = pl_now();
+		for (i = 0; i < k; i++)
+			if (pl_replay_one(rp, &pk->p[from + i], &one[i]))
+				goto out;
+		t1 += pl_now() - t0;
+		f->sampled += k;
+		if (ct_clear(rp))
+			goto out;
+		for (i = from; i < to; i += used) {
+			t0 = pl_now();
+			err = pl_replay_window(rp, &pk->p[i], to - i, win, &used);
+			tw += pl_now() - t0;
+			for (int j = 0; j < used; j++) {
+				int at = i + j - from;
+
+				f->replayed++;
+				f->unexpected += !live_expected(&win[j], i + j, dst);
+				if (at < k && !same_result(&win[j], &one[at]) && ++f->differ <= 3) {
+					fprintf(stderr, "bench: live packet %d differs:\n  one: ",
+						i + j + 1);
+					pl_result_print(stderr, &one[at], t);
+					fprintf(stderr, "  window: ");
+					pl_result_print(stderr, &win[j], t);
+				}
+				pl_result_release(&win[j]);
+			}
+			if (err)
+				goto out;
+		}
+		for (i = 0; i < k; i++)
+			pl_result_release(&one[i]);
+	}
+	f->one_pps = f->sampled / t1;
+	f->window_pps = f->replayed / tw;
+	err = 0;
+out:
 	pl_replay_close(rp);
-	return i == n ? 0 : -1;
+	free(one);
+	free(win);
+	return err;
 }
 
 /* tcpreplay --topspeed onto one end of a veth pair inside a namespace of our own. */
@@ -383,12 +460,13 @@ int main(int argc, char **argv)
 	const char *topo_file = argc > 1 ? argv[1] : "topologies/two-node-native.yaml";
 	int n = argc > 2 ? atoi(argv[2]) : 100000, rc = 1, pod;
 	struct pl_replay_opts ro = {.mode = PL_MODE_UNIT};
-	struct pl_replay_pkts pk = {0}, tracked = {0};
+	struct pl_replay_pkts pk = {0}, tracked = {0}, live = {0};
 	struct pl_replay *rp = NULL;
-	double tcpr, live_pps, replay2, bare, workers2;
+	double tcpr, replay2, bare, workers2;
+	struct live_figures lf = {.window = argc > 3 ? atoi(argv[3]) : PL_LIVE_WINDOW_DEFAULT};
 	struct unit_figures uf;
-	int live_ok = 0;
-	char dir[64], pcap[96];
+	int live_err, i;
+	char dir[64], pcap[96], what[64];
 	struct pl_pkt_info info;
 	struct topo *t = NULL;
 
@@ -405,6 +483,10 @@ int main(int argc, char **argv)
 	if (pl_replay_open(t, &ro, &rp))
 		goto out;
 	bench_topo = t;
+	unit_verdict = calloc(pk.n, 1);
+	unit_reason = calloc(pk.n, 1);
+	if (!unit_verdict || !unit_reason)
+		goto out;
 	pl_pkt_parse(pk.p[0].data, pk.p[0].len, &info);
 	pod = pl_topo_pod_by_ip(t, info.saddr);
 	if (pod < 0 || bench_unit(rp, &pk, t->pods[pod].node,
@@ -418,8 +500,15 @@ int main(int argc, char **argv)
 		goto out;
 	pl_replay_close(rp);
 	rp = NULL;
-	if (bench_live(t, &pk, &live_pps, &live_ok))
-		live_pps = -1;
+	unit_n = pk.n;
+	live.n = argc > 4 ? atoi(argv[4]) : LIVE_PACKETS;
+	live.p = calloc(live.n > 0 ? live.n : 1, sizeof(*live.p));
+	for (i = 0; live.p && i < live.n; i++)
+		live.p[i] = pk.p[i % pk.n];
+	live_err = live.p && live.n > 0
+			   ? bench_live(t, &live, pl_topo_pod_by_ip(t, info.daddr), &lf)
+			   : -1;
+	free(live.p); /* the packets are pk's */
 	tcpr = bench_tcpreplay(pcap, n);
 	printf("unit-mode replay of %d distinct packets (%s, from_pod, events on;\n"
 	       "one by one, %d workers and the floor interleaved in %d slices under the same "
@@ -449,10 +538,18 @@ int main(int argc, char **argv)
 	       "from_pod via bare test_run", bare, bare > 0 ? replay2 / bare : 0);
 	printf("  %-36s %12.0f %8.2f  of one by one, %.2f of bare\n", dir, workers2,
 	       workers2 / replay2, workers2 / bare);
-	printf("live mode: %d packets injected from a pod and correlated at the destination:\n"
-	       "  %.0f packets/s, %d of %d delivered and matched (one packet in flight at a "
-	       "time)\n",
-	       LIVE_PACKETS, live_pps, live_ok, LIVE_PACKETS);
+	printf("live mode: %d packets (the capture repeated) injected from a pod, correlated at\n"
+	       "the destination by tag; one at a time (%d of them) and windows of %d\n"
+	       "interleaved in %d slices, conntrack emptied before each engine's slice\n",
+	       lf.replayed, lf.sampled, lf.window, LIVE_ROUNDS);
+	printf("  %-36s %12.0f %8s\n", "live replay, one packet in flight", lf.one_pps, "1.00");
+	snprintf(what, sizeof(what), "live replay, windows of %d", lf.window);
+	printf("  %-36s %12.0f %8.2f  of one at a time\n", what, lf.window_pps,
+	       lf.one_pps > 0 ? lf.window_pps / lf.one_pps : 0);
+	printf("  results of windows vs one at a time: %d of %d differ; %d of %d not delivered\n"
+	       "  to the destination pod with unit mode's from_pod verdict%s\n",
+	       lf.differ, lf.sampled, lf.unexpected, lf.replayed,
+	       live_err ? " (stopped early)" : "");
 	/* Summary rows for make bench (tests/bench/summary.sh). */
 	printf("BENCH-ROW\tunit replay, %s\t%.0f pkt/s\tBPF_PROG_TEST_RUN floor (pass-only): %.0f "
 	       "pkt/s\t%.3f\t>= 0.8\n",
@@ -461,13 +558,17 @@ int main(int argc, char **argv)
 		printf("BENCH-ROW\tunit replay, %s\t%.0f pkt/s\ttcpreplay --topspeed onto a veth: "
 		       "%.0f pkt/s\t%.3f\t>= 1.5\n",
 		       dir, uf.workers_pps, tcpr, uf.workers_pps / tcpr);
-	printf("BENCH-ROW\tlive replay, correlated\t%.0f pkt/s\t1 Mpps goal\t%.3f\t>= 1\n",
-	       live_pps, live_pps / 1e6);
-	rc = uf.floor_pps > 0 && !uf.mismatches ? 0 : 1;
+	printf("BENCH-ROW\tlive replay, correlated, windows of %d\t%.0f pkt/s\t1 Mpps goal "
+	       "(one packet in flight: %.0f pkt/s)\t%.3f\t>= 1\n",
+	       lf.window, lf.window_pps, lf.one_pps, lf.window_pps / 1e6);
+	rc = uf.floor_pps > 0 && !uf.mismatches && !live_err && !lf.differ && !lf.unexpected ? 0
+											     : 1;
 out:
 	pl_replay_close(rp);
 	pl_replay_pkts_free(&pk);
 	pl_topo_free(t);
+	free(unit_verdict);
+	free(unit_reason);
 	unlink(pcap);
 	rmdir(dir);
 	return rc;

@@ -69,6 +69,10 @@ PL_TEST_PROBE(integration, cli_bad_input_exit_2, probe_cli_files)
 		{"replay --ct-max 16 --run r1 --topology topologies/seed-tc.yaml --pcap x.pcap",
 		 "--ct-max with --run"},
 		{"test --ct-max -5 tests/scenarios/malformed.yaml", "--ct-max: '-5' is not 1"},
+		{"replay --window 0 --topology topologies/seed-tc.yaml --pcap x.pcap",
+		 "--window: '0' is not 1 to 1024"},
+		{"replay --window 1025 --topology topologies/seed-tc.yaml --pcap x.pcap",
+		 "--window: '1025' is not 1 to 1024"},
 	};
 	static char out[65536];
 	char run[PL_RUN_ID_MAX], args[256], want[96];

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live replay in windows gives every packet the result it gets alone: a
+ * capture with mixed verdicts (delivered, denied by policy both ways, from a
+ * pod and from the world, the malformed frames of pcaps/malformed.pcap at an
+ * uplink) replayed with one packet in flight and with windows of 64, compared
+ * result by result as JSON, in native, vxlan, legacy and fabric routing, with packets
+ * injected at a vxlan device too. And identical packets are never in
+ * flight together: each goes alone, with the result of the first.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "lib/pkt.h"
+#include "replay/replay_session.h"
+#include "test.h"
+#include "topo/topo.h"
+
+static int add_frame(struct pl_replay_pkts *pk, const struct pl_pkt_spec *s)
+{
+	struct pl_replay_pkt *p;
+	uint8_t buf[256];
+	int len = pl_pkt_build(s, buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	if (pk->n == pk->cap) {
+		pk->cap = pk->cap ? pk->cap * 2 : 256;
+		pk->p = realloc(pk->p, pk->cap * sizeof(*pk->p));
+		if (!pk->p)
+			return -1;
+	}
+	p = &pk->p[pk->n];
+	memset(p, 0, sizeof(*p));
+	p->data = malloc(len);
+	if (!p->data)
+		return -1;
+	memcpy(p->data, buf, len);
+	p->len = len;
+	p->number = ++pk->n;
+	p->input = "generated";
+	return 0;
+}
+
+static uint32_t ip_of(const struct topo *t, const char *pod)
+{
+	int i;
+
+	for (i = 0; i < t->npods; i++)
+		if (!strcmp(t->pods[i].name, pod))
+			return t->pods[i].ip;
+	return 0;
+}
+
+/*
+ * Flows of the shipped two-node topology: backend -> frontend:80 and
+ * frontend -> backend:80 (delivered), client -> backend UDP 53 (denied at
+ * backend's ingress), client -> db:5432 and db -> frontend ICMP (whatever
+ * the policy says), each flow once, with its own IP ID and payload.
+ */
+static int generate(const struct topo *t, struct pl_replay_pkts *pk, int n, uint16_t id0)
+{
+	static const char *const from[] = {"backend", "frontend", "client", "client", "db"};
+	static const char *const to[] = {"frontend", "backend", "backend", "db", "frontend"};
+	static const uint8_t proto[] = {IPPROTO_TCP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_TCP,
+					IPPROTO_ICMP};
+	static const uint16_t dport[] = {80, 80, 53, 5432, 0};
+	uint8_t payload[24];
+	struct pl_pkt_spec s;
+	int i, k, err = 0;
+
+	for (i = 0; i < n && !err; i++) {
+		k = i % 5;
+		memset(&s, 0, sizeof(s));
+		snprintf((char *)payload, sizeof(payload), "podlab live %d", i);
+		s.payload = payload;
+		s.payload_len = sizeof(payload);
+		s.ip_id = (uint16_t)(id0 + i);
+		s.proto = proto[k];
+		s.saddr = ip_of(t, from[k]);
+		s.daddr = ip_of(t, to[k]);
+		s.sport = (uint16_t)(20000 + i);
+		s.dport = dport[k];
+		s.tcp_flags = 0x02;
+		s.icmp_type = 8;
+		/* a unicast source, as a pod's eth0 has: a zero one is lost in VXLAN mode */
+		memcpy(s.smac, "\x02\x00\x00\x00\x00\x01", 6);
+		err = add_frame(pk, &s);
+	}
+	return err;
+}
+
+/* Every result as its JSON line, in order; NULL on a failed session. */
+static char *replay_json(const struct topo *t, const struct pl_replay_pkts *pk, unsigned window,
+			 struct pl_live_stats *stats)
+{
+	struct pl_replay_session_opts o = {.replay = {.mode = PL_MODE_LIVE, .live_window = window}};
+	struct pl_result *res = calloc(pk->n, sizeof(*res));
+	struct pl_replay_session s;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i, err;
+
+	if (!res)
+		return NULL;
+	err = pl_replay_session_open(&s, t, &o);
+	if (!err)
+		err = pl_replay_session_run(&s, pk, res);
+	if (s.rp)
+		*stats = s.rp->live_stats;
+	pl_replay_session_close(&s);
+	f = open_memstream(&buf, &len);
+	for (i = 0; f && i < pk->n; i++) {
+		pl_result_print_json(f, &res[i], t);
+		fputc('\n', f);
+		pl_result_release(&res[i]);
+	}
+	if (f)
+		fclose(f);
+	free(res);
+	if (err) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The first line where a and b differ, for the failure message. */
+static void first_difference(const char *a, const char *b)
+{
+	int line = 1;
+
+	for (; *a && *a == *b; a++, b++)
+		line += *a == '\n';
+	fprintf(stderr, "result %d differs:\n  %.*s\n  %.*s\n", line, (int)strcspn(a, "\n"), a,
+		(int)strcspn(b, "\n"), b);
+}
+
+/* One topology: the mixed capture one at a time and in windows of 64 (and at node1:vxlan). */
+static void same_results(const char *topology, bool at_vxlan)
+{
+	struct pl_live_stats st1 = {0}, st64 = {0};
+	struct pl_replay_pkts pk = {0};
+	char *one = NULL, *win = NULL;
+	struct topo *t = NULL;
+	int i, first;
+
+	if (!ASSERT_OK(pl_topo_parse(topology, &t), topology))
+		return;
+	if (!ASSERT_OK(generate(t, &pk, 300, 1000), "generate packets"))
+		goto out;
+	first = pk.n;
+	if (!ASSERT_OK(pl_replay_pkts_load_pcap(&pk, "pcaps/malformed.pcap", NULL), "malformed"))
+		goto out;
+	for (i = first; i < pk.n; i++)
+		pk.p[i].at = (struct pl_inject){.kind = PL_INJECT_UPLINK, .node = 0, .pod = -1};
+	first = pk.n;
+	if (at_vxlan && !ASSERT_OK(generate(t, &pk, 60, 5000), "packets for node1:vxlan"))
+		goto out;
+	for (i = first; i < pk.n; i++)
+		pk.p[i].at = (struct pl_inject){.kind = PL_INJECT_VXLAN, .node = 0, .pod = -1};
+	one = replay_json(t, &pk, 1, &st1);
+	win = replay_json(t, &pk, 64, &st64);
+	if (!ASSERT_TRUE(one && win, "both replays ran"))
+		goto out;
+	ASSERT_STRSTR(one, "\"delivered_to\":\"frontend\"", topology);
+	ASSERT_STRSTR(one, "\"drop_reason_name\":\"POLICY_DENIED\"", topology);
+	ASSERT_STRSTR(one, "\"drop_reason_name\":\"FRAG_NOSUPPORT\"", topology);
+	ASSERT_TRUE(st64.windows < st1.windows / 4, "windows hold many packets");
+	if (at_vxlan)
+		ASSERT_STRSTR(one,
+			      "\"injected_at\":\"node1:vxlan\",\"hops\":[{\"node\":\"node1\","
+			      "\"program\":\"from_overlay\"",
+			      "a packet at node1:vxlan meets from_overlay");
+	if (!ASSERT_TRUE(!strcmp(one, win), topology))
+		first_difference(one, win);
+out:
+	free(one);
+	free(win);
+	pl_replay_pkts_free(&pk);
+	pl_topo_free(t);
+}
+
+/* native routing, VXLAN, legacy's MASQUERADE (the tag survives it), the fabric router */
+PL_TEST_PROBE(integration, live_window_same_results, pl_probe_bpf_netns)
+{
+	same_results("topologies/two-node-vxlan.yaml", true);
+	same_results("topologies/two-node-native.yaml", false);
+	same_results("topologies/two-node-legacy.yaml", true);
+	same_results("topologies/two-node-fabric.yaml", false);
+}
+
+PL_TEST_PROBE(integration, live_window_identical_packets_alone, pl_probe_bpf_netns)
+{
+	struct pl_live_stats st1 = {0}, st64 = {0};
+	struct pl_replay_pkts pk = {0};
+	char *one = NULL, *win = NULL;
+	struct topo *t = NULL;
+	int i;
+
+	if (!ASSERT_OK(pl_topo_parse("topologies/two-node-native.yaml", &t), "topology"))
+		return;
+	/* 40 distinct packets, then the same 40 twice each: A A B B ... */
+	if (!ASSERT_OK(generate(t, &pk, 40, 1000), "generate packets"))
+		goto out;
+	for (i = 0; i < 40; i++) {
+		struct pl_replay_pkt *p;
+
+		if (pk.n + 2 > pk.cap) {
+			pk.cap = (pk.n + 2) * 2;
+			pk.p = realloc(pk.p, pk.cap * sizeof(*pk.p));
+			if (!ASSERT_TRUE(pk.p != NULL, "memory"))
+				goto out;
+		}
+		for (int k = 0; k < 2; k++) {
+			p = &pk.p[pk.n];
+			*p = pk.p[i];
+			p->data = malloc(p->len);
+			if (!ASSERT_TRUE(p->data != NULL, "memory"))
+				goto out;
+			memcpy(p->data, pk.p[i].data, p->len);
+			p->number = ++pk.n;
+		}
+	}
+	one = replay_json(t, &pk, 1, &st1);
+	win = replay_json(t, &pk, 64, &st64);
+	if (!ASSERT_TRUE(one && win, "both replays ran"))
+		goto out;
+	ASSERT_GT((int)st64.cut_tag, 39, "an identical packet never shares a window");
+	if (!ASSERT_TRUE(!strcmp(one, win), "windows of 64 = one at a time"))
+		first_difference(one, win);
+out:
+	free(one);
+	free(win);
+	pl_replay_pkts_free(&pk);
+	pl_topo_free(t);
+}
