@@ -143,6 +143,11 @@ static __always_inline bool pl_tc_begin(struct __sk_buff *skb, struct pl_state *
 		*verdict = pl_to_stack(st, PL_NOTE_ICMPV6_ND, false);
 		return true;
 	}
+	/* A pod's kernel sends MLD reports and more from these: no endpoint owns them. */
+	if (pl_is_v6(st) && pl_ipv6_link_scoped(st)) {
+		*verdict = pl_to_stack(st, PL_NOTE_IPV6_LINK_SCOPED, false);
+		return true;
+	}
 	return false;
 }
 

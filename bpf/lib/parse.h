@@ -115,6 +115,21 @@ struct pl_state {
  */
 #define pl_is_v6(st) __builtin_expect((st)->v6, 0)
 
+/*
+ * IPv6 that never leaves the link: from fe80::/10 or ::, or to multicast of
+ * interface or link scope (ff01::/16, ff02::/16: MLD reports, DAD, mDNS).
+ */
+static __always_inline bool pl_ipv6_link_scoped(const struct pl_state *st)
+{
+	__u32 s0 = bpf_ntohl(st->ev.saddr6[0]), d0 = bpf_ntohl(st->ev.daddr6[0]);
+
+	if ((s0 & 0xffc00000) == 0xfe800000)
+		return true;
+	if (!(st->ev.saddr6[0] | st->ev.saddr6[1] | st->ev.saddr6[2] | st->ev.saddr6[3]))
+		return true;
+	return (d0 >> 24) == 0xff && ((d0 >> 16) & 0xf) <= 2;
+}
+
 /* MACs in frames, map values and events are 2-byte aligned: three 16-bit moves, not six bytes. */
 static __always_inline void pl_mac_copy(void *dst, const void *src)
 {

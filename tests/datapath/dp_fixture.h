@@ -68,6 +68,10 @@
 	{                                                                                          \
 		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2                               \
 	}
+#define IP6_MLDV2_ROUTERS /* ff02::16, where MLDv2 reports go */                                  \
+	{                                                                                          \
+		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16                            \
+	}
 #define IP6_UNSPEC                                                                                 \
 	{                                                                                          \
 		0                                                                                  \

@@ -21,6 +21,7 @@
 #define DENY_ALL    .flags_a = ENF_IN | ENF_OUT, .flags_b = ENF_IN | ENF_OUT
 #define TCP6_AB	    PKT6(IP6_A, IP6_B, 6), .sport = 40000, .dport = 80, .tcp_flags = 0x02
 #define ND_TO_STACK TO_STACK, .note = PL_NOTE_ICMPV6_ND
+#define LINK_TO_STACK TO_STACK, .note = PL_NOTE_IPV6_LINK_SCOPED
 #define XDP_PASSED                                                                                 \
 	.retval = 2 /* XDP_PASS */, .obs = PL_OBS_TO_STACK, .verdict = PL_VERDICT_FORWARDED
 #define XDP_DROPPED(why)                                                                           \
@@ -158,6 +159,16 @@ static const struct dp_case icmp6_cases[] = {
 	{"deny-all: echo request is policy-checked: 133", FROM_A,
 	 .pkt = {ICMP6(IP6_A, IP6_B, 128), .sport = 7, .icmp_seq = 1}, DENY_ALL, IDS_AB,
 	 BAD(PL_DROP_POLICY_DENIED)},
+	{"deny-all: MLDv2 report from :: to ff02::16 (a pod's kernel at link up): to the stack",
+	 FROM_A, .pkt = {ICMP6(IP6_UNSPEC, IP6_MLDV2_ROUTERS, 143)}, DENY_ALL, LINK_TO_STACK},
+	{"deny-all: MLDv2 report from fe80::a: to the stack", FROM_A,
+	 .pkt = {ICMP6(IP6_LL_A, IP6_MLDV2_ROUTERS, 143)}, DENY_ALL, LINK_TO_STACK},
+	{"deny-all: UDP fe80::a -> B's address: link-local source, no endpoint's: to the stack",
+	 FROM_A, .pkt = {PKT6(IP6_LL_A, IP6_B, 17), .sport = 5353, .dport = 5353}, DENY_ALL,
+	 LINK_TO_STACK},
+	{"deny-all: UDP from A's pod address to ff02::16: link-scoped group: to the stack", FROM_A,
+	 .pkt = {PKT6(IP6_A, IP6_MLDV2_ROUTERS, 17), .sport = 5353, .dport = 5353}, DENY_ALL,
+	 LINK_TO_STACK},
 	{"Packet Too Big from a spoofed pod source: INVALID_SIP 132 (only ND skips it)", FROM_A,
 	 .pkt = {ICMP6(IP6_B, IP6_A, 2)}, BAD(PL_DROP_INVALID_SIP)},
 	{"ICMPv6 cut to 4 bytes: CT_INVALID_HDR 135", FROM_A, .pkt = {ICMP6(IP6_A, IP6_B, 135)},

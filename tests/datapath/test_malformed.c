@@ -205,8 +205,10 @@ static const struct dp_case from_pod_cases[] = {
 	 .pkt = {SPEC_BASE, .proto = 47}, OK_TO_B, .note = PL_NOTE_NO_POLICY},
 	{"802.1Q-tagged IPv4: to the stack untouched (NOT_IPV4)", FROM_A,
 	 .pkt = {SPEC_BASE, .vlan_id = 100, .proto = 6, .sport = 1, .dport = 80}, NOT_V4},
-	{"IPv6 from :: (no endpoint), no next header: INVALID_SIP 132", FROM_A,
-	 .pkt = {PKT6(IP6_UNSPEC, IP6_UNSPEC, 59)}, BAD(PL_DROP_INVALID_SIP)},
+	{"IPv6 from a global address no endpoint owns, no next header: INVALID_SIP 132", FROM_A,
+	 .pkt = {PKT6(IP6_WORLD, IP6_B, 59)}, BAD(PL_DROP_INVALID_SIP)},
+	{"IPv6 from :: to ::, no next header: link-scoped, to the stack", FROM_A,
+	 .pkt = {PKT6(IP6_UNSPEC, IP6_UNSPEC, 59)}, TO_STACK, .note = PL_NOTE_IPV6_LINK_SCOPED},
 	{"ARP: to the stack untouched (NOT_IPV4)", FROM_A,
 	 .pkt = {.smac = DP_SMAC,
 		 .dmac = DP_DMAC,
@@ -240,8 +242,8 @@ static const struct dp_case other_prog_cases[] = {
 	{"from_overlay: fragment: FRAG_NOSUPPORT 157", OVL,
 	 .pkt = {SPEC_BASE, .proto = 17, .sport = 1, .dport = 53, .frag = 185},
 	 DROPPED(PL_OBS_FROM_OVERLAY, PL_DROP_FRAG_NOSUPPORT)},
-	{"from_overlay: IPv6 to :: (no local pod): to the stack (NOT_LOCAL)", OVL,
-	 .pkt = {PKT6(IP6_UNSPEC, IP6_UNSPEC, 59)}, .src_id = ID_C, .dst_id = PL_ID_WORLD, TO_STACK,
+	{"from_overlay: IPv6 to a world address (no local pod): to the stack (NOT_LOCAL)", OVL,
+	 .pkt = {PKT6(IP6_C, IP6_WORLD, 59)}, .src_id = ID_C, .dst_id = ID_CIDR, TO_STACK,
 	 .note = PL_NOTE_NOT_LOCAL},
 };
 
