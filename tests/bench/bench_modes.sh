@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # bench_modes BUILD: pod-to-pod throughput across two nodes, each routing mode
-# (native, vxlan, legacy = VXLAN + MASQUERADE) with podlab's datapath against its
+# (native, vxlan, legacy = VXLAN + MASQUERADE, fabric = a router between the
+# nodes holding the pod routes) with podlab's datapath against its
 # kernel-only twin (podlab up --no-datapath: the same pods, the kernel routing
 # them; vxlan's twin is Flannel's static VXLAN), and each against native
 # kernel-only. iperf3 run by `podlab exec` inside the pods: TCP goodput (Gbit/s)
@@ -19,7 +20,9 @@ podlab=$build/podlab
 secs=${BENCH_MODES_SECS:-3}
 rounds=${BENCH_MODES_ROUNDS:-3}
 # MODE-dp: podlab's datapath; MODE-k: the kernel-only twin; MODE-xdp: datapath + xdp_prefilter
-confs=(native-dp native-k vxlan-dp vxlan-k legacy-dp legacy-k native-xdp vxlan-xdp)
+confs=(native-dp native-k vxlan-dp vxlan-k legacy-dp legacy-k fabric-dp fabric-k native-xdp vxlan-xdp)
+# The server pod's address: fabric pods take theirs from the underlay's subnet.
+server_ip() { [ "${1%-*}" = fabric ] && echo 192.168.50.84 || echo 10.244.2.20; }
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench_modes: SKIP (needs root: it builds namespaces and loads BPF)"
@@ -50,6 +53,12 @@ for c in "${confs[@]}"; do
 	mode=${c%-*}
 	pf=
 	[[ $c == *-xdp ]] && pf="prefilter: [192.0.2.0/24]	# TEST-NET-1: attaches XDP, drops nothing here"
+	# fabric: pods in the underlay's subnet behind the fabric router; the others: a p2p link
+	if [ "$mode" = fabric ]; then
+		cidr1=192.168.50.64/28 cidr2=192.168.50.80/28 cip=192.168.50.74 ul=
+	else
+		cidr1=10.244.1.0/24 cidr2=10.244.2.0/24 cip=10.244.1.11 ul=$'underlay:\n  type: p2p'
+	fi
 	cat > "$tmp/$c.yaml" <<EOF
 name: bench-$c
 routing: $mode
@@ -57,16 +66,15 @@ mtu: 1500
 nodes:
   - name: node1
     ip: 192.168.50.1/24
-    podCIDR: 10.244.1.0/24
+    podCIDR: $cidr1
     pods:
-      - {name: client, ip: 10.244.1.11, labels: {app: client}}
+      - {name: client, ip: $cip, labels: {app: client}}
   - name: node2
     ip: 192.168.50.2/24
-    podCIDR: 10.244.2.0/24
+    podCIDR: $cidr2
     pods:
-      - {name: server, ip: 10.244.2.20, labels: {app: server}}
-underlay:
-  type: p2p
+      - {name: server, ip: $(server_ip "$c"), labels: {app: server}}
+$ul
 $pf
 EOF
 	r=bm${id}c$k
@@ -85,7 +93,7 @@ done
 # iperf3 once: server (one test, daemon, pid file) in the server pod, client in
 # the client pod; prints the receiver's figure (Mbit/s for TCP, datagrams/s for UDP).
 iperf() {
-	local r=$1 kind=$2 out i
+	local r=$1 kind=$2 dst=$3 out i
 	rm -f "$tmp/srv.pid"
 	"$podlab" exec "$r" server -- iperf3 -s -1 -D -p 5201 --pidfile "$tmp/srv.pid" || return 1
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -93,10 +101,10 @@ iperf() {
 		sleep 0.1
 	done
 	if [ "$kind" = tcp ]; then
-		out=$("$podlab" exec "$r" client -- iperf3 -c 10.244.2.20 -p 5201 -t "$secs" -f m) || return 1
+		out=$("$podlab" exec "$r" client -- iperf3 -c "$dst" -p 5201 -t "$secs" -f m) || return 1
 		awk '/receiver$/ { for (i = 1; i < NF; i++) if ($(i + 1) == "Mbits/sec") print $i }' <<<"$out"
 	else
-		out=$("$podlab" exec "$r" client -- iperf3 -c 10.244.2.20 -p 5201 -t "$secs" -u -l 64 -b 0) || return 1
+		out=$("$podlab" exec "$r" client -- iperf3 -c "$dst" -p 5201 -t "$secs" -u -l 64 -b 0) || return 1
 		# "... 0.00-3.00 sec ... LOST/TOTAL (x%) receiver": delivered datagrams per second
 		awk '/receiver$/ { split($3, t, "-"); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { split($i, n, "/"); printf "%.0f\n", (n[2] - n[1]) / t[2] } }' <<<"$out"
 	fi
@@ -108,9 +116,9 @@ declare -A tcp udp
 echo "bench_modes: client pod on node1 -> server pod on node2, iperf3 ${secs}s per test, $rounds rounds, each datapath beside its kernel-only twin; load average: $(cut -d" " -f1-3 /proc/loadavg)"
 for ((i = 1; i <= rounds; i++)); do
 	for c in "${confs[@]}"; do
-		v=$(iperf "${run[$c]}" tcp) && [ -n "$v" ] || { echo "bench_modes: iperf3 tcp failed ($c)" >&2; exit 1; }
+		v=$(iperf "${run[$c]}" tcp "$(server_ip "$c")") && [ -n "$v" ] || { echo "bench_modes: iperf3 tcp failed ($c)" >&2; exit 1; }
 		tcp[$c]="${tcp[$c]:-} $v"
-		v=$(iperf "${run[$c]}" udp) && [ -n "$v" ] || { echo "bench_modes: iperf3 udp failed ($c)" >&2; exit 1; }
+		v=$(iperf "${run[$c]}" udp "$(server_ip "$c")") && [ -n "$v" ] || { echo "bench_modes: iperf3 udp failed ($c)" >&2; exit 1; }
 		udp[$c]="${udp[$c]:-} $v"
 	done
 done
@@ -156,9 +164,11 @@ rows() { # KIND: every comparison of that kind
 	line "$kind" native-dp native-k "$([ "$kind" = tcp ] && echo 1.00 || echo $udpgoal)"
 	line "$kind" vxlan-dp vxlan-k "$([ "$kind" = tcp ] && echo 0.95 || echo $udpgoal)"
 	line "$kind" legacy-dp legacy-k "$udpgoal"
+	line "$kind" fabric-dp fabric-k "$([ "$kind" = tcp ] && echo 1.00 || echo $udpgoal)"
 	line "$kind" vxlan-dp native-k "$([ "$kind" = tcp ] && echo 0.75)"
 	line "$kind" legacy-dp native-k
-	for m in vxlan legacy; do
+	line "$kind" fabric-dp native-k
+	for m in vxlan legacy fabric; do
 		line "$kind" "$m-k" native-k
 	done
 	line "$kind" native-xdp native-dp
@@ -170,5 +180,5 @@ echo "udp 64-byte datagrams delivered to the server socket:"
 rows udp
 printf "$summary"
 echo "values: medians over the rounds; ratio: median over rounds of the per-round ratio (each round's value against the same round's baseline)."
-echo "kernel-only: podlab up --no-datapath, no BPF; native routes pod CIDRs via the node IPs, vxlan is Flannel's static VXLAN (fdb, neighbour, onlink route), legacy its own VXLAN + nftables masquerade."
+echo "kernel-only: podlab up --no-datapath, no BPF; native routes pod CIDRs via the node IPs, vxlan is Flannel's static VXLAN (fdb, neighbour, onlink route), legacy its own VXLAN + nftables masquerade, fabric the same fabric router and routes."
 echo "Pods, node veths and the underlay are veths on one machine: no NIC, no wire; the sender, the receiver and both nodes share $(nproc) CPUs."
