@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fuzzers (libFuzzer + ASan + UBSan), one per tests/fuzz/fuzz_*.c, linked with
 # libpodlab compiled a second time with the sanitizers and coverage. `make fuzz`
-# runs each for FUZZ_SECONDS (default 60) and prints its figures; `make test`
-# runs them briefly and replays tests/fuzz/regress/ (tests/fuzz/run-extra.sh).
+# runs each (or those FUZZ names) for FUZZ_SECONDS (default 60) and prints its
+# figures; `make test` runs them briefly and replays tests/fuzz/regress/
+# (tests/fuzz/run-extra.sh).
 # The seed generator (seedgen) writes the unit tests' tables of broken and
 # valid files as seed inputs; it is built like the test suites.
 FUZZ_CC ?= clang
@@ -43,6 +44,6 @@ $(SEEDGEN): $(patsubst %.c,$(BUILD)/%.o,$(SEEDGEN_SRCS)) $(BUILD)/tests/unit/top
 	$(Q)$(CC) $(CFLAGS) -o $@ $(filter-out %/runner.o,$(filter %.o,$^)) $(LIB) $(LDLIBS)
 
 fuzz:
-	$(Q)FUZZ_FULL=1 tests/fuzz/run-extra.sh $(BUILD) $(BUILD)/fuzz-results $(FUZZ_SECONDS)
+	$(Q)FUZZ="$(FUZZ)" FUZZ_FULL=1 tests/fuzz/run-extra.sh $(BUILD) $(BUILD)/fuzz-results $(FUZZ_SECONDS)
 
 -include $(FUZZ_OBJS:.o=.d) $(FUZZERS:=.d) $(patsubst %.c,$(BUILD)/%.d,$(SEEDGEN_SRCS))

@@ -6,7 +6,8 @@
 # sanitizer report fails it.
 # usage: run-extra.sh BUILD OUTDIR [SECONDS]   (writes "passed failed skipped" to OUTDIR/extra.counts)
 # With FUZZ_FULL=1 (make fuzz) it prints each fuzzer's figures and files what
-# it finds as new regression inputs under tests/fuzz/regress/<fuzzer>/.
+# it finds as new regression inputs under tests/fuzz/regress/<fuzzer>/;
+# FUZZ="NAME..." picks some of them.
 set -u
 build=$1 out=$2 secs=${3:-5}
 full=${FUZZ_FULL:-0}
@@ -14,6 +15,8 @@ cd "$(dirname "$0")/../.." || exit 1
 mkdir -p "$out"
 counts=$out/extra.counts
 names=$(for f in tests/fuzz/fuzz_*.c; do basename "$f" .c; done)
+# FUZZ="fuzz_topo fuzz_policy" (make fuzz FUZZ=...) runs only those.
+[ -n "${FUZZ:-}" ] && names=$(for n in $FUZZ; do echo "$names" | grep -x "$n"; done)
 nfuzz=$(echo "$names" | wc -w)
 
 # Splits classic little-endian pcaps into one file per packet (fuzz_pkt seeds).
