@@ -144,14 +144,18 @@ skip_all() {
 	exit 0
 }
 
-command -v "${FUZZ_CC:-clang}" >/dev/null || skip_all "clang not installed"
+command -v "${FUZZ_CC:-clang}" >/dev/null || skip_all "${FUZZ_CC:-clang} not installed"
 probe=$(mktemp -d)
 echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n > 1; }' > "$probe/p.c"
 "${FUZZ_CC:-clang}" -fsanitize=fuzzer,address,undefined "$probe/p.c" -o "$probe/p" 2>/dev/null
 ok=$?
 rm -rf "$probe"
-[ $ok -eq 0 ] || skip_all "clang cannot link libFuzzer (install libclang-rt-$(
-	"${FUZZ_CC:-clang}" -dumpversion | cut -d. -f1)-dev)"
+ver=$("${FUZZ_CC:-clang}" --version 2>/dev/null | grep -oE 'clang version [0-9]+' | grep -oE '[0-9]+$')
+if [ $ok -ne 0 ] && [ -n "$ver" ]; then
+	skip_all "${FUZZ_CC:-clang} cannot link libFuzzer (install libclang-rt-$ver-dev)"
+elif [ $ok -ne 0 ]; then
+	skip_all "${FUZZ_CC:-clang} cannot link libFuzzer (FUZZ_CC must be clang)"
+fi
 
 if ! make -s --no-print-directory -j2 fuzz-build BUILD="$build" >"$out/fuzz-build.log" 2>&1; then
 	cat "$out/fuzz-build.log"
