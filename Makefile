@@ -66,6 +66,8 @@ help:
 	@echo 'make test-fresh the README commands on a bare Debian root (mmdebstrap, chroot; root)'
 	@echo 'make bench      run the benchmarks in tests/bench/ (BENCH="bench_modes ..." picks some)'
 	@echo 'make reliability  SIGKILL podlab up at 100 points, 8 runs at once (PODLAB_KILL_TRIALS=N)'
+	@echo 'make fuzz       every libFuzzer target FUZZ_SECONDS each (default 60), figures per fuzzer;'
+	@echo '                FUZZ="fuzz_topo ..." picks some; findings land in tests/fuzz/regress/'
 	@echo 'make bench-summary  put the summary of the last make bench into README.md, docs/bench.md'
 	@echo 'make pcaps      regenerate pcaps/*.pcap from pcaps/*.spec'
 	@echo 'make format     clang-format every C file in place'

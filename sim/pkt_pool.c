@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/escape.h"
 #include "qdisc.h"
 
 #define POOL_SLAB 4096
@@ -28,12 +29,14 @@ const char *pl_sim_drop_name(enum sim_drop r)
 
 int pl_sim_errf(char *err, int errlen, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
 	if (err && errlen > 0) {
 		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
+		pl_oneline_str(err, errlen, msg); /* a spec's bad token may hold a newline */
 	}
 	return -EINVAL;
 }

@@ -27,6 +27,9 @@ struct pl_cmd {
 int pl_cmd_wants_help(const struct pl_cmd *cmd, int argc, char **argv);
 /* Prints "podlab: error: ..." plus "try podlab CMD --help"; returns PL_EXIT_INPUT. */
 int pl_cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* OPT's value ARG: a decimal min..max (pl_parse_uint), else a usage error (PL_EXIT_INPUT). */
+int pl_cmd_parse_uint(const char *cmd, const char *opt, const char *arg, uint64_t min, uint64_t max,
+		      uint64_t *out);
 /* --ct-max N: 1..TOPO_CT_MAX_LIMIT into *out, else a usage error (PL_EXIT_INPUT). */
 int pl_cmd_parse_ct_max(const char *cmd, const char *arg, uint32_t *out);
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lib/units.h"
 #include "net/run.h"
 #include "probe/check.h"
 #include "topo/topo.h"
@@ -79,7 +80,7 @@ static int run_check(int argc, char **argv)
 	const char *topology = NULL, *bad;
 	struct topo *t = NULL;
 	bool json = false, have_state = false;
-	char *end;
+	uint64_t num;
 	int c, err, ret = PL_EXIT_RUNTIME;
 
 	optind = 1;
@@ -94,14 +95,13 @@ static int run_check(int argc, char **argv)
 							  "unknown section in --only: '%s'", bad);
 			break;
 		case 't':
-			opts.timeout_ms = strtol(optarg, &end, 10);
-			if (*end || opts.timeout_ms <= 0 || opts.timeout_ms > 60000)
+			if (pl_parse_uint(optarg, 1, 60000, &num))
 				return pl_cmd_usage_error(
 					"check", "--timeout: 1..60000 ms, not '%s'", optarg);
+			opts.timeout_ms = (int)num;
 			break;
 		case 's':
-			opts.rate_seconds = strtod(optarg, &end);
-			if (*end || opts.rate_seconds < 1 || opts.rate_seconds > 60)
+			if (pl_parse_number(optarg, 1, 60, &opts.rate_seconds))
 				return pl_cmd_usage_error("check", "--seconds: 1..60, not '%s'",
 							  optarg);
 			break;

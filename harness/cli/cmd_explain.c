@@ -235,10 +235,22 @@ static int parse_modes(struct explain_args *a, const char *list)
 	return a->nmodes ? 0 : pl_cmd_usage_error("explain", "--routing needs a mode");
 }
 
+/* A port or a size: 0..65535 (0 = the default). */
+static int u16_arg(const char *opt, const char *v, uint16_t *out)
+{
+	uint64_t n;
+	int ret;
+
+	ret = pl_cmd_parse_uint("explain", opt, v, 0, 65535, &n);
+	if (!ret)
+		*out = (uint16_t)n;
+	return ret;
+}
+
 static int parse_args(int argc, char **argv, struct explain_args *a, const char **routing,
 		      const char **proto)
 {
-	int i;
+	int i, ret = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -252,11 +264,11 @@ static int parse_args(int argc, char **argv, struct explain_args *a, const char 
 		else if (!strcmp(o, "--proto") && v)
 			*proto = v;
 		else if (!strcmp(o, "--dport") && v)
-			a->probe.dport = (uint16_t)atoi(v);
+			ret = u16_arg(o, v, &a->probe.dport);
 		else if (!strcmp(o, "--sport") && v)
-			a->probe.sport = (uint16_t)atoi(v);
+			ret = u16_arg(o, v, &a->probe.sport);
 		else if (!strcmp(o, "--size") && v)
-			a->probe.ip_len = (uint16_t)atoi(v);
+			ret = u16_arg(o, v, &a->probe.ip_len);
 		else if (!strcmp(o, "--routing") && v)
 			*routing = v;
 		else if (!strcmp(o, "--no-df")) {
@@ -264,6 +276,8 @@ static int parse_args(int argc, char **argv, struct explain_args *a, const char 
 			continue;
 		} else
 			return pl_cmd_usage_error("explain", "unexpected argument '%s'", o);
+		if (ret)
+			return ret;
 		i++;
 	}
 	if (!a->topology || !a->from || !a->to)

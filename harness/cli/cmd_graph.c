@@ -288,6 +288,7 @@ static int cmd_graph(int argc, char **argv)
 	struct topo *t = NULL, tm;
 	char *text = NULL, from[64], *to;
 	size_t len = 0;
+	uint64_t port;
 	int i, ret = PL_EXIT_INPUT, p;
 	FILE *f;
 
@@ -298,9 +299,11 @@ static int cmd_graph(int argc, char **argv)
 			path = argv[++i];
 		else if (!strcmp(argv[i], "--routing") && i + 1 < argc)
 			routing = argv[++i];
-		else if (!strcmp(argv[i], "--dport") && i + 1 < argc)
-			pr.dport = (uint16_t)atoi(argv[++i]);
-		else if (argv[i][0] != '-' && !file)
+		else if (!strcmp(argv[i], "--dport") && i + 1 < argc) {
+			if (pl_cmd_parse_uint("graph", "--dport", argv[++i], 0, 65535, &port))
+				return PL_EXIT_INPUT;
+			pr.dport = (uint16_t)port;
+		} else if (argv[i][0] != '-' && !file)
 			file = argv[i];
 		else
 			return pl_cmd_usage_error("graph", "unexpected argument '%s'", argv[i]);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/units.h"
 #include "replay/capture.h"
 #include "replay/replay_session.h"
 #include "replay/replay_sim.h"
@@ -115,6 +116,7 @@ static int cmd_replay(int argc, char **argv)
 	struct topo *t = NULL;
 	bool json = false;
 	uint32_t ct_max = 0;
+	uint64_t num;
 	char msg[256];
 	int c, err, mode, rc = PL_EXIT_OK;
 
@@ -151,18 +153,16 @@ static int cmd_replay(int argc, char **argv)
 			break;
 		case 'j':
 		case 'w':
-			if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg) ||
-			    atoi(optarg) < 1 || atoi(optarg) > 1024)
+			if (pl_parse_uint(optarg, 1, 1024, &num))
 				return pl_cmd_usage_error(
 					"replay", "-j/--workers: '%s' is not 1 to 1024", optarg);
-			so.workers = atoi(optarg);
+			so.workers = (int)num;
 			break;
 		case 'W':
-			if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg) ||
-			    atoi(optarg) < 1 || atoi(optarg) > PL_LIVE_WINDOW_MAX)
+			if (pl_parse_uint(optarg, 1, PL_LIVE_WINDOW_MAX, &num))
 				return pl_cmd_usage_error("replay", "--window: '%s' is not 1 to %d",
 							  optarg, PL_LIVE_WINDOW_MAX);
-			so.replay.live_window = atoi(optarg);
+			so.replay.live_window = (int)num;
 			break;
 		case 'c':
 			if (pl_cmd_parse_ct_max("replay", optarg, &ct_max))

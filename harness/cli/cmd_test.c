@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/units.h"
 #include "net/exec.h"
 #include "replay/capture.h"
 #include "replay/compare.h"
@@ -97,14 +98,9 @@ static int parse_compare(const char *arg, int cmp[2])
 /* Digits only, 1..PL_SCN_JOBS_MAX. */
 static int parse_jobs(const char *arg, int *jobs)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	if (arg[0] < '0' || arg[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || v < 1 || v > PL_SCN_JOBS_MAX)
+	if (pl_parse_uint(arg, 1, PL_SCN_JOBS_MAX, &v))
 		return -EINVAL;
 	*jobs = (int)v;
 	return 0;

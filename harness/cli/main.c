@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/units.h"
 #include "topo/topo.h"
 
 extern const struct pl_cmd *const __start_pl_cmds[] __attribute__((weak));
@@ -60,14 +61,20 @@ int pl_cmd_usage_error(const char *cmd, const char *fmt, ...)
 	return PL_EXIT_INPUT;
 }
 
+int pl_cmd_parse_uint(const char *cmd, const char *opt, const char *arg, uint64_t min, uint64_t max,
+		      uint64_t *out)
+{
+	if (pl_parse_uint(arg, min, max, out))
+		return pl_cmd_usage_error(cmd, "%s: '%s' is not %llu to %llu", opt, arg,
+					  (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
 int pl_cmd_parse_ct_max(const char *cmd, const char *arg, uint32_t *out)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (*arg < '0' || *arg > '9' || *end || errno || v < 1 || v > TOPO_CT_MAX_LIMIT)
+	if (pl_parse_uint(arg, 1, TOPO_CT_MAX_LIMIT, &v))
 		return pl_cmd_usage_error(cmd, "--ct-max: '%s' is not 1 to %u", arg,
 					  TOPO_CT_MAX_LIMIT);
 	*out = (uint32_t)v;

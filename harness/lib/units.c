@@ -134,6 +134,38 @@ int pl_parse_percent(const char *s, double *frac)
 	return 0;
 }
 
+int pl_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int pl_parse_number(const char *s, double min, double max, double *out)
+{
+	static const struct unit bare[] = {{"", 1.}, {NULL, 0}};
+	double v;
+	int err;
+
+	err = parse_scaled(s, bare, max, &v);
+	if (err)
+		return err;
+	if (v < min)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
 const char *pl_fmt_rate(uint64_t bps, char *buf, size_t len)
 {
 	static const char *const units[] = {"bit", "Kbit", "Mbit", "Gbit", "Tbit"};

@@ -25,6 +25,15 @@ int pl_parse_time(const char *s, uint64_t *ns);
 /* "10%" or "10" -> 0.10. */
 int pl_parse_percent(const char *s, double *frac);
 
+/*
+ * Command-line numbers: a decimal integer min..max, digits only (no sign,
+ * space, base prefix or unit); -EINVAL when it is not a number, -ERANGE out
+ * of range (overflow included).
+ */
+int pl_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* A finite number min..max as strtod reads one, from a digit or '.' ("2", ".5"; no sign, nan). */
+int pl_parse_number(const char *s, double min, double max, double *out);
+
 /* Exact and tc-like: "1500Kbit", "10Mbit", "12bit". */
 const char *pl_fmt_rate(uint64_t bits_per_s, char *buf, size_t len);
 /* "4Kb", "1Mb", "1500b". */

@@ -2,8 +2,11 @@
 /* A libyaml document with positions for every message. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lib/escape.h"
 #include "lib/yaml_doc.h"
 
 int pl_yaml_line(const yaml_node_t *n)
@@ -16,13 +19,21 @@ int pl_yaml_col(const yaml_node_t *n)
 	return n ? (int)n->start_mark.column + 1 : 0;
 }
 
+/* One line whatever the file holds: a quoted value may carry newlines ("a\nb" in YAML). */
 static void vreport(struct pl_yaml_doc *y, int line, int col, const char *tag, const char *fmt,
 		    va_list ap)
 {
 	FILE *f = *tag && y->warn ? y->warn : y->diag ? y->diag : stderr;
+	char *msg = NULL;
 
 	fprintf(f, "%s:%d:%d: %s", y->file, line, col, tag);
-	vfprintf(f, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		fputs("(out of memory)\n", f);
+		fflush(f);
+		return;
+	}
+	pl_oneline_escape(f, msg);
+	free(msg);
 	fputc('\n', f);
 	fflush(f);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <pcap/pcap.h>
 
+#include "lib/escape.h"
 #include "lib/pkt.h"
 #include "pcap/pcap_io.h"
 
@@ -79,13 +80,15 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	if (!err || !errlen)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	pl_oneline_str(err, errlen, msg); /* a filter expression may hold a newline */
 }
 
 /* Strips libpcap's trailing newline or period-less variants for one clean line. */

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <pcap/pcap.h>
 
+#include "lib/escape.h"
 #include "lib/log.h"
 #include "replay/capture.h"
 
@@ -32,7 +33,7 @@ int pl_filter_compile(const char *expr, struct pl_filter **out, char *err, size_
 		goto out;
 	}
 	if (pcap_compile(p, &f->prog, expr, 1, PCAP_NETMASK_UNKNOWN)) {
-		snprintf(err, errlen, "%s", pcap_geterr(p));
+		pl_oneline_str(err, errlen, pcap_geterr(p));
 		free(f);
 		ret = -EINVAL;
 		goto out;

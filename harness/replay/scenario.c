@@ -358,9 +358,10 @@ out:
 	return err;
 }
 
-static int parse_common(const char *name, FILE *f, const char *text, struct pl_scenario **out)
+static int parse_common(const char *name, FILE *f, const char *text, size_t len, FILE *diag,
+			struct pl_scenario **out)
 {
-	struct scn_ctx c = {.y.file = name};
+	struct scn_ctx c = {.y.file = name, .y.diag = diag};
 	yaml_parser_t p;
 	char *tmp;
 	int err;
@@ -379,7 +380,7 @@ static int parse_common(const char *name, FILE *f, const char *text, struct pl_s
 	if (f)
 		yaml_parser_set_input_file(&p, f);
 	else
-		yaml_parser_set_input_string(&p, (const unsigned char *)text, strlen(text));
+		yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	err = parse(&c, &p);
 	yaml_parser_delete(&p);
 	free(c.dir);
@@ -403,14 +404,20 @@ int pl_scenario_parse(const char *file, struct pl_scenario **out)
 		fprintf(stderr, "%s: cannot open: %s\n", file, strerror(errno));
 		return err;
 	}
-	err = parse_common(file, f, NULL, out);
+	err = parse_common(file, f, NULL, 0, NULL, out);
 	fclose(f);
 	return err;
 }
 
 int pl_scenario_parse_string(const char *name, const char *text, struct pl_scenario **out)
 {
-	return parse_common(name, NULL, text, out);
+	return parse_common(name, NULL, text, strlen(text), NULL, out);
+}
+
+int pl_scenario_parse_mem(const char *name, const char *text, size_t len, FILE *diag,
+			  struct pl_scenario **out)
+{
+	return parse_common(name, NULL, text, len, diag, out);
 }
 
 void pl_scenario_free(struct pl_scenario *s)

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "replay/result.h"
 
@@ -111,6 +112,12 @@ struct pl_scenario {
 
 int pl_scenario_parse(const char *file, struct pl_scenario **out);
 int pl_scenario_parse_string(const char *name, const char *text, struct pl_scenario **out);
+/*
+ * From len bytes in memory (NULs included), with the file parser's checks and
+ * messages; these go to diag (NULL: stderr).
+ */
+int pl_scenario_parse_mem(const char *name, const char *text, size_t len, FILE *diag,
+			  struct pl_scenario **out);
 void pl_scenario_free(struct pl_scenario *s);
 
 /* Name or number to value; -1 when unknown. */

@@ -263,6 +263,9 @@ int pl_topo_parse_string(const char *name, const char *text, struct topo **out);
  * to diag instead of stderr: text NULL reads file, else file names the text.
  */
 int pl_topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out);
+/* From len bytes in memory (NULs are input too, as in a file); diag as above. */
+int pl_topo_parse_mem(const char *name, const char *text, size_t len, FILE *diag,
+		      struct topo **out);
 void pl_topo_free(struct topo *t);
 
 int pl_topo_pod_by_name(const struct topo *t, const char *name);

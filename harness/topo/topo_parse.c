@@ -448,28 +448,20 @@ out:
 	return err;
 }
 
-int pl_topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out)
+/* The one path every form takes: text of len bytes (NULs included), named file. */
+static int parse_mem(const char *file, const char *text, size_t len, bool from_file, FILE *diag,
+		     struct topo **out)
 {
 	struct topo_parser p = {.y = {.file = file, .diag = diag ? diag : stderr}};
-	char *owned = NULL, *warnings = NULL;
-	size_t len = 0, wlen = 0;
+	char *warnings = NULL;
+	size_t wlen = 0;
 	int err;
 
 	*out = NULL;
-	if (!text) {
-		p.from_file = true;
-		err = read_file(file, &owned, &len, p.y.diag);
-		if (err)
-			return err;
-		text = owned;
-	} else {
-		len = strlen(text);
-	}
+	p.from_file = from_file;
 	p.t = calloc(1, sizeof(*p.t));
-	if (!p.t) {
-		free(owned);
+	if (!p.t)
 		return -ENOMEM;
-	}
 	p.t->file = strdup(file);
 	p.t->routing = PL_ROUTING_NATIVE;
 	p.t->mtu = 1500;
@@ -482,7 +474,6 @@ int pl_topo_parse_diag(const char *file, const char *text, FILE *diag, struct to
 	if (!err && warnings)
 		fputs(warnings, p.y.diag);
 	free(warnings);
-	free(owned);
 	if (err == -ENOMEM)
 		fprintf(p.y.diag, "%s: out of memory\n", file);
 	if (err) {
@@ -491,6 +482,28 @@ int pl_topo_parse_diag(const char *file, const char *text, FILE *diag, struct to
 	}
 	*out = p.t;
 	return 0;
+}
+
+int pl_topo_parse_diag(const char *file, const char *text, FILE *diag, struct topo **out)
+{
+	char *owned = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	if (text)
+		return parse_mem(file, text, strlen(text), false, diag, out);
+	err = read_file(file, &owned, &len, diag ? diag : stderr);
+	if (err)
+		return err;
+	err = parse_mem(file, owned, len, true, diag, out);
+	free(owned);
+	return err;
+}
+
+int pl_topo_parse_mem(const char *name, const char *text, size_t len, FILE *diag, struct topo **out)
+{
+	return parse_mem(name, text, len, false, diag, out);
 }
 
 int pl_topo_parse(const char *file, struct topo **out)

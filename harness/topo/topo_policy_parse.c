@@ -38,20 +38,41 @@ struct rule_ctx {
 	int nports;
 };
 
-static struct topo_rule *add_rule(struct rule_ctx *rc, const ynode *at)
+/*
+ * The limits of what a topology's policies may expand to: YAML aliases make a
+ * rule list from a few bytes that is the product of the lists it nests.
+ */
+#define TOPO_RULES_MAX	    (1 << 20)
+#define TOPO_RULE_PORTS_MAX (1 << 22)
+
+/* A new rule (one peer selector) with rc's ports; NULL with *err set. */
+static struct topo_rule *add_rule(struct topo_parser *p, struct rule_ctx *rc, const ynode *at,
+				  int *err)
 {
 	struct topo_policy *pol = rc->pol;
 	struct topo_rule *r, *rules;
+	int n = pol->nrules;
 
-	rules = realloc(pol->rules, (pol->nrules + 1) * sizeof(*rules));
-	if (!rules)
+	*err = 0;
+	if (++p->nrules > TOPO_RULES_MAX || (p->nrule_ports += rc->nports) > TOPO_RULE_PORTS_MAX) {
+		*err = pl_yaml_error(&p->y, at,
+				     "the policies expand to more than %d rules or %d rule ports",
+				     TOPO_RULES_MAX, TOPO_RULE_PORTS_MAX);
 		return NULL;
-	pol->rules = rules;
-	r = &rules[pol->nrules];
+	}
+
+	/* Capacity doubles at each power of two: YAML aliases can make 100k rules. */
+	if (!(n & (n - 1))) {
+		rules = realloc(pol->rules, (n ? 2 * n : 1) * sizeof(*rules));
+		if (!rules)
+			goto nomem;
+		pol->rules = rules;
+	}
+	r = &pol->rules[n];
 	memset(r, 0, sizeof(*r));
 	r->ports = rc->nports ? malloc(rc->nports * sizeof(*r->ports)) : NULL;
 	if (rc->nports && !r->ports)
-		return NULL;
+		goto nomem;
 	pol->nrules++;
 	if (rc->nports)
 		memcpy(r->ports, rc->ports, rc->nports * sizeof(*r->ports));
@@ -60,6 +81,9 @@ static struct topo_rule *add_rule(struct rule_ctx *rc, const ynode *at)
 	r->deny = rc->deny;
 	r->pos = ty_pos(at);
 	return r;
+nomem:
+	*err = -ENOMEM;
+	return NULL;
 }
 
 /* {matchLabels: {...}}; empty or null selects every pod. */
@@ -180,9 +204,9 @@ static int parse_cidr_rule(struct topo_parser *p, const ynode *list, bool sets, 
 	err = pl_ty_check_seq(p, list, sets ? "a CIDR set list" : "a CIDR list", &len);
 	if (err || !len)
 		return err;
-	r = add_rule(rc, list);
+	r = add_rule(p, rc, list, &err);
 	if (!r)
-		return -ENOMEM;
+		return err;
 	r->cidrs = calloc(len, sizeof(*r->cidrs));
 	if (!r->cidrs)
 		return -ENOMEM;
@@ -225,9 +249,9 @@ static int parse_entities(struct topo_parser *p, const ynode *list, struct rule_
 	err = pl_ty_check_seq(p, list, "entities", &len);
 	if (err || !len)
 		return err;
-	r = add_rule(rc, list);
+	r = add_rule(p, rc, list, &err);
 	if (!r)
-		return -ENOMEM;
+		return err;
 	for (i = 0; i < len; i++) {
 		err = pl_ty_scalar(p, pl_yaml_seq_item(&p->y, list, i), "an entity", &s);
 		if (err)
@@ -258,9 +282,9 @@ static int parse_endpoints(struct topo_parser *p, const ynode *list, struct rule
 	err = pl_ty_check_seq(p, list, "an endpoint list", &len);
 	for (i = 0; !err && i < len; i++) {
 		it = pl_yaml_seq_item(&p->y, list, i);
-		r = add_rule(rc, it);
+		r = add_rule(p, rc, it, &err);
 		if (!r)
-			return -ENOMEM;
+			return err;
 		err = parse_selector(p, it, "an endpoint selector", &r->peer_labels,
 				     &r->npeer_labels);
 		r->peer_all_pods = !r->npeer_labels;
@@ -304,10 +328,10 @@ static int parse_cnp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 		err = parse_entities(p, pl_yaml_get(&p->y, n, key), rc);
 	/* Cilium: ports without peers apply to every peer; an empty rule allows nothing. */
 	if (!err && rc->pol->nrules == before && rc->nports) {
-		struct topo_rule *r = add_rule(rc, n);
+		struct topo_rule *r = add_rule(p, rc, n, &err);
 
 		if (!r)
-			return -ENOMEM;
+			return err;
 		r->any_peer = true;
 	}
 	return err;
@@ -332,9 +356,9 @@ static int parse_knp_peer(struct topo_parser *p, const ynode *n, struct rule_ctx
 		return pl_yaml_error(&p->y, ipb,
 				     "ipBlock cannot be combined with a selector in one peer");
 	if (ipb) {
-		r = add_rule(rc, ipb);
+		r = add_rule(p, rc, ipb, &err);
 		if (!r)
-			return -ENOMEM;
+			return err;
 		err = pl_ty_check_map(p, ipb, "ipBlock", cidrset_keys);
 		if (!err && !pl_yaml_get(&p->y, ipb, "cidr"))
 			err = pl_yaml_error(&p->y, ipb, "ipBlock needs 'cidr'");
@@ -358,9 +382,9 @@ static int parse_knp_peer(struct topo_parser *p, const ynode *n, struct rule_ctx
 				"namespaceSelector with labels is not supported: podlab "
 				"has one namespace");
 	}
-	r = add_rule(rc, pod ? pod : ns);
+	r = add_rule(p, rc, pod ? pod : ns, &err);
 	if (!r)
-		return -ENOMEM;
+		return err;
 	if (pod)
 		err = parse_selector(p, pod, "podSelector", &r->peer_labels, &r->npeer_labels);
 	r->peer_all_pods = !r->npeer_labels;
@@ -385,10 +409,10 @@ static int parse_knp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 		return err;
 	/* Kubernetes: no peers means every peer. */
 	if (!len) {
-		struct topo_rule *r = add_rule(rc, n);
+		struct topo_rule *r = add_rule(p, rc, n, &err);
 
 		if (!r)
-			return -ENOMEM;
+			return err;
 		r->any_peer = true;
 		return 0;
 	}

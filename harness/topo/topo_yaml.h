@@ -19,6 +19,7 @@ struct topo_parser {
 	struct pl_yaml_doc y; /* y.warn: warnings wait there, printed only when the file is valid */
 	bool from_file;	      /* relative program objects resolve against the file's folder */
 	struct topo *t;
+	long nrules, nrule_ports; /* what the policies expanded to so far */
 };
 
 typedef yaml_node_t ynode;

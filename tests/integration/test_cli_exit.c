@@ -73,6 +73,19 @@ PL_TEST_PROBE(integration, cli_bad_input_exit_2, probe_cli_files)
 		 "--window: '0' is not 1 to 1024"},
 		{"replay --window 1025 --topology topologies/seed-tc.yaml --pcap x.pcap",
 		 "--window: '1025' is not 1 to 1024"},
+		/* Numbers: digits in range, never wrapped or half read. */
+		{"explain --topology topologies/two-node-native.yaml --from frontend --to backend "
+		 "--dport 65616",
+		 "--dport: '65616' is not 0 to 65535"},
+		{"explain --topology topologies/two-node-native.yaml --from frontend --to backend "
+		 "--sport -1",
+		 "--sport: '-1' is not 0 to 65535"},
+		{"graph topologies/two-node-native.yaml -o x.svg --dport 80x",
+		 "--dport: '80x' is not"},
+		{"check --seconds nan r1", "--seconds: 1..60, not 'nan'"},
+		{"check --timeout 99999999999999999999 r1", "--timeout: 1..60000 ms"},
+		{"replay -j 18446744073709551617 --topology topologies/seed-tc.yaml --pcap x.pcap",
+		 "-j/--workers: '18446744073709551617' is not 1 to 1024"},
 	};
 	static char out[65536];
 	char run[PL_RUN_ID_MAX], args[256], want[96];

@@ -571,3 +571,40 @@ PL_TEST(unit, topo_validate_command)
 	unlink(bad);
 	ASSERT_EQ(run_validate("", out, sizeof(out)), 2, "no file: exit 2");
 }
+
+/* A few kilobytes of YAML aliases nesting lists in lists: an error, not gigabytes. */
+PL_TEST(unit, topo_policy_alias_expansion_bounded)
+{
+	char *text = NULL, *diag;
+	struct topo *t;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	f = open_memstream(&text, &len);
+	if (!ASSERT_OK_PTR(f, "open_memstream"))
+		return;
+	fputs(N2OK CNP_HEAD "      endpointSelector: {matchLabels: {app: b}}\n"
+			    "      ingress:\n"
+			    "        - &r {fromEndpoints: [&e {matchLabels: {app: a}}",
+	      f);
+	for (i = 1; i < 50; i++)
+		fputs(", *e", f);
+	fputs("], toPorts: [&tp {ports: [&p {port: \"80\", protocol: TCP}", f);
+	for (i = 1; i < 50; i++)
+		fputs(", *p", f);
+	fputs("]}", f);
+	for (i = 1; i < 50; i++)
+		fputs(", *tp", f);
+	fputs("]}\n", f);
+	for (i = 1; i < 50; i++)
+		fputs("        - *r\n", f);
+	fclose(f);
+	ASSERT_LT(len, 4096, "a small file");
+	ASSERT_EQ(topo_test_parse(text, &t, &diag), -EINVAL, "refused");
+	ASSERT_STRSTR(diag, "the policies expand to more than 1048576 rules or 4194304 rule ports",
+		      "says why");
+	ASSERT_TRUE(t == NULL, "nothing half-built");
+	free(diag);
+	free(text);
+}
