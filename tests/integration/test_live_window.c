@@ -16,6 +16,7 @@
 
 #include "lib/pkt.h"
 #include "replay/replay_session.h"
+#include "results_text.h"
 #include "test.h"
 #include "topo/topo.h"
 
@@ -100,10 +101,8 @@ static char *replay_json(const struct topo *t, const struct pl_replay_pkts *pk, 
 	struct pl_replay_session_opts o = {.replay = {.mode = PL_MODE_LIVE, .live_window = window}};
 	struct pl_result *res = calloc(pk->n, sizeof(*res));
 	struct pl_replay_session s;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int i, err;
+	char *buf;
+	int err;
 
 	if (!res)
 		return NULL;
@@ -113,31 +112,13 @@ static char *replay_json(const struct topo *t, const struct pl_replay_pkts *pk, 
 	if (s.rp)
 		*stats = s.rp->live_stats;
 	pl_replay_session_close(&s);
-	f = open_memstream(&buf, &len);
-	for (i = 0; f && i < pk->n; i++) {
-		pl_result_print_json(f, &res[i], t);
-		fputc('\n', f);
-		pl_result_release(&res[i]);
-	}
-	if (f)
-		fclose(f);
+	buf = pl_test_results_json(res, pk->n, t);
 	free(res);
 	if (err) {
 		free(buf);
 		return NULL;
 	}
 	return buf;
-}
-
-/* The first line where a and b differ, for the failure message. */
-static void first_difference(const char *a, const char *b)
-{
-	int line = 1;
-
-	for (; *a && *a == *b; a++, b++)
-		line += *a == '\n';
-	fprintf(stderr, "result %d differs:\n  %.*s\n  %.*s\n", line, (int)strcspn(a, "\n"), a,
-		(int)strcspn(b, "\n"), b);
 }
 
 /* One topology: the mixed capture one at a time and in windows of 64 (and at node1:vxlan). */
@@ -177,7 +158,7 @@ static void same_results(const char *topology, bool at_vxlan)
 			      "\"program\":\"from_overlay\"",
 			      "a packet at node1:vxlan meets from_overlay");
 	if (!ASSERT_TRUE(!strcmp(one, win), topology))
-		first_difference(one, win);
+		pl_test_first_difference(one, win);
 out:
 	free(one);
 	free(win);
@@ -232,7 +213,7 @@ PL_TEST_PROBE(integration, live_window_identical_packets_alone, pl_probe_bpf_net
 		goto out;
 	ASSERT_GT((int)st64.cut_tag, 39, "an identical packet never shares a window");
 	if (!ASSERT_TRUE(!strcmp(one, win), "windows of 64 = one at a time"))
-		first_difference(one, win);
+		pl_test_first_difference(one, win);
 out:
 	free(one);
 	free(win);

@@ -14,6 +14,7 @@
 #include "lib/pkt.h"
 #include "replay/replay_session.h"
 #include "replay/replay_workers.h"
+#include "results_text.h"
 #include "test.h"
 #include "topo/topo.h"
 
@@ -93,10 +94,8 @@ static char *replay_json(const struct topo *t, const struct pl_replay_pkts *pk, 
 	struct pl_replay_session_opts o = {.replay.mode = PL_MODE_UNIT, .workers = workers};
 	struct pl_replay_session s;
 	struct pl_result *res = calloc(pk->n, sizeof(*res));
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int i, err;
+	char *buf;
+	int err;
 
 	if (!res)
 		return NULL;
@@ -105,31 +104,13 @@ static char *replay_json(const struct topo *t, const struct pl_replay_pkts *pk, 
 		err = pl_replay_session_run(&s, pk, res);
 	*nworkers = s.workers ? pl_replay_workers_count(s.workers) : 0;
 	pl_replay_session_close(&s);
-	f = open_memstream(&buf, &len);
-	for (i = 0; f && i < pk->n; i++) {
-		pl_result_print_json(f, &res[i], t);
-		fputc('\n', f);
-		pl_result_release(&res[i]);
-	}
-	if (f)
-		fclose(f);
+	buf = pl_test_results_json(res, pk->n, t);
 	free(res);
 	if (err) {
 		free(buf);
 		return NULL;
 	}
 	return buf;
-}
-
-/* The first line where a and b differ, for the failure message. */
-static void first_difference(const char *a, const char *b)
-{
-	int line = 1;
-
-	for (; *a && *a == *b; a++, b++)
-		line += *a == '\n';
-	fprintf(stderr, "result %d differs:\n  %.*s\n  %.*s\n", line, (int)strcspn(a, "\n"), a,
-		(int)strcspn(b, "\n"), b);
 }
 
 PL_TEST_PROBE(integration, replay_workers_same_verdicts, probe_workers)
@@ -155,9 +136,9 @@ PL_TEST_PROBE(integration, replay_workers_same_verdicts, probe_workers)
 	ASSERT_TRUE(strstr(serial, "\"REDIRECTED\"") && strstr(serial, "\"DROPPED\""),
 		    "the packets meet both verdicts");
 	if (!ASSERT_TRUE(!strcmp(serial, one), "one worker = one by one"))
-		first_difference(serial, one);
+		pl_test_first_difference(serial, one);
 	if (!ASSERT_TRUE(!strcmp(serial, two), "two workers = one by one"))
-		first_difference(serial, two);
+		pl_test_first_difference(serial, two);
 out:
 	free(serial);
 	free(one);

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Replay results as text, for tests that compare two ways of getting them. */
+#ifndef PL_TEST_RESULTS_TEXT_H
+#define PL_TEST_RESULTS_TEXT_H
+
+#include "replay/result.h"
+#include "topo/topo.h"
+
+/* Every result as its JSON line, in order, each released; NULL when memory runs out. */
+char *pl_test_results_json(struct pl_result *res, int n, const struct topo *t);
+
+/* Prints the first line where a and b differ (for the failure message). */
+void pl_test_first_difference(const char *a, const char *b);
+
+#endif /* PL_TEST_RESULTS_TEXT_H */
