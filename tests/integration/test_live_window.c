@@ -20,32 +20,6 @@
 #include "test.h"
 #include "topo/topo.h"
 
-static int add_frame(struct pl_replay_pkts *pk, const struct pl_pkt_spec *s)
-{
-	struct pl_replay_pkt *p;
-	uint8_t buf[256];
-	int len = pl_pkt_build(s, buf, sizeof(buf));
-
-	if (len < 0)
-		return len;
-	if (pk->n == pk->cap) {
-		pk->cap = pk->cap ? pk->cap * 2 : 256;
-		pk->p = realloc(pk->p, pk->cap * sizeof(*pk->p));
-		if (!pk->p)
-			return -1;
-	}
-	p = &pk->p[pk->n];
-	memset(p, 0, sizeof(*p));
-	p->data = malloc(len);
-	if (!p->data)
-		return -1;
-	memcpy(p->data, buf, len);
-	p->len = len;
-	p->number = ++pk->n;
-	p->input = "generated";
-	return 0;
-}
-
 static uint32_t ip_of(const struct topo *t, const char *pod)
 {
 	int i;
@@ -89,7 +63,7 @@ static int generate(const struct topo *t, struct pl_replay_pkts *pk, int n, uint
 		s.icmp_type = 8;
 		/* a unicast source, as a pod's eth0 has: a zero one is lost in VXLAN mode */
 		memcpy(s.smac, "\x02\x00\x00\x00\x00\x01", 6);
-		err = add_frame(pk, &s);
+		err = pl_test_pkts_add(pk, &s);
 	}
 	return err;
 }

@@ -31,32 +31,6 @@ static const char *probe_workers(void)
 	return pl_probe_bpf_netns();
 }
 
-static int add_frame(struct pl_replay_pkts *pk, const struct pl_pkt_spec *s)
-{
-	uint8_t buf[256];
-	struct pl_replay_pkt *p;
-	int len = pl_pkt_build(s, buf, sizeof(buf));
-
-	if (len < 0)
-		return len;
-	if (pk->n == pk->cap) {
-		pk->cap = pk->cap ? pk->cap * 2 : 256;
-		pk->p = realloc(pk->p, pk->cap * sizeof(*pk->p));
-		if (!pk->p)
-			return -1;
-	}
-	p = &pk->p[pk->n];
-	memset(p, 0, sizeof(*p));
-	p->data = malloc(len);
-	if (!p->data)
-		return -1;
-	memcpy(p->data, buf, len);
-	p->len = len;
-	p->number = ++pk->n;
-	p->input = "generated";
-	return 0;
-}
-
 /* Flows between pods of both nodes: requests, replies, repeats, a denied port, ICMP. */
 static int generate(const struct topo *t, struct pl_replay_pkts *pk)
 {
@@ -82,7 +56,7 @@ static int generate(const struct topo *t, struct pl_replay_pkts *pk)
 		s.dport = i % 3 == 2 ? 3000 + i % 40 : (i % 5 ? 80 : 81);
 		s.icmp_type = 8;
 		s.sport = s.proto == IPPROTO_ICMP ? (uint16_t)(i % 9) : s.sport;
-		err = add_frame(pk, &s);
+		err = pl_test_pkts_add(pk, &s);
 	}
 	return err;
 }
