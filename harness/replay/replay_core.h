@@ -30,7 +30,7 @@ struct pl_replay_opts {
 	enum pl_replay_mode mode;
 	const char *run;       /* reuse this run; NULL = build the topology and remove it after */
 	struct pl_inject at;   /* PL_INJECT_AUTO = choose per packet */
-	unsigned live_wait_ms; /* live: how long to wait for a window's outcome (0 = 500) */
+	unsigned live_wait_ms; /* live: how long a window waits with nothing new seen (0 = 500) */
 	unsigned live_window;  /* live: packets in flight at most (0 = 64, 1 = one at a time) */
 };
 

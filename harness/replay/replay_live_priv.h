@@ -47,6 +47,9 @@ struct pl_live_slot {
 	bool fwd;	/* the packet goes lo -> hi */
 	bool active;	/* injected: its tag is looked up */
 	bool dropped, to_stack;
+	int dst_node;	  /* node of the pod it is addressed to, -1 = no pod */
+	int last_node;	  /* node of its latest sign, -1 = none yet */
+	uint64_t last_ts; /* that sign's kernel timestamp */
 };
 
 struct pl_live {

@@ -16,7 +16,8 @@
  * alone it would be the only packet to wait for it (NEIGH_RESOLVE).
  *
  * A window concludes when each packet is delivered or dropped, or QUIET_MS
- * after the last sign once each has one, or after the bounded wait.
+ * after the last sign once each has settled (window_done), or when nothing new
+ * was seen for the bounded wait.
  */
 #include <errno.h>
 #include <poll.h>
@@ -161,6 +162,9 @@ static int admit(struct pl_replay *rp, struct pl_live *lv, const struct pl_repla
 			return -EAGAIN;
 		}
 	}
+	i = pl_topo_pod_by_ip(rp->t, s->tag.daddr);
+	s->dst_node = i < 0 ? -1 : rp->t->pods[i].node;
+	s->last_node = -1;
 	s->p = p;
 	s->res = res;
 	slot_insert(lv, lv->nslots++);
@@ -273,6 +277,10 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 				continue;
 			add_hop(rp, s->res, i, ev);
 			found++;
+			if (s->last_node < 0 || ev->ts_ns >= s->last_ts) {
+				s->last_node = i;
+				s->last_ts = ev->ts_ns;
+			}
 			if (ev->verdict == PL_VERDICT_DROPPED)
 				s->dropped = true;
 			if (ev->obs_point == PL_OBS_TO_STACK) {
@@ -370,7 +378,12 @@ static void wait_any(struct pl_replay *rp, struct pl_live *lv, int ms)
 	poll(fds, n, ms);
 }
 
-/* all: every packet in flight delivered or dropped; else: every one has a sign. */
+/*
+ * all: every packet in flight delivered or dropped; else: every one settled,
+ * its latest sign on the node of the pod it is addressed to (or any sign, if
+ * it is addressed to no pod). A packet still on its way to another node is
+ * waited for: the signs of the next node can be late (an emulated guest stalls).
+ */
 static bool window_done(const struct pl_live *lv, bool all)
 {
 	int i;
@@ -378,8 +391,9 @@ static bool window_done(const struct pl_live *lv, bool all)
 	for (i = 0; i < lv->nslots; i++) {
 		const struct pl_live_slot *s = &lv->slots[i];
 		bool done = s->res->delivery == PL_DELIV_POD || s->dropped;
+		bool settled = s->last_node >= 0 && (s->dst_node < 0 || s->last_node == s->dst_node);
 
-		if (s->active && !done && (all || !s->res->nhops))
+		if (s->active && !done && (all || !settled))
 			return false;
 	}
 	return true;
@@ -444,7 +458,8 @@ static void run_window(struct pl_replay *rp, struct pl_live *lv)
 			last = now;
 		else if (window_done(lv, false) && now - last > QUIET_MS)
 			break;
-		if (now - start >= wait)
+		/* bounded by progress: a slow guest still concludes every packet it moves */
+		if (now - last >= wait || now - start >= 8 * (uint64_t)wait)
 			break;
 		wait_any(rp, lv, 1);
 	}

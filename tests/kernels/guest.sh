@@ -30,14 +30,16 @@ t0=$SECONDS
 say() { printf 'podlab-vm: [%4ds] %s\n' $((SECONDS - t0)) "$*"; }
 : > "$out/results"
 
-# Runs one suite: its full output in $out/NAME.log; SKIP and FAIL lines and the
-# counts on the console.
+# Runs one suite: its full output in $out/NAME.log; SKIP and FAIL lines (with
+# what differed) and the counts on the console.
 suite() {
 	local name=$1 start=$SECONDS p f k
 	shift
 	say "suite $name: running"
 	"$@" > "$out/$name.log" 2>&1
-	grep -E '^SKIP |FAILED|^ *[0-9]+\. .*:[0-9]+ +- ' "$out/$name.log" | sed 's/^/  /'
+	# a result that differs is followed by its two versions
+	awk '/^SKIP |FAILED|^ *[0-9]+\. .*:[0-9]+ +- / { print; next }
+		/^result [0-9]+ differs:/ { n = 3 } n-- > 0' "$out/$name.log" | sed 's/^/  /'
 	if [ -s "$out/$name.counts" ]; then
 		read -r p f k < "$out/$name.counts"
 	else
