@@ -391,7 +391,8 @@ static bool window_done(const struct pl_live *lv, bool all)
 	for (i = 0; i < lv->nslots; i++) {
 		const struct pl_live_slot *s = &lv->slots[i];
 		bool done = s->res->delivery == PL_DELIV_POD || s->dropped;
-		bool settled = s->last_node >= 0 && (s->dst_node < 0 || s->last_node == s->dst_node);
+		bool settled =
+			s->last_node >= 0 && (s->dst_node < 0 || s->last_node == s->dst_node);
 
 		if (s->active && !done && (all || !settled))
 			return false;
