@@ -45,14 +45,17 @@ SUITES := $(sort $(foreach d,unit datapath harness sim integration,\
 	$(if $(wildcard tests/$(d)/*.c),$(d))))
 SUITE_BINS := $(addprefix $(BUILD)/tests/test_,$(SUITES))
 
+ORACLE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/oracle/*.c))
+ORACLE := $(BUILD)/tests/policy_oracle
+
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
+ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(ORACLE_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
-.PHONY: all deps test test-nonroot test-fresh test-kernels bench bench-summary reliability demo pcaps fuzz format clean help install uninstall
-all: $(CLI) $(SUITE_BINS) $(BENCH_BINS)
+.PHONY: all deps test test-nonroot test-fresh test-kernels bench bench-summary oracle reliability demo pcaps fuzz format clean help install uninstall
+all: $(CLI) $(SUITE_BINS) $(BENCH_BINS) $(ORACLE)
 
 help:
 	@echo 'make            build build/podlab, the test runners and benchmarks'
@@ -68,6 +71,8 @@ help:
 	@echo 'make reliability  SIGKILL podlab up at 100 points, 8 runs at once (PODLAB_KILL_TRIALS=N)'
 	@echo 'make fuzz       every libFuzzer target FUZZ_SECONDS each (default 60), figures per fuzzer;'
 	@echo '                FUZZ="fuzz_topo ..." picks some; findings land in tests/fuzz/regress/'
+	@echo 'make oracle     the policy oracle: CASES random flows (default 100000, SEED=1) asked of the'
+	@echo '                rules, compiled maps, datapath and simulator; findings in build/oracle-findings/'
 	@echo 'make bench-summary  put the summary of the last make bench into README.md, docs/bench.md'
 	@echo 'make pcaps      regenerate pcaps/*.pcap from pcaps/*.spec'
 	@echo 'make format     clang-format every C file in place'
@@ -111,6 +116,10 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(TESTLIB_OBJS) $(LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(filter-out %/runner.o,$(TESTLIB_OBJS)) $(LIB) $(LDLIBS)
 
+$(ORACLE): $(ORACLE_OBJS) $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(ORACLE_OBJS) $(LIB) $(LDLIBS)
+
 $(BUILD)/bpf:
 	$(Q)mkdir -p $@
 
@@ -138,6 +147,10 @@ test-kernels: all
 
 bench: all
 	$(Q)tests/bench/run.sh $(BUILD) $(BENCH)
+
+# The policy oracle at full size: rules vs compiled maps vs datapath vs simulator.
+oracle: all
+	$(Q)$(ORACLE) --cases $${CASES:-100000} --per-topology 100 --seed $${SEED:-1} --out $(BUILD)/oracle-findings
 
 # Crashes and concurrency at full size (make test runs a smaller round).
 reliability: all
