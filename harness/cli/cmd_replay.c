@@ -187,6 +187,7 @@ static int cmd_replay(int argc, char **argv)
 		rc = pl_cmd_usage_error("replay", "--at: %s", msg);
 		goto out;
 	}
+	pk.segment_mtu = t->mtu;
 	if (pl_replay_pkts_load_pcap(&pk, pcap, filter)) {
 		rc = PL_EXIT_INPUT;
 		goto out;

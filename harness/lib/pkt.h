@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #define PL_PKT_MAX     9216 /* largest frame podlab builds or replays */
+/* Largest frame a capture may hold (libpcap's snapshot maximum): GRO, GSO and BIG TCP packets. */
+#define PL_PKT_CAPTURE_MAX 262144
 #define PL_PKT_MAX_EXT 8    /* IPv6 extension headers walked (or built) before giving up */
 
 struct pl_pkt_spec {
@@ -55,6 +57,23 @@ int pl_pkt_build(const struct pl_pkt_spec *s, uint8_t *buf, size_t cap);
  */
 int pl_pkt_build_vxlan(const struct pl_pkt_spec *outer, uint32_t vni, const uint8_t *inner,
 		       size_t inner_len, uint8_t *buf, size_t cap);
+
+/* Frames cut from one: frame i is len[i] bytes at buf + off[i]. */
+struct pl_pkt_segs {
+	uint8_t *buf;
+	uint32_t *off, *len;
+	int n;
+};
+
+/*
+ * Splits an oversized TCP frame (IPv4, or IPv6 with at most a jumbo hop-by-hop
+ * header; IP length fields of 0 mean the frame's length, as BIG TCP leaves
+ * them) into the frames TSO would send on a link of mtu bytes of IP.
+ * 0, -EPROTONOSUPPORT (not TCP, a fragment, other extension headers),
+ * -EINVAL (malformed, no payload) or -ENOMEM.
+ */
+int pl_pkt_segment(const uint8_t *frame, size_t len, unsigned int mtu, struct pl_pkt_segs *out);
+void pl_pkt_segs_free(struct pl_pkt_segs *s);
 
 /* RFC 1071 Internet checksum of len bytes, host order (store it big-endian). */
 uint16_t pl_csum(const void *data, size_t len);

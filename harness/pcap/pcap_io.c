@@ -33,7 +33,7 @@ struct pl_pcap_reader {
 	bool has_filter;
 	struct bpf_program filter;
 	char err[512];
-	uint8_t frame[PL_PKT_MAX];
+	uint8_t frame[PL_PKT_CAPTURE_MAX];
 };
 
 struct pl_pcap_writer {
@@ -209,9 +209,9 @@ static uint16_t get16(const uint8_t *p)
 static int put_frame(struct pl_pcap_reader *r, const uint8_t *src_mac, uint16_t proto,
 		     const uint8_t *body, size_t body_len, struct pl_pcap_pkt *pkt)
 {
-	if (ETH_HLEN_ + body_len > PL_PKT_MAX)
+	if (ETH_HLEN_ + body_len > PL_PKT_CAPTURE_MAX)
 		return fail(r, "%zu bytes exceeds the maximum of %d", ETH_HLEN_ + body_len,
-			    PL_PKT_MAX);
+			    PL_PKT_CAPTURE_MAX);
 	memset(r->frame, 0, 6);
 	if (src_mac)
 		memcpy(r->frame + 6, src_mac, 6);
@@ -242,8 +242,9 @@ static int normalise(struct pl_pcap_reader *r, const uint8_t *d, size_t caplen, 
 
 	switch (r->linktype) {
 	case PL_LINK_EN10MB:
-		if (caplen > PL_PKT_MAX)
-			return fail(r, "%zu bytes exceeds the maximum of %d", caplen, PL_PKT_MAX);
+		if (caplen > PL_PKT_CAPTURE_MAX)
+			return fail(r, "%zu bytes exceeds the maximum of %d", caplen,
+				    PL_PKT_CAPTURE_MAX);
 		memcpy(r->frame, d, caplen);
 		pkt->data = r->frame;
 		pkt->len = caplen;

@@ -149,6 +149,8 @@ void pl_result_init(struct pl_result *res, const struct pl_replay_pkt *p)
 
 	memset(res, 0, sizeof(*res));
 	res->number = p->number;
+	res->seg = p->seg;
+	res->nseg = p->nseg;
 	res->input = p->input;
 	res->deliver_node = res->deliver_pod = -1;
 	res->inject.pod = -1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Replay inputs: pcap files (any supported link type) and inline packet specs. */
 #include <errno.h>
+#include <net/ethernet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +41,48 @@ static int add(struct pl_replay_pkts *pk, uint32_t number, const char *input, co
 	return 0;
 }
 
+/*
+ * A frame longer than the link allows is what GRO, GSO or BIG TCP made of
+ * several: TCP is split back into what went on the wire; anything else up to
+ * PL_PKT_MAX is replayed as it is, and beyond that kept as a skipped packet
+ * with the reason, never a rejected file.
+ */
+static int add_oversized(struct pl_replay_pkts *pk, const char *file, const struct pl_pcap_pkt *pkt,
+			 unsigned mtu)
+{
+	struct pl_pkt_segs segs;
+	char why[128];
+	int i, err;
+
+	err = pl_pkt_segment(pkt->data, pkt->len, mtu, &segs);
+	if (err == -ENOMEM)
+		return err;
+	if (err && pkt->len <= PL_PKT_MAX) /* not TCP: a jumbo frame, replayed as it is */
+		return add(pk, (uint32_t)pkt->number, file, pkt->data, pkt->len, NULL);
+	if (err) {
+		snprintf(why, sizeof(why), "%zu bytes, more than podlab replays (%d), and %s",
+			 pkt->len, PL_PKT_MAX,
+			 err == -EPROTONOSUPPORT ? "not a TCP segment it could split"
+						 : "its TCP header does not parse");
+		return add(pk, (uint32_t)pkt->number, file, pkt->data, PL_PKT_MAX, why);
+	}
+	for (i = 0; i < segs.n && !err; i++) {
+		err = add(pk, (uint32_t)pkt->number, file, segs.buf + segs.off[i], segs.len[i],
+			  NULL);
+		if (!err) {
+			pk->p[pk->n - 1].seg = (uint16_t)(i + 1);
+			pk->p[pk->n - 1].nseg = (uint16_t)segs.n;
+			pk->p[pk->n - 1].ts_ns = pkt->ts_ns;
+		}
+	}
+	pl_pkt_segs_free(&segs);
+	return err;
+}
+
 int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const char *filter)
 {
 	struct pl_pcap_reader *r;
+	unsigned mtu = pk->segment_mtu ? pk->segment_mtu : PL_REPLAY_SEGMENT_MTU;
 	struct pl_pcap_pkt pkt;
 	char err[512];
 	int rc, ret = 0;
@@ -58,7 +98,9 @@ int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const 
 		goto out;
 	}
 	while ((rc = pl_pcap_next(r, &pkt)) == 1) {
-		ret = add(pk, (uint32_t)pkt.number, file, pkt.data, pkt.len, pkt.skip);
+		ret = pkt.len > mtu + ETH_HLEN && !pkt.skip
+			      ? add_oversized(pk, file, &pkt, mtu)
+			      : add(pk, (uint32_t)pkt.number, file, pkt.data, pkt.len, pkt.skip);
 		if (ret)
 			goto out;
 		pk->p[pk->n - 1].ts_ns = pkt.ts_ns;

@@ -16,11 +16,20 @@ struct pl_replay_pkt {
 	const char *skip;    /* non-NULL: not replayed, why (snaplen-truncated, ...) */
 	struct pl_inject at; /* PL_INJECT_AUTO: the replay's --at, else chosen */
 	uint64_t ts_ns;	     /* capture time (pcap), 0 for inline packets; sim mode's clock */
+	uint16_t seg, nseg;  /* an oversized TCP frame split TSO-style: segment seg of nseg */
 };
+
+/*
+ * A captured TCP frame longer than the link's MTU is what GRO, GSO or BIG TCP
+ * made of several (test_run would refuse most of them): it is split back into
+ * packets of this many bytes of IP, unless the loader is told the topology's MTU.
+ */
+#define PL_REPLAY_SEGMENT_MTU 1500
 
 struct pl_replay_pkts {
 	struct pl_replay_pkt *p;
 	int n, cap;
+	unsigned segment_mtu; /* TCP frames over it are split; 0 = PL_REPLAY_SEGMENT_MTU */
 };
 
 /* Reads a pcap/pcapng (any supported link type) with an optional pcap-filter; appends. */

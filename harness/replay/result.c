@@ -114,6 +114,12 @@ static void summarize(struct pl_result *r)
 		return;
 	if (!r->in || pl_pkt_summary(r->in, r->in_len, r->summary, sizeof(r->summary)) < 0)
 		snprintf(r->summary, sizeof(r->summary), "%u bytes", r->in_len);
+	if (r->nseg) {
+		size_t n = strlen(r->summary);
+
+		snprintf(r->summary + n, sizeof(r->summary) - n, " [segment %u/%u]", r->seg,
+			 r->nseg);
+	}
 }
 
 void pl_result_print(FILE *f, const struct pl_result *r, const struct topo *t)
@@ -173,7 +179,10 @@ void pl_result_print_json(FILE *f, const struct pl_result *r, const struct topo 
 	int i;
 
 	summarize((struct pl_result *)r);
-	fprintf(f, "{\"number\":%u,\"input\":", r->number);
+	fprintf(f, "{\"number\":%u,", r->number);
+	if (r->nseg)
+		fprintf(f, "\"segment\":%u,\"segments\":%u,", r->seg, r->nseg);
+	fprintf(f, "\"input\":");
 	pl_json_string(f, r->input);
 	fprintf(f, ",\"summary\":");
 	pl_json_string(f, r->summary);

@@ -67,6 +67,7 @@ struct pl_hop {
 
 struct pl_result {
 	uint32_t number;   /* packet number in its input (1-based) */
+	uint16_t seg, nseg; /* segment seg of nseg of an oversized captured frame; 0 = whole */
 	const char *input; /* input file or "inline" */
 	char summary[192]; /* formatted from .in when first printed */
 	enum pl_result_status status;

@@ -85,6 +85,7 @@ int pl_scenario_load_inputs(const struct pl_scenario *s, const struct topo *t,
 		}
 		base = pk->n ? (int)pk->p[pk->n - 1].number : 0;
 		j = pk->n;
+		pk->segment_mtu = t->mtu;
 		if (in->pcap)
 			err = pl_replay_pkts_load_pcap(pk, in->pcap, in->filter);
 		else

@@ -18,6 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pl_pcap_reader *r;
 	struct pl_pcap_pkt pkt;
 	struct pl_pkt_info info;
+	struct pl_pkt_segs segs;
+	int i;
 	char err[512], sum[1024];
 	uint8_t *copy, *frame;
 	FILE *f;
@@ -38,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	}
 	while ((ret = pl_pcap_next(r, &pkt)) == 1) {
-		if (pkt.len > PL_PKT_MAX)
+		if (pkt.len > PL_PKT_CAPTURE_MAX)
 			abort();
 		frame = malloc(pkt.len ? pkt.len : 1);
 		if (!frame)
@@ -48,6 +50,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (info.vxlan && info.inner_off > pkt.len)
 			abort();
 		pl_pkt_summary(frame, pkt.len, sum, sizeof(sum));
+		/* What replay does to a GSO frame: every segment fits the link and decodes. */
+		if (!pl_pkt_segment(frame, pkt.len, 1500, &segs)) {
+			for (i = 0; i < segs.n; i++)
+				if (segs.len[i] > 1514 ||
+				    pl_pkt_parse(segs.buf + segs.off[i], segs.len[i], &info))
+					abort();
+			pl_pkt_segs_free(&segs);
+		}
 		free(frame);
 	}
 	if (ret < 0 && (!pl_pcap_error(r) || strchr(pl_pcap_error(r), '\n')))
