@@ -278,6 +278,7 @@ static int normalise(struct pl_pcap_reader *r, const uint8_t *d, size_t caplen, 
 		c.hlen = SLL2_HLEN;
 		if (caplen >= SLL2_HLEN) {
 			c.proto = get16(d);
+			pkt->ifindex = (uint32_t)get16(d + 4) << 16 | get16(d + 6);
 			c.hatype = get16(d + 8);
 			c.halen = d[11];
 			c.addr = d + 12;

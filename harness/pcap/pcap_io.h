@@ -34,6 +34,7 @@ struct pl_pcap_pkt {
 	size_t orig_len;      /* length on the wire, normalised to Ethernet */
 	bool snap_truncated;  /* cut short by the snapshot length: report as skipped */
 	const char *skip; /* non-NULL: why this packet cannot be replayed (e.g. snap_truncated) */
+	uint32_t ifindex; /* LINUX_SLL2: the interface it was seen on (`-i any`); 0 = unknown */
 };
 
 /*

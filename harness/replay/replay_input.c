@@ -79,12 +79,85 @@ static int add_oversized(struct pl_replay_pkts *pk, const char *file, const stru
 	return err;
 }
 
+/*
+ * `tcpdump -i any` on a node sees a forwarded packet on every interface it
+ * crosses: in on a pod's veth, out on the uplink. Such a repeat (the same IP
+ * packet but for TTL and checksum, VXLAN's inner one included, within
+ * REPEAT_NS on another interface) is listed as skipped: the packet is
+ * replayed once, where it first appeared.
+ */
+#define REPEAT_RING 64
+#define REPEAT_NS   100000000ull /* 100 ms */
+
+struct seen {
+	uint64_t key, ts_ns;
+	uint32_t ifindex, number;
+};
+
+struct repeats {
+	struct seen ring[REPEAT_RING];
+	unsigned next;
+};
+
+/* FNV-1a over the IP packet's first bytes with TTL / hop limit and IPv4 checksum left out. */
+static uint64_t repeat_key(const uint8_t *f, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	struct pl_pkt_info info;
+	const uint8_t *ip;
+	size_t n, i;
+	bool v4;
+
+	if (pl_pkt_parse(f, len, &info) || !info.l3_off)
+		return 0;
+	if (info.vxlan && info.inner_off < len) {
+		f += info.inner_off;
+		len -= info.inner_off;
+		if (pl_pkt_parse(f, len, &info) || !info.l3_off)
+			return 0;
+	}
+	ip = f + info.l3_off;
+	n = len - info.l3_off < 96 ? len - info.l3_off : 96;
+	v4 = ip[0] >> 4 == 4;
+	for (i = 0; i < n; i++) {
+		if ((v4 && (i == 8 || i == 10 || i == 11)) || (!v4 && i == 7))
+			continue;
+		h = (h ^ ip[i]) * 1099511628211ull;
+	}
+	return h ? h : 1;
+}
+
+static uint32_t repeat_of(struct repeats *rp, const struct pl_pcap_pkt *pkt, uint32_t *ifindex)
+{
+	uint64_t key;
+	unsigned i;
+
+	if (!pkt->ifindex || pkt->skip)
+		return 0;
+	key = repeat_key(pkt->data, pkt->len);
+	if (!key)
+		return 0;
+	for (i = 0; i < REPEAT_RING; i++) {
+		struct seen *s = &rp->ring[i];
+
+		if (s->key == key && s->ifindex != pkt->ifindex && pkt->ts_ns >= s->ts_ns &&
+		    pkt->ts_ns - s->ts_ns <= REPEAT_NS) {
+			*ifindex = s->ifindex;
+			return s->number;
+		}
+	}
+	rp->ring[rp->next++ % REPEAT_RING] =
+		(struct seen){key, pkt->ts_ns, pkt->ifindex, (uint32_t)pkt->number};
+	return 0;
+}
+
 int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const char *filter)
 {
 	struct pl_pcap_reader *r;
 	unsigned mtu = pk->segment_mtu ? pk->segment_mtu : PL_REPLAY_SEGMENT_MTU;
+	struct repeats seen = {0};
 	struct pl_pcap_pkt pkt;
-	char err[512];
+	char err[512], why[160];
 	int rc, ret = 0;
 
 	r = pl_pcap_open(file, err, sizeof(err));
@@ -98,6 +171,20 @@ int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const 
 		goto out;
 	}
 	while ((rc = pl_pcap_next(r, &pkt)) == 1) {
+		uint32_t first_if = 0, first = repeat_of(&seen, &pkt, &first_if);
+
+		if (first) {
+			snprintf(why, sizeof(why),
+				 "packet %u again, seen on interface %u before this one on %u: "
+				 "forwarded, replayed once",
+				 first, first_if, pkt.ifindex);
+			ret = add(pk, (uint32_t)pkt.number, file, pkt.data,
+				  pkt.len < PL_PKT_MAX ? pkt.len : PL_PKT_MAX, why);
+			if (ret)
+				goto out;
+			pk->p[pk->n - 1].ts_ns = pkt.ts_ns;
+			continue;
+		}
 		ret = pkt.len > mtu + ETH_HLEN && !pkt.skip
 			      ? add_oversized(pk, file, &pkt, mtu)
 			      : add(pk, (uint32_t)pkt.number, file, pkt.data, pkt.len, pkt.skip);
