@@ -173,7 +173,7 @@ PL_DATADIR := $(PREFIX)/share/podlab
 MAN1DIR := $(PREFIX)/share/man/man1
 BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 INSTALL ?= install
-DATA_FILES := $(wildcard topologies/*.yaml) $(wildcard pcaps/*.pcap pcaps/*.spec) \
+DATA_FILES := $(wildcard topologies/*.yaml) $(wildcard pcaps/*.pcap pcaps/*.spec pcaps/captured/*.pcap) \
 	$(wildcard tests/scenarios/*.yaml)
 
 install: $(CLI) $(BPF_OBJS)
@@ -192,7 +192,7 @@ uninstall:
 		$(addprefix $(DESTDIR)$(PL_LIBDIR)/bpf/,$(notdir $(BPF_OBJS))) \
 		$(addprefix $(DESTDIR)$(PL_DATADIR)/,$(DATA_FILES))
 	$(Q)rmdir --ignore-fail-on-non-empty $(DESTDIR)$(PL_LIBDIR)/bpf $(DESTDIR)$(PL_LIBDIR) \
-		$(addprefix $(DESTDIR)$(PL_DATADIR)/,tests/scenarios tests topologies pcaps) \
+		$(addprefix $(DESTDIR)$(PL_DATADIR)/,tests/scenarios tests topologies pcaps/captured pcaps) \
 		$(DESTDIR)$(PL_DATADIR) 2>/dev/null || true
 
 test-fresh:
