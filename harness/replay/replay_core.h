@@ -92,6 +92,9 @@ void pl_replay_hop_event(const struct pl_replay *rp, struct pl_hop *h, int node,
 
 /* The identity a frame from saddr carries in a VNI: its pod's, remote-node or world. */
 uint32_t pl_replay_identity_of(const struct topo *t, uint32_t saddr);
+/* The same for an address of either family (IPv6: a pod's, else world). */
+struct pl_addr;
+uint32_t pl_replay_identity_of_addr(const struct topo *t, const struct pl_addr *a);
 /*
  * What every mode does first: fills res's input side, skips what cannot run,
  * picks the injection point. 0 = run p at *at, 1 = res is final (skipped).
