@@ -142,7 +142,7 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 	err = pl_ty_check_seq(p, v, "pods", &len);
 	for (i = 0; !err && i < len; i++)
 		err = parse_pod(p, pl_yaml_seq_item(&p->y, v, i), t->nnodes - 1);
-	return err ? err : pl_topo_check_node_v6_size(p, n, t->nnodes - 1);
+	return err;
 }
 
 static int parse_routing(struct topo_parser *p, const ynode *v)

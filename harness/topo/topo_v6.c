@@ -240,8 +240,8 @@ int pl_topo_parse_node_v6(struct topo_parser *p, const ynode *n, int self)
 	if (memcmp(masked, nd->pod_cidr6, 16))
 		return pl_yaml_error(&p->y, c, "podCIDRv6 has host bits set (did you mean %s/%u?)",
 				     pl_addr_str(AF_INET6, masked, a), nd->pod_plen6);
-	if (nd->pod_plen6 < 32 || nd->pod_plen6 > 124)
-		return pl_yaml_error(&p->y, c, "podCIDRv6 must be /32../124");
+	if (nd->pod_plen6 < 32 || nd->pod_plen6 > 127)
+		return pl_yaml_error(&p->y, c, "podCIDRv6 must be /32../127");
 	for (i = 0; i < self; i++) {
 		const struct topo_node *o = &p->t->nodes[i];
 
@@ -320,24 +320,6 @@ int pl_topo_parse_pod_v6(struct topo_parser *p, const ynode *n, int self)
 					     pl_addr_str(AF_INET6, pod->ip6, a), t->pods[i].name,
 					     t->pods[i].pos.line);
 	return 0;
-}
-
-int pl_topo_check_node_v6_size(struct topo_parser *p, const ynode *n, int self)
-{
-	const struct topo_node *nd = &p->t->nodes[self];
-	char a[PL_ADDR_STRLEN];
-	uint32_t room;
-
-	if (!pl_topo_has_v6(p->t) || 128 - nd->pod_plen6 >= 31)
-		return 0;
-	room = (1u << (128 - nd->pod_plen6)) - 1; /* less the subnet-router anycast */
-	if ((uint32_t)nd->npods <= room)
-		return 0;
-	return pl_yaml_error(&p->y, pl_yaml_get(&p->y, n, "podCIDRv6"),
-			     "podCIDRv6 %s/%u is too small for the %d pods of node '%s' (%u "
-			     "addresses)",
-			     pl_addr_str(AF_INET6, nd->pod_cidr6, a), nd->pod_plen6, nd->npods,
-			     nd->name, room);
 }
 
 int pl_topo_pod_by_ip6(const struct topo *t, const uint8_t *ip6)

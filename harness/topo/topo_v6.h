@@ -23,7 +23,5 @@ int pl_topo_parse_families(struct topo_parser *p, const ynode *v);
 int pl_topo_parse_node_v6(struct topo_parser *p, const ynode *n, int self);
 /* Pod self's ipv6, given or allocated (after its IPv4 address). */
 int pl_topo_parse_pod_v6(struct topo_parser *p, const ynode *n, int self);
-/* After node self's pods: its podCIDRv6 holds them all. */
-int pl_topo_check_node_v6_size(struct topo_parser *p, const ynode *n, int self);
 
 #endif /* PL_TOPO_V6_H */
