@@ -49,7 +49,7 @@
 #define PL_NETNS_NAME_MAX 64
 #define PL_IFNAMSIZ	  16
 #define PL_POD_GW_IP	  0xa9fe0101u /* 169.254.1.1, host order */
-#define PL_POD_GW_IP6	  "fe80::1"   /* pods' IPv6 gateway: a permanent neighbour, as 169.254.1.1 */
+#define PL_POD_GW_IP6	  "fe80::1" /* pods' IPv6 gateway: a permanent neighbour, as 169.254.1.1 */
 #define PL_VXLAN_PORT	  4789
 /*
  * Fixed ifindexes of the devices a plan creates. They start at 32: a new namespace
@@ -275,7 +275,8 @@ struct pl_datapath_opts;
 
 /* One map element a node's datapath holds; every back end writes exactly these. */
 struct pl_map_entry {
-	const char *map; /* "endpoints", "ipcache", "policy", "prefilter", "endpoints6", "ipcache6" */
+	const char
+		*map; /* "endpoints", "ipcache", "policy", "prefilter", "endpoints6", "ipcache6" */
 	uint8_t key[24];
 	uint32_t key_len;
 	uint8_t val[32];

@@ -126,8 +126,8 @@ static int map_entries6(const struct pl_plan *p, int node, struct pl_map_entry *
 	}
 	for (i = 0; i < t->nnodes && !err; i++) {
 		struct pl_ipcache6_key k6 = {.prefixlen = 128};
-		struct pl_ipcache_info info = {.identity = i == node ? PL_ID_HOST
-								     : PL_ID_REMOTE_NODE};
+		struct pl_ipcache_info info = {.identity =
+						       i == node ? PL_ID_HOST : PL_ID_REMOTE_NODE};
 
 		if (!memcmp(t->nodes[i].underlay_ip6, zero, 16))
 			continue;

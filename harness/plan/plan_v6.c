@@ -22,8 +22,7 @@ static int addr6(struct pl_plan *p, int ns, const char *dev, const uint8_t *ip, 
 	return 0;
 }
 
-static int neigh6(struct pl_plan *p, int ns, const char *dev, const uint8_t *ip,
-		  const uint8_t *mac)
+static int neigh6(struct pl_plan *p, int ns, const char *dev, const uint8_t *ip, const uint8_t *mac)
 {
 	struct pl_step *s = ADD(PL_STEP_NEIGH6, ns, dev);
 
@@ -49,8 +48,10 @@ int pl__plan_v6_sysctls(struct pl_plan *p)
 {
 	/* all/ for the devices there already, default/ for those made later. */
 	static const char *const keys[] = {
-		"net/ipv6/conf/all/disable_ipv6", "net/ipv6/conf/default/disable_ipv6",
-		"net/ipv6/conf/all/accept_dad",	  "net/ipv6/conf/default/accept_dad",
+		"net/ipv6/conf/all/disable_ipv6",
+		"net/ipv6/conf/default/disable_ipv6",
+		"net/ipv6/conf/all/accept_dad",
+		"net/ipv6/conf/default/accept_dad",
 	};
 	unsigned int k;
 	int i, err;
@@ -84,8 +85,8 @@ int pl__plan_v6_node(struct pl_plan *p, int i)
 	for (j = 0; j < t->nnodes && t->routing == PL_ROUTING_NATIVE; j++) {
 		const struct topo_node *m = &t->nodes[j];
 
-		if (j != i && (err = route6(p, ns, "eth0", m->pod_cidr6, m->pod_plen6,
-					    m->underlay_ip6)))
+		if (j != i &&
+		    (err = route6(p, ns, "eth0", m->pod_cidr6, m->pod_plen6, m->underlay_ip6)))
 			return err;
 	}
 	return 0;

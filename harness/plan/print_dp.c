@@ -137,10 +137,9 @@ static void print_sized_maps6(const struct pl_plan *p, int node, const char *dir
 			"bpftool map create %s/%s_sized type %s key %u value %u entries %u "
 			"name %s flags 0x%x\n",
 			dir, bpf_map__name(maps[k]),
-			libbpf_bpf_map_type_str(bpf_map__type(maps[k])),
-			bpf_map__key_size(maps[k]), bpf_map__value_size(maps[k]),
-			map_entries(p, node, skel, maps[k]), bpf_map__name(maps[k]),
-			bpf_map__map_flags(maps[k]));
+			libbpf_bpf_map_type_str(bpf_map__type(maps[k])), bpf_map__key_size(maps[k]),
+			bpf_map__value_size(maps[k]), map_entries(p, node, skel, maps[k]),
+			bpf_map__name(maps[k]), bpf_map__map_flags(maps[k]));
 }
 
 /* The loading node's conntrack and counters maps, made here to be reused by `prog loadall`. */

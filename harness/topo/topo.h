@@ -241,8 +241,8 @@ struct topo {
 	char *name;
 	enum pl_routing_mode routing;
 	unsigned int families; /* TOPO_FAM_* bits, default IPv4 */
-	uint32_t mtu;	   /* underlay MTU, default 1500 */
-	uint32_t vni_base; /* legacy mode's fixed VNI, default 1 */
+	uint32_t mtu;	       /* underlay MTU, default 1500 */
+	uint32_t vni_base;     /* legacy mode's fixed VNI, default 1 */
 	struct topo_node *nodes;
 	int nnodes;
 	struct topo_pod *pods;

@@ -15,9 +15,9 @@
 #include "topo/topo_v6.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = {"name",	   "routing",  "ipFamilies", "mtu",
-				       "nodes",	   "underlay", "world",	     "policies",
-				       "programs", "prefilter", "conntrack", "fabric", NULL};
+static const char *const top_keys[] = {
+	"name",	    "routing",	"ipFamilies", "mtu",	   "nodes",  "underlay", "world",
+	"policies", "programs", "prefilter",  "conntrack", "fabric", NULL};
 static const char *const node_keys[] = {"name", "ip", "ipv6", "podCIDR", "podCIDRv6", "pods", NULL};
 static const char *const pod_keys[] = {"name", "ip", "ipv6", "labels", NULL};
 static const char *const world_keys[] = {"name", "ip", "node", NULL};

@@ -135,8 +135,9 @@ int pl_topo_parse_families(struct topo_parser *p, const ynode *v)
 		else if (!strcmp(s, "IPv6"))
 			f = TOPO_FAM_IPV6;
 		else
-			return pl_yaml_error(&p->y, it, "unknown IP family '%s' (expected IPv4 or "
-							"IPv6)",
+			return pl_yaml_error(&p->y, it,
+					     "unknown IP family '%s' (expected IPv4 or "
+					     "IPv6)",
 					     s);
 		if (fams & f)
 			return pl_yaml_error(&p->y, it, "IP family %s is listed twice", s);
@@ -169,8 +170,7 @@ static int node_v6_keys(struct topo_parser *p, const ynode *n, const struct topo
 		return 1;
 	}
 	if (!c)
-		return pl_yaml_error(&p->y, n,
-				     "node '%s' needs a podCIDRv6: ipFamilies names IPv6",
+		return pl_yaml_error(&p->y, n, "node '%s' needs a podCIDRv6: ipFamilies names IPv6",
 				     nd->name);
 	if (!u && p->t->routing == PL_ROUTING_NATIVE)
 		return pl_yaml_error(&p->y, n,
@@ -212,11 +212,10 @@ static int check_node_underlay6(struct topo_parser *p, int self, const ynode *u)
 					     pl_addr_str(AF_INET6, o->underlay_ip6, b),
 					     o->underlay_plen6);
 		if (pl_topo_cidr6_contains(o->pod_cidr6, o->pod_plen6, nd->underlay_ip6))
-			return pl_yaml_error(&p->y, u,
-					     "node ipv6 %s lies inside podCIDRv6 %s/%u of node '%s'",
-					     pl_addr_str(AF_INET6, nd->underlay_ip6, a),
-					     pl_addr_str(AF_INET6, o->pod_cidr6, b), o->pod_plen6,
-					     o->name);
+			return pl_yaml_error(
+				&p->y, u, "node ipv6 %s lies inside podCIDRv6 %s/%u of node '%s'",
+				pl_addr_str(AF_INET6, nd->underlay_ip6, a),
+				pl_addr_str(AF_INET6, o->pod_cidr6, b), o->pod_plen6, o->name);
 	}
 	return 0;
 }
@@ -246,14 +245,12 @@ int pl_topo_parse_node_v6(struct topo_parser *p, const ynode *n, int self)
 		const struct topo_node *o = &p->t->nodes[i];
 
 		if (cidr6_overlap(nd->pod_cidr6, nd->pod_plen6, o->pod_cidr6, o->pod_plen6))
-			return pl_yaml_error(&p->y, c,
-					     "podCIDRv6 %s/%u overlaps podCIDRv6 %s/%u of node '%s'",
-					     pl_addr_str(AF_INET6, nd->pod_cidr6, a), nd->pod_plen6,
-					     pl_addr_str(AF_INET6, o->pod_cidr6, b), o->pod_plen6,
-					     o->name);
+			return pl_yaml_error(
+				&p->y, c, "podCIDRv6 %s/%u overlaps podCIDRv6 %s/%u of node '%s'",
+				pl_addr_str(AF_INET6, nd->pod_cidr6, a), nd->pod_plen6,
+				pl_addr_str(AF_INET6, o->pod_cidr6, b), o->pod_plen6, o->name);
 		if (!all_zero(o->underlay_ip6) &&
-		    cidr6_overlap(nd->pod_cidr6, nd->pod_plen6, o->underlay_ip6,
-				  o->underlay_plen6))
+		    cidr6_overlap(nd->pod_cidr6, nd->pod_plen6, o->underlay_ip6, o->underlay_plen6))
 			return pl_yaml_error(&p->y, c,
 					     "podCIDRv6 %s/%u overlaps the underlay IPv6 network "
 					     "of node '%s'",
@@ -303,11 +300,10 @@ int pl_topo_parse_pod_v6(struct topo_parser *p, const ynode *n, int self)
 			pod->ip6[12 + i] |= ((uint8_t *)&host)[i];
 	}
 	if (!pl_topo_cidr6_contains(nd->pod_cidr6, nd->pod_plen6, pod->ip6))
-		return pl_yaml_error(&p->y, v,
-				     "pod ipv6 %s is outside podCIDRv6 %s/%u of its node '%s'",
-				     pl_addr_str(AF_INET6, pod->ip6, a),
-				     pl_addr_str(AF_INET6, nd->pod_cidr6, b), nd->pod_plen6,
-				     nd->name);
+		return pl_yaml_error(
+			&p->y, v, "pod ipv6 %s is outside podCIDRv6 %s/%u of its node '%s'",
+			pl_addr_str(AF_INET6, pod->ip6, a), pl_addr_str(AF_INET6, nd->pod_cidr6, b),
+			nd->pod_plen6, nd->name);
 	if (!memcmp(pod->ip6, nd->pod_cidr6, 16))
 		return pl_yaml_error(&p->y, v,
 				     "pod ipv6 %s is the subnet-router anycast address of %s/%u",

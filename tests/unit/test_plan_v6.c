@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The IPv6 half of a dual-stack plan: steps, map elements, and the printed script saying the same. */
+/* The IPv6 half of a dual-stack plan: steps, map elements, and the printed script saying the same.
+ */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,14 +51,16 @@ PL_TEST(unit, plan_v6_native_steps)
 	n1 = plan_ns(p, "node1");
 	n2 = plan_ns(p, "node2");
 	fe = plan_ns(p, "frontend");
-	/* Every pod: an address, the gateway neighbour and default route; its node: neighbour and /128. */
+	/* Every pod: an address, the gateway neighbour and default route; its node: neighbour and
+	 * /128. */
 	ASSERT_EQ(plan_count(p, PL_STEP_ADDR6), t->npods + t->nnodes, "pod and uplink addresses");
 	ASSERT_EQ(plan_count(p, PL_STEP_NEIGH6), 2 * t->npods, "neighbours");
 	ASSERT_EQ(plan_count(p, PL_STEP_ROUTE6), 2 * t->npods + 2, "routes");
 	ASSERT_GE(find6(p, PL_STEP_ADDR6, fe, "eth0", "fd00:10:244:1::10", 128, NULL), 0,
 		  "frontend /128");
 	ASSERT_GE(find6(p, PL_STEP_NEIGH6, fe, "eth0", "fe80::1", 0, NULL), 0, "gateway neighbour");
-	ASSERT_GE(find6(p, PL_STEP_ROUTE6, fe, "eth0", "::", 0, "fe80::1"), 0, "default via fe80::1");
+	ASSERT_GE(find6(p, PL_STEP_ROUTE6, fe, "eth0", "::", 0, "fe80::1"), 0,
+		  "default via fe80::1");
 	ASSERT_GE(find6(p, PL_STEP_ROUTE6, n1, "lxcfrontend", "fd00:10:244:1::10", 128, NULL), 0,
 		  "node1 host route");
 	ASSERT_GE(find6(p, PL_STEP_ADDR6, n2, "eth0", "fd00:192:168:50::2", 64, NULL), 0,
@@ -164,7 +167,8 @@ PL_TEST(unit, plan_v6_vxlan_and_print)
 		"permanent\n",
 		"ip -n pl-t1-frontend -6 route add default via fe80::1 dev eth0\n",
 		"ip -n pl-t1-node2 -6 route add fd00:10:244:2::20/128 dev lxcbackend\n",
-		"bpftool map update pinned /sys/fs/bpf/podlab/t1/node1/endpoints6 key hex fd 00 00 10 "
+		"bpftool map update pinned /sys/fs/bpf/podlab/t1/node1/endpoints6 key hex fd 00 00 "
+		"10 "
 		"02 44 00 01 00 00 00 00 00 00 00 10 value ",
 	};
 	struct pl_plan_opts o = {.datapath = true};
@@ -189,7 +193,8 @@ PL_TEST(unit, plan_v6_vxlan_and_print)
 	fclose(f);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		ASSERT_STRSTR(buf, want[i], "printed");
-	ASSERT_STRSTR(buf, "map name endpoints6 pinned /sys/fs/bpf/podlab/t1/node1/endpoints6_sized",
+	ASSERT_STRSTR(buf,
+		      "map name endpoints6 pinned /sys/fs/bpf/podlab/t1/node1/endpoints6_sized",
 		      "endpoints6 sized as endpoints");
 	pl_plan_free(p);
 	p = NULL;

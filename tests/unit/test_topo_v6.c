@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* IPv6 in topology files: ipFamilies, podCIDRv6, node and pod ipv6; broken ones name file:line:col. */
+/* IPv6 in topology files: ipFamilies, podCIDRv6, node and pod ipv6; broken ones name file:line:col.
+ */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,8 @@
 #include "topo/topo.h"
 #include "topo_test_util.h"
 
-/* Two dual-stack nodes, lines 1-16: a's ipv6 (A6, with its ", ipv6: "), node2's ipv6 and podCIDRv6. */
+/* Two dual-stack nodes, lines 1-16: a's ipv6 (A6, with its ", ipv6: "), node2's ipv6 and podCIDRv6.
+ */
 #define D2(fams, a6, ip6_2, cidr6_2)                                                               \
 	"ipFamilies: " fams "\n"                                                                   \
 	"nodes:\n"                                                                                 \
@@ -57,21 +59,23 @@ static const struct bad_case6 bad_cases6[] = {
 	 "nodes:\n  - {name: n, ip: 192.168.50.1, podCIDR: 'fd00:1::/64'}\n",
 	 "t:2:42: podCIDR 'fd00:1::/64' is IPv6: podCIDR holds IPv4 only (mixed families; the "
 	 "IPv6 one goes in podCIDRv6)"},
-	{"an IPv4 address as pod ipv6", D2("[IPv4, IPv6]", ", ipv6: 10.244.1.10", "fd00:50::2/64",
-					   "fd00:2::/64"),
+	{"an IPv4 address as pod ipv6",
+	 D2("[IPv4, IPv6]", ", ipv6: 10.244.1.10", "fd00:50::2/64", "fd00:2::/64"),
 	 "t:9:42: pod ipv6 '10.244.1.10' is IPv4: pod ipv6 holds IPv6 only (mixed families"},
 	{"podCIDRv6 too small for a pod's allocated address",
 	 D2("[IPv4, IPv6]", "", "fd00:50::2/64", "fd00:2::/125"),
 	 "t:16:23: podCIDRv6 fd00:2::/125 of node 'node2' is too small for pod 'b': its IPv6 "
 	 "address takes the host part of 10.244.2.10 (10)"},
 	{"ipFamilies naming IPv6, a node without podCIDRv6",
-	 "ipFamilies: [IPv4, IPv6]\nnodes:\n  - {name: n, ip: 192.168.50.1, podCIDR: 10.244.1.0/24, "
+	 "ipFamilies: [IPv4, IPv6]\nnodes:\n  - {name: n, ip: 192.168.50.1, podCIDR: "
+	 "10.244.1.0/24, "
 	 "ipv6: 'fd00:50::1'}\n",
 	 "t:3:5: node 'n' needs a podCIDRv6: ipFamilies names IPv6"},
 	{"podCIDRv6 without IPv6 in ipFamilies", D2("[IPv4]", "", "fd00:50::2/64", "fd00:2::/64"),
 	 "t:7:16: podCIDRv6 needs IPv6 in ipFamilies (ipFamilies: [IPv4, IPv6])"},
 	{"native without a node ipv6",
-	 "ipFamilies: [IPv4, IPv6]\nnodes:\n  - {name: n, ip: 192.168.50.1, podCIDR: 10.244.1.0/24, "
+	 "ipFamilies: [IPv4, IPv6]\nnodes:\n  - {name: n, ip: 192.168.50.1, podCIDR: "
+	 "10.244.1.0/24, "
 	 "podCIDRv6: 'fd00:1::/64'}\n",
 	 "t:3:5: node 'n' needs an ipv6 (its underlay IPv6 address): routing native routes pod "
 	 "IPv6 through it"},
