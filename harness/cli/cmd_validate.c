@@ -84,11 +84,12 @@ static void print_entries(const struct topo *t, const struct policy_set *ps)
 
 static void print_summary(const struct topo *t, const struct policy_set *ps)
 {
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], veth[TOPO_IFNAMSIZ];
+	char a[PL_ADDR_STRLEN], b[PL_ADDR_STRLEN], veth[TOPO_IFNAMSIZ];
 	int i, j, k, nrules = 0;
 
-	printf("%s: ok: '%s', routing %s, mtu %u, underlay %s, conntrack %u flows a node\n",
-	       t->file, t->name, pl_topo_routing_name(t->routing), t->mtu,
+	printf("%s: ok: '%s', routing %s, %s, mtu %u, underlay %s, conntrack %u flows a node\n",
+	       t->file, t->name, pl_topo_routing_name(t->routing),
+	       pl_topo_has_v6(t) ? "dual stack" : "IPv4", t->mtu,
 	       t->underlay == TOPO_UNDERLAY_P2P	     ? "p2p"
 	       : t->underlay == TOPO_UNDERLAY_FABRIC ? "fabric"
 						     : "segment",
@@ -106,6 +107,10 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 
 		printf("  node %s %s/%u, pods %s/%u\n", nd->name, pl_ip4_str(nd->underlay_ip, a),
 		       nd->underlay_plen, pl_ip4_str(nd->pod_cidr, b), nd->pod_plen);
+		if (pl_topo_has_v6(t))
+			printf("    IPv6 %s/%u, pods %s/%u\n",
+			       pl_addr_str(AF_INET6, nd->underlay_ip6, a), nd->underlay_plen6,
+			       pl_addr_str(AF_INET6, nd->pod_cidr6, b), nd->pod_plen6);
 		for (j = 0; j < nd->npods; j++) {
 			const struct topo_pod *p = &t->pods[nd->pods[j]];
 
@@ -117,6 +122,8 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 				       p->labels[k].value);
 			printf("%s%s\n", p->ingress_enforced ? " [ingress enforced]" : "",
 			       p->egress_enforced ? " [egress enforced]" : "");
+			if (pl_topo_has_v6(t))
+				printf("        %s\n", pl_addr_str(AF_INET6, p->ip6, a));
 		}
 	}
 	for (i = 0; i < t->nlinks; i++) {

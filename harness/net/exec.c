@@ -299,6 +299,16 @@ static int step(struct exec *e, const struct pl_step *s)
 	case PL_STEP_ROUTE:
 		return pl_route_add(nl, ifindex, s->route.dst, s->route.plen, s->route.gw,
 				    s->route.onlink, s->route.table, w);
+	case PL_STEP_ADDR6:
+		return pl_addr6_add(nl, ifindex, s->in6.ip, s->in6.plen, w);
+	case PL_STEP_NEIGH6:
+		return pl_neigh6_add(nl, ifindex, s->in6.ip, s->in6.mac, w);
+	case PL_STEP_ROUTE6: {
+		static const uint8_t zero[16];
+
+		return pl_route6_add(nl, ifindex, s->in6.ip, s->in6.plen,
+				     memcmp(s->in6.gw, zero, 16) ? s->in6.gw : NULL, w);
+	}
 	case PL_STEP_RULE:
 		return pl_rule_add(nl, s->rule.src, s->rule.plen, s->rule.table, s->rule.priority,
 				   e->p->ns[s->ns].name);

@@ -146,6 +146,25 @@ int pl_addr_add(struct pl_nl *nl, uint32_t ifindex, uint32_t ip, uint8_t plen, c
 	return pl_nl_talk(nl, nlh, 0, "adding address %s/%u to %s", pl_ip4_str(ip, a), plen, what);
 }
 
+int pl_addr6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, uint8_t plen,
+		 const char *what)
+{
+	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	char a[PL_ADDR_STRLEN];
+
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = plen;
+	ifa->ifa_index = ifindex;
+	/* No duplicate address detection: the address is usable at once (no tentative state). */
+	ifa->ifa_flags = IFA_F_NODAD;
+	mnl_attr_put(nlh, IFA_LOCAL, 16, ip6);
+	mnl_attr_put(nlh, IFA_ADDRESS, 16, ip6);
+	mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+	return pl_nl_talk(nl, nlh, 0, "adding address %s/%u to %s", pl_addr_str(AF_INET6, ip6, a),
+			  plen, what);
+}
+
 static struct nlmsghdr *newneigh(struct pl_nl *nl, uint8_t family, uint32_t ifindex, uint32_t ip,
 				 const uint8_t *mac)
 {

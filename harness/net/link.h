@@ -31,7 +31,10 @@ int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t 
 /* gw 0: scope link; onlink: gateway need not be on a connected subnet. */
 int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
 		 bool onlink, uint32_t table, const char *what);
-/* IPv6 (16-byte addresses, network order): a permanent neighbour, a route via gw on ifindex. */
+/* IPv6 (16-byte addresses, network order): an address (nodad), a permanent neighbour, a route
+ * via gw (NULL: connected) on ifindex. */
+int pl_addr6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, uint8_t plen,
+		 const char *what);
 int pl_neigh6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, const uint8_t *mac,
 		  const char *what);
 int pl_route6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *dst6, uint8_t plen,

@@ -223,6 +223,16 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 	case PL_STEP_SYSCTL:
 		snprintf(line, len, "sysctl %s=%s", s->sysctl.key, s->sysctl.value);
 		return SEEN_UNCHECKED;
+	case PL_STEP_ADDR6:
+	case PL_STEP_NEIGH6:
+	case PL_STEP_ROUTE6: {
+		char a6[PL_ADDR_STRLEN];
+
+		/* The dump is IPv4's: IPv6 objects are listed, not compared. */
+		snprintf(line, len, "%s %s/%u dev %s", pl_step_kind_name(s->kind),
+			 pl_addr_str(AF_INET6, s->in6.ip, a6), s->in6.plen, s->dev);
+		return SEEN_UNCHECKED;
+	}
 	case PL_STEP_MASQUERADE:
 		snprintf(line, len, "masquerade %s/%u out of %s (nftables)",
 			 pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.oif);

@@ -122,7 +122,7 @@ static int plan_namespaces(struct pl_plan *p)
 	}
 	for (i = 0; i < p->nns; i++)
 		ADD(PL_STEP_NETNS, i, NULL);
-	return 0;
+	return pl__plan_v6_sysctls(p);
 }
 
 static int plan_underlay(struct pl_plan *p)
@@ -355,6 +355,12 @@ static int check_layout(const struct pl_plan *p)
 		       t->file ? t->file : "topology", t->nnodes);
 		return -EINVAL;
 	}
+	if (pl_topo_has_v6(t) && vxlan_twin(p)) {
+		pl_err("%s: IPv6 with routing vxlan needs the datapath: its kernel-only twin "
+		       "carries IPv4 only (not supported yet)",
+		       t->file ? t->file : "topology");
+		return -EINVAL;
+	}
 	if (pl_topo_overlay(t) && t->mtu <= 50 + 68) {
 		pl_err("%s: mtu %u leaves no room for VXLAN", t->file ? t->file : "topology",
 		       t->mtu);
@@ -442,9 +448,11 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 	if (err || (err = plan_underlay(p)) || (err = plan_world(p)))
 		goto out;
 	for (i = 0; i < t->nnodes && !err; i++)
-		err = plan_node(p, i);
+		if (!(err = plan_node(p, i)))
+			err = pl__plan_v6_node(p, i);
 	for (i = 0; i < t->npods && !err; i++)
-		err = plan_pod(p, i);
+		if (!(err = plan_pod(p, i)))
+			err = pl__plan_v6_pod(p, i);
 	if (!err)
 		err = pl__plan_fabric_routes(p);
 	for (i = 0; i < t->nlinks && !err; i++)

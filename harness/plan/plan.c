@@ -31,6 +31,9 @@ static const char *const step_names[PL_STEP__COUNT] = {
 	[PL_STEP_DATAPATH] = "datapath",
 	[PL_STEP_ATTACH] = "attach",
 	[PL_STEP_MAPS] = "maps",
+	[PL_STEP_ADDR6] = "address6",
+	[PL_STEP_NEIGH6] = "neighbour6",
+	[PL_STEP_ROUTE6] = "route6",
 };
 
 const char *pl_step_kind_name(enum pl_step_kind kind)

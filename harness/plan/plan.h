@@ -17,6 +17,10 @@
  *   pod:   lo, eth0 (ifindex 32) with <ip>/32, default route via 169.254.1.1
  *          onlink; a permanent neighbour maps 169.254.1.1 to the node-side
  *          veth's MAC, so pods need no ARP and nodes need no address on lxc*.
+ *   IPv6 (ipFamilies names it, plan_v6.c): the same with <ip6>/128 nodad and
+ *          fe80::1 as the gateway; nodes and pods get disable_ipv6=0 and
+ *          accept_dad=0 in their own namespaces, nodes forwarding=1, their
+ *          uplink its ipv6; native: other nodes' podCIDRv6 via their ipv6.
  *   node:  <pod>/32 dev lxc<pod> (+ permanent neighbour), ip_forward=1;
  *          native: other nodes' pod CIDRs via their underlay IP; legacy, and
  *          vxlan without the datapath (its kernel-only twin, Flannel's layout):
@@ -45,6 +49,7 @@
 #define PL_NETNS_NAME_MAX 64
 #define PL_IFNAMSIZ	  16
 #define PL_POD_GW_IP	  0xa9fe0101u /* 169.254.1.1, host order */
+#define PL_POD_GW_IP6	  "fe80::1" /* pods' IPv6 gateway: a permanent neighbour, as 169.254.1.1 */
 #define PL_VXLAN_PORT	  4789
 /*
  * Fixed ifindexes of the devices a plan creates. They start at 32: a new namespace
@@ -97,6 +102,9 @@ enum pl_step_kind {
 	PL_STEP_DATAPATH,   /* load podlab's datapath for a node, pin maps */
 	PL_STEP_ATTACH,	    /* attach a program to a hook of dev */
 	PL_STEP_MAPS,	    /* program a node's endpoints, ipcache, policy */
+	PL_STEP_ADDR6,	    /* IPv6 ip/plen on dev, nodad (usable at once) */
+	PL_STEP_NEIGH6,	    /* permanent IPv6 neighbour ip -> mac on dev */
+	PL_STEP_ROUTE6,	    /* IPv6 dst/plen [via gw] dev */
 	PL_STEP__COUNT,
 };
 
@@ -167,6 +175,12 @@ struct pl_step {
 			uint8_t plen;
 			char oif[PL_IFNAMSIZ];
 		} masq;
+		struct {
+			uint8_t ip[16]; /* addr6: the address; neigh6: the neighbour; route6: dst */
+			uint8_t plen;
+			uint8_t gw[16]; /* route6: next hop, all zero = directly connected */
+			uint8_t mac[6]; /* neigh6 */
+		} in6;
 		struct {
 			int node;
 		} dp;
@@ -261,8 +275,9 @@ struct pl_datapath_opts;
 
 /* One map element a node's datapath holds; every back end writes exactly these. */
 struct pl_map_entry {
-	const char *map; /* "endpoints", "ipcache", "policy", "prefilter" */
-	uint8_t key[16];
+	const char
+		*map; /* "endpoints", "ipcache", "policy", "prefilter", "endpoints6", "ipcache6" */
+	uint8_t key[24];
 	uint32_t key_len;
 	uint8_t val[32];
 	uint32_t val_len;

@@ -29,6 +29,7 @@ void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)
 	o->uplink_ifindex = pl_node_ifindex(p->topo, node, PL_IFINDEX_UPLINK);
 	o->events = true;
 	o->ct_max = p->topo->ct_max;
+	o->ipv6 = pl_topo_has_v6(p->topo);
 }
 
 int pl_dp_slot(const struct pl_plan *p, int node)
@@ -88,6 +89,54 @@ static int push(struct pl_map_entry **e, int *n, const char *map, const void *ke
 	return 0;
 }
 
+/*
+ * IPv6: endpoints6 (the node's pods, the same value as their IPv4 entry) and ipcache6 (every
+ * pod /128 with its identity and, for another node's, that node's underlay IPv4 as the tunnel
+ * endpoint; the nodes' ipv6 as host and remote-node).
+ */
+static int map_entries6(const struct pl_plan *p, int node, struct pl_map_entry **out, int *n)
+{
+	const struct topo *t = p->topo;
+	struct pl_map_entry *e = *out;
+	static const uint8_t zero[16];
+	int i, k, n4 = *n, err = 0;
+
+	for (i = 0; i < n4 && !err; i++) {
+		struct pl_endpoint6_key k6;
+		struct pl_endpoint_key k4;
+
+		if (strcmp(e[i].map, "endpoints"))
+			continue;
+		memcpy(&k4, e[i].key, sizeof(k4));
+		k = pl_topo_pod_by_ip(t, k4.ip);
+		if (k < 0)
+			continue;
+		memcpy(k6.ip6, t->pods[k].ip6, 16);
+		err = push(out, n, "endpoints6", &k6, sizeof(k6), e[i].val, e[i].val_len);
+		e = *out;
+	}
+	for (i = 0; i < t->npods && !err; i++) {
+		struct pl_ipcache6_key k6 = {.prefixlen = 128};
+		struct pl_ipcache_info info = {.identity = t->pods[i].identity};
+
+		memcpy(k6.ip6, t->pods[i].ip6, 16);
+		if (t->pods[i].node != node)
+			info.tunnel_endpoint = t->nodes[t->pods[i].node].underlay_ip;
+		err = push(out, n, "ipcache6", &k6, sizeof(k6), &info, sizeof(info));
+	}
+	for (i = 0; i < t->nnodes && !err; i++) {
+		struct pl_ipcache6_key k6 = {.prefixlen = 128};
+		struct pl_ipcache_info info = {.identity =
+						       i == node ? PL_ID_HOST : PL_ID_REMOTE_NODE};
+
+		if (!memcmp(t->nodes[i].underlay_ip6, zero, 16))
+			continue;
+		memcpy(k6.ip6, t->nodes[i].underlay_ip6, 16);
+		err = push(out, n, "ipcache6", &k6, sizeof(k6), &info, sizeof(info));
+	}
+	return err;
+}
+
 int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **out, int *n)
 {
 	const struct topo *t = p->topo;
@@ -139,6 +188,8 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 
 		err = push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
 	}
+	if (!err && pl_topo_has_v6(t))
+		err = map_entries6(p, node, out, n);
 	free(ic);
 	pl_policy_set_free(ps);
 	if (err) {

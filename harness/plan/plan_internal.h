@@ -28,6 +28,10 @@ int pl__plan_route(struct pl_plan *p, int ns, const char *dev, uint32_t dst, uin
 int pl__plan_sysctl(struct pl_plan *p, int ns, const char *key, const char *value);
 int pl__plan_neigh(struct pl_plan *p, enum pl_step_kind kind, int ns, const char *dev, uint32_t ip,
 		   const uint8_t *mac);
+/* IPv6 (plan_v6.c): the namespaces' sysctls (before any device), a node's, a pod's. */
+int pl__plan_v6_sysctls(struct pl_plan *p);
+int pl__plan_v6_node(struct pl_plan *p, int node);
+int pl__plan_v6_pod(struct pl_plan *p, int pod);
 /* routing fabric (plan_fabric.c): the router's ports, then its pod routes (after the pods). */
 int pl__plan_fabric_ports(struct pl_plan *p);
 int pl__plan_fabric_routes(struct pl_plan *p);

@@ -181,6 +181,34 @@ static void print_link(const struct printer *pr, const struct pl_step *s)
 	}
 }
 
+/* The IPv6 steps, as `ip -6` writes them. */
+static void print_step6(struct printer *pr, const struct pl_step *s, const char *n)
+{
+	static const uint8_t zero[16];
+	char a[PL_ADDR_STRLEN], b[PL_ADDR_STRLEN], m[18];
+	FILE *f = pr->f;
+
+	pl_addr_str(AF_INET6, s->in6.ip, a);
+	switch (s->kind) {
+	case PL_STEP_ADDR6:
+		fprintf(f, "ip -n %s -6 addr add %s/%u dev %s nodad\n", n, a, s->in6.plen, s->dev);
+		break;
+	case PL_STEP_NEIGH6:
+		fprintf(f, "ip -n %s -6 neigh add %s lladdr %s dev %s nud permanent\n", n, a,
+			mac(s->in6.mac, m), s->dev);
+		break;
+	default:
+		fprintf(f, "ip -n %s -6 route add ", n);
+		if (s->in6.plen)
+			fprintf(f, "%s/%u", a, s->in6.plen);
+		else
+			fprintf(f, "default");
+		if (memcmp(s->in6.gw, zero, 16))
+			fprintf(f, " via %s", pl_addr_str(AF_INET6, s->in6.gw, b));
+		fprintf(f, " dev %s\n", s->dev);
+	}
+}
+
 static void print_step(struct printer *pr, int idx)
 {
 	const struct pl_step *s = &pr->p->steps[idx];
@@ -237,6 +265,11 @@ static void print_step(struct printer *pr, int idx)
 		break;
 	case PL_STEP_SYSCTL:
 		fprintf(f, "inns %s sysctl -qw %s=%s\n", n, s->sysctl.key, s->sysctl.value);
+		break;
+	case PL_STEP_ADDR6:
+	case PL_STEP_NEIGH6:
+	case PL_STEP_ROUTE6:
+		print_step6(pr, s, n);
 		break;
 	case PL_STEP_QDISC:
 		print_qdisc(pr, s);

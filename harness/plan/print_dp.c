@@ -108,6 +108,40 @@ static uint32_t ct_entries(const struct pl_plan *p, int node)
 	return o.ct_max ? o.ct_max : PL_CT_MAX_DEFAULT;
 }
 
+/* Entries of map m of node as the loader sizes it: conntrack, counters, the IPv6 maps. */
+static uint32_t map_entries(const struct pl_plan *p, int node, struct datapath *skel,
+			    const struct bpf_map *m)
+{
+	bool v6 = pl_topo_has_v6(p->topo);
+
+	if (m == skel->maps.conntrack || (v6 && m == skel->maps.conntrack6))
+		return ct_entries(p, node);
+	if (m == skel->maps.counters)
+		return pl_counter_entries();
+	if (v6 && m == skel->maps.endpoints6)
+		return bpf_map__max_entries(skel->maps.endpoints);
+	return bpf_map__max_entries(m);
+}
+
+/* A dual-stack node's preallocated IPv6 maps, sized as their IPv4 twins, for `prog loadall`. */
+static void print_sized_maps6(const struct pl_plan *p, int node, const char *dir,
+			      struct datapath *skel, FILE *f)
+{
+	const struct bpf_map *const maps[] = {skel->maps.endpoints6, skel->maps.conntrack6};
+	unsigned int k;
+
+	if (!pl_topo_has_v6(p->topo))
+		return;
+	for (k = 0; k < sizeof(maps) / sizeof(maps[0]); k++)
+		fprintf(f,
+			"bpftool map create %s/%s_sized type %s key %u value %u entries %u "
+			"name %s flags 0x%x\n",
+			dir, bpf_map__name(maps[k]),
+			libbpf_bpf_map_type_str(bpf_map__type(maps[k])), bpf_map__key_size(maps[k]),
+			bpf_map__value_size(maps[k]), map_entries(p, node, skel, maps[k]),
+			bpf_map__name(maps[k]), bpf_map__map_flags(maps[k]));
+}
+
 /* The loading node's conntrack and counters maps, made here to be reused by `prog loadall`. */
 static void print_sized_maps(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
@@ -118,6 +152,7 @@ static void print_sized_maps(const struct pl_plan *p, int node, const char *dir,
 		fprintf(f, "# cannot open the datapath skeleton\nfalse\n");
 		return;
 	}
+	print_sized_maps6(p, node, dir, skel, f);
 	m = skel->maps.conntrack;
 	fprintf(f,
 		"bpftool map create %s/conntrack_sized type %s key %u value %u entries %u "
@@ -206,10 +241,7 @@ static void print_add_node(const struct pl_plan *p, int node, const char *dir, F
 			"bpftool map create %s/%s type %s key %u value %u entries %u name %s "
 			"flags 0x%x\n",
 			dir, kinds[k], libbpf_bpf_map_type_str(bpf_map__type(m)),
-			bpf_map__key_size(m), bpf_map__value_size(m),
-			m == skel->maps.conntrack  ? ct_entries(p, node)
-			: m == skel->maps.counters ? pl_counter_entries()
-						   : bpf_map__max_entries(m),
+			bpf_map__key_size(m), bpf_map__value_size(m), map_entries(p, node, skel, m),
 			kinds[k], bpf_map__map_flags(m));
 		fprintf(f, "bpftool map update pinned %s/%s_of key ", dir0, kinds[k]);
 		hex(f, &slot, sizeof(slot));
@@ -255,11 +287,20 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 	fprintf(f,
 		"bpftool prog loadall \"$OBJ\" %s pinmaps %s map name datapath.rodata pinned "
 		"%s/rodata_knobs map name conntrack pinned %s/conntrack_sized "
-		"map name counters pinned %s/counters_sized\n",
+		"map name counters pinned %s/counters_sized",
 		dir, dir, dir, dir, dir);
+	if (pl_topo_has_v6(p->topo))
+		fprintf(f,
+			" map name endpoints6 pinned %s/endpoints6_sized map name conntrack6 "
+			"pinned %s/conntrack6_sized",
+			dir, dir);
 	/* podlab's loader pins no .rodata: drop the extra names so the pin trees match. */
-	fprintf(f, "rm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized %s/counters_sized\n",
+	fprintf(f,
+		"\nrm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized %s/counters_sized",
 		dir, dir, dir, dir);
+	if (pl_topo_has_v6(p->topo))
+		fprintf(f, " %s/endpoints6_sized %s/conntrack6_sized", dir, dir);
+	fputc('\n', f);
 	print_devices(p, node, dir, f);
 }
 

@@ -51,6 +51,7 @@ enum pl_check_expect {
 
 struct pl_check_probe {
 	int src, dst; /* pod indexes */
+	bool v6;      /* between the pods' IPv6 addresses (ICMPv6 echo as proto IPPROTO_ICMPV6) */
 	uint8_t proto;
 	uint16_t dport;
 	enum pl_check_expect expect;
@@ -64,7 +65,8 @@ struct pl_check_probe {
 	uint8_t drop_prog;
 	bool ok; /* matches the expectation */
 	/* NAT-free (delivered probes only) */
-	uint32_t want_src; /* the source address the destination should see */
+	uint32_t want_src;     /* the source address the destination should see */
+	uint8_t want_src6[16]; /* v6: the same */
 	bool nat_ok;
 };
 
@@ -169,6 +171,10 @@ void pl_check_events_close(struct check_events *ce);
 bool pl_check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
 			       uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
 			       struct pl_flow_event *ev, int *node, bool *reply);
+/* The same for an IPv6 probe: saddr6/daddr6 (16 bytes each). */
+bool pl_check_events_find_drop6(struct check_events *ce, uint64_t since_ns, const uint8_t *saddr6,
+				const uint8_t *daddr6, uint8_t proto, uint16_t dport,
+				struct pl_flow_event *ev, int *node, bool *reply);
 /* Drops whose event carries no addresses (dropped while parsing), by node, program, reason. */
 int pl_check_events_unattributed(struct check_events *ce, struct pl_check_unattr *out, int max);
 /* The compiled policy's verdict for a new flow; *reason (may be NULL) the drop reason. */

@@ -131,12 +131,25 @@ static bool drop_matches(const struct pl_flow_event *e, uint32_t saddr, uint32_t
 	return !dport || proto == IPPROTO_ICMP || e->dport == htons(dport);
 }
 
-bool pl_check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
-			       uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
-			       struct pl_flow_event *ev, int *node, bool *reply)
+static bool drop_matches6(const struct pl_flow_event *e, const uint8_t *saddr6,
+			  const uint8_t *daddr6, uint8_t proto, uint16_t dport, bool reply)
+{
+	if (e->verdict != PL_VERDICT_DROPPED || e->proto != proto || !(e->flags & PL_EV_F_IPV6))
+		return false;
+	if (memcmp(e->saddr6, reply ? daddr6 : saddr6, 16) ||
+	    memcmp(e->daddr6, reply ? saddr6 : daddr6, 16))
+		return false;
+	return !dport || proto == IPPROTO_ICMPV6 || (reply ? e->sport : e->dport) == htons(dport);
+}
+
+/* Newest matching drop since since_ns: the probe's own packets first, then its replies. */
+static bool find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
+		      uint32_t saddr_alt, uint32_t daddr, const uint8_t *saddr6,
+		      const uint8_t *daddr6, uint8_t proto, uint16_t dport,
+		      struct pl_flow_event *ev, int *node, bool *reply)
 {
 	size_t i, first;
-	bool found = false;
+	bool found = false, m;
 	int pass;
 
 	if (!ce)
@@ -150,8 +163,12 @@ bool pl_check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint3
 			const struct ce_event *e = &ce->ev[i % CE_MAX_EVENTS];
 
 			/* Rings are drained one after the other: not time ordered across nodes. */
-			if (e->ev.ts_ns < since_ns ||
-			    !drop_matches(&e->ev, saddr, saddr_alt, daddr, proto, dport, pass))
+			if (e->ev.ts_ns < since_ns)
+				continue;
+			m = saddr6 ? drop_matches6(&e->ev, saddr6, daddr6, proto, dport, pass)
+				   : drop_matches(&e->ev, saddr, saddr_alt, daddr, proto, dport,
+						  pass);
+			if (!m)
 				continue;
 			*ev = e->ev;
 			*node = e->node;
@@ -162,6 +179,21 @@ bool pl_check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint3
 	}
 	pthread_mutex_unlock(&ce->lock);
 	return found;
+}
+
+bool pl_check_events_find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr,
+			       uint32_t saddr_alt, uint32_t daddr, uint8_t proto, uint16_t dport,
+			       struct pl_flow_event *ev, int *node, bool *reply)
+{
+	return find_drop(ce, since_ns, saddr, saddr_alt, daddr, NULL, NULL, proto, dport, ev, node,
+			 reply);
+}
+
+bool pl_check_events_find_drop6(struct check_events *ce, uint64_t since_ns, const uint8_t *saddr6,
+				const uint8_t *daddr6, uint8_t proto, uint16_t dport,
+				struct pl_flow_event *ev, int *node, bool *reply)
+{
+	return find_drop(ce, since_ns, 0, 0, 0, saddr6, daddr6, proto, dport, ev, node, reply);
 }
 
 int pl_check_events_unattributed(struct check_events *ce, struct pl_check_unattr *out, int max)
@@ -178,7 +210,8 @@ int pl_check_events_unattributed(struct check_events *ce, struct pl_check_unattr
 		const struct ce_event *e = &ce->ev[i % CE_MAX_EVENTS];
 
 		/* A drop before the parser found addresses cannot be tied to a probe. */
-		if (e->ev.verdict != PL_VERDICT_DROPPED || e->ev.saddr || e->ev.daddr)
+		if (e->ev.verdict != PL_VERDICT_DROPPED || e->ev.saddr || e->ev.daddr ||
+		    (e->ev.flags & PL_EV_F_IPV6))
 			continue;
 		for (k = 0; k < n; k++)
 			if (out[k].node == e->node && out[k].prog == e->ev.prog &&

@@ -22,6 +22,8 @@ int pl_check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r);
 int pl_check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r);
 int pl_check_run_routes(const struct pl_check_opts *o, struct pl_check_report *r);
 void pl_check_print_routes(const struct pl_check_report *r, FILE *f);
+/* A probe's protocol as the report prints it: icmp, tcp, udp; IPv6 icmp6, tcp6, udp6. */
+const char *pl_check_proto_str(const struct pl_check_probe *p, char buf[TOPO_PROTO_STRLEN]);
 /* Fills section_ok[] and ok. */
 void pl_check_judge(struct pl_check_report *r);
 

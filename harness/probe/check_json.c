@@ -16,7 +16,7 @@ static const char *jbool(bool b)
 static void json_probes(const struct pl_check_report *r, FILE *f)
 {
 	const struct topo *t = r->topo;
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], pb[TOPO_PROTO_STRLEN];
+	char a[PL_ADDR_STRLEN], b[PL_ADDR_STRLEN], pb[TOPO_PROTO_STRLEN];
 	int i;
 
 	fprintf(f, "\"probes\":[");
@@ -24,17 +24,21 @@ static void json_probes(const struct pl_check_report *r, FILE *f)
 		const struct pl_check_probe *p = &r->probes[i];
 
 		fprintf(f,
-			"%s{\"src\":\"%s\",\"dst\":\"%s\",\"proto\":\"%s\",\"dport\":%u,"
+			"%s{\"src\":\"%s\",\"dst\":\"%s\",\"family\":\"%s\",\"proto\":\"%s\","
+			"\"dport\":%u,"
 			"\"expect\":\"%s\",\"result\":\"%s\",\"delivered\":%s,\"rtt_us\":%u,"
 			"\"seen_src\":\"%s\",\"want_src\":\"%s\",\"nat_ok\":%s,\"ok\":%s",
 			i ? "," : "", t->pods[p->src].name, t->pods[p->dst].name,
-			pl_topo_proto_str(p->proto, pb), p->dport,
+			p->v6 ? "ipv6" : "ipv4", pl_check_proto_str(p, pb), p->dport,
 			p->expect == PL_EXPECT_ALLOW  ? "allow"
 			: p->expect == PL_EXPECT_DENY ? "deny"
 						      : "unknown",
 			pl_probe_status_name(p->res.status), jbool(p->delivered), p->res.rtt_us,
-			p->res.seen ? pl_ip4_str(p->res.sighting.peer_ip, a) : "",
-			pl_ip4_str(p->want_src, b), jbool(p->nat_ok), jbool(p->ok));
+			!p->res.seen	     ? ""
+			: p->res.sighting.v6 ? pl_addr_str(AF_INET6, p->res.sighting.peer_ip6, a)
+					     : pl_ip4_str(p->res.sighting.peer_ip, a),
+			p->v6 ? pl_addr_str(AF_INET6, p->want_src6, b) : pl_ip4_str(p->want_src, b),
+			jbool(p->nat_ok), jbool(p->ok));
 		if (p->has_drop)
 			fprintf(f,
 				",\"drop\":{\"node\":\"%s\",\"prog\":\"%s\",\"reason\":%u,"

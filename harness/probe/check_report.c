@@ -61,6 +61,20 @@ static const char *verdict(bool ok)
 	return ok ? "PASS" : "FAIL";
 }
 
+/* A probe's protocol as the matrix prints it: IPv6 ones as icmp6, tcp6, udp6. */
+const char *pl_check_proto_str(const struct pl_check_probe *p, char buf[TOPO_PROTO_STRLEN])
+{
+	if (p->proto == IPPROTO_ICMPV6)
+		return "icmp6";
+	char tmp[TOPO_PROTO_STRLEN];
+	const char *name = pl_topo_proto_str(p->proto, tmp);
+
+	if (!p->v6)
+		return strcpy(buf, name);
+	snprintf(buf, TOPO_PROTO_STRLEN, "%.*s6", TOPO_PROTO_STRLEN - 2, name);
+	return buf;
+}
+
 static void print_connectivity(const struct pl_check_report *r, FILE *f)
 {
 	const struct topo *t = r->topo;
@@ -81,7 +95,7 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 
 		bad += !p->ok;
 		unknown += p->expect == PL_EXPECT_UNKNOWN;
-		if (p->proto != IPPROTO_ICMP)
+		if (p->proto != IPPROTO_ICMP && p->proto != IPPROTO_ICMPV6)
 			snprintf(port, sizeof(port), "%u", p->dport);
 		drop[0] = 0;
 		if (p->has_drop)
@@ -99,8 +113,8 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 		if (!p->delivered && p->res.status == PL_PROBE_DELIVERED)
 			result = "no-payload";
 		fprintf(f, "  %-12s %-12s %-5s %-5s %-6s %-11s %8u  %-34s %s\n",
-			t->pods[p->src].name, t->pods[p->dst].name, pl_topo_proto_str(p->proto, pb),
-			port, expect_str(p->expect), result, p->res.rtt_us, drop,
+			t->pods[p->src].name, t->pods[p->dst].name, pl_check_proto_str(p, pb), port,
+			expect_str(p->expect), result, p->res.rtt_us, drop,
 			p->expect == PL_EXPECT_UNKNOWN ? "-"
 			: p->ok			       ? "ok"
 						       : "MISMATCH");
@@ -119,7 +133,7 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 static void print_natfree(const struct pl_check_report *r, FILE *f)
 {
 	const struct topo *t = r->topo;
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	char a[PL_ADDR_STRLEN], b[PL_ADDR_STRLEN];
 	int i, j, npairs = 0, nat = 0;
 
 	fprintf(f, "\nnat-free: the source address each destination socket saw\n");
@@ -127,27 +141,35 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 		"DESTINATION", "PROBES", "SEEN SOURCE", "EXPECTED", "MATCH");
 	for (i = 0; i < r->nprobes; i = j) {
 		const struct pl_check_probe *p = &r->probes[i];
-		uint32_t seen = 0;
+		const struct pl_probe_sighting *seen = NULL;
 		int n = 0;
 		bool ok = true;
 
-		for (j = i;
-		     j < r->nprobes && r->probes[j].src == p->src && r->probes[j].dst == p->dst;
+		for (j = i; j < r->nprobes && r->probes[j].src == p->src &&
+			    r->probes[j].dst == p->dst && r->probes[j].v6 == p->v6;
 		     j++) {
 			if (!r->probes[j].delivered)
 				continue;
 			if (!n || !r->probes[j].nat_ok)
-				seen = r->probes[j].res.sighting.peer_ip;
+				seen = &r->probes[j].res.sighting;
 			ok &= r->probes[j].nat_ok;
 			n++;
 		}
 		if (!n)
 			continue;
 		npairs++;
+		if (p->v6) {
+			fprintf(f, "  %-12s %-15s %-12s %6d  %-15s %-26s %s\n",
+				t->pods[p->src].name, pl_addr_str(AF_INET6, t->pods[p->src].ip6, a),
+				t->pods[p->dst].name, n,
+				seen->v6 ? pl_addr_str(AF_INET6, seen->peer_ip6, b) : "(IPv4)",
+				"source pod IP", ok ? "ok" : "MISMATCH");
+			continue;
+		}
 		nat += p->want_src != t->pods[p->src].ip;
 		fprintf(f, "  %-12s %-15s %-12s %6d  %-15s %-26s %s\n", t->pods[p->src].name,
 			pl_ip4_str(t->pods[p->src].ip, a), t->pods[p->dst].name, n,
-			pl_ip4_str(seen, b),
+			pl_ip4_str(seen->peer_ip, b),
 			p->want_src == t->pods[p->src].ip ? "source pod IP"
 							  : "source node address (NAT)",
 			ok ? "ok" : "MISMATCH");

@@ -57,6 +57,47 @@ struct matrix {
 	int *next; /* next probe to run, shared by the workers */
 };
 
+/* An IPv6 probe: drops matched by the pods' IPv6 addresses, the source seen is the pod's own. */
+static void run_probe6(struct matrix *m, struct pl_check_probe *p)
+{
+	const struct topo *t = m->opts->topo;
+	const struct topo_pod *s = &t->pods[p->src], *d = &t->pods[p->dst];
+	struct pl_probe_req req = {.proto = p->proto,
+				   .v6 = true,
+				   .dport = p->dport,
+				   .timeout_ms = m->opts->timeout_ms,
+				   .server = m->servers[p->dst]};
+	char ns[128];
+	struct pl_flow_event ev;
+	uint64_t since = pl_now_ns();
+	bool reply = false;
+
+	memcpy(req.dst_ip6, d->ip6, 16);
+	pl_check_netns(m->opts->run, s->name, ns, sizeof(ns));
+	req.src_netns = ns;
+	if (pl_probe(&req, &p->res)) {
+		p->res.status = PL_PROBE_ERROR;
+		p->res.err = errno;
+	}
+	p->delivered = p->res.status == PL_PROBE_DELIVERED && p->res.seen;
+	if (!p->delivered)
+		p->has_drop = pl_check_events_find_drop6(m->ce, since, s->ip6, d->ip6, p->proto,
+							 p->dport, &ev, &p->drop_node, &reply);
+	if (p->has_drop) {
+		p->drop_reply = reply;
+		p->drop_reason = ev.drop_reason;
+		p->drop_prog = ev.prog;
+	}
+	p->ok = p->expect == PL_EXPECT_UNKNOWN || (p->expect == PL_EXPECT_ALLOW) == p->delivered;
+	if (p->ok && p->has_drop && p->expect == PL_EXPECT_DENY && p->expect_reason &&
+	    p->drop_reason != p->expect_reason)
+		p->ok = false;
+	/* Dual stack runs native or vxlan only: nothing rewrites a pod's IPv6 source. */
+	memcpy(p->want_src6, s->ip6, 16);
+	p->nat_ok = p->delivered && p->res.sighting.v6 &&
+		    !memcmp(p->res.sighting.peer_ip6, p->want_src6, 16);
+}
+
 static void run_probe(struct matrix *m, struct pl_check_probe *p)
 {
 	const struct topo *t = m->opts->topo;
@@ -113,7 +154,7 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 static bool same_lane(const struct topo *t, const struct pl_check_probe *a,
 		      const struct pl_check_probe *b)
 {
-	return t->pods[a->src].node == t->pods[b->src].node && a->dst == b->dst &&
+	return t->pods[a->src].node == t->pods[b->src].node && a->dst == b->dst && a->v6 == b->v6 &&
 	       a->proto == b->proto && a->dport == b->dport;
 }
 
@@ -129,9 +170,14 @@ static void *matrix_worker(void *arg)
 			;
 		if (j < i)
 			continue; /* not the first of its lane: that one's worker runs it */
-		for (j = i; j < m->r->nprobes; j++)
-			if (same_lane(t, &p[j], &p[i]))
+		for (j = i; j < m->r->nprobes; j++) {
+			if (!same_lane(t, &p[j], &p[i]))
+				continue;
+			if (p[j].v6)
+				run_probe6(m, &p[j]);
+			else
 				run_probe(m, &p[j]);
+		}
 	}
 	return NULL;
 }
@@ -140,35 +186,40 @@ static int plan_probes(const struct pl_check_opts *o, struct pl_check_report *r,
 		       int ntcp, uint16_t *udp, int nudp)
 {
 	const struct topo *t = o->topo;
-	int s, d, k, n = 0, per = 1 + ntcp + nudp;
+	int s, d, k, n = 0, per = 1 + ntcp + nudp, fam, nfam = pl_topo_has_v6(t) ? 2 : 1;
 
-	r->probes = calloc((size_t)t->npods * t->npods * per, sizeof(*r->probes));
+	r->probes = calloc((size_t)t->npods * t->npods * per * nfam, sizeof(*r->probes));
 	if (!r->probes)
 		return -ENOMEM;
-	for (s = 0; s < t->npods; s++) {
-		for (d = 0; d < t->npods; d++) {
-			if (s == d)
-				continue;
-			for (k = 0; k < per; k++) {
-				struct pl_check_probe *p = &r->probes[n++];
+	/* IPv4's matrix, then (dual stack) the same pairs again over IPv6. */
+	for (fam = 0; fam < nfam; fam++) {
+		for (s = 0; s < t->npods; s++) {
+			for (d = 0; d < t->npods; d++) {
+				if (s == d)
+					continue;
+				for (k = 0; k < per; k++) {
+					struct pl_check_probe *p = &r->probes[n++];
 
-				p->src = s;
-				p->dst = d;
-				p->drop_node = -1;
-				if (k == 0) {
-					p->proto = IPPROTO_ICMP;
-				} else if (k <= ntcp) {
-					p->proto = IPPROTO_TCP;
-					p->dport = tcp[k - 1];
-				} else {
-					p->proto = IPPROTO_UDP;
-					p->dport = udp[k - 1 - ntcp];
+					p->src = s;
+					p->dst = d;
+					p->v6 = fam;
+					p->drop_node = -1;
+					if (k == 0) {
+						p->proto = fam ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+					} else if (k <= ntcp) {
+						p->proto = IPPROTO_TCP;
+						p->dport = tcp[k - 1];
+					} else {
+						p->proto = IPPROTO_UDP;
+						p->dport = udp[k - 1 - ntcp];
+					}
+					/* Without the datapath nothing enforces the policies. */
+					p->expect = o->no_datapath
+							    ? PL_EXPECT_ALLOW
+							    : pl_check_expected(t, s, d, p->proto,
+										p->dport,
+										&p->expect_reason);
 				}
-				/* Without the datapath nothing enforces the policies. */
-				p->expect = o->no_datapath
-						    ? PL_EXPECT_ALLOW
-						    : pl_check_expected(t, s, d, p->proto, p->dport,
-									&p->expect_reason);
 			}
 		}
 	}
@@ -242,7 +293,9 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 	for (i = 0; i < r->nprobes; i++) {
 		const struct pl_check_probe *p = &r->probes[i];
 
-		if (!p->delivered || t->pods[p->src].node != u->node ||
+		/* The capture decodes IPv4 (inner IPv4 in VXLAN): IPv6 probes are not looked for.
+		 */
+		if (!p->delivered || p->v6 || t->pods[p->src].node != u->node ||
 		    t->pods[p->dst].node == u->node)
 			continue;
 		u->want++;
@@ -301,7 +354,10 @@ static int run_matrix(const struct pl_check_opts *o, struct pl_check_report *r)
 	}
 	for (i = 0; i < t->npods; i++) {
 		pl_check_netns(o->run, t->pods[i].name, ns, sizeof(ns));
-		err = pl_probe_server_start(ns, tcp, ntcp, udp, nudp, true, &servers[i]);
+		err = pl_probe_server_start(ns, tcp, ntcp, udp, nudp,
+					    PL_PROBE_SRV_ICMP |
+						    (pl_topo_has_v6(t) ? PL_PROBE_SRV_IPV6 : 0),
+					    &servers[i]);
 		if (err) {
 			pl_err_errno(err, "starting the probe server in %s", ns);
 			goto out;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Probe clients: ICMP echo, TCP connect, UDP echo, and the DF MTU search. */
+/* Probe clients: ICMP/ICMPv6 echo, TCP connect, UDP echo, and the DF MTU search. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <linux/icmpv6.h>
 #include <linux/icmp.h> /* not netinet/ip_icmp.h: its icmp_seq macro breaks lib/pkt.h */
 #include <poll.h>
 #include <stdlib.h>
@@ -88,12 +89,94 @@ static ssize_t recv_until(int fd, void *buf, size_t len, uint64_t deadline_us)
 
 static void local_addr(int fd, struct pl_probe_result *res)
 {
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *s6 = (void *)&ss;
+	struct sockaddr_in *s4 = (void *)&ss;
+	socklen_t len = sizeof(ss);
 
-	if (!getsockname(fd, (struct sockaddr *)&sa, &len)) {
-		res->local_ip = sa.sin_addr.s_addr;
-		res->local_port = ntohs(sa.sin_port);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return;
+	if (ss.ss_family == AF_INET6) {
+		memcpy(res->local_ip6, &s6->sin6_addr, 16);
+		res->local_port = ntohs(s6->sin6_port);
+	} else {
+		res->local_ip = s4->sin_addr.s_addr;
+		res->local_port = ntohs(s4->sin_port);
+	}
+}
+
+/* The destination of req at port, either family; its length. */
+static socklen_t dst_sockaddr(const struct pl_probe_req *req, uint16_t port,
+			      struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *s6 = (void *)ss;
+	struct sockaddr_in *s4 = (void *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (req->v6) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, req->dst_ip6, 16);
+		return sizeof(*s6);
+	}
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(port);
+	s4->sin_addr.s_addr = req->dst_ip;
+	return sizeof(*s4);
+}
+
+/*
+ * ICMPv6 echo on a raw ICMPv6 socket: the kernel fills the checksum and hands over the
+ * message without the IPv6 header. Errors quote our request: 40 bytes of IPv6 header, then it.
+ */
+static int probe_icmp6(int fd, const struct pl_probe_req *req, uint8_t *buf, size_t plen,
+		       uint64_t deadline, struct pl_probe_result *res)
+{
+	struct icmp6hdr *h = (void *)buf;
+	uint16_t id = htons(res->token & 0xffff), seq = htons((res->token >> 16) & 0xffff);
+	uint8_t rx[65536];
+	uint64_t tok;
+	ssize_t n;
+
+	h->icmp6_type = ICMPV6_ECHO_REQUEST;
+	h->icmp6_identifier = id;
+	h->icmp6_sequence = seq;
+	pl_probe_hdr_build(buf + sizeof(*h), res->token);
+	if (send(fd, buf, sizeof(*h) + plen, 0) < 0) {
+		probe_set_errno(res, errno);
+		return 0;
+	}
+	local_addr(fd, res);
+	for (;;) {
+		const struct icmp6hdr *r = (const void *)rx, *q;
+
+		n = recv_until(fd, rx, sizeof(rx), deadline);
+		if (n < 0) {
+			probe_set_errno(res, -n);
+			return 0;
+		}
+		if ((size_t)n < sizeof(*r))
+			continue;
+		if (r->icmp6_type == ICMPV6_ECHO_REPLY && r->icmp6_identifier == id &&
+		    r->icmp6_sequence == seq &&
+		    !pl_probe_hdr_parse(rx + sizeof(*r), n - sizeof(*r), &tok) &&
+		    tok == res->token) {
+			res->status = PL_PROBE_DELIVERED;
+			return 0;
+		}
+		if ((r->icmp6_type != ICMPV6_DEST_UNREACH && r->icmp6_type != ICMPV6_PKT_TOOBIG) ||
+		    (size_t)n < sizeof(*r) + 40 + sizeof(*q))
+			continue;
+		/* The quoted request: next header ICMPv6, our destination, our id. */
+		q = (const void *)(rx + sizeof(*r) + 40);
+		if (rx[sizeof(*r) + 6] != IPPROTO_ICMPV6 ||
+		    memcmp(rx + sizeof(*r) + 24, req->dst_ip6, 16) ||
+		    q->icmp6_type != ICMPV6_ECHO_REQUEST || q->icmp6_identifier != id)
+			continue;
+		probe_set_errno(res, r->icmp6_type == ICMPV6_PKT_TOOBIG	    ? EMSGSIZE
+				     : r->icmp6_code == ICMPV6_PORT_UNREACH ? ECONNREFUSED
+									    : EHOSTUNREACH);
+		return 0;
 	}
 }
 
@@ -164,15 +247,14 @@ static int probe_icmp(int fd, const struct pl_probe_req *req, uint8_t *buf, size
 static int probe_tcp(int fd, const struct pl_probe_req *req, uint64_t deadline,
 		     struct pl_probe_result *res)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET,
-				 .sin_port = htons(req->dport),
-				 .sin_addr.s_addr = req->dst_ip};
+	struct sockaddr_storage sa;
+	socklen_t salen = dst_sockaddr(req, req->dport, &sa);
 	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 	uint8_t hdr[PL_PROBE_HDR_LEN];
 	socklen_t elen = sizeof(int);
 	int soerr = 0;
 
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) && errno != EINPROGRESS) {
+	if (connect(fd, (struct sockaddr *)&sa, salen) && errno != EINPROGRESS) {
 		probe_set_errno(res, errno);
 		return 0;
 	}
@@ -199,14 +281,13 @@ static int probe_tcp(int fd, const struct pl_probe_req *req, uint64_t deadline,
 static int probe_udp(int fd, const struct pl_probe_req *req, uint8_t *buf, size_t plen,
 		     uint64_t deadline, struct pl_probe_result *res)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET,
-				 .sin_port = htons(req->dport),
-				 .sin_addr.s_addr = req->dst_ip};
+	struct sockaddr_storage sa;
+	socklen_t salen = dst_sockaddr(req, req->dport, &sa);
 	uint8_t rx[PL_PROBE_HDR_LEN * 4];
 	uint64_t tok;
 	ssize_t n;
 
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	if (connect(fd, (struct sockaddr *)&sa, salen)) {
 		probe_set_errno(res, errno);
 		return 0;
 	}
@@ -242,8 +323,11 @@ int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
 		return -EINVAL;
 	switch (req->proto) {
 	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if ((req->proto == IPPROTO_ICMPV6) != req->v6)
+			return -EPROTONOSUPPORT; /* echo is ICMP over IPv4, ICMPv6 over IPv6 */
 		type = SOCK_RAW;
-		proto = IPPROTO_ICMP;
+		proto = req->proto;
 		break;
 	case IPPROTO_TCP:
 		type = SOCK_STREAM;
@@ -256,7 +340,8 @@ int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
 	}
 	if (getrandom(&res->token, sizeof(res->token), 0) != sizeof(res->token))
 		return -errno;
-	fd = pl_nsrun_socket(req->src_netns, AF_INET, type | SOCK_NONBLOCK, proto);
+	fd = pl_nsrun_socket(req->src_netns, req->v6 ? AF_INET6 : AF_INET, type | SOCK_NONBLOCK,
+			     proto);
 	if (fd < 0)
 		return fd;
 	buf = calloc(1, plen + sizeof(struct icmphdr));
@@ -264,7 +349,7 @@ int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
 		err = -ENOMEM;
 		goto out;
 	}
-	if (req->dont_fragment &&
+	if (req->dont_fragment && !req->v6 &&
 	    setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu))) {
 		err = -errno;
 		goto out;
@@ -272,12 +357,15 @@ int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
 	err = 0;
 	start = pl_now_ns() / 1000;
 	deadline = start + (uint64_t)timeout * 1000;
-	if (req->proto == IPPROTO_ICMP) {
-		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = req->dst_ip};
+	if (req->proto == IPPROTO_ICMP || req->proto == IPPROTO_ICMPV6) {
+		struct sockaddr_storage sa;
+		socklen_t salen = dst_sockaddr(req, 0, &sa);
 
 		/* connect() picks the route and source address, and filters replies by peer. */
-		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		if (connect(fd, (struct sockaddr *)&sa, salen))
 			probe_set_errno(res, errno);
+		else if (req->v6)
+			err = probe_icmp6(fd, req, buf, plen, deadline, res);
 		else
 			err = probe_icmp(fd, req, buf, plen, deadline, res);
 	} else if (req->proto == IPPROTO_TCP) {

@@ -4,7 +4,8 @@
  * and UDP from a source netns to a destination IP, with an optional server in
  * the destination netns that records the source address its sockets saw
  * (the NAT-free evidence). Every probe carries a token so the server can tell
- * which probe it saw. IPv4 addresses are network order, ports host order.
+ * which probe it saw. IPv4 addresses are network order, ports host order;
+ * IPv6 (a request with v6): ICMPv6 echo (proto IPPROTO_ICMPV6), TCP, UDP.
  */
 #ifndef PL_PROBE_H
 #define PL_PROBE_H
@@ -28,22 +29,27 @@ enum pl_probe_status {
 struct pl_probe_server;
 
 struct pl_probe_sighting {
-	uint8_t proto; /* IPPROTO_ICMP/TCP/UDP */
+	uint8_t proto; /* IPPROTO_ICMP/ICMPV6/TCP/UDP */
+	bool v6;       /* seen on an IPv6 socket: the source is peer_ip6 */
 	uint64_t token;
-	uint32_t peer_ip;   /* the source address the destination saw */
+	uint32_t peer_ip; /* the source address the destination saw */
+	uint8_t peer_ip6[16];
 	uint16_t peer_port; /* TCP/UDP source port seen; ICMP: echo id */
 	uint16_t local_port;
 	uint32_t len; /* payload bytes (UDP/ICMP) */
 };
 
+#define PL_PROBE_SRV_ICMP 1u /* a raw ICMP socket records echo requests */
+#define PL_PROBE_SRV_IPV6 2u /* IPv6 sockets too (ICMPv6 with PL_PROBE_SRV_ICMP) */
 /*
  * Starts a server inside netns: TCP listeners and UDP sockets on the given
- * ports (any address) and, when icmp, a raw ICMP socket that records echo
- * requests. UDP probes get a PL_PROBE_HDR_LEN echo back. Runs in its own
- * thread until pl_probe_server_stop().
+ * ports (any address) and, with PL_PROBE_SRV_ICMP in flags, a raw ICMP socket
+ * that records echo requests; with PL_PROBE_SRV_IPV6 the same again on IPv6.
+ * UDP probes get a PL_PROBE_HDR_LEN echo back. Runs in its own thread until
+ * pl_probe_server_stop().
  */
 int pl_probe_server_start(const char *netns, const uint16_t *tcp_ports, int ntcp,
-			  const uint16_t *udp_ports, int nudp, bool icmp,
+			  const uint16_t *udp_ports, int nudp, unsigned int flags,
 			  struct pl_probe_server **out);
 void pl_probe_server_stop(struct pl_probe_server *srv);
 /* Waits up to timeout_ms for the probe with this token; 0 and *out, or -ETIMEDOUT. */
@@ -52,8 +58,10 @@ int pl_probe_server_find(struct pl_probe_server *srv, uint8_t proto, uint64_t to
 
 struct pl_probe_req {
 	const char *src_netns;
-	uint8_t proto; /* IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP */
+	uint8_t proto; /* IPPROTO_ICMP (IPv4), IPPROTO_ICMPV6 (IPv6), IPPROTO_TCP, IPPROTO_UDP */
+	bool v6;       /* to dst_ip6 over IPv6 */
 	uint32_t dst_ip;
+	uint8_t dst_ip6[16];
 	uint16_t dport;	    /* TCP/UDP */
 	int timeout_ms;	    /* 0 = PL_PROBE_TIMEOUT_MS */
 	size_t payload;	    /* UDP/ICMP payload bytes, >= PL_PROBE_HDR_LEN; 0 = minimum */
@@ -66,7 +74,8 @@ struct pl_probe_result {
 	int err; /* errno for TOO_BIG/UNREACHABLE/ERROR */
 	uint32_t rtt_us;
 	uint64_t token;
-	uint32_t local_ip; /* the source address the prober used */
+	uint32_t local_ip; /* the source address the prober used (IPv6: local_ip6) */
+	uint8_t local_ip6[16];
 	uint16_t local_port;
 	bool seen; /* the destination server recorded this probe */
 	struct pl_probe_sighting sighting;

@@ -2,6 +2,7 @@
 /* Probe server: sockets in the destination netns that record who they saw. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <linux/icmpv6.h>
 #include <linux/icmp.h> /* not netinet/ip_icmp.h: its icmp_seq macro breaks lib/pkt.h */
 #include <poll.h>
 #include <pthread.h>
@@ -20,13 +21,13 @@
 #define SRV_MAX_FDS  96
 #define SRV_MAX_SEEN 4096
 
-enum srv_kind { SRV_STOP, SRV_LISTEN, SRV_CONN, SRV_UDP, SRV_ICMP };
+enum srv_kind { SRV_STOP, SRV_LISTEN, SRV_CONN, SRV_UDP, SRV_ICMP, SRV_ICMP6 };
 
 struct srv_fd {
 	int fd;
 	enum srv_kind kind;
 	uint16_t port;
-	struct sockaddr_in peer; /* SRV_CONN */
+	struct sockaddr_storage peer; /* SRV_CONN */
 	uint8_t buf[PL_PROBE_HDR_LEN];
 	size_t have;
 };
@@ -68,6 +69,22 @@ static void srv_remove(struct pl_probe_server *s, int i)
 	s->fds[i] = s->fds[--s->nfds];
 }
 
+/* A peer's address into the sighting, either family. */
+static void srv_peer(struct pl_probe_sighting *sg, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const struct sockaddr_in *s4 = (const void *)ss;
+
+	if (ss->ss_family == AF_INET6) {
+		sg->v6 = true;
+		memcpy(sg->peer_ip6, &s6->sin6_addr, 16);
+		sg->peer_port = ntohs(s6->sin6_port);
+		return;
+	}
+	sg->peer_ip = s4->sin_addr.s_addr;
+	sg->peer_port = ntohs(s4->sin_port);
+}
+
 static void srv_on_conn_data(struct pl_probe_server *s, int i)
 {
 	struct srv_fd *f = &s->fds[i];
@@ -84,8 +101,7 @@ static void srv_on_conn_data(struct pl_probe_server *s, int i)
 	if (f->have < sizeof(f->buf))
 		return;
 	if (!pl_probe_hdr_parse(f->buf, f->have, &sg.token)) {
-		sg.peer_ip = f->peer.sin_addr.s_addr;
-		sg.peer_port = ntohs(f->peer.sin_port);
+		srv_peer(&sg, &f->peer);
 		sg.local_port = f->port;
 		sg.len = f->have;
 		srv_record(s, &sg);
@@ -95,7 +111,7 @@ static void srv_on_conn_data(struct pl_probe_server *s, int i)
 
 static void srv_on_accept(struct pl_probe_server *s, int i)
 {
-	struct sockaddr_in peer;
+	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
 	uint16_t port = s->fds[i].port;
 	int fd;
@@ -114,15 +130,14 @@ static void srv_on_udp(struct pl_probe_server *s, int i)
 {
 	struct pl_probe_sighting sg = {.proto = IPPROTO_UDP};
 	static __thread uint8_t buf[65536];
-	struct sockaddr_in peer;
+	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
 	ssize_t n;
 
 	n = recvfrom(s->fds[i].fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&peer, &plen);
 	if (n < 0 || pl_probe_hdr_parse(buf, n, &sg.token))
 		return;
-	sg.peer_ip = peer.sin_addr.s_addr;
-	sg.peer_port = ntohs(peer.sin_port);
+	srv_peer(&sg, &peer);
 	sg.local_port = s->fds[i].port;
 	sg.len = n;
 	srv_record(s, &sg);
@@ -152,6 +167,26 @@ static void srv_on_icmp(struct pl_probe_server *s, int i)
 	sg.peer_ip = info.saddr;
 	sg.peer_port = info.sport;
 	sg.len = body_len;
+	srv_record(s, &sg);
+}
+
+/* A raw ICMPv6 socket hands over the message alone; the source comes from recvfrom. */
+static void srv_on_icmp6(struct pl_probe_server *s, int i)
+{
+	struct pl_probe_sighting sg = {.proto = IPPROTO_ICMPV6};
+	static __thread uint8_t buf[65536];
+	const struct icmp6hdr *h = (const void *)buf;
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	ssize_t n;
+
+	n = recvfrom(s->fds[i].fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&peer, &plen);
+	if (n < (ssize_t)(sizeof(*h) + PL_PROBE_HDR_LEN) || h->icmp6_type != ICMPV6_ECHO_REQUEST ||
+	    pl_probe_hdr_parse(buf + sizeof(*h), n - sizeof(*h), &sg.token))
+		return;
+	srv_peer(&sg, &peer);
+	sg.peer_port = ntohs(h->icmp6_identifier);
+	sg.len = n - sizeof(*h);
 	srv_record(s, &sg);
 }
 
@@ -190,24 +225,32 @@ static void *srv_thread(void *p)
 			case SRV_ICMP:
 				srv_on_icmp(s, i);
 				break;
+			case SRV_ICMP6:
+				srv_on_icmp6(s, i);
+				break;
 			}
 		}
 	}
 	return NULL;
 }
 
-static int srv_open(struct pl_probe_server *s, const char *netns, int type, int proto,
+static int srv_open(struct pl_probe_server *s, const char *netns, bool v6, int type, int proto,
 		    uint16_t port, enum srv_kind kind)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
 	int one = 1, fd, err;
 
-	fd = pl_nsrun_socket(netns, AF_INET, type | SOCK_NONBLOCK, proto);
+	fd = pl_nsrun_socket(netns, v6 ? AF_INET6 : AF_INET, type | SOCK_NONBLOCK, proto);
 	if (fd < 0)
 		return fd;
-	if (kind != SRV_ICMP) {
+	/* IPv6 sockets only IPv6: IPv4 probes keep their own sockets and addresses. */
+	if (v6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (kind != SRV_ICMP && kind != SRV_ICMP6) {
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+		if ((v6 ? bind(fd, (struct sockaddr *)&sa6, sizeof(sa6))
+			: bind(fd, (struct sockaddr *)&sa, sizeof(sa))) ||
 		    (kind == SRV_LISTEN && listen(fd, 128))) {
 			err = -errno;
 			close(fd);
@@ -221,12 +264,12 @@ static int srv_open(struct pl_probe_server *s, const char *netns, int type, int 
 }
 
 int pl_probe_server_start(const char *netns, const uint16_t *tcp_ports, int ntcp,
-			  const uint16_t *udp_ports, int nudp, bool icmp,
+			  const uint16_t *udp_ports, int nudp, unsigned int flags,
 			  struct pl_probe_server **out)
 {
 	struct pl_probe_server *s;
 	pthread_condattr_t ca;
-	int i, fd, err;
+	int i, fd, err, fam;
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -243,20 +286,23 @@ int pl_probe_server_start(const char *netns, const uint16_t *tcp_ports, int ntcp
 		goto err_out;
 	}
 	srv_add(s, fd, SRV_STOP, 0);
-	for (i = 0; i < ntcp; i++) {
-		err = srv_open(s, netns, SOCK_STREAM, 0, tcp_ports[i], SRV_LISTEN);
-		if (err)
-			goto err_out;
-	}
-	for (i = 0; i < nudp; i++) {
-		err = srv_open(s, netns, SOCK_DGRAM, 0, udp_ports[i], SRV_UDP);
-		if (err)
-			goto err_out;
-	}
-	if (icmp) {
-		err = srv_open(s, netns, SOCK_RAW, IPPROTO_ICMP, 0, SRV_ICMP);
-		if (err)
-			goto err_out;
+	for (fam = 0; fam < ((flags & PL_PROBE_SRV_IPV6) ? 2 : 1); fam++) {
+		for (i = 0; i < ntcp; i++) {
+			err = srv_open(s, netns, fam, SOCK_STREAM, 0, tcp_ports[i], SRV_LISTEN);
+			if (err)
+				goto err_out;
+		}
+		for (i = 0; i < nudp; i++) {
+			err = srv_open(s, netns, fam, SOCK_DGRAM, 0, udp_ports[i], SRV_UDP);
+			if (err)
+				goto err_out;
+		}
+		if (flags & PL_PROBE_SRV_ICMP) {
+			err = srv_open(s, netns, fam, SOCK_RAW, fam ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
+				       0, fam ? SRV_ICMP6 : SRV_ICMP);
+			if (err)
+				goto err_out;
+		}
 	}
 	err = pthread_create(&s->thread, NULL, srv_thread, s);
 	if (err) {

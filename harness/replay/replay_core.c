@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* What every replay mode shares: injection choice, namespaces, device names, hops, results. */
 #include <errno.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,12 @@ int pl_inject_parse(const char *s, const struct topo *t, struct pl_inject *out, 
 	return 0;
 }
 
+/* The pod with address a (either family), or -1. */
+static int pod_by_addr(const struct topo *t, const struct pl_addr *a)
+{
+	return a->family == AF_INET6 ? pl_topo_pod_by_ip6(t, a->v6) : pl_topo_pod_by_ip(t, a->v4);
+}
+
 int pl_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
 		     struct pl_inject *out, char *err, size_t errlen)
 {
@@ -66,12 +73,33 @@ int pl_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
 	memset(out, 0, sizeof(*out));
 	out->pod = -1;
 	pl_pkt_parse(frame, len, &info);
-	if (!info.ipv4) {
+	if (!info.ipv4 && !info.ipv6) {
 		snprintf(err, errlen,
-			 "not IPv4 (%s): no address to choose an injection point; "
+			 "not IP (%s): no address to choose an injection point; "
 			 "use --at",
 			 info.error ?: "other EtherType");
 		return -ENOENT;
+	}
+	if (info.ipv6) {
+		/* Underlay addresses are IPv4: an IPv6 packet enters at a pod or its node. */
+		i = pod_by_addr(t, &info.src);
+		if (i >= 0) {
+			out->kind = PL_INJECT_POD;
+			out->pod = i;
+			out->node = t->pods[i].node;
+			return 0;
+		}
+		i = pod_by_addr(t, &info.dst);
+		i = i >= 0 ? t->pods[i].node : pl_topo_node_by_pod_ip6(t, info.dst.v6);
+		if (i < 0) {
+			snprintf(err, errlen,
+				 "neither IPv6 source nor destination belongs to the topology; "
+				 "use --at");
+			return -ENOENT;
+		}
+		out->kind = PL_INJECT_UPLINK;
+		out->node = i;
+		return 0;
 	}
 	if (info.vxlan && (i = pl_topo_node_by_underlay_ip(t, info.daddr)) >= 0) {
 		out->kind = PL_INJECT_UPLINK;
@@ -108,6 +136,16 @@ static void tuple_of(const uint8_t *frame, uint32_t len, struct pl_pkt_info *inf
 	pl_pkt_parse(frame, len, info);
 	if (info->vxlan && info->inner_off < len)
 		pl_pkt_parse(frame + info->inner_off, len - info->inner_off, info);
+}
+
+uint32_t pl_replay_identity_of_addr(const struct topo *t, const struct pl_addr *a)
+{
+	int pod;
+
+	if (a->family != AF_INET6)
+		return pl_replay_identity_of(t, a->v4);
+	pod = pl_topo_pod_by_ip6(t, a->v6);
+	return pod >= 0 ? t->pods[pod].identity : PL_ID_WORLD;
 }
 
 uint32_t pl_replay_identity_of(const struct topo *t, uint32_t saddr)
@@ -164,6 +202,8 @@ void pl_result_init(struct pl_result *res, const struct pl_replay_pkt *p)
 	res->proto = info.proto;
 	res->in_saddr = info.saddr;
 	res->in_daddr = info.daddr;
+	res->in_src = info.src;
+	res->in_dst = info.dst;
 	res->in_sport = info.sport;
 	res->in_dport = info.dport;
 }
@@ -173,11 +213,13 @@ void pl_result_set_output(struct pl_result *res, const uint8_t *frame, uint32_t 
 	struct pl_pkt_info info;
 
 	tuple_of(frame, len, &info);
-	if (!info.ipv4)
+	if (!info.ipv4 && !info.ipv6)
 		return;
 	res->have_out_tuple = true;
 	res->out_saddr = info.saddr;
 	res->out_daddr = info.daddr;
+	res->out_src = info.src;
+	res->out_dst = info.dst;
 	res->out_sport = info.sport;
 	res->out_dport = info.dport;
 }

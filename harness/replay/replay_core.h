@@ -65,8 +65,8 @@ struct pl_replay {
 	int orig_netns_fd;
 	int cur_node; /* netns the thread is in, -1 = original */
 	struct pl_replay_node *nodes;
-	void *live;   /* replay_live.c state */
-	void *sim;    /* replay_sim.c state: the simulator's walk over this run */
+	void *live; /* replay_live.c state */
+	void *sim;  /* replay_sim.c state: the simulator's walk over this run */
 	struct pl_live_stats live_stats;
 	uint8_t *buf; /* scratch for data_out */
 	/* A parallel unit-mode worker's view (replay_workers.c): its events come from here. */
@@ -92,6 +92,9 @@ void pl_replay_hop_event(const struct pl_replay *rp, struct pl_hop *h, int node,
 
 /* The identity a frame from saddr carries in a VNI: its pod's, remote-node or world. */
 uint32_t pl_replay_identity_of(const struct topo *t, uint32_t saddr);
+/* The same for an address of either family (IPv6: a pod's, else world). */
+struct pl_addr;
+uint32_t pl_replay_identity_of_addr(const struct topo *t, const struct pl_addr *a);
 /*
  * What every mode does first: fills res's input side, skips what cannot run,
  * picks the injection point. 0 = run p at *at, 1 = res is final (skipped).

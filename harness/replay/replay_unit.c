@@ -164,7 +164,7 @@ int pl_replay_unit_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 			pl_pkt_parse(frame, len, &inner);
 			saddr = inner.saddr;
 		} else {
-			mark = PL_MARK_IDENTITY_MAGIC | pl_replay_identity_of(t, info.saddr);
+			mark = PL_MARK_IDENTITY_MAGIC | pl_replay_identity_of_addr(t, &info.src);
 		}
 		ret = run_hop(rp, at->node, PL_PROG_FROM_OVERLAY, frame, len, saddr,
 			      n->vxlan_ifindex ?: n->uplink_ifindex, mark, res, &rr);

@@ -10,8 +10,17 @@
 #include "replay/result.h"
 #include "topo/topo.h"
 
+static bool addr_eq(const struct pl_addr *a, const struct pl_addr *b)
+{
+	return a->family == b->family &&
+	       (a->family == AF_INET6 ? !memcmp(a->v6, b->v6, 16) : a->v4 == b->v4);
+}
+
 bool pl_result_nat_free(const struct pl_result *r)
 {
+	if (!r->ipv4)
+		return addr_eq(&r->in_src, &r->out_src) && addr_eq(&r->in_dst, &r->out_dst) &&
+		       r->in_sport == r->out_sport && r->in_dport == r->out_dport;
 	return r->in_saddr == r->out_saddr && r->in_daddr == r->out_daddr &&
 	       r->in_sport == r->out_sport && r->in_dport == r->out_dport;
 }
@@ -77,14 +86,24 @@ int pl_result_points_str(const struct pl_result *r, char *buf, size_t len)
 
 static void nat_str(const struct pl_result *r, char *buf, size_t len)
 {
-	char a[16], b[16];
+	char a[PL_ADDR_STRLEN], b[PL_ADDR_STRLEN];
 
-	if (!r->ipv4 || !r->have_out_tuple) {
+	if (!r->have_out_tuple) {
 		snprintf(buf, len, "-");
 		return;
 	}
 	if (pl_result_nat_free(r)) {
 		snprintf(buf, len, "preserved");
+		return;
+	}
+	if (!r->ipv4) {
+		bool src = !addr_eq(&r->in_src, &r->out_src) || r->in_sport != r->out_sport;
+		const struct pl_addr *x = src ? &r->in_src : &r->in_dst;
+		const struct pl_addr *y = src ? &r->out_src : &r->out_dst;
+
+		snprintf(buf, len, "rewritten %s [%s]:%u->[%s]:%u", src ? "src" : "dst",
+			 pl_addr_str(x->family, x->v6, a), src ? r->in_sport : r->in_dport,
+			 pl_addr_str(y->family, y->v6, b), src ? r->out_sport : r->out_dport);
 		return;
 	}
 	if (r->in_saddr != r->out_saddr || r->in_sport != r->out_sport)
@@ -208,6 +227,15 @@ void pl_result_print_json(FILE *f, const struct pl_result *r, const struct topo 
 		r->drop_reason ? pl_drop_reason_name(r->drop_reason) : "");
 	fprintf(f, ",\"delivered_to\":");
 	pl_json_string(f, buf);
+	if (!r->ipv4 && r->have_out_tuple) {
+		char a6[PL_ADDR_STRLEN], b6[PL_ADDR_STRLEN];
+
+		fprintf(f, ",\"nat_free\":%s", pl_result_nat_free(r) ? "true" : "false");
+		fprintf(f, ",\"out\":{\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%u,\"dport\":%u}",
+			pl_addr_str(r->out_src.family, r->out_src.v6, a6),
+			pl_addr_str(r->out_dst.family, r->out_dst.v6, b6), r->out_sport,
+			r->out_dport);
+	}
 	if (r->ipv4 && r->have_out_tuple) {
 		fprintf(f, ",\"nat_free\":%s", pl_result_nat_free(r) ? "true" : "false");
 		fprintf(f, ",\"out\":{\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%u,\"dport\":%u}",

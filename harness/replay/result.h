@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "podlab.h"
+#include "lib/pkt.h"
 
 #define PL_RESULT_MAX_HOPS 8
 #define PL_RESULT_NAME_MAX 48
@@ -87,6 +88,7 @@ struct pl_result {
 	uint8_t proto;
 	uint32_t in_saddr, in_daddr, out_saddr, out_daddr;
 	uint16_t in_sport, in_dport, out_sport, out_dport;
+	struct pl_addr in_src, in_dst, out_src, out_dst; /* either family (IPv6: only here) */
 	bool have_out_tuple; /* output (or live capture) seen and parsed */
 
 	/* Encapsulation after the datapath (unit: the tunnel key; live: the outer header seen). */

@@ -3,7 +3,8 @@
  * Topology model: what a topology file describes, after parsing and
  * validation. Parser (pl_topo_parse), builder (harness/net), --print-commands,
  * replay and the simulator all read this one structure.
- * Addresses are IPv4 in network byte order; rates in bits/s; times in ns.
+ * Addresses are in network byte order (IPv4 a uint32_t, IPv6 16 bytes); rates in
+ * bits/s; times in ns.
  */
 #ifndef PL_TOPO_H
 #define PL_TOPO_H
@@ -31,6 +32,7 @@ struct topo_label {
 struct topo_pod {
 	char *name;
 	uint32_t ip;
+	uint8_t ip6[16]; /* with IPv6 in ipFamilies: given (`ipv6:`) or allocated */
 	struct topo_label *labels;
 	int nlabels;
 	int node;	       /* index into topo.nodes */
@@ -47,6 +49,10 @@ struct topo_node {
 	uint8_t underlay_plen; /* prefix of the underlay network, default 24 */
 	uint32_t pod_cidr;
 	uint8_t pod_plen;
+	uint8_t pod_cidr6[16]; /* `podCIDRv6`, with IPv6 in ipFamilies */
+	uint8_t pod_plen6;
+	uint8_t underlay_ip6[16]; /* `ipv6`: the uplink's IPv6 address, all zero when none */
+	uint8_t underlay_plen6;
 	int *pods; /* indexes into topo.pods */
 	int npods;
 	struct topo_pos pos;
@@ -224,12 +230,19 @@ struct topo_program {
 	struct topo_pos pos;
 };
 
+/* `ipFamilies`: the address families of the cluster's pods (bits). */
+enum topo_family {
+	TOPO_FAM_IPV4 = 1u << 0,
+	TOPO_FAM_IPV6 = 1u << 1,
+};
+
 struct topo {
 	char *file; /* path, for messages */
 	char *name;
 	enum pl_routing_mode routing;
-	uint32_t mtu;	   /* underlay MTU, default 1500 */
-	uint32_t vni_base; /* legacy mode's fixed VNI, default 1 */
+	unsigned int families; /* TOPO_FAM_* bits, default IPv4 */
+	uint32_t mtu;	       /* underlay MTU, default 1500 */
+	uint32_t vni_base;     /* legacy mode's fixed VNI, default 1 */
 	struct topo_node *nodes;
 	int nnodes;
 	struct topo_pod *pods;
@@ -281,6 +294,16 @@ bool pl_topo_labels_match(const struct topo_label *want, int nwant, const struct
 			  int nhave);
 /* Policy p selects pod (endpointSelector/podSelector). */
 bool pl_topo_policy_selects(const struct topo_policy *p, const struct topo_pod *pod);
+
+/* IPv6 (16 bytes): the pod with that address, the node whose podCIDRv6 holds it; or -1. */
+int pl_topo_pod_by_ip6(const struct topo *t, const uint8_t *ip6);
+int pl_topo_node_by_pod_ip6(const struct topo *t, const uint8_t *ip6);
+
+/* Pods have IPv6 addresses (ipFamilies names IPv6). */
+static inline bool pl_topo_has_v6(const struct topo *t)
+{
+	return t->families & TOPO_FAM_IPV6;
+}
 
 const char *pl_topo_routing_name(enum pl_routing_mode mode); /* "native", "vxlan", ... */
 /* Pod packets cross between nodes inside VXLAN (vxlan, legacy); native and fabric route them bare.

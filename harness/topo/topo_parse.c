@@ -12,13 +12,14 @@
 
 #include "lib/datapath.h"
 #include "topo/topo_addr.h"
+#include "topo/topo_v6.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = {"name",	  "routing",   "mtu",	   "nodes",
-				       "underlay",  "world",	 "policies", "programs",
-				       "prefilter", "conntrack", "fabric",   NULL};
-static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
-static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
+static const char *const top_keys[] = {
+	"name",	    "routing",	"ipFamilies", "mtu",	   "nodes",  "underlay", "world",
+	"policies", "programs", "prefilter",  "conntrack", "fabric", NULL};
+static const char *const node_keys[] = {"name", "ip", "ipv6", "podCIDR", "podCIDRv6", "pods", NULL};
+static const char *const pod_keys[] = {"name", "ip", "ipv6", "labels", NULL};
 static const char *const world_keys[] = {"name", "ip", "node", NULL};
 static const char *const program_keys[] = {"object", "program", "node", "device",
 					   "hook",   "replace", NULL};
@@ -67,6 +68,8 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 		return err;
 	pod->pos = ty_pos(pl_yaml_get(&p->y, n, "ip"));
 	err = pl_topo_check_pod(p, t->npods - 1, pl_yaml_get(&p->y, n, "ip"));
+	if (!err)
+		err = pl_topo_parse_pod_v6(p, n, t->npods - 1);
 	if (err)
 		return err;
 	return pl_ty_labels(p, pl_yaml_get(&p->y, n, "labels"), "labels", &pod->labels,
@@ -131,6 +134,8 @@ static int parse_node(struct topo_parser *p, const ynode *n)
 	if (nd->pod_plen < 8 || nd->pod_plen > 30)
 		return pl_yaml_error(&p->y, v, "podCIDR must be /8../30");
 	err = pl_topo_check_node(p, t->nnodes - 1, pl_yaml_get(&p->y, n, "ip"), v);
+	if (!err)
+		err = pl_topo_parse_node_v6(p, n, t->nnodes - 1);
 	if (err)
 		return err;
 	v = pl_yaml_get(&p->y, n, "pods");
@@ -314,6 +319,9 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	v = pl_yaml_get(&p->y, root, "routing");
 	if (v && (err = parse_routing(p, v)))
 		return err;
+	v = pl_yaml_get(&p->y, root, "ipFamilies");
+	if (v && (err = pl_topo_parse_families(p, v)))
+		return err;
 	v = pl_yaml_get(&p->y, root, "mtu");
 	if (v && (err = pl_ty_u32(p, v, "mtu", 576, 9216, &t->mtu)))
 		return err;
@@ -464,6 +472,7 @@ static int parse_mem(const char *file, const char *text, size_t len, bool from_f
 		return -ENOMEM;
 	p.t->file = strdup(file);
 	p.t->routing = PL_ROUTING_NATIVE;
+	p.t->families = TOPO_FAM_IPV4;
 	p.t->mtu = 1500;
 	p.t->vni_base = 1;
 	p.t->ct_max = PL_CT_MAX_DEFAULT;

@@ -148,6 +148,10 @@ int pl_ty_cidr(struct topo_parser *p, const ynode *n, const char *what, bool bar
 	err = pl_ty_scalar(p, n, what, &s);
 	if (err)
 		return err;
+	if (strchr(s, ':'))
+		return pl_yaml_error(
+			&p->y, n, "%s '%s' is IPv6: %s holds IPv4 only (mixed families%s)", what, s,
+			what, !strcmp(what, "podCIDR") ? "; the IPv6 one goes in podCIDRv6" : "");
 	if (pl_topo_parse_cidr(s, ip, plen, &has_len) || (!has_len && !bare_ok))
 		return pl_yaml_error(&p->y, n, "%s '%s' is not an IPv4 CIDR (a.b.c.d/len)", what,
 				     s);

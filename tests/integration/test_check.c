@@ -224,3 +224,65 @@ PL_TEST_PROBE(integration, check_three_node_segment, pl_probe_bpf_netns)
 		ASSERT_EQ(r->mtu[i].got, 1472, "native MTU payload across the segment");
 	pl_check_report_free(r);
 }
+
+/* Dual stack: the IPv6 matrix is the IPv4 one again, probe for probe, with the same outcome. */
+static void check_dual_stack(const char *file)
+{
+	int i, n4 = 0, n6 = 0, cross6 = 0, pod_ip6 = 0, denied6 = 0, drops6 = 0, twins = 0;
+	struct pl_check_report *r;
+	struct seen_counts c;
+	struct topo *t = NULL;
+
+	/* The report's topology is freed with the run: the pods' addresses from a parse of ours. */
+	if (!ASSERT_OK(pl_topo_parse(file, &t), "parse"))
+		return;
+	check_topology(file, &c, &r);
+	for (i = 0; r && i < r->nprobes; i++) {
+		const struct pl_check_probe *p = &r->probes[i], *q;
+		const struct topo_pod *s, *d;
+
+		if (!p->v6) {
+			n4++;
+			continue;
+		}
+		n6++;
+		q = &r->probes[i - n4];
+		s = &t->pods[p->src];
+		d = &t->pods[p->dst];
+		/* The IPv4 twin sits n4 probes earlier: same pair, port, proto but ICMP. */
+		twins += q->src == p->src && q->dst == p->dst && q->dport == p->dport &&
+			 q->delivered == p->delivered &&
+			 (q->proto == p->proto ||
+			  (q->proto == IPPROTO_ICMP && p->proto == IPPROTO_ICMPV6));
+		if (p->expect == PL_EXPECT_DENY && !p->delivered) {
+			denied6++;
+			drops6 += p->has_drop && (p->drop_reason == PL_DROP_POLICY_DENIED ||
+						  p->drop_reason == PL_DROP_POLICY_DENY);
+		}
+		if (p->delivered && s->node != d->node) {
+			cross6++;
+			pod_ip6 +=
+				p->res.sighting.v6 && !memcmp(p->res.sighting.peer_ip6, s->ip6, 16);
+		}
+	}
+	pl_topo_free(t);
+	if (!r)
+		return;
+	ASSERT_EQ(n6, n4, "an IPv6 probe for every IPv4 one");
+	ASSERT_EQ(twins, n6, "each with its IPv4 twin's outcome");
+	ASSERT_GT(cross6, 0, "cross-node IPv6 probes delivered");
+	ASSERT_EQ(pod_ip6, cross6, "destination sees the source pod's IPv6 address");
+	ASSERT_GT(denied6, 0, "IPv6 policy denials observed");
+	ASSERT_EQ(drops6, denied6, "every IPv6 denial has its drop reason in the flow events");
+	pl_check_report_free(r);
+}
+
+PL_TEST_PROBE(integration, check_two_node_dual_stack, pl_probe_bpf_netns)
+{
+	check_dual_stack("topologies/two-node-dual-stack.yaml");
+}
+
+PL_TEST_PROBE(integration, check_two_node_dual_stack_vxlan, pl_probe_bpf_netns)
+{
+	check_dual_stack("topologies/two-node-dual-stack-vxlan.yaml");
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* IPv6 in topology files (topo_v6.c): addresses, prefixes and the parsers of the v6 keys. */
+#ifndef PL_TOPO_V6_H
+#define PL_TOPO_V6_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "topo/topo_yaml.h"
+
+/* An IPv6 address (16 bytes, network order); strict: IPv4 forms are refused. */
+int pl_topo_parse_ipv6(const char *s, uint8_t *ip6);
+/* "x:y::z/len" → ip6, plen; *has_len says whether "/len" was there. */
+int pl_topo_parse_cidr6(const char *s, uint8_t *ip6, uint8_t *plen, int *has_len);
+/* ip6 with the bits past plen cleared, into out. */
+void pl_topo_mask6(const uint8_t *ip6, uint8_t plen, uint8_t *out);
+/* ip6 lies inside net/plen. */
+bool pl_topo_cidr6_contains(const uint8_t *net, uint8_t plen, const uint8_t *ip6);
+
+/* `ipFamilies: [IPv4] | [IPv4, IPv6]` (after `routing`, before the nodes). */
+int pl_topo_parse_families(struct topo_parser *p, const ynode *v);
+/* Node self's podCIDRv6 and ipv6 (after its IPv4 keys, before its pods). */
+int pl_topo_parse_node_v6(struct topo_parser *p, const ynode *n, int self);
+/* Pod self's ipv6, given or allocated (after its IPv4 address). */
+int pl_topo_parse_pod_v6(struct topo_parser *p, const ynode *n, int self);
+
+#endif /* PL_TOPO_V6_H */
