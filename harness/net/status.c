@@ -224,8 +224,14 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 		snprintf(line, len, "sysctl %s=%s", s->sysctl.key, s->sysctl.value);
 		return SEEN_UNCHECKED;
 	case PL_STEP_MASQUERADE:
-		snprintf(line, len, "masquerade %s/%u out of %s (nftables)",
-			 pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.oif);
+		if (s->masq.outgoing)
+			snprintf(line, len,
+				 "masquerade %s/%u to outside the pod CIDRs (nftables, "
+				 "natOutgoing)",
+				 pl_ip4_str(s->masq.cidr, a), s->masq.plen);
+		else
+			snprintf(line, len, "masquerade %s/%u out of %s (nftables)",
+				 pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.oif);
 		return SEEN_UNCHECKED;
 	default:
 		return SEEN_UNCHECKED; /* gro: not in an rtnetlink dump */

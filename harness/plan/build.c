@@ -240,6 +240,37 @@ static int plan_world(struct pl_plan *p)
 	return 0;
 }
 
+/*
+ * ipipMode CrossSubnet puts nodes in several subnets of one segment: each
+ * node reaches every other node's subnet on-link (as a router joining them
+ * would let it), once per subnet.
+ */
+static int plan_other_subnets(struct pl_plan *p, int i)
+{
+	const struct topo *t = p->topo;
+	int j, k, err;
+
+	if (t->routing != PL_ROUTING_IPIP)
+		return 0;
+	for (j = 0; j < t->nnodes; j++) {
+		const struct topo_node *m = &t->nodes[j];
+
+		if (pl_topo_same_subnet(t, i, j))
+			continue;
+		for (k = 0; k < j; k++)
+			if (!pl_topo_same_subnet(t, i, k) && pl_topo_same_subnet(t, k, j))
+				break;
+		if (k < j)
+			continue;
+		if ((err = pl__plan_route(
+			     p, p->node_ns[i], "eth0",
+			     htonl(ntohl(m->underlay_ip) & (~0u << (32 - m->underlay_plen))),
+			     m->underlay_plen, 0, false)))
+			return err;
+	}
+	return 0;
+}
+
 static int plan_node(struct pl_plan *p, int i)
 {
 	const struct topo *t = p->topo;
@@ -247,7 +278,8 @@ static int plan_node(struct pl_plan *p, int i)
 	int ns = p->node_ns[i], j, err = 0;
 	struct pl_step *s;
 
-	if ((err = pl__plan_sysctl(p, ns, "net/ipv4/ip_forward", "1")))
+	if ((err = pl__plan_sysctl(p, ns, "net/ipv4/ip_forward", "1")) ||
+	    (err = plan_other_subnets(p, i)))
 		return err;
 	if (pl_topo_overlay(t)) {
 		s = ADD(PL_STEP_VXLAN, ns, "vxlan0");
@@ -272,7 +304,8 @@ static int plan_node(struct pl_plan *p, int i)
 
 		if (j == i)
 			continue;
-		if (t->routing == PL_ROUTING_NATIVE) {
+		if (t->routing == PL_ROUTING_NATIVE || t->routing == PL_ROUTING_IPIP) {
+			/* ipip: the node's own traffic to pods; pods' is the datapath's. */
 			err = pl__plan_route(p, ns, "eth0", m->pod_cidr, m->pod_plen,
 					     m->underlay_ip, false);
 		} else if (kernel_overlay(p)) {
@@ -287,6 +320,12 @@ static int plan_node(struct pl_plan *p, int i)
 		}
 		if (err)
 			return err;
+	}
+	if (t->routing == PL_ROUTING_IPIP && t->nat_outgoing) {
+		s = ADD(PL_STEP_MASQUERADE, ns, NULL);
+		s->masq.cidr = n->pod_cidr;
+		s->masq.plen = n->pod_plen;
+		s->masq.outgoing = true;
 	}
 	if (t->routing == PL_ROUTING_LEGACY && t->nnodes > 1) {
 		/*
@@ -319,7 +358,7 @@ static int plan_pod(struct pl_plan *p, int i)
 	const struct topo *t = p->topo;
 	const struct topo_pod *pod = &t->pods[i];
 	int ns = p->pod_ns[i], nns = p->node_ns[pod->node], err;
-	uint32_t mtu = !pl_topo_overlay(t) ? t->mtu : t->mtu - 50;
+	uint32_t mtu = pl_topo_pod_mtu(t);
 	uint8_t pmac[6], vmac[6];
 	char lxc[PL_IFNAMSIZ];
 
@@ -354,6 +393,12 @@ static int check_layout(const struct pl_plan *p)
 		       "segment)",
 		       t->file ? t->file : "topology", t->nnodes);
 		return -EINVAL;
+	}
+	if (t->routing == PL_ROUTING_IPIP && !p->opts.datapath) {
+		pl_err("%s: routing ipip without the datapath (its kernel-only twin) is not "
+		       "supported yet",
+		       t->file ? t->file : "topology");
+		return -EOPNOTSUPP;
 	}
 	if (pl_topo_overlay(t) && t->mtu <= 50 + 68) {
 		pl_err("%s: mtu %u leaves no room for VXLAN", t->file ? t->file : "topology",
@@ -477,15 +522,18 @@ char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s)
 	fprintf(f,
 		"add table ip podlab\n"
 		"add chain ip podlab postrouting { type nat hook postrouting priority srcnat; }\n"
-		"add rule ip podlab postrouting ip saddr %s/%u ip daddr { ",
-		pl_ip4_str(s->masq.cidr, a), s->masq.plen);
+		"add rule ip podlab postrouting ip saddr %s/%u ip daddr %s{ ",
+		pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.outgoing ? "!= " : "");
 	for (i = 0; i < t->nnodes; i++) {
-		if (t->nodes[i].pod_cidr == s->masq.cidr)
+		if (t->nodes[i].pod_cidr == s->masq.cidr && !s->masq.outgoing)
 			continue;
 		fprintf(f, "%s%s/%u", n++ ? ", " : "", pl_ip4_str(t->nodes[i].pod_cidr, a),
 			t->nodes[i].pod_plen);
 	}
-	fprintf(f, " } oifname \"%s\" masquerade\n", s->masq.oif);
+	if (s->masq.oif[0])
+		fprintf(f, " } oifname \"%s\" masquerade\n", s->masq.oif);
+	else
+		fprintf(f, " } masquerade\n");
 	if (fclose(f)) {
 		free(buf);
 		return NULL;

@@ -165,7 +165,9 @@ struct pl_step {
 		struct {
 			uint32_t cidr; /* network order */
 			uint8_t plen;
-			char oif[PL_IFNAMSIZ];
+			char oif[PL_IFNAMSIZ]; /* empty: any device (outgoing) */
+			/* ipip natOutgoing: to destinations outside every pod CIDR, not to pods */
+			bool outgoing;
 		} masq;
 		struct {
 			int node;
@@ -245,6 +247,8 @@ uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev);
  * node going to another node's pod CIDR through oif are masqueraded; replies
  * to masqueraded peers (a new flow here: the request was redirected by BPF,
  * past this node's conntrack) go to a node IP and keep the pod's IP.
+ * outgoing (Calico's natOutgoing): pods of the node going to any address in
+ * no pod CIDR of the cluster, out of any device; pod to pod keeps its IPs.
  * malloc'ed, NULL on ENOMEM.
  */
 char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s);

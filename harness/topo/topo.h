@@ -224,10 +224,19 @@ struct topo_program {
 	struct topo_pos pos;
 };
 
+/* routing ipip's ipipMode (Calico's names); Never is routing native. */
+enum topo_ipip_mode {
+	TOPO_IPIP_ALWAYS = 0,	/* every packet between nodes in IP-in-IP */
+	TOPO_IPIP_CROSS_SUBNET, /* only to a node of another underlay subnet */
+};
+
 struct topo {
 	char *file; /* path, for messages */
 	char *name;
 	enum pl_routing_mode routing;
+	enum topo_ipip_mode ipip_mode; /* routing ipip */
+	struct topo_pos ipip_pos;      /* of ipipMode */
+	bool nat_outgoing; /* routing ipip: MASQUERADE pods to addresses outside the pod CIDRs */
 	uint32_t mtu;	   /* underlay MTU, default 1500 */
 	uint32_t vni_base; /* legacy mode's fixed VNI, default 1 */
 	struct topo_node *nodes;
@@ -289,6 +298,18 @@ static inline bool pl_topo_overlay(const struct topo *t)
 {
 	return t->routing == PL_ROUTING_VXLAN || t->routing == PL_ROUTING_LEGACY;
 }
+/* Bytes a pod packet between nodes carries on top: VXLAN 50, IP-in-IP 20, 0 when bare. */
+static inline uint32_t pl_topo_encap_overhead(const struct topo *t)
+{
+	return pl_topo_overlay(t) ? 50 : t->routing == PL_ROUTING_IPIP ? 20 : 0;
+}
+/* The MTU of pods' eth0 (and their node-side veths): the underlay's less that overhead. */
+static inline uint32_t pl_topo_pod_mtu(const struct topo *t)
+{
+	return t->mtu - pl_topo_encap_overhead(t);
+}
+/* Nodes a and b share an underlay subnet (ipipMode CrossSubnet routes them bare). */
+bool pl_topo_same_subnet(const struct topo *t, int a, int b);
 const char *pl_topo_qdisc_name(enum topo_qdisc_kind kind); /* "tbf", ... */
 const char *pl_topo_hook_name(enum topo_hook hook);	   /* "xdp", "tc-ingress", ... */
 #define TOPO_PROTO_STRLEN 8

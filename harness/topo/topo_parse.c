@@ -14,9 +14,9 @@
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = {"name",	  "routing",   "mtu",	   "nodes",
-				       "underlay",  "world",	 "policies", "programs",
-				       "prefilter", "conntrack", "fabric",   NULL};
+static const char *const top_keys[] = {
+	"name",	    "routing",	 "mtu",	      "nodes",	"underlay", "world",	   "policies",
+	"programs", "prefilter", "conntrack", "fabric", "ipipMode", "natOutgoing", NULL};
 static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
 static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
 static const char *const world_keys[] = {"name", "ip", "node", NULL};
@@ -85,6 +85,8 @@ static int parse_node_ip(struct topo_parser *p, const ynode *v, struct topo_node
 		return pl_yaml_error(&p->y, v,
 				     "node ip '%s' is not an IPv4 address (a.b.c.d or a.b.c.d/len)",
 				     s);
+	if ((err = pl_topo_check_ipip_node(p, v, has_len)))
+		return err;
 	if (!has_len)
 		nd->underlay_plen = 24;
 	if (nd->underlay_plen < 8 || nd->underlay_plen > 30)
@@ -313,6 +315,8 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 		return err ? err : -ENOMEM;
 	v = pl_yaml_get(&p->y, root, "routing");
 	if (v && (err = parse_routing(p, v)))
+		return err;
+	if ((err = pl_topo_parse_ipip(p, root)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "mtu");
 	if (v && (err = pl_ty_u32(p, v, "mtu", 576, 9216, &t->mtu)))
