@@ -131,13 +131,13 @@ static __always_inline int pl_route_ipip(struct __sk_buff *skb, struct pl_state 
 /*
  * IP-in-IP addressed to this node (from_network, routing ipip): only from a
  * cluster node's address; the outer header goes, st describes the inner
- * packet (tunnel_remote: the sender). Returns true when the verdict is
- * taken (dropped), in *verdict.
+ * packet (as from_overlay's, with no tunnel_remote: nothing is encapsulated after it). Returns true
+ * when the verdict is taken (dropped), in *verdict.
  */
 static __always_inline bool pl_ipip_decap(struct __sk_buff *skb, struct pl_state *st, int *verdict)
 {
 	struct pl_ipcache_key key = {.prefixlen = 32, .ip = st->ev.saddr};
-	__u32 sender = st->ev.saddr, len, slot = st->slot, node_ip = st->node_ip;
+	__u32 len, slot = st->slot, node_ip = st->node_ip;
 	__u32 vxlan = st->vxlan_ifindex, ifindex = st->ev.ifindex, wire_len = st->ev.pkt_len;
 	struct pl_ipcache_info *ipc = NULL;
 	void *data, *data_end, *ipcache;
@@ -174,7 +174,6 @@ static __always_inline bool pl_ipip_decap(struct __sk_buff *skb, struct pl_state
 	st->slot = slot;
 	st->node_ip = node_ip;
 	st->vxlan_ifindex = vxlan;
-	st->ev.tunnel_remote = sender;
 	pl_pull_headers(skb, len);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;

@@ -84,6 +84,8 @@ static void flow_of(const struct pl_replay_pkt *p, struct pl_live_slot *s)
 	pl_pkt_parse(f, len, &info);
 	if (info.vxlan && info.inner_off < len)
 		pl_pkt_parse(f + info.inner_off, len - info.inner_off, &info);
+	else if (info.ipip && info.ipip_off < len)
+		pl_pkt_parse_ip(f + info.ipip_off, len - info.ipip_off, &info);
 	s->proto = info.proto;
 	s->dport = info.proto == IPPROTO_TCP || info.proto == IPPROTO_UDP ? info.dport : 0;
 	s->fwd = info.saddr < info.daddr || (info.saddr == info.daddr && info.sport <= info.dport);
@@ -240,6 +242,7 @@ static void add_hop(struct pl_replay *rp, struct pl_result *res, int node,
 	pl_replay_hop_event(rp, h, node, ev);
 	if (ev->tunnel_remote && !res->encap) {
 		res->encap = true;
+		res->encap_ipip = ev->redirect == PL_REDIR_IPIP;
 		res->vni = ev->tunnel_vni;
 		res->outer_saddr = rp->t->nodes[node].underlay_ip;
 		res->outer_daddr = ev->tunnel_remote;
@@ -311,8 +314,9 @@ static int on_frame(struct pl_replay *rp, struct pl_live *lv, const struct pl_ta
 	res = s->res;
 	if (tp->kind == PL_TAP_UPLINK && !res->wire_len)
 		res->wire_len = n;
-	if (tp->kind == PL_TAP_UPLINK && outer.vxlan && !res->encap) {
+	if (tp->kind == PL_TAP_UPLINK && (outer.vxlan || outer.ipip) && !res->encap) {
 		res->encap = true;
+		res->encap_ipip = outer.ipip;
 		res->vni = outer.vni;
 		res->outer_saddr = outer.saddr;
 		res->outer_daddr = outer.daddr;

@@ -244,7 +244,7 @@ PL_TEST_PROBE(datapath, ipip_decapsulates_before_policy, pl_probe_bpf_netns)
 	n = run(&fx, PL_PROG_FROM_NETWORK, DEV_UPLINK, in, len, out, sizeof(out), &r);
 	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "retval");
 	assert_event(&r, PL_OBS_TO_ENDPOINT, PL_VERDICT_REDIRECTED, 0, PL_NOTE_NO_POLICY,
-		     PL_REDIR_PEER, IP_NODE2);
+		     PL_REDIR_PEER, 0);
 	ASSERT_EQ(r.event.target_ifindex, fx.ifindex[DEV_POD_A], "into pod A");
 	ASSERT_EQ(r.event.src_identity, ID_C, "source identity of the inner source");
 	ASSERT_EQ(r.event.saddr, IP_C, "event: inner saddr");
@@ -261,8 +261,7 @@ PL_TEST_PROBE(datapath, ipip_decapsulates_before_policy, pl_probe_bpf_netns)
 		goto out;
 	run(&fx, PL_PROG_FROM_NETWORK, DEV_UPLINK, in, len, out, sizeof(out), &r);
 	ASSERT_EQ(r.retval, TC_ACT_SHOT, "retval");
-	assert_event(&r, PL_OBS_FROM_NETWORK, PL_VERDICT_DROPPED, PL_DROP_POLICY_DENIED, 0, 0,
-		     IP_NODE2);
+	assert_event(&r, PL_OBS_FROM_NETWORK, PL_VERDICT_DROPPED, PL_DROP_POLICY_DENIED, 0, 0, 0);
 	ASSERT_EQ(r.event.src_identity, ID_C, "policy saw C's identity");
 	if (!ASSERT_OK(dp_fx_reset(&fx, 0, 0), "maps"))
 		goto out;
