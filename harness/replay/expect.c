@@ -154,10 +154,13 @@ static bool check_encap(const struct pl_scn_expect *e, const struct pl_result *r
 	bool ok = true;
 
 	if (e->encap_none) {
-		if (r->encap)
-			pl_failures_add(f, "%s: encap: expected none, got %s %s>%s", where,
-					r->encap_ipip ? "ipip" : "vxlan",
+		if (r->encap && r->encap_ipip)
+			pl_failures_add(f, "%s: encap: expected none, got ipip %s>%s", where,
 					pl_ip4_str(r->outer_saddr, a),
+					pl_ip4_str(r->outer_daddr, b));
+		else if (r->encap)
+			pl_failures_add(f, "%s: encap: expected none, got vxlan vni %u %s>%s",
+					where, r->vni, pl_ip4_str(r->outer_saddr, a),
 					pl_ip4_str(r->outer_daddr, b));
 		return !r->encap;
 	}

@@ -65,8 +65,8 @@ struct pl_replay {
 	int orig_netns_fd;
 	int cur_node; /* netns the thread is in, -1 = original */
 	struct pl_replay_node *nodes;
-	void *live; /* replay_live.c state */
-	void *sim;  /* replay_sim.c state: the simulator's walk over this run */
+	void *live;   /* replay_live.c state */
+	void *sim;    /* replay_sim.c state: the simulator's walk over this run */
 	struct pl_live_stats live_stats;
 	uint8_t *buf; /* scratch for data_out */
 	/* A parallel unit-mode worker's view (replay_workers.c): its events come from here. */
