@@ -310,6 +310,26 @@ out:
 	free(text);
 }
 
+/* routing ipip has no kernel-only twin yet: its topologies come up with the datapath only. */
+static const char *const shipped_ipip[] = {
+	"topologies/two-node-ipip.yaml",
+	"topologies/three-node-ipip-crosssubnet.yaml",
+};
+
+PL_TEST_PROBE(integration, shipped_ipip_up_down_and_print_match, probe_shipped)
+{
+	char tag[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(shipped_ipip) / sizeof(shipped_ipip[0]); i++) {
+		pl_subtest("%s", shipped_ipip[i]);
+		snprintf(tag, sizeof(tag), "i%zu", i);
+		up_down_file(shipped_ipip[i], tag, true);
+		snprintf(tag, sizeof(tag), "j%zu", i);
+		print_matches_up(shipped_ipip[i], tag, true, NULL);
+	}
+}
+
 PL_TEST_PROBE(integration, print_commands_match_up_no_datapath, probe_shipped_ns)
 {
 	char tag[4];
