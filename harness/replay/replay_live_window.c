@@ -138,10 +138,16 @@ static int admit(struct pl_replay *rp, struct pl_live *lv, const struct pl_repla
 		 const struct pl_inject *at, struct pl_result *res)
 {
 	struct pl_live_slot *s = &lv->slots[lv->nslots];
+	struct pl_pkt_info outer;
 	int i;
 
 	memset(s, 0, sizeof(*s));
-	pl_live_tag_of(p->data, p->len, &s->tag, NULL);
+	pl_live_tag_of(p->data, p->len, &s->tag, &outer);
+	if (outer.ipip) {
+		s->ipip = true;
+		s->outer_ip_id = outer.ip_id;
+		s->outer_daddr = outer.daddr;
+	}
 	if (!s->tag.ok || (at->kind == PL_INJECT_VXLAN && !rp->nodes[at->node].vxlan_ifindex)) {
 		res->status = PL_RES_SKIPPED;
 		snprintf(res->skip, sizeof(res->skip), "%s",
@@ -258,6 +264,20 @@ static bool event_of(const struct pl_live_slot *s, const struct pl_flow_event *e
 	return ev->proto == s->proto && (!s->dport || !ev->dport || ntohs(ev->dport) == s->dport);
 }
 
+/* An event on an IP-in-IP packet not decapsulated (dropped before): its outer header's slot. */
+static struct pl_live_slot *slot_of_outer(struct pl_live *lv, const struct pl_flow_event *ev)
+{
+	int k;
+
+	if (ev->proto != IPPROTO_IPIP)
+		return NULL;
+	for (k = 0; k < lv->nslots; k++)
+		if (lv->slots[k].ipip && lv->slots[k].outer_ip_id == ntohs(ev->ip_id) &&
+		    lv->slots[k].outer_daddr == ev->daddr)
+			return &lv->slots[k];
+	return NULL;
+}
+
 /* Events of every node, each to the packet of its tag; returns how many matched. */
 static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 {
@@ -277,6 +297,8 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 				continue;
 			s = slot_find(lv, ntohs(ev->ip_id), ev->daddr);
 			if (!s || !s->active || !event_of(s, ev))
+				s = slot_of_outer(lv, ev);
+			if (!s || !s->active)
 				continue;
 			add_hop(rp, s->res, i, ev);
 			found++;
