@@ -69,6 +69,22 @@ static bool vxlan_twin(const struct pl_plan *p)
 	return p->topo->routing == PL_ROUTING_VXLAN && !p->opts.datapath;
 }
 
+/*
+ * ipip without the datapath: its kernel-only twin, Calico's IPIP layout. An ipip0
+ * with the local node IP and any remote: a route's gateway (onlink) is the outer
+ * destination the kernel's ipip_tunnel_xmit uses.
+ */
+static bool ipip_twin(const struct pl_plan *p)
+{
+	return p->topo->routing == PL_ROUTING_IPIP && !p->opts.datapath;
+}
+
+/* Whether node i's packets to node j's pods go in IP-in-IP (ipipMode CrossSubnet: across only). */
+static bool ipip_to(const struct topo *t, int i, int j)
+{
+	return t->ipip_mode == TOPO_IPIP_ALWAYS || !pl_topo_same_subnet(t, i, j);
+}
+
 /* Routes, neighbours and fdb entries on a classic vxlan0 carry pod traffic between nodes. */
 static bool kernel_overlay(const struct pl_plan *p)
 {
@@ -298,13 +314,28 @@ static int plan_node(struct pl_plan *p, int i)
 	}
 	if (kernel_overlay(p) && (err = pl__plan_addr(p, ns, "vxlan0", overlay_ip(p, n), 32)))
 		return err;
+	if (ipip_twin(p)) {
+		s = ADD(PL_STEP_IPIP, ns, TOPO_IFNAME_IPIP);
+		s->ifindex = pl_node_ifindex(t, i, PL_IFINDEX_IPIP);
+		s->mtu = pl_topo_pod_mtu(t);
+		s->ipip.local = n->underlay_ip;
+		s->ipip.ttl = 64;
+		/* The pod CIDR's network address, as Calico gives tunl0 one of the pool's. */
+		if ((err = pl__plan_up(p, ns, TOPO_IFNAME_IPIP)) ||
+		    (err = pl__plan_addr(p, ns, TOPO_IFNAME_IPIP,
+					 n->pod_cidr & htonl(~0u << (32 - n->pod_plen)), 32)))
+			return err;
+	}
 	for (j = 0; j < t->nnodes; j++) {
 		const struct topo_node *m = &t->nodes[j];
 		uint8_t mac[6];
 
 		if (j == i)
 			continue;
-		if (t->routing == PL_ROUTING_NATIVE || t->routing == PL_ROUTING_IPIP) {
+		if (ipip_twin(p) && ipip_to(t, i, j)) {
+			err = pl__plan_route(p, ns, TOPO_IFNAME_IPIP, m->pod_cidr, m->pod_plen,
+					     m->underlay_ip, true);
+		} else if (t->routing == PL_ROUTING_NATIVE || t->routing == PL_ROUTING_IPIP) {
 			/* ipip: the node's own traffic to pods; pods' is the datapath's. */
 			err = pl__plan_route(p, ns, "eth0", m->pod_cidr, m->pod_plen,
 					     m->underlay_ip, false);
@@ -394,12 +425,6 @@ static int check_layout(const struct pl_plan *p)
 		       t->file ? t->file : "topology", t->nnodes);
 		return -EINVAL;
 	}
-	if (t->routing == PL_ROUTING_IPIP && !p->opts.datapath) {
-		pl_err("%s: routing ipip without the datapath (its kernel-only twin) is not "
-		       "supported yet",
-		       t->file ? t->file : "topology");
-		return -EOPNOTSUPP;
-	}
 	if (pl_topo_overlay(t) && t->mtu <= 50 + 68) {
 		pl_err("%s: mtu %u leaves no room for VXLAN", t->file ? t->file : "topology",
 		       t->mtu);
@@ -418,7 +443,7 @@ uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev)
 		const struct pl_step *s = &p->steps[i];
 
 		if (s->kind != PL_STEP_VETH && s->kind != PL_STEP_BRIDGE &&
-		    s->kind != PL_STEP_VXLAN)
+		    s->kind != PL_STEP_VXLAN && s->kind != PL_STEP_IPIP)
 			continue;
 		if (s->ns == ns && !strcmp(s->dev, dev))
 			return s->ifindex;

@@ -325,6 +325,7 @@ const char *pl_topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN]);
 #define TOPO_IFNAME_POD	       "eth0"	/* in a pod's netns: its end of the pod veth */
 #define TOPO_IFNAME_UPLINK     "eth0"	/* in a node's netns: towards the underlay */
 #define TOPO_IFNAME_VXLAN      "vxlan0" /* in a node's netns (vxlan, legacy) */
+#define TOPO_IFNAME_IPIP       "ipip0"	/* in a node's netns (ipip without the datapath) */
 #define TOPO_IFNAME_BRIDGE     "br0"	/* in the segment's netns */
 #define TOPO_IFNAME_WORLD      "eth0"	/* in the world host's netns */
 #define TOPO_IFNAME_WORLD_PORT "sworld" /* segment: the world host's bridge port */

@@ -7,12 +7,14 @@
  */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "test.h"
+#include "net/dump.h"
 #include "net/run.h"
 #include "net_fixture.h"
 #include "plan/plan.h"
@@ -142,4 +144,94 @@ out:
 	if (world)
 		pl_probe_server_stop(world);
 	down(t, run);
+}
+
+/* The kernel-only twin needs the kernel's ipip device (Debian's has it; this may not). */
+static const char *probe_ipip_twin(void)
+{
+	const char *why = pl_probe_netns();
+
+	return why ? why : pl_probe_link_kind("ipip");
+}
+
+static const char *probe_no_ipip(void)
+{
+	const char *why = pl_probe_netns();
+
+	if (why)
+		return why;
+	return pl_probe_link_kind("ipip") ? NULL
+					  : "the kernel has ipip: the twin is tested instead";
+}
+
+/* No BPF, the kernel's ipip0: pod IPs seen, IP-in-IP on the wire, every probe delivered. */
+PL_TEST_PROBE(integration, twin_ipip_passes_pod_to_pod, probe_ipip_twin)
+{
+	static const char *const files[] = {"topologies/two-node-ipip.yaml",
+					    "topologies/three-node-ipip-crosssubnet.yaml"};
+	size_t f;
+
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		struct pl_up_opts up = {
+			.topology = files[f], .datapath = false, .keep_owner = true};
+		struct pl_check_opts opts = {.sections = PL_CHECK_CONNECTIVITY | PL_CHECK_NATFREE |
+							 PL_CHECK_UNDERLAY | PL_CHECK_MTU,
+					     .no_datapath = true};
+		struct pl_check_report *r = NULL;
+		char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+		struct topo *t = NULL;
+		int i, ipip = 0;
+
+		pl_subtest("%s", files[f]);
+		fixture_run_id(run, f ? "wj" : "wi");
+		up.run = run;
+		if (!ASSERT_OK(pl_topo_parse(files[f], &t), "parse"))
+			continue;
+		if (ASSERT_OK(pl_run_up(t, &up, got), "up --no-datapath")) {
+			for (i = 0; i < t->nnodes; i++) {
+				char *d = fixture_dump_ns(run, t->nodes[i].name, PL_DUMP_ALL);
+
+				ASSERT_TRUE(d && !strstr(d, " bpf ") && !strstr(d, " xdp "),
+					    "no program on the node");
+				ASSERT_STRSTR(d, " ipip0 ipip mtu 1480", "the kernel's ipip0");
+				free(d);
+			}
+			opts.run = run;
+			opts.topo = t;
+			if (ASSERT_OK(pl_check_run(&opts, &r), "check")) {
+				if (!r->ok || pl_verbose())
+					pl_check_print(r, stderr);
+				ASSERT_TRUE(r->ok, "connectivity, natfree, underlay and mtu match");
+				for (i = 0; i < r->nunderlay; i++)
+					ipip += r->underlay[i].vxlan_pod_pkts > 0;
+				ASSERT_GT(ipip, 0, "IP-in-IP on the wire");
+				for (i = 0; i < r->nmtu; i++)
+					ASSERT_EQ(r->mtu[i].got, 1452, "largest DF payload");
+				r->topo = NULL;
+				pl_check_report_free(r);
+			}
+			ASSERT_OK(pl_run_down(run), "down");
+		}
+		fixture_assert_gone(run);
+		fixture_delete_netns(run);
+		pl_topo_free(t);
+	}
+}
+
+/* Without the kernel's ipip: up --no-datapath fails, says why, and leaves nothing. */
+PL_TEST_PROBE(integration, twin_ipip_without_kernel_ipip_fails_cleanly, probe_no_ipip)
+{
+	struct pl_up_opts up = {
+		.topology = "topologies/two-node-ipip.yaml", .datapath = false, .keep_owner = true};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+	struct topo *t = NULL;
+
+	fixture_run_id(run, "wk");
+	up.run = run;
+	if (!ASSERT_OK(pl_topo_parse(up.topology, &t), "parse"))
+		return;
+	ASSERT_EQ(pl_run_up(t, &up, got), -EOPNOTSUPP, "up --no-datapath: no ipip device type");
+	fixture_assert_gone(run);
+	fixture_delete_netns(run);
+	pl_topo_free(t);
 }

@@ -71,18 +71,59 @@ PL_TEST(unit, plan_ipip_mtu_routes_and_nat_outgoing)
 	plan_done(p, t);
 }
 
-PL_TEST(unit, plan_ipip_no_twin_yet)
+PL_TEST(unit, plan_ipip_twin)
 {
-	struct pl_plan_opts o = {.datapath = false};
-	struct pl_plan *p = NULL;
 	struct topo *t;
+	struct pl_plan *p = ipip_plan("three-node-ipip-crosssubnet.yaml", false, &t);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i, k;
 
-	if (!ASSERT_OK(pl_topo_parse(topo_test_shipped("two-node-ipip.yaml"), &t), "parse"))
+	if (!p)
 		return;
-	ASSERT_EQ(pl_plan_build(t, PLAN_TEST_RUN, &o, &p), -EOPNOTSUPP,
-		  "--no-datapath: not supported, nothing built");
-	ASSERT_TRUE(p == NULL, "no plan");
-	pl_topo_free(t);
+	ASSERT_EQ(plan_count(p, PL_STEP_DATAPATH), 0, "no datapath");
+	ASSERT_EQ(plan_count(p, PL_STEP_IPIP), t->nnodes, "an ipip0 per node");
+	for (i = 0; i < t->nnodes; i++) {
+		int ns = p->node_ns[i];
+
+		k = plan_find(p, PL_STEP_IPIP, ns, "ipip0");
+		if (ASSERT_GE(k, 0, "ipip0 created")) {
+			ASSERT_EQ(p->steps[k].ipip.local, t->nodes[i].underlay_ip, "local node IP");
+			ASSERT_EQ(p->steps[k].mtu, 1480, "MTU 1480");
+			ASSERT_EQ(p->steps[k].ifindex, pl_node_ifindex(t, i, PL_IFINDEX_IPIP),
+				  "its fixed ifindex");
+		}
+		ASSERT_GE(plan_find_addr(p, ns, "ipip0", t->nodes[i].pod_cidr, 32), 0,
+			  "the pod CIDR's network address on ipip0");
+	}
+	/* node1 -> node2 share a subnet: eth0; -> node3: ipip0 onlink via node3's IP. */
+	ASSERT_GE(plan_find_route(p, p->node_ns[0], "eth0", t->nodes[1].pod_cidr, 24,
+				  t->nodes[1].underlay_ip, 0),
+		  0, "node2's pods bare via eth0");
+	k = plan_find_route(p, p->node_ns[0], "ipip0", t->nodes[2].pod_cidr, 24,
+			    t->nodes[2].underlay_ip, 0);
+	if (ASSERT_GE(k, 0, "node3's pods via ipip0"))
+		ASSERT_TRUE(p->steps[k].route.onlink, "onlink: the outer destination");
+	ASSERT_GE(plan_find_route(p, p->node_ns[2], "ipip0", t->nodes[0].pod_cidr, 24,
+				  t->nodes[0].underlay_ip, 0),
+		  0, "node3 -> node1 via ipip0");
+	f = open_memstream(&text, &len);
+	if (ASSERT_OK_PTR(f, "memstream")) {
+		ASSERT_OK(pl_plan_print(p, f), "print");
+		fclose(f);
+		ASSERT_STRSTR(text,
+			      "ip -n pl-t1-node1 link add ipip0 index 35 mtu 1480 type ipip local "
+			      "192.168.50.1 ttl 64 pmtudisc\n",
+			      "the script creates the same ipip0");
+		ASSERT_STRSTR(
+			text,
+			"ip -n pl-t1-node1 route add 10.244.3.0/24 via 192.168.60.3 dev ipip0 "
+			"onlink\n",
+			"and its route");
+		free(text);
+	}
+	plan_done(p, t);
 }
 
 PL_TEST(unit, plan_ipip_cross_subnet)
