@@ -16,6 +16,7 @@
 #include "lib/policy.h"
 #include "lib/conntrack.h"
 #include "lib/routing.h"
+#include "lib/ipip.h"
 
 /* The local endpoint of the packet's destination (dst) or source; either family. */
 static __always_inline struct pl_endpoint_info *pl_endpoint_of(const struct pl_state *st, bool dst)
@@ -157,7 +158,7 @@ int from_pod(struct __sk_buff *skb)
 	__u32 ifindex = skb->ifindex;
 	struct pl_endpoint_info *src, *dst;
 	struct pl_ipcache_info *ipc;
-	__u32 tunnel_endpoint = 0;
+	__u32 tunnel_endpoint = 0, ipc_flags = 0;
 	struct pl_state st;
 	bool remote_pod;
 	int rc;
@@ -180,6 +181,8 @@ int from_pod(struct __sk_buff *skb)
 		st.ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
 		if (ipc && ipc->tunnel_endpoint != st.node_ip)
 			tunnel_endpoint = ipc->tunnel_endpoint;
+		if (ipc)
+			ipc_flags = ipc->flags;
 	}
 
 	if (!pl_ct_lookup(&st)) {
@@ -198,6 +201,8 @@ int from_pod(struct __sk_buff *skb)
 	remote_pod = tunnel_endpoint || pl_is_pod_identity(st.ev.dst_identity);
 	if (!remote_pod || routing_mode == PL_ROUTING_LEGACY)
 		return pl_to_stack(&st, 0, true);
+	if (routing_mode == PL_ROUTING_IPIP && pl_ipip_wanted(&st, ipc_flags))
+		return pl_route_ipip(skb, &st, ifindex, tunnel_endpoint);
 	return pl_route_remote(skb, &st, ifindex, tunnel_endpoint);
 }
 
@@ -209,6 +214,10 @@ int from_network(struct __sk_buff *skb)
 	int rc;
 
 	if (pl_tc_begin(skb, &st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, PL_OBS_FROM_NETWORK, &rc))
+		return rc;
+	/* routing ipip: IP-in-IP to this node loses its outer header before policy and delivery. */
+	if (routing_mode == PL_ROUTING_IPIP && !pl_is_v6(&st) && st.ev.proto == IPPROTO_IPIP &&
+	    st.ev.daddr == st.node_ip && pl_ipip_decap(skb, &st, &rc))
 		return rc;
 	ipc = pl_ipcache_of(&st, false);
 	st.ev.src_identity = ipc ? ipc->identity : PL_ID_WORLD;

@@ -114,9 +114,12 @@ struct pl_ipcache_key {
 struct pl_ipcache_info {
 	__u32 identity;
 	__u32 tunnel_endpoint; /* underlay IP of the owning node, 0 = none */
-	__u32 flags;
+	__u32 flags; /* PL_IPC_F_* */
 	__u32 pad;
 };
+
+/* routing ipip: the owning node shares this node's underlay subnet (ipipMode CrossSubnet). */
+#define PL_IPC_F_SAME_SUBNET (1u << 0)
 
 /* ipcache6 (LPM): IPv6 prefix → the same struct pl_ipcache_info (tunnel endpoint: underlay IPv4).
  */

@@ -17,7 +17,8 @@
 	X(NATIVE, 0, "native", "fib lookup, out of the uplink to the owning node (host-gw)")       \
 	X(VXLAN, 1, "vxlan", "VXLAN to the owning node, the VNI carries the source identity")      \
 	X(LEGACY, 2, "legacy", "the stack: VXLAN plus iptables MASQUERADE")                        \
-	X(FABRIC, 3, "fabric", "fib lookup, out of the uplink to the fabric router")
+	X(FABRIC, 3, "fabric", "fib lookup, out of the uplink to the fabric router")               \
+	X(IPIP, 4, "ipip", "IPv4-in-IPv4 (protocol 4) to the owning node, out of the uplink")
 
 /* Programs of the datapath, in event records: X(NAME, value, "name", "hook"). */
 #define PL_PROG_LIST(X)                                                                            \
@@ -73,7 +74,9 @@
 	X(IPV6_PAYLOAD_LEN, 249, "IPv6 payload length inconsistent with the packet")               \
 	X(IPV6_EXT_CHAIN, 250, "IPv6 extension header chain longer than the datapath walks")       \
 	X(IPV6_EXT_UNKNOWN, 251, "Unknown IPv6 extension header")                                  \
-	X(HOP_LIMIT_EXCEEDED, 252, "IPv6 hop limit exceeded")
+	X(HOP_LIMIT_EXCEEDED, 252, "IPv6 hop limit exceeded")                                      \
+	/* routing ipip: from_network decapsulates IP-in-IP from cluster nodes only. */            \
+	X(IPIP_UNKNOWN_SENDER, 253, "IP-in-IP from an address that is no cluster node")
 
 /* Why a packet that was not dropped took its path (event .note). */
 #define PL_NOTE_LIST(X)                                                                            \
@@ -89,7 +92,10 @@
 	X(ICMPV6_ND, 9, "ICMPv6 neighbour discovery: to the stack, no source check or policy")     \
 	X(ICMPV6_PTB, 10, "ICMPv6 packet too big: passes policy (path MTU discovery)")             \
 	X(IPV6_UNFILTERED, 11, "IPv6: the prefilter holds IPv4 prefixes only")                     \
-	X(IPV6_LINK_SCOPED, 12, "IPv6 from fe80::/10 or ::, or to link-scoped multicast: the link's")
+	X(IPV6_LINK_SCOPED, 12,                                                                    \
+	  "IPv6 from fe80::/10 or ::, or to link-scoped multicast: the link's")                    \
+	X(IPIP_SAME_SUBNET, 13,                                                                    \
+	  "ipipMode CrossSubnet: the peer node shares the subnet, no IP-in-IP")
 
 /* How a redirect was done (event .redirect); the text is what flow lines print. */
 #define PL_REDIRECT_LIST(X)                                                                        \
@@ -97,6 +103,7 @@
 	X(PEER, 1, "peer")     /* bpf_redirect_peer into a local pod */                            \
 	X(FIB, 2, "fib")       /* fib lookup ok: MACs rewritten, bpf_redirect */                   \
 	X(NEIGH, 3, "neigh")   /* bpf_redirect_neigh, the kernel resolves the next hop */          \
-	X(TUNNEL, 4, "tunnel") /* tunnel key set, bpf_redirect to the vxlan device */
+	X(TUNNEL, 4, "tunnel") /* tunnel key set, bpf_redirect to the vxlan device */              \
+	X(IPIP, 5, "ipip")     /* outer IPv4 header pushed, out of the uplink */
 
 #endif /* PODLAB_NAMES_H */

@@ -299,6 +299,25 @@ void pl_sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct s
 		f->tun_vni = f->ev.tunnel_vni;
 		f->loc = LOC_VXLAN_TX;
 		return;
+	case PL_REDIR_IPIP:
+		/* The program pushed the outer header itself: the frame is what leaves. */
+		if (!f->res->encap) {
+			f->res->encap = true;
+			f->res->encap_ipip = true;
+			f->res->outer_saddr = w->topo.nodes[f->node].underlay_ip;
+			f->res->outer_daddr = f->ev.tunnel_remote;
+		}
+		pl_sim_fl_step(f, SIM_STEP_ENCAP, f->node, n->devs[dev].name,
+			       "from_pod pushed IPv4-in-IPv4: +20 bytes (outer IPv4, protocol 4)");
+		if (f->ev.note != PL_NOTE_NEIGH_RESOLVE && n->devs[dev].kind == SIM_DEV_UPLINK) {
+			f->loc = LOC_UPLINK_TX;
+			return;
+		}
+		r = pl_sim_route_lookup(n, w->topo.nodes[f->node].underlay_ip, f->ev.tunnel_remote);
+		pl_sim_fl_out_dev(w, f, dev,
+				  r >= 0 && n->routes[r].gw ? n->routes[r].gw : f->ev.tunnel_remote,
+				  "bpf_redirect_neigh, the kernel resolves");
+		return;
 	case PL_REDIR_FIB:
 		/* MACs were written by the program from the fib result. */
 		if (n->devs[dev].kind == SIM_DEV_UPLINK) {

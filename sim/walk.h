@@ -36,7 +36,7 @@ enum sim_step_kind {
 	SIM_STEP_VETH,	  /* crossed a veth pair */
 	SIM_STEP_STACK,	  /* the node's IP stack: local delivery or forwarding */
 	SIM_STEP_NAT,	  /* MASQUERADE, or its reverse for a reply */
-	SIM_STEP_ENCAP,	  /* VXLAN encapsulation */
+	SIM_STEP_ENCAP,	  /* VXLAN (or routing ipip: IP-in-IP) encapsulation */
 	SIM_STEP_DECAP,	  /* VXLAN decapsulation */
 	SIM_STEP_FRAG,	  /* the outer packet was fragmented */
 	SIM_STEP_QDISC,	  /* egress qdisc: enqueued and dequeued */
@@ -63,7 +63,8 @@ struct sim_hdrs {
 	uint8_t proto, ttl;
 	bool df;
 	uint16_t ip_len; /* inner IPv4 total length */
-	bool encap;	 /* VXLAN outer headers present */
+	bool encap;	 /* VXLAN outer headers present (or IP-in-IP's) */
+	bool ipip;	 /* the outer header is IPv4 protocol 4 (no UDP, no VNI) */
 	uint32_t outer_saddr, outer_daddr, vni;
 	uint16_t outer_sport;
 	uint8_t outer_ttl;
@@ -118,7 +119,8 @@ struct sim_walk_result {
 	uint8_t *out;	    /* frame as delivered (or when dropped), malloc'd */
 	uint32_t out_len;
 
-	bool encap; /* encapsulated somewhere on the path (first encapsulation) */
+	bool encap;	 /* encapsulated somewhere on the path (first encapsulation) */
+	bool encap_ipip; /* ... in IP-in-IP by the datapath (routing ipip): no VNI */
 	uint32_t vni, outer_saddr, outer_daddr;
 	uint16_t outer_sport;
 	bool masqueraded; /* a MASQUERADE rewrote the source on the way */

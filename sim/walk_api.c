@@ -285,7 +285,10 @@ static void print_hdrs(FILE *f, const struct sim_hdrs *h)
 {
 	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
 
-	if (h->encap)
+	if (h->ipip)
+		fprintf(f, " [outer %s > %s ipip ttl %u]", pl_ip4_str(h->outer_saddr, s),
+			pl_ip4_str(h->outer_daddr, d), h->outer_ttl);
+	else if (h->encap)
 		fprintf(f, " [outer %s > %s udp %u>4789 vni %u ttl %u]",
 			pl_ip4_str(h->outer_saddr, s), pl_ip4_str(h->outer_daddr, d),
 			h->outer_sport, h->vni, h->outer_ttl);

@@ -244,6 +244,7 @@ static int model_node(struct sim_walk *w, int i)
 			break;
 		case PL_STEP_MASQUERADE:
 			n->masq = true;
+			n->masq_outgoing = s->masq.outgoing;
 			n->masq_cidr = s->masq.cidr;
 			n->masq_plen = s->masq.plen;
 			n->masq_dev = dev_by_name(n, s->masq.oif);

@@ -259,5 +259,18 @@ void pl_sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h)
 	}
 	memcpy(h->inner_dmac, h->dmac, 6);
 	memcpy(h->inner_smac, h->smac, 6);
+	if (out.ipip && out.ip_hlen == 20) {
+		pl_pkt_parse_ip(frame + out.ipip_off, len - out.ipip_off, &in);
+		if (in.ipv4 && in.has_l3) {
+			h->encap = h->ipip = true;
+			h->outer_saddr = out.saddr;
+			h->outer_daddr = out.daddr;
+			h->outer_ttl = out.ttl;
+			h->outer_df = out.df;
+			h->outer_ip_len = (uint16_t)out.ip_len;
+			hdrs_ip(frame + out.ipip_off, len - (uint32_t)out.ipip_off, &in, h);
+			return;
+		}
+	}
 	hdrs_ip(frame, len, &out, h);
 }

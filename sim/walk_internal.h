@@ -94,6 +94,7 @@ struct sim_node {
 	bool vxlan_external; /* collect_md (vxlan mode) or a classic device (legacy) */
 	uint32_t vxlan_vni;  /* classic device */
 	bool masq;	     /* legacy: MASQUERADE pod CIDR leaving vxlan0 */
+	bool masq_outgoing;  /* ipip natOutgoing: ... to outside every pod CIDR, any device */
 	uint32_t masq_cidr;
 	uint8_t masq_plen;
 	int masq_dev;

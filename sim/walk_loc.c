@@ -118,10 +118,15 @@ static void masquerade(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	struct sim_nat e = {0};
 
-	/* nftables rule of the plan: own pods towards another node's pod CIDR (not replies). */
-	if ((s & mask_of(n->masq_plen)) != n->masq_cidr || !to || s == to ||
-	    pl_topo_node_by_pod_ip(&w->topo, d) < 0 ||
-	    pl_topo_node_by_pod_ip(&w->topo, d) == f->node)
+	/*
+	 * nftables rule of the plan: own pods towards another node's pod CIDR (not
+	 * replies); natOutgoing: own pods towards any address outside every pod CIDR.
+	 */
+	if ((s & mask_of(n->masq_plen)) != n->masq_cidr || !to || s == to)
+		return;
+	if (n->masq_outgoing ? pl_topo_node_by_pod_ip(&w->topo, d) >= 0
+			     : pl_topo_node_by_pod_ip(&w->topo, d) < 0 ||
+				       pl_topo_node_by_pod_ip(&w->topo, d) == f->node)
 		return;
 	e.saddr = s;
 	e.daddr = d;
@@ -254,7 +259,8 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 			   "ip_forward: %s, TTL %u → %u", how, ttl, ttl - 1);
 	if (s)
 		s->mtu = n->devs[dev].mtu;
-	if (n->masq && n->devs[dev].kind == SIM_DEV_VXLAN)
+	if (n->masq && (n->masq_outgoing ? n->devs[dev].kind != SIM_DEV_LXC
+					 : n->devs[dev].kind == SIM_DEV_VXLAN))
 		masquerade(w, f, n, dev, &ip);
 	pl_sim_fl_out_dev(w, f, dev, nh, "neighbour");
 }
@@ -363,8 +369,8 @@ static bool qdisc_pass(struct sim_walk *w, struct sim_flight *f, struct sim_node
 	p->src = h.encap ? h.outer_saddr : h.saddr;
 	p->dst = h.encap ? h.outer_daddr : h.daddr;
 	p->sport = h.encap ? h.outer_sport : h.sport;
-	p->dport = h.encap ? SIM_VXLAN_PORT : h.dport;
-	p->proto = h.encap ? IPPROTO_UDP : h.proto;
+	p->dport = h.ipip ? 0 : h.encap ? SIM_VXLAN_PORT : h.dport;
+	p->proto = h.ipip ? IPPROTO_IPIP : h.encap ? IPPROTO_UDP : h.proto;
 	id = p->id;
 	r = sim_qdisc_enqueue(n->qdisc, p, now);
 	if (r != SIM_DROP_NONE) {

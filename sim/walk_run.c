@@ -101,8 +101,8 @@ static int advance(struct run *r, int i)
 	p->src = h.encap ? h.outer_saddr : h.saddr;
 	p->dst = h.encap ? h.outer_daddr : h.daddr;
 	p->sport = h.encap ? h.outer_sport : h.sport;
-	p->dport = h.encap ? 4789 : h.dport;
-	p->proto = h.encap ? IPPROTO_UDP : h.proto;
+	p->dport = h.ipip ? 0 : h.encap ? 4789 : h.dport;
+	p->proto = h.ipip ? IPPROTO_IPIP : h.encap ? IPPROTO_UDP : h.proto;
 	if (f->res->t_enqueue == SIM_NO_TIME)
 		f->res->t_enqueue = r->clock.now;
 	why = sim_qdisc_enqueue(n->qdisc, p, r->clock.now);

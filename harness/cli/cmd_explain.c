@@ -38,12 +38,17 @@ static void print_changes(const struct sim_hdrs *a, const struct sim_hdrs *b)
 	int n = 0;
 
 #define SEP (n++ ? ", " : "")
-	if (b->encap && !a->encap)
+	if (b->ipip && !a->encap)
+		printf("%s+outer %s > %s protocol 4 (IP-in-IP) TTL %u%s (+20 bytes)", SEP,
+		       pl_ip4_str(b->outer_saddr, x), pl_ip4_str(b->outer_daddr, y), b->outer_ttl,
+		       b->outer_df ? " DF" : "");
+	else if (b->encap && !a->encap)
 		printf("%s+outer %s > %s UDP %u>4789 VNI %u TTL %u%s (+%d bytes)", SEP,
 		       pl_ip4_str(b->outer_saddr, x), pl_ip4_str(b->outer_daddr, y), b->outer_sport,
 		       b->vni, b->outer_ttl, b->outer_df ? " DF" : "", SIM_VXLAN_OVERHEAD);
 	if (a->encap && !b->encap)
-		printf("%souter headers removed (-%d bytes)", SEP, SIM_VXLAN_OVERHEAD);
+		printf("%souter headers removed (-%d bytes)", SEP,
+		       a->ipip ? 20 : SIM_VXLAN_OVERHEAD);
 	if (memcmp(a->smac, b->smac, 6) || memcmp(a->dmac, b->dmac, 6))
 		printf("%sMAC %s > %s", SEP, mac_s(b->smac, m1), mac_s(b->dmac, m2));
 	if (a->saddr != b->saddr)
@@ -131,7 +136,7 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 			last_node = r->steps[i].node;
 		}
 	}
-	s->overhead = pl_topo_overlay(wt) ? SIM_VXLAN_OVERHEAD : 0;
+	s->overhead = (int)pl_topo_encap_overhead(wt);
 	/* What the destination node's datapath saw: the last program's event. */
 	for (i = r->nsteps - 1; i >= 0; i--)
 		if (r->steps[i].kind == SIM_STEP_PROG && r->steps[i].has_event &&
@@ -157,12 +162,14 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 		pl_sim_hdrs_of(r->out, r->out_len, &h);
 		s->ttl = h.ttl;
 	}
-	s->pod_mtu = !pl_topo_overlay(wt) ? wt->mtu : wt->mtu - SIM_VXLAN_OVERHEAD;
-	if (r->encap)
+	s->pod_mtu = pl_topo_pod_mtu(wt);
+	if (r->encap && r->encap_ipip)
+		snprintf(s->outer, sizeof(s->outer), "IPv4 proto 4");
+	else if (r->encap)
 		snprintf(s->outer, sizeof(s->outer), "VNI %u", r->vni);
 	else
 		snprintf(s->outer, sizeof(s->outer), "%s",
-			 !pl_topo_overlay(wt) ? "none" : "- (not reached)");
+			 !pl_topo_encap_overhead(wt) ? "none" : "- (not reached)");
 }
 
 static void print_table(const struct explain_args *a, const struct summary *s)
@@ -197,9 +204,13 @@ static void print_table(const struct explain_args *a, const struct summary *s)
 		const char *mode = pl_topo_routing_name(a->modes[m]);
 
 		if (s[m].overhead)
-			printf("  %s: every packet carries %d bytes of VXLAN/UDP/IPv4/Ethernet "
-			       "headers, so the pod's MTU is %u, not %u\n",
-			       mode, s[m].overhead, s[m].pod_mtu, s[m].pod_mtu + s[m].overhead);
+			printf("  %s: every packet carries %d bytes of %s headers, so the pod's "
+			       "MTU "
+			       "is %u, not %u\n",
+			       mode, s[m].overhead,
+			       a->modes[m] == PL_ROUTING_IPIP ? "IP-in-IP (one outer IPv4)"
+							      : "VXLAN/UDP/IPv4/Ethernet",
+			       s[m].pod_mtu, s[m].pod_mtu + s[m].overhead);
 		if (s[m].ttl >= 0)
 			printf("  %s: the TTL arrives as %d: %d routed hop%s (%s)\n", mode,
 			       s[m].ttl, 64 - s[m].ttl, 64 - s[m].ttl == 1 ? "" : "s",
@@ -409,7 +420,8 @@ PL_COMMAND(
 		 "  --sport N           source port (default 40000)\n"
 		 "  --size N            IPv4 total length in bytes (padded payload)\n"
 		 "  --no-df             clear the Don't Fragment bit (set by default)\n"
-		 "  --routing M[,M..]   native, vxlan, legacy, fabric (default: the topology's);\n"
+		 "  --routing M[,M..]   native, vxlan, legacy, fabric, ipip (default: the "
+		 "topology's);\n"
 		 "                      fabric walks a fabric topology (pods in the underlay\n"
 		 "                      subnet), the others a topology whose pods are not\n"
 		 "\n"

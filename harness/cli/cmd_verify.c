@@ -117,7 +117,7 @@ static int cmd_verify(int argc, char **argv)
 
 PL_COMMAND(verify, .name = "verify",
 	   .summary = "load every datapath program through the verifier, per routing mode",
-	   .usage = "usage: podlab [-v] verify [--routing native|vxlan|legacy|fabric|all]\n"
+	   .usage = "usage: podlab [-v] verify [--routing native|vxlan|legacy|fabric|ipip|all]\n"
 		    "\n"
 		    "Prints what the kernel offers (qdiscs, link kinds, tcx, the devices a new\n"
 		    "namespace starts with), probed in throwaway namespaces. Then loads\n"
@@ -128,7 +128,7 @@ PL_COMMAND(verify, .name = "verify",
 		    "On a load failure the verifier log is printed.\n"
 		    "\n"
 		    "options:\n"
-		    "  --routing MODE  native, vxlan, legacy, fabric or all (default all)\n"
+		    "  --routing MODE  native, vxlan, legacy, fabric, ipip or all (default all)\n"
 		    "  -h, --help      this text\n"
 		    "\n"
 		    "examples:\n"

@@ -123,7 +123,7 @@ _podlab()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 	--run) [ "$cmd" = up ] && return
 		mapfile -t COMPREPLY < <(compgen -W "$(_podlab_runs)" -- "$cur"); return ;;
-	--routing) mapfile -t COMPREPLY < <(compgen -W "native vxlan legacy fabric all" -- "$cur"); return ;;
+	--routing) mapfile -t COMPREPLY < <(compgen -W "native vxlan legacy fabric ipip all" -- "$cur"); return ;;
 	--mode) mapfile -t COMPREPLY < <(compgen -W "unit sim live" -- "$cur"); return ;;
 	--compare) mapfile -t COMPREPLY < <(compgen -W "sim,live unit,live unit,sim" -- "$cur"); return ;;
 	--only) mapfile -t COMPREPLY < <(compgen -W "connectivity natfree underlay mtu shaping routes" \

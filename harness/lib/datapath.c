@@ -201,6 +201,7 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	}
 	dp->skel->rodata->routing_mode = opts->routing;
 	dp->skel->rodata->enable_events = opts->events;
+	dp->skel->rodata->ipip_cross_subnet = opts->ipip_cross_subnet;
 	/* Slot 0's map, the template of every node's (create_node_map). */
 	if (opts->ct_max &&
 	    (err = bpf_map__set_max_entries(dp->skel->maps.conntrack, opts->ct_max))) {
@@ -372,6 +373,7 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 	if (base->base)
 		base = base->base;
 	if (opts->routing != base->opts.routing || opts->events != base->opts.events ||
+	    opts->ipip_cross_subnet != base->opts.ipip_cross_subnet ||
 	    opts->ct_max != base->opts.ct_max || opts->ipv6 != base->opts.ipv6) {
 		pl_err("adding a node to a datapath loaded for another configuration");
 		return -EINVAL;

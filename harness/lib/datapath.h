@@ -32,6 +32,8 @@ struct pl_datapath_opts {
 	uint32_t vxlan_ifindex; /* redirect target for the overlay, in the node's netns */
 	uint32_t uplink_ifindex;
 	bool events; /* emit flow events (off for benchmarks) */
+	/* routing ipip, ipipMode CrossSubnet: peers flagged PL_IPC_F_SAME_SUBNET go bare. */
+	bool ipip_cross_subnet;
 	/*
 	 * Size the preallocated IPv6 maps (endpoints6, conntrack6) as their IPv4
 	 * twins; false: one entry each, so a node without IPv6 pods pays neither

@@ -58,6 +58,15 @@ int pl_pkt_build(const struct pl_pkt_spec *s, uint8_t *buf, size_t cap);
 int pl_pkt_build_vxlan(const struct pl_pkt_spec *outer, uint32_t vni, const uint8_t *inner,
 		       size_t inner_len, uint8_t *buf, size_t cap);
 
+/*
+ * Wraps inner (an Ethernet frame carrying IPv4) in Ethernet/IPv4 protocol 4
+ * (IP-in-IP, RFC 2003) using outer's MACs, addresses, TTL, id and frag (DF as
+ * the kernel's ipip device sets it, when outer->frag is 0); inner's Ethernet
+ * header is dropped.
+ */
+int pl_pkt_build_ipip(const struct pl_pkt_spec *outer, const uint8_t *inner, size_t inner_len,
+		      uint8_t *buf, size_t cap);
+
 /* Frames cut from one: frame i is len[i] bytes at buf + off[i]. */
 struct pl_pkt_segs {
 	uint8_t *buf;
@@ -171,6 +180,8 @@ struct pl_pkt_info {
 	bool vxlan;
 	uint32_t vni;
 	size_t inner_off; /* offset of the inner Ethernet frame when vxlan */
+	bool ipip;	  /* IPv4 protocol 4 carrying an IPv4 header (IP-in-IP, RFC 2003) */
+	size_t ipip_off;  /* offset of the inner IPv4 header when ipip */
 	enum pl_pkt_err err;
 	const char *error; /* non-NULL when truncated or malformed: what is wrong */
 };

@@ -284,6 +284,23 @@ static uint16_t vxlan_sport(const uint8_t *inner, size_t len)
 	return (uint16_t)(49152 + (h % 16384));
 }
 
+int pl_pkt_build_ipip(const struct pl_pkt_spec *outer, const uint8_t *inner, size_t inner_len,
+		      uint8_t *buf, size_t cap)
+{
+	struct pl_pkt_spec s = *outer;
+
+	if (!inner || inner_len < 14 + 20 || inner[12] != 0x08 || inner[13] != 0x00)
+		return -EINVAL;
+	s.eth_proto = 0;
+	s.family = 0;
+	s.proto = 4; /* IPPROTO_IPIP */
+	if (!s.frag)
+		s.frag = 0x4000;
+	s.payload = inner + 14;
+	s.payload_len = inner_len - 14;
+	return pl_pkt_build(&s, buf, cap);
+}
+
 int pl_pkt_build_vxlan(const struct pl_pkt_spec *outer, uint32_t vni, const uint8_t *inner,
 		       size_t inner_len, uint8_t *buf, size_t cap)
 {

@@ -258,6 +258,15 @@ static void summarize_ipv4(const uint8_t *data, size_t len, const struct pl_pkt_
 		sb_printf(sb, " }");
 		return;
 	}
+	if (i->ipip && depth < 2) {
+		struct pl_pkt_info in;
+
+		pl_pkt_parse_ip(data + i->ipip_off, len - i->ipip_off, &in);
+		sb_printf(sb, "ipip %s > %s { ", s, d);
+		summarize_ipv4(data + i->ipip_off, len - i->ipip_off, &in, sb, depth + 1);
+		sb_printf(sb, " }");
+		return;
+	}
 	if (ports)
 		sb_printf(sb, "%s:%u > %s:%u", s, i->sport, d, i->dport);
 	else

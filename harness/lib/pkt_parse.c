@@ -171,6 +171,13 @@ static int parse_l4(const uint8_t *data, struct pl_pkt_info *o)
 		o->vni = pkt_get32(l4 + 12) >> 8;
 		o->inner_off = o->l4_off + UDP_HLEN_ + VXLAN_HLEN_;
 		return 0;
+	case IPPROTO_IPIP:
+		/* The inner header decodes on its own (pl_pkt_parse_ip at ipip_off). */
+		if (o->ipv4 && len >= IPV4_HLEN_ && l4[0] >> 4 == 4) {
+			o->ipip = true;
+			o->ipip_off = o->l4_off;
+		}
+		return 0;
 	case IPPROTO_ICMP:
 		if (!o->ipv4)
 			return 0;

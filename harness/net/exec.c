@@ -256,7 +256,7 @@ static int step(struct exec *e, const struct pl_step *s)
 		if (!err && s->kind == PL_STEP_VETH)
 			err = ns_open(e, s->peer.ns);
 		if (!err && (s->kind == PL_STEP_VETH || s->kind == PL_STEP_BRIDGE ||
-			     s->kind == PL_STEP_VXLAN))
+			     s->kind == PL_STEP_VXLAN || s->kind == PL_STEP_IPIP))
 			err = ifindex_free(e, s->ns, s->ifindex, s->dev);
 		if (!err && s->kind == PL_STEP_VETH)
 			err = ifindex_free(e, s->peer.ns, s->peer.ifindex, s->peer.dev);
@@ -283,6 +283,11 @@ static int step(struct exec *e, const struct pl_step *s)
 
 		return pl_link_vxlan(nl, &a, s->vxlan.external, s->vxlan.vni, s->vxlan.local,
 				     s->vxlan.link_ifindex, s->vxlan.port);
+	}
+	case PL_STEP_IPIP: {
+		struct pl_link_spec a = {s->dev, s->ifindex, NULL, s->mtu, -1};
+
+		return pl_link_ipip(nl, &a, s->ipip.local, s->ipip.ttl);
 	}
 	case PL_STEP_MASTER:
 		return pl_link_master(nl, ifindex, pl_plan_ifindex(p, s->ns, s->master), w);

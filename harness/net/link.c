@@ -6,10 +6,12 @@
 #include <net/if.h>
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
+#include <linux/if_tunnel.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
+#include "lib/log.h"
 #include "lib/pkt.h"
 #include "net/link.h"
 
@@ -88,6 +90,31 @@ int pl_link_vxlan(struct pl_nl *nl, const struct pl_link_spec *a, bool external,
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
 	return pl_nl_talk(nl, nlh, 0, "creating vxlan %s", a->name);
+}
+
+int pl_link_ipip(struct pl_nl *nl, const struct pl_link_spec *a, uint32_t local, uint8_t ttl)
+{
+	struct nlmsghdr *nlh = newlink(nl, a);
+	struct nlattr *linkinfo, *data;
+	int err;
+
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "ipip");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_IPTUN_LOCAL, local);
+	mnl_attr_put_u8(nlh, IFLA_IPTUN_TTL, ttl);
+	mnl_attr_put_u8(nlh, IFLA_IPTUN_PMTUDISC, 1);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	err = pl_nl_talk(nl, nlh, 1, "creating ipip %s", a->name);
+	if (err == -EOPNOTSUPP)
+		pl_err("creating ipip %s: this kernel has no ipip device type (CONFIG_NET_IPIP): "
+		       "routing ipip's kernel-only twin needs it; without --no-datapath the "
+		       "datapath encapsulates in BPF instead",
+		       a->name);
+	else if (err)
+		pl_err("creating ipip %s: %s", a->name, strerror(-err));
+	return err;
 }
 
 static struct nlmsghdr *setlink(struct pl_nl *nl, uint32_t ifindex, struct ifinfomsg **ifip)

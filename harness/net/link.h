@@ -21,6 +21,8 @@ int pl_link_bridge(struct pl_nl *nl, const struct pl_link_spec *a);
 /* external: collect_md (vni/local/link ignored). IPs network order. */
 int pl_link_vxlan(struct pl_nl *nl, const struct pl_link_spec *a, bool external, uint32_t vni,
 		  uint32_t local, uint32_t link, uint16_t port);
+/* ipip with a local address and any remote; EOPNOTSUPP: the kernel has no ipip (a clear error). */
+int pl_link_ipip(struct pl_nl *nl, const struct pl_link_spec *a, uint32_t local, uint8_t ttl);
 int pl_link_up(struct pl_nl *nl, uint32_t ifindex, const char *what);
 int pl_link_master(struct pl_nl *nl, uint32_t ifindex, uint32_t master, const char *what);
 int pl_addr_add(struct pl_nl *nl, uint32_t ifindex, uint32_t ip, uint8_t plen, const char *what);

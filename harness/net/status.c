@@ -153,6 +153,10 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 				 pl_ip4_str(s->vxlan.local, a));
 		snprintf(line, len, "vxlan %s (%u)%s", s->dev, s->ifindex, want + 6);
 		return link_has(text, s->ifindex, s->dev, want) ? SEEN_PRESENT : SEEN_MISSING;
+	case PL_STEP_IPIP:
+		snprintf(line, len, "ipip %s (%u) local %s", s->dev, s->ifindex,
+			 pl_ip4_str(s->ipip.local, a));
+		return link_has(text, s->ifindex, s->dev, "ipip mtu") ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_MASTER:
 		snprintf(line, len, "master %s -> %s", s->dev, s->master);
 		snprintf(want, sizeof(want), " master %u", pl_plan_ifindex(p, s->ns, s->master));
@@ -234,8 +238,14 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 		return SEEN_UNCHECKED;
 	}
 	case PL_STEP_MASQUERADE:
-		snprintf(line, len, "masquerade %s/%u out of %s (nftables)",
-			 pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.oif);
+		if (s->masq.outgoing)
+			snprintf(line, len,
+				 "masquerade %s/%u to outside the pod CIDRs (nftables, "
+				 "natOutgoing)",
+				 pl_ip4_str(s->masq.cidr, a), s->masq.plen);
+		else
+			snprintf(line, len, "masquerade %s/%u out of %s (nftables)",
+				 pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.oif);
 		return SEEN_UNCHECKED;
 	default:
 		return SEEN_UNCHECKED; /* gro: not in an rtnetlink dump */

@@ -87,8 +87,8 @@ static const struct opt {
 	{"smac", K_ALL, A_MAC, 0, 0, O_SMAC, 0},
 	{"dmac", K_ALL, A_MAC, 0, 0, O_DMAC, 0},
 	{"ipopts", K_IPV4, A_NUM, 0, 40, O_IPOPTS, 4},
-	{"payload", K_ALL & ~K_VXLAN, A_NUM, 0, PL_PKT_MAX, O_PAYLOAD, 0},
-	{"len", K_ALL & ~K_VXLAN, A_NUM, 0, PL_PKT_MAX, O_PAYLOAD, 0},
+	{"payload", K_ALL & ~K_ENCAP, A_NUM, 0, PL_PKT_MAX, O_PAYLOAD, 0},
+	{"len", K_ALL & ~K_ENCAP, A_NUM, 0, PL_PKT_MAX, O_PAYLOAD, 0},
 	{"truncate", K_ALL, A_NUM, 0, PL_PKT_MAX, O_TRUNCATE, 0},
 	{"ihl", K_IPV4, A_NUM, 0, 15, O_IHL, 4},
 	{"tot-len", K_IPV4, A_NUM, 0, 65535, O_TOT_LEN, 4},
@@ -353,6 +353,10 @@ int pl_spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_
 
 	if (w->kind == K_VXLAN) {
 		n = pl_pkt_build_vxlan(s, w->vni, inner, inner_len, buf, cap);
+	} else if (w->kind == K_IPIP) {
+		n = pl_pkt_build_ipip(s, inner, inner_len, buf, cap);
+		if (n == -EINVAL)
+			return pl_spec_perr(p, p->t[0].col, "ipip carries an IPv4 packet");
 	} else if (w->kind == K_ARP || w->target_set) {
 		body = malloc(PL_PKT_MAX + 40);
 		if (!body)

@@ -23,10 +23,12 @@ enum kind {
 	K_RAW = 1 << 6,
 	K_VXLAN = 1 << 7,
 	K_ICMP6 = 1 << 8,
+	K_IPIP = 1 << 9, /* IPv4 protocol 4 around an inner IPv4 packet */
 };
-#define K_IPV4 (K_TCP | K_UDP | K_ICMP | K_IP | K_VXLAN)
-#define K_IP6  (K_TCP | K_UDP | K_ICMP6 | K_IPV6) /* kinds that can be IPv6 */
-#define K_ALL  0x1ff
+#define K_ENCAP (K_VXLAN | K_IPIP) /* kinds followed by { inner packet } */
+#define K_IPV4	(K_TCP | K_UDP | K_ICMP | K_IP | K_VXLAN | K_IPIP)
+#define K_IP6	(K_TCP | K_UDP | K_ICMP6 | K_IPV6) /* kinds that can be IPv6 */
+#define K_ALL	0x3ff
 
 struct tok {
 	char s[TOK_LEN];

@@ -14,9 +14,9 @@ static const struct {
 	const char *word;
 	enum kind kind;
 } kinds[] = {
-	{"tcp", K_TCP},	    {"udp", K_UDP},   {"icmp", K_ICMP},		{"ip", K_IP},
-	{"arp", K_ARP},	    {"ipv6", K_IPV6}, {"raw-ethertype", K_RAW}, {"vxlan", K_VXLAN},
-	{"icmp6", K_ICMP6},
+	{"tcp", K_TCP},	  {"udp", K_UDP},     {"icmp", K_ICMP},		{"ip", K_IP},
+	{"arp", K_ARP},	  {"ipv6", K_IPV6},   {"raw-ethertype", K_RAW}, {"vxlan", K_VXLAN},
+	{"ipip", K_IPIP}, {"icmp6", K_ICMP6},
 };
 
 /* ICMPv6 type words (RFC 4443, RFC 4861). */
@@ -217,6 +217,10 @@ static int parse_head(struct lp *p, struct want *w)
 					    "EtherType 0x0800 is IPv4: use ip, tcp, udp or icmp");
 		s->eth_proto = (uint16_t)v;
 		return 0;
+	case K_IPIP:
+		if ((err = get_endpoint(p, 0, w, false, NULL)) || (err = expect_word(p, ">")))
+			return err;
+		return get_endpoint(p, 0, w, true, NULL);
 	default: /* K_VXLAN */
 		if ((err = expect_word(p, "vni")) ||
 		    (err = pl_spec_get_num(p, "vni", 0, 0xffffff, &v)))
@@ -252,15 +256,16 @@ int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 		return pl_spec_perr(
 			p, t->col,
 			"unknown packet kind '%s' (tcp, udp, icmp, icmp6, ip, arp, ipv6, "
-			"raw-ethertype, vxlan)",
+			"raw-ethertype, vxlan, ipip)",
 			t->s);
 	err = parse_head(p, &w);
 	if (err)
 		return err;
 	while ((t = pl_spec_peek(p)) && strcmp(t->s, "}")) {
 		if (!strcmp(t->s, "{")) {
-			if (w.kind != K_VXLAN)
-				return pl_spec_perr(p, t->col, "'{' only follows a vxlan packet");
+			if (!(w.kind & K_ENCAP))
+				return pl_spec_perr(p, t->col,
+						    "'{' only follows a vxlan or ipip packet");
 			break;
 		}
 		p->i++;
@@ -268,13 +273,13 @@ int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 		if (err)
 			return err;
 	}
-	if (w.kind == K_VXLAN) {
+	if (w.kind & K_ENCAP) {
 		if ((err = expect_word(p, "{")))
 			return err;
 	} else if (t && depth == 0) {
 		return pl_spec_perr(p, t->col, "unexpected '}'");
 	}
-	if (w.kind == K_VXLAN) {
+	if (w.kind & K_ENCAP) {
 		inner = malloc(PL_PKT_MAX);
 		if (!inner)
 			return pl_spec_perr(p, 1, "out of memory");
@@ -284,7 +289,7 @@ int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 	} else {
 		err = pl_spec_build(p, &w, NULL, 0, buf, cap);
 	}
-	if (err < 0 || w.kind != K_VXLAN)
+	if (err < 0 || !(w.kind & K_ENCAP))
 		return err;
 	if (expect_word(p, "}"))
 		return -EINVAL;

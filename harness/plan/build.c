@@ -69,6 +69,22 @@ static bool vxlan_twin(const struct pl_plan *p)
 	return p->topo->routing == PL_ROUTING_VXLAN && !p->opts.datapath;
 }
 
+/*
+ * ipip without the datapath: its kernel-only twin, Calico's IPIP layout. An ipip0
+ * with the local node IP and any remote: a route's gateway (onlink) is the outer
+ * destination the kernel's ipip_tunnel_xmit uses.
+ */
+static bool ipip_twin(const struct pl_plan *p)
+{
+	return p->topo->routing == PL_ROUTING_IPIP && !p->opts.datapath;
+}
+
+/* Whether node i's packets to node j's pods go in IP-in-IP (ipipMode CrossSubnet: across only). */
+static bool ipip_to(const struct topo *t, int i, int j)
+{
+	return t->ipip_mode == TOPO_IPIP_ALWAYS || !pl_topo_same_subnet(t, i, j);
+}
+
 /* Routes, neighbours and fdb entries on a classic vxlan0 carry pod traffic between nodes. */
 static bool kernel_overlay(const struct pl_plan *p)
 {
@@ -240,6 +256,37 @@ static int plan_world(struct pl_plan *p)
 	return 0;
 }
 
+/*
+ * ipipMode CrossSubnet puts nodes in several subnets of one segment: each
+ * node reaches every other node's subnet on-link (as a router joining them
+ * would let it), once per subnet.
+ */
+static int plan_other_subnets(struct pl_plan *p, int i)
+{
+	const struct topo *t = p->topo;
+	int j, k, err;
+
+	if (t->routing != PL_ROUTING_IPIP)
+		return 0;
+	for (j = 0; j < t->nnodes; j++) {
+		const struct topo_node *m = &t->nodes[j];
+
+		if (pl_topo_same_subnet(t, i, j))
+			continue;
+		for (k = 0; k < j; k++)
+			if (!pl_topo_same_subnet(t, i, k) && pl_topo_same_subnet(t, k, j))
+				break;
+		if (k < j)
+			continue;
+		if ((err = pl__plan_route(
+			     p, p->node_ns[i], "eth0",
+			     htonl(ntohl(m->underlay_ip) & (~0u << (32 - m->underlay_plen))),
+			     m->underlay_plen, 0, false)))
+			return err;
+	}
+	return 0;
+}
+
 static int plan_node(struct pl_plan *p, int i)
 {
 	const struct topo *t = p->topo;
@@ -247,7 +294,8 @@ static int plan_node(struct pl_plan *p, int i)
 	int ns = p->node_ns[i], j, err = 0;
 	struct pl_step *s;
 
-	if ((err = pl__plan_sysctl(p, ns, "net/ipv4/ip_forward", "1")))
+	if ((err = pl__plan_sysctl(p, ns, "net/ipv4/ip_forward", "1")) ||
+	    (err = plan_other_subnets(p, i)))
 		return err;
 	if (pl_topo_overlay(t)) {
 		s = ADD(PL_STEP_VXLAN, ns, "vxlan0");
@@ -266,13 +314,29 @@ static int plan_node(struct pl_plan *p, int i)
 	}
 	if (kernel_overlay(p) && (err = pl__plan_addr(p, ns, "vxlan0", overlay_ip(p, n), 32)))
 		return err;
+	if (ipip_twin(p)) {
+		s = ADD(PL_STEP_IPIP, ns, TOPO_IFNAME_IPIP);
+		s->ifindex = pl_node_ifindex(t, i, PL_IFINDEX_IPIP);
+		s->mtu = pl_topo_pod_mtu(t);
+		s->ipip.local = n->underlay_ip;
+		s->ipip.ttl = 64;
+		/* The pod CIDR's network address, as Calico gives tunl0 one of the pool's. */
+		if ((err = pl__plan_up(p, ns, TOPO_IFNAME_IPIP)) ||
+		    (err = pl__plan_addr(p, ns, TOPO_IFNAME_IPIP,
+					 n->pod_cidr & htonl(~0u << (32 - n->pod_plen)), 32)))
+			return err;
+	}
 	for (j = 0; j < t->nnodes; j++) {
 		const struct topo_node *m = &t->nodes[j];
 		uint8_t mac[6];
 
 		if (j == i)
 			continue;
-		if (t->routing == PL_ROUTING_NATIVE) {
+		if (ipip_twin(p) && ipip_to(t, i, j)) {
+			err = pl__plan_route(p, ns, TOPO_IFNAME_IPIP, m->pod_cidr, m->pod_plen,
+					     m->underlay_ip, true);
+		} else if (t->routing == PL_ROUTING_NATIVE || t->routing == PL_ROUTING_IPIP) {
+			/* ipip: the node's own traffic to pods; pods' is the datapath's. */
 			err = pl__plan_route(p, ns, "eth0", m->pod_cidr, m->pod_plen,
 					     m->underlay_ip, false);
 		} else if (kernel_overlay(p)) {
@@ -287,6 +351,12 @@ static int plan_node(struct pl_plan *p, int i)
 		}
 		if (err)
 			return err;
+	}
+	if (t->routing == PL_ROUTING_IPIP && t->nat_outgoing) {
+		s = ADD(PL_STEP_MASQUERADE, ns, NULL);
+		s->masq.cidr = n->pod_cidr;
+		s->masq.plen = n->pod_plen;
+		s->masq.outgoing = true;
 	}
 	if (t->routing == PL_ROUTING_LEGACY && t->nnodes > 1) {
 		/*
@@ -319,7 +389,7 @@ static int plan_pod(struct pl_plan *p, int i)
 	const struct topo *t = p->topo;
 	const struct topo_pod *pod = &t->pods[i];
 	int ns = p->pod_ns[i], nns = p->node_ns[pod->node], err;
-	uint32_t mtu = !pl_topo_overlay(t) ? t->mtu : t->mtu - 50;
+	uint32_t mtu = pl_topo_pod_mtu(t);
 	uint8_t pmac[6], vmac[6];
 	char lxc[PL_IFNAMSIZ];
 
@@ -379,7 +449,7 @@ uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev)
 		const struct pl_step *s = &p->steps[i];
 
 		if (s->kind != PL_STEP_VETH && s->kind != PL_STEP_BRIDGE &&
-		    s->kind != PL_STEP_VXLAN)
+		    s->kind != PL_STEP_VXLAN && s->kind != PL_STEP_IPIP)
 			continue;
 		if (s->ns == ns && !strcmp(s->dev, dev))
 			return s->ifindex;
@@ -485,15 +555,18 @@ char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s)
 	fprintf(f,
 		"add table ip podlab\n"
 		"add chain ip podlab postrouting { type nat hook postrouting priority srcnat; }\n"
-		"add rule ip podlab postrouting ip saddr %s/%u ip daddr { ",
-		pl_ip4_str(s->masq.cidr, a), s->masq.plen);
+		"add rule ip podlab postrouting ip saddr %s/%u ip daddr %s{ ",
+		pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.outgoing ? "!= " : "");
 	for (i = 0; i < t->nnodes; i++) {
-		if (t->nodes[i].pod_cidr == s->masq.cidr)
+		if (t->nodes[i].pod_cidr == s->masq.cidr && !s->masq.outgoing)
 			continue;
 		fprintf(f, "%s%s/%u", n++ ? ", " : "", pl_ip4_str(t->nodes[i].pod_cidr, a),
 			t->nodes[i].pod_plen);
 	}
-	fprintf(f, " } oifname \"%s\" masquerade\n", s->masq.oif);
+	if (s->masq.oif[0])
+		fprintf(f, " } oifname \"%s\" masquerade\n", s->masq.oif);
+	else
+		fprintf(f, " } masquerade\n");
 	if (fclose(f)) {
 		free(buf);
 		return NULL;

@@ -17,6 +17,7 @@ static const char *const step_names[PL_STEP__COUNT] = {
 	[PL_STEP_VXLAN] = "vxlan",
 	[PL_STEP_MASTER] = "master",
 	[PL_STEP_LINK_UP] = "link-up",
+	[PL_STEP_IPIP] = "ipip",
 	[PL_STEP_GRO] = "gro",
 	[PL_STEP_ADDR] = "address",
 	[PL_STEP_NEIGH] = "neighbour",

@@ -25,7 +25,11 @@
  *          native: other nodes' pod CIDRs via their underlay IP; legacy, and
  *          vxlan without the datapath (its kernel-only twin, Flannel's layout):
  *          a classic vxlan0 with an overlay /32, other nodes' pod CIDRs via their
- *          overlay IP onlink on vxlan0, a permanent neighbour and fdb entry each.
+ *          overlay IP onlink on vxlan0, a permanent neighbour and fdb entry each;
+ *          ipip without the datapath (Calico's layout): ipip0 (local node IP, any
+ *          remote, ifindex 35) with the pod CIDR's network address /32, other
+ *          nodes' pod CIDRs via their IP onlink on ipip0 (CrossSubnet: within the
+ *          subnet via eth0): the kernel's ipip takes the outer destination from it.
  *   seg:   br0 (ifindex 32), one port per node s<idx> (48 + idx), sworld (47).
  *   fabric (routing fabric, a VPC's router): one port per node f-<node> (48 + idx),
  *          veth peer of the node's eth0, with the fabric's address /32, proxy ARP
@@ -60,6 +64,7 @@
 #define PL_IFINDEX_UPLINK   (PL_IFINDEX_BASE + 0) /* node eth0, pod eth0, world eth0 */
 #define PL_IFINDEX_VXLAN    (PL_IFINDEX_BASE + 1)
 #define PL_IFINDEX_WORLD    (PL_IFINDEX_BASE + 2)  /* world0 on the world's gateway node */
+#define PL_IFINDEX_IPIP	    (PL_IFINDEX_BASE + 3)  /* ipip0: routing ipip without the datapath */
 #define PL_IFINDEX_BRIDGE   (PL_IFINDEX_BASE + 0)  /* br0 in the segment */
 #define PL_IFINDEX_SWORLD   (PL_IFINDEX_BASE + 15) /* the world's port in the segment */
 #define PL_IFINDEX_POD_BASE (PL_IFINDEX_BASE + 16) /* + k: lxc veth of a node's k-th pod */
@@ -86,6 +91,7 @@ enum pl_step_kind {
 	PL_STEP_VETH,	    /* dev in ns, peer in peer.ns: both created in place */
 	PL_STEP_BRIDGE,	    /* bridge dev */
 	PL_STEP_VXLAN,	    /* vxlan dev: external (collect_md) or classic */
+	PL_STEP_IPIP,	    /* ipip dev: local node IP, any remote (routing ipip's twin) */
 	PL_STEP_MASTER,	    /* enslave dev to master */
 	PL_STEP_LINK_UP,    /* set dev up */
 	PL_STEP_GRO,	    /* ethtool -K dev gro on (veth XDP gotcha) */
@@ -122,6 +128,10 @@ struct pl_step {
 			uint32_t ifindex;
 			uint8_t mac[6];
 		} peer;
+		struct {
+			uint32_t local; /* network order */
+			uint8_t ttl;
+		} ipip;
 		struct {
 			bool external; /* collect_md */
 			uint32_t vni;
@@ -173,7 +183,9 @@ struct pl_step {
 		struct {
 			uint32_t cidr; /* network order */
 			uint8_t plen;
-			char oif[PL_IFNAMSIZ];
+			char oif[PL_IFNAMSIZ]; /* empty: any device (outgoing) */
+			/* ipip natOutgoing: to destinations outside every pod CIDR, not to pods */
+			bool outgoing;
 		} masq;
 		struct {
 			uint8_t ip[16]; /* addr6: the address; neigh6: the neighbour; route6: dst */
@@ -259,6 +271,8 @@ uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev);
  * node going to another node's pod CIDR through oif are masqueraded; replies
  * to masqueraded peers (a new flow here: the request was redirected by BPF,
  * past this node's conntrack) go to a node IP and keep the pod's IP.
+ * outgoing (Calico's natOutgoing): pods of the node going to any address in
+ * no pod CIDR of the cluster, out of any device; pod to pod keeps its IPs.
  * malloc'ed, NULL on ENOMEM.
  */
 char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s);

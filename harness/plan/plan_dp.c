@@ -28,6 +28,8 @@ void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)
 		pl_topo_overlay(p->topo) ? pl_node_ifindex(p->topo, node, PL_IFINDEX_VXLAN) : 0;
 	o->uplink_ifindex = pl_node_ifindex(p->topo, node, PL_IFINDEX_UPLINK);
 	o->events = true;
+	o->ipip_cross_subnet =
+		p->topo->routing == PL_ROUTING_IPIP && p->topo->ipip_mode == TOPO_IPIP_CROSS_SUBNET;
 	o->ct_max = p->topo->ct_max;
 	o->ipv6 = pl_topo_has_v6(p->topo);
 }

@@ -156,7 +156,7 @@ static void print_link(const struct printer *pr, const struct pl_step *s)
 	FILE *f = pr->f;
 
 	fprintf(f, "ip -n %s link add %s index %u", ns(pr, s->ns), s->dev, s->ifindex);
-	if (s->kind != PL_STEP_BRIDGE)
+	if (s->kind != PL_STEP_BRIDGE && s->kind != PL_STEP_IPIP)
 		fprintf(f, " address %s", mac(s->mac, m));
 	if (s->mtu)
 		fprintf(f, " mtu %u", s->mtu);
@@ -170,6 +170,10 @@ static void print_link(const struct printer *pr, const struct pl_step *s)
 		break;
 	case PL_STEP_BRIDGE:
 		fprintf(f, " type bridge\n");
+		break;
+	case PL_STEP_IPIP:
+		fprintf(f, " type ipip local %s ttl %u pmtudisc\n", pl_ip4_str(s->ipip.local, a),
+			s->ipip.ttl);
 		break;
 	default:
 		if (s->vxlan.external)
@@ -223,6 +227,7 @@ static void print_step(struct printer *pr, int idx)
 	case PL_STEP_VETH:
 	case PL_STEP_BRIDGE:
 	case PL_STEP_VXLAN:
+	case PL_STEP_IPIP:
 		print_link(pr, s);
 		break;
 	case PL_STEP_MASTER:

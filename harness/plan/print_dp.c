@@ -44,6 +44,7 @@ static int rodata_image(const struct pl_plan *p, int node, void *buf, size_t *le
 	pl_dp_opts(p, node, &o);
 	skel->rodata->routing_mode = o.routing;
 	skel->rodata->enable_events = o.events;
+	skel->rodata->ipip_cross_subnet = o.ipip_cross_subnet;
 	img = bpf_map__initial_value(skel->maps.rodata, &sz);
 	if (!img || sz > *len) {
 		datapath__destroy(skel);

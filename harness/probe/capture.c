@@ -36,6 +36,8 @@ const char *pl_cap_kind_name(enum pl_cap_kind kind)
 		return "vxlan";
 	case PL_CAP_OTHER:
 		return "other";
+	case PL_CAP_IPIP:
+		return "ipip";
 	}
 	return "?";
 }
@@ -52,6 +54,16 @@ void pl_capture_classify(const uint8_t *frame, size_t len, struct pl_cap_flow *f
 	f->src = out.saddr;
 	f->dst = out.daddr;
 	f->kind = PL_CAP_PLAIN;
+	if (out.ipip) {
+		pl_pkt_parse_ip(frame + out.ipip_off, len - out.ipip_off, &in);
+		if (!in.ipv4 || !in.has_l3)
+			return;
+		f->inner_proto = in.proto;
+		f->inner_src = in.saddr;
+		f->inner_dst = in.daddr;
+		f->kind = PL_CAP_IPIP;
+		return;
+	}
 	if (!out.vxlan || out.dport != PL_CAP_VXLAN_PORT)
 		return;
 	pl_pkt_parse(frame + out.inner_off, len - out.inner_off, &in);

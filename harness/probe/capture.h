@@ -16,6 +16,7 @@ enum pl_cap_kind {
 	PL_CAP_PLAIN = 0, /* IPv4, not VXLAN */
 	PL_CAP_VXLAN,	  /* IPv4/UDP 4789 carrying Ethernet/IPv4 */
 	PL_CAP_OTHER,	  /* ARP, IPv6, anything else */
+	PL_CAP_IPIP,	  /* IPv4 protocol 4 carrying IPv4 (routing ipip) */
 };
 
 struct pl_cap_flow {

@@ -76,7 +76,7 @@ struct pl_check_underlay {
 	uint64_t plain_pod_pkts;  /* bare IPv4 between pod addresses */
 	uint64_t plain_node_pkts; /* bare IPv4 between a pod and a node's underlay address */
 	uint64_t vxlan_pkts;	  /* UDP 4789 carrying IPv4 */
-	uint64_t vxlan_pod_pkts;  /* ... with a pod address inside */
+	uint64_t vxlan_pod_pkts;  /* ... with a pod address inside (routing ipip: IP-in-IP's) */
 	uint32_t vnis[8];
 	int nvnis;
 	uint32_t outer_src, outer_dst; /* one VXLAN example */

@@ -14,7 +14,6 @@
 #define RATE_TOLERANCE 0.10
 #define RATE_OVERSEND  1.5 /* send this much above what the class may carry */
 #define RATE_PORT_BASE 5201
-#define VXLAN_OVERHEAD 50 /* outer Ethernet + IPv4 + UDP + VXLAN */
 #define UDP_OVERHEAD   (14 + 20 + 8)
 
 static int first_pod_on(const struct topo *t, int node)
@@ -44,7 +43,7 @@ static bool pick_pair(const struct topo *t, int a, int b, uint16_t port, int *sr
 int pl_check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r)
 {
 	const struct topo *t = o->topo;
-	uint32_t overhead = 20 + 8 + (!pl_topo_overlay(t) ? 0 : VXLAN_OVERHEAD);
+	uint32_t overhead = 20 + 8 + pl_topo_encap_overhead(t);
 	uint16_t ports[4], port = 0;
 	char sns[128], dns[128];
 	int a, b, k, nports = pl_check_ports(t, IPPROTO_UDP, 53, ports);
@@ -221,8 +220,7 @@ static int measure_link(const struct pl_check_opts *o, struct pl_check_rate *c, 
 	struct pl_rate_flow fl[16] = {};
 	struct pl_rate_opts ro = {.seconds = o->rate_seconds > 0 ? o->rate_seconds : 3,
 				  .payload = 1200,
-				  .overhead = UDP_OVERHEAD +
-					      (!pl_topo_overlay(t) ? 0 : VXLAN_OVERHEAD)};
+				  .overhead = UDP_OVERHEAD + pl_topo_encap_overhead(t)};
 	char sns[16][128], dns[16][128];
 	int idx[16], k, nf = 0, err;
 

@@ -196,17 +196,26 @@ static void print_underlay(const struct pl_check_report *r, FILE *f)
 
 	fprintf(f, "\nunderlay: capture on each node's uplink during the probes (%s expects %s)\n",
 		pl_topo_routing_name(t->routing),
-		!pl_topo_overlay(t) ? "bare pod IPs"
-				    : "UDP 4789, node IPs outside, pod IPs inside");
+		t->routing == PL_ROUTING_IPIP
+			? (t->ipip_mode == TOPO_IPIP_ALWAYS
+				   ? "IP protocol 4, node IPs outside, pod IPs inside"
+				   : "IP protocol 4 across subnets, bare pod IPs within one")
+		: !pl_topo_overlay(t) ? "bare pod IPs"
+				      : "UDP 4789, node IPs outside, pod IPs inside");
 	fprintf(f, "  %-10s %-7s %9s %9s %-10s %-58s %-7s %s\n", "NODE", "DEVICE", "PLAIN-POD",
-		"VXLAN-POD", "VNIs", "EXAMPLE", "PROBES", "MATCH");
+		t->routing == PL_ROUTING_IPIP ? "IPIP-POD" : "VXLAN-POD", "VNIs", "EXAMPLE",
+		"PROBES", "MATCH");
 	for (i = 0; i < r->nunderlay; i++) {
 		const struct pl_check_underlay *u = &r->underlay[i];
 
 		vnis[0] = 0;
 		for (k = 0, o = 0; k < u->nvnis && o < (int)sizeof(vnis) - 12; k++)
 			o += snprintf(vnis + o, sizeof(vnis) - o, "%s%u", k ? "," : "", u->vnis[k]);
-		if (u->outer_src)
+		if (u->outer_src && t->routing == PL_ROUTING_IPIP)
+			snprintf(example, sizeof(example), "%s>%s proto 4 [%s>%s]",
+				 pl_ip4_str(u->outer_src, a), pl_ip4_str(u->outer_dst, b),
+				 pl_ip4_str(u->inner_src, c), pl_ip4_str(u->inner_dst, d));
+		else if (u->outer_src)
 			snprintf(example, sizeof(example), "%s>%s:4789 vni %u [%s>%s]",
 				 pl_ip4_str(u->outer_src, a), pl_ip4_str(u->outer_dst, b), u->vni,
 				 pl_ip4_str(u->inner_src, c), pl_ip4_str(u->inner_dst, d));

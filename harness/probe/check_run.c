@@ -237,6 +237,21 @@ static bool underlay_has(const struct topo *t, const struct pl_check_probe *p,
 	for (i = 0; i < nf; i++) {
 		if (!f[i].outgoing)
 			continue;
+		if (t->routing == PL_ROUTING_IPIP) {
+			/* CrossSubnet: bare inside a subnet, IP-in-IP across. */
+			bool encap = t->ipip_mode == TOPO_IPIP_ALWAYS ||
+				     !pl_topo_same_subnet(t, s->node, d->node);
+
+			if (encap && f[i].kind == PL_CAP_IPIP &&
+			    f[i].src == t->nodes[s->node].underlay_ip &&
+			    f[i].dst == t->nodes[d->node].underlay_ip && f[i].inner_src == s->ip &&
+			    f[i].inner_dst == d->ip && f[i].inner_proto == p->proto)
+				return true;
+			if (!encap && f[i].kind == PL_CAP_PLAIN && f[i].src == s->ip &&
+			    f[i].dst == d->ip && f[i].proto == p->proto)
+				return true;
+			continue;
+		}
 		if (!pl_topo_overlay(t)) {
 			if (f[i].kind == PL_CAP_PLAIN && f[i].src == s->ip && f[i].dst == d->ip &&
 			    f[i].proto == p->proto)
@@ -272,7 +287,7 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 				u->plain_dst = f[i].dst;
 			}
 		}
-		if (f[i].kind != PL_CAP_VXLAN)
+		if (f[i].kind != PL_CAP_VXLAN && f[i].kind != PL_CAP_IPIP)
 			continue;
 		u->vxlan_pkts += f[i].packets;
 		if (pl_check_in_pod_cidr(t, f[i].inner_src) ||
@@ -285,6 +300,8 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 			u->inner_dst = f[i].inner_dst;
 			u->vni = f[i].vni;
 		}
+		if (f[i].kind != PL_CAP_VXLAN)
+			continue;
 		for (k = 0; k < u->nvnis && u->vnis[k] != f[i].vni; k++)
 			;
 		if (k == u->nvnis && k < (int)(sizeof(u->vnis) / sizeof(u->vnis[0])))
@@ -305,8 +322,17 @@ static void underlay_judge(const struct topo *t, struct pl_check_report *r,
 	if (!u->ok)
 		snprintf(u->why, sizeof(u->why), "%d of %d cross-node probes not seen as %s",
 			 u->want - u->found, u->want,
-			 !pl_topo_overlay(t) ? "plain pod IPs" : "VXLAN");
-	if (!pl_topo_overlay(t) && u->vxlan_pod_pkts) {
+			 t->routing == PL_ROUTING_IPIP ? "IP-in-IP (or bare within a subnet)"
+			 : !pl_topo_overlay(t)	       ? "plain pod IPs"
+						       : "VXLAN");
+	if (t->routing == PL_ROUTING_IPIP) {
+		if (t->ipip_mode == TOPO_IPIP_ALWAYS && u->plain_pod_pkts) {
+			u->ok = false;
+			snprintf(u->why, sizeof(u->why),
+				 "ipipMode Always but %llu packets with bare pod IPs",
+				 (unsigned long long)u->plain_pod_pkts);
+		}
+	} else if (!pl_topo_overlay(t) && u->vxlan_pod_pkts) {
 		u->ok = false;
 		snprintf(u->why, sizeof(u->why), "native routing but %llu VXLAN packets",
 			 (unsigned long long)u->vxlan_pod_pkts);

@@ -154,14 +154,18 @@ static bool check_encap(const struct pl_scn_expect *e, const struct pl_result *r
 	bool ok = true;
 
 	if (e->encap_none) {
-		if (r->encap)
+		if (r->encap && r->encap_ipip)
+			pl_failures_add(f, "%s: encap: expected none, got ipip %s>%s", where,
+					pl_ip4_str(r->outer_saddr, a),
+					pl_ip4_str(r->outer_daddr, b));
+		else if (r->encap)
 			pl_failures_add(f, "%s: encap: expected none, got vxlan vni %u %s>%s",
 					where, r->vni, pl_ip4_str(r->outer_saddr, a),
 					pl_ip4_str(r->outer_daddr, b));
 		return !r->encap;
 	}
 	if (!r->encap) {
-		pl_failures_add(f, "%s: encap: expected vxlan, got none", where);
+		pl_failures_add(f, "%s: encap: expected an outer header, got none", where);
 		return false;
 	}
 	if (e->vni && e->vni != r->vni) {

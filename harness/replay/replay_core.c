@@ -136,6 +136,8 @@ static void tuple_of(const uint8_t *frame, uint32_t len, struct pl_pkt_info *inf
 	pl_pkt_parse(frame, len, info);
 	if (info->vxlan && info->inner_off < len)
 		pl_pkt_parse(frame + info->inner_off, len - info->inner_off, info);
+	else if (info->ipip && info->ipip_off < len)
+		pl_pkt_parse_ip(frame + info->ipip_off, len - info->ipip_off, info);
 }
 
 uint32_t pl_replay_identity_of_addr(const struct topo *t, const struct pl_addr *a)

@@ -57,6 +57,10 @@ void pl_live_tag_of(const uint8_t *f, uint32_t len, struct pl_live_tag *c,
 		f += info.inner_off;
 		len -= info.inner_off;
 		pl_pkt_parse(f, len, &info);
+	} else if (info.ipip && info.ipip_off < len) {
+		f += info.ipip_off;
+		len -= info.ipip_off;
+		pl_pkt_parse_ip(f, len, &info);
 	}
 	if (!info.ipv4 || info.error)
 		return;

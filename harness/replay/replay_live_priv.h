@@ -40,6 +40,11 @@ struct pl_live_slot {
 	struct pl_result *res;
 	struct pl_inject at;
 	struct pl_live_tag tag;
+	/* Injected in IP-in-IP: the outer header's id and destination, what a drop before decap
+	 * names. */
+	bool ipip;
+	uint16_t outer_ip_id;
+	uint32_t outer_daddr;
 	uint32_t lo_addr, hi_addr; /* the flow, both directions alike */
 	uint16_t lo_port, hi_port;
 	uint8_t proto;

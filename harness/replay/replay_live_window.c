@@ -84,6 +84,8 @@ static void flow_of(const struct pl_replay_pkt *p, struct pl_live_slot *s)
 	pl_pkt_parse(f, len, &info);
 	if (info.vxlan && info.inner_off < len)
 		pl_pkt_parse(f + info.inner_off, len - info.inner_off, &info);
+	else if (info.ipip && info.ipip_off < len)
+		pl_pkt_parse_ip(f + info.ipip_off, len - info.ipip_off, &info);
 	s->proto = info.proto;
 	s->dport = info.proto == IPPROTO_TCP || info.proto == IPPROTO_UDP ? info.dport : 0;
 	s->fwd = info.saddr < info.daddr || (info.saddr == info.daddr && info.sport <= info.dport);
@@ -136,10 +138,16 @@ static int admit(struct pl_replay *rp, struct pl_live *lv, const struct pl_repla
 		 const struct pl_inject *at, struct pl_result *res)
 {
 	struct pl_live_slot *s = &lv->slots[lv->nslots];
+	struct pl_pkt_info outer;
 	int i;
 
 	memset(s, 0, sizeof(*s));
-	pl_live_tag_of(p->data, p->len, &s->tag, NULL);
+	pl_live_tag_of(p->data, p->len, &s->tag, &outer);
+	if (outer.ipip) {
+		s->ipip = true;
+		s->outer_ip_id = outer.ip_id;
+		s->outer_daddr = outer.daddr;
+	}
 	if (!s->tag.ok || (at->kind == PL_INJECT_VXLAN && !rp->nodes[at->node].vxlan_ifindex)) {
 		res->status = PL_RES_SKIPPED;
 		snprintf(res->skip, sizeof(res->skip), "%s",
@@ -240,6 +248,7 @@ static void add_hop(struct pl_replay *rp, struct pl_result *res, int node,
 	pl_replay_hop_event(rp, h, node, ev);
 	if (ev->tunnel_remote && !res->encap) {
 		res->encap = true;
+		res->encap_ipip = ev->redirect == PL_REDIR_IPIP;
 		res->vni = ev->tunnel_vni;
 		res->outer_saddr = rp->t->nodes[node].underlay_ip;
 		res->outer_daddr = ev->tunnel_remote;
@@ -253,6 +262,20 @@ static void add_hop(struct pl_replay *rp, struct pl_result *res, int node,
 static bool event_of(const struct pl_live_slot *s, const struct pl_flow_event *ev)
 {
 	return ev->proto == s->proto && (!s->dport || !ev->dport || ntohs(ev->dport) == s->dport);
+}
+
+/* An event on an IP-in-IP packet not decapsulated (dropped before): its outer header's slot. */
+static struct pl_live_slot *slot_of_outer(struct pl_live *lv, const struct pl_flow_event *ev)
+{
+	int k;
+
+	if (ev->proto != IPPROTO_IPIP)
+		return NULL;
+	for (k = 0; k < lv->nslots; k++)
+		if (lv->slots[k].ipip && lv->slots[k].outer_ip_id == ntohs(ev->ip_id) &&
+		    lv->slots[k].outer_daddr == ev->daddr)
+			return &lv->slots[k];
+	return NULL;
 }
 
 /* Events of every node, each to the packet of its tag; returns how many matched. */
@@ -274,6 +297,8 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 				continue;
 			s = slot_find(lv, ntohs(ev->ip_id), ev->daddr);
 			if (!s || !s->active || !event_of(s, ev))
+				s = slot_of_outer(lv, ev);
+			if (!s || !s->active)
 				continue;
 			add_hop(rp, s->res, i, ev);
 			found++;
@@ -311,8 +336,9 @@ static int on_frame(struct pl_replay *rp, struct pl_live *lv, const struct pl_ta
 	res = s->res;
 	if (tp->kind == PL_TAP_UPLINK && !res->wire_len)
 		res->wire_len = n;
-	if (tp->kind == PL_TAP_UPLINK && outer.vxlan && !res->encap) {
+	if (tp->kind == PL_TAP_UPLINK && (outer.vxlan || outer.ipip) && !res->encap) {
 		res->encap = true;
+		res->encap_ipip = outer.ipip;
 		res->vni = outer.vni;
 		res->outer_saddr = outer.saddr;
 		res->outer_daddr = outer.daddr;

@@ -199,6 +199,7 @@ static void to_result(struct pl_replay *rp, const struct sim_walk_result *r, str
 		break;
 	}
 	res->encap = r->encap || r->in.encap;
+	res->encap_ipip = r->encap && r->encap_ipip;
 	res->vni = r->encap ? r->vni : r->in.vni;
 	res->outer_saddr = r->encap ? r->outer_saddr : r->in.outer_saddr;
 	res->outer_daddr = r->encap ? r->outer_daddr : r->in.outer_daddr;

@@ -102,6 +102,7 @@ static void conclude(struct pl_replay *rp, struct pl_result *res, const struct p
 	}
 	if (rr->has_event && rr->event.tunnel_remote) {
 		res->encap = true;
+		res->encap_ipip = rr->event.redirect == PL_REDIR_IPIP;
 		res->vni = rr->event.tunnel_vni;
 		res->outer_saddr = t->nodes[h->node].underlay_ip;
 		res->outer_daddr = rr->event.tunnel_remote;

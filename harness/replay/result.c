@@ -122,8 +122,12 @@ static void encap_str(const struct pl_result *r, char *buf, size_t len)
 		snprintf(buf, len, "none");
 		return;
 	}
-	snprintf(buf, len, "vxlan vni %u %s>%s", r->vni, pl_ip4_str(r->outer_saddr, a),
-		 pl_ip4_str(r->outer_daddr, b));
+	if (r->encap_ipip)
+		snprintf(buf, len, "ipip %s>%s", pl_ip4_str(r->outer_saddr, a),
+			 pl_ip4_str(r->outer_daddr, b));
+	else
+		snprintf(buf, len, "vxlan vni %u %s>%s", r->vni, pl_ip4_str(r->outer_saddr, a),
+			 pl_ip4_str(r->outer_daddr, b));
 }
 
 /* The summary is formatted when first printed: formatting every packet costs replay rate. */
@@ -243,8 +247,11 @@ void pl_result_print_json(FILE *f, const struct pl_result *r, const struct topo 
 			r->out_dport);
 	}
 	if (r->encap)
-		fprintf(f, ",\"encap\":{\"vni\":%u,\"outer_src\":\"%s\",\"outer_dst\":\"%s\"}",
-			r->vni, pl_ip4_str(r->outer_saddr, a), pl_ip4_str(r->outer_daddr, b));
+		fprintf(f,
+			",\"encap\":{\"type\":\"%s\",\"vni\":%u,\"outer_src\":\"%s\","
+			"\"outer_dst\":\"%s\"}",
+			r->encap_ipip ? "ipip" : "vxlan", r->vni, pl_ip4_str(r->outer_saddr, a),
+			pl_ip4_str(r->outer_daddr, b));
 	if (r->last_hop_saddr)
 		fprintf(f, ",\"last_hop_saddr\":\"%s\"", pl_ip4_str(r->last_hop_saddr, a));
 	if (r->wire_len)

@@ -93,6 +93,7 @@ struct pl_result {
 
 	/* Encapsulation after the datapath (unit: the tunnel key; live: the outer header seen). */
 	bool encap;
+	bool encap_ipip; /* IP-in-IP (routing ipip): no VNI */
 	uint32_t vni;
 	uint32_t outer_saddr, outer_daddr;
 	uint32_t wire_len;	 /* live: length of the frame seen on the underlay, 0 = not seen */

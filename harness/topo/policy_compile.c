@@ -297,6 +297,11 @@ int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int nod
 		e[cnt].info.identity = t->pods[i].identity;
 		if (t->pods[i].node != node)
 			e[cnt].info.tunnel_endpoint = t->nodes[t->pods[i].node].underlay_ip;
+		/* ipipMode CrossSubnet: the datapath routes these bare (PL_IPC_F_SAME_SUBNET). */
+		if (t->pods[i].node != node && t->routing == PL_ROUTING_IPIP &&
+		    t->ipip_mode == TOPO_IPIP_CROSS_SUBNET &&
+		    pl_topo_same_subnet(t, node, t->pods[i].node))
+			e[cnt].info.flags = PL_IPC_F_SAME_SUBNET;
 	}
 	for (i = 0; i < t->nnodes; i++, cnt++) {
 		e[cnt].key.prefixlen = 32;

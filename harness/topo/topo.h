@@ -236,13 +236,22 @@ enum topo_family {
 	TOPO_FAM_IPV6 = 1u << 1,
 };
 
+/* routing ipip's ipipMode (Calico's names); Never is routing native. */
+enum topo_ipip_mode {
+	TOPO_IPIP_ALWAYS = 0,	/* every packet between nodes in IP-in-IP */
+	TOPO_IPIP_CROSS_SUBNET, /* only to a node of another underlay subnet */
+};
+
 struct topo {
 	char *file; /* path, for messages */
 	char *name;
 	enum pl_routing_mode routing;
-	unsigned int families; /* TOPO_FAM_* bits, default IPv4 */
-	uint32_t mtu;	       /* underlay MTU, default 1500 */
-	uint32_t vni_base;     /* legacy mode's fixed VNI, default 1 */
+	unsigned int families;	       /* TOPO_FAM_* bits, default IPv4 */
+	enum topo_ipip_mode ipip_mode; /* routing ipip */
+	struct topo_pos ipip_pos;      /* of ipipMode */
+	bool nat_outgoing; /* routing ipip: MASQUERADE pods to addresses outside the pod CIDRs */
+	uint32_t mtu;	   /* underlay MTU, default 1500 */
+	uint32_t vni_base; /* legacy mode's fixed VNI, default 1 */
 	struct topo_node *nodes;
 	int nnodes;
 	struct topo_pod *pods;
@@ -312,6 +321,18 @@ static inline bool pl_topo_overlay(const struct topo *t)
 {
 	return t->routing == PL_ROUTING_VXLAN || t->routing == PL_ROUTING_LEGACY;
 }
+/* Bytes a pod packet between nodes carries on top: VXLAN 50, IP-in-IP 20, 0 when bare. */
+static inline uint32_t pl_topo_encap_overhead(const struct topo *t)
+{
+	return pl_topo_overlay(t) ? 50 : t->routing == PL_ROUTING_IPIP ? 20 : 0;
+}
+/* The MTU of pods' eth0 (and their node-side veths): the underlay's less that overhead. */
+static inline uint32_t pl_topo_pod_mtu(const struct topo *t)
+{
+	return t->mtu - pl_topo_encap_overhead(t);
+}
+/* Nodes a and b share an underlay subnet (ipipMode CrossSubnet routes them bare). */
+bool pl_topo_same_subnet(const struct topo *t, int a, int b);
 const char *pl_topo_qdisc_name(enum topo_qdisc_kind kind); /* "tbf", ... */
 const char *pl_topo_hook_name(enum topo_hook hook);	   /* "xdp", "tc-ingress", ... */
 #define TOPO_PROTO_STRLEN 8
@@ -327,6 +348,7 @@ const char *pl_topo_proto_str(uint8_t proto, char buf[TOPO_PROTO_STRLEN]);
 #define TOPO_IFNAME_POD	       "eth0"	/* in a pod's netns: its end of the pod veth */
 #define TOPO_IFNAME_UPLINK     "eth0"	/* in a node's netns: towards the underlay */
 #define TOPO_IFNAME_VXLAN      "vxlan0" /* in a node's netns (vxlan, legacy) */
+#define TOPO_IFNAME_IPIP       "ipip0"	/* in a node's netns (ipip without the datapath) */
 #define TOPO_IFNAME_BRIDGE     "br0"	/* in the segment's netns */
 #define TOPO_IFNAME_WORLD      "eth0"	/* in the world host's netns */
 #define TOPO_IFNAME_WORLD_PORT "sworld" /* segment: the world host's bridge port */

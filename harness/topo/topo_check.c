@@ -139,8 +139,9 @@ int pl_topo_check_node(struct topo_parser *p, int self, const ynode *ip_n, const
 			return pl_yaml_error(&p->y, ip_n,
 					     "node ip %s is already the ip of node '%s'",
 					     pl_ip4_str(nd->underlay_ip, a), o->name);
-		if (o->underlay_plen != nd->underlay_plen ||
-		    !pl_topo_cidr_contains(o->underlay_ip, o->underlay_plen, nd->underlay_ip))
+		/* CrossSubnet is about nodes in several subnets: one segment carries them all. */
+		if (!(t->routing == PL_ROUTING_IPIP && t->ipip_mode == TOPO_IPIP_CROSS_SUBNET) &&
+		    !pl_topo_same_subnet(t, i, self))
 			return pl_yaml_error(
 				&p->y, ip_n,
 				"node ip %s/%u is not in the underlay network of node '%s' "

@@ -146,6 +146,14 @@ bool pl_topo_policy_selects(const struct topo_policy *p, const struct topo_pod *
 	return pl_topo_labels_match(p->selector, p->nselector, pod->labels, pod->nlabels);
 }
 
+bool pl_topo_same_subnet(const struct topo *t, int a, int b)
+{
+	const struct topo_node *x = &t->nodes[a], *y = &t->nodes[b];
+
+	return x->underlay_plen == y->underlay_plen &&
+	       pl_topo_cidr_contains(x->underlay_ip, x->underlay_plen, y->underlay_ip);
+}
+
 const char *pl_topo_routing_name(enum pl_routing_mode mode)
 {
 	return pl_routing_mode_name(mode);

@@ -16,8 +16,9 @@
 #include "topo/topo_yaml.h"
 
 static const char *const top_keys[] = {
-	"name",	    "routing",	"ipFamilies", "mtu",	   "nodes",  "underlay", "world",
-	"policies", "programs", "prefilter",  "conntrack", "fabric", NULL};
+	"name",	     "routing",	  "ipFamilies", "mtu",	       "nodes",	 "underlay", "world",
+	"policies",  "programs",  "prefilter",	"conntrack",   "fabric", "ipipMode", "natOutgoing",
+	NULL};
 static const char *const node_keys[] = {"name", "ip", "ipv6", "podCIDR", "podCIDRv6", "pods", NULL};
 static const char *const pod_keys[] = {"name", "ip", "ipv6", "labels", NULL};
 static const char *const world_keys[] = {"name", "ip", "node", NULL};
@@ -88,6 +89,8 @@ static int parse_node_ip(struct topo_parser *p, const ynode *v, struct topo_node
 		return pl_yaml_error(&p->y, v,
 				     "node ip '%s' is not an IPv4 address (a.b.c.d or a.b.c.d/len)",
 				     s);
+	if ((err = pl_topo_check_ipip_node(p, v, has_len)))
+		return err;
 	if (!has_len)
 		nd->underlay_plen = 24;
 	if (nd->underlay_plen < 8 || nd->underlay_plen > 30)
@@ -321,6 +324,8 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 		return err;
 	v = pl_yaml_get(&p->y, root, "ipFamilies");
 	if (v && (err = pl_topo_parse_families(p, v)))
+		return err;
+	if ((err = pl_topo_parse_ipip(p, root)))
 		return err;
 	v = pl_yaml_get(&p->y, root, "mtu");
 	if (v && (err = pl_ty_u32(p, v, "mtu", 576, 9216, &t->mtu)))

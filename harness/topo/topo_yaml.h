@@ -66,6 +66,10 @@ void pl_topo_labels_free(struct topo_label *l, int n);
 int pl_topo_parse_qdisc(struct topo_parser *p, const ynode *n, struct topo_qdisc *q);
 /* topo_underlay.c: the `underlay` and `fabric` sections (after the nodes). */
 int pl_topo_parse_underlay(struct topo_parser *p, const ynode *n);
+/* ipipMode and natOutgoing of the topology's root (topo_ipip.c): after routing, before nodes. */
+int pl_topo_parse_ipip(struct topo_parser *p, const ynode *root);
+/* ipipMode CrossSubnet: a node ip without its prefix is an error at ip_n. */
+int pl_topo_check_ipip_node(struct topo_parser *p, const ynode *ip_n, bool has_len);
 int pl_topo_parse_fabric(struct topo_parser *p, const ynode *n);
 /* A node named by scalar v ("what" in messages): its index in *node. */
 int pl_ty_node_ref(struct topo_parser *p, const ynode *v, const char *what, int *node);

@@ -310,6 +310,48 @@ out:
 	free(text);
 }
 
+/* routing ipip's topologies; their kernel-only twin needs the kernel's ipip (below). */
+static const char *const shipped_ipip[] = {
+	"topologies/two-node-ipip.yaml",
+	"topologies/three-node-ipip-crosssubnet.yaml",
+};
+
+PL_TEST_PROBE(integration, shipped_ipip_up_down_and_print_match, probe_shipped)
+{
+	char tag[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(shipped_ipip) / sizeof(shipped_ipip[0]); i++) {
+		pl_subtest("%s", shipped_ipip[i]);
+		snprintf(tag, sizeof(tag), "i%zu", i);
+		up_down_file(shipped_ipip[i], tag, true);
+		snprintf(tag, sizeof(tag), "j%zu", i);
+		print_matches_up(shipped_ipip[i], tag, true, NULL);
+	}
+}
+
+/* The kernel-only twin of routing ipip needs the kernel's ipip device. */
+static const char *probe_ipip_twin(void)
+{
+	const char *why = probe_shipped_ns();
+
+	return why ? why : pl_probe_link_kind("ipip");
+}
+
+PL_TEST_PROBE(integration, shipped_ipip_twin_up_down_and_print_match, probe_ipip_twin)
+{
+	char tag[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(shipped_ipip) / sizeof(shipped_ipip[0]); i++) {
+		pl_subtest("%s", shipped_ipip[i]);
+		snprintf(tag, sizeof(tag), "k%zu", i);
+		up_down_file(shipped_ipip[i], tag, false);
+		snprintf(tag, sizeof(tag), "l%zu", i);
+		print_matches_up(shipped_ipip[i], tag, false, NULL);
+	}
+}
+
 PL_TEST_PROBE(integration, print_commands_match_up_no_datapath, probe_shipped_ns)
 {
 	char tag[4];

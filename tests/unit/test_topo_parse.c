@@ -85,7 +85,30 @@ static const struct bad_case bad_cases[] = {
 	{"wrong type: nodes is a mapping", "nodes: {name: x}\n",
 	 "t:1:8: nodes must be a list, not a mapping"},
 	{"unknown routing mode", "routing: bgp\n" N2OK,
-	 "t:1:10: unknown routing mode 'bgp' (expected native, vxlan, legacy or fabric)"},
+	 "t:1:10: unknown routing mode 'bgp' (expected native, vxlan, legacy, fabric or ipip)"},
+	/* routing ipip: Calico's ipipMode and natOutgoing; CrossSubnet needs node subnets. */
+	{"ipip: CrossSubnet without node subnets", "routing: ipip\nipipMode: CrossSubnet\n" N2OK,
+	 "t:5:9: ipipMode CrossSubnet (line 2) compares node subnets: give this node ip its "
+	 "prefix (a.b.c.d/len)"},
+	{"ipip: CrossSubnet, the second node without its subnet",
+	 "routing: ipip\nipipMode: CrossSubnet\n"
+	 "nodes:\n  - {name: n1, ip: 192.168.50.1/24, podCIDR: 10.244.1.0/24}\n"
+	 "  - {name: n2, ip: 192.168.60.2, podCIDR: 10.244.2.0/24}\n",
+	 "t:5:20: ipipMode CrossSubnet (line 2) compares node subnets"},
+	{"ipip: unknown ipipMode", "routing: ipip\nipipMode: Sometimes\n" N2OK,
+	 "t:2:11: ipipMode must be Always or CrossSubnet, not 'Sometimes'"},
+	{"ipip: ipipMode Never", "routing: ipip\nipipMode: Never\n" N2OK,
+	 "t:2:11: ipipMode must be Always or CrossSubnet, not 'Never' (Never is routing native)"},
+	{"ipipMode without routing ipip", "routing: vxlan\nipipMode: Always\n" N2OK,
+	 "t:2:11: ipipMode is a setting of routing ipip, not vxlan"},
+	{"natOutgoing with routing legacy", "routing: legacy\nnatOutgoing: true\n" N2OK,
+	 "t:2:14: natOutgoing is a setting of routing ipip, not legacy (legacy masquerades pod "
+	 "to pod already)"},
+	{"natOutgoing not a boolean", "routing: ipip\nnatOutgoing: maybe\n" N2OK,
+	 "t:2:14: natOutgoing must be true or false, not 'maybe'"},
+	{"ipip Always: nodes in two subnets",
+	 "routing: ipip\n" N2("192.168.60.2/24", "10.244.2.0/24"),
+	 "t:9:9: node ip 192.168.60.2/24 is not in the underlay network of node 'node1'"},
 	/* routing fabric: pods in the underlay's subnet, a table that fits them. */
 	{"fabric: podCIDR outside the underlay subnet", "routing: fabric\n" N2OK,
 	 "t:5:14: podCIDR 10.244.1.0/24 is outside the underlay network 192.168.50.0/24: with "
