@@ -16,6 +16,7 @@
 #include "lib/policy.h"
 #include "lib/conntrack.h"
 #include "lib/routing.h"
+#include "lib/service.h"
 
 /* The local endpoint of the packet's destination (dst) or source; either family. */
 static __always_inline struct pl_endpoint_info *pl_endpoint_of(const struct pl_state *st, bool dst)
@@ -102,6 +103,9 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 			pl_drop(st, point, rc);
 			return TC_ACT_SHOT;
 		}
+	} else if ((rc = pl_svc_rev_nat(skb, st))) {
+		pl_drop(st, point, rc);
+		return TC_ACT_SHOT;
 	}
 	return pl_deliver_local(skb, st, ep, point);
 }
@@ -171,6 +175,12 @@ int from_pod(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	st.ev.src_identity = src->identity;
+	/* Services first: policy, conntrack and routing see the backend. */
+	rc = pl_svc_dnat(skb, &st);
+	if (rc) {
+		pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
+		return TC_ACT_SHOT;
+	}
 
 	dst = pl_endpoint_of(&st, true);
 	if (dst) {
@@ -190,6 +200,9 @@ int from_pod(struct __sk_buff *skb)
 			pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
 			return TC_ACT_SHOT;
 		}
+	} else if ((rc = pl_svc_rev_nat(skb, &st))) {
+		pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
+		return TC_ACT_SHOT;
 	}
 	st.dir = PL_DIR_EGRESS;
 	if (dst)

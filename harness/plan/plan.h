@@ -261,10 +261,10 @@ struct pl_datapath_opts;
 
 /* One map element a node's datapath holds; every back end writes exactly these. */
 struct pl_map_entry {
-	const char *map; /* "endpoints", "ipcache", "policy", "prefilter" */
+	const char *map; /* "endpoints", "ipcache", "policy", "prefilter", "services", ... */
 	uint8_t key[16];
 	uint32_t key_len;
-	uint8_t val[32];
+	uint8_t val[64]; /* a maglev chunk is the largest */
 	uint32_t val_len;
 };
 
