@@ -191,7 +191,7 @@ struct pl_ct_entry {
  * struct pl_backend; maglev: (id, chunk) → PL_MAGLEV_CHUNK backend slots of
  * the service's lookup table of PL_MAGLEV_M entries (Cilium's and Katran's M).
  */
-#define PL_MAX_SERVICES		   256 /* services (ids) of a topology */
+#define PL_MAX_SERVICES		   256	 /* services (ids) of a topology */
 #define PL_MAGLEV_M		   16381 /* a prime: every skip is coprime with it */
 #define PL_MAGLEV_CHUNK		   32	 /* table entries per maglev map element */
 #define PL_MAGLEV_CHUNKS	   ((PL_MAGLEV_M + PL_MAGLEV_CHUNK - 1) / PL_MAGLEV_CHUNK)

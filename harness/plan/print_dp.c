@@ -171,8 +171,8 @@ static void print_devices(const struct pl_plan *p, int node, const char *dir, FI
 /* A later node: the loaded programs and shared maps pinned again, fresh maps in its slot. */
 static void print_add_node(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
-	static const char *const kinds[] = {"endpoints", "ipcache",   "policy",	  "conntrack",
-					    "prefilter", "events",    "counters", "endpoints6",
+	static const char *const kinds[] = {"endpoints", "ipcache",    "policy",   "conntrack",
+					    "prefilter", "events",     "counters", "endpoints6",
 					    "ipcache6",	 "conntrack6", "services", "maglev",
 					    "backends"};
 	struct datapath *skel = datapath__open();
@@ -259,7 +259,8 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 		"map name counters pinned %s/counters_sized\n",
 		dir, dir, dir, dir, dir);
 	/* podlab's loader pins no .rodata: drop the extra names so the pin trees match. */
-	fprintf(f, "rm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized %s/counters_sized\n",
+	fprintf(f,
+		"rm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized %s/counters_sized\n",
 		dir, dir, dir, dir);
 	print_devices(p, node, dir, f);
 }
