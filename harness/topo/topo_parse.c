@@ -14,9 +14,9 @@
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
-static const char *const top_keys[] = {"name",	  "routing",   "mtu",	   "nodes",
-				       "underlay",  "world",	 "policies", "programs",
-				       "prefilter", "conntrack", "fabric",   NULL};
+static const char *const top_keys[] = {
+	"name",	    "routing",	 "mtu",	      "nodes",	"underlay",    "world",	   "policies",
+	"programs", "prefilter", "conntrack", "fabric", "serviceCIDR", "services", NULL};
 static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
 static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
 static const char *const world_keys[] = {"name", "ip", "node", NULL};
@@ -350,6 +350,13 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	v = pl_yaml_get(&p->y, root, "policies");
 	if (v && (err = pl_topo_parse_policies(p, v)))
 		return err;
+	err = pl_topo_parse_service_cidr(p, pl_yaml_get(&p->y, root, "serviceCIDR"),
+					 pl_yaml_get(&p->y, root, "services"));
+	if (err)
+		return err;
+	v = pl_yaml_get(&p->y, root, "services");
+	if (v && (err = pl_topo_parse_services(p, v)))
+		return err;
 	v = pl_yaml_get(&p->y, root, "prefilter");
 	if (v && (err = pl_topo_parse_prefilter(p, v)))
 		return err;
@@ -467,6 +474,8 @@ static int parse_mem(const char *file, const char *text, size_t len, bool from_f
 	p.t->mtu = 1500;
 	p.t->vni_base = 1;
 	p.t->ct_max = PL_CT_MAX_DEFAULT;
+	p.t->svc_cidr = htonl(TOPO_SVC_CIDR_DEFAULT);
+	p.t->svc_plen = TOPO_SVC_PLEN_DEFAULT;
 	p.y.warn = open_memstream(&warnings, &wlen);
 	err = p.t->file && p.y.warn ? parse_text(&p, text, len) : -ENOMEM;
 	if (p.y.warn)
