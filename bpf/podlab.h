@@ -366,6 +366,9 @@ struct pl_flow_event {
 	__u32 cpu;	 /* CPU the program ran on: tells parallel test_run callers apart */
 	__u32 saddr6[4]; /* IPv6 (PL_EV_F_IPV6) */
 	__u32 daddr6[4];
+	__u32 svc_daddr; /* PL_EV_F_SVC_DNAT: the ClusterIP it was sent to (daddr: the backend) */
+	__u16 svc_dport; /* and the service port, network order */
+	__u16 pad;
 };
 
 #endif /* PODLAB_H */

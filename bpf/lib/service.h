@@ -126,6 +126,8 @@ static __always_inline int pl_svc_dnat(struct __sk_buff *skb, struct pl_state *s
 	if (rc)
 		return rc;
 	st->svc_nat = 1;
+	st->ev.svc_daddr = st->svc_ip;
+	st->ev.svc_dport = st->svc_port;
 	st->ev.flags |= PL_EV_F_SVC_DNAT;
 	return 0;
 }

@@ -277,7 +277,7 @@ void pl_print_datapath_maps(const struct pl_plan *p, int node, FILE *f)
 			p->topo->nodes[node].name);
 		return;
 	}
-	fprintf(f, "# maps of node %s: %d elements (endpoints, ipcache, policy)\n",
+	fprintf(f, "# maps of node %s: %d elements (endpoints, ipcache, policy, prefilter, services)\n",
 		p->topo->nodes[node].name, n);
 	for (i = 0; i < n; i++) {
 		fprintf(f, "bpftool map update pinned %s/%s key ", dir, e[i].map);

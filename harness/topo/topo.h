@@ -38,6 +38,7 @@ struct topo_pod {
 	uint32_t ep_id;	       /* policy map key, unique per pod */
 	bool ingress_enforced; /* some policy selects it for ingress */
 	bool egress_enforced;
+	bool ready; /* `ready: false`: in no service's Endpoints (Kubernetes readiness) */
 	struct topo_pos pos;
 };
 
@@ -246,7 +247,7 @@ struct topo_service {
 	int nports;
 	struct topo_label *selector; /* matchLabels of its pods */
 	int nselector;
-	int *backends; /* the Endpoints: indexes into topo.pods the selector matches */
+	int *backends; /* the Endpoints: indexes into topo.pods of the ready pods it selects */
 	int nbackends;
 	bool traffic_local;	 /* externalTrafficPolicy: Local (NodePort) */
 	bool affinity_client_ip; /* sessionAffinity: ClientIP */

@@ -18,7 +18,7 @@ static const char *const top_keys[] = {
 	"name",	    "routing",	 "mtu",	      "nodes",	"underlay",    "world",	   "policies",
 	"programs", "prefilter", "conntrack", "fabric", "serviceCIDR", "services", NULL};
 static const char *const node_keys[] = {"name", "ip", "podCIDR", "pods", NULL};
-static const char *const pod_keys[] = {"name", "ip", "labels", NULL};
+static const char *const pod_keys[] = {"name", "ip", "labels", "ready", NULL};
 static const char *const world_keys[] = {"name", "ip", "node", NULL};
 static const char *const program_keys[] = {"object", "program", "node", "device",
 					   "hook",   "replace", NULL};
@@ -68,6 +68,10 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 	pod->pos = ty_pos(pl_yaml_get(&p->y, n, "ip"));
 	err = pl_topo_check_pod(p, t->npods - 1, pl_yaml_get(&p->y, n, "ip"));
 	if (err)
+		return err;
+	pod->ready = true;
+	if (pl_yaml_get(&p->y, n, "ready") &&
+	    (err = pl_ty_bool(p, pl_yaml_get(&p->y, n, "ready"), "ready", &pod->ready)))
 		return err;
 	return pl_ty_labels(p, pl_yaml_get(&p->y, n, "labels"), "labels", &pod->labels,
 			    &pod->nlabels);

@@ -3,7 +3,8 @@
  * `serviceCIDR:` and `services:`, Kubernetes Services in their own shape:
  * name, type, clusterIP, ports (port, targetPort, nodePort, protocol),
  * selector, externalTrafficPolicy, sessionAffinity. The Endpoints are the
- * pods the selector matches, in file order; a clusterIP not given is the
+ * pods the selector matches that are ready (a pod's `ready: false` leaves it
+ * out), in file order; a clusterIP not given is the
  * lowest free address of the service CIDR.
  */
 #include <errno.h>
@@ -214,7 +215,7 @@ static int parse_selector(struct topo_parser *p, const ynode *n, struct topo_ser
 {
 	const struct topo *t = p->t;
 	const ynode *v = pl_yaml_get(&p->y, n, "selector");
-	int i, err;
+	int i, err, matched = 0;
 
 	if (!v || pl_yaml_is_null(v))
 		return pl_yaml_error(&p->y, v ? v : n,
@@ -229,11 +230,16 @@ static int parse_selector(struct topo_parser *p, const ynode *n, struct topo_ser
 	svc->backends = calloc(t->npods ? t->npods : 1, sizeof(*svc->backends));
 	if (!svc->backends)
 		return -ENOMEM;
-	for (i = 0; i < t->npods; i++)
-		if (pl_topo_labels_match(svc->selector, svc->nselector, t->pods[i].labels,
-					 t->pods[i].nlabels))
+	for (i = 0; i < t->npods; i++) {
+		if (!pl_topo_labels_match(svc->selector, svc->nselector, t->pods[i].labels,
+					  t->pods[i].nlabels))
+			continue;
+		matched++;
+		if (t->pods[i].ready)
 			svc->backends[svc->nbackends++] = i;
-	if (!svc->nbackends)
+	}
+	/* Matching only pods that are not ready is a service without backends, not a typo. */
+	if (!matched)
 		return pl_yaml_error(&p->y, v, "service '%s': the selector matches no pod",
 				     svc->name);
 	return 0;
