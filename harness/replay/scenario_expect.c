@@ -72,8 +72,7 @@ static int encap_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_no
 	return pl_yaml_error(&c->y, k, "encap: unknown key '%s' (vni, outer_src, outer_dst)", key);
 }
 
-static int output_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
-		      void *arg)
+static int output_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct pl_scn_expect *e = arg;
 	const char *s = pl_yaml_str(v);
