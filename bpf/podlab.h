@@ -172,17 +172,18 @@ struct pl_ct6_key {
  */
 #define PL_IPV6_MAX_EXT 5
 
-#define PL_CT_F_SVC (1u << 0) /* a service's flow: replies get their source rewritten to nat_* */
+#define PL_CT_F_SVC  (1u << 0) /* a service's flow: replies get their source rewritten to nat_* */
+#define PL_CT_F_SNAT (1u << 1) /* and its source was the node's: replies go back to snat_ip */
 
 struct pl_ct_entry {
 	__u64 created_ns;
 	__u64 last_seen_ns;
 	__u64 packets;
-	__u32 flags;	 /* PL_CT_F_* */
+	__u16 flags;	 /* PL_CT_F_* */
+	__u16 nat_port;	 /* PL_CT_F_SVC: the service port (or nodePort), network order */
 	__u32 last_tick; /* low 32 bits of jiffies when last_seen_ns was taken */
-	__u32 nat_ip;	 /* PL_CT_F_SVC: the ClusterIP the client sent to, network order */
-	__u16 nat_port;	 /* PL_CT_F_SVC: the service port, network order */
-	__u16 pad;
+	__u32 nat_ip;	 /* PL_CT_F_SVC: the ClusterIP (or node IP) the client sent to */
+	__u32 snat_ip;	 /* PL_CT_F_SNAT: the client's own address, network order */
 };
 
 /*
@@ -197,9 +198,11 @@ struct pl_ct_entry {
 #define PL_MAGLEV_CHUNKS	   ((PL_MAGLEV_M + PL_MAGLEV_CHUNK - 1) / PL_MAGLEV_CHUNK)
 #define PL_MAX_SERVICE_BACKENDS	   4096
 #define PL_SVC_F_AFFINITY_CLIENTIP (1u << 0) /* sessionAffinity ClientIP: hash the source only */
+#define PL_SVC_F_NODEPORT	   (1u << 1) /* a nodePort (key ip 0: the node's own IP) */
+#define PL_SVC_F_LOCAL		   (1u << 2) /* externalTrafficPolicy Local: this node's backends */
 
 struct pl_service_key {
-	__u32 ip;   /* ClusterIP, network order */
+	__u32 ip;   /* ClusterIP, network order; 0: a nodePort, on the node's own IP */
 	__u16 port; /* service port, network order */
 	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
 	__u8 pad;
@@ -335,6 +338,7 @@ struct pl_counter_val {
 #define PL_EV_F_IPV6	     (1u << 4) /* saddr6/daddr6 hold the addresses, saddr/daddr are 0 */
 #define PL_EV_F_SVC_DNAT     (1u << 5) /* to a service: daddr/dport are the backend's now */
 #define PL_EV_F_SVC_RNAT     (1u << 6) /* a service's reply: saddr/sport are the service's now */
+#define PL_EV_F_SVC_SNAT     (1u << 7) /* a nodePort's, to another node: saddr is the node's now */
 
 /* One flow event per decision, on the events ring buffer. */
 struct pl_flow_event {
@@ -366,8 +370,9 @@ struct pl_flow_event {
 	__u32 cpu;	 /* CPU the program ran on: tells parallel test_run callers apart */
 	__u32 saddr6[4]; /* IPv6 (PL_EV_F_IPV6) */
 	__u32 daddr6[4];
-	__u32 svc_daddr; /* PL_EV_F_SVC_DNAT: the ClusterIP it was sent to (daddr: the backend) */
-	__u16 svc_dport; /* and the service port, network order */
+	__u32 svc_daddr; /* SVC_DNAT: the ClusterIP (node IP) it was sent to, daddr the backend; */
+	__u16 svc_dport; /* SVC_RNAT of a SNATed flow: the node IP it came to. Port: network order
+			  */
 	__u16 pad;
 };
 

@@ -153,6 +153,8 @@ static __always_inline bool pl_ct_lookup(struct pl_state *st)
 		st->svc_ip = e->nat_ip;
 		st->svc_port = e->nat_port;
 	}
+	if (e->flags & PL_CT_F_SNAT)
+		st->snat_ip = e->snat_ip;
 	st->ct_reply = 1;
 	st->ev.note = PL_NOTE_CT_REPLY;
 	st->ev.flags |= PL_EV_F_CT_REPLY;
@@ -201,6 +203,10 @@ static __always_inline void pl_ct_commit(struct pl_state *st)
 		init.flags = PL_CT_F_SVC;
 		init.nat_ip = st->svc_ip;
 		init.nat_port = st->svc_port;
+	}
+	if (st->snat_ip) {
+		init.flags |= PL_CT_F_SNAT;
+		init.snat_ip = st->snat_ip;
 	}
 	conntrack = pl_ct_map(st);
 	if (!conntrack)

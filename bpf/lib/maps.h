@@ -109,7 +109,7 @@ struct pl_services_map {
 /* maglev: struct pl_maglev_key (service id, chunk) → struct pl_maglev_chunk (backend slots) */
 struct pl_maglev_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, (PL_MAX_SERVICES * PL_MAGLEV_CHUNKS));
+	__uint(max_entries, (2 * PL_MAX_SERVICES * PL_MAGLEV_CHUNKS)); /* nodePort Local too */
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(key_size, sizeof(struct pl_maglev_key));
 	__uint(value_size, sizeof(struct pl_maglev_chunk));

@@ -109,6 +109,7 @@ struct pl_state {
 	__u32 svc_ip;		 /* DNATed (svc_nat) or a service's reply: the ClusterIP */
 	__u16 svc_port;		 /* and the service port, network order */
 	__u16 svc_nat;		 /* DNATed here: the conntrack entry records the service */
+	__u32 snat_ip;		 /* SNATed here (nodePort), or a reply of such: the client */
 };
 
 /*

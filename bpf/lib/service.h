@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Service translation at TC (ClusterIP): a packet a pod sends to a
- * service's ClusterIP:port is DNATed to a backend the service's Maglev
- * table picks; conntrack (lib/conntrack.h) remembers the service on the
- * flow's entry, and its replies get their source rewritten back
- * (reverse NAT) where the entry is found. IPv4 TCP and UDP only.
+ * Service translation at TC: a packet a pod sends to a service's
+ * ClusterIP:port (from_pod), or anyone to this node's IP at a nodePort
+ * (from_network), is DNATed to a backend the service's Maglev table picks;
+ * a nodePort's packet for another node's backend is SNATed to the node IP
+ * too. Conntrack (lib/conntrack.h) remembers the translation on the flow's
+ * entry, and its replies are rewritten back (reverse NAT) where the entry
+ * is found. IPv4 TCP and UDP only.
  */
 #ifndef PL_BPF_SERVICE_H
 #define PL_BPF_SERVICE_H
@@ -74,37 +76,16 @@ static __always_inline int pl_nat_rewrite(struct __sk_buff *skb, struct pl_state
 	return 0;
 }
 
-/*
- * A packet to a service's ClusterIP:port: DNAT to the backend of its flow's
- * Maglev entry, the service kept in st for conntrack. 0 when the packet is
- * not for a service or was translated; else the drop reason.
- */
-static __always_inline int pl_svc_dnat(struct __sk_buff *skb, struct pl_state *st)
+/* The backend of st's flow in service svc's Maglev table; NULL: none (a table out of step). */
+static __always_inline struct pl_backend *pl_svc_pick(struct pl_state *st,
+						      const struct pl_service *svc)
 {
-	struct pl_service_key key = {};
 	struct pl_backend_key bkey = {};
 	struct pl_maglev_key mkey = {};
 	struct pl_maglev_chunk *chunk;
-	void *services, *maglev, *backends;
-	struct pl_service *svc;
-	struct pl_backend *be;
+	void *maglev, *backends;
 	__u32 h, idx;
-	int rc;
 
-	if (pl_is_v6(st) || st->icmp_err ||
-	    (st->ev.proto != IPPROTO_TCP && st->ev.proto != IPPROTO_UDP))
-		return 0;
-	services = pl_node_map(&services_of, st->slot);
-	if (!services)
-		return 0;
-	key.ip = st->ev.daddr;
-	key.port = st->ev.dport;
-	key.proto = st->ev.proto;
-	svc = bpf_map_lookup_elem(services, &key);
-	if (!svc)
-		return 0;
-	if (!svc->count)
-		return PL_DROP_NO_SERVICE_BACKEND;
 	h = pl_svc_hash(st->ev.saddr, st->ev.daddr, st->ev.sport, st->ev.dport, st->ev.proto,
 			svc->flags & PL_SVC_F_AFFINITY_CLIENTIP);
 	idx = h % PL_MAGLEV_M;
@@ -113,11 +94,44 @@ static __always_inline int pl_svc_dnat(struct __sk_buff *skb, struct pl_state *s
 	maglev = pl_node_map(&maglev_of, st->slot);
 	chunk = maglev ? bpf_map_lookup_elem(maglev, &mkey) : NULL;
 	if (!chunk)
-		return PL_DROP_NO_SERVICE_BACKEND;
+		return NULL;
 	bkey.id = svc->id;
 	bkey.slot = chunk->slot[idx & (PL_MAGLEV_CHUNK - 1)];
 	backends = pl_node_map(&backends_of, st->slot);
-	be = backends ? bpf_map_lookup_elem(backends, &bkey) : NULL;
+	return backends ? bpf_map_lookup_elem(backends, &bkey) : NULL;
+}
+
+/*
+ * The frontend (ip, the packet's dport and proto) of st's TCP/UDP IPv4
+ * packet; NULL when it is none. ip 0 looks a nodePort up.
+ */
+static __always_inline struct pl_service *pl_svc_frontend(const struct pl_state *st, __u32 ip)
+{
+	struct pl_service_key key = {};
+	void *services;
+
+	if (pl_is_v6(st) || st->icmp_err ||
+	    (st->ev.proto != IPPROTO_TCP && st->ev.proto != IPPROTO_UDP))
+		return NULL;
+	services = pl_node_map(&services_of, st->slot);
+	if (!services)
+		return NULL;
+	key.ip = ip;
+	key.port = st->ev.dport;
+	key.proto = st->ev.proto;
+	return bpf_map_lookup_elem(services, &key);
+}
+
+/* DNAT of st's packet for frontend svc to the backend of its flow; 0 or a drop reason. */
+static __always_inline int pl_svc_translate(struct __sk_buff *skb, struct pl_state *st,
+					    const struct pl_service *svc)
+{
+	struct pl_backend *be;
+	int rc;
+
+	if (!svc->count)
+		return PL_DROP_NO_SERVICE_BACKEND;
+	be = pl_svc_pick(st, svc);
 	if (!be)
 		return PL_DROP_NO_SERVICE_BACKEND;
 	st->svc_ip = st->ev.daddr;
@@ -132,7 +146,58 @@ static __always_inline int pl_svc_dnat(struct __sk_buff *skb, struct pl_state *s
 	return 0;
 }
 
-/* A reply of a service's flow (pl_ct_lookup set svc_ip): its source back to ClusterIP:port. */
+/*
+ * A packet to a service's ClusterIP:port: DNAT to the backend of its flow's
+ * Maglev entry, the service kept in st for conntrack. 0 when the packet is
+ * not for a service or was translated; else the drop reason.
+ */
+static __always_inline int pl_svc_dnat(struct __sk_buff *skb, struct pl_state *st)
+{
+	struct pl_service *svc = pl_svc_frontend(st, st->ev.daddr);
+
+	return svc ? pl_svc_translate(skb, st, svc) : 0;
+}
+
+/*
+ * A packet to this node's IP at a nodePort: DNAT as for a ClusterIP (the
+ * frontend's table: every backend, or with Local this node's only). 0 and
+ * *hit false: no nodePort; 0 and *hit: translated; else the drop reason.
+ */
+static __always_inline int pl_svc_nodeport(struct __sk_buff *skb, struct pl_state *st, bool *hit)
+{
+	struct pl_service *svc;
+
+	*hit = false;
+	if (st->ev.daddr != st->node_ip)
+		return 0;
+	svc = pl_svc_frontend(st, 0);
+	if (!svc)
+		return 0;
+	*hit = true;
+	return pl_svc_translate(skb, st, svc);
+}
+
+/*
+ * A nodePort's packet for a backend on another node: its source becomes this
+ * node's IP (the port stays), so the reply comes back here to be translated.
+ */
+static __always_inline int pl_svc_snat(struct __sk_buff *skb, struct pl_state *st)
+{
+	__u32 client = st->ev.saddr;
+	int rc = pl_nat_rewrite(skb, st, true, st->node_ip, st->ev.sport);
+
+	if (rc)
+		return rc;
+	st->snat_ip = client;
+	st->ev.flags |= PL_EV_F_SVC_SNAT;
+	return 0;
+}
+
+/*
+ * A reply of a service's flow (pl_ct_lookup set svc_ip): its source back to
+ * ClusterIP:port (or node IP:nodePort) and, when the request was SNATed, its
+ * destination back to the client.
+ */
 static __always_inline int pl_svc_rev_nat(struct __sk_buff *skb, struct pl_state *st)
 {
 	int rc;
@@ -140,6 +205,11 @@ static __always_inline int pl_svc_rev_nat(struct __sk_buff *skb, struct pl_state
 	if (!st->svc_ip)
 		return 0;
 	rc = pl_nat_rewrite(skb, st, true, st->svc_ip, st->svc_port);
+	if (!rc && st->snat_ip) {
+		st->ev.svc_daddr = st->ev.daddr; /* what it came to: the node's IP */
+		st->ev.svc_dport = st->ev.dport;
+		rc = pl_nat_rewrite(skb, st, false, st->snat_ip, st->ev.dport);
+	}
 	if (!rc)
 		st->ev.flags |= PL_EV_F_SVC_RNAT;
 	return rc;

@@ -97,10 +97,16 @@ static void print_services(const struct topo *t)
 
 		printf("    service %-12s %s %s", svc->name, pl_topo_svc_type_name(svc->type),
 		       pl_ip4_str(svc->cluster_ip, a));
-		for (k = 0; k < svc->nports; k++)
+		for (k = 0; k < svc->nports; k++) {
 			printf(" %u/%s->%u", svc->ports[k].port,
 			       svc->ports[k].proto == IPPROTO_UDP ? "UDP" : "TCP",
 			       svc->ports[k].target_port);
+			if (svc->ports[k].node_port)
+				printf(" (nodePort %u)", svc->ports[k].node_port);
+		}
+		if (svc->type == TOPO_SVC_NODE_PORT)
+			printf(" externalTrafficPolicy %s",
+			       svc->traffic_local ? "Local" : "Cluster");
 		printf("%s, endpoints:", svc->affinity_client_ip ? " affinity ClientIP" : "");
 		for (k = 0; k < svc->nbackends; k++)
 			printf(" %s", t->pods[svc->backends[k]].name);

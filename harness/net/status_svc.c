@@ -46,10 +46,12 @@ static void print_service(FILE *out, const struct pl_service_key *k, const struc
 	uint32_t *share = calloc(v->count ? v->count : 1, sizeof(*share)), i;
 	char a[INET_ADDRSTRLEN];
 
-	fprintf(out, "    service %s:%u/%s id %u -> targetPort %u, %u backends%s\n",
-		pl_ip4_str(k->ip, a), ntohs(k->port), k->proto == IPPROTO_UDP ? "UDP" : "TCP",
-		v->id, ntohs(v->target_port), v->count,
-		v->flags & PL_SVC_F_AFFINITY_CLIENTIP ? ", affinity ClientIP" : "");
+	fprintf(out, "    %s %s:%u/%s id %u -> targetPort %u, %u backends%s%s\n",
+		k->ip ? "service" : "nodePort", k->ip ? pl_ip4_str(k->ip, a) : "node-ip",
+		ntohs(k->port), k->proto == IPPROTO_UDP ? "UDP" : "TCP", v->id,
+		ntohs(v->target_port), v->count,
+		v->flags & PL_SVC_F_AFFINITY_CLIENTIP ? ", affinity ClientIP" : "",
+		v->flags & PL_SVC_F_LOCAL ? ", externalTrafficPolicy Local (this node's)" : "");
 	if (!v->count)
 		fprintf(out, "      no backends: packets dropped (NO_SERVICE_BACKEND)\n");
 	if (share && maglev_fd >= 0)

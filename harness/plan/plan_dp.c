@@ -141,7 +141,7 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 		err = pl__map_push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
 	}
 	if (!err)
-		err = pl__plan_service_entries(t, out, n);
+		err = pl__plan_service_entries(t, node, out, n);
 	free(ic);
 	pl_policy_set_free(ps);
 	if (err) {

@@ -35,7 +35,7 @@ int pl__plan_fabric_routes(struct pl_plan *p);
 /* Datapath map elements (plan_dp.c): one more in *e; plan_svc.c: the services' (every node's). */
 int pl__map_push(struct pl_map_entry **e, int *n, const char *map, const void *key, size_t klen,
 		 const void *val, size_t vlen);
-int pl__plan_service_entries(const struct topo *t, struct pl_map_entry **e, int *n);
+int pl__plan_service_entries(const struct topo *t, int node, struct pl_map_entry **e, int *n);
 
 int pl__plan_qdisc(struct pl_plan *p, const struct topo_link *l);
 int pl__plan_datapath(struct pl_plan *p, int node);

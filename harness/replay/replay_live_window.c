@@ -295,11 +295,12 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 			if (!(ev->flags & PL_EV_F_IPV4))
 				continue;
 			s = slot_find(lv, ntohs(ev->ip_id), ev->daddr);
-			if (!s && (ev->flags & PL_EV_F_SVC_DNAT))
+			if (!s && (ev->flags & (PL_EV_F_SVC_DNAT | PL_EV_F_SVC_RNAT)) &&
+			    ev->svc_daddr)
 				s = slot_find(lv, ntohs(ev->ip_id), ev->svc_daddr);
 			if (!s || !s->active || !event_of(s, ev))
 				continue;
-			if (ev->flags & PL_EV_F_SVC_DNAT)
+			if (ev->svc_daddr && (ev->flags & (PL_EV_F_SVC_DNAT | PL_EV_F_SVC_RNAT)))
 				slot_alias(lv, s, ev);
 			add_hop(rp, s->res, i, ev);
 			found++;

@@ -103,7 +103,7 @@ static int node_port_taken(const struct topo *t, const struct topo_service *self
 		int n = o == self ? nports : o->nports;
 
 		for (k = 0; k < n; k++)
-			if (o->ports[k].node_port == sp->node_port &&
+			if (&o->ports[k] != sp && o->ports[k].node_port == sp->node_port &&
 			    o->ports[k].proto == sp->proto)
 				return i;
 	}
@@ -294,6 +294,35 @@ static int parse_service(struct topo_parser *p, const ynode *n)
 	return err ? err : parse_selector(p, n, svc);
 }
 
+/* A NodePort port without a nodePort gets the lowest free one (per protocol), as the apiserver. */
+static int allocate_node_ports(struct topo_parser *p)
+{
+	struct topo *t = p->t;
+	int i, k;
+
+	for (i = 0; i < t->nservices; i++) {
+		struct topo_service *svc = &t->services[i];
+
+		for (k = 0; svc->type == TOPO_SVC_NODE_PORT && k < svc->nports; k++) {
+			struct topo_svc_port *sp = &svc->ports[k];
+			uint32_t np;
+
+			if (sp->node_port)
+				continue;
+			for (np = NODE_PORT_MIN; np <= NODE_PORT_MAX; np++) {
+				sp->node_port = (uint16_t)np;
+				if (node_port_taken(t, NULL, 0, sp) < 0)
+					break;
+			}
+			if (np > NODE_PORT_MAX)
+				return pl_yaml_error_at(&p->y, sp->pos.line, sp->pos.col,
+							"no nodePort left in %u..%u", NODE_PORT_MIN,
+							NODE_PORT_MAX);
+		}
+	}
+	return 0;
+}
+
 /* The lowest address of the service CIDR no service was given (after the network address). */
 static int allocate_cluster_ips(struct topo_parser *p)
 {
@@ -339,12 +368,6 @@ int pl_topo_parse_services(struct topo_parser *p, const ynode *n)
 		err = parse_service(p, pl_yaml_seq_item(&p->y, n, i));
 	if (err)
 		return err;
-	for (i = 0; i < t->nservices; i++)
-		if (t->services[i].type == TOPO_SVC_NODE_PORT)
-			return pl_yaml_error_at(&p->y, t->services[i].type_pos.line,
-						t->services[i].type_pos.col,
-						"service '%s': type NodePort is not supported yet "
-						"(ClusterIP only)",
-						t->services[i].name);
-	return allocate_cluster_ips(p);
+	err = allocate_node_ports(p);
+	return err ? err : allocate_cluster_ips(p);
 }

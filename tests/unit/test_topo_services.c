@@ -66,9 +66,6 @@ static const struct svc_bad_case bad[] = {
 	{"nodePort on a ClusterIP service",
 	 NODES SVC "  - {name: x, selector: {app: web}, ports: [{port: 80, nodePort: 30080}]}\n",
 	 "t:14:66: nodePort needs type: NodePort"},
-	{"NodePort not supported yet",
-	 NODES SVC "  - {name: x, type: NodePort, selector: {app: web}, ports: [{port: 80}]}\n",
-	 "t:14:21: service 'x': type NodePort is not supported yet (ClusterIP only)"},
 	{"unknown service field", NODES SVC WEB(", clusterIp: 10.96.0.11"),
 	 "t:14:101: unknown key 'clusterIp' in a service (expected one of: name, type, clusterIP"},
 	{"unknown port field",
@@ -174,6 +171,30 @@ PL_TEST(unit, topo_services_model)
 	ASSERT_EQ(t->services[1].ports[0].target_port, 53, "targetPort defaults to port");
 	ASSERT_EQ(t->services[1].ports[1].proto, IPPROTO_TCP, "the same port in TCP");
 	ASSERT_EQ(t->services[1].nbackends, 1, "endpoints: b");
+out:
+	pl_topo_free(t);
+	free(diag);
+}
+
+PL_TEST(unit, topo_services_node_ports)
+{
+	struct topo *t = NULL;
+	char *diag = NULL;
+
+	if (!ASSERT_OK(
+		    topo_test_parse(NODES SVC
+				    "  - {name: x, type: NodePort, externalTrafficPolicy: Local, "
+				    "selector: {app: web}, ports: [{port: 80}, {port: 81, "
+				    "nodePort: 30000}, {port: 82, protocol: UDP}]}\n",
+				    &t, &diag),
+		    "parse"))
+		goto out;
+	ASSERT_EQ(t->services[0].type, TOPO_SVC_NODE_PORT, "NodePort");
+	ASSERT_TRUE(t->services[0].traffic_local, "externalTrafficPolicy Local");
+	ASSERT_EQ(t->services[0].ports[1].node_port, 30000, "given nodePort");
+	ASSERT_EQ(t->services[0].ports[0].node_port, 30001, "allocated: the lowest free TCP one");
+	ASSERT_EQ(t->services[0].ports[2].node_port, 30000, "UDP has its own nodePorts");
+	ASSERT_NEQ(t->services[0].cluster_ip, 0, "a NodePort service has a ClusterIP too");
 out:
 	pl_topo_free(t);
 	free(diag);
