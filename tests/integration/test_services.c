@@ -4,7 +4,10 @@
  * sockets through ClusterIPs. A TCP connect to a ClusterIP reaches the
  * backend, which sees the client's own address (no SNAT); a UDP echo to one
  * comes back from the ClusterIP (a connected socket takes nothing else); a
- * service with no ready backend answers nothing; down leaves nothing.
+ * service with no ready backend answers nothing. NodePorts on node1's IP
+ * from a pod of node2: Cluster to a backend on node2 (seen from node1's IP),
+ * Local to node1's backend (the client's own address); node2's IP at a Local
+ * nodePort without a backend there answers nothing. down leaves nothing.
  */
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -35,23 +38,30 @@ static uint32_t ip(const char *s)
 	return a.s_addr;
 }
 
-/* One probe from client; its outcome, the source the server saw in *seen_ip. */
-static enum pl_probe_status probe(const char *run, uint8_t proto, const char *dst, uint16_t port,
-				  struct pl_probe_server *srv, uint32_t *seen_ip)
+/* One probe from pod src; its outcome, the source the server saw in *seen_ip. */
+static enum pl_probe_status probe_from(const char *run, const char *src, uint8_t proto,
+				       const char *dst, uint16_t port, struct pl_probe_server *srv,
+				       uint32_t *seen_ip)
 {
 	char ns[PL_NETNS_NAME_MAX];
 	struct pl_probe_req req = {
 		.src_netns = ns, .proto = proto, .dst_ip = ip(dst), .dport = port, .server = srv};
 	struct pl_probe_result res;
 
-	pl_netns_name(run, "client", ns, sizeof(ns));
+	pl_netns_name(run, src, ns, sizeof(ns));
 	if (!ASSERT_OK(pl_probe(&req, &res), "probe"))
 		return PL_PROBE_ERROR;
 	*seen_ip = res.seen ? res.sighting.peer_ip : 0;
 	return res.status;
 }
 
-PL_TEST_PROBE(integration, services_clusterip_real_sockets, probe_services)
+static enum pl_probe_status probe(const char *run, uint8_t proto, const char *dst, uint16_t port,
+				  struct pl_probe_server *srv, uint32_t *seen_ip)
+{
+	return probe_from(run, "client", proto, dst, port, srv, seen_ip);
+}
+
+PL_TEST_PROBE(integration, services_real_sockets, probe_services)
 {
 	struct pl_up_opts uo = {
 		.datapath = true, .keep_owner = true, .topology = "topologies/services.yaml"};
@@ -93,6 +103,17 @@ PL_TEST_PROBE(integration, services_clusterip_real_sockets, probe_services)
 	pl_subtest("TCP to the service's port it does not have");
 	ASSERT_NEQ(probe(run, IPPROTO_TCP, "10.96.0.11", 8080, NULL, &seen), PL_PROBE_DELIVERED,
 		   "the ClusterIP itself serves nothing");
+	pl_subtest("NodePort Cluster: node1's IP, backend on node2");
+	ASSERT_EQ(probe_from(run, "client2", IPPROTO_TCP, "192.168.50.1", 30080, web2, &seen),
+		  PL_PROBE_DELIVERED, "connected through node1's nodePort");
+	ASSERT_EQ(seen, ip("192.168.50.1"), "web2 saw node1's IP (SNAT)");
+	pl_subtest("NodePort Local: node1's IP, backend on node1");
+	ASSERT_EQ(probe_from(run, "client2", IPPROTO_TCP, "192.168.50.1", 30081, web1, &seen),
+		  PL_PROBE_DELIVERED, "connected through node1's nodePort");
+	ASSERT_EQ(seen, ip("10.244.2.10"), "web1 saw client2's own address");
+	pl_subtest("NodePort Local: node2's IP, no backend there");
+	ASSERT_EQ(probe(run, IPPROTO_TCP, "192.168.50.2", 30081, NULL, &seen), PL_PROBE_TIMEOUT,
+		  "dropped: nothing answers");
 out:
 	pl_probe_server_stop(web1);
 	pl_probe_server_stop(web2);
