@@ -118,6 +118,7 @@ PL_TEST_PROBE(datapath, service_clusterip_local_backend_and_reply, pl_probe_bpf_
 	struct pl_pkt_spec req = PKT_TCP(IP_A, VIP, 40000, 80);
 	struct pl_pkt_spec rep = PKT_TCP(IP_B, IP_A, 8080, 40000);
 	struct dp_fx fx = {0};
+	char line[512];
 	struct sent s;
 
 	setup(&fx);
@@ -135,6 +136,9 @@ PL_TEST_PROBE(datapath, service_clusterip_local_backend_and_reply, pl_probe_bpf_
 	ASSERT_TRUE(s.r.event.flags & PL_EV_F_SVC_DNAT, "event says DNAT");
 	ASSERT_EQ(s.r.event.daddr, IP_B, "event names the backend");
 	ASSERT_EQ(s.r.event.dst_identity, ID_B, "destination identity is the backend's");
+	pl_event_format(&s.r.event, line, sizeof(line));
+	ASSERT_STRSTR(line, "-> 10.244.1.20:8080 ", "flow line: the backend");
+	ASSERT_STRSTR(line, " service 10.96.0.10:80 dnat", "flow line: the service it was for");
 
 	rep.tcp_flags = 0x12;
 	if (!send_pkt(&fx, PL_PROG_FROM_POD, DEV_POD_B, &rep, &s))
