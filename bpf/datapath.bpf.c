@@ -17,6 +17,7 @@
 #include "lib/conntrack.h"
 #include "lib/routing.h"
 #include "lib/ipip.h"
+#include "lib/service.h"
 
 /* The local endpoint of the packet's destination (dst) or source; either family. */
 static __always_inline struct pl_endpoint_info *pl_endpoint_of(const struct pl_state *st, bool dst)
@@ -84,6 +85,36 @@ static __always_inline bool pl_is_pod_identity(__u32 id)
 	return id >= PL_ID_POD_MIN && id < PL_ID_CIDR_MIN;
 }
 
+/*
+ * The reply of a nodePort's flow SNATed here (at this node's IP): source back
+ * to node IP:nodePort, destination back to the client, then to the client
+ * directly (the stack would drop a packet from its own address as martian).
+ */
+static __always_inline int pl_nodeport_reply(struct __sk_buff *skb, struct pl_state *st, __u8 point)
+{
+	struct pl_endpoint_info *ep;
+	struct pl_ipcache_info *ipc;
+	__u32 tunnel_endpoint = 0;
+	int rc = pl_svc_rev_nat(skb, st);
+
+	if (rc) {
+		pl_drop(st, point, rc);
+		return TC_ACT_SHOT;
+	}
+	ep = pl_endpoint_of(st, true);
+	if (ep) {
+		st->ev.dst_identity = ep->identity;
+		return pl_deliver_local(skb, st, ep, point);
+	}
+	ipc = pl_ipcache_of(st, true);
+	st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
+	if (ipc && ipc->tunnel_endpoint != st->node_ip)
+		tunnel_endpoint = ipc->tunnel_endpoint;
+	if (tunnel_endpoint && routing_mode == PL_ROUTING_VXLAN)
+		return pl_route_tunnel(skb, st, tunnel_endpoint);
+	return pl_route_native(skb, st, st->ev.ifindex);
+}
+
 /* Shared tail of from_network and from_overlay: ingress policy, then deliver or stack. */
 static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *st, __u8 point)
 {
@@ -92,6 +123,10 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 	int rc;
 
 	if (!ep) {
+		if (st->ev.daddr == st->node_ip && !pl_is_v6(st) &&
+		    (st->ev.proto == IPPROTO_TCP || st->ev.proto == IPPROTO_UDP) &&
+		    pl_ct_lookup(st) && st->snat_ip)
+			return pl_nodeport_reply(skb, st, point);
 		ipc = pl_ipcache_of(st, true);
 		st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
 		return pl_to_stack(st, PL_NOTE_NOT_LOCAL, false);
@@ -103,6 +138,9 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 			pl_drop(st, point, rc);
 			return TC_ACT_SHOT;
 		}
+	} else if ((rc = pl_svc_rev_nat(skb, st))) {
+		pl_drop(st, point, rc);
+		return TC_ACT_SHOT;
 	}
 	return pl_deliver_local(skb, st, ep, point);
 }
@@ -172,6 +210,12 @@ int from_pod(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	st.ev.src_identity = src->identity;
+	/* Services first: policy, conntrack and routing see the backend. */
+	rc = pl_svc_dnat(skb, &st);
+	if (rc) {
+		pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
+		return TC_ACT_SHOT;
+	}
 
 	dst = pl_endpoint_of(&st, true);
 	if (dst) {
@@ -193,12 +237,18 @@ int from_pod(struct __sk_buff *skb)
 			pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
 			return TC_ACT_SHOT;
 		}
+	} else if ((rc = pl_svc_rev_nat(skb, &st))) {
+		pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
+		return TC_ACT_SHOT;
 	}
 	st.dir = PL_DIR_EGRESS;
 	if (dst)
 		return pl_deliver_local(skb, &st, dst, PL_OBS_FROM_ENDPOINT);
 
 	remote_pod = tunnel_endpoint || pl_is_pod_identity(st.ev.dst_identity);
+	/* A nodePort's reply from its own node IP: the stack would take it for a martian. */
+	if (!remote_pod && st.ct_reply && st.svc_ip == st.node_ip)
+		return pl_route_native(skb, &st, ifindex);
 	if (!remote_pod || routing_mode == PL_ROUTING_LEGACY)
 		return pl_to_stack(&st, 0, true);
 	if (routing_mode == PL_ROUTING_IPIP && pl_ipip_wanted(&st, ipc_flags))
@@ -206,11 +256,39 @@ int from_pod(struct __sk_buff *skb)
 	return pl_route_remote(skb, &st, ifindex, tunnel_endpoint);
 }
 
+/*
+ * A nodePort's packet for a backend on another node (externalTrafficPolicy
+ * Cluster): SNAT to this node's IP so the reply comes back here, then routed
+ * to the backend as a pod's packet would be. The backend's node decides policy.
+ */
+static __always_inline int pl_nodeport_remote(struct __sk_buff *skb, struct pl_state *st)
+{
+	struct pl_ipcache_info *ipc = pl_ipcache_of(st, true);
+	__u32 tunnel_endpoint = 0;
+	int rc;
+
+	st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
+	if (ipc && ipc->tunnel_endpoint != st->node_ip)
+		tunnel_endpoint = ipc->tunnel_endpoint;
+	rc = pl_svc_snat(skb, st);
+	if (rc) {
+		pl_drop(st, PL_OBS_FROM_NETWORK, rc);
+		return TC_ACT_SHOT;
+	}
+	/* What the backend's node sees: this node (its ipcache; the VNI says so too). */
+	st->ev.src_identity = PL_ID_REMOTE_NODE;
+	pl_ct_lookup(st); /* an established flow's entry, refreshed when it leaves */
+	if (routing_mode == PL_ROUTING_LEGACY)
+		return pl_to_stack(st, 0, true);
+	return pl_route_remote(skb, st, st->ev.ifindex, tunnel_endpoint);
+}
+
 SEC("tc")
 int from_network(struct __sk_buff *skb)
 {
 	struct pl_ipcache_info *ipc;
 	struct pl_state st;
+	bool nodeport;
 	int rc;
 
 	if (pl_tc_begin(skb, &st, PL_PROG_FROM_NETWORK, PL_DIR_INGRESS, PL_OBS_FROM_NETWORK, &rc))
@@ -221,6 +299,13 @@ int from_network(struct __sk_buff *skb)
 		return rc;
 	ipc = pl_ipcache_of(&st, false);
 	st.ev.src_identity = ipc ? ipc->identity : PL_ID_WORLD;
+	rc = pl_svc_nodeport(skb, &st, &nodeport);
+	if (rc) {
+		pl_drop(&st, PL_OBS_FROM_NETWORK, rc);
+		return TC_ACT_SHOT;
+	}
+	if (nodeport && !pl_endpoint_of(&st, true))
+		return pl_nodeport_remote(skb, &st);
 	return pl_to_local(skb, &st, PL_OBS_FROM_NETWORK);
 }
 

@@ -175,13 +175,102 @@ struct pl_ct6_key {
  */
 #define PL_IPV6_MAX_EXT 5
 
+#define PL_CT_F_SVC  (1u << 0) /* a service's flow: replies get their source rewritten to nat_* */
+#define PL_CT_F_SNAT (1u << 1) /* and its source was the node's: replies go back to snat_ip */
+
 struct pl_ct_entry {
 	__u64 created_ns;
 	__u64 last_seen_ns;
 	__u64 packets;
-	__u32 flags;
+	__u16 flags;	 /* PL_CT_F_* */
+	__u16 nat_port;	 /* PL_CT_F_SVC: the service port (or nodePort), network order */
 	__u32 last_tick; /* low 32 bits of jiffies when last_seen_ns was taken */
+	__u32 nat_ip;	 /* PL_CT_F_SVC: the ClusterIP (or node IP) the client sent to */
+	__u32 snat_ip;	 /* PL_CT_F_SNAT: the client's own address, network order */
 };
+
+/*
+ * services: (ClusterIP, port, protocol) → struct pl_service. Every port of a
+ * service shares its backends and Maglev table (id); backends: (id, slot) →
+ * struct pl_backend; maglev: (id, chunk) → PL_MAGLEV_CHUNK backend slots of
+ * the service's lookup table of PL_MAGLEV_M entries (Cilium's and Katran's M).
+ */
+#define PL_MAX_SERVICES		   256	 /* services (ids) of a topology */
+#define PL_MAGLEV_M		   16381 /* a prime: every skip is coprime with it */
+#define PL_MAGLEV_CHUNK		   32	 /* table entries per maglev map element */
+#define PL_MAGLEV_CHUNKS	   ((PL_MAGLEV_M + PL_MAGLEV_CHUNK - 1) / PL_MAGLEV_CHUNK)
+#define PL_MAX_SERVICE_BACKENDS	   4096
+#define PL_SVC_F_AFFINITY_CLIENTIP (1u << 0) /* sessionAffinity ClientIP: hash the source only */
+#define PL_SVC_F_NODEPORT	   (1u << 1) /* a nodePort (key ip 0: the node's own IP) */
+#define PL_SVC_F_LOCAL		   (1u << 2) /* externalTrafficPolicy Local: this node's backends */
+
+struct pl_service_key {
+	__u32 ip;   /* ClusterIP, network order; 0: a nodePort, on the node's own IP */
+	__u16 port; /* service port, network order */
+	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 pad;
+};
+
+struct pl_service {
+	__u32 id;	   /* key of its backends and maglev elements, 1.. */
+	__u16 count;	   /* backends; 0: packets are dropped (NO_SERVICE_BACKEND) */
+	__u16 flags;	   /* PL_SVC_F_* */
+	__u16 target_port; /* network order */
+	__u16 pad;
+};
+
+struct pl_maglev_key {
+	__u32 id;
+	__u32 chunk; /* table entries chunk * PL_MAGLEV_CHUNK .. + PL_MAGLEV_CHUNK - 1 */
+};
+
+struct pl_maglev_chunk {
+	__u16 slot[PL_MAGLEV_CHUNK]; /* backend slots, < pl_service.count */
+};
+
+struct pl_backend_key {
+	__u32 id;
+	__u32 slot;
+};
+
+struct pl_backend {
+	__u32 ip; /* pod IPv4, network order */
+	__u32 pad;
+};
+
+/* Mixes one 32-bit word into a hash (murmur3's round and finaliser steps). */
+static inline __u32 pl_svc_mix(__u32 h, __u32 k)
+{
+	k *= 0xcc9e2d51u;
+	k = (k << 15) | (k >> 17);
+	k *= 0x1b873593u;
+	h ^= k;
+	h = (h << 13) | (h >> 19);
+	return h * 5 + 0xe6546b64u;
+}
+
+/*
+ * The flow hash that picks a Maglev entry, shared by the datapath and its
+ * tests: the 5-tuple as sent (addresses and ports in network order), or the
+ * source address only (affinity); the entry is hash % PL_MAGLEV_M.
+ */
+static inline __u32 pl_svc_hash(__u32 saddr, __u32 daddr, __u16 sport, __u16 dport, __u8 proto,
+				int affinity)
+{
+	__u32 h = 0x9747b28cu;
+
+	h = pl_svc_mix(h, saddr);
+	if (!affinity) {
+		h = pl_svc_mix(h, daddr);
+		h = pl_svc_mix(h, (__u32)sport << 16 | dport);
+		h = pl_svc_mix(h, proto);
+	}
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
+}
 
 /*
  * devices: ifindex of a device a program runs on → its node. One loaded
@@ -250,6 +339,9 @@ struct pl_counter_val {
 #define PL_EV_F_CT_RELATED   (1u << 2)
 #define PL_EV_F_CT_UNTRACKED (1u << 3) /* forwarded, but conntrack could not create its entry */
 #define PL_EV_F_IPV6	     (1u << 4) /* saddr6/daddr6 hold the addresses, saddr/daddr are 0 */
+#define PL_EV_F_SVC_DNAT     (1u << 5) /* to a service: daddr/dport are the backend's now */
+#define PL_EV_F_SVC_RNAT     (1u << 6) /* a service's reply: saddr/sport are the service's now */
+#define PL_EV_F_SVC_SNAT     (1u << 7) /* a nodePort's, to another node: saddr is the node's now */
 
 /* One flow event per decision, on the events ring buffer. */
 struct pl_flow_event {
@@ -281,6 +373,10 @@ struct pl_flow_event {
 	__u32 cpu;	 /* CPU the program ran on: tells parallel test_run callers apart */
 	__u32 saddr6[4]; /* IPv6 (PL_EV_F_IPV6) */
 	__u32 daddr6[4];
+	__u32 svc_daddr; /* SVC_DNAT: the ClusterIP (node IP) it was sent to, daddr the backend; */
+	__u16 svc_dport; /* SVC_RNAT of a SNATed flow: the node IP it came to. Port: network order
+			  */
+	__u16 pad;
 };
 
 #endif /* PODLAB_H */

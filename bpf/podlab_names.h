@@ -57,6 +57,7 @@
 	X(INVALID, 134, "Invalid packet")                                                          \
 	X(CT_INVALID_HDR, 135, "CT: Truncated or invalid header")                                  \
 	X(FRAG_NOSUPPORT, 157, "Fragmentation needed")                                             \
+	X(NO_SERVICE_BACKEND, 158, "Service backend not found")                                    \
 	X(NO_TUNNEL_ENDPOINT, 160, "No tunnel/encapsulation endpoint")                             \
 	X(NO_FIB, 169, "No FIB entry found")                                                       \
 	X(INVALID_IDENTITY, 171, "Invalid identity")                                               \

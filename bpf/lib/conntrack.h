@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Connection tracking for policy only (NAT-free: nothing is rewritten).
+ * Connection tracking for policy, and for services' reverse NAT: an entry
+ * made for a DNATed flow (lib/service.h) keeps the ClusterIP:port its
+ * replies' source goes back to; nothing else is rewritten.
  * A flow that passed policy and was forwarded is tracked by its forward
  * 5-tuple; a packet whose reverse tuple is tracked is a reply and skips
  * policy in both directions. Forward packets are policy-checked every time.
@@ -147,6 +149,12 @@ static __always_inline bool pl_ct_lookup(struct pl_state *st)
 	if (!e)
 		return false;
 	pl_ct_refresh(e);
+	if (e->flags & PL_CT_F_SVC) {
+		st->svc_ip = e->nat_ip;
+		st->svc_port = e->nat_port;
+	}
+	if (e->flags & PL_CT_F_SNAT)
+		st->snat_ip = e->snat_ip;
 	st->ct_reply = 1;
 	st->ev.note = PL_NOTE_CT_REPLY;
 	st->ev.flags |= PL_EV_F_CT_REPLY;
@@ -191,6 +199,15 @@ static __always_inline void pl_ct_commit(struct pl_state *st)
 	init.last_seen_ns = init.created_ns;
 	init.last_tick = (__u32)bpf_jiffies64();
 	init.packets = 1;
+	if (st->svc_nat) {
+		init.flags = PL_CT_F_SVC;
+		init.nat_ip = st->svc_ip;
+		init.nat_port = st->svc_port;
+	}
+	if (st->snat_ip) {
+		init.flags |= PL_CT_F_SNAT;
+		init.snat_ip = st->snat_ip;
+	}
 	conntrack = pl_ct_map(st);
 	if (!conntrack)
 		return;

@@ -97,6 +97,33 @@ struct pl_conntrack6_map {
 	__uint(value_size, sizeof(struct pl_ct_entry));
 } conntrack6 SEC(".maps");
 
+/* services: struct pl_service_key (ClusterIP, port, proto) → struct pl_service (id, count) */
+struct pl_services_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_SERVICES * 8);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct pl_service_key));
+	__uint(value_size, sizeof(struct pl_service));
+} services SEC(".maps");
+
+/* maglev: struct pl_maglev_key (service id, chunk) → struct pl_maglev_chunk (backend slots) */
+struct pl_maglev_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, (2 * PL_MAX_SERVICES * PL_MAGLEV_CHUNKS)); /* nodePort Local too */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct pl_maglev_key));
+	__uint(value_size, sizeof(struct pl_maglev_chunk));
+} maglev SEC(".maps");
+
+/* backends: struct pl_backend_key (service id, slot) → struct pl_backend (pod IPv4) */
+struct pl_backends_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PL_MAX_SERVICE_BACKENDS * 4);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct pl_backend_key));
+	__uint(value_size, sizeof(struct pl_backend));
+} backends SEC(".maps");
+
 /* events: ring buffer of struct pl_flow_event, one per decision */
 struct pl_events_map {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -144,6 +171,9 @@ PL_NODE_MAPS(counters);
 PL_NODE_MAPS(endpoints6);
 PL_NODE_MAPS(ipcache6);
 PL_NODE_MAPS(conntrack6);
+PL_NODE_MAPS(services);
+PL_NODE_MAPS(maglev);
+PL_NODE_MAPS(backends);
 
 /*
  * Gives the IPv6 branch's lookups call sites of their own: clang merges the

@@ -106,6 +106,10 @@ struct pl_state {
 	__u32 slot;		 /* the node's slot in the *_of maps (struct pl_node_cfg) */
 	__u32 node_ip;		 /* the node's underlay IPv4, network order */
 	__u32 vxlan_ifindex;	 /* the node's vxlan device */
+	__u32 svc_ip;		 /* DNATed (svc_nat) or a service's reply: the ClusterIP */
+	__u16 svc_port;		 /* and the service port, network order */
+	__u16 svc_nat;		 /* DNATed here: the conntrack entry records the service */
+	__u32 snat_ip;		 /* SNATed here (nodePort), or a reply of such: the client */
 };
 
 /*

@@ -139,6 +139,7 @@ static void print_pins(const char *dir)
 		printf("\n");
 		closedir(md);
 		print_conntrack(de->d_name, path);
+		pl_status_services(de->d_name, path, stdout);
 	}
 	closedir(d);
 }
@@ -209,7 +210,9 @@ PL_COMMAND(
 		 "classifiers); then per node the fill of each pinned map (elements/max)\n"
 		 "and its conntrack: entries used/max, created by the programs, evicted (the\n"
 		 "map is an LRU: a full table drops its least recently used entries to make\n"
-		 "room; evicted = created - present) and not tracked (creation failed).\n"
+		 "room; evicted = created - present) and not tracked (creation failed), and\n"
+		 "its services: each ClusterIP:port/protocol with its targetPort, affinity and\n"
+		 "backends, and the entries of the service's Maglev table each backend got.\n"
 		 "Then the run's plan, recomputed from its recorded topology and routing mode:\n"
 		 "one line per planned object (namespace, device, address, route, neighbour,\n"
 		 "qdisc, attachment, map elements), present or MISSING in the kernel, or\n"

@@ -82,6 +82,38 @@ static void print_entries(const struct topo *t, const struct policy_set *ps)
 	free(ipc);
 }
 
+/* One line per service: ClusterIP, ports, and its Endpoints (ready pods the selector matches). */
+static void print_services(const struct topo *t)
+{
+	char a[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
+	int i, k;
+
+	if (!t->nservices)
+		return;
+	printf("  services: %d, CIDR %s/%u\n", t->nservices, pl_ip4_str(t->svc_cidr, c),
+	       t->svc_plen);
+	for (i = 0; i < t->nservices; i++) {
+		const struct topo_service *svc = &t->services[i];
+
+		printf("    service %-12s %s %s", svc->name, pl_topo_svc_type_name(svc->type),
+		       pl_ip4_str(svc->cluster_ip, a));
+		for (k = 0; k < svc->nports; k++) {
+			printf(" %u/%s->%u", svc->ports[k].port,
+			       svc->ports[k].proto == IPPROTO_UDP ? "UDP" : "TCP",
+			       svc->ports[k].target_port);
+			if (svc->ports[k].node_port)
+				printf(" (nodePort %u)", svc->ports[k].node_port);
+		}
+		if (svc->type == TOPO_SVC_NODE_PORT)
+			printf(" externalTrafficPolicy %s",
+			       svc->traffic_local ? "Local" : "Cluster");
+		printf("%s, endpoints:", svc->affinity_client_ip ? " affinity ClientIP" : "");
+		for (k = 0; k < svc->nbackends; k++)
+			printf(" %s", t->pods[svc->backends[k]].name);
+		printf("%s\n", svc->nbackends ? "" : " none (packets dropped: NO_SERVICE_BACKEND)");
+	}
+}
+
 static void print_summary(const struct topo *t, const struct policy_set *ps)
 {
 	char a[PL_ADDR_STRLEN], b[PL_ADDR_STRLEN], veth[TOPO_IFNAMSIZ];
@@ -145,6 +177,7 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 	} else {
 		printf("  prefilter: none (no XDP program attached)\n");
 	}
+	print_services(t);
 	for (i = 0; i < t->nprograms; i++) {
 		const struct topo_program *pr = &t->programs[i];
 

@@ -26,8 +26,8 @@ static const struct {
 
 /* The node maps' names, in the order of enum pl_node_map; the outer map is <name>_of. */
 static const char *const node_map_names[PL_MAP__COUNT] = {
-	"endpoints", "ipcache",	 "policy",     "conntrack", "prefilter",
-	"events",    "counters", "endpoints6", "ipcache6",  "conntrack6",
+	"endpoints",  "ipcache",  "policy",	"conntrack", "prefilter", "events",   "counters",
+	"endpoints6", "ipcache6", "conntrack6", "services",  "maglev",	  "backends",
 };
 
 const char *pl_prog_name(enum pl_prog prog)
@@ -47,7 +47,8 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 		skel->maps.endpoints,  skel->maps.ipcache,    skel->maps.policy,
 		skel->maps.conntrack,  skel->maps.prefilter,  skel->maps.events,
 		skel->maps.counters,   skel->maps.endpoints6, skel->maps.ipcache6,
-		skel->maps.conntrack6,
+		skel->maps.conntrack6, skel->maps.services,   skel->maps.maglev,
+		skel->maps.backends,
 	};
 
 	return maps[kind];
@@ -59,7 +60,8 @@ static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_ma
 		skel->maps.endpoints_of,  skel->maps.ipcache_of,    skel->maps.policy_of,
 		skel->maps.conntrack_of,  skel->maps.prefilter_of,  skel->maps.events_of,
 		skel->maps.counters_of,	  skel->maps.endpoints6_of, skel->maps.ipcache6_of,
-		skel->maps.conntrack6_of,
+		skel->maps.conntrack6_of, skel->maps.services_of,   skel->maps.maglev_of,
+		skel->maps.backends_of,
 	};
 
 	return maps[kind];

@@ -56,6 +56,9 @@ enum pl_node_map {
 	PL_MAP_ENDPOINTS6, /* IPv6 twins of endpoints, ipcache and conntrack */
 	PL_MAP_IPCACHE6,
 	PL_MAP_CONNTRACK6,
+	PL_MAP_SERVICES, /* services: frontends, their backends and Maglev tables */
+	PL_MAP_MAGLEV,
+	PL_MAP_BACKENDS,
 	PL_MAP__COUNT,
 };
 

@@ -176,6 +176,19 @@ tail:
 		if (w < 0 || (n += w) >= len)
 			return n;
 	}
+	/* Services: what the address was before (Hubble's service fields, in one word). */
+	if (ev->flags & PL_EV_F_SVC_DNAT) {
+		pl_ip4_str(ev->svc_daddr, tun);
+		w = snprintf(buf + n, len - n, " service %s:%u dnat%s", tun, ntohs(ev->svc_dport),
+			     ev->flags & PL_EV_F_SVC_SNAT ? " snat node-ip" : "");
+		if (w < 0 || (n += w) >= len)
+			return n;
+	}
+	if (ev->flags & PL_EV_F_SVC_RNAT) {
+		w = snprintf(buf + n, len - n, " service reply rev-nat");
+		if (w < 0 || (n += w) >= len)
+			return n;
+	}
 	if (ev->flags & PL_EV_F_CT_UNTRACKED) {
 		w = snprintf(buf + n, len - n, " ct-untracked");
 		if (w < 0 || (n += w) >= len)

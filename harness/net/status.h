@@ -15,4 +15,11 @@
  */
 int pl_status_plan(const struct pl_run_state *st, FILE *out);
 
+/*
+ * The services node's maps pinned in dir hold (status_svc.c): frontends,
+ * backends and each backend's Maglev entries. Returns how many frontends
+ * (nothing printed for 0), or -errno when the maps cannot be opened.
+ */
+int pl_status_services(const char *node, const char *dir, FILE *out);
+
 #endif /* PL_NET_STATUS_H */

@@ -289,11 +289,11 @@ struct pl_datapath_opts;
 
 /* One map element a node's datapath holds; every back end writes exactly these. */
 struct pl_map_entry {
-	const char
-		*map; /* "endpoints", "ipcache", "policy", "prefilter", "endpoints6", "ipcache6" */
+	const char *map; /* "endpoints", "ipcache", "policy", "prefilter", "endpoints6", "services",
+			    ... */
 	uint8_t key[24];
 	uint32_t key_len;
-	uint8_t val[32];
+	uint8_t val[64]; /* a maglev chunk is the largest */
 	uint32_t val_len;
 };
 

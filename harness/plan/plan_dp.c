@@ -12,6 +12,7 @@
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "plan/plan.h"
+#include "plan/plan_internal.h"
 #include "topo/policy_compile.h"
 
 void pl_dp_pin_dir(const struct pl_plan *p, int node, char *buf, size_t len)
@@ -73,8 +74,8 @@ int pl_dp_devices(const struct pl_plan *p, int node, uint32_t *ifx, int max)
 	return n;
 }
 
-static int push(struct pl_map_entry **e, int *n, const char *map, const void *key, size_t klen,
-		const void *val, size_t vlen)
+int pl__map_push(struct pl_map_entry **e, int *n, const char *map, const void *key, size_t klen,
+		 const void *val, size_t vlen)
 {
 	struct pl_map_entry *g = realloc(*e, (*n + 1) * sizeof(**e));
 
@@ -114,7 +115,7 @@ static int map_entries6(const struct pl_plan *p, int node, struct pl_map_entry *
 		if (k < 0)
 			continue;
 		memcpy(k6.ip6, t->pods[k].ip6, 16);
-		err = push(out, n, "endpoints6", &k6, sizeof(k6), e[i].val, e[i].val_len);
+		err = pl__map_push(out, n, "endpoints6", &k6, sizeof(k6), e[i].val, e[i].val_len);
 		e = *out;
 	}
 	for (i = 0; i < t->npods && !err; i++) {
@@ -124,7 +125,7 @@ static int map_entries6(const struct pl_plan *p, int node, struct pl_map_entry *
 		memcpy(k6.ip6, t->pods[i].ip6, 16);
 		if (t->pods[i].node != node)
 			info.tunnel_endpoint = t->nodes[t->pods[i].node].underlay_ip;
-		err = push(out, n, "ipcache6", &k6, sizeof(k6), &info, sizeof(info));
+		err = pl__map_push(out, n, "ipcache6", &k6, sizeof(k6), &info, sizeof(info));
 	}
 	for (i = 0; i < t->nnodes && !err; i++) {
 		struct pl_ipcache6_key k6 = {.prefixlen = 128};
@@ -134,7 +135,7 @@ static int map_entries6(const struct pl_plan *p, int node, struct pl_map_entry *
 		if (!memcmp(t->nodes[i].underlay_ip6, zero, 16))
 			continue;
 		memcpy(k6.ip6, t->nodes[i].underlay_ip6, 16);
-		err = push(out, n, "ipcache6", &k6, sizeof(k6), &info, sizeof(info));
+		err = pl__map_push(out, n, "ipcache6", &k6, sizeof(k6), &info, sizeof(info));
 	}
 	return err;
 }
@@ -164,13 +165,13 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 
 		pl_plan_mac(0, pi, ep.mac);
 		pl_plan_mac(1, pi, ep.node_mac);
-		err = push(out, n, "endpoints", &k, sizeof(k), &ep, sizeof(ep));
+		err = pl__map_push(out, n, "endpoints", &k, sizeof(k), &ep, sizeof(ep));
 	}
 	if (!err && (err = pl_policy_ipcache(t, ps, node, &ic, &nic)))
 		pl_err_errno(err, "computing the ipcache of node %s", nd->name);
 	for (i = 0; i < nic && !err; i++)
-		err = push(out, n, "ipcache", &ic[i].key, sizeof(ic[i].key), &ic[i].info,
-			   sizeof(ic[i].info));
+		err = pl__map_push(out, n, "ipcache", &ic[i].key, sizeof(ic[i].key), &ic[i].info,
+				   sizeof(ic[i].info));
 	for (i = 0; i < ps->nentries && !err; i++) {
 		const struct policy_entry *pe = &ps->entries[i];
 		int k;
@@ -180,18 +181,20 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 			if (t->pods[nd->pods[k]].ep_id == pe->key.ep_id)
 				break;
 		if (k < nd->npods)
-			err = push(out, n, "policy", &pe->key, sizeof(pe->key), &pe->val,
-				   sizeof(pe->val));
+			err = pl__map_push(out, n, "policy", &pe->key, sizeof(pe->key), &pe->val,
+					   sizeof(pe->val));
 	}
 	for (i = 0; i < t->nprefilter && !err; i++) {
 		struct pl_prefilter_key k = {.prefixlen = t->prefilter[i].plen,
 					     .ip = t->prefilter[i].ip};
 		uint32_t rule = i + 1;
 
-		err = push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
+		err = pl__map_push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
 	}
 	if (!err && pl_topo_has_v6(t))
 		err = map_entries6(p, node, out, n);
+	if (!err)
+		err = pl__plan_service_entries(t, node, out, n);
 	free(ic);
 	pl_policy_set_free(ps);
 	if (err) {

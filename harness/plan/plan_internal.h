@@ -36,6 +36,11 @@ int pl__plan_v6_pod(struct pl_plan *p, int pod);
 int pl__plan_fabric_ports(struct pl_plan *p);
 int pl__plan_fabric_routes(struct pl_plan *p);
 
+/* Datapath map elements (plan_dp.c): one more in *e; plan_svc.c: the services' (every node's). */
+int pl__map_push(struct pl_map_entry **e, int *n, const char *map, const void *key, size_t klen,
+		 const void *val, size_t vlen);
+int pl__plan_service_entries(const struct topo *t, int node, struct pl_map_entry **e, int *n);
+
 int pl__plan_qdisc(struct pl_plan *p, const struct topo_link *l);
 int pl__plan_datapath(struct pl_plan *p, int node);
 int pl__plan_user_programs(struct pl_plan *p);

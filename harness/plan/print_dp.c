@@ -207,9 +207,10 @@ static void print_devices(const struct pl_plan *p, int node, const char *dir, FI
 /* A later node: the loaded programs and shared maps pinned again, fresh maps in its slot. */
 static void print_add_node(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
-	static const char *const kinds[] = {"endpoints", "ipcache",   "policy",	  "conntrack",
-					    "prefilter", "events",    "counters", "endpoints6",
-					    "ipcache6",	 "conntrack6"};
+	static const char *const kinds[] = {"endpoints", "ipcache",    "policy",   "conntrack",
+					    "prefilter", "events",     "counters", "endpoints6",
+					    "ipcache6",	 "conntrack6", "services", "maglev",
+					    "backends"};
 	struct datapath *skel = datapath__open();
 	uint32_t slot = pl_dp_slot(p, node);
 	char dir0[192];
@@ -317,7 +318,7 @@ void pl_print_datapath_maps(const struct pl_plan *p, int node, FILE *f)
 			p->topo->nodes[node].name);
 		return;
 	}
-	fprintf(f, "# maps of node %s: %d elements (endpoints, ipcache, policy)\n",
+	fprintf(f, "# maps of node %s: %d elements (endpoints, ipcache, policy, prefilter, services)\n",
 		p->topo->nodes[node].name, n);
 	for (i = 0; i < n; i++) {
 		fprintf(f, "bpftool map update pinned %s/%s key ", dir, e[i].map);

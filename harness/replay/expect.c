@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "lib/pkt.h"
 #include "lib/datapath.h"
@@ -211,6 +212,63 @@ static bool check_output(const struct pl_scn_expect *e, struct pl_expect_state *
 	return true;
 }
 
+/* The output's IPv4 header and TCP/UDP checksums verify (a UDP checksum of 0 is none). */
+static const char *bad_checksum(const struct pl_result *r)
+{
+	struct pl_pkt_info i;
+	const uint8_t *l4;
+
+	if (!r->out || pl_pkt_parse(r->out, r->out_len, &i) || !i.ipv4 || !i.has_payload)
+		return "no IPv4 output to check";
+	if (pl_csum_ipv4_header(r->out + i.l3_off, i.ip_hlen))
+		return "the IPv4 header checksum is wrong";
+	l4 = r->out + i.l4_off;
+	if (i.proto == 17 && i.l4_len >= 8 && !(l4[6] | l4[7]))
+		return NULL;
+	if ((i.proto == 6 || i.proto == 17) && pl_csum_l4(i.saddr, i.daddr, i.proto, l4, i.l4_len))
+		return i.proto == 6 ? "the TCP checksum is wrong" : "the UDP checksum is wrong";
+	return NULL;
+}
+
+/* output: the addresses and ports the packet left with, and its checksums. */
+static bool check_headers(const struct pl_scn_expect *e, const struct pl_result *r,
+			  struct pl_failures *f, const char *where)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	const char *why;
+	bool ok = true;
+
+	if (!r->have_out_tuple) {
+		pl_failures_add(f, "%s: output: no output packet to check", where);
+		return false;
+	}
+	if (e->out.src && e->out.src != r->out_saddr) {
+		pl_failures_add(f, "%s: output: src expected %s, got %s", where,
+				pl_ip4_str(e->out.src, a), pl_ip4_str(r->out_saddr, b));
+		ok = false;
+	}
+	if (e->out.dst && e->out.dst != r->out_daddr) {
+		pl_failures_add(f, "%s: output: dst expected %s, got %s", where,
+				pl_ip4_str(e->out.dst, a), pl_ip4_str(r->out_daddr, b));
+		ok = false;
+	}
+	if (e->out.sport && e->out.sport != r->out_sport) {
+		pl_failures_add(f, "%s: output: sport expected %u, got %u", where, e->out.sport,
+				r->out_sport);
+		ok = false;
+	}
+	if (e->out.dport && e->out.dport != r->out_dport) {
+		pl_failures_add(f, "%s: output: dport expected %u, got %u", where, e->out.dport,
+				r->out_dport);
+		ok = false;
+	}
+	if (e->out.checksums && (why = bad_checksum(r))) {
+		pl_failures_add(f, "%s: output: checksums: %s", where, why);
+		ok = false;
+	}
+	return ok;
+}
+
 bool pl_expect_check(const struct pl_scn_expect *e, struct pl_expect_state *st,
 		     const struct pl_result *r, const struct topo *t, struct pl_failures *f)
 {
@@ -278,6 +336,8 @@ bool pl_expect_check(const struct pl_scn_expect *e, struct pl_expect_state *st,
 	if (e->has_encap && !check_encap(e, r, f, where))
 		ok = false;
 	if (e->output_pcap && !check_output(e, st, r, f, where))
+		ok = false;
+	if (e->out.set && !check_headers(e, r, f, where))
 		ok = false;
 	return ok;
 }

@@ -167,7 +167,8 @@ static int alloc_window(struct pl_live *lv, unsigned window)
 	lv->window = window ?: PL_LIVE_WINDOW_DEFAULT;
 	if (lv->window > PL_LIVE_WINDOW_MAX)
 		lv->window = PL_LIVE_WINDOW_MAX;
-	while (size < 2 * lv->window)
+	/* Room for each slot's tag and the alias a service's DNAT gives it, half empty. */
+	while (size < 4 * lv->window)
 		size *= 2;
 	lv->tags_mask = size - 1;
 	lv->slots = calloc(lv->window, sizeof(*lv->slots));

@@ -48,9 +48,11 @@ struct pl_live_slot {
 	uint32_t lo_addr, hi_addr; /* the flow, both directions alike */
 	uint16_t lo_port, hi_port;
 	uint8_t proto;
-	uint16_t dport; /* TCP/UDP destination port (host order), else 0 */
-	bool fwd;	/* the packet goes lo -> hi */
-	bool active;	/* injected: its tag is looked up */
+	uint16_t dport;	      /* TCP/UDP destination port (host order), else 0 */
+	uint32_t alias_daddr; /* DNATed to a service's backend: its address, 0 = none */
+	uint16_t alias_dport; /* and its port (host order) */
+	bool fwd;	      /* the packet goes lo -> hi */
+	bool active;	      /* injected: its tag is looked up */
 	bool dropped, to_stack;
 	int dst_node;	  /* node of the pod it is addressed to, -1 = no pod */
 	int last_node;	  /* node of its latest sign, -1 = none yet */

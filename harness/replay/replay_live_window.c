@@ -53,19 +53,37 @@ static struct pl_live_slot *slot_find(struct pl_live *lv, uint16_t ip_id, uint32
 	int k;
 
 	for (; (k = lv->tags[i]) >= 0; i = (i + 1) & lv->tags_mask)
-		if (lv->slots[k].tag.ip_id == ip_id && lv->slots[k].tag.daddr == daddr)
+		if (lv->slots[k].tag.ip_id == ip_id &&
+		    (lv->slots[k].tag.daddr == daddr || lv->slots[k].alias_daddr == daddr))
 			return &lv->slots[k];
 	return NULL;
 }
 
-static void slot_insert(struct pl_live *lv, int k)
+static void tag_insert(struct pl_live *lv, int k, uint32_t daddr)
 {
-	const struct pl_live_tag *tag = &lv->slots[k].tag;
-	unsigned i = tag_hash(tag->ip_id, tag->daddr) & lv->tags_mask;
+	unsigned i = tag_hash(lv->slots[k].tag.ip_id, daddr) & lv->tags_mask;
 
 	while (lv->tags[i] >= 0)
 		i = (i + 1) & lv->tags_mask;
 	lv->tags[i] = k;
+}
+
+static void slot_insert(struct pl_live *lv, int k)
+{
+	tag_insert(lv, k, lv->slots[k].tag.daddr);
+}
+
+/*
+ * A service's DNAT (the event of the program that did it): the packet goes on
+ * to the backend's address and port, which the next events and captures carry.
+ */
+static void slot_alias(struct pl_live *lv, struct pl_live_slot *s, const struct pl_flow_event *ev)
+{
+	if (s->alias_daddr || ev->daddr == s->tag.daddr)
+		return;
+	s->alias_daddr = ev->daddr;
+	s->alias_dport = ntohs(ev->dport);
+	tag_insert(lv, (int)(s - lv->slots), ev->daddr);
 }
 
 static void window_reset(struct pl_live *lv)
@@ -261,7 +279,11 @@ static void add_hop(struct pl_replay *rp, struct pl_result *res, int node,
  */
 static bool event_of(const struct pl_live_slot *s, const struct pl_flow_event *ev)
 {
-	return ev->proto == s->proto && (!s->dport || !ev->dport || ntohs(ev->dport) == s->dport);
+	uint16_t dport = ntohs(ev->flags & PL_EV_F_SVC_DNAT ? ev->svc_dport : ev->dport);
+
+	if (s->alias_daddr && ev->daddr == s->alias_daddr && !(ev->flags & PL_EV_F_SVC_DNAT))
+		return ev->proto == s->proto && ntohs(ev->dport) == s->alias_dport;
+	return ev->proto == s->proto && (!s->dport || !dport || dport == s->dport);
 }
 
 /* An event on an IP-in-IP packet not decapsulated (dropped before): its outer header's slot. */
@@ -296,10 +318,15 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 			if (!(ev->flags & PL_EV_F_IPV4))
 				continue;
 			s = slot_find(lv, ntohs(ev->ip_id), ev->daddr);
+			if (!s && (ev->flags & (PL_EV_F_SVC_DNAT | PL_EV_F_SVC_RNAT)) &&
+			    ev->svc_daddr)
+				s = slot_find(lv, ntohs(ev->ip_id), ev->svc_daddr);
 			if (!s || !s->active || !event_of(s, ev))
 				s = slot_of_outer(lv, ev);
 			if (!s || !s->active)
 				continue;
+			if (ev->svc_daddr && (ev->flags & (PL_EV_F_SVC_DNAT | PL_EV_F_SVC_RNAT)))
+				slot_alias(lv, s, ev);
 			add_hop(rp, s->res, i, ev);
 			found++;
 			if (s->last_node < 0 || ev->ts_ns >= s->last_ts) {

@@ -72,6 +72,13 @@ struct pl_scn_expect {
 	uint32_t vni;		       /* 0 = not checked */
 	uint32_t outer_src, outer_dst; /* 0 = not checked */
 	char *output_pcap; /* expected output bytes, packet i of the selection = frame i */
+	/* output: {src, dst, sport, dport, checksums}: the headers as the packet left */
+	struct {
+		bool set;
+		uint32_t src, dst;     /* network order, 0 = not checked */
+		uint16_t sport, dport; /* host order, 0 = not checked */
+		bool checksums;	       /* IPv4 header and TCP/UDP checksums verify */
+	} out;
 	struct pl_scn_pos pos;
 };
 

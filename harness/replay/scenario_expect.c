@@ -72,6 +72,35 @@ static int encap_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_no
 	return pl_yaml_error(&c->y, k, "encap: unknown key '%s' (vni, outer_src, outer_dst)", key);
 }
 
+static int output_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct pl_scn_expect *e = arg;
+	const char *s = pl_yaml_str(v);
+	uint64_t x;
+	int err;
+
+	if (!strcmp(key, "src"))
+		return pl_scn_get_ip(c, v, key, &e->out.src);
+	if (!strcmp(key, "dst"))
+		return pl_scn_get_ip(c, v, key, &e->out.dst);
+	if (!strcmp(key, "sport") || !strcmp(key, "dport")) {
+		err = pl_scn_get_u64(c, v, key, 65535, &x);
+		if (!err && !x)
+			return pl_yaml_error(&c->y, v, "output: port 0 cannot be checked; omit it");
+		if (!err)
+			*(key[0] == 's' ? &e->out.sport : &e->out.dport) = (uint16_t)x;
+		return err;
+	}
+	if (!strcmp(key, "checksums")) {
+		if (!s || strcmp(s, "valid"))
+			return pl_yaml_error(&c->y, v, "output: checksums must be valid");
+		e->out.checksums = true;
+		return 0;
+	}
+	return pl_yaml_error(&c->y, k,
+			     "output: unknown key '%s' (src, dst, sport, dport, checksums)", key);
+}
+
 static int numbers(struct scn_ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
 {
 	yaml_node_t *item;
@@ -223,6 +252,10 @@ static int expect_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 	}
 	if (!strcmp(key, "output_pcap"))
 		return pl_scn_get_path(c, v, key, &e->output_pcap);
+	if (!strcmp(key, "output")) {
+		e->out.set = true;
+		return pl_scn_each_key(c, v, "output", output_key, e);
+	}
 	if (!strcmp(key, "skipped")) {
 		if (!s || strcmp(s, "true"))
 			return pl_yaml_error(&c->y, v, "skipped: must be true");
@@ -232,8 +265,8 @@ static int expect_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 	return pl_yaml_error(
 		&c->y, k,
 		"expect: unknown key '%s' (packet, packets, filter, flow, all, verdict, "
-		"drop_reason, observation_points, delivered_to, nat_free, encap, output_pcap, "
-		"skipped)",
+		"drop_reason, observation_points, delivered_to, nat_free, encap, output, "
+		"output_pcap, skipped)",
 		key);
 }
 

@@ -40,6 +40,7 @@ struct topo_pod {
 	uint32_t ep_id;	       /* policy map key, unique per pod */
 	bool ingress_enforced; /* some policy selects it for ingress */
 	bool egress_enforced;
+	bool ready; /* `ready: false`: in no service's Endpoints (Kubernetes readiness) */
 	struct topo_pos pos;
 };
 
@@ -242,6 +243,40 @@ enum topo_ipip_mode {
 	TOPO_IPIP_CROSS_SUBNET, /* only to a node of another underlay subnet */
 };
 
+/* `services:` Kubernetes Services: a ClusterIP (and NodePort) frontend, pods by selector. */
+enum topo_svc_type {
+	TOPO_SVC_CLUSTER_IP = 0,
+	TOPO_SVC_NODE_PORT,
+};
+
+struct topo_svc_port {
+	uint16_t port;	      /* host order */
+	uint16_t target_port; /* the backends' port, host order (default: port) */
+	uint16_t node_port;   /* NodePort only, host order; 0 = none */
+	uint8_t proto;	      /* IPPROTO_TCP or IPPROTO_UDP */
+	struct topo_pos pos;
+};
+
+struct topo_service {
+	char *name;
+	enum topo_svc_type type;
+	uint32_t cluster_ip; /* network order; allocated from the service CIDR when not given */
+	struct topo_svc_port *ports;
+	int nports;
+	struct topo_label *selector; /* matchLabels of its pods */
+	int nselector;
+	int *backends; /* the Endpoints: indexes into topo.pods of the ready pods it selects */
+	int nbackends;
+	bool traffic_local;	 /* externalTrafficPolicy: Local (NodePort) */
+	bool affinity_client_ip; /* sessionAffinity: ClientIP */
+	struct topo_pos pos;
+	struct topo_pos type_pos;
+};
+
+/* The default service CIDR (kube-apiserver's --service-cluster-ip-range). */
+#define TOPO_SVC_CIDR_DEFAULT 0x0a600000u /* 10.96.0.0, host order */
+#define TOPO_SVC_PLEN_DEFAULT 12
+
 struct topo {
 	char *file; /* path, for messages */
 	char *name;
@@ -268,6 +303,10 @@ struct topo {
 	struct topo_cidr *prefilter; /* source CIDRs xdp_prefilter drops; none = no XDP attached */
 	int nprefilter;
 	uint32_t ct_max; /* `conntrack: {max: N}`: entries of every node's conntrack map */
+	struct topo_service *services;
+	int nservices;
+	uint32_t svc_cidr; /* `serviceCIDR`, network order; default 10.96.0.0/12 */
+	uint8_t svc_plen;
 };
 
 /* conntrack.max: the largest a file may ask for (default PL_CT_MAX_DEFAULT, podlab.h). */
@@ -297,6 +336,8 @@ int pl_topo_node_by_name(const struct topo *t, const char *name);
 int pl_topo_node_by_pod_ip(const struct topo *t, uint32_t ip);
 int pl_topo_node_by_underlay_ip(const struct topo *t, uint32_t ip);
 int pl_topo_policy_by_name(const struct topo *t, const char *name);
+int pl_topo_service_by_name(const struct topo *t, const char *name);
+const char *pl_topo_svc_type_name(enum topo_svc_type type); /* "ClusterIP", "NodePort" */
 
 /* Label set `have` satisfies matchLabels `want` (every want k=v is in have). */
 bool pl_topo_labels_match(const struct topo_label *want, int nwant, const struct topo_label *have,

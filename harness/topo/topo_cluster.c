@@ -2,7 +2,7 @@
 /*
  * Cluster-wide datapath sections: `prefilter:` (every node's XDP deny list)
  * and `conntrack:` (the size of every node's conntrack map: an LRU map of
- * that many entries is preallocated per node, about 112 bytes an entry,
+ * that many entries is preallocated per node, about 120 bytes an entry,
  * hence the limit).
  */
 #include <errno.h>

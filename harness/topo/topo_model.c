@@ -59,6 +59,13 @@ void pl_topo_free(struct topo *t)
 		free(t->programs[i].device);
 	}
 	free(t->programs);
+	for (i = 0; i < t->nservices; i++) {
+		free(t->services[i].name);
+		free(t->services[i].ports);
+		free(t->services[i].backends);
+		pl_topo_labels_free(t->services[i].selector, t->services[i].nselector);
+	}
+	free(t->services);
 	free(t->prefilter);
 	free(t->name);
 	free(t->file);
@@ -123,6 +130,21 @@ int pl_topo_policy_by_name(const struct topo *t, const char *name)
 		if (t->policies[i].name && !strcmp(t->policies[i].name, name))
 			return i;
 	return -1;
+}
+
+int pl_topo_service_by_name(const struct topo *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->nservices; i++)
+		if (t->services[i].name && !strcmp(t->services[i].name, name))
+			return i;
+	return -1;
+}
+
+const char *pl_topo_svc_type_name(enum topo_svc_type type)
+{
+	return type == TOPO_SVC_NODE_PORT ? "NodePort" : "ClusterIP";
 }
 
 bool pl_topo_labels_match(const struct topo_label *want, int nwant, const struct topo_label *have,

@@ -16,11 +16,11 @@
 #include "topo/topo_yaml.h"
 
 static const char *const top_keys[] = {
-	"name",	     "routing",	  "ipFamilies", "mtu",	       "nodes",	 "underlay", "world",
-	"policies",  "programs",  "prefilter",	"conntrack",   "fabric", "ipipMode", "natOutgoing",
-	NULL};
+	"name",	    "routing",	   "ipFamilies",  "mtu",       "nodes",	    "underlay",
+	"world",    "policies",	   "programs",	  "prefilter", "conntrack", "fabric",
+	"ipipMode", "natOutgoing", "serviceCIDR", "services",  NULL};
 static const char *const node_keys[] = {"name", "ip", "ipv6", "podCIDR", "podCIDRv6", "pods", NULL};
-static const char *const pod_keys[] = {"name", "ip", "ipv6", "labels", NULL};
+static const char *const pod_keys[] = {"name", "ip", "ipv6", "labels", "ready", NULL};
 static const char *const world_keys[] = {"name", "ip", "node", NULL};
 static const char *const program_keys[] = {"object", "program", "node", "device",
 					   "hook",   "replace", NULL};
@@ -72,6 +72,10 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 	if (!err)
 		err = pl_topo_parse_pod_v6(p, n, t->npods - 1);
 	if (err)
+		return err;
+	pod->ready = true;
+	if (pl_yaml_get(&p->y, n, "ready") &&
+	    (err = pl_ty_bool(p, pl_yaml_get(&p->y, n, "ready"), "ready", &pod->ready)))
 		return err;
 	return pl_ty_labels(p, pl_yaml_get(&p->y, n, "labels"), "labels", &pod->labels,
 			    &pod->nlabels);
@@ -363,6 +367,13 @@ static int parse_root(struct topo_parser *p, const ynode *root)
 	v = pl_yaml_get(&p->y, root, "policies");
 	if (v && (err = pl_topo_parse_policies(p, v)))
 		return err;
+	err = pl_topo_parse_service_cidr(p, pl_yaml_get(&p->y, root, "serviceCIDR"),
+					 pl_yaml_get(&p->y, root, "services"));
+	if (err)
+		return err;
+	v = pl_yaml_get(&p->y, root, "services");
+	if (v && (err = pl_topo_parse_services(p, v)))
+		return err;
 	v = pl_yaml_get(&p->y, root, "prefilter");
 	if (v && (err = pl_topo_parse_prefilter(p, v)))
 		return err;
@@ -481,6 +492,8 @@ static int parse_mem(const char *file, const char *text, size_t len, bool from_f
 	p.t->mtu = 1500;
 	p.t->vni_base = 1;
 	p.t->ct_max = PL_CT_MAX_DEFAULT;
+	p.t->svc_cidr = htonl(TOPO_SVC_CIDR_DEFAULT);
+	p.t->svc_plen = TOPO_SVC_PLEN_DEFAULT;
 	p.y.warn = open_memstream(&warnings, &wlen);
 	err = p.t->file && p.y.warn ? parse_text(&p, text, len) : -ENOMEM;
 	if (p.y.warn)

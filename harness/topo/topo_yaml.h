@@ -78,6 +78,10 @@ int pl_topo_parse_policies(struct topo_parser *p, const ynode *n);
 /* topo_cluster.c: `prefilter: [CIDR, ...]` and `conntrack: {max: N}`. */
 int pl_topo_parse_prefilter(struct topo_parser *p, const ynode *n);
 int pl_topo_parse_conntrack(struct topo_parser *p, const ynode *n);
+/* topo_service.c: `serviceCIDR` and `services:` (after the nodes, their pods and the world). */
+/* serviceCIDR v (NULL: the default), checked against the addresses taken if services use it. */
+int pl_topo_parse_service_cidr(struct topo_parser *p, const ynode *v, const ynode *services);
+int pl_topo_parse_services(struct topo_parser *p, const ynode *n);
 /* topo_check.c: checks against what was read before (n is the value to point at). */
 int pl_topo_check_name(struct topo_parser *p, const ynode *n, const char *name, int self_node,
 		       int self_pod);

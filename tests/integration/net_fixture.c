@@ -346,9 +346,11 @@ out:
 
 char *fixture_dump_pins(const char *run)
 {
-	static const char *const maps[] = {"endpoints", "ipcache", "policy", "devices"};
-	static const char *const shaped[] = {"endpoints", "ipcache", "policy",	"conntrack",
-					     "prefilter", "events",  "counters"};
+	static const char *const maps[] = {"endpoints", "ipcache",  "policy", "devices",
+					   "services",	"backends", "maglev"};
+	static const char *const shaped[] = {"endpoints", "ipcache", "policy",	 "conntrack",
+					     "prefilter", "events",  "counters", "services",
+					     "backends",  "maglev"};
 	char dir[128], path[640], *buf = NULL, *sorted = NULL;
 	size_t len = 0, slen = 0;
 	FILE *f = open_memstream(&buf, &len), *sf;

@@ -118,10 +118,10 @@ PL_TEST_PROBE(integration, cli_bad_input_exit_2, probe_cli_files)
 		 "topologies/three-node-segment.yaml");
 	ASSERT_EQ(podlab_out(args, out, sizeof(out)), 0, "exit 0");
 	snprintf(want, sizeof(want),
-		 "node1/conntrack_sized type lru_hash key 16 value 32 "
+		 "node1/conntrack_sized type lru_hash key 16 value 40 "
 		 "entries 4096 ");
 	ASSERT_STRSTR(out, want, "the loading node's map, created at that size");
-	snprintf(want, sizeof(want), "node3/conntrack type lru_hash key 16 value 32 entries 4096 ");
+	snprintf(want, sizeof(want), "node3/conntrack type lru_hash key 16 value 40 entries 4096 ");
 	ASSERT_STRSTR(out, want, "a later node's map, the same size");
 	snprintf(args, sizeof(args), "exec %s node1 -- true", run);
 	ASSERT_EQ(podlab_out(args, out, sizeof(out)), 2, "exec in a run that does not exist");

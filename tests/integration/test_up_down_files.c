@@ -53,6 +53,7 @@ static const char *const shipped[] = {
 	"topologies/two-node-native.yaml", "topologies/two-node-vxlan.yaml",
 	"topologies/two-node-legacy.yaml", "topologies/three-node-segment.yaml",
 	"topologies/seed-tc.yaml",	   "topologies/two-node-fabric.yaml",
+	"topologies/services.yaml",
 };
 
 /* `podlab status RUN`'s planned objects that the kernel lacks, or -errno. */
@@ -302,7 +303,7 @@ PL_TEST_PROBE(integration, print_commands_match_up_conntrack_max, probe_shipped)
 	fprintf(f, "%sconntrack: {max: 4096}\n", text);
 	fclose(f);
 	print_matches_up(file, "c", true,
-			 "node2 conntrack shape type 9 key 16 value 32 "
+			 "node2 conntrack shape type 9 key 16 value 40 "
 			 "max_entries 4096");
 	unlink(file);
 out:

@@ -60,13 +60,13 @@ PL_TEST(unit, plan_conntrack_max_every_node)
 	ASSERT_OK(pl_plan_print(p, f), "print");
 	fclose(f);
 	pl_subtest("script");
-	ASSERT_STRSTR(buf, "/node1/conntrack_sized type lru_hash key 16 value 32 entries 1000 ",
+	ASSERT_STRSTR(buf, "/node1/conntrack_sized type lru_hash key 16 value 40 entries 1000 ",
 		      "the loading node's map, sized");
 	ASSERT_STRSTR(buf, "map name conntrack pinned /sys/fs/bpf/podlab/t1/node1/conntrack_sized",
 		      "the load reuses it");
 	for (i = 1; i < t->nnodes; i++) {
 		snprintf(want, sizeof(want),
-			 "/%s/conntrack type lru_hash key 16 value 32 entries 1000 ",
+			 "/%s/conntrack type lru_hash key 16 value 40 entries 1000 ",
 			 t->nodes[i].name);
 		ASSERT_STRSTR(buf, want, "a later node's map, the same size");
 	}
