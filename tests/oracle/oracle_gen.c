@@ -232,7 +232,7 @@ static void topology(struct gen *g, struct oracle_case *c, FILE *f)
 	char ip[32];
 
 	g->nnodes = 2 + (int)pick(g, 2);
-	c->routing = pick(g, 2) ? "native" : "vxlan";
+	c->routing = (const char *const[]){"native", "vxlan", "ipip"}[pick(g, 3)];
 	fprintf(f, "name: oracle-%llu\nrouting: %s\nnodes:\n", (unsigned long long)c->seed,
 		c->routing);
 	for (n = 0; n < g->nnodes; n++) {
