@@ -102,7 +102,9 @@ static int map_entries6(const struct pl_plan *p, int node, struct pl_map_entry *
 	const struct topo *t = p->topo;
 	struct pl_map_entry *e = *out;
 	static const uint8_t zero[16];
+	uint8_t val[sizeof(e->val)];
 	int i, k, n4 = *n, err = 0;
+	size_t vlen;
 
 	for (i = 0; i < n4 && !err; i++) {
 		struct pl_endpoint6_key k6;
@@ -115,7 +117,10 @@ static int map_entries6(const struct pl_plan *p, int node, struct pl_map_entry *
 		if (k < 0)
 			continue;
 		memcpy(k6.ip6, t->pods[k].ip6, 16);
-		err = pl__map_push(out, n, "endpoints6", &k6, sizeof(k6), e[i].val, e[i].val_len);
+		/* the push may move *out: the value must not point into it */
+		vlen = e[i].val_len;
+		memcpy(val, e[i].val, vlen);
+		err = pl__map_push(out, n, "endpoints6", &k6, sizeof(k6), val, vlen);
 		e = *out;
 	}
 	for (i = 0; i < t->npods && !err; i++) {
