@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* IPv4 addresses and prefixes as the topology writes them. */
+/* Addresses and prefixes as the topology writes them: IPv4, and the ADDR/LEN split both families
+ * use. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,27 +19,36 @@ int pl_topo_parse_ipv4(const char *s, uint32_t *ip)
 	return 0;
 }
 
-int pl_topo_parse_cidr(const char *s, uint32_t *ip, uint8_t *plen, int *has_len)
+int pl_topo_split_prefix(const char *s, char *addr, size_t cap, unsigned int max_len, uint8_t *plen,
+			 int *has_len)
 {
-	char buf[32], *slash, *end;
-	unsigned long len = 32;
+	unsigned long len = max_len;
+	char *slash, *end;
 
-	if (!s || strlen(s) >= sizeof(buf))
+	if (!s || strlen(s) >= cap)
 		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
+	strcpy(addr, s);
+	slash = strchr(addr, '/');
 	*has_len = !!slash;
 	if (slash) {
 		*slash = '\0';
 		if (slash[1] < '0' || slash[1] > '9')
 			return -EINVAL;
 		len = strtoul(slash + 1, &end, 10);
-		if (*end || len > 32)
+		if (*end || len > max_len)
 			return -EINVAL;
 	}
-	if (pl_topo_parse_ipv4(buf, ip))
-		return -EINVAL;
 	*plen = (uint8_t)len;
+	return 0;
+}
+
+int pl_topo_parse_cidr(const char *s, uint32_t *ip, uint8_t *plen, int *has_len)
+{
+	char buf[32];
+
+	if (pl_topo_split_prefix(s, buf, sizeof(buf), 32, plen, has_len) ||
+	    pl_topo_parse_ipv4(buf, ip))
+		return -EINVAL;
 	return 0;
 }
 

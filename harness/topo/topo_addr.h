@@ -9,6 +9,12 @@
 int pl_topo_parse_ipv4(const char *s, uint32_t *ip);
 /* "a.b.c.d/len" → ip, plen; *has_len says whether "/len" was there. */
 int pl_topo_parse_cidr(const char *s, uint32_t *ip, uint8_t *plen, int *has_len);
+/*
+ * "ADDR[/LEN]" (either family): ADDR into addr (cap bytes), LEN (0..max_len,
+ * max_len when absent) into *plen, *has_len whether it was given. 0 or -EINVAL.
+ */
+int pl_topo_split_prefix(const char *s, char *addr, size_t cap, unsigned int max_len, uint8_t *plen,
+			 int *has_len);
 
 static inline uint32_t topo_mask(uint8_t plen)
 {

@@ -23,25 +23,11 @@ int pl_topo_parse_ipv6(const char *s, uint8_t *ip6)
 
 int pl_topo_parse_cidr6(const char *s, uint8_t *ip6, uint8_t *plen, int *has_len)
 {
-	char buf[64], *slash, *end;
-	unsigned long len = 128;
+	char buf[64];
 
-	if (!s || strlen(s) >= sizeof(buf))
+	if (pl_topo_split_prefix(s, buf, sizeof(buf), 128, plen, has_len) ||
+	    pl_topo_parse_ipv6(buf, ip6))
 		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	*has_len = !!slash;
-	if (slash) {
-		*slash = '\0';
-		if (slash[1] < '0' || slash[1] > '9')
-			return -EINVAL;
-		len = strtoul(slash + 1, &end, 10);
-		if (*end || len > 128)
-			return -EINVAL;
-	}
-	if (pl_topo_parse_ipv6(buf, ip6))
-		return -EINVAL;
-	*plen = (uint8_t)len;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "test.h"
 #include "topo_test_util.h"
 
 const char *const topo_test_shipped_names[] = {
@@ -58,4 +59,19 @@ uint32_t topo_test_ip(const char *s)
 		abort();
 	}
 	return a.s_addr;
+}
+
+void topo_test_expect_broken(const char *text, const char *msg)
+{
+	struct topo *t = (struct topo *)1;
+	char *diag;
+	int err;
+
+	err = topo_test_parse(text, &t, &diag);
+	ASSERT_EQ(err, -EINVAL, "returns -EINVAL");
+	ASSERT_TRUE(t == NULL, "nothing half-built");
+	ASSERT_STRSTR(diag, msg, "message");
+	/* One line: the message and its newline, nothing else. */
+	ASSERT_TRUE(diag && strchr(diag, '\n') == diag + strlen(diag) - 1, "one line");
+	free(diag);
 }

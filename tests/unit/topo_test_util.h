@@ -9,6 +9,8 @@
 
 /* Parses text named "t"; *diag (malloc'ed, caller frees) gets every message line. */
 int topo_test_parse(const char *text, struct topo **out, char **diag);
+/* Asserts text is refused: -EINVAL, no model, one diagnostic line holding msg. */
+void topo_test_expect_broken(const char *text, const char *msg);
 /* Path of a shipped topology (topologies/NAME from the source tree), in a static buffer. */
 const char *topo_test_shipped(const char *name);
 /* Dotted quad to network order; aborts the test on a typo. */
