@@ -5,7 +5,8 @@
 #   KERNEL          6.1 or 6.12 (default both): the newest linux-image-6.1.0-*-amd64 /
 #                   linux-image-6.12.*+deb12-amd64 apt knows, cached in BUILD/kernels/
 #   KERNEL_ACCEL    auto (default: KVM if a short boot with it works, else TCG), kvm or tcg
-#   KERNEL_TIMEOUT  seconds one guest may run before it is killed (default 1500)
+#   KERNEL_TIMEOUT  seconds one guest may run before it is killed (default 3600: TCG is slow)
+# With two CPUs or more the kernels run side by side (TCG uses one host thread per guest).
 #   KERNEL_FILTER   only integration tests whose name contains it (debugging)
 #   KERNEL_CMD      run this shell command in the guest instead of the suites (debugging)
 # Per kernel: "podlab (VERSION): N passed, N failed, N skipped" and JUnit in
@@ -198,7 +199,7 @@ run_kernel() {
 			[ -e /dev/kvm ] && echo "a boot with KVM failed here" || echo "no /dev/kvm"))"
 	fi
 	initramfs "$dir" run "$out" || return 1
-	say "$kver: $(wc -l < "$dir/initramfs/modules.order") modules in the initramfs; booting (timeout ${KERNEL_TIMEOUT:-1500} s, console in $log)"
+	say "$kver: $(wc -l < "$dir/initramfs/modules.order") modules in the initramfs; booting (timeout ${KERNEL_TIMEOUT:-3600} s, console in $log)"
 	t0=$SECONDS
 	: > "$log"
 	qemu "$dir" run "$acc" "$out" "$log"
@@ -212,8 +213,8 @@ run_kernel() {
 	done &
 	tpid=$!
 	while kill -0 "$qpid" 2> /dev/null; do
-		if ((SECONDS - t0 > ${KERNEL_TIMEOUT:-1500})); then
-			say "$kver: guest still running after ${KERNEL_TIMEOUT:-1500} s: killed"
+		if ((SECONDS - t0 > ${KERNEL_TIMEOUT:-3600})); then
+			say "$kver: guest still running after ${KERNEL_TIMEOUT:-3600} s: killed"
 			echo "timeout 0 1 0 0" >> "$out/results"
 			break
 		fi
@@ -244,7 +245,24 @@ run_kernel() {
 say "kernels: $kernels; not run in the VMs: the unit, harness and sim suites (no kernel" \
 	"involved; make test runs them), fuzz and bench"
 status=0
-for k in $kernels; do
-	run_kernel "$k" || status=1
-done
+# Each TCG guest runs on one host thread: with two CPUs or more the kernels boot side by side,
+# each in a subshell of its own (its guest, its cleanup); packages are fetched first, one by one.
+if [ "$(nproc)" -ge 2 ] && [ "$(echo $kernels | wc -w)" -gt 1 ]; then
+	for k in $kernels; do fetch "$k" || status=1; done
+	pids=()
+	for k in $kernels; do
+		(
+			qpid= tpid=
+			trap cleanup EXIT
+			trap 'cleanup; exit 130' INT TERM HUP
+			run_kernel "$k"
+		) &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || status=1; done
+else
+	for k in $kernels; do
+		run_kernel "$k" || status=1
+	done
+fi
 exit $status
