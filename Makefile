@@ -54,7 +54,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(ORACLE_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
-.PHONY: all deps test test-nonroot test-fresh test-kernels bench bench-summary oracle reliability demo modes pcaps fuzz format clean help install uninstall
+.PHONY: all deps test test-nonroot test-fresh test-kernels bench bench-summary oracle reliability demo modes limits pcaps fuzz format clean help install uninstall
 all: $(CLI) $(SUITE_BINS) $(BENCH_BINS) $(ORACLE)
 
 help:
@@ -72,6 +72,7 @@ help:
 	@echo 'make reliability  SIGKILL podlab up at 100 points, 8 runs at once (PODLAB_KILL_TRIALS=N)'
 	@echo 'make fuzz       every libFuzzer target FUZZ_SECONDS each (default 60), figures per fuzzer;'
 	@echo '                FUZZ="fuzz_topo ..." picks some; findings land in tests/fuzz/regress/'
+	@echo 'make limits     200 x 10 nodes up, 10M packets replayed, a 100k-rule policy: figures'
 	@echo 'make oracle     the policy oracle: CASES random flows (default 100000, SEED=1) asked of the'
 	@echo '                rules, compiled maps, datapath and simulator; findings in build/oracle-findings/'
 	@echo 'make bench-summary  put the summary of the last make bench into README.md, docs/bench.md'
@@ -152,6 +153,10 @@ bench: all
 # The policy oracle at full size: rules vs compiled maps vs datapath vs simulator.
 oracle: all
 	$(Q)$(ORACLE) --cases $${CASES:-100000} --per-topology 100 --seed $${SEED:-1} --out $(BUILD)/oracle-findings
+
+# podlab past the shipped sizes: 200 x 10 nodes, 10M packets, 100k rules (LIMIT_*=, TRIALS=).
+limits: all
+	$(Q)tests/reliability/limits.sh $(BUILD) $(TRIALS)
 
 # Crashes and concurrency at full size (make test runs a smaller round).
 reliability: all
