@@ -213,7 +213,9 @@ static int run_path(struct path *p, uint32_t saddr, uint32_t daddr, double *ns_o
 
 int main(void)
 {
-	struct pl_datapath_opts opts = {.routing = PL_ROUTING_NATIVE, .events = false};
+	/* No services, as a topology without any loads it (pl_dp_opts). */
+	struct pl_datapath_opts opts = {
+		.routing = PL_ROUTING_NATIVE, .events = false, .no_services = true};
 	struct pl_datapath *dp = NULL, *vx = NULL;
 	double ns10, ns100k, local_ratio;
 	struct trivial *triv = NULL;
