@@ -72,11 +72,18 @@ static __always_inline bool pl_state_node(struct pl_state *st, __u32 ifindex)
 {
 	struct pl_node_cfg *cfg = pl_node_of(ifindex);
 
-	if (!cfg)
+	if (cfg) {
+		st->slot = cfg->slot;
+		st->node_ip = cfg->node_ip;
+		st->vxlan_ifindex = cfg->vxlan_ifindex;
+		return true;
+	}
+	if (!default_node)
 		return false;
-	st->slot = cfg->slot;
-	st->node_ip = cfg->node_ip;
-	st->vxlan_ifindex = cfg->vxlan_ifindex;
+	/* The loaded node (slot 0, as its devices key 0 says): rodata, no second lookup. */
+	st->slot = 0;
+	st->node_ip = default_node_ip;
+	st->vxlan_ifindex = default_vxlan_ifindex;
 	return true;
 }
 

@@ -114,7 +114,7 @@ struct pl_ipcache_key {
 struct pl_ipcache_info {
 	__u32 identity;
 	__u32 tunnel_endpoint; /* underlay IP of the owning node, 0 = none */
-	__u32 flags; /* PL_IPC_F_* */
+	__u32 flags;	       /* PL_IPC_F_* */
 	__u32 pad;
 };
 
@@ -137,9 +137,13 @@ struct pl_policy_key {
 	__u8 dir; /* enum pl_dir */
 };
 
+/* No deny entry has this entry's ep_id and dir: an allow found is the verdict, no more probes. */
+#define PL_POLICY_F_FINAL (1u << 0)
+
 struct pl_policy_entry {
 	__u8 deny;
-	__u8 pad[3];
+	__u8 flags; /* PL_POLICY_F_* */
+	__u8 pad[2];
 	__u32 rule_id; /* index of the source rule, for explanations */
 };
 

@@ -188,13 +188,10 @@ static __always_inline void *pl_node_map(void *outer, __u32 slot)
 	return bpf_map_lookup_elem(outer, &slot);
 }
 
-/* The node of the device at ifindex; NULL: no node, the program lets the packet be. */
+/* The node of the device at ifindex; NULL: listed nowhere (see default_node in lib/config.h). */
 static __always_inline struct pl_node_cfg *pl_node_of(__u32 ifindex)
 {
-	struct pl_node_cfg *cfg = bpf_map_lookup_elem(&devices, &ifindex);
-	__u32 any = 0;
-
-	return cfg ? cfg : bpf_map_lookup_elem(&devices, &any);
+	return bpf_map_lookup_elem(&devices, &ifindex);
 }
 
 #endif /* PL_BPF_MAPS_H */

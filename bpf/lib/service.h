@@ -20,6 +20,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "podlab.h"
+#include "lib/config.h"
 #include "lib/maps.h"
 #include "lib/parse.h"
 
@@ -110,7 +111,7 @@ static __always_inline struct pl_service *pl_svc_frontend(const struct pl_state 
 	struct pl_service_key key = {};
 	void *services;
 
-	if (pl_is_v6(st) || st->icmp_err ||
+	if (!enable_services || pl_is_v6(st) || st->icmp_err ||
 	    (st->ev.proto != IPPROTO_TCP && st->ev.proto != IPPROTO_UDP))
 		return NULL;
 	services = pl_node_map(&services_of, st->slot);
@@ -202,7 +203,7 @@ static __always_inline int pl_svc_rev_nat(struct __sk_buff *skb, struct pl_state
 {
 	int rc;
 
-	if (!st->svc_ip)
+	if (!enable_services || !st->svc_ip)
 		return 0;
 	rc = pl_nat_rewrite(skb, st, true, st->svc_ip, st->svc_port);
 	if (!rc && st->snat_ip) {

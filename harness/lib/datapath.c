@@ -204,6 +204,11 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	dp->skel->rodata->routing_mode = opts->routing;
 	dp->skel->rodata->enable_events = opts->events;
 	dp->skel->rodata->ipip_cross_subnet = opts->ipip_cross_subnet;
+	dp->skel->rodata->enable_services = !opts->no_services;
+	/* Devices key 0 (pl_datapath_bind below) as rodata: an unlisted device costs one lookup. */
+	dp->skel->rodata->default_node = !opts->multi_node;
+	dp->skel->rodata->default_node_ip = opts->multi_node ? 0 : opts->node_ip;
+	dp->skel->rodata->default_vxlan_ifindex = opts->multi_node ? 0 : opts->vxlan_ifindex;
 	/* Slot 0's map, the template of every node's (create_node_map). */
 	if (opts->ct_max &&
 	    (err = bpf_map__set_max_entries(dp->skel->maps.conntrack, opts->ct_max))) {
@@ -376,7 +381,8 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 		base = base->base;
 	if (opts->routing != base->opts.routing || opts->events != base->opts.events ||
 	    opts->ipip_cross_subnet != base->opts.ipip_cross_subnet ||
-	    opts->ct_max != base->opts.ct_max || opts->ipv6 != base->opts.ipv6) {
+	    opts->ct_max != base->opts.ct_max || opts->ipv6 != base->opts.ipv6 ||
+	    opts->no_services != base->opts.no_services) {
 		pl_err("adding a node to a datapath loaded for another configuration");
 		return -EINVAL;
 	}
@@ -562,9 +568,17 @@ int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *
 {
 	int k;
 
-	for (k = 0; k < PL_MAP__COUNT; k++)
-		if (!strcmp(map, node_map_names[k]))
-			return bpf_map_update_elem(dp->map_fd[k], key, val, BPF_ANY) ? -errno : 0;
+	for (k = 0; k < PL_MAP__COUNT; k++) {
+		if (strcmp(map, node_map_names[k]))
+			continue;
+		/* Its programs would never look the entry up: say so, do not drop it silently. */
+		if (dp->opts.no_services &&
+		    (k == PL_MAP_SERVICES || k == PL_MAP_MAGLEV || k == PL_MAP_BACKENDS)) {
+			pl_err("the %s map: this datapath was loaded without services", map);
+			return -EOPNOTSUPP;
+		}
+		return bpf_map_update_elem(dp->map_fd[k], key, val, BPF_ANY) ? -errno : 0;
+	}
 	return -ENOENT;
 }
 

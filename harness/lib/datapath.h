@@ -20,10 +20,11 @@ struct datapath; /* the skeleton, build/bpf/datapath.skel.h */
 struct pl_datapath_pending;
 
 /*
- * Runtime knobs. routing and events are rodata, written between __open and
- * __load (one configuration per load), as is ct_max, the conntrack map's
- * size (every node's map has the loaded one's), and ipv6; the node's settings
- * (node_ip, vxlan_ifindex, uplink_ifindex) are its devices map entries.
+ * Runtime knobs. routing, events and no_services are rodata, written between
+ * __open and __load (one configuration per load), as is ct_max, the conntrack
+ * map's size (every node's map has the loaded one's), and ipv6; the node's
+ * settings (node_ip, vxlan_ifindex, uplink_ifindex) are its devices map
+ * entries (without multi_node the loaded node's are rodata too).
  */
 struct pl_datapath_opts {
 	enum pl_routing_mode routing;
@@ -40,6 +41,8 @@ struct pl_datapath_opts {
 	 * their memory nor their creation time (ipcache6 is not preallocated).
 	 */
 	bool ipv6;
+	/* No service will be programmed: no service lookup per packet (rodata enable_services). */
+	bool no_services;
 	bool multi_node;     /* nodes are bound by device (pl_datapath_bind): no default node */
 	const char *pin_dir; /* pin maps (and programs) here, NULL = no pinning */
 };

@@ -33,6 +33,7 @@ void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)
 		p->topo->routing == PL_ROUTING_IPIP && p->topo->ipip_mode == TOPO_IPIP_CROSS_SUBNET;
 	o->ct_max = p->topo->ct_max;
 	o->ipv6 = pl_topo_has_v6(p->topo);
+	o->no_services = !p->topo->nservices;
 }
 
 int pl_dp_slot(const struct pl_plan *p, int node)

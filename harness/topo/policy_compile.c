@@ -183,6 +183,24 @@ static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, boo
 	return 0;
 }
 
+/*
+ * The entries from first on are one endpoint's (entry_add merges a key into
+ * its own endpoint's entries only): in a direction none of them denies, an
+ * allow is the verdict as soon as the datapath finds one (PL_POLICY_F_FINAL).
+ */
+static void mark_final(struct policy_set *ps, int first)
+{
+	bool deny[2] = {false, false};
+	int i;
+
+	for (i = first; i < ps->nentries; i++)
+		if (ps->entries[i].val.deny && ps->entries[i].key.dir < 2)
+			deny[ps->entries[i].key.dir] = true;
+	for (i = first; i < ps->nentries; i++)
+		if (ps->entries[i].key.dir < 2 && !deny[ps->entries[i].key.dir])
+			ps->entries[i].val.flags |= PL_POLICY_F_FINAL;
+}
+
 /* A port with protocol ANY stands for TCP, UDP and SCTP (as in Cilium). */
 static int rule_entries(struct policy_set *ps, const struct topo_rule *r, uint32_t ep_id,
 			const struct idset *ids, uint32_t rule_id, int *cap)
@@ -223,7 +241,7 @@ int pl_policy_compile(const struct topo *t, struct policy_set **out)
 {
 	struct policy_set *ps;
 	struct idset ids = {0};
-	int i, j, k, cap = 0, err;
+	int i, j, k, first, cap = 0, err;
 
 	*out = NULL;
 	ps = calloc(1, sizeof(*ps));
@@ -237,6 +255,7 @@ int pl_policy_compile(const struct topo *t, struct policy_set **out)
 
 		ps->ep_flags[k] = (pod->ingress_enforced ? PL_EP_F_INGRESS_ENFORCED : 0) |
 				  (pod->egress_enforced ? PL_EP_F_EGRESS_ENFORCED : 0);
+		first = ps->nentries;
 		for (i = 0; !err && i < t->npolicies; i++) {
 			const struct topo_policy *pol = &t->policies[i];
 
@@ -252,6 +271,8 @@ int pl_policy_compile(const struct topo *t, struct policy_set **out)
 							   POLICY_RULE_ID(i, j), &cap);
 			}
 		}
+		if (!err)
+			mark_final(ps, first);
 	}
 	free(ids.ids);
 	if (err) {
