@@ -156,10 +156,12 @@ static int start(struct sim_walk *w, struct sim_flight *f, const struct sim_inje
 		if (f->dev < 0)
 			return -EINVAL;
 		len = pl_sim_frame_decap(f->buf, f->len, &vni);
-		if (len > 0) {
+		if (len > 0)
 			f->len = (uint32_t)len;
-			f->mark = n->vxlan_external ? PL_MARK_IDENTITY_MAGIC | vni : 0;
-		}
+		else /* a bare inner frame: the source's identity, as unit mode gives it */
+			vni = pl_sim_identity_of_src(&w->topo, f->buf, f->len);
+		f->mark = n->vxlan_external ? PL_MARK_IDENTITY_MAGIC | (vni & PL_MARK_IDENTITY_MASK)
+					    : 0;
 		f->loc = LOC_VXLAN_RX;
 		return 0;
 	}
