@@ -158,6 +158,8 @@ int pl_sim_env_v6_sysctls(bool pre);
 int pl_sim_route6_lookup(const struct sim_node *n, const uint8_t *daddr6);
 /* Node whose uplink IPv6 address is ip6, -1 none. */
 int pl_sim_node_by_underlay6(const struct sim_walk *w, const uint8_t *ip6);
+/* An IPv6 packet longer than mtu: its length; else (not IPv6, or it fits) 0. */
+uint32_t pl_sim_v6_len_over(const uint8_t *frame, uint32_t len, uint32_t mtu);
 /* Identity of a frame's source as the topology knows it (a pod, a node, else WORLD). */
 uint32_t pl_sim_identity_of_src(const struct topo *t, const uint8_t *frame, uint32_t len);
 

@@ -157,6 +157,15 @@ int pl_sim_node_by_underlay6(const struct sim_walk *w, const uint8_t *ip6)
 	return -1;
 }
 
+uint32_t pl_sim_v6_len_over(const uint8_t *frame, uint32_t len, uint32_t mtu)
+{
+	struct pl_pkt_info pi;
+
+	if (pl_pkt_parse(frame, len, &pi) || !pi.ipv6 || pi.vxlan)
+		return 0;
+	return pi.ip_len > mtu ? (uint32_t)pi.ip_len : 0;
+}
+
 uint32_t pl_sim_identity_of_src(const struct topo *t, const uint8_t *frame, uint32_t len)
 {
 	struct pl_pkt_info pi;
