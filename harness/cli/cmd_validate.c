@@ -193,7 +193,10 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 	if (t->nprefilter) {
 		printf("  prefilter (xdp_prefilter on every uplink):");
 		for (i = 0; i < t->nprefilter; i++)
-			printf(" %s/%u", pl_ip4_str(t->prefilter[i].ip, a), t->prefilter[i].plen);
+			printf(" %s/%u",
+			       t->prefilter[i].v6 ? pl_addr_str(AF_INET6, t->prefilter[i].ip6, a)
+						  : pl_ip4_str(t->prefilter[i].ip, a),
+			       t->prefilter[i].plen);
 		printf("\n");
 	} else {
 		printf("  prefilter: none (no XDP program attached)\n");

@@ -181,9 +181,15 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 	for (i = 0; i < t->nprefilter && !err; i++) {
 		struct pl_prefilter_key k = {.prefixlen = t->prefilter[i].plen,
 					     .ip = t->prefilter[i].ip};
+		struct pl_prefilter6_key k6 = {.prefixlen = t->prefilter[i].plen};
 		uint32_t rule = i + 1;
 
-		err = pl__map_push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
+		memcpy(k6.ip6, t->prefilter[i].ip6, 16);
+		if (t->prefilter[i].v6)
+			err = pl__map_push(out, n, "prefilter6", &k6, sizeof(k6), &rule,
+					   sizeof(rule));
+		else
+			err = pl__map_push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
 	}
 	if (!err && pl_topo_has_v6(t))
 		err = map_entries6(p, ps, node, out, n);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A policy's CIDR (fromCIDR/toCIDR, a CIDR set, ipBlock) and its except
- * prefixes, of either family: IPv6 ones only where ipFamilies names IPv6,
+ * prefixes, and a prefilter entry, of either family: IPv6 ones only where ipFamilies names IPv6,
  * and a set's except prefixes in the family of its cidr.
  */
 #include <errno.h>
@@ -18,9 +18,8 @@ bool pl_topo_cidr6_within(const uint8_t *a, uint8_t alen, const uint8_t *b, uint
 	return alen >= blen && pl_topo_cidr6_contains(b, blen, a);
 }
 
-/* One prefix of either family; a bare address is a /32 or /128. */
-static int ty_cidr_either(struct topo_parser *p, const ynode *n, const char *what, bool *v6,
-			  uint32_t *ip, uint8_t *ip6, uint8_t *plen)
+int pl_ty_cidr_either(struct topo_parser *p, const ynode *n, const char *what, bool *v6,
+		      uint32_t *ip, uint8_t *ip6, uint8_t *plen)
 {
 	char net[PL_ADDR_STRLEN];
 	const char *s = NULL;
@@ -54,7 +53,7 @@ int pl_topo_parse_policy_cidr(struct topo_parser *p, const ynode *n, const ynode
 	int i, len, err;
 	bool v6, in;
 
-	err = ty_cidr_either(p, n, "cidr", &c->v6, &c->ip, c->ip6, &c->plen);
+	err = pl_ty_cidr_either(p, n, "cidr", &c->v6, &c->ip, c->ip6, &c->plen);
 	if (err)
 		return err;
 	err = pl_ty_check_seq(p, except, "except", &len);
@@ -67,7 +66,7 @@ int pl_topo_parse_policy_cidr(struct topo_parser *p, const ynode *n, const ynode
 		return -ENOMEM;
 	for (i = 0; i < len; i++, c->nexcept++) {
 		e = pl_yaml_seq_item(&p->y, except, i);
-		err = ty_cidr_either(p, e, "except", &v6, &c->except_ip[i], c->except_ip6[i],
+		err = pl_ty_cidr_either(p, e, "except", &v6, &c->except_ip[i], c->except_ip6[i],
 				     &c->except_plen[i]);
 		if (err)
 			return err;

@@ -123,8 +123,7 @@ static const struct dp_case malformed_cases[] = {
 	{"xdp_prefilter: payload length beyond the frame: XDP_DROP IPV6_PAYLOAD_LEN 249", XDP,
 	 .pkt = {TCP6_AB}, .mutate = plen_plus_1, XDP_DROPPED(PL_DROP_IPV6_PAYLOAD_LEN)},
 	{"xdp_prefilter: extension headers are the TC programs' to walk: XDP_PASS", XDP,
-	 .pkt = {TCP6_AB, .ext = {51}, .ext_count = 1}, XDP_PASSED,
-	 .note = PL_NOTE_IPV6_UNFILTERED},
+	 .pkt = {TCP6_AB, .ext = {51}, .ext_count = 1}, XDP_PASSED},
 };
 
 /* ICMPv6 with hop limit 255 (neighbour discovery requires it) and the type. */

@@ -77,6 +77,13 @@ static const struct bad_cidr6 bad_cidrs6[] = {
 	{"an IPv6 except outside its cidr",
 	 TOPO6("[IPv4, IPv6]") KNP_INGRESS("{cidr: '2001:db8::/32', except: ['2001:db9::/48']}"),
 	 "t:17:68: except must be a smaller prefix inside its cidr"},
+	{"an IPv6 prefilter entry in an IPv4-only topology",
+	 "nodes:\n  - {name: n1, ip: 192.168.50.1/24, podCIDR: 10.244.1.0/24}\n"
+	 "prefilter: [192.0.2.0/24, '2001:db8:66::/48']\n",
+	 "t:3:27: prefilter entry '2001:db8:66::/48' is IPv6 and the topology is IPv4-only"},
+	{"an IPv6 prefilter entry with host bits",
+	 TOPO6("[IPv4, IPv6]") "  []\nprefilter: ['2001:db8:66::1/48']\n",
+	 "t:13:13: prefilter entry '2001:db8:66::1/48' has host bits set"},
 	{"a malformed IPv6 except",
 	 TOPO6("[IPv4, IPv6]") KNP_INGRESS("{cidr: '2001:db8::/32', except: ['2001:db8::/1x']}"),
 	 "t:17:68: except '2001:db8::/1x' is not an IPv6 CIDR"},
