@@ -268,7 +268,7 @@ PL_COMMAND(validate, .name = "validate", .summary = "check topology files and su
 		    "\n"
 		    "options:\n"
 		    "  -e, --entries  also list the compiled policy entries and the ipcache as\n"
-		    "                 the first node sees it\n"
+		    "                 the first node sees it (and its ipcache6 in dual stack)\n"
 		    "  -q, --quiet    print only errors and warnings\n"
 		    "\n"
 		    "examples:\n"
