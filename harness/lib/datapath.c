@@ -27,8 +27,7 @@ static const struct {
 /* The node maps' names, in the order of enum pl_node_map; the outer map is <name>_of. */
 static const char *const node_map_names[PL_MAP__COUNT] = {
 	"endpoints",  "ipcache",  "policy",	"conntrack", "prefilter", "events",   "counters",
-	"endpoints6", "ipcache6", "conntrack6", "services",  "maglev",	  "backends",
-	"prefilter6",
+	"endpoints6", "ipcache6", "conntrack6", "services",  "maglev",	  "backends", "prefilter6",
 };
 
 const char *pl_prog_name(enum pl_prog prog)

@@ -67,7 +67,7 @@ int pl_topo_parse_policy_cidr(struct topo_parser *p, const ynode *n, const ynode
 	for (i = 0; i < len; i++, c->nexcept++) {
 		e = pl_yaml_seq_item(&p->y, except, i);
 		err = pl_ty_cidr_either(p, e, "except", &v6, &c->except_ip[i], c->except_ip6[i],
-				     &c->except_plen[i]);
+					&c->except_plen[i]);
 		if (err)
 			return err;
 		if (v6 != c->v6)

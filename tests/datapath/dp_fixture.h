@@ -93,8 +93,8 @@ bool dp_v6_of(uint32_t ip4, uint8_t *out);
 #define ID_CIDR (PL_ID_CIDR_MIN + 1)
 /* 2001:db8:113:5::/64 inside the /48 of ID_CIDR (ipcache6 only): an except prefix's identity. */
 #define ID_CIDR6_EXCEPT (PL_ID_CIDR_MIN + 2)
-#define EP_A	1
-#define EP_B	2
+#define EP_A		1
+#define EP_B		2
 
 extern const uint8_t MAC_A[6], MAC_A_NODE[6], MAC_B[6], MAC_B_NODE[6];
 extern const uint8_t MAC_UPLINK[6], MAC_NODE2[6], MAC_ANY_SRC[6], MAC_ANY_DST[6];
