@@ -354,6 +354,23 @@ int from_overlay(struct __sk_buff *skb)
 	return pl_to_local(skb, &st, PL_OBS_FROM_OVERLAY);
 }
 
+/* xdp_prefilter's IPv6 half: the source looked up in the node's prefilter6 (a /128 key). */
+static __always_inline int pl_prefilter6(struct pl_state *st)
+{
+	struct pl_prefilter6_key key = {.prefixlen = 128};
+	void *prefilter6 = pl_node_map(&prefilter6_of, st->slot);
+
+	if (!prefilter6)
+		return XDP_PASS;
+	pl_ip6_copy(key.ip6, st->ev.saddr6);
+	if (bpf_map_lookup_elem(prefilter6, &key)) {
+		pl_drop(st, PL_OBS_FROM_NETWORK, PL_DROP_PREFILTER);
+		return XDP_DROP;
+	}
+	pl_pass(st, PL_OBS_TO_STACK, 0);
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int xdp_prefilter(struct xdp_md *ctx)
 {
@@ -380,10 +397,8 @@ int xdp_prefilter(struct xdp_md *ctx)
 		pl_drop(&st, PL_OBS_FROM_NETWORK, rc);
 		return XDP_DROP;
 	}
-	if (pl_is_v6(&st)) {
-		pl_pass(&st, PL_OBS_TO_STACK, PL_NOTE_IPV6_UNFILTERED);
-		return XDP_PASS;
-	}
+	if (pl_is_v6(&st))
+		return pl_prefilter6(&st);
 	key.ip = st.ev.saddr;
 	if (bpf_map_lookup_elem(prefilter, &key)) {
 		pl_drop(&st, PL_OBS_FROM_NETWORK, PL_DROP_PREFILTER);

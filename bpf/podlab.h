@@ -296,6 +296,12 @@ struct pl_prefilter_key {
 	__u32 ip;
 };
 
+/* prefilter6 (LPM): IPv6 source prefix denied at XDP → rule id. */
+struct pl_prefilter6_key {
+	__u32 prefixlen;
+	__u32 ip6[4];
+};
+
 /* What a counter counts; the counters map is indexed by pl_counter_slot() of it. */
 struct pl_counter_key {
 	__u8 verdict;

@@ -71,6 +71,15 @@ struct pl_prefilter_map {
 	__uint(value_size, sizeof(__u32));
 } prefilter SEC(".maps");
 
+/* prefilter6: struct pl_prefilter6_key (denied IPv6 source prefix) → __u32 rule id */
+struct pl_prefilter6_map {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, PL_MAX_PREFILTER);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct pl_prefilter6_key));
+	__uint(value_size, sizeof(__u32));
+} prefilter6 SEC(".maps");
+
 /* IPv6: parallel maps, not a family field: IPv4 keys stay 4 bytes, their users unchanged. */
 /* endpoints6: struct pl_endpoint6_key (local pod IPv6) → struct pl_endpoint_info */
 struct pl_endpoints6_map {
@@ -174,6 +183,7 @@ PL_NODE_MAPS(conntrack6);
 PL_NODE_MAPS(services);
 PL_NODE_MAPS(maglev);
 PL_NODE_MAPS(backends);
+PL_NODE_MAPS(prefilter6);
 
 /*
  * Gives the IPv6 branch's lookups call sites of their own: clang merges the

@@ -27,7 +27,7 @@ static const struct {
 /* The node maps' names, in the order of enum pl_node_map; the outer map is <name>_of. */
 static const char *const node_map_names[PL_MAP__COUNT] = {
 	"endpoints",  "ipcache",  "policy",	"conntrack", "prefilter", "events",   "counters",
-	"endpoints6", "ipcache6", "conntrack6", "services",  "maglev",	  "backends",
+	"endpoints6", "ipcache6", "conntrack6", "services",  "maglev",	  "backends", "prefilter6",
 };
 
 const char *pl_prog_name(enum pl_prog prog)
@@ -48,7 +48,7 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 		skel->maps.conntrack,  skel->maps.prefilter,  skel->maps.events,
 		skel->maps.counters,   skel->maps.endpoints6, skel->maps.ipcache6,
 		skel->maps.conntrack6, skel->maps.services,   skel->maps.maglev,
-		skel->maps.backends,
+		skel->maps.backends,   skel->maps.prefilter6,
 	};
 
 	return maps[kind];
@@ -61,7 +61,7 @@ static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_ma
 		skel->maps.conntrack_of,  skel->maps.prefilter_of,  skel->maps.events_of,
 		skel->maps.counters_of,	  skel->maps.endpoints6_of, skel->maps.ipcache6_of,
 		skel->maps.conntrack6_of, skel->maps.services_of,   skel->maps.maglev_of,
-		skel->maps.backends_of,
+		skel->maps.backends_of,	  skel->maps.prefilter6_of,
 	};
 
 	return maps[kind];
@@ -505,6 +505,16 @@ int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t
 	if (plen > 32)
 		return -EINVAL;
 	return update(dp->map_fd[PL_MAP_PREFILTER], &key, &rule_id, "prefilter");
+}
+
+int pl_prefilter6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen, uint32_t rule_id)
+{
+	struct pl_prefilter6_key key = {.prefixlen = plen};
+
+	if (plen > 128)
+		return -EINVAL;
+	memcpy(key.ip6, ip6, sizeof(key.ip6));
+	return update(dp->map_fd[PL_MAP_PREFILTER6], &key, &rule_id, "prefilter6");
 }
 
 int pl_endpoint6_add(struct pl_datapath *dp, const uint8_t *ip6,

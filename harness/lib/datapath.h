@@ -62,6 +62,7 @@ enum pl_node_map {
 	PL_MAP_SERVICES, /* services: frontends, their backends and Maglev tables */
 	PL_MAP_MAGLEV,
 	PL_MAP_BACKENDS,
+	PL_MAP_PREFILTER6, /* IPv6 source prefixes xdp_prefilter drops */
 	PL_MAP__COUNT,
 };
 
@@ -123,6 +124,8 @@ int pl_policy_add(struct pl_datapath *dp, const struct pl_policy_key *key,
 		  const struct pl_policy_entry *entry);
 int pl_policy_clear(struct pl_datapath *dp);
 int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t rule_id);
+/* An IPv6 source prefix xdp_prefilter drops (prefilter6). */
+int pl_prefilter6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen, uint32_t rule_id);
 /* IPv6: ip6 is 16 bytes, network order. */
 int pl_endpoint6_add(struct pl_datapath *dp, const uint8_t *ip6,
 		     const struct pl_endpoint_info *info);

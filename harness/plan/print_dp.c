@@ -213,7 +213,7 @@ static void print_add_node(const struct pl_plan *p, int node, const char *dir, F
 	static const char *const kinds[] = {"endpoints", "ipcache",    "policy",   "conntrack",
 					    "prefilter", "events",     "counters", "endpoints6",
 					    "ipcache6",	 "conntrack6", "services", "maglev",
-					    "backends"};
+					    "backends",	 "prefilter6"};
 	struct datapath *skel = datapath__open();
 	uint32_t slot = pl_dp_slot(p, node);
 	char dir0[192];

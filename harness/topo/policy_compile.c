@@ -14,6 +14,7 @@
 
 #include "topo/policy_compile.h"
 #include "topo/topo_addr.h"
+#include "topo/topo_v6.h"
 
 struct idset {
 	uint32_t *ids;
@@ -39,61 +40,96 @@ static int idset_add(struct idset *s, uint32_t id)
 	return 0;
 }
 
-static int prefix_find(const struct policy_set *ps, uint32_t ip, uint8_t plen)
+/* The prefix of either family (ip6 NULL: IPv4) is p. */
+static bool prefix_is(const struct policy_prefix *p, bool v6, uint32_t ip, const uint8_t *ip6,
+		      uint8_t plen)
+{
+	if (p->v6 != v6 || p->plen != plen)
+		return false;
+	return v6 ? !memcmp(p->ip6, ip6, 16) : p->ip == ip;
+}
+
+static int prefix_find(const struct policy_set *ps, bool v6, uint32_t ip, const uint8_t *ip6,
+		       uint8_t plen)
 {
 	int i;
 
 	for (i = 0; i < ps->nprefixes; i++)
-		if (ps->prefixes[i].ip == ip && ps->prefixes[i].plen == plen)
+		if (prefix_is(&ps->prefixes[i], v6, ip, ip6, plen))
 			return i;
 	return -1;
 }
 
-/* 0.0.0.0/0 is WORLD itself and gets no CIDR identity. */
-static int prefix_add(struct policy_set *ps, uint32_t ip, uint8_t plen)
+/*
+ * 0.0.0.0/0 is WORLD itself and gets no CIDR identity, but in dual stack each
+ * family's /0 gets one: WORLD stands for both, and a /0 rule allows one family.
+ */
+static int prefix_add(struct policy_set *ps, bool v6, uint32_t ip, const uint8_t *ip6, uint8_t plen,
+		      bool dual)
 {
 	struct policy_prefix *p;
 
-	if (!plen || prefix_find(ps, ip, plen) >= 0)
+	if ((!plen && !dual) || prefix_find(ps, v6, ip, ip6, plen) >= 0)
 		return 0;
 	p = realloc(ps->prefixes, (ps->nprefixes + 1) * sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	ps->prefixes = p;
-	p[ps->nprefixes].ip = ip;
-	p[ps->nprefixes].plen = plen;
-	p[ps->nprefixes].identity = PL_ID_CIDR_MIN + (uint32_t)ps->nprefixes;
+	p = &p[ps->nprefixes];
+	memset(p, 0, sizeof(*p));
+	p->v6 = v6;
+	p->ip = ip;
+	if (v6)
+		memcpy(p->ip6, ip6, 16);
+	p->plen = plen;
+	p->identity = PL_ID_CIDR_MIN + (uint32_t)ps->nprefixes;
 	ps->nprefixes++;
 	return 0;
 }
 
 static int collect_prefixes(const struct topo *t, struct policy_set *ps)
 {
+	bool dual = pl_topo_has_v6(t);
 	int i, j, k, e, err = 0;
 
 	if (t->world.present)
-		err = prefix_add(ps, t->world.ip, 32);
+		err = prefix_add(ps, false, t->world.ip, NULL, 32, dual);
 	for (i = 0; !err && i < t->npolicies; i++) {
 		for (j = 0; !err && j < t->policies[i].nrules; j++) {
 			const struct topo_rule *r = &t->policies[i].rules[j];
 
 			for (k = 0; !err && k < r->ncidrs; k++) {
-				err = prefix_add(ps, r->cidrs[k].ip, r->cidrs[k].plen);
-				for (e = 0; !err && e < r->cidrs[k].nexcept; e++)
-					err = prefix_add(ps, r->cidrs[k].except_ip[e],
-							 r->cidrs[k].except_plen[e]);
+				const struct topo_cidr *c = &r->cidrs[k];
+
+				err = prefix_add(ps, c->v6, c->ip, c->ip6, c->plen, dual);
+				for (e = 0; !err && e < c->nexcept; e++)
+					err = prefix_add(ps, c->v6, c->except_ip[e],
+							 c->v6 ? c->except_ip6[e] : NULL,
+							 c->except_plen[e], dual);
 			}
 		}
 	}
 	return err;
 }
 
-static bool in_except(const struct topo_cidr *c, uint32_t ip, uint8_t plen)
+/* The prefix (of c's family) lies inside c's e-th except prefix, or inside c itself (e < 0). */
+static bool prefix_within(const struct topo_cidr *c, int e, const struct policy_prefix *p)
+{
+	if (p->v6 != c->v6)
+		return false;
+	if (e < 0)
+		return p->v6 ? pl_topo_cidr6_within(p->ip6, p->plen, c->ip6, c->plen)
+			     : pl_topo_cidr_within(p->ip, p->plen, c->ip, c->plen);
+	return p->v6 ? pl_topo_cidr6_within(p->ip6, p->plen, c->except_ip6[e], c->except_plen[e])
+		     : pl_topo_cidr_within(p->ip, p->plen, c->except_ip[e], c->except_plen[e]);
+}
+
+static bool in_except(const struct topo_cidr *c, const struct policy_prefix *p)
 {
 	int e;
 
 	for (e = 0; e < c->nexcept; e++)
-		if (pl_topo_cidr_within(ip, plen, c->except_ip[e], c->except_plen[e]))
+		if (prefix_within(c, e, p))
 			return true;
 	return false;
 }
@@ -102,13 +138,13 @@ static int cidr_identities(const struct policy_set *ps, const struct topo_cidr *
 {
 	int i, err = 0;
 
-	if (!c->plen)
+	/* A /0 without an identity of its own (IPv4 only) is WORLD. */
+	if (!c->plen && prefix_find(ps, c->v6, c->ip, c->ip6, 0) < 0)
 		err = idset_add(s, PL_ID_WORLD);
 	for (i = 0; !err && i < ps->nprefixes; i++) {
 		const struct policy_prefix *p = &ps->prefixes[i];
 
-		if (pl_topo_cidr_within(p->ip, p->plen, c->ip, c->plen) &&
-		    !in_except(c, p->ip, p->plen))
+		if (prefix_within(c, -1, p) && !in_except(c, p))
 			err = idset_add(s, p->identity);
 	}
 	return err;
@@ -331,7 +367,8 @@ int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int nod
 	}
 	/* Cluster addresses win over an equal CIDR prefix: CIDR rules never match them. */
 	for (i = 0; i < ps->nprefixes; i++) {
-		if (have_prefix(e, cnt, ps->prefixes[i].ip, ps->prefixes[i].plen))
+		if (ps->prefixes[i].v6 ||
+		    have_prefix(e, cnt, ps->prefixes[i].ip, ps->prefixes[i].plen))
 			continue;
 		e[cnt].key.prefixlen = ps->prefixes[i].plen;
 		e[cnt].key.ip = ps->prefixes[i].ip;
@@ -350,6 +387,70 @@ uint32_t pl_policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, u
 
 	for (i = 0; i < n; i++) {
 		if (!pl_topo_cidr_contains(e[i].key.ip, (uint8_t)e[i].key.prefixlen, ip))
+			continue;
+		if (best < 0 || e[i].key.prefixlen > e[best].key.prefixlen)
+			best = i;
+	}
+	if (tunnel)
+		*tunnel = best < 0 ? 0 : e[best].info.tunnel_endpoint;
+	return best < 0 ? PL_ID_WORLD : e[best].info.identity;
+}
+
+static int push6(struct policy_ipcache6_entry *e, int *cnt, const uint8_t *ip6, uint8_t plen,
+		 uint32_t identity, uint32_t tunnel)
+{
+	int i;
+
+	/* Cluster addresses come first and win over an equal CIDR prefix. */
+	for (i = 0; i < *cnt; i++)
+		if (e[i].key.prefixlen == plen && !memcmp(e[i].key.ip6, ip6, 16))
+			return 0;
+	e[*cnt].key.prefixlen = plen;
+	memcpy(e[*cnt].key.ip6, ip6, 16);
+	e[*cnt].info.identity = identity;
+	e[*cnt].info.tunnel_endpoint = tunnel;
+	(*cnt)++;
+	return 0;
+}
+
+int pl_policy_ipcache6(const struct topo *t, const struct policy_set *ps, int node,
+		       struct policy_ipcache6_entry **out, int *n)
+{
+	static const uint8_t zero[16];
+	struct policy_ipcache6_entry *e;
+	int i, cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!pl_topo_has_v6(t))
+		return 0;
+	e = calloc(t->npods + t->nnodes + ps->nprefixes + 1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < t->npods; i++)
+		push6(e, &cnt, t->pods[i].ip6, 128, t->pods[i].identity,
+		      t->pods[i].node != node ? t->nodes[t->pods[i].node].underlay_ip : 0);
+	for (i = 0; i < t->nnodes; i++)
+		if (memcmp(t->nodes[i].underlay_ip6, zero, 16))
+			push6(e, &cnt, t->nodes[i].underlay_ip6, 128,
+			      i == node ? PL_ID_HOST : PL_ID_REMOTE_NODE, 0);
+	for (i = 0; i < ps->nprefixes; i++)
+		if (ps->prefixes[i].v6)
+			push6(e, &cnt, ps->prefixes[i].ip6, ps->prefixes[i].plen,
+			      ps->prefixes[i].identity, 0);
+	*out = e;
+	*n = cnt;
+	return 0;
+}
+
+uint32_t pl_policy_ipcache6_lookup(const struct policy_ipcache6_entry *e, int n, const uint8_t *ip6,
+				   uint32_t *tunnel)
+{
+	int i, best = -1;
+
+	for (i = 0; i < n; i++) {
+		if (!pl_topo_cidr6_contains((const uint8_t *)e[i].key.ip6,
+					    (uint8_t)e[i].key.prefixlen, ip6))
 			continue;
 		if (best < 0 || e[i].key.prefixlen > e[best].key.prefixlen)
 			best = i;

@@ -179,10 +179,14 @@ struct topo_port {
 	uint8_t proto; /* IPPROTO_*, 0 = any */
 };
 
+/* A prefix and its except prefixes, all of one family (v6: ip6 and except_ip6, ip is 0). */
 struct topo_cidr {
 	uint32_t ip;
 	uint8_t plen;
+	bool v6;
+	uint8_t ip6[16];
 	uint32_t *except_ip; /* ipBlock.except */
+	uint8_t (*except_ip6)[16];
 	uint8_t *except_plen;
 	int nexcept;
 };
