@@ -203,6 +203,8 @@ struct pl_ct_entry {
  * the service's lookup table of PL_MAGLEV_M entries (Cilium's and Katran's M).
  */
 #define PL_MAX_SERVICES		   256	 /* services (ids) of a topology */
+/* services map: frontends (ClusterIP:port, nodePort); several may share an id (bench_services) */
+#define PL_MAX_FRONTENDS	   65536
 #define PL_MAGLEV_M		   16381 /* a prime: every skip is coprime with it */
 #define PL_MAGLEV_CHUNK		   32	 /* table entries per maglev map element */
 #define PL_MAGLEV_CHUNKS	   ((PL_MAGLEV_M + PL_MAGLEV_CHUNK - 1) / PL_MAGLEV_CHUNK)
