@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -158,21 +159,24 @@ static void kp_pick(FILE *f, const char *chain, const struct topo *t, const stru
 	}
 }
 
-/* p's chains' rules: KUBE-SVC picks, KUBE-SEP DNATs, a nodePort's chains. */
-static void kp_rules(FILE *f, const struct topo *t, int node, const struct kp_port *p)
+/* p's chains' rules: KUBE-SVC picks, KUBE-SEP DNATs, a nodePort's chains. 0 or -ENOMEM. */
+static int kp_rules(FILE *f, const struct topo *t, int node, const struct kp_port *p)
 {
 	char svc[KP_CHAIN_MAX], c[KP_CHAIN_MAX], a[INET_ADDRSTRLEN];
 	const struct topo_service *s = p->svc;
-	int local[64], nlocal = 0, i;
+	int *local, nlocal = 0, i;
 
 	if (!s->nbackends)
-		return;
+		return 0;
+	local = calloc(s->nbackends, sizeof(*local));
+	if (!local)
+		return -ENOMEM;
 	chain_name(svc, "SVC", p->name, p->proto);
 	kp_pick(f, svc, t, p, s->backends, s->nbackends);
 	if (p->node_port) {
 		if (s->traffic_local) {
 			/* Local: this node's endpoints only, the client's address kept. */
-			for (i = 0; i < s->nbackends && nlocal < 64; i++)
+			for (i = 0; i < s->nbackends; i++)
 				if (t->pods[s->backends[i]].node == node)
 					local[nlocal++] = s->backends[i];
 			chain_name(c, "SVL", p->name, p->proto);
@@ -208,6 +212,8 @@ static void kp_rules(FILE *f, const struct topo *t, int node, const struct kp_po
 				c);
 		fprintf(f, " -m %s -j DNAT --to-destination %s:%u\n", p->proto, a, p->target);
 	}
+	free(local);
+	return 0;
 }
 
 /* The i-th ClusterIP rule of the padded set: fillers around the topology's own ports. */
@@ -276,8 +282,8 @@ int pl_kube_proxy_rules(FILE *f, const struct topo *t, int node, int nservices)
 		   "this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j "
 		   "KUBE-NODEPORTS\n");
 	for (i = 0; i < total; i++)
-		if (kp_port_at(t, i, before, own, &p))
-			kp_rules(f, t, node, &p);
+		if (kp_port_at(t, i, before, own, &p) && kp_rules(f, t, node, &p))
+			return -ENOMEM;
 	fprintf(f, "COMMIT\n");
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }

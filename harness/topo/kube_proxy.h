@@ -30,7 +30,7 @@ int pl_kube_proxy_filler_model(const struct topo *t);
  * mark, DNAT), KUBE-EXT-* or KUBE-SVL-* for nodePorts, KUBE-POSTROUTING.
  * nservices > the topology's service ports pads KUBE-SERVICES with fillers,
  * half before the topology's services and half after. 0, or -EINVAL (node
- * out of range), -ERANGE (no room or no model for fillers), -EIO (write).
+ * out of range), -ERANGE (no room or no model for fillers), -ENOMEM, -EIO.
  */
 int pl_kube_proxy_rules(FILE *f, const struct topo *t, int node, int nservices);
 

@@ -42,16 +42,16 @@ static int count(const char *s, const char *what)
 	return n;
 }
 
-/* The line of s holding both a and b; NULL when none. */
+/* Some line of s holds both a and b. */
 static bool has_line(const char *s, const char *a, const char *b)
 {
-	const char *l = s, *e;
+	const char *l, *e;
+	char line[1024];
+	size_t n;
 
-	for (; *l; l = *e ? e + 1 : e) {
+	for (l = s; *l; l = *e ? e + 1 : e) {
 		e = strchrnul(l, '\n');
-		char line[1024];
-		size_t n = (size_t)(e - l) < sizeof(line) - 1 ? (size_t)(e - l) : sizeof(line) - 1;
-
+		n = (size_t)(e - l) < sizeof(line) - 1 ? (size_t)(e - l) : sizeof(line) - 1;
 		memcpy(line, l, n);
 		line[n] = '\0';
 		if (strstr(line, a) && strstr(line, b))
