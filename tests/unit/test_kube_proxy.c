@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <arpa/inet.h>
 
 #include "test.h"
@@ -130,4 +133,45 @@ PL_TEST(unit, kube_proxy_fillers)
 out:
 	free(r);
 	pl_topo_free(t);
+}
+
+/* Runs build/podlab kube-proxy ARGS (next to this test binary's folder): its exit status. */
+static int run_cli(const char *args, char *out, size_t len)
+{
+	char exe[PATH_MAX], cmd[2 * PATH_MAX + 256], rest[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t got;
+	FILE *p;
+	int st;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	snprintf(cmd, sizeof(cmd), "'%s/../podlab' kube-proxy %s 2>&1", exe, args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	got = fread(out, 1, len - 1, p);
+	out[got] = '\0';
+	while (fread(rest, 1, sizeof(rest), p) > 0)
+		; /* the rest read, not kept: podlab must not die of SIGPIPE */
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+PL_TEST(unit, kube_proxy_command)
+{
+	char out[4096];
+
+	ASSERT_EQ(run_cli("-n node2 topologies/services.yaml", out, sizeof(out)), 0, "exit 0");
+	ASSERT_STRSTR(out, "node node2", "the node named");
+	ASSERT_STRSTR(out, "*nat\n", "the nat table");
+	ASSERT_EQ(run_cli("-n nope topologies/services.yaml", out, sizeof(out)), 2, "no node: 2");
+	ASSERT_STRSTR(out, "no node 'nope'", "says which");
+	ASSERT_EQ(run_cli("--services 0 topologies/services.yaml", out, sizeof(out)), 2,
+		  "--services 0: 2");
+	ASSERT_EQ(run_cli("", out, sizeof(out)), 2, "no file: 2");
+	ASSERT_EQ(run_cli("-s 600000 topologies/services.yaml", out, sizeof(out)), 2,
+		  "more than 100000: 2");
 }
