@@ -205,7 +205,7 @@ int from_pod(struct __sk_buff *skb)
 	struct pl_ipcache_info *ipc;
 	__u32 tunnel_endpoint = 0, ipc_flags = 0;
 	struct pl_state st;
-	bool remote_pod;
+	bool remote_pod, nodeport;
 	int rc;
 
 	if (pl_tc_begin(skb, &st, PL_PROG_FROM_POD, PL_DIR_EGRESS, PL_OBS_FROM_ENDPOINT, &rc))
@@ -219,6 +219,10 @@ int from_pod(struct __sk_buff *skb)
 	st.ev.src_identity = src->identity;
 	/* Services first: policy, conntrack and routing see the backend. */
 	rc = pl_svc_dnat(skb, &st);
+	if (!rc && !st.svc_nat) /* this node's own IP at a nodePort, as from outside */
+		rc = pl_svc_nodeport(skb, &st, &nodeport);
+	if (!rc)
+		rc = pl_svc_hairpin(skb, &st);
 	if (rc) {
 		pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
 		return TC_ACT_SHOT;
@@ -247,6 +251,11 @@ int from_pod(struct __sk_buff *skb)
 	} else if ((rc = pl_svc_rev_nat(skb, &st))) {
 		pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
 		return TC_ACT_SHOT;
+	} else if (st.snat_ip && !dst) {
+		/* A hairpin's reply: it goes back to the pod it came from, now its destination. */
+		dst = pl_endpoint_of(&st, true);
+		if (dst)
+			st.ev.dst_identity = dst->identity;
 	}
 	st.dir = PL_DIR_EGRESS;
 	if (dst)
@@ -277,7 +286,7 @@ static __always_inline int pl_nodeport_remote(struct __sk_buff *skb, struct pl_s
 	st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
 	if (ipc && ipc->tunnel_endpoint != st->node_ip)
 		tunnel_endpoint = ipc->tunnel_endpoint;
-	rc = pl_svc_snat(skb, st);
+	rc = pl_svc_snat(skb, st, st->node_ip);
 	if (rc) {
 		pl_drop(st, PL_OBS_FROM_NETWORK, rc);
 		return TC_ACT_SHOT;

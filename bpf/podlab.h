@@ -180,7 +180,14 @@ struct pl_ct6_key {
 #define PL_IPV6_MAX_EXT 5
 
 #define PL_CT_F_SVC  (1u << 0) /* a service's flow: replies get their source rewritten to nat_* */
-#define PL_CT_F_SNAT (1u << 1) /* and its source was the node's: replies go back to snat_ip */
+#define PL_CT_F_SNAT (1u << 1) /* and its source was SNATed: replies go back to snat_ip */
+
+/*
+ * A pod's packet to a service whose backend is that pod (hairpin) leaves
+ * with this source (host order; Cilium's IPV4_LOOPBACK): the pod's kernel
+ * drops a packet from its own address as martian.
+ */
+#define PL_HAIRPIN_IP 0xA9FE2A01u /* 169.254.42.1 */
 
 struct pl_ct_entry {
 	__u64 created_ns;
@@ -200,6 +207,8 @@ struct pl_ct_entry {
  * the service's lookup table of PL_MAGLEV_M entries (Cilium's and Katran's M).
  */
 #define PL_MAX_SERVICES		   256	 /* services (ids) of a topology */
+/* services map: frontends (ClusterIP:port, nodePort); several may share an id (bench_services) */
+#define PL_MAX_FRONTENDS	   65536
 #define PL_MAGLEV_M		   16381 /* a prime: every skip is coprime with it */
 #define PL_MAGLEV_CHUNK		   32	 /* table entries per maglev map element */
 #define PL_MAGLEV_CHUNKS	   ((PL_MAGLEV_M + PL_MAGLEV_CHUNK - 1) / PL_MAGLEV_CHUNK)
@@ -351,7 +360,7 @@ struct pl_counter_val {
 #define PL_EV_F_IPV6	     (1u << 4) /* saddr6/daddr6 hold the addresses, saddr/daddr are 0 */
 #define PL_EV_F_SVC_DNAT     (1u << 5) /* to a service: daddr/dport are the backend's now */
 #define PL_EV_F_SVC_RNAT     (1u << 6) /* a service's reply: saddr/sport are the service's now */
-#define PL_EV_F_SVC_SNAT     (1u << 7) /* a nodePort's, to another node: saddr is the node's now */
+#define PL_EV_F_SVC_SNAT     (1u << 7) /* nodePort to another node, or hairpin: saddr is SNATed */
 
 /* One flow event per decision, on the events ring buffer. */
 struct pl_flow_event {

@@ -109,7 +109,7 @@ struct pl_conntrack6_map {
 /* services: struct pl_service_key (ClusterIP, port, proto) → struct pl_service (id, count) */
 struct pl_services_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PL_MAX_SERVICES * 8);
+	__uint(max_entries, PL_MAX_FRONTENDS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(key_size, sizeof(struct pl_service_key));
 	__uint(value_size, sizeof(struct pl_service));

@@ -180,7 +180,9 @@ tail:
 	if (ev->flags & PL_EV_F_SVC_DNAT) {
 		pl_ip4_str(ev->svc_daddr, tun);
 		w = snprintf(buf + n, len - n, " service %s:%u dnat%s", tun, ntohs(ev->svc_dport),
-			     ev->flags & PL_EV_F_SVC_SNAT ? " snat node-ip" : "");
+			     !(ev->flags & PL_EV_F_SVC_SNAT)	 ? ""
+			     : ev->saddr == htonl(PL_HAIRPIN_IP) ? " snat hairpin"
+								 : " snat node-ip");
 		if (w < 0 || (n += w) >= len)
 			return n;
 	}
