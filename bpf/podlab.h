@@ -114,7 +114,7 @@ struct pl_ipcache_key {
 struct pl_ipcache_info {
 	__u32 identity;
 	__u32 tunnel_endpoint; /* underlay IP of the owning node, 0 = none */
-	__u32 flags; /* PL_IPC_F_* */
+	__u32 flags;	       /* PL_IPC_F_* */
 	__u32 pad;
 };
 
@@ -376,7 +376,8 @@ struct pl_flow_event {
 	__u32 svc_daddr; /* SVC_DNAT: the ClusterIP (node IP) it was sent to, daddr the backend; */
 	__u16 svc_dport; /* SVC_RNAT of a SNATed flow: the node IP it came to. Port: network order
 			  */
-	__u16 pad;
+	__u16 nat_sport; /* SVC_SNAT / SVC_RNAT: the source port before the rewrite (network) */
+	__u32 nat_saddr; /* SVC_SNAT / SVC_RNAT: the source address before the rewrite */
 };
 
 #endif /* PODLAB_H */
