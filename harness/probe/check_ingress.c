@@ -238,8 +238,9 @@ void pl_check_print_ingress(const struct pl_check_report *r, FILE *f)
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	int i;
 
-	fprintf(f, "\ningress: HTTP from %s %s to a node IP at a nodePort, the source nginx "
-		   "logged\n",
+	fprintf(f,
+		"\ningress: HTTP from %s %s to a node IP at a nodePort, the source nginx "
+		"logged\n",
 		t->world.present ? t->world.name : "world",
 		t->world.present ? pl_ip4_str(t->world.ip, a) : "-");
 	if (!r->ningress)
@@ -282,10 +283,12 @@ void pl_check_json_ingress(const struct pl_check_report *r, FILE *f)
 			"\"expect_answer\":%s,\"status\":%d,\"body\":",
 			i ? "," : "", s->name, s->traffic_local ? "Local" : "Cluster",
 			t->nodes[x->node].name, pl_ip4_str(t->nodes[x->node].underlay_ip, a),
-			s->ports[x->port].node_port, x->expect_answer ? "true" : "false", x->status);
+			s->ports[x->port].node_port, x->expect_answer ? "true" : "false",
+			x->status);
 		pl_json_string(f, x->body);
-		fprintf(f, ",\"backend\":\"%s\",\"seen_src\":\"%s\",\"want_src\":\"%s\",\"snat\":%s,"
-			   "\"ok\":%s,\"why\":",
+		fprintf(f,
+			",\"backend\":\"%s\",\"seen_src\":\"%s\",\"want_src\":\"%s\",\"snat\":%s,"
+			"\"ok\":%s,\"why\":",
 			x->backend >= 0 ? t->pods[x->backend].name : "",
 			x->seen_src ? pl_ip4_str(x->seen_src, b) : "",
 			x->want_src ? pl_ip4_str(x->want_src, c) : "", x->snat ? "true" : "false",
