@@ -5,7 +5,8 @@
  * the run state and shown by status; curl from the world host to node1's IP
  * at the Cluster nodePort gets web2's page, and web2's access log shows
  * node1's IP (SNAT); at the Local nodePort web1's page, its log the world's
- * own address; check's ingress rows say the same; down leaves no nginx
+ * own address; observe shows each translation; check's ingress rows say
+ * the same; down leaves no nginx
  * process, no run files and no namespace.
  */
 #include <signal.h>
@@ -116,8 +117,26 @@ PL_TEST_PROBE(integration, ingress_nginx_up_curl_check_down, probe_ingress)
 
 	curl_from_world(run, "http://192.168.70.1:30080/",
 			"podlab nginx on web2 (10.244.2.20:8080)", "web2", "192.168.70.1 ");
+	/* The flow events name both sides of each translation. */
+	snprintf(args, sizeof(args), "observe %s", run);
+	ASSERT_EQ(cli_run(args, &out, NULL), 0, "observe");
+	ASSERT_STRSTR(out, "DNAT 192.168.70.1:30080 -> 10.244.2.20:8080 SNAT 203.0.113.10:",
+		      "observe: node1's DNAT and SNAT");
+	ASSERT_STRSTR(out,
+		      "RNAT 10.244.2.20:8080 -> 192.168.70.1:30080 dst 192.168.70.1 -> "
+		      "203.0.113.10",
+		      "observe: the reply's reverse NAT, back to the world");
+	free(out);
+	out = NULL;
 	curl_from_world(run, "http://192.168.70.1:30081/",
 			"podlab nginx on web1 (10.244.1.20:8080)", "web1", "203.0.113.10 ");
+
+	snprintf(args, sizeof(args), "observe --json %s", run);
+	ASSERT_EQ(cli_run(args, &out, NULL), 0, "observe --json");
+	ASSERT_STRSTR(out, "\"nat\":\"DNAT 192.168.70.1:30081 -> 10.244.1.20:8080\"",
+		      "observe --json: Local, DNAT alone");
+	free(out);
+	out = NULL;
 
 	snprintf(args, sizeof(args), "check --only ingress %s", run);
 	ASSERT_EQ(cli_run(args, &out, NULL), 0, "check passes");
