@@ -149,6 +149,17 @@ static bool seen_by(const char *run, const struct topo_pod *pod, uint16_t sport,
 	return found;
 }
 
+/* The node the world host hangs off (docs/topology.md, "world"). */
+static int gateway(const struct topo *t)
+{
+	int n = t->world.node;
+
+	if (n > 0 && n < t->nnodes)
+		return n;
+	n = pl_topo_node_by_underlay_ip(t, t->world.gateway_node_ip);
+	return n < 0 ? 0 : n;
+}
+
 static void judge(const struct pl_check_opts *o, struct pl_check_ingress *x)
 {
 	const struct topo *t = o->topo;
@@ -167,6 +178,12 @@ static void judge(const struct pl_check_opts *o, struct pl_check_ingress *x)
 	}
 	if (x->status != 200) {
 		snprintf(x->why, sizeof(x->why), "%s", x->err ? strerror(-x->err) : "no HTTP 200");
+		/* p2p: the world's packets enter its gateway node by world0, where no program runs.
+		 */
+		if (t->underlay != TOPO_UNDERLAY_SEGMENT && x->node == gateway(t))
+			snprintf(x->why + strlen(x->why), sizeof(x->why) - strlen(x->why),
+				 " (p2p: the world enters %s by world0, no from_network there)",
+				 t->nodes[x->node].name);
 		return;
 	}
 	/* Which backend answered: the one whose access log holds our source port. */

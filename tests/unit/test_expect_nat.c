@@ -208,3 +208,43 @@ PL_TEST(unit, result_prints_nat)
 		      "json");
 	free(buf);
 }
+
+/* Flow lines (observe, verbose replay) name both sides of each translation. */
+PL_TEST(unit, event_nat_text)
+{
+	struct pl_flow_event ev = {
+		.prog = PL_PROG_FROM_NETWORK,
+		.flags = PL_EV_F_IPV4 | PL_EV_F_SVC_DNAT | PL_EV_F_SVC_SNAT,
+		.proto = IPPROTO_TCP,
+		.saddr = inet_addr("192.168.50.1"),
+		.sport = htons(5555),
+		.daddr = inet_addr("10.244.2.20"),
+		.dport = htons(8080),
+		.svc_daddr = inet_addr("192.168.50.1"),
+		.svc_dport = htons(30080),
+		.nat_saddr = inet_addr("203.0.113.10"),
+		.nat_sport = htons(5555),
+	};
+	char buf[256];
+
+	pl_event_nat_str(&ev, buf, sizeof(buf));
+	ASSERT_STREQ(buf,
+		     " DNAT 192.168.50.1:30080 -> 10.244.2.20:8080 SNAT 203.0.113.10:5555 -> "
+		     "192.168.50.1:5555",
+		     "nodePort to another node: DNAT and SNAT");
+	ev.flags = PL_EV_F_IPV4 | PL_EV_F_SVC_RNAT;
+	ev.nat_saddr = inet_addr("10.244.2.20");
+	ev.nat_sport = htons(8080);
+	ev.saddr = inet_addr("192.168.50.1");
+	ev.sport = htons(30080);
+	ev.daddr = inet_addr("203.0.113.10");
+	pl_event_nat_str(&ev, buf, sizeof(buf));
+	ASSERT_STREQ(
+		buf,
+		" RNAT 10.244.2.20:8080 -> 192.168.50.1:30080 dst 192.168.50.1 -> 203.0.113.10",
+		"its reply: source and destination back");
+	ev.flags = PL_EV_F_IPV4;
+	ASSERT_EQ(pl_event_nat_str(&ev, buf, sizeof(buf)), 0, "no translation: nothing");
+	pl_event_format(&ev, buf, sizeof(buf));
+	ASSERT_TRUE(!strstr(buf, "NAT"), "and none in the flow line");
+}
