@@ -71,7 +71,7 @@
 /* The ifindexes of node devices are unique in a run: one block per node (see pl_node_ifindex). */
 #define PL_BPFFS_ROOT	"/sys/fs/bpf/podlab"
 #define PL_RUN_FILES	"/run/podlab" /* <run>/: the files of a run's processes (nginx) */
-#define PL_LEGACY_TABLE 100 /* legacy: pod replies to masqueraded node IPs */
+#define PL_LEGACY_TABLE 100	      /* legacy: pod replies to masqueraded node IPs */
 
 enum pl_ns_role {
 	PL_NS_NODE,
