@@ -25,8 +25,8 @@ enum pl_check_section {
 	PL_CHECK_MTU = 1u << 3,
 	PL_CHECK_SHAPING = 1u << 4,
 	PL_CHECK_ROUTES = 1u << 5,
-	PL_CHECK_INGRESS =
-		1u << 6, /* by default only with a world host and nginx behind a nodePort */
+	/* By default only with a world host and nginx pods behind a nodePort. */
+	PL_CHECK_INGRESS = 1u << 6,
 	PL_CHECK_ALL = (1u << 7) - 1,
 };
 #define PL_CHECK_NSECTIONS 7
