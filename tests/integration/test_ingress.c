@@ -162,3 +162,32 @@ out:
 		pl_run_down(run);
 	fixture_assert_gone(run);
 }
+
+static const char *probe_up_files(void)
+{
+	if (access(TOPO, R_OK))
+		return "run from the repository root (topologies/ not found)";
+	return pl_probe_bpf_netns() ?: cli_probe_podlab();
+}
+
+/* Without nginx on PATH, up refuses the file at the pod's nginx key and builds nothing. */
+PL_TEST_PROBE(integration, ingress_up_without_nginx_builds_nothing, probe_up_files)
+{
+	char run[PL_RUN_ID_MAX], args[128], *err = NULL, *path = getenv("PATH");
+	char *saved = path ? strdup(path) : NULL;
+
+	fixture_run_id(run, "ngx");
+	snprintf(args, sizeof(args), "up --run %s %s", run, TOPO);
+	setenv("PATH", "/nonexistent", 1);
+	ASSERT_EQ(cli_run(args, NULL, &err), 3, "up: exit 3 (this machine lacks a program)");
+	if (saved)
+		setenv("PATH", saved, 1);
+	free(saved);
+	ASSERT_STRSTR(err,
+		      TOPO ":23:16: pod web1 runs nginx: nginx not found on PATH (Debian: apt-get "
+			   "install nginx-light)",
+		      "names the pod's nginx key and the package");
+	ASSERT_EQ(fixture_count_netns(run), 0, "no namespace");
+	ASSERT_FALSE(fixture_state_exists(run), "no state file");
+	free(err);
+}
