@@ -6,10 +6,9 @@
  * at the Cluster nodePort gets web2's page, and web2's access log shows
  * node1's IP (SNAT); at the Local nodePort web1's page, its log the world's
  * own address; observe shows each translation; check's ingress rows say
- * the same; down leaves no nginx
- * process, no run files and no namespace.
+ * the same; down leaves no nginx process, no run files and no namespace.
+ * Without nginx on PATH, up refuses the file at the pod's key.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
