@@ -395,7 +395,8 @@ struct pl_flow_event {
 	__u32 svc_daddr; /* SVC_DNAT: the ClusterIP (node IP) it was sent to, daddr the backend; */
 	__u16 svc_dport; /* SVC_RNAT of a SNATed flow: the node IP it came to. Port: network order
 			  */
-	__u16 pad;
+	__u16 nat_sport; /* SVC_SNAT / SVC_RNAT: the source port before the rewrite (network) */
+	__u32 nat_saddr; /* SVC_SNAT / SVC_RNAT: the source address before the rewrite */
 };
 
 #endif /* PODLAB_H */

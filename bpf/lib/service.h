@@ -69,6 +69,8 @@ static __always_inline int pl_nat_rewrite(struct __sk_buff *skb, struct pl_state
 	    bpf_skb_store_bytes(skb, port_off, &port, 2, 0))
 		return PL_DROP_INVALID;
 	if (src) {
+		st->ev.nat_saddr = old_ip; /* flow events show both sides of a source rewrite */
+		st->ev.nat_sport = old_port;
 		st->ev.saddr = ip;
 		st->ev.sport = port;
 	} else {

@@ -65,6 +65,38 @@ static void print_changes(const struct sim_hdrs *a, const struct sim_hdrs *b)
 #undef SEP
 }
 
+/* The service whose ClusterIP is ip (network order), or NULL. */
+static const char *service_of(const struct topo *t, uint32_t ip)
+{
+	int i;
+
+	for (i = 0; i < t->nservices; i++)
+		if (t->services[i].cluster_ip == ip)
+			return t->services[i].name;
+	return NULL;
+}
+
+/* The service translation a program made, named after its service (ClusterIP or nodePort). */
+static void print_nat(const struct topo *t, const struct pl_flow_event *ev)
+{
+	const char *svc = NULL;
+	char nat[160];
+	int i, j;
+
+	if (pl_event_nat_str(ev, nat, sizeof(nat)) <= 0)
+		return;
+	for (i = 0; i < t->nservices && !svc && (ev->flags & PL_EV_F_SVC_DNAT); i++)
+		for (j = 0; j < t->services[i].nports && !svc; j++)
+			if (t->services[i].cluster_ip == ev->svc_daddr
+				    ? t->services[i].ports[j].port == ntohs(ev->svc_dport)
+				    : t->services[i].ports[j].node_port == ntohs(ev->svc_dport))
+				svc = t->services[i].name;
+	printf("  %2s %-6s %-12s %-11s service translation:%s", "", "", "", "", nat);
+	if (svc)
+		printf(" (service %s)", svc);
+	printf("\n");
+}
+
 static void print_walk(const struct sim_walk *w, const struct topo *t,
 		       const struct sim_walk_result *r)
 {
@@ -87,6 +119,8 @@ static void print_walk(const struct sim_walk *w, const struct topo *t,
 			       "", "", "", pl_redirect_name(s->ev.redirect),
 			       pl_sim_walk_ifname(w, s->node, s->ev.target_ifindex),
 			       s->ev.target_ifindex);
+		if (s->kind == SIM_STEP_PROG && s->has_event)
+			print_nat(t, &s->ev);
 		if (memcmp(prev, &s->h, sizeof(*prev))) {
 			printf("  %2s %-6s %-12s %-11s ", "", "", "", "");
 			print_changes(prev, &s->h);
@@ -363,12 +397,15 @@ static int cmd_explain(int argc, char **argv)
 	res = calloc(1, sizeof(*res));
 	if (!res)
 		goto out;
-	printf("%s: %s %s (%s, %s) → %s (%s), ", t->name ? t->name : a.topology,
+	printf("%s: %s %s (%s, %s) → %s (%s%s), ", t->name ? t->name : a.topology,
 	       pl_proto_name(a.probe.proto), a.from,
 	       a.probe.v6 ? pl_addr_str(AF_INET6, t->pods[a.probe.from_pod].ip6, ip)
 			  : pl_ip4_str(t->pods[a.probe.from_pod].ip, ip),
 	       t->nodes[t->pods[a.probe.from_pod].node].name, a.to,
-	       to >= 0 ? t->nodes[t->pods[to].node].name : "outside the pods");
+	       to >= 0			      ? t->nodes[t->pods[to].node].name
+	       : service_of(t, a.probe.daddr) ? "ClusterIP of service "
+					      : "outside the pods",
+	       to < 0 && service_of(t, a.probe.daddr) ? service_of(t, a.probe.daddr) : "");
 	{
 		uint8_t *frame = malloc(PL_PKT_MAX);
 		int len = frame ? pl_sim_probe_frame(t, &a.probe, frame, PL_PKT_MAX) : -ENOMEM;

@@ -196,6 +196,8 @@ size_t pl_datapath_events_take(struct pl_datapath *dp, struct pl_flow_event **ou
 
 /* Hubble-like one-line text of an event ("from_pod FROM_ENDPOINT ... DROPPED (Policy denied)"). */
 int pl_event_format(const struct pl_flow_event *ev, char *buf, size_t len);
+/* The service translation the event's program made: " DNAT A:P -> B:Q" ..., "" if none. */
+int pl_event_nat_str(const struct pl_flow_event *ev, char *buf, size_t len);
 const char *pl_drop_reason_str(unsigned reason);  /* "Policy denied", ... */
 const char *pl_drop_reason_name(unsigned reason); /* "POLICY_DENIED", ... */
 const char *pl_obs_point_name(unsigned point);	  /* "TO_ENDPOINT", ... */

@@ -13,6 +13,7 @@
  *   owner 12345 987654      pid and its start time (/proc/PID/stat field 22)
  *   netns pl-a3f2-node1     one per namespace, in creation order
  *   pins /sys/fs/bpf/podlab/a3f2
+ *   nginx /run/podlab/a3f2/web pl-a3f2-web   a pod's nginx: its files, its netns
  *   done                    the build finished
  *   owner 0 0               a later owner line wins; 0 = released
  *
@@ -46,6 +47,8 @@ struct pl_run_state {
 	int nnetns;
 	char **pins;
 	int npins;
+	char **nginx; /* "DIR NETNS" of each pod's nginx (harness/net/nginx.h) */
+	int nnginx;
 };
 
 struct pl_up_opts {

@@ -16,6 +16,7 @@
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "net/dump.h"
+#include "net/nginx.h"
 #include "net/status.h"
 #include "lib/pkt.h"
 #include "plan/plan.h"
@@ -247,6 +248,16 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 			snprintf(line, len, "masquerade %s/%u out of %s (nftables)",
 				 pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.oif);
 		return SEEN_UNCHECKED;
+	case PL_STEP_NGINX: {
+		pid_t pids[8];
+		int n = pl_nginx_pids(p->ns[s->ns].name, pids, 8);
+
+		snprintf(line, len, "nginx on :%u (%s/nginx.conf, access.log)%s", s->nginx.port,
+			 s->nginx.dir, n > 0 ? "" : ": not running");
+		if (n > 0)
+			snprintf(line + strlen(line), len - strlen(line), ": pid %d", (int)pids[0]);
+		return n > 0 ? SEEN_PRESENT : SEEN_MISSING;
+	}
 	default:
 		return SEEN_UNCHECKED; /* gro: not in an rtnetlink dump */
 	}
@@ -260,8 +271,9 @@ struct recorded {
 static int recorded_cb(void *ctx, const char *kind, const char *value)
 {
 	struct recorded *r = ctx;
-	char **v = !strcmp(kind, "netns") ? r->st->netns : r->st->pins;
-	int i, n = !strcmp(kind, "netns") ? r->st->nnetns : r->st->npins;
+	bool ns = !strcmp(kind, "netns"), ngx = !strcmp(kind, "nginx");
+	char **v = ns ? r->st->netns : ngx ? r->st->nginx : r->st->pins;
+	int i, n = ns ? r->st->nnetns : ngx ? r->st->nnginx : r->st->npins;
 
 	r->planned++;
 	for (i = 0; i < n; i++)
@@ -337,7 +349,8 @@ int pl_status_plan(const struct pl_run_state *st, FILE *out)
 		count[SEEN_PRESENT], count[SEEN_MISSING], count[SEEN_UNCHECKED]);
 	pl_plan_lasting(p, recorded_cb, &rec);
 	fprintf(out,
-		"plan: down removes %d namespaces and pin directories, %d not in %s/%s.state\n",
+		"plan: down removes %d namespaces, pin directories and nginx processes, %d not in "
+		"%s/%s.state\n",
 		rec.planned, rec.unrecorded, PL_STATE_DIR, st->run);
 	err = count[SEEN_MISSING];
 out:

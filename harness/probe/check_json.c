@@ -171,8 +171,10 @@ void pl_check_print_json(const struct pl_check_report *r, FILE *f)
 			json_mtu(r, f);
 		else if (i == 4)
 			json_rates(r, f);
-		else
+		else if (i == 5)
 			json_routes(r, f);
+		else
+			pl_check_json_ingress(r, f);
 		fprintf(f, "}");
 	}
 	fprintf(f, "}}\n");

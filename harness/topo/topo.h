@@ -41,6 +41,12 @@ struct topo_pod {
 	bool ingress_enforced; /* some policy selects it for ingress */
 	bool egress_enforced;
 	bool ready; /* `ready: false`: in no service's Endpoints (Kubernetes readiness) */
+	/* `nginx:`: podlab up runs nginx in the pod's namespace, listening on port */
+	struct {
+		bool on;
+		uint16_t port; /* host order, default 80 */
+		struct topo_pos pos;
+	} nginx;
 	struct topo_pos pos;
 };
 

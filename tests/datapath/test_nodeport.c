@@ -119,6 +119,8 @@ PL_TEST_PROBE(datapath, nodeport_cluster_remote_backend_snat_and_reply, pl_probe
 	ASSERT_TRUE(o.r.event.flags & PL_EV_F_SVC_SNAT, "event: SNAT");
 	ASSERT_EQ(o.r.event.svc_daddr, IP_NODE1, "event: the node IP it was sent to");
 	ASSERT_EQ(ntohs(o.r.event.svc_dport), NP_CLUSTER, "event: the nodePort");
+	ASSERT_EQ(o.r.event.nat_saddr, IP_D, "event: the client's address before the SNAT");
+	ASSERT_EQ(ntohs(o.r.event.nat_sport), 5555, "event: the client's port before the SNAT");
 
 	/* C's reply to this node: back to D, from node IP:nodePort. */
 	if (!run(&fx, PL_PROG_FROM_NETWORK, DEV_UPLINK, IP_C, IP_NODE1, 8080, 5555, 0x12, &o))
@@ -131,6 +133,8 @@ PL_TEST_PROBE(datapath, nodeport_cluster_remote_backend_snat_and_reply, pl_probe
 	checksums_ok(&o);
 	ASSERT_TRUE(o.r.event.flags & PL_EV_F_CT_REPLY, "a conntrack reply");
 	ASSERT_TRUE(o.r.event.flags & PL_EV_F_SVC_RNAT, "event: reverse NAT");
+	ASSERT_EQ(o.r.event.nat_saddr, IP_C, "event: the backend's address before the reverse NAT");
+	ASSERT_EQ(ntohs(o.r.event.nat_sport), 8080, "event: the backend's port before it");
 
 	/* Untracked, the same packet is the node's own traffic: to the stack, untouched. */
 	ASSERT_OK(pl_ct_clear(fx.dp), "flush conntrack");

@@ -138,7 +138,8 @@ PL_TEST_PROBE(datapath, service_clusterip_local_backend_and_reply, pl_probe_bpf_
 	ASSERT_EQ(s.r.event.dst_identity, ID_B, "destination identity is the backend's");
 	pl_event_format(&s.r.event, line, sizeof(line));
 	ASSERT_STRSTR(line, "-> 10.244.1.20:8080 ", "flow line: the backend");
-	ASSERT_STRSTR(line, " service 10.96.0.10:80 dnat", "flow line: the service it was for");
+	ASSERT_STRSTR(line, " DNAT 10.96.0.10:80 -> 10.244.1.20:8080",
+		      "flow line: both sides of the DNAT");
 
 	rep.tcp_flags = 0x12;
 	if (!send_pkt(&fx, PL_PROG_FROM_POD, DEV_POD_B, &rep, &s))
@@ -151,6 +152,9 @@ PL_TEST_PROBE(datapath, service_clusterip_local_backend_and_reply, pl_probe_bpf_
 	assert_checksums(&s);
 	ASSERT_TRUE(s.r.event.flags & PL_EV_F_CT_REPLY, "a conntrack reply");
 	ASSERT_TRUE(s.r.event.flags & PL_EV_F_SVC_RNAT, "event says reverse NAT");
+	pl_event_format(&s.r.event, line, sizeof(line));
+	ASSERT_STRSTR(line, " RNAT 10.244.1.20:8080 -> 10.96.0.10:80",
+		      "flow line: the reverse NAT");
 
 	/* Without the request's conntrack entry the same packet is no service's reply. */
 	ASSERT_OK(pl_ct_clear(fx.dp), "flush conntrack");
