@@ -153,6 +153,9 @@ struct pl_policy_entry {
  * --ct-max sizes it (the loader sets max_entries before the load).
  */
 #define PL_CT_MAX_DEFAULT 65536
+/* The ipcache (an LPM trie, allocated as used: sized as Cilium's) and policy entries a node holds. */
+#define PL_MAX_IPCACHE 524288
+#define PL_MAX_POLICY  131072 /* a hash: its buckets are allocated whole, per node */
 struct pl_ct_key {
 	__u32 saddr;
 	__u32 daddr;

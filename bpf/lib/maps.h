@@ -18,8 +18,6 @@
 #include "podlab.h"
 
 #define PL_MAX_ENDPOINTS 4096
-#define PL_MAX_IPCACHE	 65536
-#define PL_MAX_POLICY	 131072
 #define PL_MAX_CONNTRACK PL_CT_MAX_DEFAULT /* the loader may set another size */
 /* Preallocated IPv6 maps hold one entry until the loader sizes them (opts.ipv6). */
 #define PL_MAX_IPV6_OFF	 1

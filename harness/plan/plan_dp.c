@@ -164,6 +164,18 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 	}
 	if (!err && (err = pl_policy_ipcache(t, ps, node, &ic, &nic)))
 		pl_err_errno(err, "computing the ipcache of node %s", nd->name);
+	/* Said before anything is built, not as ENOSPC from the kernel halfway through up. */
+	if (!err && nic > PL_MAX_IPCACHE) {
+		pl_err("node %s: its ipcache needs %d entries (every pod, node and CIDR prefix the "
+		       "policies name), the datapath holds %d",
+		       nd->name, nic, PL_MAX_IPCACHE);
+		err = -E2BIG;
+	}
+	if (!err && ps->nentries > PL_MAX_POLICY) {
+		pl_err("the policies compile to %d policy entries, the datapath holds %d",
+		       ps->nentries, PL_MAX_POLICY);
+		err = -E2BIG;
+	}
 	for (i = 0; i < nic && !err; i++)
 		err = pl__map_push(out, n, "ipcache", &ic[i].key, sizeof(ic[i].key), &ic[i].info,
 				   sizeof(ic[i].info));

@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 
+#include "lib/u64map.h"
 #include "topo/topo.h"
 
 /* rule_id of a policy entry: which policy and which topo_rule of it. */
@@ -55,6 +56,11 @@ struct policy_set {
 	int nentries;
 	struct policy_prefix *prefixes;
 	int nprefixes;
+	/* What compiling looks up by, so 100k rules take seconds, not hours. */
+	struct pl_u64map entry_idx;  /* hash of an entry's key -> its index */
+	struct pl_u64map prefix_idx; /* hash of family, address, length -> index into prefixes */
+	int *prefix_by_ip;	     /* prefixes' indexes by family and address */
+	int prefix_cap;
 	uint32_t *ep_flags; /* per pod (topo.pods order): PL_EP_F_* */
 	int npods;
 };

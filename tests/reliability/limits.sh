@@ -37,7 +37,7 @@ timed() {
 	shift
 	/usr/bin/time -f "%e %M" -o "$tmp/time" "$@"
 	st=$?
-	read -r wall rss < "$tmp/time"
+	read -r wall rss < <(tail -1 "$tmp/time") # after "Command exited with ..." if it failed
 	printf '  %-28s wall %7.2f s, peak RSS %6.1f MiB, exit %d\n' "$name" "$wall" \
 		"$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$st" >&3
 	return $st
