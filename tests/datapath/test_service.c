@@ -313,7 +313,10 @@ PL_TEST_PROBE(datapath, service_hairpin_snat_and_reply, pl_probe_bpf_netns)
 	assert_checksums(&s);
 	ASSERT_TRUE(s.r.event.flags & PL_EV_F_SVC_SNAT, "event says SNAT");
 	pl_event_format(&s.r.event, line, sizeof(line));
-	ASSERT_STRSTR(line, " service 10.96.0.10:80 dnat snat hairpin", "flow line: hairpin");
+	ASSERT_STRSTR(line,
+		      " DNAT 10.96.0.10:80 -> 10.244.1.20:8080 SNAT 10.244.1.20:40002 -> "
+		      "169.254.42.1:40002",
+		      "flow line: hairpin");
 
 	rep.tcp_flags = 0x12;
 	if (!send_pkt(&fx, PL_PROG_FROM_POD, DEV_POD_B, &rep, &s))
