@@ -114,7 +114,7 @@ struct pl_ipcache_key {
 struct pl_ipcache_info {
 	__u32 identity;
 	__u32 tunnel_endpoint; /* underlay IP of the owning node, 0 = none */
-	__u32 flags; /* PL_IPC_F_* */
+	__u32 flags;	       /* PL_IPC_F_* */
 	__u32 pad;
 };
 
@@ -139,7 +139,8 @@ struct pl_policy_key {
 
 struct pl_policy_entry {
 	__u8 deny;
-	__u8 pad[3];
+	__u8 proxy; /* 1: an L7 (http rules) port: the node's proxy decides per request */
+	__u8 pad[2];
 	__u32 rule_id; /* index of the source rule, for explanations */
 };
 

@@ -151,7 +151,7 @@ static int rule_identities(const struct topo *t, const struct policy_set *ps,
 	return err;
 }
 
-static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, bool deny,
+static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, bool deny, bool proxy,
 		     uint32_t rule_id, int *cap)
 {
 	struct policy_entry *e;
@@ -166,6 +166,7 @@ static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, boo
 			e->val.deny = 1;
 			e->val.rule_id = rule_id;
 		}
+		e->val.proxy |= proxy; /* an L7 and an L4 rule: still proxied */
 		return 0;
 	}
 	if (ps->nentries == *cap) {
@@ -179,6 +180,7 @@ static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, boo
 	memset(e, 0, sizeof(*e));
 	e->key = *key;
 	e->val.deny = deny;
+	e->val.proxy = proxy;
 	e->val.rule_id = rule_id;
 	return 0;
 }
@@ -199,7 +201,7 @@ static int rule_entries(struct policy_set *ps, const struct topo_rule *r, uint32
 		if (!r->nports) {
 			key.proto = 0;
 			key.dport = 0;
-			err = entry_add(ps, &key, r->deny, rule_id, cap);
+			err = entry_add(ps, &key, r->deny, false, rule_id, cap);
 		}
 		for (j = 0; !err && j < r->nports; j++) {
 			const struct topo_port *pt = &r->ports[j];
@@ -207,12 +209,12 @@ static int rule_entries(struct policy_set *ps, const struct topo_rule *r, uint32
 			key.dport = htons(pt->port);
 			if (pt->proto || !pt->port) {
 				key.proto = pt->proto;
-				err = entry_add(ps, &key, r->deny, rule_id, cap);
+				err = entry_add(ps, &key, r->deny, pt->l7, rule_id, cap);
 				continue;
 			}
 			for (k = 0; !err && k < 3; k++) {
 				key.proto = l4[k];
-				err = entry_add(ps, &key, r->deny, rule_id, cap);
+				err = entry_add(ps, &key, r->deny, pt->l7, rule_id, cap);
 			}
 		}
 	}
