@@ -17,6 +17,7 @@
 
 #include "lib/log.h"
 #include "net/exec.h"
+#include "net/l7_proxy.h"
 #include "net/netns.h"
 #include "net/run.h"
 #include "net/tc.h"
@@ -183,6 +184,8 @@ int pl_run_up(const struct topo *t, const struct pl_up_opts *opts, char *run_out
 		goto fail;
 	if ((err = pl_plan_exec(plan, &hooks)))
 		goto fail;
+	if ((err = pl_l7_up(t, run, record, &fd)))
+		goto fail;
 	err = state_append(fd, "done\n");
 	if (!err && !opts->keep_owner)
 		err = state_append(fd, "owner 0 0\n");
@@ -247,6 +250,8 @@ int pl_run_state_read(const char *run, struct pl_run_state *st)
 			err = push(&st->netns, &st->nnetns, v);
 		else if (!strncmp(line, "pins ", 5))
 			err = push(&st->pins, &st->npins, v);
+		else if (!strncmp(line, "l7 ", 3) && !st->l7dir)
+			st->l7dir = dupstr(v);
 		else if (!strncmp(line, "topology ", 9))
 			st->topology = dupstr(v);
 		else if (!strncmp(line, "name ", 5))
@@ -280,6 +285,7 @@ void pl_run_state_free(struct pl_run_state *st)
 	free(st->pins);
 	free(st->topology);
 	free(st->name);
+	free(st->l7dir);
 	free(st->routing);
 	memset(st, 0, sizeof(*st));
 }
@@ -329,6 +335,9 @@ int pl_run_down(const char *run)
 	}
 	if (err)
 		return pl_err_errno(err, "reading the state of run %s", run);
+	/* The proxies first: a process keeps its namespace alive. */
+	if (st.l7dir && (err = pl_l7_down(st.l7dir)))
+		ret = pl_err_errno(err, "stopping the L7 proxies of %s", st.l7dir);
 	/* Reverse order: pods before nodes before the segment. */
 	for (i = st.nnetns - 1; i >= 0; i--) {
 		err = pl_netns_delete(st.netns[i]);

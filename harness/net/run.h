@@ -13,6 +13,7 @@
  *   owner 12345 987654      pid and its start time (/proc/PID/stat field 22)
  *   netns pl-a3f2-node1     one per namespace, in creation order
  *   pins /sys/fs/bpf/podlab/a3f2
+ *   l7 /run/podlab/a3f2.l7  the L7 proxies (haproxy per node): config, pid, socket
  *   done                    the build finished
  *   owner 0 0               a later owner line wins; 0 = released
  *
@@ -46,6 +47,7 @@ struct pl_run_state {
 	int nnetns;
 	char **pins;
 	int npins;
+	char *l7dir; /* the L7 proxies' folder (l7_proxy.h), NULL without http rules */
 };
 
 struct pl_up_opts {
