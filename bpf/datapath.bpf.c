@@ -18,6 +18,7 @@
 #include "lib/routing.h"
 #include "lib/ipip.h"
 #include "lib/service.h"
+#include "lib/l7.h"
 
 /* The local endpoint of the packet's destination (dst) or source; either family. */
 static __always_inline struct pl_endpoint_info *pl_endpoint_of(const struct pl_state *st, bool dst)
@@ -120,6 +121,7 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 {
 	struct pl_endpoint_info *ep = pl_endpoint_of(st, true);
 	struct pl_ipcache_info *ipc;
+	__u16 proxy_port;
 	int rc;
 
 	if (!ep) {
@@ -132,6 +134,16 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 		return pl_to_stack(st, PL_NOTE_NOT_LOCAL, false);
 	}
 	st->ev.dst_identity = ep->identity;
+	/* An L7 port: every packet of the flow goes to the proxy, after the L4 policy. */
+	proxy_port = pl_l7_proxy_port(st, ep, st->ev.src_identity);
+	if (proxy_port) {
+		rc = pl_policy_enforce(st, ep, st->ev.src_identity, PL_DIR_INGRESS);
+		if (rc) {
+			pl_drop(st, point, rc);
+			return TC_ACT_SHOT;
+		}
+		return pl_l7_steer(skb, st, proxy_port, point);
+	}
 	if (!pl_ct_lookup(st)) {
 		rc = pl_policy_enforce(st, ep, st->ev.src_identity, PL_DIR_INGRESS);
 		if (rc) {

@@ -84,7 +84,7 @@ static void print_frontend(FILE *f, const struct topo *t, const struct policy_pr
 	int i, j;
 
 	fprintf(f, "\nfrontend %s_%u\n", pod->name, px->port);
-	fprintf(f, "\tbind :%d transparent\n", listen);
+	fprintf(f, "\tbind :%u transparent\n", listen);
 	for (i = 0; i < px->nrules; i++) {
 		const struct policy_proxy_rule *pr = &px->rules[i];
 		const struct topo_rule *r = &t->policies[pr->pol].rules[pr->rule];
@@ -125,7 +125,7 @@ int pl_l7_config(const struct topo *t, const struct policy_proxies *pp, int node
 {
 	const char *nn = t->nodes[node].name;
 	size_t len = 0;
-	int i, k = 0;
+	int i;
 	FILE *f;
 
 	*out = NULL;
@@ -146,7 +146,8 @@ int pl_l7_config(const struct topo *t, const struct policy_proxies *pp, int node
 	fprintf(f, "\ttimeout server 30s\n");
 	for (i = 0; i < pp->n; i++)
 		if (t->pods[pp->p[i].pod].node == node)
-			print_frontend(f, t, &pp->p[i], PL_L7_PORT_BASE + k++);
+			print_frontend(f, t, &pp->p[i],
+				       pl_policy_proxy_listen(t, pp, pp->p[i].pod, pp->p[i].port));
 	if (fclose(f)) {
 		free(*out);
 		*out = NULL;

@@ -14,8 +14,6 @@
 
 #include "topo/policy_l7.h"
 
-#define PL_L7_PORT_BASE 15001
-
 /* The node's proxies in pp: how many; idx (may be NULL, n entries) gets their pp indexes. */
 int pl_l7_node_proxies(const struct topo *t, const struct policy_proxies *pp, int node, int *idx,
 		       int n);

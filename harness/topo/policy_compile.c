@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include "topo/policy_compile.h"
+#include "topo/policy_l7.h"
 #include "topo/topo_addr.h"
 
 struct idset {
@@ -221,6 +222,28 @@ static int rule_entries(struct policy_set *ps, const struct topo_rule *r, uint32
 	return err;
 }
 
+/* Proxied entries get their proxy's listening port (the datapath steers to it). */
+static int proxy_ports(const struct topo *t, struct policy_set *ps)
+{
+	struct policy_proxies pp;
+	struct topo_pos bad;
+	int i, k, err;
+
+	err = pl_policy_proxies(t, &pp, &bad);
+	for (i = 0; !err && i < ps->nentries; i++) {
+		struct policy_entry *e = &ps->entries[i];
+
+		if (!e->val.proxy)
+			continue;
+		for (k = 0; k < t->npods && t->pods[k].ep_id != e->key.ep_id; k++)
+			;
+		if (k < t->npods)
+			e->val.proxy_port = pl_policy_proxy_listen(t, &pp, k, ntohs(e->key.dport));
+	}
+	pl_policy_proxies_free(&pp);
+	return err;
+}
+
 int pl_policy_compile(const struct topo *t, struct policy_set **out)
 {
 	struct policy_set *ps;
@@ -256,6 +279,8 @@ int pl_policy_compile(const struct topo *t, struct policy_set **out)
 		}
 	}
 	free(ids.ids);
+	if (!err)
+		err = proxy_ports(t, ps);
 	if (err) {
 		pl_policy_set_free(ps);
 		return err;

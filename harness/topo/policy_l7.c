@@ -133,6 +133,20 @@ const struct policy_proxy *pl_policy_proxy_find(const struct policy_proxies *pp,
 	return NULL;
 }
 
+uint16_t pl_policy_proxy_listen(const struct topo *t, const struct policy_proxies *pp, int pod,
+				uint16_t port)
+{
+	int i, k = 0;
+
+	for (i = 0; i < pp->n; i++) {
+		if (pp->p[i].pod == pod && pp->p[i].port == port)
+			return (uint16_t)(PL_L7_PORT_BASE + k);
+		if (t->pods[pp->p[i].pod].node == t->pods[pod].node)
+			k++;
+	}
+	return 0;
+}
+
 bool pl_policy_rule_has_peer(const struct topo *t, const struct topo_rule *r, int src)
 {
 	if (r->any_peer)

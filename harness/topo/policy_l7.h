@@ -33,6 +33,13 @@ struct policy_proxies {
 	int n;
 };
 
+/* The proxy of a node listens on PL_L7_PORT_BASE + the index of the proxied port on that node. */
+#define PL_L7_PORT_BASE 15001
+
+/* The listening port of pod's proxied port (host order), 0 when it is not proxied. */
+uint16_t pl_policy_proxy_listen(const struct topo *t, const struct policy_proxies *pp, int pod,
+				uint16_t port);
+
 /* "^(pattern)$" compiled as an extended regex (REG_NOSUB): regcomp's code. */
 int pl_l7_regcomp(regex_t *re, const char *pattern);
 

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The L7 proxy's life cycle: up starts HAProxy in the node's namespace, down leaves nothing. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +20,7 @@
 #include "net/run.h"
 #include "net_fixture.h"
 #include "plan/plan.h"
+#include "probe/nsrun.h"
 #include "test.h"
 #include "topo/topo.h"
 
@@ -87,6 +94,162 @@ PL_TEST_PROBE(integration, l7_proxy_up_down, probe_l7)
 	ASSERT_OK(pl_run_down(run), "down");
 	ASSERT_TRUE(pid > 0 && pid_gone(pid), "down stopped haproxy");
 	ASSERT_TRUE(!ns_ino(dir), "down removed the L7 folder (config, pid file, socket)");
+	fixture_assert_gone(run);
+	fixture_delete_netns(run);
+out:
+	pl_topo_free(t);
+}
+
+/* The backend's HTTP server: answers every request 200 "ok", remembers the last request line. */
+struct http_srv {
+	int fd;
+	volatile int stop, nreq;
+	char last[128];
+	pthread_t thr;
+};
+
+static void *srv_main(void *arg)
+{
+	struct http_srv *sv = arg;
+	struct pollfd pfd = {.fd = sv->fd, .events = POLLIN};
+	static const char resp[] = "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok";
+	char buf[1024];
+	ssize_t n;
+	int c;
+
+	while (!sv->stop) {
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		c = accept(sv->fd, NULL, NULL);
+		if (c < 0)
+			continue;
+		n = recv(c, buf, sizeof(buf) - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			buf[strcspn(buf, "\r\n")] = '\0';
+			snprintf(sv->last, sizeof(sv->last), "%.100s", buf);
+			sv->nreq++;
+			if (send(c, resp, sizeof(resp) - 1, MSG_NOSIGNAL) < 0)
+				sv->last[0] = '\0';
+		}
+		close(c);
+	}
+	return NULL;
+}
+
+static int srv_start(struct http_srv *sv, const char *ns, uint32_t ip)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET, .sin_port = htons(80), .sin_addr.s_addr = ip};
+	int one = 1;
+
+	memset(sv, 0, sizeof(*sv));
+	sv->fd = pl_nsrun_socket(ns, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sv->fd < 0)
+		return sv->fd;
+	setsockopt(sv->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(sv->fd, (struct sockaddr *)&a, sizeof(a)) || listen(sv->fd, 16) ||
+	    pthread_create(&sv->thr, NULL, srv_main, sv)) {
+		close(sv->fd);
+		return -errno;
+	}
+	return 0;
+}
+
+static void srv_stop(struct http_srv *sv)
+{
+	sv->stop = 1;
+	pthread_join(sv->thr, NULL);
+	close(sv->fd);
+}
+
+/*
+ * One HTTP/1.0 request from netns ns to ip:80: the response's status code,
+ * or -errno (connect/recv timeout 2 s: a dropped SYN). body gets the payload.
+ */
+static int http_req(const char *ns, uint32_t ip, const char *method, const char *path,
+		    const char *host, char *body, size_t blen)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET, .sin_port = htons(80), .sin_addr.s_addr = ip};
+	struct timeval tv = {2, 0};
+	char req[256], resp[1024], *b;
+	size_t got = 0;
+	ssize_t n;
+	int fd, code = -EPROTO;
+
+	body[0] = '\0';
+	fd = pl_nsrun_socket(ns, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		code = -errno;
+		goto out;
+	}
+	snprintf(req, sizeof(req), "%s %s HTTP/1.0\r\nHost: %s\r\n\r\n", method, path, host);
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
+		code = -errno;
+		goto out;
+	}
+	while (got < sizeof(resp) - 1 && (n = recv(fd, resp + got, sizeof(resp) - 1 - got, 0)) > 0)
+		got += (size_t)n;
+	resp[got] = '\0';
+	if (sscanf(resp, "HTTP/1.%*d %d", &code) != 1)
+		code = -EPROTO;
+	b = strstr(resp, "\r\n\r\n");
+	if (b)
+		snprintf(body, blen, "%s", b + 4);
+out:
+	close(fd);
+	return code;
+}
+
+PL_TEST_PROBE(integration, l7_http_end_to_end, probe_l7)
+{
+	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = L7_TOPO};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], dir[256], path[PATH_MAX], body[64];
+	char ns_fe[PL_NETNS_NAME_MAX], ns_be[PL_NETNS_NAME_MAX], ns_cl[PL_NETNS_NAME_MAX];
+	struct http_srv sv;
+	struct topo *t = NULL;
+	uint32_t be;
+	int pid, n;
+
+	fixture_run_id(run, "l7h");
+	uo.run = run;
+	if (!ASSERT_OK(pl_topo_parse(L7_TOPO, &t), "parse"))
+		return;
+	be = t->pods[pl_topo_pod_by_name(t, "backend")].ip;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
+		goto out;
+	pl_netns_name(run, "frontend", ns_fe, sizeof(ns_fe));
+	pl_netns_name(run, "backend", ns_be, sizeof(ns_be));
+	pl_netns_name(run, "client", ns_cl, sizeof(ns_cl));
+	pl_l7_dir(run, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/node2.pid", dir);
+	pid = pl_l7_pid(path);
+	if (!ASSERT_OK(srv_start(&sv, ns_be, be), "backend's HTTP server"))
+		goto down;
+	ASSERT_EQ(http_req(ns_fe, be, "GET", "/public/index.html", "backend", body, sizeof(body)),
+		  200, "GET /public/index.html from frontend");
+	ASSERT_STREQ(body, "ok", "the backend's answer came through the proxy");
+	ASSERT_STREQ(sv.last, "GET /public/index.html HTTP/1.0", "the backend saw the request");
+	n = sv.nreq;
+	ASSERT_EQ(http_req(ns_fe, be, "POST", "/public/x", "backend", body, sizeof(body)), 403,
+		  "POST /public/x is denied");
+	ASSERT_EQ(http_req(ns_fe, be, "GET", "/private", "backend", body, sizeof(body)), 403,
+		  "GET /private is denied");
+	ASSERT_EQ(sv.nreq, n, "no denied request reached the backend");
+	ASSERT_EQ(http_req(ns_fe, be, "GET", "/anything", "api.example", body, sizeof(body)), 200,
+		  "GET with Host api.example (the host rule)");
+	ASSERT_LT(http_req(ns_cl, be, "GET", "/public/", "backend", body, sizeof(body)), 0,
+		  "client is refused at L4: no connection");
+	srv_stop(&sv);
+down:
+	ASSERT_OK(pl_run_down(run), "down");
+	ASSERT_TRUE(pid > 0 && pid_gone(pid), "down stopped haproxy");
+	ASSERT_TRUE(!ns_ino(dir), "no L7 folder (socket, pid file) left");
 	fixture_assert_gone(run);
 	fixture_delete_netns(run);
 out:
