@@ -210,6 +210,7 @@ int from_pod(struct __sk_buff *skb)
 	struct pl_ipcache_info *ipc;
 	__u32 tunnel_endpoint = 0, ipc_flags = 0;
 	struct pl_state st;
+	__u16 proxy_port;
 	bool remote_pod;
 	int rc;
 
@@ -232,6 +233,19 @@ int from_pod(struct __sk_buff *skb)
 	dst = pl_endpoint_of(&st, true);
 	if (dst) {
 		st.ev.dst_identity = dst->identity;
+		/* A local pod's L7 port: both policies at L4, then the node's proxy. */
+		proxy_port = pl_l7_proxy_port(&st, dst, src->identity);
+		if (proxy_port) {
+			rc = pl_policy_enforce(&st, src, st.ev.dst_identity, PL_DIR_EGRESS);
+			if (!rc)
+				rc = pl_policy_enforce(&st, dst, st.ev.src_identity,
+						       PL_DIR_INGRESS);
+			if (rc) {
+				pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
+				return TC_ACT_SHOT;
+			}
+			return pl_l7_steer(skb, &st, proxy_port, PL_OBS_FROM_ENDPOINT);
+		}
 	} else {
 		ipc = pl_ipcache_of(&st, true);
 		st.ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;

@@ -211,6 +211,7 @@ PL_TEST_PROBE(integration, l7_http_end_to_end, probe_l7)
 	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = L7_TOPO};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], dir[256], path[PATH_MAX], body[64];
 	char ns_fe[PL_NETNS_NAME_MAX], ns_be[PL_NETNS_NAME_MAX], ns_cl[PL_NETNS_NAME_MAX];
+	char ns_f2[PL_NETNS_NAME_MAX];
 	struct http_srv sv;
 	struct topo *t = NULL;
 	uint32_t be;
@@ -226,6 +227,7 @@ PL_TEST_PROBE(integration, l7_http_end_to_end, probe_l7)
 	pl_netns_name(run, "frontend", ns_fe, sizeof(ns_fe));
 	pl_netns_name(run, "backend", ns_be, sizeof(ns_be));
 	pl_netns_name(run, "client", ns_cl, sizeof(ns_cl));
+	pl_netns_name(run, "frontend2", ns_f2, sizeof(ns_f2));
 	pl_l7_dir(run, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/node2.pid", dir);
 	pid = pl_l7_pid(path);
@@ -245,6 +247,14 @@ PL_TEST_PROBE(integration, l7_http_end_to_end, probe_l7)
 		  "GET with Host api.example (the host rule)");
 	ASSERT_LT(http_req(ns_cl, be, "GET", "/public/", "backend", body, sizeof(body)), 0,
 		  "client is refused at L4: no connection");
+	/* From the same node: steered at frontend2's veth (from_pod). */
+	ASSERT_EQ(http_req(ns_f2, be, "GET", "/public/a", "backend", body, sizeof(body)), 200,
+		  "GET /public/a from frontend2 (node2)");
+	ASSERT_STREQ(sv.last, "GET /public/a HTTP/1.0", "the backend saw it");
+	n = sv.nreq;
+	ASSERT_EQ(http_req(ns_f2, be, "POST", "/public/a", "backend", body, sizeof(body)), 403,
+		  "POST /public/a from frontend2 is denied");
+	ASSERT_EQ(sv.nreq, n, "and never reached the backend");
 	srv_stop(&sv);
 down:
 	ASSERT_OK(pl_run_down(run), "down");
