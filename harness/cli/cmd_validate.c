@@ -97,14 +97,17 @@ static void print_entries(const struct topo *t, const struct policy_set *ps)
 	printf("policy entries (ep_id remote_identity proto dport dir → verdict, rule):\n");
 	for (i = 0; i < ps->nentries; i++) {
 		const struct policy_entry *e = &ps->entries[i];
+		char verdict[32];
 
+		if (e->val.proxy && !e->val.deny)
+			snprintf(verdict, sizeof(verdict), "allow via proxy :%u",
+				 e->val.proxy_port);
+		else
+			snprintf(verdict, sizeof(verdict), "%s", e->val.deny ? "deny" : "allow");
 		printf("  ep %-3u id %-9u %-4s %-5u %-7s → %s (policy '%s' rule %d)\n",
 		       e->key.ep_id, e->key.remote_identity, pl_topo_proto_str(e->key.proto, pb),
 		       ntohs(e->key.dport), e->key.dir == PL_DIR_INGRESS ? "ingress" : "egress",
-		       e->val.deny    ? "deny"
-		       : e->val.proxy ? "allow via proxy"
-				      : "allow",
-		       t->policies[POLICY_RULE_POLICY(e->val.rule_id)].name,
+		       verdict, t->policies[POLICY_RULE_POLICY(e->val.rule_id)].name,
 		       POLICY_RULE_INDEX(e->val.rule_id));
 	}
 	print_l7(t);

@@ -139,7 +139,13 @@ int pl_l7_config(const struct topo *t, const struct policy_proxies *pp, int node
 	fprintf(f, "global\n");
 	fprintf(f, "\tpidfile %s/%s.pid\n", dir, nn);
 	fprintf(f, "\tstats socket %s/%s.sock mode 600 level admin\n", dir, nn);
+	/* Request logs in a ring that `podlab observe` reads through the stats socket. */
+	fprintf(f, "\nring %s\n", PL_L7_LOG_RING);
+	fprintf(f, "\tformat rfc3164\n");
+	fprintf(f, "\tsize 262144\n");
 	fprintf(f, "\ndefaults\n");
+	fprintf(f, "\tlog ring@%s local0\n", PL_L7_LOG_RING);
+	fprintf(f, "\toption httplog\n");
 	fprintf(f, "\tmode http\n");
 	fprintf(f, "\ttimeout connect 5s\n");
 	fprintf(f, "\ttimeout client 30s\n");

@@ -15,6 +15,9 @@
 #include "topo/policy_l7.h"
 
 /* The node's proxies in pp: how many; idx (may be NULL, n entries) gets their pp indexes. */
+/* The ring of request log lines in each proxy (`show events podlab` on its stats socket). */
+#define PL_L7_LOG_RING "podlab"
+
 int pl_l7_node_proxies(const struct topo *t, const struct policy_proxies *pp, int node, int *idx,
 		       int n);
 

@@ -16,7 +16,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "lib/log.h"
@@ -281,4 +283,73 @@ void pl_l7_status(const char *dir, FILE *out)
 			stat(sock, &sb) ? " (missing)" : "");
 	}
 	closedir(d);
+}
+
+/* One proxy's request log lines (its ring, over the stats socket); count or -errno. */
+static int print_ring(const char *sock, const char *node, FILE *out)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	static const char cmd[] = "show events " PL_L7_LOG_RING "\n";
+	char buf[4096], *line, *p;
+	ssize_t n;
+	int fd, count = 0;
+	FILE *f;
+
+	if (strlen(sock) >= sizeof(a.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(a.sun_path, sock, strlen(sock) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    write(fd, cmd, sizeof(cmd) - 1) != (ssize_t)(sizeof(cmd) - 1)) {
+		n = -errno;
+		close(fd);
+		return (int)n;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (fgets(buf, sizeof(buf), f)) {
+		line = buf;
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!*line)
+			continue;
+		/* rfc3164: "<pri>Mmm dd hh:mm:ss haproxy[pid]: message". */
+		p = strstr(line, "]: ");
+		fprintf(out, "L7 %s: %s\n", node, p ? p + 3 : line);
+		count++;
+	}
+	fclose(f);
+	return count;
+}
+
+int pl_l7_print_logs(const char *dir, FILE *out)
+{
+	char sock[PATH_MAX], node[64];
+	struct dirent *de;
+	int n, total = 0;
+	size_t len;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		len = strlen(de->d_name);
+		if (len <= 5 || len - 5 >= sizeof(node) || strcmp(de->d_name + len - 5, ".sock"))
+			continue;
+		snprintf(node, sizeof(node), "%.*s", (int)(len - 5), de->d_name);
+		snprintf(sock, sizeof(sock), "%s/%s", dir, de->d_name);
+		n = print_ring(sock, node, out);
+		if (n < 0)
+			pl_warn("the L7 proxy of %s: reading its log ring at %s: %s", node, sock,
+				strerror(-n));
+		else
+			total += n;
+	}
+	closedir(d);
+	return total;
 }

@@ -28,6 +28,11 @@ int pl_l7_up(const struct topo *t, const char *run,
 int pl_l7_down(const char *dir);
 /* One line per proxy of the folder: node, pid (running or GONE), config, socket. */
 void pl_l7_status(const char *dir, FILE *out);
+/*
+ * Each proxy's request log (HAProxy's httplog lines, from its ring over the
+ * stats socket) as "L7 NODE: line": the count, or -errno.
+ */
+int pl_l7_print_logs(const char *dir, FILE *out);
 /* The pid in a pid file, 0 when none. */
 int pl_l7_pid(const char *pidfile);
 

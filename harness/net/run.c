@@ -184,7 +184,8 @@ int pl_run_up(const struct topo *t, const struct pl_up_opts *opts, char *run_out
 		goto fail;
 	if ((err = pl_plan_exec(plan, &hooks)))
 		goto fail;
-	if ((err = pl_l7_up(t, run, record, &fd)))
+	/* The kernel-only twin enforces no policy: no proxy either. */
+	if (opts->datapath && (err = pl_l7_up(t, run, record, &fd)))
 		goto fail;
 	err = state_append(fd, "done\n");
 	if (!err && !opts->keep_owner)

@@ -214,8 +214,11 @@ PL_TEST_PROBE(integration, l7_http_end_to_end, probe_l7)
 	char ns_f2[PL_NETNS_NAME_MAX];
 	struct http_srv sv;
 	struct topo *t = NULL;
+	char *logs;
+	size_t llen;
 	uint32_t be;
 	int pid, n;
+	FILE *lf;
 
 	fixture_run_id(run, "l7h");
 	uo.run = run;
@@ -256,6 +259,20 @@ PL_TEST_PROBE(integration, l7_http_end_to_end, probe_l7)
 		  "POST /public/a from frontend2 is denied");
 	ASSERT_EQ(sv.nreq, n, "and never reached the backend");
 	srv_stop(&sv);
+	logs = NULL;
+	lf = open_memstream(&logs, &llen);
+	if (ASSERT_TRUE(lf != NULL, "memstream")) {
+		n = pl_l7_print_logs(dir, lf);
+		fclose(lf);
+		ASSERT_EQ(n, 6, "the proxy logged the 6 requests that reached it");
+		ASSERT_STRSTR(logs, "L7 node2: 10.244.1.10:", "lines name the node and the client");
+		ASSERT_STRSTR(logs, " 403 ", "a denied request's status");
+		ASSERT_STRSTR(logs, "\"POST /public/x HTTP/1.0\"", "its request line");
+		ASSERT_STRSTR(logs, " 200 ", "an allowed request's status");
+		if (pl_verbose())
+			fprintf(stderr, "%s", logs);
+		free(logs);
+	}
 down:
 	ASSERT_OK(pl_run_down(run), "down");
 	ASSERT_TRUE(pid > 0 && pid_gone(pid), "down stopped haproxy");
