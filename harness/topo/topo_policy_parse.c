@@ -300,8 +300,10 @@ static int parse_toports(struct topo_parser *p, const ynode *e, struct rule_ctx 
 	err = pl_ty_check_map(p, e, "a toPorts entry", toports_keys);
 	if (!err)
 		err = append_ports(p, pl_yaml_get(&p->y, e, "ports"), false, rc);
+	/* No ports yet: rc->ports is NULL (and no offset may be added to it). */
 	if (!err)
-		err = pl_topo_parse_l7_ports(p, e, rc->pol, rc->dir, rc->deny, rc->ports + first,
+		err = pl_topo_parse_l7_ports(p, e, rc->pol, rc->dir, rc->deny,
+					     rc->ports ? rc->ports + first : NULL,
 					     rc->nports - first);
 	return err;
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "net/l7_proxy.h"
 #include "net/netns.h"
@@ -281,4 +282,51 @@ down:
 	fixture_delete_netns(run);
 out:
 	pl_topo_free(t);
+}
+
+/* `podlab explain --http-*`: stdout and stderr of build/podlab ARGS in out; the exit status. */
+static int explain_out(const char *args, char *out, size_t cap)
+{
+	char cmd[512];
+	size_t n;
+	FILE *f;
+	int st;
+
+	snprintf(cmd, sizeof(cmd),
+		 "build/podlab explain --topology " L7_TOPO " --to backend %s 2>&1", args);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, cap - 1, f);
+	out[n] = '\0';
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+PL_TEST_PROBE(integration, l7_explain_http, probe_l7)
+{
+	static char out[65536];
+
+	pl_subtest("GET /public/x");
+	ASSERT_EQ(explain_out("--from frontend --http-path /public/x", out, sizeof(out)), 0,
+		  "exit 0");
+	ASSERT_STRSTR(out, "=> allowed by policy 'backend-http' rule 0", "the allowing rule");
+	ASSERT_STRSTR(out, "http[0] (", "its http item");
+	ASSERT_STRSTR(out, "method GET path /public.*", "what it matches");
+	pl_subtest("POST /public/x");
+	ASSERT_EQ(explain_out("--from frontend --http-method POST --http-path /public/x", out,
+			      sizeof(out)),
+		  0, "exit 0");
+	ASSERT_STRSTR(out, "=> denied: 403 Forbidden", "denied by the proxy");
+	pl_subtest("Host api.example");
+	ASSERT_EQ(explain_out("--from frontend2 --http-host api.example", out, sizeof(out)), 0,
+		  "exit 0");
+	ASSERT_STRSTR(out, "http[1] (", "the host rule");
+	pl_subtest("client");
+	ASSERT_EQ(explain_out("--from client --http-path /public", out, sizeof(out)), 0, "exit 0");
+	ASSERT_STRSTR(out, "never reaches the proxy: dropped at L4, POLICY_DENIED", "L4 first");
+	pl_subtest("not a pod");
+	ASSERT_EQ(explain_out("--from frontend --http-path /x --proto udp", out, sizeof(out)), 2,
+		  "exit 2");
+	ASSERT_STRSTR(out, "--http-* needs --to POD and --proto tcp", "says why");
 }
