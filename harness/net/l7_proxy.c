@@ -185,20 +185,27 @@ int pl_l7_pid(const char *pidfile)
 	return pid > 0 ? pid : 0;
 }
 
-/* pid is a haproxy (not a reused pid of another program). */
-static bool is_haproxy(int pid)
+/* pid is a haproxy of this folder (not a reused pid, nor another run's proxy). */
+static bool is_ours(int pid, const char *dir)
 {
-	char path[64], comm[32] = "";
+	char path[64], cmd[4096];
+	size_t n, i, dlen = strlen(dir);
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	f = fopen(path, "re");
 	if (!f)
 		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
+	n = fread(cmd, 1, sizeof(cmd) - 1, f);
 	fclose(f);
-	return !strcmp(comm, "haproxy\n");
+	cmd[n] = '\0';
+	if (strcmp(cmd, "haproxy"))
+		return false;
+	/* Arguments are NUL-separated: one must be a file of dir (its -f config). */
+	for (i = 0; i < n; i += strlen(cmd + i) + 1)
+		if (!strncmp(cmd + i, dir, dlen) && cmd[i + dlen] == '/')
+			return true;
+	return false;
 }
 
 /* SIGTERM, then wait (bounded) for it to go; SIGKILL if it does not. */
@@ -239,7 +246,7 @@ int pl_l7_down(const char *dir)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		pid = pl_l7_pid(path);
-		if (pid && is_haproxy(pid) && (err = stop_pid(pid)))
+		if (pid && is_ours(pid, dir) && (err = stop_pid(pid)))
 			ret = pl_err_errno(err, "stopping the L7 proxy pid %d", pid);
 	}
 	rewinddir(d);
@@ -279,7 +286,7 @@ void pl_l7_status(const char *dir, FILE *out)
 		pid = pl_l7_pid(path);
 		fprintf(out, "  L7 proxy of %.*s: haproxy pid %d %s, config %s/%s, socket %s%s\n",
 			(int)(len - 4), de->d_name, pid,
-			pid && is_haproxy(pid) ? "running" : "GONE", dir, de->d_name, sock,
+			pid && is_ours(pid, dir) ? "running" : "GONE", dir, de->d_name, sock,
 			stat(sock, &sb) ? " (missing)" : "");
 	}
 	closedir(d);
