@@ -18,6 +18,7 @@
 #include "lib/routing.h"
 #include "lib/ipip.h"
 #include "lib/service.h"
+#include "lib/l7.h"
 
 /* The local endpoint of the packet's destination (dst) or source; either family. */
 static __always_inline struct pl_endpoint_info *pl_endpoint_of(const struct pl_state *st, bool dst)
@@ -127,6 +128,7 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 {
 	struct pl_endpoint_info *ep = pl_endpoint_of(st, true);
 	struct pl_ipcache_info *ipc;
+	__u16 proxy_port;
 	int rc;
 
 	if (!ep) {
@@ -139,6 +141,16 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 		return pl_to_stack(st, PL_NOTE_NOT_LOCAL, false);
 	}
 	st->ev.dst_identity = ep->identity;
+	/* An L7 port: every packet of the flow goes to the proxy, after the L4 policy. */
+	proxy_port = pl_l7_proxy_port(st, ep, st->ev.src_identity);
+	if (proxy_port) {
+		rc = pl_policy_enforce(st, ep, st->ev.src_identity, PL_DIR_INGRESS);
+		if (rc) {
+			pl_drop(st, point, rc);
+			return TC_ACT_SHOT;
+		}
+		return pl_l7_steer(skb, st, proxy_port, point);
+	}
 	if (!pl_ct_lookup(st)) {
 		rc = pl_policy_enforce(st, ep, st->ev.src_identity, PL_DIR_INGRESS);
 		if (rc) {
@@ -205,6 +217,7 @@ int from_pod(struct __sk_buff *skb)
 	struct pl_ipcache_info *ipc;
 	__u32 tunnel_endpoint = 0, ipc_flags = 0;
 	struct pl_state st;
+	__u16 proxy_port;
 	bool remote_pod, nodeport;
 	int rc;
 
@@ -231,6 +244,19 @@ int from_pod(struct __sk_buff *skb)
 	dst = pl_endpoint_of(&st, true);
 	if (dst) {
 		st.ev.dst_identity = dst->identity;
+		/* A local pod's L7 port: both policies at L4, then the node's proxy. */
+		proxy_port = pl_l7_proxy_port(&st, dst, src->identity);
+		if (proxy_port) {
+			rc = pl_policy_enforce(&st, src, st.ev.dst_identity, PL_DIR_EGRESS);
+			if (!rc)
+				rc = pl_policy_enforce(&st, dst, st.ev.src_identity,
+						       PL_DIR_INGRESS);
+			if (rc) {
+				pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
+				return TC_ACT_SHOT;
+			}
+			return pl_l7_steer(skb, &st, proxy_port, PL_OBS_FROM_ENDPOINT);
+		}
 	} else {
 		ipc = pl_ipcache_of(&st, true);
 		st.ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;

@@ -82,6 +82,10 @@ enum pl_dir {
 #define PL_MARK_IDENTITY_MAGIC 0xC1000000u
 #define PL_MARK_MAGIC_MASK     0xFF000000u
 #define PL_MARK_IDENTITY_MASK  0x00FFFFFFu
+/* skb->mark of a packet steered to the L7 proxy: the node's rule routes it to `local default`. */
+#define PL_MARK_TO_PROXY      0x00000A00u
+#define PL_MARK_TO_PROXY_MASK 0x00000F00u
+#define PL_PROXY_TABLE	      2004 /* Cilium's number for the same table */
 
 /* endpoints: local pod IPv4 → how to reach it and who it is. */
 struct pl_endpoint_key {
@@ -139,12 +143,14 @@ struct pl_policy_key {
 
 /* No deny entry has this entry's ep_id and dir: an allow found is the verdict, no more probes. */
 #define PL_POLICY_F_FINAL (1u << 0)
+/* An L7 (http rules) port: the node's proxy decides per request. */
+#define PL_POLICY_F_PROXY (1u << 1)
 
 struct pl_policy_entry {
 	__u8 deny;
-	__u8 flags; /* PL_POLICY_F_* */
-	__u8 pad[2];
-	__u32 rule_id; /* index of the source rule, for explanations */
+	__u8 flags;	  /* PL_POLICY_F_* */
+	__u16 proxy_port; /* PL_POLICY_F_PROXY: its listening port in the node's namespace (host order) */
+	__u32 rule_id;	  /* index of the source rule, for explanations */
 };
 
 /*

@@ -61,6 +61,8 @@
 	X(NO_TUNNEL_ENDPOINT, 160, "No tunnel/encapsulation endpoint")                             \
 	X(NO_FIB, 169, "No FIB entry found")                                                       \
 	X(INVALID_IDENTITY, 171, "Invalid identity")                                               \
+	X(PROXY_LOOKUP_FAILED, 176, "Proxy lookup failed")                                         \
+	X(PROXY_SET_FAILED, 177, "Proxy assignment failed")                                        \
 	X(POLICY_DENY, 181, "Policy denied by denylist")                                           \
 	X(TTL_EXCEEDED, 196, "TTL exceeded")                                                       \
 	X(PREFILTER, 240, "Denied by XDP prefilter")                                               \
@@ -96,7 +98,8 @@
 	X(IPV6_LINK_SCOPED, 12,                                                                    \
 	  "IPv6 from fe80::/10 or ::, or to link-scoped multicast: the link's")                    \
 	X(IPIP_SAME_SUBNET, 13,                                                                    \
-	  "ipipMode CrossSubnet: the peer node shares the subnet, no IP-in-IP")
+	  "ipipMode CrossSubnet: the peer node shares the subnet, no IP-in-IP")                    \
+	X(TO_PROXY, 14, "an L7 (http rules) port: to the node's proxy's socket (bpf_sk_assign)")
 
 /* How a redirect was done (event .redirect); the text is what flow lines print. */
 #define PL_REDIRECT_LIST(X)                                                                        \

@@ -11,18 +11,24 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/explain_http.h"
 #include "lib/datapath.h"
 #include "lib/pkt.h"
 #include "topo/topo.h"
 #include "walk.h"
 
-#define MAX_MODES PL_ROUTING__COUNT
+#define MAX_MODES	 PL_ROUTING__COUNT
+#define EXPLAIN_HDRS_MAX 8
 
 struct explain_args {
 	const char *topology, *from, *to;
 	struct sim_probe probe;
 	int modes[MAX_MODES];
 	int nmodes;
+	bool http; /* --http-*: the L7 decision too */
+	struct pl_http_req req;
+	const char *hdr_name[EXPLAIN_HDRS_MAX], *hdr_value[EXPLAIN_HDRS_MAX];
+	char hdr_buf[EXPLAIN_HDRS_MAX][256];
 };
 
 static const char *mac_s(const uint8_t m[6], char *buf)
@@ -304,6 +310,29 @@ static int u16_arg(const char *opt, const char *v, uint16_t *out)
 	return ret;
 }
 
+/* --http-header "Name: value" (or "Name"). */
+static int header_arg(struct explain_args *a, const char *v)
+{
+	int n = a->req.nheaders;
+	char *c;
+
+	if (n == EXPLAIN_HDRS_MAX)
+		return pl_cmd_usage_error("explain", "at most %d --http-header", EXPLAIN_HDRS_MAX);
+	snprintf(a->hdr_buf[n], sizeof(a->hdr_buf[n]), "%s", v);
+	c = strchr(a->hdr_buf[n], ':');
+	a->hdr_name[n] = a->hdr_buf[n];
+	a->hdr_value[n] = "";
+	if (c) {
+		*c++ = '\0';
+		a->hdr_value[n] = c + strspn(c, " \t");
+	}
+	a->req.hdr_name = a->hdr_name;
+	a->req.hdr_value = a->hdr_value;
+	a->req.nheaders = n + 1;
+	a->http = true;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct explain_args *a, const char **routing,
 		      const char **proto)
 {
@@ -328,6 +357,14 @@ static int parse_args(int argc, char **argv, struct explain_args *a, const char 
 			ret = u16_arg(o, v, &a->probe.ip_len);
 		else if (!strcmp(o, "--routing") && v)
 			*routing = v;
+		else if (!strcmp(o, "--http-method") && v)
+			a->http = true, a->req.method = v;
+		else if (!strcmp(o, "--http-path") && v)
+			a->http = true, a->req.path = v;
+		else if (!strcmp(o, "--http-host") && v)
+			a->http = true, a->req.host = v;
+		else if (!strcmp(o, "--http-header") && v)
+			ret = header_arg(a, v);
 		else if (!strcmp(o, "--no-df")) {
 			a->probe.no_df = true;
 			continue;
@@ -388,6 +425,10 @@ static int cmd_explain(int argc, char **argv)
 		pl_err("%s: '%s' is neither a pod nor an IPv4 or IPv6 address", a.topology, a.to);
 		goto out;
 	}
+	if (a.http && (to < 0 || a.probe.proto != IPPROTO_TCP)) {
+		pl_err("--http-* needs --to POD and --proto tcp");
+		goto out;
+	}
 	if (routing && (err = parse_modes(&a, routing)))
 		goto out;
 	if (!routing) {
@@ -418,6 +459,16 @@ static int cmd_explain(int argc, char **argv)
 		printf("dport %u, IPv%d length %d%s, underlay MTU %u\n",
 		       a.probe.dport ? a.probe.dport : 80, a.probe.v6 ? 6 : 4, len - 14,
 		       a.probe.no_df || a.probe.v6 ? "" : ", DF", t->mtu ? t->mtu : 1500);
+	}
+	if (a.http) {
+		if (!a.req.method)
+			a.req.method = "GET";
+		if (!a.req.path)
+			a.req.path = "/";
+		ret = PL_EXIT_RUNTIME;
+		if (pl_explain_http(t, a.probe.from_pod, to, a.probe.dport ? a.probe.dport : 80,
+				    &a.req))
+			goto out;
 	}
 	for (m = 0; m < a.nmodes; m++) {
 		struct sim_walk_opts o = {.routing = a.modes[m]};
@@ -497,6 +548,12 @@ PL_COMMAND(
 		 "  --sport N           source port (default 40000)\n"
 		 "  --size N            IP total length in bytes (padded payload)\n"
 		 "  --no-df             clear the Don't Fragment bit (set by default)\n"
+		 "  --http-method M     also say what the L7 proxy does with an HTTP request\n"
+		 "                      M (default GET) to --to POD's --dport: which policy\n"
+		 "                      rule and http[] item allows it, or 403\n"
+		 "  --http-path P       its path (default /)\n"
+		 "  --http-host H       its Host header (default none)\n"
+		 "  --http-header 'N: V' one more header (up to 8)\n"
 		 "  --routing M[,M..]   native, vxlan, legacy, fabric, ipip (default: the "
 		 "topology's);\n"
 		 "                      fabric walks a fabric topology (pods in the underlay\n"
@@ -511,6 +568,8 @@ PL_COMMAND(
 		 "      --to backend --size 1480      # too big once encapsulated?\n"
 		 "  podlab explain --topology topologies/two-node-dual-stack-cidr.yaml \\\n"
 		 "      --from frontend --to 2001:db8:113:5::10 --dport 443   # an IPv6 except\n"
+		 "  podlab explain --topology topologies/two-node-l7.yaml --from frontend \\\n"
+		 "      --to backend --http-method POST --http-path /public   # 403?\n"
 		 "\n"
 		 "exit codes: 0 explained (whatever the packet's fate), 2 bad usage or\n"
 		 "topology, 3 no privilege or kernel feature, 4 a kernel operation failed\n",

@@ -15,6 +15,7 @@
 #include "lib/datapath.h"
 #include "lib/escape.h"
 #include "lib/pkt.h"
+#include "net/l7_proxy.h"
 #include "net/run.h"
 #include "topo/topo.h"
 
@@ -136,7 +137,7 @@ static int observe(const char *run, bool json, bool follow)
 	struct topo *t = NULL;
 	struct timespec real;
 	char path[512];
-	int i, fd, err, nrings = 0;
+	int i, n, fd, err, nrings = 0;
 
 	err = pl_run_state_read(run, &st);
 	if (err) {
@@ -192,6 +193,9 @@ static int observe(const char *run, bool json, bool follow)
 			goto out;
 		}
 	} while (follow && !stop);
+	/* The proxies' request lines (allowed with the pod's answer, denied 403). */
+	if (st.l7dir && !json && (n = pl_l7_print_logs(st.l7dir, stdout)) >= 0)
+		fprintf(stderr, "%d L7 (HTTP) requests logged by the proxies of run %s\n", n, run);
 	if (!json)
 		fprintf(stderr, "%lu flow events from %d nodes of run %s\n", o.count, nrings, run);
 	err = PL_EXIT_OK;
@@ -242,6 +246,9 @@ PL_COMMAND(
 		 "time, node, source (identity) -> destination (identity), protocol and ports,\n"
 		 "program, observation point, verdict or drop reason.\n"
 		 "Reading consumes the events: a concurrent `podlab check` sees fewer.\n"
+		 "A run with http rules also prints its L7 proxies' request log, one\n"
+		 "\"L7 NODE: ...\" line per request (HAProxy's httplog: client, frontend,\n"
+		 "status 200 or 403, request line), read from each proxy's stats socket.\n"
 		 "\n"
 		 "options:\n"
 		 "  -f, --follow  keep printing until interrupted (Ctrl-C)\n"

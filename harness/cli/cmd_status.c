@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "lib/datapath.h"
 #include "net/dump.h"
+#include "net/l7_proxy.h"
 #include "net/netns.h"
 #include "net/run.h"
 #include "net/status.h"
@@ -176,6 +177,8 @@ static int show_run(const char *run)
 	}
 	for (i = 0; i < st.npins; i++)
 		print_pins(st.pins[i]);
+	if (st.l7dir)
+		pl_l7_status(st.l7dir, stdout);
 	fflush(stdout);
 	/* An unreadable topology costs only this part (its error line is printed). */
 	pl_status_plan(&st, stdout);

@@ -18,6 +18,7 @@
 #include "net/run.h"
 #include "net/tc.h"
 #include "topo/topo.h"
+#include "topo/policy_l7.h"
 
 static const char *hook_name(enum topo_hook h)
 {
@@ -75,6 +76,20 @@ static void summary(const struct pl_plan *p)
 	       p->run);
 }
 
+/* The topology has proxied (L7) ports. */
+static bool has_proxies(const struct topo *t)
+{
+	struct policy_proxies pp;
+	struct topo_pos bad;
+	bool any;
+
+	if (pl_policy_proxies(t, &pp, &bad))
+		return false;
+	any = pp.n > 0;
+	pl_policy_proxies_free(&pp);
+	return any;
+}
+
 static int print_commands(const struct topo *t, const struct pl_up_opts *uo, uint32_t skip)
 {
 	struct pl_plan_opts po = {.datapath = uo->datapath, .allow_missing = uo->allow_missing};
@@ -95,6 +110,9 @@ static int print_commands(const struct topo *t, const struct pl_up_opts *uo, uin
 		return err == -ENOMEM ? PL_EXIT_RUNTIME : PL_EXIT_INPUT;
 	err = pl_plan_print(p, stdout);
 	pl_plan_free(p);
+	if (!err && has_proxies(t))
+		pl_warn("%s: the script leaves the L7 proxies (haproxy) of its http rules out",
+			t->file);
 	return err ? PL_EXIT_RUNTIME : PL_EXIT_OK;
 }
 
@@ -209,6 +227,9 @@ PL_COMMAND(
 		 "masquerade in legacy mode. Every namespace and pin directory is recorded in\n"
 		 "/run/podlab/RUN.state before it is created; a failed or interrupted (Ctrl-C)\n"
 		 "up removes what it made; a killed one is reaped by `podlab down --stale`.\n"
+		 "Policies with http rules (toPorts[].rules.http) also get each node's L7 proxy:\n"
+		 "haproxy in the node's namespace, config, pid file and stats socket in\n"
+		 "/run/podlab/RUN.l7/ (recorded first; --print-commands leaves it out).\n"
 		 "Prints a summary (nodes, pods, IPs, hooks and programs) and the run id.\n"
 		 "Nothing is created in or linked to the root network namespace.\n"
 		 "\n"

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "lib/units.h"
 #include "topo/policy_compile.h"
+#include "topo/policy_l7.h"
 #include "topo/topo.h"
 
 static void print_qdisc(const struct topo_qdisc *q)
@@ -73,6 +74,40 @@ static void print_ipcache6(const struct topo *t, const struct policy_set *ps)
 	free(ipc);
 }
 
+/* The proxied (L7) ports: by pod and port, the rules allowing requests, in order. */
+static void print_l7(const struct topo *t)
+{
+	struct policy_proxies pp;
+	struct topo_pos bad;
+	char buf[512];
+	int i, j, k;
+
+	if (pl_policy_proxies(t, &pp, &bad) || !pp.n)
+		return;
+	printf("L7 (HTTP) ports (pod:port ← rule: request match; anything else gets 403):\n");
+	for (i = 0; i < pp.n; i++) {
+		const struct policy_proxy *px = &pp.p[i];
+
+		printf("  %s:%u\n", t->pods[px->pod].name, px->port);
+		for (j = 0; j < px->nrules; j++) {
+			const struct policy_proxy_rule *pr = &px->rules[j];
+			const struct topo_rule *r = &t->policies[pr->pol].rules[pr->rule];
+
+			printf("    ← policy '%s' rule %d (%d:%d)", t->policies[pr->pol].name,
+			       pr->rule, r->pos.line, r->pos.col);
+			if (!pr->l7) {
+				printf(": any request (an L4 rule)\n");
+				continue;
+			}
+			printf("\n");
+			for (k = 0; k < pr->l7->nhttp; k++)
+				printf("        http[%d] %s\n", k,
+				       pl_policy_http_str(&pr->l7->http[k], buf, sizeof(buf)));
+		}
+	}
+	pl_policy_proxies_free(&pp);
+}
+
 static void print_entries(const struct topo *t, const struct policy_set *ps)
 {
 	struct policy_ipcache_entry *ipc;
@@ -82,14 +117,20 @@ static void print_entries(const struct topo *t, const struct policy_set *ps)
 	printf("policy entries (ep_id remote_identity proto dport dir → verdict, rule):\n");
 	for (i = 0; i < ps->nentries; i++) {
 		const struct policy_entry *e = &ps->entries[i];
+		char verdict[32];
 
+		if ((e->val.flags & PL_POLICY_F_PROXY) && !e->val.deny)
+			snprintf(verdict, sizeof(verdict), "allow via proxy :%u",
+				 e->val.proxy_port);
+		else
+			snprintf(verdict, sizeof(verdict), "%s", e->val.deny ? "deny" : "allow");
 		printf("  ep %-3u id %-9u %-4s %-5u %-7s → %s (policy '%s' rule %d)\n",
 		       e->key.ep_id, e->key.remote_identity, pl_topo_proto_str(e->key.proto, pb),
 		       ntohs(e->key.dport), e->key.dir == PL_DIR_INGRESS ? "ingress" : "egress",
-		       e->val.deny ? "deny" : "allow",
-		       t->policies[POLICY_RULE_POLICY(e->val.rule_id)].name,
+		       verdict, t->policies[POLICY_RULE_POLICY(e->val.rule_id)].name,
 		       POLICY_RULE_INDEX(e->val.rule_id));
 	}
+	print_l7(t);
 	if (!t->nnodes || pl_policy_ipcache(t, ps, 0, &ipc, &n))
 		return;
 	printf("ipcache as node '%s' sees it (prefix → identity, tunnel endpoint):\n",

@@ -196,9 +196,13 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (at.tb[FRA_SRC])
 		ip = mnl_attr_get_u32(at.tb[FRA_SRC]);
-	fprintf(d->out, "rule pref %u from %s/%u table %u\n",
+	fprintf(d->out, "rule pref %u from %s/%u table %u",
 		at.tb[FRA_PRIORITY] ? mnl_attr_get_u32(at.tb[FRA_PRIORITY]) : 0, pl_ip4_str(ip, a),
 		frh->src_len, table);
+	if (at.tb[FRA_FWMARK])
+		fprintf(d->out, " fwmark 0x%x/0x%x", mnl_attr_get_u32(at.tb[FRA_FWMARK]),
+			at.tb[FRA_FWMASK] ? mnl_attr_get_u32(at.tb[FRA_FWMASK]) : ~0u);
+	fputc('\n', d->out);
 	return MNL_CB_OK;
 }
 

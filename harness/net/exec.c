@@ -303,6 +303,8 @@ static int step(struct exec *e, const struct pl_step *s)
 	case PL_STEP_FDB:
 		return pl_fdb_add(nl, ifindex, s->neigh.mac, s->neigh.ip, w);
 	case PL_STEP_ROUTE:
+		if (s->route.local)
+			return pl_route_local_add(nl, ifindex, s->route.table, w);
 		return pl_route_add(nl, ifindex, s->route.dst, s->route.plen, s->route.gw,
 				    s->route.onlink, s->route.table, w);
 	case PL_STEP_ADDR6:
@@ -325,8 +327,8 @@ static int step(struct exec *e, const struct pl_step *s)
 		return pl_nginx_start(p, s);
 	}
 	case PL_STEP_RULE:
-		return pl_rule_add(nl, s->rule.src, s->rule.plen, s->rule.table, s->rule.priority,
-				   e->p->ns[s->ns].name);
+		return pl_rule_add(nl, s->rule.src, s->rule.plen, s->rule.fwmark, s->rule.fwmask,
+				   s->rule.table, s->rule.priority, e->p->ns[s->ns].name);
 	case PL_STEP_QDISC:
 		return pl_tc_qdisc_add(nl, ifindex, s->qdisc.handle, s->qdisc.q, false, w);
 	case PL_STEP_HTB_CLASS:

@@ -289,8 +289,19 @@ int pl_route6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *dst6, uint8
 			  plen, what);
 }
 
-int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, uint32_t priority,
-		const char *what)
+int pl_route_local_add(struct pl_nl *nl, uint32_t ifindex, uint32_t table, const char *what)
+{
+	struct nlmsghdr *nlh = route_req(nl, AF_INET, 0, table, RT_SCOPE_HOST, false);
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	rtm->rtm_type = RTN_LOCAL;
+	mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	return pl_nl_talk(nl, nlh, 0, "adding route local default table %u on %s", table, what);
+}
+
+int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t fwmark, uint32_t fwmask,
+		uint32_t table, uint32_t priority, const char *what)
 {
 	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL);
 	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
@@ -300,7 +311,12 @@ int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, ui
 	frh->src_len = plen;
 	frh->table = table < 256 ? table : RT_TABLE_UNSPEC;
 	frh->action = FR_ACT_TO_TBL;
-	mnl_attr_put_u32(nlh, FRA_SRC, src);
+	if (plen)
+		mnl_attr_put_u32(nlh, FRA_SRC, src);
+	if (fwmask) {
+		mnl_attr_put_u32(nlh, FRA_FWMARK, fwmark);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, fwmask);
+	}
 	mnl_attr_put_u32(nlh, FRA_TABLE, table);
 	mnl_attr_put_u32(nlh, FRA_PRIORITY, priority);
 	return pl_nl_talk(nl, nlh, 0, "adding rule from %s/%u lookup %u in %s", pl_ip4_str(src, a),

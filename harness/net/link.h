@@ -42,8 +42,11 @@ int pl_neigh6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, const 
 int pl_route6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *dst6, uint8_t plen,
 		  const uint8_t *gw6, const char *what);
 /* ip rule: from src/plen lookup table, at priority. */
-int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t table, uint32_t priority,
-		const char *what);
+/* `ip route add local default dev lo table T`: the L7 proxy's table. */
+int pl_route_local_add(struct pl_nl *nl, uint32_t ifindex, uint32_t table, const char *what);
+/* fwmask 0: a rule on the source only; else on fwmark/fwmask (src 0/0). */
+int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t fwmark, uint32_t fwmask,
+		uint32_t table, uint32_t priority, const char *what);
 /* XDP program fd on ifindex (-1 detaches). */
 int pl_link_xdp(struct pl_nl *nl, uint32_t ifindex, int prog_fd, const char *what);
 

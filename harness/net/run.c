@@ -17,6 +17,7 @@
 
 #include "lib/log.h"
 #include "net/exec.h"
+#include "net/l7_proxy.h"
 #include "net/netns.h"
 #include "net/nginx.h"
 #include "net/run.h"
@@ -191,6 +192,9 @@ int pl_run_up(const struct topo *t, const struct pl_up_opts *opts, char *run_out
 		goto fail;
 	if ((err = pl_plan_exec(plan, &hooks)))
 		goto fail;
+	/* The kernel-only twin enforces no policy: no proxy either. */
+	if (opts->datapath && (err = pl_l7_up(t, run, record, &fd)))
+		goto fail;
 	err = state_append(fd, "done\n");
 	if (!err && !opts->keep_owner)
 		err = state_append(fd, "owner 0 0\n");
@@ -257,6 +261,8 @@ int pl_run_state_read(const char *run, struct pl_run_state *st)
 			err = push(&st->pins, &st->npins, v);
 		else if (!strncmp(line, "nginx ", 6))
 			err = push(&st->nginx, &st->nnginx, v);
+		else if (!strncmp(line, "l7 ", 3) && !st->l7dir)
+			st->l7dir = dupstr(v);
 		else if (!strncmp(line, "topology ", 9))
 			st->topology = dupstr(v);
 		else if (!strncmp(line, "name ", 5))
@@ -293,6 +299,7 @@ void pl_run_state_free(struct pl_run_state *st)
 	free(st->nginx);
 	free(st->topology);
 	free(st->name);
+	free(st->l7dir);
 	free(st->routing);
 	memset(st, 0, sizeof(*st));
 }
@@ -342,10 +349,12 @@ int pl_run_down(const char *run)
 	}
 	if (err)
 		return pl_err_errno(err, "reading the state of run %s", run);
-	/* Processes first: an nginx would keep its pod's namespace alive. */
+	/* Processes first: an nginx or a proxy would keep its namespace alive. */
 	for (i = 0; i < st.nnginx; i++)
 		if (pl_nginx_stop(st.nginx[i]))
 			ret = -EBUSY;
+	if (st.l7dir && (err = pl_l7_down(st.l7dir)))
+		ret = pl_err_errno(err, "stopping the L7 proxies of %s", st.l7dir);
 	/* Reverse order: pods before nodes before the segment. */
 	for (i = st.nnetns - 1; i >= 0; i--) {
 		err = pl_netns_delete(st.netns[i]);

@@ -14,6 +14,7 @@
  *   netns pl-a3f2-node1     one per namespace, in creation order
  *   pins /sys/fs/bpf/podlab/a3f2
  *   nginx /run/podlab/a3f2/web pl-a3f2-web   a pod's nginx: its files, its netns
+ *   l7 /run/podlab/a3f2.l7  the L7 proxies (haproxy per node): config, pid, socket
  *   done                    the build finished
  *   owner 0 0               a later owner line wins; 0 = released
  *
@@ -49,6 +50,7 @@ struct pl_run_state {
 	int npins;
 	char **nginx; /* "DIR NETNS" of each pod's nginx (harness/net/nginx.h) */
 	int nnginx;
+	char *l7dir; /* the L7 proxies' folder (l7_proxy.h), NULL without http rules */
 };
 
 struct pl_up_opts {

@@ -239,8 +239,12 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 				 s->route.table);
 		return route_seen(s, text);
 	case PL_STEP_RULE:
-		snprintf(want, sizeof(want), "rule pref %u from %s/%u table %u\n", s->rule.priority,
+		snprintf(want, sizeof(want), "rule pref %u from %s/%u table %u", s->rule.priority,
 			 pl_ip4_str(s->rule.src, a), s->rule.plen, s->rule.table);
+		if (s->rule.fwmask)
+			snprintf(want + strlen(want), sizeof(want) - strlen(want),
+				 " fwmark 0x%x/0x%x", s->rule.fwmark, s->rule.fwmask);
+		strncat(want, "\n", sizeof(want) - strlen(want) - 1);
 		snprintf(line, len, "%.*s", (int)strlen(want) - 1, want);
 		return has_line(text, want, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_QDISC:

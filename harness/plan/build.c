@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "plan/plan.h"
 #include "plan/plan_internal.h"
+#include "topo/policy_l7.h"
 
 uint32_t pl_node_ifindex(const struct topo *t, int node, uint32_t ifindex)
 {
@@ -287,6 +288,38 @@ static int plan_other_subnets(struct pl_plan *p, int i)
 	return 0;
 }
 
+/*
+ * A node whose pods have proxied (L7) ports: packets the datapath steers to
+ * the proxy carry PL_MARK_TO_PROXY, and this rule delivers them locally
+ * (bpf_sk_assign needs the route to say local), as Cilium's table 2004.
+ */
+static int plan_proxy_route(struct pl_plan *p, int i)
+{
+	const struct topo *t = p->topo;
+	struct policy_proxies pp;
+	struct topo_pos bad;
+	struct pl_step *s;
+	int k, n = 0;
+
+	if (pl_policy_proxies(t, &pp, &bad))
+		return -EINVAL;
+	for (k = 0; k < pp.n; k++)
+		n += t->pods[pp.p[k].pod].node == i;
+	pl_policy_proxies_free(&pp);
+	if (!n)
+		return 0;
+	s = ADD(PL_STEP_RULE, p->node_ns[i], NULL);
+	s->rule.fwmark = PL_MARK_TO_PROXY;
+	s->rule.fwmask = PL_MARK_TO_PROXY_MASK;
+	s->rule.table = PL_PROXY_TABLE;
+	s->rule.priority = PL_PROXY_TABLE;
+	s = ADD(PL_STEP_ROUTE, p->node_ns[i], "lo");
+	s->ifindex = 1; /* lo is the first device of every namespace */
+	s->route.local = true;
+	s->route.table = PL_PROXY_TABLE;
+	return 0;
+}
+
 static int plan_node(struct pl_plan *p, int i)
 {
 	const struct topo *t = p->topo;
@@ -381,7 +414,7 @@ static int plan_node(struct pl_plan *p, int i)
 		s->masq.plen = n->pod_plen;
 		snprintf(s->masq.oif, sizeof(s->masq.oif), "vxlan0");
 	}
-	return 0;
+	return p->opts.datapath ? plan_proxy_route(p, i) : 0;
 }
 
 static int plan_pod(struct pl_plan *p, int i)

@@ -156,12 +156,14 @@ struct pl_step {
 			uint32_t gw; /* 0 = directly connected (scope link) */
 			bool onlink;
 			uint32_t table; /* 0 = main */
+			bool local;	/* type local (dev lo): delivered to this namespace */
 		} route;
 		struct {
 			uint32_t src; /* network order */
 			uint8_t plen;
 			uint32_t table;
 			uint32_t priority;
+			uint32_t fwmark, fwmask; /* fwmask 0: no fwmark match */
 		} rule;
 		struct {
 			char key[64]; /* net/ipv4/ip_forward */

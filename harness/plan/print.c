@@ -252,7 +252,7 @@ static void print_step(struct printer *pr, int idx)
 			mac(s->neigh.mac, m), s->dev, pl_ip4_str(s->neigh.ip, a));
 		break;
 	case PL_STEP_ROUTE:
-		fprintf(f, "ip -n %s route add ", n);
+		fprintf(f, "ip -n %s route add %s", n, s->route.local ? "local " : "");
 		if (s->route.plen)
 			fprintf(f, "%s/%u", pl_ip4_str(s->route.dst, a), s->route.plen);
 		else
@@ -265,8 +265,13 @@ static void print_step(struct printer *pr, int idx)
 		fputc('\n', f);
 		break;
 	case PL_STEP_RULE:
-		fprintf(f, "ip -n %s rule add from %s/%u lookup %u priority %u\n", n,
-			pl_ip4_str(s->rule.src, a), s->rule.plen, s->rule.table, s->rule.priority);
+		if (s->rule.fwmask)
+			fprintf(f, "ip -n %s rule add fwmark 0x%x/0x%x lookup %u priority %u\n", n,
+				s->rule.fwmark, s->rule.fwmask, s->rule.table, s->rule.priority);
+		else
+			fprintf(f, "ip -n %s rule add from %s/%u lookup %u priority %u\n", n,
+				pl_ip4_str(s->rule.src, a), s->rule.plen, s->rule.table,
+				s->rule.priority);
 		break;
 	case PL_STEP_SYSCTL:
 		fprintf(f, "inns %s sysctl -qw %s=%s\n", n, s->sysctl.key, s->sysctl.value);

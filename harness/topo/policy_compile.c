@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include "topo/policy_compile.h"
+#include "topo/policy_l7.h"
 #include "topo/topo_addr.h"
 #include "topo/topo_v6.h"
 
@@ -290,7 +291,7 @@ static int rule_identities(const struct topo *t, const struct policy_set *ps,
 	return err;
 }
 
-static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, bool deny,
+static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, bool deny, bool proxy,
 		     uint32_t rule_id, int *cap)
 {
 	uint64_t h = pl_u64map_hash(key, sizeof(*key));
@@ -308,6 +309,8 @@ static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, boo
 			e->val.deny = 1;
 			e->val.rule_id = rule_id;
 		}
+		if (proxy) /* an L7 and an L4 rule: still proxied */
+			e->val.flags |= PL_POLICY_F_PROXY;
 		return 0;
 	}
 	if (pl_u64map_get(&ps->entry_idx, h) < 0 && pl_u64map_put(&ps->entry_idx, h, ps->nentries))
@@ -323,6 +326,8 @@ static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, boo
 	memset(e, 0, sizeof(*e));
 	e->key = *key;
 	e->val.deny = deny;
+	if (proxy)
+		e->val.flags |= PL_POLICY_F_PROXY;
 	e->val.rule_id = rule_id;
 	return 0;
 }
@@ -361,7 +366,7 @@ static int rule_entries(struct policy_set *ps, const struct topo_rule *r, uint32
 		if (!r->nports) {
 			key.proto = 0;
 			key.dport = 0;
-			err = entry_add(ps, &key, r->deny, rule_id, cap);
+			err = entry_add(ps, &key, r->deny, false, rule_id, cap);
 		}
 		for (j = 0; !err && j < r->nports; j++) {
 			const struct topo_port *pt = &r->ports[j];
@@ -369,15 +374,37 @@ static int rule_entries(struct policy_set *ps, const struct topo_rule *r, uint32
 			key.dport = htons(pt->port);
 			if (pt->proto || !pt->port) {
 				key.proto = pt->proto;
-				err = entry_add(ps, &key, r->deny, rule_id, cap);
+				err = entry_add(ps, &key, r->deny, pt->l7, rule_id, cap);
 				continue;
 			}
 			for (k = 0; !err && k < 3; k++) {
 				key.proto = l4[k];
-				err = entry_add(ps, &key, r->deny, rule_id, cap);
+				err = entry_add(ps, &key, r->deny, pt->l7, rule_id, cap);
 			}
 		}
 	}
+	return err;
+}
+
+/* Proxied entries get their proxy's listening port (the datapath steers to it). */
+static int proxy_ports(const struct topo *t, struct policy_set *ps)
+{
+	struct policy_proxies pp;
+	struct topo_pos bad;
+	int i, k, err;
+
+	err = pl_policy_proxies(t, &pp, &bad);
+	for (i = 0; !err && i < ps->nentries; i++) {
+		struct policy_entry *e = &ps->entries[i];
+
+		if (!(e->val.flags & PL_POLICY_F_PROXY))
+			continue;
+		for (k = 0; k < t->npods && t->pods[k].ep_id != e->key.ep_id; k++)
+			;
+		if (k < t->npods)
+			e->val.proxy_port = pl_policy_proxy_listen(t, &pp, k, ntohs(e->key.dport));
+	}
+	pl_policy_proxies_free(&pp);
 	return err;
 }
 
@@ -422,6 +449,8 @@ int pl_policy_compile(const struct topo *t, struct policy_set **out)
 	}
 	free(ids.ids);
 	pl_u64map_free(&ids.seen);
+	if (!err)
+		err = proxy_ports(t, ps);
 	if (err) {
 		pl_policy_set_free(ps);
 		return err;

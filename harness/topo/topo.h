@@ -183,6 +183,26 @@ enum topo_rule_dir {
 struct topo_port {
 	uint16_t port; /* host order, 0 = any */
 	uint8_t proto; /* IPPROTO_*, 0 = any */
+	uint16_t l7;   /* 1 + index in the policy's l7[] (rules.http); 0 = plain L4 */
+};
+
+/* One rules.http[] item of a CiliumNetworkPolicy: every field given must match (regexes
+ * full-match). */
+struct topo_http_rule {
+	char *method;	  /* extended regex on the method; NULL = any */
+	char *path;	  /* extended regex on the path; NULL = any */
+	char *host;	  /* extended regex on the Host header; NULL = any */
+	char **hdr_name;  /* headers: "Name" (present) or "Name: value" (equal) */
+	char **hdr_value; /* NULL entry = present */
+	int nheaders;
+	struct topo_pos pos;
+};
+
+/* The rules: of one toPorts entry: its http[] list (any one matching allows the request). */
+struct topo_l7 {
+	struct topo_http_rule *http;
+	int nhttp;
+	struct topo_pos pos;
 };
 
 /* A prefix and its except prefixes, all of one family (v6: ip6 and except_ip6, ip is 0). */
@@ -221,6 +241,8 @@ struct topo_policy {
 	bool select_egress;
 	struct topo_rule *rules;
 	int nrules;
+	struct topo_l7 *l7; /* toPorts[].rules, by topo_port.l7 */
+	int nl7;
 	struct topo_pos pos;
 };
 

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 
 #include "lib/pkt.h"
+#include "topo/policy_l7.h"
 #include "topo/topo_addr.h"
 #include "topo/topo_yaml.h"
 
@@ -288,6 +289,22 @@ static void check_links(struct topo_parser *p)
 	}
 }
 
+/* Ports that http rules proxy: every rule allowing them must name peers the proxy can match. */
+static int check_l7(struct topo_parser *p)
+{
+	struct policy_proxies pp;
+	struct topo_pos bad = {0};
+	int err;
+
+	err = pl_policy_proxies(p->t, &pp, &bad);
+	if (err == -EINVAL)
+		return pl_yaml_error_at(&p->y, bad.line, bad.col,
+					"this rule allows a port that http rules proxy: "
+					"fromCIDR and fromEntities peers are not supported there");
+	pl_policy_proxies_free(&pp);
+	return err;
+}
+
 int pl_topo_check(struct topo_parser *p)
 {
 	struct topo *t = p->t;
@@ -297,5 +314,5 @@ int pl_topo_check(struct topo_parser *p)
 		t->world.gateway_node_ip = t->nodes[t->world.node].underlay_ip;
 	check_policies(p);
 	check_links(p);
-	return 0;
+	return check_l7(p);
 }

@@ -29,6 +29,7 @@ static void topo_policy_free(struct topo_policy *pol)
 		free(r->ports);
 	}
 	free(pol->rules);
+	pl_topo_l7_free(pol);
 }
 
 void pl_topo_free(struct topo *t)

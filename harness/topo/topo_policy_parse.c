@@ -22,7 +22,7 @@ static const char *const cnp_in_keys[] = {"fromEndpoints", "fromCIDR", "fromCIDR
 static const char *const cnp_eg_keys[] = {"toEndpoints", "toCIDR",  "toCIDRSet",
 					  "toEntities",	 "toPorts", NULL};
 static const char *const selector_keys[] = {"matchLabels", NULL};
-static const char *const toports_keys[] = {"ports", NULL};
+static const char *const toports_keys[] = {"ports", "rules", NULL};
 static const char *const port_keys[] = {"port", "protocol", NULL};
 static const char *const cidrset_keys[] = {"cidr", "except", NULL};
 static const char *const knp_keys[] = {"podSelector", "policyTypes", "ingress", "egress", NULL};
@@ -264,6 +264,22 @@ static int parse_endpoints(struct topo_parser *p, const ynode *list, struct rule
 	return err;
 }
 
+/* One toPorts entry: its ports, then its L7 rules on them (topo_policy_l7.c). */
+static int parse_toports(struct topo_parser *p, const ynode *e, struct rule_ctx *rc)
+{
+	int first = rc->nports, err;
+
+	err = pl_ty_check_map(p, e, "a toPorts entry", toports_keys);
+	if (!err)
+		err = append_ports(p, pl_yaml_get(&p->y, e, "ports"), false, rc);
+	/* No ports yet: rc->ports is NULL (and no offset may be added to it). */
+	if (!err)
+		err = pl_topo_parse_l7_ports(p, e, rc->pol, rc->dir, rc->deny,
+					     rc->ports ? rc->ports + first : NULL,
+					     rc->nports - first);
+	return err;
+}
+
 static int parse_cnp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx *rc)
 {
 	bool in = rc->dir == TOPO_INGRESS;
@@ -278,14 +294,10 @@ static int parse_cnp_rule(struct topo_parser *p, const ynode *n, struct rule_ctx
 		return err;
 	tp = pl_yaml_get(&p->y, n, "toPorts");
 	err = pl_ty_check_seq(p, tp, "toPorts", &len);
-	for (i = 0; !err && i < len; i++) {
-		err = pl_ty_check_map(p, pl_yaml_seq_item(&p->y, tp, i), "a toPorts entry",
-				      toports_keys);
-		if (!err)
-			err = append_ports(
-				p, pl_yaml_get(&p->y, pl_yaml_seq_item(&p->y, tp, i), "ports"),
-				false, rc);
-	}
+	for (i = 0; !err && i < len; i++)
+		err = parse_toports(p, pl_yaml_seq_item(&p->y, tp, i), rc);
+	if (!err)
+		err = pl_topo_check_l7_peers(p, n, rc->ports, rc->nports);
 	snprintf(key, sizeof(key), "%sEndpoints", pre);
 	if (!err)
 		err = parse_endpoints(p, pl_yaml_get(&p->y, n, key), rc);

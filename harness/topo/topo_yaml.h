@@ -75,6 +75,16 @@ int pl_topo_parse_fabric(struct topo_parser *p, const ynode *n);
 int pl_ty_node_ref(struct topo_parser *p, const ynode *v, const char *what, int *node);
 void pl_topo_qdisc_free(struct topo_qdisc *q);
 int pl_topo_parse_policies(struct topo_parser *p, const ynode *n);
+/* topo_policy_l7.c: toPorts rules (L7). rules → pol->l7[], *l7 = 1 + its index. */
+int pl_topo_parse_l7(struct topo_parser *p, const ynode *rules, struct topo_policy *pol,
+		     uint16_t *l7);
+/* The toPorts entry e's rules, if any, on its ports (checks direction, TCP port numbers). */
+int pl_topo_parse_l7_ports(struct topo_parser *p, const ynode *e, struct topo_policy *pol,
+			   enum topo_rule_dir dir, bool deny, struct topo_port *ports, int nports);
+/* An ingress rule n whose ports carry http rules names peers the proxy can match. */
+int pl_topo_check_l7_peers(struct topo_parser *p, const ynode *n, const struct topo_port *ports,
+			   int nports);
+void pl_topo_l7_free(struct topo_policy *pol);
 /* topo_cluster.c: `prefilter: [CIDR, ...]` and `conntrack: {max: N}`. */
 int pl_topo_parse_prefilter(struct topo_parser *p, const ynode *n);
 int pl_topo_parse_conntrack(struct topo_parser *p, const ynode *n);

@@ -266,7 +266,10 @@ static int add_policies(struct dp_fx *fx, const struct dp_policy *p)
 					    .dport = htons(p[i].dport),
 					    .proto = p[i].proto,
 					    .dir = p[i].dir};
-		struct pl_policy_entry e = {.deny = p[i].deny, .rule_id = i + 1};
+		struct pl_policy_entry e = {.deny = p[i].deny,
+					    .flags = p[i].proxy_port ? PL_POLICY_F_PROXY : 0,
+					    .proxy_port = p[i].proxy_port,
+					    .rule_id = i + 1};
 
 		err = pl_policy_add(fx->dp, &key, &e);
 		if (err)

@@ -72,7 +72,7 @@
 	{                                                                                          \
 		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2                               \
 	}
-#define IP6_MLDV2_ROUTERS /* ff02::16, where MLDv2 reports go */                                  \
+#define IP6_MLDV2_ROUTERS /* ff02::16, where MLDv2 reports go */                                   \
 	{                                                                                          \
 		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16                            \
 	}
@@ -132,6 +132,7 @@ struct dp_policy {
 	uint16_t dport; /* host order */
 	uint8_t proto, dir;
 	bool deny;
+	uint16_t proxy_port; /* an L7 entry: the proxy's listening port (0: plain L4) */
 };
 
 #define DP_MAX_POLICY 4
@@ -211,6 +212,11 @@ struct dp_case {
 #define DENY_EGRESS_OF(ep, remote, proto, port)                                                    \
 	{                                                                                          \
 		(ep), (remote), (port), (proto), PL_DIR_EGRESS, true                               \
+	}
+/* An ingress allow whose port http rules proxy to a listener on lport. */
+#define PROXY_INGRESS_OF(ep, remote, port, lport)                                                  \
+	{                                                                                          \
+		(ep), (remote), (port), 6, PL_DIR_INGRESS, false, (lport)                          \
 	}
 #define DENY_INGRESS_OF(ep, remote, proto, port)                                                   \
 	{                                                                                          \

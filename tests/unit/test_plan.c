@@ -11,6 +11,7 @@
 
 #include "plan_test_util.h"
 #include "test.h"
+#include "topo/policy_l7.h"
 
 #define RUN PLAN_TEST_RUN
 
@@ -18,6 +19,24 @@
 static bool plan_wants_xdp(const struct pl_plan *p)
 {
 	return p->topo->nprefilter > 0 || p->opts.xdp_prefilter;
+}
+
+/* Nodes with proxied (L7) ports: a fwmark rule and a local route each, with the datapath. */
+static int proxy_nodes(const struct topo *t, bool datapath)
+{
+	struct policy_proxies pp;
+	struct topo_pos bad;
+	int i, k, n = 0;
+
+	if (!datapath || pl_policy_proxies(t, &pp, &bad))
+		return 0;
+	for (i = 0; i < t->nnodes; i++) {
+		for (k = 0; k < pp.n && t->pods[pp.p[k].pod].node != i; k++)
+			;
+		n += k < pp.n;
+	}
+	pl_policy_proxies_free(&pp);
+	return n;
 }
 
 /* Step count per kind, from the topology alone (what `up` must create). */
@@ -60,8 +79,11 @@ static void check_counts(const struct pl_plan *p, const struct topo *t, bool dat
 		  "neighbours");
 	ASSERT_EQ(plan_count(p, PL_STEP_FDB), overlay ? nn * (nn - 1) : 0,
 		  "fdb entries only in legacy and the vxlan twin");
-	ASSERT_EQ(plan_count(p, PL_STEP_ROUTE), routes, "routes");
-	ASSERT_EQ(plan_count(p, PL_STEP_RULE), legacy && nn > 1 ? nn : 0, "rules only in legacy");
+	ASSERT_EQ(plan_count(p, PL_STEP_ROUTE), routes + proxy_nodes(t, datapath),
+		  "routes (and the proxy's local table)");
+	ASSERT_EQ(plan_count(p, PL_STEP_RULE),
+		  (legacy && nn > 1 ? nn : 0) + proxy_nodes(t, datapath),
+		  "rules in legacy, and the proxy's fwmark rule");
 	ASSERT_EQ(plan_count(p, PL_STEP_SYSCTL), nn, "ip_forward per node");
 	ASSERT_EQ(plan_count(p, PL_STEP_MASQUERADE), legacy && nn > 1 ? nn : 0,
 		  "masquerade only in legacy");
@@ -271,14 +293,15 @@ static void check_order(const struct pl_plan *p)
 		if (s->kind == PL_STEP_VETH)
 			ASSERT_LT(plan_find(p, PL_STEP_NETNS, s->peer.ns, NULL), i,
 				  "the peer's netns first");
-		if (s->dev[0] && !creates) {
+		/* lo: the netns step brings it up. */
+		if (s->dev[0] && !creates && strcmp(s->dev, "lo")) {
 			c = plan_created(p, s->ns, s->dev);
 			ASSERT_TRUE(c >= 0 && c < i, "its device first");
 		}
 		if (s->dev[0])
 			ASSERT_EQ(s->ifindex, pl_plan_ifindex(p, s->ns, s->dev),
 				  "resolved ifindex");
-		if (s->kind == PL_STEP_ROUTE) {
+		if (s->kind == PL_STEP_ROUTE && strcmp(s->dev, "lo")) {
 			u = plan_find(p, PL_STEP_LINK_UP, s->ns, s->dev);
 			ASSERT_TRUE(u >= 0 && u < i, "its device up first");
 		}

@@ -10,10 +10,9 @@
 #include "topo_test_util.h"
 
 const char *const topo_test_shipped_names[] = {
-	"two-node-native.yaml", "two-node-vxlan.yaml",
-	"two-node-legacy.yaml", "three-node-segment.yaml",
-	"seed-tc.yaml",		"seed-netem.yaml",
-	"services.yaml",	NULL,
+	"two-node-native.yaml",	   "two-node-vxlan.yaml", "two-node-legacy.yaml",
+	"three-node-segment.yaml", "seed-tc.yaml",	  "seed-netem.yaml",
+	"services.yaml",	   "two-node-l7.yaml",	  NULL,
 };
 
 int topo_test_parse(const char *text, struct topo **out, char **diag)
