@@ -26,8 +26,8 @@
 #include "topo/policy_compile.h"
 #include "topo/topo.h"
 
-enum oracle_judge { J_COMPILED, J_UNIT, J_SIM, J_COUNT };
-static const char *const judge_name[J_COUNT] = {"compiled", "unit", "sim"};
+enum oracle_judge { J_COMPILED, J_UNIT, J_SIM, J_LIVE, J_COUNT };
+static const char *const judge_name[J_COUNT] = {"compiled", "unit", "sim", "live"};
 
 /*
  * An answer: dropped by policy or not, the drop reason, and the node it was
@@ -52,6 +52,7 @@ struct oracle_opts {
 	const char *out;
 	const char *junit;
 	bool datapath;
+	int live_every; /* every Nth topology is also built and asked live; 0: never */
 	int verbose;
 	int max_report;
 };
@@ -60,6 +61,7 @@ struct tally {
 	long asked[J_COUNT], mismatched[J_COUNT], dropped;
 	int topologies, reported;
 	const char *skip; /* why the datapath judges did not run */
+	const char *live_skip;
 };
 
 static int node_of(const struct topo *t, uint32_t ip)
@@ -216,7 +218,9 @@ static int unit_answer(struct pl_replay *rp, const struct topo *t, struct pl_rep
 static int datapath_answers(const struct oracle_case *c, const struct topo *t, enum oracle_judge j,
 			    const int *which, int n, struct answer *out)
 {
-	struct pl_replay_opts ro = {.mode = j == J_SIM ? PL_MODE_SIM : PL_MODE_UNIT};
+	struct pl_replay_opts ro = {.mode = j == J_SIM	  ? PL_MODE_SIM
+					    : j == J_LIVE ? PL_MODE_LIVE
+							  : PL_MODE_UNIT};
 	struct pl_replay_pkts pk = {0};
 	struct pl_replay *rp = NULL;
 	struct pl_result r;
@@ -232,8 +236,8 @@ static int datapath_answers(const struct oracle_case *c, const struct topo *t, e
 		}
 		err = pl_replay_one(rp, &pk.p[i], &r);
 		if (!err && (r.status != PL_RES_OK || !from_result(&r, &out[i]))) {
-			/* A sim walk that errs or loses the packet is an answer too: not allowed.
-			 */
+			/* A walk that errs or loses the packet (a live one that never arrives)
+			 * is an answer too: not allowed. */
 			out[i] = (struct answer){true, -1, -1};
 		}
 		pl_result_release(&r);
@@ -347,7 +351,7 @@ static void report(const struct oracle_opts *o, const struct oracle_case *c, enu
 		"inputs:\n  - packets: |\n      %s\nexpect:\n  - packet: 1\n",
 		judge_name[j], (unsigned long long)c->seed, i + 1, __builtin_popcount(keep),
 		c->npolicies, (unsigned long long)c->seed, i + 1, (unsigned long long)c->seed,
-		i + 1, j == J_SIM ? "sim" : "unit", line);
+		i + 1, j == J_COMPILED ? "unit" : judge_name[j], line);
 	p = pl_topo_pod_by_ip(t, c->pkts[i].daddr);
 	if (shrunk.dropped)
 		fprintf(f, "    verdict: DROPPED\n    drop_reason: %d\n", shrunk.reason);
@@ -362,13 +366,31 @@ static void report(const struct oracle_opts *o, const struct oracle_case *c, enu
 	printf("  written: %s\n", path);
 }
 
+/*
+ * Live, a packet is judged where it is seen: only pod-to-pod questions have a
+ * destination socket-side capture to be matched at, so those are the ones asked.
+ */
+static int live_questions(const struct oracle_case *c, const struct topo *t, int *which,
+			  const struct answer *want, struct answer *lwant)
+{
+	int i, n = 0;
+
+	for (i = 0; i < c->npkts; i++)
+		if (pl_topo_pod_by_ip(t, c->pkts[i].saddr) >= 0 &&
+		    pl_topo_pod_by_ip(t, c->pkts[i].daddr) >= 0) {
+			lwant[n] = want[i];
+			which[n++] = i;
+		}
+	return n;
+}
+
 static int run_case(const struct oracle_opts *o, uint64_t seed, int nq, struct tally *tl)
 {
-	struct answer want[ORACLE_MAX_PKTS], got[ORACLE_MAX_PKTS];
+	struct answer want[ORACLE_MAX_PKTS], got[ORACLE_MAX_PKTS], lwant[ORACLE_MAX_PKTS];
+	int i, j, err, live[ORACLE_MAX_PKTS], nlive = 0;
 	struct policy_set *ps = NULL;
 	struct oracle_case c;
 	struct topo *t = NULL;
-	int i, j, err;
 
 	err = oracle_gen(seed, nq, &c);
 	if (err)
@@ -391,23 +413,32 @@ static int run_case(const struct oracle_opts *o, uint64_t seed, int nq, struct t
 		got[i] = ask_rules(t, ps, q, true);
 	}
 	for (j = J_COMPILED; j < J_COUNT; j++) {
+		if (j == J_LIVE && (!o->live_every || (tl->topologies - 1) % o->live_every))
+			break;
+		if (j == J_LIVE)
+			nlive = live_questions(&c, t, live, want, lwant);
+		if (j == J_LIVE && !nlive)
+			break;
 		if (j != J_COMPILED) {
 			if (!o->datapath)
 				break;
-			err = datapath_answers(&c, t, j, NULL, c.npkts, got);
+			err = j == J_LIVE ? datapath_answers(&c, t, j, live, nlive, got)
+					  : datapath_answers(&c, t, j, NULL, c.npkts, got);
 			if (err) {
 				pl_err_errno(err, "oracle: seed %llu: %s replay",
 					     (unsigned long long)seed, judge_name[j]);
 				goto out;
 			}
 		}
-		for (i = 0; i < c.npkts; i++) {
+		for (i = 0; i < (j == J_LIVE ? nlive : c.npkts); i++) {
+			const struct answer *w = j == J_LIVE ? &lwant[i] : &want[i];
+
 			tl->asked[j]++;
-			if (same(&want[i], &got[i]))
+			if (same(w, &got[i]))
 				continue;
 			tl->mismatched[j]++;
 			if (tl->reported++ < o->max_report)
-				report(o, &c, j, i, t, &want[i], &got[i]);
+				report(o, &c, j, j == J_LIVE ? live[i] : i, t, w, &got[i]);
 		}
 	}
 out:
@@ -450,10 +481,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: policy_oracle [--cases N] [--seed S] [--per-topology K] [--out DIR]\n"
-		"                     [--no-datapath] [--junit FILE] [-v]\n"
+		"                     [--no-datapath] [--live-every N] [--junit FILE] [-v]\n"
 		"Asks N random flows (default 1000; K = 50 per random topology) what the policy\n"
 		"rules, the compiled maps, the datapath (unit mode) and the simulator say, and\n"
 		"prints every disagreement; --out DIR writes each, shrunk, as a scenario.\n"
+		"Every Nth topology (--live-every, default 10; 0 never) is also built and its\n"
+		"pod-to-pod flows sent for real (live mode).\n"
 		"exit status: 0 all agree, 1 a disagreement, 2 bad usage, 4 a replay failed\n");
 }
 
@@ -466,12 +499,17 @@ int main(int argc, char **argv)
 		{"out", required_argument, NULL, 'o'},
 		{"junit", required_argument, NULL, 'j'},
 		{"no-datapath", no_argument, NULL, 'D'},
+		{"live-every", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{"verbose", no_argument, NULL, 'v'},
 		{0},
 	};
-	struct oracle_opts o = {
-		.cases = 1000, .seed = 1, .per_topology = 50, .datapath = true, .max_report = 20};
+	struct oracle_opts o = {.cases = 1000,
+				.seed = 1,
+				.per_topology = 50,
+				.datapath = true,
+				.live_every = 10,
+				.max_report = 20};
 	struct tally tl = {0};
 	double t0 = pl_now();
 	long done;
@@ -500,6 +538,15 @@ int main(int argc, char **argv)
 				o.seed = v;
 			else
 				o.per_topology = (int)v;
+			break;
+		case 'l':
+			errno = 0;
+			o.live_every = (int)strtol(optarg, &end, 10);
+			if (errno || *end || !*optarg || o.live_every < 0) {
+				fprintf(stderr, "policy_oracle: bad number '%s' for --live-every\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'o':
 			o.out = optarg;
@@ -551,7 +598,9 @@ int main(int argc, char **argv)
 			       tl.asked[j], tl.mismatched[j]);
 		else
 			printf("  rules vs %-8s SKIP: %s\n", judge_name[j],
-			       tl.skip ? tl.skip : "not run");
+			       tl.skip			      ? tl.skip
+			       : j == J_LIVE && !o.live_every ? "--live-every 0"
+							      : "not run");
 	}
 	if (o.junit)
 		write_junit(o.junit, &tl, pl_now() - t0);

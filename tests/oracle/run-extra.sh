@@ -3,7 +3,7 @@
 # Policy oracle suite for tests/lib/run-suites.sh: usage: run-extra.sh BUILD OUTDIR
 # A small round (ORACLE_CASES flows, default 1000, random topologies from
 # ORACLE_SEED, default 1: the same cases every run; `make oracle` explores more):
-# the rules, the compiled maps, unit-mode and sim-mode replays must agree on
+# the rules, the compiled maps, unit-, sim- and (every 10th topology) live-mode replays must agree on
 # every flow. Writes OUTDIR/oracle.xml and "passed failed skipped" to OUTDIR/extra.counts.
 set -u
 build=$1 out=$2
