@@ -162,6 +162,48 @@ out:
 	fixture_assert_gone(run);
 }
 
+/*
+ * The same ingress with routing vxlan: a world client's request to node1's
+ * nodePort crosses the overlay to web2 and comes back; check's rows hold.
+ */
+PL_TEST_PROBE(integration, ingress_vxlan_curl_check, probe_ingress)
+{
+	char run[PL_RUN_ID_MAX], args[256], file[] = "/tmp/podlab-ingress-vxlan-XXXXXX";
+	char *text = cli_slurp(TOPO), *at, *out = NULL;
+	FILE *f;
+	int fd;
+
+	fixture_run_id(run, "ingx");
+	at = text ? strstr(text, "routing: native") : NULL;
+	if (!ASSERT_OK_PTR(at, TOPO " says routing: native"))
+		goto out;
+	memcpy(at, "routing: vxlan ", 15); /* same length: every line:col stays */
+	fd = mkstemp(file);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!ASSERT_OK_PTR(f, "temporary topology"))
+		goto out;
+	fputs(text, f);
+	fclose(f);
+	snprintf(args, sizeof(args), "up --run %s %s", run, file);
+	if (!ASSERT_EQ(cli_run(args, NULL, NULL), 0, "up (vxlan)"))
+		goto out;
+	curl_from_world(run, "http://192.168.70.1:30080/",
+			"podlab nginx on web2 (10.244.2.20:8080)", "web2", "192.168.70.1 ");
+	snprintf(args, sizeof(args), "check --only ingress,underlay %s", run);
+	ASSERT_EQ(cli_run(args, &out, NULL), 0, "check passes");
+	ASSERT_STRSTR(out, "ingress PASS", "ingress section");
+	ASSERT_STRSTR(out, "underlay PASS", "the overlay carried it");
+	snprintf(args, sizeof(args), "down %s", run);
+	ASSERT_EQ(cli_run(args, NULL, NULL), 0, "down");
+out:
+	free(out);
+	free(text);
+	unlink(file);
+	if (fixture_state_exists(run))
+		pl_run_down(run);
+	fixture_assert_gone(run);
+}
+
 static const char *probe_up_files(void)
 {
 	if (access(TOPO, R_OK))

@@ -130,9 +130,10 @@ trial_rules() {
 }
 
 for t in $trials; do
-	case $t in
-	nodes | packets | rules) "trial_$t" || { echo "  $t: FAILED"; rc=1; } ;;
-	*) echo "limits: unknown trial '$t' (nodes packets rules)" >&2; exit 2 ;;
-	esac
+	if [[ " nodes packets rules " != *" $t "* ]]; then
+		echo "limits: unknown trial '$t' (nodes packets rules)" >&2
+		exit 2
+	fi
+	"trial_$t" || { echo "  $t: FAILED"; rc=1; }
 done
 exit $rc
