@@ -14,6 +14,8 @@
  *   netns pl-a3f2-node1     one per namespace, in creation order
  *   pins /sys/fs/bpf/podlab/a3f2
  *   done                    the build finished
+ *   events /run/podlab/a3f2.events   the flow-event ring (net/evbus.h), before it exists
+ *   collector 4242 987700   its collector's pid and start time (net/collector.h)
  *   owner 0 0               a later owner line wins; 0 = released
  *
  * The owner is the process still responsible for the run: `podlab up` owns
@@ -46,6 +48,9 @@ struct pl_run_state {
 	int nnetns;
 	char **pins;
 	int npins;
+	char *events;	 /* the shared flow-event ring file, NULL if none */
+	pid_t collector; /* its collector, 0 if none was started */
+	unsigned long long collector_start;
 };
 
 struct pl_up_opts {
