@@ -487,6 +487,8 @@ int pl_sim_env_build(struct sim_walk *w)
 	}
 	if ((err = pl_plan_build(t, "sim", &popts, &w->plan)))
 		return err;
+	if ((err = pl_sim_user_check(w)))
+		return err;
 	w->nodes = calloc(t->nnodes, sizeof(*w->nodes));
 	if (!w->nodes)
 		return -ENOMEM;
@@ -519,6 +521,7 @@ void pl_sim_env_destroy(struct sim_walk *w)
 	free(w->nodes);
 	w->nodes = NULL;
 out:
+	pl_sim_user_close(w);
 	pl_plan_free(w->plan);
 	w->plan = NULL;
 	if (w->orig_netns_fd >= 0)

@@ -74,7 +74,7 @@ static int from_pod(struct sim_walk *w, struct sim_flight *f)
 	struct sim_step *s;
 	int rv, err;
 
-	err = pl_sim_fl_run_prog(w, f, PL_PROG_FROM_POD, f->dev, 0, &rv, &s);
+	err = pl_sim_fl_run_hook(w, f, PL_PROG_FROM_POD, f->dev, TOPO_HOOK_TC_INGRESS, 0, &rv, &s);
 	if (!err)
 		pl_sim_fl_after_tc(w, f, rv, f->dev, s);
 	return err;
@@ -484,7 +484,7 @@ static int uplink_rx(struct sim_walk *w, struct sim_flight *f)
 	int up = pl_sim_dev_by_kind(&w->nodes[f->node], SIM_DEV_UPLINK), rv, err;
 	struct sim_step *s;
 
-	err = pl_sim_fl_run_prog(w, f, PL_PROG_XDP_PREFILTER, up, 0, &rv, &s);
+	err = pl_sim_fl_run_hook(w, f, PL_PROG_XDP_PREFILTER, up, TOPO_HOOK_XDP, 0, &rv, &s);
 	if (err || f->loc == LOC_DONE)
 		return err;
 	switch (rv) {
@@ -503,7 +503,7 @@ static int uplink_rx(struct sim_walk *w, struct sim_flight *f)
 		pl_sim_fl_finish(f, SIM_DELIV_DROPPED, f->node);
 		return 0;
 	}
-	err = pl_sim_fl_run_prog(w, f, PL_PROG_FROM_NETWORK, up, 0, &rv, &s);
+	err = pl_sim_fl_run_hook(w, f, PL_PROG_FROM_NETWORK, up, TOPO_HOOK_TC_INGRESS, 0, &rv, &s);
 	if (!err)
 		pl_sim_fl_after_tc(w, f, rv, up, s);
 	return err;
@@ -514,7 +514,8 @@ static int vxlan_rx(struct sim_walk *w, struct sim_flight *f)
 	struct sim_step *s;
 	int rv, err;
 
-	err = pl_sim_fl_run_prog(w, f, PL_PROG_FROM_OVERLAY, f->dev, f->mark, &rv, &s);
+	err = pl_sim_fl_run_hook(w, f, PL_PROG_FROM_OVERLAY, f->dev, TOPO_HOOK_TC_INGRESS, f->mark,
+				 &rv, &s);
 	if (!err)
 		pl_sim_fl_after_tc(w, f, rv, f->dev, s);
 	return err;
