@@ -105,7 +105,9 @@ void pl_sim_user_close(struct sim_walk *w)
 
 static const char *hook_name(enum topo_hook hook)
 {
-	return hook == TOPO_HOOK_XDP ? "xdp" : hook == TOPO_HOOK_TC_INGRESS ? "tc ingress" : "tc egress";
+	return hook == TOPO_HOOK_XDP	      ? "xdp"
+	       : hook == TOPO_HOOK_TC_INGRESS ? "tc ingress"
+					      : "tc egress";
 }
 
 /* Runs users' program u at dev of the flight's node; its output becomes the frame. */
