@@ -241,6 +241,18 @@ out:
 	return err == -EAGAIN ? -ETIMEDOUT : err;
 }
 
+bool pl_collector_running(const char *run)
+{
+	struct pl_run_state st;
+	bool alive;
+
+	if (pl_run_state_read(run, &st))
+		return false;
+	alive = st.collector > 0 && pl_pid_start_time(st.collector) == st.collector_start;
+	pl_run_state_free(&st);
+	return alive;
+}
+
 int pl_collector_dp_lost(const char *run, const char *node, uint64_t *lost)
 {
 	struct pl_counter_val v = {};

@@ -24,6 +24,8 @@
  */
 int pl_collector_attach(const char *run, const struct topo *t, bool from_start,
 			struct pl_evbus *bus);
+/* Whether run's recorded collector is alive (its pid with its start time). */
+bool pl_collector_running(const char *run);
 /* Events node's datapath could not write (its ring buffer was full); 0 or -errno. */
 int pl_collector_dp_lost(const char *run, const char *node, uint64_t *lost);
 

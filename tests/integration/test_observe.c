@@ -265,3 +265,59 @@ out:
 	if (run[0] && fixture_state_exists(run))
 		pl_run_down(run);
 }
+
+/* Result lines without their timings: what must not depend on a reader being there. */
+static char *replay_lines(const char *run)
+{
+	char args[256], *out = NULL, *p, *q;
+
+	snprintf(args, sizeof(args),
+		 "replay --topology topologies/two-node-native.yaml --run %s "
+		 "--pcap pcaps/pod-to-pod.pcap",
+		 run);
+	if (cli_run(args, &out, NULL) != 0) {
+		free(out);
+		return NULL;
+	}
+	for (p = out; p && (p = strstr(p, " | t ")); p = q) {
+		q = strchr(p, '\n');
+		if (!q)
+			*p = '\0';
+		else
+			memmove(p, q, strlen(q) + 1);
+		q = p + 1;
+	}
+	return out;
+}
+
+/* A unit replay on the run reads the rings the collector consumes: it only looks. */
+PL_TEST_PROBE(integration, observe_beside_replay_on_the_run, probe_observe)
+{
+	static const char *const replayed[] = {"\"prog\":\"xdp_prefilter\"", NULL};
+	char run[PL_RUN_ID_MAX] = "", *warm = NULL, *before = NULL, *beside = NULL;
+	struct reader r = {};
+
+	if (!ASSERT_TRUE(up(run, "or"), "up"))
+		goto out;
+	/* Twice first: conntrack entries of the first replay change the second's verdicts. */
+	warm = replay_lines(run);
+	before = replay_lines(run);
+	if (!ASSERT_OK_PTR(before, "replay without a reader"))
+		goto out;
+	if (!ASSERT_TRUE(reader_start(&r, run, "r"), "reader attached"))
+		goto out;
+	beside = replay_lines(run);
+	ASSERT_STREQ(beside, before, "the same results with a reader and its collector");
+	/* pod-to-pod.pcap enters node1's uplink 9 times: xdp_prefilter's events reach it. */
+	ASSERT_EQ(reader_wait(&r, replayed, 9), 9, "the reader sees the replay's events");
+	ASSERT_EQ(reader_stop(&r), 0, "reader exits 0");
+	ASSERT_EQ(count_lines(r.out, replayed), 9, "exactly the replay's");
+	down(run);
+out:
+	free(warm);
+	free(before);
+	free(beside);
+	reader_cleanup(&r);
+	if (run[0] && fixture_state_exists(run))
+		pl_run_down(run);
+}
