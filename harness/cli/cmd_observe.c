@@ -137,9 +137,9 @@ static int observe(const char *run, bool json, bool follow)
 	struct pl_evbus bus = {};
 	struct topo *t = NULL;
 	struct timespec real;
-	uint64_t told = 0, lost;
+	uint64_t told = 0, lost, dp_told = 0;
 	uint32_t node, wake;
-	int err;
+	int err, round = 0;
 
 	err = pl_run_state_read(run, &st);
 	if (err) {
@@ -174,16 +174,26 @@ static int observe(const char *run, bool json, bool follow)
 		fprintf(stderr, "observing run %s (%d nodes), Ctrl-C to stop\n", run, bus.nrings);
 	else if (pl_evbus_sync(&bus, 2000))
 		pl_warn("run %s: the collector is behind; the newest events may be missing", run);
+	if (follow)
+		dp_told = dp_lost(run, t); /* from now on, as the events */
 	do {
 		wake = __atomic_load_n(&bus.hdr->wake, __ATOMIC_ACQUIRE);
 		while (!stop && pl_evbus_next(&bus, &node, &ev) > 0)
 			if (node < (uint32_t)t->nnodes)
 				print_event(&o, node, &ev);
 		report_lost(&bus, &told);
+		/* About once a second: what the datapath could not write meanwhile. */
+		if (follow && ++round % 5 == 0 && (lost = dp_lost(run, t)) > dp_told) {
+			fprintf(stderr, "datapath lost %llu events: ring buffer full\n",
+				(unsigned long long)(lost - dp_told));
+			dp_told = lost;
+		}
 		if (follow && !stop)
 			pl_evbus_wait(&bus, wake, 200);
 	} while (follow && !stop);
 	lost = dp_lost(run, t);
+	if (follow)
+		lost = lost > dp_told ? lost - dp_told : 0;
 	if (!json)
 		fprintf(stderr, "%lu flow events from %d nodes of run %s\n", o.count, bus.nrings,
 			run);
