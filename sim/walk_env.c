@@ -487,8 +487,6 @@ int pl_sim_env_build(struct sim_walk *w)
 	}
 	if ((err = pl_plan_build(t, "sim", &popts, &w->plan)))
 		return err;
-	if ((err = pl_sim_user_check(w)))
-		return err;
 	w->nodes = calloc(t->nnodes, sizeof(*w->nodes));
 	if (!w->nodes)
 		return -ENOMEM;

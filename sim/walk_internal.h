@@ -122,8 +122,7 @@ struct sim_walk {
 	struct bpf_object **user_objs; /* per topo.programs entry, loaded on first use */
 };
 
-/* walk_user.c: users' programs the simulator cannot place (tc-egress): an error, -EOPNOTSUPP. */
-int pl_sim_user_check(const struct sim_walk *w);
+/* walk_user.c: the users' programs it loaded. */
 void pl_sim_user_close(struct sim_walk *w);
 
 /* walk_env.c */

@@ -28,6 +28,11 @@ static bool forwardable(uint32_t len, uint32_t mtu)
 	return len <= mtu + ETH_HLEN_ + VLAN_HLEN_;
 }
 
+static struct sim_node *n_of(struct sim_walk *w, const struct sim_flight *f)
+{
+	return &w->nodes[f->node];
+}
+
 static int pod_lxc(const struct sim_walk *w, int pod)
 {
 	const struct sim_node *n = &w->nodes[w->topo.pods[pod].node];
@@ -491,6 +496,7 @@ static int uplink_rx(struct sim_walk *w, struct sim_flight *f)
 	case XDP_PASS:
 		break;
 	case XDP_TX:
+		f->xdp_tx = true;
 		f->dev = up;
 		f->loc = LOC_UPLINK_TX;
 		return 0;
@@ -566,10 +572,19 @@ int pl_sim_fl_walk(struct sim_walk *w, struct sim_flight *f)
 			stack(w, f);
 			break;
 		case LOC_VXLAN_TX:
-			vxlan_tx(w, f);
+			/* tc egress of the vxlan device sees the inner frame, before vxlan_xmit. */
+			err = pl_sim_fl_egress(w, f, pl_sim_dev_by_kind(n_of(w, f), SIM_DEV_VXLAN));
+			if (!err && f->loc != LOC_DONE)
+				vxlan_tx(w, f);
 			break;
 		case LOC_UPLINK_TX:
-			uplink_tx(w, f);
+			/* XDP_TX goes back out below tc: no egress hook. */
+			if (!f->xdp_tx)
+				err = pl_sim_fl_egress(
+					w, f, pl_sim_dev_by_kind(n_of(w, f), SIM_DEV_UPLINK));
+			f->xdp_tx = false;
+			if (!err && f->loc != LOC_DONE)
+				uplink_tx(w, f);
 			break;
 		case LOC_UPLINK_RX:
 			err = uplink_rx(w, f);
@@ -578,7 +593,11 @@ int pl_sim_fl_walk(struct sim_walk *w, struct sim_flight *f)
 			err = vxlan_rx(w, f);
 			break;
 		case LOC_POD_RX:
-			pod_rx(w, f);
+			/* bpf_redirect_peer goes straight into the pod: past the lxc's egress. */
+			if (!f->peer)
+				err = pl_sim_fl_egress(w, f, pod_lxc(w, f->pod));
+			if (!err && f->loc != LOC_DONE)
+				pod_rx(w, f);
 			break;
 		default:
 			err = -EINVAL;

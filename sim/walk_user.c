@@ -45,22 +45,6 @@ static int hook_progs(const struct sim_walk *w, int node, const char *dev, enum 
 	return n;
 }
 
-int pl_sim_user_check(const struct sim_walk *w)
-{
-	const struct topo *t = &w->topo;
-	int i;
-
-	for (i = 0; i < t->nprograms; i++)
-		if (t->programs[i].hook == TOPO_HOOK_TC_EGRESS) {
-			pl_err("%s:%d:%d: program %s: tc-egress programs are not supported by the "
-			       "simulator yet",
-			       t->file ? t->file : "topology", t->programs[i].pos.line,
-			       t->programs[i].pos.col, t->programs[i].program);
-			return -EOPNOTSUPP;
-		}
-	return 0;
-}
-
 /* The fd of users' program u, loaded on first use. */
 static int user_fd(struct sim_walk *w, int u)
 {
@@ -152,10 +136,9 @@ static int run_user(struct sim_walk *w, struct sim_flight *f, int u, int dev, en
 		s->mtu = n->devs[dev].mtu;
 		snprintf(s->hook, sizeof(s->hook), "%s", hook_name(hook));
 	}
-	/* A user's program emits no podlab flow event. */
+	/* A user's program emits no podlab flow event: the verdict stays podlab's last. */
 	f->has_ev = false;
 	memset(&f->ev, 0, sizeof(f->ev));
-	f->res->verdict = PL_VERDICT_UNKNOWN;
 	*retval = (int)topts.retval;
 	*out = s;
 	return 0;
@@ -208,4 +191,14 @@ int pl_sim_fl_run_hook(struct sim_walk *w, struct sim_flight *f, enum pl_prog po
 		return 0;
 	}
 	return 0;
+}
+
+int pl_sim_fl_egress(struct sim_walk *w, struct sim_flight *f, int dev)
+{
+	struct sim_step *s;
+	int rv;
+
+	if (dev < 0 || !w->topo.nprograms)
+		return 0;
+	return pl_sim_fl_run_hook(w, f, PL_PROG_NONE, dev, TOPO_HOOK_TC_EGRESS, 0, &rv, &s);
 }

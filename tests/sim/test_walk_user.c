@@ -4,7 +4,8 @@
  * the plan attaches at each hook, as `podlab up` does. A replacing XDP drop
  * on node2's uplink is the drop (not xdp_prefilter > from_network); a tc
  * filter beside podlab's runs first, and with direct action its TC_ACT_SHOT
- * drops and its TC_ACT_OK ends the chain (podlab's from_network never runs).
+ * drops and its TC_ACT_OK ends the chain (podlab's from_network never runs);
+ * a tc egress program runs where the packet leaves a device.
  */
 #include <errno.h>
 #include <limits.h>
@@ -33,7 +34,8 @@ static const char *probe_user_walk(void)
 }
 
 /* two-node-native with one programs: entry on node2's uplink. */
-static struct topo *with_program(const char *program, const char *hook, bool replace)
+static struct topo *with_program(const char *node, const char *program, const char *hook,
+				 bool replace)
 {
 	char obj[PATH_MAX], *text = NULL, *base = NULL;
 	struct topo *t = NULL;
@@ -51,9 +53,9 @@ static struct topo *with_program(const char *program, const char *hook, bool rep
 		base[n++] = (char)c;
 	fclose(f);
 	if (base && asprintf(&text,
-			     "%s\nprograms:\n  - object: %s\n    program: %s\n    node: node2\n"
+			     "%s\nprograms:\n  - object: %s\n    program: %s\n    node: %s\n"
 			     "    device: uplink\n    hook: %s\n    replace: %s\n",
-			     base, obj, program, hook, replace ? "true" : "false") > 0)
+			     base, obj, program, node, hook, replace ? "true" : "false") > 0)
 		ASSERT_OK(pl_topo_parse_string("user-walk.yaml", text, &t), "topology parses");
 	free(base);
 	free(text);
@@ -94,7 +96,7 @@ static void walk_one(struct topo *t, const struct prog_want *want, int nwant,
 		ASSERT_EQ(s->user, want[k].prog == PL_PROG_NONE ? 1 : 0, "the user's program");
 		ASSERT_STREQ(s->hook, want[k].hook, "hook");
 		if (want[k].prog == PL_PROG_NONE)
-			ASSERT_STREQ(s->dev, "eth0", "on node2's uplink");
+			ASSERT_STREQ(s->dev, "eth0", "on the uplink");
 		k++;
 	}
 	pl_subtest("%s", "");
@@ -102,7 +104,8 @@ static void walk_one(struct topo *t, const struct prog_want *want, int nwant,
 	ASSERT_EQ(r->delivery, delivery, "where it ended");
 	if (delivery == SIM_DELIV_DROPPED) {
 		ASSERT_EQ(r->drop_reason, reason, "drop reason");
-		ASSERT_EQ(r->drop_node, 1, "dropped on node2");
+		ASSERT_EQ(r->drop_node, want[nwant - 1].node,
+			  "dropped where the user's program is");
 	} else {
 		ASSERT_EQ(r->deliver_pod, pl_topo_pod_by_name(t, "backend"),
 			  "delivered to backend");
@@ -119,7 +122,7 @@ PL_TEST_PROBE(sim, walk_user_xdp_replaces_prefilter, probe_user_walk)
 		{0, PL_PROG_FROM_POD, "tc ingress"},
 		{1, PL_PROG_NONE, "xdp"},
 	};
-	struct topo *t = with_program("xdp_drop", "xdp", true);
+	struct topo *t = with_program("node2", "xdp_drop", "xdp", true);
 
 	if (ASSERT_OK_PTR(t, "topology"))
 		walk_one(t, want, 2, SIM_DELIV_DROPPED, PL_DROP_USER_PROGRAM);
@@ -133,7 +136,7 @@ PL_TEST_PROBE(sim, walk_user_tc_shot_before_from_network, probe_user_walk)
 		{1, PL_PROG_XDP_PREFILTER, "xdp"},
 		{1, PL_PROG_NONE, "tc ingress"},
 	};
-	struct topo *t = with_program("tc_drop", "tc-ingress", false);
+	struct topo *t = with_program("node2", "tc_drop", "tc-ingress", false);
 
 	if (ASSERT_OK_PTR(t, "topology"))
 		walk_one(t, want, 3, SIM_DELIV_DROPPED, PL_DROP_USER_PROGRAM);
@@ -148,22 +151,39 @@ PL_TEST_PROBE(sim, walk_user_tc_ok_skips_podlab, probe_user_walk)
 		{1, PL_PROG_XDP_PREFILTER, "xdp"},
 		{1, PL_PROG_NONE, "tc ingress"},
 	};
-	struct topo *t = with_program("tc_pass", "tc-ingress", false);
+	struct topo *t = with_program("node2", "tc_pass", "tc-ingress", false);
 
 	if (ASSERT_OK_PTR(t, "topology"))
 		walk_one(t, want, 3, SIM_DELIV_POD, 0);
 	pl_topo_free(t);
 }
 
-PL_TEST_PROBE(sim, walk_user_tc_egress_not_supported, probe_user_walk)
+/* tc egress of node1's uplink: after from_pod's redirect, before the wire. */
+PL_TEST_PROBE(sim, walk_user_tc_egress_drops_leaving_node1, probe_user_walk)
 {
-	struct sim_walk_opts o = {.routing = -1};
-	struct topo *t = with_program("tc_pass", "tc-egress", false);
-	struct sim_walk *w = NULL;
+	const struct prog_want want[] = {
+		{0, PL_PROG_FROM_POD, "tc ingress"},
+		{0, PL_PROG_NONE, "tc egress"},
+	};
+	struct topo *t = with_program("node1", "tc_drop", "tc-egress", false);
 
 	if (ASSERT_OK_PTR(t, "topology"))
-		ASSERT_EQ(pl_sim_walk_open(t, &o, &w), -EOPNOTSUPP,
-			  "a hook the walk does not model is refused, not skipped");
-	pl_sim_walk_close(w);
+		walk_one(t, want, 2, SIM_DELIV_DROPPED, PL_DROP_USER_PROGRAM);
+	pl_topo_free(t);
+}
+
+/* tc egress of node1's uplink passing everything: the packet goes on to backend. */
+PL_TEST_PROBE(sim, walk_user_tc_egress_pass_elsewhere, probe_user_walk)
+{
+	const struct prog_want want[] = {
+		{0, PL_PROG_FROM_POD, "tc ingress"},
+		{0, PL_PROG_NONE, "tc egress"},
+		{1, PL_PROG_XDP_PREFILTER, "xdp"},
+		{1, PL_PROG_FROM_NETWORK, "tc ingress"},
+	};
+	struct topo *t = with_program("node1", "tc_pass", "tc-egress", false);
+
+	if (ASSERT_OK_PTR(t, "topology"))
+		walk_one(t, want, 4, SIM_DELIV_POD, 0);
 	pl_topo_free(t);
 }
