@@ -54,7 +54,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_OBJS := $(LIB_OBJS) $(CLI_OBJS) $(TESTLIB_OBJS) $(ORACLE_OBJS) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRCS)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(foreach s,$(SUITES),$(wildcard tests/$(s)/*.c)))
 
-.PHONY: all deps test test-nonroot test-fresh test-kernels bench bench-summary oracle reliability demo pcaps fuzz format clean help install uninstall
+.PHONY: all deps test test-nonroot test-fresh test-kernels bench bench-summary oracle reliability demo modes limits pcaps fuzz format clean help install uninstall
 all: $(CLI) $(SUITE_BINS) $(BENCH_BINS) $(ORACLE)
 
 help:
@@ -66,11 +66,13 @@ help:
 	@echo 'make test-kernels  the kernel-touching suites on Debian 6.1/6.12 kernels in qemu'
 	@echo '                KERNELS="6.1 6.12" (default both); JUnit in build/test-results/VERSION/'
 	@echo 'make demo       deps + build + the main job on the shipped topologies'
+	@echo 'make modes      every routing mode up, probed live, one comparison table (MODES="native ipip")'
 	@echo 'make test-fresh the README commands on a bare Debian root (mmdebstrap, chroot; root)'
 	@echo 'make bench      run the benchmarks in tests/bench/ (BENCH="bench_modes ..." picks some)'
 	@echo 'make reliability  SIGKILL podlab up at 100 points, 8 runs at once (PODLAB_KILL_TRIALS=N)'
 	@echo 'make fuzz       every libFuzzer target FUZZ_SECONDS each (default 60), figures per fuzzer;'
 	@echo '                FUZZ="fuzz_topo ..." picks some; findings land in tests/fuzz/regress/'
+	@echo 'make limits     200 x 10 nodes up, 10M packets replayed, a 100k-rule policy: figures'
 	@echo 'make oracle     the policy oracle: CASES random flows (default 100000, SEED=1) asked of the'
 	@echo '                rules, compiled maps, datapath and simulator; findings in build/oracle-findings/'
 	@echo 'make bench-summary  put the summary of the last make bench into README.md, docs/bench.md'
@@ -152,6 +154,10 @@ bench: all
 oracle: all
 	$(Q)$(ORACLE) --cases $${CASES:-100000} --per-topology 100 --seed $${SEED:-1} --out $(BUILD)/oracle-findings
 
+# podlab past the shipped sizes: 200 x 10 nodes, 10M packets, 100k rules (LIMIT_*=, TRIALS=).
+limits: all
+	$(Q)tests/reliability/limits.sh $(BUILD) $(TRIALS)
+
 # Crashes and concurrency at full size (make test runs a smaller round).
 reliability: all
 	$(Q)PODLAB_KILL_TRIALS=$${PODLAB_KILL_TRIALS:-100} tests/reliability/run-extra.sh $(BUILD) $(BUILD)/test-results
@@ -163,6 +169,10 @@ bench-summary:
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/lib/demo.sh $(BUILD)
+
+# Every routing mode built, probed live by `podlab check` and compared in one table (MODES= picks).
+modes: all
+	$(Q)tests/lib/modes.sh $(BUILD) $(MODES)
 
 # --- install: bin/podlab finds ../lib/podlab/bpf; share/podlab keeps the scenarios'
 # relative paths (tests/scenarios/X.yaml -> ../../topologies, ../../pcaps).

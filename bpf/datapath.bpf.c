@@ -72,11 +72,18 @@ static __always_inline bool pl_state_node(struct pl_state *st, __u32 ifindex)
 {
 	struct pl_node_cfg *cfg = pl_node_of(ifindex);
 
-	if (!cfg)
+	if (cfg) {
+		st->slot = cfg->slot;
+		st->node_ip = cfg->node_ip;
+		st->vxlan_ifindex = cfg->vxlan_ifindex;
+		return true;
+	}
+	if (!default_node)
 		return false;
-	st->slot = cfg->slot;
-	st->node_ip = cfg->node_ip;
-	st->vxlan_ifindex = cfg->vxlan_ifindex;
+	/* The loaded node (slot 0, as its devices key 0 says): rodata, no second lookup. */
+	st->slot = 0;
+	st->node_ip = default_node_ip;
+	st->vxlan_ifindex = default_vxlan_ifindex;
 	return true;
 }
 
@@ -198,7 +205,7 @@ int from_pod(struct __sk_buff *skb)
 	struct pl_ipcache_info *ipc;
 	__u32 tunnel_endpoint = 0, ipc_flags = 0;
 	struct pl_state st;
-	bool remote_pod;
+	bool remote_pod, nodeport;
 	int rc;
 
 	if (pl_tc_begin(skb, &st, PL_PROG_FROM_POD, PL_DIR_EGRESS, PL_OBS_FROM_ENDPOINT, &rc))
@@ -212,6 +219,10 @@ int from_pod(struct __sk_buff *skb)
 	st.ev.src_identity = src->identity;
 	/* Services first: policy, conntrack and routing see the backend. */
 	rc = pl_svc_dnat(skb, &st);
+	if (!rc && !st.svc_nat) /* this node's own IP at a nodePort, as from outside */
+		rc = pl_svc_nodeport(skb, &st, &nodeport);
+	if (!rc)
+		rc = pl_svc_hairpin(skb, &st);
 	if (rc) {
 		pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
 		return TC_ACT_SHOT;
@@ -240,6 +251,11 @@ int from_pod(struct __sk_buff *skb)
 	} else if ((rc = pl_svc_rev_nat(skb, &st))) {
 		pl_drop(&st, PL_OBS_FROM_ENDPOINT, rc);
 		return TC_ACT_SHOT;
+	} else if (st.snat_ip && !dst) {
+		/* A hairpin's reply: it goes back to the pod it came from, now its destination. */
+		dst = pl_endpoint_of(&st, true);
+		if (dst)
+			st.ev.dst_identity = dst->identity;
 	}
 	st.dir = PL_DIR_EGRESS;
 	if (dst)
@@ -270,7 +286,7 @@ static __always_inline int pl_nodeport_remote(struct __sk_buff *skb, struct pl_s
 	st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
 	if (ipc && ipc->tunnel_endpoint != st->node_ip)
 		tunnel_endpoint = ipc->tunnel_endpoint;
-	rc = pl_svc_snat(skb, st);
+	rc = pl_svc_snat(skb, st, st->node_ip);
 	if (rc) {
 		pl_drop(st, PL_OBS_FROM_NETWORK, rc);
 		return TC_ACT_SHOT;
@@ -347,6 +363,23 @@ int from_overlay(struct __sk_buff *skb)
 	return pl_to_local(skb, &st, PL_OBS_FROM_OVERLAY);
 }
 
+/* xdp_prefilter's IPv6 half: the source looked up in the node's prefilter6 (a /128 key). */
+static __always_inline int pl_prefilter6(struct pl_state *st)
+{
+	struct pl_prefilter6_key key = {.prefixlen = 128};
+	void *prefilter6 = pl_node_map(&prefilter6_of, st->slot);
+
+	if (!prefilter6)
+		return XDP_PASS;
+	pl_ip6_copy(key.ip6, st->ev.saddr6);
+	if (bpf_map_lookup_elem(prefilter6, &key)) {
+		pl_drop(st, PL_OBS_FROM_NETWORK, PL_DROP_PREFILTER);
+		return XDP_DROP;
+	}
+	pl_pass(st, PL_OBS_TO_STACK, 0);
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int xdp_prefilter(struct xdp_md *ctx)
 {
@@ -373,10 +406,8 @@ int xdp_prefilter(struct xdp_md *ctx)
 		pl_drop(&st, PL_OBS_FROM_NETWORK, rc);
 		return XDP_DROP;
 	}
-	if (pl_is_v6(&st)) {
-		pl_pass(&st, PL_OBS_TO_STACK, PL_NOTE_IPV6_UNFILTERED);
-		return XDP_PASS;
-	}
+	if (pl_is_v6(&st))
+		return pl_prefilter6(&st);
 	key.ip = st.ev.saddr;
 	if (bpf_map_lookup_elem(prefilter, &key)) {
 		pl_drop(&st, PL_OBS_FROM_NETWORK, PL_DROP_PREFILTER);

@@ -114,7 +114,7 @@ struct pl_ipcache_key {
 struct pl_ipcache_info {
 	__u32 identity;
 	__u32 tunnel_endpoint; /* underlay IP of the owning node, 0 = none */
-	__u32 flags; /* PL_IPC_F_* */
+	__u32 flags;	       /* PL_IPC_F_* */
 	__u32 pad;
 };
 
@@ -137,9 +137,13 @@ struct pl_policy_key {
 	__u8 dir; /* enum pl_dir */
 };
 
+/* No deny entry has this entry's ep_id and dir: an allow found is the verdict, no more probes. */
+#define PL_POLICY_F_FINAL (1u << 0)
+
 struct pl_policy_entry {
 	__u8 deny;
-	__u8 pad[3];
+	__u8 flags; /* PL_POLICY_F_* */
+	__u8 pad[2];
 	__u32 rule_id; /* index of the source rule, for explanations */
 };
 
@@ -149,6 +153,9 @@ struct pl_policy_entry {
  * --ct-max sizes it (the loader sets max_entries before the load).
  */
 #define PL_CT_MAX_DEFAULT 65536
+/* The ipcache (an LPM trie, allocated as used: sized as Cilium's) and policy entries a node holds. */
+#define PL_MAX_IPCACHE 524288
+#define PL_MAX_POLICY  131072 /* a hash: its buckets are allocated whole, per node */
 struct pl_ct_key {
 	__u32 saddr;
 	__u32 daddr;
@@ -176,7 +183,14 @@ struct pl_ct6_key {
 #define PL_IPV6_MAX_EXT 5
 
 #define PL_CT_F_SVC  (1u << 0) /* a service's flow: replies get their source rewritten to nat_* */
-#define PL_CT_F_SNAT (1u << 1) /* and its source was the node's: replies go back to snat_ip */
+#define PL_CT_F_SNAT (1u << 1) /* and its source was SNATed: replies go back to snat_ip */
+
+/*
+ * A pod's packet to a service whose backend is that pod (hairpin) leaves
+ * with this source (host order; Cilium's IPV4_LOOPBACK): the pod's kernel
+ * drops a packet from its own address as martian.
+ */
+#define PL_HAIRPIN_IP 0xA9FE2A01u /* 169.254.42.1 */
 
 struct pl_ct_entry {
 	__u64 created_ns;
@@ -196,6 +210,8 @@ struct pl_ct_entry {
  * the service's lookup table of PL_MAGLEV_M entries (Cilium's and Katran's M).
  */
 #define PL_MAX_SERVICES		   256	 /* services (ids) of a topology */
+/* services map: frontends (ClusterIP:port, nodePort); several may share an id (bench_services) */
+#define PL_MAX_FRONTENDS	   65536
 #define PL_MAGLEV_M		   16381 /* a prime: every skip is coprime with it */
 #define PL_MAGLEV_CHUNK		   32	 /* table entries per maglev map element */
 #define PL_MAGLEV_CHUNKS	   ((PL_MAGLEV_M + PL_MAGLEV_CHUNK - 1) / PL_MAGLEV_CHUNK)
@@ -292,6 +308,12 @@ struct pl_prefilter_key {
 	__u32 ip;
 };
 
+/* prefilter6 (LPM): IPv6 source prefix denied at XDP → rule id. */
+struct pl_prefilter6_key {
+	__u32 prefixlen;
+	__u32 ip6[4];
+};
+
 /* What a counter counts; the counters map is indexed by pl_counter_slot() of it. */
 struct pl_counter_key {
 	__u8 verdict;
@@ -344,7 +366,7 @@ struct pl_counter_val {
 #define PL_EV_F_IPV6	     (1u << 4) /* saddr6/daddr6 hold the addresses, saddr/daddr are 0 */
 #define PL_EV_F_SVC_DNAT     (1u << 5) /* to a service: daddr/dport are the backend's now */
 #define PL_EV_F_SVC_RNAT     (1u << 6) /* a service's reply: saddr/sport are the service's now */
-#define PL_EV_F_SVC_SNAT     (1u << 7) /* a nodePort's, to another node: saddr is the node's now */
+#define PL_EV_F_SVC_SNAT     (1u << 7) /* nodePort to another node, or hairpin: saddr is SNATed */
 
 /* One flow event per decision, on the events ring buffer. */
 struct pl_flow_event {
@@ -379,7 +401,8 @@ struct pl_flow_event {
 	__u32 svc_daddr; /* SVC_DNAT: the ClusterIP (node IP) it was sent to, daddr the backend; */
 	__u16 svc_dport; /* SVC_RNAT of a SNATed flow: the node IP it came to. Port: network order
 			  */
-	__u16 pad;
+	__u16 nat_sport; /* SVC_SNAT / SVC_RNAT: the source port before the rewrite (network) */
+	__u32 nat_saddr; /* SVC_SNAT / SVC_RNAT: the source address before the rewrite */
 };
 
 #endif /* PODLAB_H */

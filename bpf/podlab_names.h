@@ -94,7 +94,7 @@
 	X(FRAG_NEEDED, 8, "over the egress MTU: the stack sends ICMP frag-needed or fragments")    \
 	X(ICMPV6_ND, 9, "ICMPv6 neighbour discovery: to the stack, no source check or policy")     \
 	X(ICMPV6_PTB, 10, "ICMPv6 packet too big: passes policy (path MTU discovery)")             \
-	X(IPV6_UNFILTERED, 11, "IPv6: the prefilter holds IPv4 prefixes only")                     \
+	X(IPV6_UNFILTERED, 11, "IPv6 unfiltered (no longer set: prefilter6 holds IPv6 prefixes)")  \
 	X(IPV6_LINK_SCOPED, 12,                                                                    \
 	  "IPv6 from fe80::/10 or ::, or to link-scoped multicast: the link's")                    \
 	X(IPIP_SAME_SUBNET, 13,                                                                    \

@@ -269,6 +269,7 @@ void pl_sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32
 
 void pl_sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_step *s)
 {
+	static const uint8_t zero[16];
 	struct sim_node *n = &w->nodes[f->node];
 	int dev, r;
 
@@ -328,6 +329,15 @@ void pl_sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct s
 		return;
 	case PL_REDIR_NEIGH:
 	default:
+		if (f->ev.flags & PL_EV_F_IPV6) {
+			r = pl_sim_route6_lookup(n, (const uint8_t *)f->ev.daddr6);
+			pl_sim_fl_out_dev6(w, f, dev,
+					   r >= 0 && memcmp(n->routes6[r].gw, zero, 16)
+						   ? n->routes6[r].gw
+						   : (const uint8_t *)f->ev.daddr6,
+					   "bpf_redirect_neigh, the kernel resolves");
+			return;
+		}
 		r = pl_sim_route_lookup(n, f->ev.saddr, f->ev.daddr);
 		pl_sim_fl_out_dev(w, f, dev,
 				  r >= 0 && n->routes[r].gw ? n->routes[r].gw : f->ev.daddr,

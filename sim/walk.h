@@ -215,6 +215,8 @@ struct sim_probe {
 	uint16_t sport, dport; /* host order; 0: 40000 and 80 */
 	uint16_t ip_len;       /* IPv4 total length (payload padded), 0 = headers only */
 	bool no_df;	       /* DF clear (Linux sets it on TCP/UDP/ICMP by default) */
+	bool v6;	       /* IPv6 from the pod's ipv6 to daddr6 (ICMP: ICMPv6 echo); ip_len */
+	uint8_t daddr6[16];    /* counts the 40-byte header; no DF in IPv6 */
 };
 
 /* Builds the probe's frame; its length or -errno. */

@@ -156,10 +156,12 @@ static int start(struct sim_walk *w, struct sim_flight *f, const struct sim_inje
 		if (f->dev < 0)
 			return -EINVAL;
 		len = pl_sim_frame_decap(f->buf, f->len, &vni);
-		if (len > 0) {
+		if (len > 0)
 			f->len = (uint32_t)len;
-			f->mark = n->vxlan_external ? PL_MARK_IDENTITY_MAGIC | vni : 0;
-		}
+		else /* a bare inner frame: the source's identity, as unit mode gives it */
+			vni = pl_sim_identity_of_src(&w->topo, f->buf, f->len);
+		f->mark = n->vxlan_external ? PL_MARK_IDENTITY_MAGIC | (vni & PL_MARK_IDENTITY_MASK)
+					    : 0;
 		f->loc = LOC_VXLAN_RX;
 		return 0;
 	}
@@ -221,7 +223,7 @@ int pl_sim_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t le
 	pl_sim_hdrs_of(frame, len, &h);
 	memset(out, 0, sizeof(*out));
 	out->pod = -1;
-	if (!h.ipv4)
+	if (!h.ipv4 && !h.encap)
 		return -ENOENT;
 	if (h.encap) {
 		out->kind = SIM_INJECT_UPLINK;
@@ -337,17 +339,25 @@ int pl_sim_probe_frame(const struct topo *t, const struct sim_probe *p, uint8_t 
 	s.ttl = 64;
 	s.ip_id = 1;
 	s.frag = p->no_df ? 0 : 0x4000;
+	if (p->v6) {
+		s.family = AF_INET6;
+		memcpy(s.saddr6, t->pods[p->from_pod].ip6, 16);
+		memcpy(s.daddr6, p->daddr6, 16);
+		s.ip_id = 0;
+		s.frag = 0;
+	}
 	s.sport = p->sport ? p->sport : 40000;
 	s.dport = p->dport ? p->dport : 80;
 	if (s.proto == IPPROTO_TCP) {
 		s.tcp_flags = 0x02; /* SYN */
 		s.seq = 1;
 	} else if (s.proto == IPPROTO_ICMP) {
-		s.icmp_type = 8;
+		s.proto = p->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+		s.icmp_type = p->v6 ? 128 : 8;
 		s.sport = p->sport ? p->sport : 1;
 		s.icmp_seq = 1;
 	}
-	hl = 20 + (s.proto == IPPROTO_TCP ? 20 : 8);
+	hl = (p->v6 ? 40 : 20) + (s.proto == IPPROTO_TCP ? 20 : 8);
 	if (p->ip_len > hl) {
 		if (p->ip_len - hl > sizeof(payload))
 			return -EMSGSIZE;

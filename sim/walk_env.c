@@ -242,6 +242,10 @@ static int model_node(struct sim_walk *w, int i)
 			err = add_rule(n, s->rule.src, s->rule.plen, s->rule.table,
 				       s->rule.priority);
 			break;
+		case PL_STEP_ADDR6:
+		case PL_STEP_ROUTE6:
+			err = pl_sim_env_v6_step(n, s, d);
+			break;
 		case PL_STEP_MASQUERADE:
 			n->masq = true;
 			n->masq_outgoing = s->masq.outgoing;
@@ -316,11 +320,14 @@ static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 }
 
 /* Runs inside the node's fresh namespace: devices, addresses, routes, forwarding. */
-static int realize_node(const struct sim_node *n)
+static int realize_node(const struct sim_node *n, bool v6)
 {
-	char *cmds = NULL, a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	char *cmds = NULL, *cmds6 = NULL, a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 	size_t len = 0, cap = 0;
 	int i, fd, err;
+
+	if (v6 && (err = pl_sim_env_v6_sysctls(true)))
+		return err;
 
 	for (i = 0; i < n->ndevs; i++) {
 		const struct sim_dev *d = &n->devs[i];
@@ -352,12 +359,21 @@ static int realize_node(const struct sim_node *n)
 		append(&cmds, &len, &cap, "rule add from %s/%u table %u priority %u\n",
 		       pl_ip4_str(n->rules[i].src, a), n->rules[i].plen, n->rules[i].table,
 		       n->rules[i].priority);
+	if (v6 && !(cmds6 = pl_sim_env_v6_batch(n))) {
+		free(cmds);
+		return -ENOMEM;
+	}
+	if (cmds6)
+		append(&cmds, &len, &cap, "%s", cmds6);
+	free(cmds6);
 	if (!cmds)
 		return -ENOMEM;
 	err = ip_batch(cmds);
 	free(cmds);
 	if (err)
 		return pl_err_errno(err, "configuring a node namespace with ip -batch");
+	if (v6 && (err = pl_sim_env_v6_sysctls(false)))
+		return err;
 	fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pl_err_errno(-errno, "opening ip_forward in a node namespace");
@@ -462,7 +478,7 @@ static int build_node(struct sim_walk *w, int i)
 		return pl_err_errno(-errno, "opening the namespace of node %s",
 				    w->topo.nodes[i].name);
 	w->cur_node = i;
-	if ((err = realize_node(n)))
+	if ((err = realize_node(n, pl_topo_has_v6(&w->topo))))
 		return err;
 	if ((err = pl_datapath_load(&o, &n->dp)))
 		return err;

@@ -68,6 +68,9 @@ int pl_sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog pr
 		       uint32_t mark, int *retval, struct sim_step **out);
 void pl_sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t nexthop,
 		       const char *how);
+/* The same for an IPv6 next hop (walk_v6.c): uplink (neighbour discovery) and pod veths. */
+void pl_sim_fl_out_dev6(struct sim_walk *w, struct sim_flight *f, int dev, const uint8_t *nh6,
+			const char *how);
 void pl_sim_fl_redirect(struct sim_walk *w, struct sim_flight *f, const struct sim_step *s);
 void pl_sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int dev,
 			const struct sim_step *s);

@@ -257,6 +257,21 @@ void pl_sim_hdrs_of(const uint8_t *frame, uint32_t len, struct sim_hdrs *h)
 		hdrs_ip(inner, len - (uint32_t)out.inner_off, &in, h);
 		return;
 	}
+	/* IPv6 inside VXLAN: the outer headers; no IPv4 fields for the inner packet. */
+	if (out.vxlan && out.ip_hlen == 20 &&
+	    !pl_pkt_parse(frame + out.inner_off, len - out.inner_off, &in) && in.ipv6) {
+		h->encap = true;
+		h->outer_saddr = out.saddr;
+		h->outer_daddr = out.daddr;
+		h->outer_sport = out.sport;
+		h->outer_ttl = out.ttl;
+		h->outer_df = out.df;
+		h->outer_ip_len = (uint16_t)out.ip_len;
+		h->vni = out.vni;
+		memcpy(h->inner_dmac, frame + out.inner_off, 6);
+		memcpy(h->inner_smac, frame + out.inner_off + 6, 6);
+		return;
+	}
 	memcpy(h->inner_dmac, h->dmac, 6);
 	memcpy(h->inner_smac, h->smac, 6);
 	if (out.ipip && out.ip_hlen == 20) {

@@ -18,6 +18,7 @@
 #include "walk.h"
 
 struct pl_datapath;
+struct pl_step;
 
 #define SIM_VXLAN_PORT 4789
 #define SIM_BUF	       (PL_PKT_MAX + 256)
@@ -47,6 +48,8 @@ struct sim_dev {
 	uint32_t mtu;
 	uint32_t addr; /* primary IPv4, 0 = none */
 	int pod;       /* SIM_DEV_LXC */
+	bool has_addr6;
+	uint8_t addr6[16], plen6; /* the plan's IPv6 address (dual stack: uplinks) */
 };
 
 struct sim_route {
@@ -63,6 +66,12 @@ struct sim_rule {
 	uint8_t plen;
 	uint32_t table;
 	uint32_t priority;
+};
+
+struct sim_route6 {
+	uint8_t dst[16], plen;
+	uint8_t gw[16]; /* all zero = directly connected */
+	int dev;
 };
 
 struct sim_neigh {
@@ -85,6 +94,8 @@ struct sim_node {
 	int ndevs;
 	struct sim_route routes[64];
 	int nroutes;
+	struct sim_route6 routes6[64]; /* main table only: the plan has no IPv6 rules */
+	int nroutes6;
 	struct sim_rule rules[8]; /* by priority */
 	int nrules;
 	struct sim_neigh neighs[SIM_MAX_NEIGH];
@@ -140,6 +151,22 @@ int pl_sim_route_lookup(const struct sim_node *n, uint32_t saddr, uint32_t daddr
 int pl_sim_node_by_underlay(const struct sim_walk *w, uint32_t ip);
 /* Source address MASQUERADE picks leaving dev (inet_select_addr). */
 uint32_t pl_sim_masq_addr(const struct sim_node *n, int dev);
+
+/* walk_v6.c: the IPv6 half of a dual-stack node. */
+/* A PL_STEP_ADDR6 or PL_STEP_ROUTE6 of the node's namespace on its device dev; others: 0. */
+int pl_sim_env_v6_step(struct sim_node *n, const struct pl_step *s, int dev);
+/* ip -batch lines for the node's IPv6 addresses and routes (malloc'ed, "" without), or NULL. */
+char *pl_sim_env_v6_batch(const struct sim_node *n);
+/* Inside the node's fresh namespace, before (pre) and after its devices: IPv6 on, forwarding. */
+int pl_sim_env_v6_sysctls(bool pre);
+/* Longest-prefix match of daddr6 in the node's IPv6 routes; -1 when none. */
+int pl_sim_route6_lookup(const struct sim_node *n, const uint8_t *daddr6);
+/* Node whose uplink IPv6 address is ip6, -1 none. */
+int pl_sim_node_by_underlay6(const struct sim_walk *w, const uint8_t *ip6);
+/* An IPv6 packet longer than mtu: its length; else (not IPv6, or it fits) 0. */
+uint32_t pl_sim_v6_len_over(const uint8_t *frame, uint32_t len, uint32_t mtu);
+/* Identity of a frame's source as the topology knows it (a pod, a node, else WORLD). */
+uint32_t pl_sim_identity_of_src(const struct topo *t, const uint8_t *frame, uint32_t len);
 
 /* walk_frame.c: byte surgery with correct checksums. */
 struct sim_ip {

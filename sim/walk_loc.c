@@ -52,7 +52,17 @@ static void pod_tx(struct sim_walk *w, struct sim_flight *f)
 	struct sim_ip ip;
 	struct sim_step *s;
 	char why[SIM_WALK_TEXT];
+	uint32_t len6 = pl_sim_v6_len_over(f->buf, f->len, lxc->mtu);
 
+	if (len6) {
+		/* IPv6 is never fragmented on the way: only a socket at the source could. */
+		snprintf(why, sizeof(why),
+			 "IPv6 length %u > MTU %u of %s's eth0: its stack refuses to send it "
+			 "(a socket would fragment at the source: not modelled)",
+			 len6, lxc->mtu, pod);
+		pl_sim_fl_kernel_drop(f, f->node, pod, PL_DROP_MTU_EXCEEDED, lxc->mtu, why);
+		return;
+	}
 	if (pl_sim_frame_ip(f->buf, f->len, &ip) && ip.tot_len > lxc->mtu) {
 		snprintf(why, sizeof(why), "IPv4 length %u > MTU %u of %s's eth0: %s", ip.tot_len,
 			 lxc->mtu, pod,

@@ -18,8 +18,6 @@
 #include "podlab.h"
 
 #define PL_MAX_ENDPOINTS 4096
-#define PL_MAX_IPCACHE	 65536
-#define PL_MAX_POLICY	 131072
 #define PL_MAX_CONNTRACK PL_CT_MAX_DEFAULT /* the loader may set another size */
 /* Preallocated IPv6 maps hold one entry until the loader sizes them (opts.ipv6). */
 #define PL_MAX_IPV6_OFF	 1
@@ -71,6 +69,15 @@ struct pl_prefilter_map {
 	__uint(value_size, sizeof(__u32));
 } prefilter SEC(".maps");
 
+/* prefilter6: struct pl_prefilter6_key (denied IPv6 source prefix) → __u32 rule id */
+struct pl_prefilter6_map {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, PL_MAX_PREFILTER);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct pl_prefilter6_key));
+	__uint(value_size, sizeof(__u32));
+} prefilter6 SEC(".maps");
+
 /* IPv6: parallel maps, not a family field: IPv4 keys stay 4 bytes, their users unchanged. */
 /* endpoints6: struct pl_endpoint6_key (local pod IPv6) → struct pl_endpoint_info */
 struct pl_endpoints6_map {
@@ -100,7 +107,7 @@ struct pl_conntrack6_map {
 /* services: struct pl_service_key (ClusterIP, port, proto) → struct pl_service (id, count) */
 struct pl_services_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PL_MAX_SERVICES * 8);
+	__uint(max_entries, PL_MAX_FRONTENDS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(key_size, sizeof(struct pl_service_key));
 	__uint(value_size, sizeof(struct pl_service));
@@ -174,6 +181,7 @@ PL_NODE_MAPS(conntrack6);
 PL_NODE_MAPS(services);
 PL_NODE_MAPS(maglev);
 PL_NODE_MAPS(backends);
+PL_NODE_MAPS(prefilter6);
 
 /*
  * Gives the IPv6 branch's lookups call sites of their own: clang merges the
@@ -188,13 +196,10 @@ static __always_inline void *pl_node_map(void *outer, __u32 slot)
 	return bpf_map_lookup_elem(outer, &slot);
 }
 
-/* The node of the device at ifindex; NULL: no node, the program lets the packet be. */
+/* The node of the device at ifindex; NULL: listed nowhere (see default_node in lib/config.h). */
 static __always_inline struct pl_node_cfg *pl_node_of(__u32 ifindex)
 {
-	struct pl_node_cfg *cfg = bpf_map_lookup_elem(&devices, &ifindex);
-	__u32 any = 0;
-
-	return cfg ? cfg : bpf_map_lookup_elem(&devices, &any);
+	return bpf_map_lookup_elem(&devices, &ifindex);
 }
 
 #endif /* PL_BPF_MAPS_H */

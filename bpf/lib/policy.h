@@ -2,8 +2,9 @@
 /*
  * Kubernetes/Cilium policy: an endpoint no policy selects in a direction
  * allows everything; once selected only explicit allows pass and any
- * matching deny wins. Always the same six hash lookups: cost does not grow
- * with the number of rules.
+ * matching deny wins. At most the same six hash lookups, fewer when a deny
+ * or a final allow (PL_POLICY_F_FINAL) matches: cost does not grow with the
+ * number of rules.
  */
 #ifndef PL_BPF_POLICY_H
 #define PL_BPF_POLICY_H
@@ -15,7 +16,11 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 
-/* 0 no entry, 1 allow, 2 deny for one exact key. */
+#define PL_PROBE_ALLOW 1
+#define PL_PROBE_DENY  2
+#define PL_PROBE_FINAL 4 /* an allow of an endpoint and direction no deny entry has */
+
+/* 0 no entry, else PL_PROBE_* bits for one exact key. */
 static __always_inline int pl_policy_probe(void *policy, struct pl_policy_key *key, __u32 remote,
 					   __u8 proto, __u16 dport)
 {
@@ -27,8 +32,18 @@ static __always_inline int pl_policy_probe(void *policy, struct pl_policy_key *k
 	e = bpf_map_lookup_elem(policy, key);
 	if (!e)
 		return 0;
-	return e->deny ? 2 : 1;
+	if (e->deny)
+		return PL_PROBE_DENY;
+	return e->flags & PL_POLICY_F_FINAL ? PL_PROBE_ALLOW | PL_PROBE_FINAL : PL_PROBE_ALLOW;
 }
+
+/* A deny wins whatever else matches; a final allow says no deny can: both end the probes. */
+#define PL_POLICY_PROBE(remote, proto, port)                                                       \
+	do {                                                                                       \
+		r |= pl_policy_probe(policy, &key, remote, proto, port);                           \
+		if (r & (PL_PROBE_DENY | PL_PROBE_FINAL))                                          \
+			goto decided;                                                              \
+	} while (0)
 
 /* What an endpoint's policy says of one direction of a packet. */
 enum pl_policy_verdict {
@@ -54,14 +69,15 @@ static __always_inline enum pl_policy_verdict pl_policy_lookup(__u32 slot,
 	policy = pl_node_map(&policy_of, slot);
 	if (!policy)
 		return PL_POLICY_NO_ALLOW;
-	/* (remote | any) x ((proto, port) | (proto, any) | (any, any)); OR keeps a deny. */
-	r |= pl_policy_probe(policy, &key, remote, proto, port);
-	r |= pl_policy_probe(policy, &key, remote, proto, 0);
-	r |= pl_policy_probe(policy, &key, remote, 0, 0);
-	r |= pl_policy_probe(policy, &key, 0, proto, port);
-	r |= pl_policy_probe(policy, &key, 0, proto, 0);
-	r |= pl_policy_probe(policy, &key, 0, 0, 0);
-	if (r & 2)
+	/* (remote | any) x ((proto, port) | (proto, any) | (any, any)), most specific first. */
+	PL_POLICY_PROBE(remote, proto, port);
+	PL_POLICY_PROBE(remote, proto, 0);
+	PL_POLICY_PROBE(remote, 0, 0);
+	PL_POLICY_PROBE(0, proto, port);
+	PL_POLICY_PROBE(0, proto, 0);
+	PL_POLICY_PROBE(0, 0, 0);
+decided:
+	if (r & PL_PROBE_DENY)
 		return PL_POLICY_DENY;
 	if (!r)
 		return PL_POLICY_NO_ALLOW;

@@ -4,7 +4,8 @@
  * ClusterIP:port (from_pod), or anyone to this node's IP at a nodePort
  * (from_network), is DNATed to a backend the service's Maglev table picks;
  * a nodePort's packet for another node's backend is SNATed to the node IP
- * too. Conntrack (lib/conntrack.h) remembers the translation on the flow's
+ * too, a pod's packet to a service whose backend is itself (hairpin) to
+ * PL_HAIRPIN_IP. Conntrack (lib/conntrack.h) remembers the translation on the flow's
  * entry, and its replies are rewritten back (reverse NAT) where the entry
  * is found. IPv4 TCP and UDP only.
  */
@@ -17,9 +18,11 @@
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 #include "podlab.h"
+#include "lib/config.h"
 #include "lib/maps.h"
 #include "lib/parse.h"
 
@@ -66,6 +69,8 @@ static __always_inline int pl_nat_rewrite(struct __sk_buff *skb, struct pl_state
 	    bpf_skb_store_bytes(skb, port_off, &port, 2, 0))
 		return PL_DROP_INVALID;
 	if (src) {
+		st->ev.nat_saddr = old_ip; /* flow events show both sides of a source rewrite */
+		st->ev.nat_sport = old_port;
 		st->ev.saddr = ip;
 		st->ev.sport = port;
 	} else {
@@ -110,7 +115,7 @@ static __always_inline struct pl_service *pl_svc_frontend(const struct pl_state 
 	struct pl_service_key key = {};
 	void *services;
 
-	if (pl_is_v6(st) || st->icmp_err ||
+	if (!enable_services || pl_is_v6(st) || st->icmp_err ||
 	    (st->ev.proto != IPPROTO_TCP && st->ev.proto != IPPROTO_UDP))
 		return NULL;
 	services = pl_node_map(&services_of, st->slot);
@@ -179,18 +184,31 @@ static __always_inline int pl_svc_nodeport(struct __sk_buff *skb, struct pl_stat
 
 /*
  * A nodePort's packet for a backend on another node: its source becomes this
- * node's IP (the port stays), so the reply comes back here to be translated.
+ * node's IP (the port stays), so the reply comes back here to be translated;
+ * a hairpin's: PL_HAIRPIN_IP (pl_svc_hairpin).
  */
-static __always_inline int pl_svc_snat(struct __sk_buff *skb, struct pl_state *st)
+static __always_inline int pl_svc_snat(struct __sk_buff *skb, struct pl_state *st, __u32 ip)
 {
 	__u32 client = st->ev.saddr;
-	int rc = pl_nat_rewrite(skb, st, true, st->node_ip, st->ev.sport);
+	int rc = pl_nat_rewrite(skb, st, true, ip, st->ev.sport);
 
 	if (rc)
 		return rc;
 	st->snat_ip = client;
 	st->ev.flags |= PL_EV_F_SVC_SNAT;
 	return 0;
+}
+
+/*
+ * A service's packet DNATed back to its sender (the pod is its own backend):
+ * SNAT to PL_HAIRPIN_IP, so the pod sees a peer that is not itself and
+ * replies to it; conntrack turns the reply back into ClusterIP -> pod.
+ */
+static __always_inline int pl_svc_hairpin(struct __sk_buff *skb, struct pl_state *st)
+{
+	if (!st->svc_nat || st->ev.daddr != st->ev.saddr)
+		return 0;
+	return pl_svc_snat(skb, st, bpf_htonl(PL_HAIRPIN_IP));
 }
 
 /*
@@ -202,7 +220,7 @@ static __always_inline int pl_svc_rev_nat(struct __sk_buff *skb, struct pl_state
 {
 	int rc;
 
-	if (!st->svc_ip)
+	if (!enable_services || !st->svc_ip)
 		return 0;
 	rc = pl_nat_rewrite(skb, st, true, st->svc_ip, st->svc_port);
 	if (!rc && st->snat_ip) {

@@ -65,6 +65,38 @@ static void print_changes(const struct sim_hdrs *a, const struct sim_hdrs *b)
 #undef SEP
 }
 
+/* The service whose ClusterIP is ip (network order), or NULL. */
+static const char *service_of(const struct topo *t, uint32_t ip)
+{
+	int i;
+
+	for (i = 0; i < t->nservices; i++)
+		if (t->services[i].cluster_ip == ip)
+			return t->services[i].name;
+	return NULL;
+}
+
+/* The service translation a program made, named after its service (ClusterIP or nodePort). */
+static void print_nat(const struct topo *t, const struct pl_flow_event *ev)
+{
+	const char *svc = NULL;
+	char nat[160];
+	int i, j;
+
+	if (pl_event_nat_str(ev, nat, sizeof(nat)) <= 0)
+		return;
+	for (i = 0; i < t->nservices && !svc && (ev->flags & PL_EV_F_SVC_DNAT); i++)
+		for (j = 0; j < t->services[i].nports && !svc; j++)
+			if (t->services[i].cluster_ip == ev->svc_daddr
+				    ? t->services[i].ports[j].port == ntohs(ev->svc_dport)
+				    : t->services[i].ports[j].node_port == ntohs(ev->svc_dport))
+				svc = t->services[i].name;
+	printf("  %2s %-6s %-12s %-11s service translation:%s", "", "", "", "", nat);
+	if (svc)
+		printf(" (service %s)", svc);
+	printf("\n");
+}
+
 static void print_walk(const struct sim_walk *w, const struct topo *t,
 		       const struct sim_walk_result *r)
 {
@@ -87,6 +119,8 @@ static void print_walk(const struct sim_walk *w, const struct topo *t,
 			       "", "", "", pl_redirect_name(s->ev.redirect),
 			       pl_sim_walk_ifname(w, s->node, s->ev.target_ifindex),
 			       s->ev.target_ifindex);
+		if (s->kind == SIM_STEP_PROG && s->has_event)
+			print_nat(t, &s->ev);
 		if (memcmp(prev, &s->h, sizeof(*prev))) {
 			printf("  %2s %-6s %-12s %-11s ", "", "", "", "");
 			print_changes(prev, &s->h);
@@ -109,7 +143,7 @@ struct summary {
 	char result[64];
 	int progs, nodes;
 	int overhead;
-	char src_seen[INET_ADDRSTRLEN + 16];
+	char src_seen[PL_ADDR_STRLEN + 16];
 	char identity[32];
 	int ttl;
 	uint32_t pod_mtu;
@@ -120,7 +154,7 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 		      const struct sim_walk_result *r, struct summary *s)
 {
 	const struct topo *wt = pl_sim_walk_topo(w);
-	char ip[INET_ADDRSTRLEN];
+	char ip[PL_ADDR_STRLEN];
 	int i, last_node = -3;
 
 	memset(s, 0, sizeof(*s));
@@ -148,8 +182,16 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 	} else {
 		const struct pl_flow_event *ev = &r->steps[i].ev;
 
-		snprintf(s->src_seen, sizeof(s->src_seen), "%s%s", pl_ip4_str(ev->saddr, ip),
-			 ev->saddr == t->pods[a->probe.from_pod].ip ? " (pod)" : " (NAT)");
+		if (ev->flags & PL_EV_F_IPV6)
+			snprintf(s->src_seen, sizeof(s->src_seen), "%s%s",
+				 pl_addr_str(AF_INET6, ev->saddr6, ip),
+				 !memcmp(ev->saddr6, t->pods[a->probe.from_pod].ip6, 16)
+					 ? " (pod)"
+					 : " (NAT)");
+		else
+			snprintf(s->src_seen, sizeof(s->src_seen), "%s%s",
+				 pl_ip4_str(ev->saddr, ip),
+				 ev->saddr == t->pods[a->probe.from_pod].ip ? " (pod)" : " (NAT)");
 		snprintf(s->identity, sizeof(s->identity), "%u%s", ev->src_identity,
 			 ev->src_identity == PL_ID_REMOTE_NODE ? " (remote-node)"
 			 : ev->src_identity == t->pods[a->probe.from_pod].identity ? " (the pod's)"
@@ -159,8 +201,12 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 	if (r->delivery == SIM_DELIV_POD && r->out) {
 		struct sim_hdrs h;
 
+		struct pl_pkt_info pi;
+
 		pl_sim_hdrs_of(r->out, r->out_len, &h);
 		s->ttl = h.ttl;
+		if (a->probe.v6 && !pl_pkt_parse(r->out, r->out_len, &pi) && pi.ipv6)
+			s->ttl = pi.ttl; /* the hop limit */
 	}
 	s->pod_mtu = pl_topo_pod_mtu(wt);
 	if (r->encap && r->encap_ipip)
@@ -174,7 +220,7 @@ static void summarize(const struct topo *t, const struct sim_walk *w, const stru
 
 static void print_table(const struct explain_args *a, const struct summary *s)
 {
-	char c[1024], ttl[16];
+	char c[2048], ttl[16];
 	int m;
 
 #define ROW(label, fmt, ...)                                                                       \
@@ -285,6 +331,9 @@ static int parse_args(int argc, char **argv, struct explain_args *a, const char 
 		else if (!strcmp(o, "--no-df")) {
 			a->probe.no_df = true;
 			continue;
+		} else if (!strcmp(o, "--ipv6")) {
+			a->probe.v6 = true;
+			continue;
 		} else
 			return pl_cmd_usage_error("explain", "unexpected argument '%s'", o);
 		if (ret)
@@ -304,7 +353,7 @@ static int cmd_explain(int argc, char **argv)
 	struct sim_walk_result *res = NULL;
 	struct sim_walk *w = NULL;
 	struct topo *t = NULL;
-	char ip[INET_ADDRSTRLEN];
+	char ip[PL_ADDR_STRLEN];
 	int m, err, to, ret = PL_EXIT_RUNTIME;
 
 	if ((err = parse_args(argc, argv, &a, &routing, &proto)))
@@ -325,10 +374,18 @@ static int cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	to = pl_topo_pod_by_name(t, a.to);
-	if (to >= 0)
+	if (to < 0 && inet_pton(AF_INET6, a.to, a.probe.daddr6) == 1)
+		a.probe.v6 = true;
+	if (a.probe.v6 && !pl_topo_has_v6(t)) {
+		pl_err("%s: IPv6 asked ('%s'), but ipFamilies names no IPv6", a.topology, a.to);
+		goto out;
+	}
+	if (to >= 0 && a.probe.v6)
+		memcpy(a.probe.daddr6, t->pods[to].ip6, 16);
+	else if (to >= 0)
 		a.probe.daddr = t->pods[to].ip;
-	else if (inet_pton(AF_INET, a.to, &a.probe.daddr) != 1) {
-		pl_err("%s: '%s' is neither a pod nor an IPv4 address", a.topology, a.to);
+	else if (!a.probe.v6 && inet_pton(AF_INET, a.to, &a.probe.daddr) != 1) {
+		pl_err("%s: '%s' is neither a pod nor an IPv4 or IPv6 address", a.topology, a.to);
 		goto out;
 	}
 	if (routing && (err = parse_modes(&a, routing)))
@@ -340,10 +397,15 @@ static int cmd_explain(int argc, char **argv)
 	res = calloc(1, sizeof(*res));
 	if (!res)
 		goto out;
-	printf("%s: %s %s (%s, %s) → %s (%s), ", t->name ? t->name : a.topology,
-	       pl_proto_name(a.probe.proto), a.from, pl_ip4_str(t->pods[a.probe.from_pod].ip, ip),
+	printf("%s: %s %s (%s, %s) → %s (%s%s), ", t->name ? t->name : a.topology,
+	       pl_proto_name(a.probe.proto), a.from,
+	       a.probe.v6 ? pl_addr_str(AF_INET6, t->pods[a.probe.from_pod].ip6, ip)
+			  : pl_ip4_str(t->pods[a.probe.from_pod].ip, ip),
 	       t->nodes[t->pods[a.probe.from_pod].node].name, a.to,
-	       to >= 0 ? t->nodes[t->pods[to].node].name : "outside the pods");
+	       to >= 0			      ? t->nodes[t->pods[to].node].name
+	       : service_of(t, a.probe.daddr) ? "ClusterIP of service "
+					      : "outside the pods",
+	       to < 0 && service_of(t, a.probe.daddr) ? service_of(t, a.probe.daddr) : "");
 	{
 		uint8_t *frame = malloc(PL_PKT_MAX);
 		int len = frame ? pl_sim_probe_frame(t, &a.probe, frame, PL_PKT_MAX) : -ENOMEM;
@@ -353,13 +415,27 @@ static int cmd_explain(int argc, char **argv)
 			pl_err_errno(len, "building the packet");
 			goto out;
 		}
-		printf("dport %u, IPv4 length %d%s, underlay MTU %u\n",
-		       a.probe.dport ? a.probe.dport : 80, len - 14, a.probe.no_df ? "" : ", DF",
-		       t->mtu ? t->mtu : 1500);
+		printf("dport %u, IPv%d length %d%s, underlay MTU %u\n",
+		       a.probe.dport ? a.probe.dport : 80, a.probe.v6 ? 6 : 4, len - 14,
+		       a.probe.no_df || a.probe.v6 ? "" : ", DF", t->mtu ? t->mtu : 1500);
 	}
 	for (m = 0; m < a.nmodes; m++) {
 		struct sim_walk_opts o = {.routing = a.modes[m]};
 
+		if (a.probe.v6 && a.modes[m] != PL_ROUTING_NATIVE &&
+		    a.modes[m] != PL_ROUTING_VXLAN) {
+			printf("\n== %s routing ==\n  IPv6 is walked in native and vxlan routing "
+			       "only\n",
+			       pl_topo_routing_name(a.modes[m]));
+			memset(&sum[m], 0, sizeof(sum[m]));
+			snprintf(sum[m].result, sizeof(sum[m].result), "- (no IPv6 here)");
+			snprintf(sum[m].outer, sizeof(sum[m].outer), "-");
+			snprintf(sum[m].src_seen, sizeof(sum[m].src_seen), "-");
+			snprintf(sum[m].identity, sizeof(sum[m].identity), "-");
+			sum[m].ttl = -1;
+			sum[m].pod_mtu = t->mtu;
+			continue;
+		}
 		if (pl_sim_unsupported(t, a.modes[m])) {
 			/* fabric's pods are in the underlay subnet, the others' are not. */
 			printf("\n== %s routing ==\n  %s\n", pl_topo_routing_name(a.modes[m]),
@@ -414,11 +490,12 @@ PL_COMMAND(
 		 "options:\n"
 		 "  --topology FILE     topology YAML (its pods, nodes, policies)\n"
 		 "  --from POD          sending pod\n"
-		 "  --to POD|IP         destination pod name or IPv4 address\n"
+		 "  --to POD|IP         destination pod name, IPv4 or IPv6 address\n"
+		 "  --ipv6              to the pod's IPv6 address (dual stack; native and vxlan)\n"
 		 "  --proto P           tcp (SYN, default), udp or icmp (echo request)\n"
 		 "  --dport N           destination port (default 80)\n"
 		 "  --sport N           source port (default 40000)\n"
-		 "  --size N            IPv4 total length in bytes (padded payload)\n"
+		 "  --size N            IP total length in bytes (padded payload)\n"
 		 "  --no-df             clear the Don't Fragment bit (set by default)\n"
 		 "  --routing M[,M..]   native, vxlan, legacy, fabric, ipip (default: the "
 		 "topology's);\n"
@@ -432,6 +509,8 @@ PL_COMMAND(
 		 "      --to backend                  # the fabric router's hop\n"
 		 "  podlab explain --topology topologies/two-node-vxlan.yaml --from frontend \\\n"
 		 "      --to backend --size 1480      # too big once encapsulated?\n"
+		 "  podlab explain --topology topologies/two-node-dual-stack-cidr.yaml \\\n"
+		 "      --from frontend --to 2001:db8:113:5::10 --dport 443   # an IPv6 except\n"
 		 "\n"
 		 "exit codes: 0 explained (whatever the packet's fate), 2 bad usage or\n"
 		 "topology, 3 no privilege or kernel feature, 4 a kernel operation failed\n",

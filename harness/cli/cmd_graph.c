@@ -81,12 +81,46 @@ static const char *hooks_of(const struct pl_plan *p, int node, const char *dev, 
 	return buf;
 }
 
+/* Where the datapath itself encapsulates (no tunnel device): ipip without the kernel twin. */
+static const char *encap_label(const struct pl_plan *p)
+{
+	const struct topo *t = p->topo;
+	int k;
+
+	if (t->routing != PL_ROUTING_IPIP)
+		return "";
+	for (k = 0; k < p->nsteps; k++)
+		if (p->steps[k].kind == PL_STEP_IPIP)
+			return "";
+	return t->ipip_mode == TOPO_IPIP_CROSS_SUBNET ? "\\nIP-in-IP by from_pod to other subnets"
+						      : "\\nIP-in-IP by from_pod to other nodes";
+}
+
+/* The node's MASQUERADE as the plan programs it (legacy: to vxlan0; ipip natOutgoing). */
+static const char *masq_label(const struct pl_plan *p, int ns, char *buf, size_t len)
+{
+	char a[INET_ADDRSTRLEN];
+	int k;
+
+	buf[0] = '\0';
+	for (k = 0; k < p->nsteps; k++) {
+		const struct pl_step *s = &p->steps[k];
+
+		if (s->kind != PL_STEP_MASQUERADE || s->ns != ns)
+			continue;
+		snprintf(buf, len, "\\nMASQUERADE %s/%u → %s", pl_ip4_str(s->masq.cidr, a),
+			 s->masq.plen, s->masq.outgoing ? "outside the cluster" : s->masq.oif);
+		break;
+	}
+	return buf;
+}
+
 static void emit_node(FILE *f, const struct pl_plan *p, int i)
 {
 	const struct topo *t = p->topo;
 	const struct topo_node *n = &t->nodes[i];
 	const struct topo_qdisc *q = node_qdisc(t, i);
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], hooks[160], ql[96] = "";
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], hooks[160], ql[96] = "", ml[96];
 	int k, ns = p->node_ns[i];
 
 	fprintf(f,
@@ -94,8 +128,8 @@ static void emit_node(FILE *f, const struct pl_plan *p, int i)
 		"    style=rounded; color=gray40;\n",
 		n->name, n->name, pl_ip4_str(n->underlay_ip, a), pl_ip4_str(n->pod_cidr, b),
 		n->pod_plen);
-	fprintf(f, "    \"%s/stack\" [shape=diamond, label=\"IP stack\\nip_forward=1%s\"];\n",
-		n->name, t->routing == PL_ROUTING_LEGACY ? "\\nMASQUERADE pods → vxlan0" : "");
+	fprintf(f, "    \"%s/stack\" [shape=diamond, label=\"IP stack\\nip_forward=1%s%s\"];\n",
+		n->name, encap_label(p), masq_label(p, ns, ml, sizeof(ml)));
 	if (q)
 		qdisc_label(q, ql, sizeof(ql));
 	for (k = 0; k < p->nsteps; k++) {
@@ -106,7 +140,7 @@ static void emit_node(FILE *f, const struct pl_plan *p, int i)
 			dev = s->dev;
 		else if (s->kind == PL_STEP_VETH && s->peer.ns == ns)
 			dev = s->peer.dev;
-		else if (s->kind == PL_STEP_VXLAN && s->ns == ns)
+		else if ((s->kind == PL_STEP_VXLAN || s->kind == PL_STEP_IPIP) && s->ns == ns)
 			dev = s->dev;
 		if (!dev)
 			continue;
@@ -116,7 +150,8 @@ static void emit_node(FILE *f, const struct pl_plan *p, int i)
 			n->name, dev, dev,
 			s->kind == PL_STEP_VXLAN
 				? (s->vxlan.external ? " (external)" : " (classic)")
-				: "",
+			: s->kind == PL_STEP_IPIP ? " (kernel IP-in-IP)"
+						  : "",
 			hooks_of(p, i, dev, hooks, sizeof(hooks)),
 			!strcmp(dev, "eth0") && q ? "\\negress qdisc: " : "",
 			!strcmp(dev, "eth0") && q ? ql : "");
@@ -403,7 +438,7 @@ PL_COMMAND(graph, .name = "graph", .summary = "draw a topology (Graphviz) with a
 		    "  -o OUT            output: .svg (needs Graphviz) or .dot\n"
 		    "  --path FROM,TO    a TCP packet from pod FROM to pod (or IPv4) TO\n"
 		    "  --dport N         its destination port (default 80)\n"
-		    "  --routing M       native, vxlan or legacy instead of the topology's\n"
+		    "  --routing M       native, vxlan, ipip or legacy instead of the topology's\n"
 		    "\n"
 		    "examples:\n"
 		    "  podlab graph topologies/two-node-vxlan.yaml -o vxlan.svg --path "

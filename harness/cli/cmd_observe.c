@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "lib/clock.h"
 #include "lib/datapath.h"
+#include "lib/escape.h"
 #include "lib/pkt.h"
 #include "net/collector.h"
 #include "net/run.h"
@@ -55,7 +56,7 @@ static void endpoint_name(const struct topo *t, uint32_t ip, char *buf, size_t l
 
 static void print_event(struct observer *o, int node, const struct pl_flow_event *ev)
 {
-	char when[32], src[64], dst[64], outcome[96];
+	char when[32], src[64], dst[64], outcome[96], nat[160];
 	long long real = (long long)ev->ts_ns + o->mono_to_real_ns;
 	time_t sec = real / 1000000000LL;
 	struct tm tm;
@@ -76,18 +77,21 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 	else
 		snprintf(outcome, sizeof(outcome), "%s", pl_verdict_name(ev->verdict));
 
+	pl_event_nat_str(ev, nat, sizeof(nat));
 	if (o->json) {
 		printf("{\"time_ns\":%lld,\"node\":\"%s\",\"prog\":\"%s\",\"point\":\"%s\","
 		       "\"verdict\":\"%s\",\"drop_reason\":%u,\"drop_reason_name\":\"%s\","
 		       "\"source\":\"%s\",\"source_identity\":%u,\"destination\":\"%s\","
 		       "\"destination_identity\":%u,\"proto\":\"%s\",\"sport\":%u,\"dport\":%u,"
-		       "\"redirect\":\"%s\",\"tunnel_vni\":%u}\n",
+		       "\"redirect\":\"%s\",\"tunnel_vni\":%u,\"nat\":",
 		       real, o->topo->nodes[node].name, pl_prog_name(ev->prog),
 		       pl_obs_point_name(ev->obs_point), pl_verdict_name(ev->verdict),
 		       ev->drop_reason, ev->drop_reason ? pl_drop_reason_name(ev->drop_reason) : "",
 		       src, ev->src_identity, dst, ev->dst_identity, pl_proto_name(ev->proto),
 		       ntohs(ev->sport), ntohs(ev->dport), pl_redirect_name(ev->redirect),
 		       ev->tunnel_vni);
+		pl_json_string(stdout, nat[0] ? nat + 1 : "");
+		printf("}\n");
 	} else if (!(ev->flags & PL_EV_F_IPV4)) {
 		printf("%s.%03lld %-8s ethertype 0x%04x %s %s %s\n", when, (real / 1000000) % 1000,
 		       o->topo->nodes[node].name, ntohs(ev->eth_proto), pl_prog_name(ev->prog),
@@ -100,10 +104,10 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 			snprintf(dst + strlen(dst), sizeof(dst) - strlen(dst), ":%u",
 				 ntohs(ev->dport));
 		}
-		printf("%s.%03lld %-8s %s (ID:%u) -> %s (ID:%u) %s %s %s %s\n", when,
+		printf("%s.%03lld %-8s %s (ID:%u) -> %s (ID:%u) %s %s %s %s%s\n", when,
 		       (real / 1000000) % 1000, o->topo->nodes[node].name, src, ev->src_identity,
 		       dst, ev->dst_identity, pl_proto_name(ev->proto), pl_prog_name(ev->prog),
-		       pl_obs_point_name(ev->obs_point), outcome);
+		       pl_obs_point_name(ev->obs_point), outcome, nat);
 	}
 	o->count++;
 }

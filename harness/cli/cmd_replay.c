@@ -59,6 +59,11 @@ PL_COMMAND(replay, .name = "replay",
 		    "VXLAN frames go to from_overlay as their inner frame with the VNI in\n"
 		    "skb->mark (BPF_PROG_TEST_RUN cannot decapsulate); the hop says so.\n"
 		    "\n"
+		    "unit and live mode read the capture 65536 packets at a time, so a capture\n"
+		    "of any size replays in bounded memory; a file that breaks after that many\n"
+		    "packets replays up to the bad one, then exits 2 naming it. sim mode reads\n"
+		    "it whole (one clock for every packet).\n"
+		    "\n"
 		    "examples:\n"
 		    "  podlab replay --topology topologies/two-node-vxlan.yaml --pcap "
 		    "pcaps/pod-to-pod.pcap\n"
@@ -111,6 +116,7 @@ static int cmd_replay(int argc, char **argv)
 					    .workers = pl_replay_workers_max()};
 	struct pl_replay_session sess = {0};
 	struct pl_replay_pkts pk = {0};
+	struct pl_replay_reader *rd = NULL;
 	struct pl_pcap_out *po = NULL;
 	struct replay_print pr = {0};
 	struct topo *t = NULL;
@@ -118,7 +124,7 @@ static int cmd_replay(int argc, char **argv)
 	uint32_t ct_max = 0;
 	uint64_t num;
 	char msg[256];
-	int c, err, mode, rc = PL_EXIT_OK;
+	int c, err, mode, more, rc = PL_EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
@@ -188,7 +194,18 @@ static int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	pk.segment_mtu = t->mtu;
-	if (pl_replay_pkts_load_pcap(&pk, pcap, filter)) {
+	/*
+	 * The simulator walks every packet on one clock: it reads the whole capture.
+	 * The other modes stream it a chunk at a time (memory bounded by the chunk);
+	 * the first chunk is read before anything is built, so a file that is no
+	 * capture at all fails as bad input with nothing created.
+	 */
+	so.streamed = so.replay.mode != PL_MODE_SIM;
+	more = so.streamed ? pl_replay_reader_open(pcap, filter, &rd) : 0;
+	if (!more)
+		more = so.streamed ? pl_replay_reader_next(rd, &pk, PL_REPLAY_CHUNK)
+				   : pl_replay_pkts_load_pcap(&pk, pcap, filter);
+	if (more < 0) {
 		rc = PL_EXIT_INPUT;
 		goto out;
 	}
@@ -210,6 +227,14 @@ static int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	err = pl_replay_session_run(&sess, &pk, NULL);
+	while (!err && more > 0) {
+		pl_replay_pkts_clear(&pk);
+		more = pl_replay_reader_next(rd, &pk, PL_REPLAY_CHUNK);
+		/* Bad input met midway: the packets before it replay, then exit 2. */
+		if (more < 0)
+			rc = PL_EXIT_INPUT;
+		err = pl_replay_session_run(&sess, &pk, NULL);
+	}
 	if (err && sess.failed == PL_STEP_SIM) {
 		pl_err_errno(err, "simulating the packets");
 		rc = PL_EXIT_RUNTIME;
@@ -229,6 +254,7 @@ out:
 	if (po)
 		fprintf(stderr, "podlab replay: %d device pcaps in %s\n", pl_pcap_out_close(po),
 			outdir);
+	pl_replay_reader_close(rd);
 	pl_replay_pkts_free(&pk);
 	pl_topo_free(t);
 	return rc;

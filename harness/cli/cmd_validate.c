@@ -53,6 +53,26 @@ static void print_qdisc(const struct topo_qdisc *q)
 	}
 }
 
+/* ipcache6 of node 0 (dual stack): prefix → identity, the tunnel endpoint IPv4. */
+static void print_ipcache6(const struct topo *t, const struct policy_set *ps)
+{
+	struct policy_ipcache6_entry *ipc;
+	char a[PL_ADDR_STRLEN], b[INET_ADDRSTRLEN];
+	int i, n;
+
+	if (!pl_topo_has_v6(t) || pl_policy_ipcache6(t, ps, 0, &ipc, &n))
+		return;
+	printf("ipcache6 as node '%s' sees it (prefix → identity, tunnel endpoint):\n",
+	       t->nodes[0].name);
+	for (i = 0; i < n; i++)
+		printf("  %s/%u → %u%s%s\n", pl_addr_str(AF_INET6, ipc[i].key.ip6, a),
+		       ipc[i].key.prefixlen, ipc[i].info.identity,
+		       ipc[i].info.tunnel_endpoint ? " via " : "",
+		       ipc[i].info.tunnel_endpoint ? pl_ip4_str(ipc[i].info.tunnel_endpoint, b)
+						   : "");
+	free(ipc);
+}
+
 static void print_entries(const struct topo *t, const struct policy_set *ps)
 {
 	struct policy_ipcache_entry *ipc;
@@ -80,6 +100,7 @@ static void print_entries(const struct topo *t, const struct policy_set *ps)
 		       ipc[i].info.tunnel_endpoint ? pl_ip4_str(ipc[i].info.tunnel_endpoint, b)
 						   : "");
 	free(ipc);
+	print_ipcache6(t, ps);
 }
 
 /* One line per service: ClusterIP, ports, and its Endpoints (ready pods the selector matches). */
@@ -172,7 +193,10 @@ static void print_summary(const struct topo *t, const struct policy_set *ps)
 	if (t->nprefilter) {
 		printf("  prefilter (xdp_prefilter on every uplink):");
 		for (i = 0; i < t->nprefilter; i++)
-			printf(" %s/%u", pl_ip4_str(t->prefilter[i].ip, a), t->prefilter[i].plen);
+			printf(" %s/%u",
+			       t->prefilter[i].v6 ? pl_addr_str(AF_INET6, t->prefilter[i].ip6, a)
+						  : pl_ip4_str(t->prefilter[i].ip, a),
+			       t->prefilter[i].plen);
 		printf("\n");
 	} else {
 		printf("  prefilter: none (no XDP program attached)\n");
@@ -244,7 +268,7 @@ PL_COMMAND(validate, .name = "validate", .summary = "check topology files and su
 		    "\n"
 		    "options:\n"
 		    "  -e, --entries  also list the compiled policy entries and the ipcache as\n"
-		    "                 the first node sees it\n"
+		    "                 the first node sees it (and its ipcache6 in dual stack)\n"
 		    "  -q, --quiet    print only errors and warnings\n"
 		    "\n"
 		    "examples:\n"

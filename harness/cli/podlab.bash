@@ -24,11 +24,12 @@ _podlab_takes_value()
 {
 	case $1 in
 	-f) [ "$2" = "pcap show" ] ;;
+	-n | -s) [ "$2" = "kube-proxy" ] ;;
 	--topology | --pcap | --pcap-out | -o | --output | --junit | --plot | --run | --routing | \
 	--mode | --compare | --only | -l | --linktype | --example | --from | --to | --path | --at | \
 	--filter | --timeout | --seconds | --dport | --sport | --size | --proto | --tbf | --htb | \
 	--netem | --pfifo | --load | --duration | --interval | --link | --seed | --workers | \
-	--ct-max | --window) true ;;
+	--ct-max | --window | --node | --services) true ;;
 	*) false ;;
 	esac
 }
@@ -150,7 +151,7 @@ _podlab()
 		elif [ "$nargs" -eq 2 ]; then
 			COMPREPLY=(--)
 		fi ;;
-	up | validate | graph | test) mapfile -t COMPREPLY < <(_podlab_files "$cur" yaml yml) ;;
+	up | validate | graph | test | kube-proxy) mapfile -t COMPREPLY < <(_podlab_files "$cur" yaml yml) ;;
 	"pcap show") mapfile -t COMPREPLY < <(_podlab_files "$cur" pcap pcapng) ;;
 	"pcap gen") mapfile -t COMPREPLY < <(_podlab_files "$cur" spec) ;;
 	esac

@@ -27,7 +27,7 @@ static const struct {
 /* The node maps' names, in the order of enum pl_node_map; the outer map is <name>_of. */
 static const char *const node_map_names[PL_MAP__COUNT] = {
 	"endpoints",  "ipcache",  "policy",	"conntrack", "prefilter", "events",   "counters",
-	"endpoints6", "ipcache6", "conntrack6", "services",  "maglev",	  "backends",
+	"endpoints6", "ipcache6", "conntrack6", "services",  "maglev",	  "backends", "prefilter6",
 };
 
 const char *pl_prog_name(enum pl_prog prog)
@@ -48,7 +48,7 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 		skel->maps.conntrack,  skel->maps.prefilter,  skel->maps.events,
 		skel->maps.counters,   skel->maps.endpoints6, skel->maps.ipcache6,
 		skel->maps.conntrack6, skel->maps.services,   skel->maps.maglev,
-		skel->maps.backends,
+		skel->maps.backends,   skel->maps.prefilter6,
 	};
 
 	return maps[kind];
@@ -61,7 +61,7 @@ static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_ma
 		skel->maps.conntrack_of,  skel->maps.prefilter_of,  skel->maps.events_of,
 		skel->maps.counters_of,	  skel->maps.endpoints6_of, skel->maps.ipcache6_of,
 		skel->maps.conntrack6_of, skel->maps.services_of,   skel->maps.maglev_of,
-		skel->maps.backends_of,
+		skel->maps.backends_of,	  skel->maps.prefilter6_of,
 	};
 
 	return maps[kind];
@@ -204,6 +204,11 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	dp->skel->rodata->routing_mode = opts->routing;
 	dp->skel->rodata->enable_events = opts->events;
 	dp->skel->rodata->ipip_cross_subnet = opts->ipip_cross_subnet;
+	dp->skel->rodata->enable_services = !opts->no_services;
+	/* Devices key 0 (pl_datapath_bind below) as rodata: an unlisted device costs one lookup. */
+	dp->skel->rodata->default_node = !opts->multi_node;
+	dp->skel->rodata->default_node_ip = opts->multi_node ? 0 : opts->node_ip;
+	dp->skel->rodata->default_vxlan_ifindex = opts->multi_node ? 0 : opts->vxlan_ifindex;
 	/* Slot 0's map, the template of every node's (create_node_map). */
 	if (opts->ct_max &&
 	    (err = bpf_map__set_max_entries(dp->skel->maps.conntrack, opts->ct_max))) {
@@ -376,7 +381,8 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 		base = base->base;
 	if (opts->routing != base->opts.routing || opts->events != base->opts.events ||
 	    opts->ipip_cross_subnet != base->opts.ipip_cross_subnet ||
-	    opts->ct_max != base->opts.ct_max || opts->ipv6 != base->opts.ipv6) {
+	    opts->ct_max != base->opts.ct_max || opts->ipv6 != base->opts.ipv6 ||
+	    opts->no_services != base->opts.no_services) {
 		pl_err("adding a node to a datapath loaded for another configuration");
 		return -EINVAL;
 	}
@@ -501,6 +507,16 @@ int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t
 	return update(dp->map_fd[PL_MAP_PREFILTER], &key, &rule_id, "prefilter");
 }
 
+int pl_prefilter6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen, uint32_t rule_id)
+{
+	struct pl_prefilter6_key key = {.prefixlen = plen};
+
+	if (plen > 128)
+		return -EINVAL;
+	memcpy(key.ip6, ip6, sizeof(key.ip6));
+	return update(dp->map_fd[PL_MAP_PREFILTER6], &key, &rule_id, "prefilter6");
+}
+
 int pl_endpoint6_add(struct pl_datapath *dp, const uint8_t *ip6,
 		     const struct pl_endpoint_info *info)
 {
@@ -562,9 +578,17 @@ int pl_datapath_map_update(struct pl_datapath *dp, const char *map, const void *
 {
 	int k;
 
-	for (k = 0; k < PL_MAP__COUNT; k++)
-		if (!strcmp(map, node_map_names[k]))
-			return bpf_map_update_elem(dp->map_fd[k], key, val, BPF_ANY) ? -errno : 0;
+	for (k = 0; k < PL_MAP__COUNT; k++) {
+		if (strcmp(map, node_map_names[k]))
+			continue;
+		/* Its programs would never look the entry up: say so, do not drop it silently. */
+		if (dp->opts.no_services &&
+		    (k == PL_MAP_SERVICES || k == PL_MAP_MAGLEV || k == PL_MAP_BACKENDS)) {
+			pl_err("the %s map: this datapath was loaded without services", map);
+			return -EOPNOTSUPP;
+		}
+		return bpf_map_update_elem(dp->map_fd[k], key, val, BPF_ANY) ? -errno : 0;
+	}
 	return -ENOENT;
 }
 

@@ -20,10 +20,11 @@ struct datapath; /* the skeleton, build/bpf/datapath.skel.h */
 struct pl_datapath_pending;
 
 /*
- * Runtime knobs. routing and events are rodata, written between __open and
- * __load (one configuration per load), as is ct_max, the conntrack map's
- * size (every node's map has the loaded one's), and ipv6; the node's settings
- * (node_ip, vxlan_ifindex, uplink_ifindex) are its devices map entries.
+ * Runtime knobs. routing, events and no_services are rodata, written between
+ * __open and __load (one configuration per load), as is ct_max, the conntrack
+ * map's size (every node's map has the loaded one's), and ipv6; the node's
+ * settings (node_ip, vxlan_ifindex, uplink_ifindex) are its devices map
+ * entries (without multi_node the loaded node's are rodata too).
  */
 struct pl_datapath_opts {
 	enum pl_routing_mode routing;
@@ -40,6 +41,8 @@ struct pl_datapath_opts {
 	 * their memory nor their creation time (ipcache6 is not preallocated).
 	 */
 	bool ipv6;
+	/* No service will be programmed: no service lookup per packet (rodata enable_services). */
+	bool no_services;
 	bool multi_node;     /* nodes are bound by device (pl_datapath_bind): no default node */
 	const char *pin_dir; /* pin maps (and programs) here, NULL = no pinning */
 };
@@ -59,6 +62,7 @@ enum pl_node_map {
 	PL_MAP_SERVICES, /* services: frontends, their backends and Maglev tables */
 	PL_MAP_MAGLEV,
 	PL_MAP_BACKENDS,
+	PL_MAP_PREFILTER6, /* IPv6 source prefixes xdp_prefilter drops */
 	PL_MAP__COUNT,
 };
 
@@ -120,6 +124,8 @@ int pl_policy_add(struct pl_datapath *dp, const struct pl_policy_key *key,
 		  const struct pl_policy_entry *entry);
 int pl_policy_clear(struct pl_datapath *dp);
 int pl_prefilter_add(struct pl_datapath *dp, uint32_t ip, uint8_t plen, uint32_t rule_id);
+/* An IPv6 source prefix xdp_prefilter drops (prefilter6). */
+int pl_prefilter6_add(struct pl_datapath *dp, const uint8_t *ip6, uint8_t plen, uint32_t rule_id);
 /* IPv6: ip6 is 16 bytes, network order. */
 int pl_endpoint6_add(struct pl_datapath *dp, const uint8_t *ip6,
 		     const struct pl_endpoint_info *info);
@@ -190,6 +196,8 @@ size_t pl_datapath_events_take(struct pl_datapath *dp, struct pl_flow_event **ou
 
 /* Hubble-like one-line text of an event ("from_pod FROM_ENDPOINT ... DROPPED (Policy denied)"). */
 int pl_event_format(const struct pl_flow_event *ev, char *buf, size_t len);
+/* The service translation the event's program made: " DNAT A:P -> B:Q" ..., "" if none. */
+int pl_event_nat_str(const struct pl_flow_event *ev, char *buf, size_t len);
 const char *pl_drop_reason_str(unsigned reason);  /* "Policy denied", ... */
 const char *pl_drop_reason_name(unsigned reason); /* "POLICY_DENIED", ... */
 const char *pl_obs_point_name(unsigned point);	  /* "TO_ENDPOINT", ... */

@@ -118,6 +118,41 @@ const char *pl_routing_mode_names(void)
 	return buf;
 }
 
+/* " DNAT A:P -> B:Q", " SNAT A:P -> B:Q" or " RNAT A:P -> B:Q" (both for DNAT+SNAT), "" if none. */
+int pl_event_nat_str(const struct pl_flow_event *ev, char *buf, size_t len)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	int w = 0, x;
+
+	buf[0] = '\0';
+	if (!(ev->flags & PL_EV_F_IPV4))
+		return 0;
+	if (ev->flags & PL_EV_F_SVC_DNAT) {
+		w = snprintf(buf, len, " DNAT %s:%u -> %s:%u", pl_ip4_str(ev->svc_daddr, a),
+			     ntohs(ev->svc_dport), pl_ip4_str(ev->daddr, b), ntohs(ev->dport));
+		if (w < 0 || (size_t)w >= len)
+			return w;
+	}
+	if (ev->flags & (PL_EV_F_SVC_SNAT | PL_EV_F_SVC_RNAT)) {
+		x = snprintf(buf + w, len - w, " %s %s:%u -> %s:%u",
+			     ev->flags & PL_EV_F_SVC_SNAT ? "SNAT" : "RNAT",
+			     pl_ip4_str(ev->nat_saddr, a), ntohs(ev->nat_sport),
+			     pl_ip4_str(ev->saddr, b), ntohs(ev->sport));
+		if (x < 0)
+			return x;
+		w += x;
+	}
+	/* A SNATed flow's reply also gets its client back as destination. */
+	if ((ev->flags & PL_EV_F_SVC_RNAT) && ev->svc_daddr && (size_t)w < len) {
+		x = snprintf(buf + w, len - w, " dst %s -> %s", pl_ip4_str(ev->svc_daddr, a),
+			     pl_ip4_str(ev->daddr, b));
+		if (x < 0)
+			return x;
+		w += x;
+	}
+	return w;
+}
+
 /*
  * "from_pod FROM_ENDPOINT 10.244.1.10:40000 (id 256) -> 10.244.2.10:80 (id 300) TCP
  *  DROPPED (Policy denied)" and, when forwarded, the note, redirect and tunnel key.
@@ -176,19 +211,10 @@ tail:
 		if (w < 0 || (n += w) >= len)
 			return n;
 	}
-	/* Services: what the address was before (Hubble's service fields, in one word). */
-	if (ev->flags & PL_EV_F_SVC_DNAT) {
-		pl_ip4_str(ev->svc_daddr, tun);
-		w = snprintf(buf + n, len - n, " service %s:%u dnat%s", tun, ntohs(ev->svc_dport),
-			     ev->flags & PL_EV_F_SVC_SNAT ? " snat node-ip" : "");
-		if (w < 0 || (n += w) >= len)
-			return n;
-	}
-	if (ev->flags & PL_EV_F_SVC_RNAT) {
-		w = snprintf(buf + n, len - n, " service reply rev-nat");
-		if (w < 0 || (n += w) >= len)
-			return n;
-	}
+	/* Services: both sides of each translation (Hubble's service fields). */
+	w = pl_event_nat_str(ev, buf + n, len - n);
+	if (w < 0 || (n += w) >= len)
+		return n;
 	if (ev->flags & PL_EV_F_CT_UNTRACKED) {
 		w = snprintf(buf + n, len - n, " ct-untracked");
 		if (w < 0 || (n += w) >= len)

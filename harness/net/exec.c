@@ -22,6 +22,7 @@
 #include "net/exec.h"
 #include "net/link.h"
 #include "net/netns.h"
+#include "net/nginx.h"
 #include "net/nl.h"
 #include "net/tc.h"
 
@@ -313,6 +314,15 @@ static int step(struct exec *e, const struct pl_step *s)
 
 		return pl_route6_add(nl, ifindex, s->in6.ip, s->in6.plen,
 				     memcmp(s->in6.gw, zero, 16) ? s->in6.gw : NULL, w);
+	}
+	case PL_STEP_NGINX: {
+		char rec[PL_NETNS_NAME_MAX + 160];
+		int err;
+
+		pl_plan_nginx_record(p, s, rec, sizeof(rec));
+		if ((err = record(e, "nginx", rec)))
+			return err;
+		return pl_nginx_start(p, s);
 	}
 	case PL_STEP_RULE:
 		return pl_rule_add(nl, s->rule.src, s->rule.plen, s->rule.table, s->rule.priority,

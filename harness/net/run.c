@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "net/exec.h"
 #include "net/netns.h"
+#include "net/nginx.h"
 #include "net/run.h"
 #include "net/tc.h"
 
@@ -122,6 +123,13 @@ int pl_run_probe(const struct topo *t, bool allow_missing, uint32_t *skip_qdisc)
 	int i;
 
 	*skip_qdisc = 0;
+	for (i = 0; i < t->npods; i++) {
+		if (!t->pods[i].nginx.on || !(why = pl_probe_nginx()))
+			continue;
+		pl_err("%s:%d:%d: pod %s runs nginx: %s", t->file ? t->file : "topology",
+		       t->pods[i].nginx.pos.line, t->pods[i].nginx.pos.col, t->pods[i].name, why);
+		return -EOPNOTSUPP;
+	}
 	for (i = 0; i < t->nlinks; i++) {
 		enum topo_qdisc_kind k = t->links[i].qdisc.kind;
 
@@ -247,6 +255,8 @@ int pl_run_state_read(const char *run, struct pl_run_state *st)
 			err = push(&st->netns, &st->nnetns, v);
 		else if (!strncmp(line, "pins ", 5))
 			err = push(&st->pins, &st->npins, v);
+		else if (!strncmp(line, "nginx ", 6))
+			err = push(&st->nginx, &st->nnginx, v);
 		else if (!strncmp(line, "topology ", 9))
 			st->topology = dupstr(v);
 		else if (!strncmp(line, "name ", 5))
@@ -283,8 +293,11 @@ void pl_run_state_free(struct pl_run_state *st)
 		free(st->netns[i]);
 	for (i = 0; i < st->npins; i++)
 		free(st->pins[i]);
+	for (i = 0; i < st->nnginx; i++)
+		free(st->nginx[i]);
 	free(st->netns);
 	free(st->pins);
+	free(st->nginx);
 	free(st->topology);
 	free(st->name);
 	free(st->routing);
@@ -343,6 +356,10 @@ int pl_run_down(const char *run)
 	if (st.events && strncmp(st.events, PL_STATE_DIR "/", strlen(PL_STATE_DIR) + 1) == 0 &&
 	    !strstr(st.events, "..") && unlink(st.events) && errno != ENOENT)
 		ret = pl_err_errno(-errno, "removing %s", st.events);
+	/* Processes first: an nginx would keep its pod's namespace alive. */
+	for (i = 0; i < st.nnginx; i++)
+		if (pl_nginx_stop(st.nginx[i]))
+			ret = -EBUSY;
 	/* Reverse order: pods before nodes before the segment. */
 	for (i = st.nnetns - 1; i >= 0; i--) {
 		err = pl_netns_delete(st.netns[i]);

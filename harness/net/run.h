@@ -13,6 +13,7 @@
  *   owner 12345 987654      pid and its start time (/proc/PID/stat field 22)
  *   netns pl-a3f2-node1     one per namespace, in creation order
  *   pins /sys/fs/bpf/podlab/a3f2
+ *   nginx /run/podlab/a3f2/web pl-a3f2-web   a pod's nginx: its files, its netns
  *   done                    the build finished
  *   events /run/podlab/a3f2.events   the flow-event ring (net/evbus.h), before it exists
  *   collector 4242 987700   its collector's pid and start time (net/collector.h)
@@ -48,6 +49,8 @@ struct pl_run_state {
 	int nnetns;
 	char **pins;
 	int npins;
+	char **nginx; /* "DIR NETNS" of each pod's nginx (harness/net/nginx.h) */
+	int nnginx;
 	char *events;	 /* the shared flow-event ring file, NULL if none */
 	pid_t collector; /* its collector, 0 if none was started */
 	unsigned long long collector_start;

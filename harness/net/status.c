@@ -16,6 +16,7 @@
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "net/dump.h"
+#include "net/nginx.h"
 #include "net/status.h"
 #include "lib/pkt.h"
 #include "plan/plan.h"
@@ -23,28 +24,64 @@
 enum seen { SEEN_MISSING, SEEN_PRESENT, SEEN_UNCHECKED };
 
 struct ns_dump {
-	char *text; /* dump.h lines, NULL when the namespace is gone */
+	char *text;   /* dump.h lines, NULL when the namespace is gone */
+	char **lines; /* text cut into its lines, sorted: a prefix's lines are adjacent */
+	int nlines;
 };
 
-/* A line of text starting with prefix and holding every needle (NULL-ended). */
-static bool has_line(const char *text, const char *prefix, ...)
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Cuts d->text into sorted lines, so each step is found in O(log lines), not O(lines). */
+static int index_lines(struct ns_dump *d)
+{
+	char *l, *e;
+	int n = 1;
+
+	for (l = d->text; (l = strchr(l, '\n')); l++)
+		n++;
+	d->lines = malloc(n * sizeof(*d->lines));
+	if (!d->lines)
+		return -ENOMEM;
+	for (l = d->text; l && *l; l = e ? e + 1 : NULL) {
+		e = strchr(l, '\n');
+		if (e)
+			*e = '\0';
+		d->lines[d->nlines++] = l;
+	}
+	qsort(d->lines, d->nlines, sizeof(*d->lines), by_str);
+	return 0;
+}
+
+/*
+ * A line starting with prefix and holding every needle (NULL-ended); a prefix
+ * ending in a newline is the whole line.
+ */
+static bool has_line(const struct ns_dump *d, const char *prefix, ...)
 {
 	size_t plen = strlen(prefix);
-	const char *l, *e, *n;
+	bool whole = plen && prefix[plen - 1] == '\n';
+	int a = 0, b = d->nlines;
+	const char *n;
 	va_list ap;
 	bool ok;
 
-	for (l = text; l && *l; l = e ? e + 1 : NULL) { /* NULL text: a namespace that is gone */
-		e = strchr(l, '\n');
-		if (strncmp(l, prefix, plen))
-			continue;
-		ok = true;
-		va_start(ap, prefix);
-		while (ok && (n = va_arg(ap, const char *))) {
-			const char *f = strstr(l, n);
+	plen -= whole;
+	while (a < b) { /* the first line whose start is not before prefix */
+		int m = a + (b - a) / 2;
 
-			ok = f && (!e || f < e);
-		}
+		if (strncmp(d->lines[m], prefix, plen) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (; a < d->nlines && !strncmp(d->lines[a], prefix, plen); a++) {
+		ok = !whole || !d->lines[a][plen];
+		va_start(ap, prefix);
+		while (ok && (n = va_arg(ap, const char *)))
+			ok = strstr(d->lines[a], n) != NULL;
 		va_end(ap);
 		if (ok)
 			return true;
@@ -52,7 +89,8 @@ static bool has_line(const char *text, const char *prefix, ...)
 	return false;
 }
 
-static bool link_has(const char *text, uint32_t ifindex, const char *dev, const char *needle)
+static bool link_has(const struct ns_dump *text, uint32_t ifindex, const char *dev,
+		     const char *needle)
 {
 	char prefix[64];
 
@@ -60,13 +98,17 @@ static bool link_has(const char *text, uint32_t ifindex, const char *dev, const 
 	return has_line(text, prefix, needle, NULL);
 }
 
-/* Every planned element of node's maps is in its pinned map. */
+/* Every planned element of node's maps is in its pinned map (each map opened once). */
 static enum seen maps_seen(const struct pl_plan *p, int node)
 {
+	struct {
+		const char *name;
+		int fd;
+	} open_maps[32];
 	struct pl_map_entry *e;
 	char dir[192], path[256];
+	int i, k, n, nopen = 0, fd;
 	uint8_t *val;
-	int i, n, fd;
 	bool ok = true;
 
 	if (pl_dp_map_entries(p, node, &e, &n))
@@ -74,18 +116,32 @@ static enum seen maps_seen(const struct pl_plan *p, int node)
 	val = malloc(4096); /* room for a per-CPU value */
 	pl_dp_pin_dir(p, node, dir, sizeof(dir));
 	for (i = 0; i < n && ok && val; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, e[i].map);
-		fd = bpf_obj_get(path);
+		for (k = 0; k < nopen && strcmp(open_maps[k].name, e[i].map); k++)
+			;
+		if (k == nopen) {
+			snprintf(path, sizeof(path), "%s/%s", dir, e[i].map);
+			fd = bpf_obj_get(path);
+			if (fd >= 0 && nopen < (int)(sizeof(open_maps) / sizeof(open_maps[0]))) {
+				open_maps[nopen].name = e[i].map;
+				open_maps[nopen++].fd = fd;
+			} else if (fd >= 0) {
+				close(fd);
+				fd = -1;
+			}
+		} else {
+			fd = open_maps[k].fd;
+		}
 		ok = fd >= 0 && !bpf_map_lookup_elem(fd, e[i].key, val);
-		if (fd >= 0)
-			close(fd);
 	}
+	for (k = 0; k < nopen; k++)
+		close(open_maps[k].fd);
 	free(val);
 	free(e);
 	return ok ? SEEN_PRESENT : SEEN_MISSING;
 }
 
-static enum seen attach_seen(const struct pl_plan *p, const struct pl_step *s, const char *text)
+static enum seen attach_seen(const struct pl_plan *p, const struct pl_step *s,
+			     const struct ns_dump *text)
 {
 	const struct topo_program *u =
 		s->attach.user >= 0 ? &p->topo->programs[s->attach.user] : NULL;
@@ -103,7 +159,7 @@ static enum seen attach_seen(const struct pl_plan *p, const struct pl_step *s, c
 	return has_line(text, prefix, NULL) ? SEEN_PRESENT : SEEN_MISSING;
 }
 
-static enum seen route_seen(const struct pl_step *s, const char *text)
+static enum seen route_seen(const struct pl_step *s, const struct ns_dump *text)
 {
 	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], prefix[96], dev[32], table[32] = "";
 
@@ -123,7 +179,7 @@ static enum seen route_seen(const struct pl_step *s, const char *text)
 static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 			   const struct ns_dump *d, char *line, size_t len)
 {
-	const char *text = d[s->ns].text;
+	const struct ns_dump *text = &d[s->ns];
 	char a[INET_ADDRSTRLEN], want[128];
 	const uint8_t *m = s->neigh.mac;
 	struct stat sb;
@@ -132,13 +188,12 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 	switch (s->kind) {
 	case PL_STEP_NETNS:
 		snprintf(line, len, "netns %s", p->ns[s->ns].name);
-		return text ? SEEN_PRESENT : SEEN_MISSING;
+		return text->text ? SEEN_PRESENT : SEEN_MISSING;
 	case PL_STEP_VETH:
 		snprintf(line, len, "veth %s (%u) <-> %s (%u) in %s", s->dev, s->ifindex,
 			 s->peer.dev, s->peer.ifindex, p->ns[s->peer.ns].name);
 		return link_has(text, s->ifindex, s->dev, " ") &&
-				       link_has(d[s->peer.ns].text, s->peer.ifindex, s->peer.dev,
-						" ")
+				       link_has(&d[s->peer.ns], s->peer.ifindex, s->peer.dev, " ")
 			       ? SEEN_PRESENT
 			       : SEEN_MISSING;
 	case PL_STEP_BRIDGE:
@@ -247,6 +302,16 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 			snprintf(line, len, "masquerade %s/%u out of %s (nftables)",
 				 pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.oif);
 		return SEEN_UNCHECKED;
+	case PL_STEP_NGINX: {
+		pid_t pids[8];
+		int n = pl_nginx_pids(p->ns[s->ns].name, pids, 8);
+
+		snprintf(line, len, "nginx on :%u (%s/nginx.conf, access.log)%s", s->nginx.port,
+			 s->nginx.dir, n > 0 ? "" : ": not running");
+		if (n > 0)
+			snprintf(line + strlen(line), len - strlen(line), ": pid %d", (int)pids[0]);
+		return n > 0 ? SEEN_PRESENT : SEEN_MISSING;
+	}
 	default:
 		return SEEN_UNCHECKED; /* gro: not in an rtnetlink dump */
 	}
@@ -260,8 +325,9 @@ struct recorded {
 static int recorded_cb(void *ctx, const char *kind, const char *value)
 {
 	struct recorded *r = ctx;
-	char **v = !strcmp(kind, "netns") ? r->st->netns : r->st->pins;
-	int i, n = !strcmp(kind, "netns") ? r->st->nnetns : r->st->npins;
+	bool ns = !strcmp(kind, "netns"), ngx = !strcmp(kind, "nginx");
+	char **v = ns ? r->st->netns : ngx ? r->st->nginx : r->st->pins;
+	int i, n = ns ? r->st->nnetns : ngx ? r->st->nnginx : r->st->npins;
 
 	r->planned++;
 	for (i = 0; i < n; i++)
@@ -322,6 +388,8 @@ int pl_status_plan(const struct pl_run_state *st, FILE *out)
 		if (err) {
 			free(d[i].text);
 			d[i].text = NULL;
+		} else if ((err = index_lines(&d[i]))) {
+			goto out;
 		}
 	}
 	fprintf(out, "planned objects (plan of %s, %s routing):\n", st->topology,
@@ -337,12 +405,15 @@ int pl_status_plan(const struct pl_run_state *st, FILE *out)
 		count[SEEN_PRESENT], count[SEEN_MISSING], count[SEEN_UNCHECKED]);
 	pl_plan_lasting(p, recorded_cb, &rec);
 	fprintf(out,
-		"plan: down removes %d namespaces and pin directories, %d not in %s/%s.state\n",
+		"plan: down removes %d namespaces, pin directories and nginx processes, %d not in "
+		"%s/%s.state\n",
 		rec.planned, rec.unrecorded, PL_STATE_DIR, st->run);
 	err = count[SEEN_MISSING];
 out:
-	for (i = 0; d && i < p->nns; i++)
+	for (i = 0; d && i < p->nns; i++) {
+		free(d[i].lines);
 		free(d[i].text);
+	}
 	free(d);
 	pl_plan_free(p);
 	pl_topo_free(t);

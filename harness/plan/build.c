@@ -532,6 +532,8 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 	if (!err)
 		err = pl__plan_user_programs(p);
 	if (!err)
+		err = pl__plan_nginx(p);
+	if (!err)
 		err = resolve_ifindexes(p);
 out:
 	if (err) {

@@ -35,6 +35,7 @@ static const char *const step_names[PL_STEP__COUNT] = {
 	[PL_STEP_ADDR6] = "address6",
 	[PL_STEP_NEIGH6] = "neighbour6",
 	[PL_STEP_ROUTE6] = "route6",
+	[PL_STEP_NGINX] = "nginx",
 };
 
 const char *pl_step_kind_name(enum pl_step_kind kind)
@@ -203,6 +204,11 @@ int pl_plan_lasting(const struct pl_plan *p,
 		} else if (s->kind == PL_STEP_DATAPATH && !pins) {
 			pins = true;
 			err = fn(ctx, "pins", p->pin_dir);
+		} else if (s->kind == PL_STEP_NGINX) {
+			char rec[PL_NETNS_NAME_MAX + 160];
+
+			pl_plan_nginx_record(p, s, rec, sizeof(rec));
+			err = fn(ctx, "nginx", rec);
 		}
 	}
 	return err;

@@ -70,7 +70,8 @@
 #define PL_IFINDEX_POD_BASE (PL_IFINDEX_BASE + 16) /* + k: lxc veth of a node's k-th pod */
 /* The ifindexes of node devices are unique in a run: one block per node (see pl_node_ifindex). */
 #define PL_BPFFS_ROOT	"/sys/fs/bpf/podlab"
-#define PL_LEGACY_TABLE 100 /* legacy: pod replies to masqueraded node IPs */
+#define PL_RUN_FILES	"/run/podlab" /* <run>/: the files of a run's processes (nginx) */
+#define PL_LEGACY_TABLE 100	      /* legacy: pod replies to masqueraded node IPs */
 
 enum pl_ns_role {
 	PL_NS_NODE,
@@ -111,6 +112,7 @@ enum pl_step_kind {
 	PL_STEP_ADDR6,	    /* IPv6 ip/plen on dev, nodad (usable at once) */
 	PL_STEP_NEIGH6,	    /* permanent IPv6 neighbour ip -> mac on dev */
 	PL_STEP_ROUTE6,	    /* IPv6 dst/plen [via gw] dev */
+	PL_STEP_NGINX,	    /* nginx in a pod's ns, with the config pl_plan_nginx_conf writes */
 	PL_STEP__COUNT,
 };
 
@@ -194,6 +196,11 @@ struct pl_step {
 			uint8_t mac[6]; /* neigh6 */
 		} in6;
 		struct {
+			int pod;
+			uint16_t port; /* host order */
+			char dir[128]; /* PL_RUN_FILES/<run>/<pod>: config, logs, pid */
+		} nginx;
+		struct {
 			int node;
 		} dp;
 		struct {
@@ -258,11 +265,21 @@ const char *pl_step_kind_name(enum pl_step_kind kind);
 /*
  * What outlives `podlab up` and rollback or `podlab down` removes, in the
  * order the executor records it before creating it: ("netns", name) per
- * namespace, ("pins", pin_dir) once before the first datapath. Stops at the
+ * namespace, ("pins", pin_dir) once before the first datapath, ("nginx",
+ * "DIR NETNS") per pod running nginx. Stops at the
  * first non-zero return of fn and returns it.
  */
 int pl_plan_lasting(const struct pl_plan *p,
 		    int (*fn)(void *ctx, const char *kind, const char *value), void *ctx);
+/*
+ * nginx.conf of a PL_STEP_NGINX step, shared by both back ends: one worker,
+ * every path under the step's dir, a server on its port answering
+ * "podlab nginx on POD" and an access log of client address and request.
+ * malloc'ed, NULL on ENOMEM.
+ */
+char *pl_plan_nginx_conf(const struct pl_plan *p, const struct pl_step *s);
+/* "DIR NETNS", the run state's record of a PL_STEP_NGINX step. */
+int pl_plan_nginx_record(const struct pl_plan *p, const struct pl_step *s, char *buf, size_t len);
 /* Fixed ifindex of dev in plan namespace ns (lo = 1), 0 when the plan has no such device. */
 uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev);
 

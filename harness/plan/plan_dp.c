@@ -33,6 +33,7 @@ void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)
 		p->topo->routing == PL_ROUTING_IPIP && p->topo->ipip_mode == TOPO_IPIP_CROSS_SUBNET;
 	o->ct_max = p->topo->ct_max;
 	o->ipv6 = pl_topo_has_v6(p->topo);
+	o->no_services = !p->topo->nservices;
 }
 
 int pl_dp_slot(const struct pl_plan *p, int node)
@@ -93,17 +94,19 @@ int pl__map_push(struct pl_map_entry **e, int *n, const char *map, const void *k
 }
 
 /*
- * IPv6: endpoints6 (the node's pods, the same value as their IPv4 entry) and ipcache6 (every
- * pod /128 with its identity and, for another node's, that node's underlay IPv4 as the tunnel
- * endpoint; the nodes' ipv6 as host and remote-node).
+ * IPv6: endpoints6 (the node's pods, the same value as their IPv4 entry) and ipcache6
+ * (pl_policy_ipcache6: every pod /128 with its identity and, for another node's, that node's
+ * underlay IPv4 as the tunnel endpoint; the nodes' ipv6 as host and remote-node; the IPv6
+ * CIDR identities' prefixes).
  */
-static int map_entries6(const struct pl_plan *p, int node, struct pl_map_entry **out, int *n)
+static int map_entries6(const struct pl_plan *p, const struct policy_set *ps, int node,
+			struct pl_map_entry **out, int *n)
 {
 	const struct topo *t = p->topo;
+	struct policy_ipcache6_entry *ic6 = NULL;
 	struct pl_map_entry *e = *out;
-	static const uint8_t zero[16];
 	uint8_t val[sizeof(e->val)];
-	int i, k, n4 = *n, err = 0;
+	int i, k, n4 = *n, nic6 = 0, err = 0;
 	size_t vlen;
 
 	for (i = 0; i < n4 && !err; i++) {
@@ -123,25 +126,12 @@ static int map_entries6(const struct pl_plan *p, int node, struct pl_map_entry *
 		err = pl__map_push(out, n, "endpoints6", &k6, sizeof(k6), val, vlen);
 		e = *out;
 	}
-	for (i = 0; i < t->npods && !err; i++) {
-		struct pl_ipcache6_key k6 = {.prefixlen = 128};
-		struct pl_ipcache_info info = {.identity = t->pods[i].identity};
-
-		memcpy(k6.ip6, t->pods[i].ip6, 16);
-		if (t->pods[i].node != node)
-			info.tunnel_endpoint = t->nodes[t->pods[i].node].underlay_ip;
-		err = pl__map_push(out, n, "ipcache6", &k6, sizeof(k6), &info, sizeof(info));
-	}
-	for (i = 0; i < t->nnodes && !err; i++) {
-		struct pl_ipcache6_key k6 = {.prefixlen = 128};
-		struct pl_ipcache_info info = {.identity =
-						       i == node ? PL_ID_HOST : PL_ID_REMOTE_NODE};
-
-		if (!memcmp(t->nodes[i].underlay_ip6, zero, 16))
-			continue;
-		memcpy(k6.ip6, t->nodes[i].underlay_ip6, 16);
-		err = pl__map_push(out, n, "ipcache6", &k6, sizeof(k6), &info, sizeof(info));
-	}
+	if (!err && (err = pl_policy_ipcache6(t, ps, node, &ic6, &nic6)))
+		pl_err_errno(err, "computing the ipcache6 of node %s", t->nodes[node].name);
+	for (i = 0; i < nic6 && !err; i++)
+		err = pl__map_push(out, n, "ipcache6", &ic6[i].key, sizeof(ic6[i].key),
+				   &ic6[i].info, sizeof(ic6[i].info));
+	free(ic6);
 	return err;
 }
 
@@ -174,6 +164,18 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 	}
 	if (!err && (err = pl_policy_ipcache(t, ps, node, &ic, &nic)))
 		pl_err_errno(err, "computing the ipcache of node %s", nd->name);
+	/* Said before anything is built, not as ENOSPC from the kernel halfway through up. */
+	if (!err && nic > PL_MAX_IPCACHE) {
+		pl_err("node %s: its ipcache needs %d entries (every pod, node and CIDR prefix the "
+		       "policies name), the datapath holds %d",
+		       nd->name, nic, PL_MAX_IPCACHE);
+		err = -E2BIG;
+	}
+	if (!err && ps->nentries > PL_MAX_POLICY) {
+		pl_err("the policies compile to %d policy entries, the datapath holds %d",
+		       ps->nentries, PL_MAX_POLICY);
+		err = -E2BIG;
+	}
 	for (i = 0; i < nic && !err; i++)
 		err = pl__map_push(out, n, "ipcache", &ic[i].key, sizeof(ic[i].key), &ic[i].info,
 				   sizeof(ic[i].info));
@@ -192,12 +194,18 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 	for (i = 0; i < t->nprefilter && !err; i++) {
 		struct pl_prefilter_key k = {.prefixlen = t->prefilter[i].plen,
 					     .ip = t->prefilter[i].ip};
+		struct pl_prefilter6_key k6 = {.prefixlen = t->prefilter[i].plen};
 		uint32_t rule = i + 1;
 
-		err = pl__map_push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
+		memcpy(k6.ip6, t->prefilter[i].ip6, 16);
+		if (t->prefilter[i].v6)
+			err = pl__map_push(out, n, "prefilter6", &k6, sizeof(k6), &rule,
+					   sizeof(rule));
+		else
+			err = pl__map_push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
 	}
 	if (!err && pl_topo_has_v6(t))
-		err = map_entries6(p, node, out, n);
+		err = map_entries6(p, ps, node, out, n);
 	if (!err)
 		err = pl__plan_service_entries(t, node, out, n);
 	free(ic);

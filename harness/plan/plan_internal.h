@@ -44,5 +44,7 @@ int pl__plan_service_entries(const struct topo *t, int node, struct pl_map_entry
 int pl__plan_qdisc(struct pl_plan *p, const struct topo_link *l);
 int pl__plan_datapath(struct pl_plan *p, int node);
 int pl__plan_user_programs(struct pl_plan *p);
+/* plan_nginx.c: the pods that run nginx, last (their namespaces are complete). */
+int pl__plan_nginx(struct pl_plan *p);
 
 #endif /* PL_PLAN_PLAN_INTERNAL_H */

@@ -311,6 +311,16 @@ static void print_step(struct printer *pr, int idx)
 	case PL_STEP_MAPS:
 		pl_print_datapath_maps(pr->p, s->dp.node, f);
 		break;
+	case PL_STEP_NGINX: {
+		char *conf = pl_plan_nginx_conf(pr->p, s);
+
+		fprintf(f, "mkdir -p %s\ncat > %s/nginx.conf <<'EOF'\n%sEOF\n", s->nginx.dir,
+			s->nginx.dir, conf ? conf : "");
+		fprintf(f, "inns %s nginx -q -p %s -c %s/nginx.conf -e %s/error.log\n", n,
+			s->nginx.dir, s->nginx.dir, s->nginx.dir);
+		free(conf);
+		break;
+	}
 	default:
 		fprintf(f, "# step %s has no shell form\n", pl_step_kind_name(s->kind));
 	}

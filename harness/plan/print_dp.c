@@ -45,6 +45,9 @@ static int rodata_image(const struct pl_plan *p, int node, void *buf, size_t *le
 	skel->rodata->routing_mode = o.routing;
 	skel->rodata->enable_events = o.events;
 	skel->rodata->ipip_cross_subnet = o.ipip_cross_subnet;
+	skel->rodata->enable_services = !o.no_services;
+	/* A run binds every device (multi_node, harness/net/dp.c): no default node. */
+	skel->rodata->default_node = 0;
 	img = bpf_map__initial_value(skel->maps.rodata, &sz);
 	if (!img || sz > *len) {
 		datapath__destroy(skel);
@@ -210,7 +213,7 @@ static void print_add_node(const struct pl_plan *p, int node, const char *dir, F
 	static const char *const kinds[] = {"endpoints", "ipcache",    "policy",   "conntrack",
 					    "prefilter", "events",     "counters", "endpoints6",
 					    "ipcache6",	 "conntrack6", "services", "maglev",
-					    "backends"};
+					    "backends",	 "prefilter6"};
 	struct datapath *skel = datapath__open();
 	uint32_t slot = pl_dp_slot(p, node);
 	char dir0[192];
@@ -318,7 +321,9 @@ void pl_print_datapath_maps(const struct pl_plan *p, int node, FILE *f)
 			p->topo->nodes[node].name);
 		return;
 	}
-	fprintf(f, "# maps of node %s: %d elements (endpoints, ipcache, policy, prefilter, services)\n",
+	fprintf(f,
+		"# maps of node %s: %d elements (endpoints, ipcache, policy, prefilter, "
+		"services)\n",
 		p->topo->nodes[node].name, n);
 	for (i = 0; i < n; i++) {
 		fprintf(f, "bpftool map update pinned %s/%s key ", dir, e[i].map);

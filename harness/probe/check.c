@@ -66,5 +66,6 @@ void pl_check_report_free(struct pl_check_report *r)
 	free(r->mtu);
 	free(r->rates);
 	free(r->routes);
+	free(r->ingress);
 	free(r);
 }

@@ -25,9 +25,11 @@ enum pl_check_section {
 	PL_CHECK_MTU = 1u << 3,
 	PL_CHECK_SHAPING = 1u << 4,
 	PL_CHECK_ROUTES = 1u << 5,
-	PL_CHECK_ALL = (1u << 6) - 1,
+	/* By default only with a world host and nginx pods behind a nodePort. */
+	PL_CHECK_INGRESS = 1u << 6,
+	PL_CHECK_ALL = (1u << 7) - 1,
 };
-#define PL_CHECK_NSECTIONS 6
+#define PL_CHECK_NSECTIONS 7
 
 /* "connectivity,mtu" -> bits; -EINVAL (and *bad points at the word) on an unknown name. */
 int pl_check_sections_parse(const char *list, unsigned int *out, const char **bad);
@@ -126,6 +128,23 @@ struct pl_check_routes {
 	char why[160];
 };
 
+/* One HTTP GET from the world host to a node's IP at a nodePort (check_ingress.c). */
+struct pl_check_ingress {
+	int svc, port;	    /* topo.services and its ports */
+	int node;	    /* the node whose IP was asked */
+	bool expect_answer; /* a backend may answer (not Local without one on node) */
+	int err;	    /* -errno of the request, 0 */
+	int status;	    /* HTTP status, 0 = no answer */
+	char body[96];	    /* the body's first line */
+	uint16_t sport;	    /* the world's source port, which SNAT keeps */
+	int backend;	    /* pod whose access log holds the request, -1 */
+	uint32_t seen_src;  /* the client address nginx logged */
+	uint32_t want_src;  /* the node's IP when SNATed, else the world's */
+	bool snat;	    /* the backend is on another node than the one asked */
+	bool ok;
+	char why[128];
+};
+
 /* Drop events that carry no addresses, so no probe can claim them. */
 struct pl_check_unattr {
 	int node;
@@ -148,6 +167,8 @@ struct pl_check_report {
 	int nrates;
 	struct pl_check_routes *routes;
 	int nroutes;
+	struct pl_check_ingress *ingress;
+	int ningress;
 	bool events_available; /* at least one node's events ring buffer was opened */
 	bool no_datapath;      /* the kernel-only twin: every probe expected delivered */
 	struct pl_check_unattr unattr[8];

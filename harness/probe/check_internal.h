@@ -22,6 +22,11 @@ int pl_check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r);
 int pl_check_run_shaping(const struct pl_check_opts *o, struct pl_check_report *r);
 int pl_check_run_routes(const struct pl_check_opts *o, struct pl_check_report *r);
 void pl_check_print_routes(const struct pl_check_report *r, FILE *f);
+/* check_ingress.c: does t have a world host and a nodePort whose backends run nginx? */
+bool pl_check_ingress_applies(const struct topo *t);
+int pl_check_run_ingress(const struct pl_check_opts *o, struct pl_check_report *r);
+void pl_check_print_ingress(const struct pl_check_report *r, FILE *f);
+void pl_check_json_ingress(const struct pl_check_report *r, FILE *f);
 /* A probe's protocol as the report prints it: icmp, tcp, udp; IPv6 icmp6, tcp6, udp6. */
 const char *pl_check_proto_str(const struct pl_check_probe *p, char buf[TOPO_PROTO_STRLEN]);
 /* Fills section_ok[] and ok. */

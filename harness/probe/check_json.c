@@ -16,7 +16,7 @@ static const char *jbool(bool b)
 static void json_probes(const struct pl_check_report *r, FILE *f)
 {
 	const struct topo *t = r->topo;
-	char a[PL_ADDR_STRLEN], b[PL_ADDR_STRLEN], pb[TOPO_PROTO_STRLEN];
+	char a[PL_ADDR_STRLEN], b[PL_ADDR_STRLEN], c[PL_ADDR_STRLEN], pb[TOPO_PROTO_STRLEN];
 	int i;
 
 	fprintf(f, "\"probes\":[");
@@ -24,11 +24,14 @@ static void json_probes(const struct pl_check_report *r, FILE *f)
 		const struct pl_check_probe *p = &r->probes[i];
 
 		fprintf(f,
-			"%s{\"src\":\"%s\",\"dst\":\"%s\",\"family\":\"%s\",\"proto\":\"%s\","
-			"\"dport\":%u,"
+			"%s{\"src\":\"%s\",\"dst\":\"%s\",\"src_node\":\"%s\",\"dst_node\":\"%s\","
+			"\"src_ip\":\"%s\",\"family\":\"%s\",\"proto\":\"%s\",\"dport\":%u,"
 			"\"expect\":\"%s\",\"result\":\"%s\",\"delivered\":%s,\"rtt_us\":%u,"
 			"\"seen_src\":\"%s\",\"want_src\":\"%s\",\"nat_ok\":%s,\"ok\":%s",
 			i ? "," : "", t->pods[p->src].name, t->pods[p->dst].name,
+			t->nodes[t->pods[p->src].node].name, t->nodes[t->pods[p->dst].node].name,
+			p->v6 ? pl_addr_str(AF_INET6, t->pods[p->src].ip6, c)
+			      : pl_ip4_str(t->pods[p->src].ip, c),
 			p->v6 ? "ipv6" : "ipv4", pl_check_proto_str(p, pb), p->dport,
 			p->expect == PL_EXPECT_ALLOW  ? "allow"
 			: p->expect == PL_EXPECT_DENY ? "deny"
@@ -168,8 +171,10 @@ void pl_check_print_json(const struct pl_check_report *r, FILE *f)
 			json_mtu(r, f);
 		else if (i == 4)
 			json_rates(r, f);
-		else
+		else if (i == 5)
 			json_routes(r, f);
+		else
+			pl_check_json_ingress(r, f);
 		fprintf(f, "}");
 	}
 	fprintf(f, "}}\n");

@@ -352,6 +352,8 @@ void pl_check_judge(struct pl_check_report *r)
 		ok[4] &= r->rates[i].skipped || r->rates[i].ok;
 	for (i = 0; i < r->nroutes; i++)
 		ok[5] &= r->routes[i].ok;
+	for (i = 0; i < r->ningress; i++)
+		ok[6] &= r->ingress[i].ok;
 	r->ok = true;
 	for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 		if (r->sections & (1u << i))

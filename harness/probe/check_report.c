@@ -10,8 +10,8 @@
 #include "probe/check.h"
 #include "probe/check_internal.h"
 
-static const char *const section_names[PL_CHECK_NSECTIONS] = {"connectivity", "natfree", "underlay",
-							      "mtu",	      "shaping", "routes"};
+static const char *const section_names[PL_CHECK_NSECTIONS] = {
+	"connectivity", "natfree", "underlay", "mtu", "shaping", "routes", "ingress"};
 
 const char *pl_check_section_name(unsigned int bit)
 {
@@ -326,6 +326,8 @@ void pl_check_print(const struct pl_check_report *r, FILE *f)
 		print_shaping(r, f);
 	if (r->sections & PL_CHECK_ROUTES)
 		pl_check_print_routes(r, f);
+	if (r->sections & PL_CHECK_INGRESS)
+		pl_check_print_ingress(r, f);
 	fprintf(f, "\n");
 	for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 		if (r->sections & (1u << i))

@@ -470,6 +470,9 @@ int pl_check_run(const struct pl_check_opts *o, struct pl_check_report **out)
 	snprintf(r->run, sizeof(r->run), "%s", o->run);
 	r->no_datapath = o->no_datapath;
 	r->sections = o->sections ? o->sections : PL_CHECK_ALL;
+	/* Ingress is the world's HTTP to nginx: by default only where a topology has both. */
+	if (!o->sections && !pl_check_ingress_applies(o->topo))
+		r->sections &= ~PL_CHECK_INGRESS;
 	if (r->sections & (PL_CHECK_CONNECTIVITY | PL_CHECK_NATFREE | PL_CHECK_UNDERLAY)) {
 		err = run_matrix(o, r);
 		if (err)
@@ -487,6 +490,11 @@ int pl_check_run(const struct pl_check_opts *o, struct pl_check_report **out)
 	}
 	if (r->sections & PL_CHECK_ROUTES) {
 		err = pl_check_run_routes(o, r);
+		if (err)
+			goto err_out;
+	}
+	if (r->sections & PL_CHECK_INGRESS) {
+		err = pl_check_run_ingress(o, r);
 		if (err)
 			goto err_out;
 	}

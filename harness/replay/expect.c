@@ -333,6 +333,8 @@ bool pl_expect_check(const struct pl_scn_expect *e, struct pl_expect_state *st,
 			ok = false;
 		}
 	}
+	if (e->xlat.set && !pl_expect_check_nat(e, r, t, f, where))
+		ok = false;
 	if (e->has_encap && !check_encap(e, r, f, where))
 		ok = false;
 	if (e->output_pcap && !check_output(e, st, r, f, where))

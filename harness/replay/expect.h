@@ -41,6 +41,9 @@ bool pl_expect_selects(const struct pl_scn_expect *e, const struct pl_expect_sta
 /* Checks r against e; appends one line per mismatch to fails; true when all matched. */
 bool pl_expect_check(const struct pl_scn_expect *e, struct pl_expect_state *st,
 		     const struct pl_result *r, const struct topo *t, struct pl_failures *fails);
+/* nat: of e on r (harness/replay/expect_nat.c); one line per mismatch, prefixed where. */
+bool pl_expect_check_nat(const struct pl_scn_expect *e, const struct pl_result *r,
+			 const struct topo *t, struct pl_failures *f, const char *where);
 /* All expectations over all results (plus "selects no packet" failures). True = pass. */
 bool pl_expect_all(const struct pl_scenario *s, struct pl_expect_state *st,
 		   const struct pl_result *res, int nres, const struct topo *t,

@@ -270,6 +270,7 @@ void pl_replay_hop_event(const struct pl_replay *rp, struct pl_hop *h, int node,
 	h->note = ev->note;
 	h->redirect = ev->redirect;
 	h->target_ifindex = ev->target_ifindex;
+	pl_hop_nat_from_event(h, ev);
 	if (h->target_ifindex && node >= 0)
 		pl_replay_ifname(rp, node, h->target_ifindex, h->target, sizeof(h->target));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Replay inputs: pcap files (any supported link type) and inline packet specs. */
 #include <errno.h>
+#include <limits.h>
 #include <net/ethernet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,28 +152,50 @@ static uint32_t repeat_of(struct repeats *rp, const struct pl_pcap_pkt *pkt, uin
 	return 0;
 }
 
-int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const char *filter)
-{
+/* An open capture read a chunk at a time; repeats are matched across chunks. */
+struct pl_replay_reader {
 	struct pl_pcap_reader *r;
-	unsigned mtu = pk->segment_mtu ? pk->segment_mtu : PL_REPLAY_SEGMENT_MTU;
-	struct repeats seen = {0};
-	struct pl_pcap_pkt pkt;
-	char err[512], why[160];
-	int rc, ret = 0;
+	const char *file;
+	struct repeats seen;
+};
 
-	r = pl_pcap_open(file, err, sizeof(err));
-	if (!r) {
+int pl_replay_reader_open(const char *file, const char *filter, struct pl_replay_reader **out)
+{
+	struct pl_replay_reader *rd;
+	char err[512];
+
+	*out = NULL;
+	rd = calloc(1, sizeof(*rd));
+	if (!rd)
+		return -ENOMEM;
+	rd->file = file;
+	rd->r = pl_pcap_open(file, err, sizeof(err));
+	if (!rd->r) {
 		fprintf(stderr, "%s\n", err);
+		free(rd);
 		return -EINVAL;
 	}
-	if (filter && pl_pcap_set_filter(r, filter, err, sizeof(err))) {
+	if (filter && pl_pcap_set_filter(rd->r, filter, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", file, err);
-		ret = -EINVAL;
-		goto out;
+		pl_replay_reader_close(rd);
+		return -EINVAL;
 	}
-	while ((rc = pl_pcap_next(r, &pkt)) == 1) {
-		uint32_t first_if = 0, first = repeat_of(&seen, &pkt, &first_if);
+	*out = rd;
+	return 0;
+}
 
+int pl_replay_reader_next(struct pl_replay_reader *rd, struct pl_replay_pkts *pk, int max)
+{
+	unsigned mtu = pk->segment_mtu ? pk->segment_mtu : PL_REPLAY_SEGMENT_MTU;
+	const char *file = rd->file;
+	struct pl_pcap_pkt pkt;
+	char why[160];
+	int rc = 0, ret, records = 0;
+
+	while (records < max && (rc = pl_pcap_next(rd->r, &pkt)) == 1) {
+		uint32_t first_if = 0, first = repeat_of(&rd->seen, &pkt, &first_if);
+
+		records++;
 		if (first) {
 			snprintf(why, sizeof(why),
 				 "packet %u again, seen on interface %u before this one on %u: "
@@ -181,7 +204,7 @@ int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const 
 			ret = add(pk, (uint32_t)pkt.number, file, pkt.data,
 				  pkt.len < PL_PKT_MAX ? pkt.len : PL_PKT_MAX, why);
 			if (ret)
-				goto out;
+				return ret;
 			pk->p[pk->n - 1].ts_ns = pkt.ts_ns;
 			continue;
 		}
@@ -189,16 +212,37 @@ int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const 
 			      ? add_oversized(pk, file, &pkt, mtu)
 			      : add(pk, (uint32_t)pkt.number, file, pkt.data, pkt.len, pkt.skip);
 		if (ret)
-			goto out;
+			return ret;
 		pk->p[pk->n - 1].ts_ns = pkt.ts_ns;
 	}
+	if (records == max)
+		return 1;
 	if (rc < 0) {
-		fprintf(stderr, "%s\n", pl_pcap_error(r));
-		ret = -EINVAL;
+		fprintf(stderr, "%s\n", pl_pcap_error(rd->r));
+		return -EINVAL;
 	}
-out:
-	pl_pcap_close(r);
-	return ret;
+	return 0;
+}
+
+void pl_replay_reader_close(struct pl_replay_reader *rd)
+{
+	if (!rd)
+		return;
+	pl_pcap_close(rd->r);
+	free(rd);
+}
+
+int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const char *filter)
+{
+	struct pl_replay_reader *rd;
+	int ret;
+
+	ret = pl_replay_reader_open(file, filter, &rd);
+	if (ret)
+		return ret;
+	ret = pl_replay_reader_next(rd, pk, INT_MAX);
+	pl_replay_reader_close(rd);
+	return ret < 0 ? ret : 0;
 }
 
 int pl_replay_pkts_load_spec(struct pl_replay_pkts *pk, const char *name, int line1, int col1,
@@ -237,7 +281,7 @@ int pl_replay_pkts_load_spec(struct pl_replay_pkts *pk, const char *name, int li
 	return ret;
 }
 
-void pl_replay_pkts_free(struct pl_replay_pkts *pk)
+void pl_replay_pkts_clear(struct pl_replay_pkts *pk)
 {
 	int i;
 
@@ -245,7 +289,13 @@ void pl_replay_pkts_free(struct pl_replay_pkts *pk)
 		free(pk->p[i].data);
 		free((char *)pk->p[i].skip);
 	}
+	pk->n = 0;
+}
+
+void pl_replay_pkts_free(struct pl_replay_pkts *pk)
+{
+	pl_replay_pkts_clear(pk);
 	free(pk->p);
 	pk->p = NULL;
-	pk->n = pk->cap = 0;
+	pk->cap = 0;
 }

@@ -40,6 +40,21 @@ int pl_replay_pkts_load_pcap(struct pl_replay_pkts *pk, const char *file, const 
  */
 int pl_replay_pkts_load_spec(struct pl_replay_pkts *pk, const char *name, int line1, int col1,
 			     const char *text, const char *filter);
+/* Frees the packets, keeps the array for the next chunk. */
+void pl_replay_pkts_clear(struct pl_replay_pkts *pk);
 void pl_replay_pkts_free(struct pl_replay_pkts *pk);
+
+/*
+ * A capture read a chunk at a time, so a capture of any size replays in bounded
+ * memory; `-i any` repeats are recognised across chunks. next() appends up to
+ * max records to pk (several packets for a record it splits): 1 more may
+ * follow, 0 the end, negative errno after a one-line message naming the file
+ * and packet.
+ */
+struct pl_replay_reader;
+int pl_replay_reader_open(const char *file, const char *filter, struct pl_replay_reader **out);
+int pl_replay_reader_next(struct pl_replay_reader *rd, struct pl_replay_pkts *pk, int max);
+void pl_replay_reader_close(struct pl_replay_reader *rd);
+#define PL_REPLAY_CHUNK 65536 /* records a streaming replay holds at once */
 
 #endif /* PL_REPLAY_INPUT_H */

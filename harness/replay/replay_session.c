@@ -43,7 +43,7 @@ int pl_replay_session_open(struct pl_replay_session *s, const struct topo *t,
 }
 
 /* Hands one result out: callback, --pcap-out, counts, progress. */
-static void hand_out(struct pl_replay_session *s, const struct pl_replay_pkts *pk, int i,
+static void hand_out(struct pl_replay_session *s, const struct pl_replay_pkts *pk,
 		     const struct pl_result *res)
 {
 	s->replayed++;
@@ -52,8 +52,12 @@ static void hand_out(struct pl_replay_session *s, const struct pl_replay_pkts *p
 	if (s->o.pcap_out && res->out_len)
 		pl_pcap_out_write(s->o.pcap_out, res->out_dev, res->out, res->out_len);
 	pl_result_count(&s->counts, res);
-	if (s->o.progress && (i + 1) % PROGRESS_EVERY == 0)
-		fprintf(stderr, "%s: %d/%d packets\n", s->o.progress, i + 1, pk->n);
+	if (s->o.progress && s->replayed % PROGRESS_EVERY == 0) {
+		if (s->o.streamed)
+			fprintf(stderr, "%s: %u packets\n", s->o.progress, s->replayed);
+		else
+			fprintf(stderr, "%s: %u/%d packets\n", s->o.progress, s->replayed, pk->n);
+	}
 }
 
 /*
@@ -115,7 +119,7 @@ static int run_workers(struct pl_replay_session *s, const struct pl_replay_pkts 
 			int st = state[k][i - from];
 
 			if (!err && st == 1) {
-				hand_out(s, pk, i, &res[i - from]);
+				hand_out(s, pk, &res[i - from]);
 			} else if (!err && st < 0) {
 				s->failed_number = pk->p[i].number;
 				err = fail(s, PL_STEP_PACKET, st);
@@ -179,7 +183,7 @@ int pl_replay_session_run(struct pl_replay_session *s, const struct pl_replay_pk
 			goto out;
 		}
 		for (j = 0; j < used; j++) {
-			hand_out(s, pk, i + j, &res[j]);
+			hand_out(s, pk, &res[j]);
 			if (!results)
 				pl_result_release(&res[j]);
 		}

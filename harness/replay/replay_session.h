@@ -10,6 +10,7 @@
 #define PL_REPLAY_SESSION_H
 
 #include <signal.h>
+#include <stdbool.h>
 
 #include "replay/replay.h"
 
@@ -21,7 +22,8 @@ struct pl_replay_session_opts {
 	int nprefilter;
 	struct pl_pcap_out *pcap_out; /* each result's output frame goes here; NULL = none */
 	const char *progress;	      /* "PROGRESS: i/n packets" on stderr every 10000; NULL none */
-	volatile sig_atomic_t *stop;  /* non-zero: stop before the next packet; NULL = never */
+	bool streamed; /* packets come a chunk per run call: progress counts without a total */
+	volatile sig_atomic_t *stop; /* non-zero: stop before the next packet; NULL = never */
 	int workers; /* unit mode: replay threads, sharded by flow (replay_workers.h); 0, 1 = one */
 	/* Called with each result, in input order; NULL = none. */
 	void (*on_result)(void *ctx, const struct pl_result *res);
@@ -54,7 +56,8 @@ struct pl_replay_session {
 int pl_replay_session_open(struct pl_replay_session *s, const struct topo *t,
 			   const struct pl_replay_session_opts *o);
 /*
- * Replays every packet of pk. results: pk->n entries the results stay in (the
+ * Replays every packet of pk (called once per chunk for a streamed capture:
+ * counts and progress go on). results: pk->n entries the results stay in (the
  * caller releases them, also after an error); NULL = each is released after
  * on_result. 0 or -errno (s->failed says where).
  */

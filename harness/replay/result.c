@@ -169,6 +169,7 @@ void pl_result_print(FILE *f, const struct pl_result *r, const struct topo *t)
 	if (r->drop_reason)
 		fprintf(f, " (%s %u)", pl_drop_reason_name(r->drop_reason), r->drop_reason);
 	fprintf(f, " | to %s | addrs %s | encap %s", dl, nat, enc);
+	pl_result_nat_print(f, r);
 	if (r->timed && r->t_deliver != UINT64_MAX)
 		fprintf(f, " | t %llu..%llu ns", (unsigned long long)r->t_inject,
 			(unsigned long long)r->t_deliver);
@@ -251,6 +252,7 @@ void pl_result_print_json(FILE *f, const struct pl_result *r, const struct topo 
 			pl_ip4_str(r->out_saddr, a), pl_ip4_str(r->out_daddr, b), r->out_sport,
 			r->out_dport);
 	}
+	pl_result_nat_json(f, r, t);
 	if (r->encap)
 		fprintf(f,
 			",\"encap\":{\"type\":\"%s\",\"vni\":%u,\"outer_src\":\"%s\","

@@ -49,6 +49,19 @@ enum pl_result_status {
 	PL_RES_ERROR,	/* replay failed (a syscall): see .skip */
 };
 
+/*
+ * A service translation by one program, from its flow event: DNAT (svc ->
+ * dst), SNAT (old_src -> src), reverse NAT (old_src -> src and, for a
+ * SNATed flow, svc -> dst). Addresses network order, ports host order.
+ */
+struct pl_hop_nat {
+	uint8_t flags; /* PL_EV_F_SVC_DNAT | PL_EV_F_SVC_SNAT | PL_EV_F_SVC_RNAT, 0 = none */
+	uint32_t svc_ip, old_src, src, dst;
+	uint16_t svc_port, old_sport, sport, dport;
+};
+
+#define PL_HOP_NAT_FLAGS (PL_EV_F_SVC_DNAT | PL_EV_F_SVC_SNAT | PL_EV_F_SVC_RNAT)
+
 /* One program run on the packet's path. */
 struct pl_hop {
 	int node;
@@ -64,14 +77,15 @@ struct pl_hop {
 	char remark[96];		 /* harness remark ("identity via skb->mark: no decap") */
 	char user[80]; /* a topology's own program (sim): "NAME (user program on NODE DEV HOOK)" */
 	uint64_t ts_ns;			 /* live: event time, for ordering hops across nodes */
-	uint32_t saddr; /* source address the program saw (network order), 0 unknown */
+	uint32_t saddr;	       /* source address the program saw (network order), 0 unknown */
+	struct pl_hop_nat nat; /* the service translation this program made */
 };
 
 struct pl_result {
-	uint32_t number;   /* packet number in its input (1-based) */
+	uint32_t number;    /* packet number in its input (1-based) */
 	uint16_t seg, nseg; /* segment seg of nseg of an oversized captured frame; 0 = whole */
-	const char *input; /* input file or "inline" */
-	char summary[192]; /* formatted from .in when first printed */
+	const char *input;  /* input file or "inline" */
+	char summary[192];  /* formatted from .in when first printed */
 	enum pl_result_status status;
 	char skip[128]; /* why skipped / error text */
 	struct pl_inject inject;
@@ -123,6 +137,17 @@ int pl_result_delivered_str(const struct pl_result *r, const struct topo *t, cha
 int pl_inject_str(const struct pl_inject *in, const struct topo *t, char *buf, size_t len);
 /* "TO_OVERLAY" for the last hop, "FROM_ENDPOINT,TO_OVERLAY" for all. */
 int pl_result_points_str(const struct pl_result *r, char *buf, size_t len);
+
+/* The translation of h from its event ev (none unless ev has a PL_EV_F_SVC_* flag). */
+void pl_hop_nat_from_event(struct pl_hop *h, const struct pl_flow_event *ev);
+/* "DNAT 10.96.0.10:80 -> 10.244.2.20:8080" (", SNAT ..."), "" when h made none. */
+int pl_hop_nat_str(const struct pl_hop *h, char *buf, size_t len);
+/* Index of the first hop whose translation has flag, or -1. */
+int pl_result_nat_hop(const struct pl_result *r, uint8_t flag);
+/* " | DNAT ... at from_pod" for every translating hop (nothing when none). */
+void pl_result_nat_print(FILE *f, const struct pl_result *r);
+/* ,"nat":[{"type":"dnat","from":"A:P","to":"B:Q","program":"from_pod","node":"node1"}] */
+void pl_result_nat_json(FILE *f, const struct pl_result *r, const struct topo *t);
 
 /* One line: number, summary, hook, points, verdict, reason, delivered, nat, encap. */
 void pl_result_print(FILE *f, const struct pl_result *r, const struct topo *t);

@@ -79,6 +79,22 @@ struct pl_scn_expect {
 		uint16_t sport, dport; /* host order, 0 = not checked */
 		bool checksums;	       /* IPv4 header and TCP/UDP checksums verify */
 	} out;
+	/*
+	 * nat: none | {dnat, snat, rev_nat, at}: the service translations the
+	 * packet's programs made, exactly, and the headers it left with.
+	 */
+	struct pl_scn_nat_expect {
+		bool set;
+		bool none;
+		bool dnat, snat, rnat;
+		bool snat_node_ip;	     /* snat: node-ip, the translating node's own IP */
+		uint32_t dnat_from, dnat_to; /* network order */
+		uint16_t dnat_from_port, dnat_to_port;
+		uint32_t snat_to;
+		uint32_t rnat_from, rnat_to;
+		uint16_t rnat_from_port, rnat_to_port;
+		uint8_t at; /* enum pl_prog that made them, 0 = any */
+	} xlat;
 	struct pl_scn_pos pos;
 };
 

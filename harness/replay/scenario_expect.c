@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Scenario files: the expect and counters entries (docs/scenario.md). */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,106 @@ static int output_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 	}
 	return pl_yaml_error(&c->y, k,
 			     "output: unknown key '%s' (src, dst, sport, dport, checksums)", key);
+}
+
+/* "IP:PORT" into ip (network order) and port; false when it is not one. */
+static bool endpoint(const char *s, size_t n, uint32_t *ip, uint16_t *port)
+{
+	char buf[32], *colon, *end;
+	struct in_addr a;
+	unsigned long p;
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	colon = strchr(buf, ':');
+	if (!colon || colon[1] < '0' || colon[1] > '9')
+		return false;
+	*colon = '\0';
+	p = strtoul(colon + 1, &end, 10);
+	if (*end || !p || p > 65535 || inet_pton(AF_INET, buf, &a) != 1)
+		return false;
+	*ip = a.s_addr;
+	*port = (uint16_t)p;
+	return true;
+}
+
+/* "A:P -> B:Q" (dnat, rev_nat). */
+static int translation(struct scn_ctx *c, yaml_node_t *v, const char *key, uint32_t *from,
+		       uint16_t *from_port, uint32_t *to, uint16_t *to_port)
+{
+	const char *s = pl_yaml_str(v), *arrow = s ? strstr(s, " -> ") : NULL;
+
+	if (!arrow || !endpoint(s, arrow - s, from, from_port) ||
+	    !endpoint(arrow + 4, strlen(arrow + 4), to, to_port))
+		return pl_yaml_error(&c->y, v, "nat: %s '%s' is not 'IP:PORT -> IP:PORT'", key,
+				     s ?: "");
+	return 0;
+}
+
+static int nat_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct pl_scn_nat_expect *x = arg;
+	const char *s = pl_yaml_str(v);
+	int p;
+
+	if (!strcmp(key, "dnat")) {
+		x->dnat = true;
+		return translation(c, v, key, &x->dnat_from, &x->dnat_from_port, &x->dnat_to,
+				   &x->dnat_to_port);
+	}
+	if (!strcmp(key, "rev_nat")) {
+		x->rnat = true;
+		return translation(c, v, key, &x->rnat_from, &x->rnat_from_port, &x->rnat_to,
+				   &x->rnat_to_port);
+	}
+	if (!strcmp(key, "snat")) {
+		x->snat = true;
+		if (s && !strcmp(s, "node-ip")) {
+			x->snat_node_ip = true;
+			return 0;
+		}
+		if (!s || inet_pton(AF_INET, s, &x->snat_to) != 1)
+			return pl_yaml_error(&c->y, v,
+					     "nat: snat '%s' is not node-ip or an IPv4 address",
+					     s ?: "");
+		return 0;
+	}
+	if (!strcmp(key, "at")) {
+		p = pl_prog_parse(s);
+		if (p <= 0 || p == PL_PROG_XDP_PREFILTER)
+			return pl_yaml_error(
+				&c->y, v,
+				"nat: at '%s' is not from_pod, from_network or from_overlay",
+				s ?: "");
+		x->at = (uint8_t)p;
+		return 0;
+	}
+	return pl_yaml_error(&c->y, k, "nat: unknown key '%s' (dnat, snat, rev_nat, at)", key);
+}
+
+static int nat_expect(struct scn_ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
+{
+	const char *s = pl_yaml_str(v);
+	int err;
+
+	e->xlat.set = true;
+	if (v->type == YAML_SCALAR_NODE) {
+		if (!s || strcmp(s, "none"))
+			return pl_yaml_error(&c->y, v,
+					     "nat: '%s' is neither none nor a mapping "
+					     "{dnat, snat, rev_nat, at}",
+					     s ?: "");
+		e->xlat.none = true;
+		return 0;
+	}
+	err = pl_scn_each_key(c, v, "nat", nat_key, &e->xlat);
+	if (err)
+		return err;
+	if (!e->xlat.dnat && !e->xlat.snat && !e->xlat.rnat)
+		return pl_yaml_error(&c->y, v, "nat: say dnat, snat or rev_nat (or nat: none)");
+	return 0;
 }
 
 static int numbers(struct scn_ctx *c, yaml_node_t *v, struct pl_scn_expect *e)
@@ -242,6 +343,8 @@ static int expect_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 			return pl_yaml_error(&c->y, v, "nat_free: must be true or translated");
 		return 0;
 	}
+	if (!strcmp(key, "nat"))
+		return nat_expect(c, v, e);
 	if (!strcmp(key, "encap")) {
 		e->has_encap = true;
 		if (s && !strcmp(s, "none")) {
@@ -265,7 +368,7 @@ static int expect_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 	return pl_yaml_error(
 		&c->y, k,
 		"expect: unknown key '%s' (packet, packets, filter, flow, all, verdict, "
-		"drop_reason, observation_points, delivered_to, nat_free, encap, output, "
+		"drop_reason, observation_points, delivered_to, nat_free, nat, encap, output, "
 		"output_pcap, skipped)",
 		key);
 }
@@ -344,7 +447,8 @@ int pl_scn_one_expect(struct scn_ctx *c, yaml_node_t *n, void *slot)
 		return pl_yaml_error(
 			&c->y, n,
 			"expect: nothing to check (verdict, drop_reason, "
-			"observation_points, delivered_to, nat_free, encap, output_pcap)");
+			"observation_points, delivered_to, nat_free, nat, encap, output, "
+			"output_pcap)");
 	return 0;
 }
 

@@ -14,20 +14,40 @@
 
 #include "topo/policy_compile.h"
 #include "topo/topo_addr.h"
+#include "topo/topo_v6.h"
 
 struct idset {
 	uint32_t *ids;
 	int n, cap;
+	struct pl_u64map seen; /* once n is past IDSET_LINEAR */
 };
+
+#define IDSET_LINEAR 16
+
+static void idset_reset(struct idset *s)
+{
+	s->n = 0;
+	pl_u64map_free(&s->seen);
+}
 
 static int idset_add(struct idset *s, uint32_t id)
 {
 	uint32_t *ids;
-	int i;
+	int i, err;
 
-	for (i = 0; i < s->n; i++)
-		if (s->ids[i] == id)
+	if (s->n < IDSET_LINEAR) {
+		for (i = 0; i < s->n; i++)
+			if (s->ids[i] == id)
+				return 0;
+	} else {
+		for (i = s->seen.n; i < s->n; i++) /* the linear part, once */
+			if ((err = pl_u64map_put(&s->seen, s->ids[i], i)))
+				return err;
+		if (pl_u64map_get(&s->seen, id) >= 0)
 			return 0;
+		if ((err = pl_u64map_put(&s->seen, id, s->n)))
+			return err;
+	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
 		ids = realloc(s->ids, s->cap * sizeof(*ids));
@@ -39,76 +59,195 @@ static int idset_add(struct idset *s, uint32_t id)
 	return 0;
 }
 
-static int prefix_find(const struct policy_set *ps, uint32_t ip, uint8_t plen)
+/* The prefix of either family (ip6 NULL: IPv4) is p. */
+static bool prefix_is(const struct policy_prefix *p, bool v6, uint32_t ip, const uint8_t *ip6,
+		      uint8_t plen)
 {
-	int i;
+	if (p->v6 != v6 || p->plen != plen)
+		return false;
+	return v6 ? !memcmp(p->ip6, ip6, 16) : p->ip == ip;
+}
 
-	for (i = 0; i < ps->nprefixes; i++)
-		if (ps->prefixes[i].ip == ip && ps->prefixes[i].plen == plen)
+/* A prefix's address as compared and sorted: IPv4 in its first 4 bytes (network order). */
+static void prefix_addr(bool v6, uint32_t ip, const uint8_t *ip6, uint8_t a[16])
+{
+	memset(a, 0, 16);
+	if (v6)
+		memcpy(a, ip6, 16);
+	else
+		memcpy(a, &ip, 4);
+}
+
+static uint64_t prefix_key(bool v6, uint32_t ip, const uint8_t *ip6, uint8_t plen)
+{
+	uint8_t k[18];
+
+	prefix_addr(v6, ip, ip6, k);
+	k[16] = v6;
+	k[17] = plen;
+	return pl_u64map_hash(k, sizeof(k));
+}
+
+static int prefix_find(const struct policy_set *ps, bool v6, uint32_t ip, const uint8_t *ip6,
+		       uint8_t plen)
+{
+	int i = pl_u64map_get(&ps->prefix_idx, prefix_key(v6, ip, ip6, plen));
+
+	if (i < 0 || prefix_is(&ps->prefixes[i], v6, ip, ip6, plen))
+		return i;
+	for (i = 0; i < ps->nprefixes; i++) /* two prefixes of one hash: look them all up */
+		if (prefix_is(&ps->prefixes[i], v6, ip, ip6, plen))
 			return i;
 	return -1;
 }
 
-/* 0.0.0.0/0 is WORLD itself and gets no CIDR identity. */
-static int prefix_add(struct policy_set *ps, uint32_t ip, uint8_t plen)
+/*
+ * 0.0.0.0/0 is WORLD itself and gets no CIDR identity, but in dual stack each
+ * family's /0 gets one: WORLD stands for both, and a /0 rule allows one family.
+ */
+static int prefix_add(struct policy_set *ps, bool v6, uint32_t ip, const uint8_t *ip6, uint8_t plen,
+		      bool dual)
 {
 	struct policy_prefix *p;
 
-	if (!plen || prefix_find(ps, ip, plen) >= 0)
+	uint64_t key = prefix_key(v6, ip, ip6, plen);
+
+	if ((!plen && !dual) || prefix_find(ps, v6, ip, ip6, plen) >= 0)
 		return 0;
-	p = realloc(ps->prefixes, (ps->nprefixes + 1) * sizeof(*p));
-	if (!p)
+	if (ps->nprefixes == ps->prefix_cap) {
+		int cap = ps->prefix_cap ? ps->prefix_cap * 2 : 16;
+
+		p = realloc(ps->prefixes, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		ps->prefixes = p;
+		ps->prefix_cap = cap;
+	}
+	if (pl_u64map_get(&ps->prefix_idx, key) < 0 &&
+	    pl_u64map_put(&ps->prefix_idx, key, ps->nprefixes))
 		return -ENOMEM;
-	ps->prefixes = p;
-	p[ps->nprefixes].ip = ip;
-	p[ps->nprefixes].plen = plen;
-	p[ps->nprefixes].identity = PL_ID_CIDR_MIN + (uint32_t)ps->nprefixes;
+	p = &ps->prefixes[ps->nprefixes];
+	memset(p, 0, sizeof(*p));
+	p->v6 = v6;
+	p->ip = ip;
+	if (v6)
+		memcpy(p->ip6, ip6, 16);
+	p->plen = plen;
+	p->identity = PL_ID_CIDR_MIN + (uint32_t)ps->nprefixes;
 	ps->nprefixes++;
 	return 0;
 }
 
 static int collect_prefixes(const struct topo *t, struct policy_set *ps)
 {
+	bool dual = pl_topo_has_v6(t);
 	int i, j, k, e, err = 0;
 
 	if (t->world.present)
-		err = prefix_add(ps, t->world.ip, 32);
+		err = prefix_add(ps, false, t->world.ip, NULL, 32, dual);
 	for (i = 0; !err && i < t->npolicies; i++) {
 		for (j = 0; !err && j < t->policies[i].nrules; j++) {
 			const struct topo_rule *r = &t->policies[i].rules[j];
 
 			for (k = 0; !err && k < r->ncidrs; k++) {
-				err = prefix_add(ps, r->cidrs[k].ip, r->cidrs[k].plen);
-				for (e = 0; !err && e < r->cidrs[k].nexcept; e++)
-					err = prefix_add(ps, r->cidrs[k].except_ip[e],
-							 r->cidrs[k].except_plen[e]);
+				const struct topo_cidr *c = &r->cidrs[k];
+
+				err = prefix_add(ps, c->v6, c->ip, c->ip6, c->plen, dual);
+				for (e = 0; !err && e < c->nexcept; e++)
+					err = prefix_add(ps, c->v6, c->except_ip[e],
+							 c->v6 ? c->except_ip6[e] : NULL,
+							 c->except_plen[e], dual);
 			}
 		}
 	}
 	return err;
 }
 
-static bool in_except(const struct topo_cidr *c, uint32_t ip, uint8_t plen)
+/* The prefix (of c's family) lies inside c's e-th except prefix, or inside c itself (e < 0). */
+static bool prefix_within(const struct topo_cidr *c, int e, const struct policy_prefix *p)
+{
+	if (p->v6 != c->v6)
+		return false;
+	if (e < 0)
+		return p->v6 ? pl_topo_cidr6_within(p->ip6, p->plen, c->ip6, c->plen)
+			     : pl_topo_cidr_within(p->ip, p->plen, c->ip, c->plen);
+	return p->v6 ? pl_topo_cidr6_within(p->ip6, p->plen, c->except_ip6[e], c->except_plen[e])
+		     : pl_topo_cidr_within(p->ip, p->plen, c->except_ip[e], c->except_plen[e]);
+}
+
+static bool in_except(const struct topo_cidr *c, const struct policy_prefix *p)
 {
 	int e;
 
 	for (e = 0; e < c->nexcept; e++)
-		if (pl_topo_cidr_within(ip, plen, c->except_ip[e], c->except_plen[e]))
+		if (prefix_within(c, e, p))
 			return true;
 	return false;
 }
 
+static const struct policy_set *sort_ps;
+
+/* Family, then address: the prefixes inside a CIDR are one run of prefix_by_ip. */
+static int prefix_cmp(const struct policy_prefix *p, bool v6, const uint8_t a[16])
+{
+	uint8_t b[16];
+
+	if (p->v6 != v6)
+		return p->v6 ? 1 : -1;
+	prefix_addr(p->v6, p->ip, p->ip6, b);
+	return memcmp(b, a, 16);
+}
+
+static int by_addr(const void *x, const void *y)
+{
+	const struct policy_prefix *q = &sort_ps->prefixes[*(const int *)y];
+	uint8_t a[16];
+
+	prefix_addr(q->v6, q->ip, q->ip6, a);
+	return prefix_cmp(&sort_ps->prefixes[*(const int *)x], q->v6, a);
+}
+
+static int sort_prefixes(struct policy_set *ps)
+{
+	int i;
+
+	ps->prefix_by_ip = malloc((ps->nprefixes ? ps->nprefixes : 1) * sizeof(int));
+	if (!ps->prefix_by_ip)
+		return -ENOMEM;
+	for (i = 0; i < ps->nprefixes; i++)
+		ps->prefix_by_ip[i] = i;
+	sort_ps = ps; /* qsort has no context argument; compiling is single-threaded */
+	qsort(ps->prefix_by_ip, ps->nprefixes, sizeof(int), by_addr);
+	sort_ps = NULL;
+	return 0;
+}
+
 static int cidr_identities(const struct policy_set *ps, const struct topo_cidr *c, struct idset *s)
 {
-	int i, err = 0;
+	int a = 0, b = ps->nprefixes, i, err = 0, bits = c->v6 ? 128 : 32;
+	uint8_t lo[16], hi[16];
 
-	if (!c->plen)
+	/* A /0 without an identity of its own (IPv4 only) is WORLD. */
+	if (!c->plen && prefix_find(ps, c->v6, c->ip, c->ip6, 0) < 0)
 		err = idset_add(s, PL_ID_WORLD);
-	for (i = 0; !err && i < ps->nprefixes; i++) {
-		const struct policy_prefix *p = &ps->prefixes[i];
+	prefix_addr(c->v6, c->ip, c->ip6, lo);
+	memcpy(hi, lo, 16);
+	for (i = c->plen; i < bits; i++)
+		hi[i / 8] |= 0x80 >> (i % 8);
+	while (a < b) { /* the first prefix at or after the CIDR's first address */
+		int m = a + (b - a) / 2;
 
-		if (pl_topo_cidr_within(p->ip, p->plen, c->ip, c->plen) &&
-		    !in_except(c, p->ip, p->plen))
+		if (prefix_cmp(&ps->prefixes[ps->prefix_by_ip[m]], c->v6, lo) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (; !err && a < ps->nprefixes; a++) {
+		const struct policy_prefix *p = &ps->prefixes[ps->prefix_by_ip[a]];
+
+		if (prefix_cmp(p, c->v6, hi) > 0)
+			break;
+		if (prefix_within(c, -1, p) && !in_except(c, p))
 			err = idset_add(s, p->identity);
 	}
 	return err;
@@ -154,13 +293,16 @@ static int rule_identities(const struct topo *t, const struct policy_set *ps,
 static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, bool deny,
 		     uint32_t rule_id, int *cap)
 {
+	uint64_t h = pl_u64map_hash(key, sizeof(*key));
+	int i = pl_u64map_get(&ps->entry_idx, h);
 	struct policy_entry *e;
-	int i;
 
-	for (i = 0; i < ps->nentries; i++) {
+	if (i >= 0 && memcmp(&ps->entries[i].key, key, sizeof(*key)))
+		for (i = 0; i < ps->nentries; i++) /* two keys of one hash: look them all up */
+			if (!memcmp(&ps->entries[i].key, key, sizeof(*key)))
+				break;
+	if (i >= 0 && i < ps->nentries) {
 		e = &ps->entries[i];
-		if (memcmp(&e->key, key, sizeof(*key)))
-			continue;
 		/* Same key from two rules: deny wins, and names the denying rule. */
 		if (deny && !e->val.deny) {
 			e->val.deny = 1;
@@ -168,6 +310,8 @@ static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, boo
 		}
 		return 0;
 	}
+	if (pl_u64map_get(&ps->entry_idx, h) < 0 && pl_u64map_put(&ps->entry_idx, h, ps->nentries))
+		return -ENOMEM;
 	if (ps->nentries == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
 		e = realloc(ps->entries, *cap * sizeof(*e));
@@ -181,6 +325,24 @@ static int entry_add(struct policy_set *ps, const struct pl_policy_key *key, boo
 	e->val.deny = deny;
 	e->val.rule_id = rule_id;
 	return 0;
+}
+
+/*
+ * The entries from first on are one endpoint's (entry_add merges a key into
+ * its own endpoint's entries only): in a direction none of them denies, an
+ * allow is the verdict as soon as the datapath finds one (PL_POLICY_F_FINAL).
+ */
+static void mark_final(struct policy_set *ps, int first)
+{
+	bool deny[2] = {false, false};
+	int i;
+
+	for (i = first; i < ps->nentries; i++)
+		if (ps->entries[i].val.deny && ps->entries[i].key.dir < 2)
+			deny[ps->entries[i].key.dir] = true;
+	for (i = first; i < ps->nentries; i++)
+		if (ps->entries[i].key.dir < 2 && !deny[ps->entries[i].key.dir])
+			ps->entries[i].val.flags |= PL_POLICY_F_FINAL;
 }
 
 /* A port with protocol ANY stands for TCP, UDP and SCTP (as in Cilium). */
@@ -223,7 +385,7 @@ int pl_policy_compile(const struct topo *t, struct policy_set **out)
 {
 	struct policy_set *ps;
 	struct idset ids = {0};
-	int i, j, k, cap = 0, err;
+	int i, j, k, first, cap = 0, err;
 
 	*out = NULL;
 	ps = calloc(1, sizeof(*ps));
@@ -232,11 +394,14 @@ int pl_policy_compile(const struct topo *t, struct policy_set **out)
 	ps->npods = t->npods;
 	ps->ep_flags = calloc(t->npods ? t->npods : 1, sizeof(*ps->ep_flags));
 	err = ps->ep_flags ? collect_prefixes(t, ps) : -ENOMEM;
+	if (!err)
+		err = sort_prefixes(ps);
 	for (k = 0; !err && k < t->npods; k++) {
 		const struct topo_pod *pod = &t->pods[k];
 
 		ps->ep_flags[k] = (pod->ingress_enforced ? PL_EP_F_INGRESS_ENFORCED : 0) |
 				  (pod->egress_enforced ? PL_EP_F_EGRESS_ENFORCED : 0);
+		first = ps->nentries;
 		for (i = 0; !err && i < t->npolicies; i++) {
 			const struct topo_policy *pol = &t->policies[i];
 
@@ -245,15 +410,18 @@ int pl_policy_compile(const struct topo *t, struct policy_set **out)
 			for (j = 0; !err && j < pol->nrules; j++) {
 				const struct topo_rule *r = &pol->rules[j];
 
-				ids.n = 0;
+				idset_reset(&ids);
 				err = rule_identities(t, ps, r, &ids);
 				if (!err)
 					err = rule_entries(ps, r, pod->ep_id, &ids,
 							   POLICY_RULE_ID(i, j), &cap);
 			}
 		}
+		if (!err)
+			mark_final(ps, first);
 	}
 	free(ids.ids);
+	pl_u64map_free(&ids.seen);
 	if (err) {
 		pl_policy_set_free(ps);
 		return err;
@@ -268,23 +436,17 @@ void pl_policy_set_free(struct policy_set *ps)
 		return;
 	free(ps->entries);
 	free(ps->prefixes);
+	free(ps->prefix_by_ip);
+	pl_u64map_free(&ps->entry_idx);
+	pl_u64map_free(&ps->prefix_idx);
 	free(ps->ep_flags);
 	free(ps);
-}
-
-static bool have_prefix(const struct policy_ipcache_entry *e, int n, uint32_t ip, uint8_t plen)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (e[i].key.ip == ip && e[i].key.prefixlen == plen)
-			return true;
-	return false;
 }
 
 int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int node,
 		      struct policy_ipcache_entry **out, int *n)
 {
+	struct pl_u64map cluster = {0};
 	struct policy_ipcache_entry *e;
 	int i, cnt = 0;
 
@@ -308,15 +470,24 @@ int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int nod
 		e[cnt].key.ip = t->nodes[i].underlay_ip;
 		e[cnt].info.identity = i == node ? PL_ID_HOST : PL_ID_REMOTE_NODE;
 	}
-	/* Cluster addresses win over an equal CIDR prefix: CIDR rules never match them. */
+	/* Cluster addresses (all /32s) win over an equal CIDR prefix: CIDR rules never match them.
+	 */
+	for (i = 0; i < cnt; i++)
+		if (pl_u64map_put(&cluster, e[i].key.ip, i)) {
+			pl_u64map_free(&cluster);
+			free(e);
+			return -ENOMEM;
+		}
 	for (i = 0; i < ps->nprefixes; i++) {
-		if (have_prefix(e, cnt, ps->prefixes[i].ip, ps->prefixes[i].plen))
+		if (ps->prefixes[i].v6 || (ps->prefixes[i].plen == 32 &&
+					   pl_u64map_get(&cluster, ps->prefixes[i].ip) >= 0))
 			continue;
 		e[cnt].key.prefixlen = ps->prefixes[i].plen;
 		e[cnt].key.ip = ps->prefixes[i].ip;
 		e[cnt].info.identity = ps->prefixes[i].identity;
 		cnt++;
 	}
+	pl_u64map_free(&cluster);
 	*out = e;
 	*n = cnt;
 	return 0;
@@ -329,6 +500,70 @@ uint32_t pl_policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, u
 
 	for (i = 0; i < n; i++) {
 		if (!pl_topo_cidr_contains(e[i].key.ip, (uint8_t)e[i].key.prefixlen, ip))
+			continue;
+		if (best < 0 || e[i].key.prefixlen > e[best].key.prefixlen)
+			best = i;
+	}
+	if (tunnel)
+		*tunnel = best < 0 ? 0 : e[best].info.tunnel_endpoint;
+	return best < 0 ? PL_ID_WORLD : e[best].info.identity;
+}
+
+static int push6(struct policy_ipcache6_entry *e, int *cnt, const uint8_t *ip6, uint8_t plen,
+		 uint32_t identity, uint32_t tunnel)
+{
+	int i;
+
+	/* Cluster addresses come first and win over an equal CIDR prefix. */
+	for (i = 0; i < *cnt; i++)
+		if (e[i].key.prefixlen == plen && !memcmp(e[i].key.ip6, ip6, 16))
+			return 0;
+	e[*cnt].key.prefixlen = plen;
+	memcpy(e[*cnt].key.ip6, ip6, 16);
+	e[*cnt].info.identity = identity;
+	e[*cnt].info.tunnel_endpoint = tunnel;
+	(*cnt)++;
+	return 0;
+}
+
+int pl_policy_ipcache6(const struct topo *t, const struct policy_set *ps, int node,
+		       struct policy_ipcache6_entry **out, int *n)
+{
+	static const uint8_t zero[16];
+	struct policy_ipcache6_entry *e;
+	int i, cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!pl_topo_has_v6(t))
+		return 0;
+	e = calloc(t->npods + t->nnodes + ps->nprefixes + 1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < t->npods; i++)
+		push6(e, &cnt, t->pods[i].ip6, 128, t->pods[i].identity,
+		      t->pods[i].node != node ? t->nodes[t->pods[i].node].underlay_ip : 0);
+	for (i = 0; i < t->nnodes; i++)
+		if (memcmp(t->nodes[i].underlay_ip6, zero, 16))
+			push6(e, &cnt, t->nodes[i].underlay_ip6, 128,
+			      i == node ? PL_ID_HOST : PL_ID_REMOTE_NODE, 0);
+	for (i = 0; i < ps->nprefixes; i++)
+		if (ps->prefixes[i].v6)
+			push6(e, &cnt, ps->prefixes[i].ip6, ps->prefixes[i].plen,
+			      ps->prefixes[i].identity, 0);
+	*out = e;
+	*n = cnt;
+	return 0;
+}
+
+uint32_t pl_policy_ipcache6_lookup(const struct policy_ipcache6_entry *e, int n, const uint8_t *ip6,
+				   uint32_t *tunnel)
+{
+	int i, best = -1;
+
+	for (i = 0; i < n; i++) {
+		if (!pl_topo_cidr6_contains((const uint8_t *)e[i].key.ip6,
+					    (uint8_t)e[i].key.prefixlen, ip6))
 			continue;
 		if (best < 0 || e[i].key.prefixlen > e[best].key.prefixlen)
 			best = i;

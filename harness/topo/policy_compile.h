@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 
+#include "lib/u64map.h"
 #include "topo/topo.h"
 
 /* rule_id of a policy entry: which policy and which topo_rule of it. */
@@ -31,10 +32,12 @@ struct policy_entry {
 	struct pl_policy_entry val;
 };
 
-/* A CIDR identity: PL_ID_CIDR_MIN + index, the world host's /32 first. */
+/* A CIDR identity: PL_ID_CIDR_MIN + index, the world host's /32 first; either family. */
 struct policy_prefix {
-	uint32_t ip; /* network order */
+	uint32_t ip; /* network order; 0 when v6 */
 	uint8_t plen;
+	bool v6;
+	uint8_t ip6[16];
 	uint32_t identity;
 };
 
@@ -43,11 +46,21 @@ struct policy_ipcache_entry {
 	struct pl_ipcache_info info;
 };
 
+struct policy_ipcache6_entry {
+	struct pl_ipcache6_key key; /* prefixlen, ip6 (network order) */
+	struct pl_ipcache_info info;
+};
+
 struct policy_set {
 	struct policy_entry *entries; /* unique keys; deny wins when rules collide */
 	int nentries;
 	struct policy_prefix *prefixes;
 	int nprefixes;
+	/* What compiling looks up by, so 100k rules take seconds, not hours. */
+	struct pl_u64map entry_idx;  /* hash of an entry's key -> its index */
+	struct pl_u64map prefix_idx; /* hash of family, address, length -> index into prefixes */
+	int *prefix_by_ip;	     /* prefixes' indexes by family and address */
+	int prefix_cap;
 	uint32_t *ep_flags; /* per pod (topo.pods order): PL_EP_F_* */
 	int npods;
 };
@@ -67,6 +80,17 @@ int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int nod
 /* Longest-prefix match over entries; PL_ID_WORLD on a miss. tunnel may be NULL. */
 uint32_t pl_policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, uint32_t ip,
 				  uint32_t *tunnel);
+
+/*
+ * ipcache6 as node `node` sees it (empty without IPv6 in ipFamilies): every
+ * pod's IPv6 /128 (tunnel endpoint as in pl_policy_ipcache), the nodes' ipv6
+ * /128, the IPv6 CIDR identities' prefixes. *out is malloc'ed (or NULL).
+ */
+int pl_policy_ipcache6(const struct topo *t, const struct policy_set *ps, int node,
+		       struct policy_ipcache6_entry **out, int *n);
+/* Longest-prefix match over entries; PL_ID_WORLD on a miss. tunnel may be NULL. */
+uint32_t pl_policy_ipcache6_lookup(const struct policy_ipcache6_entry *e, int n, const uint8_t *ip6,
+				   uint32_t *tunnel);
 
 /*
  * The datapath's lookup on the compiled entries for a selected endpoint:
@@ -105,6 +129,18 @@ enum policy_verdict pl_policy_predict(const struct topo *t, const struct policy_
 enum policy_verdict pl_policy_evaluate_compiled(const struct topo *t, const struct policy_set *ps,
 						uint32_t saddr, uint32_t daddr, uint8_t proto,
 						uint16_t dport, int *reason);
+
+/*
+ * The two above for IPv6 addresses (16 bytes, network order): CIDR rules
+ * match the prefixes of the packet's family only; identities and label rules
+ * are the same as IPv4's.
+ */
+enum policy_verdict pl_policy_predict6(const struct topo *t, const uint8_t *saddr6,
+				       const uint8_t *daddr6, uint8_t proto, uint16_t dport,
+				       int *reason);
+enum policy_verdict pl_policy_evaluate_compiled6(const struct topo *t, const struct policy_set *ps,
+						 const uint8_t *saddr6, const uint8_t *daddr6,
+						 uint8_t proto, uint16_t dport, int *reason);
 
 const char *pl_policy_verdict_name(enum policy_verdict v); /* "allowed", "dropped at egress", ... */
 

@@ -5,10 +5,12 @@
  * compiled maps (ipcache + policy lookups, as the datapath does them).
  */
 #include <stdlib.h>
+#include <string.h>
 #include <netinet/in.h>
 
 #include "topo/policy_compile.h"
 #include "topo/topo_addr.h"
+#include "topo/topo_v6.h"
 
 enum peer_kind {
 	PEER_POD,
@@ -20,12 +22,14 @@ enum peer_kind {
 struct peer {
 	enum peer_kind kind;
 	int pod;
+	bool v6;
 	uint32_t ip;
+	const uint8_t *ip6; /* v6 */
 };
 
 static struct peer classify(const struct topo *t, uint32_t ip, int view_node)
 {
-	struct peer p = {PEER_EXTERNAL, -1, ip};
+	struct peer p = {PEER_EXTERNAL, -1, false, ip, NULL};
 	int node;
 
 	p.pod = pl_topo_pod_by_ip(t, ip);
@@ -39,10 +43,40 @@ static struct peer classify(const struct topo *t, uint32_t ip, int view_node)
 	return p;
 }
 
-static bool cidr_matches(const struct topo_cidr *c, uint32_t ip)
+static struct peer classify6(const struct topo *t, const uint8_t *ip6, int view_node)
 {
+	struct peer p = {PEER_EXTERNAL, -1, true, 0, ip6};
+	static const uint8_t zero[16];
+	int i;
+
+	p.pod = pl_topo_pod_by_ip6(t, ip6);
+	if (p.pod >= 0) {
+		p.kind = PEER_POD;
+		return p;
+	}
+	for (i = 0; i < t->nnodes; i++)
+		if (memcmp(t->nodes[i].underlay_ip6, zero, 16) &&
+		    !memcmp(t->nodes[i].underlay_ip6, ip6, 16))
+			p.kind = i == view_node ? PEER_HOST : PEER_REMOTE_NODE;
+	return p;
+}
+
+/* A CIDR matches addresses of its own family only. */
+static bool cidr_matches(const struct topo_cidr *c, const struct peer *p)
+{
+	uint32_t ip = p->ip;
 	int e;
 
+	if (c->v6 != p->v6)
+		return false;
+	if (c->v6) {
+		if (!pl_topo_cidr6_contains(c->ip6, c->plen, p->ip6))
+			return false;
+		for (e = 0; e < c->nexcept; e++)
+			if (pl_topo_cidr6_contains(c->except_ip6[e], c->except_plen[e], p->ip6))
+				return false;
+		return true;
+	}
 	if (!pl_topo_cidr_contains(c->ip, c->plen, ip))
 		return false;
 	for (e = 0; e < c->nexcept; e++)
@@ -63,7 +97,7 @@ static bool peer_matches(const struct topo *t, const struct topo_rule *r, const 
 				 t->pods[p->pod].nlabels))
 		return true;
 	for (i = 0; p->kind == PEER_EXTERNAL && i < r->ncidrs; i++)
-		if (cidr_matches(&r->cidrs[i], p->ip))
+		if (cidr_matches(&r->cidrs[i], p))
 			return true;
 	if ((ent & TOPO_ENT_WORLD) && p->kind == PEER_EXTERNAL)
 		return true;
@@ -192,6 +226,67 @@ enum policy_verdict pl_policy_evaluate_compiled(const struct topo *t, const stru
 	if (dst >= 0) {
 		*reason = compiled_dir(t, ps, dst, PL_DIR_INGRESS, seen_source(t, saddr, dst),
 				       proto, dport);
+		if (*reason)
+			return POLICY_DROPPED_INGRESS;
+	}
+	return POLICY_ALLOWED;
+}
+
+/* IPv6 topologies route natively or by vxlan: no MASQUERADE, the source is seen as sent. */
+enum policy_verdict pl_policy_predict6(const struct topo *t, const uint8_t *saddr6,
+				       const uint8_t *daddr6, uint8_t proto, uint16_t dport,
+				       int *reason)
+{
+	int src = pl_topo_pod_by_ip6(t, saddr6), dst = pl_topo_pod_by_ip6(t, daddr6);
+	struct peer peer;
+
+	*reason = PL_DROP_NONE;
+	if (src >= 0) {
+		peer = classify6(t, daddr6, t->pods[src].node);
+		*reason = eval_dir(t, src, TOPO_EGRESS, &peer, proto, dport);
+		if (*reason)
+			return POLICY_DROPPED_EGRESS;
+	}
+	if (dst >= 0) {
+		peer = classify6(t, saddr6, t->pods[dst].node);
+		*reason = eval_dir(t, dst, TOPO_INGRESS, &peer, proto, dport);
+		if (*reason)
+			return POLICY_DROPPED_INGRESS;
+	}
+	return POLICY_ALLOWED;
+}
+
+static int compiled_dir6(const struct topo *t, const struct policy_set *ps, int pod,
+			 enum pl_dir dir, const uint8_t *remote, uint8_t proto, uint16_t dport)
+{
+	uint32_t flag = dir == PL_DIR_INGRESS ? PL_EP_F_INGRESS_ENFORCED : PL_EP_F_EGRESS_ENFORCED;
+	struct policy_ipcache6_entry *ipc;
+	uint32_t id;
+	int n;
+
+	if (!(ps->ep_flags[pod] & flag))
+		return PL_DROP_NONE;
+	if (pl_policy_ipcache6(t, ps, t->pods[pod].node, &ipc, &n))
+		return -1;
+	id = pl_policy_ipcache6_lookup(ipc, n, remote, NULL);
+	free(ipc);
+	return pl_policy_lookup(ps, t->pods[pod].ep_id, id, proto, dport, dir, NULL);
+}
+
+enum policy_verdict pl_policy_evaluate_compiled6(const struct topo *t, const struct policy_set *ps,
+						 const uint8_t *saddr6, const uint8_t *daddr6,
+						 uint8_t proto, uint16_t dport, int *reason)
+{
+	int src = pl_topo_pod_by_ip6(t, saddr6), dst = pl_topo_pod_by_ip6(t, daddr6);
+
+	*reason = PL_DROP_NONE;
+	if (src >= 0) {
+		*reason = compiled_dir6(t, ps, src, PL_DIR_EGRESS, daddr6, proto, dport);
+		if (*reason)
+			return POLICY_DROPPED_EGRESS;
+	}
+	if (dst >= 0) {
+		*reason = compiled_dir6(t, ps, dst, PL_DIR_INGRESS, saddr6, proto, dport);
 		if (*reason)
 			return POLICY_DROPPED_INGRESS;
 	}

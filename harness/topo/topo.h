@@ -41,6 +41,12 @@ struct topo_pod {
 	bool ingress_enforced; /* some policy selects it for ingress */
 	bool egress_enforced;
 	bool ready; /* `ready: false`: in no service's Endpoints (Kubernetes readiness) */
+	/* `nginx:`: podlab up runs nginx in the pod's namespace, listening on port */
+	struct {
+		bool on;
+		uint16_t port; /* host order, default 80 */
+		struct topo_pos pos;
+	} nginx;
 	struct topo_pos pos;
 };
 
@@ -179,10 +185,14 @@ struct topo_port {
 	uint8_t proto; /* IPPROTO_*, 0 = any */
 };
 
+/* A prefix and its except prefixes, all of one family (v6: ip6 and except_ip6, ip is 0). */
 struct topo_cidr {
 	uint32_t ip;
 	uint8_t plen;
+	bool v6;
+	uint8_t ip6[16];
 	uint32_t *except_ip; /* ipBlock.except */
+	uint8_t (*except_ip6)[16];
 	uint8_t *except_plen;
 	int nexcept;
 };

@@ -8,9 +8,10 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "topo/topo_v6.h"
 #include "topo/topo_yaml.h"
 
-/* prefilter: [CIDR, ...], a bare address is a /32. */
+/* prefilter: [CIDR, ...] of either family (IPv6 in dual stack), a bare address is a /32 or /128. */
 int pl_topo_parse_prefilter(struct topo_parser *p, const ynode *v)
 {
 	struct topo *t = p->t;
@@ -25,8 +26,8 @@ int pl_topo_parse_prefilter(struct topo_parser *p, const ynode *v)
 	for (i = 0; i < len; i++) {
 		struct topo_cidr *c = &t->prefilter[t->nprefilter];
 
-		err = pl_ty_cidr(p, pl_yaml_seq_item(&p->y, v, i), "prefilter entry", true, &c->ip,
-				 &c->plen);
+		err = pl_ty_cidr_either(p, pl_yaml_seq_item(&p->y, v, i), "prefilter entry", &c->v6,
+					&c->ip, c->ip6, &c->plen);
 		if (err)
 			return err;
 		t->nprefilter++;

@@ -22,6 +22,7 @@ static void topo_policy_free(struct topo_policy *pol)
 		pl_topo_labels_free(r->peer_labels, r->npeer_labels);
 		for (j = 0; j < r->ncidrs; j++) {
 			free(r->cidrs[j].except_ip);
+			free(r->cidrs[j].except_ip6);
 			free(r->cidrs[j].except_plen);
 		}
 		free(r->cidrs);

@@ -20,7 +20,28 @@ static const char *const top_keys[] = {
 	"world",    "policies",	   "programs",	  "prefilter", "conntrack", "fabric",
 	"ipipMode", "natOutgoing", "serviceCIDR", "services",  NULL};
 static const char *const node_keys[] = {"name", "ip", "ipv6", "podCIDR", "podCIDRv6", "pods", NULL};
-static const char *const pod_keys[] = {"name", "ip", "ipv6", "labels", "ready", NULL};
+static const char *const pod_keys[] = {"name", "ip", "ipv6", "labels", "ready", "nginx", NULL};
+static const char *const nginx_keys[] = {"port", NULL};
+
+/* nginx: true | {port: N}: a web server podlab up starts in the pod (harness/net/nginx.c). */
+static int parse_pod_nginx(struct topo_parser *p, const ynode *v, struct topo_pod *pod)
+{
+	uint32_t port = 80;
+	int err;
+
+	pod->nginx.pos = ty_pos(v);
+	if (v->type == YAML_SCALAR_NODE) {
+		err = pl_ty_bool(p, v, "nginx", &pod->nginx.on);
+		pod->nginx.port = 80;
+		return err;
+	}
+	err = pl_ty_check_map(p, v, "nginx", nginx_keys);
+	if (!err && pl_yaml_get(&p->y, v, "port"))
+		err = pl_ty_u32(p, pl_yaml_get(&p->y, v, "port"), "nginx port", 1, 65535, &port);
+	pod->nginx.on = true;
+	pod->nginx.port = (uint16_t)port;
+	return err;
+}
 static const char *const world_keys[] = {"name", "ip", "node", NULL};
 static const char *const program_keys[] = {"object", "program", "node", "device",
 					   "hook",   "replace", NULL};
@@ -76,6 +97,9 @@ static int parse_pod(struct topo_parser *p, const ynode *n, int node)
 	pod->ready = true;
 	if (pl_yaml_get(&p->y, n, "ready") &&
 	    (err = pl_ty_bool(p, pl_yaml_get(&p->y, n, "ready"), "ready", &pod->ready)))
+		return err;
+	if (pl_yaml_get(&p->y, n, "nginx") &&
+	    (err = parse_pod_nginx(p, pl_yaml_get(&p->y, n, "nginx"), pod)))
 		return err;
 	return pl_ty_labels(p, pl_yaml_get(&p->y, n, "labels"), "labels", &pod->labels,
 			    &pod->nlabels);

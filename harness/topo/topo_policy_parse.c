@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "topo/topo_addr.h"
+#include "topo/topo_v6.h"
 #include "topo/topo_yaml.h"
 
 static const char *const policy_keys[] = {"apiVersion", "kind", "metadata", "spec", NULL};
@@ -165,35 +166,6 @@ static int append_ports(struct topo_parser *p, const ynode *list, bool k8s, stru
 	return 0;
 }
 
-static int parse_cidr_into(struct topo_parser *p, const ynode *n, const ynode *except,
-			   struct topo_cidr *c)
-{
-	const ynode *e;
-	int i, len, err;
-
-	err = pl_ty_cidr(p, n, "cidr", true, &c->ip, &c->plen);
-	if (err)
-		return err;
-	err = pl_ty_check_seq(p, except, "except", &len);
-	if (err || !len)
-		return err;
-	c->except_ip = calloc(len, sizeof(*c->except_ip));
-	c->except_plen = calloc(len, sizeof(*c->except_plen));
-	if (!c->except_ip || !c->except_plen)
-		return -ENOMEM;
-	for (i = 0; i < len; i++, c->nexcept++) {
-		e = pl_yaml_seq_item(&p->y, except, i);
-		err = pl_ty_cidr(p, e, "except", true, &c->except_ip[i], &c->except_plen[i]);
-		if (err)
-			return err;
-		if (c->except_plen[i] <= c->plen ||
-		    !pl_topo_cidr_within(c->except_ip[i], c->except_plen[i], c->ip, c->plen))
-			return pl_yaml_error(&p->y, e,
-					     "except must be a smaller prefix inside its cidr");
-	}
-	return 0;
-}
-
 /* fromCIDR: [strings] (sets=false) or fromCIDRSet/ipBlock-like [{cidr, except}] (sets=true). */
 static int parse_cidr_rule(struct topo_parser *p, const ynode *list, bool sets, struct rule_ctx *rc)
 {
@@ -215,15 +187,15 @@ static int parse_cidr_rule(struct topo_parser *p, const ynode *list, bool sets, 
 			i + 1; /* counted first: topo_policy_free frees what parsing allocated */
 		it = pl_yaml_seq_item(&p->y, list, i);
 		if (!sets) {
-			err = parse_cidr_into(p, it, NULL, &r->cidrs[i]);
+			err = pl_topo_parse_policy_cidr(p, it, NULL, &r->cidrs[i]);
 		} else {
 			err = pl_ty_check_map(p, it, "a CIDR set", cidrset_keys);
 			if (!err && !pl_yaml_get(&p->y, it, "cidr"))
 				err = pl_yaml_error(&p->y, it, "a CIDR set needs 'cidr'");
 			if (!err)
-				err = parse_cidr_into(p, pl_yaml_get(&p->y, it, "cidr"),
-						      pl_yaml_get(&p->y, it, "except"),
-						      &r->cidrs[i]);
+				err = pl_topo_parse_policy_cidr(p, pl_yaml_get(&p->y, it, "cidr"),
+								pl_yaml_get(&p->y, it, "except"),
+								&r->cidrs[i]);
 		}
 		if (err)
 			return err;
@@ -368,8 +340,8 @@ static int parse_knp_peer(struct topo_parser *p, const ynode *n, struct rule_ctx
 		if (!r->cidrs)
 			return -ENOMEM;
 		r->ncidrs = 1;
-		return parse_cidr_into(p, pl_yaml_get(&p->y, ipb, "cidr"),
-				       pl_yaml_get(&p->y, ipb, "except"), r->cidrs);
+		return pl_topo_parse_policy_cidr(p, pl_yaml_get(&p->y, ipb, "cidr"),
+						 pl_yaml_get(&p->y, ipb, "except"), r->cidrs);
 	}
 	/* podlab has one namespace: only an empty namespaceSelector (all) has a meaning. */
 	if (ns) {

@@ -17,6 +17,22 @@ void pl_topo_mask6(const uint8_t *ip6, uint8_t plen, uint8_t *out);
 /* ip6 lies inside net/plen. */
 bool pl_topo_cidr6_contains(const uint8_t *net, uint8_t plen, const uint8_t *ip6);
 
+/* b/blen holds a/alen (a is b or more specific). */
+bool pl_topo_cidr6_within(const uint8_t *a, uint8_t alen, const uint8_t *b, uint8_t blen);
+
+/*
+ * A prefix of either family at n (a bare address: /32 or /128), IPv6 only
+ * with IPv6 in ipFamilies; *v6 says which of ip, ip6 holds it.
+ */
+int pl_ty_cidr_either(struct topo_parser *p, const ynode *n, const char *what, bool *v6,
+		      uint32_t *ip, uint8_t *ip6, uint8_t *plen);
+/*
+ * A policy CIDR at n (either family; IPv6 needs it in ipFamilies) and the
+ * except list (may be NULL) into c (topo_policy_cidr.c).
+ */
+int pl_topo_parse_policy_cidr(struct topo_parser *p, const ynode *n, const ynode *except,
+			      struct topo_cidr *c);
+
 /* `ipFamilies: [IPv4] | [IPv4, IPv6]` (after `routing`, before the nodes). */
 int pl_topo_parse_families(struct topo_parser *p, const ynode *v);
 /* Node self's podCIDRv6 and ipv6 (after its IPv4 keys, before its pods). */

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # bench_modes BUILD: pod-to-pod throughput across two nodes, each routing mode
-# (native, vxlan, legacy = VXLAN + MASQUERADE, fabric = a router between the
-# nodes holding the pod routes) with podlab's datapath against its
+# (native, vxlan, legacy = VXLAN + MASQUERADE, ipip = Calico's IP-in-IP pushed by
+# the datapath, fabric = a router between the nodes holding the pod routes) with podlab's datapath against its
 # kernel-only twin (podlab up --no-datapath: the same pods, the kernel routing
 # them; vxlan's twin is Flannel's static VXLAN), and each against native
 # kernel-only. iperf3 run by `podlab exec` inside the pods: TCP goodput (Gbit/s)
@@ -20,7 +20,11 @@ podlab=$build/podlab
 secs=${BENCH_MODES_SECS:-3}
 rounds=${BENCH_MODES_ROUNDS:-3}
 # MODE-dp: podlab's datapath; MODE-k: the kernel-only twin; MODE-xdp: datapath + xdp_prefilter
-confs=(native-dp native-k vxlan-dp vxlan-k legacy-dp legacy-k fabric-dp fabric-k native-xdp vxlan-xdp)
+confs=(native-dp native-k vxlan-dp vxlan-k legacy-dp legacy-k fabric-dp fabric-k ipip-dp native-xdp vxlan-xdp)
+# ipip's kernel-only twin is the kernel's ipip device: only where the kernel has one.
+has_ipip=false
+unshare -n ip link add pl-probe type ipip local 192.0.2.1 2>/dev/null && has_ipip=true
+$has_ipip && confs+=(ipip-k)
 # The server pod's address: fabric pods take theirs from the underlay's subnet.
 server_ip() { [ "${1%-*}" = fabric ] && echo 192.168.50.84 || echo 10.244.2.20; }
 
@@ -168,6 +172,9 @@ rows() { # KIND: every comparison of that kind
 	line "$kind" vxlan-dp native-k "$([ "$kind" = tcp ] && echo 0.75)"
 	line "$kind" legacy-dp native-k
 	line "$kind" fabric-dp native-k
+	line "$kind" ipip-dp native-k
+	line "$kind" ipip-dp vxlan-dp
+	$has_ipip && line "$kind" ipip-dp ipip-k
 	for m in vxlan legacy fabric; do
 		line "$kind" "$m-k" native-k
 	done
@@ -180,5 +187,5 @@ echo "udp 64-byte datagrams delivered to the server socket:"
 rows udp
 printf "$summary"
 echo "values: medians over the rounds; ratio: median over rounds of the per-round ratio (each round's value against the same round's baseline)."
-echo "kernel-only: podlab up --no-datapath, no BPF; native routes pod CIDRs via the node IPs, vxlan is Flannel's static VXLAN (fdb, neighbour, onlink route), legacy its own VXLAN + nftables masquerade, fabric the same fabric router and routes."
+echo "kernel-only: podlab up --no-datapath, no BPF; native routes pod CIDRs via the node IPs, vxlan is Flannel's static VXLAN (fdb, neighbour, onlink route), legacy its own VXLAN + nftables masquerade, fabric the same fabric router and routes, ipip the kernel's ipip device$($has_ipip || echo " (not in this kernel: no ipip-k rows)")."
 echo "Pods, node veths and the underlay are veths on one machine: no NIC, no wire; the sender, the receiver and both nodes share $(nproc) CPUs."

@@ -21,6 +21,14 @@ run_one() { # NAME COMMAND...
 	[ "$st" -eq 0 ] || { echo "=== $name: exit $st"; rc=1; }
 }
 rm -f "$res"/*.log
+# What the figures were measured on: summary.sh prints it above the table.
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+{
+	echo "started $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "machine $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
+	echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
+	echo "load_start $(load)"
+} > "$res/machine"
 for b in "$build"/bench/*; do
 	[ -x "$b" ] || continue
 	run_one "$(basename "$b")" "$b"
@@ -31,6 +39,8 @@ for s in tests/bench/*.sh; do
 	[ -x "$s" ] || continue
 	run_one "$(basename "$s" .sh)" "$s" "$build"
 done
+echo "load_end $(load)" >> "$res/machine"
+echo "ended $(date -u '+%H:%M UTC')" >> "$res/machine"
 tests/bench/summary.sh "$res" > "$res/summary.md"
 echo "=== summary ($res/summary.md)"
 cat "$res/summary.md"

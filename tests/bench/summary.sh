@@ -12,6 +12,12 @@ set -u
 res=${1:?usage: summary.sh RESULTS_DIR [FILE...]}
 shift
 table() {
+	if [ -s "$res/machine" ]; then
+		awk '{ k = $1; sub(/^[^ ]* /, ""); v[k] = $0 }
+			END { printf "Run of %s to %s, commit %s: %s; load average %s at the start, %s at the end.\n\n",
+				v["started"], v["ended"], v["commit"], v["machine"], v["load_start"], v["load_end"] }' \
+			"$res/machine"
+	fi
 	echo "| measure | this run | baseline (same run) | ratio | goal | |"
 	echo "|---|---|---|---|---|---|"
 	cat "$res"/*.log 2> /dev/null | awk -F'\t' '$1 == "BENCH-ROW" && NF >= 6 {

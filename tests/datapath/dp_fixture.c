@@ -230,6 +230,8 @@ int dp_fx_reset(struct dp_fx *fx, uint32_t flags_a, uint32_t flags_b)
 	memcpy(a.node_mac, MAC_A_NODE, 6);
 	memcpy(b.mac, MAC_B, 6);
 	memcpy(b.node_mac, MAC_B_NODE, 6);
+	struct pl_ipcache_info exc = {.identity = ID_CIDR6_EXCEPT};
+	static const uint8_t exc6[16] = IP6_WORLD_EXCEPT;
 	uint8_t a6[16], b6[16];
 
 	dp_v6_of(IP_A, a6);
@@ -248,6 +250,8 @@ int dp_fx_reset(struct dp_fx *fx, uint32_t flags_a, uint32_t flags_b)
 	err = err ?: add_ipcache(fx, IP_NODE2, 32, PL_ID_REMOTE_NODE, 0);
 	err = err ?: add_ipcache(fx, IP_NODE3, 32, PL_ID_REMOTE_NODE, 0);
 	err = err ?: add_ipcache(fx, IP4(203, 0, 113, 0), 24, ID_CIDR, 0);
+	/* A nested IPv6 prefix, as the compiler gives an except prefix (ipcache6's LPM). */
+	err = err ?: pl_ipcache6_add(fx->dp, exc6, 64, &exc);
 	err = err ?: pl_policy_clear(fx->dp);
 	return err;
 }

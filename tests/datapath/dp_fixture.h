@@ -55,6 +55,10 @@
 	{                                                                                          \
 		0x20, 0x01, 0x0d, 0xb8, 0x01, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7                   \
 	}
+#define IP6_WORLD_EXCEPT /* 2001:db8:113:5::7, in the /64 of ID_CIDR6_EXCEPT */                    \
+	{                                                                                          \
+		0x20, 0x01, 0x0d, 0xb8, 0x01, 0x13, 0, 5, 0, 0, 0, 0, 0, 0, 0, 7                   \
+	}
 /* Link-local and multicast addresses of neighbour discovery: never endpoints. */
 #define IP6_LL_A                                                                                   \
 	{                                                                                          \
@@ -87,8 +91,10 @@ bool dp_v6_of(uint32_t ip4, uint8_t *out);
 #define ID_E	3002
 #define ID_F	3003
 #define ID_CIDR (PL_ID_CIDR_MIN + 1)
-#define EP_A	1
-#define EP_B	2
+/* 2001:db8:113:5::/64 inside the /48 of ID_CIDR (ipcache6 only): an except prefix's identity. */
+#define ID_CIDR6_EXCEPT (PL_ID_CIDR_MIN + 2)
+#define EP_A		1
+#define EP_B		2
 
 extern const uint8_t MAC_A[6], MAC_A_NODE[6], MAC_B[6], MAC_B_NODE[6];
 extern const uint8_t MAC_UPLINK[6], MAC_NODE2[6], MAC_ANY_SRC[6], MAC_ANY_DST[6];

@@ -125,76 +125,74 @@ static bool setup(struct dp_fx *fx, bool cross_subnet)
 	return true;
 }
 
+/* One from_pod case: a SYN from A, what it must do, the outer header it must get (or none). */
+struct encap_case {
+	const char *desc;
+	uint32_t daddr;
+	size_t payload; /* bytes of TCP payload */
+	int retval;
+	uint8_t obs, verdict, reason, note, redirect;
+	uint32_t outer_dst; /* 0: no outer header, the output as long as the input */
+	const uint8_t *dmac, *smac;
+	int fib_rc; /* -1: not asserted */
+};
+
+static const struct encap_case encap_cases[] = {
+	{"A -> remote C: outer node1 -> node2, MACs from fib, out of the uplink", IP_C, 0,
+	 TC_ACT_REDIRECT, PL_OBS_TO_NETWORK, PL_VERDICT_REDIRECTED, 0, PL_NOTE_NO_POLICY,
+	 PL_REDIR_IPIP, IP_NODE2, MAC_NODE2, MAC_UPLINK, 0},
+	{"A -> C with 1000 bytes of payload: total length and checksum follow", IP_C, 1000,
+	 TC_ACT_REDIRECT, PL_OBS_TO_NETWORK, PL_VERDICT_REDIRECTED, 0, PL_NOTE_NO_POLICY,
+	 PL_REDIR_IPIP, IP_NODE2, MAC_NODE2, MAC_UPLINK, 0},
+	{"A -> D, node3 has no neighbour: bpf_redirect_neigh, MACs left to the kernel", IP_D, 0,
+	 TC_ACT_REDIRECT, PL_OBS_TO_NETWORK, PL_VERDICT_REDIRECTED, 0, PL_NOTE_NEIGH_RESOLVE,
+	 PL_REDIR_IPIP, IP_NODE3, MAC_ANY_DST, MAC_ANY_SRC, 7},
+	{"A -> E, its node 192.168.60.9 has no route: NO_FIB, nothing pushed", IP_E, 0, TC_ACT_SHOT,
+	 PL_OBS_FROM_ENDPOINT, PL_VERDICT_DROPPED, PL_DROP_NO_FIB, 0, 0, 0, NULL, NULL, -1},
+	{"A -> F, a pod identity with no tunnel endpoint: NO_TUNNEL_ENDPOINT", IP_F, 0, TC_ACT_SHOT,
+	 PL_OBS_FROM_ENDPOINT, PL_VERDICT_DROPPED, PL_DROP_NO_TUNNEL_ENDPOINT, 0, 0, 0, NULL, NULL,
+	 -1},
+	{"A -> C, 1500-byte inner packet: 1520 would not fit the uplink (FRAG_NOSUPPORT)", IP_C,
+	 1500 - 40, TC_ACT_SHOT, PL_OBS_FROM_ENDPOINT, PL_VERDICT_DROPPED, PL_DROP_FRAG_NOSUPPORT,
+	 0, 0, 0, NULL, NULL, -1},
+	{"A -> local B: delivered bare, no outer header", IP_B, 0, TC_ACT_REDIRECT,
+	 PL_OBS_TO_ENDPOINT, PL_VERDICT_REDIRECTED, 0, PL_NOTE_NO_POLICY, PL_REDIR_PEER, 0, NULL,
+	 NULL, -1},
+};
+
 PL_TEST_PROBE(datapath, ipip_encapsulates_to_the_owning_node, pl_probe_bpf_netns)
 {
 	static uint8_t in[2048], out[2048];
-	static const uint8_t big[1500 - 40] = {1}; /* a 1500-byte inner IPv4 packet */
+	static const uint8_t payload[1500 - 40] = {1};
 	struct pl_run_result r;
 	struct dp_fx fx;
+	size_t i;
 	int len, n;
 
 	if (!setup(&fx, false))
 		return;
+	for (i = 0; i < sizeof(encap_cases) / sizeof(encap_cases[0]); i++) {
+		const struct encap_case *c = &encap_cases[i];
 
-	pl_subtest("A -> remote C: outer node1 -> node2, MACs from fib, out of the uplink");
-	len = frame_from_a(IP_C, NULL, 0, in, sizeof(in));
-	n = run(&fx, PL_PROG_FROM_POD, DEV_POD_A, in, len, out, sizeof(out), &r);
-	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "retval");
-	assert_event(&r, PL_OBS_TO_NETWORK, PL_VERDICT_REDIRECTED, 0, PL_NOTE_NO_POLICY,
-		     PL_REDIR_IPIP, IP_NODE2);
-	ASSERT_EQ(r.event.target_ifindex, fx.ifindex[DEV_UPLINK], "redirected to the uplink");
-	ASSERT_EQ(r.event.fib_rc, 0, "outer fib lookup succeeded");
-	ASSERT_EQ(r.event.src_identity, ID_A, "src identity");
-	ASSERT_EQ(r.event.dst_identity, ID_C, "dst identity");
-	if (n > 0)
-		assert_encapsulated(out, n, in, len, IP_NODE2, MAC_NODE2, MAC_UPLINK);
-
-	pl_subtest("A -> C with 1000 bytes of payload: total length and checksum follow");
-	len = frame_from_a(IP_C, big, 1000, in, sizeof(in));
-	n = run(&fx, PL_PROG_FROM_POD, DEV_POD_A, in, len, out, sizeof(out), &r);
-	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "retval");
-	if (n > 0)
-		assert_encapsulated(out, n, in, len, IP_NODE2, MAC_NODE2, MAC_UPLINK);
-
-	pl_subtest("A -> D, node3 has no neighbour: bpf_redirect_neigh, MACs left to the kernel");
-	len = frame_from_a(IP_D, NULL, 0, in, sizeof(in));
-	n = run(&fx, PL_PROG_FROM_POD, DEV_POD_A, in, len, out, sizeof(out), &r);
-	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "retval");
-	assert_event(&r, PL_OBS_TO_NETWORK, PL_VERDICT_REDIRECTED, 0, PL_NOTE_NEIGH_RESOLVE,
-		     PL_REDIR_IPIP, IP_NODE3);
-	ASSERT_EQ(r.event.fib_rc, 7, "fib: no neighbour");
-	if (n > 0)
-		assert_encapsulated(out, n, in, len, IP_NODE3, MAC_ANY_DST, MAC_ANY_SRC);
-
-	pl_subtest("A -> E, its node 192.168.60.9 has no route: NO_FIB, nothing pushed");
-	len = frame_from_a(IP_E, NULL, 0, in, sizeof(in));
-	n = run(&fx, PL_PROG_FROM_POD, DEV_POD_A, in, len, out, sizeof(out), &r);
-	ASSERT_EQ(r.retval, TC_ACT_SHOT, "retval");
-	assert_event(&r, PL_OBS_FROM_ENDPOINT, PL_VERDICT_DROPPED, PL_DROP_NO_FIB, 0, 0, 0);
-	ASSERT_EQ(n, len, "output unchanged in length");
-
-	pl_subtest("A -> F, a pod identity with no tunnel endpoint: NO_TUNNEL_ENDPOINT");
-	len = frame_from_a(IP_F, NULL, 0, in, sizeof(in));
-	run(&fx, PL_PROG_FROM_POD, DEV_POD_A, in, len, out, sizeof(out), &r);
-	ASSERT_EQ(r.retval, TC_ACT_SHOT, "retval");
-	assert_event(&r, PL_OBS_FROM_ENDPOINT, PL_VERDICT_DROPPED, PL_DROP_NO_TUNNEL_ENDPOINT, 0, 0,
-		     0);
-
-	pl_subtest(
-		"A -> C, 1500-byte inner packet: 1520 would not fit the uplink (FRAG_NOSUPPORT)");
-	len = frame_from_a(IP_C, big, sizeof(big), in, sizeof(in));
-	n = run(&fx, PL_PROG_FROM_POD, DEV_POD_A, in, len, out, sizeof(out), &r);
-	ASSERT_EQ(r.retval, TC_ACT_SHOT, "retval");
-	assert_event(&r, PL_OBS_FROM_ENDPOINT, PL_VERDICT_DROPPED, PL_DROP_FRAG_NOSUPPORT, 0, 0, 0);
-	ASSERT_EQ(n, len, "nothing pushed");
-
-	pl_subtest("A -> local B: delivered bare, no outer header");
-	len = frame_from_a(IP_B, NULL, 0, in, sizeof(in));
-	n = run(&fx, PL_PROG_FROM_POD, DEV_POD_A, in, len, out, sizeof(out), &r);
-	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "retval");
-	assert_event(&r, PL_OBS_TO_ENDPOINT, PL_VERDICT_REDIRECTED, 0, PL_NOTE_NO_POLICY,
-		     PL_REDIR_PEER, 0);
-	ASSERT_EQ(n, len, "same length");
+		pl_subtest("%s", c->desc);
+		len = frame_from_a(c->daddr, c->payload ? payload : NULL, c->payload, in,
+				   sizeof(in));
+		n = run(&fx, PL_PROG_FROM_POD, DEV_POD_A, in, len, out, sizeof(out), &r);
+		ASSERT_EQ(r.retval, c->retval, "retval");
+		assert_event(&r, c->obs, c->verdict, c->reason, c->note, c->redirect, c->outer_dst);
+		if (c->fib_rc >= 0)
+			ASSERT_EQ(r.event.fib_rc, c->fib_rc, "fib lookup result");
+		if (c->outer_dst && n > 0)
+			assert_encapsulated(out, n, in, len, c->outer_dst, c->dmac, c->smac);
+		else if (c->outer_dst == 0)
+			ASSERT_EQ(n, len, "no outer header: output as long as the input");
+		if (i == 0) {
+			ASSERT_EQ(r.event.target_ifindex, fx.ifindex[DEV_UPLINK],
+				  "redirected to the uplink");
+			ASSERT_EQ(r.event.src_identity, ID_A, "src identity");
+			ASSERT_EQ(r.event.dst_identity, ID_C, "dst identity");
+		}
+	}
 
 	pl_subtest("IPv6 A -> C: routed natively (Calico's IPIP is IPv4 only)");
 	{

@@ -123,8 +123,7 @@ static const struct dp_case malformed_cases[] = {
 	{"xdp_prefilter: payload length beyond the frame: XDP_DROP IPV6_PAYLOAD_LEN 249", XDP,
 	 .pkt = {TCP6_AB}, .mutate = plen_plus_1, XDP_DROPPED(PL_DROP_IPV6_PAYLOAD_LEN)},
 	{"xdp_prefilter: extension headers are the TC programs' to walk: XDP_PASS", XDP,
-	 .pkt = {TCP6_AB, .ext = {51}, .ext_count = 1}, XDP_PASSED,
-	 .note = PL_NOTE_IPV6_UNFILTERED},
+	 .pkt = {TCP6_AB, .ext = {51}, .ext_count = 1}, XDP_PASSED},
 };
 
 /* ICMPv6 with hop limit 255 (neighbour discovery requires it) and the type. */
@@ -175,6 +174,35 @@ static const struct dp_case icmp6_cases[] = {
 	 .mutate = tcp_4, BAD(PL_DROP_CT_INVALID_HDR)},
 };
 
+/*
+ * IPv6 CIDR identities through ipcache6's longest-prefix match: the /48 of
+ * 2001:db8:113:: is ID_CIDR, its /64 at :5:: (an except prefix) has an identity
+ * of its own that no rule allowing the /48 names.
+ */
+static const struct dp_case cidr6_cases[] = {
+	{"A -> 2001:db8:113::7, egress allows the /48's identity: to the stack", FROM_A,
+	 .pkt = {PKT6(IP6_A, IP6_WORLD, 6), .sport = 40000, .dport = 443, .tcp_flags = 0x02},
+	 .flags_a = ENF_OUT, .policy = {EGRESS_OF(EP_A, ID_CIDR, 6, 443)}, .src_id = ID_A,
+	 .dst_id = ID_CIDR, TO_STACK, .note = PL_NOTE_POLICY_ALLOW},
+	{"A -> 2001:db8:113:5::7 (the except /64), only the /48 allowed: 133", FROM_A,
+	 .pkt = {PKT6(IP6_A, IP6_WORLD_EXCEPT, 6), .sport = 40000, .dport = 443, .tcp_flags = 0x02},
+	 .flags_a = ENF_OUT, .policy = {EGRESS_OF(EP_A, ID_CIDR, 6, 443)}, .src_id = ID_A,
+	 .dst_id = ID_CIDR6_EXCEPT, BAD(PL_DROP_POLICY_DENIED)},
+	{"A -> 2001:db8:113:5::7, world allowed, the /64 denied: 181", FROM_A,
+	 .pkt = {PKT6(IP6_A, IP6_WORLD_EXCEPT, 6), .sport = 40000, .dport = 443, .tcp_flags = 0x02},
+	 .flags_a = ENF_OUT,
+	 .policy = {EGRESS_OF(EP_A, 0, 0, 0), DENY_EGRESS_OF(EP_A, ID_CIDR6_EXCEPT, 0, 0)},
+	 .src_id = ID_A, .dst_id = ID_CIDR6_EXCEPT, BAD(PL_DROP_POLICY_DENY)},
+	{"2001:db8:113::7 -> A from the network, ingress allows the /48: delivered", NET,
+	 .pkt = {PKT6(IP6_WORLD, IP6_A, 6), .sport = 5555, .dport = 80, .tcp_flags = 0x02},
+	 .flags_a = ENF_IN, .policy = {INGRESS_OF(EP_A, ID_CIDR, 6, 80)}, .src_id = ID_CIDR,
+	 .dst_id = ID_A, DELIVERED(DEV_POD_A, RW_TO_A), .note = PL_NOTE_POLICY_ALLOW},
+	{"2001:db8:113:5::7 -> A from the network, the except /64: 133", NET,
+	 .pkt = {PKT6(IP6_WORLD_EXCEPT, IP6_A, 6), .sport = 5555, .dport = 80, .tcp_flags = 0x02},
+	 .flags_a = ENF_IN, .policy = {INGRESS_OF(EP_A, ID_CIDR, 6, 80)}, .src_id = ID_CIDR6_EXCEPT,
+	 .dst_id = ID_A, DROPPED(PL_OBS_FROM_NETWORK, PL_DROP_POLICY_DENIED)},
+};
+
 /* Packet Too Big is never tracked: it opens no path for what comes back. */
 static const struct dp_case ptb_ct_cases[] = {
 	{"ct: Packet Too Big A -> B, B deny-all: passes", FROM_A,
@@ -194,6 +222,11 @@ PL_TEST_PROBE(datapath, ipv6_icmp6_through_policy, pl_probe_bpf_netns)
 {
 	dp_run_table(PL_ROUTING_NATIVE, icmp6_cases, ARRAY_SIZE(icmp6_cases));
 	dp_run_table(PL_ROUTING_NATIVE, ptb_ct_cases, ARRAY_SIZE(ptb_ct_cases));
+}
+
+PL_TEST_PROBE(datapath, ipv6_cidr_policy, pl_probe_bpf_netns)
+{
+	dp_run_table(PL_ROUTING_NATIVE, cidr6_cases, ARRAY_SIZE(cidr6_cases));
 }
 
 static uint32_t max_entries(int fd)

@@ -6,6 +6,7 @@
  * the node, goes back to the client from node IP:nodePort. A local backend
  * sees the client's own address, and answers from node IP:nodePort through
  * its from_pod. Local with no backend on this node drops NO_SERVICE_BACKEND.
+ * A pod of the node reaches a nodePort too, hairpin included.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -118,6 +119,8 @@ PL_TEST_PROBE(datapath, nodeport_cluster_remote_backend_snat_and_reply, pl_probe
 	ASSERT_TRUE(o.r.event.flags & PL_EV_F_SVC_SNAT, "event: SNAT");
 	ASSERT_EQ(o.r.event.svc_daddr, IP_NODE1, "event: the node IP it was sent to");
 	ASSERT_EQ(ntohs(o.r.event.svc_dport), NP_CLUSTER, "event: the nodePort");
+	ASSERT_EQ(o.r.event.nat_saddr, IP_D, "event: the client's address before the SNAT");
+	ASSERT_EQ(ntohs(o.r.event.nat_sport), 5555, "event: the client's port before the SNAT");
 
 	/* C's reply to this node: back to D, from node IP:nodePort. */
 	if (!run(&fx, PL_PROG_FROM_NETWORK, DEV_UPLINK, IP_C, IP_NODE1, 8080, 5555, 0x12, &o))
@@ -130,6 +133,8 @@ PL_TEST_PROBE(datapath, nodeport_cluster_remote_backend_snat_and_reply, pl_probe
 	checksums_ok(&o);
 	ASSERT_TRUE(o.r.event.flags & PL_EV_F_CT_REPLY, "a conntrack reply");
 	ASSERT_TRUE(o.r.event.flags & PL_EV_F_SVC_RNAT, "event: reverse NAT");
+	ASSERT_EQ(o.r.event.nat_saddr, IP_C, "event: the backend's address before the reverse NAT");
+	ASSERT_EQ(ntohs(o.r.event.nat_sport), 8080, "event: the backend's port before it");
 
 	/* Untracked, the same packet is the node's own traffic: to the stack, untouched. */
 	ASSERT_OK(pl_ct_clear(fx.dp), "flush conntrack");
@@ -185,6 +190,57 @@ PL_TEST_PROBE(datapath, nodeport_local_backend_keeps_client_ip, pl_probe_bpf_net
 		goto out;
 	ASSERT_EQ(o.r.retval, TC_ACT_OK, "the node's own: to the stack");
 	ASSERT_EQ(o.p.daddr, IP_NODE1, "untouched");
+out:
+	dp_fx_teardown(&fx);
+}
+
+/*
+ * A pod's packet to its own node's IP at a nodePort is translated in its
+ * from_pod: pod A reaches backend B with its own address; B itself (hairpin)
+ * is SNATed to PL_HAIRPIN_IP, and its reply goes back to B from node IP:nodePort.
+ */
+PL_TEST_PROBE(datapath, nodeport_from_a_pod_of_the_node_and_hairpin, pl_probe_bpf_netns)
+{
+	struct dp_fx fx = {0};
+	struct out o;
+
+	if (!setup(&fx))
+		goto out;
+	pl_subtest("pod A to its node's nodePort");
+	if (!run(&fx, PL_PROG_FROM_POD, DEV_POD_A, IP_A, IP_NODE1, 5560, NP_LOCAL, 0x02, &o))
+		goto out;
+	ASSERT_EQ(o.r.retval, TC_ACT_REDIRECT, "delivered");
+	ASSERT_EQ(o.r.event.target_ifindex, fx.ifindex[DEV_POD_B], "to pod B");
+	ASSERT_EQ(o.p.daddr, IP_B, "destination: the backend");
+	ASSERT_EQ(o.p.dport, 8080, "targetPort");
+	ASSERT_EQ(o.p.saddr, IP_A, "the client's own address");
+	checksums_ok(&o);
+	if (!run(&fx, PL_PROG_FROM_POD, DEV_POD_B, IP_B, IP_A, 8080, 5560, 0x12, &o))
+		goto out;
+	ASSERT_EQ(o.r.retval, TC_ACT_REDIRECT, "reply delivered");
+	ASSERT_EQ(o.r.event.target_ifindex, fx.ifindex[DEV_POD_A], "to pod A");
+	ASSERT_EQ(o.p.saddr, IP_NODE1, "reply source: the node IP");
+	ASSERT_EQ(o.p.sport, NP_LOCAL, "reply source port: the nodePort");
+	checksums_ok(&o);
+
+	pl_subtest("pod B to its node's nodePort, B the backend (hairpin)");
+	if (!run(&fx, PL_PROG_FROM_POD, DEV_POD_B, IP_B, IP_NODE1, 5561, NP_LOCAL, 0x02, &o))
+		goto out;
+	ASSERT_EQ(o.r.retval, TC_ACT_REDIRECT, "delivered");
+	ASSERT_EQ(o.r.event.target_ifindex, fx.ifindex[DEV_POD_B], "back to pod B");
+	ASSERT_EQ(o.p.daddr, IP_B, "destination: the backend");
+	ASSERT_EQ(o.p.saddr, htonl(PL_HAIRPIN_IP), "source: the hairpin address");
+	checksums_ok(&o);
+	if (!run(&fx, PL_PROG_FROM_POD, DEV_POD_B, IP_B, htonl(PL_HAIRPIN_IP), 8080, 5561, 0x12,
+		 &o))
+		goto out;
+	ASSERT_EQ(o.r.retval, TC_ACT_REDIRECT, "reply delivered");
+	ASSERT_EQ(o.r.event.target_ifindex, fx.ifindex[DEV_POD_B], "to pod B");
+	ASSERT_EQ(o.p.saddr, IP_NODE1, "reply source: the node IP");
+	ASSERT_EQ(o.p.sport, NP_LOCAL, "reply source port: the nodePort");
+	ASSERT_EQ(o.p.daddr, IP_B, "reply destination: pod B");
+	ASSERT_EQ(o.p.dport, 5561, "reply destination port: B's");
+	checksums_ok(&o);
 out:
 	dp_fx_teardown(&fx);
 }

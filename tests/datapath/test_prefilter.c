@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* xdp_prefilter: CIDR deny list at XDP, counted; and the shared parser's short frames. */
+/* xdp_prefilter: CIDR deny lists (IPv4, IPv6) at XDP, counted; the shared parser's short frames. */
 #include <linux/bpf.h>
 
 #include "test.h"
@@ -36,7 +36,7 @@ static int cut_to_ip(uint8_t *p, int len)
 	.reason = (why)
 #define XDP_PASSED .retval = XDP_PASS, .obs = PL_OBS_TO_STACK, .verdict = PL_VERDICT_FORWARDED
 
-/* Denied: 203.0.113.0/24 and 198.51.100.7/32 (see the test). */
+/* Denied: 203.0.113.0/24, 198.51.100.7/32 and 2001:db8:113::/48 (see the test). */
 static const struct dp_case cases[] = {
 	{"203.0.113.7 in the denied /24: XDP_DROP PREFILTER 240", XDP,
 	 .pkt = PKT_TCP(IP_WORLD, IP_A, 5555, 80), XDP_DROPPED(PL_DROP_PREFILTER)},
@@ -57,8 +57,18 @@ static const struct dp_case cases[] = {
 		 .proto = 17,
 		 .frag = 0x2000},
 	 XDP_PASSED},
-	{"IPv6: XDP_PASS (IPV6_UNFILTERED: the prefilter is IPv4 only)", XDP,
-	 .pkt = {PKT6(IP6_UNSPEC, IP6_UNSPEC, 59)}, XDP_PASSED, .note = PL_NOTE_IPV6_UNFILTERED},
+	{"IPv6 2001:db8:113::7 in the denied /48 (prefilter6): XDP_DROP PREFILTER 240", XDP,
+	 .pkt = {PKT6(IP6_WORLD, IP6_A, 17), .sport = 5555, .dport = 53},
+	 XDP_DROPPED(PL_DROP_PREFILTER)},
+	{"IPv6 2001:db8:113:5::7, deeper inside the /48: XDP_DROP", XDP,
+	 .pkt = {PKT6(IP6_WORLD_EXCEPT, IP6_A, 6), .sport = 5555, .dport = 80, .tcp_flags = 2},
+	 XDP_DROPPED(PL_DROP_PREFILTER)},
+	{"IPv6 pod C -> A: XDP_PASS", XDP,
+	 .pkt = {PKT6(IP6_C, IP6_A, 6), .sport = 40000, .dport = 80, .tcp_flags = 2}, XDP_PASSED},
+	{"IPv6 :: -> ::, no next header: XDP_PASS", XDP, .pkt = {PKT6(IP6_UNSPEC, IP6_UNSPEC, 59)},
+	 XDP_PASSED},
+	{"IPv4 203.0.113.7 is not IPv6's 2001:db8:113::/48 nor the reverse: the /24 drops it", XDP,
+	 .pkt = PKT_TCP(IP_WORLD, IP_B, 5555, 80), XDP_DROPPED(PL_DROP_PREFILTER)},
 	{"VLAN-tagged IPv4 from a denied source: XDP_PASS (NOT_IPV4, not inspected)", XDP,
 	 .pkt = {.smac = DP_SMAC,
 		 .dmac = DP_DMAC,
@@ -88,6 +98,7 @@ PL_TEST_PROBE(datapath, xdp_prefilter, pl_probe_bpf_netns)
 					  .dir = PL_DIR_INGRESS,
 					  .prog = PL_PROG_XDP_PREFILTER};
 	struct pl_counter_val drops, passes;
+	static const uint8_t world6[16] = IP6_WORLD; /* 2001:db8:113::7: its /48 */
 	uint64_t want_drops = 0, want_bytes = 0, want_passes = 0;
 	uint8_t buf[256];
 	struct dp_fx fx;
@@ -97,7 +108,8 @@ PL_TEST_PROBE(datapath, xdp_prefilter, pl_probe_bpf_netns)
 	if (!ASSERT_OK(dp_fx_setup(&fx, PL_ROUTING_NATIVE, true), "fixture"))
 		return;
 	if (!ASSERT_OK(pl_prefilter_add(fx.dp, IP4(203, 0, 113, 0), 24, 1), "prefilter /24") ||
-	    !ASSERT_OK(pl_prefilter_add(fx.dp, IP_WORLD2, 32, 2), "prefilter /32"))
+	    !ASSERT_OK(pl_prefilter_add(fx.dp, IP_WORLD2, 32, 2), "prefilter /32") ||
+	    !ASSERT_OK(pl_prefilter6_add(fx.dp, world6, 48, 3), "prefilter6 /48"))
 		goto out;
 	dp_run_cases(&fx, cases, ARRAY_SIZE(cases));
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {

@@ -138,7 +138,8 @@ PL_TEST_PROBE(datapath, service_clusterip_local_backend_and_reply, pl_probe_bpf_
 	ASSERT_EQ(s.r.event.dst_identity, ID_B, "destination identity is the backend's");
 	pl_event_format(&s.r.event, line, sizeof(line));
 	ASSERT_STRSTR(line, "-> 10.244.1.20:8080 ", "flow line: the backend");
-	ASSERT_STRSTR(line, " service 10.96.0.10:80 dnat", "flow line: the service it was for");
+	ASSERT_STRSTR(line, " DNAT 10.96.0.10:80 -> 10.244.1.20:8080",
+		      "flow line: both sides of the DNAT");
 
 	rep.tcp_flags = 0x12;
 	if (!send_pkt(&fx, PL_PROG_FROM_POD, DEV_POD_B, &rep, &s))
@@ -151,6 +152,9 @@ PL_TEST_PROBE(datapath, service_clusterip_local_backend_and_reply, pl_probe_bpf_
 	assert_checksums(&s);
 	ASSERT_TRUE(s.r.event.flags & PL_EV_F_CT_REPLY, "a conntrack reply");
 	ASSERT_TRUE(s.r.event.flags & PL_EV_F_SVC_RNAT, "event says reverse NAT");
+	pl_event_format(&s.r.event, line, sizeof(line));
+	ASSERT_STRSTR(line, " RNAT 10.244.1.20:8080 -> 10.96.0.10:80",
+		      "flow line: the reverse NAT");
 
 	/* Without the request's conntrack entry the same packet is no service's reply. */
 	ASSERT_OK(pl_ct_clear(fx.dp), "flush conntrack");
@@ -278,6 +282,61 @@ PL_TEST_PROBE(datapath, service_udp_without_checksum_and_no_backend, pl_probe_bp
 		goto out;
 	ASSERT_NEQ(s.r.event.drop_reason, PL_DROP_NO_SERVICE_BACKEND, "other port: not dropped so");
 	ASSERT_EQ(s.out.daddr, VIP_NONE, "other port: destination untouched");
+out:
+	dp_fx_teardown(&fx);
+}
+
+/*
+ * Hairpin: pod B to a service whose backend is pod B. It must not see its own
+ * address as the source (its kernel drops that as martian): SNAT to the
+ * hairpin address; the reply gets ClusterIP:port and pod B back.
+ */
+PL_TEST_PROBE(datapath, service_hairpin_snat_and_reply, pl_probe_bpf_netns)
+{
+	struct pl_pkt_spec req = PKT_TCP(IP_B, VIP, 40002, 80);
+	struct pl_pkt_spec rep = PKT_TCP(IP_B, htonl(PL_HAIRPIN_IP), 8080, 40002);
+	struct dp_fx fx = {0};
+	char line[512];
+	struct sent s;
+
+	setup(&fx);
+	if (!fx.dp)
+		goto out;
+	if (!send_pkt(&fx, PL_PROG_FROM_POD, DEV_POD_B, &req, &s))
+		goto out;
+	ASSERT_EQ(s.r.retval, TC_ACT_REDIRECT, "delivered back to pod B");
+	ASSERT_EQ(s.r.event.target_ifindex, fx.ifindex[DEV_POD_B], "to pod B's veth");
+	ASSERT_EQ(s.out.daddr, IP_B, "destination rewritten to the backend");
+	ASSERT_EQ(s.out.dport, 8080, "destination port rewritten to targetPort");
+	ASSERT_EQ(s.out.saddr, htonl(PL_HAIRPIN_IP), "source SNATed to the hairpin address");
+	ASSERT_EQ(s.out.sport, 40002, "source port untouched");
+	assert_checksums(&s);
+	ASSERT_TRUE(s.r.event.flags & PL_EV_F_SVC_SNAT, "event says SNAT");
+	pl_event_format(&s.r.event, line, sizeof(line));
+	ASSERT_STRSTR(line,
+		      " DNAT 10.96.0.10:80 -> 10.244.1.20:8080 SNAT 10.244.1.20:40002 -> "
+		      "169.254.42.1:40002",
+		      "flow line: hairpin");
+
+	rep.tcp_flags = 0x12;
+	if (!send_pkt(&fx, PL_PROG_FROM_POD, DEV_POD_B, &rep, &s))
+		goto out;
+	ASSERT_EQ(s.r.retval, TC_ACT_REDIRECT, "reply delivered to pod B");
+	ASSERT_EQ(s.r.event.target_ifindex, fx.ifindex[DEV_POD_B], "to pod B's veth");
+	ASSERT_EQ(s.out.saddr, VIP, "reply source rewritten to the ClusterIP");
+	ASSERT_EQ(s.out.sport, 80, "reply source port rewritten to the service port");
+	ASSERT_EQ(s.out.daddr, IP_B, "reply destination back to pod B");
+	ASSERT_EQ(s.out.dport, 40002, "reply destination port untouched");
+	assert_checksums(&s);
+	ASSERT_TRUE(s.r.event.flags & PL_EV_F_SVC_RNAT, "event says reverse NAT");
+	ASSERT_EQ(s.r.event.dst_identity, ID_B, "destination identity is pod B's");
+
+	/* A's packet to the same service is no hairpin: its source stays. */
+	req.saddr = IP_A;
+	if (!send_pkt(&fx, PL_PROG_FROM_POD, DEV_POD_A, &req, &s))
+		goto out;
+	ASSERT_EQ(s.out.saddr, IP_A, "not a hairpin: source untouched");
+	ASSERT_FALSE(s.r.event.flags & PL_EV_F_SVC_SNAT, "not a hairpin: no SNAT");
 out:
 	dp_fx_teardown(&fx);
 }

@@ -80,6 +80,12 @@ PL_TEST_PROBE(integration, cli_bad_input_exit_2, probe_cli_files)
 		{"explain --topology topologies/two-node-native.yaml --from frontend --to backend "
 		 "--sport -1",
 		 "--sport: '-1' is not 0 to 65535"},
+		{"explain --topology topologies/two-node-native.yaml --from frontend --to backend "
+		 "--ipv6",
+		 "IPv6 asked ('backend'), but ipFamilies names no IPv6"},
+		{"explain --topology topologies/two-node-native.yaml --from frontend --to "
+		 "2001:db8::1",
+		 "IPv6 asked ('2001:db8::1'), but ipFamilies names no IPv6"},
 		{"graph topologies/two-node-native.yaml -o x.svg --dport 80x",
 		 "--dport: '80x' is not"},
 		{"check --seconds nan r1", "--seconds: 1..60, not 'nan'"},

@@ -7,7 +7,9 @@
  * service with no ready backend answers nothing. NodePorts on node1's IP
  * from a pod of node2: Cluster to a backend on node2 (seen from node1's IP),
  * Local to node1's backend (the client's own address); node2's IP at a Local
- * nodePort without a backend there answers nothing. down leaves nothing.
+ * nodePort without a backend there answers nothing. A pod of node1 reaches
+ * its node's nodePort; hairpin (a pod to a ClusterIP or nodePort whose
+ * backend is itself) connects, the pod seeing 169.254.42.1. down leaves nothing.
  */
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -93,6 +95,10 @@ PL_TEST_PROBE(integration, services_real_sockets, probe_services)
 	ASSERT_EQ(probe(run, IPPROTO_TCP, "10.96.0.13", 80, web1, &seen), PL_PROBE_DELIVERED,
 		  "connected through the ClusterIP");
 	ASSERT_EQ(seen, ip("10.244.1.10"), "web1 saw the client's own address");
+	pl_subtest("TCP hairpin: web1 to web-a, whose backend is web1 itself");
+	ASSERT_EQ(probe_from(run, "web1", IPPROTO_TCP, "10.96.0.13", 80, web1, &seen),
+		  PL_PROBE_DELIVERED, "connected through the ClusterIP to itself");
+	ASSERT_EQ(seen, ip("169.254.42.1"), "web1 saw the hairpin address (SNAT)");
 	pl_subtest("UDP to dns");
 	ASSERT_EQ(probe(run, IPPROTO_UDP, "10.96.0.53", 53, dns, &seen), PL_PROBE_DELIVERED,
 		  "the echo came back from the ClusterIP");
@@ -111,6 +117,14 @@ PL_TEST_PROBE(integration, services_real_sockets, probe_services)
 	ASSERT_EQ(probe_from(run, "client2", IPPROTO_TCP, "192.168.50.1", 30081, web1, &seen),
 		  PL_PROBE_DELIVERED, "connected through node1's nodePort");
 	ASSERT_EQ(seen, ip("10.244.2.10"), "web1 saw client2's own address");
+	pl_subtest("NodePort from a pod of the node: client to node1's IP, backend web1");
+	ASSERT_EQ(probe(run, IPPROTO_TCP, "192.168.50.1", 30081, web1, &seen), PL_PROBE_DELIVERED,
+		  "connected through its own node's nodePort");
+	ASSERT_EQ(seen, ip("10.244.1.10"), "web1 saw the client's own address");
+	pl_subtest("NodePort hairpin: web1 to node1's IP, backend web1 itself");
+	ASSERT_EQ(probe_from(run, "web1", IPPROTO_TCP, "192.168.50.1", 30081, web1, &seen),
+		  PL_PROBE_DELIVERED, "connected through the nodePort to itself");
+	ASSERT_EQ(seen, ip("169.254.42.1"), "web1 saw the hairpin address (SNAT)");
 	pl_subtest("NodePort Local: node2's IP, no backend there");
 	ASSERT_EQ(probe(run, IPPROTO_TCP, "192.168.50.2", 30081, NULL, &seen), PL_PROBE_TIMEOUT,
 		  "dropped: nothing answers");

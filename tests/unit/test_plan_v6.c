@@ -207,3 +207,41 @@ out:
 	pl_plan_free(p);
 	pl_topo_free(t);
 }
+
+/* The dual-stack CIDR topology's prefilter: its IPv6 prefix in prefilter6, its IPv4 one beside. */
+PL_TEST(unit, plan_v6_prefilter6)
+{
+	struct pl_plan_opts o = {.datapath = true, .xdp_prefilter = true};
+	struct pl_prefilter6_key k6, want6 = {.prefixlen = 48};
+	struct pl_map_entry *e = NULL;
+	struct pl_plan *p = NULL;
+	struct topo *t = NULL;
+	int i, n = 0, n4 = 0, n6 = 0;
+	uint32_t rule = 0;
+
+	inet_pton(AF_INET6, "2001:db8:66::", want6.ip6);
+	if (!ASSERT_OK(pl_topo_parse(topo_test_shipped("two-node-dual-stack-cidr.yaml"), &t),
+		       "parse") ||
+	    !ASSERT_OK(pl_plan_build(t, PLAN_TEST_RUN, &o, &p), "plan builds") ||
+	    !ASSERT_OK(pl_dp_map_entries(p, 1, &e, &n), "entries of node2"))
+		goto out;
+	ASSERT_EQ(t->nprefilter, 2, "two prefilter entries");
+	ASSERT_TRUE(t->prefilter[0].v6 && !t->prefilter[1].v6, "the first is IPv6");
+	for (i = 0; i < n; i++) {
+		if (!strcmp(e[i].map, "prefilter"))
+			n4++;
+		if (strcmp(e[i].map, "prefilter6"))
+			continue;
+		n6++;
+		memcpy(&k6, e[i].key, sizeof(k6));
+		memcpy(&rule, e[i].val, sizeof(rule));
+		ASSERT_MEMEQ(&k6, &want6, sizeof(k6), "2001:db8:66::/48");
+		ASSERT_EQ(rule, 1, "rule id: its place in the list");
+	}
+	ASSERT_EQ(n6, 1, "one prefilter6 element");
+	ASSERT_EQ(n4, 1, "one prefilter element");
+	free(e);
+out:
+	pl_plan_free(p);
+	pl_topo_free(t);
+}

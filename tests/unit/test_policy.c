@@ -429,6 +429,46 @@ out:
 	pl_topo_free(t);
 }
 
+/* Final allows: of an endpoint and direction no deny entry has, and only those. */
+PL_TEST(unit, policy_final_allows)
+{
+	static const char text[] = "routing: native\n" BASE CNP(
+		"c") "      endpointSelector: {matchLabels: {app: c}}\n"
+		     "      ingress: [{fromEndpoints: [{}]}]\n"
+		     "      ingressDeny:\n"
+		     "        - fromEndpoints: [{matchLabels: {app: b}}]\n"
+		     "      egress: [{toEndpoints: [{}]}]\n" CNP(
+			     "a") "      endpointSelector: {matchLabels: {app: a}}\n"
+				  "      egress: [{toEndpoints: [{matchLabels: {app: c}}]}]\n";
+	int i, final[2][4] = {{0}}, other[2][4] = {{0}};
+	struct policy_set *ps = NULL;
+	struct topo *t = NULL;
+
+	if (!ASSERT_OK(compile_text(text, &t, &ps), "compile"))
+		goto out;
+	for (i = 0; i < ps->nentries; i++) {
+		const struct policy_entry *e = &ps->entries[i];
+
+		if (e->key.ep_id > EP_C || e->key.dir > PL_DIR_EGRESS)
+			continue;
+		if (e->val.flags & PL_POLICY_F_FINAL)
+			final[e->key.dir][e->key.ep_id]++;
+		else
+			other[e->key.dir][e->key.ep_id]++;
+		if (e->val.deny)
+			ASSERT_FALSE(e->val.flags & PL_POLICY_F_FINAL, "a deny is never final");
+	}
+	ASSERT_TRUE(final[PL_DIR_EGRESS][EP_A] > 0, "a egress: allows only, final");
+	ASSERT_EQ(other[PL_DIR_EGRESS][EP_A], 0, "a egress: every entry final");
+	ASSERT_TRUE(final[PL_DIR_EGRESS][EP_C] > 0, "c egress: allows only, final");
+	ASSERT_EQ(other[PL_DIR_EGRESS][EP_C], 0, "c egress: every entry final");
+	ASSERT_EQ(final[PL_DIR_INGRESS][EP_C], 0, "c ingress has a deny: nothing final");
+	ASSERT_TRUE(other[PL_DIR_INGRESS][EP_C] >= 2, "c ingress: the allow and the deny");
+out:
+	pl_policy_set_free(ps);
+	pl_topo_free(t);
+}
+
 /* Over every shipped topology, the rule-level prediction equals the compiled maps' answer. */
 PL_TEST(unit, policy_predict_matches_compiled_on_shipped_topologies)
 {

@@ -61,3 +61,49 @@ PL_TEST(unit, replay_input_one_interface_no_repeats)
 	ASSERT_EQ(repeats, 0, "one interface: nothing is a repeat");
 	pl_replay_pkts_free(&pk);
 }
+
+/*
+ * Streamed a record at a time (the worst chunking), a capture gives the packets the
+ * whole load gives, in order, byte for byte, repeats across chunk boundaries included.
+ */
+PL_TEST(unit, replay_input_streamed_equals_whole)
+{
+	static const char *const files[] = {"pcaps/captured/node1-forwarded-any.pcap",
+					    "pcaps/captured/gso-veth.pcap",
+					    "pcaps/pod-to-pod.pcap"};
+	size_t f;
+
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		struct pl_replay_pkts whole = {0}, chunk = {0};
+		struct pl_replay_reader *rd;
+		int i = 0, k, more = 1, diffs = 0, chunks = 0;
+
+		pl_subtest("%s", files[f]);
+		if (!ASSERT_OK(pl_replay_pkts_load_pcap(&whole, files[f], NULL), "whole load") ||
+		    !ASSERT_OK(pl_replay_reader_open(files[f], NULL, &rd), "open")) {
+			pl_replay_pkts_free(&whole);
+			continue;
+		}
+		while (more > 0) {
+			more = pl_replay_reader_next(rd, &chunk, 1);
+			if (!ASSERT_GE(more, 0, "next"))
+				break;
+			chunks++;
+			for (k = 0; k < chunk.n; k++, i++) {
+				const struct pl_replay_pkt *a = &chunk.p[k], *b = &whole.p[i];
+
+				diffs += i >= whole.n || a->number != b->number ||
+					 a->len != b->len || memcmp(a->data, b->data, a->len) ||
+					 !a->skip != !b->skip ||
+					 (a->skip && strcmp(a->skip, b->skip)) || a->seg != b->seg;
+			}
+			pl_replay_pkts_clear(&chunk);
+		}
+		ASSERT_EQ(i, whole.n, "as many packets streamed as loaded");
+		ASSERT_EQ(diffs, 0, "packets differing from the whole load");
+		ASSERT_GT(chunks, 1, "read in several chunks");
+		pl_replay_reader_close(rd);
+		pl_replay_pkts_free(&chunk);
+		pl_replay_pkts_free(&whole);
+	}
+}

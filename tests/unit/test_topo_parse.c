@@ -75,7 +75,16 @@ struct bad_case {
 	const char *msg; /* expected substring, with t:LINE:COL */
 };
 
+/* One node with pod a's nginx: VALUE on line 6, from column 43. */
+#define NGINX(value)                                                                               \
+	"nodes:\n  - name: n1\n    ip: 192.168.50.1\n    podCIDR: 10.244.1.0/24\n    pods:\n"      \
+	"      - {name: a, ip: 10.244.1.10, nginx: " value "}\n"
+
 static const struct bad_case bad_cases[] = {
+	{"nginx port 0", NGINX("{port: 0}"), "t:6:50: nginx port 0 is out of range 1..65535"},
+	{"nginx unknown key", NGINX("{listen: 80}"),
+	 "t:6:44: unknown key 'listen' in nginx (expected one of: port)"},
+	{"nginx not a bool", NGINX("maybe"), "t:6:43: nginx must be true or false, not 'maybe'"},
 	{"unknown top-level key", N2OK "mtux: 1500\n",
 	 "t:12:1: unknown key 'mtux' in the topology (expected one of: name, routing"},
 	{"duplicate key", N2OK "mtu: 1500\nmtu: 9000\n",

@@ -171,7 +171,8 @@ out:
 PL_TEST(unit, topo_v6_shipped)
 {
 	static const char *const files[] = {"two-node-dual-stack.yaml",
-					    "two-node-dual-stack-vxlan.yaml"};
+					    "two-node-dual-stack-vxlan.yaml",
+					    "two-node-dual-stack-cidr.yaml"};
 	struct topo *t;
 	unsigned int i;
 

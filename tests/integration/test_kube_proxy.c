@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kube-proxy rules podlab generates (pl_kube_proxy_rules) do kube-proxy's
+ * job: topologies/services.yaml up without the datapath, each node's nat
+ * table loaded with iptables-restore (nft and legacy, each where present).
+ * Before, a ClusterIP reaches nothing; after, TCP from a pod through a
+ * ClusterIP reaches the backend on the other node and on its own node (the
+ * client's address kept), and a backend reaching itself through its service
+ * is masqueraded (sees an address not its own). down leaves nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "net/run.h"
+#include "net_fixture.h"
+#include "probe/probe.h"
+#include "test.h"
+#include "topo/kube_proxy.h"
+#include "topo/topo.h"
+
+static bool have(const char *prog)
+{
+	return fixture_sh("command -v %s", prog) == 0;
+}
+
+static const char *probe_kube_proxy(void)
+{
+	const char *why = fixture_probe_netns_root();
+
+	if (why)
+		return why;
+	if (access("topologies/services.yaml", R_OK))
+		return "run from the repository root (topologies/ not found)";
+	if (!have("iptables-nft-restore") && !have("iptables-legacy-restore"))
+		return "neither iptables-nft-restore nor iptables-legacy-restore (make deps)";
+	return NULL;
+}
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+static enum pl_probe_status tcp_from(const char *run, const char *src, const char *dst,
+				     uint16_t port, struct pl_probe_server *srv, uint32_t *seen_ip)
+{
+	char ns[PL_NETNS_NAME_MAX];
+	struct pl_probe_req req = {.src_netns = ns,
+				   .proto = IPPROTO_TCP,
+				   .dst_ip = ip(dst),
+				   .dport = port,
+				   .server = srv};
+	struct pl_probe_result res;
+
+	pl_netns_name(run, src, ns, sizeof(ns));
+	if (!ASSERT_OK(pl_probe(&req, &res), "probe"))
+		return PL_PROBE_ERROR;
+	*seen_ip = res.seen ? res.sighting.peer_ip : 0;
+	return res.status;
+}
+
+/* Every node's rules into its namespace with tool (iptables-nft-restore, ...). */
+static bool load_rules(const struct topo *t, const char *run, const char *tool)
+{
+	char path[] = "/tmp/podlab-kp.XXXXXX", ns[PL_NETNS_NAME_MAX];
+	bool ok = true;
+	FILE *f;
+	int fd, n;
+
+	for (n = 0; n < t->nnodes && ok; n++) {
+		fd = mkstemp(path);
+		f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!ASSERT_OK_PTR(f, "rules file"))
+			return false;
+		ok = ASSERT_OK(pl_kube_proxy_rules(f, t, n, 0), "rules generated");
+		fclose(f);
+		pl_netns_name(run, t->nodes[n].name, ns, sizeof(ns));
+		ok = ok && ASSERT_EQ(fixture_sh("ip netns exec %s %s < %s", ns, tool, path), 0,
+				     "iptables-restore takes them");
+		unlink(path);
+		snprintf(path, sizeof(path), "/tmp/podlab-kp.XXXXXX");
+	}
+	return ok;
+}
+
+static void one_tool(struct topo *t, const char *tool, const char *tag)
+{
+	struct pl_up_opts uo = {.keep_owner = true, .topology = "topologies/services.yaml"};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], ns[PL_NETNS_NAME_MAX];
+	static const uint16_t web_port[] = {8080};
+	struct pl_probe_server *web1 = NULL, *web2 = NULL;
+	uint32_t seen;
+
+	pl_subtest(tool);
+	fixture_run_id(run, tag);
+	uo.run = run;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up --no-datapath"))
+		goto out;
+	pl_netns_name(run, "web1", ns, sizeof(ns));
+	ASSERT_OK(pl_probe_server_start(ns, web_port, 1, NULL, 0, false, &web1), "web1 server");
+	pl_netns_name(run, "web2", ns, sizeof(ns));
+	ASSERT_OK(pl_probe_server_start(ns, web_port, 1, NULL, 0, false, &web2), "web2 server");
+	if (!web1 || !web2)
+		goto out;
+	ASSERT_NEQ(tcp_from(run, "client", "10.96.0.11", 80, web2, &seen), PL_PROBE_DELIVERED,
+		   "without the rules the ClusterIP reaches nothing");
+	if (!load_rules(t, run, tool))
+		goto out;
+	ASSERT_EQ(tcp_from(run, "client", "10.96.0.11", 80, web2, &seen), PL_PROBE_DELIVERED,
+		  "web-b: through the ClusterIP to node2's backend");
+	ASSERT_EQ(seen, ip("10.244.1.10"), "web2 saw the client's own address");
+	ASSERT_EQ(tcp_from(run, "client", "10.96.0.13", 80, web1, &seen), PL_PROBE_DELIVERED,
+		  "web-a: through the ClusterIP to node1's backend");
+	ASSERT_EQ(seen, ip("10.244.1.10"), "web1 saw the client's own address");
+	ASSERT_EQ(tcp_from(run, "web1", "10.96.0.13", 80, web1, &seen), PL_PROBE_DELIVERED,
+		  "hairpin: web1 through its own service");
+	ASSERT_TRUE(seen && seen != ip("10.244.1.20"), "hairpin masqueraded: not its own address");
+out:
+	pl_probe_server_stop(web1);
+	pl_probe_server_stop(web2);
+	if (fixture_state_exists(run))
+		ASSERT_OK(pl_run_down(run), "down");
+	fixture_assert_gone(run);
+}
+
+PL_TEST_PROBE(integration, kube_proxy_rules_real_sockets, probe_kube_proxy)
+{
+	struct topo *t = NULL;
+
+	if (!ASSERT_OK(pl_topo_parse("topologies/services.yaml", &t), "parse"))
+		return;
+	if (have("iptables-nft-restore"))
+		one_tool(t, "iptables-nft-restore", "kpn");
+	if (have("iptables-legacy-restore"))
+		one_tool(t, "iptables-legacy-restore", "kpl");
+	pl_topo_free(t);
+}
