@@ -356,11 +356,14 @@ struct pl_counter_val {
 };
 
 /*
- * Conntrack's own counters (.packets), in slots no packet is counted in
- * (verdict bits 3): entries created, and creations that failed.
+ * Conntrack's and the event ring's own counters (.packets), in slots no packet
+ * is counted in (verdict bits 3): entries created, creations that failed, and
+ * flow events lost.
  */
 #define PL_COUNTER_CT_CREATED	((__u32)3 << 8 | 0)
 #define PL_COUNTER_CT_UNTRACKED ((__u32)3 << 8 | 1)
+/* Flow events the ring buffer had no room for (bpf_ringbuf_output failed). */
+#define PL_COUNTER_EVENTS_LOST  ((__u32)3 << 8 | 2)
 
 #define PL_EV_F_IPV4	     (1u << 0)
 #define PL_EV_F_CT_REPLY     (1u << 1)

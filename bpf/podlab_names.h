@@ -79,7 +79,9 @@
 	X(IPV6_EXT_UNKNOWN, 251, "Unknown IPv6 extension header")                                  \
 	X(HOP_LIMIT_EXCEEDED, 252, "IPv6 hop limit exceeded")                                      \
 	/* routing ipip: from_network decapsulates IP-in-IP from cluster nodes only. */            \
-	X(IPIP_UNKNOWN_SENDER, 253, "IP-in-IP from an address that is no cluster node")
+	X(IPIP_UNKNOWN_SENDER, 253, "IP-in-IP from an address that is no cluster node")            \
+	/* the simulator: a topology's own program (programs:) dropped it (XDP_DROP, SHOT). */      \
+	X(USER_PROGRAM, 254, "Dropped by a user program")
 
 /* Why a packet that was not dropped took its path (event .note). */
 #define PL_NOTE_LIST(X)                                                                            \

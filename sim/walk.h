@@ -79,6 +79,7 @@ struct sim_step {
 	char dev[16];  /* device the step happened on */
 	char hook[24]; /* "tc ingress", "xdp", "egress", ... */
 	uint8_t prog;  /* SIM_STEP_PROG: enum pl_prog */
+	int user;      /* SIM_STEP_PROG: 1 + index into topo.programs (a user's), 0 podlab's */
 	int retval;    /* SIM_STEP_PROG: TC_ACT_* / XDP_* */
 	bool has_event;
 	struct pl_flow_event ev;

@@ -535,6 +535,7 @@ void pl_sim_env_destroy(struct sim_walk *w)
 	free(w->nodes);
 	w->nodes = NULL;
 out:
+	pl_sim_user_close(w);
 	pl_plan_free(w->plan);
 	w->plan = NULL;
 	if (w->orig_netns_fd >= 0)

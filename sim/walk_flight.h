@@ -34,8 +34,9 @@ struct sim_flight {
 	uint32_t tun_remote, tun_vni;
 	struct pl_flow_event ev; /* the last program's */
 	bool has_ev;
-	bool park; /* stop at LOC_UPLINK_TX (clocked runs) */
-	int index; /* packet index in a clocked run */
+	bool park;   /* stop at LOC_UPLINK_TX (clocked runs) */
+	bool xdp_tx; /* leaving by XDP_TX: below tc, no egress hook */
+	int index;   /* packet index in a clocked run */
 	uint64_t t;
 	struct sim_walk_result *res;
 };
@@ -47,6 +48,22 @@ void pl_sim_fl_finish(struct sim_flight *f, enum sim_delivery d, int node);
 void pl_sim_fl_kernel_drop(struct sim_flight *f, int node, const char *dev, uint8_t reason,
 			   uint32_t mtu, const char *why);
 /* Runs prog on the frame at dev of f->node; *retval its TC_ACT_* / XDP_*. 0 or -errno. */
+/* A program on a hook (sim/walk_user.c): podlab's prog when user < 0, else topo.programs[user]. */
+struct sim_hook_prog {
+	int prog;
+	int user;
+};
+
+#define SIM_HOOK_MAX 8
+
+/*
+ * Runs what the plan attached to hook of dev (podlab's program, users'), as the
+ * kernel chains them; a user's drop finishes the flight. *out: the last step.
+ */
+/* Users' tc egress programs on dev (< 0: none) of the flight's node; a drop finishes it. */
+int pl_sim_fl_egress(struct sim_walk *w, struct sim_flight *f, int dev);
+int pl_sim_fl_run_hook(struct sim_walk *w, struct sim_flight *f, enum pl_prog podlab, int dev,
+		       enum topo_hook hook, uint32_t mark, int *retval, struct sim_step **out);
 int pl_sim_fl_run_prog(struct sim_walk *w, struct sim_flight *f, enum pl_prog prog, int dev,
 		       uint32_t mark, int *retval, struct sim_step **out);
 void pl_sim_fl_out_dev(struct sim_walk *w, struct sim_flight *f, int dev, uint32_t nexthop,

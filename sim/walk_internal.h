@@ -117,6 +117,7 @@ struct sim_node {
 };
 
 struct pl_plan;
+struct bpf_object;
 
 struct sim_walk {
 	struct topo topo;     /* shallow copy with the walk's routing mode */
@@ -129,7 +130,11 @@ struct sim_walk {
 	uint8_t *scratch;	     /* data_out of test_run */
 	struct sim_walk_progs progs; /* a run's programs (test_run set), or the walk's own */
 	struct sim_pkt_pool pool;    /* qdisc models' packets */
+	struct bpf_object **user_objs; /* per topo.programs entry, loaded on first use */
 };
+
+/* walk_user.c: the users' programs it loaded. */
+void pl_sim_user_close(struct sim_walk *w);
 
 /* walk_env.c */
 int pl_sim_env_build(struct sim_walk *w);

@@ -28,6 +28,11 @@ static bool forwardable(uint32_t len, uint32_t mtu)
 	return len <= mtu + ETH_HLEN_ + VLAN_HLEN_;
 }
 
+static struct sim_node *n_of(struct sim_walk *w, const struct sim_flight *f)
+{
+	return &w->nodes[f->node];
+}
+
 static int pod_lxc(const struct sim_walk *w, int pod)
 {
 	const struct sim_node *n = &w->nodes[w->topo.pods[pod].node];
@@ -84,7 +89,7 @@ static int from_pod(struct sim_walk *w, struct sim_flight *f)
 	struct sim_step *s;
 	int rv, err;
 
-	err = pl_sim_fl_run_prog(w, f, PL_PROG_FROM_POD, f->dev, 0, &rv, &s);
+	err = pl_sim_fl_run_hook(w, f, PL_PROG_FROM_POD, f->dev, TOPO_HOOK_TC_INGRESS, 0, &rv, &s);
 	if (!err)
 		pl_sim_fl_after_tc(w, f, rv, f->dev, s);
 	return err;
@@ -494,13 +499,14 @@ static int uplink_rx(struct sim_walk *w, struct sim_flight *f)
 	int up = pl_sim_dev_by_kind(&w->nodes[f->node], SIM_DEV_UPLINK), rv, err;
 	struct sim_step *s;
 
-	err = pl_sim_fl_run_prog(w, f, PL_PROG_XDP_PREFILTER, up, 0, &rv, &s);
+	err = pl_sim_fl_run_hook(w, f, PL_PROG_XDP_PREFILTER, up, TOPO_HOOK_XDP, 0, &rv, &s);
 	if (err || f->loc == LOC_DONE)
 		return err;
 	switch (rv) {
 	case XDP_PASS:
 		break;
 	case XDP_TX:
+		f->xdp_tx = true;
 		f->dev = up;
 		f->loc = LOC_UPLINK_TX;
 		return 0;
@@ -513,7 +519,7 @@ static int uplink_rx(struct sim_walk *w, struct sim_flight *f)
 		pl_sim_fl_finish(f, SIM_DELIV_DROPPED, f->node);
 		return 0;
 	}
-	err = pl_sim_fl_run_prog(w, f, PL_PROG_FROM_NETWORK, up, 0, &rv, &s);
+	err = pl_sim_fl_run_hook(w, f, PL_PROG_FROM_NETWORK, up, TOPO_HOOK_TC_INGRESS, 0, &rv, &s);
 	if (!err)
 		pl_sim_fl_after_tc(w, f, rv, up, s);
 	return err;
@@ -524,7 +530,8 @@ static int vxlan_rx(struct sim_walk *w, struct sim_flight *f)
 	struct sim_step *s;
 	int rv, err;
 
-	err = pl_sim_fl_run_prog(w, f, PL_PROG_FROM_OVERLAY, f->dev, f->mark, &rv, &s);
+	err = pl_sim_fl_run_hook(w, f, PL_PROG_FROM_OVERLAY, f->dev, TOPO_HOOK_TC_INGRESS, f->mark,
+				 &rv, &s);
 	if (!err)
 		pl_sim_fl_after_tc(w, f, rv, f->dev, s);
 	return err;
@@ -575,10 +582,19 @@ int pl_sim_fl_walk(struct sim_walk *w, struct sim_flight *f)
 			stack(w, f);
 			break;
 		case LOC_VXLAN_TX:
-			vxlan_tx(w, f);
+			/* tc egress of the vxlan device sees the inner frame, before vxlan_xmit. */
+			err = pl_sim_fl_egress(w, f, pl_sim_dev_by_kind(n_of(w, f), SIM_DEV_VXLAN));
+			if (!err && f->loc != LOC_DONE)
+				vxlan_tx(w, f);
 			break;
 		case LOC_UPLINK_TX:
-			uplink_tx(w, f);
+			/* XDP_TX goes back out below tc: no egress hook. */
+			if (!f->xdp_tx)
+				err = pl_sim_fl_egress(
+					w, f, pl_sim_dev_by_kind(n_of(w, f), SIM_DEV_UPLINK));
+			f->xdp_tx = false;
+			if (!err && f->loc != LOC_DONE)
+				uplink_tx(w, f);
 			break;
 		case LOC_UPLINK_RX:
 			err = uplink_rx(w, f);
@@ -587,7 +603,11 @@ int pl_sim_fl_walk(struct sim_walk *w, struct sim_flight *f)
 			err = vxlan_rx(w, f);
 			break;
 		case LOC_POD_RX:
-			pod_rx(w, f);
+			/* bpf_redirect_peer goes straight into the pod: past the lxc's egress. */
+			if (!f->peer)
+				err = pl_sim_fl_egress(w, f, pod_lxc(w, f->pod));
+			if (!err && f->loc != LOC_DONE)
+				pod_rx(w, f);
 			break;
 		default:
 			err = -EINVAL;

@@ -32,6 +32,17 @@ static __always_inline void pl_count(const struct pl_state *st)
 	val->bytes += st->ev.pkt_len;
 }
 
+/* The ring buffer was full: the reader (the run's collector) is behind. */
+static __always_inline void pl_count_lost(const struct pl_state *st)
+{
+	__u32 slot = bpf_get_smp_processor_id() * PL_COUNTER_SLOTS + PL_COUNTER_EVENTS_LOST;
+	void *counters = pl_node_map(&counters_of, st->slot);
+	struct pl_counter_val *val = counters ? bpf_map_lookup_elem(counters, &slot) : NULL;
+
+	if (val)
+		val->packets++; /* this CPU's region: no other writer */
+}
+
 static __always_inline void pl_emit(struct pl_state *st, __u8 obs_point, __u8 verdict)
 {
 	void *events;
@@ -46,7 +57,8 @@ static __always_inline void pl_emit(struct pl_state *st, __u8 obs_point, __u8 ve
 		return;
 	st->ev.ts_ns = bpf_ktime_get_ns();
 	st->ev.cpu = bpf_get_smp_processor_id();
-	bpf_ringbuf_output(events, &st->ev, sizeof(st->ev), 0);
+	if (bpf_ringbuf_output(events, &st->ev, sizeof(st->ev), 0))
+		pl_count_lost(st);
 }
 
 /* Dropped at obs_point (where the packet entered this program). */

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "cli/cli.h"
 #include "lib/clock.h"
@@ -16,6 +14,7 @@
 #include "lib/escape.h"
 #include "lib/pkt.h"
 #include "net/l7_proxy.h"
+#include "net/collector.h"
 #include "net/run.h"
 #include "topo/topo.h"
 
@@ -24,11 +23,6 @@ struct observer {
 	bool json;
 	long long mono_to_real_ns; /* bpf_ktime_get_ns is CLOCK_MONOTONIC */
 	unsigned long count;
-};
-
-struct ring_ctx {
-	struct observer *o;
-	int node;
 };
 
 static volatile sig_atomic_t stop;
@@ -119,25 +113,39 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 	o->count++;
 }
 
-static int on_event(void *ctx, void *data, size_t size)
+/* The datapath's own losses: events its ring buffer had no room for, summed over nodes. */
+static uint64_t dp_lost(const char *run, const struct topo *t)
 {
-	struct ring_ctx *rc = ctx;
+	uint64_t sum = 0, n;
+	int i;
 
-	if (size >= sizeof(struct pl_flow_event))
-		print_event(rc->o, rc->node, data);
-	return 0;
+	for (i = 0; i < t->nnodes; i++)
+		if (!pl_collector_dp_lost(run, t->nodes[i].name, &n))
+			sum += n;
+	return sum;
+}
+
+/* Prints what the reader lost since it last said so. */
+static void report_lost(const struct pl_evbus *bus, uint64_t *told)
+{
+	if (bus->lost > *told)
+		fprintf(stderr, "lost %llu events: reader too slow\n",
+			(unsigned long long)(bus->lost - *told));
+	*told = bus->lost;
 }
 
 static int observe(const char *run, bool json, bool follow)
 {
 	struct pl_run_state st = {};
 	struct observer o = {.json = json};
-	struct ring_buffer *rb = NULL;
-	struct ring_ctx *ctx = NULL;
+	struct pl_flow_event ev;
+	struct pl_evbus bus = {};
 	struct topo *t = NULL;
 	struct timespec real;
-	char path[512];
-	int i, n, fd, err, nrings = 0;
+	uint64_t told = 0, lost, dp_told = 0;
+	uint32_t node, wake;
+	int err, round = 0;
+	int n;
 
 	err = pl_run_state_read(run, &st);
 	if (err) {
@@ -149,59 +157,61 @@ static int observe(const char *run, bool json, bool follow)
 		err = PL_EXIT_INPUT;
 		goto out;
 	}
-	ctx = calloc(t->nnodes, sizeof(*ctx));
-	if (!ctx) {
-		err = PL_EXIT_RUNTIME;
-		goto out;
-	}
 	o.topo = t;
 	clock_gettime(CLOCK_REALTIME, &real);
 	o.mono_to_real_ns =
 		(long long)real.tv_sec * 1000000000LL + real.tv_nsec - (long long)pl_now_ns();
-	for (i = 0; i < t->nnodes; i++) {
-		snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/events", run,
-			 t->nodes[i].name);
-		fd = bpf_obj_get(path);
-		if (fd < 0) {
-			pl_warn("node %s has no flow events: opening %s: %s", t->nodes[i].name,
-				path, strerror(errno));
-			continue;
-		}
-		ctx[i] = (struct ring_ctx){.o = &o, .node = i};
-		if (!rb)
-			rb = ring_buffer__new(fd, on_event, &ctx[i], NULL);
-		else if (ring_buffer__add(rb, fd, on_event, &ctx[i]))
-			pl_warn("node %s: adding its ring buffer: %s", t->nodes[i].name,
-				strerror(errno));
-		nrings++;
-	}
-	if (!rb) {
-		pl_err("run %s: no node has a pinned events ring buffer (was it built with the "
-		       "datapath?)",
-		       run);
+	/* Without --follow: all the collector holds; with it: from now on. */
+	err = pl_collector_attach(run, t, !follow, &bus);
+	if (err) {
+		if (err == -ENOENT)
+			pl_err("run %s: no node has a pinned events ring buffer (was it built with "
+			       "the datapath?)",
+			       run);
+		else
+			pl_err_errno(err, "attaching to the flow-event collector of run %s", run);
 		err = PL_EXIT_RUNTIME;
 		goto out;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (follow)
+		fprintf(stderr, "observing run %s (%d nodes), Ctrl-C to stop\n", run, bus.nrings);
+	else if (pl_evbus_sync(&bus, 2000))
+		pl_warn("run %s: the collector is behind; the newest events may be missing", run);
+	if (follow)
+		dp_told = dp_lost(run, t); /* from now on, as the events */
 	do {
-		err = ring_buffer__poll(rb, follow ? 200 : 0);
-		if (err < 0 && err != -EINTR) {
-			pl_err_errno(err, "polling the flow-event ring buffers of run %s", run);
-			err = PL_EXIT_RUNTIME;
-			goto out;
+		wake = __atomic_load_n(&bus.hdr->wake, __ATOMIC_ACQUIRE);
+		while (!stop && pl_evbus_next(&bus, &node, &ev) > 0)
+			if (node < (uint32_t)t->nnodes)
+				print_event(&o, node, &ev);
+		report_lost(&bus, &told);
+		/* About once a second: what the datapath could not write meanwhile. */
+		if (follow && ++round % 5 == 0 && (lost = dp_lost(run, t)) > dp_told) {
+			fprintf(stderr, "datapath lost %llu events: ring buffer full\n",
+				(unsigned long long)(lost - dp_told));
+			dp_told = lost;
 		}
+		if (follow && !stop)
+			pl_evbus_wait(&bus, wake, 200);
 	} while (follow && !stop);
 	/* The proxies' request lines (allowed with the pod's answer, denied 403). */
 	if (st.l7dir && !json && (n = pl_l7_print_logs(st.l7dir, stdout)) >= 0)
 		fprintf(stderr, "%d L7 (HTTP) requests logged by the proxies of run %s\n", n, run);
+	lost = dp_lost(run, t);
+	if (follow)
+		lost = lost > dp_told ? lost - dp_told : 0;
 	if (!json)
-		fprintf(stderr, "%lu flow events from %d nodes of run %s\n", o.count, nrings, run);
+		fprintf(stderr, "%lu flow events from %d nodes of run %s\n", o.count, bus.nrings,
+			run);
+	if (lost)
+		fprintf(stderr, "datapath lost %llu events: ring buffer full\n",
+			(unsigned long long)lost);
 	err = PL_EXIT_OK;
 out:
-	ring_buffer__free(rb);
-	free(ctx);
+	pl_evbus_close(&bus);
 	pl_topo_free(t);
 	pl_run_state_free(&st);
 	return err;
@@ -241,11 +251,15 @@ PL_COMMAND(
 	.run = cmd_observe,
 	.usage = "usage: podlab observe RUN [--json] [--follow]\n"
 		 "\n"
-		 "Reads the flow events every node's datapath wrote to its pinned ring buffer\n"
-		 "(/sys/fs/bpf/podlab/RUN/NODE/events) and prints one line per decision:\n"
-		 "time, node, source (identity) -> destination (identity), protocol and ports,\n"
-		 "program, observation point, verdict or drop reason.\n"
-		 "Reading consumes the events: a concurrent `podlab check` sees fewer.\n"
+		 "Prints one line per datapath decision: time, node, source (identity) ->\n"
+		 "destination (identity), protocol and ports, program, observation point,\n"
+		 "verdict or drop reason. The run's collector (started by the first reader,\n"
+		 "stopped by `podlab down`) drains every node's pinned ring buffer\n"
+		 "(/sys/fs/bpf/podlab/RUN/NODE/events) into /run/podlab/RUN.events, a ring of\n"
+		 "the newest 32768 events: every reader (observe, check) sees every event.\n"
+		 "Without --follow: the events the ring holds; with it: from now on. A reader\n"
+		 "a whole ring behind says \"lost N events: reader too slow\"; events the\n"
+		 "datapath had no room for: \"datapath lost N events: ring buffer full\".\n"
 		 "A run with http rules also prints its L7 proxies' request log, one\n"
 		 "\"L7 NODE: ...\" line per request (HAProxy's httplog: client, frontend,\n"
 		 "status 200 or 403, request line), read from each proxy's stats socket.\n"

@@ -2,6 +2,7 @@
 /* podlab status [RUN]: runs, their namespaces, devices, programs per hook, qdiscs, map fill. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "lib/datapath.h"
+#include "net/collector.h"
 #include "net/dump.h"
 #include "net/l7_proxy.h"
 #include "net/netns.h"
@@ -110,6 +112,43 @@ static void print_conntrack(const char *node, const char *path)
 		close(counters_fd);
 }
 
+/* The datapath's own lost-event counter of node (run's pins in dir). */
+static void print_events_lost(const char *dir, const char *node)
+{
+	const char *run = strrchr(dir, '/');
+	uint64_t lost;
+	int err;
+
+	err = run ? pl_collector_dp_lost(run + 1, node, &lost) : -EINVAL;
+	if (err)
+		printf("  flow events of %s: lost count unreadable: %s\n", node, strerror(-err));
+	else
+		printf("  flow events of %s: %llu lost (ring buffer full)\n", node,
+		       (unsigned long long)lost);
+}
+
+/* The run's collector: alive or not, how many events it collected, its ring's size. */
+static void print_collector(const struct pl_run_state *st)
+{
+	struct pl_evbus_hdr h = {};
+	bool alive;
+	int fd;
+
+	if (!st->events) {
+		printf("flow-event collector: none (started by the first observe or check)\n");
+		return;
+	}
+	alive = st->collector > 0 && pl_pid_start_time(st->collector) == st->collector_start;
+	fd = open(st->events, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pread(fd, &h, sizeof(h), 0) != sizeof(h) || h.magic != PL_EVBUS_MAGIC)
+		h = (struct pl_evbus_hdr){};
+	if (fd >= 0)
+		close(fd);
+	printf("flow-event collector: pid %d %s, %llu events collected into %s (%u slots)\n",
+	       (int)st->collector, alive ? "running" : "not running", (unsigned long long)h.head,
+	       st->events, h.slots);
+}
+
 static void print_pins(const char *dir)
 {
 	struct bpf_map_info info;
@@ -140,6 +179,7 @@ static void print_pins(const char *dir)
 		printf("\n");
 		closedir(md);
 		print_conntrack(de->d_name, path);
+		print_events_lost(dir, de->d_name);
 		pl_status_services(de->d_name, path, stdout);
 	}
 	closedir(d);
@@ -179,6 +219,7 @@ static int show_run(const char *run)
 		print_pins(st.pins[i]);
 	if (st.l7dir)
 		pl_l7_status(st.l7dir, stdout);
+	print_collector(&st);
 	fflush(stdout);
 	/* An unreadable topology costs only this part (its error line is printed). */
 	pl_status_plan(&st, stdout);
@@ -215,7 +256,9 @@ PL_COMMAND(
 		 "map is an LRU: a full table drops its least recently used entries to make\n"
 		 "room; evicted = created - present) and not tracked (creation failed), and\n"
 		 "its services: each ClusterIP:port/protocol with its targetPort, affinity and\n"
-		 "backends, and the entries of the service's Maglev table each backend got.\n"
+		 "backends, and the entries of the service's Maglev table each backend got,\n"
+		 "and its flow events lost by the datapath (ring buffer full); the run's\n"
+		 "flow-event collector (pid, running or not, events collected, ring size).\n"
 		 "Then the run's plan, recomputed from its recorded topology and routing mode:\n"
 		 "one line per planned object (namespace, device, address, route, neighbour,\n"
 		 "qdisc, attachment, map elements), present or MISSING in the kernel, or\n"

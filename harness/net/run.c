@@ -271,7 +271,14 @@ int pl_run_state_read(const char *run, struct pl_run_state *st)
 			st->routing = dupstr(v);
 		else if (!strncmp(line, "created ", 8))
 			st->created = atoll(v);
-		else if (!strcmp(line, "done"))
+		else if (!strncmp(line, "events ", 7)) {
+			free(st->events);
+			st->events = dupstr(v);
+		} else if (!strncmp(line, "collector ", 10) &&
+			   sscanf(v, "%d %llu", &pid, &start) == 2) {
+			st->collector = pid;
+			st->collector_start = start;
+		} else if (!strcmp(line, "done"))
 			st->done = true;
 		else if (!strncmp(line, "owner ", 6) && sscanf(v, "%d %llu", &pid, &start) == 2) {
 			st->owner = pid;
@@ -301,6 +308,7 @@ void pl_run_state_free(struct pl_run_state *st)
 	free(st->name);
 	free(st->l7dir);
 	free(st->routing);
+	free(st->events);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -349,6 +357,12 @@ int pl_run_down(const char *run)
 	}
 	if (err)
 		return pl_err_errno(err, "reading the state of run %s", run);
+	/* The collector first: it reads the pins. Only ours: a reused pid is not. */
+	if (st.collector > 0 && pl_pid_start_time(st.collector) == st.collector_start)
+		kill(st.collector, SIGTERM);
+	if (st.events && strncmp(st.events, PL_STATE_DIR "/", strlen(PL_STATE_DIR) + 1) == 0 &&
+	    !strstr(st.events, "..") && unlink(st.events) && errno != ENOENT)
+		ret = pl_err_errno(-errno, "removing %s", st.events);
 	/* Processes first: an nginx or a proxy would keep its namespace alive. */
 	for (i = 0; i < st.nnginx; i++)
 		if (pl_nginx_stop(st.nginx[i]))

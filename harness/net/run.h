@@ -16,6 +16,8 @@
  *   nginx /run/podlab/a3f2/web pl-a3f2-web   a pod's nginx: its files, its netns
  *   l7 /run/podlab/a3f2.l7  the L7 proxies (haproxy per node): config, pid, socket
  *   done                    the build finished
+ *   events /run/podlab/a3f2.events   the flow-event ring (net/evbus.h), before it exists
+ *   collector 4242 987700   its collector's pid and start time (net/collector.h)
  *   owner 0 0               a later owner line wins; 0 = released
  *
  * The owner is the process still responsible for the run: `podlab up` owns
@@ -51,6 +53,9 @@ struct pl_run_state {
 	char **nginx; /* "DIR NETNS" of each pod's nginx (harness/net/nginx.h) */
 	int nnginx;
 	char *l7dir; /* the L7 proxies' folder (l7_proxy.h), NULL without http rules */
+	char *events;	 /* the shared flow-event ring file, NULL if none */
+	pid_t collector; /* its collector, 0 if none was started */
+	unsigned long long collector_start;
 };
 
 struct pl_up_opts {

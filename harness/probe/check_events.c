@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Flow events of a running topology: the pinned `events` ring buffer of each node. */
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+/* Flow events of a running topology, read through the run's collector (net/collector.h). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -11,15 +9,10 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "net/collector.h"
 #include "probe/check.h"
 
 #define CE_MAX_EVENTS 65536
-
-struct ce_ring {
-	struct check_events *ce;
-	int node;
-	int fd;
-};
 
 struct ce_event {
 	struct pl_flow_event ev;
@@ -27,73 +20,49 @@ struct ce_event {
 };
 
 struct check_events {
-	struct ring_buffer *rb;
-	struct ce_ring *rings;
-	int nrings;
+	struct pl_evbus bus; /* the run's collector: other readers see these events too */
 	pthread_mutex_t lock;
 	struct ce_event *ev; /* a ring of the newest CE_MAX_EVENTS */
 	size_t nev;
 };
 
-static int ce_on_event(void *ctx, void *data, size_t size)
+/* Everything committed before now, into ce's own ring (under ce->lock). */
+static void ce_drain(struct check_events *ce)
 {
-	struct ce_ring *r = ctx;
-	struct check_events *ce = r->ce;
-	struct ce_event *e;
+	struct pl_flow_event ev;
+	uint32_t node;
 
-	if (size < sizeof(struct pl_flow_event))
-		return 0;
-	e = &ce->ev[ce->nev++ % CE_MAX_EVENTS];
-	memcpy(&e->ev, data, sizeof(e->ev));
-	e->node = r->node;
-	return 0;
+	if (pl_evbus_sync(&ce->bus, 1000))
+		pl_debug("the flow-event collector is behind: newest events may be missing");
+	while (pl_evbus_next(&ce->bus, &node, &ev) > 0) {
+		struct ce_event *e = &ce->ev[ce->nev++ % CE_MAX_EVENTS];
+
+		e->ev = ev;
+		e->node = (int)node;
+	}
 }
 
 int pl_check_events_open(const char *run, const struct topo *t, struct check_events **out)
 {
 	struct check_events *ce;
-	char path[256];
-	int i, fd, err = 0;
+	int err;
 
 	ce = calloc(1, sizeof(*ce));
 	if (!ce)
 		return -ENOMEM;
 	pthread_mutex_init(&ce->lock, NULL);
 	ce->ev = calloc(CE_MAX_EVENTS, sizeof(*ce->ev));
-	ce->rings = calloc(t->nnodes, sizeof(*ce->rings));
-	if (!ce->ev || !ce->rings) {
+	if (!ce->ev) {
 		err = -ENOMEM;
 		goto err_out;
 	}
-	for (i = 0; i < t->nnodes; i++) {
-		snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/events", run,
-			 t->nodes[i].name);
-		fd = bpf_obj_get(path);
-		if (fd < 0) {
-			pl_debug("no flow events for node %s: open %s: %s", t->nodes[i].name, path,
-				 strerror(errno));
-			continue;
-		}
-		ce->rings[ce->nrings] = (struct ce_ring){.ce = ce, .node = i, .fd = fd};
-		if (!ce->rb)
-			ce->rb = ring_buffer__new(fd, ce_on_event, &ce->rings[ce->nrings], NULL);
-		else if (ring_buffer__add(ce->rb, fd, ce_on_event, &ce->rings[ce->nrings]))
-			err = -errno;
-		if (!ce->rb && !err)
-			err = -errno;
-		ce->nrings++;
-		if (err) {
-			pl_err_errno(err, "reading the flow events ring buffer %s", path);
-			goto err_out;
-		}
-	}
-	if (!ce->nrings) {
-		err = -ENOENT;
+	/* From the ring's head: what earlier runs left is not this check's evidence. */
+	err = pl_collector_attach(run, t, false, &ce->bus);
+	if (err) {
+		if (err != -ENOENT)
+			pl_err_errno(err, "attaching to the flow-event collector of run %s", run);
 		goto err_out;
 	}
-	/* What earlier runs left in the rings is not this check's evidence. */
-	ring_buffer__consume(ce->rb);
-	ce->nev = 0;
 	*out = ce;
 	return 0;
 err_out:
@@ -103,15 +72,10 @@ err_out:
 
 void pl_check_events_close(struct check_events *ce)
 {
-	int i;
-
 	if (!ce)
 		return;
-	ring_buffer__free(ce->rb);
-	for (i = 0; i < ce->nrings; i++)
-		close(ce->rings[i].fd);
+	pl_evbus_close(&ce->bus);
 	pthread_mutex_destroy(&ce->lock);
-	free(ce->rings);
 	free(ce->ev);
 	free(ce);
 }
@@ -155,7 +119,7 @@ static bool find_drop(struct check_events *ce, uint64_t since_ns, uint32_t saddr
 	if (!ce)
 		return false;
 	pthread_mutex_lock(&ce->lock);
-	ring_buffer__consume(ce->rb);
+	ce_drain(ce);
 	first = ce->nev > CE_MAX_EVENTS ? ce->nev - CE_MAX_EVENTS : 0;
 	/* The probe's own packets first, then its replies. */
 	for (pass = 0; pass < 2 && !found; pass++) {
@@ -204,7 +168,7 @@ int pl_check_events_unattributed(struct check_events *ce, struct pl_check_unattr
 	if (!ce)
 		return 0;
 	pthread_mutex_lock(&ce->lock);
-	ring_buffer__consume(ce->rb);
+	ce_drain(ce);
 	first = ce->nev > CE_MAX_EVENTS ? ce->nev - CE_MAX_EVENTS : 0;
 	for (i = first; i < ce->nev; i++) {
 		const struct ce_event *e = &ce->ev[i % CE_MAX_EVENTS];

@@ -4,7 +4,8 @@
  * mode cannot see what the other reports (docs/sim.md, "sim vs live"):
  *  - a drop the simulator attributes to the kernel between hooks (MTU,
  *    no route, qdisc) is silent live: a live timeout, or an injection the
- *    kernel refused (EMSGSIZE), agrees with it;
+ *    kernel refused (EMSGSIZE), agrees with it; so does a drop by a user's
+ *    program (programs: in the topology), which emits no podlab flow event;
  *  - a packet a program handed to a node's stack which the stack then drops
  *    (no route, TTL) is "to the stack" for live, which sees no further;
  *  - a packet leaving towards the world host is "to a node" either way.
@@ -72,7 +73,7 @@ static int replay_all(const struct pl_scenario *s, const struct topo *t,
 static bool kernel_reason(uint8_t r)
 {
 	return r == PL_DROP_MTU_EXCEEDED || r == PL_DROP_NO_ROUTE || r == PL_DROP_QDISC ||
-	       r == PL_DROP_STACK || r == PL_DROP_TTL_EXCEEDED;
+	       r == PL_DROP_STACK || r == PL_DROP_TTL_EXCEEDED || r == PL_DROP_USER_PROGRAM;
 }
 
 /* A result as seen from outside: a silent kernel drop and a live timeout look alike. */

@@ -43,9 +43,15 @@ int pl_evring_open(struct pl_evring *r, int map_fd)
 
 int pl_evring_read(struct pl_evring *r, bool publish, pl_evring_fn fn, void *ctx)
 {
-	unsigned long prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
+	unsigned long prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE), c;
 	int n = 0, err;
 
+	/* The collector frees records as it reads them: a ring behind, ours may be reused. */
+	if (r->shared && prod - r->cons > r->size) {
+		c = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
+		if (c > r->cons)
+			r->cons = c;
+	}
 	while (r->cons < prod) {
 		const uint32_t *hdr = (const uint32_t *)(r->data + (r->cons & (r->size - 1)));
 		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
@@ -63,7 +69,7 @@ int pl_evring_read(struct pl_evring *r, bool publish, pl_evring_fn fn, void *ctx
 			    BPF_RINGBUF_HDR_SZ + 7) &
 			   ~7ul;
 	}
-	if (publish || r->cons - r->published >= r->size / 2) {
+	if (!r->shared && (publish || r->cons - r->published >= r->size / 2)) {
 		__atomic_store_n(r->consumer_pos, r->cons, __ATOMIC_RELEASE);
 		r->published = r->cons;
 	}

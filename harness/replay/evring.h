@@ -19,7 +19,9 @@ struct pl_evring {
 	const uint8_t *data; /* double-mapped ring */
 	size_t size, page;
 	unsigned long cons, published;
-	int fd; /* the map, pollable: readable when records wait */
+	int fd;	     /* the map, pollable: readable when records wait */
+	bool shared; /* a run's collector consumes the ring (net/collector.h): read, never publish
+		      */
 };
 
 typedef int (*pl_evring_fn)(void *ctx, const void *data, size_t len);

@@ -23,6 +23,7 @@
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
+#include "net/collector.h"
 #include "net/run.h"
 #include "replay/evshare.h"
 #include "replay/replay_core.h"
@@ -182,6 +183,8 @@ int pl_replay_run_attach(struct pl_replay *rp, int node)
 	err = pl_evring_open(&n->ring, fd);
 	if (err)
 		return pl_err_errno(err, "mapping the events ring buffer of node %s", name);
+	/* observe/check readers' collector consumes the ring: we only look (evring.h). */
+	n->ring.shared = pl_collector_running(rp->run);
 	fd = open_pin(rp->run, name, "endpoints");
 	if (fd < 0)
 		return pl_err_errno(-errno, "opening the endpoints map of node %s", name);

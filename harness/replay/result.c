@@ -163,7 +163,8 @@ void pl_result_print(FILE *f, const struct pl_result *r, const struct topo *t)
 	encap_str(r, enc, sizeof(enc));
 	fprintf(f, "%5u %s | at %s", r->number, r->summary, at);
 	for (i = 0; i < r->nhops; i++)
-		fprintf(f, " %s %s", i ? ">" : "|", pl_prog_name(r->hops[i].prog));
+		fprintf(f, " %s %s", i ? ">" : "|",
+			r->hops[i].user[0] ? r->hops[i].user : pl_prog_name(r->hops[i].prog));
 	fprintf(f, " | %s | %s", pts, pl_verdict_name(r->verdict));
 	if (r->drop_reason)
 		fprintf(f, " (%s %u)", pl_drop_reason_name(r->drop_reason), r->drop_reason);
@@ -193,6 +194,10 @@ static void json_hop(FILE *f, const struct pl_hop *h, const struct topo *t)
 	pl_json_string(f, h->target);
 	fprintf(f, ",\"remark\":");
 	pl_json_string(f, h->remark);
+	if (h->user[0]) {
+		fprintf(f, ",\"user_program\":");
+		pl_json_string(f, h->user);
+	}
 	fputc('}', f);
 }
 

@@ -193,3 +193,50 @@ PL_TEST_PROBE(datapath, counters_per_direction, pl_probe_bpf_netns)
 out:
 	dp_fx_teardown(&fx);
 }
+
+/*
+ * A full ring buffer: the events that find no room are counted, per CPU, in the
+ * counters map's EVENTS_LOST slot, which `podlab observe` and `status` show.
+ */
+PL_TEST_PROBE(datapath, ring_full_counts_lost_events, pl_probe_bpf_netns)
+{
+	struct pl_pkt_spec spec = PKT_TCP(IP_A, IP_B, 40000, 80);
+	/* A record is the event behind an 8-byte header, rounded up to 8 bytes. */
+	const uint32_t rec = (sizeof(struct pl_flow_event) + 8 + 7) & ~7u;
+	struct bpf_map_info info = {};
+	uint32_t info_len = sizeof(info), fit, repeat;
+	struct pl_run_ctx ctx = {};
+	struct pl_counter_val val;
+	struct pl_run_result r;
+	uint8_t pkt[128], out[128];
+	struct dp_fx fx;
+	int len;
+
+	if (!ASSERT_OK(dp_fx_setup(&fx, PL_ROUTING_NATIVE, true), "fixture"))
+		return;
+	if (!ASSERT_OK(bpf_obj_get_info_by_fd(fx.dp->map_fd[PL_MAP_EVENTS], &info, &info_len),
+		       "ring size"))
+		goto out;
+	/* The kernel refuses a record that would fill the ring exactly (size - 1 at most). */
+	fit = (info.max_entries - 1) / rec;
+	repeat = ctx.repeat = fit + 1000;
+	ctx.ifindex = fx.ifindex[DEV_POD_A];
+	len = pl_pkt_build(&spec, pkt, sizeof(pkt));
+	if (!ASSERT_OK(pl_counter_slot_read_fd(fx.dp->map_fd[PL_MAP_COUNTERS],
+					       PL_COUNTER_EVENTS_LOST, &val),
+		       "lost counter before"))
+		goto out;
+	ASSERT_EQ(val.packets, 0, "nothing lost before");
+	if (!ASSERT_OK(pl_datapath_test_run(fx.dp, PL_PROG_FROM_POD, pkt, len, &ctx, out,
+					    sizeof(out), &r),
+		       "test_run"))
+		goto out;
+	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "the verdict does not depend on the ring");
+	if (ASSERT_OK(pl_counter_slot_read_fd(fx.dp->map_fd[PL_MAP_COUNTERS],
+					      PL_COUNTER_EVENTS_LOST, &val),
+		      "lost counter"))
+		ASSERT_EQ(val.packets, repeat - fit,
+			  "every event past a full ring is counted lost");
+out:
+	dp_fx_teardown(&fx);
+}

@@ -30,8 +30,10 @@ PL_TEST(unit, counter_slots_distinct)
 	/* Conntrack's own counters live in slots no packet is counted in. */
 	ASSERT_LT(PL_COUNTER_CT_CREATED, PL_COUNTER_SLOTS, "CT_CREATED within the map");
 	ASSERT_LT(PL_COUNTER_CT_UNTRACKED, PL_COUNTER_SLOTS, "CT_UNTRACKED within the map");
+	ASSERT_LT(PL_COUNTER_EVENTS_LOST, PL_COUNTER_SLOTS, "EVENTS_LOST within the map");
 	ASSERT_EQ(seen[PL_COUNTER_CT_CREATED], 0, "CT_CREATED is no packet slot");
 	ASSERT_EQ(seen[PL_COUNTER_CT_UNTRACKED], 0, "CT_UNTRACKED is no packet slot");
+	ASSERT_EQ(seen[PL_COUNTER_EVENTS_LOST], 0, "EVENTS_LOST is no packet slot");
 	free(seen);
 }
 
