@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 
 #include "lib/log.h"
+#include "lib/files.h"
 #include "net/l7_config.h"
 #include "net/l7_proxy.h"
 #include "net/netns.h"
@@ -44,20 +45,6 @@ const char *pl_l7_probe_haproxy(void)
 void pl_l7_dir(const char *run, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s.l7", PL_STATE_DIR, run);
-}
-
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "we");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (fputs(text, f) < 0)
-		err = -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
 }
 
 /* haproxy -D in netns: the launcher exits once the proxy listens (pid file written). */
@@ -118,7 +105,7 @@ static int node_up(const struct topo *t, const struct policy_proxies *pp, int no
 	snprintf(path, sizeof(path), "%s/%s.cfg", dir, nn);
 	snprintf(pidfile, sizeof(pidfile), "%s/%s.pid", dir, nn);
 	snprintf(logfile, sizeof(logfile), "%s/%s.log", dir, nn);
-	err = write_file(path, cfg);
+	err = pl_write_file(path, cfg);
 	free(cfg);
 	if (err)
 		return pl_err_errno(err, "writing %s", path);

@@ -17,6 +17,7 @@
 
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/files.h"
 #include "net/netns.h"
 #include "net/nginx.h"
 
@@ -55,20 +56,6 @@ static int mkdir_p(const char *dir)
 	return mkdir(buf, 0755) && errno != EEXIST ? -errno : 0;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "we");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	if (fputs(text, f) < 0)
-		err = -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
-}
-
 int pl_nginx_start(const struct pl_plan *p, const struct pl_step *s)
 {
 	const char *pod = p->topo->pods[s->nginx.pod].name;
@@ -84,7 +71,7 @@ int pl_nginx_start(const struct pl_plan *p, const struct pl_step *s)
 	text = pl_plan_nginx_conf(p, s);
 	if (!text)
 		return -ENOMEM;
-	err = write_file(conf, text);
+	err = pl_write_file(conf, text);
 	free(text);
 	if (err)
 		return pl_err_errno(err, "writing %s", conf);
