@@ -184,7 +184,7 @@ MAN1DIR := $(PREFIX)/share/man/man1
 BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 INSTALL ?= install
 DATA_FILES := $(wildcard topologies/*.yaml) $(wildcard pcaps/*.pcap pcaps/*.spec pcaps/captured/*.pcap) \
-	$(wildcard tests/scenarios/*.yaml)
+	$(wildcard tests/scenarios/*.yaml tests/scenarios/topo/*.yaml)
 
 install: $(CLI) $(BPF_OBJS)
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
@@ -202,7 +202,7 @@ uninstall:
 		$(addprefix $(DESTDIR)$(PL_LIBDIR)/bpf/,$(notdir $(BPF_OBJS))) \
 		$(addprefix $(DESTDIR)$(PL_DATADIR)/,$(DATA_FILES))
 	$(Q)rmdir --ignore-fail-on-non-empty $(DESTDIR)$(PL_LIBDIR)/bpf $(DESTDIR)$(PL_LIBDIR) \
-		$(addprefix $(DESTDIR)$(PL_DATADIR)/,tests/scenarios tests topologies pcaps/captured pcaps) \
+		$(addprefix $(DESTDIR)$(PL_DATADIR)/,tests/scenarios/topo tests/scenarios tests topologies pcaps/captured pcaps) \
 		$(DESTDIR)$(PL_DATADIR) 2>/dev/null || true
 
 test-fresh:

@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "datapath.skel.h"
+#include "lib/files.h"
 #include "lib/datapath.h"
 #include "plan/print_dp.h"
 
@@ -57,50 +58,6 @@ static int rodata_image(const struct pl_plan *p, int node, void *buf, size_t *le
 	*len = sz;
 	datapath__destroy(skel);
 	return 0;
-}
-
-/* An installed podlab: BIN/../lib/podlab/bpf/datapath.bpf.o, resolved; 0 when it is there. */
-static int installed_object(const char *bindir, char *buf, size_t len)
-{
-	char path[PATH_MAX], real[PATH_MAX];
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/../lib/podlab/bpf/datapath.bpf.o", bindir) >=
-		    sizeof(path) ||
-	    access(path, R_OK) || !realpath(path, real))
-		return -ENOENT;
-	return (size_t)snprintf(buf, len, "%s", real) < len ? 0 : -ENAMETOOLONG;
-}
-
-/*
- * podlab's own object: $PODLAB_BPF_DIR, else lib/podlab/bpf/ beside an installed
- * bin/ (make install), else build/bpf/ above the running binary (podlab, a test or a bench).
- */
-static void object_path(char *buf, size_t len)
-{
-	const char *dir = getenv("PODLAB_BPF_DIR");
-	char exe[PATH_MAX - 32];
-	ssize_t n;
-	char *slash;
-	int up;
-
-	if (dir && *dir) {
-		snprintf(buf, len, "%s/datapath.bpf.o", dir);
-		return;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		goto fallback;
-	exe[n] = '\0';
-	for (up = 0; up < 3 && (slash = strrchr(exe, '/')); up++) {
-		*slash = '\0';
-		if (up == 0 && !installed_object(exe, buf, len))
-			return;
-		if ((size_t)snprintf(buf, len, "%s/bpf/datapath.bpf.o", exe) < len &&
-		    !access(buf, R_OK))
-			return;
-	}
-fallback:
-	snprintf(buf, len, "build/bpf/datapath.bpf.o");
 }
 
 /* The conntrack map's size the loader sets for node. */
@@ -268,7 +225,7 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 		return;
 	}
 	pl_dp_opts(p, node, &o);
-	object_path(obj, sizeof(obj));
+	pl_bpf_object_path("datapath.bpf.o", obj, sizeof(obj));
 	fprintf(f, "# datapath of node %s: programs and maps pinned in %s\n",
 		p->topo->nodes[node].name, dir);
 	fprintf(f, "OBJ=${PODLAB_BPF_OBJ:-%s}\n", obj);

@@ -6,11 +6,14 @@
  * model is freed and *out stays NULL.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 
 #include "lib/datapath.h"
+#include "lib/files.h"
 #include "topo/topo_addr.h"
 #include "topo/topo_v6.h"
 #include "topo/topo_yaml.h"
@@ -268,15 +271,29 @@ static int parse_hook(struct topo_parser *p, const ynode *v, enum topo_hook *hoo
 	return 0;
 }
 
+/*
+ * Relative to the topology's folder; a bare name not found there is one of podlab's own
+ * objects (trivial.bpf.o), so shipped topologies work from the build and when installed.
+ */
 static int resolve_object(struct topo_parser *p, char **object)
 {
-	const char *slash = strrchr(p->y.file, '/');
-	char *path;
+	const char *slash = p->from_file ? strrchr(p->y.file, '/') : NULL;
+	char *path = NULL, own[PATH_MAX];
 
-	if (!p->from_file || **object == '/' || !slash)
+	if (**object == '/')
 		return 0;
-	if (asprintf(&path, "%.*s/%s", (int)(slash - p->y.file), p->y.file, *object) < 0)
+	if (slash &&
+	    asprintf(&path, "%.*s/%s", (int)(slash - p->y.file), p->y.file, *object) < 0)
 		return -ENOMEM;
+	if (!strchr(*object, '/') && access(path ? path : *object, F_OK) &&
+	    !pl_bpf_object_path(*object, own, sizeof(own))) {
+		free(path);
+		path = strdup(own);
+		if (!path)
+			return -ENOMEM;
+	}
+	if (!path)
+		return 0;
 	free(*object);
 	*object = path;
 	return 0;
