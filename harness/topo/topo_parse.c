@@ -282,8 +282,7 @@ static int resolve_object(struct topo_parser *p, char **object)
 
 	if (**object == '/')
 		return 0;
-	if (slash &&
-	    asprintf(&path, "%.*s/%s", (int)(slash - p->y.file), p->y.file, *object) < 0)
+	if (slash && asprintf(&path, "%.*s/%s", (int)(slash - p->y.file), p->y.file, *object) < 0)
 		return -ENOMEM;
 	if (!strchr(*object, '/') && access(path ? path : *object, F_OK) &&
 	    !pl_bpf_object_path(*object, own, sizeof(own))) {
