@@ -80,7 +80,8 @@ static int record(void *ctx, const char *kind, const char *value)
 	int err = state_append(*(int *)ctx, "%s %s\n", kind, value);
 
 	if (err)
-		return pl_err_errno(err, "recording %s %s in the run state", kind, value);
+		return pl_err_errno(err, "recording %s %s in the run state (%s)", kind, value,
+				    PL_STATE_DIR);
 	return 0;
 }
 
@@ -185,7 +186,8 @@ int pl_run_up(const struct topo *t, const struct pl_up_opts *opts, char *run_out
 			   pl_topo_routing_name(t->routing), (long long)time(NULL), (int)self,
 			   pl_pid_start_time(self));
 	if (err) {
-		pl_err_errno(err, "writing the run state of %s", run);
+		state_path(run, topo_path, sizeof(topo_path));
+		pl_err_errno(err, "writing the state of run %s (%s)", run, topo_path);
 		goto fail;
 	}
 	if ((err = pl_plan_build(t, run, &po, &plan)))

@@ -5,7 +5,9 @@
 #                `podlab down --stale` (or `down RUN` if the build had finished): no
 #                namespace, pin, state file or process of the run may be left;
 #   concurrent:  RUNS runs of one topology built at once, each passes `podlab check`
-#                at the same time; `down` of one leaves every other one whole.
+#                at the same time; `down` of one leaves every other one whole;
+#   state_dir:   /run/podlab read-only, then full: `up` exits 4 with one error naming
+#                the file and the errno text, and creates nothing.
 # usage: run-extra.sh BUILD OUTDIR
 #   PODLAB_KILL_TRIALS  kill points (default 12; make reliability: 100)
 #   PODLAB_CONCURRENT   runs at once (default 8)
@@ -47,6 +49,7 @@ leftovers() {
 if [ "$(id -u)" -ne 0 ]; then
 	result SKIP kill_up "needs root (podlab up builds namespaces and loads BPF)"
 	result SKIP concurrent "needs root (podlab up builds namespaces and loads BPF)"
+	result SKIP state_dir "needs root (a private mount namespace over /run/podlab)"
 	exit 0
 fi
 [ -x "$podlab" ] || { result FAIL kill_up "$podlab is missing (make)"; exit 1; }
@@ -124,4 +127,39 @@ if [ -z "$bad" ]; then
 		bad+="check ${tag}c$((nconc - 1)) after down of ${tag}c0: $(tail -1 "$tmp/last.check"); "
 fi
 check concurrent "$nconc runs of $(basename "$topo") built and checked at once, all PASS; down of one left the other $((nconc - 1)) whole" \
+	"$bad" [ -z "$bad" ]
+
+# --- state_dir ---------------------------------------------------------------------------
+# In a private mount namespace, /run/podlab is replaced by a read-only or a full tmpfs; a
+# run that got up anyway is taken down in there, where its state file is.
+state_dir_try() {
+	local r=$1 opts=$2 fill=$3
+	unshare -m --propagation private bash -c '
+		mkdir -p /run/podlab && mount -t tmpfs -o "$3" podlab-test /run/podlab || exit 99
+		[ "$4" = 0 ] || dd if=/dev/zero of=/run/podlab/fill bs=4k count="$4" 2>/dev/null
+		mount -o remount,"$3" /run/podlab
+		"$1" up "$5" --run "$2" 2>&1 >/dev/null
+		rc=$?
+		[ $rc -eq 0 ] && "$1" down "$2" >/dev/null 2>&1
+		exit $rc' state_dir "$podlab" "$r" "$opts" "$fill" "$topo"
+}
+bad= seen=
+for c in "ro:ro:0:Read-only file system" "full:size=4k:1:No space left on device"; do
+	IFS=: read -r what opts fill errno <<<"$c"
+	r=${tag}s$what
+	out=$(state_dir_try "$r" "$opts" "$fill")
+	rc=$?
+	if [ $rc -eq 99 ]; then
+		bad+="$what: could not mount a tmpfs over /run/podlab; "
+		continue
+	fi
+	line=$(grep -m1 '^podlab: error:' <<<"$out")
+	[ $rc -eq 4 ] || bad+="$what: exit $rc, not 4 ($(tail -1 <<<"$out")); "
+	grep -q "/run/podlab/$r.state" <<<"$line" && grep -q "$errno" <<<"$line" ||
+		bad+="$what: error line '$line' does not name the state file and '$errno'; "
+	l=$(leftovers "$r")
+	[ -n "$l" ] && bad+="$what: left $l; "
+	seen+="$what: '${line#podlab: error: }'; "
+done
+check state_dir "read-only and full /run/podlab: exit 4, ${seen%; }, nothing created" \
 	"$bad" [ -z "$bad" ]
