@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Small file helpers (files.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "lib/files.h"
 
@@ -21,6 +23,32 @@ int pl_write_file(const char *path, const char *text)
 	if (fclose(f) && !err)
 		err = -errno;
 	return err;
+}
+
+int pl_mkdir_p(const char *path, mode_t mode)
+{
+	char tmp[PATH_MAX], *c;
+	bool parent_failed;
+	int tries;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s", path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	for (tries = 0; tries < 8; tries++) {
+		snprintf(tmp, sizeof(tmp), "%s", path);
+		parent_failed = false;
+		for (c = tmp + 1; *c && !parent_failed; c++) {
+			if (*c != '/')
+				continue;
+			*c = '\0';
+			parent_failed = mkdir(tmp, mode) && errno != EEXIST;
+			*c = '/';
+		}
+		if (!parent_failed && (!mkdir(tmp, mode) || errno == EEXIST))
+			return 0;
+		if (errno != ENOENT)
+			return -errno;
+	}
+	return -ENOENT;
 }
 
 /* An installed podlab: BIN/../lib/podlab/bpf/NAME, resolved; 0 when it is there. */

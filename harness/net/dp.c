@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/files.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "net/dp.h"
@@ -20,34 +21,6 @@ struct pl_dp_node {
 	struct pl_datapath *dp;
 	uint32_t next_slot; /* the loaded node: slot of the next node added */
 };
-
-/*
- * Another run's removal may rmdir an emptied parent (the bpffs root) between
- * two of our mkdirs: start again from the top when a parent vanished.
- */
-static int mkdir_p(const char *path)
-{
-	char tmp[256], *c;
-	bool parent_failed;
-	int tries;
-
-	for (tries = 0; tries < 8; tries++) {
-		snprintf(tmp, sizeof(tmp), "%s", path);
-		parent_failed = false;
-		for (c = tmp + 1; *c && !parent_failed; c++) {
-			if (*c != '/')
-				continue;
-			*c = '\0';
-			parent_failed = mkdir(tmp, 0700) && errno != EEXIST;
-			*c = '/';
-		}
-		if (!parent_failed && (!mkdir(tmp, 0700) || errno == EEXIST))
-			return 0;
-		if (errno != ENOENT)
-			return -errno;
-	}
-	return -ENOENT;
-}
 
 /* Every device of node a podlab program runs on (or a replay test-runs one on). */
 static int bind_devices(struct pl_datapath *dp, const struct pl_plan *p, int node)
@@ -78,7 +51,7 @@ int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node *loaded,
 	pl_dp_pin_dir(p, node, dir, sizeof(dir));
 	if ((err = pl_require_bpf_privileges()))
 		return err;
-	if ((err = mkdir_p(dir)))
+	if ((err = pl_mkdir_p(dir, 0700)))
 		return pl_err_errno(err, "creating pin directory %s", dir);
 	pl_dp_opts(p, node, &o);
 	o.pin_dir = dir;
@@ -144,7 +117,7 @@ static int user_prog_fd(const struct pl_plan *p, const struct topo_program *u, i
 		goto out;
 	}
 	pl_dp_pin_dir(p, node, dir, sizeof(dir));
-	if ((err = mkdir_p(dir)))
+	if ((err = pl_mkdir_p(dir, 0700)))
 		goto out;
 	snprintf(path, sizeof(path), "%s/user-%s/%s", dir, u->program, u->program);
 	if ((err = bpf_program__pin(prog, path))) {

@@ -40,22 +40,6 @@ const char *pl_probe_nginx(void)
 	return found ? NULL : "nginx not found on PATH (Debian: apt-get install nginx-light)";
 }
 
-static int mkdir_p(const char *dir)
-{
-	char buf[PATH_MAX], *s;
-
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (s = buf + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	return mkdir(buf, 0755) && errno != EEXIST ? -errno : 0;
-}
-
 int pl_nginx_start(const struct pl_plan *p, const struct pl_step *s)
 {
 	const char *pod = p->topo->pods[s->nginx.pod].name;
@@ -66,7 +50,7 @@ int pl_nginx_start(const struct pl_plan *p, const struct pl_step *s)
 
 	snprintf(conf, sizeof(conf), "%s/nginx.conf", s->nginx.dir);
 	snprintf(errlog, sizeof(errlog), "%s/error.log", s->nginx.dir);
-	if ((err = mkdir_p(s->nginx.dir)))
+	if ((err = pl_mkdir_p(s->nginx.dir, 0755)))
 		return pl_err_errno(err, "creating %s for the nginx of pod %s", s->nginx.dir, pod);
 	text = pl_plan_nginx_conf(p, s);
 	if (!text)
