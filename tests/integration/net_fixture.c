@@ -586,3 +586,30 @@ int fixture_pair_htb(const struct fixture_pair *p)
 		"match ip dport 5007 0xffff flowid 1:20'",
 		p->a);
 }
+
+uint32_t fixture_ip4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+enum pl_probe_status fixture_probe_from(const char *run, const char *src, uint8_t proto,
+					const char *dst, uint16_t port, struct pl_probe_server *srv,
+					uint32_t *seen_ip)
+{
+	char ns[PL_NETNS_NAME_MAX];
+	struct pl_probe_req req = {.src_netns = ns,
+				   .proto = proto,
+				   .dst_ip = fixture_ip4(dst),
+				   .dport = port,
+				   .server = srv};
+	struct pl_probe_result res;
+
+	pl_netns_name(run, src, ns, sizeof(ns));
+	if (!ASSERT_OK(pl_probe(&req, &res), "probe"))
+		return PL_PROBE_ERROR;
+	*seen_ip = res.seen ? res.sighting.peer_ip : 0;
+	return res.status;
+}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "probe/probe.h"
 #include "topo/topo.h"
 
 struct fixture_opts {
@@ -81,5 +82,12 @@ int fixture_pair_tbf(const struct fixture_pair *p);
  * (ceil 10mbit) for IP dport 5003 and 5007; 1:30 1mbit.
  */
 int fixture_pair_htb(const struct fixture_pair *p);
+
+/* The IPv4 address s in network order (s is a literal of the test: no error). */
+uint32_t fixture_ip4(const char *s);
+/* One probe from pod src of run to dst:port; its outcome, the source srv saw in *seen_ip. */
+enum pl_probe_status fixture_probe_from(const char *run, const char *src, uint8_t proto,
+					const char *dst, uint16_t port, struct pl_probe_server *srv,
+					uint32_t *seen_ip);
 
 #endif /* PL_TEST_NET_FIXTURE_H */

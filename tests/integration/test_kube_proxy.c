@@ -39,32 +39,6 @@ static const char *probe_kube_proxy(void)
 	return NULL;
 }
 
-static uint32_t ip(const char *s)
-{
-	struct in_addr a;
-
-	inet_pton(AF_INET, s, &a);
-	return a.s_addr;
-}
-
-static enum pl_probe_status tcp_from(const char *run, const char *src, const char *dst,
-				     uint16_t port, struct pl_probe_server *srv, uint32_t *seen_ip)
-{
-	char ns[PL_NETNS_NAME_MAX];
-	struct pl_probe_req req = {.src_netns = ns,
-				   .proto = IPPROTO_TCP,
-				   .dst_ip = ip(dst),
-				   .dport = port,
-				   .server = srv};
-	struct pl_probe_result res;
-
-	pl_netns_name(run, src, ns, sizeof(ns));
-	if (!ASSERT_OK(pl_probe(&req, &res), "probe"))
-		return PL_PROBE_ERROR;
-	*seen_ip = res.seen ? res.sighting.peer_ip : 0;
-	return res.status;
-}
-
 /* Every node's rules into its namespace with tool (iptables-nft-restore, ...). */
 static bool load_rules(const struct topo *t, const char *run, const char *tool)
 {
@@ -108,19 +82,20 @@ static void one_tool(struct topo *t, const char *tool, const char *tag)
 	ASSERT_OK(pl_probe_server_start(ns, web_port, 1, NULL, 0, false, &web2), "web2 server");
 	if (!web1 || !web2)
 		goto out;
-	ASSERT_NEQ(tcp_from(run, "client", "10.96.0.11", 80, web2, &seen), PL_PROBE_DELIVERED,
-		   "without the rules the ClusterIP reaches nothing");
+	ASSERT_NEQ(fixture_probe_from(run, "client", IPPROTO_TCP, "10.96.0.11", 80, web2, &seen),
+		   PL_PROBE_DELIVERED, "without the rules the ClusterIP reaches nothing");
 	if (!load_rules(t, run, tool))
 		goto out;
-	ASSERT_EQ(tcp_from(run, "client", "10.96.0.11", 80, web2, &seen), PL_PROBE_DELIVERED,
-		  "web-b: through the ClusterIP to node2's backend");
-	ASSERT_EQ(seen, ip("10.244.1.10"), "web2 saw the client's own address");
-	ASSERT_EQ(tcp_from(run, "client", "10.96.0.13", 80, web1, &seen), PL_PROBE_DELIVERED,
-		  "web-a: through the ClusterIP to node1's backend");
-	ASSERT_EQ(seen, ip("10.244.1.10"), "web1 saw the client's own address");
-	ASSERT_EQ(tcp_from(run, "web1", "10.96.0.13", 80, web1, &seen), PL_PROBE_DELIVERED,
-		  "hairpin: web1 through its own service");
-	ASSERT_TRUE(seen && seen != ip("10.244.1.20"), "hairpin masqueraded: not its own address");
+	ASSERT_EQ(fixture_probe_from(run, "client", IPPROTO_TCP, "10.96.0.11", 80, web2, &seen),
+		  PL_PROBE_DELIVERED, "web-b: through the ClusterIP to node2's backend");
+	ASSERT_EQ(seen, fixture_ip4("10.244.1.10"), "web2 saw the client's own address");
+	ASSERT_EQ(fixture_probe_from(run, "client", IPPROTO_TCP, "10.96.0.13", 80, web1, &seen),
+		  PL_PROBE_DELIVERED, "web-a: through the ClusterIP to node1's backend");
+	ASSERT_EQ(seen, fixture_ip4("10.244.1.10"), "web1 saw the client's own address");
+	ASSERT_EQ(fixture_probe_from(run, "web1", IPPROTO_TCP, "10.96.0.13", 80, web1, &seen),
+		  PL_PROBE_DELIVERED, "hairpin: web1 through its own service");
+	ASSERT_TRUE(seen && seen != fixture_ip4("10.244.1.20"),
+		    "hairpin masqueraded: not its own address");
 out:
 	pl_probe_server_stop(web1);
 	pl_probe_server_stop(web2);

@@ -32,35 +32,10 @@ static const char *probe_services(void)
 							: NULL;
 }
 
-static uint32_t ip(const char *s)
-{
-	struct in_addr a;
-
-	inet_pton(AF_INET, s, &a);
-	return a.s_addr;
-}
-
-/* One probe from pod src; its outcome, the source the server saw in *seen_ip. */
-static enum pl_probe_status probe_from(const char *run, const char *src, uint8_t proto,
-				       const char *dst, uint16_t port, struct pl_probe_server *srv,
-				       uint32_t *seen_ip)
-{
-	char ns[PL_NETNS_NAME_MAX];
-	struct pl_probe_req req = {
-		.src_netns = ns, .proto = proto, .dst_ip = ip(dst), .dport = port, .server = srv};
-	struct pl_probe_result res;
-
-	pl_netns_name(run, src, ns, sizeof(ns));
-	if (!ASSERT_OK(pl_probe(&req, &res), "probe"))
-		return PL_PROBE_ERROR;
-	*seen_ip = res.seen ? res.sighting.peer_ip : 0;
-	return res.status;
-}
-
 static enum pl_probe_status probe(const char *run, uint8_t proto, const char *dst, uint16_t port,
 				  struct pl_probe_server *srv, uint32_t *seen_ip)
 {
-	return probe_from(run, "client", proto, dst, port, srv, seen_ip);
+	return fixture_probe_from(run, "client", proto, dst, port, srv, seen_ip);
 }
 
 PL_TEST_PROBE(integration, services_real_sockets, probe_services)
@@ -90,19 +65,19 @@ PL_TEST_PROBE(integration, services_real_sockets, probe_services)
 	pl_subtest("TCP to web-b (remote backend)");
 	ASSERT_EQ(probe(run, IPPROTO_TCP, "10.96.0.11", 80, web2, &seen), PL_PROBE_DELIVERED,
 		  "connected through the ClusterIP");
-	ASSERT_EQ(seen, ip("10.244.1.10"), "web2 saw the client's own address");
+	ASSERT_EQ(seen, fixture_ip4("10.244.1.10"), "web2 saw the client's own address");
 	pl_subtest("TCP to web-a (local backend)");
 	ASSERT_EQ(probe(run, IPPROTO_TCP, "10.96.0.13", 80, web1, &seen), PL_PROBE_DELIVERED,
 		  "connected through the ClusterIP");
-	ASSERT_EQ(seen, ip("10.244.1.10"), "web1 saw the client's own address");
+	ASSERT_EQ(seen, fixture_ip4("10.244.1.10"), "web1 saw the client's own address");
 	pl_subtest("TCP hairpin: web1 to web-a, whose backend is web1 itself");
-	ASSERT_EQ(probe_from(run, "web1", IPPROTO_TCP, "10.96.0.13", 80, web1, &seen),
+	ASSERT_EQ(fixture_probe_from(run, "web1", IPPROTO_TCP, "10.96.0.13", 80, web1, &seen),
 		  PL_PROBE_DELIVERED, "connected through the ClusterIP to itself");
-	ASSERT_EQ(seen, ip("169.254.42.1"), "web1 saw the hairpin address (SNAT)");
+	ASSERT_EQ(seen, fixture_ip4("169.254.42.1"), "web1 saw the hairpin address (SNAT)");
 	pl_subtest("UDP to dns");
 	ASSERT_EQ(probe(run, IPPROTO_UDP, "10.96.0.53", 53, dns, &seen), PL_PROBE_DELIVERED,
 		  "the echo came back from the ClusterIP");
-	ASSERT_EQ(seen, ip("10.244.1.10"), "dns saw the client's own address");
+	ASSERT_EQ(seen, fixture_ip4("10.244.1.10"), "dns saw the client's own address");
 	pl_subtest("TCP to canary (no ready backend)");
 	ASSERT_EQ(probe(run, IPPROTO_TCP, "10.96.0.99", 80, NULL, &seen), PL_PROBE_TIMEOUT,
 		  "dropped: nothing answers");
@@ -110,21 +85,23 @@ PL_TEST_PROBE(integration, services_real_sockets, probe_services)
 	ASSERT_NEQ(probe(run, IPPROTO_TCP, "10.96.0.11", 8080, NULL, &seen), PL_PROBE_DELIVERED,
 		   "the ClusterIP itself serves nothing");
 	pl_subtest("NodePort Cluster: node1's IP, backend on node2");
-	ASSERT_EQ(probe_from(run, "client2", IPPROTO_TCP, "192.168.50.1", 30080, web2, &seen),
-		  PL_PROBE_DELIVERED, "connected through node1's nodePort");
-	ASSERT_EQ(seen, ip("192.168.50.1"), "web2 saw node1's IP (SNAT)");
+	ASSERT_EQ(
+		fixture_probe_from(run, "client2", IPPROTO_TCP, "192.168.50.1", 30080, web2, &seen),
+		PL_PROBE_DELIVERED, "connected through node1's nodePort");
+	ASSERT_EQ(seen, fixture_ip4("192.168.50.1"), "web2 saw node1's IP (SNAT)");
 	pl_subtest("NodePort Local: node1's IP, backend on node1");
-	ASSERT_EQ(probe_from(run, "client2", IPPROTO_TCP, "192.168.50.1", 30081, web1, &seen),
-		  PL_PROBE_DELIVERED, "connected through node1's nodePort");
-	ASSERT_EQ(seen, ip("10.244.2.10"), "web1 saw client2's own address");
+	ASSERT_EQ(
+		fixture_probe_from(run, "client2", IPPROTO_TCP, "192.168.50.1", 30081, web1, &seen),
+		PL_PROBE_DELIVERED, "connected through node1's nodePort");
+	ASSERT_EQ(seen, fixture_ip4("10.244.2.10"), "web1 saw client2's own address");
 	pl_subtest("NodePort from a pod of the node: client to node1's IP, backend web1");
 	ASSERT_EQ(probe(run, IPPROTO_TCP, "192.168.50.1", 30081, web1, &seen), PL_PROBE_DELIVERED,
 		  "connected through its own node's nodePort");
-	ASSERT_EQ(seen, ip("10.244.1.10"), "web1 saw the client's own address");
+	ASSERT_EQ(seen, fixture_ip4("10.244.1.10"), "web1 saw the client's own address");
 	pl_subtest("NodePort hairpin: web1 to node1's IP, backend web1 itself");
-	ASSERT_EQ(probe_from(run, "web1", IPPROTO_TCP, "192.168.50.1", 30081, web1, &seen),
+	ASSERT_EQ(fixture_probe_from(run, "web1", IPPROTO_TCP, "192.168.50.1", 30081, web1, &seen),
 		  PL_PROBE_DELIVERED, "connected through the nodePort to itself");
-	ASSERT_EQ(seen, ip("169.254.42.1"), "web1 saw the hairpin address (SNAT)");
+	ASSERT_EQ(seen, fixture_ip4("169.254.42.1"), "web1 saw the hairpin address (SNAT)");
 	pl_subtest("NodePort Local: node2's IP, no backend there");
 	ASSERT_EQ(probe(run, IPPROTO_TCP, "192.168.50.2", 30081, NULL, &seen), PL_PROBE_TIMEOUT,
 		  "dropped: nothing answers");

@@ -61,33 +61,6 @@ out:
 	return buf;
 }
 
-static uint32_t ip(const char *s)
-{
-	struct in_addr a;
-
-	inet_pton(AF_INET, s, &a);
-	return a.s_addr;
-}
-
-/* One TCP probe from pod src; its outcome, the source the server saw in *seen_ip. */
-static enum pl_probe_status tcp_from(const char *run, const char *src, const char *dst,
-				     uint16_t port, struct pl_probe_server *srv, uint32_t *seen_ip)
-{
-	char ns[PL_NETNS_NAME_MAX];
-	struct pl_probe_req req = {.src_netns = ns,
-				   .proto = IPPROTO_TCP,
-				   .dst_ip = ip(dst),
-				   .dport = port,
-				   .server = srv};
-	struct pl_probe_result res;
-
-	pl_netns_name(run, src, ns, sizeof(ns));
-	if (!ASSERT_OK(pl_probe(&req, &res), "probe"))
-		return PL_PROBE_ERROR;
-	*seen_ip = res.seen ? res.sighting.peer_ip : 0;
-	return res.status;
-}
-
 PL_TEST_PROBE(integration, services_vxlan_real_sockets, probe_services_vxlan)
 {
 	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = SERVICES_YAML};
@@ -111,13 +84,14 @@ PL_TEST_PROBE(integration, services_vxlan_real_sockets, probe_services_vxlan)
 		goto out;
 
 	pl_subtest("TCP to web-b: ClusterIP on node1, backend on node2 through the tunnel");
-	ASSERT_EQ(tcp_from(run, "client", "10.96.0.11", 80, web2, &seen), PL_PROBE_DELIVERED,
-		  "connected through the ClusterIP");
-	ASSERT_EQ(seen, ip("10.244.1.10"), "web2 saw the client's own address");
+	ASSERT_EQ(fixture_probe_from(run, "client", IPPROTO_TCP, "10.96.0.11", 80, web2, &seen),
+		  PL_PROBE_DELIVERED, "connected through the ClusterIP");
+	ASSERT_EQ(seen, fixture_ip4("10.244.1.10"), "web2 saw the client's own address");
 	pl_subtest("NodePort Cluster: node1's IP from client2, backend back on node2");
-	ASSERT_EQ(tcp_from(run, "client2", "192.168.50.1", 30080, web2, &seen), PL_PROBE_DELIVERED,
-		  "connected through node1's nodePort");
-	ASSERT_EQ(seen, ip("192.168.50.1"), "web2 saw node1's IP (SNAT)");
+	ASSERT_EQ(
+		fixture_probe_from(run, "client2", IPPROTO_TCP, "192.168.50.1", 30080, web2, &seen),
+		PL_PROBE_DELIVERED, "connected through node1's nodePort");
+	ASSERT_EQ(seen, fixture_ip4("192.168.50.1"), "web2 saw node1's IP (SNAT)");
 out:
 	pl_probe_server_stop(web2);
 	if (fixture_state_exists(run))
