@@ -14,6 +14,7 @@
 #include "net/link.h"
 #include "test.h"
 #include "dp_fixture.h"
+#include "svc/maglev.h"
 
 const uint8_t MAC_A[6] = {0x02, 0xaa, 0, 0, 0, 0x0a};
 const uint8_t MAC_A_NODE[6] = {0x02, 0xbb, 0, 0, 0, 0x0a};
@@ -465,4 +466,32 @@ void dp_run_table(enum pl_routing_mode mode, const struct dp_case *cases, size_t
 		return;
 	dp_run_cases(&fx, cases, n);
 	dp_fx_teardown(&fx);
+}
+
+int dp_fx_add_service(struct dp_fx *fx, uint32_t id, uint32_t vip, uint16_t port, uint8_t proto,
+		      uint16_t target, const uint32_t *be, int n, uint16_t flags)
+{
+	struct pl_service_key k = {.ip = vip, .port = htons(port), .proto = proto};
+	struct pl_service v = {.id = id, .count = n, .flags = flags, .target_port = htons(target)};
+	uint16_t *table = calloc(PL_MAGLEV_CHUNKS * PL_MAGLEV_CHUNK, sizeof(*table));
+	int i, err;
+
+	if (!table)
+		return -ENOMEM;
+	err = pl_datapath_map_update(fx->dp, "services", &k, &v);
+	for (i = 0; i < n && !err; i++) {
+		struct pl_backend_key bk = {.id = id, .slot = i};
+		struct pl_backend b = {.ip = be[i]};
+
+		err = pl_datapath_map_update(fx->dp, "backends", &bk, &b);
+	}
+	if (!err && n)
+		err = pl_maglev_build(be, n, table, PL_MAGLEV_M);
+	for (i = 0; i < PL_MAGLEV_CHUNKS && !err && n; i++) {
+		struct pl_maglev_key mk = {.id = id, .chunk = i};
+
+		err = pl_datapath_map_update(fx->dp, "maglev", &mk, &table[i * PL_MAGLEV_CHUNK]);
+	}
+	free(table);
+	return err;
 }

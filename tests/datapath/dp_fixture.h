@@ -115,6 +115,12 @@ int dp_fx_setup(struct dp_fx *fx, enum pl_routing_mode routing, bool events);
 int dp_fx_setup_ct(struct dp_fx *fx, enum pl_routing_mode routing, bool events, uint32_t ct_max);
 /* Always safe to call; removes the netns and returns to the original one. */
 void dp_fx_teardown(struct dp_fx *fx);
+/*
+ * Programs service id: frontend vip:port/proto (vip 0 with PL_SVC_F_NODEPORT: a nodePort) to
+ * the n backends be[] at targetPort target, and its Maglev table; 0 or -errno.
+ */
+int dp_fx_add_service(struct dp_fx *fx, uint32_t id, uint32_t vip, uint16_t port, uint8_t proto,
+		      uint16_t target, const uint32_t *be, int n, uint16_t flags);
 /* Resets endpoints (with flags), ipcache and policy to the base state (not conntrack). */
 int dp_fx_reset(struct dp_fx *fx, uint32_t flags_a, uint32_t flags_b);
 

@@ -13,39 +13,17 @@
 
 #include "test.h"
 #include "dp_fixture.h"
-#include "svc/maglev.h"
 
 #define NP_CLUSTER	 30080 /* Cluster, one backend: C on node2 */
 #define NP_LOCAL	 30081 /* Local, one backend here: B */
 #define NP_LOCAL_NONE	 30082 /* Local, its only backend (C) elsewhere: none here */
 #define NP_CLUSTER_LOCAL 30083 /* Cluster, one backend: B, here */
 
+/* A nodePort (any node IP) to the n backends be[] at targetPort target. */
 static int add_nodeport(struct dp_fx *fx, uint32_t id, uint16_t node_port, uint16_t target,
 			const uint32_t *be, int n, uint16_t flags)
 {
-	struct pl_service_key k = {.ip = 0, .port = htons(node_port), .proto = 6};
-	struct pl_service v = {.id = id,
-			       .count = n,
-			       .flags = PL_SVC_F_NODEPORT | flags,
-			       .target_port = htons(target)};
-	uint16_t table[PL_MAGLEV_CHUNKS * PL_MAGLEV_CHUNK] = {0};
-	int i, err;
-
-	err = pl_datapath_map_update(fx->dp, "services", &k, &v);
-	for (i = 0; i < n && !err; i++) {
-		struct pl_backend_key bk = {.id = id, .slot = i};
-		struct pl_backend b = {.ip = be[i]};
-
-		err = pl_datapath_map_update(fx->dp, "backends", &bk, &b);
-	}
-	if (!err && n)
-		err = pl_maglev_build(be, n, table, PL_MAGLEV_M);
-	for (i = 0; i < PL_MAGLEV_CHUNKS && !err && n; i++) {
-		struct pl_maglev_key mk = {.id = id, .chunk = i};
-
-		err = pl_datapath_map_update(fx->dp, "maglev", &mk, &table[i * PL_MAGLEV_CHUNK]);
-	}
-	return err;
+	return dp_fx_add_service(fx, id, 0, node_port, 6, target, be, n, PL_SVC_F_NODEPORT | flags);
 }
 
 struct out {

@@ -19,35 +19,6 @@
 #define VIP_NONE IP4(10, 96, 0, 99)
 #define VIP_AFF	 IP4(10, 96, 0, 11)
 
-/* Programs service id: frontend vip:port/proto → backends at targetPort, its Maglev table. */
-static int add_service(struct dp_fx *fx, uint32_t id, uint32_t vip, uint16_t port, uint8_t proto,
-		       uint16_t target, const uint32_t *be, int n, uint16_t flags)
-{
-	struct pl_service_key k = {.ip = vip, .port = htons(port), .proto = proto};
-	struct pl_service v = {.id = id, .count = n, .flags = flags, .target_port = htons(target)};
-	uint16_t *table = calloc(PL_MAGLEV_CHUNKS * PL_MAGLEV_CHUNK, sizeof(*table));
-	int i, err;
-
-	if (!table)
-		return -ENOMEM;
-	err = pl_datapath_map_update(fx->dp, "services", &k, &v);
-	for (i = 0; i < n && !err; i++) {
-		struct pl_backend_key bk = {.id = id, .slot = i};
-		struct pl_backend b = {.ip = be[i]};
-
-		err = pl_datapath_map_update(fx->dp, "backends", &bk, &b);
-	}
-	if (!err && n)
-		err = pl_maglev_build(be, n, table, PL_MAGLEV_M);
-	for (i = 0; i < PL_MAGLEV_CHUNKS && !err && n; i++) {
-		struct pl_maglev_key mk = {.id = id, .chunk = i};
-
-		err = pl_datapath_map_update(fx->dp, "maglev", &mk, &table[i * PL_MAGLEV_CHUNK]);
-	}
-	free(table);
-	return err;
-}
-
 /* The backend the datapath must pick for a flow, from the same builder and hash. */
 static uint32_t expected_backend(const uint32_t *be, int n, uint32_t s, uint32_t d, uint16_t sport,
 				 uint16_t dport, uint8_t proto, bool affinity)
@@ -105,11 +76,16 @@ static void setup(struct dp_fx *fx)
 
 	if (!ASSERT_OK(dp_fx_setup(fx, PL_ROUTING_NATIVE, true), "fixture"))
 		return;
-	ASSERT_OK(add_service(fx, 1, VIP, 80, 6, 8080, local, 1, 0), "service: local backend");
-	ASSERT_OK(add_service(fx, 2, VIP, 81, 6, 8081, remote, 1, 0), "service: remote backend");
-	ASSERT_OK(add_service(fx, 3, VIP_UDP, 53, 17, 5353, three, 3, 0), "service: 3 backends");
-	ASSERT_OK(add_service(fx, 4, VIP_NONE, 80, 6, 80, NULL, 0, 0), "service: no backends");
-	ASSERT_OK(add_service(fx, 5, VIP_AFF, 80, 6, 8080, three, 3, PL_SVC_F_AFFINITY_CLIENTIP),
+	ASSERT_OK(dp_fx_add_service(fx, 1, VIP, 80, 6, 8080, local, 1, 0),
+		  "service: local backend");
+	ASSERT_OK(dp_fx_add_service(fx, 2, VIP, 81, 6, 8081, remote, 1, 0),
+		  "service: remote backend");
+	ASSERT_OK(dp_fx_add_service(fx, 3, VIP_UDP, 53, 17, 5353, three, 3, 0),
+		  "service: 3 backends");
+	ASSERT_OK(dp_fx_add_service(fx, 4, VIP_NONE, 80, 6, 80, NULL, 0, 0),
+		  "service: no backends");
+	ASSERT_OK(dp_fx_add_service(fx, 5, VIP_AFF, 80, 6, 8080, three, 3,
+				    PL_SVC_F_AFFINITY_CLIENTIP),
 		  "service: affinity");
 }
 
