@@ -141,7 +141,7 @@ state_dir_try() {
 		"$1" up "$5" --run "$2" 2>&1 >/dev/null
 		rc=$?
 		[ $rc -eq 0 ] && "$1" down "$2" >/dev/null 2>&1
-		exit $rc' state_dir "$podlab" "$r" "$opts" "$fill" "$topo"
+		exit $rc' bash "$podlab" "$r" "$opts" "$fill" "$topo"
 }
 bad= seen=
 for c in "ro:ro:0:Read-only file system" "full:size=4k:1:No space left on device"; do
