@@ -26,17 +26,45 @@ static bool have(const char *prog)
 	return fixture_sh("command -v %s", prog) == 0;
 }
 
-static const char *probe_kube_proxy(void)
+/*
+ * The run's prerequisites and tool's kernel side: the xtables matches and targets
+ * kube-proxy's rules use (comment, statistic, mark, DNAT, MASQUERADE), in a scratch netns.
+ */
+static const char *probe_tool(const char *tool)
 {
-	const char *why = fixture_probe_netns_root();
+	static char why[160];
+	const char *r = fixture_probe_netns_root();
 
-	if (why)
-		return why;
+	if (r)
+		return r;
 	if (access("topologies/services.yaml", R_OK))
 		return "run from the repository root (topologies/ not found)";
-	if (!have("iptables-nft-restore") && !have("iptables-legacy-restore"))
-		return "neither iptables-nft-restore nor iptables-legacy-restore (make deps)";
+	if (!have(tool)) {
+		snprintf(why, sizeof(why), "%s is not installed (make deps)", tool);
+		return why;
+	}
+	if (fixture_sh("printf '*nat\\n:PLKP - [0:0]\\n-A PLKP -p tcp -m comment --comment podlab "
+		       "-m statistic --mode random --probability 0.5 -j DNAT --to-destination "
+		       "192.0.2.1:80\\n-A PLKP -m mark --mark 0x4000/0x4000 -j MASQUERADE\\n"
+		       "COMMIT\\n' | unshare -n %s",
+		       tool)) {
+		snprintf(why, sizeof(why),
+			 "the kernel refuses kube-proxy's kind of rule through %s "
+			 "(xt_comment, xt_statistic, xt_mark, nat modules)",
+			 tool);
+		return why;
+	}
 	return NULL;
+}
+
+static const char *probe_nft(void)
+{
+	return probe_tool("iptables-nft-restore");
+}
+
+static const char *probe_legacy(void)
+{
+	return probe_tool("iptables-legacy-restore");
 }
 
 /* Every node's rules into its namespace with tool (iptables-nft-restore, ...). */
@@ -104,15 +132,22 @@ out:
 	fixture_assert_gone(run);
 }
 
-PL_TEST_PROBE(integration, kube_proxy_rules_real_sockets, probe_kube_proxy)
+static void rules_real_sockets(const char *tool, const char *tag)
 {
 	struct topo *t = NULL;
 
 	if (!ASSERT_OK(pl_topo_parse("topologies/services.yaml", &t), "parse"))
 		return;
-	if (have("iptables-nft-restore"))
-		one_tool(t, "iptables-nft-restore", "kpn");
-	if (have("iptables-legacy-restore"))
-		one_tool(t, "iptables-legacy-restore", "kpl");
+	one_tool(t, tool, tag);
 	pl_topo_free(t);
+}
+
+PL_TEST_PROBE(integration, kube_proxy_rules_real_sockets_nft, probe_nft)
+{
+	rules_real_sockets("iptables-nft-restore", "kpn");
+}
+
+PL_TEST_PROBE(integration, kube_proxy_rules_real_sockets_legacy, probe_legacy)
+{
+	rules_real_sockets("iptables-legacy-restore", "kpl");
 }

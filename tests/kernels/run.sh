@@ -18,7 +18,9 @@ src=$(cd "$here/../.." && pwd)
 valid="6.1 6.12"
 modules="virtio_pci 9pnet_virtio 9p overlay veth vxlan bridge ipip tun dummy
 	sch_netem sch_htb sch_tbf sch_prio sch_ingress cls_bpf cls_u32 cls_matchall act_gact
-	nf_tables nft_masq nft_nat nft_chain_nat nft_ct nft_fib_ipv4 nf_conntrack"
+	nf_tables nft_masq nft_nat nft_chain_nat nft_ct nft_fib_ipv4 nf_conntrack
+	nft_compat ip_tables iptable_nat xt_comment xt_statistic xt_recent xt_addrtype xt_mark
+	xt_MASQUERADE xt_nat xt_tcpudp xt_conntrack"
 say() { printf 'test-kernels: %s\n' "$*"; }
 die() { say "error: $1" >&2; exit "${2:-1}"; }
 skip() { say "SKIP: $*"; exit 0; }
