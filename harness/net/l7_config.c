@@ -139,6 +139,8 @@ int pl_l7_config(const struct topo *t, const struct policy_proxies *pp, int node
 	fprintf(f, "global\n");
 	fprintf(f, "\tpidfile %s/%s.pid\n", dir, nn);
 	fprintf(f, "\tstats socket %s/%s.sock mode 600 level admin\n", dir, nn);
+	/* bpf_sk_assign refuses SO_REUSEPORT listeners before Linux 6.5 (-ESOCKTNOSUPPORT). */
+	fprintf(f, "\tnoreuseport\n");
 	/* Request logs in a ring that `podlab observe` reads through the stats socket. */
 	fprintf(f, "\nring %s\n", PL_L7_LOG_RING);
 	fprintf(f, "\tformat rfc3164\n");

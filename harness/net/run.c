@@ -85,12 +85,31 @@ static int record(void *ctx, const char *kind, const char *value)
 	return 0;
 }
 
-/* Creates the state file exclusively; with no id given picks a fresh 4-hex-digit one. */
-static int state_create(const char *want, char *run, int *fd_out)
+/* The state file's first lines: who owns the run, so a killed up is always reapable. */
+static int state_header(int fd, const char *run, const struct topo *t, const char *topo_path)
 {
-	char path[PATH_MAX];
+	pid_t self = getpid();
+
+	return state_append(fd,
+			    "podlab-run 1\nrun %s\ntopology %s\nname %s\nrouting %s\n"
+			    "created %lld\nowner %d %llu\n",
+			    run, topo_path[0] ? topo_path : "-", t->name ? t->name : "-",
+			    pl_topo_routing_name(t->routing), (long long)time(NULL), (int)self,
+			    pl_pid_start_time(self));
+}
+
+/*
+ * Creates the state file exclusively, header first: written to an unnamed
+ * file (O_TMPFILE) then linked in, which fails if the name exists, so a kill
+ * at any point leaves either no file or one naming its owner. With no id
+ * given picks a fresh 4-hex-digit one.
+ */
+static int state_create(const char *want, char *run, const struct topo *t, const char *topo_path,
+			int *fd_out)
+{
+	char path[PATH_MAX], proc[64];
 	uint16_t r;
-	int tries, fd;
+	int tries, fd, err;
 
 	if (mkdir(PL_STATE_DIR, 0755) && errno != EEXIST)
 		return pl_err_errno(-errno, "creating %s", PL_STATE_DIR);
@@ -103,13 +122,22 @@ static int state_create(const char *want, char *run, int *fd_out)
 			snprintf(run, PL_RUN_ID_MAX, "%04x", r);
 		}
 		state_path(run, path, sizeof(path));
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
-		if (fd >= 0) {
+		fd = open(PL_STATE_DIR, O_TMPFILE | O_WRONLY | O_APPEND | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return pl_err_errno(-errno, "creating %s", path);
+		if ((err = state_header(fd, run, t, topo_path))) {
+			close(fd);
+			return pl_err_errno(err, "writing the state of run %s (%s)", run, path);
+		}
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (!linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW)) {
 			*fd_out = fd;
 			return 0;
 		}
-		if (errno != EEXIST)
-			return pl_err_errno(-errno, "creating %s", path);
+		err = -errno;
+		close(fd);
+		if (err != -EEXIST)
+			return pl_err_errno(err, "creating %s", path);
 		if (want) {
 			pl_err("run %s exists (%s); `podlab down %s` first", want, path, want);
 			return -EEXIST;
@@ -158,7 +186,6 @@ int pl_run_up(const struct topo *t, const struct pl_up_opts *opts, char *run_out
 	struct pl_exec_hooks hooks = {.record = record};
 	struct pl_plan *plan = NULL;
 	char run[PL_RUN_ID_MAX], topo_path[PATH_MAX] = "";
-	pid_t self = getpid();
 	int fd = -1, err;
 
 	if (opts->run && !pl_run_id_valid(opts->run)) {
@@ -174,22 +201,11 @@ int pl_run_up(const struct topo *t, const struct pl_up_opts *opts, char *run_out
 		return err;
 	pl_plan_free(plan);
 	plan = NULL;
-	if ((err = state_create(opts->run, run, &fd)))
-		return err;
 	if (opts->topology && !realpath(opts->topology, topo_path))
 		snprintf(topo_path, sizeof(topo_path), "%s", opts->topology);
+	if ((err = state_create(opts->run, run, t, topo_path, &fd)))
+		return err;
 	hooks.ctx = &fd;
-	err = state_append(fd,
-			   "podlab-run 1\nrun %s\ntopology %s\nname %s\nrouting %s\n"
-			   "created %lld\nowner %d %llu\n",
-			   run, topo_path[0] ? topo_path : "-", t->name ? t->name : "-",
-			   pl_topo_routing_name(t->routing), (long long)time(NULL), (int)self,
-			   pl_pid_start_time(self));
-	if (err) {
-		state_path(run, topo_path, sizeof(topo_path));
-		pl_err_errno(err, "writing the state of run %s (%s)", run, topo_path);
-		goto fail;
-	}
 	if ((err = pl_plan_build(t, run, &po, &plan)))
 		goto fail;
 	if ((err = pl_plan_exec(plan, &hooks)))

@@ -245,7 +245,8 @@ run_kernel() {
 }
 
 say "kernels: $kernels; not run in the VMs: the unit, harness and sim suites (no kernel" \
-	"involved; make test runs them), fuzz and bench"
+	"involved; make test runs them), three long integration tests of podlab's own script" \
+	"printer and -j runner (guest.sh lists them), fuzz and bench"
 status=0
 # Each TCG guest runs on one host thread: with two CPUs or more the kernels boot side by side,
 # each in a subshell of its own (its guest, its cleanup); packages are fetched first, one by one.

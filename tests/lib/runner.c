@@ -4,7 +4,7 @@
  * CUnit's basic runner, reports probe failures as SKIP (inactive), and writes
  * JUnit XML plus a one-line count file for tests/lib/run-suites.sh.
  *
- * usage: test_SUITE [-v] [--junit FILE] [--counts FILE] [FILTER...]
+ * usage: test_SUITE [-v] [--junit FILE] [--counts FILE] [--exclude NAME]... [FILTER...]
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -48,6 +48,23 @@ static void trampoline(void)
 	pl__subtest_reset();
 	r->t->fn();
 	r->seconds = pl_now() - t0;
+}
+
+#define PL_MAX_EXCLUDES 16
+static const char *excludes[PL_MAX_EXCLUDES];
+static int nexcludes;
+
+/* --exclude names one test exactly (name or suite/name): never a substring. */
+static bool excluded(const struct pl_test *t)
+{
+	char full[256];
+	int i;
+
+	snprintf(full, sizeof(full), "%s/%s", t->suite, t->name);
+	for (i = 0; i < nexcludes; i++)
+		if (!strcmp(excludes[i], t->name) || !strcmp(excludes[i], full))
+			return true;
+	return false;
 }
 
 static bool selected(const struct pl_test *t, int nfilters, char **filters)
@@ -116,6 +133,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"junit", required_argument, NULL, 'j'},
 		{"counts", required_argument, NULL, 'c'},
+		{"exclude", required_argument, NULL, 'x'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{},
@@ -128,12 +146,22 @@ int main(int argc, char **argv)
 		case 'c':
 			counts = optarg;
 			break;
+		case 'x':
+			if (nexcludes == PL_MAX_EXCLUDES) {
+				fprintf(stderr, "%s: more than %d --exclude\n", argv[0],
+					PL_MAX_EXCLUDES);
+				return 2;
+			}
+			excludes[nexcludes++] = optarg;
+			break;
 		case 'v':
 			setenv("PL_TEST_VERBOSE", "1", 1);
 			break;
 		case 'h':
-			printf("usage: %s [-v] [--junit FILE] [--counts FILE] [FILTER...]\n"
-			       "  FILTER  run only tests whose suite/name contains it\n",
+			printf("usage: %s [-v] [--junit FILE] [--counts FILE] [--exclude NAME]... "
+			       "[FILTER...]\n"
+			       "  FILTER     run only tests whose suite/name contains it\n"
+			       "  --exclude  leave out the test NAME (exact name or suite/name)\n",
 			       argv[0]);
 			return 0;
 		default:
@@ -157,6 +185,10 @@ int main(int argc, char **argv)
 
 		if (!selected(t, argc - optind, argv + optind))
 			continue;
+		if (excluded(t)) {
+			printf("not run: %s/%s (--exclude)\n", t->suite, t->name);
+			continue;
+		}
 		s = CU_get_suite(t->suite);
 		if (!s)
 			s = CU_add_suite(t->suite, NULL, NULL);

@@ -46,6 +46,7 @@ static const char l7_cfg[] =
 	"global\n"
 	"\tpidfile /run/podlab/x.l7/node2.pid\n"
 	"\tstats socket /run/podlab/x.l7/node2.sock mode 600 level admin\n"
+	"\tnoreuseport\n"
 	"\n"
 	"ring podlab\n"
 	"\tformat rfc3164\n"
