@@ -78,11 +78,15 @@ int pl_dp_devices(const struct pl_plan *p, int node, uint32_t *ifx, int max)
 int pl__map_push(struct pl_map_entry **e, int *n, const char *map, const void *key, size_t klen,
 		 const void *val, size_t vlen)
 {
-	struct pl_map_entry *g = realloc(*e, (*n + 1) * sizeof(**e));
+	struct pl_map_entry *g = *e;
 
-	if (!g)
-		return -ENOMEM;
-	*e = g;
+	/* Doubling at each power of two (the capacity): a Maglev table's pushes stay linear. */
+	if (!(*n & (*n - 1))) {
+		g = realloc(*e, (*n ? 2 * (size_t)*n : 1) * sizeof(**e));
+		if (!g)
+			return -ENOMEM;
+		*e = g;
+	}
 	g = &g[(*n)++];
 	memset(g, 0, sizeof(*g));
 	g->map = map;

@@ -35,7 +35,10 @@ int pl__plan_v6_pod(struct pl_plan *p, int pod);
 /* routing fabric (plan_fabric.c): the router's ports, then its pod routes (after the pods). */
 int pl__plan_fabric_ports(struct pl_plan *p);
 int pl__plan_fabric_routes(struct pl_plan *p);
-
+/*
+ * Datapath map elements (plan_dp.c): one more in *e (NULL, 0 to start; only
+ * pushes grow it); plan_svc.c: the services' (every node's).
+ */
 /* Datapath map elements (plan_dp.c): one more in *e; plan_svc.c: the services' (every node's). */
 int pl__map_push(struct pl_map_entry **e, int *n, const char *map, const void *key, size_t klen,
 		 const void *val, size_t vlen);
