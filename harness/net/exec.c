@@ -315,7 +315,8 @@ static int step(struct exec *e, const struct pl_step *s)
 		static const uint8_t zero[16];
 
 		return pl_route6_add(nl, ifindex, s->in6.ip, s->in6.plen,
-				     memcmp(s->in6.gw, zero, 16) ? s->in6.gw : NULL, w);
+				     memcmp(s->in6.gw, zero, 16) ? s->in6.gw : NULL, s->in6.onlink,
+				     s->in6.table, w);
 	}
 	case PL_STEP_NGINX: {
 		char rec[PL_NETNS_NAME_MAX + 160];
@@ -327,6 +328,9 @@ static int step(struct exec *e, const struct pl_step *s)
 		return pl_nginx_start(p, s);
 	}
 	case PL_STEP_RULE:
+		if (s->rule.v6)
+			return pl_rule6_add(nl, s->rule.src6, s->rule.plen, s->rule.table,
+					    s->rule.priority, e->p->ns[s->ns].name);
 		return pl_rule_add(nl, s->rule.src, s->rule.plen, s->rule.fwmark, s->rule.fwmask,
 				   s->rule.table, s->rule.priority, e->p->ns[s->ns].name);
 	case PL_STEP_QDISC:

@@ -276,9 +276,9 @@ int pl_neigh6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, const 
 }
 
 int pl_route6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *dst6, uint8_t plen,
-		  const uint8_t *gw6, const char *what)
+		  const uint8_t *gw6, bool onlink, uint32_t table, const char *what)
 {
-	struct nlmsghdr *nlh = route_req(nl, AF_INET6, plen, 0, RT_SCOPE_UNIVERSE, false);
+	struct nlmsghdr *nlh = route_req(nl, AF_INET6, plen, table, RT_SCOPE_UNIVERSE, onlink);
 	char a[PL_ADDR_STRLEN];
 
 	mnl_attr_put(nlh, RTA_DST, 16, dst6);
@@ -298,6 +298,25 @@ int pl_route_local_add(struct pl_nl *nl, uint32_t ifindex, uint32_t table, const
 	mnl_attr_put_u32(nlh, RTA_TABLE, table);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	return pl_nl_talk(nl, nlh, 0, "adding route local default table %u on %s", table, what);
+}
+
+int pl_rule6_add(struct pl_nl *nl, const uint8_t *src6, uint8_t plen, uint32_t table,
+		 uint32_t priority, const char *what)
+{
+	struct nlmsghdr *nlh = pl_nl_req(nl, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL);
+	struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	char a[PL_ADDR_STRLEN];
+
+	frh->family = AF_INET6;
+	frh->src_len = plen;
+	frh->table = table < 256 ? table : RT_TABLE_UNSPEC;
+	frh->action = FR_ACT_TO_TBL;
+	if (plen)
+		mnl_attr_put(nlh, FRA_SRC, 16, src6);
+	mnl_attr_put_u32(nlh, FRA_TABLE, table);
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, priority);
+	return pl_nl_talk(nl, nlh, 0, "adding rule from %s/%u lookup %u in %s",
+			  pl_addr_str(AF_INET6, src6, a), plen, table, what);
 }
 
 int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t fwmark, uint32_t fwmask,

@@ -34,16 +34,19 @@ int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t 
 int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
 		 bool onlink, uint32_t table, const char *what);
 /* IPv6 (16-byte addresses, network order): an address (nodad), a permanent neighbour, a route
- * via gw (NULL: connected) on ifindex. */
+ * via gw (NULL: connected) on ifindex [onlink] in table (0: main). */
 int pl_addr6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, uint8_t plen,
 		 const char *what);
 int pl_neigh6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, const uint8_t *mac,
 		  const char *what);
 int pl_route6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *dst6, uint8_t plen,
-		  const uint8_t *gw6, const char *what);
+		  const uint8_t *gw6, bool onlink, uint32_t table, const char *what);
 /* ip rule: from src/plen lookup table, at priority. */
 /* `ip route add local default dev lo table T`: the L7 proxy's table. */
 int pl_route_local_add(struct pl_nl *nl, uint32_t ifindex, uint32_t table, const char *what);
+/* `ip -6 rule add from src6/plen lookup table priority P`. */
+int pl_rule6_add(struct pl_nl *nl, const uint8_t *src6, uint8_t plen, uint32_t table,
+		 uint32_t priority, const char *what);
 /* fwmask 0: a rule on the source only; else on fwmark/fwmask (src 0/0). */
 int pl_rule_add(struct pl_nl *nl, uint32_t src, uint8_t plen, uint32_t fwmark, uint32_t fwmask,
 		uint32_t table, uint32_t priority, const char *what);

@@ -239,6 +239,15 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 				 s->route.table);
 		return route_seen(s, text);
 	case PL_STEP_RULE:
+		if (s->rule.v6) {
+			char a6[PL_ADDR_STRLEN];
+
+			/* The dump is IPv4's: IPv6 rules are listed, not compared. */
+			snprintf(line, len, "rule6 pref %u from %s/%u table %u", s->rule.priority,
+				 pl_addr_str(AF_INET6, s->rule.src6, a6), s->rule.plen,
+				 s->rule.table);
+			return SEEN_UNCHECKED;
+		}
 		snprintf(want, sizeof(want), "rule pref %u from %s/%u table %u", s->rule.priority,
 			 pl_ip4_str(s->rule.src, a), s->rule.plen, s->rule.table);
 		if (s->rule.fwmask)
@@ -294,10 +303,19 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 		/* The dump is IPv4's: IPv6 objects are listed, not compared. */
 		snprintf(line, len, "%s %s/%u dev %s", pl_step_kind_name(s->kind),
 			 pl_addr_str(AF_INET6, s->in6.ip, a6), s->in6.plen, s->dev);
+		if (s->in6.table)
+			snprintf(line + strlen(line), len - strlen(line), " table %u",
+				 s->in6.table);
 		return SEEN_UNCHECKED;
 	}
 	case PL_STEP_MASQUERADE:
-		if (s->masq.outgoing)
+		if (s->masq.v6) {
+			char a6[PL_ADDR_STRLEN];
+
+			snprintf(line, len, "masquerade %s/%u out of %s (nftables ip6)",
+				 pl_addr_str(AF_INET6, s->masq.cidr6, a6), s->masq.plen,
+				 s->masq.oif);
+		} else if (s->masq.outgoing)
 			snprintf(line, len,
 				 "masquerade %s/%u to outside the pod CIDRs (nftables, "
 				 "natOutgoing)",

@@ -577,38 +577,6 @@ out:
 	return 0;
 }
 
-char *pl_plan_nft_masquerade(const struct pl_plan *p, const struct pl_step *s)
-{
-	const struct topo *t = p->topo;
-	char a[INET_ADDRSTRLEN], *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int i, n = 0;
-
-	if (!f)
-		return NULL;
-	fprintf(f,
-		"add table ip podlab\n"
-		"add chain ip podlab postrouting { type nat hook postrouting priority srcnat; }\n"
-		"add rule ip podlab postrouting ip saddr %s/%u ip daddr %s{ ",
-		pl_ip4_str(s->masq.cidr, a), s->masq.plen, s->masq.outgoing ? "!= " : "");
-	for (i = 0; i < t->nnodes; i++) {
-		if (t->nodes[i].pod_cidr == s->masq.cidr && !s->masq.outgoing)
-			continue;
-		fprintf(f, "%s%s/%u", n++ ? ", " : "", pl_ip4_str(t->nodes[i].pod_cidr, a),
-			t->nodes[i].pod_plen);
-	}
-	if (s->masq.oif[0])
-		fprintf(f, " } oifname \"%s\" masquerade\n", s->masq.oif);
-	else
-		fprintf(f, " } masquerade\n");
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 void pl_plan_free(struct pl_plan *p)
 {
 	if (!p)

@@ -100,7 +100,7 @@ enum pl_step_kind {
 	PL_STEP_NEIGH,	    /* permanent neighbour ip -> mac on dev */
 	PL_STEP_FDB,	    /* vxlan fdb: mac -> remote ip */
 	PL_STEP_ROUTE,	    /* dst/plen [via gw] dev [onlink] [table] */
-	PL_STEP_RULE,	    /* ip rule: from src/plen lookup table */
+	PL_STEP_RULE,	    /* ip rule: from src/plen (or src6, -6) lookup table */
 	PL_STEP_SYSCTL,	    /* key = value in ns */
 	PL_STEP_QDISC,	    /* root qdisc on dev */
 	PL_STEP_HTB_CLASS,  /* htb class */
@@ -164,6 +164,8 @@ struct pl_step {
 			uint32_t table;
 			uint32_t priority;
 			uint32_t fwmark, fwmask; /* fwmask 0: no fwmark match */
+			bool v6;		 /* from src6/plen (an `ip -6 rule`) */
+			uint8_t src6[16];
 		} rule;
 		struct {
 			char key[64]; /* net/ipv4/ip_forward */
@@ -190,12 +192,16 @@ struct pl_step {
 			char oif[PL_IFNAMSIZ]; /* empty: any device (outgoing) */
 			/* ipip natOutgoing: to destinations outside every pod CIDR, not to pods */
 			bool outgoing;
+			bool v6; /* nft's ip6 family: cidr6/plen, the pod CIDRs' v6 twins */
+			uint8_t cidr6[16];
 		} masq;
 		struct {
 			uint8_t ip[16]; /* addr6: the address; neigh6: the neighbour; route6: dst */
 			uint8_t plen;
 			uint8_t gw[16]; /* route6: next hop, all zero = directly connected */
 			uint8_t mac[6]; /* neigh6 */
+			uint32_t table; /* route6: 0 = main */
+			bool onlink;	/* route6: gw need not be on a connected prefix */
 		} in6;
 		struct {
 			int pod;
@@ -264,6 +270,8 @@ uint32_t pl_node_ifindex(const struct topo *t, int node, uint32_t ifindex);
  * 5 world, 6 fabric port. */
 void pl_plan_mac(uint8_t kind, uint32_t index, uint8_t mac[6]);
 const char *pl_step_kind_name(enum pl_step_kind kind);
+/* The link-local address addrconf derives from mac (modified EUI-64): legacy's IPv6 next hops. */
+void pl_plan_ll6(const uint8_t *mac, uint8_t *ip6);
 /*
  * What outlives `podlab up` and rollback or `podlab down` removes, in the
  * order the executor records it before creating it: ("netns", name) per

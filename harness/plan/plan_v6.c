@@ -4,7 +4,7 @@
  * podlab's own namespaces, the pods' /128 addresses behind fe80::1, the nodes'
  * host routes to them, uplink addresses and, natively routed, the routes to
  * the other nodes' podCIDRv6. vxlan needs no route: the datapath redirects
- * into the tunnel itself.
+ * into the tunnel itself; legacy's kernel overlay does (plan_v6_legacy).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,15 +32,106 @@ static int neigh6(struct pl_plan *p, int ns, const char *dev, const uint8_t *ip,
 }
 
 /* gw NULL: directly connected. */
-static int route6(struct pl_plan *p, int ns, const char *dev, const uint8_t *dst, uint8_t plen,
-		  const uint8_t *gw)
+static struct pl_step *route6_step(struct pl_plan *p, int ns, const char *dev, const uint8_t *dst,
+				   uint8_t plen, const uint8_t *gw)
 {
-	struct pl_step *s = ADD(PL_STEP_ROUTE6, ns, dev);
+	struct pl_step *s = pl__plan_add(p, PL_STEP_ROUTE6, ns, dev);
 
+	if (!s)
+		return NULL;
 	memcpy(s->in6.ip, dst, 16);
 	s->in6.plen = plen;
 	if (gw)
 		memcpy(s->in6.gw, gw, 16);
+	return s;
+}
+
+static int route6(struct pl_plan *p, int ns, const char *dev, const uint8_t *dst, uint8_t plen,
+		  const uint8_t *gw)
+{
+	return route6_step(p, ns, dev, dst, plen, gw) ? 0 : -ENOMEM;
+}
+
+/* On vxlan0 via gw (another node's vxlan0 link-local address), in table (0: main). */
+static int route6_overlay(struct pl_plan *p, int ns, const uint8_t *dst, uint8_t plen,
+			  const uint8_t *gw, uint32_t table)
+{
+	struct pl_step *s = route6_step(p, ns, "vxlan0", dst, plen, gw);
+
+	if (!s)
+		return -ENOMEM;
+	s->in6.table = table;
+	return 0;
+}
+
+void pl_plan_ll6(const uint8_t *mac, uint8_t *ip6)
+{
+	/* RFC 4291 modified EUI-64: what addrconf gives an Ethernet-like device. */
+	memset(ip6, 0, 16);
+	ip6[0] = 0xfe;
+	ip6[1] = 0x80;
+	ip6[8] = mac[0] ^ 0x02;
+	ip6[9] = mac[1];
+	ip6[10] = mac[2];
+	ip6[11] = 0xff;
+	ip6[12] = 0xfe;
+	ip6[13] = mac[3];
+	ip6[14] = mac[4];
+	ip6[15] = mac[5];
+}
+
+/*
+ * Legacy's IPv6 overlay, the twin of IPv4's: the node's ipv6 on vxlan0 (the
+ * address MASQUERADE picks), each other node's podCIDRv6 via its vxlan0's
+ * link-local address, resolved by a permanent neighbour (its vxlan0 MAC; the
+ * IPv4 half made the fdb entry), the reply rule and table, and the ip6
+ * masquerade. Not via its ipv6 onlink: the kernel refuses an IPv6 onlink
+ * gateway that a connected route of another device (eth0's /64) covers.
+ */
+static int plan_v6_legacy(struct pl_plan *p, int i)
+{
+	const struct topo *t = p->topo;
+	const struct topo_node *n = &t->nodes[i];
+	int ns = p->node_ns[i], j, err;
+	struct pl_step *s;
+	uint8_t mac[6], ll[16];
+
+	if ((err = addr6(p, ns, "vxlan0", n->underlay_ip6, 128)))
+		return err;
+	for (j = 0; j < t->nnodes; j++) {
+		const struct topo_node *m = &t->nodes[j];
+
+		if (j == i)
+			continue;
+		pl_plan_mac(3, j, mac);
+		pl_plan_ll6(mac, ll);
+		if ((err = neigh6(p, ns, "vxlan0", ll, mac)) ||
+		    (err = route6_overlay(p, ns, m->pod_cidr6, m->pod_plen6, ll, 0)))
+			return err;
+	}
+	if (t->nnodes < 2)
+		return 0;
+	/* Replies of pods to a masqueraded node ipv6 go back through the overlay too. */
+	s = ADD(PL_STEP_RULE, ns, NULL);
+	s->rule.v6 = true;
+	memcpy(s->rule.src6, n->pod_cidr6, 16);
+	s->rule.plen = n->pod_plen6;
+	s->rule.table = PL_LEGACY_TABLE;
+	s->rule.priority = PL_LEGACY_TABLE;
+	for (j = 0; j < t->nnodes; j++) {
+		if (j == i)
+			continue;
+		pl_plan_mac(3, j, mac);
+		pl_plan_ll6(mac, ll);
+		if ((err = route6_overlay(p, ns, t->nodes[j].underlay_ip6, 128, ll,
+					  PL_LEGACY_TABLE)))
+			return err;
+	}
+	s = ADD(PL_STEP_MASQUERADE, ns, NULL);
+	s->masq.v6 = true;
+	memcpy(s->masq.cidr6, n->pod_cidr6, 16);
+	s->masq.plen = n->pod_plen6;
+	snprintf(s->masq.oif, sizeof(s->masq.oif), "vxlan0");
 	return 0;
 }
 
@@ -89,7 +180,7 @@ int pl__plan_v6_node(struct pl_plan *p, int i)
 		    (err = route6(p, ns, "eth0", m->pod_cidr6, m->pod_plen6, m->underlay_ip6)))
 			return err;
 	}
-	return 0;
+	return t->routing == PL_ROUTING_LEGACY ? plan_v6_legacy(p, i) : 0;
 }
 
 int pl__plan_v6_pod(struct pl_plan *p, int i)

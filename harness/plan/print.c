@@ -209,14 +209,17 @@ static void print_step6(struct printer *pr, const struct pl_step *s, const char 
 			fprintf(f, "default");
 		if (memcmp(s->in6.gw, zero, 16))
 			fprintf(f, " via %s", pl_addr_str(AF_INET6, s->in6.gw, b));
-		fprintf(f, " dev %s\n", s->dev);
+		fprintf(f, " dev %s%s", s->dev, s->in6.onlink ? " onlink" : "");
+		if (s->in6.table)
+			fprintf(f, " table %u", s->in6.table);
+		fputc('\n', f);
 	}
 }
 
 static void print_step(struct printer *pr, int idx)
 {
 	const struct pl_step *s = &pr->p->steps[idx];
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], m[18], dir[192];
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], a6[PL_ADDR_STRLEN], m[18], dir[192];
 	const char *n = ns(pr, s->ns);
 	FILE *f = pr->f;
 
@@ -265,7 +268,11 @@ static void print_step(struct printer *pr, int idx)
 		fputc('\n', f);
 		break;
 	case PL_STEP_RULE:
-		if (s->rule.fwmask)
+		if (s->rule.v6)
+			fprintf(f, "ip -n %s -6 rule add from %s/%u lookup %u priority %u\n", n,
+				pl_addr_str(AF_INET6, s->rule.src6, a6), s->rule.plen,
+				s->rule.table, s->rule.priority);
+		else if (s->rule.fwmask)
 			fprintf(f, "ip -n %s rule add fwmark 0x%x/0x%x lookup %u priority %u\n", n,
 				s->rule.fwmark, s->rule.fwmask, s->rule.table, s->rule.priority);
 		else

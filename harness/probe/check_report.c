@@ -163,7 +163,11 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 				t->pods[p->src].name, pl_addr_str(AF_INET6, t->pods[p->src].ip6, a),
 				t->pods[p->dst].name, n,
 				seen->v6 ? pl_addr_str(AF_INET6, seen->peer_ip6, b) : "(IPv4)",
-				"source pod IP", ok ? "ok" : "MISMATCH");
+				memcmp(p->want_src6, t->pods[p->src].ip6, 16)
+					? "source node address (NAT66)"
+					: "source pod IP",
+				ok ? "ok" : "MISMATCH");
+			nat += memcmp(p->want_src6, t->pods[p->src].ip6, 16) != 0;
 			continue;
 		}
 		nat += p->want_src != t->pods[p->src].ip;
@@ -178,7 +182,7 @@ static void print_natfree(const struct pl_check_report *r, FILE *f)
 		fprintf(f,
 			"  legacy mode: %d of %d pairs cross nodes and see an address of the "
 			"source NODE: "
-			"iptables MASQUERADE hides the pod (native/vxlan keep it)\n",
+			"MASQUERADE hides the pod, IPv6 too (native/vxlan keep it)\n",
 			nat, npairs);
 	else
 		fprintf(f, "  %s mode: pod IPs are never rewritten between pods\n",

@@ -30,6 +30,17 @@ static uint32_t want_source(const struct topo *t, int src, int dst)
 	return s->ip;
 }
 
+/* legacy: the ip6 MASQUERADE rewrites it to the source node's ipv6 (on its vxlan0). */
+static void want_source6(const struct topo *t, int src, int dst, uint8_t *out)
+{
+	const struct topo_pod *s = &t->pods[src], *d = &t->pods[dst];
+
+	if (t->routing == PL_ROUTING_LEGACY && s->node != d->node)
+		memcpy(out, t->nodes[s->node].underlay_ip6, 16);
+	else
+		memcpy(out, s->ip6, 16);
+}
+
 #define NODE_ADDRS_MAX 16
 
 /* Every IPv4 address a node's namespace holds: where a MASQUERADEd source may come from. */
@@ -57,7 +68,7 @@ struct matrix {
 	int *next; /* next probe to run, shared by the workers */
 };
 
-/* An IPv6 probe: drops matched by the pods' IPv6 addresses, the source seen is the pod's own. */
+/* An IPv6 probe: drops matched by the pods' IPv6 addresses (or legacy's masqueraded source). */
 static void run_probe6(struct matrix *m, struct pl_check_probe *p)
 {
 	const struct topo *t = m->opts->topo;
@@ -83,6 +94,12 @@ static void run_probe6(struct matrix *m, struct pl_check_probe *p)
 	if (!p->delivered)
 		p->has_drop = pl_check_events_find_drop6(m->ce, since, s->ip6, d->ip6, p->proto,
 							 p->dport, &ev, &p->drop_node, &reply);
+	/* legacy: dropped on the far side with the node's ipv6 as its source. */
+	want_source6(t, p->src, p->dst, p->want_src6);
+	if (!p->delivered && !p->has_drop && memcmp(p->want_src6, s->ip6, 16))
+		p->has_drop = pl_check_events_find_drop6(m->ce, since, p->want_src6, d->ip6,
+							 p->proto, p->dport, &ev, &p->drop_node,
+							 &reply);
 	if (p->has_drop) {
 		p->drop_reply = reply;
 		p->drop_reason = ev.drop_reason;
@@ -92,8 +109,6 @@ static void run_probe6(struct matrix *m, struct pl_check_probe *p)
 	if (p->ok && p->has_drop && p->expect == PL_EXPECT_DENY && p->expect_reason &&
 	    p->drop_reason != p->expect_reason)
 		p->ok = false;
-	/* Dual stack runs native or vxlan only: nothing rewrites a pod's IPv6 source. */
-	memcpy(p->want_src6, s->ip6, 16);
 	p->nat_ok = p->delivered && p->res.sighting.v6 &&
 		    !memcmp(p->res.sighting.peer_ip6, p->want_src6, 16);
 }

@@ -232,7 +232,17 @@ enum policy_verdict pl_policy_evaluate_compiled(const struct topo *t, const stru
 	return POLICY_ALLOWED;
 }
 
-/* IPv6 topologies route natively or by vxlan: no MASQUERADE, the source is seen as sent. */
+/* Legacy's ip6 MASQUERADE: between nodes the destination sees the source node's ipv6. */
+static const uint8_t *seen_source6(const struct topo *t, const uint8_t *saddr6, int dst_pod)
+{
+	int src = pl_topo_pod_by_ip6(t, saddr6);
+
+	if (t->routing != PL_ROUTING_LEGACY || src < 0 ||
+	    t->pods[src].node == t->pods[dst_pod].node)
+		return saddr6;
+	return t->nodes[t->pods[src].node].underlay_ip6;
+}
+
 enum policy_verdict pl_policy_predict6(const struct topo *t, const uint8_t *saddr6,
 				       const uint8_t *daddr6, uint8_t proto, uint16_t dport,
 				       int *reason)
@@ -248,7 +258,7 @@ enum policy_verdict pl_policy_predict6(const struct topo *t, const uint8_t *sadd
 			return POLICY_DROPPED_EGRESS;
 	}
 	if (dst >= 0) {
-		peer = classify6(t, saddr6, t->pods[dst].node);
+		peer = classify6(t, seen_source6(t, saddr6, dst), t->pods[dst].node);
 		*reason = eval_dir(t, dst, TOPO_INGRESS, &peer, proto, dport);
 		if (*reason)
 			return POLICY_DROPPED_INGRESS;
@@ -286,7 +296,8 @@ enum policy_verdict pl_policy_evaluate_compiled6(const struct topo *t, const str
 			return POLICY_DROPPED_EGRESS;
 	}
 	if (dst >= 0) {
-		*reason = compiled_dir6(t, ps, dst, PL_DIR_INGRESS, saddr6, proto, dport);
+		*reason = compiled_dir6(t, ps, dst, PL_DIR_INGRESS, seen_source6(t, saddr6, dst),
+					proto, dport);
 		if (*reason)
 			return POLICY_DROPPED_INGRESS;
 	}

@@ -133,10 +133,11 @@ int pl_topo_parse_families(struct topo_parser *p, const ynode *v)
 		return pl_yaml_error(&p->y, v,
 				     "ipFamilies [IPv6] (IPv6 single-stack) is not supported yet: "
 				     "pods need an IPv4 address too; use [IPv4, IPv6]");
-	if (p->t->routing != PL_ROUTING_NATIVE && p->t->routing != PL_ROUTING_VXLAN)
+	if (p->t->routing != PL_ROUTING_NATIVE && p->t->routing != PL_ROUTING_VXLAN &&
+	    p->t->routing != PL_ROUTING_LEGACY)
 		return pl_yaml_error(&p->y, v,
 				     "ipFamilies with IPv6 and routing %s is not supported yet "
-				     "(native and vxlan are)",
+				     "(native, vxlan and legacy are)",
 				     pl_topo_routing_name(p->t->routing));
 	p->t->families = fams;
 	return 0;
@@ -162,6 +163,11 @@ static int node_v6_keys(struct topo_parser *p, const ynode *n, const struct topo
 		return pl_yaml_error(&p->y, n,
 				     "node '%s' needs an ipv6 (its underlay IPv6 address): routing "
 				     "native routes pod IPv6 through it",
+				     nd->name);
+	if (!u && p->t->routing == PL_ROUTING_LEGACY)
+		return pl_yaml_error(&p->y, n,
+				     "node '%s' needs an ipv6 (its underlay IPv6 address): routing "
+				     "legacy masquerades pod IPv6 to it",
 				     nd->name);
 	return 0;
 }

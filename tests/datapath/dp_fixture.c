@@ -51,8 +51,8 @@ static int build_routes6(struct pl_nl *nl, uint32_t uplink)
 	static const uint8_t node2[16] = {0xfe, 0x80, [15] = 2}, node3[16] = {0xfe, 0x80, [15] = 3};
 	int err;
 
-	err = pl_route6_add(nl, uplink, pods2, 64, node2, "uplink");
-	err = err ?: pl_route6_add(nl, uplink, pods3, 64, node3, "uplink");
+	err = pl_route6_add(nl, uplink, pods2, 64, node2, false, 0, "uplink");
+	err = err ?: pl_route6_add(nl, uplink, pods3, 64, node3, false, 0, "uplink");
 	err = err ?: pl_neigh6_add(nl, uplink, node2, MAC_NODE2, "uplink");
 	return err;
 }

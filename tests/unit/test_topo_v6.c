@@ -87,9 +87,15 @@ static const struct bad_case6 bad_cases6[] = {
 	 "t:1:13: ipFamilies lists one or two families"},
 	{"IPv6 single-stack", D2("[IPv6]", "", "fd00:50::2/64", "fd00:2::/64"),
 	 "t:1:13: ipFamilies [IPv6] (IPv6 single-stack) is not supported yet"},
-	{"IPv6 with routing legacy",
-	 "routing: legacy\n" D2("[IPv4, IPv6]", "", "fd00:50::2/64", "fd00:2::/64"),
-	 "t:2:13: ipFamilies with IPv6 and routing legacy is not supported yet"},
+	{"IPv6 with routing fabric",
+	 "routing: fabric\n" D2("[IPv4, IPv6]", "", "fd00:50::2/64", "fd00:2::/64"),
+	 "t:2:13: ipFamilies with IPv6 and routing fabric is not supported yet (native, vxlan "
+	 "and legacy are)"},
+	{"legacy without a node ipv6",
+	 "routing: legacy\nipFamilies: [IPv4, IPv6]\nnodes:\n  - {name: n, ip: 192.168.50.1, "
+	 "podCIDR: 10.244.1.0/24, podCIDRv6: 'fd00:1::/64'}\n",
+	 "t:4:5: node 'n' needs an ipv6 (its underlay IPv6 address): routing legacy masquerades "
+	 "pod IPv6 to it"},
 	{"podCIDRv6 with host bits", D2("[IPv4, IPv6]", "", "fd00:50::2/64", "fd00:2::1/64"),
 	 "t:14:16: podCIDRv6 has host bits set (did you mean fd00:2::/64?)"},
 	{"pod ipv6 outside its node's podCIDRv6",
