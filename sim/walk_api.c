@@ -27,6 +27,16 @@ const char *pl_sim_unsupported(const struct topo *t, int routing)
 	if (routing >= 0 && (routing == PL_ROUTING_FABRIC) != (t->routing == PL_ROUTING_FABRIC))
 		return "fabric routing and the other modes need topologies of their own (pods in "
 		       "or outside the underlay subnet): walk a topology in its own mode";
+	if ((routing >= 0 ? routing : (int)t->routing) == PL_ROUTING_LEGACY && pl_topo_has_v6(t)) {
+		static const uint8_t zero[16];
+		int i;
+
+		for (i = 0; i < t->nnodes; i++)
+			if (!memcmp(t->nodes[i].underlay_ip6, zero, 16))
+				return "routing legacy with IPv6 needs every node's ipv6 (the "
+				       "address MASQUERADE gives pod IPv6): walk it in another "
+				       "mode";
+	}
 	return NULL;
 }
 
@@ -111,6 +121,7 @@ int pl_sim_walk_reset(struct sim_walk *w)
 
 	for (i = 0; i < w->topo.nnodes; i++) {
 		w->nodes[i].nnat = 0;
+		w->nodes[i].nnat6 = 0;
 		w->nodes[i].link_busy = 0;
 		w->nodes[i].ip_id = 0;
 		if (w->nodes[i].dp && (err = pl_ct_clear(w->nodes[i].dp)))

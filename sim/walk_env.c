@@ -239,14 +239,22 @@ static int model_node(struct sim_walk *w, int i)
 				err = add_neigh(n, n->fdb, &n->nfdb, s->neigh.ip, d, s->neigh.mac);
 			break;
 		case PL_STEP_RULE:
-			err = add_rule(n, s->rule.src, s->rule.plen, s->rule.table,
-				       s->rule.priority);
+			if (s->rule.v6)
+				err = pl_sim_env_v6_step(n, s, d);
+			else
+				err = add_rule(n, s->rule.src, s->rule.plen, s->rule.table,
+					       s->rule.priority);
 			break;
 		case PL_STEP_ADDR6:
+		case PL_STEP_NEIGH6:
 		case PL_STEP_ROUTE6:
 			err = pl_sim_env_v6_step(n, s, d);
 			break;
 		case PL_STEP_MASQUERADE:
+			if (s->masq.v6) {
+				err = pl_sim_env_v6_step(n, s, dev_by_name(n, s->masq.oif));
+				break;
+			}
 			n->masq = true;
 			n->masq_outgoing = s->masq.outgoing;
 			n->masq_cidr = s->masq.cidr;
@@ -531,6 +539,7 @@ void pl_sim_env_destroy(struct sim_walk *w)
 		if (w->nodes[i].netns_fd >= 0)
 			close(w->nodes[i].netns_fd);
 		free(w->nodes[i].nat);
+		free(w->nodes[i].nat6);
 	}
 	free(w->nodes);
 	w->nodes = NULL;

@@ -72,6 +72,26 @@ struct sim_route6 {
 	uint8_t dst[16], plen;
 	uint8_t gw[16]; /* all zero = directly connected */
 	int dev;
+	uint32_t table; /* 0 = main */
+};
+
+/* ip -6 rule: sources in src/plen look up table first (legacy's replies). */
+struct sim_rule6 {
+	uint8_t src[16], plen;
+	uint32_t table;
+};
+
+struct sim_neigh6 {
+	uint8_t ip[16];
+	int dev;
+	uint8_t mac[6];
+};
+
+/* An ip6 MASQUERADE conntrack entry, as sim_nat. */
+struct sim_nat6 {
+	uint8_t saddr[16], daddr[16], to_saddr[16];
+	uint16_t sport, dport; /* host order */
+	uint8_t proto;
 };
 
 struct sim_neigh {
@@ -94,8 +114,12 @@ struct sim_node {
 	int ndevs;
 	struct sim_route routes[64];
 	int nroutes;
-	struct sim_route6 routes6[64]; /* main table only: the plan has no IPv6 rules */
+	struct sim_route6 routes6[64];
 	int nroutes6;
+	struct sim_rule6 rules6[4];
+	int nrules6;
+	struct sim_neigh6 neighs6[SIM_MAX_NEIGH]; /* permanent IPv6 neighbours (legacy: vxlan0) */
+	int nneighs6;
 	struct sim_rule rules[8]; /* by priority */
 	int nrules;
 	struct sim_neigh neighs[SIM_MAX_NEIGH];
@@ -111,6 +135,11 @@ struct sim_node {
 	int masq_dev;
 	struct sim_nat *nat;
 	int nnat, capnat;
+	bool masq6; /* legacy: ip6 MASQUERADE of podCIDRv6 leaving masq6_dev */
+	uint8_t masq6_cidr[16], masq6_plen;
+	int masq6_dev;
+	struct sim_nat6 *nat6;
+	int nnat6, capnat6;
 	uint16_t ip_id;		 /* outer IPv4 id counter (the kernel's is hashed) */
 	uint64_t link_busy;	 /* end of the uplink's last serialisation */
 	struct sim_qdisc *qdisc; /* the uplink's egress qdisc model (topology links), or NULL */
@@ -127,9 +156,9 @@ struct sim_walk {
 	int orig_netns_fd;
 	int cur_node; /* netns the thread is in, -1 = the original */
 	struct sim_node *nodes;
-	uint8_t *scratch;	     /* data_out of test_run */
-	struct sim_walk_progs progs; /* a run's programs (test_run set), or the walk's own */
-	struct sim_pkt_pool pool;    /* qdisc models' packets */
+	uint8_t *scratch;	       /* data_out of test_run */
+	struct sim_walk_progs progs;   /* a run's programs (test_run set), or the walk's own */
+	struct sim_pkt_pool pool;      /* qdisc models' packets */
 	struct bpf_object **user_objs; /* per topo.programs entry, loaded on first use */
 };
 
@@ -153,20 +182,31 @@ int pl_sim_node_by_underlay(const struct sim_walk *w, uint32_t ip);
 uint32_t pl_sim_masq_addr(const struct sim_node *n, int dev);
 
 /* walk_v6.c: the IPv6 half of a dual-stack node. */
-/* A PL_STEP_ADDR6 or PL_STEP_ROUTE6 of the node's namespace on its device dev; others: 0. */
+/*
+ * A PL_STEP_ADDR6, _NEIGH6 or _ROUTE6 of the node's namespace on its device dev,
+ * an IPv6 rule or ip6 masquerade (dev: its oif); others: 0.
+ */
 int pl_sim_env_v6_step(struct sim_node *n, const struct pl_step *s, int dev);
 /* ip -batch lines for the node's IPv6 addresses and routes (malloc'ed, "" without), or NULL. */
 char *pl_sim_env_v6_batch(const struct sim_node *n);
 /* Inside the node's fresh namespace, before (pre) and after its devices: IPv6 on, forwarding. */
 int pl_sim_env_v6_sysctls(bool pre);
-/* Longest-prefix match of daddr6 in the node's IPv6 routes; -1 when none. */
+/* Longest-prefix match of daddr6 in the node's main IPv6 table; -1 when none. */
 int pl_sim_route6_lookup(const struct sim_node *n, const uint8_t *daddr6);
+/* The same after the node's IPv6 rules for saddr6 (their tables first); -1 when none. */
+int pl_sim_route6_lookup_from(const struct sim_node *n, const uint8_t *saddr6,
+			      const uint8_t *daddr6);
 /* Node whose uplink IPv6 address is ip6, -1 none. */
 int pl_sim_node_by_underlay6(const struct sim_walk *w, const uint8_t *ip6);
 /* An IPv6 packet longer than mtu: its length; else (not IPv6, or it fits) 0. */
 uint32_t pl_sim_v6_len_over(const uint8_t *frame, uint32_t len, uint32_t mtu);
 /* Identity of a frame's source as the topology knows it (a pod, a node, else WORLD). */
 uint32_t pl_sim_identity_of_src(const struct topo *t, const uint8_t *frame, uint32_t len);
+
+/* walk_stack6.c: the node's IPv6 forwarding (legacy's overlay); false when the frame is not
+ * IPv6 or the node routes no IPv6 itself. */
+struct sim_flight;
+bool pl_sim_stack6(struct sim_walk *w, struct sim_flight *f);
 
 /* walk_frame.c: byte surgery with correct checksums. */
 struct sim_ip {

@@ -230,6 +230,8 @@ static void stack(struct sim_walk *w, struct sim_flight *f)
 		return;
 	}
 	if (!pl_sim_frame_ip(f->buf, f->len, &ip)) {
+		if (pl_sim_stack6(w, f))
+			return;
 		pl_sim_fl_step(f, SIM_STEP_DELIVER, f->node, n->devs[f->dev].name,
 			       "not IPv4: handed to %s's stack", w->topo.nodes[f->node].name);
 		pl_sim_fl_finish(f, SIM_DELIV_STACK, f->node);

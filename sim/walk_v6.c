@@ -27,7 +27,7 @@ static bool zero16(const uint8_t *a)
 }
 
 static int add_route6(struct sim_node *n, const uint8_t *dst, uint8_t plen, const uint8_t *gw,
-		      int dev)
+		      int dev, uint32_t table)
 {
 	struct sim_route6 *r;
 
@@ -38,16 +38,50 @@ static int add_route6(struct sim_node *n, const uint8_t *dst, uint8_t plen, cons
 	r->plen = plen;
 	memcpy(r->gw, gw, 16);
 	r->dev = dev;
+	r->table = table;
+	return 0;
+}
+
+/* The steps without a device of their own: an IPv6 rule, an ip6 masquerade. */
+static int v6_nodev_step(struct sim_node *n, const struct pl_step *s, int dev)
+{
+	struct sim_rule6 *r;
+
+	if (s->kind == PL_STEP_MASQUERADE) {
+		n->masq6 = true;
+		memcpy(n->masq6_cidr, s->masq.cidr6, 16);
+		n->masq6_plen = s->masq.plen;
+		n->masq6_dev = dev;
+		return 0;
+	}
+	if (n->nrules6 == (int)(sizeof(n->rules6) / sizeof(n->rules6[0])))
+		return -E2BIG;
+	r = &n->rules6[n->nrules6++];
+	memcpy(r->src, s->rule.src6, 16);
+	r->plen = s->rule.plen;
+	r->table = s->rule.table;
 	return 0;
 }
 
 int pl_sim_env_v6_step(struct sim_node *n, const struct pl_step *s, int dev)
 {
 	static const uint8_t none[16];
+	struct sim_neigh6 *nb;
 
+	if ((s->kind == PL_STEP_RULE && s->rule.v6) ||
+	    (s->kind == PL_STEP_MASQUERADE && s->masq.v6))
+		return v6_nodev_step(n, s, dev);
 	if (dev < 0)
 		return 0;
 	switch (s->kind) {
+	case PL_STEP_NEIGH6:
+		if (n->nneighs6 == SIM_MAX_NEIGH)
+			return -E2BIG;
+		nb = &n->neighs6[n->nneighs6++];
+		memcpy(nb->ip, s->in6.ip, 16);
+		memcpy(nb->mac, s->in6.mac, 6);
+		nb->dev = dev;
+		return 0;
 	case PL_STEP_ADDR6:
 		if (!n->devs[dev].has_addr6) {
 			n->devs[dev].has_addr6 = true;
@@ -55,9 +89,9 @@ int pl_sim_env_v6_step(struct sim_node *n, const struct pl_step *s, int dev)
 			n->devs[dev].plen6 = s->in6.plen;
 		}
 		/* The kernel's connected route of the prefix. */
-		return s->in6.plen < 128 ? add_route6(n, s->in6.ip, s->in6.plen, none, dev) : 0;
+		return s->in6.plen < 128 ? add_route6(n, s->in6.ip, s->in6.plen, none, dev, 0) : 0;
 	case PL_STEP_ROUTE6:
-		return add_route6(n, s->in6.ip, s->in6.plen, s->in6.gw, dev);
+		return add_route6(n, s->in6.ip, s->in6.plen, s->in6.gw, dev, s->in6.table);
 	default:
 		return 0;
 	}
@@ -82,9 +116,9 @@ char *pl_sim_env_v6_batch(const struct sim_node *n)
 
 		if (zero16(r->gw))
 			continue; /* connected: the address made it */
-		fprintf(f, "route add %s/%u via %s dev %s onlink\n",
+		fprintf(f, "route add %s/%u via %s dev %s onlink table %u\n",
 			pl_addr_str(AF_INET6, r->dst, a), r->plen, pl_addr_str(AF_INET6, r->gw, g),
-			n->devs[r->dev].name);
+			n->devs[r->dev].name, r->table ? r->table : 254);
 	}
 	for (i = 0; i < n->nroutes6; i++)
 		if (zero16(n->routes6[i].gw) && n->routes6[i].plen == 128)
@@ -131,19 +165,37 @@ int pl_sim_env_v6_sysctls(bool pre)
 	return 0;
 }
 
-int pl_sim_route6_lookup(const struct sim_node *n, const uint8_t *daddr6)
+static int lookup6_table(const struct sim_node *n, uint32_t table, const uint8_t *daddr6)
 {
 	int i, best = -1;
 
 	for (i = 0; i < n->nroutes6; i++) {
 		const struct sim_route6 *r = &n->routes6[i];
 
-		if (!pl_topo_cidr6_contains(r->dst, r->plen, daddr6))
+		if (r->table != table || !pl_topo_cidr6_contains(r->dst, r->plen, daddr6))
 			continue;
 		if (best < 0 || r->plen > n->routes6[best].plen)
 			best = i;
 	}
 	return best;
+}
+
+int pl_sim_route6_lookup(const struct sim_node *n, const uint8_t *daddr6)
+{
+	return lookup6_table(n, 0, daddr6);
+}
+
+int pl_sim_route6_lookup_from(const struct sim_node *n, const uint8_t *saddr6,
+			      const uint8_t *daddr6)
+{
+	int i, r;
+
+	/* A rule's table without a match falls through to the next rule, then main. */
+	for (i = 0; i < n->nrules6; i++)
+		if (pl_topo_cidr6_contains(n->rules6[i].src, n->rules6[i].plen, saddr6) &&
+		    (r = lookup6_table(n, n->rules6[i].table, daddr6)) >= 0)
+			return r;
+	return lookup6_table(n, 0, daddr6);
 }
 
 int pl_sim_node_by_underlay6(const struct sim_walk *w, const uint8_t *ip6)

@@ -474,9 +474,9 @@ static int cmd_explain(int argc, char **argv)
 		struct sim_walk_opts o = {.routing = a.modes[m]};
 
 		if (a.probe.v6 && a.modes[m] != PL_ROUTING_NATIVE &&
-		    a.modes[m] != PL_ROUTING_VXLAN) {
-			printf("\n== %s routing ==\n  IPv6 is walked in native and vxlan routing "
-			       "only\n",
+		    a.modes[m] != PL_ROUTING_VXLAN && a.modes[m] != PL_ROUTING_LEGACY) {
+			printf("\n== %s routing ==\n  IPv6 is walked in native, vxlan and legacy "
+			       "routing only\n",
 			       pl_topo_routing_name(a.modes[m]));
 			memset(&sum[m], 0, sizeof(sum[m]));
 			snprintf(sum[m].result, sizeof(sum[m].result), "- (no IPv6 here)");
@@ -542,7 +542,8 @@ PL_COMMAND(
 		 "  --topology FILE     topology YAML (its pods, nodes, policies)\n"
 		 "  --from POD          sending pod\n"
 		 "  --to POD|IP         destination pod name, IPv4 or IPv6 address\n"
-		 "  --ipv6              to the pod's IPv6 address (dual stack; native and vxlan)\n"
+		 "  --ipv6              to the pod's IPv6 address (dual stack; native, vxlan, "
+		 "legacy)\n"
 		 "  --proto P           tcp (SYN, default), udp or icmp (echo request)\n"
 		 "  --dport N           destination port (default 80)\n"
 		 "  --sport N           source port (default 40000)\n"

@@ -106,8 +106,9 @@ static const char *masq_label(const struct pl_plan *p, int ns, char *buf, size_t
 	for (k = 0; k < p->nsteps; k++) {
 		const struct pl_step *s = &p->steps[k];
 
-		if (s->kind != PL_STEP_MASQUERADE || s->ns != ns)
-			continue;
+		if (s->kind != PL_STEP_MASQUERADE || s->ns != ns || s->masq.v6)
+			continue; /* the IPv4 one names the device; legacy's ip6 twin leaves it too
+				   */
 		snprintf(buf, len, "\\nMASQUERADE %s/%u → %s", pl_ip4_str(s->masq.cidr, a),
 			 s->masq.plen, s->masq.outgoing ? "outside the cluster" : s->masq.oif);
 		break;

@@ -298,11 +298,15 @@ static enum seen step_seen(const struct pl_plan *p, const struct pl_step *s,
 	case PL_STEP_ADDR6:
 	case PL_STEP_NEIGH6:
 	case PL_STEP_ROUTE6: {
+		static const uint8_t zero6[16];
 		char a6[PL_ADDR_STRLEN];
 
 		/* The dump is IPv4's: IPv6 objects are listed, not compared. */
 		snprintf(line, len, "%s %s/%u dev %s", pl_step_kind_name(s->kind),
 			 pl_addr_str(AF_INET6, s->in6.ip, a6), s->in6.plen, s->dev);
+		if (s->kind == PL_STEP_ROUTE6 && memcmp(s->in6.gw, zero6, 16))
+			snprintf(line + strlen(line), len - strlen(line), " via %s",
+				 pl_addr_str(AF_INET6, s->in6.gw, a6));
 		if (s->in6.table)
 			snprintf(line + strlen(line), len - strlen(line), " table %u",
 				 s->in6.table);
