@@ -97,9 +97,9 @@ static void run_probe6(struct matrix *m, struct pl_check_probe *p)
 	/* legacy: dropped on the far side with the node's ipv6 as its source. */
 	want_source6(t, p->src, p->dst, p->want_src6);
 	if (!p->delivered && !p->has_drop && memcmp(p->want_src6, s->ip6, 16))
-		p->has_drop = pl_check_events_find_drop6(m->ce, since, p->want_src6, d->ip6,
-							 p->proto, p->dport, &ev, &p->drop_node,
-							 &reply);
+		p->has_drop =
+			pl_check_events_find_drop6(m->ce, since, p->want_src6, d->ip6, p->proto,
+						   p->dport, &ev, &p->drop_node, &reply);
 	if (p->has_drop) {
 		p->drop_reply = reply;
 		p->drop_reason = ev.drop_reason;
