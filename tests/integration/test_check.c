@@ -294,3 +294,58 @@ PL_TEST_PROBE(integration, check_two_node_dual_stack_vxlan, pl_probe_bpf_netns)
 {
 	check_dual_stack("topologies/two-node-dual-stack-vxlan.yaml");
 }
+
+/*
+ * Dual stack in legacy: both families pass, and across nodes the destination sees
+ * the source node's address in each: its IPv4 (nft ip) and its ipv6 (nft ip6, NAT66).
+ * frontend's TCP to backend:80 over IPv6 arrives from node1's ipv6.
+ */
+PL_TEST_PROBE(integration, check_two_node_dual_stack_legacy, pl_probe_bpf_netns)
+{
+	const char *file = "topologies/two-node-dual-stack-legacy.yaml";
+	int i, fe, be, cross4 = 0, node_ip4 = 0, cross6 = 0, node_ip6 = 0, pod_ip6 = 0, local6 = 0,
+		       local_pod6 = 0, fe_be = 0;
+	struct pl_check_report *r;
+	struct seen_counts c;
+	struct topo *t = NULL;
+
+	if (!ASSERT_OK(pl_topo_parse(file, &t), "parse"))
+		return;
+	fe = pl_topo_pod_by_name(t, "frontend");
+	be = pl_topo_pod_by_name(t, "backend");
+	check_topology(file, &c, &r);
+	for (i = 0; r && i < r->nprobes; i++) {
+		const struct pl_check_probe *p = &r->probes[i];
+		const struct topo_pod *s = &t->pods[p->src], *d = &t->pods[p->dst];
+		const uint8_t *seen = p->res.sighting.peer_ip6;
+
+		if (!p->v6 && p->delivered && s->node != d->node) {
+			cross4++;
+			node_ip4 += p->res.sighting.peer_ip == t->nodes[s->node].underlay_ip;
+		}
+		if (!p->v6 || !p->delivered || !p->res.sighting.v6)
+			continue;
+		if (s->node == d->node) {
+			local6++;
+			local_pod6 += !memcmp(seen, s->ip6, 16);
+			continue;
+		}
+		cross6++;
+		node_ip6 += !memcmp(seen, t->nodes[s->node].underlay_ip6, 16);
+		pod_ip6 += !memcmp(seen, s->ip6, 16);
+		if (p->src == fe && p->dst == be && p->proto == IPPROTO_TCP && p->dport == 80)
+			fe_be += !memcmp(seen, t->nodes[0].underlay_ip6, 16);
+	}
+	pl_topo_free(t);
+	if (!r)
+		return;
+	ASSERT_GT(cross4, 0, "cross-node IPv4 probes delivered");
+	ASSERT_EQ(node_ip4, cross4, "IPv4: destination sees the source node IP");
+	ASSERT_GT(cross6, 0, "cross-node IPv6 probes delivered");
+	ASSERT_EQ(node_ip6, cross6, "IPv6: destination sees the source node's ipv6 (NAT66)");
+	ASSERT_EQ(pod_ip6, 0, "no cross-node pod IPv6 survives");
+	ASSERT_GT(local6, 0, "same-node IPv6 probes delivered");
+	ASSERT_EQ(local_pod6, local6, "same-node IPv6 keeps the pod's address");
+	ASSERT_EQ(fe_be, 1, "backend saw frontend's TCP over IPv6 from node1's ipv6");
+	pl_check_report_free(r);
+}
