@@ -245,3 +245,81 @@ out:
 	pl_plan_free(p);
 	pl_topo_free(t);
 }
+
+/* Legacy's IPv6 overlay: vxlan0 routes via link-local next hops, the reply rule, the ip6 NAT. */
+PL_TEST(unit, plan_v6_legacy_and_print)
+{
+	static const char *const want[] = {
+		"ip -n pl-t1-node1 -6 addr add fd00:192:168:50::1/128 dev vxlan0 nodad\n",
+		"ip -n pl-t1-node1 -6 neigh add fe80::70:6cff:fe03:1 lladdr 02:70:6c:03:00:01 dev "
+		"vxlan0 nud permanent\n",
+		"ip -n pl-t1-node1 -6 route add fd00:10:244:2::/64 via fe80::70:6cff:fe03:1 dev "
+		"vxlan0\n",
+		"ip -n pl-t1-node1 -6 rule add from fd00:10:244:1::/64 lookup 100 priority 100\n",
+		"ip -n pl-t1-node1 -6 route add fd00:192:168:50::2/128 via fe80::70:6cff:fe03:1 "
+		"dev "
+		"vxlan0 table 100\n",
+		"add rule ip6 podlab postrouting ip6 saddr fd00:10:244:1::/64 ip6 daddr { "
+		"fd00:10:244:2::/64 } oifname \"vxlan0\" masquerade\n",
+		"add rule ip podlab postrouting ip saddr 10.244.1.0/24 ip daddr { 10.244.2.0/24 } "
+		"oifname \"vxlan0\" masquerade\n",
+	};
+	struct pl_plan_opts o = {.datapath = true};
+	int i, n1, r, m4 = -1, m6 = -1, rules6 = 0;
+	struct pl_plan *p = NULL;
+	struct topo *t = NULL;
+	char *buf = NULL, *nft;
+	uint8_t a[16];
+	size_t len = 0;
+	FILE *f;
+
+	if (!ASSERT_OK(pl_topo_parse(topo_test_shipped("two-node-dual-stack-legacy.yaml"), &t),
+		       "parse") ||
+	    !ASSERT_OK(pl_plan_build(t, PLAN_TEST_RUN, &o, &p), "plan builds"))
+		goto out;
+	n1 = plan_ns(p, "node1");
+	ASSERT_GE(find6(p, PL_STEP_ADDR6, n1, "vxlan0", "fd00:192:168:50::1", 128, NULL), 0,
+		  "node1's ipv6 on vxlan0");
+	ASSERT_GE(find6(p, PL_STEP_NEIGH6, n1, "vxlan0", "fe80::70:6cff:fe03:1", 0, NULL), 0,
+		  "node2's vxlan0 link-local as a neighbour");
+	r = find6(p, PL_STEP_ROUTE6, n1, "vxlan0", "fd00:10:244:2::", 64, "fe80::70:6cff:fe03:1");
+	if (ASSERT_GE(r, 0, "node2's podCIDRv6 via vxlan0"))
+		ASSERT_EQ(p->steps[r].in6.table, 0, "in main");
+	r = find6(p, PL_STEP_ROUTE6, n1, "vxlan0", "fd00:192:168:50::2", 128,
+		  "fe80::70:6cff:fe03:1");
+	if (ASSERT_GE(r, 0, "node2's ipv6 via vxlan0"))
+		ASSERT_EQ(p->steps[r].in6.table, PL_LEGACY_TABLE, "in the reply table");
+	for (i = 0; i < p->nsteps; i++) {
+		const struct pl_step *s = &p->steps[i];
+
+		if (s->kind == PL_STEP_RULE && s->ns == n1 && s->rule.v6) {
+			rules6++;
+			ASSERT_MEMEQ(s->rule.src6, ip6("fd00:10:244:1::", a), 16, "rule from");
+			ASSERT_EQ(s->rule.plen, 64, "its podCIDRv6");
+			ASSERT_EQ(s->rule.table, PL_LEGACY_TABLE, "lookup 100");
+		}
+		if (s->kind == PL_STEP_MASQUERADE && s->ns == n1)
+			*(s->masq.v6 ? &m6 : &m4) = i;
+	}
+	ASSERT_EQ(rules6, 1, "one IPv6 reply rule on node1");
+	if (ASSERT_GE(m4, 0, "IPv4 masquerade") && ASSERT_GE(m6, 0, "ip6 masquerade")) {
+		ASSERT_STREQ(p->steps[m6].masq.oif, "vxlan0", "out of vxlan0");
+		nft = pl_plan_nft_masquerade(p, &p->steps[m6]);
+		ASSERT_STRSTR(nft ? nft : "", "add table ip6 podlab\n", "ip6 family");
+		free(nft);
+	}
+	f = open_memstream(&buf, &len);
+	if (!ASSERT_OK_PTR(f, "memstream"))
+		goto out;
+	ASSERT_OK(pl_plan_print(p, f), "print");
+	fclose(f);
+	for (i = 0; i < (int)(sizeof(want) / sizeof(want[0])); i++)
+		ASSERT_STRSTR(buf, want[i], "printed");
+	/* addrconf's modified EUI-64: the universal/local bit flipped, ff:fe in the middle. */
+	pl_plan_ll6((const uint8_t[]){0x02, 0x70, 0x6c, 0x03, 0x00, 0x01}, a);
+	ASSERT_MEMEQ(a, ip6("fe80::70:6cff:fe03:1", (uint8_t[16]){0}), 16, "EUI-64 link-local");
+out:
+	free(buf);
+	pl_plan_free(p);
+	pl_topo_free(t);
+}
