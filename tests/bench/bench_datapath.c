@@ -38,6 +38,17 @@ static uint32_t ip4(const char *s)
 	return a.s_addr;
 }
 
+/* The IPv6 twins of the IPv4 pod addresses (10.244.1.10 -> fd00:10:244:1::a). */
+static const uint8_t *ip6(const char *s)
+{
+	static uint8_t a[4][16];
+	static int next;
+	uint8_t *r = a[next++ % 4];
+
+	inet_pton(AF_INET6, s, r);
+	return r;
+}
+
 struct path {
 	const char *prog_name, *path;
 	int fd, trivial_fd;
@@ -146,6 +157,9 @@ static int program_node(struct pl_datapath *dp, uint32_t flags_a, uint32_t flags
 	err = err ?: pl_ipcache_add(dp, ip4("10.244.2.30"), 32, &c);
 	err = err ?: pl_ipcache_add(dp, ip4("203.0.113.0"), 24, &world);
 	err = err ?: pl_prefilter_add(dp, ip4("198.51.100.0"), 24, 1);
+	/* The same two pods dual-stack: the IPv6 rows run the same paths. */
+	err = err ?: pl_endpoint6_add(dp, ip6("fd00:10:244:1::a"), &a);
+	err = err ?: pl_endpoint6_add(dp, ip6("fd00:10:244:1::14"), &b);
 	return err;
 }
 
@@ -187,14 +201,21 @@ static int fill_policy(struct pl_datapath *dp, uint32_t n)
 		.proto = 6, .sport = (sp), .dport = (dp_), .tcp_flags = 0x02, .ttl = 255           \
 	}
 
-static int run_path(struct path *p, uint32_t saddr, uint32_t daddr, double *ns_out, double *ratio)
+/* src6/dst6 non-NULL: the path's IPv6 twin (saddr, daddr unused). */
+static int run_path6(struct path *p, uint32_t saddr, uint32_t daddr, const uint8_t *src6,
+		     const uint8_t *dst6, double *ns_out, double *ratio)
 {
 	uint8_t pkt[256];
 	double ns, base;
 	int len, err = 0;
 
+	p->spec.family = src6 ? AF_INET6 : 0;
 	p->spec.saddr = saddr;
 	p->spec.daddr = daddr;
+	if (src6) {
+		memcpy(p->spec.saddr6, src6, 16);
+		memcpy(p->spec.daddr6, dst6, 16);
+	}
 	len = pl_pkt_build(&p->spec, pkt, sizeof(pkt));
 	if (len < 0)
 		return len;
@@ -203,7 +224,7 @@ static int run_path(struct path *p, uint32_t saddr, uint32_t daddr, double *ns_o
 		 : measure(p->fd, p->xdp, pkt, len, p->ifindex, p->mark, p->batch, p->expect, &err);
 	if (err)
 		return pl_err_errno(err, "test_run of %s (%s)", p->prog_name, p->path);
-	printf("%-14s %-34s %8.1f %8.1f %9.2fx %9u\n", p->prog_name, p->path, ns, base, ns / base,
+	printf("%-14s %-36s %8.1f %8.1f %9.2fx %9u\n", p->prog_name, p->path, ns, base, ns / base,
 	       verified_insns(p->fd));
 	fflush(stdout);
 	if (ns_out)
@@ -213,13 +234,18 @@ static int run_path(struct path *p, uint32_t saddr, uint32_t daddr, double *ns_o
 	return 0;
 }
 
+static int run_path(struct path *p, uint32_t saddr, uint32_t daddr, double *ns_out, double *ratio)
+{
+	return run_path6(p, saddr, daddr, NULL, NULL, ns_out, ratio);
+}
+
 int main(void)
 {
 	/* No services, as a topology without any loads it (pl_dp_opts). */
 	struct pl_datapath_opts opts = {
-		.routing = PL_ROUTING_NATIVE, .events = false, .no_services = true};
+		.routing = PL_ROUTING_NATIVE, .events = false, .no_services = true, .ipv6 = true};
 	struct pl_datapath *dp = NULL, *vx = NULL;
-	double ns10, ns100k, local_ratio;
+	double ns10, ns100k, local_ratio, ns4, ns6, pol4, pol6;
 	struct trivial *triv = NULL;
 	uint32_t poda, uplink, vx0;
 	int tc, xdp, err;
@@ -263,6 +289,7 @@ int main(void)
 		int ovl = pl_datapath_prog_fd(dp, PL_PROG_FROM_OVERLAY);
 		int pre = pl_datapath_prog_fd(dp, PL_PROG_XDP_PREFILTER);
 		uint32_t A = ip4("10.244.1.10"), B = ip4("10.244.1.20"), C = ip4("10.244.2.30");
+		const uint8_t *A6 = ip6("fd00:10:244:1::a"), *B6 = ip6("fd00:10:244:1::14");
 		struct path paths[] = {
 			{"from_pod", "local A->B, no policy", pod, tc, false, poda, 0, PACKETS,
 			 TCP_PORTS(40000, 80), TC_ACT_REDIRECT},
@@ -304,11 +331,18 @@ int main(void)
 			       "one source per path");
 		size_t i;
 
-		printf("%-14s %-34s %8s %8s %10s %9s\n", "program", "path", "ns/pkt", "trivial",
+		printf("%-14s %-36s %8s %8s %10s %9s\n", "program", "path", "ns/pkt", "trivial",
 		       "ratio", "verified");
 		for (i = 0; !err && i < sizeof(paths) / sizeof(paths[0]); i++)
-			err = run_path(&paths[i], saddrs[i], daddrs[i], NULL,
+			err = run_path(&paths[i], saddrs[i], daddrs[i], i == 0 ? &ns4 : NULL,
 				       i == 0 ? &local_ratio : NULL);
+		if (err)
+			goto out;
+		/* IPv6 twin of the first row, measured right after its IPv4 twin again. */
+		pol.path = "local A->B, no policy, IPv4";
+		err = run_path(&pol, A, B, &ns4, &local_ratio);
+		pol.path = "local A->B, no policy, IPv6";
+		err = err ?: run_path6(&pol, 0, 0, A6, B6, &ns6, NULL);
 		if (err)
 			goto out;
 
@@ -320,6 +354,10 @@ int main(void)
 			goto out;
 		pol.path = "local A->B, allowed, 10 rules";
 		err = run_path(&pol, A, B, &ns10, NULL);
+		pol.path = "local A->B, allowed, 10 rules, IPv4";
+		err = err ?: run_path(&pol, A, B, &pol4, NULL);
+		pol.path = "local A->B, allowed, 10 rules, IPv6";
+		err = err ?: run_path6(&pol, 0, 0, A6, B6, &pol6, NULL);
 		err = err ?: fill_policy(dp, 100000);
 		if (err)
 			goto out;
@@ -332,6 +370,9 @@ int main(void)
 		       ns100k / ns10);
 		printf("from_pod local allowed delivery (no policy) = %.2fx trivial (goal <= 3)\n",
 		       local_ratio);
+		printf("from_pod local delivery, IPv6 / IPv4: no policy %.1f / %.1f ns = %.2f, "
+		       "10 rules %.1f / %.1f ns = %.2f (goal <= 1.2)\n",
+		       ns6, ns4, ns6 / ns4, pol6, pol4, pol6 / pol4);
 		/* Summary rows for make bench (tests/bench/summary.sh). */
 		printf("BENCH-ROW\tpolicy lookup, 100000 entries\t%.1f ns/pkt\t10 entries: %.1f "
 		       "ns/pkt\t%.3f\t<= 1.1\n",
@@ -339,6 +380,12 @@ int main(void)
 		printf("BENCH-ROW\tfrom_pod local delivery (test_run repeat)\t%.2fx\t"
 		       "pass-only program (trivial)\t%.3f\t<= 3\n",
 		       local_ratio, local_ratio);
+		printf("BENCH-ROW\tfrom_pod local delivery IPv6, no policy\t%.1f ns/pkt\t"
+		       "IPv4 twin: %.1f ns/pkt\t%.3f\t<= 1.2\n",
+		       ns6, ns4, ns6 / ns4);
+		printf("BENCH-ROW\tfrom_pod local delivery IPv6, allowed by 10 rules\t%.1f ns/pkt\t"
+		       "IPv4 twin: %.1f ns/pkt\t%.3f\t<= 1.2\n",
+		       pol6, pol4, pol6 / pol4);
 	}
 out:
 	pl_datapath_destroy(vx);
