@@ -8,6 +8,7 @@
  *  - the engine with its workers (one per CPU, sharded by flow), each verdict
  * checked against one by one. Every ratio line names its baseline.
  *  - live mode, one packet in flight vs windows of packets (every result compared).
+ *  - IPv6 unit replay next to its IPv4 twin on the dual-stack topology.
  * usage: bench_replay [TOPOLOGY] [PACKETS] [WINDOW] [LIVE_PACKETS]
  */
 #include <arpa/inet.h>
@@ -22,6 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/clock.h"
+#include "lib/datapath.h"
 #include "trivial.skel.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
@@ -30,8 +32,11 @@
 #include "replay/replay_workers.h"
 #include "topo/topo.h"
 
-/* n distinct TCP packets from the first pod of node 0 to the first pod of node 1. */
-static int write_pcap(const struct topo *t, const char *dir, int n)
+/*
+ * n distinct TCP packets from the first pod of node 0 to the first pod of node
+ * 1; v6: between their IPv6 addresses (dual stack).
+ */
+static int write_pcap_family(const struct topo *t, const char *dir, int n, bool v6)
 {
 	struct pl_pkt_spec s = {.proto = IPPROTO_TCP, .dport = 80, .tcp_flags = 0x10};
 	static const uint8_t payload[64] = "podlab bench";
@@ -49,6 +54,11 @@ static int write_pcap(const struct topo *t, const char *dir, int n)
 		return -EINVAL;
 	s.saddr = t->pods[a].ip;
 	s.daddr = t->pods[b].ip;
+	if (v6) {
+		s.family = AF_INET6;
+		memcpy(s.saddr6, t->pods[a].ip6, 16);
+		memcpy(s.daddr6, t->pods[b].ip6, 16);
+	}
 	s.payload = payload;
 	s.payload_len = sizeof(payload);
 	err = pl_pcap_out_open(dir, &po);
@@ -66,6 +76,11 @@ static int write_pcap(const struct topo *t, const char *dir, int n)
 	}
 	pl_pcap_out_close(po);
 	return 0;
+}
+
+static int write_pcap(const struct topo *t, const char *dir, int n)
+{
+	return write_pcap_family(t, dir, n, false);
 }
 
 /* Seconds to replay packets [from, to) with the engine. */
@@ -114,10 +129,13 @@ static int ct_clear(struct pl_replay *rp)
 	bool have;
 	int i, fd;
 
-	for (i = 0; i < rp->t->nnodes; i++) {
-		snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/conntrack", rp->run,
-			 rp->t->nodes[i].name);
+	for (i = 0; i < 2 * rp->t->nnodes; i++) {
+		/* conntrack, then (IPv6 replays) conntrack6 when the topology has it */
+		snprintf(path, sizeof(path), "/sys/fs/bpf/podlab/%s/%s/conntrack%s", rp->run,
+			 rp->t->nodes[i % rp->t->nnodes].name, i < rp->t->nnodes ? "" : "6");
 		fd = bpf_obj_get(path);
+		if (fd < 0 && i >= rp->t->nnodes && errno == ENOENT)
+			continue;
 		if (fd < 0)
 			return -errno;
 		/* Walk from the previous key, not from NULL: a walk from the start is O(size). */
@@ -428,6 +446,89 @@ out:
 	return err;
 }
 
+/*
+ * IPv6 unit replay next to its IPv4 twin: n packets between the same two pods
+ * of the dual-stack topology, in either family, through one engine as
+ * bench_unit runs them. The families alternate FAMILY_REPS times (the same
+ * load for both); figures are the mean of each family's runs.
+ */
+#define FAMILY_REPS 2
+#define FAMILY_TOPO "topologies/two-node-dual-stack.yaml"
+static int bench_families(const char *topo_file, int n, struct unit_figures *fig)
+{
+	struct pl_replay_opts ro = {.mode = PL_MODE_UNIT};
+	struct pl_replay_pkts pk[2] = {{0}};
+	struct pl_replay *rp = NULL;
+	struct pl_unit_sum {
+		double serial, workers, floor;
+	} sum[2] = {{0}};
+	struct pl_pkt_info info;
+	struct unit_figures f;
+	char dir[64], pcap[96];
+	struct topo *t = NULL;
+	int fam, r, i, pod, err = -1;
+	uint8_t verdict = 0;
+
+	memset(fig, 0, 2 * sizeof(*fig));
+	if (pl_topo_parse(topo_file, &t))
+		return -1;
+	snprintf(dir, sizeof(dir), "/tmp/pl-bench-%d-v6", (int)getpid());
+	snprintf(pcap, sizeof(pcap), "%s/input.pcap", dir);
+	for (fam = 0; fam < 2; fam++) {
+		err = write_pcap_family(t, dir, n, fam == 1);
+		err = err ?: pl_replay_pkts_load_pcap(&pk[fam], pcap, NULL);
+		unlink(pcap);
+		if (err)
+			goto out;
+	}
+	rmdir(dir);
+	err = -1;
+	free(unit_verdict);
+	free(unit_reason);
+	unit_verdict = calloc(n, 1);
+	unit_reason = calloc(n, 1);
+	if (!unit_verdict || !unit_reason || pl_replay_open(t, &ro, &rp))
+		goto out;
+	bench_topo = t;
+	for (r = 0; r < 2 * FAMILY_REPS; r++) {
+		fam = r % 2;
+		pl_pkt_parse(pk[fam].p[0].data, pk[fam].p[0].len, &info);
+		pod = fam ? pl_topo_pod_by_ip6(t, info.src.v6) : pl_topo_pod_by_ip(t, info.saddr);
+		if (pod < 0 || bench_unit(rp, &pk[fam], t->pods[pod].node,
+					  rp->nodes[t->pods[pod].node].pod_ifindex[pod], &f))
+			goto out;
+		/* every packet must get the one verdict of the first, not a drop */
+		if (!r)
+			verdict = unit_verdict[0];
+		for (i = 0; i < n && unit_verdict[i] == verdict; i++)
+			;
+		if (f.mismatches || i < n || verdict == PL_VERDICT_DROPPED) {
+			fprintf(stderr, "bench: %s replay: packet %d %s, expected %s (%d differ)\n",
+				fam ? "IPv6" : "IPv4", i + 1,
+				pl_verdict_name(i < n ? unit_verdict[i] : verdict),
+				pl_verdict_name(verdict), f.mismatches);
+			goto out;
+		}
+		sum[fam].serial += f.serial_pps / FAMILY_REPS;
+		sum[fam].workers += f.workers_pps / FAMILY_REPS;
+		sum[fam].floor += f.floor_pps / FAMILY_REPS;
+		fig[fam].nworkers = f.nworkers;
+	}
+	for (fam = 0; fam < 2; fam++) {
+		fig[fam].serial_pps = sum[fam].serial;
+		fig[fam].workers_pps = sum[fam].workers;
+		fig[fam].floor_pps = sum[fam].floor;
+	}
+	err = 0;
+out:
+	pl_replay_close(rp);
+	pl_replay_pkts_free(&pk[0]);
+	pl_replay_pkts_free(&pk[1]);
+	pl_topo_free(t);
+	rmdir(dir);
+	return err;
+}
+
 /* tcpreplay --topspeed onto one end of a veth pair inside a namespace of our own. */
 static double bench_tcpreplay(const char *pcap, int n)
 {
@@ -464,8 +565,8 @@ int main(int argc, char **argv)
 	struct pl_replay *rp = NULL;
 	double tcpr, replay2, bare, workers2;
 	struct live_figures lf = {.window = argc > 3 ? atoi(argv[3]) : PL_LIVE_WINDOW_DEFAULT};
-	struct unit_figures uf;
-	int live_err, i;
+	struct unit_figures uf, ff[2];
+	int live_err, fam_err, i;
 	char dir[64], pcap[96], what[64];
 	struct pl_pkt_info info;
 	struct topo *t = NULL;
@@ -510,6 +611,7 @@ int main(int argc, char **argv)
 			   : -1;
 	free(live.p); /* the packets are pk's */
 	tcpr = bench_tcpreplay(pcap, n);
+	fam_err = bench_families(FAMILY_TOPO, n / 2, ff);
 	printf("unit-mode replay of %d distinct packets (%s, from_pod, events on;\n"
 	       "one by one, %d workers and the floor interleaved in %d slices under the same "
 	       "load,\n"
@@ -550,7 +652,29 @@ int main(int argc, char **argv)
 	       "  to the destination pod with unit mode's from_pod verdict%s\n",
 	       lf.differ, lf.sampled, lf.unexpected, lf.replayed,
 	       live_err ? " (stopped early)" : "");
+	printf("IPv6 unit replay next to its IPv4 twin: %d packets frontend -> backend:80 of\n"
+	       "%s in either family, the families alternating %d times%s\n",
+	       n / 2, FAMILY_TOPO, FAMILY_REPS, fam_err ? " (FAILED)" : "");
+	printf("  %-36s %12s %12s %8s\n", "what", "IPv4 pkt/s", "IPv6 pkt/s", "v6/v4");
+	printf("  %-36s %12.0f %12.0f %8.2f  (time per packet)\n", "floor: tc_pass via test_run",
+	       ff[0].floor_pps, ff[1].floor_pps,
+	       ff[1].floor_pps ? ff[0].floor_pps / ff[1].floor_pps : 0);
+	printf("  %-36s %12.0f %12.0f %8.2f\n", "podlab replay, one by one", ff[0].serial_pps,
+	       ff[1].serial_pps, ff[1].serial_pps ? ff[0].serial_pps / ff[1].serial_pps : 0);
+	snprintf(what, sizeof(what), "podlab replay, %d workers", ff[1].nworkers);
+	printf("  %-36s %12.0f %12.0f %8.2f  (goal <= 1.2)\n", what, ff[0].workers_pps,
+	       ff[1].workers_pps, ff[1].workers_pps ? ff[0].workers_pps / ff[1].workers_pps : 0);
 	/* Summary rows for make bench (tests/bench/summary.sh). */
+	/* ratio: IPv6's time per packet over IPv4's (the goal is a cost ratio) */
+	if (!fam_err) {
+		printf("BENCH-ROW\tunit replay IPv6, one by one (dual stack)\t%.0f pkt/s\t"
+		       "IPv4 twin: %.0f pkt/s\t%.3f\t<= 1.2\n",
+		       ff[1].serial_pps, ff[0].serial_pps, ff[0].serial_pps / ff[1].serial_pps);
+		printf("BENCH-ROW\tunit replay IPv6, %s (dual stack)\t%.0f pkt/s\tIPv4 twin: %.0f "
+		       "pkt/s\t%.3f\t<= 1.2\n",
+		       what, ff[1].workers_pps, ff[0].workers_pps,
+		       ff[0].workers_pps / ff[1].workers_pps);
+	}
 	printf("BENCH-ROW\tunit replay, %s\t%.0f pkt/s\tBPF_PROG_TEST_RUN floor (pass-only): %.0f "
 	       "pkt/s\t%.3f\t>= 0.8\n",
 	       dir, uf.workers_pps, uf.floor_pps, uf.workers_pps / uf.floor_pps);
@@ -561,8 +685,10 @@ int main(int argc, char **argv)
 	printf("BENCH-ROW\tlive replay, correlated, windows of %d\t%.0f pkt/s\t1 Mpps goal "
 	       "(one packet in flight: %.0f pkt/s)\t%.3f\t>= 1\n",
 	       lf.window, lf.window_pps, lf.one_pps, lf.window_pps / 1e6);
-	rc = uf.floor_pps > 0 && !uf.mismatches && !live_err && !lf.differ && !lf.unexpected ? 0
-											     : 1;
+	rc = uf.floor_pps > 0 && !fam_err && !uf.mismatches && !live_err && !lf.differ &&
+			     !lf.unexpected
+		     ? 0
+		     : 1;
 out:
 	pl_replay_close(rp);
 	pl_replay_pkts_free(&pk);
