@@ -12,6 +12,8 @@
  * captures on every pod's eth0 and node uplink, matched to the packet by its
  * tag (IP ID, destination and a hash of the L4 payload: they survive
  * MASQUERADE and encapsulation), for a window of packets in flight at once.
+ * IPv6 has no IP ID: its tag takes the L4 source port (ICMPv6 echo: the
+ * identifier) and the destination folded to 32 bits.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +33,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <netinet/in.h>
 
 #include "lib/clock.h"
 #include "lib/datapath.h"
@@ -62,7 +65,7 @@ void pl_live_tag_of(const uint8_t *f, uint32_t len, struct pl_live_tag *c,
 		len -= info.ipip_off;
 		pl_pkt_parse_ip(f, len, &info);
 	}
-	if (!info.ipv4 || info.error)
+	if (!(info.ipv4 || info.ipv6) || info.error)
 		return;
 	/* The payload after the L4 header: what a NAT or a tunnel never rewrites. */
 	off = info.l4_off + (info.has_l4 ? info.l4_hlen : 0);
@@ -70,9 +73,34 @@ void pl_live_tag_of(const uint8_t *f, uint32_t len, struct pl_live_tag *c,
 	for (; off < end && off < len; off++)
 		h = (h ^ f[off]) * 16777619u;
 	c->ok = true;
-	c->ip_id = info.ip_id;
-	c->daddr = info.daddr;
 	c->hash = h;
+	if (info.ipv4) {
+		c->ip_id = info.ip_id;
+		c->daddr = info.daddr;
+		return;
+	}
+	c->v6 = true;
+	memcpy(c->daddr6, info.dst.v6, 16);
+	c->daddr = pl_live_fold6(info.dst.v6);
+	c->ip_id = pl_live_id6(info.proto, info.icmp_type, info.sport);
+}
+
+uint32_t pl_live_fold6(const void *ip6)
+{
+	uint32_t w[4];
+
+	memcpy(w, ip6, 16);
+	return w[0] ^ w[1] ^ w[2] ^ w[3];
+}
+
+uint16_t pl_live_id6(uint8_t proto, uint8_t icmp_type, uint16_t sport)
+{
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP)
+		return sport;
+	/* ICMPv6 echo request and reply: the identifier (the datapath keys a reply by it too) */
+	if (proto == IPPROTO_ICMPV6 && (icmp_type == 128 || icmp_type == 129))
+		return sport;
+	return 0;
 }
 
 static int mac_of(int fd, const char *name, uint8_t *mac)
@@ -331,12 +359,12 @@ int pl_live_encap(struct pl_replay *rp, struct pl_live *lv, const struct pl_repl
 	} else if (t->routing == PL_ROUTING_LEGACY) {
 		vni = t->vni_base ?: 1; /* the kernel's own vxlan0: one fixed VNI */
 	} else {
-		vni = pl_replay_identity_of(t, info.saddr);
+		vni = pl_replay_identity_of_addr(t, &info.src);
 	}
 	if (len < 14 || len > sizeof(lv->frame))
 		return -EMSGSIZE;
 	/* The sender: the source pod's node, else another node than the receiver. */
-	pod = pl_topo_pod_by_ip(t, info.saddr);
+	pod = info.ipv6 ? pl_topo_pod_by_ip6(t, info.src.v6) : pl_topo_pod_by_ip(t, info.saddr);
 	from = pod >= 0 && t->pods[pod].node != node ? t->pods[pod].node : (node + 1) % t->nnodes;
 	memcpy(lv->frame, inner, len);
 	memcpy(lv->frame, lv->vxlan_mac[node], 6);

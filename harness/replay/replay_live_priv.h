@@ -25,13 +25,17 @@ struct pl_tap {
 	uint8_t mac[6];
 };
 
-/* A packet's tag, what survives the datapath (inner frame for VXLAN): IP ID, destination, FNV-1a of
- * the L4 payload. */
+/*
+ * A packet's tag, what survives the datapath (inner frame for VXLAN): IP ID,
+ * destination, FNV-1a of the L4 payload. IPv6: ip_id is pl_live_id6() and
+ * daddr pl_live_fold6() of daddr6.
+ */
 struct pl_live_tag {
-	bool ok;
+	bool ok, v6;
 	uint16_t ip_id;
 	uint32_t daddr;
 	uint32_t hash;
+	uint8_t daddr6[16];
 };
 
 /* A packet of the window in flight. */
@@ -80,6 +84,10 @@ struct pl_live {
 /* The tag of frame f; outer (may be NULL) gets the outer frame's decode. */
 void pl_live_tag_of(const uint8_t *f, uint32_t len, struct pl_live_tag *tag,
 		    struct pl_pkt_info *outer);
+/* An IPv6 address folded to 32 bits (the XOR of its words): the tag's daddr. */
+uint32_t pl_live_fold6(const void *ip6);
+/* An IPv6 packet's stand-in for the IP ID: TCP/UDP source port, ICMPv6 echo identifier, else 0. */
+uint16_t pl_live_id6(uint8_t proto, uint8_t icmp_type, uint16_t sport);
 struct pl_tap *pl_live_tap_of(struct pl_live *lv, enum pl_tap_kind kind, int index);
 /* Injects frames f[0..n) (same pod, each PL_PKT_MAX apart) with sendmmsg: how many went, or -errno.
  */

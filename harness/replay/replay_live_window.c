@@ -106,6 +106,10 @@ static void flow_of(const struct pl_replay_pkt *p, struct pl_live_slot *s)
 		pl_pkt_parse_ip(f + info.ipip_off, len - info.ipip_off, &info);
 	s->proto = info.proto;
 	s->dport = info.proto == IPPROTO_TCP || info.proto == IPPROTO_UDP ? info.dport : 0;
+	if (info.ipv6) { /* the addresses folded, as in the tag */
+		info.saddr = pl_live_fold6(info.src.v6);
+		info.daddr = pl_live_fold6(info.dst.v6);
+	}
 	s->fwd = info.saddr < info.daddr || (info.saddr == info.daddr && info.sport <= info.dport);
 	s->lo_addr = s->fwd ? info.saddr : info.daddr;
 	s->hi_addr = s->fwd ? info.daddr : info.saddr;
@@ -119,15 +123,31 @@ static bool same_flow(const struct pl_live_slot *a, const struct pl_live_slot *b
 	       a->lo_port == b->lo_port && a->hi_port == b->hi_port;
 }
 
+/*
+ * Two IPv6 packets between the same two addresses: a window holds one at most,
+ * so an event that did not reach the L4 header (its tag's port is 0) is told
+ * by its addresses alone (slot_of_pair6).
+ */
+static bool same_pair6(const struct pl_live_slot *a, const struct pl_live_slot *b)
+{
+	return a->tag.v6 && b->tag.v6 && a->lo_addr == b->lo_addr && a->hi_addr == b->hi_addr;
+}
+
 static bool same_at(const struct pl_inject *a, const struct pl_inject *b)
 {
 	return a->kind == b->kind && a->node == b->node && a->pod == b->pod;
 }
 
+/* The pod a tag's destination is, or -1. */
+static int pod_of_tag(const struct topo *t, const struct pl_live_tag *tag)
+{
+	return tag->v6 ? pl_topo_pod_by_ip6(t, tag->daddr6) : pl_topo_pod_by_ip(t, tag->daddr);
+}
+
 /* Whether the path from the injection node to the packet's destination is new (and records it). */
 static bool new_path(struct pl_replay *rp, struct pl_live *lv, const struct pl_live_slot *s)
 {
-	int dst = pl_topo_pod_by_ip(rp->t, s->tag.daddr);
+	int dst = pod_of_tag(rp->t, &s->tag);
 	uint64_t key =
 		(uint64_t)s->at.node << 33 |
 		(dst >= 0 ? (uint64_t)1 << 32 | (uint32_t)rp->t->pods[dst].node : s->tag.daddr);
@@ -170,7 +190,7 @@ static int admit(struct pl_replay *rp, struct pl_live *lv, const struct pl_repla
 		res->status = PL_RES_SKIPPED;
 		snprintf(res->skip, sizeof(res->skip), "%s",
 			 s->tag.ok ? "the node has no vxlan device (native routing)"
-				   : "live mode correlates well-formed IPv4 only");
+				   : "live mode correlates well-formed IPv4 and IPv6 only");
 		return 1;
 	}
 	if (p->len > PL_PKT_MAX)
@@ -182,13 +202,14 @@ static int admit(struct pl_replay *rp, struct pl_live *lv, const struct pl_repla
 	flow_of(p, s);
 	s->at = *at;
 	for (i = 0; i < lv->nslots; i++) {
-		if (same_flow(s, &lv->slots[i]) &&
-		    (s->fwd != lv->slots[i].fwd || !same_at(at, &lv->slots[i].at))) {
+		if ((same_flow(s, &lv->slots[i]) &&
+		     (s->fwd != lv->slots[i].fwd || !same_at(at, &lv->slots[i].at))) ||
+		    same_pair6(s, &lv->slots[i])) {
 			rp->live_stats.cut_flow++;
 			return -EAGAIN;
 		}
 	}
-	i = pl_topo_pod_by_ip(rp->t, s->tag.daddr);
+	i = pod_of_tag(rp->t, &s->tag);
 	s->dst_node = i < 0 ? -1 : rp->t->pods[i].node;
 	s->last_node = -1;
 	s->p = p;
@@ -286,6 +307,31 @@ static bool event_of(const struct pl_live_slot *s, const struct pl_flow_event *e
 	return ev->proto == s->proto && (!s->dport || !dport || dport == s->dport);
 }
 
+/* The window's IPv6 packet from the event's source to its destination (same_pair6: one). */
+static struct pl_live_slot *slot_of_pair6(struct pl_live *lv, const struct pl_flow_event *ev)
+{
+	uint32_t src = pl_live_fold6(ev->saddr6), dst = pl_live_fold6(ev->daddr6);
+	int k;
+
+	for (k = 0; k < lv->nslots; k++) {
+		const struct pl_live_slot *s = &lv->slots[k];
+
+		if (s->tag.v6 && s->tag.daddr == dst && (s->fwd ? s->lo_addr : s->hi_addr) == src)
+			return &lv->slots[k];
+	}
+	return NULL;
+}
+
+/* An IPv6 event's pl_live_id6(): a reply to an echo keys its identifier as dport. */
+static uint16_t event_id6(const struct pl_flow_event *ev)
+{
+	if (ev->proto == IPPROTO_TCP || ev->proto == IPPROTO_UDP)
+		return ntohs(ev->sport);
+	if (ev->proto == IPPROTO_ICMPV6)
+		return ntohs(ev->sport | ev->dport);
+	return 0;
+}
+
 /* An event on an IP-in-IP packet not decapsulated (dropped before): its outer header's slot. */
 static struct pl_live_slot *slot_of_outer(struct pl_live *lv, const struct pl_flow_event *ev)
 {
@@ -315,6 +361,13 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 		for (j = 0; j < n->nevs; j++) {
 			const struct pl_flow_event *ev = &n->evs[j];
 
+			if (ev->flags & PL_EV_F_IPV6) {
+				/* xdp_prefilter and drops before L4 leave the port 0 */
+				s = slot_find(lv, event_id6(ev), pl_live_fold6(ev->daddr6));
+				if (!s || !s->tag.v6 || !event_of(s, ev))
+					s = slot_of_pair6(lv, ev);
+				goto matched;
+			}
 			if (!(ev->flags & PL_EV_F_IPV4))
 				continue;
 			s = slot_find(lv, ntohs(ev->ip_id), ev->daddr);
@@ -323,6 +376,7 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 				s = slot_find(lv, ntohs(ev->ip_id), ev->svc_daddr);
 			if (!s || !s->active || !event_of(s, ev))
 				s = slot_of_outer(lv, ev);
+		matched:
 			if (!s || !s->active)
 				continue;
 			if (ev->svc_daddr && (ev->flags & (PL_EV_F_SVC_DNAT | PL_EV_F_SVC_RNAT)))
@@ -358,7 +412,7 @@ static int on_frame(struct pl_replay *rp, struct pl_live *lv, const struct pl_ta
 	if (!got.ok)
 		return 0;
 	s = slot_find(lv, got.ip_id, got.daddr);
-	if (!s || !s->active || s->tag.hash != got.hash)
+	if (!s || !s->active || s->tag.hash != got.hash || s->tag.v6 != got.v6)
 		return 0;
 	res = s->res;
 	if (tp->kind == PL_TAP_UPLINK && !res->wire_len)
