@@ -48,24 +48,19 @@ static __always_inline struct pl_ipcache_info *pl_ipcache_of(const struct pl_sta
 {
 	struct pl_ipcache6_key key6;
 	struct pl_ipcache_key key;
-	void *ipcache;
 
 	if (pl_is_v6(st)) {
-		struct pl_ipcache_info *ipc = NULL;
+		struct pl_ipcache_info *ipc;
 
-		ipcache = pl_node_map(&ipcache6_of, st->slot);
-		pl_own_site(ipcache);
 		key6.prefixlen = 128;
 		pl_ip6_copy(key6.ip6, dst ? st->ev.daddr6 : st->ev.saddr6);
-		if (ipcache)
-			ipc = bpf_map_lookup_elem(ipcache, &key6);
+		ipc = bpf_map_lookup_elem(&ipcache6, &key6);
 		pl_own_site(ipc);
 		return ipc;
 	}
-	ipcache = pl_node_map(&ipcache_of, st->slot);
 	key.prefixlen = 32;
 	key.ip = dst ? st->ev.daddr : st->ev.saddr;
-	return ipcache ? bpf_map_lookup_elem(ipcache, &key) : NULL;
+	return bpf_map_lookup_elem(&ipcache, &key);
 }
 
 /* The node this device belongs to, into st; false: a device of no node. */
@@ -115,7 +110,7 @@ static __always_inline int pl_nodeport_reply(struct __sk_buff *skb, struct pl_st
 		return pl_deliver_local(skb, st, ep, point);
 	}
 	ipc = pl_ipcache_of(st, true);
-	st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
+	st->ev.dst_identity = pl_ipc_identity(ipc, st->node_ip);
 	if (ipc && ipc->tunnel_endpoint != st->node_ip)
 		tunnel_endpoint = ipc->tunnel_endpoint;
 	if (tunnel_endpoint && routing_mode == PL_ROUTING_VXLAN)
@@ -137,7 +132,7 @@ static __always_inline int pl_to_local(struct __sk_buff *skb, struct pl_state *s
 		    pl_ct_lookup(st) && st->snat_ip)
 			return pl_nodeport_reply(skb, st, point);
 		ipc = pl_ipcache_of(st, true);
-		st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
+		st->ev.dst_identity = pl_ipc_identity(ipc, st->node_ip);
 		return pl_to_stack(st, PL_NOTE_NOT_LOCAL, false);
 	}
 	st->ev.dst_identity = ep->identity;
@@ -215,7 +210,7 @@ int from_pod(struct __sk_buff *skb)
 	__u32 ifindex = skb->ifindex;
 	struct pl_endpoint_info *src, *dst;
 	struct pl_ipcache_info *ipc;
-	__u32 tunnel_endpoint = 0, ipc_flags = 0;
+	__u32 tunnel_endpoint = 0, ipc_subnet = 0;
 	struct pl_state st;
 	__u16 proxy_port;
 	bool remote_pod, nodeport;
@@ -259,11 +254,11 @@ int from_pod(struct __sk_buff *skb)
 		}
 	} else {
 		ipc = pl_ipcache_of(&st, true);
-		st.ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
+		st.ev.dst_identity = pl_ipc_identity(ipc, st.node_ip);
 		if (ipc && ipc->tunnel_endpoint != st.node_ip)
 			tunnel_endpoint = ipc->tunnel_endpoint;
 		if (ipc)
-			ipc_flags = ipc->flags;
+			ipc_subnet = ipc->subnet;
 	}
 
 	if (!pl_ct_lookup(&st)) {
@@ -293,7 +288,7 @@ int from_pod(struct __sk_buff *skb)
 		return pl_route_native(skb, &st, ifindex);
 	if (!remote_pod || routing_mode == PL_ROUTING_LEGACY)
 		return pl_to_stack(&st, 0, true);
-	if (routing_mode == PL_ROUTING_IPIP && pl_ipip_wanted(&st, ipc_flags))
+	if (routing_mode == PL_ROUTING_IPIP && pl_ipip_wanted(&st, ipc_subnet))
 		return pl_route_ipip(skb, &st, ifindex, tunnel_endpoint);
 	return pl_route_remote(skb, &st, ifindex, tunnel_endpoint);
 }
@@ -309,7 +304,7 @@ static __always_inline int pl_nodeport_remote(struct __sk_buff *skb, struct pl_s
 	__u32 tunnel_endpoint = 0;
 	int rc;
 
-	st->ev.dst_identity = ipc ? ipc->identity : PL_ID_WORLD;
+	st->ev.dst_identity = pl_ipc_identity(ipc, st->node_ip);
 	if (ipc && ipc->tunnel_endpoint != st->node_ip)
 		tunnel_endpoint = ipc->tunnel_endpoint;
 	rc = pl_svc_snat(skb, st, st->node_ip);
@@ -340,7 +335,7 @@ int from_network(struct __sk_buff *skb)
 	    st.ev.daddr == st.node_ip && pl_ipip_decap(skb, &st, &rc))
 		return rc;
 	ipc = pl_ipcache_of(&st, false);
-	st.ev.src_identity = ipc ? ipc->identity : PL_ID_WORLD;
+	st.ev.src_identity = pl_ipc_identity(ipc, st.node_ip);
 	rc = pl_svc_nodeport(skb, &st, &nodeport);
 	if (rc) {
 		pl_drop(&st, PL_OBS_FROM_NETWORK, rc);
@@ -367,7 +362,7 @@ static __always_inline __u32 pl_overlay_identity(struct __sk_buff *skb, const st
 		/* Masqueraded by the sending node: its address is in the ipcache. */
 		ipc = pl_ipcache_of(st, false);
 		if (ipc)
-			return ipc->identity;
+			return pl_ipc_identity(ipc, st->node_ip);
 	}
 	return 0;
 }

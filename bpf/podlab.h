@@ -109,21 +109,22 @@ struct pl_endpoint6_key {
 	__u32 ip6[4];
 };
 
-/* ipcache (LPM): prefix → identity and the node it lives behind. */
+/*
+ * ipcache (LPM): prefix → identity and the node it lives behind. One map for the
+ * whole run (every node's programs look it up): no value depends on the node
+ * looking, the program compares with its own node's underlay IP instead.
+ */
 struct pl_ipcache_key {
 	__u32 prefixlen;
 	__u32 ip;
 };
 
 struct pl_ipcache_info {
-	__u32 identity;
-	__u32 tunnel_endpoint; /* underlay IP of the owning node, 0 = none */
-	__u32 flags;	       /* PL_IPC_F_* */
-	__u32 pad;
+	__u32 identity; /* a node's own addresses: PL_ID_REMOTE_NODE (the looking node's: HOST) */
+	__u32 tunnel_endpoint; /* a pod's: its node's underlay IP (this node's: local), 0 = none */
+	__u32 node_ip;	       /* a node's own addresses: that node's underlay IPv4, else 0 */
+	__u32 subnet; /* the owning node's underlay subnet (ipipMode CrossSubnet), 0 = none */
 };
-
-/* routing ipip: the owning node shares this node's underlay subnet (ipipMode CrossSubnet). */
-#define PL_IPC_F_SAME_SUBNET (1u << 0)
 
 /* ipcache6 (LPM): IPv6 prefix → the same struct pl_ipcache_info (tunnel endpoint: underlay IPv4).
  */

@@ -468,6 +468,8 @@ static int build_node(struct sim_walk *w, int i)
 
 	pl_dp_opts(w->plan, i, &o);
 	o.events = !w->opts.no_events;
+	/* One ipcache for the cluster, as a run's: the first node's, filled with its maps. */
+	o.share_with = i ? w->nodes[0].dp : NULL;
 
 	if ((err = model_node(w, i)))
 		return pl_err_errno(err, "laying out node %s", w->topo.nodes[i].name);

@@ -13,7 +13,7 @@
 
 /* enum pl_routing_mode (PL_ROUTING_MODE_LIST): how a packet for a pod on another node leaves. */
 const volatile __u32 routing_mode = PL_ROUTING_NATIVE;
-/* routing ipip, ipipMode CrossSubnet: a peer in this node's subnet (ipcache flag) goes bare. */
+/* routing ipip, ipipMode CrossSubnet: a peer in this node's subnet (ipcache subnet) goes bare. */
 const volatile __u32 ipip_cross_subnet = 0;
 /* Emit flow events on the ring buffer (off for benchmarks; counters always run). */
 const volatile __u32 enable_events = 1;

@@ -48,11 +48,18 @@ static __always_inline __u16 pl_ip4_csum(const struct iphdr *ip)
  * (Calico's IPIP is an IPv4 pool setting, IPv6 is routed natively), and with
  * ipipMode CrossSubnet only to a node of another subnet (the note says why not).
  */
-static __always_inline bool pl_ipip_wanted(struct pl_state *st, __u32 ipc_flags)
+static __always_inline bool pl_ipip_wanted(struct pl_state *st, __u32 ipc_subnet)
 {
+	struct pl_ipcache_key self = {.prefixlen = 32, .ip = st->node_ip};
+	struct pl_ipcache_info *own;
+
 	if (pl_is_v6(st))
 		return false;
-	if (ipip_cross_subnet && (ipc_flags & PL_IPC_F_SAME_SUBNET)) {
+	if (!ipip_cross_subnet || !ipc_subnet)
+		return true;
+	/* The cluster-wide ipcache names every node's subnet; this node's is its own entry's. */
+	own = bpf_map_lookup_elem(&ipcache, &self);
+	if (own && own->subnet == ipc_subnet) {
 		st->ev.note = PL_NOTE_IPIP_SAME_SUBNET; /* NEIGH_RESOLVE, if needed, wins */
 		return false;
 	}
@@ -140,15 +147,13 @@ static __always_inline bool pl_ipip_decap(struct __sk_buff *skb, struct pl_state
 	__u32 len, slot = st->slot, node_ip = st->node_ip;
 	__u32 vxlan = st->vxlan_ifindex, ifindex = st->ev.ifindex, wire_len = st->ev.pkt_len;
 	struct pl_ipcache_info *ipc = NULL;
-	void *data, *data_end, *ipcache;
+	void *data, *data_end;
 	struct iphdr *ip;
 	__u32 hlen;
 	int rc;
 
-	ipcache = pl_node_map(&ipcache_of, st->slot);
-	if (ipcache)
-		ipc = bpf_map_lookup_elem(ipcache, &key);
-	if (!ipc || ipc->identity != PL_ID_REMOTE_NODE) {
+	ipc = bpf_map_lookup_elem(&ipcache, &key);
+	if (pl_ipc_identity(ipc, node_ip) != PL_ID_REMOTE_NODE) {
 		pl_drop(st, PL_OBS_FROM_NETWORK, PL_DROP_IPIP_UNKNOWN_SENDER);
 		*verdict = TC_ACT_SHOT;
 		return true;

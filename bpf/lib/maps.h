@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The datapath's maps; user space programs them through harness/lib/datapath.h.
- * Every node has its own endpoints, ipcache, policy, conntrack, prefilter,
- * events and counters. The programs reach them through one map-in-map array
- * per kind (endpoints_of, ...), indexed by the node's slot (devices map): the
- * maps declared here are slot 0's and the template of every other node's.
+ * Every node has its own endpoints, policy, conntrack, prefilter, events and
+ * counters. The programs reach them through one map-in-map array per kind
+ * (endpoints_of, ...), indexed by the node's slot (devices map): the maps
+ * declared here are slot 0's and the template of every other node's. The
+ * ipcache and ipcache6 are the run's, one for every node (their values name
+ * no node as "this one", see struct pl_ipcache_info): looked up directly.
  * Node maps carry no BTF (key_size/value_size, not __type): before 6.2 a map
  * with BTF and one without never match as inner maps (timer_off differs), and
  * bpftool map create, which the printed script uses, cannot give them BTF.
@@ -33,7 +35,7 @@ struct pl_endpoints_map {
 	__uint(value_size, sizeof(struct pl_endpoint_info));
 } endpoints SEC(".maps");
 
-/* ipcache: struct pl_ipcache_key (prefix) → struct pl_ipcache_info (identity, tunnel endpoint) */
+/* ipcache: struct pl_ipcache_key (prefix) → struct pl_ipcache_info (identity, node); cluster-wide */
 struct pl_ipcache_map {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, PL_MAX_IPCACHE);
@@ -87,7 +89,7 @@ struct pl_endpoints6_map {
 	__uint(value_size, sizeof(struct pl_endpoint_info));
 } endpoints6 SEC(".maps");
 
-/* ipcache6: struct pl_ipcache6_key (IPv6 prefix) → struct pl_ipcache_info */
+/* ipcache6: struct pl_ipcache6_key (IPv6 prefix) → struct pl_ipcache_info; cluster-wide */
 struct pl_ipcache6_map {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, PL_MAX_IPCACHE);
@@ -169,14 +171,12 @@ struct {
 	} kind##_of SEC(".maps") = {.values = {[0] = &kind}}
 
 PL_NODE_MAPS(endpoints);
-PL_NODE_MAPS(ipcache);
 PL_NODE_MAPS(policy);
 PL_NODE_MAPS(conntrack);
 PL_NODE_MAPS(prefilter);
 PL_NODE_MAPS(events);
 PL_NODE_MAPS(counters);
 PL_NODE_MAPS(endpoints6);
-PL_NODE_MAPS(ipcache6);
 PL_NODE_MAPS(conntrack6);
 PL_NODE_MAPS(services);
 PL_NODE_MAPS(maglev);
@@ -200,6 +200,16 @@ static __always_inline void *pl_node_map(void *outer, __u32 slot)
 static __always_inline struct pl_node_cfg *pl_node_of(__u32 ifindex)
 {
 	return bpf_map_lookup_elem(&devices, &ifindex);
+}
+
+/* The identity of an ipcache entry as this node sees it: its own addresses are HOST. */
+static __always_inline __u32 pl_ipc_identity(const struct pl_ipcache_info *ipc, __u32 node_ip)
+{
+	if (!ipc)
+		return PL_ID_WORLD;
+	if (ipc->identity == PL_ID_REMOTE_NODE && ipc->node_ip && ipc->node_ip == node_ip)
+		return PL_ID_HOST;
+	return ipc->identity;
 }
 
 #endif /* PL_BPF_MAPS_H */

@@ -30,6 +30,22 @@ static const char *const node_map_names[PL_MAP__COUNT] = {
 	"endpoints6", "ipcache6", "conntrack6", "services",  "maglev",	  "backends", "prefilter6",
 };
 
+/* One map for every node of a load (no <name>_of): their values name no node as "this one". */
+static bool cluster_kind(enum pl_node_map kind)
+{
+	return kind == PL_MAP_IPCACHE || kind == PL_MAP_IPCACHE6;
+}
+
+bool pl_map_cluster_wide(const char *name)
+{
+	int k;
+
+	for (k = 0; k < PL_MAP__COUNT; k++)
+		if (!strcmp(name, node_map_names[k]))
+			return cluster_kind(k);
+	return false;
+}
+
 const char *pl_prog_name(enum pl_prog prog)
 {
 	return (unsigned)prog < sizeof(progs) / sizeof(progs[0]) ? progs[prog].name : "?";
@@ -54,12 +70,13 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 	return maps[kind];
 }
 
+/* NULL for a cluster-wide kind: no slots. */
 static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints_of,  skel->maps.ipcache_of,    skel->maps.policy_of,
+		skel->maps.endpoints_of,  NULL,			  skel->maps.policy_of,
 		skel->maps.conntrack_of,  skel->maps.prefilter_of,  skel->maps.events_of,
-		skel->maps.counters_of,	  skel->maps.endpoints6_of, skel->maps.ipcache6_of,
+		skel->maps.counters_of,	  skel->maps.endpoints6_of, NULL,
 		skel->maps.conntrack6_of, skel->maps.services_of,   skel->maps.maglev_of,
 		skel->maps.backends_of,	  skel->maps.prefilter6_of,
 	};
@@ -158,6 +175,8 @@ static int pin_node(struct pl_datapath *dp)
 	for (k = 0; k < PL_MAP__COUNT; k++) {
 		const struct bpf_map *outer = outer_map_of(skel, k);
 
+		if (cluster_kind(k))
+			continue; /* pinned once, by the loaded node */
 		if ((err = pin_fd(bpf_map__fd(outer), dp->opts.pin_dir, bpf_map__name(outer),
 				  "map")) ||
 		    (err = pin_fd(dp->map_fd[k], dp->opts.pin_dir, node_map_names[k], "map")))
@@ -231,14 +250,27 @@ int pl_datapath_load(const struct pl_datapath_opts *opts, struct pl_datapath **o
 	if (opts->pin_dir) {
 		bpf_object__for_each_map(map, dp->skel->obj)
 		{
+			const char *dir = opts->pin_dir;
+
 			if (bpf_map__is_internal(map))
 				continue; /* .rodata: per load, never shared */
-			snprintf(path, sizeof(path), "%s/%s", opts->pin_dir, bpf_map__name(map));
+			if (opts->cluster_pin_dir && pl_map_cluster_wide(bpf_map__name(map)))
+				dir = opts->cluster_pin_dir;
+			snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(map));
 			err = bpf_map__set_pin_path(map, path);
 			if (err) {
 				pl_err_errno(err, "setting pin path %s", path);
 				goto out;
 			}
+		}
+	}
+	for (k = 0; k < PL_MAP__COUNT && opts->share_with; k++) {
+		if (!cluster_kind(k))
+			continue;
+		err = bpf_map__reuse_fd(node_map_of(dp->skel, k), opts->share_with->map_fd[k]);
+		if (err) {
+			pl_err_errno(err, "sharing the %s map", node_map_names[k]);
+			goto out;
 		}
 	}
 	err = datapath__load(dp->skel);
@@ -291,7 +323,8 @@ static void drop_pending(struct pl_datapath *base)
 
 	for (i = 0; i < base->npending; i++)
 		for (k = 0; k < PL_MAP__COUNT; k++)
-			close(base->pending[i].fd[k]);
+			if (base->pending[i].fd[k] >= 0)
+				close(base->pending[i].fd[k]);
 	free(base->pending);
 	base->pending = NULL;
 	base->npending = 0;
@@ -309,10 +342,11 @@ static int add_pending(struct pl_datapath *base, const struct pl_datapath *dp)
 	e = &g[base->npending];
 	e->slot = dp->slot;
 	for (k = 0; k < PL_MAP__COUNT; k++) {
-		e->fd[k] = dup(dp->map_fd[k]);
-		if (e->fd[k] < 0) {
+		e->fd[k] = cluster_kind(k) ? -1 : dup(dp->map_fd[k]);
+		if (e->fd[k] < 0 && !cluster_kind(k)) {
 			while (k--)
-				close(e->fd[k]);
+				if (e->fd[k] >= 0)
+					close(e->fd[k]);
 			return pl_err_errno(-errno, "keeping the maps of datapath slot %u",
 					    dp->slot);
 		}
@@ -353,6 +387,8 @@ int pl_datapath_commit(struct pl_datapath *dp)
 		goto out;
 	}
 	for (k = 0; k < PL_MAP__COUNT && !err; k++) {
+		if (cluster_kind(k))
+			continue;
 		for (i = 0; i < base->npending; i++) {
 			keys[i] = base->pending[i].slot;
 			vals[i] = base->pending[i].fd[k];
@@ -401,7 +437,10 @@ int pl_datapath_add_node(struct pl_datapath *base, const struct pl_datapath_opts
 	for (k = 0; k < PL_MAP__COUNT; k++)
 		dp->map_fd[k] = -1;
 	for (k = 0; k < PL_MAP__COUNT; k++) {
-		fd = create_node_map(dp->skel, k);
+		/* The cluster-wide maps are base's: the same map, another descriptor. */
+		fd = cluster_kind(k) ? dup(base->map_fd[k]) : create_node_map(dp->skel, k);
+		if (fd < 0 && cluster_kind(k))
+			fd = -errno;
 		if (fd < 0) {
 			err = pl_err_errno(fd, "creating the %s map of datapath slot %u",
 					   node_map_names[k], slot);

@@ -33,7 +33,7 @@ struct pl_datapath_opts {
 	uint32_t vxlan_ifindex; /* redirect target for the overlay, in the node's netns */
 	uint32_t uplink_ifindex;
 	bool events; /* emit flow events (off for benchmarks) */
-	/* routing ipip, ipipMode CrossSubnet: peers flagged PL_IPC_F_SAME_SUBNET go bare. */
+	/* routing ipip, ipipMode CrossSubnet: peers of this node's ipcache subnet go bare. */
 	bool ipip_cross_subnet;
 	/*
 	 * Size the preallocated IPv6 maps (endpoints6, conntrack6) as their IPv4
@@ -45,9 +45,17 @@ struct pl_datapath_opts {
 	bool no_services;
 	bool multi_node;     /* nodes are bound by device (pl_datapath_bind): no default node */
 	const char *pin_dir; /* pin maps (and programs) here, NULL = no pinning */
+	/* pin the cluster-wide maps (pl_map_cluster_wide) here; NULL = in pin_dir */
+	const char *cluster_pin_dir;
+	/* a separate load (not added): its cluster-wide maps are this one's (reused, not made) */
+	const struct pl_datapath *share_with;
 };
 
-/* The maps each node has of its own (bpf/lib/maps.h), reached through <name>_of. */
+/*
+ * The datapath's maps user space programs (bpf/lib/maps.h): each node's own,
+ * reached through <name>_of, and the cluster-wide ones (ipcache, ipcache6:
+ * pl_map_cluster_wide), one map that every node of a load shares.
+ */
 enum pl_node_map {
 	PL_MAP_ENDPOINTS,
 	PL_MAP_IPCACHE,
@@ -81,6 +89,9 @@ struct pl_datapath {
 	struct pl_flow_event *events;
 	size_t nevents, cap_events;
 };
+
+/* Whether the map named so (ipcache, ipcache6) is one for the whole run, not one per node. */
+bool pl_map_cluster_wide(const char *name);
 
 /* Program handles, in the order of enum pl_prog (PL_PROG_FROM_POD..XDP_PREFILTER). */
 int pl_datapath_prog_fd(const struct pl_datapath *dp, enum pl_prog prog);

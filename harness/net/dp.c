@@ -55,6 +55,7 @@ int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node *loaded,
 		return pl_err_errno(err, "creating pin directory %s", dir);
 	pl_dp_opts(p, node, &o);
 	o.pin_dir = dir;
+	o.cluster_pin_dir = p->pin_dir; /* the run's ipcache and ipcache6, once */
 	o.multi_node = true;
 	d = calloc(1, sizeof(*d));
 	if (!d)

@@ -106,7 +106,7 @@ static enum seen maps_seen(const struct pl_plan *p, int node)
 		int fd;
 	} open_maps[32];
 	struct pl_map_entry *e;
-	char dir[192], path[256];
+	char path[256];
 	int i, k, n, nopen = 0, fd;
 	uint8_t *val;
 	bool ok = true;
@@ -114,12 +114,11 @@ static enum seen maps_seen(const struct pl_plan *p, int node)
 	if (pl_dp_map_entries(p, node, &e, &n))
 		return SEEN_UNCHECKED;
 	val = malloc(4096); /* room for a per-CPU value */
-	pl_dp_pin_dir(p, node, dir, sizeof(dir));
 	for (i = 0; i < n && ok && val; i++) {
 		for (k = 0; k < nopen && strcmp(open_maps[k].name, e[i].map); k++)
 			;
 		if (k == nopen) {
-			snprintf(path, sizeof(path), "%s/%s", dir, e[i].map);
+			pl_dp_map_pin(p, node, e[i].map, path, sizeof(path));
 			fd = bpf_obj_get(path);
 			if (fd >= 0 && nopen < (int)(sizeof(open_maps) / sizeof(open_maps[0]))) {
 				open_maps[nopen].name = e[i].map;

@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "plan/plan.h"
 #include "plan/plan_internal.h"
+#include "topo/policy_compile.h"
 #include "topo/policy_l7.h"
 
 uint32_t pl_node_ifindex(const struct topo *t, int node, uint32_t ifindex)
@@ -568,6 +569,9 @@ int pl_plan_build(const struct topo *t, const char *run, const struct pl_plan_op
 		err = pl__plan_nginx(p);
 	if (!err)
 		err = resolve_ifindexes(p);
+	/* Once for every node's maps step, the printer and status: the input is the same. */
+	if (!err && p->opts.datapath && (err = pl_policy_compile(t, &p->policy)))
+		pl_err_errno(err, "compiling the policies");
 out:
 	if (err) {
 		pl_plan_free(p);
@@ -585,5 +589,6 @@ void pl_plan_free(struct pl_plan *p)
 	free(p->ns);
 	free(p->node_ns);
 	free(p->pod_ns);
+	pl_policy_set_free(p->policy);
 	free(p);
 }

@@ -227,6 +227,8 @@ struct pl_plan_opts {
 	uint32_t skip_qdisc; /* bit (1 << enum topo_qdisc_kind) */
 };
 
+struct policy_set; /* topo/policy_compile.h */
+
 struct pl_plan {
 	char run[PL_RUN_ID_MAX];
 	const struct topo *topo;
@@ -239,7 +241,8 @@ struct pl_plan {
 	int *pod_ns;
 	int seg_ns, world_ns; /* -1 when absent */
 	int fabric_ns;	      /* routing fabric's router, -1 when absent */
-	char pin_dir[128];    /* /sys/fs/bpf/podlab/<run> */
+	char pin_dir[128];    /* /sys/fs/bpf/podlab/<run>; the cluster-wide maps are pinned here */
+	struct policy_set *policy; /* compiled once for every node (datapath plans), else NULL */
 };
 
 /* Checks a run id: 1..10 of [a-z0-9], starting with a letter or digit. */
@@ -339,10 +342,16 @@ int pl_dp_loading_node(const struct pl_plan *p);
  * veths) into ifx (room for max); returns how many, or -E2BIG.
  */
 int pl_dp_devices(const struct pl_plan *p, int node, uint32_t *ifx, int max);
-/* Every map element of node: endpoints, ipcache (pl_policy_ipcache), policy entries. */
+/*
+ * Every map element node's maps step writes: its endpoints, policy entries,
+ * prefilter, services; the loading node's also fill the cluster-wide ipcache
+ * and ipcache6 (pl_policy_ipcache with node -1), once for the run.
+ */
 int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **out, int *n);
 /* Node's pin directory: <pin_dir>/<node>. */
 void pl_dp_pin_dir(const struct pl_plan *p, int node, char *buf, size_t len);
+/* Where node's map is pinned: <pin_dir>/<map> for a cluster-wide one, else in node's directory. */
+void pl_dp_map_pin(const struct pl_plan *p, int node, const char *map, char *buf, size_t len);
 
 /* The shell back end: a runnable bash script equivalent to pl_plan_exec(). */
 int pl_plan_print(const struct pl_plan *p, FILE *f);

@@ -20,6 +20,18 @@ void pl_dp_pin_dir(const struct pl_plan *p, int node, char *buf, size_t len)
 	snprintf(buf, len, "%s/%s", p->pin_dir, p->topo->nodes[node].name);
 }
 
+void pl_dp_map_pin(const struct pl_plan *p, int node, const char *map, char *buf, size_t len)
+{
+	char dir[192];
+
+	if (pl_map_cluster_wide(map)) {
+		snprintf(buf, len, "%s/%s", p->pin_dir, map);
+		return;
+	}
+	pl_dp_pin_dir(p, node, dir, sizeof(dir));
+	snprintf(buf, len, "%s/%s", dir, map);
+}
+
 void pl_dp_opts(const struct pl_plan *p, int node, struct pl_datapath_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -98,12 +110,12 @@ int pl__map_push(struct pl_map_entry **e, int *n, const char *map, const void *k
 }
 
 /*
- * IPv6: endpoints6 (the node's pods, the same value as their IPv4 entry) and ipcache6
- * (pl_policy_ipcache6: every pod /128 with its identity and, for another node's, that node's
- * underlay IPv4 as the tunnel endpoint; the nodes' ipv6 as host and remote-node; the IPv6
+ * IPv6: endpoints6 (the node's pods, the same value as their IPv4 entry) and, with
+ * cluster, the cluster-wide ipcache6 (pl_policy_ipcache6 of node -1: every pod /128 with its
+ * identity and its node's underlay IPv4 as the tunnel endpoint; the nodes' ipv6; the IPv6
  * CIDR identities' prefixes).
  */
-static int map_entries6(const struct pl_plan *p, const struct policy_set *ps, int node,
+static int map_entries6(const struct pl_plan *p, const struct policy_set *ps, bool cluster,
 			struct pl_map_entry **out, int *n)
 {
 	const struct topo *t = p->topo;
@@ -130,8 +142,8 @@ static int map_entries6(const struct pl_plan *p, const struct policy_set *ps, in
 		err = pl__map_push(out, n, "endpoints6", &k6, sizeof(k6), val, vlen);
 		e = *out;
 	}
-	if (!err && (err = pl_policy_ipcache6(t, ps, node, &ic6, &nic6)))
-		pl_err_errno(err, "computing the ipcache6 of node %s", t->nodes[node].name);
+	if (!err && cluster && (err = pl_policy_ipcache6(t, ps, -1, &ic6, &nic6)))
+		pl_err_errno(err, "computing the ipcache6");
 	for (i = 0; i < nic6 && !err; i++)
 		err = pl__map_push(out, n, "ipcache6", &ic6[i].key, sizeof(ic6[i].key),
 				   &ic6[i].info, sizeof(ic6[i].info));
@@ -144,13 +156,17 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 	const struct topo *t = p->topo;
 	const struct topo_node *nd = &t->nodes[node];
 	struct policy_ipcache_entry *ic = NULL;
-	struct policy_set *ps = NULL;
-	int i, nic = 0, err;
+	struct policy_set *own = NULL, *ps = p->policy;
+	/* The cluster-wide maps are filled once, with the node that loads the datapath. */
+	bool cluster = node == pl_dp_loading_node(p);
+	int i, nic = 0, err = 0;
 
 	*out = NULL;
 	*n = 0;
-	if ((err = pl_policy_compile(t, &ps)))
+	if (!ps && (err = pl_policy_compile(t, &own)))
 		return pl_err_errno(err, "compiling the policies");
+	if (!ps)
+		ps = own;
 	for (i = 0; i < nd->npods && !err; i++) {
 		int pi = nd->pods[i];
 		const struct topo_pod *pod = &t->pods[pi];
@@ -166,13 +182,13 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 		pl_plan_mac(1, pi, ep.node_mac);
 		err = pl__map_push(out, n, "endpoints", &k, sizeof(k), &ep, sizeof(ep));
 	}
-	if (!err && (err = pl_policy_ipcache(t, ps, node, &ic, &nic)))
-		pl_err_errno(err, "computing the ipcache of node %s", nd->name);
+	if (!err && cluster && (err = pl_policy_ipcache(t, ps, -1, &ic, &nic)))
+		pl_err_errno(err, "computing the ipcache");
 	/* Said before anything is built, not as ENOSPC from the kernel halfway through up. */
 	if (!err && nic > PL_MAX_IPCACHE) {
-		pl_err("node %s: its ipcache needs %d entries (every pod, node and CIDR prefix the "
+		pl_err("the ipcache needs %d entries (every pod, node and CIDR prefix the "
 		       "policies name), the datapath holds %d",
-		       nd->name, nic, PL_MAX_IPCACHE);
+		       nic, PL_MAX_IPCACHE);
 		err = -E2BIG;
 	}
 	if (!err && ps->nentries > PL_MAX_POLICY) {
@@ -209,11 +225,11 @@ int pl_dp_map_entries(const struct pl_plan *p, int node, struct pl_map_entry **o
 			err = pl__map_push(out, n, "prefilter", &k, sizeof(k), &rule, sizeof(rule));
 	}
 	if (!err && pl_topo_has_v6(t))
-		err = map_entries6(p, ps, node, out, n);
+		err = map_entries6(p, ps, cluster, out, n);
 	if (!err)
 		err = pl__plan_service_entries(t, node, out, n);
 	free(ic);
-	pl_policy_set_free(ps);
+	pl_policy_set_free(own);
 	if (err) {
 		free(*out);
 		*out = NULL;

@@ -131,6 +131,31 @@ static void print_sized_maps(const struct pl_plan *p, int node, const char *dir,
 	datapath__destroy(skel);
 }
 
+/* The cluster-wide maps (ipcache, ipcache6), once in the run's directory, for `prog loadall`. */
+static void print_cluster_maps(const struct pl_plan *p, FILE *f)
+{
+	struct datapath *skel = datapath__open();
+	const struct bpf_map *m;
+
+	if (!skel) {
+		fprintf(f, "# cannot open the datapath skeleton\nfalse\n");
+		return;
+	}
+	fprintf(f, "# the run's ipcache and ipcache6: one for every node\n");
+	bpf_object__for_each_map(m, skel->obj)
+	{
+		if (!pl_map_cluster_wide(bpf_map__name(m)))
+			continue;
+		fprintf(f,
+			"bpftool map create %s/%s type %s key %u value %u entries %u name %s "
+			"flags 0x%x\n",
+			p->pin_dir, bpf_map__name(m), libbpf_bpf_map_type_str(bpf_map__type(m)),
+			bpf_map__key_size(m), bpf_map__value_size(m), bpf_map__max_entries(m),
+			bpf_map__name(m), bpf_map__map_flags(m));
+	}
+	datapath__destroy(skel);
+}
+
 /* devices entries: node's ifindexes → its slot and settings (struct pl_node_cfg). */
 static void print_devices(const struct pl_plan *p, int node, const char *dir, FILE *f)
 {
@@ -193,6 +218,8 @@ static void print_add_node(const struct pl_plan *p, int node, const char *dir, F
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		const struct bpf_map *m = bpf_object__find_map_by_name(skel->obj, kinds[k]);
 
+		if (pl_map_cluster_wide(kinds[k]))
+			continue; /* the run's, made with the loaded node */
 		if (!m) {
 			fprintf(f, "# the datapath has no map %s\nfalse\n", kinds[k]);
 			continue;
@@ -246,20 +273,23 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 	fprintf(f, "\nbpftool map freeze pinned %s/rodata_knobs\n", dir);
 	fprintf(f, "# conntrack: %u entries\n", ct_entries(p, node));
 	print_sized_maps(p, node, dir, f);
+	print_cluster_maps(p, f);
 	fprintf(f,
 		"bpftool prog loadall \"$OBJ\" %s pinmaps %s map name datapath.rodata pinned "
 		"%s/rodata_knobs map name conntrack pinned %s/conntrack_sized "
-		"map name counters pinned %s/counters_sized",
-		dir, dir, dir, dir, dir);
+		"map name counters pinned %s/counters_sized map name ipcache pinned %s/ipcache "
+		"map name ipcache6 pinned %s/ipcache6",
+		dir, dir, dir, dir, dir, p->pin_dir, p->pin_dir);
 	if (pl_topo_has_v6(p->topo))
 		fprintf(f,
 			" map name endpoints6 pinned %s/endpoints6_sized map name conntrack6 "
 			"pinned %s/conntrack6_sized",
 			dir, dir);
-	/* podlab's loader pins no .rodata: drop the extra names so the pin trees match. */
+	/* podlab's loader pins no .rodata, the cluster-wide maps once: the pin trees match. */
 	fprintf(f,
-		"\nrm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized %s/counters_sized",
-		dir, dir, dir, dir);
+		"\nrm -f %s/rodata_knobs %s/datapath_rodata %s/conntrack_sized %s/counters_sized "
+		"%s/ipcache %s/ipcache6",
+		dir, dir, dir, dir, dir, dir);
 	if (pl_topo_has_v6(p->topo))
 		fprintf(f, " %s/endpoints6_sized %s/conntrack6_sized", dir, dir);
 	fputc('\n', f);
@@ -269,21 +299,21 @@ void pl_print_datapath_load(const struct pl_plan *p, int node, const char *dir, 
 void pl_print_datapath_maps(const struct pl_plan *p, int node, FILE *f)
 {
 	struct pl_map_entry *e;
-	char dir[192];
+	char path[256];
 	int i, n;
 
-	pl_dp_pin_dir(p, node, dir, sizeof(dir));
 	if (pl_dp_map_entries(p, node, &e, &n)) {
 		fprintf(f, "# maps of node %s: the policies do not compile\nfalse\n",
 			p->topo->nodes[node].name);
 		return;
 	}
 	fprintf(f,
-		"# maps of node %s: %d elements (endpoints, ipcache, policy, prefilter, "
-		"services)\n",
-		p->topo->nodes[node].name, n);
+		"# maps of node %s: %d elements (endpoints, policy, prefilter, services%s)\n",
+		p->topo->nodes[node].name, n,
+		node == pl_dp_loading_node(p) ? "; the run's ipcache" : "");
 	for (i = 0; i < n; i++) {
-		fprintf(f, "bpftool map update pinned %s/%s key ", dir, e[i].map);
+		pl_dp_map_pin(p, node, e[i].map, path, sizeof(path));
+		fprintf(f, "bpftool map update pinned %s key ", path);
 		hex(f, e[i].key, e[i].key_len);
 		fprintf(f, " value ");
 		hex(f, e[i].val, e[i].val_len);

@@ -472,6 +472,29 @@ void pl_policy_set_free(struct policy_set *ps)
 	free(ps);
 }
 
+/* ipipMode CrossSubnet: 1 + the first node of node's underlay subnet; 0 otherwise. */
+static uint32_t node_subnet(const struct topo *t, int node)
+{
+	int j;
+
+	if (t->routing != PL_ROUTING_IPIP || t->ipip_mode != TOPO_IPIP_CROSS_SUBNET)
+		return 0;
+	for (j = 0; j < node && !pl_topo_same_subnet(t, j, node); j++)
+		;
+	return (uint32_t)j + 1;
+}
+
+/* The cluster-wide value as node sees it: its pods local, its own addresses HOST. */
+static void node_view(const struct topo *t, int node, struct pl_ipcache_info *info)
+{
+	uint32_t self = t->nodes[node].underlay_ip;
+
+	if (info->tunnel_endpoint == self)
+		info->tunnel_endpoint = 0;
+	if (info->identity == PL_ID_REMOTE_NODE && info->node_ip == self)
+		info->identity = PL_ID_HOST;
+}
+
 int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int node,
 		      struct policy_ipcache_entry **out, int *n)
 {
@@ -486,18 +509,16 @@ int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int nod
 		e[cnt].key.prefixlen = 32;
 		e[cnt].key.ip = t->pods[i].ip;
 		e[cnt].info.identity = t->pods[i].identity;
-		if (t->pods[i].node != node)
-			e[cnt].info.tunnel_endpoint = t->nodes[t->pods[i].node].underlay_ip;
-		/* ipipMode CrossSubnet: the datapath routes these bare (PL_IPC_F_SAME_SUBNET). */
-		if (t->pods[i].node != node && t->routing == PL_ROUTING_IPIP &&
-		    t->ipip_mode == TOPO_IPIP_CROSS_SUBNET &&
-		    pl_topo_same_subnet(t, node, t->pods[i].node))
-			e[cnt].info.flags = PL_IPC_F_SAME_SUBNET;
+		e[cnt].info.tunnel_endpoint = t->nodes[t->pods[i].node].underlay_ip;
+		/* ipipMode CrossSubnet: the datapath routes a pod of its own subnet bare. */
+		e[cnt].info.subnet = node_subnet(t, t->pods[i].node);
 	}
 	for (i = 0; i < t->nnodes; i++, cnt++) {
 		e[cnt].key.prefixlen = 32;
 		e[cnt].key.ip = t->nodes[i].underlay_ip;
-		e[cnt].info.identity = i == node ? PL_ID_HOST : PL_ID_REMOTE_NODE;
+		e[cnt].info.identity = PL_ID_REMOTE_NODE;
+		e[cnt].info.node_ip = t->nodes[i].underlay_ip;
+		e[cnt].info.subnet = node_subnet(t, i);
 	}
 	/* Cluster addresses (all /32s) win over an equal CIDR prefix: CIDR rules never match them.
 	 */
@@ -517,6 +538,8 @@ int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int nod
 		cnt++;
 	}
 	pl_u64map_free(&cluster);
+	for (i = 0; node >= 0 && i < cnt; i++)
+		node_view(t, node, &e[i].info);
 	*out = e;
 	*n = cnt;
 	return 0;
@@ -539,7 +562,7 @@ uint32_t pl_policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, u
 }
 
 static int push6(struct policy_ipcache6_entry *e, int *cnt, const uint8_t *ip6, uint8_t plen,
-		 uint32_t identity, uint32_t tunnel)
+		 uint32_t identity, uint32_t tunnel, uint32_t node_ip)
 {
 	int i;
 
@@ -551,6 +574,7 @@ static int push6(struct policy_ipcache6_entry *e, int *cnt, const uint8_t *ip6, 
 	memcpy(e[*cnt].key.ip6, ip6, 16);
 	e[*cnt].info.identity = identity;
 	e[*cnt].info.tunnel_endpoint = tunnel;
+	e[*cnt].info.node_ip = node_ip;
 	(*cnt)++;
 	return 0;
 }
@@ -571,15 +595,17 @@ int pl_policy_ipcache6(const struct topo *t, const struct policy_set *ps, int no
 		return -ENOMEM;
 	for (i = 0; i < t->npods; i++)
 		push6(e, &cnt, t->pods[i].ip6, 128, t->pods[i].identity,
-		      t->pods[i].node != node ? t->nodes[t->pods[i].node].underlay_ip : 0);
+		      t->nodes[t->pods[i].node].underlay_ip, 0);
 	for (i = 0; i < t->nnodes; i++)
 		if (memcmp(t->nodes[i].underlay_ip6, zero, 16))
-			push6(e, &cnt, t->nodes[i].underlay_ip6, 128,
-			      i == node ? PL_ID_HOST : PL_ID_REMOTE_NODE, 0);
+			push6(e, &cnt, t->nodes[i].underlay_ip6, 128, PL_ID_REMOTE_NODE, 0,
+			      t->nodes[i].underlay_ip);
 	for (i = 0; i < ps->nprefixes; i++)
 		if (ps->prefixes[i].v6)
 			push6(e, &cnt, ps->prefixes[i].ip6, ps->prefixes[i].plen,
-			      ps->prefixes[i].identity, 0);
+			      ps->prefixes[i].identity, 0, 0);
+	for (i = 0; node >= 0 && i < cnt; i++)
+		node_view(t, node, &e[i].info);
 	*out = e;
 	*n = cnt;
 	return 0;

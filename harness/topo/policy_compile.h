@@ -73,6 +73,9 @@ void pl_policy_set_free(struct policy_set *ps);
  * tunnel endpoint = its node's underlay IP for pods of other nodes (0 for
  * local ones); node IPs /32 → HOST (this node) or REMOTE_NODE; the CIDR
  * identities' prefixes (including the world host). A miss means WORLD.
+ * node -1: the datapath's cluster-wide map, which no node sees as its own:
+ * every pod's tunnel endpoint set, every node IP REMOTE_NODE with its node_ip
+ * (the program tells its own apart, bpf/lib/maps.h pl_ipc_identity).
  * *out is malloc'ed.
  */
 int pl_policy_ipcache(const struct topo *t, const struct policy_set *ps, int node,
@@ -84,7 +87,8 @@ uint32_t pl_policy_ipcache_lookup(const struct policy_ipcache_entry *e, int n, u
 /*
  * ipcache6 as node `node` sees it (empty without IPv6 in ipFamilies): every
  * pod's IPv6 /128 (tunnel endpoint as in pl_policy_ipcache), the nodes' ipv6
- * /128, the IPv6 CIDR identities' prefixes. *out is malloc'ed (or NULL).
+ * /128, the IPv6 CIDR identities' prefixes; node -1 the cluster-wide map, as
+ * pl_policy_ipcache's. *out is malloc'ed (or NULL).
  */
 int pl_policy_ipcache6(const struct topo *t, const struct policy_set *ps, int node,
 		       struct policy_ipcache6_entry **out, int *n);

@@ -285,8 +285,10 @@ out:
 
 PL_TEST_PROBE(datapath, ipip_cross_subnet_routes_same_subnet_bare, pl_probe_bpf_netns)
 {
-	struct pl_ipcache_info same = {
-		.identity = ID_C, .tunnel_endpoint = IP_NODE2, .flags = PL_IPC_F_SAME_SUBNET};
+	/* The cluster-wide ipcache names each node's subnet; this node's is in its own entry. */
+	struct pl_ipcache_info self = {.identity = PL_ID_HOST, .subnet = 7};
+	struct pl_ipcache_info same = {.identity = ID_C, .tunnel_endpoint = IP_NODE2, .subnet = 7};
+	struct pl_ipcache_info other = {.identity = ID_D, .tunnel_endpoint = IP_NODE3, .subnet = 8};
 	static uint8_t in[512], out[512];
 	struct pl_run_result r;
 	struct dp_fx fx;
@@ -294,7 +296,9 @@ PL_TEST_PROBE(datapath, ipip_cross_subnet_routes_same_subnet_bare, pl_probe_bpf_
 
 	if (!setup(&fx, true))
 		return;
-	if (!ASSERT_OK(pl_ipcache_add(fx.dp, IP_C, 32, &same), "C's node shares the subnet"))
+	if (!ASSERT_OK(pl_ipcache_add(fx.dp, IP_NODE1, 32, &self), "this node's subnet") ||
+	    !ASSERT_OK(pl_ipcache_add(fx.dp, IP_C, 32, &same), "C's node shares the subnet") ||
+	    !ASSERT_OK(pl_ipcache_add(fx.dp, IP_D, 32, &other), "D's node in another subnet"))
 		goto out;
 
 	pl_subtest("CrossSubnet, C's node in this subnet: native (TTL-1, MACs), no outer header");
@@ -310,7 +314,7 @@ PL_TEST_PROBE(datapath, ipip_cross_subnet_routes_same_subnet_bare, pl_probe_bpf_
 		ASSERT_EQ(pl_csum_ipv4_header(out + 14, 20), 0, "checksum verifies");
 	}
 
-	pl_subtest("CrossSubnet, D's node in another subnet (no flag): encapsulated");
+	pl_subtest("CrossSubnet, D's node in another subnet: encapsulated");
 	len = frame_from_a(IP_D, NULL, 0, in, sizeof(in));
 	n = run(&fx, PL_PROG_FROM_POD, DEV_POD_A, in, len, out, sizeof(out), &r);
 	ASSERT_EQ(r.retval, TC_ACT_REDIRECT, "retval");
@@ -322,10 +326,10 @@ out:
 	dp_fx_teardown(&fx);
 }
 
-PL_TEST_PROBE(datapath, ipip_flag_ignored_in_always_mode, pl_probe_bpf_netns)
+PL_TEST_PROBE(datapath, ipip_same_subnet_ignored_in_always_mode, pl_probe_bpf_netns)
 {
-	struct pl_ipcache_info same = {
-		.identity = ID_C, .tunnel_endpoint = IP_NODE2, .flags = PL_IPC_F_SAME_SUBNET};
+	struct pl_ipcache_info self = {.identity = PL_ID_HOST, .subnet = 7};
+	struct pl_ipcache_info same = {.identity = ID_C, .tunnel_endpoint = IP_NODE2, .subnet = 7};
 	static uint8_t in[512], out[512];
 	struct pl_run_result r;
 	struct dp_fx fx;
@@ -333,7 +337,8 @@ PL_TEST_PROBE(datapath, ipip_flag_ignored_in_always_mode, pl_probe_bpf_netns)
 
 	if (!setup(&fx, false))
 		return;
-	if (ASSERT_OK(pl_ipcache_add(fx.dp, IP_C, 32, &same), "flag set")) {
+	if (ASSERT_OK(pl_ipcache_add(fx.dp, IP_NODE1, 32, &self), "this node's subnet") &&
+	    ASSERT_OK(pl_ipcache_add(fx.dp, IP_C, 32, &same), "same subnet")) {
 		len = frame_from_a(IP_C, NULL, 0, in, sizeof(in));
 		n = run(&fx, PL_PROG_FROM_POD, DEV_POD_A, in, len, out, sizeof(out), &r);
 		ASSERT_EQ(r.event.redirect, PL_REDIR_IPIP, "Always: encapsulated anyway");

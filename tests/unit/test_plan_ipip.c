@@ -133,6 +133,7 @@ PL_TEST(unit, plan_ipip_cross_subnet)
 	struct pl_datapath_opts o;
 	struct pl_map_entry *e = NULL;
 	int n = 0, i, flagged = 0, bare = 0;
+	uint32_t self = 0, backend = 0, db = 0;
 
 	if (!p)
 		return;
@@ -149,6 +150,7 @@ PL_TEST(unit, plan_ipip_cross_subnet)
 		  "not its own subnet");
 	pl_dp_opts(p, 0, &o);
 	ASSERT_TRUE(o.ipip_cross_subnet, "the datapath's CrossSubnet knob");
+	/* The cluster-wide ipcache: node1's maps step fills it (it loads the datapath). */
 	if (!ASSERT_OK(pl_dp_map_entries(p, 0, &e, &n), "node1's maps"))
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -159,19 +161,27 @@ PL_TEST(unit, plan_ipip_cross_subnet)
 			continue;
 		memcpy(&k, e[i].key, sizeof(k));
 		memcpy(&v, e[i].val, sizeof(v));
+		if (k.ip == t->nodes[0].underlay_ip) {
+			ASSERT_EQ(v.identity, PL_ID_REMOTE_NODE, "node1: no node's HOST in the map");
+			ASSERT_EQ(v.node_ip, k.ip, "node1's address names node1");
+			self = v.subnet;
+		}
 		if (k.ip == inet_addr("10.244.2.20")) {
-			ASSERT_EQ(v.flags, PL_IPC_F_SAME_SUBNET,
-				  "backend: node2 shares the subnet");
+			ASSERT_EQ(v.tunnel_endpoint, inet_addr("192.168.50.2"), "backend behind node2");
+			backend = v.subnet;
 			flagged++;
 		}
 		if (k.ip == inet_addr("10.244.3.30")) {
-			ASSERT_EQ(v.flags, 0, "db: node3 does not");
 			ASSERT_EQ(v.tunnel_endpoint, inet_addr("192.168.60.3"), "db behind node3");
+			db = v.subnet;
 			bare++;
 		}
 	}
 	ASSERT_EQ(flagged, 1, "backend's entry");
 	ASSERT_EQ(bare, 1, "db's entry");
+	ASSERT_NEQ(self, 0, "node1's subnet named");
+	ASSERT_EQ(backend, self, "backend: node2 shares node1's subnet");
+	ASSERT_NEQ(db, self, "db: node3 does not");
 	free(e);
 out:
 	plan_done(p, t);
