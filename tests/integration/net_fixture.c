@@ -292,8 +292,9 @@ static void dump_map(FILE *f, const char *node, const char *name, int fd)
 	} while (!bpf_map_get_next_key(fd, key, next));
 }
 
-/* A node map's type, sizes and flags, as the kernel holds them. */
-static void dump_map_shape(FILE *f, const char *dir, const char *node, const char *name)
+/* A map's type, sizes and flags, as the kernel holds them, on a line starting with label. */
+static void dump_map_shape(FILE *f, const char *dir, const char *node, const char *name,
+			   const char *label)
 {
 	struct bpf_map_info info = {0};
 	uint32_t ilen = sizeof(info);
@@ -305,7 +306,7 @@ static void dump_map_shape(FILE *f, const char *dir, const char *node, const cha
 	if (fd < 0)
 		return;
 	if (!bpf_obj_get_info_by_fd(fd, &info, &ilen))
-		fprintf(f, "%s %s shape type %u key %u value %u max_entries %u flags 0x%x\n", node,
+		fprintf(f, "%s %s shape type %u key %u value %u max_entries %u flags 0x%x\n", label,
 			name, info.type, info.key_size, info.value_size, info.max_entries,
 			info.map_flags);
 	close(fd);
@@ -346,11 +347,12 @@ out:
 
 char *fixture_dump_pins(const char *run)
 {
-	static const char *const maps[] = {"endpoints", "ipcache",  "policy", "devices",
+	static const char *const maps[] = {"endpoints", "policy",   "devices",
 					   "services",	"backends", "maglev"};
-	static const char *const shaped[] = {"endpoints", "ipcache", "policy",	 "conntrack",
-					     "prefilter", "events",  "counters", "services",
-					     "backends",  "maglev"};
+	static const char *const shaped[] = {"endpoints", "policy",   "conntrack", "prefilter",
+					     "events",	  "counters", "services",  "backends",
+					     "maglev"};
+	static const char *const cluster[] = {"ipcache", "ipcache6"};
 	char dir[128], path[640], *buf = NULL, *sorted = NULL;
 	size_t len = 0, slen = 0;
 	FILE *f = open_memstream(&buf, &len), *sf;
@@ -359,6 +361,18 @@ char *fixture_dump_pins(const char *run)
 	size_t i;
 
 	snprintf(dir, sizeof(dir), "/sys/fs/bpf/podlab/%s", run);
+	/* The run's cluster-wide maps, one for every node: "run ipcache ..." lines. */
+	for (i = 0; i < sizeof(cluster) / sizeof(cluster[0]); i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, cluster[i]);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		dump_map(f, "run", cluster[i], fd);
+		close(fd);
+		dump_map_shape(f, "/sys/fs/bpf/podlab", run, cluster[i], "run");
+	}
 	d = opendir(dir);
 	while (d && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
@@ -374,7 +388,7 @@ char *fixture_dump_pins(const char *run)
 			close(fd);
 		}
 		for (i = 0; i < sizeof(shaped) / sizeof(shaped[0]); i++)
-			dump_map_shape(f, dir, de->d_name, shaped[i]);
+			dump_map_shape(f, dir, de->d_name, shaped[i], de->d_name);
 		snprintf(path, sizeof(path), "%s/%s/from_pod", dir, de->d_name);
 		dump_prog_rodata(f, de->d_name, path);
 	}

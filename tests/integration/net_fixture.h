@@ -39,9 +39,10 @@ int fixture_count_netns(const char *run);
 void fixture_delete_netns(const char *run);
 
 /*
- * Sorted "NODE MAP KEYHEX VALHEX" lines of the endpoints, ipcache and policy
- * maps pinned for run, plus "NODE rodata of from_pod HEX": the knobs the
- * loaded program really holds.
+ * Sorted "NODE MAP KEYHEX VALHEX" lines of the endpoints and policy maps
+ * pinned for run, "run MAP KEYHEX VALHEX" of its cluster-wide ipcache and
+ * ipcache6, plus "NODE rodata of from_pod HEX": the knobs the loaded program
+ * really holds.
  */
 char *fixture_dump_pins(const char *run);
 /* rm -rf /sys/fs/bpf/podlab/<run> (script runs). */
