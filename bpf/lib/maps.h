@@ -35,7 +35,7 @@ struct pl_endpoints_map {
 	__uint(value_size, sizeof(struct pl_endpoint_info));
 } endpoints SEC(".maps");
 
-/* ipcache: struct pl_ipcache_key (prefix) → struct pl_ipcache_info (identity, node); cluster-wide */
+/* ipcache (cluster-wide): struct pl_ipcache_key (prefix) → struct pl_ipcache_info */
 struct pl_ipcache_map {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, PL_MAX_IPCACHE);

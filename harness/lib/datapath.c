@@ -74,11 +74,20 @@ static struct bpf_map *node_map_of(const struct datapath *skel, enum pl_node_map
 static struct bpf_map *outer_map_of(const struct datapath *skel, enum pl_node_map kind)
 {
 	struct bpf_map *const maps[PL_MAP__COUNT] = {
-		skel->maps.endpoints_of,  NULL,			  skel->maps.policy_of,
-		skel->maps.conntrack_of,  skel->maps.prefilter_of,  skel->maps.events_of,
-		skel->maps.counters_of,	  skel->maps.endpoints6_of, NULL,
-		skel->maps.conntrack6_of, skel->maps.services_of,   skel->maps.maglev_of,
-		skel->maps.backends_of,	  skel->maps.prefilter6_of,
+		skel->maps.endpoints_of,
+		NULL,
+		skel->maps.policy_of,
+		skel->maps.conntrack_of,
+		skel->maps.prefilter_of,
+		skel->maps.events_of,
+		skel->maps.counters_of,
+		skel->maps.endpoints6_of,
+		NULL,
+		skel->maps.conntrack6_of,
+		skel->maps.services_of,
+		skel->maps.maglev_of,
+		skel->maps.backends_of,
+		skel->maps.prefilter6_of,
 	};
 
 	return maps[kind];

@@ -307,8 +307,7 @@ void pl_print_datapath_maps(const struct pl_plan *p, int node, FILE *f)
 			p->topo->nodes[node].name);
 		return;
 	}
-	fprintf(f,
-		"# maps of node %s: %d elements (endpoints, policy, prefilter, services%s)\n",
+	fprintf(f, "# maps of node %s: %d elements (endpoints, policy, prefilter, services%s)\n",
 		p->topo->nodes[node].name, n,
 		node == pl_dp_loading_node(p) ? "; the run's ipcache" : "");
 	for (i = 0; i < n; i++) {

@@ -349,9 +349,9 @@ char *fixture_dump_pins(const char *run)
 {
 	static const char *const maps[] = {"endpoints", "policy",   "devices",
 					   "services",	"backends", "maglev"};
-	static const char *const shaped[] = {"endpoints", "policy",   "conntrack", "prefilter",
-					     "events",	  "counters", "services",  "backends",
-					     "maglev"};
+	static const char *const shaped[] = {"endpoints", "policy",   "conntrack",
+					     "prefilter", "events",   "counters",
+					     "services",  "backends", "maglev"};
 	static const char *const cluster[] = {"ipcache", "ipcache6"};
 	char dir[128], path[640], *buf = NULL, *sorted = NULL;
 	size_t len = 0, slen = 0;

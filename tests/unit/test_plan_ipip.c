@@ -162,12 +162,14 @@ PL_TEST(unit, plan_ipip_cross_subnet)
 		memcpy(&k, e[i].key, sizeof(k));
 		memcpy(&v, e[i].val, sizeof(v));
 		if (k.ip == t->nodes[0].underlay_ip) {
-			ASSERT_EQ(v.identity, PL_ID_REMOTE_NODE, "node1: no node's HOST in the map");
+			ASSERT_EQ(v.identity, PL_ID_REMOTE_NODE,
+				  "node1: no node's HOST in the map");
 			ASSERT_EQ(v.node_ip, k.ip, "node1's address names node1");
 			self = v.subnet;
 		}
 		if (k.ip == inet_addr("10.244.2.20")) {
-			ASSERT_EQ(v.tunnel_endpoint, inet_addr("192.168.50.2"), "backend behind node2");
+			ASSERT_EQ(v.tunnel_endpoint, inet_addr("192.168.50.2"),
+				  "backend behind node2");
 			backend = v.subnet;
 			flagged++;
 		}

@@ -122,7 +122,8 @@ PL_TEST(unit, plan_v6_map_entries)
 					continue;
 				ASSERT_EQ(v.identity, t->pods[pod].identity, "pod identity");
 				/* Cluster-wide: every pod's, its own node's included. */
-				ASSERT_EQ(v.tunnel_endpoint, t->nodes[t->pods[pod].node].underlay_ip,
+				ASSERT_EQ(v.tunnel_endpoint,
+					  t->nodes[t->pods[pod].node].underlay_ip,
 					  "tunnel endpoint: the owning node's underlay IPv4");
 			}
 			if (strcmp(e[i].map, "endpoints6"))
