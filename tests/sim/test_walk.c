@@ -15,6 +15,7 @@
 #include "plan/plan.h"
 #include "topo/topo.h"
 #include "walk.h"
+#include "walk_test_util.h"
 
 struct hop_want {
 	int node;
@@ -73,16 +74,6 @@ static void assert_hops(const struct sim_walk_result *r, const struct hop_want *
 	}
 	pl_subtest("%s", "");
 	ASSERT_EQ(k, n, "program steps");
-}
-
-static const struct sim_step *last_prog(const struct sim_walk_result *r)
-{
-	int i;
-
-	for (i = r->nsteps - 1; i >= 0; i--)
-		if (r->steps[i].kind == SIM_STEP_PROG)
-			return &r->steps[i];
-	return NULL;
 }
 
 static void assert_delivered_nat_free(const struct topo *t, const struct sim_walk_result *r,
@@ -233,7 +224,7 @@ PL_TEST_PROBE(sim, walk_legacy_masquerade, pl_probe_bpf_netns)
 	ASSERT_TRUE(r->encap, "encapsulated by the classic vxlan device");
 	ASSERT_EQ(r->vni, t->vni_base ? t->vni_base : 1, "fixed VNI");
 	ASSERT_EQ(r->outer_daddr, t->nodes[1].underlay_ip, "outer destination: node2");
-	s = last_prog(r);
+	s = walk_last_prog(r);
 	if (!ASSERT_OK_PTR(s, "a program ran"))
 		goto out;
 	ASSERT_EQ(s->node, 1, "node2 decides");
@@ -290,7 +281,7 @@ PL_TEST_PROBE(sim, walk_policy_drop_at_hop, pl_probe_bpf_netns)
 			continue;
 		}
 		if (walk(w, t, c->from, c->to, c->dport, 0, r)) {
-			s = last_prog(r);
+			s = walk_last_prog(r);
 			ASSERT_EQ(r->delivery, SIM_DELIV_DROPPED, "dropped");
 			ASSERT_FALSE(r->kernel_drop, "by the datapath");
 			ASSERT_EQ(r->drop_reason, c->reason, "drop reason");
@@ -333,7 +324,7 @@ PL_TEST_PROBE(sim, walk_mtu_vxlan_oversize_df, pl_probe_bpf_netns)
 		ASSERT_EQ(r->drop_reason, PL_DROP_MTU_EXCEEDED, "MTU_EXCEEDED");
 		ASSERT_EQ(r->drop_node, 0, "on node1");
 		ASSERT_EQ(r->steps[r->nsteps - 1].mtu, t->mtu - SIM_VXLAN_OVERHEAD, "pod MTU");
-		ASSERT_EQ(last_prog(r) == NULL, true, "no program ran");
+		ASSERT_EQ(walk_last_prog(r) == NULL, true, "no program ran");
 		pl_sim_walk_result_release(r);
 	}
 	pl_sim_walk_close(w);

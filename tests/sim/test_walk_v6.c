@@ -17,6 +17,7 @@
 #include "plan/plan.h"
 #include "topo/topo.h"
 #include "walk.h"
+#include "walk_test_util.h"
 
 struct hop6 {
 	int node;
@@ -24,28 +25,16 @@ struct hop6 {
 	uint8_t obs;
 };
 
-/* A TCP SYN from pod `from` to dst6 (an IPv6 address), walked from the pod. */
+/* A TCP SYN from pod `from` to dst6 (an IPv6 address), walked from the pod after a reset. */
 static bool walk6(struct sim_walk *w, const struct topo *t, int from, const char *dst6,
 		  uint16_t dport, struct sim_walk_result *res)
 {
-	struct pl_pkt_spec s = {.family = AF_INET6,
-				.proto = IPPROTO_TCP,
-				.sport = 40000,
-				.dport = dport,
-				.tcp_flags = 0x02};
-	struct sim_inject at = {.kind = SIM_INJECT_POD, .node = t->pods[from].node, .pod = from};
-	uint8_t frame[256];
-	int len;
+	uint8_t d6[16];
 
-	pl_plan_mac(0, from, s.smac);
-	pl_plan_mac(1, from, s.dmac);
-	memcpy(s.saddr6, t->pods[from].ip6, 16);
-	if (!ASSERT_EQ(inet_pton(AF_INET6, dst6, s.daddr6), 1, dst6))
+	if (!ASSERT_EQ(inet_pton(AF_INET6, dst6, d6), 1, dst6) ||
+	    !ASSERT_OK(pl_sim_walk_reset(w), "reset"))
 		return false;
-	len = pl_pkt_build(&s, frame, sizeof(frame));
-	if (!ASSERT_GT(len, 0, "frame built") || !ASSERT_OK(pl_sim_walk_reset(w), "reset"))
-		return false;
-	return ASSERT_OK(pl_sim_walk_packet(w, frame, (uint32_t)len, &at, 0, res), "walk");
+	return walk_send6(w, t, from, d6, 40000, dport, 0x02, res);
 }
 
 static void assert_hops6(const struct sim_walk_result *r, const struct hop6 *want, int n)

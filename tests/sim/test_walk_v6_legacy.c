@@ -17,31 +17,9 @@
 #include "plan/plan.h"
 #include "topo/topo.h"
 #include "walk.h"
+#include "walk_test_util.h"
 
 #define TOPO_FILE "topologies/two-node-dual-stack-legacy.yaml"
-
-/* A TCP segment from pod `from` to dst6:dport from sport, walked from the pod (no reset). */
-static bool send6(struct sim_walk *w, const struct topo *t, int from, const uint8_t *dst6,
-		  uint16_t sport, uint16_t dport, uint8_t flags, struct sim_walk_result *res)
-{
-	struct pl_pkt_spec s = {.family = AF_INET6,
-				.proto = IPPROTO_TCP,
-				.sport = sport,
-				.dport = dport,
-				.tcp_flags = flags};
-	struct sim_inject at = {.kind = SIM_INJECT_POD, .node = t->pods[from].node, .pod = from};
-	uint8_t frame[256];
-	int len;
-
-	pl_plan_mac(0, from, s.smac);
-	pl_plan_mac(1, from, s.dmac);
-	memcpy(s.saddr6, t->pods[from].ip6, 16);
-	memcpy(s.daddr6, dst6, 16);
-	len = pl_pkt_build(&s, frame, sizeof(frame));
-	if (!ASSERT_GT(len, 0, "frame built"))
-		return false;
-	return ASSERT_OK(pl_sim_walk_packet(w, frame, (uint32_t)len, &at, 0, res), "walk");
-}
 
 /* The delivered frame: IPv6 from src6:sport to dst6:dport, its hop limit, TCP checksum valid. */
 static void assert_out(const struct sim_walk_result *r, const uint8_t *src6, const uint8_t *dst6,
@@ -60,16 +38,6 @@ static void assert_out(const struct sim_walk_result *r, const uint8_t *src6, con
 	ASSERT_EQ(pi.ttl, hlim, "hop limit: one less per stack that forwarded it");
 	ASSERT_EQ(pl_csum_l4_6(pi.src.v6, pi.dst.v6, IPPROTO_TCP, r->out + pi.l4_off, pi.l4_len), 0,
 		  "TCP checksum verifies after the rewrite");
-}
-
-static const struct sim_step *last_prog(const struct sim_walk_result *r)
-{
-	int i;
-
-	for (i = r->nsteps - 1; i >= 0; i--)
-		if (r->steps[i].kind == SIM_STEP_PROG)
-			return &r->steps[i];
-	return NULL;
 }
 
 static int count_nat(const struct sim_walk_result *r, int node)
@@ -102,7 +70,7 @@ PL_TEST_PROBE(sim, walk_ipv6_legacy_masquerade, pl_probe_bpf_netns)
 		goto out;
 
 	pl_subtest("request");
-	if (!send6(w, t, fe, t->pods[be].ip6, 40000, 80, 0x02, r))
+	if (!walk_send6(w, t, fe, t->pods[be].ip6, 40000, 80, 0x02, r))
 		goto out;
 	ASSERT_EQ(r->steps[1].prog, PL_PROG_FROM_POD, "from_pod first");
 	ASSERT_EQ(r->steps[1].ev.obs_point, PL_OBS_TO_STACK, "legacy: from_pod hands to the stack");
@@ -111,7 +79,7 @@ PL_TEST_PROBE(sim, walk_ipv6_legacy_masquerade, pl_probe_bpf_netns)
 	ASSERT_TRUE(r->encap, "encapsulated by the classic vxlan0");
 	ASSERT_EQ(r->vni, 1, "its fixed VNI");
 	ASSERT_EQ(r->outer_daddr, t->nodes[1].underlay_ip, "outer destination: node2");
-	s = last_prog(r);
+	s = walk_last_prog(r);
 	if (ASSERT_OK_PTR(s, "a program ran")) {
 		ASSERT_EQ(s->node, 1, "node2 decides");
 		ASSERT_EQ(s->prog, PL_PROG_FROM_OVERLAY, "from_overlay decides");
@@ -126,7 +94,7 @@ PL_TEST_PROBE(sim, walk_ipv6_legacy_masquerade, pl_probe_bpf_netns)
 
 	/* The SYN-ACK to node1's ipv6: table 100 of the rule sends it into the overlay too. */
 	pl_subtest("reply");
-	if (!send6(w, t, be, node1, 80, 40000, 0x12, r))
+	if (!walk_send6(w, t, be, node1, 80, 40000, 0x12, r))
 		goto out;
 	ASSERT_TRUE(r->encap, "back through vxlan0, not bare on the underlay");
 	ASSERT_EQ(r->outer_daddr, t->nodes[0].underlay_ip, "outer destination: node1");
