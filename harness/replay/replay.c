@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/pkt.h"
 #include "replay/replay.h"
 #include "replay/replay_live.h"
@@ -15,12 +16,28 @@
 #include "replay/replay_unit.h"
 #include "topo/topo.h"
 
+int pl_replay_check_mode(const struct topo *t, enum pl_replay_mode mode)
+{
+	const struct topo_program *pg = t->programs;
+
+	/* BPF_PROG_TEST_RUN runs podlab's programs only: a user's program there would be skipped. */
+	if (mode != PL_MODE_UNIT || !t->nprograms)
+		return 0;
+	pl_err("%s:%d:%d: unit mode runs podlab's programs only, not the topology's programs: "
+	       "(%s on %s %s); replay with --mode sim or live",
+	       t->file ? t->file : "topology", pg->pos.line, pg->pos.col, pg->program,
+	       t->nodes[pg->node].name, pg->device);
+	return -EINVAL;
+}
+
 int pl_replay_open(const struct topo *t, const struct pl_replay_opts *o, struct pl_replay **out)
 {
 	struct pl_replay *rp;
 	int i, err;
 
 	*out = NULL;
+	if ((err = pl_replay_check_mode(t, o->mode)))
+		return err;
 	rp = calloc(1, sizeof(*rp));
 	if (!rp)
 		return -ENOMEM;
