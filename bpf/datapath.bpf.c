@@ -385,13 +385,17 @@ int from_overlay(struct __sk_buff *skb)
 }
 
 /* xdp_prefilter's IPv6 half: the source looked up in the node's prefilter6 (a /128 key). */
-static __always_inline int pl_prefilter6(struct pl_state *st)
+static __always_inline int pl_prefilter6(void *data, void *data_end, struct pl_state *st)
 {
 	struct pl_prefilter6_key key = {.prefixlen = 128};
 	void *prefilter6 = pl_node_map(&prefilter6_of, st->slot);
 
 	if (!prefilter6)
 		return XDP_PASS;
+	/* The event's ports (no IP ID in IPv6) tell a replayed packet from the kernel's own. */
+	if (enable_events) /* after extension headers: none, as before */
+		pl_parse_l4(data + ETH_HLEN + sizeof(struct pl_ipv6hdr), data_end,
+			    st->tot_len - sizeof(struct pl_ipv6hdr), st);
 	pl_ip6_copy(key.ip6, st->ev.saddr6);
 	if (bpf_map_lookup_elem(prefilter6, &key)) {
 		pl_drop(st, PL_OBS_FROM_NETWORK, PL_DROP_PREFILTER);
@@ -428,7 +432,7 @@ int xdp_prefilter(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	if (pl_is_v6(&st))
-		return pl_prefilter6(&st);
+		return pl_prefilter6(data, data_end, &st);
 	key.ip = st.ev.saddr;
 	if (bpf_map_lookup_elem(prefilter, &key)) {
 		pl_drop(&st, PL_OBS_FROM_NETWORK, PL_DROP_PREFILTER);

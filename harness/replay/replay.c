@@ -20,7 +20,7 @@ int pl_replay_check_mode(const struct topo *t, enum pl_replay_mode mode)
 {
 	const struct topo_program *pg = t->programs;
 
-	/* BPF_PROG_TEST_RUN runs podlab's programs only: a user's program there would be skipped. */
+	/* BPF_PROG_TEST_RUN runs podlab's programs only: a user's program would be skipped. */
 	if (mode != PL_MODE_UNIT || !t->nprograms)
 		return 0;
 	pl_err("%s:%d:%d: unit mode runs podlab's programs only, not the topology's programs: "

@@ -125,8 +125,8 @@ static bool same_flow(const struct pl_live_slot *a, const struct pl_live_slot *b
 
 /*
  * Two IPv6 packets between the same two addresses: a window holds one at most,
- * so an event that did not reach the L4 header (its tag's port is 0) is told
- * by its addresses alone (slot_of_pair6).
+ * so an event that did not reach the L4 header (its port is 0: a drop in
+ * parsing) is told by its addresses alone (slot_of_pair6).
  */
 static bool same_pair6(const struct pl_live_slot *a, const struct pl_live_slot *b)
 {
@@ -362,9 +362,11 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 			const struct pl_flow_event *ev = &n->evs[j];
 
 			if (ev->flags & PL_EV_F_IPV6) {
-				/* xdp_prefilter and drops before L4 leave the port 0 */
 				s = slot_find(lv, event_id6(ev), pl_live_fold6(ev->daddr6));
-				if (!s || !s->tag.v6 || !event_of(s, ev))
+				if (s && (!s->tag.v6 || !event_of(s, ev)))
+					s = NULL;
+				/* Only parse drops leave the port 0: with one, it is the kernel's own. */
+				if (!s && !event_id6(ev))
 					s = slot_of_pair6(lv, ev);
 				goto matched;
 			}

@@ -166,7 +166,8 @@ static void to_hops(struct pl_replay *rp, const struct sim_walk_result *r, struc
 		if (s->user) {
 			h->verdict = s->drop_reason ? PL_VERDICT_DROPPED : PL_VERDICT_FORWARDED;
 			h->drop_reason = s->drop_reason;
-			snprintf(h->user, sizeof(h->user), "%.24s (user program on %.16s %.8s %.10s)",
+			snprintf(h->user, sizeof(h->user),
+				 "%.24s (user program on %.16s %.8s %.10s)",
 				 rp->t->programs[s->user - 1].program, rp->t->nodes[s->node].name,
 				 s->dev, s->hook);
 			continue;

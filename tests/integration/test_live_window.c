@@ -73,12 +73,11 @@ static int generate_family(const struct topo *t, struct pl_replay_pkts *pk, int 
 			memcpy(s.saddr6, t->pods[pod_of(t, from[k])].ip6, 16);
 			memcpy(s.daddr6, t->pods[pod_of(t, to[k])].ip6, 16);
 			s.proto = s.proto == IPPROTO_ICMP ? IPPROTO_ICMPV6 : s.proto;
-			s.icmp_type = 128;
 		}
 		s.sport = (uint16_t)(20000 + i);
 		s.dport = dport[k];
 		s.tcp_flags = 0x02;
-		s.icmp_type = 8;
+		s.icmp_type = v6 ? 128 : 8; /* echo request */
 		/* a unicast source, as a pod's eth0 has: a zero one is lost in VXLAN mode */
 		memcpy(s.smac, "\x02\x00\x00\x00\x00\x01", 6);
 		err = pl_test_pkts_add(pk, &s);
@@ -199,6 +198,9 @@ PL_TEST_PROBE(integration, live_window_ipv6, pl_probe_bpf_netns)
 	ASSERT_STRSTR(one, "\"drop_reason_name\":\"POLICY_DENIED\"", "IPv6 client -> backend");
 	ASSERT_TRUE(!strstr(one, "not replayed") && !strstr(one, "correlates"),
 		    "every IPv6 packet replayed");
+	/* every packet opens its flow: a CT_REPLY hop would be a pod kernel's RST or reply */
+	ASSERT_TRUE(!strstr(one, "CT_REPLY") && !strstr(win, "CT_REPLY"),
+		    "no reply the pods' kernels sent is in a packet's trace");
 	ASSERT_TRUE(st64.windows < st1.windows / 2, "windows hold several packets");
 	ASSERT_GT((int)st64.cut_flow, 0, "an IPv6 address pair is in flight once");
 	if (!ASSERT_TRUE(!strcmp(one, win), "windows of 64 = one at a time"))
