@@ -356,6 +356,11 @@ void pl_sim_fl_after_tc(struct sim_walk *w, struct sim_flight *f, int rv, int de
 	case TC_ACT_OK:
 	case TC_ACT_RECLASSIFY:
 	case TC_ACT_PIPE:
+		if (f->has_ev && f->ev.note == PL_NOTE_TO_PROXY) {
+			/* bpf_sk_assign'd: the mark's rule hands it to the node's proxy socket */
+			pl_sim_fl_finish(f, SIM_DELIV_STACK, f->node);
+			return;
+		}
 		f->dev = dev;
 		f->loc = LOC_STACK;
 		return;

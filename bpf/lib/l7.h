@@ -10,6 +10,8 @@
 #define PL_BPF_L7_H
 
 #include <linux/bpf.h>
+#include <linux/errno.h>
+#include <linux/if_packet.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -72,11 +74,14 @@ static __always_inline int pl_l7_steer(struct __sk_buff *skb, struct pl_state *s
 assign:
 	rc = bpf_sk_assign(skb, sk, 0);
 	bpf_sk_release(sk);
-	if (rc) {
+	/* Only BPF_PROG_TEST_RUN runs a hook off TC ingress: there, finding the socket decides. */
+	if (rc && rc != -EOPNOTSUPP) {
 		pl_drop(st, point, PL_DROP_PROXY_SET_FAILED);
 		return TC_ACT_SHOT;
 	}
 	skb->mark = PL_MARK_TO_PROXY;
+	/* A VXLAN inner frame is addressed to no MAC of the node: ip_rcv would drop it. */
+	bpf_skb_change_type(skb, PACKET_HOST);
 	pl_pass(st, PL_OBS_TO_STACK, PL_NOTE_TO_PROXY);
 	return TC_ACT_OK;
 nosock:

@@ -76,20 +76,6 @@ static void summary(const struct pl_plan *p)
 	       p->run);
 }
 
-/* The topology has proxied (L7) ports. */
-static bool has_proxies(const struct topo *t)
-{
-	struct policy_proxies pp;
-	struct topo_pos bad;
-	bool any;
-
-	if (pl_policy_proxies(t, &pp, &bad))
-		return false;
-	any = pp.n > 0;
-	pl_policy_proxies_free(&pp);
-	return any;
-}
-
 static int print_commands(const struct topo *t, const struct pl_up_opts *uo, uint32_t skip)
 {
 	struct pl_plan_opts po = {.datapath = uo->datapath, .allow_missing = uo->allow_missing};
@@ -110,7 +96,7 @@ static int print_commands(const struct topo *t, const struct pl_up_opts *uo, uin
 		return err == -ENOMEM ? PL_EXIT_RUNTIME : PL_EXIT_INPUT;
 	err = pl_plan_print(p, stdout);
 	pl_plan_free(p);
-	if (!err && has_proxies(t))
+	if (!err && pl_policy_has_proxies(t))
 		pl_warn("%s: the script leaves the L7 proxies (haproxy) of its http rules out",
 			t->file);
 	return err ? PL_EXIT_RUNTIME : PL_EXIT_OK;

@@ -127,7 +127,7 @@ _podlab()
 	--routing) mapfile -t COMPREPLY < <(compgen -W "native vxlan legacy fabric ipip all" -- "$cur"); return ;;
 	--mode) mapfile -t COMPREPLY < <(compgen -W "unit sim live" -- "$cur"); return ;;
 	--compare) mapfile -t COMPREPLY < <(compgen -W "sim,live unit,live unit,sim" -- "$cur"); return ;;
-	--only) mapfile -t COMPREPLY < <(compgen -W "connectivity natfree underlay mtu shaping routes" \
+	--only) mapfile -t COMPREPLY < <(compgen -W "connectivity natfree underlay mtu shaping routes ingress l7" \
 		-- "$cur"); return ;;
 	-l | --linktype) mapfile -t COMPREPLY < <(compgen -W "EN10MB LINUX_SLL2" -- "$cur"); return ;;
 	--example) mapfile -t COMPREPLY < <(compgen -W "seed-tbf seed-netem seed-htb seed-htb-literal" \

@@ -305,6 +305,10 @@ static int step(struct exec *e, const struct pl_step *s)
 	case PL_STEP_ROUTE:
 		if (s->route.local)
 			return pl_route_local_add(nl, ifindex, s->route.table, w);
+		if (s->route.encap_dst)
+			return pl_route_encap_add(nl, ifindex, s->route.dst, s->route.plen,
+						  s->route.gw, s->route.encap_id,
+						  s->route.encap_dst, w);
 		return pl_route_add(nl, ifindex, s->route.dst, s->route.plen, s->route.gw,
 				    s->route.onlink, s->route.table, w);
 	case PL_STEP_ADDR6:

@@ -120,7 +120,7 @@ static int node_up(const struct topo *t, const struct policy_proxies *pp, int no
 	}
 	if (err)
 		return pl_err_errno(err, "starting the L7 proxy (haproxy) of %s", nn);
-	pl_info("node %s: L7 proxy (haproxy) pid %d, config %s", nn, pl_l7_pid(pidfile), path);
+	pl_debug("node %s: L7 proxy (haproxy) pid %d, config %s", nn, pl_l7_pid(pidfile), path);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* rtnetlink requests for links, addresses, neighbours and routes. */
+#include <endian.h>
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -7,6 +8,7 @@
 #include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <linux/if_tunnel.h>
+#include <linux/lwtunnel.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -257,6 +259,25 @@ int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen,
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, gw);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	return pl_nl_talk(nl, nlh, 0, "adding route %s/%u on %s", pl_ip4_str(dst, a), plen, what);
+}
+
+int pl_route_encap_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
+		       uint32_t tun_id, uint32_t tun_dst, const char *what)
+{
+	struct nlmsghdr *nlh = route_req(nl, AF_INET, plen, 0, RT_SCOPE_UNIVERSE, true);
+	struct nlattr *encap;
+	char a[INET_ADDRSTRLEN];
+
+	mnl_attr_put_u32(nlh, RTA_DST, dst);
+	mnl_attr_put_u32(nlh, RTA_GATEWAY, gw);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	mnl_attr_put_u16(nlh, RTA_ENCAP_TYPE, LWTUNNEL_ENCAP_IP);
+	encap = mnl_attr_nest_start(nlh, RTA_ENCAP);
+	mnl_attr_put_u64(nlh, LWTUNNEL_IP_ID, htobe64(tun_id));
+	mnl_attr_put_u32(nlh, LWTUNNEL_IP_DST, tun_dst);
+	mnl_attr_nest_end(nlh, encap);
+	return pl_nl_talk(nl, nlh, 0, "adding route %s/%u with tunnel metadata on %s",
+			  pl_ip4_str(dst, a), plen, what);
 }
 
 int pl_neigh6_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *ip6, const uint8_t *mac,

@@ -31,6 +31,9 @@ int pl_neigh_add(struct pl_nl *nl, uint32_t ifindex, uint32_t ip, const uint8_t 
 int pl_fdb_add(struct pl_nl *nl, uint32_t ifindex, const uint8_t *mac, uint32_t dst,
 	       const char *what);
 /* gw 0: scope link; onlink: gateway need not be on a connected subnet. */
+/* dst/plen via gw (onlink) on a collect_md tunnel device, with `encap ip id tun_id dst tun_dst`. */
+int pl_route_encap_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
+		       uint32_t tun_id, uint32_t tun_dst, const char *what);
 int pl_route_add(struct pl_nl *nl, uint32_t ifindex, uint32_t dst, uint8_t plen, uint32_t gw,
 		 bool onlink, uint32_t table, const char *what);
 /* IPv6 (16-byte addresses, network order): an address (nodad), a permanent neighbour, a route

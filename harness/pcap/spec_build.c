@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Packet spec options and building the frame a line describes. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,9 +55,11 @@ enum opt_id {
 	O_PLEN,
 	O_MTU,
 	O_TARGET,
+	O_HTTP,
+	O_HOST,
 };
 
-enum opt_arg { A_NONE, A_NUM, A_MAC, A_FLAGS, A_EXT, A_ADDR6 };
+enum opt_arg { A_NONE, A_NUM, A_MAC, A_FLAGS, A_EXT, A_ADDR6, A_HTTP, A_WORD };
 
 /* fam: 0 either family, 4 IPv4 packets only, 6 IPv6 packets only. */
 static const struct opt {
@@ -94,6 +97,8 @@ static const struct opt {
 	{"tot-len", K_IPV4, A_NUM, 0, 65535, O_TOT_LEN, 4},
 	{"proto", K_IP | K_IPV6, A_NUM, 0, 255, O_PROTO, 0},
 	{"code", K_ICMP | K_ICMP6, A_NUM, 0, 255, O_CODE, 0},
+	{"http", K_TCP, A_HTTP, 0, 0, O_HTTP, 0},
+	{"host", K_TCP, A_WORD, 0, 0, O_HOST, 0},
 };
 
 /* IPv6 extension header words (or numbers 0-255) of "ext hop,route,frag". */
@@ -140,6 +145,36 @@ static int get_ext(struct lp *p, struct want *w)
 	}
 	if (!s->ext_count)
 		return pl_spec_perr(p, t->col, "ext: expected a list like hop,route,frag,dest");
+	return 0;
+}
+
+/* "http METHOD PATH": a method token (RFC 9110) and a path starting with '/'. */
+static int get_http(struct lp *p, struct want *w, const struct tok *opt)
+{
+	struct tok *m, *u;
+	size_t i;
+	int err;
+
+	m = pl_spec_next(p, "http: a method like GET", &err);
+	if (!m)
+		return err;
+	for (i = 0; m->s[i]; i++)
+		if (!isalnum((unsigned char)m->s[i]) && !strchr("!#$%&'*+-.^_`|~", m->s[i]))
+			return pl_spec_perr(p, m->col, "http: '%s' is not a method", m->s);
+	if (i >= sizeof(w->http_method))
+		return pl_spec_perr(p, m->col, "http: method longer than %zu characters",
+				    sizeof(w->http_method) - 1);
+	u = pl_spec_next(p, "http: a path like /index.html", &err);
+	if (!u)
+		return err;
+	if (u->s[0] != '/' || strlen(u->s) >= sizeof(w->http_path))
+		return pl_spec_perr(p, u->col,
+				    "http: '%s' is not a path (/..., at most %zu "
+				    "characters)",
+				    u->s, sizeof(w->http_path) - 1);
+	memcpy(w->http_method, m->s, i + 1);
+	memcpy(w->http_path, u->s, strlen(u->s) + 1);
+	w->http_col = opt->col;
 	return 0;
 }
 
@@ -198,6 +233,20 @@ int pl_spec_parse_option(struct lp *p, struct want *w, struct tok *t)
 		return err;
 	case A_FLAGS:
 		return pl_spec_get_tcp_flags(p, &s->tcp_flags);
+	case A_HTTP:
+		return get_http(p, w, t);
+	case A_WORD: {
+		struct tok *a = pl_spec_next(p, "host: a name", &err);
+
+		if (!a)
+			return err;
+		if (strlen(a->s) >= sizeof(w->http_host))
+			return pl_spec_perr(p, a->col, "host: longer than %zu characters",
+					    sizeof(w->http_host) - 1);
+		memcpy(w->http_host, a->s, strlen(a->s) + 1);
+		w->host_col = t->col;
+		return 0;
+	}
 	case A_NUM:
 		err = pl_spec_get_num(p, o->name, o->min, o->max, &v);
 		if (err)
@@ -251,6 +300,7 @@ int pl_spec_parse_option(struct lp *p, struct want *w, struct tok *t)
 		break;
 	case O_PAYLOAD:
 		s->payload_len = v;
+		w->payload_set = true;
 		break;
 	case O_TRUNCATE:
 		w->truncate = (long)v;
@@ -368,7 +418,24 @@ int pl_spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_
 		s->payload_len = (size_t)n;
 		n = pl_pkt_build(s, buf, cap);
 		free(body);
+	} else if (w->http_method[0]) {
+		char req[400];
+
+		if (w->payload_set)
+			return pl_spec_perr(p, w->http_col,
+					    "http and payload/len both set the payload");
+		if (w->http_host[0])
+			n = snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: %s\r\n\r\n",
+				     w->http_method, w->http_path, w->http_host);
+		else
+			n = snprintf(req, sizeof(req), "%s %s HTTP/1.0\r\n\r\n", w->http_method,
+				     w->http_path);
+		s->payload = (const uint8_t *)req;
+		s->payload_len = (size_t)n;
+		n = pl_pkt_build(s, buf, cap);
 	} else {
+		if (w->http_host[0])
+			return pl_spec_perr(p, w->host_col, "host needs http METHOD PATH");
 		s->payload = pattern();
 		n = pl_pkt_build(s, buf, cap);
 	}

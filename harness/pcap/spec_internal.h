@@ -61,6 +61,10 @@ struct want {
 	uint8_t target[16];
 	uint16_t arp_op;
 	uint32_t vni;
+	/* http METHOD PATH [host NAME]: the payload is that request's head */
+	char http_method[16], http_path[200], http_host[96];
+	unsigned int http_col, host_col;
+	bool payload_set;
 };
 
 /* spec_tok.c. "NAME:LINE:COL: message" into p->err; returns -EINVAL. */

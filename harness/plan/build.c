@@ -290,6 +290,37 @@ static int plan_other_subnets(struct pl_plan *p, int i)
 }
 
 /*
+ * VXLAN: the proxy answers from the node's stack, which (unlike from_pod) has
+ * no way into the tunnel: a route per other node's pod CIDR into vxlan0 with
+ * the tunnel metadata (the node's identity as VNI, as Cilium's host traffic
+ * carries), next hop that node, whose vxlan0 MAC is its permanent neighbour.
+ */
+static int plan_proxy_tunnel(struct pl_plan *p, int i)
+{
+	const struct topo *t = p->topo;
+	struct pl_step *s;
+	uint8_t mac[6];
+	int j, err;
+
+	for (j = 0; j < t->nnodes; j++) {
+		const struct topo_node *m = &t->nodes[j];
+
+		if (j == i)
+			continue;
+		pl_plan_mac(3, j, mac);
+		if ((err = pl__plan_neigh(p, PL_STEP_NEIGH, p->node_ns[i], "vxlan0", m->underlay_ip,
+					  mac)) ||
+		    (err = pl__plan_route(p, p->node_ns[i], "vxlan0", m->pod_cidr, m->pod_plen,
+					  m->underlay_ip, true)))
+			return err;
+		s = &p->steps[p->nsteps - 1];
+		s->route.encap_id = PL_ID_REMOTE_NODE;
+		s->route.encap_dst = m->underlay_ip;
+	}
+	return 0;
+}
+
+/*
  * A node whose pods have proxied (L7) ports: packets the datapath steers to
  * the proxy carry PL_MARK_TO_PROXY, and this rule delivers them locally
  * (bpf_sk_assign needs the route to say local), as Cilium's table 2004.
@@ -318,7 +349,7 @@ static int plan_proxy_route(struct pl_plan *p, int i)
 	s->ifindex = 1; /* lo is the first device of every namespace */
 	s->route.local = true;
 	s->route.table = PL_PROXY_TABLE;
-	return 0;
+	return t->routing == PL_ROUTING_VXLAN ? plan_proxy_tunnel(p, i) : 0;
 }
 
 static int plan_node(struct pl_plan *p, int i)

@@ -99,7 +99,7 @@ enum pl_step_kind {
 	PL_STEP_ADDR,	    /* ip/plen on dev */
 	PL_STEP_NEIGH,	    /* permanent neighbour ip -> mac on dev */
 	PL_STEP_FDB,	    /* vxlan fdb: mac -> remote ip */
-	PL_STEP_ROUTE,	    /* dst/plen [via gw] dev [onlink] [table] */
+	PL_STEP_ROUTE,	    /* dst/plen [via gw] dev [onlink] [table] [encap ip] */
 	PL_STEP_RULE,	    /* ip rule: from src/plen (or src6, -6) lookup table */
 	PL_STEP_SYSCTL,	    /* key = value in ns */
 	PL_STEP_QDISC,	    /* root qdisc on dev */
@@ -157,6 +157,8 @@ struct pl_step {
 			bool onlink;
 			uint32_t table; /* 0 = main */
 			bool local;	/* type local (dev lo): delivered to this namespace */
+			/* encap ip id encap_id dst encap_dst: a collect_md tunnel's metadata */
+			uint32_t encap_id, encap_dst; /* encap_dst 0: no encap */
 		} route;
 		struct {
 			uint32_t src; /* network order */

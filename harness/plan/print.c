@@ -263,6 +263,9 @@ static void print_step(struct printer *pr, int idx)
 		if (s->route.gw)
 			fprintf(f, " via %s", pl_ip4_str(s->route.gw, b));
 		fprintf(f, " dev %s%s", s->dev, s->route.onlink ? " onlink" : "");
+		if (s->route.encap_dst)
+			fprintf(f, " encap ip id %u dst %s", s->route.encap_id,
+				pl_ip4_str(s->route.encap_dst, b));
 		if (s->route.table)
 			fprintf(f, " table %u", s->route.table);
 		fputc('\n', f);

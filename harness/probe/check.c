@@ -67,5 +67,6 @@ void pl_check_report_free(struct pl_check_report *r)
 	free(r->rates);
 	free(r->routes);
 	free(r->ingress);
+	free(r->l7);
 	free(r);
 }

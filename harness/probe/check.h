@@ -27,9 +27,11 @@ enum pl_check_section {
 	PL_CHECK_ROUTES = 1u << 5,
 	/* By default only with a world host and nginx pods behind a nodePort. */
 	PL_CHECK_INGRESS = 1u << 6,
-	PL_CHECK_ALL = (1u << 7) - 1,
+	/* By default only where a policy has http rules (a node's L7 proxy). */
+	PL_CHECK_L7 = 1u << 7,
+	PL_CHECK_ALL = (1u << 8) - 1,
 };
-#define PL_CHECK_NSECTIONS 7
+#define PL_CHECK_NSECTIONS 8
 
 /* "connectivity,mtu" -> bits; -EINVAL (and *bad points at the word) on an unknown name. */
 int pl_check_sections_parse(const char *list, unsigned int *out, const char **bad);
@@ -60,6 +62,8 @@ struct pl_check_probe {
 	int expect_reason; /* predicted drop reason (PL_DROP_*) when expect is DENY */
 	struct pl_probe_result res;
 	bool delivered;	 /* reply came back and the destination server saw it */
+	bool proxied;	 /* TCP to a port with http rules: the node's proxy takes it (l7) */
+	bool to_proxy;	 /* ... and the connection was accepted there */
 	bool has_drop;	 /* a DROPPED flow event matched */
 	bool drop_reply; /* ... on the reply direction */
 	uint8_t drop_reason;
@@ -145,6 +149,19 @@ struct pl_check_ingress {
 	char why[128];
 };
 
+/* One HTTP request through a node's L7 proxy to a pod's port with http rules. */
+struct pl_check_l7 {
+	int src, dst; /* pods */
+	uint16_t port;
+	char method[16], path[128], host[64];
+	bool want_allowed; /* the compiled http rules' decision */
+	char rule[160];	   /* the rule allowing it, "" when denied */
+	int status;	   /* HTTP status answered, 0 = none (err says why) */
+	int err;
+	bool seen; /* the destination pod's server got the request */
+	bool ok;
+};
+
 /* Drop events that carry no addresses, so no probe can claim them. */
 struct pl_check_unattr {
 	int node;
@@ -169,6 +186,8 @@ struct pl_check_report {
 	int nroutes;
 	struct pl_check_ingress *ingress;
 	int ningress;
+	struct pl_check_l7 *l7;
+	int nl7;
 	bool events_available; /* at least one node's events ring buffer was opened */
 	bool no_datapath;      /* the kernel-only twin: every probe expected delivered */
 	struct pl_check_unattr unattr[8];

@@ -57,76 +57,35 @@ bool pl_check_ingress_applies(const struct topo *t)
 	return false;
 }
 
-static int connect_timeout(int fd, const struct sockaddr_in *sa, int timeout_ms)
-{
-	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-	int soerr = 0;
-	socklen_t len = sizeof(soerr);
-
-	if (!connect(fd, (const struct sockaddr *)sa, sizeof(*sa)))
-		return 0;
-	if (errno != EINPROGRESS)
-		return -errno;
-	if (poll(&pfd, 1, timeout_ms) <= 0)
-		return -ETIMEDOUT;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len))
-		return -errno;
-	return -soerr;
-}
-
 /* GET / from the world; the status (0 = none), the body's first line and our source port. */
 static int http_get(const char *world_ns, uint32_t ip, uint16_t port, int timeout_ms,
 		    struct pl_check_ingress *x)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr = {ip}};
-	struct sockaddr_in me;
-	socklen_t melen = sizeof(me);
-	char req[128], resp[1024], a[INET_ADDRSTRLEN], *body;
-	double deadline = pl_now() + timeout_ms / 1e3;
-	size_t got = 0;
-	int fd, err;
+	char host[64], resp[1024], a[INET_ADDRSTRLEN], *body;
+	struct pl_probe_http q = {.src_netns = world_ns,
+				  .dst_ip = ip,
+				  .dport = port,
+				  .method = "GET",
+				  .path = "/",
+				  .host = host,
+				  .timeout_ms = timeout_ms,
+				  .resp = resp,
+				  .resp_len = sizeof(resp)};
+	struct pl_probe_result pr;
+	int code;
 
-	fd = pl_nsrun_socket(world_ns, AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return fd;
-	err = connect_timeout(fd, &sa, timeout_ms);
-	if (err)
-		goto out;
-	if (!getsockname(fd, (struct sockaddr *)&me, &melen))
-		x->sport = ntohs(me.sin_port);
-	snprintf(req, sizeof(req), "GET / HTTP/1.0\r\nHost: %s:%u\r\nConnection: close\r\n\r\n",
-		 pl_ip4_str(ip, a), port);
-	if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
-		err = -errno;
-		goto out;
-	}
-	while (got < sizeof(resp) - 1) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		int left = (int)((deadline - pl_now()) * 1e3);
-		ssize_t n;
-
-		if (left <= 0 || poll(&pfd, 1, left) <= 0) {
-			err = -ETIMEDOUT;
-			break;
-		}
-		n = recv(fd, resp + got, sizeof(resp) - 1 - got, 0);
-		if (n <= 0)
-			break; /* HTTP/1.0 with Connection: close: EOF ends the response */
-		got += n;
-	}
-	resp[got] = '\0';
-	if (sscanf(resp, "HTTP/1.%*d %d", &x->status) != 1)
-		x->status = 0;
+	snprintf(host, sizeof(host), "%s:%u", pl_ip4_str(ip, a), port);
+	code = pl_probe_http(&q, &pr);
+	x->sport = pr.local_port;
+	if (code < 0)
+		return code == -EPROTO ? 0 : code; /* answered without a status: status 0 */
+	x->status = code;
 	body = strstr(resp, "\r\n\r\n");
 	if (body) {
 		body += 4;
 		snprintf(x->body, sizeof(x->body), "%.*s", (int)strcspn(body, "\r\n"), body);
 	}
-	if (x->status)
-		err = 0;
-out:
-	close(fd);
-	return err;
+	return 0;
 }
 
 /* The access log line of our request in pod's nginx: the client address nginx saw. */

@@ -27,6 +27,10 @@ bool pl_check_ingress_applies(const struct topo *t);
 int pl_check_run_ingress(const struct pl_check_opts *o, struct pl_check_report *r);
 void pl_check_print_ingress(const struct pl_check_report *r, FILE *f);
 void pl_check_json_ingress(const struct pl_check_report *r, FILE *f);
+/* check_l7.c: HTTP requests through the L7 proxies (where pl_policy_has_proxies). */
+int pl_check_run_l7(const struct pl_check_opts *o, struct pl_check_report *r);
+void pl_check_print_l7(const struct pl_check_report *r, FILE *f);
+void pl_check_json_l7(const struct pl_check_report *r, FILE *f);
 /* A probe's protocol as the report prints it: icmp, tcp, udp; IPv6 icmp6, tcp6, udp6. */
 const char *pl_check_proto_str(const struct pl_check_probe *p, char buf[TOPO_PROTO_STRLEN]);
 /* Fills section_ok[] and ok. */

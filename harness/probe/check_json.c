@@ -42,6 +42,8 @@ static void json_probes(const struct pl_check_report *r, FILE *f)
 					     : pl_ip4_str(p->res.sighting.peer_ip, a),
 			p->v6 ? pl_addr_str(AF_INET6, p->want_src6, b) : pl_ip4_str(p->want_src, b),
 			jbool(p->nat_ok), jbool(p->ok));
+		if (p->proxied)
+			fprintf(f, ",\"to_proxy\":%s", jbool(p->to_proxy));
 		if (p->has_drop)
 			fprintf(f,
 				",\"drop\":{\"node\":\"%s\",\"prog\":\"%s\",\"reason\":%u,"
@@ -173,8 +175,10 @@ void pl_check_print_json(const struct pl_check_report *r, FILE *f)
 			json_rates(r, f);
 		else if (i == 5)
 			json_routes(r, f);
-		else
+		else if (i == 6)
 			pl_check_json_ingress(r, f);
+		else
+			pl_check_json_l7(r, f);
 		fprintf(f, "}");
 	}
 	fprintf(f, "}}\n");

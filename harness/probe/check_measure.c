@@ -354,6 +354,8 @@ void pl_check_judge(struct pl_check_report *r)
 		ok[5] &= r->routes[i].ok;
 	for (i = 0; i < r->ningress; i++)
 		ok[6] &= r->ingress[i].ok;
+	for (i = 0; i < r->nl7; i++)
+		ok[7] &= r->l7[i].ok;
 	r->ok = true;
 	for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 		if (r->sections & (1u << i))

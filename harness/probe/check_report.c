@@ -11,7 +11,7 @@
 #include "probe/check_internal.h"
 
 static const char *const section_names[PL_CHECK_NSECTIONS] = {
-	"connectivity", "natfree", "underlay", "mtu", "shaping", "routes", "ingress"};
+	"connectivity", "natfree", "underlay", "mtu", "shaping", "routes", "ingress", "l7"};
 
 const char *pl_check_section_name(unsigned int bit)
 {
@@ -111,7 +111,7 @@ static void print_connectivity(const struct pl_check_report *r, FILE *f)
 		result = p->delivered ? "delivered" : pl_probe_status_name(p->res.status);
 		/* Connected or answered, yet the destination's socket never got the payload. */
 		if (!p->delivered && p->res.status == PL_PROBE_DELIVERED)
-			result = "no-payload";
+			result = p->to_proxy ? "to-proxy" : "no-payload";
 		fprintf(f, "  %-12s %-12s %-5s %-5s %-6s %-11s %8u  %-34s %s\n",
 			t->pods[p->src].name, t->pods[p->dst].name, pl_check_proto_str(p, pb), port,
 			expect_str(p->expect), result, p->res.rtt_us, drop,
@@ -332,6 +332,8 @@ void pl_check_print(const struct pl_check_report *r, FILE *f)
 		pl_check_print_routes(r, f);
 	if (r->sections & PL_CHECK_INGRESS)
 		pl_check_print_ingress(r, f);
+	if (r->sections & PL_CHECK_L7)
+		pl_check_print_l7(r, f);
 	fprintf(f, "\n");
 	for (i = 0; i < PL_CHECK_NSECTIONS; i++)
 		if (r->sections & (1u << i))

@@ -17,6 +17,7 @@
 #include "probe/check.h"
 #include "probe/check_internal.h"
 #include "probe/nsrun.h"
+#include "topo/policy_l7.h"
 
 #define MATRIX_WORKERS 16
 
@@ -135,6 +136,8 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 		p->res.err = errno;
 	}
 	p->delivered = p->res.status == PL_PROBE_DELIVERED && p->res.seen;
+	/* The proxy terminates it: an accepted connection is what L4 lets through. */
+	p->to_proxy = p->proxied && p->res.status == PL_PROBE_DELIVERED;
 	/* The pod's own address first: it is unambiguous. */
 	if (!p->delivered)
 		p->has_drop = pl_check_events_find_drop(m->ce, since, s->ip, s->ip, d->ip, p->proto,
@@ -149,7 +152,8 @@ static void run_probe(struct matrix *m, struct pl_check_probe *p)
 		p->drop_reason = ev.drop_reason;
 		p->drop_prog = ev.prog;
 	}
-	p->ok = p->expect == PL_EXPECT_UNKNOWN || (p->expect == PL_EXPECT_ALLOW) == p->delivered;
+	p->ok = p->expect == PL_EXPECT_UNKNOWN ||
+		(p->expect == PL_EXPECT_ALLOW) == (p->delivered || p->to_proxy);
 	/* A drop the datapath explains differently from the policy is a mismatch too. */
 	if (p->ok && p->has_drop && p->expect == PL_EXPECT_DENY && p->expect_reason &&
 	    p->drop_reason != p->expect_reason)
@@ -202,11 +206,15 @@ static int plan_probes(const struct pl_check_opts *o, struct pl_check_report *r,
 {
 	const struct topo *t = o->topo;
 	int s, d, k, n = 0, per = 1 + ntcp + nudp, fam, nfam = pl_topo_has_v6(t) ? 2 : 1;
+	struct policy_proxies pp = {0};
+	struct topo_pos bad;
 
 	r->probes = calloc((size_t)t->npods * t->npods * per * nfam, sizeof(*r->probes));
 	if (!r->probes)
 		return -ENOMEM;
 	/* IPv4's matrix, then (dual stack) the same pairs again over IPv6. */
+	if (!o->no_datapath && pl_policy_proxies(t, &pp, &bad))
+		return -EINVAL;
 	for (fam = 0; fam < nfam; fam++) {
 		for (s = 0; s < t->npods; s++) {
 			for (d = 0; d < t->npods; d++) {
@@ -228,6 +236,8 @@ static int plan_probes(const struct pl_check_opts *o, struct pl_check_report *r,
 						p->proto = IPPROTO_UDP;
 						p->dport = udp[k - 1 - ntcp];
 					}
+					p->proxied = !fam && p->proto == IPPROTO_TCP &&
+						     pl_policy_proxy_find(&pp, d, p->dport);
 					/* Without the datapath nothing enforces the policies. */
 					p->expect = o->no_datapath
 							    ? PL_EXPECT_ALLOW
@@ -239,6 +249,7 @@ static int plan_probes(const struct pl_check_opts *o, struct pl_check_report *r,
 		}
 	}
 	r->nprobes = n;
+	pl_policy_proxies_free(&pp);
 	return 0;
 }
 
@@ -488,6 +499,8 @@ int pl_check_run(const struct pl_check_opts *o, struct pl_check_report **out)
 	/* Ingress is the world's HTTP to nginx: by default only where a topology has both. */
 	if (!o->sections && !pl_check_ingress_applies(o->topo))
 		r->sections &= ~PL_CHECK_INGRESS;
+	if (!o->sections && (o->no_datapath || !pl_policy_has_proxies(o->topo)))
+		r->sections &= ~PL_CHECK_L7;
 	if (r->sections & (PL_CHECK_CONNECTIVITY | PL_CHECK_NATFREE | PL_CHECK_UNDERLAY)) {
 		err = run_matrix(o, r);
 		if (err)
@@ -510,6 +523,11 @@ int pl_check_run(const struct pl_check_opts *o, struct pl_check_report **out)
 	}
 	if (r->sections & PL_CHECK_INGRESS) {
 		err = pl_check_run_ingress(o, r);
+		if (err)
+			goto err_out;
+	}
+	if (r->sections & PL_CHECK_L7) {
+		err = pl_check_run_l7(o, r);
 		if (err)
 			goto err_out;
 	}

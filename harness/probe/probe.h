@@ -16,6 +16,9 @@
 
 #define PL_PROBE_TIMEOUT_MS 1000
 #define PL_PROBE_HDR_LEN    16 /* magic + token at the start of every probe payload */
+/* TCP probes through an L7 proxy: an HTTP request carrying the token in this header */
+#define PL_PROBE_HTTP_HEADER "X-Podlab-Probe"
+#define PL_PROBE_HTTP_MAX    1024 /* bytes of a request's head the server reads */
 
 enum pl_probe_status {
 	PL_PROBE_DELIVERED = 0, /* reply came back (echo reply, handshake, UDP echo) */
@@ -83,7 +86,31 @@ struct pl_probe_result {
 
 /* Runs one probe; returns 0 with *res filled (whatever the outcome), -errno on setup failure. */
 int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res);
+/* connect() of a non-blocking fd, waited for up to timeout_ms: 0 or -errno (-ETIMEDOUT). */
+struct sockaddr_in;
+int pl_probe_connect(int fd, const struct sockaddr_in *sa, int timeout_ms);
 const char *pl_probe_status_name(enum pl_probe_status st); /* "delivered", ... */
+
+/* An HTTP request from src_netns to dst_ip:dport (IPv4), its token in PL_PROBE_HTTP_HEADER. */
+struct pl_probe_http {
+	const char *src_netns;
+	uint32_t dst_ip; /* network order */
+	uint16_t dport;
+	const char *method, *path;
+	const char *host; /* NULL: no Host header */
+	const char *const *hdr_name, *const *hdr_value;
+	int nheaders;
+	int timeout_ms;			/* 0 = PL_PROBE_TIMEOUT_MS */
+	struct pl_probe_server *server; /* the destination's: res->seen says it arrived */
+	char *resp;			/* if set: the whole response, up to EOF, terminated */
+	size_t resp_len;
+};
+
+/*
+ * The HTTP status answered (> 0), or -errno (-EPROTO: no status came back); res filled
+ * (local_port: the source port used).
+ */
+int pl_probe_http(const struct pl_probe_http *q, struct pl_probe_result *res);
 
 /*
  * Largest don't-fragment UDP payload that reaches the server from src_netns

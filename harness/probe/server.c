@@ -8,11 +8,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/http.h"
 #include "lib/pkt.h"
 #include "probe/nsrun.h"
 #include "probe/probe.h"
@@ -27,8 +29,8 @@ struct srv_fd {
 	int fd;
 	enum srv_kind kind;
 	uint16_t port;
-	struct sockaddr_storage peer; /* SRV_CONN */
-	uint8_t buf[PL_PROBE_HDR_LEN];
+	struct sockaddr_storage peer;	/* SRV_CONN */
+	uint8_t buf[PL_PROBE_HTTP_MAX]; /* a probe header, or an HTTP request's head */
 	size_t have;
 };
 
@@ -85,6 +87,34 @@ static void srv_peer(struct pl_probe_sighting *sg, const struct sockaddr_storage
 	sg->peer_port = ntohs(s4->sin_port);
 }
 
+/*
+ * An HTTP request (through an L7 proxy) whose X-Podlab-Probe header holds the
+ * token: answered 200 "ok" and sg filled; -EAGAIN while its head is partial
+ * (or the bytes may still become a probe header); -EINVAL otherwise.
+ */
+static int srv_http(struct srv_fd *f, struct pl_probe_sighting *sg)
+{
+	static const char ok[] = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+				 "Content-Length: 3\r\nConnection: close\r\n\r\nok\n";
+	uint8_t magic[PL_PROBE_HDR_LEN];
+	struct pl_http_head h;
+	int k, err;
+
+	pl_probe_hdr_build(magic, 0);
+	if (f->have < PL_PROBE_HDR_LEN && !memcmp(f->buf, magic, f->have < 4 ? f->have : 4))
+		return -EAGAIN;
+	err = pl_http_parse_request(f->buf, f->have, &h);
+	if (err)
+		return err;
+	for (k = 0; k < h.nheaders; k++)
+		if (!strcasecmp(h.name[k], PL_PROBE_HTTP_HEADER))
+			sg->token = strtoull(h.value[k], NULL, 16);
+	sg->len = (uint32_t)h.head_len;
+	if (send(f->fd, ok, sizeof(ok) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		return -errno;
+	return 0;
+}
+
 static void srv_on_conn_data(struct pl_probe_server *s, int i)
 {
 	struct srv_fd *f = &s->fds[i];
@@ -98,12 +128,16 @@ static void srv_on_conn_data(struct pl_probe_server *s, int i)
 		return;
 	}
 	f->have += n;
-	if (f->have < sizeof(f->buf))
-		return;
-	if (!pl_probe_hdr_parse(f->buf, f->have, &sg.token)) {
+	if (f->have >= PL_PROBE_HDR_LEN && !pl_probe_hdr_parse(f->buf, f->have, &sg.token)) {
 		srv_peer(&sg, &f->peer);
 		sg.local_port = f->port;
-		sg.len = f->have;
+		sg.len = PL_PROBE_HDR_LEN;
+		srv_record(s, &sg);
+	} else if (srv_http(f, &sg) == -EAGAIN && f->have < sizeof(f->buf)) {
+		return; /* the rest of a request's head, or of a probe header, is on its way */
+	} else if (sg.token) {
+		srv_peer(&sg, &f->peer);
+		sg.local_port = f->port;
 		srv_record(s, &sg);
 	}
 	srv_remove(s, i);

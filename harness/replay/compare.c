@@ -111,6 +111,11 @@ static void delivered(const struct pl_result *r, const struct topo *t, char *buf
 		pl_result_delivered_str(r, t, buf, len);
 }
 
+static const char *l7_word(const struct pl_l7_result *l)
+{
+	return l->allowed < 0 ? "not decided" : l->allowed ? "allowed" : "denied";
+}
+
 static void compare_one(const struct pl_result *a, const struct pl_result *b,
 			enum pl_replay_mode ma, enum pl_replay_mode mb, const struct topo *t,
 			struct pl_scn_report *rep, unsigned *agree)
@@ -154,7 +159,10 @@ static void compare_one(const struct pl_result *a, const struct pl_result *b,
 			&rep->fails,
 			"packet %u %s: output bytes differ at offset %u (%s %u bytes, %s %u)",
 			a->number, a->summary, i, na, a->out_len, nb, b->out_len);
-	} else
+	} else if (a->l7.request && b->l7.request && a->l7.allowed != b->l7.allowed)
+		pl_failures_add(&rep->fails, "packet %u %s: L7 %s %s, %s %s", a->number, a->summary,
+				na, l7_word(&a->l7), nb, l7_word(&b->l7));
+	else
 		(*agree)++;
 }
 

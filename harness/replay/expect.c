@@ -269,6 +269,44 @@ static bool check_headers(const struct pl_scn_expect *e, const struct pl_result 
 	return ok;
 }
 
+/* One l7 field: want NULL is not checked. */
+static bool l7_field(struct pl_failures *f, const char *where, const char *key, const char *want,
+		     const char *got)
+{
+	if (!want || !strcmp(want, got))
+		return true;
+	pl_failures_add(f, "%s: l7: %s: expected %s, got %s", where, key, want,
+			got[0] ? got : "none");
+	return false;
+}
+
+static bool check_l7(const struct pl_scn_expect *e, const struct pl_result *r,
+		     struct pl_failures *f, const char *where)
+{
+	const struct pl_l7_result *l = &r->l7;
+	bool ok;
+
+	if (!l->request) {
+		pl_failures_add(f, "%s: l7: expected a request to a proxy, got %s", where,
+				l->to_proxy ? "no HTTP request in the packet"
+					    : "no proxy on its path");
+		return false;
+	}
+	ok = l7_field(f, where, "method", e->l7.method, l->method);
+	ok = l7_field(f, where, "path", e->l7.path, l->path) && ok;
+	ok = l7_field(f, where, "host", e->l7.host, l->host) && ok;
+	if (e->l7.allowed >= 0 && e->l7.allowed != l->allowed) {
+		pl_failures_add(f, "%s: l7: verdict: expected %s, got %s%s%s", where,
+				e->l7.allowed ? "allowed" : "denied",
+				l->allowed < 0 ? "not decided"
+				: l->allowed   ? "allowed"
+					       : "denied",
+				l->why[0] ? ": " : "", l->why);
+		ok = false;
+	}
+	return ok;
+}
+
 bool pl_expect_check(const struct pl_scn_expect *e, struct pl_expect_state *st,
 		     const struct pl_result *r, const struct topo *t, struct pl_failures *f)
 {
@@ -340,6 +378,8 @@ bool pl_expect_check(const struct pl_scn_expect *e, struct pl_expect_state *st,
 	if (e->output_pcap && !check_output(e, st, r, f, where))
 		ok = false;
 	if (e->out.set && !check_headers(e, r, f, where))
+		ok = false;
+	if (e->l7.set && !check_l7(e, r, f, where))
 		ok = false;
 	return ok;
 }

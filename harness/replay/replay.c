@@ -12,6 +12,7 @@
 #include "replay/replay.h"
 #include "replay/replay_live.h"
 #include "replay/replay_run.h"
+#include "replay/replay_l7.h"
 #include "replay/replay_sim.h"
 #include "replay/replay_unit.h"
 #include "topo/topo.h"
@@ -67,6 +68,8 @@ int pl_replay_open(const struct topo *t, const struct pl_replay_opts *o, struct 
 		if (err)
 			goto fail;
 	}
+	if ((err = pl_replay_l7_open(rp)))
+		goto fail;
 	if (o->mode == PL_MODE_LIVE) {
 		err = pl_replay_live_open(rp);
 		if (err)
@@ -87,23 +90,34 @@ fail:
 int pl_replay_one(struct pl_replay *rp, const struct pl_replay_pkt *p, struct pl_result *res)
 {
 	struct pl_inject at;
+	int err;
 
 	if (pl_replay_prepare(rp, p, res, &at))
 		return 0;
 	if (rp->opts.mode == PL_MODE_LIVE)
-		return pl_replay_live_one(rp, p, &at, res);
-	if (rp->opts.mode == PL_MODE_SIM)
-		return pl_replay_sim_one(rp, p, &at, res);
-	return pl_replay_unit_one(rp, p, &at, res);
+		err = pl_replay_live_one(rp, p, &at, res);
+	else if (rp->opts.mode == PL_MODE_SIM)
+		err = pl_replay_sim_one(rp, p, &at, res);
+	else
+		err = pl_replay_unit_one(rp, p, &at, res);
+	if (!err)
+		pl_replay_l7(rp, res);
+	return err;
 }
 
 int pl_replay_window(struct pl_replay *rp, const struct pl_replay_pkt *p, int n,
 		     struct pl_result *res, int *used)
 {
-	if (rp->opts.mode == PL_MODE_LIVE && rp->opts.live_window != 1 && n > 1)
-		return pl_replay_live_window(rp, p, n, res, used);
-	*used = 1;
-	return pl_replay_one(rp, p, res);
+	int i, err;
+
+	if (rp->opts.mode != PL_MODE_LIVE || rp->opts.live_window == 1 || n == 1) {
+		*used = 1;
+		return pl_replay_one(rp, p, res);
+	}
+	err = pl_replay_live_window(rp, p, n, res, used);
+	for (i = 0; !err && i < *used; i++) /* after the window: nothing of it is in flight */
+		pl_replay_l7(rp, &res[i]);
+	return err;
 }
 
 void pl_replay_close(struct pl_replay *rp)
@@ -116,6 +130,7 @@ void pl_replay_close(struct pl_replay *rp)
 		pl_replay_live_close(rp);
 	if (rp->sim)
 		pl_replay_sim_close(rp);
+	pl_replay_l7_close(rp);
 	if (rp->orig_netns_fd >= 0)
 		pl_replay_enter(rp, -1);
 	for (i = 0; rp->nodes && i < rp->t->nnodes; i++)

@@ -131,13 +131,17 @@ int pl_inject_choose(const struct topo *t, const uint8_t *frame, uint32_t len,
 	return 0;
 }
 
-static void tuple_of(const uint8_t *frame, uint32_t len, struct pl_pkt_info *info)
+const uint8_t *pl_replay_inner(const uint8_t *frame, uint32_t len, struct pl_pkt_info *info)
 {
 	pl_pkt_parse(frame, len, info);
-	if (info->vxlan && info->inner_off < len)
-		pl_pkt_parse(frame + info->inner_off, len - info->inner_off, info);
-	else if (info->ipip && info->ipip_off < len)
-		pl_pkt_parse_ip(frame + info->ipip_off, len - info->ipip_off, info);
+	if (info->vxlan && info->inner_off < len) {
+		frame += info->inner_off;
+		pl_pkt_parse(frame, len - info->inner_off, info);
+	} else if (info->ipip && info->ipip_off < len) {
+		frame += info->ipip_off;
+		pl_pkt_parse_ip(frame, len - info->ipip_off, info);
+	}
+	return frame;
 }
 
 uint32_t pl_replay_identity_of_addr(const struct topo *t, const struct pl_addr *a)
@@ -199,7 +203,7 @@ void pl_result_init(struct pl_result *res, const struct pl_replay_pkt *p)
 		memcpy(res->in, p->data, p->len);
 		res->in_len = p->len;
 	}
-	tuple_of(p->data, p->len, &info);
+	pl_replay_inner(p->data, p->len, &info);
 	res->ipv4 = info.ipv4;
 	res->proto = info.proto;
 	res->in_saddr = info.saddr;
@@ -214,7 +218,7 @@ void pl_result_set_output(struct pl_result *res, const uint8_t *frame, uint32_t 
 {
 	struct pl_pkt_info info;
 
-	tuple_of(frame, len, &info);
+	pl_replay_inner(frame, len, &info);
 	if (!info.ipv4 && !info.ipv6)
 		return;
 	res->have_out_tuple = true;

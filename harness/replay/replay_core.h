@@ -57,6 +57,8 @@ struct pl_replay_node {
 	uint8_t (*pod_gw_mac)[6]; /* per topo pod: MAC of its node-side veth */
 };
 
+struct policy_proxies;
+
 struct pl_replay {
 	const struct topo *t;
 	struct pl_replay_opts opts;
@@ -68,7 +70,8 @@ struct pl_replay {
 	void *live; /* replay_live.c state */
 	void *sim;  /* replay_sim.c state: the simulator's walk over this run */
 	struct pl_live_stats live_stats;
-	uint8_t *buf; /* scratch for data_out */
+	struct policy_proxies *l7; /* replay_l7.c: the proxied ports, their rules */
+	uint8_t *buf;		   /* scratch for data_out */
 	/* A parallel unit-mode worker's view (replay_workers.c): its events come from here. */
 	struct pl_evshare *evshare; /* NULL: this thread reads the rings alone */
 	int cpu;		    /* the CPU the worker is pinned to */
@@ -89,6 +92,10 @@ void pl_replay_ifname(const struct pl_replay *rp, int node, uint32_t ifindex, ch
 /* A hop's outcome from its flow event: point, verdict, reason, note, redirect and target. */
 void pl_replay_hop_event(const struct pl_replay *rp, struct pl_hop *h, int node,
 			 const struct pl_flow_event *ev);
+
+/* Decodes frame, then its inner frame (VXLAN, IP-in-IP); info is the inner's, returned. */
+struct pl_pkt_info;
+const uint8_t *pl_replay_inner(const uint8_t *frame, uint32_t len, struct pl_pkt_info *info);
 
 /* The identity a frame from saddr carries in a VNI: its pod's, remote-node or world. */
 uint32_t pl_replay_identity_of(const struct topo *t, uint32_t saddr);

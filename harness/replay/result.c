@@ -55,8 +55,9 @@ int pl_result_delivered_str(const struct pl_result *r, const struct topo *t, cha
 		if (t && r->deliver_pod >= 0 && r->deliver_pod < t->npods)
 			return snprintf(buf, len, "%s", t->pods[r->deliver_pod].name);
 		return snprintf(buf, len, "pod?");
-	case PL_DELIV_STACK:
-		return snprintf(buf, len, "%s:stack", node_name(t, r->deliver_node));
+	case PL_DELIV_STACK: /* the proxy listens in the node's stack */
+		return snprintf(buf, len, "%s:%s", node_name(t, r->deliver_node),
+				r->l7.to_proxy ? "proxy" : "stack");
 	case PL_DELIV_UPLINK:
 		return snprintf(buf, len, "%s:uplink", node_name(t, r->deliver_node));
 	case PL_DELIV_OVERLAY:
@@ -170,6 +171,7 @@ void pl_result_print(FILE *f, const struct pl_result *r, const struct topo *t)
 		fprintf(f, " (%s %u)", pl_drop_reason_name(r->drop_reason), r->drop_reason);
 	fprintf(f, " | to %s | addrs %s | encap %s", dl, nat, enc);
 	pl_result_nat_print(f, r);
+	pl_result_l7_print(f, r);
 	if (r->timed && r->t_deliver != UINT64_MAX)
 		fprintf(f, " | t %llu..%llu ns", (unsigned long long)r->t_inject,
 			(unsigned long long)r->t_deliver);
@@ -253,6 +255,7 @@ void pl_result_print_json(FILE *f, const struct pl_result *r, const struct topo 
 			r->out_dport);
 	}
 	pl_result_nat_json(f, r, t);
+	pl_result_l7_json(f, r);
 	if (r->encap)
 		fprintf(f,
 			",\"encap\":{\"type\":\"%s\",\"vni\":%u,\"outer_src\":\"%s\","

@@ -75,9 +75,9 @@ struct pl_hop {
 	uint32_t target_ifindex;
 	char target[PL_RESULT_NAME_MAX]; /* redirect target named: pod, "uplink", "vxlan" */
 	char remark[96];		 /* harness remark ("identity via skb->mark: no decap") */
-	char user[80]; /* a topology's own program (sim): "NAME (user program on NODE DEV HOOK)" */
-	uint64_t ts_ns;			 /* live: event time, for ordering hops across nodes */
-	uint32_t saddr;	       /* source address the program saw (network order), 0 unknown */
+	char user[80];	/* a topology's own program (sim): "NAME (user program on NODE DEV HOOK)" */
+	uint64_t ts_ns; /* live: event time, for ordering hops across nodes */
+	uint32_t saddr; /* source address the program saw (network order), 0 unknown */
 	struct pl_hop_nat nat; /* the service translation this program made */
 };
 
@@ -121,6 +121,19 @@ struct pl_result {
 	uint8_t *in;			  /* the injected frame */
 	uint32_t in_len;
 
+	/* An L7 port: a hop steered the packet to its node's proxy (note TO_PROXY). */
+	struct pl_l7_result {
+		bool to_proxy;
+		bool request; /* the TCP payload is an HTTP request head */
+		char method[16];
+		char path[128];
+		char host[64];	 /* "" without a Host header */
+		int8_t allowed;	 /* 1 allowed, 0 denied (403), -1 not decided (see why) */
+		uint16_t status; /* live: the status the proxy answered the request with */
+		char rule[160];	 /* what allowed it: "policy 'P' rule R http[H]: method GET" */
+		char why[96];	 /* not decided: why */
+	} l7;
+
 	/* Sim mode: virtual times in ns (enqueue/dequeue: first egress qdisc; UINT64_MAX = none).
 	 */
 	bool timed;
@@ -148,6 +161,10 @@ int pl_result_nat_hop(const struct pl_result *r, uint8_t flag);
 void pl_result_nat_print(FILE *f, const struct pl_result *r);
 /* ,"nat":[{"type":"dnat","from":"A:P","to":"B:Q","program":"from_pod","node":"node1"}] */
 void pl_result_nat_json(FILE *f, const struct pl_result *r, const struct topo *t);
+/* " | l7 GET /a host h: denied (403)" (nothing unless a request went to a proxy). */
+void pl_result_l7_print(FILE *f, const struct pl_result *r);
+/* ",\"l7\":{...}" (nothing unless the packet went to a proxy). */
+void pl_result_l7_json(FILE *f, const struct pl_result *r);
 
 /* One line: number, summary, hook, points, verdict, reason, delivered, nat, encap. */
 void pl_result_print(FILE *f, const struct pl_result *r, const struct topo *t);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Service translations of a result's hops: from flow events, as text and JSON. */
+/* Service translations of a result's hops (from flow events) and its L7 decision, as text and JSON.
+ */
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -137,4 +138,59 @@ void pl_result_nat_json(FILE *f, const struct pl_result *r, const struct topo *t
 				 h, t);
 	}
 	fputc(']', f);
+}
+
+/* "allowed (200)", "denied (403)", "not decided: why" */
+static const char *l7_verdict(const struct pl_l7_result *l, char *buf, size_t len)
+{
+	if (l->allowed < 0)
+		snprintf(buf, len, "not decided: %s", l->why[0] ? l->why : "no request");
+	else if (l->status)
+		snprintf(buf, len, "%s (%u)", l->allowed ? "allowed" : "denied", l->status);
+	else
+		snprintf(buf, len, "%s", l->allowed ? "allowed" : "denied (403)");
+	return buf;
+}
+
+void pl_result_l7_print(FILE *f, const struct pl_result *r)
+{
+	const struct pl_l7_result *l = &r->l7;
+	char v[160];
+
+	if (!l->request)
+		return;
+	fprintf(f, " | l7 %s %s", l->method, l->path);
+	if (l->host[0])
+		fprintf(f, " host %s", l->host);
+	fprintf(f, ": %s", l7_verdict(l, v, sizeof(v)));
+	if (l->allowed > 0 && l->rule[0])
+		fprintf(f, " by %s", l->rule);
+}
+
+void pl_result_l7_json(FILE *f, const struct pl_result *r)
+{
+	const struct pl_l7_result *l = &r->l7;
+
+	if (!l->to_proxy)
+		return;
+	fprintf(f, ",\"l7\":{\"to_proxy\":true");
+	if (l->request) {
+		fprintf(f, ",\"method\":");
+		pl_json_string(f, l->method);
+		fprintf(f, ",\"path\":");
+		pl_json_string(f, l->path);
+		fprintf(f, ",\"host\":");
+		pl_json_string(f, l->host);
+		fprintf(f, ",\"verdict\":\"%s\"",
+			l->allowed < 0 ? "undecided"
+			: l->allowed   ? "allowed"
+				       : "denied");
+		if (l->status)
+			fprintf(f, ",\"status\":%u", l->status);
+		fprintf(f, ",\"rule\":");
+		pl_json_string(f, l->rule);
+		fprintf(f, ",\"why\":");
+		pl_json_string(f, l->why);
+	}
+	fprintf(f, "}");
 }

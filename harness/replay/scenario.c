@@ -437,6 +437,9 @@ void pl_scenario_free(struct pl_scenario *s)
 		free(s->expects[i].filter);
 		free(s->expects[i].delivered_to);
 		free(s->expects[i].output_pcap);
+		free(s->expects[i].l7.method);
+		free(s->expects[i].l7.path);
+		free(s->expects[i].l7.host);
 	}
 	for (i = 0; s->counters && i < s->ncounters; i++)
 		free(s->counters[i].node);

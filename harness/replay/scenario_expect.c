@@ -102,6 +102,29 @@ static int output_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 			     "output: unknown key '%s' (src, dst, sport, dport, checksums)", key);
 }
 
+static int l7_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct pl_scn_expect *e = arg;
+	const char *s = pl_yaml_str(v);
+
+	if (!strcmp(key, "method"))
+		return pl_scn_get_str(c, v, key, &e->l7.method);
+	if (!strcmp(key, "path"))
+		return pl_scn_get_str(c, v, key, &e->l7.path);
+	if (!strcmp(key, "host"))
+		return pl_scn_get_str(c, v, key, &e->l7.host);
+	if (!strcmp(key, "verdict")) {
+		if (s && !strcmp(s, "allowed"))
+			e->l7.allowed = 1;
+		else if (s && !strcmp(s, "denied"))
+			e->l7.allowed = 0;
+		else
+			return pl_yaml_error(&c->y, v, "l7: verdict must be allowed or denied");
+		return 0;
+	}
+	return pl_yaml_error(&c->y, k, "l7: unknown key '%s' (method, path, host, verdict)", key);
+}
+
 /* "IP:PORT" into ip (network order) and port; false when it is not one. */
 static bool endpoint(const char *s, size_t n, uint32_t *ip, uint16_t *port)
 {
@@ -359,6 +382,11 @@ static int expect_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 		e->out.set = true;
 		return pl_scn_each_key(c, v, "output", output_key, e);
 	}
+	if (!strcmp(key, "l7")) {
+		e->l7.set = true;
+		e->l7.allowed = -1;
+		return pl_scn_each_key(c, v, "l7", l7_key, e);
+	}
 	if (!strcmp(key, "skipped")) {
 		if (!s || strcmp(s, "true"))
 			return pl_yaml_error(&c->y, v, "skipped: must be true");
@@ -369,7 +397,7 @@ static int expect_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_n
 		&c->y, k,
 		"expect: unknown key '%s' (packet, packets, filter, flow, all, verdict, "
 		"drop_reason, observation_points, delivered_to, nat_free, nat, encap, output, "
-		"output_pcap, skipped)",
+		"output_pcap, l7, skipped)",
 		key);
 }
 
@@ -448,7 +476,7 @@ int pl_scn_one_expect(struct scn_ctx *c, yaml_node_t *n, void *slot)
 			&c->y, n,
 			"expect: nothing to check (verdict, drop_reason, "
 			"observation_points, delivered_to, nat_free, nat, encap, output, "
-			"output_pcap)");
+			"output_pcap, l7)");
 	return 0;
 }
 

@@ -258,3 +258,31 @@ const char *pl_policy_http_str(const struct topo_http_rule *h, char *buf, size_t
 #undef ADD
 	return buf;
 }
+
+const char *pl_policy_proxy_rule_str(const struct topo *t, const struct policy_proxy *px, int rule,
+				     int http, char *buf, size_t len)
+{
+	const struct policy_proxy_rule *pr = &px->rules[rule];
+	char h[128];
+
+	if (http < 0)
+		snprintf(buf, len, "policy '%s' rule %d: an L4 rule, any request",
+			 t->policies[pr->pol].name, pr->rule);
+	else
+		snprintf(buf, len, "policy '%s' rule %d http[%d]: %s", t->policies[pr->pol].name,
+			 pr->rule, http, pl_policy_http_str(&pr->l7->http[http], h, sizeof(h)));
+	return buf;
+}
+
+bool pl_policy_has_proxies(const struct topo *t)
+{
+	struct policy_proxies pp;
+	struct topo_pos bad;
+	bool any;
+
+	if (pl_policy_proxies(t, &pp, &bad))
+		return false;
+	any = pp.n > 0;
+	pl_policy_proxies_free(&pp);
+	return any;
+}

@@ -49,6 +49,8 @@ int pl_l7_regcomp(regex_t *re, const char *pattern);
  */
 int pl_policy_proxies(const struct topo *t, struct policy_proxies *out, struct topo_pos *bad);
 void pl_policy_proxies_free(struct policy_proxies *pp);
+/* t has proxied ports (false too when its rules cannot be compiled). */
+bool pl_policy_has_proxies(const struct topo *t);
 /* The proxy of pod's port, or NULL (plain L4). */
 const struct policy_proxy *pl_policy_proxy_find(const struct policy_proxies *pp, int pod,
 						uint16_t port);
@@ -74,5 +76,8 @@ int pl_policy_http_decide(const struct topo *t, const struct policy_proxy *px, i
 
 /* One http rule as text: "method GET path /public.* host a headers X-A, X-B: v" ("any request"). */
 const char *pl_policy_http_str(const struct topo_http_rule *h, char *buf, size_t len);
+/* What allowed a request: "policy 'P' rule R http[H]: method GET" (http -1: an L4 rule). */
+const char *pl_policy_proxy_rule_str(const struct topo *t, const struct policy_proxy *px, int rule,
+				     int http, char *buf, size_t len);
 
 #endif /* PL_POLICY_L7_H */

@@ -2,6 +2,7 @@
 /* The L7 proxy's life cycle: up starts HAProxy in the node's namespace, down leaves nothing. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -21,6 +22,7 @@
 #include "net/run.h"
 #include "net_fixture.h"
 #include "plan/plan.h"
+#include "probe/check.h"
 #include "probe/nsrun.h"
 #include "test.h"
 #include "topo/topo.h"
@@ -98,6 +100,76 @@ PL_TEST_PROBE(integration, l7_proxy_up_down, probe_l7)
 	fixture_assert_gone(run);
 	fixture_delete_netns(run);
 out:
+	pl_topo_free(t);
+}
+
+/*
+ * A proxy that does not start (its config rejected, its port taken): a
+ * stand-in haproxy first in PATH answers as HAProxy does, on stderr with
+ * exit 1. up must fail naming the node and that line, and leave nothing.
+ */
+PL_TEST_PROBE(integration, l7_proxy_failure_rolls_back, probe_l7)
+{
+	static const char fake[] = "#!/bin/sh\n"
+				   "echo '[ALERT] (1) : Starting frontend backend_80: cannot bind "
+				   "socket (Address already in use) [0.0.0.0:15001]' >&2\n"
+				   "exit 1\n";
+	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = L7_TOPO};
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], bin[] = "/tmp/podlab-fakebin-XXXXXX";
+	char path[PATH_MAX], dir[256], msg[1024] = "", *old_path = NULL;
+	struct topo *t = NULL;
+	int saved, out, err;
+	FILE *f;
+
+	fixture_run_id(run, "l7f");
+	uo.run = run;
+	if (!ASSERT_OK(pl_topo_parse(L7_TOPO, &t), "parse"))
+		return;
+	if (!ASSERT_TRUE(mkdtemp(bin) != NULL, "temporary folder"))
+		goto out;
+	snprintf(path, sizeof(path), "%s/haproxy", bin);
+	f = fopen(path, "w");
+	if (!ASSERT_TRUE(f != NULL, "stand-in haproxy"))
+		goto rm;
+	fputs(fake, f);
+	fclose(f);
+	chmod(path, 0755);
+	old_path = strdup(getenv("PATH") ?: "/usr/sbin:/usr/bin:/sbin:/bin");
+	snprintf(path, sizeof(path), "%s:%s", bin, old_path);
+	setenv("PATH", path, 1);
+	/* up's one-line error, from stderr */
+	snprintf(path, sizeof(path), "%s/stderr", bin);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(out, STDERR_FILENO);
+	err = pl_run_up(t, &uo, got);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(out);
+	setenv("PATH", old_path, 1);
+	f = fopen(path, "r");
+	if (f) {
+		msg[fread(msg, 1, sizeof(msg) - 1, f)] = '\0';
+		fclose(f);
+	}
+	ASSERT_LT(err, 0, "up fails");
+	ASSERT_STRSTR(msg,
+		      "starting the L7 proxy (haproxy) of node2 failed: [ALERT] (1) : Starting "
+		      "frontend backend_80: cannot bind socket (Address already in use)",
+		      "the error names the node and haproxy's own line");
+	pl_l7_dir(run, dir, sizeof(dir));
+	ASSERT_TRUE(!ns_ino(dir), "no L7 folder left");
+	fixture_assert_gone(run);
+	fixture_delete_netns(run);
+	unlink(path);
+rm:
+	snprintf(path, sizeof(path), "%s/haproxy", bin);
+	unlink(path);
+	rmdir(bin);
+out:
+	free(old_path);
 	pl_topo_free(t);
 }
 
@@ -207,9 +279,10 @@ out:
 	return code;
 }
 
-PL_TEST_PROBE(integration, l7_http_end_to_end, probe_l7)
+/* Requests through node2's proxy from node1 (across the underlay) and from node2 itself. */
+static void http_end_to_end(const char *topology)
 {
-	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = L7_TOPO};
+	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = topology};
 	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX], dir[256], path[PATH_MAX], body[64];
 	char ns_fe[PL_NETNS_NAME_MAX], ns_be[PL_NETNS_NAME_MAX], ns_cl[PL_NETNS_NAME_MAX];
 	char ns_f2[PL_NETNS_NAME_MAX];
@@ -222,8 +295,9 @@ PL_TEST_PROBE(integration, l7_http_end_to_end, probe_l7)
 	FILE *lf;
 
 	fixture_run_id(run, "l7h");
+	pl_subtest("%s", topology);
 	uo.run = run;
-	if (!ASSERT_OK(pl_topo_parse(L7_TOPO, &t), "parse"))
+	if (!ASSERT_OK(pl_topo_parse(topology, &t), "parse"))
 		return;
 	be = t->pods[pl_topo_pod_by_name(t, "backend")].ip;
 	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
@@ -282,6 +356,62 @@ down:
 	fixture_delete_netns(run);
 out:
 	pl_topo_free(t);
+}
+
+/* Native routing, and VXLAN: node2's from_overlay steers what the tunnel brings. */
+PL_TEST_PROBE(integration, l7_http_end_to_end, probe_l7)
+{
+	http_end_to_end(L7_TOPO);
+	http_end_to_end("topologies/two-node-l7-vxlan.yaml");
+}
+
+/* `podlab check` on an L7 topology: the l7 section's requests, 200s and 403s as the rules say. */
+static void check_l7(const char *topology)
+{
+	struct pl_up_opts uo = {.datapath = true, .keep_owner = true, .topology = topology};
+	struct pl_check_opts opts = {0};
+	struct pl_check_report *r = NULL;
+	char run[PL_RUN_ID_MAX], got[PL_RUN_ID_MAX];
+	struct topo *t = NULL;
+	int i, allowed = 0, denied = 0, proxied = 0;
+
+	pl_subtest("%s", topology);
+	fixture_run_id(run, "l7c");
+	uo.run = run;
+	if (!ASSERT_OK(pl_topo_parse(topology, &t), "parse"))
+		return;
+	if (!ASSERT_OK(pl_run_up(t, &uo, got), "up"))
+		goto out;
+	opts.run = run;
+	opts.topo = t;
+	if (ASSERT_OK(pl_check_run(&opts, &r), "check")) {
+		if (!r->ok || pl_verbose())
+			pl_check_print(r, stderr);
+		ASSERT_TRUE(r->ok, "every section matches, l7 included");
+		ASSERT_TRUE(r->sections & PL_CHECK_L7, "the l7 section runs by default here");
+		for (i = 0; i < r->nl7; i++) {
+			allowed += r->l7[i].want_allowed && r->l7[i].status == 200 && r->l7[i].seen;
+			denied +=
+				!r->l7[i].want_allowed && r->l7[i].status == 403 && !r->l7[i].seen;
+		}
+		/* frontend (node1) and frontend2 (node2): GET /public, Host api.example; DELETE */
+		ASSERT_EQ(allowed, 4, "allowed requests answered 200 by backend itself");
+		ASSERT_EQ(denied, 2, "denied requests answered 403 by the proxy, never at backend");
+		for (i = 0; i < r->nprobes; i++)
+			proxied += r->probes[i].proxied && r->probes[i].to_proxy;
+		ASSERT_EQ(proxied, 2, "connectivity: TCP 80 to backend is accepted by the proxy");
+		pl_check_report_free(r);
+	}
+	ASSERT_OK(pl_run_down(run), "down");
+	fixture_assert_gone(run);
+out:
+	pl_topo_free(t);
+}
+
+PL_TEST_PROBE(integration, l7_check_native_and_vxlan, probe_l7)
+{
+	check_l7(L7_TOPO);
+	check_l7("topologies/two-node-l7-vxlan.yaml");
 }
 
 /* `podlab explain --http-*`: stdout and stderr of build/podlab ARGS in out; the exit status. */

@@ -16,6 +16,10 @@
 #include <netinet/in.h>
 
 #include "lib/pkt.h"
+#include "net/run.h"
+#include "plan/plan.h"
+#include "probe/probe.h"
+#include "replay/replay_run.h"
 #include "replay/replay_session.h"
 #include "results_text.h"
 #include "test.h"
@@ -91,23 +95,65 @@ static int generate(const struct topo *t, struct pl_replay_pkts *pk, int n, uint
 }
 
 /* Every result as its JSON line, in order; NULL on a failed session. */
+/*
+ * Pings between the pods of different nodes, both families, answers or not:
+ * every node has its neighbours resolved before the replay. A path's first
+ * packet would otherwise meet NEIGH_RESOLVE or not as the pods' own replies
+ * to earlier packets (RSTs, echo replies) happened to resolve it, which on a
+ * slow machine differs between two replays of the same packets.
+ */
+static void warm_neighbours(const struct topo *t, const char *run)
+{
+	char ns[PL_NETNS_NAME_MAX];
+	struct pl_probe_result r;
+	int a, b;
+
+	for (a = 0; a < t->npods; a++) {
+		pl_netns_name(run, t->pods[a].name, ns, sizeof(ns));
+		for (b = 0; b < t->npods; b++) {
+			struct pl_probe_req q = {.src_netns = ns, .timeout_ms = 300};
+
+			if (t->pods[a].node == t->pods[b].node)
+				continue;
+			q.proto = IPPROTO_ICMP;
+			q.dst_ip = t->pods[b].ip;
+			pl_probe(&q, &r);
+			if (!pl_topo_has_v6(t))
+				continue;
+			q.proto = IPPROTO_ICMPV6;
+			q.v6 = true;
+			memcpy(q.dst_ip6, t->pods[b].ip6, 16);
+			pl_probe(&q, &r);
+		}
+	}
+}
+
 static char *replay_json(const struct topo *t, const struct pl_replay_pkts *pk, unsigned window,
 			 struct pl_live_stats *stats)
 {
 	struct pl_replay_session_opts o = {.replay = {.mode = PL_MODE_LIVE, .live_window = window}};
 	struct pl_result *res = calloc(pk->n, sizeof(*res));
 	struct pl_replay_session s;
+	char run[PL_RUN_ID_MAX];
 	char *buf;
 	int err;
 
 	if (!res)
 		return NULL;
+	err = pl_replay_run_up(t, false, run, sizeof(run));
+	if (err) {
+		free(res);
+		return NULL;
+	}
+	warm_neighbours(t, run);
+	o.replay.run = run;
 	err = pl_replay_session_open(&s, t, &o);
 	if (!err)
 		err = pl_replay_session_run(&s, pk, res);
 	if (s.rp)
 		*stats = s.rp->live_stats;
 	pl_replay_session_close(&s);
+	pl_replay_run_down(run);
 	buf = pl_test_results_json(res, pk->n, t);
 	free(res);
 	if (err) {

@@ -21,21 +21,30 @@ static bool plan_wants_xdp(const struct pl_plan *p)
 	return p->topo->nprefilter > 0 || p->opts.xdp_prefilter;
 }
 
-/* Nodes with proxied (L7) ports: a fwmark rule and a local route each, with the datapath. */
-static int proxy_nodes(const struct topo *t, bool datapath)
+/* Node i has proxied (L7) ports and a datapath that steers to its proxy. */
+static bool proxy_node(const struct topo *t, int i, bool datapath)
 {
 	struct policy_proxies pp;
 	struct topo_pos bad;
-	int i, k, n = 0;
+	bool found;
+	int k;
 
 	if (!datapath || pl_policy_proxies(t, &pp, &bad))
-		return 0;
-	for (i = 0; i < t->nnodes; i++) {
-		for (k = 0; k < pp.n && t->pods[pp.p[k].pod].node != i; k++)
-			;
-		n += k < pp.n;
-	}
+		return false;
+	for (k = 0; k < pp.n && t->pods[pp.p[k].pod].node != i; k++)
+		;
+	found = k < pp.n;
 	pl_policy_proxies_free(&pp);
+	return found;
+}
+
+/* Nodes with proxied (L7) ports: a fwmark rule and a local route each, with the datapath. */
+static int proxy_nodes(const struct topo *t, bool datapath)
+{
+	int i, n = 0;
+
+	for (i = 0; i < t->nnodes; i++)
+		n += proxy_node(t, i, datapath);
 	return n;
 }
 
@@ -48,6 +57,8 @@ static void check_counts(const struct pl_plan *p, const struct topo *t, bool dat
 	/* Routes, neighbours and fdb entries on a classic vxlan0: legacy, and vxlan's twin. */
 	bool overlay = legacy || (t->routing == PL_ROUTING_VXLAN && !datapath);
 	int routes = 2 * np + (w ? nn + 2 : 0);
+	/* vxlan with the datapath: a proxy's node routes into the tunnel, a neighbour per node */
+	int tunnel = t->routing == PL_ROUTING_VXLAN ? proxy_nodes(t, datapath) * (nn - 1) : 0;
 
 	if (native || overlay)
 		routes += nn * (nn - 1);
@@ -75,12 +86,12 @@ static void check_counts(const struct pl_plan *p, const struct topo *t, bool dat
 	ASSERT_EQ(plan_count(p, PL_STEP_GRO), np + nn + (seg ? nn : 0), "gro on veths XDP sees");
 	ASSERT_EQ(plan_count(p, PL_STEP_ADDR),
 		  np + nn + (overlay ? nn : 0) + (w ? (seg ? 1 : 2) : 0), "addresses");
-	ASSERT_EQ(plan_count(p, PL_STEP_NEIGH), 2 * np + (overlay ? nn * (nn - 1) : 0),
+	ASSERT_EQ(plan_count(p, PL_STEP_NEIGH), 2 * np + (overlay ? nn * (nn - 1) : 0) + tunnel,
 		  "neighbours");
 	ASSERT_EQ(plan_count(p, PL_STEP_FDB), overlay ? nn * (nn - 1) : 0,
 		  "fdb entries only in legacy and the vxlan twin");
-	ASSERT_EQ(plan_count(p, PL_STEP_ROUTE), routes + proxy_nodes(t, datapath),
-		  "routes (and the proxy's local table)");
+	ASSERT_EQ(plan_count(p, PL_STEP_ROUTE), routes + proxy_nodes(t, datapath) + tunnel,
+		  "routes (and the proxy's local table and tunnel)");
 	ASSERT_EQ(plan_count(p, PL_STEP_RULE),
 		  (legacy && nn > 1 ? nn : 0) + proxy_nodes(t, datapath),
 		  "rules in legacy, and the proxy's fwmark rule");
@@ -230,6 +241,18 @@ static void check_node(const struct pl_plan *p, const struct topo *t, int i, boo
 			ASSERT_GE(
 				plan_find_neigh(p, PL_STEP_FDB, ns, "vxlan0", m->underlay_ip, mac),
 				0, "vxlan twin: fdb to the remote node");
+		} else if (proxy_node(t, i, datapath)) {
+			pl_plan_mac(3, j, mac);
+			v = plan_find_route(p, ns, "vxlan0", m->pod_cidr, m->pod_plen,
+					    m->underlay_ip, 0);
+			ASSERT_TRUE(v >= 0 && p->steps[v].route.onlink &&
+					    p->steps[v].route.encap_dst == m->underlay_ip &&
+					    p->steps[v].route.encap_id == PL_ID_REMOTE_NODE,
+				    "vxlan, a proxy's node: remote pod CIDR into the tunnel to its "
+				    "node");
+			ASSERT_GE(plan_find_neigh(p, PL_STEP_NEIGH, ns, "vxlan0", m->underlay_ip,
+						  mac),
+				  0, "vxlan, a proxy's node: neighbour of the remote vxlan0");
 		} else {
 			ASSERT_EQ(v, -1, "vxlan: no kernel route to remote pods (BPF redirects)");
 		}
