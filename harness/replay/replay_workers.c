@@ -57,6 +57,14 @@ static uint32_t tuple_key(uint32_t a, uint32_t b, uint16_t ap, uint16_t bp, uint
 		     (uint32_t)(hi >> 32) * 0x85ebca6bu ^ proto);
 }
 
+static uint32_t fold6(const uint8_t *ip6)
+{
+	uint32_t w[4];
+
+	memcpy(w, ip6, 16);
+	return w[0] ^ w[1] ^ w[2] ^ w[3];
+}
+
 uint32_t pl_flow_shard_key(const struct topo *t, const struct pl_replay_pkt *p,
 			   const struct pl_inject *opt_at)
 {
@@ -75,6 +83,13 @@ uint32_t pl_flow_shard_key(const struct topo *t, const struct pl_replay_pkt *p,
 		 (at.kind == PL_INJECT_UPLINK && info.daddr == t->nodes[at.node].underlay_ip));
 	if (inner)
 		pl_pkt_parse(p->data + info.inner_off, p->len - info.inner_off, &info);
+	if (info.ipv6) { /* conntrack6: the same key, the addresses folded */
+		uint32_t a = fold6(info.src.v6), b = fold6(info.dst.v6);
+
+		if (info.proto == IPPROTO_ICMPV6 || !info.has_l4)
+			return tuple_key(a, b, 0, 0, info.proto);
+		return tuple_key(a, b, info.sport, info.dport, info.proto);
+	}
 	if (!info.ipv4)
 		return 0;	/* to the stack untracked */
 	if (info.quote.present) /* an ICMP error: conntrack looks its quoted flow up */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include "lib/pkt.h"
@@ -163,4 +164,15 @@ PL_TEST(integration, replay_shard_key_ties_flows)
 	icmp.payload = quoted + 14;
 	icmp.payload_len = 28;
 	ASSERT_EQ(key_of(&icmp), key_of(&fwd), "an ICMP error goes with the flow it quotes");
+	/* IPv6 (conntrack6): tied by flow too, not all on one worker */
+	fwd.family = rev.family = other.family = AF_INET6;
+	inet_pton(AF_INET6, "fd00:10:244:1::10", fwd.saddr6);
+	inet_pton(AF_INET6, "fd00:10:244:2::20", fwd.daddr6);
+	memcpy(rev.saddr6, fwd.daddr6, 16);
+	memcpy(rev.daddr6, fwd.saddr6, 16);
+	memcpy(other.saddr6, fwd.saddr6, 16);
+	memcpy(other.daddr6, fwd.daddr6, 16);
+	ASSERT_EQ(key_of(&fwd), key_of(&rev), "IPv6: both directions of a flow");
+	ASSERT_NEQ(key_of(&fwd), key_of(&other), "IPv6: another source port is another flow");
+	ASSERT_NEQ(key_of(&fwd), 0, "IPv6: not every packet on the first worker");
 }
