@@ -13,6 +13,7 @@
 #include "lib/datapath.h"
 #include "lib/escape.h"
 #include "lib/pkt.h"
+#include "net/l7_log.h"
 #include "net/l7_proxy.h"
 #include "net/collector.h"
 #include "net/run.h"
@@ -23,7 +24,42 @@ struct observer {
 	bool json;
 	long long mono_to_real_ns; /* bpf_ktime_get_ns is CLOCK_MONOTONIC */
 	unsigned long count;
+	const char *l7dir; /* the run's proxies, NULL without http rules */
+	struct pl_l7_log *l7;
+	int nl7, l7_next; /* read, and printed */
+	int64_t l7_shown; /* follow: the newest request printed */
 };
+
+/* The proxies' requests up to real time until (all: INT64_MAX), in time order. */
+static void print_l7_until(struct observer *o, int64_t until)
+{
+	for (; o->l7_next < o->nl7 && o->l7[o->l7_next].real_ns <= until; o->l7_next++) {
+		const struct pl_l7_log *l = &o->l7[o->l7_next];
+
+		if (o->json)
+			pl_l7_log_json(stdout, o->topo, l);
+		else
+			pl_l7_log_print(stdout, o->topo, l);
+		o->l7_shown = l->real_ns;
+		o->count++;
+	}
+}
+
+/* Reads the proxies' logs again; with follow, only what is newer than what was printed. */
+static void read_l7(struct observer *o, bool newer_only)
+{
+	struct pl_l7_log *v;
+	int n, i;
+
+	if (!o->l7dir || pl_l7_logs_read(o->l7dir, &v, &n))
+		return;
+	free(o->l7);
+	for (i = 0; newer_only && i < n && v[i].real_ns <= o->l7_shown; i++)
+		;
+	o->l7 = v;
+	o->nl7 = n;
+	o->l7_next = i;
+}
 
 static volatile sig_atomic_t stop;
 
@@ -57,6 +93,7 @@ static void endpoint_name(const struct topo *t, uint32_t ip, char *buf, size_t l
 
 static void print_event(struct observer *o, int node, const struct pl_flow_event *ev)
 {
+	print_l7_until(o, (int64_t)ev->ts_ns + o->mono_to_real_ns);
 	char when[32], src[64], dst[64], outcome[96], nat[160];
 	long long real = (long long)ev->ts_ns + o->mono_to_real_ns;
 	time_t sec = real / 1000000000LL;
@@ -145,7 +182,6 @@ static int observe(const char *run, bool json, bool follow)
 	uint64_t told = 0, lost, dp_told = 0;
 	uint32_t node, wake;
 	int err, round = 0;
-	int n;
 
 	err = pl_run_state_read(run, &st);
 	if (err) {
@@ -182,6 +218,10 @@ static int observe(const char *run, bool json, bool follow)
 		pl_warn("run %s: the collector is behind; the newest events may be missing", run);
 	if (follow)
 		dp_told = dp_lost(run, t); /* from now on, as the events */
+	o.l7dir = st.l7dir;
+	read_l7(&o, false);
+	if (follow) /* from now on: what the logs hold already is history */
+		o.l7_next = o.nl7, o.l7_shown = o.nl7 ? o.l7[o.nl7 - 1].real_ns : 0;
 	do {
 		wake = __atomic_load_n(&bus.hdr->wake, __ATOMIC_ACQUIRE);
 		while (!stop && pl_evbus_next(&bus, &node, &ev) > 0)
@@ -194,12 +234,18 @@ static int observe(const char *run, bool json, bool follow)
 				(unsigned long long)(lost - dp_told));
 			dp_told = lost;
 		}
+		if (follow && round % 5 == 0) { /* the proxies' new requests, about once a second */
+			read_l7(&o, true);
+			print_l7_until(&o, INT64_MAX);
+		}
 		if (follow && !stop)
 			pl_evbus_wait(&bus, wake, 200);
 	} while (follow && !stop);
-	/* The proxies' request lines (allowed with the pod's answer, denied 403). */
-	if (st.l7dir && !json && (n = pl_l7_print_logs(st.l7dir, stdout)) >= 0)
-		fprintf(stderr, "%d L7 (HTTP) requests logged by the proxies of run %s\n", n, run);
+	print_l7_until(&o, INT64_MAX); /* the requests after the newest event */
+	if (o.l7dir && !json)
+		fprintf(stderr, "%d L7 (HTTP) requests logged by the proxies of run %s\n", o.nl7,
+			run);
+	free(o.l7);
 	lost = dp_lost(run, t);
 	if (follow)
 		lost = lost > dp_told ? lost - dp_told : 0;
@@ -260,9 +306,11 @@ PL_COMMAND(
 		 "Without --follow: the events the ring holds; with it: from now on. A reader\n"
 		 "a whole ring behind says \"lost N events: reader too slow\"; events the\n"
 		 "datapath had no room for: \"datapath lost N events: ring buffer full\".\n"
-		 "A run with http rules also prints its L7 proxies' request log, one\n"
-		 "\"L7 NODE: ...\" line per request (HAProxy's httplog: client, frontend,\n"
-		 "status 200 or 403, request line), read from each proxy's stats socket.\n"
+		 "A run with http rules also prints its L7 proxies' requests (HAProxy's\n"
+		 "httplog, read from each proxy's stats socket), merged in time order:\n"
+		 "\"TIME NODE L7 frontend:39664 -> backend:80 HTTP/1.0 GET /public/a -> 200\n"
+		 "(1 ms)\", \"... POST /x -> DENIED (403) by the proxy's http rules\"; with\n"
+		 "--json an {\"l7\": {...}} object each (method, path, status, verdict).\n"
 		 "\n"
 		 "options:\n"
 		 "  -f, --follow  keep printing until interrupted (Ctrl-C)\n"

@@ -279,8 +279,8 @@ void pl_l7_status(const char *dir, FILE *out)
 	closedir(d);
 }
 
-/* One proxy's request log lines (its ring, over the stats socket); count or -errno. */
-static int print_ring(const char *sock, const char *node, FILE *out)
+/* One proxy's request log lines (its ring, over the stats socket), each to fn; count or -errno. */
+static int read_ring(const char *sock, const char *node, pl_l7_line_fn fn, void *ctx)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	static const char cmd[] = "show events " PL_L7_LOG_RING "\n";
@@ -313,14 +313,14 @@ static int print_ring(const char *sock, const char *node, FILE *out)
 			continue;
 		/* rfc3164: "<pri>Mmm dd hh:mm:ss haproxy[pid]: message". */
 		p = strstr(line, "]: ");
-		fprintf(out, "L7 %s: %s\n", node, p ? p + 3 : line);
+		fn(ctx, node, p ? p + 3 : line);
 		count++;
 	}
 	fclose(f);
 	return count;
 }
 
-int pl_l7_print_logs(const char *dir, FILE *out)
+int pl_l7_each_line(const char *dir, pl_l7_line_fn fn, void *ctx)
 {
 	char sock[PATH_MAX], node[64];
 	struct dirent *de;
@@ -337,7 +337,7 @@ int pl_l7_print_logs(const char *dir, FILE *out)
 			continue;
 		snprintf(node, sizeof(node), "%.*s", (int)(len - 5), de->d_name);
 		snprintf(sock, sizeof(sock), "%s/%s", dir, de->d_name);
-		n = print_ring(sock, node, out);
+		n = read_ring(sock, node, fn, ctx);
 		if (n < 0)
 			pl_warn("the L7 proxy of %s: reading its log ring at %s: %s", node, sock,
 				strerror(-n));
@@ -346,4 +346,14 @@ int pl_l7_print_logs(const char *dir, FILE *out)
 	}
 	closedir(d);
 	return total;
+}
+
+static void print_line(void *ctx, const char *node, const char *msg)
+{
+	fprintf(ctx, "L7 %s: %s\n", node, msg);
+}
+
+int pl_l7_print_logs(const char *dir, FILE *out)
+{
+	return pl_l7_each_line(dir, print_line, out);
 }

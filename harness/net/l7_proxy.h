@@ -33,6 +33,9 @@ void pl_l7_status(const char *dir, FILE *out);
  * stats socket) as "L7 NODE: line": the count, or -errno.
  */
 int pl_l7_print_logs(const char *dir, FILE *out);
+/* Each proxy's log lines of run folder dir, the syslog prefix cut: fn(ctx, node, line); count. */
+typedef void (*pl_l7_line_fn)(void *ctx, const char *node, const char *line);
+int pl_l7_each_line(const char *dir, pl_l7_line_fn fn, void *ctx);
 /* The pid in a pid file, 0 when none. */
 int pl_l7_pid(const char *pidfile);
 

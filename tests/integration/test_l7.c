@@ -279,6 +279,38 @@ out:
 	return code;
 }
 
+/* `podlab observe RUN [--json]`: the proxy's requests among the flow events. */
+static void observe_has_l7(const char *run)
+{
+	char cmd[128], out[1 << 16];
+	size_t n;
+	FILE *f;
+	int j;
+
+	for (j = 0; j < 2; j++) {
+		snprintf(cmd, sizeof(cmd), "build/podlab observe %s%s 2>/dev/null", run,
+			 j ? " --json" : "");
+		f = popen(cmd, "r");
+		if (!ASSERT_TRUE(f != NULL, "observe"))
+			return;
+		n = fread(out, 1, sizeof(out) - 1, f);
+		out[n] = '\0';
+		pclose(f);
+		if (!j) {
+			ASSERT_STRSTR(out, " L7 frontend:", "an L7 line names the client pod");
+			ASSERT_STRSTR(out, "-> backend:80 HTTP/1.0 GET /public/index.html -> 200",
+				      "the allowed request and the pod's answer");
+			ASSERT_STRSTR(out, "POST /public/x -> DENIED (403)", "the denied one");
+			ASSERT_STRSTR(out, "(TO_PROXY)", "and the flow events steering them");
+		} else {
+			ASSERT_STRSTR(out, "\"method\":\"POST\",\"path\":\"/public/x\"",
+				      "JSON: the request");
+			ASSERT_STRSTR(out, "\"status\":403,\"verdict\":\"denied\"",
+				      "JSON: its verdict");
+		}
+	}
+}
+
 /* Requests through node2's proxy from node1 (across the underlay) and from node2 itself. */
 static void http_end_to_end(const char *topology)
 {
@@ -334,6 +366,7 @@ static void http_end_to_end(const char *topology)
 		  "POST /public/a from frontend2 is denied");
 	ASSERT_EQ(sv.nreq, n, "and never reached the backend");
 	srv_stop(&sv);
+	observe_has_l7(run);
 	logs = NULL;
 	lf = open_memstream(&logs, &llen);
 	if (ASSERT_TRUE(lf != NULL, "memstream")) {
