@@ -41,7 +41,6 @@ static void print_l7_until(struct observer *o, int64_t until)
 		else
 			pl_l7_log_print(stdout, o->topo, l);
 		o->l7_shown = l->real_ns;
-		o->count++;
 	}
 }
 
