@@ -219,8 +219,10 @@ static int observe(const char *run, bool json, bool follow)
 		dp_told = dp_lost(run, t); /* from now on, as the events */
 	o.l7dir = st.l7dir;
 	read_l7(&o, false);
-	if (follow) /* from now on: what the logs hold already is history */
-		o.l7_next = o.nl7, o.l7_shown = o.nl7 ? o.l7[o.nl7 - 1].real_ns : 0;
+	if (follow && o.nl7) { /* from now on: what the logs hold already is history */
+		o.l7_next = o.nl7;
+		o.l7_shown = o.l7[o.nl7 - 1].real_ns;
+	}
 	do {
 		wake = __atomic_load_n(&bus.hdr->wake, __ATOMIC_ACQUIRE);
 		while (!stop && pl_evbus_next(&bus, &node, &ev) > 0)

@@ -52,7 +52,7 @@ static int measure(const char *run, uint32_t dst, double secs, struct meas *m, u
 				  .host = "backend",
 				  .timeout_ms = 2000};
 	struct pl_probe_result r;
-	double t0 = pl_now(), t;
+	double t0 = pl_now(), t = 0;
 	long n = 0;
 
 	memset(m, 0, sizeof(*m));
@@ -66,7 +66,6 @@ static int measure(const char *run, uint32_t dst, double secs, struct meas *m, u
 		}
 		if (n < MAX_REQS)
 			lat[n++] = r.rtt_us;
-		t = pl_now() - t0;
 	} while ((t = pl_now() - t0) < secs);
 	if (!n)
 		return -EIO;
