@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "lib/log.h"
+#include "replay/replay_core.h"
 
 struct pl_cmd {
 	const char *name;    /* "verify", "prog list", "up", ... (may hold one space) */
@@ -32,5 +33,7 @@ int pl_cmd_parse_uint(const char *cmd, const char *opt, const char *arg, uint64_
 		      uint64_t *out);
 /* --ct-max N: 1..TOPO_CT_MAX_LIMIT into *out, else a usage error (PL_EXIT_INPUT). */
 int pl_cmd_parse_ct_max(const char *cmd, const char *arg, uint32_t *out);
+/* --uplink-inject auto|xdp|peer into *out, else a usage error (PL_EXIT_INPUT). */
+int pl_cmd_parse_uplink_inject(const char *cmd, const char *arg, enum pl_uplink_inject *out);
 
 #endif /* PL_CLI_H */

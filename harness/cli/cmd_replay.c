@@ -23,9 +23,10 @@ PL_COMMAND(replay, .name = "replay",
 		    "one line per packet: number, summary, injection point, programs and\n"
 		    "observation points in order, verdict, drop reason, where it was delivered,\n"
 		    "whether its addresses were preserved or rewritten, and its encapsulation.\n"
-		    "A packet steered to a node's L7 proxy that holds an HTTP request adds\n"
-		    "the proxy's decision (unit/sim: the compiled http rules; live: the\n"
-		    "request sent again from the pod, and the status the proxy answers).\n"
+		    "A packet steered to a node's L7 proxy that completes an HTTP request\n"
+		    "head (assembled from its connection's segments) adds the proxy's\n"
+		    "decision (unit/sim: the compiled http rules; live: the request sent\n"
+		    "again from the pod, and the status the proxy answers).\n"
 		    "No expectations: this is for explaining a capture (see podlab test).\n"
 		    "\n"
 		    "Injection point without --at: a packet from a pod's IP enters that pod's\n"
@@ -50,6 +51,10 @@ PL_COMMAND(replay, .name = "replay",
 		    "                    a packet whose tag or flow is in flight already waits\n"
 		    "                    for the next window, so each result is the one the\n"
 		    "                    packet gets alone; 1 = one packet at a time\n"
+		    "  --uplink-inject HOW  live mode: a frame at a node's uplink goes in as an\n"
+		    "                    XDP live frame of its xdp_prefilter (xdp), is sent from\n"
+		    "                    the far end of the uplink's veth (peer), or auto (xdp,\n"
+		    "                    and peer where the kernel refuses live frames)\n"
 		    "  --json            one JSON object per packet instead of text\n"
 		    "  --pcap-out DIR    write what came out of each device to DIR/<device>.pcap\n"
 		    "  -j, --workers N   unit mode: replay on N CPUs (default: every CPU this\n"
@@ -110,6 +115,7 @@ static int cmd_replay(int argc, char **argv)
 		{"workers", required_argument, NULL, 'w'},
 		{"ct-max", required_argument, NULL, 'c'},
 		{"window", required_argument, NULL, 'W'},
+		{"uplink-inject", required_argument, NULL, 'U'},
 		{0},
 	};
 	const char *topo_file = NULL, *pcap = NULL, *at = NULL, *filter = NULL, *outdir = NULL;
@@ -172,6 +178,10 @@ static int cmd_replay(int argc, char **argv)
 				return pl_cmd_usage_error("replay", "--window: '%s' is not 1 to %d",
 							  optarg, PL_LIVE_WINDOW_MAX);
 			so.replay.live_window = (int)num;
+			break;
+		case 'U':
+			if (pl_cmd_parse_uplink_inject("replay", optarg, &so.replay.uplink_inject))
+				return PL_EXIT_INPUT;
 			break;
 		case 'c':
 			if (pl_cmd_parse_ct_max("replay", optarg, &ct_max))

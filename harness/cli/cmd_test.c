@@ -51,6 +51,10 @@ PL_COMMAND(test, .name = "test", .summary = "run scenario files: replay and asse
 		    "                    of a serial run (not with --run or --pcap-out)\n"
 		    "  --ct-max N        every node's conntrack holds N flows (1..16777216)\n"
 		    "                    instead of the topology's conntrack.max (no --run)\n"
+		    "  --uplink-inject HOW  live mode: a frame at a node's uplink goes in as an\n"
+		    "                    XDP live frame of its xdp_prefilter (xdp), is sent from\n"
+		    "                    the far end of the uplink's veth (peer), or auto (xdp,\n"
+		    "                    and peer where the kernel refuses live frames)\n"
 		    "  -v                print every packet's result line\n"
 		    "\n"
 		    "Ctrl-C (SIGINT, SIGTERM, SIGHUP) stops every scenario before its next\n"
@@ -190,6 +194,7 @@ static int cmd_test(int argc, char **argv)
 		{"shard", required_argument, NULL, 's'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"ct-max", required_argument, NULL, 'C'},
+		{"uplink-inject", required_argument, NULL, 'U'},
 		{0},
 	};
 	struct test_run tr = {.mode = -1, .cmp = {-1, -1}};
@@ -241,6 +246,10 @@ static int cmd_test(int argc, char **argv)
 			break;
 		case 'C':
 			if (pl_cmd_parse_ct_max("test", optarg, &tr.ct_max))
+				return PL_EXIT_INPUT;
+			break;
+		case 'U':
+			if (pl_cmd_parse_uplink_inject("test", optarg, &tr.so.uplink_inject))
 				return PL_EXIT_INPUT;
 			break;
 		default:

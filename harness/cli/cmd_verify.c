@@ -69,6 +69,11 @@ static void print_kernel(void)
 		       pl_probe_link_kind(links[i]) ? "no" : "yes");
 	printf("\n  tcx        %s (TC programs attach with cls_bpf)\n",
 	       pl_probe_tcx() ? "no" : "yes");
+	printf("  xdp live   %s\n",
+	       pl_probe_xdp_live_frames()
+		       ? "no (live replay sends uplink frames from the uplink's "
+			 "far end)"
+		       : "yes (live replay injects uplink frames as XDP live frames)");
 	if (pl_probe_netns_devices(devs, sizeof(devs)))
 		snprintf(devs, sizeof(devs), "?");
 	printf("  new netns  %s (podlab's devices start at ifindex %d)\n", devs, PL_IFINDEX_BASE);

@@ -81,6 +81,17 @@ int pl_cmd_parse_ct_max(const char *cmd, const char *arg, uint32_t *out)
 	return 0;
 }
 
+int pl_cmd_parse_uplink_inject(const char *cmd, const char *arg, enum pl_uplink_inject *out)
+{
+	int how = pl_uplink_inject_parse(arg);
+
+	if (how < 0)
+		return pl_cmd_usage_error(cmd, "--uplink-inject: '%s' is not auto, xdp or peer",
+					  arg);
+	*out = (enum pl_uplink_inject)how;
+	return 0;
+}
+
 /* Matches "prog list" against argv "prog" "list" as well as a one-word name. */
 static int match(const struct pl_cmd *c, int argc, char **argv)
 {

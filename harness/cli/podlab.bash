@@ -29,7 +29,7 @@ _podlab_takes_value()
 	--mode | --compare | --only | -l | --linktype | --example | --from | --to | --path | --at | \
 	--filter | --timeout | --seconds | --dport | --sport | --size | --proto | --tbf | --htb | \
 	--netem | --pfifo | --load | --duration | --interval | --link | --seed | --workers | \
-	--ct-max | --window | --node | --services) true ;;
+	--ct-max | --window | --node | --services | --uplink-inject) true ;;
 	*) false ;;
 	esac
 }
@@ -127,6 +127,7 @@ _podlab()
 	--routing) mapfile -t COMPREPLY < <(compgen -W "native vxlan legacy fabric ipip all" -- "$cur"); return ;;
 	--mode) mapfile -t COMPREPLY < <(compgen -W "unit sim live" -- "$cur"); return ;;
 	--compare) mapfile -t COMPREPLY < <(compgen -W "sim,live unit,live unit,sim" -- "$cur"); return ;;
+	--uplink-inject) mapfile -t COMPREPLY < <(compgen -W "auto xdp peer" -- "$cur"); return ;;
 	--only) mapfile -t COMPREPLY < <(compgen -W "connectivity natfree underlay mtu shaping routes ingress l7" \
 		-- "$cur"); return ;;
 	-l | --linktype) mapfile -t COMPREPLY < <(compgen -W "EN10MB LINUX_SLL2" -- "$cur"); return ;;

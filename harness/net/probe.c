@@ -115,6 +115,34 @@ static int tcx_child(char *msg, size_t len)
 	return err;
 }
 
+/*
+ * Child: an XDP_DROP program run as a live frame (BPF_F_TEST_XDP_LIVE_FRAMES,
+ * 5.18+): dropped, so nothing is sent; some kernels refuse the flag (EPERM).
+ */
+static int live_frames_child(char *msg, size_t len)
+{
+	const struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K,
+		 .dst_reg = BPF_REG_0,
+		 .imm = 1 /* XDP_DROP */},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	uint8_t frame[64] = {0};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = sizeof(frame),
+		    .repeat = 1, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+	int prog, err = 0;
+
+	prog = bpf_prog_load(BPF_PROG_TYPE_XDP, "plprobe", "GPL", insns, 2, NULL);
+	if (prog < 0)
+		err = -errno;
+	else if (bpf_prog_test_run_opts(prog, &o))
+		err = -errno;
+	if (prog >= 0)
+		close(prog);
+	snprintf(msg, len, "%d ", -err);
+	return err;
+}
+
 /* Child: names of the devices a new namespace starts with. */
 static int devices_child(char *msg, size_t len)
 {
@@ -132,7 +160,7 @@ static int devices_child(char *msg, size_t len)
 	return 0;
 }
 
-enum probe_kind { PROBE_QDISC, PROBE_LINK, PROBE_TCX, PROBE_DEVICES };
+enum probe_kind { PROBE_QDISC, PROBE_LINK, PROBE_TCX, PROBE_LIVE_FRAMES, PROBE_DEVICES };
 
 /*
  * Runs one probe in a forked child in a throwaway netns. Returns 0 when it worked,
@@ -162,6 +190,8 @@ static int probe_child(enum probe_kind what, int qdisc, const char *kind, char *
 			err = link_child(kind, msg, sizeof(msg));
 		} else if (what == PROBE_TCX) {
 			err = tcx_child(msg, sizeof(msg));
+		} else if (what == PROBE_LIVE_FRAMES) {
+			err = live_frames_child(msg, sizeof(msg));
 		} else {
 			err = devices_child(msg, sizeof(msg));
 		}
@@ -224,6 +254,21 @@ const char *pl_probe_tcx(void)
 	if (!e)
 		return NULL;
 	snprintf(reason, sizeof(reason), "no tcx links (%s)", strerror(e));
+	return reason;
+}
+
+const char *pl_probe_xdp_live_frames(void)
+{
+	static char reason[200];
+	char msg[300];
+	int e = probe_child(PROBE_LIVE_FRAMES, 0, NULL, msg, sizeof(msg));
+
+	if (!e)
+		return NULL;
+	snprintf(reason, sizeof(reason),
+		 "the kernel refuses XDP live frames "
+		 "(BPF_F_TEST_XDP_LIVE_FRAMES, Linux 5.18+): %s",
+		 strerror(e));
 	return reason;
 }
 

@@ -52,7 +52,7 @@ struct pl_run_state {
 	int npins;
 	char **nginx; /* "DIR NETNS" of each pod's nginx (harness/net/nginx.h) */
 	int nnginx;
-	char *l7dir; /* the L7 proxies' folder (l7_proxy.h), NULL without http rules */
+	char *l7dir;	 /* the L7 proxies' folder (l7_proxy.h), NULL without http rules */
 	char *events;	 /* the shared flow-event ring file, NULL if none */
 	pid_t collector; /* its collector, 0 if none was started */
 	unsigned long long collector_start;
@@ -98,6 +98,8 @@ const char *pl_probe_qdisc_kind(enum topo_qdisc_kind kind);
 const char *pl_probe_link_kind(const char *kind);
 /* Feature probe: tcx BPF links (6.6+)? NULL or a reason. podlab attaches with cls_bpf. */
 const char *pl_probe_tcx(void);
+/* Feature probe: XDP live frames (BPF_F_TEST_XDP_LIVE_FRAMES)? NULL or a reason. */
+const char *pl_probe_xdp_live_frames(void);
 /* Names of the devices a new network namespace starts with ("lo tunl0"); 0 or -errno. */
 int pl_probe_netns_devices(char *buf, size_t len);
 

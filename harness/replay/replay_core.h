@@ -26,12 +26,24 @@ struct pl_evshare;
 #define PL_LIVE_WINDOW_DEFAULT 64
 #define PL_LIVE_WINDOW_MAX     1024
 
+/* Live: how a frame is injected at a node's uplink (replay_live_uplink.c). */
+enum pl_uplink_inject {
+	PL_UPLINK_AUTO, /* XDP live frames; from the uplink's peer when the kernel refuses them */
+	PL_UPLINK_XDP,	/* XDP live frames only */
+	PL_UPLINK_PEER, /* sent from the far end of the uplink's veth */
+};
+
+const char *pl_uplink_inject_name(enum pl_uplink_inject how);
+/* "auto" | "xdp" | "peer" → enum pl_uplink_inject, -EINVAL for anything else. */
+int pl_uplink_inject_parse(const char *s);
+
 struct pl_replay_opts {
 	enum pl_replay_mode mode;
 	const char *run;       /* reuse this run; NULL = build the topology and remove it after */
 	struct pl_inject at;   /* PL_INJECT_AUTO = choose per packet */
 	unsigned live_wait_ms; /* live: how long a window waits with nothing new seen (0 = 500) */
 	unsigned live_window;  /* live: packets in flight at most (0 = 64, 1 = one at a time) */
+	enum pl_uplink_inject uplink_inject;
 };
 
 /* Live mode's windows: how many, and why a window ended before it was full. */
@@ -58,6 +70,7 @@ struct pl_replay_node {
 };
 
 struct policy_proxies;
+struct pl_l7_streams;
 
 struct pl_replay {
 	const struct topo *t;
@@ -70,8 +83,9 @@ struct pl_replay {
 	void *live; /* replay_live.c state */
 	void *sim;  /* replay_sim.c state: the simulator's walk over this run */
 	struct pl_live_stats live_stats;
-	struct policy_proxies *l7; /* replay_l7.c: the proxied ports, their rules */
-	uint8_t *buf;		   /* scratch for data_out */
+	struct policy_proxies *l7;	  /* replay_l7.c: the proxied ports, their rules */
+	struct pl_l7_streams *l7_streams; /* request heads under way (a worker has its own) */
+	uint8_t *buf;			  /* scratch for data_out */
 	/* A parallel unit-mode worker's view (replay_workers.c): its events come from here. */
 	struct pl_evshare *evshare; /* NULL: this thread reads the rings alone */
 	int cpu;		    /* the CPU the worker is pinned to */

@@ -2,7 +2,8 @@
 /*
  * Live mode: the topology is real and the kernel decides the whole path.
  * Injection: at an uplink, XDP live frames (BPF_F_TEST_XDP_LIVE_FRAMES) of the
- * node's xdp_prefilter, so XDP_PASS frames enter that node's stack for real;
+ * node's xdp_prefilter, so XDP_PASS frames enter that node's stack for real,
+ * or the frame sent from the uplink's far end (replay_live_uplink.c);
  * at a vxlan device, the same with the frame wrapped in VXLAN from another
  * node (the kernel decapsulates it); from a pod, an AF_PACKET socket on the
  * pod's eth0, made inside the pod's netns (sendmmsg for a run of packets).
@@ -266,6 +267,8 @@ int pl_replay_live_open(struct pl_replay *rp)
 		/* A pod's eth0 has no qdisc (noqueue) and no program: straight to the veth. */
 		setsockopt(lv->inject_fd[i], SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	}
+	if ((err = pl_live_uplink_open(rp, lv)))
+		return err;
 	return pl_replay_enter(rp, -1);
 }
 
@@ -288,6 +291,7 @@ void pl_replay_live_close(struct pl_replay *rp)
 	free(lv->pod_netns);
 	free(lv->inject_fd);
 	free(lv->vxlan_mac);
+	pl_live_uplink_close(lv, rp->t->nnodes);
 	free(lv->paths);
 	free(lv->slots);
 	free(lv->tags);
@@ -373,22 +377,4 @@ int pl_live_encap(struct pl_replay *rp, struct pl_live *lv, const struct pl_repl
 	outer.daddr = t->nodes[node].underlay_ip;
 	outer.ip_id = info.ip_id;
 	return pl_pkt_build_vxlan(&outer, vni, lv->frame, len, buf, PL_PKT_MAX);
-}
-
-int pl_live_inject_uplink(struct pl_replay *rp, struct pl_live *lv, int node, uint8_t *f,
-			  uint32_t len)
-{
-	struct pl_tap *tp = pl_live_tap_of(lv, PL_TAP_UPLINK, node);
-	struct xdp_md ctx = {.data_end = len, .ingress_ifindex = tp->ifindex};
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f, .data_size_in = len, .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = 1, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
-	int err;
-
-	memcpy(f, tp->mac, 6);
-	err = pl_replay_enter(rp, node);
-	if (err)
-		return err;
-	if (bpf_prog_test_run_opts(rp->nodes[node].prog_fd[PL_PROG_XDP_PREFILTER], &o))
-		return -errno;
-	return 0;
 }

@@ -69,7 +69,10 @@ struct pl_live {
 	int *pod_netns;		 /* per pod, -1 = unknown */
 	int *inject_fd;		 /* per pod: AF_PACKET socket opened in its netns, -1 = none */
 	uint8_t (*vxlan_mac)[6]; /* per node: its vxlan device's MAC (the inner destination) */
-	unsigned window;	 /* packets in flight at most */
+	enum pl_uplink_inject uplink_how; /* AUTO until XDP live frames worked or were refused */
+	int *peer_fd;		/* per node: AF_PACKET socket at the far end of its uplink */
+	uint32_t *peer_ifindex; /* per node: that end's ifindex */
+	unsigned window;	/* packets in flight at most */
 	struct pl_live_slot *slots;
 	int nslots;
 	int *tags; /* open addressing, tag -> slot index, -1 = empty */
@@ -100,7 +103,10 @@ int pl_live_inject_pod(struct pl_replay *rp, struct pl_live *lv, int pod, uint8_
  */
 int pl_live_encap(struct pl_replay *rp, struct pl_live *lv, const struct pl_replay_pkt *p, int node,
 		  uint8_t *buf);
-/* One frame at node's uplink as an XDP live frame of its xdp_prefilter. */
+/* The far ends of the uplinks (unless XDP live frames only): 0 or -errno, message printed. */
+int pl_live_uplink_open(struct pl_replay *rp, struct pl_live *lv);
+void pl_live_uplink_close(struct pl_live *lv, int nnodes);
+/* One frame at node's uplink: an XDP live frame of its xdp_prefilter, or from the far end. */
 int pl_live_inject_uplink(struct pl_replay *rp, struct pl_live *lv, int node, uint8_t *f,
 			  uint32_t len);
 

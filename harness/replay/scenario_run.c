@@ -6,11 +6,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/utsname.h>
 
 #include "lib/clock.h"
 #include "lib/datapath.h"
 #include "lib/log.h"
+#include "net/run.h"
 #include "replay/replay_run.h"
 #include "replay/replay_session.h"
 #include "replay/scenario_run.h"
@@ -18,28 +18,16 @@
 
 volatile sig_atomic_t pl_scn_stop;
 
-/* BPF_F_TEST_XDP_LIVE_FRAMES arrived in Linux 5.18. */
-static bool kernel_has_live_frames(void)
-{
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		return false;
-	return major > 5 || (major == 5 && minor >= 18);
-}
-
 const char *pl_scenario_skip_reason(const struct pl_scenario *s)
 {
-	bool live_frames = s->mode == PL_MODE_LIVE;
 	int i;
 
 	if (geteuid() != 0)
 		return "needs root: BPF_PROG_TEST_RUN inside the topology's namespaces";
+	/* Live mode itself does not: it sends uplink frames from the far end without them. */
 	for (i = 0; i < s->nrequires; i++)
-		live_frames |= !strcmp(s->requires[i], "live-frames");
-	if (live_frames && !kernel_has_live_frames())
-		return "kernel lacks BPF_F_TEST_XDP_LIVE_FRAMES (Linux 5.18): live injection";
+		if (!strcmp(s->requires[i], "live-frames"))
+			return pl_probe_xdp_live_frames();
 	return NULL;
 }
 
@@ -215,11 +203,12 @@ static void session_failed(const struct pl_replay_session *sess, int err, struct
 int pl_scenario_run(const struct pl_scenario *s, const struct pl_scn_run_opts *o,
 		    struct pl_scn_report *rep)
 {
-	struct pl_replay_session_opts so = {.replay = {.mode = s->mode, .run = o->run},
-					    .prefilter = s->prefilter,
-					    .nprefilter = s->nprefilter,
-					    .pcap_out = o->pcap_out,
-					    .stop = &pl_scn_stop};
+	struct pl_replay_session_opts so = {
+		.replay = {.mode = s->mode, .run = o->run, .uplink_inject = o->uplink_inject},
+		.prefilter = s->prefilter,
+		.nprefilter = s->nprefilter,
+		.pcap_out = o->pcap_out,
+		.stop = &pl_scn_stop};
 	struct pl_replay_session sess = {0};
 	struct pl_expect_state *st = NULL;
 	struct verbose_print vp = {0};

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "replay/replay_core.h"
 #include "replay/report.h"
 #include "replay/scenario.h"
 
@@ -24,6 +25,7 @@ struct pl_scn_run_opts {
 	const char *run;	      /* reuse this run (its topology must be the scenario's) */
 	struct pl_pcap_out *pcap_out; /* NULL = none */
 	FILE *verbose;		      /* -v: every packet's line here, NULL = quiet */
+	enum pl_uplink_inject uplink_inject; /* live: how frames enter an uplink */
 };
 
 /* Fills rep (outcome PASS/FAIL/SKIP/ERROR). Returns 0, or -errno on allocation failure. */

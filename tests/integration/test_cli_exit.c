@@ -76,6 +76,10 @@ PL_TEST_PROBE(integration, cli_bad_input_exit_2, probe_cli_files)
 		 "--window: '0' is not 1 to 1024"},
 		{"replay --window 1025 --topology topologies/seed-tc.yaml --pcap x.pcap",
 		 "--window: '1025' is not 1 to 1024"},
+		{"replay --uplink-inject nic --topology topologies/seed-tc.yaml --pcap x.pcap",
+		 "--uplink-inject: 'nic' is not auto, xdp or peer"},
+		{"test --uplink-inject XDP tests/scenarios/live-native.yaml",
+		 "--uplink-inject: 'XDP' is not auto, xdp or peer"},
 		/* Numbers: digits in range, never wrapped or half read. */
 		{"explain --topology topologies/two-node-native.yaml --from frontend --to backend "
 		 "--dport 65616",
