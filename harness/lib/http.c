@@ -2,6 +2,7 @@
 /* The one HTTP/1.x request reader of user space (replay's L7 decisions, captures). */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
@@ -80,6 +81,38 @@ static int header_line(const uint8_t *p, size_t len, struct pl_http_head *h)
 	return 0;
 }
 
+/*
+ * Whether p (no line end in it) can begin a request line: a method token, then
+ * a path of visible characters, then a beginning of "HTTP/1.x".
+ */
+static bool request_line_prefix(const uint8_t *p, size_t n)
+{
+	static const char version[] = "HTTP/1.";
+	size_t i, j;
+
+	for (i = 0; i < n && is_tchar(p[i]); i++)
+		;
+	if (!i || i >= sizeof(((struct pl_http_head *)0)->method))
+		return false;
+	if (i == n)
+		return true;
+	if (p[i++] != ' ')
+		return false;
+	for (j = i; j < n && p[j] > ' ' && p[j] < 0x7f; j++)
+		;
+	if (j == n)
+		return true;
+	if (j == i || p[j++] != ' ')
+		return false;
+	for (i = 0; j < n; i++, j++) {
+		if (i == 8) /* the whole version: only its CR may follow */
+			return p[j] == '\r' && j + 1 == n;
+		if (i < sizeof(version) - 1 ? p[j] != version[i] : !isdigit(p[j]))
+			return false;
+	}
+	return true;
+}
+
 int pl_http_parse_request(const uint8_t *p, size_t n, struct pl_http_head *h)
 {
 	size_t off = 0;
@@ -88,8 +121,8 @@ int pl_http_parse_request(const uint8_t *p, size_t n, struct pl_http_head *h)
 
 	memset(h, 0, sizeof(*h));
 	len = line_len(p, n);
-	if (len < 0) /* a beginning only if what there is could start a request line */
-		return n && is_tchar(p[0]) && !memchr(p, '\r', n) ? -EAGAIN : -EINVAL;
+	if (len < 0)
+		return request_line_prefix(p, n) ? -EAGAIN : -EINVAL;
 	if (len && p[len - 1] == '\r')
 		len--;
 	if ((err = request_line(p, (size_t)len, h)))

@@ -295,6 +295,11 @@ static bool check_l7(const struct pl_scn_expect *e, const struct pl_result *r,
 	ok = l7_field(f, where, "method", e->l7.method, l->method);
 	ok = l7_field(f, where, "path", e->l7.path, l->path) && ok;
 	ok = l7_field(f, where, "host", e->l7.host, l->host) && ok;
+	if (e->l7.segments && e->l7.segments != l->segments) {
+		pl_failures_add(f, "%s: l7: segments: expected %llu, got %u", where,
+				(unsigned long long)e->l7.segments, l->segments);
+		ok = false;
+	}
 	if (e->l7.allowed >= 0 && e->l7.allowed != l->allowed) {
 		pl_failures_add(f, "%s: l7: verdict: expected %s, got %s%s%s", where,
 				e->l7.allowed ? "allowed" : "denied",

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * L7 results: a packet a hop steered to its node's proxy (note TO_PROXY) that
- * carries an HTTP request head gets the proxy's decision. Unit and sim
+ * completes an HTTP request head gets the proxy's decision; the head is
+ * assembled from the connection's segments before it (l7_stream.c). Unit and sim
  * modes take it from the compiled rules (pl_policy_http_decide, what the
  * proxy's configuration is generated from); live mode asks the proxy: the
  * request is sent again over a real connection from the sending pod, as a
@@ -19,6 +20,7 @@
 #include "probe/nsrun.h"
 #include "probe/probe.h"
 #include "replay/replay_core.h"
+#include "replay/l7_stream.h"
 #include "replay/replay_l7.h"
 #include "topo/policy_l7.h"
 
@@ -34,15 +36,17 @@ int pl_replay_l7_open(struct pl_replay *rp)
 	if (!rp->l7)
 		return -ENOMEM;
 	err = pl_policy_proxies(rp->t, rp->l7, &bad);
-	if (err) {
-		free(rp->l7);
-		rp->l7 = NULL;
-	}
+	if (!err && rp->l7->n && !(rp->l7_streams = pl_l7_streams_new()))
+		err = -ENOMEM;
+	if (err)
+		pl_replay_l7_close(rp);
 	return err;
 }
 
 void pl_replay_l7_close(struct pl_replay *rp)
 {
+	pl_l7_streams_free(rp->l7_streams);
+	rp->l7_streams = NULL;
 	if (!rp->l7)
 		return;
 	pl_policy_proxies_free(rp->l7);
@@ -126,16 +130,32 @@ static void ask(const struct pl_replay *rp, struct pl_result *res, const struct 
 	l->allowed = code != 403; /* the proxy's deny; any other answer came from behind it */
 }
 
+/* The segment's part in its connection's request head. */
+static void feed(const struct pl_replay *rp, const uint8_t *frame, const struct pl_pkt_info *info,
+		 struct pl_l7_feed *out)
+{
+	struct pl_l7_flow f = {.sport = info->sport, .dport = info->dport};
+	struct pl_l7_segment seg = {.seq = info->seq,
+				    .flags = info->tcp_flags,
+				    .data = frame + info->l4_off + info->l4_hlen,
+				    .len = info->l4_len - info->l4_hlen};
+
+	memcpy(f.saddr, info->src.v6, info->ipv4 ? 4 : 16);
+	memcpy(f.daddr, info->dst.v6, info->ipv4 ? 4 : 16);
+	pl_l7_stream_feed(rp->l7_streams, &f, &seg, out);
+}
+
 void pl_replay_l7(const struct pl_replay *rp, struct pl_result *res)
 {
 	struct pl_l7_result *l = &res->l7;
+	const struct pl_http_head *h;
 	const uint8_t *frame;
 	struct pl_pkt_info info;
-	struct pl_http_head h;
+	struct pl_l7_feed fd;
 	int i;
 
 	memset(l, 0, sizeof(*l));
-	if (res->status != PL_RES_OK || !rp->l7 || !rp->l7->n)
+	if (res->status != PL_RES_OK || !rp->l7 || !rp->l7->n || !rp->l7_streams)
 		return;
 	for (i = 0; i < res->nhops && res->hops[i].note != PL_NOTE_TO_PROXY; i++)
 		;
@@ -144,17 +164,26 @@ void pl_replay_l7(const struct pl_replay *rp, struct pl_result *res)
 	l->to_proxy = true;
 	l->allowed = -1;
 	frame = pl_replay_inner(res->in, res->in_len, &info);
-	if (!info.ipv4 || info.proto != IPPROTO_TCP || !info.has_l4 ||
-	    info.l4_len <= info.l4_hlen ||
-	    pl_http_parse_request(frame + info.l4_off + info.l4_hlen, info.l4_len - info.l4_hlen,
-				  &h))
-		return; /* a handshake, or bytes that are not a request's head: nothing to decide */
+	if (!info.ipv4 || info.proto != IPPROTO_TCP || !info.has_l4)
+		return;
+	feed(rp, frame, &info, &fd);
+	if (fd.state == PL_L7_MORE) {
+		l->partial = true;
+		l->held = (uint16_t)fd.held;
+		return;
+	}
+	if (fd.state == PL_L7_BROKEN)
+		snprintf(l->why, sizeof(l->why), "%s", fd.why);
+	if (fd.state != PL_L7_HEAD)
+		return; /* a handshake, a body, bytes that are not HTTP: nothing to decide */
+	h = &fd.head;
 	l->request = true;
-	snprintf(l->method, sizeof(l->method), "%s", h.method);
-	snprintf(l->path, sizeof(l->path), "%.127s", h.path);
-	snprintf(l->host, sizeof(l->host), "%.63s", h.host);
+	l->segments = (uint16_t)fd.segments;
+	snprintf(l->method, sizeof(l->method), "%s", h->method);
+	snprintf(l->path, sizeof(l->path), "%.127s", h->path);
+	snprintf(l->host, sizeof(l->host), "%.63s", h->host);
 	if (rp->opts.mode == PL_MODE_LIVE)
-		ask(rp, res, &h);
+		ask(rp, res, h);
 	else
-		decide(rp, res, &h);
+		decide(rp, res, h);
 }

@@ -10,6 +10,7 @@
 #include "lib/log.h"
 #include "lib/pkt.h"
 #include "replay/evshare.h"
+#include "replay/l7_stream.h"
 #include "replay/replay.h"
 #include "replay/replay_workers.h"
 #include "topo/topo.h"
@@ -144,8 +145,9 @@ int pl_replay_workers_open(struct pl_replay *rp, int n, struct pl_replay_workers
 		w->ws[i].view = *rp;
 		w->ws[i].view.cpu = cpu;
 		w->ws[i].view.buf = malloc(PL_PKT_MAX + 256);
-		if (!w->ws[i].view.buf) {
-			w->n = i;
+		w->ws[i].view.l7_streams = rp->l7_streams ? pl_l7_streams_new() : NULL;
+		if (!w->ws[i].view.buf || (rp->l7_streams && !w->ws[i].view.l7_streams)) {
+			w->n = i + 1;
 			pl_replay_workers_close(w);
 			return -ENOMEM;
 		}
@@ -262,8 +264,10 @@ void pl_replay_workers_close(struct pl_replay_workers *w)
 	if (!w)
 		return;
 	pl_replay_workers_wait(w);
-	for (i = 0; i < w->n; i++)
+	for (i = 0; i < w->n; i++) {
 		free(w->ws[i].view.buf);
+		pl_l7_streams_free(w->ws[i].view.l7_streams);
+	}
 	pl_evshare_destroy(&w->evshare);
 	free(w->ws);
 	free(w);

@@ -124,7 +124,10 @@ struct pl_result {
 	/* An L7 port: a hop steered the packet to its node's proxy (note TO_PROXY). */
 	struct pl_l7_result {
 		bool to_proxy;
-		bool request; /* the TCP payload is an HTTP request head */
+		bool request;	   /* the packet completes an HTTP request head */
+		bool partial;	   /* it holds a head's beginning: the rest comes later */
+		uint16_t held;	   /* partial: the head's bytes in sequence so far */
+		uint16_t segments; /* request: the TCP segments the head came in */
 		char method[16];
 		char path[128];
 		char host[64];	 /* "" without a Host header */

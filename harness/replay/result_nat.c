@@ -157,11 +157,17 @@ void pl_result_l7_print(FILE *f, const struct pl_result *r)
 	const struct pl_l7_result *l = &r->l7;
 	char v[160];
 
+	if (l->partial)
+		fprintf(f, " | l7 request head in part: %u bytes so far", l->held);
+	else if (!l->request && l->why[0])
+		fprintf(f, " | l7 not decided: %s", l->why);
 	if (!l->request)
 		return;
 	fprintf(f, " | l7 %s %s", l->method, l->path);
 	if (l->host[0])
 		fprintf(f, " host %s", l->host);
+	if (l->segments > 1)
+		fprintf(f, " (%u segments)", l->segments);
 	fprintf(f, ": %s", l7_verdict(l, v, sizeof(v)));
 	if (l->allowed > 0 && l->rule[0])
 		fprintf(f, " by %s", l->rule);
@@ -174,7 +180,14 @@ void pl_result_l7_json(FILE *f, const struct pl_result *r)
 	if (!l->to_proxy)
 		return;
 	fprintf(f, ",\"l7\":{\"to_proxy\":true");
+	if (l->partial)
+		fprintf(f, ",\"partial\":true,\"held\":%u", l->held);
+	if (!l->request && l->why[0]) {
+		fprintf(f, ",\"why\":");
+		pl_json_string(f, l->why);
+	}
 	if (l->request) {
+		fprintf(f, ",\"segments\":%u", l->segments);
 		fprintf(f, ",\"method\":");
 		pl_json_string(f, l->method);
 		fprintf(f, ",\"path\":");

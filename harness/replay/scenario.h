@@ -95,10 +95,12 @@ struct pl_scn_expect {
 		uint16_t rnat_from_port, rnat_to_port;
 		uint8_t at; /* enum pl_prog that made them, 0 = any */
 	} xlat;
-	/* l7: {method, path, host, verdict}: the request a node's proxy took, and its decision */
+	/* l7: {method, path, host, segments, verdict}: the request a node's proxy took, its
+	 * decision */
 	struct {
 		bool set;
 		char *method, *path, *host; /* NULL: not checked */
+		uint64_t segments;	    /* TCP segments the head came in; 0: not checked */
 		int8_t allowed;		    /* -1: not checked */
 	} l7;
 	struct pl_scn_pos pos;

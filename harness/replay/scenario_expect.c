@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "lib/datapath.h"
+#include "replay/l7_stream.h"
 #include "replay/scenario.h"
 #include "replay/scenario_read.h"
 
@@ -113,6 +114,13 @@ static int l7_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_
 		return pl_scn_get_str(c, v, key, &e->l7.path);
 	if (!strcmp(key, "host"))
 		return pl_scn_get_str(c, v, key, &e->l7.host);
+	if (!strcmp(key, "segments")) {
+		if (pl_scn_get_u64(c, v, key, PL_L7_HEAD_MAX, &e->l7.segments))
+			return -EINVAL;
+		if (!e->l7.segments)
+			return pl_yaml_error(&c->y, v, "l7: segments must be 1 or more");
+		return 0;
+	}
 	if (!strcmp(key, "verdict")) {
 		if (s && !strcmp(s, "allowed"))
 			e->l7.allowed = 1;
@@ -122,7 +130,8 @@ static int l7_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node_
 			return pl_yaml_error(&c->y, v, "l7: verdict must be allowed or denied");
 		return 0;
 	}
-	return pl_yaml_error(&c->y, k, "l7: unknown key '%s' (method, path, host, verdict)", key);
+	return pl_yaml_error(&c->y, k,
+			     "l7: unknown key '%s' (method, path, host, segments, verdict)", key);
 }
 
 /* "IP:PORT" into ip (network order) and port; false when it is not one. */

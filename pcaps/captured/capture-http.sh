@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Takes http-conversations.pcap: four real HTTP/1.1 conversations (curl to
-# nginx) from 10.244.1.10 to 10.244.2.20:80, the frontend and backend of
-# topologies/two-node-l7.yaml: GET /public/index.html, POST /public/form,
-# GET /private, GET /anything with Host api.example, one connection each.
+# Takes real HTTP/1.1 conversations with nginx from 10.244.1.10 to
+# 10.244.2.20:80, the frontend and backend of topologies/two-node-l7.yaml,
+# one connection each:
+#   conversations (http-conversations.pcap, by curl): GET /public/index.html,
+#     POST /public/form, GET /private, GET /anything with Host api.example;
+#   segmented (http-segmented.pcap, by bash's /dev/tcp, one write per segment,
+#     each after the last was acknowledged): GET /public/split.html in three
+#     segments (the path cut in two), GET /anything whose Host header comes in
+#     the second segment, POST /public/form in two.
 # Two namespaces of its own joined by one veth; nothing in the root namespace.
-# usage: pcaps/captured/capture-http.sh [OUT]   (root; nginx, curl and tcpdump)
+# usage: pcaps/captured/capture-http.sh [conversations|segmented] [OUT]
+#        (root; nginx, curl, bash and tcpdump)
 set -eu
-out=${1:-$(dirname "$0")/http-conversations.pcap}
+set_=${1:-conversations}
+if [ "$set_" != conversations ] && [ "$set_" != segmented ]; then
+	echo "usage: $0 [conversations|segmented] [OUT]" >&2
+	exit 2
+fi
+out=${2:-$(dirname "$0")/http-$set_.pcap}
 a=plcap-a-$$ b=plcap-b-$$
 tmp=$(mktemp -d)
 ip netns add "$a"
@@ -36,10 +47,31 @@ ip netns exec "$a" tcpdump -i eth0 -s 0 -U --immediate-mode -w "$tmp/cap.pcap" '
 dump=$!
 for _ in $(seq 100); do [ -s "$tmp/cap.pcap" ] && break; sleep 0.05; done
 get() { ip netns exec "$a" curl -s -o /dev/null --http1.1 "$@"; }
-get -H 'Host: backend' http://10.244.2.20/public/index.html
-get -H 'Host: backend' -d 'name=podlab' http://10.244.2.20/public/form
-get -H 'Host: backend' http://10.244.2.20/private
-get -H 'Host: api.example' http://10.244.2.20/anything
+# One request over one connection, each argument written alone (Nagle sends a
+# write once the last is acknowledged: the sleep makes each its own segment;
+# dd makes each one write, as bash's printf writes a line at a time).
+segments() {
+	ip netns exec "$a" bash -c '
+		exec 3<> /dev/tcp/10.244.2.20/80
+		for part in "$@"; do
+			printf "%b" "$part" | dd bs=64k iflag=fullblock status=none >&3
+			sleep 0.2
+		done
+		timeout 2 cat <&3 > /dev/null' segments "$@"
+}
+if [ "$set_" = conversations ]; then
+	get -H 'Host: backend' http://10.244.2.20/public/index.html
+	get -H 'Host: backend' -d 'name=podlab' http://10.244.2.20/public/form
+	get -H 'Host: backend' http://10.244.2.20/private
+	get -H 'Host: api.example' http://10.244.2.20/anything
+else
+	segments 'GET /publ' 'ic/split.html HTTP/1.1\r\nHost: back' \
+		'end\r\nUser-Agent: podlab-capture\r\nConnection: close\r\n\r\n'
+	segments 'GET /anything HTTP/1.1\r\nUser-Agent: podlab-capture\r\n' \
+		'Host: api.example\r\nConnection: close\r\n\r\n'
+	segments 'POST /public/form HTTP/1.1\r\nHost: backend\r\nContent-Length: 11\r\n' \
+		'Connection: close\r\n\r\nname=podlab'
+fi
 sleep 0.2
 kill -INT "$dump"
 wait "$dump" || true
