@@ -546,7 +546,7 @@ void pl_sim_env_destroy(struct sim_walk *w)
 	free(w->nodes);
 	w->nodes = NULL;
 out:
-	pl_sim_user_close(w);
+	pl_user_progs_close(&w->users);
 	pl_plan_free(w->plan);
 	w->plan = NULL;
 	if (w->orig_netns_fd >= 0)

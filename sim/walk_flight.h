@@ -48,14 +48,6 @@ void pl_sim_fl_finish(struct sim_flight *f, enum sim_delivery d, int node);
 void pl_sim_fl_kernel_drop(struct sim_flight *f, int node, const char *dev, uint8_t reason,
 			   uint32_t mtu, const char *why);
 /* Runs prog on the frame at dev of f->node; *retval its TC_ACT_* / XDP_*. 0 or -errno. */
-/* A program on a hook (sim/walk_user.c): podlab's prog when user < 0, else topo.programs[user]. */
-struct sim_hook_prog {
-	int prog;
-	int user;
-};
-
-#define SIM_HOOK_MAX 8
-
 /*
  * Runs what the plan attached to hook of dev (podlab's program, users'), as the
  * kernel chains them; a user's drop finishes the flight. *out: the last step.

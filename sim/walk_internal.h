@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/user_prog.h"
 #include "lib/pkt.h"
 #include "topo/topo.h"
 #include "qdisc.h"
@@ -159,11 +160,8 @@ struct sim_walk {
 	uint8_t *scratch;	       /* data_out of test_run */
 	struct sim_walk_progs progs;   /* a run's programs (test_run set), or the walk's own */
 	struct sim_pkt_pool pool;      /* qdisc models' packets */
-	struct bpf_object **user_objs; /* per topo.programs entry, loaded on first use */
+	struct pl_user_progs users;    /* topo.programs, loaded on first use */
 };
-
-/* walk_user.c: the users' programs it loaded. */
-void pl_sim_user_close(struct sim_walk *w);
 
 /* walk_env.c */
 int pl_sim_env_build(struct sim_walk *w);

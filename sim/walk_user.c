@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The programs on a hook come from the plan's attach steps, as `podlab up`
- * attaches them: podlab's, and users' (`programs:` in the topology), beside
- * podlab's or instead of it. On a tc hook users' filters (priority 5) run
- * before podlab's (10) and, with direct action, only TC_ACT_UNSPEC hands the
- * packet to the next filter; a device has one XDP program, the last attached.
+ * attaches them (pl_plan_hook_progs): podlab's, and users' (`programs:` in
+ * the topology), beside podlab's or instead of it. With direct action only
+ * TC_ACT_UNSPEC hands the packet to the next filter.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,81 +17,6 @@
 #include "lib/log.h"
 #include "plan/plan.h"
 #include "walk_flight.h"
-
-/* The programs on hook of node's device dev, in the order the kernel runs them. */
-static int hook_progs(const struct sim_walk *w, int node, const char *dev, enum topo_hook hook,
-		      struct sim_hook_prog *out)
-{
-	const struct pl_plan *p = w->plan;
-	int i, n = 0, pass;
-
-	/* Users' filters first (lower priority number), then podlab's. */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < p->nsteps; i++) {
-			const struct pl_step *s = &p->steps[i];
-
-			if (s->kind != PL_STEP_ATTACH || s->attach.node != node ||
-			    s->attach.hook != hook || strcmp(s->dev, dev) ||
-			    (s->attach.user >= 0) != !pass)
-				continue;
-			if (hook == TOPO_HOOK_XDP)
-				n = 0; /* one XDP program a device: the last attach replaced it */
-			if (n < SIM_HOOK_MAX)
-				out[n++] = (struct sim_hook_prog){s->attach.prog, s->attach.user};
-		}
-	if (hook == TOPO_HOOK_XDP && n > 1)
-		n = 1;
-	return n;
-}
-
-/* The fd of users' program u, loaded on first use. */
-static int user_fd(struct sim_walk *w, int u)
-{
-	const struct topo_program *tp = &w->topo.programs[u];
-	struct bpf_program *prog;
-	struct bpf_object *obj;
-	int err;
-
-	if (!w->user_objs) {
-		w->user_objs = calloc(w->topo.nprograms, sizeof(*w->user_objs));
-		if (!w->user_objs)
-			return -ENOMEM;
-	}
-	obj = w->user_objs[u];
-	if (!obj) {
-		obj = bpf_object__open_file(tp->object, NULL);
-		if (!obj)
-			return pl_err_errno(-errno, "opening BPF object %s", tp->object);
-		if ((err = bpf_object__load(obj))) {
-			bpf_object__close(obj);
-			return pl_err_errno(err, "loading %s from %s", tp->program, tp->object);
-		}
-		w->user_objs[u] = obj;
-	}
-	prog = bpf_object__find_program_by_name(obj, tp->program);
-	if (!prog) {
-		pl_err("%s: no program named %s", tp->object, tp->program);
-		return -ENOENT;
-	}
-	return bpf_program__fd(prog);
-}
-
-void pl_sim_user_close(struct sim_walk *w)
-{
-	int i;
-
-	for (i = 0; w->user_objs && i < w->topo.nprograms; i++)
-		bpf_object__close(w->user_objs[i]);
-	free(w->user_objs);
-	w->user_objs = NULL;
-}
-
-static const char *hook_name(enum topo_hook hook)
-{
-	return hook == TOPO_HOOK_XDP	      ? "xdp"
-	       : hook == TOPO_HOOK_TC_INGRESS ? "tc ingress"
-					      : "tc egress";
-}
 
 /* Runs users' program u at dev of the flight's node; its output becomes the frame. */
 static int run_user(struct sim_walk *w, struct sim_flight *f, int u, int dev, enum topo_hook hook,
@@ -110,7 +34,8 @@ static int run_user(struct sim_walk *w, struct sim_flight *f, int u, int dev, en
 	*out = NULL;
 	if ((err = pl_sim_env_enter(w, f->node)))
 		return err;
-	fd = user_fd(w, u);
+	w->users.t = &w->topo;
+	fd = pl_user_prog_fd(&w->users, u);
 	if (fd < 0)
 		return fd;
 	if (hook == TOPO_HOOK_XDP) {
@@ -134,7 +59,7 @@ static int run_user(struct sim_walk *w, struct sim_flight *f, int u, int dev, en
 		s->user = u + 1;
 		s->retval = (int)topts.retval;
 		s->mtu = n->devs[dev].mtu;
-		snprintf(s->hook, sizeof(s->hook), "%s", hook_name(hook));
+		snprintf(s->hook, sizeof(s->hook), "%s", pl_user_hook_name(hook));
 	}
 	/* A user's program emits no podlab flow event: the verdict stays podlab's last. */
 	f->has_ev = false;
@@ -157,12 +82,13 @@ static void user_drop(struct sim_flight *f, struct sim_step *s)
 int pl_sim_fl_run_hook(struct sim_walk *w, struct sim_flight *f, enum pl_prog podlab, int dev,
 		       enum topo_hook hook, uint32_t mark, int *retval, struct sim_step **out)
 {
-	struct sim_hook_prog progs[SIM_HOOK_MAX];
+	struct pl_hook_prog progs[PL_HOOK_PROGS_MAX];
 	int i, n, err = 0, rv = hook == TOPO_HOOK_XDP ? XDP_PASS : TC_ACT_UNSPEC;
+	enum pl_user_action act;
 	bool user = false;
 
 	*out = NULL;
-	n = hook_progs(w, f->node, w->nodes[f->node].devs[dev].name, hook, progs);
+	n = pl_plan_hook_progs(w->plan, f->node, w->nodes[f->node].devs[dev].ifindex, hook, progs);
 	for (i = 0; i < n && !err; i++) {
 		user = progs[i].user >= 0;
 		if (user)
@@ -179,13 +105,13 @@ int pl_sim_fl_run_hook(struct sim_walk *w, struct sim_flight *f, enum pl_prog po
 	*retval = rv;
 	if (err || f->loc == LOC_DONE || !user)
 		return err;
-	if (hook == TOPO_HOOK_XDP ? rv != XDP_PASS && rv != XDP_TX && rv != XDP_REDIRECT
-				  : rv == TC_ACT_SHOT) {
+	act = pl_user_action(hook, rv);
+	if (act == PL_USER_DROP) {
 		user_drop(f, *out);
 		return 0;
 	}
 	/* Not podlab's: the packet goes on as the kernel takes it past a plain filter. */
-	if (hook != TOPO_HOOK_XDP && rv == TC_ACT_REDIRECT) {
+	if (hook != TOPO_HOOK_XDP && act == PL_USER_REDIRECT) {
 		pl_sim_fl_kernel_drop(f, f->node, w->nodes[f->node].devs[dev].name, PL_DROP_STACK,
 				      0, "TC_ACT_REDIRECT by a user program: not modelled");
 		return 0;

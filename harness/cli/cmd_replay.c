@@ -206,10 +206,6 @@ static int cmd_replay(int argc, char **argv)
 		rc = pl_cmd_usage_error("replay", "--at: %s", msg);
 		goto out;
 	}
-	if (pl_replay_check_mode(t, so.replay.mode)) {
-		rc = PL_EXIT_INPUT;
-		goto out;
-	}
 	pk.segment_mtu = t->mtu;
 	/*
 	 * The simulator walks every packet on one clock: it reads the whole capture.

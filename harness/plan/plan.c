@@ -213,3 +213,24 @@ int pl_plan_lasting(const struct pl_plan *p,
 	}
 	return err;
 }
+
+int pl_plan_hook_progs(const struct pl_plan *p, int node, uint32_t ifindex, int hook,
+		       struct pl_hook_prog out[PL_HOOK_PROGS_MAX])
+{
+	int i, n = 0, pass;
+
+	for (pass = 0; pass < 2; pass++) /* users' filters first, then podlab's */
+		for (i = 0; i < p->nsteps; i++) {
+			const struct pl_step *s = &p->steps[i];
+
+			if (s->kind != PL_STEP_ATTACH || s->attach.node != node ||
+			    (int)s->attach.hook != hook || s->ifindex != ifindex ||
+			    (s->attach.user >= 0) != !pass)
+				continue;
+			if (hook == TOPO_HOOK_XDP)
+				n = 0; /* the last attach replaced it */
+			if (n < PL_HOOK_PROGS_MAX)
+				out[n++] = (struct pl_hook_prog){s->attach.prog, s->attach.user};
+		}
+	return hook == TOPO_HOOK_XDP && n > 1 ? 1 : n;
+}

@@ -298,6 +298,22 @@ int pl_plan_nginx_record(const struct pl_plan *p, const struct pl_step *s, char 
 /* Fixed ifindex of dev in plan namespace ns (lo = 1), 0 when the plan has no such device. */
 uint32_t pl_plan_ifindex(const struct pl_plan *p, int ns, const char *dev);
 
+/* A program on a hook: podlab's prog (enum pl_prog) when user < 0, else topo->programs[user]. */
+struct pl_hook_prog {
+	int prog;
+	int user;
+};
+
+#define PL_HOOK_PROGS_MAX 8
+
+/*
+ * The programs the plan attaches to hook of node's device ifindex, in the
+ * order the kernel runs them: on a tc hook users' filters (priority 5) before
+ * podlab's (10); a device has one XDP program, the last attached. Their count.
+ */
+int pl_plan_hook_progs(const struct pl_plan *p, int node, uint32_t ifindex, int hook,
+		       struct pl_hook_prog out[PL_HOOK_PROGS_MAX]);
+
 /*
  * nftables text of a masquerade step, shared by both back ends: pods of the
  * node going to another node's pod CIDR through oif are masqueraded; replies

@@ -17,28 +17,12 @@
 #include "replay/replay_unit.h"
 #include "topo/topo.h"
 
-int pl_replay_check_mode(const struct topo *t, enum pl_replay_mode mode)
-{
-	const struct topo_program *pg = t->programs;
-
-	/* BPF_PROG_TEST_RUN runs podlab's programs only: a user's program would be skipped. */
-	if (mode != PL_MODE_UNIT || !t->nprograms)
-		return 0;
-	pl_err("%s:%d:%d: unit mode runs podlab's programs only, not the topology's programs: "
-	       "(%s on %s %s); replay with --mode sim or live",
-	       t->file ? t->file : "topology", pg->pos.line, pg->pos.col, pg->program,
-	       t->nodes[pg->node].name, pg->device);
-	return -EINVAL;
-}
-
 int pl_replay_open(const struct topo *t, const struct pl_replay_opts *o, struct pl_replay **out)
 {
 	struct pl_replay *rp;
 	int i, err;
 
 	*out = NULL;
-	if ((err = pl_replay_check_mode(t, o->mode)))
-		return err;
 	rp = calloc(1, sizeof(*rp));
 	if (!rp)
 		return -ENOMEM;
@@ -69,6 +53,8 @@ int pl_replay_open(const struct topo *t, const struct pl_replay_opts *o, struct 
 			goto fail;
 	}
 	if ((err = pl_replay_l7_open(rp)))
+		goto fail;
+	if (o->mode == PL_MODE_UNIT && (err = pl_replay_unit_open(rp)))
 		goto fail;
 	if (o->mode == PL_MODE_LIVE) {
 		err = pl_replay_live_open(rp);
@@ -131,6 +117,7 @@ void pl_replay_close(struct pl_replay *rp)
 	if (rp->sim)
 		pl_replay_sim_close(rp);
 	pl_replay_l7_close(rp);
+	pl_replay_unit_close(rp);
 	if (rp->orig_netns_fd >= 0)
 		pl_replay_enter(rp, -1);
 	for (i = 0; rp->nodes && i < rp->t->nnodes; i++)

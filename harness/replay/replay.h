@@ -14,8 +14,6 @@
 
 #include "replay/replay_core.h"
 
-/* -EINVAL (and one error line naming the file) when mode cannot replay t faithfully. */
-int pl_replay_check_mode(const struct topo *t, enum pl_replay_mode mode);
 int pl_replay_open(const struct topo *t, const struct pl_replay_opts *o, struct pl_replay **out);
 /* Replays one packet; res is filled (res->status says whether it ran). 0 or -errno (fatal). */
 int pl_replay_one(struct pl_replay *rp, const struct pl_replay_pkt *p, struct pl_result *res);

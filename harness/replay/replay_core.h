@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/user_prog.h"
 #include "podlab.h"
 #include "replay/evring.h"
 #include "replay/replay_input.h"
@@ -70,6 +71,7 @@ struct pl_replay_node {
 };
 
 struct policy_proxies;
+struct pl_plan;
 struct pl_l7_streams;
 
 struct pl_replay {
@@ -85,6 +87,10 @@ struct pl_replay {
 	struct pl_live_stats live_stats;
 	struct policy_proxies *l7;	  /* replay_l7.c: the proxied ports, their rules */
 	struct pl_l7_streams *l7_streams; /* request heads under way (a worker has its own) */
+	/* Unit mode with the topology's own programs (replay_unit.c): who runs on each hook. */
+	struct pl_plan *plan;	  /* NULL: podlab's program alone on every hook */
+	struct pl_user_progs users; /* topo.programs, loaded at open */
+	uint8_t *ubuf;		  /* a user's program's output, the next program's input */
 	uint8_t *buf;			  /* scratch for data_out */
 	/* A parallel unit-mode worker's view (replay_workers.c): its events come from here. */
 	struct pl_evshare *evshare; /* NULL: this thread reads the rings alone */

@@ -29,7 +29,8 @@ int pl_replay_session_open(struct pl_replay_session *s, const struct topo *t,
 	if (o->stop && *o->stop)
 		return fail(s, PL_STEP_STOPPED, -EINTR);
 	err = pl_replay_open(t, &o->replay, &s->rp);
-	if (!err && o->workers > 1 && o->replay.mode == PL_MODE_UNIT)
+	/* Users' programs share one output buffer (rp->ubuf): one worker. */
+	if (!err && o->workers > 1 && o->replay.mode == PL_MODE_UNIT && !s->rp->plan)
 		err = pl_replay_workers_open(s->rp, o->workers, &s->workers);
 	if (err)
 		return fail(s, PL_STEP_OPEN, err);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lib/user_prog.h"
 #include "lib/pkt.h"
 #include "lib/datapath.h"
 #include "replay/replay_run.h"
@@ -166,10 +167,8 @@ static void to_hops(struct pl_replay *rp, const struct sim_walk_result *r, struc
 		if (s->user) {
 			h->verdict = s->drop_reason ? PL_VERDICT_DROPPED : PL_VERDICT_FORWARDED;
 			h->drop_reason = s->drop_reason;
-			snprintf(h->user, sizeof(h->user),
-				 "%.24s (user program on %.16s %.8s %.10s)",
-				 rp->t->programs[s->user - 1].program, rp->t->nodes[s->node].name,
-				 s->dev, s->hook);
+			pl_user_hop_name(h->user, sizeof(h->user), rp->t, s->user - 1, s->node,
+					 s->dev, s->hook);
 			continue;
 		}
 		if (s->has_event)

@@ -4,17 +4,24 @@
  * BPF_PROG_TEST_RUN, inside the node's namespace with the real ifindex so
  * bpf_fib_lookup sees that node's routes. At an uplink the XDP prefilter runs
  * first, then from_network (or from_overlay for VXLAN: test_run cannot decap,
- * so the inner frame goes in with the identity in skb->mark).
+ * so the inner frame goes in with the identity in skb->mark). The topology's
+ * own programs on those hooks run where `podlab up` attached them (users'
+ * tc filters before podlab's, one XDP program a device), each one's output
+ * the next one's input; hooks further along the path are sim and live's.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 
 #include "lib/datapath.h"
+#include "lib/log.h"
 #include "lib/pkt.h"
+#include "lib/user_prog.h"
+#include "plan/plan.h"
 #include "replay/replay_core.h"
 #include "replay/replay_run.h"
 #include "replay/replay_unit.h"
@@ -127,6 +134,164 @@ static void conclude(struct pl_replay *rp, struct pl_result *res, const struct p
 	pl_result_set_output(res, res->out, res->out_len);
 }
 
+int pl_replay_unit_open(struct pl_replay *rp)
+{
+	struct pl_plan_opts po = {.datapath = true, .xdp_prefilter = true}; /* as replay attaches */
+	int i, fd, err;
+
+	if (!rp->t->nprograms)
+		return 0;
+	rp->users.t = rp->t;
+	rp->ubuf = malloc(PL_PKT_MAX + 256);
+	if (!rp->ubuf)
+		return -ENOMEM;
+	/* The plan says what `podlab up` attached where; every object loads now, not mid-replay. */
+	if ((err = pl_plan_build(rp->t, rp->run, &po, &rp->plan)))
+		return err;
+	for (i = 0; i < rp->t->nprograms; i++)
+		if ((fd = pl_user_prog_fd(&rp->users, i)) < 0)
+			return fd;
+	return 0;
+}
+
+void pl_replay_unit_close(struct pl_replay *rp)
+{
+	pl_user_progs_close(&rp->users);
+	pl_plan_free(rp->plan);
+	rp->plan = NULL;
+	free(rp->ubuf);
+	rp->ubuf = NULL;
+}
+
+/* How a hook's programs ended. */
+enum hook_end {
+	HOOK_PODLAB, /* podlab's program decided: its hop and run result conclude */
+	HOOK_NEXT,   /* nothing decided: on to the next hook (after XDP) or the stack (tc) */
+	HOOK_USER,   /* a user's program dropped or redirected the packet */
+};
+
+/* The plan's name of node's device ifindex (the attach step's), for a hop's text. */
+static const char *plan_dev(const struct pl_plan *p, int node, uint32_t ifindex)
+{
+	int i;
+
+	for (i = 0; i < p->nsteps; i++)
+		if (p->steps[i].kind == PL_STEP_ATTACH && p->steps[i].attach.node == node &&
+		    p->steps[i].ifindex == ifindex)
+			return p->steps[i].dev;
+	return "?";
+}
+
+/* Users' program u on the frame; appends its hop. The retval or -errno. */
+static int run_user_hop(struct pl_replay *rp, int node, int u, int hook, const uint8_t **frame,
+			uint32_t *len, uint32_t ifindex, uint32_t mark, struct pl_result *res)
+{
+	struct __sk_buff skb = {.ifindex = ifindex, .mark = mark};
+	struct xdp_md xdp = {.data_end = *len, .ingress_ifindex = ifindex};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = *frame, .data_size_in = *len,
+		    .data_out = rp->ubuf, .data_size_out = PL_PKT_MAX + 256, .repeat = 1);
+	enum pl_user_action act;
+	struct pl_hop *h;
+	int fd, err;
+
+	if ((err = pl_replay_enter(rp, node)))
+		return err;
+	if ((fd = pl_user_prog_fd(&rp->users, u)) < 0)
+		return fd;
+	o.ctx_in = hook == TOPO_HOOK_XDP ? (void *)&xdp : (void *)&skb;
+	o.ctx_size_in = hook == TOPO_HOOK_XDP ? sizeof(xdp) : sizeof(skb);
+	if (bpf_prog_test_run_opts(fd, &o))
+		return -errno;
+	if (res->nhops == PL_RESULT_MAX_HOPS)
+		return -E2BIG;
+	if (o.data_size_out && o.data_size_out <= PL_PKT_MAX) {
+		*frame = rp->ubuf; /* what it made of the frame goes on */
+		*len = o.data_size_out;
+	}
+	act = pl_user_action(hook, (int)o.retval);
+	h = &res->hops[res->nhops++];
+	memset(h, 0, sizeof(*h));
+	h->node = node;
+	h->prog = PL_PROG_NONE;
+	h->retval = (int)o.retval;
+	h->verdict = act == PL_USER_DROP ? PL_VERDICT_DROPPED : PL_VERDICT_FORWARDED;
+	h->drop_reason = act == PL_USER_DROP ? PL_DROP_USER_PROGRAM : 0;
+	pl_user_hop_name(h->user, sizeof(h->user), rp->t, u, node,
+			 plan_dev(rp->plan, node, ifindex), pl_user_hook_name(hook));
+	return (int)o.retval;
+}
+
+/*
+ * The programs of one hook in the kernel's order: podlab's prog alone, or
+ * with the topology's own (rp->plan). *end says who decided; the retval of
+ * the last program run, or -errno.
+ */
+static int run_hook(struct pl_replay *rp, int node, enum pl_prog prog, int hook,
+		    const uint8_t **frame, uint32_t *len, uint32_t saddr, uint32_t ifindex,
+		    uint32_t mark, struct pl_result *res, struct pl_run_result *rr,
+		    enum hook_end *end)
+{
+	struct pl_hook_prog progs[PL_HOOK_PROGS_MAX];
+	int i, n, ret = hook == TOPO_HOOK_XDP ? XDP_PASS : TC_ACT_UNSPEC;
+	enum pl_user_action act;
+
+	*end = HOOK_PODLAB;
+	if (!rp->plan)
+		return run_hop(rp, node, prog, *frame, *len, saddr, ifindex, mark, res, rr);
+	*end = HOOK_NEXT;
+	n = pl_plan_hook_progs(rp->plan, node, ifindex, hook, progs);
+	for (i = 0; i < n; i++) {
+		if (progs[i].user < 0) {
+			*end = HOOK_PODLAB;
+			return run_hop(rp, node, prog, *frame, *len, saddr, ifindex, mark, res, rr);
+		}
+		ret = run_user_hop(rp, node, progs[i].user, hook, frame, len, ifindex, mark, res);
+		if (ret < 0)
+			return ret;
+		act = pl_user_action(hook, ret);
+		if (act == PL_USER_DROP || act == PL_USER_REDIRECT) {
+			*end = HOOK_USER;
+			return ret;
+		}
+		if (act == PL_USER_STACK || hook == TOPO_HOOK_XDP)
+			return ret; /* past the hook: the filters after it do not run */
+	}
+	return ret;
+}
+
+/* A user's program decided, or no program did: the verdict is the kernel's. */
+static void conclude_user(struct pl_replay *rp, struct pl_result *res, int node, int hook,
+			  enum hook_end end, const uint8_t *frame, uint32_t len)
+{
+	struct pl_hop *h = &res->hops[res->nhops - 1];
+
+	res->deliver_node = node;
+	res->deliver_pod = -1;
+	if (end == HOOK_USER && pl_user_action(hook, h->retval) == PL_USER_REDIRECT) {
+		res->status = PL_RES_SKIPPED;
+		snprintf(res->skip, sizeof(res->skip),
+			 "%s by a user program: unit mode does not follow a redirect",
+			 hook == TOPO_HOOK_XDP ? "XDP_TX/XDP_REDIRECT" : "TC_ACT_REDIRECT");
+		return;
+	}
+	if (end == HOOK_USER) {
+		res->verdict = PL_VERDICT_DROPPED;
+		res->drop_reason = PL_DROP_USER_PROGRAM;
+		res->delivery = PL_DELIV_DROPPED;
+		return;
+	}
+	/* Past every filter with no program's verdict: the node's stack takes it. */
+	res->verdict = PL_VERDICT_FORWARDED;
+	res->delivery = PL_DELIV_STACK;
+	snprintf(res->out_dev, sizeof(res->out_dev), "%s.stack", rp->t->nodes[node].name);
+	res->out = malloc(len);
+	if (res->out) {
+		memcpy(res->out, frame, len);
+		res->out_len = len;
+	}
+	pl_result_set_output(res, res->out, res->out_len);
+}
+
 int pl_replay_unit_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		       const struct pl_inject *at, struct pl_result *res)
 {
@@ -136,27 +301,34 @@ int pl_replay_unit_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 	uint32_t len = p->len, mark, saddr;
 	struct pl_run_result rr;
 	struct pl_pkt_info info, inner;
-	int ret;
+	enum hook_end end = HOOK_PODLAB;
+	int hook = TOPO_HOOK_TC_INGRESS, ret;
 
 	pl_pkt_parse(frame, len, &info);
 	switch (at->kind) {
 	case PL_INJECT_POD:
-		ret = run_hop(rp, at->node, PL_PROG_FROM_POD, frame, len, info.saddr,
-			      n->pod_ifindex[at->pod], 0, res, &rr);
+		ret = run_hook(rp, at->node, PL_PROG_FROM_POD, hook, &frame, &len, info.saddr,
+			       n->pod_ifindex[at->pod], 0, res, &rr, &end);
 		break;
 	case PL_INJECT_UPLINK:
-		ret = run_hop(rp, at->node, PL_PROG_XDP_PREFILTER, frame, len, info.saddr,
-			      n->uplink_ifindex, 0, res, &rr);
-		if (ret < 0 || res->hops[0].verdict == PL_VERDICT_DROPPED)
+		hook = TOPO_HOOK_XDP;
+		ret = run_hook(rp, at->node, PL_PROG_XDP_PREFILTER, hook, &frame, &len, info.saddr,
+			       n->uplink_ifindex, 0, res, &rr, &end);
+		if (ret < 0 || end == HOOK_USER ||
+		    (end == HOOK_PODLAB && res->hops[res->nhops - 1].verdict == PL_VERDICT_DROPPED))
 			break;
+		hook = TOPO_HOOK_TC_INGRESS;
+		if (frame != p->data) /* a user's XDP program rewrote it */
+			pl_pkt_parse(frame, len, &info);
 		if (!info.vxlan || info.daddr != t->nodes[at->node].underlay_ip) {
-			ret = run_hop(rp, at->node, PL_PROG_FROM_NETWORK, frame, len, info.saddr,
-				      n->uplink_ifindex, 0, res, &rr);
+			ret = run_hook(rp, at->node, PL_PROG_FROM_NETWORK, hook, &frame, &len,
+				       info.saddr, n->uplink_ifindex, 0, res, &rr, &end);
 			break;
 		}
 		/* the kernel decapsulates, then from_overlay runs */
 		__attribute__((fallthrough));
 	case PL_INJECT_VXLAN:
+		hook = TOPO_HOOK_TC_INGRESS;
 		saddr = info.saddr;
 		if (info.vxlan) {
 			frame += info.inner_off;
@@ -167,9 +339,9 @@ int pl_replay_unit_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		} else {
 			mark = PL_MARK_IDENTITY_MAGIC | pl_replay_identity_of_addr(t, &info.src);
 		}
-		ret = run_hop(rp, at->node, PL_PROG_FROM_OVERLAY, frame, len, saddr,
-			      n->vxlan_ifindex ?: n->uplink_ifindex, mark, res, &rr);
-		if (ret >= 0)
+		ret = run_hook(rp, at->node, PL_PROG_FROM_OVERLAY, hook, &frame, &len, saddr,
+			       n->vxlan_ifindex ?: n->uplink_ifindex, mark, res, &rr, &end);
+		if (ret >= 0 && end == HOOK_PODLAB)
 			snprintf(res->hops[res->nhops - 1].remark, sizeof(res->hops[0].remark),
 				 "test_run has no decap: %s frame in, identity %u via skb->mark",
 				 info.vxlan ? "inner" : "whole", mark & PL_MARK_IDENTITY_MASK);
@@ -190,6 +362,9 @@ int pl_replay_unit_one(struct pl_replay *rp, const struct pl_replay_pkt *p,
 		snprintf(res->skip, sizeof(res->skip), "BPF_PROG_TEST_RUN: %s", strerror(-ret));
 		return 0;
 	}
-	conclude(rp, res, &rr, frame, len);
+	if (end == HOOK_PODLAB)
+		conclude(rp, res, &rr, frame, len);
+	else
+		conclude_user(rp, res, at->node, hook, end, frame, len);
 	return 0;
 }

@@ -75,7 +75,7 @@ struct pl_hop {
 	uint32_t target_ifindex;
 	char target[PL_RESULT_NAME_MAX]; /* redirect target named: pod, "uplink", "vxlan" */
 	char remark[96];		 /* harness remark ("identity via skb->mark: no decap") */
-	char user[80];	/* a topology's own program (sim): "NAME (user program on NODE DEV HOOK)" */
+	char user[96];	/* a topology's own program (sim): "NAME (user program on NODE DEV HOOK)" */
 	uint64_t ts_ns; /* live: event time, for ordering hops across nodes */
 	uint32_t saddr; /* source address the program saw (network order), 0 unknown */
 	struct pl_hop_nat nat; /* the service translation this program made */

@@ -64,9 +64,6 @@ PL_TEST_PROBE(integration, cli_bad_input_exit_2, probe_cli_files)
 		{"down", "want one RUN, --all or --stale"},
 		{"up --ct-max 0 topologies/seed-tc.yaml", "--ct-max: '0' is not 1 to 16777216"},
 		{"up --ct-max 16777217 topologies/seed-tc.yaml", "--ct-max: '16777217' is not 1"},
-		{"replay --topology tests/scenarios/topo/user-xdp-drop.yaml --pcap "
-		 "pcaps/pod-to-pod.pcap",
-		 "user-xdp-drop.yaml:97:5: unit mode runs podlab's programs only"},
 		{"replay --ct-max 1e6 --topology topologies/seed-tc.yaml --pcap x.pcap",
 		 "--ct-max: '1e6' is not 1 to 16777216"},
 		{"replay --ct-max 16 --run r1 --topology topologies/seed-tc.yaml --pcap x.pcap",

@@ -257,3 +257,45 @@ out:
 	pl_plan_free(p);
 	pl_topo_free(t);
 }
+
+/* The programs of a hook in the kernel's order, as unit and sim mode run them. */
+PL_TEST(unit, plan_hook_progs_order)
+{
+	struct pl_plan_opts o = {.datapath = true, .xdp_prefilter = true};
+	struct pl_hook_prog hp[PL_HOOK_PROGS_MAX];
+	struct pl_plan *p = NULL;
+	struct topo *t = NULL;
+	char *diag = NULL;
+	uint32_t lxca, eth1, eth2;
+	int n;
+
+	if (!ASSERT_OK(topo_test_parse(user_progs_topo, &t, &diag), "parses") ||
+	    !ASSERT_OK(pl_plan_build(t, PLAN_TEST_RUN, &o, &p), "plan builds"))
+		goto out;
+	lxca = pl_plan_ifindex(p, plan_ns(p, "node1"), "lxca");
+	eth1 = pl_plan_ifindex(p, plan_ns(p, "node1"), "eth0");
+	eth2 = pl_plan_ifindex(p, plan_ns(p, "node2"), "eth0");
+	n = pl_plan_hook_progs(p, 0, lxca, TOPO_HOOK_TC_INGRESS, hp);
+	if (ASSERT_EQ(n, 1, "pod a's tc ingress: one program"))
+		ASSERT_TRUE(hp[0].user < 0 && hp[0].prog == PL_PROG_FROM_POD, "from_pod");
+	n = pl_plan_hook_progs(p, 0, lxca, TOPO_HOOK_TC_EGRESS, hp);
+	if (ASSERT_EQ(n, 1, "pod a's tc egress: one program"))
+		ASSERT_EQ(hp[0].user, 0, "the user's tc_pass");
+	n = pl_plan_hook_progs(p, 0, eth1, TOPO_HOOK_XDP, hp);
+	if (ASSERT_EQ(n, 1, "node1's uplink xdp: one program"))
+		ASSERT_TRUE(hp[0].user < 0 && hp[0].prog == PL_PROG_XDP_PREFILTER, "xdp_prefilter");
+	n = pl_plan_hook_progs(p, 1, eth2, TOPO_HOOK_XDP, hp);
+	if (ASSERT_EQ(n, 1, "node2's uplink xdp: one program (replace)"))
+		ASSERT_EQ(hp[0].user, 1, "the user's xdp_pass");
+	n = pl_plan_hook_progs(p, 1, eth2, TOPO_HOOK_TC_INGRESS, hp);
+	if (ASSERT_EQ(n, 1, "node2's uplink tc ingress"))
+		ASSERT_TRUE(hp[0].user < 0 && hp[0].prog == PL_PROG_FROM_NETWORK, "from_network");
+	ASSERT_EQ(pl_plan_hook_progs(p, 1, lxca, TOPO_HOOK_TC_INGRESS, hp), 0,
+		  "node2 has no device of node1's ifindex with programs");
+out:
+	if (diag && *diag)
+		fprintf(stderr, "%s", diag);
+	free(diag);
+	pl_plan_free(p);
+	pl_topo_free(t);
+}

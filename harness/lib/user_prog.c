@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A topology's own programs, loaded on first use (see user_prog.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+
+#include "lib/log.h"
+#include "lib/user_prog.h"
+#include "topo/topo.h"
+
+enum pl_user_action pl_user_action(int hook, int retval)
+{
+	if (hook == TOPO_HOOK_XDP)
+		return retval == XDP_PASS			    ? PL_USER_NEXT
+		       : retval == XDP_TX || retval == XDP_REDIRECT ? PL_USER_REDIRECT
+								    : PL_USER_DROP;
+	switch (retval) {
+	case TC_ACT_UNSPEC:
+		return PL_USER_NEXT;
+	case TC_ACT_SHOT:
+	case TC_ACT_STOLEN:
+	case TC_ACT_QUEUED:
+	case TC_ACT_TRAP:
+		return PL_USER_DROP;
+	case TC_ACT_REDIRECT:
+		return PL_USER_REDIRECT;
+	default:
+		return PL_USER_STACK;
+	}
+}
+
+const char *pl_user_hook_name(int hook)
+{
+	return hook == TOPO_HOOK_XDP	      ? "xdp"
+	       : hook == TOPO_HOOK_TC_INGRESS ? "tc ingress"
+					      : "tc egress";
+}
+
+void pl_user_hop_name(char *buf, size_t len, const struct topo *t, int user, int node,
+		      const char *dev, const char *hook)
+{
+	snprintf(buf, len, "%.24s (user program on %.16s %.15s %.10s)", t->programs[user].program,
+		 t->nodes[node].name, dev, hook);
+}
+
+int pl_user_prog_fd(struct pl_user_progs *u, int index)
+{
+	const struct topo_program *tp = &u->t->programs[index];
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	int err;
+
+	if (!u->objs && !(u->objs = calloc(u->t->nprograms, sizeof(*u->objs))))
+		return -ENOMEM;
+	obj = u->objs[index];
+	if (!obj) {
+		obj = bpf_object__open_file(tp->object, NULL);
+		if (!obj)
+			return pl_err_errno(-errno, "opening BPF object %s", tp->object);
+		if ((err = bpf_object__load(obj))) {
+			bpf_object__close(obj);
+			return pl_err_errno(err, "loading %s from %s", tp->program, tp->object);
+		}
+		u->objs[index] = obj;
+	}
+	prog = bpf_object__find_program_by_name(obj, tp->program);
+	if (!prog) {
+		pl_err("%s: no program named %s", tp->object, tp->program);
+		return -ENOENT;
+	}
+	return bpf_program__fd(prog);
+}
+
+void pl_user_progs_close(struct pl_user_progs *u)
+{
+	int i;
+
+	for (i = 0; u->objs && i < u->t->nprograms; i++)
+		bpf_object__close(u->objs[i]);
+	free(u->objs);
+	u->objs = NULL;
+}
