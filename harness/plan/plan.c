@@ -219,18 +219,22 @@ int pl_plan_hook_progs(const struct pl_plan *p, int node, uint32_t ifindex, int 
 {
 	int i, n = 0, pass;
 
-	for (pass = 0; pass < 2; pass++) /* users' filters first, then podlab's */
+	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < p->nsteps; i++) {
 			const struct pl_step *s = &p->steps[i];
 
 			if (s->kind != PL_STEP_ATTACH || s->attach.node != node ||
-			    (int)s->attach.hook != hook || s->ifindex != ifindex ||
-			    (s->attach.user >= 0) != !pass)
+			    (int)s->attach.hook != hook || s->ifindex != ifindex)
 				continue;
-			if (hook == TOPO_HOOK_XDP)
-				n = 0; /* the last attach replaced it */
-			if (n < PL_HOOK_PROGS_MAX)
+			if (hook == TOPO_HOOK_XDP) { /* each attach replaces the last: plan order */
+				if (pass == 0)
+					out[0] = (struct pl_hook_prog){s->attach.prog, s->attach.user};
+				n = 1;
+				continue;
+			}
+			/* tc: users' filters (priority 5) first, then podlab's (10) */
+			if ((s->attach.user >= 0) == !pass && n < PL_HOOK_PROGS_MAX)
 				out[n++] = (struct pl_hook_prog){s->attach.prog, s->attach.user};
 		}
-	return hook == TOPO_HOOK_XDP && n > 1 ? 1 : n;
+	return n;
 }

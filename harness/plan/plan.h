@@ -309,7 +309,8 @@ struct pl_hook_prog {
 /*
  * The programs the plan attaches to hook of node's device ifindex, in the
  * order the kernel runs them: on a tc hook users' filters (priority 5) before
- * podlab's (10); a device has one XDP program, the last attached. Their count.
+ * podlab's (10); a device has one XDP program, the one attached last in plan
+ * order (each IFLA_XDP replaces the one before). Their count.
  */
 int pl_plan_hook_progs(const struct pl_plan *p, int node, uint32_t ifindex, int hook,
 		       struct pl_hook_prog out[PL_HOOK_PROGS_MAX]);

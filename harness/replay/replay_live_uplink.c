@@ -7,7 +7,9 @@
  * from the other end of the uplink's veth (the peer node's uplink, or the
  * segment's or fabric's port) by an AF_PACKET socket that bypasses the
  * peer's qdisc and TC egress, so it arrives on the uplink as from the wire
- * and meets the XDP program attached there.
+ * and meets the XDP program attached there. A live frame runs podlab's
+ * xdp_prefilter: where a user's XDP program holds the uplink instead, auto
+ * sends from the far end so that the kernel runs the user's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -114,10 +116,15 @@ int pl_live_uplink_open(struct pl_replay *rp, struct pl_live *lv)
 	lv->uplink_how = rp->opts.uplink_inject;
 	lv->peer_fd = malloc(t->nnodes * sizeof(*lv->peer_fd));
 	lv->peer_ifindex = calloc(t->nnodes, sizeof(*lv->peer_ifindex));
-	if (!lv->peer_fd || !lv->peer_ifindex)
+	lv->user_xdp = calloc(t->nnodes, sizeof(*lv->user_xdp));
+	if (!lv->peer_fd || !lv->peer_ifindex || !lv->user_xdp)
 		return -ENOMEM;
 	for (i = 0; i < t->nnodes; i++)
 		lv->peer_fd[i] = -1;
+	/* Attached after podlab's, a user's XDP program is the uplink's one (beside or not). */
+	for (i = 0; i < t->nprograms; i++)
+		if (t->programs[i].hook == TOPO_HOOK_XDP && !strcmp(t->programs[i].device, "uplink"))
+			lv->user_xdp[t->programs[i].node] = true;
 	if (lv->uplink_how == PL_UPLINK_XDP)
 		return 0;
 	/* The plan is the run's layout: it names every veth's two ends and fixes their ifindex. */
@@ -153,6 +160,7 @@ void pl_live_uplink_close(struct pl_live *lv, int nnodes)
 			close(lv->peer_fd[i]);
 	free(lv->peer_fd);
 	free(lv->peer_ifindex);
+	free(lv->user_xdp);
 }
 
 static int inject_peer(struct pl_live *lv, int node, const uint8_t *f, uint32_t len)
@@ -191,8 +199,15 @@ int pl_live_inject_uplink(struct pl_replay *rp, struct pl_live *lv, int node, ui
 	int err;
 
 	memcpy(f, tp->mac, 6);
-	if (lv->uplink_how == PL_UPLINK_PEER)
+	if (lv->uplink_how == PL_UPLINK_PEER ||
+	    (lv->uplink_how == PL_UPLINK_AUTO && lv->user_xdp[node]))
 		return inject_peer(lv, node, f, len);
+	if (lv->user_xdp[node]) {
+		pl_err("node %s's uplink runs a user's XDP program: a live frame would run "
+		       "xdp_prefilter instead (--uplink-inject auto or peer)",
+		       rp->t->nodes[node].name);
+		return -EOPNOTSUPP;
+	}
 	err = inject_xdp(rp, tp, node, f, len);
 	if (err != -EPERM || lv->uplink_how != PL_UPLINK_AUTO)
 		return err;

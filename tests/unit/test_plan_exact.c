@@ -292,6 +292,17 @@ PL_TEST(unit, plan_hook_progs_order)
 		ASSERT_TRUE(hp[0].user < 0 && hp[0].prog == PL_PROG_FROM_NETWORK, "from_network");
 	ASSERT_EQ(pl_plan_hook_progs(p, 1, lxca, TOPO_HOOK_TC_INGRESS, hp), 0,
 		  "node2 has no device of node1's ifindex with programs");
+
+	pl_subtest("an XDP program beside podlab's: attached after it, so it is the one");
+	pl_plan_free(p);
+	t->programs[1].replace_podlab = false;
+	if (!ASSERT_OK(pl_plan_build(t, PLAN_TEST_RUN, &o, &p), "plan builds"))
+		goto out;
+	ASSERT_GE(plan_find_attach(p, 1, "eth0", TOPO_HOOK_XDP, PL_PROG_XDP_PREFILTER), 0,
+		  "node2 gets xdp_prefilter first");
+	n = pl_plan_hook_progs(p, 1, eth2, TOPO_HOOK_XDP, hp);
+	if (ASSERT_EQ(n, 1, "still one XDP program"))
+		ASSERT_EQ(hp[0].user, 1, "the user's, attached last");
 out:
 	if (diag && *diag)
 		fprintf(stderr, "%s", diag);
