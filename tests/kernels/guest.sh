@@ -16,7 +16,12 @@ mount -t devtmpfs dev /dev
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs shm /dev/shm
-mount -t tmpfs tmp /tmp
+# A checkout under /tmp (a CI's clone) must stay visible: there /tmp is the
+# overlay's own, writable all the same. /run is always fresh: no host run state.
+case $PODLAB_VM_SRC/ in
+/tmp/*) ;;
+*) mount -t tmpfs tmp /tmp ;;
+esac
 mount -t tmpfs run /run
 mount -t bpf bpf /sys/fs/bpf
 mount -t cgroup2 cgroup2 /sys/fs/cgroup

@@ -29,6 +29,9 @@ skip() { say "SKIP: $*"; exit 0; }
 [ -x "$1/podlab" ] || die "$1/podlab is missing: build first (make all)" 2
 build=$(cd "$1" && pwd)
 shift
+# The guest mounts a fresh /run (no host run state); a checkout or build there would vanish.
+case $src/ in /run/*) die "the checkout $src is under /run, which the guest replaces: clone it elsewhere" 2 ;; esac
+case $build/ in /run/*) die "the build $build is under /run, which the guest replaces" 2 ;; esac
 kernels=${*:-$valid}
 for k in $kernels; do
 	case " $valid " in *" $k "*) ;; *) die "unknown kernel '$k' (valid: $valid)" 2 ;; esac
