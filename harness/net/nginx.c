@@ -145,22 +145,57 @@ int pl_nginx_pids(const char *netns, pid_t *pids, int max)
 	return n;
 }
 
-/* Signals every nginx of netns with sig, then polls until none is left or wait_s passes. */
+/* Not gone yet: /proc/PID exists and its state is not zombie or dead. */
+static bool running(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/*
+ * Signals every nginx of netns with sig, then polls until none is left or
+ * wait_s passes: none in the netns, and none of those signalled still
+ * running (an exiting process leaves its netns before it is gone).
+ */
 static int signal_and_wait(const char *netns, int sig, double wait_s)
 {
 	struct timespec tick = {.tv_nsec = 10 * 1000 * 1000};
 	double deadline = pl_now() + wait_s;
-	pid_t pids[64];
-	int i, n;
+	pid_t pids[64], now[64];
+	int i, j, n, inns, left;
 
 	n = pl_nginx_pids(netns, pids, 64);
+	if (n < 0)
+		return n;
 	for (i = 0; i < n; i++)
 		kill(pids[i], sig);
-	while (n > 0 && pl_now() < deadline) {
+	for (;;) {
+		inns = pl_nginx_pids(netns, now, 64);
+		if (inns < 0)
+			return inns;
+		left = inns;
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < inns && now[j] != pids[i]; j++)
+				;
+			left += j == inns && running(pids[i]);
+		}
+		if (!left || pl_now() >= deadline)
+			return left;
 		nanosleep(&tick, NULL);
-		n = pl_nginx_pids(netns, pids, 64);
 	}
-	return n;
 }
 
 static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
