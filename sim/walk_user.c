@@ -7,10 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 
@@ -24,47 +21,35 @@ static int run_user(struct sim_walk *w, struct sim_flight *f, int u, int dev, en
 {
 	const struct topo_program *tp = &w->topo.programs[u];
 	struct sim_node *n = &w->nodes[f->node];
-	struct __sk_buff skb = {.ifindex = n->devs[dev].ifindex, .mark = mark};
-	struct xdp_md xdp = {.data_end = f->len, .ingress_ifindex = n->devs[dev].ifindex};
-	LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = f->buf, .data_size_in = f->len,
-		    .data_out = w->scratch, .data_size_out = SIM_BUF, .repeat = 1);
 	struct sim_step *s;
-	int fd, err;
+	uint32_t out_len;
+	int rv, err;
 
 	*out = NULL;
 	if ((err = pl_sim_env_enter(w, f->node)))
 		return err;
 	w->users.t = &w->topo;
-	fd = pl_user_prog_fd(&w->users, u);
-	if (fd < 0)
-		return fd;
-	if (hook == TOPO_HOOK_XDP) {
-		topts.ctx_in = &xdp;
-		topts.ctx_size_in = sizeof(xdp);
-	} else {
-		topts.ctx_in = &skb;
-		topts.ctx_size_in = sizeof(skb);
-	}
-	if (bpf_prog_test_run_opts(fd, &topts))
-		return pl_err_errno(-errno, "running %s (%s) on node %s", tp->program, tp->object,
-				    w->topo.nodes[f->node].name);
-	if (topts.data_size_out && topts.data_size_out <= SIM_BUF) {
-		memmove(f->buf, w->scratch, topts.data_size_out);
-		f->len = topts.data_size_out;
+	rv = pl_user_prog_run(&w->users, u, f->node, hook, n->devs[dev].ifindex, mark, f->buf,
+			      f->len, w->scratch, SIM_BUF, &out_len);
+	if (rv < 0)
+		return rv;
+	if (out_len && out_len <= SIM_BUF) {
+		memmove(f->buf, w->scratch, out_len);
+		f->len = out_len;
 	}
 	s = pl_sim_fl_step(f, SIM_STEP_PROG, f->node, n->devs[dev].name, "user program %s → %d",
-			   tp->program, (int)topts.retval);
+			   tp->program, rv);
 	if (s) {
 		s->prog = PL_PROG_NONE;
 		s->user = u + 1;
-		s->retval = (int)topts.retval;
+		s->retval = rv;
 		s->mtu = n->devs[dev].mtu;
 		snprintf(s->hook, sizeof(s->hook), "%s", pl_user_hook_name(hook));
 	}
 	/* A user's program emits no podlab flow event: the verdict stays podlab's last. */
 	f->has_ev = false;
 	memset(&f->ev, 0, sizeof(f->ev));
-	*retval = (int)topts.retval;
+	*retval = rv;
 	*out = s;
 	return 0;
 }

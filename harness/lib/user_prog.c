@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -72,6 +73,28 @@ int pl_user_prog_fd(struct pl_user_progs *u, int index)
 		return -ENOENT;
 	}
 	return bpf_program__fd(prog);
+}
+
+int pl_user_prog_run(struct pl_user_progs *u, int index, int node, int hook, uint32_t ifindex,
+		     uint32_t mark, const uint8_t *data, uint32_t len, uint8_t *out, uint32_t cap,
+		     uint32_t *out_len)
+{
+	const struct topo_program *tp = &u->t->programs[index];
+	struct __sk_buff skb = {.ifindex = ifindex, .mark = mark};
+	struct xdp_md xdp = {.data_end = len, .ingress_ifindex = ifindex};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = len, .data_out = out,
+		    .data_size_out = cap, .repeat = 1);
+	int fd = pl_user_prog_fd(u, index);
+
+	if (fd < 0)
+		return fd;
+	o.ctx_in = hook == TOPO_HOOK_XDP ? (void *)&xdp : (void *)&skb;
+	o.ctx_size_in = hook == TOPO_HOOK_XDP ? sizeof(xdp) : sizeof(skb);
+	if (bpf_prog_test_run_opts(fd, &o))
+		return pl_err_errno(-errno, "running %s (%s) on node %s", tp->program, tp->object,
+				    u->t->nodes[node].name);
+	*out_len = o.data_size_out;
+	return (int)o.retval;
 }
 
 void pl_user_progs_close(struct pl_user_progs *u)

@@ -8,6 +8,7 @@
 #define PL_USER_PROG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct topo;
 struct bpf_object;
@@ -31,6 +32,16 @@ const char *pl_user_hook_name(int hook);
 /* A result hop's name for t->programs[user]: "NAME (user program on NODE DEV HOOK)". */
 void pl_user_hop_name(char *buf, size_t len, const struct topo *t, int user, int node,
 		      const char *dev, const char *hook);
+
+/*
+ * Runs t->programs[index] on a frame at hook of device ifindex with
+ * BPF_PROG_TEST_RUN, in the caller's network namespace: what it made of the
+ * frame lands in out (cap bytes), its length in *out_len (0: nothing handed
+ * back). Its retval, or -errno with the program, object and node named.
+ */
+int pl_user_prog_run(struct pl_user_progs *u, int index, int node, int hook, uint32_t ifindex,
+		     uint32_t mark, const uint8_t *data, uint32_t len, uint8_t *out, uint32_t cap,
+		     uint32_t *out_len);
 
 /* The fd of t->programs[index]; -errno with the object, program and errno text printed. */
 int pl_user_prog_fd(struct pl_user_progs *u, int index);

@@ -20,6 +20,7 @@
 #include "lib/files.h"
 #include "net/netns.h"
 #include "net/nginx.h"
+#include "net/run.h"
 
 #define NGINX_STOP_WAIT_S 5.0 /* TERM to gone; nginx's fast shutdown takes milliseconds */
 
@@ -145,26 +146,6 @@ int pl_nginx_pids(const char *netns, pid_t *pids, int max)
 	return n;
 }
 
-/* Not gone yet: /proc/PID exists and its state is not zombie or dead. */
-static bool running(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-}
-
 /*
  * Signals every nginx of netns with sig, then polls until none is left or
  * wait_s passes: none in the netns, and none of those signalled still
@@ -190,7 +171,7 @@ static int signal_and_wait(const char *netns, int sig, double wait_s)
 		for (i = 0; i < n; i++) {
 			for (j = 0; j < inns && now[j] != pids[i]; j++)
 				;
-			left += j == inns && running(pids[i]);
+			left += j == inns && pl_pid_running(pids[i]);
 		}
 		if (!left || pl_now() >= deadline)
 			return left;

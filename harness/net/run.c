@@ -28,27 +28,41 @@ static void state_path(const char *run, char *buf, size_t len)
 	snprintf(buf, len, "%s/%s.state", PL_STATE_DIR, run);
 }
 
-unsigned long long pl_pid_start_time(pid_t pid)
+/* /proc/PID/stat into buf from field 3 (the state) on; NULL when pid does not exist. */
+static char *pid_stat(pid_t pid, char *buf, size_t len)
 {
-	unsigned long long start = 0;
-	char path[64], buf[1024], *p;
-	int i, fd;
+	char path[64], *p;
 	ssize_t n;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return NULL;
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return NULL;
 	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* comm may hold spaces */
-	if (!p)
-		return 0;
-	/* Field 3 follows ") "; starttime is field 22. */
-	for (i = 3, p += 2; i < 22 && p; i++) {
+	return p && p[1] == ' ' ? p + 2 : NULL;
+}
+
+bool pl_pid_running(pid_t pid)
+{
+	char buf[1024], *p = pid_stat(pid, buf, sizeof(buf));
+
+	return p && *p != 'Z' && *p != 'X';
+}
+
+unsigned long long pl_pid_start_time(pid_t pid)
+{
+	unsigned long long start = 0;
+	char buf[1024], *p = pid_stat(pid, buf, sizeof(buf));
+	int i;
+
+	/* Field 3 is p; starttime is field 22. */
+	for (i = 3; i < 22 && p; i++) {
 		p = strchr(p, ' ');
 		if (p)
 			p++;

@@ -90,6 +90,8 @@ bool pl_run_is_stale(const struct pl_run_state *st);
 /* Run ids with a state file, sorted; caller frees each and the array. */
 int pl_run_list(char ***runs, int *n);
 void pl_run_list_free(char **runs, int n);
+/* pid exists and is neither a zombie nor dead. */
+bool pl_pid_running(pid_t pid);
 /* Start time of pid (jiffies since boot), 0 when it does not exist. */
 unsigned long long pl_pid_start_time(pid_t pid);
 /* Feature probe: can the kernel create a qdisc of this kind? NULL or a reason (static buffer). */

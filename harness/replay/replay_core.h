@@ -34,7 +34,6 @@ enum pl_uplink_inject {
 	PL_UPLINK_PEER, /* sent from the far end of the uplink's veth */
 };
 
-const char *pl_uplink_inject_name(enum pl_uplink_inject how);
 /* "auto" | "xdp" | "peer" → enum pl_uplink_inject, -EINVAL for anything else. */
 int pl_uplink_inject_parse(const char *s);
 
@@ -88,10 +87,10 @@ struct pl_replay {
 	struct policy_proxies *l7;	  /* replay_l7.c: the proxied ports, their rules */
 	struct pl_l7_streams *l7_streams; /* request heads under way (a worker has its own) */
 	/* Unit mode with the topology's own programs (replay_unit.c): who runs on each hook. */
-	struct pl_plan *plan;	  /* NULL: podlab's program alone on every hook */
+	struct pl_plan *plan;	    /* NULL: podlab's program alone on every hook */
 	struct pl_user_progs users; /* topo.programs, loaded at open */
-	uint8_t *ubuf;		  /* a user's program's output, the next program's input */
-	uint8_t *buf;			  /* scratch for data_out */
+	uint8_t *ubuf;		    /* a user's program's output, the next program's input */
+	uint8_t *buf;		    /* scratch for data_out */
 	/* A parallel unit-mode worker's view (replay_workers.c): its events come from here. */
 	struct pl_evshare *evshare; /* NULL: this thread reads the rings alone */
 	int cpu;		    /* the CPU the worker is pinned to */

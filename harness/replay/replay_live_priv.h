@@ -72,7 +72,7 @@ struct pl_live {
 	enum pl_uplink_inject uplink_how; /* AUTO until XDP live frames worked or were refused */
 	int *peer_fd;		/* per node: AF_PACKET socket at the far end of its uplink */
 	uint32_t *peer_ifindex; /* per node: that end's ifindex */
-	bool *user_xdp;		/* per node: a user's XDP program holds its uplink */
+	bool *user_xdp;		/* per node: a user's XDP program holds its uplink (the plan's) */
 	unsigned window;	/* packets in flight at most */
 	struct pl_live_slot *slots;
 	int nslots;

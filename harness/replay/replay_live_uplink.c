@@ -30,18 +30,6 @@
 #include "replay/replay_live_priv.h"
 #include "topo/topo.h"
 
-const char *pl_uplink_inject_name(enum pl_uplink_inject how)
-{
-	switch (how) {
-	case PL_UPLINK_XDP:
-		return "xdp";
-	case PL_UPLINK_PEER:
-		return "peer";
-	default:
-		return "auto";
-	}
-}
-
 int pl_uplink_inject_parse(const char *s)
 {
 	if (!strcmp(s, "auto"))
@@ -109,9 +97,10 @@ static int peer_socket(struct pl_replay *rp, const char *ns)
 int pl_live_uplink_open(struct pl_replay *rp, struct pl_live *lv)
 {
 	const struct topo *t = rp->t;
-	struct pl_plan_opts po = {.datapath = true};
+	struct pl_plan_opts po = {.datapath = true, .xdp_prefilter = true}; /* as replay attaches */
+	struct pl_hook_prog hp[PL_HOOK_PROGS_MAX];
 	struct pl_plan *p = NULL;
-	int i, ns, err;
+	int i, ns, err = 0;
 
 	lv->uplink_how = rp->opts.uplink_inject;
 	lv->peer_fd = malloc(t->nnodes * sizeof(*lv->peer_fd));
@@ -121,16 +110,14 @@ int pl_live_uplink_open(struct pl_replay *rp, struct pl_live *lv)
 		return -ENOMEM;
 	for (i = 0; i < t->nnodes; i++)
 		lv->peer_fd[i] = -1;
-	/* Attached after podlab's, a user's XDP program is the uplink's one (beside or not). */
-	for (i = 0; i < t->nprograms; i++)
-		if (t->programs[i].hook == TOPO_HOOK_XDP && !strcmp(t->programs[i].device, "uplink"))
-			lv->user_xdp[t->programs[i].node] = true;
-	if (lv->uplink_how == PL_UPLINK_XDP)
-		return 0;
-	/* The plan is the run's layout: it names every veth's two ends and fixes their ifindex. */
+	/* The plan is the run's layout: who holds each uplink's XDP hook, each veth's two ends. */
 	if ((err = pl_plan_build(t, rp->run, &po, &p)))
 		return err;
-	for (i = 0; i < t->nnodes; i++) {
+	for (i = 0; i < t->nnodes; i++)
+		lv->user_xdp[i] = pl_plan_hook_progs(p, i, rp->nodes[i].uplink_ifindex,
+						     TOPO_HOOK_XDP, hp) == 1 &&
+				  hp[0].user >= 0;
+	for (i = 0; i < t->nnodes && lv->uplink_how != PL_UPLINK_XDP; i++) {
 		err = uplink_peer(p, i, rp->nodes[i].uplink_ifindex, &ns, &lv->peer_ifindex[i]);
 		if (err) {
 			pl_err("node %s of run %s: no veth in the plan ends at its uplink "

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 
@@ -186,39 +185,34 @@ static const char *plan_dev(const struct pl_plan *p, int node, uint32_t ifindex)
 static int run_user_hop(struct pl_replay *rp, int node, int u, int hook, const uint8_t **frame,
 			uint32_t *len, uint32_t ifindex, uint32_t mark, struct pl_result *res)
 {
-	struct __sk_buff skb = {.ifindex = ifindex, .mark = mark};
-	struct xdp_md xdp = {.data_end = *len, .ingress_ifindex = ifindex};
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = *frame, .data_size_in = *len,
-		    .data_out = rp->ubuf, .data_size_out = PL_PKT_MAX + 256, .repeat = 1);
 	enum pl_user_action act;
 	struct pl_hop *h;
-	int fd, err;
+	uint32_t out_len;
+	int rv;
 
-	if ((err = pl_replay_enter(rp, node)))
-		return err;
-	if ((fd = pl_user_prog_fd(&rp->users, u)) < 0)
-		return fd;
-	o.ctx_in = hook == TOPO_HOOK_XDP ? (void *)&xdp : (void *)&skb;
-	o.ctx_size_in = hook == TOPO_HOOK_XDP ? sizeof(xdp) : sizeof(skb);
-	if (bpf_prog_test_run_opts(fd, &o))
-		return -errno;
+	if ((rv = pl_replay_enter(rp, node)))
+		return rv;
+	rv = pl_user_prog_run(&rp->users, u, node, hook, ifindex, mark, *frame, *len, rp->ubuf,
+			      PL_PKT_MAX + 256, &out_len);
+	if (rv < 0)
+		return rv;
 	if (res->nhops == PL_RESULT_MAX_HOPS)
 		return -E2BIG;
-	if (o.data_size_out && o.data_size_out <= PL_PKT_MAX) {
+	if (out_len && out_len <= PL_PKT_MAX) {
 		*frame = rp->ubuf; /* what it made of the frame goes on */
-		*len = o.data_size_out;
+		*len = out_len;
 	}
-	act = pl_user_action(hook, (int)o.retval);
+	act = pl_user_action(hook, rv);
 	h = &res->hops[res->nhops++];
 	memset(h, 0, sizeof(*h));
 	h->node = node;
 	h->prog = PL_PROG_NONE;
-	h->retval = (int)o.retval;
+	h->retval = rv;
 	h->verdict = act == PL_USER_DROP ? PL_VERDICT_DROPPED : PL_VERDICT_FORWARDED;
 	h->drop_reason = act == PL_USER_DROP ? PL_DROP_USER_PROGRAM : 0;
 	pl_user_hop_name(h->user, sizeof(h->user), rp->t, u, node,
 			 plan_dev(rp->plan, node, ifindex), pl_user_hook_name(hook));
-	return (int)o.retval;
+	return rv;
 }
 
 /*
