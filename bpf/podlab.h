@@ -150,7 +150,8 @@ struct pl_policy_key {
 struct pl_policy_entry {
 	__u8 deny;
 	__u8 flags;	  /* PL_POLICY_F_* */
-	__u16 proxy_port; /* PL_POLICY_F_PROXY: its listening port in the node's namespace (host order) */
+	__u16 proxy_port; /* PL_POLICY_F_PROXY: its listening port in the node's namespace (host
+			     order) */
 	__u32 rule_id;	  /* index of the source rule, for explanations */
 };
 
@@ -160,7 +161,8 @@ struct pl_policy_entry {
  * --ct-max sizes it (the loader sets max_entries before the load).
  */
 #define PL_CT_MAX_DEFAULT 65536
-/* The ipcache (an LPM trie, allocated as used: sized as Cilium's) and policy entries a node holds. */
+/* The ipcache (an LPM trie, allocated as used: sized as Cilium's) and policy entries a node holds.
+ */
 #define PL_MAX_IPCACHE 524288
 #define PL_MAX_POLICY  131072 /* a hash: its buckets are allocated whole, per node */
 struct pl_ct_key {
@@ -216,7 +218,7 @@ struct pl_ct_entry {
  * struct pl_backend; maglev: (id, chunk) → PL_MAGLEV_CHUNK backend slots of
  * the service's lookup table of PL_MAGLEV_M entries (Cilium's and Katran's M).
  */
-#define PL_MAX_SERVICES		   256	 /* services (ids) of a topology */
+#define PL_MAX_SERVICES 256 /* services (ids) of a topology */
 /* services map: frontends (ClusterIP:port, nodePort); several may share an id (bench_services) */
 #define PL_MAX_FRONTENDS	   65536
 #define PL_MAGLEV_M		   16381 /* a prime: every skip is coprime with it */
@@ -364,7 +366,7 @@ struct pl_counter_val {
 #define PL_COUNTER_CT_CREATED	((__u32)3 << 8 | 0)
 #define PL_COUNTER_CT_UNTRACKED ((__u32)3 << 8 | 1)
 /* Flow events the ring buffer had no room for (bpf_ringbuf_output failed). */
-#define PL_COUNTER_EVENTS_LOST  ((__u32)3 << 8 | 2)
+#define PL_COUNTER_EVENTS_LOST ((__u32)3 << 8 | 2)
 
 #define PL_EV_F_IPV4	     (1u << 0)
 #define PL_EV_F_CT_REPLY     (1u << 1)
@@ -410,6 +412,9 @@ struct pl_flow_event {
 			  */
 	__u16 nat_sport; /* SVC_SNAT / SVC_RNAT: the source port before the rewrite (network) */
 	__u32 nat_saddr; /* SVC_SNAT / SVC_RNAT: the source address before the rewrite */
+	__u16 user_prog; /* PL_PROG_USER: 1 + the dropping program's index in the topology's
+			    programs: */
+	__u16 pad;
 };
 
 #endif /* PODLAB_H */

@@ -26,7 +26,9 @@
 	X(FROM_POD, 1, "from_pod", "tc ingress of a pod's node-side veth")                         \
 	X(FROM_NETWORK, 2, "from_network", "tc ingress of the node's uplink")                      \
 	X(FROM_OVERLAY, 3, "from_overlay", "tc ingress of the node's vxlan device")                \
-	X(XDP_PREFILTER, 4, "xdp_prefilter", "xdp of the node's uplink")
+	X(XDP_PREFILTER, 4, "xdp_prefilter", "xdp of the node's uplink")                          \
+	/* a topology's own program (programs:): its drops, from podlab's fexit watch on it */     \
+	X(USER, 5, "user", "the hook the topology names")
 
 /* Observation points: Hubble's TraceObservationPoint numbers. */
 #define PL_OBS_POINT_LIST(X)                                                                       \
@@ -80,7 +82,7 @@
 	X(HOP_LIMIT_EXCEEDED, 252, "IPv6 hop limit exceeded")                                      \
 	/* routing ipip: from_network decapsulates IP-in-IP from cluster nodes only. */            \
 	X(IPIP_UNKNOWN_SENDER, 253, "IP-in-IP from an address that is no cluster node")            \
-	/* the simulator: a topology's own program (programs:) dropped it (XDP_DROP, SHOT). */      \
+	/* a topology's own program (programs:) dropped it (XDP_DROP, TC_ACT_SHOT, ...). */       \
 	X(USER_PROGRAM, 254, "Dropped by a user program")
 
 /* Why a packet that was not dropped took its path (event .note). */

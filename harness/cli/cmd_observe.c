@@ -90,6 +90,14 @@ static void endpoint_name(const struct topo *t, uint32_t ip, char *buf, size_t l
 	snprintf(buf, len, "%s", pl_ip4_str(ip, a));
 }
 
+/* podlab's program, or the topology's own one its watch saw drop the packet. */
+static const char *prog_of(const struct observer *o, const struct pl_flow_event *ev)
+{
+	if (ev->prog == PL_PROG_USER && ev->user_prog && ev->user_prog <= o->topo->nprograms)
+		return o->topo->programs[ev->user_prog - 1].program;
+	return pl_prog_name(ev->prog);
+}
+
 static void print_event(struct observer *o, int node, const struct pl_flow_event *ev)
 {
 	print_l7_until(o, (int64_t)ev->ts_ns + o->mono_to_real_ns);
@@ -121,7 +129,7 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 		       "\"source\":\"%s\",\"source_identity\":%u,\"destination\":\"%s\","
 		       "\"destination_identity\":%u,\"proto\":\"%s\",\"sport\":%u,\"dport\":%u,"
 		       "\"redirect\":\"%s\",\"tunnel_vni\":%u,\"nat\":",
-		       real, o->topo->nodes[node].name, pl_prog_name(ev->prog),
+		       real, o->topo->nodes[node].name, prog_of(o, ev),
 		       pl_obs_point_name(ev->obs_point), pl_verdict_name(ev->verdict),
 		       ev->drop_reason, ev->drop_reason ? pl_drop_reason_name(ev->drop_reason) : "",
 		       src, ev->src_identity, dst, ev->dst_identity, pl_proto_name(ev->proto),
@@ -131,7 +139,7 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 		printf("}\n");
 	} else if (!(ev->flags & PL_EV_F_IPV4)) {
 		printf("%s.%03lld %-8s ethertype 0x%04x %s %s %s\n", when, (real / 1000000) % 1000,
-		       o->topo->nodes[node].name, ntohs(ev->eth_proto), pl_prog_name(ev->prog),
+		       o->topo->nodes[node].name, ntohs(ev->eth_proto), prog_of(o, ev),
 		       pl_obs_point_name(ev->obs_point), outcome);
 	} else {
 		/* xdp_prefilter stops at L3: no ports to show. */
@@ -143,7 +151,7 @@ static void print_event(struct observer *o, int node, const struct pl_flow_event
 		}
 		printf("%s.%03lld %-8s %s (ID:%u) -> %s (ID:%u) %s %s %s %s%s\n", when,
 		       (real / 1000000) % 1000, o->topo->nodes[node].name, src, ev->src_identity,
-		       dst, ev->dst_identity, pl_proto_name(ev->proto), pl_prog_name(ev->prog),
+		       dst, ev->dst_identity, pl_proto_name(ev->proto), prog_of(o, ev),
 		       pl_obs_point_name(ev->obs_point), outcome, nat);
 	}
 	o->count++;
@@ -300,7 +308,9 @@ PL_COMMAND(
 		 "\n"
 		 "Prints one line per datapath decision: time, node, source (identity) ->\n"
 		 "destination (identity), protocol and ports, program, observation point,\n"
-		 "verdict or drop reason. The run's collector (started by the first reader,\n"
+		 "verdict or drop reason; a drop in one of the topology's own programs names\n"
+		 "it (seen by podlab's fexit watch on it, where `podlab verify` says fexit yes).\n"
+		 "The run's collector (started by the first reader,\n"
 		 "stopped by `podlab down`) drains every node's pinned ring buffer\n"
 		 "(/sys/fs/bpf/podlab/RUN/NODE/events) into /run/podlab/RUN.events, a ring of\n"
 		 "the newest 32768 events: every reader (observe, check) sees every event.\n"

@@ -11,6 +11,7 @@
 #include "plan/plan.h"
 #include "net/run.h"
 #include "net/tc.h"
+#include "net/user_watch.h"
 
 static int verify_mode(enum pl_routing_mode mode)
 {
@@ -74,6 +75,12 @@ static void print_kernel(void)
 		       ? "no (live replay sends uplink frames from the uplink's "
 			 "far end)"
 		       : "yes (live replay injects uplink frames as XDP live frames)");
+	printf("  fexit      %s\n",
+	       pl_probe_user_watch()
+		       ? "no (a drop in a topology's own program is a timeout live, absent from "
+			 "observe)"
+		       : "yes (a topology's own programs are watched: their drops are flow "
+			 "events)");
 	if (pl_probe_netns_devices(devs, sizeof(devs)))
 		snprintf(devs, sizeof(devs), "?");
 	printf("  new netns  %s (podlab's devices start at ifindex %d)\n", devs, PL_IFINDEX_BASE);

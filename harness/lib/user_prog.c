@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A topology's own programs, loaded on first use (see user_prog.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
@@ -11,26 +13,28 @@
 #include "lib/log.h"
 #include "lib/user_prog.h"
 #include "topo/topo.h"
+#include "user_watch.h"
 
 enum pl_user_action pl_user_action(int hook, int retval)
 {
-	if (hook == TOPO_HOOK_XDP)
-		return retval == XDP_PASS			    ? PL_USER_NEXT
-		       : retval == XDP_TX || retval == XDP_REDIRECT ? PL_USER_REDIRECT
-								    : PL_USER_DROP;
-	switch (retval) {
-	case TC_ACT_UNSPEC:
-		return PL_USER_NEXT;
-	case TC_ACT_SHOT:
-	case TC_ACT_STOLEN:
-	case TC_ACT_QUEUED:
-	case TC_ACT_TRAP:
+	if (pl_user_retval_drops(hook == TOPO_HOOK_XDP, retval))
 		return PL_USER_DROP;
-	case TC_ACT_REDIRECT:
-		return PL_USER_REDIRECT;
-	default:
-		return PL_USER_STACK;
-	}
+	if (hook == TOPO_HOOK_XDP)
+		return retval == XDP_PASS ? PL_USER_NEXT : PL_USER_REDIRECT;
+	return retval == TC_ACT_UNSPEC	   ? PL_USER_NEXT
+	       : retval == TC_ACT_REDIRECT ? PL_USER_REDIRECT
+					   : PL_USER_STACK;
+}
+
+enum pl_obs_point pl_user_obs_point(const struct topo_program *tp)
+{
+	bool in = tp->hook != TOPO_HOOK_TC_EGRESS;
+
+	if (!strcmp(tp->device, "uplink"))
+		return in ? PL_OBS_FROM_NETWORK : PL_OBS_TO_NETWORK;
+	if (!strcmp(tp->device, "vxlan"))
+		return in ? PL_OBS_FROM_OVERLAY : PL_OBS_TO_OVERLAY;
+	return in ? PL_OBS_FROM_ENDPOINT : PL_OBS_TO_ENDPOINT; /* a pod's node-side veth */
 }
 
 const char *pl_user_hook_name(int hook)

@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "podlab.h"
+
 struct topo;
+struct topo_program;
 struct bpf_object;
 
 struct pl_user_progs {
@@ -27,6 +30,8 @@ enum pl_user_action {
 };
 
 enum pl_user_action pl_user_action(int hook, int retval);
+/* Where a program on tp's device and hook sees the packet: FROM_NETWORK on the uplink's xdp, ... */
+enum pl_obs_point pl_user_obs_point(const struct topo_program *tp);
 /* "xdp", "tc ingress", "tc egress" */
 const char *pl_user_hook_name(int hook);
 /* A result hop's name for t->programs[user]: "NAME (user program on NODE DEV HOOK)". */

@@ -16,6 +16,7 @@
 #include "net/dp.h"
 #include "net/link.h"
 #include "net/tc.h"
+#include "net/user_watch.h"
 
 struct pl_dp_node {
 	struct pl_datapath *dp;
@@ -133,14 +134,15 @@ out:
 }
 
 int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_step *s,
-		 struct pl_nl *nl)
+		 struct pl_nl *nl, int *watch_fd)
 {
 	const struct topo_program *u =
 		s->attach.user >= 0 ? &p->topo->programs[s->attach.user] : NULL;
 	const char *name;
-	char w[96];
+	char w[96], dir[192];
 	int fd, err;
 
+	*watch_fd = -1;
 	snprintf(w, sizeof(w), "%s in %s", s->dev, p->ns[s->ns].name);
 	if (u) {
 		if ((err = pl_require_bpf_privileges()))
@@ -149,6 +151,12 @@ int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_
 		if (fd < 0)
 			return fd;
 		name = u->program;
+		/* watched before it is on the hook: no drop of it goes unseen */
+		pl_dp_pin_dir(p, s->attach.node, dir, sizeof(dir));
+		if ((err = pl_user_watch_attach(p, s, fd, dir, watch_fd))) {
+			close(fd);
+			return err;
+		}
 	} else {
 		fd = dup(pl_datapath_prog_fd(d->dp, s->attach.prog));
 		if (fd < 0)

@@ -23,9 +23,13 @@ struct pl_dp_node;
  */
 int pl_dp_load(const struct pl_plan *p, int node, struct pl_dp_node *loaded,
 	       struct pl_dp_node **out);
-/* Attach step s (podlab's program from d, or the user's object) using nl of the node ns. */
+/*
+ * Attach step s (podlab's program from d, or the user's object) using nl of
+ * the node ns. A user's program is watched first (net/user_watch.h): *watch_fd
+ * is the watch's link for the run's holder, -1 if none.
+ */
 int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_step *s,
-		 struct pl_nl *nl);
+		 struct pl_nl *nl, int *watch_fd);
 /* endpoints, ipcache, policy for node. */
 int pl_dp_maps(struct pl_dp_node *d, const struct pl_plan *p, int node);
 void pl_dp_free(struct pl_dp_node *d);

@@ -2,6 +2,7 @@
 /* Executes a plan through rtnetlink, libnftables and libbpf, without a process per object. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "net/nginx.h"
 #include "net/nl.h"
 #include "net/tc.h"
+#include "net/user_watch.h"
 
 struct ns_ctx {
 	int fd;
@@ -39,6 +41,8 @@ struct exec {
 	struct pl_dp_node **dp;	      /* per node */
 	struct pl_dp_node *dp_loaded; /* the node that loaded the run's datapath */
 	bool pins_recorded;
+	int *watch_fds; /* links of the watches on users' programs, for the run's holder */
+	int nwatch;
 };
 
 volatile sig_atomic_t pl_exec_stop;
@@ -201,10 +205,17 @@ static int step_in_ns(struct exec *e, const struct pl_step *s)
 		if (!err && !e->dp_loaded)
 			e->dp_loaded = e->dp[node];
 		break;
-	case PL_STEP_ATTACH:
+	case PL_STEP_ATTACH: {
+		int watch = -1;
+
 		err = pl_dp_attach(s->attach.user < 0 ? e->dp[s->attach.node] : NULL, e->p, s,
-				   &c->nl);
+				   &c->nl, &watch);
+		if (watch >= 0 && e->nwatch < e->p->topo->nprograms)
+			e->watch_fds[e->nwatch++] = watch;
+		else if (watch >= 0)
+			close(watch); /* cannot happen: one attach step per program */
 		break;
+	}
 	case PL_STEP_MAPS:
 		err = pl_dp_maps(e->dp[s->dp.node], e->p, s->dp.node);
 		break;
@@ -350,6 +361,21 @@ static int step(struct exec *e, const struct pl_step *s)
 	}
 }
 
+/* The watches' links go to the run's holder, recorded so that `down` stops it. */
+static int hold_watches(struct exec *e)
+{
+	unsigned long long start;
+	char rec[64];
+	int pid, err;
+
+	if ((err = pl_user_watch_hold(e->p->run, e->watch_fds, e->nwatch, &pid, &start)))
+		return err;
+	snprintf(rec, sizeof(rec), "%d %llu", pid, start);
+	if ((err = record(e, "watch", rec)))
+		kill(pid, SIGTERM);
+	return err;
+}
+
 int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 {
 	struct exec e = {.p = p, .hooks = hooks};
@@ -363,8 +389,9 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 	for (i = 0; e.ns && i < p->nns; i++)
 		e.ns[i].fd = e.ns[i].ioctl_sk = -1;
 	e.dp = calloc(p->topo->nnodes + 1, sizeof(*e.dp));
+	e.watch_fds = calloc(p->topo->nprograms + 1, sizeof(*e.watch_fds));
 	last = calloc(p->nns, sizeof(*last));
-	if (!e.ns || !e.dp || !last)
+	if (!e.ns || !e.dp || !e.watch_fds || !last)
 		goto out;
 	for (i = 0; i < p->nsteps; i++) {
 		last[p->steps[i].ns] = i;
@@ -399,6 +426,8 @@ int pl_plan_exec(const struct pl_plan *p, const struct pl_exec_hooks *hooks)
 		err = pl_dp_commit(e.dp_loaded);
 		spent[PL_STEP_DATAPATH] += pl_now() - t0;
 	}
+	if (!err && e.nwatch)
+		err = hold_watches(&e);
 	for (i = 0; i < PL_STEP__COUNT; i++)
 		if (count[i])
 			pl_debug("%-11s %5d steps %8.3f ms", pl_step_kind_name(i), count[i],
@@ -410,6 +439,9 @@ out:
 	pl_dp_free(e.dp_loaded);
 	for (i = 0; e.ns && i < p->nns; i++)
 		ns_close(&e.ns[i]);
+	for (i = 0; i < e.nwatch; i++)
+		close(e.watch_fds[i]); /* the holder has its own */
+	free(e.watch_fds);
 	free(e.ns);
 	free(last);
 	free(e.dp);

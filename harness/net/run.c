@@ -310,6 +310,10 @@ int pl_run_state_read(const char *run, struct pl_run_state *st)
 			   sscanf(v, "%d %llu", &pid, &start) == 2) {
 			st->collector = pid;
 			st->collector_start = start;
+		} else if (!strncmp(line, "watch ", 6) &&
+			   sscanf(v, "%d %llu", &pid, &start) == 2) {
+			st->watch = pid;
+			st->watch_start = start;
 		} else if (!strcmp(line, "done"))
 			st->done = true;
 		else if (!strncmp(line, "owner ", 6) && sscanf(v, "%d %llu", &pid, &start) == 2) {
@@ -392,6 +396,8 @@ int pl_run_down(const char *run)
 	/* The collector first: it reads the pins. Only ours: a reused pid is not. */
 	if (st.collector > 0 && pl_pid_start_time(st.collector) == st.collector_start)
 		kill(st.collector, SIGTERM);
+	if (st.watch > 0 && pl_pid_start_time(st.watch) == st.watch_start)
+		kill(st.watch, SIGTERM); /* its links go with it: the watches detach */
 	if (st.events && strncmp(st.events, PL_STATE_DIR "/", strlen(PL_STATE_DIR) + 1) == 0 &&
 	    !strstr(st.events, "..") && unlink(st.events) && errno != ENOENT)
 		ret = pl_err_errno(-errno, "removing %s", st.events);

@@ -56,6 +56,8 @@ struct pl_run_state {
 	char *events;	 /* the shared flow-event ring file, NULL if none */
 	pid_t collector; /* its collector, 0 if none was started */
 	unsigned long long collector_start;
+	pid_t watch; /* the holder of the watches on users' programs (net/user_watch.h), 0 if none */
+	unsigned long long watch_start;
 };
 
 struct pl_up_opts {

@@ -214,6 +214,17 @@ int pl_plan_lasting(const struct pl_plan *p,
 	return err;
 }
 
+const char *pl_plan_attach_dev(const struct pl_plan *p, int node, uint32_t ifindex)
+{
+	int i;
+
+	for (i = 0; i < p->nsteps; i++)
+		if (p->steps[i].kind == PL_STEP_ATTACH && p->steps[i].attach.node == node &&
+		    p->steps[i].ifindex == ifindex)
+			return p->steps[i].dev;
+	return "?";
+}
+
 int pl_plan_hook_progs(const struct pl_plan *p, int node, uint32_t ifindex, int hook,
 		       struct pl_hook_prog out[PL_HOOK_PROGS_MAX])
 {
@@ -228,7 +239,8 @@ int pl_plan_hook_progs(const struct pl_plan *p, int node, uint32_t ifindex, int 
 				continue;
 			if (hook == TOPO_HOOK_XDP) { /* each attach replaces the last: plan order */
 				if (pass == 0)
-					out[0] = (struct pl_hook_prog){s->attach.prog, s->attach.user};
+					out[0] = (struct pl_hook_prog){s->attach.prog,
+								       s->attach.user};
 				n = 1;
 				continue;
 			}

@@ -314,6 +314,8 @@ struct pl_hook_prog {
  */
 int pl_plan_hook_progs(const struct pl_plan *p, int node, uint32_t ifindex, int hook,
 		       struct pl_hook_prog out[PL_HOOK_PROGS_MAX]);
+/* The name of node's device ifindex as its attach steps give it ("eth0", "lxcfrontend"), or "?". */
+const char *pl_plan_attach_dev(const struct pl_plan *p, int node, uint32_t ifindex);
 
 /*
  * nftables text of a masquerade step, shared by both back ends: pods of the

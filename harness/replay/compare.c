@@ -4,8 +4,9 @@
  * mode cannot see what the other reports (docs/sim.md, "sim vs live"):
  *  - a drop the simulator attributes to the kernel between hooks (MTU,
  *    no route, qdisc) is silent live: a live timeout, or an injection the
- *    kernel refused (EMSGSIZE), agrees with it; so does a drop by a user's
- *    program (programs: in the topology), which emits no podlab flow event;
+ *    kernel refused (EMSGSIZE), agrees with it; a drop by a user's program
+ *    (programs: in the topology) does too only where the kernel cannot watch
+ *    it (no fexit): elsewhere its watch reports it live;
  *  - a packet a program handed to a node's stack which the stack then drops
  *    (no route, TTL) is "to the stack" for live, which sees no further;
  *  - a packet leaving towards the world host is "to a node" either way.
@@ -19,6 +20,7 @@
 
 #include "lib/clock.h"
 #include "lib/datapath.h"
+#include "net/user_watch.h"
 #include "replay/compare.h"
 #include "replay/replay_session.h"
 #include "replay/scenario_run.h"
@@ -73,12 +75,15 @@ static int replay_all(const struct pl_scenario *s, const struct topo *t,
 static bool kernel_reason(uint8_t r)
 {
 	return r == PL_DROP_MTU_EXCEEDED || r == PL_DROP_NO_ROUTE || r == PL_DROP_QDISC ||
-	       r == PL_DROP_STACK || r == PL_DROP_TTL_EXCEEDED || r == PL_DROP_USER_PROGRAM;
+	       r == PL_DROP_STACK || r == PL_DROP_TTL_EXCEEDED;
 }
 
 /* A result as seen from outside: a silent kernel drop and a live timeout look alike. */
 static bool silent(const struct pl_result *r)
 {
+	/* without fexit a user's program is not watched: live cannot see its drops */
+	bool unwatched = r->drop_reason == PL_DROP_USER_PROGRAM && pl_probe_user_watch();
+
 	if (r->status == PL_RES_ERROR && strstr(r->skip, "too long"))
 		return true; /* the kernel refused the injection (EMSGSIZE) */
 	if (r->status != PL_RES_OK)
@@ -86,7 +91,8 @@ static bool silent(const struct pl_result *r)
 	if (r->delivery == PL_DELIV_TIMEOUT)
 		return true;
 	return r->delivery == PL_DELIV_DROPPED && r->nhops &&
-	       r->hops[r->nhops - 1].prog == PL_PROG_NONE && kernel_reason(r->drop_reason);
+	       ((r->hops[r->nhops - 1].prog == PL_PROG_NONE && kernel_reason(r->drop_reason)) ||
+		unwatched);
 }
 
 /* r was dropped by the kernel model after its last program handed it to a stack. */

@@ -40,6 +40,7 @@
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "lib/pkt.h"
+#include "plan/plan.h"
 #include "replay/replay_core.h"
 #include "replay/replay_run.h"
 #include "replay/replay_live.h"
@@ -292,6 +293,8 @@ void pl_replay_live_close(struct pl_replay *rp)
 	free(lv->inject_fd);
 	free(lv->vxlan_mac);
 	pl_live_uplink_close(lv, rp->t->nnodes);
+	pl_plan_free(rp->plan);
+	rp->plan = NULL;
 	free(lv->paths);
 	free(lv->slots);
 	free(lv->tags);

@@ -134,6 +134,10 @@ int pl_live_uplink_open(struct pl_replay *rp, struct pl_live *lv)
 		}
 		err = 0;
 	}
+	if (!err && t->nprograms && !rp->plan) {
+		rp->plan = p; /* names the devices users' programs' drops happen on */
+		p = NULL;
+	}
 	pl_plan_free(p);
 	return err ? err : pl_replay_enter(rp, -1);
 }

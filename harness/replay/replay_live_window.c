@@ -33,6 +33,8 @@
 #include "lib/clock.h"
 #include "lib/datapath.h"
 #include "lib/pkt.h"
+#include "lib/user_prog.h"
+#include "plan/plan.h"
 #include "replay/replay_live.h"
 #include "replay/replay_live_priv.h"
 #include "replay/replay_run.h"
@@ -285,6 +287,14 @@ static void add_hop(struct pl_replay *rp, struct pl_result *res, int node,
 	h->ts_ns = ev->ts_ns;
 	h->saddr = ev->saddr;
 	pl_replay_hop_event(rp, h, node, ev);
+	if (ev->prog == PL_PROG_USER && ev->user_prog && ev->user_prog <= rp->t->nprograms) {
+		const struct topo_program *tp = &rp->t->programs[ev->user_prog - 1];
+
+		pl_user_hop_name(h->user, sizeof(h->user), rp->t, ev->user_prog - 1, node,
+				 rp->plan ? pl_plan_attach_dev(rp->plan, node, ev->ifindex)
+					  : tp->device,
+				 pl_user_hook_name(tp->hook));
+	}
 	if (ev->tunnel_remote && !res->encap) {
 		res->encap = true;
 		res->encap_ipip = ev->redirect == PL_REDIR_IPIP;
@@ -365,7 +375,8 @@ static int collect_events(struct pl_replay *rp, struct pl_live *lv)
 				s = slot_find(lv, event_id6(ev), pl_live_fold6(ev->daddr6));
 				if (s && (!s->tag.v6 || !event_of(s, ev)))
 					s = NULL;
-				/* Only parse drops leave the port 0: with one, it is the kernel's own. */
+				/* Only parse drops leave the port 0: with one, it is the kernel's
+				 * own. */
 				if (!s && !event_id6(ev))
 					s = slot_of_pair6(lv, ev);
 				goto matched;

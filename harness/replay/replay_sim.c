@@ -165,6 +165,8 @@ static void to_hops(struct pl_replay *rp, const struct sim_walk_result *r, struc
 		}
 		h->prog = s->prog;
 		if (s->user) {
+			h->prog = PL_PROG_USER;
+			h->obs_point = pl_user_obs_point(&rp->t->programs[s->user - 1]);
 			h->verdict = s->drop_reason ? PL_VERDICT_DROPPED : PL_VERDICT_FORWARDED;
 			h->drop_reason = s->drop_reason;
 			pl_user_hop_name(h->user, sizeof(h->user), rp->t, s->user - 1, s->node,

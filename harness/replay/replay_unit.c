@@ -170,17 +170,6 @@ enum hook_end {
 };
 
 /* The plan's name of node's device ifindex (the attach step's), for a hop's text. */
-static const char *plan_dev(const struct pl_plan *p, int node, uint32_t ifindex)
-{
-	int i;
-
-	for (i = 0; i < p->nsteps; i++)
-		if (p->steps[i].kind == PL_STEP_ATTACH && p->steps[i].attach.node == node &&
-		    p->steps[i].ifindex == ifindex)
-			return p->steps[i].dev;
-	return "?";
-}
-
 /* Users' program u on the frame; appends its hop. The retval or -errno. */
 static int run_user_hop(struct pl_replay *rp, int node, int u, int hook, const uint8_t **frame,
 			uint32_t *len, uint32_t ifindex, uint32_t mark, struct pl_result *res)
@@ -206,12 +195,13 @@ static int run_user_hop(struct pl_replay *rp, int node, int u, int hook, const u
 	h = &res->hops[res->nhops++];
 	memset(h, 0, sizeof(*h));
 	h->node = node;
-	h->prog = PL_PROG_NONE;
+	h->prog = PL_PROG_USER;
+	h->obs_point = pl_user_obs_point(&rp->t->programs[u]);
 	h->retval = rv;
 	h->verdict = act == PL_USER_DROP ? PL_VERDICT_DROPPED : PL_VERDICT_FORWARDED;
 	h->drop_reason = act == PL_USER_DROP ? PL_DROP_USER_PROGRAM : 0;
 	pl_user_hop_name(h->user, sizeof(h->user), rp->t, u, node,
-			 plan_dev(rp->plan, node, ifindex), pl_user_hook_name(hook));
+			 pl_plan_attach_dev(rp->plan, node, ifindex), pl_user_hook_name(hook));
 	return rv;
 }
 

@@ -309,10 +309,10 @@ static int top_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node
 			const char *r = pl_yaml_str(item);
 
 			if (!r || (strcmp(r, "root") && strcmp(r, "live-frames") &&
-				   strcmp(r, "nftables")))
+				   strcmp(r, "fexit") && strcmp(r, "nftables")))
 				return pl_yaml_error(&c->y, item,
 						     "requires: unknown feature '%s' "
-						     "(root, live-frames, nftables)",
+						     "(root, live-frames, fexit, nftables)",
 						     r ?: "");
 			s->requires[s->nrequires++] = strdup(r);
 		}

@@ -11,6 +11,7 @@
 #include "lib/datapath.h"
 #include "lib/log.h"
 #include "net/run.h"
+#include "net/user_watch.h"
 #include "replay/replay_run.h"
 #include "replay/replay_session.h"
 #include "replay/scenario_run.h"
@@ -25,9 +26,12 @@ const char *pl_scenario_skip_reason(const struct pl_scenario *s)
 	if (geteuid() != 0)
 		return "needs root: BPF_PROG_TEST_RUN inside the topology's namespaces";
 	/* Live mode itself does not: it sends uplink frames from the far end without them. */
-	for (i = 0; i < s->nrequires; i++)
-		if (!strcmp(s->requires[i], "live-frames"))
+	for (i = 0; i < s->nrequires; i++) {
+		if (!strcmp(s->requires[i], "live-frames") && pl_probe_xdp_live_frames())
 			return pl_probe_xdp_live_frames();
+		if (!strcmp(s->requires[i], "fexit") && pl_probe_user_watch())
+			return pl_probe_user_watch();
+	}
 	return NULL;
 }
 
