@@ -150,8 +150,7 @@ struct pl_policy_key {
 struct pl_policy_entry {
 	__u8 deny;
 	__u8 flags;	  /* PL_POLICY_F_* */
-	__u16 proxy_port; /* PL_POLICY_F_PROXY: its listening port in the node's namespace (host
-			     order) */
+	__u16 proxy_port; /* PL_POLICY_F_PROXY: its port in the node's namespace (host order) */
 	__u32 rule_id;	  /* index of the source rule, for explanations */
 };
 
@@ -161,8 +160,7 @@ struct pl_policy_entry {
  * --ct-max sizes it (the loader sets max_entries before the load).
  */
 #define PL_CT_MAX_DEFAULT 65536
-/* The ipcache (an LPM trie, allocated as used: sized as Cilium's) and policy entries a node holds.
- */
+/* The ipcache (an LPM trie, allocated as used, sized as Cilium's) and a node's policy. */
 #define PL_MAX_IPCACHE 524288
 #define PL_MAX_POLICY  131072 /* a hash: its buckets are allocated whole, per node */
 struct pl_ct_key {
@@ -407,13 +405,11 @@ struct pl_flow_event {
 	__u32 cpu;	 /* CPU the program ran on: tells parallel test_run callers apart */
 	__u32 saddr6[4]; /* IPv6 (PL_EV_F_IPV6) */
 	__u32 daddr6[4];
-	__u32 svc_daddr; /* SVC_DNAT: the ClusterIP (node IP) it was sent to, daddr the backend; */
-	__u16 svc_dport; /* SVC_RNAT of a SNATed flow: the node IP it came to. Port: network order
-			  */
+	__u32 svc_daddr; /* SVC_DNAT: the ClusterIP (node IP) sent to; SVC_RNAT, SNATed: node IP */
+	__u16 svc_dport; /* and its port, network order */
 	__u16 nat_sport; /* SVC_SNAT / SVC_RNAT: the source port before the rewrite (network) */
 	__u32 nat_saddr; /* SVC_SNAT / SVC_RNAT: the source address before the rewrite */
-	__u16 user_prog; /* PL_PROG_USER: 1 + the dropping program's index in the topology's
-			    programs: */
+	__u16 user_prog; /* PL_PROG_USER: 1 + the dropping program's index in programs: */
 	__u16 pad;
 };
 

@@ -96,12 +96,12 @@ void pl_dp_free(struct pl_dp_node *d)
 	free(d);
 }
 
-/* A user's program: loaded from its object, pinned as <node pin dir>/user-<prog>/<prog>. */
-static int user_prog_fd(const struct pl_plan *p, const struct topo_program *u, int node)
+/* A user's program: loaded from its object, pinned as <dir (its node's)>/user-<prog>/<prog>. */
+static int user_prog_fd(const struct topo_program *u, const char *dir)
 {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
-	char dir[192], path[256];
+	char path[256];
 	int fd, err;
 
 	obj = bpf_object__open_file(u->object, NULL);
@@ -118,7 +118,6 @@ static int user_prog_fd(const struct pl_plan *p, const struct topo_program *u, i
 			     u->object);
 		goto out;
 	}
-	pl_dp_pin_dir(p, node, dir, sizeof(dir));
 	if ((err = pl_mkdir_p(dir, 0700)))
 		goto out;
 	snprintf(path, sizeof(path), "%s/user-%s/%s", dir, u->program, u->program);
@@ -147,12 +146,12 @@ int pl_dp_attach(struct pl_dp_node *d, const struct pl_plan *p, const struct pl_
 	if (u) {
 		if ((err = pl_require_bpf_privileges()))
 			return err;
-		fd = user_prog_fd(p, u, s->attach.node);
+		pl_dp_pin_dir(p, s->attach.node, dir, sizeof(dir));
+		fd = user_prog_fd(u, dir);
 		if (fd < 0)
 			return fd;
 		name = u->program;
 		/* watched before it is on the hook: no drop of it goes unseen */
-		pl_dp_pin_dir(p, s->attach.node, dir, sizeof(dir));
 		if ((err = pl_user_watch_attach(p, s, fd, dir, watch_fd))) {
 			close(fd);
 			return err;
