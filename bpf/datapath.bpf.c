@@ -170,6 +170,7 @@ static __always_inline bool pl_tc_begin(struct __sk_buff *skb, struct pl_state *
 					__u8 dir, __u8 obs, int *verdict)
 {
 	__u32 ifindex = skb->ifindex, len = skb->len, vlan = skb->vlan_present;
+	union pl_ct_any_key quote;
 	void *data, *data_end;
 	int rc;
 
@@ -181,7 +182,7 @@ static __always_inline bool pl_tc_begin(struct __sk_buff *skb, struct pl_state *
 	pl_pull_headers(skb, len);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
-	rc = pl_parse(data, data_end, len, vlan, true, st);
+	rc = pl_parse(data, data_end, len, vlan, true, st, &quote);
 	if (rc == PL_PARSE_NOT_IP) {
 		*verdict = pl_to_stack(st, PL_NOTE_NOT_IPV4, false);
 		return true;
@@ -191,6 +192,7 @@ static __always_inline bool pl_tc_begin(struct __sk_buff *skb, struct pl_state *
 		*verdict = TC_ACT_SHOT;
 		return true;
 	}
+	pl_ct_relate(st, &quote);
 	/* Link-local, often from :: or fe80::: the kernel needs it whatever policy says. */
 	if (st->icmp6 == PL_ICMP6_ND) {
 		*verdict = pl_to_stack(st, PL_NOTE_ICMPV6_ND, false);
@@ -389,13 +391,14 @@ static __always_inline int pl_prefilter6(void *data, void *data_end, struct pl_s
 {
 	struct pl_prefilter6_key key = {.prefixlen = 128};
 	void *prefilter6 = pl_node_map(&prefilter6_of, st->slot);
+	union pl_ct_any_key quote; /* an error's, unread: the prefilter decides by source */
 
 	if (!prefilter6)
 		return XDP_PASS;
 	/* The event's ports (no IP ID in IPv6) tell a replayed packet from the kernel's own. */
 	if (enable_events) /* after extension headers: none, as before */
 		pl_parse_l4(data + ETH_HLEN + sizeof(struct pl_ipv6hdr), data_end,
-			    st->tot_len - sizeof(struct pl_ipv6hdr), st);
+			    st->tot_len - sizeof(struct pl_ipv6hdr), st, &quote);
 	pl_ip6_copy(key.ip6, st->ev.saddr6);
 	if (bpf_map_lookup_elem(prefilter6, &key)) {
 		pl_drop(st, PL_OBS_FROM_NETWORK, PL_DROP_PREFILTER);
@@ -422,7 +425,7 @@ int xdp_prefilter(struct xdp_md *ctx)
 	prefilter = pl_node_map(&prefilter_of, st.slot);
 	if (!prefilter)
 		return XDP_PASS;
-	rc = pl_parse(data, data_end, data_end - data, 0, false, &st);
+	rc = pl_parse(data, data_end, data_end - data, 0, false, &st, NULL);
 	if (rc == PL_PARSE_NOT_IP) {
 		pl_pass(&st, PL_OBS_TO_STACK, PL_NOTE_NOT_IPV4);
 		return XDP_PASS;

@@ -21,12 +21,6 @@
 
 #define PL_EEXIST 17 /* errno's EEXIST: BPF code has no errno.h */
 
-/* A conntrack key of either family: the map of the packet's family reads its own size. */
-union pl_ct_any_key {
-	struct pl_ct_key v4;
-	struct pl_ct6_key v6;
-};
-
 static __always_inline void pl_ct_key_of(const struct pl_state *st, union pl_ct_any_key *key,
 					 bool reverse)
 {
@@ -95,35 +89,61 @@ static __always_inline void pl_ct_refresh(struct pl_ct_entry *e)
 }
 
 /*
- * An ICMP error is related to a tracked flow when the packet it quotes is one
- * of that flow's (as sent: forward tuple, or a reply: reverse tuple) and the
- * error goes back to that packet's sender (netfilter checks the same).
- * Related errors pass like replies. An ICMP error never matches, refreshes
- * or creates an entry of its own: it is related, or policy-checked.
+ * An ICMP or ICMPv6 error is related to a tracked flow when the packet it
+ * quotes is one of that flow's (as sent: forward tuple, or a reply: reverse
+ * tuple) and the error goes back to that packet's sender (netfilter checks
+ * the same). Related errors pass like replies. An error never matches,
+ * refreshes or creates an entry of its own: it is related, or policy-checked.
+ * Called right after the parse, with its quote (the caller's, reversed in
+ * place): the tuple stays out of struct pl_state, whose stack is counted.
  */
-static __always_inline bool pl_ct_related(struct pl_state *st)
+static __always_inline void pl_ct_relate(struct pl_state *st, union pl_ct_any_key *q)
 {
-	void *conntrack = pl_node_map(&conntrack_of, st->slot);
-	struct pl_ct_key key = st->quoted;
+	void *conntrack;
+	__u32 t;
+	int i;
 
-	if (st->ev.daddr != key.saddr || !conntrack)
-		return false;
-	if (!bpf_map_lookup_elem(conntrack, &key)) {
-		key.saddr = st->quoted.daddr;
-		key.daddr = st->quoted.saddr;
-		key.sport = st->quoted.dport;
-		key.dport = st->quoted.sport;
-		if (!bpf_map_lookup_elem(conntrack, &key))
-			return false;
+	if (st->icmp_err != PL_ICMP_ERR_QUOTED)
+		return;
+	if (pl_is_v6(st)) {
+		if ((st->ev.daddr6[0] ^ q->v6.saddr6[0]) | (st->ev.daddr6[1] ^ q->v6.saddr6[1]) |
+		    (st->ev.daddr6[2] ^ q->v6.saddr6[2]) | (st->ev.daddr6[3] ^ q->v6.saddr6[3]))
+			return;
+	} else if (st->ev.daddr != q->v4.saddr) {
+		return;
 	}
-	st->ev.note = PL_NOTE_CT_RELATED;
-	st->ev.flags |= PL_EV_F_CT_RELATED;
-	return true;
+	conntrack = pl_ct_map(st);
+	if (!conntrack)
+		return;
+	if (pl_ct_find(st, conntrack, q))
+		goto related;
+	if (pl_is_v6(st)) {
+#pragma unroll
+		for (i = 0; i < 4; i++) {
+			t = q->v6.saddr6[i];
+			q->v6.saddr6[i] = q->v6.daddr6[i];
+			q->v6.daddr6[i] = t;
+		}
+		t = q->v6.sport;
+		q->v6.sport = q->v6.dport;
+		q->v6.dport = t;
+	} else {
+		t = q->v4.saddr;
+		q->v4.saddr = q->v4.daddr;
+		q->v4.daddr = t;
+		t = q->v4.sport;
+		q->v4.sport = q->v4.dport;
+		q->v4.dport = t;
+	}
+	if (!pl_ct_find(st, conntrack, q))
+		return;
+related:
+	st->icmp_err = PL_ICMP_ERR_RELATED;
 }
 
 /*
- * Looks the packet's flow up: an ICMP error related to a tracked flow →
- * CT_RELATED; forward tuple tracked → st->ct (refreshed when the packet is
+ * Looks the packet's flow up: an ICMP error related to a tracked flow
+ * (pl_ct_relate) → CT_RELATED; forward tuple tracked → st->ct (refreshed when the packet is
  * forwarded); else reverse tuple tracked → a reply (CT_REPLY).
  * Forward first: the common packet of an established flow costs one lookup.
  */
@@ -133,10 +153,15 @@ static __always_inline bool pl_ct_lookup(struct pl_state *st)
 	struct pl_ct_entry *e;
 	void *conntrack;
 
-	if (st->icmp_err)
-		return pl_ct_related(st); /* errors are never tracked themselves */
+	if (st->icmp_err) { /* errors are never tracked themselves */
+		if (st->icmp_err != PL_ICMP_ERR_RELATED)
+			return false;
+		st->ev.note = PL_NOTE_CT_RELATED;
+		st->ev.flags |= PL_EV_F_CT_RELATED;
+		return true;
+	}
 	if (st->icmp6)
-		return false; /* ICMPv6 errors and neighbour discovery: not tracked */
+		return false; /* other ICMPv6 errors and neighbour discovery: not tracked */
 	conntrack = pl_ct_map(st);
 	if (!conntrack)
 		return false;

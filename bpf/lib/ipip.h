@@ -147,6 +147,7 @@ static __always_inline bool pl_ipip_decap(struct __sk_buff *skb, struct pl_state
 	__u32 len, slot = st->slot, node_ip = st->node_ip;
 	__u32 vxlan = st->vxlan_ifindex, ifindex = st->ev.ifindex, wire_len = st->ev.pkt_len;
 	struct pl_ipcache_info *ipc = NULL;
+	union pl_ct_any_key quote;
 	void *data, *data_end;
 	struct iphdr *ip;
 	__u32 hlen;
@@ -182,7 +183,7 @@ static __always_inline bool pl_ipip_decap(struct __sk_buff *skb, struct pl_state
 	pl_pull_headers(skb, len);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
-	rc = pl_parse(data, data_end, len, 0, true, st);
+	rc = pl_parse(data, data_end, len, 0, true, st, &quote);
 	if (rc == PL_PARSE_NOT_IP)
 		rc = PL_DROP_INVALID; /* the inner packet of protocol 4 is IPv4 */
 	if (rc) {
@@ -190,6 +191,7 @@ static __always_inline bool pl_ipip_decap(struct __sk_buff *skb, struct pl_state
 		*verdict = TC_ACT_SHOT;
 		return true;
 	}
+	pl_ct_relate(st, &quote);
 	return false;
 }
 

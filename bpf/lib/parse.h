@@ -77,10 +77,23 @@ enum pl_icmp6_kind {
 	PL_ICMP6_ERROR = 3, /* other errors: policy-checked, never tracked */
 };
 
+/* An ICMP or ICMPv6 error (struct pl_state .icmp_err). */
+enum pl_icmp_err {
+	PL_ICMP_ERR_NONE = 0,
+	PL_ICMP_ERR_QUOTED = 1,	 /* its quote is whole: the tuple it holds is known */
+	PL_ICMP_ERR_RELATED = 2, /* and that tuple is a tracked flow's (lib/conntrack.h) */
+};
+
 /* pl_parse() results below 128; anything else is an enum pl_drop_reason. */
 enum pl_parse_rc {
 	PL_PARSE_IP = 0,     /* IPv4 or IPv6 header (and L4 when asked) valid; st->v6 says which */
 	PL_PARSE_NOT_IP = 1, /* ARP, VLAN, other: pass untouched */
+};
+
+/* A conntrack key of either family: the map of the packet's family reads its own size. */
+union pl_ct_any_key {
+	struct pl_ct_key v4;
+	struct pl_ct6_key v6;
 };
 
 /* What a program knows about the packet it decides on. */
@@ -100,16 +113,15 @@ struct pl_state {
 	__u8 tos;
 	__u8 dir;      /* enum pl_dir of the decision, for counters */
 	__u8 ct_reply; /* reverse tuple tracked: a reply */
-	__u8 icmp_err; /* ICMP error with a valid quoted packet in quoted */
+	__u8 icmp_err; /* enum pl_icmp_err */
 	__u8 pad[3];
-	struct pl_ct_key quoted; /* tuple of the packet an ICMP error quotes, as it was sent */
-	__u32 slot;		 /* the node's slot in the *_of maps (struct pl_node_cfg) */
-	__u32 node_ip;		 /* the node's underlay IPv4, network order */
-	__u32 vxlan_ifindex;	 /* the node's vxlan device */
-	__u32 svc_ip;		 /* DNATed (svc_nat) or a service's reply: the ClusterIP */
-	__u16 svc_port;		 /* and the service port, network order */
-	__u16 svc_nat;		 /* DNATed here: the conntrack entry records the service */
-	__u32 snat_ip;		 /* SNATed here (nodePort), or a reply of such: the client */
+	__u32 slot;	     /* the node's slot in the *_of maps (struct pl_node_cfg) */
+	__u32 node_ip;	     /* the node's underlay IPv4, network order */
+	__u32 vxlan_ifindex; /* the node's vxlan device */
+	__u32 svc_ip;	     /* DNATed (svc_nat) or a service's reply: the ClusterIP */
+	__u16 svc_port;	     /* and the service port, network order */
+	__u16 svc_nat;	     /* DNATed here: the conntrack entry records the service */
+	__u32 snat_ip;	     /* SNATed here (nodePort), or a reply of such: the client */
 };
 
 /*
@@ -161,7 +173,8 @@ static __always_inline void pl_state_init(struct pl_state *st, __u8 prog, __u8 d
  * (RFC 792), within data_end and room (what the outer total length leaves).
  * Anything less, or a non-first fragment, is an invalid header.
  */
-static __always_inline int pl_parse_quoted(void *q, void *data_end, __u32 room, struct pl_state *st)
+static __always_inline int pl_parse_quoted(void *q, void *data_end, __u32 room, struct pl_state *st,
+					   union pl_ct_any_key *quote)
 {
 	struct iphdr *ip = q;
 	__u32 ihl_len;
@@ -175,27 +188,76 @@ static __always_inline int pl_parse_quoted(void *q, void *data_end, __u32 room, 
 	ports = q + ihl_len;
 	if ((void *)ports + 8 > data_end || room < ihl_len + 8)
 		return PL_DROP_CT_INVALID_HDR;
-	st->quoted.saddr = ip->saddr;
-	st->quoted.daddr = ip->daddr;
-	st->quoted.proto = ip->protocol;
+	__builtin_memset(&quote->v4, 0, sizeof(quote->v4));
+	quote->v4.saddr = ip->saddr;
+	quote->v4.daddr = ip->daddr;
+	quote->v4.proto = ip->protocol;
 	if (ip->protocol == IPPROTO_TCP || ip->protocol == IPPROTO_UDP) {
-		st->quoted.sport = ports[0];
-		st->quoted.dport = ports[1];
+		quote->v4.sport = ports[0];
+		quote->v4.dport = ports[1];
 	} else if (ip->protocol == IPPROTO_ICMP) {
 		/* Keyed like the echo itself: request (id, 0), reply (0, id). */
 		struct icmphdr *ih = (void *)ports;
 
 		if (ih->type == ICMP_ECHO)
-			st->quoted.sport = ih->un.echo.id;
+			quote->v4.sport = ih->un.echo.id;
 		else if (ih->type == ICMP_ECHOREPLY)
-			st->quoted.dport = ih->un.echo.id;
+			quote->v4.dport = ih->un.echo.id;
 	}
-	st->icmp_err = 1;
+	st->icmp_err = PL_ICMP_ERR_QUOTED;
 	return PL_PARSE_IP;
 }
 
-/* Fills st from the L4 header at l4 (bounded by data_end and the IP total length). */
-static __always_inline int pl_parse_l4(void *l4, void *data_end, __u32 l4_room, struct pl_state *st)
+static __always_inline void pl_ip6_copy(__u32 *dst, const __u32 *src)
+{
+	dst[0] = src[0];
+	dst[1] = src[1];
+	dst[2] = src[2];
+	dst[3] = src[3];
+}
+
+/*
+ * The packet an ICMPv6 error (destination unreachable, time exceeded,
+ * parameter problem) quotes at q: its IPv6 header and the first 8 bytes after
+ * it (RFC 4443 quotes as much as fits in 1280 bytes), within data_end and room.
+ * Extension headers in the quote are not walked: its next header is the key's
+ * protocol, and a flow keyed by anything else is not found (policy-checked).
+ */
+static __always_inline int pl_parse_quoted6(void *q, void *data_end, __u32 room,
+					    struct pl_state *st, union pl_ct_any_key *quote)
+{
+	struct pl_ipv6hdr *ip6 = q;
+	__u16 *ports = (void *)(ip6 + 1);
+
+	if ((void *)ports + 8 > data_end || room < sizeof(*ip6) + 8)
+		return PL_DROP_CT_INVALID_HDR;
+	if (ip6->vtc >> 4 != 6)
+		return PL_DROP_CT_INVALID_HDR;
+	__builtin_memset(&quote->v6, 0, sizeof(quote->v6));
+	pl_ip6_copy(quote->v6.saddr6, ip6->saddr);
+	pl_ip6_copy(quote->v6.daddr6, ip6->daddr);
+	quote->v6.proto = ip6->nexthdr;
+	if (ip6->nexthdr == IPPROTO_TCP || ip6->nexthdr == IPPROTO_UDP) {
+		quote->v6.sport = ports[0];
+		quote->v6.dport = ports[1];
+	} else if (ip6->nexthdr == PL_IPPROTO_ICMPV6) {
+		struct pl_icmp6hdr *ih = (void *)ports;
+
+		if (ih->type == 128)
+			quote->v6.sport = ih->id;
+		else if (ih->type == 129)
+			quote->v6.dport = ih->id;
+	}
+	st->icmp_err = PL_ICMP_ERR_QUOTED;
+	return PL_PARSE_IP;
+}
+
+/*
+ * Fills st from the L4 header at l4 (bounded by data_end and the IP total
+ * length); an ICMP error's quoted tuple goes to quote, the caller's.
+ */
+static __always_inline int pl_parse_l4(void *l4, void *data_end, __u32 l4_room, struct pl_state *st,
+				       union pl_ct_any_key *quote)
 {
 	struct pl_flow_event *ev = &st->ev;
 
@@ -238,6 +300,8 @@ static __always_inline int pl_parse_l4(void *l4, void *data_end, __u32 l4_room, 
 			st->icmp6 = PL_ICMP6_ND;
 		else if (ih->type < 128)
 			st->icmp6 = PL_ICMP6_ERROR;
+		if (ih->type == 1 || ih->type == 3 || ih->type == 4)
+			return pl_parse_quoted6(ih + 1, data_end, l4_room - sizeof(*ih), st, quote);
 		break;
 	}
 	case IPPROTO_ICMP: {
@@ -255,7 +319,7 @@ static __always_inline int pl_parse_l4(void *l4, void *data_end, __u32 l4_room, 
 			ev->dport = ih->un.echo.id;
 		else if (ih->type == ICMP_DEST_UNREACH || ih->type == ICMP_TIME_EXCEEDED ||
 			 ih->type == ICMP_PARAMETERPROB)
-			return pl_parse_quoted(ih + 1, data_end, l4_room - sizeof(*ih), st);
+			return pl_parse_quoted(ih + 1, data_end, l4_room - sizeof(*ih), st, quote);
 		break;
 	}
 	default:
@@ -287,14 +351,6 @@ static __always_inline void pl_pull_headers(struct __sk_buff *skb, __u32 len)
 	bpf_skb_pull_data(skb, len < want ? len : want);
 }
 
-static __always_inline void pl_ip6_copy(__u32 *dst, const __u32 *src)
-{
-	dst[0] = src[0];
-	dst[1] = src[1];
-	dst[2] = src[2];
-	dst[3] = src[3];
-}
-
 /* Extension headers walked to the L4 header (RFC 8200 4.1). */
 static __always_inline bool pl_ipv6_ext_walked(__u8 nh)
 {
@@ -315,7 +371,8 @@ static __always_inline bool pl_ipv6_ext_unknown(__u8 nh)
  * atomic ones are not supported, like IPv4's.
  */
 static __always_inline int pl_parse_ipv6(struct pl_ipv6hdr *ip6, void *data_end, __u32 len,
-					 bool with_l4, struct pl_state *st)
+					 bool with_l4, struct pl_state *st,
+					 union pl_ct_any_key *quote)
 {
 	struct pl_flow_event *ev = &st->ev;
 	struct pl_ipv6_opt_hdr *oh;
@@ -368,16 +425,16 @@ static __always_inline int pl_parse_ipv6(struct pl_ipv6hdr *ip6, void *data_end,
 		return PL_DROP_IPV6_EXT_CHAIN;
 	if (pl_ipv6_ext_unknown(nh))
 		return PL_DROP_IPV6_EXT_UNKNOWN;
-	return pl_parse_l4((void *)ip6 + off, data_end, sizeof(*ip6) + plen - off, st);
+	return pl_parse_l4((void *)ip6 + off, data_end, sizeof(*ip6) + plen - off, st, quote);
 }
 
 /*
- * Ethernet + IPv4 or IPv6 (+ L4 when with_l4). len: the whole packet (skb->len; may
- * exceed data_end - data). vlan: the skb carries an offloaded 802.1Q tag (TC
- * only). Returns enum pl_parse_rc or a drop reason.
+ * Ethernet + IPv4 or IPv6 (+ L4 when with_l4; quote: see pl_parse_l4). len: the whole packet
+ * (skb->len; may exceed data_end - data). vlan: the skb carries an offloaded 802.1Q tag (TC only).
+ * Returns enum pl_parse_rc or a drop reason.
  */
 static __always_inline int pl_parse(void *data, void *data_end, __u32 len, __u32 vlan, bool with_l4,
-				    struct pl_state *st)
+				    struct pl_state *st, union pl_ct_any_key *quote)
 {
 	struct pl_flow_event *ev = &st->ev;
 	struct ethhdr *eth = data;
@@ -395,7 +452,7 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 len, __u32
 	if (vlan)
 		return PL_PARSE_NOT_IP;
 	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
-		return pl_parse_ipv6((void *)(eth + 1), data_end, len, with_l4, st);
+		return pl_parse_ipv6((void *)(eth + 1), data_end, len, with_l4, st, quote);
 	if (eth->h_proto != bpf_htons(ETH_P_IP))
 		return PL_PARSE_NOT_IP;
 
@@ -421,7 +478,7 @@ static __always_inline int pl_parse(void *data, void *data_end, __u32 len, __u32
 		return PL_PARSE_IP;
 	if (ip->frag_off & bpf_htons(PL_IP_MF | PL_IP_OFFSET))
 		return PL_DROP_FRAG_NOSUPPORT;
-	return pl_parse_l4((void *)ip + ihl_len, data_end, tot_len - ihl_len, st);
+	return pl_parse_l4((void *)ip + ihl_len, data_end, tot_len - ihl_len, st, quote);
 }
 
 #endif /* PL_BPF_PARSE_H */

@@ -376,6 +376,30 @@ static int build_body(struct want *w, uint8_t *body)
 	return (int)(n + extra);
 }
 
+/*
+ * What an error quotes of the inner frame (its IP packet, the Ethernet header
+ * dropped): IPv4's header and 8 bytes of L4 (RFC 792), IPv6's as much as fits
+ * in the minimum MTU (RFC 4443: 1280 - 40 - 8). Returns that length; the
+ * quote starts at *off in the inner frame.
+ */
+static int quote_of(struct lp *p, const struct want *w, const uint8_t *inner, int inner_len,
+		    int *off)
+{
+	int eth = 14, ip, n;
+
+	if (inner_len >= 18 && inner[12] == 0x81 && inner[13] == 0x00)
+		eth = 18;
+	if (inner_len < eth + 1 ||
+	    (w->kind == K_ICMP ? inner[eth - 2] != 0x08 || inner[eth - 1]
+			       : inner[eth - 2] != 0x86 || inner[eth - 1] != 0xdd))
+		return pl_spec_perr(p, p->t[0].col, "%s quotes an %s packet", w->word,
+				    w->kind == K_ICMP ? "IPv4" : "IPv6");
+	*off = eth;
+	ip = inner_len - eth;
+	n = w->kind == K_ICMP ? (inner[eth] & 0x0f) * 4 + 8 : 1232;
+	return ip < n ? ip : n;
+}
+
 int pl_spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_len, uint8_t *buf,
 		  size_t cap)
 {
@@ -401,7 +425,19 @@ int pl_spec_build(struct lp *p, struct want *w, const uint8_t *inner, int inner_
 		s->ext[s->ext_count++] = 44; /* fragmented: a fragment header last */
 	}
 
-	if (w->kind == K_VXLAN) {
+	if (inner && (w->kind & (K_ICMP | K_ICMP6))) {
+		if (w->payload_set)
+			return pl_spec_perr(p, p->t[0].col,
+					    "a quoted packet and payload/len both set the payload");
+		int off = 0;
+
+		n = quote_of(p, w, inner, inner_len, &off);
+		if (n < 0)
+			return n;
+		s->payload = inner + off;
+		s->payload_len = (size_t)n;
+		n = pl_pkt_build(s, buf, cap);
+	} else if (w->kind == K_VXLAN) {
 		n = pl_pkt_build_vxlan(s, w->vni, inner, inner_len, buf, cap);
 	} else if (w->kind == K_IPIP) {
 		n = pl_pkt_build_ipip(s, inner, inner_len, buf, cap);

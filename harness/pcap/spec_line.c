@@ -232,12 +232,21 @@ static int parse_head(struct lp *p, struct want *w)
 	}
 }
 
+/* An ICMP or ICMPv6 error: it may quote the packet that caused it, { PACKET }. */
+static bool quotes(const struct want *w)
+{
+	if (w->kind == K_ICMP)
+		return w->s.icmp_type == 3 || w->s.icmp_type == 11;
+	return w->kind == K_ICMP6 && w->s.icmp_type >= 1 && w->s.icmp_type <= 4;
+}
+
 /* Parses one packet from p->i; stops at the end (depth 0) or at '}' (inner packets). */
 int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 {
 	struct want w = {.ihl = -1, .tot_len = -1, .plen = -1, .truncate = -1};
 	uint8_t *inner;
 	int err, inner_len;
+	bool braces;
 	struct tok *t;
 	size_t i;
 
@@ -263,9 +272,11 @@ int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 		return err;
 	while ((t = pl_spec_peek(p)) && strcmp(t->s, "}")) {
 		if (!strcmp(t->s, "{")) {
-			if (!(w.kind & K_ENCAP))
-				return pl_spec_perr(p, t->col,
-						    "'{' only follows a vxlan or ipip packet");
+			if (!(w.kind & K_ENCAP) && !quotes(&w))
+				return pl_spec_perr(
+					p, t->col,
+					"'{' only follows a vxlan or ipip packet, or an "
+					"ICMP/ICMPv6 error (its quoted packet)");
 			break;
 		}
 		p->i++;
@@ -273,13 +284,14 @@ int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 		if (err)
 			return err;
 	}
-	if (w.kind & K_ENCAP) {
+	braces = (w.kind & K_ENCAP) || (t && !strcmp(t->s, "{"));
+	if (braces) {
 		if ((err = expect_word(p, "{")))
 			return err;
 	} else if (t && depth == 0) {
 		return pl_spec_perr(p, t->col, "unexpected '}'");
 	}
-	if (w.kind & K_ENCAP) {
+	if (braces) {
 		inner = malloc(PL_PKT_MAX);
 		if (!inner)
 			return pl_spec_perr(p, 1, "out of memory");
@@ -289,7 +301,7 @@ int pl_spec_read_packet(struct lp *p, int depth, uint8_t *buf, size_t cap)
 	} else {
 		err = pl_spec_build(p, &w, NULL, 0, buf, cap);
 	}
-	if (err < 0 || !(w.kind & K_ENCAP))
+	if (err < 0 || !braces)
 		return err;
 	if (expect_word(p, "}"))
 		return -EINVAL;

@@ -96,6 +96,7 @@ struct pl_check_underlay {
 
 struct pl_check_mtu {
 	int src, dst; /* pods on two different nodes */
+	bool v6;      /* between their IPv6 addresses (dual stack) */
 	uint32_t want, got;
 	int err;
 	bool skipped, ok;

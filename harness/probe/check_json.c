@@ -93,10 +93,11 @@ static void json_mtu(const struct pl_check_report *r, FILE *f)
 		const struct pl_check_mtu *m = &r->mtu[i];
 
 		fprintf(f,
-			"%s{\"src\":\"%s\",\"dst\":\"%s\",\"expected\":%u,\"measured\":%u,"
-			"\"skipped\":%s,\"ok\":%s,\"why\":\"%s\"}",
+			"%s{\"src\":\"%s\",\"dst\":\"%s\",\"family\":\"%s\",\"expected\":%u,"
+			"\"measured\":%u,\"skipped\":%s,\"ok\":%s,\"why\":\"%s\"}",
 			i ? "," : "", r->topo->pods[m->src].name, r->topo->pods[m->dst].name,
-			m->want, m->got, jbool(m->skipped), jbool(m->ok), m->why);
+			m->v6 ? "ipv6" : "ipv4", m->want, m->got, jbool(m->skipped), jbool(m->ok),
+			m->why);
 	}
 	fprintf(f, "]");
 }

@@ -40,54 +40,71 @@ static bool pick_pair(const struct topo *t, int a, int b, uint16_t port, int *sr
 	return false;
 }
 
+/* One node pair's row: a pod pair the policy lets UDP through, then the binary search. */
+static void mtu_pair(const struct pl_check_opts *o, struct pl_check_report *r, int a, int b,
+		     int fam, uint32_t overhead, const uint16_t *ports, int nports)
+{
+	const struct topo *t = o->topo;
+	struct pl_check_mtu *m = &r->mtu[r->nmtu++];
+	struct pl_probe_server *srv = NULL;
+	char sns[128], dns[128];
+	uint16_t port = 0;
+	int k;
+
+	m->v6 = fam;
+	m->want = t->mtu - overhead;
+	m->src = first_pod_on(t, a);
+	m->dst = first_pod_on(t, b);
+	/* Any pod pair, either direction, any UDP port the policy lets through (both families). */
+	for (k = 0; k < nports; k++) {
+		port = ports[k];
+		if (pick_pair(t, a, b, port, &m->src, &m->dst) ||
+		    pick_pair(t, b, a, port, &m->src, &m->dst))
+			break;
+	}
+	if (k == nports) {
+		m->skipped = true;
+		snprintf(m->why, sizeof(m->why),
+			 "the policy denies UDP between the pods of %s and %s", t->nodes[a].name,
+			 t->nodes[b].name);
+		return;
+	}
+	pl_check_netns(o->run, t->pods[m->src].name, sns, sizeof(sns));
+	pl_check_netns(o->run, t->pods[m->dst].name, dns, sizeof(dns));
+	m->err = pl_probe_server_start(dns, NULL, 0, &port, 1, fam ? PL_PROBE_SRV_IPV6 : 0, &srv);
+	if (!m->err)
+		m->err = pl_probe_mtu(sns, t->pods[m->dst].ip, fam ? t->pods[m->dst].ip6 : NULL,
+				      port, srv, 300, &m->got);
+	pl_probe_server_stop(srv);
+	m->ok = !m->err && m->got == m->want;
+	if (m->err)
+		snprintf(m->why, sizeof(m->why), "%s", strerror(-m->err));
+	else if (!m->ok)
+		snprintf(m->why, sizeof(m->why), "expected %u (%u - %u)", m->want, t->mtu,
+			 overhead);
+}
+
+/* Every node pair's largest DF UDP payload, IPv4 and, in dual stack, IPv6 after it. */
 int pl_check_run_mtu(const struct pl_check_opts *o, struct pl_check_report *r)
 {
 	const struct topo *t = o->topo;
-	uint32_t overhead = 20 + 8 + pl_topo_encap_overhead(t);
-	uint16_t ports[4], port = 0;
-	char sns[128], dns[128];
-	int a, b, k, nports = pl_check_ports(t, IPPROTO_UDP, 53, ports);
-	r->mtu = calloc((size_t)t->nnodes * t->nnodes, sizeof(*r->mtu));
+	uint16_t ports[4];
+	int a, b, fam, nports = pl_check_ports(t, IPPROTO_UDP, 53, ports);
+	uint32_t overhead;
+
+	/* Pairs a < b: half of nnodes², once per family. */
+	r->mtu = calloc((size_t)t->nnodes * t->nnodes + 1, sizeof(*r->mtu));
 	if (!r->mtu)
 		return -ENOMEM;
-	for (a = 0; a < t->nnodes; a++) {
-		for (b = a + 1; b < t->nnodes; b++) {
-			struct pl_check_mtu *m = &r->mtu[r->nmtu];
-			struct pl_probe_server *srv = NULL;
-
-			if (first_pod_on(t, a) < 0 || first_pod_on(t, b) < 0)
-				continue;
-			r->nmtu++;
-			m->want = t->mtu - overhead;
-			m->src = first_pod_on(t, a);
-			m->dst = first_pod_on(t, b);
-			/* Any pod pair, either direction, any UDP port the policy lets through. */
-			for (k = 0; k < nports; k++) {
-				port = ports[k];
-				if (pick_pair(t, a, b, port, &m->src, &m->dst) ||
-				    pick_pair(t, b, a, port, &m->src, &m->dst))
-					break;
+	for (fam = 0; fam < (pl_topo_has_v6(t) ? 2 : 1); fam++) {
+		/* IPv6's header is 40 bytes; the underlay (and its encapsulation) is IPv4. */
+		overhead = (fam ? 40 : 20) + 8 + pl_topo_encap_overhead(t);
+		for (a = 0; a < t->nnodes; a++) {
+			for (b = a + 1; b < t->nnodes; b++) {
+				if (first_pod_on(t, a) < 0 || first_pod_on(t, b) < 0)
+					continue;
+				mtu_pair(o, r, a, b, fam, overhead, ports, nports);
 			}
-			if (k == nports) {
-				m->skipped = true;
-				snprintf(m->why, sizeof(m->why),
-					 "the policy denies UDP between the pods of %s and %s",
-					 t->nodes[a].name, t->nodes[b].name);
-				continue;
-			}
-			pl_check_netns(o->run, t->pods[m->src].name, sns, sizeof(sns));
-			pl_check_netns(o->run, t->pods[m->dst].name, dns, sizeof(dns));
-			m->err = pl_probe_server_start(dns, NULL, 0, &port, 1, false, &srv);
-			if (!m->err)
-				m->err = pl_probe_mtu(sns, t->pods[m->dst].ip, port, srv, 300,
-						      &m->got);
-			pl_probe_server_stop(srv);
-			m->ok = !m->err && m->got == m->want;
-			if (m->err)
-				snprintf(m->why, sizeof(m->why), "%s", strerror(-m->err));
-			else if (!m->ok)
-				snprintf(m->why, sizeof(m->why), "expected %u (%u - %u)", m->want,
-					 t->mtu, overhead);
 		}
 	}
 	return 0;

@@ -244,8 +244,8 @@ static void print_mtu(const struct pl_check_report *r, FILE *f)
 
 	fprintf(f, "\nmtu: largest don't-fragment UDP payload between nodes (underlay mtu %u)\n",
 		t->mtu);
-	fprintf(f, "  %-22s %-22s %8s %8s  %s\n", "SOURCE", "DESTINATION", "EXPECTED", "MEASURED",
-		"MATCH");
+	fprintf(f, "  %-22s %-22s %-6s %8s %8s  %s\n", "SOURCE", "DESTINATION", "FAMILY",
+		"EXPECTED", "MEASURED", "MATCH");
 	for (i = 0; i < r->nmtu; i++) {
 		const struct pl_check_mtu *m = &r->mtu[i];
 		char s[64], d[64];
@@ -255,11 +255,12 @@ static void print_mtu(const struct pl_check_report *r, FILE *f)
 		snprintf(d, sizeof(d), "%s (%s)", t->pods[m->dst].name,
 			 t->nodes[t->pods[m->dst].node].name);
 		if (m->skipped)
-			fprintf(f, "  %-22s %-22s %8u %8s  skipped: %s\n", s, d, m->want, "-",
-				m->why);
+			fprintf(f, "  %-22s %-22s %-6s %8u %8s  skipped: %s\n", s, d,
+				m->v6 ? "IPv6" : "IPv4", m->want, "-", m->why);
 		else
-			fprintf(f, "  %-22s %-22s %8u %8u  %s%s%s\n", s, d, m->want, m->got,
-				m->ok ? "ok" : "MISMATCH", m->why[0] ? ": " : "", m->why);
+			fprintf(f, "  %-22s %-22s %-6s %8u %8u  %s%s%s\n", s, d,
+				m->v6 ? "IPv6" : "IPv4", m->want, m->got, m->ok ? "ok" : "MISMATCH",
+				m->why[0] ? ": " : "", m->why);
 	}
 	fprintf(f, "  verdict: %s\n", verdict(r->section_ok[3]));
 }

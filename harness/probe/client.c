@@ -314,7 +314,7 @@ int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
 {
 	int timeout = req->timeout_ms > 0 ? req->timeout_ms : PL_PROBE_TIMEOUT_MS;
 	size_t plen = req->payload < PL_PROBE_HDR_LEN ? PL_PROBE_HDR_LEN : req->payload;
-	int type, proto = 0, pmtu = IP_PMTUDISC_DO, fd, err;
+	int type, proto = 0, pmtu = IP_PMTUDISC_DO, pmtu6 = IPV6_PMTUDISC_DO, fd, err;
 	uint64_t start, deadline;
 	uint8_t *buf = NULL;
 
@@ -354,6 +354,12 @@ int pl_probe(const struct pl_probe_req *req, struct pl_probe_result *res)
 		err = -errno;
 		goto out;
 	}
+	/* IPv6 routers never fragment; the sender must not either: EMSGSIZE past the path MTU. */
+	if (req->dont_fragment && req->v6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu6, sizeof(pmtu6))) {
+		err = -errno;
+		goto out;
+	}
 	err = 0;
 	start = pl_now_ns() / 1000;
 	deadline = start + (uint64_t)timeout * 1000;
@@ -387,11 +393,12 @@ out:
 	return err;
 }
 
-int pl_probe_mtu(const char *src_netns, uint32_t dst_ip, uint16_t dport,
+int pl_probe_mtu(const char *src_netns, uint32_t dst_ip, const uint8_t *dst_ip6, uint16_t dport,
 		 struct pl_probe_server *srv, int timeout_ms, uint32_t *payload)
 {
 	struct pl_probe_req req = {.src_netns = src_netns,
 				   .proto = IPPROTO_UDP,
+				   .v6 = dst_ip6 != NULL,
 				   .dst_ip = dst_ip,
 				   .dport = dport,
 				   .timeout_ms = timeout_ms,
@@ -400,6 +407,9 @@ int pl_probe_mtu(const char *src_netns, uint32_t dst_ip, uint16_t dport,
 	struct pl_probe_result res;
 	uint32_t lo = PL_PROBE_HDR_LEN, hi = 9000, mid;
 	int attempt, err;
+
+	if (dst_ip6)
+		memcpy(req.dst_ip6, dst_ip6, 16);
 
 	/* Invariant: lo crosses, hi + 1 does not (a jumbo path is capped at 9000). */
 	for (attempt = 0; attempt < 3; attempt++) {

@@ -117,7 +117,7 @@ int pl_probe_http(const struct pl_probe_http *q, struct pl_probe_result *res);
  * (binary search; non-delivery counts as too big, since a BPF datapath with
  * BPF_F_DONT_FRAGMENT drops silently). 0 and *payload, or -errno.
  */
-int pl_probe_mtu(const char *src_netns, uint32_t dst_ip, uint16_t dport,
+int pl_probe_mtu(const char *src_netns, uint32_t dst_ip, const uint8_t *dst_ip6, uint16_t dport,
 		 struct pl_probe_server *srv, int timeout_ms, uint32_t *payload);
 
 #endif /* PL_PROBE_H */

@@ -84,6 +84,11 @@ uint32_t pl_flow_shard_key(const struct topo *t, const struct pl_replay_pkt *p,
 		 (at.kind == PL_INJECT_UPLINK && info.daddr == t->nodes[at.node].underlay_ip));
 	if (inner)
 		pl_pkt_parse(p->data + info.inner_off, p->len - info.inner_off, &info);
+	if (info.ipv6 && info.quote.present) /* an ICMPv6 error: its quoted flow's key */
+		return tuple_key(fold6(info.quote.src.v6), fold6(info.quote.dst.v6),
+				 info.quote.proto == IPPROTO_ICMPV6 ? 0 : info.quote.sport,
+				 info.quote.proto == IPPROTO_ICMPV6 ? 0 : info.quote.dport,
+				 info.quote.proto);
 	if (info.ipv6) { /* conntrack6: the same key, the addresses folded */
 		uint32_t a = fold6(info.src.v6), b = fold6(info.dst.v6);
 

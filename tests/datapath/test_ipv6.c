@@ -12,15 +12,15 @@
 #include "test.h"
 #include "dp_fixture.h"
 
-#define FROM_A	    .prog = PL_PROG_FROM_POD, .dev = DEV_POD_A
-#define NET	    .prog = PL_PROG_FROM_NETWORK, .dev = DEV_UPLINK
-#define XDP	    .prog = PL_PROG_XDP_PREFILTER, .dev = DEV_UPLINK
-#define BAD(why)    DROPPED(PL_OBS_FROM_ENDPOINT, why)
-#define IDS_AB	    .src_id = ID_A, .dst_id = ID_B
-#define OK_TO_B	    IDS_AB, DELIVERED(DEV_POD_B, RW_TO_B)
-#define DENY_ALL    .flags_a = ENF_IN | ENF_OUT, .flags_b = ENF_IN | ENF_OUT
-#define TCP6_AB	    PKT6(IP6_A, IP6_B, 6), .sport = 40000, .dport = 80, .tcp_flags = 0x02
-#define ND_TO_STACK TO_STACK, .note = PL_NOTE_ICMPV6_ND
+#define FROM_A	      .prog = PL_PROG_FROM_POD, .dev = DEV_POD_A
+#define NET	      .prog = PL_PROG_FROM_NETWORK, .dev = DEV_UPLINK
+#define XDP	      .prog = PL_PROG_XDP_PREFILTER, .dev = DEV_UPLINK
+#define BAD(why)      DROPPED(PL_OBS_FROM_ENDPOINT, why)
+#define IDS_AB	      .src_id = ID_A, .dst_id = ID_B
+#define OK_TO_B	      IDS_AB, DELIVERED(DEV_POD_B, RW_TO_B)
+#define DENY_ALL      .flags_a = ENF_IN | ENF_OUT, .flags_b = ENF_IN | ENF_OUT
+#define TCP6_AB	      PKT6(IP6_A, IP6_B, 6), .sport = 40000, .dport = 80, .tcp_flags = 0x02
+#define ND_TO_STACK   TO_STACK, .note = PL_NOTE_ICMPV6_ND
 #define LINK_TO_STACK TO_STACK, .note = PL_NOTE_IPV6_LINK_SCOPED
 #define XDP_PASSED                                                                                 \
 	.retval = 2 /* XDP_PASS */, .obs = PL_OBS_TO_STACK, .verdict = PL_VERDICT_FORWARDED
@@ -153,8 +153,10 @@ static const struct dp_case icmp6_cases[] = {
 	{"deny-all: a deny entry does not stop Packet Too Big either", FROM_A,
 	 .pkt = {ICMP6(IP6_A, IP6_B, 2), .icmp_data = 1400}, DENY_ALL,
 	 .policy = {DENY_EGRESS_OF(EP_A, 0, 0, 0)}, OK_TO_B, .note = PL_NOTE_ICMPV6_PTB},
-	{"deny-all: destination unreachable is policy-checked: 133", FROM_A,
-	 .pkt = {ICMP6(IP6_A, IP6_B, 1)}, DENY_ALL, IDS_AB, BAD(PL_DROP_POLICY_DENIED)},
+	{"deny-all: destination unreachable quoting nothing: CT_INVALID_HDR 135", FROM_A,
+	 .pkt = {ICMP6(IP6_A, IP6_B, 1)}, DENY_ALL, BAD(PL_DROP_CT_INVALID_HDR)},
+	{"deny-all: an error of type 100 (private experimentation) is policy-checked: 133", FROM_A,
+	 .pkt = {ICMP6(IP6_A, IP6_B, 100)}, DENY_ALL, IDS_AB, BAD(PL_DROP_POLICY_DENIED)},
 	{"deny-all: echo request is policy-checked: 133", FROM_A,
 	 .pkt = {ICMP6(IP6_A, IP6_B, 128), .sport = 7, .icmp_seq = 1}, DENY_ALL, IDS_AB,
 	 BAD(PL_DROP_POLICY_DENIED)},
@@ -209,7 +211,7 @@ static const struct dp_case ptb_ct_cases[] = {
 	 .pkt = {ICMP6(IP6_A, IP6_B, 2), .icmp_data = 1400}, DENY_ALL, OK_TO_B,
 	 .note = PL_NOTE_ICMPV6_PTB},
 	{"ct: an ICMPv6 message B -> A of the reverse tuple is no reply: 133",
-	 .prog = PL_PROG_FROM_POD, .dev = DEV_POD_B, .pkt = {ICMP6(IP6_B, IP6_A, 1)}, DENY_ALL,
+	 .prog = PL_PROG_FROM_POD, .dev = DEV_POD_B, .pkt = {ICMP6(IP6_B, IP6_A, 100)}, DENY_ALL,
 	 .keep_ct = true, .src_id = ID_B, .dst_id = ID_A, BAD(PL_DROP_POLICY_DENIED)},
 };
 

@@ -233,8 +233,29 @@ PL_TEST_PROBE(integration, check_three_node_segment, pl_probe_bpf_netns)
 	pl_check_report_free(r);
 }
 
+/* Dual stack: one MTU row per family and node pair, IPv4's payload, then IPv6's (40-byte header).
+ */
+static void assert_mtu_rows(const struct pl_check_report *r, uint32_t want4, uint32_t want6)
+{
+	int i, n4 = 0, n6 = 0;
+
+	for (i = 0; i < r->nmtu; i++) {
+		const struct pl_check_mtu *m = &r->mtu[i];
+
+		if (m->v6) {
+			n6++;
+			ASSERT_EQ(m->got, want6, "largest DF UDP payload over IPv6");
+		} else {
+			n4++;
+			ASSERT_EQ(m->got, want4, "largest DF UDP payload over IPv4");
+		}
+	}
+	ASSERT_EQ(n4, 1, "an IPv4 MTU row for the node pair");
+	ASSERT_EQ(n6, 1, "an IPv6 MTU row for the node pair");
+}
+
 /* Dual stack: the IPv6 matrix is the IPv4 one again, probe for probe, with the same outcome. */
-static void check_dual_stack(const char *file)
+static void check_dual_stack(const char *file, uint32_t mtu4, uint32_t mtu6)
 {
 	int i, n4 = 0, n6 = 0, cross6 = 0, pod_ip6 = 0, denied6 = 0, drops6 = 0, twins = 0;
 	struct pl_check_report *r;
@@ -282,17 +303,18 @@ static void check_dual_stack(const char *file)
 	ASSERT_EQ(pod_ip6, cross6, "destination sees the source pod's IPv6 address");
 	ASSERT_GT(denied6, 0, "IPv6 policy denials observed");
 	ASSERT_EQ(drops6, denied6, "every IPv6 denial has its drop reason in the flow events");
+	assert_mtu_rows(r, mtu4, mtu6);
 	pl_check_report_free(r);
 }
 
 PL_TEST_PROBE(integration, check_two_node_dual_stack, pl_probe_bpf_netns)
 {
-	check_dual_stack("topologies/two-node-dual-stack.yaml");
+	check_dual_stack("topologies/two-node-dual-stack.yaml", 1472, 1452);
 }
 
 PL_TEST_PROBE(integration, check_two_node_dual_stack_vxlan, pl_probe_bpf_netns)
 {
-	check_dual_stack("topologies/two-node-dual-stack-vxlan.yaml");
+	check_dual_stack("topologies/two-node-dual-stack-vxlan.yaml", 1422, 1402);
 }
 
 /*
@@ -347,5 +369,6 @@ PL_TEST_PROBE(integration, check_two_node_dual_stack_legacy, pl_probe_bpf_netns)
 	ASSERT_GT(local6, 0, "same-node IPv6 probes delivered");
 	ASSERT_EQ(local_pod6, local6, "same-node IPv6 keeps the pod's address");
 	ASSERT_EQ(fe_be, 1, "backend saw frontend's TCP over IPv6 from node1's ipv6");
+	assert_mtu_rows(r, 1422, 1402); /* the kernel's vxlan0 over the IPv4 underlay */
 	pl_check_report_free(r);
 }

@@ -235,7 +235,7 @@ PL_TEST_PROBE(integration, probe_mtu, pl_probe_netns)
 		if (!ASSERT_OK(pl_probe_server_start(p.b, NULL, 0, udp, 1, false, &srv), "server"))
 			goto next;
 		if (ASSERT_OK(pl_probe_mtu(p.a, ip4(cases[i].vxlan ? "10.201.0.2" : "10.200.0.2"),
-					   8081, srv, 300, &got),
+					   NULL, 8081, srv, 300, &got),
 			      "mtu probe"))
 			ASSERT_EQ(got, cases[i].want, "largest DF payload");
 	next:

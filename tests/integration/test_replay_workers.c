@@ -142,7 +142,7 @@ PL_TEST(integration, replay_shard_key_ties_flows)
 				  .sport = 40000,
 				  .dport = 80};
 	struct pl_pkt_spec rev = fwd, other = fwd, icmp = {0};
-	uint8_t quoted[64];
+	uint8_t quoted[96];
 	int qlen;
 
 	rev.saddr = fwd.daddr;
@@ -175,4 +175,17 @@ PL_TEST(integration, replay_shard_key_ties_flows)
 	ASSERT_EQ(key_of(&fwd), key_of(&rev), "IPv6: both directions of a flow");
 	ASSERT_NEQ(key_of(&fwd), key_of(&other), "IPv6: another source port is another flow");
 	ASSERT_NEQ(key_of(&fwd), 0, "IPv6: not every packet on the first worker");
+	/* An ICMPv6 time exceeded quoting fwd's IPv6 header and 8 L4 bytes. */
+	qlen = pl_pkt_build(&fwd, quoted, sizeof(quoted));
+	if (!ASSERT_GE(qlen, 14 + 48, "quoted IPv6 frame"))
+		return;
+	memset(&icmp, 0, sizeof(icmp));
+	icmp.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8:100::7", icmp.saddr6);
+	memcpy(icmp.daddr6, fwd.saddr6, 16);
+	icmp.proto = IPPROTO_ICMPV6;
+	icmp.icmp_type = 3;
+	icmp.payload = quoted + 14;
+	icmp.payload_len = 48;
+	ASSERT_EQ(key_of(&icmp), key_of(&fwd), "an ICMPv6 error goes with the flow it quotes");
 }

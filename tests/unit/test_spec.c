@@ -213,6 +213,16 @@ PL_TEST(unit, spec_errors_name_file_line_column)
 		{"linktype IEEE802_11",
 		 "t.spec:1:10: ", "link type 'IEEE802_11' cannot be written"},
 		{"tcp 1.2.3.4:1 > 1.2.3.4:2 \x01", "t.spec:1:27: ", "unexpected byte 0x01"},
+		{"icmp echo 1.1.1.1 > 2.2.2.2 { udp 2.2.2.2:1 > 1.1.1.1:2 }",
+		 "t.spec:1:29: ", "or an ICMP/ICMPv6 error (its quoted packet)"},
+		{"icmp6 unreachable fd00::1 > fd00::2 { udp 1.1.1.1:1 > 2.2.2.2:2 }",
+		 "t.spec:1:1: ", "icmp6 quotes an IPv6 packet"},
+		{"icmp unreachable 1.1.1.1 > 2.2.2.2 { ipv6 fd00::1 > fd00::2 }",
+		 "t.spec:1:1: ", "icmp quotes an IPv4 packet"},
+		{"icmp unreachable 1.1.1.1 > 2.2.2.2 len 4 { udp 2.2.2.2:1 > 1.1.1.1:2 }",
+		 "t.spec:1:1: ", "a quoted packet and payload/len both set the payload"},
+		{"icmp time-exceeded 1.1.1.1 > 2.2.2.2 { udp 2.2.2.2:1 > 1.1.1.1:2",
+		 "t.spec:1:", "expected }"},
 		{"vxlan vni 1 1.1.1.1 > 2.2.2.2 { vxlan vni 1 1.1.1.1 > 2.2.2.2 { vxlan vni 1 "
 		 "1.1.1.1 > 2.2.2.2 { vxlan vni 1 1.1.1.1 > 2.2.2.2 { udp 1.1.1.1:1 > 2.2.2.2:2 "
 		 "} } } }",
@@ -234,5 +244,62 @@ PL_TEST(unit, spec_errors_name_file_line_column)
 			fprintf(stderr, "    wanted: %s\n", want);
 		if (strncmp(err, cases[i].where, strlen(cases[i].where)))
 			fprintf(stderr, "    got: %s\n    wanted: %s\n", err, want);
+	}
+}
+
+/* An ICMP/ICMPv6 error's { PACKET }: the quote is that packet's IP header onward. */
+PL_TEST(unit, spec_icmp_error_quotes_its_packet)
+{
+	static const struct {
+		const char *line, *inner;
+		size_t ip_off, quote_len; /* the error's payload offset, and its length */
+		uint8_t proto;
+		uint16_t sport, dport;
+	} cases[] = {
+		{"icmp unreachable 10.244.1.11 > 10.244.2.20 code 3 { udp 10.244.2.20:40000 > "
+		 "10.244.1.11:53 len 100 }",
+		 "udp 10.244.2.20:40000 > 10.244.1.11:53 len 100", 14 + 20 + 8, 20 + 8, IPPROTO_UDP,
+		 40000, 53},
+		{"icmp time-exceeded 192.0.2.1 > 10.244.1.10 { tcp 10.244.1.10:1 > 10.244.2.20:80 "
+		 "ipopts 4 }",
+		 "tcp 10.244.1.10:1 > 10.244.2.20:80 ipopts 4", 14 + 20 + 8, 24 + 8, IPPROTO_TCP, 1,
+		 80},
+		{"icmp6 unreachable fd00::b > fd00::20 code 4 "
+		 "{ udp [fd00::20]:40000 > [fd00::b]:53 len 16 }",
+		 "udp [fd00::20]:40000 > [fd00::b]:53 len 16", 14 + 40 + 8, 40 + 8 + 16,
+		 IPPROTO_UDP, 40000, 53},
+		{"icmp6 param-problem fd00::b > fd00::20 "
+		 "{ udp [fd00::20]:1 > [fd00::b]:2 len 1400 }",
+		 "udp [fd00::20]:1 > [fd00::b]:2 len 1400", 14 + 40 + 8, 1232, IPPROTO_UDP, 1, 2},
+		{"icmp6 time-exceeded fd00::b > fd00::20 "
+		 "{ udp [fd00::20]:1 > [fd00::b]:2 truncate 30 }",
+		 "udp [fd00::20]:1 > [fd00::b]:2 truncate 30", 14 + 40 + 8, 30 - 14, IPPROTO_UDP, 0,
+		 0},
+	};
+	uint8_t buf[PL_PKT_MAX], inner[PL_PKT_MAX];
+	struct pl_pkt_info info;
+	char err[256];
+	size_t i;
+	int n, m;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pl_subtest("%s", cases[i].line);
+		n = pl_spec_parse_packet(cases[i].line, "t.spec", 1, 1, buf, sizeof(buf), err,
+					 sizeof(err));
+		m = pl_spec_parse_packet(cases[i].inner, "t.spec", 1, 1, inner, sizeof(inner), err,
+					 sizeof(err));
+		if (!ASSERT_GE(n, 0, "error packet") || !ASSERT_GE(m, 0, "inner packet"))
+			continue;
+		if (!ASSERT_EQ((size_t)n, cases[i].ip_off + cases[i].quote_len, "frame length"))
+			continue;
+		ASSERT_MEMEQ(buf + cases[i].ip_off, inner + 14, cases[i].quote_len,
+			     "the quote is the inner packet's head, Ethernet dropped");
+		pl_pkt_parse(buf, n, &info);
+		ASSERT_EQ(info.quote.present, cases[i].sport != 0, "decoder finds the quote");
+		if (!cases[i].sport)
+			continue; /* 16 bytes of IPv6 header: too short to hold a tuple */
+		ASSERT_EQ(info.quote.proto, cases[i].proto, "quoted protocol");
+		ASSERT_EQ(info.quote.sport, cases[i].sport, "quoted source port");
+		ASSERT_EQ(info.quote.dport, cases[i].dport, "quoted destination port");
 	}
 }
