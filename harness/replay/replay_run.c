@@ -28,6 +28,7 @@
 #include "replay/evshare.h"
 #include "replay/replay_core.h"
 #include "replay/replay_run.h"
+#include "replay/scenario.h"
 #include "topo/topo.h"
 
 #define PIN_ROOT "/sys/fs/bpf/podlab"
@@ -324,18 +325,27 @@ int pl_replay_test_run(struct pl_replay *rp, int node, enum pl_prog prog, const 
 	return 0;
 }
 
-int pl_replay_prefilter(struct pl_replay *rp, uint32_t ip, uint8_t plen, uint32_t rule_id, bool add)
+int pl_replay_prefilter(struct pl_replay *rp, const struct pl_scn_cidr *c, uint32_t rule_id,
+			bool add)
 {
-	struct pl_prefilter_key k = {.prefixlen = plen, .ip = ip};
+	struct pl_prefilter_key k = {.prefixlen = c->plen, .ip = c->ip};
+	struct pl_prefilter6_key k6 = {.prefixlen = c->plen};
+	const char *map = c->v6 ? "prefilter6" : "prefilter";
+	const void *key = c->v6 ? (const void *)&k6 : (const void *)&k;
 	int i, fd, err = 0;
 
+	if (c->v6 && !pl_topo_has_v6(rp->t)) {
+		pl_err("an IPv6 prefilter entry, but ipFamilies of %s names no IPv6", rp->t->name);
+		return -EAFNOSUPPORT;
+	}
+	memcpy(k6.ip6, c->ip6, 16);
 	for (i = 0; i < rp->t->nnodes && !err; i++) {
-		fd = open_pin(rp->run, rp->t->nodes[i].name, "prefilter");
+		fd = open_pin(rp->run, rp->t->nodes[i].name, map);
 		if (fd < 0)
-			return pl_err_errno(-errno, "opening the prefilter map of node %s",
+			return pl_err_errno(-errno, "opening the %s map of node %s", map,
 					    rp->t->nodes[i].name);
-		if (add ? bpf_map_update_elem(fd, &k, &rule_id, BPF_ANY)
-			: bpf_map_delete_elem(fd, &k) && errno != ENOENT)
+		if (add ? bpf_map_update_elem(fd, key, &rule_id, BPF_ANY)
+			: bpf_map_delete_elem(fd, key) && errno != ENOENT)
 			err = pl_err_errno(-errno, "%s a prefilter entry on node %s",
 					   add ? "adding" : "removing", rp->t->nodes[i].name);
 		close(fd);

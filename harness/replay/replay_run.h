@@ -39,8 +39,9 @@ int pl_replay_counter_read(struct pl_replay *rp, int node, const struct pl_count
 /* pl_evring callback: appends a flow event to the node (ctx) */
 int pl_replay_node_on_event(void *ctx, const void *data, size_t size);
 
-/* Adds (or removes) a CIDR in every node's XDP prefilter map. */
-int pl_replay_prefilter(struct pl_replay *rp, uint32_t ip, uint8_t plen, uint32_t rule_id,
+struct pl_scn_cidr;
+/* Adds (or removes) a CIDR in every node's XDP prefilter map (IPv6: prefilter6). */
+int pl_replay_prefilter(struct pl_replay *rp, const struct pl_scn_cidr *c, uint32_t rule_id,
 			bool add);
 
 #endif /* PL_REPLAY_RUN_H */

@@ -35,8 +35,7 @@ int pl_replay_session_open(struct pl_replay_session *s, const struct topo *t,
 	if (err)
 		return fail(s, PL_STEP_OPEN, err);
 	for (i = 0; i < o->nprefilter; i++) {
-		err = pl_replay_prefilter(s->rp, o->prefilter[i].ip, o->prefilter[i].plen, i + 1,
-					  true);
+		err = pl_replay_prefilter(s->rp, &o->prefilter[i], i + 1, true);
 		if (err)
 			return fail(s, PL_STEP_PREFILTER, err);
 	}
@@ -200,8 +199,7 @@ void pl_replay_session_close(struct pl_replay_session *s)
 
 	/* Entries go even when only some were added: a reused run keeps no leftovers. */
 	for (i = 0; s->rp && i < s->o.nprefilter; i++)
-		pl_replay_prefilter(s->rp, s->o.prefilter[i].ip, s->o.prefilter[i].plen, i + 1,
-				    false);
+		pl_replay_prefilter(s->rp, &s->o.prefilter[i], i + 1, false);
 	pl_replay_workers_close(s->workers);
 	s->workers = NULL;
 	pl_replay_close(s->rp);

@@ -15,6 +15,7 @@
 #include "replay/scenario.h"
 #include "replay/scenario_read.h"
 #include "topo/topo_addr.h"
+#include "topo/topo_v6.h"
 
 int pl_scn_get_str(struct scn_ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
@@ -77,6 +78,24 @@ static int get_cidr(struct scn_ctx *c, const yaml_node_t *n, const char *key, ui
 		return pl_yaml_error(&c->y, n, "%s: '%s' has host bits set", key, v);
 	*ip = a.s_addr;
 	*plen = (uint8_t)p;
+	return 0;
+}
+
+/* A prefilter entry: an IPv4 CIDR (get_cidr) or an IPv6 one, host bits clear. */
+static int get_prefilter_cidr(struct scn_ctx *c, const yaml_node_t *n, struct pl_scn_cidr *p)
+{
+	const char *v = pl_yaml_str(n);
+	uint8_t masked[16];
+	int has_len;
+
+	if (!v || !strchr(v, ':'))
+		return get_cidr(c, n, "prefilter", &p->ip, &p->plen);
+	if (pl_topo_parse_cidr6(v, p->ip6, &p->plen, &has_len))
+		return pl_yaml_error(&c->y, n, "prefilter: '%s' is not an IPv6 CIDR", v);
+	pl_topo_mask6(p->ip6, p->plen, masked);
+	if (memcmp(masked, p->ip6, 16))
+		return pl_yaml_error(&c->y, n, "prefilter: '%s' has host bits set", v);
+	p->v6 = true;
 	return 0;
 }
 
@@ -291,8 +310,7 @@ static int top_key(struct scn_ctx *c, const char *key, yaml_node_t *k, yaml_node
 		for (i = 0; i < pl_yaml_seq_len(v); i++) {
 			struct pl_scn_cidr *p = &s->prefilter[s->nprefilter];
 
-			if (get_cidr(c, pl_yaml_seq_item(&c->y, v, i), "prefilter", &p->ip,
-				     &p->plen))
+			if (get_prefilter_cidr(c, pl_yaml_seq_item(&c->y, v, i), p))
 				return -EINVAL;
 			s->nprefilter++;
 		}

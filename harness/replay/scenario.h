@@ -136,6 +136,8 @@ struct pl_scenario {
 	struct pl_scn_cidr {
 		uint32_t ip; /* network order */
 		uint8_t plen;
+		bool v6; /* ip6 holds it (prefilter6: a dual-stack topology) */
+		uint8_t ip6[16];
 	} * prefilter; /* CIDRs put in every node's XDP prefilter during the run */
 	int nprefilter;
 	uint32_t ct_max; /* podlab test --ct-max: replaces the topology's, 0 = keep it */
