@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A node's IP stack for IPv6 where the kernel, not the datapath, forwards
- * it: legacy's overlay (ip6 rules, routes via vxlan0 link-local next hops,
- * their permanent neighbours and the fdb) and its ip6 MASQUERADE with the
- * reverse translation of replies, as stack() in walk_loc.c does for IPv4.
+ * it (what the datapath hands the stack, by the node's routes): legacy's overlay (ip6 rules, routes
+ * via vxlan0 link-local next hops, their permanent neighbours and the fdb) and its ip6 MASQUERADE
+ * with the reverse translation of replies, as stack() in walk_loc.c does for IPv4.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -181,11 +181,13 @@ bool pl_sim_stack6(struct sim_walk *w, struct sim_flight *f)
 	uint8_t hop;
 	int r;
 
-	/* Only legacy's nodes route pod IPv6 in the kernel; elsewhere the datapath does. */
-	if (w->topo.routing != PL_ROUTING_LEGACY || !view6(f->buf, f->len, &v))
+	/* What the datapath hands the stack, the node's routes forward (legacy: all pod IPv6). */
+	if (!view6(f->buf, f->len, &v))
 		return false;
 	nat_reverse6(f, n, &v);
-	if (is_local6(n, v.ip + 24)) {
+	/* Multicast and link-local never leave the link: neighbour discovery, MLD, DAD. */
+	if (is_local6(n, v.ip + 24) || v.ip[24] == 0xff ||
+	    (v.ip[24] == 0xfe && (v.ip[25] & 0xc0) == 0x80)) {
 		pl_sim_fl_step(f, SIM_STEP_DELIVER, f->node, "", "local delivery to %s's stack",
 			       w->topo.nodes[f->node].name);
 		pl_sim_fl_finish(f, SIM_DELIV_STACK, f->node);
