@@ -141,7 +141,10 @@ static void down(const char *run)
 
 /* client -> frontend is allowed (request and reply: 2 events a ping), frontend -> backend denied.
  */
-static const char *const allowed[] = {"\"proto\":\"ICMP\"", "4343", "\"redirect\":\"peer\"", NULL};
+/* The echo id keys a request's sport and a reply's dport: ":4343," is either, and no other field.
+ */
+static const char *const allowed[] = {"\"proto\":\"ICMP\"", "\":4343,", "\"redirect\":\"peer\"",
+				      NULL};
 static const char *const denied[] = {"\"sport\":4242", "\"drop_reason_name\":\"POLICY_DENIED\"",
 				     NULL};
 
