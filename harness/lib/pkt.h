@@ -132,6 +132,9 @@ struct pl_addr {
 	};
 };
 
+/* An ICMP (v6 false) or ICMPv6 type that quotes the packet that caused it. */
+bool pl_pkt_icmp_is_error(bool v6, uint8_t type);
+
 /* The IP header and first 8 L4 bytes an ICMP/ICMPv6 error quotes (RFC 792/4443). */
 struct pl_pkt_quote {
 	bool present;

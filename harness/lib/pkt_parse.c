@@ -64,7 +64,7 @@ static void set_v6(struct pl_addr *a, const uint8_t *p)
 	memcpy(a->v6, p, 16);
 }
 
-static bool icmp_is_error(bool v6, uint8_t type)
+bool pl_pkt_icmp_is_error(bool v6, uint8_t type)
 {
 	if (v6)
 		return type >= 1 && type <= 4; /* unreachable, too big, time exceeded, param */
@@ -129,7 +129,7 @@ static int parse_icmp(const uint8_t *l4, size_t len, bool v6, struct pl_pkt_info
 	o->icmp_seq = pkt_get16(l4 + 6);
 	o->l4_hlen = ICMP_HLEN_;
 	o->has_l4 = true;
-	if (icmp_is_error(v6, o->icmp_type))
+	if (pl_pkt_icmp_is_error(v6, o->icmp_type))
 		parse_quote(l4 + ICMP_HLEN_, len - ICMP_HLEN_, v6, &o->quote);
 	return 0;
 }

@@ -235,9 +235,8 @@ static int parse_head(struct lp *p, struct want *w)
 /* An ICMP or ICMPv6 error: it may quote the packet that caused it, { PACKET }. */
 static bool quotes(const struct want *w)
 {
-	if (w->kind == K_ICMP)
-		return w->s.icmp_type == 3 || w->s.icmp_type == 11;
-	return w->kind == K_ICMP6 && w->s.icmp_type >= 1 && w->s.icmp_type <= 4;
+	return (w->kind & (K_ICMP | K_ICMP6)) &&
+	       pl_pkt_icmp_is_error(w->kind == K_ICMP6, w->s.icmp_type);
 }
 
 /* Parses one packet from p->i; stops at the end (depth 0) or at '}' (inner packets). */
